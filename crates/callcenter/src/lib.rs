@@ -1,0 +1,1 @@
+//! Salesforce Call Center definitions. See README.md.

@@ -1,0 +1,1 @@
+//! A sans-IO SIP user agent. See README.md.
