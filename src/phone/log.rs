@@ -1,0 +1,133 @@
+//! A finished (or logged) call, in CRM-neutral terms. The glue maps it to a Salesforce Task.
+
+/// A CRM record a call is about (the record that was clicked, or that matched the caller).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordRef {
+    /// The record's id.
+    pub id: String,
+    /// Its display name.
+    pub name: String,
+    /// Its object type, e.g. "Contact", "Lead", "Account".
+    pub object_type: String,
+}
+
+impl RecordRef {
+    /// People (Contacts, Leads) are who a call was with; anything else is what it was about.
+    pub fn is_person(&self) -> bool {
+        matches!(self.object_type.as_str(), "Contact" | "Lead")
+    }
+}
+
+/// Who started the call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallDirection {
+    /// A customer called in.
+    Inbound,
+    /// The agent called out.
+    Outbound,
+    /// Agent to agent.
+    Internal,
+}
+
+impl CallDirection {
+    /// The word Salesforce uses in a Task's CallType.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallDirection::Inbound => "Inbound",
+            CallDirection::Outbound => "Outbound",
+            CallDirection::Internal => "Internal",
+        }
+    }
+}
+
+/// Everything worth keeping about one call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallRecord {
+    /// Inbound, outbound or internal.
+    pub direction: CallDirection,
+    /// The other party's number as shown to the agent.
+    pub number: String,
+    /// The record the call is attached to.
+    pub record: Option<RecordRef>,
+    /// When the call started (Unix milliseconds, UTC).
+    pub started_at_ms: u64,
+    /// Talk time in whole seconds (0 when never answered).
+    pub duration_s: u64,
+    /// The SIP Call-ID, when the call went through the softphone.
+    pub call_id: Option<String>,
+    /// Wrap-up disposition chosen by the agent.
+    pub disposition: String,
+    /// The agent's notes.
+    pub notes: String,
+}
+
+impl CallRecord {
+    /// A subject such as "Outbound call 2026-11-24 10:02 UTC +1 415 555 0100".
+    pub fn subject(&self) -> String {
+        let (date, time) = utc_date_time(self.started_at_ms);
+        format!("{} call {date} {time} UTC {}", self.direction.as_str(), self.number)
+    }
+
+    /// The calendar day the call started, "YYYY-MM-DD" (UTC), for a Task's ActivityDate.
+    pub fn activity_date(&self) -> String {
+        utc_date_time(self.started_at_ms).0
+    }
+}
+
+/// "YYYY-MM-DD" and "HH:MM" for Unix milliseconds, in UTC.
+fn utc_date_time(ms: u64) -> (String, String) {
+    let secs = ms / 1000;
+    let days = secs / 86_400;
+    let minute_of_day = (secs % 86_400) / 60;
+    let (y, m, d) = civil_from_days(days);
+    (format!("{y:04}-{m:02}-{d:02}"), format!("{:02}:{:02}", minute_of_day / 60, minute_of_day % 60))
+}
+
+/// Gregorian date for days since 1970-01-01 (Howard Hinnant's days-to-civil, for non-negative days).
+fn civil_from_days(days: u64) -> (u64, u64, u64) {
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z % 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + u64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subject_and_activity_date_use_the_utc_calendar() {
+        let record = CallRecord {
+            direction: CallDirection::Inbound,
+            number: "+1 415 555 0100".into(),
+            record: None,
+            started_at_ms: 1_795_946_520_000, // 2026-11-29 10:02 UTC
+            duration_s: 42,
+            call_id: None,
+            disposition: String::new(),
+            notes: String::new(),
+        };
+        assert_eq!(record.subject(), "Inbound call 2026-11-29 10:02 UTC +1 415 555 0100");
+        assert_eq!(record.activity_date(), "2026-11-29");
+    }
+
+    #[test]
+    fn leap_days_and_the_epoch_are_dated_correctly() {
+        assert_eq!(utc_date_time(0), ("1970-01-01".into(), "00:00".into()));
+        assert_eq!(utc_date_time(1_709_164_800_000).0, "2024-02-29");
+        assert_eq!(utc_date_time(1_709_251_199_000), ("2024-02-29".into(), "23:59".into()));
+    }
+
+    #[test]
+    fn contacts_and_leads_are_people_accounts_are_not() {
+        let r = |t: &str| RecordRef { id: "x".into(), name: "n".into(), object_type: t.into() };
+        assert!(r("Contact").is_person() && r("Lead").is_person());
+        assert!(!r("Account").is_person() && !r("Case").is_person());
+    }
+}
