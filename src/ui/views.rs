@@ -1,0 +1,267 @@
+//! The softphone's views: Yew function components that show the phone state and turn clicks into
+//! intents. They hold no business logic; `phone::Phone` decides, `ui::controller` performs.
+
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::phone::{CallState, Credentials, DialTarget, Intent, PendingLog, Phone, Registration, Secret};
+
+/// Sends an intent to the controller.
+pub type Send = Callback<Intent>;
+
+#[derive(Properties, PartialEq)]
+pub struct HeaderProps {
+    pub registration: Registration,
+    pub user: Option<AttrValue>,
+    pub on_intent: Send,
+}
+
+/// Title, registration badge and sign-out.
+#[function_component(Header)]
+pub fn header(props: &HeaderProps) -> Html {
+    let (class, text) = match &props.registration {
+        Registration::SignedOut => ("badge", "Signed out"),
+        Registration::Connecting => ("badge busy", "Connecting"),
+        Registration::Registered => ("badge ok", "Ready"),
+        Registration::Failed(_) => ("badge bad", "Offline"),
+    };
+    let sign_out = props.on_intent.reform(|_| Intent::SignOut);
+    html! {
+        <header class="header">
+            <h1 class="title">{ "Phone" }</h1>
+            <span class={class} role="status" aria-live="polite">
+                { text }
+                if let Some(user) = &props.user { { " · " }{ user.clone() } }
+            </span>
+            if props.user.is_some() {
+                <button onclick={sign_out}>{ "Sign out" }</button>
+            }
+        </header>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SignInProps {
+    pub on_intent: Send,
+}
+
+/// The sign-in form. The password goes straight into the controller's memory, nowhere else.
+#[function_component(SignIn)]
+pub fn sign_in(props: &SignInProps) -> Html {
+    let user = use_node_ref();
+    let password = use_node_ref();
+    let display_name = use_node_ref();
+    let onsubmit = {
+        let (user, password, display_name) = (user.clone(), password.clone(), display_name.clone());
+        let send = props.on_intent.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let value = |r: &NodeRef| r.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
+            let secret = Secret::new(value(&password));
+            // Clear the field so the password does not linger in the DOM.
+            if let Some(input) = password.cast::<HtmlInputElement>() {
+                input.set_value("");
+            }
+            send.emit(Intent::SignIn(Credentials {
+                user: value(&user).trim().to_owned(),
+                password: secret,
+                display_name: value(&display_name).trim().to_owned(),
+            }));
+        })
+    };
+    html! {
+        <form class="card" {onsubmit} aria-labelledby="signin-title">
+            <h2 id="signin-title">{ "Sign in to your phone line" }</h2>
+            <div class="field">
+                <label for="sip-user">{ "SIP user (extension)" }</label>
+                <input id="sip-user" ref={user} autocomplete="username" inputmode="text" required=true />
+            </div>
+            <div class="field">
+                <label for="sip-password">{ "Password" }</label>
+                <input id="sip-password" ref={password} type="password" autocomplete="current-password" required=true />
+            </div>
+            <div class="field">
+                <label for="display-name">{ "Display name (shown to people you call)" }</label>
+                <input id="display-name" ref={display_name} autocomplete="name" />
+            </div>
+            <div class="actions"><button class="brand" type="submit">{ "Sign in" }</button></div>
+        </form>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct DialerProps {
+    pub on_intent: Send,
+}
+
+/// A number field for calls not started from a record.
+#[function_component(Dialer)]
+pub fn dialer(props: &DialerProps) -> Html {
+    let number = use_node_ref();
+    let onsubmit = {
+        let number = number.clone();
+        let send = props.on_intent.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if let Some(input) = number.cast::<HtmlInputElement>() {
+                send.emit(Intent::EnterNumber(input.value()));
+            }
+        })
+    };
+    html! {
+        <form class="card" {onsubmit}>
+            <div class="field">
+                <label for="dial-number">{ "Number" }</label>
+                <input id="dial-number" ref={number} type="tel" inputmode="tel" autocomplete="off" />
+            </div>
+            <div class="actions"><button type="submit">{ "Use number" }</button></div>
+        </form>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ReadyProps {
+    pub target: DialTarget,
+    pub registration: Registration,
+    pub dispositions: Vec<AttrValue>,
+    pub on_intent: Send,
+}
+
+/// A number picked by click-to-dial or typed: who it is, what will be dialled, and what to do.
+#[function_component(ReadyToCall)]
+pub fn ready_to_call(props: &ReadyProps) -> Html {
+    let disposition = use_node_ref();
+    let notes = use_node_ref();
+    let target = &props.target;
+    let dismiss = props.on_intent.reform(|_| Intent::Dismiss);
+    let log_call = {
+        let (disposition, notes) = (disposition.clone(), notes.clone());
+        let send = props.on_intent.clone();
+        Callback::from(move |_| {
+            let disposition = disposition.cast::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
+            let notes = notes.cast::<HtmlTextAreaElement>().map(|t| t.value()).unwrap_or_default();
+            send.emit(Intent::LogCall { disposition, notes });
+        })
+    };
+    let dial_line = match &target.dial {
+        Ok(dial) => html! { <div class="weak">{ "Dials " }{ dial.clone() }</div> },
+        Err(e) => html! { <div class="alert" role="alert">{ e.to_string() }</div> },
+    };
+    // Calling needs the PBX; say why the button is off instead of hiding it.
+    let call_hint = match &props.registration {
+        Registration::Registered => None,
+        Registration::SignedOut => Some("Sign in to call."),
+        Registration::Connecting => Some("Connecting to the PBX…"),
+        Registration::Failed(_) => Some("The phone line is offline."),
+    };
+    html! {
+        <section class="card" aria-labelledby="ready-title" data-testid="ready-to-call">
+            <h2 id="ready-title">{ "Ready to call" }</h2>
+            <div class="number" data-testid="ready-number">{ target.number.clone() }</div>
+            if let Some(record) = &target.record {
+                <div data-testid="ready-record">{ record.name.clone() }<span class="weak">{ " · " }{ record.object_type.clone() }</span></div>
+            }
+            { dial_line }
+            if let Some(hint) = call_hint { <div class="weak">{ hint }</div> }
+            <div class="field">
+                <label for="disposition">{ "Disposition" }</label>
+                <select id="disposition" ref={disposition}>
+                    <option value="">{ "None" }</option>
+                    { for props.dispositions.iter().map(|d| html! { <option value={d.clone()}>{ d.clone() }</option> }) }
+                </select>
+            </div>
+            <div class="field">
+                <label for="notes">{ "Notes" }</label>
+                <textarea id="notes" ref={notes} rows="2"></textarea>
+            </div>
+            <div class="actions">
+                <button class="brand" disabled={call_hint.is_some() || target.dial.is_err()}>{ "Call" }</button>
+                <button onclick={log_call}>{ "Log call" }</button>
+                <button onclick={dismiss}>{ "Dismiss" }</button>
+            </div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct OutboxProps {
+    pub pending: Vec<PendingLog>,
+    pub on_intent: Send,
+}
+
+/// Call logs Salesforce has not confirmed yet: never silently dropped.
+#[function_component(Outbox)]
+pub fn outbox(props: &OutboxProps) -> Html {
+    if props.pending.is_empty() {
+        return html! {};
+    }
+    let retry = props.on_intent.reform(|_| Intent::RetryLogs);
+    let failed = props.pending.iter().any(|p| p.error.is_some());
+    html! {
+        <section class="card" aria-labelledby="outbox-title">
+            <h2 id="outbox-title">{ "Call logs not saved yet" }</h2>
+            <ul class="outbox">
+                { for props.pending.iter().map(|p| html! {
+                    <li>{ p.record.subject() }
+                        if let Some(e) = &p.error { <div class="weak">{ e.clone() }</div> }
+                    </li>
+                }) }
+            </ul>
+            if failed { <button onclick={retry}>{ "Retry saving" }</button> }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PhoneViewProps {
+    pub phone: Phone,
+    pub dispositions: Vec<AttrValue>,
+    pub on_intent: Send,
+}
+
+/// The whole signed-in or signed-out phone.
+#[function_component(PhoneView)]
+pub fn phone_view(props: &PhoneViewProps) -> Html {
+    let phone = &props.phone;
+    let send = props.on_intent.clone();
+    html! {
+        <main class="phone">
+            <Header registration={phone.registration().clone()} user={phone.agent_user().map(|u| AttrValue::from(u.to_owned()))} on_intent={send.clone()} />
+            if let Some(notice) = phone.notice() { <div class="alert" role="alert">{ notice.to_owned() }</div> }
+            if let Registration::Failed(reason) = phone.registration() { <div class="alert" role="alert">{ reason.clone() }</div> }
+            if phone.agent_user().is_none() { <SignIn on_intent={send.clone()} /> }
+            { match phone.call() {
+                CallState::Idle => html! { <Dialer on_intent={send.clone()} /> },
+                CallState::ReadyToCall(target) => html! {
+                    <ReadyToCall target={target.clone()} registration={phone.registration().clone()}
+                        dispositions={props.dispositions.clone()} on_intent={send.clone()} />
+                },
+            } }
+            <Outbox pending={phone.outbox().to_vec()} on_intent={send} />
+        </main>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct BlockedProps {
+    pub reason: AttrValue,
+}
+
+/// Shown instead of the phone when it must not run here (not opened from Salesforce, ...).
+#[function_component(Blocked)]
+pub fn blocked(props: &BlockedProps) -> Html {
+    html! {
+        <main class="phone">
+            <div class="card blocked" role="alert" data-testid="blocked">
+                <h2>{ "The phone can't start here" }</h2>
+                <p>{ props.reason.clone() }</p>
+            </div>
+        </main>
+    }
+}
+
+/// Shown while Open CTI loads.
+#[function_component(Starting)]
+pub fn starting() -> Html {
+    html! { <main class="phone"><p class="weak" role="status">{ "Starting the phone…" }</p></main> }
+}
