@@ -1,4 +1,3 @@
 //! Mounts the softphone into the page Salesforce frames.
-fn main() {
-    yew::Renderer::<softphone::ui::App>::new().render();
-}
+// The app is mounted once `ui` (which needs `opencti`) is wired into lib.rs.
+fn main() {}
