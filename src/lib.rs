@@ -5,3 +5,4 @@
 //! - `ui`: Yew function components and the glue that performs the controller's effects.
 
 pub mod phone;
+pub mod transport;
