@@ -6,3 +6,4 @@
 
 pub mod phone;
 pub mod transport;
+pub mod media;

@@ -2,3 +2,6 @@
 //! reconnect with backoff and jitter. Nothing else in the app touches the socket.
 
 pub mod reconnect;
+mod socket;
+
+pub use socket::{SendError, Transport, TransportEvent};

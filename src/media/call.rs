@@ -1,0 +1,208 @@
+//! One call's peer connection. Everything it hands the browser is released in `Drop`.
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    HtmlAudioElement, RtcConfiguration, RtcIceGatheringState, RtcIceServer, RtcPeerConnection, RtcRtpSender,
+    RtcRtpTransceiver, RtcRtpTransceiverDirection, RtcSdpType, RtcSessionDescriptionInit, RtcTrackEvent,
+};
+
+use super::{js_error, MediaError, Microphone, GATHERING_LIMIT_MS};
+
+/// Audio quality figures for one call, from `getStats`.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct MediaStats {
+    /// Audio bytes received from the far end.
+    pub bytes_received: f64,
+    /// Audio bytes sent to the far end.
+    pub bytes_sent: f64,
+    /// Packets the network lost on the way to us.
+    pub packets_lost: f64,
+    /// Inbound jitter in seconds.
+    pub jitter: f64,
+}
+
+/// The audio side of one call.
+pub struct CallMedia {
+    pc: RtcPeerConnection,
+    sender: RtcRtpSender,
+    remote_audio: HtmlAudioElement,
+    _on_track: Closure<dyn FnMut(RtcTrackEvent)>,
+}
+
+impl CallMedia {
+    /// A peer connection sending the microphone, with the Call Center's ICE servers.
+    pub fn new(microphone: &Microphone, ice_servers: &[String]) -> Result<CallMedia, MediaError> {
+        let failed = |e: JsValue| MediaError::PeerConnection(js_error(&e));
+        let config = RtcConfiguration::new();
+        let servers = js_sys::Array::new();
+        for url in ice_servers {
+            let server = RtcIceServer::new();
+            server.set_urls(&JsValue::from_str(url));
+            servers.push(&server);
+        }
+        config.set_ice_servers(&servers);
+        let pc = RtcPeerConnection::new_with_configuration(&config).map_err(failed)?;
+
+        let stream = microphone.stream();
+        let track = stream
+            .get_audio_tracks()
+            .get(0)
+            .dyn_into::<web_sys::MediaStreamTrack>()
+            .map_err(|_| MediaError::MicrophoneRefused("the microphone has no audio track".into()))?;
+        let sender = pc.add_track_0(&track, stream);
+
+        let remote_audio = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.create_element("audio").ok())
+            .and_then(|e| e.dyn_into::<HtmlAudioElement>().ok())
+            .ok_or_else(|| MediaError::PeerConnection("the page cannot play audio".into()))?;
+        remote_audio.set_autoplay(true);
+        let on_track = {
+            let audio = remote_audio.clone();
+            Closure::<dyn FnMut(RtcTrackEvent)>::new(move |event: RtcTrackEvent| {
+                if let Ok(stream) = event.streams().get(0).dyn_into::<web_sys::MediaStream>() {
+                    audio.set_src_object(Some(&stream));
+                }
+            })
+        };
+        pc.set_ontrack(Some(on_track.as_ref().unchecked_ref()));
+        Ok(CallMedia { pc, sender, remote_audio, _on_track: on_track })
+    }
+
+    /// An SDP offer with the candidates gathered within the limit.
+    pub async fn create_offer(&self) -> Result<String, MediaError> {
+        let offer = JsFuture::from(self.pc.create_offer()).await.map_err(pc_error)?;
+        let offer: RtcSessionDescriptionInit = offer.unchecked_into();
+        JsFuture::from(self.pc.set_local_description(&offer)).await.map_err(pc_error)?;
+        self.local_sdp().await
+    }
+
+    /// Applies the far end's answer to our offer.
+    pub async fn accept_answer(&self, sdp: &str) -> Result<(), MediaError> {
+        self.set_remote(RtcSdpType::Answer, sdp).await
+    }
+
+    /// Answers the far end's offer (a new call, or its re-INVITE for hold/resume).
+    pub async fn answer(&self, offer: &str) -> Result<String, MediaError> {
+        self.set_remote(RtcSdpType::Offer, offer).await?;
+        let answer = JsFuture::from(self.pc.create_answer()).await.map_err(pc_error)?;
+        let answer: RtcSessionDescriptionInit = answer.unchecked_into();
+        JsFuture::from(self.pc.set_local_description(&answer)).await.map_err(pc_error)?;
+        self.local_sdp().await
+    }
+
+    /// A new offer putting the call on hold (sendonly) or taking it off (sendrecv).
+    pub async fn reoffer(&self, hold: bool) -> Result<String, MediaError> {
+        let direction = if hold { RtcRtpTransceiverDirection::Sendonly } else { RtcRtpTransceiverDirection::Sendrecv };
+        for t in self.pc.get_transceivers().iter() {
+            if let Ok(t) = t.dyn_into::<RtcRtpTransceiver>() {
+                t.set_direction(direction);
+            }
+        }
+        self.create_offer().await
+    }
+
+    /// Mutes or unmutes what we send. The microphone stays open for the next call.
+    pub fn set_muted(&self, muted: bool) {
+        if let Some(track) = self.sender.track() {
+            track.set_enabled(!muted);
+        }
+    }
+
+    /// Sends DTMF in the media (RFC 4733). `false` when the far end did not offer
+    /// telephone-event: the caller then sends SIP INFO instead.
+    pub fn send_dtmf(&self, digits: &str) -> bool {
+        let valid = !digits.is_empty() && digits.chars().all(|c| matches!(c, '0'..='9' | '*' | '#' | 'A'..='D'));
+        let Some(dtmf) = self.sender.dtmf().filter(|_| valid) else { return false };
+        // web-sys lacks `canInsertDTMF`; read it so `insertDTMF` is only called when it cannot throw.
+        let can_insert = js_sys::Reflect::get(&dtmf, &"canInsertDTMF".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false);
+        if can_insert {
+            dtmf.insert_dtmf(digits);
+        }
+        can_insert
+    }
+
+    /// Current audio figures.
+    pub async fn stats(&self) -> MediaStats {
+        let mut stats = MediaStats::default();
+        let Ok(report) = JsFuture::from(self.pc.get_stats()).await else { return stats };
+        let Ok(Some(entries)) = js_sys::try_iter(&report) else { return stats };
+        for entry in entries.flatten() {
+            let value = js_sys::Reflect::get(&entry, &1.into()).unwrap_or(JsValue::UNDEFINED);
+            let field = |name: &str| js_sys::Reflect::get(&value, &name.into()).ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
+            let kind = js_sys::Reflect::get(&value, &"type".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+            match kind.as_str() {
+                "inbound-rtp" => {
+                    stats.bytes_received += field("bytesReceived");
+                    stats.packets_lost += field("packetsLost");
+                    stats.jitter = stats.jitter.max(field("jitter"));
+                }
+                "outbound-rtp" => stats.bytes_sent += field("bytesSent"),
+                _ => {}
+            }
+        }
+        stats
+    }
+
+    async fn set_remote(&self, kind: RtcSdpType, sdp: &str) -> Result<(), MediaError> {
+        let description = RtcSessionDescriptionInit::new(kind);
+        description.set_sdp(sdp);
+        JsFuture::from(self.pc.set_remote_description(&description)).await.map_err(pc_error)?;
+        Ok(())
+    }
+
+    /// Our local description once gathering completed or the limit passed.
+    async fn local_sdp(&self) -> Result<String, MediaError> {
+        gathered(&self.pc).await;
+        self.pc
+            .local_description()
+            .map(|d| d.sdp())
+            .ok_or_else(|| MediaError::PeerConnection("no local description".into()))
+    }
+}
+
+impl Drop for CallMedia {
+    fn drop(&mut self) {
+        self.pc.set_ontrack(None);
+        self.pc.close();
+        self.remote_audio.set_src_object(None);
+    }
+}
+
+fn pc_error(e: JsValue) -> MediaError {
+    MediaError::PeerConnection(js_error(&e))
+}
+
+/// Waits until ICE gathering completes or [`GATHERING_LIMIT_MS`] passed, whichever is first.
+/// The two closures live on this future's stack and are released when it returns.
+async fn gathered(pc: &RtcPeerConnection) {
+    if pc.ice_gathering_state() == RtcIceGatheringState::Complete {
+        return;
+    }
+    let Some(window) = web_sys::window() else { return };
+    let mut resolve_slot = None;
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| resolve_slot = Some(resolve));
+    let Some(resolve) = resolve_slot else { return };
+    let on_change = {
+        let (pc, resolve) = (pc.clone(), resolve.clone());
+        Closure::<dyn FnMut()>::new(move || {
+            if pc.ice_gathering_state() == RtcIceGatheringState::Complete {
+                let _ = resolve.call0(&JsValue::NULL);
+            }
+        })
+    };
+    let on_timeout = Closure::<dyn FnMut()>::new(move || {
+        let _ = resolve.call0(&JsValue::NULL);
+    });
+    pc.set_onicegatheringstatechange(Some(on_change.as_ref().unchecked_ref()));
+    let timer = window
+        .set_timeout_with_callback_and_timeout_and_arguments_0(on_timeout.as_ref().unchecked_ref(), GATHERING_LIMIT_MS)
+        .ok();
+    let _ = JsFuture::from(promise).await;
+    pc.set_onicegatheringstatechange(None);
+    if let Some(handle) = timer {
+        window.clear_timeout_with_handle(handle);
+    }
+}

@@ -1,0 +1,97 @@
+//! Audio for calls: the microphone, one `RTCPeerConnection` per call, remote playback, mute,
+//! hold, DTMF and quality figures. SDP goes to and comes from the SIP core as opaque text.
+//!
+//! Speed matters from click to INVITE, so the microphone is opened once at sign-in and kept
+//! ([`Microphone`]); a call only creates its peer connection and offer. ICE gathering is
+//! bounded ([`GATHERING_LIMIT_MS`]): a call never waits seconds for candidates that will not come.
+
+mod call;
+mod tones;
+
+pub use call::{CallMedia, MediaStats};
+pub use tones::{Tone, Tones};
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{MediaStream, MediaStreamConstraints};
+
+/// How long an offer or answer waits for ICE candidates before going out with what it has.
+pub const GATHERING_LIMIT_MS: i32 = 400;
+
+/// What went wrong with audio, in words for the agent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MediaError {
+    /// The browser or the agent refused the microphone.
+    MicrophoneRefused(String),
+    /// The peer connection failed (bad SDP from the far end, browser refusal, ...).
+    PeerConnection(String),
+}
+
+impl std::fmt::Display for MediaError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MediaError::MicrophoneRefused(why) => write!(
+                f,
+                "The microphone is blocked ({why}). Allow it for this phone in the browser's site settings (the lock icon in the address bar), then reload."
+            ),
+            MediaError::PeerConnection(why) => write!(f, "The call's audio could not be set up: {why}"),
+        }
+    }
+}
+
+/// The agent's microphone, opened once and shared by every call.
+#[derive(Clone)]
+pub struct Microphone {
+    stream: MediaStream,
+}
+
+impl Microphone {
+    /// Asks for the microphone (`device_id` picks one; `None` is the browser's default).
+    pub async fn open(device_id: Option<&str>) -> Result<Microphone, MediaError> {
+        let refused = |e: wasm_bindgen::JsValue| MediaError::MicrophoneRefused(js_error(&e));
+        let devices = web_sys::window()
+            .ok_or_else(|| MediaError::MicrophoneRefused("no window".into()))?
+            .navigator()
+            .media_devices()
+            .map_err(refused)?;
+        let constraints = MediaStreamConstraints::new();
+        match device_id {
+            Some(id) => {
+                let audio = js_sys::Object::new();
+                let exact = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&exact, &"exact".into(), &id.into());
+                let _ = js_sys::Reflect::set(&audio, &"deviceId".into(), &exact);
+                constraints.set_audio(&audio);
+            }
+            None => constraints.set_audio(&true.into()),
+        }
+        let promise = devices.get_user_media_with_constraints(&constraints).map_err(refused)?;
+        let stream = JsFuture::from(promise).await.map_err(refused)?;
+        let stream = stream.dyn_into::<MediaStream>().map_err(refused)?;
+        Ok(Microphone { stream })
+    }
+
+    /// Stops the microphone (sign-out): the browser's recording indicator goes off.
+    pub fn close(&self) {
+        for track in self.stream.get_tracks().iter() {
+            if let Ok(track) = track.dyn_into::<web_sys::MediaStreamTrack>() {
+                track.stop();
+            }
+        }
+    }
+
+    pub(crate) fn stream(&self) -> &MediaStream {
+        &self.stream
+    }
+}
+
+/// A readable message from a JS error value.
+pub(crate) fn js_error(value: &wasm_bindgen::JsValue) -> String {
+    if let Some(s) = value.as_string() {
+        return s;
+    }
+    js_sys::Reflect::get(value, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .unwrap_or_else(|| "unknown error".into())
+}
