@@ -2,12 +2,17 @@
 //!
 //! It takes what the agent wants ([`Intent`]) and what happened elsewhere ([`Event`]), changes
 //! its state and returns [`Effect`]s for the glue in `ui::controller` to carry out (show the panel,
-//! set the utility label, save a call log, connect to the PBX, ...). Time is passed in as Unix
+//! set the utility label, pop a record, dial, save a call log, ...). Time is passed in as Unix
 //! milliseconds, so every transition is testable natively, and the same core can later sit behind
 //! another CRM connector than Open CTI.
+//!
+//! Call logs: every call is logged the moment it ends (answered, missed, declined or failed), so
+//! nothing is lost if the agent never finishes wrap-up; wrap-up then updates that same log.
 
 pub mod dialing;
 pub mod log;
+#[cfg(test)]
+mod tests;
 
 use dialing::{DialError, DialingRules};
 pub use log::{CallDirection, CallRecord, RecordRef};
@@ -51,9 +56,11 @@ pub enum Registration {
     SignedOut,
     /// Signed in, waiting for the PBX to accept the registration.
     Connecting,
+    /// The connection was lost; the phone reconnects by itself. The text says what happened.
+    Reconnecting(String),
     /// The PBX accepts calls for this agent.
     Registered,
-    /// The PBX cannot be used; the text says why and what to do.
+    /// The PBX refused; the phone does not retry. The text says why and what to do.
     Failed(String),
 }
 
@@ -68,6 +75,58 @@ pub struct DialTarget {
     pub record: Option<RecordRef>,
 }
 
+/// A call in progress.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Call {
+    /// Who started it.
+    pub direction: CallDirection,
+    /// The other party's number as shown to the agent.
+    pub number: String,
+    /// The caller's display name from the PBX (inbound), if any.
+    pub display_name: String,
+    /// The CRM record attached to the call (clicked, or matched by the screen pop).
+    pub record: Option<RecordRef>,
+    /// The SIP Call-ID, once the SIP core made or received the INVITE.
+    pub call_id: Option<String>,
+    /// When it started ringing (Unix ms).
+    pub started_at_ms: u64,
+    /// When it was answered (Unix ms).
+    pub answered_at_ms: Option<u64>,
+    /// The far end is ringing (outbound).
+    pub remote_ringing: bool,
+    /// Our microphone is muted.
+    pub muted: bool,
+    /// The call is on hold.
+    pub held: bool,
+}
+
+impl Call {
+    /// The name to show: the record's, else the caller's display name, else the number.
+    pub fn who(&self) -> &str {
+        match &self.record {
+            Some(r) if !r.name.is_empty() => &r.name,
+            _ if !self.display_name.is_empty() => &self.display_name,
+            _ => &self.number,
+        }
+    }
+
+    /// Seconds since the call was answered.
+    pub fn talk_seconds(&self, now_ms: u64) -> u64 {
+        self.answered_at_ms.map_or(0, |at| now_ms.saturating_sub(at) / 1000)
+    }
+}
+
+/// After a call: the log already saved, which the agent can complete.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WrapUp {
+    /// The outbox id of the log saved when the call ended.
+    pub log_id: u32,
+    /// The CRM id it was saved as, once known (wrap-up then updates it).
+    pub saved_as: Option<String>,
+    /// What was logged.
+    pub record: CallRecord,
+}
+
 /// What the phone is doing with calls.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CallState {
@@ -75,6 +134,33 @@ pub enum CallState {
     Idle,
     /// A number was clicked or typed; the agent can call it or log a call to it.
     ReadyToCall(DialTarget),
+    /// We are calling out.
+    Dialing(Call),
+    /// A call is coming in.
+    Incoming(Call),
+    /// Talking.
+    Connected(Call),
+    /// The call ended; the agent picks a disposition and writes notes.
+    WrapUp(WrapUp),
+}
+
+/// How a call ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EndReason {
+    /// The agent hung up (or cancelled before an answer).
+    LocalHangup,
+    /// The other party hung up.
+    RemoteHangup,
+    /// The caller gave up before the agent answered.
+    Missed,
+    /// The agent declined the incoming call.
+    Declined,
+    /// The callee was busy or declined.
+    Busy,
+    /// Nobody answered.
+    NoAnswer,
+    /// Something failed; the text is for the agent.
+    Failed(String),
 }
 
 /// What the agent asks for.
@@ -88,8 +174,29 @@ pub enum Intent {
     EnterNumber(String),
     /// Leave the current number without calling.
     Dismiss,
+    /// Call the number that is ready.
+    Call,
+    /// Answer the incoming call.
+    Answer,
+    /// Decline the incoming call.
+    Decline,
+    /// End the call (or stop calling).
+    HangUp,
+    /// Mute or unmute the microphone.
+    SetMuted(bool),
+    /// Put the call on hold or take it off.
+    SetHeld(bool),
+    /// A keypad digit during the call.
+    SendDigit(char),
     /// Log a call to the current number made outside the softphone (e.g. from a mobile).
     LogCall {
+        /// One of the Call Center's wrap-up dispositions, or empty.
+        disposition: String,
+        /// The agent's notes.
+        notes: String,
+    },
+    /// Finish wrap-up: complete the call's log.
+    FinishWrapUp {
         /// One of the Call Center's wrap-up dispositions, or empty.
         disposition: String,
         /// The agent's notes.
@@ -111,12 +218,44 @@ pub enum Event {
     },
     /// The PBX accepted the registration.
     Registered,
-    /// The PBX refused or could not be reached; a sentence for the agent.
+    /// The PBX refused; a sentence for the agent. The phone stops trying.
     RegistrationFailed(String),
+    /// The connection to the PBX dropped; the transport reconnects by itself.
+    ConnectionLost(String),
+    /// The SIP core sent our INVITE with this Call-ID.
+    OutgoingCallStarted { call_id: String },
+    /// A call is coming in.
+    IncomingCall {
+        /// Its SIP Call-ID.
+        call_id: String,
+        /// The caller's number (user part of From / P-Asserted-Identity).
+        number: String,
+        /// The caller's display name, if any.
+        display_name: String,
+    },
+    /// The screen pop for the current call matched this record (or none).
+    RecordMatched(Option<RecordRef>),
+    /// The far end is ringing.
+    RemoteRinging { call_id: String },
+    /// The call was answered (by either side) and media flows.
+    CallConnected { call_id: String },
+    /// The call ended.
+    CallEnded { call_id: String, reason: EndReason },
+    /// The call could not be started (microphone, media, SIP) before it had a Call-ID.
+    CallFailed(String),
     /// The call log with this outbox id was saved as CRM record `record_id`.
     LogSaved { id: u32, record_id: String },
     /// Saving the call log with this outbox id failed; it stays in the outbox.
     LogFailed { id: u32, reason: String },
+}
+
+/// A tone the glue plays.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tone {
+    /// An incoming call rings.
+    Ringtone,
+    /// The far end is ringing.
+    Ringback,
 }
 
 /// What the glue must do.
@@ -132,19 +271,44 @@ pub enum Effect {
     Connect(Credentials),
     /// Unregister and close the PBX connection.
     Disconnect,
-    /// Save this call log in the CRM; answer with [`Event::LogSaved`] or [`Event::LogFailed`].
-    SaveLog { id: u32, record: CallRecord },
+    /// Look the caller's number up in the CRM and pop what the layout says; answer with
+    /// [`Event::RecordMatched`].
+    ScreenPop { number: String },
+    /// Start a call to this dial string; answer with [`Event::OutgoingCallStarted`].
+    Dial { dial: String },
+    /// Answer the incoming call.
+    Answer { call_id: String },
+    /// Decline the incoming call (486 Busy Here when `busy`, else 603 Decline).
+    Decline { call_id: String, busy: bool },
+    /// End the call: CANCEL before an answer, BYE after.
+    HangUp { call_id: Option<String> },
+    /// Mute or unmute our audio.
+    SetMuted(bool),
+    /// Hold or resume (re-INVITE with a new direction).
+    SetHeld { call_id: String, held: bool },
+    /// Send a DTMF digit.
+    SendDigit { call_id: String, digit: char },
+    /// Play a tone, or stop any (`None`).
+    PlayTone(Option<Tone>),
+    /// Save this call log in the CRM, updating `existing_id` when given; answer with
+    /// [`Event::LogSaved`] or [`Event::LogFailed`].
+    SaveLog { id: u32, record: CallRecord, existing_id: Option<String> },
 }
 
-/// A call log waiting to be saved, or that failed to save.
+/// A call log waiting to be saved, being saved, or that failed to save.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PendingLog {
     /// Outbox id, unique for this phone's lifetime.
     pub id: u32,
     /// What will be saved.
     pub record: CallRecord,
+    /// The CRM record to update instead of creating one.
+    pub existing_id: Option<String>,
     /// The last failure, if saving was tried and failed.
     pub error: Option<String>,
+    in_flight: bool,
+    /// The record changed while a save was in flight: save again (as an update) after it.
+    resend: bool,
 }
 
 /// The whole phone state.
@@ -198,56 +362,173 @@ impl Phone {
     /// Applies an agent's intent at `now_ms` (Unix milliseconds).
     pub fn handle_intent(&mut self, now_ms: u64, intent: Intent) -> Vec<Effect> {
         self.notice = None;
-        match intent {
+        let mut effects = match intent {
             Intent::SignIn(credentials) => self.sign_in(credentials),
-            Intent::SignOut => {
-                self.agent = None;
-                self.registration = Registration::SignedOut;
-                vec![Effect::Disconnect, self.label_effect(), Effect::SetIcon("call")]
-            }
-            Intent::EnterNumber(number) => {
+            Intent::SignOut => self.sign_out(now_ms),
+            Intent::EnterNumber(number) if self.is_free() => {
                 self.call = CallState::ReadyToCall(self.target(number, None));
-                vec![self.label_effect()]
+                Vec::new()
             }
-            Intent::Dismiss => {
+            Intent::Dismiss if matches!(self.call, CallState::ReadyToCall(_)) => {
                 self.call = CallState::Idle;
-                vec![self.label_effect()]
+                Vec::new()
             }
+            Intent::Call => self.dial(now_ms),
+            Intent::Answer => match &self.call {
+                CallState::Incoming(call) => match &call.call_id {
+                    Some(id) => vec![Effect::PlayTone(None), Effect::Answer { call_id: id.clone() }],
+                    None => Vec::new(),
+                },
+                _ => Vec::new(),
+            },
+            Intent::Decline => match &self.call {
+                CallState::Incoming(call) => {
+                    let call_id = call.call_id.clone().unwrap_or_default();
+                    let mut effects = vec![Effect::Decline { call_id, busy: false }];
+                    effects.extend(self.end(now_ms, EndReason::Declined));
+                    effects
+                }
+                _ => Vec::new(),
+            },
+            Intent::HangUp => match &self.call {
+                CallState::Dialing(call) | CallState::Connected(call) => {
+                    let mut effects = vec![Effect::HangUp { call_id: call.call_id.clone() }];
+                    effects.extend(self.end(now_ms, EndReason::LocalHangup));
+                    effects
+                }
+                _ => Vec::new(),
+            },
+            Intent::SetMuted(muted) => match &mut self.call {
+                CallState::Connected(call) => {
+                    call.muted = muted;
+                    vec![Effect::SetMuted(muted)]
+                }
+                _ => Vec::new(),
+            },
+            Intent::SetHeld(held) => match &mut self.call {
+                CallState::Connected(call) if call.held != held => match &call.call_id {
+                    Some(id) => {
+                        call.held = held;
+                        vec![Effect::SetHeld { call_id: id.clone(), held }]
+                    }
+                    None => Vec::new(),
+                },
+                _ => Vec::new(),
+            },
+            Intent::SendDigit(digit) => match &self.call {
+                CallState::Connected(Call { call_id: Some(id), .. }) if is_dtmf(digit) => {
+                    vec![Effect::SendDigit { call_id: id.clone(), digit }]
+                }
+                _ => Vec::new(),
+            },
             Intent::LogCall { disposition, notes } => self.log_manual_call(now_ms, disposition, notes),
-            Intent::RetryLogs => self
-                .outbox
-                .iter()
-                .map(|p| Effect::SaveLog { id: p.id, record: p.record.clone() })
-                .collect(),
-        }
+            Intent::FinishWrapUp { disposition, notes } => self.finish_wrap_up(disposition, notes),
+            Intent::RetryLogs => self.retry_logs(),
+            // Entering a number or dismissing while a call is up: nothing to do.
+            Intent::EnterNumber(_) | Intent::Dismiss => Vec::new(),
+        };
+        effects.push(self.label_effect(now_ms));
+        effects
     }
 
-    /// Applies an outside event.
-    pub fn handle_event(&mut self, event: Event) -> Vec<Effect> {
-        match event {
+    /// Applies an outside event at `now_ms`.
+    pub fn handle_event(&mut self, now_ms: u64, event: Event) -> Vec<Effect> {
+        let mut effects = match event {
             Event::ClickToDial { number, record } => {
+                if !self.is_free() {
+                    self.notice = Some("Finish the current call before calling another number.".into());
+                    return Vec::new();
+                }
                 self.call = CallState::ReadyToCall(self.target(number, record));
-                vec![Effect::ShowPanel(true), self.label_effect()]
+                vec![Effect::ShowPanel(true)]
             }
             Event::Registered => {
                 self.registration = Registration::Registered;
-                vec![self.label_effect()]
+                vec![Effect::SetIcon("call")]
             }
             Event::RegistrationFailed(reason) => {
                 self.registration = Registration::Failed(reason);
-                vec![self.label_effect(), Effect::SetIcon("warning")]
+                vec![Effect::SetIcon("warning")]
             }
-            Event::LogSaved { id, .. } => {
-                self.outbox.retain(|p| p.id != id);
-                Vec::new()
+            Event::ConnectionLost(reason) => {
+                if self.agent.is_none() {
+                    return Vec::new();
+                }
+                self.registration = Registration::Reconnecting(reason);
+                vec![Effect::SetIcon("warning")]
             }
+            Event::OutgoingCallStarted { call_id } => match &mut self.call {
+                CallState::Dialing(call) if call.call_id.is_none() => {
+                    call.call_id = Some(call_id);
+                    Vec::new()
+                }
+                // The agent hung up before the INVITE went out: end that call right away.
+                _ => vec![Effect::HangUp { call_id: Some(call_id) }],
+            },
+            Event::IncomingCall { call_id, number, display_name } => self.incoming(now_ms, call_id, number, display_name),
+            Event::RecordMatched(record) => match &mut self.call {
+                CallState::Incoming(call) | CallState::Connected(call) if call.record.is_none() => {
+                    call.record = record;
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            },
+            Event::RemoteRinging { call_id } => match &mut self.call {
+                CallState::Dialing(call) if call.call_id.as_deref() == Some(&call_id) && !call.remote_ringing => {
+                    call.remote_ringing = true;
+                    vec![Effect::PlayTone(Some(Tone::Ringback))]
+                }
+                _ => Vec::new(),
+            },
+            Event::CallConnected { call_id } => match &self.call {
+                CallState::Dialing(call) | CallState::Incoming(call) if call.call_id.as_deref() == Some(&call_id) => {
+                    let mut call = call.clone();
+                    call.answered_at_ms = Some(now_ms);
+                    self.call = CallState::Connected(call);
+                    vec![Effect::PlayTone(None), Effect::SetIcon("end_call")]
+                }
+                _ => Vec::new(),
+            },
+            Event::CallEnded { call_id, reason } => {
+                if self.current_call().and_then(|c| c.call_id.as_deref()) != Some(call_id.as_str()) {
+                    return Vec::new();
+                }
+                self.end(now_ms, reason)
+            }
+            Event::CallFailed(reason) => match &self.call {
+                CallState::Dialing(_) => self.end(now_ms, EndReason::Failed(reason)),
+                _ => Vec::new(),
+            },
+            Event::LogSaved { id, record_id } => self.log_saved(id, record_id),
             Event::LogFailed { id, reason } => {
                 if let Some(p) = self.outbox.iter_mut().find(|p| p.id == id) {
                     p.error = Some(reason.clone());
+                    p.in_flight = false;
                 }
-                self.notice = Some(format!("The call log was not saved: {reason}. It is kept; retry when Salesforce is back."));
+                self.notice = Some(format!("The call log was not saved: {reason} It is kept; retry when Salesforce is back."));
                 Vec::new()
             }
+        };
+        effects.push(self.label_effect(now_ms));
+        effects
+    }
+
+    /// Called every second by the glue while a call is up: keeps the label's timer running.
+    pub fn tick(&self, now_ms: u64) -> Vec<Effect> {
+        match self.call {
+            CallState::Connected(_) => vec![self.label_effect(now_ms)],
+            _ => Vec::new(),
+        }
+    }
+
+    fn is_free(&self) -> bool {
+        matches!(self.call, CallState::Idle | CallState::ReadyToCall(_) | CallState::WrapUp(_))
+    }
+
+    fn current_call(&self) -> Option<&Call> {
+        match &self.call {
+            CallState::Dialing(c) | CallState::Incoming(c) | CallState::Connected(c) => Some(c),
+            _ => None,
         }
     }
 
@@ -262,12 +543,123 @@ impl Phone {
         }
         self.agent = Some(credentials.clone());
         self.registration = Registration::Connecting;
-        vec![Effect::Connect(credentials), self.label_effect()]
+        vec![Effect::Connect(credentials)]
+    }
+
+    fn sign_out(&mut self, now_ms: u64) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        if let Some(call) = self.current_call() {
+            effects.push(Effect::HangUp { call_id: call.call_id.clone() });
+            effects.extend(self.end(now_ms, EndReason::LocalHangup));
+        }
+        self.agent = None;
+        self.registration = Registration::SignedOut;
+        effects.extend([Effect::Disconnect, Effect::SetIcon("call")]);
+        effects
     }
 
     fn target(&self, number: String, record: Option<RecordRef>) -> DialTarget {
         let dial = self.rules.dial_string(&number);
         DialTarget { number, dial, record }
+    }
+
+    fn dial(&mut self, now_ms: u64) -> Vec<Effect> {
+        let CallState::ReadyToCall(target) = &self.call else { return Vec::new() };
+        let dial = match &target.dial {
+            Ok(dial) => dial.clone(),
+            Err(e) => {
+                self.notice = Some(e.to_string());
+                return Vec::new();
+            }
+        };
+        if self.registration != Registration::Registered {
+            self.notice = Some("The phone line is not connected; sign in first.".into());
+            return Vec::new();
+        }
+        let call = Call {
+            direction: if is_internal(&dial) { CallDirection::Internal } else { CallDirection::Outbound },
+            number: target.number.clone(),
+            display_name: String::new(),
+            record: target.record.clone(),
+            call_id: None,
+            started_at_ms: now_ms,
+            answered_at_ms: None,
+            remote_ringing: false,
+            muted: false,
+            held: false,
+        };
+        self.call = CallState::Dialing(call);
+        vec![Effect::Dial { dial }]
+    }
+
+    fn incoming(&mut self, now_ms: u64, call_id: String, number: String, display_name: String) -> Vec<Effect> {
+        if !self.is_free() {
+            // One call at a time: a second caller hears busy and is logged as missed.
+            let record = CallRecord {
+                direction: CallDirection::Inbound,
+                number,
+                record: None,
+                started_at_ms: now_ms,
+                duration_s: 0,
+                call_id: Some(call_id.clone()),
+                disposition: "Missed (agent busy)".into(),
+                notes: String::new(),
+            };
+            return vec![Effect::Decline { call_id, busy: true }, self.queue_log(record, None)];
+        }
+        let direction = if is_internal(&number) { CallDirection::Internal } else { CallDirection::Inbound };
+        let call = Call {
+            direction,
+            number: number.clone(),
+            display_name,
+            record: None,
+            call_id: Some(call_id),
+            started_at_ms: now_ms,
+            answered_at_ms: None,
+            remote_ringing: false,
+            muted: false,
+            held: false,
+        };
+        self.call = CallState::Incoming(call);
+        vec![Effect::ShowPanel(true), Effect::PlayTone(Some(Tone::Ringtone)), Effect::ScreenPop { number }]
+    }
+
+    /// Ends the current call: log it at once, then wrap up if it was answered.
+    fn end(&mut self, now_ms: u64, reason: EndReason) -> Vec<Effect> {
+        let Some(call) = self.current_call().cloned() else { return Vec::new() };
+        let answered = call.answered_at_ms.is_some();
+        let disposition = match (&reason, answered) {
+            (_, true) => String::new(),
+            (EndReason::Missed, _) => "Missed".into(),
+            (EndReason::Declined, _) => "Declined".into(),
+            (EndReason::Busy, _) => "Busy".into(),
+            (EndReason::NoAnswer, _) => "No answer".into(),
+            (EndReason::Failed(why), _) => format!("Failed: {why}"),
+            (EndReason::LocalHangup | EndReason::RemoteHangup, false) => match call.direction {
+                CallDirection::Inbound => "Missed".into(),
+                _ => "Cancelled".into(),
+            },
+        };
+        if let EndReason::Failed(why) = &reason {
+            self.notice = Some(why.clone());
+        }
+        let record = CallRecord {
+            direction: call.direction,
+            number: call.number.clone(),
+            record: call.record.clone(),
+            started_at_ms: call.started_at_ms,
+            duration_s: call.talk_seconds(now_ms),
+            call_id: call.call_id.clone(),
+            disposition,
+            notes: String::new(),
+        };
+        let save = self.queue_log(record.clone(), None);
+        let log_id = match &save {
+            Effect::SaveLog { id, .. } => *id,
+            _ => 0,
+        };
+        self.call = if answered { CallState::WrapUp(WrapUp { log_id, saved_as: None, record }) } else { CallState::Idle };
+        vec![Effect::PlayTone(None), Effect::SetIcon("call"), save]
     }
 
     fn log_manual_call(&mut self, now_ms: u64, disposition: String, notes: String) -> Vec<Effect> {
@@ -286,36 +678,116 @@ impl Phone {
             notes,
         };
         self.call = CallState::Idle;
-        let mut effects = vec![self.queue_log(record)];
-        effects.push(self.label_effect());
-        effects
+        vec![self.queue_log(record, None)]
+    }
+
+    fn finish_wrap_up(&mut self, disposition: String, notes: String) -> Vec<Effect> {
+        let CallState::WrapUp(wrap) = std::mem::replace(&mut self.call, CallState::Idle) else {
+            return Vec::new();
+        };
+        let mut record = wrap.record;
+        record.disposition = disposition;
+        record.notes = notes;
+        if let Some(saved) = wrap.saved_as {
+            return vec![self.queue_log(record, Some(saved))];
+        }
+        // The first save has not been confirmed: change what it saves instead of saving twice.
+        match self.outbox.iter_mut().find(|p| p.id == wrap.log_id) {
+            Some(pending) => {
+                pending.record = record.clone();
+                if pending.in_flight {
+                    pending.resend = true;
+                    Vec::new()
+                } else {
+                    pending.in_flight = true;
+                    vec![Effect::SaveLog { id: pending.id, record, existing_id: pending.existing_id.clone() }]
+                }
+            }
+            None => vec![self.queue_log(record, None)],
+        }
+    }
+
+    fn log_saved(&mut self, id: u32, record_id: String) -> Vec<Effect> {
+        if let CallState::WrapUp(wrap) = &mut self.call {
+            if wrap.log_id == id {
+                wrap.saved_as = Some(record_id.clone());
+            }
+        }
+        let Some(index) = self.outbox.iter().position(|p| p.id == id) else { return Vec::new() };
+        let mut pending = self.outbox.remove(index);
+        if !pending.resend {
+            return Vec::new();
+        }
+        pending.existing_id = Some(record_id);
+        pending.resend = false;
+        pending.in_flight = true;
+        let effect = Effect::SaveLog { id: pending.id, record: pending.record.clone(), existing_id: pending.existing_id.clone() };
+        self.outbox.push(pending);
+        vec![effect]
+    }
+
+    fn retry_logs(&mut self) -> Vec<Effect> {
+        self.outbox
+            .iter_mut()
+            .filter(|p| !p.in_flight)
+            .map(|p| {
+                p.in_flight = true;
+                Effect::SaveLog { id: p.id, record: p.record.clone(), existing_id: p.existing_id.clone() }
+            })
+            .collect()
     }
 
     /// Puts a call log in the outbox and asks the glue to save it.
-    fn queue_log(&mut self, record: CallRecord) -> Effect {
+    fn queue_log(&mut self, record: CallRecord, existing_id: Option<String>) -> Effect {
         let id = self.next_log_id;
         self.next_log_id = self.next_log_id.wrapping_add(1);
-        self.outbox.push(PendingLog { id, record: record.clone(), error: None });
-        Effect::SaveLog { id, record }
+        self.outbox.push(PendingLog {
+            id,
+            record: record.clone(),
+            existing_id: existing_id.clone(),
+            error: None,
+            in_flight: true,
+            resend: false,
+        });
+        Effect::SaveLog { id, record, existing_id }
     }
 
-    /// The utility-bar label for the current state: what an agent glancing at the bar needs.
-    pub fn label(&self) -> String {
+    /// The utility-bar label: what an agent glancing at the bar needs.
+    pub fn label(&self, now_ms: u64) -> String {
         match (&self.call, &self.registration) {
             (CallState::ReadyToCall(t), _) => {
                 let who = t.record.as_ref().map_or(t.number.as_str(), |r| r.name.as_str());
                 format!("Call {who}?")
             }
+            (CallState::Dialing(c), _) => format!("Calling {}", c.who()),
+            (CallState::Incoming(c), _) => format!("Incoming call: {}", c.who()),
+            (CallState::Connected(c), _) => {
+                let s = c.talk_seconds(now_ms);
+                let state = if c.held { "On hold" } else { "On call" };
+                format!("{state} {:02}:{:02} {}", s / 60, s % 60, c.who())
+            }
+            (CallState::WrapUp(_), _) => "Wrap-up".into(),
             (CallState::Idle, Registration::SignedOut) => "Phone: signed out".into(),
             (CallState::Idle, Registration::Connecting) => "Phone: connecting".into(),
+            (CallState::Idle, Registration::Reconnecting(_)) => "Phone: reconnecting".into(),
             (CallState::Idle, Registration::Registered) => "Phone: ready".into(),
             (CallState::Idle, Registration::Failed(_)) => "Phone: offline".into(),
         }
     }
 
-    fn label_effect(&self) -> Effect {
-        Effect::SetLabel(self.label())
+    fn label_effect(&self, now_ms: u64) -> Effect {
+        Effect::SetLabel(self.label(now_ms))
     }
+}
+
+/// Extensions (short numbers) are colleagues: calls to and from them are internal.
+fn is_internal(number: &str) -> bool {
+    let digits = number.trim_start_matches('+');
+    !digits.is_empty() && digits.len() <= 6 && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn is_dtmf(digit: char) -> bool {
+    matches!(digit, '0'..='9' | '*' | '#' | 'A'..='D')
 }
 
 /// SIP users are extensions or simple names; anything else would end up in a SIP URI.
@@ -328,98 +800,5 @@ fn check_sip_user(user: &str) -> Result<(), &'static str> {
         Ok(())
     } else {
         Err("A SIP user may contain only letters, digits, '.', '_', '-' and '+'.")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn credentials(user: &str, password: &str) -> Credentials {
-        Credentials { user: user.into(), password: Secret::new(password.into()), display_name: "Ada".into() }
-    }
-
-    fn contact() -> RecordRef {
-        RecordRef { id: "003000000000001".into(), name: "Ada Lovelace".into(), object_type: "Contact".into() }
-    }
-
-    #[test]
-    fn sign_in_connects_and_labels_the_utility_item() {
-        let mut phone = Phone::new(DialingRules::default());
-        let effects = phone.handle_intent(0, Intent::SignIn(credentials("1001", "pw")));
-        assert_eq!(phone.registration(), &Registration::Connecting);
-        assert!(matches!(effects.first(), Some(Effect::Connect(c)) if c.user == "1001"));
-        assert!(effects.contains(&Effect::SetLabel("Phone: connecting".into())));
-    }
-
-    #[test]
-    fn sign_in_refuses_users_that_would_inject_into_a_sip_uri_and_empty_passwords() {
-        let mut phone = Phone::new(DialingRules::default());
-        assert!(phone.handle_intent(0, Intent::SignIn(credentials("1001@evil", "pw"))).is_empty());
-        assert!(phone.notice().is_some());
-        assert!(phone.handle_intent(0, Intent::SignIn(credentials("1001", ""))).is_empty());
-        assert_eq!(phone.notice(), Some("Enter your SIP password."));
-        assert_eq!(phone.registration(), &Registration::SignedOut);
-    }
-
-    #[test]
-    fn the_password_never_shows_in_debug_output() {
-        let phone_debug = format!("{:?}", Effect::Connect(credentials("1001", "hunter2")));
-        assert!(!phone_debug.contains("hunter2"));
-    }
-
-    #[test]
-    fn click_to_dial_opens_the_panel_ready_to_call_the_record() {
-        let rules = DialingRules { outside_prefix: "9".into(), ..DialingRules::default() };
-        let mut phone = Phone::new(rules);
-        let effects = phone.handle_event(Event::ClickToDial { number: "+1 415 555 0100".into(), record: Some(contact()) });
-        assert_eq!(effects, vec![Effect::ShowPanel(true), Effect::SetLabel("Call Ada Lovelace?".into())]);
-        let CallState::ReadyToCall(target) = phone.call() else { panic!("not ready to call") };
-        assert_eq!(target.dial.as_deref(), Ok("+14155550100"));
-        assert_eq!(target.record, Some(contact()));
-    }
-
-    #[test]
-    fn a_hostile_clicked_number_is_shown_with_the_reason_it_cannot_be_dialled() {
-        let mut phone = Phone::new(DialingRules::default());
-        phone.handle_event(Event::ClickToDial { number: "1001@evil.example".into(), record: None });
-        let CallState::ReadyToCall(target) = phone.call() else { panic!("not ready to call") };
-        assert_eq!(target.dial, Err(DialError::InvalidCharacter('@')));
-    }
-
-    #[test]
-    fn logging_a_call_queues_it_until_salesforce_confirms() {
-        let mut phone = Phone::new(DialingRules::default());
-        phone.handle_event(Event::ClickToDial { number: "+14155550100".into(), record: Some(contact()) });
-        let effects = phone.handle_intent(1_000, Intent::LogCall { disposition: "Resolved".into(), notes: "Called back".into() });
-        let Some(Effect::SaveLog { id, record }) = effects.first() else { panic!("no SaveLog: {effects:?}") };
-        assert_eq!(record.record, Some(contact()));
-        assert_eq!(record.disposition, "Resolved");
-        assert_eq!(phone.call(), &CallState::Idle);
-        assert_eq!(phone.outbox().len(), 1);
-        phone.handle_event(Event::LogSaved { id: *id, record_id: "00T1".into() });
-        assert!(phone.outbox().is_empty());
-    }
-
-    #[test]
-    fn a_call_log_that_fails_to_save_is_kept_and_retried() {
-        let mut phone = Phone::new(DialingRules::default());
-        phone.handle_intent(0, Intent::EnterNumber("1002".into()));
-        let effects = phone.handle_intent(5, Intent::LogCall { disposition: String::new(), notes: String::new() });
-        let Some(Effect::SaveLog { id, .. }) = effects.first().cloned() else { panic!("no SaveLog") };
-        phone.handle_event(Event::LogFailed { id, reason: "Salesforce did not answer".into() });
-        assert_eq!(phone.outbox().len(), 1);
-        assert!(phone.notice().is_some_and(|n| n.contains("kept")));
-        let retry = phone.handle_intent(10, Intent::RetryLogs);
-        assert!(matches!(retry.as_slice(), [Effect::SaveLog { id: again, .. }] if *again == id));
-    }
-
-    #[test]
-    fn registration_failure_reason_reaches_the_agent() {
-        let mut phone = Phone::new(DialingRules::default());
-        phone.handle_intent(0, Intent::SignIn(credentials("1001", "bad")));
-        phone.handle_event(Event::RegistrationFailed("The PBX rejected the password for 1001 (403)".into()));
-        assert_eq!(phone.registration(), &Registration::Failed("The PBX rejected the password for 1001 (403)".into()));
-        assert_eq!(phone.label(), "Phone: offline");
     }
 }

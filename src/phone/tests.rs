@@ -1,0 +1,266 @@
+//! The call controller's behaviour, as an agent would describe it.
+
+use super::*;
+
+fn credentials(user: &str, password: &str) -> Credentials {
+    Credentials { user: user.into(), password: Secret::new(password.into()), display_name: "Ada".into() }
+}
+
+fn contact() -> RecordRef {
+    RecordRef { id: "003000000000001".into(), name: "Ada Lovelace".into(), object_type: "Contact".into() }
+}
+
+fn registered_phone() -> Phone {
+    let mut phone = Phone::new(DialingRules::default());
+    phone.handle_intent(0, Intent::SignIn(credentials("1001", "pw")));
+    phone.handle_event(0, Event::Registered);
+    phone
+}
+
+fn save_of(effects: &[Effect]) -> Option<(u32, CallRecord, Option<String>)> {
+    effects.iter().find_map(|e| match e {
+        Effect::SaveLog { id, record, existing_id } => Some((*id, record.clone(), existing_id.clone())),
+        _ => None,
+    })
+}
+
+/// Click-to-dial on Ada, call, the far end rings and answers at t=10 s.
+fn connected_outbound_call() -> Phone {
+    let mut phone = registered_phone();
+    phone.handle_event(1_000, Event::ClickToDial { number: "+1 415 555 0100".into(), record: Some(contact()) });
+    phone.handle_intent(2_000, Intent::Call);
+    phone.handle_event(2_010, Event::OutgoingCallStarted { call_id: "c1".into() });
+    phone.handle_event(3_000, Event::RemoteRinging { call_id: "c1".into() });
+    phone.handle_event(10_000, Event::CallConnected { call_id: "c1".into() });
+    phone
+}
+
+#[test]
+fn sign_in_connects_and_labels_the_utility_item() {
+    let mut phone = Phone::new(DialingRules::default());
+    let effects = phone.handle_intent(0, Intent::SignIn(credentials("1001", "pw")));
+    assert_eq!(phone.registration(), &Registration::Connecting);
+    assert!(matches!(effects.first(), Some(Effect::Connect(c)) if c.user == "1001"));
+    assert!(effects.contains(&Effect::SetLabel("Phone: connecting".into())));
+}
+
+#[test]
+fn sign_in_refuses_users_that_would_inject_into_a_sip_uri_and_empty_passwords() {
+    let mut phone = Phone::new(DialingRules::default());
+    let effects = phone.handle_intent(0, Intent::SignIn(credentials("1001@evil", "pw")));
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Connect(_))));
+    assert!(phone.notice().is_some());
+    phone.handle_intent(0, Intent::SignIn(credentials("1001", "")));
+    assert_eq!(phone.notice(), Some("Enter your SIP password."));
+    assert_eq!(phone.registration(), &Registration::SignedOut);
+}
+
+#[test]
+fn the_password_never_shows_in_debug_output() {
+    let debug = format!("{:?}", Effect::Connect(credentials("1001", "hunter2")));
+    assert!(!debug.contains("hunter2"));
+}
+
+#[test]
+fn click_to_dial_opens_the_panel_ready_to_call_the_record() {
+    let mut phone = Phone::new(DialingRules { outside_prefix: "9".into(), ..DialingRules::default() });
+    let effects = phone.handle_event(0, Event::ClickToDial { number: "+1 415 555 0100".into(), record: Some(contact()) });
+    assert_eq!(effects, vec![Effect::ShowPanel(true), Effect::SetLabel("Call Ada Lovelace?".into())]);
+    let CallState::ReadyToCall(target) = phone.call() else { panic!("not ready to call") };
+    assert_eq!(target.dial.as_deref(), Ok("+14155550100"));
+    assert_eq!(target.record, Some(contact()));
+}
+
+#[test]
+fn a_hostile_clicked_number_is_shown_with_the_reason_and_never_dialled() {
+    let mut phone = registered_phone();
+    phone.handle_event(0, Event::ClickToDial { number: "1001@evil.example".into(), record: None });
+    let CallState::ReadyToCall(target) = phone.call() else { panic!("not ready to call") };
+    assert_eq!(target.dial, Err(DialError::InvalidCharacter('@')));
+    let effects = phone.handle_intent(1, Intent::Call);
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Dial { .. })));
+    assert!(phone.notice().is_some_and(|n| n.contains("@")));
+}
+
+#[test]
+fn calling_needs_a_registered_line() {
+    let mut phone = Phone::new(DialingRules::default());
+    phone.handle_intent(0, Intent::EnterNumber("1002".into()));
+    let effects = phone.handle_intent(1, Intent::Call);
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Dial { .. })));
+    assert_eq!(phone.notice(), Some("The phone line is not connected; sign in first."));
+}
+
+#[test]
+fn an_outbound_call_rings_back_connects_and_shows_a_running_timer() {
+    let mut phone = registered_phone();
+    phone.handle_event(1_000, Event::ClickToDial { number: "+1 415 555 0100".into(), record: Some(contact()) });
+    let effects = phone.handle_intent(2_000, Intent::Call);
+    assert!(effects.contains(&Effect::Dial { dial: "+14155550100".into() }));
+    assert!(effects.contains(&Effect::SetLabel("Calling Ada Lovelace".into())));
+    phone.handle_event(2_010, Event::OutgoingCallStarted { call_id: "c1".into() });
+    let ringing = phone.handle_event(3_000, Event::RemoteRinging { call_id: "c1".into() });
+    assert!(ringing.contains(&Effect::PlayTone(Some(Tone::Ringback))));
+    let answered = phone.handle_event(10_000, Event::CallConnected { call_id: "c1".into() });
+    assert!(answered.contains(&Effect::PlayTone(None)));
+    assert_eq!(phone.tick(75_000), vec![Effect::SetLabel("On call 01:05 Ada Lovelace".into())]);
+}
+
+#[test]
+fn hanging_up_logs_the_call_at_once_and_wrap_up_updates_that_log() {
+    let mut phone = connected_outbound_call();
+    let effects = phone.handle_intent(52_000, Intent::HangUp);
+    assert!(effects.contains(&Effect::HangUp { call_id: Some("c1".into()) }));
+    let (id, record, existing) = save_of(&effects).expect("logged at hang-up");
+    assert_eq!((record.direction, record.duration_s, existing), (CallDirection::Outbound, 42, None));
+    assert_eq!(record.record, Some(contact()));
+    assert_eq!(record.call_id.as_deref(), Some("c1"));
+    assert!(matches!(phone.call(), CallState::WrapUp(_)));
+
+    phone.handle_event(53_000, Event::LogSaved { id, record_id: "00T1".into() });
+    let done = phone.handle_intent(60_000, Intent::FinishWrapUp { disposition: "Resolved".into(), notes: "Happy".into() });
+    let (_, updated, existing) = save_of(&done).expect("wrap-up saves");
+    assert_eq!(existing.as_deref(), Some("00T1"));
+    assert_eq!((updated.disposition.as_str(), updated.notes.as_str(), updated.duration_s), ("Resolved", "Happy", 42));
+    assert_eq!(phone.call(), &CallState::Idle);
+}
+
+#[test]
+fn wrap_up_before_the_first_save_is_confirmed_updates_instead_of_duplicating() {
+    let mut phone = connected_outbound_call();
+    let (id, ..) = save_of(&phone.handle_intent(20_000, Intent::HangUp)).expect("logged");
+    let done = phone.handle_intent(21_000, Intent::FinishWrapUp { disposition: "Voicemail".into(), notes: String::new() });
+    assert_eq!(save_of(&done), None, "no second create while the first is in flight");
+    let after = phone.handle_event(22_000, Event::LogSaved { id, record_id: "00T9".into() });
+    let (_, record, existing) = save_of(&after).expect("update after the create");
+    assert_eq!((record.disposition.as_str(), existing.as_deref()), ("Voicemail", Some("00T9")));
+}
+
+#[test]
+fn an_inbound_call_pops_the_caller_rings_and_is_logged_with_the_matched_record() {
+    let mut phone = registered_phone();
+    let effects = phone.handle_event(
+        1_000,
+        Event::IncomingCall { call_id: "in1".into(), number: "+14155550100".into(), display_name: "Ada".into() },
+    );
+    assert!(effects.contains(&Effect::ShowPanel(true)));
+    assert!(effects.contains(&Effect::PlayTone(Some(Tone::Ringtone))));
+    assert!(effects.contains(&Effect::ScreenPop { number: "+14155550100".into() }));
+    assert!(effects.contains(&Effect::SetLabel("Incoming call: Ada".into())));
+    phone.handle_event(1_002, Event::RecordMatched(Some(contact())));
+    let answer = phone.handle_intent(3_000, Intent::Answer);
+    assert!(answer.contains(&Effect::Answer { call_id: "in1".into() }));
+    phone.handle_event(3_100, Event::CallConnected { call_id: "in1".into() });
+    let ended = phone.handle_event(33_100, Event::CallEnded { call_id: "in1".into(), reason: EndReason::RemoteHangup });
+    let (_, record, _) = save_of(&ended).expect("logged");
+    assert_eq!((record.direction, record.duration_s), (CallDirection::Inbound, 30));
+    assert_eq!(record.record, Some(contact()));
+}
+
+#[test]
+fn a_caller_who_gives_up_leaves_the_phone_idle_and_a_missed_call_log() {
+    let mut phone = registered_phone();
+    phone.handle_event(0, Event::IncomingCall { call_id: "in2".into(), number: "+14155550199".into(), display_name: String::new() });
+    let ended = phone.handle_event(5_000, Event::CallEnded { call_id: "in2".into(), reason: EndReason::Missed });
+    let (_, record, _) = save_of(&ended).expect("missed call logged");
+    assert_eq!((record.disposition.as_str(), record.duration_s), ("Missed", 0));
+    assert!(ended.contains(&Effect::PlayTone(None)));
+    assert_eq!(phone.call(), &CallState::Idle);
+}
+
+#[test]
+fn declining_sends_decline_and_logs_it() {
+    let mut phone = registered_phone();
+    phone.handle_event(0, Event::IncomingCall { call_id: "in3".into(), number: "+14155550199".into(), display_name: String::new() });
+    let effects = phone.handle_intent(1_000, Intent::Decline);
+    assert!(effects.contains(&Effect::Decline { call_id: "in3".into(), busy: false }));
+    assert_eq!(save_of(&effects).map(|(_, r, _)| r.disposition), Some("Declined".into()));
+    assert_eq!(phone.call(), &CallState::Idle);
+}
+
+#[test]
+fn a_second_caller_during_a_call_hears_busy_and_is_logged_missed() {
+    let mut phone = connected_outbound_call();
+    let effects = phone.handle_event(
+        11_000,
+        Event::IncomingCall { call_id: "in4".into(), number: "+14155550142".into(), display_name: String::new() },
+    );
+    assert!(effects.contains(&Effect::Decline { call_id: "in4".into(), busy: true }));
+    assert_eq!(save_of(&effects).map(|(_, r, _)| r.disposition), Some("Missed (agent busy)".into()));
+    assert!(matches!(phone.call(), CallState::Connected(c) if c.call_id.as_deref() == Some("c1")));
+}
+
+#[test]
+fn hanging_up_before_the_invite_left_cancels_it_when_it_does() {
+    let mut phone = registered_phone();
+    phone.handle_intent(0, Intent::EnterNumber("1002".into()));
+    phone.handle_intent(1, Intent::Call);
+    phone.handle_intent(2, Intent::HangUp);
+    let late = phone.handle_event(3, Event::OutgoingCallStarted { call_id: "c9".into() });
+    assert!(late.contains(&Effect::HangUp { call_id: Some("c9".into()) }));
+}
+
+#[test]
+fn mute_hold_and_digits_apply_to_a_connected_call_only() {
+    let mut phone = registered_phone();
+    assert_eq!(phone.handle_intent(0, Intent::SetMuted(true)).len(), 1, "only the label");
+    let mut phone2 = connected_outbound_call();
+    assert!(phone2.handle_intent(11_000, Intent::SetMuted(true)).contains(&Effect::SetMuted(true)));
+    let held = phone2.handle_intent(12_000, Intent::SetHeld(true));
+    assert!(held.contains(&Effect::SetHeld { call_id: "c1".into(), held: true }));
+    assert!(held.contains(&Effect::SetLabel("On hold 00:02 Ada Lovelace".into())));
+    assert!(phone2.handle_intent(13_000, Intent::SendDigit('5')).contains(&Effect::SendDigit { call_id: "c1".into(), digit: '5' }));
+    assert!(!phone2.handle_intent(13_000, Intent::SendDigit('x')).iter().any(|e| matches!(e, Effect::SendDigit { .. })));
+}
+
+#[test]
+fn a_lost_connection_shows_reconnecting_until_registered_again() {
+    let mut phone = registered_phone();
+    let lost = phone.handle_event(0, Event::ConnectionLost("The PBX at ws://127.0.0.1:8080 cannot be reached.".into()));
+    assert!(lost.contains(&Effect::SetLabel("Phone: reconnecting".into())));
+    assert!(matches!(phone.registration(), Registration::Reconnecting(_)));
+    phone.handle_event(1, Event::Registered);
+    assert_eq!(phone.label(1), "Phone: ready");
+}
+
+#[test]
+fn registration_failure_reason_reaches_the_agent() {
+    let mut phone = Phone::new(DialingRules::default());
+    phone.handle_intent(0, Intent::SignIn(credentials("1001", "bad")));
+    phone.handle_event(0, Event::RegistrationFailed("The PBX rejected the password for 1001 (403)".into()));
+    assert_eq!(phone.registration(), &Registration::Failed("The PBX rejected the password for 1001 (403)".into()));
+    assert_eq!(phone.label(0), "Phone: offline");
+}
+
+#[test]
+fn logging_a_call_made_elsewhere_queues_it_until_salesforce_confirms() {
+    let mut phone = Phone::new(DialingRules::default());
+    phone.handle_event(0, Event::ClickToDial { number: "+14155550100".into(), record: Some(contact()) });
+    let effects = phone.handle_intent(1_000, Intent::LogCall { disposition: "Resolved".into(), notes: "Called back".into() });
+    let (id, record, _) = save_of(&effects).expect("saved");
+    assert_eq!((record.record, record.disposition.as_str()), (Some(contact()), "Resolved"));
+    assert_eq!(phone.call(), &CallState::Idle);
+    assert_eq!(phone.outbox().len(), 1);
+    phone.handle_event(2_000, Event::LogSaved { id, record_id: "00T1".into() });
+    assert!(phone.outbox().is_empty());
+}
+
+#[test]
+fn a_call_log_that_fails_to_save_is_kept_and_retried() {
+    let mut phone = Phone::new(DialingRules::default());
+    phone.handle_intent(0, Intent::EnterNumber("1002".into()));
+    let (id, ..) = save_of(&phone.handle_intent(5, Intent::LogCall { disposition: String::new(), notes: String::new() })).expect("saved");
+    phone.handle_event(6, Event::LogFailed { id, reason: "Salesforce did not answer.".into() });
+    assert_eq!(phone.outbox().len(), 1);
+    assert!(phone.notice().is_some_and(|n| n.contains("kept")));
+    let retry = phone.handle_intent(10, Intent::RetryLogs);
+    assert_eq!(save_of(&retry).map(|(again, ..)| again), Some(id));
+    assert_eq!(save_of(&phone.handle_intent(11, Intent::RetryLogs)), None, "not twice while in flight");
+}
+
+#[test]
+fn calls_to_and_from_extensions_are_internal() {
+    let mut phone = registered_phone();
+    phone.handle_event(0, Event::IncomingCall { call_id: "i".into(), number: "1002".into(), display_name: "Bob".into() });
+    assert!(matches!(phone.call(), CallState::Incoming(c) if c.direction == CallDirection::Internal));
+}
