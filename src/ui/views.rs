@@ -4,7 +4,7 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::phone::{CallState, Credentials, DialTarget, Intent, PendingLog, Phone, Registration, Secret};
+use crate::phone::{Call, CallState, Credentials, DialTarget, Intent, PendingLog, Phone, Registration, Secret, WrapUp};
 
 /// Sends an intent to the controller.
 pub type Send = Callback<Intent>;
@@ -22,6 +22,7 @@ pub fn header(props: &HeaderProps) -> Html {
     let (class, text) = match &props.registration {
         Registration::SignedOut => ("badge", "Signed out"),
         Registration::Connecting => ("badge busy", "Connecting"),
+        Registration::Reconnecting(_) => ("badge busy", "Reconnecting"),
         Registration::Registered => ("badge ok", "Ready"),
         Registration::Failed(_) => ("badge bad", "Offline"),
     };
@@ -151,7 +152,7 @@ pub fn ready_to_call(props: &ReadyProps) -> Html {
     let call_hint = match &props.registration {
         Registration::Registered => None,
         Registration::SignedOut => Some("Sign in to call."),
-        Registration::Connecting => Some("Connecting to the PBX…"),
+        Registration::Connecting | Registration::Reconnecting(_) => Some("Connecting to the PBX…"),
         Registration::Failed(_) => Some("The phone line is offline."),
     };
     html! {
@@ -172,10 +173,11 @@ pub fn ready_to_call(props: &ReadyProps) -> Html {
             </div>
             <div class="field">
                 <label for="notes">{ "Notes" }</label>
-                <textarea id="notes" ref={notes} rows="2"></textarea>
+                <textarea id="notes" ref={notes} rows="2" />
             </div>
             <div class="actions">
-                <button class="brand" disabled={call_hint.is_some() || target.dial.is_err()}>{ "Call" }</button>
+                <button class="brand" onclick={props.on_intent.reform(|_| Intent::Call)}
+                    disabled={call_hint.is_some() || target.dial.is_err()}>{ "Call" }</button>
                 <button onclick={log_call}>{ "Log call" }</button>
                 <button onclick={dismiss}>{ "Dismiss" }</button>
             </div>
@@ -215,6 +217,8 @@ pub fn outbox(props: &OutboxProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct PhoneViewProps {
     pub phone: Phone,
+    /// The time of this render (Unix ms), for the call timer.
+    pub now_ms: u64,
     pub dispositions: Vec<AttrValue>,
     pub on_intent: Send,
 }
@@ -230,12 +234,19 @@ pub fn phone_view(props: &PhoneViewProps) -> Html {
             if let Some(notice) = phone.notice() { <div class="alert" role="alert">{ notice.to_owned() }</div> }
             if let Registration::Failed(reason) = phone.registration() { <div class="alert" role="alert">{ reason.clone() }</div> }
             if phone.agent_user().is_none() { <SignIn on_intent={send.clone()} /> }
+            if let Registration::Reconnecting(reason) = phone.registration() {
+                <div class="alert" role="status">{ reason.clone() }{ " Reconnecting…" }</div>
+            }
             { match phone.call() {
                 CallState::Idle => html! { <Dialer on_intent={send.clone()} /> },
                 CallState::ReadyToCall(target) => html! {
                     <ReadyToCall target={target.clone()} registration={phone.registration().clone()}
                         dispositions={props.dispositions.clone()} on_intent={send.clone()} />
                 },
+                CallState::Dialing(call) => html! { <CallCard call={call.clone()} title="Calling" now_ms={props.now_ms} on_intent={send.clone()} /> },
+                CallState::Incoming(call) => html! { <IncomingCard call={call.clone()} on_intent={send.clone()} /> },
+                CallState::Connected(call) => html! { <CallCard call={call.clone()} title="On call" now_ms={props.now_ms} on_intent={send.clone()} /> },
+                CallState::WrapUp(wrap) => html! { <WrapUpCard wrap={wrap.clone()} dispositions={props.dispositions.clone()} on_intent={send.clone()} /> },
             } }
             <Outbox pending={phone.outbox().to_vec()} on_intent={send} />
         </main>
@@ -264,4 +275,134 @@ pub fn blocked(props: &BlockedProps) -> Html {
 #[function_component(Starting)]
 pub fn starting() -> Html {
     html! { <main class="phone"><p class="weak" role="status">{ "Starting the phone…" }</p></main> }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CallProps {
+    pub call: Call,
+    pub on_intent: Send,
+}
+
+/// Who is calling, with answer and decline.
+#[function_component(IncomingCard)]
+pub fn incoming_card(props: &CallProps) -> Html {
+    let call = &props.call;
+    html! {
+        <section class="card" aria-labelledby="incoming-title" data-testid="incoming-call">
+            <h2 id="incoming-title">{ "Incoming call" }</h2>
+            <div class="number" data-testid="caller">{ call.who().to_owned() }</div>
+            if call.who() != call.number { <div class="weak">{ call.number.clone() }</div> }
+            if let Some(r) = &call.record { <div class="weak" data-testid="caller-record">{ r.object_type.clone() }{ " · " }{ r.name.clone() }</div> }
+            <div class="actions">
+                <button class="brand" onclick={props.on_intent.reform(|_| Intent::Answer)}>{ "Answer" }</button>
+                <button class="destructive" onclick={props.on_intent.reform(|_| Intent::Decline)}>{ "Decline" }</button>
+            </div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CallCardProps {
+    pub call: Call,
+    pub title: AttrValue,
+    pub now_ms: u64,
+    pub on_intent: Send,
+}
+
+/// A call being placed or in progress: timer, mute, hold, keypad, hang up.
+#[function_component(CallCard)]
+pub fn call_card(props: &CallCardProps) -> Html {
+    let call = &props.call;
+    let connected = call.answered_at_ms.is_some();
+    let seconds = call.talk_seconds(props.now_ms);
+    let status = match (connected, call.held, call.remote_ringing) {
+        (true, true, _) => "On hold",
+        (true, false, _) => "Connected",
+        (false, _, true) => "Ringing…",
+        (false, _, false) => "Calling…",
+    };
+    let (muted, held) = (call.muted, call.held);
+    html! {
+        <section class="card" aria-labelledby="call-title" data-testid="call">
+            <h2 id="call-title">{ props.title.clone() }</h2>
+            <div class="number" data-testid="call-who">{ call.who().to_owned() }</div>
+            <div class="weak" role="timer" data-testid="call-status">
+                { status }
+                if connected { { " · " }{ format!("{:02}:{:02}", seconds / 60, seconds % 60) } }
+            </div>
+            if connected {
+                <div class="actions">
+                    <button aria-pressed={muted.to_string()} onclick={props.on_intent.reform(move |_| Intent::SetMuted(!muted))}>
+                        { if muted { "Unmute" } else { "Mute" } }</button>
+                    <button aria-pressed={held.to_string()} onclick={props.on_intent.reform(move |_| Intent::SetHeld(!held))}>
+                        { if held { "Resume" } else { "Hold" } }</button>
+                </div>
+                <Keypad on_intent={props.on_intent.clone()} />
+            }
+            <div class="actions">
+                <button class="destructive" onclick={props.on_intent.reform(|_| Intent::HangUp)}>{ "Hang up" }</button>
+            </div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct KeypadProps {
+    pub on_intent: Send,
+}
+
+/// DTMF keys, for menus and PINs on the far end.
+#[function_component(Keypad)]
+pub fn keypad(props: &KeypadProps) -> Html {
+    const KEYS: [char; 12] = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
+    html! {
+        <div class="keypad" role="group" aria-label="Keypad">
+            { for KEYS.iter().map(|&k| html! {
+                <button aria-label={format!("Digit {k}")} onclick={props.on_intent.reform(move |_| Intent::SendDigit(k))}>{ k }</button>
+            }) }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct WrapUpProps {
+    pub wrap: WrapUp,
+    pub dispositions: Vec<AttrValue>,
+    pub on_intent: Send,
+}
+
+/// After a call: the log is already saved; disposition and notes complete it.
+#[function_component(WrapUpCard)]
+pub fn wrap_up_card(props: &WrapUpProps) -> Html {
+    let disposition = use_node_ref();
+    let notes = use_node_ref();
+    let onsubmit = {
+        let (disposition, notes) = (disposition.clone(), notes.clone());
+        let send = props.on_intent.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let disposition = disposition.cast::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
+            let notes = notes.cast::<HtmlTextAreaElement>().map(|t| t.value()).unwrap_or_default();
+            send.emit(Intent::FinishWrapUp { disposition, notes });
+        })
+    };
+    let record = &props.wrap.record;
+    html! {
+        <form class="card" {onsubmit} aria-labelledby="wrap-title" data-testid="wrap-up">
+            <h2 id="wrap-title">{ "Wrap-up" }</h2>
+            <div class="weak">{ record.subject() }{ format!(" · {} s", record.duration_s) }</div>
+            <div class="field">
+                <label for="wrap-disposition">{ "Disposition" }</label>
+                <select id="wrap-disposition" ref={disposition}>
+                    <option value="">{ "None" }</option>
+                    { for props.dispositions.iter().map(|d| html! { <option value={d.clone()}>{ d.clone() }</option> }) }
+                </select>
+            </div>
+            <div class="field">
+                <label for="wrap-notes">{ "Notes" }</label>
+                <textarea id="wrap-notes" ref={notes} rows="3" />
+            </div>
+            <div class="actions"><button class="brand" type="submit">{ "Done" }</button></div>
+        </form>
+    }
 }
