@@ -1,0 +1,50 @@
+// Starts the Lightning stand-in (dev/console) with the softphone's release build, as the demo does.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const CONSOLE_ORIGIN = 'http://127.0.0.1:8700';
+export const APP_ORIGIN = 'http://127.0.0.1:8701';
+
+function portOpen(port) {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.once('connect', () => { s.end(); resolve(true); });
+    s.once('error', () => resolve(false));
+  });
+}
+
+/** Runs target/release/console on 8700/8701 serving dist/; `stop()` ends it. */
+export async function startConsole({ definition = 'callcenter-xml/development.xml', appDir = 'dist' } = {}) {
+  const bin = join(ROOT, 'target', 'release', 'console');
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run cargo build --release -p console`);
+  if (!existsSync(join(ROOT, appDir, 'index.html'))) throw new Error(`${appDir}/index.html is missing: run trunk build --release`);
+  if (await portOpen(8700)) throw new Error('port 8700 is taken: is a demo still running?');
+  const child = spawn(bin, ['--definition', join(ROOT, definition), '--app-dir', join(ROOT, appDir)], {
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => { output += d; });
+  const deadline = Date.now() + 5000;
+  while (!(await portOpen(8700)) || !(await portOpen(8701))) {
+    if (Date.now() > deadline || child.exitCode !== null) {
+      child.kill('SIGKILL');
+      throw new Error(`the console did not start:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
+  };
+}
