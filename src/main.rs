@@ -1,3 +1,4 @@
 //! Mounts the softphone into the page Salesforce frames.
-// The app is mounted once `ui` (which needs `opencti`) is wired into lib.rs.
-fn main() {}
+fn main() {
+    yew::Renderer::<softphone::ui::App>::new().render();
+}

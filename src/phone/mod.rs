@@ -233,6 +233,9 @@ pub enum Event {
         /// The caller's display name, if any.
         display_name: String,
     },
+    /// The agent now looks at this CRM record (or at no record). A number typed on the dial
+    /// pad is related to it, as the agent would expect when calling from a record page.
+    Viewing(Option<RecordRef>),
     /// The screen pop for the current call matched this record (or none).
     RecordMatched(Option<RecordRef>),
     /// The far end is ringing.
@@ -322,6 +325,8 @@ pub struct Phone {
     next_log_id: u32,
     /// The last problem to show the agent, cleared by their next action.
     notice: Option<String>,
+    /// The CRM record on the agent's screen.
+    viewing: Option<RecordRef>,
 }
 
 impl Phone {
@@ -335,6 +340,7 @@ impl Phone {
             outbox: Vec::new(),
             next_log_id: 1,
             notice: None,
+            viewing: None,
         }
     }
 
@@ -366,7 +372,7 @@ impl Phone {
             Intent::SignIn(credentials) => self.sign_in(credentials),
             Intent::SignOut => self.sign_out(now_ms),
             Intent::EnterNumber(number) if self.is_free() => {
-                self.call = CallState::ReadyToCall(self.target(number, None));
+                self.call = CallState::ReadyToCall(self.target(number, self.viewing.clone()));
                 Vec::new()
             }
             Intent::Dismiss if matches!(self.call, CallState::ReadyToCall(_)) => {
@@ -466,6 +472,10 @@ impl Phone {
                 _ => vec![Effect::HangUp { call_id: Some(call_id) }],
             },
             Event::IncomingCall { call_id, number, display_name } => self.incoming(now_ms, call_id, number, display_name),
+            Event::Viewing(record) => {
+                self.viewing = record;
+                return Vec::new();
+            }
             Event::RecordMatched(record) => match &mut self.call {
                 CallState::Incoming(call) | CallState::Connected(call) if call.record.is_none() => {
                     call.record = record;

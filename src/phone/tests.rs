@@ -264,3 +264,21 @@ fn calls_to_and_from_extensions_are_internal() {
     phone.handle_event(0, Event::IncomingCall { call_id: "i".into(), number: "1002".into(), display_name: "Bob".into() });
     assert!(matches!(phone.call(), CallState::Incoming(c) if c.direction == CallDirection::Internal));
 }
+
+#[test]
+fn a_number_typed_on_a_record_page_is_related_to_that_record() {
+    let mut phone = registered_phone();
+    phone.handle_event(0, Event::Viewing(Some(contact())));
+    phone.handle_intent(0, Intent::EnterNumber("1002".into()));
+    match phone.call() {
+        CallState::ReadyToCall(target) => assert_eq!(target.record, Some(contact())),
+        other => panic!("expected a number ready to call, got {other:?}"),
+    }
+    phone.handle_intent(0, Intent::Dismiss);
+    phone.handle_event(0, Event::Viewing(None));
+    phone.handle_intent(0, Intent::EnterNumber("1002".into()));
+    match phone.call() {
+        CallState::ReadyToCall(target) => assert_eq!(target.record, None),
+        other => panic!("expected a number ready to call, got {other:?}"),
+    }
+}

@@ -56,7 +56,7 @@ impl Reconnect {
         self.current = (self.current + 1) % self.url_count;
         let count = self.url_count as u32;
         // Within a round, fail over at once; after every URL failed, wait before the next round.
-        let delay_ms = if self.failures % count == 0 { jittered(wait_for_round(self.failures / count), random) } else { 0 };
+        let delay_ms = if self.failures.is_multiple_of(count) { jittered(wait_for_round(self.failures / count), random) } else { 0 };
         Attempt { url: self.current, delay_ms }
     }
 }

@@ -2,13 +2,14 @@
 //! Salesforce's events to `phone::Phone` and performs the effects the phone returns.
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use callcenter::SoftphoneSettings;
 use wasm_bindgen_futures::spawn_local;
 use yew::Callback;
 
-use crate::opencti::{self, OpenCti};
+use crate::opencti::{self, CallLog, CallType, OpenCti, Search};
 use crate::phone::dialing::DialingRules;
 use crate::phone::{CallRecord, Effect, Event, Intent, Phone, RecordRef};
 
@@ -18,7 +19,7 @@ use crate::phone::{CallRecord, Effect, Event, Intent, Phone, RecordRef};
 /// Center definition: that arrives through the very script this list decides whether to load.
 const EXTRA_ORIGINS: Option<&str> = option_env!("SOFTPHONE_EXTRA_ORIGINS");
 
-/// The Lightning Open CTI API version whose script we load.
+/// The Lightning Open CTI API version whose script we load (before any setting can be read).
 const OPENCTI_API_VERSION: &str = "62.0";
 
 /// A running phone: Open CTI, the phone state, and the listeners that feed it.
@@ -34,7 +35,7 @@ struct Inner {
     cti: Rc<OpenCti>,
     settings: SoftphoneSettings,
     /// Held so the closures stay alive exactly as long as the phone does.
-    _listeners: Vec<opencti::Listener>,
+    listeners: Vec<opencti::Listener>,
 }
 
 impl PartialEq for Controller {
@@ -59,7 +60,8 @@ impl Controller {
             .collect();
         let cti = Rc::new(opencti::load(&params.origin, OPENCTI_API_VERSION, &extra).await.map_err(|e| e.to_string())?);
         let map = cti.get_call_center_settings().await.map_err(|e| e.to_string())?;
-        let settings = SoftphoneSettings::from_map(&map).map_err(|e| e.to_string())?;
+        let settings = SoftphoneSettings::from_map(&map)
+            .map_err(|e| format!("The Call Center definition needs fixing by your Salesforce admin:\n{e}"))?;
         let rules = DialingRules {
             outside_prefix: settings.dialing.outside_prefix.clone(),
             long_distance_prefix: settings.dialing.long_distance_prefix.clone(),
@@ -67,30 +69,36 @@ impl Controller {
             home_country_code: String::new(),
         };
         let controller = Controller {
-            inner: Rc::new(RefCell::new(Inner { phone: Phone::new(rules), cti: cti.clone(), settings, _listeners: Vec::new() })),
+            inner: Rc::new(RefCell::new(Inner { phone: Phone::new(rules), cti: cti.clone(), settings, listeners: Vec::new() })),
             on_change,
         };
 
-        let on_click = {
-            let c = controller.clone();
-            cti.on_click_to_dial(move |click: opencti::ClickToDial| {
-                let record = click.record_id.clone().map(|id| RecordRef {
-                    id,
-                    name: click.record_name.clone().unwrap_or_default(),
-                    object_type: click.object_type.clone().unwrap_or_default(),
-                });
-                c.event(Event::ClickToDial { number: click.number.clone(), record });
+        let c = controller.clone();
+        let on_click = cti
+            .on_click_to_dial(move |click| match click {
+                Ok(click) => c.event(Event::ClickToDial {
+                    number: click.number.clone().unwrap_or_default(),
+                    record: record_ref(click.record_id, click.record_name, click.object_type),
+                }),
+                Err(e) => warn(&e.to_string()),
             })
-            .map_err(|e| e.to_string())?
-        };
-        controller.inner.borrow_mut()._listeners.push(on_click);
+            .map_err(|e| e.to_string())?;
+        let c = controller.clone();
+        let on_navigation = cti
+            .on_navigation_change(move |view| match view {
+                Ok(view) => c.event(Event::Viewing(record_ref(view.record_id, view.record_name, view.object_type))),
+                Err(e) => warn(&e.to_string()),
+            })
+            .map_err(|e| e.to_string())?;
+        controller.inner.borrow_mut().listeners.extend([on_click, on_navigation]);
         cti.enable_click_to_dial().await.map_err(|e| e.to_string())?;
-        let label = controller.inner.borrow().phone.label();
+        if let Ok(view) = cti.get_app_view_info().await {
+            controller.event(Event::Viewing(record_ref(view.record_id, view.record_name, view.object_type)));
+        }
+        let label = controller.inner.borrow().phone.label(now_ms());
         controller.perform(vec![Effect::SetLabel(label), Effect::SetIcon("call")]);
         // Lightning waits for this before it stops showing the standby page.
-        if let Err(e) = cti.notify_initialization_complete().await {
-            log(&e.to_string());
-        }
+        report(cti.notify_initialization_complete().await);
         controller.publish();
         Ok(controller)
     }
@@ -109,9 +117,15 @@ impl Controller {
 
     /// Something happened outside.
     pub fn event(&self, event: Event) {
-        let effects = self.inner.borrow_mut().phone.handle_event(event);
+        let effects = self.inner.borrow_mut().phone.handle_event(now_ms(), event);
         self.perform(effects);
         self.publish();
+    }
+
+    /// Called every second: keeps the utility item's call timer running.
+    pub fn tick(&self) {
+        let effects = self.inner.borrow().phone.tick(now_ms());
+        self.perform(effects);
     }
 
     fn publish(&self) {
@@ -122,6 +136,7 @@ impl Controller {
         let cti = self.inner.borrow().cti.clone();
         for effect in effects {
             let cti = cti.clone();
+            let this = self.clone();
             match effect {
                 Effect::ShowPanel(visible) => spawn_local(async move {
                     report(cti.set_softphone_panel_visibility(visible).await);
@@ -132,63 +147,100 @@ impl Controller {
                 Effect::SetIcon(icon) => spawn_local(async move {
                     report(cti.set_softphone_item_icon(icon).await);
                 }),
-                Effect::SaveLog { id, record } => {
-                    let this = self.clone();
-                    spawn_local(async move {
-                        let event = match cti.save_log(&task(&record)).await {
-                            Ok(record_id) => Event::LogSaved { id, record_id },
-                            Err(e) => Event::LogFailed { id, reason: e.to_string() },
-                        };
-                        this.event(event);
-                    });
-                }
-                // The PBX connection arrives with the SIP work (issue 5): say so honestly.
-                Effect::Connect(_) => {
-                    let this = self.clone();
-                    spawn_local(async move {
-                        this.event(Event::RegistrationFailed(
-                            "Calling through the PBX is not available in this version yet; click-to-dial and call logging work.".into(),
-                        ));
-                    });
-                }
-                Effect::Disconnect => {}
+                Effect::ScreenPop { number } => spawn_local(async move {
+                    let search = Search {
+                        search_params: number,
+                        query_params: String::new(),
+                        default_field_values: BTreeMap::new(),
+                        call_type: CallType::Inbound,
+                        deferred: false,
+                    };
+                    // One match is the caller; several or none leave the call unrelated.
+                    let record = match cti.search_and_screen_pop(&search).await {
+                        Ok(found) if found.matches.len() == 1 => found
+                            .matches
+                            .into_iter()
+                            .next()
+                            .and_then(|m| record_ref(m.id, m.name, m.record_type)),
+                        Ok(_) => None,
+                        Err(e) => {
+                            warn(&e.to_string());
+                            None
+                        }
+                    };
+                    this.event(Event::RecordMatched(record));
+                }),
+                Effect::SaveLog { id, record, existing_id } => spawn_local(async move {
+                    let event = match cti.save_log(&task(&record, existing_id)).await {
+                        Ok(record_id) => Event::LogSaved { id, record_id },
+                        Err(e) => Event::LogFailed { id, reason: e.to_string() },
+                    };
+                    this.event(event);
+                }),
+                // Calling through the PBX arrives with the SIP user agent (issue 5): until then
+                // the phone says so honestly instead of pretending to register or dial.
+                Effect::Connect(_) => spawn_local(async move {
+                    this.event(Event::RegistrationFailed(NO_PBX_YET.into()));
+                }),
+                Effect::Dial { .. } => spawn_local(async move {
+                    this.event(Event::CallFailed(NO_PBX_YET.into()));
+                }),
+                Effect::Disconnect
+                | Effect::Answer { .. }
+                | Effect::Decline { .. }
+                | Effect::HangUp { .. }
+                | Effect::SetMuted(_)
+                | Effect::SetHeld { .. }
+                | Effect::SendDigit { .. }
+                | Effect::PlayTone(_) => {}
             }
         }
     }
 }
 
-/// The Salesforce Task for a call record (fields as in the Open CTI guide's call-logging example).
-fn task(record: &CallRecord) -> opencti::CallLog {
+const NO_PBX_YET: &str =
+    "Calling through the PBX is not available in this version yet; click-to-dial and call logging work.";
+
+/// A CRM record from Salesforce's optional fields: none without an Id.
+fn record_ref(id: Option<String>, name: Option<String>, object_type: Option<String>) -> Option<RecordRef> {
+    let id = id.filter(|id| !id.is_empty())?;
+    Some(RecordRef { id, name: name.unwrap_or_default(), object_type: object_type.unwrap_or_default() })
+}
+
+/// The Salesforce Task for a call record (fields as in OPENCTI.md, "A call log as a Task").
+fn task(record: &CallRecord, existing_id: Option<String>) -> CallLog {
     let (who, what) = match &record.record {
         Some(r) if r.is_person() => (Some(r.id.clone()), None),
         Some(r) => (None, Some(r.id.clone())),
         None => (None, None),
     };
-    opencti::CallLog {
+    CallLog {
+        entity_api_name: "Task",
+        id: existing_id,
         subject: record.subject(),
         who_id: who,
         what_id: what,
-        call_type: record.direction.as_str().to_owned(),
-        call_duration_in_seconds: record.duration_s,
+        call_type: record.direction.as_str(),
+        call_duration_in_seconds: u32::try_from(record.duration_s).unwrap_or(u32::MAX),
         call_object: record.call_id.clone(),
         call_disposition: (!record.disposition.is_empty()).then(|| record.disposition.clone()),
         description: (!record.notes.is_empty()).then(|| record.notes.clone()),
-        status: "Completed".to_owned(),
+        status: "Completed",
         activity_date: record.activity_date(),
     }
 }
 
-fn now_ms() -> u64 {
-    // Date.now() is a non-negative integer number of milliseconds well inside u64.
+/// Unix milliseconds; `Date.now()` is a non-negative integer well inside u64.
+pub fn now_ms() -> u64 {
     js_sys::Date::now().max(0.0) as u64
 }
 
 fn report<T>(result: Result<T, opencti::OpenCtiError>) {
     if let Err(e) = result {
-        log(&e.to_string());
+        warn(&e.to_string());
     }
 }
 
-fn log(message: &str) {
+fn warn(message: &str) {
     web_sys::console::warn_1(&message.into());
 }

@@ -3,10 +3,11 @@
 mod controller;
 mod views;
 
+use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
 use crate::phone::{Intent, Phone};
-use controller::Controller;
+use controller::{now_ms, Controller};
 
 /// Where the app is in its start-up.
 enum Boot {
@@ -20,6 +21,7 @@ enum Boot {
 pub fn app() -> Html {
     let boot = use_state(|| Boot::Starting);
     let phone = use_state(|| None::<Phone>);
+    let now = use_state(now_ms);
     {
         let (boot, phone) = (boot.clone(), phone.setter());
         use_effect_with((), move |_| {
@@ -32,6 +34,33 @@ pub fn app() -> Html {
             });
         });
     }
+    {
+        // One timer for the whole app: the call timer on screen and in the utility label.
+        let running = match &*boot {
+            Boot::Running(c) => Some(c.clone()),
+            _ => None,
+        };
+        let now = now.setter();
+        use_effect_with(running, move |running| {
+            let running = running.clone();
+            let tick = Closure::<dyn FnMut()>::new(move || {
+                now.set(now_ms());
+                if let Some(c) = &running {
+                    c.tick();
+                }
+            });
+            let window = web_sys::window();
+            let id = window.as_ref().and_then(|w| {
+                w.set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), 1000).ok()
+            });
+            move || {
+                if let (Some(w), Some(id)) = (window, id) {
+                    w.clear_interval_with_handle(id);
+                }
+                drop(tick);
+            }
+        });
+    }
     match (&*boot, &*phone) {
         (Boot::Starting, _) | (Boot::Running(_), None) => html! { <views::Starting /> },
         (Boot::Blocked(reason), _) => html! { <views::Blocked reason={AttrValue::from(reason.clone())} /> },
@@ -39,7 +68,7 @@ pub fn app() -> Html {
             let c2 = c.clone();
             let on_intent = Callback::from(move |i: Intent| c2.intent(i));
             let dispositions = c.dispositions().into_iter().map(AttrValue::from).collect::<Vec<_>>();
-            html! { <views::PhoneView phone={p.clone()} {dispositions} {on_intent} /> }
+            html! { <views::PhoneView phone={p.clone()} now_ms={*now} {dispositions} {on_intent} /> }
         }
     }
 }

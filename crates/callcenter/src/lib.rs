@@ -1,1 +1,13 @@
-//! Salesforce Call Center definitions. See README.md.
+//! Salesforce Call Center definitions: the typed settings the softphone reads from
+//! `getCallCenterSettings` (always available, no dependencies, ships in the wasm app) and,
+//! with the `xml` feature, the definition files admins import.
+#![forbid(unsafe_code)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
+
+pub mod settings;
+#[cfg(feature = "xml")]
+pub mod definition;
+
+pub use settings::{DialingOptions, SettingProblem, SettingsError, SettingsMap, SoftphoneSettings};
+#[cfg(feature = "xml")]
+pub use definition::{Definition, Item, ParseError, Section};

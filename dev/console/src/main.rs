@@ -1,1 +1,204 @@
-fn main() {}
+//! `console`: a local stand-in for a Lightning page with the softphone in its utility bar.
+//!
+//! Serves two loopback origins, as Salesforce and the adapter host would be two sites:
+//! - the Lightning stand-in (default http://127.0.0.1:8700): the page, the stand-in
+//!   `opencti_min.js` at Salesforce's path, the Call Center settings, a Task store, and a
+//!   record of every Open CTI call for tests (`/__standin/calls`, `/__standin/tasks`);
+//! - the softphone (default http://127.0.0.1:8701): the built app from `--app-dir`.
+//! The page frames the definition's `reqAdapterUrl`, as Lightning does.
+
+mod http;
+mod store;
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Component, Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::thread;
+
+use http::{read_request, write_response, Request, Response};
+use store::Store;
+
+const USAGE: &str = "\
+usage: console [--definition FILE] [--app-dir DIR] [--console-port N] [--app-port N]
+
+Serves a Lightning stand-in page on http://127.0.0.1:CONSOLE_PORT (default 8700) that frames
+the softphone from the Call Center definition's reqAdapterUrl, and serves the built softphone
+(trunk's dist/) on http://127.0.0.1:APP_PORT (default 8701).
+  --definition FILE   Call Center definition (default callcenter-xml/development.xml)
+  --app-dir DIR       the built softphone (default dist)";
+
+const INDEX_HTML: &str = include_str!("../standin/index.html");
+const PAGE_JS: &str = include_str!("../standin/page.js");
+const PAGE_CSS: &str = include_str!("../standin/page.css");
+const CORE_JS: &str = include_str!("../standin/core.js");
+const CLIENT_JS: &str = include_str!("../standin/client.js");
+
+struct Options {
+    definition: PathBuf,
+    app_dir: PathBuf,
+    console_port: u16,
+    app_port: u16,
+}
+
+fn main() -> ExitCode {
+    let options = match parse_args(std::env::args().skip(1)) {
+        Ok(o) => o,
+        Err(message) => {
+            eprintln!("{message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("console: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
+    let mut o = Options {
+        definition: PathBuf::from("callcenter-xml/development.xml"),
+        app_dir: PathBuf::from("dist"),
+        console_port: 8700,
+        app_port: 8701,
+    };
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--definition" => o.definition = PathBuf::from(value()?),
+            "--app-dir" => o.app_dir = PathBuf::from(value()?),
+            "--console-port" => o.console_port = value()?.parse().map_err(|_| "--console-port needs a port number")?,
+            "--app-port" => o.app_port = value()?.parse().map_err(|_| "--app-port needs a port number")?,
+            "-h" | "--help" => return Err("Lightning stand-in for the softphone".into()),
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    Ok(o)
+}
+
+fn run(o: Options) -> Result<(), String> {
+    let config = store::Config::from_definition(&o.definition)?;
+    if !o.app_dir.join("index.html").is_file() {
+        return Err(format!("{} has no index.html: build the softphone first (trunk build --release)", o.app_dir.display()));
+    }
+    let console_origin = format!("http://127.0.0.1:{}", o.console_port);
+    let store = Arc::new(Store::new(config));
+    let console = TcpListener::bind(("127.0.0.1", o.console_port)).map_err(|e| format!("port {}: {e}", o.console_port))?;
+    let app = TcpListener::bind(("127.0.0.1", o.app_port)).map_err(|e| format!("port {}: {e}", o.app_port))?;
+    println!("Lightning stand-in: {console_origin}/  (softphone served on http://127.0.0.1:{})", o.app_port);
+    let app_dir = Arc::new(o.app_dir);
+    thread::spawn(move || serve(app, move |req| app_file(&app_dir, req)));
+    serve(console, move |req| console_route(&store, req));
+    Ok(())
+}
+
+/// Accepts connections forever, one thread each.
+fn serve(listener: TcpListener, route: impl Fn(&Request) -> Response + Send + Sync + 'static) {
+    let route = Arc::new(route);
+    for stream in listener.incoming().flatten() {
+        let route = Arc::clone(&route);
+        thread::spawn(move || handle(&stream, &*route));
+    }
+}
+
+fn handle(stream: &TcpStream, route: &dyn Fn(&Request) -> Response) {
+    let response = match read_request(stream) {
+        Ok(Some(req)) if req.method == "OPTIONS" => Response { status: 204, ..Response::error(204, "") },
+        Ok(Some(req)) => route(&req),
+        Ok(None) => Response::error(400, "bad request"),
+        Err(_) => return,
+    };
+    let _ = write_response(stream, &response);
+}
+
+fn console_route(store: &Store, req: &Request) -> Response {
+    let js = "application/javascript; charset=utf-8";
+    match (req.method.as_str(), req.path.as_str()) {
+        ("GET", "/") => Response::ok("text/html; charset=utf-8", INDEX_HTML),
+        ("GET", "/standin/page.js") => Response::ok(js, PAGE_JS),
+        ("GET", "/standin/core.js") => Response::ok(js, CORE_JS),
+        ("GET", "/standin/page.css") => Response::ok("text/css; charset=utf-8", PAGE_CSS),
+        ("GET", path) if is_opencti_path(path) => Response::ok(js, format!("{CORE_JS}\n{CLIENT_JS}")),
+        ("GET", "/__standin/config.json") => Response::json(store.config_json()),
+        ("GET", "/__standin/calls") => Response::json(store.calls_json()),
+        ("POST", "/__standin/calls") => match store.record_call(&req.body) {
+            Ok(()) => Response::json("{}".into()),
+            Err(e) => Response::error(400, &e),
+        },
+        ("GET", "/__standin/tasks") => Response::json(store.tasks_json()),
+        ("POST", "/__standin/tasks") => Response::json(store.save_task(&req.body)),
+        ("POST", "/__standin/reset") => {
+            store.reset();
+            Response::json("{}".into())
+        }
+        ("GET", _) => Response::error(404, "not found"),
+        _ => Response::error(405, "method not allowed"),
+    }
+}
+
+/// `/support/api/{NN}.0/lightning/opencti_min.js`, for the versions that have a Lightning script.
+fn is_opencti_path(path: &str) -> bool {
+    let Some(version) = path.strip_prefix("/support/api/").and_then(|p| p.strip_suffix("/lightning/opencti_min.js")) else {
+        return false;
+    };
+    version.strip_suffix(".0").and_then(|major| major.parse::<u32>().ok()).is_some_and(|major| major >= 38)
+}
+
+/// Serves the built softphone; nothing outside `dir`.
+fn app_file(dir: &Path, req: &Request) -> Response {
+    if req.method != "GET" {
+        return Response::error(405, "method not allowed");
+    }
+    let relative = req.path.trim_start_matches('/');
+    let relative = if relative.is_empty() { "index.html" } else { relative };
+    let path = Path::new(relative);
+    if !path.components().all(|c| matches!(c, Component::Normal(_))) {
+        return Response::error(404, "not found");
+    }
+    match std::fs::read(dir.join(path)) {
+        Ok(body) => Response::ok(content_type(path), body),
+        Err(_) => Response::error(404, "not found"),
+    }
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "application/javascript; charset=utf-8",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("json") => "application/json",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opencti_is_served_at_salesforce_path_for_lightning_versions_only() {
+        assert!(is_opencti_path("/support/api/62.0/lightning/opencti_min.js"));
+        assert!(is_opencti_path("/support/api/38.0/lightning/opencti_min.js"));
+        assert!(!is_opencti_path("/support/api/37.0/lightning/opencti_min.js"));
+        assert!(!is_opencti_path("/support/api/62.0/interaction.js"));
+        assert!(!is_opencti_path("/support/api/x.0/lightning/opencti_min.js"));
+    }
+
+    #[test]
+    fn app_files_stay_inside_the_app_dir() {
+        let dir = std::env::temp_dir().join(format!("console-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("index.html"), "<p>phone</p>").unwrap();
+        let get = |path: &str| app_file(&dir, &Request { method: "GET".into(), path: path.into(), body: vec![] });
+        assert_eq!(get("/").status, 200);
+        assert_eq!(get("/index.html").content_type, "text/html; charset=utf-8");
+        assert_eq!(get("/../Cargo.toml").status, 404);
+        assert_eq!(get("/missing.js").status, 404);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,152 @@
+//! What the stand-in remembers while it runs: the Call Center settings it hands the softphone,
+//! every Open CTI call the page saw (for tests), and the Tasks `saveLog` created.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use serde_json::{json, Map, Value};
+
+/// What the page needs from the Call Center definition.
+pub struct Config {
+    pub adapter_url: String,
+    pub display_name: String,
+    pub softphone_height: u32,
+    pub softphone_width: u32,
+    /// `getCallCenterSettings`: "/section/item" -> value.
+    pub settings: callcenter::SettingsMap,
+}
+
+impl Config {
+    /// Reads and checks a definition file the way Salesforce's import would.
+    pub fn from_definition(path: &Path) -> Result<Config, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let definition = callcenter::Definition::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let settings = definition.settings_map();
+        let get = |key: &str| settings.get(key).cloned().unwrap_or_default();
+        let adapter_url = get("/reqGeneralInfo/reqAdapterUrl");
+        if adapter_url.is_empty() {
+            return Err(format!("{}: reqAdapterUrl is missing", path.display()));
+        }
+        Ok(Config {
+            display_name: get("/reqGeneralInfo/reqDisplayName"),
+            softphone_height: get("/reqGeneralInfo/reqSoftphoneHeight").parse().unwrap_or(460),
+            softphone_width: get("/reqGeneralInfo/reqSoftphoneWidth").parse().unwrap_or(340),
+            adapter_url,
+            settings,
+        })
+    }
+}
+
+/// The stand-in's memory, shared by the server's threads.
+pub struct Store {
+    config: Config,
+    calls: Mutex<Vec<Value>>,
+    tasks: Mutex<Vec<Map<String, Value>>>,
+}
+
+impl Store {
+    pub fn new(config: Config) -> Store {
+        Store { config, calls: Mutex::new(Vec::new()), tasks: Mutex::new(Vec::new()) }
+    }
+
+    pub fn config_json(&self) -> String {
+        let c = &self.config;
+        json!({
+            "adapterUrl": c.adapter_url,
+            "displayName": c.display_name,
+            "softphoneHeight": c.softphone_height,
+            "softphoneWidth": c.softphone_width,
+            "settings": c.settings,
+        })
+        .to_string()
+    }
+
+    pub fn record_call(&self, body: &[u8]) -> Result<(), String> {
+        let call: Value = serde_json::from_slice(body).map_err(|e| format!("not JSON: {e}"))?;
+        lock(&self.calls).push(call);
+        Ok(())
+    }
+
+    pub fn calls_json(&self) -> String {
+        Value::Array(lock(&self.calls).clone()).to_string()
+    }
+
+    pub fn tasks_json(&self) -> String {
+        Value::Array(lock(&self.tasks).iter().cloned().map(Value::Object).collect()).to_string()
+    }
+
+    /// Creates a Task, or updates the one whose `Id` is given, as `saveLog` does.
+    /// Answers `{"Id": ...}` or `{"error": ...}`.
+    pub fn save_task(&self, body: &[u8]) -> String {
+        let Ok(Value::Object(mut fields)) = serde_json::from_slice::<Value>(body) else {
+            return json!({ "error": "saveLog needs an object" }).to_string();
+        };
+        if fields.remove("entityApiName") != Some(Value::String("Task".into())) {
+            return json!({ "error": "this org only logs calls as Task records" }).to_string();
+        }
+        let mut tasks = lock(&self.tasks);
+        match fields.get("Id").and_then(Value::as_str).map(str::to_owned) {
+            Some(id) => match tasks.iter_mut().find(|t| t.get("Id").and_then(Value::as_str) == Some(&id)) {
+                Some(task) => {
+                    task.extend(fields);
+                    json!({ "Id": id }).to_string()
+                }
+                None => json!({ "error": format!("no Task with Id {id}") }).to_string(),
+            },
+            None => {
+                // Salesforce Task Ids start with 00T and are 18 characters long.
+                let id = format!("00T{:015}", tasks.len() + 1);
+                fields.insert("Id".into(), Value::String(id.clone()));
+                tasks.push(fields);
+                json!({ "Id": id }).to_string()
+            }
+        }
+    }
+
+    pub fn reset(&self) {
+        lock(&self.calls).clear();
+        lock(&self.tasks).clear();
+    }
+}
+
+/// A poisoned lock only means another request thread panicked; the data is still usable.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store() -> Store {
+        Store::new(Config {
+            adapter_url: "http://127.0.0.1:8701/".into(),
+            display_name: "Phone".into(),
+            softphone_height: 460,
+            softphone_width: 340,
+            settings: Default::default(),
+        })
+    }
+
+    #[test]
+    fn save_log_creates_then_updates_a_task() {
+        let s = store();
+        let created = s.save_task(br#"{"entityApiName":"Task","Subject":"Call","CallType":"Outbound"}"#);
+        assert_eq!(created, r#"{"Id":"00T000000000000001"}"#);
+        let updated = s.save_task(br#"{"entityApiName":"Task","Id":"00T000000000000001","CallDisposition":"Resolved"}"#);
+        assert_eq!(updated, created);
+        let tasks: Value = serde_json::from_str(&s.tasks_json()).unwrap();
+        assert_eq!(tasks[0]["CallDisposition"], "Resolved");
+        assert_eq!(tasks[0]["Subject"], "Call");
+        assert_eq!(tasks.as_array().map(Vec::len), Some(1));
+    }
+
+    #[test]
+    fn save_log_refuses_what_salesforce_would() {
+        let s = store();
+        assert!(s.save_task(b"[1]").contains("error"));
+        assert!(s.save_task(br#"{"entityApiName":"Account","Name":"x"}"#).contains("error"));
+        assert!(s.save_task(br#"{"entityApiName":"Task","Id":"00Tnope"}"#).contains("no Task"));
+        assert_eq!(s.tasks_json(), "[]");
+    }
+}

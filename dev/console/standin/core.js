@@ -1,0 +1,255 @@
+// The Lightning side of the stand-in: what Salesforce's page does when the softphone calls
+// sforce.opencti. The console page loads it (page.js draws it); opencti_min.js carries a copy
+// for "single-window" use, where a test page is both Lightning and softphone.
+// Requests arrive by postMessage and are accepted only from the softphone's frame and origin.
+(function () {
+  'use strict';
+  if (window.lightningStandinCore) return;
+
+  const RECORDS = [
+    { Id: '003000000000001AAA', Name: 'Ada Lovelace', RecordType: 'Contact', Phone: '+1 415 555 0100', MobilePhone: '+1 415 555 0199', Title: 'Analyst', AccountId: '001000000000001AAA' },
+    { Id: '003000000000002AAA', Name: 'Grace Hopper', RecordType: 'Contact', Phone: '(212) 555-0134', MobilePhone: '', Title: 'Rear Admiral', AccountId: '001000000000002AAA' },
+    { Id: '003000000000003AAA', Name: 'Alan Turing', RecordType: 'Contact', Phone: '+44 20 7946 0018', MobilePhone: '', Title: 'Researcher', AccountId: '001000000000001AAA' },
+    { Id: '00Q000000000001AAA', Name: 'Katherine Johnson', RecordType: 'Lead', Phone: '+1 757 555 0142', MobilePhone: '', Title: 'Mathematician', Company: 'Langley' },
+    { Id: '00Q000000000002AAA', Name: 'Edsger Dijkstra', RecordType: 'Lead', Phone: '1002', MobilePhone: '', Title: 'Professor', Company: 'Eindhoven' },
+    { Id: '001000000000001AAA', Name: 'Analytical Engines Ltd', RecordType: 'Account', Phone: '+1 415 555 0100', MobilePhone: '', Industry: 'Computing' },
+    { Id: '001000000000002AAA', Name: 'Navy Computing', RecordType: 'Account', Phone: '(212) 555-0100', MobilePhone: '', Industry: 'Government' },
+  ];
+
+  // The org's softphone layout (Setup > Softphone Layouts), as getSoftphoneLayout returns it.
+  const FIELDS = [{ apiName: 'Name', displayName: 'Name' }, { apiName: 'Phone', displayName: 'Phone' }];
+  const LAYOUT = {
+    Inbound: {
+      objects: { Contact: FIELDS, Lead: FIELDS, Account: FIELDS },
+      screenPopSettings: {
+        NoMatch: { screenPopType: 'PopToEntity', screenPopData: 'Contact' },
+        SingleMatch: { screenPopType: 'PopToEntity' },
+        MultipleMatches: { screenPopType: 'PopToSearch' },
+      },
+    },
+    Outbound: {
+      objects: { Contact: FIELDS, Lead: FIELDS, Account: FIELDS },
+      screenPopSettings: {
+        NoMatch: { screenPopType: 'DoNotPop' },
+        SingleMatch: { screenPopType: 'PopToEntity' },
+        MultipleMatches: { screenPopType: 'DoNotPop' },
+      },
+    },
+    Internal: {
+      objects: { Contact: FIELDS },
+      screenPopSettings: {
+        NoMatch: { screenPopType: 'DoNotPop' },
+        SingleMatch: { screenPopType: 'PopToEntity' },
+        MultipleMatches: { screenPopType: 'PopToSearch' },
+      },
+    },
+  };
+  const CALL_TYPES = { inbound: 'Inbound', outbound: 'Outbound', internal: 'Internal' };
+  const POP_TYPES = ['url', 'sobject', 'objecthome', 'list', 'search', 'newRecord', 'flow'];
+
+  const digits = (s) => String(s || '').replace(/[^0-9]/g, '');
+  const ok = (returnValue = null) => ({ success: true, returnValue, errors: null });
+  const fail = (description, code = 'INVALID_ARGUMENT') => ({ success: false, returnValue: null, errors: [{ code, description, details: '' }] });
+
+  function create({ server, adapterOrigin, frame, onChange }) {
+    // server: the console's origin, for config and the Task store; frame(): the softphone's window.
+    const state = {
+      config: null,
+      calls: [],
+      rejected: [],
+      clickToDialEnabled: false,
+      panelVisible: false,
+      panel: { height: 460, width: 340, label: 'Phone', icon: 'call' },
+      item: { label: 'Phone', icon: 'call' },
+      initialized: false,
+      view: { url: '/lightning/page/home', recordId: null, recordName: null, objectType: null, personAccount: false },
+      modal: null,
+      listeners: { onClickToDial: 0, onNavigationChange: 0 },
+      overrides: {},
+    };
+    const ready = fetch(server + '/__standin/config.json').then((r) => r.json()).then((c) => {
+      state.config = c;
+      state.panel.height = c.softphoneHeight || 460;
+      state.panel.width = c.softphoneWidth || 340;
+    });
+    const changed = () => { if (onChange) onChange(state); };
+
+    function record(method, args, response) {
+      const entry = { at: Date.now(), method, args: strip(args), response };
+      state.calls.push(entry);
+      post('/__standin/calls', entry);
+    }
+    function post(path, body) {
+      // text/plain keeps this a simple request from any origin (the single-window test pages).
+      return fetch(server + path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'text/plain' } });
+    }
+    function strip(args) {
+      const copy = {};
+      for (const k of Object.keys(args || {})) if (k !== 'callback' && k !== 'listener') copy[k] = args[k];
+      return copy;
+    }
+
+    function navigate(view) {
+      state.view = Object.assign({ url: '/lightning/page/home', recordId: null, recordName: null, objectType: null, personAccount: false }, view);
+      state.modal = null;
+      emit('onNavigationChange', state.view);
+      changed();
+    }
+    function openRecord(id) {
+      const r = RECORDS.find((x) => x.Id === id);
+      if (!r) return false;
+      navigate({ url: `/lightning/r/${r.RecordType}/${r.Id}/view`, recordId: r.Id, recordName: r.Name, objectType: r.RecordType });
+      return true;
+    }
+    function emit(event, payload) {
+      const target = frame();
+      if (target && state.listeners[event] > 0) target.postMessage({ lightningStandin: 'event', event, payload }, adapterOrigin);
+    }
+
+    function search(text, objects) {
+      const d = digits(text);
+      const t = String(text || '').trim().toLowerCase();
+      return RECORDS.filter((r) => (!objects || objects[r.RecordType]) && (
+        (d.length >= 3 && (digits(r.Phone).endsWith(d) || (r.MobilePhone && digits(r.MobilePhone).endsWith(d)))) ||
+        (t.length >= 3 && r.Name.toLowerCase().includes(t))));
+    }
+
+    function screenPop(type, params, defaults) {
+      params = params || {};
+      switch (type) {
+        case 'url': navigate({ url: String(params.url || '/') }); return ok();
+        case 'sobject': return openRecord(params.recordId) ? ok() : fail(`No record with Id ${params.recordId}`);
+        case 'objecthome': navigate({ url: `/lightning/o/${params.scope}/home` }); return ok();
+        case 'list': navigate({ url: `/lightning/o/${params.scope}/list?filterName=${params.listViewId}` }); return ok();
+        case 'search':
+          if (String(params.searchString || '').length < 3) return fail('searchString must be at least 3 characters');
+          navigate({ url: `/lightning/search?q=${encodeURIComponent(params.searchString)}` }); return ok();
+        case 'newRecord':
+          navigate({ url: `/lightning/o/${params.entityName}/new` });
+          state.modal = { entityName: params.entityName, defaultFieldValues: defaults || {} };
+          changed();
+          return ok();
+        case 'flow': navigate({ url: `/flow/${params.flowDevName}` }); return ok();
+        default: return fail(`Unknown screen pop type ${type}`);
+      }
+    }
+
+    const METHODS = {
+      enableClickToDial() { state.clickToDialEnabled = true; changed(); return ok(); },
+      disableClickToDial() { state.clickToDialEnabled = false; changed(); return ok(); },
+      onClickToDial() { state.listeners.onClickToDial += 1; return ok(); },
+      onNavigationChange() { state.listeners.onNavigationChange += 1; return ok(); },
+      getAppViewInfo() { return ok(state.view); },
+      screenPop(a) {
+        if (!POP_TYPES.includes(a.type)) return fail(`type must be one of sforce.opencti.SCREENPOP_TYPE, got ${a.type}`);
+        return screenPop(a.type, a.params, a.defaultFieldValues);
+      },
+      searchAndScreenPop(a) {
+        const callType = CALL_TYPES[a.callType];
+        if (!callType) return fail(`callType must be one of sforce.opencti.CALL_TYPE, got ${a.callType}`);
+        if (typeof a.searchParams !== 'string') return fail('searchParams must be a string');
+        const layout = LAYOUT[callType];
+        const found = search(a.searchParams, layout.objects);
+        const result = {};
+        for (const r of found) result[r.Id] = { Id: r.Id, Name: r.Name, RecordType: r.RecordType, Phone: r.Phone };
+        const rule = found.length === 0 ? layout.screenPopSettings.NoMatch
+          : found.length === 1 ? layout.screenPopSettings.SingleMatch : layout.screenPopSettings.MultipleMatches;
+        let pop = null;
+        if (rule.screenPopType === 'PopToEntity' && found.length === 1) pop = ['sobject', { recordId: found[0].Id }];
+        else if (rule.screenPopType === 'PopToEntity' && found.length === 0) {
+          const defaults = Object.assign({ Phone: a.searchParams }, a.defaultFieldValues || {});
+          pop = ['newRecord', { entityName: rule.screenPopData || 'Contact' }, defaults];
+        } else if (rule.screenPopType === 'PopToSearch') pop = ['search', { searchString: a.searchParams }];
+        if (pop && a.deferred) result.SCREEN_POP_DATA = { type: pop[0], params: pop[1] };
+        else if (pop) screenPop(pop[0], pop[1], pop[2]);
+        if (found.length > 1 && !a.deferred) result.SCREEN_POP_DATA = { type: 'search', params: { searchString: a.searchParams } };
+        return ok(result);
+      },
+      async saveLog(a) {
+        const v = a.value;
+        if (!v || typeof v !== 'object' || !v.entityApiName) return fail('value must be an object with entityApiName');
+        const response = await post('/__standin/tasks', v);
+        const body = await response.json();
+        changed();
+        return body.Id ? ok(body.Id) : fail(body.error || 'save failed', 'SAVE_FAILED');
+      },
+      setSoftphonePanelVisibility(a) {
+        if (typeof a.visible !== 'boolean') return fail('visible must be true or false');
+        state.panelVisible = a.visible; changed(); return ok();
+      },
+      isSoftphonePanelVisible() { return ok({ visible: state.panelVisible }); },
+      setSoftphonePanelHeight(a) {
+        if (!(a.heightPX >= 240 && a.heightPX <= 2560)) return fail('heightPX must be between 240 and 2560');
+        state.panel.height = a.heightPX; changed(); return ok();
+      },
+      setSoftphonePanelWidth(a) {
+        if (!(a.widthPX >= 200 && a.widthPX <= 1920)) return fail('widthPX must be between 200 and 1920');
+        state.panel.width = a.widthPX; changed(); return ok();
+      },
+      setSoftphoneItemLabel(a) { if (typeof a.label !== 'string') return fail('label must be a string'); state.item.label = a.label; changed(); return ok(); },
+      setSoftphonePanelLabel(a) { if (typeof a.label !== 'string') return fail('label must be a string'); state.panel.label = a.label; changed(); return ok(); },
+      setSoftphoneItemIcon(a) { if (typeof a.key !== 'string') return fail('key must be an SLDS utility icon name'); state.item.icon = a.key; changed(); return ok(); },
+      setSoftphonePanelIcon(a) { if (typeof a.key !== 'string') return fail('key must be an SLDS utility icon name'); state.panel.icon = a.key; changed(); return ok(); },
+      getCallCenterSettings() { return ok(state.config.settings); },
+      getSoftphoneLayout() { return ok(LAYOUT); },
+      refreshView() { changed(); return ok(); },
+      runApex(a) {
+        // The org's one Apex class here: SoftphoneStandin.echo returns its parameters.
+        if (a.apexClass === 'SoftphoneStandin' && a.methodName === 'echo') return ok({ runApex: String(a.methodParams || '') });
+        return fail(`No such Apex method: ${a.apexClass}.${a.methodName}`, 'APEX_ERROR');
+      },
+      notifyInitializationComplete() { state.initialized = true; changed(); return ok(); },
+    };
+
+    window.addEventListener('message', async (e) => {
+      const m = e.data;
+      if (!m || m.lightningStandin !== 'request') return;
+      // As strict as Lightning: only the softphone's own frame, from the adapter's origin.
+      if (e.origin !== adapterOrigin || e.source !== frame()) {
+        state.rejected.push({ at: Date.now(), origin: e.origin, method: m.method });
+        post('/__standin/calls', { at: Date.now(), method: m.method, rejected: true, origin: e.origin });
+        return;
+      }
+      await ready;
+      const args = m.args || {};
+      let response;
+      const override = state.overrides[m.method];
+      if (override) {
+        delete state.overrides[m.method];
+        response = override;
+      } else if (!METHODS[m.method]) {
+        response = fail(`Unknown method ${m.method}`);
+      } else {
+        try { response = await METHODS[m.method](args); } catch (err) { response = fail(String(err), 'INTERNAL_ERROR'); }
+      }
+      record(m.method, args, response === 'silence' ? 'silence' : response);
+      if (response === 'silence') return; // a page that never answers
+      e.source.postMessage({ lightningStandin: 'response', id: m.id, response }, adapterOrigin);
+    });
+
+    const api = {
+      state, ready, records: RECORDS, layout: LAYOUT, search, openRecord, navigate,
+      get calls() { return state.calls; },
+      // Test hooks: what an agent does on the Lightning page, and pages that misbehave.
+      clickToDial(recordId, field = 'Phone') {
+        const r = RECORDS.find((x) => x.Id === recordId);
+        if (!r || !state.clickToDialEnabled) return false;
+        emit('onClickToDial', { number: r[field], recordId: r.Id, recordName: r.Name, objectType: r.RecordType, personAccount: false, params: '' });
+        return true;
+      },
+      clickNumber(number) {
+        if (!state.clickToDialEnabled) return false;
+        emit('onClickToDial', { number, params: '' });
+        return true;
+      },
+      failNext(method, description = 'The stand-in was told to fail') { state.overrides[method] = fail(description, 'STANDIN_FAILURE'); },
+      silenceNext(method) { state.overrides[method] = 'silence'; },
+      answerNext(method, response) { state.overrides[method] = response; },
+      sendEvent(event, payload) { emit(event, payload); },
+      async tasks() { return (await fetch(server + '/__standin/tasks')).json(); },
+    };
+    return api;
+  }
+
+  window.lightningStandinCore = { create };
+})();

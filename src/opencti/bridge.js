@@ -1,0 +1,42 @@
+// The few lines of JavaScript the Open CTI shim needs. Kept here, in one small module, so the
+// Rust side never creates a closure per call: each call's callback is the promise's own resolve.
+
+export function loadScript(url, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    const timer = setTimeout(() => { script.remove(); reject(new Error('timed out')); }, timeoutMs);
+    script.src = url;
+    script.onload = () => { clearTimeout(timer); resolve(); };
+    script.onerror = () => { clearTimeout(timer); script.remove(); reject(new Error('not found or blocked')); };
+    document.head.appendChild(script);
+  });
+}
+
+export function openCtiApi() {
+  const sforce = window.sforce;
+  return sforce && typeof sforce === 'object' ? sforce.opencti : undefined;
+}
+
+// Calls api[method](args) with a callback; resolves with the response, rejects on a throw or
+// with { softphoneTimeout: true } when no callback comes in time. A late callback is ignored.
+export function invoke(api, method, args, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject({ softphoneTimeout: true }), timeoutMs);
+    args.callback = (response) => { clearTimeout(timer); resolve(response); };
+    try {
+      api[method](args);
+    } catch (e) {
+      clearTimeout(timer);
+      reject(e);
+    }
+  });
+}
+
+// Open CTI has no way to remove a listener: register this forwarder, and empty the slot to stop.
+export function trampoline(slot) {
+  return (payload) => { const f = slot.f; if (f) f(payload); };
+}
+
+export function text(value) {
+  return String(value);
+}

@@ -1,0 +1,259 @@
+//! Requests and responses of `sforce.opencti`, as typed Rust values (OPENCTI.md, "Methods").
+//! Every field Salesforce sends is optional here: a missing field is `None`, never a panic.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// What an agent clicked: the bare `onClickToDial` payload.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ClickToDial {
+    /// The number as shown on the record.
+    pub number: Option<String>,
+    /// The record the number was clicked on.
+    pub record_id: Option<String>,
+    /// That record's name.
+    pub record_name: Option<String>,
+    /// That record's object API name, e.g. `Contact`.
+    pub object_type: Option<String>,
+    /// For person accounts: the account.
+    pub account_id: Option<String>,
+    /// For person accounts: the contact.
+    pub contact_id: Option<String>,
+    /// Whether the record is a person account.
+    pub person_account: Option<bool>,
+    /// `key=value` pairs from the click-to-dial component, comma-separated.
+    pub params: Option<String>,
+}
+
+/// What the agent is looking at (`getAppViewInfo`, `onNavigationChange`).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AppViewInfo {
+    /// The page's URL.
+    pub url: Option<String>,
+    /// The record on the page, if any.
+    pub record_id: Option<String>,
+    /// Its name.
+    pub record_name: Option<String>,
+    /// Its object API name.
+    pub object_type: Option<String>,
+    /// Whether it is a person account.
+    pub person_account: Option<bool>,
+}
+
+/// Where `screenPop` takes the agent (`SCREENPOP_TYPE` and its `params`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScreenPop {
+    /// A relative Salesforce URL.
+    Url { url: String },
+    /// A record.
+    SObject { record_id: String },
+    /// An object's home, e.g. `Contact`.
+    ObjectHome { scope: String },
+    /// A list view of an object.
+    List { list_view_id: String, scope: String },
+    /// A search; Salesforce wants at least 3 characters.
+    Search { search_string: String },
+    /// The new-record dialog of an object, prefilled.
+    NewRecordModal { entity_name: String, default_field_values: BTreeMap<String, String> },
+    /// A flow, with its input variables.
+    Flow { flow_dev_name: String, flow_args: Vec<FlowArg> },
+}
+
+/// One input variable of a flow screen pop.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FlowArg {
+    /// The variable's API name.
+    pub name: String,
+    /// Its type, e.g. `String`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Its value.
+    pub value: String,
+}
+
+/// The kind of call, for `searchAndScreenPop` (`CALL_TYPE`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallType {
+    /// A call the agent receives.
+    Inbound,
+    /// A call the agent places.
+    Outbound,
+    /// A call between colleagues.
+    Internal,
+}
+
+impl CallType {
+    /// The key of this value in `sforce.opencti.CALL_TYPE`.
+    pub(crate) fn enum_key(self) -> &'static str {
+        match self {
+            CallType::Inbound => "INBOUND",
+            CallType::Outbound => "OUTBOUND",
+            CallType::Internal => "INTERNAL",
+        }
+    }
+}
+
+/// A `searchAndScreenPop` request.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Search {
+    /// What to search for, e.g. the caller's number.
+    pub search_params: String,
+    /// Extra query string for the popped URL.
+    pub query_params: String,
+    /// Field values for a new record, when nothing matches.
+    pub default_field_values: BTreeMap<String, String>,
+    /// Which softphone-layout rules apply.
+    pub call_type: CallType,
+    /// Search only; pop later with the returned data.
+    pub deferred: bool,
+}
+
+/// One record `searchAndScreenPop` found.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct SearchMatch {
+    /// The record Id.
+    #[serde(rename = "Id")]
+    pub id: Option<String>,
+    /// Its name.
+    #[serde(rename = "Name")]
+    pub name: Option<String>,
+    /// Its object API name, e.g. `Contact`.
+    #[serde(rename = "RecordType")]
+    pub record_type: Option<String>,
+}
+
+/// What `searchAndScreenPop` returned.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SearchResult {
+    /// The matching records, in Salesforce's order.
+    pub matches: Vec<SearchMatch>,
+    /// Whether Salesforce also offered a search page (several matches) or pop data (deferred).
+    pub has_screen_pop_data: bool,
+}
+
+/// The org's softphone layout (`getSoftphoneLayout`): what to search and pop per call type.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct SoftphoneLayout {
+    /// Rules for inbound calls.
+    #[serde(rename = "Inbound")]
+    pub inbound: Option<CallTypeLayout>,
+    /// Rules for outbound calls.
+    #[serde(rename = "Outbound")]
+    pub outbound: Option<CallTypeLayout>,
+    /// Rules for internal calls.
+    #[serde(rename = "Internal")]
+    pub internal: Option<CallTypeLayout>,
+}
+
+/// One call type's part of the softphone layout.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CallTypeLayout {
+    /// Objects searched, with the fields shown for each.
+    pub objects: BTreeMap<String, Vec<LayoutField>>,
+    /// What pops on no, one or several matches.
+    pub screen_pop_settings: Option<ScreenPopSettings>,
+}
+
+/// A field shown for a searched object.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct LayoutField {
+    /// Field API name.
+    pub api_name: Option<String>,
+    /// Field label.
+    pub display_name: Option<String>,
+}
+
+/// What pops for each number of matches.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct ScreenPopSettings {
+    /// No record matched.
+    #[serde(rename = "NoMatch")]
+    pub no_match: Option<PopRule>,
+    /// Exactly one record matched.
+    #[serde(rename = "SingleMatch")]
+    pub single_match: Option<PopRule>,
+    /// Several records matched.
+    #[serde(rename = "MultipleMatches")]
+    pub multiple_matches: Option<PopRule>,
+}
+
+/// One screen-pop rule, e.g. `PopToEntity` with `Contact`.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PopRule {
+    /// `DoNotPop`, `PopToEntity`, `PopToSearch`, `PopToVisualforce`, `PopToFlow`, ...
+    pub screen_pop_type: Option<String>,
+    /// The entity, page or flow the rule names.
+    pub screen_pop_data: Option<String>,
+}
+
+/// A call log: the Task `saveLog` creates, or updates when `id` is set.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CallLog {
+    /// Always `Task`.
+    #[serde(rename = "entityApiName")]
+    pub entity_api_name: &'static str,
+    /// The Task to update; `None` creates one.
+    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// e.g. "Call 2026-11-24 10:02 +1 415 555 0100".
+    #[serde(rename = "Subject")]
+    pub subject: String,
+    /// The Contact or Lead.
+    #[serde(rename = "WhoId", skip_serializing_if = "Option::is_none")]
+    pub who_id: Option<String>,
+    /// The Account, Case, Opportunity, ...
+    #[serde(rename = "WhatId", skip_serializing_if = "Option::is_none")]
+    pub what_id: Option<String>,
+    /// `Inbound`, `Outbound` or `Internal`.
+    #[serde(rename = "CallType")]
+    pub call_type: &'static str,
+    /// Talk time.
+    #[serde(rename = "CallDurationInSeconds")]
+    pub call_duration_in_seconds: u32,
+    /// The SIP Call-ID.
+    #[serde(rename = "CallObject", skip_serializing_if = "Option::is_none")]
+    pub call_object: Option<String>,
+    /// The wrap-up disposition.
+    #[serde(rename = "CallDisposition", skip_serializing_if = "Option::is_none")]
+    pub call_disposition: Option<String>,
+    /// The agent's notes.
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Always `Completed`: the call is over.
+    #[serde(rename = "Status")]
+    pub status: &'static str,
+    /// The call's date, `YYYY-MM-DD`.
+    #[serde(rename = "ActivityDate")]
+    pub activity_date: String,
+}
+
+/// A `runApex` request.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApexCall {
+    /// The Apex class.
+    pub apex_class: String,
+    /// Its static method.
+    pub method_name: String,
+    /// Parameters as `a=1&b=2`.
+    pub method_params: String,
+}
+
+/// One entry of a failed response's `errors`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ErrorDetail {
+    /// Salesforce's code, as text.
+    pub code: String,
+    /// What went wrong.
+    pub description: String,
+    /// More, when given.
+    pub details: String,
+}
