@@ -19,7 +19,7 @@ function portOpen(port) {
 
 /** Runs target/release/console on 8700/8701 serving dist/; `stop()` ends it. */
 export async function startConsole({ definition = 'callcenter-xml/development.xml', appDir = 'dist' } = {}) {
-  const bin = join(ROOT, 'target', 'release', 'console');
+  const bin = join(process.env.CARGO_TARGET_DIR || join(ROOT, 'target'), 'release', 'console');
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run cargo build --release -p console`);
   if (!existsSync(join(ROOT, appDir, 'index.html'))) throw new Error(`${appDir}/index.html is missing: run trunk build --release`);
   if (await portOpen(8700)) throw new Error('port 8700 is taken: is a demo still running?');
