@@ -1,37 +1,46 @@
 #!/usr/bin/env bash
-# Sets up what is missing (scripts/setup.sh) and runs every test of the project, in order of
-# speed: native Rust tests and lints, the wasm32 builds, the browser tests of the Open CTI shim,
-# the release build with its size report, then the end-to-end tests in headless Chromium.
+# Sets up what is missing (scripts/setup.sh) and runs every test of the project, fastest first:
+# native Rust tests and lints, the wasm32 builds, the release build with its size report, the
+# browser tests of the Open CTI shim against the Lightning stand-in, then the end-to-end tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PATH"
 export CHROMEDRIVER=/usr/bin/chromedriver
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
 # The local Lightning stand-in's origin is the one non-Salesforce origin test builds may trust.
 export SOFTPHONE_EXTRA_ORIGINS=http://127.0.0.1:8700
 
 started=$SECONDS
 step() { printf '\n\033[1m== %s\033[0m (%ds elapsed)\n' "$*" $((SECONDS - started)); }
+console_pid=
+cleanup() { [ -n "$console_pid" ] && kill "$console_pid" 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
 
 step "native tests: cargo test --workspace"
 cargo test --workspace --quiet
 
 step "lints: no unwrap/expect/panic/indexing on input in the libraries"
-cargo clippy --quiet -p sip -p callcenter --all-features -- -D warnings
+cargo clippy --quiet --workspace --all-features -- -D warnings
+cargo clippy --quiet --target wasm32-unknown-unknown -p softphone -- -D warnings
 
 step "the portable crates build for wasm32"
-cargo build --quiet --target wasm32-unknown-unknown -p sip
 cargo build --quiet --target wasm32-unknown-unknown -p callcenter --no-default-features
-
-step "browser tests of the Open CTI shim (wasm-bindgen-test, headless Chromium)"
-wasm-pack test --headless --chrome --chromedriver "$CHROMEDRIVER" . -- --test opencti
+cargo build --quiet --target wasm32-unknown-unknown -p sip
 
 step "release build of the softphone (trunk) and its download size"
 trunk build --release
 scripts/size-report.sh dist
 
-step "end-to-end tests (console + softphone + Kamailio + JsSIP, headless Chromium)"
+step "browser tests of the Open CTI shim against the stand-in (wasm-bindgen-test, headless Chromium)"
 cargo build --quiet --release -p console
+"$CARGO_TARGET_DIR/release/console" --app-dir dist >"$CARGO_TARGET_DIR/console-for-wasm-tests.log" 2>&1 &
+console_pid=$!
+for _ in $(seq 50); do curl -fs -o /dev/null http://127.0.0.1:8700/__standin/config.json && break; sleep 0.1; done
+wasm-pack test --headless --chrome --chromedriver "$CHROMEDRIVER" . --test opencti
+kill "$console_pid"; wait "$console_pid" 2>/dev/null || true; console_pid=
+
+step "end-to-end tests (console + softphone in headless Chromium)"
 (cd tests/e2e && npm test)
 
 step "all tests passed"

@@ -83,7 +83,9 @@ pub fn write_response(mut stream: &TcpStream, response: &Response) -> io::Result
     };
     write!(
         stream,
-        "HTTP/1.1 {} {reason}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\n{cors}Connection: close\r\n\r\n",
+        // Cross-Origin-Resource-Policy lets pages that isolate themselves (COEP, as the
+        // wasm-bindgen test runner's do) still load the stand-in script.
+        "HTTP/1.1 {} {reason}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nCross-Origin-Resource-Policy: cross-origin\r\n{cors}Connection: close\r\n\r\n",
         response.status,
         response.content_type,
         response.body.len()

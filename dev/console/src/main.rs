@@ -5,6 +5,7 @@
 //!   `opencti_min.js` at Salesforce's path, the Call Center settings, a Task store, and a
 //!   record of every Open CTI call for tests (`/__standin/calls`, `/__standin/tasks`);
 //! - the softphone (default http://127.0.0.1:8701): the built app from `--app-dir`.
+//!
 //! The page frames the definition's `reqAdapterUrl`, as Lightning does.
 
 mod http;
