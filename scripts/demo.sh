@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PATH"
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
+# The demo's Lightning stand-in is the one non-Salesforce origin this build may trust.
 export SOFTPHONE_EXTRA_ORIGINS=http://127.0.0.1:8700
 
 echo "demo: building the softphone (trunk build --release) and the console"
@@ -13,21 +15,25 @@ trunk build --release
 cargo build --quiet --release -p console
 
 run_dir=$(mktemp -d /tmp/softphone-demo.XXXXXX)
+console_pid=
 cleanup() {
-  [ -n "${console_pid:-}" ] && kill "$console_pid" 2>/dev/null || true
-  dev/pbx/stop.sh "$run_dir/pbx" >/dev/null 2>&1 || true
+  [ -n "$console_pid" ] && kill "$console_pid" 2>/dev/null || true
+  [ -x dev/pbx/stop.sh ] && dev/pbx/stop.sh --run-dir "$run_dir/pbx" >/dev/null 2>&1 || true
+  rm -rf "$run_dir"
 }
 trap cleanup EXIT INT TERM
 
-dev/pbx/start.sh "$run_dir/pbx"
-target/release/console --definition callcenter-xml/development.xml --app-dir dist &
+if [ -x dev/pbx/start.sh ]; then
+  dev/pbx/start.sh --run-dir "$run_dir/pbx"
+fi
+"$CARGO_TARGET_DIR/release/console" --definition callcenter-xml/development.xml --app-dir dist &
 console_pid=$!
-sleep 1
+for _ in $(seq 50); do curl -fs -o /dev/null http://127.0.0.1:8700/__standin/config.json && break; sleep 0.1; done
 cat <<MSG
 
-  Open http://127.0.0.1:8700 in Chromium, click "Phone" in the utility bar and sign in as
-  1001 (passwords for 1001..1010 are in dev/pbx/users). Click a phone number on a record.
-  Ctrl-C stops the demo.
+  Open http://127.0.0.1:8700/ in Chromium, click "Phone" in the utility bar and sign in as
+  1001 (development passwords for 1001..1010 are in dev/pbx/users). Click a phone number on
+  a record: the phone shows it, ready to call. Ctrl-C stops the demo.
 
 MSG
 wait "$console_pid"
