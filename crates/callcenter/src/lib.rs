@@ -10,4 +10,4 @@ pub mod definition;
 
 pub use settings::{DialingOptions, SettingProblem, SettingsError, SettingsMap, SoftphoneSettings};
 #[cfg(feature = "xml")]
-pub use definition::{Definition, Item, ParseError, Section};
+pub use definition::{Definition, Form, Item, ParseError, Section};
