@@ -7,7 +7,11 @@
 pub mod settings;
 #[cfg(feature = "xml")]
 pub mod definition;
+#[cfg(feature = "xml")]
+pub mod validate;
 
 pub use settings::{DialingOptions, SettingProblem, SettingsError, SettingsMap, SoftphoneSettings};
 #[cfg(feature = "xml")]
 pub use definition::{Definition, Form, Item, ParseError, Section};
+#[cfg(feature = "xml")]
+pub use validate::{validate, Diagnostic, Severity};
