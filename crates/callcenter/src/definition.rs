@@ -238,11 +238,16 @@ impl Definition {
         let field = |out: &mut String, name: &str, value: &str| {
             out.push_str(&format!("    <{name}>{}</{name}>\n", escape(value)));
         };
-        field(&mut out, "adapterUrl", self.value("reqGeneralInfo", "reqAdapterUrl"));
+        // Written only when the item exists, so reading the file back gives the same items.
+        if let Some(i) = self.item("reqGeneralInfo", "reqAdapterUrl") {
+            field(&mut out, "adapterUrl", &i.value);
+        }
         if let Some(v) = &self.metadata.custom_settings {
             field(&mut out, "customSettings", v);
         }
-        field(&mut out, "displayName", self.value("reqGeneralInfo", "reqDisplayName"));
+        if let Some(i) = self.item("reqGeneralInfo", "reqDisplayName") {
+            field(&mut out, "displayName", &i.value);
+        }
         let display_label = self.item("reqGeneralInfo", "reqDisplayName").map(|i| i.label.as_str());
         if let Some(v) = self.metadata.display_name_label.as_deref().or(display_label) {
             field(&mut out, "displayNameLabel", v);

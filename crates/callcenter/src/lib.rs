@@ -8,6 +8,10 @@ pub mod settings;
 #[cfg(feature = "xml")]
 pub mod definition;
 #[cfg(feature = "xml")]
+pub mod migrate;
+#[cfg(feature = "xml")]
+pub mod report;
+#[cfg(feature = "xml")]
 pub mod validate;
 
 pub use settings::{DialingOptions, SettingProblem, SettingsError, SettingsMap, SoftphoneSettings};

@@ -1,0 +1,255 @@
+//! `callcenter`: validate, explain, inventory, migrate and convert Salesforce Call Center
+//! definitions. Run `callcenter --help` (and `callcenter help COMMAND`) for a guided tour.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use callcenter::definition::Definition;
+use callcenter::migrate::{migrate, Options};
+use callcenter::report::{diagnostics_json, explain, inventory_csv, inventory_json, inventory_text, InventoryRow};
+use callcenter::validate::{has_errors, validate, Severity};
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Salesforce Call Center definitions for the Rust Open CTI softphone.
+///
+/// A Call Center definition is the XML file an admin imports in Setup > Call Centers (or deploys
+/// with SFDX as `callCenters/NAME.callCenter-meta.xml`). It tells Lightning which softphone to load
+/// and hands the softphone its settings. A typo there means a blank phone panel for a whole
+/// contact center, so check definitions before importing them:
+///
+///   callcenter validate callcenter-xml/*.xml
+///
+/// Moving off the retired desktop Softphone CTI Adapter, in order:
+///   1. callcenter inventory DIR          what exists
+///   2. callcenter migrate OLD.xml ...    a new definition beside the old one, plus a report
+///   3. callcenter validate NEW.xml       before importing it
+///   4. move agents in waves; the old call center stays as the rollback
+#[derive(Parser)]
+#[command(name = "callcenter", version, verbatim_doc_comment)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check definitions: errors and warnings with line numbers. Exit status 1 when any file has
+    /// an error (or a warning, with --deny-warnings), 2 when a file cannot be read: fit for CI.
+    Validate {
+        /// Definition files, import or Metadata API form.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Fail on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Say in plain words what the softphone will do with a definition.
+    Explain {
+        /// A definition file.
+        file: PathBuf,
+    },
+    /// List every definition under a folder: kind (legacy desktop adapter, Open CTI Classic,
+    /// Lightning), internal name, adapter URL, compatibility mode, dialing prefixes, vendor sections.
+    Inventory {
+        /// The folder to search (recursively, *.xml).
+        dir: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Turn a legacy adapter definition (or another vendor's Open CTI definition) into one for this
+    /// softphone. The old file is never modified: it is the rollback. Writes OUTPUT and a report
+    /// (OUTPUT with .migration.md) of what was kept, changed and dropped, and why.
+    Migrate {
+        /// The definition to migrate.
+        legacy: PathBuf,
+        /// Where agents' browsers load this softphone, e.g. https://phone.example.com/.
+        #[arg(long)]
+        adapter_url: String,
+        /// A PBX WebSocket URL (wss://...); repeat for failover order. Defaults to one found in the old file.
+        #[arg(long = "pbx")]
+        pbx: Vec<String>,
+        /// The SIP domain; defaults to the first PBX URL's host.
+        #[arg(long)]
+        sip_domain: Option<String>,
+        /// The new internal name; defaults to the old one with _OpenCti appended.
+        #[arg(long)]
+        internal_name: Option<String>,
+        /// The new definition file.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Convert between the import form and the Metadata API form SFDX uses.
+    Convert {
+        /// A definition file.
+        file: PathBuf,
+        /// The form to write.
+        #[arg(long, value_enum)]
+        to: Target,
+        /// Where to write; standard output when absent.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Csv,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Target {
+    /// `<CallCenter>` for SFDX / the Metadata API.
+    Metadata,
+    /// `<callCenter>` for Setup > Call Centers > Import.
+    Import,
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse().command) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("callcenter: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn read(path: &Path) -> Result<Definition, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut d = Definition::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    // In the metadata form the internal name is the file name.
+    if d.item("reqGeneralInfo", "reqInternalName").is_none() {
+        let file = path.file_name().and_then(|f| f.to_str()).unwrap_or("");
+        if let Some(name) = file.strip_suffix(".callCenter-meta.xml") {
+            d.set("reqGeneralInfo", "reqInternalName", name);
+        }
+    }
+    Ok(d)
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn run(command: Command) -> Result<ExitCode, String> {
+    match command {
+        Command::Validate { files, json, deny_warnings } => {
+            let mut results = Vec::new();
+            let mut unreadable = false;
+            for file in &files {
+                match read(file) {
+                    Ok(d) => results.push((file.display().to_string(), validate(&d))),
+                    Err(e) => {
+                        eprintln!("{e}");
+                        unreadable = true;
+                    }
+                }
+            }
+            if json {
+                print!("{}", diagnostics_json(&results));
+            } else {
+                for (file, diagnostics) in &results {
+                    for d in diagnostics {
+                        println!("{file}:{d}");
+                    }
+                    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+                    println!("{file}: {errors} error(s), {} warning(s)", diagnostics.len() - errors);
+                }
+            }
+            let failed = results.iter().any(|(_, d)| has_errors(d) || (deny_warnings && !d.is_empty()));
+            Ok(if unreadable {
+                ExitCode::from(2)
+            } else if failed {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Explain { file } => {
+            let d = read(&file)?;
+            print!("{}", explain(&d, &validate(&d)));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Inventory { dir, format } => {
+            let mut files = Vec::new();
+            collect_xml(&dir, &mut files).map_err(|e| format!("{}: {e}", dir.display()))?;
+            files.sort();
+            let rows: Vec<InventoryRow> = files
+                .iter()
+                .map(|f| {
+                    let name = f.strip_prefix(&dir).unwrap_or(f).display().to_string();
+                    match read(f) {
+                        Ok(d) => InventoryRow::new(&name, &d),
+                        Err(e) => InventoryRow::unreadable(&name, e.rsplit(": ").next().unwrap_or(&e)),
+                    }
+                })
+                .collect();
+            print!(
+                "{}",
+                match format {
+                    Format::Text => inventory_text(&rows),
+                    Format::Csv => inventory_csv(&rows),
+                    Format::Json => inventory_json(&rows),
+                }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate { legacy, adapter_url, pbx, sip_domain, internal_name, output } => {
+            if same_file(&legacy, &output) {
+                return Err("the output would overwrite the old definition, which must stay as the rollback".into());
+            }
+            let old = read(&legacy)?;
+            let m = migrate(&old, &Options { adapter_url, pbx_urls: pbx, sip_domain, internal_name }).map_err(|e| e.to_string())?;
+            let report_path = output.with_extension("migration.md");
+            write(&output, &m.definition.to_import_xml())?;
+            let report = m.report(&legacy.display().to_string(), &output.display().to_string());
+            write(&report_path, &report)?;
+            let problems = validate(&m.definition);
+            for d in &problems {
+                eprintln!("{}:{d}", output.display());
+            }
+            println!("wrote {} and {}", output.display(), report_path.display());
+            Ok(if has_errors(&problems) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Convert { file, to, output } => {
+            let d = read(&file)?;
+            let text = match to {
+                Target::Metadata => d.to_metadata_xml(),
+                Target::Import => d.to_import_xml(),
+            };
+            match output {
+                Some(path) if same_file(&file, &path) => Err("convert writes a new file; choose another output".into()),
+                Some(path) => write(&path, &text).map(|()| ExitCode::SUCCESS),
+                None => {
+                    print!("{text}");
+                    Ok(ExitCode::SUCCESS)
+                }
+            }
+        }
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+fn collect_xml(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_xml(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "xml") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
