@@ -1,0 +1,318 @@
+//! Parsing one SIP message from one WebSocket frame (RFC 3261 §7, RFC 7118 §5.2).
+//!
+//! The frame is the message: Content-Length is optional, but when present it must agree with
+//! the body. Header lines may be folded and may use compact names; lines may end in CRLF or,
+//! leniently, a bare LF. Every failure says what is wrong and at which byte.
+
+use std::fmt;
+
+use super::headers::{Headers, Known};
+use super::{Message, Method, Request, Response};
+use crate::header::syntax::is_token_byte;
+use crate::uri::Uri;
+
+/// Frames larger than this are refused: no SIP message we handle comes close.
+pub const MAX_MESSAGE_BYTES: usize = 256 * 1024;
+/// More header lines than this are refused.
+pub const MAX_HEADERS: usize = 256;
+
+/// What is wrong with a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParseErrorKind {
+    /// Nothing but white space.
+    Empty,
+    /// Larger than [`MAX_MESSAGE_BYTES`].
+    TooLarge,
+    /// The header block is not UTF-8.
+    NotUtf8,
+    /// The first line is neither a request line nor a status line.
+    BadStartLine,
+    /// The method is not a token.
+    BadMethod,
+    /// The Request-URI is not a SIP, SIPS or tel URI.
+    BadRequestUri,
+    /// Not `SIP/2.0`.
+    BadVersion,
+    /// The status code is not three digits from 100 to 699.
+    BadStatus,
+    /// A header line has no `:` or its name is not a token.
+    BadHeader,
+    /// A continuation line with no header before it.
+    BadFolding,
+    /// More than [`MAX_HEADERS`] header lines.
+    TooManyHeaders,
+    /// Content-Length is not a number or disagrees with the body in the frame.
+    BadContentLength,
+}
+
+/// A malformed message: what and where.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    /// What is wrong.
+    pub kind: ParseErrorKind,
+    /// Byte offset in the frame.
+    pub offset: usize,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            ParseErrorKind::Empty => "empty message",
+            ParseErrorKind::TooLarge => "message too large",
+            ParseErrorKind::NotUtf8 => "header block is not UTF-8",
+            ParseErrorKind::BadStartLine => "first line is neither a request nor a status line",
+            ParseErrorKind::BadMethod => "method is not a token",
+            ParseErrorKind::BadRequestUri => "Request-URI is not a SIP, SIPS or tel URI",
+            ParseErrorKind::BadVersion => "version is not SIP/2.0",
+            ParseErrorKind::BadStatus => "status code is not 100-699",
+            ParseErrorKind::BadHeader => "header line without a valid name and ':'",
+            ParseErrorKind::BadFolding => "continuation line before any header",
+            ParseErrorKind::TooManyHeaders => "too many header lines",
+            ParseErrorKind::BadContentLength => "Content-Length disagrees with the body",
+        };
+        write!(f, "malformed SIP message: {what} (at byte {})", self.offset)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+fn fail(kind: ParseErrorKind, offset: usize) -> ParseError {
+    ParseError { kind, offset }
+}
+
+/// Parses one message from one frame.
+pub fn parse(frame: &[u8]) -> Result<Message, ParseError> {
+    if frame.len() > MAX_MESSAGE_BYTES {
+        return Err(fail(ParseErrorKind::TooLarge, MAX_MESSAGE_BYTES));
+    }
+    // RFC 3261 §7.5: ignore empty lines before the start line (keep-alive CRLFs).
+    let start = frame.iter().position(|&b| b != b'\r' && b != b'\n').ok_or(fail(ParseErrorKind::Empty, 0))?;
+    let (head_end, body_start) = find_blank_line(frame, start).unwrap_or((frame.len(), frame.len()));
+    let head = frame.get(start..head_end).unwrap_or(&[]);
+    let head = std::str::from_utf8(head).map_err(|e| fail(ParseErrorKind::NotUtf8, start + e.valid_up_to()))?;
+    let body = frame.get(body_start..).unwrap_or(&[]);
+
+    let mut lines = Lines { text: head, pos: 0 };
+    let (first, _) = lines.next().ok_or(fail(ParseErrorKind::Empty, start))?;
+    let start_line = parse_start_line(first, start)?;
+    let headers = parse_headers(&mut lines, start)?;
+
+    if let Some(value) = headers.get_known(Known::ContentLength) {
+        let declared: usize = value.trim().parse().map_err(|_| fail(ParseErrorKind::BadContentLength, body_start))?;
+        if declared != body.len() {
+            return Err(fail(ParseErrorKind::BadContentLength, body_start));
+        }
+    }
+    let body = body.to_vec();
+    Ok(match start_line {
+        StartLine::Request(method, uri) => Message::Request(Request { method, uri, headers, body }),
+        StartLine::Response(status, reason) => Message::Response(Response { status, reason, headers, body }),
+    })
+}
+
+/// End of the header block and start of the body: after the first empty line.
+fn find_blank_line(frame: &[u8], from: usize) -> Option<(usize, usize)> {
+    let mut i = from;
+    while let Some(&b) = frame.get(i) {
+        if b == b'\n' {
+            match frame.get(i + 1) {
+                Some(b'\n') => return Some((i, i + 2)),
+                Some(b'\r') if frame.get(i + 2) == Some(&b'\n') => return Some((i, i + 3)),
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Lines of the header block with their offsets; a trailing CR is dropped.
+struct Lines<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = (&'a str, usize);
+    fn next(&mut self) -> Option<(&'a str, usize)> {
+        let rest = self.text.get(self.pos..)?;
+        if rest.is_empty() {
+            return None;
+        }
+        let at = self.pos;
+        let (line, advance) = match rest.find('\n') {
+            Some(n) => (rest.get(..n).unwrap_or(""), n + 1),
+            None => (rest, rest.len()),
+        };
+        self.pos += advance;
+        Some((line.strip_suffix('\r').unwrap_or(line), at))
+    }
+}
+
+enum StartLine {
+    Request(Method, Uri),
+    Response(u16, String),
+}
+
+fn parse_start_line(line: &str, base: usize) -> Result<StartLine, ParseError> {
+    if let Some(rest) = line.strip_prefix("SIP/2.0 ") {
+        let code = rest.get(..3).ok_or(fail(ParseErrorKind::BadStatus, base + 8))?;
+        let status = code
+            .parse::<u16>()
+            .ok()
+            .filter(|s| (100..=699).contains(s) && code.bytes().all(|b| b.is_ascii_digit()))
+            .ok_or(fail(ParseErrorKind::BadStatus, base + 8))?;
+        let reason = rest.get(3..).unwrap_or("");
+        if !reason.is_empty() && !reason.starts_with(' ') {
+            return Err(fail(ParseErrorKind::BadStatus, base + 11));
+        }
+        return Ok(StartLine::Response(status, reason.trim_start().to_owned()));
+    }
+    if line.starts_with("SIP/") {
+        return Err(fail(ParseErrorKind::BadVersion, base));
+    }
+    let mut parts = line.splitn(3, ' ');
+    let (Some(method), Some(uri), Some(version)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(fail(ParseErrorKind::BadStartLine, base));
+    };
+    let method = Method::parse(method).ok_or(fail(ParseErrorKind::BadMethod, base))?;
+    let uri_at = base + method.as_str().len() + 1;
+    let uri = Uri::parse(uri).map_err(|e| fail(ParseErrorKind::BadRequestUri, uri_at + e.offset))?;
+    if version != "SIP/2.0" {
+        return Err(fail(ParseErrorKind::BadVersion, uri_at + uri.to_string().len() + 1));
+    }
+    Ok(StartLine::Request(method, uri))
+}
+
+/// Reads header lines into one buffer, joining folded lines with a single space.
+fn parse_headers(lines: &mut Lines<'_>, base: usize) -> Result<Headers, ParseError> {
+    let mut headers = Headers::from_parts(String::new());
+    // (name span, value start, known) of the header being read, finished at the next one.
+    let mut open: Option<((usize, usize), usize, Option<Known>)> = None;
+    let mut count = 0usize;
+    for (line, at) in lines {
+        if line.starts_with([' ', '\t']) {
+            if open.is_none() {
+                return Err(fail(ParseErrorKind::BadFolding, base + at));
+            }
+            let buf = headers.buf_mut();
+            let piece = line.trim_matches([' ', '\t']);
+            if !piece.is_empty() {
+                buf.push(' ');
+                buf.push_str(piece);
+            }
+            continue;
+        }
+        if let Some((name, value_start, known)) = open.take() {
+            finish(&mut headers, name, value_start, known);
+        }
+        count += 1;
+        if count > MAX_HEADERS {
+            return Err(fail(ParseErrorKind::TooManyHeaders, base + at));
+        }
+        let colon = line.find(':').ok_or(fail(ParseErrorKind::BadHeader, base + at))?;
+        let name = line.get(..colon).unwrap_or("").trim_end_matches([' ', '\t']);
+        if name.is_empty() || !name.bytes().all(is_token_byte) {
+            return Err(fail(ParseErrorKind::BadHeader, base + at));
+        }
+        let value = line.get(colon + 1..).unwrap_or("").trim_matches([' ', '\t']);
+        let buf = headers.buf_mut();
+        let name_start = buf.len();
+        buf.push_str(name);
+        let name_end = buf.len();
+        buf.push_str(value);
+        open = Some(((name_start, name_end), name_end, Known::classify(name)));
+    }
+    if let Some((name, value_start, known)) = open {
+        finish(&mut headers, name, value_start, known);
+    }
+    Ok(headers)
+}
+
+fn finish(headers: &mut Headers, name: (usize, usize), value_start: usize, known: Option<Known>) {
+    let end = headers.buf_mut().len();
+    headers.push_span(name, (value_start, end), known);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const INVITE: &str = "INVITE sip:1002@127.0.0.1 SIP/2.0\r\n\
+Via: SIP/2.0/WSS df7jal23ls0d.invalid;branch=z9hG4bK776asdhds\r\n\
+Max-Forwards: 70\r\n\
+To: <sip:1002@127.0.0.1>\r\n\
+From: \"Ada, Agent\" <sip:1001@127.0.0.1>;tag=1928301774\r\n\
+i: a84b4c76e66710@pc33.example.com\r\n\
+CSeq: 314159 INVITE\r\n\
+Contact: <sip:1001@df7jal23ls0d.invalid;transport=ws;ob>\r\n\
+Subject: a folded\r\n\t subject line\r\n\
+c: application/sdp\r\n\
+Content-Length: 4\r\n\
+\r\n\
+v=0\n";
+
+    fn parse_str(s: &str) -> Result<Message, ParseError> {
+        parse(s.as_bytes())
+    }
+
+    #[test]
+    fn a_request_with_compact_and_folded_headers() {
+        let Message::Request(r) = parse_str(INVITE).expect("valid") else { panic!("a request") };
+        assert_eq!(r.method, Method::Invite);
+        assert_eq!(r.uri.to_string(), "sip:1002@127.0.0.1");
+        assert_eq!(r.headers.get("Call-ID"), Some("a84b4c76e66710@pc33.example.com"));
+        assert_eq!(r.headers.get("content-type"), Some("application/sdp"));
+        assert_eq!(r.headers.get("Subject"), Some("a folded subject line"));
+        assert_eq!(r.body, b"v=0\n");
+    }
+
+    #[test]
+    fn printing_then_parsing_gives_the_same_message() {
+        let m = parse_str(INVITE).expect("valid");
+        let printed = m.to_bytes();
+        assert_eq!(parse(&printed).expect("own output parses"), m);
+    }
+
+    #[test]
+    fn a_response_with_lf_line_ends_and_no_content_length() {
+        let Message::Response(r) = parse_str("SIP/2.0 180 Ringing\nVia: SIP/2.0/WS x.invalid;branch=z9hG4bK1\nCall-ID: a\n\n").expect("valid")
+        else {
+            panic!("a response")
+        };
+        assert_eq!((r.status, r.reason.as_str()), (180, "Ringing"));
+        assert!(r.body.is_empty());
+    }
+
+    #[test]
+    fn malformed_messages_say_what_and_where() {
+        let cases: &[(&str, ParseErrorKind, usize)] = &[
+            ("", ParseErrorKind::Empty, 0),
+            ("\r\n\r\n", ParseErrorKind::Empty, 0),
+            ("HELLO\r\n\r\n", ParseErrorKind::BadStartLine, 0),
+            ("INV@TE sip:a@b SIP/2.0\r\n\r\n", ParseErrorKind::BadMethod, 0),
+            ("INVITE http://a SIP/2.0\r\n\r\n", ParseErrorKind::BadRequestUri, 7),
+            ("INVITE sip:a@b SIP/3.0\r\n\r\n", ParseErrorKind::BadVersion, 15),
+            ("SIP/2.0 99 Odd\r\n\r\n", ParseErrorKind::BadStatus, 8),
+            ("SIP/2.0 700 Odd\r\n\r\n", ParseErrorKind::BadStatus, 8),
+            ("SIP/3.0 200 OK\r\n\r\n", ParseErrorKind::BadVersion, 0),
+            ("SIP/2.0 200 OK\r\nNo colon here\r\n\r\n", ParseErrorKind::BadHeader, 16),
+            ("SIP/2.0 200 OK\r\nBad Name: x\r\n\r\n", ParseErrorKind::BadHeader, 16),
+            ("SIP/2.0 200 OK\r\n folded: x\r\n\r\n", ParseErrorKind::BadFolding, 16),
+            ("SIP/2.0 200 OK\r\nContent-Length: 5\r\n\r\nabc", ParseErrorKind::BadContentLength, 37),
+            ("SIP/2.0 200 OK\r\nl: x\r\n\r\n", ParseErrorKind::BadContentLength, 24),
+        ];
+        for (text, kind, offset) in cases {
+            assert_eq!(parse_str(text), Err(ParseError { kind: *kind, offset: *offset }), "{text:?}");
+        }
+        assert_eq!(parse(&[0xff, 0xfe]), Err(ParseError { kind: ParseErrorKind::NotUtf8, offset: 0 }));
+        assert_eq!(parse(&vec![b'a'; MAX_MESSAGE_BYTES + 1]).map_err(|e| e.kind), Err(ParseErrorKind::TooLarge));
+        let many = format!("SIP/2.0 200 OK\r\n{}\r\n", "X: y\r\n".repeat(MAX_HEADERS + 1));
+        assert_eq!(parse_str(&many).map_err(|e| e.kind), Err(ParseErrorKind::TooManyHeaders));
+    }
+
+    #[test]
+    fn leading_keepalive_crlfs_are_skipped() {
+        assert!(parse_str("\r\n\r\nOPTIONS sip:a@b SIP/2.0\r\n\r\n").is_ok());
+    }
+}
