@@ -9,6 +9,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, clippy::string_slice)
 )]
 
+pub mod auth;
 pub mod header;
 pub mod message;
 pub mod uri;
