@@ -69,7 +69,7 @@ fn to_hex(bytes: &[u8]) -> String {
 
 /// Of several challenges (one per header line), the one to answer: the strongest algorithm we
 /// support, and within it one offering `qop=auth` or no qop at all.
-pub fn pick<'a>(challenges: &'a [Challenge]) -> Option<(&'a Challenge, Algorithm)> {
+pub fn pick(challenges: &[Challenge]) -> Option<(&Challenge, Algorithm)> {
     challenges
         .iter()
         .filter_map(|c| Algorithm::parse(&c.algorithm).map(|a| (c, a)))

@@ -12,7 +12,10 @@
 pub mod auth;
 pub mod header;
 pub mod message;
+pub mod ua;
 pub mod uri;
 
 pub use message::{parse, Message, Method, ParseError, ParseErrorKind, Request, Response};
 pub use uri::{NameAddr, Uri};
+pub use ua::{CallId, Command, Config, EndReason, Event, Input, Millis, Output, Random, UserAgent};
+pub use auth::Credentials;

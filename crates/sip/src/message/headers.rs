@@ -254,10 +254,6 @@ impl Headers {
         before - self.entries.len()
     }
 
-    pub(crate) fn remove_known(&mut self, k: Known) {
-        self.entries.retain(|e| e.known != Some(k));
-    }
-
     fn write_entry(&mut self, name: &str, value: impl fmt::Display) -> Entry {
         if self.buf.len() > u32::MAX as usize / 2 {
             // A header buffer this large is never legitimate; start over rather

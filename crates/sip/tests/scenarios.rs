@@ -1,0 +1,544 @@
+//! Two user agents and a small in-memory registrar/proxy, with time advanced by hand: the
+//! scenarios an agent lives through, checked from the events each side reports.
+
+use std::collections::HashMap;
+
+use sip::auth::{answer, Algorithm, Credentials};
+use sip::header::{Challenge, Via};
+use sip::message::{parse, Message, Request, Response};
+use sip::{Command, Config, EndReason, Event, Input, Millis, Output, Random, Uri, UserAgent};
+
+struct Rng(u64);
+
+impl Random for Rng {
+    fn next_u64(&mut self) -> u64 {
+        // xorshift64*: deterministic, good enough for tags.
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+}
+
+const DOMAIN: &str = "pbx.test";
+const PROXY: &str = "proxy.test";
+
+fn config() -> Config {
+    Config {
+        domain: DOMAIN.into(),
+        display_name: "Agent".into(),
+        register_expires: 600,
+        instance_id: "urn:uuid:00000000-0000-4000-8000-000000000001".into(),
+        user_agent: "test".into(),
+        keepalive_ms: 0,
+    }
+}
+
+fn creds(user: &str, password: &str) -> Credentials {
+    Credentials { user: user.into(), password: password.into() }
+}
+
+/// A stateless registrar/proxy in the spirit of the project's Kamailio config: digest for
+/// REGISTER (401) and initial INVITEs (407), record-routing, routing by user and by contact host.
+struct Pbx {
+    passwords: HashMap<String, String>,
+    /// user -> (ua index, contact URI)
+    registered: HashMap<String, (usize, Uri)>,
+    /// contact host -> ua index
+    hosts: HashMap<String, usize>,
+    min_expires: u32,
+    grant: Option<u32>,
+    challenge_invites: bool,
+    /// Drop everything (a PBX that stopped answering).
+    silent: bool,
+    registers: usize,
+}
+
+impl Pbx {
+    fn new() -> Pbx {
+        let passwords = [("1001", "pw1001"), ("1002", "pw1002")].into_iter().map(|(u, p)| (u.to_owned(), p.to_owned())).collect();
+        Pbx { passwords, registered: HashMap::new(), hosts: HashMap::new(), min_expires: 0, grant: None, challenge_invites: true, silent: false, registers: 0 }
+    }
+
+    fn challenge(&self, req: &Request, status: u16) -> Vec<(usize, String)> {
+        let mut r = Response::for_request_std(req, status);
+        let header = if status == 407 { "Proxy-Authenticate" } else { "WWW-Authenticate" };
+        r.headers.push(header, format!("Digest realm=\"{DOMAIN}\", nonce=\"n-{}\", qop=\"auth\", algorithm=MD5", self.registers));
+        r.headers.push(header, format!("Digest realm=\"{DOMAIN}\", nonce=\"s-{}\", qop=\"auth\", algorithm=SHA-256", self.registers));
+        vec![(usize::MAX, String::from_utf8_lossy(&r.to_bytes()).into_owned())]
+    }
+
+    /// Checks the Authorization (or Proxy-Authorization) of `req` the way a registrar would.
+    fn authorized(&self, req: &Request, header: &str) -> Option<String> {
+        let value = req.headers.get(header)?;
+        let fields: HashMap<String, String> = value
+            .trim_start_matches("Digest ")
+            .split(", ")
+            .filter_map(|kv| kv.split_once('='))
+            .map(|(k, v)| (k.to_owned(), v.trim_matches('"').to_owned()))
+            .collect();
+        let user = fields.get("username")?;
+        let password = self.passwords.get(user)?;
+        let algorithm = Algorithm::parse(fields.get("algorithm")?)?;
+        let challenge = Challenge {
+            realm: fields.get("realm")?.clone(),
+            nonce: fields.get("nonce")?.clone(),
+            opaque: None,
+            algorithm: fields.get("algorithm")?.clone(),
+            qop: vec!["auth".into()],
+            stale: false,
+        };
+        let nc = u32::from_str_radix(fields.get("nc")?, 16).ok()?;
+        let expected = answer(&challenge, algorithm, &creds(user, password), req.method.as_str(), fields.get("uri")?, nc, fields.get("cnonce")?);
+        (expected.response == *fields.get("response")?).then(|| user.clone())
+    }
+
+    /// Handles a frame from UA `from`; returns frames for UAs (usize::MAX: back to the sender).
+    fn handle(&mut self, from: usize, frame: &str) -> Vec<(usize, String)> {
+        if self.silent || frame.trim().is_empty() {
+            return vec![];
+        }
+        match parse(frame.as_bytes()).expect("UAs send valid SIP") {
+            Message::Request(req) => self.request(from, req),
+            Message::Response(mut r) => {
+                // Remove our Via; the next one names the UA.
+                let mut vias: Vec<String> = r.headers.get_all("Via").map(str::to_owned).collect();
+                if vias.first().is_some_and(|v| v.contains(PROXY)) {
+                    vias.remove(0);
+                }
+                r.headers.remove("Via");
+                for v in &vias {
+                    r.headers.push("Via", v);
+                }
+                let host = Via::parse(vias.first().map_or("", String::as_str)).map(|v| v.sent_by).unwrap_or_default();
+                match self.hosts.get(&host) {
+                    Some(&to) => vec![(to, String::from_utf8_lossy(&r.to_bytes()).into_owned())],
+                    None => vec![],
+                }
+            }
+        }
+    }
+
+    fn request(&mut self, from: usize, mut req: Request) -> Vec<(usize, String)> {
+        use sip::Method;
+        let back = |r: Response| vec![(usize::MAX, String::from_utf8_lossy(&r.to_bytes()).into_owned())];
+        if req.method == Method::Register {
+            self.registers += 1;
+            let Some(user) = self.authorized(&req, "Authorization") else { return self.challenge(&req, 401) };
+            let contact = sip::header::name_addrs(req.headers.get_all("Contact")).expect("contact").remove(0);
+            let expires: u32 = req.headers.get("Expires").and_then(|e| e.parse().ok()).unwrap_or(3600);
+            if expires > 0 && expires < self.min_expires {
+                let mut r = Response::for_request_std(&req, 423);
+                r.headers.push("Min-Expires", self.min_expires);
+                return back(r);
+            }
+            self.hosts.insert(contact.uri.host.clone(), from);
+            let granted = self.grant.unwrap_or(expires);
+            self.registered.insert(user, (from, contact.uri.clone()));
+            let mut r = Response::for_request_std(&req, 200);
+            r.headers.push("Contact", format!("<{}>;expires={granted}", contact.uri));
+            return back(r);
+        }
+        let is_initial = req.headers.get("To").is_some_and(|t| !t.contains("tag="));
+        if req.method == Method::Invite && is_initial && self.challenge_invites && self.authorized(&req, "Proxy-Authorization").is_none() {
+            return self.challenge(&req, 407);
+        }
+        // Loose routing: drop our own Route.
+        let routes: Vec<String> = req.headers.get_all("Route").filter(|r| !r.contains(PROXY)).map(str::to_owned).collect();
+        req.headers.remove("Route");
+        for r in &routes {
+            req.headers.push("Route", r);
+        }
+        let target = if req.uri.host == DOMAIN {
+            let user = req.uri.user.clone().unwrap_or_default();
+            match self.registered.get(&user) {
+                Some((ua, contact)) => {
+                    req.uri = contact.clone();
+                    *ua
+                }
+                None if req.method == Method::Ack => return vec![],
+                None => return back(Response::for_request_std(&req, 404)),
+            }
+        } else {
+            match self.hosts.get(&req.uri.host) {
+                Some(&ua) => ua,
+                None => return vec![],
+            }
+        };
+        let branch = Via::parse(req.headers.get("Via").unwrap_or("")).ok().and_then(|v| v.branch().map(str::to_owned)).unwrap_or_default();
+        req.headers.push_front("Via", format!("SIP/2.0/WS {PROXY};branch=z9hG4bKp{branch}"));
+        if is_initial && req.method == Method::Invite {
+            req.headers.push_front("Record-Route", format!("<sip:{PROXY};lr>"));
+        }
+        vec![(target, String::from_utf8_lossy(&req.to_bytes()).into_owned())]
+    }
+}
+
+/// The world: user agents, the PBX, a clock, and what each UA told its app.
+struct World {
+    now: Millis,
+    uas: Vec<UserAgent>,
+    pbx: Pbx,
+    events: Vec<Vec<Event>>,
+    sent: Vec<Vec<String>>,
+    /// Frames held back per destination UA, to reorder deliveries.
+    held: Vec<(usize, String)>,
+    hold_to: Option<usize>,
+    hold_all: bool,
+}
+
+impl World {
+    fn new(n: usize) -> World {
+        let uas = (0..n).map(|i| UserAgent::new(config(), Box::new(Rng(0x9e37_79b9_7f4a_7c15 + i as u64)))).collect();
+        World { now: 1_000, uas, pbx: Pbx::new(), events: vec![Vec::new(); n], sent: vec![Vec::new(); n], held: Vec::new(), hold_to: None, hold_all: false }
+    }
+
+    fn input(&mut self, ua: usize, input: Input<'_>) {
+        self.uas[ua].handle_input(self.now, input);
+        self.settle();
+    }
+
+    fn command(&mut self, ua: usize, c: Command) {
+        self.input(ua, Input::Command(c));
+    }
+
+    /// Delivers everything until nobody has anything to say.
+    fn settle(&mut self) {
+        for _ in 0..1000 {
+            let mut moved = false;
+            for i in 0..self.uas.len() {
+                while let Some(out) = self.uas[i].poll_output() {
+                    moved = true;
+                    match out {
+                        Output::Event(e) => self.events[i].push(e),
+                        Output::Transmit(frame) => {
+                            self.sent[i].push(frame.clone());
+                            for (to, f) in self.pbx.handle(i, &frame) {
+                                let to = if to == usize::MAX { i } else { to };
+                                if self.hold_all || self.hold_to == Some(to) {
+                                    self.held.push((to, f));
+                                } else {
+                                    self.uas[to].handle_input(self.now, Input::Frame(f.as_bytes()));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if !moved {
+                return;
+            }
+        }
+        panic!("the user agents keep talking forever");
+    }
+
+    fn release_held(&mut self) {
+        self.hold_to = None;
+        self.hold_all = false;
+        for (to, f) in std::mem::take(&mut self.held) {
+            self.uas[to].handle_input(self.now, Input::Frame(f.as_bytes()));
+        }
+        self.settle();
+    }
+
+    /// Advances the clock to `until`, firing every timer on the way.
+    fn advance(&mut self, ms: Millis) {
+        let until = self.now + ms;
+        for _ in 0..10_000 {
+            let next = self.uas.iter().filter_map(UserAgent::poll_timeout).filter(|t| *t <= until).min();
+            match next {
+                Some(t) => {
+                    self.now = self.now.max(t);
+                    for i in 0..self.uas.len() {
+                        if self.uas[i].poll_timeout().is_some_and(|d| d <= self.now) {
+                            self.uas[i].handle_input(self.now, Input::Timeout);
+                        }
+                    }
+                    self.settle();
+                }
+                None => {
+                    self.now = until;
+                    return;
+                }
+            }
+        }
+        panic!("a timer keeps firing without progress");
+    }
+
+    fn take_events(&mut self, ua: usize) -> Vec<Event> {
+        std::mem::take(&mut self.events[ua])
+    }
+
+    fn register(&mut self, ua: usize, user: &str, password: &str) {
+        self.input(ua, Input::TransportUp);
+        self.command(ua, Command::Register(creds(user, password)));
+    }
+
+    /// 1001 (ua 0) and 1002 (ua 1), registered.
+    fn two_agents() -> World {
+        let mut w = World::new(2);
+        w.register(0, "1001", "pw1001");
+        w.register(1, "1002", "pw1002");
+        w.take_events(0);
+        w.take_events(1);
+        w
+    }
+
+    /// 0 calls 1; returns the Call-IDs as (caller's, callee's).
+    fn call(&mut self) -> String {
+        self.command(0, Command::Call { target: Uri::sip("1002", DOMAIN), sdp: "v=0 offer\r\n".into() });
+        let id = match self.take_events(0).first() {
+            Some(Event::CallCreated { call }) => call.clone(),
+            other => panic!("expected CallCreated, got {other:?}"),
+        };
+        id
+    }
+
+    fn connected_call(&mut self) -> String {
+        let id = self.call();
+        self.command(1, Command::Answer { call: id.clone(), sdp: "v=0 answer\r\n".into() });
+        assert!(self.take_events(0).contains(&Event::Answered { call: id.clone(), sdp: "v=0 answer\r\n".into() }));
+        assert!(self.take_events(1).contains(&Event::Confirmed { call: id.clone() }));
+        id
+    }
+}
+
+#[test]
+fn register_answers_the_challenge_and_refreshes_before_expiry() {
+    let mut w = World::new(1);
+    w.pbx.grant = Some(300);
+    w.register(0, "1001", "pw1001");
+    assert_eq!(w.take_events(0), [Event::Registered { expires: 300 }]);
+    assert_eq!(w.pbx.registers, 2, "one challenge, one authenticated REGISTER");
+    let first = w.sent[0].iter().find(|f| f.contains("Authorization")).expect("an authenticated REGISTER").clone();
+    assert!(first.contains("algorithm=SHA-256"), "the strongest challenge is answered");
+    assert!(first.contains("+sip.instance=\"<urn:uuid:00000000-0000-4000-8000-000000000001>\";reg-id=1"));
+    assert!(first.contains(";ob>"), "RFC 5626 outbound contact");
+    assert!(!first.contains("pw1001"), "the password never goes on the wire");
+
+    w.advance(269_000);
+    assert!(w.take_events(0).is_empty(), "no refresh before 270 s");
+    w.advance(2_000);
+    assert_eq!(w.take_events(0), [Event::Registered { expires: 300 }]);
+    assert_eq!(w.pbx.registers, 4);
+}
+
+#[test]
+fn a_wrong_password_is_reported_once_and_not_retried() {
+    let mut w = World::new(1);
+    w.register(0, "1001", "wrong");
+    assert_eq!(
+        w.take_events(0),
+        [Event::RegistrationFailed { status: Some(401), reason: "The PBX rejected the password for 1001 (401)".into() }]
+    );
+    let before = w.pbx.registers;
+    w.advance(600_000);
+    assert_eq!(w.pbx.registers, before, "no loop");
+    assert!(!w.uas[0].is_registered());
+}
+
+#[test]
+fn interval_too_brief_is_retried_with_min_expires() {
+    let mut w = World::new(1);
+    w.pbx.min_expires = 1200;
+    w.register(0, "1001", "pw1001");
+    assert_eq!(w.take_events(0), [Event::Registered { expires: 1200 }]);
+    assert!(w.sent[0].last().is_some_and(|f| f.contains("Expires: 1200")));
+}
+
+#[test]
+fn unregister_removes_the_binding() {
+    let mut w = World::two_agents();
+    w.command(0, Command::Unregister);
+    assert_eq!(w.take_events(0), [Event::Unregistered]);
+    assert!(w.sent[0].last().is_some_and(|f| f.contains("Expires: 0")));
+}
+
+#[test]
+fn a_call_is_set_up_through_the_proxy_and_the_caller_hangs_up() {
+    let mut w = World::two_agents();
+    let id = w.call();
+    let incoming = w.take_events(1);
+    match incoming.as_slice() {
+        [Event::IncomingCall { call, number, display_name, sdp }] => {
+            assert_eq!((call, number.as_str(), display_name.as_str(), sdp.as_str()), (&id, "1001", "Agent", "v=0 offer\r\n"));
+        }
+        other => panic!("expected one incoming call, got {other:?}"),
+    }
+    assert!(w.sent[0].iter().any(|f| f.starts_with("INVITE") && f.contains("Proxy-Authorization")), "the 407 was answered");
+    w.command(1, Command::Ring { call: id.clone() });
+    assert_eq!(w.take_events(0), [Event::Ringing { call: id.clone() }]);
+    w.command(1, Command::Answer { call: id.clone(), sdp: "v=0 answer\r\n".into() });
+    assert_eq!(w.take_events(0), [Event::Answered { call: id.clone(), sdp: "v=0 answer\r\n".into() }]);
+    assert_eq!(w.take_events(1), [Event::Confirmed { call: id.clone() }]);
+    let ack = w.sent[0].iter().rev().find(|f| f.starts_with("ACK")).expect("ACK sent");
+    assert!(ack.contains(&format!("Route: <sip:{PROXY};lr>")), "in-dialog requests follow the route set");
+
+    w.command(0, Command::HangUp { call: id.clone() });
+    assert_eq!(w.take_events(0), [Event::Ended { call: id.clone(), reason: EndReason::Local }]);
+    assert_eq!(w.take_events(1), [Event::Ended { call: id, reason: EndReason::Remote }]);
+}
+
+#[test]
+fn the_callee_hangs_up() {
+    let mut w = World::two_agents();
+    let id = w.connected_call();
+    w.command(1, Command::HangUp { call: id.clone() });
+    assert_eq!(w.take_events(0), [Event::Ended { call: id.clone(), reason: EndReason::Remote }]);
+    assert_eq!(w.take_events(1), [Event::Ended { call: id, reason: EndReason::Local }]);
+}
+
+#[test]
+fn busy_and_declined_reach_the_caller() {
+    for (busy, reason) in [(true, EndReason::Busy), (false, EndReason::Declined)] {
+        let mut w = World::two_agents();
+        let id = w.call();
+        w.command(1, Command::Decline { call: id.clone(), busy });
+        assert_eq!(w.take_events(0), [Event::Ended { call: id.clone(), reason }]);
+        assert!(w.sent[1].iter().any(|f| f.starts_with(if busy { "SIP/2.0 486" } else { "SIP/2.0 603" })));
+    }
+}
+
+#[test]
+fn the_caller_cancels_before_an_answer() {
+    let mut w = World::two_agents();
+    let id = w.call();
+    w.take_events(1);
+    w.command(0, Command::HangUp { call: id.clone() });
+    assert_eq!(w.take_events(1), [Event::Ended { call: id.clone(), reason: EndReason::CallerCancelled }]);
+    assert_eq!(w.take_events(0), [Event::Ended { call: id, reason: EndReason::Local }]);
+    assert!(w.sent[1].iter().any(|f| f.starts_with("SIP/2.0 487")), "the INVITE ends with 487");
+}
+
+#[test]
+fn a_cancel_racing_the_answer_ends_the_call_with_a_bye() {
+    let mut w = World::two_agents();
+    let id = w.call();
+    w.take_events(1);
+    // The callee answers, but its 200 is still on the way when the caller gives up.
+    w.hold_to = Some(0);
+    w.command(1, Command::Answer { call: id.clone(), sdp: "v=0 answer\r\n".into() });
+    w.command(0, Command::HangUp { call: id.clone() });
+    w.release_held();
+    assert_eq!(w.take_events(0), [Event::Ended { call: id.clone(), reason: EndReason::Local }]);
+    let callee = w.take_events(1);
+    assert!(callee.contains(&Event::Ended { call: id.clone(), reason: EndReason::Remote }), "{callee:?}");
+    assert!(w.sent[0].iter().any(|f| f.starts_with("BYE")));
+}
+
+#[test]
+fn hold_and_resume_by_reinvite() {
+    let mut w = World::two_agents();
+    let id = w.connected_call();
+    w.command(0, Command::Reinvite { call: id.clone(), sdp: "v=0 a=sendonly\r\n".into() });
+    assert_eq!(w.take_events(1), [Event::Reoffered { call: id.clone(), sdp: "v=0 a=sendonly\r\n".into() }]);
+    w.command(1, Command::AnswerReinvite { call: id.clone(), sdp: "v=0 a=recvonly\r\n".into() });
+    assert_eq!(w.take_events(0), [Event::Reanswered { call: id.clone(), sdp: "v=0 a=recvonly\r\n".into() }]);
+    w.advance(10_000);
+    assert!(w.take_events(1).is_empty(), "the 200 was ACKed: no retransmission, no failure");
+}
+
+#[test]
+fn reinvite_glare_is_resolved_by_491_and_a_later_retry() {
+    let mut w = World::two_agents();
+    let id = w.connected_call();
+    // Both sides put the call on hold at the same moment: the two re-INVITEs cross.
+    w.hold_all = true;
+    w.command(0, Command::Reinvite { call: id.clone(), sdp: "v=0 from-0\r\n".into() });
+    w.command(1, Command::Reinvite { call: id.clone(), sdp: "v=0 from-1\r\n".into() });
+    w.release_held();
+    assert_eq!(w.sent[0].iter().chain(&w.sent[1]).filter(|f| f.starts_with("SIP/2.0 491")).count(), 2, "both get 491");
+    // Each retries after its own random wait; whoever is offered to answers.
+    let mut all = Vec::new();
+    for _ in 0..6 {
+        w.advance(2_000);
+        for ua in 0..2 {
+            for e in w.take_events(ua) {
+                if let Event::Reoffered { call, .. } = &e {
+                    w.command(ua, Command::AnswerReinvite { call: call.clone(), sdp: format!("v=0 ans-{ua}\r\n") });
+                }
+                all.push((ua, e));
+            }
+        }
+    }
+    let reoffered: Vec<(usize, String)> = all.iter().filter_map(|(ua, e)| match e {
+        Event::Reoffered { sdp, .. } => Some((*ua, sdp.clone())),
+        _ => None,
+    }).collect();
+    assert!(reoffered.contains(&(0, "v=0 from-1\r\n".into())) && reoffered.contains(&(1, "v=0 from-0\r\n".into())), "{all:?}");
+    assert_eq!(all.iter().filter(|(_, e)| matches!(e, Event::Reanswered { .. })).count(), 2, "{all:?}");
+}
+
+#[test]
+fn dtmf_by_sip_info() {
+    let mut w = World::two_agents();
+    let id = w.connected_call();
+    for d in ['5', '#'] {
+        w.command(0, Command::SendDtmf { call: id.clone(), digit: d, duration_ms: 160 });
+    }
+    w.command(0, Command::SendDtmf { call: id.clone(), digit: 'x', duration_ms: 160 });
+    assert_eq!(w.take_events(1), [Event::Dtmf { call: id.clone(), digit: '5' }, Event::Dtmf { call: id, digit: '#' }]);
+}
+
+#[test]
+fn a_dropped_connection_registers_again_when_it_is_back() {
+    let mut w = World::two_agents();
+    w.input(0, Input::TransportDown);
+    assert!(!w.uas[0].is_registered());
+    w.advance(5_000);
+    w.input(0, Input::TransportUp);
+    assert_eq!(w.take_events(0), [Event::Registered { expires: 600 }]);
+    // Calls reach the agent on the new connection.
+    w.command(1, Command::Call { target: Uri::sip("1001", DOMAIN), sdp: "v=0\r\n".into() });
+    assert!(w.take_events(0).iter().any(|e| matches!(e, Event::IncomingCall { .. })));
+}
+
+#[test]
+fn a_pbx_that_stops_answering_fails_calls_and_registrations_after_32_seconds() {
+    let mut w = World::two_agents();
+    w.pbx.silent = true;
+    let id = w.call();
+    w.advance(31_000);
+    assert!(w.take_events(0).is_empty());
+    w.advance(2_000);
+    assert_eq!(
+        w.take_events(0),
+        [Event::Ended { call: id, reason: EndReason::Failed("The PBX did not answer the call (timeout)".into()) }]
+    );
+}
+
+#[test]
+fn options_is_answered_and_garbage_is_dropped() {
+    let mut ua = UserAgent::new(config(), Box::new(Rng(7)));
+    ua.handle_input(0, Input::TransportUp);
+    let options = "OPTIONS sip:1001@x.invalid SIP/2.0\r\nVia: SIP/2.0/WS proxy.test;branch=z9hG4bK1\r\nFrom: <sip:p@proxy.test>;tag=a\r\nTo: <sip:1001@x.invalid>\r\nCall-ID: o1\r\nCSeq: 1 OPTIONS\r\n\r\n";
+    ua.handle_input(0, Input::Frame(options.as_bytes()));
+    match ua.poll_output() {
+        Some(Output::Transmit(f)) => assert!(f.starts_with("SIP/2.0 200 OK") && f.contains("Allow: INVITE")),
+        other => panic!("expected a 200, got {other:?}"),
+    }
+    ua.handle_input(0, Input::Frame(b"\x00\xffnot sip"));
+    assert!(matches!(ua.poll_output(), Some(Output::Event(Event::Dropped { .. }))));
+    ua.handle_input(0, Input::Frame(b"\r\n\r\n"));
+    assert_eq!(ua.poll_output(), None, "keep-alive CRLFs are not messages");
+    let no_cseq = "BYE sip:1001@x.invalid SIP/2.0\r\nVia: SIP/2.0/WS p;branch=z9hG4bK2\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\nCall-ID: x\r\n\r\n";
+    ua.handle_input(0, Input::Frame(no_cseq.as_bytes()));
+    assert!(matches!(ua.poll_output(), Some(Output::Transmit(f)) if f.starts_with("SIP/2.0 400")));
+}
+
+#[test]
+fn incoming_caller_identity_prefers_p_asserted_identity() {
+    let mut ua = UserAgent::new(config(), Box::new(Rng(9)));
+    let invite = "INVITE sip:1001@x.invalid SIP/2.0\r\nVia: SIP/2.0/WS p;branch=z9hG4bK3\r\nFrom: \"Unknown\" <sip:anonymous@pbx.test>;tag=f\r\nTo: <sip:1001@pbx.test>\r\nP-Asserted-Identity: \"Grace Hopper\" <sip:+12125550134@pbx.test>\r\nCall-ID: in1\r\nCSeq: 1 INVITE\r\nContact: <sip:g@y.invalid;transport=ws>\r\nContent-Type: application/sdp\r\n\r\nv=0\r\n";
+    ua.handle_input(0, Input::Frame(invite.as_bytes()));
+    let mut events = Vec::new();
+    while let Some(o) = ua.poll_output() {
+        if let Output::Event(e) = o {
+            events.push(e);
+        }
+    }
+    assert_eq!(
+        events,
+        [Event::IncomingCall { call: "in1".into(), number: "+12125550134".into(), display_name: "Grace Hopper".into(), sdp: "v=0\r\n".into() }]
+    );
+}
