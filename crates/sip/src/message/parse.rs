@@ -97,11 +97,14 @@ pub fn parse(frame: &[u8]) -> Result<Message, ParseError> {
     let start_line = parse_start_line(first, start)?;
     let headers = parse_headers(&mut lines, start)?;
 
+    let mut headers = headers;
     if let Some(value) = headers.get_known(Known::ContentLength) {
         let declared: usize = value.trim().parse().map_err(|_| fail(ParseErrorKind::BadContentLength, body_start))?;
         if declared != body.len() {
             return Err(fail(ParseErrorKind::BadContentLength, body_start));
         }
+        // The body's length is the truth; the printer writes the header from it.
+        headers.remove("Content-Length");
     }
     let body = body.to_vec();
     Ok(match start_line {
