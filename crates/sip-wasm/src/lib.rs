@@ -1,0 +1,76 @@
+//! The SIP core behind the thinnest wasm-bindgen wrapper: what `crates/sip/bench` measures
+//! against JsSIP (parse speed in one node process, and download size).
+
+use sip::{Command, Config, Credentials, Input, Output, Random, UserAgent};
+use wasm_bindgen::prelude::*;
+
+/// Parses one message; true when it is valid.
+#[wasm_bindgen]
+pub fn parse_message(frame: &str) -> bool {
+    sip::parse(frame.as_bytes()).is_ok()
+}
+
+struct Seeded(u64);
+
+impl Random for Seeded {
+    fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+/// A whole user agent, so that the size figure includes registration, calls and auth.
+#[wasm_bindgen]
+pub struct Agent(UserAgent);
+
+#[wasm_bindgen]
+impl Agent {
+    /// A user agent for `domain`, with randomness seeded by the caller.
+    #[wasm_bindgen(constructor)]
+    pub fn new(domain: &str, seed: u64) -> Agent {
+        let config = Config {
+            domain: domain.into(),
+            display_name: String::new(),
+            register_expires: 600,
+            instance_id: String::new(),
+            user_agent: "rust-softphone".into(),
+            keepalive_ms: 30_000,
+        };
+        Agent(UserAgent::new(config, Box::new(Seeded(seed | 1))))
+    }
+
+    /// The WebSocket opened.
+    pub fn connected(&mut self, now: f64) {
+        self.0.handle_input(now as u64, Input::TransportUp);
+    }
+
+    /// Register as `user`.
+    pub fn register(&mut self, now: f64, user: &str, password: &str) {
+        let credentials = Credentials { user: user.into(), password: password.into() };
+        self.0.handle_input(now as u64, Input::Command(Command::Register(credentials)));
+    }
+
+    /// Call `target` (`sip:...`) with an SDP offer; false when the target is not a SIP URI.
+    pub fn call(&mut self, now: f64, target: &str, sdp: &str) -> bool {
+        let Ok(target) = sip::Uri::parse(target) else { return false };
+        self.0.handle_input(now as u64, Input::Command(Command::Call { target, sdp: sdp.into() }));
+        true
+    }
+
+    /// One WebSocket message arrived.
+    pub fn receive(&mut self, now: f64, frame: &str) {
+        self.0.handle_input(now as u64, Input::Frame(frame.as_bytes()));
+    }
+
+    /// The next frame to send, if any (events are dropped in this wrapper).
+    pub fn next_frame(&mut self) -> Option<String> {
+        while let Some(out) = self.0.poll_output() {
+            if let Output::Transmit(frame) = out {
+                return Some(frame);
+            }
+        }
+        None
+    }
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# One command for the SIP benchmarks: the native parse rate, then crates/sip in wasm against
+# JsSIP 3.13.8 in one node process (messages per second and ratio), and both libraries' sizes.
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
+out="$CARGO_TARGET_DIR/sip-bench"
+mkdir -p "$out/node" "$out/web"
+
+echo "== native (cargo run --release --example parse_rate)"
+cargo run --quiet --release -p sip --example parse_rate
+
+echo
+echo "== wasm build of crates/sip behind a minimal wasm-bindgen wrapper (crates/sip-wasm)"
+cargo build --quiet --release --target wasm32-unknown-unknown -p sip-wasm
+wasm="$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/sip_wasm.wasm"
+wasm-bindgen --target nodejs --out-dir "$out/node" "$wasm"
+wasm-bindgen --target web --out-dir "$out/web" "$wasm"
+wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  "$out/web/sip_wasm_bg.wasm" -o "$out/web/sip_wasm_bg.wasm"
+rm -f "$out/web/"*.d.ts
+[ -d tests/e2e/node_modules ] || (cd tests/e2e && npm ci --no-audit --no-fund >/dev/null)
+node crates/sip/bench/jssip-vs-sip.mjs "$out/node" "$out/web"
