@@ -1,0 +1,43 @@
+//! A registered user agent with a call in progress, fed arbitrary frames (split at 0xFF bytes)
+//! and time: it must never panic, whatever arrives.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use sip::{Command, Config, Credentials, Input, Random, Uri, UserAgent};
+
+struct Counter(u64);
+impl Random for Counter {
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1);
+        self.0
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let config = Config {
+        domain: "pbx.test".into(),
+        display_name: "Fuzz".into(),
+        register_expires: 600,
+        instance_id: "urn:uuid:1".into(),
+        user_agent: "fuzz".into(),
+        keepalive_ms: 1000,
+    };
+    let mut ua = UserAgent::new(config, Box::new(Counter(1)));
+    ua.handle_input(0, Input::TransportUp);
+    ua.handle_input(0, Input::Command(Command::Register(Credentials { user: "1001".into(), password: "pw".into() })));
+    ua.handle_input(0, Input::Command(Command::Call { target: Uri::sip("1002", "pbx.test"), sdp: "v=0\r\n".into() }));
+    let mut now = 1;
+    for frame in data.split(|&b| b == 0xff) {
+        ua.handle_input(now, Input::Frame(frame));
+        // Answer whatever the app would be asked, so more states are reached.
+        while let Some(out) = ua.poll_output() {
+            if let sip::Output::Event(sip::Event::IncomingCall { call, .. }) = out {
+                ua.handle_input(now, Input::Command(Command::Answer { call, sdp: "v=0\r\n".into() }));
+            }
+        }
+        now += 700;
+        ua.handle_input(now, Input::Timeout);
+    }
+    ua.handle_input(now + 40_000, Input::Timeout);
+    while ua.poll_output().is_some() {}
+});
