@@ -158,6 +158,10 @@ enum StartLine {
 }
 
 fn parse_start_line(line: &str, base: usize) -> Result<StartLine, ParseError> {
+    // CR only ever ends a line (RFC 3261 §7): a bare one inside is malformed.
+    if let Some(cr) = line.find('\r') {
+        return Err(fail(ParseErrorKind::BadStartLine, base + cr));
+    }
     if let Some(rest) = line.strip_prefix("SIP/2.0 ") {
         let code = rest.get(..3).ok_or(fail(ParseErrorKind::BadStatus, base + 8))?;
         let status = code
@@ -194,6 +198,9 @@ fn parse_headers(lines: &mut Lines<'_>, base: usize) -> Result<Headers, ParseErr
     let mut open: Option<((usize, usize), usize, Option<Known>)> = None;
     let mut count = 0usize;
     for (line, at) in lines {
+        if let Some(cr) = line.find('\r') {
+            return Err(fail(ParseErrorKind::BadHeader, base + at + cr));
+        }
         if line.starts_with([' ', '\t']) {
             if open.is_none() {
                 return Err(fail(ParseErrorKind::BadFolding, base + at));
@@ -312,6 +319,13 @@ v=0\n";
         assert_eq!(parse(&vec![b'a'; MAX_MESSAGE_BYTES + 1]).map_err(|e| e.kind), Err(ParseErrorKind::TooLarge));
         let many = format!("SIP/2.0 200 OK\r\n{}\r\n", "X: y\r\n".repeat(MAX_HEADERS + 1));
         assert_eq!(parse_str(&many).map_err(|e| e.kind), Err(ParseErrorKind::TooManyHeaders));
+    }
+
+    #[test]
+    fn a_bare_cr_inside_a_line_is_malformed() {
+        // Found by the fuzzer: the printer cannot keep a bare CR, so the parser must refuse it.
+        assert_eq!(parse_str("SIP/2.0 401 Unauth\rorized\r\n\r\n").map_err(|e| e.kind), Err(ParseErrorKind::BadStartLine));
+        assert_eq!(parse_str("SIP/2.0 200 OK\r\nX: a\rb\r\n\r\n").map_err(|e| e.kind), Err(ParseErrorKind::BadHeader));
     }
 
     #[test]
