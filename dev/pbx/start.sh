@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Starts the development Kamailio in the background, without systemd: its config, pid file and
+# control socket live in a run directory (default /tmp/softphone-pbx-PORT). Prints the pid file.
+# Usage: dev/pbx/start.sh [--port 8080] [--run-dir DIR]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+port=8080
+run_dir=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --port) port=$2; shift 2 ;;
+    --run-dir) run_dir=$2; shift 2 ;;
+    *) echo "usage: $0 [--port N] [--run-dir DIR]" >&2; exit 2 ;;
+  esac
+done
+run_dir=${run_dir:-/tmp/softphone-pbx-$port}
+mkdir -p "$run_dir"
+pid_file="$run_dir/kamailio.pid"
+if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
+  echo "pbx: already running (pid $(cat "$pid_file"), ws://127.0.0.1:$port)"
+  echo "$pid_file"
+  exit 0
+fi
+users=$(grep -vE '^\s*(#|$)' "$here/users" | awk '{ printf "    $sht(users=>%s) = \"%s\";\\n", $1, $2 }')
+sed -e "s|@PORT@|$port|g" -e "s|@RUN_DIR@|$run_dir|g" -e "s|^@USERS@$|$users|" "$here/kamailio.cfg.in" > "$run_dir/kamailio.cfg"
+kamailio -c -f "$run_dir/kamailio.cfg" >"$run_dir/check.log" 2>&1 || { cat "$run_dir/check.log" >&2; exit 1; }
+kamailio -f "$run_dir/kamailio.cfg" -DD -E -P "$pid_file" -Y "$run_dir" >"$run_dir/kamailio.log" 2>&1 &
+for _ in $(seq 100); do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "pbx: Kamailio on ws://127.0.0.1:$port (log: $run_dir/kamailio.log)"
+    echo "$pid_file"
+    exit 0
+  fi
+  sleep 0.05
+done
+echo "pbx: Kamailio did not open port $port; last log lines:" >&2
+tail -20 "$run_dir/kamailio.log" >&2
+exit 1
