@@ -478,6 +478,10 @@ impl Phone {
             }
             Event::RecordMatched(record) => match &mut self.call {
                 CallState::Incoming(call) | CallState::Connected(call) if call.record.is_none() => {
+                    // A caller Salesforce knows as a Contact, Lead or Account is a customer.
+                    if record.is_some() && call.direction == CallDirection::Internal {
+                        call.direction = CallDirection::Inbound;
+                    }
                     call.record = record;
                     Vec::new()
                 }
@@ -587,7 +591,8 @@ impl Phone {
             return Vec::new();
         }
         let call = Call {
-            direction: if is_internal(&dial) { CallDirection::Internal } else { CallDirection::Outbound },
+            // A number on a CRM record is a customer's, whatever its length.
+            direction: if is_internal(&dial) && target.record.is_none() { CallDirection::Internal } else { CallDirection::Outbound },
             number: target.number.clone(),
             display_name: String::new(),
             record: target.record.clone(),

@@ -282,3 +282,16 @@ fn a_number_typed_on_a_record_page_is_related_to_that_record() {
         other => panic!("expected a number ready to call, got {other:?}"),
     }
 }
+
+#[test]
+fn an_extension_known_as_a_crm_record_is_a_customer_call() {
+    let mut phone = registered_phone();
+    phone.handle_event(0, Event::IncomingCall { call_id: "i".into(), number: "1003".into(), display_name: "Barbara".into() });
+    phone.handle_event(0, Event::RecordMatched(Some(contact())));
+    assert!(matches!(phone.call(), CallState::Incoming(c) if c.direction == CallDirection::Inbound));
+
+    let mut phone = registered_phone();
+    phone.handle_event(0, Event::ClickToDial { number: "1002".into(), record: Some(contact()) });
+    phone.handle_intent(0, Intent::Call);
+    assert!(matches!(phone.call(), CallState::Dialing(c) if c.direction == CallDirection::Outbound));
+}

@@ -9,6 +9,7 @@ use callcenter::SoftphoneSettings;
 use wasm_bindgen_futures::spawn_local;
 use yew::Callback;
 
+use crate::line::{Line, LineSettings};
 use crate::opencti::{self, CallLog, CallType, OpenCti, Search};
 use crate::phone::dialing::DialingRules;
 use crate::phone::{CallRecord, Effect, Event, Intent, Phone, RecordRef};
@@ -34,6 +35,8 @@ struct Inner {
     phone: Phone,
     cti: Rc<OpenCti>,
     settings: SoftphoneSettings,
+    /// The PBX line, once the controller exists to hear it.
+    line: Option<Line>,
     /// Held so the closures stay alive exactly as long as the phone does.
     listeners: Vec<opencti::Listener>,
 }
@@ -69,9 +72,21 @@ impl Controller {
             home_country_code: String::new(),
         };
         let controller = Controller {
-            inner: Rc::new(RefCell::new(Inner { phone: Phone::new(rules), cti: cti.clone(), settings, listeners: Vec::new() })),
+            inner: Rc::new(RefCell::new(Inner { phone: Phone::new(rules), cti: cti.clone(), settings, line: None, listeners: Vec::new() })),
             on_change,
         };
+
+        let line_settings = {
+            let s = &controller.inner.borrow().settings;
+            LineSettings {
+                pbx_urls: s.pbx_urls.clone(),
+                sip_domain: s.sip_domain.clone(),
+                ice_servers: s.ice_servers.clone(),
+                register_expires: s.register_expires,
+            }
+        };
+        let c = controller.clone();
+        controller.inner.borrow_mut().line = Some(Line::new(line_settings, move |event| c.event(event)));
 
         let c = controller.clone();
         let on_click = cti
@@ -177,29 +192,30 @@ impl Controller {
                     };
                     this.event(event);
                 }),
-                // Calling through the PBX arrives with the SIP user agent (issue 5): until then
-                // the phone says so honestly instead of pretending to register or dial.
-                Effect::Connect(_) => spawn_local(async move {
-                    this.event(Event::RegistrationFailed(NO_PBX_YET.into()));
-                }),
-                Effect::Dial { .. } => spawn_local(async move {
-                    this.event(Event::CallFailed(NO_PBX_YET.into()));
-                }),
-                Effect::Disconnect
-                | Effect::Answer { .. }
-                | Effect::Decline { .. }
-                | Effect::HangUp { .. }
-                | Effect::SetMuted(_)
-                | Effect::SetHeld { .. }
-                | Effect::SendDigit { .. }
-                | Effect::PlayTone(_) => {}
+                Effect::Connect(credentials) => with_line(&self.inner, |l| l.connect(&credentials)),
+                Effect::Disconnect => with_line(&self.inner, Line::disconnect),
+                Effect::Dial { dial } => with_line(&self.inner, |l| l.dial(&dial)),
+                Effect::Answer { call_id } => with_line(&self.inner, |l| l.answer(&call_id)),
+                Effect::Decline { call_id, busy } => with_line(&self.inner, |l| l.decline(&call_id, busy)),
+                Effect::HangUp { call_id: Some(call_id) } => with_line(&self.inner, |l| l.hang_up(&call_id)),
+                // Hung up before the INVITE left: the phone hangs up again once it has a Call-ID.
+                Effect::HangUp { call_id: None } => {}
+                Effect::SetMuted(muted) => with_line(&self.inner, |l| l.set_muted(muted)),
+                Effect::SetHeld { call_id, held } => with_line(&self.inner, |l| l.set_held(&call_id, held)),
+                Effect::SendDigit { call_id, digit } => with_line(&self.inner, |l| l.send_digit(&call_id, digit)),
+                Effect::PlayTone(tone) => with_line(&self.inner, |l| l.play(tone)),
             }
         }
     }
 }
 
-const NO_PBX_YET: &str =
-    "Calling through the PBX is not available in this version yet; click-to-dial and call logging work.";
+/// Runs `f` on the line without holding the controller's state (the line reports back later).
+fn with_line(inner: &Rc<RefCell<Inner>>, f: impl FnOnce(&Line)) {
+    let line = inner.borrow().line.clone();
+    if let Some(line) = line {
+        f(&line);
+    }
+}
 
 /// A CRM record from Salesforce's optional fields: none without an Id.
 fn record_ref(id: Option<String>, name: Option<String>, object_type: Option<String>) -> Option<RecordRef> {

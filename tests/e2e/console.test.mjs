@@ -7,18 +7,22 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser, eventually } from './lib/browser.mjs';
 import { startConsole, CONSOLE_ORIGIN, APP_ORIGIN, ROOT } from './lib/console.mjs';
+import { startPbx } from './lib/pbx.mjs';
 
 const GRACE = '003000000000002AAA';
 let consoleServer;
 let browser;
+let pbx;
 
 before(async () => {
+  pbx = startPbx();
   consoleServer = await startConsole();
   browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
   await consoleServer?.stop();
+  pbx?.stop();
 });
 
 const standin = (page, path) => page.evaluate((p) => p.split('.').reduce((v, k) => v?.[k], window.lightningStandin), path);
@@ -47,17 +51,17 @@ test('an agent opens the phone, clicks a contact number and logs the call as a T
 
   // Sign in: the password stays out of storage, URLs and everything sent to Lightning.
   await phone.locator('#sip-user').fill('1001');
-  await phone.locator('#sip-password').fill('s3cret-pw');
+  await phone.locator('#sip-password').fill('dev-1001');
   await phone.locator('#display-name').fill('Ada Agent');
   await phone.locator('button[type=submit]', { hasText: 'Sign in' }).click();
-  await phone.locator('[role=alert]').first().waitFor();
+  await phone.locator('header [role=status]', { hasText: 'Ready · 1001' }).waitFor({ timeout: 10_000 });
   const frame = page.frames().find((f) => f.url().startsWith(APP_ORIGIN));
   const stored = await frame.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + location.href);
-  assert.ok(!stored.includes('s3cret-pw'), 'the password is not in storage or the URL');
+  assert.ok(!stored.includes('dev-1001'), 'the password is not in storage or the URL');
   const fields = frame.locator('#sip-password');
   if ((await fields.count()) > 0) assert.equal(await fields.inputValue(), '', 'the password field was cleared');
   const dom = await frame.evaluate(() => document.documentElement.outerHTML);
-  assert.ok(!dom.includes('s3cret-pw'), 'the password is not left in the page');
+  assert.ok(!dom.includes('dev-1001'), 'the password is not left in the page');
 
   // Click-to-dial on Grace Hopper's phone number on the Lightning page.
   await page.click(`a.click-to-dial[data-record="${GRACE}"][data-field="Phone"]`);
@@ -80,7 +84,8 @@ test('an agent opens the phone, clicks a contact number and logs the call as a T
   await page.locator(`#task-table tr[data-task="${task.Id}"]`).waitFor();
 
   const sent = JSON.stringify(await json('/__standin/calls'));
-  assert.ok(!sent.includes('s3cret-pw'), 'the password never reached Lightning');
+  assert.ok(!sent.includes('dev-1001'), 'the password never reached Lightning');
+  assert.equal(await standin(page, 'state.item.label'), 'Phone: ready');
   mkdirSync(join(ROOT, 'target', 'e2e'), { recursive: true });
   await page.screenshot({ path: join(ROOT, 'target', 'e2e', 'console-after-click-to-dial.png') });
   assert.deepEqual(problems, []);

@@ -247,7 +247,8 @@ pub struct UserAgent {
 impl UserAgent {
     /// A user agent that is not registered and has no calls.
     pub fn new(config: Config, mut random: Box<dyn Random>) -> UserAgent {
-        let local_host = token(&mut *random, 12);
+        // RFC 7118 §5: a random `.invalid` host, which no resolver will try to look up.
+        let local_host = format!("{}.invalid", token(&mut *random, 12));
         let reg_call_id = token(&mut *random, 22);
         let reg_from_tag = token(&mut *random, 10);
         UserAgent {

@@ -11,7 +11,10 @@
     { Id: '003000000000002AAA', Name: 'Grace Hopper', RecordType: 'Contact', Phone: '(212) 555-0134', MobilePhone: '', Title: 'Rear Admiral', AccountId: '001000000000002AAA' },
     { Id: '003000000000003AAA', Name: 'Alan Turing', RecordType: 'Contact', Phone: '+44 20 7946 0018', MobilePhone: '', Title: 'Researcher', AccountId: '001000000000001AAA' },
     { Id: '00Q000000000001AAA', Name: 'Katherine Johnson', RecordType: 'Lead', Phone: '+1 757 555 0142', MobilePhone: '', Title: 'Mathematician', Company: 'Langley' },
-    { Id: '00Q000000000002AAA', Name: 'Edsger Dijkstra', RecordType: 'Lead', Phone: '1002', MobilePhone: '', Title: 'Professor', Company: 'Eindhoven' },
+    { Id: '00Q000000000002AAA', Name: 'Edsger Dijkstra', RecordType: 'Lead', Phone: '+31 40 247 9111', MobilePhone: '', Title: 'Professor', Company: 'Eindhoven' },
+    // Colleagues on the development PBX (dev/pbx/users): calls to them really ring.
+    { Id: '003000000000004AAA', Name: 'Margaret Hamilton', RecordType: 'Contact', Phone: '1002', MobilePhone: '', Title: 'Engineer', AccountId: '001000000000002AAA' },
+    { Id: '003000000000005AAA', Name: 'Barbara Liskov', RecordType: 'Contact', Phone: '1003', MobilePhone: '', Title: 'Professor', AccountId: '001000000000001AAA' },
     { Id: '001000000000001AAA', Name: 'Analytical Engines Ltd', RecordType: 'Account', Phone: '+1 415 555 0100', MobilePhone: '', Industry: 'Computing' },
     { Id: '001000000000002AAA', Name: 'Navy Computing', RecordType: 'Account', Phone: '(212) 555-0100', MobilePhone: '', Industry: 'Government' },
   ];

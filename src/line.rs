@@ -1,0 +1,469 @@
+//! The phone line: the sans-IO SIP user agent (`crates/sip`) driven over the WebSocket
+//! transport, with one peer connection per call. It performs the controller's PBX effects
+//! and reports back `phone::Event`s. Nothing here knows Open CTI.
+//!
+//! Re-entrancy: the line never calls its owner while it holds its own state. Events are
+//! queued and delivered from a fresh task (`spawn_local`), after the borrow is released.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use sip::{Command, Config, EndReason as SipEnd, Event as SipEvent, Input, Output, Uri, UserAgent};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::spawn_local;
+
+use crate::media::{CallMedia, MediaError, Microphone, Tone as MediaTone, Tones};
+use crate::phone::{Credentials, EndReason, Event, Tone};
+use crate::transport::{Transport, TransportEvent};
+
+/// What the line needs from the Call Center settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineSettings {
+    /// PBX WebSocket URLs, failover order.
+    pub pbx_urls: Vec<String>,
+    /// SIP domain.
+    pub sip_domain: String,
+    /// STUN/TURN URLs.
+    pub ice_servers: Vec<String>,
+    /// Registration lifetime, seconds.
+    pub register_expires: u32,
+}
+
+/// How long the keypad's DTMF tones last.
+const DTMF_MS: u32 = 160;
+/// CRLF keep-alives on the WebSocket while registered (RFC 5626 §4.4.1).
+const KEEPALIVE_MS: u64 = 25_000;
+
+/// A connection to the PBX for one signed-in agent. Dropping it closes everything.
+#[derive(Clone)]
+pub struct Line {
+    inner: Rc<RefCell<Inner>>,
+}
+
+struct Inner {
+    settings: LineSettings,
+    ua: Option<UserAgent>,
+    transport: Option<Transport>,
+    timer: Option<Timer>,
+    microphone: Option<Microphone>,
+    /// The call in progress and its audio (one call at a time).
+    media: Option<(String, Rc<CallMedia>)>,
+    /// The offer of the incoming call, kept until the agent answers.
+    incoming_offer: Option<(String, String)>,
+    tones: Option<Tones>,
+    registered: bool,
+    report: Rc<dyn Fn(Event)>,
+    /// Events to report once the state is released.
+    pending: Vec<Event>,
+}
+
+/// Work that must run after the line's state is released (it drives the line again).
+type Deferred = Box<dyn FnOnce(&Line)>;
+
+/// A pending `setTimeout` for the user agent's next deadline, cancelled when dropped.
+struct Timer {
+    handle: i32,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        if let Some(window) = web_sys::window() {
+            window.clear_timeout_with_handle(self.handle);
+        }
+    }
+}
+
+impl Line {
+    /// A line that is not connected yet; `report` hears every phone event.
+    pub fn new(settings: LineSettings, report: impl Fn(Event) + 'static) -> Line {
+        let inner = Inner {
+            settings,
+            ua: None,
+            transport: None,
+            timer: None,
+            microphone: None,
+            media: None,
+            incoming_offer: None,
+            tones: None,
+            registered: false,
+            report: Rc::new(report),
+            pending: Vec::new(),
+        };
+        Line { inner: Rc::new(RefCell::new(inner)) }
+    }
+
+    /// Signs in: opens the microphone (so a call later only builds its offer), connects to
+    /// the PBX and registers.
+    pub fn connect(&self, credentials: &Credentials) {
+        let this = self.clone();
+        let credentials = credentials.clone();
+        spawn_local(async move {
+            match Microphone::open(None).await {
+                Ok(mic) => this.inner.borrow_mut().microphone = Some(mic),
+                // Without a microphone the agent can still register and see calls; say why calls fail.
+                Err(e) => this.report_later(Event::CallFailed(e.to_string())),
+            }
+            this.start(&credentials);
+        });
+    }
+
+    fn start(&self, credentials: &Credentials) {
+        let weak = Rc::downgrade(&self.inner);
+        {
+            let mut inner = self.inner.borrow_mut();
+            let config = Config {
+                domain: inner.settings.sip_domain.clone(),
+                display_name: credentials.display_name.clone(),
+                register_expires: inner.settings.register_expires,
+                instance_id: format!("urn:uuid:{}", uuid()),
+                user_agent: concat!("rust-opencti-softphone/", env!("CARGO_PKG_VERSION")).into(),
+                keepalive_ms: KEEPALIVE_MS,
+            };
+            let mut ua = UserAgent::new(config, Box::new(BrowserRandom));
+            ua.handle_input(
+                now(),
+                Input::Command(Command::Register(sip::Credentials {
+                    user: credentials.user.clone(),
+                    password: credentials.password.expose().to_owned(),
+                })),
+            );
+            inner.ua = Some(ua);
+            let urls = inner.settings.pbx_urls.clone();
+            inner.transport = Some(Transport::connect(urls, move |event| {
+                if let Some(inner) = weak.upgrade() {
+                    Line { inner }.on_transport(event);
+                }
+            }));
+        }
+        self.drive(None);
+    }
+
+    /// Unregisters and closes the connection and the microphone.
+    pub fn disconnect(&self) {
+        self.drive(Some(Input::Command(Command::Unregister)));
+        let mut inner = self.inner.borrow_mut();
+        inner.media = None;
+        inner.tones = None;
+        if let Some(mic) = inner.microphone.take() {
+            mic.close();
+        }
+        inner.timer = None;
+        inner.transport = None;
+        inner.ua = None;
+    }
+
+    /// Calls `dial` (digits, `+`, `*`, `#`) at the PBX's domain.
+    pub fn dial(&self, dial: &str) {
+        let domain = self.inner.borrow().settings.sip_domain.clone();
+        // The dialling rules already refused anything that could inject into a URI.
+        let target = Uri::sip(dial, &domain);
+        let this = self.clone();
+        spawn_local(async move {
+            let media = match this.new_media() {
+                Ok(m) => m,
+                Err(e) => return this.report_later(Event::CallFailed(e.to_string())),
+            };
+            match media.create_offer().await {
+                Ok(sdp) => {
+                    // Attached before the INVITE goes out; `CallCreated` names it with the Call-ID.
+                    this.inner.borrow_mut().media = Some((String::new(), media));
+                    this.drive(Some(Input::Command(Command::Call { target, sdp })));
+                }
+                Err(e) => this.report_later(Event::CallFailed(e.to_string())),
+            }
+        });
+    }
+
+    /// Answers the incoming call.
+    pub fn answer(&self, call_id: &str) {
+        let offer = self.inner.borrow_mut().incoming_offer.take().filter(|(id, _)| id == call_id);
+        let Some((call, offer)) = offer else { return };
+        let this = self.clone();
+        spawn_local(async move {
+            let media = match this.new_media() {
+                Ok(m) => m,
+                Err(e) => {
+                    this.drive(Some(Input::Command(Command::HangUp { call: call.clone() })));
+                    return this.report_later(Event::CallEnded { call_id: call, reason: EndReason::Failed(e.to_string()) });
+                }
+            };
+            match media.answer(&offer).await {
+                Ok(sdp) => {
+                    this.inner.borrow_mut().media = Some((call.clone(), media));
+                    this.drive(Some(Input::Command(Command::Answer { call, sdp })));
+                }
+                Err(e) => {
+                    this.drive(Some(Input::Command(Command::Decline { call: call.clone(), busy: false })));
+                    this.report_later(Event::CallEnded { call_id: call, reason: EndReason::Failed(e.to_string()) });
+                }
+            }
+        });
+    }
+
+    /// Declines the incoming call (486 when busy, else 603).
+    pub fn decline(&self, call_id: &str, busy: bool) {
+        self.inner.borrow_mut().incoming_offer = None;
+        self.drive(Some(Input::Command(Command::Decline { call: call_id.to_owned(), busy })));
+    }
+
+    /// Ends the call: CANCEL, BYE or decline as the state requires.
+    pub fn hang_up(&self, call_id: &str) {
+        self.drive(Some(Input::Command(Command::HangUp { call: call_id.to_owned() })));
+        let mut inner = self.inner.borrow_mut();
+        inner.media = None;
+        inner.tones = None;
+    }
+
+    /// Mutes or unmutes our audio.
+    pub fn set_muted(&self, muted: bool) {
+        if let Some((_, media)) = &self.inner.borrow().media {
+            media.set_muted(muted);
+        }
+    }
+
+    /// Holds or resumes the call with a re-INVITE.
+    pub fn set_held(&self, call_id: &str, held: bool) {
+        let Some(media) = self.inner.borrow().media.as_ref().map(|(_, m)| m.clone()) else { return };
+        let (this, call) = (self.clone(), call_id.to_owned());
+        spawn_local(async move {
+            match media.reoffer(held).await {
+                Ok(sdp) => this.drive(Some(Input::Command(Command::Reinvite { call, sdp }))),
+                Err(e) => web_sys::console::warn_1(&e.to_string().into()),
+            }
+        });
+    }
+
+    /// Sends a keypad digit: in the media when the far end takes telephone-event, else by INFO.
+    pub fn send_digit(&self, call_id: &str, digit: char) {
+        let in_media = self.inner.borrow().media.as_ref().is_some_and(|(_, m)| m.send_dtmf(&digit.to_string()));
+        if !in_media {
+            self.drive(Some(Input::Command(Command::SendDtmf { call: call_id.to_owned(), digit, duration_ms: DTMF_MS })));
+        }
+    }
+
+    /// Plays a tone, or stops any.
+    pub fn play(&self, tone: Option<Tone>) {
+        let tone = tone.and_then(|t| {
+            Tones::start(match t {
+                Tone::Ringtone => MediaTone::Ringtone,
+                Tone::Ringback => MediaTone::Ringback,
+            })
+        });
+        self.inner.borrow_mut().tones = tone;
+    }
+
+    fn new_media(&self) -> Result<Rc<CallMedia>, MediaError> {
+        let inner = self.inner.borrow();
+        let mic = inner.microphone.as_ref().ok_or_else(|| MediaError::MicrophoneRefused("no microphone is open".into()))?;
+        Ok(Rc::new(CallMedia::new(mic, &inner.settings.ice_servers)?))
+    }
+
+    fn on_transport(&self, event: TransportEvent) {
+        match event {
+            TransportEvent::Up { .. } => self.drive(Some(Input::TransportUp)),
+            TransportEvent::Received(frame) => {
+                let mut inner = self.inner.borrow_mut();
+                if let Some(ua) = inner.ua.as_mut() {
+                    ua.handle_input(now(), Input::Frame(&frame));
+                }
+                drop(inner);
+                self.drive(None);
+            }
+            TransportEvent::Down { reason, retry_in_ms } => {
+                let was_registered = std::mem::replace(&mut self.inner.borrow_mut().registered, false);
+                self.drive(Some(Input::TransportDown));
+                if was_registered {
+                    let secs = retry_in_ms.div_ceil(1000);
+                    self.report_later(Event::ConnectionLost(format!("The connection to the PBX was lost ({reason}); trying again in {secs} s.")));
+                }
+            }
+        }
+    }
+
+    /// Feeds `input` (if any) to the user agent, performs its outputs and re-arms its timer.
+    fn drive(&self, input: Option<Input<'_>>) {
+        let mut after: Vec<Deferred> = Vec::new();
+        {
+            let mut inner = self.inner.borrow_mut();
+            let Inner { ua, transport, media, incoming_offer, registered, pending, .. } = &mut *inner;
+            let Some(ua) = ua.as_mut() else { return };
+            if let Some(input) = input {
+                ua.handle_input(now(), input);
+            }
+            while let Some(output) = ua.poll_output() {
+                match output {
+                    Output::Transmit(frame) => {
+                        if let Some(t) = transport.as_ref() {
+                            if let Err(e) = t.send(frame.as_bytes()) {
+                                web_sys::console::warn_1(&e.to_string().into());
+                            }
+                        }
+                    }
+                    Output::Event(event) => match event {
+                        SipEvent::Registered { .. } => {
+                            *registered = true;
+                            pending.push(Event::Registered);
+                        }
+                        SipEvent::RegistrationFailed { reason, .. } => pending.push(Event::RegistrationFailed(reason)),
+                        SipEvent::Unregistered => {}
+                        SipEvent::CallCreated { call } => {
+                            if let Some((id, _)) = media.as_mut().filter(|(id, _)| id.is_empty()) {
+                                *id = call.clone();
+                            }
+                            pending.push(Event::OutgoingCallStarted { call_id: call });
+                        }
+                        SipEvent::IncomingCall { call, number, display_name, sdp } => {
+                            *incoming_offer = Some((call.clone(), sdp));
+                            after.push(Box::new({
+                                let call = call.clone();
+                                move |line: &Line| line.drive(Some(Input::Command(Command::Ring { call })))
+                            }));
+                            pending.push(Event::IncomingCall { call_id: call, number, display_name });
+                        }
+                        SipEvent::Ringing { call } => pending.push(Event::RemoteRinging { call_id: call }),
+                        SipEvent::Answered { call, sdp } => {
+                            let m = media.as_ref().map(|(_, m)| m.clone());
+                            after.push(Box::new(move |line: &Line| {
+                                let line = line.clone();
+                                spawn_local(async move {
+                                    if let Some(m) = m {
+                                        if let Err(e) = m.accept_answer(&sdp).await {
+                                            web_sys::console::warn_1(&e.to_string().into());
+                                        }
+                                    }
+                                    line.report_later(Event::CallConnected { call_id: call });
+                                });
+                            }));
+                        }
+                        SipEvent::Confirmed { call } => pending.push(Event::CallConnected { call_id: call }),
+                        SipEvent::Reoffered { call, sdp } => {
+                            let m = media.as_ref().map(|(_, m)| m.clone());
+                            after.push(Box::new(move |line: &Line| {
+                                let line = line.clone();
+                                spawn_local(async move {
+                                    let Some(m) = m else { return };
+                                    match m.answer(&sdp).await {
+                                        Ok(answer) => line.drive(Some(Input::Command(Command::AnswerReinvite { call, sdp: answer }))),
+                                        Err(e) => web_sys::console::warn_1(&e.to_string().into()),
+                                    }
+                                });
+                            }));
+                        }
+                        SipEvent::Reanswered { sdp, .. } => {
+                            let m = media.as_ref().map(|(_, m)| m.clone());
+                            spawn_local(async move {
+                                if let Some(m) = m {
+                                    if let Err(e) = m.accept_answer(&sdp).await {
+                                        web_sys::console::warn_1(&e.to_string().into());
+                                    }
+                                }
+                            });
+                        }
+                        SipEvent::ReinviteFailed { status, .. } => {
+                            web_sys::console::warn_1(&format!("The PBX refused to change the call ({status}).").into());
+                        }
+                        SipEvent::Dtmf { .. } => {}
+                        SipEvent::Ended { call, reason } => {
+                            if media.as_ref().is_some_and(|(id, _)| *id == call) {
+                                *media = None;
+                            }
+                            if incoming_offer.as_ref().is_some_and(|(id, _)| *id == call) {
+                                *incoming_offer = None;
+                            }
+                            pending.push(Event::CallEnded { call_id: call, reason: end_reason(reason) });
+                        }
+                        SipEvent::Dropped { reason } => web_sys::console::warn_1(&reason.into()),
+                    },
+                }
+            }
+            let deadline = ua.poll_timeout();
+            inner.timer = deadline.and_then(|at| self.arm(at));
+        }
+        for f in after {
+            f(self);
+        }
+        self.flush();
+    }
+
+    /// A `setTimeout` that feeds [`Input::Timeout`] at `at`.
+    fn arm(&self, at: u64) -> Option<Timer> {
+        let weak: Weak<RefCell<Inner>> = Rc::downgrade(&self.inner);
+        let callback = Closure::<dyn FnMut()>::new(move || {
+            if let Some(inner) = weak.upgrade() {
+                let line = Line { inner };
+                line.inner.borrow_mut().timer = None;
+                line.drive(Some(Input::Timeout));
+            }
+        });
+        let delay = at.saturating_sub(now()).min(i32::MAX as u64) as i32;
+        let handle = web_sys::window()?
+            .set_timeout_with_callback_and_timeout_and_arguments_0(callback.as_ref().unchecked_ref(), delay)
+            .ok()?;
+        Some(Timer { handle, _callback: callback })
+    }
+
+    fn report_later(&self, event: Event) {
+        self.inner.borrow_mut().pending.push(event);
+        self.flush();
+    }
+
+    /// Delivers queued events from a fresh task, outside any borrow.
+    fn flush(&self) {
+        let (events, report) = {
+            let mut inner = self.inner.borrow_mut();
+            (std::mem::take(&mut inner.pending), inner.report.clone())
+        };
+        if events.is_empty() {
+            return;
+        }
+        spawn_local(async move {
+            for e in events {
+                report(e);
+            }
+        });
+    }
+}
+
+fn end_reason(reason: SipEnd) -> EndReason {
+    match reason {
+        SipEnd::Local => EndReason::LocalHangup,
+        SipEnd::Remote => EndReason::RemoteHangup,
+        SipEnd::CallerCancelled => EndReason::Missed,
+        SipEnd::Busy | SipEnd::Declined => EndReason::Busy,
+        SipEnd::NoAnswer => EndReason::NoAnswer,
+        SipEnd::Failed(why) => EndReason::Failed(why),
+    }
+}
+
+/// Monotonic milliseconds (`performance.now()`), the user agent's clock.
+fn now() -> u64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now()).max(0.0) as u64
+}
+
+/// Randomness for tags, branches and cnonces, from the browser's CSPRNG.
+struct BrowserRandom;
+
+impl sip::Random for BrowserRandom {
+    fn next_u64(&mut self) -> u64 {
+        let mut bytes = [0u8; 8];
+        let filled = web_sys::window()
+            .and_then(|w| w.crypto().ok())
+            .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+        if !filled {
+            // No crypto (never in a supported browser): fall back to Math.random.
+            return (js_sys::Math::random() * u64::MAX as f64) as u64;
+        }
+        u64::from_le_bytes(bytes)
+    }
+}
+
+/// A random RFC 4122 version 4 UUID for the RFC 5626 instance id.
+fn uuid() -> String {
+    use sip::Random;
+    let (a, b) = (BrowserRandom.next_u64(), BrowserRandom.next_u64());
+    let hex = format!("{a:016x}{b:016x}");
+    let h = |r: std::ops::Range<usize>| hex.get(r).unwrap_or("0").to_owned();
+    format!("{}-{}-4{}-a{}-{}", h(0..8), h(8..12), h(13..16), h(17..20), h(20..32))
+}

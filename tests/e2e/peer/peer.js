@@ -1,0 +1,64 @@
+// An independent far end for the call tests: JsSIP 3.13.8 (bundled with esbuild at test time)
+// in its own page, registered to the same Kamailio. The test drives it through window.peer.
+import JsSIP from 'jssip';
+
+const events = [];
+let ua = null;
+let session = null;
+const note = (type, detail = {}) => events.push({ type, at: Date.now(), ...detail });
+
+function watch(s) {
+  session = s;
+  s.on('progress', () => note('progress'));
+  s.on('accepted', () => note('accepted'));
+  s.on('confirmed', () => note('confirmed'));
+  s.on('ended', (e) => note('ended', { originator: e.originator, cause: e.cause }));
+  s.on('failed', (e) => note('failed', { originator: e.originator, cause: e.cause, status: e.message && e.message.status_code }));
+  s.on('hold', (e) => note('hold', { originator: e.originator }));
+  s.on('unhold', (e) => note('unhold', { originator: e.originator }));
+  s.on('newDTMF', (e) => note('dtmf', { originator: e.originator, tone: e.dtmf.tone }));
+  s.on('reinvite', (e) => note('reinvite', { sdp: e.request.body }));
+  s.on('peerconnection', (e) => {
+    e.peerconnection.addEventListener('track', (t) => {
+      const audio = new Audio();
+      audio.srcObject = t.streams[0];
+      audio.play().catch(() => {});
+    });
+  });
+}
+
+window.peer = {
+  events,
+  register(user, password, url) {
+    const socket = new JsSIP.WebSocketInterface(url);
+    ua = new JsSIP.UA({
+      sockets: [socket], uri: `sip:${user}@127.0.0.1`, password, display_name: `Peer ${user}`,
+      register: true, session_timers: false, connection_recovery_min_interval: 1, connection_recovery_max_interval: 2,
+    });
+    ua.on('registered', () => note('registered'));
+    ua.on('registrationFailed', (e) => note('registrationFailed', { cause: e.cause }));
+    ua.on('newRTCSession', (e) => {
+      if (e.originator === 'remote') {
+        note('incoming', { from: e.request.from.uri.user, display: e.request.from.display_name });
+        watch(e.session);
+      }
+    });
+    ua.start();
+  },
+  call(target) {
+    watch(ua.call(target, { mediaConstraints: { audio: true, video: false }, pcConfig: { iceServers: [] } }));
+  },
+  answer() { session.answer({ mediaConstraints: { audio: true, video: false }, pcConfig: { iceServers: [] } }); },
+  hangup() { session.terminate(); },
+  async bytes() {
+    if (!session || !session.connection) return { received: 0, sent: 0 };
+    const stats = await session.connection.getStats();
+    let received = 0, sent = 0;
+    stats.forEach((s) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'audio') received += s.bytesReceived || 0;
+      if (s.type === 'outbound-rtp' && s.kind === 'audio') sent += s.bytesSent || 0;
+    });
+    return { received, sent };
+  },
+  stop() { if (ua) ua.stop(); },
+};
