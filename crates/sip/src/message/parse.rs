@@ -202,13 +202,16 @@ fn parse_headers(lines: &mut Lines<'_>, base: usize) -> Result<Headers, ParseErr
             return Err(fail(ParseErrorKind::BadHeader, base + at + cr));
         }
         if line.starts_with([' ', '\t']) {
-            if open.is_none() {
+            let Some((_, value_start, _)) = open else {
                 return Err(fail(ParseErrorKind::BadFolding, base + at));
-            }
+            };
             let buf = headers.buf_mut();
             let piece = line.trim_matches([' ', '\t']);
             if !piece.is_empty() {
-                buf.push(' ');
+                // Folding is one space between words, none before the first (found by the fuzzer).
+                if buf.len() > value_start {
+                    buf.push(' ');
+                }
                 buf.push_str(piece);
             }
             continue;
@@ -319,6 +322,12 @@ v=0\n";
         assert_eq!(parse(&vec![b'a'; MAX_MESSAGE_BYTES + 1]).map_err(|e| e.kind), Err(ParseErrorKind::TooLarge));
         let many = format!("SIP/2.0 200 OK\r\n{}\r\n", "X: y\r\n".repeat(MAX_HEADERS + 1));
         assert_eq!(parse_str(&many).map_err(|e| e.kind), Err(ParseErrorKind::TooManyHeaders));
+    }
+
+    #[test]
+    fn a_value_that_starts_on_a_continuation_line_has_no_leading_space() {
+        let Message::Response(r) = parse_str("SIP/2.0 200 OK\r\nTo:\r\n <sip:a@b>\r\n\r\n").expect("valid") else { panic!("a response") };
+        assert_eq!(r.headers.get("To"), Some("<sip:a@b>"));
     }
 
     #[test]
