@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up what is missing (scripts/setup.sh) and runs every test of the project, fastest first:
 # native Rust tests and lints, the wasm32 builds, the release build with its size report, the
-# browser tests of the Open CTI shim against the Lightning stand-in, then the end-to-end tests.
+# browser tests of the Open CTI shim against the Lightning stand-in, the SIP benchmark against
+# JsSIP, then the end-to-end tests (real Kamailio, real WebRTC calls) with their benchmarks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -40,7 +41,10 @@ for _ in $(seq 50); do curl -fs -o /dev/null http://127.0.0.1:8700/__standin/con
 wasm-pack test --headless --chrome --chromedriver "$CHROMEDRIVER" . --test opencti
 kill "$console_pid"; wait "$console_pid" 2>/dev/null || true; console_pid=
 
-step "end-to-end tests (console + softphone in headless Chromium)"
+step "SIP benchmark: crates/sip against JsSIP 3.13.8 in one node process, and both sizes"
+crates/sip/bench/run.sh
+
+step "end-to-end tests: the Lightning stand-in, Kamailio, the softphone and a JsSIP far end in headless Chromium"
 (cd tests/e2e && npm test)
 
 step "all tests passed"

@@ -51,6 +51,11 @@ struct Inner {
     media: Option<(String, Rc<CallMedia>)>,
     /// The offer of the incoming call, kept until the agent answers.
     incoming_offer: Option<(String, String)>,
+    /// A peer connection with its offer made ahead of the next outgoing call, so a click sends
+    /// the INVITE at once instead of waiting for the offer and ICE gathering.
+    spare: Option<(Rc<CallMedia>, String)>,
+    /// A spare is being prepared.
+    preparing: bool,
     tones: Option<Tones>,
     registered: bool,
     report: Rc<dyn Fn(Event)>,
@@ -86,6 +91,8 @@ impl Line {
             microphone: None,
             media: None,
             incoming_offer: None,
+            spare: None,
+            preparing: false,
             tones: None,
             registered: false,
             report: Rc::new(report),
@@ -145,6 +152,7 @@ impl Line {
         self.drive(Some(Input::Command(Command::Unregister)));
         let mut inner = self.inner.borrow_mut();
         inner.media = None;
+        inner.spare = None;
         inner.tones = None;
         if let Some(mic) = inner.microphone.take() {
             mic.close();
@@ -154,11 +162,19 @@ impl Line {
         inner.ua = None;
     }
 
-    /// Calls `dial` (digits, `+`, `*`, `#`) at the PBX's domain.
+    /// Calls `dial` (digits, `+`, `*`, `#`) at the PBX's domain, with the spare offer when one
+    /// is ready (the usual case), else with a fresh one.
     pub fn dial(&self, dial: &str) {
         let domain = self.inner.borrow().settings.sip_domain.clone();
         // The dialling rules already refused anything that could inject into a URI.
         let target = Uri::sip(dial, &domain);
+        mark("softphone:dial");
+        // Taken in its own statement: the borrow must end before `place_call` borrows again.
+        let spare = self.inner.borrow_mut().spare.take();
+        if let Some((media, sdp)) = spare {
+            self.place_call(target, media, sdp);
+            return;
+        }
         let this = self.clone();
         spawn_local(async move {
             let media = match this.new_media() {
@@ -166,12 +182,39 @@ impl Line {
                 Err(e) => return this.report_later(Event::CallFailed(e.to_string())),
             };
             match media.create_offer().await {
-                Ok(sdp) => {
-                    // Attached before the INVITE goes out; `CallCreated` names it with the Call-ID.
-                    this.inner.borrow_mut().media = Some((String::new(), media));
-                    this.drive(Some(Input::Command(Command::Call { target, sdp })));
-                }
+                Ok(sdp) => this.place_call(target, media, sdp),
                 Err(e) => this.report_later(Event::CallFailed(e.to_string())),
+            }
+        });
+    }
+
+    fn place_call(&self, target: Uri, media: Rc<CallMedia>, sdp: String) {
+        // Attached before the INVITE goes out; `CallCreated` names it with the Call-ID.
+        self.inner.borrow_mut().media = Some((String::new(), media));
+        // `drive` hands the INVITE to the WebSocket before it returns.
+        self.drive(Some(Input::Command(Command::Call { target, sdp })));
+        mark("softphone:invite-sent");
+    }
+
+    /// Prepares the next call's peer connection and offer while the agent is idle.
+    fn prepare_spare(&self) {
+        {
+            let mut inner = self.inner.borrow_mut();
+            if inner.spare.is_some() || inner.preparing || inner.media.is_some() || inner.microphone.is_none() {
+                return;
+            }
+            inner.preparing = true;
+        }
+        let this = self.clone();
+        spawn_local(async move {
+            let spare = match this.new_media() {
+                Ok(media) => media.create_offer().await.ok().map(|sdp| (media, sdp)),
+                Err(_) => None,
+            };
+            let mut inner = this.inner.borrow_mut();
+            inner.preparing = false;
+            if inner.ua.is_some() {
+                inner.spare = spare;
             }
         });
     }
@@ -304,6 +347,7 @@ impl Line {
                     Output::Event(event) => match event {
                         SipEvent::Registered { .. } => {
                             *registered = true;
+                            after.push(Box::new(Line::prepare_spare));
                             pending.push(Event::Registered);
                         }
                         SipEvent::RegistrationFailed { reason, .. } => pending.push(Event::RegistrationFailed(reason)),
@@ -315,6 +359,7 @@ impl Line {
                             pending.push(Event::OutgoingCallStarted { call_id: call });
                         }
                         SipEvent::IncomingCall { call, number, display_name, sdp } => {
+                            mark("softphone:invite-received");
                             *incoming_offer = Some((call.clone(), sdp));
                             after.push(Box::new({
                                 let call = call.clone();
@@ -372,6 +417,7 @@ impl Line {
                             if incoming_offer.as_ref().is_some_and(|(id, _)| *id == call) {
                                 *incoming_offer = None;
                             }
+                            after.push(Box::new(Line::prepare_spare));
                             pending.push(Event::CallEnded { call_id: call, reason: end_reason(reason) });
                         }
                         SipEvent::Dropped { reason } => web_sys::console::warn_1(&reason.into()),
@@ -423,6 +469,13 @@ impl Line {
                 report(e);
             }
         });
+    }
+}
+
+/// A `performance.mark` for the benchmarks (click -> INVITE, INVITE -> screen pop).
+pub fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
     }
 }
 

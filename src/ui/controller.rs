@@ -125,6 +125,9 @@ impl Controller {
 
     /// The agent asks for something.
     pub fn intent(&self, intent: Intent) {
+        if intent == Intent::Call {
+            crate::line::mark("softphone:click");
+        }
         let effects = self.inner.borrow_mut().phone.handle_intent(now_ms(), intent);
         self.perform(effects);
         self.publish();
@@ -134,7 +137,10 @@ impl Controller {
     pub fn event(&self, event: Event) {
         let effects = self.inner.borrow_mut().phone.handle_event(now_ms(), event);
         self.perform(effects);
-        self.publish();
+        // Render after the effects' first steps: an incoming call's screen pop request goes to
+        // Salesforce before the view is redrawn (budget: 5 ms from INVITE to searchAndScreenPop).
+        let this = self.clone();
+        spawn_local(async move { this.publish() });
     }
 
     /// Called every second: keeps the utility item's call timer running.
@@ -163,6 +169,7 @@ impl Controller {
                     report(cti.set_softphone_item_icon(icon).await);
                 }),
                 Effect::ScreenPop { number } => spawn_local(async move {
+                    crate::line::mark("softphone:screenpop");
                     let search = Search {
                         search_params: number,
                         query_params: String::new(),
@@ -203,7 +210,11 @@ impl Controller {
                 Effect::SetMuted(muted) => with_line(&self.inner, |l| l.set_muted(muted)),
                 Effect::SetHeld { call_id, held } => with_line(&self.inner, |l| l.set_held(&call_id, held)),
                 Effect::SendDigit { call_id, digit } => with_line(&self.inner, |l| l.send_digit(&call_id, digit)),
-                Effect::PlayTone(tone) => with_line(&self.inner, |l| l.play(tone)),
+                // Starting WebAudio takes milliseconds: after the screen pop has been sent.
+                Effect::PlayTone(tone) => {
+                    let this = self.clone();
+                    spawn_local(async move { with_line(&this.inner, |l| l.play(tone)) });
+                }
             }
         }
     }

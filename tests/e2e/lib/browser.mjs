@@ -14,12 +14,12 @@ export const CHROMIUM_ARGS = [
 ];
 
 /** A fresh browser profile; `close()` removes it. */
-export async function launchBrowser() {
+export async function launchBrowser({ extraArgs = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'softphone-chromium-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
     viewport: { width: 1280, height: 860 },
   });
   return {

@@ -46,7 +46,11 @@ window.peer = {
     ua.start();
   },
   call(target) {
-    watch(ua.call(target, { mediaConstraints: { audio: true, video: false }, pcConfig: { iceServers: [] } }));
+    const started = performance.now();
+    const s = ua.call(target, { mediaConstraints: { audio: true, video: false }, pcConfig: { iceServers: [] } });
+    // JsSIP's own click -> INVITE time: from call() to the INVITE handed to the socket.
+    s.on('sending', () => note('sending', { ms: performance.now() - started }));
+    watch(s);
   },
   answer() { session.answer({ mediaConstraints: { audio: true, video: false }, pcConfig: { iceServers: [] } }); },
   hangup() { session.terminate(); },

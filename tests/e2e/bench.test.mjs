@@ -1,0 +1,109 @@
+// Benchmarks, printed and not asserted (DESIGN.md "Performance budgets"): in one headless run,
+// the median over 20 calls of click-to-dial -> INVITE on the wire and INVITE received ->
+// searchAndScreenPop called (our own time, from performance marks in the phone), JsSIP's own
+// call() -> INVITE for comparison, and wasm memory and JS heap after 50 and 500 short calls.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, eventually } from './lib/browser.mjs';
+import { startConsole, CONSOLE_ORIGIN, APP_ORIGIN } from './lib/console.mjs';
+import { startPbx } from './lib/pbx.mjs';
+import { startPeerServer, openPeer } from './lib/peer.mjs';
+
+const MARGARET = '003000000000004AAA'; // Phone 1002
+let pbx, consoleServer, peerServer, browser;
+
+before(async () => {
+  pbx = startPbx();
+  consoleServer = await startConsole();
+  peerServer = await startPeerServer();
+  browser = await launchBrowser({ extraArgs: ['--enable-precise-memory-info', '--js-flags=--expose-gc'] });
+  await browser.context.addInitScript(() => {
+    addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail.wasm; });
+  });
+});
+after(async () => {
+  await browser?.close();
+  await peerServer?.close();
+  await consoleServer?.stop();
+  pbx?.stop();
+});
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const fmt = (ms) => `${ms.toFixed(1)} ms`;
+
+test('benchmarks: click -> INVITE, INVITE -> screen pop, memory over many calls', { timeout: 20 * 60_000 }, async () => {
+  const page = await browser.context.newPage();
+  await page.goto(CONSOLE_ORIGIN + '/');
+  await eventually('the phone to initialise', () => page.evaluate(() => window.lightningStandin?.state.initialized));
+  await page.click('#utility-item');
+  const phone = page.frameLocator('#softphone-slot iframe');
+  await phone.locator('#sip-user').fill('1001');
+  await phone.locator('#sip-password').fill('dev-1001');
+  await phone.locator('button[type=submit]', { hasText: 'Sign in' }).click();
+  await phone.locator('header [role=status]', { hasText: 'Ready · 1001' }).waitFor({ timeout: 10_000 });
+  const app = page.frames().find((f) => f.url().startsWith(APP_ORIGIN));
+  const marks = (name) => app.evaluate((n) => performance.getEntriesByName(n).map((e) => e.startTime), name);
+  const callee = await openPeer(browser.context, peerServer, '1002');
+
+  /** One outbound call that is cancelled as soon as it rings at the far end. */
+  let calls = 0;
+  async function shortCall() {
+    const sent = (await marks('softphone:invite-sent')).length;
+    // Back to the home page, where every record's number is listed (a screen pop may have left it).
+    await page.evaluate(() => window.lightningStandin.navigate({}));
+    await page.click(`a.click-to-dial[data-record="${MARGARET}"]`);
+    await phone.locator('button', { hasText: /^Call$/ }).click();
+    await eventually('the INVITE', async () => (await marks('softphone:invite-sent')).length > sent, 10_000, 5);
+    await phone.locator('button', { hasText: 'Hang up' }).click();
+    await phone.locator('[data-testid=call]').waitFor({ state: 'detached', timeout: 10_000 });
+    calls += 1;
+  }
+  async function memory() {
+    return app.evaluate(() => {
+      if (window.gc) window.gc();
+      return { wasm: window.__wasm?.memory?.buffer.byteLength ?? 0, heap: performance.memory?.usedJSHeapSize ?? 0 };
+    });
+  }
+
+  // Let the phone prepare its next call, as it does between an agent's calls.
+  const settle = () => new Promise((r) => setTimeout(r, 150));
+  for (let i = 0; i < 20; i++) { await shortCall(); await settle(); }
+  const [clicks, invites] = [await marks('softphone:click'), await marks('softphone:invite-sent')];
+  assert.equal(clicks.length, 20);
+  const ours = clicks.map((c, i) => invites[i] - c);
+  console.log(`# click-to-dial -> INVITE on the wire (ours), median of 20: ${fmt(median(ours))} (goal: at most 50 ms; min ${fmt(Math.min(...ours))}, max ${fmt(Math.max(...ours))})`);
+
+  // JsSIP's own call() -> INVITE, to an extension nobody has (Kamailio answers 404 at once).
+  const caller = await openPeer(browser.context, peerServer, '1003');
+  for (let i = 0; i < 20; i++) {
+    const before = (await caller.events()).filter((e) => e.type === 'sending').length;
+    await caller.call('sip:1009@127.0.0.1');
+    await eventually('JsSIP to send', async () => (await caller.events()).filter((e) => e.type === 'sending').length > before);
+    await eventually('JsSIP call to end', async () => (await caller.events()).filter((e) => e.type === 'failed').length > i);
+  }
+  const jssip = (await caller.events()).filter((e) => e.type === 'sending').map((e) => e.ms);
+  console.log(`# JsSIP 3.13.8 call() -> INVITE on the wire, same run, median of 20: ${fmt(median(jssip))}`);
+
+  // INVITE received -> searchAndScreenPop called, over 20 inbound calls the caller cancels.
+  for (let i = 0; i < 20; i++) {
+    await caller.call('sip:1001@127.0.0.1');
+    await phone.locator('[data-testid=incoming-call]').waitFor({ timeout: 10_000 });
+    await caller.hangup();
+    await phone.locator('[data-testid=incoming-call]').waitFor({ state: 'detached', timeout: 10_000 });
+  }
+  const [received, pops] = [await marks('softphone:invite-received'), await marks('softphone:screenpop')];
+  const popMs = received.map((r, i) => pops[i] - r);
+  console.log(`# INVITE received -> searchAndScreenPop called, median of 20: ${fmt(median(popMs))} (goal: at most 5 ms)`);
+
+  // 500 calls take about 12 minutes here: the CI run does BENCH_CALLS (default 100).
+  const total = Number(process.env.BENCH_CALLS || 100);
+  while (calls < 50) { await shortCall(); }
+  const at50 = await memory();
+  while (calls < total) { await shortCall(); }
+  const atEnd = await memory();
+  const kb = (b) => `${(b / 1024).toFixed(0)} KB`;
+  console.log(`# after 50 calls: wasm memory ${kb(at50.wasm)}, JS heap ${kb(at50.heap)}; after ${total} calls: wasm memory ${kb(atEnd.wasm)}, JS heap ${kb(atEnd.heap)} (goal: flat)`);
+  await callee.close();
+  await caller.close();
+  await page.close();
+});
