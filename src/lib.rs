@@ -13,5 +13,6 @@ pub mod line;
 pub mod media;
 pub mod opencti;
 pub mod phone;
+pub mod timer;
 pub mod transport;
 pub mod ui;

@@ -9,12 +9,11 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use sip::{Command, Config, EndReason as SipEnd, Event as SipEvent, Input, Output, Uri, UserAgent};
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 
 use crate::media::{CallMedia, MediaError, Microphone, Tone as MediaTone, Tones};
 use crate::phone::{Credentials, EndReason, Event, Tone};
+use crate::timer::Timeout;
 use crate::transport::{Transport, TransportEvent};
 
 /// What the line needs from the Call Center settings.
@@ -45,7 +44,8 @@ struct Inner {
     settings: LineSettings,
     ua: Option<UserAgent>,
     transport: Option<Transport>,
-    timer: Option<Timer>,
+    /// The user agent's next deadline.
+    timer: Option<Timeout>,
     microphone: Option<Microphone>,
     /// The call in progress and its audio (one call at a time).
     media: Option<(String, Rc<CallMedia>)>,
@@ -65,20 +65,6 @@ struct Inner {
 
 /// Work that must run after the line's state is released (it drives the line again).
 type Deferred = Box<dyn FnOnce(&Line)>;
-
-/// A pending `setTimeout` for the user agent's next deadline, cancelled when dropped.
-struct Timer {
-    handle: i32,
-    _callback: Closure<dyn FnMut()>,
-}
-
-impl Drop for Timer {
-    fn drop(&mut self) {
-        if let Some(window) = web_sys::window() {
-            window.clear_timeout_with_handle(self.handle);
-        }
-    }
-}
 
 impl Line {
     /// A line that is not connected yet; `report` hears every phone event.
@@ -373,11 +359,7 @@ impl Line {
                             after.push(Box::new(move |line: &Line| {
                                 let line = line.clone();
                                 spawn_local(async move {
-                                    if let Some(m) = m {
-                                        if let Err(e) = m.accept_answer(&sdp).await {
-                                            web_sys::console::warn_1(&e.to_string().into());
-                                        }
-                                    }
+                                    apply_answer(m, &sdp).await;
                                     line.report_later(Event::CallConnected { call_id: call });
                                 });
                             }));
@@ -398,13 +380,7 @@ impl Line {
                         }
                         SipEvent::Reanswered { sdp, .. } => {
                             let m = media.as_ref().map(|(_, m)| m.clone());
-                            spawn_local(async move {
-                                if let Some(m) = m {
-                                    if let Err(e) = m.accept_answer(&sdp).await {
-                                        web_sys::console::warn_1(&e.to_string().into());
-                                    }
-                                }
-                            });
+                            spawn_local(async move { apply_answer(m, &sdp).await });
                         }
                         SipEvent::ReinviteFailed { status, .. } => {
                             web_sys::console::warn_1(&format!("The PBX refused to change the call ({status}).").into());
@@ -433,21 +409,16 @@ impl Line {
         self.flush();
     }
 
-    /// A `setTimeout` that feeds [`Input::Timeout`] at `at`.
-    fn arm(&self, at: u64) -> Option<Timer> {
+    /// A timeout that feeds [`Input::Timeout`] at `at`.
+    fn arm(&self, at: u64) -> Option<Timeout> {
         let weak: Weak<RefCell<Inner>> = Rc::downgrade(&self.inner);
-        let callback = Closure::<dyn FnMut()>::new(move || {
+        Timeout::start(at.saturating_sub(now()), move || {
             if let Some(inner) = weak.upgrade() {
                 let line = Line { inner };
                 line.inner.borrow_mut().timer = None;
                 line.drive(Some(Input::Timeout));
             }
-        });
-        let delay = at.saturating_sub(now()).min(i32::MAX as u64) as i32;
-        let handle = web_sys::window()?
-            .set_timeout_with_callback_and_timeout_and_arguments_0(callback.as_ref().unchecked_ref(), delay)
-            .ok()?;
-        Some(Timer { handle, _callback: callback })
+        })
     }
 
     fn report_later(&self, event: Event) {
@@ -469,6 +440,15 @@ impl Line {
                 report(e);
             }
         });
+    }
+}
+
+/// Applies the far end's SDP answer to the call's media (a failure is logged: the call goes on).
+async fn apply_answer(media: Option<Rc<CallMedia>>, sdp: &str) {
+    if let Some(m) = media {
+        if let Err(e) = m.accept_answer(sdp).await {
+            web_sys::console::warn_1(&e.to_string().into());
+        }
     }
 }
 

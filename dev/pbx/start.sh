@@ -4,16 +4,7 @@
 # Usage: dev/pbx/start.sh [--port 8080] [--run-dir DIR]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-port=8080
-run_dir=
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --port) port=$2; shift 2 ;;
-    --run-dir) run_dir=$2; shift 2 ;;
-    *) echo "usage: $0 [--port N] [--run-dir DIR]" >&2; exit 2 ;;
-  esac
-done
-run_dir=${run_dir:-/tmp/softphone-pbx-$port}
+. "$(dirname "$0")/args.sh"
 mkdir -p "$run_dir"
 pid_file="$run_dir/kamailio.pid"
 if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then

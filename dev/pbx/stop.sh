@@ -2,16 +2,8 @@
 # Stops the development Kamailio started by start.sh, by the pid in its run directory.
 # Usage: dev/pbx/stop.sh [--port 8080] [--run-dir DIR]
 set -euo pipefail
-port=8080
-run_dir=
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --port) port=$2; shift 2 ;;
-    --run-dir) run_dir=$2; shift 2 ;;
-    *) echo "usage: $0 [--port N] [--run-dir DIR]" >&2; exit 2 ;;
-  esac
-done
-pid_file="${run_dir:-/tmp/softphone-pbx-$port}/kamailio.pid"
+. "$(dirname "$0")/args.sh"
+pid_file="$run_dir/kamailio.pid"
 [ -f "$pid_file" ] || { echo "pbx: not running"; exit 0; }
 pid=$(cat "$pid_file")
 kill "$pid" 2>/dev/null || true

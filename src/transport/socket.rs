@@ -11,6 +11,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
 
 use super::reconnect::{Attempt, Reconnect};
+use crate::timer::Timeout;
 
 /// The WebSocket subprotocol for SIP (RFC 7118).
 const SUBPROTOCOL: &str = "sip";
@@ -57,7 +58,7 @@ struct Inner {
     socket: Option<Socket>,
     /// The last closed socket: it is dropped on the next loss, not inside its own `onclose`.
     retired: Option<Socket>,
-    timer: Option<Timer>,
+    timer: Option<Timeout>,
     on_event: Listener,
 }
 
@@ -76,20 +77,6 @@ impl Drop for Socket {
         self.ws.set_onmessage(None);
         self.ws.set_onclose(None);
         let _ = self.ws.close();
-    }
-}
-
-/// A pending `setTimeout`, cancelled when dropped.
-struct Timer {
-    handle: i32,
-    _callback: Closure<dyn FnMut()>,
-}
-
-impl Drop for Timer {
-    fn drop(&mut self) {
-        if let Some(window) = web_sys::window() {
-            window.clear_timeout_with_handle(self.handle);
-        }
     }
 }
 
@@ -122,19 +109,13 @@ fn attempt(inner: &Rc<RefCell<Inner>>, next: Attempt) {
         return;
     }
     let weak = Rc::downgrade(inner);
-    let callback = Closure::<dyn FnMut()>::new(move || {
+    let timer = Timeout::start(next.delay_ms, move || {
         if let Some(inner) = weak.upgrade() {
             inner.borrow_mut().timer = None;
             open(&inner, next.url);
         }
     });
-    let handle = web_sys::window().and_then(|w| {
-        w.set_timeout_with_callback_and_timeout_and_arguments_0(callback.as_ref().unchecked_ref(), next.delay_ms.min(i32::MAX as u64) as i32)
-            .ok()
-    });
-    if let Some(handle) = handle {
-        inner.borrow_mut().timer = Some(Timer { handle, _callback: callback });
-    }
+    inner.borrow_mut().timer = timer;
 }
 
 fn open(inner: &Rc<RefCell<Inner>>, url_index: usize) {

@@ -4,29 +4,23 @@
 // call() -> INVITE for comparison, and wasm memory and JS heap after 50 and 500 short calls.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, eventually } from './lib/browser.mjs';
-import { startConsole, CONSOLE_ORIGIN, APP_ORIGIN } from './lib/console.mjs';
-import { startPbx } from './lib/pbx.mjs';
-import { startPeerServer, openPeer } from './lib/peer.mjs';
+import { eventually } from './lib/browser.mjs';
+import { CONSOLE_ORIGIN, APP_ORIGIN } from './lib/console.mjs';
+import { openPeer } from './lib/peer.mjs';
+import { startCallWorld } from './lib/world.mjs';
 
 const MARGARET = '003000000000004AAA'; // Phone 1002
-let pbx, consoleServer, peerServer, browser;
+let world, browser, peerServer;
 
 before(async () => {
-  pbx = startPbx();
-  consoleServer = await startConsole();
-  peerServer = await startPeerServer();
-  browser = await launchBrowser({ extraArgs: ['--enable-precise-memory-info', '--js-flags=--expose-gc'] });
-  await browser.context.addInitScript(() => {
-    addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail.wasm; });
+  world = await startCallWorld({
+    extraArgs: ['--enable-precise-memory-info', '--js-flags=--expose-gc'],
+    // The wasm module's exports, for its memory size.
+    initScript: () => addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail.wasm; }),
   });
+  ({ browser, peerServer } = world);
 });
-after(async () => {
-  await browser?.close();
-  await peerServer?.close();
-  await consoleServer?.stop();
-  pbx?.stop();
-});
+after(async () => world?.stop());
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const fmt = (ms) => `${ms.toFixed(1)} ms`;

@@ -3,39 +3,33 @@
 // fake microphone. What an agent would notice is asserted; timings are printed, not asserted.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, eventually } from './lib/browser.mjs';
-import { startConsole, CONSOLE_ORIGIN, APP_ORIGIN } from './lib/console.mjs';
-import { startPbx } from './lib/pbx.mjs';
-import { startPeerServer, openPeer } from './lib/peer.mjs';
+import { eventually } from './lib/browser.mjs';
+import { CONSOLE_ORIGIN, APP_ORIGIN } from './lib/console.mjs';
+import { openPeer } from './lib/peer.mjs';
+import { startCallWorld } from './lib/world.mjs';
 
 const MARGARET = '003000000000004AAA'; // Phone 1002
 const BARBARA = '003000000000005AAA'; // Phone 1003
-let pbx, consoleServer, peerServer, browser;
+let world, pbx, peerServer, browser;
 
 before(async () => {
-  pbx = startPbx();
-  consoleServer = await startConsole();
-  peerServer = await startPeerServer();
-  browser = await launchBrowser();
-  // Keep every peer connection the app makes reachable, to read its getStats from the test.
-  await browser.context.addInitScript(() => {
-    const Original = window.RTCPeerConnection;
-    if (!Original) return;
-    window.__pcs = [];
-    window.RTCPeerConnection = function (...args) {
-      const pc = new Original(...args);
-      window.__pcs.push(pc);
-      return pc;
-    };
-    window.RTCPeerConnection.prototype = Original.prototype;
+  world = await startCallWorld({
+    // Keep every peer connection the app makes reachable, to read its getStats from the test.
+    initScript: () => {
+      const Original = window.RTCPeerConnection;
+      if (!Original) return;
+      window.__pcs = [];
+      window.RTCPeerConnection = function (...args) {
+        const pc = new Original(...args);
+        window.__pcs.push(pc);
+        return pc;
+      };
+      window.RTCPeerConnection.prototype = Original.prototype;
+    },
   });
+  ({ pbx, peerServer, browser } = world);
 });
-after(async () => {
-  await browser?.close();
-  await peerServer?.close();
-  await consoleServer?.stop();
-  pbx?.stop();
-});
+after(async () => world?.stop());
 
 /** Pages and peers opened by the running test; closed after it whatever happens. */
 let opened = [];
