@@ -75,7 +75,7 @@
       state.panel.height = c.softphoneHeight || 460;
       state.panel.width = c.softphoneWidth || 340;
     });
-    const changed = () => { if (onChange) onChange(state); };
+    const changed = (what = 'view') => { if (onChange) onChange(state, what); };
 
     function record(method, args, response) {
       const entry = { at: Date.now(), method, args: strip(args), response };
@@ -173,7 +173,7 @@
         if (!v || typeof v !== 'object' || !v.entityApiName) return fail('value must be an object with entityApiName');
         const response = await post('/__standin/tasks', v);
         const body = await response.json();
-        changed();
+        changed('tasks');
         return body.Id ? ok(body.Id) : fail(body.error || 'save failed', 'SAVE_FAILED');
       },
       setSoftphonePanelVisibility(a) {

@@ -12,7 +12,8 @@
     server: location.origin,
     adapterOrigin: adapter.origin,
     frame: () => (iframe ? iframe.contentWindow : null),
-    onChange: () => { refreshTasks(); draw(); },
+    // Only a saved Task needs the Task list again; everything else only redraws.
+    onChange: (_state, what) => { if (what === 'tasks') refreshTasks(); else draw(); },
   });
   // Tests and people drive the page through this object (see dev/console/README.md).
   window.lightningStandin = Object.assign(standin, {
