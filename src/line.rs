@@ -33,6 +33,9 @@ pub struct LineSettings {
 const DTMF_MS: u32 = 160;
 /// CRLF keep-alives on the WebSocket while registered (RFC 5626 §4.4.1).
 const KEEPALIVE_MS: u64 = 25_000;
+/// RFC 4028's recommended session interval: a call whose far end vanished without a BYE is
+/// cleared within half an hour instead of holding the agent's line forever.
+const SESSION_EXPIRES_S: u32 = 1800;
 
 /// A connection to the PBX for one signed-in agent. Dropping it closes everything.
 #[derive(Clone)]
@@ -113,6 +116,7 @@ impl Line {
                 instance_id: format!("urn:uuid:{}", uuid()),
                 user_agent: concat!("rust-opencti-softphone/", env!("CARGO_PKG_VERSION")).into(),
                 keepalive_ms: KEEPALIVE_MS,
+                session_expires: SESSION_EXPIRES_S,
             };
             let mut ua = UserAgent::new(config, Box::new(BrowserRandom));
             ua.handle_input(
@@ -344,7 +348,9 @@ impl Line {
                             }
                             pending.push(Event::OutgoingCallStarted { call_id: call });
                         }
-                        SipEvent::IncomingCall { call, number, display_name, sdp } => {
+                        // A call replacing one of ours (attended transfer to us) is offered like
+                        // any other: the UA hangs the replaced call up once it is answered.
+                        SipEvent::IncomingCall { call, number, display_name, sdp, replaces: _ } => {
                             mark("softphone:invite-received");
                             *incoming_offer = Some((call.clone(), sdp));
                             after.push(Box::new({
@@ -386,6 +392,14 @@ impl Line {
                             web_sys::console::warn_1(&format!("The PBX refused to change the call ({status}).").into());
                         }
                         SipEvent::Dtmf { .. } => {}
+                        SipEvent::TransferRequested { call, target } => {
+                            // The phone offers no transfers yet: the far end hears 603 and the
+                            // call goes on as it was.
+                            web_sys::console::warn_1(&format!("The far end asked to transfer the call to {target}; declined.").into());
+                            after.push(Box::new(move |line: &Line| line.drive(Some(Input::Command(Command::DeclineTransfer { call })))));
+                        }
+                        // The phone never starts a transfer, so there is no progress to show.
+                        SipEvent::TransferProgress { .. } | SipEvent::TransferFailed { .. } => {}
                         SipEvent::Ended { call, reason } => {
                             if media.as_ref().is_some_and(|(id, _)| *id == call) {
                                 *media = None;
@@ -461,7 +475,8 @@ pub fn mark(name: &str) {
 
 fn end_reason(reason: SipEnd) -> EndReason {
     match reason {
-        SipEnd::Local => EndReason::LocalHangup,
+        SipEnd::Local | SipEnd::Transferred => EndReason::LocalHangup,
+        SipEnd::Replaced => EndReason::RemoteHangup,
         SipEnd::Remote => EndReason::RemoteHangup,
         SipEnd::CallerCancelled => EndReason::Missed,
         SipEnd::Busy | SipEnd::Declined => EndReason::Busy,

@@ -37,6 +37,7 @@ impl Agent {
             instance_id: String::new(),
             user_agent: "rust-softphone".into(),
             keepalive_ms: 30_000,
+            session_expires: 1800,
         };
         Agent(UserAgent::new(config, Box::new(Seeded(seed | 1))))
     }

@@ -27,6 +27,10 @@ const T1: Millis = 500;
 const T2: Millis = 4_000;
 /// How long a 491 glare waits before trying again (RFC 3261 §14.1, owner of the Call-ID: 2.1-4 s).
 const GLARE_RETRY_MS: (Millis, Millis) = (2_100, 4_000);
+/// The shortest session interval we accept (RFC 4028 §4: at least 90 s).
+pub const MIN_SESSION_EXPIRES: u32 = 90;
+/// How long a failed session refresh waits before the next attempt.
+const REFRESH_RETRY_MS: Millis = 10_000;
 
 /// The caller's randomness: tags, branches, Call-IDs and cnonces come from it.
 pub trait Random {
@@ -52,6 +56,9 @@ pub struct Config {
     pub user_agent: String,
     /// Interval of CRLF keep-alives on the connection while registered (0: none).
     pub keepalive_ms: Millis,
+    /// Session interval (RFC 4028) our calls ask for, seconds; 0 asks for none. Values below
+    /// [`MIN_SESSION_EXPIRES`] are raised to it. A far end that asks for a timer gets one anyway.
+    pub session_expires: u32,
 }
 
 /// What the app tells the user agent.
@@ -77,6 +84,18 @@ pub enum Command {
     AnswerReinvite { call: CallId, sdp: String },
     /// Send one DTMF digit as SIP INFO (`application/dtmf-relay`).
     SendDtmf { call: CallId, digit: char, duration_ms: u32 },
+    /// Blind transfer: ask the far end of `call` to call `target` (REFER). Progress arrives as
+    /// [`Event::TransferProgress`]; on success the call ends with [`EndReason::Transferred`].
+    Transfer { call: CallId, target: Uri },
+    /// Attended transfer: ask the far end of `call` to take the place of our side of
+    /// `replacing` (REFER with Replaces, RFC 3891). On success both calls end.
+    TransferAttended { call: CallId, replacing: CallId },
+    /// Follow the far end's [`Event::TransferRequested`]: call the target with this offer.
+    /// The new call is announced by [`Event::CallCreated`]; the old one goes on until the far
+    /// end hangs it up.
+    AcceptTransfer { call: CallId, sdp: String },
+    /// Refuse the far end's [`Event::TransferRequested`] (it is told 603 Declined).
+    DeclineTransfer { call: CallId },
 }
 
 /// Something that happened, for the app.
@@ -118,6 +137,10 @@ pub enum EndReason {
     Declined,
     /// Nobody answered (408, 480, 487 we did not ask for).
     NoAnswer,
+    /// We transferred the call and the far end is now talking to the transfer target.
+    Transferred,
+    /// A call that came in with Replaces took this call's place (attended transfer to us).
+    Replaced,
     /// Another final response, or no response at all; the text is for the agent.
     Failed(String),
 }
@@ -133,8 +156,9 @@ pub enum Event {
     Unregistered,
     /// Our INVITE went out with this Call-ID.
     CallCreated { call: CallId },
-    /// A call comes in.
-    IncomingCall { call: CallId, number: String, display_name: String, sdp: String },
+    /// A call comes in. `replaces` names our confirmed call that it is meant to take over
+    /// (an attended transfer, RFC 3891): answering it ends that call.
+    IncomingCall { call: CallId, number: String, display_name: String, sdp: String, replaces: Option<CallId> },
     /// The far end rings (18x).
     Ringing { call: CallId },
     /// Our call was answered; `sdp` is the far end's answer.
@@ -149,6 +173,13 @@ pub enum Event {
     ReinviteFailed { call: CallId, status: u16 },
     /// A DTMF digit arrived by SIP INFO.
     Dtmf { call: CallId, digit: char },
+    /// The far end asks us to call `target` instead (REFER): answer with
+    /// [`Command::AcceptTransfer`] or [`Command::DeclineTransfer`].
+    TransferRequested { call: CallId, target: Uri },
+    /// How our transfer of `call` is going: the status the transfer target gave (100, 180...).
+    TransferProgress { call: CallId, status: u16 },
+    /// Our transfer of `call` did not happen; the call goes on (still on hold if it was).
+    TransferFailed { call: CallId, status: u16 },
     /// The call is over.
     Ended { call: CallId, reason: EndReason },
     /// A frame could not be understood and was dropped (the text says why).
@@ -173,6 +204,10 @@ enum Purpose {
     Cancel,
     Bye,
     Info,
+    /// A session-timer refresh (UPDATE, or re-INVITE with the last SDP).
+    Refresh,
+    Refer,
+    Notify,
 }
 
 struct ClientTx {
@@ -221,6 +256,94 @@ struct Call {
     /// A 2xx to retransmit until ACK: (response, next send, interval, give up at).
     unacked_ok: Option<(String, Millis, Millis, Millis)>,
     ringing_reported: bool,
+    /// The dialog's session timer (RFC 4028), when it has one.
+    session: Option<SessionTimer>,
+    /// The last SDP we sent: a session refresh by re-INVITE offers it again.
+    local_sdp: String,
+    /// The far end allows UPDATE: refresh with it (no SDP) rather than with a re-INVITE.
+    peer_allows_update: bool,
+    /// The far end's REFER waiting for the app: target and the Replaces header to carry.
+    refer_received: Option<(Uri, Option<String>)>,
+    /// This call follows a REFER received on that call: its progress goes there as NOTIFY.
+    notify_to: Option<CallId>,
+    /// This incoming call replaces that confirmed call of ours (RFC 3891).
+    replaces: Option<CallId>,
+    /// Our REFER of this call is out or accepted.
+    transferring: bool,
+}
+
+impl Call {
+    fn new(id: CallId, state: CallState, local: NameAddr, remote: NameAddr, remote_target: Uri, local_cseq: u32, invite: Request) -> Call {
+        Call {
+            id,
+            state,
+            outgoing: state == CallState::Calling,
+            local,
+            remote,
+            remote_target,
+            route_set: Vec::new(),
+            local_cseq,
+            remote_cseq: 0,
+            invite,
+            reinvite_pending: false,
+            glare_retry: None,
+            incoming_reinvite: None,
+            unacked_ok: None,
+            ringing_reported: false,
+            session: None,
+            local_sdp: String::new(),
+            peer_allows_update: false,
+            refer_received: None,
+            notify_to: None,
+            replaces: None,
+            transferring: false,
+        }
+    }
+}
+
+/// A `Session-Expires` header: the interval and who refreshes (RFC 4028 §4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct SessionExpires {
+    seconds: u32,
+    /// `refresher=uac` (Some(true)), `uas` (Some(false)), or not said.
+    uac_refreshes: Option<bool>,
+}
+
+impl SessionExpires {
+    fn from_headers(headers: &crate::message::Headers) -> Option<SessionExpires> {
+        let value = headers.get("Session-Expires")?;
+        let mut parts = value.split(';');
+        let seconds = parts.next()?.trim().parse().ok()?;
+        let uac_refreshes = parts.filter_map(|p| p.split_once('=')).find(|(k, _)| k.trim().eq_ignore_ascii_case("refresher")).and_then(|(_, v)| {
+            match v.trim().to_ascii_lowercase().as_str() {
+                "uac" => Some(true),
+                "uas" => Some(false),
+                _ => None,
+            }
+        });
+        Some(SessionExpires { seconds, uac_refreshes })
+    }
+
+    fn header(seconds: u32, uac_refreshes: bool) -> String {
+        format!("{seconds};refresher={}", if uac_refreshes { "uac" } else { "uas" })
+    }
+}
+
+/// A running session timer: we refresh at half the interval, or, when the far end refreshes,
+/// give up on the call shortly before it would expire (RFC 4028 §10).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct SessionTimer {
+    seconds: u32,
+    we_refresh: bool,
+    due: Millis,
+}
+
+impl SessionTimer {
+    fn start(now: Millis, seconds: u32, we_refresh: bool) -> SessionTimer {
+        let interval = Millis::from(seconds) * 1000;
+        let due = if we_refresh { now + interval / 2 } else { now + interval - (interval / 3).min(32_000) };
+        SessionTimer { seconds, we_refresh, due }
+    }
 }
 
 /// The user agent.
@@ -313,7 +436,7 @@ impl UserAgent {
             _ => None,
         };
         let calls = self.calls.iter().flat_map(|c| {
-            [c.unacked_ok.as_ref().map(|(_, next, _, _)| *next), c.glare_retry.as_ref().map(|(at, _)| *at)]
+            [c.unacked_ok.as_ref().map(|(_, next, _, _)| *next), c.glare_retry.as_ref().map(|(at, _)| *at), c.session.map(|s| s.due)]
         });
         tx.chain(reg).chain(calls.flatten()).chain(self.next_keepalive).min()
     }
@@ -345,7 +468,9 @@ impl UserAgent {
                     self.event(Event::Unregistered);
                 }
             }
-            Command::Call { target, sdp } => self.start_call(now, target, sdp),
+            Command::Call { target, sdp } => {
+                self.start_call(now, target, sdp, Vec::new());
+            }
             Command::Ring { call } => {
                 if let Some(c) = self.call_mut(&call).filter(|c| c.state == CallState::Incoming) {
                     let invite = c.invite.clone();
@@ -362,10 +487,15 @@ impl UserAgent {
             Command::AnswerReinvite { call, sdp } => {
                 let Some(c) = self.call_mut(&call) else { return };
                 let Some(req) = c.incoming_reinvite.take() else { return };
+                c.local_sdp.clone_from(&sdp);
                 let contact = self.contact(None);
                 let mut r = Response::for_request_std(&req, 200);
                 r.headers.push("Contact", contact);
                 r.set_body("application/sdp", sdp);
+                if let Some(c) = self.call_mut(&call) {
+                    // A re-INVITE is also a session refresh (RFC 4028 §9).
+                    accept_session_refresh(now, c, &mut r, &req);
+                }
                 let bytes = String::from_utf8_lossy(&r.to_bytes()).into_owned();
                 if let Some(c) = self.call_mut(&call) {
                     c.unacked_ok = Some((bytes.clone(), now + T1, T1, now + TRANSACTION_TIMEOUT_MS));
@@ -381,38 +511,103 @@ impl UserAgent {
                     self.send_request(now, req, Purpose::Info, Some(call));
                 }
             }
+            Command::Transfer { call, target } => self.refer(now, &call, format!("<{target}>")),
+            Command::TransferAttended { call, replacing } => {
+                let Some(other) = self.calls.iter().find(|c| c.id == replacing && c.state == CallState::Confirmed) else {
+                    return self.event(Event::TransferFailed { call, status: 481 });
+                };
+                // Replaces names the dialog from the transfer target's side (RFC 3891 §3):
+                // its tag is the to-tag, ours the from-tag.
+                let replaces = format!("{};to-tag={};from-tag={}", other.id, other.remote.tag().unwrap_or(""), other.local.tag().unwrap_or(""));
+                let mut target = other.remote.uri.clone();
+                target.headers = Some(format!("Replaces={}", escape_header_value(&replaces)));
+                self.refer(now, &call, format!("<{target}>"));
+            }
+            Command::AcceptTransfer { call, sdp } => {
+                let Some((target, replaces)) = self.call_mut(&call).and_then(|c| c.refer_received.take()) else { return };
+                let referred_by = self.calls.iter().find(|c| c.id == call).map(|c| NameAddr::new(c.remote.uri.clone()).to_string()).unwrap_or_default();
+                let mut extra = vec![("Referred-By", referred_by)];
+                if let Some(replaces) = replaces {
+                    extra.push(("Replaces", replaces));
+                }
+                let new = self.start_call(now, target, sdp, extra);
+                if let Some(c) = self.call_mut(&new) {
+                    c.notify_to = Some(call.clone());
+                }
+                self.notify_refer(now, &call, 100, "Trying");
+            }
+            Command::DeclineTransfer { call } => {
+                if self.call_mut(&call).and_then(|c| c.refer_received.take()).is_some() {
+                    self.notify_refer(now, &call, 603, "Declined");
+                }
+            }
         }
     }
 
-    fn start_call(&mut self, now: Millis, target: Uri, sdp: String) {
+    /// Sends REFER on `call` (which must be established) with this Refer-To.
+    fn refer(&mut self, now: Millis, call: &str, refer_to: String) {
+        let Some(c) = self.call_mut(call).filter(|c| c.state == CallState::Confirmed && !c.transferring) else {
+            return self.event(Event::TransferFailed { call: call.to_owned(), status: 481 });
+        };
+        c.transferring = true;
+        let referred_by = NameAddr::new(c.local.uri.clone()).to_string();
+        let contact = self.contact(None);
+        if let Some(mut req) = self.in_dialog_request(call, Method::Refer, None) {
+            req.headers.push("Refer-To", refer_to);
+            req.headers.push("Referred-By", referred_by);
+            req.headers.push("Contact", contact);
+            self.send_request(now, req, Purpose::Refer, Some(call.to_owned()));
+        }
+    }
+
+    /// Reports the progress of the transfer that a REFER on `call` asked for (RFC 3515 §2.4.5):
+    /// a NOTIFY whose body is the status line the transfer target gave.
+    fn notify_refer(&mut self, now: Millis, call: &str, status: u16, reason: &str) {
+        let state = if status >= 200 { "terminated;reason=noresource" } else { "active;expires=60" };
+        let body = format!("SIP/2.0 {status} {reason}\r\n");
+        if let Some(mut req) = self.in_dialog_request(call, Method::Notify, Some(("message/sipfrag;version=2.0", body))) {
+            req.headers.push("Event", "refer");
+            req.headers.push("Subscription-State", state);
+            self.send_request(now, req, Purpose::Notify, Some(call.to_owned()));
+        }
+    }
+
+    /// Reports the progress of call `new` to the call whose REFER it follows, if any.
+    fn report_transfer(&mut self, now: Millis, new: &str, status: u16, reason: &str) {
+        let Some(c) = self.call_mut(new) else { return };
+        let Some(referrer) = c.notify_to.clone() else { return };
+        if status >= 200 {
+            c.notify_to = None;
+        }
+        self.notify_refer(now, &referrer, status, reason);
+    }
+
+    /// Sends a new INVITE with these extra headers; returns its Call-ID.
+    fn start_call(&mut self, now: Millis, target: Uri, sdp: String, extra: Vec<(&str, String)>) -> CallId {
         let id = format!("{}@{}", token(&mut *self.random, 22), self.local_host);
         let local = self.local_identity().with_tag(&token(&mut *self.random, 10));
         let remote = NameAddr::new(target.clone());
-        let mut call = Call {
-            id: id.clone(),
-            state: CallState::Calling,
-            outgoing: true,
-            local,
-            remote,
-            remote_target: target,
-            route_set: Vec::new(),
-            local_cseq: 1 + (self.random.next_u64() % 10_000) as u32,
-            remote_cseq: 0,
-            invite: Request::new(Method::Invite, Uri::sip("", &self.config.domain)),
-            reinvite_pending: false,
-            glare_retry: None,
-            incoming_reinvite: None,
-            unacked_ok: None,
-            ringing_reported: false,
-        };
+        let cseq = 1 + (self.random.next_u64() % 10_000) as u32;
+        let placeholder = Request::new(Method::Invite, Uri::sip("", &self.config.domain));
+        let mut call = Call::new(id.clone(), CallState::Calling, local, remote, target, cseq, placeholder);
         let mut req = self.dialog_request(&call, Method::Invite, call.local_cseq);
         req.headers.push("Contact", self.contact(None));
         req.headers.push("Allow", ALLOW);
+        req.headers.push("Supported", SUPPORTED);
+        if self.config.session_expires > 0 {
+            req.headers.push("Session-Expires", self.config.session_expires.max(MIN_SESSION_EXPIRES));
+            req.headers.push("Min-SE", MIN_SESSION_EXPIRES);
+        }
+        for (name, value) in extra {
+            req.headers.push(name, value);
+        }
+        call.local_sdp.clone_from(&sdp);
         req.set_body("application/sdp", sdp);
         call.invite = req.clone();
         self.calls.push(call);
         self.event(Event::CallCreated { call: id.clone() });
-        self.send_request(now, req, Purpose::Invite, Some(id));
+        self.send_request(now, req, Purpose::Invite, Some(id.clone()));
+        id
     }
 
     fn answer(&mut self, now: Millis, call: &str, sdp: String) {
@@ -425,11 +620,28 @@ impl UserAgent {
         }
         r.headers.push("Contact", contact);
         r.headers.push("Allow", ALLOW);
+        r.headers.push("Supported", SUPPORTED);
+        let invite = c.invite.clone();
+        accept_session_refresh(now, c, &mut r, &invite);
+        c.local_sdp.clone_from(&sdp);
         r.set_body("application/sdp", sdp);
         let bytes = String::from_utf8_lossy(&r.to_bytes()).into_owned();
         c.state = CallState::Answered;
         c.unacked_ok = Some((bytes.clone(), now + T1, T1, now + TRANSACTION_TIMEOUT_MS));
+        let replaced = c.replaces.take();
         self.out.push_back(Output::Transmit(bytes));
+        if let Some(old) = replaced {
+            // The new call takes the old one's place: hang the old one up (RFC 3891 §3).
+            self.bye(now, &old, EndReason::Replaced);
+        }
+    }
+
+    /// Ends an established call with BYE.
+    fn bye(&mut self, now: Millis, call: &str, reason: EndReason) {
+        if let Some(bye) = self.in_dialog_request(call, Method::Bye, None) {
+            self.send_request(now, bye, Purpose::Bye, Some(call.to_owned()));
+        }
+        self.end_call(call, reason);
     }
 
     fn reject_incoming(&mut self, call: &str, status: u16, reason: EndReason) {
@@ -462,12 +674,7 @@ impl UserAgent {
                 self.send_request(now, cancel, Purpose::Cancel, Some(call.to_owned()));
             }
             CallState::Cancelling => {}
-            CallState::Answered | CallState::Confirmed => {
-                if let Some(bye) = self.in_dialog_request(call, Method::Bye, None) {
-                    self.send_request(now, bye, Purpose::Bye, Some(call.to_owned()));
-                }
-                self.end_call(call, EndReason::Local);
-            }
+            CallState::Answered | CallState::Confirmed => self.bye(now, call, EndReason::Local),
         }
     }
 
@@ -482,11 +689,62 @@ impl UserAgent {
             return;
         }
         c.reinvite_pending = true;
+        c.local_sdp.clone_from(&sdp);
+        self.send_reinvite(now, call, sdp, Purpose::Reinvite);
+    }
+
+    /// A re-INVITE with this offer; it refreshes the session timer too (RFC 4028 §9).
+    fn send_reinvite(&mut self, now: Millis, call: &str, sdp: String, purpose: Purpose) {
         let contact = self.contact(None);
+        let session = self.call_mut(call).and_then(|c| c.session);
         if let Some(mut req) = self.in_dialog_request(call, Method::Invite, Some(("application/sdp", sdp))) {
             req.headers.push("Contact", contact);
-            self.send_request(now, req, Purpose::Reinvite, Some(call.to_owned()));
+            if let Some(s) = session {
+                req.headers.push("Supported", SUPPORTED);
+                req.headers.push("Session-Expires", SessionExpires::header(s.seconds, s.we_refresh));
+            }
+            self.send_request(now, req, purpose, Some(call.to_owned()));
         }
+    }
+
+    /// Refreshes the session (RFC 4028 §10): UPDATE without a body where the far end allows
+    /// it, else a re-INVITE offering the same SDP again.
+    fn refresh_session(&mut self, now: Millis, call: &str) {
+        let Some(c) = self.call_mut(call) else { return };
+        let Some(mut session) = c.session else { return };
+        if c.reinvite_pending || c.incoming_reinvite.is_some() {
+            // An offer is in progress and will refresh the session itself; look again later.
+            session.due = now + REFRESH_RETRY_MS;
+            c.session = Some(session);
+            return;
+        }
+        // Until the refresh is answered, do not refresh again.
+        session.due = now + TRANSACTION_TIMEOUT_MS + REFRESH_RETRY_MS;
+        c.session = Some(session);
+        if c.peer_allows_update {
+            let contact = self.contact(None);
+            if let Some(mut req) = self.in_dialog_request(call, Method::Update, None) {
+                req.headers.push("Contact", contact);
+                req.headers.push("Supported", SUPPORTED);
+                req.headers.push("Session-Expires", SessionExpires::header(session.seconds, true));
+                self.send_request(now, req, Purpose::Refresh, Some(call.to_owned()));
+            }
+        } else {
+            c.reinvite_pending = true;
+            let sdp = c.local_sdp.clone();
+            self.send_reinvite(now, call, sdp, Purpose::Refresh);
+        }
+    }
+
+    /// The answer to our refresh (or re-INVITE) says how the session goes on.
+    fn on_session_refreshed(&mut self, now: Millis, call: &str, r: &Response) {
+        let Some(c) = self.call_mut(call) else { return };
+        let Some(old) = c.session else { return };
+        c.session = match SessionExpires::from_headers(&r.headers) {
+            // We sent the request, so we are its UAC.
+            Some(se) => Some(SessionTimer::start(now, se.seconds, se.uac_refreshes.unwrap_or(true))),
+            None => Some(SessionTimer::start(now, old.seconds, old.we_refresh)),
+        };
     }
 
     // --- frames -----------------------------------------------------------------------------
@@ -521,7 +779,7 @@ impl UserAgent {
         let (purpose, call, authenticated) = (tx.purpose.clone(), tx.call.clone(), tx.authenticated);
         if r.is_provisional() {
             if purpose == Purpose::Invite {
-                self.on_provisional(&call.unwrap_or_default(), &r);
+                self.on_provisional(now, &call.unwrap_or_default(), &r);
             }
             return;
         }
@@ -529,6 +787,9 @@ impl UserAgent {
         // A first challenge, or a stale nonce (the password was fine): answer it once.
         let answerable = matches!(r.status, 401 | 407) && purpose != Purpose::Cancel && (!authenticated || is_stale(&r));
         if answerable && self.retry_with_auth(now, &tx, &r) {
+            return;
+        }
+        if r.status == 422 && self.retry_with_longer_session(now, &tx, &r) {
             return;
         }
         match purpose {
@@ -541,6 +802,7 @@ impl UserAgent {
                 }
                 if r.is_success() {
                     self.send_ack(&id, &r);
+                    self.on_session_refreshed(now, &id, &r);
                     let sdp = String::from_utf8_lossy(&r.body).into_owned();
                     self.event(Event::Reanswered { call: id, sdp });
                 } else if r.status == 491 {
@@ -556,13 +818,43 @@ impl UserAgent {
                     self.event(Event::ReinviteFailed { call: id, status: r.status });
                 }
             }
-            Purpose::Cancel | Purpose::Bye | Purpose::Info => {}
+            Purpose::Refresh => {
+                let id = call.unwrap_or_default();
+                let was_invite = tx.request.method == Method::Invite;
+                if let Some(c) = self.call_mut(&id).filter(|_| was_invite) {
+                    c.reinvite_pending = false;
+                }
+                if r.is_success() {
+                    if was_invite {
+                        // The answer repeats the session as it was: nothing for the app.
+                        self.send_ack(&id, &r);
+                    }
+                    self.on_session_refreshed(now, &id, &r);
+                } else if matches!(r.status, 408 | 481) {
+                    self.end_call(&id, EndReason::Failed(format!("The call was lost ({} {})", r.status, r.reason)));
+                } else if let Some(s) = self.call_mut(&id).and_then(|c| c.session.as_mut()) {
+                    s.due = now + REFRESH_RETRY_MS;
+                }
+            }
+            Purpose::Refer => {
+                if !r.is_success() {
+                    let id = call.unwrap_or_default();
+                    if let Some(c) = self.call_mut(&id) {
+                        c.transferring = false;
+                    }
+                    self.event(Event::TransferFailed { call: id, status: r.status });
+                }
+            }
+            Purpose::Cancel | Purpose::Bye | Purpose::Info | Purpose::Notify => {}
         }
     }
 
-    fn on_provisional(&mut self, call: &str, r: &Response) {
+    fn on_provisional(&mut self, now: Millis, call: &str, r: &Response) {
         if r.status == 100 {
             return;
+        }
+        if matches!(r.status, 180 | 183) {
+            self.report_transfer(now, call, r.status, &r.reason);
         }
         let Some(c) = self.call_mut(call) else { return };
         if c.state == CallState::Calling {
@@ -593,7 +885,12 @@ impl UserAgent {
                     c.remote_target = target.uri;
                 }
                 c.state = CallState::Confirmed;
+                c.peer_allows_update = allows(&r.headers, "UPDATE");
+                // No Session-Expires in the answer: the far end runs no session timer, and
+                // neither do we (RFC 4028 §7.2). Refresher absent: we, the UAC, refresh.
+                c.session = SessionExpires::from_headers(&r.headers).map(|se| SessionTimer::start(now, se.seconds, se.uac_refreshes.unwrap_or(true)));
             }
+            self.report_transfer(now, call, r.status, &r.reason);
             self.send_ack(call, r);
             if state == CallState::Cancelling {
                 // Our CANCEL lost the race with the answer: end the call properly with a BYE.
@@ -623,6 +920,7 @@ impl UserAgent {
             ack.headers.push("Max-Forwards", 70);
             self.transmit(ack.to_bytes());
         }
+        self.report_transfer(now, call, r.status, &r.reason);
         let reason = match (state, r.status) {
             _ if state == CallState::Cancelling => EndReason::Local,
             (_, 486 | 600) => EndReason::Busy,
@@ -749,7 +1047,78 @@ impl UserAgent {
                     None => self.respond(&req, 400, None),
                 }
             }
+            Method::Update => self.on_update(now, &req, &call_id),
+            Method::Refer => self.on_refer(&req, &call_id),
+            Method::Notify => self.on_notify(now, &req, &call_id),
             _ => self.respond(&req, 501, None),
+        }
+    }
+
+    /// UPDATE without SDP refreshes the session (RFC 4028); we take offers only by INVITE.
+    fn on_update(&mut self, now: Millis, req: &Request, call_id: &str) {
+        let contact = self.contact(None);
+        let Some(c) = self.call_mut(call_id) else { return self.respond(req, 481, None) };
+        if !req.body.is_empty() {
+            return self.respond(req, 488, None);
+        }
+        let mut r = Response::for_request_std(req, 200);
+        r.headers.push("Contact", contact);
+        accept_session_refresh(now, c, &mut r, req);
+        self.transmit(r.to_bytes());
+    }
+
+    /// The far end asks us to call someone else (RFC 3515): accept the request (202) and let
+    /// the app decide whether to follow it.
+    fn on_refer(&mut self, req: &Request, call_id: &str) {
+        let Some(c) = self.call_mut(call_id) else { return self.respond(req, 481, None) };
+        if c.state != CallState::Confirmed {
+            return self.respond(req, 481, None);
+        }
+        if c.refer_received.is_some() {
+            return self.respond(req, 491, None);
+        }
+        let Some(mut target) = req.headers.get("Refer-To").and_then(|v| NameAddr::parse(v).ok()).map(|n| n.uri) else {
+            return self.respond(req, 400, None);
+        };
+        if target.scheme == crate::uri::Scheme::Tel || target.host.is_empty() {
+            return self.respond(req, 416, None);
+        }
+        // Only Replaces is carried over from the URI's headers; the rest are not ours to send.
+        let replaces = target.header("Replaces");
+        target.headers = None;
+        c.refer_received = Some((target.clone(), replaces));
+        let id = c.id.clone();
+        self.respond(req, 202, None);
+        self.event(Event::TransferRequested { call: id, target });
+    }
+
+    /// Progress of a transfer we asked for: the body is the transfer target's status line.
+    fn on_notify(&mut self, now: Millis, req: &Request, call_id: &str) {
+        let Some(c) = self.call_mut(call_id) else { return self.respond(req, 481, None) };
+        let is_refer = req.headers.get("Event").is_some_and(|e| e.split(';').next().is_some_and(|p| p.trim().eq_ignore_ascii_case("refer")));
+        if !is_refer {
+            return self.respond(req, 489, None);
+        }
+        let transferring = c.transferring;
+        let body = String::from_utf8_lossy(&req.body);
+        let status = body.lines().next().and_then(|l| l.strip_prefix("SIP/2.0 ")).and_then(|l| l.get(..3)).and_then(|code| code.parse::<u16>().ok());
+        let Some(status) = status.filter(|s| (100..700).contains(s)) else { return self.respond(req, 400, None) };
+        self.respond(req, 200, None);
+        if !transferring {
+            return;
+        }
+        let call = call_id.to_owned();
+        if status < 200 {
+            self.event(Event::TransferProgress { call, status });
+        } else if status < 300 {
+            // The far end talks to the target now: our part is over (RFC 5589 §6).
+            self.event(Event::TransferProgress { call: call.clone(), status });
+            self.bye(now, &call, EndReason::Transferred);
+        } else {
+            if let Some(c) = self.call_mut(&call) {
+                c.transferring = false;
+            }
+            self.event(Event::TransferFailed { call, status });
         }
     }
 
@@ -771,6 +1140,21 @@ impl UserAgent {
             // We only take calls that carry their offer (WebRTC peers always do).
             return self.respond(&req, 488, None);
         }
+        let session = SessionExpires::from_headers(&req.headers);
+        if session.is_some_and(|se| se.seconds < MIN_SESSION_EXPIRES) {
+            let mut r = Response::for_request_std(&req, 422);
+            set_to_tag(&mut r, &token(&mut *self.random, 10));
+            r.headers.push("Min-SE", MIN_SESSION_EXPIRES);
+            return self.transmit(r.to_bytes());
+        }
+        let replaces = match req.headers.get("Replaces") {
+            None => None,
+            Some(value) => match self.replaced_call(value) {
+                Some(id) => Some(id),
+                // RFC 3891 §3: no such dialog (any more).
+                None => return self.respond(&req, 481, None),
+            },
+        };
         let remote_target = name_addrs(req.headers.get_all("Contact")).ok().and_then(|c| c.into_iter().next()).map_or(from.uri.clone(), |c| c.uri);
         let route_set = name_addrs(req.headers.get_all("Record-Route")).unwrap_or_default();
         let remote_cseq = req.headers.get("CSeq").and_then(|v| CSeq::parse(v).ok()).map_or(0, |c| c.seq);
@@ -781,24 +1165,33 @@ impl UserAgent {
         let sdp = String::from_utf8_lossy(&req.body).into_owned();
         let local = to.with_tag(&token(&mut *self.random, 10));
         self.respond(&req, 100, None);
-        self.calls.push(Call {
-            id: call_id.clone(),
-            state: CallState::Incoming,
-            outgoing: false,
-            local,
-            remote: from,
-            remote_target,
-            route_set,
-            local_cseq: 1 + (self.random.next_u64() % 10_000) as u32,
-            remote_cseq,
-            invite: req,
-            reinvite_pending: false,
-            glare_retry: None,
-            incoming_reinvite: None,
-            unacked_ok: None,
-            ringing_reported: false,
-        });
-        self.event(Event::IncomingCall { call: call_id, number, display_name, sdp });
+        let cseq = 1 + (self.random.next_u64() % 10_000) as u32;
+        let peer_allows_update = allows(&req.headers, "UPDATE");
+        let mut call = Call::new(call_id.clone(), CallState::Incoming, local, from, remote_target, cseq, req);
+        call.route_set = route_set;
+        call.remote_cseq = remote_cseq;
+        call.peer_allows_update = peer_allows_update;
+        call.replaces = replaces.clone();
+        self.calls.push(call);
+        self.event(Event::IncomingCall { call: call_id, number, display_name, sdp, replaces });
+    }
+
+    /// The confirmed call a Replaces header names (`call-id;to-tag=ours;from-tag=theirs`).
+    fn replaced_call(&self, value: &str) -> Option<CallId> {
+        let mut parts = value.split(';').map(str::trim);
+        let id = parts.next()?;
+        let (mut to_tag, mut from_tag) = (None, None);
+        for p in parts {
+            match p.split_once('=') {
+                Some((k, v)) if k.trim().eq_ignore_ascii_case("to-tag") => to_tag = Some(v.trim()),
+                Some((k, v)) if k.trim().eq_ignore_ascii_case("from-tag") => from_tag = Some(v.trim()),
+                _ => {}
+            }
+        }
+        self.calls
+            .iter()
+            .find(|c| c.id == id && c.state == CallState::Confirmed && c.local.tag() == to_tag && c.remote.tag() == from_tag)
+            .map(|c| c.id.clone())
     }
 
     fn on_reinvite(&mut self, req: Request, call_id: &str, seq: u32) {
@@ -839,6 +1232,7 @@ impl UserAgent {
                 }
                 Purpose::Invite => {
                     if let Some(call) = tx.call {
+                        self.report_transfer(now, &call, 408, "Request Timeout");
                         let reason = if self.call_mut(&call).is_some_and(|c| c.state == CallState::Cancelling) {
                             EndReason::Local
                         } else {
@@ -855,7 +1249,29 @@ impl UserAgent {
                         self.event(Event::ReinviteFailed { call, status: 408 });
                     }
                 }
-                Purpose::Cancel | Purpose::Bye | Purpose::Info => {}
+                Purpose::Refresh => {
+                    if let Some(call) = tx.call {
+                        self.end_call(&call, EndReason::Failed("The PBX stopped answering during the call (session refresh timed out)".into()));
+                    }
+                }
+                Purpose::Refer => {
+                    if let Some(call) = tx.call {
+                        if let Some(c) = self.call_mut(&call) {
+                            c.transferring = false;
+                        }
+                        self.event(Event::TransferFailed { call, status: 408 });
+                    }
+                }
+                Purpose::Cancel | Purpose::Bye | Purpose::Info | Purpose::Notify => {}
+            }
+        }
+        let due: Vec<(CallId, bool)> = self.calls.iter().filter_map(|c| c.session.filter(|s| s.due <= now).map(|s| (c.id.clone(), s.we_refresh))).collect();
+        for (call, we_refresh) in due {
+            if we_refresh {
+                self.refresh_session(now, &call);
+            } else {
+                // The far end should have refreshed by now (RFC 4028 §10).
+                self.bye(now, &call, EndReason::Failed("The far end stopped refreshing the call (session timer expired)".into()));
             }
         }
         if let Registration::Registered { refresh_at } = self.registration {
@@ -1056,6 +1472,33 @@ impl UserAgent {
         true
     }
 
+    /// A 422 (RFC 4028 §7.4): send the request again asking for the far end's Min-SE.
+    fn retry_with_longer_session(&mut self, now: Millis, tx: &ClientTx, r: &Response) -> bool {
+        let asked = SessionExpires::from_headers(&tx.request.headers).map_or(0, |s| s.seconds);
+        let Some(min) = r.headers.get("Min-SE").and_then(|v| v.split(';').next()).and_then(|v| v.trim().parse::<u32>().ok()).filter(|m| *m > asked) else {
+            return false;
+        };
+        let Some(c) = tx.call.as_deref().and_then(|id| self.calls.iter_mut().find(|c| c.id == id)) else { return false };
+        c.local_cseq += 1;
+        let seq = c.local_cseq;
+        let mut req = tx.request.clone();
+        let (via, _) = self.via();
+        req.headers.set("Via", via);
+        req.headers.set("CSeq", CSeq { seq, method: req.method.clone() });
+        req.headers.set("Session-Expires", min);
+        req.headers.set("Min-SE", min);
+        if tx.purpose == Purpose::Invite {
+            if let Some(c) = tx.call.as_deref().and_then(|id| self.calls.iter_mut().find(|c| c.id == id)) {
+                c.invite = req.clone();
+            }
+        }
+        let branch = request_key(&req);
+        self.transmit(req.to_bytes());
+        let (purpose, call) = (tx.purpose.clone(), tx.call.clone());
+        self.transactions.insert(branch, ClientTx { purpose, call, authenticated: tx.authenticated, request: req, deadline: now + TRANSACTION_TIMEOUT_MS });
+        true
+    }
+
     fn respond(&mut self, req: &Request, status: u16, tag: Option<&str>) {
         let mut r = Response::for_request(req, status, reason_phrase(status));
         if status > 100 {
@@ -1088,7 +1531,54 @@ impl UserAgent {
 }
 
 /// Methods we accept.
-const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO";
+const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REFER, NOTIFY";
+/// Extensions we support on calls: session timers (RFC 4028) and Replaces (RFC 3891).
+const SUPPORTED: &str = "timer, replaces";
+
+/// Answers a request that may refresh the session (INVITE, re-INVITE, UPDATE): the response
+/// `r` gets the interval and refresher, and the call's timer restarts (RFC 4028 §9). A
+/// request without Session-Expires turns the timer off.
+fn accept_session_refresh(now: Millis, call: &mut Call, r: &mut Response, req: &Request) {
+    let Some(se) = SessionExpires::from_headers(&req.headers) else {
+        call.session = None;
+        return;
+    };
+    // The requester refreshes unless it said otherwise, or cannot (no `timer` support).
+    let uac_refreshes = se.uac_refreshes.unwrap_or_else(|| supports(&req.headers, "timer"));
+    if supports(&req.headers, "timer") {
+        r.headers.push("Require", "timer");
+    }
+    r.headers.push("Session-Expires", SessionExpires::header(se.seconds, uac_refreshes));
+    // We are the UAS of this request.
+    call.session = Some(SessionTimer::start(now, se.seconds, !uac_refreshes));
+}
+
+/// Whether a comma-separated header (`Allow`) lists `token`.
+fn allows(headers: &crate::message::Headers, token: &str) -> bool {
+    list_contains(headers.get_all("Allow"), token)
+}
+
+/// Whether `Supported` (compact `k`) lists `token`.
+fn supports(headers: &crate::message::Headers, token: &str) -> bool {
+    list_contains(headers.get_all("Supported"), token)
+}
+
+fn list_contains<'a>(values: impl Iterator<Item = &'a str>, token: &str) -> bool {
+    values.flat_map(|v| v.split(',')).any(|t| t.trim().eq_ignore_ascii_case(token))
+}
+
+/// %-escapes a URI header value (RFC 3261 §25.1 `hvalue`): all but unreserved characters.
+fn escape_header_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 16);
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
 
 fn clone_call(c: &Call) -> Call {
     Call {
@@ -1107,6 +1597,13 @@ fn clone_call(c: &Call) -> Call {
         incoming_reinvite: None,
         unacked_ok: None,
         ringing_reported: c.ringing_reported,
+        session: c.session,
+        local_sdp: String::new(),
+        peer_allows_update: c.peer_allows_update,
+        refer_received: None,
+        notify_to: None,
+        replaces: None,
+        transferring: c.transferring,
     }
 }
 

@@ -81,7 +81,7 @@ proptest! {
         let mut frame: Vec<u8> = text.as_bytes()[..at].to_vec();
         frame.extend_from_slice(insert.as_bytes());
         frame.extend_from_slice(text.as_bytes().get(at + cut..).unwrap_or(&[]));
-        let config = Config { domain: "pbx.test".into(), display_name: String::new(), register_expires: 600, instance_id: String::new(), user_agent: String::new(), keepalive_ms: 0 };
+        let config = Config { domain: "pbx.test".into(), display_name: String::new(), register_expires: 600, instance_id: String::new(), user_agent: String::new(), keepalive_ms: 0, session_expires: 90 };
         let mut ua = UserAgent::new(config, Box::new(Rng(seed as u64)));
         ua.handle_input(0, Input::TransportUp);
         ua.handle_input(0, Input::Command(Command::Register(sip::Credentials { user: "1001".into(), password: "pw".into() })));

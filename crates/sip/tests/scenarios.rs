@@ -31,6 +31,7 @@ fn config() -> Config {
         instance_id: "urn:uuid:00000000-0000-4000-8000-000000000001".into(),
         user_agent: "test".into(),
         keepalive_ms: 0,
+        session_expires: 0,
     }
 }
 
@@ -51,13 +52,17 @@ struct Pbx {
     challenge_invites: bool,
     /// Drop everything (a PBX that stopped answering).
     silent: bool,
+    /// Answer initial INVITEs asking for a shorter session interval with 422 (RFC 4028).
+    min_se: Option<u32>,
+    /// Take UPDATE out of every Allow header (a far end that does not know UPDATE).
+    hide_update: bool,
     registers: usize,
 }
 
 impl Pbx {
     fn new() -> Pbx {
-        let passwords = [("1001", "pw1001"), ("1002", "pw1002")].into_iter().map(|(u, p)| (u.to_owned(), p.to_owned())).collect();
-        Pbx { passwords, registered: HashMap::new(), hosts: HashMap::new(), min_expires: 0, grant: None, challenge_invites: true, silent: false, registers: 0 }
+        let passwords = [("1001", "pw1001"), ("1002", "pw1002"), ("1003", "pw1003")].into_iter().map(|(u, p)| (u.to_owned(), p.to_owned())).collect();
+        Pbx { passwords, registered: HashMap::new(), hosts: HashMap::new(), min_expires: 0, grant: None, challenge_invites: true, silent: false, min_se: None, hide_update: false, registers: 0 }
     }
 
     fn challenge(&self, req: &Request, status: u16) -> Vec<(usize, String)> {
@@ -98,6 +103,7 @@ impl Pbx {
         if self.silent || frame.trim().is_empty() {
             return vec![];
         }
+        let frame = if self.hide_update { frame.replace(", UPDATE", "") } else { frame.to_owned() };
         match parse(frame.as_bytes()).expect("UAs send valid SIP") {
             Message::Request(req) => self.request(from, req),
             Message::Response(mut r) => {
@@ -142,6 +148,14 @@ impl Pbx {
         let is_initial = req.headers.get("To").is_some_and(|t| !t.contains("tag="));
         if req.method == Method::Invite && is_initial && self.challenge_invites && self.authorized(&req, "Proxy-Authorization").is_none() {
             return self.challenge(&req, 407);
+        }
+        if let (Some(min), true) = (self.min_se, is_initial && req.method == Method::Invite) {
+            let asked: u32 = req.headers.get("Session-Expires").and_then(|v| v.split(';').next()?.trim().parse().ok()).unwrap_or(0);
+            if asked < min {
+                let mut r = Response::for_request_std(&req, 422);
+                r.headers.push("Min-SE", min);
+                return back(r);
+            }
         }
         // Loose routing: drop our own Route.
         let routes: Vec<String> = req.headers.get_all("Route").filter(|r| !r.contains(PROXY)).map(str::to_owned).collect();
@@ -189,7 +203,11 @@ struct World {
 
 impl World {
     fn new(n: usize) -> World {
-        let uas = (0..n).map(|i| UserAgent::new(config(), Box::new(Rng(0x9e37_79b9_7f4a_7c15 + i as u64)))).collect();
+        World::with_config(n, config())
+    }
+
+    fn with_config(n: usize, config: Config) -> World {
+        let uas = (0..n).map(|i| UserAgent::new(config.clone(), Box::new(Rng(0x9e37_79b9_7f4a_7c15 + i as u64)))).collect();
         World { now: 1_000, uas, pbx: Pbx::new(), events: vec![Vec::new(); n], sent: vec![Vec::new(); n], held: Vec::new(), hold_to: None, hold_all: false }
     }
 
@@ -276,7 +294,11 @@ impl World {
 
     /// 1001 (ua 0) and 1002 (ua 1), registered.
     fn two_agents() -> World {
-        let mut w = World::new(2);
+        World::two_agents_with(config())
+    }
+
+    fn two_agents_with(config: Config) -> World {
+        let mut w = World::with_config(2, config);
         w.register(0, "1001", "pw1001");
         w.register(1, "1002", "pw1002");
         w.take_events(0);
@@ -284,10 +306,25 @@ impl World {
         w
     }
 
-    /// 0 calls 1; returns the Call-IDs as (caller's, callee's).
+    /// 1001, 1002 and 1003 (uas 0, 1 and 2), registered.
+    fn three_agents() -> World {
+        let mut w = World::new(3);
+        for (ua, user) in ["1001", "1002", "1003"].into_iter().enumerate() {
+            w.register(ua, user, &format!("pw{user}"));
+            w.take_events(ua);
+        }
+        w
+    }
+
+    /// 0 calls 1; returns the Call-ID.
     fn call(&mut self) -> String {
-        self.command(0, Command::Call { target: Uri::sip("1002", DOMAIN), sdp: "v=0 offer\r\n".into() });
-        let id = match self.take_events(0).first() {
+        self.call_from(0, "1002")
+    }
+
+    /// UA `from` calls `user`; returns the Call-ID.
+    fn call_from(&mut self, from: usize, user: &str) -> String {
+        self.command(from, Command::Call { target: Uri::sip(user, DOMAIN), sdp: "v=0 offer\r\n".into() });
+        let id = match self.take_events(from).first() {
             Some(Event::CallCreated { call }) => call.clone(),
             other => panic!("expected CallCreated, got {other:?}"),
         };
@@ -295,11 +332,21 @@ impl World {
     }
 
     fn connected_call(&mut self) -> String {
-        let id = self.call();
-        self.command(1, Command::Answer { call: id.clone(), sdp: "v=0 answer\r\n".into() });
-        assert!(self.take_events(0).contains(&Event::Answered { call: id.clone(), sdp: "v=0 answer\r\n".into() }));
-        assert!(self.take_events(1).contains(&Event::Confirmed { call: id.clone() }));
+        self.connected_call_between(0, 1, "1002")
+    }
+
+    /// UA `from` calls `user` on UA `to`, who answers.
+    fn connected_call_between(&mut self, from: usize, to: usize, user: &str) -> String {
+        let id = self.call_from(from, user);
+        self.command(to, Command::Answer { call: id.clone(), sdp: "v=0 answer\r\n".into() });
+        assert!(self.take_events(from).contains(&Event::Answered { call: id.clone(), sdp: "v=0 answer\r\n".into() }));
+        assert!(self.take_events(to).contains(&Event::Confirmed { call: id.clone() }));
         id
+    }
+
+    /// Frames UA `ua` sent that start with `start`.
+    fn count_sent(&self, ua: usize, start: &str) -> usize {
+        self.sent[ua].iter().filter(|f| f.starts_with(start)).count()
     }
 }
 
@@ -360,7 +407,7 @@ fn a_call_is_set_up_through_the_proxy_and_the_caller_hangs_up() {
     let id = w.call();
     let incoming = w.take_events(1);
     match incoming.as_slice() {
-        [Event::IncomingCall { call, number, display_name, sdp }] => {
+        [Event::IncomingCall { call, number, display_name, sdp, replaces: None }] => {
             assert_eq!((call, number.as_str(), display_name.as_str(), sdp.as_str()), (&id, "1001", "Agent", "v=0 offer\r\n"));
         }
         other => panic!("expected one incoming call, got {other:?}"),
@@ -539,6 +586,218 @@ fn incoming_caller_identity_prefers_p_asserted_identity() {
     }
     assert_eq!(
         events,
-        [Event::IncomingCall { call: "in1".into(), number: "+12125550134".into(), display_name: "Grace Hopper".into(), sdp: "v=0\r\n".into() }]
+        [Event::IncomingCall { call: "in1".into(), number: "+12125550134".into(), display_name: "Grace Hopper".into(), sdp: "v=0\r\n".into(), replaces: None }]
     );
+}
+
+#[test]
+fn blind_transfer_hands_the_far_end_to_the_target_and_ends_our_call() {
+    // 1001 talks to 1002, then transfers 1002 to 1003 without consulting.
+    let mut w = World::three_agents();
+    let call = w.connected_call();
+    w.command(0, Command::Transfer { call: call.clone(), target: Uri::sip("1003", DOMAIN) });
+    let requested = w.take_events(1);
+    assert_eq!(requested, [Event::TransferRequested { call: call.clone(), target: Uri::sip("1003", DOMAIN) }]);
+    assert!(w.sent[1].iter().any(|f| f.starts_with("SIP/2.0 202")), "REFER accepted");
+
+    w.command(1, Command::AcceptTransfer { call: call.clone(), sdp: "v=0 second offer\r\n".into() });
+    let new = match w.take_events(1).as_slice() {
+        [Event::CallCreated { call: new }] => new.clone(),
+        other => panic!("expected the new call, got {other:?}"),
+    };
+    let invite = w.sent[1].iter().rev().find(|f| f.starts_with("INVITE sip:1003")).expect("INVITE to the target");
+    assert!(invite.contains("Referred-By: <sip:1001@pbx.test>"), "{invite}");
+    match w.take_events(2).as_slice() {
+        [Event::IncomingCall { call, number, replaces: None, .. }] => assert_eq!((call, number.as_str()), (&new, "1002")),
+        other => panic!("expected the transferred call at 1003, got {other:?}"),
+    }
+    assert_eq!(w.take_events(0), [Event::TransferProgress { call: call.clone(), status: 100 }]);
+
+    w.command(2, Command::Ring { call: new.clone() });
+    assert_eq!(w.take_events(0), [Event::TransferProgress { call: call.clone(), status: 180 }]);
+    w.command(2, Command::Answer { call: new.clone(), sdp: "v=0 answer 3\r\n".into() });
+    assert_eq!(
+        w.take_events(0),
+        [Event::TransferProgress { call: call.clone(), status: 200 }, Event::Ended { call: call.clone(), reason: EndReason::Transferred }]
+    );
+    let transferee = w.take_events(1);
+    assert!(transferee.contains(&Event::Answered { call: new.clone(), sdp: "v=0 answer 3\r\n".into() }), "{transferee:?}");
+    assert!(transferee.contains(&Event::Ended { call, reason: EndReason::Remote }), "{transferee:?}");
+    let notify = w.sent[1].iter().rev().find(|f| f.starts_with("NOTIFY")).expect("NOTIFY");
+    assert!(notify.contains("Event: refer") && notify.contains("Subscription-State: terminated") && notify.ends_with("SIP/2.0 200 OK\r\n"), "{notify}");
+}
+
+#[test]
+fn a_transfer_the_far_end_declines_leaves_the_call_up() {
+    let mut w = World::three_agents();
+    let call = w.connected_call();
+    w.command(0, Command::Transfer { call: call.clone(), target: Uri::sip("1003", DOMAIN) });
+    w.take_events(1);
+    w.command(1, Command::DeclineTransfer { call: call.clone() });
+    assert_eq!(w.take_events(0), [Event::TransferFailed { call: call.clone(), status: 603 }]);
+    // The call goes on: the caller can still hang it up normally.
+    w.command(0, Command::HangUp { call: call.clone() });
+    assert_eq!(w.take_events(1), [Event::Ended { call, reason: EndReason::Remote }]);
+}
+
+#[test]
+fn a_transfer_to_a_target_that_is_busy_fails_back_to_the_transferor() {
+    let mut w = World::three_agents();
+    let call = w.connected_call();
+    w.command(0, Command::Transfer { call: call.clone(), target: Uri::sip("1003", DOMAIN) });
+    w.take_events(1);
+    w.command(1, Command::AcceptTransfer { call: call.clone(), sdp: "v=0\r\n".into() });
+    let new = match w.take_events(1).as_slice() {
+        [Event::CallCreated { call }] => call.clone(),
+        other => panic!("{other:?}"),
+    };
+    w.command(2, Command::Decline { call: new, busy: true });
+    assert_eq!(
+        w.take_events(0),
+        [Event::TransferProgress { call: call.clone(), status: 100 }, Event::TransferFailed { call: call.clone(), status: 486 }]
+    );
+    assert!(w.uas[0].poll_timeout().is_none_or(|t| t > w.now), "nothing pending");
+    w.command(1, Command::HangUp { call: call.clone() });
+    assert_eq!(w.take_events(0), [Event::Ended { call, reason: EndReason::Remote }]);
+}
+
+#[test]
+fn attended_transfer_replaces_the_consultation_call() {
+    // 1001 talks to 1002 (call one), consults 1003 (call two), then joins 1002 to 1003.
+    let mut w = World::three_agents();
+    let one = w.connected_call_between(0, 1, "1002");
+    let two = w.connected_call_between(0, 2, "1003");
+    w.command(0, Command::TransferAttended { call: one.clone(), replacing: two.clone() });
+    let refer = w.sent[0].iter().rev().find(|f| f.starts_with("REFER")).expect("REFER").clone();
+    assert!(refer.contains("?Replaces="), "{refer}");
+    match w.take_events(1).as_slice() {
+        [Event::TransferRequested { call, target }] => assert_eq!((call, target), (&one, &Uri::sip("1003", DOMAIN))),
+        other => panic!("{other:?}"),
+    }
+    w.command(1, Command::AcceptTransfer { call: one.clone(), sdp: "v=0 from 1002\r\n".into() });
+    let new = match w.take_events(1).as_slice() {
+        [Event::CallCreated { call }] => call.clone(),
+        other => panic!("{other:?}"),
+    };
+    let invite = w.sent[1].iter().rev().find(|f| f.starts_with("INVITE")).expect("INVITE");
+    assert!(invite.contains(&format!("Replaces: {two};to-tag=")), "{invite}");
+    match w.take_events(2).as_slice() {
+        [Event::IncomingCall { call, replaces, .. }] => assert_eq!((call, replaces), (&new, &Some(two.clone()))),
+        other => panic!("{other:?}"),
+    }
+    w.command(2, Command::Answer { call: new.clone(), sdp: "v=0 from 1003\r\n".into() });
+    // 1003 hangs up the consultation call it replaced; 1001 is told the transfer worked.
+    assert!(w.take_events(2).contains(&Event::Ended { call: two.clone(), reason: EndReason::Replaced }));
+    let transferor = w.take_events(0);
+    assert!(transferor.contains(&Event::Ended { call: two, reason: EndReason::Remote }), "{transferor:?}");
+    assert!(transferor.contains(&Event::Ended { call: one.clone(), reason: EndReason::Transferred }), "{transferor:?}");
+    let transferee = w.take_events(1);
+    assert!(transferee.contains(&Event::Answered { call: new, sdp: "v=0 from 1003\r\n".into() }), "{transferee:?}");
+    assert!(transferee.contains(&Event::Ended { call: one, reason: EndReason::Remote }), "{transferee:?}");
+}
+
+#[test]
+fn an_invite_replacing_an_unknown_call_is_refused_with_481() {
+    let mut w = World::three_agents();
+    let _talking = w.connected_call();
+    let mut ua = UserAgent::new(config(), Box::new(Rng(3)));
+    let invite = "INVITE sip:1001@x.invalid SIP/2.0\r\nVia: SIP/2.0/WS p;branch=z9hG4bK9\r\nFrom: <sip:1002@pbx.test>;tag=f\r\nTo: <sip:1001@pbx.test>\r\nCall-ID: new1\r\nCSeq: 1 INVITE\r\nReplaces: nosuchcall;to-tag=a;from-tag=b\r\nContent-Type: application/sdp\r\n\r\nv=0\r\n";
+    ua.handle_input(0, Input::Frame(invite.as_bytes()));
+    let mut frames = Vec::new();
+    while let Some(o) = ua.poll_output() {
+        assert!(!matches!(o, Output::Event(Event::IncomingCall { .. })), "no call is offered");
+        if let Output::Transmit(f) = o {
+            frames.push(f);
+        }
+    }
+    assert!(frames.iter().any(|f| f.starts_with("SIP/2.0 481")), "{frames:?}");
+}
+
+fn timer_config(seconds: u32) -> Config {
+    Config { session_expires: seconds, ..config() }
+}
+
+#[test]
+fn the_caller_refreshes_the_session_with_update_at_half_the_interval() {
+    let mut w = World::two_agents_with(timer_config(120));
+    let id = w.connected_call();
+    let ok = w.sent[1].iter().rev().find(|f| f.starts_with("SIP/2.0 200") && f.contains("CSeq: ") && f.contains("INVITE")).expect("200 to INVITE");
+    assert!(ok.contains("Session-Expires: 120;refresher=uac") && ok.contains("Require: timer"), "{ok}");
+
+    w.advance(59_000);
+    assert_eq!(w.count_sent(0, "UPDATE"), 0, "no refresh before half the interval");
+    w.advance(2_000);
+    assert_eq!(w.count_sent(0, "UPDATE"), 1, "refreshed at 60 s");
+    // Ten minutes later the call is still up, refreshed every minute, and nobody was bothered.
+    w.advance(600_000);
+    assert_eq!(w.count_sent(0, "UPDATE"), 11);
+    let calls_events = |events: Vec<Event>| events.into_iter().filter(|e| !matches!(e, Event::Registered { .. })).collect::<Vec<_>>();
+    assert_eq!(calls_events(w.take_events(0)), []);
+    assert_eq!(calls_events(w.take_events(1)), []);
+    w.command(0, Command::HangUp { call: id.clone() });
+    assert_eq!(w.take_events(1), [Event::Ended { call: id, reason: EndReason::Remote }]);
+}
+
+#[test]
+fn a_session_nobody_refreshes_is_ended_before_it_expires() {
+    let mut w = World::two_agents_with(timer_config(120));
+    let id = w.connected_call();
+    // The caller's refreshes stop reaching anyone (its network died without a BYE).
+    w.pbx.silent = true;
+    w.advance(87_000);
+    assert!(w.take_events(1).is_empty(), "not before 120 - 32 s");
+    w.advance(2_000);
+    assert_eq!(
+        w.take_events(1),
+        [Event::Ended { call: id.clone(), reason: EndReason::Failed("The far end stopped refreshing the call (session timer expired)".into()) }]
+    );
+    w.advance(60_000);
+    assert_eq!(
+        w.take_events(0),
+        [Event::Ended { call: id, reason: EndReason::Failed("The PBX stopped answering during the call (session refresh timed out)".into()) }]
+    );
+}
+
+#[test]
+fn a_session_interval_too_small_is_raised_to_the_min_se_asked_for() {
+    let mut w = World::two_agents_with(timer_config(90));
+    w.pbx.min_se = Some(300);
+    w.connected_call();
+    let invites: Vec<&String> = w.sent[0].iter().filter(|f| f.starts_with("INVITE")).collect();
+    assert!(invites.last().is_some_and(|f| f.contains("Session-Expires: 300")), "{invites:?}");
+    assert!(w.sent[1].iter().any(|f| f.starts_with("SIP/2.0 200") && f.contains("Session-Expires: 300;refresher=uac")));
+}
+
+#[test]
+fn a_hold_restarts_the_session_interval() {
+    let mut w = World::two_agents_with(timer_config(120));
+    let id = w.connected_call();
+    // A hold at 50 s restarts the interval: the next refresh is due at 110 s, not 60 s.
+    w.advance(50_000);
+    w.command(0, Command::Reinvite { call: id.clone(), sdp: "v=0 hold\r\n".into() });
+    w.command(1, Command::AnswerReinvite { call: id.clone(), sdp: "v=0 held\r\n".into() });
+    w.take_events(0);
+    w.advance(59_000);
+    assert_eq!(w.count_sent(0, "UPDATE"), 0);
+    w.advance(2_000);
+    assert_eq!(w.count_sent(0, "UPDATE"), 1);
+}
+
+#[test]
+fn without_update_the_refresh_is_a_reinvite_the_app_never_sees() {
+    let mut w = World::two_agents_with(timer_config(120));
+    w.pbx.hide_update = true;
+    let id = w.connected_call();
+    w.advance(61_000);
+    assert_eq!(w.count_sent(0, "UPDATE"), 0);
+    let refresh = w.sent[0].iter().rev().find(|f| f.starts_with("INVITE")).expect("a refresh re-INVITE");
+    assert!(refresh.contains("Session-Expires: 120;refresher=uac") && refresh.ends_with("v=0 offer\r\n"), "the same offer again: {refresh}");
+    // The callee's app answers it like any re-INVITE; the caller's app hears nothing of it.
+    match w.take_events(1).as_slice() {
+        [Event::Reoffered { call, sdp }] => assert_eq!((call, sdp.as_str()), (&id, "v=0 offer\r\n")),
+        other => panic!("{other:?}"),
+    }
+    w.command(1, Command::AnswerReinvite { call: id.clone(), sdp: "v=0 answer\r\n".into() });
+    assert!(w.take_events(0).is_empty());
+    assert_eq!(w.count_sent(0, "ACK"), 2, "the refresh was ACKed");
 }

@@ -21,6 +21,7 @@ fuzz_target!(|data: &[u8]| {
         instance_id: "urn:uuid:1".into(),
         user_agent: "fuzz".into(),
         keepalive_ms: 1000,
+        session_expires: 90,
     };
     let mut ua = UserAgent::new(config, Box::new(Counter(1)));
     ua.handle_input(0, Input::TransportUp);
@@ -29,11 +30,17 @@ fuzz_target!(|data: &[u8]| {
     let mut now = 1;
     for frame in data.split(|&b| b == 0xff) {
         ua.handle_input(now, Input::Frame(frame));
-        // Answer whatever the app would be asked, so more states are reached.
+        // Do what the app would be asked to, so more states (answers, re-offers, transfers) are reached.
         while let Some(out) = ua.poll_output() {
-            if let sip::Output::Event(sip::Event::IncomingCall { call, .. }) = out {
-                ua.handle_input(now, Input::Command(Command::Answer { call, sdp: "v=0\r\n".into() }));
-            }
+            let sip::Output::Event(event) = out else { continue };
+            let command = match event {
+                sip::Event::IncomingCall { call, .. } => Command::Answer { call, sdp: "v=0\r\n".into() },
+                sip::Event::Reoffered { call, .. } => Command::AnswerReinvite { call, sdp: "v=0\r\n".into() },
+                sip::Event::TransferRequested { call, .. } => Command::AcceptTransfer { call, sdp: "v=0\r\n".into() },
+                sip::Event::Answered { call, .. } => Command::Transfer { call, target: Uri::sip("1003", "pbx.test") },
+                _ => continue,
+            };
+            ua.handle_input(now, Input::Command(command));
         }
         now += 700;
         ua.handle_input(now, Input::Timeout);
