@@ -198,6 +198,61 @@ test('a caller who gives up before an answer leaves the phone idle and a missed-
   assert.equal(task.CallType, 'Internal');
 });
 
+test('mute silences what the far end hears; keypad digits reach a far end without telephone-event by SIP INFO', async () => {
+  await fetch(CONSOLE_ORIGIN + '/__standin/reset', { method: 'POST' });
+  const peer = await peer_('1002');
+  const a = await agent('1001');
+  await a.page.click(`a.click-to-dial[data-record="${MARGARET}"]`);
+  await a.phone.locator('button', { hasText: /^Call$/ }).click();
+  await eventually('the INVITE to reach the peer', () => peer.has('incoming'));
+  await peer.answer({ withoutTelephoneEvent: true });
+  await a.phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
+  await audioFlowsBothWays(a, peer);
+
+  // The fake microphone beeps about once a second: over 2 s the far end hears it, unless muted.
+  const heard = async () => { const e1 = await peer.energy(); await new Promise((r) => setTimeout(r, 2000)); return (await peer.energy()) - e1; };
+  const before = await heard();
+  assert.ok(before > 0, `the far end hears us before mute (energy +${before})`);
+  await a.phone.locator('button', { hasText: /^Mute$/ }).click();
+  assert.equal(await a.phone.locator('button', { hasText: /^Unmute$/ }).getAttribute('aria-pressed'), 'true');
+  await new Promise((r) => setTimeout(r, 300));
+  const muted = await heard();
+  assert.ok(muted < before / 100, `muted, the far end hears silence (energy +${muted} against +${before})`);
+  await a.phone.locator('button', { hasText: /^Unmute$/ }).click();
+  await new Promise((r) => setTimeout(r, 300));
+  assert.ok((await heard()) > 0, 'unmuted, the far end hears us again');
+
+  for (const digit of ['1', '2', '#']) await a.phone.locator(`button[aria-label="Digit ${digit}"]`).click();
+  const tones = async () => (await peer.events()).filter((e) => e.type === 'dtmf' && e.originator === 'remote').map((e) => e.tone).join('');
+  await eventually('the digits at the far end', async () => (await tones()) === '12#');
+  await a.phone.locator('button', { hasText: 'Hang up' }).click();
+  await eventually('the peer to see our BYE', () => peer.has('ended', { originator: 'remote' }));
+});
+
+test('agent to agent: one of our phones calls another, audio flows, and both log the same call', async () => {
+  await fetch(CONSOLE_ORIGIN + '/__standin/reset', { method: 'POST' });
+  const a = await agent('1001');
+  const b = await agent('1002');
+  await a.phone.locator('#dial-number').fill('1002');
+  await a.phone.locator('button', { hasText: 'Use number' }).click();
+  await a.phone.locator('button', { hasText: /^Call$/ }).click();
+  await b.phone.locator('[data-testid=incoming-call]').waitFor({ timeout: 10_000 });
+  await b.phone.locator('button', { hasText: 'Answer' }).click();
+  await a.phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
+  await b.phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
+  await audioFlowsBothWays(a, b);
+  await a.phone.locator('button', { hasText: 'Hang up' }).click();
+  await b.phone.locator('[data-testid=wrap-up]').waitFor({ timeout: 10_000 });
+  const tasks = await eventually('both call logs', async () => { const t = await json('/__standin/tasks'); return t.length >= 2 && t; });
+  assert.equal(tasks.length, 2, JSON.stringify(tasks));
+  assert.equal(tasks[0].CallObject, tasks[1].CallObject, 'both sides log the same SIP Call-ID');
+  const [callerLog, calleeLog] = [tasks.find((t) => t.Subject.includes('1002')), tasks.find((t) => t.Subject.includes('1001'))];
+  assert.ok(callerLog && calleeLog, `each side names the other: ${tasks.map((t) => t.Subject)}`);
+  // 1001 is a colleague's extension with no CRM record: an internal call on the callee's side.
+  assert.equal(calleeLog.CallType, 'Internal');
+  assert.ok(callerLog.CallDurationInSeconds > 0 && calleeLog.CallDurationInSeconds > 0, 'both talked');
+});
+
 test('Kamailio goes away and comes back: the phone says it is reconnecting, then is ready again by itself', async () => {
   const a = await agent('1001');
   pbx.kill();

@@ -5,6 +5,18 @@ import JsSIP from 'jssip';
 const events = [];
 let ua = null;
 let session = null;
+// Answer without telephone-event, like a far end that only takes DTMF by SIP INFO.
+let noTelephoneEvent = false;
+
+/** `sdp` without the telephone-event payload types. */
+function withoutTelephoneEvent(sdp) {
+  const pts = [...sdp.matchAll(/^a=rtpmap:(\d+) telephone-event\/\d+/gm)].map((m) => m[1]);
+  return sdp
+    .split('\r\n')
+    .filter((l) => !pts.some((pt) => l.startsWith(`a=rtpmap:${pt} `) || l.startsWith(`a=fmtp:${pt} `)))
+    .map((l) => (l.startsWith('m=audio ') ? l.split(' ').filter((f, i) => i < 3 || !pts.includes(f)).join(' ') : l))
+    .join('\r\n');
+}
 const note = (type, detail = {}) => events.push({ type, at: Date.now(), ...detail });
 
 function watch(s) {
@@ -18,6 +30,7 @@ function watch(s) {
   s.on('unhold', (e) => note('unhold', { originator: e.originator }));
   s.on('newDTMF', (e) => note('dtmf', { originator: e.originator, tone: e.dtmf.tone }));
   s.on('reinvite', (e) => note('reinvite', { sdp: e.request.body }));
+  s.on('sdp', (e) => { if (e.originator === 'local' && noTelephoneEvent) e.sdp = withoutTelephoneEvent(e.sdp); });
   s.on('peerconnection', (e) => {
     e.peerconnection.addEventListener('track', (t) => {
       const audio = new Audio();
@@ -52,8 +65,20 @@ window.peer = {
     s.on('sending', () => note('sending', { ms: performance.now() - started }));
     watch(s);
   },
-  answer() { session.answer({ mediaConstraints: { audio: true, video: false }, pcConfig: { iceServers: [] } }); },
+  answer({ withoutTelephoneEvent = false } = {}) {
+    noTelephoneEvent = withoutTelephoneEvent;
+    session.answer({ mediaConstraints: { audio: true, video: false }, pcConfig: { iceServers: [] } });
+  },
   hangup() { session.terminate(); },
+  /** What the far end hears: the total energy of the audio it received so far. */
+  async energy() {
+    if (!session || !session.connection) return 0;
+    let energy = 0;
+    (await session.connection.getStats()).forEach((s) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'audio') energy += s.totalAudioEnergy || 0;
+    });
+    return energy;
+  },
   async bytes() {
     if (!session || !session.connection) return { received: 0, sent: 0 };
     const stats = await session.connection.getStats();
