@@ -217,6 +217,7 @@ test('mute silences what the far end hears; keypad digits reach a far end withou
   assert.equal(await a.phone.locator('button', { hasText: /^Unmute$/ }).getAttribute('aria-pressed'), 'true');
   await new Promise((r) => setTimeout(r, 300));
   const muted = await heard();
+  console.log(`# audio energy the far end received in 2 s: ${before.toFixed(4)} unmuted, ${muted.toFixed(4)} muted`);
   assert.ok(muted < before / 100, `muted, the far end hears silence (energy +${muted} against +${before})`);
   await a.phone.locator('button', { hasText: /^Unmute$/ }).click();
   await new Promise((r) => setTimeout(r, 300));
