@@ -12,7 +12,7 @@ use sip::{Command, Config, EndReason as SipEnd, Event as SipEvent, Input, Output
 use wasm_bindgen_futures::spawn_local;
 
 use crate::media::{CallMedia, MediaError, Microphone, Tone as MediaTone, Tones};
-use crate::phone::{Credentials, EndReason, Event, Tone};
+use crate::phone::{AudioInput, Credentials, EndReason, Event, Tone};
 use crate::timer::Timeout;
 use crate::transport::{Transport, TransportEvent};
 
@@ -50,6 +50,10 @@ struct Inner {
     /// The user agent's next deadline.
     timer: Option<Timeout>,
     microphone: Option<Microphone>,
+    /// The agent's choice of microphone (`None`: the browser's default).
+    preferred_microphone: Option<String>,
+    /// Counts microphone switches, so a spare offer built on the old microphone is discarded.
+    microphone_generation: u32,
     /// The call in progress and its audio (one call at a time).
     media: Option<(String, Rc<CallMedia>)>,
     /// The offer of the incoming call, kept until the agent answers.
@@ -78,6 +82,8 @@ impl Line {
             transport: None,
             timer: None,
             microphone: None,
+            preferred_microphone: None,
+            microphone_generation: 0,
             media: None,
             incoming_offer: None,
             spare: None,
@@ -96,10 +102,14 @@ impl Line {
         let this = self.clone();
         let credentials = credentials.clone();
         spawn_local(async move {
-            match Microphone::open(None).await {
-                Ok(mic) => this.inner.borrow_mut().microphone = Some(mic),
+            let preferred = this.inner.borrow().preferred_microphone.clone();
+            match open_microphone(preferred.as_deref()).await {
+                Ok(mic) => {
+                    this.inner.borrow_mut().microphone = Some(mic);
+                    this.report_microphones().await;
+                }
                 // Without a microphone the agent can still register and see calls; say why calls fail.
-                Err(e) => this.report_later(Event::CallFailed(e.to_string())),
+                Err(e) => this.report_later(Event::MicrophoneProblem(e.to_string())),
             }
             this.start(&credentials);
         });
@@ -135,6 +145,46 @@ impl Line {
             }));
         }
         self.drive(None);
+    }
+
+    /// Uses this microphone (`None`: the browser's default) from now on: for the call in
+    /// progress, the next calls, and the next sign-in.
+    pub fn use_microphone(&self, id: Option<String>) {
+        let signed_in = {
+            let mut inner = self.inner.borrow_mut();
+            inner.preferred_microphone.clone_from(&id);
+            inner.microphone.is_some()
+        };
+        if !signed_in {
+            return;
+        }
+        let this = self.clone();
+        spawn_local(async move {
+            let mic = match Microphone::open(id.as_deref()).await {
+                Ok(mic) => mic,
+                Err(e) => return this.report_later(Event::MicrophoneProblem(e.to_string())),
+            };
+            let (old, media) = {
+                let mut inner = this.inner.borrow_mut();
+                inner.microphone_generation = inner.microphone_generation.wrapping_add(1);
+                inner.spare = None;
+                (inner.microphone.replace(mic.clone()), inner.media.as_ref().map(|(_, m)| m.clone()))
+            };
+            if let Some(media) = media {
+                if let Err(e) = media.use_microphone(&mic).await {
+                    this.report_later(Event::MicrophoneProblem(e.to_string()));
+                }
+            }
+            if let Some(old) = old {
+                old.close();
+            }
+            this.prepare_spare();
+        });
+    }
+
+    async fn report_microphones(&self) {
+        let inputs = crate::media::audio_inputs().await.into_iter().map(|(id, label)| AudioInput { id, label }).collect();
+        self.report_later(Event::MicrophonesFound(inputs));
     }
 
     /// Unregisters and closes the connection and the microphone.
@@ -196,15 +246,24 @@ impl Line {
             inner.preparing = true;
         }
         let this = self.clone();
+        let generation = self.inner.borrow().microphone_generation;
         spawn_local(async move {
             let spare = match this.new_media() {
                 Ok(media) => media.create_offer().await.ok().map(|sdp| (media, sdp)),
                 Err(_) => None,
             };
-            let mut inner = this.inner.borrow_mut();
-            inner.preparing = false;
-            if inner.ua.is_some() {
-                inner.spare = spare;
+            let again = {
+                let mut inner = this.inner.borrow_mut();
+                inner.preparing = false;
+                let current = inner.microphone_generation == generation;
+                if inner.ua.is_some() && current {
+                    inner.spare = spare;
+                }
+                !current
+            };
+            // The microphone changed meanwhile: prepare one that sends the new microphone.
+            if again {
+                this.prepare_spare();
             }
         });
     }
@@ -454,6 +513,18 @@ impl Line {
                 report(e);
             }
         });
+    }
+}
+
+/// Opens the chosen microphone, or the browser's default when the chosen one is gone (a headset
+/// unplugged since the last sign-in).
+async fn open_microphone(preferred: Option<&str>) -> Result<Microphone, MediaError> {
+    match preferred {
+        Some(id) => match Microphone::open(Some(id)).await {
+            Ok(mic) => Ok(mic),
+            Err(_) => Microphone::open(None).await,
+        },
+        None => Microphone::open(None).await,
     }
 }
 

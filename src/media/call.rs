@@ -45,13 +45,10 @@ impl CallMedia {
         config.set_ice_servers(&servers);
         let pc = RtcPeerConnection::new_with_configuration(&config).map_err(failed)?;
 
-        let stream = microphone.stream();
-        let track = stream
-            .get_audio_tracks()
-            .get(0)
-            .dyn_into::<web_sys::MediaStreamTrack>()
-            .map_err(|_| MediaError::MicrophoneRefused("the microphone has no audio track".into()))?;
-        let sender = pc.add_track_0(&track, stream);
+        // The call gets its own copy of the microphone's track: muting it, or switching
+        // microphones, never touches the next call's audio.
+        let track = web_sys::MediaStreamTrack::clone(&microphone.track()?);
+        let sender = pc.add_track_0(&track, microphone.stream());
 
         let remote_audio = web_sys::window()
             .and_then(|w| w.document())
@@ -102,6 +99,18 @@ impl CallMedia {
             }
         }
         self.create_offer().await
+    }
+
+    /// Sends another microphone from now on, keeping the call's mute state.
+    pub async fn use_microphone(&self, microphone: &Microphone) -> Result<(), MediaError> {
+        let track = web_sys::MediaStreamTrack::clone(&microphone.track()?);
+        let old = self.sender.track();
+        track.set_enabled(old.as_ref().is_none_or(web_sys::MediaStreamTrack::enabled));
+        JsFuture::from(self.sender.replace_track(Some(&track))).await.map_err(pc_error)?;
+        if let Some(old) = old {
+            old.stop();
+        }
+        Ok(())
     }
 
     /// Mutes or unmutes what we send. The microphone stays open for the next call.
@@ -166,6 +175,9 @@ impl CallMedia {
 impl Drop for CallMedia {
     fn drop(&mut self) {
         self.pc.set_ontrack(None);
+        if let Some(track) = self.sender.track() {
+            track.stop();
+        }
         self.pc.close();
         self.remote_audio.set_src_object(None);
     }

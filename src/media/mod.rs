@@ -83,6 +83,33 @@ impl Microphone {
     pub(crate) fn stream(&self) -> &MediaStream {
         &self.stream
     }
+
+    /// The microphone's audio track.
+    pub(crate) fn track(&self) -> Result<web_sys::MediaStreamTrack, MediaError> {
+        self.stream
+            .get_audio_tracks()
+            .get(0)
+            .dyn_into::<web_sys::MediaStreamTrack>()
+            .map_err(|_| MediaError::MicrophoneRefused("the microphone has no audio track".into()))
+    }
+}
+
+/// The microphones the browser offers, as (device id, label). Labels are only known once the
+/// agent allowed a microphone, so call this after [`Microphone::open`]. The `default` entry is
+/// left out: choosing no device means the browser's default already.
+pub async fn audio_inputs() -> Vec<(String, String)> {
+    let Some(devices) = web_sys::window().and_then(|w| w.navigator().media_devices().ok()) else { return Vec::new() };
+    let Ok(promise) = devices.enumerate_devices() else { return Vec::new() };
+    let Ok(list) = JsFuture::from(promise).await else { return Vec::new() };
+    let Ok(list) = list.dyn_into::<js_sys::Array>() else { return Vec::new() };
+    list.iter()
+        .filter_map(|d| d.dyn_into::<web_sys::MediaDeviceInfo>().ok())
+        .filter(|d| d.kind() == web_sys::MediaDeviceKind::Audioinput && d.device_id() != "default" && !d.device_id().is_empty())
+        .map(|d| {
+            let label = if d.label().is_empty() { "Microphone".to_owned() } else { d.label() };
+            (d.device_id(), label)
+        })
+        .collect()
 }
 
 /// A readable message from a JS error value.

@@ -49,6 +49,15 @@ pub struct Credentials {
     pub display_name: String,
 }
 
+/// A microphone the browser offers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AudioInput {
+    /// The browser's device id (stable for this origin, not a secret).
+    pub id: String,
+    /// What the browser calls it, e.g. "Headset (USB)".
+    pub label: String,
+}
+
 /// The connection to the PBX as the agent sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Registration {
@@ -204,6 +213,8 @@ pub enum Intent {
     },
     /// Try again to save call logs that failed.
     RetryLogs,
+    /// Use this microphone (`None`: the browser's default), now and for the next sign-ins.
+    ChooseMicrophone(Option<String>),
 }
 
 /// What happened outside the controller.
@@ -250,6 +261,10 @@ pub enum Event {
     LogSaved { id: u32, record_id: String },
     /// Saving the call log with this outbox id failed; it stays in the outbox.
     LogFailed { id: u32, reason: String },
+    /// The microphones the browser offers (known once the agent allowed one).
+    MicrophonesFound(Vec<AudioInput>),
+    /// The microphone could not be opened or switched; a sentence for the agent.
+    MicrophoneProblem(String),
 }
 
 /// A tone the glue plays.
@@ -296,6 +311,9 @@ pub enum Effect {
     /// Save this call log in the CRM, updating `existing_id` when given; answer with
     /// [`Event::LogSaved`] or [`Event::LogFailed`].
     SaveLog { id: u32, record: CallRecord, existing_id: Option<String> },
+    /// Switch to this microphone (`None`: the browser's default), also mid-call, and remember
+    /// the choice in this browser.
+    UseMicrophone(Option<String>),
 }
 
 /// A call log waiting to be saved, being saved, or that failed to save.
@@ -327,6 +345,10 @@ pub struct Phone {
     notice: Option<String>,
     /// The CRM record on the agent's screen.
     viewing: Option<RecordRef>,
+    /// The microphones to choose from.
+    microphones: Vec<AudioInput>,
+    /// The chosen microphone's id (`None`: the browser's default).
+    microphone: Option<String>,
 }
 
 impl Phone {
@@ -341,6 +363,8 @@ impl Phone {
             next_log_id: 1,
             notice: None,
             viewing: None,
+            microphones: Vec::new(),
+            microphone: None,
         }
     }
 
@@ -363,6 +387,14 @@ impl Phone {
     /// A problem to show the agent, if any.
     pub fn notice(&self) -> Option<&str> {
         self.notice.as_deref()
+    }
+    /// The microphones the browser offers.
+    pub fn microphones(&self) -> &[AudioInput] {
+        &self.microphones
+    }
+    /// The chosen microphone's id (`None`: the browser's default).
+    pub fn microphone(&self) -> Option<&str> {
+        self.microphone.as_deref()
     }
 
     /// Applies an agent's intent at `now_ms` (Unix milliseconds).
@@ -430,6 +462,11 @@ impl Phone {
             Intent::LogCall { disposition, notes } => self.log_manual_call(now_ms, disposition, notes),
             Intent::FinishWrapUp { disposition, notes } => self.finish_wrap_up(disposition, notes),
             Intent::RetryLogs => self.retry_logs(),
+            Intent::ChooseMicrophone(id) if id != self.microphone => {
+                self.microphone.clone_from(&id);
+                vec![Effect::UseMicrophone(id)]
+            }
+            Intent::ChooseMicrophone(_) => Vec::new(),
             // Entering a number or dismissing while a call is up: nothing to do.
             Intent::EnterNumber(_) | Intent::Dismiss => Vec::new(),
         };
@@ -514,6 +551,14 @@ impl Phone {
                 _ => Vec::new(),
             },
             Event::LogSaved { id, record_id } => self.log_saved(id, record_id),
+            Event::MicrophonesFound(inputs) => {
+                self.microphones = inputs;
+                return Vec::new();
+            }
+            Event::MicrophoneProblem(reason) => {
+                self.notice = Some(reason);
+                return Vec::new();
+            }
             Event::LogFailed { id, reason } => {
                 if let Some(p) = self.outbox.iter_mut().find(|p| p.id == id) {
                     p.error = Some(reason.clone());

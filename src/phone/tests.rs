@@ -295,3 +295,25 @@ fn an_extension_known_as_a_crm_record_is_a_customer_call() {
     phone.handle_intent(0, Intent::Call);
     assert!(matches!(phone.call(), CallState::Dialing(c) if c.direction == CallDirection::Outbound));
 }
+
+#[test]
+fn choosing_a_microphone_switches_to_it_once_and_mid_call() {
+    let mut phone = connected_outbound_call();
+    let headset = AudioInput { id: "h1".into(), label: "Headset (USB)".into() };
+    phone.handle_event(11_000, Event::MicrophonesFound(vec![headset.clone()]));
+    assert_eq!(phone.microphones(), [headset]);
+    let effects = phone.handle_intent(12_000, Intent::ChooseMicrophone(Some("h1".into())));
+    assert!(effects.contains(&Effect::UseMicrophone(Some("h1".into()))), "{effects:?}");
+    assert_eq!(phone.microphone(), Some("h1"));
+    assert!(matches!(phone.call(), CallState::Connected(_)), "the call goes on");
+    let again = phone.handle_intent(13_000, Intent::ChooseMicrophone(Some("h1".into())));
+    assert!(!again.iter().any(|e| matches!(e, Effect::UseMicrophone(_))), "choosing it again does nothing");
+}
+
+#[test]
+fn a_microphone_problem_is_shown_to_the_agent_even_when_idle() {
+    let mut phone = registered_phone();
+    phone.handle_event(1_000, Event::MicrophoneProblem("The microphone is blocked (NotAllowedError).".into()));
+    assert_eq!(phone.notice(), Some("The microphone is blocked (NotAllowedError)."));
+    assert_eq!(phone.call(), &CallState::Idle);
+}

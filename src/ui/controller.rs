@@ -23,6 +23,9 @@ const EXTRA_ORIGINS: Option<&str> = option_env!("SOFTPHONE_EXTRA_ORIGINS");
 /// The Lightning Open CTI API version whose script we load (before any setting can be read).
 const OPENCTI_API_VERSION: &str = "62.0";
 
+/// Where this browser remembers the agent's microphone (a device id: no secret).
+const MICROPHONE_KEY: &str = "softphone.microphone";
+
 /// A running phone: Open CTI, the phone state, and the listeners that feed it.
 #[derive(Clone)]
 pub struct Controller {
@@ -87,6 +90,10 @@ impl Controller {
         };
         let c = controller.clone();
         controller.inner.borrow_mut().line = Some(Line::new(line_settings, move |event| c.event(event)));
+        if let Some(saved) = local_storage().and_then(|s| s.get_item(MICROPHONE_KEY).ok().flatten()).filter(|id| !id.is_empty()) {
+            let effects = controller.inner.borrow_mut().phone.handle_intent(now_ms(), Intent::ChooseMicrophone(Some(saved)));
+            controller.perform(effects);
+        }
 
         let c = controller.clone();
         let on_click = cti
@@ -210,6 +217,16 @@ impl Controller {
                 Effect::SetMuted(muted) => with_line(&self.inner, |l| l.set_muted(muted)),
                 Effect::SetHeld { call_id, held } => with_line(&self.inner, |l| l.set_held(&call_id, held)),
                 Effect::SendDigit { call_id, digit } => with_line(&self.inner, |l| l.send_digit(&call_id, digit)),
+                Effect::UseMicrophone(id) => {
+                    if let Some(storage) = local_storage() {
+                        // Storage may be full or blocked: the choice then lasts this session only.
+                        let _ = match &id {
+                            Some(id) => storage.set_item(MICROPHONE_KEY, id),
+                            None => storage.remove_item(MICROPHONE_KEY),
+                        };
+                    }
+                    with_line(&self.inner, |l| l.use_microphone(id));
+                }
                 // Starting WebAudio takes milliseconds: after the screen pop has been sent.
                 Effect::PlayTone(tone) => {
                     let this = self.clone();
@@ -218,6 +235,11 @@ impl Controller {
             }
         }
     }
+}
+
+/// This origin's `localStorage`, when the browser allows it (it may not in a third-party frame).
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
 }
 
 /// Runs `f` on the line without holding the controller's state (the line reports back later).

@@ -4,7 +4,7 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::phone::{Call, CallState, Credentials, DialTarget, Intent, PendingLog, Phone, Registration, Secret, WrapUp};
+use crate::phone::{AudioInput, Call, CallState, Credentials, DialTarget, Intent, PendingLog, Phone, Registration, Secret, WrapUp};
 
 /// Sends an intent to the controller.
 pub type Send = Callback<Intent>;
@@ -248,8 +248,40 @@ pub fn phone_view(props: &PhoneViewProps) -> Html {
                 CallState::Connected(call) => html! { <CallCard call={call.clone()} title="On call" now_ms={props.now_ms} on_intent={send.clone()} /> },
                 CallState::WrapUp(wrap) => html! { <WrapUpCard wrap={wrap.clone()} dispositions={props.dispositions.clone()} on_intent={send.clone()} /> },
             } }
+            if phone.agent_user().is_some() && !phone.microphones().is_empty() {
+                <MicrophonePicker inputs={phone.microphones().to_vec()} chosen={phone.microphone().map(|m| AttrValue::from(m.to_owned()))} on_intent={send.clone()} />
+            }
             <Outbox pending={phone.outbox().to_vec()} on_intent={send} />
         </main>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct MicrophonePickerProps {
+    pub inputs: Vec<AudioInput>,
+    pub chosen: Option<AttrValue>,
+    pub on_intent: Send,
+}
+
+/// Which microphone calls use; switching works mid-call too.
+#[function_component(MicrophonePicker)]
+pub fn microphone_picker(props: &MicrophonePickerProps) -> Html {
+    let onchange = props.on_intent.reform(|e: Event| {
+        let id = e.target_dyn_into::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
+        Intent::ChooseMicrophone((!id.is_empty()).then_some(id))
+    });
+    // A remembered microphone that is not plugged in now: the browser's default is in use.
+    let chosen = props.chosen.as_deref().filter(|c| props.inputs.iter().any(|i| i.id == *c));
+    html! {
+        <div class="field microphone">
+            <label for="microphone">{ "Microphone" }</label>
+            <select id="microphone" {onchange}>
+                <option value="" selected={chosen.is_none()}>{ "Browser default" }</option>
+                { for props.inputs.iter().map(|i| html! {
+                    <option value={i.id.clone()} selected={chosen == Some(i.id.as_str())}>{ i.label.clone() }</option>
+                }) }
+            </select>
+        </div>
     }
 }
 

@@ -230,6 +230,42 @@ test('mute silences what the far end hears; keypad digits reach a far end withou
   await eventually('the peer to see our BYE', () => peer.has('ended', { originator: 'remote' }));
 });
 
+test('the agent picks a microphone: calls use it, a switch mid-call keeps the far end hearing us, the choice is remembered', async () => {
+  await fetch(CONSOLE_ORIGIN + '/__standin/reset', { method: 'POST' });
+  const peer = await peer_('1002');
+  const a = await agent('1001');
+  const picker = a.phone.locator('#microphone');
+  await picker.waitFor({ timeout: 10_000 });
+  const options = await picker.locator('option').evaluateAll((os) => os.map((o) => ({ value: o.value, label: o.textContent })));
+  const devices = options.filter((o) => o.value);
+  assert.ok(devices.length >= 2, `the fake microphones are offered by name: ${JSON.stringify(options)}`);
+  assert.equal(await picker.inputValue(), '', 'the browser default until the agent chooses');
+  const [first, second] = devices;
+  await picker.selectOption(first.value);
+
+  await a.page.click(`a.click-to-dial[data-record="${MARGARET}"]`);
+  await a.phone.locator('button', { hasText: /^Call$/ }).click();
+  await eventually('the INVITE to reach the peer', () => peer.has('incoming'));
+  await peer.answer();
+  await a.phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
+  const frame = () => a.page.frames().find((f) => f.url().startsWith(APP_ORIGIN));
+  const sending = () => frame().evaluate(() => window.__pcs.at(-1).getSenders().find((s) => s.track?.kind === 'audio')?.track.label);
+  assert.equal(await sending(), first.label, 'the call sends the chosen microphone');
+
+  await picker.selectOption(second.value);
+  await eventually('the call to switch microphones', async () => (await sending()) === second.label);
+  const e1 = await peer.energy();
+  await new Promise((r) => setTimeout(r, 2000));
+  assert.ok((await peer.energy()) > e1, 'the far end still hears us after the switch');
+  await a.phone.locator('button', { hasText: 'Hang up' }).click();
+  await eventually('the peer to see our BYE', () => peer.has('ended', { originator: 'remote' }));
+  await closeOpened();
+
+  const again = await agent('1001');
+  await again.phone.locator('#microphone').waitFor({ timeout: 10_000 });
+  assert.equal(await again.phone.locator('#microphone').inputValue(), second.value, 'remembered in this browser');
+});
+
 test('agent to agent: one of our phones calls another, audio flows, and both log the same call', async () => {
   await fetch(CONSOLE_ORIGIN + '/__standin/reset', { method: 'POST' });
   const a = await agent('1001');

@@ -5,22 +5,27 @@ import { startConsole } from './console.mjs';
 import { startPbx } from './pbx.mjs';
 import { startPeerServer } from './peer.mjs';
 
-/** Starts the world; `initScript` runs in every page and frame before their own scripts. */
+/** Starts the world; `initScript` runs in every page and frame before their own scripts.
+ * When one part fails to start (a port taken, say), the parts already started are stopped, so
+ * no Kamailio outlives the test run. */
 export async function startCallWorld({ extraArgs = [], initScript } = {}) {
-  const pbx = startPbx();
-  const consoleServer = await startConsole();
-  const peerServer = await startPeerServer();
-  const browser = await launchBrowser({ extraArgs });
-  if (initScript) await browser.context.addInitScript(initScript);
-  return {
-    pbx,
-    peerServer,
-    browser,
-    async stop() {
-      await browser.close();
-      await peerServer.close();
-      await consoleServer.stop();
-      pbx.stop();
-    },
+  const stops = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await Promise.resolve().then(stop).catch(() => {});
   };
+  try {
+    const pbx = startPbx();
+    stops.push(() => pbx.stop());
+    const consoleServer = await startConsole();
+    stops.push(() => consoleServer.stop());
+    const peerServer = await startPeerServer();
+    stops.push(() => peerServer.close());
+    const browser = await launchBrowser({ extraArgs });
+    stops.push(() => browser.close());
+    if (initScript) await browser.context.addInitScript(initScript);
+    return { pbx, peerServer, browser, stop: stopAll };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
 }
