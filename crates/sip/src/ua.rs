@@ -546,9 +546,13 @@ impl UserAgent {
 
     /// Sends REFER on `call` (which must be established) with this Refer-To.
     fn refer(&mut self, now: Millis, call: &str, refer_to: String) {
-        let Some(c) = self.call_mut(call).filter(|c| c.state == CallState::Confirmed && !c.transferring) else {
+        let Some(c) = self.call_mut(call).filter(|c| c.state == CallState::Confirmed) else {
             return self.event(Event::TransferFailed { call: call.to_owned(), status: 481 });
         };
+        if c.transferring {
+            // One transfer at a time: the first one's outcome is still to come.
+            return self.event(Event::TransferFailed { call: call.to_owned(), status: 491 });
+        }
         c.transferring = true;
         let referred_by = NameAddr::new(c.local.uri.clone()).to_string();
         let contact = self.contact(None);
@@ -832,8 +836,15 @@ impl UserAgent {
                     self.on_session_refreshed(now, &id, &r);
                 } else if matches!(r.status, 408 | 481) {
                     self.end_call(&id, EndReason::Failed(format!("The call was lost ({} {})", r.status, r.reason)));
-                } else if let Some(s) = self.call_mut(&id).and_then(|c| c.session.as_mut()) {
-                    s.due = now + REFRESH_RETRY_MS;
+                } else if let Some(c) = self.call_mut(&id) {
+                    // A far end that does not take UPDATE after all: refresh by re-INVITE, now.
+                    let unsupported = !was_invite && matches!(r.status, 405 | 501);
+                    if unsupported {
+                        c.peer_allows_update = false;
+                    }
+                    if let Some(s) = c.session.as_mut() {
+                        s.due = if unsupported { now } else { now + REFRESH_RETRY_MS };
+                    }
                 }
             }
             Purpose::Refer => {

@@ -56,13 +56,15 @@ struct Pbx {
     min_se: Option<u32>,
     /// Take UPDATE out of every Allow header (a far end that does not know UPDATE).
     hide_update: bool,
+    /// Answer UPDATE with 501 although it is allowed (a far end that claims too much).
+    refuse_update: bool,
     registers: usize,
 }
 
 impl Pbx {
     fn new() -> Pbx {
         let passwords = [("1001", "pw1001"), ("1002", "pw1002"), ("1003", "pw1003")].into_iter().map(|(u, p)| (u.to_owned(), p.to_owned())).collect();
-        Pbx { passwords, registered: HashMap::new(), hosts: HashMap::new(), min_expires: 0, grant: None, challenge_invites: true, silent: false, min_se: None, hide_update: false, registers: 0 }
+        Pbx { passwords, registered: HashMap::new(), hosts: HashMap::new(), min_expires: 0, grant: None, challenge_invites: true, silent: false, min_se: None, hide_update: false, refuse_update: false, registers: 0 }
     }
 
     fn challenge(&self, req: &Request, status: u16) -> Vec<(usize, String)> {
@@ -156,6 +158,9 @@ impl Pbx {
                 r.headers.push("Min-SE", min);
                 return back(r);
             }
+        }
+        if self.refuse_update && req.method == Method::Update {
+            return back(Response::for_request_std(&req, 501));
         }
         // Loose routing: drop our own Route.
         let routes: Vec<String> = req.headers.get_all("Route").filter(|r| !r.contains(PROXY)).map(str::to_owned).collect();
@@ -800,4 +805,15 @@ fn without_update_the_refresh_is_a_reinvite_the_app_never_sees() {
     w.command(1, Command::AnswerReinvite { call: id.clone(), sdp: "v=0 answer\r\n".into() });
     assert!(w.take_events(0).is_empty());
     assert_eq!(w.count_sent(0, "ACK"), 2, "the refresh was ACKed");
+}
+
+#[test]
+fn an_update_refused_with_501_is_retried_at_once_as_a_reinvite() {
+    let mut w = World::two_agents_with(timer_config(120));
+    w.pbx.refuse_update = true;
+    let id = w.connected_call();
+    w.advance(61_000);
+    assert_eq!(w.count_sent(0, "UPDATE"), 1);
+    assert!(w.sent[0].last().is_some_and(|f| f.starts_with("INVITE")), "the refresh went out again as a re-INVITE");
+    assert!(matches!(w.take_events(1).as_slice(), [Event::Reoffered { call, .. }] if *call == id));
 }
