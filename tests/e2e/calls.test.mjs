@@ -241,6 +241,7 @@ test('the agent picks a microphone: calls use it, a switch mid-call keeps the fa
   assert.ok(devices.length >= 2, `the fake microphones are offered by name: ${JSON.stringify(options)}`);
   assert.equal(await picker.inputValue(), '', 'the browser default until the agent chooses');
   const [first, second] = devices;
+  console.log(`# microphones offered: ${devices.map((d) => d.label).join(', ')}`);
   await picker.selectOption(first.value);
 
   await a.page.click(`a.click-to-dial[data-record="${MARGARET}"]`);
