@@ -1451,9 +1451,28 @@ impl UserAgent {
         *nc += 1;
         let nc = *nc;
         let cnonce = token(&mut *self.random, 16);
+        let uri = tx.request.uri.to_string();
+        let authorization = auth::answer(challenge, algorithm, &credentials, tx.request.method.as_str(), &uri, nc, &cnonce);
+        let auth_header = if r.status == 407 { "Proxy-Authorization" } else { "Authorization" };
+        self.resend(now, tx, true, |req| req.headers.set(auth_header, authorization))
+    }
+
+    /// A 422 (RFC 4028 §7.4): send the request again asking for the far end's Min-SE.
+    fn retry_with_longer_session(&mut self, now: Millis, tx: &ClientTx, r: &Response) -> bool {
+        let asked = SessionExpires::from_headers(&tx.request.headers).map_or(0, |s| s.seconds);
+        let Some(min) = r.headers.get("Min-SE").and_then(|v| v.split(';').next()).and_then(|v| v.trim().parse::<u32>().ok()).filter(|m| *m > asked) else {
+            return false;
+        };
+        self.resend(now, tx, tx.authenticated, |req| {
+            req.headers.set("Session-Expires", min);
+            req.headers.set("Min-SE", min);
+        })
+    }
+
+    /// Sends `tx`'s request again as a new transaction (new branch, next CSeq), changed by
+    /// `edit`; false when the call it belonged to is gone.
+    fn resend(&mut self, now: Millis, tx: &ClientTx, authenticated: bool, edit: impl FnOnce(&mut Request)) -> bool {
         let mut req = tx.request.clone();
-        let uri = req.uri.to_string();
-        let authorization = auth::answer(challenge, algorithm, &credentials, req.method.as_str(), &uri, nc, &cnonce);
         let (via, _) = self.via();
         req.headers.set("Via", via);
         // A new request in the same dialog or registration: the next CSeq.
@@ -1469,9 +1488,9 @@ impl UserAgent {
             }
         };
         req.headers.set("CSeq", CSeq { seq, method: req.method.clone() });
-        let auth_header = if r.status == 407 { "Proxy-Authorization" } else { "Authorization" };
-        req.headers.set(auth_header, authorization);
+        edit(&mut req);
         if tx.purpose == Purpose::Invite {
+            // CANCEL and the ACK of a failure must match the INVITE now in flight.
             if let Some(c) = tx.call.as_deref().and_then(|id| self.calls.iter_mut().find(|c| c.id == id)) {
                 c.invite = req.clone();
             }
@@ -1479,34 +1498,7 @@ impl UserAgent {
         let branch = request_key(&req);
         self.transmit(req.to_bytes());
         let (purpose, call) = (tx.purpose.clone(), tx.call.clone());
-        self.transactions.insert(branch, ClientTx { purpose, call, authenticated: true, request: req, deadline: now + TRANSACTION_TIMEOUT_MS });
-        true
-    }
-
-    /// A 422 (RFC 4028 §7.4): send the request again asking for the far end's Min-SE.
-    fn retry_with_longer_session(&mut self, now: Millis, tx: &ClientTx, r: &Response) -> bool {
-        let asked = SessionExpires::from_headers(&tx.request.headers).map_or(0, |s| s.seconds);
-        let Some(min) = r.headers.get("Min-SE").and_then(|v| v.split(';').next()).and_then(|v| v.trim().parse::<u32>().ok()).filter(|m| *m > asked) else {
-            return false;
-        };
-        let Some(c) = tx.call.as_deref().and_then(|id| self.calls.iter_mut().find(|c| c.id == id)) else { return false };
-        c.local_cseq += 1;
-        let seq = c.local_cseq;
-        let mut req = tx.request.clone();
-        let (via, _) = self.via();
-        req.headers.set("Via", via);
-        req.headers.set("CSeq", CSeq { seq, method: req.method.clone() });
-        req.headers.set("Session-Expires", min);
-        req.headers.set("Min-SE", min);
-        if tx.purpose == Purpose::Invite {
-            if let Some(c) = tx.call.as_deref().and_then(|id| self.calls.iter_mut().find(|c| c.id == id)) {
-                c.invite = req.clone();
-            }
-        }
-        let branch = request_key(&req);
-        self.transmit(req.to_bytes());
-        let (purpose, call) = (tx.purpose.clone(), tx.call.clone());
-        self.transactions.insert(branch, ClientTx { purpose, call, authenticated: tx.authenticated, request: req, deadline: now + TRANSACTION_TIMEOUT_MS });
+        self.transactions.insert(branch, ClientTx { purpose, call, authenticated, request: req, deadline: now + TRANSACTION_TIMEOUT_MS });
         true
     }
 

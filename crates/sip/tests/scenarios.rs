@@ -349,6 +349,14 @@ impl World {
         id
     }
 
+    /// The Call-ID of the call UA `ua` just started, the only thing it reported.
+    fn created(&mut self, ua: usize) -> String {
+        match self.take_events(ua).as_slice() {
+            [Event::CallCreated { call }] => call.clone(),
+            other => panic!("expected a new call, got {other:?}"),
+        }
+    }
+
     /// Frames UA `ua` sent that start with `start`.
     fn count_sent(&self, ua: usize, start: &str) -> usize {
         self.sent[ua].iter().filter(|f| f.starts_with(start)).count()
@@ -606,10 +614,7 @@ fn blind_transfer_hands_the_far_end_to_the_target_and_ends_our_call() {
     assert!(w.sent[1].iter().any(|f| f.starts_with("SIP/2.0 202")), "REFER accepted");
 
     w.command(1, Command::AcceptTransfer { call: call.clone(), sdp: "v=0 second offer\r\n".into() });
-    let new = match w.take_events(1).as_slice() {
-        [Event::CallCreated { call: new }] => new.clone(),
-        other => panic!("expected the new call, got {other:?}"),
-    };
+    let new = w.created(1);
     let invite = w.sent[1].iter().rev().find(|f| f.starts_with("INVITE sip:1003")).expect("INVITE to the target");
     assert!(invite.contains("Referred-By: <sip:1001@pbx.test>"), "{invite}");
     match w.take_events(2).as_slice() {
@@ -652,10 +657,7 @@ fn a_transfer_to_a_target_that_is_busy_fails_back_to_the_transferor() {
     w.command(0, Command::Transfer { call: call.clone(), target: Uri::sip("1003", DOMAIN) });
     w.take_events(1);
     w.command(1, Command::AcceptTransfer { call: call.clone(), sdp: "v=0\r\n".into() });
-    let new = match w.take_events(1).as_slice() {
-        [Event::CallCreated { call }] => call.clone(),
-        other => panic!("{other:?}"),
-    };
+    let new = w.created(1);
     w.command(2, Command::Decline { call: new, busy: true });
     assert_eq!(
         w.take_events(0),
@@ -680,10 +682,7 @@ fn attended_transfer_replaces_the_consultation_call() {
         other => panic!("{other:?}"),
     }
     w.command(1, Command::AcceptTransfer { call: one.clone(), sdp: "v=0 from 1002\r\n".into() });
-    let new = match w.take_events(1).as_slice() {
-        [Event::CallCreated { call }] => call.clone(),
-        other => panic!("{other:?}"),
-    };
+    let new = w.created(1);
     let invite = w.sent[1].iter().rev().find(|f| f.starts_with("INVITE")).expect("INVITE");
     assert!(invite.contains(&format!("Replaces: {two};to-tag=")), "{invite}");
     match w.take_events(2).as_slice() {
