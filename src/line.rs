@@ -335,6 +335,14 @@ impl Line {
         }
     }
 
+    /// Asks the far end to call `dial` at the PBX's domain instead (blind transfer, REFER).
+    pub fn transfer(&self, call_id: &str, dial: &str) {
+        let domain = self.inner.borrow().settings.sip_domain.clone();
+        // The dialling rules already refused anything that could inject into a URI.
+        let target = Uri::sip(dial, &domain);
+        self.drive(Some(Input::Command(Command::Transfer { call: call_id.to_owned(), target })));
+    }
+
     /// Plays a tone, or stops any.
     pub fn play(&self, tone: Option<Tone>) {
         let tone = tone.and_then(|t| {
@@ -457,8 +465,12 @@ impl Line {
                             web_sys::console::warn_1(&format!("The far end asked to transfer the call to {target}; declined.").into());
                             after.push(Box::new(move |line: &Line| line.drive(Some(Input::Command(Command::DeclineTransfer { call })))));
                         }
-                        // The phone never starts a transfer, so there is no progress to show.
-                        SipEvent::TransferProgress { .. } | SipEvent::TransferFailed { .. } => {}
+                        // The call ends by itself when the transfer succeeds ([`SipEnd::Transferred`]).
+                        SipEvent::TransferProgress { .. } => {}
+                        SipEvent::TransferFailed { call, status } => pending.push(Event::TransferFailed {
+                            call_id: call,
+                            reason: transfer_failure(status),
+                        }),
                         SipEvent::Ended { call, reason } => {
                             if media.as_ref().is_some_and(|(id, _)| *id == call) {
                                 *media = None;
@@ -528,6 +540,20 @@ async fn open_microphone(preferred: Option<&str>) -> Result<Microphone, MediaErr
     }
 }
 
+/// Why a transfer failed, for the agent, from the status the transfer target (or the far end) gave.
+fn transfer_failure(status: u16) -> String {
+    let why = match status {
+        486 | 600 => "the number is busy",
+        603 => "it was declined",
+        404 | 604 => "the number does not exist or is not registered",
+        408 | 480 | 487 => "nobody answered",
+        405 | 501 => "the other party's phone cannot transfer calls",
+        481 | 491 => "the call changed while transferring",
+        _ => "it was refused",
+    };
+    format!("The transfer failed: {why} ({status}). The call is still yours.")
+}
+
 /// Applies the far end's SDP answer to the call's media (a failure is logged: the call goes on).
 async fn apply_answer(media: Option<Rc<CallMedia>>, sdp: &str) {
     if let Some(m) = media {
@@ -546,7 +572,9 @@ pub fn mark(name: &str) {
 
 fn end_reason(reason: SipEnd) -> EndReason {
     match reason {
-        SipEnd::Local | SipEnd::Transferred => EndReason::LocalHangup,
+        SipEnd::Local => EndReason::LocalHangup,
+        // The phone fills in the number it transferred to.
+        SipEnd::Transferred => EndReason::Transferred(String::new()),
         SipEnd::Replaced => EndReason::RemoteHangup,
         SipEnd::Remote => EndReason::RemoteHangup,
         SipEnd::CallerCancelled => EndReason::Missed,

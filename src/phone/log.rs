@@ -59,6 +59,8 @@ pub struct CallRecord {
     pub disposition: String,
     /// The agent's notes.
     pub notes: String,
+    /// The number the agent transferred the call to, if they did.
+    pub transferred_to: Option<String>,
 }
 
 impl CallRecord {
@@ -66,6 +68,15 @@ impl CallRecord {
     pub fn subject(&self) -> String {
         let (date, time) = utc_date_time(self.started_at_ms);
         format!("{} call {date} {time} UTC {}", self.direction.as_str(), self.number)
+    }
+
+    /// The Task's description: the transfer, if any, then the agent's notes.
+    pub fn description(&self) -> String {
+        match &self.transferred_to {
+            Some(to) if self.notes.is_empty() => format!("Transferred to {to}."),
+            Some(to) => format!("Transferred to {to}.\n{}", self.notes),
+            None => self.notes.clone(),
+        }
     }
 
     /// The calendar day the call started, "YYYY-MM-DD" (UTC), for a Task's ActivityDate.
@@ -112,6 +123,7 @@ mod tests {
             call_id: None,
             disposition: String::new(),
             notes: String::new(),
+            transferred_to: None,
         };
         assert_eq!(record.subject(), "Inbound call 2026-11-29 10:02 UTC +1 415 555 0100");
         assert_eq!(record.activity_date(), "2026-11-29");

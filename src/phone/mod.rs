@@ -107,6 +107,8 @@ pub struct Call {
     pub muted: bool,
     /// The call is on hold.
     pub held: bool,
+    /// The number the agent is transferring the call to, until the transfer succeeds or fails.
+    pub transfer_to: Option<String>,
 }
 
 impl Call {
@@ -168,6 +170,8 @@ pub enum EndReason {
     Busy,
     /// Nobody answered.
     NoAnswer,
+    /// The agent transferred the call; the other party now talks to this number.
+    Transferred(String),
     /// Something failed; the text is for the agent.
     Failed(String),
 }
@@ -197,6 +201,8 @@ pub enum Intent {
     SetHeld(bool),
     /// A keypad digit during the call.
     SendDigit(char),
+    /// Hand the other party over to this number (blind transfer).
+    Transfer(String),
     /// Log a call to the current number made outside the softphone (e.g. from a mobile).
     LogCall {
         /// One of the Call Center's wrap-up dispositions, or empty.
@@ -255,6 +261,8 @@ pub enum Event {
     CallConnected { call_id: String },
     /// The call ended.
     CallEnded { call_id: String, reason: EndReason },
+    /// The transfer did not happen; the call is still the agent's. The text says why.
+    TransferFailed { call_id: String, reason: String },
     /// The call could not be started (microphone, media, SIP) before it had a Call-ID.
     CallFailed(String),
     /// The call log with this outbox id was saved as CRM record `record_id`.
@@ -306,6 +314,9 @@ pub enum Effect {
     SetHeld { call_id: String, held: bool },
     /// Send a DTMF digit.
     SendDigit { call_id: String, digit: char },
+    /// Ask the other party to call `dial` instead (REFER); answer with [`Event::CallEnded`]
+    /// ([`EndReason::Transferred`]) or [`Event::TransferFailed`].
+    Transfer { call_id: String, dial: String },
     /// Play a tone, or stop any (`None`).
     PlayTone(Option<Tone>),
     /// Save this call log in the CRM, updating `existing_id` when given; answer with
@@ -459,6 +470,7 @@ impl Phone {
                 }
                 _ => Vec::new(),
             },
+            Intent::Transfer(number) => self.transfer(number),
             Intent::LogCall { disposition, notes } => self.log_manual_call(now_ms, disposition, notes),
             Intent::FinishWrapUp { disposition, notes } => self.finish_wrap_up(disposition, notes),
             Intent::RetryLogs => self.retry_logs(),
@@ -541,11 +553,24 @@ impl Phone {
                 _ => Vec::new(),
             },
             Event::CallEnded { call_id, reason } => {
-                if self.current_call().and_then(|c| c.call_id.as_deref()) != Some(call_id.as_str()) {
+                let Some(call) = self.current_call().filter(|c| c.call_id.as_deref() == Some(call_id.as_str())) else {
                     return Vec::new();
-                }
+                };
+                // The line knows a transfer happened; the call knows to which number.
+                let reason = match reason {
+                    EndReason::Transferred(_) => EndReason::Transferred(call.transfer_to.clone().unwrap_or_default()),
+                    other => other,
+                };
                 self.end(now_ms, reason)
             }
+            Event::TransferFailed { call_id, reason } => match &mut self.call {
+                CallState::Connected(call) if call.call_id.as_deref() == Some(call_id.as_str()) => {
+                    call.transfer_to = None;
+                    self.notice = Some(reason);
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            },
             Event::CallFailed(reason) => match &self.call {
                 CallState::Dialing(_) => self.end(now_ms, EndReason::Failed(reason)),
                 _ => Vec::new(),
@@ -647,6 +672,7 @@ impl Phone {
             remote_ringing: false,
             muted: false,
             held: false,
+            transfer_to: None,
         };
         self.call = CallState::Dialing(call);
         vec![Effect::Dial { dial }]
@@ -664,6 +690,7 @@ impl Phone {
                 call_id: Some(call_id.clone()),
                 disposition: "Missed (agent busy)".into(),
                 notes: String::new(),
+                transferred_to: None,
             };
             return vec![Effect::Decline { call_id, busy: true }, self.queue_log(record, None)];
         }
@@ -679,6 +706,7 @@ impl Phone {
             remote_ringing: false,
             muted: false,
             held: false,
+            transfer_to: None,
         };
         self.call = CallState::Incoming(call);
         vec![Effect::ShowPanel(true), Effect::PlayTone(Some(Tone::Ringtone)), Effect::ScreenPop { number }]
@@ -695,7 +723,7 @@ impl Phone {
             (EndReason::Busy, _) => "Busy".into(),
             (EndReason::NoAnswer, _) => "No answer".into(),
             (EndReason::Failed(why), _) => format!("Failed: {why}"),
-            (EndReason::LocalHangup | EndReason::RemoteHangup, false) => match call.direction {
+            (EndReason::LocalHangup | EndReason::RemoteHangup | EndReason::Transferred(_), false) => match call.direction {
                 CallDirection::Inbound => "Missed".into(),
                 _ => "Cancelled".into(),
             },
@@ -703,6 +731,10 @@ impl Phone {
         if let EndReason::Failed(why) = &reason {
             self.notice = Some(why.clone());
         }
+        let transferred_to = match &reason {
+            EndReason::Transferred(to) => Some(to.clone()),
+            _ => None,
+        };
         let record = CallRecord {
             direction: call.direction,
             number: call.number.clone(),
@@ -712,6 +744,7 @@ impl Phone {
             call_id: call.call_id.clone(),
             disposition,
             notes: String::new(),
+            transferred_to,
         };
         let save = self.queue_log(record.clone(), None);
         let log_id = match &save {
@@ -720,6 +753,26 @@ impl Phone {
         };
         self.call = if answered { CallState::WrapUp(WrapUp { log_id, saved_as: None, record }) } else { CallState::Idle };
         vec![Effect::PlayTone(None), Effect::SetIcon("call"), save]
+    }
+
+    fn transfer(&mut self, number: String) -> Vec<Effect> {
+        let dial = match self.rules.dial_string(&number) {
+            Ok(dial) => dial,
+            Err(e) => {
+                self.notice = Some(e.to_string());
+                return Vec::new();
+            }
+        };
+        match &mut self.call {
+            CallState::Connected(call) if call.transfer_to.is_none() => match &call.call_id {
+                Some(id) => {
+                    call.transfer_to = Some(number);
+                    vec![Effect::Transfer { call_id: id.clone(), dial }]
+                }
+                None => Vec::new(),
+            },
+            _ => Vec::new(),
+        }
     }
 
     fn log_manual_call(&mut self, now_ms: u64, disposition: String, notes: String) -> Vec<Effect> {
@@ -736,6 +789,7 @@ impl Phone {
             call_id: None,
             disposition,
             notes,
+            transferred_to: None,
         };
         self.call = CallState::Idle;
         vec![self.queue_log(record, None)]

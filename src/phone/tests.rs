@@ -317,3 +317,41 @@ fn a_microphone_problem_is_shown_to_the_agent_even_when_idle() {
     assert_eq!(phone.notice(), Some("The microphone is blocked (NotAllowedError)."));
     assert_eq!(phone.call(), &CallState::Idle);
 }
+
+#[test]
+fn a_blind_transfer_hands_the_call_over_and_the_log_says_where_it_went() {
+    let mut phone = connected_outbound_call();
+    let effects = phone.handle_intent(20_000, Intent::Transfer("1003".into()));
+    assert!(effects.contains(&Effect::Transfer { call_id: "c1".into(), dial: "1003".into() }), "{effects:?}");
+    let again = phone.handle_intent(20_500, Intent::Transfer("1004".into()));
+    assert!(!again.iter().any(|e| matches!(e, Effect::Transfer { .. })), "one transfer at a time");
+
+    let effects = phone.handle_event(21_000, Event::CallEnded { call_id: "c1".into(), reason: EndReason::Transferred(String::new()) });
+    let (_, record, _) = save_of(&effects).expect("the call is logged");
+    assert_eq!(record.transferred_to.as_deref(), Some("1003"));
+    assert_eq!(record.description(), "Transferred to 1003.");
+    assert_eq!(record.duration_s, 11);
+    assert!(matches!(phone.call(), CallState::WrapUp(_)));
+}
+
+#[test]
+fn a_failed_transfer_leaves_the_call_with_the_agent() {
+    let mut phone = connected_outbound_call();
+    phone.handle_intent(20_000, Intent::Transfer("1003".into()));
+    phone.handle_event(21_000, Event::TransferFailed { call_id: "c1".into(), reason: "The transfer failed: the number is busy (486). The call is still yours.".into() });
+    assert_eq!(phone.notice(), Some("The transfer failed: the number is busy (486). The call is still yours."));
+    match phone.call() {
+        CallState::Connected(call) => assert_eq!(call.transfer_to, None),
+        other => panic!("the call goes on, got {other:?}"),
+    }
+    let retry = phone.handle_intent(22_000, Intent::Transfer("1004".into()));
+    assert!(retry.contains(&Effect::Transfer { call_id: "c1".into(), dial: "1004".into() }), "the agent can try another number");
+}
+
+#[test]
+fn a_transfer_target_that_would_inject_into_the_uri_is_refused() {
+    let mut phone = connected_outbound_call();
+    let effects = phone.handle_intent(20_000, Intent::Transfer("1003@evil.example;transport=tcp".into()));
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Transfer { .. })));
+    assert!(phone.notice().is_some());
+}

@@ -217,6 +217,7 @@ impl Controller {
                 Effect::SetMuted(muted) => with_line(&self.inner, |l| l.set_muted(muted)),
                 Effect::SetHeld { call_id, held } => with_line(&self.inner, |l| l.set_held(&call_id, held)),
                 Effect::SendDigit { call_id, digit } => with_line(&self.inner, |l| l.send_digit(&call_id, digit)),
+                Effect::Transfer { call_id, dial } => with_line(&self.inner, |l| l.transfer(&call_id, &dial)),
                 Effect::UseMicrophone(id) => {
                     if let Some(storage) = local_storage() {
                         // Storage may be full or blocked: the choice then lasts this session only.
@@ -273,7 +274,7 @@ fn task(record: &CallRecord, existing_id: Option<String>) -> CallLog {
         call_duration_in_seconds: u32::try_from(record.duration_s).unwrap_or(u32::MAX),
         call_object: record.call_id.clone(),
         call_disposition: (!record.disposition.is_empty()).then(|| record.disposition.clone()),
-        description: (!record.notes.is_empty()).then(|| record.notes.clone()),
+        description: Some(record.description()).filter(|d| !d.is_empty()),
         status: "Completed",
         activity_date: record.activity_date(),
     }

@@ -369,12 +369,57 @@ pub fn call_card(props: &CallCardProps) -> Html {
                     <button aria-pressed={held.to_string()} onclick={props.on_intent.reform(move |_| Intent::SetHeld(!held))}>
                         { if held { "Resume" } else { "Hold" } }</button>
                 </div>
+                <TransferForm transfer_to={call.transfer_to.clone().map(AttrValue::from)} on_intent={props.on_intent.clone()} />
                 <Keypad on_intent={props.on_intent.clone()} />
             }
             <div class="actions">
                 <button class="destructive" onclick={props.on_intent.reform(|_| Intent::HangUp)}>{ "Hang up" }</button>
             </div>
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TransferFormProps {
+    /// The number a transfer is under way to.
+    pub transfer_to: Option<AttrValue>,
+    pub on_intent: Send,
+}
+
+/// Blind transfer: a button that opens a number field. Whether the form is open is the view's
+/// own state; the transfer itself is the controller's.
+#[function_component(TransferForm)]
+pub fn transfer_form(props: &TransferFormProps) -> Html {
+    let open = use_state(|| false);
+    let number = use_node_ref();
+    if let Some(to) = &props.transfer_to {
+        return html! { <p class="weak" role="status" data-testid="transferring">{ "Transferring to " }{ to.clone() }{ "…" }</p> };
+    }
+    if !*open {
+        let open = open.clone();
+        return html! { <div class="actions"><button onclick={Callback::from(move |_| open.set(true))}>{ "Transfer" }</button></div> };
+    }
+    let onsubmit = {
+        let (number, open, send) = (number.clone(), open.clone(), props.on_intent.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let value = number.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
+            open.set(false);
+            send.emit(Intent::Transfer(value));
+        })
+    };
+    let cancel = Callback::from(move |_| open.set(false));
+    html! {
+        <form class="transfer" {onsubmit}>
+            <div class="field">
+                <label for="transfer-number">{ "Transfer to" }</label>
+                <input id="transfer-number" ref={number} type="tel" inputmode="tel" autocomplete="off" />
+            </div>
+            <div class="actions">
+                <button type="submit">{ "Transfer call" }</button>
+                <button type="button" onclick={cancel}>{ "Cancel" }</button>
+            </div>
+        </form>
     }
 }
 

@@ -267,6 +267,55 @@ test('the agent picks a microphone: calls use it, a switch mid-call keeps the fa
   assert.equal(await again.phone.locator('#microphone').inputValue(), second.value, 'remembered in this browser');
 });
 
+test('blind transfer: the agent hands the customer to a colleague, the two talk, and our call is logged as transferred', async () => {
+  await fetch(CONSOLE_ORIGIN + '/__standin/reset', { method: 'POST' });
+  const customer = await peer_('1002');
+  const colleague = await peer_('1004');
+  const a = await agent('1001');
+  await a.page.click(`a.click-to-dial[data-record="${MARGARET}"]`);
+  await a.phone.locator('button', { hasText: /^Call$/ }).click();
+  await eventually('the INVITE to reach the customer', () => customer.has('incoming'));
+  await customer.answer();
+  await a.phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
+
+  await a.phone.locator('button', { hasText: /^Transfer$/ }).click();
+  await a.phone.locator('#transfer-number').fill('1004');
+  await a.phone.locator('button', { hasText: 'Transfer call' }).click();
+  await eventually('the customer to be asked to call 1004', () => customer.has('refer', { target: '1004' }));
+  await eventually('the colleague to ring', () => colleague.has('incoming'));
+  assert.equal((await colleague.events()).find((e) => e.type === 'incoming').from, '1002', 'the customer calls the colleague');
+  await colleague.answer();
+  await a.phone.locator('[data-testid=wrap-up]').waitFor({ timeout: 10_000 });
+  await eventually('the customer to see our BYE', () => customer.has('ended', { originator: 'remote' }));
+  // The customer and the colleague now talk to each other, without us.
+  const [c1, k1] = [await customer.bytes(), await colleague.bytes()];
+  await new Promise((r) => setTimeout(r, 1500));
+  const [c2, k2] = [await customer.bytes(), await colleague.bytes()];
+  assert.ok(c2.received > c1.received && k2.received > k1.received, 'audio flows between customer and colleague');
+  const task = await eventually('the call log', async () => (await json('/__standin/tasks')).find((t) => t.WhoId === MARGARET));
+  assert.equal(task.Description, 'Transferred to 1004.');
+  assert.ok(task.CallDurationInSeconds >= 0);
+});
+
+test('a transfer to a number nobody answers fails back to the agent, who keeps the call', async () => {
+  await fetch(CONSOLE_ORIGIN + '/__standin/reset', { method: 'POST' });
+  const customer = await peer_('1002');
+  const a = await agent('1001');
+  await a.page.click(`a.click-to-dial[data-record="${MARGARET}"]`);
+  await a.phone.locator('button', { hasText: /^Call$/ }).click();
+  await eventually('the INVITE to reach the customer', () => customer.has('incoming'));
+  await customer.answer();
+  await a.phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
+  await a.phone.locator('button', { hasText: /^Transfer$/ }).click();
+  await a.phone.locator('#transfer-number').fill('1009'); // nobody is registered as 1009
+  await a.phone.locator('button', { hasText: 'Transfer call' }).click();
+  await a.phone.locator('[role=alert]', { hasText: 'The transfer failed' }).waitFor({ timeout: 10_000 });
+  assert.match(await a.phone.locator('[data-testid=call-status]').textContent(), /Connected/, 'the call is still up');
+  await audioFlowsBothWays(a, customer);
+  await a.phone.locator('button', { hasText: 'Hang up' }).click();
+  await eventually('the customer to see our BYE', () => customer.has('ended', { originator: 'remote' }));
+});
+
 test('agent to agent: one of our phones calls another, audio flows, and both log the same call', async () => {
   await fetch(CONSOLE_ORIGIN + '/__standin/reset', { method: 'POST' });
   const a = await agent('1001');

@@ -29,6 +29,11 @@ function watch(s) {
   s.on('hold', (e) => note('hold', { originator: e.originator }));
   s.on('unhold', (e) => note('unhold', { originator: e.originator }));
   s.on('newDTMF', (e) => note('dtmf', { originator: e.originator, tone: e.dtmf.tone }));
+  // Asked to call someone else (blind transfer): do it, as a customer's phone would.
+  s.on('refer', (e) => {
+    note('refer', { target: e.refer_to.uri.user });
+    e.accept((next) => watch(next), { mediaConstraints: { audio: true, video: false }, pcConfig: { iceServers: [] } });
+  });
   s.on('reinvite', (e) => note('reinvite', { sdp: e.request.body }));
   s.on('sdp', (e) => { if (e.originator === 'local' && noTelephoneEvent) e.sdp = withoutTelephoneEvent(e.sdp); });
   s.on('peerconnection', (e) => {
