@@ -19,8 +19,9 @@ function withoutTelephoneEvent(sdp) {
 }
 const note = (type, detail = {}) => events.push({ type, at: Date.now(), ...detail });
 
-function watch(s) {
-  session = s;
+/** Records what happens on `s`; `adopt`: it becomes the session the test drives. */
+function watch(s, adopt = true) {
+  if (adopt) session = s;
   s.on('progress', () => note('progress'));
   s.on('accepted', () => note('accepted'));
   s.on('confirmed', () => note('confirmed'));
@@ -32,7 +33,8 @@ function watch(s) {
   // Asked to call someone else (blind transfer): do it, as a customer's phone would.
   s.on('refer', (e) => {
     note('refer', { target: e.refer_to.uri.user });
-    e.accept((next) => watch(next), { mediaConstraints: { audio: true, video: false }, pcConfig: { iceServers: [] } });
+    // The new call becomes the one the test drives once it is up; a failed one never does.
+    e.accept((next) => { watch(next, false); next.on('confirmed', () => { session = next; }); }, { mediaConstraints: { audio: true, video: false }, pcConfig: { iceServers: [] } });
   });
   s.on('reinvite', (e) => note('reinvite', { sdp: e.request.body }));
   s.on('sdp', (e) => { if (e.originator === 'local' && noTelephoneEvent) e.sdp = withoutTelephoneEvent(e.sdp); });
