@@ -96,6 +96,15 @@ async function peer_(user) {
   return p;
 }
 
+/** Agent `a` click-to-dials Margaret Hamilton (extension 1002, the JsSIP `peer`), who answers. */
+async function callMargaret(a, peer, answerOptions = {}) {
+  await a.page.click(`a.click-to-dial[data-record="${MARGARET}"]`);
+  await a.phone.locator('button', { hasText: /^Call$/ }).click();
+  await eventually('the INVITE to reach the peer', () => peer.has('incoming'));
+  await peer.answer(answerOptions);
+  await a.phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
+}
+
 async function audioFlowsBothWays(a, peer) {
   const [a1, p1] = [await a.bytes(), await peer.bytes()];
   await new Promise((r) => setTimeout(r, 1500));
@@ -202,11 +211,7 @@ test('mute silences what the far end hears; keypad digits reach a far end withou
   await fetch(CONSOLE_ORIGIN + '/__standin/reset', { method: 'POST' });
   const peer = await peer_('1002');
   const a = await agent('1001');
-  await a.page.click(`a.click-to-dial[data-record="${MARGARET}"]`);
-  await a.phone.locator('button', { hasText: /^Call$/ }).click();
-  await eventually('the INVITE to reach the peer', () => peer.has('incoming'));
-  await peer.answer({ withoutTelephoneEvent: true });
-  await a.phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
+  await callMargaret(a, peer, { withoutTelephoneEvent: true });
   await audioFlowsBothWays(a, peer);
 
   // The fake microphone beeps about once a second: over 2 s the far end hears it, unless muted.
@@ -244,11 +249,7 @@ test('the agent picks a microphone: calls use it, a switch mid-call keeps the fa
   console.log(`# microphones offered: ${devices.map((d) => d.label).join(', ')}`);
   await picker.selectOption(first.value);
 
-  await a.page.click(`a.click-to-dial[data-record="${MARGARET}"]`);
-  await a.phone.locator('button', { hasText: /^Call$/ }).click();
-  await eventually('the INVITE to reach the peer', () => peer.has('incoming'));
-  await peer.answer();
-  await a.phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
+  await callMargaret(a, peer);
   const frame = () => a.page.frames().find((f) => f.url().startsWith(APP_ORIGIN));
   const sending = () => frame().evaluate(() => window.__pcs.at(-1).getSenders().find((s) => s.track?.kind === 'audio')?.track.label);
   assert.equal(await sending(), first.label, 'the call sends the chosen microphone');
@@ -272,11 +273,7 @@ test('blind transfer: the agent hands the customer to a colleague, the two talk,
   const customer = await peer_('1002');
   const colleague = await peer_('1004');
   const a = await agent('1001');
-  await a.page.click(`a.click-to-dial[data-record="${MARGARET}"]`);
-  await a.phone.locator('button', { hasText: /^Call$/ }).click();
-  await eventually('the INVITE to reach the customer', () => customer.has('incoming'));
-  await customer.answer();
-  await a.phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
+  await callMargaret(a, customer);
 
   await a.phone.locator('button', { hasText: /^Transfer$/ }).click();
   await a.phone.locator('#transfer-number').fill('1004');
@@ -301,11 +298,7 @@ test('a transfer to a number nobody answers fails back to the agent, who keeps t
   await fetch(CONSOLE_ORIGIN + '/__standin/reset', { method: 'POST' });
   const customer = await peer_('1002');
   const a = await agent('1001');
-  await a.page.click(`a.click-to-dial[data-record="${MARGARET}"]`);
-  await a.phone.locator('button', { hasText: /^Call$/ }).click();
-  await eventually('the INVITE to reach the customer', () => customer.has('incoming'));
-  await customer.answer();
-  await a.phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
+  await callMargaret(a, customer);
   await a.phone.locator('button', { hasText: /^Transfer$/ }).click();
   await a.phone.locator('#transfer-number').fill('1009'); // nobody is registered as 1009
   await a.phone.locator('button', { hasText: 'Transfer call' }).click();
