@@ -1,6 +1,8 @@
 //! The SIP core behind the thinnest wasm-bindgen wrapper: what `crates/sip/bench` measures
 //! against JsSIP (parse speed in one node process, and download size).
 
+use std::cell::RefCell;
+
 use sip::{Command, Config, Credentials, Input, Output, Random, UserAgent};
 use wasm_bindgen::prelude::*;
 
@@ -8,6 +10,36 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen]
 pub fn parse_message(frame: &str) -> bool {
     sip::parse(frame.as_bytes()).is_ok()
+}
+
+thread_local! {
+    /// Where JavaScript writes the next frame (see [`input_buffer`]).
+    static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A buffer of `capacity` bytes in wasm memory for frames, kept across calls. JavaScript writes
+/// a frame into it with `TextEncoder.encodeInto` (one native copy) and calls [`parse_input`]:
+/// passing a `&str` instead makes wasm-bindgen's glue copy the text a character at a time in
+/// JavaScript, which costs more than parsing it. The pointer stays valid until the next call.
+#[wasm_bindgen]
+pub fn input_buffer(capacity: usize) -> *mut u8 {
+    INPUT.with(|b| {
+        let mut b = b.borrow_mut();
+        b.resize(capacity, 0);
+        b.as_mut_ptr()
+    })
+}
+
+/// Parses the first `len` bytes of the input buffer; true when they are a valid message.
+#[wasm_bindgen]
+pub fn parse_input(len: usize) -> bool {
+    INPUT.with(|b| b.borrow().get(..len).is_some_and(|frame| sip::parse(frame).is_ok()))
+}
+
+/// The module's memory, for a view on the input buffer.
+#[wasm_bindgen]
+pub fn wasm_memory() -> JsValue {
+    wasm_bindgen::memory()
 }
 
 struct Seeded(u64);

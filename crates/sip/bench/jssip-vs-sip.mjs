@@ -1,6 +1,10 @@
 // Parses the same SIP messages with JsSIP 3.13.8's parser and with crates/sip compiled to wasm,
 // in one node process, and prints messages per second for each and the ratio. Then prints the
-// download size (gzip -9) of each library. Usage: node jssip-vs-sip.mjs PKG_DIR
+// download size (gzip -9) of each library.
+// Usage: node jssip-vs-sip.mjs SPEED_PKG_DIR WEB_DIR [SIZE_PKG_DIR]
+//   SPEED_PKG_DIR: wasm-bindgen --target nodejs output of the speed build (opt-level 3);
+//   WEB_DIR: the --target web output whose size is reported (the size build, wasm-opt -Oz);
+//   SIZE_PKG_DIR: --target nodejs output of the size build, measured too when given.
 import { createRequire } from 'node:module';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -15,7 +19,8 @@ if (!pkg) throw new Error('usage: node jssip-vs-sip.mjs PKG_DIR (wasm-bindgen --
 
 const jssipVersion = require('jssip/package.json').version;
 const JsSIPParser = require('jssip/lib/Parser');
-const ours = require(join(pkg, 'sip_wasm.js'));
+const speedBuild = require(join(pkg, 'sip_wasm.js'));
+const sizeBuild = process.argv[4] ? require(join(process.argv[4], 'sip_wasm.js')) : null;
 const quietUa = {}; // JsSIP's parser only stores the UA on the message.
 
 const messages = readdirSync(join(here, 'messages')).sort().map((f) => [f.replace(/\.sip$/, ''), readFileSync(join(here, 'messages', f), 'utf8')]);
@@ -39,25 +44,50 @@ const jssip = (text) => {
   if (!m) throw new Error('JsSIP could not parse a benchmark message');
   return m;
 };
-const rust = (text) => {
-  if (!ours.parse_message(text)) throw new Error('crates/sip could not parse a benchmark message');
-};
+// Both parsers start from the same JS string. Ours gets it into wasm memory with one native
+// TextEncoder.encodeInto into a buffer the module keeps (input_buffer), then parses it there.
+const encoder = new TextEncoder();
+function parserOf(build) {
+  const capacity = 64 * 1024;
+  const ptr = build.input_buffer(capacity);
+  const memory = build.wasm_memory();
+  let view = new Uint8Array(memory.buffer, ptr, capacity);
+  return (text) => {
+    if (view.buffer !== memory.buffer) view = new Uint8Array(memory.buffer, ptr, capacity); // memory grew
+    const { read, written } = encoder.encodeInto(text, view);
+    if (read !== text.length || !build.parse_input(written)) throw new Error('crates/sip could not parse a benchmark message');
+  };
+}
+const rust = parserOf(speedBuild);
+const rustSize = sizeBuild && parserOf(sizeBuild);
 
 console.log(`SIP parsing, messages per second (node ${process.version}, JsSIP ${jssipVersion} vs crates/sip in wasm)`);
-console.log('message                          JsSIP      crates/sip    ratio');
+console.log(`message                          JsSIP   crates/sip speed build  ratio${rustSize ? '   size build (the app)  ratio' : ''}`);
 let worst = Infinity;
+let worstSize = Infinity;
 for (const [name, text] of messages) {
   jssip(text);
   rust(text);
-  // Median of three runs each, interleaved so both see the same machine load.
-  const a = [], b = [];
-  for (let r = 0; r < 3; r++) { a.push(rate(jssip, text)); b.push(rate(rust, text)); }
+  if (rustSize) rustSize(text);
+  // Median of three runs each, interleaved so all see the same machine load.
+  const a = [], b = [], c = [];
+  for (let r = 0; r < 3; r++) {
+    a.push(rate(jssip, text));
+    b.push(rate(rust, text));
+    if (rustSize) c.push(rate(rustSize, text));
+  }
   const med = (xs) => xs.sort((x, y) => x - y)[1];
   const [j, s] = [med(a), med(b)];
   worst = Math.min(worst, s / j);
-  console.log(`${name.padEnd(30)} ${Math.round(j).toString().padStart(9)} ${Math.round(s).toString().padStart(13)} ${(s / j).toFixed(1).padStart(8)}x`);
+  let line = `${name.padEnd(30)} ${Math.round(j).toString().padStart(7)} ${Math.round(s).toString().padStart(24)} ${(s / j).toFixed(1).padStart(6)}x`;
+  if (rustSize) {
+    const z = med(c);
+    worstSize = Math.min(worstSize, z / j);
+    line += ` ${Math.round(z).toString().padStart(22)} ${(z / j).toFixed(1).padStart(6)}x`;
+  }
+  console.log(line);
 }
-console.log(`smallest ratio: ${worst.toFixed(1)}x (goal: at least 30x)`);
+console.log(`smallest ratio: ${worst.toFixed(1)}x with the speed build${rustSize ? `, ${worstSize.toFixed(1)}x with the size build` : ''} (goal: at least 30x)`);
 
 // Size: what each costs in a page, gzip -9.
 const esbuild = require('esbuild');

@@ -5,19 +5,23 @@ set -euo pipefail
 cd "$(dirname "$0")/../../.."
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
 out="$CARGO_TARGET_DIR/sip-bench"
-mkdir -p "$out/node" "$out/web"
+mkdir -p "$out/node" "$out/node-size" "$out/web"
 
 echo "== native (cargo run --release --example parse_rate)"
 cargo run --quiet --release -p sip --example parse_rate
 
 echo
-echo "== wasm build of crates/sip behind a minimal wasm-bindgen wrapper (crates/sip-wasm)"
+echo "== wasm builds of crates/sip behind a minimal wasm-bindgen wrapper (crates/sip-wasm)"
+# The speed build (profile `speed`, opt-level 3) for the parse rate; the size build (the app's
+# release profile, opt-level z, then wasm-opt -Oz) for the download size, and its rate too.
+cargo build --quiet --profile speed --target wasm32-unknown-unknown -p sip-wasm
 cargo build --quiet --release --target wasm32-unknown-unknown -p sip-wasm
+wasm-bindgen --target nodejs --out-dir "$out/node" "$CARGO_TARGET_DIR/wasm32-unknown-unknown/speed/sip_wasm.wasm"
 wasm="$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/sip_wasm.wasm"
-wasm-bindgen --target nodejs --out-dir "$out/node" "$wasm"
+wasm-bindgen --target nodejs --out-dir "$out/node-size" "$wasm"
 wasm-bindgen --target web --out-dir "$out/web" "$wasm"
 wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   "$out/web/sip_wasm_bg.wasm" -o "$out/web/sip_wasm_bg.wasm"
 rm -f "$out/web/"*.d.ts
 [ -d tests/e2e/node_modules ] || (cd tests/e2e && npm ci --no-audit --no-fund >/dev/null)
-node crates/sip/bench/jssip-vs-sip.mjs "$out/node" "$out/web"
+node crates/sip/bench/jssip-vs-sip.mjs "$out/node" "$out/web" "$out/node-size"
