@@ -11,8 +11,8 @@ use std::rc::{Rc, Weak};
 use sip::{Command, Config, EndReason as SipEnd, Event as SipEvent, Input, Output, Uri, UserAgent};
 use wasm_bindgen_futures::spawn_local;
 
-use crate::media::{CallMedia, MediaError, Microphone, Tone as MediaTone, Tones};
-use crate::phone::{AudioInput, Credentials, EndReason, Event, Tone};
+use crate::media::{CallMedia, MediaError, MediaStats, Microphone, Tone as MediaTone, Tones};
+use crate::phone::{AudioInput, Credentials, EndReason, Event, Quality, Tone};
 use crate::timer::Timeout;
 use crate::transport::{Transport, TransportEvent};
 
@@ -63,6 +63,8 @@ struct Inner {
     spare: Option<(Rc<CallMedia>, String)>,
     /// A spare is being prepared.
     preparing: bool,
+    /// The previous audio figures of the call in progress, for per-second differences.
+    last_stats: Option<(String, MediaStats)>,
     tones: Option<Tones>,
     registered: bool,
     report: Rc<dyn Fn(Event)>,
@@ -88,6 +90,7 @@ impl Line {
             incoming_offer: None,
             spare: None,
             preparing: false,
+            last_stats: None,
             tones: None,
             registered: false,
             report: Rc::new(report),
@@ -343,6 +346,22 @@ impl Line {
         self.drive(Some(Input::Command(Command::Transfer { call: call_id.to_owned(), target })));
     }
 
+    /// Reads the call's audio figures and reports what changed since the last reading.
+    pub fn measure_quality(&self, call_id: &str) {
+        let Some(media) = self.inner.borrow().media.as_ref().filter(|(id, _)| id == call_id).map(|(_, m)| m.clone()) else { return };
+        let (this, call_id) = (self.clone(), call_id.to_owned());
+        spawn_local(async move {
+            let now = media.stats().await;
+            let before = {
+                let mut inner = this.inner.borrow_mut();
+                let before = inner.last_stats.take().filter(|(id, _)| *id == call_id).map(|(_, s)| s).unwrap_or_default();
+                inner.last_stats = Some((call_id.clone(), now));
+                before
+            };
+            this.report_later(Event::CallQuality { call_id, quality: quality_between(&before, &now) });
+        });
+    }
+
     /// Plays a tone, or stops any.
     pub fn play(&self, tone: Option<Tone>) {
         let tone = tone.and_then(|t| {
@@ -537,6 +556,20 @@ async fn open_microphone(preferred: Option<&str>) -> Result<Microphone, MediaErr
             Err(_) => Microphone::open(None).await,
         },
         None => Microphone::open(None).await,
+    }
+}
+
+/// The audio of the interval between two readings of the same call.
+fn quality_between(before: &MediaStats, now: &MediaStats) -> Quality {
+    let received = (now.packets_received - before.packets_received).max(0.0);
+    let lost = (now.packets_lost - before.packets_lost).max(0.0);
+    let loss_percent = if received + lost > 0.0 { (100.0 * lost / (received + lost)).round() } else { 0.0 };
+    // Figures are small non-negative numbers: the casts cannot overflow in practice, and `as`
+    // saturates if they ever did.
+    Quality {
+        loss_percent: loss_percent as u32,
+        jitter_ms: (now.jitter * 1000.0).round().max(0.0) as u32,
+        bytes_received: (now.bytes_received - before.bytes_received).max(0.0) as u64,
     }
 }
 

@@ -15,6 +15,8 @@ use super::{js_error, MediaError, Microphone, GATHERING_LIMIT_MS};
 pub struct MediaStats {
     /// Audio bytes received from the far end.
     pub bytes_received: f64,
+    /// Audio packets received from the far end.
+    pub packets_received: f64,
     /// Audio bytes sent to the far end.
     pub bytes_sent: f64,
     /// Packets the network lost on the way to us.
@@ -145,6 +147,7 @@ impl CallMedia {
             match kind.as_str() {
                 "inbound-rtp" => {
                     stats.bytes_received += field("bytesReceived");
+                    stats.packets_received += field("packetsReceived");
                     stats.packets_lost += field("packetsLost");
                     stats.jitter = stats.jitter.max(field("jitter"));
                 }

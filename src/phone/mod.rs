@@ -49,6 +49,17 @@ pub struct Credentials {
     pub display_name: String,
 }
 
+/// The audio of the last second of a call, from the browser's `getStats`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Quality {
+    /// Share of the far end's packets lost on the way, percent.
+    pub loss_percent: u32,
+    /// Inbound jitter, milliseconds.
+    pub jitter_ms: u32,
+    /// Audio bytes received in that second.
+    pub bytes_received: u64,
+}
+
 /// A microphone the browser offers.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AudioInput {
@@ -109,6 +120,10 @@ pub struct Call {
     pub held: bool,
     /// The number the agent is transferring the call to, until the transfer succeeds or fails.
     pub transfer_to: Option<String>,
+    /// The latest audio figures, once the call is connected.
+    pub quality: Option<Quality>,
+    /// Seconds in a row without audio from the far end.
+    pub silent_seconds: u32,
 }
 
 impl Call {
@@ -119,6 +134,19 @@ impl Call {
             _ if !self.display_name.is_empty() => &self.display_name,
             _ => &self.number,
         }
+    }
+
+    /// How the call sounds, in words for the agent, once there are figures. Thresholds: ITU-T
+    /// G.114/G.1020 put audible trouble at a few percent of loss or tens of ms of jitter.
+    pub fn audio_status(&self) -> Option<String> {
+        let q = self.quality?;
+        Some(if self.silent_seconds >= 3 && !self.held {
+            format!("No audio from the other side for {} s: check your connection, or ask whether they hear you.", self.silent_seconds)
+        } else if q.loss_percent >= 5 || q.jitter_ms >= 50 {
+            format!("Poor connection: {}% of the audio lost, {} ms jitter.", q.loss_percent, q.jitter_ms)
+        } else {
+            "Connection good".into()
+        })
     }
 
     /// Seconds since the call was answered.
@@ -263,6 +291,8 @@ pub enum Event {
     CallEnded { call_id: String, reason: EndReason },
     /// The transfer did not happen; the call is still the agent's. The text says why.
     TransferFailed { call_id: String, reason: String },
+    /// Audio figures for the last second of the call.
+    CallQuality { call_id: String, quality: Quality },
     /// The call could not be started (microphone, media, SIP) before it had a Call-ID.
     CallFailed(String),
     /// The call log with this outbox id was saved as CRM record `record_id`.
@@ -314,6 +344,8 @@ pub enum Effect {
     SetHeld { call_id: String, held: bool },
     /// Send a DTMF digit.
     SendDigit { call_id: String, digit: char },
+    /// Measure the call's audio; answer with [`Event::CallQuality`].
+    MeasureQuality { call_id: String },
     /// Ask the other party to call `dial` instead (REFER); answer with [`Event::CallEnded`]
     /// ([`EndReason::Transferred`]) or [`Event::TransferFailed`].
     Transfer { call_id: String, dial: String },
@@ -563,6 +595,15 @@ impl Phone {
                 };
                 self.end(now_ms, reason)
             }
+            Event::CallQuality { call_id, quality } => {
+                if let CallState::Connected(call) = &mut self.call {
+                    if call.call_id.as_deref() == Some(call_id.as_str()) {
+                        call.silent_seconds = if quality.bytes_received == 0 { call.silent_seconds.saturating_add(1) } else { 0 };
+                        call.quality = Some(quality);
+                    }
+                }
+                return Vec::new();
+            }
             Event::TransferFailed { call_id, reason } => match &mut self.call {
                 CallState::Connected(call) if call.call_id.as_deref() == Some(call_id.as_str()) => {
                     call.transfer_to = None;
@@ -599,7 +640,8 @@ impl Phone {
 
     /// Called every second by the glue while a call is up: keeps the label's timer running.
     pub fn tick(&self, now_ms: u64) -> Vec<Effect> {
-        match self.call {
+        match &self.call {
+            CallState::Connected(Call { call_id: Some(id), .. }) => vec![self.label_effect(now_ms), Effect::MeasureQuality { call_id: id.clone() }],
             CallState::Connected(_) => vec![self.label_effect(now_ms)],
             _ => Vec::new(),
         }
@@ -673,6 +715,8 @@ impl Phone {
             muted: false,
             held: false,
             transfer_to: None,
+            quality: None,
+            silent_seconds: 0,
         };
         self.call = CallState::Dialing(call);
         vec![Effect::Dial { dial }]
@@ -707,6 +751,8 @@ impl Phone {
             muted: false,
             held: false,
             transfer_to: None,
+            quality: None,
+            silent_seconds: 0,
         };
         self.call = CallState::Incoming(call);
         vec![Effect::ShowPanel(true), Effect::PlayTone(Some(Tone::Ringtone)), Effect::ScreenPop { number }]

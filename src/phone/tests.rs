@@ -103,7 +103,10 @@ fn an_outbound_call_rings_back_connects_and_shows_a_running_timer() {
     assert!(ringing.contains(&Effect::PlayTone(Some(Tone::Ringback))));
     let answered = phone.handle_event(10_000, Event::CallConnected { call_id: "c1".into() });
     assert!(answered.contains(&Effect::PlayTone(None)));
-    assert_eq!(phone.tick(75_000), vec![Effect::SetLabel("On call 01:05 Ada Lovelace".into())]);
+    assert_eq!(
+        phone.tick(75_000),
+        vec![Effect::SetLabel("On call 01:05 Ada Lovelace".into()), Effect::MeasureQuality { call_id: "c1".into() }]
+    );
 }
 
 #[test]
@@ -354,4 +357,35 @@ fn a_transfer_target_that_would_inject_into_the_uri_is_refused() {
     let effects = phone.handle_intent(20_000, Intent::Transfer("1003@evil.example;transport=tcp".into()));
     assert!(!effects.iter().any(|e| matches!(e, Effect::Transfer { .. })));
     assert!(phone.notice().is_some());
+}
+
+#[test]
+fn call_quality_is_measured_every_second_and_told_in_words() {
+    let mut phone = connected_outbound_call();
+    assert!(phone.tick(11_000).contains(&Effect::MeasureQuality { call_id: "c1".into() }));
+    let status = |p: &Phone| match p.call() {
+        CallState::Connected(c) => c.audio_status(),
+        _ => None,
+    };
+    assert_eq!(status(&phone), None, "nothing to say before the first figures");
+    let good = Quality { loss_percent: 0, jitter_ms: 4, bytes_received: 8_000 };
+    phone.handle_event(11_100, Event::CallQuality { call_id: "c1".into(), quality: good });
+    assert_eq!(status(&phone).as_deref(), Some("Connection good"));
+    let poor = Quality { loss_percent: 7, jitter_ms: 62, bytes_received: 7_000 };
+    phone.handle_event(12_100, Event::CallQuality { call_id: "c1".into(), quality: poor });
+    assert_eq!(status(&phone).as_deref(), Some("Poor connection: 7% of the audio lost, 62 ms jitter."));
+    // Silence from the far end for three readings in a row is said plainly.
+    let silent = Quality { loss_percent: 0, jitter_ms: 0, bytes_received: 0 };
+    for t in [13_100, 14_100] {
+        phone.handle_event(t, Event::CallQuality { call_id: "c1".into(), quality: silent });
+        assert_eq!(status(&phone).as_deref(), Some("Connection good"), "one or two quiet seconds are normal");
+    }
+    phone.handle_event(15_100, Event::CallQuality { call_id: "c1".into(), quality: silent });
+    assert!(status(&phone).is_some_and(|s| s.starts_with("No audio from the other side for 3 s")));
+    // On hold nothing is expected to arrive.
+    phone.handle_intent(16_000, Intent::SetHeld(true));
+    assert_eq!(status(&phone).as_deref(), Some("Connection good"));
+    // Figures for another call are ignored.
+    phone.handle_event(16_100, Event::CallQuality { call_id: "other".into(), quality: poor });
+    assert_eq!(status(&phone).as_deref(), Some("Connection good"));
 }

@@ -218,6 +218,7 @@ impl Controller {
                 Effect::SetHeld { call_id, held } => with_line(&self.inner, |l| l.set_held(&call_id, held)),
                 Effect::SendDigit { call_id, digit } => with_line(&self.inner, |l| l.send_digit(&call_id, digit)),
                 Effect::Transfer { call_id, dial } => with_line(&self.inner, |l| l.transfer(&call_id, &dial)),
+                Effect::MeasureQuality { call_id } => with_line(&self.inner, |l| l.measure_quality(&call_id)),
                 Effect::UseMicrophone(id) => {
                     if let Some(storage) = local_storage() {
                         // Storage may be full or blocked: the choice then lasts this session only.

@@ -362,6 +362,9 @@ pub fn call_card(props: &CallCardProps) -> Html {
                 { status }
                 if connected { { " · " }{ format!("{:02}:{:02}", seconds / 60, seconds % 60) } }
             </div>
+            if let Some(text) = call.audio_status() {
+                <div class="weak" role="status" data-testid="call-quality">{ text }</div>
+            }
             if connected {
                 <div class="actions">
                     <button aria-pressed={muted.to_string()} onclick={props.on_intent.reform(move |_| Intent::SetMuted(!muted))}>
