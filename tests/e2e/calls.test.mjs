@@ -140,6 +140,12 @@ test('click-to-dial a Contact: the JsSIP peer rings, answers, audio flows, hold 
   await peer.answer();
   await a.phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
   await audioFlowsBothWays(a, peer);
+  await a.phone.locator('[data-testid=call-quality]', { hasText: 'Connection good' }).waitFor({ timeout: 5_000 });
+  // The far end's audio stops (its microphone or network died): the agent is told within seconds.
+  await peer.setSending(false);
+  await a.phone.locator('[data-testid=call-quality]', { hasText: 'No audio from the other side' }).waitFor({ timeout: 10_000 });
+  await peer.setSending(true);
+  await a.phone.locator('[data-testid=call-quality]', { hasText: 'Connection good' }).waitFor({ timeout: 10_000 });
 
   await a.phone.locator('button', { hasText: 'Hold' }).click();
   await eventually('the peer to see the hold', () => peer.has('hold', { originator: 'remote' }));

@@ -77,6 +77,12 @@ window.peer = {
     session.answer({ mediaConstraints: { audio: true, video: false }, pcConfig: { iceServers: [] } });
   },
   hangup() { session.terminate(); },
+  /** Stops (or resumes) sending audio, as a far end whose network or microphone died would. */
+  async setSending(on) {
+    const sender = session.connection.getSenders().find((s) => s.track?.kind === 'audio' || s.__track);
+    if (!sender) return;
+    if (!on) { sender.__track = sender.track; await sender.replaceTrack(null); } else { await sender.replaceTrack(sender.__track); }
+  },
   /** What the far end hears: the total energy of the audio it received so far. */
   async energy() {
     if (!session || !session.connection) return 0;
