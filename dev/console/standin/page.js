@@ -61,6 +61,13 @@
     return `<table><thead><tr><th>Name</th><th>Type</th><th>Phone</th><th>Mobile</th></tr></thead><tbody>${rows.map((r) => `
       <tr><td><a href="#/r/${esc(r.Id)}">${esc(r.Name)}</a></td><td>${esc(r.RecordType)}</td><td>${phone(r, 'Phone')}</td><td>${phone(r, 'MobilePhone')}</td></tr>`).join('')}</tbody></table>`;
   }
+  // Related lists show the most recent few, as Lightning's do ("View All" is the Tasks tab), so
+  // a day of hundreds of calls does not make every redraw slower.
+  const RECENT = 10;
+  function recentTaskTable(rows) {
+    if (rows.length <= RECENT) return taskTable(rows);
+    return `${taskTable(rows.slice(-RECENT))}<p class="muted">The ${RECENT} most recent of ${rows.length}; all are on the <a href="#/o/Task">Tasks</a> tab.</p>`;
+  }
   function taskTable(rows) {
     if (!rows.length) return '<p class="muted">No call logged yet.</p>';
     return `<table id="task-table"><thead><tr><th>Subject</th><th>Call type</th><th>Duration (s)</th><th>Who</th><th>What</th><th>Disposition</th><th>Call-ID</th></tr></thead><tbody>${rows.map((t) => `
@@ -83,7 +90,7 @@
       html = `<div class="card"><div class="object-label">${esc(r.RecordType)}</div><h1 id="record-name">${esc(r.Name)}</h1>
         <dl><dt>Phone</dt><dd>${phone(r, 'Phone')}</dd><dt>Mobile</dt><dd>${phone(r, 'MobilePhone')}</dd>
         <dt>Title</dt><dd>${esc(r.Title || '')}</dd><dt>Company</dt><dd>${esc(r.Company || r.Industry || nameOf(r.AccountId))}</dd></dl></div>
-        <div class="card"><h2>Activity</h2>${taskTable(related)}</div>`;
+        <div class="card"><h2>Activity</h2>${recentTaskTable(related)}</div>`;
     } else if (q) {
       const text = decodeURIComponent(q[1]);
       html = `<div class="card"><h1>Search results for “${esc(text)}”</h1>${recordTable(standin.search(text))}</div>`;
@@ -92,7 +99,7 @@
     } else if (m) {
       html = `<div class="card"><h1>${esc(m[1])}s</h1>${recordTable(standin.records.filter((r) => r.RecordType === m[1]))}</div>`;
     } else {
-      html = `<div class="card"><h1>Home</h1>${recordTable(standin.records)}</div><div class="card"><h2>Calls logged</h2>${taskTable(tasks)}</div>`;
+      html = `<div class="card"><h1>Home</h1>${recordTable(standin.records)}</div><div class="card"><h2>Calls logged</h2>${recentTaskTable(tasks)}</div>`;
     }
     html += `<p class="muted" id="current-url">${esc(v.url)}</p>`;
     $('main').innerHTML = html;
