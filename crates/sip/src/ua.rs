@@ -11,7 +11,7 @@
 //! INVITE are the exception, retransmitted until the ACK arrives (RFC 3261 §13.3.1.4), because
 //! proxies on the way may not be stateful.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use crate::auth::{self, Credentials};
 use crate::header::{name_addrs, CSeq, Challenge, Via};
@@ -360,10 +360,10 @@ pub struct UserAgent {
     local_host: String,
     transport_up: bool,
     next_keepalive: Option<Millis>,
-    transactions: HashMap<String, ClientTx>,
+    transactions: Transactions,
     calls: Vec<Call>,
     /// Nonce use counts, for `nc`.
-    nonce_counts: HashMap<String, u32>,
+    nonce_counts: Vec<(String, u32)>,
     out: VecDeque<Output>,
 }
 
@@ -386,9 +386,9 @@ impl UserAgent {
             local_host,
             transport_up: false,
             next_keepalive: None,
-            transactions: HashMap::new(),
+            transactions: Transactions::default(),
             calls: Vec::new(),
-            nonce_counts: HashMap::new(),
+            nonce_counts: Vec::new(),
             out: VecDeque::new(),
         }
     }
@@ -1447,14 +1447,32 @@ impl UserAgent {
         let header = if r.status == 407 { "Proxy-Authenticate" } else { "WWW-Authenticate" };
         let challenges: Vec<Challenge> = r.headers.get_all(header).filter_map(|c| Challenge::parse(c).ok()).collect();
         let Some((challenge, algorithm)) = auth::pick(&challenges) else { return false };
-        let nc = self.nonce_counts.entry(challenge.nonce.clone()).or_insert(0);
-        *nc += 1;
-        let nc = *nc;
+        let nc = self.next_nonce_count(&challenge.nonce);
         let cnonce = token(&mut *self.random, 16);
         let uri = tx.request.uri.to_string();
         let authorization = auth::answer(challenge, algorithm, &credentials, tx.request.method.as_str(), &uri, nc, &cnonce);
         let auth_header = if r.status == 407 { "Proxy-Authorization" } else { "Authorization" };
         self.resend(now, tx, true, |req| req.headers.set(auth_header, authorization))
+    }
+
+    /// The `nc` for the next use of `nonce` (RFC 7616 §3.4). Only the latest few nonces are
+    /// remembered: a registrar hands out a new one every so often, all day long.
+    fn next_nonce_count(&mut self, nonce: &str) -> u32 {
+        const REMEMBERED: usize = 8;
+        let count = match self.nonce_counts.iter_mut().find(|(n, _)| n == nonce) {
+            Some((_, count)) => {
+                *count += 1;
+                *count
+            }
+            None => {
+                if self.nonce_counts.len() >= REMEMBERED {
+                    self.nonce_counts.remove(0);
+                }
+                self.nonce_counts.push((nonce.to_owned(), 1));
+                1
+            }
+        };
+        count
     }
 
     /// A 422 (RFC 4028 §7.4): send the request again asking for the far end's Min-SE.
@@ -1530,6 +1548,39 @@ impl UserAgent {
         if self.calls.len() != before {
             self.event(Event::Ended { call: id.to_owned(), reason });
         }
+    }
+}
+
+/// Client transactions by key (top Via branch and method). There are a handful at a time, so a
+/// list is as fast as a hash map here, and smaller in wasm.
+#[derive(Default)]
+struct Transactions(Vec<(String, ClientTx)>);
+
+impl Transactions {
+    fn get(&self, key: &str) -> Option<&ClientTx> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, t)| t)
+    }
+
+    fn remove(&mut self, key: &str) -> Option<ClientTx> {
+        let index = self.0.iter().position(|(k, _)| k == key)?;
+        Some(self.0.swap_remove(index).1)
+    }
+
+    fn insert(&mut self, key: String, tx: ClientTx) {
+        self.remove(&key);
+        self.0.push((key, tx));
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&String, &ClientTx)> {
+        self.0.iter().map(|(k, t)| (k, t))
+    }
+
+    fn values(&self) -> impl Iterator<Item = &ClientTx> {
+        self.0.iter().map(|(_, t)| t)
+    }
+
+    fn retain(&mut self, mut keep: impl FnMut(&String, &ClientTx) -> bool) {
+        self.0.retain(|(k, t)| keep(k, t));
     }
 }
 
