@@ -218,13 +218,13 @@ impl Headers {
     /// CR and LF in the value become spaces and characters not allowed in a
     /// header name become `-`, so a printed message always parses back.
     pub fn push(&mut self, name: &str, value: impl fmt::Display) {
-        let e = self.write_entry(name, value);
+        let e = self.write_entry(name, &value);
         self.entries.push(e);
     }
 
     /// Inserts a header before all others (e.g. a new top Via).
     pub fn push_front(&mut self, name: &str, value: impl fmt::Display) {
-        let e = self.write_entry(name, value);
+        let e = self.write_entry(name, &value);
         self.entries.insert(0, e);
     }
 
@@ -233,7 +233,7 @@ impl Headers {
     pub fn set(&mut self, name: &str, value: impl fmt::Display) {
         let q = Query::new(name);
         let first = self.entries.iter().position(|e| self.matches(e, &q));
-        let e = self.write_entry(name, value);
+        let e = self.write_entry(name, &value);
         match first {
             Some(i) => {
                 self.remove(name);
@@ -254,7 +254,8 @@ impl Headers {
         before - self.entries.len()
     }
 
-    fn write_entry(&mut self, name: &str, value: impl fmt::Display) -> Entry {
+    /// Not generic on purpose: one copy in the binary however many value types are pushed.
+    fn write_entry(&mut self, name: &str, value: &dyn fmt::Display) -> Entry {
         if self.buf.len() > u32::MAX as usize / 2 {
             // A header buffer this large is never legitimate; start over rather
             // than overflow the 32-bit spans (only reachable by a misbehaving caller).
