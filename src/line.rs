@@ -596,12 +596,28 @@ async fn apply_answer(media: Option<Rc<CallMedia>>, sdp: &str) {
     }
 }
 
-/// A `performance.mark` for the benchmarks (click -> INVITE, INVITE -> screen pop).
+/// A `performance.mark` for the benchmarks (click -> INVITE, INVITE -> screen pop). The browser
+/// keeps every mark, so they are cleared every [`MARKS_KEPT`] marks: a day of calls must not
+/// grow the heap.
 pub fn mark(name: &str) {
-    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = p.mark(name);
+    thread_local! {
+        static MARKS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
     }
+    let Some(p) = web_sys::window().and_then(|w| w.performance()) else { return };
+    let count = MARKS.with(|m| {
+        let next = m.get().wrapping_add(1);
+        m.set(next);
+        next
+    });
+    if count.is_multiple_of(MARKS_KEPT) {
+        p.clear_marks();
+    }
+    let _ = p.mark(name);
 }
+
+/// How many benchmark marks are made before they are all cleared (a benchmark of 20 calls makes
+/// about 100).
+const MARKS_KEPT: u32 = 400;
 
 fn end_reason(reason: SipEnd) -> EndReason {
     match reason {

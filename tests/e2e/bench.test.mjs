@@ -45,13 +45,16 @@ test('benchmarks: click -> INVITE, INVITE -> screen pop, memory over many calls'
 
   /** One outbound call that is cancelled as soon as it rings at the far end. */
   let calls = 0;
+  // The phone clears its marks now and then (see `mark` in src/line.rs): a new INVITE is a mark
+  // later than the last one seen, not one more mark.
+  const lastMark = async (name) => Math.max(-1, ...(await marks(name)));
   async function shortCall() {
-    const sent = (await marks('softphone:invite-sent')).length;
+    const sent = await lastMark('softphone:invite-sent');
     // The click on the record's number, as the stand-in delivers it (calls.test.mjs clicks the link).
     await page.evaluate((id) => window.lightningStandin.clickToDial(id), MARGARET);
     await phone.locator('[data-testid=ready-number]', { hasText: '1002' }).waitFor();
     await phone.locator('button', { hasText: /^Call$/ }).click();
-    await eventually('the INVITE', async () => (await marks('softphone:invite-sent')).length > sent, 10_000, 5);
+    await eventually('the INVITE', async () => (await lastMark('softphone:invite-sent')) > sent, 10_000, 5);
     await phone.locator('button', { hasText: 'Hang up' }).click();
     await phone.locator('[data-testid=call]').waitFor({ state: 'detached', timeout: 10_000 });
     calls += 1;
