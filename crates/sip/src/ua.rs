@@ -29,6 +29,9 @@ const T2: Millis = 4_000;
 const GLARE_RETRY_MS: (Millis, Millis) = (2_100, 4_000);
 /// The shortest session interval we accept (RFC 4028 §4: at least 90 s).
 pub const MIN_SESSION_EXPIRES: u32 = 90;
+/// How long a transfer may go without news (a NOTIFY) before we call it failed: a far end that
+/// accepts REFER and then stays silent must not leave the agent waiting forever.
+const TRANSFER_SILENCE_MS: Millis = 120_000;
 /// How long a failed session refresh waits before the next attempt.
 const REFRESH_RETRY_MS: Millis = 10_000;
 
@@ -268,8 +271,8 @@ struct Call {
     notify_to: Option<CallId>,
     /// This incoming call replaces that confirmed call of ours (RFC 3891).
     replaces: Option<CallId>,
-    /// Our REFER of this call is out or accepted.
-    transferring: bool,
+    /// Our REFER of this call is out or accepted: when we give up hearing nothing more.
+    transferring: Option<Millis>,
 }
 
 impl Call {
@@ -296,7 +299,7 @@ impl Call {
             refer_received: None,
             notify_to: None,
             replaces: None,
-            transferring: false,
+            transferring: None,
         }
     }
 }
@@ -436,7 +439,7 @@ impl UserAgent {
             _ => None,
         };
         let calls = self.calls.iter().flat_map(|c| {
-            [c.unacked_ok.as_ref().map(|(_, next, _, _)| *next), c.glare_retry.as_ref().map(|(at, _)| *at), c.session.map(|s| s.due)]
+            [c.unacked_ok.as_ref().map(|(_, next, _, _)| *next), c.glare_retry.as_ref().map(|(at, _)| *at), c.session.map(|s| s.due), c.transferring]
         });
         tx.chain(reg).chain(calls.flatten()).chain(self.next_keepalive).min()
     }
@@ -549,11 +552,11 @@ impl UserAgent {
         let Some(c) = self.call_mut(call).filter(|c| c.state == CallState::Confirmed) else {
             return self.event(Event::TransferFailed { call: call.to_owned(), status: 481 });
         };
-        if c.transferring {
+        if c.transferring.is_some() {
             // One transfer at a time: the first one's outcome is still to come.
             return self.event(Event::TransferFailed { call: call.to_owned(), status: 491 });
         }
-        c.transferring = true;
+        c.transferring = Some(now + TRANSFER_SILENCE_MS);
         let referred_by = NameAddr::new(c.local.uri.clone()).to_string();
         let contact = self.contact(None);
         if let Some(mut req) = self.in_dialog_request(call, Method::Refer, None) {
@@ -851,7 +854,7 @@ impl UserAgent {
                 if !r.is_success() {
                     let id = call.unwrap_or_default();
                     if let Some(c) = self.call_mut(&id) {
-                        c.transferring = false;
+                        c.transferring = None;
                     }
                     self.event(Event::TransferFailed { call: id, status: r.status });
                 }
@@ -1110,7 +1113,11 @@ impl UserAgent {
         if !is_refer {
             return self.respond(req, 489, None);
         }
-        let transferring = c.transferring;
+        let transferring = c.transferring.is_some();
+        if transferring {
+            // News of the transfer: wait for the next.
+            c.transferring = Some(now + TRANSFER_SILENCE_MS);
+        }
         let body = String::from_utf8_lossy(&req.body);
         let status = body.lines().next().and_then(|l| l.strip_prefix("SIP/2.0 ")).and_then(|l| l.get(..3)).and_then(|code| code.parse::<u16>().ok());
         let Some(status) = status.filter(|s| (100..700).contains(s)) else { return self.respond(req, 400, None) };
@@ -1127,7 +1134,7 @@ impl UserAgent {
             self.bye(now, &call, EndReason::Transferred);
         } else {
             if let Some(c) = self.call_mut(&call) {
-                c.transferring = false;
+                c.transferring = None;
             }
             self.event(Event::TransferFailed { call, status });
         }
@@ -1268,13 +1275,20 @@ impl UserAgent {
                 Purpose::Refer => {
                     if let Some(call) = tx.call {
                         if let Some(c) = self.call_mut(&call) {
-                            c.transferring = false;
+                            c.transferring = None;
                         }
                         self.event(Event::TransferFailed { call, status: 408 });
                     }
                 }
                 Purpose::Cancel | Purpose::Bye | Purpose::Info | Purpose::Notify => {}
             }
+        }
+        let silent: Vec<CallId> = self.calls.iter().filter(|c| c.transferring.is_some_and(|at| at <= now)).map(|c| c.id.clone()).collect();
+        for call in silent {
+            if let Some(c) = self.call_mut(&call) {
+                c.transferring = None;
+            }
+            self.event(Event::TransferFailed { call, status: 408 });
         }
         let due: Vec<(CallId, bool)> = self.calls.iter().filter_map(|c| c.session.filter(|s| s.due <= now).map(|s| (c.id.clone(), s.we_refresh))).collect();
         for (call, we_refresh) in due {

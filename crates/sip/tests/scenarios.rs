@@ -816,3 +816,21 @@ fn an_update_refused_with_501_is_retried_at_once_as_a_reinvite() {
     assert!(w.sent[0].last().is_some_and(|f| f.starts_with("INVITE")), "the refresh went out again as a re-INVITE");
     assert!(matches!(w.take_events(1).as_slice(), [Event::Reoffered { call, .. }] if *call == id));
 }
+
+#[test]
+fn a_transfer_the_far_end_accepts_but_never_reports_on_fails_after_two_minutes() {
+    let mut w = World::three_agents();
+    let call = w.connected_call();
+    w.command(0, Command::Transfer { call: call.clone(), target: Uri::sip("1003", DOMAIN) });
+    assert!(matches!(w.take_events(1).as_slice(), [Event::TransferRequested { .. }]));
+    // The far end's app never answers the request: no NOTIFY ever comes.
+    w.advance(119_000);
+    assert_eq!(w.take_events(0), []);
+    w.advance(2_000);
+    assert_eq!(w.take_events(0), [Event::TransferFailed { call: call.clone(), status: 408 }]);
+    // The call is still up and a new transfer may be tried: it goes out (this far end, still
+    // sitting on the first request, refuses it with 491).
+    w.command(0, Command::Transfer { call: call.clone(), target: Uri::sip("1003", DOMAIN) });
+    assert_eq!(w.count_sent(0, "REFER"), 2);
+    assert_eq!(w.take_events(0), [Event::TransferFailed { call, status: 491 }]);
+}

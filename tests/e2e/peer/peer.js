@@ -32,7 +32,7 @@ function watch(s, adopt = true) {
   s.on('newDTMF', (e) => note('dtmf', { originator: e.originator, tone: e.dtmf.tone }));
   // Asked to call someone else (blind transfer): do it, as a customer's phone would.
   s.on('refer', (e) => {
-    note('refer', { target: e.refer_to.uri.user });
+    note('refer', { target: e.request.refer_to.uri.user });
     // The new call becomes the one the test drives once it is up; a failed one never does.
     e.accept((next) => { watch(next, false); next.on('confirmed', () => { session = next; }); }, { mediaConstraints: { audio: true, video: false }, pcConfig: { iceServers: [] } });
   });
