@@ -1,5 +1,8 @@
 //! One call's peer connection. Everything it hands the browser is released in `Drop`.
 
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -30,7 +33,30 @@ pub struct CallMedia {
     pc: RtcPeerConnection,
     sender: RtcRtpSender,
     remote_audio: HtmlAudioElement,
+    /// This call's far end is what `remote_audio` plays (a prepared call's never is).
+    playing: Rc<Cell<bool>>,
     _on_track: Closure<dyn FnMut(RtcTrackEvent)>,
+}
+
+thread_local! {
+    static SPEAKER: RefCell<Option<HtmlAudioElement>> = const { RefCell::new(None) };
+}
+
+/// The one element that plays the far end, made once and reused by every call: an element per
+/// call left the browser's media internals behind each time.
+fn speaker() -> Option<HtmlAudioElement> {
+    SPEAKER.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        if cell.is_none() {
+            let audio = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.create_element("audio").ok())
+                .and_then(|e| e.dyn_into::<HtmlAudioElement>().ok())?;
+            audio.set_autoplay(true);
+            *cell = Some(audio);
+        }
+        cell.clone()
+    })
 }
 
 impl CallMedia {
@@ -52,22 +78,19 @@ impl CallMedia {
         let track = web_sys::MediaStreamTrack::clone(&microphone.track()?);
         let sender = pc.add_track_0(&track, microphone.stream());
 
-        let remote_audio = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.create_element("audio").ok())
-            .and_then(|e| e.dyn_into::<HtmlAudioElement>().ok())
-            .ok_or_else(|| MediaError::PeerConnection("the page cannot play audio".into()))?;
-        remote_audio.set_autoplay(true);
+        let remote_audio = speaker().ok_or_else(|| MediaError::PeerConnection("the page cannot play audio".into()))?;
+        let playing = Rc::new(Cell::new(false));
         let on_track = {
-            let audio = remote_audio.clone();
+            let (audio, playing) = (remote_audio.clone(), playing.clone());
             Closure::<dyn FnMut(RtcTrackEvent)>::new(move |event: RtcTrackEvent| {
                 if let Ok(stream) = event.streams().get(0).dyn_into::<web_sys::MediaStream>() {
                     audio.set_src_object(Some(&stream));
+                    playing.set(true);
                 }
             })
         };
         pc.set_ontrack(Some(on_track.as_ref().unchecked_ref()));
-        Ok(CallMedia { pc, sender, remote_audio, _on_track: on_track })
+        Ok(CallMedia { pc, sender, remote_audio, playing, _on_track: on_track })
     }
 
     /// An SDP offer with the candidates gathered within the limit.
@@ -182,7 +205,10 @@ impl Drop for CallMedia {
             track.stop();
         }
         self.pc.close();
-        self.remote_audio.set_src_object(None);
+        // Only the call being heard lets go of the speaker; a prepared call never took it.
+        if self.playing.get() {
+            self.remote_audio.set_src_object(None);
+        }
     }
 }
 

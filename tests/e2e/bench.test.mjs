@@ -14,6 +14,8 @@ let world, browser, peerServer;
 
 before(async () => {
   world = await startCallWorld({
+    // The stand-in page and the phone are same-site, so they share a renderer: the JS heap
+    // figure includes the stand-in's own record of every Open CTI call and Task.
     extraArgs: ['--enable-precise-memory-info', '--js-flags=--expose-gc'],
     // The wasm module's exports, for its memory size.
     initScript: () => addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail.wasm; }),
