@@ -365,19 +365,21 @@ pub fn call_card(props: &CallCardProps) -> Html {
             if let Some(text) = call.audio_status() {
                 <div class="weak" role="status" data-testid="call-quality">{ text }</div>
             }
-            if connected {
-                <div class="actions">
+            // Hang up sits with the call's main controls, above the transfer form and keypad, so it
+            // stays in sight in the utility panel's 460 px.
+            <div class="actions">
+                if connected {
                     <button aria-pressed={muted.to_string()} onclick={props.on_intent.reform(move |_| Intent::SetMuted(!muted))}>
                         { if muted { "Unmute" } else { "Mute" } }</button>
                     <button aria-pressed={held.to_string()} onclick={props.on_intent.reform(move |_| Intent::SetHeld(!held))}>
                         { if held { "Resume" } else { "Hold" } }</button>
-                </div>
+                }
+                <button class="destructive" onclick={props.on_intent.reform(|_| Intent::HangUp)}>{ "Hang up" }</button>
+            </div>
+            if connected {
                 <TransferForm transfer_to={call.transfer_to.clone().map(AttrValue::from)} on_intent={props.on_intent.clone()} />
                 <Keypad on_intent={props.on_intent.clone()} />
             }
-            <div class="actions">
-                <button class="destructive" onclick={props.on_intent.reform(|_| Intent::HangUp)}>{ "Hang up" }</button>
-            </div>
         </section>
     }
 }
@@ -416,7 +418,7 @@ pub fn transfer_form(props: &TransferFormProps) -> Html {
         <form class="transfer" {onsubmit}>
             <div class="field">
                 <label for="transfer-number">{ "Transfer to" }</label>
-                <input id="transfer-number" ref={number} type="tel" inputmode="tel" autocomplete="off" />
+                <input id="transfer-number" ref={number} type="tel" inputmode="tel" autocomplete="off" autofocus=true />
             </div>
             <div class="actions">
                 <button type="submit">{ "Transfer call" }</button>
