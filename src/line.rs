@@ -208,9 +208,7 @@ impl Line {
     /// Calls `dial` (digits, `+`, `*`, `#`) at the PBX's domain, with the spare offer when one
     /// is ready (the usual case), else with a fresh one.
     pub fn dial(&self, dial: &str) {
-        let domain = self.inner.borrow().settings.sip_domain.clone();
-        // The dialling rules already refused anything that could inject into a URI.
-        let target = Uri::sip(dial, &domain);
+        let target = self.pbx_uri(dial);
         mark("softphone:dial");
         // Taken in its own statement: the borrow must end before `place_call` borrows again.
         let spare = self.inner.borrow_mut().spare.take();
@@ -340,10 +338,14 @@ impl Line {
 
     /// Asks the far end to call `dial` at the PBX's domain instead (blind transfer, REFER).
     pub fn transfer(&self, call_id: &str, dial: &str) {
-        let domain = self.inner.borrow().settings.sip_domain.clone();
-        // The dialling rules already refused anything that could inject into a URI.
-        let target = Uri::sip(dial, &domain);
+        let target = self.pbx_uri(dial);
         self.drive(Some(Input::Command(Command::Transfer { call: call_id.to_owned(), target })));
+    }
+
+    /// `dial` at the PBX's domain. The dialling rules already refused anything that could inject
+    /// into a URI.
+    fn pbx_uri(&self, dial: &str) -> Uri {
+        Uri::sip(dial, &self.inner.borrow().settings.sip_domain)
     }
 
     /// Reads the call's audio figures and reports what changed since the last reading.
@@ -622,8 +624,7 @@ const MARKS_KEPT: u32 = 400;
 fn end_reason(reason: SipEnd) -> EndReason {
     match reason {
         SipEnd::Local => EndReason::LocalHangup,
-        // The phone fills in the number it transferred to.
-        SipEnd::Transferred => EndReason::Transferred(String::new()),
+        SipEnd::Transferred => EndReason::Transferred,
         SipEnd::Replaced => EndReason::RemoteHangup,
         SipEnd::Remote => EndReason::RemoteHangup,
         SipEnd::CallerCancelled => EndReason::Missed,

@@ -198,8 +198,9 @@ pub enum EndReason {
     Busy,
     /// Nobody answered.
     NoAnswer,
-    /// The agent transferred the call; the other party now talks to this number.
-    Transferred(String),
+    /// The agent transferred the call; the other party now talks to the number the call's
+    /// `transfer_to` names.
+    Transferred,
     /// Something failed; the text is for the agent.
     Failed(String),
 }
@@ -585,14 +586,9 @@ impl Phone {
                 _ => Vec::new(),
             },
             Event::CallEnded { call_id, reason } => {
-                let Some(call) = self.current_call().filter(|c| c.call_id.as_deref() == Some(call_id.as_str())) else {
+                if self.current_call().and_then(|c| c.call_id.as_deref()) != Some(call_id.as_str()) {
                     return Vec::new();
-                };
-                // The line knows a transfer happened; the call knows to which number.
-                let reason = match reason {
-                    EndReason::Transferred(_) => EndReason::Transferred(call.transfer_to.clone().unwrap_or_default()),
-                    other => other,
-                };
+                }
                 self.end(now_ms, reason)
             }
             Event::CallQuality { call_id, quality } => {
@@ -769,7 +765,7 @@ impl Phone {
             (EndReason::Busy, _) => "Busy".into(),
             (EndReason::NoAnswer, _) => "No answer".into(),
             (EndReason::Failed(why), _) => format!("Failed: {why}"),
-            (EndReason::LocalHangup | EndReason::RemoteHangup | EndReason::Transferred(_), false) => match call.direction {
+            (EndReason::LocalHangup | EndReason::RemoteHangup | EndReason::Transferred, false) => match call.direction {
                 CallDirection::Inbound => "Missed".into(),
                 _ => "Cancelled".into(),
             },
@@ -777,10 +773,8 @@ impl Phone {
         if let EndReason::Failed(why) = &reason {
             self.notice = Some(why.clone());
         }
-        let transferred_to = match &reason {
-            EndReason::Transferred(to) => Some(to.clone()),
-            _ => None,
-        };
+        // The line knows a transfer happened; the call knows to which number.
+        let transferred_to = if reason == EndReason::Transferred { call.transfer_to.clone() } else { None };
         let record = CallRecord {
             direction: call.direction,
             number: call.number.clone(),

@@ -329,7 +329,7 @@ fn a_blind_transfer_hands_the_call_over_and_the_log_says_where_it_went() {
     let again = phone.handle_intent(20_500, Intent::Transfer("1004".into()));
     assert!(!again.iter().any(|e| matches!(e, Effect::Transfer { .. })), "one transfer at a time");
 
-    let effects = phone.handle_event(21_000, Event::CallEnded { call_id: "c1".into(), reason: EndReason::Transferred(String::new()) });
+    let effects = phone.handle_event(21_000, Event::CallEnded { call_id: "c1".into(), reason: EndReason::Transferred });
     let (_, record, _) = save_of(&effects).expect("the call is logged");
     assert_eq!(record.transferred_to.as_deref(), Some("1003"));
     assert_eq!(record.description(), "Transferred to 1003.");

@@ -105,6 +105,12 @@ async function callMargaret(a, peer, answerOptions = {}) {
   await a.phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
 }
 
+/** Agent `a` hangs up; the JsSIP `peer` sees our BYE. */
+async function hangUp(a, peer) {
+  await a.phone.locator('button', { hasText: 'Hang up' }).click();
+  await eventually('the peer to see our BYE', () => peer.has('ended', { originator: 'remote' }));
+}
+
 async function audioFlowsBothWays(a, peer) {
   const [a1, p1] = [await a.bytes(), await peer.bytes()];
   await new Promise((r) => setTimeout(r, 1500));
@@ -153,8 +159,7 @@ test('click-to-dial a Contact: the JsSIP peer rings, answers, audio flows, hold 
   await eventually('the peer to see the resume', () => peer.has('unhold', { originator: 'remote' }));
 
   await new Promise((r) => setTimeout(r, 1000));
-  await a.phone.locator('button', { hasText: 'Hang up' }).click();
-  await eventually('the peer to see our BYE', () => peer.has('ended', { originator: 'remote' }));
+  await hangUp(a, peer);
   const task = await eventually('the call log', async () => (await json('/__standin/tasks')).find((t) => t.WhoId === MARGARET && t.CallType === 'Outbound'));
   assert.ok(task.CallDurationInSeconds > 0, `duration ${task.CallDurationInSeconds} s`);
   assert.ok(task.CallObject, 'the Call-ID is logged');
@@ -237,8 +242,7 @@ test('mute silences what the far end hears; keypad digits reach a far end withou
   for (const digit of ['1', '2', '#']) await a.phone.locator(`button[aria-label="Digit ${digit}"]`).click();
   const tones = async () => (await peer.events()).filter((e) => e.type === 'dtmf' && e.originator === 'remote').map((e) => e.tone).join('');
   await eventually('the digits at the far end', async () => (await tones()) === '12#');
-  await a.phone.locator('button', { hasText: 'Hang up' }).click();
-  await eventually('the peer to see our BYE', () => peer.has('ended', { originator: 'remote' }));
+  await hangUp(a, peer);
 });
 
 test('the agent picks a microphone: calls use it, a switch mid-call keeps the far end hearing us, the choice is remembered', async () => {
@@ -265,8 +269,7 @@ test('the agent picks a microphone: calls use it, a switch mid-call keeps the fa
   const e1 = await peer.energy();
   await new Promise((r) => setTimeout(r, 2000));
   assert.ok((await peer.energy()) > e1, 'the far end still hears us after the switch');
-  await a.phone.locator('button', { hasText: 'Hang up' }).click();
-  await eventually('the peer to see our BYE', () => peer.has('ended', { originator: 'remote' }));
+  await hangUp(a, peer);
   await closeOpened();
 
   const again = await agent('1001');
@@ -311,8 +314,7 @@ test('a transfer to a number nobody answers fails back to the agent, who keeps t
   await a.phone.locator('[role=alert]', { hasText: 'The transfer failed' }).waitFor({ timeout: 10_000 });
   assert.match(await a.phone.locator('[data-testid=call-status]').textContent(), /Connected/, 'the call is still up');
   await audioFlowsBothWays(a, customer);
-  await a.phone.locator('button', { hasText: 'Hang up' }).click();
-  await eventually('the customer to see our BYE', () => customer.has('ended', { originator: 'remote' }));
+  await hangUp(a, customer);
 });
 
 test('agent to agent: one of our phones calls another, audio flows, and both log the same call', async () => {
