@@ -10,11 +10,14 @@
 //! nothing is lost if the agent never finishes wrap-up; wrap-up then updates that same log.
 
 pub mod dialing;
+pub mod extension;
 pub mod log;
+pub mod numbering;
 #[cfg(test)]
 mod tests;
 
-use dialing::{DialError, DialingRules};
+use dialing::{DialError, DialPlan, DialingRules};
+use extension::KeyedExtension;
 pub use log::{CallDirection, CallRecord, RecordRef};
 
 /// A SIP password, held in memory only. Its `Debug` never shows it.
@@ -89,8 +92,8 @@ pub enum Registration {
 pub struct DialTarget {
     /// The number as shown in the CRM or typed.
     pub number: String,
-    /// What the PBX will be dialled with, or why it can't be.
-    pub dial: Result<String, DialError>,
+    /// What the PBX will be dialled with (and the extension keyed in after), or why it can't be.
+    pub dial: Result<DialPlan, DialError>,
     /// The record the number was clicked on, if any.
     pub record: Option<RecordRef>,
 }
@@ -393,6 +396,8 @@ pub struct Phone {
     microphones: Vec<AudioInput>,
     /// The chosen microphone's id (`None`: the browser's default).
     microphone: Option<String>,
+    /// The extension to key in once the outbound call is answered.
+    extension: Option<KeyedExtension>,
 }
 
 impl Phone {
@@ -409,7 +414,13 @@ impl Phone {
             viewing: None,
             microphones: Vec::new(),
             microphone: None,
+            extension: None,
         }
+    }
+
+    /// Shows the agent a problem found at start-up (e.g. in the Call Center definition).
+    pub fn report(&mut self, notice: String) {
+        self.notice = Some(notice);
     }
 
     /// The registration state.
@@ -439,6 +450,10 @@ impl Phone {
     /// The chosen microphone's id (`None`: the browser's default).
     pub fn microphone(&self) -> Option<&str> {
         self.microphone.as_deref()
+    }
+    /// The extension keyed in once the call being placed is answered.
+    pub fn keyed_extension(&self) -> Option<&KeyedExtension> {
+        self.extension.as_ref()
     }
 
     /// Applies an agent's intent at `now_ms` (Unix milliseconds).
@@ -581,6 +596,9 @@ impl Phone {
                     let mut call = call.clone();
                     call.answered_at_ms = Some(now_ms);
                     self.call = CallState::Connected(call);
+                    if let Some(extension) = &mut self.extension {
+                        extension.answered(now_ms);
+                    }
                     vec![Effect::PlayTone(None), Effect::SetIcon("end_call")]
                 }
                 _ => Vec::new(),
@@ -634,10 +652,17 @@ impl Phone {
         effects
     }
 
-    /// Called every second by the glue while a call is up: keeps the label's timer running.
-    pub fn tick(&self, now_ms: u64) -> Vec<Effect> {
+    /// Called every second by the glue while a call is up: keeps the label's timer running and
+    /// keys in the extension, a digit a tick.
+    pub fn tick(&mut self, now_ms: u64) -> Vec<Effect> {
         match &self.call {
-            CallState::Connected(Call { call_id: Some(id), .. }) => vec![self.label_effect(now_ms), Effect::MeasureQuality { call_id: id.clone() }],
+            CallState::Connected(Call { call_id: Some(id), .. }) => {
+                let mut effects = vec![self.label_effect(now_ms), Effect::MeasureQuality { call_id: id.clone() }];
+                if let Some(digit) = self.extension.as_mut().and_then(|e| e.next_digit(now_ms)) {
+                    effects.push(Effect::SendDigit { call_id: id.clone(), digit });
+                }
+                effects
+            }
             CallState::Connected(_) => vec![self.label_effect(now_ms)],
             _ => Vec::new(),
         }
@@ -681,14 +706,14 @@ impl Phone {
     }
 
     fn target(&self, number: String, record: Option<RecordRef>) -> DialTarget {
-        let dial = self.rules.dial_string(&number);
+        let dial = self.rules.plan(&number);
         DialTarget { number, dial, record }
     }
 
     fn dial(&mut self, now_ms: u64) -> Vec<Effect> {
         let CallState::ReadyToCall(target) = &self.call else { return Vec::new() };
-        let dial = match &target.dial {
-            Ok(dial) => dial.clone(),
+        let DialPlan { dial, extension } = match &target.dial {
+            Ok(plan) => plan.clone(),
             Err(e) => {
                 self.notice = Some(e.to_string());
                 return Vec::new();
@@ -715,6 +740,7 @@ impl Phone {
             silent_seconds: 0,
         };
         self.call = CallState::Dialing(call);
+        self.extension = extension.map(KeyedExtension::new);
         vec![Effect::Dial { dial }]
     }
 
@@ -757,6 +783,7 @@ impl Phone {
     /// Ends the current call: log it at once, then wrap up if it was answered.
     fn end(&mut self, now_ms: u64, reason: EndReason) -> Vec<Effect> {
         let Some(call) = self.current_call().cloned() else { return Vec::new() };
+        self.extension = None;
         let answered = call.answered_at_ms.is_some();
         let disposition = match (&reason, answered) {
             (_, true) => String::new(),

@@ -11,7 +11,7 @@ use yew::Callback;
 
 use crate::line::{Line, LineSettings};
 use crate::opencti::{self, CallLog, CallType, OpenCti, Search};
-use crate::phone::dialing::DialingRules;
+use crate::phone::dialing::{unknown_country_notice, DialingRules};
 use crate::phone::{CallRecord, Effect, Event, Intent, Phone, RecordRef};
 
 /// Origins allowed to host the phone besides Salesforce's, fixed when the app is built
@@ -68,14 +68,15 @@ impl Controller {
         let map = cti.get_call_center_settings().await.map_err(|e| e.to_string())?;
         let settings = SoftphoneSettings::from_map(&map)
             .map_err(|e| format!("The Call Center definition needs fixing by your Salesforce admin:\n{e}"))?;
-        let rules = DialingRules {
-            outside_prefix: settings.dialing.outside_prefix.clone(),
-            long_distance_prefix: settings.dialing.long_distance_prefix.clone(),
-            international_prefix: settings.dialing.international_prefix.clone(),
-            home_country_code: String::new(),
-        };
+        let rules = DialingRules::new(&settings.dialing, &settings.home_country);
+        let mut phone = Phone::new(rules.clone().unwrap_or_else(|_| DialingRules::without_plan(&settings.dialing)));
+        if let Err(unknown) = rules {
+            let notice = unknown_country_notice(&unknown);
+            warn(&notice);
+            phone.report(notice);
+        }
         let controller = Controller {
-            inner: Rc::new(RefCell::new(Inner { phone: Phone::new(rules), cti: cti.clone(), settings, line: None, listeners: Vec::new() })),
+            inner: Rc::new(RefCell::new(Inner { phone, cti: cti.clone(), settings, line: None, listeners: Vec::new() })),
             on_change,
         };
 
@@ -152,7 +153,7 @@ impl Controller {
 
     /// Called every second: keeps the utility item's call timer running.
     pub fn tick(&self) {
-        let effects = self.inner.borrow().phone.tick(now_ms());
+        let effects = self.inner.borrow_mut().phone.tick(now_ms());
         self.perform(effects);
     }
 

@@ -145,7 +145,7 @@ pub fn ready_to_call(props: &ReadyProps) -> Html {
         })
     };
     let dial_line = match &target.dial {
-        Ok(dial) => html! { <div class="weak">{ "Dials " }{ dial.clone() }</div> },
+        Ok(dial) => html! { <div class="weak">{ "Dials " }{ dial.to_string() }</div> },
         Err(e) => html! { <div class="alert" role="alert">{ e.to_string() }</div> },
     };
     // Calling needs the PBX; say why the button is off instead of hiding it.
@@ -248,6 +248,9 @@ pub fn phone_view(props: &PhoneViewProps) -> Html {
                 CallState::Connected(call) => html! { <CallCard call={call.clone()} title="On call" now_ms={props.now_ms} on_intent={send.clone()} /> },
                 CallState::WrapUp(wrap) => html! { <WrapUpCard wrap={wrap.clone()} dispositions={props.dispositions.clone()} on_intent={send.clone()} /> },
             } }
+            if let Some(extension) = phone.keyed_extension() {
+                <div class="weak" data-testid="call-extension">{ format!("Extension {} is keyed in once the call is answered.", extension.digits()) }</div>
+            }
             if phone.agent_user().is_some() && !phone.microphones().is_empty() {
                 <MicrophonePicker inputs={phone.microphones().to_vec()} chosen={phone.microphone().map(|m| AttrValue::from(m.to_owned()))} on_intent={send.clone()} />
             }

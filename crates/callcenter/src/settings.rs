@@ -33,6 +33,9 @@ pub struct SoftphoneSettings {
     pub dispositions: Vec<String>,
     /// `reqDialingOptions`.
     pub dialing: DialingOptions,
+    /// The country the PBX dials from (ISO 3166-1 alpha-2, uppercase, e.g. `GB`): its
+    /// numbering plan turns E.164 numbers into what the PBX dials. Item `homeCountry`.
+    pub home_country: String,
 }
 
 /// The standard dialing options of a Call Center.
@@ -78,6 +81,8 @@ impl std::error::Error for SettingsError {}
 
 /// Default `registerExpires`, in seconds.
 pub const DEFAULT_REGISTER_EXPIRES: u32 = 600;
+/// Default `homeCountry`.
+pub const DEFAULT_HOME_COUNTRY: &str = "US";
 /// Default Open CTI API version.
 pub const DEFAULT_API_VERSION: &str = "62.0";
 
@@ -100,6 +105,7 @@ impl SoftphoneSettings {
                 long_distance_prefix: r.digits("/reqDialingOptions/reqLongDistPrefix"),
                 international_prefix: r.digits("/reqDialingOptions/reqInternationalPrefix"),
             },
+            home_country: r.home_country(),
         };
         if r.problems.is_empty() {
             Ok(settings)
@@ -207,6 +213,19 @@ impl Reader<'_> {
         }
     }
 
+    fn home_country(&mut self) -> String {
+        let k = key("homeCountry");
+        let written = self.get(&k).to_owned();
+        let v = written.to_ascii_uppercase();
+        if v.is_empty() {
+            return DEFAULT_HOME_COUNTRY.to_owned();
+        }
+        if v.len() != 2 || !v.bytes().all(|b| b.is_ascii_uppercase()) {
+            self.problem(&k, format!("{written:?} is not a two-letter ISO 3166 country code like US or GB"));
+        }
+        v
+    }
+
     fn digits(&mut self, key: &str) -> String {
         let v = self.get(key).to_owned();
         if !v.bytes().all(|b| b.is_ascii_digit()) {
@@ -249,6 +268,17 @@ mod tests {
         assert_eq!(s.opencti_api_version, "62.0");
         assert_eq!(s.dialing.international_prefix, "011");
         assert_eq!(s.dialing.outside_prefix, "");
+        assert_eq!(s.home_country, "US");
+    }
+
+    #[test]
+    fn the_home_country_is_an_uppercase_iso_code() {
+        let mut map = development();
+        map.insert(key("homeCountry"), " gb ".into());
+        assert_eq!(SoftphoneSettings::from_map(&map).map(|s| s.home_country), Ok("GB".into()));
+        map.insert(key("homeCountry"), "United Kingdom".into());
+        let err = SoftphoneSettings::from_map(&map).expect_err("invalid");
+        assert!(err.to_string().contains("/rustSoftphone/homeCountry: \"United Kingdom\" is not a two-letter ISO 3166 country code"));
     }
 
     #[test]
