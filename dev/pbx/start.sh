@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts the development Kamailio in the background, without systemd: its config, pid file and
 # control socket live in a run directory (default /tmp/softphone-pbx-PORT). Prints the pid file.
-# Usage: dev/pbx/start.sh [--port 8080] [--run-dir DIR]
+# Usage: dev/pbx/start.sh [--port 8080] [--run-dir DIR] [--users FILE]
+# FILE lists "user password" lines (default: dev/pbx/users); dev/storm generates one per agent.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$(dirname "$0")/args.sh"
@@ -12,7 +13,7 @@ if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
   echo "$pid_file"
   exit 0
 fi
-users=$(grep -vE '^\s*(#|$)' "$here/users" | awk '{ printf "    $sht(users=>%s) = \"%s\";\\n", $1, $2 }')
+users=$(grep -vE '^\s*(#|$)' "${users_file:-$here/users}" | awk '{ printf "    $sht(users=>%s) = \"%s\";\\n", $1, $2 }')
 sed -e "s|@PORT@|$port|g" -e "s|@RUN_DIR@|$run_dir|g" -e "s|^@USERS@$|$users|" "$here/kamailio.cfg.in" > "$run_dir/kamailio.cfg"
 kamailio -c -f "$run_dir/kamailio.cfg" >"$run_dir/check.log" 2>&1 || { cat "$run_dir/check.log" >&2; exit 1; }
 kamailio -f "$run_dir/kamailio.cfg" -DD -E -P "$pid_file" -Y "$run_dir" >"$run_dir/kamailio.log" 2>&1 &
