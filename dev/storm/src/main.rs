@@ -2,7 +2,11 @@
 //! register with the development Kamailio on loopback; Kamailio is restarted, and the storm of
 //! re-registrations is measured, once with the app's reconnect jitter and once without.
 //!
-//! Usage: cargo run --release -p storm -- [--agents 1000] [--port 8098] [--timeout-s 60]
+//! Each storm is run after an immediate restart and after an outage of `--down-ms` (Kamailio
+//! crashed and brought back by a supervisor), where the agents have gone through several
+//! backoff rounds and the jitter windows are wider.
+//!
+//! Usage: dev/storm/run.sh [--agents 1000] [--port 8098] [--down-ms 5000] [--timeout-s 60]
 //! Loopback only; stops by itself (each phase gives up after the timeout); Kamailio is stopped
 //! at the end. Prints figures, asserts nothing.
 
@@ -24,11 +28,13 @@ use tokio::sync::{mpsc, watch};
 struct Options {
     agents: usize,
     port: u16,
+    /// How long Kamailio stays down in the second pair of storms.
+    down: Duration,
     timeout: Duration,
 }
 
 fn options() -> Result<Options, String> {
-    let mut options = Options { agents: 1000, port: 8098, timeout: Duration::from_secs(60) };
+    let mut options = Options { agents: 1000, port: 8098, down: Duration::from_secs(5), timeout: Duration::from_secs(60) };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let value = args.next().ok_or(format!("{flag} needs a value"))?;
@@ -36,8 +42,9 @@ fn options() -> Result<Options, String> {
         match flag.as_str() {
             "--agents" => options.agents = usize::try_from(number).map_err(|e| e.to_string())?,
             "--port" => options.port = u16::try_from(number).map_err(|e| e.to_string())?,
+            "--down-ms" => options.down = Duration::from_millis(number),
             "--timeout-s" => options.timeout = Duration::from_secs(number),
-            _ => return Err(format!("unknown option {flag}; usage: storm [--agents N] [--port P] [--timeout-s S]")),
+            _ => return Err(format!("unknown option {flag}; usage: storm [--agents N] [--port P] [--down-ms MS] [--timeout-s S]")),
         }
     }
     Ok(options)
@@ -80,10 +87,11 @@ fn now_ms(started: Instant) -> u64 {
 }
 
 /// Restarts Kamailio and measures the re-registration of every agent.
-async fn restart_storm(pbx: &Pbx, shared: &Shared, reports: &mut mpsc::UnboundedReceiver<Report>, options: &Options, label: &str) -> Result<(), String> {
+async fn restart_storm(pbx: &Pbx, shared: &Shared, reports: &mut mpsc::UnboundedReceiver<Report>, options: &Options, down: Duration, label: &str) -> Result<(), String> {
     while reports.try_recv().is_ok() {}
     let killed_ms = now_ms(shared.started);
     pbx.stop()?;
+    tokio::time::sleep(down).await;
     pbx.start()?;
     let listening_ms = now_ms(shared.started);
     let mut phase = Phase::default();
@@ -115,7 +123,11 @@ async fn restart_storm(pbx: &Pbx, shared: &Shared, reports: &mut mpsc::Unbounded
     let histogram = stats::histogram(&phase.registers, killed_ms, 100);
     let shown: Vec<String> = histogram.iter().enumerate().filter(|(_, n)| **n > 0).map(|(i, n)| format!("{}:{n}", i * 100)).collect();
     println!("  REGISTERs per 100 ms after the stop (ms:count): {}", shown.join(" "));
-    Ok(())
+    if complete {
+        Ok(())
+    } else {
+        Err(format!("{label}: {} agents never registered again", options.agents - phase.registered.len()))
+    }
 }
 
 async fn storm(options: Options) -> Result<(), String> {
@@ -153,15 +165,22 @@ async fn run_storm(pbx: &Pbx, options: &Options, accounts: Vec<pbx::Account>) ->
         return Err(format!("only {} of {} agents registered at the start", first.registered.len(), options.agents));
     }
     println!("first sign-in, one agent a millisecond: all {} registered in {} ms", options.agents, first.last_registered_ms.saturating_sub(began));
-    shared.jitter.store(true, Ordering::Relaxed);
-    let jittered = restart_storm(pbx, &shared, &mut reports, options, "Kamailio restarted, reconnects with the app's jitter (±20 %)").await;
-    shared.jitter.store(false, Ordering::Relaxed);
-    let plain = restart_storm(pbx, &shared, &mut reports, options, "Kamailio restarted, reconnects without jitter (every agent waits alike)").await;
+    let mut result = Ok(());
+    // `--down-ms 0`: the immediate restart only.
+    let outages = if options.down.is_zero() { vec![Duration::ZERO] } else { vec![Duration::ZERO, options.down] };
+    for down in outages {
+        for jitter in [true, false] {
+            shared.jitter.store(jitter, Ordering::Relaxed);
+            let how = if jitter { "with the app's jitter (±20 %)" } else { "without jitter (every agent waits alike)" };
+            let label = format!("Kamailio restarted after {} ms down, reconnects {how}", down.as_millis());
+            result = result.and(restart_storm(pbx, &shared, &mut reports, options, down, &label).await);
+        }
+    }
     let _ = stop_tx.send(true);
     for task in tasks {
         let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
     }
-    jittered.and(plain)
+    result
 }
 
 fn main() {
