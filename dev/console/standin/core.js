@@ -18,8 +18,9 @@
     { Id: '001000000000001AAA', Name: 'Analytical Engines Ltd', RecordType: 'Account', Phone: '+1 415 555 0100', MobilePhone: '', Industry: 'Computing' },
     { Id: '001000000000002AAA', Name: 'Navy Computing', RecordType: 'Account', Phone: '(212) 555-0100', MobilePhone: '', Industry: 'Government' },
     // A person account: an Account record with its own Contact behind it (PersonContactId), as
-    // in an org with person accounts enabled. Activities about the person go to that Contact.
-    { Id: '001000000000003AAA', Name: 'Mary Jackson', RecordType: 'Account', Phone: '(757) 555-0161', MobilePhone: '', Industry: 'Aerospace', IsPersonAccount: true, PersonContactId: '003000000000006AAA' },
+    // in an org with person accounts enabled; calls with the person are logged on that Contact.
+    // Her number is a development extension (1007), so a call to her really rings.
+    { Id: '001000000000003AAA', Name: 'Mary Jackson', RecordType: 'Account', Phone: '1007', MobilePhone: '', Industry: 'Aerospace', IsPersonAccount: true, PersonContactId: '003000000000006AAA' },
   ];
 
   // The org's softphone layout (Setup > Softphone Layouts), as getSoftphoneLayout returns it.
