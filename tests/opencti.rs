@@ -27,6 +27,7 @@ const GRACE: &str = "003000000000002AAA";
 
 #[wasm_bindgen(inline_js = r#"
 let harness = null;
+let harnessFrame = null;
 let nextId = 1;
 const pending = new Map();
 // Frames Lightning's stand-in harness once, then points its softphone frame at about:blank with
@@ -35,6 +36,7 @@ export function softphoneFrame(consoleOrigin) {
   if (harness) return harness;
   harness = new Promise((resolve, reject) => {
     const frame = document.createElement('iframe');
+    harnessFrame = frame;
     frame.src = `${consoleOrigin}/standin/harness.html?adapterOrigin=${encodeURIComponent(location.origin)}`;
     const timer = setTimeout(() => reject(new Error('the stand-in harness did not start')), 10000);
     window.addEventListener('message', (e) => {
@@ -63,7 +65,7 @@ export function standinHook(consoleOrigin, name, args) {
   return softphoneFrame(consoleOrigin).then(() => new Promise((resolve, reject) => {
     const id = nextId++;
     pending.set(id, { resolve, reject });
-    document.querySelector('iframe').contentWindow.postMessage({ standinTest: 'call', id, name, args }, consoleOrigin);
+    harnessFrame.contentWindow.postMessage({ standinTest: 'call', id, name, args }, consoleOrigin);
   }));
 }
 "#)]
