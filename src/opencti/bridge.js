@@ -1,19 +1,20 @@
 // The few lines of JavaScript the Open CTI shim needs. Kept here, in one small module, so the
 // Rust side never creates a closure per call: each call's callback is the promise's own resolve.
 
-export function loadScript(url, timeoutMs) {
+// Loads a script into `win`'s page (a window of this origin: the app's, or a test's frame).
+export function loadScript(win, url, timeoutMs) {
   return new Promise((resolve, reject) => {
-    const script = document.createElement('script');
+    const script = win.document.createElement('script');
     const timer = setTimeout(() => { script.remove(); reject(new Error('timed out')); }, timeoutMs);
     script.src = url;
     script.onload = () => { clearTimeout(timer); resolve(); };
     script.onerror = () => { clearTimeout(timer); script.remove(); reject(new Error('not found or blocked')); };
-    document.head.appendChild(script);
+    win.document.head.appendChild(script);
   });
 }
 
-export function openCtiApi() {
-  const sforce = window.sforce;
+export function openCtiApi(win) {
+  const sforce = win.sforce;
   return sforce && typeof sforce === 'object' ? sforce.opencti : undefined;
 }
 

@@ -28,9 +28,9 @@ const LOAD_TIMEOUT_MS: u32 = 15_000;
 #[wasm_bindgen(module = "/src/opencti/bridge.js")]
 extern "C" {
     #[wasm_bindgen(js_name = loadScript)]
-    fn load_script(url: &str, timeout_ms: u32) -> js_sys::Promise;
+    fn load_script(target: &web_sys::Window, url: &str, timeout_ms: u32) -> js_sys::Promise;
     #[wasm_bindgen(js_name = openCtiApi)]
-    fn opencti_api() -> JsValue;
+    fn opencti_api(target: &web_sys::Window) -> JsValue;
     #[wasm_bindgen(js_name = invoke)]
     fn invoke(api: &JsValue, method: &str, args: &Object, timeout_ms: u32) -> js_sys::Promise;
     #[wasm_bindgen(js_name = trampoline)]
@@ -101,6 +101,18 @@ pub fn script_url(origin: &str, api_version: &str) -> String {
 /// Loads Open CTI from `origin` if it is Salesforce's or listed in `extra_origins`; otherwise
 /// fails with [`LaunchError::ForeignOrigin`] and loads nothing.
 pub async fn load(origin: &str, api_version: &str, extra_origins: &[String]) -> Result<OpenCti, OpenCtiError> {
+    let window = web_sys::window().ok_or_else(|| OpenCtiError::NotAvailable { what: "window".into() })?;
+    load_in(&window, origin, api_version, extra_origins).await
+}
+
+/// [`load`] into the page of `target`, a window of this origin: the app's own window, or in the
+/// shim's browser tests the frame that Lightning's stand-in frames (the script runs only there).
+pub async fn load_in(
+    target: &web_sys::Window,
+    origin: &str,
+    api_version: &str,
+    extra_origins: &[String],
+) -> Result<OpenCti, OpenCtiError> {
     if !is_allowed_origin(origin, extra_origins) {
         return Err(OpenCtiError::Launch(LaunchError::ForeignOrigin(origin.to_owned())));
     }
@@ -109,12 +121,12 @@ pub async fn load(origin: &str, api_version: &str, extra_origins: &[String]) -> 
         return Err(OpenCtiError::InvalidArgument { method: "load", reason: format!("bad API version {api_version:?}") });
     }
     let url = script_url(origin, api_version);
-    if !is_object(&opencti_api()) {
-        JsFuture::from(load_script(&url, LOAD_TIMEOUT_MS))
+    if !is_object(&opencti_api(target)) {
+        JsFuture::from(load_script(target, &url, LOAD_TIMEOUT_MS))
             .await
             .map_err(|e| OpenCtiError::ScriptUnavailable { url: url.clone(), reason: js_message(&e) })?;
     }
-    let api = opencti_api();
+    let api = opencti_api(target);
     if !is_object(&api) {
         return Err(OpenCtiError::NotAvailable { what: "sforce.opencti".into() });
     }

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-/// Salesforce's own host suffixes (OPENCTI.md, "How Salesforce hosts a softphone").
+/// Salesforce's own host suffixes (the domains Lightning, Visualforce and Setup pages are served from).
 /// `lightning.force.com` and `my.salesforce.com` are covered by their parents.
 const SALESFORCE_SUFFIXES: [&str; 4] = ["force.com", "salesforce.com", "salesforce-setup.com", "visualforce.com"];
 

@@ -1,4 +1,5 @@
-//! Requests and responses of `sforce.opencti`, as typed Rust values (OPENCTI.md, "Methods").
+//! Requests and responses of `sforce.opencti`, as typed Rust values (Open CTI Developer Guide,
+//! "Methods for Lightning Experience").
 //! Every field Salesforce sends is optional here: a missing field is `None`, never a panic.
 
 use std::collections::BTreeMap;
@@ -39,6 +40,10 @@ pub struct AppViewInfo {
     pub record_name: Option<String>,
     /// Its object API name.
     pub object_type: Option<String>,
+    /// For a person account: the account.
+    pub account_id: Option<String>,
+    /// For a person account: the contact behind it.
+    pub contact_id: Option<String>,
     /// Whether it is a person account.
     pub person_account: Option<bool>,
 }

@@ -9,12 +9,31 @@ pub struct RecordRef {
     pub name: String,
     /// Its object type, e.g. "Contact", "Lead", "Account".
     pub object_type: String,
+    /// For a person account (an Account that is a person): the Contact behind it, which is who
+    /// the call was with.
+    pub person_contact_id: Option<String>,
 }
 
 impl RecordRef {
-    /// People (Contacts, Leads) are who a call was with; anything else is what it was about.
+    /// People (Contacts, Leads, person accounts) are who a call was with; anything else is what
+    /// it was about.
     pub fn is_person(&self) -> bool {
-        matches!(self.object_type.as_str(), "Contact" | "Lead")
+        self.person_contact_id.is_some() || matches!(self.object_type.as_str(), "Contact" | "Lead")
+    }
+
+    /// The person the call was with (a Task's WhoId): a Contact or Lead itself, or a person
+    /// account's contact.
+    pub fn who_id(&self) -> Option<&str> {
+        match &self.person_contact_id {
+            Some(contact) => Some(contact),
+            None if self.is_person() => Some(&self.id),
+            None => None,
+        }
+    }
+
+    /// The record the call was about (a Task's WhatId): anything that is not a person.
+    pub fn what_id(&self) -> Option<&str> {
+        (!self.is_person()).then_some(self.id.as_str())
     }
 }
 
@@ -138,8 +157,14 @@ mod tests {
 
     #[test]
     fn contacts_and_leads_are_people_accounts_are_not() {
-        let r = |t: &str| RecordRef { id: "x".into(), name: "n".into(), object_type: t.into() };
+        let r = |t: &str| RecordRef { id: "x".into(), name: "n".into(), object_type: t.into(), person_contact_id: None };
         assert!(r("Contact").is_person() && r("Lead").is_person());
         assert!(!r("Account").is_person() && !r("Case").is_person());
+        assert_eq!((r("Contact").who_id(), r("Contact").what_id()), (Some("x"), None));
+        assert_eq!((r("Account").who_id(), r("Account").what_id()), (None, Some("x")));
+        let person_account = RecordRef { person_contact_id: Some("003p".into()), ..r("Account") };
+        assert!(person_account.is_person());
+        assert_eq!(person_account.who_id(), Some("003p"), "a person account's calls are with its contact");
+        assert_eq!(person_account.what_id(), None);
     }
 }

@@ -331,9 +331,9 @@ pub enum Effect {
     Connect(Credentials),
     /// Unregister and close the PBX connection.
     Disconnect,
-    /// Look the caller's number up in the CRM and pop what the layout says; answer with
-    /// [`Event::RecordMatched`].
-    ScreenPop { number: String },
+    /// Look the caller's number up in the CRM and pop what the layout says for this kind of
+    /// call (an outside caller or a colleague); answer with [`Event::RecordMatched`].
+    ScreenPop { number: String, direction: CallDirection },
     /// Start a call to this dial string; answer with [`Event::OutgoingCallStarted`].
     Dial { dial: String },
     /// Answer the incoming call.
@@ -777,7 +777,7 @@ impl Phone {
             silent_seconds: 0,
         };
         self.call = CallState::Incoming(call);
-        vec![Effect::ShowPanel(true), Effect::PlayTone(Some(Tone::Ringtone)), Effect::ScreenPop { number }]
+        vec![Effect::ShowPanel(true), Effect::PlayTone(Some(Tone::Ringtone)), Effect::ScreenPop { number, direction }]
     }
 
     /// Ends the current call: log it at once, then wrap up if it was answered.

@@ -7,7 +7,7 @@ fn credentials(user: &str, password: &str) -> Credentials {
 }
 
 fn contact() -> RecordRef {
-    RecordRef { id: "003000000000001".into(), name: "Ada Lovelace".into(), object_type: "Contact".into() }
+    RecordRef { id: "003000000000001".into(), name: "Ada Lovelace".into(), object_type: "Contact".into(), person_contact_id: None }
 }
 
 fn registered_phone() -> Phone {
@@ -148,7 +148,7 @@ fn an_inbound_call_pops_the_caller_rings_and_is_logged_with_the_matched_record()
     );
     assert!(effects.contains(&Effect::ShowPanel(true)));
     assert!(effects.contains(&Effect::PlayTone(Some(Tone::Ringtone))));
-    assert!(effects.contains(&Effect::ScreenPop { number: "+14155550100".into() }));
+    assert!(effects.contains(&Effect::ScreenPop { number: "+14155550100".into(), direction: CallDirection::Inbound }));
     assert!(effects.contains(&Effect::SetLabel("Incoming call: Ada".into())));
     phone.handle_event(1_002, Event::RecordMatched(Some(contact())));
     let answer = phone.handle_intent(3_000, Intent::Answer);
@@ -264,8 +264,11 @@ fn a_call_log_that_fails_to_save_is_kept_and_retried() {
 #[test]
 fn calls_to_and_from_extensions_are_internal() {
     let mut phone = registered_phone();
-    phone.handle_event(0, Event::IncomingCall { call_id: "i".into(), number: "1002".into(), display_name: "Bob".into() });
+    let effects =
+        phone.handle_event(0, Event::IncomingCall { call_id: "i".into(), number: "1002".into(), display_name: "Bob".into() });
     assert!(matches!(phone.call(), CallState::Incoming(c) if c.direction == CallDirection::Internal));
+    // The CRM looks the colleague up with the softphone layout's rules for internal calls.
+    assert!(effects.contains(&Effect::ScreenPop { number: "1002".into(), direction: CallDirection::Internal }));
 }
 
 #[test]

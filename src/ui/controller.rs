@@ -2,7 +2,6 @@
 //! Salesforce's events to `phone::Phone` and performs the effects the phone returns.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use callcenter::SoftphoneSettings;
@@ -10,7 +9,8 @@ use wasm_bindgen_futures::spawn_local;
 use yew::Callback;
 
 use crate::line::{Line, LineSettings};
-use crate::opencti::{self, CallLog, CallType, OpenCti, Search};
+use super::pop;
+use crate::opencti::{self, CallLog, OpenCti};
 use crate::phone::dialing::{unknown_country_notice, DialingRules};
 use crate::phone::{CallRecord, Effect, Event, Intent, Phone, RecordRef};
 
@@ -101,7 +101,7 @@ impl Controller {
             .on_click_to_dial(move |click| match click {
                 Ok(click) => c.event(Event::ClickToDial {
                     number: click.number.clone().unwrap_or_default(),
-                    record: record_ref(click.record_id, click.record_name, click.object_type),
+                    record: pop::clicked_record(&click),
                 }),
                 Err(e) => warn(&e.to_string()),
             })
@@ -109,14 +109,14 @@ impl Controller {
         let c = controller.clone();
         let on_navigation = cti
             .on_navigation_change(move |view| match view {
-                Ok(view) => c.event(Event::Viewing(record_ref(view.record_id, view.record_name, view.object_type))),
+                Ok(view) => c.event(Event::Viewing(pop::viewed_record(&view))),
                 Err(e) => warn(&e.to_string()),
             })
             .map_err(|e| e.to_string())?;
         controller.inner.borrow_mut().listeners.extend([on_click, on_navigation]);
         cti.enable_click_to_dial().await.map_err(|e| e.to_string())?;
         if let Ok(view) = cti.get_app_view_info().await {
-            controller.event(Event::Viewing(record_ref(view.record_id, view.record_name, view.object_type)));
+            controller.event(Event::Viewing(pop::viewed_record(&view)));
         }
         let label = controller.inner.borrow().phone.label(now_ms());
         controller.perform(vec![Effect::SetLabel(label), Effect::SetIcon("call")]);
@@ -176,22 +176,16 @@ impl Controller {
                 Effect::SetIcon(icon) => spawn_local(async move {
                     report(cti.set_softphone_item_icon(icon).await);
                 }),
-                Effect::ScreenPop { number } => spawn_local(async move {
+                Effect::ScreenPop { number, direction } => spawn_local(async move {
                     crate::line::mark("softphone:screenpop");
-                    let search = Search {
-                        search_params: number,
-                        query_params: String::new(),
-                        default_field_values: BTreeMap::new(),
-                        call_type: CallType::Inbound,
-                        deferred: false,
-                    };
+                    let search = pop::caller_search(&number, direction);
                     // One match is the caller; several or none leave the call unrelated.
                     let record = match cti.search_and_screen_pop(&search).await {
                         Ok(found) if found.matches.len() == 1 => found
                             .matches
                             .into_iter()
                             .next()
-                            .and_then(|m| record_ref(m.id, m.name, m.record_type)),
+                            .and_then(|m| pop::matched_record(&m)),
                         Ok(_) => None,
                         Err(e) => {
                             warn(&e.to_string());
@@ -253,19 +247,12 @@ fn with_line(inner: &Rc<RefCell<Inner>>, f: impl FnOnce(&Line)) {
     }
 }
 
-/// A CRM record from Salesforce's optional fields: none without an Id.
-fn record_ref(id: Option<String>, name: Option<String>, object_type: Option<String>) -> Option<RecordRef> {
-    let id = id.filter(|id| !id.is_empty())?;
-    Some(RecordRef { id, name: name.unwrap_or_default(), object_type: object_type.unwrap_or_default() })
-}
-
-/// The Salesforce Task for a call record (fields as in OPENCTI.md, "A call log as a Task").
+/// The Salesforce Task for a call record (the fields Lightning call logs use: CallType,
+/// CallDurationInSeconds, CallObject, CallDisposition, WhoId/WhatId).
 fn task(record: &CallRecord, existing_id: Option<String>) -> CallLog {
-    let (who, what) = match &record.record {
-        Some(r) if r.is_person() => (Some(r.id.clone()), None),
-        Some(r) => (None, Some(r.id.clone())),
-        None => (None, None),
-    };
+    // A Contact, Lead or person account is who the call was with; anything else what it was about.
+    let who = record.record.as_ref().and_then(RecordRef::who_id).map(str::to_owned);
+    let what = record.record.as_ref().and_then(RecordRef::what_id).map(str::to_owned);
     CallLog {
         entity_api_name: "Task",
         id: existing_id,

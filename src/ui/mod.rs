@@ -1,6 +1,7 @@
 //! The Yew app: starts the controller, then renders the phone from its snapshots.
 
 mod controller;
+mod pop;
 mod views;
 
 use wasm_bindgen::prelude::*;

@@ -1,4 +1,4 @@
-// Benchmarks, printed and not asserted (DESIGN.md "Performance budgets"): in one headless run,
+// Benchmarks, printed and not asserted (README.md, "Size and benchmarks"): in one headless run,
 // the median over 20 calls of click-to-dial -> INVITE on the wire and INVITE received ->
 // searchAndScreenPop called (our own time, from performance marks in the phone), JsSIP's own
 // call() -> INVITE for comparison, and wasm memory and JS heap after 50 and 500 short calls.

@@ -195,10 +195,11 @@ test('an unknown caller opens a prefilled new Contact; declining gives the calle
   await fetch(CONSOLE_ORIGIN + '/__standin/reset', { method: 'POST' });
   const a = await agent('1001');
   const peer = await peer_('1004');
-  await peer.call('sip:1001@127.0.0.1');
+  // A caller from outside (as a PSTN gateway presents one): a colleague's call pops nothing new.
+  await peer.call('sip:1001@127.0.0.1', { extraHeaders: ['P-Asserted-Identity: <sip:+493012345678@127.0.0.1>'] });
   await a.phone.locator('[data-testid=incoming-call]').waitFor({ timeout: 10_000 });
   await eventually('a new-record modal', async () => (await standin(a.page, 'state.modal.entityName')) === 'Contact');
-  assert.equal(await standin(a.page, 'state.modal.defaultFieldValues.Phone'), '1004');
+  assert.equal(await standin(a.page, 'state.modal.defaultFieldValues.Phone'), '+493012345678');
   await a.phone.locator('button', { hasText: 'Decline' }).click();
   await eventually('the caller to be declined', () => peer.has('failed', { originator: 'remote', status: 603 }));
 });

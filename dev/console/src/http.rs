@@ -20,19 +20,22 @@ pub struct Response {
     pub status: u16,
     pub content_type: &'static str,
     pub body: Vec<u8>,
-    /// Readable from any origin: the single-window test pages live on other loopback origins.
+    /// Readable from any origin: the shim tests' page lives on another loopback origin.
     pub cors: bool,
+    /// A page that a cross-origin-isolated page (COEP `require-corp`, as the wasm-bindgen test
+    /// runner's is) may frame: it must declare the same embedder policy.
+    pub isolated: bool,
 }
 
 impl Response {
     pub fn ok(content_type: &'static str, body: impl Into<Vec<u8>>) -> Response {
-        Response { status: 200, content_type, body: body.into(), cors: false }
+        Response { status: 200, content_type, body: body.into(), cors: false, isolated: false }
     }
     pub fn json(body: String) -> Response {
-        Response { status: 200, content_type: "application/json", body: body.into(), cors: true }
+        Response { status: 200, content_type: "application/json", body: body.into(), cors: true, isolated: false }
     }
     pub fn error(status: u16, message: &str) -> Response {
-        Response { status, content_type: "text/plain; charset=utf-8", body: message.as_bytes().to_vec(), cors: true }
+        Response { status, content_type: "text/plain; charset=utf-8", body: message.as_bytes().to_vec(), cors: true, isolated: false }
     }
 }
 
@@ -81,11 +84,12 @@ pub fn write_response(mut stream: &TcpStream, response: &Response) -> io::Result
     } else {
         ""
     };
+    let isolated = if response.isolated { "Cross-Origin-Embedder-Policy: require-corp\r\n" } else { "" };
     write!(
         stream,
         // Cross-Origin-Resource-Policy lets pages that isolate themselves (COEP, as the
         // wasm-bindgen test runner's do) still load the stand-in script.
-        "HTTP/1.1 {} {reason}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nCross-Origin-Resource-Policy: cross-origin\r\n{cors}Connection: close\r\n\r\n",
+        "HTTP/1.1 {} {reason}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nCross-Origin-Resource-Policy: cross-origin\r\n{cors}{isolated}Connection: close\r\n\r\n",
         response.status,
         response.content_type,
         response.body.len()

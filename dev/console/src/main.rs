@@ -34,6 +34,8 @@ const PAGE_JS: &str = include_str!("../standin/page.js");
 const PAGE_CSS: &str = include_str!("../standin/page.css");
 const CORE_JS: &str = include_str!("../standin/core.js");
 const CLIENT_JS: &str = include_str!("../standin/client.js");
+const HARNESS_HTML: &str = include_str!("../standin/harness.html");
+const HARNESS_JS: &str = include_str!("../standin/harness.js");
 
 struct Options {
     definition: PathBuf,
@@ -122,7 +124,10 @@ fn console_route(store: &Store, req: &Request) -> Response {
         ("GET", "/standin/page.js") => Response::ok(js, PAGE_JS),
         ("GET", "/standin/core.js") => Response::ok(js, CORE_JS),
         ("GET", "/standin/page.css") => Response::ok("text/css; charset=utf-8", PAGE_CSS),
-        ("GET", path) if is_opencti_path(path) => Response::ok(js, format!("{CORE_JS}\n{CLIENT_JS}")),
+        ("GET", path) if is_opencti_path(path) => Response::ok(js, CLIENT_JS),
+        // The shim's browser tests (tests/opencti.rs) frame this page, which frames the shim.
+        ("GET", "/standin/harness.html") => Response { isolated: true, ..Response::ok("text/html; charset=utf-8", HARNESS_HTML) },
+        ("GET", "/standin/harness.js") => Response::ok(js, HARNESS_JS),
         ("GET", "/__standin/config.json") => Response::json(store.config_json()),
         ("GET", "/__standin/calls") => Response::json(store.calls_json()),
         ("POST", "/__standin/calls") => match store.record_call(&req.body) {

@@ -1,6 +1,6 @@
 // The softphone side of the stand-in opencti_min.js: window.sforce.opencti, talking to the
 // Lightning page by postMessage exactly as the real script does. The console serves this file
-// (after core.js) at {origin}/support/api/{NN.0}/lightning/opencti_min.js.
+// at {origin}/support/api/{NN.0}/lightning/opencti_min.js.
 (function () {
   'use strict';
   if (window.sforce && window.sforce.opencti) return;
@@ -10,25 +10,16 @@
     return null;
   }
 
-  const script = document.currentScript;
-  const scriptOrigin = new URL(script ? script.src : location.href).origin;
-  const framed = window.parent !== window;
-  let lightning; // the window that plays Lightning
-  let lightningOrigin;
-  if (framed) {
-    lightningOrigin = param('sfdcIFrameOrigin');
-    if (!lightningOrigin || !param('mode')) {
-      throw new Error('Failed to initialize Open CTI. Ensure that it is loaded from the right frame with correct URL parameters');
-    }
-    lightning = window.parent;
-  } else {
-    // Single-window mode, for browser tests: this page is both the softphone and Lightning.
-    lightningOrigin = location.origin;
-    lightning = window;
-    window.lightningStandin = window.lightningStandinCore.create({
-      server: scriptOrigin, adapterOrigin: location.origin, frame: () => window,
-    });
+  // As the real script does, refuse to start anywhere but in the softphone's frame: framed, with
+  // Lightning's URL parameters, and framed by the page whose origin sfdcIFrameOrigin names
+  // (Chromium's location.ancestorOrigins says who frames us).
+  const lightningOrigin = param('sfdcIFrameOrigin');
+  const ancestors = location.ancestorOrigins;
+  const framedBy = ancestors && ancestors.length > 0 ? ancestors[0] : null;
+  if (window.parent === window || !lightningOrigin || !param('mode') || framedBy !== lightningOrigin) {
+    throw new Error('Failed to initialize Open CTI. Ensure that it is loaded from the right frame with correct URL parameters');
   }
+  const lightning = window.parent; // the window that plays Lightning
 
   let nextId = 1;
   const pending = new Map();

@@ -1,6 +1,6 @@
 // The Lightning side of the stand-in: what Salesforce's page does when the softphone calls
-// sforce.opencti. The console page loads it (page.js draws it); opencti_min.js carries a copy
-// for "single-window" use, where a test page is both Lightning and softphone.
+// sforce.opencti. The console page loads it (page.js draws it), and so does the shim tests'
+// harness page (harness.js). STANDIN.md lists each behaviour mimicked and its source.
 // Requests arrive by postMessage and are accepted only from the softphone's frame and origin.
 (function () {
   'use strict';
@@ -17,6 +17,10 @@
     { Id: '003000000000005AAA', Name: 'Barbara Liskov', RecordType: 'Contact', Phone: '1003', MobilePhone: '', Title: 'Professor', AccountId: '001000000000001AAA' },
     { Id: '001000000000001AAA', Name: 'Analytical Engines Ltd', RecordType: 'Account', Phone: '+1 415 555 0100', MobilePhone: '', Industry: 'Computing' },
     { Id: '001000000000002AAA', Name: 'Navy Computing', RecordType: 'Account', Phone: '(212) 555-0100', MobilePhone: '', Industry: 'Government' },
+    // A person account: an Account record with its own Contact behind it (PersonContactId), as
+    // in an org with person accounts enabled; calls with the person are logged on that Contact.
+    // Her number is a development extension (1007), so a call to her really rings.
+    { Id: '001000000000003AAA', Name: 'Mary Jackson', RecordType: 'Account', Phone: '1007', MobilePhone: '', Industry: 'Aerospace', IsPersonAccount: true, PersonContactId: '003000000000006AAA' },
   ];
 
   // The org's softphone layout (Setup > Softphone Layouts), as getSoftphoneLayout returns it.
@@ -51,10 +55,19 @@
   const POP_TYPES = ['url', 'sobject', 'objecthome', 'list', 'search', 'newRecord', 'flow'];
 
   const digits = (s) => String(s || '').replace(/[^0-9]/g, '');
+  // A phone number as search compares it: its digits only, and for NANP numbers without the
+  // country code 1 (11 digits starting with 1), so that (415) 555-0100, +1 415-555-0100 and
+  // 4155550100 are one number. Anything shorter or longer must match digit for digit: a part of a
+  // number (the last digits) is not the number. STANDIN.md, "Search", says where this comes from.
+  function phoneKey(s) {
+    const d = digits(s);
+    return d.length === 11 && d[0] === '1' ? d.slice(1) : d;
+  }
+  const APP_MODES = ['console', 'standard'];
   const ok = (returnValue = null) => ({ success: true, returnValue, errors: null });
   const fail = (description, code = 'INVALID_ARGUMENT') => ({ success: false, returnValue: null, errors: [{ code, description, details: '' }] });
 
-  function create({ server, adapterOrigin, frame, onChange }) {
+  function create({ server, adapterOrigin, frame, onChange, appMode }) {
     // server: the console's origin, for config and the Task store; frame(): the softphone's window.
     const state = {
       config: null,
@@ -68,6 +81,8 @@
       view: { url: '/lightning/page/home', recordId: null, recordName: null, objectType: null, personAccount: false },
       modal: null,
       listeners: { onClickToDial: 0, onNavigationChange: 0 },
+      // 'console' (a Lightning console app, as this page's header says) or 'standard'.
+      appMode: APP_MODES.includes(appMode) ? appMode : 'console',
       overrides: {},
     };
     const ready = fetch(server + '/__standin/config.json').then((r) => r.json()).then((c) => {
@@ -83,7 +98,7 @@
       post('/__standin/calls', entry);
     }
     function post(path, body) {
-      // text/plain keeps this a simple request from any origin (the single-window test pages).
+      // text/plain keeps this a simple request (no CORS preflight).
       // The response body is read to the end so the request is finished and freed: unread bodies
       // kept every recorded call's loader alive (the 500-call benchmark saw 9 per call).
       return fetch(server + path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'text/plain' } })
@@ -96,16 +111,30 @@
     }
 
     function navigate(view) {
-      state.view = Object.assign({ url: '/lightning/page/home', recordId: null, recordName: null, objectType: null, personAccount: false }, view);
+      state.view = Object.assign({ url: '/lightning/page/home', recordId: null, recordName: null, objectType: null }, view);
       state.modal = null;
-      emit('onNavigationChange', state.view);
+      navigated();
       changed();
+    }
+    // onNavigationChange as documented for each kind of app: a standard app reports every URL
+    // change (only the url when it is not a record page); a console app reports moving between
+    // its record tabs, and not a switch to a list view, home or search.
+    function navigated({ modal = false } = {}) {
+      const onRecord = Boolean(state.view.recordId);
+      if (state.appMode === 'console' && (!onRecord || modal)) return;
+      emit('onNavigationChange', onRecord ? state.view : { url: state.view.url });
     }
     function openRecord(id) {
       const r = RECORDS.find((x) => x.Id === id);
       if (!r) return false;
-      navigate({ url: `/lightning/r/${r.RecordType}/${r.Id}/view`, recordId: r.Id, recordName: r.Name, objectType: r.RecordType });
+      navigate(Object.assign({ url: `/lightning/r/${r.RecordType}/${r.Id}/view`, recordId: r.Id, recordName: r.Name, objectType: r.RecordType }, personFields(r)));
       return true;
+    }
+    // Person-account fields of a payload, in an org with person accounts enabled: true with the
+    // account and its contact on a person account, absent on a business account, false elsewhere.
+    function personFields(r) {
+      if (r.IsPersonAccount) return { personAccount: true, accountId: r.Id, contactId: r.PersonContactId };
+      return r.RecordType === 'Account' ? {} : { personAccount: false };
     }
     function emit(event, payload) {
       const target = frame();
@@ -113,11 +142,11 @@
     }
 
     function search(text, objects) {
-      const d = digits(text);
+      const key = phoneKey(text);
       const t = String(text || '').trim().toLowerCase();
+      const samePhone = (n) => Boolean(n) && key.length > 0 && phoneKey(n) === key;
       return RECORDS.filter((r) => (!objects || objects[r.RecordType]) && (
-        (d.length >= 3 && (digits(r.Phone).endsWith(d) || (r.MobilePhone && digits(r.MobilePhone).endsWith(d)))) ||
-        (t.length >= 3 && r.Name.toLowerCase().includes(t))));
+        samePhone(r.Phone) || samePhone(r.MobilePhone) || (t.length >= 3 && r.Name.toLowerCase().includes(t))));
     }
 
     function screenPop(type, params, defaults) {
@@ -131,8 +160,9 @@
           if (String(params.searchString || '').length < 3) return fail('searchString must be at least 3 characters');
           navigate({ url: `/lightning/search?q=${encodeURIComponent(params.searchString)}` }); return ok();
         case 'newRecord':
-          navigate({ url: `/lightning/o/${params.entityName}/new` });
+          state.view = { url: `/lightning/o/${params.entityName}/new`, recordId: null, recordName: null, objectType: null };
           state.modal = { entityName: params.entityName, defaultFieldValues: defaults || {} };
+          navigated({ modal: true });
           changed();
           return ok();
         case 'flow': navigate({ url: `/flow/${params.flowDevName}` }); return ok();
@@ -154,6 +184,10 @@
         const callType = CALL_TYPES[a.callType];
         if (!callType) return fail(`callType must be one of sforce.opencti.CALL_TYPE, got ${a.callType}`);
         if (typeof a.searchParams !== 'string') return fail('searchParams must be a string');
+        const given = a.defaultFieldValues;
+        if (given !== undefined && given !== null && (typeof given !== 'object' || Array.isArray(given))) {
+          return fail('defaultFieldValues must be an object of field API names to values');
+        }
         const layout = LAYOUT[callType];
         const found = search(a.searchParams, layout.objects);
         const result = {};
@@ -163,7 +197,8 @@
         let pop = null;
         if (rule.screenPopType === 'PopToEntity' && found.length === 1) pop = ['sobject', { recordId: found[0].Id }];
         else if (rule.screenPopType === 'PopToEntity' && found.length === 0) {
-          const defaults = Object.assign({ Phone: a.searchParams }, a.defaultFieldValues || {});
+          // Only what the softphone sends, and only for an inbound call: Lightning fills nothing itself.
+          const defaults = callType === 'Inbound' ? Object.assign({}, given || {}) : {};
           pop = ['newRecord', { entityName: rule.screenPopData || 'Contact' }, defaults];
         } else if (rule.screenPopType === 'PopToSearch') pop = ['search', { searchString: a.searchParams }];
         if (pop && a.deferred) result.SCREEN_POP_DATA = { type: pop[0], params: pop[1] };
@@ -240,7 +275,7 @@
       clickToDial(recordId, field = 'Phone') {
         const r = RECORDS.find((x) => x.Id === recordId);
         if (!r || !state.clickToDialEnabled) return false;
-        emit('onClickToDial', { number: r[field], recordId: r.Id, recordName: r.Name, objectType: r.RecordType, personAccount: false, params: '' });
+        emit('onClickToDial', Object.assign({ number: r[field], recordId: r.Id, recordName: r.Name, objectType: r.RecordType }, personFields(r), { params: '' }));
         return true;
       },
       clickNumber(number) {
@@ -252,6 +287,9 @@
       silenceNext(method) { state.overrides[method] = 'silence'; },
       answerNext(method, response) { state.overrides[method] = response; },
       sendEvent(event, payload) { emit(event, payload); },
+      // The page's document came back into focus: both kinds of app report the current view.
+      focused() { emit('onNavigationChange', state.view.recordId ? state.view : { url: state.view.url }); },
+      setAppMode(mode) { if (!APP_MODES.includes(mode)) return false; state.appMode = mode; changed(); return true; },
       async tasks() { return (await fetch(server + '/__standin/tasks')).json(); },
     };
     return api;

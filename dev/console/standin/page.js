@@ -12,6 +12,8 @@
     server: location.origin,
     adapterOrigin: adapter.origin,
     frame: () => (iframe ? iframe.contentWindow : null),
+    // ?app=standard plays a standard Lightning app; the default is a console app.
+    appMode: new URLSearchParams(location.search).get('app') || 'console',
     // Only a saved Task needs the Task list again; everything else only redraws.
     onChange: (_state, what) => { if (what === 'tasks') refreshTasks(); else draw(); },
   });
@@ -34,6 +36,8 @@
   $('utility-item').addEventListener('click', () => { standin.state.panelVisible = !standin.state.panelVisible; draw(); });
   $('panel-minimize').addEventListener('click', () => { standin.state.panelVisible = false; draw(); });
   window.addEventListener('hashchange', route);
+  // Coming back to this browser tab or window: Lightning reports the current view again.
+  window.addEventListener('focus', () => standin.focused());
 
   const esc = (s) => String(s == null ? '' : s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
   function phone(r, field) {
@@ -74,7 +78,7 @@
       <tr data-task="${esc(t.Id)}"><td>${esc(t.Subject)}</td><td>${esc(t.CallType)}</td><td>${esc(t.CallDurationInSeconds)}</td><td>${esc(nameOf(t.WhoId))}</td><td>${esc(nameOf(t.WhatId))}</td><td>${esc(t.CallDisposition)}</td><td>${esc(t.CallObject)}</td></tr>`).join('')}</tbody></table>`;
   }
   function nameOf(id) {
-    const r = standin.records.find((x) => x.Id === id);
+    const r = standin.records.find((x) => x.Id === id || (x.PersonContactId && x.PersonContactId === id));
     return r ? r.Name : (id || '');
   }
 
@@ -86,7 +90,8 @@
     const q = /^\/lightning\/search\?q=(.*)$/.exec(v.url || '');
     if (v.recordId) {
       const r = standin.records.find((x) => x.Id === v.recordId);
-      const related = tasks.filter((t) => t.WhoId === r.Id || t.WhatId === r.Id);
+      // A person account's activities are its person contact's.
+      const related = tasks.filter((t) => t.WhoId === r.Id || t.WhatId === r.Id || (r.PersonContactId && t.WhoId === r.PersonContactId));
       html = `<div class="card"><div class="object-label">${esc(r.RecordType)}</div><h1 id="record-name">${esc(r.Name)}</h1>
         <dl><dt>Phone</dt><dd>${phone(r, 'Phone')}</dd><dt>Mobile</dt><dd>${phone(r, 'MobilePhone')}</dd>
         <dt>Title</dt><dd>${esc(r.Title || '')}</dd><dt>Company</dt><dd>${esc(r.Company || r.Industry || nameOf(r.AccountId))}</dd></dl></div>
@@ -120,6 +125,7 @@
     $('item-icon').textContent = `[${s.item.icon}]`;
     $('panel-label').textContent = s.panel.label;
     $('panel-icon').textContent = `[${s.panel.icon}]`;
+    $('app-name').textContent = s.appMode === 'console' ? 'Service Console' : 'Sales';
     $('init-state').textContent = s.initialized ? 'Phone ready' : 'Phone loading…';
   }
 

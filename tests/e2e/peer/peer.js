@@ -65,9 +65,11 @@ window.peer = {
     });
     ua.start();
   },
-  call(target) {
+  /** Calls `target`; `extraHeaders` such as a P-Asserted-Identity make it a caller from outside
+   * (as a PSTN gateway presents one). */
+  call(target, { extraHeaders = [] } = {}) {
     const started = performance.now();
-    const s = ua.call(target, { mediaConstraints: { audio: true, video: false }, pcConfig: { iceServers: [] } });
+    const s = ua.call(target, { mediaConstraints: { audio: true, video: false }, pcConfig: { iceServers: [] }, extraHeaders });
     // JsSIP's own click -> INVITE time: from call() to the INVITE handed to the socket.
     s.on('sending', () => note('sending', { ms: performance.now() - started }));
     watch(s);
