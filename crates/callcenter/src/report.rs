@@ -286,7 +286,7 @@ fn settings_in_words(s: &SoftphoneSettings) -> String {
     }
     let p = &s.dialing;
     out.push_str(&format!(
-        "Numbers without a country code are read as numbers of {}; clicked numbers are dialled with outside prefix \"{}\",\n\
+        "Numbers without a country code are read as numbers of country {}; clicked numbers are dialled with outside prefix \"{}\",\n\
          long-distance prefix \"{}\" and international prefix \"{}\" ({}).\n",
         s.home_country,
         p.outside_prefix,
