@@ -13,15 +13,14 @@ use crate::line::{Line, LineSettings};
 use crate::opencti::{self, CallLog, CallType, OpenCti, Search};
 use crate::phone::dialing::DialingRules;
 use crate::phone::{CallRecord, Effect, Event, Intent, Phone, RecordRef};
+use crate::ui::attention::{self, Attention};
+use crate::ui::startup::{StartError, StartNotice};
 
 /// Origins allowed to host the phone besides Salesforce's, fixed when the app is built
 /// (`SOFTPHONE_EXTRA_ORIGINS`, comma-separated). The demo and tests build with the local
 /// console's origin; production builds normally list none. This cannot come from the Call
 /// Center definition: that arrives through the very script this list decides whether to load.
 const EXTRA_ORIGINS: Option<&str> = option_env!("SOFTPHONE_EXTRA_ORIGINS");
-
-/// The Lightning Open CTI API version whose script we load (before any setting can be read).
-const OPENCTI_API_VERSION: &str = "62.0";
 
 /// Where this browser remembers the agent's microphone (a device id: no secret).
 const MICROPHONE_KEY: &str = "softphone.microphone";
@@ -42,6 +41,10 @@ struct Inner {
     line: Option<Line>,
     /// Held so the closures stay alive exactly as long as the phone does.
     listeners: Vec<opencti::Listener>,
+    /// What started but needs attention (bad definition items, click-to-dial off).
+    notices: Vec<StartNotice>,
+    /// Signals a ring the agent may not see (hidden page).
+    attention: Attention,
 }
 
 impl PartialEq for Controller {
@@ -50,24 +53,31 @@ impl PartialEq for Controller {
     }
 }
 
-/// Why the phone did not start, in words for the agent (or the admin).
-pub type StartError = String;
-
 impl Controller {
     /// Loads Open CTI from the Lightning page that framed us and wires the phone to it.
     pub async fn start(on_change: Callback<Phone>) -> Result<Controller, StartError> {
         let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-        let params = opencti::LaunchParams::from_query(&search).map_err(|e| e.to_string())?;
+        let params = opencti::LaunchParams::from_query(&search).map_err(StartError::Launch)?;
         let extra: Vec<String> = EXTRA_ORIGINS
             .unwrap_or("")
             .split(',')
             .map(|o| o.trim().to_owned())
             .filter(|o| !o.is_empty())
             .collect();
-        let cti = Rc::new(opencti::load(&params.origin, OPENCTI_API_VERSION, &extra).await.map_err(|e| e.to_string())?);
-        let map = cti.get_call_center_settings().await.map_err(|e| e.to_string())?;
-        let settings = SoftphoneSettings::from_map(&map)
-            .map_err(|e| format!("The Call Center definition needs fixing by your Salesforce admin:\n{e}"))?;
+        // The script version comes from the adapter URL: it is needed before any setting can be read.
+        let cti = Rc::new(opencti::load(&params.origin, &params.api_version, &extra).await.map_err(StartError::from)?);
+        let fetched = cti.get_call_center_settings().await.map_err(StartError::from)?;
+        let mut problems = fetched.problems;
+        let read = SoftphoneSettings::from_map(&fetched.map).map_err(|mut e| {
+            e.problems.splice(0..0, problems.clone());
+            StartError::Settings(e)
+        })?;
+        problems.extend(read.problems);
+        let settings = read.settings;
+        let mut notices = Vec::new();
+        if !problems.is_empty() {
+            notices.push(StartNotice::SettingsProblems(problems));
+        }
         let rules = DialingRules {
             outside_prefix: settings.dialing.outside_prefix.clone(),
             long_distance_prefix: settings.dialing.long_distance_prefix.clone(),
@@ -75,7 +85,15 @@ impl Controller {
             home_country_code: String::new(),
         };
         let controller = Controller {
-            inner: Rc::new(RefCell::new(Inner { phone: Phone::new(rules), cti: cti.clone(), settings, line: None, listeners: Vec::new() })),
+            inner: Rc::new(RefCell::new(Inner {
+                phone: Phone::new(rules),
+                cti: cti.clone(),
+                settings,
+                line: None,
+                listeners: Vec::new(),
+                notices: Vec::new(),
+                attention: Attention::default(),
+            })),
             on_change,
         };
 
@@ -104,16 +122,20 @@ impl Controller {
                 }),
                 Err(e) => warn(&e.to_string()),
             })
-            .map_err(|e| e.to_string())?;
+            .map_err(StartError::from)?;
         let c = controller.clone();
         let on_navigation = cti
             .on_navigation_change(move |view| match view {
                 Ok(view) => c.event(Event::Viewing(record_ref(view.record_id, view.record_name, view.object_type))),
                 Err(e) => warn(&e.to_string()),
             })
-            .map_err(|e| e.to_string())?;
+            .map_err(StartError::from)?;
         controller.inner.borrow_mut().listeners.extend([on_click, on_navigation]);
-        cti.enable_click_to_dial().await.map_err(|e| e.to_string())?;
+        // Without click-to-dial the agent can still type numbers: say so, do not stop.
+        if let Err(e) = cti.enable_click_to_dial().await {
+            notices.push(StartNotice::ClickToDialOff(e));
+        }
+        controller.inner.borrow_mut().notices = notices;
         if let Ok(view) = cti.get_app_view_info().await {
             controller.event(Event::Viewing(record_ref(view.record_id, view.record_name, view.object_type)));
         }
@@ -125,6 +147,11 @@ impl Controller {
         Ok(controller)
     }
 
+    /// What started but needs attention, for the agent or the admin.
+    pub fn notices(&self) -> Vec<StartNotice> {
+        self.inner.borrow().notices.clone()
+    }
+
     /// The wrap-up dispositions from the Call Center settings.
     pub fn dispositions(&self) -> Vec<String> {
         self.inner.borrow().settings.dispositions.clone()
@@ -134,6 +161,10 @@ impl Controller {
     pub fn intent(&self, intent: Intent) {
         if intent == Intent::Call {
             crate::line::mark("softphone:click");
+        }
+        if matches!(intent, Intent::SignIn(_)) {
+            // In the agent's click, with the reason shown above the form.
+            attention::ask_permission();
         }
         let effects = self.inner.borrow_mut().phone.handle_intent(now_ms(), intent);
         self.perform(effects);
@@ -157,7 +188,9 @@ impl Controller {
     }
 
     fn publish(&self) {
-        self.on_change.emit(self.inner.borrow().phone.clone());
+        let phone = self.inner.borrow().phone.clone();
+        self.inner.borrow_mut().attention.update(&phone);
+        self.on_change.emit(phone);
     }
 
     fn perform(&self, effects: Vec<Effect>) {
