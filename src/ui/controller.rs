@@ -14,7 +14,7 @@ use crate::opencti::{self, CallLog, CallType, OpenCti, Search};
 use crate::phone::dialing::DialingRules;
 use crate::phone::{CallRecord, Effect, Event, Intent, Phone, RecordRef};
 use crate::ui::attention::{self, Attention};
-use crate::ui::startup::{StartError, StartNotice};
+use crate::ui::startup::{self, StartError, StartNotice};
 
 /// Origins allowed to host the phone besides Salesforce's, fixed when the app is built
 /// (`SOFTPHONE_EXTRA_ORIGINS`, comma-separated). The demo and tests build with the local
@@ -66,18 +66,12 @@ impl Controller {
             .collect();
         // The script version comes from the adapter URL: it is needed before any setting can be read.
         let cti = Rc::new(opencti::load(&params.origin, &params.api_version, &extra).await.map_err(StartError::from)?);
-        let fetched = cti.get_call_center_settings().await.map_err(StartError::from)?;
-        let mut problems = fetched.problems;
-        let read = SoftphoneSettings::from_map(&fetched.map).map_err(|mut e| {
-            e.problems.splice(0..0, problems.clone());
-            StartError::Settings(e)
-        })?;
-        problems.extend(read.problems);
-        let settings = read.settings;
+        let read = startup::read_settings(cti.get_call_center_settings().await.map_err(StartError::from)?)?;
         let mut notices = Vec::new();
-        if !problems.is_empty() {
-            notices.push(StartNotice::SettingsProblems(problems));
+        if !read.problems.is_empty() {
+            notices.push(StartNotice::SettingsProblems(read.problems));
         }
+        let settings = read.settings;
         let rules = DialingRules {
             outside_prefix: settings.dialing.outside_prefix.clone(),
             long_distance_prefix: settings.dialing.long_distance_prefix.clone(),

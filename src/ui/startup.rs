@@ -2,10 +2,10 @@
 //! help), and what did start but needs someone's attention (the Call Center definition has bad
 //! items, click-to-dial is off). The controller reports them typed; these views word them.
 
-use callcenter::{SettingProblem, SettingsError};
+use callcenter::{ReadSettings, SettingProblem, SettingsError, SoftphoneSettings};
 use yew::prelude::*;
 
-use crate::opencti::{LaunchError, OpenCtiError};
+use crate::opencti::{CallCenterSettings, LaunchError, OpenCtiError};
 
 /// Why the phone did not start.
 #[derive(Clone, Debug, PartialEq)]
@@ -36,6 +36,24 @@ impl From<OpenCtiError> for StartError {
         match e {
             OpenCtiError::Launch(launch) => StartError::Launch(launch),
             other => StartError::OpenCti(other),
+        }
+    }
+}
+
+/// The settings the phone runs with. Values that were not text are problems like the others,
+/// listed first.
+pub fn read_settings(fetched: CallCenterSettings) -> Result<ReadSettings, StartError> {
+    let CallCenterSettings { map, problems: mut all } = fetched;
+    match SoftphoneSettings::from_map(&map) {
+        Ok(mut read) => {
+            all.append(&mut read.problems);
+            read.problems = all;
+            Ok(read)
+        }
+        Err(mut e) => {
+            all.append(&mut e.problems);
+            e.problems = all;
+            Err(StartError::Settings(e))
         }
     }
 }
