@@ -16,6 +16,11 @@ use crate::phone::{CallState, Phone};
 pub const PERMISSION_REASON: &str =
     "When you sign in, your browser asks to show notifications: allow them so that calls ringing while Salesforce is in the background reach you.";
 
+/// In a frame Chromium never asks: it reports "denied" and uses the permission of the page
+/// around the frame (the Salesforce site). So the agent is told where to allow it.
+pub const FRAMED_PERMISSION_HOW_TO: &str =
+    "To see calls ringing while Salesforce is in the background, allow notifications for this Salesforce site (lock icon in the address bar > Notifications > Allow).";
+
 /// The ring being signalled, so it is signalled once and cleared when it stops.
 #[derive(Default)]
 pub struct Attention {
@@ -138,11 +143,26 @@ pub struct PermissionReasonProps {
     pub signed_out: bool,
 }
 
-/// One line saying why the browser is about to ask, while it has not asked yet.
+/// One line saying why the browser is about to ask (or, in a frame, where to allow it), while
+/// notifications are not allowed yet.
 #[function_component(PermissionReason)]
 pub fn permission_reason(props: &PermissionReasonProps) -> Html {
-    if !props.signed_out || permission().as_deref() != Some("default") {
+    let text = match permission().as_deref() {
+        Some("default") => PERMISSION_REASON,
+        Some("denied") if framed() => FRAMED_PERMISSION_HOW_TO,
+        _ => return html! {},
+    };
+    if !props.signed_out {
         return html! {};
     }
-    html! { <p class="weak notice" data-testid="notification-reason">{ PERMISSION_REASON }</p> }
+    html! { <p class="weak notice" data-testid="notification-reason">{ text }</p> }
+}
+
+/// Whether the phone runs in a frame (in Lightning it always does).
+fn framed() -> bool {
+    let Some(window) = web_sys::window() else { return false };
+    match window.top() {
+        Ok(Some(top)) => top != window,
+        _ => true,
+    }
 }
