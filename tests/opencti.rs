@@ -136,7 +136,7 @@ async fn a_foreign_origin_is_refused_and_nothing_is_loaded() {
 
 #[wasm_bindgen_test]
 async fn settings_arrive_as_the_flat_section_item_map() {
-    let settings = cti().await.get_call_center_settings().await.expect("settings");
+    let settings = cti().await.get_call_center_settings().await.expect("settings").map;
     assert_eq!(settings.get("/reqGeneralInfo/reqAdapterUrl").map(String::as_str), Some("http://127.0.0.1:8701/"));
     assert_eq!(settings.get("/reqGeneralInfo/reqSalesforceCompatibilityMode").map(String::as_str), Some("Lightning"));
     assert!(settings.contains_key("/rustSoftphone/pbxWebSocketUrls"));
@@ -430,8 +430,14 @@ async fn malformed_answers_are_errors_not_panics() {
     assert!(matches!(cti.get_app_view_info().await, Err(OpenCtiError::Malformed { .. })));
     hook("answerNext", &["isSoftphonePanelVisible".into(), json(r#"{"success":true,"returnValue":{"visible":"yes"}}"#)]).await;
     assert!(matches!(cti.is_softphone_panel_visible().await, Err(OpenCtiError::Malformed { .. })));
-    hook("answerNext", &["getCallCenterSettings".into(), json(r#"{"success":true,"returnValue":{"/a/b":5}}"#)]).await;
+    hook("answerNext", &["getCallCenterSettings".into(), json(r#"{"success":true,"returnValue":"nope"}"#)]).await;
     assert!(matches!(cti.get_call_center_settings().await, Err(OpenCtiError::Malformed { .. })));
+    // One value that is not text is reported by its key; the rest of the map is used.
+    hook("answerNext", &["getCallCenterSettings".into(), json(r#"{"success":true,"returnValue":{"/a/b":5,"/a/c":"x","/a/d":null}}"#)]).await;
+    let lenient = cti.get_call_center_settings().await.expect("the text values");
+    assert_eq!(lenient.map.get("/a/c").map(String::as_str), Some("x"));
+    let skipped: Vec<&str> = lenient.problems.iter().map(|p| p.key.as_str()).collect();
+    assert_eq!(skipped, ["/a/b", "/a/d"]);
     hook("answerNext", &["getAppViewInfo".into(), json(r#"{"returnValue":{}}"#)]).await;
     assert!(matches!(cti.get_app_view_info().await, Err(OpenCtiError::Malformed { .. })));
     hook("answerNext", &["saveLog".into(), json(r#"{"success":true,"returnValue":null}"#)]).await;

@@ -301,9 +301,11 @@ impl OpenCti {
         self.call_unit("setSoftphonePanelIcon", object(&[("key", key.into())])).await
     }
 
-    /// The Call Center definition as a flat `"/section/item" -> value` map.
-    pub async fn get_call_center_settings(&self) -> Result<callcenter::SettingsMap, OpenCtiError> {
-        self.call_typed("getCallCenterSettings", Object::new()).await
+    /// The Call Center definition as a flat `"/section/item" -> value` map. A value that is
+    /// not text is left out and reported, never a reason to reject the whole map.
+    pub async fn get_call_center_settings(&self) -> Result<CallCenterSettings, OpenCtiError> {
+        let values = self.call_typed("getCallCenterSettings", Object::new()).await?;
+        Ok(CallCenterSettings::from_values(values))
     }
 
     /// The org's softphone layout.

@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use callcenter::settings::{is_api_version, API_VERSION_PARAMETER, DEFAULT_API_VERSION};
+
 /// Salesforce's own host suffixes (the domains Lightning, Visualforce and Setup pages are served from).
 /// `lightning.force.com` and `my.salesforce.com` are covered by their parents.
 const SALESFORCE_SUFFIXES: [&str; 4] = ["force.com", "salesforce.com", "salesforce-setup.com", "visualforce.com"];
@@ -15,6 +17,11 @@ pub struct LaunchParams {
     pub origin: String,
     /// `mode` (e.g. `Lightning`); the real script refuses to start without it.
     pub mode: String,
+    /// The Open CTI script version to load: the adapter URL's own `apiVersion` parameter
+    /// (Salesforce keeps the adapter URL's query and appends its parameters), or
+    /// [`DEFAULT_API_VERSION`]. It cannot come from the Call Center settings: those are read
+    /// through the very script whose version this is.
+    pub api_version: String,
 }
 
 /// Why the phone refuses to start where it was opened.
@@ -26,6 +33,8 @@ pub enum LaunchError {
     MissingMode,
     /// The framing origin is neither Salesforce's nor one this build allows.
     ForeignOrigin(String),
+    /// The adapter URL's `apiVersion` is not an Open CTI version (digits.digits, 38.0 or later).
+    InvalidApiVersion(String),
 }
 
 impl fmt::Display for LaunchError {
@@ -41,6 +50,10 @@ impl fmt::Display for LaunchError {
                 f,
                 "The softphone was opened by {origin}, which is not a Salesforce site. Nothing was loaded."
             ),
+            LaunchError::InvalidApiVersion(version) => write!(
+                f,
+                "The Call Center's adapter URL asks for Open CTI version {version:?}, which does not exist (use e.g. apiVersion={DEFAULT_API_VERSION}). Ask your Salesforce admin to fix it."
+            ),
         }
     }
 }
@@ -51,6 +64,7 @@ impl LaunchParams {
     pub fn from_query(query: &str) -> Result<LaunchParams, LaunchError> {
         let mut origin = None;
         let mut mode = None;
+        let mut api_version = None;
         for pair in query.trim_start_matches('?').split('&') {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
             let (Some(name), Some(value)) = (percent_decode(name), percent_decode(value)) else {
@@ -60,11 +74,17 @@ impl LaunchParams {
                 origin = Some(value);
             } else if name.eq_ignore_ascii_case("mode") && mode.is_none() {
                 mode = Some(value);
+            } else if name.eq_ignore_ascii_case(API_VERSION_PARAMETER) && api_version.is_none() {
+                api_version = Some(value);
             }
         }
         let origin = origin.filter(|o| !o.is_empty()).ok_or(LaunchError::NotFramedBySalesforce)?;
         let mode = mode.filter(|m| !m.is_empty()).ok_or(LaunchError::MissingMode)?;
-        Ok(LaunchParams { origin, mode })
+        let api_version = api_version.unwrap_or_else(|| DEFAULT_API_VERSION.to_owned());
+        if !is_api_version(&api_version) {
+            return Err(LaunchError::InvalidApiVersion(api_version));
+        }
+        Ok(LaunchParams { origin, mode, api_version })
     }
 }
 
@@ -182,6 +202,17 @@ mod tests {
             .expect("valid");
         assert_eq!(p.origin, "https://acme.lightning.force.com");
         assert_eq!(p.mode, "Lightning");
+        assert_eq!(p.api_version, "62.0", "no apiVersion: the default");
+    }
+
+    #[test]
+    fn the_adapter_urls_api_version_picks_the_script_version() {
+        let p = LaunchParams::from_query("?apiVersion=60.0&sfdcIFrameOrigin=https://a.force.com&mode=Lightning").expect("valid");
+        assert_eq!(p.api_version, "60.0");
+        for bad in ["latest", "37.0", "62", "62.0/../../x", "%36%32"] {
+            let query = format!("?apiVersion={bad}&sfdcIFrameOrigin=https://a.force.com&mode=Lightning");
+            assert!(matches!(LaunchParams::from_query(&query), Err(LaunchError::InvalidApiVersion(_))), "{bad}");
+        }
     }
 
     #[test]

@@ -262,3 +262,73 @@ pub struct ErrorDetail {
     /// More, when given.
     pub details: String,
 }
+
+/// One value of the `getCallCenterSettings` map. Salesforce sends text; anything else is
+/// skipped and reported, so one odd value cannot reject the whole definition.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum SettingValue {
+    /// What Salesforce sends.
+    Text(String),
+    /// A number.
+    Number(f64),
+    /// `true` or `false`.
+    Flag(bool),
+    /// `null`, an object, an array.
+    Other(serde::de::IgnoredAny),
+}
+
+/// The Call Center settings as the phone reads them: the text values, and a problem (with its
+/// `/section/item` key) for each value that was not text.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CallCenterSettings {
+    /// `"/section/item" -> value`, text values only.
+    pub map: callcenter::SettingsMap,
+    /// One per skipped value.
+    pub problems: Vec<callcenter::SettingProblem>,
+}
+
+impl CallCenterSettings {
+    /// Keeps the text values and reports the others.
+    pub fn from_values(values: BTreeMap<String, SettingValue>) -> CallCenterSettings {
+        let mut settings = CallCenterSettings::default();
+        for (key, value) in values {
+            let what = match value {
+                SettingValue::Text(text) => {
+                    settings.map.insert(key, text);
+                    continue;
+                }
+                SettingValue::Number(_) => "a number",
+                SettingValue::Flag(_) => "true/false",
+                SettingValue::Other(_) => "empty or not a single value",
+            };
+            let message = format!("is {what}, not text; the phone ignored it");
+            settings.problems.push(callcenter::SettingProblem { key, message });
+        }
+        settings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_that_are_not_text_are_skipped_and_reported_by_key() {
+        let values: BTreeMap<String, SettingValue> = [
+            ("/rustSoftphone/sipDomain", SettingValue::Text("pbx.example.com".into())),
+            ("/rustSoftphone/registerExpires", SettingValue::Number(600.0)),
+            ("/rustSoftphone/odd", SettingValue::Other(serde::de::IgnoredAny)),
+            ("/reqGeneralInfo/reqUseApi", SettingValue::Flag(true)),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        let settings = CallCenterSettings::from_values(values);
+        assert_eq!(settings.map.len(), 1);
+        assert_eq!(settings.map.get("/rustSoftphone/sipDomain").map(String::as_str), Some("pbx.example.com"));
+        let keys: Vec<&str> = settings.problems.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(keys, ["/reqGeneralInfo/reqUseApi", "/rustSoftphone/odd", "/rustSoftphone/registerExpires"]);
+        assert!(settings.problems[2].message.starts_with("is a number, not text"));
+    }
+}

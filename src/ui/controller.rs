@@ -13,15 +13,14 @@ use super::pop;
 use crate::opencti::{self, CallLog, OpenCti};
 use crate::phone::dialing::{unknown_country_notice, DialingRules};
 use crate::phone::{CallRecord, Effect, Event, Intent, Phone, RecordRef};
+use crate::ui::attention::{self, Attention};
+use crate::ui::startup::{self, StartError, StartNotice};
 
 /// Origins allowed to host the phone besides Salesforce's, fixed when the app is built
 /// (`SOFTPHONE_EXTRA_ORIGINS`, comma-separated). The demo and tests build with the local
 /// console's origin; production builds normally list none. This cannot come from the Call
 /// Center definition: that arrives through the very script this list decides whether to load.
 const EXTRA_ORIGINS: Option<&str> = option_env!("SOFTPHONE_EXTRA_ORIGINS");
-
-/// The Lightning Open CTI API version whose script we load (before any setting can be read).
-const OPENCTI_API_VERSION: &str = "62.0";
 
 /// Where this browser remembers the agent's microphone (a device id: no secret).
 const MICROPHONE_KEY: &str = "softphone.microphone";
@@ -42,6 +41,10 @@ struct Inner {
     line: Option<Line>,
     /// Held so the closures stay alive exactly as long as the phone does.
     listeners: Vec<opencti::Listener>,
+    /// What started but needs attention (bad definition items, click-to-dial off).
+    notices: Vec<StartNotice>,
+    /// Signals a ring the agent may not see (hidden page).
+    attention: Attention,
 }
 
 impl PartialEq for Controller {
@@ -50,24 +53,25 @@ impl PartialEq for Controller {
     }
 }
 
-/// Why the phone did not start, in words for the agent (or the admin).
-pub type StartError = String;
-
 impl Controller {
     /// Loads Open CTI from the Lightning page that framed us and wires the phone to it.
     pub async fn start(on_change: Callback<Phone>) -> Result<Controller, StartError> {
         let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-        let params = opencti::LaunchParams::from_query(&search).map_err(|e| e.to_string())?;
+        let params = opencti::LaunchParams::from_query(&search).map_err(StartError::Launch)?;
         let extra: Vec<String> = EXTRA_ORIGINS
             .unwrap_or("")
             .split(',')
             .map(|o| o.trim().to_owned())
             .filter(|o| !o.is_empty())
             .collect();
-        let cti = Rc::new(opencti::load(&params.origin, OPENCTI_API_VERSION, &extra).await.map_err(|e| e.to_string())?);
-        let map = cti.get_call_center_settings().await.map_err(|e| e.to_string())?;
-        let settings = SoftphoneSettings::from_map(&map)
-            .map_err(|e| format!("The Call Center definition needs fixing by your Salesforce admin:\n{e}"))?;
+        // The script version comes from the adapter URL: it is needed before any setting can be read.
+        let cti = Rc::new(opencti::load(&params.origin, &params.api_version, &extra).await.map_err(StartError::from)?);
+        let read = startup::read_settings(cti.get_call_center_settings().await.map_err(StartError::from)?)?;
+        let mut notices = Vec::new();
+        if !read.problems.is_empty() {
+            notices.push(StartNotice::SettingsProblems(read.problems));
+        }
+        let settings = read.settings;
         let rules = DialingRules::new(&settings.dialing, &settings.home_country);
         let mut phone = Phone::new(rules.clone().unwrap_or_else(|_| DialingRules::without_plan(&settings.dialing)));
         if let Err(unknown) = rules {
@@ -76,7 +80,15 @@ impl Controller {
             phone.report(notice);
         }
         let controller = Controller {
-            inner: Rc::new(RefCell::new(Inner { phone, cti: cti.clone(), settings, line: None, listeners: Vec::new() })),
+            inner: Rc::new(RefCell::new(Inner {
+                phone,
+                cti: cti.clone(),
+                settings,
+                line: None,
+                listeners: Vec::new(),
+                notices: Vec::new(),
+                attention: Attention::default(),
+            })),
             on_change,
         };
 
@@ -105,16 +117,20 @@ impl Controller {
                 }),
                 Err(e) => warn(&e.to_string()),
             })
-            .map_err(|e| e.to_string())?;
+            .map_err(StartError::from)?;
         let c = controller.clone();
         let on_navigation = cti
             .on_navigation_change(move |view| match view {
                 Ok(view) => c.event(Event::Viewing(pop::viewed_record(&view))),
                 Err(e) => warn(&e.to_string()),
             })
-            .map_err(|e| e.to_string())?;
+            .map_err(StartError::from)?;
         controller.inner.borrow_mut().listeners.extend([on_click, on_navigation]);
-        cti.enable_click_to_dial().await.map_err(|e| e.to_string())?;
+        // Without click-to-dial the agent can still type numbers: say so, do not stop.
+        if let Err(e) = cti.enable_click_to_dial().await {
+            notices.push(StartNotice::ClickToDialOff(e));
+        }
+        controller.inner.borrow_mut().notices = notices;
         if let Ok(view) = cti.get_app_view_info().await {
             controller.event(Event::Viewing(pop::viewed_record(&view)));
         }
@@ -126,6 +142,11 @@ impl Controller {
         Ok(controller)
     }
 
+    /// What started but needs attention, for the agent or the admin.
+    pub fn notices(&self) -> Vec<StartNotice> {
+        self.inner.borrow().notices.clone()
+    }
+
     /// The wrap-up dispositions from the Call Center settings.
     pub fn dispositions(&self) -> Vec<String> {
         self.inner.borrow().settings.dispositions.clone()
@@ -135,6 +156,10 @@ impl Controller {
     pub fn intent(&self, intent: Intent) {
         if intent == Intent::Call {
             crate::line::mark("softphone:click");
+        }
+        if matches!(intent, Intent::SignIn(_)) {
+            // In the agent's click, with the reason shown above the form.
+            attention::ask_permission();
         }
         let effects = self.inner.borrow_mut().phone.handle_intent(now_ms(), intent);
         self.perform(effects);
@@ -158,7 +183,9 @@ impl Controller {
     }
 
     fn publish(&self) {
-        self.on_change.emit(self.inner.borrow().phone.clone());
+        let phone = self.inner.borrow().phone.clone();
+        self.inner.borrow_mut().attention.update(&phone);
+        self.on_change.emit(phone);
     }
 
     fn perform(&self, effects: Vec<Effect>) {

@@ -1,7 +1,9 @@
 //! The Yew app: starts the controller, then renders the phone from its snapshots.
 
+mod attention;
 mod controller;
 mod pop;
+mod startup;
 mod views;
 
 use wasm_bindgen::prelude::*;
@@ -13,7 +15,7 @@ use controller::{now_ms, Controller};
 /// Where the app is in its start-up.
 enum Boot {
     Starting,
-    Blocked(String),
+    Blocked(startup::StartError),
     Running(Controller),
 }
 
@@ -23,9 +25,11 @@ pub fn app() -> Html {
     let boot = use_state(|| Boot::Starting);
     let phone = use_state(|| None::<Phone>);
     let now = use_state(now_ms);
+    // Start-up runs again when the agent presses Retry after a failure that may pass.
+    let attempt = use_state(|| 0u32);
     {
         let (boot, phone) = (boot.clone(), phone.setter());
-        use_effect_with((), move |_| {
+        use_effect_with(*attempt, move |_| {
             let on_change = Callback::from(move |p: Phone| phone.set(Some(p)));
             wasm_bindgen_futures::spawn_local(async move {
                 match Controller::start(on_change).await {
@@ -64,12 +68,25 @@ pub fn app() -> Html {
     }
     match (&*boot, &*phone) {
         (Boot::Starting, _) | (Boot::Running(_), None) => html! { <views::Starting /> },
-        (Boot::Blocked(reason), _) => html! { <views::Blocked reason={AttrValue::from(reason.clone())} /> },
+        (Boot::Blocked(error), _) => {
+            let (boot, attempt) = (boot.clone(), attempt.clone());
+            let on_retry = Callback::from(move |()| {
+                boot.set(Boot::Starting);
+                attempt.set(*attempt + 1);
+            });
+            html! { <startup::StartFailed error={error.clone()} {on_retry} /> }
+        }
         (Boot::Running(c), Some(p)) => {
             let c2 = c.clone();
             let on_intent = Callback::from(move |i: Intent| c2.intent(i));
             let dispositions = c.dispositions().into_iter().map(AttrValue::from).collect::<Vec<_>>();
-            html! { <views::PhoneView phone={p.clone()} now_ms={*now} {dispositions} {on_intent} /> }
+            html! {
+                <>
+                    <startup::StartNotices notices={c.notices()} />
+                    <attention::PermissionReason signed_out={p.agent_user().is_none()} />
+                    <views::PhoneView phone={p.clone()} now_ms={*now} {dispositions} {on_intent} />
+                </>
+            }
         }
     }
 }

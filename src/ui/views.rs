@@ -79,7 +79,10 @@ pub fn sign_in(props: &SignInProps) -> Html {
             </div>
             <div class="field">
                 <label for="sip-password">{ "Password" }</label>
-                <input id="sip-password" ref={password} type="password" autocomplete="current-password" required=true />
+                // Not "current-password" (invites the browser to save the PBX's credential, and sync it
+                // to the agent's personal profile) nor "new-password" (invites it to generate and save
+                // one): "off", and the ignore flags of the common password-manager extensions.
+                <input id="sip-password" ref={password} type="password" autocomplete="off" data-lpignore="true" data-bwignore="true" data-form-type="other" required=true />
             </div>
             <div class="field">
                 <label for="display-name">{ "Display name (shown to people you call)" }</label>
@@ -285,24 +288,6 @@ pub fn microphone_picker(props: &MicrophonePickerProps) -> Html {
                 }) }
             </select>
         </div>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct BlockedProps {
-    pub reason: AttrValue,
-}
-
-/// Shown instead of the phone when it must not run here (not opened from Salesforce, ...).
-#[function_component(Blocked)]
-pub fn blocked(props: &BlockedProps) -> Html {
-    html! {
-        <main class="phone">
-            <div class="card blocked" role="alert" data-testid="blocked">
-                <h2>{ "The phone can't start here" }</h2>
-                <p>{ props.reason.clone() }</p>
-            </div>
-        </main>
     }
 }
 

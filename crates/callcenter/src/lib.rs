@@ -14,7 +14,7 @@ pub mod report;
 #[cfg(feature = "xml")]
 pub mod validate;
 
-pub use settings::{DialingOptions, SettingProblem, SettingsError, SettingsMap, SoftphoneSettings};
+pub use settings::{DialingOptions, ReadSettings, SettingProblem, SettingsError, SettingsMap, SoftphoneSettings};
 #[cfg(feature = "xml")]
 pub use definition::{Definition, Form, Item, ParseError, Section};
 #[cfg(feature = "xml")]

@@ -2,8 +2,11 @@
 //! vendor's Open CTI adapter) onto this softphone: what is kept, changed and dropped, and why.
 
 use crate::definition::{Definition, Item, Section};
-use crate::settings::{DEFAULT_API_VERSION, DEFAULT_REGISTER_EXPIRES, SECTION};
-use crate::validate::{check_internal_name, HEIGHT_RANGE, WIDTH_RANGE};
+use crate::settings::{
+    adapter_url_api_version, is_api_version, is_pbx_url, is_sip_domain, API_VERSION_PARAMETER, DEFAULT_API_VERSION,
+    DEFAULT_HOME_COUNTRY, DEFAULT_REGISTER_EXPIRES, SECTION,
+};
+use crate::validate::{check_adapter_url, check_internal_name, UrlCheck, HEIGHT_RANGE, WIDTH_RANGE};
 
 /// What a definition is, for the inventory and for migration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,6 +55,8 @@ pub struct Options {
     pub sip_domain: Option<String>,
     /// The new internal name; when empty, the old one with `_OpenCti` appended.
     pub internal_name: Option<String>,
+    /// The org's home country (ISO 3166-1 alpha-2); when empty, `US`.
+    pub home_country: Option<String>,
 }
 
 /// What happened to one item.
@@ -92,144 +97,232 @@ impl std::error::Error for MigrateError {}
 
 const DIALING: [&str; 3] = ["reqOutsidePrefix", "reqLongDistPrefix", "reqInternationalPrefix"];
 
+/// The new definition as it is built, with the report of what happened to each item.
+struct Builder<'a> {
+    old: &'a Definition,
+    new: Definition,
+    changes: Vec<Change>,
+}
+
 /// Builds the new definition from `old`. `old` itself is never modified: it is the rollback.
+/// Whatever `old` holds, the result passes `validate` without errors, or this fails.
 pub fn migrate(old: &Definition, options: &Options) -> Result<Migration, MigrateError> {
     let from_kind = kind(old);
     let old_name = old.value("reqGeneralInfo", "reqInternalName").to_owned();
-    let mut changes = Vec::new();
-    let mut new = Definition::default();
-
-    // --- reqGeneralInfo ---------------------------------------------------------------------
     let internal_name = match &options.internal_name {
         Some(name) => name.clone(),
         None if old_name.is_empty() => "RustSoftphone".to_owned(),
         None => format!("{}_OpenCti", old_name.trim_end_matches('_')),
     };
     check_internal_name(&internal_name).map_err(|why| MigrateError(format!("the new internal name {why}")))?;
-    if options.adapter_url.is_empty() {
-        return Err(MigrateError("--adapter-url is required: where agents' browsers load this softphone (https://...)".into()));
+    let adapter = adapter_url(&options.adapter_url)?;
+    let mut b = Builder { old, new: Definition::default(), changes: Vec::new() };
+    b.general(&internal_name, &adapter.url);
+    b.standby();
+    b.dialing();
+    let pbx_urls = b.vendor_sections(options, from_kind)?;
+    let sip_domain = options.sip_domain.clone().unwrap_or_else(|| host_of(pbx_urls.first().map_or("", String::as_str)));
+    if !is_sip_domain(&sip_domain) {
+        return Err(MigrateError(format!("{sip_domain:?} is not a SIP domain (a host name or IP address): give one with --sip-domain")));
     }
-    let general = |name: &str| old.item("reqGeneralInfo", name);
-    let display = general("reqDisplayName").map(|i| i.value.clone()).unwrap_or_else(|| internal_name.clone());
-    let set = |new: &mut Definition, changes: &mut Vec<Change>, item: &str, label: &str, value: String, why: &str| {
-        let key = format!("/reqGeneralInfo/{item}");
-        let from = general(item).map(|i| i.value.clone());
-        if from.as_deref() == Some(value.as_str()) {
-            changes.push(Change::Kept { key, value: value.clone() });
+    let home_country = options.home_country.as_deref().unwrap_or(DEFAULT_HOME_COUNTRY).to_ascii_uppercase();
+    if home_country.len() != 2 || !home_country.bytes().all(|c| c.is_ascii_alphabetic()) {
+        return Err(MigrateError(format!("--home-country {home_country:?} is not a two-letter ISO 3166-1 code like GB")));
+    }
+    b.ours(&pbx_urls, &sip_domain, &adapter.api_version, &home_country);
+    b.new.renumber();
+    Ok(Migration { definition: b.new, changes: b.changes, from_kind, old_internal_name: old_name })
+}
+
+/// The adapter URL migrate writes, and the Open CTI version it names.
+struct AdapterUrl {
+    url: String,
+    api_version: String,
+}
+
+/// Checks the admin's adapter URL and makes the Open CTI version explicit in it, so the
+/// definition names the version in both places the phone and `validate` look.
+fn adapter_url(given: &str) -> Result<AdapterUrl, MigrateError> {
+    if given.is_empty() {
+        return Err(MigrateError("--adapter-url is required: where agents' browsers load this softphone (https://... or /apex/PageName)".into()));
+    }
+    if let UrlCheck::Error(why) = check_adapter_url(given) {
+        return Err(MigrateError(format!("--adapter-url: {why}")));
+    }
+    if let Some(version) = adapter_url_api_version(given) {
+        if !is_api_version(version) {
+            return Err(MigrateError(format!("--adapter-url: apiVersion={version} is not an Open CTI version like {DEFAULT_API_VERSION}")));
+        }
+        return Ok(AdapterUrl { url: given.to_owned(), api_version: version.to_owned() });
+    }
+    let (base, fragment) = given.split_once('#').map_or((given, None), |(b, f)| (b, Some(f)));
+    let joiner = if !base.contains('?') { "?" } else if base.ends_with(['?', '&']) { "" } else { "&" };
+    let mut url = format!("{base}{joiner}{API_VERSION_PARAMETER}={DEFAULT_API_VERSION}");
+    if let Some(f) = fragment {
+        url = format!("{url}#{f}");
+    }
+    Ok(AdapterUrl { url, api_version: DEFAULT_API_VERSION.to_owned() })
+}
+
+impl<'a> Builder<'a> {
+    fn old_item(&self, section: &str, name: &str) -> Option<&'a Item> {
+        let old: &'a Definition = self.old;
+        old.item(section, name)
+    }
+
+    /// Adds `/section/item` with the old label when it had one, and records the change.
+    fn put(&mut self, section: (&str, &str), item: (&str, &str), value: String, why: &str) {
+        let (section, section_default_label) = section;
+        let (item, default_label) = item;
+        let old = self.old_item(section, item);
+        let key = format!("/{section}/{item}");
+        let from = old.map(|i| i.value.clone());
+        let change = if from.as_deref() == Some(value.as_str()) {
+            Change::Kept { key, value: value.clone() }
         } else {
-            changes.push(Change::Changed { key, from, to: value.clone(), why: why.into() });
-        }
-        let label = general(item).map_or(label.to_owned(), |i| i.label.clone());
-        push(new, "reqGeneralInfo", "General Information", item, &label, &value);
-    };
-    set(&mut new, &mut changes, "reqInternalName", "InternalNameAAA", internal_name.clone(),
-        "a new internal name, so the old and new call centers can exist side by side during the pilot waves");
-    set(&mut new, &mut changes, "reqDisplayName", "Display Name", display, "");
-    set(&mut new, &mut changes, "reqAdapterUrl", "CTI Adapter URL", options.adapter_url.clone(),
-        "the softphone now runs in the browser from this URL instead of a desktop program");
-    set(&mut new, &mut changes, "reqUseApi", "Use CTI API", "true".into(), "Open CTI needs reqUseApi=true");
-    let size = |name: &str, (min, max): (u32, u32), default: u32| {
-        general(name).and_then(|i| i.value.parse::<u32>().ok()).filter(|px| (min..=max).contains(px)).unwrap_or(default)
-    };
-    set(&mut new, &mut changes, "reqSoftphoneHeight", "Softphone Height", size("reqSoftphoneHeight", HEIGHT_RANGE, 460).to_string(),
-        "set to a height Lightning's utility panel accepts");
-    set(&mut new, &mut changes, "reqSoftphoneWidth", "Softphone Width", size("reqSoftphoneWidth", WIDTH_RANGE, 340).to_string(),
-        "set to a width Lightning's utility panel accepts");
-    set(&mut new, &mut changes, "reqSalesforceCompatibilityMode", "Salesforce Compatibility Mode", "Lightning".into(),
-        "without it the phone does not appear in Lightning");
-    for item in ["reqStandbyUrl", "reqTimeout"] {
-        if let Some(i) = general(item) {
-            changes.push(Change::Kept { key: format!("/reqGeneralInfo/{item}"), value: i.value.clone() });
-            push(&mut new, "reqGeneralInfo", "General Information", item, &i.label, &i.value);
-        }
-    }
-    let handled = ["reqInternalName", "reqDisplayName", "reqAdapterUrl", "reqUseApi", "reqSoftphoneHeight",
-        "reqSoftphoneWidth", "reqSalesforceCompatibilityMode", "reqStandbyUrl", "reqTimeout"];
-    for i in old.section("reqGeneralInfo").map_or(&[][..], |s| s.items.as_slice()) {
-        if handled.contains(&i.name.as_str()) {
-            continue;
-        }
-        let why = match i.name.as_str() {
-            "reqProgId" => "named the desktop COM component of the retired adapter; browsers load the softphone from reqAdapterUrl",
-            "reqVersion" => "the CTI Toolkit version of the retired desktop adapter; Open CTI has none",
-            "reqDescription" => "only the desktop adapter showed it; Open CTI definitions have no description",
-            _ => "not an item Open CTI reads",
+            Change::Changed { key, from, to: value.clone(), why: why.into() }
         };
-        changes.push(dropped("reqGeneralInfo", i, why));
+        let label = old.map(|i| i.label.clone()).filter(|l| !l.is_empty()).unwrap_or_else(|| default_label.to_owned());
+        let section_label = self.old.section(section).map(|s| s.label.clone()).filter(|l| !l.is_empty());
+        let section_label = section_label.unwrap_or_else(|| section_default_label.to_owned());
+        self.changes.push(change);
+        push(&mut self.new, section, &section_label, item, &label, &value);
     }
 
-    // --- dialing options: kept as they are ---------------------------------------------------
-    for name in DIALING {
-        let item = old.item("reqDialingOptions", name);
-        let value = item.map(|i| i.value.clone()).unwrap_or_default();
-        let label = item.map_or(name.to_owned(), |i| i.label.clone());
-        let key = format!("/reqDialingOptions/{name}");
-        if item.is_some() {
-            changes.push(Change::Kept { key, value: value.clone() });
-        } else {
-            changes.push(Change::Changed { key, from: None, to: value.clone(), why: "added empty: Salesforce expects the three dialing options".into() });
-        }
-        let section_label = old.section("reqDialingOptions").map_or("Dialing Options", |s| s.label.as_str());
-        push(&mut new, "reqDialingOptions", section_label, name, &label, &value);
-    }
-    for i in old.section("reqDialingOptions").map_or(&[][..], |s| s.items.as_slice()) {
-        if !DIALING.contains(&i.name.as_str()) {
-            changes.push(dropped("reqDialingOptions", i, "not a dialing option Salesforce or this softphone reads"));
+    fn general(&mut self, internal_name: &str, adapter_url: &str) {
+        const G: (&str, &str) = ("reqGeneralInfo", "General Information");
+        let display = self.old.value("reqGeneralInfo", "reqDisplayName");
+        let display = if display.is_empty() { internal_name.to_owned() } else { display.to_owned() };
+        self.put(G, ("reqInternalName", "InternalNameAAA"), internal_name.to_owned(),
+            "a new internal name, so the old and new call centers can exist side by side during the pilot waves");
+        self.put(G, ("reqDisplayName", "Display Name"), display, "Salesforce requires a display name");
+        self.put(G, ("reqAdapterUrl", "CTI Adapter URL"), adapter_url.to_owned(),
+            "the softphone now runs in the browser from this URL (its apiVersion names the Open CTI version)");
+        self.put(G, ("reqUseApi", "Use CTI API"), "true".into(), "Open CTI needs reqUseApi=true");
+        let size = |name: &str, (min, max): (u32, u32), default: u32| {
+            let old = self.old.value("reqGeneralInfo", name).parse::<u32>().ok();
+            old.filter(|px| (min..=max).contains(px)).unwrap_or(default).to_string()
+        };
+        let (height, width) = (size("reqSoftphoneHeight", HEIGHT_RANGE, 460), size("reqSoftphoneWidth", WIDTH_RANGE, 340));
+        self.put(G, ("reqSoftphoneHeight", "Softphone Height"), height, "set to a height Lightning's utility panel accepts");
+        self.put(G, ("reqSoftphoneWidth", "Softphone Width"), width, "set to a width Lightning's utility panel accepts");
+        self.put(G, ("reqSalesforceCompatibilityMode", "Salesforce Compatibility Mode"), "Lightning".into(),
+            "without it the phone does not appear in Lightning");
+        let handled = ["reqInternalName", "reqDisplayName", "reqAdapterUrl", "reqUseApi", "reqSoftphoneHeight",
+            "reqSoftphoneWidth", "reqSalesforceCompatibilityMode", "reqStandbyUrl", "reqTimeout"];
+        let old: &'a Definition = self.old;
+        for i in old.section("reqGeneralInfo").map_or(&[][..], |s| s.items.as_slice()) {
+            if handled.contains(&i.name.as_str()) {
+                continue;
+            }
+            let why = match i.name.as_str() {
+                "reqProgId" => "named the desktop COM component of the retired adapter; browsers load the softphone from reqAdapterUrl",
+                "reqVersion" => "the CTI Toolkit version of the retired desktop adapter; Open CTI has none",
+                "reqDescription" => "only the desktop adapter showed it; Open CTI definitions have no description",
+                _ => "not an item Open CTI reads",
+            };
+            self.changes.push(dropped("reqGeneralInfo", i, why));
         }
     }
 
-    // --- vendor sections: PBX addresses are understood, the rest only the old adapter read --
-    let vendor: Vec<&Section> = old.sections.iter().filter(|s| s.name != "reqGeneralInfo" && s.name != "reqDialingOptions").collect();
-    let found_ws: Vec<(&Section, &Item)> = vendor
-        .iter()
-        .flat_map(|s| s.items.iter().map(move |i| (*s, i)))
-        .filter(|(_, i)| i.value.starts_with("wss://") || i.value.starts_with("ws://"))
-        .collect();
-    let pbx_urls: Vec<String> = if options.pbx_urls.is_empty() {
-        found_ws.iter().map(|(_, i)| i.value.clone()).collect()
-    } else {
-        options.pbx_urls.clone()
-    };
-    if pbx_urls.is_empty() {
-        return Err(MigrateError(
-            "no PBX WebSocket URL was found in the old definition: give one with --pbx wss://pbx.example.com:8443".into(),
-        ));
+    /// The standby URL and timeout work only together, and only when Lightning can load the
+    /// URL (https, or a Visualforce page of the org): otherwise both are dropped.
+    fn standby(&mut self) {
+        let (url, timeout) = (self.old_item("reqGeneralInfo", "reqStandbyUrl"), self.old_item("reqGeneralInfo", "reqTimeout"));
+        let why = match (url, timeout) {
+            (None, None) => return,
+            (Some(u), Some(t)) => match (check_adapter_url(&u.value), t.value.parse::<u32>()) {
+                (UrlCheck::Error(why), _) => format!("Lightning cannot load this standby URL: {why}"),
+                (_, Err(_)) => "the timeout is not a number of milliseconds, so the standby URL would never be used".to_owned(),
+                _ => {
+                    for i in [u, t] {
+                        self.changes.push(Change::Kept { key: format!("/reqGeneralInfo/{}", i.name), value: i.value.clone() });
+                        let label = if i.label.is_empty() { i.name.clone() } else { i.label.clone() };
+                        push(&mut self.new, "reqGeneralInfo", "General Information", &i.name, &label, &i.value);
+                    }
+                    return;
+                }
+            },
+            _ => "reqStandbyUrl and reqTimeout only work together".to_owned(),
+        };
+        for i in [url, timeout].into_iter().flatten() {
+            self.changes.push(dropped("reqGeneralInfo", i, &why));
+        }
     }
-    for s in &vendor {
-        for i in &s.items {
-            if options.pbx_urls.is_empty() && found_ws.iter().any(|(_, w)| std::ptr::eq(*w, i)) {
-                changes.push(Change::Changed {
-                    key: format!("/{}/{}", s.name, i.name),
-                    from: Some(i.value.clone()),
-                    to: format!("/{SECTION}/pbxWebSocketUrls"),
-                    why: "a WebSocket address of the PBX: this softphone connects to it".into(),
-                });
-            } else {
-                let why = match from_kind {
-                    Kind::LegacyDesktop => "read only by the retired desktop adapter",
-                    _ => "read only by the previous vendor's adapter",
-                };
-                changes.push(dropped(&s.name, i, why));
+
+    /// Kept as they are, when they are digits (a prefix is dialled as written).
+    fn dialing(&mut self) {
+        const D: (&str, &str) = ("reqDialingOptions", "Dialing Options");
+        for (name, label) in DIALING.into_iter().zip(["Outside Prefix", "Long Distance Prefix", "International Prefix"]) {
+            let value = self.old.value("reqDialingOptions", name);
+            let (value, why) = match self.old_item("reqDialingOptions", name) {
+                None => (String::new(), "added empty: Salesforce expects the three dialing options"),
+                Some(_) if !value.bytes().all(|b| b.is_ascii_digit()) => (String::new(), "not digits only: the phone would dial it as written, so it is emptied; set the right digits"),
+                Some(_) => (value.to_owned(), ""),
+            };
+            self.put(D, (name, label), value, why);
+        }
+        let old: &'a Definition = self.old;
+        for i in old.section("reqDialingOptions").map_or(&[][..], |s| s.items.as_slice()) {
+            if !DIALING.contains(&i.name.as_str()) {
+                self.changes.push(dropped("reqDialingOptions", i, "not a dialing option Salesforce or this softphone reads"));
             }
         }
     }
 
-    // --- our own section ---------------------------------------------------------------------
-    let sip_domain = options.sip_domain.clone().unwrap_or_else(|| host_of(pbx_urls.first().map_or("", String::as_str)));
-    let ours = [
-        ("pbxWebSocketUrls", "PBX WebSocket URLs (failover order, comma-separated)", pbx_urls.join(",")),
-        ("sipDomain", "SIP Domain", sip_domain),
-        ("iceServers", "ICE Servers (comma-separated stun:/turn: URLs)", String::new()),
-        ("openCtiApiVersion", "Open CTI API Version", DEFAULT_API_VERSION.to_owned()),
-        ("registerExpires", "Registration Expiry (seconds)", DEFAULT_REGISTER_EXPIRES.to_string()),
-        ("wrapUpDispositions", "Wrap-up Dispositions (comma-separated)", "Resolved,Callback requested,Voicemail,Wrong number".to_owned()),
-    ];
-    for (name, label, value) in ours {
-        changes.push(Change::Changed { key: format!("/{SECTION}/{name}"), from: None, to: value.clone(), why: "this softphone's own setting".into() });
-        push(&mut new, SECTION, "Rust Softphone", name, label, &value);
+    /// Vendor sections: PBX WebSocket addresses are understood, the rest only the old adapter
+    /// read. Returns the PBX URLs to use.
+    fn vendor_sections(&mut self, options: &Options, from_kind: Kind) -> Result<Vec<String>, MigrateError> {
+        if let Some(bad) = options.pbx_urls.iter().find(|u| !is_pbx_url(u)) {
+            return Err(MigrateError(format!("--pbx {bad:?} is not a ws:// or wss:// URL")));
+        }
+        let old: &'a Definition = self.old;
+        let vendor: Vec<&Section> = old.sections.iter().filter(|s| s.name != "reqGeneralInfo" && s.name != "reqDialingOptions").collect();
+        let found = |i: &Item| -> Vec<String> { i.value.split(',').map(str::trim).filter(|u| is_pbx_url(u)).map(str::to_owned).collect() };
+        let mut pbx_urls = options.pbx_urls.clone();
+        for s in &vendor {
+            for i in &s.items {
+                let urls = found(i);
+                if options.pbx_urls.is_empty() && !urls.is_empty() {
+                    self.changes.push(Change::Changed {
+                        key: format!("/{}/{}", s.name, i.name),
+                        from: Some(i.value.clone()),
+                        to: format!("/{SECTION}/pbxWebSocketUrls"),
+                        why: "a WebSocket address of the PBX: this softphone connects to it".into(),
+                    });
+                    pbx_urls.extend(urls);
+                } else {
+                    let why = match from_kind {
+                        Kind::LegacyDesktop => "read only by the retired desktop adapter",
+                        _ => "read only by the previous vendor's adapter",
+                    };
+                    self.changes.push(dropped(&s.name, i, why));
+                }
+            }
+        }
+        if pbx_urls.is_empty() {
+            return Err(MigrateError(
+                "no PBX WebSocket URL was found in the old definition: give one with --pbx wss://pbx.example.com:8443".into(),
+            ));
+        }
+        Ok(pbx_urls)
     }
-    new.renumber();
-    Ok(Migration { definition: new, changes, from_kind, old_internal_name: old_name })
+
+    fn ours(&mut self, pbx_urls: &[String], sip_domain: &str, api_version: &str, home_country: &str) {
+        let ours = [
+            ("pbxWebSocketUrls", "PBX WebSocket URLs (failover order, comma-separated)", pbx_urls.join(",")),
+            ("sipDomain", "SIP Domain", sip_domain.to_owned()),
+            ("iceServers", "ICE Servers (comma-separated stun:/turn: URLs)", String::new()),
+            ("openCtiApiVersion", "Open CTI API Version", api_version.to_owned()),
+            ("registerExpires", "Registration Expiry (seconds)", DEFAULT_REGISTER_EXPIRES.to_string()),
+            ("wrapUpDispositions", "Wrap-up Dispositions (comma-separated)", "Resolved,Callback requested,Voicemail,Wrong number".to_owned()),
+            ("homeCountry", "Home Country (ISO 3166-1 alpha-2, e.g. GB)", home_country.to_owned()),
+        ];
+        for (name, label, value) in ours {
+            self.changes.push(Change::Changed { key: format!("/{SECTION}/{name}"), from: None, to: value.clone(), why: "this softphone's own setting".into() });
+            push(&mut self.new, SECTION, "Rust Softphone", name, label, &value);
+        }
+    }
 }
 
 fn push(d: &mut Definition, section: &str, section_label: &str, item: &str, label: &str, value: &str) {

@@ -3,7 +3,7 @@
 
 use crate::definition::Definition;
 use crate::migrate::{kind, Kind};
-use crate::settings::{SoftphoneSettings, SECTION};
+use crate::settings::{adapter_url_api_version, SoftphoneSettings, DEFAULT_API_VERSION, SECTION};
 use crate::validate::{Diagnostic, Severity};
 
 /// One definition found by `callcenter inventory`.
@@ -203,52 +203,24 @@ pub fn explain(d: &Definition, diagnostics: &[Diagnostic]) -> String {
             "Salesforce shows this phone in Classic only: in Lightning the utility item stays empty.\n\
              Set reqSalesforceCompatibilityMode to Lightning.\n\n",
         ),
-        Kind::OpenCtiLightning => out.push_str(&format!(
-            "In Lightning, the Phone utility item opens a {} x {} px panel that loads\n  {}\n\
-             with Salesforce's origin appended; the softphone accepts only Salesforce origins (and,\n\
-             in development builds, the origins it was built to trust).\n\n",
-            g("reqSoftphoneWidth"),
-            g("reqSoftphoneHeight"),
-            g("reqAdapterUrl")
-        )),
+        Kind::OpenCtiLightning => out.push_str(&lightning_panel(d)),
     }
     if !g("reqStandbyUrl").is_empty() {
         out.push_str(&format!(
             "If the phone does not finish loading within {} ms, Lightning switches to {} until the browser restarts.\n\n",
             g("reqTimeout"),
-            g("reqStandbyUrl")
+            where_loaded(g("reqStandbyUrl"))
         ));
     }
     match SoftphoneSettings::from_map(&d.settings_map()) {
-        Ok(s) => {
-            out.push_str(&format!(
-                "Agents sign in with their own SIP user and password (typed in the phone, kept in memory only)\n\
-                 and register in the SIP domain {} for {} seconds at a time, through:\n",
-                s.sip_domain, s.register_expires
-            ));
-            for (i, url) in s.pbx_urls.iter().enumerate() {
-                let role = if i == 0 { "first" } else { "then, if that fails," };
-                out.push_str(&format!("  {role} {url}\n"));
+        Ok(read) => {
+            out.push_str(&settings_in_words(&read.settings));
+            if !read.problems.is_empty() {
+                out.push_str("The phone starts, shows these problems to the agent and works around them:\n");
+                for p in &read.problems {
+                    out.push_str(&format!("  {}: {}\n", p.key, p.message));
+                }
             }
-            if s.ice_servers.is_empty() {
-                out.push_str("No STUN/TURN servers: audio only works where the agent's browser can reach the PBX's media directly.\n");
-            } else {
-                out.push_str(&format!("Audio uses the ICE servers {}.\n", s.ice_servers.join(", ")));
-            }
-            let p = &s.dialing;
-            out.push_str(&format!(
-                "Clicked numbers are dialled with outside prefix \"{}\", long-distance prefix \"{}\" and international prefix \"{}\" ({}).\n",
-                p.outside_prefix,
-                p.long_distance_prefix,
-                p.international_prefix,
-                if p.international_prefix.is_empty() { "international numbers go out as +E.164" } else { "instead of +" }
-            ));
-            if s.dispositions.is_empty() {
-                out.push_str("After a call the agent writes notes; no dispositions are offered.\n");
-            } else {
-                out.push_str(&format!("After a call the agent picks one of: {}.\n", s.dispositions.join(", ")));
-            }
-            out.push_str("Every call is logged as a Task (who, what, type, duration, Call-ID, disposition, notes).\n");
         }
         Err(e) => out.push_str(&format!("The phone will not start: its settings in section {SECTION} need fixing:\n{e}\n")),
     }
@@ -266,6 +238,68 @@ pub fn explain(d: &Definition, diagnostics: &[Diagnostic]) -> String {
     for x in diagnostics {
         out.push_str(&format!("  line {x}\n"));
     }
+    out
+}
+
+/// An adapter or standby URL as an admin reads it: a Visualforce page of the org, or a URL.
+fn where_loaded(url: &str) -> String {
+    if url.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("/apex/")) {
+        format!("the org's Visualforce page {url} (served from the org's own Visualforce host)")
+    } else {
+        url.to_owned()
+    }
+}
+
+/// The Lightning paragraph: the panel, what it loads, which Open CTI version.
+fn lightning_panel(d: &Definition) -> String {
+    let g = |name| d.value("reqGeneralInfo", name);
+    let url = g("reqAdapterUrl");
+    let version = match adapter_url_api_version(url) {
+        Some(v) => format!("Open CTI {v} (the adapter URL's apiVersion)"),
+        None => format!("Open CTI {DEFAULT_API_VERSION} (the default: the adapter URL has no apiVersion)"),
+    };
+    format!(
+        "In Lightning, the Phone utility item opens a {} x {} px panel that loads\n  {}\n\
+         with Salesforce's origin appended; the softphone accepts only Salesforce origins (and,\n\
+         in development builds, the origins it was built to trust), then loads {version}.\n\n",
+        g("reqSoftphoneWidth"),
+        g("reqSoftphoneHeight"),
+        where_loaded(url)
+    )
+}
+
+/// What the phone does with its settings, in plain words.
+fn settings_in_words(s: &SoftphoneSettings) -> String {
+    let mut out = format!(
+        "Agents sign in with their own SIP user and password (typed in the phone, kept in memory only)\n\
+         and register in the SIP domain {} for {} seconds at a time, through:\n",
+        s.sip_domain, s.register_expires
+    );
+    for (i, url) in s.pbx_urls.iter().enumerate() {
+        let role = if i == 0 { "first" } else { "then, if that fails," };
+        out.push_str(&format!("  {role} {url}\n"));
+    }
+    if s.ice_servers.is_empty() {
+        out.push_str("No STUN/TURN servers: audio only works where the agent's browser can reach the PBX's media directly.\n");
+    } else {
+        out.push_str(&format!("Audio uses the ICE servers {}.\n", s.ice_servers.join(", ")));
+    }
+    let p = &s.dialing;
+    out.push_str(&format!(
+        "Numbers without a country code are read as numbers of country {}; clicked numbers are dialled with outside prefix \"{}\",\n\
+         long-distance prefix \"{}\" and international prefix \"{}\" ({}).\n",
+        s.home_country,
+        p.outside_prefix,
+        p.long_distance_prefix,
+        p.international_prefix,
+        if p.international_prefix.is_empty() { "international numbers go out as +E.164" } else { "instead of +" }
+    ));
+    if s.dispositions.is_empty() {
+        out.push_str("After a call the agent writes notes; no dispositions are offered.\n");
+    } else {
+        out.push_str(&format!("After a call the agent picks one of: {}.\n", s.dispositions.join(", ")));
+    }
+    out.push_str("Every call is logged as a Task (who, what, type, duration, Call-ID, disposition, notes).\n");
     out
 }
 

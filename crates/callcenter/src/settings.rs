@@ -25,7 +25,9 @@ pub struct SoftphoneSettings {
     pub sip_domain: String,
     /// STUN/TURN URLs; empty on a LAN or loopback.
     pub ice_servers: Vec<String>,
-    /// The Lightning Open CTI API version, e.g. `62.0`.
+    /// The Lightning Open CTI API version the definition was written for, e.g. `62.0`. The
+    /// phone loads the script version named by the adapter URL's `apiVersion` (it must know it
+    /// before any setting can be read); `callcenter validate` warns when the two disagree.
     pub opencti_api_version: String,
     /// Seconds a registration lasts before it is refreshed.
     pub register_expires: u32,
@@ -33,8 +35,8 @@ pub struct SoftphoneSettings {
     pub dispositions: Vec<String>,
     /// `reqDialingOptions`.
     pub dialing: DialingOptions,
-    /// The country the PBX dials from (ISO 3166-1 alpha-2, uppercase, e.g. `GB`): its
-    /// numbering plan turns E.164 numbers into what the PBX dials. Item `homeCountry`.
+    /// The org's home country, ISO 3166-1 alpha-2 in upper case (e.g. `GB`): how numbers
+    /// written without a country code are read.
     pub home_country: String,
 }
 
@@ -58,7 +60,18 @@ pub struct SettingProblem {
     pub message: String,
 }
 
-/// Every problem found in the settings, not just the first.
+/// Settings the phone can run with, and what was wrong in the definition: each bad optional
+/// item is replaced by its default (or left out of its list) and reported here.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadSettings {
+    /// What the phone uses.
+    pub settings: SoftphoneSettings,
+    /// Items that were ignored or replaced by their default, in the order they were read.
+    pub problems: Vec<SettingProblem>,
+}
+
+/// The phone cannot work with these settings (no usable PBX URL or SIP domain). Lists every
+/// problem found, not just the fatal ones, so the admin fixes them all at once.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SettingsError {
     /// The problems, in the order the settings are read.
@@ -81,15 +94,21 @@ impl std::error::Error for SettingsError {}
 
 /// Default `registerExpires`, in seconds.
 pub const DEFAULT_REGISTER_EXPIRES: u32 = 600;
-/// Default `homeCountry`.
-pub const DEFAULT_HOME_COUNTRY: &str = "US";
 /// Default Open CTI API version.
 pub const DEFAULT_API_VERSION: &str = "62.0";
+/// The oldest Open CTI API version with the Lightning script.
+pub const MIN_API_VERSION_MAJOR: u32 = 38;
+/// Default `homeCountry`.
+pub const DEFAULT_HOME_COUNTRY: &str = "US";
+/// The adapter URL's query parameter naming the Open CTI script version to load.
+pub const API_VERSION_PARAMETER: &str = "apiVersion";
 
 impl SoftphoneSettings {
-    /// Reads and checks the settings; fails with every problem found.
-    pub fn from_map(map: &SettingsMap) -> Result<SoftphoneSettings, SettingsError> {
-        let mut r = Reader { map, problems: Vec::new() };
+    /// Reads and checks the settings. Bad optional items are replaced by their defaults and
+    /// reported in [`ReadSettings::problems`]; fails only when the phone cannot work at all
+    /// (no usable PBX URL, no usable SIP domain), with every problem found.
+    pub fn from_map(map: &SettingsMap) -> Result<ReadSettings, SettingsError> {
+        let mut r = Reader { map, problems: Vec::new(), fatal: false };
         let settings = SoftphoneSettings {
             internal_name: r.required("/reqGeneralInfo/reqInternalName"),
             display_name: r.required("/reqGeneralInfo/reqDisplayName"),
@@ -107,12 +126,32 @@ impl SoftphoneSettings {
             },
             home_country: r.home_country(),
         };
-        if r.problems.is_empty() {
-            Ok(settings)
-        } else {
+        if r.fatal {
             Err(SettingsError { problems: r.problems })
+        } else {
+            Ok(ReadSettings { settings, problems: r.problems })
         }
     }
+}
+
+/// Whether `version` names an Open CTI API version with the Lightning script: digits, a dot,
+/// digits, at least 38.0 (e.g. `62.0`). It lands in the script's URL path, so nothing else
+/// is accepted.
+pub fn is_api_version(version: &str) -> bool {
+    let Some((major, minor)) = version.split_once('.') else { return false };
+    let digits = |s: &str| !s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit());
+    digits(major) && digits(minor) && major.parse::<u32>().is_ok_and(|m| m >= MIN_API_VERSION_MAJOR)
+}
+
+/// The raw value of the `apiVersion` query parameter of an adapter URL (name matched
+/// case-insensitively, first occurrence), or `None` when the URL has none.
+pub fn adapter_url_api_version(url: &str) -> Option<&str> {
+    let query = url.split_once('?')?.1;
+    let query = query.split('#').next().unwrap_or("");
+    query.split('&').find_map(|pair| {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        name.eq_ignore_ascii_case(API_VERSION_PARAMETER).then_some(value)
+    })
 }
 
 /// `/rustSoftphone/{item}`.
@@ -128,6 +167,8 @@ fn list(value: &str) -> Vec<String> {
 struct Reader<'a> {
     map: &'a SettingsMap,
     problems: Vec<SettingProblem>,
+    /// Set by a problem the phone cannot work around.
+    fatal: bool,
 }
 
 impl Reader<'_> {
@@ -135,10 +176,18 @@ impl Reader<'_> {
         self.map.get(key).map(|v| v.trim()).unwrap_or("")
     }
 
+    /// A problem the phone works around (a default, or the item left out).
     fn problem(&mut self, key: &str, message: String) {
         self.problems.push(SettingProblem { key: key.to_owned(), message });
     }
 
+    /// A problem that stops the phone.
+    fn fatal_problem(&mut self, key: &str, message: String) {
+        self.fatal = true;
+        self.problem(key, message);
+    }
+
+    /// An item Salesforce requires but the phone does not need to work.
     fn required(&mut self, key: &str) -> String {
         let value = self.get(key).to_owned();
         if value.is_empty() {
@@ -147,28 +196,30 @@ impl Reader<'_> {
         value
     }
 
+    /// The usable URLs; a bad one is reported and skipped, none at all stops the phone.
     fn pbx_urls(&mut self) -> Vec<String> {
         let k = key("pbxWebSocketUrls");
-        let urls = list(self.get(&k));
-        if urls.is_empty() {
-            self.problem(&k, "is missing: list the PBX's WebSocket URLs, e.g. wss://pbx.example.com:8443".into());
+        let listed = list(self.get(&k));
+        if listed.is_empty() {
+            self.fatal_problem(&k, "is missing: list the PBX's WebSocket URLs, e.g. wss://pbx.example.com:8443".into());
         }
-        for url in &urls {
-            let host = url.strip_prefix("wss://").or_else(|| url.strip_prefix("ws://"));
-            if host.is_none_or(|h| h.is_empty() || h.starts_with('/') || h.contains(char::is_whitespace)) {
-                self.problem(&k, format!("{url:?} is not a ws:// or wss:// URL"));
-            }
+        let (good, bad): (Vec<String>, Vec<String>) = listed.into_iter().partition(|url| is_pbx_url(url));
+        for url in &bad {
+            self.problem(&k, format!("{url:?} is not a ws:// or wss:// URL"));
         }
-        urls
+        if !bad.is_empty() && good.is_empty() {
+            self.fatal = true;
+        }
+        good
     }
 
     fn sip_domain(&mut self) -> String {
         let k = key("sipDomain");
-        let domain = self.required(&k);
-        // It lands in SIP URIs: only host characters (names, IPv4, bracketed IPv6).
-        let ok = domain.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b));
-        if !domain.is_empty() && !ok {
-            self.problem(&k, format!("{domain:?} is not a host name or IP address"));
+        let domain = self.get(&k).to_owned();
+        if domain.is_empty() {
+            self.fatal_problem(&k, "is missing; the Call Center definition must set it".into());
+        } else if !is_sip_domain(&domain) {
+            self.fatal_problem(&k, format!("{domain:?} is not a host name or IP address"));
         }
         domain
     }
@@ -190,10 +241,10 @@ impl Reader<'_> {
         if v.is_empty() {
             return DEFAULT_API_VERSION.to_owned();
         }
-        let major = v.strip_suffix(".0").and_then(|m| m.parse::<u32>().ok());
-        if major.is_none_or(|m| m < 38) {
-            let message = format!("{v:?} is not a Lightning Open CTI version (38.0 or later, like {DEFAULT_API_VERSION})");
+        if !is_api_version(&v) {
+            let message = format!("{v:?} is not a Lightning Open CTI version (38.0 or later, like {DEFAULT_API_VERSION}); using {DEFAULT_API_VERSION}");
             self.problem(&k, message);
+            return DEFAULT_API_VERSION.to_owned();
         }
         v
     }
@@ -207,32 +258,46 @@ impl Reader<'_> {
         match v.parse::<u32>() {
             Ok(s) if (60..=86_400).contains(&s) => s,
             _ => {
-                self.problem(&k, format!("{v:?} is not a number of seconds between 60 and 86400"));
+                self.problem(&k, format!("{v:?} is not a number of seconds between 60 and 86400; using {DEFAULT_REGISTER_EXPIRES}"));
                 DEFAULT_REGISTER_EXPIRES
             }
         }
     }
 
-    fn home_country(&mut self) -> String {
-        let k = key("homeCountry");
-        let written = self.get(&k).to_owned();
-        let v = written.to_ascii_uppercase();
-        if v.is_empty() {
-            return DEFAULT_HOME_COUNTRY.to_owned();
-        }
-        if v.len() != 2 || !v.bytes().all(|b| b.is_ascii_uppercase()) {
-            self.problem(&k, format!("{written:?} is not a two-letter ISO 3166 country code like US or GB"));
+    /// A dialing prefix; anything but digits would be dialled as is, so it is left out.
+    fn digits(&mut self, key: &str) -> String {
+        let v = self.get(key).to_owned();
+        if !v.bytes().all(|b| b.is_ascii_digit()) {
+            self.problem(key, format!("{v:?} must be digits only (or empty); no prefix is dialled"));
+            return String::new();
         }
         v
     }
 
-    fn digits(&mut self, key: &str) -> String {
-        let v = self.get(key).to_owned();
-        if !v.bytes().all(|b| b.is_ascii_digit()) {
-            self.problem(key, format!("{v:?} must be digits only (or empty)"));
+    fn home_country(&mut self) -> String {
+        let k = key("homeCountry");
+        let v = self.get(&k);
+        if v.is_empty() {
+            return DEFAULT_HOME_COUNTRY.to_owned();
         }
-        v
+        if v.len() == 2 && v.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return v.to_ascii_uppercase();
+        }
+        let message = format!("{v:?} is not a two-letter ISO 3166-1 country code like GB or DE; using {DEFAULT_HOME_COUNTRY}");
+        self.problem(&k, message);
+        DEFAULT_HOME_COUNTRY.to_owned()
     }
+}
+
+/// `ws://` or `wss://` with a host, no whitespace.
+pub fn is_pbx_url(url: &str) -> bool {
+    let rest = url.strip_prefix("wss://").or_else(|| url.strip_prefix("ws://"));
+    rest.is_some_and(|h| !h.is_empty() && !h.starts_with('/') && !h.contains(char::is_whitespace))
+}
+
+/// Only host characters (names, IPv4, bracketed IPv6): the domain lands in SIP URIs.
+pub fn is_sip_domain(domain: &str) -> bool {
+    !domain.is_empty() && domain.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
 }
 
 #[cfg(test)]
@@ -257,9 +322,19 @@ mod tests {
         .collect()
     }
 
+    fn read(map: &SettingsMap) -> ReadSettings {
+        SoftphoneSettings::from_map(map).expect("the phone can work")
+    }
+
+    fn keys(problems: &[SettingProblem]) -> Vec<&str> {
+        problems.iter().map(|p| p.key.as_str()).collect()
+    }
+
     #[test]
     fn a_complete_definition_gives_typed_settings_with_defaults() {
-        let s = SoftphoneSettings::from_map(&development()).expect("valid");
+        let read = read(&development());
+        assert!(read.problems.is_empty(), "{:?}", read.problems);
+        let s = read.settings;
         assert_eq!(s.pbx_urls, ["wss://a.example.com:8443", "ws://127.0.0.1:8080"]);
         assert_eq!(s.sip_domain, "pbx.example.com");
         assert_eq!(s.ice_servers, ["stun:stun.example.com:3478"]);
@@ -272,38 +347,60 @@ mod tests {
     }
 
     #[test]
-    fn the_home_country_is_an_uppercase_iso_code() {
+    fn bad_optional_items_fall_back_to_defaults_and_are_each_reported() {
         let mut map = development();
-        map.insert(key("homeCountry"), " gb ".into());
-        assert_eq!(SoftphoneSettings::from_map(&map).map(|s| s.home_country), Ok("GB".into()));
-        map.insert(key("homeCountry"), "United Kingdom".into());
-        let err = SoftphoneSettings::from_map(&map).expect_err("invalid");
-        assert!(err.to_string().contains("/rustSoftphone/homeCountry: \"United Kingdom\" is not a two-letter ISO 3166 country code"));
+        map.insert("/rustSoftphone/registerExpires".into(), "10".into());
+        map.insert("/rustSoftphone/openCtiApiVersion".into(), "20.0".into());
+        map.insert("/rustSoftphone/homeCountry".into(), "United Kingdom".into());
+        map.insert("/reqDialingOptions/reqOutsidePrefix".into(), "9#".into());
+        map.remove("/reqGeneralInfo/reqAdapterUrl");
+        let read = read(&map);
+        assert_eq!(
+            keys(&read.problems),
+            [
+                "/reqGeneralInfo/reqAdapterUrl",
+                "/rustSoftphone/openCtiApiVersion",
+                "/rustSoftphone/registerExpires",
+                "/reqDialingOptions/reqOutsidePrefix",
+                "/rustSoftphone/homeCountry",
+            ]
+        );
+        let s = read.settings;
+        assert_eq!(s.register_expires, DEFAULT_REGISTER_EXPIRES);
+        assert_eq!(s.opencti_api_version, DEFAULT_API_VERSION);
+        assert_eq!(s.home_country, "US");
+        assert_eq!(s.dialing.outside_prefix, "", "a prefix that is not digits is not dialled");
+        assert_eq!(s.pbx_urls, ["wss://a.example.com:8443", "ws://127.0.0.1:8080"], "the rest is used");
+        let message = &read.problems[2].message;
+        assert!(message.contains("\"10\" is not a number of seconds") && message.ends_with("using 600"), "{message}");
     }
 
     #[test]
-    fn every_problem_is_reported_with_its_key() {
+    fn a_bad_pbx_url_is_skipped_when_another_one_works() {
+        let mut map = development();
+        map.insert("/rustSoftphone/pbxWebSocketUrls".into(), "http://pbx.example.com, wss://b.example.com".into());
+        let read = read(&map);
+        assert_eq!(read.settings.pbx_urls, ["wss://b.example.com"]);
+        assert_eq!(keys(&read.problems), ["/rustSoftphone/pbxWebSocketUrls"]);
+    }
+
+    #[test]
+    fn without_a_usable_pbx_or_sip_domain_the_phone_cannot_start_and_every_problem_is_listed() {
         let mut map = development();
         map.insert("/rustSoftphone/pbxWebSocketUrls".into(), "http://pbx.example.com".into());
         map.insert("/rustSoftphone/sipDomain".into(), "pbx.example.com>;evil".into());
         map.insert("/rustSoftphone/registerExpires".into(), "10".into());
-        map.insert("/rustSoftphone/openCtiApiVersion".into(), "20.0".into());
-        map.insert("/reqDialingOptions/reqOutsidePrefix".into(), "9#".into());
-        map.remove("/reqGeneralInfo/reqAdapterUrl");
-        let err = SoftphoneSettings::from_map(&map).expect_err("invalid");
-        let keys: Vec<&str> = err.problems.iter().map(|p| p.key.as_str()).collect();
+        let err = SoftphoneSettings::from_map(&map).expect_err("cannot work");
         assert_eq!(
-            keys,
-            [
-                "/reqGeneralInfo/reqAdapterUrl",
-                "/rustSoftphone/pbxWebSocketUrls",
-                "/rustSoftphone/sipDomain",
-                "/rustSoftphone/openCtiApiVersion",
-                "/rustSoftphone/registerExpires",
-                "/reqDialingOptions/reqOutsidePrefix",
-            ]
+            keys(&err.problems),
+            ["/rustSoftphone/pbxWebSocketUrls", "/rustSoftphone/sipDomain", "/rustSoftphone/registerExpires"]
         );
         assert!(err.to_string().contains("/rustSoftphone/pbxWebSocketUrls: \"http://pbx.example.com\" is not a ws:// or wss:// URL"));
+
+        let mut no_domain = development();
+        no_domain.remove("/rustSoftphone/sipDomain");
+        let err = SoftphoneSettings::from_map(&no_domain).expect_err("cannot register");
+        assert_eq!(keys(&err.problems), ["/rustSoftphone/sipDomain"]);
     }
 
     #[test]
@@ -312,5 +409,41 @@ mod tests {
         map.remove("/rustSoftphone/pbxWebSocketUrls");
         let err = SoftphoneSettings::from_map(&map).expect_err("invalid");
         assert!(err.to_string().contains("list the PBX's WebSocket URLs"));
+    }
+
+    #[test]
+    fn the_home_country_is_two_letters_upper_cased() {
+        for (given, used) in [("GB", "GB"), ("de", "DE"), (" fr ", "FR"), ("", "US")] {
+            let mut map = development();
+            map.insert("/rustSoftphone/homeCountry".into(), given.into());
+            let read = read(&map);
+            assert_eq!(read.settings.home_country, used, "{given:?}");
+            assert!(read.problems.is_empty(), "{given:?}");
+        }
+        for bad in ["GBR", "G", "4X", "É1", "+44"] {
+            let mut map = development();
+            map.insert("/rustSoftphone/homeCountry".into(), bad.into());
+            let read = read(&map);
+            assert_eq!(read.settings.home_country, "US", "{bad:?}");
+            assert_eq!(keys(&read.problems), ["/rustSoftphone/homeCountry"], "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn api_versions_are_digits_dot_digits_from_38_on() {
+        for good in ["38.0", "62.0", "64.1", "100.0"] {
+            assert!(is_api_version(good), "{good}");
+        }
+        for bad in ["", "62", "37.0", "62.", ".0", "62.0.1", "6x.0", "62.0/../x", "-62.0", "99999.0"] {
+            assert!(!is_api_version(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_adapter_urls_api_version_is_found_in_its_query() {
+        assert_eq!(adapter_url_api_version("/apex/Softphone?apiVersion=60.0"), Some("60.0"));
+        assert_eq!(adapter_url_api_version("https://p.example/?a=1&APIVERSION=61.0&apiVersion=2#x"), Some("61.0"));
+        assert_eq!(adapter_url_api_version("https://p.example/?x=1#apiVersion=60.0"), None);
+        assert_eq!(adapter_url_api_version("https://p.example/"), None);
     }
 }

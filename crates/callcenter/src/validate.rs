@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::fmt;
 
 use crate::definition::{Definition, Form, Item};
-use crate::settings::{SoftphoneSettings, SECTION};
+use crate::settings::{adapter_url_api_version, is_api_version, SoftphoneSettings, DEFAULT_API_VERSION, SECTION};
 
 /// How bad a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -87,6 +87,7 @@ pub fn validate(d: &Definition) -> Vec<Diagnostic> {
     v.general();
     v.dialing();
     v.softphone_section();
+    v.api_version();
     v.unknown_req_items();
     v.out.sort_by_key(|x| (x.severity, x.line));
     v.out
@@ -234,27 +235,32 @@ impl Validator<'_> {
 
     fn url(&mut self, item: &Item, name: &str) {
         let key = Some(format!("/reqGeneralInfo/{name}"));
-        let value = item.value.as_str();
-        let lower = value.to_ascii_lowercase();
-        if let Some(rest) = lower.strip_prefix("https://") {
-            if rest.is_empty() || rest.starts_with('/') {
-                self.error("adapter-url", item.line, key, format!("\"{value}\" has no host"));
-            }
-        } else if let Some(rest) = lower.strip_prefix("http://") {
-            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-            let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
-            if matches!(host, "127.0.0.1" | "localhost" | "[::1]") {
-                self.warn("adapter-url", item.line, key, format!("\"{value}\" is plain http on loopback: fine for development, never for agents"));
-            } else {
-                self.error("adapter-url", item.line, key, format!("\"{value}\" is plain http; Lightning needs https for the adapter"));
-            }
-        } else if value.is_empty() {
-            self.error("adapter-url", item.line, key, "is empty".into());
-        } else if lower.contains(':') {
-            let scheme = lower.split(':').next().unwrap_or("");
-            self.error("adapter-url", item.line, key, format!("the {scheme}: scheme is not allowed; use an https:// URL"));
-        } else {
-            self.error("adapter-url", item.line, key, format!("\"{value}\" is not an absolute https:// URL"));
+        match check_adapter_url(&item.value) {
+            UrlCheck::Fine => {}
+            UrlCheck::Warning(message) => self.warn("adapter-url", item.line, key, message),
+            UrlCheck::Error(message) => self.error("adapter-url", item.line, key, message),
+        }
+    }
+
+    /// The script version comes from the adapter URL (it is loaded before any setting can be
+    /// read); `openCtiApiVersion` only documents it, so the two must agree.
+    fn api_version(&mut self) {
+        let Some(adapter) = self.item("reqGeneralInfo", "reqAdapterUrl").cloned() else { return };
+        let in_url = adapter_url_api_version(&adapter.value);
+        if let Some(v) = in_url.filter(|v| !is_api_version(v)) {
+            let message = format!("apiVersion={v} is not an Open CTI version (38.0 or later, like {DEFAULT_API_VERSION}): the phone refuses to start");
+            self.error("api-version", adapter.line, Some("/reqGeneralInfo/reqAdapterUrl".into()), message);
+            return;
+        }
+        let loaded = in_url.unwrap_or(DEFAULT_API_VERSION);
+        let Some(declared) = self.item(SECTION, "openCtiApiVersion").cloned() else { return };
+        if !declared.value.is_empty() && declared.value != loaded {
+            let how = if in_url.is_some() { "the adapter URL's apiVersion" } else { "the default, as the adapter URL has no apiVersion" };
+            let message = format!(
+                "says {} but the phone loads Open CTI {loaded} ({how}); add ?apiVersion={} to reqAdapterUrl or change this item",
+                declared.value, declared.value
+            );
+            self.warn("api-version", declared.line, Some(format!("/{SECTION}/openCtiApiVersion")), message);
         }
     }
 
@@ -270,17 +276,20 @@ impl Validator<'_> {
             return;
         };
         let section_line = section.line;
-        // Problems in items that exist point at them; the rest at the section.
-        if let Err(e) = SoftphoneSettings::from_map(&self.d.settings_map()) {
-            for p in e.problems {
-                if p.key.starts_with("/reqGeneralInfo/") && self.out.iter().any(|d| d.key.as_deref() == Some(p.key.as_str())) {
-                    continue; // already reported above
-                }
-                let mut parts = p.key.trim_start_matches('/').splitn(2, '/');
-                let (s, i) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-                let line = self.item(s, i).map_or(section_line, |i| i.line);
-                self.error("softphone-setting", line, Some(p.key), p.message);
+        // Problems in items that exist point at them; the rest at the section. The phone works
+        // around some of them with defaults, but the file still says something it does not use.
+        let problems = match SoftphoneSettings::from_map(&self.d.settings_map()) {
+            Ok(read) => read.problems,
+            Err(e) => e.problems,
+        };
+        for p in problems {
+            if p.key.starts_with("/reqGeneralInfo/") && self.out.iter().any(|d| d.key.as_deref() == Some(p.key.as_str())) {
+                continue; // already reported above
             }
+            let mut parts = p.key.trim_start_matches('/').splitn(2, '/');
+            let (s, i) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+            let line = self.item(s, i).map_or(section_line, |i| i.line);
+            self.error("softphone-setting", line, Some(p.key), p.message);
         }
     }
 
@@ -304,6 +313,76 @@ impl Validator<'_> {
                 .unwrap_or_default();
             self.warn("unknown-item", line, Some(format!("/{section}/{name}")), format!("{name} is not an item Salesforce knows{suggestion}"));
         }
+    }
+}
+
+/// What [`check_adapter_url`] thinks of an adapter or standby URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UrlCheck {
+    /// Lightning can frame it for agents.
+    Fine,
+    /// Works, but not for agents (plain http on loopback).
+    Warning(String),
+    /// Lightning cannot (or must not) frame it.
+    Error(String),
+}
+
+/// An adapter or standby URL: absolute https, plain http on loopback (development), or a
+/// Visualforce page of the org as a relative path (`/apex/Page`, `/apex/ns__Page`, with an
+/// optional query), which Salesforce serves from the org's own Visualforce host.
+pub fn check_adapter_url(value: &str) -> UrlCheck {
+    let lower = value.to_ascii_lowercase();
+    if let Some(rest) = lower.strip_prefix("https://") {
+        if rest.is_empty() || rest.starts_with('/') {
+            return UrlCheck::Error(format!("\"{value}\" has no host"));
+        }
+        UrlCheck::Fine
+    } else if let Some(rest) = lower.strip_prefix("http://") {
+        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+        let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
+        if matches!(host, "127.0.0.1" | "localhost" | "[::1]") {
+            UrlCheck::Warning(format!("\"{value}\" is plain http on loopback: fine for development, never for agents"))
+        } else {
+            UrlCheck::Error(format!("\"{value}\" is plain http; Lightning needs https for the adapter"))
+        }
+    } else if value.is_empty() {
+        UrlCheck::Error("is empty".into())
+    } else if let Some(page) = value.get(..6).filter(|p| p.eq_ignore_ascii_case("/apex/")).and(value.get(6..)) {
+        match check_visualforce_page(page) {
+            Ok(()) => UrlCheck::Fine,
+            Err(why) => UrlCheck::Error(format!("\"{value}\" {why}")),
+        }
+    } else if lower.starts_with('/') {
+        UrlCheck::Error(format!("\"{value}\" is relative: only a Visualforce page of this org (/apex/PageName) may be; otherwise use an https:// URL"))
+    } else if lower.contains(':') {
+        let scheme = lower.split(':').next().unwrap_or("");
+        UrlCheck::Error(format!("the {scheme}: scheme is not allowed; use an https:// URL or /apex/PageName"))
+    } else {
+        UrlCheck::Error(format!("\"{value}\" is not an absolute https:// URL or a /apex/PageName path"))
+    }
+}
+
+/// `Page` or `ns__Page`, then an optional `?query`: what follows `/apex/`.
+fn check_visualforce_page(path: &str) -> Result<(), String> {
+    let (page, query) = path.split_once('?').unwrap_or((path, ""));
+    if query.chars().any(|c| c.is_whitespace() || c.is_control() || c == '#') {
+        return Err("has spaces or a fragment in its query".into());
+    }
+    let name_ok = |name: &str| {
+        name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            && !name.ends_with('_')
+            && !name.contains("__")
+            && name.len() <= 80
+    };
+    let ok = match page.split_once("__") {
+        Some((namespace, name)) => name_ok(namespace) && name_ok(name),
+        None => name_ok(page),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err("is not a Visualforce page path: /apex/ then the page name (letters, digits, single underscores; ns__Name for a packaged page)".into())
     }
 }
 
@@ -422,6 +501,50 @@ mod tests {
             r#"<item sortOrder="7" name="reqProgId" label="Prog Id">Acme.Adapter.1</item><item sortOrder="3" name="reqUseApi""#,
         );
         assert!(findings(&xml).iter().any(|f| f.1 == "legacy-item" && f.3.as_deref() == Some("/reqGeneralInfo/reqProgId")));
+    }
+
+    #[test]
+    fn visualforce_pages_of_the_org_are_accepted_as_adapter_and_standby_urls() {
+        for url in ["/apex/Softphone", "/apex/acme__Softphone", "/apex/Softphone?apiVersion=62.0", "/APEX/Soft_Phone2?a=1&b=two"] {
+            assert_eq!(check_adapter_url(url), UrlCheck::Fine, "{url}");
+        }
+        let xml = GOOD
+            .replace("http://127.0.0.1:8701/", "/apex/acme__Softphone?apiVersion=62.0")
+            .replace(
+                r#"<item sortOrder="6" name="reqSalesforceCompatibilityMode""#,
+                r#"<item sortOrder="7" name="reqStandbyUrl" label="Standby URL">/apex/SoftphoneStandby</item><item sortOrder="8" name="reqTimeout" label="Timeout">5000</item><item sortOrder="6" name="reqSalesforceCompatibilityMode""#,
+            );
+        assert_eq!(findings(&xml), [], "a Visualforce-hosted definition is clean");
+    }
+
+    #[test]
+    fn other_relative_and_insecure_urls_are_still_refused() {
+        for url in [
+            "/phone/index.html", "apex/Softphone", "/apex/", "/apex/2Phone", "/apex/Soft-phone", "/apex/a/b",
+            "/apex/ns__", "/apex/a___b", "/apex/Page?x=a b", "/apex/Page#x", "http://phone.example.com/",
+            "https:///x", "javascript:alert(1)", "//evil.example/apex/Page", "",
+        ] {
+            assert!(matches!(check_adapter_url(url), UrlCheck::Error(_)), "{url} should be refused");
+        }
+        assert!(matches!(check_adapter_url("http://localhost:8701/"), UrlCheck::Warning(_)));
+    }
+
+    #[test]
+    fn an_api_version_that_disagrees_with_the_adapter_url_is_a_warning() {
+        let api_warnings = |xml: &str| -> Vec<(Severity, Option<String>)> {
+            let d = Definition::parse(xml).expect("parses");
+            validate(&d).into_iter().filter(|x| x.code == "api-version").map(|x| (x.severity, x.key)).collect()
+        };
+        let declared = Some("/rustSoftphone/openCtiApiVersion".to_owned());
+        assert_eq!(api_warnings(GOOD), [], "no apiVersion in the URL means 62.0, as declared");
+        let url_60 = GOOD.replace("http://127.0.0.1:8701/", "http://127.0.0.1:8701/?apiVersion=60.0");
+        assert_eq!(api_warnings(&url_60), [(Severity::Warning, declared.clone())]);
+        let both_60 = url_60.replace(">62.0<", ">60.0<");
+        assert_eq!(api_warnings(&both_60), []);
+        let declared_only = GOOD.replace(">62.0<", ">61.0<");
+        assert_eq!(api_warnings(&declared_only), [(Severity::Warning, declared)]);
+        let broken = GOOD.replace("http://127.0.0.1:8701/", "http://127.0.0.1:8701/?apiVersion=latest");
+        assert_eq!(api_warnings(&broken), [(Severity::Error, Some("/reqGeneralInfo/reqAdapterUrl".to_owned()))]);
     }
 
     #[test]

@@ -140,3 +140,38 @@ fn explain_says_what_the_phone_will_do() {
     let classic = callcenter(&["explain", fixtures().join("globex_opencti_classic.xml").to_str().unwrap_or_default()]);
     assert!(stdout(&classic).contains("in Lightning the utility item stays empty"));
 }
+
+#[test]
+fn a_visualforce_hosted_definition_validates_and_migrates_to_one() {
+    let tmp = std::env::temp_dir().join(format!("callcenter-apex-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).expect("temp dir");
+    let production = std::fs::read_to_string(root().join("../../callcenter-xml/production.xml")).expect("template");
+    let apex = production.replace("https://phone.example.com/?apiVersion=62.0", "/apex/acme__Softphone?apiVersion=62.0").replace(
+        r#"<item sortOrder="6" name="reqSalesforceCompatibilityMode""#,
+        r#"<item sortOrder="7" name="reqStandbyUrl" label="Standby URL">/apex/SoftphoneStandby</item><item sortOrder="8" name="reqTimeout" label="Timeout">5000</item><item sortOrder="6" name="reqSalesforceCompatibilityMode""#,
+    );
+    let file = tmp.join("apex.xml");
+    std::fs::write(&file, &apex).expect("written");
+    let out = callcenter(&["validate", file.to_str().unwrap_or_default()]);
+    assert!(out.status.success() && stdout(&out).contains("0 error(s), 0 warning(s)"), "{}", stdout(&out));
+    let explained = stdout(&callcenter(&["explain", file.to_str().unwrap_or_default()]));
+    assert!(explained.contains("the org's Visualforce page /apex/acme__Softphone?apiVersion=62.0"), "{explained}");
+
+    // An old Open CTI definition with a Visualforce standby page, moved to a Visualforce adapter.
+    let old = tmp.join("old.xml");
+    std::fs::write(&old, apex.replace("<item sortOrder=\"6\" name=\"homeCountry\"", "<item sortOrder=\"9\" name=\"oldHomeCountry\"")).expect("written");
+    let new = tmp.join("new.xml");
+    let migrated = callcenter(&[
+        "migrate", old.to_str().unwrap_or_default(), "--adapter-url", "/apex/Softphone", "--home-country", "gb",
+        "-o", new.to_str().unwrap_or_default(),
+    ]);
+    assert!(migrated.status.success(), "{}", String::from_utf8_lossy(&migrated.stderr));
+    let written = std::fs::read_to_string(&new).expect("new definition");
+    assert!(written.contains(">/apex/Softphone?apiVersion=62.0<") && written.contains(">/apex/SoftphoneStandby<") && written.contains(">GB<"), "{written}");
+    let check = callcenter(&["validate", "--deny-warnings", new.to_str().unwrap_or_default()]);
+    assert!(check.status.success(), "{}", stdout(&check));
+
+    let relative = callcenter(&["migrate", old.to_str().unwrap_or_default(), "--adapter-url", "/phone/", "-o", new.to_str().unwrap_or_default()]);
+    assert_eq!(relative.status.code(), Some(2), "a relative URL other than /apex/... is refused");
+    std::fs::remove_dir_all(&tmp).ok();
+}

@@ -78,6 +78,9 @@ enum Command {
         /// The new internal name; defaults to the old one with _OpenCti appended.
         #[arg(long)]
         internal_name: Option<String>,
+        /// The org's home country, two letters (ISO 3166-1), e.g. GB; defaults to US.
+        #[arg(long)]
+        home_country: Option<String>,
         /// The new definition file.
         #[arg(short, long)]
         output: PathBuf,
@@ -200,12 +203,12 @@ fn run(command: Command) -> Result<ExitCode, String> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Migrate { legacy, adapter_url, pbx, sip_domain, internal_name, output } => {
+        Command::Migrate { legacy, adapter_url, pbx, sip_domain, internal_name, home_country, output } => {
             if same_file(&legacy, &output) {
                 return Err("the output would overwrite the old definition, which must stay as the rollback".into());
             }
             let old = read(&legacy)?;
-            let m = migrate(&old, &Options { adapter_url, pbx_urls: pbx, sip_domain, internal_name }).map_err(|e| e.to_string())?;
+            let m = migrate(&old, &Options { adapter_url, pbx_urls: pbx, sip_domain, internal_name, home_country }).map_err(|e| e.to_string())?;
             let report_path = output.with_extension("migration.md");
             write(&output, &m.definition.to_import_xml())?;
             let report = m.report(&legacy.display().to_string(), &output.display().to_string());

@@ -1,0 +1,168 @@
+//! Rings are never missed: a call ringing while the page is hidden raises a browser
+//! notification and marks the document's title until it is answered or ends. (The panel is
+//! opened by the phone itself: `Effect::ShowPanel` on every incoming call.)
+//!
+//! Everything here goes through `Reflect`: a browser, or a frame, without the Notification
+//! API, or with it denied, simply gets no notification; nothing throws.
+
+use js_sys::{Function, Object, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use yew::prelude::*;
+
+use crate::phone::{CallState, Phone};
+
+/// What the agent reads before the browser asks (shown only while the browser has not asked).
+pub const PERMISSION_REASON: &str =
+    "When you sign in, your browser asks to show notifications: allow them so that calls ringing while Salesforce is in the background reach you.";
+
+/// In a frame Chromium never asks: it reports "denied" and uses the permission of the page
+/// around the frame (the Salesforce site). So the agent is told where to allow it.
+pub const FRAMED_PERMISSION_HOW_TO: &str =
+    "To see calls ringing while Salesforce is in the background, allow notifications for this Salesforce site (lock icon in the address bar > Notifications > Allow).";
+
+/// The ring being signalled, so it is signalled once and cleared when it stops.
+#[derive(Default)]
+pub struct Attention {
+    /// The ringing call (its Call-ID, or its number before the SIP core gave it one).
+    ringing: Option<String>,
+    /// The document's title before the ring changed it.
+    saved_title: Option<String>,
+    /// The notification shown for this ring, closed when the ring stops.
+    notification: Option<Shown>,
+}
+
+/// A notification on screen and its click handler (released once it is closed).
+struct Shown {
+    notification: JsValue,
+    _on_click: Closure<dyn FnMut()>,
+}
+
+impl Attention {
+    /// Called with every new phone state.
+    pub fn update(&mut self, phone: &Phone) {
+        match phone.call() {
+            CallState::Incoming(call) => {
+                let id = call.call_id.clone().unwrap_or_else(|| call.number.clone());
+                if self.ringing.as_deref() == Some(id.as_str()) {
+                    return;
+                }
+                self.stop();
+                self.ringing = Some(id);
+                if document_hidden() {
+                    let who = if call.display_name.is_empty() { call.number.clone() } else { format!("{} ({})", call.display_name, call.number) };
+                    self.saved_title = document().map(|d| d.title());
+                    if let Some(d) = document() {
+                        d.set_title(&format!("Incoming call: {who}"));
+                    }
+                    self.notification = notify("Incoming call", &who);
+                }
+            }
+            _ => self.stop(),
+        }
+    }
+
+    /// The ring stopped (answered, declined, gone): the title comes back, the notification goes.
+    fn stop(&mut self) {
+        self.ringing = None;
+        if let (Some(title), Some(d)) = (self.saved_title.take(), document()) {
+            d.set_title(&title);
+        }
+        if let Some(shown) = self.notification.take() {
+            let n = &shown.notification;
+            let _ = Reflect::set(n, &"onclick".into(), &JsValue::NULL);
+            if let Ok(close) = Reflect::get(n, &"close".into()).and_then(|f| f.dyn_into::<Function>()) {
+                let _ = close.call0(n);
+            }
+        }
+    }
+}
+
+/// `Notification.permission`, or `None` where there is no Notification API.
+pub fn permission() -> Option<String> {
+    let ctor = notification_constructor()?;
+    Reflect::get(&ctor, &"permission".into()).ok()?.as_string()
+}
+
+/// Asks for permission to notify, if the browser has not asked yet. Call it from the agent's
+/// sign-in click (browsers ignore requests without one); whatever the answer, nothing fails.
+pub fn ask_permission() {
+    if permission().as_deref() != Some("default") {
+        return;
+    }
+    let Some(ctor) = notification_constructor() else { return };
+    let Ok(request) = Reflect::get(&ctor, &"requestPermission".into()).and_then(|f| f.dyn_into::<Function>()) else { return };
+    let Ok(promise) = request.call0(&ctor).and_then(|p| p.dyn_into::<js_sys::Promise>()) else { return };
+    wasm_bindgen_futures::spawn_local(async move {
+        // Denied or dismissed: rings are still shown in the panel and the utility bar.
+        let _ = JsFuture::from(promise).await;
+    });
+}
+
+fn notification_constructor() -> Option<Function> {
+    let window = web_sys::window()?;
+    Reflect::get(&window, &"Notification".into()).ok()?.dyn_into::<Function>().ok()
+}
+
+fn document() -> Option<web_sys::Document> {
+    web_sys::window()?.document()
+}
+
+fn document_hidden() -> bool {
+    document().and_then(|d| Reflect::get(&d, &"hidden".into()).ok()).and_then(|h| h.as_bool()).unwrap_or(false)
+}
+
+/// Shows a notification when permitted; a click brings the agent to the phone's tab.
+fn notify(title: &str, body: &str) -> Option<Shown> {
+    if permission().as_deref() != Some("granted") {
+        return None;
+    }
+    let ctor = notification_constructor()?;
+    let options = Object::new();
+    Reflect::set(&options, &"body".into(), &body.into()).ok()?;
+    Reflect::set(&options, &"tag".into(), &"softphone-ring".into()).ok()?;
+    Reflect::set(&options, &"requireInteraction".into(), &JsValue::TRUE).ok()?;
+    let args = js_sys::Array::of2(&title.into(), &options);
+    let notification = Reflect::construct(&ctor, &args).ok()?;
+    let on_click = Closure::<dyn FnMut()>::new(|| {
+        let Some(w) = web_sys::window() else { return };
+        let _ = w.focus();
+        // In Lightning the phone is a frame: focusing the top window brings its tab forward
+        // (focus() is one of the few calls allowed across origins).
+        if let Ok(Some(top)) = w.top() {
+            let _ = top.focus();
+        }
+    });
+    Reflect::set(&notification, &"onclick".into(), on_click.as_ref()).ok()?;
+    Some(Shown { notification, _on_click: on_click })
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PermissionReasonProps {
+    /// Whether the agent is signed out (the reason is shown before sign-in only).
+    pub signed_out: bool,
+}
+
+/// One line saying why the browser is about to ask (or, in a frame, where to allow it), while
+/// notifications are not allowed yet.
+#[function_component(PermissionReason)]
+pub fn permission_reason(props: &PermissionReasonProps) -> Html {
+    let text = match permission().as_deref() {
+        Some("default") => PERMISSION_REASON,
+        Some("denied") if framed() => FRAMED_PERMISSION_HOW_TO,
+        _ => return html! {},
+    };
+    if !props.signed_out {
+        return html! {};
+    }
+    html! { <p class="weak notice" data-testid="notification-reason">{ text }</p> }
+}
+
+/// Whether the phone runs in a frame (in Lightning it always does).
+fn framed() -> bool {
+    let Some(window) = web_sys::window() else { return false };
+    match window.top() {
+        Ok(Some(top)) => top != window,
+        _ => true,
+    }
+}
