@@ -230,10 +230,17 @@ pub fn explain(d: &Definition, diagnostics: &[Diagnostic]) -> String {
                 let role = if i == 0 { "first" } else { "then, if that fails," };
                 out.push_str(&format!("  {role} {url}\n"));
             }
-            if s.ice_servers.is_empty() {
+            let ice_urls: Vec<&str> = s.ice.servers.iter().flat_map(|x| x.urls.iter().map(String::as_str)).collect();
+            if ice_urls.is_empty() && s.ice.credentials_url.is_none() {
                 out.push_str("No STUN/TURN servers: audio only works where the agent's browser can reach the PBX's media directly.\n");
             } else {
-                out.push_str(&format!("Audio uses the ICE servers {}.\n", s.ice_servers.join(", ")));
+                out.push_str(&format!("Audio uses the ICE servers {}.\n", ice_urls.join(", ")));
+                if let Some(url) = &s.ice.credentials_url {
+                    out.push_str(&format!("TURN credentials are fetched from {url} and renewed before they expire.\n"));
+                }
+                if s.ice.policy == crate::IceTransportPolicy::Relay {
+                    out.push_str("All audio goes through the TURN server (iceTransportPolicy relay).\n");
+                }
             }
             let p = &s.dialing;
             out.push_str(&format!(
