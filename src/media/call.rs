@@ -323,7 +323,8 @@ impl IceWatch {
                 if url.starts_with("turn") {
                     let code = field("errorCode").as_f64().unwrap_or(0.0);
                     let text = field("errorText").as_string().unwrap_or_default();
-                    *turn_error.borrow_mut() = Some(format!("{url} answered {code} {text}").trim_end().to_owned());
+                    let answer = format!("{url} answered {code} {text}");
+                    *turn_error.borrow_mut() = Some(answer.trim_end().trim_end_matches('.').to_owned());
                 }
             })
         };

@@ -44,7 +44,8 @@ async function relayedCall(world, logs) {
   const figures = await audioFlowsBothWays(assert, agent, peer);
   const media = await eventually('a selected candidate pair', async () => ((await agent.media()).localType ? agent.media() : null));
   assert.equal(media.localType, 'relay', 'the agent\'s selected candidate is a TURN relay');
-  console.log(`# through the relay: the agent sent ${figures.sent} and received ${figures.received} audio bytes (${media.relayProtocol})`);
+  assert.ok(media.localPort >= 49160 && media.localPort <= 49200, `the relay address is one of coturn's relay ports (${media.localPort})`);
+  console.log(`# through the relay (coturn port ${media.localPort}): the agent sent ${figures.sent} and received ${figures.received} audio bytes in 1.5 s`);
   await agent.phone.locator('button', { hasText: 'Hang up' }).click();
   await eventually('the peer to see our BYE', () => peer.has('ended', { originator: 'remote' }));
   await peer.close();
@@ -59,7 +60,6 @@ test('relay only, static TURN credentials: the call carries audio both ways thro
       iceServers: TURN_URL, turnUsername: 'agent', turnCredential: 'dev-turn', iceTransportPolicy: 'relay',
     });
     await withWorld(definition, (world, logs) => relayedCall(world, logs));
-    assert.match(turn.log(), /ALLOCATE processed, success/, 'coturn allocated a relay');
   } finally {
     turn.stop();
   }

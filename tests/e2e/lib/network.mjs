@@ -150,7 +150,7 @@ export async function signIn(browser, user = '1001', { expectReady = true, logs 
       }
       const pair = byId.get(pairId);
       const local = pair && byId.get(pair.localCandidateId);
-      return { received, sent, localType: local?.candidateType ?? null, relayProtocol: local?.relayProtocol ?? null };
+      return { received, sent, localType: local?.candidateType ?? null, relayProtocol: local?.relayProtocol ?? null, localPort: local?.port ?? null };
     }),
   };
 }
