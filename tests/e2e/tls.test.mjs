@@ -52,11 +52,11 @@ test('over wss with the test certificate trusted: sign-in and a call with audio 
 test('without the certificate trusted, the browser refuses the PBX and the agent is not Ready', async () => {
   const world = await startWorld({ definition });
   try {
-    const agent = await signIn(world.browser, '1001', { expectReady: false });
+    const agent = await signIn(world.browser, '1005', { expectReady: false });
     await new Promise((r) => setTimeout(r, 3000));
     const status = await agent.phone.locator('header [role=status]').textContent();
     assert.doesNotMatch(status, /Ready/, `status: ${status}`);
-    assert.equal(registrationSocket('1001'), null, 'no registration reached Kamailio');
+    assert.equal(registrationSocket('1005'), null, 'no registration reached Kamailio');
   } finally {
     await world.stop();
   }
