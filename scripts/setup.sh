@@ -17,7 +17,8 @@ say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 export PATH="$HOME/.cargo/bin:$PATH"
 
 # --- Debian packages --------------------------------------------------------------------------
-apt_packages=(chromium chromium-driver kamailio kamailio-websocket-modules nodejs npm)
+# coturn, kamailio-tls-modules and openssl: the TURN relay and the wss listener with its test certificate.
+apt_packages=(chromium chromium-driver kamailio kamailio-websocket-modules kamailio-tls-modules coturn openssl nodejs npm)
 missing=()
 for p in "${apt_packages[@]}"; do
   # node/npm may come from elsewhere (e.g. NodeSource); only install when the command is absent.

@@ -11,7 +11,7 @@ use std::rc::{Rc, Weak};
 use sip::{Command, Config, EndReason as SipEnd, Event as SipEvent, Input, Output, Uri, UserAgent};
 use wasm_bindgen_futures::spawn_local;
 
-use crate::media::{CallMedia, MediaError, MediaStats, Microphone, Tone as MediaTone, Tones};
+use crate::media::{CallMedia, IceSource, MediaError, MediaStats, Microphone, Tone as MediaTone, Tones};
 use crate::phone::{AudioInput, Credentials, EndReason, Event, Quality, Tone};
 use crate::timer::Timeout;
 use crate::transport::{Transport, TransportEvent};
@@ -23,8 +23,8 @@ pub struct LineSettings {
     pub pbx_urls: Vec<String>,
     /// SIP domain.
     pub sip_domain: String,
-    /// STUN/TURN URLs.
-    pub ice_servers: Vec<String>,
+    /// STUN/TURN servers, their credentials and the ICE policy.
+    pub ice: callcenter::IceSettings,
     /// Registration lifetime, seconds.
     pub register_expires: u32,
 }
@@ -45,6 +45,8 @@ pub struct Line {
 
 struct Inner {
     settings: LineSettings,
+    /// The ICE servers for the next call (fetches time-limited TURN credentials).
+    ice: Rc<IceSource>,
     ua: Option<UserAgent>,
     transport: Option<Transport>,
     /// The user agent's next deadline.
@@ -79,6 +81,7 @@ impl Line {
     /// A line that is not connected yet; `report` hears every phone event.
     pub fn new(settings: LineSettings, report: impl Fn(Event) + 'static) -> Line {
         let inner = Inner {
+            ice: Rc::new(IceSource::new(settings.ice.clone())),
             settings,
             ua: None,
             transport: None,
@@ -211,14 +214,15 @@ impl Line {
         let target = self.pbx_uri(dial);
         mark("softphone:dial");
         // Taken in its own statement: the borrow must end before `place_call` borrows again.
-        let spare = self.inner.borrow_mut().spare.take();
+        // A spare whose fetched TURN credentials expired is dropped: its relay may be gone.
+        let spare = self.inner.borrow_mut().spare.take().filter(|(media, _)| media.fresh(now() as f64));
         if let Some((media, sdp)) = spare {
             self.place_call(target, media, sdp);
             return;
         }
         let this = self.clone();
         spawn_local(async move {
-            let media = match this.new_media() {
+            let media = match this.new_media().await {
                 Ok(m) => m,
                 Err(e) => return this.report_later(Event::CallFailed(e.to_string())),
             };
@@ -249,10 +253,12 @@ impl Line {
         let this = self.clone();
         let generation = self.inner.borrow().microphone_generation;
         spawn_local(async move {
-            let spare = match this.new_media() {
-                Ok(media) => media.create_offer().await.ok().map(|sdp| (media, sdp)),
-                Err(_) => None,
+            let spare = match this.new_media().await {
+                Ok(media) => media.create_offer().await.map(|sdp| (media, sdp)),
+                Err(e) => Err(e),
             };
+            // Without a relay under the relay policy no call can have audio: say so now, not at the first call.
+            let spare = spare.map_err(|e| if let MediaError::NoAudioPath(why) = e { this.report_later(Event::MediaWarning(why)) }).ok();
             let again = {
                 let mut inner = this.inner.borrow_mut();
                 inner.preparing = false;
@@ -275,7 +281,7 @@ impl Line {
         let Some((call, offer)) = offer else { return };
         let this = self.clone();
         spawn_local(async move {
-            let media = match this.new_media() {
+            let media = match this.new_media().await {
                 Ok(m) => m,
                 Err(e) => {
                     this.drive(Some(Input::Command(Command::HangUp { call: call.clone() })));
@@ -375,10 +381,26 @@ impl Line {
         self.inner.borrow_mut().tones = tone;
     }
 
-    fn new_media(&self) -> Result<Rc<CallMedia>, MediaError> {
+    /// A call's peer connection. A TURN problem is a sentence for the agent: the call goes on
+    /// with the other candidates, unless the relay policy leaves it without any.
+    async fn new_media(&self) -> Result<Rc<CallMedia>, MediaError> {
+        let source = self.inner.borrow().ice.clone();
+        let ice = source.config(now() as f64).await;
+        if let Some(problem) = &ice.problem {
+            if ice.policy == callcenter::IceTransportPolicy::Relay {
+                return Err(MediaError::NoAudioPath(problem.clone()));
+            }
+            self.report_later(Event::MediaWarning(problem.clone()));
+        }
+        let weak = Rc::downgrade(&self.inner);
+        let report = Rc::new(move |why: String| {
+            if let Some(inner) = weak.upgrade() {
+                Line { inner }.report_later(Event::MediaWarning(why));
+            }
+        });
         let inner = self.inner.borrow();
         let mic = inner.microphone.as_ref().ok_or_else(|| MediaError::MicrophoneRefused("no microphone is open".into()))?;
-        Ok(Rc::new(CallMedia::new(mic, &inner.settings.ice_servers)?))
+        Ok(Rc::new(CallMedia::new(mic, &ice, report)?))
     }
 
     fn on_transport(&self, event: TransportEvent) {

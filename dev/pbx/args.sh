@@ -1,14 +1,32 @@
-# Shared by start.sh and stop.sh: reads [--port N] [--run-dir DIR] [--users FILE] into $port,
-# $run_dir and $users_file.
-port=8080
+# Shared by start.sh and stop.sh: reads the options into $port, $run_dir, $tls, $tls_port,
+# $instance (standalone, primary or secondary), $dmq_port, $dmq_peer_port, $pair and $users_file.
+port=
 run_dir=
+tls=
+tls_port=
+instance=standalone
+pair=
 users_file=
+usage="usage: $0 [--port N] [--run-dir DIR] [--tls] [--instance primary|secondary | --pair] [--users FILE]"
 while [ $# -gt 0 ]; do
   case "$1" in
     --port) port=$2; shift 2 ;;
     --run-dir) run_dir=$2; shift 2 ;;
-    --users) users_file=$2; shift 2 ;;
-    *) echo "usage: $0 [--port N] [--run-dir DIR] [--users FILE]" >&2; exit 2 ;;
+    --tls) tls=1; shift ;;
+    --instance) instance=$2; shift 2 ;;
+    --pair) pair=1; shift ;;
+    *) echo "$usage" >&2; exit 2 ;;
   esac
 done
-run_dir=${run_dir:-/tmp/softphone-pbx-$port}
+# The fixed ports of a pair: ws 8080/8081, wss 8443/8444, PBX-to-PBX SIP 5090/5091.
+case "$instance" in
+  standalone) port=${port:-8080}; tls_port=8443; dmq_port=; dmq_peer_port= ;;
+  primary) port=${port:-8080}; tls_port=8443; dmq_port=5090; dmq_peer_port=5091 ;;
+  secondary) port=${port:-8081}; tls_port=8444; dmq_port=5091; dmq_peer_port=5090 ;;
+  *) echo "$usage" >&2; exit 2 ;;
+esac
+if [ -n "$pair" ]; then
+  run_dir=${run_dir:-/tmp/softphone-pbx-pair}
+else
+  run_dir=${run_dir:-/tmp/softphone-pbx-$port}
+fi

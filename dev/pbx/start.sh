@@ -1,11 +1,22 @@
 #!/usr/bin/env bash
 # Starts the development Kamailio in the background, without systemd: its config, pid file and
 # control socket live in a run directory (default /tmp/softphone-pbx-PORT). Prints the pid file.
-# Usage: dev/pbx/start.sh [--port 8080] [--run-dir DIR] [--users FILE]
-# FILE lists "user password" lines (default: dev/pbx/users); dev/storm generates one per agent.
+#   --tls                 also wss on 127.0.0.1:8443 (8444 for the secondary) with a test
+#                         certificate made in the run directory (tls/, spki.txt for browsers)
+#   --instance primary    one of a pair sharing registrations by DMQ: ws 8080, SIP 5090
+#   --instance secondary  the other one: ws 8081, SIP 5091
+#   --pair                starts both, in RUN_DIR/primary and RUN_DIR/secondary
+#   --users FILE          "user password" lines (default: dev/pbx/users); dev/storm makes one
+# Usage: dev/pbx/start.sh [--port 8080] [--run-dir DIR] [--tls] [--instance primary|secondary | --pair] [--users FILE]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$(dirname "$0")/args.sh"
+if [ -n "$pair" ]; then
+  for i in primary secondary; do
+    "$0" --instance "$i" --run-dir "$run_dir/$i" ${tls:+--tls} ${users_file:+--users "$users_file"}
+  done
+  exit 0
+fi
 mkdir -p "$run_dir"
 pid_file="$run_dir/kamailio.pid"
 if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
@@ -13,13 +24,22 @@ if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
   echo "$pid_file"
   exit 0
 fi
+defines=()
+if [ -n "$tls" ]; then
+  "$here/tls-cert.sh" "$run_dir/tls"
+  defines+=(-A WITH_TLS)
+fi
+[ -n "$dmq_port" ] && defines+=(-A WITH_DMQ)
 users=$(grep -vE '^\s*(#|$)' "${users_file:-$here/users}" | awk '{ printf "    $sht(users=>%s) = \"%s\";\\n", $1, $2 }')
-sed -e "s|@PORT@|$port|g" -e "s|@RUN_DIR@|$run_dir|g" -e "s|^@USERS@$|$users|" "$here/kamailio.cfg.in" > "$run_dir/kamailio.cfg"
-kamailio -c -f "$run_dir/kamailio.cfg" >"$run_dir/check.log" 2>&1 || { cat "$run_dir/check.log" >&2; exit 1; }
-kamailio -f "$run_dir/kamailio.cfg" -DD -E -P "$pid_file" -Y "$run_dir" >"$run_dir/kamailio.log" 2>&1 &
+sed -e "s|@PORT@|$port|g" -e "s|@RUN_DIR@|$run_dir|g" -e "s|^@USERS@$|$users|" \
+  -e "s|@TLS_PORT@|$tls_port|g" -e "s|@DMQ_PORT@|$dmq_port|g" -e "s|@DMQ_PEER_PORT@|$dmq_peer_port|g" \
+  "$here/kamailio.cfg.in" > "$run_dir/kamailio.cfg"
+kamailio "${defines[@]}" -c -f "$run_dir/kamailio.cfg" >"$run_dir/check.log" 2>&1 || { cat "$run_dir/check.log" >&2; exit 1; }
+kamailio "${defines[@]}" -f "$run_dir/kamailio.cfg" -DD -E -P "$pid_file" -Y "$run_dir" >"$run_dir/kamailio.log" 2>&1 &
+ready_port=${tls:+$tls_port}
 for _ in $(seq 100); do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "pbx: Kamailio on ws://127.0.0.1:$port (log: $run_dir/kamailio.log)"
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && { [ -z "$ready_port" ] || (exec 3<>"/dev/tcp/127.0.0.1/$ready_port") 2>/dev/null; }; then
+    echo "pbx: Kamailio ($instance) on ws://127.0.0.1:$port${tls:+ and wss://127.0.0.1:$tls_port} (log: $run_dir/kamailio.log)"
     echo "$pid_file"
     exit 0
   fi

@@ -11,7 +11,11 @@ use web_sys::{
     RtcRtpTransceiver, RtcRtpTransceiverDirection, RtcSdpType, RtcSessionDescriptionInit, RtcTrackEvent,
 };
 
-use super::{js_error, MediaError, Microphone, GATHERING_LIMIT_MS};
+use super::ice::IceConfig;
+use super::{js_error, MediaError, Microphone, GATHERING_LIMIT_MS, TURN_GATHERING_LIMIT_MS};
+
+/// Tells the line about an audio-path problem that does not end the call, in words for the agent.
+pub type ProblemReport = Rc<dyn Fn(String)>;
 
 /// Audio quality figures for one call, from `getStats`.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -36,6 +40,7 @@ pub struct CallMedia {
     /// This call's far end is what `remote_audio` plays (a prepared call's never is).
     playing: Rc<Cell<bool>>,
     _on_track: Closure<dyn FnMut(RtcTrackEvent)>,
+    ice: IceWatch,
 }
 
 thread_local! {
@@ -61,17 +66,26 @@ fn speaker() -> Option<HtmlAudioElement> {
 
 impl CallMedia {
     /// A peer connection sending the microphone, with the Call Center's ICE servers.
-    pub fn new(microphone: &Microphone, ice_servers: &[String]) -> Result<CallMedia, MediaError> {
+    /// `report` hears audio-path problems found later (no relay address, ICE failed).
+    pub fn new(microphone: &Microphone, ice: &IceConfig, report: ProblemReport) -> Result<CallMedia, MediaError> {
         let failed = |e: JsValue| MediaError::PeerConnection(js_error(&e));
         let config = RtcConfiguration::new();
         let servers = js_sys::Array::new();
-        for url in ice_servers {
+        for s in &ice.servers {
             let server = RtcIceServer::new();
-            server.set_urls(&JsValue::from_str(url));
+            let urls: js_sys::Array = s.urls.iter().map(|u| JsValue::from_str(u)).collect();
+            server.set_urls(&urls);
+            if let (Some(user), Some(credential)) = (&s.username, &s.credential) {
+                server.set_username(user);
+                server.set_credential(credential);
+            }
             servers.push(&server);
         }
         config.set_ice_servers(&servers);
+        // Set by name: the typed setter needs one more web-sys feature for one string.
+        let _ = js_sys::Reflect::set(&config, &"iceTransportPolicy".into(), &ice.policy.as_str().into());
         let pc = RtcPeerConnection::new_with_configuration(&config).map_err(failed)?;
+        let ice = IceWatch::new(&pc, ice, report);
 
         // The call gets its own copy of the microphone's track: muting it, or switching
         // microphones, never touches the next call's audio.
@@ -90,7 +104,7 @@ impl CallMedia {
             })
         };
         pc.set_ontrack(Some(on_track.as_ref().unchecked_ref()));
-        Ok(CallMedia { pc, sender, remote_audio, playing, _on_track: on_track })
+        Ok(CallMedia { pc, sender, remote_audio, playing, _on_track: on_track, ice })
     }
 
     /// An SDP offer with the candidates gathered within the limit.
@@ -188,19 +202,37 @@ impl CallMedia {
         Ok(())
     }
 
-    /// Our local description once gathering completed or the limit passed.
+    /// These credentials may still start a call at `now_ms` (a spare offer can outlive them).
+    pub fn fresh(&self, now_ms: f64) -> bool {
+        self.ice.good_until_ms.is_none_or(|until| until > now_ms)
+    }
+
+    /// Our local description once gathering completed or the limit passed. When TURN is
+    /// configured but gave no relay address the agent is told; with the relay policy the
+    /// call cannot have audio, so it fails here with that sentence.
     async fn local_sdp(&self) -> Result<String, MediaError> {
-        gathered(&self.pc).await;
-        self.pc
+        let limit = if self.ice.expects_relay { TURN_GATHERING_LIMIT_MS } else { GATHERING_LIMIT_MS };
+        gathered(&self.pc, limit, self.ice.expects_relay).await;
+        let sdp = self
+            .pc
             .local_description()
             .map(|d| d.sdp())
-            .ok_or_else(|| MediaError::PeerConnection("no local description".into()))
+            .ok_or_else(|| MediaError::PeerConnection("no local description".into()))?;
+        if self.ice.expects_relay && !sdp.contains(" typ relay") {
+            let why = self.ice.no_relay_sentence();
+            if self.ice.relay_only {
+                return Err(MediaError::NoAudioPath(why));
+            }
+            (self.ice.report)(why);
+        }
+        Ok(sdp)
     }
 }
 
 impl Drop for CallMedia {
     fn drop(&mut self) {
         self.pc.set_ontrack(None);
+        self.ice.detach(&self.pc);
         if let Some(track) = self.sender.track() {
             track.stop();
         }
@@ -216,9 +248,10 @@ fn pc_error(e: JsValue) -> MediaError {
     MediaError::PeerConnection(js_error(&e))
 }
 
-/// Waits until ICE gathering completes or [`GATHERING_LIMIT_MS`] passed, whichever is first.
-/// The two closures live on this future's stack and are released when it returns.
-async fn gathered(pc: &RtcPeerConnection) {
+/// Waits until ICE gathering completes or `limit_ms` passed, whichever is first; with
+/// `until_relay`, also stops at the first relay candidate (the one a relay-only call needs).
+/// The closures live on this future's stack and are released when it returns.
+async fn gathered(pc: &RtcPeerConnection, limit_ms: i32, until_relay: bool) {
     if pc.ice_gathering_state() == RtcIceGatheringState::Complete {
         return;
     }
@@ -234,16 +267,99 @@ async fn gathered(pc: &RtcPeerConnection) {
             }
         })
     };
+    let on_candidate = {
+        let resolve = resolve.clone();
+        Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+            let candidate = js_sys::Reflect::get(&event, &"candidate".into())
+                .and_then(|c| js_sys::Reflect::get(&c, &"candidate".into()))
+                .ok()
+                .and_then(|c| c.as_string())
+                .unwrap_or_default();
+            if candidate.contains(" typ relay") {
+                let _ = resolve.call0(&JsValue::NULL);
+            }
+        })
+    };
     let on_timeout = Closure::<dyn FnMut()>::new(move || {
         let _ = resolve.call0(&JsValue::NULL);
     });
     pc.set_onicegatheringstatechange(Some(on_change.as_ref().unchecked_ref()));
+    if until_relay {
+        pc.set_onicecandidate(Some(on_candidate.as_ref().unchecked_ref()));
+    }
     let timer = window
-        .set_timeout_with_callback_and_timeout_and_arguments_0(on_timeout.as_ref().unchecked_ref(), GATHERING_LIMIT_MS)
+        .set_timeout_with_callback_and_timeout_and_arguments_0(on_timeout.as_ref().unchecked_ref(), limit_ms)
         .ok();
     let _ = JsFuture::from(promise).await;
     pc.set_onicegatheringstatechange(None);
+    pc.set_onicecandidate(None);
     if let Some(handle) = timer {
         window.clear_timeout_with_handle(handle);
+    }
+}
+
+/// Watches a call's ICE for the agent: TURN errors (wrong credentials, unreachable server)
+/// and a connection that failed, reported once each as a sentence.
+struct IceWatch {
+    expects_relay: bool,
+    relay_only: bool,
+    good_until_ms: Option<f64>,
+    report: ProblemReport,
+    /// The last TURN error the browser gave, e.g. "401 Unauthorized".
+    turn_error: Rc<RefCell<Option<String>>>,
+    _on_candidate_error: Closure<dyn FnMut(JsValue)>,
+    _on_state: Closure<dyn FnMut()>,
+}
+
+impl IceWatch {
+    fn new(pc: &RtcPeerConnection, ice: &IceConfig, report: ProblemReport) -> IceWatch {
+        let turn_error = Rc::new(RefCell::new(None));
+        let on_candidate_error = {
+            let turn_error = turn_error.clone();
+            Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+                let field = |name: &str| js_sys::Reflect::get(&event, &name.into()).unwrap_or(JsValue::UNDEFINED);
+                let url = field("url").as_string().unwrap_or_default();
+                // Only TURN's answers matter here; STUN and host errors are routine.
+                if url.starts_with("turn") {
+                    let code = field("errorCode").as_f64().unwrap_or(0.0);
+                    let text = field("errorText").as_string().unwrap_or_default();
+                    let answer = format!("{url} answered {code} {text}");
+                    *turn_error.borrow_mut() = Some(answer.trim_end().trim_end_matches('.').to_owned());
+                }
+            })
+        };
+        let _ = js_sys::Reflect::set(pc, &"onicecandidateerror".into(), on_candidate_error.as_ref());
+        let on_state = {
+            let (pc, report, turn_error, told) = (pc.clone(), report.clone(), turn_error.clone(), Cell::new(false));
+            Closure::<dyn FnMut()>::new(move || {
+                let state = js_sys::Reflect::get(&pc, &"iceConnectionState".into()).ok().and_then(|s| s.as_string());
+                if state.as_deref() == Some("failed") && !told.replace(true) {
+                    let turn = turn_error.borrow().clone().map(|e| format!(" (the TURN server {e})")).unwrap_or_default();
+                    report(format!("No audio path to the other side: the network blocked it{turn}. Ask your admin about the TURN server."));
+                }
+            })
+        };
+        pc.set_oniceconnectionstatechange(Some(on_state.as_ref().unchecked_ref()));
+        IceWatch {
+            expects_relay: ice.expects_relay(),
+            relay_only: ice.policy == callcenter::IceTransportPolicy::Relay,
+            good_until_ms: ice.good_until_ms,
+            report,
+            turn_error,
+            _on_candidate_error: on_candidate_error,
+            _on_state: on_state,
+        }
+    }
+
+    fn no_relay_sentence(&self) -> String {
+        match self.turn_error.borrow().as_ref() {
+            Some(e) => format!("The TURN server refused to relay the call's audio: {e}. Ask your admin to check the TURN user and password."),
+            None => "The TURN server gave no relay address for the call's audio (no answer from it). Ask your admin to check the TURN server.".into(),
+        }
+    }
+
+    fn detach(&self, pc: &RtcPeerConnection) {
+        pc.set_oniceconnectionstatechange(None);
+        let _ = js_sys::Reflect::set(pc, &"onicecandidateerror".into(), &JsValue::NULL);
     }
 }

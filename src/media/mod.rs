@@ -6,9 +6,11 @@
 //! bounded ([`GATHERING_LIMIT_MS`]): a call never waits seconds for candidates that will not come.
 
 mod call;
+mod ice;
 mod tones;
 
-pub use call::{CallMedia, MediaStats};
+pub use call::{CallMedia, MediaStats, ProblemReport};
+pub use ice::{IceConfig, IceSource};
 pub use tones::{Tone, Tones};
 
 use wasm_bindgen::JsCast;
@@ -17,6 +19,9 @@ use web_sys::{MediaStream, MediaStreamConstraints};
 
 /// How long an offer or answer waits for ICE candidates before going out with what it has.
 pub const GATHERING_LIMIT_MS: i32 = 400;
+/// The same when a TURN server is configured: an allocation takes a round trip or two to a
+/// server that may be far away, and a relay-only call has no audio without it.
+pub const TURN_GATHERING_LIMIT_MS: i32 = 2000;
 
 /// What went wrong with audio, in words for the agent.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,6 +30,8 @@ pub enum MediaError {
     MicrophoneRefused(String),
     /// The peer connection failed (bad SDP from the far end, browser refusal, ...).
     PeerConnection(String),
+    /// No way for audio to travel (TURN refused or unreachable under the relay policy): a sentence.
+    NoAudioPath(String),
 }
 
 impl std::fmt::Display for MediaError {
@@ -35,6 +42,7 @@ impl std::fmt::Display for MediaError {
                 "The microphone is blocked ({why}). Allow it for this phone in the browser's site settings (the lock icon in the address bar), then reload."
             ),
             MediaError::PeerConnection(why) => write!(f, "The call's audio could not be set up: {why}"),
+            MediaError::NoAudioPath(why) => f.write_str(why),
         }
     }
 }

@@ -307,6 +307,8 @@ pub enum Event {
     MicrophonesFound(Vec<AudioInput>),
     /// The microphone could not be opened or switched; a sentence for the agent.
     MicrophoneProblem(String),
+    /// The call's audio path has a problem that does not end it (TURN refused, ICE failed).
+    MediaWarning(String),
 }
 
 /// A tone the glue plays.
@@ -635,7 +637,7 @@ impl Phone {
                 self.microphones = inputs;
                 return Vec::new();
             }
-            Event::MicrophoneProblem(reason) => {
+            Event::MicrophoneProblem(reason) | Event::MediaWarning(reason) => {
                 self.notice = Some(reason);
                 return Vec::new();
             }

@@ -97,7 +97,7 @@ impl Controller {
             LineSettings {
                 pbx_urls: s.pbx_urls.clone(),
                 sip_domain: s.sip_domain.clone(),
-                ice_servers: s.ice_servers.clone(),
+                ice: s.ice.clone(),
                 register_expires: s.register_expires,
             }
         };

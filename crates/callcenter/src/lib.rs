@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
+pub mod ice;
 pub mod settings;
 #[cfg(feature = "xml")]
 pub mod definition;
@@ -14,7 +15,7 @@ pub mod report;
 #[cfg(feature = "xml")]
 pub mod validate;
 
-pub use settings::{DialingOptions, ReadSettings, SettingProblem, SettingsError, SettingsMap, SoftphoneSettings};
+pub use settings::{DialingOptions, IceServer, IceSettings, IceTransportPolicy, ReadSettings, SettingProblem, SettingsError, SettingsMap, SoftphoneSettings};
 #[cfg(feature = "xml")]
 pub use definition::{Definition, Form, Item, ParseError, Section};
 #[cfg(feature = "xml")]

@@ -269,6 +269,21 @@ fn lightning_panel(d: &Definition) -> String {
 }
 
 /// What the phone does with its settings, in plain words.
+fn ice_in_words(ice: &crate::IceSettings) -> String {
+    let urls: Vec<&str> = ice.servers.iter().flat_map(|x| x.urls.iter().map(String::as_str)).collect();
+    if urls.is_empty() && ice.credentials_url.is_none() {
+        return "No STUN/TURN servers: audio only works where the agent's browser can reach the PBX's media directly.\n".to_owned();
+    }
+    let mut out = format!("Audio uses the ICE servers {}.\n", urls.join(", "));
+    if let Some(url) = &ice.credentials_url {
+        out.push_str(&format!("TURN credentials are fetched from {url} and renewed before they expire.\n"));
+    }
+    if ice.policy == crate::IceTransportPolicy::Relay {
+        out.push_str("All audio goes through the TURN server (iceTransportPolicy relay).\n");
+    }
+    out
+}
+
 fn settings_in_words(s: &SoftphoneSettings) -> String {
     let mut out = format!(
         "Agents sign in with their own SIP user and password (typed in the phone, kept in memory only)\n\
@@ -279,11 +294,7 @@ fn settings_in_words(s: &SoftphoneSettings) -> String {
         let role = if i == 0 { "first" } else { "then, if that fails," };
         out.push_str(&format!("  {role} {url}\n"));
     }
-    if s.ice_servers.is_empty() {
-        out.push_str("No STUN/TURN servers: audio only works where the agent's browser can reach the PBX's media directly.\n");
-    } else {
-        out.push_str(&format!("Audio uses the ICE servers {}.\n", s.ice_servers.join(", ")));
-    }
+    out.push_str(&ice_in_words(&s.ice));
     let p = &s.dialing;
     out.push_str(&format!(
         "Numbers without a country code are read as numbers of country {}; clicked numbers are dialled with outside prefix \"{}\",\n\

@@ -4,6 +4,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+pub use crate::ice::{IceServer, IceSettings, IceTransportPolicy};
+use crate::ice::IceItems;
+
 /// `"/section/item" -> value`, as `sforce.opencti.getCallCenterSettings` returns it.
 pub type SettingsMap = BTreeMap<String, String>;
 
@@ -23,8 +26,8 @@ pub struct SoftphoneSettings {
     pub pbx_urls: Vec<String>,
     /// The SIP domain agents register in.
     pub sip_domain: String,
-    /// STUN/TURN URLs; empty on a LAN or loopback.
-    pub ice_servers: Vec<String>,
+    /// STUN/TURN servers, their credentials and the ICE policy; empty on a LAN or loopback.
+    pub ice: IceSettings,
     /// The Lightning Open CTI API version the definition was written for, e.g. `62.0`. The
     /// phone loads the script version named by the adapter URL's `apiVersion` (it must know it
     /// before any setting can be read); `callcenter validate` warns when the two disagree.
@@ -115,7 +118,7 @@ impl SoftphoneSettings {
             adapter_url: r.required("/reqGeneralInfo/reqAdapterUrl"),
             pbx_urls: r.pbx_urls(),
             sip_domain: r.sip_domain(),
-            ice_servers: r.ice_servers(),
+            ice: r.ice(),
             opencti_api_version: r.api_version(),
             register_expires: r.register_expires(),
             dispositions: list(r.get(&key("wrapUpDispositions"))),
@@ -224,15 +227,14 @@ impl Reader<'_> {
         domain
     }
 
-    fn ice_servers(&mut self) -> Vec<String> {
-        let k = key("iceServers");
-        let servers = list(self.get(&k));
-        for s in &servers {
-            if !["stun:", "stuns:", "turn:", "turns:"].iter().any(|p| s.starts_with(p)) {
-                self.problem(&k, format!("{s:?} is not a stun:, stuns:, turn: or turns: URL"));
-            }
+    fn ice(&mut self) -> IceSettings {
+        let values = ["iceServers", "turnUsername", "turnCredential", "turnCredentialsUrl", "iceTransportPolicy"].map(|item| self.get(&key(item)).to_owned());
+        let [urls, username, credential, credentials_url, policy] = &values;
+        let (ice, problems) = crate::ice::read(&IceItems { urls, username, credential, credentials_url, policy });
+        for p in problems {
+            self.problem(&key(p.item), p.message);
         }
-        servers
+        ice
     }
 
     fn api_version(&mut self) -> String {
@@ -337,7 +339,7 @@ mod tests {
         let s = read.settings;
         assert_eq!(s.pbx_urls, ["wss://a.example.com:8443", "ws://127.0.0.1:8080"]);
         assert_eq!(s.sip_domain, "pbx.example.com");
-        assert_eq!(s.ice_servers, ["stun:stun.example.com:3478"]);
+        assert_eq!(s.ice.servers.iter().map(|x| x.urls.clone()).collect::<Vec<_>>(), [["stun:stun.example.com:3478"]]);
         assert_eq!(s.dispositions, ["Resolved", "Callback requested"]);
         assert_eq!(s.register_expires, 600);
         assert_eq!(s.opencti_api_version, "62.0");

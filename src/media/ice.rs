@@ -1,0 +1,165 @@
+//! The ICE servers a call uses: the definition's STUN/TURN servers, plus time-limited TURN
+//! credentials fetched from the definition's `turnCredentialsUrl` (TURN REST style: JSON
+//! `{username, password|credential, ttl, uris}`), kept until most of their lifetime passed.
+//! A fetch that fails is a sentence for the agent, never an exception.
+
+use std::cell::RefCell;
+
+use callcenter::{IceServer, IceSettings, IceTransportPolicy};
+use serde::Deserialize;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// Fetched credentials are used for this share of their lifetime, then fetched again, so a
+/// call never starts on credentials about to expire.
+const USE_FOR_PERCENT: f64 = 80.0;
+/// Lifetime assumed when the reply gives none (coturn's default allocation lifetime).
+const DEFAULT_TTL_S: f64 = 600.0;
+
+/// What one call's peer connection is built with.
+#[derive(Clone, Debug, Default)]
+pub struct IceConfig {
+    /// The servers, credentials included.
+    pub servers: Vec<IceServer>,
+    /// `all` or `relay`.
+    pub policy: IceTransportPolicy,
+    /// Until when (performance.now() ms) these credentials may start a call; `None`: forever.
+    pub good_until_ms: Option<f64>,
+    /// Why TURN is missing from `servers`, for the agent.
+    pub problem: Option<String>,
+}
+
+impl IceConfig {
+    /// Some TURN server is in the configuration: relay candidates are expected.
+    pub fn expects_relay(&self) -> bool {
+        self.servers.iter().any(|s| s.urls.iter().any(|u| u.starts_with("turn:") || u.starts_with("turns:")))
+    }
+}
+
+/// The TURN REST reply. `password` (the draft's name) or `credential` (WebRTC's name).
+#[derive(Debug, Deserialize)]
+pub struct TurnRestReply {
+    username: String,
+    #[serde(default)]
+    password: Option<String>,
+    #[serde(default)]
+    credential: Option<String>,
+    #[serde(default)]
+    ttl: Option<f64>,
+    #[serde(default)]
+    uris: Vec<String>,
+}
+
+/// Fetched credentials, and until when a call may start with them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Grant {
+    server: IceServer,
+    good_until_ms: f64,
+}
+
+/// Turns a reply into a server; `definition_urls` are used when the reply names none.
+pub fn grant_from_reply(reply: TurnRestReply, definition_urls: &[String], now_ms: f64) -> Result<Grant, String> {
+    let credential = reply.password.or(reply.credential).filter(|c| !c.is_empty()).ok_or("the reply has no password")?;
+    if reply.username.is_empty() {
+        return Err("the reply has no username".into());
+    }
+    let urls: Vec<String> = if reply.uris.is_empty() { definition_urls.to_vec() } else { reply.uris };
+    let urls: Vec<String> = urls.into_iter().filter(|u| ["turn:", "turns:", "stun:", "stuns:"].iter().any(|p| u.starts_with(p))).collect();
+    if urls.is_empty() {
+        return Err("neither the reply nor the definition names a turn: URL".into());
+    }
+    let ttl_s = reply.ttl.filter(|t| t.is_finite() && *t > 0.0).unwrap_or(DEFAULT_TTL_S);
+    Ok(Grant {
+        server: IceServer { urls, username: Some(reply.username), credential: Some(credential) },
+        good_until_ms: now_ms + ttl_s * 1000.0 * USE_FOR_PERCENT / 100.0,
+    })
+}
+
+/// The call's ICE configuration, fetching TURN credentials when needed.
+pub struct IceSource {
+    settings: IceSettings,
+    fetched: RefCell<Option<Grant>>,
+}
+
+impl IceSource {
+    /// A source for these settings; nothing is fetched until the first call needs it.
+    pub fn new(settings: IceSettings) -> IceSource {
+        IceSource { settings, fetched: RefCell::new(None) }
+    }
+
+    /// The configuration for a call starting now.
+    pub async fn config(&self, now_ms: f64) -> IceConfig {
+        let mut config = IceConfig { servers: self.settings.servers.clone(), policy: self.settings.policy, ..IceConfig::default() };
+        let Some(url) = &self.settings.credentials_url else { return config };
+        let cached = self.fetched.borrow().clone().filter(|g| g.good_until_ms > now_ms);
+        let grant = match cached {
+            Some(grant) => Ok(grant),
+            None => fetch(url).await.and_then(|reply| grant_from_reply(reply, &self.settings.turn_urls_for_fetched, now_ms)),
+        };
+        match grant {
+            Ok(grant) => {
+                config.good_until_ms = Some(grant.good_until_ms);
+                config.servers.push(grant.server.clone());
+                *self.fetched.borrow_mut() = Some(grant);
+            }
+            Err(why) => {
+                *self.fetched.borrow_mut() = None;
+                config.problem = Some(format!("The TURN server's credentials could not be fetched ({why}), so audio cannot be relayed."));
+            }
+        }
+        config
+    }
+}
+
+/// GETs the credentials URL and reads its JSON.
+async fn fetch(url: &str) -> Result<TurnRestReply, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let response = JsFuture::from(window.fetch_with_str(url)).await.map_err(|e| format!("no answer from {url}: {}", super::js_error(&e)))?;
+    let field = |name: &str| js_sys::Reflect::get(&response, &name.into()).unwrap_or(JsValue::UNDEFINED);
+    if field("ok").as_bool() != Some(true) {
+        let status = field("status").as_f64().unwrap_or(0.0);
+        return Err(format!("{url} answered {status}"));
+    }
+    let json = field("json").dyn_into::<js_sys::Function>().map_err(|_| "not a fetch response".to_owned())?;
+    let promise = json.call0(&response).map_err(|e| super::js_error(&e))?;
+    let body = JsFuture::from(js_sys::Promise::resolve(&promise)).await.map_err(|_| format!("{url} did not answer JSON"))?;
+    serde_wasm_bindgen::from_value(body).map_err(|e| format!("{url} answered an unexpected JSON shape: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reply(password: Option<&str>, credential: Option<&str>, ttl: Option<f64>, uris: &[&str]) -> TurnRestReply {
+        TurnRestReply {
+            username: "1700000000:1001".into(),
+            password: password.map(str::to_owned),
+            credential: credential.map(str::to_owned),
+            ttl,
+            uris: uris.iter().map(|u| (*u).to_owned()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_reply_becomes_a_server_used_for_most_of_its_lifetime() {
+        let grant = grant_from_reply(reply(Some("pw"), None, Some(100.0), &["turn:t.example.com:3478"]), &[], 1_000.0).expect("grant");
+        assert_eq!(grant.server.urls, ["turn:t.example.com:3478"]);
+        assert_eq!(grant.server.credential.as_deref(), Some("pw"));
+        assert_eq!(grant.good_until_ms, 81_000.0);
+    }
+
+    #[test]
+    fn credential_is_accepted_for_password_and_the_definition_supplies_urls() {
+        let definition = vec!["turn:def.example.com".to_owned()];
+        let grant = grant_from_reply(reply(None, Some("pw"), None, &[]), &definition, 0.0).expect("grant");
+        assert_eq!(grant.server.urls, definition);
+        assert_eq!(grant.good_until_ms, DEFAULT_TTL_S * 800.0);
+    }
+
+    #[test]
+    fn incomplete_replies_are_refused_with_a_reason() {
+        assert!(grant_from_reply(reply(None, None, None, &["turn:t"]), &[], 0.0).is_err());
+        let no_urls = grant_from_reply(reply(Some("pw"), None, None, &["http://t"]), &[], 0.0);
+        assert!(no_urls.is_err_and(|e| e.contains("turn:")));
+    }
+}

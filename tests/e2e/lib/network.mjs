@@ -1,0 +1,167 @@
+// The network parts of the TURN, TLS and failover tests: coturn (dev/turn), Kamailio with TLS or
+// as one of a DMQ pair (dev/pbx), a TURN REST credentials service, definition variants, and a
+// signed-in agent whose peer connections the test can read.
+import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eventually, launchBrowser } from './browser.mjs';
+import { APP_ORIGIN, CONSOLE_ORIGIN, ROOT, startConsole } from './console.mjs';
+import { startPeerServer } from './peer.mjs';
+
+function runDir(name) {
+  return mkdtempSync(join(tmpdir(), `softphone-${name}-`));
+}
+
+/** coturn on 127.0.0.1:3478: a static `user` ("name:password") or a TURN REST `authSecret`. */
+export function startTurn({ user = 'agent:dev-turn', authSecret } = {}) {
+  const dir = runDir('turn');
+  const script = (name) => join(ROOT, 'dev', 'turn', name);
+  const auth = authSecret ? ['--auth-secret', authSecret] : ['--user', user];
+  execFileSync(script('start.sh'), ['--run-dir', dir, ...auth], { stdio: 'pipe' });
+  return {
+    log: () => readFileSync(join(dir, 'turnserver.log'), 'utf8'),
+    stop() {
+      execFileSync(script('stop.sh'), ['--run-dir', dir], { stdio: 'pipe' });
+      if (!process.env.E2E_DEBUG) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** One Kamailio from dev/pbx with `args` (e.g. ['--tls'], ['--instance', 'secondary']). */
+export function startKamailio(args = []) {
+  const dir = runDir('pbx');
+  const script = (name) => join(ROOT, 'dev', 'pbx', name);
+  const all = [...args, '--run-dir', dir];
+  const start = () => execFileSync(script('start.sh'), all, { stdio: 'pipe' });
+  start();
+  const spkiFile = join(dir, 'tls', 'spki.txt');
+  return {
+    dir,
+    start,
+    /** The base64 SHA-256 of the test certificate's public key (with --tls). */
+    spki: () => readFileSync(spkiFile, 'utf8').trim(),
+    kill: () => execFileSync(script('stop.sh'), all, { stdio: 'pipe' }),
+    stop() {
+      execFileSync(script('stop.sh'), all, { stdio: 'pipe' });
+      if (!process.env.E2E_DEBUG) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A TURN REST credentials service on 127.0.0.1:`port`, as a customer's own server would run
+ * it: user "expiry:agent", password base64(HMAC-SHA1(secret, user)), readable by the app origin. */
+export async function startTurnCredentials(secret, { port = 8703, ttl = 600 } = {}) {
+  const requests = [];
+  const server = createServer((req, res) => {
+    requests.push({ url: req.url, origin: req.headers.origin, at: Date.now() });
+    const username = `${Math.floor(Date.now() / 1000) + ttl}:agent`;
+    const password = createHmac('sha1', secret).update(username).digest('base64');
+    res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': APP_ORIGIN });
+    res.end(JSON.stringify({ username, password, ttl, uris: ['turn:127.0.0.1:3478?transport=udp'] }));
+  });
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${port}/turn`, requests, close: () => new Promise((r) => server.close(r)) };
+}
+
+/** Writes target/e2e/NAME.xml: callcenter-xml/development.xml with these rustSoftphone items set
+ * (added when absent). Returns its path relative to the repository, for startConsole. */
+export function definitionVariant(name, items) {
+  let xml = readFileSync(join(ROOT, 'callcenter-xml', 'development.xml'), 'utf8');
+  let order = 100;
+  for (const [item, value] of Object.entries(items)) {
+    const existing = new RegExp(`(<item [^>]*name="${item}"[^>]*>)[^<]*(</item>)`);
+    if (existing.test(xml)) {
+      xml = xml.replace(existing, `$1${value}$2`);
+    } else {
+      const line = `    <item sortOrder="${order++}" name="${item}" label="${item}">${value}</item>\n`;
+      xml = xml.replace(/(<section [^>]*name="rustSoftphone"[^>]*>\n)/, `$1${line}`);
+    }
+  }
+  const dir = join(ROOT, 'target', 'e2e');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${name}.xml`), xml);
+  return join('target', 'e2e', `${name}.xml`);
+}
+
+/** Keeps every peer connection the app makes reachable, to read its getStats from the test. */
+export function keepPeerConnections() {
+  const Original = window.RTCPeerConnection;
+  if (!Original) return;
+  window.__pcs = [];
+  window.RTCPeerConnection = function (...args) {
+    const pc = new Original(...args);
+    window.__pcs.push(pc);
+    return pc;
+  };
+  window.RTCPeerConnection.prototype = Original.prototype;
+}
+
+/** The browser, the JsSIP peer server and the stand-in with `definition`; `stop()` ends them all. */
+export async function startWorld({ definition, extraArgs = [] }) {
+  const stops = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await Promise.resolve().then(s).catch(() => {});
+  };
+  try {
+    const consoleServer = await startConsole({ definition });
+    stops.push(() => consoleServer.stop());
+    const peerServer = await startPeerServer();
+    stops.push(() => peerServer.close());
+    const browser = await launchBrowser({ extraArgs });
+    stops.push(() => browser.close());
+    await browser.context.addInitScript(keepPeerConnections);
+    return { peerServer, browser, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** The console with the phone open and signed in as `user` (Ready unless `expectReady` is false). */
+export async function signIn(browser, user = '1001', { expectReady = true, logs = [] } = {}) {
+  const page = await browser.context.newPage();
+  page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
+  await page.goto(CONSOLE_ORIGIN + '/');
+  await eventually('the phone to initialise', () => page.evaluate(() => window.lightningStandin?.state?.initialized));
+  await page.click('#utility-item');
+  const phone = page.frameLocator('#softphone-slot iframe');
+  await phone.locator('#sip-user').fill(user);
+  await phone.locator('#sip-password').fill(`dev-${user}`);
+  await phone.locator('button[type=submit]', { hasText: 'Sign in' }).click();
+  if (expectReady) await phone.locator('[role=status]', { hasText: `Ready · ${user}` }).waitFor({ timeout: 15_000 });
+  const frame = () => page.frames().find((f) => f.url().startsWith(APP_ORIGIN));
+  return {
+    page,
+    phone,
+    /** Audio bytes of the newest peer connection, and the type of its selected local candidate. */
+    media: () => frame().evaluate(async () => {
+      const pc = window.__pcs?.[window.__pcs.length - 1];
+      if (!pc) return { received: 0, sent: 0, localType: null };
+      const stats = [...(await pc.getStats()).values()];
+      const byId = new Map(stats.map((s) => [s.id, s]));
+      let received = 0, sent = 0, pairId = null;
+      for (const s of stats) {
+        if (s.type === 'inbound-rtp' && s.kind === 'audio') received += s.bytesReceived || 0;
+        if (s.type === 'outbound-rtp' && s.kind === 'audio') sent += s.bytesSent || 0;
+        if (s.type === 'transport' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId;
+      }
+      const pair = byId.get(pairId);
+      const local = pair && byId.get(pair.localCandidateId);
+      return { received, sent, localType: local?.candidateType ?? null, relayProtocol: local?.relayProtocol ?? null, localPort: local?.port ?? null };
+    }),
+  };
+}
+
+/** Both sides' audio bytes grow over 1.5 s; returns the agent's figures at the end. */
+export async function audioFlowsBothWays(assert, agent, peer) {
+  const [a1, p1] = [await agent.media(), await peer.bytes()];
+  await new Promise((r) => setTimeout(r, 1500));
+  const [a2, p2] = [await agent.media(), await peer.bytes()];
+  assert.ok(a2.received > a1.received, `the agent receives audio (${a1.received} -> ${a2.received} bytes)`);
+  assert.ok(a2.sent > a1.sent, `the agent sends audio (${a1.sent} -> ${a2.sent} bytes)`);
+  assert.ok(p2.received > p1.received, `the far end receives audio (${p1.received} -> ${p2.received} bytes)`);
+  return a2;
+}
