@@ -104,7 +104,9 @@ pub enum Command {
     DeclineTransfer { call: CallId },
     /// The connection may be dead (the computer woke up, the network came back, the tab is
     /// visible again): probe it now; [`Event::FlowFailed`] follows if it does not answer.
-    CheckFlow,
+    /// `reregister` refreshes the registration too (after a sleep the registrar may have let
+    /// it expire while our clock stood still).
+    CheckFlow { reregister: bool },
 }
 
 /// Something that happened, for the app.
@@ -566,7 +568,7 @@ impl UserAgent {
                     self.notify_refer(now, &call, 603, "Declined");
                 }
             }
-            Command::CheckFlow => self.check_flow(now),
+            Command::CheckFlow { reregister } => self.check_flow(now, reregister),
         }
     }
 

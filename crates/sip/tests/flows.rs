@@ -173,7 +173,7 @@ fn a_check_after_waking_up_probes_the_connection() {
     let mut w = World::two_agents_with(config_with_keepalive());
     w.advance(25_000);
     w.pbx.silent = true;
-    w.command(0, Command::CheckFlow);
+    w.command(0, Command::CheckFlow { reregister: false });
     w.advance(9_000);
     assert!(w.take_events(0).is_empty());
     w.advance(1_000);
@@ -182,9 +182,20 @@ fn a_check_after_waking_up_probes_the_connection() {
     // A connection that never answered a ping is probed by refreshing the registration.
     let mut w = World::two_agents();
     let before = w.pbx.registers;
-    w.command(0, Command::CheckFlow);
+    w.command(0, Command::CheckFlow { reregister: false });
     assert_eq!(w.take_events(0), [Event::Registered { expires: 600 }]);
     assert!(w.pbx.registers > before);
     w.advance(20_000);
     assert!(w.take_events(0).is_empty(), "it answered: alive");
+}
+
+#[test]
+fn a_check_after_a_sleep_registers_again_even_when_pings_are_answered() {
+    let mut w = World::two_agents_with(config_with_keepalive());
+    w.advance(25_000);
+    let before = w.pbx.registers;
+    w.command(0, Command::CheckFlow { reregister: true });
+    assert_eq!(w.take_events(0), [Event::Registered { expires: 600 }]);
+    assert!(w.pbx.registers > before);
+    assert_eq!(w.count_sent(0, "\r\n\r\n"), 2, "the keep-alive and the probe");
 }

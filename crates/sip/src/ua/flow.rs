@@ -118,19 +118,25 @@ impl UserAgent {
 
     /// The app suspects the connection (woke from sleep, the network came back, the tab is
     /// visible again): anything due is done by `handle_input`; here the flow is probed. A flow
-    /// that answers pings gets one; otherwise a registration refresh proves it alive.
-    pub(super) fn check_flow(&mut self, now: Millis) {
+    /// that answers pings gets one; a registration refresh (when asked, or when the flow never
+    /// answered a ping) proves it alive too.
+    pub(super) fn check_flow(&mut self, now: Millis, reregister: bool) {
         if !self.transport_up {
             return;
         }
+        let mut probed = false;
         if self.flow.answers_pings {
             self.out.push_back(Output::Transmit("\r\n\r\n".into()));
-        } else if self.credentials.is_some() && self.registration != Registration::Unregistering {
-            self.send_register(now, self.expires);
-        } else {
-            return;
+            probed = true;
         }
-        self.flow.pong_due = Some(now + PONG_WAIT_MS);
+        let registering = self.credentials.is_some() && !matches!(self.registration, Registration::Unregistering | Registration::Idle);
+        if (reregister || !probed) && registering {
+            self.send_register(now, self.expires);
+            probed = true;
+        }
+        if probed {
+            self.flow.pong_due = Some(now + PONG_WAIT_MS);
+        }
     }
 
     /// Keep-alives, and the death of a flow that stopped answering them.
