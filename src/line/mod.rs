@@ -365,6 +365,7 @@ impl Line {
     pub fn measure_quality(&self, call_id: &str) {
         let Some(media) = self.inner.borrow().media.as_ref().filter(|(id, _)| id == call_id).map(|(_, m)| m.clone()) else { return };
         let (this, call_id) = (self.clone(), call_id.to_owned());
+        self.watch_ice(&call_id, &media);
         spawn_local(async move {
             let now = media.stats().await;
             let before = {

@@ -15,7 +15,8 @@ use sip::{Command, Input};
 use wasm_bindgen_futures::spawn_local;
 
 use super::wake::{self, Check, Watch};
-use super::Line;
+use super::{now, Line};
+use crate::timer::Timeout;
 use crate::phone::Event;
 
 /// What the line keeps for recovery.
@@ -25,7 +26,21 @@ pub(super) struct Recovery {
     watch: Option<Watch>,
     /// The network changed since calls last had their ICE restarted: the next move restarts it.
     network_changed: bool,
+    /// When a call was last moved (`performance.now()`), so one network change moves it once.
+    moved_at: Option<u64>,
+    /// The move after a network change that left the WebSocket up, waiting a moment for the
+    /// reconnection that usually follows (which moves the call by itself).
+    pending_move: Option<Timeout>,
+    /// Since when the call's ICE has been failed or disconnected (`performance.now()`).
+    ice_broken_since: Option<u64>,
 }
+
+/// How long ICE may stay failed or disconnected before the call restarts it by itself
+/// (a disconnection often heals within a few seconds without help).
+const ICE_PATIENCE_MS: u64 = 3_000;
+
+/// How long after a network change the call is moved if the connection did not drop.
+const NETWORK_SETTLE_MS: u64 = 1_500;
 
 /// A registration failure that another try (another PBX, or later) may cure: a server error or
 /// no answer. 4xx (a wrong password, an unknown user) are final.
@@ -70,9 +85,20 @@ impl Line {
         }
         let reregister = matches!(check, Check::NetworkChanged | Check::WokeUp | Check::Resumed);
         self.drive(Some(Input::Command(Command::CheckFlow { reregister })));
-        // The WebSocket survived a network change, but the call's media path may not have.
+        // The WebSocket survived a network change, but the call's media path may not have:
+        // restart ICE, unless a reconnection moves the call first.
         if let (Check::NetworkChanged, Some(call)) = (check, call_in_progress) {
-            self.move_call(call);
+            let weak = std::rc::Rc::downgrade(&self.inner);
+            let asked = now();
+            let timer = Timeout::start(NETWORK_SETTLE_MS, move || {
+                let Some(inner) = weak.upgrade() else { return };
+                let line = Line { inner };
+                let moved_since = line.inner.borrow().recovery.moved_at.is_some_and(|at| at >= asked);
+                if !moved_since {
+                    line.move_call(call.clone());
+                }
+            });
+            self.inner.borrow_mut().recovery.pending_move = timer;
         }
     }
 
@@ -83,6 +109,7 @@ impl Line {
             let mut inner = self.inner.borrow_mut();
             let Some(media) = inner.media.as_ref().filter(|(id, _)| *id == call).map(|(_, m)| m.clone()) else { return };
             let ice_restart = std::mem::take(&mut inner.recovery.network_changed) || media.ice_broken();
+            inner.recovery.moved_at = Some(now());
             (media, ice_restart)
         };
         let this = self.clone();
@@ -95,6 +122,38 @@ impl Line {
                 Err(e) => web_sys::console::warn_1(&format!("The call could not be moved to the new connection: {e}").into()),
             }
         });
+    }
+
+    /// Called with each quality reading of the call: restarts ICE when it has been broken for
+    /// a while with no network event to say why (the connection to the PBX being up).
+    pub(super) fn watch_ice(&self, call: &str, media: &crate::media::CallMedia) {
+        let broken = media.ice_broken();
+        let restart = {
+            let mut inner = self.inner.borrow_mut();
+            let up = inner.transport.as_ref().is_some_and(crate::transport::Transport::is_open);
+            let recovery = &mut inner.recovery;
+            let t = now();
+            match (broken, recovery.ice_broken_since) {
+                (false, _) => {
+                    recovery.ice_broken_since = None;
+                    false
+                }
+                (true, None) => {
+                    recovery.ice_broken_since = Some(t);
+                    false
+                }
+                (true, Some(since)) => {
+                    let due = up && t.saturating_sub(since) >= ICE_PATIENCE_MS && recovery.moved_at.is_none_or(|at| t.saturating_sub(at) >= ICE_PATIENCE_MS);
+                    if due {
+                        recovery.ice_broken_since = None;
+                    }
+                    due
+                }
+            }
+        };
+        if restart {
+            self.move_call(call.to_owned());
+        }
     }
 
     /// The PBX could not register us for now: try the next one (or this one again, later).
