@@ -4,6 +4,7 @@
 // the customer would notice is asserted; the recovery times are printed.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually, launchBrowser } from './lib/browser.mjs';
@@ -96,6 +97,12 @@ async function agent(user) {
   };
 }
 
+/** How many contacts Kamailio's location table holds for `user`. */
+function contactsOf(user) {
+  const out = execFileSync('kamcmd', ['-s', `unix:${pbx.runDir}/kamailio_ctl`, 'ul.lookup', 'location', user], { encoding: 'utf8' });
+  return (out.match(/Address:/g) || []).length;
+}
+
 async function peer_(user) {
   const p = await openPeer(browser.context, peerServer, user);
   opened.push(() => p.close());
@@ -155,6 +162,7 @@ test('the agent\'s connection is cut mid-call: the call moves to a new connectio
   console.log(`# connection cut -> audio both ways: ${back} ms (the media path on loopback is not cut by the relay)`);
   await a.phone.locator('[role=status]', { hasText: 'Ready · 1001' }).waitFor({ timeout: 5_000 });
   assert.equal(relay.connections(), 1, 'one connection again');
+  assert.equal(contactsOf('1001'), 1, 'registered again as the same device (RFC 5626 instance): one contact, not two');
   await a.phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 1_000 });
 
   await farEndHangsUpAndOneTaskIsLogged(a, peer);
