@@ -438,12 +438,15 @@ impl Line {
                     }
                     Output::Event(event) => match event {
                         SipEvent::Registered { .. } => {
-                            *registered = true;
                             if let Some(t) = transport.as_ref() {
                                 t.accepted();
                             }
-                            after.push(Box::new(Line::prepare_spare));
-                            pending.push(Event::Registered);
+                            // Refreshes and connection checks renew it quietly: the phone hears
+                            // only of a registration it did not have.
+                            if !std::mem::replace(registered, true) {
+                                after.push(Box::new(Line::prepare_spare));
+                                pending.push(Event::Registered);
+                            }
                         }
                         SipEvent::RegistrationFailed { status, reason, retry_after } => {
                             if recovery::is_transient(status) {

@@ -97,10 +97,11 @@ async function agent(user) {
   };
 }
 
-/** How many contacts Kamailio's location table holds for `user`. */
+/** How many live contacts Kamailio's location table holds for `user` (kamcmd prints an error,
+ * and so none, when there are none). */
 function contactsOf(user) {
-  const out = execFileSync('kamcmd', ['-s', `unix:${pbx.runDir}/kamailio_ctl`, 'ul.lookup', 'location', user], { encoding: 'utf8' });
-  return (out.match(/Address:/g) || []).length;
+  const out = execFileSync('kamcmd', ['-s', `unix:${pbx.runDir}/kamailio_ctl`, 'ul.lookup', 'location', `${user}@127.0.0.1`], { encoding: 'utf8' });
+  return (out.match(/^\s*Address:/gm) || []).length;
 }
 
 async function peer_(user) {
@@ -148,6 +149,7 @@ test('the agent\'s connection is cut mid-call: the call moves to a new connectio
   const a = await agent('1001');
   await a.phone.locator('[role=status]', { hasText: 'Ready · 1001' }).waitFor({ timeout: 10_000 });
   assert.equal(relay.connections(), 1, 'the agent reaches Kamailio through the relay');
+  assert.equal(contactsOf('1001'), 1, 'registered once');
   await callMargaret(a, peer);
   await audioBack(a, peer, Date.now(), 5_000);
   const ufrag = await a.ufrag();
