@@ -140,6 +140,23 @@ impl CallMedia {
         self.create_offer().await
     }
 
+    /// A new offer for the call as it is (same directions): for the re-INVITE that moves the
+    /// call to a new PBX connection. `ice_restart` asks for new ICE credentials and candidates,
+    /// for when the network path failed or changed.
+    pub async fn renew_offer(&self, ice_restart: bool) -> Result<String, MediaError> {
+        let options = web_sys::RtcOfferOptions::new();
+        options.set_ice_restart(ice_restart);
+        let offer = JsFuture::from(self.pc.create_offer_with_rtc_offer_options(&options)).await.map_err(pc_error)?;
+        let offer: RtcSessionDescriptionInit = offer.unchecked_into();
+        JsFuture::from(self.pc.set_local_description(&offer)).await.map_err(pc_error)?;
+        self.local_sdp().await
+    }
+
+    /// ICE lost the far end: failed, or disconnected (which may still recover by itself).
+    pub fn ice_broken(&self) -> bool {
+        matches!(self.pc.ice_connection_state(), web_sys::RtcIceConnectionState::Failed | web_sys::RtcIceConnectionState::Disconnected)
+    }
+
     /// Sends another microphone from now on, keeping the call's mute state.
     pub async fn use_microphone(&self, microphone: &Microphone) -> Result<(), MediaError> {
         let track = web_sys::MediaStreamTrack::clone(&microphone.track()?);

@@ -20,6 +20,9 @@ pub struct Reconnect {
     current: usize,
     /// How many attempts failed in a row since the last successful connection.
     failures: u32,
+    /// How many PBXs in a row accepted the connection but refused service (since the last
+    /// registration): connecting works there, so `failures` alone would never back off.
+    refusals: u32,
 }
 
 /// The next connection attempt.
@@ -34,7 +37,7 @@ pub struct Attempt {
 impl Reconnect {
     /// A loop over `url_count` URLs, starting with the first.
     pub fn new(url_count: usize) -> Self {
-        Reconnect { url_count: url_count.max(1), current: 0, failures: 0 }
+        Reconnect { url_count: url_count.max(1), current: 0, failures: 0, refusals: 0 }
     }
 
     /// The first attempt when the phone starts.
@@ -58,6 +61,32 @@ impl Reconnect {
         // Within a round, fail over at once; after every URL failed, wait before the next round.
         let delay_ms = if self.failures.is_multiple_of(count) { jittered(wait_for_round(self.failures / count), random) } else { 0 };
         Attempt { url: self.current, delay_ms }
+    }
+
+    /// The PBX at the open connection's URL answered but refused service (a 5xx to REGISTER,
+    /// or no answer at all): move on to the next URL rather than retrying this one. With a
+    /// single URL, wait at least `retry_after_ms` (the PBX's Retry-After) before trying it again.
+    pub fn refused(&mut self, random: u32, retry_after_ms: u64) -> Attempt {
+        // `connected` parked just before the URL that worked: step over it.
+        self.current = (self.current + 2) % self.url_count;
+        self.refusals = self.refusals.saturating_add(1);
+        let count = self.url_count as u32;
+        let mut delay_ms = if self.refusals.is_multiple_of(count) { jittered(wait_for_round(self.refusals / count), random) } else { 0 };
+        if self.url_count == 1 {
+            delay_ms = delay_ms.max(retry_after_ms);
+        }
+        Attempt { url: self.current, delay_ms }
+    }
+
+    /// The PBX registered us: the refusals are over.
+    pub fn accepted(&mut self) {
+        self.refusals = 0;
+    }
+
+    /// The attempt to make at once instead of waiting (the network came back, the computer
+    /// woke up): the URL the pending attempt was for, now.
+    pub fn hurry(&self) -> Attempt {
+        Attempt { url: self.current, delay_ms: 0 }
     }
 }
 
@@ -112,6 +141,32 @@ mod tests {
         }
         r.connected(1);
         assert_eq!(r.failed(7), Attempt { url: 1, delay_ms: 0 });
+    }
+
+    #[test]
+    fn a_pbx_that_refuses_service_is_skipped_for_the_next_url_at_once() {
+        let mut r = Reconnect::new(2);
+        r.connected(0);
+        assert_eq!(r.refused(7, 30_000), Attempt { url: 1, delay_ms: 0 }, "the other PBX is asked at once");
+        r.connected(1);
+        let back = r.refused(u32::MAX / 2, 0);
+        assert_eq!(back.url, 0);
+        assert!(back.delay_ms >= 400, "both refused: wait before the next round ({back:?})");
+        r.connected(0);
+        r.accepted();
+        assert_eq!(r.refused(7, 0).delay_ms, 0);
+    }
+
+    #[test]
+    fn a_single_pbx_that_refuses_service_is_retried_after_its_retry_after() {
+        let mut r = Reconnect::new(1);
+        r.connected(0);
+        let next = r.refused(u32::MAX / 2, 30_000);
+        assert_eq!(next, Attempt { url: 0, delay_ms: 30_000 });
+        // Registered meanwhile; without Retry-After the next refusal waits the usual backoff.
+        r.connected(0);
+        r.accepted();
+        assert!((400..=600).contains(&r.refused(u32::MAX / 2, 0).delay_ms));
     }
 
     #[test]

@@ -47,7 +47,9 @@ impl std::fmt::Display for SendError {
 
 type Listener = Rc<dyn Fn(TransportEvent)>;
 
-/// A self-reconnecting connection to the first reachable PBX URL. Dropping it closes the socket.
+/// A self-reconnecting connection to the first reachable PBX URL. Dropping the last handle
+/// closes the socket.
+#[derive(Clone)]
 pub struct Transport {
     inner: Rc<RefCell<Inner>>,
 }
@@ -101,6 +103,49 @@ impl Transport {
         };
         sent.map_err(|e| SendError::Refused(e.as_string().unwrap_or_else(|| "unknown error".into())))
     }
+
+    /// Whether a connection is open right now.
+    pub fn is_open(&self) -> bool {
+        self.inner.borrow().socket.as_ref().is_some_and(|s| s.open)
+    }
+
+    /// The connection is dead although the browser did not notice (no answer to keep-alives):
+    /// close it and connect again, as if it had dropped.
+    pub fn reconnect(&self, reason: String) {
+        self.close_now();
+        lost(&self.inner, reason, |policy, random| policy.failed(random));
+    }
+
+    /// The PBX behind the open connection refuses service (a 5xx to REGISTER, or no answer):
+    /// move on to the next URL; a single PBX is asked again after `retry_after_ms` at the earliest.
+    pub fn refused(&self, reason: String, retry_after_ms: u64) {
+        self.close_now();
+        lost(&self.inner, reason, move |policy, random| policy.refused(random, retry_after_ms));
+    }
+
+    /// Closes the socket at once, without its close handler (we are not inside it).
+    fn close_now(&self) {
+        let socket = self.inner.borrow_mut().socket.take();
+        drop(socket);
+    }
+
+    /// The PBX registered us: a later refusal starts a fresh round.
+    pub fn accepted(&self) {
+        self.inner.borrow_mut().policy.accepted();
+    }
+
+    /// Waiting to reconnect: try now instead (the network came back, the computer woke up).
+    pub fn hurry(&self) {
+        let next = {
+            let mut state = self.inner.borrow_mut();
+            if state.socket.is_some() || state.timer.is_none() {
+                return;
+            }
+            state.timer = None;
+            state.policy.hurry()
+        };
+        open(&self.inner, next.url);
+    }
 }
 
 fn attempt(inner: &Rc<RefCell<Inner>>, next: Attempt) {
@@ -125,7 +170,7 @@ fn open(inner: &Rc<RefCell<Inner>>, url_index: usize) {
         Err(e) => {
             // A malformed URL in the settings: report it and move on to the next one.
             let reason = e.as_string().unwrap_or_else(|| "invalid PBX URL".into());
-            lost(inner, format!("Could not open {url}: {reason}"));
+            lost(inner, format!("Could not open {url}: {reason}"), |policy, random| policy.failed(random));
             return;
         }
     };
@@ -166,7 +211,7 @@ fn open(inner: &Rc<RefCell<Inner>>, url_index: usize) {
             1006 => format!("The PBX at {url} cannot be reached."),
             code => format!("The connection to {url} closed (code {code})."),
         };
-        lost(inner, reason);
+        lost(inner, reason, |policy, random| policy.failed(random));
     }));
     ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
     ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -175,14 +220,16 @@ fn open(inner: &Rc<RefCell<Inner>>, url_index: usize) {
     inner.borrow_mut().socket = Some(socket);
 }
 
-/// The socket closed or never opened: drop it, report, and schedule the next attempt.
-fn lost(inner: &Rc<RefCell<Inner>>, reason: String) {
+/// The socket closed, never opened, or is given up: drop it, report, and schedule the attempt
+/// `next` picks.
+fn lost(inner: &Rc<RefCell<Inner>>, reason: String, next: impl FnOnce(&mut Reconnect, u32) -> Attempt) {
     let random = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
     let (next, listener, older) = {
         let mut state = inner.borrow_mut();
         let closed = state.socket.take();
         let older = std::mem::replace(&mut state.retired, closed);
-        (state.policy.failed(random), state.on_event.clone(), older)
+        state.timer = None;
+        (next(&mut state.policy, random), state.on_event.clone(), older)
     };
     // Dropped outside the borrow: its Drop touches the browser.
     drop(older);

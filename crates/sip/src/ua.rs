@@ -18,6 +18,9 @@ use crate::header::{name_addrs, CSeq, Challenge, Via};
 use crate::message::{parse, reason_phrase, Message, Method, Request, Response};
 use crate::uri::{NameAddr, Uri};
 
+mod flow;
+pub use flow::{refresh_after, PONG_WAIT_MS};
+
 /// Milliseconds on the caller's monotonic clock.
 pub type Millis = u64;
 
@@ -99,6 +102,11 @@ pub enum Command {
     AcceptTransfer { call: CallId, sdp: String },
     /// Refuse the far end's [`Event::TransferRequested`] (it is told 603 Declined).
     DeclineTransfer { call: CallId },
+    /// The connection may be dead (the computer woke up, the network came back, the tab is
+    /// visible again): probe it now; [`Event::FlowFailed`] follows if it does not answer.
+    /// `reregister` refreshes the registration too (after a sleep the registrar may have let
+    /// it expire while our clock stood still).
+    CheckFlow { reregister: bool },
 }
 
 /// Something that happened, for the app.
@@ -153,8 +161,16 @@ pub enum EndReason {
 pub enum Event {
     /// The registration is in place for `expires` seconds (refreshed automatically).
     Registered { expires: u32 },
-    /// Registration failed; the text says why for a person. No retry until told again.
-    RegistrationFailed { status: Option<u16>, reason: String },
+    /// Registration failed; the text says why for a person. No retry until told again
+    /// (a new connection registers again). `status` is `None` when the registrar did not
+    /// answer; `retry_after` is the registrar's Retry-After, seconds.
+    RegistrationFailed { status: Option<u16>, reason: String, retry_after: Option<u32> },
+    /// The connection was replaced while `call` was up: the far end still sends to the old
+    /// one. Re-INVITE the call ([`Command::Reinvite`], a fresh offer; with an ICE restart when
+    /// the media failed too) so its requests reach us again.
+    FlowReplaced { call: CallId },
+    /// The connection stopped answering keep-alives: close it and connect again.
+    FlowFailed,
     /// The registration was removed on request.
     Unregistered,
     /// Our INVITE went out with this Call-ID.
@@ -273,6 +289,8 @@ struct Call {
     replaces: Option<CallId>,
     /// Our REFER of this call is out or accepted: when we give up hearing nothing more.
     transferring: Option<Millis>,
+    /// The flow on which the far end last learnt our Contact.
+    contact_flow: u32,
 }
 
 impl Call {
@@ -300,6 +318,7 @@ impl Call {
             notify_to: None,
             replaces: None,
             transferring: None,
+            contact_flow: 0,
         }
     }
 }
@@ -363,6 +382,8 @@ pub struct UserAgent {
     local_host: String,
     transport_up: bool,
     next_keepalive: Option<Millis>,
+    /// The connection: its number, pings, requests held while it is down.
+    flow: flow::Flow,
     transactions: Transactions,
     calls: Vec<Call>,
     /// Nonce use counts, for `nc`.
@@ -389,6 +410,7 @@ impl UserAgent {
             local_host,
             transport_up: false,
             next_keepalive: None,
+            flow: flow::Flow::default(),
             transactions: Transactions::default(),
             calls: Vec::new(),
             nonce_counts: Vec::new(),
@@ -401,6 +423,7 @@ impl UserAgent {
         match input {
             Input::TransportUp => {
                 self.transport_up = true;
+                self.flow_up(now);
                 // A new connection is a new flow (RFC 5626 §4.4.1): register again on it.
                 if self.credentials.is_some() && self.registration != Registration::Unregistering {
                     self.send_register(now, self.expires);
@@ -418,6 +441,7 @@ impl UserAgent {
                 if matches!(self.registration, Registration::Registered { .. } | Registration::Registering) {
                     self.registration = Registration::Registering;
                 }
+                self.flow_down();
             }
             Input::Frame(bytes) => self.on_frame(now, bytes),
             Input::Command(command) => self.on_command(now, command),
@@ -441,7 +465,7 @@ impl UserAgent {
         let calls = self.calls.iter().flat_map(|c| {
             [c.unacked_ok.as_ref().map(|(_, next, _, _)| *next), c.glare_retry.as_ref().map(|(at, _)| *at), c.session.map(|s| s.due), c.transferring]
         });
-        tx.chain(reg).chain(calls.flatten()).chain(self.next_keepalive).min()
+        tx.chain(reg).chain(calls.flatten()).chain(self.next_keepalive).chain(self.flow_deadline()).min()
     }
 
     /// Whether the registration is in place.
@@ -544,6 +568,7 @@ impl UserAgent {
                     self.notify_refer(now, &call, 603, "Declined");
                 }
             }
+            Command::CheckFlow { reregister } => self.check_flow(now, reregister),
         }
     }
 
@@ -619,6 +644,7 @@ impl UserAgent {
 
     fn answer(&mut self, now: Millis, call: &str, sdp: String) {
         let contact = self.contact(None);
+        let flow = self.flow.number;
         let Some(c) = self.call_mut(call).filter(|c| c.state == CallState::Incoming) else { return };
         let mut r = Response::for_request_std(&c.invite, 200);
         set_to_tag(&mut r, c.local.tag().unwrap_or(""));
@@ -634,6 +660,7 @@ impl UserAgent {
         r.set_body("application/sdp", sdp);
         let bytes = String::from_utf8_lossy(&r.to_bytes()).into_owned();
         c.state = CallState::Answered;
+        c.contact_flow = flow;
         c.unacked_ok = Some((bytes.clone(), now + T1, T1, now + TRANSACTION_TIMEOUT_MS));
         let replaced = c.replaces.take();
         self.out.push_back(Output::Transmit(bytes));
@@ -668,16 +695,7 @@ impl UserAgent {
                 // CANCEL matches the INVITE's branch and CSeq number (RFC 3261 §9.1).
                 let Some(c) = self.call_mut(call) else { return };
                 c.state = CallState::Cancelling;
-                let invite = c.invite.clone();
-                let mut cancel = Request::new(Method::Cancel, invite.uri.clone());
-                for name in ["Via", "Route", "From", "To", "Call-ID"] {
-                    for v in invite.headers.get_all(name) {
-                        cancel.headers.push(name, v);
-                    }
-                }
-                let seq = invite.headers.get("CSeq").and_then(|v| CSeq::parse(v).ok()).map_or(1, |c| c.seq);
-                cancel.headers.push("CSeq", CSeq { seq, method: Method::Cancel });
-                cancel.headers.push("Max-Forwards", 70);
+                let cancel = flow::cancel_for(&c.invite);
                 self.send_request(now, cancel, Purpose::Cancel, Some(call.to_owned()));
             }
             CallState::Cancelling => {}
@@ -757,6 +775,7 @@ impl UserAgent {
     // --- frames -----------------------------------------------------------------------------
 
     fn on_frame(&mut self, now: Millis, bytes: &[u8]) {
+        self.flow_heard(bytes);
         // RFC 5626 keep-alive answers (and stray CRLFs) are not messages.
         if bytes.iter().all(|b| matches!(b, b'\r' | b'\n')) {
             return;
@@ -964,13 +983,12 @@ impl UserAgent {
                 .or_else(|| r.headers.get("Expires").and_then(|e| e.trim().parse().ok()))
                 .unwrap_or(self.expires);
             let granted = granted.max(1);
-            // Refresh well before expiry: halfway for short lifetimes, 30 s early for long ones.
-            let early = if granted > 120 { granted - 30 } else { granted / 2 };
-            self.registration = Registration::Registered { refresh_at: now + Millis::from(early.max(1)) * 1000 };
+            self.registration = Registration::Registered { refresh_at: now + Millis::from(refresh_after(granted)) * 1000 };
             if self.config.keepalive_ms > 0 {
                 self.next_keepalive = Some(now + self.config.keepalive_ms);
             }
-            return self.event(Event::Registered { expires: granted });
+            self.event(Event::Registered { expires: granted });
+            return self.refresh_targets();
         }
         if r.status == 423 {
             if let Some(min) = r.headers.get("Min-Expires").and_then(|m| m.trim().parse::<u32>().ok()).filter(|m| *m > self.expires) {
@@ -987,7 +1005,8 @@ impl UserAgent {
             s if s >= 500 => format!("The PBX could not register {user} right now ({s} {}); try again in a moment", r.reason),
             s => format!("The PBX refused to register {user} ({s} {})", r.reason),
         };
-        self.event(Event::RegistrationFailed { status: Some(r.status), reason });
+        let retry_after = r.headers.get("Retry-After").and_then(|v| v.split([';', '(']).next()).and_then(|v| v.trim().parse().ok());
+        self.event(Event::RegistrationFailed { status: Some(r.status), reason, retry_after });
     }
 
     fn on_request(&mut self, now: Millis, req: Request) {
@@ -1242,7 +1261,7 @@ impl UserAgent {
             match tx.purpose {
                 Purpose::Register => {
                     self.registration = Registration::Idle;
-                    self.event(Event::RegistrationFailed { status: None, reason: "The PBX did not answer the registration (timeout)".into() });
+                    self.event(Event::RegistrationFailed { status: None, reason: "The PBX did not answer the registration (timeout)".into(), retry_after: None });
                 }
                 Purpose::Unregister => {
                     self.registration = Registration::Idle;
@@ -1304,12 +1323,7 @@ impl UserAgent {
                 self.send_register(now, self.expires);
             }
         }
-        if self.next_keepalive.is_some_and(|at| at <= now) {
-            if self.transport_up {
-                self.out.push_back(Output::Transmit("\r\n\r\n".into()));
-            }
-            self.next_keepalive = Some(now + self.config.keepalive_ms.max(1_000));
-        }
+        self.flow_timers(now);
         let mut resend = Vec::new();
         let mut lost = Vec::new();
         let mut retries = Vec::new();
@@ -1449,6 +1463,13 @@ impl UserAgent {
     }
 
     fn send_request(&mut self, now: Millis, req: Request, purpose: Purpose, call: Option<CallId>) {
+        if !self.transport_up {
+            // Sent when a connection is back, so a hang-up during a blip still reaches the far end.
+            return self.hold_request(req, purpose, call);
+        }
+        if let Some(c) = call.as_deref().and_then(|id| self.calls.iter_mut().find(|c| c.id == id)).filter(|_| req.headers.get("Contact").is_some()) {
+            c.contact_flow = self.flow.number;
+        }
         let branch = request_key(&req);
         self.transmit(req.to_bytes());
         self.transactions.insert(branch, ClientTx { purpose, call, request: req, deadline: now + TRANSACTION_TIMEOUT_MS, authenticated: false });
@@ -1672,6 +1693,7 @@ fn clone_call(c: &Call) -> Call {
         notify_to: None,
         replaces: None,
         transferring: c.transferring,
+        contact_flow: c.contact_flow,
     }
 }
 

@@ -14,6 +14,7 @@ export function startPbx({ port = 8080 } = {}) {
   start();
   return {
     url: `ws://127.0.0.1:${port}`,
+    runDir,
     start,
     /** Kills Kamailio (SIGTERM to its main process, which takes its children along). */
     kill() {

@@ -36,7 +36,7 @@ function watch(s, adopt = true) {
     // The new call becomes the one the test drives once it is up; a failed one never does.
     e.accept((next) => { watch(next, false); next.on('confirmed', () => { session = next; }); }, { mediaConstraints: { audio: true, video: false }, pcConfig: { iceServers: [] } });
   });
-  s.on('reinvite', (e) => note('reinvite', { sdp: e.request.body }));
+  s.on('reinvite', (e) => note('reinvite', { sdp: e.request.body, contact: e.request.getHeader('Contact') }));
   s.on('sdp', (e) => { if (e.originator === 'local' && noTelephoneEvent) e.sdp = withoutTelephoneEvent(e.sdp); });
   s.on('peerconnection', (e) => {
     e.peerconnection.addEventListener('track', (t) => {

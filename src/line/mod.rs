@@ -5,14 +5,22 @@
 //! Re-entrancy: the line never calls its owner while it holds its own state. Events are
 //! queued and delivered from a fresh task (`spawn_local`), after the borrow is released.
 
+mod helpers;
+mod instance;
+mod recovery;
+mod wake;
+
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use sip::{Command, Config, EndReason as SipEnd, Event as SipEvent, Input, Output, Uri, UserAgent};
+use sip::{Command, Config, Event as SipEvent, Input, Output, Uri, UserAgent};
 use wasm_bindgen_futures::spawn_local;
 
 use crate::media::{CallMedia, IceSource, MediaError, MediaStats, Microphone, Tone as MediaTone, Tones};
-use crate::phone::{AudioInput, Credentials, EndReason, Event, Quality, Tone};
+use crate::phone::{AudioInput, Credentials, EndReason, Event, Tone};
+
+pub use helpers::mark;
+use helpers::{apply_answer, end_reason, now, open_microphone, quality_between, transfer_failure, BrowserRandom};
 use crate::timer::Timeout;
 use crate::transport::{Transport, TransportEvent};
 
@@ -69,6 +77,8 @@ struct Inner {
     last_stats: Option<(String, MediaStats)>,
     tones: Option<Tones>,
     registered: bool,
+    /// Network changes, sleep and resume: see `recovery`.
+    recovery: recovery::Recovery,
     report: Rc<dyn Fn(Event)>,
     /// Events to report once the state is released.
     pending: Vec<Event>,
@@ -96,6 +106,7 @@ impl Line {
             last_stats: None,
             tones: None,
             registered: false,
+            recovery: recovery::Recovery::default(),
             report: Rc::new(report),
             pending: Vec::new(),
         };
@@ -129,7 +140,7 @@ impl Line {
                 domain: inner.settings.sip_domain.clone(),
                 display_name: credentials.display_name.clone(),
                 register_expires: inner.settings.register_expires,
-                instance_id: format!("urn:uuid:{}", uuid()),
+                instance_id: instance::instance_id(),
                 user_agent: concat!("rust-opencti-softphone/", env!("CARGO_PKG_VERSION")).into(),
                 keepalive_ms: KEEPALIVE_MS,
                 session_expires: SESSION_EXPIRES_S,
@@ -150,6 +161,7 @@ impl Line {
                 }
             }));
         }
+        self.watch_connection();
         self.drive(None);
     }
 
@@ -196,6 +208,7 @@ impl Line {
     /// Unregisters and closes the connection and the microphone.
     pub fn disconnect(&self) {
         self.drive(Some(Input::Command(Command::Unregister)));
+        self.stop_watching();
         let mut inner = self.inner.borrow_mut();
         inner.media = None;
         inner.spare = None;
@@ -358,6 +371,7 @@ impl Line {
     pub fn measure_quality(&self, call_id: &str) {
         let Some(media) = self.inner.borrow().media.as_ref().filter(|(id, _)| id == call_id).map(|(_, m)| m.clone()) else { return };
         let (this, call_id) = (self.clone(), call_id.to_owned());
+        self.watch_ice(&call_id, &media);
         spawn_local(async move {
             let now = media.stats().await;
             let before = {
@@ -446,11 +460,25 @@ impl Line {
                     }
                     Output::Event(event) => match event {
                         SipEvent::Registered { .. } => {
-                            *registered = true;
-                            after.push(Box::new(Line::prepare_spare));
-                            pending.push(Event::Registered);
+                            if let Some(t) = transport.as_ref() {
+                                t.accepted();
+                            }
+                            // Refreshes and connection checks renew it quietly: the phone hears
+                            // only of a registration it did not have.
+                            if !std::mem::replace(registered, true) {
+                                after.push(Box::new(Line::prepare_spare));
+                                pending.push(Event::Registered);
+                            }
                         }
-                        SipEvent::RegistrationFailed { reason, .. } => pending.push(Event::RegistrationFailed(reason)),
+                        SipEvent::RegistrationFailed { status, reason, retry_after } => {
+                            if recovery::is_transient(status) {
+                                after.push(Box::new(move |line: &Line| line.registrar_refused(reason, retry_after)));
+                            } else {
+                                pending.push(Event::RegistrationFailed(reason));
+                            }
+                        }
+                        SipEvent::FlowReplaced { call } => after.push(Box::new(move |line: &Line| line.move_call(call))),
+                        SipEvent::FlowFailed => after.push(Box::new(Line::flow_failed)),
                         SipEvent::Unregistered => {}
                         SipEvent::CallCreated { call } => {
                             if let Some((id, _)) = media.as_mut().filter(|(id, _)| id.is_empty()) {
@@ -569,120 +597,4 @@ impl Line {
             }
         });
     }
-}
-
-/// Opens the chosen microphone, or the browser's default when the chosen one is gone (a headset
-/// unplugged since the last sign-in).
-async fn open_microphone(preferred: Option<&str>) -> Result<Microphone, MediaError> {
-    match preferred {
-        Some(id) => match Microphone::open(Some(id)).await {
-            Ok(mic) => Ok(mic),
-            Err(_) => Microphone::open(None).await,
-        },
-        None => Microphone::open(None).await,
-    }
-}
-
-/// The audio of the interval between two readings of the same call.
-fn quality_between(before: &MediaStats, now: &MediaStats) -> Quality {
-    let received = (now.packets_received - before.packets_received).max(0.0);
-    let lost = (now.packets_lost - before.packets_lost).max(0.0);
-    let loss_percent = if received + lost > 0.0 { (100.0 * lost / (received + lost)).round() } else { 0.0 };
-    // Figures are small non-negative numbers: the casts cannot overflow in practice, and `as`
-    // saturates if they ever did.
-    Quality {
-        loss_percent: loss_percent as u32,
-        jitter_ms: (now.jitter * 1000.0).round().max(0.0) as u32,
-        bytes_received: (now.bytes_received - before.bytes_received).max(0.0) as u64,
-    }
-}
-
-/// Why a transfer failed, for the agent, from the status the transfer target (or the far end) gave.
-fn transfer_failure(status: u16) -> String {
-    let why = match status {
-        486 | 600 => "the number is busy",
-        603 => "it was declined",
-        404 | 604 => "the number does not exist or is not registered",
-        408 | 480 | 487 => "nobody answered",
-        405 | 501 => "the other party's phone cannot transfer calls",
-        481 | 491 => "the call changed while transferring",
-        _ => "it was refused",
-    };
-    format!("The transfer failed: {why} ({status}). The call is still yours.")
-}
-
-/// Applies the far end's SDP answer to the call's media (a failure is logged: the call goes on).
-async fn apply_answer(media: Option<Rc<CallMedia>>, sdp: &str) {
-    if let Some(m) = media {
-        if let Err(e) = m.accept_answer(sdp).await {
-            web_sys::console::warn_1(&e.to_string().into());
-        }
-    }
-}
-
-/// A `performance.mark` for the benchmarks (click -> INVITE, INVITE -> screen pop). The browser
-/// keeps every mark, so they are cleared every [`MARKS_KEPT`] marks: a day of calls must not
-/// grow the heap.
-pub fn mark(name: &str) {
-    thread_local! {
-        static MARKS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
-    }
-    let Some(p) = web_sys::window().and_then(|w| w.performance()) else { return };
-    let count = MARKS.with(|m| {
-        let next = m.get().wrapping_add(1);
-        m.set(next);
-        next
-    });
-    if count.is_multiple_of(MARKS_KEPT) {
-        p.clear_marks();
-    }
-    let _ = p.mark(name);
-}
-
-/// How many benchmark marks are made before they are all cleared (a benchmark of 20 calls makes
-/// about 100).
-const MARKS_KEPT: u32 = 400;
-
-fn end_reason(reason: SipEnd) -> EndReason {
-    match reason {
-        SipEnd::Local => EndReason::LocalHangup,
-        SipEnd::Transferred => EndReason::Transferred,
-        SipEnd::Replaced => EndReason::RemoteHangup,
-        SipEnd::Remote => EndReason::RemoteHangup,
-        SipEnd::CallerCancelled => EndReason::Missed,
-        SipEnd::Busy | SipEnd::Declined => EndReason::Busy,
-        SipEnd::NoAnswer => EndReason::NoAnswer,
-        SipEnd::Failed(why) => EndReason::Failed(why),
-    }
-}
-
-/// Monotonic milliseconds (`performance.now()`), the user agent's clock.
-fn now() -> u64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now()).max(0.0) as u64
-}
-
-/// Randomness for tags, branches and cnonces, from the browser's CSPRNG.
-struct BrowserRandom;
-
-impl sip::Random for BrowserRandom {
-    fn next_u64(&mut self) -> u64 {
-        let mut bytes = [0u8; 8];
-        let filled = web_sys::window()
-            .and_then(|w| w.crypto().ok())
-            .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
-        if !filled {
-            // No crypto (never in a supported browser): fall back to Math.random.
-            return (js_sys::Math::random() * u64::MAX as f64) as u64;
-        }
-        u64::from_le_bytes(bytes)
-    }
-}
-
-/// A random RFC 4122 version 4 UUID for the RFC 5626 instance id.
-fn uuid() -> String {
-    use sip::Random;
-    let (a, b) = (BrowserRandom.next_u64(), BrowserRandom.next_u64());
-    let hex = format!("{a:016x}{b:016x}");
-    let h = |r: std::ops::Range<usize>| hex.get(r).unwrap_or("0").to_owned();
-    format!("{}-{}-4{}-a{}-{}", h(0..8), h(8..12), h(13..16), h(17..20), h(20..32))
 }

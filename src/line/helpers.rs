@@ -1,0 +1,116 @@
+//! The line's small helpers: how a call sounds, words for failures, the clock, randomness and
+//! the benchmark marks.
+
+use std::rc::Rc;
+
+use sip::EndReason as SipEnd;
+
+use crate::media::{CallMedia, MediaError, MediaStats, Microphone};
+use crate::phone::{EndReason, Quality};
+
+/// Opens the chosen microphone, or the browser's default when the chosen one is gone (a headset
+/// unplugged since the last sign-in).
+pub(super) async fn open_microphone(preferred: Option<&str>) -> Result<Microphone, MediaError> {
+    match preferred {
+        Some(id) => match Microphone::open(Some(id)).await {
+            Ok(mic) => Ok(mic),
+            Err(_) => Microphone::open(None).await,
+        },
+        None => Microphone::open(None).await,
+    }
+}
+
+/// The audio of the interval between two readings of the same call.
+pub(super) fn quality_between(before: &MediaStats, now: &MediaStats) -> Quality {
+    let received = (now.packets_received - before.packets_received).max(0.0);
+    let lost = (now.packets_lost - before.packets_lost).max(0.0);
+    let loss_percent = if received + lost > 0.0 { (100.0 * lost / (received + lost)).round() } else { 0.0 };
+    // Figures are small non-negative numbers: the casts cannot overflow in practice, and `as`
+    // saturates if they ever did.
+    Quality {
+        loss_percent: loss_percent as u32,
+        jitter_ms: (now.jitter * 1000.0).round().max(0.0) as u32,
+        bytes_received: (now.bytes_received - before.bytes_received).max(0.0) as u64,
+    }
+}
+
+/// Why a transfer failed, for the agent, from the status the transfer target (or the far end) gave.
+pub(super) fn transfer_failure(status: u16) -> String {
+    let why = match status {
+        486 | 600 => "the number is busy",
+        603 => "it was declined",
+        404 | 604 => "the number does not exist or is not registered",
+        408 | 480 | 487 => "nobody answered",
+        405 | 501 => "the other party's phone cannot transfer calls",
+        481 | 491 => "the call changed while transferring",
+        _ => "it was refused",
+    };
+    format!("The transfer failed: {why} ({status}). The call is still yours.")
+}
+
+/// Applies the far end's SDP answer to the call's media (a failure is logged: the call goes on).
+pub(super) async fn apply_answer(media: Option<Rc<CallMedia>>, sdp: &str) {
+    if let Some(m) = media {
+        if let Err(e) = m.accept_answer(sdp).await {
+            web_sys::console::warn_1(&e.to_string().into());
+        }
+    }
+}
+
+/// A `performance.mark` for the benchmarks (click -> INVITE, INVITE -> screen pop). The browser
+/// keeps every mark, so they are cleared every [`MARKS_KEPT`] marks: a day of calls must not
+/// grow the heap.
+pub fn mark(name: &str) {
+    thread_local! {
+        static MARKS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    }
+    let Some(p) = web_sys::window().and_then(|w| w.performance()) else { return };
+    let count = MARKS.with(|m| {
+        let next = m.get().wrapping_add(1);
+        m.set(next);
+        next
+    });
+    if count.is_multiple_of(MARKS_KEPT) {
+        p.clear_marks();
+    }
+    let _ = p.mark(name);
+}
+
+/// How many benchmark marks are made before they are all cleared (a benchmark of 20 calls makes
+/// about 100).
+const MARKS_KEPT: u32 = 400;
+
+pub(super) fn end_reason(reason: SipEnd) -> EndReason {
+    match reason {
+        SipEnd::Local => EndReason::LocalHangup,
+        SipEnd::Transferred => EndReason::Transferred,
+        SipEnd::Replaced => EndReason::RemoteHangup,
+        SipEnd::Remote => EndReason::RemoteHangup,
+        SipEnd::CallerCancelled => EndReason::Missed,
+        SipEnd::Busy | SipEnd::Declined => EndReason::Busy,
+        SipEnd::NoAnswer => EndReason::NoAnswer,
+        SipEnd::Failed(why) => EndReason::Failed(why),
+    }
+}
+
+/// Monotonic milliseconds (`performance.now()`), the user agent's clock.
+pub(super) fn now() -> u64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now()).max(0.0) as u64
+}
+
+/// Randomness for tags, branches and cnonces, from the browser's CSPRNG.
+pub(super) struct BrowserRandom;
+
+impl sip::Random for BrowserRandom {
+    fn next_u64(&mut self) -> u64 {
+        let mut bytes = [0u8; 8];
+        let filled = web_sys::window()
+            .and_then(|w| w.crypto().ok())
+            .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+        if !filled {
+            // No crypto (never in a supported browser): fall back to Math.random.
+            return (js_sys::Math::random() * u64::MAX as f64) as u64;
+        }
+        u64::from_le_bytes(bytes)
+    }
+}
