@@ -1,6 +1,7 @@
 //! The Yew app: starts the controller, then renders the phone from its snapshots.
 
 mod controller;
+mod owner;
 mod pop;
 mod views;
 
@@ -9,6 +10,7 @@ use yew::prelude::*;
 
 use crate::phone::{Intent, Phone};
 use controller::{now_ms, Controller};
+use owner::TabRole;
 
 /// Where the app is in its start-up.
 enum Boot {
@@ -22,13 +24,15 @@ enum Boot {
 pub fn app() -> Html {
     let boot = use_state(|| Boot::Starting);
     let phone = use_state(|| None::<Phone>);
+    let role = use_state(|| TabRole::Claiming);
     let now = use_state(now_ms);
     {
-        let (boot, phone) = (boot.clone(), phone.setter());
+        let (boot, phone, role) = (boot.clone(), phone.setter(), role.setter());
         use_effect_with((), move |_| {
             let on_change = Callback::from(move |p: Phone| phone.set(Some(p)));
+            let on_role = Callback::from(move |r: TabRole| role.set(r));
             wasm_bindgen_futures::spawn_local(async move {
-                match Controller::start(on_change).await {
+                match Controller::start(on_change, on_role).await {
                     Ok(c) => boot.set(Boot::Running(c)),
                     Err(reason) => boot.set(Boot::Blocked(reason)),
                 }
@@ -64,6 +68,14 @@ pub fn app() -> Html {
     }
     match (&*boot, &*phone) {
         (Boot::Starting, _) | (Boot::Running(_), None) => html! { <views::Starting /> },
+        (Boot::Running(_), Some(_)) if *role == TabRole::Claiming => html! { <views::Starting /> },
+        (Boot::Running(_), Some(_)) if matches!(*role, TabRole::Elsewhere(_)) => {
+            let line = match &*role {
+                TabRole::Elsewhere(line) => line.clone(),
+                _ => None,
+            };
+            html! { <owner::Elsewhere {line} /> }
+        }
         (Boot::Blocked(reason), _) => html! { <views::Blocked reason={AttrValue::from(reason.clone())} /> },
         (Boot::Running(c), Some(p)) => {
             let c2 = c.clone();

@@ -58,13 +58,15 @@ struct Pbx {
     hide_update: bool,
     /// Answer UPDATE with 501 although it is allowed (a far end that claims too much).
     refuse_update: bool,
+    /// Add this Reason to every CANCEL it forwards (a forking proxy whose other branch answered).
+    cancel_reason: Option<&'static str>,
     registers: usize,
 }
 
 impl Pbx {
     fn new() -> Pbx {
         let passwords = [("1001", "pw1001"), ("1002", "pw1002"), ("1003", "pw1003")].into_iter().map(|(u, p)| (u.to_owned(), p.to_owned())).collect();
-        Pbx { passwords, registered: HashMap::new(), hosts: HashMap::new(), min_expires: 0, grant: None, challenge_invites: true, silent: false, min_se: None, hide_update: false, refuse_update: false, registers: 0 }
+        Pbx { passwords, registered: HashMap::new(), hosts: HashMap::new(), min_expires: 0, grant: None, challenge_invites: true, silent: false, min_se: None, hide_update: false, refuse_update: false, cancel_reason: None, registers: 0 }
     }
 
     fn challenge(&self, req: &Request, status: u16) -> Vec<(usize, String)> {
@@ -161,6 +163,9 @@ impl Pbx {
         }
         if self.refuse_update && req.method == Method::Update {
             return back(Response::for_request_std(&req, 501));
+        }
+        if let (Some(reason), Method::Cancel) = (self.cancel_reason, &req.method) {
+            req.headers.push("Reason", reason);
         }
         // Loose routing: drop our own Route.
         let routes: Vec<String> = req.headers.get_all("Route").filter(|r| !r.contains(PROXY)).map(str::to_owned).collect();
@@ -468,6 +473,17 @@ fn the_caller_cancels_before_an_answer() {
     assert_eq!(w.take_events(1), [Event::Ended { call: id.clone(), reason: EndReason::CallerCancelled }]);
     assert_eq!(w.take_events(0), [Event::Ended { call: id, reason: EndReason::Local }]);
     assert!(w.sent[1].iter().any(|f| f.starts_with("SIP/2.0 487")), "the INVITE ends with 487");
+}
+
+#[test]
+fn a_cancel_saying_another_device_answered_is_not_a_missed_call() {
+    let mut w = World::two_agents();
+    w.pbx.cancel_reason = Some("SIP ;cause=200 ;text=\"Call completed elsewhere\"");
+    let id = w.call();
+    w.take_events(1);
+    w.command(0, Command::HangUp { call: id.clone() });
+    assert_eq!(w.take_events(1), [Event::Ended { call: id, reason: EndReason::AnsweredElsewhere }]);
+    assert!(w.sent[1].iter().any(|f| f.starts_with("SIP/2.0 487")), "the INVITE still ends with 487");
 }
 
 #[test]
