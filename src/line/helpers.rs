@@ -87,6 +87,7 @@ pub(super) fn end_reason(reason: SipEnd) -> EndReason {
         SipEnd::Replaced => EndReason::RemoteHangup,
         SipEnd::Remote => EndReason::RemoteHangup,
         SipEnd::CallerCancelled => EndReason::Missed,
+        SipEnd::AnsweredElsewhere => EndReason::AnsweredElsewhere,
         SipEnd::Busy | SipEnd::Declined => EndReason::Busy,
         SipEnd::NoAnswer => EndReason::NoAnswer,
         SipEnd::Failed(why) => EndReason::Failed(why),

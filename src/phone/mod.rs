@@ -195,6 +195,9 @@ pub enum EndReason {
     RemoteHangup,
     /// The caller gave up before the agent answered.
     Missed,
+    /// Another device (a deskphone on the same extension, another phone) answered the ring: not
+    /// a missed call, so nothing is logged here.
+    AnsweredElsewhere,
     /// The agent declined the incoming call.
     Declined,
     /// The callee was busy or declined.
@@ -787,9 +790,14 @@ impl Phone {
         let Some(call) = self.current_call().cloned() else { return Vec::new() };
         self.extension = None;
         let answered = call.answered_at_ms.is_some();
+        if reason == EndReason::AnsweredElsewhere && !answered {
+            self.notice = Some("Answered on another device.".into());
+            self.call = CallState::Idle;
+            return vec![Effect::PlayTone(None), Effect::SetIcon("call")];
+        }
         let disposition = match (&reason, answered) {
             (_, true) => String::new(),
-            (EndReason::Missed, _) => "Missed".into(),
+            (EndReason::Missed | EndReason::AnsweredElsewhere, _) => "Missed".into(),
             (EndReason::Declined, _) => "Declined".into(),
             (EndReason::Busy, _) => "Busy".into(),
             (EndReason::NoAnswer, _) => "No answer".into(),

@@ -172,6 +172,17 @@ fn a_caller_who_gives_up_leaves_the_phone_idle_and_a_missed_call_log() {
 }
 
 #[test]
+fn a_ring_answered_on_another_device_logs_nothing_and_says_so() {
+    let mut phone = registered_phone();
+    phone.handle_event(0, Event::IncomingCall { call_id: "in9".into(), number: "+14155550199".into(), display_name: String::new() });
+    let ended = phone.handle_event(4_000, Event::CallEnded { call_id: "in9".into(), reason: EndReason::AnsweredElsewhere });
+    assert_eq!(save_of(&ended), None, "no missed-call Task");
+    assert!(ended.contains(&Effect::PlayTone(None)), "the ringtone stops");
+    assert_eq!(phone.call(), &CallState::Idle);
+    assert_eq!(phone.notice(), Some("Answered on another device."));
+}
+
+#[test]
 fn declining_sends_decline_and_logs_it() {
     let mut phone = registered_phone();
     phone.handle_event(0, Event::IncomingCall { call_id: "in3".into(), number: "+14155550199".into(), display_name: String::new() });

@@ -9,6 +9,7 @@ use wasm_bindgen_futures::spawn_local;
 use yew::Callback;
 
 use crate::line::{Line, LineSettings};
+use super::owner::{self, TabRole, Tabs};
 use super::pop;
 use crate::opencti::{self, CallLog, OpenCti};
 use crate::phone::dialing::{unknown_country_notice, DialingRules};
@@ -45,6 +46,8 @@ struct Inner {
     notices: Vec<StartNotice>,
     /// Signals a ring the agent may not see (hidden page).
     attention: Attention,
+    /// Which tab of this browser owns the line.
+    tabs: Option<Rc<Tabs>>,
 }
 
 impl PartialEq for Controller {
@@ -55,7 +58,7 @@ impl PartialEq for Controller {
 
 impl Controller {
     /// Loads Open CTI from the Lightning page that framed us and wires the phone to it.
-    pub async fn start(on_change: Callback<Phone>) -> Result<Controller, StartError> {
+    pub async fn start(on_change: Callback<Phone>, on_role: Callback<TabRole>) -> Result<Controller, StartError> {
         let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
         let params = opencti::LaunchParams::from_query(&search).map_err(StartError::Launch)?;
         let extra: Vec<String> = EXTRA_ORIGINS
@@ -88,6 +91,7 @@ impl Controller {
                 listeners: Vec::new(),
                 notices: Vec::new(),
                 attention: Attention::default(),
+                tabs: None,
             })),
             on_change,
         };
@@ -109,8 +113,13 @@ impl Controller {
         }
 
         let c = controller.clone();
+        let tabs = Tabs::join(on_role, move |number, record| c.dial_for_another_tab(number, record));
+        controller.inner.borrow_mut().tabs = Some(tabs.clone());
+        let c = controller.clone();
         let on_click = cti
             .on_click_to_dial(move |click| match click {
+                // Only the tab that owns the line dials; the others hand the click to it.
+                Ok(click) if !tabs.is_owner() => tabs.forward_dial(click.number.clone().unwrap_or_default(), pop::clicked_record(&click)),
                 Ok(click) => c.event(Event::ClickToDial {
                     number: click.number.clone().unwrap_or_default(),
                     record: pop::clicked_record(&click),
@@ -183,9 +192,24 @@ impl Controller {
     }
 
     fn publish(&self) {
-        let phone = self.inner.borrow().phone.clone();
-        self.inner.borrow_mut().attention.update(&phone);
+        let (phone, tabs) = {
+            let mut inner = self.inner.borrow_mut();
+            let phone = inner.phone.clone();
+            inner.attention.update(&phone);
+            (phone, inner.tabs.clone())
+        };
+        if let Some(tabs) = tabs {
+            tabs.publish(owner::summary_of(&phone));
+        }
         self.on_change.emit(phone);
+    }
+
+    /// A number clicked in a tab without the line: dial it here, for the record it was clicked on.
+    fn dial_for_another_tab(&self, number: String, record: Option<RecordRef>) {
+        self.event(Event::ClickToDial { number, record });
+        if matches!(self.inner.borrow().phone.call(), crate::phone::CallState::ReadyToCall(_)) {
+            self.intent(Intent::Call);
+        }
     }
 
     fn perform(&self, effects: Vec<Effect>) {

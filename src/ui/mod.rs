@@ -2,6 +2,7 @@
 
 mod attention;
 mod controller;
+mod owner;
 mod pop;
 mod startup;
 mod views;
@@ -11,6 +12,7 @@ use yew::prelude::*;
 
 use crate::phone::{Intent, Phone};
 use controller::{now_ms, Controller};
+use owner::TabRole;
 
 /// Where the app is in its start-up.
 enum Boot {
@@ -24,15 +26,17 @@ enum Boot {
 pub fn app() -> Html {
     let boot = use_state(|| Boot::Starting);
     let phone = use_state(|| None::<Phone>);
+    let role = use_state(|| TabRole::Claiming);
     let now = use_state(now_ms);
     // Start-up runs again when the agent presses Retry after a failure that may pass.
     let attempt = use_state(|| 0u32);
     {
-        let (boot, phone) = (boot.clone(), phone.setter());
+        let (boot, phone, role) = (boot.clone(), phone.setter(), role.setter());
         use_effect_with(*attempt, move |_| {
             let on_change = Callback::from(move |p: Phone| phone.set(Some(p)));
+            let on_role = Callback::from(move |r: TabRole| role.set(r));
             wasm_bindgen_futures::spawn_local(async move {
-                match Controller::start(on_change).await {
+                match Controller::start(on_change, on_role).await {
                     Ok(c) => boot.set(Boot::Running(c)),
                     Err(reason) => boot.set(Boot::Blocked(reason)),
                 }
@@ -68,6 +72,14 @@ pub fn app() -> Html {
     }
     match (&*boot, &*phone) {
         (Boot::Starting, _) | (Boot::Running(_), None) => html! { <views::Starting /> },
+        (Boot::Running(_), Some(_)) if *role == TabRole::Claiming => html! { <views::Starting /> },
+        (Boot::Running(_), Some(_)) if matches!(*role, TabRole::Elsewhere(_)) => {
+            let line = match &*role {
+                TabRole::Elsewhere(line) => line.clone(),
+                _ => None,
+            };
+            html! { <owner::Elsewhere {line} /> }
+        }
         (Boot::Blocked(error), _) => {
             let (boot, attempt) = (boot.clone(), attempt.clone());
             let on_retry = Callback::from(move |()| {

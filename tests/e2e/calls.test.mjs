@@ -3,7 +3,7 @@
 // fake microphone. What an agent would notice is asserted; timings are printed, not asserted.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually } from './lib/browser.mjs';
+import { eventually, launchBrowser } from './lib/browser.mjs';
 import { CONSOLE_ORIGIN, APP_ORIGIN } from './lib/console.mjs';
 import { openPeer } from './lib/peer.mjs';
 import { startCallWorld } from './lib/world.mjs';
@@ -12,21 +12,21 @@ const MARGARET = '003000000000004AAA'; // Phone 1002
 const BARBARA = '003000000000005AAA'; // Phone 1003
 let world, pbx, peerServer, browser;
 
+/** Keeps every peer connection the app makes reachable, to read its getStats from the test. */
+function keepPeerConnections() {
+  const Original = window.RTCPeerConnection;
+  if (!Original) return;
+  window.__pcs = [];
+  window.RTCPeerConnection = function (...args) {
+    const pc = new Original(...args);
+    window.__pcs.push(pc);
+    return pc;
+  };
+  window.RTCPeerConnection.prototype = Original.prototype;
+}
+
 before(async () => {
-  world = await startCallWorld({
-    // Keep every peer connection the app makes reachable, to read its getStats from the test.
-    initScript: () => {
-      const Original = window.RTCPeerConnection;
-      if (!Original) return;
-      window.__pcs = [];
-      window.RTCPeerConnection = function (...args) {
-        const pc = new Original(...args);
-        window.__pcs.push(pc);
-        return pc;
-      };
-      window.RTCPeerConnection.prototype = Original.prototype;
-    },
-  });
+  world = await startCallWorld({ initScript: keepPeerConnections });
   ({ pbx, peerServer, browser } = world);
 });
 after(async () => world?.stop());
@@ -48,8 +48,8 @@ const json = async (path) => (await fetch(CONSOLE_ORIGIN + path)).json();
 const standin = (page, path) => page.evaluate((p) => p.split('.').reduce((v, k) => v?.[k], window.lightningStandin), path);
 
 /** The console with the phone open and signed in as `user`. */
-async function agent(user = '1001', password = `dev-${user}`, { expectReady = true } = {}) {
-  const page = await browser.context.newPage();
+async function agent(user = '1001', password = `dev-${user}`, { expectReady = true, context = browser.context } = {}) {
+  const page = await context.newPage();
   opened.push(async () => {
     if (process.env.E2E_DEBUG) console.log('# agent page:', (await page.frameLocator('#softphone-slot iframe').locator('main').textContent().catch(() => '?')));
     await page.close();
@@ -321,7 +321,11 @@ test('a transfer to a number nobody answers fails back to the agent, who keeps t
 test('agent to agent: one of our phones calls another, audio flows, and both log the same call', async () => {
   await fetch(CONSOLE_ORIGIN + '/__standin/reset', { method: 'POST' });
   const a = await agent('1001');
-  const b = await agent('1002');
+  // Another agent: another browser (tabs of one browser share one phone).
+  const other = await launchBrowser();
+  opened.push(() => other.close());
+  await other.context.addInitScript(keepPeerConnections);
+  const b = await agent('1002', 'dev-1002', { context: other.context });
   await a.phone.locator('#dial-number').fill('1002');
   await a.phone.locator('button', { hasText: 'Use number' }).click();
   await a.phone.locator('button', { hasText: /^Call$/ }).click();

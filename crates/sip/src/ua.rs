@@ -142,6 +142,9 @@ pub enum EndReason {
     Remote,
     /// The caller gave up before we answered.
     CallerCancelled,
+    /// The caller's side stopped ringing us because another device answered (CANCEL with
+    /// `Reason: SIP;cause=200`, RFC 3326): not a missed call.
+    AnsweredElsewhere,
     /// Busy (486, 600).
     Busy,
     /// Declined (603).
@@ -1036,7 +1039,8 @@ impl UserAgent {
                 let state = self.call_mut(&call_id).map(|c| c.state);
                 if state == Some(CallState::Incoming) {
                     self.respond(&req, 200, None);
-                    self.reject_incoming(&call_id, 487, EndReason::CallerCancelled);
+                    let elsewhere = crate::header::reason::answered_elsewhere(req.headers.get_all("Reason"));
+                    self.reject_incoming(&call_id, 487, if elsewhere { EndReason::AnsweredElsewhere } else { EndReason::CallerCancelled });
                 } else {
                     self.respond(&req, 481, None);
                 }

@@ -114,6 +114,17 @@ fn the_caller_cancels_before_an_answer() {
 }
 
 #[test]
+fn a_cancel_saying_another_device_answered_is_not_a_missed_call() {
+    let mut w = World::two_agents();
+    w.pbx.cancel_reason = Some("SIP ;cause=200 ;text=\"Call completed elsewhere\"");
+    let id = w.call();
+    w.take_events(1);
+    w.command(0, Command::HangUp { call: id.clone() });
+    assert_eq!(w.take_events(1), [Event::Ended { call: id, reason: EndReason::AnsweredElsewhere }]);
+    assert!(w.sent[1].iter().any(|f| f.starts_with("SIP/2.0 487")), "the INVITE still ends with 487");
+}
+
+#[test]
 fn a_cancel_racing_the_answer_ends_the_call_with_a_bye() {
     let mut w = World::two_agents();
     let id = w.call();

@@ -14,6 +14,7 @@ export function startPbx({ port = 8080 } = {}) {
   start();
   return {
     url: `ws://127.0.0.1:${port}`,
+    /** Where its control socket lives (kamcmd -s unix:RUN_DIR/kamailio_ctl). */
     runDir,
     start,
     /** Kills Kamailio (SIGTERM to its main process, which takes its children along). */

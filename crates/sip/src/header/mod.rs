@@ -2,6 +2,7 @@
 //! Typed headers parse from a header value and print back with `Display`.
 
 pub mod params;
+pub mod reason;
 pub(crate) mod syntax;
 
 use std::fmt;

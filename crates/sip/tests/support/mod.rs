@@ -59,6 +59,8 @@ pub struct Pbx {
     pub hide_update: bool,
     /// Answer UPDATE with 501 although it is allowed (a far end that claims too much).
     pub refuse_update: bool,
+    /// Add this Reason to every CANCEL it forwards (a forking proxy whose other branch answered).
+    pub cancel_reason: Option<&'static str>,
     pub registers: usize,
     /// ua index -> its current connection. Like Kamailio's nathelper aliases, a Contact that
     /// comes through the PBX gets `;alias=UA~CONNECTION`, and requests for an alias naming a
@@ -75,7 +77,7 @@ pub struct Pbx {
 impl Pbx {
     pub fn new() -> Pbx {
         let passwords = [("1001", "pw1001"), ("1002", "pw1002"), ("1003", "pw1003")].into_iter().map(|(u, p)| (u.to_owned(), p.to_owned())).collect();
-        Pbx { passwords, registered: HashMap::new(), hosts: HashMap::new(), min_expires: 0, grant: None, challenge_invites: true, silent: false, min_se: None, hide_update: false, refuse_update: false, registers: 0, connections: HashMap::new(), undeliverable: Vec::new(), refuse_register: None, pongs: true }
+        Pbx { passwords, registered: HashMap::new(), hosts: HashMap::new(), min_expires: 0, grant: None, challenge_invites: true, silent: false, min_se: None, hide_update: false, refuse_update: false, cancel_reason: None, registers: 0, connections: HashMap::new(), undeliverable: Vec::new(), refuse_register: None, pongs: true }
     }
 
     pub fn challenge(&self, req: &Request, status: u16) -> Vec<(usize, String)> {
@@ -205,6 +207,9 @@ impl Pbx {
         }
         if self.refuse_update && req.method == Method::Update {
             return back(Response::for_request_std(&req, 501));
+        }
+        if let (Some(reason), Method::Cancel) = (self.cancel_reason, &req.method) {
+            req.headers.push("Reason", reason);
         }
         // Loose routing: drop our own Route.
         let routes: Vec<String> = req.headers.get_all("Route").filter(|r| !r.contains(PROXY)).map(str::to_owned).collect();

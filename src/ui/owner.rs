@@ -1,0 +1,295 @@
+//! One phone per browser. Every Salesforce tab loads the softphone, but only the tab holding the
+//! `softphone-line` Web Lock signs in to the PBX and carries the audio: otherwise each tab
+//! registers, calls fork to all of them and the tabs that did not answer log "Missed" Tasks.
+//! The other tabs queue on the lock (the next one owns the line the moment the owner's page goes
+//! away), show the owner's state read-only and forward click-to-dial to it.
+//!
+//! Messages on the `softphone` BroadcastChannel are versioned, parsed fallibly, and carry no
+//! secret: the password never leaves the tab it was typed in, so a new owner asks the agent to
+//! sign in again.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use yew::prelude::*;
+
+use crate::phone::{CallState, Phone, RecordRef, Registration};
+
+const LOCK_NAME: &str = "softphone-line";
+const CHANNEL_NAME: &str = "softphone";
+/// Bumped when a message changes shape; tabs ignore messages of another version (a tab still
+/// running an older build until it reloads).
+const VERSION: u32 = 1;
+
+#[wasm_bindgen(module = "/src/ui/owner.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = claimLine)]
+    fn claim_line(name: &str, on_granted: &js_sys::Function, on_waiting: &js_sys::Function) -> bool;
+    #[wasm_bindgen(js_name = openChannel)]
+    fn open_channel(name: &str, on_message: &js_sys::Function) -> JsValue;
+    #[wasm_bindgen(js_name = post)]
+    fn post(channel: &JsValue, message: &JsValue);
+}
+
+/// What this tab is, for the view.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TabRole {
+    /// Waiting for the lock's first answer.
+    Claiming,
+    /// This tab owns the line: the full phone.
+    Owner,
+    /// Another tab owns the line; its latest state, once heard.
+    Elsewhere(Option<LineSummary>),
+}
+
+/// The owner's line, as the other tabs show it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LineSummary {
+    pub signed_in: bool,
+    pub registered: bool,
+    pub call: Option<CallSummary>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CallSummary {
+    pub who: String,
+    pub number: String,
+    pub stage: CallStage,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CallStage {
+    Dialing,
+    Ringing,
+    Talking,
+    WrappingUp,
+}
+
+/// A clicked record, as it crosses between tabs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SharedRecord {
+    pub id: String,
+    pub name: String,
+    pub object_type: String,
+    pub person_contact_id: Option<String>,
+}
+
+impl From<RecordRef> for SharedRecord {
+    fn from(r: RecordRef) -> Self {
+        SharedRecord { id: r.id, name: r.name, object_type: r.object_type, person_contact_id: r.person_contact_id }
+    }
+}
+
+impl From<SharedRecord> for RecordRef {
+    fn from(r: SharedRecord) -> Self {
+        RecordRef { id: r.id, name: r.name, object_type: r.object_type, person_contact_id: r.person_contact_id }
+    }
+}
+
+/// What one tab tells the others.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum TabMessage {
+    /// A tab opened and wants the owner's state.
+    Hello,
+    /// The owner's line changed.
+    Line(LineSummary),
+    /// A number was clicked in a tab that does not own the line: the owner dials it, and the
+    /// Task goes to the record it was clicked on.
+    Dial { number: String, record: Option<SharedRecord> },
+}
+
+#[derive(Serialize, Deserialize)]
+struct Envelope {
+    version: u32,
+    message: TabMessage,
+}
+
+/// The line summary of this tab's phone.
+pub fn summary_of(phone: &Phone) -> LineSummary {
+    let call = match phone.call() {
+        CallState::Idle | CallState::ReadyToCall(_) => None,
+        CallState::Dialing(c) => Some((c, CallStage::Dialing)),
+        CallState::Incoming(c) => Some((c, CallStage::Ringing)),
+        CallState::Connected(c) => Some((c, CallStage::Talking)),
+        CallState::WrapUp(w) => {
+            let who = w.record.record.as_ref().map_or_else(|| w.record.number.clone(), |r| r.name.clone());
+            return LineSummary {
+                signed_in: !matches!(phone.registration(), Registration::SignedOut),
+                registered: matches!(phone.registration(), Registration::Registered),
+                call: Some(CallSummary { who, number: w.record.number.clone(), stage: CallStage::WrappingUp }),
+            };
+        }
+    };
+    LineSummary {
+        signed_in: !matches!(phone.registration(), Registration::SignedOut),
+        registered: matches!(phone.registration(), Registration::Registered),
+        call: call.map(|(c, stage)| CallSummary { who: c.who().to_owned(), number: c.number.clone(), stage }),
+    }
+}
+
+/// This tab's place among the browser's softphone tabs.
+pub struct Tabs {
+    owner: Cell<bool>,
+    /// The BroadcastChannel (undefined where the browser has none).
+    channel: RefCell<JsValue>,
+    /// This tab's own line, last published (posted again when this tab becomes the owner or a
+    /// tab says hello).
+    current: RefCell<Option<LineSummary>>,
+    /// The owner's line as last heard (while another tab owns it).
+    owner_line: RefCell<Option<LineSummary>>,
+    on_role: Callback<TabRole>,
+    /// Kept alive as long as the tab: the browser calls them.
+    closures: RefCell<Vec<BrowserCallback>>,
+}
+
+type BrowserCallback = Closure<dyn FnMut(JsValue)>;
+
+impl Tabs {
+    /// Joins the browser's tabs: queues on the lock and listens on the channel. `on_dial` runs
+    /// in the owner for a number clicked in another tab.
+    pub fn join(on_role: Callback<TabRole>, on_dial: impl Fn(String, Option<RecordRef>) + 'static) -> Rc<Tabs> {
+        let tabs = Rc::new(Tabs { owner: Cell::new(false), channel: RefCell::new(JsValue::UNDEFINED), current: RefCell::new(None), owner_line: RefCell::new(None), on_role, closures: RefCell::new(Vec::new()) });
+        let weak = Rc::downgrade(&tabs);
+        let on_message = Closure::<dyn FnMut(JsValue)>::new(move |data: JsValue| {
+            if let Some(tabs) = weak.upgrade() {
+                tabs.receive(data, &on_dial);
+            }
+        });
+        *tabs.channel.borrow_mut() = open_channel(CHANNEL_NAME, on_message.as_ref().unchecked_ref());
+        let weak = Rc::downgrade(&tabs);
+        let on_granted = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+            if let Some(tabs) = weak.upgrade() {
+                tabs.become_owner();
+            }
+        });
+        let weak = Rc::downgrade(&tabs);
+        let on_waiting = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+            if let Some(tabs) = weak.upgrade().filter(|t| !t.is_owner()) {
+                tabs.on_role.emit(TabRole::Elsewhere(tabs.owner_line.borrow().clone()));
+            }
+        });
+        if !claim_line(LOCK_NAME, on_granted.as_ref().unchecked_ref(), on_waiting.as_ref().unchecked_ref()) {
+            // No Web Locks in this browser: every tab keeps its own phone, as before.
+            tabs.become_owner();
+        }
+        tabs.closures.borrow_mut().extend([on_message, on_granted, on_waiting]);
+        tabs.send(TabMessage::Hello);
+        tabs
+    }
+
+    /// True when this tab owns the line (signs in, rings, carries the audio).
+    pub fn is_owner(&self) -> bool {
+        self.owner.get()
+    }
+
+    /// Records this tab's line; the owner tells the other tabs when it changed.
+    pub fn publish(&self, summary: LineSummary) {
+        let changed = self.current.borrow().as_ref() != Some(&summary);
+        *self.current.borrow_mut() = Some(summary.clone());
+        if changed && self.is_owner() {
+            self.send(TabMessage::Line(summary));
+        }
+    }
+
+    /// Hands a number clicked here to the owner.
+    pub fn forward_dial(&self, number: String, record: Option<RecordRef>) {
+        self.send(TabMessage::Dial { number, record: record.map(SharedRecord::from) });
+    }
+
+    fn become_owner(&self) {
+        self.owner.set(true);
+        self.on_role.emit(TabRole::Owner);
+        let current = self.current.borrow().clone();
+        if let Some(summary) = current {
+            self.send(TabMessage::Line(summary));
+        }
+    }
+
+    fn receive(&self, data: JsValue, on_dial: &impl Fn(String, Option<RecordRef>)) {
+        let envelope = match serde_wasm_bindgen::from_value::<Envelope>(data) {
+            Ok(e) if e.version == VERSION => e,
+            Ok(e) => return warn(&format!("Ignored a message from a tab running another version ({}).", e.version)),
+            Err(e) => return warn(&format!("Ignored a malformed message from another tab: {e}")),
+        };
+        match (envelope.message, self.is_owner()) {
+            (TabMessage::Hello, true) => {
+                let current = self.current.borrow().clone();
+                if let Some(summary) = current {
+                    self.send(TabMessage::Line(summary));
+                }
+            }
+            (TabMessage::Line(summary), false) => {
+                *self.owner_line.borrow_mut() = Some(summary.clone());
+                self.on_role.emit(TabRole::Elsewhere(Some(summary)));
+            }
+            (TabMessage::Dial { number, record }, true) => on_dial(number, record.map(RecordRef::from)),
+            // Hello and Dial are for the owner; Line is from it.
+            _ => {}
+        }
+    }
+
+    fn send(&self, message: TabMessage) {
+        match serde_wasm_bindgen::to_value(&Envelope { version: VERSION, message }) {
+            Ok(value) => post(&self.channel.borrow(), &value),
+            Err(e) => warn(&format!("Could not tell the other tabs: {e}")),
+        }
+    }
+}
+
+fn warn(message: &str) {
+    web_sys::console::warn_1(&message.into());
+}
+
+/// The words a tab without the line shows about the owner's state.
+pub fn elsewhere_status(line: Option<&LineSummary>) -> String {
+    let Some(line) = line else { return "Waiting to hear from that tab…".into() };
+    match (&line.call, line.signed_in, line.registered) {
+        (Some(c), _, _) => match c.stage {
+            CallStage::Dialing => format!("Calling {} in another tab.", c.who),
+            CallStage::Ringing => format!("{} is calling: answer in the other tab.", c.who),
+            CallStage::Talking => format!("On a call with {} in another tab.", c.who),
+            CallStage::WrappingUp => format!("Wrapping up the call with {} in another tab.", c.who),
+        },
+        (None, false, _) => "Not signed in: sign in in that tab (or close it and sign in here).".into(),
+        (None, true, true) => "Ready for calls in that tab.".into(),
+        (None, true, false) => "Connecting to the phone system in that tab…".into(),
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ElsewhereProps {
+    pub line: Option<LineSummary>,
+}
+
+/// Shown in a tab that does not own the line.
+#[function_component(Elsewhere)]
+pub fn elsewhere(props: &ElsewhereProps) -> Html {
+    html! {
+        <main class="phone">
+            <div class="card" role="status" data-testid="elsewhere">
+                <h2>{ "The phone is in use in another tab" }</h2>
+                <p data-testid="elsewhere-status">{ elsewhere_status(props.line.as_ref()) }</p>
+                <p class="weak">{ "Click-to-dial in this tab calls through that tab. If that tab closes, this one takes over the phone." }</p>
+            </div>
+        </main>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn another_tab_on_a_call_is_shown_by_name() {
+        let line = LineSummary { signed_in: true, registered: true, call: Some(CallSummary { who: "Ada Lovelace".into(), number: "+1415".into(), stage: CallStage::Talking }) };
+        assert_eq!(elsewhere_status(Some(&line)), "On a call with Ada Lovelace in another tab.");
+    }
+
+    #[test]
+    fn a_signed_out_owner_asks_for_a_sign_in_there() {
+        let line = LineSummary { signed_in: false, registered: false, call: None };
+        assert!(elsewhere_status(Some(&line)).starts_with("Not signed in"));
+    }
+}
