@@ -12,7 +12,9 @@ use yew::Callback;
 use crate::line::{Line, LineSettings};
 use crate::opencti::{self, CallLog, CallType, OpenCti, Search};
 use crate::phone::dialing::DialingRules;
-use crate::phone::{CallRecord, Effect, Event, Intent, Phone, RecordRef};
+use crate::phone::{CallRecord, Effect, Event, Intent, PendingLog, Phone, RecordRef};
+
+use super::{logs, storage};
 
 /// Origins allowed to host the phone besides Salesforce's, fixed when the app is built
 /// (`SOFTPHONE_EXTRA_ORIGINS`, comma-separated). The demo and tests build with the local
@@ -42,6 +44,8 @@ struct Inner {
     line: Option<Line>,
     /// Held so the closures stay alive exactly as long as the phone does.
     listeners: Vec<opencti::Listener>,
+    /// The call logs as last written to browser storage.
+    stored_logs: Vec<PendingLog>,
 }
 
 impl PartialEq for Controller {
@@ -75,7 +79,7 @@ impl Controller {
             home_country_code: String::new(),
         };
         let controller = Controller {
-            inner: Rc::new(RefCell::new(Inner { phone: Phone::new(rules), cti: cti.clone(), settings, line: None, listeners: Vec::new() })),
+            inner: Rc::new(RefCell::new(Inner { phone: Phone::new(rules), cti: cti.clone(), settings, line: None, listeners: Vec::new(), stored_logs: Vec::new() })),
             on_change,
         };
 
@@ -94,6 +98,8 @@ impl Controller {
             let effects = controller.inner.borrow_mut().phone.handle_intent(now_ms(), Intent::ChooseMicrophone(Some(saved)));
             controller.perform(effects);
         }
+
+        controller.resume_logs();
 
         let c = controller.clone();
         let on_click = cti
@@ -125,6 +131,35 @@ impl Controller {
         Ok(controller)
     }
 
+    /// Takes back what a previous page left (unsaved logs, a call cut by a reload), finds out
+    /// whether the org package is there, and keeps storage current until the page goes.
+    fn resume_logs(&self) {
+        // Jitter seed: phones that come back together (a Salesforce outage ends) retry apart.
+        let seed = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
+        let effects = self.inner.borrow_mut().phone.restore_logs(now_ms(), storage::stored_logs(), storage::take_interrupted_call(), seed);
+        self.perform(effects);
+        self.persist();
+        logs::detect_package(self.inner.borrow().cti.clone(), self.clone());
+        let inner = Rc::downgrade(&self.inner);
+        storage::warn_before_leaving(move || inner.upgrade().is_some_and(|i| !i.borrow().phone.outbox().is_empty()));
+        let inner = Rc::downgrade(&self.inner);
+        storage::on_page_hide(move || {
+            if let Some(inner) = inner.upgrade() {
+                storage::store_call(inner.borrow().phone.call_in_progress(), now_ms());
+            }
+        });
+    }
+
+    /// Writes the unsaved logs (when they changed) and the call in progress to browser storage.
+    fn persist(&self) {
+        let mut inner = self.inner.borrow_mut();
+        storage::store_call(inner.phone.call_in_progress(), now_ms());
+        if inner.stored_logs.as_slice() != inner.phone.outbox() {
+            storage::store_logs(inner.phone.outbox());
+            inner.stored_logs = inner.phone.outbox().to_vec();
+        }
+    }
+
     /// The wrap-up dispositions from the Call Center settings.
     pub fn dispositions(&self) -> Vec<String> {
         self.inner.borrow().settings.dispositions.clone()
@@ -136,6 +171,7 @@ impl Controller {
             crate::line::mark("softphone:click");
         }
         let effects = self.inner.borrow_mut().phone.handle_intent(now_ms(), intent);
+        self.persist();
         self.perform(effects);
         self.publish();
     }
@@ -143,6 +179,7 @@ impl Controller {
     /// Something happened outside.
     pub fn event(&self, event: Event) {
         let effects = self.inner.borrow_mut().phone.handle_event(now_ms(), event);
+        self.persist();
         self.perform(effects);
         // Render after the effects' first steps: an incoming call's screen pop request goes to
         // Salesforce before the view is redrawn (budget: 5 ms from INVITE to searchAndScreenPop).
@@ -150,10 +187,16 @@ impl Controller {
         spawn_local(async move { this.publish() });
     }
 
-    /// Called every second: keeps the utility item's call timer running.
+    /// Called every second: keeps the utility item's call timer running, the stored call's
+    /// heartbeat fresh, and sends the call logs whose retry is due.
     pub fn tick(&self) {
-        let effects = self.inner.borrow().phone.tick(now_ms());
+        let effects = self.inner.borrow_mut().phone.tick(now_ms());
+        self.persist();
+        let retried = effects.iter().any(|e| matches!(e, Effect::SaveLog { .. } | Effect::FindLog { .. }));
         self.perform(effects);
+        if retried {
+            self.publish();
+        }
     }
 
     fn publish(&self) {
@@ -199,13 +242,8 @@ impl Controller {
                     };
                     this.event(Event::RecordMatched(record));
                 }),
-                Effect::SaveLog { id, record, existing_id } => spawn_local(async move {
-                    let event = match cti.save_log(&task(&record, existing_id)).await {
-                        Ok(record_id) => Event::LogSaved { id, record_id },
-                        Err(e) => Event::LogFailed { id, reason: e.to_string() },
-                    };
-                    this.event(event);
-                }),
+                Effect::SaveLog { id, record, existing_id } => logs::save(cti, this, id, task(&record, existing_id)),
+                Effect::FindLog { id, call_object } => logs::find(cti, this, id, call_object),
                 Effect::Connect(credentials) => with_line(&self.inner, |l| l.connect(&credentials)),
                 Effect::Disconnect => with_line(&self.inner, Line::disconnect),
                 Effect::Dial { dial } => with_line(&self.inner, |l| l.dial(&dial)),

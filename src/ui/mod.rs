@@ -1,6 +1,8 @@
 //! The Yew app: starts the controller, then renders the phone from its snapshots.
 
 mod controller;
+mod logs;
+mod storage;
 mod views;
 
 use wasm_bindgen::prelude::*;
