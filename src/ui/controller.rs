@@ -46,6 +46,8 @@ struct Inner {
     listeners: Vec<opencti::Listener>,
     /// The call logs as last written to browser storage.
     stored_logs: Vec<PendingLog>,
+    /// Whether browser storage holds a call in progress.
+    call_stored: bool,
 }
 
 impl PartialEq for Controller {
@@ -79,7 +81,7 @@ impl Controller {
             home_country_code: String::new(),
         };
         let controller = Controller {
-            inner: Rc::new(RefCell::new(Inner { phone: Phone::new(rules), cti: cti.clone(), settings, line: None, listeners: Vec::new(), stored_logs: Vec::new() })),
+            inner: Rc::new(RefCell::new(Inner { phone: Phone::new(rules), cti: cti.clone(), settings, line: None, listeners: Vec::new(), stored_logs: Vec::new(), call_stored: false })),
             on_change,
         };
 
@@ -144,8 +146,8 @@ impl Controller {
         storage::warn_before_leaving(move || inner.upgrade().is_some_and(|i| !i.borrow().phone.outbox().is_empty()));
         let inner = Rc::downgrade(&self.inner);
         storage::on_page_hide(move || {
-            if let Some(inner) = inner.upgrade() {
-                storage::store_call(inner.borrow().phone.call_in_progress(), now_ms());
+            if let Some(call) = inner.upgrade().and_then(|i| i.borrow().phone.call_in_progress().cloned()) {
+                storage::store_call(Some(&call), now_ms());
             }
         });
     }
@@ -153,7 +155,11 @@ impl Controller {
     /// Writes the unsaved logs (when they changed) and the call in progress to browser storage.
     fn persist(&self) {
         let mut inner = self.inner.borrow_mut();
-        storage::store_call(inner.phone.call_in_progress(), now_ms());
+        let call = inner.phone.call_in_progress().cloned();
+        if call.is_some() || inner.call_stored {
+            storage::store_call(call.as_ref(), now_ms());
+            inner.call_stored = call.is_some();
+        }
         if inner.stored_logs.as_slice() != inner.phone.outbox() {
             storage::store_logs(inner.phone.outbox());
             inner.stored_logs = inner.phone.outbox().to_vec();
