@@ -55,8 +55,9 @@ test(`fault soak: ${TOTAL_CALLS} calls, 20% of saveLogs failing, 5% late, ${RELO
   // The phone asks before the page goes while logs are unsaved; the agent leaves anyway.
   page.on('dialog', (d) => { if (d.type() === 'beforeunload') leaveWarnings += 1; d.accept().catch(() => {}); });
   const phone = page.frameLocator('#softphone-slot iframe');
-  async function signIn() {
-    await page.goto(CONSOLE_ORIGIN + '/');
+  async function signIn({ reload = false } = {}) {
+    if (reload) await page.reload();
+    else await page.goto(CONSOLE_ORIGIN + '/');
     await eventually('the phone to initialise', () => page.evaluate(() => window.lightningStandin?.state.initialized), 20_000);
     await page.click('#utility-item');
     await phone.locator('#sip-user').fill('1001');
@@ -90,17 +91,15 @@ test(`fault soak: ${TOTAL_CALLS} calls, 20% of saveLogs failing, 5% late, ${RELO
     calls.push(call);
     if (reload === 'mid-call') {
       call.talkS = (Date.now() - connectedAt) / 1000;
-      await page.reload();
+      await signIn({ reload: true });
       await callee.hangup();
-      await signIn();
       continue;
     }
     await phone.locator('button', { hasText: 'Hang up' }).click();
     call.talkS = (Date.now() - connectedAt) / 1000;
     await phone.locator('[data-testid=wrap-up]').waitFor({ timeout: 10_000 });
     if (reload === 'wrap-up') {
-      await page.reload();
-      await signIn();
+      await signIn({ reload: true });
       continue;
     }
     // One call in five the agent picks a disposition; the others are left as the list opens.
