@@ -244,3 +244,23 @@ fn replay_of_an_update_on_its_way_simply_sends_it_again() {
     after.restore(before.logs().to_vec());
     assert!(matches!(after.due(1).as_slice(), [Work::Save { existing_id: Some(_), .. }]));
 }
+
+#[test]
+fn after_a_restart_the_phone_logs_the_call_the_page_went_away_during_and_replays_the_rest() {
+    use crate::phone::dialing::DialingRules;
+    use crate::phone::{Effect, Phone};
+    let mut before = Outbox::default();
+    let failed = queued(&mut before, "c1");
+    before.failed(failed, "down".into(), 0);
+    let mut phone = Phone::new(DialingRules::default());
+    let effects = phone.restore_logs(100_000, before.logs().to_vec(), Some(call("c2")), 7);
+    let saved: Vec<Option<&str>> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::SaveLog { record, existing_id: None, .. } => Some(record.call_id.as_deref()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(saved, [Some("c2"), Some("c1")]);
+    assert_eq!(phone.outbox().len(), 2, "both kept until Salesforce confirms");
+}
