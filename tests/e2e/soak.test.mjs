@@ -85,7 +85,7 @@ test(`fault soak: ${TOTAL_CALLS} calls, 20% of saveLogs failing, 5% late, ${RELO
     await callee.answer();
     await phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
     const connectedAt = Date.now();
-    await sleep(Math.floor(random() * 1500));
+    await sleep(Math.floor(random() * 1000));
     const reload = reloadAt.get(i);
     const call = { callId: ringing.callId, talkS: 0, disposition: '' };
     calls.push(call);
@@ -119,8 +119,9 @@ test(`fault soak: ${TOTAL_CALLS} calls, 20% of saveLogs failing, 5% late, ${RELO
   const tasks = await json('/__standin/tasks');
   const calls_ = await json('/__standin/calls');
   const saves = calls_.filter((c) => c.method === 'saveLog');
+  const faults = await json('/__standin/org');
   console.log(`# soak: ${calls.length} calls in ${callsDoneS.toFixed(0)} s, settled after ${((Date.now() - started) / 1000).toFixed(0)} s; ` +
-    `${saves.length} saveLog calls (${saves.filter((c) => c.response?.success === false).length} failed, ${saves.filter((c) => c.response === 'silence').length} silent), ` +
+    `${saves.length} saveLog calls (${faults.failed} failed, ${faults.late} answered ${LATE_MS / 1000} s late), ` +
     `${calls_.filter((c) => c.method === 'runApex').length} runApex, ${leaveWarnings} leave-page warnings, ${tasks.length} Tasks`);
 
   const byCallId = new Map();

@@ -34,6 +34,9 @@ pub struct Org {
     fail_rate: f64,
     late_rate: f64,
     rng: u64,
+    /// saveLog calls failed and made late so far, for tests to print.
+    failed: u64,
+    made_late: u64,
 }
 
 impl Default for Org {
@@ -49,6 +52,8 @@ impl Default for Org {
             fail_rate: 0.0,
             late_rate: 0.0,
             rng: 1,
+            failed: 0,
+            made_late: 0,
         }
     }
 }
@@ -89,11 +94,23 @@ impl Org {
             "lateAnswer": self.late_answer,
             "failRate": self.fail_rate,
             "lateRate": self.late_rate,
+            "failed": self.failed,
+            "late": self.made_late,
         })
     }
 
     /// Decides what happens to the next saveLog.
     pub fn next_fate(&mut self) -> Fate {
+        let fate = self.draw_fate();
+        match fate {
+            Fate::Fail => self.failed += 1,
+            Fate::Late { .. } => self.made_late += 1,
+            Fate::Normal => {}
+        }
+        fate
+    }
+
+    fn draw_fate(&mut self) -> Fate {
         let late = Fate::Late { delay_ms: self.late_ms, answer: self.late_answer };
         if self.fail_next > 0 {
             self.fail_next -= 1;
