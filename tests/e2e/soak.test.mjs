@@ -40,90 +40,8 @@ function seeded(seed) {
 const json = async (path, init) => (await fetch(CONSOLE_ORIGIN + path, init)).json();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-test(`fault soak: ${TOTAL_CALLS} calls, 20% of saveLogs failing, 5% late, ${RELOADS} reloads: one Task per call`, { timeout: (120 + 3 * TOTAL_CALLS) * 1000 }, async () => {
-  console.log(`# soak seed ${SEED} (SOAK_SEED=${SEED} repeats this run)`);
-  const random = seeded(SEED);
-  const started = Date.now();
-  await json('/__standin/reset', { method: 'POST' });
-  await json('/__standin/org', {
-    method: 'POST',
-    body: JSON.stringify({ packageInstalled: true, failRate: 0.2, lateRate: 0.05, lateMs: LATE_MS, seed: SEED }),
-  });
-
-  const page = await browser.context.newPage();
-  let leaveWarnings = 0;
-  // The phone asks before the page goes while logs are unsaved; the agent leaves anyway.
-  page.on('dialog', (d) => { if (d.type() === 'beforeunload') leaveWarnings += 1; d.accept().catch(() => {}); });
-  const phone = page.frameLocator('#softphone-slot iframe');
-  async function signIn({ reload = false } = {}) {
-    if (reload) await page.reload();
-    else await page.goto(CONSOLE_ORIGIN + '/');
-    await eventually('the phone to initialise', () => page.evaluate(() => window.lightningStandin?.state.initialized), 20_000);
-    await page.click('#utility-item');
-    await phone.locator('#sip-user').fill('1001');
-    await phone.locator('#sip-password').fill('dev-1001');
-    await phone.locator('button[type=submit]', { hasText: 'Sign in' }).click();
-    await phone.locator('header [role=status]', { hasText: 'Ready · 1001' }).waitFor({ timeout: 15_000 });
-  }
-  await signIn();
-  const callee = await openPeer(browser.context, peerServer, '1002');
-  await page.bringToFront();
-
-  // Ten reloads at seeded moments: half mid-call, half in wrap-up.
-  const reloadAt = new Map();
-  while (reloadAt.size < Math.min(RELOADS, TOTAL_CALLS)) {
-    reloadAt.set(1 + Math.floor(random() * (TOTAL_CALLS - 1)), reloadAt.size % 2 === 0 ? 'mid-call' : 'wrap-up');
-  }
-
-  const calls = []; // { callId, talkS, disposition }
-  for (let i = 0; i < TOTAL_CALLS; i++) {
-    const incoming = (await callee.events()).filter((e) => e.type === 'incoming').length;
-    await page.evaluate((id) => window.lightningStandin.clickToDial(id), MARGARET);
-    await phone.locator('[data-testid=ready-number]', { hasText: '1002' }).waitFor();
-    await phone.locator('button', { hasText: /^Call$/ }).click();
-    const ringing = await eventually('the far end to ring', async () => (await callee.events()).filter((e) => e.type === 'incoming')[incoming], 10_000, 20);
-    await callee.answer();
-    await phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
-    const connectedAt = Date.now();
-    await sleep(Math.floor(random() * 1000));
-    const reload = reloadAt.get(i);
-    const call = { callId: ringing.callId, talkS: 0, disposition: '' };
-    calls.push(call);
-    if (reload === 'mid-call') {
-      call.talkS = (Date.now() - connectedAt) / 1000;
-      await signIn({ reload: true });
-      await callee.hangup();
-      continue;
-    }
-    await phone.locator('button', { hasText: 'Hang up' }).click();
-    call.talkS = (Date.now() - connectedAt) / 1000;
-    await phone.locator('[data-testid=wrap-up]').waitFor({ timeout: 10_000 });
-    if (reload === 'wrap-up') {
-      await signIn({ reload: true });
-      continue;
-    }
-    // One call in five the agent picks a disposition; the others are left as the list opens.
-    if (random() < 0.2) {
-      call.disposition = 'Resolved';
-      await phone.locator('#wrap-disposition').selectOption('Resolved');
-    }
-    await phone.locator('[data-testid=wrap-up] button', { hasText: 'Done' }).click();
-    await phone.locator('[data-testid=wrap-up]').waitFor({ state: 'detached', timeout: 10_000 });
-  }
-  const callsDoneS = (Date.now() - started) / 1000;
-
-  // Everything settles by itself: retries, late answers, lookups by Call-ID.
-  await phone.locator('text=Call logs not saved yet').waitFor({ state: 'detached', timeout: 180_000 });
-  // Late saves still on their way would show up as duplicates: give them their time.
-  await sleep(LATE_MS + 1_000);
-  const tasks = await json('/__standin/tasks');
-  const calls_ = await json('/__standin/calls');
-  const saves = calls_.filter((c) => c.method === 'saveLog');
-  const faults = await json('/__standin/org');
-  console.log(`# soak: ${calls.length} calls in ${callsDoneS.toFixed(0)} s, settled after ${((Date.now() - started) / 1000).toFixed(0)} s; ` +
-    `${saves.length} saveLog calls (${faults.failed} failed, ${faults.late} answered ${LATE_MS / 1000} s late), ` +
-    `${calls_.filter((c) => c.method === 'runApex').length} runApex, ${leaveWarnings} leave-page warnings, ${tasks.length} Tasks`);
-
+/** Every call is exactly one Task with its Call-ID, talk time and only a chosen disposition. */
+function assertOneTaskPerCall(tasks, calls) {
   const byCallId = new Map();
   for (const t of tasks) byCallId.set(t.CallObject, [...(byCallId.get(t.CallObject) || []), t]);
   const twice = [...byCallId.entries()].filter(([, ts]) => ts.length > 1).map(([id]) => id);
@@ -137,6 +55,98 @@ test(`fault soak: ${TOTAL_CALLS} calls, 20% of saveLogs failing, 5% late, ${RELO
     assert.ok(Math.abs(t.CallDurationInSeconds + 0.5 - c.talkS) <= 1, `call ${c.callId}: ${t.CallDurationInSeconds} s logged, ${c.talkS.toFixed(2)} s talked`);
     assert.equal(t.CallDisposition ?? '', c.disposition, `call ${c.callId}: disposition only when chosen`);
   }
+}
+
+/** The agent's console page, with a count of the leave-page warnings it showed. */
+async function agentPage() {
+  const page = await browser.context.newPage();
+  const agent = { page, phone: page.frameLocator('#softphone-slot iframe'), leaveWarnings: 0 };
+  // The phone asks before the page goes while logs are unsaved; the agent leaves anyway.
+  page.on('dialog', (d) => { if (d.type() === 'beforeunload') agent.leaveWarnings += 1; d.accept().catch(() => {}); });
+  /** Loads (or reloads) the page and signs in as 1001. */
+  agent.signIn = async ({ reload = false } = {}) => {
+    if (reload) await page.reload();
+    else await page.goto(CONSOLE_ORIGIN + '/');
+    await eventually('the phone to initialise', () => page.evaluate(() => window.lightningStandin?.state.initialized), 20_000);
+    await page.click('#utility-item');
+    await agent.phone.locator('#sip-user').fill('1001');
+    await agent.phone.locator('#sip-password').fill('dev-1001');
+    await agent.phone.locator('button[type=submit]', { hasText: 'Sign in' }).click();
+    await agent.phone.locator('header [role=status]', { hasText: 'Ready · 1001' }).waitFor({ timeout: 15_000 });
+  };
+  return agent;
+}
+
+/** One answered call to the JsSIP far end; `reload`: 'mid-call', 'wrap-up' or none. */
+async function oneCall({ page, phone, signIn }, callee, random, reload) {
+  const incoming = (await callee.events()).filter((e) => e.type === 'incoming').length;
+  await page.evaluate((id) => window.lightningStandin.clickToDial(id), MARGARET);
+  await phone.locator('[data-testid=ready-number]', { hasText: '1002' }).waitFor();
+  await phone.locator('button', { hasText: /^Call$/ }).click();
+  const ringing = await eventually('the far end to ring', async () => (await callee.events()).filter((e) => e.type === 'incoming')[incoming], 10_000, 20);
+  await callee.answer();
+  await phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
+  const connectedAt = Date.now();
+  // Most calls are short; one in ten lasts a few seconds, so talk times are worth checking.
+  await sleep(random() < 0.1 ? 2_000 + Math.floor(random() * 2_000) : Math.floor(random() * 1_000));
+  const call = { callId: ringing.callId, talkS: 0, disposition: '' };
+  if (reload === 'mid-call') {
+    call.talkS = (Date.now() - connectedAt) / 1000;
+    await signIn({ reload: true });
+    await callee.hangup();
+    return call;
+  }
+  await phone.locator('button', { hasText: 'Hang up' }).click();
+  call.talkS = (Date.now() - connectedAt) / 1000;
+  await phone.locator('[data-testid=wrap-up]').waitFor({ timeout: 10_000 });
+  if (reload === 'wrap-up') {
+    await signIn({ reload: true });
+    return call;
+  }
+  // One call in five the agent picks a disposition; the others are left as the list opens.
+  if (random() < 0.2) {
+    call.disposition = 'Resolved';
+    await phone.locator('#wrap-disposition').selectOption('Resolved');
+  }
+  await phone.locator('[data-testid=wrap-up] button', { hasText: 'Done' }).click();
+  await phone.locator('[data-testid=wrap-up]').waitFor({ state: 'detached', timeout: 10_000 });
+  return call;
+}
+
+test(`fault soak: ${TOTAL_CALLS} calls, 20% of saveLogs failing, 5% late, ${RELOADS} reloads: one Task per call`, { timeout: (120 + 3 * TOTAL_CALLS) * 1000 }, async () => {
+  console.log(`# soak seed ${SEED} (SOAK_SEED=${SEED} repeats this run)`);
+  const random = seeded(SEED);
+  const started = Date.now();
+  await json('/__standin/reset', { method: 'POST' });
+  await json('/__standin/org', {
+    method: 'POST',
+    body: JSON.stringify({ packageInstalled: true, failRate: 0.2, lateRate: 0.05, lateMs: LATE_MS, seed: SEED }),
+  });
+  const agent = await agentPage();
+  await agent.signIn();
+  const callee = await openPeer(browser.context, peerServer, '1002');
+  await agent.page.bringToFront();
+
+  // Ten reloads at seeded moments: half mid-call, half in wrap-up.
+  const reloadAt = new Map();
+  while (reloadAt.size < Math.min(RELOADS, TOTAL_CALLS)) {
+    reloadAt.set(1 + Math.floor(random() * (TOTAL_CALLS - 1)), reloadAt.size % 2 === 0 ? 'mid-call' : 'wrap-up');
+  }
+  const calls = [];
+  for (let i = 0; i < TOTAL_CALLS; i++) calls.push(await oneCall(agent, callee, random, reloadAt.get(i)));
+  const callsDoneS = (Date.now() - started) / 1000;
+
+  // Everything settles by itself: retries, late answers, lookups by Call-ID.
+  await agent.phone.locator('text=Call logs not saved yet').waitFor({ state: 'detached', timeout: 180_000 });
+  // Late saves still on their way would show up as duplicates: give them their time.
+  await sleep(LATE_MS + 1_000);
+  const tasks = await json('/__standin/tasks');
+  const openCtiCalls = await json('/__standin/calls');
+  const faults = await json('/__standin/org');
+  console.log(`# soak: ${calls.length} calls in ${callsDoneS.toFixed(0)} s, settled after ${((Date.now() - started) / 1000).toFixed(0)} s; ` +
+    `${openCtiCalls.filter((c) => c.method === 'saveLog').length} saveLog calls (${faults.failed} failed, ${faults.late} answered ${LATE_MS / 1000} s late), ` +
+    `${openCtiCalls.filter((c) => c.method === 'runApex').length} runApex, ${agent.leaveWarnings} leave-page warnings, ${tasks.length} Tasks`);
+  assertOneTaskPerCall(tasks, calls);
   await callee.close();
-  await page.close();
+  await agent.page.close();
 });
