@@ -83,6 +83,9 @@ test('a WhatId the org refuses for good is left out once, the record named in th
   const [task] = await eventually('the Task', async () => (await tasks()).length === 1 && tasks());
   assert.equal(task.WhatId, undefined);
   assert.match(task.Description, /About Analytical Engines Ltd \(Account 001000000000001AAA\)/);
+  // The page records each call once it has answered it: wait for both records, then a little more.
+  await eventually('both saveLog calls recorded', async () => (await calls('saveLog')).length >= 2);
+  await new Promise((r) => setTimeout(r, 500));
   const saves = await calls('saveLog');
   assert.equal(saves[0].response.errors[0].code, 'FIELD_INTEGRITY_EXCEPTION');
   assert.equal(saves.length, 2, 'retried once');
