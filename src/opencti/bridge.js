@@ -19,11 +19,19 @@ export function openCtiApi(win) {
 }
 
 // Calls api[method](args) with a callback; resolves with the response, rejects on a throw or
-// with { softphoneTimeout: true } when no callback comes in time. A late callback is ignored.
+// with { softphoneTimeout: true, late } when no callback comes in time, where `late` is a promise
+// of the callback's response should it come after all (a slow save that still landed).
 export function invoke(api, method, args, timeoutMs) {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject({ softphoneTimeout: true }), timeoutMs);
-    args.callback = (response) => { clearTimeout(timer); resolve(response); };
+    let answerLate;
+    let timedOut = false;
+    const late = new Promise((r) => { answerLate = r; });
+    const timer = setTimeout(() => { timedOut = true; reject({ softphoneTimeout: true, late }); }, timeoutMs);
+    args.callback = (response) => {
+      if (timedOut) { answerLate(response); return; }
+      clearTimeout(timer);
+      resolve(response);
+    };
     try {
       api[method](args);
     } catch (e) {

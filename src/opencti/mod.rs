@@ -6,6 +6,7 @@
 //! closure is created, leaked or left dangling per call, and a call whose callback never comes
 //! times out. Listeners are [`Listener`] guards: dropping one releases its closure.
 
+mod late;
 mod origin;
 mod types;
 
@@ -17,6 +18,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+pub use late::{LateAnswer, SaveLogError};
 pub use origin::{is_allowed_origin, LaunchError, LaunchParams};
 pub use types::*;
 
@@ -241,12 +243,7 @@ impl OpenCti {
     pub async fn save_log(&self, log: &CallLog) -> Result<String, OpenCtiError> {
         const METHOD: &str = "saveLog";
         let value = self.call(METHOD, object(&[("value", to_js(METHOD, log)?)])).await?;
-        // Salesforce returns the Id either bare or as { recordId }.
-        value
-            .as_string()
-            .or_else(|| Reflect::get(&value, &"recordId".into()).ok().and_then(|v| v.as_string()))
-            .filter(|id| !id.is_empty())
-            .ok_or_else(|| malformed(METHOD, "no record Id", &value))
+        saved_record_id(&value)
     }
 
     /// What the agent is looking at.
@@ -338,24 +335,23 @@ impl OpenCti {
 
     /// Calls `method` with `args` plus a callback and returns the response's `returnValue`.
     async fn call(&self, method: &'static str, args: Object) -> Result<JsValue, OpenCtiError> {
+        self.call_or_late(method, args).await.map_err(|failure| failure.error)
+    }
+
+    /// [`OpenCti::call`], keeping a way to hear the answer that comes after the timeout.
+    async fn call_or_late(&self, method: &'static str, args: Object) -> Result<JsValue, SaveLogError> {
         if !Reflect::get(&self.api, &method.into()).is_ok_and(|f| f.is_function()) {
-            return Err(OpenCtiError::NotAvailable { what: format!("sforce.opencti.{method}") });
+            return Err(OpenCtiError::NotAvailable { what: format!("sforce.opencti.{method}") }.into());
         }
         let response = JsFuture::from(invoke(&self.api, method, &args, self.timeout_ms)).await.map_err(|e| {
             if Reflect::get(&e, &"softphoneTimeout".into()).is_ok_and(|t| t.is_truthy()) {
-                OpenCtiError::TimedOut { method, after_ms: self.timeout_ms }
+                let late = Reflect::get(&e, &"late".into()).ok().and_then(|p| p.dyn_into::<js_sys::Promise>().ok());
+                SaveLogError { error: OpenCtiError::TimedOut { method, after_ms: self.timeout_ms }, late: late.map(LateAnswer::new) }
             } else {
-                OpenCtiError::Threw { method, message: js_message(&e) }
+                OpenCtiError::Threw { method, message: js_message(&e) }.into()
             }
         })?;
-        if !is_object(&response) {
-            return Err(malformed(method, "the response is not an object", &response));
-        }
-        match Reflect::get(&response, &"success".into()).ok().and_then(|s| s.as_bool()) {
-            Some(true) => Ok(Reflect::get(&response, &"returnValue".into()).unwrap_or(JsValue::NULL)),
-            Some(false) => Err(OpenCtiError::Failed { method, errors: error_details(&response) }),
-            None => Err(malformed(method, "no 'success' flag", &response)),
-        }
+        Ok(response_value(method, &response)?)
     }
 
     async fn call_unit(&self, method: &'static str, args: Object) -> Result<(), OpenCtiError> {
@@ -400,6 +396,27 @@ impl OpenCti {
             .filter(|v| !v.is_undefined())
             .ok_or_else(|| OpenCtiError::NotAvailable { what: format!("sforce.opencti.{group}.{key}") })
     }
+}
+
+/// A response's `returnValue`, or why there is none.
+fn response_value(method: &'static str, response: &JsValue) -> Result<JsValue, OpenCtiError> {
+    if !is_object(response) {
+        return Err(malformed(method, "the response is not an object", response));
+    }
+    match Reflect::get(response, &"success".into()).ok().and_then(|s| s.as_bool()) {
+        Some(true) => Ok(Reflect::get(response, &"returnValue".into()).unwrap_or(JsValue::NULL)),
+        Some(false) => Err(OpenCtiError::Failed { method, errors: error_details(response) }),
+        None => Err(malformed(method, "no 'success' flag", response)),
+    }
+}
+
+/// saveLog's `returnValue`: Lightning gives `{ recordId }`; a bare Id is accepted too.
+fn saved_record_id(value: &JsValue) -> Result<String, OpenCtiError> {
+    value
+        .as_string()
+        .or_else(|| Reflect::get(value, &"recordId".into()).ok().and_then(|v| v.as_string()))
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| malformed("saveLog", "no record Id", value))
 }
 
 fn search_result(method: &'static str, value: &JsValue) -> Result<SearchResult, OpenCtiError> {

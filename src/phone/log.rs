@@ -1,7 +1,9 @@
 //! A finished (or logged) call, in CRM-neutral terms. The glue maps it to a Salesforce Task.
 
+use serde::{Deserialize, Serialize};
+
 /// A CRM record a call is about (the record that was clicked, or that matched the caller).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordRef {
     /// The record's id.
     pub id: String,
@@ -38,7 +40,7 @@ impl RecordRef {
 }
 
 /// Who started the call.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CallDirection {
     /// A customer called in.
     Inbound,
@@ -60,7 +62,7 @@ impl CallDirection {
 }
 
 /// Everything worth keeping about one call.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CallRecord {
     /// Inbound, outbound or internal.
     pub direction: CallDirection,

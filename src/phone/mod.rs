@@ -13,12 +13,15 @@ pub mod dialing;
 pub mod extension;
 pub mod log;
 pub mod numbering;
+pub mod outbox;
 #[cfg(test)]
 mod tests;
 
 use dialing::{DialError, DialPlan, DialingRules};
 use extension::KeyedExtension;
 pub use log::{CallDirection, CallRecord, RecordRef};
+pub use outbox::{Package, PendingLog, Rejection};
+use outbox::{Outbox, Work};
 
 /// A SIP password, held in memory only. Its `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]
@@ -306,6 +309,16 @@ pub enum Event {
     LogSaved { id: u32, record_id: String },
     /// Saving the call log with this outbox id failed; it stays in the outbox.
     LogFailed { id: u32, reason: String },
+    /// Salesforce did not answer in time: the log may still have been saved.
+    LogTimedOut { id: u32, reason: String },
+    /// Salesforce refused part of the log for good (see [`Rejection`]).
+    LogRejected { id: u32, reason: String, rejection: Rejection },
+    /// The org package's answer to [`Effect::FindLog`]: the Task for that call, if any.
+    LogFound { id: u32, record_id: Option<String> },
+    /// [`Effect::FindLog`] could not be answered.
+    LogLookupFailed { id: u32, reason: String },
+    /// Whether the org package (Apex class `SoftphoneCallLog`) is installed.
+    PackageDetected(Package),
     /// The microphones the browser offers (known once the agent allowed one).
     MicrophonesFound(Vec<AudioInput>),
     /// The microphone could not be opened or switched; a sentence for the agent.
@@ -363,25 +376,12 @@ pub enum Effect {
     /// Save this call log in the CRM, updating `existing_id` when given; answer with
     /// [`Event::LogSaved`] or [`Event::LogFailed`].
     SaveLog { id: u32, record: CallRecord, existing_id: Option<String> },
+    /// Ask the org package for the Task whose CallObject is `call_object`; answer with
+    /// [`Event::LogFound`] or [`Event::LogLookupFailed`].
+    FindLog { id: u32, call_object: String },
     /// Switch to this microphone (`None`: the browser's default), also mid-call, and remember
     /// the choice in this browser.
     UseMicrophone(Option<String>),
-}
-
-/// A call log waiting to be saved, being saved, or that failed to save.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PendingLog {
-    /// Outbox id, unique for this phone's lifetime.
-    pub id: u32,
-    /// What will be saved.
-    pub record: CallRecord,
-    /// The CRM record to update instead of creating one.
-    pub existing_id: Option<String>,
-    /// The last failure, if saving was tried and failed.
-    pub error: Option<String>,
-    in_flight: bool,
-    /// The record changed while a save was in flight: save again (as an update) after it.
-    resend: bool,
 }
 
 /// The whole phone state.
@@ -391,8 +391,7 @@ pub struct Phone {
     agent: Option<Credentials>,
     registration: Registration,
     call: CallState,
-    outbox: Vec<PendingLog>,
-    next_log_id: u32,
+    outbox: Outbox,
     /// The last problem to show the agent, cleared by their next action.
     notice: Option<String>,
     /// The CRM record on the agent's screen.
@@ -413,8 +412,7 @@ impl Phone {
             agent: None,
             registration: Registration::SignedOut,
             call: CallState::Idle,
-            outbox: Vec::new(),
-            next_log_id: 1,
+            outbox: Outbox::default(),
             notice: None,
             viewing: None,
             microphones: Vec::new(),
@@ -442,7 +440,7 @@ impl Phone {
     }
     /// Call logs not saved yet (waiting, or failed and kept for a retry).
     pub fn outbox(&self) -> &[PendingLog] {
-        &self.outbox
+        self.outbox.logs()
     }
     /// A problem to show the agent, if any.
     pub fn notice(&self) -> Option<&str> {
@@ -525,8 +523,8 @@ impl Phone {
             },
             Intent::Transfer(number) => self.transfer(number),
             Intent::LogCall { disposition, notes } => self.log_manual_call(now_ms, disposition, notes),
-            Intent::FinishWrapUp { disposition, notes } => self.finish_wrap_up(disposition, notes),
-            Intent::RetryLogs => self.retry_logs(),
+            Intent::FinishWrapUp { disposition, notes } => self.finish_wrap_up(now_ms, disposition, notes),
+            Intent::RetryLogs => self.outbox.retry_now(now_ms).into_iter().map(work_effect).collect(),
             Intent::ChooseMicrophone(id) if id != self.microphone => {
                 self.microphone.clone_from(&id);
                 vec![Effect::UseMicrophone(id)]
@@ -635,7 +633,7 @@ impl Phone {
                 CallState::Dialing(_) => self.end(now_ms, EndReason::Failed(reason)),
                 _ => Vec::new(),
             },
-            Event::LogSaved { id, record_id } => self.log_saved(id, record_id),
+            Event::LogSaved { id, record_id } => self.log_saved(now_ms, id, record_id),
             Event::MicrophonesFound(inputs) => {
                 self.microphones = inputs;
                 return Vec::new();
@@ -645,22 +643,42 @@ impl Phone {
                 return Vec::new();
             }
             Event::LogFailed { id, reason } => {
-                if let Some(p) = self.outbox.iter_mut().find(|p| p.id == id) {
-                    p.error = Some(reason.clone());
-                    p.in_flight = false;
-                }
-                self.notice = Some(format!("The call log was not saved: {reason} It is kept; retry when Salesforce is back."));
+                self.notice = Some(format!("The call log was not saved: {reason} It is kept and will be saved again by itself."));
+                self.outbox.failed(id, reason, now_ms);
                 Vec::new()
+            }
+            Event::LogTimedOut { id, reason } => {
+                self.outbox.timed_out(id, reason, now_ms);
+                return Vec::new();
+            }
+            Event::LogRejected { id, reason, rejection } => {
+                return self.outbox.rejected(id, reason, rejection, now_ms).into_iter().map(work_effect).collect();
+            }
+            Event::LogFound { id, record_id } => {
+                // The Task landed after all: wrap-up updates that one.
+                if let (Some(found), CallState::WrapUp(wrap)) = (&record_id, &mut self.call) {
+                    if wrap.log_id == id {
+                        wrap.saved_as = Some(found.clone());
+                    }
+                }
+                return self.outbox.found(id, record_id, now_ms).into_iter().map(work_effect).collect();
+            }
+            Event::LogLookupFailed { id, reason } => {
+                self.outbox.lookup_failed(id, reason, now_ms);
+                return Vec::new();
+            }
+            Event::PackageDetected(package) => {
+                return self.outbox.set_package(package, now_ms).into_iter().map(work_effect).collect();
             }
         };
         effects.push(self.label_effect(now_ms));
         effects
     }
 
-    /// Called every second by the glue while a call is up: keeps the label's timer running and
-    /// keys in the extension, a digit a tick.
+    /// Called every second by the glue: keeps the label's timer running and keys in the
+    /// extension, a digit a tick, while a call is up; sends the call logs whose retry is due.
     pub fn tick(&mut self, now_ms: u64) -> Vec<Effect> {
-        match &self.call {
+        let mut effects = match &self.call {
             CallState::Connected(Call { call_id: Some(id), .. }) => {
                 let mut effects = vec![self.label_effect(now_ms), Effect::MeasureQuality { call_id: id.clone() }];
                 if let Some(digit) = self.extension.as_mut().and_then(|e| e.next_digit(now_ms)) {
@@ -670,7 +688,24 @@ impl Phone {
             }
             CallState::Connected(_) => vec![self.label_effect(now_ms)],
             _ => Vec::new(),
-        }
+        };
+        effects.extend(self.outbox.due(now_ms).into_iter().map(work_effect));
+        effects
+    }
+
+    /// Takes back the call logs a previous page left unsaved (from browser storage), and logs
+    /// `interrupted`, a call the page went away during; `seed` spreads retries between phones.
+    pub fn restore_logs(&mut self, now_ms: u64, stored: Vec<PendingLog>, interrupted: Option<CallRecord>, seed: u64) -> Vec<Effect> {
+        self.outbox.seed(seed);
+        self.outbox.restore(stored);
+        let mut effects: Vec<Effect> = interrupted.into_iter().map(|record| self.queue_log(now_ms, record, None)).collect();
+        effects.extend(self.outbox.due(now_ms).into_iter().map(work_effect));
+        effects
+    }
+
+    /// The call in progress (not ringing or ended), for the glue to record against a reload.
+    pub fn call_in_progress(&self) -> Option<&Call> {
+        self.current_call()
     }
 
     fn is_free(&self) -> bool {
@@ -763,7 +798,7 @@ impl Phone {
                 notes: String::new(),
                 transferred_to: None,
             };
-            return vec![Effect::Decline { call_id, busy: true }, self.queue_log(record, None)];
+            return vec![Effect::Decline { call_id, busy: true }, self.queue_log(now_ms, record, None)];
         }
         let direction = if is_internal(&number) { CallDirection::Internal } else { CallDirection::Inbound };
         let call = Call {
@@ -823,7 +858,7 @@ impl Phone {
             notes: String::new(),
             transferred_to,
         };
-        let save = self.queue_log(record.clone(), None);
+        let save = self.queue_log(now_ms, record.clone(), None);
         let log_id = match &save {
             Effect::SaveLog { id, .. } => *id,
             _ => 0,
@@ -869,10 +904,10 @@ impl Phone {
             transferred_to: None,
         };
         self.call = CallState::Idle;
-        vec![self.queue_log(record, None)]
+        vec![self.queue_log(now_ms, record, None)]
     }
 
-    fn finish_wrap_up(&mut self, disposition: String, notes: String) -> Vec<Effect> {
+    fn finish_wrap_up(&mut self, now_ms: u64, disposition: String, notes: String) -> Vec<Effect> {
         let CallState::WrapUp(wrap) = std::mem::replace(&mut self.call, CallState::Idle) else {
             return Vec::new();
         };
@@ -880,67 +915,27 @@ impl Phone {
         record.disposition = disposition;
         record.notes = notes;
         if let Some(saved) = wrap.saved_as {
-            return vec![self.queue_log(record, Some(saved))];
+            return vec![self.queue_log(now_ms, record, Some(saved))];
         }
         // The first save has not been confirmed: change what it saves instead of saving twice.
-        match self.outbox.iter_mut().find(|p| p.id == wrap.log_id) {
-            Some(pending) => {
-                pending.record = record.clone();
-                if pending.in_flight {
-                    pending.resend = true;
-                    Vec::new()
-                } else {
-                    pending.in_flight = true;
-                    vec![Effect::SaveLog { id: pending.id, record, existing_id: pending.existing_id.clone() }]
-                }
-            }
-            None => vec![self.queue_log(record, None)],
+        if self.outbox.logs().iter().any(|p| p.id == wrap.log_id) {
+            return self.outbox.update(wrap.log_id, record, now_ms).into_iter().map(work_effect).collect();
         }
+        vec![self.queue_log(now_ms, record, None)]
     }
 
-    fn log_saved(&mut self, id: u32, record_id: String) -> Vec<Effect> {
+    fn log_saved(&mut self, now_ms: u64, id: u32, record_id: String) -> Vec<Effect> {
         if let CallState::WrapUp(wrap) = &mut self.call {
             if wrap.log_id == id {
                 wrap.saved_as = Some(record_id.clone());
             }
         }
-        let Some(index) = self.outbox.iter().position(|p| p.id == id) else { return Vec::new() };
-        let mut pending = self.outbox.remove(index);
-        if !pending.resend {
-            return Vec::new();
-        }
-        pending.existing_id = Some(record_id);
-        pending.resend = false;
-        pending.in_flight = true;
-        let effect = Effect::SaveLog { id: pending.id, record: pending.record.clone(), existing_id: pending.existing_id.clone() };
-        self.outbox.push(pending);
-        vec![effect]
-    }
-
-    fn retry_logs(&mut self) -> Vec<Effect> {
-        self.outbox
-            .iter_mut()
-            .filter(|p| !p.in_flight)
-            .map(|p| {
-                p.in_flight = true;
-                Effect::SaveLog { id: p.id, record: p.record.clone(), existing_id: p.existing_id.clone() }
-            })
-            .collect()
+        self.outbox.saved(id, record_id, now_ms).into_iter().map(work_effect).collect()
     }
 
     /// Puts a call log in the outbox and asks the glue to save it.
-    fn queue_log(&mut self, record: CallRecord, existing_id: Option<String>) -> Effect {
-        let id = self.next_log_id;
-        self.next_log_id = self.next_log_id.wrapping_add(1);
-        self.outbox.push(PendingLog {
-            id,
-            record: record.clone(),
-            existing_id: existing_id.clone(),
-            error: None,
-            in_flight: true,
-            resend: false,
-        });
-        Effect::SaveLog { id, record, existing_id }
+    fn queue_log(&mut self, now_ms: u64, record: CallRecord, existing_id: Option<String>) -> Effect {
+        work_effect(self.outbox.queue(record, existing_id, now_ms))
     }
 
     /// The utility-bar label: what an agent glancing at the bar needs.
@@ -968,6 +963,13 @@ impl Phone {
 
     fn label_effect(&self, now_ms: u64) -> Effect {
         Effect::SetLabel(self.label(now_ms))
+    }
+}
+
+fn work_effect(work: Work) -> Effect {
+    match work {
+        Work::Save { id, record, existing_id } => Effect::SaveLog { id, record, existing_id },
+        Work::Find { id, call_object } => Effect::FindLog { id, call_object },
     }
 }
 

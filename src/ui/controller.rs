@@ -13,9 +13,10 @@ use super::owner::{self, TabRole, Tabs};
 use super::pop;
 use crate::opencti::{self, CallLog, OpenCti};
 use crate::phone::dialing::{unknown_country_notice, DialingRules};
-use crate::phone::{CallRecord, Effect, Event, Intent, Phone, RecordRef};
+use crate::phone::{CallRecord, Effect, Event, Intent, PendingLog, Phone, RecordRef};
 use crate::ui::attention::{self, Attention};
 use crate::ui::startup::{self, StartError, StartNotice};
+use super::{logs, storage};
 
 /// Origins allowed to host the phone besides Salesforce's, fixed when the app is built
 /// (`SOFTPHONE_EXTRA_ORIGINS`, comma-separated). The demo and tests build with the local
@@ -48,6 +49,10 @@ struct Inner {
     attention: Attention,
     /// Which tab of this browser owns the line.
     tabs: Option<Rc<Tabs>>,
+    /// The call logs as last written to browser storage.
+    stored_logs: Vec<PendingLog>,
+    /// Whether browser storage holds a call in progress.
+    call_stored: bool,
 }
 
 impl PartialEq for Controller {
@@ -92,6 +97,8 @@ impl Controller {
                 notices: Vec::new(),
                 attention: Attention::default(),
                 tabs: None,
+                stored_logs: Vec::new(),
+                call_stored: false,
             })),
             on_change,
         };
@@ -112,8 +119,10 @@ impl Controller {
             controller.perform(effects);
         }
 
-        let c = controller.clone();
-        let tabs = Tabs::join(on_role, move |number, record| c.dial_for_another_tab(number, record));
+        // Only the tab that owns the line saves call logs: the others would save the same
+        // stored logs a second time.
+        let (c, owner) = (controller.clone(), controller.clone());
+        let tabs = Tabs::join(on_role, move |number, record| c.dial_for_another_tab(number, record), move || owner.resume_logs());
         controller.inner.borrow_mut().tabs = Some(tabs.clone());
         let c = controller.clone();
         let on_click = cti
@@ -156,6 +165,39 @@ impl Controller {
         self.inner.borrow().notices.clone()
     }
 
+    /// Takes back what a previous page left (unsaved logs, a call cut by a reload), finds out
+    /// whether the org package is there, and keeps storage current until the page goes.
+    fn resume_logs(&self) {
+        // Jitter seed: phones that come back together (a Salesforce outage ends) retry apart.
+        let seed = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
+        let effects = self.inner.borrow_mut().phone.restore_logs(now_ms(), storage::stored_logs(), storage::take_interrupted_call(), seed);
+        self.perform(effects);
+        self.persist();
+        logs::detect_package(self.inner.borrow().cti.clone(), self.clone());
+        let inner = Rc::downgrade(&self.inner);
+        storage::warn_before_leaving(move || inner.upgrade().is_some_and(|i| !i.borrow().phone.outbox().is_empty()));
+        let inner = Rc::downgrade(&self.inner);
+        storage::on_page_hide(move || {
+            if let Some(call) = inner.upgrade().and_then(|i| i.borrow().phone.call_in_progress().cloned()) {
+                storage::store_call(Some(&call), now_ms());
+            }
+        });
+    }
+
+    /// Writes the unsaved logs (when they changed) and the call in progress to browser storage.
+    fn persist(&self) {
+        let mut inner = self.inner.borrow_mut();
+        let call = inner.phone.call_in_progress().cloned();
+        if call.is_some() || inner.call_stored {
+            storage::store_call(call.as_ref(), now_ms());
+            inner.call_stored = call.is_some();
+        }
+        if inner.stored_logs.as_slice() != inner.phone.outbox() {
+            storage::store_logs(inner.phone.outbox());
+            inner.stored_logs = inner.phone.outbox().to_vec();
+        }
+    }
+
     /// The wrap-up dispositions from the Call Center settings.
     pub fn dispositions(&self) -> Vec<String> {
         self.inner.borrow().settings.dispositions.clone()
@@ -171,6 +213,7 @@ impl Controller {
             attention::ask_permission();
         }
         let effects = self.inner.borrow_mut().phone.handle_intent(now_ms(), intent);
+        self.persist();
         self.perform(effects);
         self.publish();
     }
@@ -178,6 +221,7 @@ impl Controller {
     /// Something happened outside.
     pub fn event(&self, event: Event) {
         let effects = self.inner.borrow_mut().phone.handle_event(now_ms(), event);
+        self.persist();
         self.perform(effects);
         // Render after the effects' first steps: an incoming call's screen pop request goes to
         // Salesforce before the view is redrawn (budget: 5 ms from INVITE to searchAndScreenPop).
@@ -185,10 +229,16 @@ impl Controller {
         spawn_local(async move { this.publish() });
     }
 
-    /// Called every second: keeps the utility item's call timer running.
+    /// Called every second: keeps the utility item's call timer running, the stored call's
+    /// heartbeat fresh, and sends the call logs whose retry is due.
     pub fn tick(&self) {
         let effects = self.inner.borrow_mut().phone.tick(now_ms());
+        self.persist();
+        let retried = effects.iter().any(|e| matches!(e, Effect::SaveLog { .. } | Effect::FindLog { .. }));
         self.perform(effects);
+        if retried {
+            self.publish();
+        }
     }
 
     fn publish(&self) {
@@ -245,13 +295,8 @@ impl Controller {
                     };
                     this.event(Event::RecordMatched(record));
                 }),
-                Effect::SaveLog { id, record, existing_id } => spawn_local(async move {
-                    let event = match cti.save_log(&task(&record, existing_id)).await {
-                        Ok(record_id) => Event::LogSaved { id, record_id },
-                        Err(e) => Event::LogFailed { id, reason: e.to_string() },
-                    };
-                    this.event(event);
-                }),
+                Effect::SaveLog { id, record, existing_id } => logs::save(cti, this, id, task(&record, existing_id)),
+                Effect::FindLog { id, call_object } => logs::find(cti, this, id, call_object),
                 Effect::Connect(credentials) => with_line(&self.inner, |l| l.connect(&credentials)),
                 Effect::Disconnect => with_line(&self.inner, Line::disconnect),
                 Effect::Dial { dial } => with_line(&self.inner, |l| l.dial(&dial)),

@@ -2,9 +2,11 @@
 
 mod attention;
 mod controller;
+mod logs;
 mod owner;
 mod pop;
 mod startup;
+mod storage;
 mod views;
 
 use wasm_bindgen::prelude::*;

@@ -140,6 +140,8 @@ pub struct Tabs {
     /// The owner's line as last heard (while another tab owns it).
     owner_line: RefCell<Option<LineSummary>>,
     on_role: Callback<TabRole>,
+    /// Runs once, when this tab first owns the line (only the owner resumes the call logs).
+    on_owned: RefCell<Option<Box<dyn FnOnce()>>>,
     /// Kept alive as long as the tab: the browser calls them.
     closures: RefCell<Vec<BrowserCallback>>,
 }
@@ -148,9 +150,21 @@ type BrowserCallback = Closure<dyn FnMut(JsValue)>;
 
 impl Tabs {
     /// Joins the browser's tabs: queues on the lock and listens on the channel. `on_dial` runs
-    /// in the owner for a number clicked in another tab.
-    pub fn join(on_role: Callback<TabRole>, on_dial: impl Fn(String, Option<RecordRef>) + 'static) -> Rc<Tabs> {
-        let tabs = Rc::new(Tabs { owner: Cell::new(false), channel: RefCell::new(JsValue::UNDEFINED), current: RefCell::new(None), owner_line: RefCell::new(None), on_role, closures: RefCell::new(Vec::new()) });
+    /// in the owner for a number clicked in another tab; `on_owned` once this tab owns the line.
+    pub fn join(
+        on_role: Callback<TabRole>,
+        on_dial: impl Fn(String, Option<RecordRef>) + 'static,
+        on_owned: impl FnOnce() + 'static,
+    ) -> Rc<Tabs> {
+        let tabs = Rc::new(Tabs {
+            owner: Cell::new(false),
+            channel: RefCell::new(JsValue::UNDEFINED),
+            current: RefCell::new(None),
+            owner_line: RefCell::new(None),
+            on_role,
+            on_owned: RefCell::new(Some(Box::new(on_owned))),
+            closures: RefCell::new(Vec::new()),
+        });
         let weak = Rc::downgrade(&tabs);
         let on_message = Closure::<dyn FnMut(JsValue)>::new(move |data: JsValue| {
             if let Some(tabs) = weak.upgrade() {
@@ -201,6 +215,10 @@ impl Tabs {
     fn become_owner(&self) {
         self.owner.set(true);
         self.on_role.emit(TabRole::Owner);
+        let on_owned = self.on_owned.borrow_mut().take();
+        if let Some(on_owned) = on_owned {
+            on_owned();
+        }
         let current = self.current.borrow().clone();
         if let Some(summary) = current {
             self.send(TabMessage::Line(summary));

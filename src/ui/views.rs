@@ -135,6 +135,7 @@ pub struct ReadyProps {
 #[function_component(ReadyToCall)]
 pub fn ready_to_call(props: &ReadyProps) -> Html {
     let disposition = use_node_ref();
+    use_none_selected(disposition.clone());
     let notes = use_node_ref();
     let target = &props.target;
     let dismiss = props.on_intent.reform(|_| Intent::Dismiss);
@@ -434,6 +435,17 @@ pub fn keypad(props: &KeypadProps) -> Html {
     }
 }
 
+/// A disposition list opens on "None": a log says only what the agent chose. (As Yew builds the
+/// options, the browser would otherwise keep the last one selected.)
+#[hook]
+fn use_none_selected(select: NodeRef) {
+    use_effect_with((), move |_| {
+        if let Some(select) = select.cast::<HtmlSelectElement>() {
+            select.set_selected_index(0);
+        }
+    });
+}
+
 #[derive(Properties, PartialEq)]
 pub struct WrapUpProps {
     pub wrap: WrapUp,
@@ -445,6 +457,7 @@ pub struct WrapUpProps {
 #[function_component(WrapUpCard)]
 pub fn wrap_up_card(props: &WrapUpProps) -> Html {
     let disposition = use_node_ref();
+    use_none_selected(disposition.clone());
     let notes = use_node_ref();
     let onsubmit = {
         let (disposition, notes) = (disposition.clone(), notes.clone());

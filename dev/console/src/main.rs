@@ -9,6 +9,7 @@
 //! The page frames the definition's `reqAdapterUrl`, as Lightning does.
 
 mod http;
+mod org;
 mod store;
 
 use std::net::{TcpListener, TcpStream};
@@ -135,13 +136,37 @@ fn console_route(store: &Store, req: &Request) -> Response {
             Err(e) => Response::error(400, &e),
         },
         ("GET", "/__standin/tasks") => Response::json(store.tasks_json()),
-        ("POST", "/__standin/tasks") => Response::json(store.save_task(&req.body)),
+        ("POST", "/__standin/tasks") => Response::json(save_task(store, &req.body)),
+        ("GET", "/__standin/org") => Response::json(store.org_json()),
+        ("POST", "/__standin/org") => match store.update_org(&req.body) {
+            Ok(()) => Response::json(store.org_json()),
+            Err(e) => Response::error(400, &e),
+        },
+        ("POST", "/__standin/apex/findTaskByCallObject") => Response::json(store.find_task_by_call_object(&req.body)),
         ("POST", "/__standin/reset") => {
             store.reset();
             Response::json("{}".into())
         }
         ("GET", _) => Response::error(404, "not found"),
         _ => Response::error(405, "method not allowed"),
+    }
+}
+
+/// saveLog as the org does it, faults included: a late save is made here, on the server, so it
+/// lands even when the page that asked has gone (reloaded) by then.
+fn save_task(store: &Store, body: &[u8]) -> String {
+    match store.next_fate() {
+        org::Fate::Normal => store.save_task(body),
+        org::Fate::Fail => serde_json::json!({ "error": "unable to obtain exclusive access to this record", "code": "UNABLE_TO_LOCK_ROW" }).to_string(),
+        org::Fate::Late { delay_ms, answer } => {
+            thread::sleep(std::time::Duration::from_millis(delay_ms));
+            let saved = store.save_task(body);
+            if answer {
+                saved
+            } else {
+                serde_json::json!({ "silent": true }).to_string()
+            }
+        }
     }
 }
 

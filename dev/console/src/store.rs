@@ -6,6 +6,8 @@ use std::sync::Mutex;
 
 use serde_json::{json, Map, Value};
 
+use crate::org::{Fate, Org};
+
 /// What the page needs from the Call Center definition.
 pub struct Config {
     pub adapter_url: String,
@@ -42,11 +44,12 @@ pub struct Store {
     config: Config,
     calls: Mutex<Vec<Value>>,
     tasks: Mutex<Vec<Map<String, Value>>>,
+    org: Mutex<Org>,
 }
 
 impl Store {
     pub fn new(config: Config) -> Store {
-        Store { config, calls: Mutex::new(Vec::new()), tasks: Mutex::new(Vec::new()) }
+        Store { config, calls: Mutex::new(Vec::new()), tasks: Mutex::new(Vec::new()), org: Mutex::new(Org::default()) }
     }
 
     pub fn config_json(&self) -> String {
@@ -84,6 +87,9 @@ impl Store {
         if fields.remove("entityApiName") != Some(Value::String("Task".into())) {
             return json!({ "error": "this org only logs calls as Task records" }).to_string();
         }
+        if let Some((code, message)) = lock(&self.org).refusal(&fields) {
+            return json!({ "error": message, "code": code }).to_string();
+        }
         let mut tasks = lock(&self.tasks);
         match fields.get("Id").and_then(Value::as_str).map(str::to_owned) {
             Some(id) => match tasks.iter_mut().find(|t| t.get("Id").and_then(Value::as_str) == Some(&id)) {
@@ -106,6 +112,34 @@ impl Store {
     pub fn reset(&self) {
         lock(&self.calls).clear();
         lock(&self.tasks).clear();
+        *lock(&self.org) = Org::default();
+    }
+
+    pub fn org_json(&self) -> String {
+        lock(&self.org).to_json().to_string()
+    }
+
+    pub fn update_org(&self, body: &[u8]) -> Result<(), String> {
+        lock(&self.org).update(body)
+    }
+
+    /// What the org does with the next saveLog (faults set by tests).
+    pub fn next_fate(&self) -> Fate {
+        lock(&self.org).next_fate()
+    }
+
+    /// `SoftphoneCallLog.findTaskByCallObject`: the Id of the Task with this CallObject, or "".
+    /// Answers `{"installed": false}` when the package is not installed.
+    pub fn find_task_by_call_object(&self, call_object: &[u8]) -> String {
+        if !lock(&self.org).package_installed {
+            return json!({ "installed": false }).to_string();
+        }
+        // The page posts the Call-ID as a JSON string.
+        let call_object: String = serde_json::from_slice(call_object).unwrap_or_default();
+        let tasks = lock(&self.tasks);
+        let found = tasks.iter().find(|t| !call_object.is_empty() && t.get("CallObject").and_then(Value::as_str) == Some(call_object.as_str()));
+        let id = found.and_then(|t| t.get("Id")).and_then(Value::as_str).unwrap_or("");
+        json!({ "installed": true, "id": id }).to_string()
     }
 }
 

@@ -209,10 +209,11 @@
       async saveLog(a) {
         const v = a.value;
         if (!v || typeof v !== 'object' || !v.entityApiName) return fail('value must be an object with entityApiName');
-        const response = await post('/__standin/tasks', v);
-        const body = await response.json();
-        changed('tasks');
-        return body.Id ? ok(body.Id) : fail(body.error || 'save failed', 'SAVE_FAILED');
+        // The org decides (faults set by tests: see /__standin/org); a late save answers late or never.
+        const body = await (await post('/__standin/tasks', v)).json();
+        if (body.silent) return 'silence';
+        // Lightning answers { recordId }. Its Activity lists change only on refreshView.
+        return body.Id ? ok({ recordId: body.Id }) : fail(body.error || 'save failed', body.code || 'SAVE_FAILED');
       },
       setSoftphonePanelVisibility(a) {
         if (typeof a.visible !== 'boolean') return fail('visible must be true or false');
@@ -233,11 +234,18 @@
       setSoftphonePanelIcon(a) { if (typeof a.key !== 'string') return fail('key must be an SLDS utility icon name'); state.panel.icon = a.key; changed(); return ok(); },
       getCallCenterSettings() { return ok(state.config.settings); },
       getSoftphoneLayout() { return ok(LAYOUT); },
-      refreshView() { changed(); return ok(); },
-      runApex(a) {
-        // The org's one Apex class here: SoftphoneStandin.echo returns its parameters.
+      // The page's lists (Activity, Tasks) are read again only now, as in Lightning.
+      refreshView() { changed('tasks'); return ok(); },
+      async runApex(a) {
+        // SoftphoneStandin.echo returns its parameters; SoftphoneCallLog is the softphone
+        // package's class, there only when the org has the package (see /__standin/org).
         if (a.apexClass === 'SoftphoneStandin' && a.methodName === 'echo') return ok({ runApex: String(a.methodParams || '') });
-        return fail(`No such Apex method: ${a.apexClass}.${a.methodName}`, 'APEX_ERROR');
+        if (a.apexClass === 'SoftphoneCallLog' && a.methodName === 'findTaskByCallObject') {
+          const callObject = new URLSearchParams(String(a.methodParams || '')).get('callObject') || '';
+          const found = await (await post('/__standin/apex/findTaskByCallObject', callObject)).json();
+          if (found.installed) return ok({ runApex: found.id });
+        }
+        return fail(`No such Apex class or method: ${a.apexClass}.${a.methodName}`, 'APEX_ERROR');
       },
       notifyInitializationComplete() { state.initialized = true; changed(); return ok(); },
     };
@@ -285,6 +293,10 @@
       },
       failNext(method, description = 'The stand-in was told to fail') { state.overrides[method] = fail(description, 'STANDIN_FAILURE'); },
       silenceNext(method) { state.overrides[method] = 'silence'; },
+      // The org's behaviour, kept by the server across page reloads: { packageInstalled,
+      // noActivities: ['Account'], restrictedDispositions, failNext, lateNext, lateMs,
+      // lateAnswer, failRate, lateRate, seed } (dev/console/README.md).
+      async setOrg(settings) { return (await post('/__standin/org', settings)).json(); },
       answerNext(method, response) { state.overrides[method] = response; },
       sendEvent(event, payload) { emit(event, payload); },
       // The page's document came back into focus: both kinds of app report the current view.

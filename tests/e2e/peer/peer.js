@@ -59,7 +59,7 @@ window.peer = {
     ua.on('registrationFailed', (e) => note('registrationFailed', { cause: e.cause }));
     ua.on('newRTCSession', (e) => {
       if (e.originator === 'remote') {
-        note('incoming', { from: e.request.from.uri.user, display: e.request.from.display_name });
+        note('incoming', { from: e.request.from.uri.user, display: e.request.from.display_name, callId: e.request.call_id });
         watch(e.session);
       }
     });

@@ -1,0 +1,385 @@
+//! The call-log outbox: every call log waits here until Salesforce has confirmed it, and each
+//! call ends up as exactly one Task whenever Salesforce lets us know what happened.
+//!
+//! Pure and time-driven like the rest of `phone`: the glue reports what Salesforce answered and
+//! asks [`Outbox::due`] every second what to send; the outbox is persisted by the glue after each
+//! change (it holds no secret) and [`Outbox::restore`]d at start.
+//!
+//! Why each rule:
+//! - A create that got no answer in time may still land (a slow trigger or flow). Creating it
+//!   again at once would make a duplicate, so the log waits up to [`LATE_WINDOW_MS`] for the late
+//!   answer. After that, with the org package installed, it asks the package whether a Task with
+//!   the call's Call-ID (`CallObject`) exists before creating one; without the package it creates
+//!   again (a duplicate is then possible, a lost log is not).
+//! - Transient failures are retried by themselves with exponential backoff and jitter, so a
+//!   Salesforce outage is not met by every agent's phone at the same second.
+//! - A permanent refusal (the related record cannot have activities, a restricted picklist) is
+//!   retried once without WhoId/WhatId (and without the disposition when the picklist was refused),
+//!   the record and disposition written into the description instead, so the call is still logged.
+
+use serde::{Deserialize, Serialize};
+
+use super::log::CallRecord;
+
+/// The first retry of a failed save comes after about this long.
+pub const FIRST_RETRY_MS: u64 = 2_000;
+/// Retries never wait longer than this.
+pub const MAX_RETRY_MS: u64 = 300_000;
+/// How long a create whose answer never came may still land before it is looked up or made again.
+pub const LATE_WINDOW_MS: u64 = 30_000;
+
+/// Whether the org has the package's Apex class `SoftphoneCallLog` (found once at start).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Package {
+    /// Not known yet: logs whose create may have landed wait.
+    Unknown,
+    /// `SoftphoneCallLog.findTaskByCallObject` answers.
+    Installed,
+    /// No such class: unknown outcomes are resolved by waiting, then creating again.
+    Missing,
+}
+
+/// What Salesforce refused for good in a saveLog.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Rejection {
+    /// WhoId or WhatId: a record that cannot have activities, deleted, or not visible.
+    RelatedRecord,
+    /// The disposition is not a value of the org's restricted CallDisposition picklist.
+    Disposition,
+}
+
+/// Reads a permanent refusal from Salesforce's error codes (or texts that carry them).
+pub fn rejection_in(errors: &str) -> Option<Rejection> {
+    const RELATED: [&str; 5] = [
+        "FIELD_INTEGRITY_EXCEPTION",
+        "INVALID_CROSS_REFERENCE_KEY",
+        "INVALID_ID_FIELD",
+        "ENTITY_IS_DELETED",
+        "INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY",
+    ];
+    if errors.contains("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST") {
+        Some(Rejection::Disposition)
+    } else if RELATED.iter().any(|code| errors.contains(code)) {
+        Some(Rejection::RelatedRecord)
+    } else {
+        None
+    }
+}
+
+/// Where a pending log is in its life.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Stage {
+    /// To be sent (or looked up) once `due_ms` has come.
+    Waiting { due_ms: u64 },
+    /// A saveLog is on its way since `sent_at_ms`.
+    Saving { sent_at_ms: u64 },
+    /// The package is being asked whether an earlier create landed.
+    LookingUp,
+}
+
+/// A call log not confirmed by Salesforce yet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingLog {
+    /// Outbox id, unique for this page's lifetime (new ones are given on restore).
+    pub id: u32,
+    /// What the Task must say.
+    pub record: CallRecord,
+    /// The Task to update, once Salesforce has given its Id.
+    pub existing_id: Option<String>,
+    /// The last problem, for the agent.
+    pub error: Option<String>,
+    /// Failed attempts so far (for the backoff).
+    pub attempts: u32,
+    /// What happens next.
+    pub stage: Stage,
+    /// An earlier create got no answer: a Task may exist for this call already.
+    pub maybe_created: bool,
+    /// The record changed while a save was on its way: save again (as an update) after it.
+    pub resend: bool,
+    /// Salesforce refused the related record: saved without WhoId/WhatId.
+    pub unlinked: bool,
+    /// Salesforce refused the disposition: saved without it.
+    pub no_disposition: bool,
+}
+
+impl PendingLog {
+    /// Waiting for a late answer or for the package's lookup (not failed).
+    pub fn awaiting_confirmation(&self) -> bool {
+        self.maybe_created && self.existing_id.is_none()
+    }
+
+    /// The record as it will be sent, without what Salesforce refused (named in the notes).
+    pub fn outgoing(&self) -> CallRecord {
+        let mut record = self.record.clone();
+        let mut moved = Vec::new();
+        if self.unlinked {
+            if let Some(r) = record.record.take() {
+                moved.push(format!("About {} ({} {}).", r.name, r.object_type, r.id));
+            }
+        }
+        if self.no_disposition && !record.disposition.is_empty() {
+            moved.push(format!("Disposition: {}.", std::mem::take(&mut record.disposition)));
+        }
+        if !moved.is_empty() {
+            moved.push(std::mem::take(&mut record.notes));
+            record.notes = moved.join("\n").trim_end().to_owned();
+        }
+        record
+    }
+}
+
+/// What the glue must do for a log.
+// Short-lived and turned into an `Effect` at once: boxing the record would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Work {
+    /// saveLog this record, updating `existing_id` when given.
+    Save { id: u32, record: CallRecord, existing_id: Option<String> },
+    /// Ask the package for the Task whose CallObject is `call_object`.
+    Find { id: u32, call_object: String },
+}
+
+/// The pending call logs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outbox {
+    logs: Vec<PendingLog>,
+    next_id: u32,
+    package: Package,
+    /// xorshift state for the jitter; seeded by the glue so phones do not retry in step.
+    rng: u64,
+}
+
+impl Default for Outbox {
+    fn default() -> Self {
+        Outbox { logs: Vec::new(), next_id: 1, package: Package::Unknown, rng: 0x9E37_79B9_7F4A_7C15 }
+    }
+}
+
+impl Outbox {
+    /// The logs not confirmed yet.
+    pub fn logs(&self) -> &[PendingLog] {
+        &self.logs
+    }
+
+    /// Whether the org package was found.
+    pub fn package(&self) -> Package {
+        self.package
+    }
+
+    /// Seeds the jitter (any value; zero is replaced).
+    pub fn seed(&mut self, seed: u64) {
+        self.rng = if seed == 0 { 0x9E37_79B9_7F4A_7C15 } else { seed };
+    }
+
+    /// Records whether the package is installed, and sends what waited for it.
+    pub fn set_package(&mut self, package: Package, now_ms: u64) -> Vec<Work> {
+        self.package = package;
+        self.due(now_ms)
+    }
+
+    /// A new log, sent at once.
+    pub fn queue(&mut self, record: CallRecord, existing_id: Option<String>, now_ms: u64) -> Work {
+        let id = self.next_id;
+        self.next_id = self.next_id.wrapping_add(1);
+        let mut log = PendingLog {
+            id,
+            record,
+            existing_id,
+            error: None,
+            attempts: 0,
+            stage: Stage::Waiting { due_ms: now_ms },
+            maybe_created: false,
+            resend: false,
+            unlinked: false,
+            no_disposition: false,
+        };
+        let work = send(&mut log, now_ms);
+        self.logs.push(log);
+        work
+    }
+
+    /// The agent completed the log (wrap-up): the Task must say this. `None` when nothing is
+    /// to be sent now (the change goes out once the earlier save is settled).
+    pub fn update(&mut self, id: u32, record: CallRecord, now_ms: u64) -> Option<Work> {
+        let log = self.logs.iter_mut().find(|l| l.id == id)?;
+        log.record = record;
+        match log.stage {
+            Stage::Waiting { .. } if !log.awaiting_confirmation() => Some(send(log, now_ms)),
+            _ => {
+                log.resend = true;
+                None
+            }
+        }
+    }
+
+    /// Salesforce saved the log as `record_id`, perhaps late (after we stopped waiting).
+    pub fn saved(&mut self, id: u32, record_id: String, now_ms: u64) -> Option<Work> {
+        let index = self.logs.iter().position(|l| l.id == id)?;
+        let log = self.logs.get_mut(index)?;
+        // An update's answer while a later change waits, or a create whose content is stale.
+        if log.resend {
+            log.existing_id = Some(record_id);
+            log.maybe_created = false;
+            return Some(send(log, now_ms));
+        }
+        self.logs.remove(index);
+        None
+    }
+
+    /// Salesforce answered `success: false` for a reason that may pass.
+    pub fn failed(&mut self, id: u32, reason: String, now_ms: u64) {
+        let delay = self.next_delay(id);
+        if let Some(log) = self.logs.iter_mut().find(|l| l.id == id) {
+            log.attempts = log.attempts.saturating_add(1);
+            log.error = Some(reason);
+            log.stage = Stage::Waiting { due_ms: now_ms.saturating_add(delay) };
+        }
+    }
+
+    /// Salesforce refused part of the log for good: send it once more without that part.
+    pub fn rejected(&mut self, id: u32, reason: String, rejection: Rejection, now_ms: u64) -> Option<Work> {
+        let log = self.logs.iter_mut().find(|l| l.id == id)?;
+        let unlink = !log.unlinked && log.record.record.is_some();
+        let drop_disposition = rejection == Rejection::Disposition && !log.no_disposition && !log.record.disposition.is_empty();
+        if !unlink && !drop_disposition {
+            // Nothing left to leave out: keep it and retry like any failure (the agent sees why).
+            self.failed(id, reason, now_ms);
+            return None;
+        }
+        log.unlinked = true;
+        log.no_disposition |= drop_disposition;
+        log.error = Some(reason);
+        Some(send(log, now_ms))
+    }
+
+    /// No answer came in time. A create may still land: wait for it; an update is simply resent.
+    pub fn timed_out(&mut self, id: u32, reason: String, now_ms: u64) {
+        let Some(log) = self.logs.iter_mut().find(|l| l.id == id) else { return };
+        if log.existing_id.is_some() {
+            self.failed(id, reason, now_ms);
+            return;
+        }
+        let sent_at = match log.stage {
+            Stage::Saving { sent_at_ms } => sent_at_ms,
+            _ => now_ms,
+        };
+        log.maybe_created = true;
+        log.error = Some(reason);
+        log.stage = Stage::Waiting { due_ms: sent_at.saturating_add(LATE_WINDOW_MS) };
+    }
+
+    /// The package's answer: the Task that exists for this call, or none.
+    pub fn found(&mut self, id: u32, record_id: Option<String>, now_ms: u64) -> Option<Work> {
+        if !self.logs.iter().any(|l| l.id == id && l.stage == Stage::LookingUp) {
+            return None;
+        }
+        match record_id {
+            Some(record_id) => self.saved(id, record_id, now_ms),
+            None => {
+                let log = self.logs.iter_mut().find(|l| l.id == id)?;
+                log.maybe_created = false;
+                Some(send(log, now_ms))
+            }
+        }
+    }
+
+    /// The package could not be asked (a timeout, an error): ask again later.
+    pub fn lookup_failed(&mut self, id: u32, reason: String, now_ms: u64) {
+        let delay = self.next_delay(id);
+        if let Some(log) = self.logs.iter_mut().find(|l| l.id == id) {
+            log.attempts = log.attempts.saturating_add(1);
+            log.error = Some(reason);
+            log.stage = Stage::Waiting { due_ms: now_ms.saturating_add(delay) };
+        }
+    }
+
+    /// The agent asked to retry: everything waiting goes now, except creates that may still
+    /// land without a package to ask (those keep waiting for the late answer).
+    pub fn retry_now(&mut self, now_ms: u64) -> Vec<Work> {
+        let package = self.package;
+        for log in &mut self.logs {
+            let may_land = log.awaiting_confirmation() && package != Package::Installed;
+            if let Stage::Waiting { due_ms } = &mut log.stage {
+                if !may_land {
+                    *due_ms = (*due_ms).min(now_ms);
+                }
+            }
+        }
+        self.due(now_ms)
+    }
+
+    /// What is due at `now_ms`.
+    pub fn due(&mut self, now_ms: u64) -> Vec<Work> {
+        let package = self.package;
+        let mut work = Vec::new();
+        for log in &mut self.logs {
+            let Stage::Waiting { due_ms } = log.stage else { continue };
+            if due_ms > now_ms {
+                continue;
+            }
+            if !log.awaiting_confirmation() {
+                work.push(send(log, now_ms));
+                continue;
+            }
+            match (package, log.record.call_id.clone()) {
+                (Package::Installed, Some(call_object)) => {
+                    log.stage = Stage::LookingUp;
+                    work.push(Work::Find { id: log.id, call_object });
+                }
+                // Not known yet whether the package is there: wait for the answer.
+                (Package::Unknown, Some(_)) => {}
+                // No package (or no Call-ID to look for): the late answer had its chance.
+                _ => {
+                    log.maybe_created = false;
+                    work.push(send(log, now_ms));
+                }
+            }
+        }
+        work
+    }
+
+    /// Takes back the logs a previous page stored. A create that was on its way when the page
+    /// went away may have landed: it is treated like one that timed out then.
+    pub fn restore(&mut self, stored: Vec<PendingLog>) {
+        for mut log in stored {
+            log.id = self.next_id;
+            self.next_id = self.next_id.wrapping_add(1);
+            log.stage = match log.stage {
+                Stage::Saving { sent_at_ms } if log.existing_id.is_none() => {
+                    log.maybe_created = true;
+                    Stage::Waiting { due_ms: sent_at_ms.saturating_add(LATE_WINDOW_MS) }
+                }
+                Stage::Saving { .. } | Stage::LookingUp => Stage::Waiting { due_ms: 0 },
+                waiting @ Stage::Waiting { .. } => waiting,
+            };
+            self.logs.push(log);
+        }
+    }
+
+    /// The wait before the next retry of log `id`: doubling from [`FIRST_RETRY_MS`] up to
+    /// [`MAX_RETRY_MS`], then a random part of it taken off (between none and half).
+    fn next_delay(&mut self, id: u32) -> u64 {
+        let attempts = self.logs.iter().find(|l| l.id == id).map_or(0, |l| l.attempts);
+        let full = backoff_ms(attempts);
+        // xorshift64: plenty for spreading retries.
+        self.rng ^= self.rng << 13;
+        self.rng ^= self.rng >> 7;
+        self.rng ^= self.rng << 17;
+        full - self.rng % (full / 2 + 1)
+    }
+}
+
+/// The wait before retry number `attempts + 1`, before jitter.
+pub fn backoff_ms(attempts: u32) -> u64 {
+    FIRST_RETRY_MS.saturating_mul(1u64 << attempts.min(20)).min(MAX_RETRY_MS)
+}
+
+fn send(log: &mut PendingLog, now_ms: u64) -> Work {
+    log.stage = Stage::Saving { sent_at_ms: now_ms };
+    log.resend = false;
+    Work::Save { id: log.id, record: log.outgoing(), existing_id: log.existing_id.clone() }
+}
+
+#[cfg(test)]
+#[path = "outbox_tests.rs"]
+mod tests;

@@ -1,0 +1,104 @@
+//! Call logs through Open CTI: saveLog with its late answers and refreshView, the org package's
+//! lookup by Call-ID (`SoftphoneCallLog.findTaskByCallObject` through runApex), and finding out at
+//! start whether that package is installed. Each result goes back to the phone as an [`Event`].
+
+use std::rc::Rc;
+
+use wasm_bindgen_futures::spawn_local;
+
+use super::controller::Controller;
+use crate::opencti::{ApexCall, CallLog, OpenCti, OpenCtiError, SaveLogError};
+use crate::phone::outbox::rejection_in;
+use crate::phone::{Event, Package};
+
+/// The org package's Apex class and method (see the README, "Call logs").
+const APEX_CLASS: &str = "SoftphoneCallLog";
+const FIND_METHOD: &str = "findTaskByCallObject";
+
+/// Saves `log` (outbox id `id`) and tells the phone how it went; a late answer still counts.
+pub fn save(cti: Rc<OpenCti>, phone: Controller, id: u32, log: CallLog) {
+    spawn_local(async move {
+        let event = match cti.save_log_or_late(&log).await {
+            Ok(record_id) => {
+                // Lightning's Activity timeline shows the Task only after a refresh.
+                refresh(&cti).await;
+                Event::LogSaved { id, record_id }
+            }
+            Err(SaveLogError { error, late: Some(late) }) => {
+                let (cti, phone) = (cti.clone(), phone.clone());
+                spawn_local(async move {
+                    match late.record_id().await {
+                        Ok(record_id) => {
+                            refresh(&cti).await;
+                            phone.event(Event::LogSaved { id, record_id });
+                        }
+                        // A late refusal changes nothing: the log is already being retried.
+                        Err(e) => warn(&format!("A late saveLog answer: {e}")),
+                    }
+                });
+                Event::LogTimedOut { id, reason: error.to_string() }
+            }
+            Err(SaveLogError { error, late: None }) => failure(id, error),
+        };
+        phone.event(event);
+    });
+}
+
+/// Asks the org package for the Task whose CallObject is `call_object`.
+pub fn find(cti: Rc<OpenCti>, phone: Controller, id: u32, call_object: String) {
+    spawn_local(async move {
+        let event = match cti.run_apex::<String>(&find_call(&call_object)).await {
+            Ok(task_id) => Event::LogFound { id, record_id: Some(task_id).filter(|t| !t.is_empty()) },
+            Err(e) => Event::LogLookupFailed { id, reason: e.to_string() },
+        };
+        phone.event(event);
+    });
+}
+
+/// Finds out once whether the package is installed: runApex refuses an unknown class.
+pub fn detect_package(cti: Rc<OpenCti>, phone: Controller) {
+    spawn_local(async move {
+        let package = match cti.run_apex::<String>(&find_call("")).await {
+            Ok(_) => Package::Installed,
+            Err(OpenCtiError::Failed { .. }) => Package::Missing,
+            Err(e) => {
+                warn(&format!("Could not tell whether the softphone package is installed ({e}); going without it."));
+                Package::Missing
+            }
+        };
+        phone.event(Event::PackageDetected(package));
+    });
+}
+
+fn find_call(call_object: &str) -> ApexCall {
+    ApexCall {
+        apex_class: APEX_CLASS.into(),
+        method_name: FIND_METHOD.into(),
+        method_params: format!("callObject={}", String::from(js_sys::encode_uri_component(call_object))),
+    }
+}
+
+/// A refusal that will not pass is told apart from one that may.
+fn failure(id: u32, error: OpenCtiError) -> Event {
+    let reason = error.to_string();
+    let codes = match &error {
+        OpenCtiError::Failed { errors, .. } => {
+            errors.iter().map(|e| format!("{} {} {}", e.code, e.description, e.details)).collect::<Vec<_>>().join(" ")
+        }
+        _ => String::new(),
+    };
+    match rejection_in(&codes) {
+        Some(rejection) => Event::LogRejected { id, reason, rejection },
+        None => Event::LogFailed { id, reason },
+    }
+}
+
+async fn refresh(cti: &OpenCti) {
+    if let Err(e) = cti.refresh_view().await {
+        warn(&e.to_string());
+    }
+}
+
+fn warn(message: &str) {
+    web_sys::console::warn_1(&message.into());
+}

@@ -1,0 +1,127 @@
+//! What the phone keeps in this browser's `localStorage` so that a reload loses nothing: the call
+//! logs Salesforce has not confirmed yet, and the call in progress (number, record, direction,
+//! times and Call-ID, refreshed every second), to log it right after a reload. Never a secret: the
+//! SIP password stays in memory only.
+
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::phone::{Call, CallDirection, CallRecord, PendingLog, RecordRef};
+
+/// The unsaved call logs (a JSON array).
+const OUTBOX_KEY: &str = "softphone.outbox";
+/// The call in progress (a JSON object), absent when there is none.
+const CALL_KEY: &str = "softphone.call";
+
+/// The call in progress, as stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct CallInProgress {
+    direction: CallDirection,
+    number: String,
+    record: Option<RecordRef>,
+    call_id: Option<String>,
+    started_at_ms: u64,
+    answered_at_ms: Option<u64>,
+    /// The last moment the page was known to be alive with the call up.
+    heartbeat_ms: u64,
+}
+
+/// This origin's `localStorage`, when the browser allows it (it may not in a third-party frame).
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+fn read<T: for<'de> Deserialize<'de>>(key: &str) -> Option<T> {
+    let text = storage()?.get_item(key).ok().flatten()?;
+    let value = js_sys::JSON::parse(&text).ok()?;
+    serde_wasm_bindgen::from_value(value).ok()
+}
+
+/// Writes `value` under `key`, or removes the key for `None`. Storage may be full or blocked: the
+/// phone then keeps working from memory, and says so on the console.
+fn write<T: Serialize>(key: &str, value: Option<&T>) {
+    let Some(storage) = storage() else { return };
+    let result = match value {
+        None => storage.remove_item(key),
+        Some(value) => value
+            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .map_err(|e| JsValue::from_str(&e.to_string()))
+            .and_then(|v| js_sys::JSON::stringify(&v))
+            .and_then(|text| storage.set_item(key, &String::from(text))),
+    };
+    if result.is_err() {
+        web_sys::console::warn_1(&format!("The phone could not write {key} to this browser's storage.").into());
+    }
+}
+
+/// The logs a previous page left unsaved (none when storage is empty or unreadable).
+pub fn stored_logs() -> Vec<PendingLog> {
+    read(OUTBOX_KEY).unwrap_or_default()
+}
+
+/// Remembers the unsaved logs (forgets the key when there are none).
+pub fn store_logs(logs: &[PendingLog]) {
+    write(OUTBOX_KEY, (!logs.is_empty()).then_some(&logs))
+}
+
+/// Remembers the call in progress at `now_ms` (the heartbeat), or that there is none.
+pub fn store_call(call: Option<&Call>, now_ms: u64) {
+    let stored = call.map(|c| CallInProgress {
+        direction: c.direction,
+        number: c.number.clone(),
+        record: c.record.clone(),
+        call_id: c.call_id.clone(),
+        started_at_ms: c.started_at_ms,
+        answered_at_ms: c.answered_at_ms,
+        heartbeat_ms: now_ms,
+    });
+    write(CALL_KEY, stored.as_ref())
+}
+
+/// The call a previous page went away during, as the log it deserves (talk time until the page's
+/// last heartbeat), taken out of storage.
+pub fn take_interrupted_call() -> Option<CallRecord> {
+    let call: CallInProgress = read(CALL_KEY)?;
+    write::<CallInProgress>(CALL_KEY, None);
+    let duration_s = call.answered_at_ms.map_or(0, |at| call.heartbeat_ms.saturating_sub(at) / 1000);
+    let disposition = match (call.answered_at_ms, call.direction) {
+        (Some(_), _) => "",
+        (None, CallDirection::Inbound) => "Missed",
+        (None, _) => "Cancelled",
+    };
+    Some(CallRecord {
+        direction: call.direction,
+        number: call.number,
+        record: call.record,
+        started_at_ms: call.started_at_ms,
+        duration_s,
+        call_id: call.call_id,
+        disposition: disposition.into(),
+        notes: "The page was reloaded or closed during this call.".into(),
+        transferred_to: None,
+    })
+}
+
+/// Asks the browser to warn before leaving the page while `pending()` says logs are unsaved.
+/// The listener lives as long as the page.
+pub fn warn_before_leaving(pending: impl Fn() -> bool + 'static) {
+    let Some(window) = web_sys::window() else { return };
+    let listener = Closure::<dyn Fn(web_sys::BeforeUnloadEvent)>::new(move |event: web_sys::BeforeUnloadEvent| {
+        if pending() {
+            event.prevent_default();
+            // Older Chromium needs returnValue set as well.
+            event.set_return_value("Call logs are not saved in Salesforce yet.");
+        }
+    });
+    let _ = window.add_event_listener_with_callback("beforeunload", listener.as_ref().unchecked_ref());
+    listener.forget();
+}
+
+/// Calls `on_hide` when the page is being hidden or unloaded (the last chance to write).
+pub fn on_page_hide(on_hide: impl Fn() + 'static) {
+    let Some(window) = web_sys::window() else { return };
+    let listener = Closure::<dyn Fn()>::new(on_hide);
+    let _ = window.add_event_listener_with_callback("pagehide", listener.as_ref().unchecked_ref());
+    listener.forget();
+}
