@@ -14,12 +14,6 @@ use crate::opencti::{self, CallLog, CallType, OpenCti, Search};
 use crate::phone::dialing::DialingRules;
 use crate::phone::{CallRecord, Effect, Event, Intent, Phone, RecordRef};
 
-/// Origins allowed to host the phone besides Salesforce's, fixed when the app is built
-/// (`SOFTPHONE_EXTRA_ORIGINS`, comma-separated). The demo and tests build with the local
-/// console's origin; production builds normally list none. This cannot come from the Call
-/// Center definition: that arrives through the very script this list decides whether to load.
-const EXTRA_ORIGINS: Option<&str> = option_env!("SOFTPHONE_EXTRA_ORIGINS");
-
 /// The Lightning Open CTI API version whose script we load (before any setting can be read).
 const OPENCTI_API_VERSION: &str = "62.0";
 
@@ -58,16 +52,14 @@ impl Controller {
     pub async fn start(on_change: Callback<Phone>) -> Result<Controller, StartError> {
         let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
         let params = opencti::LaunchParams::from_query(&search).map_err(|e| e.to_string())?;
-        let extra: Vec<String> = EXTRA_ORIGINS
-            .unwrap_or("")
-            .split(',')
-            .map(|o| o.trim().to_owned())
-            .filter(|o| !o.is_empty())
-            .collect();
-        let cti = Rc::new(opencti::load(&params.origin, OPENCTI_API_VERSION, &extra).await.map_err(|e| e.to_string())?);
+        // Trust comes from this page's deployment configuration, never from Salesforce.
+        let deployment = opencti::read_deployment().map_err(|e| e.to_string())?;
+        deployment.check_framing(&params.origin, &opencti::ancestor_origins()).map_err(|e| e.to_string())?;
+        let cti = Rc::new(opencti::load(&params.origin, OPENCTI_API_VERSION, deployment.org_origins()).await.map_err(|e| e.to_string())?);
         let map = cti.get_call_center_settings().await.map_err(|e| e.to_string())?;
         let settings = SoftphoneSettings::from_map(&map)
             .map_err(|e| format!("The Call Center definition needs fixing by your Salesforce admin:\n{e}"))?;
+        deployment.check_pbx_urls(&settings.pbx_urls).map_err(|e| e.to_string())?;
         let rules = DialingRules {
             outside_prefix: settings.dialing.outside_prefix.clone(),
             long_distance_prefix: settings.dialing.long_distance_prefix.clone(),
