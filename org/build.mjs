@@ -9,7 +9,7 @@
 //   connect to them.
 // It refuses http://, ws:// and loopback entries: a deployable build never trusts a test origin.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -112,7 +112,8 @@ const VOID_ELEMENTS = /<(meta|link|base|br|hr|img|input|source)\b([^>]*?)\s*\/?>
 /** dist/index.html as a Visualforce page: well-formed markup, assets from the static resource. */
 export function visualforcePage(indexHtml, distFiles, deployment) {
   let html = indexHtml.replace(/<!doctype html>\s*/i, '');
-  html = html.replace(/(["'])\.\/([A-Za-z0-9._-]+)\1/g, (whole, quote, file) => {
+  // Trunk's files and wasm-bindgen's snippets (snippets/<crate>/src/...js).
+  html = html.replace(/(["'])\.\/([A-Za-z0-9_-][A-Za-z0-9._/-]*)\1/g, (whole, quote, file) => {
     if (!distFiles.includes(file)) throw new Refused(`index.html loads ./${file}, which dist/ does not have`);
     return `${quote}{!URLFOR($Resource.${RESOURCE}, '${file}')}${quote}`;
   });
@@ -161,7 +162,7 @@ export function build(argv) {
   const definition = readDefinition(o.definition);
   const sites = o.trustedSites.map((s) => deployableOrigin(s, ['https', 'wss'], '--trusted-site'));
   if (!existsSync(join(o.dist, 'index.html'))) throw new Refused(`${o.dist}/index.html is missing: run trunk build --release first`);
-  const distFiles = readdirSync(o.dist);
+  const distFiles = readdirSync(o.dist, { recursive: true }).map(String).filter((f) => statSync(join(o.dist, f)).isFile());
   if (!distFiles.some((f) => f.endsWith('.wasm')) || !distFiles.some((f) => f.endsWith('.js'))) throw new Refused(`${o.dist} has no .wasm or .js`);
   const deployment = { orgOrigins: origins, pbxOrigins: definition.pbxOrigins };
   const page = visualforcePage(readFileSync(join(o.dist, 'index.html'), 'utf8'), distFiles, deployment);
