@@ -57,7 +57,7 @@ test('the phone runs from the org-like layout: Visualforce page, static resource
     await eventually('the phone to notify initialization', () => standin(page, 'state.initialized'));
     const frame = page.frames().find((f) => f.url().startsWith(APP_ORIGIN));
     assert.ok(frame.url().startsWith(`${APP_PAGE}?`), frame.url());
-    const wasm = responses.find((r) => /^http:\/\/127\.0\.0\.1:8702\/resource\/\d+\/Softphone\/softphone-[^/]+\.wasm$/.test(r.url));
+    const wasm = responses.find((r) => /^http:\/\/127\.0\.0\.1:8704\/resource\/\d+\/Softphone\/softphone-[^/]+\.wasm$/.test(r.url));
     assert.ok(wasm, `the wasm comes from the static resource: ${responses.map((r) => r.url).join(' ')}`);
     assert.equal(wasm.type, 'application/octet-stream');
     await page.click('#utility-item');

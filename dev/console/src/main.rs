@@ -5,7 +5,7 @@
 //!   `opencti_min.js` at Salesforce's path, the Call Center settings, a Task store, and a
 //!   record of every Open CTI call for tests (`/__standin/calls`, `/__standin/tasks`);
 //! - the softphone (default http://127.0.0.1:8701): the built app from `--app-dir`;
-//! - the org-like layout (default http://127.0.0.1:8702): the org package's Visualforce page at
+//! - the org-like layout (default http://127.0.0.1:8704): the org package's Visualforce page at
 //!   `/apex/Softphone` and its static resource at `/resource/<timestamp>/Softphone/...`, from
 //!   `--org-dir` (see `org.rs`), as an org's Visualforce host serves them.
 //!
@@ -31,7 +31,7 @@ usage: console [--definition FILE] [--app-dir DIR] [--org-dir DIR] [--console-po
 Serves a Lightning stand-in page on http://127.0.0.1:CONSOLE_PORT (default 8700) that frames
 the softphone from the Call Center definition's reqAdapterUrl, and serves the built softphone
 (trunk's dist/) on http://127.0.0.1:APP_PORT (default 8701) and, as a Visualforce host would,
-the org package (scripts/build-org-package.sh) on http://127.0.0.1:ORG_PORT (default 8702).
+the org package (scripts/build-org-package.sh) on http://127.0.0.1:ORG_PORT (default 8704).
   --definition FILE   Call Center definition (default callcenter-xml/development.xml)
   --app-dir DIR       the built softphone (default dist)
   --org-dir DIR       the org package's source folder (default org/force-app/main/default)";
@@ -75,7 +75,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
         org_dir: PathBuf::from("org/force-app/main/default"),
         console_port: 8700,
         app_port: 8701,
-        org_port: 8702,
+        org_port: 8704,
     };
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));

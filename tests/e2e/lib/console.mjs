@@ -7,8 +7,9 @@ import net from 'node:net';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const CONSOLE_ORIGIN = 'http://127.0.0.1:8700';
-/** Where the phone runs: the org-like (Visualforce) origin serving the org package. */
-export const APP_ORIGIN = 'http://127.0.0.1:8702';
+/** Where the phone runs: the org-like (Visualforce) origin serving the org package (8702 is
+ * the JsSIP peer's page, lib/peer.mjs). */
+export const APP_ORIGIN = 'http://127.0.0.1:8704';
 /** The phone's page there, the development definition's adapter URL. */
 export const APP_PAGE = `${APP_ORIGIN}/apex/Softphone`;
 
@@ -20,7 +21,7 @@ function portOpen(port) {
   });
 }
 
-/** Runs target/release/console on 8700/8701/8702 serving dist/ and the org package built from
+/** Runs target/release/console on 8700/8701/8704 serving dist/ and the org package built from
  * it (scripts/build-org-package.sh); `stop()` ends it. */
 export async function startConsole({ definition = 'callcenter-xml/development.xml', appDir = 'dist' } = {}) {
   const bin = join(process.env.CARGO_TARGET_DIR || join(ROOT, 'target'), 'release', 'console');
@@ -37,7 +38,7 @@ export async function startConsole({ definition = 'callcenter-xml/development.xm
   child.stdout.on('data', (d) => { output += d; });
   child.stderr.on('data', (d) => { output += d; });
   const deadline = Date.now() + 5000;
-  while (!(await portOpen(8700)) || !(await portOpen(8701)) || !(await portOpen(8702))) {
+  while (!(await portOpen(8700)) || !(await portOpen(8701)) || !(await portOpen(8704))) {
     if (Date.now() > deadline || child.exitCode !== null) {
       child.kill('SIGKILL');
       throw new Error(`the console did not start:\n${output}`);
