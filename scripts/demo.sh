@@ -7,12 +7,12 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PATH"
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
-# The demo's Lightning stand-in is the one non-Salesforce origin this build may trust.
-export SOFTPHONE_EXTRA_ORIGINS=http://127.0.0.1:8700
 
-echo "demo: building the softphone (trunk build --release) and the console"
+echo "demo: building the softphone (trunk build --release), its org package and the console"
 trunk build --release
-cargo build --quiet --release -p console
+cargo build --quiet --release -p console -p callcenter
+# The stand-in serves the phone from the org package, as an org's Visualforce host would.
+scripts/build-org-package.sh --org-url https://acme.my.salesforce.com >/dev/null
 
 run_dir=$(mktemp -d /tmp/softphone-demo.XXXXXX)
 console_pid=

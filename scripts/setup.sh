@@ -17,8 +17,9 @@ say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 export PATH="$HOME/.cargo/bin:$PATH"
 
 # --- Debian packages --------------------------------------------------------------------------
-# coturn, kamailio-tls-modules and openssl: the TURN relay and the wss listener with its test certificate.
-apt_packages=(chromium chromium-driver kamailio kamailio-websocket-modules kamailio-tls-modules coturn openssl nodejs npm)
+# coturn, kamailio-tls-modules and openssl: the TURN relay and the wss listener with its test
+# certificate; unzip: the org package check looks inside the static resource.
+apt_packages=(chromium chromium-driver kamailio kamailio-websocket-modules kamailio-tls-modules coturn openssl nodejs npm unzip)
 missing=()
 for p in "${apt_packages[@]}"; do
   # node/npm may come from elsewhere (e.g. NodeSource); only install when the command is absent.
@@ -70,6 +71,14 @@ fi
 if [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then
   say "installing the end-to-end test packages (npm ci)"
   (cd tests/e2e && npm ci --no-audit --no-fund >/dev/null)
+fi
+
+# --- the Salesforce CLI for the org package ----------------------------------------------------
+# @salesforce/cli 2.129.8 (org/cli/package.json) runs on Debian's node 20 once its undici is
+# pinned to 6.21.3 (an npm override); installed into org/cli, not globally (~300 MB, ~1 min).
+if [ ! -d org/cli/node_modules ] || [ org/cli/package-lock.json -nt org/cli/node_modules/.package-lock.json ]; then
+  say "installing the Salesforce CLI into org/cli (npm ci)"
+  (cd org/cli && npm ci --no-audit --no-fund >/dev/null 2>&1)
 fi
 
 say "ready"

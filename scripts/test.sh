@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up what is missing (scripts/setup.sh) and runs every test of the project, fastest first:
 # native Rust tests and lints, the wasm32 builds, the release build with its size report, the
-# browser tests of the Open CTI shim against the Lightning stand-in, the SIP benchmark against
+# org package (built for an example org and checked offline), the browser tests of the Open CTI
+# shim against the Lightning stand-in, the SIP benchmark against
 # JsSIP, then the end-to-end tests (real Kamailio, real WebRTC calls) with their benchmarks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,8 +10,6 @@ scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PATH"
 export CHROMEDRIVER=/usr/bin/chromedriver
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
-# The local Lightning stand-in's origin is the one non-Salesforce origin test builds may trust.
-export SOFTPHONE_EXTRA_ORIGINS=http://127.0.0.1:8700
 
 started=$SECONDS
 step() { printf '\n\033[1m== %s\033[0m (%ds elapsed)\n' "$*" $((SECONDS - started)); }
@@ -32,6 +31,11 @@ cargo build --quiet --target wasm32-unknown-unknown -p sip
 step "release build of the softphone (trunk) and its download size"
 trunk build --release
 scripts/size-report.sh dist
+
+step "the org package, built offline for an example org and checked (org/package.test.mjs)"
+cargo build --quiet --release -p callcenter
+scripts/build-org-package.sh --org-url https://acme.my.salesforce.com
+node --test org/package.test.mjs
 
 step "browser tests of the Open CTI shim against the stand-in (wasm-bindgen-test, headless Chromium)"
 cargo build --quiet --release -p console

@@ -137,7 +137,7 @@ async fn a_foreign_origin_is_refused_and_nothing_is_loaded() {
 #[wasm_bindgen_test]
 async fn settings_arrive_as_the_flat_section_item_map() {
     let settings = cti().await.get_call_center_settings().await.expect("settings").map;
-    assert_eq!(settings.get("/reqGeneralInfo/reqAdapterUrl").map(String::as_str), Some("http://127.0.0.1:8701/"));
+    assert_eq!(settings.get("/reqGeneralInfo/reqAdapterUrl").map(String::as_str), Some("http://127.0.0.1:8704/apex/Softphone"));
     assert_eq!(settings.get("/reqGeneralInfo/reqSalesforceCompatibilityMode").map(String::as_str), Some("Lightning"));
     assert!(settings.contains_key("/rustSoftphone/pbxWebSocketUrls"));
 }

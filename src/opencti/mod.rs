@@ -8,6 +8,7 @@
 
 mod late;
 mod origin;
+mod page;
 mod types;
 
 use std::fmt;
@@ -19,7 +20,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 pub use late::{LateAnswer, SaveLogError};
-pub use origin::{is_allowed_origin, LaunchError, LaunchParams};
+pub use origin::{is_allowed_origin, Deployment, DeploymentError, DeploymentFile, LaunchError, LaunchParams, PbxNotAllowed};
+pub use page::{ancestor_origins, read_deployment, DEPLOYMENT_ELEMENT_ID};
 pub use types::*;
 
 /// How long a method may wait for Salesforce's callback before it fails.
@@ -44,7 +46,7 @@ extern "C" {
 /// Why an Open CTI call failed, in words an agent or admin can act on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum OpenCtiError {
-    /// The page was not opened by Salesforce (or an allowed origin); nothing was loaded.
+    /// The page was not opened by the org's Salesforce; nothing was loaded.
     Launch(LaunchError),
     /// `opencti_min.js` could not be loaded from the Lightning origin.
     ScriptUnavailable { url: String, reason: String },
@@ -100,11 +102,11 @@ pub fn script_url(origin: &str, api_version: &str) -> String {
     format!("{origin}/support/api/{api_version}/lightning/opencti_min.js")
 }
 
-/// Loads Open CTI from `origin` if it is Salesforce's or listed in `extra_origins`; otherwise
-/// fails with [`LaunchError::ForeignOrigin`] and loads nothing.
-pub async fn load(origin: &str, api_version: &str, extra_origins: &[String]) -> Result<OpenCti, OpenCtiError> {
+/// Loads Open CTI from `origin` if it is one of `allowed_origins` (the deployment's org
+/// origins); otherwise fails with [`LaunchError::ForeignOrigin`] and loads nothing.
+pub async fn load(origin: &str, api_version: &str, allowed_origins: &[String]) -> Result<OpenCti, OpenCtiError> {
     let window = web_sys::window().ok_or_else(|| OpenCtiError::NotAvailable { what: "window".into() })?;
-    load_in(&window, origin, api_version, extra_origins).await
+    load_in(&window, origin, api_version, allowed_origins).await
 }
 
 /// [`load`] into the page of `target`, a window of this origin: the app's own window, or in the
@@ -113,9 +115,9 @@ pub async fn load_in(
     target: &web_sys::Window,
     origin: &str,
     api_version: &str,
-    extra_origins: &[String],
+    allowed_origins: &[String],
 ) -> Result<OpenCti, OpenCtiError> {
-    if !is_allowed_origin(origin, extra_origins) {
+    if !is_allowed_origin(origin, allowed_origins) {
         return Err(OpenCtiError::Launch(LaunchError::ForeignOrigin(origin.to_owned())));
     }
     // The version lands in a URL path: accept only "NN.0"-like text.

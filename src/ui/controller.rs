@@ -18,11 +18,6 @@ use crate::ui::attention::{self, Attention};
 use crate::ui::startup::{self, StartError, StartNotice};
 use super::{logs, storage};
 
-/// Origins allowed to host the phone besides Salesforce's, fixed when the app is built
-/// (`SOFTPHONE_EXTRA_ORIGINS`, comma-separated). The demo and tests build with the local
-/// console's origin; production builds normally list none. This cannot come from the Call
-/// Center definition: that arrives through the very script this list decides whether to load.
-const EXTRA_ORIGINS: Option<&str> = option_env!("SOFTPHONE_EXTRA_ORIGINS");
 
 /// Where this browser remembers the agent's microphone (a device id: no secret).
 const MICROPHONE_KEY: &str = "softphone.microphone";
@@ -66,15 +61,13 @@ impl Controller {
     pub async fn start(on_change: Callback<Phone>, on_role: Callback<TabRole>) -> Result<Controller, StartError> {
         let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
         let params = opencti::LaunchParams::from_query(&search).map_err(StartError::Launch)?;
-        let extra: Vec<String> = EXTRA_ORIGINS
-            .unwrap_or("")
-            .split(',')
-            .map(|o| o.trim().to_owned())
-            .filter(|o| !o.is_empty())
-            .collect();
+        // Trust comes from this page's deployment configuration, never from Salesforce.
+        let deployment = opencti::read_deployment().map_err(StartError::Deployment)?;
+        deployment.check_framing(&params.origin, &opencti::ancestor_origins()).map_err(StartError::Launch)?;
         // The script version comes from the adapter URL: it is needed before any setting can be read.
-        let cti = Rc::new(opencti::load(&params.origin, &params.api_version, &extra).await.map_err(StartError::from)?);
+        let cti = Rc::new(opencti::load(&params.origin, &params.api_version, deployment.org_origins()).await.map_err(StartError::from)?);
         let read = startup::read_settings(cti.get_call_center_settings().await.map_err(StartError::from)?)?;
+        deployment.check_pbx_urls(&read.settings.pbx_urls).map_err(StartError::PbxNotAllowed)?;
         let mut notices = Vec::new();
         if !read.problems.is_empty() {
             notices.push(StartNotice::SettingsProblems(read.problems));

@@ -5,7 +5,7 @@
 use callcenter::{ReadSettings, SettingProblem, SettingsError, SoftphoneSettings};
 use yew::prelude::*;
 
-use crate::opencti::{CallCenterSettings, LaunchError, OpenCtiError};
+use crate::opencti::{CallCenterSettings, DeploymentError, LaunchError, OpenCtiError, PbxNotAllowed};
 
 /// Why the phone did not start.
 #[derive(Clone, Debug, PartialEq)]
@@ -18,13 +18,17 @@ pub enum StartError {
     OpenCti(OpenCtiError),
     /// The Call Center definition leaves the phone without a PBX or a SIP domain.
     Settings(SettingsError),
+    /// The page carries no usable deployment configuration (which org and PBXs to trust).
+    Deployment(DeploymentError),
+    /// The definition names a PBX this deployment does not trust.
+    PbxNotAllowed(PbxNotAllowed),
 }
 
 impl StartError {
     /// Whether running start-up again may succeed without anyone changing anything.
     pub fn can_retry(&self) -> bool {
         match self {
-            StartError::Launch(_) | StartError::Settings(_) => false,
+            StartError::Launch(_) | StartError::Settings(_) | StartError::Deployment(_) | StartError::PbxNotAllowed(_) => false,
             StartError::OpenCti(OpenCtiError::Launch(_) | OpenCtiError::InvalidArgument { .. }) => false,
             StartError::OpenCti(_) => true,
         }
@@ -84,6 +88,8 @@ pub fn start_failed(props: &StartFailedProps) -> Html {
             "The phone is not set up yet",
             format!("Your Salesforce admin needs to fix the Call Center definition, then reload the page:\n{e}"),
         ),
+        StartError::Deployment(e) => ("The phone can't start here", e.to_string()),
+        StartError::PbxNotAllowed(e) => ("The phone is not set up for this PBX", e.to_string()),
     };
     let retry = props.on_retry.reform(|_: MouseEvent| ());
     html! {

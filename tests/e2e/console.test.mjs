@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser, eventually } from './lib/browser.mjs';
-import { startConsole, CONSOLE_ORIGIN, APP_ORIGIN, ROOT } from './lib/console.mjs';
+import { startConsole, CONSOLE_ORIGIN, APP_ORIGIN, APP_PAGE, ROOT } from './lib/console.mjs';
 import { startPbx } from './lib/pbx.mjs';
 
 const GRACE = '003000000000002AAA';
@@ -96,7 +96,7 @@ test('an agent opens the phone, clicks a contact number and logs the call as a T
 
 test('opened outside Salesforce, the phone says so and loads nothing', async () => {
   const page = await browser.context.newPage();
-  await page.goto(APP_ORIGIN + '/');
+  await page.goto(APP_PAGE);
   await page.locator('[data-testid=blocked]').waitFor();
   assert.match(await page.locator('[data-testid=blocked]').textContent(), /runs inside Salesforce/);
   await page.close();
@@ -106,9 +106,9 @@ test('framed by a foreign origin, the phone refuses and never requests Open CTI'
   const page = await browser.context.newPage();
   const requested = [];
   page.on('request', (r) => requested.push(r.url()));
-  await page.goto(APP_ORIGIN + '/?sfdcIFrameOrigin=' + encodeURIComponent('https://evil.example.com') + '&mode=Lightning');
+  await page.goto(APP_PAGE + '?sfdcIFrameOrigin=' + encodeURIComponent('https://evil.example.com') + '&mode=Lightning');
   await page.locator('[data-testid=blocked]').waitFor();
-  assert.match(await page.locator('[data-testid=blocked]').textContent(), /https:\/\/evil\.example\.com, which is not a Salesforce site/);
+  assert.match(await page.locator('[data-testid=blocked]').textContent(), /https:\/\/evil\.example\.com, which is not your organization's Salesforce site/);
   assert.ok(!requested.some((u) => u.includes('opencti_min.js')), `requests: ${requested.join(', ')}`);
   await page.close();
 });

@@ -459,7 +459,7 @@ mod tests {
     #[test]
     fn errors_point_at_the_line_and_item() {
         let xml = GOOD
-            .replace("http://127.0.0.1:8701/", "javascript:alert(1)")
+            .replace("http://127.0.0.1:8704/apex/Softphone", "javascript:alert(1)")
             .replace(">460<", ">100<")
             .replace("RustSoftphoneDev", "1 Bad Name")
             .replace(r#"name="reqUseApi" label="Use CTI API">true"#, r#"name="reqUseAPI" label="Use CTI API">true"#);

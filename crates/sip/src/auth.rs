@@ -70,11 +70,46 @@ fn to_hex(bytes: &[u8]) -> String {
 /// Of several challenges (one per header line), the one to answer: the strongest algorithm we
 /// support, and within it one offering `qop=auth` or no qop at all.
 pub fn pick(challenges: &[Challenge]) -> Option<(&Challenge, Algorithm)> {
+    answerable(challenges).min_by_key(|(_, a)| *a)
+}
+
+/// The challenges we know how to answer, with their algorithm.
+fn answerable(challenges: &[Challenge]) -> impl Iterator<Item = (&Challenge, Algorithm)> {
     challenges
         .iter()
         .filter_map(|c| Algorithm::parse(&c.algorithm).map(|a| (c, a)))
         .filter(|(c, _)| c.qop.is_empty() || c.qop.iter().any(|q| q.eq_ignore_ascii_case("auth")))
-        .min_by_key(|(_, a)| *a)
+}
+
+/// A challenge from a realm other than the SIP domain the agent signs in to: answering it would
+/// hand whoever sent it a hash of the password to attack offline, so it is refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ForeignRealm {
+    /// The realm the challenge named.
+    pub offered: String,
+    /// The configured SIP domain, the only realm answered.
+    pub expected: String,
+}
+
+impl std::fmt::Display for ForeignRealm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "The PBX asked for the password of realm \"{}\" instead of the SIP domain {}, so the password was not used. Ask your admin to check the PBX and the SIP domain.",
+            self.offered, self.expected
+        )
+    }
+}
+
+/// Like [`pick`], among the challenges whose realm is `domain` (case-insensitive). When some
+/// answerable challenge exists but none is for `domain`, the first one's realm is refused.
+pub fn pick_for_realm<'c>(challenges: &'c [Challenge], domain: &str) -> Result<Option<(&'c Challenge, Algorithm)>, ForeignRealm> {
+    let ours = answerable(challenges).filter(|(c, _)| c.realm.eq_ignore_ascii_case(domain)).min_by_key(|(_, a)| *a);
+    match (ours, answerable(challenges).next()) {
+        (Some(pick), _) => Ok(Some(pick)),
+        (None, Some((theirs, _))) => Err(ForeignRealm { offered: theirs.realm.clone(), expected: domain.to_owned() }),
+        (None, None) => Ok(None),
+    }
 }
 
 /// The answer to `challenge` for `method` on `uri`. `nc` counts uses of this nonce (from 1);

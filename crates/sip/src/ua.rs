@@ -44,13 +44,25 @@ pub trait Random {
     fn next_u64(&mut self) -> u64;
 }
 
+/// What became of a challenge.
+enum AuthRetry {
+    /// The request went out again with credentials.
+    Sent,
+    /// Nothing to answer with (no credentials, no supported challenge).
+    Unanswerable,
+    /// The challenge came from a realm other than our SIP domain.
+    Refused(auth::ForeignRealm),
+}
+
 /// A call, named by its SIP Call-ID.
 pub type CallId = String;
 
 /// How the user agent presents itself.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
-    /// The SIP domain of the address of record, e.g. `pbx.example.com`.
+    /// The SIP domain of the address of record, e.g. `pbx.example.com`. It is also the only
+    /// digest realm the password answers: a challenge for another realm is refused
+    /// ([`crate::auth::ForeignRealm`]).
     pub domain: String,
     /// Shown to people we call.
     pub display_name: String,
@@ -815,8 +827,16 @@ impl UserAgent {
         let Some(tx) = self.transactions.remove(&branch) else { return };
         // A first challenge, or a stale nonce (the password was fine): answer it once.
         let answerable = matches!(r.status, 401 | 407) && purpose != Purpose::Cancel && (!authenticated || is_stale(&r));
-        if answerable && self.retry_with_auth(now, &tx, &r) {
-            return;
+        if answerable {
+            match self.retry_with_auth(now, &tx, &r) {
+                AuthRetry::Sent => return,
+                AuthRetry::Refused(refusal) if matches!(purpose, Purpose::Register) => {
+                    self.registration = Registration::Idle;
+                    return self.event(Event::RegistrationFailed { status: Some(r.status), reason: refusal.to_string(), retry_after: None });
+                }
+                // Other requests end as the PBX's refusal: the password is not used either way.
+                AuthRetry::Refused(_) | AuthRetry::Unanswerable => {}
+            }
         }
         if r.status == 422 && self.retry_with_longer_session(now, &tx, &r) {
             return;
@@ -1479,19 +1499,27 @@ impl UserAgent {
         self.transactions.insert(branch, ClientTx { purpose, call, request: req, deadline: now + TRANSACTION_TIMEOUT_MS, authenticated: false });
     }
 
-    /// Sends the request again with credentials for the challenge in `r`; false when there is
-    /// nothing we can answer (no credentials, no supported challenge).
-    fn retry_with_auth(&mut self, now: Millis, tx: &ClientTx, r: &Response) -> bool {
-        let Some(credentials) = self.credentials.clone() else { return false };
+    /// Sends the request again with credentials for the challenge in `r`, if there is one we
+    /// can answer for our own SIP domain (the only realm the password is used for).
+    fn retry_with_auth(&mut self, now: Millis, tx: &ClientTx, r: &Response) -> AuthRetry {
+        let Some(credentials) = self.credentials.clone() else { return AuthRetry::Unanswerable };
         let header = if r.status == 407 { "Proxy-Authenticate" } else { "WWW-Authenticate" };
         let challenges: Vec<Challenge> = r.headers.get_all(header).filter_map(|c| Challenge::parse(c).ok()).collect();
-        let Some((challenge, algorithm)) = auth::pick(&challenges) else { return false };
+        let (challenge, algorithm) = match auth::pick_for_realm(&challenges, &self.config.domain) {
+            Ok(Some(pick)) => pick,
+            Ok(None) => return AuthRetry::Unanswerable,
+            Err(refusal) => return AuthRetry::Refused(refusal),
+        };
         let nc = self.next_nonce_count(&challenge.nonce);
         let cnonce = token(&mut *self.random, 16);
         let uri = tx.request.uri.to_string();
         let authorization = auth::answer(challenge, algorithm, &credentials, tx.request.method.as_str(), &uri, nc, &cnonce);
         let auth_header = if r.status == 407 { "Proxy-Authorization" } else { "Authorization" };
-        self.resend(now, tx, true, |req| req.headers.set(auth_header, authorization))
+        if self.resend(now, tx, true, |req| req.headers.set(auth_header, authorization)) {
+            AuthRetry::Sent
+        } else {
+            AuthRetry::Unanswerable
+        }
     }
 
     /// The `nc` for the next use of `nonce` (RFC 7616 §3.4). Only the latest few nonces are

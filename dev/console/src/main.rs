@@ -4,12 +4,17 @@
 //! - the Lightning stand-in (default http://127.0.0.1:8700): the page, the stand-in
 //!   `opencti_min.js` at Salesforce's path, the Call Center settings, a Task store, and a
 //!   record of every Open CTI call for tests (`/__standin/calls`, `/__standin/tasks`);
-//! - the softphone (default http://127.0.0.1:8701): the built app from `--app-dir`.
+//! - the softphone (default http://127.0.0.1:8701): the built app from `--app-dir`;
+//! - the org-like layout (default http://127.0.0.1:8704): the org package's Visualforce page at
+//!   `/apex/Softphone` and its static resource at `/resource/<timestamp>/Softphone/...`, from
+//!   `--org-dir` (see `org.rs`), as an org's Visualforce host serves them.
 //!
-//! The page frames the definition's `reqAdapterUrl`, as Lightning does.
+//! The page frames the definition's `reqAdapterUrl`, as Lightning does. Both ways of serving
+//! the phone write the stand-in's own deployment configuration into its page.
 
 mod http;
 mod org;
+mod org_rules;
 mod store;
 
 use std::net::{TcpListener, TcpStream};
@@ -22,13 +27,15 @@ use http::{read_request, write_response, Request, Response};
 use store::Store;
 
 const USAGE: &str = "\
-usage: console [--definition FILE] [--app-dir DIR] [--console-port N] [--app-port N]
+usage: console [--definition FILE] [--app-dir DIR] [--org-dir DIR] [--console-port N] [--app-port N] [--org-port N]
 
 Serves a Lightning stand-in page on http://127.0.0.1:CONSOLE_PORT (default 8700) that frames
 the softphone from the Call Center definition's reqAdapterUrl, and serves the built softphone
-(trunk's dist/) on http://127.0.0.1:APP_PORT (default 8701).
+(trunk's dist/) on http://127.0.0.1:APP_PORT (default 8701) and, as a Visualforce host would,
+the org package (scripts/build-org-package.sh) on http://127.0.0.1:ORG_PORT (default 8704).
   --definition FILE   Call Center definition (default callcenter-xml/development.xml)
-  --app-dir DIR       the built softphone (default dist)";
+  --app-dir DIR       the built softphone (default dist)
+  --org-dir DIR       the org package's source folder (default org/force-app/main/default)";
 
 const INDEX_HTML: &str = include_str!("../standin/index.html");
 const PAGE_JS: &str = include_str!("../standin/page.js");
@@ -41,8 +48,10 @@ const HARNESS_JS: &str = include_str!("../standin/harness.js");
 struct Options {
     definition: PathBuf,
     app_dir: PathBuf,
+    org_dir: PathBuf,
     console_port: u16,
     app_port: u16,
+    org_port: u16,
 }
 
 fn main() -> ExitCode {
@@ -66,14 +75,18 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
     let mut o = Options {
         definition: PathBuf::from("callcenter-xml/development.xml"),
         app_dir: PathBuf::from("dist"),
+        org_dir: PathBuf::from("org/force-app/main/default"),
         console_port: 8700,
         app_port: 8701,
+        org_port: 8704,
     };
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
         match arg.as_str() {
             "--definition" => o.definition = PathBuf::from(value()?),
             "--app-dir" => o.app_dir = PathBuf::from(value()?),
+            "--org-dir" => o.org_dir = PathBuf::from(value()?),
+            "--org-port" => o.org_port = value()?.parse().map_err(|_| "--org-port needs a port number")?,
             "--console-port" => o.console_port = value()?.parse().map_err(|_| "--console-port needs a port number")?,
             "--app-port" => o.app_port = value()?.parse().map_err(|_| "--app-port needs a port number")?,
             "-h" | "--help" => return Err("Lightning stand-in for the softphone".into()),
@@ -92,9 +105,15 @@ fn run(o: Options) -> Result<(), String> {
     let store = Arc::new(Store::new(config));
     let console = TcpListener::bind(("127.0.0.1", o.console_port)).map_err(|e| format!("port {}: {e}", o.console_port))?;
     let app = TcpListener::bind(("127.0.0.1", o.app_port)).map_err(|e| format!("port {}: {e}", o.app_port))?;
-    println!("Lightning stand-in: {console_origin}/  (softphone served on http://127.0.0.1:{})", o.app_port);
+    let org = TcpListener::bind(("127.0.0.1", o.org_port)).map_err(|e| format!("port {}: {e}", o.org_port))?;
+    println!(
+        "Lightning stand-in: {console_origin}/  (softphone served on http://127.0.0.1:{}/ and, from the org package, on http://127.0.0.1:{}/apex/Softphone)",
+        o.app_port, o.org_port
+    );
     let app_dir = Arc::new(o.app_dir);
     thread::spawn(move || serve(app, move |req| app_file(&app_dir, req)));
+    let org_dir = Arc::new(o.org_dir);
+    thread::spawn(move || serve(org, move |req| org::org_route(&org_dir, req)));
     serve(console, move |req| console_route(&store, req));
     Ok(())
 }
@@ -156,9 +175,9 @@ fn console_route(store: &Store, req: &Request) -> Response {
 /// lands even when the page that asked has gone (reloaded) by then.
 fn save_task(store: &Store, body: &[u8]) -> String {
     match store.next_fate() {
-        org::Fate::Normal => store.save_task(body),
-        org::Fate::Fail => serde_json::json!({ "error": "unable to obtain exclusive access to this record", "code": "UNABLE_TO_LOCK_ROW" }).to_string(),
-        org::Fate::Late { delay_ms, answer } => {
+        org_rules::Fate::Normal => store.save_task(body),
+        org_rules::Fate::Fail => serde_json::json!({ "error": "unable to obtain exclusive access to this record", "code": "UNABLE_TO_LOCK_ROW" }).to_string(),
+        org_rules::Fate::Late { delay_ms, answer } => {
             thread::sleep(std::time::Duration::from_millis(delay_ms));
             let saved = store.save_task(body);
             if answer {
@@ -190,6 +209,10 @@ fn app_file(dir: &Path, req: &Request) -> Response {
         return Response::error(404, "not found");
     }
     match std::fs::read(dir.join(path)) {
+        Ok(body) if relative == "index.html" => match org::with_deployment(&String::from_utf8_lossy(&body), org::DEV_DEPLOYMENT) {
+            Ok(page) => Response::ok(content_type(path), page),
+            Err(e) => Response::error(500, &format!("stand-in: {e}")),
+        },
         Ok(body) => Response::ok(content_type(path), body),
         Err(_) => Response::error(404, "not found"),
     }
@@ -224,10 +247,12 @@ mod tests {
     fn app_files_stay_inside_the_app_dir() {
         let dir = std::env::temp_dir().join(format!("console-test-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("index.html"), "<p>phone</p>").unwrap();
+        std::fs::write(dir.join("index.html"), "<head></head><p>phone</p>").unwrap();
         let get = |path: &str| app_file(&dir, &Request { method: "GET".into(), path: path.into(), body: vec![] });
         assert_eq!(get("/").status, 200);
         assert_eq!(get("/index.html").content_type, "text/html; charset=utf-8");
+        let page = String::from_utf8(get("/").body).unwrap();
+        assert!(page.contains(org::DEV_DEPLOYMENT), "the stand-in writes its own deployment into the page: {page}");
         assert_eq!(get("/../Cargo.toml").status, 404);
         assert_eq!(get("/missing.js").status, 404);
         std::fs::remove_dir_all(&dir).unwrap();

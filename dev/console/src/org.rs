@@ -1,173 +1,131 @@
-//! How the stand-in org behaves when the softphone logs calls, set by tests through
-//! `POST /__standin/org` (and read by the page through `GET /__standin/org`):
-//! - whether the softphone package (Apex class `SoftphoneCallLog`) is installed;
-//! - objects whose records cannot have activities (a WhatId on them is refused with
-//!   FIELD_INTEGRITY_EXCEPTION, as Salesforce does), and a restricted CallDisposition picklist;
-//! - faults: the next N saveLog calls fail, or land late (the Task is made after a delay, and the
-//!   answer comes then or never), or a seeded share of all saveLog calls does either.
+//! The softphone as an org serves it from the org package (helper for `main.rs`): a
+//! Visualforce-like origin with the page at `/apex/<Page>` and the static resource's files at
+//! `/resource/<timestamp>/<Name>/<path>`, plus the development deployment configuration the
+//! stand-in writes into every page of the phone it serves (the built files carry none that
+//! trusts loopback).
 
-use serde_json::{json, Value};
+use std::path::{Component, Path};
 
-/// What the org does with the next saveLog.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Fate {
-    /// Saved at once, answered at once.
-    Normal,
-    /// Refused with a passing error (the Task is not made).
-    Fail,
-    /// Saved after `delay_ms`; answered then if `answer`, else never.
-    Late { delay_ms: u64, answer: bool },
+use crate::http::{Request, Response};
+
+/// The deployment configuration the stand-in gives the phone: its own Lightning origin may
+/// frame it, and the loopback PBX ports of the development and test set-up (Kamailio ws and
+/// wss, the second Kamailio, the e2e network-cut relay) may be dialled.
+pub const DEV_DEPLOYMENT: &str = concat!(
+    r#"{"orgOrigins":["http://127.0.0.1:8700"],"#,
+    r#""pbxOrigins":["ws://127.0.0.1:8080","ws://127.0.0.1:8081","ws://127.0.0.1:8090","wss://127.0.0.1:8443","wss://127.0.0.1:8444"]}"#
+);
+
+const DEPLOYMENT_OPEN: &str = r#"<script type="application/json" id="softphone-deployment">"#;
+
+/// The static resource's timestamp in URLs (an org puts the upload time there).
+pub const RESOURCE_TIMESTAMP: &str = "1764400000000";
+
+/// `page` with the deployment element set to `json`: replaced where the page has one, added
+/// at the end of `<head>` otherwise.
+pub fn with_deployment(page: &str, json: &str) -> Result<String, String> {
+    let element = format!("{DEPLOYMENT_OPEN}{json}</script>");
+    if let Some(start) = page.find(DEPLOYMENT_OPEN) {
+        let end = page[start..].find("</script>").ok_or("the deployment element is not closed")? + start + "</script>".len();
+        return Ok(format!("{}{element}{}", &page[..start], &page[end..]));
+    }
+    let head_end = page.find("</head>").ok_or("the page has no </head>")?;
+    Ok(format!("{}  {element}\n{}", &page[..head_end], &page[head_end..]))
 }
 
-/// The org's settings and faults.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Org {
-    pub package_installed: bool,
-    /// Object API names whose records cannot be a Task's WhatId.
-    pub no_activities: Vec<String>,
-    /// When set, the only CallDisposition values accepted.
-    pub restricted_dispositions: Option<Vec<String>>,
-    fail_next: u64,
-    late_next: u64,
-    late_ms: u64,
-    late_answer: bool,
-    fail_rate: f64,
-    late_rate: f64,
-    rng: u64,
-    /// saveLog calls failed and made late so far, for tests to print.
-    failed: u64,
-    made_late: u64,
+/// Renders a Visualforce page the way the org would for this package: the `<apex:page>`
+/// wrapper becomes an HTML5 document and `{!URLFOR($Resource.Name, 'path')}` a resource URL.
+/// Anything else Visualforce would evaluate is refused, so the stand-in never shows a page an
+/// org would render differently.
+pub fn render_page(source: &str) -> Result<String, String> {
+    let open = source.find("<apex:page").ok_or("no <apex:page>")?;
+    let body_start = source[open..].find('>').ok_or("<apex:page> is not closed")? + open + 1;
+    let body_end = source.rfind("</apex:page>").ok_or("no </apex:page>")?;
+    let mut rest = source.get(body_start..body_end).ok_or("</apex:page> before <apex:page>")?;
+    let mut html = String::from("<!DOCTYPE html>\n");
+    while let Some(at) = rest.find("{!") {
+        html.push_str(&rest[..at]);
+        let end = rest[at..].find('}').ok_or("an unclosed {! expression")? + at;
+        html.push_str(&resource_url(&rest[at + 2..end])?);
+        rest = &rest[end + 1..];
+    }
+    html.push_str(rest);
+    if html.contains("<apex:") {
+        return Err("the page uses Visualforce components the stand-in does not render".into());
+    }
+    Ok(html)
 }
 
-impl Default for Org {
-    fn default() -> Self {
-        Org {
-            package_installed: false,
-            no_activities: Vec::new(),
-            restricted_dispositions: None,
-            fail_next: 0,
-            late_next: 0,
-            late_ms: 12_000,
-            late_answer: true,
-            fail_rate: 0.0,
-            late_rate: 0.0,
-            rng: 1,
-            failed: 0,
-            made_late: 0,
-        }
-    }
+/// `URLFOR($Resource.Name, 'path')` as `/resource/<timestamp>/Name/path`.
+fn resource_url(expression: &str) -> Result<String, String> {
+    let unsupported = || format!("the stand-in renders only URLFOR($Resource.Name, 'path'), not {{!{expression}}}");
+    let args = expression.trim().strip_prefix("URLFOR(").and_then(|e| e.strip_suffix(')')).ok_or_else(unsupported)?;
+    let (resource, path) = args.split_once(',').ok_or_else(unsupported)?;
+    let name = resource.trim().strip_prefix("$Resource.").ok_or_else(unsupported)?;
+    let path = path.trim().strip_prefix('\'').and_then(|p| p.strip_suffix('\'')).ok_or_else(unsupported)?;
+    Ok(format!("/resource/{RESOURCE_TIMESTAMP}/{name}/{path}"))
 }
 
-impl Org {
-    /// Applies the fields given (others keep their value); unknown fields are refused.
-    pub fn update(&mut self, body: &[u8]) -> Result<(), String> {
-        let Ok(Value::Object(fields)) = serde_json::from_slice::<Value>(body) else {
-            return Err("POST /__standin/org takes a JSON object".into());
-        };
-        for (name, value) in fields {
-            let number = || value.as_f64().ok_or(format!("{name} must be a number"));
-            match name.as_str() {
-                "packageInstalled" => self.package_installed = value.as_bool().ok_or("packageInstalled must be true or false")?,
-                "noActivities" => self.no_activities = strings(&value).ok_or("noActivities must be a list of object names")?,
-                "restrictedDispositions" => self.restricted_dispositions = if value.is_null() { None } else { Some(strings(&value).ok_or("restrictedDispositions must be a list")?) },
-                "failNext" => self.fail_next = number()? as u64,
-                "lateNext" => self.late_next = number()? as u64,
-                "lateMs" => self.late_ms = number()? as u64,
-                "lateAnswer" => self.late_answer = value.as_bool().ok_or("lateAnswer must be true or false")?,
-                "failRate" => self.fail_rate = number()?.clamp(0.0, 1.0),
-                "lateRate" => self.late_rate = number()?.clamp(0.0, 1.0),
-                "seed" => self.rng = (number()? as u64).max(1),
-                other => return Err(format!("unknown org setting {other}")),
-            }
-        }
-        Ok(())
+/// Serves the Visualforce-like origin from an SFDX source folder (`force-app/main/default`).
+pub fn org_route(org_dir: &Path, req: &Request) -> Response {
+    if req.method != "GET" {
+        return Response::error(405, "method not allowed");
     }
-
-    pub fn to_json(&self) -> Value {
-        json!({
-            "packageInstalled": self.package_installed,
-            "noActivities": self.no_activities,
-            "restrictedDispositions": self.restricted_dispositions,
-            "failNext": self.fail_next,
-            "lateNext": self.late_next,
-            "lateMs": self.late_ms,
-            "lateAnswer": self.late_answer,
-            "failRate": self.fail_rate,
-            "lateRate": self.late_rate,
-            "failed": self.failed,
-            "late": self.made_late,
-        })
+    if let Some(page) = req.path.strip_prefix("/apex/") {
+        return apex_page(org_dir, page);
     }
-
-    /// Decides what happens to the next saveLog.
-    pub fn next_fate(&mut self) -> Fate {
-        let fate = self.draw_fate();
-        match fate {
-            Fate::Fail => self.failed += 1,
-            Fate::Late { .. } => self.made_late += 1,
-            Fate::Normal => {}
-        }
-        fate
+    if let Some(rest) = req.path.strip_prefix("/resource/") {
+        return static_resource(org_dir, rest);
     }
+    Response::error(404, "not found")
+}
 
-    fn draw_fate(&mut self) -> Fate {
-        let late = Fate::Late { delay_ms: self.late_ms, answer: self.late_answer };
-        if self.fail_next > 0 {
-            self.fail_next -= 1;
-            return Fate::Fail;
-        }
-        if self.late_next > 0 {
-            self.late_next -= 1;
-            return late;
-        }
-        let draw = self.random();
-        if draw < self.fail_rate {
-            Fate::Fail
-        } else if draw < self.fail_rate + self.late_rate {
-            late
-        } else {
-            Fate::Normal
-        }
+fn apex_page(org_dir: &Path, name: &str) -> Response {
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return Response::error(404, "not found");
     }
-
-    /// Why Salesforce would refuse these Task fields for good, as (code, message).
-    pub fn refusal(&self, task: &serde_json::Map<String, Value>) -> Option<(&'static str, String)> {
-        if let Some(what) = task.get("WhatId").and_then(Value::as_str) {
-            let object = object_of(what);
-            if self.no_activities.iter().any(|o| o == object) {
-                return Some(("FIELD_INTEGRITY_EXCEPTION", format!("What ID: id value of incorrect type: {what}")));
-            }
-        }
-        if let (Some(allowed), Some(value)) = (&self.restricted_dispositions, task.get("CallDisposition").and_then(Value::as_str)) {
-            if !allowed.iter().any(|a| a == value) {
-                return Some(("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", format!("Call Result: bad value for restricted picklist field: {value}")));
-            }
-        }
-        None
-    }
-
-    /// Uniform in [0, 1), from a seeded xorshift (reproducible fault runs).
-    fn random(&mut self) -> f64 {
-        self.rng ^= self.rng << 13;
-        self.rng ^= self.rng >> 7;
-        self.rng ^= self.rng << 17;
-        (self.rng >> 11) as f64 / (1u64 << 53) as f64
+    let source = match std::fs::read_to_string(org_dir.join("pages").join(format!("{name}.page"))) {
+        Ok(s) => s,
+        Err(_) => return Response::error(404, "no such page: build the org package first (scripts/build-org-package.sh)"),
+    };
+    match render_page(&source).and_then(|html| with_deployment(&html, DEV_DEPLOYMENT)) {
+        Ok(html) => Response::ok("text/html; charset=utf-8", html),
+        Err(e) => Response::error(500, &format!("stand-in: {e}")),
     }
 }
 
-fn strings(value: &Value) -> Option<Vec<String>> {
-    value.as_array()?.iter().map(|v| v.as_str().map(str::to_owned)).collect()
+/// `<timestamp>/<Name>/<path>` from the expanded static resource folder `staticresources/<Name>/`.
+fn static_resource(org_dir: &Path, rest: &str) -> Response {
+    let mut parts = rest.splitn(3, '/');
+    let (Some(stamp), Some(name), Some(path)) = (parts.next(), parts.next(), parts.next()) else {
+        return Response::error(404, "not found");
+    };
+    let path = Path::new(path);
+    let safe = !stamp.is_empty()
+        && stamp.bytes().all(|b| b.is_ascii_digit())
+        && !name.is_empty()
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && path.components().all(|c| matches!(c, Component::Normal(_)));
+    if !safe {
+        return Response::error(404, "not found");
+    }
+    match std::fs::read(org_dir.join("staticresources").join(name).join(path)) {
+        Ok(body) => Response::ok(resource_content_type(path), body),
+        Err(_) => Response::error(404, "not found"),
+    }
 }
 
-/// The object a Salesforce Id belongs to, from its key prefix (the stand-in's records only).
-fn object_of(id: &str) -> &'static str {
-    match id.get(..3) {
-        Some("001") => "Account",
-        Some("003") => "Contact",
-        Some("00Q") => "Lead",
-        Some("500") => "Case",
-        Some("006") => "Opportunity",
-        _ => "",
+/// The type an org gives a file inside a zipped static resource, from its extension. `.wasm`
+/// is not among the types Salesforce documents, so it is served as the generic
+/// `application/octet-stream`: the phone must load without `application/wasm`.
+fn resource_content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "application/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("json") => "application/json",
+        _ => "application/octet-stream",
     }
 }
 
@@ -175,32 +133,49 @@ fn object_of(id: &str) -> &'static str {
 mod tests {
     use super::*;
 
+    const PAGE: &str = r#"<apex:page showHeader="false" sidebar="false" standardStylesheets="false" applyHtmlTag="false" applyBodyTag="false" docType="html-5.0">
+<html><head><link rel="stylesheet" href="{!URLFOR($Resource.Softphone, 'softphone-1.css')}"/>
+<script type="application/json" id="softphone-deployment">{"orgOrigins":["https://acme.lightning.force.com"],"pbxOrigins":["wss://pbx.acme.example"]}</script>
+</head><body></body></html>
+</apex:page>"#;
+
     #[test]
-    fn counted_faults_come_first_then_the_seeded_shares() {
-        let mut org = Org::default();
-        org.update(br#"{"failNext":2,"lateNext":1,"lateMs":500,"lateAnswer":false}"#).unwrap();
-        assert_eq!(org.next_fate(), Fate::Fail);
-        assert_eq!(org.next_fate(), Fate::Fail);
-        assert_eq!(org.next_fate(), Fate::Late { delay_ms: 500, answer: false });
-        assert_eq!(org.next_fate(), Fate::Normal);
-        org.update(br#"{"failRate":0.2,"lateRate":0.05,"seed":42}"#).unwrap();
-        let fates: Vec<Fate> = (0..2000).map(|_| org.next_fate()).collect();
-        let fails = fates.iter().filter(|f| **f == Fate::Fail).count();
-        let lates = fates.iter().filter(|f| matches!(f, Fate::Late { .. })).count();
-        assert!((300..500).contains(&fails), "about 20% fail: {fails}");
-        assert!((60..140).contains(&lates), "about 5% late: {lates}");
+    fn a_visualforce_page_renders_with_resource_urls_and_the_stand_ins_deployment() {
+        let html = with_deployment(&render_page(PAGE).expect("renders"), DEV_DEPLOYMENT).expect("injects");
+        assert!(html.starts_with("<!DOCTYPE html>\n\n<html>"), "{html}");
+        assert!(html.contains(r#"href="/resource/1764400000000/Softphone/softphone-1.css""#), "{html}");
+        assert!(html.contains(DEV_DEPLOYMENT));
+        assert!(!html.contains("acme"), "the org's own deployment is replaced: {html}");
+        assert!(!html.contains("apex:page"));
     }
 
     #[test]
-    fn a_what_id_on_an_object_without_activities_and_a_bad_picklist_value_are_refused() {
-        let mut org = Org::default();
-        org.update(br#"{"noActivities":["Account"],"restrictedDispositions":["Resolved"]}"#).unwrap();
-        let task = |v: Value| v.as_object().cloned().unwrap();
-        let refused = org.refusal(&task(json!({"WhatId":"001000000000001AAA"})));
-        assert_eq!(refused.map(|r| r.0), Some("FIELD_INTEGRITY_EXCEPTION"));
-        assert_eq!(org.refusal(&task(json!({"WhoId":"003000000000001AAA"}))), None);
-        let refused = org.refusal(&task(json!({"CallDisposition":"Wrong number"})));
-        assert_eq!(refused.map(|r| r.0), Some("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST"));
-        assert!(org.update(br#"{"bogus":1}"#).is_err());
+    fn a_page_without_deployment_gets_one_in_its_head() {
+        let html = with_deployment("<html><head><title>x</title></head><body></body></html>", "{}").expect("injects");
+        assert_eq!(html, r#"<html><head><title>x</title>  <script type="application/json" id="softphone-deployment">{}</script>
+</head><body></body></html>"#);
+    }
+
+    #[test]
+    fn visualforce_the_stand_in_cannot_render_is_refused() {
+        assert!(render_page("<apex:page>{!$User.Id}</apex:page>").is_err());
+        assert!(render_page("<apex:page><apex:form/></apex:page>").is_err());
+        assert!(render_page("<html></html>").is_err());
+        assert!(render_page("<apex:page>{!URLFOR($Resource.Softphone, 'x.js'</apex:page>").is_err());
+    }
+
+    #[test]
+    fn resources_stay_inside_the_package_and_wasm_is_not_application_wasm() {
+        let dir = std::env::temp_dir().join(format!("console-org-test-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("staticresources/Softphone")).unwrap();
+        std::fs::write(dir.join("staticresources/Softphone/a.wasm"), b"\0asm").unwrap();
+        let get = |path: &str| org_route(&dir, &Request { method: "GET".into(), path: path.into(), body: vec![] });
+        let wasm = get("/resource/1764400000000/Softphone/a.wasm");
+        assert_eq!((wasm.status, wasm.content_type), (200, "application/octet-stream"));
+        assert_eq!(get("/resource/1764400000000/Softphone/../../x").status, 404);
+        assert_eq!(get("/resource/x/Softphone/a.wasm").status, 404);
+        assert_eq!(get("/apex/Missing").status, 404);
+        assert_eq!(get("/apex/../x").status, 404);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

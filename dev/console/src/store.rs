@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use serde_json::{json, Map, Value};
 
-use crate::org::{Fate, Org};
+use crate::org_rules::{Fate, Org};
 
 /// What the page needs from the Call Center definition.
 pub struct Config {

@@ -7,7 +7,11 @@ import net from 'node:net';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const CONSOLE_ORIGIN = 'http://127.0.0.1:8700';
-export const APP_ORIGIN = 'http://127.0.0.1:8701';
+/** Where the phone runs: the org-like (Visualforce) origin serving the org package (8702 is
+ * the JsSIP peer's page, lib/peer.mjs). */
+export const APP_ORIGIN = 'http://127.0.0.1:8704';
+/** The phone's page there, the development definition's adapter URL. */
+export const APP_PAGE = `${APP_ORIGIN}/apex/Softphone`;
 
 function portOpen(port) {
   return new Promise((resolve) => {
@@ -17,11 +21,15 @@ function portOpen(port) {
   });
 }
 
-/** Runs target/release/console on 8700/8701 serving dist/; `stop()` ends it. */
+/** Runs target/release/console on 8700/8701/8704 serving dist/ and the org package built from
+ * it (scripts/build-org-package.sh); `stop()` ends it. */
 export async function startConsole({ definition = 'callcenter-xml/development.xml', appDir = 'dist' } = {}) {
   const bin = join(process.env.CARGO_TARGET_DIR || join(ROOT, 'target'), 'release', 'console');
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run cargo build --release -p console`);
   if (!existsSync(join(ROOT, appDir, 'index.html'))) throw new Error(`${appDir}/index.html is missing: run trunk build --release`);
+  if (!existsSync(join(ROOT, 'org/force-app/main/default/pages/Softphone.page'))) {
+    throw new Error('the org package is not built: run scripts/build-org-package.sh --org-url https://acme.my.salesforce.com');
+  }
   if (await portOpen(8700)) throw new Error('port 8700 is taken: is a demo still running?');
   const child = spawn(bin, ['--definition', join(ROOT, definition), '--app-dir', join(ROOT, appDir)], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
@@ -30,7 +38,7 @@ export async function startConsole({ definition = 'callcenter-xml/development.xm
   child.stdout.on('data', (d) => { output += d; });
   child.stderr.on('data', (d) => { output += d; });
   const deadline = Date.now() + 5000;
-  while (!(await portOpen(8700)) || !(await portOpen(8701))) {
+  while (!(await portOpen(8700)) || !(await portOpen(8701)) || !(await portOpen(8704))) {
     if (Date.now() > deadline || child.exitCode !== null) {
       child.kill('SIGKILL');
       throw new Error(`the console did not start:\n${output}`);

@@ -1,0 +1,108 @@
+// Checks the org package that scripts/build-org-package.sh built (scripts/test.sh builds it for
+// an example org first): what a deploy would send, read from org/mdapi, and what the build
+// refuses. Run: node --test org/package.test.mjs
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { visualforcePage, Refused } from './build.mjs';
+
+const ORG = dirname(fileURLToPath(import.meta.url));
+const MDAPI = join(ORG, 'mdapi');
+const read = (path) => readFileSync(join(MDAPI, path), 'utf8');
+
+function members(type) {
+  const xml = read('package.xml');
+  const block = [...xml.matchAll(/<types>([\s\S]*?)<\/types>/g)].map((m) => m[1]).find((b) => b.includes(`<name>${type}</name>`));
+  return block ? [...block.matchAll(/<members>([^<]*)<\/members>/g)].map((m) => m[1]).sort() : [];
+}
+
+/** The deployment configuration written into the Visualforce page. */
+function pageDeployment() {
+  const m = read('pages/Softphone.page').match(/<script type="application\/json" id="softphone-deployment">([^<]*)<\/script>/);
+  assert.ok(m, 'the page carries a deployment configuration');
+  return JSON.parse(m[1]);
+}
+
+const LOOPBACK = /\/\/(127\.|localhost|\[::1\]|0\.0\.0\.0)/;
+
+test('package.xml lists every component an install needs', () => {
+  assert.deepEqual(members('ApexClass'), ['SoftphoneCallLog', 'SoftphoneCallLogTest']);
+  assert.deepEqual(members('ApexPage'), ['Softphone']);
+  assert.deepEqual(members('StaticResource'), ['Softphone']);
+  assert.deepEqual(members('PermissionSet'), ['Softphone_Agent']);
+  assert.deepEqual(members('CallCenter'), ['RustSoftphone']);
+  assert.ok(members('CspTrustedSite').length >= 1, 'a CSP Trusted Site per PBX origin');
+});
+
+test('the static resource holds the whole app and the page loads only files it has', () => {
+  const zipped = execFileSync('unzip', ['-Z1', join(MDAPI, 'staticresources', 'Softphone.resource')], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  assert.ok(zipped.includes('index.html'), zipped.join(' '));
+  assert.ok(zipped.some((f) => f.endsWith('_bg.wasm')), 'the wasm');
+  assert.ok(zipped.some((f) => f.endsWith('.js')), 'the JS glue');
+  const page = read('pages/Softphone.page');
+  const referenced = [...page.matchAll(/URLFOR\(\$Resource\.Softphone, '([^']+)'\)/g)].map((m) => m[1]);
+  assert.ok(referenced.some((f) => f.endsWith('.wasm')) && referenced.some((f) => f.endsWith('.js')), page);
+  for (const file of referenced) assert.ok(zipped.includes(file), `the page loads ${file}, which the resource lacks`);
+  assert.doesNotMatch(page, /(?:src|href)="\.?\//, 'nothing is loaded from the site root or relative to /apex/');
+});
+
+test('the page is well-formed markup, as Visualforce requires', () => {
+  // expat without namespaces: apex: is a plain prefix here.
+  const check = spawnSync('python3', ['-c', 'import sys, xml.parsers.expat as e; e.ParserCreate().Parse(open(sys.argv[1], "rb").read(), True)', join(MDAPI, 'pages', 'Softphone.page')], { encoding: 'utf8' });
+  assert.equal(check.status, 0, check.stderr);
+});
+
+test('the deployable trust configuration names only https/wss hosts, never loopback', () => {
+  const d = pageDeployment();
+  assert.ok(d.orgOrigins.length > 0 && d.pbxOrigins.length > 0, JSON.stringify(d));
+  for (const o of d.orgOrigins) assert.match(o, /^https:\/\/[a-z0-9.-]+$/);
+  for (const o of d.pbxOrigins) assert.match(o, /^wss:\/\/[a-z0-9.-]+(:\d+)?$/);
+  assert.doesNotMatch(JSON.stringify(d), LOOPBACK);
+  for (const site of readdirSync(join(MDAPI, 'cspTrustedSites'))) {
+    const url = read(join('cspTrustedSites', site)).match(/<endpointUrl>([^<]*)<\/endpointUrl>/)[1];
+    assert.ok(d.pbxOrigins.includes(url) || url.startsWith('https://'), `${site}: ${url}`);
+    assert.doesNotMatch(url, LOOPBACK);
+  }
+  assert.match(read('callCenters/RustSoftphone.callCenter'), /<adapterUrl>\/apex\/Softphone<\/adapterUrl>/);
+});
+
+/** Runs the package build with these arguments; returns its exit code and message. */
+function buildWith(args) {
+  const r = spawnSync(process.execPath, [join(ORG, 'build.mjs'), ...args], { encoding: 'utf8' });
+  return { status: r.status, message: r.stderr };
+}
+
+test('the build refuses http, ws and loopback entries', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'org-build-'));
+  const definition = (pbx) => {
+    const file = join(dir, `def-${Math.random().toString(36).slice(2)}.xml`);
+    writeFileSync(file, readFileSync(join(ORG, 'callcenter.xml'), 'utf8').replace(/(name="pbxWebSocketUrls"[^>]*>)[^<]*/, `$1${pbx}`));
+    return file;
+  };
+  const cases = [
+    [['--org-url', 'http://acme.my.salesforce.com'], /must use https/],
+    [['--org-url', 'https://127.0.0.1:8700'], /loopback/],
+    [['--org-url', 'https://acme.my.salesforce.com', '--org-origin', 'http://127.0.0.1:8700'], /must use https/],
+    [['--org-url', 'https://localhost'], /loopback/],
+    [['--org-url', 'https://acme.my.salesforce.com', '--definition', definition('ws://127.0.0.1:8080')], /must use wss/],
+    [['--org-url', 'https://acme.my.salesforce.com', '--definition', definition('wss://127.0.0.1:8443')], /loopback/],
+    [['--org-url', 'https://acme.my.salesforce.mil'], /--org-origin/],
+  ];
+  for (const [args, why] of cases) {
+    const r = buildWith(args);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.message}`);
+    assert.match(r.message, why, args.join(' '));
+  }
+});
+
+test('an index.html that loads from the site root cannot become the page', () => {
+  const rooted = '<html><head><script type="module">import init from \'/softphone-1.js\';</script></head><body></body></html>';
+  assert.throws(() => visualforcePage(rooted, ['softphone-1.js'], {}), Refused);
+  const relative = '<html><head><link rel="stylesheet" href="./a.css"></head><body></body></html>';
+  assert.match(visualforcePage(relative, ['a.css'], {}), /<link rel="stylesheet" href="\{!URLFOR\(\$Resource\.Softphone, 'a\.css'\)\}"\/>/);
+  assert.throws(() => visualforcePage(relative, ['b.css'], {}), Refused, 'a file dist/ lacks');
+});
