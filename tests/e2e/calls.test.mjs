@@ -3,7 +3,7 @@
 // fake microphone. What an agent would notice is asserted; timings are printed, not asserted.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, launchBrowser } from './lib/browser.mjs';
+import { eventually, keepPeerConnections, launchBrowser } from './lib/browser.mjs';
 import { CONSOLE_ORIGIN, APP_ORIGIN } from './lib/console.mjs';
 import { openPeer } from './lib/peer.mjs';
 import { startCallWorld } from './lib/world.mjs';
@@ -12,18 +12,6 @@ const MARGARET = '003000000000004AAA'; // Phone 1002
 const BARBARA = '003000000000005AAA'; // Phone 1003
 let world, pbx, peerServer, browser;
 
-/** Keeps every peer connection the app makes reachable, to read its getStats from the test. */
-function keepPeerConnections() {
-  const Original = window.RTCPeerConnection;
-  if (!Original) return;
-  window.__pcs = [];
-  window.RTCPeerConnection = function (...args) {
-    const pc = new Original(...args);
-    window.__pcs.push(pc);
-    return pc;
-  };
-  window.RTCPeerConnection.prototype = Original.prototype;
-}
 
 before(async () => {
   world = await startCallWorld({ initScript: keepPeerConnections });

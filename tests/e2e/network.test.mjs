@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { eventually, launchBrowser } from './lib/browser.mjs';
+import { eventually, keepPeerConnections, launchBrowser } from './lib/browser.mjs';
 import { APP_ORIGIN, CONSOLE_ORIGIN, ROOT, startConsole } from './lib/console.mjs';
 import { startPbx } from './lib/pbx.mjs';
 import { openPeer, startPeerServer } from './lib/peer.mjs';
@@ -35,17 +35,7 @@ before(async () => {
   peerServer = await startPeerServer();
   browser = await launchBrowser();
   // Keep the app's peer connections reachable, to read their stats and SDP from the test.
-  await browser.context.addInitScript(() => {
-    const Original = window.RTCPeerConnection;
-    if (!Original) return;
-    window.__pcs = [];
-    window.RTCPeerConnection = function (...args) {
-      const pc = new Original(...args);
-      window.__pcs.push(pc);
-      return pc;
-    };
-    window.RTCPeerConnection.prototype = Original.prototype;
-  });
+  await browser.context.addInitScript(keepPeerConnections);
 });
 after(async () => {
   for (const stop of [() => browser?.close(), () => peerServer?.close(), () => consoleServer?.stop(), () => relay?.stop(), () => pbx?.stop()]) {

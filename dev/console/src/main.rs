@@ -218,7 +218,8 @@ fn app_file(dir: &Path, req: &Request) -> Response {
     }
 }
 
-fn content_type(path: &Path) -> &'static str {
+/// The type the stand-in's servers give a file, from its extension.
+pub(crate) fn content_type(path: &Path) -> &'static str {
     match path.extension().and_then(|e| e.to_str()) {
         Some("html") => "text/html; charset=utf-8",
         Some("js") => "application/javascript; charset=utf-8",

@@ -120,12 +120,8 @@ fn static_resource(org_dir: &Path, rest: &str) -> Response {
 /// `application/octet-stream`: the phone must load without `application/wasm`.
 fn resource_content_type(path: &Path) -> &'static str {
     match path.extension().and_then(|e| e.to_str()) {
-        Some("html") => "text/html; charset=utf-8",
-        Some("js") => "application/javascript; charset=utf-8",
-        Some("css") => "text/css; charset=utf-8",
-        Some("svg") => "image/svg+xml",
-        Some("json") => "application/json",
-        _ => "application/octet-stream",
+        Some("wasm") => "application/octet-stream",
+        _ => crate::content_type(path),
     }
 }
 

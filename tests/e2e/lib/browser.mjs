@@ -46,3 +46,16 @@ export async function eventually(what, fn, ms = 10_000, every = 50) {
   }
   throw new Error(`timed out after ${ms} ms waiting for ${what} (last: ${last})`);
 }
+
+/** Keeps every peer connection the app makes reachable, to read its getStats from the test. */
+export function keepPeerConnections() {
+  const Original = window.RTCPeerConnection;
+  if (!Original) return;
+  window.__pcs = [];
+  window.RTCPeerConnection = function (...args) {
+    const pc = new Original(...args);
+    window.__pcs.push(pc);
+    return pc;
+  };
+  window.RTCPeerConnection.prototype = Original.prototype;
+}

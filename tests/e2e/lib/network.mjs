@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventually, launchBrowser } from './browser.mjs';
+import { eventually, launchBrowser, keepPeerConnections } from './browser.mjs';
 import { APP_ORIGIN, CONSOLE_ORIGIN, ROOT, startConsole } from './console.mjs';
 import { startPeerServer } from './peer.mjs';
 
@@ -86,18 +86,6 @@ export function definitionVariant(name, items) {
   return join('target', 'e2e', `${name}.xml`);
 }
 
-/** Keeps every peer connection the app makes reachable, to read its getStats from the test. */
-export function keepPeerConnections() {
-  const Original = window.RTCPeerConnection;
-  if (!Original) return;
-  window.__pcs = [];
-  window.RTCPeerConnection = function (...args) {
-    const pc = new Original(...args);
-    window.__pcs.push(pc);
-    return pc;
-  };
-  window.RTCPeerConnection.prototype = Original.prototype;
-}
 
 /** The browser, the JsSIP peer server and the stand-in with `definition`; `stop()` ends them all. */
 export async function startWorld({ definition, extraArgs = [] }) {
