@@ -12,377 +12,23 @@
 pub mod dialing;
 pub mod extension;
 pub mod log;
+mod logs;
+mod messages;
+mod model;
 pub mod numbering;
 pub mod outbox;
 #[cfg(test)]
 mod tests;
 
-use dialing::{DialError, DialPlan, DialingRules};
+use dialing::{DialPlan, DialingRules};
 use extension::KeyedExtension;
 pub use log::{CallDirection, CallRecord, RecordRef};
 pub use outbox::{Package, PendingLog, Rejection};
-use outbox::{Outbox, Work};
+use logs::work_effect;
+use outbox::Outbox;
 
-/// A SIP password, held in memory only. Its `Debug` never shows it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a password typed by the agent.
-    pub fn new(value: String) -> Self {
-        Secret(value)
-    }
-    /// The password, for the one place that needs it: digest authentication.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(..)")
-    }
-}
-
-/// Who is signed in, as typed on the sign-in form.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Credentials {
-    /// SIP user (extension), e.g. "1001".
-    pub user: String,
-    /// SIP password; never stored, logged or put in a URL.
-    pub password: Secret,
-    /// Name shown to the people the agent calls.
-    pub display_name: String,
-}
-
-/// The audio of the last second of a call, from the browser's `getStats`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Quality {
-    /// Share of the far end's packets lost on the way, percent.
-    pub loss_percent: u32,
-    /// Inbound jitter, milliseconds.
-    pub jitter_ms: u32,
-    /// Audio bytes received in that second.
-    pub bytes_received: u64,
-}
-
-/// A microphone the browser offers.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AudioInput {
-    /// The browser's device id (stable for this origin, not a secret).
-    pub id: String,
-    /// What the browser calls it, e.g. "Headset (USB)".
-    pub label: String,
-}
-
-/// The connection to the PBX as the agent sees it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Registration {
-    /// Not signed in.
-    SignedOut,
-    /// Signed in, waiting for the PBX to accept the registration.
-    Connecting,
-    /// The connection was lost; the phone reconnects by itself. The text says what happened.
-    Reconnecting(String),
-    /// The PBX accepts calls for this agent.
-    Registered,
-    /// The PBX refused; the phone does not retry. The text says why and what to do.
-    Failed(String),
-}
-
-/// A number the agent is about to call, with the CRM record it came from.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DialTarget {
-    /// The number as shown in the CRM or typed.
-    pub number: String,
-    /// What the PBX will be dialled with (and the extension keyed in after), or why it can't be.
-    pub dial: Result<DialPlan, DialError>,
-    /// The record the number was clicked on, if any.
-    pub record: Option<RecordRef>,
-}
-
-/// A call in progress.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Call {
-    /// Who started it.
-    pub direction: CallDirection,
-    /// The other party's number as shown to the agent.
-    pub number: String,
-    /// The caller's display name from the PBX (inbound), if any.
-    pub display_name: String,
-    /// The CRM record attached to the call (clicked, or matched by the screen pop).
-    pub record: Option<RecordRef>,
-    /// The SIP Call-ID, once the SIP core made or received the INVITE.
-    pub call_id: Option<String>,
-    /// When it started ringing (Unix ms).
-    pub started_at_ms: u64,
-    /// When it was answered (Unix ms).
-    pub answered_at_ms: Option<u64>,
-    /// The far end is ringing (outbound).
-    pub remote_ringing: bool,
-    /// Our microphone is muted.
-    pub muted: bool,
-    /// The call is on hold.
-    pub held: bool,
-    /// The number the agent is transferring the call to, until the transfer succeeds or fails.
-    pub transfer_to: Option<String>,
-    /// The latest audio figures, once the call is connected.
-    pub quality: Option<Quality>,
-    /// Seconds in a row without audio from the far end.
-    pub silent_seconds: u32,
-}
-
-impl Call {
-    /// The name to show: the record's, else the caller's display name, else the number.
-    pub fn who(&self) -> &str {
-        match &self.record {
-            Some(r) if !r.name.is_empty() => &r.name,
-            _ if !self.display_name.is_empty() => &self.display_name,
-            _ => &self.number,
-        }
-    }
-
-    /// How the call sounds, in words for the agent, once there are figures. Thresholds: ITU-T
-    /// G.114/G.1020 put audible trouble at a few percent of loss or tens of ms of jitter.
-    pub fn audio_status(&self) -> Option<String> {
-        let q = self.quality?;
-        Some(if self.silent_seconds >= 3 && !self.held {
-            format!("No audio from the other side for {} s: check your connection, or ask whether they hear you.", self.silent_seconds)
-        } else if q.loss_percent >= 5 || q.jitter_ms >= 50 {
-            format!("Poor connection: {}% of the audio lost, {} ms jitter.", q.loss_percent, q.jitter_ms)
-        } else {
-            "Connection good".into()
-        })
-    }
-
-    /// Seconds since the call was answered.
-    pub fn talk_seconds(&self, now_ms: u64) -> u64 {
-        self.answered_at_ms.map_or(0, |at| now_ms.saturating_sub(at) / 1000)
-    }
-}
-
-/// After a call: the log already saved, which the agent can complete.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct WrapUp {
-    /// The outbox id of the log saved when the call ended.
-    pub log_id: u32,
-    /// The CRM id it was saved as, once known (wrap-up then updates it).
-    pub saved_as: Option<String>,
-    /// What was logged.
-    pub record: CallRecord,
-}
-
-/// What the phone is doing with calls.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum CallState {
-    /// Nothing going on.
-    Idle,
-    /// A number was clicked or typed; the agent can call it or log a call to it.
-    ReadyToCall(DialTarget),
-    /// We are calling out.
-    Dialing(Call),
-    /// A call is coming in.
-    Incoming(Call),
-    /// Talking.
-    Connected(Call),
-    /// The call ended; the agent picks a disposition and writes notes.
-    WrapUp(WrapUp),
-}
-
-/// How a call ended.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum EndReason {
-    /// The agent hung up (or cancelled before an answer).
-    LocalHangup,
-    /// The other party hung up.
-    RemoteHangup,
-    /// The caller gave up before the agent answered.
-    Missed,
-    /// Another device (a deskphone on the same extension, another phone) answered the ring: not
-    /// a missed call, so nothing is logged here.
-    AnsweredElsewhere,
-    /// The agent declined the incoming call.
-    Declined,
-    /// The callee was busy or declined.
-    Busy,
-    /// Nobody answered.
-    NoAnswer,
-    /// The agent transferred the call; the other party now talks to the number the call's
-    /// `transfer_to` names.
-    Transferred,
-    /// Something failed; the text is for the agent.
-    Failed(String),
-}
-
-/// What the agent asks for.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Intent {
-    /// Submit the sign-in form.
-    SignIn(Credentials),
-    /// Sign out and forget the password.
-    SignOut,
-    /// A number to call, typed on the dial pad or pasted.
-    EnterNumber(String),
-    /// Leave the current number without calling.
-    Dismiss,
-    /// Call the number that is ready.
-    Call,
-    /// Answer the incoming call.
-    Answer,
-    /// Decline the incoming call.
-    Decline,
-    /// End the call (or stop calling).
-    HangUp,
-    /// Mute or unmute the microphone.
-    SetMuted(bool),
-    /// Put the call on hold or take it off.
-    SetHeld(bool),
-    /// A keypad digit during the call.
-    SendDigit(char),
-    /// Hand the other party over to this number (blind transfer).
-    Transfer(String),
-    /// Log a call to the current number made outside the softphone (e.g. from a mobile).
-    LogCall {
-        /// One of the Call Center's wrap-up dispositions, or empty.
-        disposition: String,
-        /// The agent's notes.
-        notes: String,
-    },
-    /// Finish wrap-up: complete the call's log.
-    FinishWrapUp {
-        /// One of the Call Center's wrap-up dispositions, or empty.
-        disposition: String,
-        /// The agent's notes.
-        notes: String,
-    },
-    /// Try again to save call logs that failed.
-    RetryLogs,
-    /// Use this microphone (`None`: the browser's default), now and for the next sign-ins.
-    ChooseMicrophone(Option<String>),
-}
-
-/// What happened outside the controller.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Event {
-    /// A number was clicked in the CRM (Open CTI click-to-dial, or its successor).
-    ClickToDial {
-        /// The number as displayed in the record.
-        number: String,
-        /// The record it was clicked on.
-        record: Option<RecordRef>,
-    },
-    /// The PBX accepted the registration.
-    Registered,
-    /// The PBX refused; a sentence for the agent. The phone stops trying.
-    RegistrationFailed(String),
-    /// The connection to the PBX dropped; the transport reconnects by itself.
-    ConnectionLost(String),
-    /// The SIP core sent our INVITE with this Call-ID.
-    OutgoingCallStarted { call_id: String },
-    /// A call is coming in.
-    IncomingCall {
-        /// Its SIP Call-ID.
-        call_id: String,
-        /// The caller's number (user part of From / P-Asserted-Identity).
-        number: String,
-        /// The caller's display name, if any.
-        display_name: String,
-    },
-    /// The agent now looks at this CRM record (or at no record). A number typed on the dial
-    /// pad is related to it, as the agent would expect when calling from a record page.
-    Viewing(Option<RecordRef>),
-    /// The screen pop for the current call matched this record (or none).
-    RecordMatched(Option<RecordRef>),
-    /// The far end is ringing.
-    RemoteRinging { call_id: String },
-    /// The call was answered (by either side) and media flows.
-    CallConnected { call_id: String },
-    /// The call ended.
-    CallEnded { call_id: String, reason: EndReason },
-    /// The transfer did not happen; the call is still the agent's. The text says why.
-    TransferFailed { call_id: String, reason: String },
-    /// Audio figures for the last second of the call.
-    CallQuality { call_id: String, quality: Quality },
-    /// The call could not be started (microphone, media, SIP) before it had a Call-ID.
-    CallFailed(String),
-    /// The call log with this outbox id was saved as CRM record `record_id`.
-    LogSaved { id: u32, record_id: String },
-    /// Saving the call log with this outbox id failed; it stays in the outbox.
-    LogFailed { id: u32, reason: String },
-    /// Salesforce did not answer in time: the log may still have been saved.
-    LogTimedOut { id: u32, reason: String },
-    /// Salesforce refused part of the log for good (see [`Rejection`]).
-    LogRejected { id: u32, reason: String, rejection: Rejection },
-    /// The org package's answer to [`Effect::FindLog`]: the Task for that call, if any.
-    LogFound { id: u32, record_id: Option<String> },
-    /// [`Effect::FindLog`] could not be answered.
-    LogLookupFailed { id: u32, reason: String },
-    /// Whether the org package (Apex class `SoftphoneCallLog`) is installed.
-    PackageDetected(Package),
-    /// The microphones the browser offers (known once the agent allowed one).
-    MicrophonesFound(Vec<AudioInput>),
-    /// The microphone could not be opened or switched; a sentence for the agent.
-    MicrophoneProblem(String),
-    /// The call's audio path has a problem that does not end it (TURN refused, ICE failed).
-    MediaWarning(String),
-}
-
-/// A tone the glue plays.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Tone {
-    /// An incoming call rings.
-    Ringtone,
-    /// The far end is ringing.
-    Ringback,
-}
-
-/// What the glue must do.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Effect {
-    /// Show (or hide) the softphone panel.
-    ShowPanel(bool),
-    /// Set the utility-bar item's label.
-    SetLabel(String),
-    /// Set the utility-bar item's icon (an SLDS utility icon name).
-    SetIcon(&'static str),
-    /// Register with the PBX using these credentials.
-    Connect(Credentials),
-    /// Unregister and close the PBX connection.
-    Disconnect,
-    /// Look the caller's number up in the CRM and pop what the layout says for this kind of
-    /// call (an outside caller or a colleague); answer with [`Event::RecordMatched`].
-    ScreenPop { number: String, direction: CallDirection },
-    /// Start a call to this dial string; answer with [`Event::OutgoingCallStarted`].
-    Dial { dial: String },
-    /// Answer the incoming call.
-    Answer { call_id: String },
-    /// Decline the incoming call (486 Busy Here when `busy`, else 603 Decline).
-    Decline { call_id: String, busy: bool },
-    /// End the call: CANCEL before an answer, BYE after.
-    HangUp { call_id: Option<String> },
-    /// Mute or unmute our audio.
-    SetMuted(bool),
-    /// Hold or resume (re-INVITE with a new direction).
-    SetHeld { call_id: String, held: bool },
-    /// Send a DTMF digit.
-    SendDigit { call_id: String, digit: char },
-    /// Measure the call's audio; answer with [`Event::CallQuality`].
-    MeasureQuality { call_id: String },
-    /// Ask the other party to call `dial` instead (REFER); answer with [`Event::CallEnded`]
-    /// ([`EndReason::Transferred`]) or [`Event::TransferFailed`].
-    Transfer { call_id: String, dial: String },
-    /// Play a tone, or stop any (`None`).
-    PlayTone(Option<Tone>),
-    /// Save this call log in the CRM, updating `existing_id` when given; answer with
-    /// [`Event::LogSaved`] or [`Event::LogFailed`].
-    SaveLog { id: u32, record: CallRecord, existing_id: Option<String> },
-    /// Ask the org package for the Task whose CallObject is `call_object`; answer with
-    /// [`Event::LogFound`] or [`Event::LogLookupFailed`].
-    FindLog { id: u32, call_object: String },
-    /// Switch to this microphone (`None`: the browser's default), also mid-call, and remember
-    /// the choice in this browser.
-    UseMicrophone(Option<String>),
-}
+pub use messages::{Effect, Event, Intent, Tone};
+pub use model::{AudioInput, Call, CallState, Credentials, DialTarget, EndReason, Quality, Registration, Secret, WrapUp};
 
 /// The whole phone state.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -539,6 +185,29 @@ impl Phone {
 
     /// Applies an outside event at `now_ms`.
     pub fn handle_event(&mut self, now_ms: u64, event: Event) -> Vec<Effect> {
+        match event {
+            Event::LogSaved { .. }
+            | Event::LogFailed { .. }
+            | Event::LogTimedOut { .. }
+            | Event::LogRejected { .. }
+            | Event::LogFound { .. }
+            | Event::LogLookupFailed { .. }
+            | Event::PackageDetected(_) => self.handle_log_event(now_ms, event),
+            Event::OutgoingCallStarted { .. }
+            | Event::IncomingCall { .. }
+            | Event::RecordMatched(_)
+            | Event::RemoteRinging { .. }
+            | Event::CallConnected { .. }
+            | Event::CallEnded { .. }
+            | Event::CallQuality { .. }
+            | Event::TransferFailed { .. }
+            | Event::CallFailed(_) => self.handle_call_event(now_ms, event),
+            _ => self.handle_line_event(now_ms, event),
+        }
+    }
+
+    /// The line, the browser and the page: registration, click-to-dial, devices.
+    fn handle_line_event(&mut self, now_ms: u64, event: Event) -> Vec<Effect> {
         let mut effects = match event {
             Event::ClickToDial { number, record } => {
                 if !self.is_free() {
@@ -563,6 +232,28 @@ impl Phone {
                 self.registration = Registration::Reconnecting(reason);
                 vec![Effect::SetIcon("warning")]
             }
+            Event::Viewing(record) => {
+                self.viewing = record;
+                return Vec::new();
+            }
+            Event::MicrophonesFound(inputs) => {
+                self.microphones = inputs;
+                return Vec::new();
+            }
+            Event::MicrophoneProblem(reason) | Event::MediaWarning(reason) => {
+                self.notice = Some(reason);
+                return Vec::new();
+            }
+            _ => return Vec::new(),
+        };
+        effects.push(self.label_effect(now_ms));
+        effects
+    }
+
+
+    /// The call in progress: its set-up, answer, end, quality and transfer.
+    fn handle_call_event(&mut self, now_ms: u64, event: Event) -> Vec<Effect> {
+        let mut effects = match event {
             Event::OutgoingCallStarted { call_id } => match &mut self.call {
                 CallState::Dialing(call) if call.call_id.is_none() => {
                     call.call_id = Some(call_id);
@@ -572,10 +263,6 @@ impl Phone {
                 _ => vec![Effect::HangUp { call_id: Some(call_id) }],
             },
             Event::IncomingCall { call_id, number, display_name } => self.incoming(now_ms, call_id, number, display_name),
-            Event::Viewing(record) => {
-                self.viewing = record;
-                return Vec::new();
-            }
             Event::RecordMatched(record) => match &mut self.call {
                 CallState::Incoming(call) | CallState::Connected(call) if call.record.is_none() => {
                     // A caller Salesforce knows as a Contact, Lead or Account is a customer.
@@ -633,47 +320,12 @@ impl Phone {
                 CallState::Dialing(_) => self.end(now_ms, EndReason::Failed(reason)),
                 _ => Vec::new(),
             },
-            Event::LogSaved { id, record_id } => self.log_saved(now_ms, id, record_id),
-            Event::MicrophonesFound(inputs) => {
-                self.microphones = inputs;
-                return Vec::new();
-            }
-            Event::MicrophoneProblem(reason) | Event::MediaWarning(reason) => {
-                self.notice = Some(reason);
-                return Vec::new();
-            }
-            Event::LogFailed { id, reason } => {
-                self.notice = Some(format!("The call log was not saved: {reason} It is kept and will be saved again by itself."));
-                self.outbox.failed(id, reason, now_ms);
-                Vec::new()
-            }
-            Event::LogTimedOut { id, reason } => {
-                self.outbox.timed_out(id, reason, now_ms);
-                return Vec::new();
-            }
-            Event::LogRejected { id, reason, rejection } => {
-                return self.outbox.rejected(id, reason, rejection, now_ms).into_iter().map(work_effect).collect();
-            }
-            Event::LogFound { id, record_id } => {
-                // The Task landed after all: wrap-up updates that one.
-                if let (Some(found), CallState::WrapUp(wrap)) = (&record_id, &mut self.call) {
-                    if wrap.log_id == id {
-                        wrap.saved_as = Some(found.clone());
-                    }
-                }
-                return self.outbox.found(id, record_id, now_ms).into_iter().map(work_effect).collect();
-            }
-            Event::LogLookupFailed { id, reason } => {
-                self.outbox.lookup_failed(id, reason, now_ms);
-                return Vec::new();
-            }
-            Event::PackageDetected(package) => {
-                return self.outbox.set_package(package, now_ms).into_iter().map(work_effect).collect();
-            }
+            _ => return Vec::new(),
         };
         effects.push(self.label_effect(now_ms));
         effects
     }
+
 
     /// Called every second by the glue: keeps the label's timer running and keys in the
     /// extension, a digit a tick, while a call is up; sends the call logs whose retry is due.
@@ -887,57 +539,6 @@ impl Phone {
         }
     }
 
-    fn log_manual_call(&mut self, now_ms: u64, disposition: String, notes: String) -> Vec<Effect> {
-        let CallState::ReadyToCall(target) = &self.call else {
-            self.notice = Some("Pick a number before logging a call.".into());
-            return Vec::new();
-        };
-        let record = CallRecord {
-            direction: CallDirection::Outbound,
-            number: target.number.clone(),
-            record: target.record.clone(),
-            started_at_ms: now_ms,
-            duration_s: 0,
-            call_id: None,
-            disposition,
-            notes,
-            transferred_to: None,
-        };
-        self.call = CallState::Idle;
-        vec![self.queue_log(now_ms, record, None)]
-    }
-
-    fn finish_wrap_up(&mut self, now_ms: u64, disposition: String, notes: String) -> Vec<Effect> {
-        let CallState::WrapUp(wrap) = std::mem::replace(&mut self.call, CallState::Idle) else {
-            return Vec::new();
-        };
-        let mut record = wrap.record;
-        record.disposition = disposition;
-        record.notes = notes;
-        if let Some(saved) = wrap.saved_as {
-            return vec![self.queue_log(now_ms, record, Some(saved))];
-        }
-        // The first save has not been confirmed: change what it saves instead of saving twice.
-        if self.outbox.logs().iter().any(|p| p.id == wrap.log_id) {
-            return self.outbox.update(wrap.log_id, record, now_ms).into_iter().map(work_effect).collect();
-        }
-        vec![self.queue_log(now_ms, record, None)]
-    }
-
-    fn log_saved(&mut self, now_ms: u64, id: u32, record_id: String) -> Vec<Effect> {
-        if let CallState::WrapUp(wrap) = &mut self.call {
-            if wrap.log_id == id {
-                wrap.saved_as = Some(record_id.clone());
-            }
-        }
-        self.outbox.saved(id, record_id, now_ms).into_iter().map(work_effect).collect()
-    }
-
-    /// Puts a call log in the outbox and asks the glue to save it.
-    fn queue_log(&mut self, now_ms: u64, record: CallRecord, existing_id: Option<String>) -> Effect {
-        work_effect(self.outbox.queue(record, existing_id, now_ms))
-    }
-
     /// The utility-bar label: what an agent glancing at the bar needs.
     pub fn label(&self, now_ms: u64) -> String {
         match (&self.call, &self.registration) {
@@ -966,12 +567,6 @@ impl Phone {
     }
 }
 
-fn work_effect(work: Work) -> Effect {
-    match work {
-        Work::Save { id, record, existing_id } => Effect::SaveLog { id, record, existing_id },
-        Work::Find { id, call_object } => Effect::FindLog { id, call_object },
-    }
-}
 
 /// Extensions (short numbers) are colleagues: calls to and from them are internal.
 fn is_internal(number: &str) -> bool {

@@ -1,5 +1,6 @@
 //! The call controller's behaviour, as an agent would describe it.
 
+use super::dialing::DialError;
 use super::*;
 
 fn credentials(user: &str, password: &str) -> Credentials {

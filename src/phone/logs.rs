@@ -1,0 +1,109 @@
+//! The controller's side of call logging: a log queued the moment a call ends, wrap-up that
+//! completes it, and what Salesforce answered (the outbox keeps the logs until it confirms).
+
+use super::log::{CallDirection, CallRecord};
+use super::messages::{Effect, Event};
+use super::model::CallState;
+use super::outbox::Work;
+use super::Phone;
+
+impl Phone {
+    /// What Salesforce answered to a call log, or whether the org package is there.
+    pub(super) fn handle_log_event(&mut self, now_ms: u64, event: Event) -> Vec<Effect> {
+        match event {
+            Event::LogSaved { id, record_id } => {
+                let mut effects = self.log_saved(now_ms, id, record_id);
+                effects.push(self.label_effect(now_ms));
+                effects
+            }
+            Event::LogFailed { id, reason } => {
+                self.notice = Some(format!("The call log was not saved: {reason} It is kept and will be saved again by itself."));
+                self.outbox.failed(id, reason, now_ms);
+                vec![self.label_effect(now_ms)]
+            }
+            Event::LogTimedOut { id, reason } => {
+                self.outbox.timed_out(id, reason, now_ms);
+                Vec::new()
+            }
+            Event::LogRejected { id, reason, rejection } => {
+                self.outbox.rejected(id, reason, rejection, now_ms).into_iter().map(work_effect).collect()
+            }
+            Event::LogFound { id, record_id } => {
+                // The Task landed after all: wrap-up updates that one.
+                if let (Some(found), CallState::WrapUp(wrap)) = (&record_id, &mut self.call) {
+                    if wrap.log_id == id {
+                        wrap.saved_as = Some(found.clone());
+                    }
+                }
+                self.outbox.found(id, record_id, now_ms).into_iter().map(work_effect).collect()
+            }
+            Event::LogLookupFailed { id, reason } => {
+                self.outbox.lookup_failed(id, reason, now_ms);
+                Vec::new()
+            }
+            Event::PackageDetected(package) => {
+                self.outbox.set_package(package, now_ms).into_iter().map(work_effect).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    pub(super) fn log_manual_call(&mut self, now_ms: u64, disposition: String, notes: String) -> Vec<Effect> {
+        let CallState::ReadyToCall(target) = &self.call else {
+            self.notice = Some("Pick a number before logging a call.".into());
+            return Vec::new();
+        };
+        let record = CallRecord {
+            direction: CallDirection::Outbound,
+            number: target.number.clone(),
+            record: target.record.clone(),
+            started_at_ms: now_ms,
+            duration_s: 0,
+            call_id: None,
+            disposition,
+            notes,
+            transferred_to: None,
+        };
+        self.call = CallState::Idle;
+        vec![self.queue_log(now_ms, record, None)]
+    }
+
+    pub(super) fn finish_wrap_up(&mut self, now_ms: u64, disposition: String, notes: String) -> Vec<Effect> {
+        let CallState::WrapUp(wrap) = std::mem::replace(&mut self.call, CallState::Idle) else {
+            return Vec::new();
+        };
+        let mut record = wrap.record;
+        record.disposition = disposition;
+        record.notes = notes;
+        if let Some(saved) = wrap.saved_as {
+            return vec![self.queue_log(now_ms, record, Some(saved))];
+        }
+        // The first save has not been confirmed: change what it saves instead of saving twice.
+        if self.outbox.logs().iter().any(|p| p.id == wrap.log_id) {
+            return self.outbox.update(wrap.log_id, record, now_ms).into_iter().map(work_effect).collect();
+        }
+        vec![self.queue_log(now_ms, record, None)]
+    }
+
+    pub(super) fn log_saved(&mut self, now_ms: u64, id: u32, record_id: String) -> Vec<Effect> {
+        if let CallState::WrapUp(wrap) = &mut self.call {
+            if wrap.log_id == id {
+                wrap.saved_as = Some(record_id.clone());
+            }
+        }
+        self.outbox.saved(id, record_id, now_ms).into_iter().map(work_effect).collect()
+    }
+
+    /// Puts a call log in the outbox and asks the glue to save it.
+    pub(super) fn queue_log(&mut self, now_ms: u64, record: CallRecord, existing_id: Option<String>) -> Effect {
+        work_effect(self.outbox.queue(record, existing_id, now_ms))
+    }
+
+}
+
+pub(super) fn work_effect(work: Work) -> Effect {
+    match work {
+        Work::Save { id, record, existing_id } => Effect::SaveLog { id, record, existing_id },
+        Work::Find { id, call_object } => Effect::FindLog { id, call_object },
+    }
+}

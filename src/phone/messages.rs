@@ -1,0 +1,176 @@
+//! What goes into the controller (the agent's [`Intent`]s, the [`Event`]s of the line, the
+//! browser and Salesforce) and what comes out ([`Effect`]s for the glue to carry out).
+
+use crate::phone::log::{CallDirection, CallRecord, RecordRef};
+use crate::phone::model::{AudioInput, Credentials, EndReason, Quality};
+use crate::phone::outbox::{Package, Rejection};
+
+/// What the agent asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Intent {
+    /// Submit the sign-in form.
+    SignIn(Credentials),
+    /// Sign out and forget the password.
+    SignOut,
+    /// A number to call, typed on the dial pad or pasted.
+    EnterNumber(String),
+    /// Leave the current number without calling.
+    Dismiss,
+    /// Call the number that is ready.
+    Call,
+    /// Answer the incoming call.
+    Answer,
+    /// Decline the incoming call.
+    Decline,
+    /// End the call (or stop calling).
+    HangUp,
+    /// Mute or unmute the microphone.
+    SetMuted(bool),
+    /// Put the call on hold or take it off.
+    SetHeld(bool),
+    /// A keypad digit during the call.
+    SendDigit(char),
+    /// Hand the other party over to this number (blind transfer).
+    Transfer(String),
+    /// Log a call to the current number made outside the softphone (e.g. from a mobile).
+    LogCall {
+        /// One of the Call Center's wrap-up dispositions, or empty.
+        disposition: String,
+        /// The agent's notes.
+        notes: String,
+    },
+    /// Finish wrap-up: complete the call's log.
+    FinishWrapUp {
+        /// One of the Call Center's wrap-up dispositions, or empty.
+        disposition: String,
+        /// The agent's notes.
+        notes: String,
+    },
+    /// Try again to save call logs that failed.
+    RetryLogs,
+    /// Use this microphone (`None`: the browser's default), now and for the next sign-ins.
+    ChooseMicrophone(Option<String>),
+}
+
+/// What happened outside the controller.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// A number was clicked in the CRM (Open CTI click-to-dial, or its successor).
+    ClickToDial {
+        /// The number as displayed in the record.
+        number: String,
+        /// The record it was clicked on.
+        record: Option<RecordRef>,
+    },
+    /// The PBX accepted the registration.
+    Registered,
+    /// The PBX refused; a sentence for the agent. The phone stops trying.
+    RegistrationFailed(String),
+    /// The connection to the PBX dropped; the transport reconnects by itself.
+    ConnectionLost(String),
+    /// The SIP core sent our INVITE with this Call-ID.
+    OutgoingCallStarted { call_id: String },
+    /// A call is coming in.
+    IncomingCall {
+        /// Its SIP Call-ID.
+        call_id: String,
+        /// The caller's number (user part of From / P-Asserted-Identity).
+        number: String,
+        /// The caller's display name, if any.
+        display_name: String,
+    },
+    /// The agent now looks at this CRM record (or at no record). A number typed on the dial
+    /// pad is related to it, as the agent would expect when calling from a record page.
+    Viewing(Option<RecordRef>),
+    /// The screen pop for the current call matched this record (or none).
+    RecordMatched(Option<RecordRef>),
+    /// The far end is ringing.
+    RemoteRinging { call_id: String },
+    /// The call was answered (by either side) and media flows.
+    CallConnected { call_id: String },
+    /// The call ended.
+    CallEnded { call_id: String, reason: EndReason },
+    /// The transfer did not happen; the call is still the agent's. The text says why.
+    TransferFailed { call_id: String, reason: String },
+    /// Audio figures for the last second of the call.
+    CallQuality { call_id: String, quality: Quality },
+    /// The call could not be started (microphone, media, SIP) before it had a Call-ID.
+    CallFailed(String),
+    /// The call log with this outbox id was saved as CRM record `record_id`.
+    LogSaved { id: u32, record_id: String },
+    /// Saving the call log with this outbox id failed; it stays in the outbox.
+    LogFailed { id: u32, reason: String },
+    /// Salesforce did not answer in time: the log may still have been saved.
+    LogTimedOut { id: u32, reason: String },
+    /// Salesforce refused part of the log for good (see [`Rejection`]).
+    LogRejected { id: u32, reason: String, rejection: Rejection },
+    /// The org package's answer to [`Effect::FindLog`]: the Task for that call, if any.
+    LogFound { id: u32, record_id: Option<String> },
+    /// [`Effect::FindLog`] could not be answered.
+    LogLookupFailed { id: u32, reason: String },
+    /// Whether the org package (Apex class `SoftphoneCallLog`) is installed.
+    PackageDetected(Package),
+    /// The microphones the browser offers (known once the agent allowed one).
+    MicrophonesFound(Vec<AudioInput>),
+    /// The microphone could not be opened or switched; a sentence for the agent.
+    MicrophoneProblem(String),
+    /// The call's audio path has a problem that does not end it (TURN refused, ICE failed).
+    MediaWarning(String),
+}
+
+/// A tone the glue plays.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tone {
+    /// An incoming call rings.
+    Ringtone,
+    /// The far end is ringing.
+    Ringback,
+}
+
+/// What the glue must do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Show (or hide) the softphone panel.
+    ShowPanel(bool),
+    /// Set the utility-bar item's label.
+    SetLabel(String),
+    /// Set the utility-bar item's icon (an SLDS utility icon name).
+    SetIcon(&'static str),
+    /// Register with the PBX using these credentials.
+    Connect(Credentials),
+    /// Unregister and close the PBX connection.
+    Disconnect,
+    /// Look the caller's number up in the CRM and pop what the layout says for this kind of
+    /// call (an outside caller or a colleague); answer with [`Event::RecordMatched`].
+    ScreenPop { number: String, direction: CallDirection },
+    /// Start a call to this dial string; answer with [`Event::OutgoingCallStarted`].
+    Dial { dial: String },
+    /// Answer the incoming call.
+    Answer { call_id: String },
+    /// Decline the incoming call (486 Busy Here when `busy`, else 603 Decline).
+    Decline { call_id: String, busy: bool },
+    /// End the call: CANCEL before an answer, BYE after.
+    HangUp { call_id: Option<String> },
+    /// Mute or unmute our audio.
+    SetMuted(bool),
+    /// Hold or resume (re-INVITE with a new direction).
+    SetHeld { call_id: String, held: bool },
+    /// Send a DTMF digit.
+    SendDigit { call_id: String, digit: char },
+    /// Measure the call's audio; answer with [`Event::CallQuality`].
+    MeasureQuality { call_id: String },
+    /// Ask the other party to call `dial` instead (REFER); answer with [`Event::CallEnded`]
+    /// ([`EndReason::Transferred`]) or [`Event::TransferFailed`].
+    Transfer { call_id: String, dial: String },
+    /// Play a tone, or stop any (`None`).
+    PlayTone(Option<Tone>),
+    /// Save this call log in the CRM, updating `existing_id` when given; answer with
+    /// [`Event::LogSaved`] or [`Event::LogFailed`].
+    SaveLog { id: u32, record: CallRecord, existing_id: Option<String> },
+    /// Ask the org package for the Task whose CallObject is `call_object`; answer with
+    /// [`Event::LogFound`] or [`Event::LogLookupFailed`].
+    FindLog { id: u32, call_object: String },
+    /// Switch to this microphone (`None`: the browser's default), also mid-call, and remember
+    /// the choice in this browser.
+    UseMicrophone(Option<String>),
+}

@@ -1,0 +1,195 @@
+//! What the phone knows: the agent, the registration, the call and its wrap-up.
+
+use crate::phone::dialing::{DialError, DialPlan};
+use crate::phone::log::{CallDirection, CallRecord, RecordRef};
+
+/// A SIP password, held in memory only. Its `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a password typed by the agent.
+    pub fn new(value: String) -> Self {
+        Secret(value)
+    }
+    /// The password, for the one place that needs it: digest authentication.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(..)")
+    }
+}
+
+/// Who is signed in, as typed on the sign-in form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Credentials {
+    /// SIP user (extension), e.g. "1001".
+    pub user: String,
+    /// SIP password; never stored, logged or put in a URL.
+    pub password: Secret,
+    /// Name shown to the people the agent calls.
+    pub display_name: String,
+}
+
+/// The audio of the last second of a call, from the browser's `getStats`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Quality {
+    /// Share of the far end's packets lost on the way, percent.
+    pub loss_percent: u32,
+    /// Inbound jitter, milliseconds.
+    pub jitter_ms: u32,
+    /// Audio bytes received in that second.
+    pub bytes_received: u64,
+}
+
+/// A microphone the browser offers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AudioInput {
+    /// The browser's device id (stable for this origin, not a secret).
+    pub id: String,
+    /// What the browser calls it, e.g. "Headset (USB)".
+    pub label: String,
+}
+
+/// The connection to the PBX as the agent sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Registration {
+    /// Not signed in.
+    SignedOut,
+    /// Signed in, waiting for the PBX to accept the registration.
+    Connecting,
+    /// The connection was lost; the phone reconnects by itself. The text says what happened.
+    Reconnecting(String),
+    /// The PBX accepts calls for this agent.
+    Registered,
+    /// The PBX refused; the phone does not retry. The text says why and what to do.
+    Failed(String),
+}
+
+/// A number the agent is about to call, with the CRM record it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DialTarget {
+    /// The number as shown in the CRM or typed.
+    pub number: String,
+    /// What the PBX will be dialled with (and the extension keyed in after), or why it can't be.
+    pub dial: Result<DialPlan, DialError>,
+    /// The record the number was clicked on, if any.
+    pub record: Option<RecordRef>,
+}
+
+/// A call in progress.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Call {
+    /// Who started it.
+    pub direction: CallDirection,
+    /// The other party's number as shown to the agent.
+    pub number: String,
+    /// The caller's display name from the PBX (inbound), if any.
+    pub display_name: String,
+    /// The CRM record attached to the call (clicked, or matched by the screen pop).
+    pub record: Option<RecordRef>,
+    /// The SIP Call-ID, once the SIP core made or received the INVITE.
+    pub call_id: Option<String>,
+    /// When it started ringing (Unix ms).
+    pub started_at_ms: u64,
+    /// When it was answered (Unix ms).
+    pub answered_at_ms: Option<u64>,
+    /// The far end is ringing (outbound).
+    pub remote_ringing: bool,
+    /// Our microphone is muted.
+    pub muted: bool,
+    /// The call is on hold.
+    pub held: bool,
+    /// The number the agent is transferring the call to, until the transfer succeeds or fails.
+    pub transfer_to: Option<String>,
+    /// The latest audio figures, once the call is connected.
+    pub quality: Option<Quality>,
+    /// Seconds in a row without audio from the far end.
+    pub silent_seconds: u32,
+}
+
+impl Call {
+    /// The name to show: the record's, else the caller's display name, else the number.
+    pub fn who(&self) -> &str {
+        match &self.record {
+            Some(r) if !r.name.is_empty() => &r.name,
+            _ if !self.display_name.is_empty() => &self.display_name,
+            _ => &self.number,
+        }
+    }
+
+    /// How the call sounds, in words for the agent, once there are figures. Thresholds: ITU-T
+    /// G.114/G.1020 put audible trouble at a few percent of loss or tens of ms of jitter.
+    pub fn audio_status(&self) -> Option<String> {
+        let q = self.quality?;
+        Some(if self.silent_seconds >= 3 && !self.held {
+            format!("No audio from the other side for {} s: check your connection, or ask whether they hear you.", self.silent_seconds)
+        } else if q.loss_percent >= 5 || q.jitter_ms >= 50 {
+            format!("Poor connection: {}% of the audio lost, {} ms jitter.", q.loss_percent, q.jitter_ms)
+        } else {
+            "Connection good".into()
+        })
+    }
+
+    /// Seconds since the call was answered.
+    pub fn talk_seconds(&self, now_ms: u64) -> u64 {
+        self.answered_at_ms.map_or(0, |at| now_ms.saturating_sub(at) / 1000)
+    }
+}
+
+/// After a call: the log already saved, which the agent can complete.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WrapUp {
+    /// The outbox id of the log saved when the call ended.
+    pub log_id: u32,
+    /// The CRM id it was saved as, once known (wrap-up then updates it).
+    pub saved_as: Option<String>,
+    /// What was logged.
+    pub record: CallRecord,
+}
+
+/// What the phone is doing with calls.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CallState {
+    /// Nothing going on.
+    Idle,
+    /// A number was clicked or typed; the agent can call it or log a call to it.
+    ReadyToCall(DialTarget),
+    /// We are calling out.
+    Dialing(Call),
+    /// A call is coming in.
+    Incoming(Call),
+    /// Talking.
+    Connected(Call),
+    /// The call ended; the agent picks a disposition and writes notes.
+    WrapUp(WrapUp),
+}
+
+/// How a call ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EndReason {
+    /// The agent hung up (or cancelled before an answer).
+    LocalHangup,
+    /// The other party hung up.
+    RemoteHangup,
+    /// The caller gave up before the agent answered.
+    Missed,
+    /// Another device (a deskphone on the same extension, another phone) answered the ring: not
+    /// a missed call, so nothing is logged here.
+    AnsweredElsewhere,
+    /// The agent declined the incoming call.
+    Declined,
+    /// The callee was busy or declined.
+    Busy,
+    /// Nobody answered.
+    NoAnswer,
+    /// The agent transferred the call; the other party now talks to the number the call's
+    /// `transfer_to` names.
+    Transferred,
+    /// Something failed; the text is for the agent.
+    Failed(String),
+}
