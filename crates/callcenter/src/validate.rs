@@ -509,7 +509,7 @@ mod tests {
             assert_eq!(check_adapter_url(url), UrlCheck::Fine, "{url}");
         }
         let xml = GOOD
-            .replace("http://127.0.0.1:8701/", "/apex/acme__Softphone?apiVersion=62.0")
+            .replace("http://127.0.0.1:8704/apex/Softphone", "/apex/acme__Softphone?apiVersion=62.0")
             .replace(
                 r#"<item sortOrder="6" name="reqSalesforceCompatibilityMode""#,
                 r#"<item sortOrder="7" name="reqStandbyUrl" label="Standby URL">/apex/SoftphoneStandby</item><item sortOrder="8" name="reqTimeout" label="Timeout">5000</item><item sortOrder="6" name="reqSalesforceCompatibilityMode""#,
@@ -537,13 +537,13 @@ mod tests {
         };
         let declared = Some("/rustSoftphone/openCtiApiVersion".to_owned());
         assert_eq!(api_warnings(GOOD), [], "no apiVersion in the URL means 62.0, as declared");
-        let url_60 = GOOD.replace("http://127.0.0.1:8701/", "http://127.0.0.1:8701/?apiVersion=60.0");
+        let url_60 = GOOD.replace("http://127.0.0.1:8704/apex/Softphone", "http://127.0.0.1:8704/apex/Softphone?apiVersion=60.0");
         assert_eq!(api_warnings(&url_60), [(Severity::Warning, declared.clone())]);
         let both_60 = url_60.replace(">62.0<", ">60.0<");
         assert_eq!(api_warnings(&both_60), []);
         let declared_only = GOOD.replace(">62.0<", ">61.0<");
         assert_eq!(api_warnings(&declared_only), [(Severity::Warning, declared)]);
-        let broken = GOOD.replace("http://127.0.0.1:8701/", "http://127.0.0.1:8701/?apiVersion=latest");
+        let broken = GOOD.replace("http://127.0.0.1:8704/apex/Softphone", "http://127.0.0.1:8704/apex/Softphone?apiVersion=latest");
         assert_eq!(api_warnings(&broken), [(Severity::Error, Some("/reqGeneralInfo/reqAdapterUrl".to_owned()))]);
     }
 

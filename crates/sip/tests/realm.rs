@@ -64,6 +64,7 @@ fn a_challenge_for_another_realm_is_refused_and_the_agent_told_why() {
         [Event::RegistrationFailed {
             status: Some(401),
             reason: "The PBX asked for the password of realm \"evil.example\" instead of the SIP domain pbx.acme.example, so the password was not used. Ask your admin to check the PBX and the SIP domain.".into(),
+            retry_after: None,
         }]
     );
 }
