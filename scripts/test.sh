@@ -34,6 +34,7 @@ scripts/size-report.sh dist
 
 step "the org package, built offline for an example org and checked (org/package.test.mjs)"
 cargo build --quiet --release -p callcenter
+"$CARGO_TARGET_DIR/release/callcenter" validate org/callcenter.xml callcenter-xml/*.xml
 scripts/build-org-package.sh --org-url https://acme.my.salesforce.com
 node --test org/package.test.mjs
 
