@@ -73,16 +73,9 @@ impl Controller {
             notices.push(StartNotice::SettingsProblems(read.problems));
         }
         let settings = read.settings;
-        let rules = DialingRules::new(&settings.dialing, &settings.home_country);
-        let mut phone = Phone::new(rules.clone().unwrap_or_else(|_| DialingRules::without_plan(&settings.dialing)));
-        if let Err(unknown) = rules {
-            let notice = unknown_country_notice(&unknown);
-            warn(&notice);
-            phone.report(notice);
-        }
         let controller = Controller {
             inner: Rc::new(RefCell::new(Inner {
-                phone,
+                phone: new_phone(&settings),
                 cti: cti.clone(),
                 settings,
                 line: None,
@@ -117,26 +110,7 @@ impl Controller {
         let (c, owner) = (controller.clone(), controller.clone());
         let tabs = Tabs::join(on_role, move |number, record| c.dial_for_another_tab(number, record), move || owner.resume_logs());
         controller.inner.borrow_mut().tabs = Some(tabs.clone());
-        let c = controller.clone();
-        let on_click = cti
-            .on_click_to_dial(move |click| match click {
-                // Only the tab that owns the line dials; the others hand the click to it.
-                Ok(click) if !tabs.is_owner() => tabs.forward_dial(click.number.clone().unwrap_or_default(), pop::clicked_record(&click)),
-                Ok(click) => c.event(Event::ClickToDial {
-                    number: click.number.clone().unwrap_or_default(),
-                    record: pop::clicked_record(&click),
-                }),
-                Err(e) => warn(&e.to_string()),
-            })
-            .map_err(StartError::from)?;
-        let c = controller.clone();
-        let on_navigation = cti
-            .on_navigation_change(move |view| match view {
-                Ok(view) => c.event(Event::Viewing(pop::viewed_record(&view))),
-                Err(e) => warn(&e.to_string()),
-            })
-            .map_err(StartError::from)?;
-        controller.inner.borrow_mut().listeners.extend([on_click, on_navigation]);
+        controller.listen(&cti, tabs)?;
         // Without click-to-dial the agent can still type numbers: say so, do not stop.
         if let Err(e) = cti.enable_click_to_dial().await {
             notices.push(StartNotice::ClickToDialOff(e));
@@ -151,6 +125,31 @@ impl Controller {
         report(cti.notify_initialization_complete().await);
         controller.publish();
         Ok(controller)
+    }
+
+    /// Hears Salesforce: a number clicked on a record, and the record the agent looks at.
+    fn listen(&self, cti: &OpenCti, tabs: Rc<Tabs>) -> Result<(), StartError> {
+        let c = self.clone();
+        let on_click = cti
+            .on_click_to_dial(move |click| match click {
+                // Only the tab that owns the line dials; the others hand the click to it.
+                Ok(click) if !tabs.is_owner() => tabs.forward_dial(click.number.clone().unwrap_or_default(), pop::clicked_record(&click)),
+                Ok(click) => c.event(Event::ClickToDial {
+                    number: click.number.clone().unwrap_or_default(),
+                    record: pop::clicked_record(&click),
+                }),
+                Err(e) => warn(&e.to_string()),
+            })
+            .map_err(StartError::from)?;
+        let c = self.clone();
+        let on_navigation = cti
+            .on_navigation_change(move |view| match view {
+                Ok(view) => c.event(Event::Viewing(pop::viewed_record(&view))),
+                Err(e) => warn(&e.to_string()),
+            })
+            .map_err(StartError::from)?;
+        self.inner.borrow_mut().listeners.extend([on_click, on_navigation]);
+        Ok(())
     }
 
     /// What started but needs attention, for the agent or the admin.
@@ -324,6 +323,19 @@ impl Controller {
 }
 
 /// This origin's `localStorage`, when the browser allows it (it may not in a third-party frame).
+/// The phone with the dialing rules of the definition's home country; a country without a
+/// numbering plan is reported, and numbers then go to the PBX as written.
+fn new_phone(settings: &SoftphoneSettings) -> Phone {
+    let rules = DialingRules::new(&settings.dialing, &settings.home_country);
+    let mut phone = Phone::new(rules.clone().unwrap_or_else(|_| DialingRules::without_plan(&settings.dialing)));
+    if let Err(unknown) = rules {
+        let notice = unknown_country_notice(&unknown);
+        warn(&notice);
+        phone.report(notice);
+    }
+    phone
+}
+
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
 }
