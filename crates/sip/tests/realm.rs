@@ -2,28 +2,14 @@
 //! the password is never hashed for it, and the agent is told why.
 
 use sip::message::{parse, Message, Response};
-use sip::{Command, Config, Credentials, Event, Input, Output, Random, UserAgent};
+use sip::{Command, Config, Credentials, Event, Input, Output, UserAgent};
 
-struct Counter(u64);
+mod support;
 
-impl Random for Counter {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        self.0
-    }
-}
+use support::{config, Rng};
 
 fn agent() -> UserAgent {
-    let config = Config {
-        domain: "pbx.acme.example".into(),
-        display_name: "Agent".into(),
-        register_expires: 600,
-        instance_id: "urn:uuid:00000000-0000-4000-8000-000000000001".into(),
-        user_agent: "test".into(),
-        keepalive_ms: 0,
-        session_expires: 0,
-    };
-    UserAgent::new(config, Box::new(Counter(1)))
+    UserAgent::new(Config { domain: "pbx.acme.example".into(), ..config() }, Box::new(Rng(1)))
 }
 
 /// Everything the user agent has to say: frames sent and events.

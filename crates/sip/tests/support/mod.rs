@@ -1,6 +1,6 @@
 //! The scenario harness: user agents and a small in-memory registrar/proxy, with time advanced
 //! by hand. Shared by the scenario test files (`mod support;`), each of which uses a part.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use std::collections::HashMap;
 
