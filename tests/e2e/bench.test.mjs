@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually } from './lib/browser.mjs';
-import { CONSOLE_ORIGIN, APP_ORIGIN } from './lib/console.mjs';
+import { APP_ORIGIN, openPhone, signInAs } from './lib/console.mjs';
 import { openPeer } from './lib/peer.mjs';
 import { startCallWorld } from './lib/world.mjs';
 
@@ -33,14 +33,8 @@ const TOTAL_CALLS = Number(process.env.BENCH_CALLS || 100);
 
 test('benchmarks: click -> INVITE, INVITE -> screen pop, memory over many calls', { timeout: (5 * 60 + 4 * TOTAL_CALLS) * 1000 }, async () => {
   const page = await browser.context.newPage();
-  await page.goto(CONSOLE_ORIGIN + '/');
-  await eventually('the phone to initialise', () => page.evaluate(() => window.lightningStandin?.state.initialized));
-  await page.click('#utility-item');
-  const phone = page.frameLocator('#softphone-slot iframe');
-  await phone.locator('#sip-user').fill('1001');
-  await phone.locator('#sip-password').fill('dev-1001');
-  await phone.locator('button[type=submit]', { hasText: 'Sign in' }).click();
-  await phone.locator('header [role=status]', { hasText: 'Ready · 1001' }).waitFor({ timeout: 10_000 });
+  const phone = await openPhone(page);
+  await signInAs(phone, '1001');
   const app = page.frames().find((f) => f.url().startsWith(APP_ORIGIN));
   const marks = (name) => app.evaluate((n) => performance.getEntriesByName(n).map((e) => e.startTime), name);
   const callee = await openPeer(browser.context, peerServer, '1002');

@@ -4,7 +4,7 @@
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually, keepPeerConnections, launchBrowser } from './lib/browser.mjs';
-import { CONSOLE_ORIGIN, APP_ORIGIN } from './lib/console.mjs';
+import { CONSOLE_ORIGIN, APP_ORIGIN, standin, openPhone, signInAs } from './lib/console.mjs';
 import { openPeer } from './lib/peer.mjs';
 import { startCallWorld } from './lib/world.mjs';
 
@@ -33,7 +33,6 @@ afterEach(async (t) => {
 });
 
 const json = async (path) => (await fetch(CONSOLE_ORIGIN + path)).json();
-const standin = (page, path) => page.evaluate((p) => p.split('.').reduce((v, k) => v?.[k], window.lightningStandin), path);
 
 /** The console with the phone open and signed in as `user`. */
 async function agent(user = '1001', password = `dev-${user}`, { expectReady = true, context = browser.context } = {}) {
@@ -47,14 +46,8 @@ async function agent(user = '1001', password = `dev-${user}`, { expectReady = tr
   page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
   page.on('pageerror', (e) => logs.push(`pageerror: ${e}`));
   consoleLogs.push(logs);
-  await page.goto(CONSOLE_ORIGIN + '/');
-  await eventually('the phone to initialise', () => standin(page, 'state.initialized'));
-  await page.click('#utility-item');
-  const phone = page.frameLocator('#softphone-slot iframe');
-  await phone.locator('#sip-user').fill(user);
-  await phone.locator('#sip-password').fill(password);
-  await phone.locator('button[type=submit]', { hasText: 'Sign in' }).click();
-  if (expectReady) await phone.locator('[role=status]', { hasText: `Ready · ${user}` }).waitFor({ timeout: 10_000 });
+  const phone = await openPhone(page);
+  await signInAs(phone, user, { password, expectReady });
   const frame = () => page.frames().find((f) => f.url().startsWith(APP_ORIGIN));
   return {
     page,

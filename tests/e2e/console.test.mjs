@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser, eventually } from './lib/browser.mjs';
-import { startConsole, CONSOLE_ORIGIN, APP_ORIGIN, APP_PAGE, ROOT } from './lib/console.mjs';
+import { startConsole, CONSOLE_ORIGIN, APP_ORIGIN, APP_PAGE, ROOT, standin } from './lib/console.mjs';
 import { startPbx } from './lib/pbx.mjs';
 
 const GRACE = '003000000000002AAA';
@@ -25,7 +25,6 @@ after(async () => {
   pbx?.stop();
 });
 
-const standin = (page, path) => page.evaluate((p) => p.split('.').reduce((v, k) => v?.[k], window.lightningStandin), path);
 const json = async (path) => (await fetch(CONSOLE_ORIGIN + path)).json();
 
 test('an agent opens the phone, clicks a contact number and logs the call as a Task', async () => {

@@ -6,7 +6,7 @@ import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { eventually } from './lib/browser.mjs';
-import { CONSOLE_ORIGIN } from './lib/console.mjs';
+import { CONSOLE_ORIGIN, standin, openPhone, signInAs } from './lib/console.mjs';
 import { openPeer } from './lib/peer.mjs';
 import { startCallWorld } from './lib/world.mjs';
 
@@ -27,7 +27,6 @@ afterEach(async () => {
 
 const json = async (path) => (await fetch(CONSOLE_ORIGIN + path)).json();
 const reset = () => fetch(CONSOLE_ORIGIN + '/__standin/reset', { method: 'POST' });
-const standin = (page, path) => page.evaluate((p) => p.split('.').reduce((v, k) => v?.[k], window.lightningStandin), path);
 /** The searchAndScreenPop requests the Lightning page handled, oldest first. */
 const pops = async () => (await json('/__standin/calls')).filter((c) => c.method === 'searchAndScreenPop');
 
@@ -35,14 +34,8 @@ const pops = async () => (await json('/__standin/calls')).filter((c) => c.method
 async function agent(user) {
   const page = await world.browser.context.newPage();
   opened.push(() => page.close());
-  await page.goto(CONSOLE_ORIGIN + '/');
-  await eventually('the phone to initialise', () => standin(page, 'state.initialized'));
-  await page.click('#utility-item');
-  const phone = page.frameLocator('#softphone-slot iframe');
-  await phone.locator('#sip-user').fill(user);
-  await phone.locator('#sip-password').fill(`dev-${user}`);
-  await phone.locator('button[type=submit]', { hasText: 'Sign in' }).click();
-  await phone.locator('[role=status]', { hasText: `Ready · ${user}` }).waitFor({ timeout: 10_000 });
+  const phone = await openPhone(page);
+  await signInAs(phone, user);
   return { page, phone };
 }
 

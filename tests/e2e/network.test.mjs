@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually, keepPeerConnections, launchBrowser } from './lib/browser.mjs';
-import { APP_ORIGIN, CONSOLE_ORIGIN, ROOT, startConsole } from './lib/console.mjs';
+import { APP_ORIGIN, CONSOLE_ORIGIN, ROOT, startConsole, standin } from './lib/console.mjs';
 import { startPbx } from './lib/pbx.mjs';
 import { openPeer, startPeerServer } from './lib/peer.mjs';
 import { startRelay } from './lib/relay.mjs';
@@ -53,7 +53,6 @@ afterEach(async () => {
 });
 
 const json = async (path) => (await fetch(CONSOLE_ORIGIN + path)).json();
-const standin = (page, path) => page.evaluate((p) => p.split('.').reduce((v, k) => v?.[k], window.lightningStandin), path);
 
 /** The console with the phone signed in as `user`. */
 async function agent(user) {

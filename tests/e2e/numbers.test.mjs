@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually } from './lib/browser.mjs';
-import { CONSOLE_ORIGIN } from './lib/console.mjs';
+import { standin, openPhone, signInAs } from './lib/console.mjs';
 import { openPeer } from './lib/peer.mjs';
 import { startCallWorld } from './lib/world.mjs';
 
@@ -12,20 +12,13 @@ let world;
 before(async () => { world = await startCallWorld(); });
 after(async () => world?.stop());
 
-const standin = (page, path) => page.evaluate((p) => p.split('.').reduce((v, k) => v?.[k], window.lightningStandin), path);
 
 test('an extension written after the number is shown before the call and keyed in once the far end answers', async () => {
   const peer = await openPeer(world.browser.context, world.peerServer, '1002');
   const page = await world.browser.context.newPage();
   try {
-    await page.goto(CONSOLE_ORIGIN + '/');
-    await eventually('the phone to initialise', () => standin(page, 'state.initialized'));
-    await page.click('#utility-item');
-    const phone = page.frameLocator('#softphone-slot iframe');
-    await phone.locator('#sip-user').fill('1001');
-    await phone.locator('#sip-password').fill('dev-1001');
-    await phone.locator('button[type=submit]', { hasText: 'Sign in' }).click();
-    await phone.locator('[role=status]', { hasText: 'Ready · 1001' }).waitFor({ timeout: 10_000 });
+    const phone = await openPhone(page);
+    await signInAs(phone, '1001');
 
     await phone.locator('#dial-number').fill('1002 ext. 47');
     await phone.locator('button', { hasText: 'Use number' }).click();

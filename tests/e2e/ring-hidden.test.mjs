@@ -16,7 +16,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually } from './lib/browser.mjs';
-import { CONSOLE_ORIGIN, APP_ORIGIN } from './lib/console.mjs';
+import { CONSOLE_ORIGIN, APP_ORIGIN, standin, openPhone, signInAs } from './lib/console.mjs';
 import { openPeer } from './lib/peer.mjs';
 import { startCallWorld } from './lib/world.mjs';
 
@@ -50,25 +50,18 @@ before(async () => {
 });
 after(async () => world?.stop());
 
-const standin = (page, path) => page.evaluate((p) => p.split('.').reduce((v, k) => v?.[k], window.lightningStandin), path);
 
 test('a call ringing in a hidden tab raises a notification and marks the title until answered', async () => {
   const { browser, peerServer } = world;
   await fetch(CONSOLE_ORIGIN + '/__standin/reset', { method: 'POST' });
   const page = await browser.context.newPage();
-  await page.goto(CONSOLE_ORIGIN + '/');
-  await eventually('the phone to initialise', () => standin(page, 'state.initialized'));
-  await page.click('#utility-item');
-  const phone = page.frameLocator('#softphone-slot iframe');
+  const phone = await openPhone(page);
   const frame = () => page.frames().find((f) => f.url().startsWith(APP_ORIGIN));
 
   // Before sign-in, notifications are not allowed yet: the agent reads why and where to allow them.
   const reason = await phone.locator('[data-testid=notification-reason]').textContent({ timeout: 10_000 });
   assert.match(reason, /calls ringing while Salesforce is in the background.*allow notifications for this Salesforce site/);
-  await phone.locator('#sip-user').fill('1001');
-  await phone.locator('#sip-password').fill('dev-1001');
-  await phone.locator('button[type=submit]', { hasText: 'Sign in' }).click();
-  await phone.locator('[role=status]', { hasText: 'Ready · 1001' }).waitFor({ timeout: 10_000 });
+  await signInAs(phone, '1001');
   assert.equal(await frame().evaluate(() => window.__permissionAsked), undefined, 'a frame does not ask: Chromium would refuse');
   await browser.context.grantPermissions(['notifications'], { origin: CONSOLE_ORIGIN });
   assert.equal(await frame().evaluate(() => Notification.permission), 'granted');

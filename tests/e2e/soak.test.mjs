@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually } from './lib/browser.mjs';
-import { CONSOLE_ORIGIN } from './lib/console.mjs';
+import { CONSOLE_ORIGIN, signInAs } from './lib/console.mjs';
 import { openPeer } from './lib/peer.mjs';
 import { startCallWorld } from './lib/world.mjs';
 
@@ -69,10 +69,7 @@ async function agentPage() {
     else await page.goto(CONSOLE_ORIGIN + '/');
     await eventually('the phone to initialise', () => page.evaluate(() => window.lightningStandin?.state.initialized), 20_000);
     await page.click('#utility-item');
-    await agent.phone.locator('#sip-user').fill('1001');
-    await agent.phone.locator('#sip-password').fill('dev-1001');
-    await agent.phone.locator('button[type=submit]', { hasText: 'Sign in' }).click();
-    await agent.phone.locator('header [role=status]', { hasText: 'Ready · 1001' }).waitFor({ timeout: 15_000 });
+    await signInAs(agent.phone, '1001', { timeout: 15_000 });
   };
   return agent;
 }

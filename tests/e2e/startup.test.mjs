@@ -6,13 +6,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually, launchBrowser } from './lib/browser.mjs';
-import { CONSOLE_ORIGIN, ROOT, startConsole } from './lib/console.mjs';
+import { CONSOLE_ORIGIN, ROOT, startConsole, standin } from './lib/console.mjs';
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
 after(async () => browser?.close());
 
-const standin = (page, path) => page.evaluate((p) => p.split('.').reduce((v, k) => v?.[k], window.lightningStandin), path);
 
 /** The console page, with `misbehave(standin)` run as soon as the stand-in exists, before the
  * phone's frame is created. */

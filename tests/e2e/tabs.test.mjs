@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { eventually } from './lib/browser.mjs';
-import { CONSOLE_ORIGIN, APP_ORIGIN } from './lib/console.mjs';
+import { CONSOLE_ORIGIN, APP_ORIGIN, standin, signInAs } from './lib/console.mjs';
 import { openPeer } from './lib/peer.mjs';
 import { startCallWorld } from './lib/world.mjs';
 
@@ -16,7 +16,6 @@ before(async () => { world = await startCallWorld(); });
 after(async () => world?.stop());
 
 const json = async (path) => (await fetch(CONSOLE_ORIGIN + path)).json();
-const standin = (page, path) => page.evaluate((p) => p.split('.').reduce((v, k) => v?.[k], window.lightningStandin), path);
 
 /** How many contacts Kamailio's location table holds for `user`. */
 function contacts(user) {
@@ -43,10 +42,7 @@ async function openTab(name) {
 }
 
 async function signIn(tab, user = '1001') {
-  await tab.phone.locator('#sip-user').fill(user);
-  await tab.phone.locator('#sip-password').fill(`dev-${user}`);
-  await tab.phone.locator('button[type=submit]', { hasText: 'Sign in' }).click();
-  await tab.phone.locator('[role=status]', { hasText: `Ready · ${user}` }).waitFor({ timeout: 10_000 });
+  await signInAs(tab.phone, user);
 }
 
 test('three tabs share one phone: one registration, click-to-dial through the owner, no false missed calls, takeover when the owner closes', async () => {

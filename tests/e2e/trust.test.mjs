@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { launchBrowser, eventually } from './lib/browser.mjs';
-import { startConsole, CONSOLE_ORIGIN, APP_ORIGIN, APP_PAGE, ROOT } from './lib/console.mjs';
+import { startConsole, CONSOLE_ORIGIN, APP_ORIGIN, APP_PAGE, ROOT, standin } from './lib/console.mjs';
 
 /** A site that is not the org: another loopback port serving a page that frames the phone. */
 const FOREIGN_PORT = 8709;
@@ -32,7 +32,6 @@ after(async () => {
   await new Promise((resolve) => (foreign ? foreign.close(resolve) : resolve()));
 });
 
-const standin = (page, path) => page.evaluate((p) => p.split('.').reduce((v, k) => v?.[k], window.lightningStandin), path);
 
 /** Opens the foreign page; returns the phone frame's blocked text and every URL requested. */
 async function framedByForeignSite(claim) {

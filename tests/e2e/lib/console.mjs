@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
+import { eventually } from './browser.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const CONSOLE_ORIGIN = 'http://127.0.0.1:8700';
@@ -55,4 +56,23 @@ export async function startConsole({ definition = 'callcenter-xml/development.xm
       if (child.exitCode === null) child.kill('SIGKILL');
     },
   };
+}
+
+/** Reads `window.lightningStandin.<path>` in the stand-in page (e.g. `state.initialized`). */
+export const standin = (page, path) => page.evaluate((p) => p.split('.').reduce((v, k) => v?.[k], window.lightningStandin), path);
+
+/** Opens the stand-in page and its Phone panel, as an agent does; returns the phone's frame. */
+export async function openPhone(page, { timeout = 10_000 } = {}) {
+  await page.goto(CONSOLE_ORIGIN + '/');
+  await eventually('the phone to initialise', () => standin(page, 'state.initialized'), timeout);
+  await page.click('#utility-item');
+  return page.frameLocator('#softphone-slot iframe');
+}
+
+/** Signs the phone in as `user` (development password unless given) and waits for Ready. */
+export async function signInAs(phone, user = '1001', { password = `dev-${user}`, expectReady = true, timeout = 10_000 } = {}) {
+  await phone.locator('#sip-user').fill(user);
+  await phone.locator('#sip-password').fill(password);
+  await phone.locator('button[type=submit]', { hasText: 'Sign in' }).click();
+  if (expectReady) await phone.locator('header [role=status]', { hasText: `Ready · ${user}` }).waitFor({ timeout });
 }

@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, launchBrowser, keepPeerConnections } from './browser.mjs';
-import { APP_ORIGIN, CONSOLE_ORIGIN, ROOT, startConsole } from './console.mjs';
+import { APP_ORIGIN, CONSOLE_ORIGIN, ROOT, startConsole, openPhone, signInAs } from './console.mjs';
 import { startPeerServer } from './peer.mjs';
 
 function runDir(name) {
@@ -112,14 +112,8 @@ export async function startWorld({ definition, extraArgs = [] }) {
 export async function signIn(browser, user = '1001', { expectReady = true, logs = [] } = {}) {
   const page = await browser.context.newPage();
   page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
-  await page.goto(CONSOLE_ORIGIN + '/');
-  await eventually('the phone to initialise', () => page.evaluate(() => window.lightningStandin?.state?.initialized));
-  await page.click('#utility-item');
-  const phone = page.frameLocator('#softphone-slot iframe');
-  await phone.locator('#sip-user').fill(user);
-  await phone.locator('#sip-password').fill(`dev-${user}`);
-  await phone.locator('button[type=submit]', { hasText: 'Sign in' }).click();
-  if (expectReady) await phone.locator('[role=status]', { hasText: `Ready · ${user}` }).waitFor({ timeout: 15_000 });
+  const phone = await openPhone(page);
+  await signInAs(phone, user, { expectReady, timeout: 15_000 });
   const frame = () => page.frames().find((f) => f.url().startsWith(APP_ORIGIN));
   return {
     page,
