@@ -15,6 +15,7 @@ while [ $# -gt 0 ]; do
     --tls) tls=1; shift ;;
     --instance) instance=$2; shift 2 ;;
     --pair) pair=1; shift ;;
+    --users) users_file=$2; shift 2 ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
 done

@@ -5,10 +5,11 @@ import { startConsole } from './console.mjs';
 import { startPbx } from './pbx.mjs';
 import { startPeerServer } from './peer.mjs';
 
-/** Starts the world; `initScript` runs in every page and frame before their own scripts.
+/** Starts the world; `initScript` runs (with `initArg`) in every page and frame before their
+ * own scripts; `definition` is the Call Center definition the stand-in serves.
  * When one part fails to start (a port taken, say), the parts already started are stopped, so
  * no Kamailio outlives the test run. */
-export async function startCallWorld({ extraArgs = [], initScript } = {}) {
+export async function startCallWorld({ extraArgs = [], initScript, initArg, definition } = {}) {
   const stops = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await Promise.resolve().then(stop).catch(() => {});
@@ -16,13 +17,13 @@ export async function startCallWorld({ extraArgs = [], initScript } = {}) {
   try {
     const pbx = startPbx();
     stops.push(() => pbx.stop());
-    const consoleServer = await startConsole();
+    const consoleServer = await startConsole(definition ? { definition } : {});
     stops.push(() => consoleServer.stop());
     const peerServer = await startPeerServer();
     stops.push(() => peerServer.close());
     const browser = await launchBrowser({ extraArgs });
     stops.push(() => browser.close());
-    if (initScript) await browser.context.addInitScript(initScript);
+    if (initScript) await browser.context.addInitScript(initScript, initArg);
     return { pbx, peerServer, browser, stop: stopAll };
   } catch (e) {
     await stopAll();
