@@ -6,7 +6,7 @@
 import { test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually, launchBrowser } from './lib/browser.mjs';
-import { CONSOLE_ORIGIN, startConsole } from './lib/console.mjs';
+import { APP_ORIGIN, CONSOLE_ORIGIN, startConsole } from './lib/console.mjs';
 
 const ADA = '003000000000001AAA';
 const ENGINES = '001000000000001AAA'; // an Account
@@ -106,7 +106,7 @@ test('with the org package, a create that never answered is found by its Call-ID
   await org({ packageInstalled: true, lateNext: 1, lateMs: 300, lateAnswer: false });
   // The previous page went away mid-call: the stored call is logged at start.
   const started = Date.now() - 5_000;
-  const app = page.frames().find((f) => f.url().startsWith('http://127.0.0.1:8701'));
+  const app = page.frames().find((f) => f.url().startsWith(APP_ORIGIN));
   await app.evaluate((at) => localStorage.setItem('softphone.call', JSON.stringify({
     direction: 'Outbound', number: '+1 415 555 0100', record: { id: '003000000000001AAA', name: 'Ada Lovelace', object_type: 'Contact' },
     call_id: 'soak-lookup-1@test', started_at_ms: at, answered_at_ms: at + 1_000, heartbeat_ms: at + 4_000,
