@@ -4,9 +4,10 @@
 //
 // Headless Chromium never hides a page, so an init script does what the browser would: while the
 // test says the page is hidden, document.hidden says so, and every timer fires a full minute
-// late (the worst the browser does; intervals at most once a minute). With registerExpires 180 s
-// the phone must refresh early enough that a refresh delayed by a minute still lands in time:
-// the test watches Kamailio's location table the whole time, then calls the hidden phone.
+// late, also one set before the tab was hidden (the worst the browser does; intervals at most
+// once a minute). With registerExpires 180 s the phone must refresh early enough that a refresh
+// delayed by a minute still lands in time: the test watches Kamailio's location table the whole
+// time, then calls the hidden phone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -28,9 +29,21 @@ before(async () => {
       Object.defineProperty(Document.prototype, 'hidden', { configurable: true, get: () => hidden });
       Object.defineProperty(Document.prototype, 'visibilityState', { configurable: true, get: () => (hidden ? 'hidden' : 'visible') });
       window.__setHidden = (h) => { hidden = h; document.dispatchEvent(new Event('visibilitychange')); };
+      // A timer that falls due while hidden fires a minute later, also one set while visible.
       const realTimeout = window.setTimeout.bind(window);
+      const realClear = window.clearTimeout.bind(window);
       const realInterval = window.setInterval.bind(window);
-      window.setTimeout = (fn, ms = 0, ...args) => realTimeout(fn, hidden ? Number(ms) + lateMs : ms, ...args);
+      const postponed = new Map();
+      window.setTimeout = (fn, ms = 0, ...args) => {
+        const run = () => { postponed.delete(id); if (typeof fn === 'function') fn(...args); };
+        const id = realTimeout(() => (hidden ? postponed.set(id, realTimeout(run, lateMs)) : run()), ms);
+        return id;
+      };
+      window.clearTimeout = (id) => {
+        realClear(id);
+        if (postponed.has(id)) realClear(postponed.get(id));
+        postponed.delete(id);
+      };
       window.setInterval = (fn, ms = 0, ...args) => {
         let last = 0;
         return realInterval((...a) => {
