@@ -145,6 +145,9 @@ pub enum Effect {
     ScreenPop { number: String, direction: CallDirection },
     /// Start a call to this dial string; answer with [`Event::OutgoingCallStarted`].
     Dial { dial: String },
+    /// Rejoin the far end of the call the page went away during, on the SIP dialog browser
+    /// storage kept (INVITE with Replaces); answer like [`Effect::Dial`].
+    Rejoin,
     /// Answer the incoming call.
     Answer { call_id: String },
     /// Decline the incoming call (486 Busy Here when `busy`, else 603 Decline).

@@ -17,8 +17,11 @@ mod messages;
 mod model;
 pub mod numbering;
 pub mod outbox;
+mod rejoin;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod rejoin_tests;
 
 use dialing::{DialPlan, DialingRules};
 use extension::KeyedExtension;
@@ -28,7 +31,8 @@ use logs::work_effect;
 use outbox::Outbox;
 
 pub use messages::{Effect, Event, Intent, Tone};
-pub use model::{AudioInput, Call, CallState, Credentials, DialTarget, EndReason, Quality, Registration, Secret, WrapUp};
+pub use model::{AudioInput, Call, CallState, Credentials, DialTarget, EndReason, Quality, Registration, Resumed, Secret, WrapUp};
+pub use rejoin::{InterruptedCall, LOST_NOTE};
 
 /// The whole phone state.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -137,7 +141,7 @@ impl Phone {
                 _ => Vec::new(),
             },
             Intent::HangUp => match &self.call {
-                CallState::Dialing(call) | CallState::Connected(call) => {
+                CallState::Dialing(call) | CallState::Connected(call) | CallState::Rejoining(call) => {
                     let mut effects = vec![Effect::HangUp { call_id: call.call_id.clone() }];
                     effects.extend(self.end(now_ms, EndReason::LocalHangup));
                     effects
@@ -219,7 +223,9 @@ impl Phone {
             }
             Event::Registered => {
                 self.registration = Registration::Registered;
-                vec![Effect::SetIcon("call")]
+                let mut effects = vec![Effect::SetIcon("call")];
+                effects.extend(self.ask_rejoin());
+                effects
             }
             Event::RegistrationFailed(reason) => {
                 self.registration = Registration::Failed(reason);
@@ -255,7 +261,7 @@ impl Phone {
     fn handle_call_event(&mut self, now_ms: u64, event: Event) -> Vec<Effect> {
         let mut effects = match event {
             Event::OutgoingCallStarted { call_id } => match &mut self.call {
-                CallState::Dialing(call) if call.call_id.is_none() => {
+                CallState::Dialing(call) | CallState::Rejoining(call) if call.call_id.is_none() => {
                     call.call_id = Some(call_id);
                     Vec::new()
                 }
@@ -282,9 +288,10 @@ impl Phone {
                 _ => Vec::new(),
             },
             Event::CallConnected { call_id } => match &self.call {
-                CallState::Dialing(call) | CallState::Incoming(call) if call.call_id.as_deref() == Some(&call_id) => {
+                CallState::Dialing(call) | CallState::Incoming(call) | CallState::Rejoining(call) if call.call_id.as_deref() == Some(&call_id) => {
                     let mut call = call.clone();
-                    call.answered_at_ms = Some(now_ms);
+                    // A rejoined call goes on from its first answer.
+                    call.answered_at_ms = call.answered_at_ms.or(Some(now_ms));
                     self.call = CallState::Connected(call);
                     if let Some(extension) = &mut self.extension {
                         extension.answered(now_ms);
@@ -317,7 +324,7 @@ impl Phone {
                 _ => Vec::new(),
             },
             Event::CallFailed(reason) => match &self.call {
-                CallState::Dialing(_) => self.end(now_ms, EndReason::Failed(reason)),
+                CallState::Dialing(_) | CallState::Rejoining(_) => self.end(now_ms, EndReason::Failed(reason)),
                 _ => Vec::new(),
             },
             _ => return Vec::new(),
@@ -339,25 +346,17 @@ impl Phone {
                 effects
             }
             CallState::Connected(_) => vec![self.label_effect(now_ms)],
+            CallState::Rejoining(_) => self.give_up_rejoin_when_late(now_ms),
             _ => Vec::new(),
         };
         effects.extend(self.outbox.due(now_ms).into_iter().map(work_effect));
         effects
     }
 
-    /// Takes back the call logs a previous page left unsaved (from browser storage), and logs
-    /// `interrupted`, a call the page went away during; `seed` spreads retries between phones.
-    pub fn restore_logs(&mut self, now_ms: u64, stored: Vec<PendingLog>, interrupted: Option<CallRecord>, seed: u64) -> Vec<Effect> {
-        self.outbox.seed(seed);
-        self.outbox.restore(stored);
-        let mut effects: Vec<Effect> = interrupted.into_iter().map(|record| self.queue_log(now_ms, record, None)).collect();
-        effects.extend(self.outbox.due(now_ms).into_iter().map(work_effect));
-        effects
-    }
-
-    /// The call in progress (not ringing or ended), for the glue to record against a reload.
+    /// The call this page carries (not one it is still rejoining), for the glue to record
+    /// against a reload.
     pub fn call_in_progress(&self) -> Option<&Call> {
-        self.current_call()
+        self.current_call().filter(|_| !self.is_rejoining())
     }
 
     fn is_free(&self) -> bool {
@@ -366,7 +365,7 @@ impl Phone {
 
     fn current_call(&self) -> Option<&Call> {
         match &self.call {
-            CallState::Dialing(c) | CallState::Incoming(c) | CallState::Connected(c) => Some(c),
+            CallState::Dialing(c) | CallState::Incoming(c) | CallState::Connected(c) | CallState::Rejoining(c) => Some(c),
             _ => None,
         }
     }
@@ -430,6 +429,7 @@ impl Phone {
             transfer_to: None,
             quality: None,
             silent_seconds: 0,
+            resumed: None,
         };
         self.call = CallState::Dialing(call);
         self.extension = extension.map(KeyedExtension::new);
@@ -467,6 +467,7 @@ impl Phone {
             transfer_to: None,
             quality: None,
             silent_seconds: 0,
+            resumed: None,
         };
         self.call = CallState::Incoming(call);
         vec![Effect::ShowPanel(true), Effect::PlayTone(Some(Tone::Ringtone)), Effect::ScreenPop { number, direction }]
@@ -497,6 +498,8 @@ impl Phone {
         if let EndReason::Failed(why) = &reason {
             self.notice = Some(why.clone());
         }
+        // A call the reload cut off ends, for the customer, when the page went away.
+        let (ended_at_ms, notes) = self.rejoin_lost(&call, &reason).unwrap_or((now_ms, String::new()));
         // The line knows a transfer happened; the call knows to which number.
         let transferred_to = if reason == EndReason::Transferred { call.transfer_to.clone() } else { None };
         let record = CallRecord {
@@ -504,10 +507,10 @@ impl Phone {
             number: call.number.clone(),
             record: call.record.clone(),
             started_at_ms: call.started_at_ms,
-            duration_s: call.talk_seconds(now_ms),
-            call_id: call.call_id.clone(),
+            duration_s: call.talk_seconds(ended_at_ms),
+            call_id: call.log_call_id().map(str::to_owned),
             disposition,
-            notes: String::new(),
+            notes,
             transferred_to,
         };
         let save = self.queue_log(now_ms, record.clone(), None);
@@ -548,6 +551,7 @@ impl Phone {
             }
             (CallState::Dialing(c), _) => format!("Calling {}", c.who()),
             (CallState::Incoming(c), _) => format!("Incoming call: {}", c.who()),
+            (CallState::Rejoining(c), _) => format!("Rejoining {}", c.who()),
             (CallState::Connected(c), _) => {
                 let s = c.talk_seconds(now_ms);
                 let state = if c.held { "On hold" } else { "On call" };

@@ -110,6 +110,22 @@ pub struct Call {
     pub quality: Option<Quality>,
     /// Seconds in a row without audio from the far end.
     pub silent_seconds: u32,
+    /// Set when this call was picked up again after the page reloaded (see `phone::rejoin`).
+    pub resumed: Option<Resumed>,
+}
+
+/// A call the phone picked up again after the page reloaded: the new page rejoins the far end
+/// on a new SIP dialog, but it is still the same call for the agent and for the call log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resumed {
+    /// The Call-ID the call was first known by: its log keeps it (one Task per call, keyed by
+    /// it), whichever dialog carries the call now.
+    pub first_call_id: Option<String>,
+    /// The last moment the previous page was known to be on the call: talk time ends there if
+    /// the call cannot be rejoined.
+    pub interrupted_at_ms: u64,
+    /// The rejoin (INVITE with Replaces) has been asked of the line.
+    pub asked: bool,
 }
 
 impl Call {
@@ -133,6 +149,14 @@ impl Call {
         } else {
             "Connection good".into()
         })
+    }
+
+    /// The Call-ID the call's log is keyed by: the first one it had.
+    pub fn log_call_id(&self) -> Option<&str> {
+        match &self.resumed {
+            Some(r) => r.first_call_id.as_deref(),
+            None => self.call_id.as_deref(),
+        }
     }
 
     /// Seconds since the call was answered.
@@ -165,6 +189,8 @@ pub enum CallState {
     Incoming(Call),
     /// Talking.
     Connected(Call),
+    /// The page reloaded during this call: the phone is rejoining the far end (once signed in).
+    Rejoining(Call),
     /// The call ended; the agent picks a disposition and writes notes.
     WrapUp(WrapUp),
 }

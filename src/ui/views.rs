@@ -250,6 +250,9 @@ pub fn phone_view(props: &PhoneViewProps) -> Html {
                 CallState::Dialing(call) => html! { <CallCard call={call.clone()} title="Calling" now_ms={props.now_ms} on_intent={send.clone()} /> },
                 CallState::Incoming(call) => html! { <IncomingCard call={call.clone()} on_intent={send.clone()} /> },
                 CallState::Connected(call) => html! { <CallCard call={call.clone()} title="On call" now_ms={props.now_ms} on_intent={send.clone()} /> },
+                CallState::Rejoining(call) => html! {
+                    <RejoinCard who={call.who().to_owned()} signed_in={phone.registration() == &Registration::Registered} on_intent={send.clone()} />
+                },
                 CallState::WrapUp(wrap) => html! { <WrapUpCard wrap={wrap.clone()} dispositions={props.dispositions.clone()} on_intent={send.clone()} /> },
             } }
             if let Some(extension) = phone.keyed_extension() {
@@ -369,6 +372,32 @@ pub fn call_card(props: &CallCardProps) -> Html {
                 <TransferForm transfer_to={call.transfer_to.clone().map(AttrValue::from)} on_intent={props.on_intent.clone()} />
                 <Keypad on_intent={props.on_intent.clone()} />
             }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct RejoinCardProps {
+    /// Who the call was with.
+    pub who: AttrValue,
+    /// The line is registered (else the agent must sign in first).
+    pub signed_in: bool,
+    pub on_intent: Send,
+}
+
+/// A call the page reload cut off, being rejoined.
+#[function_component(RejoinCard)]
+pub fn rejoin_card(props: &RejoinCardProps) -> Html {
+    html! {
+        <section class="card" aria-labelledby="rejoin-title" data-testid="rejoin">
+            <h2 id="rejoin-title">{ "Rejoining your call" }</h2>
+            <div class="number" data-testid="call-who">{ props.who.clone() }</div>
+            <div class="weak" role="status" data-testid="call-status">
+                { if props.signed_in { "Reconnecting to the call the page reload cut off…" } else { "The page reloaded during this call: sign in to rejoin it." } }
+            </div>
+            <div class="actions">
+                <button class="destructive" onclick={props.on_intent.reform(|_| Intent::HangUp)}>{ "Hang up" }</button>
+            </div>
         </section>
     }
 }
