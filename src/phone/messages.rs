@@ -46,6 +46,13 @@ pub enum Intent {
         /// The agent's notes.
         notes: String,
     },
+    /// The agent changed the wrap-up's disposition or notes (not finished yet).
+    EditWrapUp {
+        /// One of the Call Center's wrap-up dispositions, or empty.
+        disposition: String,
+        /// The agent's notes.
+        notes: String,
+    },
     /// Try again to save call logs that failed.
     RetryLogs,
     /// Use this microphone (`None`: the browser's default), now and for the next sign-ins.

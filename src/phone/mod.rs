@@ -18,10 +18,14 @@ mod model;
 pub mod numbering;
 pub mod outbox;
 mod rejoin;
+mod label;
+mod wrap_up;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod rejoin_tests;
+#[cfg(test)]
+mod wrap_up_tests;
 
 use dialing::{DialPlan, DialingRules};
 use extension::KeyedExtension;
@@ -31,7 +35,7 @@ use logs::work_effect;
 use outbox::Outbox;
 
 pub use messages::{Effect, Event, Intent, Tone};
-pub use model::{AudioInput, Call, CallState, Credentials, DialTarget, EndReason, Quality, Registration, Resumed, Secret, WrapUp};
+pub use model::{AudioInput, Call, CallState, Credentials, DialTarget, EndReason, Quality, Registration, Resumed, Secret, WrapUp, WrapUpDraft};
 pub use rejoin::{InterruptedCall, LOST_NOTE};
 
 /// The whole phone state.
@@ -52,6 +56,8 @@ pub struct Phone {
     microphone: Option<String>,
     /// The extension to key in once the outbound call is answered.
     extension: Option<KeyedExtension>,
+    /// How long wrap-up lasts before it completes by itself (`None`: until the agent is done).
+    wrap_up_limit_s: Option<u32>,
 }
 
 impl Phone {
@@ -68,6 +74,7 @@ impl Phone {
             microphones: Vec::new(),
             microphone: None,
             extension: None,
+            wrap_up_limit_s: None,
         }
     }
 
@@ -116,8 +123,9 @@ impl Phone {
             Intent::SignIn(credentials) => self.sign_in(credentials),
             Intent::SignOut => self.sign_out(now_ms),
             Intent::EnterNumber(number) if self.is_free() => {
+                let effects = self.leave_wrap_up(now_ms);
                 self.call = CallState::ReadyToCall(self.target(number, self.viewing.clone()));
-                Vec::new()
+                effects
             }
             Intent::Dismiss if matches!(self.call, CallState::ReadyToCall(_)) => {
                 self.call = CallState::Idle;
@@ -174,6 +182,7 @@ impl Phone {
             Intent::Transfer(number) => self.transfer(number),
             Intent::LogCall { disposition, notes } => self.log_manual_call(now_ms, disposition, notes),
             Intent::FinishWrapUp { disposition, notes } => self.finish_wrap_up(now_ms, disposition, notes),
+            Intent::EditWrapUp { disposition, notes } => self.edit_wrap_up(disposition, notes),
             Intent::RetryLogs => self.outbox.retry_now(now_ms).into_iter().map(work_effect).collect(),
             Intent::ChooseMicrophone(id) if id != self.microphone => {
                 self.microphone.clone_from(&id);
@@ -218,8 +227,10 @@ impl Phone {
                     self.notice = Some("Finish the current call before calling another number.".into());
                     return Vec::new();
                 }
+                let mut effects = self.leave_wrap_up(now_ms);
                 self.call = CallState::ReadyToCall(self.target(number, record));
-                vec![Effect::ShowPanel(true)]
+                effects.push(Effect::ShowPanel(true));
+                effects
             }
             Event::Registered => {
                 self.registration = Registration::Registered;
@@ -347,6 +358,7 @@ impl Phone {
             }
             CallState::Connected(_) => vec![self.label_effect(now_ms)],
             CallState::Rejoining(_) => self.give_up_rejoin_when_late(now_ms),
+            CallState::WrapUp(_) => self.wrap_up_tick(now_ms),
             _ => Vec::new(),
         };
         effects.extend(self.outbox.due(now_ms).into_iter().map(work_effect));
@@ -469,8 +481,11 @@ impl Phone {
             silent_seconds: 0,
             resumed: None,
         };
+        // The screen pop comes first: it is what the agent waits for.
+        let mut effects = vec![Effect::ScreenPop { number, direction }, Effect::ShowPanel(true), Effect::PlayTone(Some(Tone::Ringtone))];
+        effects.extend(self.leave_wrap_up(now_ms));
         self.call = CallState::Incoming(call);
-        vec![Effect::ShowPanel(true), Effect::PlayTone(Some(Tone::Ringtone)), Effect::ScreenPop { number, direction }]
+        effects
     }
 
     /// Ends the current call: log it at once, then wrap up if it was answered.
@@ -518,7 +533,7 @@ impl Phone {
             Effect::SaveLog { id, .. } => *id,
             _ => 0,
         };
-        self.call = if answered { CallState::WrapUp(WrapUp { log_id, saved_as: None, record }) } else { CallState::Idle };
+        self.call = if answered { CallState::WrapUp(self.wrap_up(now_ms, log_id, record)) } else { CallState::Idle };
         vec![Effect::PlayTone(None), Effect::SetIcon("call"), save]
     }
 
@@ -542,33 +557,6 @@ impl Phone {
         }
     }
 
-    /// The utility-bar label: what an agent glancing at the bar needs.
-    pub fn label(&self, now_ms: u64) -> String {
-        match (&self.call, &self.registration) {
-            (CallState::ReadyToCall(t), _) => {
-                let who = t.record.as_ref().map_or(t.number.as_str(), |r| r.name.as_str());
-                format!("Call {who}?")
-            }
-            (CallState::Dialing(c), _) => format!("Calling {}", c.who()),
-            (CallState::Incoming(c), _) => format!("Incoming call: {}", c.who()),
-            (CallState::Rejoining(c), _) => format!("Rejoining {}", c.who()),
-            (CallState::Connected(c), _) => {
-                let s = c.talk_seconds(now_ms);
-                let state = if c.held { "On hold" } else { "On call" };
-                format!("{state} {:02}:{:02} {}", s / 60, s % 60, c.who())
-            }
-            (CallState::WrapUp(_), _) => "Wrap-up".into(),
-            (CallState::Idle, Registration::SignedOut) => "Phone: signed out".into(),
-            (CallState::Idle, Registration::Connecting) => "Phone: connecting".into(),
-            (CallState::Idle, Registration::Reconnecting(_)) => "Phone: reconnecting".into(),
-            (CallState::Idle, Registration::Registered) => "Phone: ready".into(),
-            (CallState::Idle, Registration::Failed(_)) => "Phone: offline".into(),
-        }
-    }
-
-    fn label_effect(&self, now_ms: u64) -> Effect {
-        Effect::SetLabel(self.label(now_ms))
-    }
 }
 
 

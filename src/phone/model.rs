@@ -174,6 +174,26 @@ pub struct WrapUp {
     pub saved_as: Option<String>,
     /// What was logged.
     pub record: CallRecord,
+    /// What the agent has chosen and typed so far: saved whatever ends the wrap-up.
+    pub draft: WrapUpDraft,
+    /// When the wrap-up completes by itself (the definition's `wrapUpSeconds`), if it does.
+    pub ends_at_ms: Option<u64>,
+}
+
+/// The disposition and notes of a wrap-up in progress.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WrapUpDraft {
+    /// One of the Call Center's dispositions, or empty (none chosen).
+    pub disposition: String,
+    /// The agent's notes.
+    pub notes: String,
+}
+
+impl WrapUpDraft {
+    /// Nothing chosen or typed.
+    pub fn is_empty(&self) -> bool {
+        self.disposition.is_empty() && self.notes.trim().is_empty()
+    }
 }
 
 /// What the phone is doing with calls.

@@ -339,6 +339,7 @@ impl Controller {
 fn new_phone(settings: &SoftphoneSettings) -> Phone {
     let rules = DialingRules::new(&settings.dialing, &settings.home_country);
     let mut phone = Phone::new(rules.clone().unwrap_or_else(|_| DialingRules::without_plan(&settings.dialing)));
+    phone.set_wrap_up_limit(settings.wrap_up_seconds);
     if let Err(unknown) = rules {
         let notice = unknown_country_notice(&unknown);
         warn(&notice);
