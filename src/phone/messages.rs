@@ -99,6 +99,9 @@ pub enum Event {
     CallEnded { call_id: String, reason: EndReason },
     /// The transfer did not happen; the call is still the agent's. The text says why.
     TransferFailed { call_id: String, reason: String },
+    /// The far end refused to put the call on hold (`held`) or to take it off (SIP `status`):
+    /// the call goes on as it was.
+    HoldFailed { call_id: String, held: bool, status: u16 },
     /// Audio figures for the last second of the call.
     CallQuality { call_id: String, quality: Quality },
     /// The call could not be started (microphone, media, SIP) before it had a Call-ID.

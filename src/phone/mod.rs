@@ -214,6 +214,7 @@ impl Phone {
             | Event::CallEnded { .. }
             | Event::CallQuality { .. }
             | Event::TransferFailed { .. }
+            | Event::HoldFailed { .. }
             | Event::CallFailed(_) => self.handle_call_event(now_ms, event),
             _ => self.handle_line_event(now_ms, event),
         }
@@ -330,6 +331,18 @@ impl Phone {
                 CallState::Connected(call) if call.call_id.as_deref() == Some(call_id.as_str()) => {
                     call.transfer_to = None;
                     self.notice = Some(reason);
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            },
+            Event::HoldFailed { call_id, held, status } => match &mut self.call {
+                CallState::Connected(call) if call.call_id.as_deref() == Some(call_id.as_str()) && call.held == held => {
+                    call.held = !held;
+                    self.notice = Some(if held {
+                        format!("The call could not be put on hold ({status}): the other side can still hear you.")
+                    } else {
+                        format!("The call could not be taken off hold ({status}): try Resume again.")
+                    });
                     Vec::new()
                 }
                 _ => Vec::new(),
