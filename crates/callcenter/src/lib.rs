@@ -4,6 +4,8 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
+#[cfg(feature = "xml")]
+pub mod csv;
 pub mod ice;
 pub mod settings;
 #[cfg(feature = "xml")]
@@ -12,6 +14,8 @@ pub mod definition;
 pub mod migrate;
 #[cfg(feature = "xml")]
 pub mod report;
+#[cfg(feature = "xml")]
+pub mod rollout;
 #[cfg(feature = "xml")]
 pub mod validate;
 
