@@ -61,7 +61,7 @@ struct Reader<'a> {
 enum End {
     Comma,
     LineBreak,
-    EndOfFile,
+    Eof,
 }
 
 impl Reader<'_> {
@@ -76,7 +76,7 @@ impl Reader<'_> {
             fields.push(field);
             match end {
                 End::Comma => continue,
-                End::LineBreak | End::EndOfFile => return Ok(Some(Record { line, fields })),
+                End::LineBreak | End::Eof => return Ok(Some(Record { line, fields })),
             }
         }
     }
@@ -89,7 +89,7 @@ impl Reader<'_> {
         let mut field = String::new();
         loop {
             match self.chars.next() {
-                None => return Ok((field, End::EndOfFile)),
+                None => return Ok((field, End::Eof)),
                 Some(',') => return Ok((field, End::Comma)),
                 Some('\n') => return Ok((field, self.line_break())),
                 Some('\r') if self.chars.peek() == Some(&'\n') => {
@@ -125,7 +125,7 @@ impl Reader<'_> {
 
     fn after_closing_quote(&mut self, field: String) -> Result<(String, End), CsvError> {
         match self.chars.next() {
-            None => Ok((field, End::EndOfFile)),
+            None => Ok((field, End::Eof)),
             Some(',') => Ok((field, End::Comma)),
             Some('\n') => Ok((field, self.line_break())),
             Some('\r') if self.chars.peek() == Some(&'\n') => {

@@ -7,6 +7,8 @@
 #[cfg(feature = "xml")]
 pub mod csv;
 pub mod ice;
+#[cfg(feature = "xml")]
+pub mod inventory;
 pub mod settings;
 #[cfg(feature = "xml")]
 pub mod definition;

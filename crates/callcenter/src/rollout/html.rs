@@ -42,7 +42,7 @@ fn colour(group: Group) -> &'static str {
             3 => "#009e73",
             _ => "#cc79a7",
         },
-        Group::Unassigned => "#7f7f7f",
+        Group::NotMoved => "#7f7f7f",
     }
 }
 
@@ -99,7 +99,11 @@ fn verdicts(report: &Report) -> String {
     }
     out.push_str("</tr>\n");
     for w in &report.waves {
-        let class = if w.no_go.is_empty() { "go" } else { "nogo" };
+        let class = match (w.group, w.no_go.is_empty()) {
+            (Group::NotMoved, _) => "",
+            (_, true) => "go",
+            (_, false) => "nogo",
+        };
         let reasons: Vec<String> = w.no_go.iter().map(|r| escape(&no_go_text(r))).collect();
         let _ = write!(out, "<tr><td>{}</td><td>{}</td>", escape(w.group.as_str()), w.agents);
         out.push_str(&stats_cells(&w.stats));
@@ -252,7 +256,7 @@ fn wave_bars(report: &Report) -> String {
         );
     }
     let x = 120.0 + span * report.thresholds.min_pop_success_percent / 100.0;
-    let _ = write!(out, "<line x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"4\" y2=\"{:.1}\" stroke=\"#b00020\" stroke-dasharray=\"4 3\"><title>go threshold</title></line></svg>\n", height - 4.0);
+    let _ = writeln!(out, "<line x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"4\" y2=\"{:.1}\" stroke=\"#b00020\" stroke-dasharray=\"4 3\"><title>go threshold</title></line></svg>", height - 4.0);
     out
 }
 

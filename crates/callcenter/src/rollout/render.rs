@@ -46,7 +46,7 @@ pub fn thresholds_text(t: &Thresholds) -> String {
 /// What the report says in the verdict column.
 pub fn verdict(group: Group, no_go: &[NoGo]) -> &'static str {
     match (group, no_go.is_empty()) {
-        (Group::Unassigned, _) => "not judged",
+        (Group::NotMoved, _) => "not judged",
         (_, true) => "GO",
         (_, false) => "NO-GO",
     }

@@ -5,15 +5,16 @@ use std::collections::BTreeMap;
 
 use super::date::Date;
 use super::tasks::{Call, PopClass, PopOutcome, SkippedRow, Tasks};
-use super::waves::Wave;
+use super::waves::{Wave, WaveEntry};
 
 /// The group an agent's calls count in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Group {
     /// A wave of waves.csv.
     Wave(Wave),
-    /// An agent waves.csv does not list (or every agent, without waves.csv).
-    Unassigned,
+    /// Calls of agents waves.csv does not list (every agent, without waves.csv), and calls made
+    /// before the agent's wave started: the old call center's.
+    NotMoved,
 }
 
 impl Group {
@@ -21,7 +22,7 @@ impl Group {
     pub fn as_str(self) -> &'static str {
         match self {
             Group::Wave(w) => w.as_str(),
-            Group::Unassigned => "unassigned",
+            Group::NotMoved => "not moved",
         }
     }
 }
@@ -104,9 +105,16 @@ pub struct Thresholds {
     pub min_pops: u32,
 }
 
+impl Thresholds {
+    /// The defaults: 80 % of pops on one record, at most 2 % errors, a median pop within 1.5 s,
+    /// at most 2 % of calls logged only on a retry, at least 20 pops to judge a wave.
+    pub const DEFAULT: Thresholds =
+        Thresholds { min_pop_success_percent: 80.0, max_pop_error_percent: 2.0, max_median_latency_ms: 1500, max_failed_log_percent: 2.0, min_pops: 20 };
+}
+
 impl Default for Thresholds {
     fn default() -> Thresholds {
-        Thresholds { min_pop_success_percent: 80.0, max_pop_error_percent: 2.0, max_median_latency_ms: 1500, max_failed_log_percent: 1.0, min_pops: 20 }
+        Thresholds::DEFAULT
     }
 }
 
@@ -213,16 +221,20 @@ pub struct Report {
     pub skipped: Vec<SkippedRow>,
 }
 
-/// Counts and judges `tasks`; `waves` maps lower-cased usernames and Ids to waves (empty: one
-/// unassigned group).
-pub fn build(tasks: &Tasks, waves: &BTreeMap<String, Wave>, thresholds: Thresholds) -> Report {
+/// Counts and judges `tasks`; `waves` maps lower-cased usernames and Ids to waves (empty: all
+/// calls are "not moved"). A call before its agent's wave started counts as not moved.
+pub fn build(tasks: &Tasks, waves: &BTreeMap<String, WaveEntry>, thresholds: Thresholds) -> Report {
     let mut total = Stats::default();
     let mut by_group: BTreeMap<Group, Stats> = BTreeMap::new();
     let mut by_agent: BTreeMap<(Group, &str), Stats> = BTreeMap::new();
     let mut by_day: BTreeMap<(Date, Group), Stats> = BTreeMap::new();
     let mut period: Option<Period> = None;
     for call in &tasks.calls {
-        let group = waves.get(&call.agent.to_lowercase()).or_else(|| waves.get(&call.agent)).map_or(Group::Unassigned, |w| Group::Wave(*w));
+        let entry = waves.get(&call.agent.to_lowercase()).or_else(|| waves.get(&call.agent));
+        let group = match entry {
+            Some(e) if e.start.is_none_or(|start| call.day >= start) => Group::Wave(e.wave),
+            _ => Group::NotMoved,
+        };
         total.add(call);
         by_group.entry(group).or_default().add(call);
         by_agent.entry((group, call.agent.as_str())).or_default().add(call);
@@ -233,7 +245,7 @@ pub fn build(tasks: &Tasks, waves: &BTreeMap<String, Wave>, thresholds: Threshol
         .into_iter()
         .map(|(group, stats)| {
             let agents = by_agent.keys().filter(|(g, _)| *g == group).count();
-            let no_go = if group == Group::Unassigned { Vec::new() } else { thresholds.judge(&stats) };
+            let no_go = if group == Group::NotMoved { Vec::new() } else { thresholds.judge(&stats) };
             WaveRow { group, agents, stats, no_go }
         })
         .collect();
@@ -287,10 +299,10 @@ mod tests {
     fn agents_are_matched_to_waves_by_username_or_id() {
         let csv = "OwnerId,CreatedDate,CallType\n005P,2026-11-30T08:00:00.000Z,Inbound\n005X,2026-11-30T08:00:00.000Z,Outbound\n";
         let tasks = read_tasks(csv).expect("tasks");
-        let waves = BTreeMap::from([("005P".to_owned(), Wave::Pilot)]);
+        let waves = BTreeMap::from([("005P".to_owned(), WaveEntry { wave: Wave::Pilot, start: None })]);
         let r = build(&tasks, &waves, Thresholds::default());
         let groups: Vec<Group> = r.waves.iter().map(|w| w.group).collect();
-        assert_eq!(groups, [Group::Wave(Wave::Pilot), Group::Unassigned]);
+        assert_eq!(groups, [Group::Wave(Wave::Pilot), Group::NotMoved]);
         assert!(r.any_no_go(), "a pilot without pops cannot be judged go");
     }
 }

@@ -44,7 +44,14 @@ impl Schedule {
         let moves = BTreeMap::from([(Wave::Pilot, start), (Wave::Quarter, start.plus_days(14)), (Wave::Half, start.plus_days(21)), (Wave::Everyone, start.plus_days(28))]);
         let checks = BTreeMap::from([(Wave::Pilot, start.plus_days(14)), (Wave::Quarter, start.plus_days(21)), (Wave::Half, start.plus_days(28)), (Wave::Everyone, start.plus_days(35))]);
         let last_check = start.plus_days(35);
-        Schedule { moves, checks, retire_old: last_check, remove_installer: last_check.plus_days(7), three_months: last_check.plus_months(3) }
+        let three_months = last_check.plus_months(3);
+        // A check that falls on a weekend moves to the Monday after.
+        let three_months = three_months.plus_days(match three_months.weekday() {
+            "Sat" => 2,
+            "Sun" => 1,
+            _ => 0,
+        });
+        Schedule { moves, checks, retire_old: last_check, remove_installer: last_check.plus_days(7), three_months }
     }
 
     fn move_day(&self, wave: Wave) -> Date {
@@ -99,7 +106,8 @@ fn runbook(assignments: &[Assignment], options: &PlanOptions, s: &Schedule) -> S
     for w in Wave::ALL {
         out.push_str(&wave_section(w, count(w), s));
     }
-    out.push_str(&after_the_waves(s));
+    let old_ids: Vec<String> = old.iter().map(|id| format!("'{id}'")).collect();
+    out.push_str(&after_the_waves(s, &old_ids.join(", ")));
     out
 }
 
@@ -110,7 +118,11 @@ fn before_the_pilot() -> String {
      2. The new call center is installed in the sandbox, then in production, and validated \
      (`callcenter validate`); its Id is the one in the `.move.csv` files.\n\
      3. Nobody deletes the old call center or its definition file: with the `.rollback.csv` files they \
-     are the way back until the three-month check.\n"
+     are the way back until the three-month check. A rollback row `#N/A` clears the user's call center \
+     (the user had none): the Bulk API's empty value, which `sf data update bulk` and Data Loader with \
+     the Bulk API load as is.\n\
+     4. Without the org package, drop the three `Softphone_` fields from the query below: the report then \
+     reads the screen pop and log attempts from the Task descriptions.\n"
         .to_owned()
 }
 
@@ -145,11 +157,11 @@ fn wave_section(wave: Wave, users: usize, s: &Schedule) -> String {
     out
 }
 
-fn after_the_waves(s: &Schedule) -> String {
+fn after_the_waves(s: &Schedule, old_ids: &str) -> String {
     format!(
         "\n## Retire the old call center: {}\n\n\
          After the last go, nobody is left in the old call center \
-         (`sf data query --query \"SELECT Id, Username FROM User WHERE CallCenterId = 'OLD_ID'\"` returns no row). \
+         (`sf data query --query \"SELECT Id, Username FROM User WHERE CallCenterId IN ({})\" --target-org \"$ORG\"` returns no row). \
          Remove it from the Lightning apps' utility items and from any page layout's softphone layout. \
          Keep its definition file and the `.rollback.csv` files: re-importing the definition and loading \
          a rollback file restores it.\n\
@@ -163,6 +175,7 @@ fn after_the_waves(s: &Schedule) -> String {
          its definition, the installer package and the `.rollback.csv` files. If not, the rollback files \
          and the old definition still work: fix or roll back first.\n",
         day(s.retire_old),
+        if old_ids.is_empty() { "'OLD_ID'" } else { old_ids },
         day(s.remove_installer),
         day(s.three_months),
     )

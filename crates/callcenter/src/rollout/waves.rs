@@ -98,6 +98,8 @@ pub enum WavesError {
     UnknownWave { line: usize, wave: String },
     /// No users at all.
     NoUsers,
+    /// A waves.csv start that is not a date.
+    BadStart { line: usize, why: String },
 }
 
 impl fmt::Display for WavesError {
@@ -111,6 +113,7 @@ impl fmt::Display for WavesError {
             WavesError::UnknownPilot(u) => write!(f, "pilot user {u} is not in the users file"),
             WavesError::UnknownWave { line, wave } => write!(f, "line {line}: \"{wave}\" is not a wave (pilot, 25%, 50%, 100%)"),
             WavesError::NoUsers => write!(f, "the users file lists nobody"),
+            WavesError::BadStart { line, why } => write!(f, "line {line}: Start {why}"),
         }
     }
 }
@@ -215,19 +218,34 @@ pub fn waves_csv(assignments: &[Assignment], starts: &BTreeMap<Wave, Date>) -> S
     out
 }
 
-/// Reads a waves.csv: each agent (by username, and by Id for exports that only have OwnerId)
-/// to a wave.
-pub fn read_waves(text: &str) -> Result<BTreeMap<String, Wave>, WavesError> {
+/// An agent's wave in waves.csv.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WaveEntry {
+    /// The wave.
+    pub wave: Wave,
+    /// The day the wave moves (calls before it were made on the old call center); none: always.
+    pub start: Option<Date>,
+}
+
+/// Reads a waves.csv: each agent (by lower-cased username, and by Id for exports that only have
+/// OwnerId) to a wave and its start.
+pub fn read_waves(text: &str) -> Result<BTreeMap<String, WaveEntry>, WavesError> {
     let records = csv::parse(text)?;
     let mut rows = records.iter();
     let header = Header::new(rows.next().ok_or(WavesError::Empty)?);
     let username = header.column(&["Username"]).ok_or(WavesError::MissingColumn("Username"))?;
     let wave_column = header.column(&["Wave"]).ok_or(WavesError::MissingColumn("Wave"))?;
     let id = header.column(&["Id"]);
+    let start_column = header.column(&["Start"]);
     let mut waves = BTreeMap::new();
     for r in rows {
         let text = cell(r, Some(wave_column));
         let wave = Wave::parse(text).ok_or_else(|| WavesError::UnknownWave { line: r.line, wave: text.to_owned() })?;
+        let start = match cell(r, start_column) {
+            "" => None,
+            day => Some(Date::parse(day).map_err(|e| WavesError::BadStart { line: r.line, why: e.to_string() })?),
+        };
+        let wave = WaveEntry { wave, start };
         for key in [cell(r, Some(username)).to_lowercase(), cell(r, id).to_owned()] {
             if !key.is_empty() {
                 waves.insert(key, wave);
