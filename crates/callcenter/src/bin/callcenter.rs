@@ -198,18 +198,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             print!("{}", explain(&d, &validate(&d)));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Inventory { dir, format, code: true } => {
-            let inventory = callcenter::inventory::scan::scan_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-            print!(
-                "{}",
-                match format {
-                    Format::Text => callcenter::inventory::output::text(&inventory),
-                    Format::Csv => callcenter::inventory::output::csv(&inventory),
-                    Format::Json => callcenter::inventory::output::json(&inventory),
-                }
-            );
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Inventory { dir, format, code: true } => code_inventory(&dir, format),
         Command::Report(args) => rollout_commands::report(&args),
         Command::Waves(args) => rollout_commands::waves(&args),
         Command::Inventory { dir, format, code: false } => {
@@ -269,6 +258,19 @@ fn run(command: Command) -> Result<ExitCode, String> {
             }
         }
     }
+}
+
+/// `inventory --code`: the source tree's dependencies on the desktop adapter and Classic CTI.
+fn code_inventory(dir: &Path, format: Format) -> Result<ExitCode, String> {
+    use callcenter::inventory::{output, scan};
+    let inventory = scan::scan_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let text = match format {
+        Format::Text => output::text(&inventory),
+        Format::Csv => output::csv(&inventory),
+        Format::Json => output::json(&inventory),
+    };
+    print!("{text}");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
