@@ -150,6 +150,9 @@ fn report_reads_data_loader_exports_without_the_package_and_thresholds_are_overr
     assert!(stdout(&demanding).contains("screen-pop success 90.0% is below 95%") && stdout(&demanding).contains("above 500 ms"), "{}", stdout(&demanding));
     let nonsense = callcenter(&[&args[..], &["--min-pop-success", "NaN"]].concat());
     assert_eq!(nonsense.status.code(), Some(2));
+    let no_waves = callcenter(&["report", "tests/fixtures/rollout/tasks-dataloader.csv"]);
+    assert_eq!(no_waves.status.code(), Some(0), "nothing to judge without waves");
+    assert!(stdout(&no_waves).contains("not moved  2       40") && stdout(&no_waves).contains("No wave judged"), "{}", stdout(&no_waves));
     let broken = callcenter(&["report", "tests/fixtures/rollout/users.csv"]);
     assert_eq!(broken.status.code(), Some(2));
     assert!(stderr(&broken).contains("no Owner.Username (or OwnerId) column"), "{}", stderr(&broken));

@@ -102,6 +102,9 @@ pub fn text(report: &Report) -> String {
         })
         .collect();
     out.push_str(&table(&headers, &rows));
+    if report.waves.iter().all(|w| w.group == Group::NotMoved) {
+        out.push_str("  No wave judged: give --waves with the waves.csv `callcenter waves` wrote.\n");
+    }
     for w in report.waves.iter().filter(|w| !w.no_go.is_empty()) {
         for reason in &w.no_go {
             out.push_str(&format!("  NO-GO {}: {}\n", w.group.as_str(), no_go_text(reason)));
