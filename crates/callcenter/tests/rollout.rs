@@ -173,7 +173,7 @@ fn code_inventory_lists_each_dependency_with_its_replacement_and_estimate() {
     assert_eq!(at("src/callCenters/AcmeCTI.callCenter", 10).as_deref(), Some("reqProgId"));
     assert!(findings.iter().all(|f| f["file"] != "force-app/main/default/lwc/callBanner/callBanner.js"), "Lightning code is not flagged");
     assert!(findings.iter().all(|f| f["file"] != "force-app/main/default/classes/AccountService.cls"));
-    assert_eq!(parsed["notScanned"][0], "force-app/main/default/staticresources/ctiBundle.resource");
+    assert_eq!(parsed["notScanned"], serde_json::json!(["force-app/main/default/staticresources/ctiBundle.resource"]), "a zipped resource is named; an image is no code");
     // Without --code, the definitions inventory is unchanged.
     let definitions = callcenter(&["inventory", "tests/fixtures/org"]);
     assert_eq!(stdout(&definitions), std::fs::read_to_string(root().join("tests/golden/inventory.txt")).expect("golden"));

@@ -61,7 +61,8 @@ impl Component {
             "trigger" => Some(Component::ApexTrigger),
             "page" => Some(Component::VisualforcePage),
             "component" => Some(Component::VisualforceComponent),
-            _ if in_folder("staticresources") => Some(Component::StaticResource),
+            // Images, fonts and the like in an unpacked static resource hold no code.
+            "js" | "html" | "htm" | "json" | "txt" | "resource" if in_folder("staticresources") => Some(Component::StaticResource),
             "cmp" | "app" | "evt" | "js" | "html" | "css" | "design" if in_folder("aura") => Some(Component::Aura),
             "js" | "html" if in_folder("lwc") => Some(Component::Lwc),
             "js" | "html" | "htm" => Some(Component::Web),
@@ -288,4 +289,52 @@ fn apex_called_by_runapex(sources: &[Source], calls: &[RunApexCall]) -> Vec<Find
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(component: Component, text: &str) -> Vec<(usize, String, &'static str)> {
+        let inventory = scan(&[Source { file: "f".into(), component, text: text.into() }]);
+        inventory.findings.into_iter().map(|f| (f.column, f.found, f.rule.code)).collect()
+    }
+
+    #[test]
+    fn each_call_is_named_with_its_column() {
+        let line = "x(); sforce.interaction.cti.onClickToDial(f); if (sforce.interaction) { sforce.console.cti.setCallObjectIds(ids); }";
+        assert_eq!(
+            found(Component::VisualforcePage, line),
+            vec![
+                (6, "sforce.interaction.cti.onClickToDial".to_owned(), "classic-open-cti"),
+                (51, "sforce.interaction".to_owned(), "classic-open-cti"),
+                (73, "sforce.console.cti.setCallObjectIds".to_owned(), "console-cti"),
+            ]
+        );
+    }
+
+    #[test]
+    fn lightning_code_and_look_alikes_are_not_flagged() {
+        let lightning = "sforce.opencti.searchAndScreenPop({searchParams: ani}); CCTIsomething; xCCTIAgent; callObjectId; reqProgIdentity";
+        assert_eq!(found(Component::Lwc, lightning), vec![]);
+        assert_eq!(found(Component::ApexClass, "String CallObjectName;"), vec![], "CallObject as a whole word only");
+        assert_eq!(found(Component::Web, "reqProgId"), vec![], "reqProgId only in call center files");
+        assert_eq!(found(Component::StaticResource, "new CCTIUserInterface()")[0].1, "CCTIUserInterface");
+    }
+
+    #[test]
+    fn runapex_names_the_apex_class_it_calls() {
+        assert_eq!(run_apex_targets("sforce.interaction.runApex( 'acme.PopCtl' ,'m','');runApex(\"Other\", 'x')"), ["acme.PopCtl", "Other"]);
+        assert!(run_apex_targets("runApex(name, 'm')").is_empty());
+        let sources = [
+            Source { file: "pages/P.page".into(), component: Component::VisualforcePage, text: "\n sforce.interaction.runApex('acme.PopCtl','m','');".into() },
+            Source { file: "classes/PopCtl.cls".into(), component: Component::ApexClass, text: "// pops\nglobal class PopCtl {\n}".into() },
+        ];
+        let inventory = scan(&sources);
+        let target = inventory.findings.iter().find(|f| f.rule.code == "apex-called-by-classic-cti").expect("the class is listed");
+        assert_eq!((target.file.as_str(), target.line, target.found.as_str()), ("classes/PopCtl.cls", 2, "class PopCtl, called by runApex at pages/P.page:2"));
+        assert_eq!(inventory.hours(), 1.0 + 1.0 + 2.0 * RETEST, "two findings, two files");
+    }
+
+    const RETEST: f64 = rules::RETEST_HOURS_PER_FILE;
 }

@@ -6,8 +6,8 @@
 //! of the order below, at least one); everyone else is ordered by a stable hash of the
 //! lower-cased username (64-bit FNV-1a, then the username itself on a tie), and the waves take
 //! users from the front of that order until 25 %, 50 % and 100 % of all users have moved. The
-//! same users give the same waves on any machine, and adding a user moves nobody else's wave
-//! by more than that user's place.
+//! same users give the same waves on any machine; adding or removing a user changes the wave of
+//! at most the users next to a wave's boundary in that order.
 
 use std::collections::BTreeMap;
 use std::fmt;
