@@ -1,6 +1,6 @@
 //! The rollout plan `callcenter waves` writes: per wave the CSV that moves its users to the new
 //! call center and the one that moves them back, waves.csv for the report, and a dated
-//! Markdown runbook (pilot two weeks, a week per wave, go/no-go after each, then retiring the
+//! Markdown runbook (pilot two weeks, a week per wave, go/no-go after each, then deactivating the
 //! old call center and the desktop installer, and the check three months later).
 
 use std::collections::BTreeMap;
@@ -129,7 +129,7 @@ fn before_the_pilot() -> String {
 fn wave_section(wave: Wave, users: usize, s: &Schedule) -> String {
     let stem = wave.file_stem();
     let weeks = if wave == Wave::Pilot { "two weeks" } else { "one week" };
-    let next = Wave::ALL.get(wave.number()).map_or("retiring the old call center".to_owned(), |n| format!("wave {} ({})", n.number(), n.as_str()));
+    let next = Wave::ALL.get(wave.number()).map_or("deactivating the old call center".to_owned(), |n| format!("wave {} ({})", n.number(), n.as_str()));
     let mut out = format!(
         "\n## Wave {}: {} ({users} users), {}, for {weeks}\n\n\
          1. Move the wave (each user's `CallCenterId` becomes the new call center):\n\n       \
@@ -159,7 +159,7 @@ fn wave_section(wave: Wave, users: usize, s: &Schedule) -> String {
 
 fn after_the_waves(s: &Schedule, old_ids: &str) -> String {
     format!(
-        "\n## Retire the old call center: {}\n\n\
+        "\n## Deactivate the old call center: {}\n\n\
          After the last go, nobody is left in the old call center \
          (`sf data query --query \"SELECT Id, Username FROM User WHERE CallCenterId IN ({})\" --target-org \"$ORG\"` returns no row). \
          Remove it from the Lightning apps' utility items and from any page layout's softphone layout. \
