@@ -167,6 +167,11 @@ pub fn cell(record: &Record, column: Option<usize>) -> &str {
 
 /// Appends one CSV row (quoted only where needed) ending in CRLF, as RFC 4180 writes it.
 pub fn write_row(out: &mut String, fields: &[&str]) {
+    write_row_ending(out, fields, "\r\n");
+}
+
+/// Appends one CSV row ending in `line_ending` (the Bulk API takes LF by default).
+pub fn write_row_ending(out: &mut String, fields: &[&str], line_ending: &str) {
     for (i, field) in fields.iter().enumerate() {
         if i > 0 {
             out.push(',');
@@ -179,7 +184,7 @@ pub fn write_row(out: &mut String, fields: &[&str]) {
             out.push_str(field);
         }
     }
-    out.push_str("\r\n");
+    out.push_str(line_ending);
 }
 
 #[cfg(test)]

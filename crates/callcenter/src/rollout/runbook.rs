@@ -1,7 +1,7 @@
 //! The rollout plan `callcenter waves` writes: per wave the CSV that moves its users to the new
 //! call center and the one that moves them back, waves.csv for the report, and a dated
 //! Markdown runbook (pilot two weeks, a week per wave, go/no-go after each, then deactivating the
-//! old call center and the desktop installer, and the check three months later).
+//! old call center, removing the desktop installer, and the check three months later).
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -133,7 +133,7 @@ fn wave_section(wave: Wave, users: usize, s: &Schedule) -> String {
     let mut out = format!(
         "\n## Wave {}: {} ({users} users), {}, for {weeks}\n\n\
          1. Move the wave (each user's `CallCenterId` becomes the new call center):\n\n       \
-         sf data update bulk --sobject User --file {stem}.move.csv --wait 10 --target-org \"$ORG\"\n\n   \
+         sf data update bulk --sobject User --file {stem}.move.csv --line-ending LF --wait 10 --target-org \"$ORG\"\n\n   \
          (or Data Loader: Update, object User, this file, map `Id` and `CallCenterId`).\n\
          2. Tell the wave's agents: reload Salesforce, open the Phone utility item, sign in with their SIP \
          extension and password, allow the microphone once.\n\
@@ -150,7 +150,7 @@ fn wave_section(wave: Wave, users: usize, s: &Schedule) -> String {
          Exit status 0 and GO for this wave (and no reported problem left open): go on with {next}. \
          Exit status 1 (NO-GO, the report says why): fix the cause, or roll the wave back and \
          plan it again:\n\n       \
-         sf data update bulk --sobject User --file {stem}.rollback.csv --wait 10 --target-org \"$ORG\"\n",
+         sf data update bulk --sobject User --file {stem}.rollback.csv --line-ending LF --wait 10 --target-org \"$ORG\"\n",
         wave.number(),
         day(s.check_day(wave)),
     );

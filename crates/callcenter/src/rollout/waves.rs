@@ -192,17 +192,18 @@ pub fn assign(users: &[User], pilot: &[String]) -> Result<Vec<Assignment>, Waves
 
 /// The users of one wave, as a CSV that sets `CallCenterId` (`Id,CallCenterId`). Moving sets the
 /// new call center; rolling back sets each user's old one, or `#N/A` (the Bulk API's null) for a
-/// user who had none.
+/// user who had none. Lines end in LF, as `sf data update bulk --line-ending LF` reads them (its
+/// default is CRLF on Windows, LF elsewhere); Data Loader reads either.
 pub fn update_csv(assignments: &[Assignment], wave: Wave, new_call_center: Option<&str>) -> String {
     let mut out = String::new();
-    csv::write_row(&mut out, &["Id", "CallCenterId"]);
+    csv::write_row_ending(&mut out, &["Id", "CallCenterId"], "\n");
     for a in assignments.iter().filter(|a| a.wave == wave) {
         let value = match new_call_center {
             Some(id) => id,
             None if a.user.call_center_id.is_empty() => "#N/A",
             None => &a.user.call_center_id,
         };
-        csv::write_row(&mut out, &[&a.user.id, value]);
+        csv::write_row_ending(&mut out, &[&a.user.id, value], "\n");
     }
     out
 }
