@@ -1,6 +1,7 @@
 //! Salesforce Call Center definitions: the typed settings the softphone reads from
 //! `getCallCenterSettings` (always available, no dependencies, ships in the wasm app) and,
-//! with the `xml` feature, the definition files admins import.
+//! with the `xml` feature, the definition files admins import and the migration tools
+//! (`inventory` of code, `rollout` waves and go/no-go report, `csv`).
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 

@@ -91,6 +91,10 @@ fn waves_writes_move_and_rollback_csvs_waves_csv_and_a_dated_runbook() {
     ]);
     assert!(same.status.success());
     assert_eq!(std::fs::read_to_string(out_dir.join("again/waves.csv")).expect("again"), fixture, "--pilot and --pilot-file agree; the order is stable");
+    let overwrite = callcenter(&["waves", "tests/fixtures/rollout/users.csv", "--new-call-center", "04vOTHER", "--out", out_dir.to_str().unwrap_or_default()]);
+    assert_eq!(overwrite.status.code(), Some(2));
+    assert!(stderr(&overwrite).contains("the existing rollback files are the way back"), "{}", stderr(&overwrite));
+    assert_eq!(std::fs::read_to_string(out_dir.join("waves.csv")).expect("kept"), fixture, "nothing was overwritten");
     std::fs::remove_dir_all(&out_dir).ok();
 }
 

@@ -117,7 +117,13 @@ pub fn waves(args: &WavesArgs) -> Result<ExitCode, String> {
     if new_call_center.is_empty() {
         return Err("--new-call-center needs the new call center's Id".into());
     }
-    let files = plan(&read_text(&args.users)?, &PlanOptions { new_call_center, pilot, start }).map_err(|e| format!("{}: {e}", args.users.display()))?;
+    let users = read_text(&args.users)?;
+    let files = plan(&users, &PlanOptions { new_call_center, pilot, start }).map_err(|e| format!("{}: {e}", args.users.display()))?;
+    // A plan made again after a wave moved would write that wave's rollback file with the new
+    // call center: never replace the files that are the way back.
+    if let Some(existing) = files.iter().map(|f| args.out.join(&f.name)).find(|p| p.exists()) {
+        return Err(format!("{} exists: write the plan into a new folder (the existing rollback files are the way back)", existing.display()));
+    }
     std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
     for file in &files {
         let path = args.out.join(&file.name);
