@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::date::Date;
-use super::render::{no_go_text, percent, thresholds_text, verdict};
+use super::render::{agent_rows, day_rows, no_go_text, percent, thresholds_text, verdict, LabelledStats};
 use super::report::{Group, Report, Stats};
 use super::tasks::PopOutcome;
 
@@ -78,9 +78,9 @@ pub fn page(report: &Report) -> String {
     out.push_str("<h2>Screen-pop outcomes</h2>\n");
     out.push_str(&outcomes(report));
     out.push_str("<h2>Per agent</h2>\n");
-    out.push_str(&stats_table(&["wave", "agent"], report.agents.iter().map(|a| [a.group.as_str().to_owned(), a.agent.clone()]).zip(report.agents.iter().map(|a| &a.stats))));
+    out.push_str(&stats_table(&["wave", "agent"], &agent_rows(report)));
     out.push_str("<h2>Per day</h2>\n");
-    out.push_str(&stats_table(&["day", "wave"], report.days.iter().map(|d| [d.day.to_string(), d.group.as_str().to_owned()]).zip(report.days.iter().map(|d| &d.stats))));
+    out.push_str(&stats_table(&["day", "wave"], &day_rows(report)));
     if !report.skipped.is_empty() {
         let _ = writeln!(out, "<h2>Rows not counted ({})</h2>\n<ul>", report.skipped.len());
         for s in &report.skipped {
@@ -130,14 +130,15 @@ fn stats_cells(s: &Stats) -> String {
     )
 }
 
-fn stats_table<'a>(keys: &[&str], rows: impl Iterator<Item = ([String; 2], &'a Stats)>) -> String {
+fn stats_table(keys: &[&str], rows: &[LabelledStats<'_>]) -> String {
     let mut out = String::from("<table><tr>");
     for h in keys.iter().chain(["calls", "inbound", "pops", "pop success", "median pop latency", "failed logs"].iter()) {
         let _ = write!(out, "<th>{h}</th>");
     }
     out.push_str("</tr>\n");
-    for ([a, b], stats) in rows {
-        let _ = writeln!(out, "<tr><td>{}</td><td class=\"name\">{}</td>{}</tr>", escape(&a), escape(&b), stats_cells(stats));
+    for row in rows {
+        let [a, b] = &row.labels;
+        let _ = writeln!(out, "<tr><td>{}</td><td class=\"name\">{}</td>{}</tr>", escape(a), escape(b), stats_cells(row.stats));
     }
     out.push_str("</table>\n");
     out
@@ -149,10 +150,11 @@ fn outcomes(report: &Report) -> String {
         let _ = write!(out, "<th>{}</th>", o.as_str());
     }
     out.push_str("</tr>\n");
-    let rows = report.waves.iter().map(|w| (w.group.as_str(), &w.stats)).chain(std::iter::once(("all", &report.total)));
-    for (name, stats) in rows {
+    let rows = report.waves.iter().map(|w| LabelledStats { labels: [w.group.as_str().to_owned(), String::new()], stats: &w.stats });
+    for row in rows.chain(std::iter::once(LabelledStats { labels: ["all".to_owned(), String::new()], stats: &report.total })) {
+        let [name, _] = &row.labels;
         let _ = write!(out, "<tr><td>{}</td>", escape(name));
-        for n in stats.outcomes {
+        for n in row.stats.outcomes {
             let _ = write!(out, "<td>{n}</td>");
         }
         out.push_str("</tr>\n");

@@ -70,6 +70,24 @@ fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
+/// A table row: its two label cells (wave and agent, or day and wave) and its figures.
+pub struct LabelledStats<'a> {
+    /// The label cells.
+    pub labels: [String; 2],
+    /// The figures.
+    pub stats: &'a Stats,
+}
+
+/// The per-agent rows.
+pub fn agent_rows(report: &Report) -> Vec<LabelledStats<'_>> {
+    report.agents.iter().map(|a| LabelledStats { labels: [a.group.as_str().to_owned(), a.agent.clone()], stats: &a.stats }).collect()
+}
+
+/// The per-day rows.
+pub fn day_rows(report: &Report) -> Vec<LabelledStats<'_>> {
+    report.days.iter().map(|d| LabelledStats { labels: [d.day.to_string(), d.group.as_str().to_owned()], stats: &d.stats }).collect()
+}
+
 const STATS_HEADERS: [&str; 6] = ["calls", "inbound", "pops", "pop success", "median pop latency", "failed logs"];
 
 fn stats_cells(s: &Stats) -> Vec<String> {
@@ -113,9 +131,9 @@ pub fn text(report: &Report) -> String {
     out.push_str("\nScreen-pop outcomes (success = one-match or new-record; several-matches and no-match = no single record; failed and timed-out = errors)\n");
     out.push_str(&outcome_table(report));
     out.push_str("\nPer agent\n");
-    out.push_str(&grouped_table(["wave", "agent"], report.agents.iter().map(|a| (a.group.as_str().to_owned(), a.agent.clone(), &a.stats))));
+    out.push_str(&grouped_table(["wave", "agent"], &agent_rows(report)));
     out.push_str("\nPer day\n");
-    out.push_str(&grouped_table(["day", "wave"], report.days.iter().map(|d| (d.day.to_string(), d.group.as_str().to_owned(), &d.stats))));
+    out.push_str(&grouped_table(["day", "wave"], &day_rows(report)));
     if !report.skipped.is_empty() {
         out.push_str(&format!("\nRows not counted: {}\n", report.skipped.len()));
         for s in &report.skipped {
@@ -138,13 +156,14 @@ fn outcome_table(report: &Report) -> String {
     table(&headers, &rows)
 }
 
-fn grouped_table<'a>(keys: [&str; 2], rows: impl Iterator<Item = (String, String, &'a Stats)>) -> String {
+fn grouped_table(keys: [&str; 2], rows: &[LabelledStats<'_>]) -> String {
     let mut headers = keys.to_vec();
     headers.extend(STATS_HEADERS);
     let rows: Vec<Vec<String>> = rows
-        .map(|(a, b, s)| {
-            let mut row = vec![a, b];
-            row.extend(stats_cells(s));
+        .iter()
+        .map(|r| {
+            let mut row = r.labels.to_vec();
+            row.extend(stats_cells(r.stats));
             row
         })
         .collect();
