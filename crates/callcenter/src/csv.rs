@@ -42,7 +42,7 @@ impl std::error::Error for CsvError {}
 pub fn parse(text: &str) -> Result<Vec<Record>, CsvError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut records = Vec::new();
-    let mut reader = Reader { chars: text.chars().peekable(), line: 1 };
+    let mut reader = Reader { text, at: 0, line: 1 };
     while let Some(record) = reader.record()? {
         let blank = matches!(record.fields.as_slice(), [only] if only.is_empty());
         if !blank {
@@ -52,8 +52,11 @@ pub fn parse(text: &str) -> Result<Vec<Record>, CsvError> {
     Ok(records)
 }
 
+/// Walks the text by byte offset: every delimiter is ASCII, so each offset it stops at is a
+/// character boundary and whole runs of plain text are copied at once.
 struct Reader<'a> {
-    chars: std::iter::Peekable<std::str::Chars<'a>>,
+    text: &'a str,
+    at: usize,
     line: usize,
 }
 
@@ -64,9 +67,13 @@ enum End {
     Eof,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
+    fn rest(&self) -> &'a str {
+        self.text.get(self.at..).unwrap_or("")
+    }
+
     fn record(&mut self) -> Result<Option<Record>, CsvError> {
-        if self.chars.peek().is_none() {
+        if self.rest().is_empty() {
             return Ok(None);
         }
         let line = self.line;
@@ -82,22 +89,30 @@ impl Reader<'_> {
     }
 
     fn field(&mut self) -> Result<(String, End), CsvError> {
-        if self.chars.peek() == Some(&'"') {
-            self.chars.next();
+        if self.rest().starts_with('"') {
+            self.at += 1;
             return self.quoted();
         }
         let mut field = String::new();
         loop {
-            match self.chars.next() {
-                None => return Ok((field, End::Eof)),
-                Some(',') => return Ok((field, End::Comma)),
-                Some('\n') => return Ok((field, self.line_break())),
-                Some('\r') if self.chars.peek() == Some(&'\n') => {
-                    self.chars.next();
+            let rest = self.rest();
+            let Some(stop) = rest.bytes().position(|b| matches!(b, b',' | b'\n' | b'\r' | b'"')) else {
+                field.push_str(rest);
+                self.at = self.text.len();
+                return Ok((field, End::Eof));
+            };
+            field.push_str(rest.get(..stop).unwrap_or(""));
+            self.at += stop + 1;
+            match rest.as_bytes().get(stop) {
+                Some(b',') => return Ok((field, End::Comma)),
+                Some(b'\n') => return Ok((field, self.line_break())),
+                Some(b'\r') if self.rest().starts_with('\n') => {
+                    self.at += 1;
                     return Ok((field, self.line_break()));
                 }
-                Some('"') => return Err(CsvError::QuoteInUnquotedField { line: self.line }),
-                Some(c) => field.push(c),
+                // A lone carriage return is text.
+                Some(b'\r') => field.push('\r'),
+                _ => return Err(CsvError::QuoteInUnquotedField { line: self.line }),
             }
         }
     }
@@ -106,34 +121,36 @@ impl Reader<'_> {
         let start = self.line;
         let mut field = String::new();
         loop {
-            match self.chars.next() {
-                None => return Err(CsvError::UnterminatedQuote { line: start }),
-                Some('"') if self.chars.peek() == Some(&'"') => {
-                    self.chars.next();
-                    field.push('"');
-                }
-                Some('"') => return self.after_closing_quote(field),
-                Some(c) => {
-                    if c == '\n' {
-                        self.line += 1;
-                    }
-                    field.push(c);
-                }
+            let rest = self.rest();
+            let Some(quote) = rest.find('"') else { return Err(CsvError::UnterminatedQuote { line: start }) };
+            let text = rest.get(..quote).unwrap_or("");
+            self.line += text.bytes().filter(|b| *b == b'\n').count();
+            field.push_str(text);
+            self.at += quote + 1;
+            if self.rest().starts_with('"') {
+                self.at += 1;
+                field.push('"');
+            } else {
+                return self.after_closing_quote(field);
             }
         }
     }
 
     fn after_closing_quote(&mut self, field: String) -> Result<(String, End), CsvError> {
-        match self.chars.next() {
-            None => Ok((field, End::Eof)),
-            Some(',') => Ok((field, End::Comma)),
-            Some('\n') => Ok((field, self.line_break())),
-            Some('\r') if self.chars.peek() == Some(&'\n') => {
-                self.chars.next();
-                Ok((field, self.line_break()))
-            }
-            Some(_) => Err(CsvError::TextAfterClosingQuote { line: self.line }),
-        }
+        let rest = self.rest();
+        let (skip, end) = if rest.is_empty() {
+            (0, End::Eof)
+        } else if rest.starts_with(',') {
+            (1, End::Comma)
+        } else if rest.starts_with('\n') {
+            (1, self.line_break())
+        } else if rest.starts_with("\r\n") {
+            (2, self.line_break())
+        } else {
+            return Err(CsvError::TextAfterClosingQuote { line: self.line });
+        };
+        self.at += skip;
+        Ok((field, end))
     }
 
     fn line_break(&mut self) -> End {
@@ -203,6 +220,7 @@ mod tests {
         assert_eq!(records[1].fields[1], "Called back, \"urgent\"\r\nScreen pop: one-match in 412 ms");
         assert_eq!(records[2].line, 4, "the line break inside the quotes counts");
         assert_eq!(fields("a,,\"\"\n\n"), vec![vec!["a", "", ""]]);
+        assert_eq!(fields("a\rb,c\r\n\"x\"\"\""), vec![vec!["a\rb", "c"], vec!["x\""]], "a lone CR is text");
     }
 
     #[test]
