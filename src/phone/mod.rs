@@ -17,6 +17,7 @@ mod messages;
 mod model;
 pub mod numbering;
 pub mod outbox;
+pub mod pop_measure;
 #[cfg(test)]
 mod tests;
 
@@ -26,6 +27,7 @@ pub use log::{CallDirection, CallRecord, RecordRef};
 pub use outbox::{Package, PendingLog, Rejection};
 use logs::work_effect;
 use outbox::Outbox;
+use pop_measure::ScreenPop;
 
 pub use messages::{Effect, Event, Intent, Tone};
 pub use model::{AudioInput, Call, CallState, Credentials, DialTarget, EndReason, Quality, Registration, Secret, WrapUp};
@@ -87,6 +89,10 @@ impl Phone {
     /// Call logs not saved yet (waiting, or failed and kept for a retry).
     pub fn outbox(&self) -> &[PendingLog] {
         self.outbox.logs()
+    }
+    /// Whether the org package is installed (it decides how a Task carries the call's measures).
+    pub fn package(&self) -> Package {
+        self.outbox.package()
     }
     /// A problem to show the agent, if any.
     pub fn notice(&self) -> Option<&str> {
@@ -196,6 +202,7 @@ impl Phone {
             Event::OutgoingCallStarted { .. }
             | Event::IncomingCall { .. }
             | Event::RecordMatched(_)
+            | Event::PopAnswered(_)
             | Event::RemoteRinging { .. }
             | Event::CallConnected { .. }
             | Event::CallEnded { .. }
@@ -274,6 +281,7 @@ impl Phone {
                 }
                 _ => Vec::new(),
             },
+            Event::PopAnswered(outcome) => return self.pop_answered(now_ms, outcome),
             Event::RemoteRinging { call_id } => match &mut self.call {
                 CallState::Dialing(call) if call.call_id.as_deref() == Some(&call_id) && !call.remote_ringing => {
                     call.remote_ringing = true;
@@ -422,6 +430,7 @@ impl Phone {
             display_name: String::new(),
             record: target.record.clone(),
             call_id: None,
+            screen_pop: None,
             started_at_ms: now_ms,
             answered_at_ms: None,
             remote_ringing: false,
@@ -446,6 +455,8 @@ impl Phone {
                 started_at_ms: now_ms,
                 duration_s: 0,
                 call_id: Some(call_id.clone()),
+                screen_pop: None,
+                log_attempt: None,
                 disposition: "Missed (agent busy)".into(),
                 notes: String::new(),
                 transferred_to: None,
@@ -459,6 +470,7 @@ impl Phone {
             display_name,
             record: None,
             call_id: Some(call_id),
+            screen_pop: Some(ScreenPop::Waiting { asked_at_ms: now_ms }),
             started_at_ms: now_ms,
             answered_at_ms: None,
             remote_ringing: false,
@@ -506,6 +518,8 @@ impl Phone {
             started_at_ms: call.started_at_ms,
             duration_s: call.talk_seconds(now_ms),
             call_id: call.call_id.clone(),
+            screen_pop: call.screen_pop.and_then(|pop| pop.measure_at(now_ms)),
+            log_attempt: None,
             disposition,
             notes: String::new(),
             transferred_to,

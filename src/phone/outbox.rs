@@ -90,6 +90,10 @@ pub struct PendingLog {
     pub error: Option<String>,
     /// Failed attempts so far (for the backoff).
     pub attempts: u32,
+    /// saveLogs sent so far; a create carries its number (`log_attempt`), so the Task says which
+    /// attempt made it.
+    #[serde(default)]
+    pub sends: u32,
     /// What happens next.
     pub stage: Stage,
     /// An earlier create got no answer: a Task may exist for this call already.
@@ -187,6 +191,7 @@ impl Outbox {
             existing_id,
             error: None,
             attempts: 0,
+            sends: 0,
             stage: Stage::Waiting { due_ms: now_ms },
             maybe_created: false,
             resend: false,
@@ -218,6 +223,8 @@ impl Outbox {
         let log = self.logs.get_mut(index)?;
         // An update's answer while a later change waits, or a create whose content is stale.
         if log.resend {
+            // The update says which attempt created the Task, as the create did.
+            log.record.log_attempt = log.record.log_attempt.or(Some(log.sends));
             log.existing_id = Some(record_id);
             log.maybe_created = false;
             return Some(send(log, now_ms));
@@ -377,7 +384,14 @@ pub fn backoff_ms(attempts: u32) -> u64 {
 fn send(log: &mut PendingLog, now_ms: u64) -> Work {
     log.stage = Stage::Saving { sent_at_ms: now_ms };
     log.resend = false;
-    Work::Save { id: log.id, record: log.outgoing(), existing_id: log.existing_id.clone() }
+    log.sends = log.sends.saturating_add(1);
+    let mut record = log.outgoing();
+    // Stamped at send time: the Task a create makes names the attempt that made it. An update
+    // keeps what the record says (the create's attempt, once known).
+    if log.existing_id.is_none() {
+        record.log_attempt = Some(log.sends);
+    }
+    Work::Save { id: log.id, record, existing_id: log.existing_id.clone() }
 }
 
 #[cfg(test)]

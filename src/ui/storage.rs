@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::phone::pop_measure::PopMeasure;
 use crate::phone::{Call, CallDirection, CallRecord, PendingLog, RecordRef};
 
 /// The unsaved call logs (a JSON array).
@@ -23,6 +24,9 @@ struct CallInProgress {
     call_id: Option<String>,
     started_at_ms: u64,
     answered_at_ms: Option<u64>,
+    /// The screen pop's measure, once Salesforce answered (stored before this was kept: none).
+    #[serde(default)]
+    screen_pop: Option<PopMeasure>,
     /// The last moment the page was known to be alive with the call up.
     heartbeat_ms: u64,
 }
@@ -74,6 +78,7 @@ pub fn store_call(call: Option<&Call>, now_ms: u64) {
         call_id: c.call_id.clone(),
         started_at_ms: c.started_at_ms,
         answered_at_ms: c.answered_at_ms,
+        screen_pop: c.screen_pop.and_then(|pop| pop.measure_at(now_ms)),
         heartbeat_ms: now_ms,
     });
     write(CALL_KEY, stored.as_ref())
@@ -97,6 +102,8 @@ pub fn take_interrupted_call() -> Option<CallRecord> {
         started_at_ms: call.started_at_ms,
         duration_s,
         call_id: call.call_id,
+        screen_pop: call.screen_pop,
+        log_attempt: None,
         disposition: disposition.into(),
         notes: "The page was reloaded or closed during this call.".into(),
         transferred_to: None,
