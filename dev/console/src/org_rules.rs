@@ -132,6 +132,10 @@ impl Org {
 
     /// Why Salesforce would refuse these Task fields for good, as (code, message).
     pub fn refusal(&self, task: &serde_json::Map<String, Value>) -> Option<(&'static str, String)> {
+        // The package's custom fields: unknown without it, typed with it (package_fields.rs).
+        if let Some(refused) = crate::package_fields::refusal(task, self.package_installed) {
+            return Some(refused);
+        }
         if let Some(what) = task.get("WhatId").and_then(Value::as_str) {
             let object = object_of(what);
             if self.no_activities.iter().any(|o| o == object) {
