@@ -90,9 +90,9 @@ impl Phone {
     pub fn outbox(&self) -> &[PendingLog] {
         self.outbox.logs()
     }
-    /// Whether the org package is installed (it decides how a Task carries the call's measures).
-    pub fn package(&self) -> Package {
-        self.outbox.package()
+    /// Whether logs may use the org package's Task fields (else their facts go in the description).
+    pub fn package_fields(&self) -> bool {
+        self.outbox.package_fields()
     }
     /// A problem to show the agent, if any.
     pub fn notice(&self) -> Option<&str> {

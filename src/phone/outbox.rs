@@ -46,7 +46,13 @@ pub enum Rejection {
     RelatedRecord,
     /// The disposition is not a value of the org's restricted CallDisposition picklist.
     Disposition,
+    /// A field of the org package's the org does not have (a package version from before the
+    /// fields) or the agent may not write: the log's facts go in the description instead.
+    PackageFields,
 }
+
+/// The org package's Task fields (see `ui::task_facts`); a refusal naming one is about them.
+pub const PACKAGE_FIELDS: [&str; 3] = ["Softphone_Pop_Outcome__c", "Softphone_Pop_Latency_Ms__c", "Softphone_Log_Attempts__c"];
 
 /// Reads a permanent refusal from Salesforce's error codes (or texts that carry them).
 pub fn rejection_in(errors: &str) -> Option<Rejection> {
@@ -57,7 +63,9 @@ pub fn rejection_in(errors: &str) -> Option<Rejection> {
         "ENTITY_IS_DELETED",
         "INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY",
     ];
-    if errors.contains("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST") {
+    if PACKAGE_FIELDS.iter().any(|field| errors.contains(field)) {
+        Some(Rejection::PackageFields)
+    } else if errors.contains("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST") {
         Some(Rejection::Disposition)
     } else if RELATED.iter().any(|code| errors.contains(code)) {
         Some(Rejection::RelatedRecord)
@@ -149,13 +157,15 @@ pub struct Outbox {
     logs: Vec<PendingLog>,
     next_id: u32,
     package: Package,
+    /// Salesforce refused the package's Task fields: logs carry their facts in the description.
+    package_fields_refused: bool,
     /// xorshift state for the jitter; seeded by the glue so phones do not retry in step.
     rng: u64,
 }
 
 impl Default for Outbox {
     fn default() -> Self {
-        Outbox { logs: Vec::new(), next_id: 1, package: Package::Unknown, rng: 0x9E37_79B9_7F4A_7C15 }
+        Outbox { logs: Vec::new(), next_id: 1, package: Package::Unknown, package_fields_refused: false, rng: 0x9E37_79B9_7F4A_7C15 }
     }
 }
 
@@ -168,6 +178,11 @@ impl Outbox {
     /// Whether the org package was found.
     pub fn package(&self) -> Package {
         self.package
+    }
+
+    /// Whether logs may use the package's Task fields: it is installed and they were not refused.
+    pub fn package_fields(&self) -> bool {
+        self.package == Package::Installed && !self.package_fields_refused
     }
 
     /// Seeds the jitter (any value; zero is replaced).
@@ -245,6 +260,13 @@ impl Outbox {
 
     /// Salesforce refused part of the log for good: send it once more without that part.
     pub fn rejected(&mut self, id: u32, reason: String, rejection: Rejection, now_ms: u64) -> Option<Work> {
+        if rejection == Rejection::PackageFields && !self.package_fields_refused {
+            // From now on every log leaves the fields out (the glue reads `package_fields`).
+            self.package_fields_refused = true;
+            let log = self.logs.iter_mut().find(|l| l.id == id)?;
+            log.error = Some(reason);
+            return Some(send(log, now_ms));
+        }
         let log = self.logs.iter_mut().find(|l| l.id == id)?;
         let unlink = !log.unlinked && log.record.record.is_some();
         let drop_disposition = rejection == Rejection::Disposition && !log.no_disposition && !log.record.disposition.is_empty();

@@ -127,3 +127,24 @@ fn a_create_that_may_have_landed_counts_as_the_attempt_that_made_it() {
     assert!(matches!(&update, Work::Save { existing_id: Some(id), .. } if id == "00T7"));
     assert_eq!(record(&update), Some(2));
 }
+
+#[test]
+fn an_org_refusing_the_package_fields_gets_the_facts_in_the_description_from_then_on() {
+    // An org with an earlier package version: the Apex class answers, the fields do not exist.
+    let refusal = "INVALID_FIELD No such column 'Softphone_Pop_Outcome__c' on entity 'Task'.";
+    assert_eq!(super::super::outbox::rejection_in(refusal), Some(Rejection::PackageFields));
+    let mut phone = registered_phone();
+    phone.handle_event(0, Event::PackageDetected(Package::Installed));
+    assert!(phone.package_fields());
+    ring(&mut phone, 1_000, "+17575550142");
+    phone.handle_event(1_020, Event::PopAnswered(PopOutcome::OneMatch));
+    let (id, _, _) = save(&phone.handle_event(5_000, Event::CallEnded { call_id: "in1".into(), reason: EndReason::Missed }));
+    let again = phone.handle_event(5_100, Event::LogRejected { id, reason: refusal.into(), rejection: Rejection::PackageFields });
+    let (resent, record, _) = save(&again);
+    assert_eq!((resent, record.log_attempt), (id, Some(2)), "sent again at once, as attempt 2");
+    assert!(!phone.package_fields(), "the glue now writes the description form");
+    // Refused once more (it is not the fields after all): retried later like any failure.
+    let later = phone.handle_event(5_200, Event::LogRejected { id, reason: refusal.into(), rejection: Rejection::PackageFields });
+    assert!(saves(&later).is_empty());
+    assert_eq!(phone.outbox().len(), 1, "kept until saved");
+}

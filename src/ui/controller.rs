@@ -310,8 +310,8 @@ impl Controller {
                     this.event(Event::RecordMatched(record));
                 }),
                 Effect::SaveLog { id, record, existing_id } => {
-                    let package = self.inner.borrow().phone.package();
-                    logs::save(cti, this, id, task_facts::with_facts(task(&record, existing_id), &record, package));
+                    let fields = self.inner.borrow().phone.package_fields();
+                    logs::save(cti, this, id, task_facts::with_facts(task(&record, existing_id), &record, fields));
                 }
                 Effect::FindLog { id, call_object } => logs::find(cti, this, id, call_object),
                 Effect::Connect(credentials) => with_line(&self.inner, |l| l.connect(&credentials)),
