@@ -2,7 +2,9 @@
 // 1001 presenting an outside number (as a PSTN gateway would); the stand-in's records decide how
 // many match. With the org package the outcome, latency and saveLog attempt go in its custom
 // Activity fields; without it, as lines at the end of the Task's description. Wrap-up's update
-// keeps them, and a saveLog that failed once shows as attempt 2. Prints each measured latency.
+// keeps them, and a saveLog that failed once shows as attempt 2. An org whose package version
+// lacks the fields refuses them once, and the log is saved with the lines instead. Prints each
+// measured latency.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually } from './lib/browser.mjs';
@@ -33,11 +35,11 @@ const tasks = () => json('/__standin/tasks');
 const saveLogs = async () => (await json('/__standin/calls')).filter((c) => c.method === 'saveLog');
 const PACKAGE_FIELDS = ['Softphone_Pop_Outcome__c', 'Softphone_Pop_Latency_Ms__c', 'Softphone_Log_Attempts__c'];
 
-/** A fresh stand-in org (package or not), agent 1001 signed in, and far end 1004. */
-async function setUp({ packageInstalled }) {
+/** A fresh stand-in org (`orgSettings`: package or not), agent 1001 signed in, far end 1004. */
+async function setUp(orgSettings) {
   await json('/__standin/reset', { method: 'POST' });
   // Set before the phone starts: it asks once at start whether the package is there.
-  await org({ packageInstalled });
+  await org(orgSettings);
   const page = await world.browser.context.newPage();
   opened.push(() => page.close());
   const phone = await openPhone(page);
@@ -135,4 +137,18 @@ test('without the package, the same facts end the Task\'s description and no cus
   }
   // Every saveLog went through: none was refused for a field the org lacks.
   for (const save of await saveLogs()) assert.notEqual(save.response?.errors?.[0]?.code, 'INVALID_FIELD');
+});
+
+test('an org whose package predates the fields refuses them once; the log is saved with the description lines', { timeout: 60_000 }, async () => {
+  // The Apex class answers (the package is there), but its version has no call-log fields.
+  const a = await setUp({ packageInstalled: true, packageFields: false });
+  const { task, elapsed } = await inboundCall(a, ONE);
+  for (const field of PACKAGE_FIELDS) assert.equal(task[field], undefined, field);
+  const lines = task.Description.split('\n');
+  const pop = lines[1]?.match(/^Screen pop: one-match in (\d+) ms$/);
+  assert.ok(pop, task.Description);
+  checkLatency(Number(pop[1]), elapsed, 'one-match (fields refused)');
+  assert.equal(lines[2], 'Saved on attempt 2', 'the refused save was the first attempt');
+  const refused = (await saveLogs()).filter((s) => s.response?.errors?.[0]?.code === 'INVALID_FIELD');
+  assert.equal(refused.length, 1, 'refused once, then never sent again');
 });
