@@ -191,12 +191,20 @@ impl Controller {
         let inner = Rc::downgrade(&self.inner);
         storage::warn_before_leaving(move || inner.upgrade().is_some_and(|i| !i.borrow().phone.outbox().is_empty()));
         let inner = Rc::downgrade(&self.inner);
+        let (this, on_change) = (Rc::downgrade(&self.inner), self.on_change.clone());
         storage::on_page_hide(move || {
             if let Some(inner) = inner.upgrade() {
                 let (call, dialog) = call_and_dialog(&inner);
                 if call.is_some() {
                     storage::store_call(call.as_ref(), dialog.as_ref(), now_ms());
                 }
+            }
+            // Wrap-up notes typed so far go into the outbox, which the next page replays.
+            if let Some(inner) = this.upgrade() {
+                let controller = Controller { inner, on_change: on_change.clone() };
+                let effects = controller.inner.borrow_mut().phone.save_wrap_up_draft(now_ms());
+                controller.perform(effects);
+                controller.persist();
             }
         });
     }

@@ -77,3 +77,17 @@ test('a call ringing in during wrap-up saves the notes typed so far, then rings'
   assert.ok(!task.CallDisposition, 'no disposition the agent did not choose');
   await agent.phone.locator('button', { hasText: 'Decline' }).click();
 });
+
+test('a reload during wrap-up keeps what the agent typed: the next page saves it', { timeout: 60_000 }, async () => {
+  const { agent } = await callThenWrapUp();
+  agent.page.on('dialog', (d) => d.accept().catch(() => {}));
+  await agent.phone.locator('#wrap-disposition').selectOption('Callback requested');
+  await agent.phone.locator('#wrap-notes').fill('Call back after the board meeting');
+  await agent.page.reload();
+  const [task] = await eventually('the Task updated by the next page', async () => {
+    const tasks = await json('/__standin/tasks');
+    return tasks.some((t) => t.Description?.includes('board meeting')) && tasks;
+  }, 20_000);
+  assert.equal(task.CallDisposition, 'Callback requested');
+  assert.equal((await json('/__standin/tasks')).length, 1, 'the same Task, updated');
+});
