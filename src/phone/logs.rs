@@ -63,6 +63,7 @@ impl Phone {
             disposition,
             notes,
             transferred_to: None,
+            quality: None,
         };
         self.call = CallState::Idle;
         vec![self.queue_log(now_ms, record, None)]

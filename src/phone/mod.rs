@@ -17,6 +17,7 @@ mod messages;
 mod model;
 pub mod numbering;
 pub mod outbox;
+pub mod quality;
 #[cfg(test)]
 mod tests;
 
@@ -303,6 +304,7 @@ impl Phone {
                 if let CallState::Connected(call) = &mut self.call {
                     if call.call_id.as_deref() == Some(call_id.as_str()) {
                         call.silent_seconds = if quality.bytes_received == 0 { call.silent_seconds.saturating_add(1) } else { 0 };
+                        call.tally.add(&quality);
                         call.quality = Some(quality);
                     }
                 }
@@ -430,6 +432,7 @@ impl Phone {
             transfer_to: None,
             quality: None,
             silent_seconds: 0,
+            tally: quality::QualityTally::default(),
         };
         self.call = CallState::Dialing(call);
         self.extension = extension.map(KeyedExtension::new);
@@ -449,6 +452,7 @@ impl Phone {
                 disposition: "Missed (agent busy)".into(),
                 notes: String::new(),
                 transferred_to: None,
+                quality: None,
             };
             return vec![Effect::Decline { call_id, busy: true }, self.queue_log(now_ms, record, None)];
         }
@@ -467,6 +471,7 @@ impl Phone {
             transfer_to: None,
             quality: None,
             silent_seconds: 0,
+            tally: quality::QualityTally::default(),
         };
         self.call = CallState::Incoming(call);
         vec![Effect::ShowPanel(true), Effect::PlayTone(Some(Tone::Ringtone)), Effect::ScreenPop { number, direction }]
@@ -509,6 +514,7 @@ impl Phone {
             disposition,
             notes: String::new(),
             transferred_to,
+            quality: call.tally.summary(),
         };
         let save = self.queue_log(now_ms, record.clone(), None);
         let log_id = match &save {

@@ -100,6 +100,7 @@ pub fn take_interrupted_call() -> Option<CallRecord> {
         disposition: disposition.into(),
         notes: "The page was reloaded or closed during this call.".into(),
         transferred_to: None,
+        quality: None,
     })
 }
 
