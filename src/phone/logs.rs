@@ -104,7 +104,7 @@ impl Phone {
 
 pub(super) fn work_effect(work: Work) -> Effect {
     match work {
-        Work::Save { id, record, existing_id } => Effect::SaveLog { id, record, existing_id },
+        Work::Save { id, record, existing_id } => Effect::SaveLog { id, record: Box::new(record), existing_id },
         Work::Find { id, call_object } => Effect::FindLog { id, call_object },
     }
 }

@@ -20,7 +20,7 @@ fn registered_phone() -> Phone {
 
 fn save_of(effects: &[Effect]) -> Option<(u32, CallRecord, Option<String>)> {
     effects.iter().find_map(|e| match e {
-        Effect::SaveLog { id, record, existing_id } => Some((*id, record.clone(), existing_id.clone())),
+        Effect::SaveLog { id, record, existing_id } => Some((*id, (**record).clone(), existing_id.clone())),
         _ => None,
     })
 }
