@@ -1,10 +1,11 @@
 //! Keyboard shortcuts for the call's main controls, while the phone's panel has the focus.
 //!
-//! Alt+Shift with a letter: Lightning's own shortcuts are single letters, Shift or Ctrl/Cmd
-//! combinations, and they only see keys typed in Salesforce's page (the phone is a frame of
-//! its own); Alt+Shift+letter types no character in the number and notes fields (US and most
-//! European layouts; the phone's shortcut wins where it would, e.g. on a Mac). Keys are matched
-//! by their physical position (`KeyboardEvent.code`), so they work on any layout.
+//! Alt+Shift with a letter. Lightning's own keyboard shortcuts (Ctrl+/ or Cmd+/ lists them;
+//! console shortcuts are set by the admin) hear only keys typed in Salesforce's page, and the
+//! phone's only keys typed in its frame, so neither takes the other's. Alt+Shift+letter types no
+//! character in the number and notes fields (US and most European layouts; where it would, e.g.
+//! on a Mac, the shortcut wins), and the page has no access keys (Firefox's Alt+Shift). Keys are
+//! matched by their position (`KeyboardEvent.code`), so they are the same on any layout.
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;

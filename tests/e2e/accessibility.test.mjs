@@ -105,7 +105,7 @@ test('axe-core finds nothing serious or critical in any state of the phone', asy
   console.log(`# axe-core on 11 states: ${Date.now() - started} ms`);
 });
 
-test('a ringing call takes the focus to Answer and is announced; Alt+Shift keys answer, mute, hold and hang up', async () => {
+test('a ringing call takes the focus to Answer (never from Salesforce\'s page) and is announced; Alt+Shift keys answer, mute, hold and hang up', async () => {
   const a = await agent('1001');
   // The agent works in the phone: the number field has the focus.
   await a.phone.locator('#dial-number').click();
@@ -149,6 +149,21 @@ test('a ringing call takes the focus to Answer and is announced; Alt+Shift keys 
   await eventually('the far end to see our BYE', () => barbara.has('ended', { originator: 'remote' }));
   await a.phone.locator('[data-testid=wrap-up]').waitFor({ timeout: 10_000 });
   await eventually('wrap-up announced', async () => (await announced(a).textContent()).startsWith('Call ended.'));
+  await button(a, 'Done').click();
+
+  // The agent works in Salesforce's page when the next call rings: the focus stays there (a key
+  // typed there must not answer), and goes to Answer once the agent comes to the phone.
+  await a.page.locator('#tabs a').first().focus();
+  await barbara.call('sip:1001@127.0.0.1');
+  await a.phone.locator('[data-testid=incoming-call]').waitFor({ timeout: 10_000 });
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(await a.page.evaluate(() => document.activeElement?.tagName), 'A', 'the focus stayed in the page');
+  await a.page.evaluate(() => document.querySelector('#softphone-slot iframe').focus());
+  await eventually('the focus on Answer', async () => (await a.frame().evaluate(() => document.activeElement?.textContent)) === 'Answer');
+  await a.page.keyboard.press('Enter');
+  await a.phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
+  await a.page.keyboard.press('Alt+Shift+KeyE');
+  await eventually('the far end to see our BYE', async () => (await barbara.events()).filter((e) => e.type === 'ended').length === 2);
 });
 
 test('the layout holds from 200 to 1920 px of panel width: no sideways scrolling, the controls in sight and clickable', async () => {
