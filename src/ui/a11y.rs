@@ -147,6 +147,15 @@ mod tests {
     }
 
     #[test]
+    fn the_end_of_a_call_is_announced_with_what_comes_next() {
+        let mut phone = crate::phone::Phone::new(crate::phone::dialing::DialingRules::default());
+        phone.handle_event(0, crate::phone::Event::IncomingCall { call_id: "c1".into(), number: "1003".into(), display_name: String::new() });
+        phone.handle_event(1_000, crate::phone::Event::CallConnected { call_id: "c1".into() });
+        phone.handle_event(9_000, crate::phone::Event::CallEnded { call_id: "c1".into(), reason: crate::phone::EndReason::RemoteHangup });
+        assert_eq!(said(phone.call().clone()), Some(("Call ended. Wrap-up: choose a disposition and add notes.".into(), false)));
+    }
+
+    #[test]
     fn quality_is_worded_with_its_mos() {
         let summary = QualitySummary { grade: Grade::Good, mos_tenths: 41, loss_permille: 3, jitter_ms: 6, round_trip_ms: Some(42) };
         assert_eq!(quality_words(&summary), "Call quality: good (MOS 4.1)");
