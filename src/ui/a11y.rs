@@ -1,5 +1,5 @@
-//! What a screen reader hears and where the keyboard focus goes. The words are derived from the
-//! phone's state here; the views only place them.
+//! What a screen reader hears, where the keyboard focus goes, and the call-quality line. The
+//! words are derived from the phone's state here; the views only place them.
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -48,8 +48,12 @@ fn connected(c: &Call) -> String {
     text
 }
 
-/// The call card's quality line, e.g. "Call quality: good (MOS 4.1)".
-pub fn quality_words(summary: &QualitySummary) -> String {
+/// The call card's quality line, e.g. "Call quality: good (MOS 4.1)", once the call had audio.
+pub fn quality_words(call: &Call) -> Option<String> {
+    call.tally.summary().map(|summary| worded(&summary))
+}
+
+fn worded(summary: &QualitySummary) -> String {
     let word = match summary.grade {
         Grade::Excellent => "excellent",
         Grade::Good => "good",
@@ -156,9 +160,14 @@ mod tests {
     }
 
     #[test]
-    fn quality_is_worded_with_its_mos() {
+    fn quality_is_worded_with_its_mos_once_there_was_audio() {
+        let mut talking = Call { answered_at_ms: Some(1), ..call() };
+        assert_eq!(quality_words(&talking), None);
+        let second = crate::phone::Quality { packets_received: 50, jitter_ms: 4, round_trip_ms: Some(20), ..Default::default() };
+        talking.tally.add(&second);
+        assert_eq!(quality_words(&talking).as_deref(), Some("Call quality: excellent (MOS 4.4)"));
         let summary = QualitySummary { grade: Grade::Good, mos_tenths: 41, loss_permille: 3, jitter_ms: 6, round_trip_ms: Some(42) };
-        assert_eq!(quality_words(&summary), "Call quality: good (MOS 4.1)");
-        assert_eq!(quality_words(&QualitySummary { grade: Grade::Bad, mos_tenths: 19, ..summary }), "Call quality: bad (MOS 1.9)");
+        assert_eq!(worded(&summary), "Call quality: good (MOS 4.1)");
+        assert_eq!(worded(&QualitySummary { grade: Grade::Bad, mos_tenths: 19, ..summary }), "Call quality: bad (MOS 1.9)");
     }
 }

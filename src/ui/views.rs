@@ -361,8 +361,8 @@ pub fn call_card(props: &CallCardProps) -> Html {
             if let Some(text) = call.audio_status() {
                 <div class="weak" role="status" data-testid="call-quality">{ text }</div>
             }
-            if let Some(summary) = call.tally.summary() {
-                <div class="weak" data-testid="call-mos">{ a11y::quality_words(&summary) }</div>
+            if let Some(text) = a11y::quality_words(call) {
+                <div class="weak" data-testid="call-mos">{ text }</div>
             }
             // Hang up sits with the call's main controls, above the transfer form and keypad, so it
             // stays in sight in the utility panel's 460 px.
