@@ -235,4 +235,9 @@ test('the layout holds from 200 to 1920 px of panel width: no sideways scrolling
   await eventually('the far end to see the hold', () => margaret.has('hold', { originator: 'remote' }));
   await button(a, 'Hang up').click();
   await eventually('the far end to see our BYE', () => margaret.has('ended', { originator: 'remote' }));
+  await a.phone.locator('[data-testid=wrap-up]').waitFor({ timeout: 10_000 });
+  for (const w of widths) {
+    await resize(w);
+    await check(w, ['Done', 'Sign out']);
+  }
 });
