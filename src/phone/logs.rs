@@ -67,6 +67,7 @@ impl Phone {
             disposition,
             notes,
             transferred_to: None,
+            quality: None,
         };
         self.call = CallState::Idle;
         vec![self.queue_log(now_ms, record, None)]
@@ -110,7 +111,7 @@ impl Phone {
 
 pub(super) fn work_effect(work: Work) -> Effect {
     match work {
-        Work::Save { id, record, existing_id } => Effect::SaveLog { id, record, existing_id },
+        Work::Save { id, record, existing_id } => Effect::SaveLog { id, record: Box::new(record), existing_id },
         Work::Find { id, call_object } => Effect::FindLog { id, call_object },
     }
 }

@@ -183,8 +183,9 @@ pub enum Effect {
     /// Play a tone, or stop any (`None`).
     PlayTone(Option<Tone>),
     /// Save this call log in the CRM, updating `existing_id` when given; answer with
-    /// [`Event::LogSaved`] or [`Event::LogFailed`].
-    SaveLog { id: u32, record: CallRecord, existing_id: Option<String> },
+    /// [`Event::LogSaved`] or [`Event::LogFailed`]. The record is boxed: it is several times the
+    /// size of any other effect.
+    SaveLog { id: u32, record: Box<CallRecord>, existing_id: Option<String> },
     /// Ask the org package for the Task whose CallObject is `call_object`; answer with
     /// [`Event::LogFound`] or [`Event::LogLookupFailed`].
     FindLog { id: u32, call_object: String },

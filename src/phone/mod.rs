@@ -22,6 +22,7 @@ mod label;
 mod sign_in;
 pub mod pop_measure;
 mod wrap_up;
+pub mod quality;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -331,6 +332,7 @@ impl Phone {
                 if let CallState::Connected(call) = &mut self.call {
                     if call.call_id.as_deref() == Some(call_id.as_str()) {
                         call.silent_seconds = if quality.bytes_received == 0 { call.silent_seconds.saturating_add(1) } else { 0 };
+                        call.tally.add(&quality);
                         call.quality = Some(quality);
                     }
                 }
@@ -439,6 +441,7 @@ impl Phone {
             quality: None,
             silent_seconds: 0,
             resumed: None,
+            tally: quality::QualityTally::default(),
         };
         self.call = CallState::Dialing(call);
         self.extension = extension.map(KeyedExtension::new);
@@ -460,6 +463,7 @@ impl Phone {
                 disposition: "Missed (agent busy)".into(),
                 notes: String::new(),
                 transferred_to: None,
+                quality: None,
             };
             return vec![Effect::Decline { call_id, busy: true }, self.queue_log(now_ms, record, None)];
         }
@@ -480,6 +484,7 @@ impl Phone {
             quality: None,
             silent_seconds: 0,
             resumed: None,
+            tally: quality::QualityTally::default(),
         };
         // The screen pop comes first: it is what the agent waits for.
         let mut effects = vec![Effect::ScreenPop { number, direction }, Effect::ShowPanel(true), Effect::PlayTone(Some(Tone::Ringtone))];
@@ -529,6 +534,7 @@ impl Phone {
             disposition,
             notes,
             transferred_to,
+            quality: call.tally.summary(),
         };
         let save = self.queue_log(now_ms, record.clone(), None);
         let log_id = match &save {

@@ -81,6 +81,7 @@ impl Phone {
             silent_seconds: 0,
             // The first page measured the pop; the rejoined call's log keeps that measure.
             screen_pop: log.screen_pop.map(ScreenPop::Measured),
+            tally: Default::default(),
             resumed: Some(Resumed { first_call_id: log.call_id, interrupted_at_ms, asked: false }),
             number: log.number,
             record: log.record,

@@ -127,6 +127,7 @@ pub fn interrupted_call() -> Option<InterruptedCall> {
         disposition: disposition.into(),
         notes: crate::phone::LOST_NOTE.into(),
         transferred_to: None,
+        quality: None,
     };
     let can_rejoin = call.dialog.as_ref().and_then(dialog_ref).is_some();
     Some(InterruptedCall { log, answered_at_ms: call.answered_at_ms, interrupted_at_ms: call.heartbeat_ms, can_rejoin })

@@ -4,6 +4,8 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use super::a11y::{self, Announcer};
+use super::shortcuts::{use_shortcuts, Shortcut};
 use crate::phone::{AudioInput, Call, CallState, Credentials, DialTarget, Intent, PendingLog, Phone, Registration, Secret, WrapUp};
 
 /// Sends an intent to the controller.
@@ -232,8 +234,10 @@ pub struct PhoneViewProps {
 pub fn phone_view(props: &PhoneViewProps) -> Html {
     let phone = &props.phone;
     let send = props.on_intent.clone();
+    use_shortcuts(phone.call().clone(), send.clone());
     html! {
         <main class="phone">
+            <Announcer call={phone.call().clone()} />
             <Header registration={phone.registration().clone()} user={phone.agent_user().map(|u| AttrValue::from(u.to_owned()))} on_intent={send.clone()} />
             if let Some(notice) = phone.notice() { <div class="alert" role="alert">{ notice.to_owned() }</div> }
             if let Registration::Failed(reason) = phone.registration() { <div class="alert" role="alert">{ reason.clone() }</div> }
@@ -311,6 +315,8 @@ pub struct CallProps {
 #[function_component(IncomingCard)]
 pub fn incoming_card(props: &CallProps) -> Html {
     let call = &props.call;
+    let answer = use_node_ref();
+    a11y::use_focus_when_shown(answer.clone());
     html! {
         <section class="card" aria-labelledby="incoming-title" data-testid="incoming-call">
             <h2 id="incoming-title">{ "Incoming call" }</h2>
@@ -318,7 +324,8 @@ pub fn incoming_card(props: &CallProps) -> Html {
             if call.who() != call.number { <div class="weak">{ call.number.clone() }</div> }
             if let Some(r) = &call.record { <div class="weak" data-testid="caller-record">{ r.object_type.clone() }{ " · " }{ r.name.clone() }</div> }
             <div class="actions">
-                <button class="brand" onclick={props.on_intent.reform(|_| Intent::Answer)}>{ "Answer" }</button>
+                <button class="brand" ref={answer} onclick={props.on_intent.reform(|_| Intent::Answer)}
+                    title={Shortcut::Answer.title("Answer")} aria-keyshortcuts={Shortcut::Answer.keys()}>{ "Answer" }</button>
                 <button class="destructive" onclick={props.on_intent.reform(|_| Intent::Decline)}>{ "Decline" }</button>
             </div>
         </section>
@@ -357,16 +364,22 @@ pub fn call_card(props: &CallCardProps) -> Html {
             if let Some(text) = call.audio_status() {
                 <div class="weak" role="status" data-testid="call-quality">{ text }</div>
             }
+            if let Some(text) = a11y::quality_words(call) {
+                <div class="weak" data-testid="call-mos">{ text }</div>
+            }
             // Hang up sits with the call's main controls, above the transfer form and keypad, so it
             // stays in sight in the utility panel's 460 px.
             <div class="actions">
                 if connected {
-                    <button aria-pressed={muted.to_string()} onclick={props.on_intent.reform(move |_| Intent::SetMuted(!muted))}>
+                    <button aria-pressed={muted.to_string()} onclick={props.on_intent.reform(move |_| Intent::SetMuted(!muted))}
+                        title={Shortcut::Mute.title("Mute or unmute")} aria-keyshortcuts={Shortcut::Mute.keys()}>
                         { if muted { "Unmute" } else { "Mute" } }</button>
-                    <button aria-pressed={held.to_string()} onclick={props.on_intent.reform(move |_| Intent::SetHeld(!held))}>
+                    <button aria-pressed={held.to_string()} onclick={props.on_intent.reform(move |_| Intent::SetHeld(!held))}
+                        title={Shortcut::Hold.title("Hold or resume")} aria-keyshortcuts={Shortcut::Hold.keys()}>
                         { if held { "Resume" } else { "Hold" } }</button>
                 }
-                <button class="destructive" onclick={props.on_intent.reform(|_| Intent::HangUp)}>{ "Hang up" }</button>
+                <button class="destructive" onclick={props.on_intent.reform(|_| Intent::HangUp)}
+                    title={Shortcut::HangUp.title("Hang up")} aria-keyshortcuts={Shortcut::HangUp.keys()}>{ "Hang up" }</button>
             </div>
             if connected {
                 <TransferForm transfer_to={call.transfer_to.clone().map(AttrValue::from)} on_intent={props.on_intent.clone()} />
