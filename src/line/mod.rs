@@ -40,6 +40,8 @@ pub struct LineSettings {
 
 /// How long the keypad's DTMF tones last.
 const DTMF_MS: u32 = 160;
+/// How long signing out waits for the PBX to confirm the unregistration.
+const UNREGISTER_WAIT_MS: u64 = 3_000;
 /// CRLF keep-alives on the WebSocket while registered (RFC 5626 §4.4.1).
 const KEEPALIVE_MS: u64 = 25_000;
 /// RFC 4028's recommended session interval: a call whose far end vanished without a BYE is
@@ -81,6 +83,8 @@ struct Inner {
     last_stats: Option<(String, MediaStats)>,
     tones: Option<Tones>,
     registered: bool,
+    /// Signing out: waiting for the unregistration to finish before the connection goes.
+    closing: Option<Timeout>,
     /// Network changes, sleep and resume: see `recovery`.
     recovery: recovery::Recovery,
     report: Rc<dyn Fn(Event)>,
@@ -132,6 +136,7 @@ impl Line {
             last_stats: None,
             tones: None,
             registered: false,
+            closing: None,
             recovery: recovery::Recovery::default(),
             report: Rc::new(report),
             pending: Vec::new(),
@@ -162,6 +167,8 @@ impl Line {
         let weak = Rc::downgrade(&self.inner);
         {
             let mut inner = self.inner.borrow_mut();
+            // Signed in again before the last unregistration finished: the new start replaces it.
+            inner.closing = None;
             let config = Config {
                 domain: inner.settings.sip_domain.clone(),
                 display_name: credentials.display_name.clone(),
@@ -235,16 +242,32 @@ impl Line {
     pub fn disconnect(&self) {
         self.drive(Some(Input::Command(Command::Unregister)));
         self.stop_watching();
+        let weak = Rc::downgrade(&self.inner);
         let mut inner = self.inner.borrow_mut();
         inner.media = None;
         inner.spare = None;
         inner.tones = None;
+        inner.registered = false;
         if let Some(mic) = inner.microphone.take() {
             mic.close();
         }
-        inner.timer = None;
-        inner.transport = None;
-        inner.ua = None;
+        // The PBX challenges the unregistration too: the connection stays until it is done
+        // (`Unregistered`), or a few seconds at most, so that no contact is left behind.
+        inner.closing = Timeout::start(UNREGISTER_WAIT_MS, move || {
+            if let Some(inner) = weak.upgrade() {
+                Line { inner }.closed();
+            }
+        });
+    }
+
+    /// The unregistration is done or given up on: the connection goes.
+    fn closed(&self) {
+        let mut inner = self.inner.borrow_mut();
+        if inner.closing.take().is_some() {
+            inner.timer = None;
+            inner.transport = None;
+            inner.ua = None;
+        }
     }
 
     /// Answers the incoming call.
@@ -277,6 +300,12 @@ impl Line {
     pub fn decline(&self, call_id: &str, busy: bool) {
         take_offer(&mut self.inner.borrow_mut().incoming_offers, call_id);
         self.drive(Some(Input::Command(Command::Decline { call: call_id.to_owned(), busy })));
+    }
+
+    /// Refuses the incoming call as temporarily unavailable (480): the agent is away.
+    pub fn unavailable(&self, call_id: &str) {
+        take_offer(&mut self.inner.borrow_mut().incoming_offers, call_id);
+        self.drive(Some(Input::Command(Command::Unavailable { call: call_id.to_owned() })));
     }
 
     /// Ends the call: CANCEL, BYE or decline as the state requires.
@@ -439,7 +468,7 @@ impl Line {
                         }
                         SipEvent::FlowReplaced { call } => after.push(Box::new(move |line: &Line| line.move_call(call))),
                         SipEvent::FlowFailed => after.push(Box::new(Line::flow_failed)),
-                        SipEvent::Unregistered => {}
+                        SipEvent::Unregistered => after.push(Box::new(Line::closed)),
                         SipEvent::CallCreated { call } => {
                             if let Some((id, _)) = media.as_mut().filter(|(id, _)| id.is_empty()) {
                                 *id = call.clone();

@@ -54,6 +54,8 @@ pub enum Intent {
         /// The agent's notes.
         notes: String,
     },
+    /// Available, Busy, Away or Offline.
+    SetPresence(crate::phone::presence::Presence),
     /// Try again to save call logs that failed.
     RetryLogs,
     /// Use this microphone (`None`: the browser's default), now and for the next sign-ins.
@@ -167,6 +169,10 @@ pub enum Effect {
     Answer { call_id: String },
     /// Decline the incoming call (486 Busy Here when `busy`, else 603 Decline).
     Decline { call_id: String, busy: bool },
+    /// Refuse the incoming call as temporarily unavailable (480): the agent is away.
+    Unavailable { call_id: String },
+    /// Remember the agent's presence in this browser.
+    RememberPresence(crate::phone::presence::Presence),
     /// End the call: CANCEL before an answer, BYE after.
     HangUp { call_id: Option<String> },
     /// Mute or unmute our audio.

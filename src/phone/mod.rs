@@ -19,6 +19,7 @@ pub mod numbering;
 pub mod outbox;
 mod rejoin;
 mod label;
+pub mod presence;
 mod sign_in;
 pub mod pop_measure;
 mod wrap_up;
@@ -62,6 +63,8 @@ pub struct Phone {
     extension: Option<KeyedExtension>,
     /// How long wrap-up lasts before it completes by itself (`None`: until the agent is done).
     wrap_up_limit_s: Option<u32>,
+    /// Whether the agent takes calls.
+    presence: presence::Presence,
 }
 
 impl Phone {
@@ -79,6 +82,7 @@ impl Phone {
             microphone: None,
             extension: None,
             wrap_up_limit_s: None,
+            presence: presence::Presence::default(),
         }
     }
 
@@ -190,6 +194,7 @@ impl Phone {
             Intent::Transfer(number) => self.transfer(number),
             Intent::LogCall { disposition, notes } => self.log_manual_call(now_ms, disposition, notes),
             Intent::FinishWrapUp { disposition, notes } => self.finish_wrap_up(now_ms, disposition, notes),
+            Intent::SetPresence(presence) => self.set_presence(presence),
             Intent::EditWrapUp { disposition, notes } => self.edit_wrap_up(disposition, notes),
             Intent::RetryLogs => self.outbox.retry_now(now_ms).into_iter().map(work_effect).collect(),
             Intent::ChooseMicrophone(id) if id != self.microphone => {
@@ -244,7 +249,7 @@ impl Phone {
             }
             Event::Registered => {
                 self.registration = Registration::Registered;
-                let mut effects = vec![Effect::SetIcon("call")];
+                let mut effects = vec![Effect::SetIcon(self.presence.icon())];
                 effects.extend(self.ask_rejoin());
                 effects
             }
@@ -449,23 +454,9 @@ impl Phone {
     }
 
     fn incoming(&mut self, now_ms: u64, call_id: String, number: String, display_name: String) -> Vec<Effect> {
-        if !self.is_free() {
-            // One call at a time: a second caller hears busy and is logged as missed.
-            let record = CallRecord {
-                direction: CallDirection::Inbound,
-                number,
-                record: None,
-                started_at_ms: now_ms,
-                duration_s: 0,
-                call_id: Some(call_id.clone()),
-                screen_pop: None,
-                log_attempt: None,
-                disposition: "Missed (agent busy)".into(),
-                notes: String::new(),
-                transferred_to: None,
-                quality: None,
-            };
-            return vec![Effect::Decline { call_id, busy: true }, self.queue_log(now_ms, record, None)];
+        // One call at a time, and none while Busy or Away: refused and logged as missed.
+        if let Some(refusal) = self.refusal() {
+            return self.refuse(now_ms, refusal, call_id, number);
         }
         let direction = if is_internal(&number) { CallDirection::Internal } else { CallDirection::Inbound };
         let call = Call {
@@ -501,7 +492,7 @@ impl Phone {
         if reason == EndReason::AnsweredElsewhere && !answered {
             self.notice = Some("Answered on another device.".into());
             self.call = CallState::Idle;
-            return vec![Effect::PlayTone(None), Effect::SetIcon("call")];
+            return vec![Effect::PlayTone(None), Effect::SetIcon(self.presence.icon())];
         }
         let disposition = match (&reason, answered) {
             (_, true) => String::new(),
@@ -542,7 +533,7 @@ impl Phone {
             _ => 0,
         };
         self.call = if answered { CallState::WrapUp(self.wrap_up(now_ms, log_id, record)) } else { CallState::Idle };
-        vec![Effect::PlayTone(None), Effect::SetIcon("call"), save]
+        vec![Effect::PlayTone(None), Effect::SetIcon(self.presence.icon()), save]
     }
 
     fn transfer(&mut self, number: String) -> Vec<Effect> {

@@ -338,6 +338,8 @@ impl Controller {
                 },
                 Effect::Answer { call_id } => with_line(&self.inner, |l| l.answer(&call_id)),
                 Effect::Decline { call_id, busy } => with_line(&self.inner, |l| l.decline(&call_id, busy)),
+                Effect::Unavailable { call_id } => with_line(&self.inner, |l| l.unavailable(&call_id)),
+                Effect::RememberPresence(presence) => storage::store_presence(presence),
                 Effect::HangUp { call_id: Some(call_id) } => with_line(&self.inner, |l| l.hang_up(&call_id)),
                 // Hung up before the INVITE left: the phone hangs up again once it has a Call-ID.
                 Effect::HangUp { call_id: None } => {}
@@ -373,6 +375,7 @@ fn new_phone(settings: &SoftphoneSettings) -> Phone {
     let rules = DialingRules::new(&settings.dialing, &settings.home_country);
     let mut phone = Phone::new(rules.clone().unwrap_or_else(|_| DialingRules::without_plan(&settings.dialing)));
     phone.set_wrap_up_limit(settings.wrap_up_seconds);
+    phone.restore_presence(storage::stored_presence());
     if let Err(unknown) = rules {
         let notice = unknown_country_notice(&unknown);
         warn(&notice);

@@ -10,10 +10,13 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::phone::pop_measure::PopMeasure;
+use crate::phone::presence::Presence;
 use crate::phone::{Call, CallDirection, CallRecord, InterruptedCall, PendingLog, RecordRef};
 
 /// The unsaved call logs (a JSON array).
 const OUTBOX_KEY: &str = "softphone.outbox";
+/// The agent's presence (Available, Busy, Away, Offline), remembered in this browser.
+const PRESENCE_KEY: &str = "softphone.presence";
 /// The call in progress (a JSON object), absent when there is none.
 const CALL_KEY: &str = "softphone.call";
 
@@ -71,6 +74,16 @@ fn write<T: Serialize>(key: &str, value: Option<&T>) {
     if result.is_err() {
         web_sys::console::warn_1(&format!("The phone could not write {key} to this browser's storage.").into());
     }
+}
+
+/// The presence the agent last chose in this browser (Available when none).
+pub fn stored_presence() -> Presence {
+    read(PRESENCE_KEY).unwrap_or_default()
+}
+
+/// Remembers the agent's presence.
+pub fn store_presence(presence: Presence) {
+    write(PRESENCE_KEY, Some(&presence))
 }
 
 /// The logs a previous page left unsaved (none when storage is empty or unreadable).

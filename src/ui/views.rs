@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use super::a11y::{self, Announcer};
 use super::shortcuts::{use_shortcuts, Shortcut};
+use crate::phone::presence::Presence;
 use crate::phone::{AudioInput, Call, CallState, Credentials, DialTarget, Intent, PendingLog, Phone, Registration, Secret, WrapUp};
 
 /// Sends an intent to the controller.
@@ -15,20 +16,27 @@ pub type Send = Callback<Intent>;
 pub struct HeaderProps {
     pub registration: Registration,
     pub user: Option<AttrValue>,
+    pub presence: Presence,
     pub on_intent: Send,
 }
 
 /// Title, registration badge and sign-out.
 #[function_component(Header)]
 pub fn header(props: &HeaderProps) -> Html {
-    let (class, text) = match &props.registration {
-        Registration::SignedOut => ("badge", "Signed out"),
-        Registration::Connecting => ("badge busy", "Connecting"),
-        Registration::Reconnecting(_) => ("badge busy", "Reconnecting"),
-        Registration::Registered => ("badge ok", "Ready"),
-        Registration::Failed(_) => ("badge bad", "Offline"),
+    let (class, text) = match (&props.registration, props.presence) {
+        (Registration::SignedOut, Presence::Offline) if props.user.is_some() => ("badge", "Offline"),
+        (Registration::SignedOut, _) => ("badge", "Signed out"),
+        (Registration::Connecting, _) => ("badge busy", "Connecting"),
+        (Registration::Reconnecting(_), _) => ("badge busy", "Reconnecting"),
+        (Registration::Registered, Presence::Available) => ("badge ok", "Ready"),
+        (Registration::Registered, other) => ("badge busy", other.word()),
+        (Registration::Failed(_), _) => ("badge bad", "Offline"),
     };
     let sign_out = props.on_intent.reform(|_| Intent::SignOut);
+    let on_presence = props.on_intent.reform(|e: Event| {
+        let chosen = e.target_dyn_into::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
+        Intent::SetPresence(Presence::ALL.into_iter().find(|p| p.word() == chosen).unwrap_or_default())
+    });
     html! {
         <header class="header">
             <h1 class="title">{ "Phone" }</h1>
@@ -37,6 +45,11 @@ pub fn header(props: &HeaderProps) -> Html {
                 if let Some(user) = &props.user { { " · " }{ user.clone() } }
             </span>
             if props.user.is_some() {
+                <select id="presence" aria-label="Presence" onchange={on_presence}>
+                    { for Presence::ALL.into_iter().map(|p| html! {
+                        <option value={p.word()} selected={p == props.presence}>{ p.word() }</option>
+                    }) }
+                </select>
                 <button onclick={sign_out}>{ "Sign out" }</button>
             }
         </header>
@@ -238,7 +251,7 @@ pub fn phone_view(props: &PhoneViewProps) -> Html {
     html! {
         <main class="phone">
             <Announcer call={phone.call().clone()} />
-            <Header registration={phone.registration().clone()} user={phone.agent_user().map(|u| AttrValue::from(u.to_owned()))} on_intent={send.clone()} />
+            <Header registration={phone.registration().clone()} user={phone.agent_user().map(|u| AttrValue::from(u.to_owned()))} presence={phone.presence()} on_intent={send.clone()} />
             if let Some(notice) = phone.notice() { <div class="alert" role="alert">{ notice.to_owned() }</div> }
             if let Registration::Failed(reason) = phone.registration() { <div class="alert" role="alert">{ reason.clone() }</div> }
             if phone.agent_user().is_none() { <SignIn on_intent={send.clone()} /> }

@@ -68,7 +68,7 @@ test('a call ringing in during wrap-up saves the notes typed so far, then rings'
   await agent.phone.locator('#wrap-notes').fill('Customer will send the form');
   await peer.call('sip:1001@127.0.0.1');
   await agent.phone.locator('[data-testid=incoming-call]').waitFor({ timeout: 10_000 });
-  assert.match(await agent.phone.locator('[role=alert]').textContent(), /notes were saved/);
+  await agent.phone.locator('.alert', { hasText: 'notes were saved' }).waitFor({ timeout: 5_000 });
   const [task] = await eventually('the first call\'s Task updated', async () => {
     const tasks = await json('/__standin/tasks');
     return tasks.some((t) => t.Description?.includes('send the form')) && tasks;

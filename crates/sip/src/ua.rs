@@ -96,6 +96,9 @@ pub enum Command {
     Answer { call: CallId, sdp: String },
     /// Decline an incoming call: 486 Busy Here when `busy`, else 603 Decline.
     Decline { call: CallId, busy: bool },
+    /// Refuse an incoming call with 480 Temporarily Unavailable (the agent is away): the PBX
+    /// may route it elsewhere.
+    Unavailable { call: CallId },
     /// End a call whatever its state: CANCEL before an answer, BYE after, decline when ringing.
     HangUp { call: CallId },
     /// Re-INVITE with a new offer (hold: `a=sendonly`, resume: `a=sendrecv`).
@@ -531,6 +534,7 @@ impl UserAgent {
             }
             Command::Answer { call, sdp } => self.answer(now, &call, sdp),
             Command::Decline { call, busy } => self.reject_incoming(&call, if busy { 486 } else { 603 }, EndReason::Local),
+            Command::Unavailable { call } => self.reject_incoming(&call, 480, EndReason::Local),
             Command::HangUp { call } => self.hang_up(now, &call),
             Command::Reinvite { call, sdp } => self.reinvite(now, &call, sdp),
             Command::AnswerReinvite { call, sdp } => {
