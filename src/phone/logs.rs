@@ -104,6 +104,10 @@ impl Phone {
 
     /// Puts a call log in the outbox and asks the glue to save it.
     pub(super) fn queue_log(&mut self, now_ms: u64, record: CallRecord, existing_id: Option<String>) -> Effect {
+        // A first log is a new call for the recent list; updates are the same call.
+        if existing_id.is_none() {
+            self.remember_call(&record);
+        }
         work_effect(self.outbox.queue(record, existing_id, now_ms))
     }
 

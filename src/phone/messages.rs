@@ -54,6 +54,8 @@ pub enum Intent {
         /// The agent's notes.
         notes: String,
     },
+    /// Call back entry N of the recent calls (0: the newest).
+    CallBack(usize),
     /// Available, Busy, Away or Offline.
     SetPresence(crate::phone::presence::Presence),
     /// Try again to save call logs that failed.

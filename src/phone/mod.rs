@@ -19,6 +19,7 @@ pub mod numbering;
 pub mod outbox;
 mod rejoin;
 mod label;
+pub mod recent;
 pub mod presence;
 mod sign_in;
 pub mod pop_measure;
@@ -65,6 +66,8 @@ pub struct Phone {
     wrap_up_limit_s: Option<u32>,
     /// Whether the agent takes calls.
     presence: presence::Presence,
+    /// The last calls, newest first.
+    recent: Vec<recent::RecentCall>,
 }
 
 impl Phone {
@@ -83,6 +86,7 @@ impl Phone {
             extension: None,
             wrap_up_limit_s: None,
             presence: presence::Presence::default(),
+            recent: Vec::new(),
         }
     }
 
@@ -195,6 +199,7 @@ impl Phone {
             Intent::LogCall { disposition, notes } => self.log_manual_call(now_ms, disposition, notes),
             Intent::FinishWrapUp { disposition, notes } => self.finish_wrap_up(now_ms, disposition, notes),
             Intent::SetPresence(presence) => self.set_presence(presence),
+            Intent::CallBack(index) => self.call_back(now_ms, index),
             Intent::EditWrapUp { disposition, notes } => self.edit_wrap_up(disposition, notes),
             Intent::RetryLogs => self.outbox.retry_now(now_ms).into_iter().map(work_effect).collect(),
             Intent::ChooseMicrophone(id) if id != self.microphone => {

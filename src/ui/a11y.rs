@@ -6,7 +6,8 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::phone::quality::{Grade, QualitySummary};
-use crate::phone::{Call, CallState};
+use crate::phone::recent::RecentCall;
+use crate::phone::{Call, CallDirection, CallState};
 use crate::ui::shortcuts::Shortcut;
 
 /// A sentence for the live region.
@@ -47,6 +48,28 @@ fn connected(c: &Call) -> String {
         text.push_str(&format!(" Transferring to {to}."));
     }
     text
+}
+
+/// A recent call in words: "Missed · 3 min ago", "Outbound · 2:05 · yesterday".
+pub fn recent_summary(call: &RecentCall, now_ms: u64) -> String {
+    let kind = match (call.missed, call.direction) {
+        (true, _) => "Missed",
+        (false, CallDirection::Inbound) => "Inbound",
+        (false, CallDirection::Outbound) => "Outbound",
+        (false, CallDirection::Internal) => "Internal",
+    };
+    let ago_min = now_ms.saturating_sub(call.started_at_ms) / 60_000;
+    let when = match ago_min {
+        0 => "just now".to_owned(),
+        1..=59 => format!("{ago_min} min ago"),
+        60..=1439 => format!("{} h ago", ago_min / 60),
+        _ => format!("{} days ago", ago_min / 1440),
+    };
+    if call.duration_s > 0 {
+        format!("{kind} · {}:{:02} · {when}", call.duration_s / 60, call.duration_s % 60)
+    } else {
+        format!("{kind} · {when}")
+    }
 }
 
 /// The call card's quality line, e.g. "Call quality: good (MOS 4.1)", once the call had audio.

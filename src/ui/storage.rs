@@ -11,10 +11,13 @@ use wasm_bindgen::JsCast;
 
 use crate::phone::pop_measure::PopMeasure;
 use crate::phone::presence::Presence;
+use crate::phone::recent::RecentCall;
 use crate::phone::{Call, CallDirection, CallRecord, InterruptedCall, PendingLog, RecordRef};
 
 /// The unsaved call logs (a JSON array).
 const OUTBOX_KEY: &str = "softphone.outbox";
+/// The recent calls (a JSON array, newest first).
+const RECENT_KEY: &str = "softphone.recent";
 /// The agent's presence (Available, Busy, Away, Offline), remembered in this browser.
 const PRESENCE_KEY: &str = "softphone.presence";
 /// The call in progress (a JSON object), absent when there is none.
@@ -74,6 +77,16 @@ fn write<T: Serialize>(key: &str, value: Option<&T>) {
     if result.is_err() {
         web_sys::console::warn_1(&format!("The phone could not write {key} to this browser's storage.").into());
     }
+}
+
+/// The recent calls this browser kept (none when storage is empty or unreadable).
+pub fn stored_recent() -> Vec<RecentCall> {
+    read(RECENT_KEY).unwrap_or_default()
+}
+
+/// Remembers the recent calls.
+pub fn store_recent(recent: &[RecentCall]) {
+    write(RECENT_KEY, Some(&recent))
 }
 
 /// The presence the agent last chose in this browser (Available when none).
