@@ -434,25 +434,9 @@ impl Phone {
             self.notice = Some("The phone line is not connected; sign in first.".into());
             return Vec::new();
         }
-        let call = Call {
-            // A number on a CRM record is a customer's, whatever its length.
-            direction: if is_internal(&dial) && target.record.is_none() { CallDirection::Internal } else { CallDirection::Outbound },
-            number: target.number.clone(),
-            display_name: String::new(),
-            record: target.record.clone(),
-            call_id: None,
-            screen_pop: None,
-            started_at_ms: now_ms,
-            answered_at_ms: None,
-            remote_ringing: false,
-            muted: false,
-            held: false,
-            transfer_to: None,
-            quality: None,
-            silent_seconds: 0,
-            resumed: None,
-            tally: quality::QualityTally::default(),
-        };
+        // A number on a CRM record is a customer's, whatever its length.
+        let direction = if is_internal(&dial) && target.record.is_none() { CallDirection::Internal } else { CallDirection::Outbound };
+        let call = Call::new(direction, target.number.clone(), target.record.clone(), now_ms);
         self.call = CallState::Dialing(call);
         self.extension = extension.map(KeyedExtension::new);
         vec![Effect::Dial { dial }]
@@ -465,22 +449,10 @@ impl Phone {
         }
         let direction = if is_internal(&number) { CallDirection::Internal } else { CallDirection::Inbound };
         let call = Call {
-            direction,
-            number: number.clone(),
             display_name,
-            record: None,
             call_id: Some(call_id),
             screen_pop: Some(ScreenPop::Waiting { asked_at_ms: now_ms }),
-            started_at_ms: now_ms,
-            answered_at_ms: None,
-            remote_ringing: false,
-            muted: false,
-            held: false,
-            transfer_to: None,
-            quality: None,
-            silent_seconds: 0,
-            resumed: None,
-            tally: quality::QualityTally::default(),
+            ..Call::new(direction, number.clone(), None, now_ms)
         };
         // The screen pop comes first: it is what the agent waits for.
         let mut effects = vec![Effect::ScreenPop { number, direction }, Effect::ShowPanel(true), Effect::PlayTone(Some(Tone::Ringtone))];

@@ -141,6 +141,28 @@ pub struct Resumed {
 }
 
 impl Call {
+    /// A call just starting at `started_at_ms`, nothing known of it yet but who it is with.
+    pub fn new(direction: CallDirection, number: String, record: Option<RecordRef>, started_at_ms: u64) -> Call {
+        Call {
+            direction,
+            number,
+            display_name: String::new(),
+            record,
+            call_id: None,
+            screen_pop: None,
+            started_at_ms,
+            answered_at_ms: None,
+            remote_ringing: false,
+            muted: false,
+            held: false,
+            transfer_to: None,
+            quality: None,
+            silent_seconds: 0,
+            resumed: None,
+            tally: QualityTally::default(),
+        }
+    }
+
     /// The name to show: the record's, else the caller's display name, else the number.
     pub fn who(&self) -> &str {
         match &self.record {

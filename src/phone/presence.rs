@@ -139,14 +139,9 @@ impl Phone {
 mod tests {
     use super::*;
     use crate::phone::dialing::DialingRules;
+    use crate::phone::tests::registered_phone;
     use crate::phone::{Credentials, Event, Intent, Secret};
 
-    fn registered() -> Phone {
-        let mut phone = Phone::new(DialingRules::default());
-        phone.handle_intent(0, Intent::SignIn(Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: String::new() }));
-        phone.handle_event(0, Event::Registered);
-        phone
-    }
 
     fn ring(phone: &mut Phone) -> Vec<Effect> {
         phone.handle_event(5_000, Event::IncomingCall { call_id: "c9".into(), number: "+1 650 555 0199".into(), display_name: String::new() })
@@ -161,7 +156,7 @@ mod tests {
 
     #[test]
     fn busy_answers_new_calls_with_486_and_logs_them_as_missed_busy() {
-        let mut phone = registered();
+        let mut phone = registered_phone();
         let effects = phone.handle_intent(1_000, Intent::SetPresence(Presence::Busy));
         assert!(effects.contains(&Effect::RememberPresence(Presence::Busy)));
         assert!(effects.contains(&Effect::SetIcon("ban")));
@@ -174,7 +169,7 @@ mod tests {
 
     #[test]
     fn away_refuses_calls_as_unavailable_so_the_pbx_can_route_them() {
-        let mut phone = registered();
+        let mut phone = registered_phone();
         phone.handle_intent(1_000, Intent::SetPresence(Presence::Away));
         let rang = ring(&mut phone);
         assert!(rang.contains(&Effect::Unavailable { call_id: "c9".into() }));
@@ -183,7 +178,7 @@ mod tests {
 
     #[test]
     fn offline_unregisters_and_available_registers_again_with_the_same_sign_in() {
-        let mut phone = registered();
+        let mut phone = registered_phone();
         let off = phone.handle_intent(1_000, Intent::SetPresence(Presence::Offline));
         assert!(off.contains(&Effect::Disconnect));
         assert_eq!(phone.agent_user(), Some("1001"), "still signed in here");
@@ -195,7 +190,7 @@ mod tests {
 
     #[test]
     fn going_offline_waits_for_the_call_to_end() {
-        let mut phone = registered();
+        let mut phone = registered_phone();
         ring(&mut phone);
         let effects = phone.handle_intent(6_000, Intent::SetPresence(Presence::Offline));
         assert!(!effects.contains(&Effect::Disconnect));

@@ -87,19 +87,13 @@ impl Phone {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::phone::dialing::DialingRules;
-    use crate::phone::{Credentials, EndReason, Event, Intent, Secret};
+    use crate::phone::tests::registered_phone;
+    use crate::phone::{EndReason, Event, Intent};
 
-    fn registered() -> Phone {
-        let mut phone = Phone::new(DialingRules::default());
-        phone.handle_intent(0, Intent::SignIn(Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: String::new() }));
-        phone.handle_event(0, Event::Registered);
-        phone
-    }
 
     #[test]
     fn a_missed_call_heads_the_list_and_one_click_calls_it_back() {
-        let mut phone = registered();
+        let mut phone = registered_phone();
         phone.handle_event(1_000, Event::IncomingCall { call_id: "c1".into(), number: "+1 650 555 0199".into(), display_name: String::new() });
         phone.handle_event(9_000, Event::CallEnded { call_id: "c1".into(), reason: EndReason::Missed });
         let [missed] = phone.recent() else { panic!("{:?}", phone.recent()) };
@@ -112,7 +106,7 @@ mod tests {
 
     #[test]
     fn an_answered_call_is_not_missed_and_the_list_keeps_fifty() {
-        let mut phone = registered();
+        let mut phone = registered_phone();
         phone.handle_event(1_000, Event::IncomingCall { call_id: "c1".into(), number: "1002".into(), display_name: String::new() });
         phone.handle_event(2_000, Event::CallConnected { call_id: "c1".into() });
         phone.handle_event(9_000, Event::CallEnded { call_id: "c1".into(), reason: EndReason::RemoteHangup });
@@ -124,7 +118,7 @@ mod tests {
 
     #[test]
     fn calling_back_during_a_call_is_refused_with_a_reason() {
-        let mut phone = registered();
+        let mut phone = registered_phone();
         phone.restore_recent(vec![RecentCall {
             direction: CallDirection::Outbound,
             number: "1002".into(),

@@ -11,7 +11,8 @@ fn contact() -> RecordRef {
     RecordRef { id: "003000000000001".into(), name: "Ada Lovelace".into(), object_type: "Contact".into(), person_contact_id: None }
 }
 
-fn registered_phone() -> Phone {
+/// Signed in as 1001 and registered (shared by the other modules' tests).
+pub(super) fn registered_phone() -> Phone {
     let mut phone = Phone::new(DialingRules::default());
     phone.handle_intent(0, Intent::SignIn(credentials("1001", "pw")));
     phone.handle_event(0, Event::Registered);

@@ -102,24 +102,7 @@ pub(crate) mod tests {
     use crate::phone::{Call, CallDirection};
 
     pub(crate) fn call() -> Call {
-        Call {
-            direction: CallDirection::Inbound,
-            number: "+1 415 555 0100".into(),
-            display_name: String::new(),
-            record: None,
-            call_id: Some("c1".into()),
-            started_at_ms: 0,
-            answered_at_ms: None,
-            remote_ringing: false,
-            muted: false,
-            held: false,
-            transfer_to: None,
-            quality: None,
-            silent_seconds: 0,
-            tally: Default::default(),
-            screen_pop: None,
-            resumed: None,
-        }
+        Call { call_id: Some("c1".into()), ..Call::new(CallDirection::Inbound, "+1 415 555 0100".into(), None, 0) }
     }
 
     #[test]

@@ -6,24 +6,18 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { eventually } from './lib/browser.mjs';
 import { CONSOLE_ORIGIN, standin } from './lib/console.mjs';
-import { definitionVariant, signIn, startWorld } from './lib/network.mjs';
-import { startPbx } from './lib/pbx.mjs';
+import { signIn, startPbxWorld } from './lib/network.mjs';
 import { openPeer } from './lib/peer.mjs';
 
-let world, pbx;
-before(async () => {
-  pbx = startPbx();
-  world = await startWorld({ definition: definitionVariant('presence', {}) });
-});
-after(async () => {
-  for (const stop of [() => world?.stop(), () => pbx?.stop()]) await Promise.resolve().then(stop).catch(() => {});
-});
+let world;
+before(async () => { world = await startPbxWorld('presence', {}); });
+after(async () => world?.stop());
 
 const json = async (path, init) => (await fetch(CONSOLE_ORIGIN + path, init)).json();
 
 /** How many contacts Kamailio's location table holds for `user`. */
 function contacts(user) {
-  const dump = execFileSync('kamcmd', ['-s', `unix:${pbx.runDir}/kamailio_ctl`, 'ul.dump'], { encoding: 'utf8' });
+  const dump = execFileSync('kamcmd', ['-s', `unix:${world.pbx.runDir}/kamailio_ctl`, 'ul.dump'], { encoding: 'utf8' });
   return (dump.match(new RegExp(`sip:${user}@`, 'g')) || []).length;
 }
 

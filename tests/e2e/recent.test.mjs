@@ -5,18 +5,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually } from './lib/browser.mjs';
 import { CONSOLE_ORIGIN, signInAs, standin } from './lib/console.mjs';
-import { definitionVariant, signIn, startWorld } from './lib/network.mjs';
-import { startPbx } from './lib/pbx.mjs';
+import { signIn, startPbxWorld } from './lib/network.mjs';
 import { openPeer } from './lib/peer.mjs';
 
-let world, pbx;
-before(async () => {
-  pbx = startPbx();
-  world = await startWorld({ definition: definitionVariant('recent', {}) });
-});
-after(async () => {
-  for (const stop of [() => world?.stop(), () => pbx?.stop()]) await Promise.resolve().then(stop).catch(() => {});
-});
+let world;
+before(async () => { world = await startPbxWorld('recent', {}); });
+after(async () => world?.stop());
 
 test('a missed caller heads the recent calls, one click calls them back, and the list survives a reload', { timeout: 90_000 }, async () => {
   await fetch(CONSOLE_ORIGIN + '/__standin/reset', { method: 'POST' });

@@ -5,26 +5,17 @@ import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually } from './lib/browser.mjs';
 import { CONSOLE_ORIGIN } from './lib/console.mjs';
-import { definitionVariant, signIn, startWorld } from './lib/network.mjs';
-import { startPbx } from './lib/pbx.mjs';
+import { openedThings, signIn, startPbxWorld } from './lib/network.mjs';
 import { openPeer } from './lib/peer.mjs';
 
 const MARGARET = '003000000000004AAA'; // Phone 1002, the JsSIP peer
 const WRAP_UP_SECONDS = 12;
-let world, pbx;
-before(async () => {
-  pbx = startPbx();
-  world = await startWorld({ definition: definitionVariant('wrap-up', { wrapUpSeconds: String(WRAP_UP_SECONDS) }) });
-});
-after(async () => {
-  for (const stop of [() => world?.stop(), () => pbx?.stop()]) await Promise.resolve().then(stop).catch(() => {});
-});
+let world;
+before(async () => { world = await startPbxWorld('wrap-up', { wrapUpSeconds: String(WRAP_UP_SECONDS) }); });
+after(async () => world?.stop());
 
-let opened = [];
-afterEach(async () => {
-  for (const close of opened.reverse()) await close().catch(() => {});
-  opened = [];
-});
+const opened = openedThings();
+afterEach(() => opened.closeAll());
 
 const json = async (path, init) => (await fetch(CONSOLE_ORIGIN + path, init)).json();
 
@@ -32,9 +23,9 @@ const json = async (path, init) => (await fetch(CONSOLE_ORIGIN + path, init)).js
 async function callThenWrapUp() {
   await json('/__standin/reset', { method: 'POST' });
   const agent = await signIn(world.browser, '1001');
-  opened.push(() => agent.page.close());
+  opened.add(() => agent.page.close());
   const peer = await openPeer(world.browser.context, world.peerServer, '1002');
-  opened.push(() => peer.close());
+  opened.add(() => peer.close());
   await agent.page.bringToFront();
   await agent.page.evaluate((id) => window.lightningStandin.clickToDial(id), MARGARET);
   await agent.phone.locator('button', { hasText: /^Call$/ }).click();
