@@ -17,7 +17,7 @@ use std::rc::{Rc, Weak};
 use sip::{Command, Config, Event as SipEvent, Input, Output, Uri, UserAgent};
 use wasm_bindgen_futures::spawn_local;
 
-use crate::media::{CallMedia, IceSource, MediaError, MediaStats, Microphone, Tone as MediaTone, Tones};
+use crate::media::{CallMedia, IceSource, MediaError, MediaStats, Microphone, Tone as MediaTone, Tones, TrackEnded};
 use crate::phone::{AudioInput, Credentials, EndReason, Event, Tone};
 
 pub use helpers::mark;
@@ -40,6 +40,8 @@ pub struct LineSettings {
 
 /// How long the keypad's DTMF tones last.
 const DTMF_MS: u32 = 160;
+/// What the agent is told when the microphone went away mid-shift.
+const MICROPHONE_GONE: &str = "Your microphone was disconnected: the phone now uses the browser's default microphone.";
 /// How long signing out waits for the PBX to confirm the unregistration.
 const UNREGISTER_WAIT_MS: u64 = 3_000;
 /// CRLF keep-alives on the WebSocket while registered (RFC 5626 §4.4.1).
@@ -83,6 +85,8 @@ struct Inner {
     last_stats: Option<(String, MediaStats)>,
     tones: Option<Tones>,
     registered: bool,
+    /// Hears the microphone go away (unplugged), to fall back to the default one.
+    microphone_watch: Option<TrackEnded>,
     /// Signing out: waiting for the unregistration to finish before the connection goes.
     closing: Option<Timeout>,
     /// Network changes, sleep and resume: see `recovery`.
@@ -136,6 +140,7 @@ impl Line {
             last_stats: None,
             tones: None,
             registered: false,
+            microphone_watch: None,
             closing: None,
             recovery: recovery::Recovery::default(),
             report: Rc::new(report),
@@ -153,7 +158,7 @@ impl Line {
             let preferred = this.inner.borrow().preferred_microphone.clone();
             match open_microphone(preferred.as_deref()).await {
                 Ok(mic) => {
-                    this.inner.borrow_mut().microphone = Some(mic);
+                    this.adopt_microphone(mic);
                     this.report_microphones().await;
                 }
                 // Without a microphone the agent can still register and see calls; say why calls fail.
@@ -206,21 +211,44 @@ impl Line {
             inner.preferred_microphone.clone_from(&id);
             inner.microphone.is_some()
         };
-        if !signed_in {
-            return;
+        if signed_in {
+            self.switch_microphone(id, None);
         }
+    }
+
+    /// Keeps `mic` as the microphone, watching for it to go away; returns the one it replaces.
+    fn adopt_microphone(&self, mic: Microphone) -> Option<Microphone> {
+        let weak = Rc::downgrade(&self.inner);
+        let watch = mic.watch_ended(move || {
+            if let Some(inner) = weak.upgrade() {
+                // The call goes on with the browser's default microphone, and the agent is told.
+                Line { inner }.switch_microphone(None, Some(Event::MicrophoneProblem(MICROPHONE_GONE.into())));
+            }
+        });
+        let mut inner = self.inner.borrow_mut();
+        inner.microphone_watch = watch;
+        inner.microphone.replace(mic)
+    }
+
+    /// Opens microphone `id` (`None`: the default) and sends it from now on, also in the call in
+    /// progress; `then` is reported once it is in place.
+    fn switch_microphone(&self, id: Option<String>, then: Option<Event>) {
         let this = self.clone();
         spawn_local(async move {
             let mic = match Microphone::open(id.as_deref()).await {
                 Ok(mic) => mic,
                 Err(e) => return this.report_later(Event::MicrophoneProblem(e.to_string())),
             };
-            let (old, media) = {
+            let old = this.adopt_microphone(mic.clone());
+            let media = {
                 let mut inner = this.inner.borrow_mut();
                 inner.microphone_generation = inner.microphone_generation.wrapping_add(1);
                 inner.spare = None;
-                (inner.microphone.replace(mic.clone()), inner.media.as_ref().map(|(_, m)| m.clone()))
+                inner.media.as_ref().map(|(_, m)| m.clone())
             };
+            if let Some(event) = then {
+                this.report_later(event);
+            }
             if let Some(media) = media {
                 if let Err(e) = media.use_microphone(&mic).await {
                     this.report_later(Event::MicrophoneProblem(e.to_string()));
@@ -248,6 +276,7 @@ impl Line {
         inner.spare = None;
         inner.tones = None;
         inner.registered = false;
+        inner.microphone_watch = None;
         if let Some(mic) = inner.microphone.take() {
             mic.close();
         }
