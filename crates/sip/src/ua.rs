@@ -18,6 +18,7 @@ use crate::header::{name_addrs, CSeq, Challenge, Via};
 use crate::message::{parse, reason_phrase, Message, Method, Request, Response};
 use crate::uri::{NameAddr, Uri};
 
+mod checks;
 mod flow;
 pub use flow::{refresh_after, PONG_WAIT_MS};
 
@@ -798,8 +799,20 @@ impl UserAgent {
         match parse(bytes) {
             Ok(Message::Response(r)) => self.on_response(now, r),
             Ok(Message::Request(r)) => self.on_request(now, r),
-            Err(e) => self.event(Event::Dropped { reason: e.to_string() }),
+            Err(e) => {
+                let answer = crate::message::salvage_request_headers(bytes).and_then(|headers| checks::unparsable(&headers, e.kind));
+                if let Some(r) = answer {
+                    self.send_refusal(r);
+                }
+                self.event(Event::Dropped { reason: e.to_string() });
+            }
         }
+    }
+
+    /// Sends a response refusing a request (with a To tag of its own, RFC 3261 §8.2.6.2).
+    fn send_refusal(&mut self, mut r: Response) {
+        set_to_tag(&mut r, &token(&mut *self.random, 10));
+        self.transmit(r.to_bytes());
     }
 
     fn on_response(&mut self, now: Millis, r: Response) {
@@ -1033,15 +1046,16 @@ impl UserAgent {
     }
 
     fn on_request(&mut self, now: Millis, req: Request) {
+        if let Some(refusal) = checks::refusal(&req) {
+            // An ACK is never answered (RFC 3261 §17.2.1); a bad one is dropped.
+            if req.method != Method::Ack {
+                self.send_refusal(refusal);
+            }
+            return;
+        }
         let (Some(call_id), Some(cseq)) = (req.headers.get("Call-ID").map(str::to_owned), req.headers.get("CSeq").and_then(|v| CSeq::parse(v).ok())) else {
-            return self.respond(&req, 400, None);
+            return;
         };
-        if req.headers.get("Via").is_none() || req.headers.get("From").is_none() || req.headers.get("To").is_none() {
-            return self.respond(&req, 400, None);
-        }
-        if req.method != Method::Ack && req.method != Method::Cancel && cseq.method != req.method {
-            return self.respond(&req, 400, None);
-        }
         let in_dialog = req.headers.get("To").and_then(|t| NameAddr::parse(t).ok()).and_then(|t| t.tag().map(str::to_owned)).is_some();
         match req.method {
             Method::Invite if !in_dialog => self.on_new_invite(now, req, call_id),
@@ -1078,7 +1092,7 @@ impl UserAgent {
                 set_to_tag(&mut r, &token(&mut *self.random, 10));
                 r.headers.push("Allow", ALLOW);
                 r.headers.push("Accept", "application/sdp, application/dtmf-relay");
-                r.headers.push("Supported", "outbound");
+                r.headers.push("Supported", "timer, replaces, outbound");
                 self.transmit(r.to_bytes());
             }
             Method::Info => {
@@ -1216,7 +1230,10 @@ impl UserAgent {
                 None => return self.respond(&req, 481, None),
             },
         };
-        let remote_target = name_addrs(req.headers.get_all("Contact")).ok().and_then(|c| c.into_iter().next()).map_or(from.uri.clone(), |c| c.uri);
+        // Checked before: exactly one Contact, well-formed.
+        let Some(remote_target) = name_addrs(req.headers.get_all("Contact")).ok().and_then(|c| c.into_iter().next()).map(|c| c.uri) else {
+            return self.respond(&req, 400, None);
+        };
         let route_set = name_addrs(req.headers.get_all("Record-Route")).unwrap_or_default();
         let remote_cseq = req.headers.get("CSeq").and_then(|v| CSeq::parse(v).ok()).map_or(0, |c| c.seq);
         // The caller as the PBX asserts them, else as they say.

@@ -359,7 +359,7 @@ fn an_invite_replacing_an_unknown_call_is_refused_with_481() {
     let mut w = World::three_agents();
     let _talking = w.connected_call();
     let mut ua = UserAgent::new(config(), Box::new(Rng(3)));
-    let invite = "INVITE sip:1001@x.invalid SIP/2.0\r\nVia: SIP/2.0/WS p;branch=z9hG4bK9\r\nFrom: <sip:1002@pbx.test>;tag=f\r\nTo: <sip:1001@pbx.test>\r\nCall-ID: new1\r\nCSeq: 1 INVITE\r\nReplaces: nosuchcall;to-tag=a;from-tag=b\r\nContent-Type: application/sdp\r\n\r\nv=0\r\n";
+    let invite = "INVITE sip:1001@x.invalid SIP/2.0\r\nVia: SIP/2.0/WS p;branch=z9hG4bK9\r\nFrom: <sip:1002@pbx.test>;tag=f\r\nTo: <sip:1001@pbx.test>\r\nCall-ID: new1\r\nCSeq: 1 INVITE\r\nContact: <sip:1002@y.invalid;transport=ws>\r\nReplaces: nosuchcall;to-tag=a;from-tag=b\r\nContent-Type: application/sdp\r\n\r\nv=0\r\n";
     ua.handle_input(0, Input::Frame(invite.as_bytes()));
     let mut frames = Vec::new();
     while let Some(o) = ua.poll_output() {
