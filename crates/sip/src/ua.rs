@@ -20,7 +20,9 @@ use crate::uri::{NameAddr, Uri};
 
 mod checks;
 mod flow;
+mod rejoin;
 pub use flow::{refresh_after, PONG_WAIT_MS};
+pub use rejoin::DialogRef;
 
 /// Milliseconds on the caller's monotonic clock.
 pub type Millis = u64;
@@ -120,6 +122,11 @@ pub enum Command {
     /// `reregister` refreshes the registration too (after a sleep the registrar may have let
     /// it expire while our clock stood still).
     CheckFlow { reregister: bool },
+    /// Take the place of a confirmed call that an earlier instance of this phone (a page since
+    /// reloaded) had with the far end: a new INVITE with Replaces (RFC 3891) to the dialog's
+    /// remote target, with this offer. Announced by [`Event::CallCreated`] like any call; a far
+    /// end that does not know the dialog any more answers 481.
+    Rejoin { dialog: Box<DialogRef>, sdp: String },
 }
 
 /// Something that happened, for the app.
@@ -585,6 +592,7 @@ impl UserAgent {
                 }
             }
             Command::CheckFlow { reregister } => self.check_flow(now, reregister),
+            Command::Rejoin { dialog, sdp } => self.rejoin(now, *dialog, sdp),
         }
     }
 
@@ -631,7 +639,7 @@ impl UserAgent {
     }
 
     /// Sends a new INVITE with these extra headers; returns its Call-ID.
-    fn start_call(&mut self, now: Millis, target: Uri, sdp: String, extra: Vec<(&str, String)>) -> CallId {
+    pub(crate) fn start_call(&mut self, now: Millis, target: Uri, sdp: String, extra: Vec<(&str, String)>) -> CallId {
         let id = format!("{}@{}", token(&mut *self.random, 22), self.local_host);
         let local = self.local_identity().with_tag(&token(&mut *self.random, 10));
         let remote = NameAddr::new(target.clone());

@@ -1,0 +1,50 @@
+//! Rejoining a call after the page reloaded (RFC 3891).
+//!
+//! A reload throws the user agent away, but not the far end's dialog: the customer is still on
+//! the line, hearing silence. The app keeps a [`DialogRef`] of the confirmed call (it is not a
+//! secret, but it is enough to take the call over, so it stays in this browser), and the new
+//! page's user agent sends an INVITE with `Replaces` naming that dialog. A far end that supports
+//! Replaces answers the new INVITE and hangs up the old dialog by itself.
+
+use super::{CallState, Millis, UserAgent};
+use crate::uri::Uri;
+
+/// A confirmed dialog as this side knows it: enough to take its place from another connection,
+/// or from a later instance of the app.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DialogRef {
+    /// The dialog's Call-ID.
+    pub call_id: String,
+    /// Our tag.
+    pub local_tag: String,
+    /// The far end's tag.
+    pub remote_tag: String,
+    /// Where the far end takes in-dialog requests (its Contact).
+    pub remote_target: Uri,
+}
+
+impl DialogRef {
+    /// The `Replaces` header value. Its to-tag is the tag of the side that receives it (the far
+    /// end), its from-tag ours (RFC 3891 §3), as for an attended transfer.
+    fn replaces(&self) -> String {
+        format!("{};to-tag={};from-tag={}", self.call_id, self.remote_tag, self.local_tag)
+    }
+}
+
+impl UserAgent {
+    /// The confirmed call `call` as a [`DialogRef`] (none for a call not yet established).
+    pub fn dialog(&self, call: &str) -> Option<DialogRef> {
+        let c = self.calls.iter().find(|c| c.id == call && c.state == CallState::Confirmed)?;
+        Some(DialogRef {
+            call_id: c.id.clone(),
+            local_tag: c.local.tag()?.to_owned(),
+            remote_tag: c.remote.tag()?.to_owned(),
+            remote_target: c.remote_target.clone(),
+        })
+    }
+
+    pub(super) fn rejoin(&mut self, now: Millis, dialog: DialogRef, sdp: String) {
+        let replaces = dialog.replaces();
+        self.start_call(now, dialog.remote_target, sdp, vec![("Replaces", replaces)]);
+    }
+}
