@@ -9,13 +9,13 @@ use support::*;
 /// A user agent on an open connection, not registered (requests reach it all the same).
 fn agent() -> UserAgent {
     let mut ua = UserAgent::new(config(), Box::new(Rng(11)));
-    ua.handle_input(0, Input::TransportUp);
+    ua.handle_input(Instant::from_millis(0), Input::TransportUp);
     ua
 }
 
 /// Feeds `frame`; returns the responses it sent and the events it reported.
 fn feed(ua: &mut UserAgent, frame: &str) -> (Vec<Response>, Vec<Event>) {
-    ua.handle_input(0, Input::Frame(frame.as_bytes()));
+    ua.handle_input(Instant::from_millis(0), Input::Frame(frame.as_bytes()));
     let (mut responses, mut events) = (Vec::new(), Vec::new());
     while let Some(out) = ua.poll_output() {
         match out {

@@ -6,8 +6,37 @@ use crate::uri::Uri;
 
 use super::DialogRef;
 
-/// Milliseconds on the caller's monotonic clock.
-pub type Millis = u64;
+/// A point in time on the caller's monotonic clock, in milliseconds from an origin of its
+/// choosing. A type of its own, so that it cannot be mixed up with wall-clock time or with a
+/// duration: durations are plain milliseconds (`u64`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Instant(u64);
+
+impl Instant {
+    /// The instant `millis` after the clock's origin.
+    pub const fn from_millis(millis: u64) -> Instant {
+        Instant(millis)
+    }
+
+    /// Milliseconds since the clock's origin.
+    pub const fn as_millis(self) -> u64 {
+        self.0
+    }
+
+    /// Milliseconds from `self` until `later` (0 when `later` is not later).
+    pub const fn millis_until(self, later: Instant) -> u64 {
+        later.0.saturating_sub(self.0)
+    }
+}
+
+impl core::ops::Add<u64> for Instant {
+    type Output = Instant;
+
+    /// The instant `millis` later.
+    fn add(self, millis: u64) -> Instant {
+        Instant(self.0.saturating_add(millis))
+    }
+}
 
 /// The caller's randomness: tags, branches, Call-IDs and cnonces come from it.
 pub trait Random {
@@ -34,13 +63,13 @@ pub struct Config {
     /// `User-Agent` header.
     pub user_agent: String,
     /// Interval of CRLF keep-alives on the connection while registered (0: none).
-    pub keepalive_ms: Millis,
+    pub keepalive_ms: u64,
     /// Session interval (RFC 4028) our calls ask for, seconds; 0 asks for none. Values below
-    /// [`MIN_SESSION_EXPIRES`] are raised to it. A far end that asks for a timer gets one anyway.
+    /// [`super::MIN_SESSION_EXPIRES`] are raised to it. A far end that asks for a timer gets one anyway.
     pub session_expires: u32,
 }
 
-/// What the app tells the user agent.
+/// What the app tells the user agent ([`super::UserAgent::command`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
     /// Register (and keep registered) with these credentials.
@@ -87,7 +116,7 @@ pub enum Command {
     Rejoin { dialog: Box<DialogRef>, sdp: String },
 }
 
-/// Something that happened, for the app.
+/// What the app feeds the user agent besides its commands: the connection's news and time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Input<'a> {
     /// The WebSocket is open.
@@ -96,23 +125,90 @@ pub enum Input<'a> {
     TransportDown,
     /// One WebSocket message.
     Frame(&'a [u8]),
-    /// The app's command.
-    Command(Command),
-    /// Time passed (the deadline from [`UserAgent::poll_timeout`] or later).
+    /// Time passed (the deadline from [`super::UserAgent::poll_timeout`] or later).
     Timeout,
 }
 
 /// What the user agent asks of the app.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Output {
-    /// Send this as one WebSocket text message.
-    Transmit(String),
+    /// Send these bytes as one WebSocket message. They are UTF-8 (SIP text with SDP, DTMF or
+    /// sipfrag bodies), so they can go as a text message as they are.
+    Transmit(Vec<u8>),
     /// Tell the app.
     Event(Event),
 }
 
-/// Why a call ended, for the agent.
+/// Why a command could not be carried out. Nothing was sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CommandError {
+    /// No call has this id (it ended, or never was).
+    UnknownCall,
+    /// The call is not in a state this command applies to (answering a call already
+    /// answered, re-INVITEing one not yet established...).
+    WrongState,
+    /// Nothing waits for this answer: no re-INVITE, no transfer request.
+    NothingPending,
+    /// Not a DTMF digit (`0-9`, `*`, `#`, `A-D`).
+    NotADigit,
+    /// A transfer of this call is already under way (one at a time).
+    TransferPending,
+}
+
+/// Why a call failed, as the protocol tells it: the app words it for the agent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallFailure {
+    /// Our INVITE was refused with this final status (404 no such number, 403 refused,
+    /// 503 unavailable...) other than busy, declined or no answer.
+    Refused { status: u16 },
+    /// A request inside the call was answered 408 or 481: the far end lost the call.
+    Lost { status: u16 },
+    /// Nothing answered our INVITE in time (64*T1).
+    NoResponse,
+    /// The connection dropped while the call was being set up.
+    ConnectionLost,
+    /// The caller's side never acknowledged our answer (no ACK, RFC 3261 §13.3.1.4).
+    NotAcknowledged,
+    /// Our session refresh went unanswered (RFC 4028).
+    RefreshUnanswered,
+    /// The far end stopped refreshing the session (RFC 4028 §10).
+    SessionExpired,
+}
+
+/// Why a registration failed, as the protocol tells it: the app words it for the agent.
 #[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RegistrationFailure {
+    /// The registrar answered with this final status (401/403: the password; 404: the user;
+    /// 423: the interval; 5xx: try again later).
+    Refused { status: u16 },
+    /// The registrar challenged for a realm other than our SIP domain, so the password was
+    /// not used (`status` is the challenge's, 401 or 407).
+    ForeignRealm { status: u16, realm: crate::auth::ForeignRealm },
+    /// The registrar did not answer in time.
+    NoResponse,
+}
+
+impl RegistrationFailure {
+    /// The registrar's status code, when it answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            RegistrationFailure::Refused { status } | RegistrationFailure::ForeignRealm { status, .. } => Some(*status),
+            RegistrationFailure::NoResponse => None,
+        }
+    }
+}
+
+/// Why a frame was dropped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DropReason {
+    /// It is not a SIP message (it was answered when what a response needs could be read).
+    Malformed(crate::ParseError),
+    /// A response without a Via branch or a CSeq: no transaction can be its.
+    UnmatchableResponse,
+}
+
+/// Why a call ended, for the agent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EndReason {
     /// We hung up (or cancelled).
     Local,
@@ -133,8 +229,8 @@ pub enum EndReason {
     Transferred,
     /// A call that came in with Replaces took this call's place (attended transfer to us).
     Replaced,
-    /// Another final response, or no response at all; the text is for the agent.
-    Failed(String),
+    /// Another final response, or no response at all.
+    Failed(CallFailure),
 }
 
 /// What the app is told.
@@ -142,10 +238,9 @@ pub enum EndReason {
 pub enum Event {
     /// The registration is in place for `expires` seconds (refreshed automatically).
     Registered { expires: u32 },
-    /// Registration failed; the text says why for a person. No retry until told again
-    /// (a new connection registers again). `status` is `None` when the registrar did not
-    /// answer; `retry_after` is the registrar's Retry-After, seconds.
-    RegistrationFailed { status: Option<u16>, reason: String, retry_after: Option<u32> },
+    /// Registration failed. No retry until told again (a new connection registers again).
+    /// `retry_after` is the registrar's Retry-After, seconds.
+    RegistrationFailed { failure: RegistrationFailure, retry_after: Option<u32> },
     /// The connection was replaced while `call` was up: the far end still sends to the old
     /// one. Re-INVITE the call ([`Command::Reinvite`], a fresh offer; with an ICE restart when
     /// the media failed too) so its requests reach us again.
@@ -182,6 +277,6 @@ pub enum Event {
     TransferFailed { call: CallId, status: u16 },
     /// The call is over.
     Ended { call: CallId, reason: EndReason },
-    /// A frame could not be understood and was dropped (the text says why).
-    Dropped { reason: String },
+    /// A frame could not be understood and was dropped.
+    Dropped { reason: DropReason },
 }

@@ -1,46 +1,79 @@
 //! Registration (RFC 3261 §10, RFC 5626): REGISTER, its refresh, and what the registrar answered.
 
+use crate::auth::Credentials;
 use crate::header::{name_addrs, CSeq};
 use crate::message::{Method, Request, Response};
 use crate::uri::{NameAddr, Uri};
 
-use super::api::{Event, Millis};
+use super::api::{Event, Instant, RegistrationFailure};
 use super::flow::refresh_after;
+use super::timers::Timer;
 use super::transaction::Purpose;
-use super::{ALLOW, TRANSACTION_TIMEOUT_MS, UserAgent};
+use super::{UserAgent, ALLOW, TRANSACTION_TIMEOUT_MS};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Where the registration stands. When registered, [`Timer::RegistrationRefresh`] is set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Registration {
     Idle,
     Registering,
-    Registered { refresh_at: Millis },
+    Registered,
     Unregistering,
 }
 
 impl UserAgent {
-    pub(super) fn on_register_response(&mut self, now: Millis, r: &Response, purpose: Purpose) {
-        let user = self.credentials.as_ref().map_or(String::new(), |c| c.user.clone());
+    /// [`super::Command::Register`]: register now, or as soon as a connection is up.
+    pub(super) fn register(&mut self, now: Instant, credentials: Credentials) {
+        self.credentials = Some(credentials);
+        self.expires = self.config.register_expires;
+        if self.transport_up {
+            self.send_register(now, self.expires);
+        } else {
+            self.registration = Registration::Registering;
+        }
+    }
+
+    /// [`super::Command::Unregister`].
+    pub(super) fn unregister(&mut self, now: Instant) {
+        if self.transport_up && self.credentials.is_some() {
+            self.registration = Registration::Unregistering;
+            self.send_register(now, 0);
+        } else {
+            self.registration = Registration::Idle;
+            self.timers.clear(&Timer::RegistrationRefresh);
+            self.event(Event::Unregistered);
+        }
+    }
+
+    /// The connection dropped: a REGISTER in flight will not be answered, and the next
+    /// connection registers again.
+    pub(super) fn registration_lost(&mut self) {
+        self.abandon_transactions(|t| matches!(t.purpose, Purpose::Register | Purpose::Unregister));
+        self.timers.clear(&Timer::RegistrationRefresh);
+        if matches!(self.registration, Registration::Registered | Registration::Registering) {
+            self.registration = Registration::Registering;
+        }
+    }
+
+    pub(super) fn on_registration_refresh(&mut self, now: Instant) {
+        if self.registration == Registration::Registered && self.transport_up {
+            self.send_register(now, self.expires);
+        }
+    }
+
+    pub(super) fn on_register_timeout(&mut self) {
+        self.registration = Registration::Idle;
+        self.event(Event::RegistrationFailed { failure: RegistrationFailure::NoResponse, retry_after: None });
+    }
+
+    pub(super) fn on_register_response(&mut self, now: Instant, r: &Response, purpose: Purpose) {
         if purpose == Purpose::Unregister {
             self.registration = Registration::Idle;
-            self.next_keepalive = None;
+            self.timers.clear(&Timer::Keepalive);
+            self.timers.clear(&Timer::RegistrationRefresh);
             return self.event(Event::Unregistered);
         }
         if r.is_success() {
-            // The lifetime the registrar granted: our Contact's expires, else Expires, else ours.
-            let granted = name_addrs(r.headers.get_all("Contact"))
-                .unwrap_or_default()
-                .into_iter()
-                .find(|c| c.uri.host.eq_ignore_ascii_case(&self.local_host))
-                .and_then(|c| c.params.get("expires").and_then(|e| e.parse::<u32>().ok()))
-                .or_else(|| r.headers.get("Expires").and_then(|e| e.trim().parse().ok()))
-                .unwrap_or(self.expires);
-            let granted = granted.max(1);
-            self.registration = Registration::Registered { refresh_at: now + Millis::from(refresh_after(granted)) * 1000 };
-            if self.config.keepalive_ms > 0 {
-                self.next_keepalive = Some(now + self.config.keepalive_ms);
-            }
-            self.event(Event::Registered { expires: granted });
-            return self.refresh_targets();
+            return self.registered(now, r);
         }
         if r.status == 423 {
             if let Some(min) = r.headers.get("Min-Expires").and_then(|m| m.trim().parse::<u32>().ok()).filter(|m| *m > self.expires) {
@@ -49,25 +82,36 @@ impl UserAgent {
             }
         }
         self.registration = Registration::Idle;
-        let reason = match r.status {
-            401 | 407 => format!("The PBX rejected the password for {user} ({})", r.status),
-            403 => format!("The PBX rejected the password for {user} (403)"),
-            404 => format!("The PBX does not know the user {user} (404)"),
-            423 => format!("The PBX wants a longer registration than it accepts ({} {})", r.status, r.reason),
-            s if s >= 500 => format!("The PBX could not register {user} right now ({s} {}); try again in a moment", r.reason),
-            s => format!("The PBX refused to register {user} ({s} {})", r.reason),
-        };
         let retry_after = r.headers.get("Retry-After").and_then(|v| v.split([';', '(']).next()).and_then(|v| v.trim().parse().ok());
-        self.event(Event::RegistrationFailed { status: Some(r.status), reason, retry_after });
+        self.event(Event::RegistrationFailed { failure: RegistrationFailure::Refused { status: r.status }, retry_after });
     }
 
-    pub(super) fn send_register(&mut self, now: Millis, expires: u32) {
-        let Some(credentials) = self.credentials.clone() else { return };
-        self.reg_cseq += 1;
-        let (via, _) = self.via();
+    /// A 2xx to our REGISTER: refresh in time, keep the flow alive, and move calls onto it.
+    fn registered(&mut self, now: Instant, r: &Response) {
+        // The lifetime the registrar granted: our Contact's expires, else Expires, else ours.
+        let granted = name_addrs(r.headers.get_all("Contact"))
+            .unwrap_or_default()
+            .into_iter()
+            .find(|c| c.uri.host.eq_ignore_ascii_case(&self.local_host))
+            .and_then(|c| c.params.get("expires").and_then(|e| e.parse::<u32>().ok()))
+            .or_else(|| r.headers.get("Expires").and_then(|e| e.trim().parse().ok()))
+            .unwrap_or(self.expires)
+            .max(1);
+        self.registration = Registration::Registered;
+        self.timers.set(Timer::RegistrationRefresh, now + u64::from(refresh_after(granted)) * 1000);
+        if self.config.keepalive_ms > 0 {
+            self.timers.set(Timer::Keepalive, now + self.config.keepalive_ms);
+        }
+        self.event(Event::Registered { expires: granted });
+        self.refresh_targets();
+    }
+
+    pub(super) fn send_register(&mut self, now: Instant, expires: u32) {
+        let Some(credentials) = self.credentials.as_ref() else { return };
         let aor = NameAddr::new(Uri::sip(&credentials.user, &self.config.domain));
+        self.reg_cseq += 1;
         let mut req = Request::new(Method::Register, Uri::sip("", &self.config.domain));
-        req.headers.push("Via", via);
+        req.headers.push("Via", self.via());
         req.headers.push("Max-Forwards", 70);
         req.headers.push("From", aor.clone().with_tag(&self.reg_from_tag));
         req.headers.push("To", aor);
@@ -79,10 +123,13 @@ impl UserAgent {
         req.headers.push("Allow", ALLOW);
         req.headers.push("User-Agent", &self.config.user_agent);
         if expires > 0 && self.registration != Registration::Unregistering {
-            self.registration = match self.registration {
-                Registration::Registered { refresh_at } => Registration::Registered { refresh_at: refresh_at.max(now + TRANSACTION_TIMEOUT_MS) },
-                _ => Registration::Registering,
-            };
+            if self.registration == Registration::Registered {
+                // Still registered meanwhile: the next refresh waits for this one's answer.
+                let at = self.timers.at(&Timer::RegistrationRefresh).unwrap_or(now).max(now + TRANSACTION_TIMEOUT_MS);
+                self.timers.set(Timer::RegistrationRefresh, at);
+            } else {
+                self.registration = Registration::Registering;
+            }
         }
         let purpose = if expires == 0 { Purpose::Unregister } else { Purpose::Register };
         self.send_request(now, req, purpose, None);

@@ -1,17 +1,18 @@
 //! Session timers (RFC 4028): who refreshes, when, and the refresh itself (UPDATE or re-INVITE).
 
-use crate::message::{Method, Request, Response};
+use crate::message::{Headers, Method, Request, Response};
 
-use super::api::Millis;
+use super::api::{CallFailure, EndReason, Instant};
 use super::dialog::Call;
+use super::timers::{Timer, Timers};
 use super::transaction::Purpose;
-use super::{SUPPORTED, TRANSACTION_TIMEOUT_MS, UserAgent, supports};
+use super::{supports, UserAgent, SUPPORTED, TRANSACTION_TIMEOUT_MS};
 
 /// The shortest session interval we accept (RFC 4028 §4: at least 90 s).
 pub const MIN_SESSION_EXPIRES: u32 = 90;
 
 /// How long a failed session refresh waits before the next attempt.
-pub(super) const REFRESH_RETRY_MS: Millis = 10_000;
+const REFRESH_RETRY_MS: u64 = 10_000;
 
 /// A `Session-Expires` header: the interval and who refreshes (RFC 4028 §4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,7 +23,7 @@ pub(super) struct SessionExpires {
 }
 
 impl SessionExpires {
-    pub(super) fn from_headers(headers: &crate::message::Headers) -> Option<SessionExpires> {
+    pub(super) fn from_headers(headers: &Headers) -> Option<SessionExpires> {
         let value = headers.get("Session-Expires")?;
         let mut parts = value.split(';');
         let seconds = parts.next()?.trim().parse().ok()?;
@@ -37,35 +38,45 @@ impl SessionExpires {
     }
 
     pub(super) fn header(seconds: u32, uac_refreshes: bool) -> String {
-        format!("{seconds};refresher={}", if uac_refreshes { "uac" } else { "uas" })
+        let mut value = seconds.to_string();
+        value.push_str(if uac_refreshes { ";refresher=uac" } else { ";refresher=uas" });
+        value
     }
 }
 
 /// A running session timer: we refresh at half the interval, or, when the far end refreshes,
-/// give up on the call shortly before it would expire (RFC 4028 §10).
+/// give up on the call shortly before it would expire (RFC 4028 §10). When it falls due is
+/// [`Timer::Session`] in the user agent's table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct SessionTimer {
     pub(super) seconds: u32,
     pub(super) we_refresh: bool,
-    pub(super) due: Millis,
 }
 
-impl SessionTimer {
-    pub(super) fn start(now: Millis, seconds: u32, we_refresh: bool) -> SessionTimer {
-        let interval = Millis::from(seconds) * 1000;
-        let due = if we_refresh { now + interval / 2 } else { now + interval - (interval / 3).min(32_000) };
-        SessionTimer { seconds, we_refresh, due }
+/// Starts (or restarts) `call`'s session timer.
+pub(super) fn start_session(timers: &mut Timers, call: &mut Call, now: Instant, seconds: u32, we_refresh: bool) {
+    let interval = u64::from(seconds) * 1000;
+    let due = if we_refresh { now + interval / 2 } else { now + (interval - (interval / 3).min(32_000)) };
+    call.session = Some(SessionTimer { seconds, we_refresh });
+    timers.set(Timer::Session(call.id.clone()), due);
+}
+
+/// Starts `call`'s session timer, or stops it (`None`: the dialog runs without one).
+pub(super) fn set_session(timers: &mut Timers, call: &mut Call, now: Instant, session: Option<SessionTimer>) {
+    match session {
+        Some(s) => start_session(timers, call, now, s.seconds, s.we_refresh),
+        None => {
+            call.session = None;
+            timers.clear(&Timer::Session(call.id.clone()));
+        }
     }
 }
 
 /// Answers a request that may refresh the session (INVITE, re-INVITE, UPDATE): the response
-/// `r` gets the interval and refresher, and the call's timer restarts (RFC 4028 §9). A
-/// request without Session-Expires turns the timer off.
-pub(super) fn accept_session_refresh(now: Millis, call: &mut Call, r: &mut Response, req: &Request) {
-    let Some(se) = SessionExpires::from_headers(&req.headers) else {
-        call.session = None;
-        return;
-    };
+/// `r` gets the interval and refresher (RFC 4028 §9); the session timer to run from now on is
+/// returned. A request without Session-Expires turns the timer off.
+pub(super) fn accept_session_refresh(req: &Request, r: &mut Response) -> Option<SessionTimer> {
+    let se = SessionExpires::from_headers(&req.headers)?;
     // The requester refreshes unless it said otherwise, or cannot (no `timer` support).
     let uac_refreshes = se.uac_refreshes.unwrap_or_else(|| supports(&req.headers, "timer"));
     if supports(&req.headers, "timer") {
@@ -73,24 +84,31 @@ pub(super) fn accept_session_refresh(now: Millis, call: &mut Call, r: &mut Respo
     }
     r.headers.push("Session-Expires", SessionExpires::header(se.seconds, uac_refreshes));
     // We are the UAS of this request.
-    call.session = Some(SessionTimer::start(now, se.seconds, !uac_refreshes));
+    Some(SessionTimer { seconds: se.seconds, we_refresh: !uac_refreshes })
 }
 
 impl UserAgent {
+    /// The session timer of `call` fell due: refresh, or end a call the far end stopped
+    /// refreshing (RFC 4028 §10).
+    pub(super) fn on_session_due(&mut self, now: Instant, call: &str) {
+        let Some(session) = self.call_mut(call).and_then(|c| c.session) else { return };
+        if session.we_refresh {
+            self.refresh_session(now, call, session);
+        } else {
+            self.bye(now, call, EndReason::Failed(CallFailure::SessionExpired));
+        }
+    }
+
     /// Refreshes the session (RFC 4028 §10): UPDATE without a body where the far end allows
     /// it, else a re-INVITE offering the same SDP again.
-    pub(super) fn refresh_session(&mut self, now: Millis, call: &str) {
-        let Some(c) = self.call_mut(call) else { return };
-        let Some(mut session) = c.session else { return };
-        if c.reinvite_pending || c.incoming_reinvite.is_some() {
+    fn refresh_session(&mut self, now: Instant, call: &str, session: SessionTimer) {
+        let Some(c) = self.calls.iter_mut().find(|c| c.id == call) else { return };
+        if c.offer_pending() {
             // An offer is in progress and will refresh the session itself; look again later.
-            session.due = now + REFRESH_RETRY_MS;
-            c.session = Some(session);
-            return;
+            return self.timers.set(Timer::Session(call.to_owned()), now + REFRESH_RETRY_MS);
         }
         // Until the refresh is answered, do not refresh again.
-        session.due = now + TRANSACTION_TIMEOUT_MS + REFRESH_RETRY_MS;
-        c.session = Some(session);
+        self.timers.set(Timer::Session(call.to_owned()), now + TRANSACTION_TIMEOUT_MS + REFRESH_RETRY_MS);
         if c.peer_allows_update {
             let contact = self.contact(None);
             if let Some(mut req) = self.in_dialog_request(call, Method::Update, None) {
@@ -106,14 +124,41 @@ impl UserAgent {
         }
     }
 
+    /// The final answer to our session refresh (UPDATE or re-INVITE `request`).
+    pub(super) fn on_refresh_response(&mut self, now: Instant, call: &str, request: &Request, r: &Response) {
+        let was_invite = request.method == Method::Invite;
+        if let Some(c) = self.call_mut(call).filter(|_| was_invite) {
+            c.reinvite_pending = false;
+        }
+        if r.is_success() {
+            if was_invite {
+                // The answer repeats the session as it was: nothing for the app.
+                self.send_ack(call, r);
+            }
+            return self.on_session_refreshed(now, call, r);
+        }
+        if matches!(r.status, 408 | 481) {
+            return self.end_call(call, EndReason::Failed(CallFailure::Lost { status: r.status }));
+        }
+        let Some(c) = self.calls.iter_mut().find(|c| c.id == call) else { return };
+        // A far end that does not take UPDATE after all: refresh by re-INVITE, now.
+        let unsupported = !was_invite && matches!(r.status, 405 | 501);
+        if unsupported {
+            c.peer_allows_update = false;
+        }
+        if c.session.is_some() {
+            self.timers.set(Timer::Session(call.to_owned()), if unsupported { now } else { now + REFRESH_RETRY_MS });
+        }
+    }
+
     /// The answer to our refresh (or re-INVITE) says how the session goes on.
-    pub(super) fn on_session_refreshed(&mut self, now: Millis, call: &str, r: &Response) {
-        let Some(c) = self.call_mut(call) else { return };
+    pub(super) fn on_session_refreshed(&mut self, now: Instant, call: &str, r: &Response) {
+        let Some(c) = self.calls.iter_mut().find(|c| c.id == call) else { return };
         let Some(old) = c.session else { return };
-        c.session = match SessionExpires::from_headers(&r.headers) {
+        match SessionExpires::from_headers(&r.headers) {
             // We sent the request, so we are its UAC.
-            Some(se) => Some(SessionTimer::start(now, se.seconds, se.uac_refreshes.unwrap_or(true))),
-            None => Some(SessionTimer::start(now, old.seconds, old.we_refresh)),
-        };
+            Some(se) => start_session(&mut self.timers, c, now, se.seconds, se.uac_refreshes.unwrap_or(true)),
+            None => start_session(&mut self.timers, c, now, old.seconds, old.we_refresh),
+        }
     }
 }

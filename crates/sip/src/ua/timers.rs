@@ -1,123 +1,113 @@
-//! What falls due: transactions that went unanswered, refreshes, retransmissions and retries.
+//! Every deadline of the user agent in one table: what falls due, and who handles it.
+//!
+//! Each part sets and clears its own timers; when one falls due it is taken out of the table
+//! and handed back to that part, which checks that what it was for still stands.
 
-use crate::message::Method;
+use super::api::{CallId, Instant};
+use super::UserAgent;
 
-use super::api::{CallId, EndReason, Event, Millis, Output};
-use super::dialog::CallState;
-use super::registration::Registration;
-use super::transaction::Purpose;
-use super::{T1, T2, UserAgent};
+/// What a deadline is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Timer {
+    /// A client transaction (by its key) went unanswered for 64*T1.
+    Transaction(String),
+    /// Time to refresh the registration.
+    RegistrationRefresh,
+    /// Time for the next CRLF keep-alive.
+    Keepalive,
+    /// A ping or probe went unanswered: the flow is dead.
+    PongWait,
+    /// Send our 2xx to this call's INVITE again, or give up on its ACK.
+    AckWait(CallId),
+    /// Offer again on this call after a 491.
+    GlareRetry(CallId),
+    /// This call's session timer: refresh it, or end the call (RFC 4028 §10).
+    Session(CallId),
+    /// This call's transfer went quiet for too long.
+    TransferSilence(CallId),
+}
+
+impl Timer {
+    fn call(&self) -> Option<&str> {
+        match self {
+            Timer::AckWait(c) | Timer::GlareRetry(c) | Timer::Session(c) | Timer::TransferSilence(c) => Some(c),
+            _ => None,
+        }
+    }
+}
+
+/// One entry of the table.
+struct Deadline {
+    at: Instant,
+    timer: Timer,
+}
+
+/// The deadlines. There are a handful at a time, so a list is as fast as a heap here, and
+/// smaller in wasm.
+#[derive(Default)]
+pub(super) struct Timers(Vec<Deadline>);
+
+impl Timers {
+    /// Sets `timer` to fall due at `at`, in place of any earlier setting.
+    pub(super) fn set(&mut self, timer: Timer, at: Instant) {
+        self.clear(&timer);
+        self.0.push(Deadline { at, timer });
+    }
+
+    pub(super) fn clear(&mut self, timer: &Timer) {
+        self.0.retain(|d| d.timer != *timer);
+    }
+
+    /// Clears every timer of call `id`.
+    pub(super) fn clear_call(&mut self, id: &str) {
+        self.0.retain(|d| d.timer.call() != Some(id));
+    }
+
+    /// When `timer` falls due, if it is set.
+    pub(super) fn at(&self, timer: &Timer) -> Option<Instant> {
+        self.0.iter().find(|d| d.timer == *timer).map(|d| d.at)
+    }
+
+    pub(super) fn is_set(&self, timer: &Timer) -> bool {
+        self.at(timer).is_some()
+    }
+
+    /// The earliest deadline.
+    pub(super) fn next(&self) -> Option<Instant> {
+        self.0.iter().map(|d| d.at).min()
+    }
+
+    /// Takes out the timers due at `now`, earliest first.
+    fn take_due(&mut self, now: Instant) -> Vec<Timer> {
+        let mut due: Vec<Deadline> = Vec::new();
+        let mut i = 0;
+        while let Some(d) = self.0.get(i) {
+            if d.at <= now {
+                due.push(self.0.swap_remove(i));
+            } else {
+                i += 1;
+            }
+        }
+        due.sort_by_key(|d| d.at);
+        due.into_iter().map(|d| d.timer).collect()
+    }
+}
 
 impl UserAgent {
-    // --- timers -----------------------------------------------------------------------------
-
-    pub(super) fn on_timers(&mut self, now: Millis) {
-        let expired: Vec<String> = self.transactions.iter().filter(|(_, t)| t.deadline <= now).map(|(b, _)| b.clone()).collect();
-        for branch in expired {
-            let Some(tx) = self.transactions.remove(&branch) else { continue };
-            match tx.purpose {
-                Purpose::Register => {
-                    self.registration = Registration::Idle;
-                    self.event(Event::RegistrationFailed { status: None, reason: "The PBX did not answer the registration (timeout)".into(), retry_after: None });
-                }
-                Purpose::Unregister => {
-                    self.registration = Registration::Idle;
-                    self.event(Event::Unregistered);
-                }
-                Purpose::Invite => {
-                    if let Some(call) = tx.call {
-                        self.report_transfer(now, &call, 408, "Request Timeout");
-                        let reason = if self.call_mut(&call).is_some_and(|c| c.state == CallState::Cancelling) {
-                            EndReason::Local
-                        } else {
-                            EndReason::Failed("The PBX did not answer the call (timeout)".into())
-                        };
-                        self.end_call(&call, reason);
-                    }
-                }
-                Purpose::Reinvite => {
-                    if let Some(call) = tx.call {
-                        if let Some(c) = self.call_mut(&call) {
-                            c.reinvite_pending = false;
-                        }
-                        self.event(Event::ReinviteFailed { call, status: 408 });
-                    }
-                }
-                Purpose::Refresh => {
-                    if let Some(call) = tx.call {
-                        self.end_call(&call, EndReason::Failed("The PBX stopped answering during the call (session refresh timed out)".into()));
-                    }
-                }
-                Purpose::Refer => {
-                    if let Some(call) = tx.call {
-                        if let Some(c) = self.call_mut(&call) {
-                            c.transferring = None;
-                        }
-                        self.event(Event::TransferFailed { call, status: 408 });
-                    }
-                }
-                Purpose::Cancel | Purpose::Bye | Purpose::Info | Purpose::Notify => {}
+    /// Handles every timer due at `now`. A timer set again while handling fires on the next
+    /// input (the deadline [`UserAgent::poll_timeout`] gives).
+    pub(super) fn on_timers(&mut self, now: Instant) {
+        for timer in self.timers.take_due(now) {
+            match timer {
+                Timer::Transaction(key) => self.on_transaction_timeout(now, &key),
+                Timer::RegistrationRefresh => self.on_registration_refresh(now),
+                Timer::Keepalive => self.on_keepalive(now),
+                Timer::PongWait => self.on_pong_missing(),
+                Timer::AckWait(call) => self.on_ack_wait(now, &call),
+                Timer::GlareRetry(call) => self.on_glare_retry(now, &call),
+                Timer::Session(call) => self.on_session_due(now, &call),
+                Timer::TransferSilence(call) => self.on_transfer_silence(&call),
             }
-        }
-        let silent: Vec<CallId> = self.calls.iter().filter(|c| c.transferring.is_some_and(|at| at <= now)).map(|c| c.id.clone()).collect();
-        for call in silent {
-            if let Some(c) = self.call_mut(&call) {
-                c.transferring = None;
-            }
-            self.event(Event::TransferFailed { call, status: 408 });
-        }
-        let due: Vec<(CallId, bool)> = self.calls.iter().filter_map(|c| c.session.filter(|s| s.due <= now).map(|s| (c.id.clone(), s.we_refresh))).collect();
-        for (call, we_refresh) in due {
-            if we_refresh {
-                self.refresh_session(now, &call);
-            } else {
-                // The far end should have refreshed by now (RFC 4028 §10).
-                self.bye(now, &call, EndReason::Failed("The far end stopped refreshing the call (session timer expired)".into()));
-            }
-        }
-        if let Registration::Registered { refresh_at } = self.registration {
-            if refresh_at <= now && self.transport_up {
-                self.send_register(now, self.expires);
-            }
-        }
-        self.flow_timers(now);
-        let mut resend = Vec::new();
-        let mut lost = Vec::new();
-        let mut retries = Vec::new();
-        for c in &mut self.calls {
-            if let Some((bytes, next, interval, give_up)) = &mut c.unacked_ok {
-                if *give_up <= now {
-                    lost.push(c.id.clone());
-                } else if *next <= now {
-                    resend.push(bytes.clone());
-                    *interval = (*interval * 2).min(T2);
-                    *next = now + *interval;
-                }
-            }
-            if let Some((at, sdp)) = &mut c.glare_retry {
-                if *at <= now {
-                    if c.reinvite_pending || c.incoming_reinvite.is_some() || c.state != CallState::Confirmed {
-                        // Still busy with another offer: look again shortly.
-                        *at = now + T1;
-                    } else {
-                        retries.push((c.id.clone(), std::mem::take(sdp)));
-                        c.glare_retry = None;
-                    }
-                }
-            }
-        }
-        for bytes in resend {
-            self.out.push_back(Output::Transmit(bytes));
-        }
-        for call in lost {
-            // No ACK for our 2xx: the dialog never came up (RFC 3261 §13.3.1.4).
-            if let Some(bye) = self.in_dialog_request(&call, Method::Bye, None) {
-                self.send_request(now, bye, Purpose::Bye, Some(call.clone()));
-            }
-            self.end_call(&call, EndReason::Failed("The caller's side never confirmed the answer".into()));
-        }
-        for (call, sdp) in retries {
-            self.reinvite(now, &call, sdp);
         }
     }
 }
