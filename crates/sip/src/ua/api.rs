@@ -4,7 +4,6 @@
 use crate::auth::Credentials;
 use crate::uri::Uri;
 
-use super::DialogRef;
 
 /// A point in time on the caller's monotonic clock, in milliseconds from an origin of its
 /// choosing. A type of its own, so that it cannot be mixed up with wall-clock time or with a
@@ -36,6 +35,20 @@ impl core::ops::Add<u64> for Instant {
     fn add(self, millis: u64) -> Instant {
         Instant(self.0.saturating_add(millis))
     }
+}
+
+/// A confirmed dialog as this side knows it: enough to take its place from another connection,
+/// or from a later instance of the app.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DialogRef {
+    /// The dialog's Call-ID.
+    pub call_id: String,
+    /// Our tag.
+    pub local_tag: String,
+    /// The far end's tag.
+    pub remote_tag: String,
+    /// Where the far end takes in-dialog requests (its Contact).
+    pub remote_target: Uri,
 }
 
 /// The caller's randomness: tags, branches, Call-IDs and cnonces come from it.

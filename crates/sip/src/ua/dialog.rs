@@ -5,7 +5,6 @@ use crate::message::{Method, Request, Response};
 use crate::uri::{NameAddr, Uri};
 
 use super::api::{CallId, Instant};
-use super::session::SessionTimer;
 use super::{UserAgent, token};
 
 /// Where a call stands.
@@ -23,6 +22,15 @@ pub(super) enum CallState {
     Answered,
     /// Established.
     Confirmed,
+}
+
+/// A running session timer: we refresh at half the interval, or, when the far end refreshes,
+/// give up on the call shortly before it would expire (RFC 4028 §10). When it falls due is
+/// [`super::timers::Timer::Session`] in the user agent's table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct SessionTimer {
+    pub(super) seconds: u32,
+    pub(super) we_refresh: bool,
 }
 
 /// Our 2xx to an INVITE, sent again until the ACK arrives ([`super::timers::Timer::AckWait`]).

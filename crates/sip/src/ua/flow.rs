@@ -17,7 +17,6 @@ use crate::message::{Method, Request};
 
 use super::api::{CallFailure, EndReason, Event, Instant};
 use super::dialog::CallState;
-use super::registration::Registration;
 use super::timers::Timer;
 use super::transaction::Purpose;
 use super::UserAgent;
@@ -26,11 +25,6 @@ use super::UserAgent;
 pub const PONG_WAIT_MS: u64 = 10_000;
 /// Requests held while there is no connection, at most (a blip does not need more).
 const HELD_MAX: usize = 32;
-/// A registration is refreshed at least this long before it expires: a hidden tab's timers
-/// may fire up to a minute late (Chromium's intensive throttling aligns them to one minute),
-/// and the REGISTER with its challenge needs a few seconds more on a slow network.
-const REFRESH_MARGIN_MIN_S: u32 = 90;
-
 /// The state of the connection, as the user agent sees it.
 #[derive(Debug, Default)]
 pub(super) struct Flow {
@@ -53,13 +47,6 @@ struct HeldRequest {
 
 /// A CRLF keep-alive ping (RFC 5626 §4.4.1).
 const PING: &[u8] = b"\r\n\r\n";
-
-/// When to refresh a registration granted for `granted` seconds, in seconds from now:
-/// `granted - max(90 s, granted / 3)`, but never before half the lifetime.
-pub fn refresh_after(granted: u32) -> u32 {
-    let margin = REFRESH_MARGIN_MIN_S.max(granted / 3);
-    granted.saturating_sub(margin).max(granted / 2).max(1)
-}
 
 impl UserAgent {
     /// A new connection is open: a new flow. Requests held during the outage go out on it.
@@ -134,8 +121,7 @@ impl UserAgent {
             self.transmit(PING.to_vec());
             probed = true;
         }
-        let registering = self.credentials.is_some() && !matches!(self.registration, Registration::Unregistering | Registration::Idle);
-        if (reregister || !probed) && registering {
+        if (reregister || !probed) && self.keeps_registered() {
             self.send_register(now, self.expires);
             probed = true;
         }
@@ -192,20 +178,4 @@ pub(super) fn cancel_for(invite: &Request) -> Request {
     cancel.headers.push("CSeq", crate::header::CSeq { seq, method: Method::Cancel });
     cancel.headers.push("Max-Forwards", 70);
     cancel
-}
-
-#[cfg(test)]
-mod tests {
-    use super::refresh_after;
-
-    #[test]
-    fn refresh_leaves_room_for_a_throttled_timer() {
-        assert_eq!(refresh_after(600), 400);
-        assert_eq!(refresh_after(3600), 2400);
-        assert_eq!(refresh_after(300), 200);
-        // Short lifetimes cannot keep 90 s: halfway.
-        assert_eq!(refresh_after(120), 60);
-        assert_eq!(refresh_after(60), 30);
-        assert_eq!(refresh_after(1), 1);
-    }
 }

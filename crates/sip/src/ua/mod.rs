@@ -37,9 +37,9 @@ mod transaction;
 mod transfer;
 mod uas;
 
-pub use api::{CallFailure, CallId, Command, CommandError, Config, DropReason, EndReason, Event, Input, Instant, Output, Random, RegistrationFailure};
-pub use flow::{refresh_after, PONG_WAIT_MS};
-pub use rejoin::DialogRef;
+pub use api::{CallFailure, CallId, Command, CommandError, Config, DialogRef, DropReason, EndReason, Event, Input, Instant, Output, Random, RegistrationFailure};
+pub use flow::PONG_WAIT_MS;
+pub use registration::refresh_after;
 pub use session::MIN_SESSION_EXPIRES;
 
 use dialog::Call;

@@ -6,10 +6,21 @@ use crate::message::{Method, Request, Response};
 use crate::uri::{NameAddr, Uri};
 
 use super::api::{Event, Instant, RegistrationFailure};
-use super::flow::refresh_after;
 use super::timers::Timer;
 use super::transaction::Purpose;
 use super::{UserAgent, ALLOW, TRANSACTION_TIMEOUT_MS};
+
+/// A registration is refreshed at least this long before it expires: a hidden tab's timers
+/// may fire up to a minute late (Chromium's intensive throttling aligns them to one minute),
+/// and the REGISTER with its challenge needs a few seconds more on a slow network.
+const REFRESH_MARGIN_MIN_S: u32 = 90;
+
+/// When to refresh a registration granted for `granted` seconds, in seconds from now:
+/// `granted - max(90 s, granted / 3)`, but never before half the lifetime.
+pub fn refresh_after(granted: u32) -> u32 {
+    let margin = REFRESH_MARGIN_MIN_S.max(granted / 3);
+    granted.saturating_sub(margin).max(granted / 2).max(1)
+}
 
 /// Where the registration stands. When registered, [`Timer::RegistrationRefresh`] is set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,6 +69,24 @@ impl UserAgent {
         if self.registration == Registration::Registered && self.transport_up {
             self.send_register(now, self.expires);
         }
+    }
+
+    /// The registrar challenged for another realm: the password was not used.
+    pub(super) fn on_register_foreign_realm(&mut self, status: u16, realm: crate::auth::ForeignRealm) {
+        self.registration = Registration::Idle;
+        let failure = RegistrationFailure::ForeignRealm { status, realm };
+        self.event(Event::RegistrationFailed { failure, retry_after: None });
+    }
+
+    /// Registered or registering: a REGISTER proves the flow alive.
+    pub(super) fn keeps_registered(&self) -> bool {
+        self.credentials.is_some() && !matches!(self.registration, Registration::Unregistering | Registration::Idle)
+    }
+
+    /// The registrar did not answer our un-REGISTER: the binding expires by itself.
+    pub(super) fn on_unregister_timeout(&mut self) {
+        self.registration = Registration::Idle;
+        self.event(Event::Unregistered);
     }
 
     pub(super) fn on_register_timeout(&mut self) {
@@ -133,5 +162,21 @@ impl UserAgent {
         }
         let purpose = if expires == 0 { Purpose::Unregister } else { Purpose::Register };
         self.send_request(now, req, purpose, None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::refresh_after;
+
+    #[test]
+    fn refresh_leaves_room_for_a_throttled_timer() {
+        assert_eq!(refresh_after(600), 400);
+        assert_eq!(refresh_after(3600), 2400);
+        assert_eq!(refresh_after(300), 200);
+        // Short lifetimes cannot keep 90 s: halfway.
+        assert_eq!(refresh_after(120), 60);
+        assert_eq!(refresh_after(60), 30);
+        assert_eq!(refresh_after(1), 1);
     }
 }

@@ -6,27 +6,11 @@
 //! page's user agent sends an INVITE with `Replaces` naming that dialog. A far end that supports
 //! Replaces answers the new INVITE and hangs up the old dialog by itself.
 
-use crate::uri::Uri;
-
-use super::api::Instant;
+use super::api::{DialogRef, Instant};
 use super::dialog::CallState;
 use super::invite::ExtraHeader;
 use super::transfer::replaces_value;
 use super::UserAgent;
-
-/// A confirmed dialog as this side knows it: enough to take its place from another connection,
-/// or from a later instance of the app.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DialogRef {
-    /// The dialog's Call-ID.
-    pub call_id: String,
-    /// Our tag.
-    pub local_tag: String,
-    /// The far end's tag.
-    pub remote_tag: String,
-    /// Where the far end takes in-dialog requests (its Contact).
-    pub remote_target: Uri,
-}
 
 impl DialogRef {
     /// The `Replaces` header value. Its to-tag is the tag of the side that receives it (the far

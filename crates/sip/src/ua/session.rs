@@ -3,9 +3,9 @@
 use crate::message::{Headers, Method, Request, Response};
 
 use super::api::{CallFailure, EndReason, Instant};
-use super::dialog::Call;
+use super::dialog::{Call, SessionTimer};
 use super::timers::{Timer, Timers};
-use super::transaction::Purpose;
+use super::transaction::{ClientTx, Purpose};
 use super::{supports, UserAgent, SUPPORTED, TRANSACTION_TIMEOUT_MS};
 
 /// The shortest session interval we accept (RFC 4028 §4: at least 90 s).
@@ -42,15 +42,6 @@ impl SessionExpires {
         value.push_str(if uac_refreshes { ";refresher=uac" } else { ";refresher=uas" });
         value
     }
-}
-
-/// A running session timer: we refresh at half the interval, or, when the far end refreshes,
-/// give up on the call shortly before it would expire (RFC 4028 §10). When it falls due is
-/// [`Timer::Session`] in the user agent's table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) struct SessionTimer {
-    pub(super) seconds: u32,
-    pub(super) we_refresh: bool,
 }
 
 /// Starts (or restarts) `call`'s session timer.
@@ -149,6 +140,18 @@ impl UserAgent {
         if c.session.is_some() {
             self.timers.set(Timer::Session(call.to_owned()), if unsupported { now } else { now + REFRESH_RETRY_MS });
         }
+    }
+
+    /// A 422 (RFC 4028 §7.4): send the request again asking for the far end's Min-SE.
+    pub(super) fn retry_with_longer_session(&mut self, now: Instant, tx: &ClientTx, r: &Response) -> bool {
+        let asked = SessionExpires::from_headers(&tx.request.headers).map_or(0, |s| s.seconds);
+        let Some(min) = r.headers.get("Min-SE").and_then(|v| v.split(';').next()).and_then(|v| v.trim().parse::<u32>().ok()).filter(|m| *m > asked) else {
+            return false;
+        };
+        let mut req = tx.request.clone();
+        req.headers.set("Session-Expires", min);
+        req.headers.set("Min-SE", min);
+        self.resend(now, tx, req, tx.authenticated)
     }
 
     /// The answer to our refresh (or re-INVITE) says how the session goes on.

@@ -5,9 +5,7 @@ use crate::auth;
 use crate::header::{CSeq, Challenge, Via};
 use crate::message::{Method, Request, Response};
 
-use super::api::{CallId, DropReason, Event, Instant, RegistrationFailure};
-use super::registration::Registration;
-use super::session::SessionExpires;
+use super::api::{CallId, DropReason, Event, Instant};
 use super::timers::Timer;
 use super::{token, UserAgent, TRANSACTION_TIMEOUT_MS};
 
@@ -151,9 +149,7 @@ impl UserAgent {
             match self.retry_with_auth(now, tx, r) {
                 AuthRetry::Sent => return true,
                 AuthRetry::Refused(realm) if tx.purpose == Purpose::Register => {
-                    self.registration = Registration::Idle;
-                    let failure = RegistrationFailure::ForeignRealm { status: r.status, realm };
-                    self.event(Event::RegistrationFailed { failure, retry_after: None });
+                    self.on_register_foreign_realm(r.status, realm);
                     return true;
                 }
                 // Other requests end as the PBX's refusal: the password is not used either way.
@@ -182,10 +178,7 @@ impl UserAgent {
         let call = tx.call.unwrap_or_default();
         match tx.purpose {
             Purpose::Register => self.on_register_timeout(),
-            Purpose::Unregister => {
-                self.registration = Registration::Idle;
-                self.event(Event::Unregistered);
-            }
+            Purpose::Unregister => self.on_unregister_timeout(),
             Purpose::Invite => self.on_invite_timeout(now, &call),
             Purpose::Reinvite => {
                 if let Some(c) = self.call_mut(&call) {
@@ -271,21 +264,9 @@ impl UserAgent {
         1
     }
 
-    /// A 422 (RFC 4028 §7.4): send the request again asking for the far end's Min-SE.
-    fn retry_with_longer_session(&mut self, now: Instant, tx: &ClientTx, r: &Response) -> bool {
-        let asked = SessionExpires::from_headers(&tx.request.headers).map_or(0, |s| s.seconds);
-        let Some(min) = r.headers.get("Min-SE").and_then(|v| v.split(';').next()).and_then(|v| v.trim().parse::<u32>().ok()).filter(|m| *m > asked) else {
-            return false;
-        };
-        let mut req = tx.request.clone();
-        req.headers.set("Session-Expires", min);
-        req.headers.set("Min-SE", min);
-        self.resend(now, tx, req, tx.authenticated)
-    }
-
     /// Sends `req`, a changed copy of `tx`'s request, as a new transaction (new branch, next
     /// CSeq); false when the call it belonged to is gone.
-    fn resend(&mut self, now: Instant, tx: &ClientTx, mut req: Request, authenticated: bool) -> bool {
+    pub(super) fn resend(&mut self, now: Instant, tx: &ClientTx, mut req: Request, authenticated: bool) -> bool {
         req.headers.set("Via", self.via());
         // A new request in the same dialog or registration: the next CSeq.
         let seq = match tx.purpose {
