@@ -148,8 +148,16 @@ fn unacceptable_answer(req: &Request) -> Option<Response> {
 fn admits_sdp(range: &str) -> bool {
     let mut parts = range.split(';');
     let kind = parts.next().map_or("", |k| k.trim());
-    let refused = parts.filter_map(|p| p.split_once('=')).any(|(k, v)| k.trim().eq_ignore_ascii_case("q") && v.trim().parse::<f32>().is_ok_and(|q| q <= 0.0));
+    let refused = parts.filter_map(|p| p.split_once('=')).any(|(k, v)| k.trim().eq_ignore_ascii_case("q") && is_zero_qvalue(v));
     !refused && ["application/sdp", "application/*", "*/*"].iter().any(|t| t.eq_ignore_ascii_case(kind))
+}
+
+/// A q-value of 0 (`0`, `0.0`, `0.000`: RFC 3261 §25.1), read without float parsing, which
+/// would weigh kilobytes in wasm.
+fn is_zero_qvalue(value: &str) -> bool {
+    let value = value.trim();
+    let (whole, fraction) = value.split_once('.').unwrap_or((value, ""));
+    whole == "0" && fraction.bytes().all(|b| b == b'0')
 }
 
 /// `type/subtype` of a Content-Type value, without parameters.
