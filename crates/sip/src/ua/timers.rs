@@ -77,7 +77,8 @@ impl Timers {
         self.0.iter().map(|d| d.at).min()
     }
 
-    /// Takes out the timers due at `now`, earliest first.
+    /// Takes out the timers due at `now`, earliest first (a handful: picked one by one, which
+    /// keeps a sort routine out of the wasm).
     fn take_due(&mut self, now: Instant) -> Vec<Timer> {
         let mut due: Vec<Deadline> = Vec::new();
         let mut i = 0;
@@ -88,8 +89,11 @@ impl Timers {
                 i += 1;
             }
         }
-        due.sort_by_key(|d| d.at);
-        due.into_iter().map(|d| d.timer).collect()
+        let mut ordered = Vec::with_capacity(due.len());
+        while let Some(first) = due.iter().enumerate().min_by_key(|(_, d)| d.at).map(|(i, _)| i) {
+            ordered.push(due.swap_remove(first).timer);
+        }
+        ordered
     }
 }
 
