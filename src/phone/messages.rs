@@ -46,6 +46,13 @@ pub enum Intent {
         /// The agent's notes.
         notes: String,
     },
+    /// The agent changed the wrap-up's disposition or notes (not finished yet).
+    EditWrapUp {
+        /// One of the Call Center's wrap-up dispositions, or empty.
+        disposition: String,
+        /// The agent's notes.
+        notes: String,
+    },
     /// Try again to save call logs that failed.
     RetryLogs,
     /// Use this microphone (`None`: the browser's default), now and for the next sign-ins.
@@ -145,6 +152,9 @@ pub enum Effect {
     ScreenPop { number: String, direction: CallDirection },
     /// Start a call to this dial string; answer with [`Event::OutgoingCallStarted`].
     Dial { dial: String },
+    /// Rejoin the far end of the call the page went away during, on the SIP dialog browser
+    /// storage kept (INVITE with Replaces); answer like [`Effect::Dial`].
+    Rejoin,
     /// Answer the incoming call.
     Answer { call_id: String },
     /// Decline the incoming call (486 Busy Here when `busy`, else 603 Decline).

@@ -17,8 +17,15 @@ mod messages;
 mod model;
 pub mod numbering;
 pub mod outbox;
+mod rejoin;
+mod label;
+mod wrap_up;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod rejoin_tests;
+#[cfg(test)]
+mod wrap_up_tests;
 
 use dialing::{DialPlan, DialingRules};
 use extension::KeyedExtension;
@@ -28,7 +35,8 @@ use logs::work_effect;
 use outbox::Outbox;
 
 pub use messages::{Effect, Event, Intent, Tone};
-pub use model::{AudioInput, Call, CallState, Credentials, DialTarget, EndReason, Quality, Registration, Secret, WrapUp};
+pub use model::{AudioInput, Call, CallState, Credentials, DialTarget, EndReason, Quality, Registration, Resumed, Secret, WrapUp, WrapUpDraft};
+pub use rejoin::{InterruptedCall, LOST_NOTE};
 
 /// The whole phone state.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,6 +56,8 @@ pub struct Phone {
     microphone: Option<String>,
     /// The extension to key in once the outbound call is answered.
     extension: Option<KeyedExtension>,
+    /// How long wrap-up lasts before it completes by itself (`None`: until the agent is done).
+    wrap_up_limit_s: Option<u32>,
 }
 
 impl Phone {
@@ -64,6 +74,7 @@ impl Phone {
             microphones: Vec::new(),
             microphone: None,
             extension: None,
+            wrap_up_limit_s: None,
         }
     }
 
@@ -112,8 +123,9 @@ impl Phone {
             Intent::SignIn(credentials) => self.sign_in(credentials),
             Intent::SignOut => self.sign_out(now_ms),
             Intent::EnterNumber(number) if self.is_free() => {
+                let effects = self.leave_wrap_up(now_ms);
                 self.call = CallState::ReadyToCall(self.target(number, self.viewing.clone()));
-                Vec::new()
+                effects
             }
             Intent::Dismiss if matches!(self.call, CallState::ReadyToCall(_)) => {
                 self.call = CallState::Idle;
@@ -137,7 +149,7 @@ impl Phone {
                 _ => Vec::new(),
             },
             Intent::HangUp => match &self.call {
-                CallState::Dialing(call) | CallState::Connected(call) => {
+                CallState::Dialing(call) | CallState::Connected(call) | CallState::Rejoining(call) => {
                     let mut effects = vec![Effect::HangUp { call_id: call.call_id.clone() }];
                     effects.extend(self.end(now_ms, EndReason::LocalHangup));
                     effects
@@ -170,6 +182,7 @@ impl Phone {
             Intent::Transfer(number) => self.transfer(number),
             Intent::LogCall { disposition, notes } => self.log_manual_call(now_ms, disposition, notes),
             Intent::FinishWrapUp { disposition, notes } => self.finish_wrap_up(now_ms, disposition, notes),
+            Intent::EditWrapUp { disposition, notes } => self.edit_wrap_up(disposition, notes),
             Intent::RetryLogs => self.outbox.retry_now(now_ms).into_iter().map(work_effect).collect(),
             Intent::ChooseMicrophone(id) if id != self.microphone => {
                 self.microphone.clone_from(&id);
@@ -214,12 +227,16 @@ impl Phone {
                     self.notice = Some("Finish the current call before calling another number.".into());
                     return Vec::new();
                 }
+                let mut effects = self.leave_wrap_up(now_ms);
                 self.call = CallState::ReadyToCall(self.target(number, record));
-                vec![Effect::ShowPanel(true)]
+                effects.push(Effect::ShowPanel(true));
+                effects
             }
             Event::Registered => {
                 self.registration = Registration::Registered;
-                vec![Effect::SetIcon("call")]
+                let mut effects = vec![Effect::SetIcon("call")];
+                effects.extend(self.ask_rejoin());
+                effects
             }
             Event::RegistrationFailed(reason) => {
                 self.registration = Registration::Failed(reason);
@@ -255,7 +272,7 @@ impl Phone {
     fn handle_call_event(&mut self, now_ms: u64, event: Event) -> Vec<Effect> {
         let mut effects = match event {
             Event::OutgoingCallStarted { call_id } => match &mut self.call {
-                CallState::Dialing(call) if call.call_id.is_none() => {
+                CallState::Dialing(call) | CallState::Rejoining(call) if call.call_id.is_none() => {
                     call.call_id = Some(call_id);
                     Vec::new()
                 }
@@ -282,9 +299,10 @@ impl Phone {
                 _ => Vec::new(),
             },
             Event::CallConnected { call_id } => match &self.call {
-                CallState::Dialing(call) | CallState::Incoming(call) if call.call_id.as_deref() == Some(&call_id) => {
+                CallState::Dialing(call) | CallState::Incoming(call) | CallState::Rejoining(call) if call.call_id.as_deref() == Some(&call_id) => {
                     let mut call = call.clone();
-                    call.answered_at_ms = Some(now_ms);
+                    // A rejoined call goes on from its first answer.
+                    call.answered_at_ms = call.answered_at_ms.or(Some(now_ms));
                     self.call = CallState::Connected(call);
                     if let Some(extension) = &mut self.extension {
                         extension.answered(now_ms);
@@ -317,7 +335,7 @@ impl Phone {
                 _ => Vec::new(),
             },
             Event::CallFailed(reason) => match &self.call {
-                CallState::Dialing(_) => self.end(now_ms, EndReason::Failed(reason)),
+                CallState::Dialing(_) | CallState::Rejoining(_) => self.end(now_ms, EndReason::Failed(reason)),
                 _ => Vec::new(),
             },
             _ => return Vec::new(),
@@ -339,25 +357,18 @@ impl Phone {
                 effects
             }
             CallState::Connected(_) => vec![self.label_effect(now_ms)],
+            CallState::Rejoining(_) => self.give_up_rejoin_when_late(now_ms),
+            CallState::WrapUp(_) => self.wrap_up_tick(now_ms),
             _ => Vec::new(),
         };
         effects.extend(self.outbox.due(now_ms).into_iter().map(work_effect));
         effects
     }
 
-    /// Takes back the call logs a previous page left unsaved (from browser storage), and logs
-    /// `interrupted`, a call the page went away during; `seed` spreads retries between phones.
-    pub fn restore_logs(&mut self, now_ms: u64, stored: Vec<PendingLog>, interrupted: Option<CallRecord>, seed: u64) -> Vec<Effect> {
-        self.outbox.seed(seed);
-        self.outbox.restore(stored);
-        let mut effects: Vec<Effect> = interrupted.into_iter().map(|record| self.queue_log(now_ms, record, None)).collect();
-        effects.extend(self.outbox.due(now_ms).into_iter().map(work_effect));
-        effects
-    }
-
-    /// The call in progress (not ringing or ended), for the glue to record against a reload.
+    /// The call this page carries (not one it is still rejoining), for the glue to record
+    /// against a reload.
     pub fn call_in_progress(&self) -> Option<&Call> {
-        self.current_call()
+        self.current_call().filter(|_| !self.is_rejoining())
     }
 
     fn is_free(&self) -> bool {
@@ -366,7 +377,7 @@ impl Phone {
 
     fn current_call(&self) -> Option<&Call> {
         match &self.call {
-            CallState::Dialing(c) | CallState::Incoming(c) | CallState::Connected(c) => Some(c),
+            CallState::Dialing(c) | CallState::Incoming(c) | CallState::Connected(c) | CallState::Rejoining(c) => Some(c),
             _ => None,
         }
     }
@@ -430,6 +441,7 @@ impl Phone {
             transfer_to: None,
             quality: None,
             silent_seconds: 0,
+            resumed: None,
         };
         self.call = CallState::Dialing(call);
         self.extension = extension.map(KeyedExtension::new);
@@ -467,9 +479,13 @@ impl Phone {
             transfer_to: None,
             quality: None,
             silent_seconds: 0,
+            resumed: None,
         };
+        // The screen pop comes first: it is what the agent waits for.
+        let mut effects = vec![Effect::ScreenPop { number, direction }, Effect::ShowPanel(true), Effect::PlayTone(Some(Tone::Ringtone))];
+        effects.extend(self.leave_wrap_up(now_ms));
         self.call = CallState::Incoming(call);
-        vec![Effect::ShowPanel(true), Effect::PlayTone(Some(Tone::Ringtone)), Effect::ScreenPop { number, direction }]
+        effects
     }
 
     /// Ends the current call: log it at once, then wrap up if it was answered.
@@ -497,6 +513,8 @@ impl Phone {
         if let EndReason::Failed(why) = &reason {
             self.notice = Some(why.clone());
         }
+        // A call the reload cut off ends, for the customer, when the page went away.
+        let (ended_at_ms, notes) = self.rejoin_lost(&call, &reason).unwrap_or((now_ms, String::new()));
         // The line knows a transfer happened; the call knows to which number.
         let transferred_to = if reason == EndReason::Transferred { call.transfer_to.clone() } else { None };
         let record = CallRecord {
@@ -504,10 +522,10 @@ impl Phone {
             number: call.number.clone(),
             record: call.record.clone(),
             started_at_ms: call.started_at_ms,
-            duration_s: call.talk_seconds(now_ms),
-            call_id: call.call_id.clone(),
+            duration_s: call.talk_seconds(ended_at_ms),
+            call_id: call.log_call_id().map(str::to_owned),
             disposition,
-            notes: String::new(),
+            notes,
             transferred_to,
         };
         let save = self.queue_log(now_ms, record.clone(), None);
@@ -515,7 +533,7 @@ impl Phone {
             Effect::SaveLog { id, .. } => *id,
             _ => 0,
         };
-        self.call = if answered { CallState::WrapUp(WrapUp { log_id, saved_as: None, record }) } else { CallState::Idle };
+        self.call = if answered { CallState::WrapUp(self.wrap_up(now_ms, log_id, record)) } else { CallState::Idle };
         vec![Effect::PlayTone(None), Effect::SetIcon("call"), save]
     }
 
@@ -539,32 +557,6 @@ impl Phone {
         }
     }
 
-    /// The utility-bar label: what an agent glancing at the bar needs.
-    pub fn label(&self, now_ms: u64) -> String {
-        match (&self.call, &self.registration) {
-            (CallState::ReadyToCall(t), _) => {
-                let who = t.record.as_ref().map_or(t.number.as_str(), |r| r.name.as_str());
-                format!("Call {who}?")
-            }
-            (CallState::Dialing(c), _) => format!("Calling {}", c.who()),
-            (CallState::Incoming(c), _) => format!("Incoming call: {}", c.who()),
-            (CallState::Connected(c), _) => {
-                let s = c.talk_seconds(now_ms);
-                let state = if c.held { "On hold" } else { "On call" };
-                format!("{state} {:02}:{:02} {}", s / 60, s % 60, c.who())
-            }
-            (CallState::WrapUp(_), _) => "Wrap-up".into(),
-            (CallState::Idle, Registration::SignedOut) => "Phone: signed out".into(),
-            (CallState::Idle, Registration::Connecting) => "Phone: connecting".into(),
-            (CallState::Idle, Registration::Reconnecting(_)) => "Phone: reconnecting".into(),
-            (CallState::Idle, Registration::Registered) => "Phone: ready".into(),
-            (CallState::Idle, Registration::Failed(_)) => "Phone: offline".into(),
-        }
-    }
-
-    fn label_effect(&self, now_ms: u64) -> Effect {
-        Effect::SetLabel(self.label(now_ms))
-    }
 }
 
 

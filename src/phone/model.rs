@@ -110,6 +110,22 @@ pub struct Call {
     pub quality: Option<Quality>,
     /// Seconds in a row without audio from the far end.
     pub silent_seconds: u32,
+    /// Set when this call was picked up again after the page reloaded (see `phone::rejoin`).
+    pub resumed: Option<Resumed>,
+}
+
+/// A call the phone picked up again after the page reloaded: the new page rejoins the far end
+/// on a new SIP dialog, but it is still the same call for the agent and for the call log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resumed {
+    /// The Call-ID the call was first known by: its log keeps it (one Task per call, keyed by
+    /// it), whichever dialog carries the call now.
+    pub first_call_id: Option<String>,
+    /// The last moment the previous page was known to be on the call: talk time ends there if
+    /// the call cannot be rejoined.
+    pub interrupted_at_ms: u64,
+    /// The rejoin (INVITE with Replaces) has been asked of the line.
+    pub asked: bool,
 }
 
 impl Call {
@@ -135,6 +151,14 @@ impl Call {
         })
     }
 
+    /// The Call-ID the call's log is keyed by: the first one it had.
+    pub fn log_call_id(&self) -> Option<&str> {
+        match &self.resumed {
+            Some(r) => r.first_call_id.as_deref(),
+            None => self.call_id.as_deref(),
+        }
+    }
+
     /// Seconds since the call was answered.
     pub fn talk_seconds(&self, now_ms: u64) -> u64 {
         self.answered_at_ms.map_or(0, |at| now_ms.saturating_sub(at) / 1000)
@@ -150,6 +174,26 @@ pub struct WrapUp {
     pub saved_as: Option<String>,
     /// What was logged.
     pub record: CallRecord,
+    /// What the agent has chosen and typed so far: saved whatever ends the wrap-up.
+    pub draft: WrapUpDraft,
+    /// When the wrap-up completes by itself (the definition's `wrapUpSeconds`), if it does.
+    pub ends_at_ms: Option<u64>,
+}
+
+/// The disposition and notes of a wrap-up in progress.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WrapUpDraft {
+    /// One of the Call Center's dispositions, or empty (none chosen).
+    pub disposition: String,
+    /// The agent's notes.
+    pub notes: String,
+}
+
+impl WrapUpDraft {
+    /// Nothing chosen or typed.
+    pub fn is_empty(&self) -> bool {
+        self.disposition.is_empty() && self.notes.trim().is_empty()
+    }
 }
 
 /// What the phone is doing with calls.
@@ -165,6 +209,8 @@ pub enum CallState {
     Incoming(Call),
     /// Talking.
     Connected(Call),
+    /// The page reloaded during this call: the phone is rejoining the far end (once signed in).
+    Rejoining(Call),
     /// The call ended; the agent picks a disposition and writes notes.
     WrapUp(WrapUp),
 }

@@ -253,7 +253,9 @@ fn after_a_restart_the_phone_logs_the_call_the_page_went_away_during_and_replays
     let failed = queued(&mut before, "c1");
     before.failed(failed, "down".into(), 0);
     let mut phone = Phone::new(DialingRules::default());
-    let effects = phone.restore_logs(100_000, before.logs().to_vec(), Some(call("c2")), 7);
+    // A call whose dialog the page did not keep cannot be rejoined: it is logged at once.
+    let interrupted = crate::phone::InterruptedCall { log: call("c2"), answered_at_ms: Some(1_000), interrupted_at_ms: 43_000, can_rejoin: false };
+    let effects = phone.restore_logs(100_000, before.logs().to_vec(), Some(interrupted), 7);
     let saved: Vec<Option<&str>> = effects
         .iter()
         .filter_map(|e| match e {

@@ -162,7 +162,10 @@ impl Controller {
     fn resume_logs(&self) {
         // Jitter seed: phones that come back together (a Salesforce outage ends) retry apart.
         let seed = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
-        let effects = self.inner.borrow_mut().phone.restore_logs(now_ms(), storage::stored_logs(), storage::take_interrupted_call(), seed);
+        let interrupted = storage::interrupted_call();
+        // This page now answers for the stored call: `persist` forgets it once it is logged.
+        self.inner.borrow_mut().call_stored = interrupted.is_some();
+        let effects = self.inner.borrow_mut().phone.restore_logs(now_ms(), storage::stored_logs(), interrupted, seed);
         self.perform(effects);
         self.persist();
         logs::detect_package(self.inner.borrow().cti.clone(), self.clone());
@@ -170,18 +173,22 @@ impl Controller {
         storage::warn_before_leaving(move || inner.upgrade().is_some_and(|i| !i.borrow().phone.outbox().is_empty()));
         let inner = Rc::downgrade(&self.inner);
         storage::on_page_hide(move || {
-            if let Some(call) = inner.upgrade().and_then(|i| i.borrow().phone.call_in_progress().cloned()) {
-                storage::store_call(Some(&call), now_ms());
+            if let Some(inner) = inner.upgrade() {
+                let (call, dialog) = call_and_dialog(&inner);
+                if call.is_some() {
+                    storage::store_call(call.as_ref(), dialog.as_ref(), now_ms());
+                }
             }
         });
     }
 
     /// Writes the unsaved logs (when they changed) and the call in progress to browser storage.
     fn persist(&self) {
+        let (call, dialog) = call_and_dialog(&self.inner);
         let mut inner = self.inner.borrow_mut();
-        let call = inner.phone.call_in_progress().cloned();
-        if call.is_some() || inner.call_stored {
-            storage::store_call(call.as_ref(), now_ms());
+        // While the phone rejoins the call a reload cut off, storage keeps that call as it was.
+        if (call.is_some() || inner.call_stored) && !inner.phone.is_rejoining() {
+            storage::store_call(call.as_ref(), dialog.as_ref(), now_ms());
             inner.call_stored = call.is_some();
         }
         if inner.stored_logs.as_slice() != inner.phone.outbox() {
@@ -292,6 +299,10 @@ impl Controller {
                 Effect::Connect(credentials) => with_line(&self.inner, |l| l.connect(&credentials)),
                 Effect::Disconnect => with_line(&self.inner, Line::disconnect),
                 Effect::Dial { dial } => with_line(&self.inner, |l| l.dial(&dial)),
+                Effect::Rejoin => match storage::interrupted_dialog() {
+                    Some(dialog) => with_line(&self.inner, |l| l.rejoin(dialog)),
+                    None => spawn_local(async move { this.event(Event::CallFailed("the call's connection details were not kept.".into())) }),
+                },
                 Effect::Answer { call_id } => with_line(&self.inner, |l| l.answer(&call_id)),
                 Effect::Decline { call_id, busy } => with_line(&self.inner, |l| l.decline(&call_id, busy)),
                 Effect::HangUp { call_id: Some(call_id) } => with_line(&self.inner, |l| l.hang_up(&call_id)),
@@ -328,6 +339,7 @@ impl Controller {
 fn new_phone(settings: &SoftphoneSettings) -> Phone {
     let rules = DialingRules::new(&settings.dialing, &settings.home_country);
     let mut phone = Phone::new(rules.clone().unwrap_or_else(|_| DialingRules::without_plan(&settings.dialing)));
+    phone.set_wrap_up_limit(settings.wrap_up_seconds);
     if let Err(unknown) = rules {
         let notice = unknown_country_notice(&unknown);
         warn(&notice);
@@ -341,6 +353,16 @@ fn local_storage() -> Option<web_sys::Storage> {
 }
 
 /// Runs `f` on the line without holding the controller's state (the line reports back later).
+/// The call this page carries and the SIP dialog it is on (once established), to store.
+fn call_and_dialog(inner: &Rc<RefCell<Inner>>) -> (Option<crate::phone::Call>, Option<sip::DialogRef>) {
+    let (call, line) = {
+        let inner = inner.borrow();
+        (inner.phone.call_in_progress().cloned(), inner.line.clone())
+    };
+    let dialog = call.as_ref().and_then(|c| c.call_id.as_deref()).zip(line).and_then(|(id, line)| line.dialog(id));
+    (call, dialog)
+}
+
 fn with_line(inner: &Rc<RefCell<Inner>>, f: impl FnOnce(&Line)) {
     let line = inner.borrow().line.clone();
     if let Some(line) = line {

@@ -110,7 +110,7 @@ struct Envelope {
 pub fn summary_of(phone: &Phone) -> LineSummary {
     let call = match phone.call() {
         CallState::Idle | CallState::ReadyToCall(_) => None,
-        CallState::Dialing(c) => Some((c, CallStage::Dialing)),
+        CallState::Dialing(c) | CallState::Rejoining(c) => Some((c, CallStage::Dialing)),
         CallState::Incoming(c) => Some((c, CallStage::Ringing)),
         CallState::Connected(c) => Some((c, CallStage::Talking)),
         CallState::WrapUp(w) => {

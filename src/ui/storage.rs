@@ -1,13 +1,15 @@
 //! What the phone keeps in this browser's `localStorage` so that a reload loses nothing: the call
 //! logs Salesforce has not confirmed yet, and the call in progress (number, record, direction,
-//! times and Call-ID, refreshed every second), to log it right after a reload. Never a secret: the
-//! SIP password stays in memory only.
+//! times, Call-ID and SIP dialog, refreshed every second), to rejoin it or log it right after a
+//! reload. Never a secret: the SIP password stays in memory only. The dialog's tags are not a
+//! password, but they let whoever holds them take the call over (RFC 3891 §8): they stay in
+//! this origin's storage, which only the phone's own pages read.
 
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::phone::{Call, CallDirection, CallRecord, PendingLog, RecordRef};
+use crate::phone::{Call, CallDirection, CallRecord, InterruptedCall, PendingLog, RecordRef};
 
 /// The unsaved call logs (a JSON array).
 const OUTBOX_KEY: &str = "softphone.outbox";
@@ -25,6 +27,18 @@ struct CallInProgress {
     answered_at_ms: Option<u64>,
     /// The last moment the page was known to be alive with the call up.
     heartbeat_ms: u64,
+    /// The SIP dialog the call is on, once it is established.
+    #[serde(default)]
+    dialog: Option<StoredDialog>,
+}
+
+/// A SIP dialog as stored (see [`sip::DialogRef`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct StoredDialog {
+    call_id: String,
+    local_tag: String,
+    remote_tag: String,
+    remote_target: String,
 }
 
 /// This origin's `localStorage`, when the browser allows it (it may not in a third-party frame).
@@ -65,32 +79,38 @@ pub fn store_logs(logs: &[PendingLog]) {
     write(OUTBOX_KEY, (!logs.is_empty()).then_some(&logs))
 }
 
-/// Remembers the call in progress at `now_ms` (the heartbeat), or that there is none.
-pub fn store_call(call: Option<&Call>, now_ms: u64) {
+/// Remembers the call in progress at `now_ms` (the heartbeat) with the SIP dialog it is on, or
+/// that there is none.
+pub fn store_call(call: Option<&Call>, dialog: Option<&sip::DialogRef>, now_ms: u64) {
     let stored = call.map(|c| CallInProgress {
         direction: c.direction,
         number: c.number.clone(),
         record: c.record.clone(),
-        call_id: c.call_id.clone(),
+        call_id: c.log_call_id().map(str::to_owned),
         started_at_ms: c.started_at_ms,
         answered_at_ms: c.answered_at_ms,
         heartbeat_ms: now_ms,
+        dialog: dialog.map(|d| StoredDialog {
+            call_id: d.call_id.clone(),
+            local_tag: d.local_tag.clone(),
+            remote_tag: d.remote_tag.clone(),
+            remote_target: d.remote_target.to_string(),
+        }),
     });
     write(CALL_KEY, stored.as_ref())
 }
 
-/// The call a previous page went away during, as the log it deserves (talk time until the page's
-/// last heartbeat), taken out of storage.
-pub fn take_interrupted_call() -> Option<CallRecord> {
+/// The call a previous page went away during, with the log it deserves if it cannot be rejoined
+/// (talk time until the page's last heartbeat). It stays stored until the phone is done with it.
+pub fn interrupted_call() -> Option<InterruptedCall> {
     let call: CallInProgress = read(CALL_KEY)?;
-    write::<CallInProgress>(CALL_KEY, None);
     let duration_s = call.answered_at_ms.map_or(0, |at| call.heartbeat_ms.saturating_sub(at) / 1000);
     let disposition = match (call.answered_at_ms, call.direction) {
         (Some(_), _) => "",
         (None, CallDirection::Inbound) => "Missed",
         (None, _) => "Cancelled",
     };
-    Some(CallRecord {
+    let log = CallRecord {
         direction: call.direction,
         number: call.number,
         record: call.record,
@@ -98,8 +118,24 @@ pub fn take_interrupted_call() -> Option<CallRecord> {
         duration_s,
         call_id: call.call_id,
         disposition: disposition.into(),
-        notes: "The page was reloaded or closed during this call.".into(),
+        notes: crate::phone::LOST_NOTE.into(),
         transferred_to: None,
+    };
+    let can_rejoin = call.dialog.as_ref().and_then(dialog_ref).is_some();
+    Some(InterruptedCall { log, answered_at_ms: call.answered_at_ms, interrupted_at_ms: call.heartbeat_ms, can_rejoin })
+}
+
+/// The SIP dialog of the call a previous page went away during, to rejoin it.
+pub fn interrupted_dialog() -> Option<sip::DialogRef> {
+    read::<CallInProgress>(CALL_KEY)?.dialog.as_ref().and_then(dialog_ref)
+}
+
+fn dialog_ref(d: &StoredDialog) -> Option<sip::DialogRef> {
+    Some(sip::DialogRef {
+        call_id: d.call_id.clone(),
+        local_tag: d.local_tag.clone(),
+        remote_tag: d.remote_tag.clone(),
+        remote_target: d.remote_target.parse().ok()?,
     })
 }
 

@@ -250,7 +250,10 @@ pub fn phone_view(props: &PhoneViewProps) -> Html {
                 CallState::Dialing(call) => html! { <CallCard call={call.clone()} title="Calling" now_ms={props.now_ms} on_intent={send.clone()} /> },
                 CallState::Incoming(call) => html! { <IncomingCard call={call.clone()} on_intent={send.clone()} /> },
                 CallState::Connected(call) => html! { <CallCard call={call.clone()} title="On call" now_ms={props.now_ms} on_intent={send.clone()} /> },
-                CallState::WrapUp(wrap) => html! { <WrapUpCard wrap={wrap.clone()} dispositions={props.dispositions.clone()} on_intent={send.clone()} /> },
+                CallState::Rejoining(call) => html! {
+                    <RejoinCard who={call.who().to_owned()} signed_in={phone.registration() == &Registration::Registered} on_intent={send.clone()} />
+                },
+                CallState::WrapUp(wrap) => html! { <WrapUpCard wrap={wrap.clone()} dispositions={props.dispositions.clone()} now_ms={props.now_ms} on_intent={send.clone()} /> },
             } }
             if let Some(extension) = phone.keyed_extension() {
                 <div class="weak" data-testid="call-extension">{ format!("Extension {} is keyed in once the call is answered.", extension.digits()) }</div>
@@ -374,6 +377,32 @@ pub fn call_card(props: &CallCardProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
+pub struct RejoinCardProps {
+    /// Who the call was with.
+    pub who: AttrValue,
+    /// The line is registered (else the agent must sign in first).
+    pub signed_in: bool,
+    pub on_intent: Send,
+}
+
+/// A call the page reload cut off, being rejoined.
+#[function_component(RejoinCard)]
+pub fn rejoin_card(props: &RejoinCardProps) -> Html {
+    html! {
+        <section class="card" aria-labelledby="rejoin-title" data-testid="rejoin">
+            <h2 id="rejoin-title">{ "Rejoining your call" }</h2>
+            <div class="number" data-testid="call-who">{ props.who.clone() }</div>
+            <div class="weak" role="status" data-testid="call-status">
+                { if props.signed_in { "Reconnecting to the call the page reload cut off…" } else { "The page reloaded during this call: sign in to rejoin it." } }
+            </div>
+            <div class="actions">
+                <button class="destructive" onclick={props.on_intent.reform(|_| Intent::HangUp)}>{ "Hang up" }</button>
+            </div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
 pub struct TransferFormProps {
     /// The number a transfer is under way to.
     pub transfer_to: Option<AttrValue>,
@@ -450,6 +479,8 @@ fn use_none_selected(select: NodeRef) {
 pub struct WrapUpProps {
     pub wrap: WrapUp,
     pub dispositions: Vec<AttrValue>,
+    /// Now, for the countdown.
+    pub now_ms: u64,
     pub on_intent: Send,
 }
 
@@ -459,32 +490,53 @@ pub fn wrap_up_card(props: &WrapUpProps) -> Html {
     let disposition = use_node_ref();
     use_none_selected(disposition.clone());
     let notes = use_node_ref();
-    let onsubmit = {
+    // The form's values, read when they change (kept by the phone, so that whatever ends the
+    // wrap-up saves them) and when the agent is done.
+    let values = {
         let (disposition, notes) = (disposition.clone(), notes.clone());
-        let send = props.on_intent.clone();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
+        move || {
             let disposition = disposition.cast::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
             let notes = notes.cast::<HtmlTextAreaElement>().map(|t| t.value()).unwrap_or_default();
+            (disposition, notes)
+        }
+    };
+    let onsubmit = {
+        let (values, send) = (values.clone(), props.on_intent.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (disposition, notes) = values();
             send.emit(Intent::FinishWrapUp { disposition, notes });
         })
     };
+    let onchange = {
+        let send = props.on_intent.clone();
+        Callback::from(move |_: Event| {
+            let (disposition, notes) = values();
+            send.emit(Intent::EditWrapUp { disposition, notes });
+        })
+    };
+    let oninput = onchange.reform(|e: InputEvent| Event::from(e));
     let record = &props.wrap.record;
+    let left_s = props.wrap.ends_at_ms.map(|end| end.saturating_sub(props.now_ms).div_ceil(1000));
     html! {
         <form class="card" {onsubmit} aria-labelledby="wrap-title" data-testid="wrap-up">
             <h2 id="wrap-title">{ "Wrap-up" }</h2>
             <div class="weak">{ record.subject() }{ format!(" · {} s", record.duration_s) }</div>
             <div class="field">
                 <label for="wrap-disposition">{ "Disposition" }</label>
-                <select id="wrap-disposition" ref={disposition}>
+                <select id="wrap-disposition" ref={disposition} {onchange}>
                     <option value="">{ "None" }</option>
                     { for props.dispositions.iter().map(|d| html! { <option value={d.clone()}>{ d.clone() }</option> }) }
                 </select>
             </div>
             <div class="field">
                 <label for="wrap-notes">{ "Notes" }</label>
-                <textarea id="wrap-notes" ref={notes} rows="3" />
+                <textarea id="wrap-notes" ref={notes} rows="3" {oninput} />
             </div>
+            if let Some(left) = left_s {
+                <div class="weak" role="timer" data-testid="wrap-up-countdown">
+                    { format!("Saved by itself in {}:{:02}", left / 60, left % 60) }</div>
+            }
             <div class="actions"><button class="brand" type="submit">{ "Done" }</button></div>
         </form>
     }

@@ -63,12 +63,14 @@ async function agentPage() {
   const agent = { page, phone: page.frameLocator('#softphone-slot iframe'), leaveWarnings: 0 };
   // The phone asks before the page goes while logs are unsaved; the agent leaves anyway.
   page.on('dialog', (d) => { if (d.type() === 'beforeunload') agent.leaveWarnings += 1; d.accept().catch(() => {}); });
-  /** Loads (or reloads) the page and signs in as 1001. */
-  agent.signIn = async ({ reload = false } = {}) => {
+  /** Loads (or reloads) the page and signs in as 1001; `rejoining`: a call was up, and the phone
+   * opens its panel by itself to rejoin it. */
+  agent.signIn = async ({ reload = false, rejoining = false } = {}) => {
     if (reload) await page.reload();
     else await page.goto(CONSOLE_ORIGIN + '/');
     await eventually('the phone to initialise', () => page.evaluate(() => window.lightningStandin?.state.initialized), 20_000);
-    await page.click('#utility-item');
+    if (rejoining) await eventually('the phone to open its panel', () => page.evaluate(() => window.lightningStandin.state.panelVisible), 10_000);
+    else await page.click('#utility-item');
     await signInAs(agent.phone, '1001', { timeout: 15_000 });
   };
   return agent;
@@ -88,9 +90,14 @@ async function oneCall({ page, phone, signIn }, callee, random, reload) {
   await sleep(random() < 0.1 ? 2_000 + Math.floor(random() * 2_000) : Math.floor(random() * 1_000));
   const call = { callId: ringing.callId, talkS: 0, disposition: '' };
   if (reload === 'mid-call') {
-    call.talkS = (Date.now() - connectedAt) / 1000;
-    await signIn({ reload: true });
+    // The phone rejoins the far end after the reload (INVITE with Replaces): the same call goes on.
+    await signIn({ reload: true, rejoining: true });
+    await phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 15_000 });
+    call.rejoined = true;
     await callee.hangup();
+    call.talkS = (Date.now() - connectedAt) / 1000;
+    await phone.locator('[data-testid=wrap-up] button', { hasText: 'Done' }).click();
+    await phone.locator('[data-testid=wrap-up]').waitFor({ state: 'detached', timeout: 10_000 });
     return call;
   }
   await phone.locator('button', { hasText: 'Hang up' }).click();
@@ -142,7 +149,8 @@ test(`fault soak: ${TOTAL_CALLS} calls, 20% of saveLogs failing, 5% late, ${RELO
   const faults = await json('/__standin/org');
   console.log(`# soak: ${calls.length} calls in ${callsDoneS.toFixed(0)} s, settled after ${((Date.now() - started) / 1000).toFixed(0)} s; ` +
     `${openCtiCalls.filter((c) => c.method === 'saveLog').length} saveLog calls (${faults.failed} failed, ${faults.late} answered ${LATE_MS / 1000} s late), ` +
-    `${openCtiCalls.filter((c) => c.method === 'runApex').length} runApex, ${agent.leaveWarnings} leave-page warnings, ${tasks.length} Tasks`);
+    `${openCtiCalls.filter((c) => c.method === 'runApex').length} runApex, ${agent.leaveWarnings} leave-page warnings, ` +
+    `${calls.filter((c) => c.rejoined).length} calls rejoined after a reload, ${tasks.length} Tasks`);
   assertOneTaskPerCall(tasks, calls);
   await callee.close();
   await agent.page.close();

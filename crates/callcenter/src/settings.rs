@@ -36,6 +36,9 @@ pub struct SoftphoneSettings {
     pub register_expires: u32,
     /// Wrap-up dispositions offered after a call.
     pub dispositions: Vec<String>,
+    /// Seconds of wrap-up before it completes by itself (`wrapUpSeconds`); `None`: wrap-up
+    /// waits for the agent.
+    pub wrap_up_seconds: Option<u32>,
     /// `reqDialingOptions`.
     pub dialing: DialingOptions,
     /// The org's home country, ISO 3166-1 alpha-2 in upper case (e.g. `GB`): how numbers
@@ -122,6 +125,7 @@ impl SoftphoneSettings {
             opencti_api_version: r.api_version(),
             register_expires: r.register_expires(),
             dispositions: list(r.get(&key("wrapUpDispositions"))),
+            wrap_up_seconds: r.wrap_up_seconds(),
             dialing: DialingOptions {
                 outside_prefix: r.digits("/reqDialingOptions/reqOutsidePrefix"),
                 long_distance_prefix: r.digits("/reqDialingOptions/reqLongDistPrefix"),
@@ -266,6 +270,22 @@ impl Reader<'_> {
         }
     }
 
+    /// Empty or 0: no countdown. A countdown shorter than 10 s would end wrap-ups before the
+    /// agent can type; more than an hour is no countdown at all.
+    fn wrap_up_seconds(&mut self) -> Option<u32> {
+        let k = key("wrapUpSeconds");
+        let v = self.get(&k).trim().to_owned();
+        match v.parse::<u32>() {
+            _ if v.is_empty() => None,
+            Ok(0) => None,
+            Ok(s) if (10..=3600).contains(&s) => Some(s),
+            _ => {
+                self.problem(&k, format!("{v:?} is not a number of seconds between 10 and 3600 (or 0 for none); wrap-up waits for the agent"));
+                None
+            }
+        }
+    }
+
     /// A dialing prefix; anything but digits would be dialled as is, so it is left out.
     fn digits(&mut self, key: &str) -> String {
         let v = self.get(key).to_owned();
@@ -342,6 +362,7 @@ mod tests {
         assert_eq!(s.ice.servers.iter().map(|x| x.urls.clone()).collect::<Vec<_>>(), [["stun:stun.example.com:3478"]]);
         assert_eq!(s.dispositions, ["Resolved", "Callback requested"]);
         assert_eq!(s.register_expires, 600);
+        assert_eq!(s.wrap_up_seconds, None, "no countdown unless the definition asks for one");
         assert_eq!(s.opencti_api_version, "62.0");
         assert_eq!(s.dialing.international_prefix, "011");
         assert_eq!(s.dialing.outside_prefix, "");
@@ -375,6 +396,17 @@ mod tests {
         assert_eq!(s.pbx_urls, ["wss://a.example.com:8443", "ws://127.0.0.1:8080"], "the rest is used");
         let message = &read.problems[2].message;
         assert!(message.contains("\"10\" is not a number of seconds") && message.ends_with("using 600"), "{message}");
+    }
+
+    #[test]
+    fn a_wrap_up_countdown_is_read_and_a_useless_one_reported() {
+        for (value, expected, problem) in [("45", Some(45), false), ("0", None, false), ("", None, false), ("3", None, true), ("soon", None, true)] {
+            let mut map = development();
+            map.insert("/rustSoftphone/wrapUpSeconds".into(), value.into());
+            let read = read(&map);
+            assert_eq!(read.settings.wrap_up_seconds, expected, "{value:?}");
+            assert_eq!(keys(&read.problems) == ["/rustSoftphone/wrapUpSeconds"], problem, "{value:?}: {:?}", read.problems);
+        }
     }
 
     #[test]

@@ -50,6 +50,7 @@ export async function openPeer(context, server, user, password = `dev-${user}`, 
     energy: () => page.evaluate(() => window.peer.energy()),
     setSending: (on) => page.evaluate((o) => window.peer.setSending(o), on),
     hangup: () => page.evaluate(() => window.peer.hangup()),
+    setRefuseRejoin: (on) => page.evaluate((o) => window.peer.setRefuseRejoin(o), on),
     bytes: () => page.evaluate(() => window.peer.bytes()),
     close: async () => { await page.evaluate(() => window.peer.stop()).catch(() => {}); await page.close(); },
   };

@@ -7,6 +7,7 @@ import { WebSocketServer } from 'ws';
 /** Listens on 127.0.0.1:`port` and relays to 127.0.0.1:`target`. */
 export async function startRelay({ port = 8090, target = 8080 } = {}) {
   const pairs = new Set();
+  const silenced = new Set();
   let mode = 'relay';
   const refusals = [];
   // The 503 PBX: a real WebSocket server (subprotocol sip) handed the raw sockets.
@@ -35,6 +36,8 @@ export async function startRelay({ port = 8090, target = 8080 } = {}) {
     pairs.add(pair);
     const end = () => {
       pairs.delete(pair);
+      // A silenced connection's goodbye is lost too: the other side finds out by itself.
+      if (silenced.has(pair)) return;
       client.destroy();
       upstream.destroy();
     };
@@ -58,12 +61,31 @@ export async function startRelay({ port = 8090, target = 8080 } = {}) {
       pairs.clear();
       return cut;
     },
+    /** Silences every relayed connection without closing it, as a NAT that forgot it or a
+     * network gone while the computer slept: bytes vanish both ways, no FIN, no RST. New
+     * connections are relayed again. Returns how many were silenced. */
+    blackhole() {
+      const count = pairs.size;
+      for (const pair of [...pairs]) {
+        pair.client.unpipe(pair.upstream);
+        pair.upstream.unpipe(pair.client);
+        pair.client.resume();
+        pair.upstream.resume();
+        silenced.add(pair);
+      }
+      pairs.clear();
+      return count;
+    },
     /** 'relay', or 'unavailable' (new connections meet a PBX that answers REGISTER with 503). */
     setMode(m) { mode = m; },
     /** When REGISTERs were refused. */
     refusals: () => [...refusals],
     async stop() {
       this.sever();
+      for (const { client, upstream } of silenced) {
+        client.destroy();
+        upstream.destroy();
+      }
       for (const ws of unavailable.clients) ws.terminate();
       await new Promise((r) => server.close(r));
     },

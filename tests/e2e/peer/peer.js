@@ -7,6 +7,8 @@ let ua = null;
 let session = null;
 // Answer without telephone-event, like a far end that only takes DTMF by SIP INFO.
 let noTelephoneEvent = false;
+// Refuse an INVITE with Replaces (486), like a far end that cannot take a call back.
+let refuseRejoin = false;
 
 /** `sdp` without the telephone-event payload types. */
 function withoutTelephoneEvent(sdp) {
@@ -36,6 +38,13 @@ function watch(s, adopt = true) {
     // The new call becomes the one the test drives once it is up; a failed one never does.
     e.accept((next) => { watch(next, false); next.on('confirmed', () => { session = next; }); }, { mediaConstraints: { audio: true, video: false }, pcConfig: { iceServers: [] } });
   });
+  // Our call is taken over by a new INVITE naming it in Replaces (the agent's page reloaded
+  // and rejoins): take it, as a phone that supports RFC 3891 does; JsSIP hangs the old one up.
+  s.on('replaces', (e) => {
+    note('replaces', { callId: e.request.call_id, replacing: e.request.replaces && e.request.replaces.call_id });
+    if (refuseRejoin) return e.reject();
+    e.accept((next) => { next.rejoining = true; });
+  });
   s.on('reinvite', (e) => note('reinvite', { sdp: e.request.body, contact: e.request.getHeader('Contact') }));
   s.on('sdp', (e) => { if (e.originator === 'local' && noTelephoneEvent) e.sdp = withoutTelephoneEvent(e.sdp); });
   s.on('peerconnection', (e) => {
@@ -58,7 +67,11 @@ window.peer = {
     ua.on('registered', () => note('registered'));
     ua.on('registrationFailed', (e) => note('registrationFailed', { cause: e.cause }));
     ua.on('newRTCSession', (e) => {
-      if (e.originator === 'remote') {
+      if (e.originator === 'remote' && e.session.rejoining) {
+        note('rejoined', { callId: e.request.call_id });
+        watch(e.session);
+        setTimeout(() => e.session.answer({ mediaConstraints: { audio: true, video: false }, pcConfig: { iceServers: [] } }), 0);
+      } else if (e.originator === 'remote') {
         note('incoming', { from: e.request.from.uri.user, display: e.request.from.display_name, callId: e.request.call_id });
         watch(e.session);
       }
@@ -79,6 +92,7 @@ window.peer = {
     session.answer({ mediaConstraints: { audio: true, video: false }, pcConfig: { iceServers: [] } });
   },
   hangup() { session.terminate(); },
+  setRefuseRejoin(on) { refuseRejoin = on; },
   /** Stops (or resumes) sending audio, as a far end whose network or microphone died would. */
   async setSending(on) {
     const sender = session.connection.getSenders().find((s) => s.track?.kind === 'audio' || s.__track);

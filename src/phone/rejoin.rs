@@ -1,0 +1,133 @@
+//! A call the page went away during (a reload, a crash, a closed tab).
+//!
+//! The glue records the call in progress in browser storage every second, with the SIP dialog
+//! it is on. When a page of this phone starts again and owns the line, it hands that record
+//! back ([`Phone::restore_logs`]). An answered call whose dialog was kept, cut off moments ago,
+//! is not over for the customer: they are still on the line, hearing silence. The phone then
+//! holds it as [`CallState::Rejoining`] and, once registered, asks the line to rejoin the far
+//! end ([`Effect::Rejoin`]: an INVITE with Replaces). Answered, it is the same call going on
+//! (same log, same Call-ID, talk time from the first answer); refused or never possible (the
+//! agent did not sign in within [`REJOIN_WINDOW_MS`]), it is logged as lost, with talk time up
+//! to the moment the page went away, and the agent is told.
+
+use crate::phone::log::CallRecord;
+use crate::phone::logs::work_effect;
+use crate::phone::model::{Call, CallState, EndReason, Resumed};
+use crate::phone::outbox::PendingLog;
+use crate::phone::{Effect, Phone};
+
+/// How long after the page went away the phone still tries to rejoin the call: longer than a
+/// reload and a sign-in take, shorter than a customer waits in silence.
+pub const REJOIN_WINDOW_MS: u64 = 120_000;
+
+/// What the log of a call the reload cut off says.
+pub const LOST_NOTE: &str = "The page was reloaded or closed during this call.";
+
+/// The call a previous page was on when it went away, as browser storage kept it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InterruptedCall {
+    /// The call's log as of the last moment the page was known alive (talk time up to then).
+    pub log: CallRecord,
+    /// When it was answered (Unix ms), if it was.
+    pub answered_at_ms: Option<u64>,
+    /// The last moment the page was known to be on the call (Unix ms).
+    pub interrupted_at_ms: u64,
+    /// The page kept the call's SIP dialog, so the far end can be asked to take us back.
+    pub can_rejoin: bool,
+}
+
+impl Phone {
+    /// Takes back the call logs a previous page left unsaved (from browser storage), and the
+    /// call it went away during: rejoined when it can be (see the module), else logged at once.
+    /// `seed` spreads retries between phones.
+    pub fn restore_logs(&mut self, now_ms: u64, stored: Vec<PendingLog>, interrupted: Option<InterruptedCall>, seed: u64) -> Vec<Effect> {
+        self.outbox.seed(seed);
+        self.outbox.restore(stored);
+        let mut effects = Vec::new();
+        if let Some(interrupted) = interrupted {
+            effects.extend(self.take_back(now_ms, interrupted));
+        }
+        effects.extend(self.outbox.due(now_ms).into_iter().map(work_effect));
+        effects
+    }
+
+    /// Whether the phone is rejoining a call the page went away during.
+    pub fn is_rejoining(&self) -> bool {
+        matches!(self.call, CallState::Rejoining(_))
+    }
+
+    fn take_back(&mut self, now_ms: u64, interrupted: InterruptedCall) -> Vec<Effect> {
+        let InterruptedCall { log, answered_at_ms, interrupted_at_ms, can_rejoin } = interrupted;
+        let recent = now_ms.saturating_sub(interrupted_at_ms) <= REJOIN_WINDOW_MS;
+        let free = matches!(self.call, CallState::Idle);
+        let Some(answered_at_ms) = answered_at_ms.filter(|_| can_rejoin && recent && free) else {
+            if answered_at_ms.is_some() {
+                self.notice = Some(format!("Your call with {} was cut off when the page reloaded.", who(&log)));
+            }
+            return vec![self.queue_log(now_ms, log, None)];
+        };
+        self.call = CallState::Rejoining(Call {
+            direction: log.direction,
+            display_name: String::new(),
+            call_id: None,
+            started_at_ms: log.started_at_ms,
+            answered_at_ms: Some(answered_at_ms),
+            remote_ringing: false,
+            muted: false,
+            held: false,
+            transfer_to: None,
+            quality: None,
+            silent_seconds: 0,
+            resumed: Some(Resumed { first_call_id: log.call_id, interrupted_at_ms, asked: false }),
+            number: log.number,
+            record: log.record,
+        });
+        let mut effects = vec![Effect::ShowPanel(true)];
+        effects.extend(self.ask_rejoin());
+        effects.push(Effect::SetLabel(self.label(now_ms)));
+        effects
+    }
+
+    /// Asks the line to rejoin the far end, once registered and not asked yet.
+    pub(super) fn ask_rejoin(&mut self) -> Option<Effect> {
+        if self.registration != crate::phone::Registration::Registered {
+            return None;
+        }
+        let CallState::Rejoining(Call { resumed: Some(resumed), .. }) = &mut self.call else { return None };
+        if std::mem::replace(&mut resumed.asked, true) {
+            return None;
+        }
+        Some(Effect::Rejoin)
+    }
+
+    /// Every second while rejoining: a rejoin never asked for (the agent has not signed in) is
+    /// given up once the window closes, and the call logged as lost.
+    pub(super) fn give_up_rejoin_when_late(&mut self, now_ms: u64) -> Vec<Effect> {
+        let CallState::Rejoining(Call { resumed: Some(r), .. }) = &self.call else { return Vec::new() };
+        if r.asked || now_ms.saturating_sub(r.interrupted_at_ms) <= REJOIN_WINDOW_MS {
+            return Vec::new();
+        }
+        self.end(now_ms, EndReason::Failed("you did not sign in again within two minutes.".into()))
+    }
+
+    /// For a call that ends while being rejoined: when it ended for the customer (the page
+    /// went away) and the note its log carries; tells the agent the call was lost.
+    pub(super) fn rejoin_lost(&mut self, call: &Call, reason: &EndReason) -> Option<(u64, String)> {
+        let resumed = call.resumed.as_ref().filter(|_| self.is_rejoining())?;
+        let why = match reason {
+            EndReason::LocalHangup => None,
+            EndReason::Failed(why) => Some(why.clone()),
+            _ => Some("the other side did not take the call back.".into()),
+        };
+        self.notice = why.map(|why| format!("Your call with {} was lost when the page reloaded: {why}", call.who()));
+        Some((resumed.interrupted_at_ms, LOST_NOTE.into()))
+    }
+}
+
+/// The name to tell the agent for a logged call: the record's, else the number.
+fn who(log: &CallRecord) -> &str {
+    match &log.record {
+        Some(r) if !r.name.is_empty() => &r.name,
+        _ => &log.number,
+    }
+}

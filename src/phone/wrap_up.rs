@@ -1,0 +1,56 @@
+//! After-call work. The call's log is saved the moment it ends; wrap-up completes it with a
+//! disposition and notes. What the agent chooses and types is kept here as they go (not only in
+//! the form), so nothing ends a wrap-up without saving it: *Done*, the countdown from the
+//! definition's `wrapUpSeconds` reaching zero, a new call ringing, or a number clicked or typed.
+
+use crate::phone::log::CallRecord;
+use crate::phone::model::{CallState, WrapUp, WrapUpDraft};
+use crate::phone::{Effect, Phone};
+
+impl Phone {
+    /// Wrap-up completes by itself this many seconds after the call (`None`: it waits for the
+    /// agent).
+    pub fn set_wrap_up_limit(&mut self, seconds: Option<u32>) {
+        self.wrap_up_limit_s = seconds;
+    }
+
+    /// The wrap-up of the call just logged as `log_id`.
+    pub(super) fn wrap_up(&self, now_ms: u64, log_id: u32, record: CallRecord) -> WrapUp {
+        let ends_at_ms = self.wrap_up_limit_s.map(|s| now_ms + u64::from(s) * 1000);
+        WrapUp { log_id, saved_as: None, record, draft: WrapUpDraft::default(), ends_at_ms }
+    }
+
+    pub(super) fn edit_wrap_up(&mut self, disposition: String, notes: String) -> Vec<Effect> {
+        if let CallState::WrapUp(wrap) = &mut self.call {
+            wrap.draft = WrapUpDraft { disposition, notes };
+        }
+        Vec::new()
+    }
+
+    /// Before the phone moves on from wrap-up to something else: what the agent chose and typed
+    /// is saved on the call's log, and the agent told so.
+    pub(super) fn leave_wrap_up(&mut self, now_ms: u64) -> Vec<Effect> {
+        let CallState::WrapUp(wrap) = &self.call else { return Vec::new() };
+        if wrap.draft.is_empty() {
+            self.call = CallState::Idle;
+            return Vec::new();
+        }
+        let WrapUpDraft { disposition, notes } = wrap.draft.clone();
+        let effects = self.finish_wrap_up(now_ms, disposition, notes);
+        self.notice = Some("Your wrap-up notes were saved with the last call.".into());
+        effects
+    }
+
+    /// Every second of wrap-up: at the end of the countdown, wrap-up completes with what the
+    /// agent chose and typed so far.
+    pub(super) fn wrap_up_tick(&mut self, now_ms: u64) -> Vec<Effect> {
+        let CallState::WrapUp(WrapUp { ends_at_ms: Some(ends_at), draft, .. }) = &self.call else { return Vec::new() };
+        if now_ms < *ends_at {
+            return Vec::new();
+        }
+        let WrapUpDraft { disposition, notes } = draft.clone();
+        let mut effects = self.finish_wrap_up(now_ms, disposition, notes);
+        effects.push(self.label_effect(now_ms));
+        effects
+    }
+}

@@ -1,0 +1,79 @@
+// Wrap-up never loses what the agent typed: the countdown from the definition's wrapUpSeconds
+// saves it when it runs out, and a call ringing in during wrap-up saves it before it rings.
+// Real parts: Kamailio, the JsSIP peer (1002), the stand-in's Tasks.
+import { test, before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { eventually } from './lib/browser.mjs';
+import { CONSOLE_ORIGIN } from './lib/console.mjs';
+import { definitionVariant, signIn, startWorld } from './lib/network.mjs';
+import { startPbx } from './lib/pbx.mjs';
+import { openPeer } from './lib/peer.mjs';
+
+const MARGARET = '003000000000004AAA'; // Phone 1002, the JsSIP peer
+const WRAP_UP_SECONDS = 12;
+let world, pbx;
+before(async () => {
+  pbx = startPbx();
+  world = await startWorld({ definition: definitionVariant('wrap-up', { wrapUpSeconds: String(WRAP_UP_SECONDS) }) });
+});
+after(async () => {
+  for (const stop of [() => world?.stop(), () => pbx?.stop()]) await Promise.resolve().then(stop).catch(() => {});
+});
+
+let opened = [];
+afterEach(async () => {
+  for (const close of opened.reverse()) await close().catch(() => {});
+  opened = [];
+});
+
+const json = async (path, init) => (await fetch(CONSOLE_ORIGIN + path, init)).json();
+
+/** Agent 1001 calls Margaret, who answers; the agent hangs up: wrap-up. */
+async function callThenWrapUp() {
+  await json('/__standin/reset', { method: 'POST' });
+  const agent = await signIn(world.browser, '1001');
+  opened.push(() => agent.page.close());
+  const peer = await openPeer(world.browser.context, world.peerServer, '1002');
+  opened.push(() => peer.close());
+  await agent.page.bringToFront();
+  await agent.page.evaluate((id) => window.lightningStandin.clickToDial(id), MARGARET);
+  await agent.phone.locator('button', { hasText: /^Call$/ }).click();
+  await eventually('the peer to ring', async () => (await peer.events()).some((e) => e.type === 'incoming'));
+  await peer.answer();
+  await agent.phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
+  await agent.phone.locator('button', { hasText: 'Hang up' }).click();
+  await agent.phone.locator('[data-testid=wrap-up]').waitFor({ timeout: 10_000 });
+  await eventually('the call\'s Task', async () => (await json('/__standin/tasks')).length === 1);
+  return { agent, peer };
+}
+
+test('the wrap-up countdown saves the disposition and notes typed when it runs out', { timeout: 60_000 }, async () => {
+  const { agent } = await callThenWrapUp();
+  const endedAt = Date.now();
+  assert.match(await agent.phone.locator('[data-testid=wrap-up-countdown]').textContent(), /Saved by itself in 0:1\d/);
+  await agent.phone.locator('#wrap-disposition').selectOption('Resolved');
+  await agent.phone.locator('#wrap-notes').fill('Asked for the invoice again');
+  await agent.phone.locator('[data-testid=wrap-up]').waitFor({ state: 'detached', timeout: (WRAP_UP_SECONDS + 5) * 1000 });
+  console.log(`# wrap-up countdown of ${WRAP_UP_SECONDS} s: ended ${((Date.now() - endedAt) / 1000).toFixed(1)} s after the call`);
+  const [task] = await eventually('the Task updated', async () => {
+    const tasks = await json('/__standin/tasks');
+    return tasks.length === 1 && tasks[0].Description?.includes('invoice') && tasks;
+  });
+  assert.equal(task.CallDisposition, 'Resolved');
+  assert.match(task.Description, /Asked for the invoice again/);
+});
+
+test('a call ringing in during wrap-up saves the notes typed so far, then rings', { timeout: 60_000 }, async () => {
+  const { agent, peer } = await callThenWrapUp();
+  await agent.phone.locator('#wrap-notes').fill('Customer will send the form');
+  await peer.call('sip:1001@127.0.0.1');
+  await agent.phone.locator('[data-testid=incoming-call]').waitFor({ timeout: 10_000 });
+  assert.match(await agent.phone.locator('[role=alert]').textContent(), /notes were saved/);
+  const [task] = await eventually('the first call\'s Task updated', async () => {
+    const tasks = await json('/__standin/tasks');
+    return tasks.some((t) => t.Description?.includes('send the form')) && tasks;
+  });
+  assert.match(task.Description, /Customer will send the form/);
+  assert.ok(!task.CallDisposition, 'no disposition the agent did not choose');
+  await agent.phone.locator('button', { hasText: 'Decline' }).click();
+});
