@@ -88,12 +88,18 @@ fn unsupported_extensions(req: &Request) -> Option<Response> {
     if matches!(req.method, Method::Ack | Method::Cancel) {
         return None;
     }
-    let unknown: Vec<&str> = req.headers.get_all("Require").flat_map(split_commas).filter(|tag| !UNDERSTOOD.iter().any(|u| u.eq_ignore_ascii_case(tag))).collect();
+    let mut unknown = String::new();
+    for tag in req.headers.get_all("Require").flat_map(split_commas).filter(|tag| !UNDERSTOOD.iter().any(|u| u.eq_ignore_ascii_case(tag))) {
+        if !unknown.is_empty() {
+            unknown.push_str(", ");
+        }
+        unknown.push_str(tag);
+    }
     if unknown.is_empty() {
         return None;
     }
     let mut r = Response::for_request_std(req, 420);
-    r.headers.push("Unsupported", unknown.join(", "));
+    r.headers.push("Unsupported", unknown);
     Some(r)
 }
 
