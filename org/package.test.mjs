@@ -38,6 +38,32 @@ test('package.xml lists every component an install needs', () => {
   assert.ok(members('CspTrustedSite').length >= 1, 'a CSP Trusted Site per PBX origin');
 });
 
+/** The call-log fields `callcenter report` reads: name -> [type, length or precision, scale]. */
+const CALL_LOG_FIELDS = {
+  Softphone_Log_Attempts__c: ['Number', '4', '0'],
+  Softphone_Pop_Latency_Ms__c: ['Number', '8', '0'],
+  Softphone_Pop_Outcome__c: ['Text', '20', undefined],
+};
+
+test('the package adds the call-log fields to Activity, and agents may write them', () => {
+  const names = Object.keys(CALL_LOG_FIELDS);
+  assert.deepEqual(members('CustomField'), names.map((n) => `Activity.${n}`));
+  const object = read('objects/Activity.object');
+  const tag = (xml, name) => xml.match(new RegExp(`<${name}>([^<]*)</${name}>`))?.[1];
+  for (const [name, [type, size, scale]] of Object.entries(CALL_LOG_FIELDS)) {
+    const field = [...object.matchAll(/<fields>([\s\S]*?)<\/fields>/g)].map((m) => m[1]).find((f) => tag(f, 'fullName') === name);
+    assert.ok(field, `${name} is in Activity`);
+    assert.equal(tag(field, 'type'), type, name);
+    assert.equal(tag(field, type === 'Text' ? 'length' : 'precision'), size, name);
+    assert.equal(tag(field, 'scale'), scale, name);
+    assert.equal(tag(field, 'required'), 'false', `${name}: calls logged without it must still save`);
+  }
+  // Activity fields are granted on Task in a permission set (Salesforce mirrors them on Event).
+  const permissions = [...read('permissionsets/Softphone_Agent.permissionset').matchAll(/<fieldPermissions>([\s\S]*?)<\/fieldPermissions>/g)]
+    .map((m) => ({ field: tag(m[1], 'field'), editable: tag(m[1], 'editable'), readable: tag(m[1], 'readable') }));
+  assert.deepEqual(permissions.sort((a, b) => a.field.localeCompare(b.field)), names.map((n) => ({ field: `Task.${n}`, editable: 'true', readable: 'true' })));
+});
+
 test('the static resource holds the whole app and the page loads only files it has', () => {
   const zipped = execFileSync('unzip', ['-Z1', join(MDAPI, 'staticresources', 'Softphone.resource')], { encoding: 'utf8' }).split('\n').filter(Boolean);
   assert.ok(zipped.includes('index.html'), zipped.join(' '));

@@ -49,6 +49,9 @@ kill "$console_pid"; wait "$console_pid" 2>/dev/null || true; console_pid=
 step "SIP benchmark: crates/sip against JsSIP 3.13.8 in one node process, and both sizes"
 crates/sip/bench/run.sh
 
+step "callcenter report benchmark: 50,000 generated Tasks"
+cargo bench --quiet -p callcenter --bench report
+
 step "registration storm smoke run: 50 agents, Kamailio restarted (the 1000-agent run is in README)"
 dev/storm/run.sh --agents 50 --down-ms 0
 

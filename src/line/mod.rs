@@ -69,8 +69,11 @@ struct Inner {
     microphone_generation: u32,
     /// The call in progress and its audio (one call at a time).
     media: Option<(String, Rc<CallMedia>)>,
-    /// The offer of the incoming call, kept until the agent answers.
-    incoming_offer: Option<(String, String)>,
+    /// The hold or resume the agent asked for, until the far end answers the re-INVITE.
+    hold_change: Option<HoldChange>,
+    /// The offers of calls ringing in, each kept until the agent answers or the call ends (a
+    /// second caller may ring while the first still does).
+    incoming_offers: Vec<IncomingOffer>,
     /// A peer connection with its offer made ahead of the next outgoing call, so a click sends
     /// the INVITE at once instead of waiting for the offer and ICE gathering.
     spare: Option<(Rc<CallMedia>, String)>,
@@ -85,6 +88,27 @@ struct Inner {
     report: Rc<dyn Fn(Event)>,
     /// Events to report once the state is released.
     pending: Vec<Event>,
+}
+
+/// The SDP offer of a call ringing in.
+struct IncomingOffer {
+    /// The call's SIP Call-ID.
+    call: String,
+    sdp: String,
+}
+
+/// Takes the offer of `call` out of `offers` (the others stay).
+fn take_offer(offers: &mut Vec<IncomingOffer>, call: &str) -> Option<IncomingOffer> {
+    let at = offers.iter().position(|o| o.call == call)?;
+    Some(offers.remove(at))
+}
+
+/// A hold or resume waiting for the far end's answer.
+struct HoldChange {
+    /// The call's SIP Call-ID.
+    call: String,
+    /// On hold (`true`) or off it, as asked.
+    held: bool,
 }
 
 /// Work that must run after the line's state is released (it drives the line again).
@@ -103,7 +127,8 @@ impl Line {
             preferred_microphone: None,
             microphone_generation: 0,
             media: None,
-            incoming_offer: None,
+            incoming_offers: Vec::new(),
+            hold_change: None,
             spare: None,
             preparing: false,
             last_stats: None,
@@ -224,8 +249,8 @@ impl Line {
 
     /// Answers the incoming call.
     pub fn answer(&self, call_id: &str) {
-        let offer = self.inner.borrow_mut().incoming_offer.take().filter(|(id, _)| id == call_id);
-        let Some((call, offer)) = offer else { return };
+        let offer = take_offer(&mut self.inner.borrow_mut().incoming_offers, call_id);
+        let Some(IncomingOffer { call, sdp: offer }) = offer else { return };
         let this = self.clone();
         spawn_local(async move {
             let media = match this.new_media().await {
@@ -250,7 +275,7 @@ impl Line {
 
     /// Declines the incoming call (486 when busy, else 603).
     pub fn decline(&self, call_id: &str, busy: bool) {
-        self.inner.borrow_mut().incoming_offer = None;
+        take_offer(&mut self.inner.borrow_mut().incoming_offers, call_id);
         self.command(Command::Decline { call: call_id.to_owned(), busy });
     }
 
@@ -272,6 +297,7 @@ impl Line {
     /// Holds or resumes the call with a re-INVITE.
     pub fn set_held(&self, call_id: &str, held: bool) {
         let Some(media) = self.inner.borrow().media.as_ref().map(|(_, m)| m.clone()) else { return };
+        self.inner.borrow_mut().hold_change = Some(HoldChange { call: call_id.to_owned(), held });
         let (this, call) = (self.clone(), call_id.to_owned());
         spawn_local(async move {
             match media.reoffer(held).await {
@@ -378,7 +404,7 @@ impl Line {
         let mut after: Vec<Deferred> = Vec::new();
         {
             let mut inner = self.inner.borrow_mut();
-            let Inner { ua, transport, media, incoming_offer, registered, pending, .. } = &mut *inner;
+            let Inner { ua, transport, media, incoming_offers, hold_change, registered, pending, .. } = &mut *inner;
             let Some(ua) = ua.as_mut() else { return };
             if let Some(input) = input {
                 ua.handle_input(sip_now(), input);
@@ -425,7 +451,7 @@ impl Line {
                         // any other: the UA hangs the replaced call up once it is answered.
                         SipEvent::IncomingCall { call, number, display_name, sdp, replaces: _ } => {
                             mark("softphone:invite-received");
-                            *incoming_offer = Some((call.clone(), sdp));
+                            incoming_offers.push(IncomingOffer { call: call.clone(), sdp });
                             after.push(Box::new({
                                 let call = call.clone();
                                 move |line: &Line| line.command(Command::Ring { call })
@@ -458,12 +484,19 @@ impl Line {
                             }));
                         }
                         SipEvent::Reanswered { sdp, .. } => {
+                            *hold_change = None;
                             let m = media.as_ref().map(|(_, m)| m.clone());
                             spawn_local(async move { apply_answer(m, &sdp).await });
                         }
-                        SipEvent::ReinviteFailed { status, .. } => {
-                            web_sys::console::warn_1(&format!("The PBX refused to change the call ({status}).").into());
-                        }
+                        SipEvent::ReinviteFailed { call, status } => match hold_change.take().filter(|h| h.call == call) {
+                            Some(HoldChange { held, .. }) => {
+                                if let Some((_, m)) = media.as_ref() {
+                                    m.withdraw_reoffer(held);
+                                }
+                                pending.push(Event::HoldFailed { call_id: call, held, status });
+                            }
+                            None => web_sys::console::warn_1(&format!("The PBX refused to change the call ({status}).").into()),
+                        },
                         SipEvent::Dtmf { .. } => {}
                         SipEvent::TransferRequested { call, target } => {
                             // The phone offers no transfers yet: the far end hears 603 and the
@@ -481,9 +514,7 @@ impl Line {
                             if media.as_ref().is_some_and(|(id, _)| *id == call) {
                                 *media = None;
                             }
-                            if incoming_offer.as_ref().is_some_and(|(id, _)| *id == call) {
-                                *incoming_offer = None;
-                            }
+                            take_offer(incoming_offers, &call);
                             after.push(Box::new(Line::prepare_spare));
                             pending.push(Event::CallEnded { call_id: call, reason: end_reason(reason) });
                         }

@@ -41,6 +41,9 @@ pub struct CallMedia {
     playing: Rc<Cell<bool>>,
     _on_track: Closure<dyn FnMut(RtcTrackEvent)>,
     ice: IceWatch,
+    /// A hold or resume offer sent to the far end and not applied here yet: it takes effect
+    /// with the far end's answer, so that a refusal leaves the call exactly as it was.
+    pending_offer: RefCell<Option<RtcSessionDescriptionInit>>,
 }
 
 thread_local! {
@@ -104,7 +107,7 @@ impl CallMedia {
             })
         };
         pc.set_ontrack(Some(on_track.as_ref().unchecked_ref()));
-        Ok(CallMedia { pc, sender, remote_audio, playing, _on_track: on_track, ice })
+        Ok(CallMedia { pc, sender, remote_audio, playing, _on_track: on_track, ice, pending_offer: RefCell::new(None) })
     }
 
     /// An SDP offer with the candidates gathered within the limit.
@@ -115,8 +118,12 @@ impl CallMedia {
         self.local_sdp().await
     }
 
-    /// Applies the far end's answer to our offer.
+    /// Applies the far end's answer to our offer (first the offer itself, for a hold or resume).
     pub async fn accept_answer(&self, sdp: &str) -> Result<(), MediaError> {
+        let pending = self.pending_offer.borrow_mut().take();
+        if let Some(offer) = pending {
+            JsFuture::from(self.pc.set_local_description(&offer)).await.map_err(pc_error)?;
+        }
         self.set_remote(RtcSdpType::Answer, sdp).await
     }
 
@@ -129,15 +136,33 @@ impl CallMedia {
         self.local_sdp().await
     }
 
-    /// A new offer putting the call on hold (sendonly) or taking it off (sendrecv).
+    /// A new offer putting the call on hold (sendonly) or taking it off (sendrecv). It is
+    /// applied here only with the far end's answer ([`CallMedia::accept_answer`]): until then
+    /// the call sounds as before, which is what the customer hears too. The ICE session goes on,
+    /// so the offer carries no new candidates.
     pub async fn reoffer(&self, hold: bool) -> Result<String, MediaError> {
+        self.set_directions(hold);
+        let offer = JsFuture::from(self.pc.create_offer()).await.map_err(pc_error)?;
+        let sdp = js_sys::Reflect::get(&offer, &"sdp".into()).ok().and_then(|s| s.as_string());
+        let sdp = sdp.ok_or_else(|| MediaError::PeerConnection("the browser made an offer without SDP".into()))?;
+        *self.pending_offer.borrow_mut() = Some(offer.unchecked_into());
+        Ok(sdp)
+    }
+
+    fn set_directions(&self, hold: bool) {
         let direction = if hold { RtcRtpTransceiverDirection::Sendonly } else { RtcRtpTransceiverDirection::Sendrecv };
         for t in self.pc.get_transceivers().iter() {
             if let Ok(t) = t.dyn_into::<RtcRtpTransceiver>() {
                 t.set_direction(direction);
             }
         }
-        self.create_offer().await
+    }
+
+    /// Forgets a hold or resume offer the far end refused: nothing of it was applied, so the
+    /// call goes on as it was; the directions are set back for the next offer.
+    pub fn withdraw_reoffer(&self, hold_asked: bool) {
+        self.pending_offer.borrow_mut().take();
+        self.set_directions(!hold_asked);
     }
 
     /// A new offer for the call as it is (same directions): for the re-INVITE that moves the

@@ -239,6 +239,16 @@ pub struct CallLog {
     /// The call's date, `YYYY-MM-DD`.
     #[serde(rename = "ActivityDate")]
     pub activity_date: String,
+    /// The org package's screen-pop outcome (Text(20)); never sent without the package, whose
+    /// absence makes Salesforce refuse the whole Task.
+    #[serde(rename = "Softphone_Pop_Outcome__c", skip_serializing_if = "Option::is_none")]
+    pub pop_outcome: Option<&'static str>,
+    /// The org package's screen-pop latency in ms (Number(8,0)).
+    #[serde(rename = "Softphone_Pop_Latency_Ms__c", skip_serializing_if = "Option::is_none")]
+    pub pop_latency_ms: Option<u32>,
+    /// The org package's saveLog attempt that saved the Task (Number(4,0)).
+    #[serde(rename = "Softphone_Log_Attempts__c", skip_serializing_if = "Option::is_none")]
+    pub log_attempts: Option<u32>,
 }
 
 /// A `runApex` request.

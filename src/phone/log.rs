@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::pop_measure::PopMeasure;
+
 /// A CRM record a call is about (the record that was clicked, or that matched the caller).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordRef {
@@ -76,6 +78,14 @@ pub struct CallRecord {
     pub duration_s: u64,
     /// The SIP Call-ID, when the call went through the softphone.
     pub call_id: Option<String>,
+    /// The screen pop's outcome and latency (incoming calls); `None` without a pop. Logs stored
+    /// by an older version have none.
+    #[serde(default)]
+    pub screen_pop: Option<PopMeasure>,
+    /// The saveLog attempt that created the call's Task (1 = the first try), stamped by the
+    /// outbox when it sends the log.
+    #[serde(default)]
+    pub log_attempt: Option<u32>,
     /// Wrap-up disposition chosen by the agent.
     pub disposition: String,
     /// The agent's notes.
@@ -142,6 +152,8 @@ mod tests {
             started_at_ms: 1_795_946_520_000, // 2026-11-29 10:02 UTC
             duration_s: 42,
             call_id: None,
+            screen_pop: None,
+            log_attempt: None,
             disposition: String::new(),
             notes: String::new(),
             transferred_to: None,

@@ -29,10 +29,12 @@ impl Phone {
                 self.outbox.rejected(id, reason, rejection, now_ms).into_iter().map(work_effect).collect()
             }
             Event::LogFound { id, record_id } => {
+                let sends = self.outbox.logs().iter().find(|l| l.id == id).map(|l| l.sends);
                 // The Task landed after all: wrap-up updates that one.
                 if let (Some(found), CallState::WrapUp(wrap)) = (&record_id, &mut self.call) {
                     if wrap.log_id == id {
                         wrap.saved_as = Some(found.clone());
+                        wrap.record.log_attempt = wrap.record.log_attempt.or(sends);
                     }
                 }
                 self.outbox.found(id, record_id, now_ms).into_iter().map(work_effect).collect()
@@ -60,6 +62,8 @@ impl Phone {
             started_at_ms: now_ms,
             duration_s: 0,
             call_id: None,
+            screen_pop: None,
+            log_attempt: None,
             disposition,
             notes,
             transferred_to: None,
@@ -86,9 +90,12 @@ impl Phone {
     }
 
     pub(super) fn log_saved(&mut self, now_ms: u64, id: u32, record_id: String) -> Vec<Effect> {
+        let sends = self.outbox.logs().iter().find(|l| l.id == id).map(|l| l.sends);
         if let CallState::WrapUp(wrap) = &mut self.call {
             if wrap.log_id == id {
                 wrap.saved_as = Some(record_id.clone());
+                // Wrap-up's update says which attempt created the Task.
+                wrap.record.log_attempt = wrap.record.log_attempt.or(sends);
             }
         }
         self.outbox.saved(id, record_id, now_ms).into_iter().map(work_effect).collect()

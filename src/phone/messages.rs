@@ -4,6 +4,7 @@
 use crate::phone::log::{CallDirection, CallRecord, RecordRef};
 use crate::phone::model::{AudioInput, Credentials, EndReason, Quality};
 use crate::phone::outbox::{Package, Rejection};
+use crate::phone::pop_measure::PopOutcome;
 
 /// What the agent asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -91,6 +92,8 @@ pub enum Event {
     Viewing(Option<RecordRef>),
     /// The screen pop for the current call matched this record (or none).
     RecordMatched(Option<RecordRef>),
+    /// Salesforce answered the current call's screen pop (or never did, within the timeout).
+    PopAnswered(PopOutcome),
     /// The far end is ringing.
     RemoteRinging { call_id: String },
     /// The call was answered (by either side) and media flows.
@@ -99,6 +102,9 @@ pub enum Event {
     CallEnded { call_id: String, reason: EndReason },
     /// The transfer did not happen; the call is still the agent's. The text says why.
     TransferFailed { call_id: String, reason: String },
+    /// The far end refused to put the call on hold (`held`) or to take it off (SIP `status`):
+    /// the call goes on as it was.
+    HoldFailed { call_id: String, held: bool, status: u16 },
     /// Audio figures for the last second of the call.
     CallQuality { call_id: String, quality: Quality },
     /// The call could not be started (microphone, media, SIP) before it had a Call-ID.
@@ -135,6 +141,8 @@ pub enum Tone {
 }
 
 /// What the glue must do.
+// Effects are carried out at once; boxing SaveLog's record would buy nothing (as for `Work`).
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
     /// Show (or hide) the softphone panel.

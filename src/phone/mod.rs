@@ -19,6 +19,8 @@ pub mod numbering;
 pub mod outbox;
 mod rejoin;
 mod label;
+mod sign_in;
+pub mod pop_measure;
 mod wrap_up;
 #[cfg(test)]
 mod tests;
@@ -33,6 +35,7 @@ pub use log::{CallDirection, CallRecord, RecordRef};
 pub use outbox::{Package, PendingLog, Rejection};
 use logs::work_effect;
 use outbox::Outbox;
+use pop_measure::ScreenPop;
 
 pub use messages::{Effect, Event, Intent, Tone};
 pub use model::{AudioInput, Call, CallState, Credentials, DialTarget, EndReason, Quality, Registration, Resumed, Secret, WrapUp, WrapUpDraft};
@@ -98,6 +101,10 @@ impl Phone {
     /// Call logs not saved yet (waiting, or failed and kept for a retry).
     pub fn outbox(&self) -> &[PendingLog] {
         self.outbox.logs()
+    }
+    /// Whether logs may use the org package's Task fields (else their facts go in the description).
+    pub fn package_fields(&self) -> bool {
+        self.outbox.package_fields()
     }
     /// A problem to show the agent, if any.
     pub fn notice(&self) -> Option<&str> {
@@ -209,11 +216,13 @@ impl Phone {
             Event::OutgoingCallStarted { .. }
             | Event::IncomingCall { .. }
             | Event::RecordMatched(_)
+            | Event::PopAnswered(_)
             | Event::RemoteRinging { .. }
             | Event::CallConnected { .. }
             | Event::CallEnded { .. }
             | Event::CallQuality { .. }
             | Event::TransferFailed { .. }
+            | Event::HoldFailed { .. }
             | Event::CallFailed(_) => self.handle_call_event(now_ms, event),
             _ => self.handle_line_event(now_ms, event),
         }
@@ -291,6 +300,7 @@ impl Phone {
                 }
                 _ => Vec::new(),
             },
+            Event::PopAnswered(outcome) => return self.pop_answered(now_ms, outcome),
             Event::RemoteRinging { call_id } => match &mut self.call {
                 CallState::Dialing(call) if call.call_id.as_deref() == Some(&call_id) && !call.remote_ringing => {
                     call.remote_ringing = true;
@@ -330,6 +340,18 @@ impl Phone {
                 CallState::Connected(call) if call.call_id.as_deref() == Some(call_id.as_str()) => {
                     call.transfer_to = None;
                     self.notice = Some(reason);
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            },
+            Event::HoldFailed { call_id, held, status } => match &mut self.call {
+                CallState::Connected(call) if call.call_id.as_deref() == Some(call_id.as_str()) && call.held == held => {
+                    call.held = !held;
+                    self.notice = Some(if held {
+                        format!("The call could not be put on hold ({status}): the other side can still hear you.")
+                    } else {
+                        format!("The call could not be taken off hold ({status}): try Resume again.")
+                    });
                     Vec::new()
                 }
                 _ => Vec::new(),
@@ -382,32 +404,6 @@ impl Phone {
         }
     }
 
-    fn sign_in(&mut self, credentials: Credentials) -> Vec<Effect> {
-        if let Err(problem) = check_sip_user(&credentials.user) {
-            self.notice = Some(problem.into());
-            return Vec::new();
-        }
-        if credentials.password.expose().is_empty() {
-            self.notice = Some("Enter your SIP password.".into());
-            return Vec::new();
-        }
-        self.agent = Some(credentials.clone());
-        self.registration = Registration::Connecting;
-        vec![Effect::Connect(credentials)]
-    }
-
-    fn sign_out(&mut self, now_ms: u64) -> Vec<Effect> {
-        let mut effects = Vec::new();
-        if let Some(call) = self.current_call() {
-            effects.push(Effect::HangUp { call_id: call.call_id.clone() });
-            effects.extend(self.end(now_ms, EndReason::LocalHangup));
-        }
-        self.agent = None;
-        self.registration = Registration::SignedOut;
-        effects.extend([Effect::Disconnect, Effect::SetIcon("call")]);
-        effects
-    }
-
     fn target(&self, number: String, record: Option<RecordRef>) -> DialTarget {
         let dial = self.rules.plan(&number);
         DialTarget { number, dial, record }
@@ -433,6 +429,7 @@ impl Phone {
             display_name: String::new(),
             record: target.record.clone(),
             call_id: None,
+            screen_pop: None,
             started_at_ms: now_ms,
             answered_at_ms: None,
             remote_ringing: false,
@@ -458,6 +455,8 @@ impl Phone {
                 started_at_ms: now_ms,
                 duration_s: 0,
                 call_id: Some(call_id.clone()),
+                screen_pop: None,
+                log_attempt: None,
                 disposition: "Missed (agent busy)".into(),
                 notes: String::new(),
                 transferred_to: None,
@@ -471,6 +470,7 @@ impl Phone {
             display_name,
             record: None,
             call_id: Some(call_id),
+            screen_pop: Some(ScreenPop::Waiting { asked_at_ms: now_ms }),
             started_at_ms: now_ms,
             answered_at_ms: None,
             remote_ringing: false,
@@ -524,6 +524,8 @@ impl Phone {
             started_at_ms: call.started_at_ms,
             duration_s: call.talk_seconds(ended_at_ms),
             call_id: call.log_call_id().map(str::to_owned),
+            screen_pop: call.screen_pop.and_then(|pop| pop.measure_at(now_ms)),
+            log_attempt: None,
             disposition,
             notes,
             transferred_to,
@@ -568,17 +570,4 @@ fn is_internal(number: &str) -> bool {
 
 fn is_dtmf(digit: char) -> bool {
     matches!(digit, '0'..='9' | '*' | '#' | 'A'..='D')
-}
-
-/// SIP users are extensions or simple names; anything else would end up in a SIP URI.
-fn check_sip_user(user: &str) -> Result<(), &'static str> {
-    if user.is_empty() {
-        return Err("Enter your SIP user (your extension, e.g. 1001).");
-    }
-    let ok = user.len() <= 64 && user.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+'));
-    if ok {
-        Ok(())
-    } else {
-        Err("A SIP user may contain only letters, digits, '.', '_', '-' and '+'.")
-    }
 }

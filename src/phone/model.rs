@@ -2,6 +2,7 @@
 
 use crate::phone::dialing::{DialError, DialPlan};
 use crate::phone::log::{CallDirection, CallRecord, RecordRef};
+use crate::phone::pop_measure::ScreenPop;
 
 /// A SIP password, held in memory only. Its `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]
@@ -94,6 +95,8 @@ pub struct Call {
     pub record: Option<RecordRef>,
     /// The SIP Call-ID, once the SIP core made or received the INVITE.
     pub call_id: Option<String>,
+    /// The screen pop of an incoming call: waiting for Salesforce, or measured.
+    pub screen_pop: Option<ScreenPop>,
     /// When it started ringing (Unix ms).
     pub started_at_ms: u64,
     /// When it was answered (Unix ms).

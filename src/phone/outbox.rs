@@ -46,7 +46,13 @@ pub enum Rejection {
     RelatedRecord,
     /// The disposition is not a value of the org's restricted CallDisposition picklist.
     Disposition,
+    /// A field of the org package's the org does not have (a package version from before the
+    /// fields) or the agent may not write: the log's facts go in the description instead.
+    PackageFields,
 }
+
+/// The org package's Task fields (see `ui::task_facts`); a refusal naming one is about them.
+pub const PACKAGE_FIELDS: [&str; 3] = ["Softphone_Pop_Outcome__c", "Softphone_Pop_Latency_Ms__c", "Softphone_Log_Attempts__c"];
 
 /// Reads a permanent refusal from Salesforce's error codes (or texts that carry them).
 pub fn rejection_in(errors: &str) -> Option<Rejection> {
@@ -57,7 +63,9 @@ pub fn rejection_in(errors: &str) -> Option<Rejection> {
         "ENTITY_IS_DELETED",
         "INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY",
     ];
-    if errors.contains("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST") {
+    if PACKAGE_FIELDS.iter().any(|field| errors.contains(field)) {
+        Some(Rejection::PackageFields)
+    } else if errors.contains("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST") {
         Some(Rejection::Disposition)
     } else if RELATED.iter().any(|code| errors.contains(code)) {
         Some(Rejection::RelatedRecord)
@@ -90,6 +98,10 @@ pub struct PendingLog {
     pub error: Option<String>,
     /// Failed attempts so far (for the backoff).
     pub attempts: u32,
+    /// saveLogs sent so far; a create carries its number (`log_attempt`), so the Task says which
+    /// attempt made it.
+    #[serde(default)]
+    pub sends: u32,
     /// What happens next.
     pub stage: Stage,
     /// An earlier create got no answer: a Task may exist for this call already.
@@ -145,13 +157,15 @@ pub struct Outbox {
     logs: Vec<PendingLog>,
     next_id: u32,
     package: Package,
+    /// Salesforce refused the package's Task fields: logs carry their facts in the description.
+    package_fields_refused: bool,
     /// xorshift state for the jitter; seeded by the glue so phones do not retry in step.
     rng: u64,
 }
 
 impl Default for Outbox {
     fn default() -> Self {
-        Outbox { logs: Vec::new(), next_id: 1, package: Package::Unknown, rng: 0x9E37_79B9_7F4A_7C15 }
+        Outbox { logs: Vec::new(), next_id: 1, package: Package::Unknown, package_fields_refused: false, rng: 0x9E37_79B9_7F4A_7C15 }
     }
 }
 
@@ -164,6 +178,11 @@ impl Outbox {
     /// Whether the org package was found.
     pub fn package(&self) -> Package {
         self.package
+    }
+
+    /// Whether logs may use the package's Task fields: it is installed and they were not refused.
+    pub fn package_fields(&self) -> bool {
+        self.package == Package::Installed && !self.package_fields_refused
     }
 
     /// Seeds the jitter (any value; zero is replaced).
@@ -187,6 +206,7 @@ impl Outbox {
             existing_id,
             error: None,
             attempts: 0,
+            sends: 0,
             stage: Stage::Waiting { due_ms: now_ms },
             maybe_created: false,
             resend: false,
@@ -218,6 +238,8 @@ impl Outbox {
         let log = self.logs.get_mut(index)?;
         // An update's answer while a later change waits, or a create whose content is stale.
         if log.resend {
+            // The update says which attempt created the Task, as the create did.
+            log.record.log_attempt = log.record.log_attempt.or(Some(log.sends));
             log.existing_id = Some(record_id);
             log.maybe_created = false;
             return Some(send(log, now_ms));
@@ -238,6 +260,13 @@ impl Outbox {
 
     /// Salesforce refused part of the log for good: send it once more without that part.
     pub fn rejected(&mut self, id: u32, reason: String, rejection: Rejection, now_ms: u64) -> Option<Work> {
+        if rejection == Rejection::PackageFields && !self.package_fields_refused {
+            // From now on every log leaves the fields out (the glue reads `package_fields`).
+            self.package_fields_refused = true;
+            let log = self.logs.iter_mut().find(|l| l.id == id)?;
+            log.error = Some(reason);
+            return Some(send(log, now_ms));
+        }
         let log = self.logs.iter_mut().find(|l| l.id == id)?;
         let unlink = !log.unlinked && log.record.record.is_some();
         let drop_disposition = rejection == Rejection::Disposition && !log.no_disposition && !log.record.disposition.is_empty();
@@ -377,7 +406,14 @@ pub fn backoff_ms(attempts: u32) -> u64 {
 fn send(log: &mut PendingLog, now_ms: u64) -> Work {
     log.stage = Stage::Saving { sent_at_ms: now_ms };
     log.resend = false;
-    Work::Save { id: log.id, record: log.outgoing(), existing_id: log.existing_id.clone() }
+    log.sends = log.sends.saturating_add(1);
+    let mut record = log.outgoing();
+    // Stamped at send time: the Task a create makes names the attempt that made it. An update
+    // keeps what the record says (the create's attempt, once known).
+    if log.existing_id.is_none() {
+        record.log_attempt = Some(log.sends);
+    }
+    Work::Save { id: log.id, record, existing_id: log.existing_id.clone() }
 }
 
 #[cfg(test)]

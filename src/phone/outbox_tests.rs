@@ -11,6 +11,8 @@ fn call(call_id: &str) -> CallRecord {
         started_at_ms: 1_000,
         duration_s: 42,
         call_id: Some(call_id.into()),
+        screen_pop: None,
+        log_attempt: None,
         disposition: String::new(),
         notes: String::new(),
         transferred_to: None,

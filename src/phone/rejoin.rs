@@ -14,6 +14,7 @@ use crate::phone::log::CallRecord;
 use crate::phone::logs::work_effect;
 use crate::phone::model::{Call, CallState, EndReason, Resumed};
 use crate::phone::outbox::PendingLog;
+use crate::phone::pop_measure::ScreenPop;
 use crate::phone::{Effect, Phone};
 
 /// How long after the page went away the phone still tries to rejoin the call: longer than a
@@ -78,6 +79,8 @@ impl Phone {
             transfer_to: None,
             quality: None,
             silent_seconds: 0,
+            // The first page measured the pop; the rejoined call's log keeps that measure.
+            screen_pop: log.screen_pop.map(ScreenPop::Measured),
             resumed: Some(Resumed { first_call_id: log.call_id, interrupted_at_ms, asked: false }),
             number: log.number,
             record: log.record,

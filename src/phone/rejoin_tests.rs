@@ -19,6 +19,8 @@ fn interrupted(can_rejoin: bool) -> InterruptedCall {
             started_at_ms: 2_000,
             duration_s: 60,
             call_id: Some("first".into()),
+            screen_pop: None,
+            log_attempt: None,
             disposition: String::new(),
             notes: LOST_NOTE.into(),
             transferred_to: None,

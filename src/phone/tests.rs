@@ -404,3 +404,17 @@ fn call_quality_is_measured_every_second_and_told_in_words() {
     phone.handle_event(16_100, Event::CallQuality { call_id: "other".into(), quality: poor });
     assert_eq!(status(&phone).as_deref(), Some("Connection good"));
 }
+
+#[test]
+fn a_hold_the_far_end_refuses_is_undone_and_the_agent_told_they_can_still_be_heard() {
+    let mut phone = connected_outbound_call();
+    phone.handle_intent(20_000, Intent::SetHeld(true));
+    phone.handle_event(20_100, Event::HoldFailed { call_id: "c1".into(), held: true, status: 488 });
+    let CallState::Connected(call) = phone.call() else { panic!("{:?}", phone.call()) };
+    assert!(!call.held, "the phone no longer says On hold");
+    assert!(phone.notice().is_some_and(|n| n.contains("can still hear you") && n.contains("488")), "{:?}", phone.notice());
+    // A late refusal of an older change does not flip the current state.
+    phone.handle_event(20_200, Event::HoldFailed { call_id: "c1".into(), held: true, status: 488 });
+    let CallState::Connected(call) = phone.call() else { unreachable!() };
+    assert!(!call.held);
+}

@@ -16,7 +16,7 @@ use crate::phone::dialing::{unknown_country_notice, DialingRules};
 use crate::phone::{CallRecord, Effect, Event, Intent, PendingLog, Phone, RecordRef};
 use crate::ui::attention::{self, Attention};
 use crate::ui::startup::{self, StartError, StartNotice};
-use super::{logs, storage};
+use super::{logs, storage, task_facts};
 
 
 /// Where this browser remembers the agent's microphone (a device id: no secret).
@@ -48,6 +48,8 @@ struct Inner {
     stored_logs: Vec<PendingLog>,
     /// Whether browser storage holds a call in progress.
     call_stored: bool,
+    /// The org's softphone layout (read once at start): says whether "no match" opened a form.
+    layout: Option<opencti::SoftphoneLayout>,
 }
 
 impl PartialEq for Controller {
@@ -85,6 +87,7 @@ impl Controller {
                 tabs: None,
                 stored_logs: Vec::new(),
                 call_stored: false,
+                layout: None,
             })),
             on_change,
         };
@@ -123,6 +126,7 @@ impl Controller {
         controller.perform(vec![Effect::SetLabel(label), Effect::SetIcon("call")]);
         // Lightning waits for this before it stops showing the standby page.
         report(cti.notify_initialization_complete().await);
+        controller.read_layout();
         controller.publish();
         Ok(controller)
     }
@@ -150,6 +154,21 @@ impl Controller {
             .map_err(StartError::from)?;
         self.inner.borrow_mut().listeners.extend([on_click, on_navigation]);
         Ok(())
+    }
+
+    /// Reads the softphone layout once, for the screen pops' outcomes (see `pop::outcome`).
+    fn read_layout(&self) {
+        let (cti, inner) = (self.inner.borrow().cti.clone(), Rc::downgrade(&self.inner));
+        spawn_local(async move {
+            match cti.get_softphone_layout().await {
+                Ok(layout) => {
+                    if let Some(inner) = inner.upgrade() {
+                        inner.borrow_mut().layout = Some(layout);
+                    }
+                }
+                Err(e) => warn(&format!("The softphone layout could not be read ({e}): a pop to a new record counts as no match.")),
+            }
+        });
     }
 
     /// What started but needs attention, for the agent or the admin.
@@ -279,8 +298,11 @@ impl Controller {
                 Effect::ScreenPop { number, direction } => spawn_local(async move {
                     crate::line::mark("softphone:screenpop");
                     let search = pop::caller_search(&number, direction);
+                    let answer = cti.search_and_screen_pop(&search).await;
+                    let outcome = pop::outcome(&answer, this.inner.borrow().layout.as_ref(), direction);
+                    this.event(Event::PopAnswered(outcome));
                     // One match is the caller; several or none leave the call unrelated.
-                    let record = match cti.search_and_screen_pop(&search).await {
+                    let record = match answer {
                         Ok(found) if found.matches.len() == 1 => found
                             .matches
                             .into_iter()
@@ -294,7 +316,10 @@ impl Controller {
                     };
                     this.event(Event::RecordMatched(record));
                 }),
-                Effect::SaveLog { id, record, existing_id } => logs::save(cti, this, id, task(&record, existing_id)),
+                Effect::SaveLog { id, record, existing_id } => {
+                    let fields = self.inner.borrow().phone.package_fields();
+                    logs::save(cti, this, id, task_facts::with_facts(task(&record, existing_id), &record, fields));
+                }
                 Effect::FindLog { id, call_object } => logs::find(cti, this, id, call_object),
                 Effect::Connect(credentials) => with_line(&self.inner, |l| l.connect(&credentials)),
                 Effect::Disconnect => with_line(&self.inner, Line::disconnect),
@@ -389,6 +414,10 @@ fn task(record: &CallRecord, existing_id: Option<String>) -> CallLog {
         description: Some(record.description()).filter(|d| !d.is_empty()),
         status: "Completed",
         activity_date: record.activity_date(),
+        // The call's measured facts: task_facts::with_facts.
+        pop_outcome: None,
+        pop_latency_ms: None,
+        log_attempts: None,
     }
 }
 

@@ -7,6 +7,7 @@ mod owner;
 mod pop;
 mod startup;
 mod storage;
+mod task_facts;
 mod views;
 
 use wasm_bindgen::prelude::*;

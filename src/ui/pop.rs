@@ -3,7 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::opencti::{AppViewInfo, CallType, ClickToDial, Search, SearchMatch};
+use crate::opencti::{AppViewInfo, CallType, CallTypeLayout, ClickToDial, OpenCtiError, Search, SearchMatch, SearchResult, SoftphoneLayout};
+use crate::phone::pop_measure::PopOutcome;
 use crate::phone::{CallDirection, RecordRef};
 
 /// The softphone layout's rules to apply: Salesforce has one set per kind of call.
@@ -26,6 +27,33 @@ pub fn caller_search(number: &str, direction: CallDirection) -> Search {
         call_type: call_type(direction),
         deferred: false,
     }
+}
+
+/// What Salesforce's answer to `searchAndScreenPop` came to. Whether "no match" opened a
+/// new-record form is the softphone layout's rule (read at start; unknown when it could not be
+/// read, then counted as no match). Open CTI's callback timeout is the pop's timeout.
+pub fn outcome(answer: &Result<SearchResult, OpenCtiError>, layout: Option<&SoftphoneLayout>, direction: CallDirection) -> PopOutcome {
+    match answer {
+        Ok(found) => PopOutcome::of_search(found.matches.len(), no_match_opens_form(layout, direction)),
+        Err(OpenCtiError::TimedOut { .. }) => PopOutcome::TimedOut,
+        Err(_) => PopOutcome::Failed,
+    }
+}
+
+/// Whether the layout's rule for no match is "pop to new <object>" (`PopToEntity`; Open CTI
+/// documents its `screenPopData` as the object's name) for this kind of call.
+fn no_match_opens_form(layout: Option<&SoftphoneLayout>, direction: CallDirection) -> bool {
+    let Some(layout) = layout else { return false };
+    let rules: Option<&CallTypeLayout> = match direction {
+        CallDirection::Inbound => layout.inbound.as_ref(),
+        CallDirection::Outbound => layout.outbound.as_ref(),
+        CallDirection::Internal => layout.internal.as_ref(),
+    };
+    rules
+        .and_then(|r| r.screen_pop_settings.as_ref())
+        .and_then(|s| s.no_match.as_ref())
+        .and_then(|rule| rule.screen_pop_type.as_deref())
+        == Some("PopToEntity")
 }
 
 /// The record a number was clicked on. For a person account the call is with the contact behind
@@ -64,6 +92,7 @@ fn record(id: Option<&str>, name: Option<&str>, object_type: Option<&str>, perso
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::opencti::{PopRule, ScreenPopSettings};
 
     #[test]
     fn the_pop_uses_the_call_type_of_the_call_and_prefills_the_number_as_received() {
@@ -100,6 +129,46 @@ mod tests {
             let record = clicked_record(&click(flag)).expect("a record");
             assert_eq!((record.who_id(), record.what_id()), (None, Some("001000000000003AAA")));
         }
+    }
+
+    fn layout(inbound_no_match: &str) -> SoftphoneLayout {
+        let rules = |no_match: &str| CallTypeLayout {
+            screen_pop_settings: Some(ScreenPopSettings {
+                no_match: Some(PopRule { screen_pop_type: Some(no_match.into()), screen_pop_data: Some("Contact".into()) }),
+                ..ScreenPopSettings::default()
+            }),
+            ..CallTypeLayout::default()
+        };
+        SoftphoneLayout { inbound: Some(rules(inbound_no_match)), outbound: None, internal: Some(rules("DoNotPop")) }
+    }
+
+    fn found(n: usize) -> Result<SearchResult, OpenCtiError> {
+        Ok(SearchResult { matches: vec![SearchMatch::default(); n], has_screen_pop_data: n > 1 })
+    }
+
+    #[test]
+    fn the_pop_outcome_follows_the_matches_and_the_layouts_rule_for_no_match() {
+        let pops_new = layout("PopToEntity");
+        let inbound = CallDirection::Inbound;
+        assert_eq!(outcome(&found(1), Some(&pops_new), inbound), PopOutcome::OneMatch);
+        assert_eq!(outcome(&found(2), Some(&pops_new), inbound), PopOutcome::SeveralMatches);
+        assert_eq!(outcome(&found(0), Some(&pops_new), inbound), PopOutcome::NewRecord);
+        assert_eq!(outcome(&found(0), Some(&pops_new), CallDirection::Internal), PopOutcome::NoMatch);
+        assert_eq!(outcome(&found(0), Some(&layout("DoNotPop")), inbound), PopOutcome::NoMatch);
+        assert_eq!(outcome(&found(0), Some(&layout("PopToFlow")), inbound), PopOutcome::NoMatch);
+        assert_eq!(outcome(&found(0), None, inbound), PopOutcome::NoMatch, "layout unknown");
+    }
+
+    #[test]
+    fn a_pop_salesforce_refused_failed_and_one_it_never_answered_timed_out() {
+        let refused = Err(OpenCtiError::Failed { method: "searchAndScreenPop", errors: Vec::new() });
+        assert_eq!(outcome(&refused, None, CallDirection::Inbound), PopOutcome::Failed);
+        let odd = Err(OpenCtiError::Malformed { method: "searchAndScreenPop", detail: "a list".into() });
+        assert_eq!(outcome(&odd, None, CallDirection::Inbound), PopOutcome::Failed);
+        let silent = Err(OpenCtiError::TimedOut { method: "searchAndScreenPop", after_ms: 10_000 });
+        assert_eq!(outcome(&silent, None, CallDirection::Inbound), PopOutcome::TimedOut);
+        // The phone's pop timeout is Open CTI's callback timeout: a later answer never arrives.
+        assert_eq!(u64::from(crate::opencti::DEFAULT_TIMEOUT_MS), crate::phone::pop_measure::POP_TIMEOUT_MS);
     }
 
     #[test]

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::phone::pop_measure::PopMeasure;
 use crate::phone::{Call, CallDirection, CallRecord, InterruptedCall, PendingLog, RecordRef};
 
 /// The unsaved call logs (a JSON array).
@@ -25,6 +26,9 @@ struct CallInProgress {
     call_id: Option<String>,
     started_at_ms: u64,
     answered_at_ms: Option<u64>,
+    /// The screen pop's measure, once Salesforce answered (stored before this was kept: none).
+    #[serde(default)]
+    screen_pop: Option<PopMeasure>,
     /// The last moment the page was known to be alive with the call up.
     heartbeat_ms: u64,
     /// The SIP dialog the call is on, once it is established.
@@ -89,6 +93,7 @@ pub fn store_call(call: Option<&Call>, dialog: Option<&sip::DialogRef>, now_ms: 
         call_id: c.log_call_id().map(str::to_owned),
         started_at_ms: c.started_at_ms,
         answered_at_ms: c.answered_at_ms,
+        screen_pop: c.screen_pop.and_then(|pop| pop.measure_at(now_ms)),
         heartbeat_ms: now_ms,
         dialog: dialog.map(|d| StoredDialog {
             call_id: d.call_id.clone(),
@@ -117,6 +122,8 @@ pub fn interrupted_call() -> Option<InterruptedCall> {
         started_at_ms: call.started_at_ms,
         duration_s,
         call_id: call.call_id,
+        screen_pop: call.screen_pop,
+        log_attempt: None,
         disposition: disposition.into(),
         notes: crate::phone::LOST_NOTE.into(),
         transferred_to: None,

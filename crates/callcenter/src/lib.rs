@@ -1,10 +1,15 @@
 //! Salesforce Call Center definitions: the typed settings the softphone reads from
 //! `getCallCenterSettings` (always available, no dependencies, ships in the wasm app) and,
-//! with the `xml` feature, the definition files admins import.
+//! with the `xml` feature, the definition files admins import and the migration tools
+//! (`inventory` of code, `rollout` waves and go/no-go report, `csv`).
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
+#[cfg(feature = "xml")]
+pub mod csv;
 pub mod ice;
+#[cfg(feature = "xml")]
+pub mod inventory;
 pub mod settings;
 #[cfg(feature = "xml")]
 pub mod definition;
@@ -12,6 +17,8 @@ pub mod definition;
 pub mod migrate;
 #[cfg(feature = "xml")]
 pub mod report;
+#[cfg(feature = "xml")]
+pub mod rollout;
 #[cfg(feature = "xml")]
 pub mod validate;
 

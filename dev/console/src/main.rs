@@ -15,6 +15,7 @@
 mod http;
 mod org;
 mod org_rules;
+mod package_fields;
 mod store;
 
 use std::net::{TcpListener, TcpStream};

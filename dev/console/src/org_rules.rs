@@ -23,6 +23,8 @@ pub enum Fate {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Org {
     pub package_installed: bool,
+    /// With the package: whether its version has the call-log Task fields (false: an earlier one).
+    pub package_fields: bool,
     /// Object API names whose records cannot be a Task's WhatId.
     pub no_activities: Vec<String>,
     /// When set, the only CallDisposition values accepted.
@@ -43,6 +45,7 @@ impl Default for Org {
     fn default() -> Self {
         Org {
             package_installed: false,
+            package_fields: true,
             no_activities: Vec::new(),
             restricted_dispositions: None,
             fail_next: 0,
@@ -68,6 +71,7 @@ impl Org {
             let number = || value.as_f64().ok_or(format!("{name} must be a number"));
             match name.as_str() {
                 "packageInstalled" => self.package_installed = value.as_bool().ok_or("packageInstalled must be true or false")?,
+                "packageFields" => self.package_fields = value.as_bool().ok_or("packageFields must be true or false")?,
                 "noActivities" => self.no_activities = strings(&value).ok_or("noActivities must be a list of object names")?,
                 "restrictedDispositions" => self.restricted_dispositions = if value.is_null() { None } else { Some(strings(&value).ok_or("restrictedDispositions must be a list")?) },
                 "failNext" => self.fail_next = number()? as u64,
@@ -86,6 +90,7 @@ impl Org {
     pub fn to_json(&self) -> Value {
         json!({
             "packageInstalled": self.package_installed,
+            "packageFields": self.package_fields,
             "noActivities": self.no_activities,
             "restrictedDispositions": self.restricted_dispositions,
             "failNext": self.fail_next,
@@ -132,6 +137,10 @@ impl Org {
 
     /// Why Salesforce would refuse these Task fields for good, as (code, message).
     pub fn refusal(&self, task: &serde_json::Map<String, Value>) -> Option<(&'static str, String)> {
+        // The package's custom fields: unknown without it, typed with it (package_fields.rs).
+        if let Some(refused) = crate::package_fields::refusal(task, self.package_installed && self.package_fields) {
+            return Some(refused);
+        }
         if let Some(what) = task.get("WhatId").and_then(Value::as_str) {
             let object = object_of(what);
             if self.no_activities.iter().any(|o| o == object) {

@@ -51,6 +51,7 @@ export async function openPeer(context, server, user, password = `dev-${user}`, 
     setSending: (on) => page.evaluate((o) => window.peer.setSending(o), on),
     hangup: () => page.evaluate(() => window.peer.hangup()),
     setRefuseRejoin: (on) => page.evaluate((o) => window.peer.setRefuseRejoin(o), on),
+    setRefuseReinvites: (on) => page.evaluate((o) => window.peer.setRefuseReinvites(o), on),
     bytes: () => page.evaluate(() => window.peer.bytes()),
     close: async () => { await page.evaluate(() => window.peer.stop()).catch(() => {}); await page.close(); },
   };

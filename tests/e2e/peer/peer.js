@@ -9,6 +9,8 @@ let session = null;
 let noTelephoneEvent = false;
 // Refuse an INVITE with Replaces (486), like a far end that cannot take a call back.
 let refuseRejoin = false;
+// Refuse re-INVITEs (488), like a far end that cannot change the session (hold, resume).
+let refuseReinvites = false;
 
 /** `sdp` without the telephone-event payload types. */
 function withoutTelephoneEvent(sdp) {
@@ -45,7 +47,10 @@ function watch(s, adopt = true) {
     if (refuseRejoin) return e.reject();
     e.accept((next) => { next.rejoining = true; });
   });
-  s.on('reinvite', (e) => note('reinvite', { sdp: e.request.body, contact: e.request.getHeader('Contact') }));
+  s.on('reinvite', (e) => {
+    note('reinvite', { sdp: e.request.body, contact: e.request.getHeader('Contact') });
+    if (refuseReinvites) e.reject({ status_code: 488, reason_phrase: 'Not Acceptable Here' });
+  });
   s.on('sdp', (e) => { if (e.originator === 'local' && noTelephoneEvent) e.sdp = withoutTelephoneEvent(e.sdp); });
   s.on('peerconnection', (e) => {
     e.peerconnection.addEventListener('track', (t) => {
@@ -93,6 +98,7 @@ window.peer = {
   },
   hangup() { session.terminate(); },
   setRefuseRejoin(on) { refuseRejoin = on; },
+  setRefuseReinvites(on) { refuseReinvites = on; },
   /** Stops (or resumes) sending audio, as a far end whose network or microphone died would. */
   async setSending(on) {
     const sender = session.connection.getSenders().find((s) => s.track?.kind === 'audio' || s.__track);

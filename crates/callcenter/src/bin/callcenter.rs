@@ -1,5 +1,9 @@
 //! `callcenter`: validate, explain, inventory, migrate and convert Salesforce Call Center
-//! definitions. Run `callcenter --help` (and `callcenter help COMMAND`) for a guided tour.
+//! definitions, plan the rollout in waves and judge each wave. Run `callcenter --help` (and
+//! `callcenter help COMMAND`) for a guided tour.
+
+#[path = "callcenter/rollout_commands.rs"]
+mod rollout_commands;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -20,10 +24,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 ///   callcenter validate callcenter-xml/*.xml
 ///
 /// Moving off the retired desktop Softphone CTI Adapter, in order:
-///   1. callcenter inventory DIR          what exists
+///   1. callcenter inventory DIR          what exists (definitions; --code: the org's source)
 ///   2. callcenter migrate OLD.xml ...    a new definition beside the old one, plus a report
-///   3. callcenter validate NEW.xml       before importing it
-///   4. move agents in waves; the old call center stays as the rollback
+///   3. callcenter validate NEW.xml       before importing it (sandbox first)
+///   4. callcenter waves users.csv ...    who moves when, with the CSVs to move and roll back
+///   5. callcenter report tasks.csv ...   go or no-go after each wave
 #[derive(Parser)]
 #[command(name = "callcenter", version, verbatim_doc_comment)]
 struct Cli {
@@ -53,12 +58,18 @@ enum Command {
     },
     /// List every definition under a folder: kind (legacy desktop adapter, Open CTI Classic,
     /// Lightning), internal name, adapter URL, compatibility mode, dialing prefixes, vendor sections.
+    /// With --code, list instead the code of a Salesforce source tree (SFDX or Metadata API form:
+    /// Apex, Visualforce, Aura, LWC, static resources) that depends on the desktop adapter or
+    /// Classic CTI, each with file:line, its Open CTI replacement and a rework estimate.
     Inventory {
-        /// The folder to search (recursively, *.xml).
+        /// The folder to search (recursively: *.xml, or with --code every source file).
         dir: PathBuf,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Scan the code instead of the definitions.
+        #[arg(long)]
+        code: bool,
     },
     /// Turn a legacy adapter definition (or another vendor's Open CTI definition) into one for this
     /// softphone. The old file is never modified: it is the rollback. Writes OUTPUT and a report
@@ -85,6 +96,14 @@ enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// Judge a wave: screen-pop success rate, median pop latency and failed logs per wave, agent and
+    /// day, from the call Tasks exported from the org (see the README for the query). Exit status
+    /// 1 when a wave is no-go (each reason printed), 2 when a file cannot be read.
+    Report(rollout_commands::ReportArgs),
+    /// Plan the rollout: assign users to pilot / 25% / 50% / 100%, write per wave the CSV that moves
+    /// them to the new call center and the one that moves them back, waves.csv for `report`, and a
+    /// dated runbook.
+    Waves(rollout_commands::WavesArgs),
     /// Convert between the import form and the Metadata API form SFDX uses.
     Convert {
         /// A definition file.
@@ -179,7 +198,10 @@ fn run(command: Command) -> Result<ExitCode, String> {
             print!("{}", explain(&d, &validate(&d)));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Inventory { dir, format } => {
+        Command::Inventory { dir, format, code: true } => code_inventory(&dir, format),
+        Command::Report(args) => rollout_commands::report(&args),
+        Command::Waves(args) => rollout_commands::waves(&args),
+        Command::Inventory { dir, format, code: false } => {
             let mut files = Vec::new();
             collect_xml(&dir, &mut files).map_err(|e| format!("{}: {e}", dir.display()))?;
             files.sort();
@@ -236,6 +258,19 @@ fn run(command: Command) -> Result<ExitCode, String> {
             }
         }
     }
+}
+
+/// `inventory --code`: the source tree's dependencies on the desktop adapter and Classic CTI.
+fn code_inventory(dir: &Path, format: Format) -> Result<ExitCode, String> {
+    use callcenter::inventory::{output, scan};
+    let inventory = scan::scan_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let text = match format {
+        Format::Text => output::text(&inventory),
+        Format::Csv => output::csv(&inventory),
+        Format::Json => output::json(&inventory),
+    };
+    print!("{text}");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

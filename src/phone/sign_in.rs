@@ -1,0 +1,45 @@
+//! Signing in and out: the credentials typed by the agent, checked before they reach SIP.
+
+use crate::phone::model::{Credentials, EndReason, Registration};
+use crate::phone::{Effect, Phone};
+
+impl Phone {
+    pub(super) fn sign_in(&mut self, credentials: Credentials) -> Vec<Effect> {
+        if let Err(problem) = check_sip_user(&credentials.user) {
+            self.notice = Some(problem.into());
+            return Vec::new();
+        }
+        if credentials.password.expose().is_empty() {
+            self.notice = Some("Enter your SIP password.".into());
+            return Vec::new();
+        }
+        self.agent = Some(credentials.clone());
+        self.registration = Registration::Connecting;
+        vec![Effect::Connect(credentials)]
+    }
+
+    pub(super) fn sign_out(&mut self, now_ms: u64) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        if let Some(call) = self.current_call() {
+            effects.push(Effect::HangUp { call_id: call.call_id.clone() });
+            effects.extend(self.end(now_ms, EndReason::LocalHangup));
+        }
+        self.agent = None;
+        self.registration = Registration::SignedOut;
+        effects.extend([Effect::Disconnect, Effect::SetIcon("call")]);
+        effects
+    }
+}
+
+/// SIP users are extensions or simple names; anything else would end up in a SIP URI.
+fn check_sip_user(user: &str) -> Result<(), &'static str> {
+    if user.is_empty() {
+        return Err("Enter your SIP user (your extension, e.g. 1001).");
+    }
+    let ok = user.len() <= 64 && user.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+'));
+    if ok {
+        Ok(())
+    } else {
+        Err("A SIP user may contain only letters, digits, '.', '_', '-' and '+'.")
+    }
+}

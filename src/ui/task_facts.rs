@@ -1,0 +1,170 @@
+//! The measured facts of a call on its Task: the screen pop's outcome and latency, and the saveLog
+//! attempt that saved the log. With the org package they go in its custom Activity fields
+//! (`Softphone_Pop_Outcome__c`, `Softphone_Pop_Latency_Ms__c`, `Softphone_Log_Attempts__c`,
+//! which `callcenter report` reads); without it, as plain lines at the end of the description,
+//! since Salesforce refuses a whole Task that names a field the org does not have. Either way
+//! they ride on the call's own saveLog: no extra Salesforce call.
+
+use crate::opencti::CallLog;
+use crate::phone::pop_measure::PopMeasure;
+use crate::phone::CallRecord;
+
+/// The largest value a Number(8,0) field holds.
+const LATENCY_MAX_MS: u64 = 99_999_999;
+/// The largest value a Number(4,0) field holds.
+const ATTEMPTS_MAX: u32 = 9_999;
+
+/// `log` with the call's facts added in the form the org takes: `package_fields` when the
+/// package is installed and Salesforce has not refused its fields. While the package is not known
+/// yet the description form is used: plain text never makes Salesforce refuse the Task.
+pub fn with_facts(mut log: CallLog, record: &CallRecord, package_fields: bool) -> CallLog {
+    if package_fields {
+        log.pop_outcome = record.screen_pop.map(|pop| pop.outcome.as_str());
+        log.pop_latency_ms = record.screen_pop.and_then(|pop| pop.latency_ms).map(|ms| clamp_u32(ms.min(LATENCY_MAX_MS)));
+        log.log_attempts = record.log_attempt.map(|n| n.min(ATTEMPTS_MAX));
+        return log;
+    }
+    let lines = description_lines(record);
+    if !lines.is_empty() {
+        let mut description = log.description.take().unwrap_or_default();
+        for line in lines {
+            if !description.is_empty() {
+                description.push('\n');
+            }
+            description.push_str(&line);
+        }
+        log.description = Some(description);
+    }
+    log
+}
+
+/// `Screen pop: <outcome> in <N> ms` (or without a time when Salesforce never answered), and
+/// `Saved on attempt <N>` when the first saveLog did not save the Task.
+fn description_lines(record: &CallRecord) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(pop) = record.screen_pop {
+        lines.push(pop_line(pop));
+    }
+    if let Some(n) = record.log_attempt.filter(|n| *n > 1) {
+        lines.push(format!("Saved on attempt {n}"));
+    }
+    lines
+}
+
+fn pop_line(pop: PopMeasure) -> String {
+    match pop.latency_ms {
+        Some(ms) => format!("Screen pop: {} in {ms} ms", pop.outcome.as_str()),
+        None => format!("Screen pop: {}", pop.outcome.as_str()),
+    }
+}
+
+fn clamp_u32(value: u64) -> u32 {
+    u32::try_from(value).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::phone::pop_measure::PopOutcome;
+    use crate::phone::CallDirection;
+    use serde_json::{json, Value};
+
+    fn record(screen_pop: Option<PopMeasure>, log_attempt: Option<u32>) -> CallRecord {
+        CallRecord {
+            direction: CallDirection::Inbound,
+            number: "+1 757 555 0142".into(),
+            record: None,
+            started_at_ms: 1_795_946_520_000,
+            duration_s: 12,
+            call_id: Some("abc@pbx".into()),
+            screen_pop,
+            log_attempt,
+            disposition: String::new(),
+            notes: String::new(),
+            transferred_to: None,
+        }
+    }
+
+    fn log(description: Option<&str>) -> CallLog {
+        CallLog {
+            entity_api_name: "Task",
+            id: None,
+            subject: "Inbound call".into(),
+            who_id: None,
+            what_id: None,
+            call_type: "Inbound",
+            call_duration_in_seconds: 12,
+            call_object: Some("abc@pbx".into()),
+            call_disposition: None,
+            description: description.map(str::to_owned),
+            status: "Completed",
+            activity_date: "2026-11-29".into(),
+            pop_outcome: None,
+            pop_latency_ms: None,
+            log_attempts: None,
+        }
+    }
+
+    fn sent(log: &CallLog) -> Value {
+        serde_json::to_value(log).expect("a Task serializes")
+    }
+
+    const ONE_MATCH: PopMeasure = PopMeasure { outcome: PopOutcome::OneMatch, latency_ms: Some(37) };
+
+    #[test]
+    fn with_the_package_the_facts_go_in_its_fields_and_the_description_is_untouched() {
+        let task = sent(&with_facts(log(Some("Called back.")), &record(Some(ONE_MATCH), Some(3)), true));
+        assert_eq!(task["Softphone_Pop_Outcome__c"], json!("one-match"));
+        assert_eq!(task["Softphone_Pop_Latency_Ms__c"], json!(37));
+        assert_eq!(task["Softphone_Log_Attempts__c"], json!(3));
+        assert_eq!(task["Description"], json!("Called back."));
+    }
+
+    #[test]
+    fn with_the_package_a_call_without_a_pop_leaves_the_pop_fields_empty() {
+        let task = sent(&with_facts(log(None), &record(None, Some(1)), true));
+        assert_eq!(task.get("Softphone_Pop_Outcome__c"), None);
+        assert_eq!(task.get("Softphone_Pop_Latency_Ms__c"), None);
+        assert_eq!(task["Softphone_Log_Attempts__c"], json!(1));
+        let timed_out = PopMeasure { outcome: PopOutcome::TimedOut, latency_ms: None };
+        let task = sent(&with_facts(log(None), &record(Some(timed_out), Some(1)), true));
+        assert_eq!(task["Softphone_Pop_Outcome__c"], json!("timed-out"));
+        assert_eq!(task.get("Softphone_Pop_Latency_Ms__c"), None, "no answer, no latency");
+    }
+
+    #[test]
+    fn without_the_package_no_custom_field_is_sent_and_the_facts_end_the_description() {
+        let task = sent(&with_facts(log(Some("Called back.")), &record(Some(ONE_MATCH), Some(2)), false));
+        let names: Vec<&String> = task.as_object().expect("an object").keys().filter(|k| k.ends_with("__c")).collect();
+        assert!(names.is_empty(), "{names:?}");
+        assert_eq!(task["Description"], json!("Called back.\nScreen pop: one-match in 37 ms\nSaved on attempt 2"));
+    }
+
+    #[test]
+    fn without_the_package_a_first_try_and_a_timeout_say_only_what_happened() {
+        let timed_out = PopMeasure { outcome: PopOutcome::TimedOut, latency_ms: None };
+        let task = sent(&with_facts(log(None), &record(Some(timed_out), Some(1)), false));
+        assert_eq!(task["Description"], json!("Screen pop: timed-out"));
+        // An outbound call saved at once has nothing to add.
+        let task = sent(&with_facts(log(None), &record(None, Some(1)), false));
+        assert_eq!(task.get("Description"), None);
+    }
+
+    #[test]
+    fn the_fields_sent_are_the_ones_a_refusal_is_recognised_by() {
+        let task = sent(&with_facts(log(None), &record(Some(ONE_MATCH), Some(1)), true));
+        let mut names: Vec<&str> = task.as_object().expect("an object").keys().map(String::as_str).filter(|k| k.ends_with("__c")).collect();
+        let mut known = crate::phone::outbox::PACKAGE_FIELDS.to_vec();
+        names.sort_unstable();
+        known.sort_unstable();
+        assert_eq!(names, known);
+    }
+
+    #[test]
+    fn figures_beyond_the_fields_precision_are_capped() {
+        let slow = PopMeasure { outcome: PopOutcome::NoMatch, latency_ms: Some(10_u64.pow(12)) };
+        let task = sent(&with_facts(log(None), &record(Some(slow), Some(20_000)), true));
+        assert_eq!(task["Softphone_Pop_Latency_Ms__c"], json!(99_999_999));
+        assert_eq!(task["Softphone_Log_Attempts__c"], json!(9_999));
+    }
+}
