@@ -31,6 +31,10 @@ pub(super) fn quality_between(before: &MediaStats, now: &MediaStats) -> Quality 
         loss_percent: loss_percent as u32,
         jitter_ms: (now.jitter * 1000.0).round().max(0.0) as u32,
         bytes_received: (now.bytes_received - before.bytes_received).max(0.0) as u64,
+        packets_received: received as u64,
+        packets_lost: lost as u64,
+        round_trip_ms: now.round_trip.map(|s| (s * 1000.0).round().max(0.0) as u32),
+        codec: now.codec,
     }
 }
 

@@ -19,7 +19,7 @@ use std::rc::{Rc, Weak};
 use sip::{Command, Config, Event as SipEvent, Input, Output, Uri, UserAgent};
 use wasm_bindgen_futures::spawn_local;
 
-use crate::media::{CallMedia, IceSource, MediaError, MediaStats, Microphone, Tone as MediaTone, Tones};
+use crate::media::{CallMedia, IceSource, MediaError, MediaStats, Microphone, Tone as MediaTone, Tones, TrackEnded};
 use crate::phone::{AudioInput, Credentials, EndReason, Event, Tone};
 
 pub use helpers::mark;
@@ -42,6 +42,10 @@ pub struct LineSettings {
 
 /// How long the keypad's DTMF tones last.
 const DTMF_MS: u32 = 160;
+/// What the agent is told when the microphone went away mid-shift.
+const MICROPHONE_GONE: &str = "Your microphone was disconnected: the phone now uses the browser's default microphone.";
+/// How long signing out waits for the PBX to confirm the unregistration.
+const UNREGISTER_WAIT_MS: u64 = 3_000;
 /// CRLF keep-alives on the WebSocket while registered (RFC 5626 §4.4.1).
 const KEEPALIVE_MS: u64 = 25_000;
 /// RFC 4028's recommended session interval: a call whose far end vanished without a BYE is
@@ -83,6 +87,10 @@ struct Inner {
     last_stats: Option<(String, MediaStats)>,
     tones: Option<Tones>,
     registered: bool,
+    /// Hears the microphone go away (unplugged), to fall back to the default one.
+    microphone_watch: Option<TrackEnded>,
+    /// Signing out: waiting for the unregistration to finish before the connection goes.
+    closing: Option<Timeout>,
     /// Network changes, sleep and resume: see `recovery`.
     recovery: recovery::Recovery,
     report: Rc<dyn Fn(Event)>,
@@ -134,6 +142,8 @@ impl Line {
             last_stats: None,
             tones: None,
             registered: false,
+            microphone_watch: None,
+            closing: None,
             recovery: recovery::Recovery::default(),
             report: Rc::new(report),
             pending: Vec::new(),
@@ -150,7 +160,7 @@ impl Line {
             let preferred = this.inner.borrow().preferred_microphone.clone();
             match open_microphone(preferred.as_deref()).await {
                 Ok(mic) => {
-                    this.inner.borrow_mut().microphone = Some(mic);
+                    this.adopt_microphone(mic);
                     this.report_microphones().await;
                 }
                 // Without a microphone the agent can still register and see calls; say why calls fail.
@@ -164,6 +174,8 @@ impl Line {
         let weak = Rc::downgrade(&self.inner);
         {
             let mut inner = self.inner.borrow_mut();
+            // Signed in again before the last unregistration finished: the new start replaces it.
+            inner.closing = None;
             let config = Config {
                 domain: inner.settings.sip_domain.clone(),
                 display_name: credentials.display_name.clone(),
@@ -199,21 +211,44 @@ impl Line {
             inner.preferred_microphone.clone_from(&id);
             inner.microphone.is_some()
         };
-        if !signed_in {
-            return;
+        if signed_in {
+            self.switch_microphone(id, None);
         }
+    }
+
+    /// Keeps `mic` as the microphone, watching for it to go away; returns the one it replaces.
+    fn adopt_microphone(&self, mic: Microphone) -> Option<Microphone> {
+        let weak = Rc::downgrade(&self.inner);
+        let watch = mic.watch_ended(move || {
+            if let Some(inner) = weak.upgrade() {
+                // The call goes on with the browser's default microphone, and the agent is told.
+                Line { inner }.switch_microphone(None, Some(Event::MicrophoneProblem(MICROPHONE_GONE.into())));
+            }
+        });
+        let mut inner = self.inner.borrow_mut();
+        inner.microphone_watch = watch;
+        inner.microphone.replace(mic)
+    }
+
+    /// Opens microphone `id` (`None`: the default) and sends it from now on, also in the call in
+    /// progress; `then` is reported once it is in place.
+    fn switch_microphone(&self, id: Option<String>, then: Option<Event>) {
         let this = self.clone();
         spawn_local(async move {
             let mic = match Microphone::open(id.as_deref()).await {
                 Ok(mic) => mic,
                 Err(e) => return this.report_later(Event::MicrophoneProblem(e.to_string())),
             };
-            let (old, media) = {
+            let old = this.adopt_microphone(mic.clone());
+            let media = {
                 let mut inner = this.inner.borrow_mut();
                 inner.microphone_generation = inner.microphone_generation.wrapping_add(1);
                 inner.spare = None;
-                (inner.microphone.replace(mic.clone()), inner.media.as_ref().map(|(_, m)| m.clone()))
+                inner.media.as_ref().map(|(_, m)| m.clone())
             };
+            if let Some(event) = then {
+                this.report_later(event);
+            }
             if let Some(media) = media {
                 if let Err(e) = media.use_microphone(&mic).await {
                     this.report_later(Event::MicrophoneProblem(e.to_string()));
@@ -235,16 +270,33 @@ impl Line {
     pub fn disconnect(&self) {
         self.command(Command::Unregister);
         self.stop_watching();
+        let weak = Rc::downgrade(&self.inner);
         let mut inner = self.inner.borrow_mut();
         inner.media = None;
         inner.spare = None;
         inner.tones = None;
+        inner.registered = false;
+        inner.microphone_watch = None;
         if let Some(mic) = inner.microphone.take() {
             mic.close();
         }
-        inner.timer = None;
-        inner.transport = None;
-        inner.ua = None;
+        // The PBX challenges the unregistration too: the connection stays until it is done
+        // (`Unregistered`), or a few seconds at most, so that no contact is left behind.
+        inner.closing = Timeout::start(UNREGISTER_WAIT_MS, move || {
+            if let Some(inner) = weak.upgrade() {
+                Line { inner }.closed();
+            }
+        });
+    }
+
+    /// The unregistration is done or given up on: the connection goes.
+    fn closed(&self) {
+        let mut inner = self.inner.borrow_mut();
+        if inner.closing.take().is_some() {
+            inner.timer = None;
+            inner.transport = None;
+            inner.ua = None;
+        }
     }
 
     /// Answers the incoming call.
@@ -277,6 +329,12 @@ impl Line {
     pub fn decline(&self, call_id: &str, busy: bool) {
         take_offer(&mut self.inner.borrow_mut().incoming_offers, call_id);
         self.command(Command::Decline { call: call_id.to_owned(), busy });
+    }
+
+    /// Refuses the incoming call as temporarily unavailable (480): the agent is away.
+    pub fn unavailable(&self, call_id: &str) {
+        take_offer(&mut self.inner.borrow_mut().incoming_offers, call_id);
+        self.command(Command::Unavailable { call: call_id.to_owned() });
     }
 
     /// Ends the call: CANCEL, BYE or decline as the state requires.
@@ -440,7 +498,7 @@ impl Line {
                         }
                         SipEvent::FlowReplaced { call } => after.push(Box::new(move |line: &Line| line.move_call(call))),
                         SipEvent::FlowFailed => after.push(Box::new(Line::flow_failed)),
-                        SipEvent::Unregistered => {}
+                        SipEvent::Unregistered => after.push(Box::new(Line::closed)),
                         SipEvent::CallCreated { call } => {
                             if let Some((id, _)) = media.as_mut().filter(|(id, _)| id.is_empty()) {
                                 *id = call.clone();

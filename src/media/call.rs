@@ -12,6 +12,7 @@ use web_sys::{
 };
 
 use super::ice::IceConfig;
+use crate::phone::quality::Codec;
 use super::{js_error, MediaError, Microphone, GATHERING_LIMIT_MS, TURN_GATHERING_LIMIT_MS};
 
 /// Tells the line about an audio-path problem that does not end the call, in words for the agent.
@@ -30,6 +31,10 @@ pub struct MediaStats {
     pub packets_lost: f64,
     /// Inbound jitter in seconds.
     pub jitter: f64,
+    /// Round-trip time in seconds: from RTCP (`remote-inbound-rtp`), else from the ICE checks.
+    pub round_trip: Option<f64>,
+    /// The codec the far end sends.
+    pub codec: Codec,
 }
 
 /// The audio side of one call.
@@ -219,21 +224,29 @@ impl CallMedia {
         let mut stats = MediaStats::default();
         let Ok(report) = JsFuture::from(self.pc.get_stats()).await else { return stats };
         let Ok(Some(entries)) = js_sys::try_iter(&report) else { return stats };
+        let (mut codec_id, mut codecs, mut rtcp_rtt, mut ice_rtt) = (None, Vec::new(), None, None);
         for entry in entries.flatten() {
             let value = js_sys::Reflect::get(&entry, &1.into()).unwrap_or(JsValue::UNDEFINED);
-            let field = |name: &str| js_sys::Reflect::get(&value, &name.into()).ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
-            let kind = js_sys::Reflect::get(&value, &"type".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+            let get = |name: &str| js_sys::Reflect::get(&value, &name.into()).unwrap_or(JsValue::UNDEFINED);
+            let field = |name: &str| get(name).as_f64().unwrap_or(0.0);
+            let kind = get("type").as_string().unwrap_or_default();
             match kind.as_str() {
                 "inbound-rtp" => {
                     stats.bytes_received += field("bytesReceived");
                     stats.packets_received += field("packetsReceived");
                     stats.packets_lost += field("packetsLost");
                     stats.jitter = stats.jitter.max(field("jitter"));
+                    codec_id = get("codecId").as_string();
                 }
                 "outbound-rtp" => stats.bytes_sent += field("bytesSent"),
+                "codec" => codecs.push((get("id").as_string(), get("mimeType").as_string().unwrap_or_default())),
+                "remote-inbound-rtp" => rtcp_rtt = get("roundTripTime").as_f64().or(rtcp_rtt),
+                "candidate-pair" if get("nominated").as_bool() == Some(true) => ice_rtt = get("currentRoundTripTime").as_f64().or(ice_rtt),
                 _ => {}
             }
         }
+        stats.round_trip = rtcp_rtt.or(ice_rtt);
+        stats.codec = codecs.iter().find(|(id, _)| id.is_some() && *id == codec_id).map_or(Codec::Unknown, |(_, mime)| Codec::from_mime(mime));
         stats
     }
 

@@ -47,6 +47,18 @@ impl std::fmt::Display for MediaError {
     }
 }
 
+/// Hears a microphone's track end; dropping it stops listening.
+pub struct TrackEnded {
+    track: web_sys::MediaStreamTrack,
+    _callback: wasm_bindgen::closure::Closure<dyn FnMut()>,
+}
+
+impl Drop for TrackEnded {
+    fn drop(&mut self) {
+        self.track.set_onended(None);
+    }
+}
+
 /// The agent's microphone, opened once and shared by every call.
 #[derive(Clone)]
 pub struct Microphone {
@@ -86,6 +98,15 @@ impl Microphone {
                 track.stop();
             }
         }
+    }
+
+    /// Calls `on_ended` when the microphone goes away by itself (unplugged, a headset switched
+    /// off, the permission revoked), for as long as the returned guard lives.
+    pub fn watch_ended(&self, on_ended: impl FnMut() + 'static) -> Option<TrackEnded> {
+        let track = self.track().ok()?;
+        let callback = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(on_ended);
+        track.set_onended(Some(callback.as_ref().unchecked_ref()));
+        Some(TrackEnded { track, _callback: callback })
     }
 
     pub(crate) fn stream(&self) -> &MediaStream {

@@ -1,6 +1,7 @@
 //! The utility-bar label: what an agent glancing at the bar needs.
 
 use crate::phone::model::{CallState, Registration};
+use crate::phone::presence::Presence;
 use crate::phone::{Effect, Phone};
 
 impl Phone {
@@ -20,10 +21,14 @@ impl Phone {
                 format!("{state} {:02}:{:02} {}", s / 60, s % 60, c.who())
             }
             (CallState::WrapUp(_), _) => "Wrap-up".into(),
+            (CallState::Idle, Registration::SignedOut) if self.agent.is_some() && self.presence == Presence::Offline => "Phone: offline".into(),
             (CallState::Idle, Registration::SignedOut) => "Phone: signed out".into(),
             (CallState::Idle, Registration::Connecting) => "Phone: connecting".into(),
             (CallState::Idle, Registration::Reconnecting(_)) => "Phone: reconnecting".into(),
-            (CallState::Idle, Registration::Registered) => "Phone: ready".into(),
+            (CallState::Idle, Registration::Registered) => match self.presence {
+                Presence::Available => "Phone: ready".into(),
+                other => format!("Phone: {}", other.word().to_lowercase()),
+            },
             (CallState::Idle, Registration::Failed(_)) => "Phone: offline".into(),
         }
     }

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::pop_measure::PopMeasure;
+use super::quality::QualitySummary;
 
 /// A CRM record a call is about (the record that was clicked, or that matched the caller).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,6 +93,9 @@ pub struct CallRecord {
     pub notes: String,
     /// The number the agent transferred the call to, if they did.
     pub transferred_to: Option<String>,
+    /// How the call sounded, when it had audio (older stored logs have none).
+    #[serde(default)]
+    pub quality: Option<QualitySummary>,
 }
 
 impl CallRecord {
@@ -101,13 +105,21 @@ impl CallRecord {
         format!("{} call {date} {time} UTC {}", self.direction.as_str(), self.number)
     }
 
-    /// The Task's description: the transfer, if any, then the agent's notes.
+    /// The Task's description: the transfer, if any, then the agent's notes, then how the call
+    /// sounded.
     pub fn description(&self) -> String {
-        match &self.transferred_to {
+        let mut text = match &self.transferred_to {
             Some(to) if self.notes.is_empty() => format!("Transferred to {to}."),
             Some(to) => format!("Transferred to {to}.\n{}", self.notes),
             None => self.notes.clone(),
+        };
+        if let Some(quality) = &self.quality {
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str(&quality.log_line());
         }
+        text
     }
 
     /// The calendar day the call started, "YYYY-MM-DD" (UTC), for a Task's ActivityDate.
@@ -157,6 +169,7 @@ mod tests {
             disposition: String::new(),
             notes: String::new(),
             transferred_to: None,
+            quality: None,
         };
         assert_eq!(record.subject(), "Inbound call 2026-11-29 10:02 UTC +1 415 555 0100");
         assert_eq!(record.activity_date(), "2026-11-29");

@@ -67,6 +67,7 @@ impl Phone {
             disposition,
             notes,
             transferred_to: None,
+            quality: None,
         };
         self.call = CallState::Idle;
         vec![self.queue_log(now_ms, record, None)]
@@ -103,6 +104,10 @@ impl Phone {
 
     /// Puts a call log in the outbox and asks the glue to save it.
     pub(super) fn queue_log(&mut self, now_ms: u64, record: CallRecord, existing_id: Option<String>) -> Effect {
+        // A first log is a new call for the recent list; updates are the same call.
+        if existing_id.is_none() {
+            self.remember_call(&record);
+        }
         work_effect(self.outbox.queue(record, existing_id, now_ms))
     }
 
@@ -110,7 +115,7 @@ impl Phone {
 
 pub(super) fn work_effect(work: Work) -> Effect {
     match work {
-        Work::Save { id, record, existing_id } => Effect::SaveLog { id, record, existing_id },
+        Work::Save { id, record, existing_id } => Effect::SaveLog { id, record: Box::new(record), existing_id },
         Work::Find { id, call_object } => Effect::FindLog { id, call_object },
     }
 }

@@ -54,6 +54,10 @@ pub enum Intent {
         /// The agent's notes.
         notes: String,
     },
+    /// Call back entry N of the recent calls (0: the newest).
+    CallBack(usize),
+    /// Available, Busy, Away or Offline.
+    SetPresence(crate::phone::presence::Presence),
     /// Try again to save call logs that failed.
     RetryLogs,
     /// Use this microphone (`None`: the browser's default), now and for the next sign-ins.
@@ -167,6 +171,10 @@ pub enum Effect {
     Answer { call_id: String },
     /// Decline the incoming call (486 Busy Here when `busy`, else 603 Decline).
     Decline { call_id: String, busy: bool },
+    /// Refuse the incoming call as temporarily unavailable (480): the agent is away.
+    Unavailable { call_id: String },
+    /// Remember the agent's presence in this browser.
+    RememberPresence(crate::phone::presence::Presence),
     /// End the call: CANCEL before an answer, BYE after.
     HangUp { call_id: Option<String> },
     /// Mute or unmute our audio.
@@ -183,8 +191,9 @@ pub enum Effect {
     /// Play a tone, or stop any (`None`).
     PlayTone(Option<Tone>),
     /// Save this call log in the CRM, updating `existing_id` when given; answer with
-    /// [`Event::LogSaved`] or [`Event::LogFailed`].
-    SaveLog { id: u32, record: CallRecord, existing_id: Option<String> },
+    /// [`Event::LogSaved`] or [`Event::LogFailed`]. The record is boxed: it is several times the
+    /// size of any other effect.
+    SaveLog { id: u32, record: Box<CallRecord>, existing_id: Option<String> },
     /// Ask the org package for the Task whose CallObject is `call_object`; answer with
     /// [`Event::LogFound`] or [`Event::LogLookupFailed`].
     FindLog { id: u32, call_object: String },

@@ -19,9 +19,12 @@ pub mod numbering;
 pub mod outbox;
 mod rejoin;
 mod label;
+pub mod recent;
+pub mod presence;
 mod sign_in;
 pub mod pop_measure;
 mod wrap_up;
+pub mod quality;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -61,6 +64,10 @@ pub struct Phone {
     extension: Option<KeyedExtension>,
     /// How long wrap-up lasts before it completes by itself (`None`: until the agent is done).
     wrap_up_limit_s: Option<u32>,
+    /// Whether the agent takes calls.
+    presence: presence::Presence,
+    /// The last calls, newest first.
+    recent: Vec<recent::RecentCall>,
 }
 
 impl Phone {
@@ -78,6 +85,8 @@ impl Phone {
             microphone: None,
             extension: None,
             wrap_up_limit_s: None,
+            presence: presence::Presence::default(),
+            recent: Vec::new(),
         }
     }
 
@@ -189,6 +198,8 @@ impl Phone {
             Intent::Transfer(number) => self.transfer(number),
             Intent::LogCall { disposition, notes } => self.log_manual_call(now_ms, disposition, notes),
             Intent::FinishWrapUp { disposition, notes } => self.finish_wrap_up(now_ms, disposition, notes),
+            Intent::SetPresence(presence) => self.set_presence(presence),
+            Intent::CallBack(index) => self.call_back(now_ms, index),
             Intent::EditWrapUp { disposition, notes } => self.edit_wrap_up(disposition, notes),
             Intent::RetryLogs => self.outbox.retry_now(now_ms).into_iter().map(work_effect).collect(),
             Intent::ChooseMicrophone(id) if id != self.microphone => {
@@ -243,7 +254,7 @@ impl Phone {
             }
             Event::Registered => {
                 self.registration = Registration::Registered;
-                let mut effects = vec![Effect::SetIcon("call")];
+                let mut effects = vec![Effect::SetIcon(self.presence.icon())];
                 effects.extend(self.ask_rejoin());
                 effects
             }
@@ -331,6 +342,7 @@ impl Phone {
                 if let CallState::Connected(call) = &mut self.call {
                     if call.call_id.as_deref() == Some(call_id.as_str()) {
                         call.silent_seconds = if quality.bytes_received == 0 { call.silent_seconds.saturating_add(1) } else { 0 };
+                        call.tally.add(&quality);
                         call.quality = Some(quality);
                     }
                 }
@@ -422,64 +434,25 @@ impl Phone {
             self.notice = Some("The phone line is not connected; sign in first.".into());
             return Vec::new();
         }
-        let call = Call {
-            // A number on a CRM record is a customer's, whatever its length.
-            direction: if is_internal(&dial) && target.record.is_none() { CallDirection::Internal } else { CallDirection::Outbound },
-            number: target.number.clone(),
-            display_name: String::new(),
-            record: target.record.clone(),
-            call_id: None,
-            screen_pop: None,
-            started_at_ms: now_ms,
-            answered_at_ms: None,
-            remote_ringing: false,
-            muted: false,
-            held: false,
-            transfer_to: None,
-            quality: None,
-            silent_seconds: 0,
-            resumed: None,
-        };
+        // A number on a CRM record is a customer's, whatever its length.
+        let direction = if is_internal(&dial) && target.record.is_none() { CallDirection::Internal } else { CallDirection::Outbound };
+        let call = Call::new(direction, target.number.clone(), target.record.clone(), now_ms);
         self.call = CallState::Dialing(call);
         self.extension = extension.map(KeyedExtension::new);
         vec![Effect::Dial { dial }]
     }
 
     fn incoming(&mut self, now_ms: u64, call_id: String, number: String, display_name: String) -> Vec<Effect> {
-        if !self.is_free() {
-            // One call at a time: a second caller hears busy and is logged as missed.
-            let record = CallRecord {
-                direction: CallDirection::Inbound,
-                number,
-                record: None,
-                started_at_ms: now_ms,
-                duration_s: 0,
-                call_id: Some(call_id.clone()),
-                screen_pop: None,
-                log_attempt: None,
-                disposition: "Missed (agent busy)".into(),
-                notes: String::new(),
-                transferred_to: None,
-            };
-            return vec![Effect::Decline { call_id, busy: true }, self.queue_log(now_ms, record, None)];
+        // One call at a time, and none while Busy or Away: refused and logged as missed.
+        if let Some(refusal) = self.refusal() {
+            return self.refuse(now_ms, refusal, call_id, number);
         }
         let direction = if is_internal(&number) { CallDirection::Internal } else { CallDirection::Inbound };
         let call = Call {
-            direction,
-            number: number.clone(),
             display_name,
-            record: None,
             call_id: Some(call_id),
             screen_pop: Some(ScreenPop::Waiting { asked_at_ms: now_ms }),
-            started_at_ms: now_ms,
-            answered_at_ms: None,
-            remote_ringing: false,
-            muted: false,
-            held: false,
-            transfer_to: None,
-            quality: None,
-            silent_seconds: 0,
-            resumed: None,
+            ..Call::new(direction, number.clone(), None, now_ms)
         };
         // The screen pop comes first: it is what the agent waits for.
         let mut effects = vec![Effect::ScreenPop { number, direction }, Effect::ShowPanel(true), Effect::PlayTone(Some(Tone::Ringtone))];
@@ -496,7 +469,7 @@ impl Phone {
         if reason == EndReason::AnsweredElsewhere && !answered {
             self.notice = Some("Answered on another device.".into());
             self.call = CallState::Idle;
-            return vec![Effect::PlayTone(None), Effect::SetIcon("call")];
+            return vec![Effect::PlayTone(None), Effect::SetIcon(self.presence.icon())];
         }
         let disposition = match (&reason, answered) {
             (_, true) => String::new(),
@@ -529,6 +502,7 @@ impl Phone {
             disposition,
             notes,
             transferred_to,
+            quality: call.tally.summary(),
         };
         let save = self.queue_log(now_ms, record.clone(), None);
         let log_id = match &save {
@@ -536,7 +510,7 @@ impl Phone {
             _ => 0,
         };
         self.call = if answered { CallState::WrapUp(self.wrap_up(now_ms, log_id, record)) } else { CallState::Idle };
-        vec![Effect::PlayTone(None), Effect::SetIcon("call"), save]
+        vec![Effect::PlayTone(None), Effect::SetIcon(self.presence.icon()), save]
     }
 
     fn transfer(&mut self, number: String) -> Vec<Effect> {

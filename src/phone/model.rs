@@ -3,6 +3,7 @@
 use crate::phone::dialing::{DialError, DialPlan};
 use crate::phone::log::{CallDirection, CallRecord, RecordRef};
 use crate::phone::pop_measure::ScreenPop;
+use crate::phone::quality::{Codec, QualityTally};
 
 /// A SIP password, held in memory only. Its `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]
@@ -45,6 +46,12 @@ pub struct Quality {
     pub jitter_ms: u32,
     /// Audio bytes received in that second.
     pub bytes_received: u64,
+    /// Audio packets received and lost in that second, for the call's quality estimate.
+    pub packets_received: u64,
+    pub packets_lost: u64,
+    /// Round-trip time to the far end, when the browser measured it.
+    pub round_trip_ms: Option<u32>,
+    pub codec: Codec,
 }
 
 /// A microphone the browser offers.
@@ -115,6 +122,8 @@ pub struct Call {
     pub silent_seconds: u32,
     /// Set when this call was picked up again after the page reloaded (see `phone::rejoin`).
     pub resumed: Option<Resumed>,
+    /// The call's audio so far, for its quality estimate (MOS).
+    pub tally: QualityTally,
 }
 
 /// A call the phone picked up again after the page reloaded: the new page rejoins the far end
@@ -132,6 +141,28 @@ pub struct Resumed {
 }
 
 impl Call {
+    /// A call just starting at `started_at_ms`, nothing known of it yet but who it is with.
+    pub fn new(direction: CallDirection, number: String, record: Option<RecordRef>, started_at_ms: u64) -> Call {
+        Call {
+            direction,
+            number,
+            display_name: String::new(),
+            record,
+            call_id: None,
+            screen_pop: None,
+            started_at_ms,
+            answered_at_ms: None,
+            remote_ringing: false,
+            muted: false,
+            held: false,
+            transfer_to: None,
+            quality: None,
+            silent_seconds: 0,
+            resumed: None,
+            tally: QualityTally::default(),
+        }
+    }
+
     /// The name to show: the record's, else the caller's display name, else the number.
     pub fn who(&self) -> &str {
         match &self.record {

@@ -16,6 +16,7 @@ fn call(call_id: &str) -> CallRecord {
         disposition: String::new(),
         notes: String::new(),
         transferred_to: None,
+        quality: None,
     }
 }
 

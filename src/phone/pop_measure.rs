@@ -116,6 +116,29 @@ impl Phone {
     }
 }
 
+/// The words on the Task are a contract with `callcenter report`, which keeps its own reader of
+/// them (the tool does not link the phone): this checks that it reads back every one the same.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod contract {
+    use super::PopOutcome::{self, *};
+    use callcenter::rollout::tasks::PopOutcome as Read;
+
+    #[test]
+    fn the_report_reads_back_every_outcome_the_phone_writes() {
+        let pairs: [(PopOutcome, Read); 6] = [
+            (OneMatch, Read::OneMatch),
+            (SeveralMatches, Read::SeveralMatches),
+            (NoMatch, Read::NoMatch),
+            (NewRecord, Read::NewRecord),
+            (Failed, Read::Failed),
+            (TimedOut, Read::TimedOut),
+        ];
+        for (written, read) in pairs {
+            assert_eq!(Read::parse(written.as_str()), Some(read), "{}", written.as_str());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

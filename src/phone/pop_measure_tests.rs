@@ -18,7 +18,7 @@ fn saves(effects: &[Effect]) -> Vec<(u32, CallRecord, Option<String>)> {
     effects
         .iter()
         .filter_map(|e| match e {
-            Effect::SaveLog { id, record, existing_id } => Some((*id, record.clone(), existing_id.clone())),
+            Effect::SaveLog { id, record, existing_id } => Some((*id, record.as_ref().clone(), existing_id.clone())),
             _ => None,
         })
         .collect()
@@ -110,6 +110,7 @@ fn a_create_that_may_have_landed_counts_as_the_attempt_that_made_it() {
         disposition: String::new(),
         notes: String::new(),
         transferred_to: None,
+        quality: None,
     };
     let first = outbox.queue(call, None, 0);
     assert_eq!(record(&first), Some(1));

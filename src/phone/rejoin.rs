@@ -68,22 +68,11 @@ impl Phone {
             return vec![self.queue_log(now_ms, log, None)];
         };
         self.call = CallState::Rejoining(Call {
-            direction: log.direction,
-            display_name: String::new(),
-            call_id: None,
-            started_at_ms: log.started_at_ms,
             answered_at_ms: Some(answered_at_ms),
-            remote_ringing: false,
-            muted: false,
-            held: false,
-            transfer_to: None,
-            quality: None,
-            silent_seconds: 0,
             // The first page measured the pop; the rejoined call's log keeps that measure.
             screen_pop: log.screen_pop.map(ScreenPop::Measured),
             resumed: Some(Resumed { first_call_id: log.call_id, interrupted_at_ms, asked: false }),
-            number: log.number,
-            record: log.record,
+            ..Call::new(log.direction, log.number, log.record, log.started_at_ms)
         });
         let mut effects = vec![Effect::ShowPanel(true)];
         effects.extend(self.ask_rejoin());

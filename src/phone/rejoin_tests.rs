@@ -24,6 +24,7 @@ fn interrupted(can_rejoin: bool) -> InterruptedCall {
             disposition: String::new(),
             notes: LOST_NOTE.into(),
             transferred_to: None,
+            quality: None,
         },
         answered_at_ms: Some(10_000),
         interrupted_at_ms: 70_000,
@@ -35,7 +36,7 @@ fn saves(effects: &[Effect]) -> Vec<CallRecord> {
     effects
         .iter()
         .filter_map(|e| match e {
-            Effect::SaveLog { record, .. } => Some(record.clone()),
+            Effect::SaveLog { record, .. } => Some(record.as_ref().clone()),
             _ => None,
         })
         .collect()

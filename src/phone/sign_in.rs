@@ -1,6 +1,7 @@
 //! Signing in and out: the credentials typed by the agent, checked before they reach SIP.
 
 use crate::phone::model::{Credentials, EndReason, Registration};
+use crate::phone::presence::Presence;
 use crate::phone::{Effect, Phone};
 
 impl Phone {
@@ -15,7 +16,13 @@ impl Phone {
         }
         self.agent = Some(credentials.clone());
         self.registration = Registration::Connecting;
-        vec![Effect::Connect(credentials)]
+        let mut effects = vec![Effect::Connect(credentials)];
+        // Signing in is wanting to be online: a remembered Offline gives way to Available.
+        if self.presence == Presence::Offline {
+            self.presence = Presence::Available;
+            effects.push(Effect::RememberPresence(Presence::Available));
+        }
+        effects
     }
 
     pub(super) fn sign_out(&mut self, now_ms: u64) -> Vec<Effect> {

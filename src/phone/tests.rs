@@ -11,7 +11,8 @@ fn contact() -> RecordRef {
     RecordRef { id: "003000000000001".into(), name: "Ada Lovelace".into(), object_type: "Contact".into(), person_contact_id: None }
 }
 
-fn registered_phone() -> Phone {
+/// Signed in as 1001 and registered (shared by the other modules' tests).
+pub(super) fn registered_phone() -> Phone {
     let mut phone = Phone::new(DialingRules::default());
     phone.handle_intent(0, Intent::SignIn(credentials("1001", "pw")));
     phone.handle_event(0, Event::Registered);
@@ -20,7 +21,7 @@ fn registered_phone() -> Phone {
 
 fn save_of(effects: &[Effect]) -> Option<(u32, CallRecord, Option<String>)> {
     effects.iter().find_map(|e| match e {
-        Effect::SaveLog { id, record, existing_id } => Some((*id, record.clone(), existing_id.clone())),
+        Effect::SaveLog { id, record, existing_id } => Some((*id, (**record).clone(), existing_id.clone())),
         _ => None,
     })
 }
@@ -383,14 +384,14 @@ fn call_quality_is_measured_every_second_and_told_in_words() {
         _ => None,
     };
     assert_eq!(status(&phone), None, "nothing to say before the first figures");
-    let good = Quality { loss_percent: 0, jitter_ms: 4, bytes_received: 8_000 };
+    let good = Quality { loss_percent: 0, jitter_ms: 4, bytes_received: 8_000, ..Quality::default() };
     phone.handle_event(11_100, Event::CallQuality { call_id: "c1".into(), quality: good });
     assert_eq!(status(&phone).as_deref(), Some("Connection good"));
-    let poor = Quality { loss_percent: 7, jitter_ms: 62, bytes_received: 7_000 };
+    let poor = Quality { loss_percent: 7, jitter_ms: 62, bytes_received: 7_000, ..Quality::default() };
     phone.handle_event(12_100, Event::CallQuality { call_id: "c1".into(), quality: poor });
     assert_eq!(status(&phone).as_deref(), Some("Poor connection: 7% of the audio lost, 62 ms jitter."));
     // Silence from the far end for three readings in a row is said plainly.
-    let silent = Quality { loss_percent: 0, jitter_ms: 0, bytes_received: 0 };
+    let silent = Quality { loss_percent: 0, jitter_ms: 0, bytes_received: 0, ..Quality::default() };
     for t in [13_100, 14_100] {
         phone.handle_event(t, Event::CallQuality { call_id: "c1".into(), quality: silent });
         assert_eq!(status(&phone).as_deref(), Some("Connection good"), "one or two quiet seconds are normal");
@@ -417,4 +418,19 @@ fn a_hold_the_far_end_refuses_is_undone_and_the_agent_told_they_can_still_be_hea
     phone.handle_event(20_200, Event::HoldFailed { call_id: "c1".into(), held: true, status: 488 });
     let CallState::Connected(call) = phone.call() else { unreachable!() };
     assert!(!call.held);
+}
+
+#[test]
+fn the_call_log_says_how_the_call_sounded() {
+    let mut phone = connected_outbound_call();
+    let second = Quality { jitter_ms: 6, bytes_received: 8_000, packets_received: 50, round_trip_ms: Some(42), ..Quality::default() };
+    for t in [11_100, 12_100, 13_100] {
+        phone.handle_event(t, Event::CallQuality { call_id: "c1".into(), quality: second });
+    }
+    let (id, record, _) = save_of(&phone.handle_intent(14_000, Intent::HangUp)).expect("logged");
+    phone.handle_event(14_500, Event::LogSaved { id, record_id: "00T1".into() });
+    assert_eq!(record.description(), "Call quality: excellent (MOS 4.4; loss 0.0%, jitter 6 ms, round trip 42 ms)");
+    let CallState::WrapUp(wrap) = phone.call().clone() else { panic!("wrap-up") };
+    let (_, completed, _) = save_of(&phone.handle_intent(15_000, Intent::FinishWrapUp { disposition: String::new(), notes: "Sent the quote.".into() })).expect("saved");
+    assert_eq!(completed.description(), format!("Sent the quote.\n{}", wrap.record.description()), "the agent's notes come first");
 }

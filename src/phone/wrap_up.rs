@@ -41,6 +41,12 @@ impl Phone {
         effects
     }
 
+    /// The page is going away (a reload, a closed tab) during wrap-up: what the agent chose and
+    /// typed goes into the call's log now, which browser storage keeps for the next page.
+    pub fn save_wrap_up_draft(&mut self, now_ms: u64) -> Vec<Effect> {
+        self.leave_wrap_up(now_ms)
+    }
+
     /// Every second of wrap-up: at the end of the countdown, wrap-up completes with what the
     /// agent chose and typed so far.
     pub(super) fn wrap_up_tick(&mut self, now_ms: u64) -> Vec<Effect> {

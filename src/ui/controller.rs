@@ -13,6 +13,7 @@ use super::owner::{self, TabRole, Tabs};
 use super::pop;
 use crate::opencti::{self, CallLog, OpenCti};
 use crate::phone::dialing::{unknown_country_notice, DialingRules};
+use crate::phone::recent::RecentCall;
 use crate::phone::{CallRecord, Effect, Event, Intent, PendingLog, Phone, RecordRef};
 use crate::ui::attention::{self, Attention};
 use crate::ui::startup::{self, StartError, StartNotice};
@@ -46,6 +47,8 @@ struct Inner {
     tabs: Option<Rc<Tabs>>,
     /// The call logs as last written to browser storage.
     stored_logs: Vec<PendingLog>,
+    /// The recent calls as last written to browser storage.
+    stored_recent: Vec<RecentCall>,
     /// Whether browser storage holds a call in progress.
     call_stored: bool,
     /// The org's softphone layout (read once at start): says whether "no match" opened a form.
@@ -86,6 +89,8 @@ impl Controller {
                 attention: Attention::default(),
                 tabs: None,
                 stored_logs: Vec::new(),
+                // As the phone restored it: only a change is written (by the tab making calls).
+                stored_recent: storage::stored_recent(),
                 call_stored: false,
                 layout: None,
             })),
@@ -191,12 +196,20 @@ impl Controller {
         let inner = Rc::downgrade(&self.inner);
         storage::warn_before_leaving(move || inner.upgrade().is_some_and(|i| !i.borrow().phone.outbox().is_empty()));
         let inner = Rc::downgrade(&self.inner);
+        let (this, on_change) = (Rc::downgrade(&self.inner), self.on_change.clone());
         storage::on_page_hide(move || {
             if let Some(inner) = inner.upgrade() {
                 let (call, dialog) = call_and_dialog(&inner);
                 if call.is_some() {
                     storage::store_call(call.as_ref(), dialog.as_ref(), now_ms());
                 }
+            }
+            // Wrap-up notes typed so far go into the outbox, which the next page replays.
+            if let Some(inner) = this.upgrade() {
+                let controller = Controller { inner, on_change: on_change.clone() };
+                let effects = controller.inner.borrow_mut().phone.save_wrap_up_draft(now_ms());
+                controller.perform(effects);
+                controller.persist();
             }
         });
     }
@@ -209,6 +222,10 @@ impl Controller {
         if (call.is_some() || inner.call_stored) && !inner.phone.is_rejoining() {
             storage::store_call(call.as_ref(), dialog.as_ref(), now_ms());
             inner.call_stored = call.is_some();
+        }
+        if inner.stored_recent.as_slice() != inner.phone.recent() {
+            storage::store_recent(inner.phone.recent());
+            inner.stored_recent = inner.phone.recent().to_vec();
         }
         if inner.stored_logs.as_slice() != inner.phone.outbox() {
             storage::store_logs(inner.phone.outbox());
@@ -330,6 +347,8 @@ impl Controller {
                 },
                 Effect::Answer { call_id } => with_line(&self.inner, |l| l.answer(&call_id)),
                 Effect::Decline { call_id, busy } => with_line(&self.inner, |l| l.decline(&call_id, busy)),
+                Effect::Unavailable { call_id } => with_line(&self.inner, |l| l.unavailable(&call_id)),
+                Effect::RememberPresence(presence) => storage::store_presence(presence),
                 Effect::HangUp { call_id: Some(call_id) } => with_line(&self.inner, |l| l.hang_up(&call_id)),
                 // Hung up before the INVITE left: the phone hangs up again once it has a Call-ID.
                 Effect::HangUp { call_id: None } => {}
@@ -365,6 +384,8 @@ fn new_phone(settings: &SoftphoneSettings) -> Phone {
     let rules = DialingRules::new(&settings.dialing, &settings.home_country);
     let mut phone = Phone::new(rules.clone().unwrap_or_else(|_| DialingRules::without_plan(&settings.dialing)));
     phone.set_wrap_up_limit(settings.wrap_up_seconds);
+    phone.restore_presence(storage::stored_presence());
+    phone.restore_recent(storage::stored_recent());
     if let Err(unknown) = rules {
         let notice = unknown_country_notice(&unknown);
         warn(&notice);

@@ -1,10 +1,12 @@
 //! The Yew app: starts the controller, then renders the phone from its snapshots.
 
+mod a11y;
 mod attention;
 mod controller;
 mod logs;
 mod owner;
 mod pop;
+mod shortcuts;
 mod startup;
 mod storage;
 mod task_facts;

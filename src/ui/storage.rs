@@ -10,10 +10,16 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::phone::pop_measure::PopMeasure;
+use crate::phone::presence::Presence;
+use crate::phone::recent::RecentCall;
 use crate::phone::{Call, CallDirection, CallRecord, InterruptedCall, PendingLog, RecordRef};
 
 /// The unsaved call logs (a JSON array).
 const OUTBOX_KEY: &str = "softphone.outbox";
+/// The recent calls (a JSON array, newest first).
+const RECENT_KEY: &str = "softphone.recent";
+/// The agent's presence (Available, Busy, Away, Offline), remembered in this browser.
+const PRESENCE_KEY: &str = "softphone.presence";
 /// The call in progress (a JSON object), absent when there is none.
 const CALL_KEY: &str = "softphone.call";
 
@@ -73,6 +79,26 @@ fn write<T: Serialize>(key: &str, value: Option<&T>) {
     }
 }
 
+/// The recent calls this browser kept (none when storage is empty or unreadable).
+pub fn stored_recent() -> Vec<RecentCall> {
+    read(RECENT_KEY).unwrap_or_default()
+}
+
+/// Remembers the recent calls.
+pub fn store_recent(recent: &[RecentCall]) {
+    write(RECENT_KEY, Some(&recent))
+}
+
+/// The presence the agent last chose in this browser (Available when none).
+pub fn stored_presence() -> Presence {
+    read(PRESENCE_KEY).unwrap_or_default()
+}
+
+/// Remembers the agent's presence.
+pub fn store_presence(presence: Presence) {
+    write(PRESENCE_KEY, Some(&presence))
+}
+
 /// The logs a previous page left unsaved (none when storage is empty or unreadable).
 pub fn stored_logs() -> Vec<PendingLog> {
     read(OUTBOX_KEY).unwrap_or_default()
@@ -127,6 +153,7 @@ pub fn interrupted_call() -> Option<InterruptedCall> {
         disposition: disposition.into(),
         notes: crate::phone::LOST_NOTE.into(),
         transferred_to: None,
+        quality: None,
     };
     let can_rejoin = call.dialog.as_ref().and_then(dialog_ref).is_some();
     Some(InterruptedCall { log, answered_at_ms: call.answered_at_ms, interrupted_at_ms: call.heartbeat_ms, can_rejoin })

@@ -82,6 +82,7 @@ mod tests {
             disposition: String::new(),
             notes: String::new(),
             transferred_to: None,
+            quality: None,
         }
     }
 

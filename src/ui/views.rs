@@ -4,6 +4,11 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use super::a11y::{self, Announcer};
+use super::shortcuts::{use_shortcuts, Shortcut};
+use crate::phone::presence::Presence;
+use crate::phone::recent::RecentCall;
+use super::a11y::recent_summary;
 use crate::phone::{AudioInput, Call, CallState, Credentials, DialTarget, Intent, PendingLog, Phone, Registration, Secret, WrapUp};
 
 /// Sends an intent to the controller.
@@ -13,20 +18,27 @@ pub type Send = Callback<Intent>;
 pub struct HeaderProps {
     pub registration: Registration,
     pub user: Option<AttrValue>,
+    pub presence: Presence,
     pub on_intent: Send,
 }
 
 /// Title, registration badge and sign-out.
 #[function_component(Header)]
 pub fn header(props: &HeaderProps) -> Html {
-    let (class, text) = match &props.registration {
-        Registration::SignedOut => ("badge", "Signed out"),
-        Registration::Connecting => ("badge busy", "Connecting"),
-        Registration::Reconnecting(_) => ("badge busy", "Reconnecting"),
-        Registration::Registered => ("badge ok", "Ready"),
-        Registration::Failed(_) => ("badge bad", "Offline"),
+    let (class, text) = match (&props.registration, props.presence) {
+        (Registration::SignedOut, Presence::Offline) if props.user.is_some() => ("badge", "Offline"),
+        (Registration::SignedOut, _) => ("badge", "Signed out"),
+        (Registration::Connecting, _) => ("badge busy", "Connecting"),
+        (Registration::Reconnecting(_), _) => ("badge busy", "Reconnecting"),
+        (Registration::Registered, Presence::Available) => ("badge ok", "Ready"),
+        (Registration::Registered, other) => ("badge busy", other.word()),
+        (Registration::Failed(_), _) => ("badge bad", "Offline"),
     };
     let sign_out = props.on_intent.reform(|_| Intent::SignOut);
+    let on_presence = props.on_intent.reform(|e: Event| {
+        let chosen = e.target_dyn_into::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
+        Intent::SetPresence(Presence::ALL.into_iter().find(|p| p.word() == chosen).unwrap_or_default())
+    });
     html! {
         <header class="header">
             <h1 class="title">{ "Phone" }</h1>
@@ -35,6 +47,11 @@ pub fn header(props: &HeaderProps) -> Html {
                 if let Some(user) = &props.user { { " · " }{ user.clone() } }
             </span>
             if props.user.is_some() {
+                <select id="presence" aria-label="Presence" onchange={on_presence}>
+                    { for Presence::ALL.into_iter().map(|p| html! {
+                        <option value={p.word()} selected={p == props.presence}>{ p.word() }</option>
+                    }) }
+                </select>
                 <button onclick={sign_out}>{ "Sign out" }</button>
             }
         </header>
@@ -120,6 +137,35 @@ pub fn dialer(props: &DialerProps) -> Html {
             </div>
             <div class="actions"><button type="submit">{ "Use number" }</button></div>
         </form>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct RecentProps {
+    pub recent: Vec<RecentCall>,
+    pub now_ms: u64,
+    pub on_intent: Send,
+}
+
+/// The last calls, newest first: who, when, missed or not, and a button to call back.
+#[function_component(RecentCalls)]
+pub fn recent_calls(props: &RecentProps) -> Html {
+    if props.recent.is_empty() {
+        return html! {};
+    }
+    html! {
+        <section class="card" aria-labelledby="recent-title" data-testid="recent">
+            <h2 id="recent-title">{ "Recent calls" }</h2>
+            <ul class="recent">
+                { for props.recent.iter().enumerate().map(|(i, call)| html! {
+                    <li class={classes!(call.missed.then_some("missed"))}>
+                        <span class="who">{ call.who().to_owned() }</span>
+                        <span class="weak">{ recent_summary(call, props.now_ms) }</span>
+                        <button aria-label={format!("Call back {}", call.who())} onclick={props.on_intent.reform(move |_| Intent::CallBack(i))}>{ "Call" }</button>
+                    </li>
+                }) }
+            </ul>
+        </section>
     }
 }
 
@@ -232,9 +278,11 @@ pub struct PhoneViewProps {
 pub fn phone_view(props: &PhoneViewProps) -> Html {
     let phone = &props.phone;
     let send = props.on_intent.clone();
+    use_shortcuts(phone.call().clone(), send.clone());
     html! {
         <main class="phone">
-            <Header registration={phone.registration().clone()} user={phone.agent_user().map(|u| AttrValue::from(u.to_owned()))} on_intent={send.clone()} />
+            <Announcer call={phone.call().clone()} />
+            <Header registration={phone.registration().clone()} user={phone.agent_user().map(|u| AttrValue::from(u.to_owned()))} presence={phone.presence()} on_intent={send.clone()} />
             if let Some(notice) = phone.notice() { <div class="alert" role="alert">{ notice.to_owned() }</div> }
             if let Registration::Failed(reason) = phone.registration() { <div class="alert" role="alert">{ reason.clone() }</div> }
             if phone.agent_user().is_none() { <SignIn on_intent={send.clone()} /> }
@@ -242,7 +290,12 @@ pub fn phone_view(props: &PhoneViewProps) -> Html {
                 <div class="alert" role="status">{ reason.clone() }{ " Reconnecting…" }</div>
             }
             { match phone.call() {
-                CallState::Idle => html! { <Dialer on_intent={send.clone()} /> },
+                CallState::Idle => html! {
+                    <>
+                        <Dialer on_intent={send.clone()} />
+                        <RecentCalls recent={phone.recent().to_vec()} now_ms={props.now_ms} on_intent={send.clone()} />
+                    </>
+                },
                 CallState::ReadyToCall(target) => html! {
                     <ReadyToCall target={target.clone()} registration={phone.registration().clone()}
                         dispositions={props.dispositions.clone()} on_intent={send.clone()} />
@@ -311,6 +364,8 @@ pub struct CallProps {
 #[function_component(IncomingCard)]
 pub fn incoming_card(props: &CallProps) -> Html {
     let call = &props.call;
+    let answer = use_node_ref();
+    a11y::use_focus_when_shown(answer.clone());
     html! {
         <section class="card" aria-labelledby="incoming-title" data-testid="incoming-call">
             <h2 id="incoming-title">{ "Incoming call" }</h2>
@@ -318,7 +373,8 @@ pub fn incoming_card(props: &CallProps) -> Html {
             if call.who() != call.number { <div class="weak">{ call.number.clone() }</div> }
             if let Some(r) = &call.record { <div class="weak" data-testid="caller-record">{ r.object_type.clone() }{ " · " }{ r.name.clone() }</div> }
             <div class="actions">
-                <button class="brand" onclick={props.on_intent.reform(|_| Intent::Answer)}>{ "Answer" }</button>
+                <button class="brand" ref={answer} onclick={props.on_intent.reform(|_| Intent::Answer)}
+                    title={Shortcut::Answer.title("Answer")} aria-keyshortcuts={Shortcut::Answer.keys()}>{ "Answer" }</button>
                 <button class="destructive" onclick={props.on_intent.reform(|_| Intent::Decline)}>{ "Decline" }</button>
             </div>
         </section>
@@ -357,16 +413,22 @@ pub fn call_card(props: &CallCardProps) -> Html {
             if let Some(text) = call.audio_status() {
                 <div class="weak" role="status" data-testid="call-quality">{ text }</div>
             }
+            if let Some(text) = a11y::quality_words(call) {
+                <div class="weak" data-testid="call-mos">{ text }</div>
+            }
             // Hang up sits with the call's main controls, above the transfer form and keypad, so it
             // stays in sight in the utility panel's 460 px.
             <div class="actions">
                 if connected {
-                    <button aria-pressed={muted.to_string()} onclick={props.on_intent.reform(move |_| Intent::SetMuted(!muted))}>
+                    <button aria-pressed={muted.to_string()} onclick={props.on_intent.reform(move |_| Intent::SetMuted(!muted))}
+                        title={Shortcut::Mute.title("Mute or unmute")} aria-keyshortcuts={Shortcut::Mute.keys()}>
                         { if muted { "Unmute" } else { "Mute" } }</button>
-                    <button aria-pressed={held.to_string()} onclick={props.on_intent.reform(move |_| Intent::SetHeld(!held))}>
+                    <button aria-pressed={held.to_string()} onclick={props.on_intent.reform(move |_| Intent::SetHeld(!held))}
+                        title={Shortcut::Hold.title("Hold or resume")} aria-keyshortcuts={Shortcut::Hold.keys()}>
                         { if held { "Resume" } else { "Hold" } }</button>
                 }
-                <button class="destructive" onclick={props.on_intent.reform(|_| Intent::HangUp)}>{ "Hang up" }</button>
+                <button class="destructive" onclick={props.on_intent.reform(|_| Intent::HangUp)}
+                    title={Shortcut::HangUp.title("Hang up")} aria-keyshortcuts={Shortcut::HangUp.keys()}>{ "Hang up" }</button>
             </div>
             if connected {
                 <TransferForm transfer_to={call.transfer_to.clone().map(AttrValue::from)} on_intent={props.on_intent.clone()} />

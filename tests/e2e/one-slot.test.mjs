@@ -3,32 +3,23 @@
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually } from './lib/browser.mjs';
-import { audioFlowsBothWays, signIn, startWorld, definitionVariant } from './lib/network.mjs';
-import { startPbx } from './lib/pbx.mjs';
+import { audioFlowsBothWays, openedThings, signIn, startPbxWorld } from './lib/network.mjs';
 import { openPeer } from './lib/peer.mjs';
 
-let world, pbx;
-before(async () => {
-  pbx = startPbx();
-  world = await startWorld({ definition: definitionVariant('one-slot', {}) });
-});
-after(async () => {
-  for (const stop of [() => world?.stop(), () => pbx?.stop()]) await Promise.resolve().then(stop).catch(() => {});
-});
+let world;
+before(async () => { world = await startPbxWorld('one-slot', {}); });
+after(async () => world?.stop());
 
-let opened = [];
-afterEach(async () => {
-  for (const close of opened.reverse()) await close().catch(() => {});
-  opened = [];
-});
+const opened = openedThings();
+afterEach(() => opened.closeAll());
 
 async function agentAndPeers(...users) {
   const agent = await signIn(world.browser, '1001');
-  opened.push(() => agent.page.close());
+  opened.add(() => agent.page.close());
   const peers = [];
   for (const user of users) {
     const peer = await openPeer(world.browser.context, world.peerServer, user);
-    opened.push(() => peer.close());
+    opened.add(() => peer.close());
     peers.push(peer);
   }
   await agent.page.bringToFront();

@@ -5,26 +5,17 @@ import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually } from './lib/browser.mjs';
 import { CONSOLE_ORIGIN } from './lib/console.mjs';
-import { definitionVariant, signIn, startWorld } from './lib/network.mjs';
-import { startPbx } from './lib/pbx.mjs';
+import { openedThings, signIn, startPbxWorld } from './lib/network.mjs';
 import { openPeer } from './lib/peer.mjs';
 
 const MARGARET = '003000000000004AAA'; // Phone 1002, the JsSIP peer
 const WRAP_UP_SECONDS = 12;
-let world, pbx;
-before(async () => {
-  pbx = startPbx();
-  world = await startWorld({ definition: definitionVariant('wrap-up', { wrapUpSeconds: String(WRAP_UP_SECONDS) }) });
-});
-after(async () => {
-  for (const stop of [() => world?.stop(), () => pbx?.stop()]) await Promise.resolve().then(stop).catch(() => {});
-});
+let world;
+before(async () => { world = await startPbxWorld('wrap-up', { wrapUpSeconds: String(WRAP_UP_SECONDS) }); });
+after(async () => world?.stop());
 
-let opened = [];
-afterEach(async () => {
-  for (const close of opened.reverse()) await close().catch(() => {});
-  opened = [];
-});
+const opened = openedThings();
+afterEach(() => opened.closeAll());
 
 const json = async (path, init) => (await fetch(CONSOLE_ORIGIN + path, init)).json();
 
@@ -32,9 +23,9 @@ const json = async (path, init) => (await fetch(CONSOLE_ORIGIN + path, init)).js
 async function callThenWrapUp() {
   await json('/__standin/reset', { method: 'POST' });
   const agent = await signIn(world.browser, '1001');
-  opened.push(() => agent.page.close());
+  opened.add(() => agent.page.close());
   const peer = await openPeer(world.browser.context, world.peerServer, '1002');
-  opened.push(() => peer.close());
+  opened.add(() => peer.close());
   await agent.page.bringToFront();
   await agent.page.evaluate((id) => window.lightningStandin.clickToDial(id), MARGARET);
   await agent.phone.locator('button', { hasText: /^Call$/ }).click();
@@ -68,7 +59,7 @@ test('a call ringing in during wrap-up saves the notes typed so far, then rings'
   await agent.phone.locator('#wrap-notes').fill('Customer will send the form');
   await peer.call('sip:1001@127.0.0.1');
   await agent.phone.locator('[data-testid=incoming-call]').waitFor({ timeout: 10_000 });
-  assert.match(await agent.phone.locator('[role=alert]').textContent(), /notes were saved/);
+  await agent.phone.locator('.alert', { hasText: 'notes were saved' }).waitFor({ timeout: 5_000 });
   const [task] = await eventually('the first call\'s Task updated', async () => {
     const tasks = await json('/__standin/tasks');
     return tasks.some((t) => t.Description?.includes('send the form')) && tasks;
@@ -76,4 +67,18 @@ test('a call ringing in during wrap-up saves the notes typed so far, then rings'
   assert.match(task.Description, /Customer will send the form/);
   assert.ok(!task.CallDisposition, 'no disposition the agent did not choose');
   await agent.phone.locator('button', { hasText: 'Decline' }).click();
+});
+
+test('a reload during wrap-up keeps what the agent typed: the next page saves it', { timeout: 60_000 }, async () => {
+  const { agent } = await callThenWrapUp();
+  agent.page.on('dialog', (d) => d.accept().catch(() => {}));
+  await agent.phone.locator('#wrap-disposition').selectOption('Callback requested');
+  await agent.phone.locator('#wrap-notes').fill('Call back after the board meeting');
+  await agent.page.reload();
+  const [task] = await eventually('the Task updated by the next page', async () => {
+    const tasks = await json('/__standin/tasks');
+    return tasks.some((t) => t.Description?.includes('board meeting')) && tasks;
+  }, 20_000);
+  assert.equal(task.CallDisposition, 'Callback requested');
+  assert.equal((await json('/__standin/tasks')).length, 1, 'the same Task, updated');
 });

@@ -11,6 +11,7 @@ fn commands_on(call: &str) -> Vec<Command> {
         Command::Ring { call: call.clone() },
         Command::Answer { call: call.clone(), sdp: "v=0\r\n".into() },
         Command::Decline { call: call.clone(), busy: true },
+        Command::Unavailable { call: call.clone() },
         Command::HangUp { call: call.clone() },
         Command::Reinvite { call: call.clone(), sdp: "v=0\r\n".into() },
         Command::AnswerReinvite { call: call.clone(), sdp: "v=0\r\n".into() },

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, launchBrowser, keepPeerConnections } from './browser.mjs';
 import { APP_ORIGIN, CONSOLE_ORIGIN, ROOT, startConsole, openPhone, signInAs } from './console.mjs';
+import { startPbx } from './pbx.mjs';
 import { startPeerServer } from './peer.mjs';
 
 function runDir(name) {
@@ -147,3 +148,29 @@ export async function audioFlowsBothWays(assert, agent, peer) {
   assert.ok(p2.received > p1.received, `the far end receives audio (${p1.received} -> ${p2.received} bytes)`);
   return a2;
 }
+
+/** Kamailio (dev/pbx) and `startWorld` with the development definition changed by `items`
+ * (see `definitionVariant`), for tests that need both; `stop()` ends them all. */
+export async function startPbxWorld(name, items = {}) {
+  const pbx = startPbx();
+  try {
+    const world = await startWorld({ definition: definitionVariant(name, items) });
+    return { ...world, pbx, stop: async () => { await world.stop(); pbx.stop(); } };
+  } catch (e) {
+    pbx.stop();
+    throw e;
+  }
+}
+
+/** Things a test opened (pages, peers), closed in reverse order by `closeAll()` after it. */
+export function openedThings() {
+  let closers = [];
+  return {
+    add: (close) => closers.push(close),
+    async closeAll() {
+      for (const close of closers.reverse()) await Promise.resolve().then(close).catch(() => {});
+      closers = [];
+    },
+  };
+}
+

@@ -97,6 +97,9 @@ pub enum Command {
     Answer { call: CallId, sdp: String },
     /// Decline an incoming call: 486 Busy Here when `busy`, else 603 Decline.
     Decline { call: CallId, busy: bool },
+    /// Refuse an incoming call with 480 Temporarily Unavailable (the agent is away): the PBX
+    /// may route it elsewhere.
+    Unavailable { call: CallId },
     /// End a call whatever its state: CANCEL before an answer, BYE after, decline when ringing.
     HangUp { call: CallId },
     /// Re-INVITE with a new offer (hold: `a=sendonly`, resume: `a=sendrecv`).

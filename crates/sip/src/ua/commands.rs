@@ -17,6 +17,7 @@ impl UserAgent {
             Command::Ring { call } => return self.ring(&call),
             Command::Answer { call, sdp } => return self.answer(now, &call, sdp),
             Command::Decline { call, busy } => return self.reject_incoming(&call, if busy { 486 } else { 603 }, EndReason::Local),
+            Command::Unavailable { call } => return self.reject_incoming(&call, 480, EndReason::Local),
             Command::HangUp { call } => return self.hang_up(now, &call),
             Command::Reinvite { call, sdp } => return self.reinvite(now, &call, sdp),
             Command::AnswerReinvite { call, sdp } => return self.answer_reinvite(now, &call, sdp),

@@ -1,0 +1,209 @@
+//! The agent's availability, chosen by the agent: Available takes calls; Busy answers new calls
+//! with 486 Busy Here (each logged as a missed call); Away does not take calls either but says
+//! so with 480 Temporarily Unavailable, so that the PBX can route them elsewhere; Offline leaves
+//! the PBX (unregisters) while the agent stays signed in here, and Available registers again.
+
+use serde::{Deserialize, Serialize};
+
+use crate::phone::log::{CallDirection, CallRecord};
+use crate::phone::model::{CallState, Registration};
+use crate::phone::{Effect, Phone};
+
+/// What the agent lets the phone do with calls.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Presence {
+    /// Calls ring.
+    #[default]
+    Available,
+    /// Calls are refused as busy.
+    Busy,
+    /// Calls are refused as unavailable.
+    Away,
+    /// Not registered at the PBX.
+    Offline,
+}
+
+impl Presence {
+    /// Every presence, in the order offered to the agent.
+    pub const ALL: [Presence; 4] = [Presence::Available, Presence::Busy, Presence::Away, Presence::Offline];
+
+    /// The word the agent sees.
+    pub fn word(self) -> &'static str {
+        match self {
+            Presence::Available => "Available",
+            Presence::Busy => "Busy",
+            Presence::Away => "Away",
+            Presence::Offline => "Offline",
+        }
+    }
+
+    /// The utility-bar icon while idle (SLDS utility icons).
+    pub fn icon(self) -> &'static str {
+        match self {
+            Presence::Available => "call",
+            Presence::Busy => "ban",
+            Presence::Away => "away",
+            Presence::Offline => "offline",
+        }
+    }
+}
+
+/// How an incoming call is refused instead of offered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// 486 Busy Here: the agent is on another call or said Busy.
+    Busy,
+    /// 480 Temporarily Unavailable: the agent is away.
+    Away,
+}
+
+impl Phone {
+    /// The agent's availability.
+    pub fn presence(&self) -> Presence {
+        self.presence
+    }
+
+    /// The presence this browser remembered, at start-up (before sign-in).
+    pub fn restore_presence(&mut self, presence: Presence) {
+        self.presence = presence;
+    }
+
+    pub(super) fn set_presence(&mut self, presence: Presence) -> Vec<Effect> {
+        if presence == self.presence {
+            return Vec::new();
+        }
+        if presence == Presence::Offline && !self.is_free() {
+            self.notice = Some("Finish the call before going offline.".into());
+            return Vec::new();
+        }
+        let was = self.presence;
+        self.presence = presence;
+        let mut effects = vec![Effect::RememberPresence(presence)];
+        match (was, presence, &self.agent) {
+            (_, Presence::Offline, Some(_)) => {
+                self.registration = Registration::SignedOut;
+                effects.push(Effect::Disconnect);
+            }
+            (Presence::Offline, _, Some(agent)) => {
+                self.registration = Registration::Connecting;
+                effects.push(Effect::Connect(agent.clone()));
+            }
+            _ => {}
+        }
+        if matches!(self.call, CallState::Idle | CallState::ReadyToCall(_)) {
+            effects.push(Effect::SetIcon(presence.icon()));
+        }
+        effects
+    }
+
+    /// Whether an incoming call is refused rather than offered, and how.
+    pub(super) fn refusal(&self) -> Option<Refusal> {
+        match self.presence {
+            _ if !self.is_free() => Some(Refusal::Busy),
+            Presence::Busy => Some(Refusal::Busy),
+            Presence::Away | Presence::Offline => Some(Refusal::Away),
+            Presence::Available => None,
+        }
+    }
+
+    /// Refuses an incoming call and logs it as missed, saying why.
+    pub(super) fn refuse(&mut self, now_ms: u64, refusal: Refusal, call_id: String, number: String) -> Vec<Effect> {
+        let disposition = match (refusal, self.presence) {
+            (Refusal::Busy, Presence::Busy) => "Missed (busy)",
+            (Refusal::Busy, _) => "Missed (agent busy)",
+            (Refusal::Away, _) => "Missed (away)",
+        };
+        let record = CallRecord {
+            direction: CallDirection::Inbound,
+            number,
+            record: None,
+            started_at_ms: now_ms,
+            duration_s: 0,
+            call_id: Some(call_id.clone()),
+            screen_pop: None,
+            log_attempt: None,
+            disposition: disposition.into(),
+            notes: String::new(),
+            transferred_to: None,
+            quality: None,
+        };
+        let refuse = match refusal {
+            Refusal::Busy => Effect::Decline { call_id, busy: true },
+            Refusal::Away => Effect::Unavailable { call_id },
+        };
+        vec![refuse, self.queue_log(now_ms, record, None)]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::phone::dialing::DialingRules;
+    use crate::phone::tests::registered_phone;
+    use crate::phone::{Credentials, Event, Intent, Secret};
+
+
+    fn ring(phone: &mut Phone) -> Vec<Effect> {
+        phone.handle_event(5_000, Event::IncomingCall { call_id: "c9".into(), number: "+1 650 555 0199".into(), display_name: String::new() })
+    }
+
+    fn missed_as(effects: &[Effect]) -> Option<String> {
+        effects.iter().find_map(|e| match e {
+            Effect::SaveLog { record, .. } => Some(record.disposition.clone()),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn busy_answers_new_calls_with_486_and_logs_them_as_missed_busy() {
+        let mut phone = registered_phone();
+        let effects = phone.handle_intent(1_000, Intent::SetPresence(Presence::Busy));
+        assert!(effects.contains(&Effect::RememberPresence(Presence::Busy)));
+        assert!(effects.contains(&Effect::SetIcon("ban")));
+        assert_eq!(phone.label(1_000), "Phone: busy");
+        let rang = ring(&mut phone);
+        assert!(rang.contains(&Effect::Decline { call_id: "c9".into(), busy: true }));
+        assert_eq!(missed_as(&rang).as_deref(), Some("Missed (busy)"));
+        assert_eq!(phone.call(), &CallState::Idle, "nothing rings");
+    }
+
+    #[test]
+    fn away_refuses_calls_as_unavailable_so_the_pbx_can_route_them() {
+        let mut phone = registered_phone();
+        phone.handle_intent(1_000, Intent::SetPresence(Presence::Away));
+        let rang = ring(&mut phone);
+        assert!(rang.contains(&Effect::Unavailable { call_id: "c9".into() }));
+        assert_eq!(missed_as(&rang).as_deref(), Some("Missed (away)"));
+    }
+
+    #[test]
+    fn offline_unregisters_and_available_registers_again_with_the_same_sign_in() {
+        let mut phone = registered_phone();
+        let off = phone.handle_intent(1_000, Intent::SetPresence(Presence::Offline));
+        assert!(off.contains(&Effect::Disconnect));
+        assert_eq!(phone.agent_user(), Some("1001"), "still signed in here");
+        assert_eq!(phone.label(1_000), "Phone: offline");
+        let back = phone.handle_intent(2_000, Intent::SetPresence(Presence::Available));
+        assert!(back.iter().any(|e| matches!(e, Effect::Connect(c) if c.user == "1001")));
+        assert_eq!(phone.registration(), &Registration::Connecting);
+    }
+
+    #[test]
+    fn going_offline_waits_for_the_call_to_end() {
+        let mut phone = registered_phone();
+        ring(&mut phone);
+        let effects = phone.handle_intent(6_000, Intent::SetPresence(Presence::Offline));
+        assert!(!effects.contains(&Effect::Disconnect));
+        assert_eq!(phone.presence(), Presence::Available);
+        assert!(phone.notice().is_some());
+    }
+
+    #[test]
+    fn signing_in_after_a_remembered_offline_means_available() {
+        let mut phone = Phone::new(DialingRules::default());
+        phone.restore_presence(Presence::Offline);
+        let effects = phone.handle_intent(0, Intent::SignIn(Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: String::new() }));
+        assert!(effects.contains(&Effect::RememberPresence(Presence::Available)));
+        assert_eq!(phone.presence(), Presence::Available);
+    }
+}

@@ -1,0 +1,134 @@
+//! Recent and missed calls in this browser: the last [`RECENT_KEPT`] calls, newest first, with
+//! the record each belonged to, for a one-click call back. Built from the calls' logs as they
+//! are made, so it says what the Tasks say; kept by the glue in browser storage (no secret in it).
+
+use serde::{Deserialize, Serialize};
+
+use crate::phone::log::{CallDirection, CallRecord, RecordRef};
+use crate::phone::model::CallState;
+use crate::phone::{Effect, Phone};
+
+/// How many calls the list keeps.
+pub const RECENT_KEPT: usize = 50;
+
+/// One call in the list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecentCall {
+    /// Inbound, outbound or internal.
+    pub direction: CallDirection,
+    /// The other party's number as shown to the agent.
+    pub number: String,
+    /// The record the call was attached to.
+    pub record: Option<RecordRef>,
+    /// When it started (Unix ms).
+    pub started_at_ms: u64,
+    /// Talk time in seconds (0: never answered).
+    pub duration_s: u64,
+    /// An inbound call nobody here answered (rang out, refused while busy or away).
+    pub missed: bool,
+}
+
+impl RecentCall {
+    fn of(log: &CallRecord) -> RecentCall {
+        RecentCall {
+            direction: log.direction,
+            number: log.number.clone(),
+            record: log.record.clone(),
+            started_at_ms: log.started_at_ms,
+            duration_s: log.duration_s,
+            missed: log.direction != CallDirection::Outbound && log.duration_s == 0 && log.disposition.starts_with("Missed"),
+        }
+    }
+
+    /// The name to show: the record's, else the number.
+    pub fn who(&self) -> &str {
+        match &self.record {
+            Some(r) if !r.name.is_empty() => &r.name,
+            _ => &self.number,
+        }
+    }
+}
+
+impl Phone {
+    /// The recent calls, newest first.
+    pub fn recent(&self) -> &[RecentCall] {
+        &self.recent
+    }
+
+    /// The list this browser kept, at start-up.
+    pub fn restore_recent(&mut self, mut recent: Vec<RecentCall>) {
+        recent.truncate(RECENT_KEPT);
+        self.recent = recent;
+    }
+
+    /// A call was just logged for the first time: it heads the list.
+    pub(super) fn remember_call(&mut self, log: &CallRecord) {
+        if log.number.is_empty() {
+            return;
+        }
+        self.recent.insert(0, RecentCall::of(log));
+        self.recent.truncate(RECENT_KEPT);
+    }
+
+    /// Calls back entry `index` of the list, on its record: one click, as click-to-dial would.
+    pub(super) fn call_back(&mut self, now_ms: u64, index: usize) -> Vec<Effect> {
+        let Some(entry) = self.recent.get(index).cloned() else { return Vec::new() };
+        if !self.is_free() {
+            self.notice = Some("Finish the current call before calling another number.".into());
+            return Vec::new();
+        }
+        let mut effects = self.leave_wrap_up(now_ms);
+        self.call = CallState::ReadyToCall(self.target(entry.number, entry.record));
+        effects.extend(self.dial(now_ms));
+        effects
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::phone::tests::registered_phone;
+    use crate::phone::{EndReason, Event, Intent};
+
+
+    #[test]
+    fn a_missed_call_heads_the_list_and_one_click_calls_it_back() {
+        let mut phone = registered_phone();
+        phone.handle_event(1_000, Event::IncomingCall { call_id: "c1".into(), number: "+1 650 555 0199".into(), display_name: String::new() });
+        phone.handle_event(9_000, Event::CallEnded { call_id: "c1".into(), reason: EndReason::Missed });
+        let [missed] = phone.recent() else { panic!("{:?}", phone.recent()) };
+        assert!(missed.missed && missed.direction == CallDirection::Inbound);
+        assert_eq!(missed.who(), "+1 650 555 0199");
+        let effects = phone.handle_intent(10_000, Intent::CallBack(0));
+        assert!(effects.contains(&Effect::Dial { dial: "+16505550199".into() }), "{effects:?}");
+        assert!(matches!(phone.call(), CallState::Dialing(c) if c.number == "+1 650 555 0199"));
+    }
+
+    #[test]
+    fn an_answered_call_is_not_missed_and_the_list_keeps_fifty() {
+        let mut phone = registered_phone();
+        phone.handle_event(1_000, Event::IncomingCall { call_id: "c1".into(), number: "1002".into(), display_name: String::new() });
+        phone.handle_event(2_000, Event::CallConnected { call_id: "c1".into() });
+        phone.handle_event(9_000, Event::CallEnded { call_id: "c1".into(), reason: EndReason::RemoteHangup });
+        assert!(!phone.recent()[0].missed);
+        let many = vec![phone.recent()[0].clone(); 70];
+        phone.restore_recent(many);
+        assert_eq!(phone.recent().len(), RECENT_KEPT);
+    }
+
+    #[test]
+    fn calling_back_during_a_call_is_refused_with_a_reason() {
+        let mut phone = registered_phone();
+        phone.restore_recent(vec![RecentCall {
+            direction: CallDirection::Outbound,
+            number: "1002".into(),
+            record: None,
+            started_at_ms: 0,
+            duration_s: 5,
+            missed: false,
+        }]);
+        phone.handle_event(1_000, Event::IncomingCall { call_id: "c1".into(), number: "1003".into(), display_name: String::new() });
+        assert!(!phone.handle_intent(2_000, Intent::CallBack(0)).iter().any(|e| matches!(e, Effect::Dial { .. })));
+        assert!(phone.notice().is_some());
+    }
+}

@@ -1,0 +1,197 @@
+//! What a screen reader hears, where the keyboard focus goes, and the call-quality line. The
+//! words are derived from the phone's state here; the views only place them.
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::phone::quality::{Grade, QualitySummary};
+use crate::phone::recent::RecentCall;
+use crate::phone::{Call, CallDirection, CallState};
+use crate::ui::shortcuts::Shortcut;
+
+/// A sentence for the live region.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Announcement {
+    pub text: String,
+    /// Said at once, interrupting (a call ringing), rather than when the reader is idle.
+    pub urgent: bool,
+}
+
+/// What changed in the call, as a sentence; `None` when there is nothing to say.
+pub fn announcement(call: &CallState) -> Option<Announcement> {
+    let polite = |text: String| Some(Announcement { text, urgent: false });
+    match call {
+        CallState::Idle => None,
+        CallState::ReadyToCall(target) => {
+            let who = target.record.as_ref().map_or(target.number.as_str(), |r| r.name.as_str());
+            polite(format!("Ready to call {who}."))
+        }
+        CallState::Dialing(c) if c.remote_ringing => polite(format!("Ringing {}.", c.who())),
+        CallState::Dialing(c) => polite(format!("Calling {}.", c.who())),
+        CallState::Incoming(c) => Some(Announcement {
+            text: format!("Incoming call from {}. {} answers.", c.who(), Shortcut::Answer.keys()),
+            urgent: true,
+        }),
+        CallState::Connected(c) => polite(connected(c)),
+        CallState::Rejoining(c) => polite(format!("The page reloaded during your call with {}: rejoining it.", c.who())),
+        CallState::WrapUp(_) => polite("Call ended. Wrap-up: choose a disposition and add notes.".into()),
+    }
+}
+
+fn connected(c: &Call) -> String {
+    let mut text = if c.held { format!("Call with {} on hold.", c.who()) } else { format!("On call with {}.", c.who()) };
+    if c.muted {
+        text.push_str(" Microphone muted.");
+    }
+    if let Some(to) = &c.transfer_to {
+        text.push_str(&format!(" Transferring to {to}."));
+    }
+    text
+}
+
+/// A recent call in words: "Missed · 3 min ago", "Outbound · 2:05 · yesterday".
+pub fn recent_summary(call: &RecentCall, now_ms: u64) -> String {
+    let kind = match (call.missed, call.direction) {
+        (true, _) => "Missed",
+        (false, CallDirection::Inbound) => "Inbound",
+        (false, CallDirection::Outbound) => "Outbound",
+        (false, CallDirection::Internal) => "Internal",
+    };
+    let ago_min = now_ms.saturating_sub(call.started_at_ms) / 60_000;
+    let when = match ago_min {
+        0 => "just now".to_owned(),
+        1..=59 => format!("{ago_min} min ago"),
+        60..=1439 => format!("{} h ago", ago_min / 60),
+        _ => format!("{} days ago", ago_min / 1440),
+    };
+    if call.duration_s > 0 {
+        format!("{kind} · {}:{:02} · {when}", call.duration_s / 60, call.duration_s % 60)
+    } else {
+        format!("{kind} · {when}")
+    }
+}
+
+/// The call card's quality line, e.g. "Call quality: good (MOS 4.1)", once the call had audio.
+pub fn quality_words(call: &Call) -> Option<String> {
+    call.tally.summary().map(|summary| worded(&summary))
+}
+
+fn worded(summary: &QualitySummary) -> String {
+    let word = match summary.grade {
+        Grade::Excellent => "excellent",
+        Grade::Good => "good",
+        Grade::Fair => "fair",
+        Grade::Poor => "poor",
+        Grade::Bad => "bad",
+    };
+    format!("Call quality: {word} (MOS {})", summary.mos_text())
+}
+
+#[derive(Properties, PartialEq)]
+pub struct AnnouncerProps {
+    pub call: CallState,
+}
+
+/// Two live regions, always in the page (a region added with its text is not read out): one
+/// polite, one assertive for a ringing call. Seen by screen readers only.
+#[function_component(Announcer)]
+pub fn announcer(props: &AnnouncerProps) -> Html {
+    let said = announcement(&props.call);
+    let (urgent, polite) = match &said {
+        Some(a) if a.urgent => (a.text.clone(), String::new()),
+        Some(a) => (String::new(), a.text.clone()),
+        None => (String::new(), String::new()),
+    };
+    html! {
+        <div class="visually-hidden">
+            <div role="alert" aria-live="assertive" data-testid="announce-urgent">{ urgent }</div>
+            <div role="status" aria-live="polite" data-testid="announce">{ polite }</div>
+        </div>
+    }
+}
+
+/// Moves the focus to `target` (the Answer button) when it appears, if the agent is working in
+/// the phone; otherwise as soon as the phone gets the focus, never taking it from Salesforce's
+/// page (a key typed there must not answer a call).
+#[hook]
+pub fn use_focus_when_shown(target: NodeRef) {
+    use_effect_with((), move |_| {
+        let focus = move || {
+            if let Some(element) = target.cast::<web_sys::HtmlElement>() {
+                let _ = element.focus();
+            }
+        };
+        let window = web_sys::window();
+        let has_focus = window.as_ref().and_then(|w| w.document()).and_then(|d| d.has_focus().ok()).unwrap_or(false);
+        if has_focus {
+            focus();
+        }
+        let listener = Closure::<dyn Fn()>::new(focus);
+        if let Some(w) = &window {
+            let _ = w.add_event_listener_with_callback("focus", listener.as_ref().unchecked_ref());
+        }
+        move || {
+            if let Some(w) = window {
+                let _ = w.remove_event_listener_with_callback("focus", listener.as_ref().unchecked_ref());
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::phone::quality::Grade;
+    use crate::phone::{DialTarget, RecordRef};
+    use crate::ui::shortcuts::tests::call;
+
+    fn said(state: CallState) -> Option<(String, bool)> {
+        announcement(&state).map(|a| (a.text, a.urgent))
+    }
+
+    #[test]
+    fn a_ringing_call_is_announced_at_once_with_its_key() {
+        assert_eq!(said(CallState::Incoming(call())), Some(("Incoming call from +1 415 555 0100. Alt+Shift+A answers.".into(), true)));
+        let known = Call { record: Some(RecordRef { id: "003".into(), name: "Barbara Liskov".into(), object_type: "Contact".into(), person_contact_id: None }), ..call() };
+        assert_eq!(said(CallState::Incoming(known)).map(|s| s.0), Some("Incoming call from Barbara Liskov. Alt+Shift+A answers.".into()));
+    }
+
+    #[test]
+    fn call_states_are_announced_politely() {
+        assert_eq!(said(CallState::Idle), None);
+        let target = DialTarget { number: "1002".into(), dial: Err(crate::phone::dialing::DialError::Empty), record: None };
+        assert_eq!(said(CallState::ReadyToCall(target)), Some(("Ready to call 1002.".into(), false)));
+        assert_eq!(said(CallState::Dialing(call())).map(|s| s.0), Some("Calling +1 415 555 0100.".into()));
+        assert_eq!(said(CallState::Dialing(Call { remote_ringing: true, ..call() })).map(|s| s.0), Some("Ringing +1 415 555 0100.".into()));
+        let talking = Call { answered_at_ms: Some(1), display_name: "Ada".into(), ..call() };
+        assert_eq!(said(CallState::Connected(talking.clone())), Some(("On call with Ada.".into(), false)));
+        let muted = Call { muted: true, ..talking.clone() };
+        assert_eq!(said(CallState::Connected(muted)).map(|s| s.0), Some("On call with Ada. Microphone muted.".into()));
+        let held = Call { held: true, ..talking.clone() };
+        assert_eq!(said(CallState::Connected(held)).map(|s| s.0), Some("Call with Ada on hold.".into()));
+        let moving = Call { transfer_to: Some("1003".into()), ..talking };
+        assert_eq!(said(CallState::Connected(moving)).map(|s| s.0), Some("On call with Ada. Transferring to 1003.".into()));
+    }
+
+    #[test]
+    fn the_end_of_a_call_is_announced_with_what_comes_next() {
+        let mut phone = crate::phone::Phone::new(crate::phone::dialing::DialingRules::default());
+        phone.handle_event(0, crate::phone::Event::IncomingCall { call_id: "c1".into(), number: "1003".into(), display_name: String::new() });
+        phone.handle_event(1_000, crate::phone::Event::CallConnected { call_id: "c1".into() });
+        phone.handle_event(9_000, crate::phone::Event::CallEnded { call_id: "c1".into(), reason: crate::phone::EndReason::RemoteHangup });
+        assert_eq!(said(phone.call().clone()), Some(("Call ended. Wrap-up: choose a disposition and add notes.".into(), false)));
+    }
+
+    #[test]
+    fn quality_is_worded_with_its_mos_once_there_was_audio() {
+        let mut talking = Call { answered_at_ms: Some(1), ..call() };
+        assert_eq!(quality_words(&talking), None);
+        let second = crate::phone::Quality { packets_received: 50, jitter_ms: 4, round_trip_ms: Some(20), ..Default::default() };
+        talking.tally.add(&second);
+        assert_eq!(quality_words(&talking).as_deref(), Some("Call quality: excellent (MOS 4.4)"));
+        let summary = QualitySummary { grade: Grade::Good, mos_tenths: 41, loss_permille: 3, jitter_ms: 6, round_trip_ms: Some(42) };
+        assert_eq!(worded(&summary), "Call quality: good (MOS 4.1)");
+        assert_eq!(worded(&QualitySummary { grade: Grade::Bad, mos_tenths: 19, ..summary }), "Call quality: bad (MOS 1.9)");
+    }
+}
