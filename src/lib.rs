@@ -1,6 +1,7 @@
 //! The softphone app: a Yew single-page app that Salesforce loads in the Lightning utility bar.
 //!
-//! - `phone`: the call controller, a pure state machine (no Open CTI, no DOM).
+//! - `phone`: the call controller, a pure state machine (no Open CTI, no DOM): `crates/phone`,
+//!   re-exported here.
 //! - `opencti`: the only module that knows `sforce.opencti` exists.
 //! - `transport`, `media`: the WebSocket to the PBX and WebRTC audio (free of Open CTI).
 //! - `line`: the SIP user agent (`crates/sip`) driven over the transport, with media per call.
@@ -12,7 +13,7 @@
 pub mod line;
 pub mod media;
 pub mod opencti;
-pub mod phone;
+pub use phone;
 pub mod timer;
 pub mod transport;
 pub mod ui;

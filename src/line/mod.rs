@@ -8,6 +8,7 @@
 mod commands;
 mod helpers;
 mod instance;
+mod microphone;
 mod outgoing;
 mod recovery;
 mod wake;
@@ -20,7 +21,7 @@ use sip::{Command, Config, Event as SipEvent, Input, Output, Uri, UserAgent};
 use wasm_bindgen_futures::spawn_local;
 
 use crate::media::{CallMedia, IceSource, MediaError, MediaStats, Microphone, Tone as MediaTone, Tones, TrackEnded};
-use crate::phone::{AudioInput, Credentials, EndReason, Event, Tone};
+use crate::phone::{Credentials, EndReason, Event, Tone};
 
 pub use helpers::mark;
 use helpers::{apply_answer, end_reason, now, open_microphone, quality_between, sip_now, transfer_failure, BrowserRandom};
@@ -42,8 +43,6 @@ pub struct LineSettings {
 
 /// How long the keypad's DTMF tones last.
 const DTMF_MS: u32 = 160;
-/// What the agent is told when the microphone went away mid-shift.
-const MICROPHONE_GONE: &str = "Your microphone was disconnected: the phone now uses the browser's default microphone.";
 /// How long signing out waits for the PBX to confirm the unregistration.
 const UNREGISTER_WAIT_MS: u64 = 3_000;
 /// CRLF keep-alives on the WebSocket while registered (RFC 5626 §4.4.1).
@@ -201,69 +200,6 @@ impl Line {
         }
         self.watch_connection();
         self.drive(None);
-    }
-
-    /// Uses this microphone (`None`: the browser's default) from now on: for the call in
-    /// progress, the next calls, and the next sign-in.
-    pub fn use_microphone(&self, id: Option<String>) {
-        let signed_in = {
-            let mut inner = self.inner.borrow_mut();
-            inner.preferred_microphone.clone_from(&id);
-            inner.microphone.is_some()
-        };
-        if signed_in {
-            self.switch_microphone(id, None);
-        }
-    }
-
-    /// Keeps `mic` as the microphone, watching for it to go away; returns the one it replaces.
-    fn adopt_microphone(&self, mic: Microphone) -> Option<Microphone> {
-        let weak = Rc::downgrade(&self.inner);
-        let watch = mic.watch_ended(move || {
-            if let Some(inner) = weak.upgrade() {
-                // The call goes on with the browser's default microphone, and the agent is told.
-                Line { inner }.switch_microphone(None, Some(Event::MicrophoneProblem(MICROPHONE_GONE.into())));
-            }
-        });
-        let mut inner = self.inner.borrow_mut();
-        inner.microphone_watch = watch;
-        inner.microphone.replace(mic)
-    }
-
-    /// Opens microphone `id` (`None`: the default) and sends it from now on, also in the call in
-    /// progress; `then` is reported once it is in place.
-    fn switch_microphone(&self, id: Option<String>, then: Option<Event>) {
-        let this = self.clone();
-        spawn_local(async move {
-            let mic = match Microphone::open(id.as_deref()).await {
-                Ok(mic) => mic,
-                Err(e) => return this.report_later(Event::MicrophoneProblem(e.to_string())),
-            };
-            let old = this.adopt_microphone(mic.clone());
-            let media = {
-                let mut inner = this.inner.borrow_mut();
-                inner.microphone_generation = inner.microphone_generation.wrapping_add(1);
-                inner.spare = None;
-                inner.media.as_ref().map(|(_, m)| m.clone())
-            };
-            if let Some(event) = then {
-                this.report_later(event);
-            }
-            if let Some(media) = media {
-                if let Err(e) = media.use_microphone(&mic).await {
-                    this.report_later(Event::MicrophoneProblem(e.to_string()));
-                }
-            }
-            if let Some(old) = old {
-                old.close();
-            }
-            this.prepare_spare();
-        });
-    }
-
-    async fn report_microphones(&self) {
-        let inputs = crate::media::audio_inputs().await.into_iter().map(|(id, label)| AudioInput { id, label }).collect();
-        self.report_later(Event::MicrophonesFound(inputs));
     }
 
     /// Unregisters and closes the connection and the microphone.

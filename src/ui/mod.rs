@@ -6,6 +6,7 @@ mod controller;
 mod logs;
 mod owner;
 mod pop;
+mod recent;
 mod shortcuts;
 mod startup;
 mod storage;

@@ -5,10 +5,9 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::a11y::{self, Announcer};
+use super::recent::RecentCalls;
 use super::shortcuts::{use_shortcuts, Shortcut};
 use crate::phone::presence::Presence;
-use crate::phone::recent::RecentCall;
-use super::a11y::recent_summary;
 use crate::phone::{AudioInput, Call, CallState, Credentials, DialTarget, Intent, PendingLog, Phone, Registration, Secret, WrapUp};
 
 /// Sends an intent to the controller.
@@ -137,35 +136,6 @@ pub fn dialer(props: &DialerProps) -> Html {
             </div>
             <div class="actions"><button type="submit">{ "Use number" }</button></div>
         </form>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct RecentProps {
-    pub recent: Vec<RecentCall>,
-    pub now_ms: u64,
-    pub on_intent: Send,
-}
-
-/// The last calls, newest first: who, when, missed or not, and a button to call back.
-#[function_component(RecentCalls)]
-pub fn recent_calls(props: &RecentProps) -> Html {
-    if props.recent.is_empty() {
-        return html! {};
-    }
-    html! {
-        <section class="card" aria-labelledby="recent-title" data-testid="recent">
-            <h2 id="recent-title">{ "Recent calls" }</h2>
-            <ul class="recent">
-                { for props.recent.iter().enumerate().map(|(i, call)| html! {
-                    <li class={classes!(call.missed.then_some("missed"))}>
-                        <span class="who">{ call.who().to_owned() }</span>
-                        <span class="weak">{ recent_summary(call, props.now_ms) }</span>
-                        <button aria-label={format!("Call back {}", call.who())} onclick={props.on_intent.reform(move |_| Intent::CallBack(i))}>{ "Call" }</button>
-                    </li>
-                }) }
-            </ul>
-        </section>
     }
 }
 

@@ -1,8 +1,8 @@
 //! The utility-bar label: what an agent glancing at the bar needs.
 
-use crate::phone::model::{CallState, Registration};
-use crate::phone::presence::Presence;
-use crate::phone::{Effect, Phone};
+use crate::model::{CallState, Registration};
+use crate::presence::Presence;
+use crate::{Effect, Phone};
 
 impl Phone {
     /// The utility-bar label: what an agent glancing at the bar needs.

@@ -1,9 +1,9 @@
 //! What the phone knows: the agent, the registration, the call and its wrap-up.
 
-use crate::phone::dialing::{DialError, DialPlan};
-use crate::phone::log::{CallDirection, CallRecord, RecordRef};
-use crate::phone::pop_measure::ScreenPop;
-use crate::phone::quality::{Codec, QualityTally};
+use crate::dialing::{DialError, DialPlan};
+use crate::log::{CallDirection, CallRecord, RecordRef};
+use crate::pop_measure::ScreenPop;
+use crate::quality::{Codec, QualityTally};
 
 /// A SIP password, held in memory only. Its `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]

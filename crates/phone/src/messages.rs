@@ -1,10 +1,10 @@
 //! What goes into the controller (the agent's [`Intent`]s, the [`Event`]s of the line, the
 //! browser and Salesforce) and what comes out ([`Effect`]s for the glue to carry out).
 
-use crate::phone::log::{CallDirection, CallRecord, RecordRef};
-use crate::phone::model::{AudioInput, Credentials, EndReason, Quality};
-use crate::phone::outbox::{Package, Rejection};
-use crate::phone::pop_measure::PopOutcome;
+use crate::log::{CallDirection, CallRecord, RecordRef};
+use crate::model::{AudioInput, Credentials, EndReason, Quality};
+use crate::outbox::{Package, Rejection};
+use crate::pop_measure::PopOutcome;
 
 /// What the agent asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,7 +57,7 @@ pub enum Intent {
     /// Call back entry N of the recent calls (0: the newest).
     CallBack(usize),
     /// Available, Busy, Away or Offline.
-    SetPresence(crate::phone::presence::Presence),
+    SetPresence(crate::presence::Presence),
     /// Try again to save call logs that failed.
     RetryLogs,
     /// Use this microphone (`None`: the browser's default), now and for the next sign-ins.
@@ -174,7 +174,7 @@ pub enum Effect {
     /// Refuse the incoming call as temporarily unavailable (480): the agent is away.
     Unavailable { call_id: String },
     /// Remember the agent's presence in this browser.
-    RememberPresence(crate::phone::presence::Presence),
+    RememberPresence(crate::presence::Presence),
     /// End the call: CANCEL before an answer, BYE after.
     HangUp { call_id: Option<String> },
     /// Mute or unmute our audio.

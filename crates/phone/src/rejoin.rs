@@ -10,12 +10,12 @@
 //! agent did not sign in within [`REJOIN_WINDOW_MS`]), it is logged as lost, with talk time up
 //! to the moment the page went away, and the agent is told.
 
-use crate::phone::log::CallRecord;
-use crate::phone::logs::work_effect;
-use crate::phone::model::{Call, CallState, EndReason, Resumed};
-use crate::phone::outbox::PendingLog;
-use crate::phone::pop_measure::ScreenPop;
-use crate::phone::{Effect, Phone};
+use crate::log::CallRecord;
+use crate::logs::work_effect;
+use crate::model::{Call, CallState, EndReason, Resumed};
+use crate::outbox::PendingLog;
+use crate::pop_measure::ScreenPop;
+use crate::{Effect, Phone};
 
 /// How long after the page went away the phone still tries to rejoin the call: longer than a
 /// reload and a sign-in take, shorter than a customer waits in silence.
@@ -82,7 +82,7 @@ impl Phone {
 
     /// Asks the line to rejoin the far end, once registered and not asked yet.
     pub(super) fn ask_rejoin(&mut self) -> Option<Effect> {
-        if self.registration != crate::phone::Registration::Registered {
+        if self.registration != crate::Registration::Registered {
             return None;
         }
         let CallState::Rejoining(Call { resumed: Some(resumed), .. }) = &mut self.call else { return None };

@@ -309,11 +309,11 @@ mod tests {
     fn call_logs_stored_before_the_quality_line_still_load_and_new_ones_keep_it() {
         let stored = r#"{"direction":"Inbound","number":"1003","record":null,"started_at_ms":0,"duration_s":5,
             "call_id":"c1","disposition":"","notes":"","transferred_to":null}"#;
-        let old: crate::phone::CallRecord = serde_json::from_str(stored).expect("an older log loads");
+        let old: crate::CallRecord = serde_json::from_str(stored).expect("an older log loads");
         assert_eq!(old.quality, None);
         let summary = QualitySummary { grade: Grade::Fair, mos_tenths: 37, loss_permille: 41, jitter_ms: 12, round_trip_ms: None };
-        let new = crate::phone::CallRecord { quality: Some(summary), ..old };
-        let again: crate::phone::CallRecord = serde_json::from_str(&serde_json::to_string(&new).expect("saves")).expect("loads");
+        let new = crate::CallRecord { quality: Some(summary), ..old };
+        let again: crate::CallRecord = serde_json::from_str(&serde_json::to_string(&new).expect("saves")).expect("loads");
         assert_eq!(again, new);
     }
 

@@ -4,9 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::phone::log::{CallDirection, CallRecord, RecordRef};
-use crate::phone::model::CallState;
-use crate::phone::{Effect, Phone};
+use crate::log::{CallDirection, CallRecord, RecordRef};
+use crate::model::CallState;
+use crate::{Effect, Phone};
 
 /// How many calls the list keeps.
 pub const RECENT_KEPT: usize = 50;
@@ -87,8 +87,8 @@ impl Phone {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::phone::tests::registered_phone;
-    use crate::phone::{EndReason, Event, Intent};
+    use crate::tests::registered_phone;
+    use crate::{EndReason, Event, Intent};
 
 
     #[test]

@@ -3,9 +3,9 @@
 //! the form), so nothing ends a wrap-up without saving it: *Done*, the countdown from the
 //! definition's `wrapUpSeconds` reaching zero, a new call ringing, or a number clicked or typed.
 
-use crate::phone::log::CallRecord;
-use crate::phone::model::{CallState, WrapUp, WrapUpDraft};
-use crate::phone::{Effect, Phone};
+use crate::log::CallRecord;
+use crate::model::{CallState, WrapUp, WrapUpDraft};
+use crate::{Effect, Phone};
 
 impl Phone {
     /// Wrap-up completes by itself this many seconds after the call (`None`: it waits for the

@@ -46,8 +46,8 @@ impl KeyedExtension {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::phone::dialing::DialingRules;
-    use crate::phone::{Credentials, Effect, Event, Intent, Phone, Secret};
+    use crate::dialing::DialingRules;
+    use crate::{Credentials, Effect, Event, Intent, Phone, Secret};
 
     #[test]
     fn nothing_is_keyed_in_before_the_answer_and_the_pause_after_it() {

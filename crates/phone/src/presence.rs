@@ -5,9 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::phone::log::{CallDirection, CallRecord};
-use crate::phone::model::{CallState, Registration};
-use crate::phone::{Effect, Phone};
+use crate::log::{CallDirection, CallRecord};
+use crate::model::{CallState, Registration};
+use crate::{Effect, Phone};
 
 /// What the agent lets the phone do with calls.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -138,9 +138,9 @@ impl Phone {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::phone::dialing::DialingRules;
-    use crate::phone::tests::registered_phone;
-    use crate::phone::{Credentials, Event, Intent, Secret};
+    use crate::dialing::DialingRules;
+    use crate::tests::registered_phone;
+    use crate::{Credentials, Event, Intent, Secret};
 
 
     fn ring(phone: &mut Phone) -> Vec<Effect> {

@@ -1,7 +1,7 @@
 //! The outbox's behaviour: each call becomes exactly one Task whatever Salesforce does.
 
 use super::*;
-use crate::phone::log::{CallDirection, RecordRef};
+use crate::log::{CallDirection, RecordRef};
 
 fn call(call_id: &str) -> CallRecord {
     CallRecord {
@@ -250,14 +250,14 @@ fn replay_of_an_update_on_its_way_simply_sends_it_again() {
 
 #[test]
 fn after_a_restart_the_phone_logs_the_call_the_page_went_away_during_and_replays_the_rest() {
-    use crate::phone::dialing::DialingRules;
-    use crate::phone::{Effect, Phone};
+    use crate::dialing::DialingRules;
+    use crate::{Effect, Phone};
     let mut before = Outbox::default();
     let failed = queued(&mut before, "c1");
     before.failed(failed, "down".into(), 0);
     let mut phone = Phone::new(DialingRules::default());
     // A call whose dialog the page did not keep cannot be rejoined: it is logged at once.
-    let interrupted = crate::phone::InterruptedCall { log: call("c2"), answered_at_ms: Some(1_000), interrupted_at_ms: 43_000, can_rejoin: false };
+    let interrupted = crate::InterruptedCall { log: call("c2"), answered_at_ms: Some(1_000), interrupted_at_ms: 43_000, can_rejoin: false };
     let effects = phone.restore_logs(100_000, before.logs().to_vec(), Some(interrupted), 7);
     let saved: Vec<Option<&str>> = effects
         .iter()

@@ -8,6 +8,11 @@
 //!
 //! Call logs: every call is logged the moment it ends (answered, missed, declined or failed), so
 //! nothing is lost if the agent never finishes wrap-up; wrap-up then updates that same log.
+//!
+//! Its own crate, depending on no browser API: the app (`softphone`) re-exports it as `phone`.
+
+// A panic in wasm kills the agent's phone: nothing outside tests may unwrap, index or panic.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
 pub mod dialing;
 pub mod extension;

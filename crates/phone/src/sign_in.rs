@@ -1,8 +1,8 @@
 //! Signing in and out: the credentials typed by the agent, checked before they reach SIP.
 
-use crate::phone::model::{Credentials, EndReason, Registration};
-use crate::phone::presence::Presence;
-use crate::phone::{Effect, Phone};
+use crate::model::{Credentials, EndReason, Registration};
+use crate::presence::Presence;
+use crate::{Effect, Phone};
 
 impl Phone {
     pub(super) fn sign_in(&mut self, credentials: Credentials) -> Vec<Effect> {

@@ -1,0 +1,37 @@
+//! The recent calls card: the last calls of this browser, each with a button to call back.
+
+use yew::prelude::*;
+
+use super::a11y::recent_summary;
+use super::views::Send;
+use crate::phone::recent::RecentCall;
+use crate::phone::Intent;
+
+#[derive(Properties, PartialEq)]
+pub struct RecentProps {
+    pub recent: Vec<RecentCall>,
+    pub now_ms: u64,
+    pub on_intent: Send,
+}
+
+/// The last calls, newest first: who, when, missed or not, and a button to call back.
+#[function_component(RecentCalls)]
+pub fn recent_calls(props: &RecentProps) -> Html {
+    if props.recent.is_empty() {
+        return html! {};
+    }
+    html! {
+        <section class="card" aria-labelledby="recent-title" data-testid="recent">
+            <h2 id="recent-title">{ "Recent calls" }</h2>
+            <ul class="recent">
+                { for props.recent.iter().enumerate().map(|(i, call)| html! {
+                    <li class={classes!(call.missed.then_some("missed"))}>
+                        <span class="who">{ call.who().to_owned() }</span>
+                        <span class="weak">{ recent_summary(call, props.now_ms) }</span>
+                        <button aria-label={format!("Call back {}", call.who())} onclick={props.on_intent.reform(move |_| Intent::CallBack(i))}>{ "Call" }</button>
+                    </li>
+                }) }
+            </ul>
+        </section>
+    }
+}
