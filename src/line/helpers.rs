@@ -94,13 +94,19 @@ pub(super) fn end_reason(reason: SipEnd) -> EndReason {
         SipEnd::AnsweredElsewhere => EndReason::AnsweredElsewhere,
         SipEnd::Busy | SipEnd::Declined => EndReason::Busy,
         SipEnd::NoAnswer => EndReason::NoAnswer,
-        SipEnd::Failed(why) => EndReason::Failed(why),
+        SipEnd::Failed(failure) => EndReason::Failed(super::wording::call_failure(failure)),
     }
 }
 
 /// Monotonic milliseconds (`performance.now()`), the user agent's clock.
 pub(super) fn now() -> u64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now()).max(0.0) as u64
+}
+
+/// The same clock as the SIP core's [`sip::Instant`]: a point in time it cannot confuse with
+/// the phone's wall-clock milliseconds.
+pub(super) fn sip_now() -> sip::Instant {
+    sip::Instant::from_millis(now())
 }
 
 /// Randomness for tags, branches and cnonces, from the browser's CSPRNG.

@@ -5,12 +5,14 @@
 //! Re-entrancy: the line never calls its owner while it holds its own state. Events are
 //! queued and delivered from a fresh task (`spawn_local`), after the borrow is released.
 
+mod commands;
 mod helpers;
 mod instance;
 mod microphone;
 mod outgoing;
 mod recovery;
 mod wake;
+mod wording;
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -22,7 +24,7 @@ use crate::media::{CallMedia, IceSource, MediaError, MediaStats, Microphone, Ton
 use crate::phone::{Credentials, EndReason, Event, Tone};
 
 pub use helpers::mark;
-use helpers::{apply_answer, end_reason, now, open_microphone, quality_between, transfer_failure, BrowserRandom};
+use helpers::{apply_answer, end_reason, now, open_microphone, quality_between, sip_now, transfer_failure, BrowserRandom};
 use crate::timer::Timeout;
 use crate::transport::{Transport, TransportEvent};
 
@@ -183,12 +185,10 @@ impl Line {
                 session_expires: SESSION_EXPIRES_S,
             };
             let mut ua = UserAgent::new(config, Box::new(BrowserRandom));
-            ua.handle_input(
-                now(),
-                Input::Command(Command::Register(sip::Credentials {
-                    user: credentials.user.clone(),
-                    password: credentials.password.expose().to_owned(),
-                })),
+            // Registering is always accepted: it goes out once a connection is up.
+            let _ = ua.command(
+                sip_now(),
+                Command::Register(sip::Credentials { user: credentials.user.clone(), password: credentials.password.expose().to_owned() }),
             );
             inner.ua = Some(ua);
             let urls = inner.settings.pbx_urls.clone();
@@ -204,7 +204,7 @@ impl Line {
 
     /// Unregisters and closes the connection and the microphone.
     pub fn disconnect(&self) {
-        self.drive(Some(Input::Command(Command::Unregister)));
+        self.command(Command::Unregister);
         self.stop_watching();
         let weak = Rc::downgrade(&self.inner);
         let mut inner = self.inner.borrow_mut();
@@ -244,17 +244,17 @@ impl Line {
             let media = match this.new_media().await {
                 Ok(m) => m,
                 Err(e) => {
-                    this.drive(Some(Input::Command(Command::HangUp { call: call.clone() })));
+                    this.command(Command::HangUp { call: call.clone() });
                     return this.report_later(Event::CallEnded { call_id: call, reason: EndReason::Failed(e.to_string()) });
                 }
             };
             match media.answer(&offer).await {
                 Ok(sdp) => {
                     this.inner.borrow_mut().media = Some((call.clone(), media));
-                    this.drive(Some(Input::Command(Command::Answer { call, sdp })));
+                    this.command(Command::Answer { call, sdp });
                 }
                 Err(e) => {
-                    this.drive(Some(Input::Command(Command::Decline { call: call.clone(), busy: false })));
+                    this.command(Command::Decline { call: call.clone(), busy: false });
                     this.report_later(Event::CallEnded { call_id: call, reason: EndReason::Failed(e.to_string()) });
                 }
             }
@@ -264,18 +264,18 @@ impl Line {
     /// Declines the incoming call (486 when busy, else 603).
     pub fn decline(&self, call_id: &str, busy: bool) {
         take_offer(&mut self.inner.borrow_mut().incoming_offers, call_id);
-        self.drive(Some(Input::Command(Command::Decline { call: call_id.to_owned(), busy })));
+        self.command(Command::Decline { call: call_id.to_owned(), busy });
     }
 
     /// Refuses the incoming call as temporarily unavailable (480): the agent is away.
     pub fn unavailable(&self, call_id: &str) {
         take_offer(&mut self.inner.borrow_mut().incoming_offers, call_id);
-        self.drive(Some(Input::Command(Command::Unavailable { call: call_id.to_owned() })));
+        self.command(Command::Unavailable { call: call_id.to_owned() });
     }
 
     /// Ends the call: CANCEL, BYE or decline as the state requires.
     pub fn hang_up(&self, call_id: &str) {
-        self.drive(Some(Input::Command(Command::HangUp { call: call_id.to_owned() })));
+        self.command(Command::HangUp { call: call_id.to_owned() });
         let mut inner = self.inner.borrow_mut();
         inner.media = None;
         inner.tones = None;
@@ -295,7 +295,7 @@ impl Line {
         let (this, call) = (self.clone(), call_id.to_owned());
         spawn_local(async move {
             match media.reoffer(held).await {
-                Ok(sdp) => this.drive(Some(Input::Command(Command::Reinvite { call, sdp }))),
+                Ok(sdp) => this.command(Command::Reinvite { call, sdp }),
                 Err(e) => web_sys::console::warn_1(&e.to_string().into()),
             }
         });
@@ -305,14 +305,14 @@ impl Line {
     pub fn send_digit(&self, call_id: &str, digit: char) {
         let in_media = self.inner.borrow().media.as_ref().is_some_and(|(_, m)| m.send_dtmf(&digit.to_string()));
         if !in_media {
-            self.drive(Some(Input::Command(Command::SendDtmf { call: call_id.to_owned(), digit, duration_ms: DTMF_MS })));
+            self.command(Command::SendDtmf { call: call_id.to_owned(), digit, duration_ms: DTMF_MS });
         }
     }
 
     /// Asks the far end to call `dial` at the PBX's domain instead (blind transfer, REFER).
     pub fn transfer(&self, call_id: &str, dial: &str) {
         let target = self.pbx_uri(dial);
-        self.drive(Some(Input::Command(Command::Transfer { call: call_id.to_owned(), target })));
+        self.command(Command::Transfer { call: call_id.to_owned(), target });
     }
 
     /// `dial` at the PBX's domain. The dialling rules already refused anything that could inject
@@ -377,7 +377,7 @@ impl Line {
             TransportEvent::Received(frame) => {
                 let mut inner = self.inner.borrow_mut();
                 if let Some(ua) = inner.ua.as_mut() {
-                    ua.handle_input(now(), Input::Frame(&frame));
+                    ua.handle_input(sip_now(), Input::Frame(&frame));
                 }
                 drop(inner);
                 self.drive(None);
@@ -401,13 +401,13 @@ impl Line {
             let Inner { ua, transport, media, incoming_offers, hold_change, registered, pending, .. } = &mut *inner;
             let Some(ua) = ua.as_mut() else { return };
             if let Some(input) = input {
-                ua.handle_input(now(), input);
+                ua.handle_input(sip_now(), input);
             }
             while let Some(output) = ua.poll_output() {
                 match output {
                     Output::Transmit(frame) => {
                         if let Some(t) = transport.as_ref() {
-                            if let Err(e) = t.send(frame.as_bytes()) {
+                            if let Err(e) = t.send(&frame) {
                                 web_sys::console::warn_1(&e.to_string().into());
                             }
                         }
@@ -424,8 +424,9 @@ impl Line {
                                 pending.push(Event::Registered);
                             }
                         }
-                        SipEvent::RegistrationFailed { status, reason, retry_after } => {
-                            if recovery::is_transient(status) {
+                        SipEvent::RegistrationFailed { failure, retry_after } => {
+                            let reason = wording::registration_failure(&failure, ua.user().unwrap_or(""));
+                            if recovery::is_transient(failure.status()) {
                                 after.push(Box::new(move |line: &Line| line.registrar_refused(reason, retry_after)));
                             } else {
                                 pending.push(Event::RegistrationFailed(reason));
@@ -447,7 +448,7 @@ impl Line {
                             incoming_offers.push(IncomingOffer { call: call.clone(), sdp });
                             after.push(Box::new({
                                 let call = call.clone();
-                                move |line: &Line| line.drive(Some(Input::Command(Command::Ring { call })))
+                                move |line: &Line| line.command(Command::Ring { call })
                             }));
                             pending.push(Event::IncomingCall { call_id: call, number, display_name });
                         }
@@ -470,7 +471,7 @@ impl Line {
                                 spawn_local(async move {
                                     let Some(m) = m else { return };
                                     match m.answer(&sdp).await {
-                                        Ok(answer) => line.drive(Some(Input::Command(Command::AnswerReinvite { call, sdp: answer }))),
+                                        Ok(answer) => line.command(Command::AnswerReinvite { call, sdp: answer }),
                                         Err(e) => web_sys::console::warn_1(&e.to_string().into()),
                                     }
                                 });
@@ -495,7 +496,7 @@ impl Line {
                             // The phone offers no transfers yet: the far end hears 603 and the
                             // call goes on as it was.
                             web_sys::console::warn_1(&format!("The far end asked to transfer the call to {target}; declined.").into());
-                            after.push(Box::new(move |line: &Line| line.drive(Some(Input::Command(Command::DeclineTransfer { call })))));
+                            after.push(Box::new(move |line: &Line| line.command(Command::DeclineTransfer { call })));
                         }
                         // The call ends by itself when the transfer succeeds ([`SipEnd::Transferred`]).
                         SipEvent::TransferProgress { .. } => {}
@@ -511,7 +512,7 @@ impl Line {
                             after.push(Box::new(Line::prepare_spare));
                             pending.push(Event::CallEnded { call_id: call, reason: end_reason(reason) });
                         }
-                        SipEvent::Dropped { reason } => web_sys::console::warn_1(&reason.into()),
+                        SipEvent::Dropped { reason } => web_sys::console::warn_1(&wording::dropped(&reason).into()),
                     },
                 }
             }
@@ -525,9 +526,9 @@ impl Line {
     }
 
     /// A timeout that feeds [`Input::Timeout`] at `at`.
-    fn arm(&self, at: u64) -> Option<Timeout> {
+    fn arm(&self, at: sip::Instant) -> Option<Timeout> {
         let weak: Weak<RefCell<Inner>> = Rc::downgrade(&self.inner);
-        Timeout::start(at.saturating_sub(now()), move || {
+        Timeout::start(sip_now().millis_until(at), move || {
             if let Some(inner) = weak.upgrade() {
                 let line = Line { inner };
                 line.inner.borrow_mut().timer = None;

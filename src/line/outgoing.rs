@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use sip::{Command, DialogRef, Input, Uri};
+use sip::{Command, DialogRef, Uri};
 use wasm_bindgen_futures::spawn_local;
 
 use super::helpers::{mark, now};
@@ -67,7 +67,7 @@ impl Line {
             OutgoingCall::Rejoin(dialog) => Command::Rejoin { dialog, sdp },
         };
         // `drive` hands the INVITE to the WebSocket before it returns.
-        self.drive(Some(Input::Command(command)));
+        self.command(command);
         mark("softphone:invite-sent");
     }
 

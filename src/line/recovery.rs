@@ -11,7 +11,7 @@
 //!   computer woke up: reconnect at once if we were waiting to, else probe the connection (and
 //!   register again after a sleep or a network change).
 
-use sip::{Command, Input};
+use sip::Command;
 use wasm_bindgen_futures::spawn_local;
 
 use super::wake::{self, Check, Watch};
@@ -84,7 +84,7 @@ impl Line {
             return transport.hurry();
         }
         let reregister = matches!(check, Check::NetworkChanged | Check::WokeUp | Check::Resumed);
-        self.drive(Some(Input::Command(Command::CheckFlow { reregister })));
+        self.command(Command::CheckFlow { reregister });
         // The WebSocket survived a network change, but the call's media path may not have:
         // restart ICE, unless a reconnection moves the call first.
         if let (Check::NetworkChanged, Some(call)) = (check, call_in_progress) {
@@ -117,7 +117,7 @@ impl Line {
             match media.renew_offer(ice_restart).await {
                 Ok(sdp) => {
                     super::mark(if ice_restart { "softphone:call-moved-ice-restart" } else { "softphone:call-moved" });
-                    this.drive(Some(Input::Command(Command::Reinvite { call, sdp })));
+                    this.command(Command::Reinvite { call, sdp });
                 }
                 Err(e) => web_sys::console::warn_1(&format!("The call could not be moved to the new connection: {e}").into()),
             }

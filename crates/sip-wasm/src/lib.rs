@@ -3,7 +3,7 @@
 
 use std::cell::RefCell;
 
-use sip::{Command, Config, Credentials, Input, Output, Random, UserAgent};
+use sip::{Command, Config, Credentials, Input, Instant, Output, Random, UserAgent};
 use wasm_bindgen::prelude::*;
 
 /// Parses one message; true when it is valid.
@@ -57,6 +57,11 @@ impl Random for Seeded {
 #[wasm_bindgen]
 pub struct Agent(UserAgent);
 
+/// The caller's clock (`performance.now()`, milliseconds) as the user agent's.
+fn at(now: f64) -> Instant {
+    Instant::from_millis(now as u64)
+}
+
 #[wasm_bindgen]
 impl Agent {
     /// A user agent for `domain`, with randomness seeded by the caller.
@@ -76,32 +81,35 @@ impl Agent {
 
     /// The WebSocket opened.
     pub fn connected(&mut self, now: f64) {
-        self.0.handle_input(now as u64, Input::TransportUp);
+        self.0.handle_input(at(now), Input::TransportUp);
     }
 
     /// Register as `user`.
     pub fn register(&mut self, now: f64, user: &str, password: &str) {
         let credentials = Credentials { user: user.into(), password: password.into() };
-        self.0.handle_input(now as u64, Input::Command(Command::Register(credentials)));
+        // Registering is always accepted.
+        let _ = self.0.command(at(now), Command::Register(credentials));
     }
 
     /// Call `target` (`sip:...`) with an SDP offer; false when the target is not a SIP URI.
     pub fn call(&mut self, now: f64, target: &str, sdp: &str) -> bool {
         let Ok(target) = sip::Uri::parse(target) else { return false };
-        self.0.handle_input(now as u64, Input::Command(Command::Call { target, sdp: sdp.into() }));
+        // Placing a call is always accepted.
+        let _ = self.0.command(at(now), Command::Call { target, sdp: sdp.into() });
         true
     }
 
     /// One WebSocket message arrived.
     pub fn receive(&mut self, now: f64, frame: &str) {
-        self.0.handle_input(now as u64, Input::Frame(frame.as_bytes()));
+        self.0.handle_input(at(now), Input::Frame(frame.as_bytes()));
     }
 
     /// The next frame to send, if any (events are dropped in this wrapper).
     pub fn next_frame(&mut self) -> Option<String> {
         while let Some(out) = self.0.poll_output() {
             if let Output::Transmit(frame) = out {
-                return Some(frame);
+                // The user agent writes UTF-8 (SIP text with text bodies).
+                return String::from_utf8(frame).ok();
             }
         }
         None

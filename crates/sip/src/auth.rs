@@ -82,23 +82,14 @@ fn answerable(challenges: &[Challenge]) -> impl Iterator<Item = (&Challenge, Alg
 }
 
 /// A challenge from a realm other than the SIP domain the agent signs in to: answering it would
-/// hand whoever sent it a hash of the password to attack offline, so it is refused.
+/// hand whoever sent it a hash of the password to attack offline, so it is refused. The app
+/// words it for the agent.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ForeignRealm {
     /// The realm the challenge named.
     pub offered: String,
     /// The configured SIP domain, the only realm answered.
     pub expected: String,
-}
-
-impl std::fmt::Display for ForeignRealm {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "The PBX asked for the password of realm \"{}\" instead of the SIP domain {}, so the password was not used. Ask your admin to check the PBX and the SIP domain.",
-            self.offered, self.expected
-        )
-    }
 }
 
 /// Like [`pick`], among the challenges whose realm is `domain` (case-insensitive). When some

@@ -17,5 +17,5 @@ pub mod uri;
 
 pub use message::{parse, Message, Method, ParseError, ParseErrorKind, Request, Response};
 pub use uri::{NameAddr, Uri};
-pub use ua::{CallId, Command, Config, DialogRef, EndReason, Event, Input, Millis, Output, Random, UserAgent};
+pub use ua::{CallFailure, CallId, Command, CommandError, Config, DialogRef, DropReason, EndReason, Event, Input, Instant, Output, Random, RegistrationFailure, UserAgent};
 pub use auth::Credentials;

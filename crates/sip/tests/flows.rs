@@ -110,7 +110,7 @@ fn a_call_being_placed_when_the_connection_drops_ends_and_is_cancelled_at_the_fa
     w.connection_lost(0);
     assert_eq!(
         w.take_events(0),
-        [Event::Ended { call: id.clone(), reason: EndReason::Failed("The connection to the PBX was lost while the call was being set up".into()) }]
+        [Event::Ended { call: id.clone(), reason: EndReason::Failed(CallFailure::ConnectionLost) }]
     );
     w.connection_back(0);
     assert_eq!(w.take_events(1), [Event::Ended { call: id, reason: EndReason::CallerCancelled }]);
@@ -122,7 +122,7 @@ fn a_registrar_that_is_unavailable_says_when_to_try_again_and_the_next_connectio
     w.pbx.refuse_register = Some((503, Some(30)));
     w.register(0, "1001", "pw1001");
     match w.take_events(0).as_slice() {
-        [Event::RegistrationFailed { status: Some(503), retry_after: Some(30), .. }] => {}
+        [Event::RegistrationFailed { failure: RegistrationFailure::Refused { status: 503 }, retry_after: Some(30) }] => {}
         other => panic!("expected a 503 with Retry-After, got {other:?}"),
     }
     // The app moves to the next server: a new connection, which registers by itself.
@@ -139,7 +139,7 @@ fn a_registrar_that_never_answers_fails_the_registration_without_a_status() {
     w.register(0, "1001", "pw1001");
     w.advance(32_000);
     match w.take_events(0).as_slice() {
-        [Event::RegistrationFailed { status: None, retry_after: None, .. }] => {}
+        [Event::RegistrationFailed { failure: RegistrationFailure::NoResponse, retry_after: None }] => {}
         other => panic!("expected a timeout, got {other:?}"),
     }
 }

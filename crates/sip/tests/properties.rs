@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 use sip::message::{parse, Message, Method, Request, Response};
-use sip::{Command, Config, Input, Random, Uri, UserAgent};
+use sip::{Command, Config, Input, Instant, Random, Uri, UserAgent};
 
 struct Rng(u64);
 impl Random for Rng {
@@ -83,11 +83,11 @@ proptest! {
         frame.extend_from_slice(text.as_bytes().get(at + cut..).unwrap_or(&[]));
         let config = Config { domain: "pbx.test".into(), display_name: String::new(), register_expires: 600, instance_id: String::new(), user_agent: String::new(), keepalive_ms: 0, session_expires: 90 };
         let mut ua = UserAgent::new(config, Box::new(Rng(seed as u64)));
-        ua.handle_input(0, Input::TransportUp);
-        ua.handle_input(0, Input::Command(Command::Register(sip::Credentials { user: "1001".into(), password: "pw".into() })));
-        ua.handle_input(1, Input::Frame(&frame));
-        ua.handle_input(2, Input::Frame(&frame));
-        ua.handle_input(40_000, Input::Timeout);
+        ua.handle_input(Instant::from_millis(0), Input::TransportUp);
+        let _ = ua.command(Instant::from_millis(0), Command::Register(sip::Credentials { user: "1001".into(), password: "pw".into() }));
+        ua.handle_input(Instant::from_millis(1), Input::Frame(&frame));
+        ua.handle_input(Instant::from_millis(2), Input::Frame(&frame));
+        ua.handle_input(Instant::from_millis(40_000), Input::Timeout);
         while ua.poll_output().is_some() {}
     }
 }

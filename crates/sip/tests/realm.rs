@@ -2,7 +2,8 @@
 //! the password is never hashed for it, and the agent is told why.
 
 use sip::message::{parse, Message, Response};
-use sip::{Command, Config, Credentials, Event, Input, Output, UserAgent};
+use sip::auth::ForeignRealm;
+use sip::{Command, Config, Credentials, Event, Input, Instant, Output, RegistrationFailure, UserAgent};
 
 mod support;
 
@@ -17,7 +18,7 @@ fn drain(ua: &mut UserAgent) -> (Vec<String>, Vec<Event>) {
     let (mut frames, mut events) = (Vec::new(), Vec::new());
     while let Some(out) = ua.poll_output() {
         match out {
-            Output::Transmit(f) => frames.push(f),
+            Output::Transmit(f) => frames.push(String::from_utf8(f).expect("UTF-8")),
             Output::Event(e) => events.push(e),
         }
     }
@@ -27,8 +28,8 @@ fn drain(ua: &mut UserAgent) -> (Vec<String>, Vec<Event>) {
 /// Registers, answers the first REGISTER with a 401 naming `realms`, returns what followed.
 fn challenged_by(realms: &[&str]) -> (Vec<String>, Vec<Event>) {
     let mut ua = agent();
-    ua.handle_input(0, Input::TransportUp);
-    ua.handle_input(0, Input::Command(Command::Register(Credentials { user: "1001".into(), password: "secret".into() })));
+    ua.handle_input(Instant::from_millis(0), Input::TransportUp);
+    let _ = ua.command(Instant::from_millis(0), Command::Register(Credentials { user: "1001".into(), password: "secret".into() }));
     let (frames, _) = drain(&mut ua);
     let register = frames.iter().find(|f| f.starts_with("REGISTER")).expect("a REGISTER");
     let Ok(Message::Request(req)) = parse(register.as_bytes()) else { panic!("a valid REGISTER") };
@@ -37,7 +38,7 @@ fn challenged_by(realms: &[&str]) -> (Vec<String>, Vec<Event>) {
         challenge.headers.push("WWW-Authenticate", format!("Digest realm=\"{realm}\", nonce=\"n1\", qop=\"auth\", algorithm=SHA-256"));
     }
     let bytes = challenge.to_bytes();
-    ua.handle_input(10, Input::Frame(&bytes));
+    ua.handle_input(Instant::from_millis(10), Input::Frame(&bytes));
     drain(&mut ua)
 }
 
@@ -48,8 +49,10 @@ fn a_challenge_for_another_realm_is_refused_and_the_agent_told_why() {
     assert_eq!(
         events,
         [Event::RegistrationFailed {
-            status: Some(401),
-            reason: "The PBX asked for the password of realm \"evil.example\" instead of the SIP domain pbx.acme.example, so the password was not used. Ask your admin to check the PBX and the SIP domain.".into(),
+            failure: RegistrationFailure::ForeignRealm {
+                status: 401,
+                realm: ForeignRealm { offered: "evil.example".into(), expected: "pbx.acme.example".into() }
+            },
             retry_after: None,
         }]
     );

@@ -32,7 +32,7 @@ fn a_wrong_password_is_reported_once_and_not_retried() {
     w.register(0, "1001", "wrong");
     assert_eq!(
         w.take_events(0),
-        [Event::RegistrationFailed { status: Some(401), reason: "The PBX rejected the password for 1001 (401)".into(), retry_after: None }]
+        [Event::RegistrationFailed { failure: RegistrationFailure::Refused { status: 401 }, retry_after: None }]
     );
     let before = w.pbx.registers;
     w.advance(600_000);
@@ -190,7 +190,9 @@ fn dtmf_by_sip_info() {
     for d in ['5', '#'] {
         w.command(0, Command::SendDtmf { call: id.clone(), digit: d, duration_ms: 160 });
     }
-    w.command(0, Command::SendDtmf { call: id.clone(), digit: 'x', duration_ms: 160 });
+    let infos = w.count_sent(0, "INFO");
+    assert_eq!(w.try_command(0, Command::SendDtmf { call: id.clone(), digit: 'x', duration_ms: 160 }), Err(CommandError::NotADigit));
+    assert_eq!(w.count_sent(0, "INFO"), infos, "nothing was sent");
     assert_eq!(w.take_events(1), [Event::Dtmf { call: id.clone(), digit: '5' }, Event::Dtmf { call: id, digit: '#' }]);
 }
 
@@ -217,34 +219,34 @@ fn a_pbx_that_stops_answering_fails_calls_and_registrations_after_32_seconds() {
     w.advance(2_000);
     assert_eq!(
         w.take_events(0),
-        [Event::Ended { call: id, reason: EndReason::Failed("The PBX did not answer the call (timeout)".into()) }]
+        [Event::Ended { call: id, reason: EndReason::Failed(CallFailure::NoResponse) }]
     );
 }
 
 #[test]
 fn options_is_answered_and_garbage_is_dropped() {
     let mut ua = UserAgent::new(config(), Box::new(Rng(7)));
-    ua.handle_input(0, Input::TransportUp);
+    ua.handle_input(Instant::from_millis(0), Input::TransportUp);
     let options = "OPTIONS sip:1001@x.invalid SIP/2.0\r\nVia: SIP/2.0/WS proxy.test;branch=z9hG4bK1\r\nFrom: <sip:p@proxy.test>;tag=a\r\nTo: <sip:1001@x.invalid>\r\nCall-ID: o1\r\nCSeq: 1 OPTIONS\r\n\r\n";
-    ua.handle_input(0, Input::Frame(options.as_bytes()));
+    ua.handle_input(Instant::from_millis(0), Input::Frame(options.as_bytes()));
     match ua.poll_output() {
-        Some(Output::Transmit(f)) => assert!(f.starts_with("SIP/2.0 200 OK") && f.contains("Allow: INVITE")),
+        Some(Output::Transmit(f)) => assert!(f.starts_with(b"SIP/2.0 200 OK") && String::from_utf8_lossy(&f).contains("Allow: INVITE")),
         other => panic!("expected a 200, got {other:?}"),
     }
-    ua.handle_input(0, Input::Frame(b"\x00\xffnot sip"));
+    ua.handle_input(Instant::from_millis(0), Input::Frame(b"\x00\xffnot sip"));
     assert!(matches!(ua.poll_output(), Some(Output::Event(Event::Dropped { .. }))));
-    ua.handle_input(0, Input::Frame(b"\r\n\r\n"));
+    ua.handle_input(Instant::from_millis(0), Input::Frame(b"\r\n\r\n"));
     assert_eq!(ua.poll_output(), None, "keep-alive CRLFs are not messages");
     let no_cseq = "BYE sip:1001@x.invalid SIP/2.0\r\nVia: SIP/2.0/WS p;branch=z9hG4bK2\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\nCall-ID: x\r\n\r\n";
-    ua.handle_input(0, Input::Frame(no_cseq.as_bytes()));
-    assert!(matches!(ua.poll_output(), Some(Output::Transmit(f)) if f.starts_with("SIP/2.0 400")));
+    ua.handle_input(Instant::from_millis(0), Input::Frame(no_cseq.as_bytes()));
+    assert!(matches!(ua.poll_output(), Some(Output::Transmit(f)) if f.starts_with(b"SIP/2.0 400")));
 }
 
 #[test]
 fn incoming_caller_identity_prefers_p_asserted_identity() {
     let mut ua = UserAgent::new(config(), Box::new(Rng(9)));
     let invite = "INVITE sip:1001@x.invalid SIP/2.0\r\nVia: SIP/2.0/WS p;branch=z9hG4bK3\r\nFrom: \"Unknown\" <sip:anonymous@pbx.test>;tag=f\r\nTo: <sip:1001@pbx.test>\r\nP-Asserted-Identity: \"Grace Hopper\" <sip:+12125550134@pbx.test>\r\nCall-ID: in1\r\nCSeq: 1 INVITE\r\nContact: <sip:g@y.invalid;transport=ws>\r\nContent-Type: application/sdp\r\n\r\nv=0\r\n";
-    ua.handle_input(0, Input::Frame(invite.as_bytes()));
+    ua.handle_input(Instant::from_millis(0), Input::Frame(invite.as_bytes()));
     let mut events = Vec::new();
     while let Some(o) = ua.poll_output() {
         if let Output::Event(e) = o {
@@ -359,13 +361,13 @@ fn an_invite_replacing_an_unknown_call_is_refused_with_481() {
     let mut w = World::three_agents();
     let _talking = w.connected_call();
     let mut ua = UserAgent::new(config(), Box::new(Rng(3)));
-    let invite = "INVITE sip:1001@x.invalid SIP/2.0\r\nVia: SIP/2.0/WS p;branch=z9hG4bK9\r\nFrom: <sip:1002@pbx.test>;tag=f\r\nTo: <sip:1001@pbx.test>\r\nCall-ID: new1\r\nCSeq: 1 INVITE\r\nReplaces: nosuchcall;to-tag=a;from-tag=b\r\nContent-Type: application/sdp\r\n\r\nv=0\r\n";
-    ua.handle_input(0, Input::Frame(invite.as_bytes()));
+    let invite = "INVITE sip:1001@x.invalid SIP/2.0\r\nVia: SIP/2.0/WS p;branch=z9hG4bK9\r\nFrom: <sip:1002@pbx.test>;tag=f\r\nTo: <sip:1001@pbx.test>\r\nCall-ID: new1\r\nCSeq: 1 INVITE\r\nContact: <sip:1002@y.invalid;transport=ws>\r\nReplaces: nosuchcall;to-tag=a;from-tag=b\r\nContent-Type: application/sdp\r\n\r\nv=0\r\n";
+    ua.handle_input(Instant::from_millis(0), Input::Frame(invite.as_bytes()));
     let mut frames = Vec::new();
     while let Some(o) = ua.poll_output() {
         assert!(!matches!(o, Output::Event(Event::IncomingCall { .. })), "no call is offered");
         if let Output::Transmit(f) = o {
-            frames.push(f);
+            frames.push(String::from_utf8(f).expect("UTF-8"));
         }
     }
     assert!(frames.iter().any(|f| f.starts_with("SIP/2.0 481")), "{frames:?}");
@@ -407,12 +409,12 @@ fn a_session_nobody_refreshes_is_ended_before_it_expires() {
     w.advance(2_000);
     assert_eq!(
         w.take_events(1),
-        [Event::Ended { call: id.clone(), reason: EndReason::Failed("The far end stopped refreshing the call (session timer expired)".into()) }]
+        [Event::Ended { call: id.clone(), reason: EndReason::Failed(CallFailure::SessionExpired) }]
     );
     w.advance(60_000);
     assert_eq!(
         w.take_events(0),
-        [Event::Ended { call: id, reason: EndReason::Failed("The PBX stopped answering during the call (session refresh timed out)".into()) }]
+        [Event::Ended { call: id, reason: EndReason::Failed(CallFailure::RefreshUnanswered) }]
     );
 }
 

@@ -84,7 +84,8 @@ pub async fn run(index: usize, account: Account, shared: Shared) {
     let mut ua = UserAgent::new(config, Box::new(random.clone()));
     random.next();
     let credentials = sip::Credentials { user: account.user, password: account.password };
-    ua.handle_input(shared.now_ms(), Input::Command(Command::Register(credentials)));
+    // Registering is always accepted: it goes out once the connection is up.
+    let _ = ua.command(sip::Instant::from_millis(shared.now_ms()), Command::Register(credentials));
     let mut policy = Reconnect::new(1);
     let mut attempt = policy.first();
     let mut stop = shared.stop.clone();
@@ -132,24 +133,24 @@ enum Ended {
 /// Drives the user agent over one connection until it drops or the storm stops.
 async fn session(index: usize, ua: &mut UserAgent, socket: Socket, shared: &Shared, stop: &mut watch::Receiver<bool>) -> Ended {
     let (mut sink, mut stream) = socket.split();
-    ua.handle_input(shared.now_ms(), Input::TransportUp);
+    ua.handle_input(sip::Instant::from_millis(shared.now_ms()), Input::TransportUp);
     let ended = loop {
         if flush(index, ua, &mut sink, shared).await.is_err() {
             break Ended::Lost;
         }
-        let wait = ua.poll_timeout().map_or(Duration::from_secs(3600), |at| Duration::from_millis(at.saturating_sub(shared.now_ms())));
+        let wait = ua.poll_timeout().map_or(Duration::from_secs(3600), |at| Duration::from_millis(sip::Instant::from_millis(shared.now_ms()).millis_until(at)));
         tokio::select! {
             frame = stream.next() => match frame {
-                Some(Ok(Message::Text(text))) => ua.handle_input(shared.now_ms(), Input::Frame(text.as_bytes())),
-                Some(Ok(Message::Binary(bytes))) => ua.handle_input(shared.now_ms(), Input::Frame(&bytes)),
+                Some(Ok(Message::Text(text))) => ua.handle_input(sip::Instant::from_millis(shared.now_ms()), Input::Frame(text.as_bytes())),
+                Some(Ok(Message::Binary(bytes))) => ua.handle_input(sip::Instant::from_millis(shared.now_ms()), Input::Frame(&bytes)),
                 Some(Ok(Message::Close(_)) | Err(_)) | None => break Ended::Lost,
                 Some(Ok(_)) => {}
             },
-            _ = tokio::time::sleep(wait) => ua.handle_input(shared.now_ms(), Input::Timeout),
+            _ = tokio::time::sleep(wait) => ua.handle_input(sip::Instant::from_millis(shared.now_ms()), Input::Timeout),
             _ = stop.changed() => break Ended::Stopped,
         }
     };
-    ua.handle_input(shared.now_ms(), Input::TransportDown);
+    ua.handle_input(sip::Instant::from_millis(shared.now_ms()), Input::TransportDown);
     while ua.poll_output().is_some() {}
     ended
 }
@@ -158,7 +159,9 @@ async fn session(index: usize, ua: &mut UserAgent, socket: Socket, shared: &Shar
 async fn flush(index: usize, ua: &mut UserAgent, sink: &mut (impl SinkExt<Message> + Unpin), shared: &Shared) -> Result<(), ()> {
     while let Some(output) = ua.poll_output() {
         match output {
-            Output::Transmit(text) => {
+            Output::Transmit(bytes) => {
+                // The user agent writes UTF-8: SIP text with text bodies.
+                let text = String::from_utf8(bytes).map_err(|_| ())?;
                 if text.starts_with("REGISTER ") {
                     shared.report(Report::RegisterSent { at_ms: shared.now_ms() });
                 }

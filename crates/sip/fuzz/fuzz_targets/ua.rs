@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sip::{Command, Config, Credentials, Input, Random, Uri, UserAgent};
+use sip::{Command, Config, Credentials, Input, Instant, Random, Uri, UserAgent};
 
 struct Counter(u64);
 impl Random for Counter {
@@ -24,10 +24,11 @@ fuzz_target!(|data: &[u8]| {
         session_expires: 90,
     };
     let mut ua = UserAgent::new(config, Box::new(Counter(1)));
-    ua.handle_input(0, Input::TransportUp);
-    ua.handle_input(0, Input::Command(Command::Register(Credentials { user: "1001".into(), password: "pw".into() })));
-    ua.handle_input(0, Input::Command(Command::Call { target: Uri::sip("1002", "pbx.test"), sdp: "v=0\r\n".into() }));
-    let mut now = 1;
+    let start = Instant::from_millis(0);
+    ua.handle_input(start, Input::TransportUp);
+    let _ = ua.command(start, Command::Register(Credentials { user: "1001".into(), password: "pw".into() }));
+    let _ = ua.command(start, Command::Call { target: Uri::sip("1002", "pbx.test"), sdp: "v=0\r\n".into() });
+    let mut now = Instant::from_millis(1);
     for frame in data.split(|&b| b == 0xff) {
         ua.handle_input(now, Input::Frame(frame));
         // Do what the app would be asked to, so more states (answers, re-offers, transfers) are reached.
@@ -40,9 +41,10 @@ fuzz_target!(|data: &[u8]| {
                 sip::Event::Answered { call, .. } => Command::Transfer { call, target: Uri::sip("1003", "pbx.test") },
                 _ => continue,
             };
-            ua.handle_input(now, Input::Command(command));
+            // Refusals are part of what is fuzzed: they must not panic either.
+            let _ = ua.command(now, command);
         }
-        now += 700;
+        now = now + 700;
         ua.handle_input(now, Input::Timeout);
     }
     ua.handle_input(now + 40_000, Input::Timeout);

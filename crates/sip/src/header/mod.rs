@@ -50,14 +50,21 @@ impl Via {
     /// Parses the first element of a Via value.
     pub fn parse(value: &str) -> Result<Via, HeaderError> {
         let first = split_commas(value).next().ok_or(bad("Via", "empty"))?;
-        let rest = first.strip_prefix("SIP/2.0/").ok_or(bad("Via", "expected SIP/2.0/transport"))?;
+        // sent-protocol = name SLASH version SLASH transport, where SLASH may have white
+        // space around it (RFC 3261 §25.1).
+        let (name, rest) = first.split_once('/').ok_or(bad("Via", "expected SIP/2.0/transport"))?;
+        let (version, rest) = rest.split_once('/').ok_or(bad("Via", "expected SIP/2.0/transport"))?;
+        if !trim_ws(name).eq_ignore_ascii_case("SIP") || trim_ws(version) != "2.0" {
+            return Err(bad("Via", "expected SIP/2.0/transport"));
+        }
+        let rest = trim_ws(rest);
         let end = rest.find([' ', '\t']).ok_or(bad("Via", "no sent-by"))?;
         let transport = rest.get(..end).unwrap_or("").to_owned();
         let rest = trim_ws(rest.get(end..).unwrap_or(""));
         let params_at = rest.find(';').unwrap_or(rest.len());
         let sent_by = trim_ws(rest.get(..params_at).unwrap_or("")).to_owned();
-        if transport.is_empty() || sent_by.is_empty() {
-            return Err(bad("Via", "no transport or sent-by"));
+        if !syntax::is_token(&transport) || !is_sent_by(&sent_by) {
+            return Err(bad("Via", "no transport or a malformed sent-by"));
         }
         let params = Params::parse(rest.get(params_at..).unwrap_or(""), ParamContext::Header).map_err(|(r, _)| bad("Via", r))?;
         Ok(Via { transport, sent_by, params })
@@ -67,6 +74,11 @@ impl Via {
     pub fn branch(&self) -> Option<&str> {
         self.params.get("branch")
     }
+}
+
+/// `host[:port]`: a host name, IPv4 address or bracketed IPv6 reference, and a port.
+fn is_sent_by(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b':' | b'[' | b']' | b'_'))
 }
 
 impl fmt::Display for Via {
@@ -231,6 +243,11 @@ mod tests {
         assert!(v.params.contains("rport"));
         assert_eq!(v.to_string(), "SIP/2.0/WSS df7jal23ls0d.invalid;branch=z9hG4bKnashds7;rport");
         assert!(Via::parse("SIP/2.0/WS").is_err());
+        let spaced = Via::parse("SIP / 2.0 / WSS a.invalid;branch=z9hG4bK1").expect("white space around the slashes");
+        assert_eq!((spaced.transport.as_str(), spaced.sent_by.as_str(), spaced.branch()), ("WSS", "a.invalid", Some("z9hG4bK1")));
+        for stray in ["SIP/2.0/WS a.invalid;;branch=z9hG4bK1", "SIP/2.0/WS a.invalid;branch=z9hG4bK1;", "SIP/2.0/WS a b;branch=z", "SIP/2.0//WS a", "SIP/2.0/WS a.invalid;branch="] {
+            assert!(Via::parse(stray).is_err(), "{stray}");
+        }
         assert!(Via::parse("HTTP/1.1 x").is_err());
     }
 

@@ -7,7 +7,7 @@ use std::fmt;
 
 pub use headers::Headers;
 pub(crate) use headers::Known;
-pub use parse::{parse, ParseError, ParseErrorKind};
+pub use parse::{parse, salvage_request_headers, ParseError, ParseErrorKind};
 
 use crate::uri::Uri;
 
@@ -161,12 +161,21 @@ impl Response {
     }
 
     /// A response to `req` (RFC 3261 §8.2.6.2): copies Via (all), From, To,
-    /// Call-ID and CSeq. The UAS adds the To tag and, for dialog-creating
-    /// responses, Record-Route and Contact.
+    /// Call-ID and CSeq (the first of each: a request that repeats one is answered
+    /// 400 with a well-formed response). The UAS adds the To tag and, for
+    /// dialog-creating responses, Record-Route and Contact.
     pub fn for_request(req: &Request, status: u16, reason: &str) -> Response {
+        Response::for_headers(&req.headers, status, reason)
+    }
+
+    /// A response carrying the Via (all), From, To, Call-ID and CSeq (first) of `headers`.
+    pub fn for_headers(headers: &Headers, status: u16, reason: &str) -> Response {
         let mut resp = Response::new(status, reason);
-        for k in [Known::Via, Known::From, Known::To, Known::CallId, Known::CSeq] {
-            for v in req.headers.all_known(k) {
+        for v in headers.all_known(Known::Via) {
+            resp.headers.push(Known::Via.name(), v);
+        }
+        for k in [Known::From, Known::To, Known::CallId, Known::CSeq] {
+            if let Some(v) = headers.get_known(k) {
                 resp.headers.push(k.name(), v);
             }
         }

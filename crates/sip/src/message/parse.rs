@@ -1,7 +1,7 @@
 //! Parsing one SIP message from one WebSocket frame (RFC 3261 §7, RFC 7118 §5.2).
 //!
-//! The frame is the message: Content-Length is optional, but when present it must agree with
-//! the body. Header lines may be folded and may use compact names; lines may end in CRLF or,
+//! The frame is the message: Content-Length is optional; when present, octets past it are
+//! discarded (RFC 3261 §18.3) and a body shorter than it is malformed. Header lines may be folded and may use compact names; lines may end in CRLF or,
 //! leniently, a bare LF. Every failure says what is wrong and at which byte.
 
 use std::fmt;
@@ -29,8 +29,11 @@ pub enum ParseErrorKind {
     BadStartLine,
     /// The method is not a token.
     BadMethod,
-    /// The Request-URI is not a SIP, SIPS or tel URI.
+    /// The Request-URI is a malformed SIP, SIPS or tel URI, or no URI at all.
     BadRequestUri,
+    /// The Request-URI is a well-formed absolute URI of another scheme (`http:`, `mailto:`...):
+    /// the message is valid, the user agent answers 416 Unsupported URI Scheme.
+    UnsupportedUriScheme,
     /// Not `SIP/2.0`.
     BadVersion,
     /// The status code is not three digits from 100 to 699.
@@ -41,7 +44,7 @@ pub enum ParseErrorKind {
     BadFolding,
     /// More than [`MAX_HEADERS`] header lines.
     TooManyHeaders,
-    /// Content-Length is not a number or disagrees with the body in the frame.
+    /// Content-Length is not a number or promises more body than the frame holds.
     BadContentLength,
 }
 
@@ -54,23 +57,30 @@ pub struct ParseError {
     pub offset: usize,
 }
 
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = match self.kind {
+impl ParseErrorKind {
+    /// What is wrong, in a few words (also the reason phrase of the 400 the user agent answers).
+    pub fn as_str(self) -> &'static str {
+        match self {
             ParseErrorKind::Empty => "empty message",
             ParseErrorKind::TooLarge => "message too large",
             ParseErrorKind::NotUtf8 => "header block is not UTF-8",
             ParseErrorKind::BadStartLine => "first line is neither a request nor a status line",
             ParseErrorKind::BadMethod => "method is not a token",
-            ParseErrorKind::BadRequestUri => "Request-URI is not a SIP, SIPS or tel URI",
+            ParseErrorKind::BadRequestUri => "malformed Request-URI",
+            ParseErrorKind::UnsupportedUriScheme => "Request-URI scheme is not sip, sips or tel",
             ParseErrorKind::BadVersion => "version is not SIP/2.0",
             ParseErrorKind::BadStatus => "status code is not 100-699",
             ParseErrorKind::BadHeader => "header line without a valid name and ':'",
             ParseErrorKind::BadFolding => "continuation line before any header",
             ParseErrorKind::TooManyHeaders => "too many header lines",
             ParseErrorKind::BadContentLength => "Content-Length disagrees with the body",
-        };
-        write!(f, "malformed SIP message: {what} (at byte {})", self.offset)
+        }
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "malformed SIP message: {} (at byte {})", self.kind.as_str(), self.offset)
     }
 }
 
@@ -90,7 +100,7 @@ pub fn parse(frame: &[u8]) -> Result<Message, ParseError> {
     let (head_end, body_start) = find_blank_line(frame, start).unwrap_or((frame.len(), frame.len()));
     let head = frame.get(start..head_end).unwrap_or(&[]);
     let head = std::str::from_utf8(head).map_err(|e| fail(ParseErrorKind::NotUtf8, start + e.valid_up_to()))?;
-    let body = frame.get(body_start..).unwrap_or(&[]);
+    let mut body = frame.get(body_start..).unwrap_or(&[]);
 
     let mut lines = Lines { text: head, pos: 0 };
     let (first, _) = lines.next().ok_or(fail(ParseErrorKind::Empty, start))?;
@@ -100,9 +110,8 @@ pub fn parse(frame: &[u8]) -> Result<Message, ParseError> {
     let mut headers = headers;
     if let Some(value) = headers.get_known(Known::ContentLength) {
         let declared: usize = value.trim().parse().map_err(|_| fail(ParseErrorKind::BadContentLength, body_start))?;
-        if declared != body.len() {
-            return Err(fail(ParseErrorKind::BadContentLength, body_start));
-        }
+        // RFC 3261 §18.3: octets past Content-Length are discarded; fewer is malformed.
+        body = body.get(..declared).ok_or(fail(ParseErrorKind::BadContentLength, body_start))?;
         // The body's length is the truth; the printer writes the header from it.
         headers.remove("Content-Length");
     }
@@ -184,11 +193,52 @@ fn parse_start_line(line: &str, base: usize) -> Result<StartLine, ParseError> {
     };
     let method = Method::parse(method).ok_or(fail(ParseErrorKind::BadMethod, base))?;
     let uri_at = base + method.as_str().len() + 1;
-    let uri = Uri::parse(uri).map_err(|e| fail(ParseErrorKind::BadRequestUri, uri_at + e.offset))?;
+    let uri = Uri::parse(uri).map_err(|e| {
+        let kind = if is_foreign_absolute_uri(uri) { ParseErrorKind::UnsupportedUriScheme } else { ParseErrorKind::BadRequestUri };
+        fail(kind, uri_at + e.offset)
+    })?;
     if version != "SIP/2.0" {
         return Err(fail(ParseErrorKind::BadVersion, uri_at + uri.to_string().len() + 1));
     }
     Ok(StartLine::Request(method, uri))
+}
+
+/// An absolute URI (RFC 3986 §4.3: `scheme ":" ...`) whose scheme is not sip, sips or tel.
+fn is_foreign_absolute_uri(text: &str) -> bool {
+    let Some((scheme, rest)) = text.split_once(':') else { return false };
+    let mut scheme_bytes = scheme.bytes();
+    let scheme_ok = scheme_bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
+        && scheme_bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+    let ours = ["sip", "sips", "tel"].iter().any(|s| s.eq_ignore_ascii_case(scheme));
+    scheme_ok && !ours && !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_graphic())
+}
+
+/// The header fields of a request that does not parse, as far as they can be read: lines
+/// that are not `name: value` are skipped. `None` for a response (never answered) or when the
+/// start line is missing. The user agent answers such a request when it finds what a response
+/// needs (RFC 3261 §8.2: 400, or 505 for another SIP version).
+pub fn salvage_request_headers(frame: &[u8]) -> Option<Headers> {
+    let start = frame.iter().position(|&b| b != b'\r' && b != b'\n')?;
+    let (head_end, _) = find_blank_line(frame, start).unwrap_or((frame.len(), frame.len()));
+    let head = frame.get(start..head_end)?;
+    let head = match std::str::from_utf8(head) {
+        Ok(text) => text,
+        Err(e) => std::str::from_utf8(head.get(..e.valid_up_to())?).ok()?,
+    };
+    let mut lines = Lines { text: head, pos: 0 };
+    let (first, _) = lines.next()?;
+    if first.starts_with("SIP/") || !first.contains(' ') {
+        return None;
+    }
+    let mut headers = Headers::new();
+    for (line, _) in lines {
+        let Some((name, value)) = line.split_once(':') else { continue };
+        let name = name.trim_end_matches([' ', '\t']);
+        if !line.starts_with([' ', '\t']) && !name.is_empty() && name.bytes().all(is_token_byte) && !value.contains('\r') {
+            headers.push(name, value.trim_matches([' ', '\t']));
+        }
+    }
+    Some(headers)
 }
 
 /// Reads header lines into one buffer, joining folded lines with a single space.
@@ -304,7 +354,9 @@ v=0\n";
             ("\r\n\r\n", ParseErrorKind::Empty, 0),
             ("HELLO\r\n\r\n", ParseErrorKind::BadStartLine, 0),
             ("INV@TE sip:a@b SIP/2.0\r\n\r\n", ParseErrorKind::BadMethod, 0),
-            ("INVITE http://a SIP/2.0\r\n\r\n", ParseErrorKind::BadRequestUri, 7),
+            ("INVITE http://a SIP/2.0\r\n\r\n", ParseErrorKind::UnsupportedUriScheme, 7),
+            ("INVITE sip:a@@b SIP/2.0\r\n\r\n", ParseErrorKind::BadRequestUri, 13),
+            ("INVITE 1http:x SIP/2.0\r\n\r\n", ParseErrorKind::BadRequestUri, 7),
             ("INVITE sip:a@b SIP/3.0\r\n\r\n", ParseErrorKind::BadVersion, 15),
             ("SIP/2.0 99 Odd\r\n\r\n", ParseErrorKind::BadStatus, 8),
             ("SIP/2.0 700 Odd\r\n\r\n", ParseErrorKind::BadStatus, 8),
@@ -335,6 +387,25 @@ v=0\n";
         // Found by the fuzzer: the printer cannot keep a bare CR, so the parser must refuse it.
         assert_eq!(parse_str("SIP/2.0 401 Unauth\rorized\r\n\r\n").map_err(|e| e.kind), Err(ParseErrorKind::BadStartLine));
         assert_eq!(parse_str("SIP/2.0 200 OK\r\nX: a\rb\r\n\r\n").map_err(|e| e.kind), Err(ParseErrorKind::BadHeader));
+    }
+
+    #[test]
+    fn octets_past_content_length_are_discarded() {
+        let Message::Response(r) = parse_str("SIP/2.0 200 OK\r\nContent-Length: 3\r\n\r\nabcdef").expect("valid") else { panic!("a response") };
+        assert_eq!(r.body, b"abc");
+        let Message::Response(r) = parse_str("SIP/2.0 200 OK\r\nl: 0\r\n\r\n\r\n").expect("valid") else { panic!("a response") };
+        assert!(r.body.is_empty());
+    }
+
+    #[test]
+    fn the_headers_of_an_unparsable_request_are_salvaged() {
+        let frame = b"INVITE sip:a@b SIP/3.0\r\nVia: SIP/2.0/WS p;branch=z9hG4bK1\r\nBad line\r\nCall-ID: c1\r\n\r\nbody";
+        let headers = salvage_request_headers(frame).expect("a request");
+        assert_eq!(headers.get("Call-ID"), Some("c1"));
+        assert_eq!(headers.get("Via"), Some("SIP/2.0/WS p;branch=z9hG4bK1"));
+        assert_eq!(headers.len(), 2);
+        assert!(salvage_request_headers(b"SIP/3.0 200 OK\r\nCall-ID: c1\r\n\r\n").is_none(), "responses are never answered");
+        assert!(salvage_request_headers(b"\r\n").is_none());
     }
 
     #[test]

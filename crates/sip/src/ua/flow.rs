@@ -13,57 +13,58 @@
 //! flow has answered one, a ping left unanswered for [`PONG_WAIT_MS`] reports
 //! [`Event::FlowFailed`], and the app connects again.
 
-use super::{CallState, EndReason, Event, Millis, Output, Purpose, Registration, UserAgent};
 use crate::message::{Method, Request};
 
+use super::api::{CallFailure, EndReason, Event, Instant};
+use super::dialog::CallState;
+use super::timers::Timer;
+use super::transaction::Purpose;
+use super::UserAgent;
+
 /// How long a pong may take before the flow counts as dead (RFC 5626 §4.4.1: 10 s).
-pub const PONG_WAIT_MS: Millis = 10_000;
+pub const PONG_WAIT_MS: u64 = 10_000;
 /// Requests held while there is no connection, at most (a blip does not need more).
 const HELD_MAX: usize = 32;
-/// A registration is refreshed at least this long before it expires: a hidden tab's timers
-/// may fire up to a minute late (Chromium's intensive throttling aligns them to one minute),
-/// and the REGISTER with its challenge needs a few seconds more on a slow network.
-const REFRESH_MARGIN_MIN_S: u32 = 90;
-
 /// The state of the connection, as the user agent sees it.
 #[derive(Debug, Default)]
 pub(super) struct Flow {
     /// Counts connections: the flow the current one is.
     pub(super) number: u32,
-    /// This flow answered a CRLF ping: from now on an unanswered one means it is dead.
+    /// This flow answered a CRLF ping: from now on an unanswered one means it is dead
+    /// ([`Timer::PongWait`]).
     answers_pings: bool,
-    /// A ping or probe is out: the flow is dead if nothing arrives by then.
-    pong_due: Option<Millis>,
     /// Requests made while there was no connection: sent on the next one.
-    held: Vec<(Request, Purpose, Option<String>)>,
+    held: Vec<HeldRequest>,
 }
 
-/// When to refresh a registration granted for `granted` seconds, in seconds from now:
-/// `granted - max(90 s, granted / 3)`, but never before half the lifetime.
-pub fn refresh_after(granted: u32) -> u32 {
-    let margin = REFRESH_MARGIN_MIN_S.max(granted / 3);
-    granted.saturating_sub(margin).max(granted / 2).max(1)
+/// A request made while there was no connection.
+#[derive(Debug)]
+struct HeldRequest {
+    request: Request,
+    purpose: Purpose,
+    call: Option<String>,
 }
+
+/// A CRLF keep-alive ping (RFC 5626 §4.4.1).
+const PING: &[u8] = b"\r\n\r\n";
 
 impl UserAgent {
     /// A new connection is open: a new flow. Requests held during the outage go out on it.
-    pub(super) fn flow_up(&mut self, now: Millis) {
+    pub(super) fn flow_up(&mut self, now: Instant) {
         self.flow.number = self.flow.number.wrapping_add(1);
         self.flow.answers_pings = false;
-        self.flow.pong_due = None;
+        self.timers.clear(&Timer::PongWait);
         // The registration is renewed on the new flow anyway.
-        let held = std::mem::take(&mut self.flow.held).into_iter().filter(|(_, p, _)| !matches!(p, Purpose::Register | Purpose::Unregister));
-        for (req, purpose, call) in held {
-            self.send_request(now, req, purpose, call);
+        let held = std::mem::take(&mut self.flow.held).into_iter().filter(|h| !matches!(h.purpose, Purpose::Register | Purpose::Unregister));
+        for h in held {
+            self.send_request(now, h.request, h.purpose, h.call);
         }
     }
 
     /// The connection is gone: requests in flight on it will never be answered.
     pub(super) fn flow_down(&mut self) {
-        self.flow.pong_due = None;
-        let lost: Vec<String> = self.transactions.iter().filter(|(_, t)| t.purpose != Purpose::Invite).map(|(b, _)| b.clone()).collect();
-        for branch in lost {
-            let Some(tx) = self.transactions.remove(&branch) else { continue };
+        self.timers.clear(&Timer::PongWait);
+        for tx in self.abandon_transactions(|t| t.purpose != Purpose::Invite) {
             let Some(call) = tx.call else { continue };
             match tx.purpose {
                 // The new flow's re-INVITE offers again; a session refresh is done by it too.
@@ -72,12 +73,7 @@ impl UserAgent {
                         c.reinvite_pending = false;
                     }
                 }
-                Purpose::Refer => {
-                    if let Some(c) = self.call_mut(&call) {
-                        c.transferring = None;
-                    }
-                    self.event(Event::TransferFailed { call, status: 408 });
-                }
+                Purpose::Refer => self.transfer_failed(&call, 408),
                 _ => {}
             }
         }
@@ -91,26 +87,22 @@ impl UserAgent {
                     self.hold_request(cancel, Purpose::Cancel, None);
                 }
             }
-            let reason = if state == CallState::Cancelling {
-                EndReason::Local
-            } else {
-                EndReason::Failed("The connection to the PBX was lost while the call was being set up".into())
-            };
-            self.transactions.retain(|_, t| t.call.as_deref() != Some(call.as_str()));
+            let reason = if state == CallState::Cancelling { EndReason::Local } else { EndReason::Failed(CallFailure::ConnectionLost) };
+            self.abandon_transactions(|t| t.call.as_deref() == Some(call.as_str()));
             self.end_call(&call, reason);
         }
     }
 
     /// Keeps a request for the next connection.
-    pub(super) fn hold_request(&mut self, req: Request, purpose: Purpose, call: Option<String>) {
+    pub(super) fn hold_request(&mut self, request: Request, purpose: Purpose, call: Option<String>) {
         if self.flow.held.len() < HELD_MAX {
-            self.flow.held.push((req, purpose, call));
+            self.flow.held.push(HeldRequest { request, purpose, call });
         }
     }
 
     /// Something arrived on the flow: it is alive.
     pub(super) fn flow_heard(&mut self, bytes: &[u8]) {
-        self.flow.pong_due = None;
+        self.timers.clear(&Timer::PongWait);
         if !bytes.is_empty() && bytes.iter().all(|b| matches!(b, b'\r' | b'\n')) {
             self.flow.answers_pings = true;
         }
@@ -120,46 +112,39 @@ impl UserAgent {
     /// visible again): anything due is done by `handle_input`; here the flow is probed. A flow
     /// that answers pings gets one; a registration refresh (when asked, or when the flow never
     /// answered a ping) proves it alive too.
-    pub(super) fn check_flow(&mut self, now: Millis, reregister: bool) {
+    pub(super) fn check_flow(&mut self, now: Instant, reregister: bool) {
         if !self.transport_up {
             return;
         }
         let mut probed = false;
         if self.flow.answers_pings {
-            self.out.push_back(Output::Transmit("\r\n\r\n".into()));
+            self.transmit(PING.to_vec());
             probed = true;
         }
-        let registering = self.credentials.is_some() && !matches!(self.registration, Registration::Unregistering | Registration::Idle);
-        if (reregister || !probed) && registering {
+        if (reregister || !probed) && self.keeps_registered() {
             self.send_register(now, self.expires);
             probed = true;
         }
         if probed {
-            self.flow.pong_due = Some(now + PONG_WAIT_MS);
+            self.timers.set(Timer::PongWait, now + PONG_WAIT_MS);
         }
     }
 
-    /// Keep-alives, and the death of a flow that stopped answering them.
-    pub(super) fn flow_timers(&mut self, now: Millis) {
-        if self.flow.pong_due.is_some_and(|at| at <= now) {
-            self.flow.pong_due = None;
-            self.next_keepalive = None;
-            return self.event(Event::FlowFailed);
-        }
-        if self.next_keepalive.is_some_and(|at| at <= now) {
-            if self.transport_up {
-                self.out.push_back(Output::Transmit("\r\n\r\n".into()));
-                if self.flow.answers_pings {
-                    self.flow.pong_due = Some(now + PONG_WAIT_MS);
-                }
+    /// A ping or probe went unanswered: the flow is dead.
+    pub(super) fn on_pong_missing(&mut self) {
+        self.timers.clear(&Timer::Keepalive);
+        self.event(Event::FlowFailed);
+    }
+
+    /// Time for a keep-alive: ping, and expect a pong from a flow that answers them.
+    pub(super) fn on_keepalive(&mut self, now: Instant) {
+        if self.transport_up {
+            self.transmit(PING.to_vec());
+            if self.flow.answers_pings && !self.timers.is_set(&Timer::PongWait) {
+                self.timers.set(Timer::PongWait, now + PONG_WAIT_MS);
             }
-            self.next_keepalive = Some(now + self.config.keepalive_ms.max(1_000));
         }
-    }
-
-    /// The flow's next deadline.
-    pub(super) fn flow_deadline(&self) -> Option<Millis> {
-        self.flow.pong_due
+        self.timers.set(Timer::Keepalive, now + self.config.keepalive_ms.max(1_000));
     }
 
     /// Registered on the current flow: every call whose far end still has the Contact of an
@@ -193,20 +178,4 @@ pub(super) fn cancel_for(invite: &Request) -> Request {
     cancel.headers.push("CSeq", crate::header::CSeq { seq, method: Method::Cancel });
     cancel.headers.push("Max-Forwards", 70);
     cancel
-}
-
-#[cfg(test)]
-mod tests {
-    use super::refresh_after;
-
-    #[test]
-    fn refresh_leaves_room_for_a_throttled_timer() {
-        assert_eq!(refresh_after(600), 400);
-        assert_eq!(refresh_after(3600), 2400);
-        assert_eq!(refresh_after(300), 200);
-        // Short lifetimes cannot keep 90 s: halfway.
-        assert_eq!(refresh_after(120), 60);
-        assert_eq!(refresh_after(60), 30);
-        assert_eq!(refresh_after(1), 1);
-    }
 }

@@ -6,28 +6,17 @@
 //! page's user agent sends an INVITE with `Replaces` naming that dialog. A far end that supports
 //! Replaces answers the new INVITE and hangs up the old dialog by itself.
 
-use super::{CallState, Millis, UserAgent};
-use crate::uri::Uri;
-
-/// A confirmed dialog as this side knows it: enough to take its place from another connection,
-/// or from a later instance of the app.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DialogRef {
-    /// The dialog's Call-ID.
-    pub call_id: String,
-    /// Our tag.
-    pub local_tag: String,
-    /// The far end's tag.
-    pub remote_tag: String,
-    /// Where the far end takes in-dialog requests (its Contact).
-    pub remote_target: Uri,
-}
+use super::api::{DialogRef, Instant};
+use super::dialog::CallState;
+use super::invite::ExtraHeader;
+use super::transfer::replaces_value;
+use super::UserAgent;
 
 impl DialogRef {
     /// The `Replaces` header value. Its to-tag is the tag of the side that receives it (the far
     /// end), its from-tag ours (RFC 3891 §3), as for an attended transfer.
     fn replaces(&self) -> String {
-        format!("{};to-tag={};from-tag={}", self.call_id, self.remote_tag, self.local_tag)
+        replaces_value(&self.call_id, &self.remote_tag, &self.local_tag)
     }
 }
 
@@ -43,8 +32,8 @@ impl UserAgent {
         })
     }
 
-    pub(super) fn rejoin(&mut self, now: Millis, dialog: DialogRef, sdp: String) {
-        let replaces = dialog.replaces();
-        self.start_call(now, dialog.remote_target, sdp, vec![("Replaces", replaces)]);
+    pub(super) fn rejoin(&mut self, now: Instant, dialog: DialogRef, sdp: String) {
+        let replaces = ExtraHeader { name: "Replaces", value: dialog.replaces() };
+        self.start_call(now, dialog.remote_target, sdp, vec![replaces]);
     }
 }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use sip::auth::{answer, Algorithm, Credentials};
 use sip::header::{Challenge, Via};
 pub use sip::message::{parse, Message, Request, Response};
-pub use sip::{Command, Config, EndReason, Event, Input, Millis, Output, Random, Uri, UserAgent};
+pub use sip::{CallFailure, Command, CommandError, Config, EndReason, Event, Input, Instant, Output, Random, RegistrationFailure, Uri, UserAgent};
 
 pub struct Rng(pub u64);
 
@@ -248,7 +248,7 @@ impl Pbx {
 
 /// The world: user agents, the PBX, a clock, and what each UA told its app.
 pub struct World {
-    pub now: Millis,
+    pub now: Instant,
     pub uas: Vec<UserAgent>,
     pub pbx: Pbx,
     pub events: Vec<Vec<Event>>,
@@ -268,7 +268,7 @@ impl World {
 
     pub fn with_config(n: usize, config: Config) -> World {
         let uas = (0..n).map(|i| UserAgent::new(config.clone(), Box::new(Rng(0x9e37_79b9_7f4a_7c15 + i as u64)))).collect();
-        World { now: 1_000, uas, pbx: Pbx::new(), events: vec![Vec::new(); n], sent: vec![Vec::new(); n], held: Vec::new(), hold_to: None, hold_all: false, down: vec![false; n] }
+        World { now: Instant::from_millis(1_000), uas, pbx: Pbx::new(), events: vec![Vec::new(); n], sent: vec![Vec::new(); n], held: Vec::new(), hold_to: None, hold_all: false, down: vec![false; n] }
     }
 
     pub fn input(&mut self, ua: usize, input: Input<'_>) {
@@ -276,8 +276,17 @@ impl World {
         self.settle();
     }
 
+    /// UA `ua`'s app gives command `c`, which must be carried out.
     pub fn command(&mut self, ua: usize, c: Command) {
-        self.input(ua, Input::Command(c));
+        let result = self.try_command(ua, c);
+        assert_eq!(result, Ok(()), "the command is carried out");
+    }
+
+    /// UA `ua`'s app gives command `c`; what the user agent said of it.
+    pub fn try_command(&mut self, ua: usize, c: Command) -> Result<(), CommandError> {
+        let result = self.uas[ua].command(self.now, c);
+        self.settle();
+        result
     }
 
     /// Delivers everything until nobody has anything to say.
@@ -289,7 +298,8 @@ impl World {
                     moved = true;
                     match out {
                         Output::Event(e) => self.events[i].push(e),
-                        Output::Transmit(frame) => {
+                        Output::Transmit(bytes) => {
+                            let frame = String::from_utf8(bytes).expect("UAs send UTF-8");
                             self.sent[i].push(frame.clone());
                             if self.down[i] {
                                 continue;
@@ -326,7 +336,7 @@ impl World {
     }
 
     /// Advances the clock to `until`, firing every timer on the way.
-    pub fn advance(&mut self, ms: Millis) {
+    pub fn advance(&mut self, ms: u64) {
         let until = self.now + ms;
         for _ in 0..10_000 {
             let next = self.uas.iter().filter_map(UserAgent::poll_timeout).filter(|t| *t <= until).min();

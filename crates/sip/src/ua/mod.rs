@@ -1,0 +1,265 @@
+//! The user agent: registration, calls and the transactions under them, sans-IO.
+//!
+//! Drive it with [`UserAgent::handle_input`] (frames received, transport up/down, timeouts) and
+//! [`UserAgent::command`] (the app's commands), drain it with [`UserAgent::poll_output`] (frames
+//! to send, events for the app) and ask [`UserAgent::poll_timeout`] when to call again. It never
+//! reads a clock: `now` is an [`Instant`] on whatever monotonic clock the caller uses.
+//! Randomness (tags, branches, Call-IDs, cnonces) comes from the caller's [`Random`].
+//!
+//! The transport is reliable (a WebSocket), so requests are never retransmitted; a client
+//! transaction simply times out after [`TRANSACTION_TIMEOUT_MS`] (64*T1). 2xx responses to
+//! INVITE are the exception, retransmitted until the ACK arrives (RFC 3261 §13.3.1.4), because
+//! proxies on the way may not be stateful.
+//!
+//! The parts: `api` (what the app sees), `commands`, `uas` (requests from the far end, after
+//! `checks`), `transaction` (our requests and their responses, with digest retries),
+//! `registration`, `dialog`, `invite`, `session` (RFC 4028 timers), `transfer`, `flow`
+//! (connections), `rejoin`, and `timers` (every deadline in one table).
+
+use std::collections::VecDeque;
+
+use crate::auth::Credentials;
+use crate::message::{parse, reason_phrase, Headers, Message, Request, Response};
+use crate::uri::NameAddr;
+
+mod api;
+mod checks;
+mod commands;
+mod dialog;
+mod flow;
+mod incoming;
+mod invite;
+mod registration;
+mod rejoin;
+mod session;
+mod timers;
+mod transaction;
+mod transfer;
+mod uas;
+
+pub use api::{CallFailure, CallId, Command, CommandError, Config, DialogRef, DropReason, EndReason, Event, Input, Instant, Output, Random, RegistrationFailure};
+pub use flow::PONG_WAIT_MS;
+pub use registration::refresh_after;
+pub use session::MIN_SESSION_EXPIRES;
+
+use dialog::Call;
+use registration::Registration;
+use timers::{Timer, Timers};
+use transaction::{NonceCount, Transactions};
+
+/// 64*T1 with T1 = 500 ms: how long a request may go unanswered, milliseconds.
+pub const TRANSACTION_TIMEOUT_MS: u64 = 32_000;
+/// RFC 3261 T1 and T2, milliseconds: the first and the longest interval between 2xx resends.
+const T1: u64 = 500;
+const T2: u64 = 4_000;
+
+/// Methods we accept.
+const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REFER, NOTIFY";
+/// Extensions we support on calls: session timers (RFC 4028) and Replaces (RFC 3891).
+const SUPPORTED: &str = "timer, replaces";
+
+/// The user agent.
+pub struct UserAgent {
+    config: Config,
+    random: Box<dyn Random>,
+    credentials: Option<Credentials>,
+    registration: Registration,
+    reg_call_id: String,
+    reg_from_tag: String,
+    reg_cseq: u32,
+    expires: u32,
+    /// The random host of our `.invalid` Contact and Via (RFC 7118 §5).
+    local_host: String,
+    transport_up: bool,
+    /// The connection: its number, pings, requests held while it is down.
+    flow: flow::Flow,
+    transactions: Transactions,
+    calls: Vec<Call>,
+    /// Every deadline: the next input is due at the earliest.
+    timers: Timers,
+    /// Nonce use counts, for `nc`.
+    nonce_counts: Vec<NonceCount>,
+    out: VecDeque<Output>,
+}
+
+impl UserAgent {
+    /// A user agent that is not registered and has no calls.
+    pub fn new(config: Config, mut random: Box<dyn Random>) -> UserAgent {
+        // RFC 7118 §5: a random `.invalid` host, which no resolver will try to look up.
+        let mut local_host = token(&mut *random, 12);
+        local_host.push_str(".invalid");
+        let reg_call_id = token(&mut *random, 22);
+        let reg_from_tag = token(&mut *random, 10);
+        UserAgent {
+            expires: config.register_expires,
+            config,
+            random,
+            credentials: None,
+            registration: Registration::Idle,
+            reg_call_id,
+            reg_from_tag,
+            reg_cseq: 0,
+            local_host,
+            transport_up: false,
+            flow: flow::Flow::default(),
+            transactions: Transactions::default(),
+            calls: Vec::new(),
+            timers: Timers::default(),
+            nonce_counts: Vec::new(),
+            out: VecDeque::new(),
+        }
+    }
+
+    /// Feeds one input at time `now`. Timers that are due are handled too.
+    pub fn handle_input(&mut self, now: Instant, input: Input<'_>) {
+        match input {
+            Input::TransportUp => {
+                self.transport_up = true;
+                self.flow_up(now);
+                // A new connection is a new flow (RFC 5626 §4.4.1): register again on it.
+                if self.credentials.is_some() && self.registration != Registration::Unregistering {
+                    self.send_register(now, self.expires);
+                }
+            }
+            Input::TransportDown => {
+                self.transport_up = false;
+                self.timers.clear(&Timer::Keepalive);
+                self.registration_lost();
+                self.flow_down();
+            }
+            Input::Frame(bytes) => self.on_frame(now, bytes),
+            Input::Timeout => {}
+        }
+        self.on_timers(now);
+    }
+
+    /// Carries out the app's command at time `now` (timers that are due are handled too).
+    /// An error says why nothing was sent.
+    pub fn command(&mut self, now: Instant, command: Command) -> Result<(), CommandError> {
+        let result = self.on_command(now, command);
+        self.on_timers(now);
+        result
+    }
+
+    /// The next frame to send or event to report.
+    pub fn poll_output(&mut self) -> Option<Output> {
+        self.out.pop_front()
+    }
+
+    /// When [`Input::Timeout`] should be fed next.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.timers.next()
+    }
+
+    /// The user it registers as, once told ([`Command::Register`]).
+    pub fn user(&self) -> Option<&str> {
+        self.credentials.as_ref().map(|c| c.user.as_str())
+    }
+
+    /// Whether the registration is in place.
+    pub fn is_registered(&self) -> bool {
+        self.registration == Registration::Registered
+    }
+
+    fn on_frame(&mut self, now: Instant, bytes: &[u8]) {
+        self.flow_heard(bytes);
+        // RFC 5626 keep-alive answers (and stray CRLFs) are not messages.
+        if bytes.iter().all(|b| matches!(b, b'\r' | b'\n')) {
+            return;
+        }
+        match parse(bytes) {
+            Ok(Message::Response(r)) => self.on_response(now, r),
+            Ok(Message::Request(r)) => self.on_request(now, r),
+            Err(e) => {
+                let answer = crate::message::salvage_request_headers(bytes).and_then(|headers| checks::unparsable(&headers, e.kind));
+                if let Some(r) = answer {
+                    self.reply(r);
+                }
+                self.event(Event::Dropped { reason: DropReason::Malformed(e) });
+            }
+        }
+    }
+
+    /// Sends a response of ours outside any dialog, with a To tag of its own (RFC 3261 §8.2.6.2).
+    fn reply(&mut self, mut r: Response) {
+        set_to_tag(&mut r, &token(&mut *self.random, 10));
+        self.transmit(r.to_bytes());
+    }
+
+    /// Answers `req` with `status` and its standard reason phrase (a To tag of our own on
+    /// anything but 100).
+    fn respond(&mut self, req: &Request, status: u16) {
+        let mut r = Response::for_request(req, status, reason_phrase(status));
+        if status > 100 {
+            set_to_tag(&mut r, &token(&mut *self.random, 10));
+        }
+        self.transmit(r.to_bytes());
+    }
+
+    fn transmit(&mut self, bytes: Vec<u8>) {
+        self.out.push_back(Output::Transmit(bytes));
+    }
+
+    fn event(&mut self, event: Event) {
+        self.out.push_back(Output::Event(event));
+    }
+
+    fn call_mut(&mut self, id: &str) -> Option<&mut Call> {
+        self.calls.iter_mut().find(|c| c.id == id)
+    }
+
+    /// The call `id`, or the error a command on it gets.
+    fn known_call(&mut self, id: &str) -> Result<&mut Call, CommandError> {
+        self.call_mut(id).ok_or(CommandError::UnknownCall)
+    }
+
+    /// Forgets call `id` and its timers; its BYE, CANCEL or INVITE may still be answered.
+    fn end_call(&mut self, id: &str, reason: EndReason) {
+        let before = self.calls.len();
+        self.calls.retain(|c| c.id != id);
+        self.timers.clear_call(id);
+        self.abandon_transactions(|t| t.call.as_deref() == Some(id) && !t.purpose.outlives_call());
+        if self.calls.len() != before {
+            self.event(Event::Ended { call: id.to_owned(), reason });
+        }
+    }
+}
+
+/// Whether a comma-separated header (`Allow`) lists `token`.
+fn allows(headers: &Headers, token: &str) -> bool {
+    list_contains(headers.get_all("Allow"), token)
+}
+
+/// Whether `Supported` (compact `k`) lists `token`.
+fn supports(headers: &Headers, token: &str) -> bool {
+    list_contains(headers.get_all("Supported"), token)
+}
+
+fn list_contains<'a>(values: impl Iterator<Item = &'a str>, token: &str) -> bool {
+    values.flat_map(|v| v.split(',')).any(|t| t.trim().eq_ignore_ascii_case(token))
+}
+
+/// Sets the To tag of a response that has none yet.
+fn set_to_tag(r: &mut Response, tag: &str) {
+    let Some(mut to) = r.headers.get("To").and_then(|t| NameAddr::parse(t).ok()) else { return };
+    if to.tag().is_none() {
+        to.set_tag(tag);
+        r.headers.set("To", to);
+    }
+}
+
+/// `len` random characters from `[a-z0-9]`.
+fn token(random: &mut dyn Random, len: usize) -> String {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut out = String::with_capacity(len);
+    let mut bits = 0u64;
+    for i in 0..len {
+        if i % 10 == 0 {
+            bits = random.next_u64();
+        }
+        let index = usize::try_from(bits % 36).unwrap_or(0);
+        out.push(char::from(ALPHABET.get(index).copied().unwrap_or(b'x')));
+        bits /= 36;
+    }
+    out
+}

@@ -1,0 +1,182 @@
+//! Registration (RFC 3261 §10, RFC 5626): REGISTER, its refresh, and what the registrar answered.
+
+use crate::auth::Credentials;
+use crate::header::{name_addrs, CSeq};
+use crate::message::{Method, Request, Response};
+use crate::uri::{NameAddr, Uri};
+
+use super::api::{Event, Instant, RegistrationFailure};
+use super::timers::Timer;
+use super::transaction::Purpose;
+use super::{UserAgent, ALLOW, TRANSACTION_TIMEOUT_MS};
+
+/// A registration is refreshed at least this long before it expires: a hidden tab's timers
+/// may fire up to a minute late (Chromium's intensive throttling aligns them to one minute),
+/// and the REGISTER with its challenge needs a few seconds more on a slow network.
+const REFRESH_MARGIN_MIN_S: u32 = 90;
+
+/// When to refresh a registration granted for `granted` seconds, in seconds from now:
+/// `granted - max(90 s, granted / 3)`, but never before half the lifetime.
+pub fn refresh_after(granted: u32) -> u32 {
+    let margin = REFRESH_MARGIN_MIN_S.max(granted / 3);
+    granted.saturating_sub(margin).max(granted / 2).max(1)
+}
+
+/// Where the registration stands. When registered, [`Timer::RegistrationRefresh`] is set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Registration {
+    Idle,
+    Registering,
+    Registered,
+    Unregistering,
+}
+
+impl UserAgent {
+    /// [`super::Command::Register`]: register now, or as soon as a connection is up.
+    pub(super) fn register(&mut self, now: Instant, credentials: Credentials) {
+        self.credentials = Some(credentials);
+        self.expires = self.config.register_expires;
+        if self.transport_up {
+            self.send_register(now, self.expires);
+        } else {
+            self.registration = Registration::Registering;
+        }
+    }
+
+    /// [`super::Command::Unregister`].
+    pub(super) fn unregister(&mut self, now: Instant) {
+        if self.transport_up && self.credentials.is_some() {
+            self.registration = Registration::Unregistering;
+            self.send_register(now, 0);
+        } else {
+            self.registration = Registration::Idle;
+            self.timers.clear(&Timer::RegistrationRefresh);
+            self.event(Event::Unregistered);
+        }
+    }
+
+    /// The connection dropped: a REGISTER in flight will not be answered, and the next
+    /// connection registers again.
+    pub(super) fn registration_lost(&mut self) {
+        self.abandon_transactions(|t| matches!(t.purpose, Purpose::Register | Purpose::Unregister));
+        self.timers.clear(&Timer::RegistrationRefresh);
+        if matches!(self.registration, Registration::Registered | Registration::Registering) {
+            self.registration = Registration::Registering;
+        }
+    }
+
+    pub(super) fn on_registration_refresh(&mut self, now: Instant) {
+        if self.registration == Registration::Registered && self.transport_up {
+            self.send_register(now, self.expires);
+        }
+    }
+
+    /// The registrar challenged for another realm: the password was not used.
+    pub(super) fn on_register_foreign_realm(&mut self, status: u16, realm: crate::auth::ForeignRealm) {
+        self.registration = Registration::Idle;
+        let failure = RegistrationFailure::ForeignRealm { status, realm };
+        self.event(Event::RegistrationFailed { failure, retry_after: None });
+    }
+
+    /// Registered or registering: a REGISTER proves the flow alive.
+    pub(super) fn keeps_registered(&self) -> bool {
+        self.credentials.is_some() && !matches!(self.registration, Registration::Unregistering | Registration::Idle)
+    }
+
+    /// The registrar did not answer our un-REGISTER: the binding expires by itself.
+    pub(super) fn on_unregister_timeout(&mut self) {
+        self.registration = Registration::Idle;
+        self.event(Event::Unregistered);
+    }
+
+    pub(super) fn on_register_timeout(&mut self) {
+        self.registration = Registration::Idle;
+        self.event(Event::RegistrationFailed { failure: RegistrationFailure::NoResponse, retry_after: None });
+    }
+
+    pub(super) fn on_register_response(&mut self, now: Instant, r: &Response, purpose: Purpose) {
+        if purpose == Purpose::Unregister {
+            self.registration = Registration::Idle;
+            self.timers.clear(&Timer::Keepalive);
+            self.timers.clear(&Timer::RegistrationRefresh);
+            return self.event(Event::Unregistered);
+        }
+        if r.is_success() {
+            return self.registered(now, r);
+        }
+        if r.status == 423 {
+            if let Some(min) = r.headers.get("Min-Expires").and_then(|m| m.trim().parse::<u32>().ok()).filter(|m| *m > self.expires) {
+                self.expires = min;
+                return self.send_register(now, min);
+            }
+        }
+        self.registration = Registration::Idle;
+        let retry_after = r.headers.get("Retry-After").and_then(|v| v.split([';', '(']).next()).and_then(|v| v.trim().parse().ok());
+        self.event(Event::RegistrationFailed { failure: RegistrationFailure::Refused { status: r.status }, retry_after });
+    }
+
+    /// A 2xx to our REGISTER: refresh in time, keep the flow alive, and move calls onto it.
+    fn registered(&mut self, now: Instant, r: &Response) {
+        // The lifetime the registrar granted: our Contact's expires, else Expires, else ours.
+        let granted = name_addrs(r.headers.get_all("Contact"))
+            .unwrap_or_default()
+            .into_iter()
+            .find(|c| c.uri.host.eq_ignore_ascii_case(&self.local_host))
+            .and_then(|c| c.params.get("expires").and_then(|e| e.parse::<u32>().ok()))
+            .or_else(|| r.headers.get("Expires").and_then(|e| e.trim().parse().ok()))
+            .unwrap_or(self.expires)
+            .max(1);
+        self.registration = Registration::Registered;
+        self.timers.set(Timer::RegistrationRefresh, now + u64::from(refresh_after(granted)) * 1000);
+        if self.config.keepalive_ms > 0 {
+            self.timers.set(Timer::Keepalive, now + self.config.keepalive_ms);
+        }
+        self.event(Event::Registered { expires: granted });
+        self.refresh_targets();
+    }
+
+    pub(super) fn send_register(&mut self, now: Instant, expires: u32) {
+        let Some(credentials) = self.credentials.as_ref() else { return };
+        let aor = NameAddr::new(Uri::sip(&credentials.user, &self.config.domain));
+        self.reg_cseq += 1;
+        let mut req = Request::new(Method::Register, Uri::sip("", &self.config.domain));
+        req.headers.push("Via", self.via());
+        req.headers.push("Max-Forwards", 70);
+        req.headers.push("From", aor.clone().with_tag(&self.reg_from_tag));
+        req.headers.push("To", aor);
+        req.headers.push("Call-ID", &self.reg_call_id);
+        req.headers.push("CSeq", CSeq { seq: self.reg_cseq, method: Method::Register });
+        req.headers.push("Contact", self.contact(Some(expires)));
+        req.headers.push("Expires", expires);
+        req.headers.push("Supported", "path, outbound, gruu");
+        req.headers.push("Allow", ALLOW);
+        req.headers.push("User-Agent", &self.config.user_agent);
+        if expires > 0 && self.registration != Registration::Unregistering {
+            if self.registration == Registration::Registered {
+                // Still registered meanwhile: the next refresh waits for this one's answer.
+                let at = self.timers.at(&Timer::RegistrationRefresh).unwrap_or(now).max(now + TRANSACTION_TIMEOUT_MS);
+                self.timers.set(Timer::RegistrationRefresh, at);
+            } else {
+                self.registration = Registration::Registering;
+            }
+        }
+        let purpose = if expires == 0 { Purpose::Unregister } else { Purpose::Register };
+        self.send_request(now, req, purpose, None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::refresh_after;
+
+    #[test]
+    fn refresh_leaves_room_for_a_throttled_timer() {
+        assert_eq!(refresh_after(600), 400);
+        assert_eq!(refresh_after(3600), 2400);
+        assert_eq!(refresh_after(300), 200);
+        // Short lifetimes cannot keep 90 s: halfway.
+        assert_eq!(refresh_after(120), 60);
+        assert_eq!(refresh_after(60), 30);
+        assert_eq!(refresh_after(1), 1);
+    }
+}
