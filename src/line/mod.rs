@@ -6,6 +6,7 @@
 //! queued and delivered from a fresh task (`spawn_local`), after the borrow is released.
 
 mod commands;
+mod events;
 mod helpers;
 mod instance;
 mod microphone;
@@ -17,14 +18,14 @@ mod wording;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use sip::{Command, Config, Event as SipEvent, Input, Output, Uri, UserAgent};
+use sip::{Command, Config, Input, Output, Uri, UserAgent};
 use wasm_bindgen_futures::spawn_local;
 
 use crate::media::{CallMedia, IceSource, MediaError, MediaStats, Microphone, Tone as MediaTone, Tones, TrackEnded};
 use crate::phone::{Credentials, EndReason, Event, Tone};
 
 pub use helpers::mark;
-use helpers::{apply_answer, end_reason, now, open_microphone, quality_between, sip_now, transfer_failure, BrowserRandom};
+use helpers::{now, open_microphone, quality_between, sip_now, BrowserRandom};
 use crate::timer::Timeout;
 use crate::transport::{Transport, TransportEvent};
 
@@ -398,11 +399,12 @@ impl Line {
         let mut after: Vec<Deferred> = Vec::new();
         {
             let mut inner = self.inner.borrow_mut();
-            let Inner { ua, transport, media, incoming_offers, hold_change, registered, pending, .. } = &mut *inner;
+            let Inner { ua, transport, .. } = &mut *inner;
             let Some(ua) = ua.as_mut() else { return };
             if let Some(input) = input {
                 ua.handle_input(sip_now(), input);
             }
+            let mut events = Vec::new();
             while let Some(output) = ua.poll_output() {
                 match output {
                     Output::Transmit(frame) => {
@@ -412,111 +414,14 @@ impl Line {
                             }
                         }
                     }
-                    Output::Event(event) => match event {
-                        SipEvent::Registered { .. } => {
-                            if let Some(t) = transport.as_ref() {
-                                t.accepted();
-                            }
-                            // Refreshes and connection checks renew it quietly: the phone hears
-                            // only of a registration it did not have.
-                            if !std::mem::replace(registered, true) {
-                                after.push(Box::new(Line::prepare_spare));
-                                pending.push(Event::Registered);
-                            }
-                        }
-                        SipEvent::RegistrationFailed { failure, retry_after } => {
-                            let reason = wording::registration_failure(&failure, ua.user().unwrap_or(""));
-                            if recovery::is_transient(failure.status()) {
-                                after.push(Box::new(move |line: &Line| line.registrar_refused(reason, retry_after)));
-                            } else {
-                                pending.push(Event::RegistrationFailed(reason));
-                            }
-                        }
-                        SipEvent::FlowReplaced { call } => after.push(Box::new(move |line: &Line| line.move_call(call))),
-                        SipEvent::FlowFailed => after.push(Box::new(Line::flow_failed)),
-                        SipEvent::Unregistered => after.push(Box::new(Line::closed)),
-                        SipEvent::CallCreated { call } => {
-                            if let Some((id, _)) = media.as_mut().filter(|(id, _)| id.is_empty()) {
-                                *id = call.clone();
-                            }
-                            pending.push(Event::OutgoingCallStarted { call_id: call });
-                        }
-                        // A call replacing one of ours (attended transfer to us) is offered like
-                        // any other: the UA hangs the replaced call up once it is answered.
-                        SipEvent::IncomingCall { call, number, display_name, sdp, replaces: _ } => {
-                            mark("softphone:invite-received");
-                            incoming_offers.push(IncomingOffer { call: call.clone(), sdp });
-                            after.push(Box::new({
-                                let call = call.clone();
-                                move |line: &Line| line.command(Command::Ring { call })
-                            }));
-                            pending.push(Event::IncomingCall { call_id: call, number, display_name });
-                        }
-                        SipEvent::Ringing { call } => pending.push(Event::RemoteRinging { call_id: call }),
-                        SipEvent::Answered { call, sdp } => {
-                            let m = media.as_ref().map(|(_, m)| m.clone());
-                            after.push(Box::new(move |line: &Line| {
-                                let line = line.clone();
-                                spawn_local(async move {
-                                    apply_answer(m, &sdp).await;
-                                    line.report_later(Event::CallConnected { call_id: call });
-                                });
-                            }));
-                        }
-                        SipEvent::Confirmed { call } => pending.push(Event::CallConnected { call_id: call }),
-                        SipEvent::Reoffered { call, sdp } => {
-                            let m = media.as_ref().map(|(_, m)| m.clone());
-                            after.push(Box::new(move |line: &Line| {
-                                let line = line.clone();
-                                spawn_local(async move {
-                                    let Some(m) = m else { return };
-                                    match m.answer(&sdp).await {
-                                        Ok(answer) => line.command(Command::AnswerReinvite { call, sdp: answer }),
-                                        Err(e) => web_sys::console::warn_1(&e.to_string().into()),
-                                    }
-                                });
-                            }));
-                        }
-                        SipEvent::Reanswered { sdp, .. } => {
-                            *hold_change = None;
-                            let m = media.as_ref().map(|(_, m)| m.clone());
-                            spawn_local(async move { apply_answer(m, &sdp).await });
-                        }
-                        SipEvent::ReinviteFailed { call, status } => match hold_change.take().filter(|h| h.call == call) {
-                            Some(HoldChange { held, .. }) => {
-                                if let Some((_, m)) = media.as_ref() {
-                                    m.withdraw_reoffer(held);
-                                }
-                                pending.push(Event::HoldFailed { call_id: call, held, status });
-                            }
-                            None => web_sys::console::warn_1(&format!("The PBX refused to change the call ({status}).").into()),
-                        },
-                        SipEvent::Dtmf { .. } => {}
-                        SipEvent::TransferRequested { call, target } => {
-                            // The phone offers no transfers yet: the far end hears 603 and the
-                            // call goes on as it was.
-                            web_sys::console::warn_1(&format!("The far end asked to transfer the call to {target}; declined.").into());
-                            after.push(Box::new(move |line: &Line| line.command(Command::DeclineTransfer { call })));
-                        }
-                        // The call ends by itself when the transfer succeeds ([`SipEnd::Transferred`]).
-                        SipEvent::TransferProgress { .. } => {}
-                        SipEvent::TransferFailed { call, status } => pending.push(Event::TransferFailed {
-                            call_id: call,
-                            reason: transfer_failure(status),
-                        }),
-                        SipEvent::Ended { call, reason } => {
-                            if media.as_ref().is_some_and(|(id, _)| *id == call) {
-                                *media = None;
-                            }
-                            take_offer(incoming_offers, &call);
-                            after.push(Box::new(Line::prepare_spare));
-                            pending.push(Event::CallEnded { call_id: call, reason: end_reason(reason) });
-                        }
-                        SipEvent::Dropped { reason } => web_sys::console::warn_1(&wording::dropped(&reason).into()),
-                    },
+                    Output::Event(event) => events.push(event),
                 }
             }
+            let user = ua.user().unwrap_or("").to_owned();
             let deadline = ua.poll_timeout();
+            for event in events {
+                inner.on_sip_event(event, &user, &mut after);
+            }
             inner.timer = deadline.and_then(|at| self.arm(at));
         }
         for f in after {

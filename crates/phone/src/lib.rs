@@ -361,18 +361,7 @@ impl Phone {
                 }
                 _ => Vec::new(),
             },
-            Event::HoldFailed { call_id, held, status } => match &mut self.call {
-                CallState::Connected(call) if call.call_id.as_deref() == Some(call_id.as_str()) && call.held == held => {
-                    call.held = !held;
-                    self.notice = Some(if held {
-                        format!("The call could not be put on hold ({status}): the other side can still hear you.")
-                    } else {
-                        format!("The call could not be taken off hold ({status}): try Resume again.")
-                    });
-                    Vec::new()
-                }
-                _ => Vec::new(),
-            },
+            Event::HoldFailed { call_id, held, status } => self.hold_failed(&call_id, held, status),
             Event::CallFailed(reason) => match &self.call {
                 CallState::Dialing(_) | CallState::Rejoining(_) => self.end(now_ms, EndReason::Failed(reason)),
                 _ => Vec::new(),
@@ -383,6 +372,21 @@ impl Phone {
         effects
     }
 
+
+    /// The far end refused the hold (or resume) the agent asked for: the call is as it was.
+    fn hold_failed(&mut self, call_id: &str, held: bool, status: u16) -> Vec<Effect> {
+        if let CallState::Connected(call) = &mut self.call {
+            if call.call_id.as_deref() == Some(call_id) && call.held == held {
+                call.held = !held;
+                self.notice = Some(if held {
+                    format!("The call could not be put on hold ({status}): the other side can still hear you.")
+                } else {
+                    format!("The call could not be taken off hold ({status}): try Resume again.")
+                });
+            }
+        }
+        Vec::new()
+    }
 
     /// Called every second by the glue: keeps the label's timer running and keys in the
     /// extension, a digit a tick, while a call is up; sends the call logs whose retry is due.

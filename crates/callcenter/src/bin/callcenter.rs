@@ -161,38 +161,7 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
 
 fn run(command: Command) -> Result<ExitCode, String> {
     match command {
-        Command::Validate { files, json, deny_warnings } => {
-            let mut results = Vec::new();
-            let mut unreadable = false;
-            for file in &files {
-                match read(file) {
-                    Ok(d) => results.push((file.display().to_string(), validate(&d))),
-                    Err(e) => {
-                        eprintln!("{e}");
-                        unreadable = true;
-                    }
-                }
-            }
-            if json {
-                print!("{}", diagnostics_json(&results));
-            } else {
-                for (file, diagnostics) in &results {
-                    for d in diagnostics {
-                        println!("{file}:{d}");
-                    }
-                    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-                    println!("{file}: {errors} error(s), {} warning(s)", diagnostics.len() - errors);
-                }
-            }
-            let failed = results.iter().any(|(_, d)| has_errors(d) || (deny_warnings && !d.is_empty()));
-            Ok(if unreadable {
-                ExitCode::from(2)
-            } else if failed {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            })
-        }
+        Command::Validate { files, json, deny_warnings } => validate_files(&files, json, deny_warnings),
         Command::Explain { file } => {
             let d = read(&file)?;
             print!("{}", explain(&d, &validate(&d)));
@@ -201,46 +170,9 @@ fn run(command: Command) -> Result<ExitCode, String> {
         Command::Inventory { dir, format, code: true } => code_inventory(&dir, format),
         Command::Report(args) => rollout_commands::report(&args),
         Command::Waves(args) => rollout_commands::waves(&args),
-        Command::Inventory { dir, format, code: false } => {
-            let mut files = Vec::new();
-            collect_xml(&dir, &mut files).map_err(|e| format!("{}: {e}", dir.display()))?;
-            files.sort();
-            let rows: Vec<InventoryRow> = files
-                .iter()
-                .map(|f| {
-                    let name = f.strip_prefix(&dir).unwrap_or(f).display().to_string();
-                    match read(f) {
-                        Ok(d) => InventoryRow::new(&name, &d),
-                        Err(e) => InventoryRow::unreadable(&name, e.rsplit(": ").next().unwrap_or(&e)),
-                    }
-                })
-                .collect();
-            print!(
-                "{}",
-                match format {
-                    Format::Text => inventory_text(&rows),
-                    Format::Csv => inventory_csv(&rows),
-                    Format::Json => inventory_json(&rows),
-                }
-            );
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Inventory { dir, format, code: false } => file_inventory(&dir, format),
         Command::Migrate { legacy, adapter_url, pbx, sip_domain, internal_name, home_country, output } => {
-            if same_file(&legacy, &output) {
-                return Err("the output would overwrite the old definition, which must stay as the rollback".into());
-            }
-            let old = read(&legacy)?;
-            let m = migrate(&old, &Options { adapter_url, pbx_urls: pbx, sip_domain, internal_name, home_country }).map_err(|e| e.to_string())?;
-            let report_path = output.with_extension("migration.md");
-            write(&output, &m.definition.to_import_xml())?;
-            let report = m.report(&legacy.display().to_string(), &output.display().to_string());
-            write(&report_path, &report)?;
-            let problems = validate(&m.definition);
-            for d in &problems {
-                eprintln!("{}:{d}", output.display());
-            }
-            println!("wrote {} and {}", output.display(), report_path.display());
-            Ok(if has_errors(&problems) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            migrate_file(&legacy, Options { adapter_url, pbx_urls: pbx, sip_domain, internal_name, home_country }, &output)
         }
         Command::Convert { file, to, output } => {
             let d = read(&file)?;
@@ -258,6 +190,86 @@ fn run(command: Command) -> Result<ExitCode, String> {
             }
         }
     }
+}
+
+/// `callcenter validate`: every file's diagnostics; exit 1 on errors (or warnings when denied),
+/// 2 when a file cannot be read.
+fn validate_files(files: &[PathBuf], json: bool, deny_warnings: bool) -> Result<ExitCode, String> {
+    let mut results = Vec::new();
+    let mut unreadable = false;
+    for file in files {
+        match read(file) {
+            Ok(d) => results.push((file.display().to_string(), validate(&d))),
+            Err(e) => {
+                eprintln!("{e}");
+                unreadable = true;
+            }
+        }
+    }
+    if json {
+        print!("{}", diagnostics_json(&results));
+    } else {
+        for (file, diagnostics) in &results {
+            for d in diagnostics {
+                println!("{file}:{d}");
+            }
+            let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+            println!("{file}: {errors} error(s), {} warning(s)", diagnostics.len() - errors);
+        }
+    }
+    let failed = results.iter().any(|(_, d)| has_errors(d) || (deny_warnings && !d.is_empty()));
+    Ok(if unreadable {
+        ExitCode::from(2)
+    } else if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `callcenter inventory DIR`: the definition files under DIR, one row each.
+fn file_inventory(dir: &Path, format: Format) -> Result<ExitCode, String> {
+    let mut files = Vec::new();
+    collect_xml(dir, &mut files).map_err(|e| format!("{}: {e}", dir.display()))?;
+    files.sort();
+    let rows: Vec<InventoryRow> = files
+        .iter()
+        .map(|f| {
+            let name = f.strip_prefix(dir).unwrap_or(f).display().to_string();
+            match read(f) {
+                Ok(d) => InventoryRow::new(&name, &d),
+                Err(e) => InventoryRow::unreadable(&name, e.rsplit(": ").next().unwrap_or(&e)),
+            }
+        })
+        .collect();
+    print!(
+        "{}",
+        match format {
+            Format::Text => inventory_text(&rows),
+            Format::Csv => inventory_csv(&rows),
+            Format::Json => inventory_json(&rows),
+        }
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `callcenter migrate`: the new definition and its report next to it; the old one untouched.
+fn migrate_file(legacy: &Path, options: Options, output: &Path) -> Result<ExitCode, String> {
+    if same_file(legacy, output) {
+        return Err("the output would overwrite the old definition, which must stay as the rollback".into());
+    }
+    let old = read(legacy)?;
+    let m = migrate(&old, &options).map_err(|e| e.to_string())?;
+    let report_path = output.with_extension("migration.md");
+    write(output, &m.definition.to_import_xml())?;
+    let report = m.report(&legacy.display().to_string(), &output.display().to_string());
+    write(&report_path, &report)?;
+    let problems = validate(&m.definition);
+    for d in &problems {
+        eprintln!("{}:{d}", output.display());
+    }
+    println!("wrote {} and {}", output.display(), report_path.display());
+    Ok(if has_errors(&problems) { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 /// `inventory --code`: the source tree's dependencies on the desktop adapter and Classic CTI.
