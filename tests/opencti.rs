@@ -317,6 +317,9 @@ fn call_log(subject: &str) -> CallLog {
         description: None,
         status: "Completed",
         activity_date: "2026-11-25".into(),
+        pop_outcome: None,
+        pop_latency_ms: None,
+        log_attempts: None,
     }
 }
 
