@@ -78,9 +78,12 @@ impl Controller {
             notices.push(StartNotice::SettingsProblems(read.problems));
         }
         let settings = read.settings;
+        let phone = new_phone(&settings);
+        // As the phone restored it: only a change is written (by the tab making calls).
+        let stored_recent = phone.recent().to_vec();
         let controller = Controller {
             inner: Rc::new(RefCell::new(Inner {
-                phone: new_phone(&settings),
+                phone,
                 cti: cti.clone(),
                 settings,
                 line: None,
@@ -89,8 +92,7 @@ impl Controller {
                 attention: Attention::default(),
                 tabs: None,
                 stored_logs: Vec::new(),
-                // As the phone restored it: only a change is written (by the tab making calls).
-                stored_recent: storage::stored_recent(),
+                stored_recent,
                 call_stored: false,
                 layout: None,
             })),
@@ -195,22 +197,15 @@ impl Controller {
         logs::detect_package(self.inner.borrow().cti.clone(), self.clone());
         let inner = Rc::downgrade(&self.inner);
         storage::warn_before_leaving(move || inner.upgrade().is_some_and(|i| !i.borrow().phone.outbox().is_empty()));
-        let inner = Rc::downgrade(&self.inner);
-        let (this, on_change) = (Rc::downgrade(&self.inner), self.on_change.clone());
+        let (inner, on_change) = (Rc::downgrade(&self.inner), self.on_change.clone());
         storage::on_page_hide(move || {
-            if let Some(inner) = inner.upgrade() {
-                let (call, dialog) = call_and_dialog(&inner);
-                if call.is_some() {
-                    storage::store_call(call.as_ref(), dialog.as_ref(), now_ms());
-                }
-            }
-            // Wrap-up notes typed so far go into the outbox, which the next page replays.
-            if let Some(inner) = this.upgrade() {
-                let controller = Controller { inner, on_change: on_change.clone() };
-                let effects = controller.inner.borrow_mut().phone.save_wrap_up_draft(now_ms());
-                controller.perform(effects);
-                controller.persist();
-            }
+            let Some(inner) = inner.upgrade() else { return };
+            let controller = Controller { inner, on_change: on_change.clone() };
+            // Wrap-up notes typed so far go into the outbox, which the next page replays; the
+            // call in progress is stored with this moment as its heartbeat.
+            let effects = controller.inner.borrow_mut().phone.save_wrap_up_draft(now_ms());
+            controller.perform(effects);
+            controller.persist();
         });
     }
 

@@ -1,5 +1,6 @@
 //! Salesforce Call Center definitions: the typed settings the softphone reads from
-//! `getCallCenterSettings` (always available, no dependencies, ships in the wasm app) and,
+//! `getCallCenterSettings` and the calendar `date` (always available, no dependencies, ship in
+//! the wasm app) and,
 //! with the `xml` feature, the definition files admins import and the migration tools
 //! (`inventory` of code, `rollout` waves and go/no-go report, `csv`).
 #![forbid(unsafe_code)]
@@ -7,6 +8,7 @@
 
 #[cfg(feature = "xml")]
 pub mod csv;
+pub mod date;
 pub mod ice;
 #[cfg(feature = "xml")]
 pub mod inventory;

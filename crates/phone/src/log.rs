@@ -1,5 +1,6 @@
 //! A finished (or logged) call, in CRM-neutral terms. The glue maps it to a Salesforce Task.
 
+use callcenter::date::Date;
 use serde::{Deserialize, Serialize};
 
 use super::pop_measure::PopMeasure;
@@ -131,24 +132,9 @@ impl CallRecord {
 /// "YYYY-MM-DD" and "HH:MM" for Unix milliseconds, in UTC.
 fn utc_date_time(ms: u64) -> (String, String) {
     let secs = ms / 1000;
-    let days = secs / 86_400;
+    let day = Date::from_days(i64::try_from(secs / 86_400).unwrap_or(i64::MAX));
     let minute_of_day = (secs % 86_400) / 60;
-    let (y, m, d) = civil_from_days(days);
-    (format!("{y:04}-{m:02}-{d:02}"), format!("{:02}:{:02}", minute_of_day / 60, minute_of_day % 60))
-}
-
-/// Gregorian date for days since 1970-01-01 (Howard Hinnant's days-to-civil, for non-negative days).
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z % 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + u64::from(m <= 2);
-    (y, m, d)
+    (day.to_string(), format!("{:02}:{:02}", minute_of_day / 60, minute_of_day % 60))
 }
 
 #[cfg(test)]

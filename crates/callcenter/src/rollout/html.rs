@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::date::Date;
+use crate::date::Date;
 use super::render::{agent_rows, day_rows, no_go_text, percent, thresholds_text, verdict, LabelledStats};
 use super::report::{Group, Report, Stats};
 use super::tasks::PopOutcome;

@@ -2,7 +2,6 @@
 //! (`waves`, `runbook`), and whether each wave may go on (`tasks` read from the org's export,
 //! counted and judged by `report`, printed by `render` and `html`).
 
-pub mod date;
 pub mod html;
 pub mod render;
 pub mod report;

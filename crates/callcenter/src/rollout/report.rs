@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::date::Date;
+use crate::date::Date;
 use super::tasks::{Call, PopClass, PopOutcome, SkippedRow, Tasks};
 use super::waves::{Wave, WaveEntry};
 

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::date::Date;
+use crate::date::Date;
 use super::tasks::TASKS_QUERY;
 use super::waves::{assign, read_users, update_csv, waves_csv, Assignment, Wave, WavesError};
 

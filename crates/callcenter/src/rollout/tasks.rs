@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use super::date::Date;
+use crate::date::Date;
 use crate::csv::{self, cell, CsvError, Header, Record};
 
 /// What a screen pop did, as the phone writes it on the Task.

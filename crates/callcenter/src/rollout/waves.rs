@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::date::Date;
+use crate::date::Date;
 use crate::csv::{self, cell, CsvError, Header};
 
 /// A wave of the rollout.

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use callcenter::rollout::date::Date;
+use callcenter::date::Date;
 use callcenter::rollout::report::{build, Thresholds};
 use callcenter::rollout::runbook::{plan, PlanOptions};
 use callcenter::rollout::tasks::read_tasks;

@@ -1,4 +1,5 @@
-//! Calendar days (proleptic Gregorian, UTC): the day a Task was created, and the runbook's dates.
+//! Calendar days (proleptic Gregorian, UTC): the day a Task was created, the runbook's dates, and
+//! (in the phone) the day of a call.
 //! Day arithmetic goes through a day number (days since 1970-01-01), so months and leap years
 //! need no table.
 
@@ -56,7 +57,8 @@ impl Date {
         Date { days }
     }
 
-    /// Today in UTC, from the system clock.
+    /// Today in UTC, from the system clock (native only: a browser page has no system clock).
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn today() -> Date {
         let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
         Date { days: i64::try_from(seconds / 86_400).unwrap_or(0) }
