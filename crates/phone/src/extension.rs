@@ -46,6 +46,7 @@ impl KeyedExtension {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tests::*;
     use crate::dialing::DialingRules;
     use crate::{Credentials, Effect, Event, Intent, Phone, Secret};
 
@@ -73,13 +74,13 @@ mod tests {
         let effects = phone.handle_intent(2_000, Intent::Call);
         assert!(effects.contains(&Effect::Dial { dial: "+14155550100".into() }), "{effects:?}");
         assert_eq!(phone.keyed_extension().map(KeyedExtension::digits), Some("123"));
-        phone.handle_event(2_010, Event::OutgoingCallStarted { call_id: "c1".into() });
+        phone.handle_event(2_010, started(&phone, "c1"));
         assert_eq!(digits_sent(&phone.tick(5_000)), "", "nothing before the answer");
-        phone.handle_event(10_000, Event::CallConnected { call_id: "c1".into() });
+        phone.handle_event(10_000, Event::CallConnected { call: id(&phone, "c1") });
         let sent: String = (11..=16).map(|s| digits_sent(&phone.tick(s * 1_000))).collect();
         assert_eq!(sent, "123");
         assert_eq!(digits_sent(&phone.tick(12_000)), "");
-        phone.handle_intent(20_000, Intent::HangUp);
+        phone.handle_intent(20_000, Intent::HangUp(current(&phone)));
         assert_eq!(phone.keyed_extension(), None);
     }
 
@@ -90,8 +91,8 @@ mod tests {
         phone.handle_event(0, Event::Registered);
         phone.handle_intent(1_000, Intent::EnterNumber("1002".into()));
         phone.handle_intent(2_000, Intent::Call);
-        phone.handle_event(2_010, Event::OutgoingCallStarted { call_id: "c1".into() });
-        phone.handle_event(3_000, Event::CallConnected { call_id: "c1".into() });
+        phone.handle_event(2_010, started(&phone, "c1"));
+        phone.handle_event(3_000, Event::CallConnected { call: id(&phone, "c1") });
         let sent: String = (4..=10).map(|s| digits_sent(&phone.tick(s * 1_000))).collect();
         assert_eq!(sent, "");
     }

@@ -6,6 +6,11 @@
 //! milliseconds, so every transition is testable natively, and the same core can later sit behind
 //! another CRM connector than Open CTI.
 //!
+//! Calls: the phone names every call with a [`CallHandle`] it mints, carried by every effect and
+//! event about that call. An agent may have several calls at once (the definition's `maxCalls`):
+//! a call waiting while they talk, a consultation before a transfer. At most one call is live
+//! (hears the agent); answering, calling or resuming another puts the live one on hold first.
+//!
 //! Call logs: every call is logged the moment it ends (answered, missed, declined or failed), so
 //! nothing is lost if the agent never finishes wrap-up; wrap-up then updates that same log.
 //!
@@ -14,40 +19,54 @@
 // A panic in wasm kills the agent's phone: nothing outside tests may unwrap, index or panic.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
+mod calls;
 pub mod dialing;
+mod ending;
 pub mod extension;
+mod incoming;
 pub mod log;
 mod logs;
 mod messages;
 mod model;
 pub mod numbering;
 pub mod outbox;
-mod rejoin;
-mod label;
-pub mod recent;
-pub mod presence;
-mod sign_in;
+mod placing;
 pub mod pop_measure;
-mod wrap_up;
+pub mod presence;
+mod presentation;
 pub mod quality;
+pub mod recent;
+mod rejoin;
+mod sign_in;
+mod transfer;
+mod wrap_up;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod calls_tests;
+#[cfg(test)]
 mod rejoin_tests;
+#[cfg(test)]
+mod transfer_tests;
 #[cfg(test)]
 mod wrap_up_tests;
 
-use dialing::{DialPlan, DialingRules};
-use extension::KeyedExtension;
-pub use log::{CallDirection, CallRecord, RecordRef};
+use dialing::DialingRules;
+pub use log::{CallDirection, CallLink, CallRecord, RecordRef};
 pub use outbox::{Package, PendingLog, Rejection};
 use logs::work_effect;
 use outbox::Outbox;
-use pop_measure::ScreenPop;
 
 pub use messages::{Effect, Event, Intent, Tone};
-pub use model::{AudioInput, Call, CallState, Credentials, DialTarget, EndReason, Quality, Registration, Resumed, Secret, WrapUp, WrapUpDraft};
+pub use model::{
+    AudioInput, Call, CallHandle, Consultation, Credentials, DialTarget, EndReason, Focus, Quality, Registration, Resumed, Secret,
+    Stage, Transfer, WrapUp, WrapUpDraft,
+};
 pub use rejoin::{InterruptedCall, LOST_NOTE};
+
+/// How many calls an agent may have at once unless the definition says otherwise: one to talk
+/// on and one waiting (or held for a consultation).
+pub const DEFAULT_MAX_CALLS: usize = 2;
 
 /// The whole phone state.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,7 +74,19 @@ pub struct Phone {
     rules: DialingRules,
     agent: Option<Credentials>,
     registration: Registration,
-    call: CallState,
+    /// The calls, in the order they began.
+    calls: Vec<Call>,
+    /// The number the next minted handle gets.
+    next_handle: u32,
+    /// A number clicked or typed, ready to call.
+    ready: Option<DialTarget>,
+    /// The wrap-up of the last answered call that ended.
+    wrap_up: Option<WrapUp>,
+    /// How many calls the agent may have at once (the definition's `maxCalls`).
+    max_calls: usize,
+    /// Whether the phone does what a far end's REFER asks (the definition's
+    /// `followTransferRequests`); otherwise it declines them.
+    follow_transfers: bool,
     outbox: Outbox,
     /// The last problem to show the agent, cleared by their next action.
     notice: Option<String>,
@@ -65,14 +96,14 @@ pub struct Phone {
     microphones: Vec<AudioInput>,
     /// The chosen microphone's id (`None`: the browser's default).
     microphone: Option<String>,
-    /// The extension to key in once the outbound call is answered.
-    extension: Option<KeyedExtension>,
     /// How long wrap-up lasts before it completes by itself (`None`: until the agent is done).
     wrap_up_limit_s: Option<u32>,
     /// Whether the agent takes calls.
     presence: presence::Presence,
     /// The last calls, newest first.
     recent: Vec<recent::RecentCall>,
+    /// What the utility item and the speaker show now: only changes are sent.
+    shown: presentation::Shown,
 }
 
 impl Phone {
@@ -82,22 +113,37 @@ impl Phone {
             rules,
             agent: None,
             registration: Registration::SignedOut,
-            call: CallState::Idle,
+            calls: Vec::new(),
+            next_handle: 1,
+            ready: None,
+            wrap_up: None,
+            max_calls: DEFAULT_MAX_CALLS,
+            follow_transfers: false,
             outbox: Outbox::default(),
             notice: None,
             viewing: None,
             microphones: Vec::new(),
             microphone: None,
-            extension: None,
             wrap_up_limit_s: None,
             presence: presence::Presence::default(),
             recent: Vec::new(),
+            shown: presentation::Shown::default(),
         }
     }
 
     /// Shows the agent a problem found at start-up (e.g. in the Call Center definition).
     pub fn report(&mut self, notice: String) {
         self.notice = Some(notice);
+    }
+
+    /// How many calls the agent may have at once (at least one).
+    pub fn set_max_calls(&mut self, max_calls: usize) {
+        self.max_calls = max_calls.max(1);
+    }
+
+    /// Whether a far end's request to call someone else (REFER) is followed or declined.
+    pub fn set_follow_transfers(&mut self, follow: bool) {
+        self.follow_transfers = follow;
     }
 
     /// The registration state.
@@ -108,9 +154,25 @@ impl Phone {
     pub fn agent_user(&self) -> Option<&str> {
         self.agent.as_ref().map(|a| a.user.as_str())
     }
-    /// The call state.
-    pub fn call(&self) -> &CallState {
-        &self.call
+    /// The calls, in the order they began.
+    pub fn calls(&self) -> &[Call] {
+        &self.calls
+    }
+    /// The call named `handle`, while it lasts.
+    pub fn call(&self, handle: CallHandle) -> Option<&Call> {
+        self.calls.iter().find(|c| c.handle == handle)
+    }
+    /// The number clicked or typed, ready to call.
+    pub fn ready(&self) -> Option<&DialTarget> {
+        self.ready.as_ref()
+    }
+    /// The wrap-up of the last answered call, until the agent completes it.
+    pub fn wrap_up(&self) -> Option<&WrapUp> {
+        self.wrap_up.as_ref()
+    }
+    /// How many calls the agent may have at once.
+    pub fn max_calls(&self) -> usize {
+        self.max_calls
     }
     /// Call logs not saved yet (waiting, or failed and kept for a retry).
     pub fn outbox(&self) -> &[PendingLog] {
@@ -132,10 +194,6 @@ impl Phone {
     pub fn microphone(&self) -> Option<&str> {
         self.microphone.as_deref()
     }
-    /// The extension keyed in once the call being placed is answered.
-    pub fn keyed_extension(&self) -> Option<&KeyedExtension> {
-        self.extension.as_ref()
-    }
 
     /// Applies an agent's intent at `now_ms` (Unix milliseconds).
     pub fn handle_intent(&mut self, now_ms: u64, intent: Intent) -> Vec<Effect> {
@@ -143,85 +201,41 @@ impl Phone {
         let mut effects = match intent {
             Intent::SignIn(credentials) => self.sign_in(credentials),
             Intent::SignOut => self.sign_out(now_ms),
-            Intent::EnterNumber(number) if self.is_free() => {
-                let effects = self.leave_wrap_up(now_ms);
-                self.call = CallState::ReadyToCall(self.target(number, self.viewing.clone()));
-                effects
-            }
-            Intent::Dismiss if matches!(self.call, CallState::ReadyToCall(_)) => {
-                self.call = CallState::Idle;
+            Intent::EnterNumber(number) => self.enter_number(now_ms, number),
+            Intent::Dismiss => {
+                self.ready = None;
                 Vec::new()
             }
             Intent::Call => self.dial(now_ms),
-            Intent::Answer => match &self.call {
-                CallState::Incoming(call) => match &call.call_id {
-                    Some(id) => vec![Effect::PlayTone(None), Effect::Answer { call_id: id.clone() }],
-                    None => Vec::new(),
-                },
-                _ => Vec::new(),
-            },
-            Intent::Decline => match &self.call {
-                CallState::Incoming(call) => {
-                    let call_id = call.call_id.clone().unwrap_or_default();
-                    let mut effects = vec![Effect::Decline { call_id, busy: false }];
-                    effects.extend(self.end(now_ms, EndReason::Declined));
-                    effects
-                }
-                _ => Vec::new(),
-            },
-            Intent::HangUp => match &self.call {
-                CallState::Dialing(call) | CallState::Connected(call) | CallState::Rejoining(call) => {
-                    let mut effects = vec![Effect::HangUp { call_id: call.call_id.clone() }];
-                    effects.extend(self.end(now_ms, EndReason::LocalHangup));
-                    effects
-                }
-                _ => Vec::new(),
-            },
-            Intent::SetMuted(muted) => match &mut self.call {
-                CallState::Connected(call) => {
-                    call.muted = muted;
-                    vec![Effect::SetMuted(muted)]
-                }
-                _ => Vec::new(),
-            },
-            Intent::SetHeld(held) => match &mut self.call {
-                CallState::Connected(call) if call.held != held => match &call.call_id {
-                    Some(id) => {
-                        call.held = held;
-                        vec![Effect::SetHeld { call_id: id.clone(), held }]
-                    }
-                    None => Vec::new(),
-                },
-                _ => Vec::new(),
-            },
-            Intent::SendDigit(digit) => match &self.call {
-                CallState::Connected(Call { call_id: Some(id), .. }) if is_dtmf(digit) => {
-                    vec![Effect::SendDigit { call_id: id.clone(), digit }]
-                }
-                _ => Vec::new(),
-            },
-            Intent::Transfer(number) => self.transfer(number),
+            Intent::Answer(call) => self.answer(call),
+            Intent::Decline { call, busy } => self.decline(now_ms, call, busy),
+            Intent::HangUp(call) => self.hang_up(now_ms, call),
+            Intent::SetMuted { call, muted } => self.set_muted(call, muted),
+            Intent::SetHeld { call, held } => self.set_held(call, held),
+            Intent::SendDigit { call, digit } => self.send_digit(call, digit),
+            Intent::Transfer { call, number } => self.transfer(call, number),
+            Intent::Consult { call, number } => self.consult(now_ms, call, number),
+            Intent::CompleteTransfer(call) => self.complete_transfer(call),
+            Intent::CancelConsult(call) => self.cancel_consult(now_ms, call),
             Intent::LogCall { disposition, notes } => self.log_manual_call(now_ms, disposition, notes),
             Intent::FinishWrapUp { disposition, notes } => self.finish_wrap_up(now_ms, disposition, notes),
+            Intent::EditWrapUp { disposition, notes } => self.edit_wrap_up(disposition, notes),
             Intent::SetPresence(presence) => self.set_presence(presence),
             Intent::CallBack(index) => self.call_back(now_ms, index),
-            Intent::EditWrapUp { disposition, notes } => self.edit_wrap_up(disposition, notes),
             Intent::RetryLogs => self.outbox.retry_now(now_ms).into_iter().map(work_effect).collect(),
             Intent::ChooseMicrophone(id) if id != self.microphone => {
                 self.microphone.clone_from(&id);
                 vec![Effect::UseMicrophone(id)]
             }
             Intent::ChooseMicrophone(_) => Vec::new(),
-            // Entering a number or dismissing while a call is up: nothing to do.
-            Intent::EnterNumber(_) | Intent::Dismiss => Vec::new(),
         };
-        effects.push(self.label_effect(now_ms));
+        effects.extend(self.presentation(now_ms));
         effects
     }
 
     /// Applies an outside event at `now_ms`.
     pub fn handle_event(&mut self, now_ms: u64, event: Event) -> Vec<Effect> {
-        match event {
+        let mut effects = match event {
             Event::LogSaved { .. }
             | Event::LogFailed { .. }
             | Event::LogTimedOut { .. }
@@ -229,321 +243,87 @@ impl Phone {
             | Event::LogFound { .. }
             | Event::LogLookupFailed { .. }
             | Event::PackageDetected(_) => self.handle_log_event(now_ms, event),
-            Event::OutgoingCallStarted { .. }
-            | Event::IncomingCall { .. }
-            | Event::RecordMatched(_)
-            | Event::PopAnswered(_)
-            | Event::RemoteRinging { .. }
-            | Event::CallConnected { .. }
-            | Event::CallEnded { .. }
-            | Event::CallQuality { .. }
-            | Event::TransferFailed { .. }
-            | Event::HoldFailed { .. }
-            | Event::CallFailed(_) => self.handle_call_event(now_ms, event),
-            _ => self.handle_line_event(now_ms, event),
-        }
-    }
-
-    /// The line, the browser and the page: registration, click-to-dial, devices.
-    fn handle_line_event(&mut self, now_ms: u64, event: Event) -> Vec<Effect> {
-        let mut effects = match event {
-            Event::ClickToDial { number, record } => {
-                if !self.is_free() {
-                    self.notice = Some("Finish the current call before calling another number.".into());
-                    return Vec::new();
-                }
-                let mut effects = self.leave_wrap_up(now_ms);
-                self.call = CallState::ReadyToCall(self.target(number, record));
-                effects.push(Effect::ShowPanel(true));
-                effects
-            }
+            Event::ClickToDial { number, record } => self.clicked(now_ms, number, record),
             Event::Registered => {
                 self.registration = Registration::Registered;
-                let mut effects = vec![Effect::SetIcon(self.presence.icon())];
-                effects.extend(self.ask_rejoin());
-                effects
+                self.ask_rejoin()
             }
             Event::RegistrationFailed(reason) => {
                 self.registration = Registration::Failed(reason);
-                vec![Effect::SetIcon("warning")]
+                Vec::new()
             }
             Event::ConnectionLost(reason) => {
-                if self.agent.is_none() {
-                    return Vec::new();
+                if self.agent.is_some() {
+                    self.registration = Registration::Reconnecting(reason);
                 }
-                self.registration = Registration::Reconnecting(reason);
-                vec![Effect::SetIcon("warning")]
+                Vec::new()
             }
             Event::Viewing(record) => {
                 self.viewing = record;
-                return Vec::new();
+                Vec::new()
             }
             Event::MicrophonesFound(inputs) => {
                 self.microphones = inputs;
-                return Vec::new();
+                Vec::new()
             }
             Event::MicrophoneProblem(reason) | Event::MediaWarning(reason) => {
                 self.notice = Some(reason);
-                return Vec::new();
+                Vec::new()
             }
-            _ => return Vec::new(),
+            call_event => self.handle_call_event(now_ms, call_event),
         };
-        effects.push(self.label_effect(now_ms));
+        effects.extend(self.presentation(now_ms));
         effects
     }
 
-
-    /// The call in progress: its set-up, answer, end, quality and transfer.
-    fn handle_call_event(&mut self, now_ms: u64, event: Event) -> Vec<Effect> {
-        let mut effects = match event {
-            Event::OutgoingCallStarted { call_id } => match &mut self.call {
-                CallState::Dialing(call) | CallState::Rejoining(call) if call.call_id.is_none() => {
-                    call.call_id = Some(call_id);
-                    Vec::new()
-                }
-                // The agent hung up before the INVITE went out: end that call right away.
-                _ => vec![Effect::HangUp { call_id: Some(call_id) }],
-            },
-            Event::IncomingCall { call_id, number, display_name } => self.incoming(now_ms, call_id, number, display_name),
-            Event::RecordMatched(record) => match &mut self.call {
-                CallState::Incoming(call) | CallState::Connected(call) if call.record.is_none() => {
-                    // A caller Salesforce knows as a Contact, Lead or Account is a customer.
-                    if record.is_some() && call.direction == CallDirection::Internal {
-                        call.direction = CallDirection::Inbound;
-                    }
-                    call.record = record;
-                    Vec::new()
-                }
-                _ => Vec::new(),
-            },
-            Event::PopAnswered(outcome) => return self.pop_answered(now_ms, outcome),
-            Event::RemoteRinging { call_id } => match &mut self.call {
-                CallState::Dialing(call) if call.call_id.as_deref() == Some(&call_id) && !call.remote_ringing => {
-                    call.remote_ringing = true;
-                    vec![Effect::PlayTone(Some(Tone::Ringback))]
-                }
-                _ => Vec::new(),
-            },
-            Event::CallConnected { call_id } => match &self.call {
-                CallState::Dialing(call) | CallState::Incoming(call) | CallState::Rejoining(call) if call.call_id.as_deref() == Some(&call_id) => {
-                    let mut call = call.clone();
-                    // A rejoined call goes on from its first answer.
-                    call.answered_at_ms = call.answered_at_ms.or(Some(now_ms));
-                    self.call = CallState::Connected(call);
-                    if let Some(extension) = &mut self.extension {
-                        extension.answered(now_ms);
-                    }
-                    vec![Effect::PlayTone(None), Effect::SetIcon("end_call")]
-                }
-                _ => Vec::new(),
-            },
-            Event::CallEnded { call_id, reason } => {
-                if self.current_call().and_then(|c| c.call_id.as_deref()) != Some(call_id.as_str()) {
-                    return Vec::new();
-                }
-                self.end(now_ms, reason)
-            }
-            Event::CallQuality { call_id, quality } => {
-                if let CallState::Connected(call) = &mut self.call {
-                    if call.call_id.as_deref() == Some(call_id.as_str()) {
-                        call.silent_seconds = if quality.bytes_received == 0 { call.silent_seconds.saturating_add(1) } else { 0 };
-                        call.tally.add(&quality);
-                        call.quality = Some(quality);
-                    }
-                }
-                return Vec::new();
-            }
-            Event::TransferFailed { call_id, reason } => match &mut self.call {
-                CallState::Connected(call) if call.call_id.as_deref() == Some(call_id.as_str()) => {
-                    call.transfer_to = None;
-                    self.notice = Some(reason);
-                    Vec::new()
-                }
-                _ => Vec::new(),
-            },
-            Event::HoldFailed { call_id, held, status } => self.hold_failed(&call_id, held, status),
-            Event::CallFailed(reason) => match &self.call {
-                CallState::Dialing(_) | CallState::Rejoining(_) => self.end(now_ms, EndReason::Failed(reason)),
-                _ => Vec::new(),
-            },
-            _ => return Vec::new(),
-        };
-        effects.push(self.label_effect(now_ms));
-        effects
-    }
-
-
-    /// The far end refused the hold (or resume) the agent asked for: the call is as it was.
-    fn hold_failed(&mut self, call_id: &str, held: bool, status: u16) -> Vec<Effect> {
-        if let CallState::Connected(call) = &mut self.call {
-            if call.call_id.as_deref() == Some(call_id) && call.held == held {
-                call.held = !held;
-                self.notice = Some(if held {
-                    format!("The call could not be put on hold ({status}): the other side can still hear you.")
-                } else {
-                    format!("The call could not be taken off hold ({status}): try Resume again.")
-                });
-            }
-        }
-        Vec::new()
-    }
-
-    /// Called every second by the glue: keeps the label's timer running and keys in the
-    /// extension, a digit a tick, while a call is up; sends the call logs whose retry is due.
+    /// Called every second by the glue: keeps the label's timer running, measures the calls'
+    /// audio and keys in extensions, a digit a tick; gives up rejoins that cannot happen, ends
+    /// a wrap-up whose countdown ran out, and sends the call logs whose retry is due.
     pub fn tick(&mut self, now_ms: u64) -> Vec<Effect> {
-        let mut effects = match &self.call {
-            CallState::Connected(Call { call_id: Some(id), .. }) => {
-                let mut effects = vec![self.label_effect(now_ms), Effect::MeasureQuality { call_id: id.clone() }];
-                if let Some(digit) = self.extension.as_mut().and_then(|e| e.next_digit(now_ms)) {
-                    effects.push(Effect::SendDigit { call_id: id.clone(), digit });
-                }
-                effects
+        let mut effects = Vec::new();
+        for call in &mut self.calls {
+            if call.stage != Stage::Talking {
+                continue;
             }
-            CallState::Connected(_) => vec![self.label_effect(now_ms)],
-            CallState::Rejoining(_) => self.give_up_rejoin_when_late(now_ms),
-            CallState::WrapUp(_) => self.wrap_up_tick(now_ms),
-            _ => Vec::new(),
-        };
+            effects.push(Effect::MeasureQuality { call: call.handle });
+            if let Some(digit) = call.extension.as_mut().and_then(|e| e.next_digit(now_ms)) {
+                effects.push(Effect::SendDigit { call: call.handle, digit });
+            }
+        }
+        effects.extend(self.give_up_rejoins_when_late(now_ms));
+        effects.extend(self.wrap_up_tick(now_ms));
         effects.extend(self.outbox.due(now_ms).into_iter().map(work_effect));
+        effects.extend(self.presentation(now_ms));
         effects
     }
 
-    /// The call this page carries (not one it is still rejoining), for the glue to record
+    /// The calls this page carries (not those it is still rejoining), for the glue to record
     /// against a reload.
-    pub fn call_in_progress(&self) -> Option<&Call> {
-        self.current_call().filter(|_| !self.is_rejoining())
+    pub fn calls_in_progress(&self) -> impl Iterator<Item = &Call> {
+        self.calls.iter().filter(|c| c.stage != Stage::Rejoining)
     }
 
-    fn is_free(&self) -> bool {
-        matches!(self.call, CallState::Idle | CallState::ReadyToCall(_) | CallState::WrapUp(_))
+    /// A fresh name for a call.
+    fn mint(&mut self) -> CallHandle {
+        let handle = CallHandle(self.next_handle);
+        self.next_handle = self.next_handle.wrapping_add(1);
+        handle
     }
 
-    fn current_call(&self) -> Option<&Call> {
-        match &self.call {
-            CallState::Dialing(c) | CallState::Incoming(c) | CallState::Connected(c) | CallState::Rejoining(c) => Some(c),
-            _ => None,
-        }
+    fn call_mut(&mut self, handle: CallHandle) -> Option<&mut Call> {
+        self.calls.iter_mut().find(|c| c.handle == handle)
     }
 
-    fn target(&self, number: String, record: Option<RecordRef>) -> DialTarget {
-        let dial = self.rules.plan(&number);
-        DialTarget { number, dial, record }
+    /// The call the agent's voice goes to, if any.
+    fn live_call(&self) -> Option<&Call> {
+        self.calls.iter().find(|c| c.is_live())
     }
 
-    fn dial(&mut self, now_ms: u64) -> Vec<Effect> {
-        let CallState::ReadyToCall(target) = &self.call else { return Vec::new() };
-        let DialPlan { dial, extension } = match &target.dial {
-            Ok(plan) => plan.clone(),
-            Err(e) => {
-                self.notice = Some(e.to_string());
-                return Vec::new();
-            }
-        };
-        if self.registration != Registration::Registered {
-            self.notice = Some("The phone line is not connected; sign in first.".into());
-            return Vec::new();
-        }
-        // A number on a CRM record is a customer's, whatever its length.
-        let direction = if is_internal(&dial) && target.record.is_none() { CallDirection::Internal } else { CallDirection::Outbound };
-        let call = Call::new(direction, target.number.clone(), target.record.clone(), now_ms);
-        self.call = CallState::Dialing(call);
-        self.extension = extension.map(KeyedExtension::new);
-        vec![Effect::Dial { dial }]
+    /// Whether another call may start (one rings in, or the agent places one).
+    fn has_room(&self) -> bool {
+        self.calls.len() < self.max_calls
     }
-
-    fn incoming(&mut self, now_ms: u64, call_id: String, number: String, display_name: String) -> Vec<Effect> {
-        // One call at a time, and none while Busy or Away: refused and logged as missed.
-        if let Some(refusal) = self.refusal() {
-            return self.refuse(now_ms, refusal, call_id, number);
-        }
-        let direction = if is_internal(&number) { CallDirection::Internal } else { CallDirection::Inbound };
-        let call = Call {
-            display_name,
-            call_id: Some(call_id),
-            screen_pop: Some(ScreenPop::Waiting { asked_at_ms: now_ms }),
-            ..Call::new(direction, number.clone(), None, now_ms)
-        };
-        // The screen pop comes first: it is what the agent waits for.
-        let mut effects = vec![Effect::ScreenPop { number, direction }, Effect::ShowPanel(true), Effect::PlayTone(Some(Tone::Ringtone))];
-        effects.extend(self.leave_wrap_up(now_ms));
-        self.call = CallState::Incoming(call);
-        effects
-    }
-
-    /// Ends the current call: log it at once, then wrap up if it was answered.
-    fn end(&mut self, now_ms: u64, reason: EndReason) -> Vec<Effect> {
-        let Some(call) = self.current_call().cloned() else { return Vec::new() };
-        self.extension = None;
-        let answered = call.answered_at_ms.is_some();
-        if reason == EndReason::AnsweredElsewhere && !answered {
-            self.notice = Some("Answered on another device.".into());
-            self.call = CallState::Idle;
-            return vec![Effect::PlayTone(None), Effect::SetIcon(self.presence.icon())];
-        }
-        let disposition = match (&reason, answered) {
-            (_, true) => String::new(),
-            (EndReason::Missed | EndReason::AnsweredElsewhere, _) => "Missed".into(),
-            (EndReason::Declined, _) => "Declined".into(),
-            (EndReason::Busy, _) => "Busy".into(),
-            (EndReason::NoAnswer, _) => "No answer".into(),
-            (EndReason::Failed(why), _) => format!("Failed: {why}"),
-            (EndReason::LocalHangup | EndReason::RemoteHangup | EndReason::Transferred, false) => match call.direction {
-                CallDirection::Inbound => "Missed".into(),
-                _ => "Cancelled".into(),
-            },
-        };
-        if let EndReason::Failed(why) = &reason {
-            self.notice = Some(why.clone());
-        }
-        // A call the reload cut off ends, for the customer, when the page went away.
-        let (ended_at_ms, notes) = self.rejoin_lost(&call, &reason).unwrap_or((now_ms, String::new()));
-        // The line knows a transfer happened; the call knows to which number.
-        let transferred_to = if reason == EndReason::Transferred { call.transfer_to.clone() } else { None };
-        let record = CallRecord {
-            direction: call.direction,
-            number: call.number.clone(),
-            record: call.record.clone(),
-            started_at_ms: call.started_at_ms,
-            duration_s: call.talk_seconds(ended_at_ms),
-            call_id: call.log_call_id().map(str::to_owned),
-            screen_pop: call.screen_pop.and_then(|pop| pop.measure_at(now_ms)),
-            log_attempt: None,
-            disposition,
-            notes,
-            transferred_to,
-            quality: call.tally.summary(),
-        };
-        let save = self.queue_log(now_ms, record.clone(), None);
-        let log_id = match &save {
-            Effect::SaveLog { id, .. } => *id,
-            _ => 0,
-        };
-        self.call = if answered { CallState::WrapUp(self.wrap_up(now_ms, log_id, record)) } else { CallState::Idle };
-        vec![Effect::PlayTone(None), Effect::SetIcon(self.presence.icon()), save]
-    }
-
-    fn transfer(&mut self, number: String) -> Vec<Effect> {
-        let dial = match self.rules.dial_string(&number) {
-            Ok(dial) => dial,
-            Err(e) => {
-                self.notice = Some(e.to_string());
-                return Vec::new();
-            }
-        };
-        match &mut self.call {
-            CallState::Connected(call) if call.transfer_to.is_none() => match &call.call_id {
-                Some(id) => {
-                    call.transfer_to = Some(number);
-                    vec![Effect::Transfer { call_id: id.clone(), dial }]
-                }
-                None => Vec::new(),
-            },
-            _ => Vec::new(),
-        }
-    }
-
 }
-
 
 /// Extensions (short numbers) are colleagues: calls to and from them are internal.
 fn is_internal(number: &str) -> bool {

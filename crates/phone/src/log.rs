@@ -92,28 +92,70 @@ pub struct CallRecord {
     pub disposition: String,
     /// The agent's notes.
     pub notes: String,
-    /// The number the agent transferred the call to, if they did.
+    /// The number the call was handed to, if it was (a transfer).
     pub transferred_to: Option<String>,
+    /// How this call was tied to another: a transfer after a consultation, a consultation, a
+    /// transfer the other party asked for (older stored logs have none).
+    #[serde(default)]
+    pub link: Option<CallLink>,
     /// How the call sounded, when it had audio (older stored logs have none).
     #[serde(default)]
     pub quality: Option<QualitySummary>,
 }
 
+/// How a call was tied to another call, said on its Task.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CallLink {
+    /// The agent talked to the transfer target first, on a consultation call (attended
+    /// transfer).
+    ConsultedFirst,
+    /// The other party asked for the call to go on with `transferred_to` (their REFER), and
+    /// the phone placed that call.
+    TransferAsked,
+    /// This call was the agent's consultation about the call with `about`; `handed_over` when
+    /// that call was then transferred to this call's other party.
+    Consultation { about: String, handed_over: bool },
+    /// The phone placed this call because the other party of the call with `by` asked it to
+    /// (their REFER).
+    AskedBy { by: String },
+}
+
 impl CallRecord {
+    /// The log of a call with `number` that started at `started_at_ms`, nothing more known yet.
+    pub fn new(direction: CallDirection, number: String, record: Option<RecordRef>, started_at_ms: u64) -> CallRecord {
+        CallRecord {
+            direction,
+            number,
+            record,
+            started_at_ms,
+            duration_s: 0,
+            call_id: None,
+            screen_pop: None,
+            log_attempt: None,
+            disposition: String::new(),
+            notes: String::new(),
+            transferred_to: None,
+            link: None,
+            quality: None,
+        }
+    }
+
     /// A subject such as "Outbound call 2026-11-24 10:02 UTC +1 415 555 0100".
     pub fn subject(&self) -> String {
         let (date, time) = utc_date_time(self.started_at_ms);
         format!("{} call {date} {time} UTC {}", self.direction.as_str(), self.number)
     }
 
-    /// The Task's description: the transfer, if any, then the agent's notes, then how the call
-    /// sounded.
+    /// The Task's description: the transfer or consultation, if any, then the agent's notes,
+    /// then how the call sounded.
     pub fn description(&self) -> String {
-        let mut text = match &self.transferred_to {
-            Some(to) if self.notes.is_empty() => format!("Transferred to {to}."),
-            Some(to) => format!("Transferred to {to}.\n{}", self.notes),
-            None => self.notes.clone(),
-        };
+        let mut text = self.link_line().unwrap_or_default();
+        if !self.notes.is_empty() {
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str(&self.notes);
+        }
         if let Some(quality) = &self.quality {
             if !text.is_empty() {
                 text.push('\n');
@@ -121,6 +163,20 @@ impl CallRecord {
             text.push_str(&quality.log_line());
         }
         text
+    }
+
+    /// What the Task says of the call's transfer or consultation.
+    fn link_line(&self) -> Option<String> {
+        let to = self.transferred_to.as_deref();
+        Some(match (&self.link, to) {
+            (Some(CallLink::ConsultedFirst), Some(to)) => format!("Transferred to {to} after a consultation."),
+            (Some(CallLink::TransferAsked), Some(to)) => format!("The other party asked to be transferred to {to}; the phone called {to}."),
+            (Some(CallLink::Consultation { about, handed_over: true }), _) => format!("Consultation about the call with {about}, which was then transferred to this number."),
+            (Some(CallLink::Consultation { about, handed_over: false }), _) => format!("Consultation about the call with {about}."),
+            (Some(CallLink::AskedBy { by }), _) => format!("Called because the other party of the call with {by} asked to be transferred here."),
+            (_, Some(to)) => format!("Transferred to {to}."),
+            (_, None) => return None,
+        })
     }
 
     /// The calendar day the call started, "YYYY-MM-DD" (UTC), for a Task's ActivityDate.
@@ -143,20 +199,8 @@ mod tests {
 
     #[test]
     fn subject_and_activity_date_use_the_utc_calendar() {
-        let record = CallRecord {
-            direction: CallDirection::Inbound,
-            number: "+1 415 555 0100".into(),
-            record: None,
-            started_at_ms: 1_795_946_520_000, // 2026-11-29 10:02 UTC
-            duration_s: 42,
-            call_id: None,
-            screen_pop: None,
-            log_attempt: None,
-            disposition: String::new(),
-            notes: String::new(),
-            transferred_to: None,
-            quality: None,
-        };
+        // 2026-11-29 10:02 UTC
+        let record = CallRecord { duration_s: 42, ..CallRecord::new(CallDirection::Inbound, "+1 415 555 0100".into(), None, 1_795_946_520_000) };
         assert_eq!(record.subject(), "Inbound call 2026-11-29 10:02 UTC +1 415 555 0100");
         assert_eq!(record.activity_date(), "2026-11-29");
     }

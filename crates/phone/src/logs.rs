@@ -3,7 +3,6 @@
 
 use super::log::{CallDirection, CallRecord};
 use super::messages::{Effect, Event};
-use super::model::CallState;
 use super::outbox::Work;
 use super::Phone;
 
@@ -11,15 +10,11 @@ impl Phone {
     /// What Salesforce answered to a call log, or whether the org package is there.
     pub(super) fn handle_log_event(&mut self, now_ms: u64, event: Event) -> Vec<Effect> {
         match event {
-            Event::LogSaved { id, record_id } => {
-                let mut effects = self.log_saved(now_ms, id, record_id);
-                effects.push(self.label_effect(now_ms));
-                effects
-            }
+            Event::LogSaved { id, record_id } => self.log_saved(now_ms, id, record_id),
             Event::LogFailed { id, reason } => {
                 self.notice = Some(format!("The call log was not saved: {reason} It is kept and will be saved again by itself."));
                 self.outbox.failed(id, reason, now_ms);
-                vec![self.label_effect(now_ms)]
+                Vec::new()
             }
             Event::LogTimedOut { id, reason } => {
                 self.outbox.timed_out(id, reason, now_ms);
@@ -31,7 +26,7 @@ impl Phone {
             Event::LogFound { id, record_id } => {
                 let sends = self.outbox.logs().iter().find(|l| l.id == id).map(|l| l.sends);
                 // The Task landed after all: wrap-up updates that one.
-                if let (Some(found), CallState::WrapUp(wrap)) = (&record_id, &mut self.call) {
+                if let (Some(found), Some(wrap)) = (&record_id, &mut self.wrap_up) {
                     if wrap.log_id == id {
                         wrap.saved_as = Some(found.clone());
                         wrap.record.log_attempt = wrap.record.log_attempt.or(sends);
@@ -51,32 +46,16 @@ impl Phone {
     }
 
     pub(super) fn log_manual_call(&mut self, now_ms: u64, disposition: String, notes: String) -> Vec<Effect> {
-        let CallState::ReadyToCall(target) = &self.call else {
+        let Some(target) = self.ready.take() else {
             self.notice = Some("Pick a number before logging a call.".into());
             return Vec::new();
         };
-        let record = CallRecord {
-            direction: CallDirection::Outbound,
-            number: target.number.clone(),
-            record: target.record.clone(),
-            started_at_ms: now_ms,
-            duration_s: 0,
-            call_id: None,
-            screen_pop: None,
-            log_attempt: None,
-            disposition,
-            notes,
-            transferred_to: None,
-            quality: None,
-        };
-        self.call = CallState::Idle;
+        let record = CallRecord { disposition, notes, ..CallRecord::new(CallDirection::Outbound, target.number, target.record, now_ms) };
         vec![self.queue_log(now_ms, record, None)]
     }
 
     pub(super) fn finish_wrap_up(&mut self, now_ms: u64, disposition: String, notes: String) -> Vec<Effect> {
-        let CallState::WrapUp(wrap) = std::mem::replace(&mut self.call, CallState::Idle) else {
-            return Vec::new();
-        };
+        let Some(wrap) = self.wrap_up.take() else { return Vec::new() };
         let mut record = wrap.record;
         record.disposition = disposition;
         record.notes = notes;
@@ -92,7 +71,7 @@ impl Phone {
 
     pub(super) fn log_saved(&mut self, now_ms: u64, id: u32, record_id: String) -> Vec<Effect> {
         let sends = self.outbox.logs().iter().find(|l| l.id == id).map(|l| l.sends);
-        if let CallState::WrapUp(wrap) = &mut self.call {
+        if let Some(wrap) = &mut self.wrap_up {
             if wrap.log_id == id {
                 wrap.saved_as = Some(record_id.clone());
                 // Wrap-up's update says which attempt created the Task.

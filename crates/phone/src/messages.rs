@@ -2,11 +2,12 @@
 //! browser and Salesforce) and what comes out ([`Effect`]s for the glue to carry out).
 
 use crate::log::{CallDirection, CallRecord, RecordRef};
-use crate::model::{AudioInput, Credentials, EndReason, Quality};
+use crate::model::{AudioInput, CallHandle, Credentials, EndReason, Quality};
 use crate::outbox::{Package, Rejection};
 use crate::pop_measure::PopOutcome;
 
-/// What the agent asks for.
+/// What the agent asks for. Intents about one call name it, so that a click on a card that
+/// went stale (its call just ended) never acts on another call.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Intent {
     /// Submit the sign-in form.
@@ -17,22 +18,29 @@ pub enum Intent {
     EnterNumber(String),
     /// Leave the current number without calling.
     Dismiss,
-    /// Call the number that is ready.
+    /// Call the number that is ready (a call in progress goes on hold first).
     Call,
-    /// Answer the incoming call.
-    Answer,
-    /// Decline the incoming call.
-    Decline,
-    /// End the call (or stop calling).
-    HangUp,
-    /// Mute or unmute the microphone.
-    SetMuted(bool),
-    /// Put the call on hold or take it off.
-    SetHeld(bool),
-    /// A keypad digit during the call.
-    SendDigit(char),
-    /// Hand the other party over to this number (blind transfer).
-    Transfer(String),
+    /// Answer this ringing call (a call in progress goes on hold first).
+    Answer(CallHandle),
+    /// Decline this ringing call: 486 Busy Here when `busy`, else 603 Decline.
+    Decline { call: CallHandle, busy: bool },
+    /// End this call (or stop calling).
+    HangUp(CallHandle),
+    /// Mute or unmute the microphone on this call.
+    SetMuted { call: CallHandle, muted: bool },
+    /// Put this call on hold or take it off (a live call goes on hold first: a swap).
+    SetHeld { call: CallHandle, held: bool },
+    /// A keypad digit on this call.
+    SendDigit { call: CallHandle, digit: char },
+    /// Hand this call's other party over to this number (blind transfer).
+    Transfer { call: CallHandle, number: String },
+    /// Put this call on hold and call this number to talk first (a consultation).
+    Consult { call: CallHandle, number: String },
+    /// Hand the call this consultation is about to the consultation's other party (attended
+    /// transfer).
+    CompleteTransfer(CallHandle),
+    /// End this consultation and take the call it is about off hold.
+    CancelConsult(CallHandle),
     /// Log a call to the current number made outside the softphone (e.g. from a mobile).
     LogCall {
         /// One of the Call Center's wrap-up dispositions, or empty.
@@ -80,9 +88,9 @@ pub enum Event {
     RegistrationFailed(String),
     /// The connection to the PBX dropped; the transport reconnects by itself.
     ConnectionLost(String),
-    /// The SIP core sent our INVITE with this Call-ID.
-    OutgoingCallStarted { call_id: String },
-    /// A call is coming in.
+    /// The SIP core sent the INVITE of this call with this Call-ID.
+    OutgoingCallStarted { call: CallHandle, call_id: String },
+    /// A call is coming in; the phone names it (or refuses it) in its answer.
     IncomingCall {
         /// Its SIP Call-ID.
         call_id: String,
@@ -90,29 +98,35 @@ pub enum Event {
         number: String,
         /// The caller's display name, if any.
         display_name: String,
+        /// The call of ours it is meant to take the place of (an attended transfer to us, RFC
+        /// 3891): answered at once, it ends that call.
+        replaces: Option<CallHandle>,
     },
     /// The agent now looks at this CRM record (or at no record). A number typed on the dial
     /// pad is related to it, as the agent would expect when calling from a record page.
     Viewing(Option<RecordRef>),
-    /// The screen pop for the current call matched this record (or none).
-    RecordMatched(Option<RecordRef>),
-    /// Salesforce answered the current call's screen pop (or never did, within the timeout).
-    PopAnswered(PopOutcome),
+    /// The screen pop for this call matched this record (or none).
+    RecordMatched { call: CallHandle, record: Option<RecordRef> },
+    /// Salesforce answered this call's screen pop (or never did, within the timeout).
+    PopAnswered { call: CallHandle, outcome: PopOutcome },
     /// The far end is ringing.
-    RemoteRinging { call_id: String },
+    RemoteRinging { call: CallHandle },
     /// The call was answered (by either side) and media flows.
-    CallConnected { call_id: String },
+    CallConnected { call: CallHandle },
     /// The call ended.
-    CallEnded { call_id: String, reason: EndReason },
+    CallEnded { call: CallHandle, reason: EndReason },
     /// The transfer did not happen; the call is still the agent's. The text says why.
-    TransferFailed { call_id: String, reason: String },
+    TransferFailed { call: CallHandle, reason: String },
+    /// The other party asks the phone to call `number` instead (their REFER).
+    TransferRequested { call: CallHandle, number: String },
     /// The far end refused to put the call on hold (`held`) or to take it off (SIP `status`):
     /// the call goes on as it was.
-    HoldFailed { call_id: String, held: bool, status: u16 },
+    HoldFailed { call: CallHandle, held: bool, status: u16 },
     /// Audio figures for the last second of the call.
-    CallQuality { call_id: String, quality: Quality },
-    /// The call could not be started (microphone, media, SIP) before it had a Call-ID.
-    CallFailed(String),
+    CallQuality { call: CallHandle, quality: Quality },
+    /// The call could not be started (microphone, media, SIP) before it had a Call-ID; the
+    /// text is for the agent.
+    CallFailed { call: CallHandle, reason: String },
     /// The call log with this outbox id was saved as CRM record `record_id`.
     LogSaved { id: u32, record_id: String },
     /// Saving the call log with this outbox id failed; it stays in the outbox.
@@ -142,6 +156,8 @@ pub enum Tone {
     Ringtone,
     /// The far end is ringing.
     Ringback,
+    /// A second call rings during a call: a soft beep that does not drown the conversation.
+    CallWaiting,
 }
 
 /// What the glue must do.
@@ -160,34 +176,49 @@ pub enum Effect {
     /// Unregister and close the PBX connection.
     Disconnect,
     /// Look the caller's number up in the CRM and pop what the layout says for this kind of
-    /// call (an outside caller or a colleague); answer with [`Event::RecordMatched`].
-    ScreenPop { number: String, direction: CallDirection },
-    /// Start a call to this dial string; answer with [`Event::OutgoingCallStarted`].
-    Dial { dial: String },
-    /// Rejoin the far end of the call the page went away during, on the SIP dialog browser
-    /// storage kept (INVITE with Replaces); answer like [`Effect::Dial`].
-    Rejoin,
-    /// Answer the incoming call.
-    Answer { call_id: String },
-    /// Decline the incoming call (486 Busy Here when `busy`, else 603 Decline).
-    Decline { call_id: String, busy: bool },
-    /// Refuse the incoming call as temporarily unavailable (480): the agent is away.
-    Unavailable { call_id: String },
+    /// call (an outside caller or a colleague); answer with [`Event::RecordMatched`] and
+    /// [`Event::PopAnswered`].
+    ScreenPop { call: CallHandle, number: String, direction: CallDirection },
+    /// Start call `call` to this dial string; answer with [`Event::OutgoingCallStarted`].
+    Dial { call: CallHandle, dial: String },
+    /// Rejoin the far end of the call the page went away during (first known as `call_id`),
+    /// on the SIP dialog browser storage kept (INVITE with Replaces); answer like
+    /// [`Effect::Dial`].
+    Rejoin { call: CallHandle, call_id: String },
+    /// The incoming call with this SIP Call-ID is the phone's call `call`: tell the caller it
+    /// rings (180).
+    Ring { call: CallHandle, call_id: String },
+    /// Refuse the incoming call with this SIP Call-ID without offering it: 486 Busy Here when
+    /// `busy`, else 480 Temporarily Unavailable (away: the PBX may route it elsewhere).
+    Refuse { call_id: String, busy: bool },
+    /// Answer the ringing call.
+    Answer { call: CallHandle },
+    /// Decline the ringing call (486 Busy Here when `busy`, else 603 Decline).
+    Decline { call: CallHandle, busy: bool },
     /// Remember the agent's presence in this browser.
     RememberPresence(crate::presence::Presence),
-    /// End the call: CANCEL before an answer, BYE after.
-    HangUp { call_id: Option<String> },
-    /// Mute or unmute our audio.
-    SetMuted(bool),
+    /// End the call: CANCEL before an answer, BYE after (or, before the INVITE went out, not
+    /// send it).
+    HangUp { call: CallHandle },
+    /// Mute or unmute our audio on the call.
+    SetMuted { call: CallHandle, muted: bool },
     /// Hold or resume (re-INVITE with a new direction).
-    SetHeld { call_id: String, held: bool },
+    SetHeld { call: CallHandle, held: bool },
     /// Send a DTMF digit.
-    SendDigit { call_id: String, digit: char },
+    SendDigit { call: CallHandle, digit: char },
     /// Measure the call's audio; answer with [`Event::CallQuality`].
-    MeasureQuality { call_id: String },
+    MeasureQuality { call: CallHandle },
     /// Ask the other party to call `dial` instead (REFER); answer with [`Event::CallEnded`]
     /// ([`EndReason::Transferred`]) or [`Event::TransferFailed`].
-    Transfer { call_id: String, dial: String },
+    Transfer { call: CallHandle, dial: String },
+    /// Ask the other party of `call` to take the place of our side of call `with` (REFER
+    /// with Replaces); answered like [`Effect::Transfer`].
+    TransferAttended { call: CallHandle, with: CallHandle },
+    /// Do what the other party of `call` asked (their REFER): place call `new` to the target
+    /// they named; answer like [`Effect::Dial`] for `new`.
+    FollowTransfer { call: CallHandle, new: CallHandle },
+    /// Refuse what the other party of `call` asked (their REFER): they hear 603 Declined.
+    DeclineTransfer { call: CallHandle },
     /// Play a tone, or stop any (`None`).
     PlayTone(Option<Tone>),
     /// Save this call log in the CRM, updating `existing_id` when given; answer with

@@ -1,8 +1,9 @@
-//! What the phone knows: the agent, the registration, the call and its wrap-up.
+//! What the phone knows: the agent, the registration, the calls and their wrap-up.
 
 use crate::dialing::{DialError, DialPlan};
 use crate::log::{CallDirection, CallRecord, RecordRef};
 use crate::pop_measure::ScreenPop;
+use crate::extension::KeyedExtension;
 use crate::quality::{Codec, QualityTally};
 
 /// A SIP password, held in memory only. Its `Debug` never shows it.
@@ -89,9 +90,74 @@ pub struct DialTarget {
     pub record: Option<RecordRef>,
 }
 
-/// A call in progress.
+/// A call as the phone names it: minted by the controller for every call, and carried by every
+/// effect and event about that call. The SIP Call-ID is the line's business (and the log's key);
+/// the handle is the call's identity everywhere else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CallHandle(pub(crate) u32);
+
+impl CallHandle {
+    /// The handle's number, unique among this page's calls (for element ids and logs).
+    pub fn number(self) -> u32 {
+        self.0
+    }
+}
+
+/// Where a call is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// We are calling out.
+    Dialing,
+    /// It is coming in and rings.
+    Ringing,
+    /// The agent answered; the audio is being set up.
+    Answering,
+    /// Answered: talking (or on hold).
+    Talking,
+    /// The page reloaded during this call: the phone is rejoining the far end (once signed in).
+    Rejoining,
+}
+
+/// A transfer of a call under way.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Transfer {
+    /// The agent asked the other party to call `to` (blind transfer).
+    Blind { to: String },
+    /// The agent asked the other party to take the place of our side of the consultation
+    /// `with`, whose number is `to` (attended transfer).
+    Attended { with: CallHandle, to: String },
+    /// The other party asked the phone to call `to` instead, which it does on call `new`.
+    Requested { new: CallHandle, to: String },
+}
+
+impl Transfer {
+    /// The number the call is being handed to.
+    pub fn to(&self) -> &str {
+        match self {
+            Transfer::Blind { to } | Transfer::Attended { to, .. } | Transfer::Requested { to, .. } => to,
+        }
+    }
+}
+
+/// A call the agent placed to talk about another call first (a consultation, before an
+/// attended transfer).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Consultation {
+    /// The call it is about (on hold meanwhile).
+    pub about: CallHandle,
+    /// Who that call is with, for this call's log (the other call may end first).
+    pub about_who: String,
+    /// That call was handed to this call's other party.
+    pub handed_over: bool,
+}
+
+/// A call.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Call {
+    /// The call's name in the phone.
+    pub handle: CallHandle,
+    /// Where it is.
+    pub stage: Stage,
     /// Who started it.
     pub direction: CallDirection,
     /// The other party's number as shown to the agent.
@@ -100,7 +166,7 @@ pub struct Call {
     pub display_name: String,
     /// The CRM record attached to the call (clicked, or matched by the screen pop).
     pub record: Option<RecordRef>,
-    /// The SIP Call-ID, once the SIP core made or received the INVITE.
+    /// The SIP Call-ID, once the SIP core made or received the INVITE: the log's key.
     pub call_id: Option<String>,
     /// The screen pop of an incoming call: waiting for Salesforce, or measured.
     pub screen_pop: Option<ScreenPop>,
@@ -110,12 +176,19 @@ pub struct Call {
     pub answered_at_ms: Option<u64>,
     /// The far end is ringing (outbound).
     pub remote_ringing: bool,
-    /// Our microphone is muted.
+    /// Our microphone is muted on this call.
     pub muted: bool,
     /// The call is on hold.
     pub held: bool,
-    /// The number the agent is transferring the call to, until the transfer succeeds or fails.
-    pub transfer_to: Option<String>,
+    /// A transfer of this call under way, until it succeeds or fails.
+    pub transfer: Option<Transfer>,
+    /// This call is a consultation about another call.
+    pub consultation: Option<Consultation>,
+    /// The other party of another call asked the phone to place this one (their REFER): who
+    /// that call was with.
+    pub referred_by: Option<String>,
+    /// The extension to key in once this outbound call is answered.
+    pub extension: Option<KeyedExtension>,
     /// The latest audio figures, once the call is connected.
     pub quality: Option<Quality>,
     /// Seconds in a row without audio from the far end.
@@ -141,9 +214,12 @@ pub struct Resumed {
 }
 
 impl Call {
-    /// A call just starting at `started_at_ms`, nothing known of it yet but who it is with.
-    pub fn new(direction: CallDirection, number: String, record: Option<RecordRef>, started_at_ms: u64) -> Call {
+    /// A call `handle` just starting at `started_at_ms` in `stage`, nothing known of it yet but
+    /// who it is with.
+    pub fn new(handle: CallHandle, stage: Stage, direction: CallDirection, number: String, record: Option<RecordRef>, started_at_ms: u64) -> Call {
         Call {
+            handle,
+            stage,
             direction,
             number,
             display_name: String::new(),
@@ -155,7 +231,10 @@ impl Call {
             remote_ringing: false,
             muted: false,
             held: false,
-            transfer_to: None,
+            transfer: None,
+            consultation: None,
+            referred_by: None,
+            extension: None,
             quality: None,
             silent_seconds: 0,
             resumed: None,
@@ -170,6 +249,13 @@ impl Call {
             _ if !self.display_name.is_empty() => &self.display_name,
             _ => &self.number,
         }
+    }
+
+    /// Whether the agent's voice goes to this call now (or will, once it is answered): not on
+    /// hold, and being placed, answered, talked on, or rejoined. At most one call is live at a
+    /// time.
+    pub fn is_live(&self) -> bool {
+        !self.held && matches!(self.stage, Stage::Dialing | Stage::Answering | Stage::Talking | Stage::Rejoining)
     }
 
     /// How the call sounds, in words for the agent, once there are figures. Thresholds: ITU-T
@@ -230,23 +316,19 @@ impl WrapUpDraft {
     }
 }
 
-/// What the phone is doing with calls.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum CallState {
+/// What the agent is looking at first: the call that rings, else the call they talk on, else
+/// a number ready to call, else a call on hold, else a wrap-up. The utility label, the screen
+/// reader's announcements and the keyboard shortcuts follow it; the views show everything.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Focus<'a> {
     /// Nothing going on.
     Idle,
     /// A number was clicked or typed; the agent can call it or log a call to it.
-    ReadyToCall(DialTarget),
-    /// We are calling out.
-    Dialing(Call),
-    /// A call is coming in.
-    Incoming(Call),
-    /// Talking.
-    Connected(Call),
-    /// The page reloaded during this call: the phone is rejoining the far end (once signed in).
-    Rejoining(Call),
-    /// The call ended; the agent picks a disposition and writes notes.
-    WrapUp(WrapUp),
+    ReadyToCall(&'a DialTarget),
+    /// A call.
+    Call(&'a Call),
+    /// A call ended; the agent picks a disposition and writes notes.
+    WrapUp(&'a WrapUp),
 }
 
 /// How a call ended.
@@ -268,8 +350,11 @@ pub enum EndReason {
     /// Nobody answered.
     NoAnswer,
     /// The agent transferred the call; the other party now talks to the number the call's
-    /// `transfer_to` names.
+    /// [`Transfer`] names.
     Transferred,
+    /// A call that came in naming this one in Replaces took its place (the other party was
+    /// transferred to us on a new call, RFC 3891).
+    Replaced,
     /// Something failed; the text is for the agent.
     Failed(String),
 }

@@ -8,9 +8,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::messages::Effect;
-use super::model::CallState;
-use super::Phone;
 
 /// How long the phone waits for Salesforce to answer a screen pop before it counts it as
 /// [`PopOutcome::TimedOut`]: Open CTI's callback timeout for every method (10 s), after which
@@ -102,17 +99,6 @@ impl ScreenPop {
             }
             ScreenPop::Waiting { .. } => None,
         }
-    }
-}
-
-impl Phone {
-    /// Salesforce answered the screen pop of the call ringing or in progress. An answer that
-    /// comes after the call ended is not kept (the log is already on its way).
-    pub(super) fn pop_answered(&mut self, now_ms: u64, outcome: PopOutcome) -> Vec<Effect> {
-        if let CallState::Incoming(call) | CallState::Connected(call) = &mut self.call {
-            call.screen_pop = call.screen_pop.map(|pop| pop.answered(outcome, now_ms));
-        }
-        Vec::new()
     }
 }
 

@@ -5,6 +5,7 @@ use super::super::dialing::DialingRules;
 use super::super::outbox::{Outbox, Work};
 use super::super::*;
 use super::*;
+use crate::tests::*;
 
 fn registered_phone() -> Phone {
     let mut phone = Phone::new(DialingRules::default());
@@ -29,17 +30,17 @@ fn save(effects: &[Effect]) -> (u32, CallRecord, Option<String>) {
 }
 
 fn ring(phone: &mut Phone, at_ms: u64, number: &str) {
-    phone.handle_event(at_ms, Event::IncomingCall { call_id: "in1".into(), number: number.into(), display_name: String::new() });
+    phone.handle_event(at_ms, Event::IncomingCall { call_id: "in1".into(), number: number.into(), display_name: String::new(), replaces: None });
 }
 
 #[test]
 fn an_answered_inbound_call_is_logged_with_its_pop_outcome_and_latency() {
     let mut phone = registered_phone();
     ring(&mut phone, 1_000, "+17575550142");
-    phone.handle_event(1_043, Event::PopAnswered(PopOutcome::OneMatch));
-    phone.handle_intent(3_000, Intent::Answer);
-    phone.handle_event(3_100, Event::CallConnected { call_id: "in1".into() });
-    let (_, record, _) = save(&phone.handle_event(20_000, Event::CallEnded { call_id: "in1".into(), reason: EndReason::RemoteHangup }));
+    phone.handle_event(1_043, Event::PopAnswered { call: current(&phone), outcome: PopOutcome::OneMatch });
+    phone.handle_intent(3_000, Intent::Answer(current(&phone)));
+    phone.handle_event(3_100, Event::CallConnected { call: id(&phone, "in1") });
+    let (_, record, _) = save(&phone.handle_event(20_000, Event::CallEnded { call: id(&phone, "in1"), reason: EndReason::RemoteHangup }));
     assert_eq!(record.screen_pop, Some(PopMeasure { outcome: PopOutcome::OneMatch, latency_ms: Some(43) }));
     assert_eq!(record.log_attempt, Some(1), "the first saveLog");
 }
@@ -48,14 +49,14 @@ fn an_answered_inbound_call_is_logged_with_its_pop_outcome_and_latency() {
 fn a_pop_salesforce_never_answered_is_logged_as_timed_out_once_the_timeout_passed() {
     let mut phone = registered_phone();
     ring(&mut phone, 1_000, "+14155550100");
-    let (_, record, _) = save(&phone.handle_event(1_000 + POP_TIMEOUT_MS, Event::CallEnded { call_id: "in1".into(), reason: EndReason::Missed }));
+    let (_, record, _) = save(&phone.handle_event(1_000 + POP_TIMEOUT_MS, Event::CallEnded { call: id(&phone, "in1"), reason: EndReason::Missed }));
     assert_eq!(record.screen_pop, Some(PopMeasure { outcome: PopOutcome::TimedOut, latency_ms: None }));
     // A caller who gives up before Salesforce could answer: no figure either way.
     ring(&mut phone, 50_000, "+14155550100");
-    let (_, record, _) = save(&phone.handle_event(50_300, Event::CallEnded { call_id: "in1".into(), reason: EndReason::Missed }));
+    let (_, record, _) = save(&phone.handle_event(50_300, Event::CallEnded { call: id(&phone, "in1"), reason: EndReason::Missed }));
     assert_eq!(record.screen_pop, None);
     // Its answer arriving afterwards changes nothing.
-    phone.handle_event(50_400, Event::PopAnswered(PopOutcome::OneMatch));
+    phone.handle_event(50_400, Event::PopAnswered { call: current(&phone), outcome: PopOutcome::OneMatch });
     assert_eq!(phone.call(), &CallState::Idle);
 }
 
@@ -64,10 +65,10 @@ fn outbound_calls_have_no_pop_to_measure() {
     let mut phone = registered_phone();
     phone.handle_event(1_000, Event::ClickToDial { number: "+1 415 555 0100".into(), record: None });
     phone.handle_intent(2_000, Intent::Call);
-    phone.handle_event(2_010, Event::OutgoingCallStarted { call_id: "out1".into() });
+    phone.handle_event(2_010, started(&phone, "out1"));
     // A stray pop answer (an earlier call's) is not an outbound call's pop.
-    phone.handle_event(2_020, Event::PopAnswered(PopOutcome::NoMatch));
-    let (_, record, _) = save(&phone.handle_event(9_000, Event::CallEnded { call_id: "out1".into(), reason: EndReason::Busy }));
+    phone.handle_event(2_020, Event::PopAnswered { call: current(&phone), outcome: PopOutcome::NoMatch });
+    let (_, record, _) = save(&phone.handle_event(9_000, Event::CallEnded { call: id(&phone, "out1"), reason: EndReason::Busy }));
     assert_eq!(record.screen_pop, None);
 }
 
@@ -75,10 +76,10 @@ fn outbound_calls_have_no_pop_to_measure() {
 fn the_log_names_the_attempt_that_saved_it_and_wrap_up_keeps_that_number() {
     let mut phone = registered_phone();
     ring(&mut phone, 1_000, "+12125550134");
-    phone.handle_event(1_030, Event::PopAnswered(PopOutcome::SeveralMatches));
-    phone.handle_intent(2_000, Intent::Answer);
-    phone.handle_event(2_100, Event::CallConnected { call_id: "in1".into() });
-    let (id, first, _) = save(&phone.handle_event(8_000, Event::CallEnded { call_id: "in1".into(), reason: EndReason::LocalHangup }));
+    phone.handle_event(1_030, Event::PopAnswered { call: current(&phone), outcome: PopOutcome::SeveralMatches });
+    phone.handle_intent(2_000, Intent::Answer(current(&phone)));
+    phone.handle_event(2_100, Event::CallConnected { call: id(&phone, "in1") });
+    let (id, first, _) = save(&phone.handle_event(8_000, Event::CallEnded { call: id(&phone, "in1"), reason: EndReason::LocalHangup }));
     assert_eq!(first.log_attempt, Some(1));
     phone.handle_event(8_100, Event::LogFailed { id, reason: "UNABLE_TO_LOCK_ROW".into() });
     let (_, second, _) = save(&phone.tick(8_100 + super::super::outbox::FIRST_RETRY_MS));
@@ -138,8 +139,8 @@ fn an_org_refusing_the_package_fields_gets_the_facts_in_the_description_from_the
     phone.handle_event(0, Event::PackageDetected(Package::Installed));
     assert!(phone.package_fields());
     ring(&mut phone, 1_000, "+17575550142");
-    phone.handle_event(1_020, Event::PopAnswered(PopOutcome::OneMatch));
-    let (id, _, _) = save(&phone.handle_event(5_000, Event::CallEnded { call_id: "in1".into(), reason: EndReason::Missed }));
+    phone.handle_event(1_020, Event::PopAnswered { call: current(&phone), outcome: PopOutcome::OneMatch });
+    let (id, _, _) = save(&phone.handle_event(5_000, Event::CallEnded { call: id(&phone, "in1"), reason: EndReason::Missed }));
     let again = phone.handle_event(5_100, Event::LogRejected { id, reason: refusal.into(), rejection: Rejection::PackageFields });
     let (resent, record, _) = save(&again);
     assert_eq!((resent, record.log_attempt), (id, Some(2)), "sent again at once, as attempt 2");

@@ -5,8 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::log::{CallDirection, CallRecord};
-use crate::model::{CallState, Registration};
+use crate::model::Registration;
 use crate::{Effect, Phone};
 
 /// What the agent lets the phone do with calls.
@@ -48,15 +47,6 @@ impl Presence {
     }
 }
 
-/// How an incoming call is refused instead of offered.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Refusal {
-    /// 486 Busy Here: the agent is on another call or said Busy.
-    Busy,
-    /// 480 Temporarily Unavailable: the agent is away.
-    Away,
-}
-
 impl Phone {
     /// The agent's availability.
     pub fn presence(&self) -> Presence {
@@ -72,7 +62,7 @@ impl Phone {
         if presence == self.presence {
             return Vec::new();
         }
-        if presence == Presence::Offline && !self.is_free() {
+        if presence == Presence::Offline && !self.calls.is_empty() {
             self.notice = Some("Finish the call before going offline.".into());
             return Vec::new();
         }
@@ -90,61 +80,21 @@ impl Phone {
             }
             _ => {}
         }
-        if matches!(self.call, CallState::Idle | CallState::ReadyToCall(_)) {
-            effects.push(Effect::SetIcon(presence.icon()));
-        }
         effects
-    }
-
-    /// Whether an incoming call is refused rather than offered, and how.
-    pub(super) fn refusal(&self) -> Option<Refusal> {
-        match self.presence {
-            _ if !self.is_free() => Some(Refusal::Busy),
-            Presence::Busy => Some(Refusal::Busy),
-            Presence::Away | Presence::Offline => Some(Refusal::Away),
-            Presence::Available => None,
-        }
-    }
-
-    /// Refuses an incoming call and logs it as missed, saying why.
-    pub(super) fn refuse(&mut self, now_ms: u64, refusal: Refusal, call_id: String, number: String) -> Vec<Effect> {
-        let disposition = match (refusal, self.presence) {
-            (Refusal::Busy, Presence::Busy) => "Missed (busy)",
-            (Refusal::Busy, _) => "Missed (agent busy)",
-            (Refusal::Away, _) => "Missed (away)",
-        };
-        let record = CallRecord {
-            direction: CallDirection::Inbound,
-            number,
-            record: None,
-            started_at_ms: now_ms,
-            duration_s: 0,
-            call_id: Some(call_id.clone()),
-            screen_pop: None,
-            log_attempt: None,
-            disposition: disposition.into(),
-            notes: String::new(),
-            transferred_to: None,
-            quality: None,
-        };
-        let refuse = match refusal {
-            Refusal::Busy => Effect::Decline { call_id, busy: true },
-            Refusal::Away => Effect::Unavailable { call_id },
-        };
-        vec![refuse, self.queue_log(now_ms, record, None)]
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tests::*;
     use crate::dialing::DialingRules;
     use crate::tests::registered_phone;
     use crate::{Credentials, Event, Intent, Secret};
 
 
     fn ring(phone: &mut Phone) -> Vec<Effect> {
-        phone.handle_event(5_000, Event::IncomingCall { call_id: "c9".into(), number: "+1 650 555 0199".into(), display_name: String::new() })
+        phone.handle_event(5_000, Event::IncomingCall { call_id: "c9".into(), number: "+1 650 555 0199".into(), display_name: String::new(), replaces: None })
     }
 
     fn missed_as(effects: &[Effect]) -> Option<String> {

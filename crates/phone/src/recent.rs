@@ -5,7 +5,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::log::{CallDirection, CallRecord, RecordRef};
-use crate::model::CallState;
 use crate::{Effect, Phone};
 
 /// How many calls the list keeps.
@@ -73,13 +72,10 @@ impl Phone {
     /// Calls back entry `index` of the list, on its record: one click, as click-to-dial would.
     pub(super) fn call_back(&mut self, now_ms: u64, index: usize) -> Vec<Effect> {
         let Some(entry) = self.recent.get(index).cloned() else { return Vec::new() };
-        if !self.is_free() {
-            self.notice = Some("Finish the current call before calling another number.".into());
-            return Vec::new();
+        let mut effects = self.clicked(now_ms, entry.number, entry.record);
+        if self.ready.is_some() {
+            effects.extend(self.dial(now_ms));
         }
-        let mut effects = self.leave_wrap_up(now_ms);
-        self.call = CallState::ReadyToCall(self.target(entry.number, entry.record));
-        effects.extend(self.dial(now_ms));
         effects
     }
 }
@@ -87,6 +83,7 @@ impl Phone {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tests::*;
     use crate::tests::registered_phone;
     use crate::{EndReason, Event, Intent};
 
@@ -94,8 +91,8 @@ mod tests {
     #[test]
     fn a_missed_call_heads_the_list_and_one_click_calls_it_back() {
         let mut phone = registered_phone();
-        phone.handle_event(1_000, Event::IncomingCall { call_id: "c1".into(), number: "+1 650 555 0199".into(), display_name: String::new() });
-        phone.handle_event(9_000, Event::CallEnded { call_id: "c1".into(), reason: EndReason::Missed });
+        phone.handle_event(1_000, Event::IncomingCall { call_id: "c1".into(), number: "+1 650 555 0199".into(), display_name: String::new(), replaces: None });
+        phone.handle_event(9_000, Event::CallEnded { call: id(&phone, "c1"), reason: EndReason::Missed });
         let [missed] = phone.recent() else { panic!("{:?}", phone.recent()) };
         assert!(missed.missed && missed.direction == CallDirection::Inbound);
         assert_eq!(missed.who(), "+1 650 555 0199");
@@ -107,9 +104,9 @@ mod tests {
     #[test]
     fn an_answered_call_is_not_missed_and_the_list_keeps_fifty() {
         let mut phone = registered_phone();
-        phone.handle_event(1_000, Event::IncomingCall { call_id: "c1".into(), number: "1002".into(), display_name: String::new() });
-        phone.handle_event(2_000, Event::CallConnected { call_id: "c1".into() });
-        phone.handle_event(9_000, Event::CallEnded { call_id: "c1".into(), reason: EndReason::RemoteHangup });
+        phone.handle_event(1_000, Event::IncomingCall { call_id: "c1".into(), number: "1002".into(), display_name: String::new(), replaces: None });
+        phone.handle_event(2_000, Event::CallConnected { call: id(&phone, "c1") });
+        phone.handle_event(9_000, Event::CallEnded { call: id(&phone, "c1"), reason: EndReason::RemoteHangup });
         assert!(!phone.recent()[0].missed);
         let many = vec![phone.recent()[0].clone(); 70];
         phone.restore_recent(many);
@@ -127,7 +124,7 @@ mod tests {
             duration_s: 5,
             missed: false,
         }]);
-        phone.handle_event(1_000, Event::IncomingCall { call_id: "c1".into(), number: "1003".into(), display_name: String::new() });
+        phone.handle_event(1_000, Event::IncomingCall { call_id: "c1".into(), number: "1003".into(), display_name: String::new(), replaces: None });
         assert!(!phone.handle_intent(2_000, Intent::CallBack(0)).iter().any(|e| matches!(e, Effect::Dial { .. })));
         assert!(phone.notice().is_some());
     }

@@ -1,18 +1,19 @@
 //! A call the page went away during (a reload, a crash, a closed tab).
 //!
-//! The glue records the call in progress in browser storage every second, with the SIP dialog
-//! it is on. When a page of this phone starts again and owns the line, it hands that record
+//! The glue records the calls in progress in browser storage every second, with the SIP dialog
+//! each is on. When a page of this phone starts again and owns the line, it hands those records
 //! back ([`Phone::restore_logs`]). An answered call whose dialog was kept, cut off moments ago,
 //! is not over for the customer: they are still on the line, hearing silence. The phone then
-//! holds it as [`CallState::Rejoining`] and, once registered, asks the line to rejoin the far
-//! end ([`Effect::Rejoin`]: an INVITE with Replaces). Answered, it is the same call going on
+//! holds it in [`Stage::Rejoining`] and, once registered, asks the line to rejoin the far
+//! end ([`Effect::Rejoin`]: an INVITE with Replaces); a call that was on hold is put on hold
+//! again once it is back. Answered, it is the same call going on
 //! (same log, same Call-ID, talk time from the first answer); refused or never possible (the
 //! agent did not sign in within [`REJOIN_WINDOW_MS`]), it is logged as lost, with talk time up
 //! to the moment the page went away, and the agent is told.
 
 use crate::log::CallRecord;
 use crate::logs::work_effect;
-use crate::model::{Call, CallState, EndReason, Resumed};
+use crate::model::{Call, EndReason, Resumed, Stage};
 use crate::outbox::PendingLog;
 use crate::pop_measure::ScreenPop;
 use crate::{Effect, Phone};
@@ -35,77 +36,94 @@ pub struct InterruptedCall {
     pub interrupted_at_ms: u64,
     /// The page kept the call's SIP dialog, so the far end can be asked to take us back.
     pub can_rejoin: bool,
+    /// The call was on hold.
+    pub held: bool,
 }
 
 impl Phone {
     /// Takes back the call logs a previous page left unsaved (from browser storage), and the
-    /// call it went away during: rejoined when it can be (see the module), else logged at once.
-    /// `seed` spreads retries between phones.
-    pub fn restore_logs(&mut self, now_ms: u64, stored: Vec<PendingLog>, interrupted: Option<InterruptedCall>, seed: u64) -> Vec<Effect> {
+    /// calls it went away during: rejoined when they can be (see the module), else logged at
+    /// once. `seed` spreads retries between phones.
+    pub fn restore_logs(&mut self, now_ms: u64, stored: Vec<PendingLog>, interrupted: Vec<InterruptedCall>, seed: u64) -> Vec<Effect> {
         self.outbox.seed(seed);
         self.outbox.restore(stored);
         let mut effects = Vec::new();
-        if let Some(interrupted) = interrupted {
-            effects.extend(self.take_back(now_ms, interrupted));
+        for call in interrupted {
+            effects.extend(self.take_back(now_ms, call));
+        }
+        if self.is_rejoining() {
+            effects.push(Effect::ShowPanel(true));
+            effects.extend(self.ask_rejoin());
         }
         effects.extend(self.outbox.due(now_ms).into_iter().map(work_effect));
+        effects.extend(self.presentation(now_ms));
         effects
     }
 
     /// Whether the phone is rejoining a call the page went away during.
     pub fn is_rejoining(&self) -> bool {
-        matches!(self.call, CallState::Rejoining(_))
+        self.calls.iter().any(|c| c.stage == Stage::Rejoining)
     }
 
     fn take_back(&mut self, now_ms: u64, interrupted: InterruptedCall) -> Vec<Effect> {
-        let InterruptedCall { log, answered_at_ms, interrupted_at_ms, can_rejoin } = interrupted;
+        let InterruptedCall { log, answered_at_ms, interrupted_at_ms, can_rejoin, held } = interrupted;
         let recent = now_ms.saturating_sub(interrupted_at_ms) <= REJOIN_WINDOW_MS;
-        let free = matches!(self.call, CallState::Idle);
-        let Some(answered_at_ms) = answered_at_ms.filter(|_| can_rejoin && recent && free) else {
+        let Some(answered_at_ms) = answered_at_ms.filter(|_| can_rejoin && recent && self.has_room()) else {
             if answered_at_ms.is_some() {
                 self.notice = Some(format!("Your call with {} was cut off when the page reloaded.", who(&log)));
             }
             return vec![self.queue_log(now_ms, log, None)];
         };
-        self.call = CallState::Rejoining(Call {
-            answered_at_ms: Some(answered_at_ms),
-            // The first page measured the pop; the rejoined call's log keeps that measure.
-            screen_pop: log.screen_pop.map(ScreenPop::Measured),
-            resumed: Some(Resumed { first_call_id: log.call_id, interrupted_at_ms, asked: false }),
-            ..Call::new(log.direction, log.number, log.record, log.started_at_ms)
-        });
-        let mut effects = vec![Effect::ShowPanel(true)];
-        effects.extend(self.ask_rejoin());
-        effects.push(Effect::SetLabel(self.label(now_ms)));
+        let handle = self.mint();
+        let mut call = Call::new(handle, Stage::Rejoining, log.direction, log.number, log.record, log.started_at_ms);
+        call.answered_at_ms = Some(answered_at_ms);
+        call.held = held;
+        // The first page measured the pop; the rejoined call's log keeps that measure.
+        call.screen_pop = log.screen_pop.map(ScreenPop::Measured);
+        call.resumed = Some(Resumed { first_call_id: log.call_id, interrupted_at_ms, asked: false });
+        self.calls.push(call);
+        Vec::new()
+    }
+
+    /// Asks the line to rejoin the far ends of the calls being rejoined, once registered and
+    /// not asked yet.
+    pub(super) fn ask_rejoin(&mut self) -> Vec<Effect> {
+        if self.registration != crate::Registration::Registered {
+            return Vec::new();
+        }
+        let mut effects = Vec::new();
+        for call in &mut self.calls {
+            let Some(resumed) = call.resumed.as_mut().filter(|r| !r.asked) else { continue };
+            if call.stage == Stage::Rejoining {
+                resumed.asked = true;
+                let call_id = resumed.first_call_id.clone().unwrap_or_default();
+                effects.push(Effect::Rejoin { call: call.handle, call_id });
+            }
+        }
         effects
     }
 
-    /// Asks the line to rejoin the far end, once registered and not asked yet.
-    pub(super) fn ask_rejoin(&mut self) -> Option<Effect> {
-        if self.registration != crate::Registration::Registered {
-            return None;
+    /// Every second: a rejoin never asked for (the agent has not signed in) is given up once
+    /// the window closes, and the call logged as lost.
+    pub(super) fn give_up_rejoins_when_late(&mut self, now_ms: u64) -> Vec<Effect> {
+        let late: Vec<_> = self
+            .calls
+            .iter()
+            .filter(|c| c.stage == Stage::Rejoining)
+            .filter(|c| c.resumed.as_ref().is_some_and(|r| !r.asked && now_ms.saturating_sub(r.interrupted_at_ms) > REJOIN_WINDOW_MS))
+            .map(|c| c.handle)
+            .collect();
+        let mut effects = Vec::new();
+        for call in late {
+            effects.extend(self.end(now_ms, call, EndReason::Failed("you did not sign in again within two minutes.".into())));
         }
-        let CallState::Rejoining(Call { resumed: Some(resumed), .. }) = &mut self.call else { return None };
-        if std::mem::replace(&mut resumed.asked, true) {
-            return None;
-        }
-        Some(Effect::Rejoin)
-    }
-
-    /// Every second while rejoining: a rejoin never asked for (the agent has not signed in) is
-    /// given up once the window closes, and the call logged as lost.
-    pub(super) fn give_up_rejoin_when_late(&mut self, now_ms: u64) -> Vec<Effect> {
-        let CallState::Rejoining(Call { resumed: Some(r), .. }) = &self.call else { return Vec::new() };
-        if r.asked || now_ms.saturating_sub(r.interrupted_at_ms) <= REJOIN_WINDOW_MS {
-            return Vec::new();
-        }
-        self.end(now_ms, EndReason::Failed("you did not sign in again within two minutes.".into()))
+        effects
     }
 
     /// For a call that ends while being rejoined: when it ended for the customer (the page
     /// went away) and the note its log carries; tells the agent the call was lost.
     pub(super) fn rejoin_lost(&mut self, call: &Call, reason: &EndReason) -> Option<(u64, String)> {
-        let resumed = call.resumed.as_ref().filter(|_| self.is_rejoining())?;
+        let resumed = call.resumed.as_ref().filter(|_| call.stage == Stage::Rejoining)?;
         let why = match reason {
             EndReason::LocalHangup => None,
             EndReason::Failed(why) => Some(why.clone()),

@@ -4,6 +4,7 @@
 use super::dialing::DialingRules;
 use super::rejoin::REJOIN_WINDOW_MS;
 use super::*;
+use crate::tests::*;
 
 fn ada() -> RecordRef {
     RecordRef { id: "003000000000001".into(), name: "Ada Lovelace".into(), object_type: "Contact".into(), person_contact_id: None }
@@ -67,13 +68,13 @@ fn after_a_reload_mid_call_the_phone_rejoins_the_call_once_registered() {
 #[test]
 fn a_rejoined_call_goes_on_as_the_same_call_with_one_log_under_its_first_call_id() {
     let (mut phone, _) = rejoining_phone();
-    phone.handle_event(80_010, Event::OutgoingCallStarted { call_id: "second".into() });
-    phone.handle_event(80_500, Event::CallConnected { call_id: "second".into() });
+    phone.handle_event(80_010, started(&phone, "second"));
+    phone.handle_event(80_500, Event::CallConnected { call: id(&phone, "second") });
     let CallState::Connected(call) = phone.call() else { panic!("{:?}", phone.call()) };
     assert_eq!(call.talk_seconds(90_000), 80, "talk time runs from the first answer");
     assert_eq!(call.log_call_id(), Some("first"));
     assert!(phone.call_in_progress().is_some(), "the rejoined call is stored again");
-    let ended = phone.handle_event(100_000, Event::CallEnded { call_id: "second".into(), reason: EndReason::RemoteHangup });
+    let ended = phone.handle_event(100_000, Event::CallEnded { call: id(&phone, "second"), reason: EndReason::RemoteHangup });
     match saves(&ended).as_slice() {
         [log] => {
             assert_eq!(log.call_id.as_deref(), Some("first"), "the Task is keyed by the call's first Call-ID");
@@ -89,8 +90,8 @@ fn a_rejoined_call_goes_on_as_the_same_call_with_one_log_under_its_first_call_id
 #[test]
 fn a_far_end_that_refuses_the_rejoin_leaves_a_log_up_to_the_reload_and_tells_the_agent() {
     let (mut phone, _) = rejoining_phone();
-    phone.handle_event(80_010, Event::OutgoingCallStarted { call_id: "second".into() });
-    let ended = phone.handle_event(80_300, Event::CallEnded { call_id: "second".into(), reason: EndReason::Failed("481 Call/Transaction Does Not Exist".into()) });
+    phone.handle_event(80_010, started(&phone, "second"));
+    let ended = phone.handle_event(80_300, Event::CallEnded { call: id(&phone, "second"), reason: EndReason::Failed("481 Call/Transaction Does Not Exist".into()) });
     match saves(&ended).as_slice() {
         [log] => {
             assert_eq!((log.call_id.as_deref(), log.duration_s), (Some("first"), 60), "talk time ends when the page went away");
@@ -118,7 +119,7 @@ fn an_agent_who_does_not_sign_in_again_in_time_gets_the_call_logged_as_lost() {
 fn hanging_up_while_rejoining_logs_the_call_as_lost_without_asking_the_line() {
     let mut phone = Phone::new(DialingRules::default());
     phone.restore_logs(75_000, Vec::new(), Some(interrupted(true)), 1);
-    let effects = phone.handle_intent(76_000, Intent::HangUp);
+    let effects = phone.handle_intent(76_000, Intent::HangUp(current(&phone)));
     assert!(effects.contains(&Effect::HangUp { call_id: None }));
     assert_eq!(saves(&effects).iter().map(|l| l.duration_s).collect::<Vec<_>>(), [60]);
     assert_eq!(phone.notice(), None, "the agent chose it: nothing to explain");

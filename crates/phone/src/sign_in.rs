@@ -27,13 +27,15 @@ impl Phone {
 
     pub(super) fn sign_out(&mut self, now_ms: u64) -> Vec<Effect> {
         let mut effects = Vec::new();
-        if let Some(call) = self.current_call() {
-            effects.push(Effect::HangUp { call_id: call.call_id.clone() });
-            effects.extend(self.end(now_ms, EndReason::LocalHangup));
+        // Every call ends first (a ringing one is declined by the line's hang-up), each logged.
+        let handles: Vec<_> = self.calls.iter().map(|c| c.handle).collect();
+        for call in handles {
+            effects.push(Effect::HangUp { call });
+            effects.extend(self.end(now_ms, call, EndReason::LocalHangup));
         }
         self.agent = None;
         self.registration = Registration::SignedOut;
-        effects.extend([Effect::Disconnect, Effect::SetIcon("call")]);
+        effects.push(Effect::Disconnect);
         effects
     }
 }

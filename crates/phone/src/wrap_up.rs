@@ -4,7 +4,7 @@
 //! definition's `wrapUpSeconds` reaching zero, a new call ringing, or a number clicked or typed.
 
 use crate::log::CallRecord;
-use crate::model::{CallState, WrapUp, WrapUpDraft};
+use crate::model::{WrapUp, WrapUpDraft};
 use crate::{Effect, Phone};
 
 impl Phone {
@@ -15,13 +15,13 @@ impl Phone {
     }
 
     /// The wrap-up of the call just logged as `log_id`.
-    pub(super) fn wrap_up(&self, now_ms: u64, log_id: u32, record: CallRecord) -> WrapUp {
+    pub(super) fn new_wrap_up(&self, now_ms: u64, log_id: u32, record: CallRecord) -> WrapUp {
         let ends_at_ms = self.wrap_up_limit_s.map(|s| now_ms + u64::from(s) * 1000);
         WrapUp { log_id, saved_as: None, record, draft: WrapUpDraft::default(), ends_at_ms }
     }
 
     pub(super) fn edit_wrap_up(&mut self, disposition: String, notes: String) -> Vec<Effect> {
-        if let CallState::WrapUp(wrap) = &mut self.call {
+        if let Some(wrap) = &mut self.wrap_up {
             wrap.draft = WrapUpDraft { disposition, notes };
         }
         Vec::new()
@@ -30,9 +30,9 @@ impl Phone {
     /// Before the phone moves on from wrap-up to something else: what the agent chose and typed
     /// is saved on the call's log, and the agent told so.
     pub(super) fn leave_wrap_up(&mut self, now_ms: u64) -> Vec<Effect> {
-        let CallState::WrapUp(wrap) = &self.call else { return Vec::new() };
+        let Some(wrap) = &self.wrap_up else { return Vec::new() };
         if wrap.draft.is_empty() {
-            self.call = CallState::Idle;
+            self.wrap_up = None;
             return Vec::new();
         }
         let WrapUpDraft { disposition, notes } = wrap.draft.clone();
@@ -50,13 +50,11 @@ impl Phone {
     /// Every second of wrap-up: at the end of the countdown, wrap-up completes with what the
     /// agent chose and typed so far.
     pub(super) fn wrap_up_tick(&mut self, now_ms: u64) -> Vec<Effect> {
-        let CallState::WrapUp(WrapUp { ends_at_ms: Some(ends_at), draft, .. }) = &self.call else { return Vec::new() };
+        let Some(WrapUp { ends_at_ms: Some(ends_at), draft, .. }) = &self.wrap_up else { return Vec::new() };
         if now_ms < *ends_at {
             return Vec::new();
         }
         let WrapUpDraft { disposition, notes } = draft.clone();
-        let mut effects = self.finish_wrap_up(now_ms, disposition, notes);
-        effects.push(self.label_effect(now_ms));
-        effects
+        self.finish_wrap_up(now_ms, disposition, notes)
     }
 }

@@ -2,6 +2,7 @@
 
 use super::dialing::DialingRules;
 use super::*;
+use crate::tests::*;
 
 fn ada() -> RecordRef {
     RecordRef { id: "003000000000001".into(), name: "Ada Lovelace".into(), object_type: "Contact".into(), person_contact_id: None }
@@ -15,9 +16,9 @@ fn in_wrap_up(limit_s: Option<u32>) -> Phone {
     phone.handle_event(0, Event::Registered);
     phone.handle_event(1_000, Event::ClickToDial { number: "+1 415 555 0100".into(), record: Some(ada()) });
     phone.handle_intent(2_000, Intent::Call);
-    phone.handle_event(2_010, Event::OutgoingCallStarted { call_id: "c1".into() });
-    phone.handle_event(10_000, Event::CallConnected { call_id: "c1".into() });
-    let ended = phone.handle_intent(52_000, Intent::HangUp);
+    phone.handle_event(2_010, started(&phone, "c1"));
+    phone.handle_event(10_000, Event::CallConnected { call: id(&phone, "c1") });
+    let ended = phone.handle_intent(52_000, Intent::HangUp(current(&phone)));
     let id = ended.iter().find_map(|e| if let Effect::SaveLog { id, .. } = e { Some(*id) } else { None }).expect("logged");
     phone.handle_event(53_000, Event::LogSaved { id, record_id: "00T1".into() });
     assert!(matches!(phone.call(), CallState::WrapUp(_)));
@@ -44,7 +45,7 @@ fn type_notes(phone: &mut Phone, disposition: &str, notes: &str) {
 fn a_call_ringing_in_during_wrap_up_saves_what_the_agent_typed_then_rings() {
     let mut phone = in_wrap_up(None);
     type_notes(&mut phone, "Callback requested", "Wants a call on Monday");
-    let effects = phone.handle_event(60_000, Event::IncomingCall { call_id: "c2".into(), number: "+1 650 555 0199".into(), display_name: String::new() });
+    let effects = phone.handle_event(60_000, Event::IncomingCall { call_id: "c2".into(), number: "+1 650 555 0199".into(), display_name: String::new(), replaces: None });
     assert_eq!(updates(&effects), [("Callback requested".to_owned(), "Wants a call on Monday".to_owned())]);
     assert!(matches!(phone.call(), CallState::Incoming(_)), "the new call rings");
     assert!(phone.notice().is_some_and(|n| n.contains("saved")), "the agent is told where the notes went");
@@ -67,7 +68,7 @@ fn a_number_clicked_or_typed_during_wrap_up_keeps_the_notes_too() {
 #[test]
 fn leaving_an_untouched_wrap_up_saves_nothing_more() {
     let mut phone = in_wrap_up(None);
-    let effects = phone.handle_event(60_000, Event::IncomingCall { call_id: "c2".into(), number: "1002".into(), display_name: String::new() });
+    let effects = phone.handle_event(60_000, Event::IncomingCall { call_id: "c2".into(), number: "1002".into(), display_name: String::new(), replaces: None });
     assert!(updates(&effects).is_empty());
     assert_eq!(phone.notice(), None);
 }
@@ -93,6 +94,6 @@ fn without_a_countdown_wrap_up_waits_for_the_agent() {
 #[test]
 fn the_screen_pop_is_the_first_thing_an_incoming_call_asks_for() {
     let mut phone = in_wrap_up(None);
-    let effects = phone.handle_event(60_000, Event::IncomingCall { call_id: "c2".into(), number: "+1 650 555 0199".into(), display_name: String::new() });
+    let effects = phone.handle_event(60_000, Event::IncomingCall { call_id: "c2".into(), number: "+1 650 555 0199".into(), display_name: String::new(), replaces: None });
     assert!(matches!(effects.first(), Some(Effect::ScreenPop { .. })), "{effects:?}");
 }

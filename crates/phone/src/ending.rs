@@ -1,0 +1,119 @@
+//! A call ends: it is logged at once (answered, missed, declined or failed), an answered one
+//! goes to wrap-up, and the calls tied to it (a consultation, a transfer) learn of it.
+
+use crate::log::{CallLink, CallRecord};
+use crate::model::{Call, CallHandle, EndReason, Transfer};
+use crate::{CallDirection, Effect, Phone};
+
+impl Phone {
+    /// Ends call `handle`: log it at once, then wrap up if it was answered.
+    pub(super) fn end(&mut self, now_ms: u64, handle: CallHandle, reason: EndReason) -> Vec<Effect> {
+        let Some(at) = self.calls.iter().position(|c| c.handle == handle) else { return Vec::new() };
+        let call = self.calls.remove(at);
+        self.tie_up(&call, &reason);
+        let answered = call.answered_at_ms.is_some();
+        if reason == EndReason::AnsweredElsewhere && !answered {
+            self.notice = Some("Answered on another device.".into());
+            return Vec::new();
+        }
+        if let EndReason::Failed(why) = &reason {
+            self.notice = Some(why.clone());
+        }
+        // A call the reload cut off ends, for the customer, when the page went away.
+        let (ended_at_ms, notes) = self.rejoin_lost(&call, &reason).unwrap_or((now_ms, String::new()));
+        let record = CallRecord {
+            duration_s: call.talk_seconds(ended_at_ms),
+            call_id: call.log_call_id().map(str::to_owned),
+            screen_pop: call.screen_pop.and_then(|pop| pop.measure_at(now_ms)),
+            disposition: disposition(&call, &reason),
+            notes,
+            transferred_to: transferred_to(&call, &reason),
+            link: link(&call, &reason),
+            quality: call.tally.summary(),
+            ..CallRecord::new(call.direction, call.number.clone(), call.record.clone(), call.started_at_ms)
+        };
+        let mut effects = Vec::new();
+        if answered {
+            // One wrap-up at a time: an earlier one keeps what the agent typed.
+            effects.extend(self.leave_wrap_up(now_ms));
+        }
+        let save = self.queue_log(now_ms, record.clone(), None);
+        if let (true, Effect::SaveLog { id, .. }) = (answered, &save) {
+            self.wrap_up = Some(self.new_wrap_up(now_ms, *id, record));
+        }
+        effects.push(save);
+        effects
+    }
+
+    /// What the calls tied to the one that ended must know of it.
+    fn tie_up(&mut self, ended: &Call, reason: &EndReason) {
+        for other in &mut self.calls {
+            match (&mut other.consultation, &ended.transfer) {
+                // The call this consultation is about was handed to its other party.
+                (Some(c), Some(Transfer::Attended { with, .. })) if *with == other.handle && *reason == EndReason::Transferred => {
+                    c.handed_over = true;
+                }
+                _ => {}
+            }
+            // A transfer that rested on the ended call is over.
+            let rested_on_it = match &other.transfer {
+                Some(Transfer::Attended { with, .. }) => *with == ended.handle,
+                Some(Transfer::Requested { new, .. }) => *new == ended.handle && ended.answered_at_ms.is_none(),
+                _ => false,
+            };
+            if rested_on_it {
+                other.transfer = None;
+            }
+        }
+        // The colleague ended the consultation: the customer is still on hold.
+        if let (Some(c), EndReason::RemoteHangup) = (&ended.consultation, reason) {
+            if self.calls.iter().any(|o| o.handle == c.about && o.held) {
+                self.notice = Some(format!("{} ended the consultation. {} is on hold: choose Resume to go back.", ended.who(), c.about_who));
+            }
+        }
+    }
+}
+
+/// The disposition a call's log starts with: none for an answered call (the agent chooses one
+/// in wrap-up), else what became of it.
+fn disposition(call: &Call, reason: &EndReason) -> String {
+    if call.answered_at_ms.is_some() {
+        return String::new();
+    }
+    match reason {
+        EndReason::Missed | EndReason::AnsweredElsewhere => "Missed".into(),
+        EndReason::Declined => "Declined".into(),
+        EndReason::Busy => "Busy".into(),
+        EndReason::NoAnswer => "No answer".into(),
+        EndReason::Failed(why) => format!("Failed: {why}"),
+        EndReason::LocalHangup | EndReason::RemoteHangup | EndReason::Transferred | EndReason::Replaced => match call.direction {
+            CallDirection::Inbound => "Missed".into(),
+            _ => "Cancelled".into(),
+        },
+    }
+}
+
+/// The number the call was handed to: the line knows a transfer happened, the call knows to
+/// which number. A transfer the other party asked for counts once the phone's call to the new
+/// number was answered, whatever ends the old call.
+fn transferred_to(call: &Call, reason: &EndReason) -> Option<String> {
+    match (&call.transfer, reason) {
+        (Some(Transfer::Blind { to } | Transfer::Attended { to, .. }), EndReason::Transferred) => Some(to.clone()),
+        (Some(Transfer::Requested { to, .. }), _) => Some(to.clone()),
+        _ => None,
+    }
+}
+
+fn link(call: &Call, reason: &EndReason) -> Option<CallLink> {
+    if let Some(c) = &call.consultation {
+        return Some(CallLink::Consultation { about: c.about_who.clone(), handed_over: c.handed_over });
+    }
+    if let Some(by) = &call.referred_by {
+        return Some(CallLink::AskedBy { by: by.clone() });
+    }
+    match (&call.transfer, reason) {
+        (Some(Transfer::Attended { .. }), EndReason::Transferred) => Some(CallLink::ConsultedFirst),
+        (Some(Transfer::Requested { .. }), _) => Some(CallLink::TransferAsked),
+        _ => None,
+    }
+}
