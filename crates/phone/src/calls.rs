@@ -11,7 +11,12 @@ impl Phone {
     /// Events of the line (and of Salesforce's screen pop) about one call.
     pub(super) fn handle_call_event(&mut self, now_ms: u64, event: Event) -> Vec<Effect> {
         match event {
-            Event::IncomingCall { call_id, number, display_name, replaces } => self.incoming(now_ms, call_id, number, display_name, replaces),
+            Event::IncomingCall {
+                call_id,
+                number,
+                display_name,
+                replaces,
+            } => self.incoming(now_ms, call_id, number, display_name, replaces),
             Event::OutgoingCallStarted { call, call_id } => self.started(call, call_id),
             Event::RemoteRinging { call } => {
                 if let Some(c) = self.call_mut(call).filter(|c| c.stage == Stage::Dialing) {
@@ -22,7 +27,9 @@ impl Phone {
             Event::CallConnected { call } => self.connected(now_ms, call),
             Event::CallEnded { call, reason } => self.end(now_ms, call, reason),
             Event::CallFailed { call, reason } => match self.call(call) {
-                Some(c) if c.call_id.is_none() || c.stage == Stage::Rejoining => self.end(now_ms, call, EndReason::Failed(reason)),
+                Some(c) if c.call_id.is_none() || c.stage == Stage::Rejoining => {
+                    self.end(now_ms, call, EndReason::Failed(reason))
+                }
                 _ => Vec::new(),
             },
             Event::RecordMatched { call, record } => {
@@ -35,14 +42,20 @@ impl Phone {
             }
             Event::CallQuality { call, quality } => {
                 if let Some(c) = self.call_mut(call).filter(|c| c.stage == Stage::Talking) {
-                    c.silent_seconds = if quality.bytes_received == 0 { c.silent_seconds.saturating_add(1) } else { 0 };
+                    c.silent_seconds = if quality.bytes_received == 0 {
+                        c.silent_seconds.saturating_add(1)
+                    } else {
+                        0
+                    };
                     c.tally.add(&quality);
                     c.quality = Some(quality);
                 }
                 Vec::new()
             }
             Event::TransferFailed { call, reason } => self.transfer_failed(call, reason),
-            Event::TransferRequested { call, number } => self.transfer_requested(now_ms, call, number),
+            Event::TransferRequested { call, number } => {
+                self.transfer_requested(now_ms, call, number)
+            }
             Event::HoldFailed { call, held, status } => {
                 self.hold_failed(call, held, status);
                 Vec::new()
@@ -53,7 +66,12 @@ impl Phone {
 
     /// The screen pop found who is calling: the call is related to that record.
     fn record_matched(&mut self, call: CallHandle, record: Option<RecordRef>) {
-        let Some(c) = self.call_mut(call).filter(|c| c.record.is_none() && c.stage != Stage::Dialing) else { return };
+        let Some(c) = self
+            .call_mut(call)
+            .filter(|c| c.record.is_none() && c.stage != Stage::Dialing)
+        else {
+            return;
+        };
         // A caller Salesforce knows as a Contact, Lead or Account is a customer.
         if record.is_some() && c.direction == CallDirection::Internal {
             c.direction = CallDirection::Inbound;
@@ -72,7 +90,9 @@ impl Phone {
     /// The call was answered and its audio flows: the extension of the record, if any, is
     /// keyed in after a pause.
     fn connected(&mut self, now_ms: u64, call: CallHandle) -> Vec<Effect> {
-        let Some(c) = self.call_mut(call).filter(|c| c.stage != Stage::Talking) else { return Vec::new() };
+        let Some(c) = self.call_mut(call).filter(|c| c.stage != Stage::Talking) else {
+            return Vec::new();
+        };
         // A rejoined call goes on from its first answer, and on hold if it was.
         c.answered_at_ms = c.answered_at_ms.or(Some(now_ms));
         let hold_again = c.stage == Stage::Rejoining && c.held;
@@ -92,7 +112,9 @@ impl Phone {
         if self.call(call).is_none_or(|c| c.stage != Stage::Ringing) {
             return Vec::new();
         }
-        let Some(mut effects) = self.hold_live_call(Some(call)) else { return Vec::new() };
+        let Some(mut effects) = self.hold_live_call(Some(call)) else {
+            return Vec::new();
+        };
         if let Some(c) = self.call_mut(call) {
             c.stage = Stage::Answering;
         }
@@ -104,13 +126,25 @@ impl Phone {
     /// another: the effects that do it. A call still being placed or rejoined cannot be held:
     /// the agent is told, and nothing changes (`None`).
     pub(super) fn hold_live_call(&mut self, except: Option<CallHandle>) -> Option<Vec<Effect>> {
-        let Some(live) = self.calls.iter_mut().find(|c| c.is_live() && Some(c.handle) != except) else { return Some(Vec::new()) };
+        let Some(live) = self
+            .calls
+            .iter_mut()
+            .find(|c| c.is_live() && Some(c.handle) != except)
+        else {
+            return Some(Vec::new());
+        };
         if live.stage != Stage::Talking {
-            self.notice = Some(format!("Your call with {} is not answered yet: hang it up first.", live.who()));
+            self.notice = Some(format!(
+                "Your call with {} is not answered yet: hang it up first.",
+                live.who()
+            ));
             return None;
         }
         live.held = true;
-        Some(vec![Effect::SetHeld { call: live.handle, held: true }])
+        Some(vec![Effect::SetHeld {
+            call: live.handle,
+            held: true,
+        }])
     }
 
     /// Declines a ringing call (486 when `busy`, else 603) and logs it.
@@ -145,12 +179,17 @@ impl Phone {
 
     /// Holds or resumes a call; resuming one while another is live holds that one (a swap).
     pub(super) fn set_held(&mut self, call: CallHandle, held: bool) -> Vec<Effect> {
-        if self.call(call).is_none_or(|c| c.stage != Stage::Talking || c.held == held) {
+        if self
+            .call(call)
+            .is_none_or(|c| c.stage != Stage::Talking || c.held == held)
+        {
             return Vec::new();
         }
         let mut effects = Vec::new();
         if !held {
-            let Some(hold) = self.hold_live_call(Some(call)) else { return Vec::new() };
+            let Some(hold) = self.hold_live_call(Some(call)) else {
+                return Vec::new();
+            };
             effects = hold;
         }
         if let Some(c) = self.call_mut(call) {
@@ -160,19 +199,26 @@ impl Phone {
         effects
     }
 
+    /// A keypad digit, to the call being talked on (not one on hold).
     pub(super) fn send_digit(&mut self, call: CallHandle, digit: char) -> Vec<Effect> {
         match self.call(call) {
-            Some(c) if c.stage == Stage::Talking && is_dtmf(digit) => vec![Effect::SendDigit { call, digit }],
+            Some(c) if c.stage == Stage::Talking && !c.held && is_dtmf(digit) => {
+                vec![Effect::SendDigit { call, digit }]
+            }
             _ => Vec::new(),
         }
     }
 
     /// The far end refused the hold (or resume) the agent asked for: the call is as it was.
     fn hold_failed(&mut self, call: CallHandle, held: bool, status: u16) {
-        let Some(c) = self.call_mut(call).filter(|c| c.held == held) else { return };
+        let Some(c) = self.call_mut(call).filter(|c| c.held == held) else {
+            return;
+        };
         c.held = !held;
         self.notice = Some(if held {
-            format!("The call could not be put on hold ({status}): the other side can still hear you.")
+            format!(
+                "The call could not be put on hold ({status}): the other side can still hear you."
+            )
         } else {
             format!("The call could not be taken off hold ({status}): try Resume again.")
         });

@@ -7,10 +7,17 @@ use crate::{CallDirection, Effect, Phone};
 
 impl Phone {
     /// Ends call `handle`: log it at once, then wrap up if it was answered.
-    pub(super) fn end(&mut self, now_ms: u64, handle: CallHandle, reason: EndReason) -> Vec<Effect> {
-        let Some(at) = self.calls.iter().position(|c| c.handle == handle) else { return Vec::new() };
-        let call = self.calls.remove(at);
-        self.tie_up(&call, &reason);
+    pub(super) fn end(
+        &mut self,
+        now_ms: u64,
+        handle: CallHandle,
+        reason: EndReason,
+    ) -> Vec<Effect> {
+        let Some(at) = self.calls.iter().position(|c| c.handle == handle) else {
+            return Vec::new();
+        };
+        let mut call = self.calls.remove(at);
+        self.tie_up(&mut call, &reason);
         let answered = call.answered_at_ms.is_some();
         if reason == EndReason::AnsweredElsewhere && !answered {
             self.notice = Some("Answered on another device.".into());
@@ -20,7 +27,9 @@ impl Phone {
             self.notice = Some(why.clone());
         }
         // A call the reload cut off ends, for the customer, when the page went away.
-        let (ended_at_ms, notes) = self.rejoin_lost(&call, &reason).unwrap_or((now_ms, String::new()));
+        let (ended_at_ms, notes) = self
+            .rejoin_lost(&call, &reason)
+            .unwrap_or((now_ms, String::new()));
         let record = CallRecord {
             duration_s: call.talk_seconds(ended_at_ms),
             call_id: call.log_call_id().map(str::to_owned),
@@ -30,7 +39,12 @@ impl Phone {
             transferred_to: transferred_to(&call, &reason),
             link: link(&call, &reason),
             quality: call.tally.summary(),
-            ..CallRecord::new(call.direction, call.number.clone(), call.record.clone(), call.started_at_ms)
+            ..CallRecord::new(
+                call.direction,
+                call.number.clone(),
+                call.record.clone(),
+                call.started_at_ms,
+            )
         };
         let mut effects = Vec::new();
         if answered {
@@ -46,29 +60,37 @@ impl Phone {
     }
 
     /// What the calls tied to the one that ended must know of it.
-    fn tie_up(&mut self, ended: &Call, reason: &EndReason) {
-        for other in &mut self.calls {
-            match (&mut other.consultation, &ended.transfer) {
-                // The call this consultation is about was handed to its other party.
-                (Some(c), Some(Transfer::Attended { with, .. })) if *with == other.handle && *reason == EndReason::Transferred => {
-                    c.handed_over = true;
-                }
-                _ => {}
-            }
-            // A transfer that rested on the ended call is over.
-            let rested_on_it = match &other.transfer {
-                Some(Transfer::Attended { with, .. }) => *with == ended.handle,
-                Some(Transfer::Requested { new, .. }) => *new == ended.handle && ended.answered_at_ms.is_none(),
-                _ => false,
-            };
-            if rested_on_it {
-                other.transfer = None;
+    fn tie_up(&mut self, ended: &mut Call, reason: &EndReason) {
+        let (handle, who) = (ended.handle, ended.who().to_owned());
+        if let Some(c) = &mut ended.consultation {
+            // The colleague's side of an attended transfer often ends the consultation before
+            // the customer's side reports the transfer done: a transfer under way counts.
+            let pending = self.calls.iter().any(|o| {
+                o.handle == c.about
+                    && matches!(o.transfer, Some(Transfer::Attended { with, .. }) if with == handle)
+            });
+            c.handed_over |= pending;
+            let on_hold = self.calls.iter().any(|o| o.handle == c.about && o.held);
+            if on_hold && !c.handed_over && *reason != EndReason::LocalHangup {
+                self.notice = Some(format!(
+                    "The consultation with {} ended. {} is on hold: choose Resume to go back.",
+                    who, c.about_who
+                ));
             }
         }
-        // The colleague ended the consultation: the customer is still on hold.
-        if let (Some(c), EndReason::RemoteHangup) = (&ended.consultation, reason) {
-            if self.calls.iter().any(|o| o.handle == c.about && o.held) {
-                self.notice = Some(format!("{} ended the consultation. {} is on hold: choose Resume to go back.", ended.who(), c.about_who));
+        for other in &mut self.calls {
+            // The call this consultation is about was handed to its other party.
+            if let (Some(c), Some(Transfer::Attended { with, .. }), EndReason::Transferred) =
+                (&mut other.consultation, &ended.transfer, reason)
+            {
+                c.handed_over |= *with == other.handle;
+            }
+            // A transfer the other party asked for rests on our call to the new number: that
+            // call failing leaves the old one as it was. (An attended transfer whose
+            // consultation ended is settled by the line: done, or failed.)
+            if matches!(&other.transfer, Some(Transfer::Requested { new, .. }) if *new == ended.handle && ended.answered_at_ms.is_none())
+            {
+                other.transfer = None;
             }
         }
     }
@@ -86,7 +108,10 @@ fn disposition(call: &Call, reason: &EndReason) -> String {
         EndReason::Busy => "Busy".into(),
         EndReason::NoAnswer => "No answer".into(),
         EndReason::Failed(why) => format!("Failed: {why}"),
-        EndReason::LocalHangup | EndReason::RemoteHangup | EndReason::Transferred | EndReason::Replaced => match call.direction {
+        EndReason::LocalHangup
+        | EndReason::RemoteHangup
+        | EndReason::Transferred
+        | EndReason::Replaced => match call.direction {
             CallDirection::Inbound => "Missed".into(),
             _ => "Cancelled".into(),
         },
@@ -98,7 +123,9 @@ fn disposition(call: &Call, reason: &EndReason) -> String {
 /// number was answered, whatever ends the old call.
 fn transferred_to(call: &Call, reason: &EndReason) -> Option<String> {
     match (&call.transfer, reason) {
-        (Some(Transfer::Blind { to } | Transfer::Attended { to, .. }), EndReason::Transferred) => Some(to.clone()),
+        (Some(Transfer::Blind { to } | Transfer::Attended { to, .. }), EndReason::Transferred) => {
+            Some(to.clone())
+        }
         (Some(Transfer::Requested { to, .. }), _) => Some(to.clone()),
         _ => None,
     }
@@ -106,7 +133,10 @@ fn transferred_to(call: &Call, reason: &EndReason) -> Option<String> {
 
 fn link(call: &Call, reason: &EndReason) -> Option<CallLink> {
     if let Some(c) = &call.consultation {
-        return Some(CallLink::Consultation { about: c.about_who.clone(), handed_over: c.handed_over });
+        return Some(CallLink::Consultation {
+            about: c.about_who.clone(),
+            handed_over: c.handed_over,
+        });
     }
     if let Some(by) = &call.referred_by {
         return Some(CallLink::AskedBy { by: by.clone() });

@@ -19,7 +19,11 @@ impl Phone {
     /// What the agent is looking at first (see [`Focus`]).
     pub fn focus(&self) -> Focus<'_> {
         let calls = &self.calls;
-        if let Some(ringing) = calls.iter().rev().find(|c| matches!(c.stage, Stage::Ringing | Stage::Answering)) {
+        if let Some(ringing) = calls
+            .iter()
+            .rev()
+            .find(|c| matches!(c.stage, Stage::Ringing | Stage::Answering))
+        {
             return Focus::Call(ringing);
         }
         if let Some(live) = calls.iter().find(|c| c.is_live()) {
@@ -42,13 +46,18 @@ impl Phone {
         let others = self.calls.len().saturating_sub(1);
         match self.focus() {
             Focus::ReadyToCall(t) => {
-                let who = t.record.as_ref().map_or(t.number.as_str(), |r| r.name.as_str());
+                let who = t
+                    .record
+                    .as_ref()
+                    .map_or(t.number.as_str(), |r| r.name.as_str());
                 format!("Call {who}?")
             }
             Focus::Call(c) => {
                 let text = match c.stage {
                     Stage::Dialing => format!("Calling {}", c.who()),
-                    Stage::Ringing | Stage::Answering if others > 0 => format!("Call waiting: {}", c.who()),
+                    Stage::Ringing | Stage::Answering if others > 0 => {
+                        format!("Call waiting: {}", c.who())
+                    }
                     Stage::Ringing | Stage::Answering => format!("Incoming call: {}", c.who()),
                     Stage::Rejoining => format!("Rejoining {}", c.who()),
                     Stage::Talking => {
@@ -59,7 +68,9 @@ impl Phone {
                 };
                 // The other calls (one on hold, say) are worth a glance too.
                 match others {
-                    n if n > 0 && !matches!(c.stage, Stage::Ringing | Stage::Answering) => format!("{text} (+{n})"),
+                    n if n > 0 && !matches!(c.stage, Stage::Ringing | Stage::Answering) => {
+                        format!("{text} (+{n})")
+                    }
                     _ => text,
                 }
             }
@@ -70,7 +81,11 @@ impl Phone {
 
     fn idle_label(&self) -> String {
         match &self.registration {
-            Registration::SignedOut if self.agent.is_some() && self.presence == Presence::Offline => "Phone: offline".into(),
+            Registration::SignedOut
+                if self.agent.is_some() && self.presence == Presence::Offline =>
+            {
+                "Phone: offline".into()
+            }
             Registration::SignedOut => "Phone: signed out".into(),
             Registration::Connecting => "Phone: connecting".into(),
             Registration::Reconnecting(_) => "Phone: reconnecting".into(),
@@ -101,7 +116,10 @@ impl Phone {
         match (ringing, busy) {
             (true, true) => Some(Tone::CallWaiting),
             (true, false) => Some(Tone::Ringtone),
-            _ => self.live_call().filter(|c| c.stage == Stage::Dialing && c.remote_ringing).map(|_| Tone::Ringback),
+            _ => self
+                .live_call()
+                .filter(|c| c.stage == Stage::Dialing && c.remote_ringing)
+                .map(|_| Tone::Ringback),
         }
     }
 

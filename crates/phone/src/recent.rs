@@ -35,7 +35,9 @@ impl RecentCall {
             record: log.record.clone(),
             started_at_ms: log.started_at_ms,
             duration_s: log.duration_s,
-            missed: log.direction != CallDirection::Outbound && log.duration_s == 0 && log.disposition.starts_with("Missed"),
+            missed: log.direction != CallDirection::Outbound
+                && log.duration_s == 0
+                && log.disposition.starts_with("Missed"),
         }
     }
 
@@ -71,7 +73,9 @@ impl Phone {
 
     /// Calls back entry `index` of the list, on its record: one click, as click-to-dial would.
     pub(super) fn call_back(&mut self, now_ms: u64, index: usize) -> Vec<Effect> {
-        let Some(entry) = self.recent.get(index).cloned() else { return Vec::new() };
+        let Some(entry) = self.recent.get(index).cloned() else {
+            return Vec::new();
+        };
         let mut effects = self.clicked(now_ms, entry.number, entry.record);
         if self.ready.is_some() {
             effects.extend(self.dial(now_ms));
@@ -83,30 +87,68 @@ impl Phone {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tests::*;
     use crate::tests::registered_phone;
-    use crate::{EndReason, Event, Intent};
-
+    use crate::tests::*;
+    use crate::{EndReason, Event, Intent, Stage};
 
     #[test]
     fn a_missed_call_heads_the_list_and_one_click_calls_it_back() {
         let mut phone = registered_phone();
-        phone.handle_event(1_000, Event::IncomingCall { call_id: "c1".into(), number: "+1 650 555 0199".into(), display_name: String::new(), replaces: None });
-        phone.handle_event(9_000, Event::CallEnded { call: id(&phone, "c1"), reason: EndReason::Missed });
-        let [missed] = phone.recent() else { panic!("{:?}", phone.recent()) };
+        phone.handle_event(
+            1_000,
+            Event::IncomingCall {
+                call_id: "c1".into(),
+                number: "+1 650 555 0199".into(),
+                display_name: String::new(),
+                replaces: None,
+            },
+        );
+        phone.handle_event(
+            9_000,
+            Event::CallEnded {
+                call: id(&phone, "c1"),
+                reason: EndReason::Missed,
+            },
+        );
+        let [missed] = phone.recent() else {
+            panic!("{:?}", phone.recent())
+        };
         assert!(missed.missed && missed.direction == CallDirection::Inbound);
         assert_eq!(missed.who(), "+1 650 555 0199");
         let effects = phone.handle_intent(10_000, Intent::CallBack(0));
-        assert!(effects.contains(&Effect::Dial { dial: "+16505550199".into() }), "{effects:?}");
-        assert!(matches!(phone.call(), CallState::Dialing(c) if c.number == "+1 650 555 0199"));
+        assert_eq!(dialled(&effects), Some("+16505550199"), "{effects:?}");
+        let call = the_call(&phone);
+        assert!(
+            call.stage == Stage::Dialing && call.number == "+1 650 555 0199",
+            "{call:?}"
+        );
     }
 
     #[test]
     fn an_answered_call_is_not_missed_and_the_list_keeps_fifty() {
         let mut phone = registered_phone();
-        phone.handle_event(1_000, Event::IncomingCall { call_id: "c1".into(), number: "1002".into(), display_name: String::new(), replaces: None });
-        phone.handle_event(2_000, Event::CallConnected { call: id(&phone, "c1") });
-        phone.handle_event(9_000, Event::CallEnded { call: id(&phone, "c1"), reason: EndReason::RemoteHangup });
+        phone.handle_event(
+            1_000,
+            Event::IncomingCall {
+                call_id: "c1".into(),
+                number: "1002".into(),
+                display_name: String::new(),
+                replaces: None,
+            },
+        );
+        phone.handle_event(
+            2_000,
+            Event::CallConnected {
+                call: id(&phone, "c1"),
+            },
+        );
+        phone.handle_event(
+            9_000,
+            Event::CallEnded {
+                call: id(&phone, "c1"),
+                reason: EndReason::RemoteHangup,
+            },
+        );
         assert!(!phone.recent()[0].missed);
         let many = vec![phone.recent()[0].clone(); 70];
         phone.restore_recent(many);
@@ -114,7 +156,7 @@ mod tests {
     }
 
     #[test]
-    fn calling_back_during_a_call_is_refused_with_a_reason() {
+    fn calling_back_while_a_call_rings_is_refused_with_a_reason() {
         let mut phone = registered_phone();
         phone.restore_recent(vec![RecentCall {
             direction: CallDirection::Outbound,
@@ -124,8 +166,19 @@ mod tests {
             duration_s: 5,
             missed: false,
         }]);
-        phone.handle_event(1_000, Event::IncomingCall { call_id: "c1".into(), number: "1003".into(), display_name: String::new(), replaces: None });
-        assert!(!phone.handle_intent(2_000, Intent::CallBack(0)).iter().any(|e| matches!(e, Effect::Dial { .. })));
+        phone.handle_event(
+            1_000,
+            Event::IncomingCall {
+                call_id: "c1".into(),
+                number: "1003".into(),
+                display_name: String::new(),
+                replaces: None,
+            },
+        );
+        assert!(!phone
+            .handle_intent(2_000, Intent::CallBack(0))
+            .iter()
+            .any(|e| matches!(e, Effect::Dial { .. })));
         assert!(phone.notice().is_some());
     }
 }

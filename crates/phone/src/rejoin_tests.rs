@@ -7,30 +7,37 @@ use super::*;
 use crate::tests::*;
 
 fn ada() -> RecordRef {
-    RecordRef { id: "003000000000001".into(), name: "Ada Lovelace".into(), object_type: "Contact".into(), person_contact_id: None }
+    RecordRef {
+        id: "003000000000001".into(),
+        name: "Ada Lovelace".into(),
+        object_type: "Contact".into(),
+        person_contact_id: None,
+    }
 }
 
 /// An outbound call to Ada, answered at t=10 s, that the page went away during at t=70 s.
 fn interrupted(can_rejoin: bool) -> InterruptedCall {
     InterruptedCall {
         log: CallRecord {
-            direction: CallDirection::Outbound,
-            number: "+1 415 555 0100".into(),
-            record: Some(ada()),
-            started_at_ms: 2_000,
             duration_s: 60,
             call_id: Some("first".into()),
-            screen_pop: None,
-            log_attempt: None,
-            disposition: String::new(),
             notes: LOST_NOTE.into(),
-            transferred_to: None,
-            quality: None,
+            ..CallRecord::new(
+                CallDirection::Outbound,
+                "+1 415 555 0100".into(),
+                Some(ada()),
+                2_000,
+            )
         },
         answered_at_ms: Some(10_000),
         interrupted_at_ms: 70_000,
         can_rejoin,
+        held: false,
     }
+}
+
+fn is_rejoin(effect: &Effect) -> bool {
+    matches!(effect, Effect::Rejoin { .. })
 }
 
 fn saves(effects: &[Effect]) -> Vec<CallRecord> {
@@ -46,11 +53,28 @@ fn saves(effects: &[Effect]) -> Vec<CallRecord> {
 /// The new page: restored at t=75 s, then the agent signs in and the PBX registers at t=80 s.
 fn rejoining_phone() -> (Phone, Vec<Effect>) {
     let mut phone = Phone::new(DialingRules::default());
-    let restored = phone.restore_logs(75_000, Vec::new(), Some(interrupted(true)), 1);
-    assert!(saves(&restored).is_empty(), "nothing is logged while the call may still be rejoined");
-    assert!(matches!(phone.call(), CallState::Rejoining(c) if c.who() == "Ada Lovelace"));
-    assert!(!restored.contains(&Effect::Rejoin), "not before the line is registered");
-    phone.handle_intent(78_000, Intent::SignIn(Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: String::new() }));
+    let restored = phone.restore_logs(75_000, Vec::new(), vec![interrupted(true)], 1);
+    assert!(
+        saves(&restored).is_empty(),
+        "nothing is logged while the call may still be rejoined"
+    );
+    let call = the_call(&phone);
+    assert!(
+        call.stage == Stage::Rejoining && call.who() == "Ada Lovelace",
+        "{call:?}"
+    );
+    assert!(
+        !restored.iter().any(is_rejoin),
+        "not before the line is registered"
+    );
+    phone.handle_intent(
+        78_000,
+        Intent::SignIn(Credentials {
+            user: "1001".into(),
+            password: Secret::new("pw".into()),
+            display_name: String::new(),
+        }),
+    );
     let registered = phone.handle_event(80_000, Event::Registered);
     (phone, registered)
 }
@@ -58,85 +82,169 @@ fn rejoining_phone() -> (Phone, Vec<Effect>) {
 #[test]
 fn after_a_reload_mid_call_the_phone_rejoins_the_call_once_registered() {
     let (mut phone, registered) = rejoining_phone();
-    assert_eq!(registered.iter().filter(|e| **e == Effect::Rejoin).count(), 1);
+    assert_eq!(registered.iter().filter(|e| is_rejoin(e)).count(), 1);
+    assert!(
+        registered.contains(&Effect::Rejoin {
+            call: H1,
+            call_id: "first".into()
+        }),
+        "the far end is asked by the first Call-ID"
+    );
     assert_eq!(phone.label(80_000), "Rejoining Ada Lovelace");
-    assert!(phone.call_in_progress().is_none(), "storage keeps the interrupted call as it was while rejoining");
+    assert_eq!(
+        phone.calls_in_progress().count(),
+        0,
+        "storage keeps the interrupted call as it was while rejoining"
+    );
     // A registration refresh or a reconnect does not ask again.
-    assert!(!phone.handle_event(81_000, Event::Registered).contains(&Effect::Rejoin));
+    assert!(!phone
+        .handle_event(81_000, Event::Registered)
+        .iter()
+        .any(is_rejoin));
 }
 
 #[test]
 fn a_rejoined_call_goes_on_as_the_same_call_with_one_log_under_its_first_call_id() {
     let (mut phone, _) = rejoining_phone();
     phone.handle_event(80_010, started(&phone, "second"));
-    phone.handle_event(80_500, Event::CallConnected { call: id(&phone, "second") });
-    let CallState::Connected(call) = phone.call() else { panic!("{:?}", phone.call()) };
-    assert_eq!(call.talk_seconds(90_000), 80, "talk time runs from the first answer");
+    phone.handle_event(
+        80_500,
+        Event::CallConnected {
+            call: id(&phone, "second"),
+        },
+    );
+    let call = the_call(&phone);
+    assert_eq!(call.stage, Stage::Talking);
+    assert_eq!(
+        call.talk_seconds(90_000),
+        80,
+        "talk time runs from the first answer"
+    );
     assert_eq!(call.log_call_id(), Some("first"));
-    assert!(phone.call_in_progress().is_some(), "the rejoined call is stored again");
-    let ended = phone.handle_event(100_000, Event::CallEnded { call: id(&phone, "second"), reason: EndReason::RemoteHangup });
+    assert_eq!(
+        phone.calls_in_progress().count(),
+        1,
+        "the rejoined call is stored again"
+    );
+    let ended = phone.handle_event(
+        100_000,
+        Event::CallEnded {
+            call: id(&phone, "second"),
+            reason: EndReason::RemoteHangup,
+        },
+    );
     match saves(&ended).as_slice() {
         [log] => {
-            assert_eq!(log.call_id.as_deref(), Some("first"), "the Task is keyed by the call's first Call-ID");
+            assert_eq!(
+                log.call_id.as_deref(),
+                Some("first"),
+                "the Task is keyed by the call's first Call-ID"
+            );
             assert_eq!(log.duration_s, 90);
             assert_eq!(log.record, Some(ada()));
-            assert_eq!(log.disposition, "", "no disposition the agent did not choose");
+            assert_eq!(
+                log.disposition, "",
+                "no disposition the agent did not choose"
+            );
         }
         other => panic!("one log expected: {other:?}"),
     }
-    assert!(matches!(phone.call(), CallState::WrapUp(_)));
+    assert!(phone.wrap_up().is_some() && phone.calls().is_empty());
 }
 
 #[test]
 fn a_far_end_that_refuses_the_rejoin_leaves_a_log_up_to_the_reload_and_tells_the_agent() {
     let (mut phone, _) = rejoining_phone();
     phone.handle_event(80_010, started(&phone, "second"));
-    let ended = phone.handle_event(80_300, Event::CallEnded { call: id(&phone, "second"), reason: EndReason::Failed("481 Call/Transaction Does Not Exist".into()) });
+    let ended = phone.handle_event(
+        80_300,
+        Event::CallEnded {
+            call: id(&phone, "second"),
+            reason: EndReason::Failed("481 Call/Transaction Does Not Exist".into()),
+        },
+    );
     match saves(&ended).as_slice() {
         [log] => {
-            assert_eq!((log.call_id.as_deref(), log.duration_s), (Some("first"), 60), "talk time ends when the page went away");
+            assert_eq!(
+                (log.call_id.as_deref(), log.duration_s),
+                (Some("first"), 60),
+                "talk time ends when the page went away"
+            );
             assert_eq!(log.notes, LOST_NOTE);
             assert_eq!(log.disposition, "");
         }
         other => panic!("one log expected: {other:?}"),
     }
     let notice = phone.notice().expect("the agent is told");
-    assert!(notice.contains("Ada Lovelace") && notice.contains("lost when the page reloaded"), "{notice}");
-    assert!(matches!(phone.call(), CallState::WrapUp(_)), "the agent can still write notes");
+    assert!(
+        notice.contains("Ada Lovelace") && notice.contains("lost when the page reloaded"),
+        "{notice}"
+    );
+    assert!(phone.wrap_up().is_some(), "the agent can still write notes");
 }
 
 #[test]
 fn an_agent_who_does_not_sign_in_again_in_time_gets_the_call_logged_as_lost() {
     let mut phone = Phone::new(DialingRules::default());
-    phone.restore_logs(75_000, Vec::new(), Some(interrupted(true)), 1);
-    assert!(saves(&phone.tick(70_000 + REJOIN_WINDOW_MS)).is_empty(), "still within the window");
+    phone.restore_logs(75_000, Vec::new(), vec![interrupted(true)], 1);
+    assert!(
+        saves(&phone.tick(70_000 + REJOIN_WINDOW_MS)).is_empty(),
+        "still within the window"
+    );
     let late = phone.tick(70_000 + REJOIN_WINDOW_MS + 1_000);
-    assert_eq!(saves(&late).iter().map(|l| l.duration_s).collect::<Vec<_>>(), [60]);
-    assert!(phone.notice().is_some_and(|n| n.contains("lost when the page reloaded")));
+    assert_eq!(
+        saves(&late)
+            .iter()
+            .map(|l| l.duration_s)
+            .collect::<Vec<_>>(),
+        [60]
+    );
+    assert!(phone
+        .notice()
+        .is_some_and(|n| n.contains("lost when the page reloaded")));
 }
 
 #[test]
 fn hanging_up_while_rejoining_logs_the_call_as_lost_without_asking_the_line() {
     let mut phone = Phone::new(DialingRules::default());
-    phone.restore_logs(75_000, Vec::new(), Some(interrupted(true)), 1);
+    phone.restore_logs(75_000, Vec::new(), vec![interrupted(true)], 1);
     let effects = phone.handle_intent(76_000, Intent::HangUp(current(&phone)));
-    assert!(effects.contains(&Effect::HangUp { call_id: None }));
-    assert_eq!(saves(&effects).iter().map(|l| l.duration_s).collect::<Vec<_>>(), [60]);
-    assert_eq!(phone.notice(), None, "the agent chose it: nothing to explain");
+    assert!(effects.contains(&Effect::HangUp { call: H1 }));
+    assert_eq!(
+        saves(&effects)
+            .iter()
+            .map(|l| l.duration_s)
+            .collect::<Vec<_>>(),
+        [60]
+    );
+    assert_eq!(
+        phone.notice(),
+        None,
+        "the agent chose it: nothing to explain"
+    );
 }
 
 #[test]
 fn a_call_that_cannot_be_rejoined_is_logged_at_once_and_the_agent_told() {
     for (case, mut stored, restored_at) in [
         ("no dialog kept", interrupted(false), 75_000),
-        ("cut off too long ago", interrupted(true), 70_000 + REJOIN_WINDOW_MS + 1),
+        (
+            "cut off too long ago",
+            interrupted(true),
+            70_000 + REJOIN_WINDOW_MS + 1,
+        ),
     ] {
         let mut phone = Phone::new(DialingRules::default());
         stored.log.duration_s = 60;
-        let effects = phone.restore_logs(restored_at, Vec::new(), Some(stored), 1);
+        let effects = phone.restore_logs(restored_at, Vec::new(), vec![stored], 1);
         assert_eq!(saves(&effects).len(), 1, "{case}");
-        assert!(matches!(phone.call(), CallState::Idle), "{case}");
-        assert!(phone.notice().is_some_and(|n| n.contains("cut off when the page reloaded")), "{case}");
+        assert!(phone.calls().is_empty(), "{case}");
+        assert!(
+            phone
+                .notice()
+                .is_some_and(|n| n.contains("cut off when the page reloaded")),
+            "{case}"
+        );
     }
 }
 
@@ -146,7 +254,13 @@ fn a_call_that_was_still_ringing_is_logged_as_missed_not_rejoined() {
     let mut ringing = interrupted(true);
     ringing.answered_at_ms = None;
     ringing.log.disposition = "Cancelled".into();
-    let effects = phone.restore_logs(75_000, Vec::new(), Some(ringing), 1);
-    assert_eq!(saves(&effects).iter().map(|l| l.disposition.as_str()).collect::<Vec<_>>(), ["Cancelled"]);
+    let effects = phone.restore_logs(75_000, Vec::new(), vec![ringing], 1);
+    assert_eq!(
+        saves(&effects)
+            .iter()
+            .map(|l| l.disposition.as_str())
+            .collect::<Vec<_>>(),
+        ["Cancelled"]
+    );
     assert_eq!(phone.notice(), None);
 }
