@@ -4,7 +4,7 @@
 use crate::definition::{Definition, Item, Section};
 use crate::settings::{
     adapter_url_api_version, is_api_version, is_pbx_url, is_sip_domain, API_VERSION_PARAMETER, DEFAULT_API_VERSION,
-    DEFAULT_HOME_COUNTRY, DEFAULT_REGISTER_EXPIRES, SECTION,
+    DEFAULT_HOME_COUNTRY, DEFAULT_MAX_CALLS, DEFAULT_REGISTER_EXPIRES, SECTION,
 };
 use crate::validate::{check_adapter_url, check_internal_name, UrlCheck, HEIGHT_RANGE, WIDTH_RANGE};
 
@@ -317,6 +317,8 @@ impl<'a> Builder<'a> {
             ("registerExpires", "Registration Expiry (seconds)", DEFAULT_REGISTER_EXPIRES.to_string()),
             ("wrapUpDispositions", "Wrap-up Dispositions (comma-separated)", "Resolved,Callback requested,Voicemail,Wrong number".to_owned()),
             ("homeCountry", "Home Country (ISO 3166-1 alpha-2, e.g. GB)", home_country.to_owned()),
+            ("maxCalls", "Calls at Once (1-4)", DEFAULT_MAX_CALLS.to_string()),
+            ("followTransferRequests", "Follow Transfer Requests (true/false)", "false".to_owned()),
         ];
         for (name, label, value) in ours {
             self.changes.push(Change::Changed { key: format!("/{SECTION}/{name}"), from: None, to: value.clone(), why: "this softphone's own setting".into() });

@@ -39,6 +39,14 @@ pub struct SoftphoneSettings {
     /// Seconds of wrap-up before it completes by itself (`wrapUpSeconds`); `None`: wrap-up
     /// waits for the agent.
     pub wrap_up_seconds: Option<u32>,
+    /// How many calls an agent may have at once (`maxCalls`, 1-4): with 2, a second caller
+    /// rings as a call waiting and the agent can consult a colleague; with 1, a caller during
+    /// a call hears busy.
+    pub max_calls: usize,
+    /// Whether the phone calls the number a far end asks it to (their REFER,
+    /// `followTransferRequests`). Off by default: a customer's phone could send the agent's
+    /// line anywhere.
+    pub follow_transfer_requests: bool,
     /// `reqDialingOptions`.
     pub dialing: DialingOptions,
     /// The org's home country, ISO 3166-1 alpha-2 in upper case (e.g. `GB`): how numbers
@@ -104,6 +112,10 @@ pub const DEFAULT_REGISTER_EXPIRES: u32 = 600;
 pub const DEFAULT_API_VERSION: &str = "62.0";
 /// The oldest Open CTI API version with the Lightning script.
 pub const MIN_API_VERSION_MAJOR: u32 = 38;
+/// Default `maxCalls`: a call waiting, or a consultation, beside the call being talked on.
+pub const DEFAULT_MAX_CALLS: usize = 2;
+/// The most `maxCalls` may say: more calls than an agent can keep track of on hold.
+pub const MOST_CALLS: usize = 4;
 /// Default `homeCountry`.
 pub const DEFAULT_HOME_COUNTRY: &str = "US";
 /// The adapter URL's query parameter naming the Open CTI script version to load.
@@ -126,6 +138,8 @@ impl SoftphoneSettings {
             register_expires: r.register_expires(),
             dispositions: list(r.get(&key("wrapUpDispositions"))),
             wrap_up_seconds: r.wrap_up_seconds(),
+            max_calls: r.max_calls(),
+            follow_transfer_requests: r.flag("followTransferRequests"),
             dialing: DialingOptions {
                 outside_prefix: r.digits("/reqDialingOptions/reqOutsidePrefix"),
                 long_distance_prefix: r.digits("/reqDialingOptions/reqLongDistPrefix"),
@@ -286,6 +300,33 @@ impl Reader<'_> {
         }
     }
 
+    fn max_calls(&mut self) -> usize {
+        let k = key("maxCalls");
+        let v = self.get(&k).trim().to_owned();
+        match v.parse::<usize>() {
+            _ if v.is_empty() => DEFAULT_MAX_CALLS,
+            Ok(n) if (1..=MOST_CALLS).contains(&n) => n,
+            _ => {
+                self.problem(&k, format!("{v:?} is not a number of calls between 1 and {MOST_CALLS}; using {DEFAULT_MAX_CALLS}"));
+                DEFAULT_MAX_CALLS
+            }
+        }
+    }
+
+    /// A yes/no setting of ours: `true` or `false` (any case), empty meaning `false`.
+    fn flag(&mut self, name: &str) -> bool {
+        let k = key(name);
+        let v = self.get(&k).trim().to_ascii_lowercase();
+        match v.as_str() {
+            "true" => true,
+            "" | "false" => false,
+            _ => {
+                self.problem(&k, format!("{v:?} is neither true nor false; using false"));
+                false
+            }
+        }
+    }
+
     /// A dialing prefix; anything but digits would be dialled as is, so it is left out.
     fn digits(&mut self, key: &str) -> String {
         let v = self.get(key).to_owned();
@@ -406,6 +447,28 @@ mod tests {
             let read = read(&map);
             assert_eq!(read.settings.wrap_up_seconds, expected, "{value:?}");
             assert_eq!(keys(&read.problems) == ["/rustSoftphone/wrapUpSeconds"], problem, "{value:?}: {:?}", read.problems);
+        }
+    }
+
+    #[test]
+    fn how_many_calls_at_once_is_read_and_a_wrong_count_reported() {
+        for (value, expected, problem) in [("", 2, false), ("1", 1, false), ("4", 4, false), ("0", 2, true), ("5", 2, true), ("two", 2, true)] {
+            let mut map = development();
+            map.insert("/rustSoftphone/maxCalls".into(), value.into());
+            let read = read(&map);
+            assert_eq!(read.settings.max_calls, expected, "{value:?}");
+            assert_eq!(keys(&read.problems) == ["/rustSoftphone/maxCalls"], problem, "{value:?}: {:?}", read.problems);
+        }
+    }
+
+    #[test]
+    fn following_a_far_ends_transfer_request_is_off_unless_the_definition_says_true() {
+        for (value, expected, problem) in [("", false, false), ("true", true, false), ("TRUE", true, false), ("false", false, false), ("yes", false, true)] {
+            let mut map = development();
+            map.insert("/rustSoftphone/followTransferRequests".into(), value.into());
+            let read = read(&map);
+            assert_eq!(read.settings.follow_transfer_requests, expected, "{value:?}");
+            assert_eq!(keys(&read.problems) == ["/rustSoftphone/followTransferRequests"], problem, "{value:?}: {:?}", read.problems);
         }
     }
 
