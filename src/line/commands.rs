@@ -12,21 +12,29 @@ impl Line {
     /// agent refuses sent nothing: a failed transfer is reported to the phone, anything else
     /// (a click that raced the end of its call) is logged.
     pub(super) fn command(&self, command: Command) {
+        // Told to the phone or logged by `try_command`: nothing more to do here.
+        let _ = self.try_command(command);
+    }
+
+    /// [`Line::command`], telling the caller whether the user agent took it.
+    pub(super) fn try_command(&self, command: Command) -> Result<(), CommandError> {
         let transfer_of = match &command {
             Command::Transfer { call, .. } | Command::TransferAttended { call, .. } => Some(call.clone()),
             _ => None,
         };
         let result = {
             let mut inner = self.inner.borrow_mut();
-            let Some(ua) = inner.ua.as_mut() else { return };
+            let Some(ua) = inner.ua.as_mut() else { return Err(CommandError::UnknownCall) };
             ua.command(sip_now(), command)
         };
         self.drive(None);
-        let Err(error) = result else { return };
-        match transfer_of {
-            Some(call_id) => self.report_later(Event::TransferFailed { call_id, reason: transfer_failure(refused_status(error)) }),
+        let Err(error) = result else { return result };
+        let transferred = transfer_of.and_then(|sip| self.inner.borrow_mut().by_sip(&sip).map(|c| c.handle));
+        match transferred {
+            Some(call) => self.report_later(Event::TransferFailed { call, reason: transfer_failure(refused_status(error)) }),
             None => web_sys::console::warn_1(&format!("A phone command was not carried out: {}.", command_refused(error)).into()),
         }
+        result
     }
 }
 

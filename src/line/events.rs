@@ -5,8 +5,9 @@
 use sip::{Command, Event as SipEvent};
 use wasm_bindgen_futures::spawn_local;
 
+use super::calls::Offer;
 use super::helpers::{apply_answer, end_reason, mark, transfer_failure};
-use super::{recovery, take_offer, wording, Deferred, HoldChange, IncomingOffer, Inner, Line};
+use super::{recovery, wording, Deferred, Inner, Line};
 use crate::phone::Event;
 
 impl Inner {
@@ -45,101 +46,129 @@ impl Inner {
                     self.pending.push(Event::RegistrationFailed(reason));
                 }
             }
-            SipEvent::FlowReplaced { call } => after.push(Box::new(move |line: &Line| line.move_call(call))),
+            SipEvent::FlowReplaced { call } => {
+                if let Some(c) = self.by_sip(&call) {
+                    let handle = c.handle;
+                    after.push(Box::new(move |line: &Line| line.move_call(handle)));
+                }
+            }
             SipEvent::FlowFailed => after.push(Box::new(Line::flow_failed)),
             SipEvent::Unregistered => after.push(Box::new(Line::closed)),
             _ => {}
         }
     }
 
-    /// Calls: set-up, answer, transfer, end.
+    /// Calls: set-up, answer, transfer, end. Events of a call the phone let go of (hung up,
+    /// declined) are not told to it.
     fn on_call_event(&mut self, event: SipEvent, after: &mut Vec<Deferred>) {
         match event {
             SipEvent::CallCreated { call } => {
-                if let Some((id, _)) = self.media.as_mut().filter(|(id, _)| id.is_empty()) {
-                    *id = call.clone();
+                let Some(handle) = self.placing.take() else { return };
+                if let Some(c) = self.call_mut(handle) {
+                    c.sip = Some(call.clone());
                 }
-                self.pending.push(Event::OutgoingCallStarted { call_id: call });
+                self.pending.push(Event::OutgoingCallStarted { call: handle, call_id: call });
             }
-            // A call replacing one of ours (attended transfer to us) is offered like
-            // any other: the UA hangs the replaced call up once it is answered.
-            SipEvent::IncomingCall { call, number, display_name, sdp, replaces: _ } => {
+            // A call replacing one of ours (an attended transfer to us) names it: the phone
+            // answers it at once, and the UA hangs the replaced call up once it is answered.
+            SipEvent::IncomingCall { call, number, display_name, sdp, replaces } => {
                 mark("softphone:invite-received");
-                self.incoming_offers.push(IncomingOffer { call: call.clone(), sdp });
-                after.push(Box::new({
-                    let call = call.clone();
-                    move |line: &Line| line.command(Command::Ring { call })
-                }));
-                self.pending.push(Event::IncomingCall { call_id: call, number, display_name });
+                let replaces = replaces.and_then(|r| self.by_sip(&r).map(|c| c.handle));
+                self.keep_offer(Offer { sip: call.clone(), sdp, ended: None });
+                self.pending.push(Event::IncomingCall { call_id: call, number, display_name, replaces });
             }
-            SipEvent::Ringing { call } => self.pending.push(Event::RemoteRinging { call_id: call }),
             SipEvent::Answered { call, sdp } => {
-                let m = self.media.as_ref().map(|(_, m)| m.clone());
+                let Some(c) = self.by_sip(&call) else { return };
+                let (handle, media) = (c.handle, c.media.clone());
                 after.push(Box::new(move |line: &Line| {
                     let line = line.clone();
                     spawn_local(async move {
-                        apply_answer(m, &sdp).await;
-                        line.report_later(Event::CallConnected { call_id: call });
+                        apply_answer(media, &sdp).await;
+                        line.report_later(Event::CallConnected { call: handle });
                     });
                 }));
             }
-            SipEvent::Confirmed { call } => self.pending.push(Event::CallConnected { call_id: call }),
-            SipEvent::Dtmf { .. } => {}
+            SipEvent::Ended { call, reason } => self.on_ended(&call, reason, after),
+            _ => self.on_call_news(event, after),
+        }
+    }
+
+    /// What the SIP core tells of a call under way.
+    fn on_call_news(&mut self, event: SipEvent, after: &mut Vec<Deferred>) {
+        let news = match event {
+            SipEvent::Ringing { call } => self.by_sip(&call).map(|c| Event::RemoteRinging { call: c.handle }),
+            SipEvent::Confirmed { call } => self.by_sip(&call).map(|c| Event::CallConnected { call: c.handle }),
+            // The number the far end asks us to call: the REFER target's user part.
             SipEvent::TransferRequested { call, target } => {
-                // The phone offers no transfers yet: the far end hears 603 and the
-                // call goes on as it was.
-                web_sys::console::warn_1(&format!("The far end asked to transfer the call to {target}; declined.").into());
-                after.push(Box::new(move |line: &Line| line.command(Command::DeclineTransfer { call })));
+                let number = target.user_unescaped().map_or_else(|| target.host.clone(), |u| u.into_owned());
+                match self.by_sip(&call) {
+                    Some(c) => Some(Event::TransferRequested { call: c.handle, number }),
+                    None => {
+                        after.push(Box::new(move |line: &Line| line.command(Command::DeclineTransfer { call })));
+                        None
+                    }
+                }
             }
             // The call ends by itself when the transfer succeeds ([`SipEnd::Transferred`]).
-            SipEvent::TransferProgress { .. } => {}
-            SipEvent::TransferFailed { call, status } => self.pending.push(Event::TransferFailed {
-                call_id: call,
-                reason: transfer_failure(status),
-            }),
-            SipEvent::Ended { call, reason } => {
-                if self.media.as_ref().is_some_and(|(id, _)| *id == call) {
-                    self.media = None;
-                }
-                take_offer(&mut self.incoming_offers, &call);
-                after.push(Box::new(Line::prepare_spare));
-                self.pending.push(Event::CallEnded { call_id: call, reason: end_reason(reason) });
+            SipEvent::TransferFailed { call, status } => {
+                self.by_sip(&call).map(|c| Event::TransferFailed { call: c.handle, reason: transfer_failure(status) })
             }
-            SipEvent::Dropped { reason } => web_sys::console::warn_1(&wording::dropped(&reason).into()),
-            _ => {}
+            SipEvent::Dropped { reason } => {
+                web_sys::console::warn_1(&wording::dropped(&reason).into());
+                None
+            }
+            _ => None,
+        };
+        self.pending.extend(news);
+    }
+
+    /// The SIP core ended call `sip`: its audio stops and the phone hears why (a call still
+    /// ringing in, not yet named, is told when the phone names it).
+    fn on_ended(&mut self, sip: &str, reason: sip::EndReason, after: &mut Vec<Deferred>) {
+        if let Some(offer) = self.offers.iter_mut().find(|o| o.sip == sip) {
+            offer.ended = Some(end_reason(reason));
+            return;
         }
+        let Some(handle) = self.by_sip(sip).map(|c| c.handle) else { return };
+        self.forget(handle);
+        after.push(Box::new(Line::after_call));
+        self.pending.push(Event::CallEnded { call: handle, reason: end_reason(reason) });
     }
 
     /// Session changes: the far end's re-INVITE, and the answer to ours (hold, resume, a move).
     fn on_reinvite_event(&mut self, event: SipEvent, after: &mut Vec<Deferred>) {
         match event {
             SipEvent::Reoffered { call, sdp } => {
-                let m = self.media.as_ref().map(|(_, m)| m.clone());
+                let Some(media) = self.by_sip(&call).and_then(|c| c.media.clone()) else { return };
                 after.push(Box::new(move |line: &Line| {
                     let line = line.clone();
                     spawn_local(async move {
-                        let Some(m) = m else { return };
-                        match m.answer(&sdp).await {
+                        match media.answer(&sdp).await {
                             Ok(answer) => line.command(Command::AnswerReinvite { call, sdp: answer }),
                             Err(e) => web_sys::console::warn_1(&e.to_string().into()),
                         }
                     });
                 }));
             }
-            SipEvent::Reanswered { sdp, .. } => {
-                self.hold_change = None;
-                let m = self.media.as_ref().map(|(_, m)| m.clone());
-                spawn_local(async move { apply_answer(m, &sdp).await });
+            SipEvent::Reanswered { call, sdp } => {
+                let Some(c) = self.by_sip(&call) else { return };
+                c.hold_change = None;
+                let media = c.media.clone();
+                spawn_local(async move { apply_answer(media, &sdp).await });
             }
-            SipEvent::ReinviteFailed { call, status } => match self.hold_change.take().filter(|h| h.call == call) {
-                Some(HoldChange { held, .. }) => {
-                    if let Some((_, m)) = self.media.as_ref() {
-                        m.withdraw_reoffer(held);
+            SipEvent::ReinviteFailed { call, status } => {
+                let Some(c) = self.by_sip(&call) else { return };
+                match c.hold_change.take() {
+                    Some(held) => {
+                        if let Some(m) = c.media.as_ref() {
+                            m.withdraw_reoffer(held);
+                        }
+                        let handle = c.handle;
+                        self.pending.push(Event::HoldFailed { call: handle, held, status });
                     }
-                    self.pending.push(Event::HoldFailed { call_id: call, held, status });
+                    None => web_sys::console::warn_1(&format!("The PBX refused to change the call ({status}).").into()),
                 }
-                None => web_sys::console::warn_1(&format!("The PBX refused to change the call ({status}).").into()),
-            },
+            }
             _ => {}
         }
     }

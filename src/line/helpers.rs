@@ -88,7 +88,7 @@ pub(super) fn end_reason(reason: SipEnd) -> EndReason {
     match reason {
         SipEnd::Local => EndReason::LocalHangup,
         SipEnd::Transferred => EndReason::Transferred,
-        SipEnd::Replaced => EndReason::RemoteHangup,
+        SipEnd::Replaced => EndReason::Replaced,
         SipEnd::Remote => EndReason::RemoteHangup,
         SipEnd::CallerCancelled => EndReason::Missed,
         SipEnd::AnsweredElsewhere => EndReason::AnsweredElsewhere,

@@ -41,7 +41,7 @@ impl Line {
     }
 
     /// Opens microphone `id` (`None`: the default) and sends it from now on, also in the call in
-    /// progress; `then` is reported once it is in place.
+    /// progress (every call); `then` is reported once it is in place.
     fn switch_microphone(&self, id: Option<String>, then: Option<Event>) {
         let this = self.clone();
         spawn_local(async move {
@@ -50,16 +50,17 @@ impl Line {
                 Err(e) => return this.report_later(Event::MicrophoneProblem(e.to_string())),
             };
             let old = this.adopt_microphone(mic.clone());
-            let media = {
+            let media: Vec<_> = {
                 let mut inner = this.inner.borrow_mut();
                 inner.microphone_generation = inner.microphone_generation.wrapping_add(1);
                 inner.spare = None;
-                inner.media.as_ref().map(|(_, m)| m.clone())
+                inner.calls.iter().filter_map(|c| c.media.clone()).collect()
             };
             if let Some(event) = then {
                 this.report_later(event);
             }
-            if let Some(media) = media {
+            // Every call, the held ones too: they are heard again with the new microphone.
+            for media in media {
                 if let Err(e) = media.use_microphone(&mic).await {
                     this.report_later(Event::MicrophoneProblem(e.to_string()));
                 }

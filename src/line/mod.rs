@@ -5,6 +5,7 @@
 //! Re-entrancy: the line never calls its owner while it holds its own state. Events are
 //! queued and delivered from a fresh task (`spawn_local`), after the borrow is released.
 
+mod calls;
 mod commands;
 mod events;
 mod helpers;
@@ -18,14 +19,15 @@ mod wording;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use sip::{Command, Config, Input, Output, Uri, UserAgent};
+use sip::{Command, Config, Input, Output, UserAgent};
 use wasm_bindgen_futures::spawn_local;
 
-use crate::media::{CallMedia, IceSource, MediaError, MediaStats, Microphone, Tone as MediaTone, Tones, TrackEnded};
-use crate::phone::{Credentials, EndReason, Event, Tone};
+use crate::media::{CallMedia, IceSource, MediaError, Microphone, Tones, TrackEnded};
+use crate::phone::{Credentials, Event};
 
+use calls::{LineCall, Offer};
 pub use helpers::mark;
-use helpers::{now, open_microphone, quality_between, sip_now, BrowserRandom};
+use helpers::{now, open_microphone, sip_now, BrowserRandom};
 use crate::timer::Timeout;
 use crate::transport::{Transport, TransportEvent};
 
@@ -71,20 +73,17 @@ struct Inner {
     preferred_microphone: Option<String>,
     /// Counts microphone switches, so a spare offer built on the old microphone is discarded.
     microphone_generation: u32,
-    /// The call in progress and its audio (one call at a time).
-    media: Option<(String, Rc<CallMedia>)>,
-    /// The hold or resume the agent asked for, until the far end answers the re-INVITE.
-    hold_change: Option<HoldChange>,
-    /// The offers of calls ringing in, each kept until the agent answers or the call ends (a
-    /// second caller may ring while the first still does).
-    incoming_offers: Vec<IncomingOffer>,
+    /// The calls the line carries, each named by the phone's handle (see `calls`).
+    calls: Vec<LineCall>,
+    /// Calls ringing in that the phone has not named yet (it rings or refuses each at once).
+    offers: Vec<Offer>,
+    /// The call whose INVITE is being handed to the user agent: its `CallCreated` names it.
+    placing: Option<crate::phone::CallHandle>,
     /// A peer connection with its offer made ahead of the next outgoing call, so a click sends
     /// the INVITE at once instead of waiting for the offer and ICE gathering.
     spare: Option<(Rc<CallMedia>, String)>,
     /// A spare is being prepared.
     preparing: bool,
-    /// The previous audio figures of the call in progress, for per-second differences.
-    last_stats: Option<(String, MediaStats)>,
     tones: Option<Tones>,
     registered: bool,
     /// Hears the microphone go away (unplugged), to fall back to the default one.
@@ -96,27 +95,6 @@ struct Inner {
     report: Rc<dyn Fn(Event)>,
     /// Events to report once the state is released.
     pending: Vec<Event>,
-}
-
-/// The SDP offer of a call ringing in.
-struct IncomingOffer {
-    /// The call's SIP Call-ID.
-    call: String,
-    sdp: String,
-}
-
-/// Takes the offer of `call` out of `offers` (the others stay).
-fn take_offer(offers: &mut Vec<IncomingOffer>, call: &str) -> Option<IncomingOffer> {
-    let at = offers.iter().position(|o| o.call == call)?;
-    Some(offers.remove(at))
-}
-
-/// A hold or resume waiting for the far end's answer.
-struct HoldChange {
-    /// The call's SIP Call-ID.
-    call: String,
-    /// On hold (`true`) or off it, as asked.
-    held: bool,
 }
 
 /// Work that must run after the line's state is released (it drives the line again).
@@ -134,12 +112,11 @@ impl Line {
             microphone: None,
             preferred_microphone: None,
             microphone_generation: 0,
-            media: None,
-            incoming_offers: Vec::new(),
-            hold_change: None,
+            calls: Vec::new(),
+            offers: Vec::new(),
+            placing: None,
             spare: None,
             preparing: false,
-            last_stats: None,
             tones: None,
             registered: false,
             microphone_watch: None,
@@ -209,7 +186,8 @@ impl Line {
         self.stop_watching();
         let weak = Rc::downgrade(&self.inner);
         let mut inner = self.inner.borrow_mut();
-        inner.media = None;
+        inner.calls.clear();
+        inner.offers.clear();
         inner.spare = None;
         inner.tones = None;
         inner.registered = false;
@@ -234,120 +212,6 @@ impl Line {
             inner.transport = None;
             inner.ua = None;
         }
-    }
-
-    /// Answers the incoming call.
-    pub fn answer(&self, call_id: &str) {
-        let offer = take_offer(&mut self.inner.borrow_mut().incoming_offers, call_id);
-        let Some(IncomingOffer { call, sdp: offer }) = offer else { return };
-        let this = self.clone();
-        spawn_local(async move {
-            let media = match this.new_media().await {
-                Ok(m) => m,
-                Err(e) => {
-                    this.command(Command::HangUp { call: call.clone() });
-                    return this.report_later(Event::CallEnded { call_id: call, reason: EndReason::Failed(e.to_string()) });
-                }
-            };
-            match media.answer(&offer).await {
-                Ok(sdp) => {
-                    this.inner.borrow_mut().media = Some((call.clone(), media));
-                    this.command(Command::Answer { call, sdp });
-                }
-                Err(e) => {
-                    this.command(Command::Decline { call: call.clone(), busy: false });
-                    this.report_later(Event::CallEnded { call_id: call, reason: EndReason::Failed(e.to_string()) });
-                }
-            }
-        });
-    }
-
-    /// Declines the incoming call (486 when busy, else 603).
-    pub fn decline(&self, call_id: &str, busy: bool) {
-        take_offer(&mut self.inner.borrow_mut().incoming_offers, call_id);
-        self.command(Command::Decline { call: call_id.to_owned(), busy });
-    }
-
-    /// Refuses the incoming call as temporarily unavailable (480): the agent is away.
-    pub fn unavailable(&self, call_id: &str) {
-        take_offer(&mut self.inner.borrow_mut().incoming_offers, call_id);
-        self.command(Command::Unavailable { call: call_id.to_owned() });
-    }
-
-    /// Ends the call: CANCEL, BYE or decline as the state requires.
-    pub fn hang_up(&self, call_id: &str) {
-        self.command(Command::HangUp { call: call_id.to_owned() });
-        let mut inner = self.inner.borrow_mut();
-        inner.media = None;
-        inner.tones = None;
-    }
-
-    /// Mutes or unmutes our audio.
-    pub fn set_muted(&self, muted: bool) {
-        if let Some((_, media)) = &self.inner.borrow().media {
-            media.set_muted(muted);
-        }
-    }
-
-    /// Holds or resumes the call with a re-INVITE.
-    pub fn set_held(&self, call_id: &str, held: bool) {
-        let Some(media) = self.inner.borrow().media.as_ref().map(|(_, m)| m.clone()) else { return };
-        self.inner.borrow_mut().hold_change = Some(HoldChange { call: call_id.to_owned(), held });
-        let (this, call) = (self.clone(), call_id.to_owned());
-        spawn_local(async move {
-            match media.reoffer(held).await {
-                Ok(sdp) => this.command(Command::Reinvite { call, sdp }),
-                Err(e) => web_sys::console::warn_1(&e.to_string().into()),
-            }
-        });
-    }
-
-    /// Sends a keypad digit: in the media when the far end takes telephone-event, else by INFO.
-    pub fn send_digit(&self, call_id: &str, digit: char) {
-        let in_media = self.inner.borrow().media.as_ref().is_some_and(|(_, m)| m.send_dtmf(&digit.to_string()));
-        if !in_media {
-            self.command(Command::SendDtmf { call: call_id.to_owned(), digit, duration_ms: DTMF_MS });
-        }
-    }
-
-    /// Asks the far end to call `dial` at the PBX's domain instead (blind transfer, REFER).
-    pub fn transfer(&self, call_id: &str, dial: &str) {
-        let target = self.pbx_uri(dial);
-        self.command(Command::Transfer { call: call_id.to_owned(), target });
-    }
-
-    /// `dial` at the PBX's domain. The dialling rules already refused anything that could inject
-    /// into a URI.
-    fn pbx_uri(&self, dial: &str) -> Uri {
-        Uri::sip(dial, &self.inner.borrow().settings.sip_domain)
-    }
-
-    /// Reads the call's audio figures and reports what changed since the last reading.
-    pub fn measure_quality(&self, call_id: &str) {
-        let Some(media) = self.inner.borrow().media.as_ref().filter(|(id, _)| id == call_id).map(|(_, m)| m.clone()) else { return };
-        let (this, call_id) = (self.clone(), call_id.to_owned());
-        self.watch_ice(&call_id, &media);
-        spawn_local(async move {
-            let now = media.stats().await;
-            let before = {
-                let mut inner = this.inner.borrow_mut();
-                let before = inner.last_stats.take().filter(|(id, _)| *id == call_id).map(|(_, s)| s).unwrap_or_default();
-                inner.last_stats = Some((call_id.clone(), now));
-                before
-            };
-            this.report_later(Event::CallQuality { call_id, quality: quality_between(&before, &now) });
-        });
-    }
-
-    /// Plays a tone, or stops any.
-    pub fn play(&self, tone: Option<Tone>) {
-        let tone = tone.and_then(|t| {
-            Tones::start(match t {
-                Tone::Ringtone => MediaTone::Ringtone,
-                Tone::Ringback => MediaTone::Ringback,
-            })
-        });
-        self.inner.borrow_mut().tones = tone;
     }
 
     /// A call's peer connection. A TURN problem is a sentence for the agent: the call goes on

@@ -1,15 +1,16 @@
-//! Calls the agent places: a number dialled, or a call rejoined after a reload; and the spare
-//! offer made ahead so that a click sends the INVITE at once.
+//! Calls the phone places: a number dialled, a call rejoined after a reload, the number a far
+//! end's REFER names; and the spare offer made ahead so that a click sends the INVITE at once.
 
 use std::rc::Rc;
 
-use sip::{Command, DialogRef, Uri};
+use sip::{CallId, Command, DialogRef, Uri};
 use wasm_bindgen_futures::spawn_local;
 
+use super::calls::LineCall;
 use super::helpers::{mark, now};
 use super::Line;
 use crate::media::{CallMedia, MediaError};
-use crate::phone::Event;
+use crate::phone::{CallHandle, Event};
 
 /// Where an outgoing call goes.
 enum OutgoingCall {
@@ -17,65 +18,101 @@ enum OutgoingCall {
     Dial(Uri),
     /// The far end of a dialog an earlier page had, whose place this call takes.
     Rejoin(Box<DialogRef>),
+    /// The target of the REFER the far end of this call sent.
+    Referred(CallId),
 }
 
+/// Calls at once for which a spare offer is still made ahead (the most `maxCalls` allows).
+const SPARE_UP_TO_CALLS: usize = 4;
+
 impl Line {
-    /// Calls `dial` (digits, `+`, `*`, `#`) at the PBX's domain, with the spare offer when one
-    /// is ready (the usual case), else with a fresh one.
-    pub fn dial(&self, dial: &str) {
+    /// Places call `handle` to `dial` (digits, `+`, `*`, `#`) at the PBX's domain, with the
+    /// spare offer when one is ready (the usual case), else with a fresh one.
+    pub fn dial(&self, handle: CallHandle, dial: &str) {
         mark("softphone:dial");
-        self.start_call(OutgoingCall::Dial(self.pbx_uri(dial)));
+        self.start_call(handle, OutgoingCall::Dial(self.pbx_uri(dial)));
     }
 
-    /// Rejoins the far end of a call an earlier page of this phone was on (INVITE with
-    /// Replaces): a call like any other for the rest of the line, announced as it starts.
-    pub fn rejoin(&self, dialog: DialogRef) {
-        self.start_call(OutgoingCall::Rejoin(Box::new(dialog)));
+    /// Rejoins, as call `handle`, the far end of dialog `sip` that an earlier page of this
+    /// phone was on (INVITE with Replaces): a call like any other for the rest of the line.
+    pub fn rejoin(&self, handle: CallHandle, dialog: DialogRef) {
+        self.start_call(handle, OutgoingCall::Rejoin(Box::new(dialog)));
     }
 
-    /// The SIP dialog of the established call `call_id`, to record against a reload.
-    pub fn dialog(&self, call_id: &str) -> Option<DialogRef> {
-        self.inner.borrow().ua.as_ref()?.dialog(call_id)
+    /// Follows the far end's transfer request on call `old`: calls its target as call `new`.
+    pub fn follow_transfer(&self, old: CallHandle, new: CallHandle) {
+        let Some(sip) = self.inner.borrow().sip_of(old) else {
+            return self.report_later(Event::CallFailed { call: new, reason: "The call to transfer to ended first.".into() });
+        };
+        self.start_call(new, OutgoingCall::Referred(sip));
     }
 
-    fn start_call(&self, target: OutgoingCall) {
+    /// The SIP dialog of established call `handle`, to record against a reload.
+    pub fn dialog(&self, handle: CallHandle) -> Option<DialogRef> {
+        let inner = self.inner.borrow();
+        let sip = inner.sip_of(handle)?;
+        inner.ua.as_ref()?.dialog(&sip)
+    }
+
+    fn start_call(&self, handle: CallHandle, target: OutgoingCall) {
         // Taken in its own statement: the borrow must end before `place_call` borrows again.
         // A spare whose fetched TURN credentials expired is dropped: its relay may be gone.
-        let spare = self.inner.borrow_mut().spare.take().filter(|(media, _)| media.fresh(now() as f64));
+        let spare = {
+            let mut inner = self.inner.borrow_mut();
+            inner.calls.push(LineCall::new(handle, None));
+            inner.spare.take().filter(|(media, _)| media.fresh(now() as f64))
+        };
         if let Some((media, sdp)) = spare {
-            self.place_call(target, media, sdp);
+            self.place_call(handle, target, media, sdp);
             return;
         }
         let this = self.clone();
         spawn_local(async move {
-            let media = match this.new_media().await {
-                Ok(m) => m,
-                Err(e) => return this.report_later(Event::CallFailed(e.to_string())),
+            let offered = match this.new_media().await {
+                Ok(media) => media.create_offer().await.map(|sdp| (media, sdp)),
+                Err(e) => Err(e),
             };
-            match media.create_offer().await {
-                Ok(sdp) => this.place_call(target, media, sdp),
-                Err(e) => this.report_later(Event::CallFailed(e.to_string())),
+            match offered {
+                Ok((media, sdp)) => this.place_call(handle, target, media, sdp),
+                Err(e) => {
+                    this.inner.borrow_mut().forget(handle);
+                    this.report_later(Event::CallFailed { call: handle, reason: e.to_string() });
+                }
             }
         });
     }
 
-    fn place_call(&self, target: OutgoingCall, media: Rc<CallMedia>, sdp: String) {
-        // Attached before the INVITE goes out; `CallCreated` names it with the Call-ID.
-        self.inner.borrow_mut().media = Some((String::new(), media));
+    fn place_call(&self, handle: CallHandle, target: OutgoingCall, media: Rc<CallMedia>, sdp: String) {
+        {
+            let mut inner = self.inner.borrow_mut();
+            // Hung up while the offer was being made: the INVITE never goes.
+            let Some(call) = inner.call_mut(handle) else { return };
+            call.media = Some(media);
+            // `CallCreated`, during the command, names the call with its Call-ID.
+            inner.placing = Some(handle);
+        }
         let command = match target {
             OutgoingCall::Dial(target) => Command::Call { target, sdp },
             OutgoingCall::Rejoin(dialog) => Command::Rejoin { dialog, sdp },
+            OutgoingCall::Referred(call) => Command::AcceptTransfer { call, sdp },
         };
         // `drive` hands the INVITE to the WebSocket before it returns.
-        self.command(command);
+        let sent = self.try_command(command);
+        self.inner.borrow_mut().placing = None;
         mark("softphone:invite-sent");
+        if let Err(e) = sent {
+            self.inner.borrow_mut().forget(handle);
+            self.report_later(Event::CallFailed { call: handle, reason: super::wording::command_refused(e).into() });
+        }
+        self.prepare_spare();
     }
 
     /// Prepares the next call's peer connection and offer while the agent is idle.
     pub(super) fn prepare_spare(&self) {
         {
             let mut inner = self.inner.borrow_mut();
-            if inner.spare.is_some() || inner.preparing || inner.media.is_some() || inner.microphone.is_none() {
+            let busy = inner.calls.len() >= SPARE_UP_TO_CALLS;
+            if inner.spare.is_some() || inner.preparing || busy || inner.microphone.is_none() {
                 return;
             }
             inner.preparing = true;

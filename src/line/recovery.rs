@@ -16,23 +16,23 @@ use wasm_bindgen_futures::spawn_local;
 
 use super::wake::{self, Check, Watch};
 use super::{now, Line};
+use crate::phone::{CallHandle, Event};
 use crate::timer::Timeout;
-use crate::phone::Event;
 
 /// What the line keeps for recovery.
 #[derive(Default)]
 pub(super) struct Recovery {
     /// The browser events we listen to while signed in.
     watch: Option<Watch>,
-    /// The network changed since calls last had their ICE restarted: the next move restarts it.
-    network_changed: bool,
-    /// When a call was last moved (`performance.now()`), so one network change moves it once.
+    /// When the network last changed (`performance.now()`): a call moved since it was
+    /// restarts ICE.
+    network_changed_at: Option<u64>,
+    /// When a call was last moved (`performance.now()`), so one network change moves the
+    /// calls once.
     moved_at: Option<u64>,
     /// The move after a network change that left the WebSocket up, waiting a moment for the
     /// reconnection that usually follows (which moves the call by itself).
     pending_move: Option<Timeout>,
-    /// Since when the call's ICE has been failed or disconnected (`performance.now()`).
-    ice_broken_since: Option<u64>,
 }
 
 /// How long ICE may stay failed or disconnected before the call restarts it by itself
@@ -68,12 +68,13 @@ impl Line {
 
     /// Something in the browser suggests the connection may be stale.
     fn check_connection(&self, check: Check) {
-        let (transport, call_in_progress) = {
+        let (transport, calls) = {
             let mut inner = self.inner.borrow_mut();
             if matches!(check, Check::NetworkChanged | Check::Offline) {
-                inner.recovery.network_changed = true;
+                inner.recovery.network_changed_at = Some(now());
             }
-            (inner.transport.clone(), inner.media.as_ref().map(|(id, _)| id.clone()).filter(|id| !id.is_empty()))
+            let calls: Vec<CallHandle> = inner.calls.iter().filter(|c| c.sip.is_some() && c.media.is_some()).map(|c| c.handle).collect();
+            (inner.transport.clone(), calls)
         };
         let Some(transport) = transport else { return };
         if check == Check::Offline {
@@ -85,9 +86,9 @@ impl Line {
         }
         let reregister = matches!(check, Check::NetworkChanged | Check::WokeUp | Check::Resumed);
         self.command(Command::CheckFlow { reregister });
-        // The WebSocket survived a network change, but the call's media path may not have:
-        // restart ICE, unless a reconnection moves the call first.
-        if let (Check::NetworkChanged, Some(call)) = (check, call_in_progress) {
+        // The WebSocket survived a network change, but the calls' media paths may not have:
+        // restart ICE, unless a reconnection moves the calls first.
+        if check == Check::NetworkChanged && !calls.is_empty() {
             let weak = std::rc::Rc::downgrade(&self.inner);
             let asked = now();
             let timer = Timeout::start(NETWORK_SETTLE_MS, move || {
@@ -95,22 +96,30 @@ impl Line {
                 let line = Line { inner };
                 let moved_since = line.inner.borrow().recovery.moved_at.is_some_and(|at| at >= asked);
                 if !moved_since {
-                    line.move_call(call.clone());
+                    for &call in &calls {
+                        line.move_call(call);
+                    }
                 }
             });
             self.inner.borrow_mut().recovery.pending_move = timer;
         }
     }
 
-    /// Re-INVITEs `call` with a fresh offer from the call's peer connection, so the far end
-    /// sends to our new connection; ICE restarts when it failed or the network changed.
-    pub(super) fn move_call(&self, call: String) {
-        let (media, ice_restart) = {
+    /// Re-INVITEs call `handle` with a fresh offer from its peer connection, so the far end
+    /// sends to our new connection; ICE restarts when it failed or the network changed since
+    /// the call last moved.
+    pub(super) fn move_call(&self, handle: CallHandle) {
+        let (call, media, ice_restart) = {
             let mut inner = self.inner.borrow_mut();
-            let Some(media) = inner.media.as_ref().filter(|(id, _)| *id == call).map(|(_, m)| m.clone()) else { return };
-            let ice_restart = std::mem::take(&mut inner.recovery.network_changed) || media.ice_broken();
-            inner.recovery.moved_at = Some(now());
-            (media, ice_restart)
+            let t = now();
+            let changed_at = inner.recovery.network_changed_at;
+            inner.recovery.moved_at = Some(t);
+            let Some(c) = inner.call_mut(handle) else { return };
+            let Some((call, media)) = c.sip.clone().zip(c.media.clone()) else { return };
+            let changed = changed_at.is_some_and(|at| c.moved_at.is_none_or(|moved| moved <= at));
+            c.moved_at = Some(t);
+            let ice_restart = changed || media.ice_broken();
+            (call, media, ice_restart)
         };
         let this = self.clone();
         spawn_local(async move {
@@ -124,35 +133,36 @@ impl Line {
         });
     }
 
-    /// Called with each quality reading of the call: restarts ICE when it has been broken for
-    /// a while with no network event to say why (the connection to the PBX being up).
-    pub(super) fn watch_ice(&self, call: &str, media: &crate::media::CallMedia) {
+    /// Called with each quality reading of a call: restarts its ICE when it has been broken
+    /// for a while with no network event to say why (the connection to the PBX being up).
+    pub(super) fn watch_ice(&self, handle: CallHandle, media: &crate::media::CallMedia) {
         let broken = media.ice_broken();
         let restart = {
             let mut inner = self.inner.borrow_mut();
             let up = inner.transport.as_ref().is_some_and(crate::transport::Transport::is_open);
-            let recovery = &mut inner.recovery;
+            let moved_at = inner.recovery.moved_at;
+            let Some(call) = inner.call_mut(handle) else { return };
             let t = now();
-            match (broken, recovery.ice_broken_since) {
+            match (broken, call.ice_broken_since) {
                 (false, _) => {
-                    recovery.ice_broken_since = None;
+                    call.ice_broken_since = None;
                     false
                 }
                 (true, None) => {
-                    recovery.ice_broken_since = Some(t);
+                    call.ice_broken_since = Some(t);
                     false
                 }
                 (true, Some(since)) => {
-                    let due = up && t.saturating_sub(since) >= ICE_PATIENCE_MS && recovery.moved_at.is_none_or(|at| t.saturating_sub(at) >= ICE_PATIENCE_MS);
+                    let due = up && t.saturating_sub(since) >= ICE_PATIENCE_MS && moved_at.is_none_or(|at| t.saturating_sub(at) >= ICE_PATIENCE_MS);
                     if due {
-                        recovery.ice_broken_since = None;
+                        call.ice_broken_since = None;
                     }
                     due
                 }
             }
         };
         if restart {
-            self.move_call(call.to_owned());
+            self.move_call(handle);
         }
     }
 
