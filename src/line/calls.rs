@@ -38,7 +38,16 @@ pub(super) struct LineCall {
 
 impl LineCall {
     pub(super) fn new(handle: CallHandle, sip: Option<CallId>) -> LineCall {
-        LineCall { handle, sip, media: None, offer: None, hold_change: None, last_stats: MediaStats::default(), ice_broken_since: None, moved_at: None }
+        LineCall {
+            handle,
+            sip,
+            media: None,
+            offer: None,
+            hold_change: None,
+            last_stats: MediaStats::default(),
+            ice_broken_since: None,
+            moved_at: None,
+        }
     }
 }
 
@@ -64,7 +73,9 @@ impl Inner {
 
     /// The call on SIP dialog `sip`.
     pub(super) fn by_sip(&mut self, sip: &str) -> Option<&mut LineCall> {
-        self.calls.iter_mut().find(|c| c.sip.as_deref() == Some(sip))
+        self.calls
+            .iter_mut()
+            .find(|c| c.sip.as_deref() == Some(sip))
     }
 
     /// The Call-ID of call `handle`, once it has one.
@@ -97,10 +108,16 @@ impl Line {
     pub fn ring(&self, handle: CallHandle, sip: &str) {
         let offer = self.inner.borrow_mut().take_offer(sip);
         let Some(offer) = offer else {
-            return self.report_later(Event::CallEnded { call: handle, reason: EndReason::Missed });
+            return self.report_later(Event::CallEnded {
+                call: handle,
+                reason: EndReason::Missed,
+            });
         };
         if let Some(reason) = offer.ended {
-            return self.report_later(Event::CallEnded { call: handle, reason });
+            return self.report_later(Event::CallEnded {
+                call: handle,
+                reason,
+            });
         }
         let mut call = LineCall::new(handle, Some(offer.sip.clone()));
         call.offer = Some(offer.sdp);
@@ -114,7 +131,11 @@ impl Line {
         let offer = self.inner.borrow_mut().take_offer(sip);
         if offer.is_some_and(|o| o.ended.is_none()) {
             let call = sip.to_owned();
-            self.command(if busy { Command::Decline { call, busy } } else { Command::Unavailable { call } });
+            self.command(if busy {
+                Command::Decline { call, busy }
+            } else {
+                Command::Unavailable { call }
+            });
         }
     }
 
@@ -122,7 +143,9 @@ impl Line {
     pub fn answer(&self, handle: CallHandle) {
         let taken = {
             let mut inner = self.inner.borrow_mut();
-            inner.call_mut(handle).and_then(|c| Some((c.sip.clone()?, c.offer.take()?)))
+            inner
+                .call_mut(handle)
+                .and_then(|c| Some((c.sip.clone()?, c.offer.take()?)))
         };
         let Some((sip, offer)) = taken else { return };
         let this = self.clone();
@@ -143,8 +166,14 @@ impl Line {
                 Ok(_) => {}
                 Err(e) => {
                     this.inner.borrow_mut().forget(handle);
-                    this.command(Command::Decline { call: sip, busy: false });
-                    this.report_later(Event::CallEnded { call: handle, reason: EndReason::Failed(e.to_string()) });
+                    this.command(Command::Decline {
+                        call: sip,
+                        busy: false,
+                    });
+                    this.report_later(Event::CallEnded {
+                        call: handle,
+                        reason: EndReason::Failed(e.to_string()),
+                    });
                 }
             }
         });
@@ -197,10 +226,16 @@ impl Line {
     /// Sends a keypad digit on call `handle`: in the media when the far end takes
     /// telephone-event, else by INFO.
     pub fn send_digit(&self, handle: CallHandle, digit: char) {
-        let in_media = self.media_of(handle).is_some_and(|m| m.send_dtmf(&digit.to_string()));
+        let in_media = self
+            .media_of(handle)
+            .is_some_and(|m| m.send_dtmf(&digit.to_string()));
         let sip = self.inner.borrow().sip_of(handle);
         if let (false, Some(sip)) = (in_media, sip) {
-            self.command(Command::SendDtmf { call: sip, digit, duration_ms: DTMF_MS });
+            self.command(Command::SendDtmf {
+                call: sip,
+                digit,
+                duration_ms: DTMF_MS,
+            });
         }
     }
 
@@ -228,7 +263,10 @@ impl Line {
     }
 
     fn transfer_refused(&self, handle: CallHandle) {
-        self.report_later(Event::TransferFailed { call: handle, reason: super::helpers::transfer_failure(481) });
+        self.report_later(Event::TransferFailed {
+            call: handle,
+            reason: super::helpers::transfer_failure(481),
+        });
     }
 
     /// Refuses the far end's request to transfer call `handle` (603).
@@ -240,17 +278,24 @@ impl Line {
 
     /// Reads call `handle`'s audio figures and reports what changed since the last reading.
     pub fn measure_quality(&self, handle: CallHandle) {
-        let Some(media) = self.media_of(handle) else { return };
+        let Some(media) = self.media_of(handle) else {
+            return;
+        };
         self.watch_ice(handle, &media);
         let this = self.clone();
         spawn_local(async move {
             let now = media.stats().await;
             let before = {
                 let mut inner = this.inner.borrow_mut();
-                let Some(c) = inner.call_mut(handle) else { return };
-                std::mem::replace(&mut c.last_stats, now.clone())
+                let Some(c) = inner.call_mut(handle) else {
+                    return;
+                };
+                std::mem::replace(&mut c.last_stats, now)
             };
-            this.report_later(Event::CallQuality { call: handle, quality: quality_between(&before, &now) });
+            this.report_later(Event::CallQuality {
+                call: handle,
+                quality: quality_between(&before, &now),
+            });
         });
     }
 

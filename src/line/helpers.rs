@@ -24,7 +24,11 @@ pub(super) async fn open_microphone(preferred: Option<&str>) -> Result<Microphon
 pub(super) fn quality_between(before: &MediaStats, now: &MediaStats) -> Quality {
     let received = (now.packets_received - before.packets_received).max(0.0);
     let lost = (now.packets_lost - before.packets_lost).max(0.0);
-    let loss_percent = if received + lost > 0.0 { (100.0 * lost / (received + lost)).round() } else { 0.0 };
+    let loss_percent = if received + lost > 0.0 {
+        (100.0 * lost / (received + lost)).round()
+    } else {
+        0.0
+    };
     // Figures are small non-negative numbers: the casts cannot overflow in practice, and `as`
     // saturates if they ever did.
     Quality {
@@ -68,7 +72,9 @@ pub fn mark(name: &str) {
     thread_local! {
         static MARKS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
     }
-    let Some(p) = web_sys::window().and_then(|w| w.performance()) else { return };
+    let Some(p) = web_sys::window().and_then(|w| w.performance()) else {
+        return;
+    };
     let count = MARKS.with(|m| {
         let next = m.get().wrapping_add(1);
         m.set(next);
@@ -100,7 +106,10 @@ pub(super) fn end_reason(reason: SipEnd) -> EndReason {
 
 /// Monotonic milliseconds (`performance.now()`), the user agent's clock.
 pub(super) fn now() -> u64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now()).max(0.0) as u64
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+        .max(0.0) as u64
 }
 
 /// The same clock as the SIP core's [`sip::Instant`]: a point in time it cannot confuse with

@@ -25,11 +25,11 @@ use wasm_bindgen_futures::spawn_local;
 use crate::media::{CallMedia, IceSource, MediaError, Microphone, Tones, TrackEnded};
 use crate::phone::{Credentials, Event};
 
+use crate::timer::Timeout;
+use crate::transport::{Transport, TransportEvent};
 use calls::{LineCall, Offer};
 pub use helpers::mark;
 use helpers::{now, open_microphone, sip_now, BrowserRandom};
-use crate::timer::Timeout;
-use crate::transport::{Transport, TransportEvent};
 
 /// What the line needs from the Call Center settings.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -125,7 +125,9 @@ impl Line {
             report: Rc::new(report),
             pending: Vec::new(),
         };
-        Line { inner: Rc::new(RefCell::new(inner)) }
+        Line {
+            inner: Rc::new(RefCell::new(inner)),
+        }
     }
 
     /// Signs in: opens the microphone (so a call later only builds its offer), connects to
@@ -166,7 +168,10 @@ impl Line {
             // Registering is always accepted: it goes out once a connection is up.
             let _ = ua.command(
                 sip_now(),
-                Command::Register(sip::Credentials { user: credentials.user.clone(), password: credentials.password.expose().to_owned() }),
+                Command::Register(sip::Credentials {
+                    user: credentials.user.clone(),
+                    password: credentials.password.expose().to_owned(),
+                }),
             );
             inner.ua = Some(ua);
             let urls = inner.settings.pbx_urls.clone();
@@ -232,7 +237,10 @@ impl Line {
             }
         });
         let inner = self.inner.borrow();
-        let mic = inner.microphone.as_ref().ok_or_else(|| MediaError::MicrophoneRefused("no microphone is open".into()))?;
+        let mic = inner
+            .microphone
+            .as_ref()
+            .ok_or_else(|| MediaError::MicrophoneRefused("no microphone is open".into()))?;
         Ok(Rc::new(CallMedia::new(mic, &ice, report)?))
     }
 
@@ -247,12 +255,18 @@ impl Line {
                 drop(inner);
                 self.drive(None);
             }
-            TransportEvent::Down { reason, retry_in_ms } => {
-                let was_registered = std::mem::replace(&mut self.inner.borrow_mut().registered, false);
+            TransportEvent::Down {
+                reason,
+                retry_in_ms,
+            } => {
+                let was_registered =
+                    std::mem::replace(&mut self.inner.borrow_mut().registered, false);
                 self.drive(Some(Input::TransportDown));
                 if was_registered {
                     let secs = retry_in_ms.div_ceil(1000);
-                    self.report_later(Event::ConnectionLost(format!("The connection to the PBX was lost ({reason}); trying again in {secs} s.")));
+                    self.report_later(Event::ConnectionLost(format!(
+                        "The connection to the PBX was lost ({reason}); trying again in {secs} s."
+                    )));
                 }
             }
         }

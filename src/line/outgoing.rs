@@ -42,7 +42,10 @@ impl Line {
     /// Follows the far end's transfer request on call `old`: calls its target as call `new`.
     pub fn follow_transfer(&self, old: CallHandle, new: CallHandle) {
         let Some(sip) = self.inner.borrow().sip_of(old) else {
-            return self.report_later(Event::CallFailed { call: new, reason: "The call to transfer to ended first.".into() });
+            return self.report_later(Event::CallFailed {
+                call: new,
+                reason: "The call to transfer to ended first.".into(),
+            });
         };
         self.start_call(new, OutgoingCall::Referred(sip));
     }
@@ -60,7 +63,10 @@ impl Line {
         let spare = {
             let mut inner = self.inner.borrow_mut();
             inner.calls.push(LineCall::new(handle, None));
-            inner.spare.take().filter(|(media, _)| media.fresh(now() as f64))
+            inner
+                .spare
+                .take()
+                .filter(|(media, _)| media.fresh(now() as f64))
         };
         if let Some((media, sdp)) = spare {
             self.place_call(handle, target, media, sdp);
@@ -76,17 +82,28 @@ impl Line {
                 Ok((media, sdp)) => this.place_call(handle, target, media, sdp),
                 Err(e) => {
                     this.inner.borrow_mut().forget(handle);
-                    this.report_later(Event::CallFailed { call: handle, reason: e.to_string() });
+                    this.report_later(Event::CallFailed {
+                        call: handle,
+                        reason: e.to_string(),
+                    });
                 }
             }
         });
     }
 
-    fn place_call(&self, handle: CallHandle, target: OutgoingCall, media: Rc<CallMedia>, sdp: String) {
+    fn place_call(
+        &self,
+        handle: CallHandle,
+        target: OutgoingCall,
+        media: Rc<CallMedia>,
+        sdp: String,
+    ) {
         {
             let mut inner = self.inner.borrow_mut();
             // Hung up while the offer was being made: the INVITE never goes.
-            let Some(call) = inner.call_mut(handle) else { return };
+            let Some(call) = inner.call_mut(handle) else {
+                return;
+            };
             call.media = Some(media);
             // `CallCreated`, during the command, names the call with its Call-ID.
             inner.placing = Some(handle);
@@ -102,7 +119,10 @@ impl Line {
         mark("softphone:invite-sent");
         if let Err(e) = sent {
             self.inner.borrow_mut().forget(handle);
-            self.report_later(Event::CallFailed { call: handle, reason: super::wording::command_refused(e).into() });
+            self.report_later(Event::CallFailed {
+                call: handle,
+                reason: super::wording::command_refused(e).into(),
+            });
         }
         self.prepare_spare();
     }
@@ -125,7 +145,13 @@ impl Line {
                 Err(e) => Err(e),
             };
             // Without a relay under the relay policy no call can have audio: say so now, not at the first call.
-            let spare = spare.map_err(|e| if let MediaError::NoAudioPath(why) = e { this.report_later(Event::MediaWarning(why)) }).ok();
+            let spare = spare
+                .map_err(|e| {
+                    if let MediaError::NoAudioPath(why) = e {
+                        this.report_later(Event::MediaWarning(why))
+                    }
+                })
+                .ok();
             let again = {
                 let mut inner = this.inner.borrow_mut();
                 inner.preparing = false;

@@ -73,7 +73,12 @@ impl Line {
             if matches!(check, Check::NetworkChanged | Check::Offline) {
                 inner.recovery.network_changed_at = Some(now());
             }
-            let calls: Vec<CallHandle> = inner.calls.iter().filter(|c| c.sip.is_some() && c.media.is_some()).map(|c| c.handle).collect();
+            let calls: Vec<CallHandle> = inner
+                .calls
+                .iter()
+                .filter(|c| c.sip.is_some() && c.media.is_some())
+                .map(|c| c.handle)
+                .collect();
             (inner.transport.clone(), calls)
         };
         let Some(transport) = transport else { return };
@@ -84,7 +89,10 @@ impl Line {
             // Waiting to reconnect: do it now.
             return transport.hurry();
         }
-        let reregister = matches!(check, Check::NetworkChanged | Check::WokeUp | Check::Resumed);
+        let reregister = matches!(
+            check,
+            Check::NetworkChanged | Check::WokeUp | Check::Resumed
+        );
         self.command(Command::CheckFlow { reregister });
         // The WebSocket survived a network change, but the calls' media paths may not have:
         // restart ICE, unless a reconnection moves the calls first.
@@ -94,7 +102,12 @@ impl Line {
             let timer = Timeout::start(NETWORK_SETTLE_MS, move || {
                 let Some(inner) = weak.upgrade() else { return };
                 let line = Line { inner };
-                let moved_since = line.inner.borrow().recovery.moved_at.is_some_and(|at| at >= asked);
+                let moved_since = line
+                    .inner
+                    .borrow()
+                    .recovery
+                    .moved_at
+                    .is_some_and(|at| at >= asked);
                 if !moved_since {
                     for &call in &calls {
                         line.move_call(call);
@@ -114,8 +127,12 @@ impl Line {
             let t = now();
             let changed_at = inner.recovery.network_changed_at;
             inner.recovery.moved_at = Some(t);
-            let Some(c) = inner.call_mut(handle) else { return };
-            let Some((call, media)) = c.sip.clone().zip(c.media.clone()) else { return };
+            let Some(c) = inner.call_mut(handle) else {
+                return;
+            };
+            let Some((call, media)) = c.sip.clone().zip(c.media.clone()) else {
+                return;
+            };
             let changed = changed_at.is_some_and(|at| c.moved_at.is_none_or(|moved| moved <= at));
             c.moved_at = Some(t);
             let ice_restart = changed || media.ice_broken();
@@ -125,10 +142,16 @@ impl Line {
         spawn_local(async move {
             match media.renew_offer(ice_restart).await {
                 Ok(sdp) => {
-                    super::mark(if ice_restart { "softphone:call-moved-ice-restart" } else { "softphone:call-moved" });
+                    super::mark(if ice_restart {
+                        "softphone:call-moved-ice-restart"
+                    } else {
+                        "softphone:call-moved"
+                    });
                     this.command(Command::Reinvite { call, sdp });
                 }
-                Err(e) => web_sys::console::warn_1(&format!("The call could not be moved to the new connection: {e}").into()),
+                Err(e) => web_sys::console::warn_1(
+                    &format!("The call could not be moved to the new connection: {e}").into(),
+                ),
             }
         });
     }
@@ -139,9 +162,14 @@ impl Line {
         let broken = media.ice_broken();
         let restart = {
             let mut inner = self.inner.borrow_mut();
-            let up = inner.transport.as_ref().is_some_and(crate::transport::Transport::is_open);
+            let up = inner
+                .transport
+                .as_ref()
+                .is_some_and(crate::transport::Transport::is_open);
             let moved_at = inner.recovery.moved_at;
-            let Some(call) = inner.call_mut(handle) else { return };
+            let Some(call) = inner.call_mut(handle) else {
+                return;
+            };
             let t = now();
             match (broken, call.ice_broken_since) {
                 (false, _) => {
@@ -153,7 +181,9 @@ impl Line {
                     false
                 }
                 (true, Some(since)) => {
-                    let due = up && t.saturating_sub(since) >= ICE_PATIENCE_MS && moved_at.is_none_or(|at| t.saturating_sub(at) >= ICE_PATIENCE_MS);
+                    let due = up
+                        && t.saturating_sub(since) >= ICE_PATIENCE_MS
+                        && moved_at.is_none_or(|at| t.saturating_sub(at) >= ICE_PATIENCE_MS);
                     if due {
                         call.ice_broken_since = None;
                     }
@@ -168,7 +198,9 @@ impl Line {
 
     /// The PBX could not register us for now: try the next one (or this one again, later).
     pub(super) fn registrar_refused(&self, reason: String, retry_after: Option<u32>) {
-        let Some(transport) = self.inner.borrow().transport.clone() else { return };
+        let Some(transport) = self.inner.borrow().transport.clone() else {
+            return;
+        };
         self.report_later(Event::ConnectionLost(format!("{reason} Trying again.")));
         let wait_ms = u64::from(retry_after.unwrap_or(0)).saturating_mul(1000);
         transport.refused(reason, wait_ms);
@@ -176,7 +208,9 @@ impl Line {
 
     /// The connection stopped answering keep-alives: drop it and connect again.
     pub(super) fn flow_failed(&self) {
-        let Some(transport) = self.inner.borrow().transport.clone() else { return };
+        let Some(transport) = self.inner.borrow().transport.clone() else {
+            return;
+        };
         transport.reconnect("The PBX stopped answering on this connection.".into());
     }
 }

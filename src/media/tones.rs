@@ -47,7 +47,10 @@ impl Tones {
             osc.start().ok()?;
             oscillators.push(osc);
         }
-        Some(Tones { context, oscillators })
+        Some(Tones {
+            context,
+            oscillators,
+        })
     }
 }
 

@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::phone::quality::{Grade, QualitySummary};
 use crate::phone::recent::RecentCall;
-use crate::phone::{Call, CallDirection, CallState};
+use crate::phone::{Call, CallDirection, Focus, Stage};
 use crate::ui::shortcuts::Shortcut;
 
 /// A sentence for the live region.
@@ -18,34 +18,65 @@ pub struct Announcement {
     pub urgent: bool,
 }
 
-/// What changed in the call, as a sentence; `None` when there is nothing to say.
-pub fn announcement(call: &CallState) -> Option<Announcement> {
-    let polite = |text: String| Some(Announcement { text, urgent: false });
-    match call {
-        CallState::Idle => None,
-        CallState::ReadyToCall(target) => {
-            let who = target.record.as_ref().map_or(target.number.as_str(), |r| r.name.as_str());
+/// What the agent looks at (see [`Focus`]), as a sentence; `None` when there is nothing to
+/// say. `calls` is how many calls there are: a ring during a call is a call waiting.
+pub fn announcement(focus: Focus<'_>, calls: usize) -> Option<Announcement> {
+    let polite = |text: String| {
+        Some(Announcement {
+            text,
+            urgent: false,
+        })
+    };
+    match focus {
+        Focus::Idle => None,
+        Focus::ReadyToCall(target) => {
+            let who = target
+                .record
+                .as_ref()
+                .map_or(target.number.as_str(), |r| r.name.as_str());
             polite(format!("Ready to call {who}."))
         }
-        CallState::Dialing(c) if c.remote_ringing => polite(format!("Ringing {}.", c.who())),
-        CallState::Dialing(c) => polite(format!("Calling {}.", c.who())),
-        CallState::Incoming(c) => Some(Announcement {
-            text: format!("Incoming call from {}. {} answers.", c.who(), Shortcut::Answer.keys()),
-            urgent: true,
-        }),
-        CallState::Connected(c) => polite(connected(c)),
-        CallState::Rejoining(c) => polite(format!("The page reloaded during your call with {}: rejoining it.", c.who())),
-        CallState::WrapUp(_) => polite("Call ended. Wrap-up: choose a disposition and add notes.".into()),
+        Focus::Call(c) => match c.stage {
+            Stage::Dialing if c.remote_ringing => polite(format!("Ringing {}.", c.who())),
+            Stage::Dialing => polite(format!("Calling {}.", c.who())),
+            Stage::Ringing | Stage::Answering => {
+                let what = if calls > 1 {
+                    "Call waiting"
+                } else {
+                    "Incoming call"
+                };
+                Some(Announcement {
+                    text: format!(
+                        "{what} from {}. {} answers.",
+                        c.who(),
+                        Shortcut::Answer.keys()
+                    ),
+                    urgent: true,
+                })
+            }
+            Stage::Talking => polite(connected(c)),
+            Stage::Rejoining => polite(format!(
+                "The page reloaded during your call with {}: rejoining it.",
+                c.who()
+            )),
+        },
+        Focus::WrapUp(_) => {
+            polite("Call ended. Wrap-up: choose a disposition and add notes.".into())
+        }
     }
 }
 
 fn connected(c: &Call) -> String {
-    let mut text = if c.held { format!("Call with {} on hold.", c.who()) } else { format!("On call with {}.", c.who()) };
+    let mut text = if c.held {
+        format!("Call with {} on hold.", c.who())
+    } else {
+        format!("On call with {}.", c.who())
+    };
     if c.muted {
         text.push_str(" Microphone muted.");
     }
-    if let Some(to) = &c.transfer_to {
-        text.push_str(&format!(" Transferring to {to}."));
+    if let Some(t) = &c.transfer {
+        text.push_str(&format!(" Transferring to {}.", t.to()));
     }
     text
 }
@@ -66,7 +97,11 @@ pub fn recent_summary(call: &RecentCall, now_ms: u64) -> String {
         _ => format!("{} days ago", ago_min / 1440),
     };
     if call.duration_s > 0 {
-        format!("{kind} · {}:{:02} · {when}", call.duration_s / 60, call.duration_s % 60)
+        format!(
+            "{kind} · {}:{:02} · {when}",
+            call.duration_s / 60,
+            call.duration_s % 60
+        )
     } else {
         format!("{kind} · {when}")
     }
@@ -90,15 +125,14 @@ fn worded(summary: &QualitySummary) -> String {
 
 #[derive(Properties, PartialEq)]
 pub struct AnnouncerProps {
-    pub call: CallState,
+    pub said: Option<Announcement>,
 }
 
 /// Two live regions, always in the page (a region added with its text is not read out): one
 /// polite, one assertive for a ringing call. Seen by screen readers only.
 #[function_component(Announcer)]
 pub fn announcer(props: &AnnouncerProps) -> Html {
-    let said = announcement(&props.call);
-    let (urgent, polite) = match &said {
+    let (urgent, polite) = match &props.said {
         Some(a) if a.urgent => (a.text.clone(), String::new()),
         Some(a) => (String::new(), a.text.clone()),
         None => (String::new(), String::new()),
@@ -123,7 +157,11 @@ pub fn use_focus_when_shown(target: NodeRef) {
             }
         };
         let window = web_sys::window();
-        let has_focus = window.as_ref().and_then(|w| w.document()).and_then(|d| d.has_focus().ok()).unwrap_or(false);
+        let has_focus = window
+            .as_ref()
+            .and_then(|w| w.document())
+            .and_then(|d| d.has_focus().ok())
+            .unwrap_or(false);
         if has_focus {
             focus();
         }
@@ -133,7 +171,10 @@ pub fn use_focus_when_shown(target: NodeRef) {
         }
         move || {
             if let Some(w) = window {
-                let _ = w.remove_event_listener_with_callback("focus", listener.as_ref().unchecked_ref());
+                let _ = w.remove_event_listener_with_callback(
+                    "focus",
+                    listener.as_ref().unchecked_ref(),
+                );
             }
         }
     });
@@ -143,55 +184,170 @@ pub fn use_focus_when_shown(target: NodeRef) {
 mod tests {
     use super::*;
     use crate::phone::quality::Grade;
-    use crate::phone::{DialTarget, RecordRef};
-    use crate::ui::shortcuts::tests::call;
+    use crate::phone::{DialTarget, Event, Phone, RecordRef};
+    use crate::ui::shortcuts::tests::{ringing_phone, talking_phone};
 
-    fn said(state: CallState) -> Option<(String, bool)> {
-        announcement(&state).map(|a| (a.text, a.urgent))
+    fn said(focus: Focus<'_>, calls: usize) -> Option<(String, bool)> {
+        announcement(focus, calls).map(|a| (a.text, a.urgent))
+    }
+
+    fn the_call(phone: &Phone) -> &Call {
+        &phone.calls()[0]
     }
 
     #[test]
     fn a_ringing_call_is_announced_at_once_with_its_key() {
-        assert_eq!(said(CallState::Incoming(call())), Some(("Incoming call from +1 415 555 0100. Alt+Shift+A answers.".into(), true)));
-        let known = Call { record: Some(RecordRef { id: "003".into(), name: "Barbara Liskov".into(), object_type: "Contact".into(), person_contact_id: None }), ..call() };
-        assert_eq!(said(CallState::Incoming(known)).map(|s| s.0), Some("Incoming call from Barbara Liskov. Alt+Shift+A answers.".into()));
+        let phone = ringing_phone();
+        assert_eq!(
+            said(phone.focus(), 1),
+            Some((
+                "Incoming call from +1 415 555 0100. Alt+Shift+A answers.".into(),
+                true
+            ))
+        );
+        let known = Call {
+            record: Some(RecordRef {
+                id: "003".into(),
+                name: "Barbara Liskov".into(),
+                object_type: "Contact".into(),
+                person_contact_id: None,
+            }),
+            ..the_call(&phone).clone()
+        };
+        assert_eq!(
+            said(Focus::Call(&known), 1).map(|s| s.0),
+            Some("Incoming call from Barbara Liskov. Alt+Shift+A answers.".into())
+        );
+        assert_eq!(
+            said(Focus::Call(&known), 2).map(|s| s.0),
+            Some("Call waiting from Barbara Liskov. Alt+Shift+A answers.".into())
+        );
     }
 
     #[test]
     fn call_states_are_announced_politely() {
-        assert_eq!(said(CallState::Idle), None);
-        let target = DialTarget { number: "1002".into(), dial: Err(crate::phone::dialing::DialError::Empty), record: None };
-        assert_eq!(said(CallState::ReadyToCall(target)), Some(("Ready to call 1002.".into(), false)));
-        assert_eq!(said(CallState::Dialing(call())).map(|s| s.0), Some("Calling +1 415 555 0100.".into()));
-        assert_eq!(said(CallState::Dialing(Call { remote_ringing: true, ..call() })).map(|s| s.0), Some("Ringing +1 415 555 0100.".into()));
-        let talking = Call { answered_at_ms: Some(1), display_name: "Ada".into(), ..call() };
-        assert_eq!(said(CallState::Connected(talking.clone())), Some(("On call with Ada.".into(), false)));
-        let muted = Call { muted: true, ..talking.clone() };
-        assert_eq!(said(CallState::Connected(muted)).map(|s| s.0), Some("On call with Ada. Microphone muted.".into()));
-        let held = Call { held: true, ..talking.clone() };
-        assert_eq!(said(CallState::Connected(held)).map(|s| s.0), Some("Call with Ada on hold.".into()));
-        let moving = Call { transfer_to: Some("1003".into()), ..talking };
-        assert_eq!(said(CallState::Connected(moving)).map(|s| s.0), Some("On call with Ada. Transferring to 1003.".into()));
+        assert_eq!(said(Focus::Idle, 0), None);
+        let target = DialTarget {
+            number: "1002".into(),
+            dial: Err(crate::phone::dialing::DialError::Empty),
+            record: None,
+        };
+        assert_eq!(
+            said(Focus::ReadyToCall(&target), 0),
+            Some(("Ready to call 1002.".into(), false))
+        );
+        let dialing = Call {
+            stage: Stage::Dialing,
+            ..the_call(&ringing_phone()).clone()
+        };
+        assert_eq!(
+            said(Focus::Call(&dialing), 1).map(|s| s.0),
+            Some("Calling +1 415 555 0100.".into())
+        );
+        assert_eq!(
+            said(
+                Focus::Call(&Call {
+                    remote_ringing: true,
+                    ..dialing
+                }),
+                1
+            )
+            .map(|s| s.0),
+            Some("Ringing +1 415 555 0100.".into())
+        );
+        let talking = Call {
+            display_name: "Ada".into(),
+            ..the_call(&talking_phone()).clone()
+        };
+        assert_eq!(
+            said(Focus::Call(&talking), 1),
+            Some(("On call with Ada.".into(), false))
+        );
+        let muted = Call {
+            muted: true,
+            ..talking.clone()
+        };
+        assert_eq!(
+            said(Focus::Call(&muted), 1).map(|s| s.0),
+            Some("On call with Ada. Microphone muted.".into())
+        );
+        let held = Call {
+            held: true,
+            ..talking.clone()
+        };
+        assert_eq!(
+            said(Focus::Call(&held), 1).map(|s| s.0),
+            Some("Call with Ada on hold.".into())
+        );
+        let mut moving = talking_phone();
+        let handle = the_call(&moving).handle;
+        moving.handle_intent(
+            2_000,
+            crate::phone::Intent::Transfer {
+                call: handle,
+                number: "1003".into(),
+            },
+        );
+        let moving = Call {
+            display_name: "Ada".into(),
+            ..the_call(&moving).clone()
+        };
+        assert_eq!(
+            said(Focus::Call(&moving), 1).map(|s| s.0),
+            Some("On call with Ada. Transferring to 1003.".into())
+        );
     }
 
     #[test]
     fn the_end_of_a_call_is_announced_with_what_comes_next() {
-        let mut phone = crate::phone::Phone::new(crate::phone::dialing::DialingRules::default());
-        phone.handle_event(0, crate::phone::Event::IncomingCall { call_id: "c1".into(), number: "1003".into(), display_name: String::new() });
-        phone.handle_event(1_000, crate::phone::Event::CallConnected { call_id: "c1".into() });
-        phone.handle_event(9_000, crate::phone::Event::CallEnded { call_id: "c1".into(), reason: crate::phone::EndReason::RemoteHangup });
-        assert_eq!(said(phone.call().clone()), Some(("Call ended. Wrap-up: choose a disposition and add notes.".into(), false)));
+        let mut phone = talking_phone();
+        let call = the_call(&phone).handle;
+        phone.handle_event(
+            9_000,
+            Event::CallEnded {
+                call,
+                reason: crate::phone::EndReason::RemoteHangup,
+            },
+        );
+        assert_eq!(
+            said(phone.focus(), 0),
+            Some((
+                "Call ended. Wrap-up: choose a disposition and add notes.".into(),
+                false
+            ))
+        );
     }
 
     #[test]
     fn quality_is_worded_with_its_mos_once_there_was_audio() {
-        let mut talking = Call { answered_at_ms: Some(1), ..call() };
+        let mut talking = the_call(&talking_phone()).clone();
         assert_eq!(quality_words(&talking), None);
-        let second = crate::phone::Quality { packets_received: 50, jitter_ms: 4, round_trip_ms: Some(20), ..Default::default() };
+        let second = crate::phone::Quality {
+            packets_received: 50,
+            jitter_ms: 4,
+            round_trip_ms: Some(20),
+            ..Default::default()
+        };
         talking.tally.add(&second);
-        assert_eq!(quality_words(&talking).as_deref(), Some("Call quality: excellent (MOS 4.4)"));
-        let summary = QualitySummary { grade: Grade::Good, mos_tenths: 41, loss_permille: 3, jitter_ms: 6, round_trip_ms: Some(42) };
+        assert_eq!(
+            quality_words(&talking).as_deref(),
+            Some("Call quality: excellent (MOS 4.4)")
+        );
+        let summary = QualitySummary {
+            grade: Grade::Good,
+            mos_tenths: 41,
+            loss_permille: 3,
+            jitter_ms: 6,
+            round_trip_ms: Some(42),
+        };
         assert_eq!(worded(&summary), "Call quality: good (MOS 4.1)");
-        assert_eq!(worded(&QualitySummary { grade: Grade::Bad, mos_tenths: 19, ..summary }), "Call quality: bad (MOS 1.9)");
+        assert_eq!(
+            worded(&QualitySummary {
+                grade: Grade::Bad,
+                mos_tenths: 19,
+                ..summary
+            }),
+            "Call quality: bad (MOS 1.9)"
+        );
     }
 }

@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
-use crate::phone::{CallState, Phone};
+use crate::phone::{Phone, Stage};
 
 /// What the agent reads before the browser asks (shown only while the browser has not asked).
 pub const PERMISSION_REASON: &str =
@@ -41,8 +41,9 @@ struct Shown {
 impl Attention {
     /// Called with every new phone state.
     pub fn update(&mut self, phone: &Phone) {
-        match phone.call() {
-            CallState::Incoming(call) => {
+        // A call waiting rings too: the agent may be on the other call with the page hidden.
+        match phone.calls().iter().find(|c| c.stage == Stage::Ringing) {
+            Some(call) => {
                 let id = call.call_id.clone().unwrap_or_else(|| call.number.clone());
                 if self.ringing.as_deref() == Some(id.as_str()) {
                     return;
@@ -50,7 +51,11 @@ impl Attention {
                 self.stop();
                 self.ringing = Some(id);
                 if document_hidden() {
-                    let who = if call.display_name.is_empty() { call.number.clone() } else { format!("{} ({})", call.display_name, call.number) };
+                    let who = if call.display_name.is_empty() {
+                        call.number.clone()
+                    } else {
+                        format!("{} ({})", call.display_name, call.number)
+                    };
                     self.saved_title = document().map(|d| d.title());
                     if let Some(d) = document() {
                         d.set_title(&format!("Incoming call: {who}"));
@@ -71,7 +76,9 @@ impl Attention {
         if let Some(shown) = self.notification.take() {
             let n = &shown.notification;
             let _ = Reflect::set(n, &"onclick".into(), &JsValue::NULL);
-            if let Ok(close) = Reflect::get(n, &"close".into()).and_then(|f| f.dyn_into::<Function>()) {
+            if let Ok(close) =
+                Reflect::get(n, &"close".into()).and_then(|f| f.dyn_into::<Function>())
+            {
                 let _ = close.call0(n);
             }
         }
@@ -90,9 +97,20 @@ pub fn ask_permission() {
     if permission().as_deref() != Some("default") {
         return;
     }
-    let Some(ctor) = notification_constructor() else { return };
-    let Ok(request) = Reflect::get(&ctor, &"requestPermission".into()).and_then(|f| f.dyn_into::<Function>()) else { return };
-    let Ok(promise) = request.call0(&ctor).and_then(|p| p.dyn_into::<js_sys::Promise>()) else { return };
+    let Some(ctor) = notification_constructor() else {
+        return;
+    };
+    let Ok(request) =
+        Reflect::get(&ctor, &"requestPermission".into()).and_then(|f| f.dyn_into::<Function>())
+    else {
+        return;
+    };
+    let Ok(promise) = request
+        .call0(&ctor)
+        .and_then(|p| p.dyn_into::<js_sys::Promise>())
+    else {
+        return;
+    };
     wasm_bindgen_futures::spawn_local(async move {
         // Denied or dismissed: rings are still shown in the panel and the utility bar.
         let _ = JsFuture::from(promise).await;
@@ -101,7 +119,10 @@ pub fn ask_permission() {
 
 fn notification_constructor() -> Option<Function> {
     let window = web_sys::window()?;
-    Reflect::get(&window, &"Notification".into()).ok()?.dyn_into::<Function>().ok()
+    Reflect::get(&window, &"Notification".into())
+        .ok()?
+        .dyn_into::<Function>()
+        .ok()
 }
 
 fn document() -> Option<web_sys::Document> {
@@ -109,7 +130,10 @@ fn document() -> Option<web_sys::Document> {
 }
 
 fn document_hidden() -> bool {
-    document().and_then(|d| Reflect::get(&d, &"hidden".into()).ok()).and_then(|h| h.as_bool()).unwrap_or(false)
+    document()
+        .and_then(|d| Reflect::get(&d, &"hidden".into()).ok())
+        .and_then(|h| h.as_bool())
+        .unwrap_or(false)
 }
 
 /// Shows a notification when permitted; a click brings the agent to the phone's tab.
@@ -134,7 +158,10 @@ fn notify(title: &str, body: &str) -> Option<Shown> {
         }
     });
     Reflect::set(&notification, &"onclick".into(), on_click.as_ref()).ok()?;
-    Some(Shown { notification, _on_click: on_click })
+    Some(Shown {
+        notification,
+        _on_click: on_click,
+    })
 }
 
 #[derive(Properties, PartialEq)]
@@ -160,7 +187,9 @@ pub fn permission_reason(props: &PermissionReasonProps) -> Html {
 
 /// Whether the phone runs in a frame (in Lightning it always does).
 fn framed() -> bool {
-    let Some(window) = web_sys::window() else { return false };
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
     match window.top() {
         Ok(Some(top)) => top != window,
         _ => true,

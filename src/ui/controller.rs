@@ -8,17 +8,16 @@ use callcenter::SoftphoneSettings;
 use wasm_bindgen_futures::spawn_local;
 use yew::Callback;
 
-use crate::line::{Line, LineSettings};
 use super::owner::{self, TabRole, Tabs};
 use super::pop;
+use super::{logs, storage, task_facts};
+use crate::line::{Line, LineSettings};
 use crate::opencti::{self, CallLog, OpenCti};
 use crate::phone::dialing::{unknown_country_notice, DialingRules};
 use crate::phone::recent::RecentCall;
 use crate::phone::{CallRecord, Effect, Event, Intent, PendingLog, Phone, RecordRef};
 use crate::ui::attention::{self, Attention};
 use crate::ui::startup::{self, StartError, StartNotice};
-use super::{logs, storage, task_facts};
-
 
 /// Where this browser remembers the agent's microphone (a device id: no secret).
 const MICROPHONE_KEY: &str = "softphone.microphone";
@@ -28,7 +27,7 @@ const MICROPHONE_KEY: &str = "softphone.microphone";
 pub struct Controller {
     inner: Rc<RefCell<Inner>>,
     /// Called with a fresh snapshot after every change, to re-render.
-    on_change: Callback<Phone>,
+    on_change: Callback<Rc<Phone>>,
 }
 
 struct Inner {
@@ -49,8 +48,8 @@ struct Inner {
     stored_logs: Vec<PendingLog>,
     /// The recent calls as last written to browser storage.
     stored_recent: Vec<RecentCall>,
-    /// Whether browser storage holds a call in progress.
-    call_stored: bool,
+    /// Whether browser storage holds calls in progress.
+    calls_stored: bool,
     /// The org's softphone layout (read once at start): says whether "no match" opened a form.
     layout: Option<opencti::SoftphoneLayout>,
 }
@@ -63,16 +62,37 @@ impl PartialEq for Controller {
 
 impl Controller {
     /// Loads Open CTI from the Lightning page that framed us and wires the phone to it.
-    pub async fn start(on_change: Callback<Phone>, on_role: Callback<TabRole>) -> Result<Controller, StartError> {
-        let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    pub async fn start(
+        on_change: Callback<Rc<Phone>>,
+        on_role: Callback<TabRole>,
+    ) -> Result<Controller, StartError> {
+        let search = web_sys::window()
+            .and_then(|w| w.location().search().ok())
+            .unwrap_or_default();
         let params = opencti::LaunchParams::from_query(&search).map_err(StartError::Launch)?;
         // Trust comes from this page's deployment configuration, never from Salesforce.
         let deployment = opencti::read_deployment().map_err(StartError::Deployment)?;
-        deployment.check_framing(&params.origin, &opencti::ancestor_origins()).map_err(StartError::Launch)?;
+        deployment
+            .check_framing(&params.origin, &opencti::ancestor_origins())
+            .map_err(StartError::Launch)?;
         // The script version comes from the adapter URL: it is needed before any setting can be read.
-        let cti = Rc::new(opencti::load(&params.origin, &params.api_version, deployment.org_origins()).await.map_err(StartError::from)?);
-        let read = startup::read_settings(cti.get_call_center_settings().await.map_err(StartError::from)?)?;
-        deployment.check_pbx_urls(&read.settings.pbx_urls).map_err(StartError::PbxNotAllowed)?;
+        let cti = Rc::new(
+            opencti::load(
+                &params.origin,
+                &params.api_version,
+                deployment.org_origins(),
+            )
+            .await
+            .map_err(StartError::from)?,
+        );
+        let read = startup::read_settings(
+            cti.get_call_center_settings()
+                .await
+                .map_err(StartError::from)?,
+        )?;
+        deployment
+            .check_pbx_urls(&read.settings.pbx_urls)
+            .map_err(StartError::PbxNotAllowed)?;
         let mut notices = Vec::new();
         if !read.problems.is_empty() {
             notices.push(StartNotice::SettingsProblems(read.problems));
@@ -93,7 +113,7 @@ impl Controller {
                 tabs: None,
                 stored_logs: Vec::new(),
                 stored_recent,
-                call_stored: false,
+                calls_stored: false,
                 layout: None,
             })),
             on_change,
@@ -109,16 +129,28 @@ impl Controller {
             }
         };
         let c = controller.clone();
-        controller.inner.borrow_mut().line = Some(Line::new(line_settings, move |event| c.event(event)));
-        if let Some(saved) = local_storage().and_then(|s| s.get_item(MICROPHONE_KEY).ok().flatten()).filter(|id| !id.is_empty()) {
-            let effects = controller.inner.borrow_mut().phone.handle_intent(now_ms(), Intent::ChooseMicrophone(Some(saved)));
+        controller.inner.borrow_mut().line =
+            Some(Line::new(line_settings, move |event| c.event(event)));
+        if let Some(saved) = local_storage()
+            .and_then(|s| s.get_item(MICROPHONE_KEY).ok().flatten())
+            .filter(|id| !id.is_empty())
+        {
+            let effects = controller
+                .inner
+                .borrow_mut()
+                .phone
+                .handle_intent(now_ms(), Intent::ChooseMicrophone(Some(saved)));
             controller.perform(effects);
         }
 
         // Only the tab that owns the line saves call logs: the others would save the same
         // stored logs a second time.
         let (c, owner) = (controller.clone(), controller.clone());
-        let tabs = Tabs::join(on_role, move |number, record| c.dial_for_another_tab(number, record), move || owner.resume_logs());
+        let tabs = Tabs::join(
+            on_role,
+            move |number, record| c.dial_for_another_tab(number, record),
+            move || owner.resume_logs(),
+        );
         controller.inner.borrow_mut().tabs = Some(tabs.clone());
         controller.listen(&cti, tabs)?;
         // Without click-to-dial the agent can still type numbers: say so, do not stop.
@@ -129,8 +161,8 @@ impl Controller {
         if let Ok(view) = cti.get_app_view_info().await {
             controller.event(Event::Viewing(pop::viewed_record(&view)));
         }
-        let label = controller.inner.borrow().phone.label(now_ms());
-        controller.perform(vec![Effect::SetLabel(label), Effect::SetIcon("call")]);
+        let shown = controller.inner.borrow_mut().phone.presentation(now_ms());
+        controller.perform(shown);
         // Lightning waits for this before it stops showing the standby page.
         report(cti.notify_initialization_complete().await);
         controller.read_layout();
@@ -144,7 +176,10 @@ impl Controller {
         let on_click = cti
             .on_click_to_dial(move |click| match click {
                 // Only the tab that owns the line dials; the others hand the click to it.
-                Ok(click) if !tabs.is_owner() => tabs.forward_dial(click.number.clone().unwrap_or_default(), pop::clicked_record(&click)),
+                Ok(click) if !tabs.is_owner() => tabs.forward_dial(
+                    click.number.clone().unwrap_or_default(),
+                    pop::clicked_record(&click),
+                ),
                 Ok(click) => c.event(Event::ClickToDial {
                     number: click.number.clone().unwrap_or_default(),
                     record: pop::clicked_record(&click),
@@ -159,7 +194,10 @@ impl Controller {
                 Err(e) => warn(&e.to_string()),
             })
             .map_err(StartError::from)?;
-        self.inner.borrow_mut().listeners.extend([on_click, on_navigation]);
+        self.inner
+            .borrow_mut()
+            .listeners
+            .extend([on_click, on_navigation]);
         Ok(())
     }
 
@@ -188,35 +226,69 @@ impl Controller {
     fn resume_logs(&self) {
         // Jitter seed: phones that come back together (a Salesforce outage ends) retry apart.
         let seed = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
-        let interrupted = storage::interrupted_call();
-        // This page now answers for the stored call: `persist` forgets it once it is logged.
-        self.inner.borrow_mut().call_stored = interrupted.is_some();
-        let effects = self.inner.borrow_mut().phone.restore_logs(now_ms(), storage::stored_logs(), interrupted, seed);
+        let interrupted = storage::interrupted_calls();
+        // This page now answers for the stored calls: `persist` forgets them once logged.
+        self.inner.borrow_mut().calls_stored = !interrupted.is_empty();
+        let effects = self.inner.borrow_mut().phone.restore_logs(
+            now_ms(),
+            storage::stored_logs(),
+            interrupted,
+            seed,
+        );
         self.perform(effects);
         self.persist();
         logs::detect_package(self.inner.borrow().cti.clone(), self.clone());
         let inner = Rc::downgrade(&self.inner);
-        storage::warn_before_leaving(move || inner.upgrade().is_some_and(|i| !i.borrow().phone.outbox().is_empty()));
+        storage::warn_before_leaving(move || {
+            inner
+                .upgrade()
+                .is_some_and(|i| !i.borrow().phone.outbox().is_empty())
+        });
         let (inner, on_change) = (Rc::downgrade(&self.inner), self.on_change.clone());
         storage::on_page_hide(move || {
             let Some(inner) = inner.upgrade() else { return };
-            let controller = Controller { inner, on_change: on_change.clone() };
+            let controller = Controller {
+                inner,
+                on_change: on_change.clone(),
+            };
             // Wrap-up notes typed so far go into the outbox, which the next page replays; the
             // call in progress is stored with this moment as its heartbeat.
-            let effects = controller.inner.borrow_mut().phone.save_wrap_up_draft(now_ms());
+            let effects = controller
+                .inner
+                .borrow_mut()
+                .phone
+                .save_wrap_up_draft(now_ms());
             controller.perform(effects);
             controller.persist();
         });
     }
 
-    /// Writes the unsaved logs (when they changed) and the call in progress to browser storage.
+    /// Writes the unsaved logs (when they changed) and the calls in progress to browser storage.
     fn persist(&self) {
-        let (call, dialog) = call_and_dialog(&self.inner);
+        let carrying = {
+            let inner = self.inner.borrow();
+            // While the phone rejoins the calls a reload cut off, storage keeps them as they were.
+            let due = (inner.calls_stored || inner.phone.calls_in_progress().next().is_some())
+                && !inner.phone.is_rejoining();
+            if due {
+                let line = inner.line.as_ref();
+                let carried: Vec<storage::Carried<'_>> = inner
+                    .phone
+                    .calls_in_progress()
+                    .map(|call| storage::Carried {
+                        call,
+                        dialog: line.and_then(|l| l.dialog(call.handle)),
+                    })
+                    .collect();
+                storage::store_calls(&carried, now_ms());
+                Some(!carried.is_empty())
+            } else {
+                None
+            }
+        };
         let mut inner = self.inner.borrow_mut();
-        // While the phone rejoins the call a reload cut off, storage keeps that call as it was.
-        if (call.is_some() || inner.call_stored) && !inner.phone.is_rejoining() {
-            storage::store_call(call.as_ref(), dialog.as_ref(), now_ms());
-            inner.call_stored = call.is_some();
+        if let Some(carrying) = carrying {
+            inner.calls_stored = carrying;
         }
         if inner.stored_recent.as_slice() != inner.phone.recent() {
             storage::store_recent(inner.phone.recent());
@@ -242,7 +314,11 @@ impl Controller {
             // In the agent's click, with the reason shown above the form.
             attention::ask_permission();
         }
-        let effects = self.inner.borrow_mut().phone.handle_intent(now_ms(), intent);
+        let effects = self
+            .inner
+            .borrow_mut()
+            .phone
+            .handle_intent(now_ms(), intent);
         self.persist();
         self.perform(effects);
         self.publish();
@@ -264,7 +340,9 @@ impl Controller {
     pub fn tick(&self) {
         let effects = self.inner.borrow_mut().phone.tick(now_ms());
         self.persist();
-        let retried = effects.iter().any(|e| matches!(e, Effect::SaveLog { .. } | Effect::FindLog { .. }));
+        let retried = effects
+            .iter()
+            .any(|e| matches!(e, Effect::SaveLog { .. } | Effect::FindLog { .. }));
         self.perform(effects);
         if retried {
             self.publish();
@@ -274,7 +352,8 @@ impl Controller {
     fn publish(&self) {
         let (phone, tabs) = {
             let mut inner = self.inner.borrow_mut();
-            let phone = inner.phone.clone();
+            // One snapshot, shared by every view that reads it.
+            let phone = Rc::new(inner.phone.clone());
             inner.attention.update(&phone);
             (phone, inner.tabs.clone())
         };
@@ -287,71 +366,21 @@ impl Controller {
     /// A number clicked in a tab without the line: dial it here, for the record it was clicked on.
     fn dial_for_another_tab(&self, number: String, record: Option<RecordRef>) {
         self.event(Event::ClickToDial { number, record });
-        if matches!(self.inner.borrow().phone.call(), crate::phone::CallState::ReadyToCall(_)) {
+        if self.inner.borrow().phone.ready().is_some() {
             self.intent(Intent::Call);
         }
     }
 
     fn perform(&self, effects: Vec<Effect>) {
-        let cti = self.inner.borrow().cti.clone();
         for effect in effects {
-            let cti = cti.clone();
-            let this = self.clone();
             match effect {
-                Effect::ShowPanel(visible) => spawn_local(async move {
-                    report(cti.set_softphone_panel_visibility(visible).await);
-                }),
-                Effect::SetLabel(label) => spawn_local(async move {
-                    report(cti.set_softphone_item_label(&label).await);
-                }),
-                Effect::SetIcon(icon) => spawn_local(async move {
-                    report(cti.set_softphone_item_icon(icon).await);
-                }),
-                Effect::ScreenPop { number, direction } => spawn_local(async move {
-                    crate::line::mark("softphone:screenpop");
-                    let search = pop::caller_search(&number, direction);
-                    let answer = cti.search_and_screen_pop(&search).await;
-                    let outcome = pop::outcome(&answer, this.inner.borrow().layout.as_ref(), direction);
-                    this.event(Event::PopAnswered(outcome));
-                    // One match is the caller; several or none leave the call unrelated.
-                    let record = match answer {
-                        Ok(found) if found.matches.len() == 1 => found
-                            .matches
-                            .into_iter()
-                            .next()
-                            .and_then(|m| pop::matched_record(&m)),
-                        Ok(_) => None,
-                        Err(e) => {
-                            warn(&e.to_string());
-                            None
-                        }
-                    };
-                    this.event(Event::RecordMatched(record));
-                }),
-                Effect::SaveLog { id, record, existing_id } => {
-                    let fields = self.inner.borrow().phone.package_fields();
-                    logs::save(cti, this, id, task_facts::with_facts(task(&record, existing_id), &record, fields));
-                }
-                Effect::FindLog { id, call_object } => logs::find(cti, this, id, call_object),
-                Effect::Connect(credentials) => with_line(&self.inner, |l| l.connect(&credentials)),
-                Effect::Disconnect => with_line(&self.inner, Line::disconnect),
-                Effect::Dial { dial } => with_line(&self.inner, |l| l.dial(&dial)),
-                Effect::Rejoin => match storage::interrupted_dialog() {
-                    Some(dialog) => with_line(&self.inner, |l| l.rejoin(dialog)),
-                    None => spawn_local(async move { this.event(Event::CallFailed("the call's connection details were not kept.".into())) }),
-                },
-                Effect::Answer { call_id } => with_line(&self.inner, |l| l.answer(&call_id)),
-                Effect::Decline { call_id, busy } => with_line(&self.inner, |l| l.decline(&call_id, busy)),
-                Effect::Unavailable { call_id } => with_line(&self.inner, |l| l.unavailable(&call_id)),
+                Effect::ShowPanel(_)
+                | Effect::SetLabel(_)
+                | Effect::SetIcon(_)
+                | Effect::ScreenPop { .. }
+                | Effect::SaveLog { .. }
+                | Effect::FindLog { .. } => self.perform_in_salesforce(effect),
                 Effect::RememberPresence(presence) => storage::store_presence(presence),
-                Effect::HangUp { call_id: Some(call_id) } => with_line(&self.inner, |l| l.hang_up(&call_id)),
-                // Hung up before the INVITE left: the phone hangs up again once it has a Call-ID.
-                Effect::HangUp { call_id: None } => {}
-                Effect::SetMuted(muted) => with_line(&self.inner, |l| l.set_muted(muted)),
-                Effect::SetHeld { call_id, held } => with_line(&self.inner, |l| l.set_held(&call_id, held)),
-                Effect::SendDigit { call_id, digit } => with_line(&self.inner, |l| l.send_digit(&call_id, digit)),
-                Effect::Transfer { call_id, dial } => with_line(&self.inner, |l| l.transfer(&call_id, &dial)),
-                Effect::MeasureQuality { call_id } => with_line(&self.inner, |l| l.measure_quality(&call_id)),
                 Effect::UseMicrophone(id) => {
                     if let Some(storage) = local_storage() {
                         // Storage may be full or blocked: the choice then lasts this session only.
@@ -362,23 +391,117 @@ impl Controller {
                     }
                     with_line(&self.inner, |l| l.use_microphone(id));
                 }
+                Effect::Rejoin { call, call_id } => match storage::interrupted_dialog(&call_id) {
+                    Some(dialog) => with_line(&self.inner, |l| l.rejoin(call, dialog)),
+                    None => {
+                        let this = self.clone();
+                        let reason = "the call's connection details were not kept.".to_owned();
+                        spawn_local(async move { this.event(Event::CallFailed { call, reason }) });
+                    }
+                },
                 // Starting WebAudio takes milliseconds: after the screen pop has been sent.
                 Effect::PlayTone(tone) => {
                     let this = self.clone();
                     spawn_local(async move { with_line(&this.inner, |l| l.play(tone)) });
                 }
+                line_effect => with_line(&self.inner, |l| perform_on_line(l, line_effect)),
             }
+        }
+    }
+
+    /// The effects Open CTI carries out.
+    fn perform_in_salesforce(&self, effect: Effect) {
+        let cti = self.inner.borrow().cti.clone();
+        let this = self.clone();
+        match effect {
+            Effect::ShowPanel(visible) => spawn_local(async move {
+                report(cti.set_softphone_panel_visibility(visible).await);
+            }),
+            Effect::SetLabel(label) => spawn_local(async move {
+                report(cti.set_softphone_item_label(&label).await);
+            }),
+            Effect::SetIcon(icon) => spawn_local(async move {
+                report(cti.set_softphone_item_icon(icon).await);
+            }),
+            Effect::ScreenPop {
+                call,
+                number,
+                direction,
+            } => spawn_local(async move {
+                crate::line::mark("softphone:screenpop");
+                let search = pop::caller_search(&number, direction);
+                let answer = cti.search_and_screen_pop(&search).await;
+                let outcome = pop::outcome(&answer, this.inner.borrow().layout.as_ref(), direction);
+                this.event(Event::PopAnswered { call, outcome });
+                // One match is the caller; several or none leave the call unrelated.
+                let record = match answer {
+                    Ok(found) if found.matches.len() == 1 => found
+                        .matches
+                        .into_iter()
+                        .next()
+                        .and_then(|m| pop::matched_record(&m)),
+                    Ok(_) => None,
+                    Err(e) => {
+                        warn(&e.to_string());
+                        None
+                    }
+                };
+                this.event(Event::RecordMatched { call, record });
+            }),
+            Effect::SaveLog {
+                id,
+                record,
+                existing_id,
+            } => {
+                let fields = self.inner.borrow().phone.package_fields();
+                logs::save(
+                    cti,
+                    this,
+                    id,
+                    task_facts::with_facts(task(&record, existing_id), &record, fields),
+                );
+            }
+            Effect::FindLog { id, call_object } => logs::find(cti, this, id, call_object),
+            _ => {}
         }
     }
 }
 
-/// This origin's `localStorage`, when the browser allows it (it may not in a third-party frame).
+/// The effects the phone line carries out.
+fn perform_on_line(line: &Line, effect: Effect) {
+    match effect {
+        Effect::Connect(credentials) => line.connect(&credentials),
+        Effect::Disconnect => line.disconnect(),
+        Effect::Dial { call, dial } => line.dial(call, &dial),
+        Effect::Ring { call, call_id } => line.ring(call, &call_id),
+        Effect::Refuse { call_id, busy } => line.refuse(&call_id, busy),
+        Effect::Answer { call } => line.answer(call),
+        Effect::Decline { call, busy } => line.decline(call, busy),
+        Effect::HangUp { call } => line.hang_up(call),
+        Effect::SetMuted { call, muted } => line.set_muted(call, muted),
+        Effect::SetHeld { call, held } => line.set_held(call, held),
+        Effect::SendDigit { call, digit } => line.send_digit(call, digit),
+        Effect::Transfer { call, dial } => line.transfer(call, &dial),
+        Effect::TransferAttended { call, with } => line.transfer_attended(call, with),
+        Effect::FollowTransfer { call, new } => line.follow_transfer(call, new),
+        Effect::DeclineTransfer { call } => line.decline_transfer(call),
+        Effect::MeasureQuality { call } => line.measure_quality(call),
+        _ => {}
+    }
+}
+
 /// The phone with the dialing rules of the definition's home country; a country without a
 /// numbering plan is reported, and numbers then go to the PBX as written.
 fn new_phone(settings: &SoftphoneSettings) -> Phone {
     let rules = DialingRules::new(&settings.dialing, &settings.home_country);
-    let mut phone = Phone::new(rules.clone().unwrap_or_else(|_| DialingRules::without_plan(&settings.dialing)));
+    let mut phone = Phone::new(
+        rules
+            .clone()
+            .unwrap_or_else(|_| DialingRules::without_plan(&settings.dialing)),
+    );
     phone.set_wrap_up_limit(settings.wrap_up_seconds);
+    phone.set_max_calls(settings.max_calls);
+    phone.set_follow_transfers(settings.follow_transfer_requests);
     phone.restore_presence(storage::stored_presence());
     phone.restore_recent(storage::stored_recent());
     if let Err(unknown) = rules {
@@ -389,21 +512,12 @@ fn new_phone(settings: &SoftphoneSettings) -> Phone {
     phone
 }
 
+/// This origin's `localStorage`, when the browser allows it (it may not in a third-party frame).
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
 }
 
 /// Runs `f` on the line without holding the controller's state (the line reports back later).
-/// The call this page carries and the SIP dialog it is on (once established), to store.
-fn call_and_dialog(inner: &Rc<RefCell<Inner>>) -> (Option<crate::phone::Call>, Option<sip::DialogRef>) {
-    let (call, line) = {
-        let inner = inner.borrow();
-        (inner.phone.call_in_progress().cloned(), inner.line.clone())
-    };
-    let dialog = call.as_ref().and_then(|c| c.call_id.as_deref()).zip(line).and_then(|(id, line)| line.dialog(id));
-    (call, dialog)
-}
-
 fn with_line(inner: &Rc<RefCell<Inner>>, f: impl FnOnce(&Line)) {
     let line = inner.borrow().line.clone();
     if let Some(line) = line {
@@ -415,8 +529,16 @@ fn with_line(inner: &Rc<RefCell<Inner>>, f: impl FnOnce(&Line)) {
 /// CallDurationInSeconds, CallObject, CallDisposition, WhoId/WhatId).
 fn task(record: &CallRecord, existing_id: Option<String>) -> CallLog {
     // A Contact, Lead or person account is who the call was with; anything else what it was about.
-    let who = record.record.as_ref().and_then(RecordRef::who_id).map(str::to_owned);
-    let what = record.record.as_ref().and_then(RecordRef::what_id).map(str::to_owned);
+    let who = record
+        .record
+        .as_ref()
+        .and_then(RecordRef::who_id)
+        .map(str::to_owned);
+    let what = record
+        .record
+        .as_ref()
+        .and_then(RecordRef::what_id)
+        .map(str::to_owned);
     CallLog {
         entity_api_name: "Task",
         id: existing_id,

@@ -2,6 +2,8 @@
 
 mod a11y;
 mod attention;
+mod call_views;
+mod context;
 mod controller;
 mod logs;
 mod owner;
@@ -13,11 +15,13 @@ mod storage;
 mod task_facts;
 mod views;
 
-use wasm_bindgen::prelude::*;
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use crate::phone::{Intent, Phone};
-use controller::{now_ms, Controller};
+use context::{ClockProvider, Intents, Snapshot};
+use controller::Controller;
 use owner::TabRole;
 
 /// Where the app is in its start-up.
@@ -31,15 +35,14 @@ enum Boot {
 #[function_component(App)]
 pub fn app() -> Html {
     let boot = use_state(|| Boot::Starting);
-    let phone = use_state(|| None::<Phone>);
+    let phone = use_state(|| None::<Rc<Phone>>);
     let role = use_state(|| TabRole::Claiming);
-    let now = use_state(now_ms);
     // Start-up runs again when the agent presses Retry after a failure that may pass.
     let attempt = use_state(|| 0u32);
     {
         let (boot, phone, role) = (boot.clone(), phone.setter(), role.setter());
         use_effect_with(*attempt, move |_| {
-            let on_change = Callback::from(move |p: Phone| phone.set(Some(p)));
+            let on_change = Callback::from(move |p: Rc<Phone>| phone.set(Some(p)));
             let on_role = Callback::from(move |r: TabRole| role.set(r));
             wasm_bindgen_futures::spawn_local(async move {
                 match Controller::start(on_change, on_role).await {
@@ -49,34 +52,29 @@ pub fn app() -> Html {
             });
         });
     }
-    {
-        // One timer for the whole app: the call timer on screen and in the utility label.
-        let running = match &*boot {
-            Boot::Running(c) => Some(c.clone()),
-            _ => None,
-        };
-        let now = now.setter();
-        use_effect_with(running, move |running| {
-            let running = running.clone();
-            let tick = Closure::<dyn FnMut()>::new(move || {
-                now.set(now_ms());
-                if let Some(c) = &running {
-                    c.tick();
-                }
-            });
-            let window = web_sys::window();
-            let id = window.as_ref().and_then(|w| {
-                w.set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), 1000).ok()
-            });
-            move || {
-                if let (Some(w), Some(id)) = (window, id) {
-                    w.clear_interval_with_handle(id);
-                }
-                drop(tick);
+    let running = match &*boot {
+        Boot::Running(c) => Some(c.clone()),
+        _ => None,
+    };
+    // One timer for the whole app: the controller's tick (label timer, retries, heartbeat) and
+    // the clock of the views that show time.
+    let on_tick = use_memo(running.clone(), |running| {
+        let running = running.clone();
+        Callback::from(move |()| {
+            if let Some(c) = &running {
+                c.tick();
             }
-        });
-    }
-    match (&*boot, &*phone) {
+        })
+    });
+    let intents = use_memo(running, |running| {
+        let running = running.clone();
+        Intents(Callback::from(move |i: Intent| {
+            if let Some(c) = &running {
+                c.intent(i);
+            }
+        }))
+    });
+    let content = match (&*boot, &*phone) {
         (Boot::Starting, _) | (Boot::Running(_), None) => html! { <views::Starting /> },
         (Boot::Running(_), Some(_)) if *role == TabRole::Claiming => html! { <views::Starting /> },
         (Boot::Running(_), Some(_)) if matches!(*role, TabRole::Elsewhere(_)) => {
@@ -95,16 +93,19 @@ pub fn app() -> Html {
             html! { <startup::StartFailed error={error.clone()} {on_retry} /> }
         }
         (Boot::Running(c), Some(p)) => {
-            let c2 = c.clone();
-            let on_intent = Callback::from(move |i: Intent| c2.intent(i));
-            let dispositions = c.dispositions().into_iter().map(AttrValue::from).collect::<Vec<_>>();
+            let dispositions = c
+                .dispositions()
+                .into_iter()
+                .map(AttrValue::from)
+                .collect::<Vec<_>>();
             html! {
-                <>
+                <ContextProvider<Intents> context={(*intents).clone()}>
                     <startup::StartNotices notices={c.notices()} />
                     <attention::PermissionReason signed_out={p.agent_user().is_none()} />
-                    <views::PhoneView phone={p.clone()} now_ms={*now} {dispositions} {on_intent} />
-                </>
+                    <views::PhoneView snapshot={Snapshot(p.clone())} {dispositions} />
+                </ContextProvider<Intents>>
             }
         }
-    }
+    };
+    html! { <ClockProvider on_tick={(*on_tick).clone()}>{ content }</ClockProvider> }
 }

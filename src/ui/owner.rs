@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
-use crate::phone::{CallState, Phone, RecordRef, Registration};
+use crate::phone::{Focus, Phone, RecordRef, Registration, Stage};
 
 const LOCK_NAME: &str = "softphone-line";
 const CHANNEL_NAME: &str = "softphone";
@@ -26,7 +26,8 @@ const VERSION: u32 = 1;
 #[wasm_bindgen(module = "/src/ui/owner.js")]
 extern "C" {
     #[wasm_bindgen(js_name = claimLine)]
-    fn claim_line(name: &str, on_granted: &js_sys::Function, on_waiting: &js_sys::Function) -> bool;
+    fn claim_line(name: &str, on_granted: &js_sys::Function, on_waiting: &js_sys::Function)
+        -> bool;
     #[wasm_bindgen(js_name = openChannel)]
     fn open_channel(name: &str, on_message: &js_sys::Function) -> JsValue;
     #[wasm_bindgen(js_name = post)]
@@ -78,13 +79,23 @@ pub struct SharedRecord {
 
 impl From<RecordRef> for SharedRecord {
     fn from(r: RecordRef) -> Self {
-        SharedRecord { id: r.id, name: r.name, object_type: r.object_type, person_contact_id: r.person_contact_id }
+        SharedRecord {
+            id: r.id,
+            name: r.name,
+            object_type: r.object_type,
+            person_contact_id: r.person_contact_id,
+        }
     }
 }
 
 impl From<SharedRecord> for RecordRef {
     fn from(r: SharedRecord) -> Self {
-        RecordRef { id: r.id, name: r.name, object_type: r.object_type, person_contact_id: r.person_contact_id }
+        RecordRef {
+            id: r.id,
+            name: r.name,
+            object_type: r.object_type,
+            person_contact_id: r.person_contact_id,
+        }
     }
 }
 
@@ -97,7 +108,10 @@ pub enum TabMessage {
     Line(LineSummary),
     /// A number was clicked in a tab that does not own the line: the owner dials it, and the
     /// Task goes to the record it was clicked on.
-    Dial { number: String, record: Option<SharedRecord> },
+    Dial {
+        number: String,
+        record: Option<SharedRecord>,
+    },
 }
 
 #[derive(Serialize, Deserialize)]
@@ -108,24 +122,37 @@ struct Envelope {
 
 /// The line summary of this tab's phone.
 pub fn summary_of(phone: &Phone) -> LineSummary {
-    let call = match phone.call() {
-        CallState::Idle | CallState::ReadyToCall(_) => None,
-        CallState::Dialing(c) | CallState::Rejoining(c) => Some((c, CallStage::Dialing)),
-        CallState::Incoming(c) => Some((c, CallStage::Ringing)),
-        CallState::Connected(c) => Some((c, CallStage::Talking)),
-        CallState::WrapUp(w) => {
-            let who = w.record.record.as_ref().map_or_else(|| w.record.number.clone(), |r| r.name.clone());
-            return LineSummary {
-                signed_in: !matches!(phone.registration(), Registration::SignedOut),
-                registered: matches!(phone.registration(), Registration::Registered),
-                call: Some(CallSummary { who, number: w.record.number.clone(), stage: CallStage::WrappingUp }),
+    let call = match phone.focus() {
+        Focus::Idle | Focus::ReadyToCall(_) => None,
+        Focus::Call(c) => {
+            let stage = match c.stage {
+                Stage::Dialing | Stage::Rejoining => CallStage::Dialing,
+                Stage::Ringing | Stage::Answering => CallStage::Ringing,
+                Stage::Talking => CallStage::Talking,
             };
+            Some(CallSummary {
+                who: c.who().to_owned(),
+                number: c.number.clone(),
+                stage,
+            })
+        }
+        Focus::WrapUp(w) => {
+            let who = w
+                .record
+                .record
+                .as_ref()
+                .map_or_else(|| w.record.number.clone(), |r| r.name.clone());
+            Some(CallSummary {
+                who,
+                number: w.record.number.clone(),
+                stage: CallStage::WrappingUp,
+            })
         }
     };
     LineSummary {
         signed_in: !matches!(phone.registration(), Registration::SignedOut),
         registered: matches!(phone.registration(), Registration::Registered),
-        call: call.map(|(c, stage)| CallSummary { who: c.who().to_owned(), number: c.number.clone(), stage }),
+        call,
     }
 }
 
@@ -171,7 +198,8 @@ impl Tabs {
                 tabs.receive(data, &on_dial);
             }
         });
-        *tabs.channel.borrow_mut() = open_channel(CHANNEL_NAME, on_message.as_ref().unchecked_ref());
+        *tabs.channel.borrow_mut() =
+            open_channel(CHANNEL_NAME, on_message.as_ref().unchecked_ref());
         let weak = Rc::downgrade(&tabs);
         let on_granted = Closure::<dyn FnMut(JsValue)>::new(move |_| {
             if let Some(tabs) = weak.upgrade() {
@@ -181,14 +209,21 @@ impl Tabs {
         let weak = Rc::downgrade(&tabs);
         let on_waiting = Closure::<dyn FnMut(JsValue)>::new(move |_| {
             if let Some(tabs) = weak.upgrade().filter(|t| !t.is_owner()) {
-                tabs.on_role.emit(TabRole::Elsewhere(tabs.owner_line.borrow().clone()));
+                tabs.on_role
+                    .emit(TabRole::Elsewhere(tabs.owner_line.borrow().clone()));
             }
         });
-        if !claim_line(LOCK_NAME, on_granted.as_ref().unchecked_ref(), on_waiting.as_ref().unchecked_ref()) {
+        if !claim_line(
+            LOCK_NAME,
+            on_granted.as_ref().unchecked_ref(),
+            on_waiting.as_ref().unchecked_ref(),
+        ) {
             // No Web Locks in this browser: every tab keeps its own phone, as before.
             tabs.become_owner();
         }
-        tabs.closures.borrow_mut().extend([on_message, on_granted, on_waiting]);
+        tabs.closures
+            .borrow_mut()
+            .extend([on_message, on_granted, on_waiting]);
         tabs.send(TabMessage::Hello);
         tabs
     }
@@ -209,7 +244,10 @@ impl Tabs {
 
     /// Hands a number clicked here to the owner.
     pub fn forward_dial(&self, number: String, record: Option<RecordRef>) {
-        self.send(TabMessage::Dial { number, record: record.map(SharedRecord::from) });
+        self.send(TabMessage::Dial {
+            number,
+            record: record.map(SharedRecord::from),
+        });
     }
 
     fn become_owner(&self) {
@@ -228,8 +266,17 @@ impl Tabs {
     fn receive(&self, data: JsValue, on_dial: &impl Fn(String, Option<RecordRef>)) {
         let envelope = match serde_wasm_bindgen::from_value::<Envelope>(data) {
             Ok(e) if e.version == VERSION => e,
-            Ok(e) => return warn(&format!("Ignored a message from a tab running another version ({}).", e.version)),
-            Err(e) => return warn(&format!("Ignored a malformed message from another tab: {e}")),
+            Ok(e) => {
+                return warn(&format!(
+                    "Ignored a message from a tab running another version ({}).",
+                    e.version
+                ))
+            }
+            Err(e) => {
+                return warn(&format!(
+                    "Ignored a malformed message from another tab: {e}"
+                ))
+            }
         };
         match (envelope.message, self.is_owner()) {
             (TabMessage::Hello, true) => {
@@ -242,14 +289,19 @@ impl Tabs {
                 *self.owner_line.borrow_mut() = Some(summary.clone());
                 self.on_role.emit(TabRole::Elsewhere(Some(summary)));
             }
-            (TabMessage::Dial { number, record }, true) => on_dial(number, record.map(RecordRef::from)),
+            (TabMessage::Dial { number, record }, true) => {
+                on_dial(number, record.map(RecordRef::from))
+            }
             // Hello and Dial are for the owner; Line is from it.
             _ => {}
         }
     }
 
     fn send(&self, message: TabMessage) {
-        match serde_wasm_bindgen::to_value(&Envelope { version: VERSION, message }) {
+        match serde_wasm_bindgen::to_value(&Envelope {
+            version: VERSION,
+            message,
+        }) {
             Ok(value) => post(&self.channel.borrow(), &value),
             Err(e) => warn(&format!("Could not tell the other tabs: {e}")),
         }
@@ -262,7 +314,9 @@ fn warn(message: &str) {
 
 /// The words a tab without the line shows about the owner's state.
 pub fn elsewhere_status(line: Option<&LineSummary>) -> String {
-    let Some(line) = line else { return "Waiting to hear from that tab…".into() };
+    let Some(line) = line else {
+        return "Waiting to hear from that tab…".into();
+    };
     match (&line.call, line.signed_in, line.registered) {
         (Some(c), _, _) => match c.stage {
             CallStage::Dialing => format!("Calling {} in another tab.", c.who),
@@ -270,7 +324,9 @@ pub fn elsewhere_status(line: Option<&LineSummary>) -> String {
             CallStage::Talking => format!("On a call with {} in another tab.", c.who),
             CallStage::WrappingUp => format!("Wrapping up the call with {} in another tab.", c.who),
         },
-        (None, false, _) => "Not signed in: sign in in that tab (or close it and sign in here).".into(),
+        (None, false, _) => {
+            "Not signed in: sign in in that tab (or close it and sign in here).".into()
+        }
         (None, true, true) => "Ready for calls in that tab.".into(),
         (None, true, false) => "Connecting to the phone system in that tab…".into(),
     }
@@ -301,13 +357,28 @@ mod tests {
 
     #[test]
     fn another_tab_on_a_call_is_shown_by_name() {
-        let line = LineSummary { signed_in: true, registered: true, call: Some(CallSummary { who: "Ada Lovelace".into(), number: "+1415".into(), stage: CallStage::Talking }) };
-        assert_eq!(elsewhere_status(Some(&line)), "On a call with Ada Lovelace in another tab.");
+        let line = LineSummary {
+            signed_in: true,
+            registered: true,
+            call: Some(CallSummary {
+                who: "Ada Lovelace".into(),
+                number: "+1415".into(),
+                stage: CallStage::Talking,
+            }),
+        };
+        assert_eq!(
+            elsewhere_status(Some(&line)),
+            "On a call with Ada Lovelace in another tab."
+        );
     }
 
     #[test]
     fn a_signed_out_owner_asks_for_a_sign_in_there() {
-        let line = LineSummary { signed_in: false, registered: false, call: None };
+        let line = LineSummary {
+            signed_in: false,
+            registered: false,
+            call: None,
+        };
         assert!(elsewhere_status(Some(&line)).starts_with("Not signed in"));
     }
 }

@@ -3,20 +3,19 @@
 use yew::prelude::*;
 
 use super::a11y::recent_summary;
-use super::views::Send;
+use super::context::{use_intents, use_now};
 use crate::phone::recent::RecentCall;
 use crate::phone::Intent;
 
 #[derive(Properties, PartialEq)]
 pub struct RecentProps {
     pub recent: Vec<RecentCall>,
-    pub now_ms: u64,
-    pub on_intent: Send,
 }
 
 /// The last calls, newest first: who, when, missed or not, and a button to call back.
 #[function_component(RecentCalls)]
 pub fn recent_calls(props: &RecentProps) -> Html {
+    let (send, now_ms) = (use_intents(), use_now());
     if props.recent.is_empty() {
         return html! {};
     }
@@ -27,8 +26,8 @@ pub fn recent_calls(props: &RecentProps) -> Html {
                 { for props.recent.iter().enumerate().map(|(i, call)| html! {
                     <li class={classes!(call.missed.then_some("missed"))}>
                         <span class="who">{ call.who().to_owned() }</span>
-                        <span class="weak">{ recent_summary(call, props.now_ms) }</span>
-                        <button aria-label={format!("Call back {}", call.who())} onclick={props.on_intent.reform(move |_| Intent::CallBack(i))}>{ "Call" }</button>
+                        <span class="weak">{ recent_summary(call, now_ms) }</span>
+                        <button aria-label={format!("Call back {}", call.who())} onclick={send.reform(move |_| Intent::CallBack(i))}>{ "Call" }</button>
                     </li>
                 }) }
             </ul>

@@ -11,7 +11,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::phone::{CallState, Intent};
+use crate::phone::{Call, Intent, Stage};
 
 /// A call control with a key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,7 +23,12 @@ pub enum Shortcut {
 }
 
 impl Shortcut {
-    const ALL: [Shortcut; 4] = [Shortcut::Answer, Shortcut::HangUp, Shortcut::Mute, Shortcut::Hold];
+    const ALL: [Shortcut; 4] = [
+        Shortcut::Answer,
+        Shortcut::HangUp,
+        Shortcut::Mute,
+        Shortcut::Hold,
+    ];
 
     /// The keys, as `aria-keyshortcuts` writes them.
     pub fn keys(self) -> &'static str {
@@ -52,13 +57,26 @@ impl Shortcut {
         Shortcut::ALL.into_iter().find(|s| s.code() == code)
     }
 
-    /// What it asks of the phone in this state; nothing when its button is not on screen.
-    pub fn intent(self, call: &CallState) -> Option<Intent> {
-        match (self, call) {
-            (Shortcut::Answer, CallState::Incoming(_)) => Some(Intent::Answer),
-            (Shortcut::HangUp, CallState::Dialing(_) | CallState::Connected(_)) => Some(Intent::HangUp),
-            (Shortcut::Mute, CallState::Connected(c)) => Some(Intent::SetMuted(!c.muted)),
-            (Shortcut::Hold, CallState::Connected(c)) => Some(Intent::SetHeld(!c.held)),
+    /// What it asks of the call the agent looks at (see `phone::Focus`); nothing when its
+    /// button is not on screen.
+    pub fn intent(self, call: Option<&Call>) -> Option<Intent> {
+        let c = call?;
+        let live = c.stage == Stage::Talking && !c.held;
+        match (self, c.stage) {
+            (Shortcut::Answer, Stage::Ringing) => Some(Intent::Answer(c.handle)),
+            (Shortcut::HangUp, Stage::Dialing | Stage::Talking | Stage::Rejoining)
+                if c.consultation.is_none() =>
+            {
+                Some(Intent::HangUp(c.handle))
+            }
+            (Shortcut::Mute, Stage::Talking) if live => Some(Intent::SetMuted {
+                call: c.handle,
+                muted: !c.muted,
+            }),
+            (Shortcut::Hold, Stage::Talking) => Some(Intent::SetHeld {
+                call: c.handle,
+                held: !c.held,
+            }),
             _ => None,
         }
     }
@@ -69,28 +87,41 @@ impl Shortcut {
     }
 }
 
-/// Listens for the shortcuts on the phone's document while `call` is the phone's call state.
+/// Listens for the shortcuts on the phone's document while `call` is the call the agent looks at.
 #[hook]
-pub fn use_shortcuts(call: CallState, send: Callback<Intent>) {
+pub fn use_shortcuts(call: Option<Call>) {
+    let send = super::context::use_intents();
     use_effect_with(call, move |call| {
         let call = call.clone();
         let listener = Closure::<dyn Fn(KeyboardEvent)>::new(move |e: KeyboardEvent| {
             if e.repeat() {
                 return;
             }
-            let Some(shortcut) = Shortcut::of_key(&e.code(), e.alt_key(), e.shift_key(), e.ctrl_key(), e.meta_key()) else { return };
-            if let Some(intent) = shortcut.intent(&call) {
+            let Some(shortcut) = Shortcut::of_key(
+                &e.code(),
+                e.alt_key(),
+                e.shift_key(),
+                e.ctrl_key(),
+                e.meta_key(),
+            ) else {
+                return;
+            };
+            if let Some(intent) = shortcut.intent(call.as_ref()) {
                 e.prevent_default();
                 send.emit(intent);
             }
         });
         let document = web_sys::window().and_then(|w| w.document());
         if let Some(d) = &document {
-            let _ = d.add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+            let _ =
+                d.add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
         }
         move || {
             if let Some(d) = document {
-                let _ = d.remove_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+                let _ = d.remove_event_listener_with_callback(
+                    "keydown",
+                    listener.as_ref().unchecked_ref(),
+                );
             }
         }
     });
@@ -99,43 +130,134 @@ pub fn use_shortcuts(call: CallState, send: Callback<Intent>) {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::phone::{Call, CallDirection};
+    use crate::phone::dialing::DialingRules;
+    use crate::phone::{Event, Phone};
 
-    pub(crate) fn call() -> Call {
-        Call { call_id: Some("c1".into()), ..Call::new(CallDirection::Inbound, "+1 415 555 0100".into(), None, 0) }
+    /// A phone with a call ringing in from +1 415 555 0100 (Call-ID c1).
+    pub(crate) fn ringing_phone() -> Phone {
+        let mut phone = Phone::new(DialingRules::default());
+        phone.handle_event(
+            0,
+            Event::IncomingCall {
+                call_id: "c1".into(),
+                number: "+1 415 555 0100".into(),
+                display_name: String::new(),
+                replaces: None,
+            },
+        );
+        phone
+    }
+
+    /// That call, answered at t=1 s.
+    pub(crate) fn talking_phone() -> Phone {
+        let mut phone = ringing_phone();
+        let call = phone.calls()[0].handle;
+        phone.handle_intent(500, Intent::Answer(call));
+        phone.handle_event(1_000, Event::CallConnected { call });
+        phone
     }
 
     #[test]
     fn only_alt_shift_and_the_letter_is_a_shortcut() {
-        assert_eq!(Shortcut::of_key("KeyA", true, true, false, false), Some(Shortcut::Answer));
-        assert_eq!(Shortcut::of_key("KeyE", true, true, false, false), Some(Shortcut::HangUp));
-        assert_eq!(Shortcut::of_key("KeyM", true, true, false, false), Some(Shortcut::Mute));
-        assert_eq!(Shortcut::of_key("KeyH", true, true, false, false), Some(Shortcut::Hold));
-        assert_eq!(Shortcut::of_key("KeyA", false, false, false, false), None, "typing an a");
-        assert_eq!(Shortcut::of_key("KeyA", false, true, false, false), None, "typing an A");
+        assert_eq!(
+            Shortcut::of_key("KeyA", true, true, false, false),
+            Some(Shortcut::Answer)
+        );
+        assert_eq!(
+            Shortcut::of_key("KeyE", true, true, false, false),
+            Some(Shortcut::HangUp)
+        );
+        assert_eq!(
+            Shortcut::of_key("KeyM", true, true, false, false),
+            Some(Shortcut::Mute)
+        );
+        assert_eq!(
+            Shortcut::of_key("KeyH", true, true, false, false),
+            Some(Shortcut::Hold)
+        );
+        assert_eq!(
+            Shortcut::of_key("KeyA", false, false, false, false),
+            None,
+            "typing an a"
+        );
+        assert_eq!(
+            Shortcut::of_key("KeyA", false, true, false, false),
+            None,
+            "typing an A"
+        );
         assert_eq!(Shortcut::of_key("KeyA", true, false, false, false), None);
-        assert_eq!(Shortcut::of_key("KeyA", true, true, true, false), None, "AltGr (Ctrl+Alt) combinations are left alone");
+        assert_eq!(
+            Shortcut::of_key("KeyA", true, true, true, false),
+            None,
+            "AltGr (Ctrl+Alt) combinations are left alone"
+        );
         assert_eq!(Shortcut::of_key("KeyA", true, true, false, true), None);
         assert_eq!(Shortcut::of_key("KeyZ", true, true, false, false), None);
     }
 
     #[test]
     fn a_shortcut_does_what_its_button_would_and_nothing_without_one() {
-        let ringing = CallState::Incoming(call());
-        assert_eq!(Shortcut::Answer.intent(&ringing), Some(Intent::Answer));
-        assert_eq!(Shortcut::HangUp.intent(&ringing), None, "hanging up is not declining");
-        assert_eq!(Shortcut::Mute.intent(&ringing), None);
-        let talking = CallState::Connected(Call { answered_at_ms: Some(1), ..call() });
-        assert_eq!(Shortcut::Answer.intent(&talking), None);
-        assert_eq!(Shortcut::HangUp.intent(&talking), Some(Intent::HangUp));
-        assert_eq!(Shortcut::Mute.intent(&talking), Some(Intent::SetMuted(true)));
-        assert_eq!(Shortcut::Hold.intent(&talking), Some(Intent::SetHeld(true)));
-        let muted_held = CallState::Connected(Call { answered_at_ms: Some(1), muted: true, held: true, ..call() });
-        assert_eq!(Shortcut::Mute.intent(&muted_held), Some(Intent::SetMuted(false)));
-        assert_eq!(Shortcut::Hold.intent(&muted_held), Some(Intent::SetHeld(false)));
-        assert_eq!(Shortcut::HangUp.intent(&CallState::Dialing(call())), Some(Intent::HangUp));
-        assert_eq!(Shortcut::Mute.intent(&CallState::Dialing(call())), None);
-        assert_eq!(Shortcut::HangUp.intent(&CallState::Idle), None);
+        let phone = ringing_phone();
+        let ringing = &phone.calls()[0];
+        let h = ringing.handle;
+        assert_eq!(
+            Shortcut::Answer.intent(Some(ringing)),
+            Some(Intent::Answer(h))
+        );
+        assert_eq!(
+            Shortcut::HangUp.intent(Some(ringing)),
+            None,
+            "hanging up is not declining"
+        );
+        assert_eq!(Shortcut::Mute.intent(Some(ringing)), None);
+        let phone = talking_phone();
+        let talking = &phone.calls()[0];
+        assert_eq!(Shortcut::Answer.intent(Some(talking)), None);
+        assert_eq!(
+            Shortcut::HangUp.intent(Some(talking)),
+            Some(Intent::HangUp(h))
+        );
+        assert_eq!(
+            Shortcut::Mute.intent(Some(talking)),
+            Some(Intent::SetMuted {
+                call: h,
+                muted: true
+            })
+        );
+        assert_eq!(
+            Shortcut::Hold.intent(Some(talking)),
+            Some(Intent::SetHeld {
+                call: h,
+                held: true
+            })
+        );
+        let muted_held = Call {
+            muted: true,
+            held: true,
+            ..talking.clone()
+        };
+        assert_eq!(
+            Shortcut::Mute.intent(Some(&muted_held)),
+            None,
+            "nobody hears a held call's microphone"
+        );
+        assert_eq!(
+            Shortcut::Hold.intent(Some(&muted_held)),
+            Some(Intent::SetHeld {
+                call: h,
+                held: false
+            })
+        );
+        let dialing = Call {
+            stage: Stage::Dialing,
+            ..talking.clone()
+        };
+        assert_eq!(
+            Shortcut::HangUp.intent(Some(&dialing)),
+            Some(Intent::HangUp(h))
+        );
+        assert_eq!(Shortcut::Mute.intent(Some(&dialing)), None);
+        assert_eq!(Shortcut::HangUp.intent(None), None);
     }
 
     #[test]

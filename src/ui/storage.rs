@@ -1,7 +1,7 @@
 //! What the phone keeps in this browser's `localStorage` so that a reload loses nothing: the call
-//! logs Salesforce has not confirmed yet, and the call in progress (number, record, direction,
-//! times, Call-ID and SIP dialog, refreshed every second), to rejoin it or log it right after a
-//! reload. Never a secret: the SIP password stays in memory only. The dialog's tags are not a
+//! logs Salesforce has not confirmed yet, and the calls in progress (number, record, direction,
+//! times, hold, Call-ID and SIP dialog, refreshed every second), to rejoin them or log them right
+//! after a reload. Never a secret: the SIP password stays in memory only. The dialog's tags are not a
 //! password, but they let whoever holds them take the call over (RFC 3891 §8): they stay in
 //! this origin's storage, which only the phone's own pages read.
 
@@ -20,10 +20,13 @@ const OUTBOX_KEY: &str = "softphone.outbox";
 const RECENT_KEY: &str = "softphone.recent";
 /// The agent's presence (Available, Busy, Away, Offline), remembered in this browser.
 const PRESENCE_KEY: &str = "softphone.presence";
-/// The call in progress (a JSON object), absent when there is none.
-const CALL_KEY: &str = "softphone.call";
+/// The calls in progress (a JSON array), absent when there are none.
+const CALLS_KEY: &str = "softphone.calls";
+/// The one call in progress, as pages before several calls at once stored it (read once, after
+/// an upgrade, then cleared).
+const OLD_CALL_KEY: &str = "softphone.call";
 
-/// The call in progress, as stored.
+/// A call in progress, as stored.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 struct CallInProgress {
     direction: CallDirection,
@@ -40,6 +43,15 @@ struct CallInProgress {
     /// The SIP dialog the call is on, once it is established.
     #[serde(default)]
     dialog: Option<StoredDialog>,
+    /// The call was on hold.
+    #[serde(default)]
+    held: bool,
+}
+
+/// A call this page carries, with the SIP dialog it is on (once established), to store.
+pub struct Carried<'a> {
+    pub call: &'a Call,
+    pub dialog: Option<sip::DialogRef>,
 }
 
 /// A SIP dialog as stored (see [`sip::DialogRef`]).
@@ -75,7 +87,9 @@ fn write<T: Serialize>(key: &str, value: Option<&T>) {
             .and_then(|text| storage.set_item(key, &String::from(text))),
     };
     if result.is_err() {
-        web_sys::console::warn_1(&format!("The phone could not write {key} to this browser's storage.").into());
+        web_sys::console::warn_1(
+            &format!("The phone could not write {key} to this browser's storage.").into(),
+        );
     }
 }
 
@@ -109,10 +123,17 @@ pub fn store_logs(logs: &[PendingLog]) {
     write(OUTBOX_KEY, (!logs.is_empty()).then_some(&logs))
 }
 
-/// Remembers the call in progress at `now_ms` (the heartbeat) with the SIP dialog it is on, or
-/// that there is none.
-pub fn store_call(call: Option<&Call>, dialog: Option<&sip::DialogRef>, now_ms: u64) {
-    let stored = call.map(|c| CallInProgress {
+/// Remembers the calls in progress at `now_ms` (the heartbeat) with the SIP dialogs they are
+/// on; none forgets them.
+pub fn store_calls(calls: &[Carried<'_>], now_ms: u64) {
+    let stored: Vec<CallInProgress> = calls.iter().map(|c| stored_call(c, now_ms)).collect();
+    write(CALLS_KEY, (!stored.is_empty()).then_some(&stored));
+    write::<CallInProgress>(OLD_CALL_KEY, None);
+}
+
+fn stored_call(carried: &Carried<'_>, now_ms: u64) -> CallInProgress {
+    let c = carried.call;
+    CallInProgress {
         direction: c.direction,
         number: c.number.clone(),
         record: c.record.clone(),
@@ -121,47 +142,65 @@ pub fn store_call(call: Option<&Call>, dialog: Option<&sip::DialogRef>, now_ms: 
         answered_at_ms: c.answered_at_ms,
         screen_pop: c.screen_pop.and_then(|pop| pop.measure_at(now_ms)),
         heartbeat_ms: now_ms,
-        dialog: dialog.map(|d| StoredDialog {
+        dialog: carried.dialog.as_ref().map(|d| StoredDialog {
             call_id: d.call_id.clone(),
             local_tag: d.local_tag.clone(),
             remote_tag: d.remote_tag.clone(),
             remote_target: d.remote_target.to_string(),
         }),
-    });
-    write(CALL_KEY, stored.as_ref())
+        held: c.held,
+    }
 }
 
-/// The call a previous page went away during, with the log it deserves if it cannot be rejoined
-/// (talk time until the page's last heartbeat). It stays stored until the phone is done with it.
-pub fn interrupted_call() -> Option<InterruptedCall> {
-    let call: CallInProgress = read(CALL_KEY)?;
-    let duration_s = call.answered_at_ms.map_or(0, |at| call.heartbeat_ms.saturating_sub(at) / 1000);
+fn stored_calls() -> Vec<CallInProgress> {
+    read::<Vec<CallInProgress>>(CALLS_KEY)
+        .or_else(|| read::<CallInProgress>(OLD_CALL_KEY).map(|c| vec![c]))
+        .unwrap_or_default()
+}
+
+/// The calls a previous page went away during, each with the log it deserves if it cannot be
+/// rejoined (talk time until the page's last heartbeat). They stay stored until the phone is
+/// done with them.
+pub fn interrupted_calls() -> Vec<InterruptedCall> {
+    stored_calls().into_iter().map(interrupted).collect()
+}
+
+fn interrupted(call: CallInProgress) -> InterruptedCall {
+    let duration_s = call
+        .answered_at_ms
+        .map_or(0, |at| call.heartbeat_ms.saturating_sub(at) / 1000);
     let disposition = match (call.answered_at_ms, call.direction) {
         (Some(_), _) => "",
         (None, CallDirection::Inbound) => "Missed",
         (None, _) => "Cancelled",
     };
+    let can_rejoin = call.dialog.as_ref().and_then(dialog_ref).is_some();
     let log = CallRecord {
-        direction: call.direction,
-        number: call.number,
-        record: call.record,
-        started_at_ms: call.started_at_ms,
         duration_s,
         call_id: call.call_id,
         screen_pop: call.screen_pop,
-        log_attempt: None,
         disposition: disposition.into(),
         notes: crate::phone::LOST_NOTE.into(),
-        transferred_to: None,
-        quality: None,
+        ..CallRecord::new(call.direction, call.number, call.record, call.started_at_ms)
     };
-    let can_rejoin = call.dialog.as_ref().and_then(dialog_ref).is_some();
-    Some(InterruptedCall { log, answered_at_ms: call.answered_at_ms, interrupted_at_ms: call.heartbeat_ms, can_rejoin })
+    InterruptedCall {
+        log,
+        answered_at_ms: call.answered_at_ms,
+        interrupted_at_ms: call.heartbeat_ms,
+        can_rejoin,
+        held: call.held,
+    }
 }
 
-/// The SIP dialog of the call a previous page went away during, to rejoin it.
-pub fn interrupted_dialog() -> Option<sip::DialogRef> {
-    read::<CallInProgress>(CALL_KEY)?.dialog.as_ref().and_then(dialog_ref)
+/// The SIP dialog of the call a previous page went away during whose log is keyed by
+/// `call_id`, to rejoin it.
+pub fn interrupted_dialog(call_id: &str) -> Option<sip::DialogRef> {
+    stored_calls()
+        .into_iter()
+        .find(|c| c.call_id.as_deref() == Some(call_id))?
+        .dialog
+        .as_ref()
+        .and_then(dialog_ref)
 }
 
 fn dialog_ref(d: &StoredDialog) -> Option<sip::DialogRef> {
@@ -176,21 +215,28 @@ fn dialog_ref(d: &StoredDialog) -> Option<sip::DialogRef> {
 /// Asks the browser to warn before leaving the page while `pending()` says logs are unsaved.
 /// The listener lives as long as the page.
 pub fn warn_before_leaving(pending: impl Fn() -> bool + 'static) {
-    let Some(window) = web_sys::window() else { return };
-    let listener = Closure::<dyn Fn(web_sys::BeforeUnloadEvent)>::new(move |event: web_sys::BeforeUnloadEvent| {
-        if pending() {
-            event.prevent_default();
-            // Older Chromium needs returnValue set as well.
-            event.set_return_value("Call logs are not saved in Salesforce yet.");
-        }
-    });
-    let _ = window.add_event_listener_with_callback("beforeunload", listener.as_ref().unchecked_ref());
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let listener = Closure::<dyn Fn(web_sys::BeforeUnloadEvent)>::new(
+        move |event: web_sys::BeforeUnloadEvent| {
+            if pending() {
+                event.prevent_default();
+                // Older Chromium needs returnValue set as well.
+                event.set_return_value("Call logs are not saved in Salesforce yet.");
+            }
+        },
+    );
+    let _ =
+        window.add_event_listener_with_callback("beforeunload", listener.as_ref().unchecked_ref());
     listener.forget();
 }
 
 /// Calls `on_hide` when the page is being hidden or unloaded (the last chance to write).
 pub fn on_page_hide(on_hide: impl Fn() + 'static) {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let listener = Closure::<dyn Fn()>::new(on_hide);
     let _ = window.add_event_listener_with_callback("pagehide", listener.as_ref().unchecked_ref());
     listener.forget();

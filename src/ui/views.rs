@@ -5,27 +5,30 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::a11y::{self, Announcer};
+use super::call_views::{Calls, Countdown};
+use super::context::{use_intents, Snapshot};
 use super::recent::RecentCalls;
-use super::shortcuts::{use_shortcuts, Shortcut};
+use super::shortcuts::use_shortcuts;
 use crate::phone::presence::Presence;
-use crate::phone::{AudioInput, Call, CallState, Credentials, DialTarget, Intent, PendingLog, Phone, Registration, Secret, WrapUp};
-
-/// Sends an intent to the controller.
-pub type Send = Callback<Intent>;
+use crate::phone::{
+    AudioInput, Credentials, DialTarget, Focus, Intent, PendingLog, Registration, Secret, WrapUp,
+};
 
 #[derive(Properties, PartialEq)]
 pub struct HeaderProps {
     pub registration: Registration,
     pub user: Option<AttrValue>,
     pub presence: Presence,
-    pub on_intent: Send,
 }
 
 /// Title, registration badge and sign-out.
 #[function_component(Header)]
 pub fn header(props: &HeaderProps) -> Html {
+    let send = use_intents();
     let (class, text) = match (&props.registration, props.presence) {
-        (Registration::SignedOut, Presence::Offline) if props.user.is_some() => ("badge", "Offline"),
+        (Registration::SignedOut, Presence::Offline) if props.user.is_some() => {
+            ("badge", "Offline")
+        }
         (Registration::SignedOut, _) => ("badge", "Signed out"),
         (Registration::Connecting, _) => ("badge busy", "Connecting"),
         (Registration::Reconnecting(_), _) => ("badge busy", "Reconnecting"),
@@ -33,10 +36,18 @@ pub fn header(props: &HeaderProps) -> Html {
         (Registration::Registered, other) => ("badge busy", other.word()),
         (Registration::Failed(_), _) => ("badge bad", "Offline"),
     };
-    let sign_out = props.on_intent.reform(|_| Intent::SignOut);
-    let on_presence = props.on_intent.reform(|e: Event| {
-        let chosen = e.target_dyn_into::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
-        Intent::SetPresence(Presence::ALL.into_iter().find(|p| p.word() == chosen).unwrap_or_default())
+    let sign_out = send.reform(|_| Intent::SignOut);
+    let on_presence = send.reform(|e: Event| {
+        let chosen = e
+            .target_dyn_into::<HtmlSelectElement>()
+            .map(|s| s.value())
+            .unwrap_or_default();
+        Intent::SetPresence(
+            Presence::ALL
+                .into_iter()
+                .find(|p| p.word() == chosen)
+                .unwrap_or_default(),
+        )
     });
     html! {
         <header class="header">
@@ -57,23 +68,22 @@ pub fn header(props: &HeaderProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct SignInProps {
-    pub on_intent: Send,
-}
-
 /// The sign-in form. The password goes straight into the controller's memory, nowhere else.
 #[function_component(SignIn)]
-pub fn sign_in(props: &SignInProps) -> Html {
+pub fn sign_in() -> Html {
+    let send = use_intents();
     let user = use_node_ref();
     let password = use_node_ref();
     let display_name = use_node_ref();
     let onsubmit = {
         let (user, password, display_name) = (user.clone(), password.clone(), display_name.clone());
-        let send = props.on_intent.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let value = |r: &NodeRef| r.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
+            let value = |r: &NodeRef| {
+                r.cast::<HtmlInputElement>()
+                    .map(|i| i.value())
+                    .unwrap_or_default()
+            };
             let secret = Secret::new(value(&password));
             // Clear the field so the password does not linger in the DOM.
             if let Some(input) = password.cast::<HtmlInputElement>() {
@@ -109,18 +119,13 @@ pub fn sign_in(props: &SignInProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct DialerProps {
-    pub on_intent: Send,
-}
-
 /// A number field for calls not started from a record.
 #[function_component(Dialer)]
-pub fn dialer(props: &DialerProps) -> Html {
+pub fn dialer() -> Html {
+    let send = use_intents();
     let number = use_node_ref();
     let onsubmit = {
         let number = number.clone();
-        let send = props.on_intent.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if let Some(input) = number.cast::<HtmlInputElement>() {
@@ -144,23 +149,28 @@ pub struct ReadyProps {
     pub target: DialTarget,
     pub registration: Registration,
     pub dispositions: Vec<AttrValue>,
-    pub on_intent: Send,
 }
 
 /// A number picked by click-to-dial or typed: who it is, what will be dialled, and what to do.
 #[function_component(ReadyToCall)]
 pub fn ready_to_call(props: &ReadyProps) -> Html {
+    let send = use_intents();
     let disposition = use_node_ref();
     use_none_selected(disposition.clone());
     let notes = use_node_ref();
     let target = &props.target;
-    let dismiss = props.on_intent.reform(|_| Intent::Dismiss);
+    let dismiss = send.reform(|_| Intent::Dismiss);
     let log_call = {
-        let (disposition, notes) = (disposition.clone(), notes.clone());
-        let send = props.on_intent.clone();
+        let (disposition, notes, send) = (disposition.clone(), notes.clone(), send.clone());
         Callback::from(move |_| {
-            let disposition = disposition.cast::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
-            let notes = notes.cast::<HtmlTextAreaElement>().map(|t| t.value()).unwrap_or_default();
+            let disposition = disposition
+                .cast::<HtmlSelectElement>()
+                .map(|s| s.value())
+                .unwrap_or_default();
+            let notes = notes
+                .cast::<HtmlTextAreaElement>()
+                .map(|t| t.value())
+                .unwrap_or_default();
             send.emit(Intent::LogCall { disposition, notes });
         })
     };
@@ -196,7 +206,7 @@ pub fn ready_to_call(props: &ReadyProps) -> Html {
                 <textarea id="notes" ref={notes} rows="2" />
             </div>
             <div class="actions">
-                <button class="brand" onclick={props.on_intent.reform(|_| Intent::Call)}
+                <button class="brand" onclick={send.reform(|_| Intent::Call)}
                     disabled={call_hint.is_some() || target.dial.is_err()}>{ "Call" }</button>
                 <button onclick={log_call}>{ "Log call" }</button>
                 <button onclick={dismiss}>{ "Dismiss" }</button>
@@ -208,16 +218,16 @@ pub fn ready_to_call(props: &ReadyProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct OutboxProps {
     pub pending: Vec<PendingLog>,
-    pub on_intent: Send,
 }
 
 /// Call logs Salesforce has not confirmed yet: never silently dropped.
 #[function_component(Outbox)]
 pub fn outbox(props: &OutboxProps) -> Html {
+    let send = use_intents();
     if props.pending.is_empty() {
         return html! {};
     }
-    let retry = props.on_intent.reform(|_| Intent::RetryLogs);
+    let retry = send.reform(|_| Intent::RetryLogs);
     let failed = props.pending.iter().any(|p| p.error.is_some());
     html! {
         <section class="card" aria-labelledby="outbox-title">
@@ -236,55 +246,45 @@ pub fn outbox(props: &OutboxProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct PhoneViewProps {
-    pub phone: Phone,
-    /// The time of this render (Unix ms), for the call timer.
-    pub now_ms: u64,
+    pub snapshot: Snapshot,
     pub dispositions: Vec<AttrValue>,
-    pub on_intent: Send,
 }
 
 /// The whole signed-in or signed-out phone.
 #[function_component(PhoneView)]
 pub fn phone_view(props: &PhoneViewProps) -> Html {
-    let phone = &props.phone;
-    let send = props.on_intent.clone();
-    use_shortcuts(phone.call().clone(), send.clone());
+    let phone = &*props.snapshot.0;
+    let focused = match phone.focus() {
+        Focus::Call(c) => Some(c.clone()),
+        _ => None,
+    };
+    use_shortcuts(focused);
+    let idle = phone.calls().is_empty() && phone.ready().is_none() && phone.wrap_up().is_none();
     html! {
         <main class="phone">
-            <Announcer call={phone.call().clone()} />
-            <Header registration={phone.registration().clone()} user={phone.agent_user().map(|u| AttrValue::from(u.to_owned()))} presence={phone.presence()} on_intent={send.clone()} />
+            <Announcer said={a11y::announcement(phone.focus(), phone.calls().len())} />
+            <Header registration={phone.registration().clone()} user={phone.agent_user().map(|u| AttrValue::from(u.to_owned()))} presence={phone.presence()} />
             if let Some(notice) = phone.notice() { <div class="alert" role="alert">{ notice.to_owned() }</div> }
             if let Registration::Failed(reason) = phone.registration() { <div class="alert" role="alert">{ reason.clone() }</div> }
-            if phone.agent_user().is_none() { <SignIn on_intent={send.clone()} /> }
+            if phone.agent_user().is_none() { <SignIn /> }
             if let Registration::Reconnecting(reason) = phone.registration() {
                 <div class="alert" role="status">{ reason.clone() }{ " Reconnecting…" }</div>
             }
-            { match phone.call() {
-                CallState::Idle => html! {
-                    <>
-                        <Dialer on_intent={send.clone()} />
-                        <RecentCalls recent={phone.recent().to_vec()} now_ms={props.now_ms} on_intent={send.clone()} />
-                    </>
-                },
-                CallState::ReadyToCall(target) => html! {
-                    <ReadyToCall target={target.clone()} registration={phone.registration().clone()}
-                        dispositions={props.dispositions.clone()} on_intent={send.clone()} />
-                },
-                CallState::Dialing(call) => html! { <CallCard call={call.clone()} title="Calling" now_ms={props.now_ms} on_intent={send.clone()} /> },
-                CallState::Incoming(call) => html! { <IncomingCard call={call.clone()} on_intent={send.clone()} /> },
-                CallState::Connected(call) => html! { <CallCard call={call.clone()} title="On call" now_ms={props.now_ms} on_intent={send.clone()} /> },
-                CallState::Rejoining(call) => html! {
-                    <RejoinCard who={call.who().to_owned()} signed_in={phone.registration() == &Registration::Registered} on_intent={send.clone()} />
-                },
-                CallState::WrapUp(wrap) => html! { <WrapUpCard wrap={wrap.clone()} dispositions={props.dispositions.clone()} now_ms={props.now_ms} on_intent={send.clone()} /> },
-            } }
-            if let Some(extension) = phone.keyed_extension() {
-                <div class="weak" data-testid="call-extension">{ format!("Extension {} is keyed in once the call is answered.", extension.digits()) }</div>
+            if idle {
+                <Dialer />
+                <RecentCalls recent={phone.recent().to_vec()} />
+            }
+            if let Some(target) = phone.ready() {
+                <ReadyToCall target={target.clone()} registration={phone.registration().clone()} dispositions={props.dispositions.clone()} />
+            }
+            <Calls snapshot={props.snapshot.clone()} />
+            if let Some(wrap) = phone.wrap_up() {
+                <WrapUpCard wrap={wrap.clone()} dispositions={props.dispositions.clone()} />
             }
             if phone.agent_user().is_some() && !phone.microphones().is_empty() {
-                <MicrophonePicker inputs={phone.microphones().to_vec()} chosen={phone.microphone().map(|m| AttrValue::from(m.to_owned()))} on_intent={send.clone()} />
+                <MicrophonePicker inputs={phone.microphones().to_vec()} chosen={phone.microphone().map(|m| AttrValue::from(m.to_owned()))} />
             }
-            <Outbox pending={phone.outbox().to_vec()} on_intent={send} />
+            <Outbox pending={phone.outbox().to_vec()} />
         </main>
     }
 }
@@ -293,18 +293,24 @@ pub fn phone_view(props: &PhoneViewProps) -> Html {
 pub struct MicrophonePickerProps {
     pub inputs: Vec<AudioInput>,
     pub chosen: Option<AttrValue>,
-    pub on_intent: Send,
 }
 
 /// Which microphone calls use; switching works mid-call too.
 #[function_component(MicrophonePicker)]
 pub fn microphone_picker(props: &MicrophonePickerProps) -> Html {
-    let onchange = props.on_intent.reform(|e: Event| {
-        let id = e.target_dyn_into::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
+    let send = use_intents();
+    let onchange = send.reform(|e: Event| {
+        let id = e
+            .target_dyn_into::<HtmlSelectElement>()
+            .map(|s| s.value())
+            .unwrap_or_default();
         Intent::ChooseMicrophone((!id.is_empty()).then_some(id))
     });
     // A remembered microphone that is not plugged in now: the browser's default is in use.
-    let chosen = props.chosen.as_deref().filter(|c| props.inputs.iter().any(|i| i.id == *c));
+    let chosen = props
+        .chosen
+        .as_deref()
+        .filter(|c| props.inputs.iter().any(|i| i.id == *c));
     html! {
         <div class="field microphone">
             <label for="microphone">{ "Microphone" }</label>
@@ -324,178 +330,6 @@ pub fn starting() -> Html {
     html! { <main class="phone"><p class="weak" role="status">{ "Starting the phone…" }</p></main> }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct CallProps {
-    pub call: Call,
-    pub on_intent: Send,
-}
-
-/// Who is calling, with answer and decline.
-#[function_component(IncomingCard)]
-pub fn incoming_card(props: &CallProps) -> Html {
-    let call = &props.call;
-    let answer = use_node_ref();
-    a11y::use_focus_when_shown(answer.clone());
-    html! {
-        <section class="card" aria-labelledby="incoming-title" data-testid="incoming-call">
-            <h2 id="incoming-title">{ "Incoming call" }</h2>
-            <div class="number" data-testid="caller">{ call.who().to_owned() }</div>
-            if call.who() != call.number { <div class="weak">{ call.number.clone() }</div> }
-            if let Some(r) = &call.record { <div class="weak" data-testid="caller-record">{ r.object_type.clone() }{ " · " }{ r.name.clone() }</div> }
-            <div class="actions">
-                <button class="brand" ref={answer} onclick={props.on_intent.reform(|_| Intent::Answer)}
-                    title={Shortcut::Answer.title("Answer")} aria-keyshortcuts={Shortcut::Answer.keys()}>{ "Answer" }</button>
-                <button class="destructive" onclick={props.on_intent.reform(|_| Intent::Decline)}>{ "Decline" }</button>
-            </div>
-        </section>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct CallCardProps {
-    pub call: Call,
-    pub title: AttrValue,
-    pub now_ms: u64,
-    pub on_intent: Send,
-}
-
-/// A call being placed or in progress: timer, mute, hold, keypad, hang up.
-#[function_component(CallCard)]
-pub fn call_card(props: &CallCardProps) -> Html {
-    let call = &props.call;
-    let connected = call.answered_at_ms.is_some();
-    let seconds = call.talk_seconds(props.now_ms);
-    let status = match (connected, call.held, call.remote_ringing) {
-        (true, true, _) => "On hold",
-        (true, false, _) => "Connected",
-        (false, _, true) => "Ringing…",
-        (false, _, false) => "Calling…",
-    };
-    let (muted, held) = (call.muted, call.held);
-    html! {
-        <section class="card" aria-labelledby="call-title" data-testid="call">
-            <h2 id="call-title">{ props.title.clone() }</h2>
-            <div class="number" data-testid="call-who">{ call.who().to_owned() }</div>
-            <div class="weak" role="timer" data-testid="call-status">
-                { status }
-                if connected { { " · " }{ format!("{:02}:{:02}", seconds / 60, seconds % 60) } }
-            </div>
-            if let Some(text) = call.audio_status() {
-                <div class="weak" role="status" data-testid="call-quality">{ text }</div>
-            }
-            if let Some(text) = a11y::quality_words(call) {
-                <div class="weak" data-testid="call-mos">{ text }</div>
-            }
-            // Hang up sits with the call's main controls, above the transfer form and keypad, so it
-            // stays in sight in the utility panel's 460 px.
-            <div class="actions">
-                if connected {
-                    <button aria-pressed={muted.to_string()} onclick={props.on_intent.reform(move |_| Intent::SetMuted(!muted))}
-                        title={Shortcut::Mute.title("Mute or unmute")} aria-keyshortcuts={Shortcut::Mute.keys()}>
-                        { if muted { "Unmute" } else { "Mute" } }</button>
-                    <button aria-pressed={held.to_string()} onclick={props.on_intent.reform(move |_| Intent::SetHeld(!held))}
-                        title={Shortcut::Hold.title("Hold or resume")} aria-keyshortcuts={Shortcut::Hold.keys()}>
-                        { if held { "Resume" } else { "Hold" } }</button>
-                }
-                <button class="destructive" onclick={props.on_intent.reform(|_| Intent::HangUp)}
-                    title={Shortcut::HangUp.title("Hang up")} aria-keyshortcuts={Shortcut::HangUp.keys()}>{ "Hang up" }</button>
-            </div>
-            if connected {
-                <TransferForm transfer_to={call.transfer_to.clone().map(AttrValue::from)} on_intent={props.on_intent.clone()} />
-                <Keypad on_intent={props.on_intent.clone()} />
-            }
-        </section>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct RejoinCardProps {
-    /// Who the call was with.
-    pub who: AttrValue,
-    /// The line is registered (else the agent must sign in first).
-    pub signed_in: bool,
-    pub on_intent: Send,
-}
-
-/// A call the page reload cut off, being rejoined.
-#[function_component(RejoinCard)]
-pub fn rejoin_card(props: &RejoinCardProps) -> Html {
-    html! {
-        <section class="card" aria-labelledby="rejoin-title" data-testid="rejoin">
-            <h2 id="rejoin-title">{ "Rejoining your call" }</h2>
-            <div class="number" data-testid="call-who">{ props.who.clone() }</div>
-            <div class="weak" role="status" data-testid="call-status">
-                { if props.signed_in { "Reconnecting to the call the page reload cut off…" } else { "The page reloaded during this call: sign in to rejoin it." } }
-            </div>
-            <div class="actions">
-                <button class="destructive" onclick={props.on_intent.reform(|_| Intent::HangUp)}>{ "Hang up" }</button>
-            </div>
-        </section>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct TransferFormProps {
-    /// The number a transfer is under way to.
-    pub transfer_to: Option<AttrValue>,
-    pub on_intent: Send,
-}
-
-/// Blind transfer: a button that opens a number field. Whether the form is open is the view's
-/// own state; the transfer itself is the controller's.
-#[function_component(TransferForm)]
-pub fn transfer_form(props: &TransferFormProps) -> Html {
-    let open = use_state(|| false);
-    let number = use_node_ref();
-    if let Some(to) = &props.transfer_to {
-        return html! { <p class="weak" role="status" data-testid="transferring">{ "Transferring to " }{ to.clone() }{ "…" }</p> };
-    }
-    if !*open {
-        let open = open.clone();
-        return html! { <div class="actions"><button onclick={Callback::from(move |_| open.set(true))}>{ "Transfer" }</button></div> };
-    }
-    let onsubmit = {
-        let (number, open, send) = (number.clone(), open.clone(), props.on_intent.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let value = number.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
-            open.set(false);
-            send.emit(Intent::Transfer(value));
-        })
-    };
-    let cancel = Callback::from(move |_| open.set(false));
-    html! {
-        <form class="transfer" {onsubmit}>
-            <div class="field">
-                <label for="transfer-number">{ "Transfer to" }</label>
-                <input id="transfer-number" ref={number} type="tel" inputmode="tel" autocomplete="off" autofocus=true />
-            </div>
-            <div class="actions">
-                <button type="submit">{ "Transfer call" }</button>
-                <button type="button" onclick={cancel}>{ "Cancel" }</button>
-            </div>
-        </form>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct KeypadProps {
-    pub on_intent: Send,
-}
-
-/// DTMF keys, for menus and PINs on the far end.
-#[function_component(Keypad)]
-pub fn keypad(props: &KeypadProps) -> Html {
-    const KEYS: [char; 12] = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
-    html! {
-        <div class="keypad" role="group" aria-label="Keypad">
-            { for KEYS.iter().map(|&k| html! {
-                <button aria-label={format!("Digit {k}")} onclick={props.on_intent.reform(move |_| Intent::SendDigit(k))}>{ k }</button>
-            }) }
-        </div>
-    }
-}
-
 /// A disposition list opens on "None": a log says only what the agent chose. (As Yew builds the
 /// options, the browser would otherwise keep the last one selected.)
 #[hook]
@@ -511,14 +345,12 @@ fn use_none_selected(select: NodeRef) {
 pub struct WrapUpProps {
     pub wrap: WrapUp,
     pub dispositions: Vec<AttrValue>,
-    /// Now, for the countdown.
-    pub now_ms: u64,
-    pub on_intent: Send,
 }
 
 /// After a call: the log is already saved; disposition and notes complete it.
 #[function_component(WrapUpCard)]
 pub fn wrap_up_card(props: &WrapUpProps) -> Html {
+    let send = use_intents();
     let disposition = use_node_ref();
     use_none_selected(disposition.clone());
     let notes = use_node_ref();
@@ -527,13 +359,19 @@ pub fn wrap_up_card(props: &WrapUpProps) -> Html {
     let values = {
         let (disposition, notes) = (disposition.clone(), notes.clone());
         move || {
-            let disposition = disposition.cast::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
-            let notes = notes.cast::<HtmlTextAreaElement>().map(|t| t.value()).unwrap_or_default();
+            let disposition = disposition
+                .cast::<HtmlSelectElement>()
+                .map(|s| s.value())
+                .unwrap_or_default();
+            let notes = notes
+                .cast::<HtmlTextAreaElement>()
+                .map(|t| t.value())
+                .unwrap_or_default();
             (disposition, notes)
         }
     };
     let onsubmit = {
-        let (values, send) = (values.clone(), props.on_intent.clone());
+        let (values, send) = (values.clone(), send.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let (disposition, notes) = values();
@@ -541,7 +379,6 @@ pub fn wrap_up_card(props: &WrapUpProps) -> Html {
         })
     };
     let onchange = {
-        let send = props.on_intent.clone();
         Callback::from(move |_: Event| {
             let (disposition, notes) = values();
             send.emit(Intent::EditWrapUp { disposition, notes });
@@ -549,7 +386,6 @@ pub fn wrap_up_card(props: &WrapUpProps) -> Html {
     };
     let oninput = onchange.reform(|e: InputEvent| Event::from(e));
     let record = &props.wrap.record;
-    let left_s = props.wrap.ends_at_ms.map(|end| end.saturating_sub(props.now_ms).div_ceil(1000));
     html! {
         <form class="card" {onsubmit} aria-labelledby="wrap-title" data-testid="wrap-up">
             <h2 id="wrap-title">{ "Wrap-up" }</h2>
@@ -565,10 +401,7 @@ pub fn wrap_up_card(props: &WrapUpProps) -> Html {
                 <label for="wrap-notes">{ "Notes" }</label>
                 <textarea id="wrap-notes" ref={notes} rows="3" {oninput} />
             </div>
-            if let Some(left) = left_s {
-                <div class="weak" role="timer" data-testid="wrap-up-countdown">
-                    { format!("Saved by itself in {}:{:02}", left / 60, left % 60) }</div>
-            }
+            if let Some(ends_at_ms) = props.wrap.ends_at_ms { <Countdown {ends_at_ms} /> }
             <div class="actions"><button class="brand" type="submit">{ "Done" }</button></div>
         </form>
     }
