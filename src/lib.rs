@@ -8,15 +8,7 @@
 //! - `ui`: Yew function components and the glue that performs the controller's effects.
 
 // A panic in wasm kills the agent's phone: nothing outside tests may unwrap, index or panic.
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::indexing_slicing,
-        clippy::panic
-    )
-)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
 pub mod line;
 pub mod media;

@@ -16,15 +16,9 @@ impl Timeout {
         let callback = Closure::<dyn FnMut()>::new(f);
         let delay = i32::try_from(delay_ms).unwrap_or(i32::MAX);
         let handle = web_sys::window()?
-            .set_timeout_with_callback_and_timeout_and_arguments_0(
-                callback.as_ref().unchecked_ref(),
-                delay,
-            )
+            .set_timeout_with_callback_and_timeout_and_arguments_0(callback.as_ref().unchecked_ref(), delay)
             .ok()?;
-        Some(Timeout {
-            handle,
-            _callback: callback,
-        })
+        Some(Timeout { handle, _callback: callback })
     }
 }
 

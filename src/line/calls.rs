@@ -73,9 +73,7 @@ impl Inner {
 
     /// The call on SIP dialog `sip`.
     pub(super) fn by_sip(&mut self, sip: &str) -> Option<&mut LineCall> {
-        self.calls
-            .iter_mut()
-            .find(|c| c.sip.as_deref() == Some(sip))
+        self.calls.iter_mut().find(|c| c.sip.as_deref() == Some(sip))
     }
 
     /// The Call-ID of call `handle`, once it has one.
@@ -108,16 +106,10 @@ impl Line {
     pub fn ring(&self, handle: CallHandle, sip: &str) {
         let offer = self.inner.borrow_mut().take_offer(sip);
         let Some(offer) = offer else {
-            return self.report_later(Event::CallEnded {
-                call: handle,
-                reason: EndReason::Missed,
-            });
+            return self.report_later(Event::CallEnded { call: handle, reason: EndReason::Missed });
         };
         if let Some(reason) = offer.ended {
-            return self.report_later(Event::CallEnded {
-                call: handle,
-                reason,
-            });
+            return self.report_later(Event::CallEnded { call: handle, reason });
         }
         let mut call = LineCall::new(handle, Some(offer.sip.clone()));
         call.offer = Some(offer.sdp);
@@ -131,11 +123,7 @@ impl Line {
         let offer = self.inner.borrow_mut().take_offer(sip);
         if offer.is_some_and(|o| o.ended.is_none()) {
             let call = sip.to_owned();
-            self.command(if busy {
-                Command::Decline { call, busy }
-            } else {
-                Command::Unavailable { call }
-            });
+            self.command(if busy { Command::Decline { call, busy } } else { Command::Unavailable { call } });
         }
     }
 
@@ -143,9 +131,7 @@ impl Line {
     pub fn answer(&self, handle: CallHandle) {
         let taken = {
             let mut inner = self.inner.borrow_mut();
-            inner
-                .call_mut(handle)
-                .and_then(|c| Some((c.sip.clone()?, c.offer.take()?)))
+            inner.call_mut(handle).and_then(|c| Some((c.sip.clone()?, c.offer.take()?)))
         };
         let Some((sip, offer)) = taken else { return };
         let this = self.clone();
@@ -166,14 +152,8 @@ impl Line {
                 Ok(_) => {}
                 Err(e) => {
                     this.inner.borrow_mut().forget(handle);
-                    this.command(Command::Decline {
-                        call: sip,
-                        busy: false,
-                    });
-                    this.report_later(Event::CallEnded {
-                        call: handle,
-                        reason: EndReason::Failed(e.to_string()),
-                    });
+                    this.command(Command::Decline { call: sip, busy: false });
+                    this.report_later(Event::CallEnded { call: handle, reason: EndReason::Failed(e.to_string()) });
                 }
             }
         });
@@ -226,16 +206,10 @@ impl Line {
     /// Sends a keypad digit on call `handle`: in the media when the far end takes
     /// telephone-event, else by INFO.
     pub fn send_digit(&self, handle: CallHandle, digit: char) {
-        let in_media = self
-            .media_of(handle)
-            .is_some_and(|m| m.send_dtmf(&digit.to_string()));
+        let in_media = self.media_of(handle).is_some_and(|m| m.send_dtmf(&digit.to_string()));
         let sip = self.inner.borrow().sip_of(handle);
         if let (false, Some(sip)) = (in_media, sip) {
-            self.command(Command::SendDtmf {
-                call: sip,
-                digit,
-                duration_ms: DTMF_MS,
-            });
+            self.command(Command::SendDtmf { call: sip, digit, duration_ms: DTMF_MS });
         }
     }
 
@@ -263,10 +237,7 @@ impl Line {
     }
 
     fn transfer_refused(&self, handle: CallHandle) {
-        self.report_later(Event::TransferFailed {
-            call: handle,
-            reason: super::helpers::transfer_failure(481),
-        });
+        self.report_later(Event::TransferFailed { call: handle, reason: super::helpers::transfer_failure(481) });
     }
 
     /// Refuses the far end's request to transfer call `handle` (603).
@@ -292,10 +263,7 @@ impl Line {
                 };
                 std::mem::replace(&mut c.last_stats, now)
             };
-            this.report_later(Event::CallQuality {
-                call: handle,
-                quality: quality_between(&before, &now),
-            });
+            this.report_later(Event::CallQuality { call: handle, quality: quality_between(&before, &now) });
         });
     }
 

@@ -19,9 +19,7 @@ impl Line {
     /// [`Line::command`], telling the caller whether the user agent took it.
     pub(super) fn try_command(&self, command: Command) -> Result<(), CommandError> {
         let transfer_of = match &command {
-            Command::Transfer { call, .. } | Command::TransferAttended { call, .. } => {
-                Some(call.clone())
-            }
+            Command::Transfer { call, .. } | Command::TransferAttended { call, .. } => Some(call.clone()),
             _ => None,
         };
         let result = {
@@ -33,20 +31,10 @@ impl Line {
         };
         self.drive(None);
         let Err(error) = result else { return result };
-        let transferred =
-            transfer_of.and_then(|sip| self.inner.borrow_mut().by_sip(&sip).map(|c| c.handle));
+        let transferred = transfer_of.and_then(|sip| self.inner.borrow_mut().by_sip(&sip).map(|c| c.handle));
         match transferred {
-            Some(call) => self.report_later(Event::TransferFailed {
-                call,
-                reason: transfer_failure(refused_status(error)),
-            }),
-            None => web_sys::console::warn_1(
-                &format!(
-                    "A phone command was not carried out: {}.",
-                    command_refused(error)
-                )
-                .into(),
-            ),
+            Some(call) => self.report_later(Event::TransferFailed { call, reason: transfer_failure(refused_status(error)) }),
+            None => web_sys::console::warn_1(&format!("A phone command was not carried out: {}.", command_refused(error)).into()),
         }
         result
     }
@@ -56,9 +44,6 @@ impl Line {
 fn refused_status(error: CommandError) -> u16 {
     match error {
         CommandError::TransferPending => 491,
-        CommandError::UnknownCall
-        | CommandError::WrongState
-        | CommandError::NothingPending
-        | CommandError::NotADigit => 481,
+        CommandError::UnknownCall | CommandError::WrongState | CommandError::NothingPending | CommandError::NotADigit => 481,
     }
 }

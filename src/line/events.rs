@@ -19,9 +19,7 @@ impl Inner {
             | SipEvent::FlowReplaced { .. }
             | SipEvent::FlowFailed
             | SipEvent::Unregistered => self.on_registration_event(event, user, after),
-            SipEvent::Reoffered { .. }
-            | SipEvent::Reanswered { .. }
-            | SipEvent::ReinviteFailed { .. } => self.on_reinvite_event(event, after),
+            SipEvent::Reoffered { .. } | SipEvent::Reanswered { .. } | SipEvent::ReinviteFailed { .. } => self.on_reinvite_event(event, after),
             _ => self.on_call_event(event, after),
         }
     }
@@ -40,15 +38,10 @@ impl Inner {
                     self.pending.push(Event::Registered);
                 }
             }
-            SipEvent::RegistrationFailed {
-                failure,
-                retry_after,
-            } => {
+            SipEvent::RegistrationFailed { failure, retry_after } => {
                 let reason = wording::registration_failure(&failure, user);
                 if recovery::is_transient(failure.status()) {
-                    after.push(Box::new(move |line: &Line| {
-                        line.registrar_refused(reason, retry_after)
-                    }));
+                    after.push(Box::new(move |line: &Line| line.registrar_refused(reason, retry_after)));
                 } else {
                     self.pending.push(Event::RegistrationFailed(reason));
                 }
@@ -76,33 +69,15 @@ impl Inner {
                 if let Some(c) = self.call_mut(handle) {
                     c.sip = Some(call.clone());
                 }
-                self.pending.push(Event::OutgoingCallStarted {
-                    call: handle,
-                    call_id: call,
-                });
+                self.pending.push(Event::OutgoingCallStarted { call: handle, call_id: call });
             }
             // A call replacing one of ours (an attended transfer to us) names it: the phone
             // answers it at once, and the UA hangs the replaced call up once it is answered.
-            SipEvent::IncomingCall {
-                call,
-                number,
-                display_name,
-                sdp,
-                replaces,
-            } => {
+            SipEvent::IncomingCall { call, number, display_name, sdp, replaces } => {
                 mark("softphone:invite-received");
                 let replaces = replaces.and_then(|r| self.by_sip(&r).map(|c| c.handle));
-                self.keep_offer(Offer {
-                    sip: call.clone(),
-                    sdp,
-                    ended: None,
-                });
-                self.pending.push(Event::IncomingCall {
-                    call_id: call,
-                    number,
-                    display_name,
-                    replaces,
-                });
+                self.keep_offer(Offer { sip: call.clone(), sdp, ended: None });
+                self.pending.push(Event::IncomingCall { call_id: call, number, display_name, replaces });
             }
             SipEvent::Answered { call, sdp } => {
                 let Some(c) = self.by_sip(&call) else { return };
@@ -123,36 +98,22 @@ impl Inner {
     /// What the SIP core tells of a call under way.
     fn on_call_news(&mut self, event: SipEvent, after: &mut Vec<Deferred>) {
         let news = match event {
-            SipEvent::Ringing { call } => self
-                .by_sip(&call)
-                .map(|c| Event::RemoteRinging { call: c.handle }),
-            SipEvent::Confirmed { call } => self
-                .by_sip(&call)
-                .map(|c| Event::CallConnected { call: c.handle }),
+            SipEvent::Ringing { call } => self.by_sip(&call).map(|c| Event::RemoteRinging { call: c.handle }),
+            SipEvent::Confirmed { call } => self.by_sip(&call).map(|c| Event::CallConnected { call: c.handle }),
             // The number the far end asks us to call: the REFER target's user part.
             SipEvent::TransferRequested { call, target } => {
-                let number = target
-                    .user_unescaped()
-                    .map_or_else(|| target.host.clone(), |u| u.into_owned());
+                let number = target.user_unescaped().map_or_else(|| target.host.clone(), |u| u.into_owned());
                 match self.by_sip(&call) {
-                    Some(c) => Some(Event::TransferRequested {
-                        call: c.handle,
-                        number,
-                    }),
+                    Some(c) => Some(Event::TransferRequested { call: c.handle, number }),
                     None => {
-                        after.push(Box::new(move |line: &Line| {
-                            line.command(Command::DeclineTransfer { call })
-                        }));
+                        after.push(Box::new(move |line: &Line| line.command(Command::DeclineTransfer { call })));
                         None
                     }
                 }
             }
             // The call ends by itself when the transfer succeeds ([`SipEnd::Transferred`]).
             SipEvent::TransferFailed { call, status } => {
-                self.by_sip(&call).map(|c| Event::TransferFailed {
-                    call: c.handle,
-                    reason: transfer_failure(status),
-                })
+                self.by_sip(&call).map(|c| Event::TransferFailed { call: c.handle, reason: transfer_failure(status) })
             }
             SipEvent::Dropped { reason } => {
                 web_sys::console::warn_1(&wording::dropped(&reason).into());
@@ -175,10 +136,7 @@ impl Inner {
         };
         self.forget(handle);
         after.push(Box::new(Line::after_call));
-        self.pending.push(Event::CallEnded {
-            call: handle,
-            reason: end_reason(reason),
-        });
+        self.pending.push(Event::CallEnded { call: handle, reason: end_reason(reason) });
     }
 
     /// Session changes: the far end's re-INVITE, and the answer to ours (hold, resume, a move).
@@ -192,9 +150,7 @@ impl Inner {
                     let line = line.clone();
                     spawn_local(async move {
                         match media.answer(&sdp).await {
-                            Ok(answer) => {
-                                line.command(Command::AnswerReinvite { call, sdp: answer })
-                            }
+                            Ok(answer) => line.command(Command::AnswerReinvite { call, sdp: answer }),
                             Err(e) => web_sys::console::warn_1(&e.to_string().into()),
                         }
                     });
@@ -214,15 +170,9 @@ impl Inner {
                             m.withdraw_reoffer(held);
                         }
                         let handle = c.handle;
-                        self.pending.push(Event::HoldFailed {
-                            call: handle,
-                            held,
-                            status,
-                        });
+                        self.pending.push(Event::HoldFailed { call: handle, held, status });
                     }
-                    None => web_sys::console::warn_1(
-                        &format!("The PBX refused to change the call ({status}).").into(),
-                    ),
+                    None => web_sys::console::warn_1(&format!("The PBX refused to change the call ({status}).").into()),
                 }
             }
             _ => {}

@@ -24,11 +24,7 @@ pub(super) async fn open_microphone(preferred: Option<&str>) -> Result<Microphon
 pub(super) fn quality_between(before: &MediaStats, now: &MediaStats) -> Quality {
     let received = (now.packets_received - before.packets_received).max(0.0);
     let lost = (now.packets_lost - before.packets_lost).max(0.0);
-    let loss_percent = if received + lost > 0.0 {
-        (100.0 * lost / (received + lost)).round()
-    } else {
-        0.0
-    };
+    let loss_percent = if received + lost > 0.0 { (100.0 * lost / (received + lost)).round() } else { 0.0 };
     // Figures are small non-negative numbers: the casts cannot overflow in practice, and `as`
     // saturates if they ever did.
     Quality {
@@ -106,10 +102,7 @@ pub(super) fn end_reason(reason: SipEnd) -> EndReason {
 
 /// Monotonic milliseconds (`performance.now()`), the user agent's clock.
 pub(super) fn now() -> u64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-        .max(0.0) as u64
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now()).max(0.0) as u64
 }
 
 /// The same clock as the SIP core's [`sip::Instant`]: a point in time it cannot confuse with
@@ -124,9 +117,7 @@ pub(super) struct BrowserRandom;
 impl sip::Random for BrowserRandom {
     fn next_u64(&mut self) -> u64 {
         let mut bytes = [0u8; 8];
-        let filled = web_sys::window()
-            .and_then(|w| w.crypto().ok())
-            .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+        let filled = web_sys::window().and_then(|w| w.crypto().ok()).is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
         if !filled {
             // No crypto (never in a supported browser): fall back to Math.random.
             return (js_sys::Math::random() * u64::MAX as f64) as u64;

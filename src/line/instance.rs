@@ -14,10 +14,7 @@ const STORAGE_KEY: &str = "softphone.sipInstanceId";
 /// settings) the id lasts for this page only.
 pub fn instance_id() -> String {
     let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
-    let kept = storage
-        .as_ref()
-        .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
-        .filter(|id| is_instance_id(id));
+    let kept = storage.as_ref().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()).filter(|id| is_instance_id(id));
     if let Some(id) = kept {
         return id;
     }
@@ -31,9 +28,7 @@ pub fn instance_id() -> String {
 
 /// `urn:uuid:` and 36 characters of hex digits and dashes: safe to put in a Contact header.
 fn is_instance_id(value: &str) -> bool {
-    value
-        .strip_prefix("urn:uuid:")
-        .is_some_and(|u| u.len() == 36 && u.chars().all(|c| c.is_ascii_hexdigit() || c == '-'))
+    value.strip_prefix("urn:uuid:").is_some_and(|u| u.len() == 36 && u.chars().all(|c| c.is_ascii_hexdigit() || c == '-'))
 }
 
 /// A random RFC 4122 version 4 UUID.
@@ -41,14 +36,7 @@ fn uuid() -> String {
     let (a, b) = (BrowserRandom.next_u64(), BrowserRandom.next_u64());
     let hex = format!("{a:016x}{b:016x}");
     let h = |r: std::ops::Range<usize>| hex.get(r).unwrap_or("0").to_owned();
-    format!(
-        "{}-{}-4{}-a{}-{}",
-        h(0..8),
-        h(8..12),
-        h(13..16),
-        h(17..20),
-        h(20..32)
-    )
+    format!("{}-{}-4{}-a{}-{}", h(0..8), h(8..12), h(13..16), h(17..20), h(20..32))
 }
 
 #[cfg(test)]
@@ -57,9 +45,7 @@ mod tests {
 
     #[test]
     fn only_a_well_formed_uuid_urn_is_taken_from_storage() {
-        assert!(is_instance_id(
-            "urn:uuid:0f8c2a1e-3b4d-4e5f-a123-456789abcdef"
-        ));
+        assert!(is_instance_id("urn:uuid:0f8c2a1e-3b4d-4e5f-a123-456789abcdef"));
         assert!(!is_instance_id("urn:uuid:0f8c2a1e\"><script>"));
         assert!(!is_instance_id("0f8c2a1e-3b4d-4e5f-a123-456789abcdef"));
         assert!(!is_instance_id(""));

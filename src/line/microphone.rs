@@ -10,8 +10,7 @@ use crate::media::Microphone;
 use crate::phone::{AudioInput, Event};
 
 /// What the agent is told when the microphone went away mid-shift.
-const MICROPHONE_GONE: &str =
-    "Your microphone was disconnected: the phone now uses the browser's default microphone.";
+const MICROPHONE_GONE: &str = "Your microphone was disconnected: the phone now uses the browser's default microphone.";
 
 impl Line {
     /// Uses this microphone (`None`: the browser's default) from now on: for the call in
@@ -33,10 +32,7 @@ impl Line {
         let watch = mic.watch_ended(move || {
             if let Some(inner) = weak.upgrade() {
                 // The call goes on with the browser's default microphone, and the agent is told.
-                Line { inner }.switch_microphone(
-                    None,
-                    Some(Event::MicrophoneProblem(MICROPHONE_GONE.into())),
-                );
+                Line { inner }.switch_microphone(None, Some(Event::MicrophoneProblem(MICROPHONE_GONE.into())));
             }
         });
         let mut inner = self.inner.borrow_mut();
@@ -77,11 +73,7 @@ impl Line {
     }
 
     pub(super) async fn report_microphones(&self) {
-        let inputs = crate::media::audio_inputs()
-            .await
-            .into_iter()
-            .map(|(id, label)| AudioInput { id, label })
-            .collect();
+        let inputs = crate::media::audio_inputs().await.into_iter().map(|(id, label)| AudioInput { id, label }).collect();
         self.report_later(Event::MicrophonesFound(inputs));
     }
 }

@@ -125,9 +125,7 @@ impl Line {
             report: Rc::new(report),
             pending: Vec::new(),
         };
-        Line {
-            inner: Rc::new(RefCell::new(inner)),
-        }
+        Line { inner: Rc::new(RefCell::new(inner)) }
     }
 
     /// Signs in: opens the microphone (so a call later only builds its offer), connects to
@@ -168,10 +166,7 @@ impl Line {
             // Registering is always accepted: it goes out once a connection is up.
             let _ = ua.command(
                 sip_now(),
-                Command::Register(sip::Credentials {
-                    user: credentials.user.clone(),
-                    password: credentials.password.expose().to_owned(),
-                }),
+                Command::Register(sip::Credentials { user: credentials.user.clone(), password: credentials.password.expose().to_owned() }),
             );
             inner.ua = Some(ua);
             let urls = inner.settings.pbx_urls.clone();
@@ -237,10 +232,7 @@ impl Line {
             }
         });
         let inner = self.inner.borrow();
-        let mic = inner
-            .microphone
-            .as_ref()
-            .ok_or_else(|| MediaError::MicrophoneRefused("no microphone is open".into()))?;
+        let mic = inner.microphone.as_ref().ok_or_else(|| MediaError::MicrophoneRefused("no microphone is open".into()))?;
         Ok(Rc::new(CallMedia::new(mic, &ice, report)?))
     }
 
@@ -255,18 +247,12 @@ impl Line {
                 drop(inner);
                 self.drive(None);
             }
-            TransportEvent::Down {
-                reason,
-                retry_in_ms,
-            } => {
-                let was_registered =
-                    std::mem::replace(&mut self.inner.borrow_mut().registered, false);
+            TransportEvent::Down { reason, retry_in_ms } => {
+                let was_registered = std::mem::replace(&mut self.inner.borrow_mut().registered, false);
                 self.drive(Some(Input::TransportDown));
                 if was_registered {
                     let secs = retry_in_ms.div_ceil(1000);
-                    self.report_later(Event::ConnectionLost(format!(
-                        "The connection to the PBX was lost ({reason}); trying again in {secs} s."
-                    )));
+                    self.report_later(Event::ConnectionLost(format!("The connection to the PBX was lost ({reason}); trying again in {secs} s.")));
                 }
             }
         }

@@ -42,10 +42,7 @@ impl Line {
     /// Follows the far end's transfer request on call `old`: calls its target as call `new`.
     pub fn follow_transfer(&self, old: CallHandle, new: CallHandle) {
         let Some(sip) = self.inner.borrow().sip_of(old) else {
-            return self.report_later(Event::CallFailed {
-                call: new,
-                reason: "The call to transfer to ended first.".into(),
-            });
+            return self.report_later(Event::CallFailed { call: new, reason: "The call to transfer to ended first.".into() });
         };
         self.start_call(new, OutgoingCall::Referred(sip));
     }
@@ -63,10 +60,7 @@ impl Line {
         let spare = {
             let mut inner = self.inner.borrow_mut();
             inner.calls.push(LineCall::new(handle, None));
-            inner
-                .spare
-                .take()
-                .filter(|(media, _)| media.fresh(now() as f64))
+            inner.spare.take().filter(|(media, _)| media.fresh(now() as f64))
         };
         if let Some((media, sdp)) = spare {
             self.place_call(handle, target, media, sdp);
@@ -82,22 +76,13 @@ impl Line {
                 Ok((media, sdp)) => this.place_call(handle, target, media, sdp),
                 Err(e) => {
                     this.inner.borrow_mut().forget(handle);
-                    this.report_later(Event::CallFailed {
-                        call: handle,
-                        reason: e.to_string(),
-                    });
+                    this.report_later(Event::CallFailed { call: handle, reason: e.to_string() });
                 }
             }
         });
     }
 
-    fn place_call(
-        &self,
-        handle: CallHandle,
-        target: OutgoingCall,
-        media: Rc<CallMedia>,
-        sdp: String,
-    ) {
+    fn place_call(&self, handle: CallHandle, target: OutgoingCall, media: Rc<CallMedia>, sdp: String) {
         {
             let mut inner = self.inner.borrow_mut();
             // Hung up while the offer was being made: the INVITE never goes.
@@ -119,10 +104,7 @@ impl Line {
         mark("softphone:invite-sent");
         if let Err(e) = sent {
             self.inner.borrow_mut().forget(handle);
-            self.report_later(Event::CallFailed {
-                call: handle,
-                reason: super::wording::command_refused(e).into(),
-            });
+            self.report_later(Event::CallFailed { call: handle, reason: super::wording::command_refused(e).into() });
         }
         self.prepare_spare();
     }

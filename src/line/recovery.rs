@@ -73,12 +73,7 @@ impl Line {
             if matches!(check, Check::NetworkChanged | Check::Offline) {
                 inner.recovery.network_changed_at = Some(now());
             }
-            let calls: Vec<CallHandle> = inner
-                .calls
-                .iter()
-                .filter(|c| c.sip.is_some() && c.media.is_some())
-                .map(|c| c.handle)
-                .collect();
+            let calls: Vec<CallHandle> = inner.calls.iter().filter(|c| c.sip.is_some() && c.media.is_some()).map(|c| c.handle).collect();
             (inner.transport.clone(), calls)
         };
         let Some(transport) = transport else { return };
@@ -89,10 +84,7 @@ impl Line {
             // Waiting to reconnect: do it now.
             return transport.hurry();
         }
-        let reregister = matches!(
-            check,
-            Check::NetworkChanged | Check::WokeUp | Check::Resumed
-        );
+        let reregister = matches!(check, Check::NetworkChanged | Check::WokeUp | Check::Resumed);
         self.command(Command::CheckFlow { reregister });
         // The WebSocket survived a network change, but the calls' media paths may not have:
         // restart ICE, unless a reconnection moves the calls first.
@@ -102,12 +94,7 @@ impl Line {
             let timer = Timeout::start(NETWORK_SETTLE_MS, move || {
                 let Some(inner) = weak.upgrade() else { return };
                 let line = Line { inner };
-                let moved_since = line
-                    .inner
-                    .borrow()
-                    .recovery
-                    .moved_at
-                    .is_some_and(|at| at >= asked);
+                let moved_since = line.inner.borrow().recovery.moved_at.is_some_and(|at| at >= asked);
                 if !moved_since {
                     for &call in &calls {
                         line.move_call(call);
@@ -142,16 +129,10 @@ impl Line {
         spawn_local(async move {
             match media.renew_offer(ice_restart).await {
                 Ok(sdp) => {
-                    super::mark(if ice_restart {
-                        "softphone:call-moved-ice-restart"
-                    } else {
-                        "softphone:call-moved"
-                    });
+                    super::mark(if ice_restart { "softphone:call-moved-ice-restart" } else { "softphone:call-moved" });
                     this.command(Command::Reinvite { call, sdp });
                 }
-                Err(e) => web_sys::console::warn_1(
-                    &format!("The call could not be moved to the new connection: {e}").into(),
-                ),
+                Err(e) => web_sys::console::warn_1(&format!("The call could not be moved to the new connection: {e}").into()),
             }
         });
     }
@@ -162,10 +143,7 @@ impl Line {
         let broken = media.ice_broken();
         let restart = {
             let mut inner = self.inner.borrow_mut();
-            let up = inner
-                .transport
-                .as_ref()
-                .is_some_and(crate::transport::Transport::is_open);
+            let up = inner.transport.as_ref().is_some_and(crate::transport::Transport::is_open);
             let moved_at = inner.recovery.moved_at;
             let Some(call) = inner.call_mut(handle) else {
                 return;
@@ -181,9 +159,7 @@ impl Line {
                     false
                 }
                 (true, Some(since)) => {
-                    let due = up
-                        && t.saturating_sub(since) >= ICE_PATIENCE_MS
-                        && moved_at.is_none_or(|at| t.saturating_sub(at) >= ICE_PATIENCE_MS);
+                    let due = up && t.saturating_sub(since) >= ICE_PATIENCE_MS && moved_at.is_none_or(|at| t.saturating_sub(at) >= ICE_PATIENCE_MS);
                     if due {
                         call.ice_broken_since = None;
                     }

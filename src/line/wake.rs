@@ -48,8 +48,7 @@ pub struct Watch {
 impl Drop for Watch {
     fn drop(&mut self) {
         for (target, event, callback) in &self.listeners {
-            let _ = target
-                .remove_event_listener_with_callback(event, callback.as_ref().unchecked_ref());
+            let _ = target.remove_event_listener_with_callback(event, callback.as_ref().unchecked_ref());
         }
     }
 }
@@ -62,75 +61,43 @@ pub fn watch(on_check: impl Fn(Check) + 'static) -> Watch {
     let document = window.as_ref().and_then(web_sys::Window::document);
     if let Some(window) = &window {
         let target: &EventTarget = window.as_ref();
-        listen(&mut listeners, target, "online", &on_check, |_| {
-            Some(Check::NetworkChanged)
-        });
-        listen(&mut listeners, target, "offline", &on_check, |_| {
-            Some(Check::Offline)
-        });
-        listen(&mut listeners, target, "pageshow", &on_check, |_| {
-            Some(Check::Resumed)
-        });
+        listen(&mut listeners, target, "online", &on_check, |_| Some(Check::NetworkChanged));
+        listen(&mut listeners, target, "offline", &on_check, |_| Some(Check::Offline));
+        listen(&mut listeners, target, "pageshow", &on_check, |_| Some(Check::Resumed));
         // The Network Information API (Chromium): the network under the browser changed.
-        let connection = js_sys::Reflect::get(&window.navigator(), &"connection".into())
-            .ok()
-            .and_then(|c| c.dyn_into::<EventTarget>().ok());
+        let connection = js_sys::Reflect::get(&window.navigator(), &"connection".into()).ok().and_then(|c| c.dyn_into::<EventTarget>().ok());
         if let Some(connection) = connection {
-            listen(&mut listeners, &connection, "change", &on_check, |_| {
-                Some(Check::NetworkChanged)
-            });
+            listen(&mut listeners, &connection, "change", &on_check, |_| Some(Check::NetworkChanged));
         }
     }
     if let Some(document) = &document {
         let target: &EventTarget = document.as_ref();
         let visible = document.clone();
-        listen(
-            &mut listeners,
-            target,
-            "visibilitychange",
-            &on_check,
-            move |_| {
-                (visible.visibility_state() == VisibilityState::Visible).then_some(Check::Visible)
-            },
-        );
-        listen(&mut listeners, target, "resume", &on_check, |_| {
-            Some(Check::Resumed)
+        listen(&mut listeners, target, "visibilitychange", &on_check, move |_| {
+            (visible.visibility_state() == VisibilityState::Visible).then_some(Check::Visible)
         });
+        listen(&mut listeners, target, "resume", &on_check, |_| Some(Check::Resumed));
     }
     let tick = Rc::new(RefCell::new(None));
     arm_tick(Rc::downgrade(&tick), clocks(), on_check);
-    Watch {
-        listeners,
-        _tick: tick,
-    }
+    Watch { listeners, _tick: tick }
 }
 
-fn listen(
-    listeners: &mut Vec<Listener>,
-    target: &EventTarget,
-    event: &'static str,
-    on_check: &Rc<dyn Fn(Check)>,
-    check: impl Fn(()) -> Option<Check> + 'static,
-) {
+fn listen(listeners: &mut Vec<Listener>, target: &EventTarget, event: &'static str, on_check: &Rc<dyn Fn(Check)>, check: impl Fn(()) -> Option<Check> + 'static) {
     let on_check = on_check.clone();
     let callback = Closure::<dyn FnMut()>::new(move || {
         if let Some(c) = check(()) {
             on_check(c);
         }
     });
-    if target
-        .add_event_listener_with_callback(event, callback.as_ref().unchecked_ref())
-        .is_ok()
-    {
+    if target.add_event_listener_with_callback(event, callback.as_ref().unchecked_ref()).is_ok() {
         listeners.push((target.clone(), event, callback));
     }
 }
 
 /// Wall-clock and monotonic milliseconds, now.
 fn clocks() -> (f64, f64) {
-    let monotonic = web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now());
+    let monotonic = web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
     (js_sys::Date::now(), monotonic)
 }
 
@@ -161,17 +128,8 @@ mod tests {
     #[test]
     fn a_sleep_is_a_wall_clock_jump_or_a_gap_no_throttling_explains() {
         assert!(!slept((0.0, 0.0), (10_000.0, 10_000.0)), "an on-time tick");
-        assert!(
-            !slept((0.0, 0.0), (65_000.0, 65_000.0)),
-            "a hidden tab's throttled tick"
-        );
-        assert!(
-            slept((0.0, 0.0), (600_000.0, 10_000.0)),
-            "the monotonic clock stood still"
-        );
-        assert!(
-            slept((0.0, 0.0), (300_000.0, 300_000.0)),
-            "five minutes between ticks"
-        );
+        assert!(!slept((0.0, 0.0), (65_000.0, 65_000.0)), "a hidden tab's throttled tick");
+        assert!(slept((0.0, 0.0), (600_000.0, 10_000.0)), "the monotonic clock stood still");
+        assert!(slept((0.0, 0.0), (300_000.0, 300_000.0)), "five minutes between ticks");
     }
 }

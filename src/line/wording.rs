@@ -17,31 +17,15 @@ fn status_text(status: u16) -> String {
 /// Why a call failed, for the agent.
 pub(super) fn call_failure(failure: CallFailure) -> String {
     match failure {
-        CallFailure::Refused {
-            status: status @ (404 | 604),
-        } => format!(
-            "The number does not exist or is not registered ({})",
-            status_text(status)
-        ),
-        CallFailure::Refused {
-            status: status @ (401 | 403 | 407),
-        } => format!(
-            "The PBX refused the call ({}): check your sign-in",
-            status_text(status)
-        ),
+        CallFailure::Refused { status: status @ (404 | 604) } => format!("The number does not exist or is not registered ({})", status_text(status)),
+        CallFailure::Refused { status: status @ (401 | 403 | 407) } => format!("The PBX refused the call ({}): check your sign-in", status_text(status)),
         CallFailure::Refused { status } => format!("The call failed: {}", status_text(status)),
         CallFailure::Lost { status } => format!("The call was lost ({})", status_text(status)),
         CallFailure::NoResponse => "The PBX did not answer the call (timeout)".into(),
-        CallFailure::ConnectionLost => {
-            "The connection to the PBX was lost while the call was being set up".into()
-        }
+        CallFailure::ConnectionLost => "The connection to the PBX was lost while the call was being set up".into(),
         CallFailure::NotAcknowledged => "The caller's side never confirmed the answer".into(),
-        CallFailure::RefreshUnanswered => {
-            "The PBX stopped answering during the call (session refresh timed out)".into()
-        }
-        CallFailure::SessionExpired => {
-            "The far end stopped refreshing the call (session timer expired)".into()
-        }
+        CallFailure::RefreshUnanswered => "The PBX stopped answering during the call (session refresh timed out)".into(),
+        CallFailure::SessionExpired => "The far end stopped refreshing the call (session timer expired)".into(),
     }
 }
 
@@ -78,14 +62,8 @@ pub(super) fn command_refused(error: CommandError) -> &'static str {
 /// Why a frame from the PBX was dropped, for the console.
 pub(super) fn dropped(reason: &DropReason) -> String {
     match reason {
-        DropReason::Malformed(e) => format!(
-            "Dropped a malformed SIP message: {} (at byte {})",
-            e.kind.as_str(),
-            e.offset
-        ),
-        DropReason::UnmatchableResponse => {
-            "Dropped a SIP response without a Via branch or CSeq".into()
-        }
+        DropReason::Malformed(e) => format!("Dropped a malformed SIP message: {} (at byte {})", e.kind.as_str(), e.offset),
+        DropReason::UnmatchableResponse => "Dropped a SIP response without a Via branch or CSeq".into(),
     }
 }
 
@@ -95,18 +73,9 @@ mod tests {
 
     #[test]
     fn failures_are_worded_with_the_status_the_pbx_gave() {
-        assert_eq!(
-            registration_failure(&RegistrationFailure::Refused { status: 401 }, "1005"),
-            "The PBX rejected the password for 1005 (401)"
-        );
-        assert_eq!(
-            call_failure(CallFailure::Refused { status: 404 }),
-            "The number does not exist or is not registered (404 Not Found)"
-        );
-        assert_eq!(
-            call_failure(CallFailure::Refused { status: 499 }),
-            "The call failed: 499"
-        );
+        assert_eq!(registration_failure(&RegistrationFailure::Refused { status: 401 }, "1005"), "The PBX rejected the password for 1005 (401)");
+        assert_eq!(call_failure(CallFailure::Refused { status: 404 }), "The number does not exist or is not registered (404 Not Found)");
+        assert_eq!(call_failure(CallFailure::Refused { status: 499 }), "The call failed: 499");
         assert_eq!(
             registration_failure(&RegistrationFailure::Refused { status: 503 }, "1001"),
             "The PBX could not register 1001 right now (503 Service Unavailable); try again in a moment"

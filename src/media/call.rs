@@ -7,14 +7,13 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    HtmlAudioElement, RtcConfiguration, RtcIceGatheringState, RtcIceServer, RtcPeerConnection,
-    RtcRtpSender, RtcRtpTransceiver, RtcRtpTransceiverDirection, RtcSdpType,
-    RtcSessionDescriptionInit, RtcTrackEvent,
+    HtmlAudioElement, RtcConfiguration, RtcIceGatheringState, RtcIceServer, RtcPeerConnection, RtcRtpSender,
+    RtcRtpTransceiver, RtcRtpTransceiverDirection, RtcSdpType, RtcSessionDescriptionInit, RtcTrackEvent,
 };
 
 use super::ice::IceConfig;
-use super::{js_error, MediaError, Microphone, GATHERING_LIMIT_MS, TURN_GATHERING_LIMIT_MS};
 use crate::phone::quality::Codec;
+use super::{js_error, MediaError, Microphone, GATHERING_LIMIT_MS, TURN_GATHERING_LIMIT_MS};
 
 /// Tells the line about an audio-path problem that does not end the call, in words for the agent.
 pub type ProblemReport = Rc<dyn Fn(String)>;
@@ -76,11 +75,7 @@ fn speaker() -> Option<HtmlAudioElement> {
 impl CallMedia {
     /// A peer connection sending the microphone, with the Call Center's ICE servers.
     /// `report` hears audio-path problems found later (no relay address, ICE failed).
-    pub fn new(
-        microphone: &Microphone,
-        ice: &IceConfig,
-        report: ProblemReport,
-    ) -> Result<CallMedia, MediaError> {
+    pub fn new(microphone: &Microphone, ice: &IceConfig, report: ProblemReport) -> Result<CallMedia, MediaError> {
         let failed = |e: JsValue| MediaError::PeerConnection(js_error(&e));
         let config = RtcConfiguration::new();
         let servers = js_sys::Array::new();
@@ -96,11 +91,7 @@ impl CallMedia {
         }
         config.set_ice_servers(&servers);
         // Set by name: the typed setter needs one more web-sys feature for one string.
-        let _ = js_sys::Reflect::set(
-            &config,
-            &"iceTransportPolicy".into(),
-            &ice.policy.as_str().into(),
-        );
+        let _ = js_sys::Reflect::set(&config, &"iceTransportPolicy".into(), &ice.policy.as_str().into());
         let pc = RtcPeerConnection::new_with_configuration(&config).map_err(failed)?;
         let ice = IceWatch::new(&pc, ice, report);
 
@@ -109,8 +100,7 @@ impl CallMedia {
         let track = web_sys::MediaStreamTrack::clone(&microphone.track()?);
         let sender = pc.add_track_0(&track, microphone.stream());
 
-        let remote_audio = speaker()
-            .ok_or_else(|| MediaError::PeerConnection("the page cannot play audio".into()))?;
+        let remote_audio = speaker().ok_or_else(|| MediaError::PeerConnection("the page cannot play audio".into()))?;
         let playing = Rc::new(Cell::new(false));
         let on_track = {
             let (audio, playing) = (remote_audio.clone(), playing.clone());
@@ -122,26 +112,14 @@ impl CallMedia {
             })
         };
         pc.set_ontrack(Some(on_track.as_ref().unchecked_ref()));
-        Ok(CallMedia {
-            pc,
-            sender,
-            remote_audio,
-            playing,
-            _on_track: on_track,
-            ice,
-            pending_offer: RefCell::new(None),
-        })
+        Ok(CallMedia { pc, sender, remote_audio, playing, _on_track: on_track, ice, pending_offer: RefCell::new(None) })
     }
 
     /// An SDP offer with the candidates gathered within the limit.
     pub async fn create_offer(&self) -> Result<String, MediaError> {
-        let offer = JsFuture::from(self.pc.create_offer())
-            .await
-            .map_err(pc_error)?;
+        let offer = JsFuture::from(self.pc.create_offer()).await.map_err(pc_error)?;
         let offer: RtcSessionDescriptionInit = offer.unchecked_into();
-        JsFuture::from(self.pc.set_local_description(&offer))
-            .await
-            .map_err(pc_error)?;
+        JsFuture::from(self.pc.set_local_description(&offer)).await.map_err(pc_error)?;
         self.local_sdp().await
     }
 
@@ -149,9 +127,7 @@ impl CallMedia {
     pub async fn accept_answer(&self, sdp: &str) -> Result<(), MediaError> {
         let pending = self.pending_offer.borrow_mut().take();
         if let Some(offer) = pending {
-            JsFuture::from(self.pc.set_local_description(&offer))
-                .await
-                .map_err(pc_error)?;
+            JsFuture::from(self.pc.set_local_description(&offer)).await.map_err(pc_error)?;
         }
         self.set_remote(RtcSdpType::Answer, sdp).await
     }
@@ -159,13 +135,9 @@ impl CallMedia {
     /// Answers the far end's offer (a new call, or its re-INVITE for hold/resume).
     pub async fn answer(&self, offer: &str) -> Result<String, MediaError> {
         self.set_remote(RtcSdpType::Offer, offer).await?;
-        let answer = JsFuture::from(self.pc.create_answer())
-            .await
-            .map_err(pc_error)?;
+        let answer = JsFuture::from(self.pc.create_answer()).await.map_err(pc_error)?;
         let answer: RtcSessionDescriptionInit = answer.unchecked_into();
-        JsFuture::from(self.pc.set_local_description(&answer))
-            .await
-            .map_err(pc_error)?;
+        JsFuture::from(self.pc.set_local_description(&answer)).await.map_err(pc_error)?;
         self.local_sdp().await
     }
 
@@ -175,25 +147,15 @@ impl CallMedia {
     /// so the offer carries no new candidates.
     pub async fn reoffer(&self, hold: bool) -> Result<String, MediaError> {
         self.set_directions(hold);
-        let offer = JsFuture::from(self.pc.create_offer())
-            .await
-            .map_err(pc_error)?;
-        let sdp = js_sys::Reflect::get(&offer, &"sdp".into())
-            .ok()
-            .and_then(|s| s.as_string());
-        let sdp = sdp.ok_or_else(|| {
-            MediaError::PeerConnection("the browser made an offer without SDP".into())
-        })?;
+        let offer = JsFuture::from(self.pc.create_offer()).await.map_err(pc_error)?;
+        let sdp = js_sys::Reflect::get(&offer, &"sdp".into()).ok().and_then(|s| s.as_string());
+        let sdp = sdp.ok_or_else(|| MediaError::PeerConnection("the browser made an offer without SDP".into()))?;
         *self.pending_offer.borrow_mut() = Some(offer.unchecked_into());
         Ok(sdp)
     }
 
     fn set_directions(&self, hold: bool) {
-        let direction = if hold {
-            RtcRtpTransceiverDirection::Sendonly
-        } else {
-            RtcRtpTransceiverDirection::Sendrecv
-        };
+        let direction = if hold { RtcRtpTransceiverDirection::Sendonly } else { RtcRtpTransceiverDirection::Sendrecv };
         for t in self.pc.get_transceivers().iter() {
             if let Ok(t) = t.dyn_into::<RtcRtpTransceiver>() {
                 t.set_direction(direction);
@@ -214,22 +176,15 @@ impl CallMedia {
     pub async fn renew_offer(&self, ice_restart: bool) -> Result<String, MediaError> {
         let options = web_sys::RtcOfferOptions::new();
         options.set_ice_restart(ice_restart);
-        let offer = JsFuture::from(self.pc.create_offer_with_rtc_offer_options(&options))
-            .await
-            .map_err(pc_error)?;
+        let offer = JsFuture::from(self.pc.create_offer_with_rtc_offer_options(&options)).await.map_err(pc_error)?;
         let offer: RtcSessionDescriptionInit = offer.unchecked_into();
-        JsFuture::from(self.pc.set_local_description(&offer))
-            .await
-            .map_err(pc_error)?;
+        JsFuture::from(self.pc.set_local_description(&offer)).await.map_err(pc_error)?;
         self.local_sdp().await
     }
 
     /// ICE lost the far end: failed, or disconnected (which may still recover by itself).
     pub fn ice_broken(&self) -> bool {
-        matches!(
-            self.pc.ice_connection_state(),
-            web_sys::RtcIceConnectionState::Failed | web_sys::RtcIceConnectionState::Disconnected
-        )
+        matches!(self.pc.ice_connection_state(), web_sys::RtcIceConnectionState::Failed | web_sys::RtcIceConnectionState::Disconnected)
     }
 
     /// Sends another microphone from now on, keeping the call's mute state.
@@ -237,9 +192,7 @@ impl CallMedia {
         let track = web_sys::MediaStreamTrack::clone(&microphone.track()?);
         let old = self.sender.track();
         track.set_enabled(old.as_ref().is_none_or(web_sys::MediaStreamTrack::enabled));
-        JsFuture::from(self.sender.replace_track(Some(&track)))
-            .await
-            .map_err(pc_error)?;
+        JsFuture::from(self.sender.replace_track(Some(&track))).await.map_err(pc_error)?;
         if let Some(old) = old {
             old.stop();
         }
@@ -256,18 +209,10 @@ impl CallMedia {
     /// Sends DTMF in the media (RFC 4733). `false` when the far end did not offer
     /// telephone-event: the caller then sends SIP INFO instead.
     pub fn send_dtmf(&self, digits: &str) -> bool {
-        let valid = !digits.is_empty()
-            && digits
-                .chars()
-                .all(|c| matches!(c, '0'..='9' | '*' | '#' | 'A'..='D'));
-        let Some(dtmf) = self.sender.dtmf().filter(|_| valid) else {
-            return false;
-        };
+        let valid = !digits.is_empty() && digits.chars().all(|c| matches!(c, '0'..='9' | '*' | '#' | 'A'..='D'));
+        let Some(dtmf) = self.sender.dtmf().filter(|_| valid) else { return false };
         // web-sys lacks `canInsertDTMF`; read it so `insertDTMF` is only called when it cannot throw.
-        let can_insert = js_sys::Reflect::get(&dtmf, &"canInsertDTMF".into())
-            .ok()
-            .and_then(|v| v.as_bool())
-            .unwrap_or(false);
+        let can_insert = js_sys::Reflect::get(&dtmf, &"canInsertDTMF".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false);
         if can_insert {
             dtmf.insert_dtmf(digits);
         }
@@ -277,18 +222,12 @@ impl CallMedia {
     /// Current audio figures.
     pub async fn stats(&self) -> MediaStats {
         let mut stats = MediaStats::default();
-        let Ok(report) = JsFuture::from(self.pc.get_stats()).await else {
-            return stats;
-        };
-        let Ok(Some(entries)) = js_sys::try_iter(&report) else {
-            return stats;
-        };
+        let Ok(report) = JsFuture::from(self.pc.get_stats()).await else { return stats };
+        let Ok(Some(entries)) = js_sys::try_iter(&report) else { return stats };
         let (mut codec_id, mut codecs, mut rtcp_rtt, mut ice_rtt) = (None, Vec::new(), None, None);
         for entry in entries.flatten() {
             let value = js_sys::Reflect::get(&entry, &1.into()).unwrap_or(JsValue::UNDEFINED);
-            let get = |name: &str| {
-                js_sys::Reflect::get(&value, &name.into()).unwrap_or(JsValue::UNDEFINED)
-            };
+            let get = |name: &str| js_sys::Reflect::get(&value, &name.into()).unwrap_or(JsValue::UNDEFINED);
             let field = |name: &str| get(name).as_f64().unwrap_or(0.0);
             let kind = get("type").as_string().unwrap_or_default();
             match kind.as_str() {
@@ -300,31 +239,21 @@ impl CallMedia {
                     codec_id = get("codecId").as_string();
                 }
                 "outbound-rtp" => stats.bytes_sent += field("bytesSent"),
-                "codec" => codecs.push((
-                    get("id").as_string(),
-                    get("mimeType").as_string().unwrap_or_default(),
-                )),
+                "codec" => codecs.push((get("id").as_string(), get("mimeType").as_string().unwrap_or_default())),
                 "remote-inbound-rtp" => rtcp_rtt = get("roundTripTime").as_f64().or(rtcp_rtt),
-                "candidate-pair" if get("nominated").as_bool() == Some(true) => {
-                    ice_rtt = get("currentRoundTripTime").as_f64().or(ice_rtt)
-                }
+                "candidate-pair" if get("nominated").as_bool() == Some(true) => ice_rtt = get("currentRoundTripTime").as_f64().or(ice_rtt),
                 _ => {}
             }
         }
         stats.round_trip = rtcp_rtt.or(ice_rtt);
-        stats.codec = codecs
-            .iter()
-            .find(|(id, _)| id.is_some() && *id == codec_id)
-            .map_or(Codec::Unknown, |(_, mime)| Codec::from_mime(mime));
+        stats.codec = codecs.iter().find(|(id, _)| id.is_some() && *id == codec_id).map_or(Codec::Unknown, |(_, mime)| Codec::from_mime(mime));
         stats
     }
 
     async fn set_remote(&self, kind: RtcSdpType, sdp: &str) -> Result<(), MediaError> {
         let description = RtcSessionDescriptionInit::new(kind);
         description.set_sdp(sdp);
-        JsFuture::from(self.pc.set_remote_description(&description))
-            .await
-            .map_err(pc_error)?;
+        JsFuture::from(self.pc.set_remote_description(&description)).await.map_err(pc_error)?;
         Ok(())
     }
 
@@ -337,11 +266,7 @@ impl CallMedia {
     /// configured but gave no relay address the agent is told; with the relay policy the
     /// call cannot have audio, so it fails here with that sentence.
     async fn local_sdp(&self) -> Result<String, MediaError> {
-        let limit = if self.ice.expects_relay {
-            TURN_GATHERING_LIMIT_MS
-        } else {
-            GATHERING_LIMIT_MS
-        };
+        let limit = if self.ice.expects_relay { TURN_GATHERING_LIMIT_MS } else { GATHERING_LIMIT_MS };
         gathered(&self.pc, limit, self.ice.expects_relay).await;
         let sdp = self
             .pc
@@ -385,9 +310,7 @@ async fn gathered(pc: &RtcPeerConnection, limit_ms: i32, until_relay: bool) {
     if pc.ice_gathering_state() == RtcIceGatheringState::Complete {
         return;
     }
-    let Some(window) = web_sys::window() else {
-        return;
-    };
+    let Some(window) = web_sys::window() else { return };
     let mut resolve_slot = None;
     let promise = js_sys::Promise::new(&mut |resolve, _reject| resolve_slot = Some(resolve));
     let Some(resolve) = resolve_slot else { return };
@@ -420,10 +343,7 @@ async fn gathered(pc: &RtcPeerConnection, limit_ms: i32, until_relay: bool) {
         pc.set_onicecandidate(Some(on_candidate.as_ref().unchecked_ref()));
     }
     let timer = window
-        .set_timeout_with_callback_and_timeout_and_arguments_0(
-            on_timeout.as_ref().unchecked_ref(),
-            limit_ms,
-        )
+        .set_timeout_with_callback_and_timeout_and_arguments_0(on_timeout.as_ref().unchecked_ref(), limit_ms)
         .ok();
     let _ = JsFuture::from(promise).await;
     pc.set_onicegatheringstatechange(None);
@@ -452,42 +372,24 @@ impl IceWatch {
         let on_candidate_error = {
             let turn_error = turn_error.clone();
             Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
-                let field = |name: &str| {
-                    js_sys::Reflect::get(&event, &name.into()).unwrap_or(JsValue::UNDEFINED)
-                };
+                let field = |name: &str| js_sys::Reflect::get(&event, &name.into()).unwrap_or(JsValue::UNDEFINED);
                 let url = field("url").as_string().unwrap_or_default();
                 // Only TURN's answers matter here; STUN and host errors are routine.
                 if url.starts_with("turn") {
                     let code = field("errorCode").as_f64().unwrap_or(0.0);
                     let text = field("errorText").as_string().unwrap_or_default();
                     let answer = format!("{url} answered {code} {text}");
-                    *turn_error.borrow_mut() =
-                        Some(answer.trim_end().trim_end_matches('.').to_owned());
+                    *turn_error.borrow_mut() = Some(answer.trim_end().trim_end_matches('.').to_owned());
                 }
             })
         };
-        let _ = js_sys::Reflect::set(
-            pc,
-            &"onicecandidateerror".into(),
-            on_candidate_error.as_ref(),
-        );
+        let _ = js_sys::Reflect::set(pc, &"onicecandidateerror".into(), on_candidate_error.as_ref());
         let on_state = {
-            let (pc, report, turn_error, told) = (
-                pc.clone(),
-                report.clone(),
-                turn_error.clone(),
-                Cell::new(false),
-            );
+            let (pc, report, turn_error, told) = (pc.clone(), report.clone(), turn_error.clone(), Cell::new(false));
             Closure::<dyn FnMut()>::new(move || {
-                let state = js_sys::Reflect::get(&pc, &"iceConnectionState".into())
-                    .ok()
-                    .and_then(|s| s.as_string());
+                let state = js_sys::Reflect::get(&pc, &"iceConnectionState".into()).ok().and_then(|s| s.as_string());
                 if state.as_deref() == Some("failed") && !told.replace(true) {
-                    let turn = turn_error
-                        .borrow()
-                        .clone()
-                        .map(|e| format!(" (the TURN server {e})"))
-                        .unwrap_or_default();
+                    let turn = turn_error.borrow().clone().map(|e| format!(" (the TURN server {e})")).unwrap_or_default();
                     report(format!("No audio path to the other side: the network blocked it{turn}. Ask your admin about the TURN server."));
                 }
             })

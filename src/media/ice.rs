@@ -32,11 +32,7 @@ pub struct IceConfig {
 impl IceConfig {
     /// Some TURN server is in the configuration: relay candidates are expected.
     pub fn expects_relay(&self) -> bool {
-        self.servers.iter().any(|s| {
-            s.urls
-                .iter()
-                .any(|u| u.starts_with("turn:") || u.starts_with("turns:"))
-        })
+        self.servers.iter().any(|s| s.urls.iter().any(|u| u.starts_with("turn:") || u.starts_with("turns:")))
     }
 }
 
@@ -62,45 +58,19 @@ pub struct Grant {
 }
 
 /// Turns a reply into a server; `definition_urls` are used when the reply names none.
-pub fn grant_from_reply(
-    reply: TurnRestReply,
-    definition_urls: &[String],
-    now_ms: f64,
-) -> Result<Grant, String> {
-    let credential = reply
-        .password
-        .or(reply.credential)
-        .filter(|c| !c.is_empty())
-        .ok_or("the reply has no password")?;
+pub fn grant_from_reply(reply: TurnRestReply, definition_urls: &[String], now_ms: f64) -> Result<Grant, String> {
+    let credential = reply.password.or(reply.credential).filter(|c| !c.is_empty()).ok_or("the reply has no password")?;
     if reply.username.is_empty() {
         return Err("the reply has no username".into());
     }
-    let urls: Vec<String> = if reply.uris.is_empty() {
-        definition_urls.to_vec()
-    } else {
-        reply.uris
-    };
-    let urls: Vec<String> = urls
-        .into_iter()
-        .filter(|u| {
-            ["turn:", "turns:", "stun:", "stuns:"]
-                .iter()
-                .any(|p| u.starts_with(p))
-        })
-        .collect();
+    let urls: Vec<String> = if reply.uris.is_empty() { definition_urls.to_vec() } else { reply.uris };
+    let urls: Vec<String> = urls.into_iter().filter(|u| ["turn:", "turns:", "stun:", "stuns:"].iter().any(|p| u.starts_with(p))).collect();
     if urls.is_empty() {
         return Err("neither the reply nor the definition names a turn: URL".into());
     }
-    let ttl_s = reply
-        .ttl
-        .filter(|t| t.is_finite() && *t > 0.0)
-        .unwrap_or(DEFAULT_TTL_S);
+    let ttl_s = reply.ttl.filter(|t| t.is_finite() && *t > 0.0).unwrap_or(DEFAULT_TTL_S);
     Ok(Grant {
-        server: IceServer {
-            urls,
-            username: Some(reply.username),
-            credential: Some(credential),
-        },
+        server: IceServer { urls, username: Some(reply.username), credential: Some(credential) },
         good_until_ms: now_ms + ttl_s * 1000.0 * USE_FOR_PERCENT / 100.0,
     })
 }
@@ -114,32 +84,17 @@ pub struct IceSource {
 impl IceSource {
     /// A source for these settings; nothing is fetched until the first call needs it.
     pub fn new(settings: IceSettings) -> IceSource {
-        IceSource {
-            settings,
-            fetched: RefCell::new(None),
-        }
+        IceSource { settings, fetched: RefCell::new(None) }
     }
 
     /// The configuration for a call starting now.
     pub async fn config(&self, now_ms: f64) -> IceConfig {
-        let mut config = IceConfig {
-            servers: self.settings.servers.clone(),
-            policy: self.settings.policy,
-            ..IceConfig::default()
-        };
-        let Some(url) = &self.settings.credentials_url else {
-            return config;
-        };
-        let cached = self
-            .fetched
-            .borrow()
-            .clone()
-            .filter(|g| g.good_until_ms > now_ms);
+        let mut config = IceConfig { servers: self.settings.servers.clone(), policy: self.settings.policy, ..IceConfig::default() };
+        let Some(url) = &self.settings.credentials_url else { return config };
+        let cached = self.fetched.borrow().clone().filter(|g| g.good_until_ms > now_ms);
         let grant = match cached {
             Some(grant) => Ok(grant),
-            None => fetch(url).await.and_then(|reply| {
-                grant_from_reply(reply, &self.settings.turn_urls_for_fetched, now_ms)
-            }),
+            None => fetch(url).await.and_then(|reply| grant_from_reply(reply, &self.settings.turn_urls_for_fetched, now_ms)),
         };
         match grant {
             Ok(grant) => {
@@ -159,36 +114,23 @@ impl IceSource {
 /// GETs the credentials URL and reads its JSON.
 async fn fetch(url: &str) -> Result<TurnRestReply, String> {
     let window = web_sys::window().ok_or("no window")?;
-    let response = JsFuture::from(window.fetch_with_str(url))
-        .await
-        .map_err(|e| format!("no answer from {url}: {}", super::js_error(&e)))?;
-    let field =
-        |name: &str| js_sys::Reflect::get(&response, &name.into()).unwrap_or(JsValue::UNDEFINED);
+    let response = JsFuture::from(window.fetch_with_str(url)).await.map_err(|e| format!("no answer from {url}: {}", super::js_error(&e)))?;
+    let field = |name: &str| js_sys::Reflect::get(&response, &name.into()).unwrap_or(JsValue::UNDEFINED);
     if field("ok").as_bool() != Some(true) {
         let status = field("status").as_f64().unwrap_or(0.0);
         return Err(format!("{url} answered {status}"));
     }
-    let json = field("json")
-        .dyn_into::<js_sys::Function>()
-        .map_err(|_| "not a fetch response".to_owned())?;
+    let json = field("json").dyn_into::<js_sys::Function>().map_err(|_| "not a fetch response".to_owned())?;
     let promise = json.call0(&response).map_err(|e| super::js_error(&e))?;
-    let body = JsFuture::from(js_sys::Promise::resolve(&promise))
-        .await
-        .map_err(|_| format!("{url} did not answer JSON"))?;
-    serde_wasm_bindgen::from_value(body)
-        .map_err(|e| format!("{url} answered an unexpected JSON shape: {e}"))
+    let body = JsFuture::from(js_sys::Promise::resolve(&promise)).await.map_err(|_| format!("{url} did not answer JSON"))?;
+    serde_wasm_bindgen::from_value(body).map_err(|e| format!("{url} answered an unexpected JSON shape: {e}"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn reply(
-        password: Option<&str>,
-        credential: Option<&str>,
-        ttl: Option<f64>,
-        uris: &[&str],
-    ) -> TurnRestReply {
+    fn reply(password: Option<&str>, credential: Option<&str>, ttl: Option<f64>, uris: &[&str]) -> TurnRestReply {
         TurnRestReply {
             username: "1700000000:1001".into(),
             password: password.map(str::to_owned),
@@ -200,12 +142,7 @@ mod tests {
 
     #[test]
     fn a_reply_becomes_a_server_used_for_most_of_its_lifetime() {
-        let grant = grant_from_reply(
-            reply(Some("pw"), None, Some(100.0), &["turn:t.example.com:3478"]),
-            &[],
-            1_000.0,
-        )
-        .expect("grant");
+        let grant = grant_from_reply(reply(Some("pw"), None, Some(100.0), &["turn:t.example.com:3478"]), &[], 1_000.0).expect("grant");
         assert_eq!(grant.server.urls, ["turn:t.example.com:3478"]);
         assert_eq!(grant.server.credential.as_deref(), Some("pw"));
         assert_eq!(grant.good_until_ms, 81_000.0);
@@ -214,8 +151,7 @@ mod tests {
     #[test]
     fn credential_is_accepted_for_password_and_the_definition_supplies_urls() {
         let definition = vec!["turn:def.example.com".to_owned()];
-        let grant =
-            grant_from_reply(reply(None, Some("pw"), None, &[]), &definition, 0.0).expect("grant");
+        let grant = grant_from_reply(reply(None, Some("pw"), None, &[]), &definition, 0.0).expect("grant");
         assert_eq!(grant.server.urls, definition);
         assert_eq!(grant.good_until_ms, DEFAULT_TTL_S * 800.0);
     }

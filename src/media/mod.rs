@@ -85,9 +85,7 @@ impl Microphone {
             }
             None => constraints.set_audio(&true.into()),
         }
-        let promise = devices
-            .get_user_media_with_constraints(&constraints)
-            .map_err(refused)?;
+        let promise = devices.get_user_media_with_constraints(&constraints).map_err(refused)?;
         let stream = JsFuture::from(promise).await.map_err(refused)?;
         let stream = stream.dyn_into::<MediaStream>().map_err(refused)?;
         Ok(Microphone { stream })
@@ -108,10 +106,7 @@ impl Microphone {
         let track = self.track().ok()?;
         let callback = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(on_ended);
         track.set_onended(Some(callback.as_ref().unchecked_ref()));
-        Some(TrackEnded {
-            track,
-            _callback: callback,
-        })
+        Some(TrackEnded { track, _callback: callback })
     }
 
     pub(crate) fn stream(&self) -> &MediaStream {
@@ -132,31 +127,15 @@ impl Microphone {
 /// agent allowed a microphone, so call this after [`Microphone::open`]. The `default` entry is
 /// left out: choosing no device means the browser's default already.
 pub async fn audio_inputs() -> Vec<(String, String)> {
-    let Some(devices) = web_sys::window().and_then(|w| w.navigator().media_devices().ok()) else {
-        return Vec::new();
-    };
-    let Ok(promise) = devices.enumerate_devices() else {
-        return Vec::new();
-    };
-    let Ok(list) = JsFuture::from(promise).await else {
-        return Vec::new();
-    };
-    let Ok(list) = list.dyn_into::<js_sys::Array>() else {
-        return Vec::new();
-    };
+    let Some(devices) = web_sys::window().and_then(|w| w.navigator().media_devices().ok()) else { return Vec::new() };
+    let Ok(promise) = devices.enumerate_devices() else { return Vec::new() };
+    let Ok(list) = JsFuture::from(promise).await else { return Vec::new() };
+    let Ok(list) = list.dyn_into::<js_sys::Array>() else { return Vec::new() };
     list.iter()
         .filter_map(|d| d.dyn_into::<web_sys::MediaDeviceInfo>().ok())
-        .filter(|d| {
-            d.kind() == web_sys::MediaDeviceKind::Audioinput
-                && d.device_id() != "default"
-                && !d.device_id().is_empty()
-        })
+        .filter(|d| d.kind() == web_sys::MediaDeviceKind::Audioinput && d.device_id() != "default" && !d.device_id().is_empty())
         .map(|d| {
-            let label = if d.label().is_empty() {
-                "Microphone".to_owned()
-            } else {
-                d.label()
-            };
+            let label = if d.label().is_empty() { "Microphone".to_owned() } else { d.label() };
             (d.device_id(), label)
         })
         .collect()

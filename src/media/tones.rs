@@ -47,10 +47,7 @@ impl Tones {
             osc.start().ok()?;
             oscillators.push(osc);
         }
-        Some(Tones {
-            context,
-            oscillators,
-        })
+        Some(Tones { context, oscillators })
     }
 }
 

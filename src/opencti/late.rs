@@ -33,10 +33,7 @@ impl LateAnswer {
         const METHOD: &str = "saveLog";
         let response = JsFuture::from(self.promise)
             .await
-            .map_err(|e| OpenCtiError::Threw {
-                method: METHOD,
-                message: js_message(&e),
-            })?;
+            .map_err(|e| OpenCtiError::Threw { method: METHOD, message: js_message(&e) })?;
         saved_record_id(&response_value(METHOD, &response)?)
     }
 }
@@ -46,9 +43,7 @@ impl OpenCti {
     /// not come in time, the error carries the [`LateAnswer`] to wait for.
     pub async fn save_log_or_late(&self, log: &CallLog) -> Result<String, SaveLogError> {
         const METHOD: &str = "saveLog";
-        let value = self
-            .call_or_late(METHOD, object(&[("value", to_js(METHOD, log)?)]))
-            .await?;
+        let value = self.call_or_late(METHOD, object(&[("value", to_js(METHOD, log)?)])).await?;
         Ok(saved_record_id(&value)?)
     }
 }

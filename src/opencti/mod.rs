@@ -20,10 +20,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 pub use late::{LateAnswer, SaveLogError};
-pub use origin::{
-    is_allowed_origin, Deployment, DeploymentError, DeploymentFile, LaunchError, LaunchParams,
-    PbxNotAllowed,
-};
+pub use origin::{is_allowed_origin, Deployment, DeploymentError, DeploymentFile, LaunchError, LaunchParams, PbxNotAllowed};
 pub use page::{ancestor_origins, read_deployment, DEPLOYMENT_ELEMENT_ID};
 pub use types::*;
 
@@ -56,27 +53,15 @@ pub enum OpenCtiError {
     /// The script loaded but `sforce.opencti` (or one of its methods) is missing.
     NotAvailable { what: String },
     /// The request was refused before reaching Salesforce (e.g. a size out of range).
-    InvalidArgument {
-        method: &'static str,
-        reason: String,
-    },
+    InvalidArgument { method: &'static str, reason: String },
     /// The script threw.
-    Threw {
-        method: &'static str,
-        message: String,
-    },
+    Threw { method: &'static str, message: String },
     /// No callback came in time.
     TimedOut { method: &'static str, after_ms: u32 },
     /// Salesforce answered `success: false`.
-    Failed {
-        method: &'static str,
-        errors: Vec<ErrorDetail>,
-    },
+    Failed { method: &'static str, errors: Vec<ErrorDetail> },
     /// Salesforce answered something this version does not understand.
-    Malformed {
-        method: &'static str,
-        detail: String,
-    },
+    Malformed { method: &'static str, detail: String },
 }
 
 impl fmt::Display for OpenCtiError {
@@ -86,30 +71,17 @@ impl fmt::Display for OpenCtiError {
             OpenCtiError::ScriptUnavailable { url, reason } => {
                 write!(f, "Salesforce's Open CTI script could not be loaded from {url} ({reason}). Reload the page; if it persists, check the Call Center's adapter URL.")
             }
-            OpenCtiError::NotAvailable { what } => write!(
-                f,
-                "Open CTI is not available in this page ({what} is missing)."
-            ),
+            OpenCtiError::NotAvailable { what } => write!(f, "Open CTI is not available in this page ({what} is missing)."),
             OpenCtiError::InvalidArgument { method, reason } => write!(f, "{method}: {reason}"),
-            OpenCtiError::Threw { method, message } => {
-                write!(f, "Salesforce could not run {method}: {message}")
-            }
+            OpenCtiError::Threw { method, message } => write!(f, "Salesforce could not run {method}: {message}"),
             OpenCtiError::TimedOut { method, after_ms } => {
-                write!(
-                    f,
-                    "Salesforce did not answer {method} within {} seconds.",
-                    after_ms / 1000
-                )
+                write!(f, "Salesforce did not answer {method} within {} seconds.", after_ms / 1000)
             }
             OpenCtiError::Failed { method, errors } => {
                 write!(f, "Salesforce refused {method}")?;
                 for (i, e) in errors.iter().enumerate() {
                     f.write_str(if i == 0 { ": " } else { "; " })?;
-                    f.write_str(if e.description.is_empty() {
-                        &e.code
-                    } else {
-                        &e.description
-                    })?;
+                    f.write_str(if e.description.is_empty() { &e.code } else { &e.description })?;
                     if !e.details.is_empty() {
                         write!(f, " ({})", e.details)?;
                     }
@@ -117,10 +89,7 @@ impl fmt::Display for OpenCtiError {
                 Ok(())
             }
             OpenCtiError::Malformed { method, detail } => {
-                write!(
-                    f,
-                    "Salesforce's answer to {method} was not understood: {detail}"
-                )
+                write!(f, "Salesforce's answer to {method} was not understood: {detail}")
             }
         }
     }
@@ -135,14 +104,8 @@ pub fn script_url(origin: &str, api_version: &str) -> String {
 
 /// Loads Open CTI from `origin` if it is one of `allowed_origins` (the deployment's org
 /// origins); otherwise fails with [`LaunchError::ForeignOrigin`] and loads nothing.
-pub async fn load(
-    origin: &str,
-    api_version: &str,
-    allowed_origins: &[String],
-) -> Result<OpenCti, OpenCtiError> {
-    let window = web_sys::window().ok_or_else(|| OpenCtiError::NotAvailable {
-        what: "window".into(),
-    })?;
+pub async fn load(origin: &str, api_version: &str, allowed_origins: &[String]) -> Result<OpenCti, OpenCtiError> {
+    let window = web_sys::window().ok_or_else(|| OpenCtiError::NotAvailable { what: "window".into() })?;
     load_in(&window, origin, api_version, allowed_origins).await
 }
 
@@ -155,36 +118,23 @@ pub async fn load_in(
     allowed_origins: &[String],
 ) -> Result<OpenCti, OpenCtiError> {
     if !is_allowed_origin(origin, allowed_origins) {
-        return Err(OpenCtiError::Launch(LaunchError::ForeignOrigin(
-            origin.to_owned(),
-        )));
+        return Err(OpenCtiError::Launch(LaunchError::ForeignOrigin(origin.to_owned())));
     }
     // The version lands in a URL path: accept only "NN.0"-like text.
     if api_version.is_empty() || !api_version.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        return Err(OpenCtiError::InvalidArgument {
-            method: "load",
-            reason: format!("bad API version {api_version:?}"),
-        });
+        return Err(OpenCtiError::InvalidArgument { method: "load", reason: format!("bad API version {api_version:?}") });
     }
     let url = script_url(origin, api_version);
     if !is_object(&opencti_api(target)) {
         JsFuture::from(load_script(target, &url, LOAD_TIMEOUT_MS))
             .await
-            .map_err(|e| OpenCtiError::ScriptUnavailable {
-                url: url.clone(),
-                reason: js_message(&e),
-            })?;
+            .map_err(|e| OpenCtiError::ScriptUnavailable { url: url.clone(), reason: js_message(&e) })?;
     }
     let api = opencti_api(target);
     if !is_object(&api) {
-        return Err(OpenCtiError::NotAvailable {
-            what: "sforce.opencti".into(),
-        });
+        return Err(OpenCtiError::NotAvailable { what: "sforce.opencti".into() });
     }
-    Ok(OpenCti {
-        api,
-        timeout_ms: DEFAULT_TIMEOUT_MS,
-    })
+    Ok(OpenCti { api, timeout_ms: DEFAULT_TIMEOUT_MS })
 }
 
 /// A listener registered with Open CTI. Salesforce has no way to unregister one, so the
@@ -245,20 +195,11 @@ impl OpenCti {
         const METHOD: &str = "screenPop";
         let (key, params, defaults) = match pop {
             ScreenPop::Url { url } => ("URL", object(&[("url", url.into())]), None),
-            ScreenPop::SObject { record_id } => {
-                ("SOBJECT", object(&[("recordId", record_id.into())]), None)
+            ScreenPop::SObject { record_id } => ("SOBJECT", object(&[("recordId", record_id.into())]), None),
+            ScreenPop::ObjectHome { scope } => ("OBJECTHOME", object(&[("scope", scope.into())]), None),
+            ScreenPop::List { list_view_id, scope } => {
+                ("LIST", object(&[("listViewId", list_view_id.into()), ("scope", scope.into())]), None)
             }
-            ScreenPop::ObjectHome { scope } => {
-                ("OBJECTHOME", object(&[("scope", scope.into())]), None)
-            }
-            ScreenPop::List {
-                list_view_id,
-                scope,
-            } => (
-                "LIST",
-                object(&[("listViewId", list_view_id.into()), ("scope", scope.into())]),
-                None,
-            ),
             ScreenPop::Search { search_string } => {
                 if search_string.trim().chars().count() < 3 {
                     return Err(OpenCtiError::InvalidArgument {
@@ -266,36 +207,20 @@ impl OpenCti {
                         reason: "a search needs at least 3 characters".into(),
                     });
                 }
-                (
-                    "SEARCH",
-                    object(&[("searchString", search_string.into())]),
-                    None,
-                )
+                ("SEARCH", object(&[("searchString", search_string.into())]), None)
             }
-            ScreenPop::NewRecordModal {
-                entity_name,
-                default_field_values,
-            } => (
+            ScreenPop::NewRecordModal { entity_name, default_field_values } => (
                 "NEW_RECORD_MODAL",
                 object(&[("entityName", entity_name.into())]),
                 Some(to_js(METHOD, default_field_values)?),
             ),
-            ScreenPop::Flow {
-                flow_dev_name,
-                flow_args,
-            } => (
+            ScreenPop::Flow { flow_dev_name, flow_args } => (
                 "FLOW",
-                object(&[
-                    ("flowDevName", flow_dev_name.into()),
-                    ("flowArgs", to_js(METHOD, flow_args)?),
-                ]),
+                object(&[("flowDevName", flow_dev_name.into()), ("flowArgs", to_js(METHOD, flow_args)?)]),
                 None,
             ),
         };
-        let mut fields = vec![
-            ("type", self.enum_value("SCREENPOP_TYPE", key)?),
-            ("params", params.into()),
-        ];
+        let mut fields = vec![("type", self.enum_value("SCREENPOP_TYPE", key)?), ("params", params.into())];
         if let Some(defaults) = defaults {
             fields.push(("defaultFieldValues", defaults));
         }
@@ -303,22 +228,13 @@ impl OpenCti {
     }
 
     /// Searches Salesforce for `search.search_params` and pops what the softphone layout says.
-    pub async fn search_and_screen_pop(
-        &self,
-        search: &Search,
-    ) -> Result<SearchResult, OpenCtiError> {
+    pub async fn search_and_screen_pop(&self, search: &Search) -> Result<SearchResult, OpenCtiError> {
         const METHOD: &str = "searchAndScreenPop";
         let args = object(&[
             ("searchParams", search.search_params.as_str().into()),
             ("queryParams", search.query_params.as_str().into()),
-            (
-                "defaultFieldValues",
-                to_js(METHOD, &search.default_field_values)?,
-            ),
-            (
-                "callType",
-                self.enum_value("CALL_TYPE", search.call_type.enum_key())?,
-            ),
+            ("defaultFieldValues", to_js(METHOD, &search.default_field_values)?),
+            ("callType", self.enum_value("CALL_TYPE", search.call_type.enum_key())?),
             ("deferred", search.deferred.into()),
         ]);
         let value = self.call(METHOD, args).await?;
@@ -328,9 +244,7 @@ impl OpenCti {
     /// Creates the Task, or updates it when `log.id` is set; returns its Id.
     pub async fn save_log(&self, log: &CallLog) -> Result<String, OpenCtiError> {
         const METHOD: &str = "saveLog";
-        let value = self
-            .call(METHOD, object(&[("value", to_js(METHOD, log)?)]))
-            .await?;
+        let value = self.call(METHOD, object(&[("value", to_js(METHOD, log)?)])).await?;
         saved_record_id(&value)
     }
 
@@ -341,11 +255,7 @@ impl OpenCti {
 
     /// Opens or closes the utility panel that holds the phone.
     pub async fn set_softphone_panel_visibility(&self, visible: bool) -> Result<(), OpenCtiError> {
-        self.call_unit(
-            "setSoftphonePanelVisibility",
-            object(&[("visible", visible.into())]),
-        )
-        .await
+        self.call_unit("setSoftphonePanelVisibility", object(&[("visible", visible.into())])).await
     }
 
     /// Whether the utility panel is open.
@@ -360,52 +270,40 @@ impl OpenCti {
 
     /// Sets the panel height, 240 to 2560 pixels.
     pub async fn set_softphone_panel_height(&self, px: u32) -> Result<(), OpenCtiError> {
-        let args = object(&[(
-            "heightPX",
-            in_range("setSoftphonePanelHeight", px, 240, 2560)?.into(),
-        )]);
+        let args = object(&[("heightPX", in_range("setSoftphonePanelHeight", px, 240, 2560)?.into())]);
         self.call_unit("setSoftphonePanelHeight", args).await
     }
 
     /// Sets the panel width, 200 to 1920 pixels.
     pub async fn set_softphone_panel_width(&self, px: u32) -> Result<(), OpenCtiError> {
-        let args = object(&[(
-            "widthPX",
-            in_range("setSoftphonePanelWidth", px, 200, 1920)?.into(),
-        )]);
+        let args = object(&[("widthPX", in_range("setSoftphonePanelWidth", px, 200, 1920)?.into())]);
         self.call_unit("setSoftphonePanelWidth", args).await
     }
 
     /// Sets the utility-bar item's label (e.g. the call timer).
     pub async fn set_softphone_item_label(&self, label: &str) -> Result<(), OpenCtiError> {
-        self.call_unit("setSoftphoneItemLabel", object(&[("label", label.into())]))
-            .await
+        self.call_unit("setSoftphoneItemLabel", object(&[("label", label.into())])).await
     }
 
     /// Sets the open panel's header label.
     pub async fn set_softphone_panel_label(&self, label: &str) -> Result<(), OpenCtiError> {
-        self.call_unit("setSoftphonePanelLabel", object(&[("label", label.into())]))
-            .await
+        self.call_unit("setSoftphonePanelLabel", object(&[("label", label.into())])).await
     }
 
     /// Sets the utility-bar item's icon (an SLDS utility icon name such as `call`).
     pub async fn set_softphone_item_icon(&self, key: &str) -> Result<(), OpenCtiError> {
-        self.call_unit("setSoftphoneItemIcon", object(&[("key", key.into())]))
-            .await
+        self.call_unit("setSoftphoneItemIcon", object(&[("key", key.into())])).await
     }
 
     /// Sets the open panel's header icon.
     pub async fn set_softphone_panel_icon(&self, key: &str) -> Result<(), OpenCtiError> {
-        self.call_unit("setSoftphonePanelIcon", object(&[("key", key.into())]))
-            .await
+        self.call_unit("setSoftphonePanelIcon", object(&[("key", key.into())])).await
     }
 
     /// The Call Center definition as a flat `"/section/item" -> value` map. A value that is
     /// not text is left out and reported, never a reason to reject the whole map.
     pub async fn get_call_center_settings(&self) -> Result<CallCenterSettings, OpenCtiError> {
-        let values = self
-            .call_typed("getCallCenterSettings", Object::new())
-            .await?;
+        let values = self.call_typed("getCallCenterSettings", Object::new()).await?;
         Ok(CallCenterSettings::from_values(values))
     }
 
@@ -429,57 +327,32 @@ impl OpenCti {
         ]);
         let value = self.call(METHOD, args).await?;
         let result = Reflect::get(&value, &"runApex".into()).unwrap_or(JsValue::UNDEFINED);
-        serde_wasm_bindgen::from_value(result)
-            .map_err(|e| malformed(METHOD, &e.to_string(), &value))
+        serde_wasm_bindgen::from_value(result).map_err(|e| malformed(METHOD, &e.to_string(), &value))
     }
 
     /// Tells Lightning the phone has finished loading (it stops waiting for the standby URL).
     pub async fn notify_initialization_complete(&self) -> Result<(), OpenCtiError> {
-        self.call_unit("notifyInitializationComplete", Object::new())
-            .await
+        self.call_unit("notifyInitializationComplete", Object::new()).await
     }
 
     /// Calls `method` with `args` plus a callback and returns the response's `returnValue`.
     async fn call(&self, method: &'static str, args: Object) -> Result<JsValue, OpenCtiError> {
-        self.call_or_late(method, args)
-            .await
-            .map_err(|failure| failure.error)
+        self.call_or_late(method, args).await.map_err(|failure| failure.error)
     }
 
     /// [`OpenCti::call`], keeping a way to hear the answer that comes after the timeout.
-    async fn call_or_late(
-        &self,
-        method: &'static str,
-        args: Object,
-    ) -> Result<JsValue, SaveLogError> {
+    async fn call_or_late(&self, method: &'static str, args: Object) -> Result<JsValue, SaveLogError> {
         if !Reflect::get(&self.api, &method.into()).is_ok_and(|f| f.is_function()) {
-            return Err(OpenCtiError::NotAvailable {
-                what: format!("sforce.opencti.{method}"),
-            }
-            .into());
+            return Err(OpenCtiError::NotAvailable { what: format!("sforce.opencti.{method}") }.into());
         }
-        let response = JsFuture::from(invoke(&self.api, method, &args, self.timeout_ms))
-            .await
-            .map_err(|e| {
-                if Reflect::get(&e, &"softphoneTimeout".into()).is_ok_and(|t| t.is_truthy()) {
-                    let late = Reflect::get(&e, &"late".into())
-                        .ok()
-                        .and_then(|p| p.dyn_into::<js_sys::Promise>().ok());
-                    SaveLogError {
-                        error: OpenCtiError::TimedOut {
-                            method,
-                            after_ms: self.timeout_ms,
-                        },
-                        late: late.map(LateAnswer::new),
-                    }
-                } else {
-                    OpenCtiError::Threw {
-                        method,
-                        message: js_message(&e),
-                    }
-                    .into()
-                }
-            })?;
+        let response = JsFuture::from(invoke(&self.api, method, &args, self.timeout_ms)).await.map_err(|e| {
+            if Reflect::get(&e, &"softphoneTimeout".into()).is_ok_and(|t| t.is_truthy()) {
+                let late = Reflect::get(&e, &"late".into()).ok().and_then(|p| p.dyn_into::<js_sys::Promise>().ok());
+                SaveLogError { error: OpenCtiError::TimedOut { method, after_ms: self.timeout_ms }, late: late.map(LateAnswer::new) }
+            } else {
+                OpenCtiError::Threw { method, message: js_message(&e) }.into()
+            }
+        })?;
         Ok(response_value(method, &response)?)
     }
 
@@ -487,14 +360,9 @@ impl OpenCti {
         self.call(method, args).await.map(|_| ())
     }
 
-    async fn call_typed<T: DeserializeOwned>(
-        &self,
-        method: &'static str,
-        args: Object,
-    ) -> Result<T, OpenCtiError> {
+    async fn call_typed<T: DeserializeOwned>(&self, method: &'static str, args: Object) -> Result<T, OpenCtiError> {
         let value = self.call(method, args).await?;
-        serde_wasm_bindgen::from_value(value.clone())
-            .map_err(|e| malformed(method, &e.to_string(), &value))
+        serde_wasm_bindgen::from_value(value.clone()).map_err(|e| malformed(method, &e.to_string(), &value))
     }
 
     fn listen<T: DeserializeOwned + 'static>(
@@ -505,9 +373,7 @@ impl OpenCti {
         let register = Reflect::get(&self.api, &method.into())
             .ok()
             .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-            .ok_or_else(|| OpenCtiError::NotAvailable {
-                what: format!("sforce.opencti.{method}"),
-            })?;
+            .ok_or_else(|| OpenCtiError::NotAvailable { what: format!("sforce.opencti.{method}") })?;
         let closure = Closure::<dyn FnMut(JsValue)>::new(move |payload: JsValue| {
             handler(
                 serde_wasm_bindgen::from_value(payload.clone())
@@ -515,21 +381,13 @@ impl OpenCti {
             )
         });
         let slot = Object::new();
-        Reflect::set(&slot, &"f".into(), closure.as_ref()).map_err(|e| OpenCtiError::Threw {
-            method,
-            message: js_message(&e),
-        })?;
+        Reflect::set(&slot, &"f".into(), closure.as_ref())
+            .map_err(|e| OpenCtiError::Threw { method, message: js_message(&e) })?;
         let args = object(&[("listener", trampoline(&slot).into())]);
         register
             .call1(&self.api, &args)
-            .map_err(|e| OpenCtiError::Threw {
-                method,
-                message: js_message(&e),
-            })?;
-        Ok(Listener {
-            slot,
-            _closure: closure,
-        })
+            .map_err(|e| OpenCtiError::Threw { method, message: js_message(&e) })?;
+        Ok(Listener { slot, _closure: closure })
     }
 
     /// `sforce.opencti[group][key]`, the value the script expects for an enum.
@@ -538,9 +396,7 @@ impl OpenCti {
             .and_then(|g| Reflect::get(&g, &key.into()))
             .ok()
             .filter(|v| !v.is_undefined())
-            .ok_or_else(|| OpenCtiError::NotAvailable {
-                what: format!("sforce.opencti.{group}.{key}"),
-            })
+            .ok_or_else(|| OpenCtiError::NotAvailable { what: format!("sforce.opencti.{group}.{key}") })
     }
 }
 
@@ -549,15 +405,9 @@ fn response_value(method: &'static str, response: &JsValue) -> Result<JsValue, O
     if !is_object(response) {
         return Err(malformed(method, "the response is not an object", response));
     }
-    match Reflect::get(response, &"success".into())
-        .ok()
-        .and_then(|s| s.as_bool())
-    {
+    match Reflect::get(response, &"success".into()).ok().and_then(|s| s.as_bool()) {
         Some(true) => Ok(Reflect::get(response, &"returnValue".into()).unwrap_or(JsValue::NULL)),
-        Some(false) => Err(OpenCtiError::Failed {
-            method,
-            errors: error_details(response),
-        }),
+        Some(false) => Err(OpenCtiError::Failed { method, errors: error_details(response) }),
         None => Err(malformed(method, "no 'success' flag", response)),
     }
 }
@@ -566,11 +416,7 @@ fn response_value(method: &'static str, response: &JsValue) -> Result<JsValue, O
 fn saved_record_id(value: &JsValue) -> Result<String, OpenCtiError> {
     value
         .as_string()
-        .or_else(|| {
-            Reflect::get(value, &"recordId".into())
-                .ok()
-                .and_then(|v| v.as_string())
-        })
+        .or_else(|| Reflect::get(value, &"recordId".into()).ok().and_then(|v| v.as_string()))
         .filter(|id| !id.is_empty())
         .ok_or_else(|| malformed("saveLog", "no record Id", value))
 }
@@ -580,11 +426,7 @@ fn search_result(method: &'static str, value: &JsValue) -> Result<SearchResult, 
         return Ok(SearchResult::default());
     }
     if !is_object(value) {
-        return Err(malformed(
-            method,
-            "the result is not a map of records",
-            value,
-        ));
+        return Err(malformed(method, "the result is not a map of records", value));
     }
     let mut result = SearchResult::default();
     for entry in Object::entries(value.unchecked_ref::<Object>()).iter() {
@@ -593,8 +435,8 @@ fn search_result(method: &'static str, value: &JsValue) -> Result<SearchResult, 
             result.has_screen_pop_data = true;
             continue;
         }
-        let found: SearchMatch = serde_wasm_bindgen::from_value(entry.get(1))
-            .map_err(|e| malformed(method, &e.to_string(), value))?;
+        let found: SearchMatch =
+            serde_wasm_bindgen::from_value(entry.get(1)).map_err(|e| malformed(method, &e.to_string(), value))?;
         result.matches.push(found);
     }
     Ok(result)
@@ -604,30 +446,16 @@ fn search_result(method: &'static str, value: &JsValue) -> Result<SearchResult, 
 fn error_details(response: &JsValue) -> Vec<ErrorDetail> {
     let errors = Reflect::get(response, &"errors".into()).unwrap_or(JsValue::NULL);
     if !Array::is_array(&errors) {
-        return vec![ErrorDetail {
-            description: "no error details given".into(),
-            ..ErrorDetail::default()
-        }];
+        return vec![ErrorDetail { description: "no error details given".into(), ..ErrorDetail::default() }];
     }
     Array::from(&errors)
         .iter()
         .map(|e| {
-            let text = |name: &str| {
-                Reflect::get(&e, &name.into())
-                    .map(|v| js_text(&v))
-                    .unwrap_or_default()
-            };
+            let text = |name: &str| Reflect::get(&e, &name.into()).map(|v| js_text(&v)).unwrap_or_default();
             if is_object(&e) {
-                ErrorDetail {
-                    code: text("code"),
-                    description: text("description"),
-                    details: text("details"),
-                }
+                ErrorDetail { code: text("code"), description: text("description"), details: text("details") }
             } else {
-                ErrorDetail {
-                    description: js_text(&e),
-                    ..ErrorDetail::default()
-                }
+                ErrorDetail { description: js_text(&e), ..ErrorDetail::default() }
             }
         })
         .collect()
@@ -637,10 +465,7 @@ fn in_range(method: &'static str, px: u32, min: u32, max: u32) -> Result<u32, Op
     if (min..=max).contains(&px) {
         Ok(px)
     } else {
-        Err(OpenCtiError::InvalidArgument {
-            method,
-            reason: format!("{px} px is outside {min}-{max} px"),
-        })
+        Err(OpenCtiError::InvalidArgument { method, reason: format!("{px} px is outside {min}-{max} px") })
     }
 }
 
@@ -657,17 +482,11 @@ fn object(fields: &[(&str, JsValue)]) -> Object {
 fn to_js(method: &'static str, value: &impl Serialize) -> Result<JsValue, OpenCtiError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| OpenCtiError::InvalidArgument {
-            method,
-            reason: e.to_string(),
-        })
+        .map_err(|e| OpenCtiError::InvalidArgument { method, reason: e.to_string() })
 }
 
 fn malformed(method: &'static str, what: &str, value: &JsValue) -> OpenCtiError {
-    OpenCtiError::Malformed {
-        method,
-        detail: format!("{what} (got {})", js_type(value)),
-    }
+    OpenCtiError::Malformed { method, detail: format!("{what} (got {})", js_type(value)) }
 }
 
 fn is_object(v: &JsValue) -> bool {

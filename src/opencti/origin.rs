@@ -89,16 +89,9 @@ impl fmt::Display for DeploymentError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("This softphone's deployment is incomplete, so it trusts nothing")?;
         match self {
-            DeploymentError::Missing => {
-                f.write_str(": the page has no deployment configuration (softphone-deployment).")
-            }
-            DeploymentError::Unreadable(why) => {
-                write!(f, ": its deployment configuration cannot be read ({why}).")
-            }
-            DeploymentError::BadEntry { list, entry } => write!(
-                f,
-                ": {list} lists {entry:?}, which is not an origin of that kind."
-            ),
+            DeploymentError::Missing => f.write_str(": the page has no deployment configuration (softphone-deployment)."),
+            DeploymentError::Unreadable(why) => write!(f, ": its deployment configuration cannot be read ({why})."),
+            DeploymentError::BadEntry { list, entry } => write!(f, ": {list} lists {entry:?}, which is not an origin of that kind."),
             DeploymentError::Empty(list) => write!(f, ": {list} is empty."),
         }?;
         f.write_str(" Ask your Salesforce admin to redeploy it.")
@@ -142,12 +135,7 @@ impl Deployment {
             }
             entries
                 .iter()
-                .map(|e| {
-                    canonical_origin(e, schemes).ok_or_else(|| DeploymentError::BadEntry {
-                        list,
-                        entry: e.clone(),
-                    })
-                })
+                .map(|e| canonical_origin(e, schemes).ok_or_else(|| DeploymentError::BadEntry { list, entry: e.clone() }))
                 .collect::<Result<Vec<_>, _>>()
         };
         Ok(Deployment {
@@ -163,11 +151,7 @@ impl Deployment {
 
     /// The phone may start only if `sfdcIFrameOrigin` and every page around it (the browser's
     /// `location.ancestorOrigins`, where it has one) are the org's own.
-    pub fn check_framing(
-        &self,
-        launch_origin: &str,
-        ancestors: &[String],
-    ) -> Result<(), LaunchError> {
+    pub fn check_framing(&self, launch_origin: &str, ancestors: &[String]) -> Result<(), LaunchError> {
         for origin in std::iter::once(launch_origin).chain(ancestors.iter().map(String::as_str)) {
             if !is_allowed_origin(origin, &self.org_origins) {
                 return Err(LaunchError::ForeignOrigin(origin.to_owned()));
@@ -185,28 +169,18 @@ impl Deployment {
     }
 
     fn allows_pbx(&self, url: &str) -> bool {
-        let Some((scheme, rest)) = url.split_once("://") else {
-            return false;
-        };
+        let Some((scheme, rest)) = url.split_once("://") else { return false };
         // The origin ends where the path, query or fragment begins.
         let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-        let origin = rest
-            .get(..end)
-            .map(|authority| format!("{scheme}://{authority}"));
-        origin
-            .and_then(|o| canonical_origin(&o, &PBX_SCHEMES))
-            .is_some_and(|o| self.pbx_origins.contains(&o))
+        let origin = rest.get(..end).map(|authority| format!("{scheme}://{authority}"));
+        origin.and_then(|o| canonical_origin(&o, &PBX_SCHEMES)).is_some_and(|o| self.pbx_origins.contains(&o))
     }
 }
 
 /// Whether `origin` is exactly one of `allowed` (canonical origins): same scheme, host
 /// (case-insensitive) and port (a default port may be written or not).
 pub fn is_allowed_origin(origin: &str, allowed: &[String]) -> bool {
-    canonical_origin(origin, &ORG_SCHEMES).is_some_and(|o| {
-        allowed
-            .iter()
-            .any(|a| canonical_origin(a, &ORG_SCHEMES).as_ref() == Some(&o))
-    })
+    canonical_origin(origin, &ORG_SCHEMES).is_some_and(|o| allowed.iter().any(|a| canonical_origin(a, &ORG_SCHEMES).as_ref() == Some(&o)))
 }
 
 /// `scheme://host[:port]` in canonical form (lower-case host, default port dropped), or `None`
@@ -219,20 +193,14 @@ fn canonical_origin(origin: &str, schemes: &[&str]) -> Option<String> {
         return None;
     }
     let (host, port) = match authority.rsplit_once(':') {
-        Some((h, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => {
-            (h, Some(port.parse::<u16>().ok()?))
-        }
+        Some((h, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => (h, Some(port.parse::<u16>().ok()?)),
         Some(_) => return None,
         None => (authority, None),
     };
     if host.is_empty() || !host.split('.').all(is_dns_label) {
         return None;
     }
-    let default_port = if matches!(scheme.as_str(), "https" | "wss") {
-        443
-    } else {
-        80
-    };
+    let default_port = if matches!(scheme.as_str(), "https" | "wss") { 443 } else { 80 };
     let host = host.to_ascii_lowercase();
     Some(match port {
         Some(p) if p != default_port => format!("{scheme}://{host}:{p}"),
@@ -260,30 +228,20 @@ impl LaunchParams {
                 api_version = Some(value);
             }
         }
-        let origin = origin
-            .filter(|o| !o.is_empty())
-            .ok_or(LaunchError::NotFramedBySalesforce)?;
-        let mode = mode
-            .filter(|m| !m.is_empty())
-            .ok_or(LaunchError::MissingMode)?;
+        let origin = origin.filter(|o| !o.is_empty()).ok_or(LaunchError::NotFramedBySalesforce)?;
+        let mode = mode.filter(|m| !m.is_empty()).ok_or(LaunchError::MissingMode)?;
         let api_version = api_version.unwrap_or_else(|| DEFAULT_API_VERSION.to_owned());
         if !is_api_version(&api_version) {
             return Err(LaunchError::InvalidApiVersion(api_version));
         }
-        Ok(LaunchParams {
-            origin,
-            mode,
-            api_version,
-        })
+        Ok(LaunchParams { origin, mode, api_version })
     }
 }
 
 fn is_dns_label(label: &str) -> bool {
     !label.is_empty()
         && label.len() <= 63
-        && label
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
         && !label.starts_with('-')
         && !label.ends_with('-')
 }
@@ -307,9 +265,7 @@ fn percent_decode(s: &str) -> Option<String> {
 }
 
 fn hex(b: u8) -> Option<u8> {
-    char::from(b)
-        .to_digit(16)
-        .and_then(|d| u8::try_from(d).ok())
+    char::from(b).to_digit(16).and_then(|d| u8::try_from(d).ok())
 }
 
 #[cfg(test)]
@@ -318,14 +274,8 @@ mod tests {
 
     fn acme() -> Deployment {
         Deployment::new(&DeploymentFile {
-            org_origins: vec![
-                "https://acme.lightning.force.com".into(),
-                "https://ACME.my.salesforce.com:443".into(),
-            ],
-            pbx_origins: vec![
-                "wss://pbx.acme.example:8443".into(),
-                "wss://pbx2.acme.example".into(),
-            ],
+            org_origins: vec!["https://acme.lightning.force.com".into(), "https://ACME.my.salesforce.com:443".into()],
+            pbx_origins: vec!["wss://pbx.acme.example:8443".into(), "wss://pbx2.acme.example".into()],
         })
         .expect("a valid deployment")
     }
@@ -333,16 +283,8 @@ mod tests {
     #[test]
     fn only_the_orgs_own_hosts_may_frame_the_phone() {
         let d = acme();
-        for origin in [
-            "https://acme.lightning.force.com",
-            "https://acme.my.salesforce.com",
-            "https://ACME.Lightning.Force.com:443",
-        ] {
-            assert_eq!(
-                d.check_framing(origin, &[]),
-                Ok(()),
-                "{origin} should be allowed"
-            );
+        for origin in ["https://acme.lightning.force.com", "https://acme.my.salesforce.com", "https://ACME.Lightning.Force.com:443"] {
+            assert_eq!(d.check_framing(origin, &[]), Ok(()), "{origin} should be allowed");
         }
         // Another org is as foreign as any other site: Salesforce's domains prove nothing.
         for origin in [
@@ -360,11 +302,7 @@ mod tests {
             "",
             "null",
         ] {
-            assert_eq!(
-                d.check_framing(origin, &[]),
-                Err(LaunchError::ForeignOrigin(origin.to_owned())),
-                "{origin} should be refused"
-            );
+            assert_eq!(d.check_framing(origin, &[]), Err(LaunchError::ForeignOrigin(origin.to_owned())), "{origin} should be refused");
         }
     }
 
@@ -372,37 +310,20 @@ mod tests {
     fn every_page_around_the_phone_must_be_the_orgs() {
         let d = acme();
         let own = "https://acme.lightning.force.com".to_owned();
-        assert_eq!(
-            d.check_framing(
-                &own,
-                &[own.clone(), "https://acme.my.salesforce.com".into()]
-            ),
-            Ok(())
-        );
+        assert_eq!(d.check_framing(&own, &[own.clone(), "https://acme.my.salesforce.com".into()]), Ok(()));
         // A foreign page that frames the phone and claims the org's origin in sfdcIFrameOrigin.
         assert_eq!(
             d.check_framing(&own, &["https://evil.lightning.force.com".into()]),
-            Err(LaunchError::ForeignOrigin(
-                "https://evil.lightning.force.com".into()
-            ))
+            Err(LaunchError::ForeignOrigin("https://evil.lightning.force.com".into()))
         );
-        assert_eq!(
-            d.check_framing(&own, &[own.clone(), "null".into()]),
-            Err(LaunchError::ForeignOrigin("null".into()))
-        );
+        assert_eq!(d.check_framing(&own, &[own.clone(), "null".into()]), Err(LaunchError::ForeignOrigin("null".into())));
     }
 
     #[test]
     fn pbx_urls_must_be_on_a_pinned_origin() {
         let d = acme();
         let urls = |list: &[&str]| list.iter().map(|u| (*u).to_owned()).collect::<Vec<_>>();
-        assert_eq!(
-            d.check_pbx_urls(&urls(&[
-                "wss://pbx.acme.example:8443/ws",
-                "wss://PBX2.acme.example:443"
-            ])),
-            Ok(())
-        );
+        assert_eq!(d.check_pbx_urls(&urls(&["wss://pbx.acme.example:8443/ws", "wss://PBX2.acme.example:443"])), Ok(()));
         for url in [
             "wss://evil.example:8443",
             "wss://pbx.acme.example",
@@ -412,13 +333,7 @@ mod tests {
             "pbx.acme.example:8443",
         ] {
             let list = urls(&["wss://pbx.acme.example:8443", url]);
-            assert_eq!(
-                d.check_pbx_urls(&list),
-                Err(PbxNotAllowed {
-                    url: url.to_owned()
-                }),
-                "{url} should be refused"
-            );
+            assert_eq!(d.check_pbx_urls(&list), Err(PbxNotAllowed { url: url.to_owned() }), "{url} should be refused");
         }
     }
 
@@ -428,41 +343,26 @@ mod tests {
             org_origins: org.iter().map(|o| (*o).to_owned()).collect(),
             pbx_origins: pbx.iter().map(|o| (*o).to_owned()).collect(),
         };
-        assert_eq!(
-            Deployment::new(&file(&[], &["wss://p.example"])),
-            Err(DeploymentError::Empty("orgOrigins"))
-        );
-        assert_eq!(
-            Deployment::new(&file(&["https://a.example"], &[])),
-            Err(DeploymentError::Empty("pbxOrigins"))
-        );
+        assert_eq!(Deployment::new(&file(&[], &["wss://p.example"])), Err(DeploymentError::Empty("orgOrigins")));
+        assert_eq!(Deployment::new(&file(&["https://a.example"], &[])), Err(DeploymentError::Empty("pbxOrigins")));
         assert_eq!(
             Deployment::new(&file(&["https://*.force.com"], &["wss://p.example"])),
-            Err(DeploymentError::BadEntry {
-                list: "orgOrigins",
-                entry: "https://*.force.com".into()
-            })
+            Err(DeploymentError::BadEntry { list: "orgOrigins", entry: "https://*.force.com".into() })
         );
         assert_eq!(
             Deployment::new(&file(&["https://a.example"], &["https://p.example"])),
-            Err(DeploymentError::BadEntry {
-                list: "pbxOrigins",
-                entry: "https://p.example".into()
-            })
+            Err(DeploymentError::BadEntry { list: "pbxOrigins", entry: "https://p.example".into() })
         );
         // The local stand-in's loopback origins are valid here; only the org package's build refuses them.
-        let local = Deployment::new(&file(&["http://127.0.0.1:8700"], &["ws://127.0.0.1:8080"]))
-            .expect("loopback");
+        let local = Deployment::new(&file(&["http://127.0.0.1:8700"], &["ws://127.0.0.1:8080"])).expect("loopback");
         assert_eq!(local.check_framing("http://127.0.0.1:8700", &[]), Ok(()));
         assert!(local.check_framing("http://127.0.0.1:8701", &[]).is_err());
     }
 
     #[test]
     fn launch_parameters_are_read_case_insensitively_and_decoded() {
-        let p = LaunchParams::from_query(
-            "?sfdciframeorigin=https%3A%2F%2Facme.lightning.force.com&mode=Lightning&foo=bar",
-        )
-        .expect("valid");
+        let p = LaunchParams::from_query("?sfdciframeorigin=https%3A%2F%2Facme.lightning.force.com&mode=Lightning&foo=bar")
+            .expect("valid");
         assert_eq!(p.origin, "https://acme.lightning.force.com");
         assert_eq!(p.mode, "Lightning");
         assert_eq!(p.api_version, "62.0", "no apiVersion: the default");
@@ -470,34 +370,18 @@ mod tests {
 
     #[test]
     fn the_adapter_urls_api_version_picks_the_script_version() {
-        let p = LaunchParams::from_query(
-            "?apiVersion=60.0&sfdcIFrameOrigin=https://a.force.com&mode=Lightning",
-        )
-        .expect("valid");
+        let p = LaunchParams::from_query("?apiVersion=60.0&sfdcIFrameOrigin=https://a.force.com&mode=Lightning").expect("valid");
         assert_eq!(p.api_version, "60.0");
         for bad in ["latest", "37.0", "62", "62.0/../../x", "%36%32"] {
-            let query =
-                format!("?apiVersion={bad}&sfdcIFrameOrigin=https://a.force.com&mode=Lightning");
-            assert!(
-                matches!(
-                    LaunchParams::from_query(&query),
-                    Err(LaunchError::InvalidApiVersion(_))
-                ),
-                "{bad}"
-            );
+            let query = format!("?apiVersion={bad}&sfdcIFrameOrigin=https://a.force.com&mode=Lightning");
+            assert!(matches!(LaunchParams::from_query(&query), Err(LaunchError::InvalidApiVersion(_))), "{bad}");
         }
     }
 
     #[test]
     fn opened_outside_salesforce_says_so() {
-        assert_eq!(
-            LaunchParams::from_query(""),
-            Err(LaunchError::NotFramedBySalesforce)
-        );
-        assert_eq!(
-            LaunchParams::from_query("?mode=Lightning"),
-            Err(LaunchError::NotFramedBySalesforce)
-        );
+        assert_eq!(LaunchParams::from_query(""), Err(LaunchError::NotFramedBySalesforce));
+        assert_eq!(LaunchParams::from_query("?mode=Lightning"), Err(LaunchError::NotFramedBySalesforce));
         assert_eq!(
             LaunchParams::from_query("?sfdcIFrameOrigin=https://a.force.com"),
             Err(LaunchError::MissingMode)
@@ -506,8 +390,7 @@ mod tests {
 
     #[test]
     fn broken_escapes_are_ignored_not_fatal() {
-        let p = LaunchParams::from_query("x=%zz&sfdcIFrameOrigin=https://a.force.com&%&mode=%4")
-            .expect_err("no mode");
+        let p = LaunchParams::from_query("x=%zz&sfdcIFrameOrigin=https://a.force.com&%&mode=%4").expect_err("no mode");
         assert_eq!(p, LaunchError::MissingMode);
         assert_eq!(percent_decode("%E2%82%AC"), Some("€".to_owned()));
         assert_eq!(percent_decode("%FF"), None);

@@ -16,10 +16,8 @@ pub fn read_deployment() -> Result<Deployment, DeploymentError> {
         .and_then(|d| d.get_element_by_id(DEPLOYMENT_ELEMENT_ID))
         .and_then(|e| e.text_content())
         .ok_or(DeploymentError::Missing)?;
-    let value =
-        js_sys::JSON::parse(&text).map_err(|_| DeploymentError::Unreadable("not JSON".into()))?;
-    let file: DeploymentFile = serde_wasm_bindgen::from_value(value)
-        .map_err(|e| DeploymentError::Unreadable(e.to_string()))?;
+    let value = js_sys::JSON::parse(&text).map_err(|_| DeploymentError::Unreadable("not JSON".into()))?;
+    let file: DeploymentFile = serde_wasm_bindgen::from_value(value).map_err(|e| DeploymentError::Unreadable(e.to_string()))?;
     Deployment::new(&file)
 }
 
@@ -27,22 +25,12 @@ pub fn read_deployment() -> Result<Deployment, DeploymentError> {
 /// Empty where the browser has no such list (Firefox); the page's CSP `frame-ancestors` then
 /// does that work.
 pub fn ancestor_origins() -> Vec<String> {
-    let Some(location) = web_sys::window().map(|w| JsValue::from(w.location())) else {
-        return Vec::new();
-    };
+    let Some(location) = web_sys::window().map(|w| JsValue::from(w.location())) else { return Vec::new() };
     let list = Reflect::get(&location, &"ancestorOrigins".into()).unwrap_or(JsValue::UNDEFINED);
-    let length = Reflect::get(&list, &"length".into())
-        .ok()
-        .and_then(|l| l.as_f64())
-        .unwrap_or(0.0);
+    let length = Reflect::get(&list, &"length".into()).ok().and_then(|l| l.as_f64()).unwrap_or(0.0);
     // A frame has a handful of ancestors; the bound only keeps a hostile value from looping long.
     let length = length.clamp(0.0, 64.0) as u32;
     (0..length)
-        .map(|i| {
-            Reflect::get(&list, &i.into())
-                .ok()
-                .and_then(|o| o.as_string())
-                .unwrap_or_else(|| "null".into())
-        })
+        .map(|i| Reflect::get(&list, &i.into()).ok().and_then(|o| o.as_string()).unwrap_or_else(|| "null".into()))
         .collect()
 }

@@ -62,15 +62,9 @@ pub enum ScreenPop {
     /// A search; Salesforce wants at least 3 characters.
     Search { search_string: String },
     /// The new-record dialog of an object, prefilled.
-    NewRecordModal {
-        entity_name: String,
-        default_field_values: BTreeMap<String, String>,
-    },
+    NewRecordModal { entity_name: String, default_field_values: BTreeMap<String, String> },
     /// A flow, with its input variables.
-    Flow {
-        flow_dev_name: String,
-        flow_args: Vec<FlowArg>,
-    },
+    Flow { flow_dev_name: String, flow_args: Vec<FlowArg> },
 }
 
 /// One input variable of a flow screen pop.
@@ -247,22 +241,13 @@ pub struct CallLog {
     pub activity_date: String,
     /// The org package's screen-pop outcome (Text(20)); never sent without the package, whose
     /// absence makes Salesforce refuse the whole Task.
-    #[serde(
-        rename = "Softphone_Pop_Outcome__c",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Softphone_Pop_Outcome__c", skip_serializing_if = "Option::is_none")]
     pub pop_outcome: Option<&'static str>,
     /// The org package's screen-pop latency in ms (Number(8,0)).
-    #[serde(
-        rename = "Softphone_Pop_Latency_Ms__c",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Softphone_Pop_Latency_Ms__c", skip_serializing_if = "Option::is_none")]
     pub pop_latency_ms: Option<u32>,
     /// The org package's saveLog attempt that saved the Task (Number(4,0)).
-    #[serde(
-        rename = "Softphone_Log_Attempts__c",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Softphone_Log_Attempts__c", skip_serializing_if = "Option::is_none")]
     pub log_attempts: Option<u32>,
 }
 
@@ -328,9 +313,7 @@ impl CallCenterSettings {
                 SettingValue::Other(_) => "empty or not a single value",
             };
             let message = format!("is {what}, not text; the phone ignored it");
-            settings
-                .problems
-                .push(callcenter::SettingProblem { key, message });
+            settings.problems.push(callcenter::SettingProblem { key, message });
         }
         settings
     }
@@ -343,18 +326,9 @@ mod tests {
     #[test]
     fn values_that_are_not_text_are_skipped_and_reported_by_key() {
         let values: BTreeMap<String, SettingValue> = [
-            (
-                "/rustSoftphone/sipDomain",
-                SettingValue::Text("pbx.example.com".into()),
-            ),
-            (
-                "/rustSoftphone/registerExpires",
-                SettingValue::Number(600.0),
-            ),
-            (
-                "/rustSoftphone/odd",
-                SettingValue::Other(serde::de::IgnoredAny),
-            ),
+            ("/rustSoftphone/sipDomain", SettingValue::Text("pbx.example.com".into())),
+            ("/rustSoftphone/registerExpires", SettingValue::Number(600.0)),
+            ("/rustSoftphone/odd", SettingValue::Other(serde::de::IgnoredAny)),
             ("/reqGeneralInfo/reqUseApi", SettingValue::Flag(true)),
         ]
         .into_iter()
@@ -362,24 +336,9 @@ mod tests {
         .collect();
         let settings = CallCenterSettings::from_values(values);
         assert_eq!(settings.map.len(), 1);
-        assert_eq!(
-            settings
-                .map
-                .get("/rustSoftphone/sipDomain")
-                .map(String::as_str),
-            Some("pbx.example.com")
-        );
+        assert_eq!(settings.map.get("/rustSoftphone/sipDomain").map(String::as_str), Some("pbx.example.com"));
         let keys: Vec<&str> = settings.problems.iter().map(|p| p.key.as_str()).collect();
-        assert_eq!(
-            keys,
-            [
-                "/reqGeneralInfo/reqUseApi",
-                "/rustSoftphone/odd",
-                "/rustSoftphone/registerExpires"
-            ]
-        );
-        assert!(settings.problems[2]
-            .message
-            .starts_with("is a number, not text"));
+        assert_eq!(keys, ["/reqGeneralInfo/reqUseApi", "/rustSoftphone/odd", "/rustSoftphone/registerExpires"]);
+        assert!(settings.problems[2].message.starts_with("is a number, not text"));
     }
 }

@@ -37,20 +37,12 @@ pub struct Attempt {
 impl Reconnect {
     /// A loop over `url_count` URLs, starting with the first.
     pub fn new(url_count: usize) -> Self {
-        Reconnect {
-            url_count: url_count.max(1),
-            current: 0,
-            failures: 0,
-            refusals: 0,
-        }
+        Reconnect { url_count: url_count.max(1), current: 0, failures: 0, refusals: 0 }
     }
 
     /// The first attempt when the phone starts.
     pub fn first(&self) -> Attempt {
-        Attempt {
-            url: self.current,
-            delay_ms: 0,
-        }
+        Attempt { url: self.current, delay_ms: 0 }
     }
 
     /// A connection to `url` opened: the next loss retries that URL first, without waiting.
@@ -67,15 +59,8 @@ impl Reconnect {
         self.current = (self.current + 1) % self.url_count;
         let count = self.url_count as u32;
         // Within a round, fail over at once; after every URL failed, wait before the next round.
-        let delay_ms = if self.failures.is_multiple_of(count) {
-            jittered(wait_for_round(self.failures / count), random)
-        } else {
-            0
-        };
-        Attempt {
-            url: self.current,
-            delay_ms,
-        }
+        let delay_ms = if self.failures.is_multiple_of(count) { jittered(wait_for_round(self.failures / count), random) } else { 0 };
+        Attempt { url: self.current, delay_ms }
     }
 
     /// The PBX at the open connection's URL answered but refused service (a 5xx to REGISTER,
@@ -86,18 +71,11 @@ impl Reconnect {
         self.current = (self.current + 2) % self.url_count;
         self.refusals = self.refusals.saturating_add(1);
         let count = self.url_count as u32;
-        let mut delay_ms = if self.refusals.is_multiple_of(count) {
-            jittered(wait_for_round(self.refusals / count), random)
-        } else {
-            0
-        };
+        let mut delay_ms = if self.refusals.is_multiple_of(count) { jittered(wait_for_round(self.refusals / count), random) } else { 0 };
         if self.url_count == 1 {
             delay_ms = delay_ms.max(retry_after_ms);
         }
-        Attempt {
-            url: self.current,
-            delay_ms,
-        }
+        Attempt { url: self.current, delay_ms }
     }
 
     /// The PBX registered us: the refusals are over.
@@ -108,18 +86,13 @@ impl Reconnect {
     /// The attempt to make at once instead of waiting (the network came back, the computer
     /// woke up): the URL the pending attempt was for, now.
     pub fn hurry(&self) -> Attempt {
-        Attempt {
-            url: self.current,
-            delay_ms: 0,
-        }
+        Attempt { url: self.current, delay_ms: 0 }
     }
 }
 
 fn wait_for_round(rounds_failed: u32) -> u64 {
     let doublings = rounds_failed.saturating_sub(1).min(16);
-    FIRST_WAIT_MS
-        .saturating_mul(1 << doublings)
-        .min(MAX_WAIT_MS)
+    FIRST_WAIT_MS.saturating_mul(1 << doublings).min(MAX_WAIT_MS)
 }
 
 fn jittered(wait: u64, random: u32) -> u64 {
@@ -135,37 +108,16 @@ mod tests {
     #[test]
     fn a_failed_url_fails_over_to_the_next_at_once() {
         let mut r = Reconnect::new(3);
-        assert_eq!(
-            r.first(),
-            Attempt {
-                url: 0,
-                delay_ms: 0
-            }
-        );
-        assert_eq!(
-            r.failed(0),
-            Attempt {
-                url: 1,
-                delay_ms: 0
-            }
-        );
-        assert_eq!(
-            r.failed(0),
-            Attempt {
-                url: 2,
-                delay_ms: 0
-            }
-        );
+        assert_eq!(r.first(), Attempt { url: 0, delay_ms: 0 });
+        assert_eq!(r.failed(0), Attempt { url: 1, delay_ms: 0 });
+        assert_eq!(r.failed(0), Attempt { url: 2, delay_ms: 0 });
     }
 
     #[test]
     fn after_a_whole_round_fails_the_wait_doubles_up_to_the_ceiling() {
         let mut r = Reconnect::new(2);
         let middle = u32::MAX / 2; // jitter lands near the middle of the window
-        let waits: Vec<u64> = (0..14)
-            .map(|_| r.failed(middle).delay_ms)
-            .filter(|&d| d > 0)
-            .collect();
+        let waits: Vec<u64> = (0..14).map(|_| r.failed(middle).delay_ms).filter(|&d| d > 0).collect();
         let expected = [500, 1000, 2000, 4000, 8000, 16000, 16000];
         for (got, want) in waits.iter().zip(expected) {
             assert!(got.abs_diff(want) <= want / 5, "{waits:?}");
@@ -188,34 +140,18 @@ mod tests {
             r.failed(7);
         }
         r.connected(1);
-        assert_eq!(
-            r.failed(7),
-            Attempt {
-                url: 1,
-                delay_ms: 0
-            }
-        );
+        assert_eq!(r.failed(7), Attempt { url: 1, delay_ms: 0 });
     }
 
     #[test]
     fn a_pbx_that_refuses_service_is_skipped_for_the_next_url_at_once() {
         let mut r = Reconnect::new(2);
         r.connected(0);
-        assert_eq!(
-            r.refused(7, 30_000),
-            Attempt {
-                url: 1,
-                delay_ms: 0
-            },
-            "the other PBX is asked at once"
-        );
+        assert_eq!(r.refused(7, 30_000), Attempt { url: 1, delay_ms: 0 }, "the other PBX is asked at once");
         r.connected(1);
         let back = r.refused(u32::MAX / 2, 0);
         assert_eq!(back.url, 0);
-        assert!(
-            back.delay_ms >= 400,
-            "both refused: wait before the next round ({back:?})"
-        );
+        assert!(back.delay_ms >= 400, "both refused: wait before the next round ({back:?})");
         r.connected(0);
         r.accepted();
         assert_eq!(r.refused(7, 0).delay_ms, 0);
@@ -226,13 +162,7 @@ mod tests {
         let mut r = Reconnect::new(1);
         r.connected(0);
         let next = r.refused(u32::MAX / 2, 30_000);
-        assert_eq!(
-            next,
-            Attempt {
-                url: 0,
-                delay_ms: 30_000
-            }
-        );
+        assert_eq!(next, Attempt { url: 0, delay_ms: 30_000 });
         // Registered meanwhile; without Retry-After the next refusal waits the usual backoff.
         r.connected(0);
         r.accepted();

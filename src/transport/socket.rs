@@ -87,14 +87,7 @@ impl Transport {
     pub fn connect(urls: Vec<String>, on_event: impl Fn(TransportEvent) + 'static) -> Transport {
         let policy = Reconnect::new(urls.len());
         let first = policy.first();
-        let inner = Rc::new(RefCell::new(Inner {
-            urls,
-            policy,
-            socket: None,
-            retired: None,
-            timer: None,
-            on_event: Rc::new(on_event),
-        }));
+        let inner = Rc::new(RefCell::new(Inner { urls, policy, socket: None, retired: None, timer: None, on_event: Rc::new(on_event) }));
         attempt(&inner, first);
         Transport { inner }
     }
@@ -102,19 +95,13 @@ impl Transport {
     /// Sends one SIP message as one text frame.
     pub fn send(&self, message: &[u8]) -> Result<(), SendError> {
         let inner = self.inner.borrow();
-        let socket = inner
-            .socket
-            .as_ref()
-            .filter(|s| s.open)
-            .ok_or(SendError::NotConnected)?;
+        let socket = inner.socket.as_ref().filter(|s| s.open).ok_or(SendError::NotConnected)?;
         // SIP is text; a frame that is not UTF-8 (a binary body) goes as a binary frame.
         let sent = match std::str::from_utf8(message) {
             Ok(text) => socket.ws.send_with_str(text),
             Err(_) => socket.ws.send_with_u8_array(message),
         };
-        sent.map_err(|e| {
-            SendError::Refused(e.as_string().unwrap_or_else(|| "unknown error".into()))
-        })
+        sent.map_err(|e| SendError::Refused(e.as_string().unwrap_or_else(|| "unknown error".into())))
     }
 
     /// Whether a connection is open right now.
@@ -133,9 +120,7 @@ impl Transport {
     /// move on to the next URL; a single PBX is asked again after `retry_after_ms` at the earliest.
     pub fn refused(&self, reason: String, retry_after_ms: u64) {
         self.close_now();
-        lost(&self.inner, reason, move |policy, random| {
-            policy.refused(random, retry_after_ms)
-        });
+        lost(&self.inner, reason, move |policy, random| policy.refused(random, retry_after_ms));
     }
 
     /// Closes the socket at once, without its close handler (we are not inside it).
@@ -179,22 +164,13 @@ fn attempt(inner: &Rc<RefCell<Inner>>, next: Attempt) {
 }
 
 fn open(inner: &Rc<RefCell<Inner>>, url_index: usize) {
-    let url = inner
-        .borrow()
-        .urls
-        .get(url_index)
-        .cloned()
-        .unwrap_or_default();
+    let url = inner.borrow().urls.get(url_index).cloned().unwrap_or_default();
     let ws = match WebSocket::new_with_str(&url, SUBPROTOCOL) {
         Ok(ws) => ws,
         Err(e) => {
             // A malformed URL in the settings: report it and move on to the next one.
             let reason = e.as_string().unwrap_or_else(|| "invalid PBX URL".into());
-            lost(
-                inner,
-                format!("Could not open {url}: {reason}"),
-                |policy, random| policy.failed(random),
-            );
+            lost(inner, format!("Could not open {url}: {reason}"), |policy, random| policy.failed(random));
             return;
         }
     };
@@ -203,94 +179,61 @@ fn open(inner: &Rc<RefCell<Inner>>, url_index: usize) {
 
     let on_open = {
         let weak = weak.clone();
-        Closure::<dyn FnMut()>::new(move || {
-            with(&weak, |inner| {
-                let listener = {
-                    let mut state = inner.borrow_mut();
-                    if let Some(s) = state.socket.as_mut() {
-                        s.open = true;
-                    }
-                    state.policy.connected(url_index);
-                    state.on_event.clone()
-                };
-                let url = inner
-                    .borrow()
-                    .urls
-                    .get(url_index)
-                    .cloned()
-                    .unwrap_or_default();
-                listener(TransportEvent::Up { url });
-            })
-        })
+        Closure::<dyn FnMut()>::new(move || with(&weak, |inner| {
+            let listener = {
+                let mut state = inner.borrow_mut();
+                if let Some(s) = state.socket.as_mut() {
+                    s.open = true;
+                }
+                state.policy.connected(url_index);
+                state.on_event.clone()
+            };
+            let url = inner.borrow().urls.get(url_index).cloned().unwrap_or_default();
+            listener(TransportEvent::Up { url });
+        }))
     };
     let on_message = {
         let weak = weak.clone();
-        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            with(&weak, |inner| {
-                let data = event.data();
-                let bytes = match data.as_string() {
-                    Some(text) => text.into_bytes(),
-                    None => js_sys::Uint8Array::new(&data).to_vec(),
-                };
-                let listener = inner.borrow().on_event.clone();
-                listener(TransportEvent::Received(bytes));
-            })
-        })
-    };
-    let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
-        with(&weak, |inner| {
-            let url = inner
-                .borrow()
-                .urls
-                .get(url_index)
-                .cloned()
-                .unwrap_or_default();
-            let reason = match event.code() {
-                1000 => format!("The PBX at {url} closed the connection."),
-                1006 => format!("The PBX at {url} cannot be reached."),
-                code => format!("The connection to {url} closed (code {code})."),
+        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| with(&weak, |inner| {
+            let data = event.data();
+            let bytes = match data.as_string() {
+                Some(text) => text.into_bytes(),
+                None => js_sys::Uint8Array::new(&data).to_vec(),
             };
-            lost(inner, reason, |policy, random| policy.failed(random));
-        })
-    });
+            let listener = inner.borrow().on_event.clone();
+            listener(TransportEvent::Received(bytes));
+        }))
+    };
+    let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| with(&weak, |inner| {
+        let url = inner.borrow().urls.get(url_index).cloned().unwrap_or_default();
+        let reason = match event.code() {
+            1000 => format!("The PBX at {url} closed the connection."),
+            1006 => format!("The PBX at {url} cannot be reached."),
+            code => format!("The connection to {url} closed (code {code})."),
+        };
+        lost(inner, reason, |policy, random| policy.failed(random));
+    }));
     ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
     ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-    let socket = Socket {
-        ws,
-        open: false,
-        _on_open: on_open,
-        _on_message: on_message,
-        _on_close: on_close,
-    };
+    let socket = Socket { ws, open: false, _on_open: on_open, _on_message: on_message, _on_close: on_close };
     inner.borrow_mut().socket = Some(socket);
 }
 
 /// The socket closed, never opened, or is given up: drop it, report, and schedule the attempt
 /// `next` picks.
-fn lost(
-    inner: &Rc<RefCell<Inner>>,
-    reason: String,
-    next: impl FnOnce(&mut Reconnect, u32) -> Attempt,
-) {
+fn lost(inner: &Rc<RefCell<Inner>>, reason: String, next: impl FnOnce(&mut Reconnect, u32) -> Attempt) {
     let random = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
     let (next, listener, older) = {
         let mut state = inner.borrow_mut();
         let closed = state.socket.take();
         let older = std::mem::replace(&mut state.retired, closed);
         state.timer = None;
-        (
-            next(&mut state.policy, random),
-            state.on_event.clone(),
-            older,
-        )
+        (next(&mut state.policy, random), state.on_event.clone(), older)
     };
     // Dropped outside the borrow: its Drop touches the browser.
     drop(older);
-    listener(TransportEvent::Down {
-        reason,
-        retry_in_ms: next.delay_ms,
-    });
+    listener(TransportEvent::Down { reason, retry_in_ms: next.delay_ms });
     attempt(inner, next);
 }
 

@@ -21,57 +21,29 @@ pub struct Announcement {
 /// What the agent looks at (see [`Focus`]), as a sentence; `None` when there is nothing to
 /// say. `calls` is how many calls there are: a ring during a call is a call waiting.
 pub fn announcement(focus: Focus<'_>, calls: usize) -> Option<Announcement> {
-    let polite = |text: String| {
-        Some(Announcement {
-            text,
-            urgent: false,
-        })
-    };
+    let polite = |text: String| Some(Announcement { text, urgent: false });
     match focus {
         Focus::Idle => None,
         Focus::ReadyToCall(target) => {
-            let who = target
-                .record
-                .as_ref()
-                .map_or(target.number.as_str(), |r| r.name.as_str());
+            let who = target.record.as_ref().map_or(target.number.as_str(), |r| r.name.as_str());
             polite(format!("Ready to call {who}."))
         }
         Focus::Call(c) => match c.stage {
             Stage::Dialing if c.remote_ringing => polite(format!("Ringing {}.", c.who())),
             Stage::Dialing => polite(format!("Calling {}.", c.who())),
             Stage::Ringing | Stage::Answering => {
-                let what = if calls > 1 {
-                    "Call waiting"
-                } else {
-                    "Incoming call"
-                };
-                Some(Announcement {
-                    text: format!(
-                        "{what} from {}. {} answers.",
-                        c.who(),
-                        Shortcut::Answer.keys()
-                    ),
-                    urgent: true,
-                })
+                let what = if calls > 1 { "Call waiting" } else { "Incoming call" };
+                Some(Announcement { text: format!("{what} from {}. {} answers.", c.who(), Shortcut::Answer.keys()), urgent: true })
             }
             Stage::Talking => polite(connected(c)),
-            Stage::Rejoining => polite(format!(
-                "The page reloaded during your call with {}: rejoining it.",
-                c.who()
-            )),
+            Stage::Rejoining => polite(format!("The page reloaded during your call with {}: rejoining it.", c.who())),
         },
-        Focus::WrapUp(_) => {
-            polite("Call ended. Wrap-up: choose a disposition and add notes.".into())
-        }
+        Focus::WrapUp(_) => polite("Call ended. Wrap-up: choose a disposition and add notes.".into()),
     }
 }
 
 fn connected(c: &Call) -> String {
-    let mut text = if c.held {
-        format!("Call with {} on hold.", c.who())
-    } else {
-        format!("On call with {}.", c.who())
-    };
+    let mut text = if c.held { format!("Call with {} on hold.", c.who()) } else { format!("On call with {}.", c.who()) };
     if c.muted {
         text.push_str(" Microphone muted.");
     }
@@ -97,11 +69,7 @@ pub fn recent_summary(call: &RecentCall, now_ms: u64) -> String {
         _ => format!("{} days ago", ago_min / 1440),
     };
     if call.duration_s > 0 {
-        format!(
-            "{kind} · {}:{:02} · {when}",
-            call.duration_s / 60,
-            call.duration_s % 60
-        )
+        format!("{kind} · {}:{:02} · {when}", call.duration_s / 60, call.duration_s % 60)
     } else {
         format!("{kind} · {when}")
     }
@@ -157,11 +125,7 @@ pub fn use_focus_when_shown(target: NodeRef) {
             }
         };
         let window = web_sys::window();
-        let has_focus = window
-            .as_ref()
-            .and_then(|w| w.document())
-            .and_then(|d| d.has_focus().ok())
-            .unwrap_or(false);
+        let has_focus = window.as_ref().and_then(|w| w.document()).and_then(|d| d.has_focus().ok()).unwrap_or(false);
         if has_focus {
             focus();
         }
@@ -171,10 +135,7 @@ pub fn use_focus_when_shown(target: NodeRef) {
         }
         move || {
             if let Some(w) = window {
-                let _ = w.remove_event_listener_with_callback(
-                    "focus",
-                    listener.as_ref().unchecked_ref(),
-                );
+                let _ = w.remove_event_listener_with_callback("focus", listener.as_ref().unchecked_ref());
             }
         }
     });
@@ -198,156 +159,53 @@ mod tests {
     #[test]
     fn a_ringing_call_is_announced_at_once_with_its_key() {
         let phone = ringing_phone();
-        assert_eq!(
-            said(phone.focus(), 1),
-            Some((
-                "Incoming call from +1 415 555 0100. Alt+Shift+A answers.".into(),
-                true
-            ))
-        );
+        assert_eq!(said(phone.focus(), 1), Some(("Incoming call from +1 415 555 0100. Alt+Shift+A answers.".into(), true)));
         let known = Call {
-            record: Some(RecordRef {
-                id: "003".into(),
-                name: "Barbara Liskov".into(),
-                object_type: "Contact".into(),
-                person_contact_id: None,
-            }),
+            record: Some(RecordRef { id: "003".into(), name: "Barbara Liskov".into(), object_type: "Contact".into(), person_contact_id: None }),
             ..the_call(&phone).clone()
         };
-        assert_eq!(
-            said(Focus::Call(&known), 1).map(|s| s.0),
-            Some("Incoming call from Barbara Liskov. Alt+Shift+A answers.".into())
-        );
-        assert_eq!(
-            said(Focus::Call(&known), 2).map(|s| s.0),
-            Some("Call waiting from Barbara Liskov. Alt+Shift+A answers.".into())
-        );
+        assert_eq!(said(Focus::Call(&known), 1).map(|s| s.0), Some("Incoming call from Barbara Liskov. Alt+Shift+A answers.".into()));
+        assert_eq!(said(Focus::Call(&known), 2).map(|s| s.0), Some("Call waiting from Barbara Liskov. Alt+Shift+A answers.".into()));
     }
 
     #[test]
     fn call_states_are_announced_politely() {
         assert_eq!(said(Focus::Idle, 0), None);
-        let target = DialTarget {
-            number: "1002".into(),
-            dial: Err(crate::phone::dialing::DialError::Empty),
-            record: None,
-        };
-        assert_eq!(
-            said(Focus::ReadyToCall(&target), 0),
-            Some(("Ready to call 1002.".into(), false))
-        );
-        let dialing = Call {
-            stage: Stage::Dialing,
-            ..the_call(&ringing_phone()).clone()
-        };
-        assert_eq!(
-            said(Focus::Call(&dialing), 1).map(|s| s.0),
-            Some("Calling +1 415 555 0100.".into())
-        );
-        assert_eq!(
-            said(
-                Focus::Call(&Call {
-                    remote_ringing: true,
-                    ..dialing
-                }),
-                1
-            )
-            .map(|s| s.0),
-            Some("Ringing +1 415 555 0100.".into())
-        );
-        let talking = Call {
-            display_name: "Ada".into(),
-            ..the_call(&talking_phone()).clone()
-        };
-        assert_eq!(
-            said(Focus::Call(&talking), 1),
-            Some(("On call with Ada.".into(), false))
-        );
-        let muted = Call {
-            muted: true,
-            ..talking.clone()
-        };
-        assert_eq!(
-            said(Focus::Call(&muted), 1).map(|s| s.0),
-            Some("On call with Ada. Microphone muted.".into())
-        );
-        let held = Call {
-            held: true,
-            ..talking.clone()
-        };
-        assert_eq!(
-            said(Focus::Call(&held), 1).map(|s| s.0),
-            Some("Call with Ada on hold.".into())
-        );
+        let target = DialTarget { number: "1002".into(), dial: Err(crate::phone::dialing::DialError::Empty), record: None };
+        assert_eq!(said(Focus::ReadyToCall(&target), 0), Some(("Ready to call 1002.".into(), false)));
+        let dialing = Call { stage: Stage::Dialing, ..the_call(&ringing_phone()).clone() };
+        assert_eq!(said(Focus::Call(&dialing), 1).map(|s| s.0), Some("Calling +1 415 555 0100.".into()));
+        assert_eq!(said(Focus::Call(&Call { remote_ringing: true, ..dialing }), 1).map(|s| s.0), Some("Ringing +1 415 555 0100.".into()));
+        let talking = Call { display_name: "Ada".into(), ..the_call(&talking_phone()).clone() };
+        assert_eq!(said(Focus::Call(&talking), 1), Some(("On call with Ada.".into(), false)));
+        let muted = Call { muted: true, ..talking.clone() };
+        assert_eq!(said(Focus::Call(&muted), 1).map(|s| s.0), Some("On call with Ada. Microphone muted.".into()));
+        let held = Call { held: true, ..talking.clone() };
+        assert_eq!(said(Focus::Call(&held), 1).map(|s| s.0), Some("Call with Ada on hold.".into()));
         let mut moving = talking_phone();
         let handle = the_call(&moving).handle;
-        moving.handle_intent(
-            2_000,
-            crate::phone::Intent::Transfer {
-                call: handle,
-                number: "1003".into(),
-            },
-        );
-        let moving = Call {
-            display_name: "Ada".into(),
-            ..the_call(&moving).clone()
-        };
-        assert_eq!(
-            said(Focus::Call(&moving), 1).map(|s| s.0),
-            Some("On call with Ada. Transferring to 1003.".into())
-        );
+        moving.handle_intent(2_000, crate::phone::Intent::Transfer { call: handle, number: "1003".into() });
+        let moving = Call { display_name: "Ada".into(), ..the_call(&moving).clone() };
+        assert_eq!(said(Focus::Call(&moving), 1).map(|s| s.0), Some("On call with Ada. Transferring to 1003.".into()));
     }
 
     #[test]
     fn the_end_of_a_call_is_announced_with_what_comes_next() {
         let mut phone = talking_phone();
         let call = the_call(&phone).handle;
-        phone.handle_event(
-            9_000,
-            Event::CallEnded {
-                call,
-                reason: crate::phone::EndReason::RemoteHangup,
-            },
-        );
-        assert_eq!(
-            said(phone.focus(), 0),
-            Some((
-                "Call ended. Wrap-up: choose a disposition and add notes.".into(),
-                false
-            ))
-        );
+        phone.handle_event(9_000, Event::CallEnded { call, reason: crate::phone::EndReason::RemoteHangup });
+        assert_eq!(said(phone.focus(), 0), Some(("Call ended. Wrap-up: choose a disposition and add notes.".into(), false)));
     }
 
     #[test]
     fn quality_is_worded_with_its_mos_once_there_was_audio() {
         let mut talking = the_call(&talking_phone()).clone();
         assert_eq!(quality_words(&talking), None);
-        let second = crate::phone::Quality {
-            packets_received: 50,
-            jitter_ms: 4,
-            round_trip_ms: Some(20),
-            ..Default::default()
-        };
+        let second = crate::phone::Quality { packets_received: 50, jitter_ms: 4, round_trip_ms: Some(20), ..Default::default() };
         talking.tally.add(&second);
-        assert_eq!(
-            quality_words(&talking).as_deref(),
-            Some("Call quality: excellent (MOS 4.4)")
-        );
-        let summary = QualitySummary {
-            grade: Grade::Good,
-            mos_tenths: 41,
-            loss_permille: 3,
-            jitter_ms: 6,
-            round_trip_ms: Some(42),
-        };
+        assert_eq!(quality_words(&talking).as_deref(), Some("Call quality: excellent (MOS 4.4)"));
+        let summary = QualitySummary { grade: Grade::Good, mos_tenths: 41, loss_permille: 3, jitter_ms: 6, round_trip_ms: Some(42) };
         assert_eq!(worded(&summary), "Call quality: good (MOS 4.1)");
-        assert_eq!(
-            worded(&QualitySummary {
-                grade: Grade::Bad,
-                mos_tenths: 19,
-                ..summary
-            }),
-            "Call quality: bad (MOS 1.9)"
-        );
+        assert_eq!(worded(&QualitySummary { grade: Grade::Bad, mos_tenths: 19, ..summary }), "Call quality: bad (MOS 1.9)");
     }
 }

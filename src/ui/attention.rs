@@ -18,8 +18,7 @@ pub const PERMISSION_REASON: &str =
 
 /// In a frame Chromium never asks: it reports "denied" and uses the permission of the page
 /// around the frame (the Salesforce site). So the agent is told where to allow it.
-pub const FRAMED_PERMISSION_HOW_TO: &str =
-    "To see calls ringing while Salesforce is in the background, allow notifications for this Salesforce site (lock icon in the address bar > Notifications > Allow).";
+pub const FRAMED_PERMISSION_HOW_TO: &str = "To see calls ringing while Salesforce is in the background, allow notifications for this Salesforce site (lock icon in the address bar > Notifications > Allow).";
 
 /// The ring being signalled, so it is signalled once and cleared when it stops.
 #[derive(Default)]
@@ -51,11 +50,7 @@ impl Attention {
                 self.stop();
                 self.ringing = Some(id);
                 if document_hidden() {
-                    let who = if call.display_name.is_empty() {
-                        call.number.clone()
-                    } else {
-                        format!("{} ({})", call.display_name, call.number)
-                    };
+                    let who = if call.display_name.is_empty() { call.number.clone() } else { format!("{} ({})", call.display_name, call.number) };
                     self.saved_title = document().map(|d| d.title());
                     if let Some(d) = document() {
                         d.set_title(&format!("Incoming call: {who}"));
@@ -76,9 +71,7 @@ impl Attention {
         if let Some(shown) = self.notification.take() {
             let n = &shown.notification;
             let _ = Reflect::set(n, &"onclick".into(), &JsValue::NULL);
-            if let Ok(close) =
-                Reflect::get(n, &"close".into()).and_then(|f| f.dyn_into::<Function>())
-            {
+            if let Ok(close) = Reflect::get(n, &"close".into()).and_then(|f| f.dyn_into::<Function>()) {
                 let _ = close.call0(n);
             }
         }
@@ -100,15 +93,10 @@ pub fn ask_permission() {
     let Some(ctor) = notification_constructor() else {
         return;
     };
-    let Ok(request) =
-        Reflect::get(&ctor, &"requestPermission".into()).and_then(|f| f.dyn_into::<Function>())
-    else {
+    let Ok(request) = Reflect::get(&ctor, &"requestPermission".into()).and_then(|f| f.dyn_into::<Function>()) else {
         return;
     };
-    let Ok(promise) = request
-        .call0(&ctor)
-        .and_then(|p| p.dyn_into::<js_sys::Promise>())
-    else {
+    let Ok(promise) = request.call0(&ctor).and_then(|p| p.dyn_into::<js_sys::Promise>()) else {
         return;
     };
     wasm_bindgen_futures::spawn_local(async move {
@@ -119,10 +107,7 @@ pub fn ask_permission() {
 
 fn notification_constructor() -> Option<Function> {
     let window = web_sys::window()?;
-    Reflect::get(&window, &"Notification".into())
-        .ok()?
-        .dyn_into::<Function>()
-        .ok()
+    Reflect::get(&window, &"Notification".into()).ok()?.dyn_into::<Function>().ok()
 }
 
 fn document() -> Option<web_sys::Document> {
@@ -130,10 +115,7 @@ fn document() -> Option<web_sys::Document> {
 }
 
 fn document_hidden() -> bool {
-    document()
-        .and_then(|d| Reflect::get(&d, &"hidden".into()).ok())
-        .and_then(|h| h.as_bool())
-        .unwrap_or(false)
+    document().and_then(|d| Reflect::get(&d, &"hidden".into()).ok()).and_then(|h| h.as_bool()).unwrap_or(false)
 }
 
 /// Shows a notification when permitted; a click brings the agent to the phone's tab.
@@ -158,10 +140,7 @@ fn notify(title: &str, body: &str) -> Option<Shown> {
         }
     });
     Reflect::set(&notification, &"onclick".into(), on_click.as_ref()).ok()?;
-    Some(Shown {
-        notification,
-        _on_click: on_click,
-    })
+    Some(Shown { notification, _on_click: on_click })
 }
 
 #[derive(Properties, PartialEq)]

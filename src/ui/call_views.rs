@@ -58,11 +58,7 @@ pub fn incoming_card(props: &IncomingProps) -> Html {
     let handle = call.handle;
     let answer = use_node_ref();
     a11y::use_focus_when_shown(answer.clone());
-    let title = if props.waiting {
-        "Call waiting"
-    } else {
-        "Incoming call"
-    };
+    let title = if props.waiting { "Call waiting" } else { "Incoming call" };
     let title_id = format!("incoming-title-{}", handle.number());
     let answering = call.stage == Stage::Answering;
     html! {
@@ -255,32 +251,21 @@ pub fn transfer_form(props: &TransferFormProps) -> Html {
     }
     let typed = {
         let number = number.clone();
-        move || {
-            number
-                .cast::<HtmlInputElement>()
-                .map(|i| i.value())
-                .unwrap_or_default()
-        }
+        move || number.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default()
     };
     let onsubmit = {
         let (typed, open, send) = (typed.clone(), open.clone(), send.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             open.set(false);
-            send.emit(Intent::Transfer {
-                call: handle,
-                number: typed(),
-            });
+            send.emit(Intent::Transfer { call: handle, number: typed() });
         })
     };
     let consult = {
         let (open, send) = (open.clone(), send.clone());
         Callback::from(move |_| {
             open.set(false);
-            send.emit(Intent::Consult {
-                call: handle,
-                number: typed(),
-            });
+            send.emit(Intent::Consult { call: handle, number: typed() });
         })
     };
     let cancel = Callback::from(move |_| open.set(false));

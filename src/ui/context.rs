@@ -18,9 +18,7 @@ pub struct Intents(pub Callback<Intent>);
 /// The intents callback (one that drops them outside a provider, e.g. in a test render).
 #[hook]
 pub fn use_intents() -> Callback<Intent> {
-    use_context::<Intents>()
-        .map(|i| i.0)
-        .unwrap_or_else(|| Callback::from(|_| ()))
+    use_context::<Intents>().map(|i| i.0).unwrap_or_else(|| Callback::from(|_| ()))
 }
 
 /// One snapshot of the phone, shared by every view that shows it; a new one after each change.
@@ -64,13 +62,7 @@ pub fn clock_provider(props: &ClockProps) -> Html {
                 on_tick.emit(());
             });
             let window = web_sys::window();
-            let id = window.as_ref().and_then(|w| {
-                w.set_interval_with_callback_and_timeout_and_arguments_0(
-                    tick.as_ref().unchecked_ref(),
-                    1000,
-                )
-                .ok()
-            });
+            let id = window.as_ref().and_then(|w| w.set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), 1000).ok());
             move || {
                 if let (Some(w), Some(id)) = (window, id) {
                     w.clear_interval_with_handle(id);

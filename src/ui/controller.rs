@@ -62,37 +62,16 @@ impl PartialEq for Controller {
 
 impl Controller {
     /// Loads Open CTI from the Lightning page that framed us and wires the phone to it.
-    pub async fn start(
-        on_change: Callback<Rc<Phone>>,
-        on_role: Callback<TabRole>,
-    ) -> Result<Controller, StartError> {
-        let search = web_sys::window()
-            .and_then(|w| w.location().search().ok())
-            .unwrap_or_default();
+    pub async fn start(on_change: Callback<Rc<Phone>>, on_role: Callback<TabRole>) -> Result<Controller, StartError> {
+        let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
         let params = opencti::LaunchParams::from_query(&search).map_err(StartError::Launch)?;
         // Trust comes from this page's deployment configuration, never from Salesforce.
         let deployment = opencti::read_deployment().map_err(StartError::Deployment)?;
-        deployment
-            .check_framing(&params.origin, &opencti::ancestor_origins())
-            .map_err(StartError::Launch)?;
+        deployment.check_framing(&params.origin, &opencti::ancestor_origins()).map_err(StartError::Launch)?;
         // The script version comes from the adapter URL: it is needed before any setting can be read.
-        let cti = Rc::new(
-            opencti::load(
-                &params.origin,
-                &params.api_version,
-                deployment.org_origins(),
-            )
-            .await
-            .map_err(StartError::from)?,
-        );
-        let read = startup::read_settings(
-            cti.get_call_center_settings()
-                .await
-                .map_err(StartError::from)?,
-        )?;
-        deployment
-            .check_pbx_urls(&read.settings.pbx_urls)
-            .map_err(StartError::PbxNotAllowed)?;
+        let cti = Rc::new(opencti::load(&params.origin, &params.api_version, deployment.org_origins()).await.map_err(StartError::from)?);
+        let read = startup::read_settings(cti.get_call_center_settings().await.map_err(StartError::from)?)?;
+        deployment.check_pbx_urls(&read.settings.pbx_urls).map_err(StartError::PbxNotAllowed)?;
         let mut notices = Vec::new();
         if !read.problems.is_empty() {
             notices.push(StartNotice::SettingsProblems(read.problems));
@@ -121,36 +100,19 @@ impl Controller {
 
         let line_settings = {
             let s = &controller.inner.borrow().settings;
-            LineSettings {
-                pbx_urls: s.pbx_urls.clone(),
-                sip_domain: s.sip_domain.clone(),
-                ice: s.ice.clone(),
-                register_expires: s.register_expires,
-            }
+            LineSettings { pbx_urls: s.pbx_urls.clone(), sip_domain: s.sip_domain.clone(), ice: s.ice.clone(), register_expires: s.register_expires }
         };
         let c = controller.clone();
-        controller.inner.borrow_mut().line =
-            Some(Line::new(line_settings, move |event| c.event(event)));
-        if let Some(saved) = local_storage()
-            .and_then(|s| s.get_item(MICROPHONE_KEY).ok().flatten())
-            .filter(|id| !id.is_empty())
-        {
-            let effects = controller
-                .inner
-                .borrow_mut()
-                .phone
-                .handle_intent(now_ms(), Intent::ChooseMicrophone(Some(saved)));
+        controller.inner.borrow_mut().line = Some(Line::new(line_settings, move |event| c.event(event)));
+        if let Some(saved) = local_storage().and_then(|s| s.get_item(MICROPHONE_KEY).ok().flatten()).filter(|id| !id.is_empty()) {
+            let effects = controller.inner.borrow_mut().phone.handle_intent(now_ms(), Intent::ChooseMicrophone(Some(saved)));
             controller.perform(effects);
         }
 
         // Only the tab that owns the line saves call logs: the others would save the same
         // stored logs a second time.
         let (c, owner) = (controller.clone(), controller.clone());
-        let tabs = Tabs::join(
-            on_role,
-            move |number, record| c.dial_for_another_tab(number, record),
-            move || owner.resume_logs(),
-        );
+        let tabs = Tabs::join(on_role, move |number, record| c.dial_for_another_tab(number, record), move || owner.resume_logs());
         controller.inner.borrow_mut().tabs = Some(tabs.clone());
         controller.listen(&cti, tabs)?;
         // Without click-to-dial the agent can still type numbers: say so, do not stop.
@@ -176,14 +138,8 @@ impl Controller {
         let on_click = cti
             .on_click_to_dial(move |click| match click {
                 // Only the tab that owns the line dials; the others hand the click to it.
-                Ok(click) if !tabs.is_owner() => tabs.forward_dial(
-                    click.number.clone().unwrap_or_default(),
-                    pop::clicked_record(&click),
-                ),
-                Ok(click) => c.event(Event::ClickToDial {
-                    number: click.number.clone().unwrap_or_default(),
-                    record: pop::clicked_record(&click),
-                }),
+                Ok(click) if !tabs.is_owner() => tabs.forward_dial(click.number.clone().unwrap_or_default(), pop::clicked_record(&click)),
+                Ok(click) => c.event(Event::ClickToDial { number: click.number.clone().unwrap_or_default(), record: pop::clicked_record(&click) }),
                 Err(e) => warn(&e.to_string()),
             })
             .map_err(StartError::from)?;
@@ -194,10 +150,7 @@ impl Controller {
                 Err(e) => warn(&e.to_string()),
             })
             .map_err(StartError::from)?;
-        self.inner
-            .borrow_mut()
-            .listeners
-            .extend([on_click, on_navigation]);
+        self.inner.borrow_mut().listeners.extend([on_click, on_navigation]);
         Ok(())
     }
 
@@ -229,35 +182,19 @@ impl Controller {
         let interrupted = storage::interrupted_calls();
         // This page now answers for the stored calls: `persist` forgets them once logged.
         self.inner.borrow_mut().calls_stored = !interrupted.is_empty();
-        let effects = self.inner.borrow_mut().phone.restore_logs(
-            now_ms(),
-            storage::stored_logs(),
-            interrupted,
-            seed,
-        );
+        let effects = self.inner.borrow_mut().phone.restore_logs(now_ms(), storage::stored_logs(), interrupted, seed);
         self.perform(effects);
         self.persist();
         logs::detect_package(self.inner.borrow().cti.clone(), self.clone());
         let inner = Rc::downgrade(&self.inner);
-        storage::warn_before_leaving(move || {
-            inner
-                .upgrade()
-                .is_some_and(|i| !i.borrow().phone.outbox().is_empty())
-        });
+        storage::warn_before_leaving(move || inner.upgrade().is_some_and(|i| !i.borrow().phone.outbox().is_empty()));
         let (inner, on_change) = (Rc::downgrade(&self.inner), self.on_change.clone());
         storage::on_page_hide(move || {
             let Some(inner) = inner.upgrade() else { return };
-            let controller = Controller {
-                inner,
-                on_change: on_change.clone(),
-            };
+            let controller = Controller { inner, on_change: on_change.clone() };
             // Wrap-up notes typed so far go into the outbox, which the next page replays; the
             // call in progress is stored with this moment as its heartbeat.
-            let effects = controller
-                .inner
-                .borrow_mut()
-                .phone
-                .save_wrap_up_draft(now_ms());
+            let effects = controller.inner.borrow_mut().phone.save_wrap_up_draft(now_ms());
             controller.perform(effects);
             controller.persist();
         });
@@ -268,18 +205,11 @@ impl Controller {
         let carrying = {
             let inner = self.inner.borrow();
             // While the phone rejoins the calls a reload cut off, storage keeps them as they were.
-            let due = (inner.calls_stored || inner.phone.calls_in_progress().next().is_some())
-                && !inner.phone.is_rejoining();
+            let due = (inner.calls_stored || inner.phone.calls_in_progress().next().is_some()) && !inner.phone.is_rejoining();
             if due {
                 let line = inner.line.as_ref();
-                let carried: Vec<storage::Carried<'_>> = inner
-                    .phone
-                    .calls_in_progress()
-                    .map(|call| storage::Carried {
-                        call,
-                        dialog: line.and_then(|l| l.dialog(call.handle)),
-                    })
-                    .collect();
+                let carried: Vec<storage::Carried<'_>> =
+                    inner.phone.calls_in_progress().map(|call| storage::Carried { call, dialog: line.and_then(|l| l.dialog(call.handle)) }).collect();
                 storage::store_calls(&carried, now_ms());
                 Some(!carried.is_empty())
             } else {
@@ -314,11 +244,7 @@ impl Controller {
             // In the agent's click, with the reason shown above the form.
             attention::ask_permission();
         }
-        let effects = self
-            .inner
-            .borrow_mut()
-            .phone
-            .handle_intent(now_ms(), intent);
+        let effects = self.inner.borrow_mut().phone.handle_intent(now_ms(), intent);
         self.persist();
         self.perform(effects);
         self.publish();
@@ -340,9 +266,7 @@ impl Controller {
     pub fn tick(&self) {
         let effects = self.inner.borrow_mut().phone.tick(now_ms());
         self.persist();
-        let retried = effects
-            .iter()
-            .any(|e| matches!(e, Effect::SaveLog { .. } | Effect::FindLog { .. }));
+        let retried = effects.iter().any(|e| matches!(e, Effect::SaveLog { .. } | Effect::FindLog { .. }));
         self.perform(effects);
         if retried {
             self.publish();
@@ -423,11 +347,7 @@ impl Controller {
             Effect::SetIcon(icon) => spawn_local(async move {
                 report(cti.set_softphone_item_icon(icon).await);
             }),
-            Effect::ScreenPop {
-                call,
-                number,
-                direction,
-            } => spawn_local(async move {
+            Effect::ScreenPop { call, number, direction } => spawn_local(async move {
                 crate::line::mark("softphone:screenpop");
                 let search = pop::caller_search(&number, direction);
                 let answer = cti.search_and_screen_pop(&search).await;
@@ -435,11 +355,7 @@ impl Controller {
                 this.event(Event::PopAnswered { call, outcome });
                 // One match is the caller; several or none leave the call unrelated.
                 let record = match answer {
-                    Ok(found) if found.matches.len() == 1 => found
-                        .matches
-                        .into_iter()
-                        .next()
-                        .and_then(|m| pop::matched_record(&m)),
+                    Ok(found) if found.matches.len() == 1 => found.matches.into_iter().next().and_then(|m| pop::matched_record(&m)),
                     Ok(_) => None,
                     Err(e) => {
                         warn(&e.to_string());
@@ -448,18 +364,9 @@ impl Controller {
                 };
                 this.event(Event::RecordMatched { call, record });
             }),
-            Effect::SaveLog {
-                id,
-                record,
-                existing_id,
-            } => {
+            Effect::SaveLog { id, record, existing_id } => {
                 let fields = self.inner.borrow().phone.package_fields();
-                logs::save(
-                    cti,
-                    this,
-                    id,
-                    task_facts::with_facts(task(&record, existing_id), &record, fields),
-                );
+                logs::save(cti, this, id, task_facts::with_facts(task(&record, existing_id), &record, fields));
             }
             Effect::FindLog { id, call_object } => logs::find(cti, this, id, call_object),
             _ => {}
@@ -494,11 +401,7 @@ fn perform_on_line(line: &Line, effect: Effect) {
 /// numbering plan is reported, and numbers then go to the PBX as written.
 fn new_phone(settings: &SoftphoneSettings) -> Phone {
     let rules = DialingRules::new(&settings.dialing, &settings.home_country);
-    let mut phone = Phone::new(
-        rules
-            .clone()
-            .unwrap_or_else(|_| DialingRules::without_plan(&settings.dialing)),
-    );
+    let mut phone = Phone::new(rules.clone().unwrap_or_else(|_| DialingRules::without_plan(&settings.dialing)));
     phone.set_wrap_up_limit(settings.wrap_up_seconds);
     phone.set_max_calls(settings.max_calls);
     phone.set_follow_transfers(settings.follow_transfer_requests);
@@ -529,16 +432,8 @@ fn with_line(inner: &Rc<RefCell<Inner>>, f: impl FnOnce(&Line)) {
 /// CallDurationInSeconds, CallObject, CallDisposition, WhoId/WhatId).
 fn task(record: &CallRecord, existing_id: Option<String>) -> CallLog {
     // A Contact, Lead or person account is who the call was with; anything else what it was about.
-    let who = record
-        .record
-        .as_ref()
-        .and_then(RecordRef::who_id)
-        .map(str::to_owned);
-    let what = record
-        .record
-        .as_ref()
-        .and_then(RecordRef::what_id)
-        .map(str::to_owned);
+    let who = record.record.as_ref().and_then(RecordRef::who_id).map(str::to_owned);
+    let what = record.record.as_ref().and_then(RecordRef::what_id).map(str::to_owned);
     CallLog {
         entity_api_name: "Task",
         id: existing_id,

@@ -24,10 +24,7 @@ pub fn save(cti: Rc<OpenCti>, phone: Controller, id: u32, log: CallLog) {
                 refresh(&cti).await;
                 Event::LogSaved { id, record_id }
             }
-            Err(SaveLogError {
-                error,
-                late: Some(late),
-            }) => {
+            Err(SaveLogError { error, late: Some(late) }) => {
                 let (cti, phone) = (cti.clone(), phone.clone());
                 spawn_local(async move {
                     match late.record_id().await {
@@ -39,10 +36,7 @@ pub fn save(cti: Rc<OpenCti>, phone: Controller, id: u32, log: CallLog) {
                         Err(e) => warn(&format!("A late saveLog answer: {e}")),
                     }
                 });
-                Event::LogTimedOut {
-                    id,
-                    reason: error.to_string(),
-                }
+                Event::LogTimedOut { id, reason: error.to_string() }
             }
             Err(SaveLogError { error, late: None }) => failure(id, error),
         };
@@ -54,14 +48,8 @@ pub fn save(cti: Rc<OpenCti>, phone: Controller, id: u32, log: CallLog) {
 pub fn find(cti: Rc<OpenCti>, phone: Controller, id: u32, call_object: String) {
     spawn_local(async move {
         let event = match cti.run_apex::<String>(&find_call(&call_object)).await {
-            Ok(task_id) => Event::LogFound {
-                id,
-                record_id: Some(task_id).filter(|t| !t.is_empty()),
-            },
-            Err(e) => Event::LogLookupFailed {
-                id,
-                reason: e.to_string(),
-            },
+            Ok(task_id) => Event::LogFound { id, record_id: Some(task_id).filter(|t| !t.is_empty()) },
+            Err(e) => Event::LogLookupFailed { id, reason: e.to_string() },
         };
         phone.event(event);
     });
@@ -86,10 +74,7 @@ fn find_call(call_object: &str) -> ApexCall {
     ApexCall {
         apex_class: APEX_CLASS.into(),
         method_name: FIND_METHOD.into(),
-        method_params: format!(
-            "callObject={}",
-            String::from(js_sys::encode_uri_component(call_object))
-        ),
+        method_params: format!("callObject={}", String::from(js_sys::encode_uri_component(call_object))),
     }
 }
 
@@ -97,19 +82,13 @@ fn find_call(call_object: &str) -> ApexCall {
 fn failure(id: u32, error: OpenCtiError) -> Event {
     let reason = error.to_string();
     let codes = match &error {
-        OpenCtiError::Failed { errors, .. } => errors
-            .iter()
-            .map(|e| format!("{} {} {}", e.code, e.description, e.details))
-            .collect::<Vec<_>>()
-            .join(" "),
+        OpenCtiError::Failed { errors, .. } => {
+            errors.iter().map(|e| format!("{} {} {}", e.code, e.description, e.details)).collect::<Vec<_>>().join(" ")
+        }
         _ => String::new(),
     };
     match rejection_in(&codes) {
-        Some(rejection) => Event::LogRejected {
-            id,
-            reason,
-            rejection,
-        },
+        Some(rejection) => Event::LogRejected { id, reason, rejection },
         None => Event::LogFailed { id, reason },
     }
 }

@@ -93,11 +93,7 @@ pub fn app() -> Html {
             html! { <startup::StartFailed error={error.clone()} {on_retry} /> }
         }
         (Boot::Running(c), Some(p)) => {
-            let dispositions = c
-                .dispositions()
-                .into_iter()
-                .map(AttrValue::from)
-                .collect::<Vec<_>>();
+            let dispositions = c.dispositions().into_iter().map(AttrValue::from).collect::<Vec<_>>();
             html! {
                 <ContextProvider<Intents> context={(*intents).clone()}>
                     <startup::StartNotices notices={c.notices()} />

@@ -26,8 +26,7 @@ const VERSION: u32 = 1;
 #[wasm_bindgen(module = "/src/ui/owner.js")]
 extern "C" {
     #[wasm_bindgen(js_name = claimLine)]
-    fn claim_line(name: &str, on_granted: &js_sys::Function, on_waiting: &js_sys::Function)
-        -> bool;
+    fn claim_line(name: &str, on_granted: &js_sys::Function, on_waiting: &js_sys::Function) -> bool;
     #[wasm_bindgen(js_name = openChannel)]
     fn open_channel(name: &str, on_message: &js_sys::Function) -> JsValue;
     #[wasm_bindgen(js_name = post)]
@@ -79,23 +78,13 @@ pub struct SharedRecord {
 
 impl From<RecordRef> for SharedRecord {
     fn from(r: RecordRef) -> Self {
-        SharedRecord {
-            id: r.id,
-            name: r.name,
-            object_type: r.object_type,
-            person_contact_id: r.person_contact_id,
-        }
+        SharedRecord { id: r.id, name: r.name, object_type: r.object_type, person_contact_id: r.person_contact_id }
     }
 }
 
 impl From<SharedRecord> for RecordRef {
     fn from(r: SharedRecord) -> Self {
-        RecordRef {
-            id: r.id,
-            name: r.name,
-            object_type: r.object_type,
-            person_contact_id: r.person_contact_id,
-        }
+        RecordRef { id: r.id, name: r.name, object_type: r.object_type, person_contact_id: r.person_contact_id }
     }
 }
 
@@ -108,10 +97,7 @@ pub enum TabMessage {
     Line(LineSummary),
     /// A number was clicked in a tab that does not own the line: the owner dials it, and the
     /// Task goes to the record it was clicked on.
-    Dial {
-        number: String,
-        record: Option<SharedRecord>,
-    },
+    Dial { number: String, record: Option<SharedRecord> },
 }
 
 #[derive(Serialize, Deserialize)]
@@ -130,23 +116,11 @@ pub fn summary_of(phone: &Phone) -> LineSummary {
                 Stage::Ringing | Stage::Answering => CallStage::Ringing,
                 Stage::Talking => CallStage::Talking,
             };
-            Some(CallSummary {
-                who: c.who().to_owned(),
-                number: c.number.clone(),
-                stage,
-            })
+            Some(CallSummary { who: c.who().to_owned(), number: c.number.clone(), stage })
         }
         Focus::WrapUp(w) => {
-            let who = w
-                .record
-                .record
-                .as_ref()
-                .map_or_else(|| w.record.number.clone(), |r| r.name.clone());
-            Some(CallSummary {
-                who,
-                number: w.record.number.clone(),
-                stage: CallStage::WrappingUp,
-            })
+            let who = w.record.record.as_ref().map_or_else(|| w.record.number.clone(), |r| r.name.clone());
+            Some(CallSummary { who, number: w.record.number.clone(), stage: CallStage::WrappingUp })
         }
     };
     LineSummary {
@@ -178,11 +152,7 @@ type BrowserCallback = Closure<dyn FnMut(JsValue)>;
 impl Tabs {
     /// Joins the browser's tabs: queues on the lock and listens on the channel. `on_dial` runs
     /// in the owner for a number clicked in another tab; `on_owned` once this tab owns the line.
-    pub fn join(
-        on_role: Callback<TabRole>,
-        on_dial: impl Fn(String, Option<RecordRef>) + 'static,
-        on_owned: impl FnOnce() + 'static,
-    ) -> Rc<Tabs> {
+    pub fn join(on_role: Callback<TabRole>, on_dial: impl Fn(String, Option<RecordRef>) + 'static, on_owned: impl FnOnce() + 'static) -> Rc<Tabs> {
         let tabs = Rc::new(Tabs {
             owner: Cell::new(false),
             channel: RefCell::new(JsValue::UNDEFINED),
@@ -198,8 +168,7 @@ impl Tabs {
                 tabs.receive(data, &on_dial);
             }
         });
-        *tabs.channel.borrow_mut() =
-            open_channel(CHANNEL_NAME, on_message.as_ref().unchecked_ref());
+        *tabs.channel.borrow_mut() = open_channel(CHANNEL_NAME, on_message.as_ref().unchecked_ref());
         let weak = Rc::downgrade(&tabs);
         let on_granted = Closure::<dyn FnMut(JsValue)>::new(move |_| {
             if let Some(tabs) = weak.upgrade() {
@@ -209,21 +178,14 @@ impl Tabs {
         let weak = Rc::downgrade(&tabs);
         let on_waiting = Closure::<dyn FnMut(JsValue)>::new(move |_| {
             if let Some(tabs) = weak.upgrade().filter(|t| !t.is_owner()) {
-                tabs.on_role
-                    .emit(TabRole::Elsewhere(tabs.owner_line.borrow().clone()));
+                tabs.on_role.emit(TabRole::Elsewhere(tabs.owner_line.borrow().clone()));
             }
         });
-        if !claim_line(
-            LOCK_NAME,
-            on_granted.as_ref().unchecked_ref(),
-            on_waiting.as_ref().unchecked_ref(),
-        ) {
+        if !claim_line(LOCK_NAME, on_granted.as_ref().unchecked_ref(), on_waiting.as_ref().unchecked_ref()) {
             // No Web Locks in this browser: every tab keeps its own phone, as before.
             tabs.become_owner();
         }
-        tabs.closures
-            .borrow_mut()
-            .extend([on_message, on_granted, on_waiting]);
+        tabs.closures.borrow_mut().extend([on_message, on_granted, on_waiting]);
         tabs.send(TabMessage::Hello);
         tabs
     }
@@ -244,10 +206,7 @@ impl Tabs {
 
     /// Hands a number clicked here to the owner.
     pub fn forward_dial(&self, number: String, record: Option<RecordRef>) {
-        self.send(TabMessage::Dial {
-            number,
-            record: record.map(SharedRecord::from),
-        });
+        self.send(TabMessage::Dial { number, record: record.map(SharedRecord::from) });
     }
 
     fn become_owner(&self) {
@@ -266,17 +225,8 @@ impl Tabs {
     fn receive(&self, data: JsValue, on_dial: &impl Fn(String, Option<RecordRef>)) {
         let envelope = match serde_wasm_bindgen::from_value::<Envelope>(data) {
             Ok(e) if e.version == VERSION => e,
-            Ok(e) => {
-                return warn(&format!(
-                    "Ignored a message from a tab running another version ({}).",
-                    e.version
-                ))
-            }
-            Err(e) => {
-                return warn(&format!(
-                    "Ignored a malformed message from another tab: {e}"
-                ))
-            }
+            Ok(e) => return warn(&format!("Ignored a message from a tab running another version ({}).", e.version)),
+            Err(e) => return warn(&format!("Ignored a malformed message from another tab: {e}")),
         };
         match (envelope.message, self.is_owner()) {
             (TabMessage::Hello, true) => {
@@ -289,19 +239,14 @@ impl Tabs {
                 *self.owner_line.borrow_mut() = Some(summary.clone());
                 self.on_role.emit(TabRole::Elsewhere(Some(summary)));
             }
-            (TabMessage::Dial { number, record }, true) => {
-                on_dial(number, record.map(RecordRef::from))
-            }
+            (TabMessage::Dial { number, record }, true) => on_dial(number, record.map(RecordRef::from)),
             // Hello and Dial are for the owner; Line is from it.
             _ => {}
         }
     }
 
     fn send(&self, message: TabMessage) {
-        match serde_wasm_bindgen::to_value(&Envelope {
-            version: VERSION,
-            message,
-        }) {
+        match serde_wasm_bindgen::to_value(&Envelope { version: VERSION, message }) {
             Ok(value) => post(&self.channel.borrow(), &value),
             Err(e) => warn(&format!("Could not tell the other tabs: {e}")),
         }
@@ -324,9 +269,7 @@ pub fn elsewhere_status(line: Option<&LineSummary>) -> String {
             CallStage::Talking => format!("On a call with {} in another tab.", c.who),
             CallStage::WrappingUp => format!("Wrapping up the call with {} in another tab.", c.who),
         },
-        (None, false, _) => {
-            "Not signed in: sign in in that tab (or close it and sign in here).".into()
-        }
+        (None, false, _) => "Not signed in: sign in in that tab (or close it and sign in here).".into(),
         (None, true, true) => "Ready for calls in that tab.".into(),
         (None, true, false) => "Connecting to the phone system in that tab…".into(),
     }
@@ -360,25 +303,14 @@ mod tests {
         let line = LineSummary {
             signed_in: true,
             registered: true,
-            call: Some(CallSummary {
-                who: "Ada Lovelace".into(),
-                number: "+1415".into(),
-                stage: CallStage::Talking,
-            }),
+            call: Some(CallSummary { who: "Ada Lovelace".into(), number: "+1415".into(), stage: CallStage::Talking }),
         };
-        assert_eq!(
-            elsewhere_status(Some(&line)),
-            "On a call with Ada Lovelace in another tab."
-        );
+        assert_eq!(elsewhere_status(Some(&line)), "On a call with Ada Lovelace in another tab.");
     }
 
     #[test]
     fn a_signed_out_owner_asks_for_a_sign_in_there() {
-        let line = LineSummary {
-            signed_in: false,
-            registered: false,
-            call: None,
-        };
+        let line = LineSummary { signed_in: false, registered: false, call: None };
         assert!(elsewhere_status(Some(&line)).starts_with("Not signed in"));
     }
 }

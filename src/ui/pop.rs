@@ -3,10 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::opencti::{
-    AppViewInfo, CallType, CallTypeLayout, ClickToDial, OpenCtiError, Search, SearchMatch,
-    SearchResult, SoftphoneLayout,
-};
+use crate::opencti::{AppViewInfo, CallType, CallTypeLayout, ClickToDial, OpenCtiError, Search, SearchMatch, SearchResult, SoftphoneLayout};
 use crate::phone::pop_measure::PopOutcome;
 use crate::phone::{CallDirection, RecordRef};
 
@@ -35,15 +32,9 @@ pub fn caller_search(number: &str, direction: CallDirection) -> Search {
 /// What Salesforce's answer to `searchAndScreenPop` came to. Whether "no match" opened a
 /// new-record form is the softphone layout's rule (read at start; unknown when it could not be
 /// read, then counted as no match). Open CTI's callback timeout is the pop's timeout.
-pub fn outcome(
-    answer: &Result<SearchResult, OpenCtiError>,
-    layout: Option<&SoftphoneLayout>,
-    direction: CallDirection,
-) -> PopOutcome {
+pub fn outcome(answer: &Result<SearchResult, OpenCtiError>, layout: Option<&SoftphoneLayout>, direction: CallDirection) -> PopOutcome {
     match answer {
-        Ok(found) => {
-            PopOutcome::of_search(found.matches.len(), no_match_opens_form(layout, direction))
-        }
+        Ok(found) => PopOutcome::of_search(found.matches.len(), no_match_opens_form(layout, direction)),
         Err(OpenCtiError::TimedOut { .. }) => PopOutcome::TimedOut,
         Err(_) => PopOutcome::Failed,
     }
@@ -69,48 +60,26 @@ fn no_match_opens_form(layout: Option<&SoftphoneLayout>, direction: CallDirectio
 /// it (`contactId`), which the payload names when `personAccount` is true.
 pub fn clicked_record(click: &ClickToDial) -> Option<RecordRef> {
     let person_contact = person_contact(click.person_account, click.contact_id.as_deref());
-    record(
-        click.record_id.as_deref(),
-        click.record_name.as_deref(),
-        click.object_type.as_deref(),
-        person_contact,
-    )
+    record(click.record_id.as_deref(), click.record_name.as_deref(), click.object_type.as_deref(), person_contact)
 }
 
 /// The record the agent is looking at, person accounts included.
 pub fn viewed_record(view: &AppViewInfo) -> Option<RecordRef> {
     let person_contact = person_contact(view.person_account, view.contact_id.as_deref());
-    record(
-        view.record_id.as_deref(),
-        view.record_name.as_deref(),
-        view.object_type.as_deref(),
-        person_contact,
-    )
+    record(view.record_id.as_deref(), view.record_name.as_deref(), view.object_type.as_deref(), person_contact)
 }
 
 /// A record `searchAndScreenPop` found.
 pub fn matched_record(found: &SearchMatch) -> Option<RecordRef> {
-    record(
-        found.id.as_deref(),
-        found.name.as_deref(),
-        found.record_type.as_deref(),
-        None,
-    )
+    record(found.id.as_deref(), found.name.as_deref(), found.record_type.as_deref(), None)
 }
 
 fn person_contact(person_account: Option<bool>, contact_id: Option<&str>) -> Option<String> {
-    contact_id
-        .filter(|id| person_account == Some(true) && !id.is_empty())
-        .map(str::to_owned)
+    contact_id.filter(|id| person_account == Some(true) && !id.is_empty()).map(str::to_owned)
 }
 
 /// A CRM record from Salesforce's optional fields: none without an Id.
-fn record(
-    id: Option<&str>,
-    name: Option<&str>,
-    object_type: Option<&str>,
-    person_contact_id: Option<String>,
-) -> Option<RecordRef> {
+fn record(id: Option<&str>, name: Option<&str>, object_type: Option<&str>, person_contact_id: Option<String>) -> Option<RecordRef> {
     let id = id.filter(|id| !id.is_empty())?;
     Some(RecordRef {
         id: id.to_owned(),
@@ -130,18 +99,9 @@ mod tests {
         let outside = caller_search("+1 (415) 555-0100", CallDirection::Inbound);
         assert_eq!(outside.call_type, CallType::Inbound);
         assert_eq!(outside.search_params, "+1 (415) 555-0100");
-        assert_eq!(
-            outside
-                .default_field_values
-                .get("Phone")
-                .map(String::as_str),
-            Some("+1 (415) 555-0100")
-        );
+        assert_eq!(outside.default_field_values.get("Phone").map(String::as_str), Some("+1 (415) 555-0100"));
         assert!(!outside.deferred);
-        assert_eq!(
-            caller_search("1002", CallDirection::Internal).call_type,
-            CallType::Internal
-        );
+        assert_eq!(caller_search("1002", CallDirection::Internal).call_type, CallType::Internal);
         assert_eq!(call_type(CallDirection::Outbound), CallType::Outbound);
     }
 
@@ -167,124 +127,55 @@ mod tests {
         // A business account (or an org without person accounts) stays what the call was about.
         for flag in [Some(false), None] {
             let record = clicked_record(&click(flag)).expect("a record");
-            assert_eq!(
-                (record.who_id(), record.what_id()),
-                (None, Some("001000000000003AAA"))
-            );
+            assert_eq!((record.who_id(), record.what_id()), (None, Some("001000000000003AAA")));
         }
     }
 
     fn layout(inbound_no_match: &str) -> SoftphoneLayout {
         let rules = |no_match: &str| CallTypeLayout {
             screen_pop_settings: Some(ScreenPopSettings {
-                no_match: Some(PopRule {
-                    screen_pop_type: Some(no_match.into()),
-                    screen_pop_data: Some("Contact".into()),
-                }),
+                no_match: Some(PopRule { screen_pop_type: Some(no_match.into()), screen_pop_data: Some("Contact".into()) }),
                 ..ScreenPopSettings::default()
             }),
             ..CallTypeLayout::default()
         };
-        SoftphoneLayout {
-            inbound: Some(rules(inbound_no_match)),
-            outbound: None,
-            internal: Some(rules("DoNotPop")),
-        }
+        SoftphoneLayout { inbound: Some(rules(inbound_no_match)), outbound: None, internal: Some(rules("DoNotPop")) }
     }
 
     fn found(n: usize) -> Result<SearchResult, OpenCtiError> {
-        Ok(SearchResult {
-            matches: vec![SearchMatch::default(); n],
-            has_screen_pop_data: n > 1,
-        })
+        Ok(SearchResult { matches: vec![SearchMatch::default(); n], has_screen_pop_data: n > 1 })
     }
 
     #[test]
     fn the_pop_outcome_follows_the_matches_and_the_layouts_rule_for_no_match() {
         let pops_new = layout("PopToEntity");
         let inbound = CallDirection::Inbound;
-        assert_eq!(
-            outcome(&found(1), Some(&pops_new), inbound),
-            PopOutcome::OneMatch
-        );
-        assert_eq!(
-            outcome(&found(2), Some(&pops_new), inbound),
-            PopOutcome::SeveralMatches
-        );
-        assert_eq!(
-            outcome(&found(0), Some(&pops_new), inbound),
-            PopOutcome::NewRecord
-        );
-        assert_eq!(
-            outcome(&found(0), Some(&pops_new), CallDirection::Internal),
-            PopOutcome::NoMatch
-        );
-        assert_eq!(
-            outcome(&found(0), Some(&layout("DoNotPop")), inbound),
-            PopOutcome::NoMatch
-        );
-        assert_eq!(
-            outcome(&found(0), Some(&layout("PopToFlow")), inbound),
-            PopOutcome::NoMatch
-        );
-        assert_eq!(
-            outcome(&found(0), None, inbound),
-            PopOutcome::NoMatch,
-            "layout unknown"
-        );
+        assert_eq!(outcome(&found(1), Some(&pops_new), inbound), PopOutcome::OneMatch);
+        assert_eq!(outcome(&found(2), Some(&pops_new), inbound), PopOutcome::SeveralMatches);
+        assert_eq!(outcome(&found(0), Some(&pops_new), inbound), PopOutcome::NewRecord);
+        assert_eq!(outcome(&found(0), Some(&pops_new), CallDirection::Internal), PopOutcome::NoMatch);
+        assert_eq!(outcome(&found(0), Some(&layout("DoNotPop")), inbound), PopOutcome::NoMatch);
+        assert_eq!(outcome(&found(0), Some(&layout("PopToFlow")), inbound), PopOutcome::NoMatch);
+        assert_eq!(outcome(&found(0), None, inbound), PopOutcome::NoMatch, "layout unknown");
     }
 
     #[test]
     fn a_pop_salesforce_refused_failed_and_one_it_never_answered_timed_out() {
-        let refused = Err(OpenCtiError::Failed {
-            method: "searchAndScreenPop",
-            errors: Vec::new(),
-        });
-        assert_eq!(
-            outcome(&refused, None, CallDirection::Inbound),
-            PopOutcome::Failed
-        );
-        let odd = Err(OpenCtiError::Malformed {
-            method: "searchAndScreenPop",
-            detail: "a list".into(),
-        });
-        assert_eq!(
-            outcome(&odd, None, CallDirection::Inbound),
-            PopOutcome::Failed
-        );
-        let silent = Err(OpenCtiError::TimedOut {
-            method: "searchAndScreenPop",
-            after_ms: 10_000,
-        });
-        assert_eq!(
-            outcome(&silent, None, CallDirection::Inbound),
-            PopOutcome::TimedOut
-        );
+        let refused = Err(OpenCtiError::Failed { method: "searchAndScreenPop", errors: Vec::new() });
+        assert_eq!(outcome(&refused, None, CallDirection::Inbound), PopOutcome::Failed);
+        let odd = Err(OpenCtiError::Malformed { method: "searchAndScreenPop", detail: "a list".into() });
+        assert_eq!(outcome(&odd, None, CallDirection::Inbound), PopOutcome::Failed);
+        let silent = Err(OpenCtiError::TimedOut { method: "searchAndScreenPop", after_ms: 10_000 });
+        assert_eq!(outcome(&silent, None, CallDirection::Inbound), PopOutcome::TimedOut);
         // The phone's pop timeout is Open CTI's callback timeout: a later answer never arrives.
-        assert_eq!(
-            u64::from(crate::opencti::DEFAULT_TIMEOUT_MS),
-            crate::phone::pop_measure::POP_TIMEOUT_MS
-        );
+        assert_eq!(u64::from(crate::opencti::DEFAULT_TIMEOUT_MS), crate::phone::pop_measure::POP_TIMEOUT_MS);
     }
 
     #[test]
     fn payloads_without_an_id_name_no_record() {
         assert_eq!(clicked_record(&ClickToDial::default()), None);
-        assert_eq!(
-            viewed_record(&AppViewInfo {
-                record_id: Some(String::new()),
-                ..AppViewInfo::default()
-            }),
-            None
-        );
-        let found = SearchMatch {
-            id: Some("003x".into()),
-            name: Some("Ada".into()),
-            record_type: Some("Contact".into()),
-        };
-        assert_eq!(
-            matched_record(&found).and_then(|r| r.who_id().map(str::to_owned)),
-            Some("003x".into())
-        );
+        assert_eq!(viewed_record(&AppViewInfo { record_id: Some(String::new()), ..AppViewInfo::default() }), None);
+        let found = SearchMatch { id: Some("003x".into()), name: Some("Ada".into()), record_type: Some("Contact".into()) };
+        assert_eq!(matched_record(&found).and_then(|r| r.who_id().map(str::to_owned)), Some("003x".into()));
     }
 }

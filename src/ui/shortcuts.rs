@@ -23,12 +23,7 @@ pub enum Shortcut {
 }
 
 impl Shortcut {
-    const ALL: [Shortcut; 4] = [
-        Shortcut::Answer,
-        Shortcut::HangUp,
-        Shortcut::Mute,
-        Shortcut::Hold,
-    ];
+    const ALL: [Shortcut; 4] = [Shortcut::Answer, Shortcut::HangUp, Shortcut::Mute, Shortcut::Hold];
 
     /// The keys, as `aria-keyshortcuts` writes them.
     pub fn keys(self) -> &'static str {
@@ -64,19 +59,9 @@ impl Shortcut {
         let live = c.stage == Stage::Talking && !c.held;
         match (self, c.stage) {
             (Shortcut::Answer, Stage::Ringing) => Some(Intent::Answer(c.handle)),
-            (Shortcut::HangUp, Stage::Dialing | Stage::Talking | Stage::Rejoining)
-                if c.consultation.is_none() =>
-            {
-                Some(Intent::HangUp(c.handle))
-            }
-            (Shortcut::Mute, Stage::Talking) if live => Some(Intent::SetMuted {
-                call: c.handle,
-                muted: !c.muted,
-            }),
-            (Shortcut::Hold, Stage::Talking) => Some(Intent::SetHeld {
-                call: c.handle,
-                held: !c.held,
-            }),
+            (Shortcut::HangUp, Stage::Dialing | Stage::Talking | Stage::Rejoining) if c.consultation.is_none() => Some(Intent::HangUp(c.handle)),
+            (Shortcut::Mute, Stage::Talking) if live => Some(Intent::SetMuted { call: c.handle, muted: !c.muted }),
+            (Shortcut::Hold, Stage::Talking) => Some(Intent::SetHeld { call: c.handle, held: !c.held }),
             _ => None,
         }
     }
@@ -97,13 +82,7 @@ pub fn use_shortcuts(call: Option<Call>) {
             if e.repeat() {
                 return;
             }
-            let Some(shortcut) = Shortcut::of_key(
-                &e.code(),
-                e.alt_key(),
-                e.shift_key(),
-                e.ctrl_key(),
-                e.meta_key(),
-            ) else {
+            let Some(shortcut) = Shortcut::of_key(&e.code(), e.alt_key(), e.shift_key(), e.ctrl_key(), e.meta_key()) else {
                 return;
             };
             if let Some(intent) = shortcut.intent(call.as_ref()) {
@@ -113,15 +92,11 @@ pub fn use_shortcuts(call: Option<Call>) {
         });
         let document = web_sys::window().and_then(|w| w.document());
         if let Some(d) = &document {
-            let _ =
-                d.add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+            let _ = d.add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
         }
         move || {
             if let Some(d) = document {
-                let _ = d.remove_event_listener_with_callback(
-                    "keydown",
-                    listener.as_ref().unchecked_ref(),
-                );
+                let _ = d.remove_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
             }
         }
     });
@@ -138,12 +113,7 @@ pub(crate) mod tests {
         let mut phone = Phone::new(DialingRules::default());
         phone.handle_event(
             0,
-            Event::IncomingCall {
-                call_id: "c1".into(),
-                number: "+1 415 555 0100".into(),
-                display_name: String::new(),
-                replaces: None,
-            },
+            Event::IncomingCall { call_id: "c1".into(), number: "+1 415 555 0100".into(), display_name: String::new(), replaces: None },
         );
         phone
     }
@@ -159,38 +129,14 @@ pub(crate) mod tests {
 
     #[test]
     fn only_alt_shift_and_the_letter_is_a_shortcut() {
-        assert_eq!(
-            Shortcut::of_key("KeyA", true, true, false, false),
-            Some(Shortcut::Answer)
-        );
-        assert_eq!(
-            Shortcut::of_key("KeyE", true, true, false, false),
-            Some(Shortcut::HangUp)
-        );
-        assert_eq!(
-            Shortcut::of_key("KeyM", true, true, false, false),
-            Some(Shortcut::Mute)
-        );
-        assert_eq!(
-            Shortcut::of_key("KeyH", true, true, false, false),
-            Some(Shortcut::Hold)
-        );
-        assert_eq!(
-            Shortcut::of_key("KeyA", false, false, false, false),
-            None,
-            "typing an a"
-        );
-        assert_eq!(
-            Shortcut::of_key("KeyA", false, true, false, false),
-            None,
-            "typing an A"
-        );
+        assert_eq!(Shortcut::of_key("KeyA", true, true, false, false), Some(Shortcut::Answer));
+        assert_eq!(Shortcut::of_key("KeyE", true, true, false, false), Some(Shortcut::HangUp));
+        assert_eq!(Shortcut::of_key("KeyM", true, true, false, false), Some(Shortcut::Mute));
+        assert_eq!(Shortcut::of_key("KeyH", true, true, false, false), Some(Shortcut::Hold));
+        assert_eq!(Shortcut::of_key("KeyA", false, false, false, false), None, "typing an a");
+        assert_eq!(Shortcut::of_key("KeyA", false, true, false, false), None, "typing an A");
         assert_eq!(Shortcut::of_key("KeyA", true, false, false, false), None);
-        assert_eq!(
-            Shortcut::of_key("KeyA", true, true, true, false),
-            None,
-            "AltGr (Ctrl+Alt) combinations are left alone"
-        );
+        assert_eq!(Shortcut::of_key("KeyA", true, true, true, false), None, "AltGr (Ctrl+Alt) combinations are left alone");
         assert_eq!(Shortcut::of_key("KeyA", true, true, false, true), None);
         assert_eq!(Shortcut::of_key("KeyZ", true, true, false, false), None);
     }
@@ -200,62 +146,20 @@ pub(crate) mod tests {
         let phone = ringing_phone();
         let ringing = &phone.calls()[0];
         let h = ringing.handle;
-        assert_eq!(
-            Shortcut::Answer.intent(Some(ringing)),
-            Some(Intent::Answer(h))
-        );
-        assert_eq!(
-            Shortcut::HangUp.intent(Some(ringing)),
-            None,
-            "hanging up is not declining"
-        );
+        assert_eq!(Shortcut::Answer.intent(Some(ringing)), Some(Intent::Answer(h)));
+        assert_eq!(Shortcut::HangUp.intent(Some(ringing)), None, "hanging up is not declining");
         assert_eq!(Shortcut::Mute.intent(Some(ringing)), None);
         let phone = talking_phone();
         let talking = &phone.calls()[0];
         assert_eq!(Shortcut::Answer.intent(Some(talking)), None);
-        assert_eq!(
-            Shortcut::HangUp.intent(Some(talking)),
-            Some(Intent::HangUp(h))
-        );
-        assert_eq!(
-            Shortcut::Mute.intent(Some(talking)),
-            Some(Intent::SetMuted {
-                call: h,
-                muted: true
-            })
-        );
-        assert_eq!(
-            Shortcut::Hold.intent(Some(talking)),
-            Some(Intent::SetHeld {
-                call: h,
-                held: true
-            })
-        );
-        let muted_held = Call {
-            muted: true,
-            held: true,
-            ..talking.clone()
-        };
-        assert_eq!(
-            Shortcut::Mute.intent(Some(&muted_held)),
-            None,
-            "nobody hears a held call's microphone"
-        );
-        assert_eq!(
-            Shortcut::Hold.intent(Some(&muted_held)),
-            Some(Intent::SetHeld {
-                call: h,
-                held: false
-            })
-        );
-        let dialing = Call {
-            stage: Stage::Dialing,
-            ..talking.clone()
-        };
-        assert_eq!(
-            Shortcut::HangUp.intent(Some(&dialing)),
-            Some(Intent::HangUp(h))
-        );
+        assert_eq!(Shortcut::HangUp.intent(Some(talking)), Some(Intent::HangUp(h)));
+        assert_eq!(Shortcut::Mute.intent(Some(talking)), Some(Intent::SetMuted { call: h, muted: true }));
+        assert_eq!(Shortcut::Hold.intent(Some(talking)), Some(Intent::SetHeld { call: h, held: true }));
+        let muted_held = Call { muted: true, held: true, ..talking.clone() };
+        assert_eq!(Shortcut::Mute.intent(Some(&muted_held)), None, "nobody hears a held call's microphone");
+        assert_eq!(Shortcut::Hold.intent(Some(&muted_held)), Some(Intent::SetHeld { call: h, held: false }));
+        let dialing = Call { stage: Stage::Dialing, ..talking.clone() };
+        assert_eq!(Shortcut::HangUp.intent(Some(&dialing)), Some(Intent::HangUp(h)));
         assert_eq!(Shortcut::Mute.intent(Some(&dialing)), None);
         assert_eq!(Shortcut::HangUp.intent(None), None);
     }

@@ -5,9 +5,7 @@
 use callcenter::{ReadSettings, SettingProblem, SettingsError, SoftphoneSettings};
 use yew::prelude::*;
 
-use crate::opencti::{
-    CallCenterSettings, DeploymentError, LaunchError, OpenCtiError, PbxNotAllowed,
-};
+use crate::opencti::{CallCenterSettings, DeploymentError, LaunchError, OpenCtiError, PbxNotAllowed};
 
 /// Why the phone did not start.
 #[derive(Clone, Debug, PartialEq)]
@@ -30,13 +28,8 @@ impl StartError {
     /// Whether running start-up again may succeed without anyone changing anything.
     pub fn can_retry(&self) -> bool {
         match self {
-            StartError::Launch(_)
-            | StartError::Settings(_)
-            | StartError::Deployment(_)
-            | StartError::PbxNotAllowed(_) => false,
-            StartError::OpenCti(OpenCtiError::Launch(_) | OpenCtiError::InvalidArgument { .. }) => {
-                false
-            }
+            StartError::Launch(_) | StartError::Settings(_) | StartError::Deployment(_) | StartError::PbxNotAllowed(_) => false,
+            StartError::OpenCti(OpenCtiError::Launch(_) | OpenCtiError::InvalidArgument { .. }) => false,
             StartError::OpenCti(_) => true,
         }
     }
@@ -54,10 +47,7 @@ impl From<OpenCtiError> for StartError {
 /// The settings the phone runs with. Values that were not text are problems like the others,
 /// listed first.
 pub fn read_settings(fetched: CallCenterSettings) -> Result<ReadSettings, StartError> {
-    let CallCenterSettings {
-        map,
-        problems: mut all,
-    } = fetched;
+    let CallCenterSettings { map, problems: mut all } = fetched;
     match SoftphoneSettings::from_map(&map) {
         Ok(mut read) => {
             all.append(&mut read.problems);
@@ -124,11 +114,7 @@ pub struct StartNoticesProps {
 #[function_component(StartNotices)]
 pub fn start_notices(props: &StartNoticesProps) -> Html {
     let dismissed = use_state(Vec::<usize>::new);
-    let shown = props
-        .notices
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !dismissed.contains(i));
+    let shown = props.notices.iter().enumerate().filter(|(i, _)| !dismissed.contains(i));
     html! {
         <>
             { for shown.map(|(i, notice)| {

@@ -87,9 +87,7 @@ fn write<T: Serialize>(key: &str, value: Option<&T>) {
             .and_then(|text| storage.set_item(key, &String::from(text))),
     };
     if result.is_err() {
-        web_sys::console::warn_1(
-            &format!("The phone could not write {key} to this browser's storage.").into(),
-        );
+        web_sys::console::warn_1(&format!("The phone could not write {key} to this browser's storage.").into());
     }
 }
 
@@ -153,9 +151,7 @@ fn stored_call(carried: &Carried<'_>, now_ms: u64) -> CallInProgress {
 }
 
 fn stored_calls() -> Vec<CallInProgress> {
-    read::<Vec<CallInProgress>>(CALLS_KEY)
-        .or_else(|| read::<CallInProgress>(OLD_CALL_KEY).map(|c| vec![c]))
-        .unwrap_or_default()
+    read::<Vec<CallInProgress>>(CALLS_KEY).or_else(|| read::<CallInProgress>(OLD_CALL_KEY).map(|c| vec![c])).unwrap_or_default()
 }
 
 /// The calls a previous page went away during, each with the log it deserves if it cannot be
@@ -166,9 +162,7 @@ pub fn interrupted_calls() -> Vec<InterruptedCall> {
 }
 
 fn interrupted(call: CallInProgress) -> InterruptedCall {
-    let duration_s = call
-        .answered_at_ms
-        .map_or(0, |at| call.heartbeat_ms.saturating_sub(at) / 1000);
+    let duration_s = call.answered_at_ms.map_or(0, |at| call.heartbeat_ms.saturating_sub(at) / 1000);
     let disposition = match (call.answered_at_ms, call.direction) {
         (Some(_), _) => "",
         (None, CallDirection::Inbound) => "Missed",
@@ -183,24 +177,13 @@ fn interrupted(call: CallInProgress) -> InterruptedCall {
         notes: crate::phone::LOST_NOTE.into(),
         ..CallRecord::new(call.direction, call.number, call.record, call.started_at_ms)
     };
-    InterruptedCall {
-        log,
-        answered_at_ms: call.answered_at_ms,
-        interrupted_at_ms: call.heartbeat_ms,
-        can_rejoin,
-        held: call.held,
-    }
+    InterruptedCall { log, answered_at_ms: call.answered_at_ms, interrupted_at_ms: call.heartbeat_ms, can_rejoin, held: call.held }
 }
 
 /// The SIP dialog of the call a previous page went away during whose log is keyed by
 /// `call_id`, to rejoin it.
 pub fn interrupted_dialog(call_id: &str) -> Option<sip::DialogRef> {
-    stored_calls()
-        .into_iter()
-        .find(|c| c.call_id.as_deref() == Some(call_id))?
-        .dialog
-        .as_ref()
-        .and_then(dialog_ref)
+    stored_calls().into_iter().find(|c| c.call_id.as_deref() == Some(call_id))?.dialog.as_ref().and_then(dialog_ref)
 }
 
 fn dialog_ref(d: &StoredDialog) -> Option<sip::DialogRef> {
@@ -218,17 +201,14 @@ pub fn warn_before_leaving(pending: impl Fn() -> bool + 'static) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let listener = Closure::<dyn Fn(web_sys::BeforeUnloadEvent)>::new(
-        move |event: web_sys::BeforeUnloadEvent| {
-            if pending() {
-                event.prevent_default();
-                // Older Chromium needs returnValue set as well.
-                event.set_return_value("Call logs are not saved in Salesforce yet.");
-            }
-        },
-    );
-    let _ =
-        window.add_event_listener_with_callback("beforeunload", listener.as_ref().unchecked_ref());
+    let listener = Closure::<dyn Fn(web_sys::BeforeUnloadEvent)>::new(move |event: web_sys::BeforeUnloadEvent| {
+        if pending() {
+            event.prevent_default();
+            // Older Chromium needs returnValue set as well.
+            event.set_return_value("Call logs are not saved in Salesforce yet.");
+        }
+    });
+    let _ = window.add_event_listener_with_callback("beforeunload", listener.as_ref().unchecked_ref());
     listener.forget();
 }
 

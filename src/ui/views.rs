@@ -10,9 +10,7 @@ use super::context::{use_intents, Snapshot};
 use super::recent::RecentCalls;
 use super::shortcuts::use_shortcuts;
 use crate::phone::presence::Presence;
-use crate::phone::{
-    AudioInput, Credentials, DialTarget, Focus, Intent, PendingLog, Registration, Secret, WrapUp,
-};
+use crate::phone::{AudioInput, Credentials, DialTarget, Focus, Intent, PendingLog, Registration, Secret, WrapUp};
 
 #[derive(Properties, PartialEq)]
 pub struct HeaderProps {
@@ -26,9 +24,7 @@ pub struct HeaderProps {
 pub fn header(props: &HeaderProps) -> Html {
     let send = use_intents();
     let (class, text) = match (&props.registration, props.presence) {
-        (Registration::SignedOut, Presence::Offline) if props.user.is_some() => {
-            ("badge", "Offline")
-        }
+        (Registration::SignedOut, Presence::Offline) if props.user.is_some() => ("badge", "Offline"),
         (Registration::SignedOut, _) => ("badge", "Signed out"),
         (Registration::Connecting, _) => ("badge busy", "Connecting"),
         (Registration::Reconnecting(_), _) => ("badge busy", "Reconnecting"),
@@ -38,16 +34,8 @@ pub fn header(props: &HeaderProps) -> Html {
     };
     let sign_out = send.reform(|_| Intent::SignOut);
     let on_presence = send.reform(|e: Event| {
-        let chosen = e
-            .target_dyn_into::<HtmlSelectElement>()
-            .map(|s| s.value())
-            .unwrap_or_default();
-        Intent::SetPresence(
-            Presence::ALL
-                .into_iter()
-                .find(|p| p.word() == chosen)
-                .unwrap_or_default(),
-        )
+        let chosen = e.target_dyn_into::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
+        Intent::SetPresence(Presence::ALL.into_iter().find(|p| p.word() == chosen).unwrap_or_default())
     });
     html! {
         <header class="header">
@@ -79,11 +67,7 @@ pub fn sign_in() -> Html {
         let (user, password, display_name) = (user.clone(), password.clone(), display_name.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let value = |r: &NodeRef| {
-                r.cast::<HtmlInputElement>()
-                    .map(|i| i.value())
-                    .unwrap_or_default()
-            };
+            let value = |r: &NodeRef| r.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
             let secret = Secret::new(value(&password));
             // Clear the field so the password does not linger in the DOM.
             if let Some(input) = password.cast::<HtmlInputElement>() {
@@ -163,14 +147,8 @@ pub fn ready_to_call(props: &ReadyProps) -> Html {
     let log_call = {
         let (disposition, notes, send) = (disposition.clone(), notes.clone(), send.clone());
         Callback::from(move |_| {
-            let disposition = disposition
-                .cast::<HtmlSelectElement>()
-                .map(|s| s.value())
-                .unwrap_or_default();
-            let notes = notes
-                .cast::<HtmlTextAreaElement>()
-                .map(|t| t.value())
-                .unwrap_or_default();
+            let disposition = disposition.cast::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
+            let notes = notes.cast::<HtmlTextAreaElement>().map(|t| t.value()).unwrap_or_default();
             send.emit(Intent::LogCall { disposition, notes });
         })
     };
@@ -300,17 +278,11 @@ pub struct MicrophonePickerProps {
 pub fn microphone_picker(props: &MicrophonePickerProps) -> Html {
     let send = use_intents();
     let onchange = send.reform(|e: Event| {
-        let id = e
-            .target_dyn_into::<HtmlSelectElement>()
-            .map(|s| s.value())
-            .unwrap_or_default();
+        let id = e.target_dyn_into::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
         Intent::ChooseMicrophone((!id.is_empty()).then_some(id))
     });
     // A remembered microphone that is not plugged in now: the browser's default is in use.
-    let chosen = props
-        .chosen
-        .as_deref()
-        .filter(|c| props.inputs.iter().any(|i| i.id == *c));
+    let chosen = props.chosen.as_deref().filter(|c| props.inputs.iter().any(|i| i.id == *c));
     html! {
         <div class="field microphone">
             <label for="microphone">{ "Microphone" }</label>
@@ -359,14 +331,8 @@ pub fn wrap_up_card(props: &WrapUpProps) -> Html {
     let values = {
         let (disposition, notes) = (disposition.clone(), notes.clone());
         move || {
-            let disposition = disposition
-                .cast::<HtmlSelectElement>()
-                .map(|s| s.value())
-                .unwrap_or_default();
-            let notes = notes
-                .cast::<HtmlTextAreaElement>()
-                .map(|t| t.value())
-                .unwrap_or_default();
+            let disposition = disposition.cast::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
+            let notes = notes.cast::<HtmlTextAreaElement>().map(|t| t.value()).unwrap_or_default();
             (disposition, notes)
         }
     };

@@ -35,13 +35,8 @@ fn export() -> String {
         let agent = random.below(AGENTS);
         let day = 1 + random.below(30);
         let inbound = random.below(4) != 0;
-        let outcome = PopOutcome::ALL
-            [random.below(100).min(99) * PopOutcome::ALL.len() / 100 % PopOutcome::ALL.len()];
-        let (outcome, latency) = if inbound {
-            (outcome.as_str(), (200 + random.below(1500)).to_string())
-        } else {
-            ("", String::new())
-        };
+        let outcome = PopOutcome::ALL[random.below(100).min(99) * PopOutcome::ALL.len() / 100 % PopOutcome::ALL.len()];
+        let (outcome, latency) = if inbound { (outcome.as_str(), (200 + random.below(1500)).to_string()) } else { ("", String::new()) };
         let attempts = if random.below(100) == 0 { 2 } else { 1 };
         let _ = writeln!(
             csv,
@@ -59,10 +54,7 @@ fn waves() -> BTreeMap<String, WaveEntry> {
     (0..AGENTS)
         .map(|a| {
             let wave = Wave::ALL[(a * Wave::ALL.len() / AGENTS).min(Wave::ALL.len() - 1)];
-            (
-                format!("agent{a}@acme.example"),
-                WaveEntry { wave, start: None },
-            )
+            (format!("agent{a}@acme.example"), WaveEntry { wave, start: None })
         })
         .collect()
 }
@@ -82,30 +74,11 @@ fn main() {
     let page = html::page(&report);
     let total = started.elapsed();
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
-    println!(
-        "report over {} Tasks ({:.1} MB of CSV, {AGENTS} agents, 30 days, 4 waves):",
-        tasks.calls.len(),
-        csv.len() as f64 / 1e6
-    );
+    println!("report over {} Tasks ({:.1} MB of CSV, {AGENTS} agents, 30 days, 4 waves):", tasks.calls.len(), csv.len() as f64 / 1e6);
     println!("  read the CSV          {:8.1} ms", ms(read));
     println!("  count and judge       {:8.1} ms", ms(counted - read));
-    println!(
-        "  text ({:>6} bytes)   {:8.1} ms",
-        text.len(),
-        ms(after_text - counted)
-    );
-    println!(
-        "  JSON ({:>6} bytes)   {:8.1} ms",
-        json.len(),
-        ms(after_json - after_text)
-    );
-    println!(
-        "  HTML ({:>6} bytes)   {:8.1} ms",
-        page.len(),
-        ms(total - after_json)
-    );
-    println!(
-        "  total                 {:8.1} ms (goal: under 2000 ms)",
-        ms(total)
-    );
+    println!("  text ({:>6} bytes)   {:8.1} ms", text.len(), ms(after_text - counted));
+    println!("  JSON ({:>6} bytes)   {:8.1} ms", json.len(), ms(after_json - after_text));
+    println!("  HTML ({:>6} bytes)   {:8.1} ms", page.len(), ms(total - after_json));
+    println!("  total                 {:8.1} ms (goal: under 2000 ms)", ms(total));
 }

@@ -42,11 +42,7 @@ impl std::error::Error for CsvError {}
 pub fn parse(text: &str) -> Result<Vec<Record>, CsvError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut records = Vec::new();
-    let mut reader = Reader {
-        text,
-        at: 0,
-        line: 1,
-    };
+    let mut reader = Reader { text, at: 0, line: 1 };
     while let Some(record) = reader.record()? {
         let blank = matches!(record.fields.as_slice(), [only] if only.is_empty());
         if !blank {
@@ -100,10 +96,7 @@ impl<'a> Reader<'a> {
         let mut field = String::new();
         loop {
             let rest = self.rest();
-            let Some(stop) = rest
-                .bytes()
-                .position(|b| matches!(b, b',' | b'\n' | b'\r' | b'"'))
-            else {
+            let Some(stop) = rest.bytes().position(|b| matches!(b, b',' | b'\n' | b'\r' | b'"')) else {
                 field.push_str(rest);
                 self.at = self.text.len();
                 return Ok((field, End::Eof));
@@ -129,9 +122,7 @@ impl<'a> Reader<'a> {
         let mut field = String::new();
         loop {
             let rest = self.rest();
-            let Some(quote) = rest.find('"') else {
-                return Err(CsvError::UnterminatedQuote { line: start });
-            };
+            let Some(quote) = rest.find('"') else { return Err(CsvError::UnterminatedQuote { line: start }) };
             let text = rest.get(..quote).unwrap_or("");
             self.line += text.bytes().filter(|b| *b == b'\n').count();
             field.push_str(text);
@@ -177,30 +168,18 @@ pub struct Header {
 impl Header {
     /// The header of a file.
     pub fn new(record: &Record) -> Header {
-        Header {
-            names: record
-                .fields
-                .iter()
-                .map(|n| n.trim().to_ascii_lowercase())
-                .collect(),
-        }
+        Header { names: record.fields.iter().map(|n| n.trim().to_ascii_lowercase()).collect() }
     }
 
     /// The column of the first of `names` present.
     pub fn column(&self, names: &[&str]) -> Option<usize> {
-        names.iter().find_map(|wanted| {
-            self.names
-                .iter()
-                .position(|n| n.eq_ignore_ascii_case(wanted))
-        })
+        names.iter().find_map(|wanted| self.names.iter().position(|n| n.eq_ignore_ascii_case(wanted)))
     }
 }
 
 /// The field of a record at `column`, or "" (short rows are common in hand-edited files).
 pub fn cell(record: &Record, column: Option<usize>) -> &str {
-    column
-        .and_then(|c| record.fields.get(c))
-        .map_or("", |s| s.trim())
+    column.and_then(|c| record.fields.get(c)).map_or("", |s| s.trim())
 }
 
 /// Appends one CSV row (quoted only where needed) ending in CRLF, as RFC 4180 writes it.
@@ -230,11 +209,7 @@ mod tests {
     use super::*;
 
     fn fields(text: &str) -> Vec<Vec<String>> {
-        parse(text)
-            .expect("csv")
-            .into_iter()
-            .map(|r| r.fields)
-            .collect()
+        parse(text).expect("csv").into_iter().map(|r| r.fields).collect()
     }
 
     #[test]
@@ -242,36 +217,17 @@ mod tests {
         let text = "\u{feff}Id,Description\r\n00T1,\"Called back, \"\"urgent\"\"\r\nScreen pop: one-match in 412 ms\"\r\n00T2,plain\n";
         let records = parse(text).expect("csv");
         assert_eq!(records.len(), 3);
-        assert_eq!(
-            records[1].fields[1],
-            "Called back, \"urgent\"\r\nScreen pop: one-match in 412 ms"
-        );
-        assert_eq!(
-            records[2].line, 4,
-            "the line break inside the quotes counts"
-        );
+        assert_eq!(records[1].fields[1], "Called back, \"urgent\"\r\nScreen pop: one-match in 412 ms");
+        assert_eq!(records[2].line, 4, "the line break inside the quotes counts");
         assert_eq!(fields("a,,\"\"\n\n"), vec![vec!["a", "", ""]]);
-        assert_eq!(
-            fields("a\rb,c\r\n\"x\"\"\""),
-            vec![vec!["a\rb", "c"], vec!["x\""]],
-            "a lone CR is text"
-        );
+        assert_eq!(fields("a\rb,c\r\n\"x\"\"\""), vec![vec!["a\rb", "c"], vec!["x\""]], "a lone CR is text");
     }
 
     #[test]
     fn broken_quoting_is_a_typed_error_with_its_line() {
-        assert_eq!(
-            parse("a\n\"open"),
-            Err(CsvError::UnterminatedQuote { line: 2 })
-        );
-        assert_eq!(
-            parse("\"a\"b"),
-            Err(CsvError::TextAfterClosingQuote { line: 1 })
-        );
-        assert_eq!(
-            parse("x\ny\na\"b"),
-            Err(CsvError::QuoteInUnquotedField { line: 3 })
-        );
+        assert_eq!(parse("a\n\"open"), Err(CsvError::UnterminatedQuote { line: 2 }));
+        assert_eq!(parse("\"a\"b"), Err(CsvError::TextAfterClosingQuote { line: 1 }));
+        assert_eq!(parse("x\ny\na\"b"), Err(CsvError::QuoteInUnquotedField { line: 3 }));
     }
 
     proptest::proptest! {
@@ -292,9 +248,6 @@ mod tests {
         let mut out = String::new();
         write_row(&mut out, &["005A", "a,b", "say \"hi\"\nbye", ""]);
         assert_eq!(out, "005A,\"a,b\",\"say \"\"hi\"\"\nbye\",\r\n");
-        assert_eq!(
-            fields(&out),
-            vec![vec!["005A", "a,b", "say \"hi\"\nbye", ""]]
-        );
+        assert_eq!(fields(&out), vec![vec!["005A", "a,b", "say \"hi\"\nbye", ""]]);
     }
 }

@@ -104,10 +104,7 @@ impl fmt::Display for ParseError {
 impl std::error::Error for ParseError {}
 
 fn error(line: u32, message: impl Into<String>) -> ParseError {
-    ParseError {
-        line,
-        message: message.into(),
-    }
+    ParseError { line, message: message.into() }
 }
 
 impl Definition {
@@ -125,8 +122,7 @@ impl Definition {
         if nesting_depth(text) > MAX_DEPTH {
             return Err(error(0, format!("elements are nested more than {MAX_DEPTH} levels deep; a definition has 4 at most")));
         }
-        let doc = roxmltree::Document::parse(text)
-            .map_err(|e| error(e.pos().row, format!("not well-formed XML: {e}")))?;
+        let doc = roxmltree::Document::parse(text).map_err(|e| error(e.pos().row, format!("not well-formed XML: {e}")))?;
         let root = doc.root_element();
         match root.tag_name().name() {
             "callCenter" => parse_import(&doc, root),
@@ -142,11 +138,7 @@ impl Definition {
     pub fn settings_map(&self) -> SettingsMap {
         self.sections
             .iter()
-            .flat_map(|s| {
-                s.items
-                    .iter()
-                    .map(move |i| (format!("/{}/{}", s.name, i.name), i.value.clone()))
-            })
+            .flat_map(|s| s.items.iter().map(move |i| (format!("/{}/{}", s.name, i.name), i.value.clone())))
             .collect()
     }
 
@@ -155,9 +147,7 @@ impl Definition {
         let mut definition = Definition::default();
         for (key, value) in map {
             let mut parts = key.trim_start_matches('/').splitn(2, '/');
-            let (Some(section), Some(item)) = (parts.next(), parts.next()) else {
-                continue;
-            };
+            let (Some(section), Some(item)) = (parts.next(), parts.next()) else { continue };
             definition.set(section, item, value);
         }
         definition.renumber();
@@ -185,33 +175,20 @@ impl Definition {
         let index = match self.sections.iter().position(|s| s.name == section) {
             Some(i) => i,
             None => {
-                self.sections.push(Section {
-                    name: section.into(),
-                    label: section.into(),
-                    ..Section::default()
-                });
+                self.sections.push(Section { name: section.into(), label: section.into(), ..Section::default() });
                 self.sections.len() - 1
             }
         };
-        let Some(s) = self.sections.get_mut(index) else {
-            return;
-        };
+        let Some(s) = self.sections.get_mut(index) else { return };
         match s.items.iter_mut().find(|i| i.name == item) {
             Some(i) => i.value = value.into(),
-            None => s.items.push(Item {
-                name: item.into(),
-                label: item.into(),
-                value: value.into(),
-                ..Item::default()
-            }),
+            None => s.items.push(Item { name: item.into(), label: item.into(), value: value.into(), ..Item::default() }),
         }
     }
 
     /// Removes `/section/item`; true if it was there.
     pub fn remove(&mut self, section: &str, item: &str) -> bool {
-        let Some(s) = self.sections.iter_mut().find(|s| s.name == section) else {
-            return false;
-        };
+        let Some(s) = self.sections.iter_mut().find(|s| s.name == section) else { return false };
         let before = s.items.len();
         s.items.retain(|i| i.name != item);
         s.items.len() != before
@@ -231,11 +208,7 @@ impl Definition {
     pub fn to_import_xml(&self) -> String {
         let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<callCenter>\n");
         for (i, s) in self.sections.iter().enumerate() {
-            let order = if s.sort_order.is_empty() {
-                i.to_string()
-            } else {
-                s.sort_order.clone()
-            };
+            let order = if s.sort_order.is_empty() { i.to_string() } else { s.sort_order.clone() };
             out.push_str(&format!(
                 "  <section sortOrder=\"{}\" name=\"{}\" label=\"{}\">\n",
                 escape(&order),
@@ -243,11 +216,7 @@ impl Definition {
                 escape(&s.label)
             ));
             for (j, item) in s.items.iter().enumerate() {
-                let order = if item.sort_order.is_empty() {
-                    j.to_string()
-                } else {
-                    item.sort_order.clone()
-                };
+                let order = if item.sort_order.is_empty() { j.to_string() } else { item.sort_order.clone() };
                 out.push_str(&format!(
                     "    <item sortOrder=\"{}\" name=\"{}\" label=\"{}\">{}</item>\n",
                     escape(&order),
@@ -279,44 +248,21 @@ impl Definition {
         if let Some(i) = self.item("reqGeneralInfo", "reqDisplayName") {
             field(&mut out, "displayName", &i.value);
         }
-        let display_label = self
-            .item("reqGeneralInfo", "reqDisplayName")
-            .map(|i| i.label.as_str());
-        if let Some(v) = self
-            .metadata
-            .display_name_label
-            .as_deref()
-            .or(display_label)
-        {
+        let display_label = self.item("reqGeneralInfo", "reqDisplayName").map(|i| i.label.as_str());
+        if let Some(v) = self.metadata.display_name_label.as_deref().or(display_label) {
             field(&mut out, "displayNameLabel", v);
         }
-        let internal_label = self
-            .item("reqGeneralInfo", "reqInternalName")
-            .map(|i| i.label.as_str());
-        if let Some(v) = self
-            .metadata
-            .internal_name_label
-            .as_deref()
-            .or(internal_label)
-        {
+        let internal_label = self.item("reqGeneralInfo", "reqInternalName").map(|i| i.label.as_str());
+        if let Some(v) = self.metadata.internal_name_label.as_deref().or(internal_label) {
             field(&mut out, "internalNameLabel", v);
         }
         for s in &self.sections {
             out.push_str("    <sections>\n");
             for item in &s.items {
                 out.push_str("        <items>\n");
-                out.push_str(&format!(
-                    "            <label>{}</label>\n",
-                    escape(&item.label)
-                ));
-                out.push_str(&format!(
-                    "            <name>{}</name>\n",
-                    escape(&item.name)
-                ));
-                out.push_str(&format!(
-                    "            <value>{}</value>\n",
-                    escape(&item.value)
-                ));
+                out.push_str(&format!("            <label>{}</label>\n", escape(&item.label)));
+                out.push_str(&format!("            <name>{}</name>\n", escape(&item.name)));
+                out.push_str(&format!("            <value>{}</value>\n", escape(&item.value)));
                 out.push_str("        </items>\n");
             }
             out.push_str(&format!("        <label>{}</label>\n", escape(&s.label)));
@@ -335,9 +281,7 @@ fn line_of(doc: &roxmltree::Document, node: roxmltree::Node) -> u32 {
     doc.text_pos_at(node.range().start).row
 }
 
-fn elements<'a, 'i>(
-    node: roxmltree::Node<'a, 'i>,
-) -> impl Iterator<Item = roxmltree::Node<'a, 'i>> {
+fn elements<'a, 'i>(node: roxmltree::Node<'a, 'i>) -> impl Iterator<Item = roxmltree::Node<'a, 'i>> {
     node.children().filter(|n| n.is_element())
 }
 
@@ -346,46 +290,22 @@ fn text_of(doc: &roxmltree::Document, node: roxmltree::Node) -> Result<String, P
     if let Some(child) = elements(node).next() {
         return Err(error(
             line_of(doc, child),
-            format!(
-                "<{}> holds text only, not <{}>",
-                node.tag_name().name(),
-                child.tag_name().name()
-            ),
+            format!("<{}> holds text only, not <{}>", node.tag_name().name(), child.tag_name().name()),
         ));
     }
-    Ok(node
-        .children()
-        .filter_map(|n| n.text())
-        .collect::<String>()
-        .trim()
-        .to_owned())
+    Ok(node.children().filter_map(|n| n.text()).collect::<String>().trim().to_owned())
 }
 
-fn parse_import(
-    doc: &roxmltree::Document,
-    root: roxmltree::Node,
-) -> Result<Definition, ParseError> {
+fn parse_import(doc: &roxmltree::Document, root: roxmltree::Node) -> Result<Definition, ParseError> {
     let mut sections = Vec::new();
     for node in elements(root) {
         if node.tag_name().name() != "section" {
-            return Err(error(
-                line_of(doc, node),
-                format!(
-                    "<{}> inside <callCenter>; expected <section>",
-                    node.tag_name().name()
-                ),
-            ));
+            return Err(error(line_of(doc, node), format!("<{}> inside <callCenter>; expected <section>", node.tag_name().name())));
         }
         let mut items = Vec::new();
         for item in elements(node) {
             if item.tag_name().name() != "item" {
-                return Err(error(
-                    line_of(doc, item),
-                    format!(
-                        "<{}> inside <section>; expected <item>",
-                        item.tag_name().name()
-                    ),
-                ));
+                return Err(error(line_of(doc, item), format!("<{}> inside <section>; expected <item>", item.tag_name().name())));
             }
             items.push(Item {
                 name: attr(item, "name"),
@@ -403,21 +323,11 @@ fn parse_import(
             line: line_of(doc, node),
         });
     }
-    Ok(Definition {
-        form: Form::Import,
-        sections,
-        metadata: MetadataFields::default(),
-    })
+    Ok(Definition { form: Form::Import, sections, metadata: MetadataFields::default() })
 }
 
-fn parse_metadata(
-    doc: &roxmltree::Document,
-    root: roxmltree::Node,
-) -> Result<Definition, ParseError> {
-    let mut d = Definition {
-        form: Form::Metadata,
-        ..Definition::default()
-    };
+fn parse_metadata(doc: &roxmltree::Document, root: roxmltree::Node) -> Result<Definition, ParseError> {
+    let mut d = Definition { form: Form::Metadata, ..Definition::default() };
     let (mut adapter_url, mut display_name) = (None, None);
     for node in elements(root) {
         let line = line_of(doc, node);
@@ -429,40 +339,24 @@ fn parse_metadata(
             "version" => d.metadata.version = Some(text_of(doc, node)?),
             "customSettings" => d.metadata.custom_settings = Some(text_of(doc, node)?),
             "sections" => {
-                let mut section = Section {
-                    line,
-                    ..Section::default()
-                };
+                let mut section = Section { line, ..Section::default() };
                 for child in elements(node) {
                     match child.tag_name().name() {
                         "name" => section.name = text_of(doc, child)?,
                         "label" => section.label = text_of(doc, child)?,
                         "items" => {
-                            let mut item = Item {
-                                line: line_of(doc, child),
-                                ..Item::default()
-                            };
+                            let mut item = Item { line: line_of(doc, child), ..Item::default() };
                             for field in elements(child) {
                                 match field.tag_name().name() {
                                     "name" => item.name = text_of(doc, field)?,
                                     "label" => item.label = text_of(doc, field)?,
                                     "value" => item.value = text_of(doc, field)?,
-                                    other => {
-                                        return Err(error(
-                                            line_of(doc, field),
-                                            format!("unknown <{other}> in <items>"),
-                                        ))
-                                    }
+                                    other => return Err(error(line_of(doc, field), format!("unknown <{other}> in <items>"))),
                                 }
                             }
                             section.items.push(item);
                         }
-                        other => {
-                            return Err(error(
-                                line_of(doc, child),
-                                format!("unknown <{other}> in <sections>"),
-                            ))
-                        }
+                        other => return Err(error(line_of(doc, child), format!("unknown <{other}> in <sections>"))),
                     }
                 }
                 d.sections.push(section);
@@ -472,19 +366,11 @@ fn parse_metadata(
         }
     }
     // The top-level fields are the reqGeneralInfo items; fill them in where the sections lack them.
-    for (item, found) in [
-        ("reqAdapterUrl", adapter_url),
-        ("reqDisplayName", display_name),
-    ] {
+    for (item, found) in [("reqAdapterUrl", adapter_url), ("reqDisplayName", display_name)] {
         if let Some((value, line)) = found {
             if d.item("reqGeneralInfo", item).is_none() {
                 d.set("reqGeneralInfo", item, &value);
-                if let Some(i) = d
-                    .sections
-                    .iter_mut()
-                    .flat_map(|s| s.items.iter_mut())
-                    .find(|i| i.name == item)
-                {
+                if let Some(i) = d.sections.iter_mut().flat_map(|s| s.items.iter_mut()).find(|i| i.name == item) {
                     i.line = line;
                 }
             }
@@ -574,15 +460,8 @@ mod tests {
     #[test]
     fn the_settings_map_is_keyed_by_section_and_item() {
         let map = Definition::parse(SMALL).expect("valid").settings_map();
-        assert_eq!(
-            map.get("/reqGeneralInfo/reqInternalName")
-                .map(String::as_str),
-            Some("Acme")
-        );
-        assert_eq!(
-            map.get("/vendorX/queue").map(String::as_str),
-            Some("sales & support")
-        );
+        assert_eq!(map.get("/reqGeneralInfo/reqInternalName").map(String::as_str), Some("Acme"));
+        assert_eq!(map.get("/vendorX/queue").map(String::as_str), Some("sales & support"));
         assert_eq!(map.len(), 4);
         let back = Definition::from_settings_map(&map);
         assert_eq!(back.settings_map(), map);
@@ -597,50 +476,32 @@ mod tests {
         assert_eq!(again.to_import_xml(), import, "writing is deterministic");
 
         let metadata = d.to_metadata_xml();
-        assert!(
-            metadata.contains("<adapterUrl>https://phone.example.com/?a=1&amp;b=2</adapterUrl>")
-        );
+        assert!(metadata.contains("<adapterUrl>https://phone.example.com/?a=1&amp;b=2</adapterUrl>"));
         let m = Definition::parse(&metadata).expect("metadata parses");
         assert_eq!(m.form, Form::Metadata);
         assert_eq!(m.settings_map(), d.settings_map());
         assert_eq!(m.to_metadata_xml(), metadata);
         let labels: Vec<&str> = m.sections.iter().map(|s| s.label.as_str()).collect();
         assert_eq!(labels, ["General", "Vendor"]);
-        assert_eq!(
-            Definition::parse(&m.to_import_xml())
-                .expect("back")
-                .to_import_xml(),
-            import
-        );
+        assert_eq!(Definition::parse(&m.to_import_xml()).expect("back").to_import_xml(), import);
     }
 
     #[test]
     fn hostile_or_broken_files_are_clear_errors() {
         let bomb = r#"<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><callCenter>&b;</callCenter>"#;
         assert!(Definition::parse(bomb).is_err());
-        let external =
-            r#"<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><callCenter>&e;</callCenter>"#;
+        let external = r#"<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><callCenter>&e;</callCenter>"#;
         assert!(Definition::parse(external).is_err());
-        let e = Definition::parse("<callCenter>\n<section name='a'>\n<item>x</section>")
-            .expect_err("broken");
+        let e = Definition::parse("<callCenter>\n<section name='a'>\n<item>x</section>").expect_err("broken");
         assert_eq!(e.line, 3);
         let e = Definition::parse("<html/>").expect_err("wrong root");
         assert!(e.message.contains("starts with <callCenter>"));
         assert!(Definition::parse("not xml at all").is_err());
         assert!(Definition::parse("").is_err());
-        assert!(Definition::parse(&"<a>".repeat(MAX_FILE_BYTES))
-            .expect_err("too big")
-            .message
-            .contains("at most"));
+        assert!(Definition::parse(&"<a>".repeat(MAX_FILE_BYTES)).expect_err("too big").message.contains("at most"));
         let deep = format!("{}{}", "<x>".repeat(2000), "</x>".repeat(2000));
-        assert!(Definition::parse(&deep)
-            .expect_err("deep")
-            .message
-            .contains("nested"));
+        assert!(Definition::parse(&deep).expect_err("deep").message.contains("nested"));
         let nested_item = "<callCenter><section><item><b>x</b></item></section></callCenter>";
-        assert!(Definition::parse(nested_item)
-            .expect_err("markup in item")
-            .message
-            .contains("text only"));
+        assert!(Definition::parse(nested_item).expect_err("markup in item").message.contains("text only"));
     }
 }

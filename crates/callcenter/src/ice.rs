@@ -19,10 +19,7 @@ impl fmt::Debug for IceServer {
         f.debug_struct("IceServer")
             .field("urls", &self.urls)
             .field("username", &self.username)
-            .field(
-                "credential",
-                &self.credential.as_ref().map(|_| "<redacted>"),
-            )
+            .field("credential", &self.credential.as_ref().map(|_| "<redacted>"))
             .finish()
     }
 }
@@ -63,11 +60,7 @@ pub struct IceSettings {
 impl IceSettings {
     /// Some TURN server is configured (with static or fetched credentials).
     pub fn has_turn(&self) -> bool {
-        self.credentials_url.is_some()
-            || self
-                .servers
-                .iter()
-                .any(|s| s.urls.iter().any(|u| is_turn(u)))
+        self.credentials_url.is_some() || self.servers.iter().any(|s| s.urls.iter().any(|u| is_turn(u)))
     }
 }
 
@@ -101,44 +94,22 @@ fn is_turn(url: &str) -> bool {
 /// Reads the ICE items; returns the settings and every problem found.
 pub fn read(items: &IceItems<'_>) -> (IceSettings, Vec<IceProblem>) {
     let mut problems = Vec::new();
-    let mut problem =
-        |item: &'static str, message: String| problems.push(IceProblem { item, message });
-    let urls: Vec<String> = items
-        .urls
-        .split(',')
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(str::to_owned)
-        .collect();
+    let mut problem = |item: &'static str, message: String| problems.push(IceProblem { item, message });
+    let urls: Vec<String> = items.urls.split(',').map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned).collect();
     for url in &urls {
-        if !["stun:", "stuns:", "turn:", "turns:"]
-            .iter()
-            .any(|p| url.starts_with(p))
-        {
-            problem(
-                "iceServers",
-                format!("{url:?} is not a stun:, stuns:, turn: or turns: URL"),
-            );
+        if !["stun:", "stuns:", "turn:", "turns:"].iter().any(|p| url.starts_with(p)) {
+            problem("iceServers", format!("{url:?} is not a stun:, stuns:, turn: or turns: URL"));
         }
     }
     let (turn, stun): (Vec<String>, Vec<String>) = urls.into_iter().partition(|u| is_turn(u));
-    let mut servers: Vec<IceServer> = stun
-        .into_iter()
-        .map(|url| IceServer {
-            urls: vec![url],
-            username: None,
-            credential: None,
-        })
-        .collect();
+    let mut servers: Vec<IceServer> =
+        stun.into_iter().map(|url| IceServer { urls: vec![url], username: None, credential: None }).collect();
 
     let credentials_url = match items.credentials_url {
         "" => None,
         url if credentials_url_allowed(url) => Some(url.to_owned()),
         url => {
-            problem(
-                "turnCredentialsUrl",
-                format!("{url:?} must be an https:// URL (http:// only on loopback)"),
-            );
+            problem("turnCredentialsUrl", format!("{url:?} must be an https:// URL (http:// only on loopback)"));
             None
         }
     };
@@ -167,25 +138,13 @@ pub fn read(items: &IceItems<'_>) -> (IceSettings, Vec<IceProblem>) {
         "" | "all" => IceTransportPolicy::All,
         "relay" => IceTransportPolicy::Relay,
         other => {
-            problem(
-                "iceTransportPolicy",
-                format!("{other:?} is neither all nor relay"),
-            );
+            problem("iceTransportPolicy", format!("{other:?} is neither all nor relay"));
             IceTransportPolicy::All
         }
     };
-    let settings = IceSettings {
-        servers,
-        turn_urls_for_fetched,
-        credentials_url,
-        policy,
-    };
+    let settings = IceSettings { servers, turn_urls_for_fetched, credentials_url, policy };
     if policy == IceTransportPolicy::Relay && !settings.has_turn() {
-        problem(
-            "iceTransportPolicy",
-            "relay needs a TURN server: add turn: URLs with credentials, or turnCredentialsUrl"
-                .into(),
-        );
+        problem("iceTransportPolicy", "relay needs a TURN server: add turn: URLs with credentials, or turnCredentialsUrl".into());
     }
     (settings, problems)
 }
@@ -197,15 +156,9 @@ fn credentials_url_allowed(url: &str) -> bool {
         let host = host_of(rest);
         return !host.is_empty() && !host.contains(char::is_whitespace);
     }
-    let Some(rest) = url.strip_prefix("http://") else {
-        return false;
-    };
+    let Some(rest) = url.strip_prefix("http://") else { return false };
     let host = host_of(rest);
-    let name = if host.starts_with("[::1]") {
-        "[::1]"
-    } else {
-        host.split(':').next().unwrap_or("")
-    };
+    let name = if host.starts_with("[::1]") { "[::1]" } else { host.split(':').next().unwrap_or("") };
     matches!(name, "127.0.0.1" | "localhost" | "[::1]")
 }
 
@@ -213,56 +166,26 @@ fn credentials_url_allowed(url: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn items<'a>(
-        urls: &'a str,
-        username: &'a str,
-        credential: &'a str,
-        credentials_url: &'a str,
-        policy: &'a str,
-    ) -> IceItems<'a> {
-        IceItems {
-            urls,
-            username,
-            credential,
-            credentials_url,
-            policy,
-        }
+    fn items<'a>(urls: &'a str, username: &'a str, credential: &'a str, credentials_url: &'a str, policy: &'a str) -> IceItems<'a> {
+        IceItems { urls, username, credential, credentials_url, policy }
     }
 
     #[test]
     fn stun_and_static_turn_become_two_servers() {
-        let (s, problems) = read(&items(
-            "stun:s.example.com, turn:t.example.com:3478 ,turns:t.example.com",
-            "agent",
-            "secret",
-            "",
-            "",
-        ));
+        let (s, problems) = read(&items("stun:s.example.com, turn:t.example.com:3478 ,turns:t.example.com", "agent", "secret", "", ""));
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(s.servers.len(), 2);
-        assert_eq!(
-            s.servers.first().map(|x| x.urls.clone()),
-            Some(vec!["stun:s.example.com".to_owned()])
-        );
+        assert_eq!(s.servers.first().map(|x| x.urls.clone()), Some(vec!["stun:s.example.com".to_owned()]));
         let turn = s.servers.get(1).cloned();
         assert_eq!(turn.as_ref().map(|t| t.urls.len()), Some(2));
-        assert_eq!(
-            turn.as_ref().and_then(|t| t.credential.clone()).as_deref(),
-            Some("secret")
-        );
+        assert_eq!(turn.as_ref().and_then(|t| t.credential.clone()).as_deref(), Some("secret"));
         assert_eq!(s.policy, IceTransportPolicy::All);
         assert!(s.has_turn());
     }
 
     #[test]
     fn the_credential_never_shows_in_debug_output() {
-        let (s, _) = read(&items(
-            "turn:t.example.com",
-            "agent",
-            "hunter2",
-            "",
-            "relay",
-        ));
+        let (s, _) = read(&items("turn:t.example.com", "agent", "hunter2", "", "relay"));
         let printed = format!("{s:?}");
         assert!(!printed.contains("hunter2"), "{printed}");
         assert!(printed.contains("<redacted>"));
@@ -272,49 +195,27 @@ mod tests {
     fn turn_without_credentials_is_refused_with_the_way_out() {
         let (_, problems) = read(&items("turn:t.example.com", "", "", "", ""));
         assert_eq!(problems.len(), 1);
-        assert!(problems
-            .iter()
-            .all(|p| p.item == "iceServers" && p.message.contains("turnCredentialsUrl")));
+        assert!(problems.iter().all(|p| p.item == "iceServers" && p.message.contains("turnCredentialsUrl")));
         let (_, problems) = read(&items("turn:t.example.com", "agent", "", "", ""));
         assert!(problems.iter().any(|p| p.item == "turnCredential"));
     }
 
     #[test]
     fn fetched_credentials_take_the_turn_urls_of_the_definition() {
-        let (s, problems) = read(&items(
-            "turn:t.example.com",
-            "",
-            "",
-            "https://crm.example.com/turn",
-            "relay",
-        ));
+        let (s, problems) = read(&items("turn:t.example.com", "", "", "https://crm.example.com/turn", "relay"));
         assert!(problems.is_empty(), "{problems:?}");
         assert!(s.servers.is_empty());
         assert_eq!(s.turn_urls_for_fetched, ["turn:t.example.com"]);
-        assert_eq!(
-            s.credentials_url.as_deref(),
-            Some("https://crm.example.com/turn")
-        );
+        assert_eq!(s.credentials_url.as_deref(), Some("https://crm.example.com/turn"));
         assert_eq!(s.policy, IceTransportPolicy::Relay);
     }
 
     #[test]
     fn credentials_over_plain_http_only_on_loopback() {
-        for ok in [
-            "https://a.example.com/x",
-            "http://127.0.0.1:8700/turn",
-            "http://localhost/turn",
-            "http://[::1]:80/t",
-        ] {
+        for ok in ["https://a.example.com/x", "http://127.0.0.1:8700/turn", "http://localhost/turn", "http://[::1]:80/t"] {
             assert!(credentials_url_allowed(ok), "{ok}");
         }
-        for bad in [
-            "http://a.example.com/x",
-            "http://127.0.0.1.example.com/",
-            "ftp://127.0.0.1/",
-            "https:///x",
-            "javascript:1",
-        ] {
+        for bad in ["http://a.example.com/x", "http://127.0.0.1.example.com/", "ftp://127.0.0.1/", "https:///x", "javascript:1"] {
             assert!(!credentials_url_allowed(bad), "{bad}");
         }
     }
@@ -322,9 +223,7 @@ mod tests {
     #[test]
     fn relay_needs_a_turn_server_and_policy_values_are_checked() {
         let (_, problems) = read(&items("stun:s.example.com", "", "", "", "relay"));
-        assert!(problems
-            .iter()
-            .any(|p| p.item == "iceTransportPolicy" && p.message.contains("TURN")));
+        assert!(problems.iter().any(|p| p.item == "iceTransportPolicy" && p.message.contains("TURN")));
         let (_, problems) = read(&items("", "", "", "", "nohost"));
         assert!(problems.iter().any(|p| p.item == "iceTransportPolicy"));
     }

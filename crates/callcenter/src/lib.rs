@@ -4,39 +4,28 @@
 //! with the `xml` feature, the definition files admins import and the migration tools
 //! (`inventory` of code, `rollout` waves and go/no-go report, `csv`).
 #![forbid(unsafe_code)]
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::indexing_slicing,
-        clippy::panic
-    )
-)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
 #[cfg(feature = "xml")]
 pub mod csv;
 pub mod date;
-#[cfg(feature = "xml")]
-pub mod definition;
 pub mod ice;
 #[cfg(feature = "xml")]
 pub mod inventory;
+pub mod settings;
+#[cfg(feature = "xml")]
+pub mod definition;
 #[cfg(feature = "xml")]
 pub mod migrate;
 #[cfg(feature = "xml")]
 pub mod report;
 #[cfg(feature = "xml")]
 pub mod rollout;
-pub mod settings;
 #[cfg(feature = "xml")]
 pub mod validate;
 
+pub use settings::{DialingOptions, IceServer, IceSettings, IceTransportPolicy, ReadSettings, SettingProblem, SettingsError, SettingsMap, SoftphoneSettings};
 #[cfg(feature = "xml")]
 pub use definition::{Definition, Form, Item, ParseError, Section};
-pub use settings::{
-    DialingOptions, IceServer, IceSettings, IceTransportPolicy, ReadSettings, SettingProblem,
-    SettingsError, SettingsMap, SoftphoneSettings,
-};
 #[cfg(feature = "xml")]
 pub use validate::{validate, Diagnostic, Severity};

@@ -3,13 +3,10 @@
 
 use crate::definition::{Definition, Item, Section};
 use crate::settings::{
-    adapter_url_api_version, is_api_version, is_pbx_url, is_sip_domain, API_VERSION_PARAMETER,
-    DEFAULT_API_VERSION, DEFAULT_HOME_COUNTRY, DEFAULT_MAX_CALLS, DEFAULT_REGISTER_EXPIRES,
-    SECTION,
+    adapter_url_api_version, is_api_version, is_pbx_url, is_sip_domain, API_VERSION_PARAMETER, DEFAULT_API_VERSION,
+    DEFAULT_HOME_COUNTRY, DEFAULT_MAX_CALLS, DEFAULT_REGISTER_EXPIRES, SECTION,
 };
-use crate::validate::{
-    check_adapter_url, check_internal_name, UrlCheck, HEIGHT_RANGE, WIDTH_RANGE,
-};
+use crate::validate::{check_adapter_url, check_internal_name, UrlCheck, HEIGHT_RANGE, WIDTH_RANGE};
 
 /// What a definition is, for the inventory and for migration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,17 +34,10 @@ impl Kind {
 pub fn kind(d: &Definition) -> Kind {
     let general = |name| d.value("reqGeneralInfo", name);
     let url = general("reqAdapterUrl").to_ascii_lowercase();
-    let desktop_url =
-        url.starts_with("http://localhost") || url.starts_with("http://127.0.0.1:11000");
-    if d.item("reqGeneralInfo", "reqProgId").is_some()
-        || (general("reqUseApi") != "true"
-            && (desktop_url || d.item("reqGeneralInfo", "reqVersion").is_some()))
-    {
+    let desktop_url = url.starts_with("http://localhost") || url.starts_with("http://127.0.0.1:11000");
+    if d.item("reqGeneralInfo", "reqProgId").is_some() || (general("reqUseApi") != "true" && (desktop_url || d.item("reqGeneralInfo", "reqVersion").is_some())) {
         Kind::LegacyDesktop
-    } else if matches!(
-        general("reqSalesforceCompatibilityMode"),
-        "Lightning" | "Classic_and_Lightning"
-    ) {
+    } else if matches!(general("reqSalesforceCompatibilityMode"), "Lightning" | "Classic_and_Lightning") {
         Kind::OpenCtiLightning
     } else {
         Kind::OpenCtiClassic
@@ -75,18 +65,9 @@ pub enum Change {
     /// Carried over unchanged.
     Kept { key: String, value: String },
     /// Carried over with a new value (or added).
-    Changed {
-        key: String,
-        from: Option<String>,
-        to: String,
-        why: String,
-    },
+    Changed { key: String, from: Option<String>, to: String, why: String },
     /// Not carried over.
-    Dropped {
-        key: String,
-        value: String,
-        why: String,
-    },
+    Dropped { key: String, value: String, why: String },
 }
 
 /// A migrated definition and the report of what happened.
@@ -114,11 +95,7 @@ impl std::fmt::Display for MigrateError {
 
 impl std::error::Error for MigrateError {}
 
-const DIALING: [&str; 3] = [
-    "reqOutsidePrefix",
-    "reqLongDistPrefix",
-    "reqInternationalPrefix",
-];
+const DIALING: [&str; 3] = ["reqOutsidePrefix", "reqLongDistPrefix", "reqInternationalPrefix"];
 
 /// The new definition as it is built, with the report of what happened to each item.
 struct Builder<'a> {
@@ -137,43 +114,24 @@ pub fn migrate(old: &Definition, options: &Options) -> Result<Migration, Migrate
         None if old_name.is_empty() => "RustSoftphone".to_owned(),
         None => format!("{}_OpenCti", old_name.trim_end_matches('_')),
     };
-    check_internal_name(&internal_name)
-        .map_err(|why| MigrateError(format!("the new internal name {why}")))?;
+    check_internal_name(&internal_name).map_err(|why| MigrateError(format!("the new internal name {why}")))?;
     let adapter = adapter_url(&options.adapter_url)?;
-    let mut b = Builder {
-        old,
-        new: Definition::default(),
-        changes: Vec::new(),
-    };
+    let mut b = Builder { old, new: Definition::default(), changes: Vec::new() };
     b.general(&internal_name, &adapter.url);
     b.standby();
     b.dialing();
     let pbx_urls = b.vendor_sections(options, from_kind)?;
-    let sip_domain = options
-        .sip_domain
-        .clone()
-        .unwrap_or_else(|| host_of(pbx_urls.first().map_or("", String::as_str)));
+    let sip_domain = options.sip_domain.clone().unwrap_or_else(|| host_of(pbx_urls.first().map_or("", String::as_str)));
     if !is_sip_domain(&sip_domain) {
         return Err(MigrateError(format!("{sip_domain:?} is not a SIP domain (a host name or IP address): give one with --sip-domain")));
     }
-    let home_country = options
-        .home_country
-        .as_deref()
-        .unwrap_or(DEFAULT_HOME_COUNTRY)
-        .to_ascii_uppercase();
+    let home_country = options.home_country.as_deref().unwrap_or(DEFAULT_HOME_COUNTRY).to_ascii_uppercase();
     if home_country.len() != 2 || !home_country.bytes().all(|c| c.is_ascii_alphabetic()) {
-        return Err(MigrateError(format!(
-            "--home-country {home_country:?} is not a two-letter ISO 3166-1 code like GB"
-        )));
+        return Err(MigrateError(format!("--home-country {home_country:?} is not a two-letter ISO 3166-1 code like GB")));
     }
     b.ours(&pbx_urls, &sip_domain, &adapter.api_version, &home_country);
     b.new.renumber();
-    Ok(Migration {
-        definition: b.new,
-        changes: b.changes,
-        from_kind,
-        old_internal_name: old_name,
-    })
+    Ok(Migration { definition: b.new, changes: b.changes, from_kind, old_internal_name: old_name })
 }
 
 /// The adapter URL migrate writes, and the Open CTI version it names.
@@ -195,29 +153,15 @@ fn adapter_url(given: &str) -> Result<AdapterUrl, MigrateError> {
         if !is_api_version(version) {
             return Err(MigrateError(format!("--adapter-url: apiVersion={version} is not an Open CTI version like {DEFAULT_API_VERSION}")));
         }
-        return Ok(AdapterUrl {
-            url: given.to_owned(),
-            api_version: version.to_owned(),
-        });
+        return Ok(AdapterUrl { url: given.to_owned(), api_version: version.to_owned() });
     }
-    let (base, fragment) = given
-        .split_once('#')
-        .map_or((given, None), |(b, f)| (b, Some(f)));
-    let joiner = if !base.contains('?') {
-        "?"
-    } else if base.ends_with(['?', '&']) {
-        ""
-    } else {
-        "&"
-    };
+    let (base, fragment) = given.split_once('#').map_or((given, None), |(b, f)| (b, Some(f)));
+    let joiner = if !base.contains('?') { "?" } else if base.ends_with(['?', '&']) { "" } else { "&" };
     let mut url = format!("{base}{joiner}{API_VERSION_PARAMETER}={DEFAULT_API_VERSION}");
     if let Some(f) = fragment {
         url = format!("{url}#{f}");
     }
-    Ok(AdapterUrl {
-        url,
-        api_version: DEFAULT_API_VERSION.to_owned(),
-    })
+    Ok(AdapterUrl { url, api_version: DEFAULT_API_VERSION.to_owned() })
 }
 
 impl<'a> Builder<'a> {
@@ -234,27 +178,12 @@ impl<'a> Builder<'a> {
         let key = format!("/{section}/{item}");
         let from = old.map(|i| i.value.clone());
         let change = if from.as_deref() == Some(value.as_str()) {
-            Change::Kept {
-                key,
-                value: value.clone(),
-            }
+            Change::Kept { key, value: value.clone() }
         } else {
-            Change::Changed {
-                key,
-                from,
-                to: value.clone(),
-                why: why.into(),
-            }
+            Change::Changed { key, from, to: value.clone(), why: why.into() }
         };
-        let label = old
-            .map(|i| i.label.clone())
-            .filter(|l| !l.is_empty())
-            .unwrap_or_else(|| default_label.to_owned());
-        let section_label = self
-            .old
-            .section(section)
-            .map(|s| s.label.clone())
-            .filter(|l| !l.is_empty());
+        let label = old.map(|i| i.label.clone()).filter(|l| !l.is_empty()).unwrap_or_else(|| default_label.to_owned());
+        let section_label = self.old.section(section).map(|s| s.label.clone()).filter(|l| !l.is_empty());
         let section_label = section_label.unwrap_or_else(|| section_default_label.to_owned());
         self.changes.push(change);
         push(&mut self.new, section, &section_label, item, &label, &value);
@@ -263,74 +192,26 @@ impl<'a> Builder<'a> {
     fn general(&mut self, internal_name: &str, adapter_url: &str) {
         const G: (&str, &str) = ("reqGeneralInfo", "General Information");
         let display = self.old.value("reqGeneralInfo", "reqDisplayName");
-        let display = if display.is_empty() {
-            internal_name.to_owned()
-        } else {
-            display.to_owned()
-        };
+        let display = if display.is_empty() { internal_name.to_owned() } else { display.to_owned() };
         self.put(G, ("reqInternalName", "InternalNameAAA"), internal_name.to_owned(),
             "a new internal name, so the old and new call centers can exist side by side during the pilot waves");
-        self.put(
-            G,
-            ("reqDisplayName", "Display Name"),
-            display,
-            "Salesforce requires a display name",
-        );
+        self.put(G, ("reqDisplayName", "Display Name"), display, "Salesforce requires a display name");
         self.put(G, ("reqAdapterUrl", "CTI Adapter URL"), adapter_url.to_owned(),
             "the softphone now runs in the browser from this URL (its apiVersion names the Open CTI version)");
-        self.put(
-            G,
-            ("reqUseApi", "Use CTI API"),
-            "true".into(),
-            "Open CTI needs reqUseApi=true",
-        );
+        self.put(G, ("reqUseApi", "Use CTI API"), "true".into(), "Open CTI needs reqUseApi=true");
         let size = |name: &str, (min, max): (u32, u32), default: u32| {
             let old = self.old.value("reqGeneralInfo", name).parse::<u32>().ok();
-            old.filter(|px| (min..=max).contains(px))
-                .unwrap_or(default)
-                .to_string()
+            old.filter(|px| (min..=max).contains(px)).unwrap_or(default).to_string()
         };
-        let (height, width) = (
-            size("reqSoftphoneHeight", HEIGHT_RANGE, 460),
-            size("reqSoftphoneWidth", WIDTH_RANGE, 340),
-        );
-        self.put(
-            G,
-            ("reqSoftphoneHeight", "Softphone Height"),
-            height,
-            "set to a height Lightning's utility panel accepts",
-        );
-        self.put(
-            G,
-            ("reqSoftphoneWidth", "Softphone Width"),
-            width,
-            "set to a width Lightning's utility panel accepts",
-        );
-        self.put(
-            G,
-            (
-                "reqSalesforceCompatibilityMode",
-                "Salesforce Compatibility Mode",
-            ),
-            "Lightning".into(),
-            "without it the phone does not appear in Lightning",
-        );
-        let handled = [
-            "reqInternalName",
-            "reqDisplayName",
-            "reqAdapterUrl",
-            "reqUseApi",
-            "reqSoftphoneHeight",
-            "reqSoftphoneWidth",
-            "reqSalesforceCompatibilityMode",
-            "reqStandbyUrl",
-            "reqTimeout",
-        ];
+        let (height, width) = (size("reqSoftphoneHeight", HEIGHT_RANGE, 460), size("reqSoftphoneWidth", WIDTH_RANGE, 340));
+        self.put(G, ("reqSoftphoneHeight", "Softphone Height"), height, "set to a height Lightning's utility panel accepts");
+        self.put(G, ("reqSoftphoneWidth", "Softphone Width"), width, "set to a width Lightning's utility panel accepts");
+        self.put(G, ("reqSalesforceCompatibilityMode", "Salesforce Compatibility Mode"), "Lightning".into(),
+            "without it the phone does not appear in Lightning");
+        let handled = ["reqInternalName", "reqDisplayName", "reqAdapterUrl", "reqUseApi", "reqSoftphoneHeight",
+            "reqSoftphoneWidth", "reqSalesforceCompatibilityMode", "reqStandbyUrl", "reqTimeout"];
         let old: &'a Definition = self.old;
-        for i in old
-            .section("reqGeneralInfo")
-            .map_or(&[][..], |s| s.items.as_slice())
-        {
+        for i in old.section("reqGeneralInfo").map_or(&[][..], |s| s.items.as_slice()) {
             if handled.contains(&i.name.as_str()) {
                 continue;
             }
@@ -347,10 +228,7 @@ impl<'a> Builder<'a> {
     /// The standby URL and timeout work only together, and only when Lightning can load the
     /// URL (https, or a Visualforce page of the org): otherwise both are dropped.
     fn standby(&mut self) {
-        let (url, timeout) = (
-            self.old_item("reqGeneralInfo", "reqStandbyUrl"),
-            self.old_item("reqGeneralInfo", "reqTimeout"),
-        );
+        let (url, timeout) = (self.old_item("reqGeneralInfo", "reqStandbyUrl"), self.old_item("reqGeneralInfo", "reqTimeout"));
         let why = match (url, timeout) {
             (None, None) => return,
             (Some(u), Some(t)) => match (check_adapter_url(&u.value), t.value.parse::<u32>()) {
@@ -375,11 +253,7 @@ impl<'a> Builder<'a> {
     /// Kept as they are, when they are digits (a prefix is dialled as written).
     fn dialing(&mut self) {
         const D: (&str, &str) = ("reqDialingOptions", "Dialing Options");
-        for (name, label) in DIALING.into_iter().zip([
-            "Outside Prefix",
-            "Long Distance Prefix",
-            "International Prefix",
-        ]) {
+        for (name, label) in DIALING.into_iter().zip(["Outside Prefix", "Long Distance Prefix", "International Prefix"]) {
             let value = self.old.value("reqDialingOptions", name);
             let (value, why) = match self.old_item("reqDialingOptions", name) {
                 None => (String::new(), "added empty: Salesforce expects the three dialing options"),
@@ -389,46 +263,22 @@ impl<'a> Builder<'a> {
             self.put(D, (name, label), value, why);
         }
         let old: &'a Definition = self.old;
-        for i in old
-            .section("reqDialingOptions")
-            .map_or(&[][..], |s| s.items.as_slice())
-        {
+        for i in old.section("reqDialingOptions").map_or(&[][..], |s| s.items.as_slice()) {
             if !DIALING.contains(&i.name.as_str()) {
-                self.changes.push(dropped(
-                    "reqDialingOptions",
-                    i,
-                    "not a dialing option Salesforce or this softphone reads",
-                ));
+                self.changes.push(dropped("reqDialingOptions", i, "not a dialing option Salesforce or this softphone reads"));
             }
         }
     }
 
     /// Vendor sections: PBX WebSocket addresses are understood, the rest only the old adapter
     /// read. Returns the PBX URLs to use.
-    fn vendor_sections(
-        &mut self,
-        options: &Options,
-        from_kind: Kind,
-    ) -> Result<Vec<String>, MigrateError> {
+    fn vendor_sections(&mut self, options: &Options, from_kind: Kind) -> Result<Vec<String>, MigrateError> {
         if let Some(bad) = options.pbx_urls.iter().find(|u| !is_pbx_url(u)) {
-            return Err(MigrateError(format!(
-                "--pbx {bad:?} is not a ws:// or wss:// URL"
-            )));
+            return Err(MigrateError(format!("--pbx {bad:?} is not a ws:// or wss:// URL")));
         }
         let old: &'a Definition = self.old;
-        let vendor: Vec<&Section> = old
-            .sections
-            .iter()
-            .filter(|s| s.name != "reqGeneralInfo" && s.name != "reqDialingOptions")
-            .collect();
-        let found = |i: &Item| -> Vec<String> {
-            i.value
-                .split(',')
-                .map(str::trim)
-                .filter(|u| is_pbx_url(u))
-                .map(str::to_owned)
-                .collect()
-        };
+        let vendor: Vec<&Section> = old.sections.iter().filter(|s| s.name != "reqGeneralInfo" && s.name != "reqDialingOptions").collect();
+        let found = |i: &Item| -> Vec<String> { i.value.split(',').map(str::trim).filter(|u| is_pbx_url(u)).map(str::to_owned).collect() };
         let mut pbx_urls = options.pbx_urls.clone();
         for s in &vendor {
             for i in &s.items {
@@ -458,83 +308,26 @@ impl<'a> Builder<'a> {
         Ok(pbx_urls)
     }
 
-    fn ours(
-        &mut self,
-        pbx_urls: &[String],
-        sip_domain: &str,
-        api_version: &str,
-        home_country: &str,
-    ) {
+    fn ours(&mut self, pbx_urls: &[String], sip_domain: &str, api_version: &str, home_country: &str) {
         let ours = [
-            (
-                "pbxWebSocketUrls",
-                "PBX WebSocket URLs (failover order, comma-separated)",
-                pbx_urls.join(","),
-            ),
+            ("pbxWebSocketUrls", "PBX WebSocket URLs (failover order, comma-separated)", pbx_urls.join(",")),
             ("sipDomain", "SIP Domain", sip_domain.to_owned()),
-            (
-                "iceServers",
-                "ICE Servers (comma-separated stun:/turn: URLs)",
-                String::new(),
-            ),
-            (
-                "openCtiApiVersion",
-                "Open CTI API Version",
-                api_version.to_owned(),
-            ),
-            (
-                "registerExpires",
-                "Registration Expiry (seconds)",
-                DEFAULT_REGISTER_EXPIRES.to_string(),
-            ),
-            (
-                "wrapUpDispositions",
-                "Wrap-up Dispositions (comma-separated)",
-                "Resolved,Callback requested,Voicemail,Wrong number".to_owned(),
-            ),
-            (
-                "homeCountry",
-                "Home Country (ISO 3166-1 alpha-2, e.g. GB)",
-                home_country.to_owned(),
-            ),
-            (
-                "maxCalls",
-                "Calls at Once (1-4)",
-                DEFAULT_MAX_CALLS.to_string(),
-            ),
-            (
-                "followTransferRequests",
-                "Follow Transfer Requests (true/false)",
-                "false".to_owned(),
-            ),
+            ("iceServers", "ICE Servers (comma-separated stun:/turn: URLs)", String::new()),
+            ("openCtiApiVersion", "Open CTI API Version", api_version.to_owned()),
+            ("registerExpires", "Registration Expiry (seconds)", DEFAULT_REGISTER_EXPIRES.to_string()),
+            ("wrapUpDispositions", "Wrap-up Dispositions (comma-separated)", "Resolved,Callback requested,Voicemail,Wrong number".to_owned()),
+            ("homeCountry", "Home Country (ISO 3166-1 alpha-2, e.g. GB)", home_country.to_owned()),
+            ("maxCalls", "Calls at Once (1-4)", DEFAULT_MAX_CALLS.to_string()),
+            ("followTransferRequests", "Follow Transfer Requests (true/false)", "false".to_owned()),
         ];
         for (name, label, value) in ours {
-            self.changes.push(Change::Changed {
-                key: format!("/{SECTION}/{name}"),
-                from: None,
-                to: value.clone(),
-                why: "this softphone's own setting".into(),
-            });
-            push(
-                &mut self.new,
-                SECTION,
-                "Rust Softphone",
-                name,
-                label,
-                &value,
-            );
+            self.changes.push(Change::Changed { key: format!("/{SECTION}/{name}"), from: None, to: value.clone(), why: "this softphone's own setting".into() });
+            push(&mut self.new, SECTION, "Rust Softphone", name, label, &value);
         }
     }
 }
 
-fn push(
-    d: &mut Definition,
-    section: &str,
-    section_label: &str,
-    item: &str,
-    label: &str,
-    value: &str,
-) {
+fn push(d: &mut Definition, section: &str, section_label: &str, item: &str, label: &str, value: &str) {
     d.set(section, item, value);
     if let Some(s) = d.sections.iter_mut().find(|s| s.name == section) {
         s.label = section_label.to_owned();
@@ -545,22 +338,14 @@ fn push(
 }
 
 fn dropped(section: &str, item: &Item, why: &str) -> Change {
-    Change::Dropped {
-        key: format!("/{section}/{}", item.name),
-        value: item.value.clone(),
-        why: why.into(),
-    }
+    Change::Dropped { key: format!("/{section}/{}", item.name), value: item.value.clone(), why: why.into() }
 }
 
 fn host_of(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     if authority.starts_with('[') {
-        return authority
-            .split_inclusive(']')
-            .next()
-            .unwrap_or("")
-            .to_owned();
+        return authority.split_inclusive(']').next().unwrap_or("").to_owned();
     }
     authority.split(':').next().unwrap_or("").to_owned()
 }
@@ -583,19 +368,11 @@ impl Migration {
                 let line = match (c, pick) {
                     (Change::Kept { key, value }, 0) => format!("- `{key}` = `{value}`\n"),
                     (Change::Changed { key, from, to, why }, 1) => {
-                        let from = from
-                            .as_deref()
-                            .map_or("(new)".to_owned(), |f| format!("`{f}`"));
-                        let why = if why.is_empty() {
-                            String::new()
-                        } else {
-                            format!(": {why}")
-                        };
+                        let from = from.as_deref().map_or("(new)".to_owned(), |f| format!("`{f}`"));
+                        let why = if why.is_empty() { String::new() } else { format!(": {why}") };
                         format!("- `{key}`: {from} -> `{to}`{why}\n")
                     }
-                    (Change::Dropped { key, value, why }, 2) => {
-                        format!("- `{key}` = `{value}`: {why}\n")
-                    }
+                    (Change::Dropped { key, value, why }, 2) => format!("- `{key}` = `{value}`: {why}\n"),
                     _ => continue,
                 };
                 out.push_str(&line);
@@ -646,11 +423,7 @@ mod tests {
 </callCenter>"#;
 
     fn options() -> Options {
-        Options {
-            adapter_url: "https://phone.acme.example/".into(),
-            pbx_urls: vec!["wss://pbx.acme.example:8443".into()],
-            ..Options::default()
-        }
+        Options { adapter_url: "https://phone.acme.example/".into(), pbx_urls: vec!["wss://pbx.acme.example:8443".into()], ..Options::default() }
     }
 
     #[test]
@@ -661,90 +434,38 @@ mod tests {
         let d = &m.definition;
         let problems = validate(d);
         assert!(!has_errors(&problems), "{problems:?}");
-        assert_eq!(
-            d.value("reqGeneralInfo", "reqInternalName"),
-            "AcmeCTI_OpenCti"
-        );
-        assert_eq!(
-            d.value("reqGeneralInfo", "reqSalesforceCompatibilityMode"),
-            "Lightning"
-        );
+        assert_eq!(d.value("reqGeneralInfo", "reqInternalName"), "AcmeCTI_OpenCti");
+        assert_eq!(d.value("reqGeneralInfo", "reqSalesforceCompatibilityMode"), "Lightning");
         assert_eq!(d.value("reqDialingOptions", "reqOutsidePrefix"), "9");
         assert_eq!(d.value(SECTION, "sipDomain"), "pbx.acme.example");
         assert!(d.item("reqGeneralInfo", "reqProgId").is_none());
         assert!(d.section("AcmeServer").is_none());
-        let dropped: Vec<&str> = m
-            .changes
-            .iter()
-            .filter_map(|c| match c {
-                Change::Dropped { key, .. } => Some(key.as_str()),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(
-            dropped,
-            [
-                "/reqGeneralInfo/reqDescription",
-                "/reqGeneralInfo/reqProgId",
-                "/reqGeneralInfo/reqVersion",
-                "/AcmeServer/Host",
-                "/AcmeServer/Port"
-            ]
-        );
+        let dropped: Vec<&str> = m.changes.iter().filter_map(|c| match c {
+            Change::Dropped { key, .. } => Some(key.as_str()),
+            _ => None,
+        }).collect();
+        assert_eq!(dropped, ["/reqGeneralInfo/reqDescription", "/reqGeneralInfo/reqProgId", "/reqGeneralInfo/reqVersion", "/AcmeServer/Host", "/AcmeServer/Port"]);
         let report = m.report("legacy.xml", "new.xml");
         assert!(report.contains("add those users to `AcmeCTI` again"));
-        assert!(report.contains(
-            "`/reqGeneralInfo/reqProgId` = `Acme.Adapter.1`: named the desktop COM component"
-        ));
+        assert!(report.contains("`/reqGeneralInfo/reqProgId` = `Acme.Adapter.1`: named the desktop COM component"));
     }
 
     #[test]
     fn a_pbx_websocket_found_in_a_vendor_section_is_used() {
         let xml = LEGACY.replace("cti.acme.example", "wss://sip.acme.example/ws");
-        let m = migrate(
-            &Definition::parse(&xml).expect("parses"),
-            &Options {
-                pbx_urls: vec![],
-                ..options()
-            },
-        )
-        .expect("migrates");
-        assert_eq!(
-            m.definition.value(SECTION, "pbxWebSocketUrls"),
-            "wss://sip.acme.example/ws"
-        );
+        let m = migrate(&Definition::parse(&xml).expect("parses"), &Options { pbx_urls: vec![], ..options() }).expect("migrates");
+        assert_eq!(m.definition.value(SECTION, "pbxWebSocketUrls"), "wss://sip.acme.example/ws");
         assert_eq!(m.definition.value(SECTION, "sipDomain"), "sip.acme.example");
     }
 
     #[test]
     fn missing_inputs_are_explained() {
         let old = Definition::parse(LEGACY).expect("parses");
-        let no_url = migrate(
-            &old,
-            &Options {
-                adapter_url: String::new(),
-                ..options()
-            },
-        )
-        .expect_err("needs URL");
+        let no_url = migrate(&old, &Options { adapter_url: String::new(), ..options() }).expect_err("needs URL");
         assert!(no_url.0.contains("--adapter-url"));
-        let no_pbx = migrate(
-            &old,
-            &Options {
-                pbx_urls: vec![],
-                ..options()
-            },
-        )
-        .expect_err("needs PBX");
+        let no_pbx = migrate(&old, &Options { pbx_urls: vec![], ..options() }).expect_err("needs PBX");
         assert!(no_pbx.0.contains("--pbx"));
-        let bad_name = migrate(
-            &old,
-            &Options {
-                internal_name: Some("9 lives".into()),
-                ..options()
-            },
-        )
-        .expect_err("bad name");
+        let bad_name = migrate(&old, &Options { internal_name: Some("9 lives".into()), ..options() }).expect_err("bad name");
         assert!(bad_name.0.contains("must start with a letter"));
     }
 

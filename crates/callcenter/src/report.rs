@@ -39,12 +39,7 @@ impl InventoryRow {
             internal_name: g("reqInternalName"),
             adapter_url: g("reqAdapterUrl"),
             compatibility_mode: mode,
-            prefixes: [
-                "reqOutsidePrefix",
-                "reqLongDistPrefix",
-                "reqInternationalPrefix",
-            ]
-            .map(|p| d.value("reqDialingOptions", p).to_owned()),
+            prefixes: ["reqOutsidePrefix", "reqLongDistPrefix", "reqInternationalPrefix"].map(|p| d.value("reqDialingOptions", p).to_owned()),
             vendor_sections: d
                 .sections
                 .iter()
@@ -83,17 +78,7 @@ impl InventoryRow {
     }
 }
 
-const HEADERS: [&str; 9] = [
-    "file",
-    "kind",
-    "internal name",
-    "adapter URL",
-    "compatibility mode",
-    "outside",
-    "long distance",
-    "international",
-    "vendor sections",
-];
+const HEADERS: [&str; 9] = ["file", "kind", "internal name", "adapter URL", "compatibility mode", "outside", "long distance", "international", "vendor sections"];
 
 /// An aligned text table.
 pub fn inventory_text(rows: &[InventoryRow]) -> String {
@@ -105,11 +90,7 @@ pub fn inventory_text(rows: &[InventoryRow]) -> String {
         }
     }
     let line = |cells: Vec<String>| {
-        let padded: Vec<String> = cells
-            .iter()
-            .zip(widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
+        let padded: Vec<String> = cells.iter().zip(widths).map(|(c, w)| format!("{c:<w$}")).collect();
         padded.join("  ").trim_end().to_owned() + "\n"
     };
     let mut out = line(HEADERS.iter().map(|h| h.to_string()).collect());
@@ -163,11 +144,10 @@ pub fn diagnostics_json(files: &[(String, Vec<Diagnostic>)]) -> String {
     let items: Vec<String> = files
         .iter()
         .map(|(file, diagnostics)| {
-            let list: Vec<String> =
-                diagnostics
-                    .iter()
-                    .map(|d| {
-                        format!(
+            let list: Vec<String> = diagnostics
+                .iter()
+                .map(|d| {
+                    format!(
                         "{{\"severity\":\"{}\",\"code\":{},\"line\":{},\"key\":{},\"message\":{}}}",
                         if d.severity == Severity::Error { "error" } else { "warning" },
                         json_string(d.code),
@@ -175,12 +155,9 @@ pub fn diagnostics_json(files: &[(String, Vec<Diagnostic>)]) -> String {
                         d.key.as_deref().map_or("null".to_owned(), json_string),
                         json_string(&d.message)
                     )
-                    })
-                    .collect();
-            let errors = diagnostics
-                .iter()
-                .filter(|d| d.severity == Severity::Error)
-                .count();
+                })
+                .collect();
+            let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
             format!(
                 "{{\"file\":{},\"errors\":{errors},\"warnings\":{},\"diagnostics\":[{}]}}",
                 json_string(file),
@@ -215,16 +192,8 @@ pub fn json_string(s: &str) -> String {
 pub fn explain(d: &Definition, diagnostics: &[Diagnostic]) -> String {
     let g = |name| d.value("reqGeneralInfo", name);
     let mut out = String::new();
-    let name = if g("reqDisplayName").is_empty() {
-        "(no display name)"
-    } else {
-        g("reqDisplayName")
-    };
-    out.push_str(&format!(
-        "Call center \"{name}\" (internal name {}), kind: {}.\n\n",
-        g("reqInternalName"),
-        kind(d).as_str()
-    ));
+    let name = if g("reqDisplayName").is_empty() { "(no display name)" } else { g("reqDisplayName") };
+    out.push_str(&format!("Call center \"{name}\" (internal name {}), kind: {}.\n\n", g("reqInternalName"), kind(d).as_str()));
     match kind(d) {
         Kind::LegacyDesktop => out.push_str(
             "This is a definition for the retired desktop Softphone CTI Adapter: Salesforce no longer runs it.\n\
@@ -247,17 +216,13 @@ pub fn explain(d: &Definition, diagnostics: &[Diagnostic]) -> String {
         Ok(read) => {
             out.push_str(&settings_in_words(&read.settings));
             if !read.problems.is_empty() {
-                out.push_str(
-                    "The phone starts, shows these problems to the agent and works around them:\n",
-                );
+                out.push_str("The phone starts, shows these problems to the agent and works around them:\n");
                 for p in &read.problems {
                     out.push_str(&format!("  {}: {}\n", p.key, p.message));
                 }
             }
         }
-        Err(e) => out.push_str(&format!(
-            "The phone will not start: its settings in section {SECTION} need fixing:\n{e}\n"
-        )),
+        Err(e) => out.push_str(&format!("The phone will not start: its settings in section {SECTION} need fixing:\n{e}\n")),
     }
     let vendor: Vec<&str> = d
         .sections
@@ -266,19 +231,10 @@ pub fn explain(d: &Definition, diagnostics: &[Diagnostic]) -> String {
         .filter(|n| !matches!(*n, "reqGeneralInfo" | "reqDialingOptions") && *n != SECTION)
         .collect();
     if !vendor.is_empty() {
-        out.push_str(&format!(
-            "\nThe softphone ignores these sections: {}.\n",
-            vendor.join(", ")
-        ));
+        out.push_str(&format!("\nThe softphone ignores these sections: {}.\n", vendor.join(", ")));
     }
-    let errors = diagnostics
-        .iter()
-        .filter(|x| x.severity == Severity::Error)
-        .count();
-    out.push_str(&format!(
-        "\nValidation: {errors} error(s), {} warning(s).\n",
-        diagnostics.len() - errors
-    ));
+    let errors = diagnostics.iter().filter(|x| x.severity == Severity::Error).count();
+    out.push_str(&format!("\nValidation: {errors} error(s), {} warning(s).\n", diagnostics.len() - errors));
     for x in diagnostics {
         out.push_str(&format!("  line {x}\n"));
     }
@@ -287,10 +243,7 @@ pub fn explain(d: &Definition, diagnostics: &[Diagnostic]) -> String {
 
 /// An adapter or standby URL as an admin reads it: a Visualforce page of the org, or a URL.
 fn where_loaded(url: &str) -> String {
-    if url
-        .get(..6)
-        .is_some_and(|p| p.eq_ignore_ascii_case("/apex/"))
-    {
+    if url.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("/apex/")) {
         format!("the org's Visualforce page {url} (served from the org's own Visualforce host)")
     } else {
         url.to_owned()
@@ -303,9 +256,7 @@ fn lightning_panel(d: &Definition) -> String {
     let url = g("reqAdapterUrl");
     let version = match adapter_url_api_version(url) {
         Some(v) => format!("Open CTI {v} (the adapter URL's apiVersion)"),
-        None => format!(
-            "Open CTI {DEFAULT_API_VERSION} (the default: the adapter URL has no apiVersion)"
-        ),
+        None => format!("Open CTI {DEFAULT_API_VERSION} (the default: the adapter URL has no apiVersion)"),
     };
     format!(
         "In Lightning, the Phone utility item opens a {} x {} px panel that loads\n  {}\n\
@@ -319,19 +270,13 @@ fn lightning_panel(d: &Definition) -> String {
 
 /// What the phone does with its settings, in plain words.
 fn ice_in_words(ice: &crate::IceSettings) -> String {
-    let urls: Vec<&str> = ice
-        .servers
-        .iter()
-        .flat_map(|x| x.urls.iter().map(String::as_str))
-        .collect();
+    let urls: Vec<&str> = ice.servers.iter().flat_map(|x| x.urls.iter().map(String::as_str)).collect();
     if urls.is_empty() && ice.credentials_url.is_none() {
         return "No STUN/TURN servers: audio only works where the agent's browser can reach the PBX's media directly.\n".to_owned();
     }
     let mut out = format!("Audio uses the ICE servers {}.\n", urls.join(", "));
     if let Some(url) = &ice.credentials_url {
-        out.push_str(&format!(
-            "TURN credentials are fetched from {url} and renewed before they expire.\n"
-        ));
+        out.push_str(&format!("TURN credentials are fetched from {url} and renewed before they expire.\n"));
     }
     if ice.policy == crate::IceTransportPolicy::Relay {
         out.push_str("All audio goes through the TURN server (iceTransportPolicy relay).\n");
@@ -346,11 +291,7 @@ fn settings_in_words(s: &SoftphoneSettings) -> String {
         s.sip_domain, s.register_expires
     );
     for (i, url) in s.pbx_urls.iter().enumerate() {
-        let role = if i == 0 {
-            "first"
-        } else {
-            "then, if that fails,"
-        };
+        let role = if i == 0 { "first" } else { "then, if that fails," };
         out.push_str(&format!("  {role} {url}\n"));
     }
     out.push_str(&ice_in_words(&s.ice));
@@ -367,10 +308,7 @@ fn settings_in_words(s: &SoftphoneSettings) -> String {
     if s.dispositions.is_empty() {
         out.push_str("After a call the agent writes notes; no dispositions are offered.\n");
     } else {
-        out.push_str(&format!(
-            "After a call the agent picks one of: {}.\n",
-            s.dispositions.join(", ")
-        ));
+        out.push_str(&format!("After a call the agent picks one of: {}.\n", s.dispositions.join(", ")));
     }
     out.push_str("Every call is logged as a Task (who, what, type, duration, Call-ID, disposition, notes).\n");
     out

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::ice::IceItems;
 pub use crate::ice::{IceServer, IceSettings, IceTransportPolicy};
+use crate::ice::IceItems;
 
 /// `"/section/item" -> value`, as `sforce.opencti.getCallCenterSettings` returns it.
 pub type SettingsMap = BTreeMap<String, String>;
@@ -126,11 +126,7 @@ impl SoftphoneSettings {
     /// reported in [`ReadSettings::problems`]; fails only when the phone cannot work at all
     /// (no usable PBX URL, no usable SIP domain), with every problem found.
     pub fn from_map(map: &SettingsMap) -> Result<ReadSettings, SettingsError> {
-        let mut r = Reader {
-            map,
-            problems: Vec::new(),
-            fatal: false,
-        };
+        let mut r = Reader { map, problems: Vec::new(), fatal: false };
         let settings = SoftphoneSettings {
             internal_name: r.required("/reqGeneralInfo/reqInternalName"),
             display_name: r.required("/reqGeneralInfo/reqDisplayName"),
@@ -152,14 +148,9 @@ impl SoftphoneSettings {
             home_country: r.home_country(),
         };
         if r.fatal {
-            Err(SettingsError {
-                problems: r.problems,
-            })
+            Err(SettingsError { problems: r.problems })
         } else {
-            Ok(ReadSettings {
-                settings,
-                problems: r.problems,
-            })
+            Ok(ReadSettings { settings, problems: r.problems })
         }
     }
 }
@@ -168,15 +159,9 @@ impl SoftphoneSettings {
 /// digits, at least 38.0 (e.g. `62.0`). It lands in the script's URL path, so nothing else
 /// is accepted.
 pub fn is_api_version(version: &str) -> bool {
-    let Some((major, minor)) = version.split_once('.') else {
-        return false;
-    };
+    let Some((major, minor)) = version.split_once('.') else { return false };
     let digits = |s: &str| !s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit());
-    digits(major)
-        && digits(minor)
-        && major
-            .parse::<u32>()
-            .is_ok_and(|m| m >= MIN_API_VERSION_MAJOR)
+    digits(major) && digits(minor) && major.parse::<u32>().is_ok_and(|m| m >= MIN_API_VERSION_MAJOR)
 }
 
 /// The raw value of the `apiVersion` query parameter of an adapter URL (name matched
@@ -186,8 +171,7 @@ pub fn adapter_url_api_version(url: &str) -> Option<&str> {
     let query = query.split('#').next().unwrap_or("");
     query.split('&').find_map(|pair| {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        name.eq_ignore_ascii_case(API_VERSION_PARAMETER)
-            .then_some(value)
+        name.eq_ignore_ascii_case(API_VERSION_PARAMETER).then_some(value)
     })
 }
 
@@ -198,12 +182,7 @@ pub fn key(item: &str) -> String {
 
 /// Comma-separated values, trimmed, empty ones dropped.
 fn list(value: &str) -> Vec<String> {
-    value
-        .split(',')
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(str::to_owned)
-        .collect()
+    value.split(',').map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned).collect()
 }
 
 struct Reader<'a> {
@@ -220,10 +199,7 @@ impl Reader<'_> {
 
     /// A problem the phone works around (a default, or the item left out).
     fn problem(&mut self, key: &str, message: String) {
-        self.problems.push(SettingProblem {
-            key: key.to_owned(),
-            message,
-        });
+        self.problems.push(SettingProblem { key: key.to_owned(), message });
     }
 
     /// A problem that stops the phone.
@@ -236,10 +212,7 @@ impl Reader<'_> {
     fn required(&mut self, key: &str) -> String {
         let value = self.get(key).to_owned();
         if value.is_empty() {
-            self.problem(
-                key,
-                "is missing; the Call Center definition must set it".into(),
-            );
+            self.problem(key, "is missing; the Call Center definition must set it".into());
         }
         value
     }
@@ -249,13 +222,9 @@ impl Reader<'_> {
         let k = key("pbxWebSocketUrls");
         let listed = list(self.get(&k));
         if listed.is_empty() {
-            self.fatal_problem(
-                &k,
-                "is missing: list the PBX's WebSocket URLs, e.g. wss://pbx.example.com:8443".into(),
-            );
+            self.fatal_problem(&k, "is missing: list the PBX's WebSocket URLs, e.g. wss://pbx.example.com:8443".into());
         }
-        let (good, bad): (Vec<String>, Vec<String>) =
-            listed.into_iter().partition(|url| is_pbx_url(url));
+        let (good, bad): (Vec<String>, Vec<String>) = listed.into_iter().partition(|url| is_pbx_url(url));
         for url in &bad {
             self.problem(&k, format!("{url:?} is not a ws:// or wss:// URL"));
         }
@@ -269,10 +238,7 @@ impl Reader<'_> {
         let k = key("sipDomain");
         let domain = self.get(&k).to_owned();
         if domain.is_empty() {
-            self.fatal_problem(
-                &k,
-                "is missing; the Call Center definition must set it".into(),
-            );
+            self.fatal_problem(&k, "is missing; the Call Center definition must set it".into());
         } else if !is_sip_domain(&domain) {
             self.fatal_problem(&k, format!("{domain:?} is not a host name or IP address"));
         }
@@ -280,22 +246,9 @@ impl Reader<'_> {
     }
 
     fn ice(&mut self) -> IceSettings {
-        let values = [
-            "iceServers",
-            "turnUsername",
-            "turnCredential",
-            "turnCredentialsUrl",
-            "iceTransportPolicy",
-        ]
-        .map(|item| self.get(&key(item)).to_owned());
+        let values = ["iceServers", "turnUsername", "turnCredential", "turnCredentialsUrl", "iceTransportPolicy"].map(|item| self.get(&key(item)).to_owned());
         let [urls, username, credential, credentials_url, policy] = &values;
-        let (ice, problems) = crate::ice::read(&IceItems {
-            urls,
-            username,
-            credential,
-            credentials_url,
-            policy,
-        });
+        let (ice, problems) = crate::ice::read(&IceItems { urls, username, credential, credentials_url, policy });
         for p in problems {
             self.problem(&key(p.item), p.message);
         }
@@ -378,10 +331,7 @@ impl Reader<'_> {
     fn digits(&mut self, key: &str) -> String {
         let v = self.get(key).to_owned();
         if !v.bytes().all(|b| b.is_ascii_digit()) {
-            self.problem(
-                key,
-                format!("{v:?} must be digits only (or empty); no prefix is dialled"),
-            );
+            self.problem(key, format!("{v:?} must be digits only (or empty); no prefix is dialled"));
             return String::new();
         }
         v
@@ -404,18 +354,13 @@ impl Reader<'_> {
 
 /// `ws://` or `wss://` with a host, no whitespace.
 pub fn is_pbx_url(url: &str) -> bool {
-    let rest = url
-        .strip_prefix("wss://")
-        .or_else(|| url.strip_prefix("ws://"));
+    let rest = url.strip_prefix("wss://").or_else(|| url.strip_prefix("ws://"));
     rest.is_some_and(|h| !h.is_empty() && !h.starts_with('/') && !h.contains(char::is_whitespace))
 }
 
 /// Only host characters (names, IPv4, bracketed IPv6): the domain lands in SIP URIs.
 pub fn is_sip_domain(domain: &str) -> bool {
-    !domain.is_empty()
-        && domain
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+    !domain.is_empty() && domain.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
 }
 
 #[cfg(test)]
@@ -430,16 +375,10 @@ mod tests {
             ("/reqDialingOptions/reqOutsidePrefix", ""),
             ("/reqDialingOptions/reqLongDistPrefix", "1"),
             ("/reqDialingOptions/reqInternationalPrefix", "011"),
-            (
-                "/rustSoftphone/pbxWebSocketUrls",
-                "wss://a.example.com:8443, ws://127.0.0.1:8080",
-            ),
+            ("/rustSoftphone/pbxWebSocketUrls", "wss://a.example.com:8443, ws://127.0.0.1:8080"),
             ("/rustSoftphone/sipDomain", "pbx.example.com"),
             ("/rustSoftphone/iceServers", "stun:stun.example.com:3478"),
-            (
-                "/rustSoftphone/wrapUpDispositions",
-                "Resolved, Callback requested,,",
-            ),
+            ("/rustSoftphone/wrapUpDispositions", "Resolved, Callback requested,,"),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -459,25 +398,12 @@ mod tests {
         let read = read(&development());
         assert!(read.problems.is_empty(), "{:?}", read.problems);
         let s = read.settings;
-        assert_eq!(
-            s.pbx_urls,
-            ["wss://a.example.com:8443", "ws://127.0.0.1:8080"]
-        );
+        assert_eq!(s.pbx_urls, ["wss://a.example.com:8443", "ws://127.0.0.1:8080"]);
         assert_eq!(s.sip_domain, "pbx.example.com");
-        assert_eq!(
-            s.ice
-                .servers
-                .iter()
-                .map(|x| x.urls.clone())
-                .collect::<Vec<_>>(),
-            [["stun:stun.example.com:3478"]]
-        );
+        assert_eq!(s.ice.servers.iter().map(|x| x.urls.clone()).collect::<Vec<_>>(), [["stun:stun.example.com:3478"]]);
         assert_eq!(s.dispositions, ["Resolved", "Callback requested"]);
         assert_eq!(s.register_expires, 600);
-        assert_eq!(
-            s.wrap_up_seconds, None,
-            "no countdown unless the definition asks for one"
-        );
+        assert_eq!(s.wrap_up_seconds, None, "no countdown unless the definition asks for one");
         assert_eq!(s.opencti_api_version, "62.0");
         assert_eq!(s.dialing.international_prefix, "011");
         assert_eq!(s.dialing.outside_prefix, "");
@@ -507,99 +433,49 @@ mod tests {
         assert_eq!(s.register_expires, DEFAULT_REGISTER_EXPIRES);
         assert_eq!(s.opencti_api_version, DEFAULT_API_VERSION);
         assert_eq!(s.home_country, "US");
-        assert_eq!(
-            s.dialing.outside_prefix, "",
-            "a prefix that is not digits is not dialled"
-        );
-        assert_eq!(
-            s.pbx_urls,
-            ["wss://a.example.com:8443", "ws://127.0.0.1:8080"],
-            "the rest is used"
-        );
+        assert_eq!(s.dialing.outside_prefix, "", "a prefix that is not digits is not dialled");
+        assert_eq!(s.pbx_urls, ["wss://a.example.com:8443", "ws://127.0.0.1:8080"], "the rest is used");
         let message = &read.problems[2].message;
-        assert!(
-            message.contains("\"10\" is not a number of seconds") && message.ends_with("using 600"),
-            "{message}"
-        );
+        assert!(message.contains("\"10\" is not a number of seconds") && message.ends_with("using 600"), "{message}");
     }
 
     #[test]
     fn a_wrap_up_countdown_is_read_and_a_useless_one_reported() {
-        for (value, expected, problem) in [
-            ("45", Some(45), false),
-            ("0", None, false),
-            ("", None, false),
-            ("3", None, true),
-            ("soon", None, true),
-        ] {
+        for (value, expected, problem) in [("45", Some(45), false), ("0", None, false), ("", None, false), ("3", None, true), ("soon", None, true)] {
             let mut map = development();
             map.insert("/rustSoftphone/wrapUpSeconds".into(), value.into());
             let read = read(&map);
             assert_eq!(read.settings.wrap_up_seconds, expected, "{value:?}");
-            assert_eq!(
-                keys(&read.problems) == ["/rustSoftphone/wrapUpSeconds"],
-                problem,
-                "{value:?}: {:?}",
-                read.problems
-            );
+            assert_eq!(keys(&read.problems) == ["/rustSoftphone/wrapUpSeconds"], problem, "{value:?}: {:?}", read.problems);
         }
     }
 
     #[test]
     fn how_many_calls_at_once_is_read_and_a_wrong_count_reported() {
-        for (value, expected, problem) in [
-            ("", 2, false),
-            ("1", 1, false),
-            ("4", 4, false),
-            ("0", 2, true),
-            ("5", 2, true),
-            ("two", 2, true),
-        ] {
+        for (value, expected, problem) in [("", 2, false), ("1", 1, false), ("4", 4, false), ("0", 2, true), ("5", 2, true), ("two", 2, true)] {
             let mut map = development();
             map.insert("/rustSoftphone/maxCalls".into(), value.into());
             let read = read(&map);
             assert_eq!(read.settings.max_calls, expected, "{value:?}");
-            assert_eq!(
-                keys(&read.problems) == ["/rustSoftphone/maxCalls"],
-                problem,
-                "{value:?}: {:?}",
-                read.problems
-            );
+            assert_eq!(keys(&read.problems) == ["/rustSoftphone/maxCalls"], problem, "{value:?}: {:?}", read.problems);
         }
     }
 
     #[test]
     fn following_a_far_ends_transfer_request_is_off_unless_the_definition_says_true() {
-        for (value, expected, problem) in [
-            ("", false, false),
-            ("true", true, false),
-            ("TRUE", true, false),
-            ("false", false, false),
-            ("yes", false, true),
-        ] {
+        for (value, expected, problem) in [("", false, false), ("true", true, false), ("TRUE", true, false), ("false", false, false), ("yes", false, true)] {
             let mut map = development();
             map.insert("/rustSoftphone/followTransferRequests".into(), value.into());
             let read = read(&map);
-            assert_eq!(
-                read.settings.follow_transfer_requests, expected,
-                "{value:?}"
-            );
-            assert_eq!(
-                keys(&read.problems) == ["/rustSoftphone/followTransferRequests"],
-                problem,
-                "{value:?}: {:?}",
-                read.problems
-            );
+            assert_eq!(read.settings.follow_transfer_requests, expected, "{value:?}");
+            assert_eq!(keys(&read.problems) == ["/rustSoftphone/followTransferRequests"], problem, "{value:?}: {:?}", read.problems);
         }
     }
 
     #[test]
     fn a_bad_pbx_url_is_skipped_when_another_one_works() {
         let mut map = development();
-        map.insert(
-            "/rustSoftphone/pbxWebSocketUrls".into(),
-            "http://pbx.example.com, wss://b.example.com".into(),
-        );
+        map.insert("/rustSoftphone/pbxWebSocketUrls".into(), "http://pbx.example.com, wss://b.example.com".into());
         let read = read(&map);
         assert_eq!(read.settings.pbx_urls, ["wss://b.example.com"]);
         assert_eq!(keys(&read.problems), ["/rustSoftphone/pbxWebSocketUrls"]);
@@ -608,23 +484,13 @@ mod tests {
     #[test]
     fn without_a_usable_pbx_or_sip_domain_the_phone_cannot_start_and_every_problem_is_listed() {
         let mut map = development();
-        map.insert(
-            "/rustSoftphone/pbxWebSocketUrls".into(),
-            "http://pbx.example.com".into(),
-        );
-        map.insert(
-            "/rustSoftphone/sipDomain".into(),
-            "pbx.example.com>;evil".into(),
-        );
+        map.insert("/rustSoftphone/pbxWebSocketUrls".into(), "http://pbx.example.com".into());
+        map.insert("/rustSoftphone/sipDomain".into(), "pbx.example.com>;evil".into());
         map.insert("/rustSoftphone/registerExpires".into(), "10".into());
         let err = SoftphoneSettings::from_map(&map).expect_err("cannot work");
         assert_eq!(
             keys(&err.problems),
-            [
-                "/rustSoftphone/pbxWebSocketUrls",
-                "/rustSoftphone/sipDomain",
-                "/rustSoftphone/registerExpires"
-            ]
+            ["/rustSoftphone/pbxWebSocketUrls", "/rustSoftphone/sipDomain", "/rustSoftphone/registerExpires"]
         );
         assert!(err.to_string().contains("/rustSoftphone/pbxWebSocketUrls: \"http://pbx.example.com\" is not a ws:// or wss:// URL"));
 
@@ -656,11 +522,7 @@ mod tests {
             map.insert("/rustSoftphone/homeCountry".into(), bad.into());
             let read = read(&map);
             assert_eq!(read.settings.home_country, "US", "{bad:?}");
-            assert_eq!(
-                keys(&read.problems),
-                ["/rustSoftphone/homeCountry"],
-                "{bad:?}"
-            );
+            assert_eq!(keys(&read.problems), ["/rustSoftphone/homeCountry"], "{bad:?}");
         }
     }
 
@@ -669,36 +531,16 @@ mod tests {
         for good in ["38.0", "62.0", "64.1", "100.0"] {
             assert!(is_api_version(good), "{good}");
         }
-        for bad in [
-            "",
-            "62",
-            "37.0",
-            "62.",
-            ".0",
-            "62.0.1",
-            "6x.0",
-            "62.0/../x",
-            "-62.0",
-            "99999.0",
-        ] {
+        for bad in ["", "62", "37.0", "62.", ".0", "62.0.1", "6x.0", "62.0/../x", "-62.0", "99999.0"] {
             assert!(!is_api_version(bad), "{bad}");
         }
     }
 
     #[test]
     fn the_adapter_urls_api_version_is_found_in_its_query() {
-        assert_eq!(
-            adapter_url_api_version("/apex/Softphone?apiVersion=60.0"),
-            Some("60.0")
-        );
-        assert_eq!(
-            adapter_url_api_version("https://p.example/?a=1&APIVERSION=61.0&apiVersion=2#x"),
-            Some("61.0")
-        );
-        assert_eq!(
-            adapter_url_api_version("https://p.example/?x=1#apiVersion=60.0"),
-            None
-        );
+        assert_eq!(adapter_url_api_version("/apex/Softphone?apiVersion=60.0"), Some("60.0"));
+        assert_eq!(adapter_url_api_version("https://p.example/?a=1&APIVERSION=61.0&apiVersion=2#x"), Some("61.0"));
+        assert_eq!(adapter_url_api_version("https://p.example/?x=1#apiVersion=60.0"), None);
         assert_eq!(adapter_url_api_version("https://p.example/"), None);
     }
 }

@@ -5,9 +5,7 @@ use std::collections::HashSet;
 use std::fmt;
 
 use crate::definition::{Definition, Form, Item};
-use crate::settings::{
-    adapter_url_api_version, is_api_version, SoftphoneSettings, DEFAULT_API_VERSION, SECTION,
-};
+use crate::settings::{adapter_url_api_version, is_api_version, SoftphoneSettings, DEFAULT_API_VERSION, SECTION};
 
 /// How bad a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -106,21 +104,8 @@ struct Validator<'a> {
 }
 
 impl Validator<'_> {
-    fn push(
-        &mut self,
-        severity: Severity,
-        code: &'static str,
-        line: u32,
-        key: Option<String>,
-        message: String,
-    ) {
-        self.out.push(Diagnostic {
-            severity,
-            code,
-            line,
-            key,
-            message,
-        });
+    fn push(&mut self, severity: Severity, code: &'static str, line: u32, key: Option<String>, message: String) {
+        self.out.push(Diagnostic { severity, code, line, key, message });
     }
     fn error(&mut self, code: &'static str, line: u32, key: Option<String>, message: String) {
         self.push(Severity::Error, code, line, key, message);
@@ -136,12 +121,7 @@ impl Validator<'_> {
     /// Names, labels, sortOrders and uniqueness, for sections and for items.
     fn structure(&mut self) {
         if self.d.sections.is_empty() {
-            self.error(
-                "empty",
-                0,
-                None,
-                "the definition has no sections; it needs at least reqGeneralInfo".into(),
-            );
+            self.error("empty", 0, None, "the definition has no sections; it needs at least reqGeneralInfo".into());
         }
         let mut section_names = HashSet::new();
         let mut section_orders = HashSet::new();
@@ -149,27 +129,12 @@ impl Validator<'_> {
         for s in &self.d.sections {
             let key = Some(format!("/{}", s.name));
             if s.name.is_empty() {
-                self.error(
-                    "missing-name",
-                    s.line,
-                    None,
-                    "a <section> has no name attribute".into(),
-                );
+                self.error("missing-name", s.line, None, "a <section> has no name attribute".into());
             } else if !section_names.insert(s.name.as_str()) {
-                self.error(
-                    "duplicate-name",
-                    s.line,
-                    key.clone(),
-                    format!("section {} appears twice; names must be unique", s.name),
-                );
+                self.error("duplicate-name", s.line, key.clone(), format!("section {} appears twice; names must be unique", s.name));
             }
             if s.label.is_empty() {
-                self.error(
-                    "missing-label",
-                    s.line,
-                    key.clone(),
-                    "the section has no label; Setup shows labels".into(),
-                );
+                self.error("missing-label", s.line, key.clone(), "the section has no label; Setup shows labels".into());
             }
             if import {
                 self.sort_order(&s.sort_order, s.line, key.clone(), &mut section_orders);
@@ -179,30 +144,12 @@ impl Validator<'_> {
             for i in &s.items {
                 let key = Some(format!("/{}/{}", s.name, i.name));
                 if i.name.is_empty() {
-                    self.error(
-                        "missing-name",
-                        i.line,
-                        Some(format!("/{}", s.name)),
-                        "an <item> has no name attribute".into(),
-                    );
+                    self.error("missing-name", i.line, Some(format!("/{}", s.name)), "an <item> has no name attribute".into());
                 } else if !item_names.insert(i.name.as_str()) {
-                    self.error(
-                        "duplicate-name",
-                        i.line,
-                        key.clone(),
-                        format!(
-                            "item {} appears twice in section {}; names must be unique",
-                            i.name, s.name
-                        ),
-                    );
+                    self.error("duplicate-name", i.line, key.clone(), format!("item {} appears twice in section {}; names must be unique", i.name, s.name));
                 }
                 if i.label.is_empty() {
-                    self.error(
-                        "missing-label",
-                        i.line,
-                        key.clone(),
-                        "the item has no label; Setup shows labels".into(),
-                    );
+                    self.error("missing-label", i.line, key.clone(), "the item has no label; Setup shows labels".into());
                 }
                 if import {
                     self.sort_order(&i.sort_order, i.line, key, &mut item_orders);
@@ -211,27 +158,11 @@ impl Validator<'_> {
         }
     }
 
-    fn sort_order<'s>(
-        &mut self,
-        order: &'s str,
-        line: u32,
-        key: Option<String>,
-        seen: &mut HashSet<&'s str>,
-    ) {
+    fn sort_order<'s>(&mut self, order: &'s str, line: u32, key: Option<String>, seen: &mut HashSet<&'s str>) {
         if order.is_empty() {
-            self.error(
-                "sort-order",
-                line,
-                key,
-                "sortOrder is missing; give each section and item a number (0, 1, 2, ...)".into(),
-            );
+            self.error("sort-order", line, key, "sortOrder is missing; give each section and item a number (0, 1, 2, ...)".into());
         } else if order.parse::<u32>().is_err() {
-            self.error(
-                "sort-order",
-                line,
-                key,
-                format!("sortOrder \"{order}\" is not a non-negative whole number"),
-            );
+            self.error("sort-order", line, key, format!("sortOrder \"{order}\" is not a non-negative whole number"));
         } else if !seen.insert(order) {
             self.warn("sort-order", line, key, format!("sortOrder {order} is used twice at this level; Setup's order becomes arbitrary"));
         }
@@ -239,12 +170,7 @@ impl Validator<'_> {
 
     fn general(&mut self) {
         let Some(general) = self.d.section("reqGeneralInfo") else {
-            self.error(
-                "missing-section",
-                0,
-                Some("/reqGeneralInfo".into()),
-                "the required section reqGeneralInfo is missing".into(),
-            );
+            self.error("missing-section", 0, Some("/reqGeneralInfo".into()), "the required section reqGeneralInfo is missing".into());
             return;
         };
         let section_line = general.line;
@@ -257,22 +183,12 @@ impl Validator<'_> {
                 } else {
                     "is missing; Salesforce requires it".to_owned()
                 };
-                self.error(
-                    "missing-item",
-                    section_line,
-                    Some(format!("/reqGeneralInfo/{name}")),
-                    message,
-                );
+                self.error("missing-item", section_line, Some(format!("/reqGeneralInfo/{name}")), message);
             }
         }
         if let Some(i) = self.item("reqGeneralInfo", "reqInternalName").cloned() {
             if let Err(why) = check_internal_name(&i.value) {
-                self.error(
-                    "internal-name",
-                    i.line,
-                    Some("/reqGeneralInfo/reqInternalName".into()),
-                    why,
-                );
+                self.error("internal-name", i.line, Some("/reqGeneralInfo/reqInternalName".into()), why);
             }
         }
         for name in ["reqAdapterUrl", "reqStandbyUrl"] {
@@ -282,40 +198,19 @@ impl Validator<'_> {
         }
         if let Some(i) = self.item("reqGeneralInfo", "reqUseApi").cloned() {
             if i.value != "true" {
-                self.error(
-                    "use-api",
-                    i.line,
-                    Some("/reqGeneralInfo/reqUseApi".into()),
-                    format!("is \"{}\"; Open CTI needs true", i.value),
-                );
+                self.error("use-api", i.line, Some("/reqGeneralInfo/reqUseApi".into()), format!("is \"{}\"; Open CTI needs true", i.value));
             }
         }
-        for (name, (min, max)) in [
-            ("reqSoftphoneHeight", HEIGHT_RANGE),
-            ("reqSoftphoneWidth", WIDTH_RANGE),
-        ] {
+        for (name, (min, max)) in [("reqSoftphoneHeight", HEIGHT_RANGE), ("reqSoftphoneWidth", WIDTH_RANGE)] {
             if let Some(i) = self.item("reqGeneralInfo", name).cloned() {
                 match i.value.parse::<u32>() {
                     Ok(px) if (min..=max).contains(&px) => {}
-                    Ok(px) => self.error(
-                        "softphone-size",
-                        i.line,
-                        Some(format!("/reqGeneralInfo/{name}")),
-                        format!("{px} px is outside what Lightning accepts ({min}-{max} px)"),
-                    ),
-                    Err(_) => self.error(
-                        "softphone-size",
-                        i.line,
-                        Some(format!("/reqGeneralInfo/{name}")),
-                        format!("\"{}\" is not a number of pixels", i.value),
-                    ),
+                    Ok(px) => self.error("softphone-size", i.line, Some(format!("/reqGeneralInfo/{name}")), format!("{px} px is outside what Lightning accepts ({min}-{max} px)")),
+                    Err(_) => self.error("softphone-size", i.line, Some(format!("/reqGeneralInfo/{name}")), format!("\"{}\" is not a number of pixels", i.value)),
                 }
             }
         }
-        if let Some(i) = self
-            .item("reqGeneralInfo", "reqSalesforceCompatibilityMode")
-            .cloned()
-        {
+        if let Some(i) = self.item("reqGeneralInfo", "reqSalesforceCompatibilityMode").cloned() {
             let key = Some("/reqGeneralInfo/reqSalesforceCompatibilityMode".to_owned());
             match i.value.as_str() {
                 "Lightning" | "Classic_and_Lightning" => {}
@@ -325,23 +220,11 @@ impl Validator<'_> {
         }
         if let Some(i) = self.item("reqGeneralInfo", "reqTimeout").cloned() {
             if i.value.parse::<u32>().is_err() {
-                self.error(
-                    "timeout",
-                    i.line,
-                    Some("/reqGeneralInfo/reqTimeout".into()),
-                    format!("\"{}\" is not a number of milliseconds", i.value),
-                );
+                self.error("timeout", i.line, Some("/reqGeneralInfo/reqTimeout".into()), format!("\"{}\" is not a number of milliseconds", i.value));
             }
         }
-        if self.item("reqGeneralInfo", "reqTimeout").is_some()
-            != self.item("reqGeneralInfo", "reqStandbyUrl").is_some()
-        {
-            self.warn(
-                "standby",
-                section_line,
-                Some("/reqGeneralInfo".into()),
-                "reqStandbyUrl and reqTimeout only work together; set both or neither".into(),
-            );
+        if self.item("reqGeneralInfo", "reqTimeout").is_some() != self.item("reqGeneralInfo", "reqStandbyUrl").is_some() {
+            self.warn("standby", section_line, Some("/reqGeneralInfo".into()), "reqStandbyUrl and reqTimeout only work together; set both or neither".into());
         }
         for name in LEGACY_ONLY_ITEMS {
             if let Some(i) = self.item("reqGeneralInfo", name).cloned() {
@@ -362,40 +245,22 @@ impl Validator<'_> {
     /// The script version comes from the adapter URL (it is loaded before any setting can be
     /// read); `openCtiApiVersion` only documents it, so the two must agree.
     fn api_version(&mut self) {
-        let Some(adapter) = self.item("reqGeneralInfo", "reqAdapterUrl").cloned() else {
-            return;
-        };
+        let Some(adapter) = self.item("reqGeneralInfo", "reqAdapterUrl").cloned() else { return };
         let in_url = adapter_url_api_version(&adapter.value);
         if let Some(v) = in_url.filter(|v| !is_api_version(v)) {
             let message = format!("apiVersion={v} is not an Open CTI version (38.0 or later, like {DEFAULT_API_VERSION}): the phone refuses to start");
-            self.error(
-                "api-version",
-                adapter.line,
-                Some("/reqGeneralInfo/reqAdapterUrl".into()),
-                message,
-            );
+            self.error("api-version", adapter.line, Some("/reqGeneralInfo/reqAdapterUrl".into()), message);
             return;
         }
         let loaded = in_url.unwrap_or(DEFAULT_API_VERSION);
-        let Some(declared) = self.item(SECTION, "openCtiApiVersion").cloned() else {
-            return;
-        };
+        let Some(declared) = self.item(SECTION, "openCtiApiVersion").cloned() else { return };
         if !declared.value.is_empty() && declared.value != loaded {
-            let how = if in_url.is_some() {
-                "the adapter URL's apiVersion"
-            } else {
-                "the default, as the adapter URL has no apiVersion"
-            };
+            let how = if in_url.is_some() { "the adapter URL's apiVersion" } else { "the default, as the adapter URL has no apiVersion" };
             let message = format!(
                 "says {} but the phone loads Open CTI {loaded} ({how}); add ?apiVersion={} to reqAdapterUrl or change this item",
                 declared.value, declared.value
             );
-            self.warn(
-                "api-version",
-                declared.line,
-                Some(format!("/{SECTION}/openCtiApiVersion")),
-                message,
-            );
+            self.warn("api-version", declared.line, Some(format!("/{SECTION}/openCtiApiVersion")), message);
         }
     }
 
@@ -418,12 +283,7 @@ impl Validator<'_> {
             Err(e) => e.problems,
         };
         for p in problems {
-            if p.key.starts_with("/reqGeneralInfo/")
-                && self
-                    .out
-                    .iter()
-                    .any(|d| d.key.as_deref() == Some(p.key.as_str()))
-            {
+            if p.key.starts_with("/reqGeneralInfo/") && self.out.iter().any(|d| d.key.as_deref() == Some(p.key.as_str())) {
                 continue; // already reported above
             }
             let mut parts = p.key.trim_start_matches('/').splitn(2, '/');
@@ -438,11 +298,7 @@ impl Validator<'_> {
             .d
             .sections
             .iter()
-            .flat_map(|s| {
-                s.items
-                    .iter()
-                    .map(move |i| (s.name.clone(), i.name.clone(), i.line))
-            })
+            .flat_map(|s| s.items.iter().map(move |i| (s.name.clone(), i.name.clone(), i.line)))
             .collect();
         for (section, name, line) in items {
             if !name.starts_with("req") || KNOWN_REQ_ITEMS.contains(&name.as_str()) {
@@ -450,22 +306,12 @@ impl Validator<'_> {
             }
             let suggestion = KNOWN_REQ_ITEMS
                 .iter()
-                .map(|k| {
-                    (
-                        edit_distance(&name.to_ascii_lowercase(), &k.to_ascii_lowercase()),
-                        *k,
-                    )
-                })
+                .map(|k| (edit_distance(&name.to_ascii_lowercase(), &k.to_ascii_lowercase()), *k))
                 .min()
                 .filter(|(d, _)| *d <= 3)
                 .map(|(_, k)| format!("; did you mean {k}?"))
                 .unwrap_or_default();
-            self.warn(
-                "unknown-item",
-                line,
-                Some(format!("/{section}/{name}")),
-                format!("{name} is not an item Salesforce knows{suggestion}"),
-            );
+            self.warn("unknown-item", line, Some(format!("/{section}/{name}")), format!("{name} is not an item Salesforce knows{suggestion}"));
         }
     }
 }
@@ -495,21 +341,13 @@ pub fn check_adapter_url(value: &str) -> UrlCheck {
         let host = rest.split(['/', '?', '#']).next().unwrap_or("");
         let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
         if matches!(host, "127.0.0.1" | "localhost" | "[::1]") {
-            UrlCheck::Warning(format!(
-                "\"{value}\" is plain http on loopback: fine for development, never for agents"
-            ))
+            UrlCheck::Warning(format!("\"{value}\" is plain http on loopback: fine for development, never for agents"))
         } else {
-            UrlCheck::Error(format!(
-                "\"{value}\" is plain http; Lightning needs https for the adapter"
-            ))
+            UrlCheck::Error(format!("\"{value}\" is plain http; Lightning needs https for the adapter"))
         }
     } else if value.is_empty() {
         UrlCheck::Error("is empty".into())
-    } else if let Some(page) = value
-        .get(..6)
-        .filter(|p| p.eq_ignore_ascii_case("/apex/"))
-        .and(value.get(6..))
-    {
+    } else if let Some(page) = value.get(..6).filter(|p| p.eq_ignore_ascii_case("/apex/")).and(value.get(6..)) {
         match check_visualforce_page(page) {
             Ok(()) => UrlCheck::Fine,
             Err(why) => UrlCheck::Error(format!("\"{value}\" {why}")),
@@ -518,23 +356,16 @@ pub fn check_adapter_url(value: &str) -> UrlCheck {
         UrlCheck::Error(format!("\"{value}\" is relative: only a Visualforce page of this org (/apex/PageName) may be; otherwise use an https:// URL"))
     } else if lower.contains(':') {
         let scheme = lower.split(':').next().unwrap_or("");
-        UrlCheck::Error(format!(
-            "the {scheme}: scheme is not allowed; use an https:// URL or /apex/PageName"
-        ))
+        UrlCheck::Error(format!("the {scheme}: scheme is not allowed; use an https:// URL or /apex/PageName"))
     } else {
-        UrlCheck::Error(format!(
-            "\"{value}\" is not an absolute https:// URL or a /apex/PageName path"
-        ))
+        UrlCheck::Error(format!("\"{value}\" is not an absolute https:// URL or a /apex/PageName path"))
     }
 }
 
 /// `Page` or `ns__Page`, then an optional `?query`: what follows `/apex/`.
 fn check_visualforce_page(path: &str) -> Result<(), String> {
     let (page, query) = path.split_once('?').unwrap_or((path, ""));
-    if query
-        .chars()
-        .any(|c| c.is_whitespace() || c.is_control() || c == '#')
-    {
+    if query.chars().any(|c| c.is_whitespace() || c.is_control() || c == '#') {
         return Err("has spaces or a fragment in its query".into());
     }
     let name_ok = |name: &str| {
@@ -564,18 +395,11 @@ pub fn check_internal_name(name: &str) -> Result<(), String> {
     if !first.is_ascii_alphabetic() {
         return Err(format!("\"{name}\" must start with a letter"));
     }
-    if let Some(c) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
-    {
-        return Err(format!(
-            "\"{name}\" may hold only letters, digits and underscores, not '{c}'"
-        ));
+    if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '_')) {
+        return Err(format!("\"{name}\" may hold only letters, digits and underscores, not '{c}'"));
     }
     if name.ends_with('_') || name.contains("__") {
-        return Err(format!(
-            "\"{name}\" may not end with an underscore or hold two in a row"
-        ));
+        return Err(format!("\"{name}\" may not end with an underscore or hold two in a row"));
     }
     if name.len() > 40 {
         return Err(format!("\"{name}\" is longer than 40 characters"));
@@ -593,9 +417,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
             *first = i + 1;
         }
         for (j, cb) in b.iter().enumerate() {
-            let (Some(&left), Some(&up)) = (row.get(j), row.get(j + 1)) else {
-                break;
-            };
+            let (Some(&left), Some(&up)) = (row.get(j), row.get(j + 1)) else { break };
             let value = (prev + usize::from(ca != *cb)).min(left + 1).min(up + 1);
             prev = up;
             if let Some(cell) = row.get_mut(j + 1) {
@@ -614,10 +436,7 @@ mod tests {
 
     fn findings(xml: &str) -> Vec<(Severity, &'static str, u32, Option<String>)> {
         let d = Definition::parse(xml).expect("parses");
-        validate(&d)
-            .into_iter()
-            .map(|x| (x.severity, x.code, x.line, x.key))
-            .collect()
+        validate(&d).into_iter().map(|x| (x.severity, x.code, x.line, x.key)).collect()
     }
 
     #[test]
@@ -632,51 +451,27 @@ mod tests {
     fn missing_compatibility_mode_is_the_classic_rollout_mistake() {
         let xml = GOOD.replace(r#"<item sortOrder="6" name="reqSalesforceCompatibilityMode" label="Salesforce Compatibility Mode">Lightning</item>"#, "");
         let d = Definition::parse(&xml).expect("parses");
-        let e = validate(&d)
-            .into_iter()
-            .find(|x| x.code == "missing-item")
-            .expect("reported");
+        let e = validate(&d).into_iter().find(|x| x.code == "missing-item").expect("reported");
         assert!(e.message.contains("does not appear in Lightning"));
-        assert_eq!(
-            e.key.as_deref(),
-            Some("/reqGeneralInfo/reqSalesforceCompatibilityMode")
-        );
+        assert_eq!(e.key.as_deref(), Some("/reqGeneralInfo/reqSalesforceCompatibilityMode"));
     }
 
     #[test]
     fn errors_point_at_the_line_and_item() {
         let xml = GOOD
-            .replace(
-                "http://127.0.0.1:8704/apex/Softphone",
-                "javascript:alert(1)",
-            )
+            .replace("http://127.0.0.1:8704/apex/Softphone", "javascript:alert(1)")
             .replace(">460<", ">100<")
             .replace("RustSoftphoneDev", "1 Bad Name")
-            .replace(
-                r#"name="reqUseApi" label="Use CTI API">true"#,
-                r#"name="reqUseAPI" label="Use CTI API">true"#,
-            );
+            .replace(r#"name="reqUseApi" label="Use CTI API">true"#, r#"name="reqUseAPI" label="Use CTI API">true"#);
         let found = findings(&xml);
         let has = |code: &str, line: u32| found.iter().any(|f| f.1 == code && f.2 == line);
         assert!(has("adapter-url", 13), "{found:?}");
         assert!(has("softphone-size", 15), "{found:?}");
         assert!(has("internal-name", 11), "{found:?}");
-        let unknown = Definition::parse(&xml)
-            .map(|d| validate(&d))
-            .expect("parses");
-        let typo = unknown
-            .iter()
-            .find(|d| d.code == "unknown-item")
-            .expect("typo found");
-        assert!(
-            typo.message.ends_with("did you mean reqUseApi?"),
-            "{}",
-            typo.message
-        );
-        assert!(unknown
-            .iter()
-            .any(|d| d.code == "missing-item"
-                && d.key.as_deref() == Some("/reqGeneralInfo/reqUseApi")));
+        let unknown = Definition::parse(&xml).map(|d| validate(&d)).expect("parses");
+        let typo = unknown.iter().find(|d| d.code == "unknown-item").expect("typo found");
+        assert!(typo.message.ends_with("did you mean reqUseApi?"), "{}", typo.message);
+        assert!(unknown.iter().any(|d| d.code == "missing-item" && d.key.as_deref() == Some("/reqGeneralInfo/reqUseApi")));
     }
 
     #[test]
@@ -705,19 +500,12 @@ mod tests {
             r#"<item sortOrder="3" name="reqUseApi""#,
             r#"<item sortOrder="7" name="reqProgId" label="Prog Id">Acme.Adapter.1</item><item sortOrder="3" name="reqUseApi""#,
         );
-        assert!(findings(&xml)
-            .iter()
-            .any(|f| f.1 == "legacy-item" && f.3.as_deref() == Some("/reqGeneralInfo/reqProgId")));
+        assert!(findings(&xml).iter().any(|f| f.1 == "legacy-item" && f.3.as_deref() == Some("/reqGeneralInfo/reqProgId")));
     }
 
     #[test]
     fn visualforce_pages_of_the_org_are_accepted_as_adapter_and_standby_urls() {
-        for url in [
-            "/apex/Softphone",
-            "/apex/acme__Softphone",
-            "/apex/Softphone?apiVersion=62.0",
-            "/APEX/Soft_Phone2?a=1&b=two",
-        ] {
+        for url in ["/apex/Softphone", "/apex/acme__Softphone", "/apex/Softphone?apiVersion=62.0", "/APEX/Soft_Phone2?a=1&b=two"] {
             assert_eq!(check_adapter_url(url), UrlCheck::Fine, "{url}");
         }
         let xml = GOOD
@@ -726,98 +514,43 @@ mod tests {
                 r#"<item sortOrder="6" name="reqSalesforceCompatibilityMode""#,
                 r#"<item sortOrder="7" name="reqStandbyUrl" label="Standby URL">/apex/SoftphoneStandby</item><item sortOrder="8" name="reqTimeout" label="Timeout">5000</item><item sortOrder="6" name="reqSalesforceCompatibilityMode""#,
             );
-        assert_eq!(
-            findings(&xml),
-            [],
-            "a Visualforce-hosted definition is clean"
-        );
+        assert_eq!(findings(&xml), [], "a Visualforce-hosted definition is clean");
     }
 
     #[test]
     fn other_relative_and_insecure_urls_are_still_refused() {
         for url in [
-            "/phone/index.html",
-            "apex/Softphone",
-            "/apex/",
-            "/apex/2Phone",
-            "/apex/Soft-phone",
-            "/apex/a/b",
-            "/apex/ns__",
-            "/apex/a___b",
-            "/apex/Page?x=a b",
-            "/apex/Page#x",
-            "http://phone.example.com/",
-            "https:///x",
-            "javascript:alert(1)",
-            "//evil.example/apex/Page",
-            "",
+            "/phone/index.html", "apex/Softphone", "/apex/", "/apex/2Phone", "/apex/Soft-phone", "/apex/a/b",
+            "/apex/ns__", "/apex/a___b", "/apex/Page?x=a b", "/apex/Page#x", "http://phone.example.com/",
+            "https:///x", "javascript:alert(1)", "//evil.example/apex/Page", "",
         ] {
-            assert!(
-                matches!(check_adapter_url(url), UrlCheck::Error(_)),
-                "{url} should be refused"
-            );
+            assert!(matches!(check_adapter_url(url), UrlCheck::Error(_)), "{url} should be refused");
         }
-        assert!(matches!(
-            check_adapter_url("http://localhost:8701/"),
-            UrlCheck::Warning(_)
-        ));
+        assert!(matches!(check_adapter_url("http://localhost:8701/"), UrlCheck::Warning(_)));
     }
 
     #[test]
     fn an_api_version_that_disagrees_with_the_adapter_url_is_a_warning() {
         let api_warnings = |xml: &str| -> Vec<(Severity, Option<String>)> {
             let d = Definition::parse(xml).expect("parses");
-            validate(&d)
-                .into_iter()
-                .filter(|x| x.code == "api-version")
-                .map(|x| (x.severity, x.key))
-                .collect()
+            validate(&d).into_iter().filter(|x| x.code == "api-version").map(|x| (x.severity, x.key)).collect()
         };
         let declared = Some("/rustSoftphone/openCtiApiVersion".to_owned());
-        assert_eq!(
-            api_warnings(GOOD),
-            [],
-            "no apiVersion in the URL means 62.0, as declared"
-        );
-        let url_60 = GOOD.replace(
-            "http://127.0.0.1:8704/apex/Softphone",
-            "http://127.0.0.1:8704/apex/Softphone?apiVersion=60.0",
-        );
-        assert_eq!(
-            api_warnings(&url_60),
-            [(Severity::Warning, declared.clone())]
-        );
+        assert_eq!(api_warnings(GOOD), [], "no apiVersion in the URL means 62.0, as declared");
+        let url_60 = GOOD.replace("http://127.0.0.1:8704/apex/Softphone", "http://127.0.0.1:8704/apex/Softphone?apiVersion=60.0");
+        assert_eq!(api_warnings(&url_60), [(Severity::Warning, declared.clone())]);
         let both_60 = url_60.replace(">62.0<", ">60.0<");
         assert_eq!(api_warnings(&both_60), []);
         let declared_only = GOOD.replace(">62.0<", ">61.0<");
-        assert_eq!(
-            api_warnings(&declared_only),
-            [(Severity::Warning, declared)]
-        );
-        let broken = GOOD.replace(
-            "http://127.0.0.1:8704/apex/Softphone",
-            "http://127.0.0.1:8704/apex/Softphone?apiVersion=latest",
-        );
-        assert_eq!(
-            api_warnings(&broken),
-            [(
-                Severity::Error,
-                Some("/reqGeneralInfo/reqAdapterUrl".to_owned())
-            )]
-        );
+        assert_eq!(api_warnings(&declared_only), [(Severity::Warning, declared)]);
+        let broken = GOOD.replace("http://127.0.0.1:8704/apex/Softphone", "http://127.0.0.1:8704/apex/Softphone?apiVersion=latest");
+        assert_eq!(api_warnings(&broken), [(Severity::Error, Some("/reqGeneralInfo/reqAdapterUrl".to_owned()))]);
     }
 
     #[test]
     fn internal_names_follow_salesforce_rules() {
         assert!(check_internal_name("RustSoftphone_2").is_ok());
-        for bad in [
-            "",
-            "2fast",
-            "has space",
-            "trailing_",
-            "double__under",
-            "ünïcode",
-        ] {
+        for bad in ["", "2fast", "has space", "trailing_", "double__under", "ünïcode"] {
             assert!(check_internal_name(bad).is_err(), "{bad}");
         }
     }

@@ -1,12 +1,12 @@
 //! Whatever the file, reading and checking it returns a result: never a panic.
 
-use callcenter::date::Date;
 use callcenter::definition::Definition;
 use callcenter::inventory::scan::{scan, Component, Source};
 use callcenter::rollout::report::{build, Thresholds};
 use callcenter::rollout::runbook::{plan, PlanOptions};
 use callcenter::rollout::tasks::read_tasks;
 use callcenter::rollout::waves::read_waves;
+use callcenter::date::Date;
 use callcenter::rollout::{html, render};
 use callcenter::settings::{SettingsMap, SoftphoneSettings};
 use callcenter::validate::validate;

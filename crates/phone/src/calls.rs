@@ -11,12 +11,7 @@ impl Phone {
     /// Events of the line (and of Salesforce's screen pop) about one call.
     pub(super) fn handle_call_event(&mut self, now_ms: u64, event: Event) -> Vec<Effect> {
         match event {
-            Event::IncomingCall {
-                call_id,
-                number,
-                display_name,
-                replaces,
-            } => self.incoming(now_ms, call_id, number, display_name, replaces),
+            Event::IncomingCall { call_id, number, display_name, replaces } => self.incoming(now_ms, call_id, number, display_name, replaces),
             Event::OutgoingCallStarted { call, call_id } => self.started(call, call_id),
             Event::RemoteRinging { call } => {
                 if let Some(c) = self.call_mut(call).filter(|c| c.stage == Stage::Dialing) {
@@ -27,9 +22,7 @@ impl Phone {
             Event::CallConnected { call } => self.connected(now_ms, call),
             Event::CallEnded { call, reason } => self.end(now_ms, call, reason),
             Event::CallFailed { call, reason } => match self.call(call) {
-                Some(c) if c.call_id.is_none() || c.stage == Stage::Rejoining => {
-                    self.end(now_ms, call, EndReason::Failed(reason))
-                }
+                Some(c) if c.call_id.is_none() || c.stage == Stage::Rejoining => self.end(now_ms, call, EndReason::Failed(reason)),
                 _ => Vec::new(),
             },
             Event::RecordMatched { call, record } => {
@@ -42,20 +35,14 @@ impl Phone {
             }
             Event::CallQuality { call, quality } => {
                 if let Some(c) = self.call_mut(call).filter(|c| c.stage == Stage::Talking) {
-                    c.silent_seconds = if quality.bytes_received == 0 {
-                        c.silent_seconds.saturating_add(1)
-                    } else {
-                        0
-                    };
+                    c.silent_seconds = if quality.bytes_received == 0 { c.silent_seconds.saturating_add(1) } else { 0 };
                     c.tally.add(&quality);
                     c.quality = Some(quality);
                 }
                 Vec::new()
             }
             Event::TransferFailed { call, reason } => self.transfer_failed(call, reason),
-            Event::TransferRequested { call, number } => {
-                self.transfer_requested(now_ms, call, number)
-            }
+            Event::TransferRequested { call, number } => self.transfer_requested(now_ms, call, number),
             Event::HoldFailed { call, held, status } => {
                 self.hold_failed(call, held, status);
                 Vec::new()
@@ -66,10 +53,7 @@ impl Phone {
 
     /// The screen pop found who is calling: the call is related to that record.
     fn record_matched(&mut self, call: CallHandle, record: Option<RecordRef>) {
-        let Some(c) = self
-            .call_mut(call)
-            .filter(|c| c.record.is_none() && c.stage != Stage::Dialing)
-        else {
+        let Some(c) = self.call_mut(call).filter(|c| c.record.is_none() && c.stage != Stage::Dialing) else {
             return;
         };
         // A caller Salesforce knows as a Contact, Lead or Account is a customer.
@@ -126,25 +110,15 @@ impl Phone {
     /// another: the effects that do it. A call still being placed or rejoined cannot be held:
     /// the agent is told, and nothing changes (`None`).
     pub(super) fn hold_live_call(&mut self, except: Option<CallHandle>) -> Option<Vec<Effect>> {
-        let Some(live) = self
-            .calls
-            .iter_mut()
-            .find(|c| c.is_live() && Some(c.handle) != except)
-        else {
+        let Some(live) = self.calls.iter_mut().find(|c| c.is_live() && Some(c.handle) != except) else {
             return Some(Vec::new());
         };
         if live.stage != Stage::Talking {
-            self.notice = Some(format!(
-                "Your call with {} is not answered yet: hang it up first.",
-                live.who()
-            ));
+            self.notice = Some(format!("Your call with {} is not answered yet: hang it up first.", live.who()));
             return None;
         }
         live.held = true;
-        Some(vec![Effect::SetHeld {
-            call: live.handle,
-            held: true,
-        }])
+        Some(vec![Effect::SetHeld { call: live.handle, held: true }])
     }
 
     /// Declines a ringing call (486 when `busy`, else 603) and logs it.
@@ -179,10 +153,7 @@ impl Phone {
 
     /// Holds or resumes a call; resuming one while another is live holds that one (a swap).
     pub(super) fn set_held(&mut self, call: CallHandle, held: bool) -> Vec<Effect> {
-        if self
-            .call(call)
-            .is_none_or(|c| c.stage != Stage::Talking || c.held == held)
-        {
+        if self.call(call).is_none_or(|c| c.stage != Stage::Talking || c.held == held) {
             return Vec::new();
         }
         let mut effects = Vec::new();
@@ -216,9 +187,7 @@ impl Phone {
         };
         c.held = !held;
         self.notice = Some(if held {
-            format!(
-                "The call could not be put on hold ({status}): the other side can still hear you."
-            )
+            format!("The call could not be put on hold ({status}): the other side can still hear you.")
         } else {
             format!("The call could not be taken off hold ({status}): try Resume again.")
         });

@@ -83,14 +83,9 @@ impl fmt::Display for DialError {
         match self {
             DialError::Empty => f.write_str("Enter a number to call."),
             DialError::InvalidCharacter(c) => {
-                write!(
-                    f,
-                    "\"{c}\" can't be part of a phone number; use digits, +, * or #."
-                )
+                write!(f, "\"{c}\" can't be part of a phone number; use digits, +, * or #.")
             }
-            DialError::MisplacedPlus => {
-                f.write_str("A \"+\" may only stand at the start of the number.")
-            }
+            DialError::MisplacedPlus => f.write_str("A \"+\" may only stand at the start of the number."),
             DialError::TooLong => f.write_str("That number is too long to be a phone number."),
             DialError::TooShort => f.write_str("That number is too short: a digit may be missing."),
             DialError::ExtensionNotPossible => {
@@ -124,15 +119,9 @@ impl DialingRules {
     /// The rules of a Call Center whose PBX is in `home_country` (ISO 3166-1 alpha-2; empty
     /// means the US). An unknown country is an error; [`DialingRules::without_plan`] is then
     /// the fallback.
-    pub fn new(
-        options: &callcenter::DialingOptions,
-        home_country: &str,
-    ) -> Result<Self, UnknownCountry> {
+    pub fn new(options: &callcenter::DialingOptions, home_country: &str) -> Result<Self, UnknownCountry> {
         let plan = numbering::plan_for(home_country)?;
-        Ok(DialingRules {
-            plan: Some(plan),
-            ..DialingRules::without_plan(options)
-        })
+        Ok(DialingRules { plan: Some(plan), ..DialingRules::without_plan(options) })
     }
 
     /// Rules without a numbering plan: prefixes as configured, E.164 numbers passed through.
@@ -157,10 +146,7 @@ impl DialingRules {
             Some(e164) => self.international(e164)?,
             None => self.national(&normalized)?,
         };
-        Ok(DialPlan {
-            dial,
-            extension: split.extension,
-        })
+        Ok(DialPlan { dial, extension: split.extension })
     }
 
     /// The dial string for `number` where no extension can follow (a transfer).
@@ -185,16 +171,10 @@ impl DialingRules {
     /// `e164`: the digits after "+".
     fn international(&self, e164: &str) -> Result<String, DialError> {
         check_length(e164.len(), MIN_E164_DIGITS, MAX_E164_DIGITS)?;
-        let Some(plan) = self.plan else {
-            return Ok(format!("+{e164}"));
-        };
+        let Some(plan) = self.plan else { return Ok(format!("+{e164}")) };
         let home_number = e164.strip_prefix(plan.calling_code);
         if let Some(national) = home_number {
-            check_length(
-                national.len(),
-                plan.min_national_digits,
-                plan.max_national_digits,
-            )?;
+            check_length(national.len(), plan.min_national_digits, plan.max_national_digits)?;
         }
         if self.international_prefix.is_empty() {
             // The PBX routes E.164 itself: hand it over untouched.
@@ -211,20 +191,14 @@ impl DialingRules {
         if is_code || digits.len() <= MAX_EXTENSION_DIGITS {
             return Ok(digits.to_owned());
         }
-        let Some(plan) = self.plan else {
-            return Ok([&self.outside_prefix, digits].concat());
-        };
+        let Some(plan) = self.plan else { return Ok([&self.outside_prefix, digits].concat()) };
         // Typed the local way for abroad ("00 33 1 ...", "011 44 ..."): the same as "+33 1 ...".
         if let Some(e164) = digits.strip_prefix(plan.international_prefix) {
             return self.international(e164);
         }
         let trunk = plan.trunk_prefix;
         if let Some(national) = digits.strip_prefix(trunk).filter(|_| !trunk.is_empty()) {
-            check_length(
-                national.len(),
-                plan.min_national_digits,
-                plan.max_national_digits,
-            )?;
+            check_length(national.len(), plan.min_national_digits, plan.max_national_digits)?;
         }
         // A North-American 10-digit number needs the long-distance prefix; one that already
         // carries it (11 digits starting "1") does not.
@@ -275,36 +249,22 @@ fn split_extension(number: &str) -> Split<'_> {
     let lower = number.to_ascii_lowercase();
     for marker in EXTENSION_MARKERS {
         for (at, _) in lower.rmatch_indices(marker) {
-            let (Some(before), Some(after)) = (number.get(..at), number.get(at + marker.len()..))
-            else {
-                continue;
-            };
+            let (Some(before), Some(after)) = (number.get(..at), number.get(at + marker.len()..)) else { continue };
             // "x" and "ext" are words: not the end of a vanity word like "XEROX" or "NEXT".
             let is_word = marker.starts_with(|c: char| c.is_ascii_alphabetic());
             if is_word && before.ends_with(|c: char| c.is_ascii_alphabetic()) {
                 continue;
             }
-            let digits = after
-                .trim_start_matches(['.', ':', ' ', ',', '=', '\u{a0}'])
-                .trim_end();
-            let is_extension = !digits.is_empty()
-                && digits.len() <= MAX_KEYED_EXTENSION
-                && digits.bytes().all(|b| b.is_ascii_digit());
+            let digits = after.trim_start_matches(['.', ':', ' ', ',', '=', '\u{a0}']).trim_end();
+            let is_extension = !digits.is_empty() && digits.len() <= MAX_KEYED_EXTENSION && digits.bytes().all(|b| b.is_ascii_digit());
             // "#" and "," only follow a full number: "#123" alone is a feature code.
-            let full_number =
-                before.chars().filter(char::is_ascii_digit).count() > MAX_EXTENSION_DIGITS;
+            let full_number = before.chars().filter(char::is_ascii_digit).count() > MAX_EXTENSION_DIGITS;
             if is_extension && (is_word || marker == ";ext=" || full_number) {
-                return Split {
-                    number: before.trim_end_matches([' ', ',', '\u{a0}']),
-                    extension: Some(digits.to_owned()),
-                };
+                return Split { number: before.trim_end_matches([' ', ',', '\u{a0}']), extension: Some(digits.to_owned()) };
             }
         }
     }
-    Split {
-        number,
-        extension: None,
-    }
+    Split { number, extension: None }
 }
 
 /// "+44 (0)20 7946 0000", as European records often write it: the "(0)" is the trunk prefix,
@@ -360,9 +320,7 @@ pub fn normalize(number: &str) -> Result<String, DialError> {
         return Err(DialError::Empty);
     }
     // Letters spell a whole number, never a short code: "100-BOB" is a typo, not an extension.
-    if let Some(letter) =
-        first_letter.filter(|_| out.trim_start_matches('+').len() <= MAX_EXTENSION_DIGITS)
-    {
+    if let Some(letter) = first_letter.filter(|_| out.trim_start_matches('+').len() <= MAX_EXTENSION_DIGITS) {
         return Err(DialError::InvalidCharacter(letter));
     }
     Ok(out)

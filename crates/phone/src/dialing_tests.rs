@@ -25,227 +25,134 @@ fn nanp_pbx() -> DialingRules {
 
 #[test]
 fn formatting_in_crm_numbers_is_dropped() {
-    assert_eq!(
-        normalize(" +1 (415) 555-0100 ").as_deref(),
-        Ok("+14155550100")
-    );
+    assert_eq!(normalize(" +1 (415) 555-0100 ").as_deref(), Ok("+14155550100"));
     assert_eq!(normalize("415.555.0100").as_deref(), Ok("4155550100"));
 }
 
 #[test]
 fn nanp_home_e164_gets_outside_and_long_distance_prefix() {
-    assert_eq!(
-        dials(&nanp_pbx(), "+1 415 555 0100").as_deref(),
-        Ok("914155550100")
-    );
+    assert_eq!(dials(&nanp_pbx(), "+1 415 555 0100").as_deref(), Ok("914155550100"));
 }
 
 #[test]
 fn nanp_foreign_e164_gets_outside_and_international_prefix() {
-    assert_eq!(
-        dials(&nanp_pbx(), "+44 20 7946 0958").as_deref(),
-        Ok("9011442079460958")
-    );
+    assert_eq!(dials(&nanp_pbx(), "+44 20 7946 0958").as_deref(), Ok("9011442079460958"));
 }
 
 #[test]
 fn nanp_ten_digit_national_number_gets_long_distance_prefix_once() {
-    assert_eq!(
-        dials(&nanp_pbx(), "(415) 555-0100").as_deref(),
-        Ok("914155550100")
-    );
-    assert_eq!(
-        dials(&nanp_pbx(), "1 415 555 0100").as_deref(),
-        Ok("914155550100")
-    );
+    assert_eq!(dials(&nanp_pbx(), "(415) 555-0100").as_deref(), Ok("914155550100"));
+    assert_eq!(dials(&nanp_pbx(), "1 415 555 0100").as_deref(), Ok("914155550100"));
 }
 
 #[test]
 fn nanp_without_a_long_distance_prefix_in_the_definition_uses_the_trunk_prefix_1() {
     let rules = rules("CA", "", "", "011");
-    assert_eq!(
-        dials(&rules, "+1 604 555 0100").as_deref(),
-        Ok("16045550100")
-    );
+    assert_eq!(dials(&rules, "+1 604 555 0100").as_deref(), Ok("16045550100"));
     assert_eq!(dials(&rules, "604-555-0100").as_deref(), Ok("16045550100"));
 }
 
 #[test]
 fn nanp_number_typed_with_011_is_dialled_as_the_foreign_number_it_is() {
-    assert_eq!(
-        dials(&nanp_pbx(), "011 44 20 7946 0958").as_deref(),
-        Ok("9011442079460958")
-    );
+    assert_eq!(dials(&nanp_pbx(), "011 44 20 7946 0958").as_deref(), Ok("9011442079460958"));
 }
 
 #[test]
 fn extensions_and_feature_codes_are_dialled_as_typed() {
     assert_eq!(dials(&nanp_pbx(), "1002").as_deref(), Ok("1002"));
     assert_eq!(dials(&nanp_pbx(), "*72").as_deref(), Ok("*72"));
-    assert_eq!(
-        nanp_pbx().plan("#123"),
-        Ok(DialPlan {
-            dial: "#123".into(),
-            extension: None
-        })
-    );
+    assert_eq!(nanp_pbx().plan("#123"), Ok(DialPlan { dial: "#123".into(), extension: None }));
 }
 
 #[test]
 fn e164_passes_through_when_the_pbx_takes_plus() {
     let rules = DialingRules::default();
-    assert_eq!(
-        dials(&rules, "+44 20 7946 0958").as_deref(),
-        Ok("+442079460958")
-    );
-    assert_eq!(
-        dials(&rules, "+1 415 555 0100").as_deref(),
-        Ok("+14155550100")
-    );
+    assert_eq!(dials(&rules, "+44 20 7946 0958").as_deref(), Ok("+442079460958"));
+    assert_eq!(dials(&rules, "+1 415 555 0100").as_deref(), Ok("+14155550100"));
 }
 
 // --- United Kingdom: trunk prefix 0, abroad 00 ---
 
 #[test]
 fn uk_home_e164_becomes_the_national_number_with_trunk_prefix_0() {
-    assert_eq!(
-        dials(&rules("GB", "", "", "00"), "+44 20 7946 0000").as_deref(),
-        Ok("02079460000")
-    );
-    assert_eq!(
-        dials(&rules("GB", "9", "", "00"), "+44 20 7946 0000").as_deref(),
-        Ok("902079460000")
-    );
+    assert_eq!(dials(&rules("GB", "", "", "00"), "+44 20 7946 0000").as_deref(), Ok("02079460000"));
+    assert_eq!(dials(&rules("GB", "9", "", "00"), "+44 20 7946 0000").as_deref(), Ok("902079460000"));
 }
 
 #[test]
 fn the_bracketed_trunk_prefix_of_european_records_is_dropped_from_e164() {
-    assert_eq!(
-        dials(&rules("GB", "", "", "00"), "+44 (0)20 7946 0000").as_deref(),
-        Ok("02079460000")
-    );
-    assert_eq!(
-        dials(&rules("FR", "", "", "00"), "+49 (0)30 1234567").as_deref(),
-        Ok("0049301234567")
-    );
+    assert_eq!(dials(&rules("GB", "", "", "00"), "+44 (0)20 7946 0000").as_deref(), Ok("02079460000"));
+    assert_eq!(dials(&rules("FR", "", "", "00"), "+49 (0)30 1234567").as_deref(), Ok("0049301234567"));
 }
 
 #[test]
 fn uk_foreign_e164_gets_00() {
-    assert_eq!(
-        dials(&rules("GB", "9", "", "00"), "+1 415 555 0100").as_deref(),
-        Ok("90014155550100")
-    );
+    assert_eq!(dials(&rules("GB", "9", "", "00"), "+1 415 555 0100").as_deref(), Ok("90014155550100"));
 }
 
 #[test]
 fn uk_national_number_with_its_0_is_kept_behind_the_outside_prefix() {
-    assert_eq!(
-        dials(&rules("GB", "9", "", "00"), "020 7946 0000").as_deref(),
-        Ok("902079460000")
-    );
-    assert_eq!(
-        dials(&rules("GB", "", "", "00"), "07700 900123").as_deref(),
-        Ok("07700900123")
-    );
+    assert_eq!(dials(&rules("GB", "9", "", "00"), "020 7946 0000").as_deref(), Ok("902079460000"));
+    assert_eq!(dials(&rules("GB", "", "", "00"), "07700 900123").as_deref(), Ok("07700900123"));
 }
 
 #[test]
 fn uk_number_typed_with_00_reaches_the_foreign_country() {
-    assert_eq!(
-        dials(&rules("GB", "9", "", "00"), "00 33 1 23 45 67 89").as_deref(),
-        Ok("90033123456789")
-    );
+    assert_eq!(dials(&rules("GB", "9", "", "00"), "00 33 1 23 45 67 89").as_deref(), Ok("90033123456789"));
 }
 
 #[test]
 fn uk_pbx_that_takes_plus_gets_e164_untouched() {
-    assert_eq!(
-        dials(&rules("GB", "9", "", ""), "+44 20 7946 0000").as_deref(),
-        Ok("+442079460000")
-    );
+    assert_eq!(dials(&rules("GB", "9", "", ""), "+44 20 7946 0000").as_deref(), Ok("+442079460000"));
 }
 
 // --- Germany: a PBX's outside line is usually 0 too ---
 
 #[test]
 fn germany_home_e164_gets_outside_0_and_trunk_0() {
-    assert_eq!(
-        dials(&rules("DE", "0", "", "00"), "+49 30 1234567").as_deref(),
-        Ok("00301234567")
-    );
+    assert_eq!(dials(&rules("DE", "0", "", "00"), "+49 30 1234567").as_deref(), Ok("00301234567"));
 }
 
 #[test]
 fn germany_foreign_e164_gets_outside_0_and_00() {
-    assert_eq!(
-        dials(&rules("DE", "0", "", "00"), "+33 1 23 45 67 89").as_deref(),
-        Ok("00033123456789")
-    );
+    assert_eq!(dials(&rules("DE", "0", "", "00"), "+33 1 23 45 67 89").as_deref(), Ok("00033123456789"));
 }
 
 #[test]
 fn germany_national_number_is_kept() {
-    assert_eq!(
-        dials(&rules("DE", "", "", "00"), "030 1234567").as_deref(),
-        Ok("0301234567")
-    );
-    assert_eq!(
-        dials(&rules("DE", "0", "", "00"), "0171 1234567").as_deref(),
-        Ok("001711234567")
-    );
+    assert_eq!(dials(&rules("DE", "", "", "00"), "030 1234567").as_deref(), Ok("0301234567"));
+    assert_eq!(dials(&rules("DE", "0", "", "00"), "0171 1234567").as_deref(), Ok("001711234567"));
 }
 
 // --- France: ten digits nationally, nine after +33 ---
 
 #[test]
 fn france_home_e164_becomes_the_ten_digit_national_number() {
-    assert_eq!(
-        dials(&rules("FR", "", "", "00"), "+33 1 23 45 67 89").as_deref(),
-        Ok("0123456789")
-    );
+    assert_eq!(dials(&rules("FR", "", "", "00"), "+33 1 23 45 67 89").as_deref(), Ok("0123456789"));
 }
 
 #[test]
 fn france_foreign_e164_gets_00() {
-    assert_eq!(
-        dials(&rules("FR", "", "", "00"), "+49 30 1234567").as_deref(),
-        Ok("0049301234567")
-    );
+    assert_eq!(dials(&rules("FR", "", "", "00"), "+49 30 1234567").as_deref(), Ok("0049301234567"));
 }
 
 #[test]
 fn france_national_number_is_kept_and_a_missing_digit_is_caught() {
-    assert_eq!(
-        dials(&rules("FR", "0", "", "00"), "01 23 45 67 89").as_deref(),
-        Ok("00123456789")
-    );
-    assert_eq!(
-        dials(&rules("FR", "", "", "00"), "+33 1 23 45 67 8"),
-        Err(DialError::TooShort)
-    );
-    assert_eq!(
-        dials(&rules("FR", "", "", "00"), "01 23 45 67 8"),
-        Err(DialError::TooShort)
-    );
+    assert_eq!(dials(&rules("FR", "0", "", "00"), "01 23 45 67 89").as_deref(), Ok("00123456789"));
+    assert_eq!(dials(&rules("FR", "", "", "00"), "+33 1 23 45 67 8"), Err(DialError::TooShort));
+    assert_eq!(dials(&rules("FR", "", "", "00"), "01 23 45 67 8"), Err(DialError::TooShort));
 }
 
 // --- Australia: abroad is 0011 ---
 
 #[test]
 fn australia_home_e164_gets_trunk_0() {
-    assert_eq!(
-        dials(&rules("AU", "", "", "0011"), "+61 2 9876 5432").as_deref(),
-        Ok("0298765432")
-    );
+    assert_eq!(dials(&rules("AU", "", "", "0011"), "+61 2 9876 5432").as_deref(), Ok("0298765432"));
 }
 
 #[test]
 fn australia_foreign_e164_gets_0011() {
-    assert_eq!(
-        dials(&rules("AU", "0", "", "0011"), "+64 9 123 4567").as_deref(),
-        Ok("000116491234567")
-    );
+    assert_eq!(dials(&rules("AU", "0", "", "0011"), "+64 9 123 4567").as_deref(), Ok("000116491234567"));
 }
 
 #[test]
@@ -253,99 +160,56 @@ fn australia_national_and_freephone_numbers_are_kept_and_0011_is_read_as_abroad(
     let rules = rules("AU", "", "", "0011");
     assert_eq!(dials(&rules, "(02) 9876 5432").as_deref(), Ok("0298765432"));
     assert_eq!(dials(&rules, "1800 123 456").as_deref(), Ok("1800123456"));
-    assert_eq!(
-        dials(&rules, "0011 44 20 7946 0000").as_deref(),
-        Ok("0011442079460000")
-    );
+    assert_eq!(dials(&rules, "0011 44 20 7946 0000").as_deref(), Ok("0011442079460000"));
 }
 
 // --- India: ten-digit numbers, trunk 0 ---
 
 #[test]
 fn india_home_e164_gets_trunk_0() {
-    assert_eq!(
-        dials(&rules("IN", "", "", "00"), "+91 98765 43210").as_deref(),
-        Ok("09876543210")
-    );
+    assert_eq!(dials(&rules("IN", "", "", "00"), "+91 98765 43210").as_deref(), Ok("09876543210"));
 }
 
 #[test]
 fn india_foreign_e164_gets_00() {
-    assert_eq!(
-        dials(&rules("IN", "9", "", "00"), "+1 415 555 0100").as_deref(),
-        Ok("90014155550100")
-    );
+    assert_eq!(dials(&rules("IN", "9", "", "00"), "+1 415 555 0100").as_deref(), Ok("90014155550100"));
 }
 
 #[test]
 fn india_national_number_is_kept_and_a_short_one_refused() {
-    assert_eq!(
-        dials(&rules("IN", "9", "", "00"), "098765 43210").as_deref(),
-        Ok("909876543210")
-    );
-    assert_eq!(
-        dials(&rules("IN", "", "", "00"), "+91 98765 4321"),
-        Err(DialError::TooShort)
-    );
+    assert_eq!(dials(&rules("IN", "9", "", "00"), "098765 43210").as_deref(), Ok("909876543210"));
+    assert_eq!(dials(&rules("IN", "", "", "00"), "+91 98765 4321"), Err(DialError::TooShort));
 }
 
 // --- Closed plans and unknown countries ---
 
 #[test]
 fn italy_has_no_trunk_prefix_so_the_area_codes_0_stays_in_the_number() {
-    assert_eq!(
-        dials(&rules("IT", "", "", "00"), "+39 06 1234 5678").as_deref(),
-        Ok("0612345678")
-    );
-    assert_eq!(
-        dials(&rules("IT", "", "", "00"), "+39 347 123 4567").as_deref(),
-        Ok("3471234567")
-    );
+    assert_eq!(dials(&rules("IT", "", "", "00"), "+39 06 1234 5678").as_deref(), Ok("0612345678"));
+    assert_eq!(dials(&rules("IT", "", "", "00"), "+39 347 123 4567").as_deref(), Ok("3471234567"));
 }
 
 #[test]
 fn a_definition_long_distance_prefix_replaces_the_trunk_prefix() {
-    assert_eq!(
-        dials(&rules("GB", "", "1", "00"), "+44 20 7946 0000").as_deref(),
-        Ok("12079460000")
-    );
+    assert_eq!(dials(&rules("GB", "", "1", "00"), "+44 20 7946 0000").as_deref(), Ok("12079460000"));
 }
 
 #[test]
 fn an_unknown_home_country_is_an_error_and_the_fallback_passes_e164_through() {
-    let options = DialingOptions {
-        outside_prefix: "9".into(),
-        long_distance_prefix: String::new(),
-        international_prefix: "00".into(),
-    };
-    assert_eq!(
-        DialingRules::new(&options, "BR"),
-        Err(numbering::UnknownCountry { code: "BR".into() })
-    );
+    let options = DialingOptions { outside_prefix: "9".into(), long_distance_prefix: String::new(), international_prefix: "00".into() };
+    assert_eq!(DialingRules::new(&options, "BR"), Err(numbering::UnknownCountry { code: "BR".into() }));
     let fallback = DialingRules::without_plan(&options);
-    assert_eq!(
-        dials(&fallback, "+55 11 91234 5678").as_deref(),
-        Ok("+5511912345678")
-    );
-    assert_eq!(
-        dials(&fallback, "11 91234 5678").as_deref(),
-        Ok("911912345678")
-    );
+    assert_eq!(dials(&fallback, "+55 11 91234 5678").as_deref(), Ok("+5511912345678"));
+    assert_eq!(dials(&fallback, "11 91234 5678").as_deref(), Ok("911912345678"));
     let notice = unknown_country_notice(&numbering::UnknownCountry { code: "BR".into() });
-    assert!(
-        notice.contains("\"BR\"") && notice.contains("GB"),
-        "{notice}"
-    );
+    assert!(notice.contains("\"BR\"") && notice.contains("GB"), "{notice}");
 }
 
 // --- Extensions ---
 
 #[test]
 fn extensions_on_records_are_split_off_in_every_usual_spelling() {
-    let expected = Ok(DialPlan {
-        dial: "914155550100".into(),
-        extension: Some("123".into()),
-    });
+    let expected = Ok(DialPlan { dial: "914155550100".into(), extension: Some("123".into()) });
     for written in [
         "+1 415 555 0100 x123",
         "+1 415 555 0100 X 123",
@@ -366,17 +230,11 @@ fn extensions_on_records_are_split_off_in_every_usual_spelling() {
 fn extensions_work_abroad_too() {
     assert_eq!(
         rules("GB", "9", "", "00").plan("020 7946 0000 ext. 4021"),
-        Ok(DialPlan {
-            dial: "902079460000".into(),
-            extension: Some("4021".into())
-        })
+        Ok(DialPlan { dial: "902079460000".into(), extension: Some("4021".into()) })
     );
     assert_eq!(
         rules("DE", "0", "", "00").plan("+49 30 1234567;ext=89"),
-        Ok(DialPlan {
-            dial: "00301234567".into(),
-            extension: Some("89".into())
-        })
+        Ok(DialPlan { dial: "00301234567".into(), extension: Some("89".into()) })
     );
 }
 
@@ -388,73 +246,38 @@ fn the_agent_reads_the_extension_with_the_number() {
 
 #[test]
 fn a_transfer_refuses_a_number_with_an_extension() {
-    assert_eq!(
-        nanp_pbx().dial_string("+1 415 555 0100 x123"),
-        Err(DialError::ExtensionNotPossible)
-    );
-    assert_eq!(
-        nanp_pbx().dial_string("+1 415 555 0100").as_deref(),
-        Ok("914155550100")
-    );
+    assert_eq!(nanp_pbx().dial_string("+1 415 555 0100 x123"), Err(DialError::ExtensionNotPossible));
+    assert_eq!(nanp_pbx().dial_string("+1 415 555 0100").as_deref(), Ok("914155550100"));
 }
 
 #[test]
 fn words_that_end_in_x_are_not_extensions() {
     // "XEROX" spells digits; nothing in it starts an extension.
-    assert_eq!(
-        nanp_pbx().plan("1-800-XEROX-11"),
-        Ok(DialPlan {
-            dial: "918009376911".into(),
-            extension: None
-        })
-    );
+    assert_eq!(nanp_pbx().plan("1-800-XEROX-11"), Ok(DialPlan { dial: "918009376911".into(), extension: None }));
 }
 
 // --- Vanity numbers, lengths, hostile input ---
 
 #[test]
 fn vanity_numbers_are_spelt_out_as_on_a_keypad() {
-    assert_eq!(
-        dials(&nanp_pbx(), "1-800-FLOWERS").as_deref(),
-        Ok("918003569377")
-    );
+    assert_eq!(dials(&nanp_pbx(), "1-800-FLOWERS").as_deref(), Ok("918003569377"));
     assert_eq!(
         nanp_pbx().plan("1-800-flowers x12"),
-        Ok(DialPlan {
-            dial: "918003569377".into(),
-            extension: Some("12".into())
-        })
+        Ok(DialPlan { dial: "918003569377".into(), extension: Some("12".into()) })
     );
 }
 
 #[test]
 fn letters_that_do_not_follow_a_written_area_code_are_refused() {
-    assert_eq!(
-        dials(&nanp_pbx(), "bob"),
-        Err(DialError::InvalidCharacter('b'))
-    );
-    assert_eq!(
-        dials(&nanp_pbx(), "100-BOB"),
-        Err(DialError::InvalidCharacter('B'))
-    );
+    assert_eq!(dials(&nanp_pbx(), "bob"), Err(DialError::InvalidCharacter('b')));
+    assert_eq!(dials(&nanp_pbx(), "100-BOB"), Err(DialError::InvalidCharacter('B')));
 }
 
 #[test]
 fn characters_that_could_inject_into_a_sip_uri_are_refused() {
     let rules = DialingRules::default();
-    for hostile in [
-        "1001@evil.com",
-        "1001;transport=tcp",
-        "1001>\r\nX: y",
-        "sip:1001",
-        "1001?Subject=x",
-        "10%301",
-        "+1 415 555 0100;ext=1@x",
-    ] {
-        assert!(
-            matches!(rules.plan(hostile), Err(DialError::InvalidCharacter(_))),
-            "{hostile}"
-        );
+    for hostile in ["1001@evil.com", "1001;transport=tcp", "1001>\r\nX: y", "sip:1001", "1001?Subject=x", "10%301", "+1 415 555 0100;ext=1@x"] {
+        assert!(matches!(rules.plan(hostile), Err(DialError::InvalidCharacter(_))), "{hostile}");
     }
 }
 
@@ -465,15 +288,9 @@ fn plus_in_the_middle_empty_and_absurd_lengths_are_refused() {
     assert_eq!(dials(&rules, " - "), Err(DialError::Empty));
     assert_eq!(dials(&rules, "+"), Err(DialError::Empty));
     assert_eq!(dials(&rules, &"1".repeat(40)), Err(DialError::TooLong));
-    assert_eq!(
-        dials(&rules, "+44 20 7946 0000 1234"),
-        Err(DialError::TooLong)
-    );
+    assert_eq!(dials(&rules, "+44 20 7946 0000 1234"), Err(DialError::TooLong));
     assert_eq!(dials(&rules, "+44 20"), Err(DialError::TooShort));
-    assert_eq!(
-        dials(&nanp_pbx(), "+1 415 555 010"),
-        Err(DialError::TooShort)
-    );
+    assert_eq!(dials(&nanp_pbx(), "+1 415 555 010"), Err(DialError::TooShort));
 }
 
 #[test]
@@ -482,10 +299,7 @@ fn errors_read_as_advice() {
         DialError::InvalidCharacter('@').to_string(),
         "\"@\" can't be part of a phone number; use digits, +, * or #."
     );
-    assert_eq!(
-        DialError::TooShort.to_string(),
-        "That number is too short: a digit may be missing."
-    );
+    assert_eq!(DialError::TooShort.to_string(), "That number is too short: a digit may be missing.");
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -497,15 +311,8 @@ mod property {
     /// Any known country with any digit prefixes (or none).
     fn any_rules() -> impl Strategy<Value = DialingRules> {
         let countries: Vec<&'static str> = numbering::known_countries().collect();
-        (
-            proptest::sample::select(countries),
-            "[0-9]{0,2}",
-            "[0-9]{0,2}",
-            "[0-9]{0,4}",
-        )
-            .prop_map(|(country, outside, long, international)| {
-                rules(country, &outside, &long, &international)
-            })
+        (proptest::sample::select(countries), "[0-9]{0,2}", "[0-9]{0,2}", "[0-9]{0,4}")
+            .prop_map(|(country, outside, long, international)| rules(country, &outside, &long, &international))
     }
 
     proptest! {

@@ -7,12 +7,7 @@ use crate::{CallDirection, Effect, Phone};
 
 impl Phone {
     /// Ends call `handle`: log it at once, then wrap up if it was answered.
-    pub(super) fn end(
-        &mut self,
-        now_ms: u64,
-        handle: CallHandle,
-        reason: EndReason,
-    ) -> Vec<Effect> {
+    pub(super) fn end(&mut self, now_ms: u64, handle: CallHandle, reason: EndReason) -> Vec<Effect> {
         let Some(at) = self.calls.iter().position(|c| c.handle == handle) else {
             return Vec::new();
         };
@@ -27,9 +22,7 @@ impl Phone {
             self.notice = Some(why.clone());
         }
         // A call the reload cut off ends, for the customer, when the page went away.
-        let (ended_at_ms, notes) = self
-            .rejoin_lost(&call, &reason)
-            .unwrap_or((now_ms, String::new()));
+        let (ended_at_ms, notes) = self.rejoin_lost(&call, &reason).unwrap_or((now_ms, String::new()));
         let record = CallRecord {
             duration_s: call.talk_seconds(ended_at_ms),
             call_id: call.log_call_id().map(str::to_owned),
@@ -39,12 +32,7 @@ impl Phone {
             transferred_to: transferred_to(&call, &reason),
             link: link(&call, &reason),
             quality: call.tally.summary(),
-            ..CallRecord::new(
-                call.direction,
-                call.number.clone(),
-                call.record.clone(),
-                call.started_at_ms,
-            )
+            ..CallRecord::new(call.direction, call.number.clone(), call.record.clone(), call.started_at_ms)
         };
         let mut effects = Vec::new();
         if answered {
@@ -65,31 +53,23 @@ impl Phone {
         if let Some(c) = &mut ended.consultation {
             // The colleague's side of an attended transfer often ends the consultation before
             // the customer's side reports the transfer done: a transfer under way counts.
-            let pending = self.calls.iter().any(|o| {
-                o.handle == c.about
-                    && matches!(o.transfer, Some(Transfer::Attended { with, .. }) if with == handle)
-            });
+            let pending =
+                self.calls.iter().any(|o| o.handle == c.about && matches!(o.transfer, Some(Transfer::Attended { with, .. }) if with == handle));
             c.handed_over |= pending;
             let on_hold = self.calls.iter().any(|o| o.handle == c.about && o.held);
             if on_hold && !c.handed_over && *reason != EndReason::LocalHangup {
-                self.notice = Some(format!(
-                    "The consultation with {} ended. {} is on hold: choose Resume to go back.",
-                    who, c.about_who
-                ));
+                self.notice = Some(format!("The consultation with {} ended. {} is on hold: choose Resume to go back.", who, c.about_who));
             }
         }
         for other in &mut self.calls {
             // The call this consultation is about was handed to its other party.
-            if let (Some(c), Some(Transfer::Attended { with, .. }), EndReason::Transferred) =
-                (&mut other.consultation, &ended.transfer, reason)
-            {
+            if let (Some(c), Some(Transfer::Attended { with, .. }), EndReason::Transferred) = (&mut other.consultation, &ended.transfer, reason) {
                 c.handed_over |= *with == other.handle;
             }
             // A transfer the other party asked for rests on our call to the new number: that
             // call failing leaves the old one as it was. (An attended transfer whose
             // consultation ended is settled by the line: done, or failed.)
-            if matches!(&other.transfer, Some(Transfer::Requested { new, .. }) if *new == ended.handle && ended.answered_at_ms.is_none())
-            {
+            if matches!(&other.transfer, Some(Transfer::Requested { new, .. }) if *new == ended.handle && ended.answered_at_ms.is_none()) {
                 other.transfer = None;
             }
         }
@@ -108,10 +88,7 @@ fn disposition(call: &Call, reason: &EndReason) -> String {
         EndReason::Busy => "Busy".into(),
         EndReason::NoAnswer => "No answer".into(),
         EndReason::Failed(why) => format!("Failed: {why}"),
-        EndReason::LocalHangup
-        | EndReason::RemoteHangup
-        | EndReason::Transferred
-        | EndReason::Replaced => match call.direction {
+        EndReason::LocalHangup | EndReason::RemoteHangup | EndReason::Transferred | EndReason::Replaced => match call.direction {
             CallDirection::Inbound => "Missed".into(),
             _ => "Cancelled".into(),
         },
@@ -123,9 +100,7 @@ fn disposition(call: &Call, reason: &EndReason) -> String {
 /// number was answered, whatever ends the old call.
 fn transferred_to(call: &Call, reason: &EndReason) -> Option<String> {
     match (&call.transfer, reason) {
-        (Some(Transfer::Blind { to } | Transfer::Attended { to, .. }), EndReason::Transferred) => {
-            Some(to.clone())
-        }
+        (Some(Transfer::Blind { to } | Transfer::Attended { to, .. }), EndReason::Transferred) => Some(to.clone()),
         (Some(Transfer::Requested { to, .. }), _) => Some(to.clone()),
         _ => None,
     }
@@ -133,10 +108,7 @@ fn transferred_to(call: &Call, reason: &EndReason) -> Option<String> {
 
 fn link(call: &Call, reason: &EndReason) -> Option<CallLink> {
     if let Some(c) = &call.consultation {
-        return Some(CallLink::Consultation {
-            about: c.about_who.clone(),
-            handed_over: c.handed_over,
-        });
+        return Some(CallLink::Consultation { about: c.about_who.clone(), handed_over: c.handed_over });
     }
     if let Some(by) = &call.referred_by {
         return Some(CallLink::AskedBy { by: by.clone() });

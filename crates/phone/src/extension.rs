@@ -19,11 +19,7 @@ pub struct KeyedExtension {
 impl KeyedExtension {
     /// An extension to key in once the call is answered.
     pub fn new(digits: String) -> Self {
-        KeyedExtension {
-            digits,
-            due_ms: None,
-            sent: 0,
-        }
+        KeyedExtension { digits, due_ms: None, sent: 0 }
     }
 
     /// The whole extension, e.g. "123".
@@ -33,8 +29,7 @@ impl KeyedExtension {
 
     /// The far end answered at `now_ms`: start keying in after the pause.
     pub fn answered(&mut self, now_ms: u64) {
-        self.due_ms
-            .get_or_insert(now_ms.saturating_add(PAUSE_AFTER_ANSWER_MS));
+        self.due_ms.get_or_insert(now_ms.saturating_add(PAUSE_AFTER_ANSWER_MS));
     }
 
     /// The digit to send at `now_ms`, if one is due.
@@ -67,61 +62,22 @@ mod tests {
     }
 
     fn digits_sent(effects: &[Effect]) -> String {
-        effects
-            .iter()
-            .filter_map(|e| {
-                if let Effect::SendDigit { digit, .. } = e {
-                    Some(*digit)
-                } else {
-                    None
-                }
-            })
-            .collect()
+        effects.iter().filter_map(|e| if let Effect::SendDigit { digit, .. } = e { Some(*digit) } else { None }).collect()
     }
 
     #[test]
     fn the_phone_keys_in_a_records_extension_after_the_answer_one_digit_a_second() {
         let mut phone = Phone::new(DialingRules::default());
-        phone.handle_intent(
-            0,
-            Intent::SignIn(Credentials {
-                user: "1001".into(),
-                password: Secret::new("pw".into()),
-                display_name: String::new(),
-            }),
-        );
+        phone.handle_intent(0, Intent::SignIn(Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: String::new() }));
         phone.handle_event(0, Event::Registered);
-        phone.handle_event(
-            1_000,
-            Event::ClickToDial {
-                number: "+1 415 555 0100 ext. 123".into(),
-                record: None,
-            },
-        );
+        phone.handle_event(1_000, Event::ClickToDial { number: "+1 415 555 0100 ext. 123".into(), record: None });
         let effects = phone.handle_intent(2_000, Intent::Call);
         assert_eq!(dialled(&effects), Some("+14155550100"), "{effects:?}");
-        assert_eq!(
-            the_call(&phone)
-                .extension
-                .as_ref()
-                .map(KeyedExtension::digits),
-            Some("123")
-        );
+        assert_eq!(the_call(&phone).extension.as_ref().map(KeyedExtension::digits), Some("123"));
         phone.handle_event(2_010, started(&phone, "c1"));
-        assert_eq!(
-            digits_sent(&phone.tick(5_000)),
-            "",
-            "nothing before the answer"
-        );
-        phone.handle_event(
-            10_000,
-            Event::CallConnected {
-                call: id(&phone, "c1"),
-            },
-        );
-        let sent: String = (11..=16)
-            .map(|s| digits_sent(&phone.tick(s * 1_000)))
-            .collect();
+        assert_eq!(digits_sent(&phone.tick(5_000)), "", "nothing before the answer");
+        phone.handle_event(10_000, Event::CallConnected { call: id(&phone, "c1") });
+        let sent: String = (11..=16).map(|s| digits_sent(&phone.tick(s * 1_000))).collect();
         assert_eq!(sent, "123");
         assert_eq!(digits_sent(&phone.tick(12_000)), "");
         phone.handle_intent(20_000, Intent::HangUp(current(&phone)));
@@ -131,27 +87,13 @@ mod tests {
     #[test]
     fn a_call_without_an_extension_keys_nothing_in() {
         let mut phone = Phone::new(DialingRules::default());
-        phone.handle_intent(
-            0,
-            Intent::SignIn(Credentials {
-                user: "1001".into(),
-                password: Secret::new("pw".into()),
-                display_name: String::new(),
-            }),
-        );
+        phone.handle_intent(0, Intent::SignIn(Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: String::new() }));
         phone.handle_event(0, Event::Registered);
         phone.handle_intent(1_000, Intent::EnterNumber("1002".into()));
         phone.handle_intent(2_000, Intent::Call);
         phone.handle_event(2_010, started(&phone, "c1"));
-        phone.handle_event(
-            3_000,
-            Event::CallConnected {
-                call: id(&phone, "c1"),
-            },
-        );
-        let sent: String = (4..=10)
-            .map(|s| digits_sent(&phone.tick(s * 1_000)))
-            .collect();
+        phone.handle_event(3_000, Event::CallConnected { call: id(&phone, "c1") });
+        let sent: String = (4..=10).map(|s| digits_sent(&phone.tick(s * 1_000))).collect();
         assert_eq!(sent, "");
     }
 }

@@ -30,44 +30,20 @@ impl Phone {
     ) -> Vec<Effect> {
         // Taking the place of a call being talked on (the other party is transferred to us):
         // it is that conversation going on, so it is answered without ringing.
-        let replaced =
-            replaces.filter(|r| self.call(*r).is_some_and(|c| c.stage == Stage::Talking));
+        let replaced = replaces.filter(|r| self.call(*r).is_some_and(|c| c.stage == Stage::Talking));
         if replaced.is_none() {
             if let Some(refusal) = self.refusal() {
                 return self.refuse(now_ms, refusal, call_id, number);
             }
         }
-        let direction = if is_internal(&number) {
-            CallDirection::Internal
-        } else {
-            CallDirection::Inbound
-        };
+        let direction = if is_internal(&number) { CallDirection::Internal } else { CallDirection::Inbound };
         let handle = self.mint();
-        let mut call = Call::new(
-            handle,
-            Stage::Ringing,
-            direction,
-            number.clone(),
-            None,
-            now_ms,
-        );
+        let mut call = Call::new(handle, Stage::Ringing, direction, number.clone(), None, now_ms);
         call.display_name = display_name;
         call.call_id = Some(call_id.clone());
-        call.screen_pop = Some(ScreenPop::Waiting {
-            asked_at_ms: now_ms,
-        });
+        call.screen_pop = Some(ScreenPop::Waiting { asked_at_ms: now_ms });
         // The screen pop comes first: it is what the agent waits for.
-        let mut effects = vec![
-            Effect::ScreenPop {
-                call: handle,
-                number,
-                direction,
-            },
-            Effect::Ring {
-                call: handle,
-                call_id,
-            },
-        ];
+        let mut effects = vec![Effect::ScreenPop { call: handle, number, direction }, Effect::Ring { call: handle, call_id }];
         if replaced.is_some() {
             // Someone else's party takes the old call's place (RFC 3891): answered without
             // ringing; the SIP core ends the old call once this one is answered. Its caller is
@@ -86,11 +62,7 @@ impl Phone {
     /// Whether an incoming call is refused rather than offered, and how. One call rings at a
     /// time: a second caller while the first still rings hears busy.
     pub(super) fn refusal(&self) -> Option<Refusal> {
-        let full = !self.has_room()
-            || self
-                .calls
-                .iter()
-                .any(|c| matches!(c.stage, Stage::Ringing | Stage::Answering));
+        let full = !self.has_room() || self.calls.iter().any(|c| matches!(c.stage, Stage::Ringing | Stage::Answering));
         match self.presence {
             _ if full => Some(Refusal::Busy),
             Presence::Busy => Some(Refusal::Busy),
@@ -100,13 +72,7 @@ impl Phone {
     }
 
     /// Refuses an incoming call and logs it as missed, saying why.
-    pub(super) fn refuse(
-        &mut self,
-        now_ms: u64,
-        refusal: Refusal,
-        call_id: String,
-        number: String,
-    ) -> Vec<Effect> {
+    pub(super) fn refuse(&mut self, now_ms: u64, refusal: Refusal, call_id: String, number: String) -> Vec<Effect> {
         let disposition = match (refusal, self.presence) {
             (Refusal::Busy, Presence::Busy) => "Missed (busy)",
             (Refusal::Busy, _) => "Missed (agent busy)",
@@ -117,10 +83,7 @@ impl Phone {
             disposition: disposition.into(),
             ..CallRecord::new(CallDirection::Inbound, number, None, now_ms)
         };
-        let refuse = Effect::Refuse {
-            call_id,
-            busy: refusal == Refusal::Busy,
-        };
+        let refuse = Effect::Refuse { call_id, busy: refusal == Refusal::Busy };
         vec![refuse, self.queue_log(now_ms, record, None)]
     }
 }

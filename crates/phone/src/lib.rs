@@ -17,15 +17,7 @@
 //! Its own crate, depending on no browser API: the app (`softphone`) re-exports it as `phone`.
 
 // A panic in wasm kills the agent's phone: nothing outside tests may unwrap, index or panic.
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::indexing_slicing,
-        clippy::panic
-    )
-)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
 mod calls;
 #[cfg(test)]
@@ -67,8 +59,8 @@ pub use outbox::{Package, PendingLog, Rejection};
 
 pub use messages::{Effect, Event, Intent, Tone};
 pub use model::{
-    AudioInput, Call, CallHandle, Consultation, Credentials, DialTarget, EndReason, Focus, Quality,
-    Registration, Resumed, Secret, Stage, Transfer, WrapUp, WrapUpDraft,
+    AudioInput, Call, CallHandle, Consultation, Credentials, DialTarget, EndReason, Focus, Quality, Registration, Resumed, Secret, Stage, Transfer,
+    WrapUp, WrapUpDraft,
 };
 pub use rejoin::{InterruptedCall, LOST_NOTE};
 
@@ -225,21 +217,12 @@ impl Phone {
             Intent::Consult { call, number } => self.consult(now_ms, call, number),
             Intent::CompleteTransfer(call) => self.complete_transfer(call),
             Intent::CancelConsult(call) => self.cancel_consult(now_ms, call),
-            Intent::LogCall { disposition, notes } => {
-                self.log_manual_call(now_ms, disposition, notes)
-            }
-            Intent::FinishWrapUp { disposition, notes } => {
-                self.finish_wrap_up(now_ms, disposition, notes)
-            }
+            Intent::LogCall { disposition, notes } => self.log_manual_call(now_ms, disposition, notes),
+            Intent::FinishWrapUp { disposition, notes } => self.finish_wrap_up(now_ms, disposition, notes),
             Intent::EditWrapUp { disposition, notes } => self.edit_wrap_up(disposition, notes),
             Intent::SetPresence(presence) => self.set_presence(presence),
             Intent::CallBack(index) => self.call_back(now_ms, index),
-            Intent::RetryLogs => self
-                .outbox
-                .retry_now(now_ms)
-                .into_iter()
-                .map(work_effect)
-                .collect(),
+            Intent::RetryLogs => self.outbox.retry_now(now_ms).into_iter().map(work_effect).collect(),
             Intent::ChooseMicrophone(id) if id != self.microphone => {
                 self.microphone.clone_from(&id);
                 vec![Effect::UseMicrophone(id)]
@@ -304,10 +287,7 @@ impl Phone {
             }
             effects.push(Effect::MeasureQuality { call: call.handle });
             if let Some(digit) = call.extension.as_mut().and_then(|e| e.next_digit(now_ms)) {
-                effects.push(Effect::SendDigit {
-                    call: call.handle,
-                    digit,
-                });
+                effects.push(Effect::SendDigit { call: call.handle, digit });
             }
         }
         effects.extend(self.give_up_rejoins_when_late(now_ms));

@@ -122,12 +122,7 @@ pub enum CallLink {
 
 impl CallRecord {
     /// The log of a call with `number` that started at `started_at_ms`, nothing more known yet.
-    pub fn new(
-        direction: CallDirection,
-        number: String,
-        record: Option<RecordRef>,
-        started_at_ms: u64,
-    ) -> CallRecord {
+    pub fn new(direction: CallDirection, number: String, record: Option<RecordRef>, started_at_ms: u64) -> CallRecord {
         CallRecord {
             direction,
             number,
@@ -148,11 +143,7 @@ impl CallRecord {
     /// A subject such as "Outbound call 2026-11-24 10:02 UTC +1 415 555 0100".
     pub fn subject(&self) -> String {
         let (date, time) = utc_date_time(self.started_at_ms);
-        format!(
-            "{} call {date} {time} UTC {}",
-            self.direction.as_str(),
-            self.number
-        )
+        format!("{} call {date} {time} UTC {}", self.direction.as_str(), self.number)
     }
 
     /// The Task's description: the transfer or consultation, if any, then the agent's notes,
@@ -180,7 +171,9 @@ impl CallRecord {
         Some(match (&self.link, to) {
             (Some(CallLink::ConsultedFirst), Some(to)) => format!("Transferred to {to} after a consultation."),
             (Some(CallLink::TransferAsked), Some(to)) => format!("The other party asked to be transferred to {to}; the phone called {to}."),
-            (Some(CallLink::Consultation { about, handed_over: true }), _) => format!("Consultation about the call with {about}, which was then transferred to this number."),
+            (Some(CallLink::Consultation { about, handed_over: true }), _) => {
+                format!("Consultation about the call with {about}, which was then transferred to this number.")
+            }
             (Some(CallLink::Consultation { about, handed_over: false }), _) => format!("Consultation about the call with {about}."),
             (Some(CallLink::AskedBy { by }), _) => format!("Called because the other party of the call with {by} asked to be transferred here."),
             (_, Some(to)) => format!("Transferred to {to}."),
@@ -199,10 +192,7 @@ fn utc_date_time(ms: u64) -> (String, String) {
     let secs = ms / 1000;
     let day = Date::from_days(i64::try_from(secs / 86_400).unwrap_or(i64::MAX));
     let minute_of_day = (secs % 86_400) / 60;
-    (
-        day.to_string(),
-        format!("{:02}:{:02}", minute_of_day / 60, minute_of_day % 60),
-    )
+    (day.to_string(), format!("{:02}:{:02}", minute_of_day / 60, minute_of_day % 60))
 }
 
 #[cfg(test)]
@@ -212,19 +202,8 @@ mod tests {
     #[test]
     fn subject_and_activity_date_use_the_utc_calendar() {
         // 2026-11-29 10:02 UTC
-        let record = CallRecord {
-            duration_s: 42,
-            ..CallRecord::new(
-                CallDirection::Inbound,
-                "+1 415 555 0100".into(),
-                None,
-                1_795_946_520_000,
-            )
-        };
-        assert_eq!(
-            record.subject(),
-            "Inbound call 2026-11-29 10:02 UTC +1 415 555 0100"
-        );
+        let record = CallRecord { duration_s: 42, ..CallRecord::new(CallDirection::Inbound, "+1 415 555 0100".into(), None, 1_795_946_520_000) };
+        assert_eq!(record.subject(), "Inbound call 2026-11-29 10:02 UTC +1 415 555 0100");
         assert_eq!(record.activity_date(), "2026-11-29");
     }
 
@@ -232,40 +211,19 @@ mod tests {
     fn leap_days_and_the_epoch_are_dated_correctly() {
         assert_eq!(utc_date_time(0), ("1970-01-01".into(), "00:00".into()));
         assert_eq!(utc_date_time(1_709_164_800_000).0, "2024-02-29");
-        assert_eq!(
-            utc_date_time(1_709_251_199_000),
-            ("2024-02-29".into(), "23:59".into())
-        );
+        assert_eq!(utc_date_time(1_709_251_199_000), ("2024-02-29".into(), "23:59".into()));
     }
 
     #[test]
     fn contacts_and_leads_are_people_accounts_are_not() {
-        let r = |t: &str| RecordRef {
-            id: "x".into(),
-            name: "n".into(),
-            object_type: t.into(),
-            person_contact_id: None,
-        };
+        let r = |t: &str| RecordRef { id: "x".into(), name: "n".into(), object_type: t.into(), person_contact_id: None };
         assert!(r("Contact").is_person() && r("Lead").is_person());
         assert!(!r("Account").is_person() && !r("Case").is_person());
-        assert_eq!(
-            (r("Contact").who_id(), r("Contact").what_id()),
-            (Some("x"), None)
-        );
-        assert_eq!(
-            (r("Account").who_id(), r("Account").what_id()),
-            (None, Some("x"))
-        );
-        let person_account = RecordRef {
-            person_contact_id: Some("003p".into()),
-            ..r("Account")
-        };
+        assert_eq!((r("Contact").who_id(), r("Contact").what_id()), (Some("x"), None));
+        assert_eq!((r("Account").who_id(), r("Account").what_id()), (None, Some("x")));
+        let person_account = RecordRef { person_contact_id: Some("003p".into()), ..r("Account") };
         assert!(person_account.is_person());
-        assert_eq!(
-            person_account.who_id(),
-            Some("003p"),
-            "a person account's calls are with its contact"
-        );
+        assert_eq!(person_account.who_id(), Some("003p"), "a person account's calls are with its contact");
         assert_eq!(person_account.what_id(), None);
     }
 }

@@ -20,23 +20,11 @@ impl Phone {
                 self.outbox.timed_out(id, reason, now_ms);
                 Vec::new()
             }
-            Event::LogRejected {
-                id,
-                reason,
-                rejection,
-            } => self
-                .outbox
-                .rejected(id, reason, rejection, now_ms)
-                .into_iter()
-                .map(work_effect)
-                .collect(),
+            Event::LogRejected { id, reason, rejection } => {
+                self.outbox.rejected(id, reason, rejection, now_ms).into_iter().map(work_effect).collect()
+            }
             Event::LogFound { id, record_id } => {
-                let sends = self
-                    .outbox
-                    .logs()
-                    .iter()
-                    .find(|l| l.id == id)
-                    .map(|l| l.sends);
+                let sends = self.outbox.logs().iter().find(|l| l.id == id).map(|l| l.sends);
                 // The Task landed after all: wrap-up updates that one.
                 if let (Some(found), Some(wrap)) = (&record_id, &mut self.wrap_up) {
                     if wrap.log_id == id {
@@ -44,55 +32,27 @@ impl Phone {
                         wrap.record.log_attempt = wrap.record.log_attempt.or(sends);
                     }
                 }
-                self.outbox
-                    .found(id, record_id, now_ms)
-                    .into_iter()
-                    .map(work_effect)
-                    .collect()
+                self.outbox.found(id, record_id, now_ms).into_iter().map(work_effect).collect()
             }
             Event::LogLookupFailed { id, reason } => {
                 self.outbox.lookup_failed(id, reason, now_ms);
                 Vec::new()
             }
-            Event::PackageDetected(package) => self
-                .outbox
-                .set_package(package, now_ms)
-                .into_iter()
-                .map(work_effect)
-                .collect(),
+            Event::PackageDetected(package) => self.outbox.set_package(package, now_ms).into_iter().map(work_effect).collect(),
             _ => Vec::new(),
         }
     }
 
-    pub(super) fn log_manual_call(
-        &mut self,
-        now_ms: u64,
-        disposition: String,
-        notes: String,
-    ) -> Vec<Effect> {
+    pub(super) fn log_manual_call(&mut self, now_ms: u64, disposition: String, notes: String) -> Vec<Effect> {
         let Some(target) = self.ready.take() else {
             self.notice = Some("Pick a number before logging a call.".into());
             return Vec::new();
         };
-        let record = CallRecord {
-            disposition,
-            notes,
-            ..CallRecord::new(
-                CallDirection::Outbound,
-                target.number,
-                target.record,
-                now_ms,
-            )
-        };
+        let record = CallRecord { disposition, notes, ..CallRecord::new(CallDirection::Outbound, target.number, target.record, now_ms) };
         vec![self.queue_log(now_ms, record, None)]
     }
 
-    pub(super) fn finish_wrap_up(
-        &mut self,
-        now_ms: u64,
-        disposition: String,
-        notes: String,
-    ) -> Vec<Effect> {
+    pub(super) fn finish_wrap_up(&mut self, now_ms: u64, disposition: String, notes: String) -> Vec<Effect> {
         let Some(wrap) = self.wrap_up.take() else {
             return Vec::new();
         };
@@ -104,23 +64,13 @@ impl Phone {
         }
         // The first save has not been confirmed: change what it saves instead of saving twice.
         if self.outbox.logs().iter().any(|p| p.id == wrap.log_id) {
-            return self
-                .outbox
-                .update(wrap.log_id, record, now_ms)
-                .into_iter()
-                .map(work_effect)
-                .collect();
+            return self.outbox.update(wrap.log_id, record, now_ms).into_iter().map(work_effect).collect();
         }
         vec![self.queue_log(now_ms, record, None)]
     }
 
     pub(super) fn log_saved(&mut self, now_ms: u64, id: u32, record_id: String) -> Vec<Effect> {
-        let sends = self
-            .outbox
-            .logs()
-            .iter()
-            .find(|l| l.id == id)
-            .map(|l| l.sends);
+        let sends = self.outbox.logs().iter().find(|l| l.id == id).map(|l| l.sends);
         if let Some(wrap) = &mut self.wrap_up {
             if wrap.log_id == id {
                 wrap.saved_as = Some(record_id.clone());
@@ -128,20 +78,11 @@ impl Phone {
                 wrap.record.log_attempt = wrap.record.log_attempt.or(sends);
             }
         }
-        self.outbox
-            .saved(id, record_id, now_ms)
-            .into_iter()
-            .map(work_effect)
-            .collect()
+        self.outbox.saved(id, record_id, now_ms).into_iter().map(work_effect).collect()
     }
 
     /// Puts a call log in the outbox and asks the glue to save it.
-    pub(super) fn queue_log(
-        &mut self,
-        now_ms: u64,
-        record: CallRecord,
-        existing_id: Option<String>,
-    ) -> Effect {
+    pub(super) fn queue_log(&mut self, now_ms: u64, record: CallRecord, existing_id: Option<String>) -> Effect {
         // A first log is a new call for the recent list; updates are the same call.
         if existing_id.is_none() {
             self.remember_call(&record);
@@ -152,15 +93,7 @@ impl Phone {
 
 pub(super) fn work_effect(work: Work) -> Effect {
     match work {
-        Work::Save {
-            id,
-            record,
-            existing_id,
-        } => Effect::SaveLog {
-            id,
-            record: Box::new(record),
-            existing_id,
-        },
+        Work::Save { id, record, existing_id } => Effect::SaveLog { id, record: Box::new(record), existing_id },
         Work::Find { id, call_object } => Effect::FindLog { id, call_object },
     }
 }

@@ -106,15 +106,9 @@ pub enum Event {
     /// pad is related to it, as the agent would expect when calling from a record page.
     Viewing(Option<RecordRef>),
     /// The screen pop for this call matched this record (or none).
-    RecordMatched {
-        call: CallHandle,
-        record: Option<RecordRef>,
-    },
+    RecordMatched { call: CallHandle, record: Option<RecordRef> },
     /// Salesforce answered this call's screen pop (or never did, within the timeout).
-    PopAnswered {
-        call: CallHandle,
-        outcome: PopOutcome,
-    },
+    PopAnswered { call: CallHandle, outcome: PopOutcome },
     /// The far end is ringing.
     RemoteRinging { call: CallHandle },
     /// The call was answered (by either side) and media flows.
@@ -127,11 +121,7 @@ pub enum Event {
     TransferRequested { call: CallHandle, number: String },
     /// The far end refused to put the call on hold (`held`) or to take it off (SIP `status`):
     /// the call goes on as it was.
-    HoldFailed {
-        call: CallHandle,
-        held: bool,
-        status: u16,
-    },
+    HoldFailed { call: CallHandle, held: bool, status: u16 },
     /// Audio figures for the last second of the call.
     CallQuality { call: CallHandle, quality: Quality },
     /// The call could not be started (microphone, media, SIP) before it had a Call-ID; the
@@ -144,11 +134,7 @@ pub enum Event {
     /// Salesforce did not answer in time: the log may still have been saved.
     LogTimedOut { id: u32, reason: String },
     /// Salesforce refused part of the log for good (see [`Rejection`]).
-    LogRejected {
-        id: u32,
-        reason: String,
-        rejection: Rejection,
-    },
+    LogRejected { id: u32, reason: String, rejection: Rejection },
     /// The org package's answer to [`Effect::FindLog`]: the Task for that call, if any.
     LogFound { id: u32, record_id: Option<String> },
     /// [`Effect::FindLog`] could not be answered.
@@ -192,11 +178,7 @@ pub enum Effect {
     /// Look the caller's number up in the CRM and pop what the layout says for this kind of
     /// call (an outside caller or a colleague); answer with [`Event::RecordMatched`] and
     /// [`Event::PopAnswered`].
-    ScreenPop {
-        call: CallHandle,
-        number: String,
-        direction: CallDirection,
-    },
+    ScreenPop { call: CallHandle, number: String, direction: CallDirection },
     /// Start call `call` to this dial string; answer with [`Event::OutgoingCallStarted`].
     Dial { call: CallHandle, dial: String },
     /// Rejoin the far end of the call the page went away during (first known as `call_id`),
@@ -242,11 +224,7 @@ pub enum Effect {
     /// Save this call log in the CRM, updating `existing_id` when given; answer with
     /// [`Event::LogSaved`] or [`Event::LogFailed`]. The record is boxed: it is several times the
     /// size of any other effect.
-    SaveLog {
-        id: u32,
-        record: Box<CallRecord>,
-        existing_id: Option<String>,
-    },
+    SaveLog { id: u32, record: Box<CallRecord>, existing_id: Option<String> },
     /// Ask the org package for the Task whose CallObject is `call_object`; answer with
     /// [`Event::LogFound`] or [`Event::LogLookupFailed`].
     FindLog { id: u32, call_object: String },

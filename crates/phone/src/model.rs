@@ -134,9 +134,7 @@ impl Transfer {
     /// The number the call is being handed to.
     pub fn to(&self) -> &str {
         match self {
-            Transfer::Blind { to }
-            | Transfer::Attended { to, .. }
-            | Transfer::Requested { to, .. } => to,
+            Transfer::Blind { to } | Transfer::Attended { to, .. } | Transfer::Requested { to, .. } => to,
         }
     }
 }
@@ -218,14 +216,7 @@ pub struct Resumed {
 impl Call {
     /// A call `handle` just starting at `started_at_ms` in `stage`, nothing known of it yet but
     /// who it is with.
-    pub fn new(
-        handle: CallHandle,
-        stage: Stage,
-        direction: CallDirection,
-        number: String,
-        record: Option<RecordRef>,
-        started_at_ms: u64,
-    ) -> Call {
+    pub fn new(handle: CallHandle, stage: Stage, direction: CallDirection, number: String, record: Option<RecordRef>, started_at_ms: u64) -> Call {
         Call {
             handle,
             stage,
@@ -264,11 +255,7 @@ impl Call {
     /// hold, and being placed, answered, talked on, or rejoined. At most one call is live at a
     /// time.
     pub fn is_live(&self) -> bool {
-        !self.held
-            && matches!(
-                self.stage,
-                Stage::Dialing | Stage::Answering | Stage::Talking | Stage::Rejoining
-            )
+        !self.held && matches!(self.stage, Stage::Dialing | Stage::Answering | Stage::Talking | Stage::Rejoining)
     }
 
     /// How the call sounds, in words for the agent, once there are figures. Thresholds: ITU-T
@@ -278,10 +265,7 @@ impl Call {
         Some(if self.silent_seconds >= 3 && !self.held {
             format!("No audio from the other side for {} s: check your connection, or ask whether they hear you.", self.silent_seconds)
         } else if q.loss_percent >= 5 || q.jitter_ms >= 50 {
-            format!(
-                "Poor connection: {}% of the audio lost, {} ms jitter.",
-                q.loss_percent, q.jitter_ms
-            )
+            format!("Poor connection: {}% of the audio lost, {} ms jitter.", q.loss_percent, q.jitter_ms)
         } else {
             "Connection good".into()
         })
@@ -297,8 +281,7 @@ impl Call {
 
     /// Seconds since the call was answered.
     pub fn talk_seconds(&self, now_ms: u64) -> u64 {
-        self.answered_at_ms
-            .map_or(0, |at| now_ms.saturating_sub(at) / 1000)
+        self.answered_at_ms.map_or(0, |at| now_ms.saturating_sub(at) / 1000)
     }
 }
 

@@ -42,14 +42,7 @@ const fn plan(
     min_national_digits: usize,
     max_national_digits: usize,
 ) -> NumberingPlan {
-    NumberingPlan {
-        country,
-        calling_code,
-        trunk_prefix,
-        international_prefix,
-        min_national_digits,
-        max_national_digits,
-    }
+    NumberingPlan { country, calling_code, trunk_prefix, international_prefix, min_national_digits, max_national_digits }
 }
 
 /// Every plan the softphone knows, by ISO code.
@@ -104,17 +97,8 @@ impl std::error::Error for UnknownCountry {}
 /// The plan of `country` (ISO 3166-1 alpha-2, any case; empty means [`DEFAULT_COUNTRY`]).
 pub fn plan_for(country: &str) -> Result<&'static NumberingPlan, UnknownCountry> {
     let code = country.trim();
-    let code = if code.is_empty() {
-        DEFAULT_COUNTRY
-    } else {
-        code
-    };
-    PLANS
-        .iter()
-        .find(|p| p.country.eq_ignore_ascii_case(code))
-        .ok_or_else(|| UnknownCountry {
-            code: code.to_owned(),
-        })
+    let code = if code.is_empty() { DEFAULT_COUNTRY } else { code };
+    PLANS.iter().find(|p| p.country.eq_ignore_ascii_case(code)).ok_or_else(|| UnknownCountry { code: code.to_owned() })
 }
 
 /// The ISO codes of every known plan, for a message to the admin.
@@ -136,26 +120,14 @@ mod tests {
     #[test]
     fn every_plan_is_well_formed_and_listed_once() {
         for (i, p) in PLANS.iter().enumerate() {
-            assert!(
-                p.country.len() == 2 && p.country.bytes().all(|b| b.is_ascii_uppercase()),
-                "{p:?}"
-            );
+            assert!(p.country.len() == 2 && p.country.bytes().all(|b| b.is_ascii_uppercase()), "{p:?}");
             for digits in [p.calling_code, p.trunk_prefix, p.international_prefix] {
                 assert!(digits.bytes().all(|b| b.is_ascii_digit()), "{p:?}");
             }
-            assert!(
-                !p.calling_code.is_empty() && !p.international_prefix.is_empty(),
-                "{p:?}"
-            );
+            assert!(!p.calling_code.is_empty() && !p.international_prefix.is_empty(), "{p:?}");
             assert!(p.min_national_digits <= p.max_national_digits, "{p:?}");
-            assert!(
-                p.calling_code.len() + p.max_national_digits <= 15,
-                "E.164 allows 15 digits: {p:?}"
-            );
-            assert!(
-                PLANS.iter().skip(i + 1).all(|q| q.country != p.country),
-                "{p:?} twice"
-            );
+            assert!(p.calling_code.len() + p.max_national_digits <= 15, "E.164 allows 15 digits: {p:?}");
+            assert!(PLANS.iter().skip(i + 1).all(|q| q.country != p.country), "{p:?} twice");
         }
     }
 }

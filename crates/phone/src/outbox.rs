@@ -52,11 +52,7 @@ pub enum Rejection {
 }
 
 /// The org package's Task fields (see `ui::task_facts`); a refusal naming one is about them.
-pub const PACKAGE_FIELDS: [&str; 3] = [
-    "Softphone_Pop_Outcome__c",
-    "Softphone_Pop_Latency_Ms__c",
-    "Softphone_Log_Attempts__c",
-];
+pub const PACKAGE_FIELDS: [&str; 3] = ["Softphone_Pop_Outcome__c", "Softphone_Pop_Latency_Ms__c", "Softphone_Log_Attempts__c"];
 
 /// Reads a permanent refusal from Salesforce's error codes (or texts that carry them).
 pub fn rejection_in(errors: &str) -> Option<Rejection> {
@@ -134,10 +130,7 @@ impl PendingLog {
             }
         }
         if self.no_disposition && !record.disposition.is_empty() {
-            moved.push(format!(
-                "Disposition: {}.",
-                std::mem::take(&mut record.disposition)
-            ));
+            moved.push(format!("Disposition: {}.", std::mem::take(&mut record.disposition)));
         }
         if !moved.is_empty() {
             moved.push(std::mem::take(&mut record.notes));
@@ -153,11 +146,7 @@ impl PendingLog {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Work {
     /// saveLog this record, updating `existing_id` when given.
-    Save {
-        id: u32,
-        record: CallRecord,
-        existing_id: Option<String>,
-    },
+    Save { id: u32, record: CallRecord, existing_id: Option<String> },
     /// Ask the package for the Task whose CallObject is `call_object`.
     Find { id: u32, call_object: String },
 }
@@ -176,13 +165,7 @@ pub struct Outbox {
 
 impl Default for Outbox {
     fn default() -> Self {
-        Outbox {
-            logs: Vec::new(),
-            next_id: 1,
-            package: Package::Unknown,
-            package_fields_refused: false,
-            rng: 0x9E37_79B9_7F4A_7C15,
-        }
+        Outbox { logs: Vec::new(), next_id: 1, package: Package::Unknown, package_fields_refused: false, rng: 0x9E37_79B9_7F4A_7C15 }
     }
 }
 
@@ -204,11 +187,7 @@ impl Outbox {
 
     /// Seeds the jitter (any value; zero is replaced).
     pub fn seed(&mut self, seed: u64) {
-        self.rng = if seed == 0 {
-            0x9E37_79B9_7F4A_7C15
-        } else {
-            seed
-        };
+        self.rng = if seed == 0 { 0x9E37_79B9_7F4A_7C15 } else { seed };
     }
 
     /// Records whether the package is installed, and sends what waited for it.
@@ -275,20 +254,12 @@ impl Outbox {
         if let Some(log) = self.logs.iter_mut().find(|l| l.id == id) {
             log.attempts = log.attempts.saturating_add(1);
             log.error = Some(reason);
-            log.stage = Stage::Waiting {
-                due_ms: now_ms.saturating_add(delay),
-            };
+            log.stage = Stage::Waiting { due_ms: now_ms.saturating_add(delay) };
         }
     }
 
     /// Salesforce refused part of the log for good: send it once more without that part.
-    pub fn rejected(
-        &mut self,
-        id: u32,
-        reason: String,
-        rejection: Rejection,
-        now_ms: u64,
-    ) -> Option<Work> {
+    pub fn rejected(&mut self, id: u32, reason: String, rejection: Rejection, now_ms: u64) -> Option<Work> {
         if rejection == Rejection::PackageFields && !self.package_fields_refused {
             // From now on every log leaves the fields out (the glue reads `package_fields`).
             self.package_fields_refused = true;
@@ -298,9 +269,7 @@ impl Outbox {
         }
         let log = self.logs.iter_mut().find(|l| l.id == id)?;
         let unlink = !log.unlinked && log.record.record.is_some();
-        let drop_disposition = rejection == Rejection::Disposition
-            && !log.no_disposition
-            && !log.record.disposition.is_empty();
+        let drop_disposition = rejection == Rejection::Disposition && !log.no_disposition && !log.record.disposition.is_empty();
         if !unlink && !drop_disposition {
             // Nothing left to leave out: keep it and retry like any failure (the agent sees why).
             self.failed(id, reason, now_ms);
@@ -314,9 +283,7 @@ impl Outbox {
 
     /// No answer came in time. A create may still land: wait for it; an update is simply resent.
     pub fn timed_out(&mut self, id: u32, reason: String, now_ms: u64) {
-        let Some(log) = self.logs.iter_mut().find(|l| l.id == id) else {
-            return;
-        };
+        let Some(log) = self.logs.iter_mut().find(|l| l.id == id) else { return };
         if log.existing_id.is_some() {
             self.failed(id, reason, now_ms);
             return;
@@ -327,18 +294,12 @@ impl Outbox {
         };
         log.maybe_created = true;
         log.error = Some(reason);
-        log.stage = Stage::Waiting {
-            due_ms: sent_at.saturating_add(LATE_WINDOW_MS),
-        };
+        log.stage = Stage::Waiting { due_ms: sent_at.saturating_add(LATE_WINDOW_MS) };
     }
 
     /// The package's answer: the Task that exists for this call, or none.
     pub fn found(&mut self, id: u32, record_id: Option<String>, now_ms: u64) -> Option<Work> {
-        if !self
-            .logs
-            .iter()
-            .any(|l| l.id == id && l.stage == Stage::LookingUp)
-        {
+        if !self.logs.iter().any(|l| l.id == id && l.stage == Stage::LookingUp) {
             return None;
         }
         match record_id {
@@ -357,9 +318,7 @@ impl Outbox {
         if let Some(log) = self.logs.iter_mut().find(|l| l.id == id) {
             log.attempts = log.attempts.saturating_add(1);
             log.error = Some(reason);
-            log.stage = Stage::Waiting {
-                due_ms: now_ms.saturating_add(delay),
-            };
+            log.stage = Stage::Waiting { due_ms: now_ms.saturating_add(delay) };
         }
     }
 
@@ -383,9 +342,7 @@ impl Outbox {
         let package = self.package;
         let mut work = Vec::new();
         for log in &mut self.logs {
-            let Stage::Waiting { due_ms } = log.stage else {
-                continue;
-            };
+            let Stage::Waiting { due_ms } = log.stage else { continue };
             if due_ms > now_ms {
                 continue;
             }
@@ -396,10 +353,7 @@ impl Outbox {
             match (package, log.record.call_id.clone()) {
                 (Package::Installed, Some(call_object)) => {
                     log.stage = Stage::LookingUp;
-                    work.push(Work::Find {
-                        id: log.id,
-                        call_object,
-                    });
+                    work.push(Work::Find { id: log.id, call_object });
                 }
                 // Not known yet whether the package is there: wait for the answer.
                 (Package::Unknown, Some(_)) => {}
@@ -422,9 +376,7 @@ impl Outbox {
             log.stage = match log.stage {
                 Stage::Saving { sent_at_ms } if log.existing_id.is_none() => {
                     log.maybe_created = true;
-                    Stage::Waiting {
-                        due_ms: sent_at_ms.saturating_add(LATE_WINDOW_MS),
-                    }
+                    Stage::Waiting { due_ms: sent_at_ms.saturating_add(LATE_WINDOW_MS) }
                 }
                 Stage::Saving { .. } | Stage::LookingUp => Stage::Waiting { due_ms: 0 },
                 waiting @ Stage::Waiting { .. } => waiting,
@@ -436,11 +388,7 @@ impl Outbox {
     /// The wait before the next retry of log `id`: doubling from [`FIRST_RETRY_MS`] up to
     /// [`MAX_RETRY_MS`], then a random part of it taken off (between none and half).
     fn next_delay(&mut self, id: u32) -> u64 {
-        let attempts = self
-            .logs
-            .iter()
-            .find(|l| l.id == id)
-            .map_or(0, |l| l.attempts);
+        let attempts = self.logs.iter().find(|l| l.id == id).map_or(0, |l| l.attempts);
         let full = backoff_ms(attempts);
         // xorshift64: plenty for spreading retries.
         self.rng ^= self.rng << 13;
@@ -452,9 +400,7 @@ impl Outbox {
 
 /// The wait before retry number `attempts + 1`, before jitter.
 pub fn backoff_ms(attempts: u32) -> u64 {
-    FIRST_RETRY_MS
-        .saturating_mul(1u64 << attempts.min(20))
-        .min(MAX_RETRY_MS)
+    FIRST_RETRY_MS.saturating_mul(1u64 << attempts.min(20)).min(MAX_RETRY_MS)
 }
 
 fn send(log: &mut PendingLog, now_ms: u64) -> Work {
@@ -467,11 +413,7 @@ fn send(log: &mut PendingLog, now_ms: u64) -> Work {
     if log.existing_id.is_none() {
         record.log_attempt = Some(log.sends);
     }
-    Work::Save {
-        id: log.id,
-        record,
-        existing_id: log.existing_id.clone(),
-    }
+    Work::Save { id: log.id, record, existing_id: log.existing_id.clone() }
 }
 
 #[cfg(test)]

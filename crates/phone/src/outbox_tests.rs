@@ -7,12 +7,7 @@ fn call(call_id: &str) -> CallRecord {
     CallRecord {
         direction: CallDirection::Outbound,
         number: "+1 415 555 0100".into(),
-        record: Some(RecordRef {
-            id: "001A".into(),
-            name: "Analytical Engines".into(),
-            object_type: "Account".into(),
-            person_contact_id: None,
-        }),
+        record: Some(RecordRef { id: "001A".into(), name: "Analytical Engines".into(), object_type: "Account".into(), person_contact_id: None }),
         started_at_ms: 1_000,
         duration_s: 42,
         call_id: Some(call_id.into()),
@@ -27,17 +22,7 @@ fn call(call_id: &str) -> CallRecord {
 }
 
 fn creates(work: &[Work]) -> usize {
-    work.iter()
-        .filter(|w| {
-            matches!(
-                w,
-                Work::Save {
-                    existing_id: None,
-                    ..
-                }
-            )
-        })
-        .count()
+    work.iter().filter(|w| matches!(w, Work::Save { existing_id: None, .. })).count()
 }
 
 fn queued(outbox: &mut Outbox, call_id: &str) -> u32 {
@@ -50,10 +35,7 @@ fn queued(outbox: &mut Outbox, call_id: &str) -> u32 {
 #[test]
 fn backoff_doubles_from_two_seconds_up_to_five_minutes() {
     let schedule: Vec<u64> = (0..10).map(backoff_ms).collect();
-    assert_eq!(
-        schedule,
-        [2_000, 4_000, 8_000, 16_000, 32_000, 64_000, 128_000, 256_000, 300_000, 300_000]
-    );
+    assert_eq!(schedule, [2_000, 4_000, 8_000, 16_000, 32_000, 64_000, 128_000, 256_000, 300_000, 300_000]);
     assert_eq!(backoff_ms(u32::MAX), MAX_RETRY_MS);
 }
 
@@ -62,21 +44,14 @@ fn a_failed_save_is_retried_by_itself_after_a_jittered_backoff() {
     let mut outbox = Outbox::default();
     let id = queued(&mut outbox, "c1");
     outbox.failed(id, "Salesforce is down".into(), 10_000);
-    let Stage::Waiting { due_ms } = outbox.logs()[0].stage.clone() else {
-        panic!("waiting")
-    };
+    let Stage::Waiting { due_ms } = outbox.logs()[0].stage.clone() else { panic!("waiting") };
     // First retry: 2 s, less up to half of it.
     assert!((11_000..=12_000).contains(&due_ms), "due at {due_ms}");
     assert!(outbox.due(due_ms - 1).is_empty(), "not before its time");
     assert_eq!(creates(&outbox.due(due_ms)), 1);
     outbox.failed(id, "still down".into(), 20_000);
-    let Stage::Waiting { due_ms } = outbox.logs()[0].stage.clone() else {
-        panic!("waiting")
-    };
-    assert!(
-        (22_000..=24_000).contains(&due_ms),
-        "second retry after 2-4 s, due at {due_ms}"
-    );
+    let Stage::Waiting { due_ms } = outbox.logs()[0].stage.clone() else { panic!("waiting") };
+    assert!((22_000..=24_000).contains(&due_ms), "second retry after 2-4 s, due at {due_ms}");
 }
 
 #[test]
@@ -98,14 +73,8 @@ fn jitter_spreads_phones_that_failed_at_the_same_moment() {
     let mut distinct = dues.clone();
     distinct.sort_unstable();
     distinct.dedup();
-    assert!(
-        distinct.len() >= 6,
-        "retries should not all fall on the same moment: {dues:?}"
-    );
-    assert!(
-        dues.iter().all(|d| (8_000..=16_000).contains(d)),
-        "fourth retry within 8-16 s: {dues:?}"
-    );
+    assert!(distinct.len() >= 6, "retries should not all fall on the same moment: {dues:?}");
+    assert!(dues.iter().all(|d| (8_000..=16_000).contains(d)), "fourth retry within 8-16 s: {dues:?}");
 }
 
 #[test]
@@ -117,10 +86,7 @@ fn a_late_callback_after_a_timeout_counts_and_nothing_is_created_again() {
     assert_eq!(outbox.saved(id, "00T1".into(), 25_000), None);
     assert!(outbox.logs().is_empty(), "the late answer settles it");
     assert!(outbox.set_package(Package::Missing, 60_000).is_empty());
-    assert!(
-        outbox.due(600_000).is_empty(),
-        "never created a second time"
-    );
+    assert!(outbox.due(600_000).is_empty(), "never created a second time");
 }
 
 #[test]
@@ -129,21 +95,9 @@ fn with_the_package_an_unknown_outcome_is_looked_up_by_call_id_and_the_task_foun
     outbox.set_package(Package::Installed, 0);
     let id = queued(&mut outbox, "c1");
     outbox.timed_out(id, "no answer".into(), 10_000);
-    assert!(
-        outbox.due(LATE_WINDOW_MS - 1).is_empty(),
-        "the late answer has its chance first"
-    );
-    assert_eq!(
-        outbox.due(LATE_WINDOW_MS),
-        vec![Work::Find {
-            id,
-            call_object: "c1".into()
-        }]
-    );
-    assert_eq!(
-        outbox.found(id, Some("00T7".into()), LATE_WINDOW_MS + 5),
-        None
-    );
+    assert!(outbox.due(LATE_WINDOW_MS - 1).is_empty(), "the late answer has its chance first");
+    assert_eq!(outbox.due(LATE_WINDOW_MS), vec![Work::Find { id, call_object: "c1".into() }]);
+    assert_eq!(outbox.found(id, Some("00T7".into()), LATE_WINDOW_MS + 5), None);
     assert!(outbox.logs().is_empty(), "found: no second Task");
 }
 
@@ -155,21 +109,8 @@ fn with_the_package_a_create_that_never_landed_is_made_once_after_the_lookup() {
     outbox.timed_out(id, "no answer".into(), 10_000);
     outbox.due(LATE_WINDOW_MS);
     let again = outbox.found(id, None, LATE_WINDOW_MS + 5);
-    assert!(
-        matches!(
-            again,
-            Some(Work::Save {
-                existing_id: None,
-                ..
-            })
-        ),
-        "created again: {again:?}"
-    );
-    assert_eq!(
-        outbox.found(id, None, LATE_WINDOW_MS + 6),
-        None,
-        "a repeated answer creates nothing more"
-    );
+    assert!(matches!(again, Some(Work::Save { existing_id: None, .. })), "created again: {again:?}");
+    assert_eq!(outbox.found(id, None, LATE_WINDOW_MS + 6), None, "a repeated answer creates nothing more");
 }
 
 #[test]
@@ -181,13 +122,7 @@ fn a_lookup_that_fails_is_asked_again_later_never_turned_into_a_create() {
     outbox.due(LATE_WINDOW_MS);
     outbox.lookup_failed(id, "runApex timed out".into(), LATE_WINDOW_MS);
     let next = outbox.due(LATE_WINDOW_MS + 2_000);
-    assert_eq!(
-        next,
-        vec![Work::Find {
-            id,
-            call_object: "c1".into()
-        }]
-    );
+    assert_eq!(next, vec![Work::Find { id, call_object: "c1".into() }]);
 }
 
 #[test]
@@ -196,16 +131,9 @@ fn without_the_package_an_unknown_outcome_waits_for_the_late_answer_then_creates
     outbox.set_package(Package::Missing, 0);
     let id = queued(&mut outbox, "c1");
     outbox.timed_out(id, "no answer".into(), 10_000);
-    assert!(
-        outbox.retry_now(11_000).is_empty(),
-        "Retry does not risk a duplicate while the answer may come"
-    );
+    assert!(outbox.retry_now(11_000).is_empty(), "Retry does not risk a duplicate while the answer may come");
     assert!(outbox.due(LATE_WINDOW_MS - 1).is_empty());
-    assert_eq!(
-        creates(&outbox.due(LATE_WINDOW_MS)),
-        1,
-        "nothing lost: created again after the bound"
-    );
+    assert_eq!(creates(&outbox.due(LATE_WINDOW_MS)), 1, "nothing lost: created again after the bound");
 }
 
 #[test]
@@ -214,13 +142,7 @@ fn while_the_package_is_not_known_yet_an_unknown_outcome_waits() {
     let id = queued(&mut outbox, "c1");
     outbox.timed_out(id, "no answer".into(), 0);
     assert!(outbox.due(LATE_WINDOW_MS * 3).is_empty());
-    assert_eq!(
-        outbox.set_package(Package::Installed, LATE_WINDOW_MS * 3),
-        vec![Work::Find {
-            id,
-            call_object: "c1".into()
-        }]
-    );
+    assert_eq!(outbox.set_package(Package::Installed, LATE_WINDOW_MS * 3), vec![Work::Find { id, call_object: "c1".into() }]);
 }
 
 #[test]
@@ -240,23 +162,12 @@ fn a_wrap_up_change_while_the_outcome_is_unknown_updates_the_task_found() {
     outbox.timed_out(id, "no answer".into(), 0);
     let mut wrapped = call("c1");
     wrapped.disposition = "Resolved".into();
-    assert_eq!(
-        outbox.update(id, wrapped, 1_000),
-        None,
-        "no second create while the first may land"
-    );
+    assert_eq!(outbox.update(id, wrapped, 1_000), None, "no second create while the first may land");
     outbox.due(LATE_WINDOW_MS);
     let update = outbox.found(id, Some("00T7".into()), LATE_WINDOW_MS);
     match update {
-        Some(Work::Save {
-            existing_id,
-            record,
-            ..
-        }) => {
-            assert_eq!(
-                (existing_id.as_deref(), record.disposition.as_str()),
-                (Some("00T7"), "Resolved")
-            );
+        Some(Work::Save { existing_id, record, .. }) => {
+            assert_eq!((existing_id.as_deref(), record.disposition.as_str()), (Some("00T7"), "Resolved"));
         }
         other => panic!("expected an update, got {other:?}"),
     }
@@ -271,14 +182,9 @@ fn a_late_callback_for_a_create_whose_record_changed_since_sends_the_change_as_a
     wrapped.notes = "Call back Monday".into();
     outbox.update(id, wrapped, 1_000);
     match outbox.saved(id, "00T1".into(), 2_000) {
-        Some(Work::Save {
-            existing_id,
-            record,
-            ..
-        }) => assert_eq!(
-            (existing_id.as_deref(), record.notes.as_str()),
-            (Some("00T1"), "Call back Monday")
-        ),
+        Some(Work::Save { existing_id, record, .. }) => {
+            assert_eq!((existing_id.as_deref(), record.notes.as_str()), (Some("00T1"), "Call back Monday"))
+        }
         other => panic!("expected an update, got {other:?}"),
     }
 }
@@ -287,27 +193,12 @@ fn a_late_callback_for_a_create_whose_record_changed_since_sends_the_change_as_a
 fn a_refused_related_record_is_retried_once_without_it_and_named_in_the_description() {
     let mut outbox = Outbox::default();
     let id = queued(&mut outbox, "c1");
-    let retry = outbox.rejected(
-        id,
-        "FIELD_INTEGRITY_EXCEPTION".into(),
-        Rejection::RelatedRecord,
-        5,
-    );
-    let Some(Work::Save { record, .. }) = retry else {
-        panic!("retried at once")
-    };
+    let retry = outbox.rejected(id, "FIELD_INTEGRITY_EXCEPTION".into(), Rejection::RelatedRecord, 5);
+    let Some(Work::Save { record, .. }) = retry else { panic!("retried at once") };
     assert_eq!(record.record, None);
     assert_eq!(record.notes, "About Analytical Engines (Account 001A).");
     // Refused again: no more to leave out, so it waits for a retry like any failure.
-    assert_eq!(
-        outbox.rejected(
-            id,
-            "FIELD_INTEGRITY_EXCEPTION".into(),
-            Rejection::RelatedRecord,
-            6
-        ),
-        None
-    );
+    assert_eq!(outbox.rejected(id, "FIELD_INTEGRITY_EXCEPTION".into(), Rejection::RelatedRecord, 6), None);
     assert!(matches!(outbox.logs()[0].stage, Stage::Waiting { .. }));
 }
 
@@ -317,39 +208,18 @@ fn a_refused_disposition_is_left_out_and_written_in_the_description() {
     let mut record = call("c1");
     record.disposition = "Wrong number".into();
     record.notes = "Asked for Bob".into();
-    let Work::Save { id, .. } = outbox.queue(record, None, 0) else {
-        panic!("save")
-    };
-    let retry = outbox.rejected(
-        id,
-        "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST".into(),
-        Rejection::Disposition,
-        5,
-    );
-    let Some(Work::Save { record, .. }) = retry else {
-        panic!("retried at once")
-    };
+    let Work::Save { id, .. } = outbox.queue(record, None, 0) else { panic!("save") };
+    let retry = outbox.rejected(id, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST".into(), Rejection::Disposition, 5);
+    let Some(Work::Save { record, .. }) = retry else { panic!("retried at once") };
     assert_eq!((record.disposition.as_str(), record.record), ("", None));
-    assert_eq!(
-        record.notes,
-        "About Analytical Engines (Account 001A).\nDisposition: Wrong number.\nAsked for Bob"
-    );
+    assert_eq!(record.notes, "About Analytical Engines (Account 001A).\nDisposition: Wrong number.\nAsked for Bob");
 }
 
 #[test]
 fn salesforce_error_codes_tell_permanent_refusals_from_passing_trouble() {
-    assert_eq!(
-        rejection_in("FIELD_INTEGRITY_EXCEPTION What ID: id value of incorrect type"),
-        Some(Rejection::RelatedRecord)
-    );
-    assert_eq!(
-        rejection_in("INVALID_CROSS_REFERENCE_KEY invalid cross reference id"),
-        Some(Rejection::RelatedRecord)
-    );
-    assert_eq!(
-        rejection_in("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST Call Result: bad value"),
-        Some(Rejection::Disposition)
-    );
+    assert_eq!(rejection_in("FIELD_INTEGRITY_EXCEPTION What ID: id value of incorrect type"), Some(Rejection::RelatedRecord));
+    assert_eq!(rejection_in("INVALID_CROSS_REFERENCE_KEY invalid cross reference id"), Some(Rejection::RelatedRecord));
+    assert_eq!(rejection_in("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST Call Result: bad value"), Some(Rejection::Disposition));
     assert_eq!(rejection_in("UNABLE_TO_LOCK_ROW"), None);
     assert_eq!(rejection_in("Salesforce did not answer"), None);
 }
@@ -367,16 +237,9 @@ fn replay_after_a_restart_sends_what_waited_and_treats_a_create_on_its_way_as_un
     after.restore(stored);
     after.set_package(Package::Installed, 0);
     let first = after.due(5_000);
-    assert_eq!(
-        creates(&first),
-        1,
-        "the failed log is sent again: {first:?}"
-    );
+    assert_eq!(creates(&first), 1, "the failed log is sent again: {first:?}");
     let looked_up = after.due(LATE_WINDOW_MS);
-    assert!(
-        matches!(looked_up.as_slice(), [Work::Find { call_object, .. }] if call_object == "c2"),
-        "{looked_up:?}"
-    );
+    assert!(matches!(looked_up.as_slice(), [Work::Find { call_object, .. }] if call_object == "c2"), "{looked_up:?}");
 }
 
 #[test]
@@ -385,13 +248,7 @@ fn replay_of_an_update_on_its_way_simply_sends_it_again() {
     before.queue(call("c1"), Some("00T1".into()), 0);
     let mut after = Outbox::default();
     after.restore(before.logs().to_vec());
-    assert!(matches!(
-        after.due(1).as_slice(),
-        [Work::Save {
-            existing_id: Some(_),
-            ..
-        }]
-    ));
+    assert!(matches!(after.due(1).as_slice(), [Work::Save { existing_id: Some(_), .. }]));
 }
 
 #[test]
@@ -403,29 +260,16 @@ fn after_a_restart_the_phone_logs_the_call_the_page_went_away_during_and_replays
     before.failed(failed, "down".into(), 0);
     let mut phone = Phone::new(DialingRules::default());
     // A call whose dialog the page did not keep cannot be rejoined: it is logged at once.
-    let interrupted = crate::InterruptedCall {
-        log: call("c2"),
-        answered_at_ms: Some(1_000),
-        interrupted_at_ms: 43_000,
-        can_rejoin: false,
-        held: false,
-    };
+    let interrupted =
+        crate::InterruptedCall { log: call("c2"), answered_at_ms: Some(1_000), interrupted_at_ms: 43_000, can_rejoin: false, held: false };
     let effects = phone.restore_logs(100_000, before.logs().to_vec(), vec![interrupted], 7);
     let saved: Vec<Option<&str>> = effects
         .iter()
         .filter_map(|e| match e {
-            Effect::SaveLog {
-                record,
-                existing_id: None,
-                ..
-            } => Some(record.call_id.as_deref()),
+            Effect::SaveLog { record, existing_id: None, .. } => Some(record.call_id.as_deref()),
             _ => None,
         })
         .collect();
     assert_eq!(saved, [Some("c2"), Some("c1")]);
-    assert_eq!(
-        phone.outbox().len(),
-        2,
-        "both kept until Salesforce confirms"
-    );
+    assert_eq!(phone.outbox().len(), 2, "both kept until Salesforce confirms");
 }

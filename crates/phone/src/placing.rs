@@ -9,12 +9,7 @@ use crate::{is_internal, CallDirection, Effect, Phone};
 
 impl Phone {
     /// A number was clicked in the CRM: ready to call, on that record.
-    pub(super) fn clicked(
-        &mut self,
-        now_ms: u64,
-        number: String,
-        record: Option<RecordRef>,
-    ) -> Vec<Effect> {
+    pub(super) fn clicked(&mut self, now_ms: u64, number: String, record: Option<RecordRef>) -> Vec<Effect> {
         if !self.has_room() {
             self.notice = Some(self.no_room_notice());
             return Vec::new();
@@ -45,11 +40,7 @@ impl Phone {
 
     pub(super) fn target(&self, number: String, record: Option<RecordRef>) -> DialTarget {
         let dial = self.rules.plan(&number);
-        DialTarget {
-            number,
-            dial,
-            record,
-        }
+        DialTarget { number, dial, record }
     }
 
     /// Calls the number that is ready.
@@ -62,41 +53,18 @@ impl Phone {
         };
         self.ready = None;
         // A number on a CRM record is a customer's, whatever its length.
-        let direction = if is_internal(&plan.dial) && target.record.is_none() {
-            CallDirection::Internal
-        } else {
-            CallDirection::Outbound
-        };
+        let direction = if is_internal(&plan.dial) && target.record.is_none() { CallDirection::Internal } else { CallDirection::Outbound };
         let handle = self.mint();
-        let mut call = Call::new(
-            handle,
-            Stage::Dialing,
-            direction,
-            target.number,
-            target.record,
-            now_ms,
-        );
+        let mut call = Call::new(handle, Stage::Dialing, direction, target.number, target.record, now_ms);
         call.extension = plan.extension.map(KeyedExtension::new);
         self.calls.push(call);
-        effects.push(Effect::Dial {
-            call: handle,
-            dial: plan.dial,
-        });
+        effects.push(Effect::Dial { call: handle, dial: plan.dial });
         effects
     }
 
     /// Puts the call `about` on hold and calls `number` to talk first (a consultation).
-    pub(super) fn consult(
-        &mut self,
-        now_ms: u64,
-        about: CallHandle,
-        number: String,
-    ) -> Vec<Effect> {
-        let Some(about_who) = self
-            .call(about)
-            .filter(|c| c.stage == Stage::Talking && c.transfer.is_none())
-            .map(|c| c.who().to_owned())
-        else {
+    pub(super) fn consult(&mut self, now_ms: u64, about: CallHandle, number: String) -> Vec<Effect> {
+        let Some(about_who) = self.call(about).filter(|c| c.stage == Stage::Talking && c.transfer.is_none()).map(|c| c.who().to_owned()) else {
             return Vec::new();
         };
         let target = self.target(number, None);
@@ -106,36 +74,15 @@ impl Phone {
         // The live call may be the consulted one itself: hold it too.
         if let Some(c) = self.call_mut(about).filter(|c| !c.held) {
             c.held = true;
-            effects.push(Effect::SetHeld {
-                call: about,
-                held: true,
-            });
+            effects.push(Effect::SetHeld { call: about, held: true });
         }
-        let direction = if is_internal(&plan.dial) {
-            CallDirection::Internal
-        } else {
-            CallDirection::Outbound
-        };
+        let direction = if is_internal(&plan.dial) { CallDirection::Internal } else { CallDirection::Outbound };
         let handle = self.mint();
-        let mut call = Call::new(
-            handle,
-            Stage::Dialing,
-            direction,
-            target.number,
-            None,
-            now_ms,
-        );
-        call.consultation = Some(Consultation {
-            about,
-            about_who,
-            handed_over: false,
-        });
+        let mut call = Call::new(handle, Stage::Dialing, direction, target.number, None, now_ms);
+        call.consultation = Some(Consultation { about, about_who, handed_over: false });
         call.extension = plan.extension.map(KeyedExtension::new);
         self.calls.push(call);
-        effects.push(Effect::Dial {
-            call: handle,
-            dial: plan.dial,
-        });
+        effects.push(Effect::Dial { call: handle, dial: plan.dial });
         effects
     }
 
@@ -158,10 +105,7 @@ impl Phone {
             return None;
         }
         if let Some(ringing) = self.calls.iter().find(|c| c.stage == Stage::Ringing) {
-            self.notice = Some(format!(
-                "Answer or decline the call from {} first.",
-                ringing.who()
-            ));
+            self.notice = Some(format!("Answer or decline the call from {} first.", ringing.who()));
             return None;
         }
         let hold = self.hold_live_call(None)?;

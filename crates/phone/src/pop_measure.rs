@@ -81,12 +81,8 @@ impl ScreenPop {
     pub fn answered(self, outcome: PopOutcome, now_ms: u64) -> ScreenPop {
         match self {
             ScreenPop::Waiting { asked_at_ms } => {
-                let latency_ms =
-                    (outcome != PopOutcome::TimedOut).then(|| now_ms.saturating_sub(asked_at_ms));
-                ScreenPop::Measured(PopMeasure {
-                    outcome,
-                    latency_ms,
-                })
+                let latency_ms = (outcome != PopOutcome::TimedOut).then(|| now_ms.saturating_sub(asked_at_ms));
+                ScreenPop::Measured(PopMeasure { outcome, latency_ms })
             }
             measured @ ScreenPop::Measured(_) => measured,
         }
@@ -97,13 +93,8 @@ impl ScreenPop {
     pub fn measure_at(self, now_ms: u64) -> Option<PopMeasure> {
         match self {
             ScreenPop::Measured(measure) => Some(measure),
-            ScreenPop::Waiting { asked_at_ms }
-                if now_ms.saturating_sub(asked_at_ms) >= POP_TIMEOUT_MS =>
-            {
-                Some(PopMeasure {
-                    outcome: PopOutcome::TimedOut,
-                    latency_ms: None,
-                })
+            ScreenPop::Waiting { asked_at_ms } if now_ms.saturating_sub(asked_at_ms) >= POP_TIMEOUT_MS => {
+                Some(PopMeasure { outcome: PopOutcome::TimedOut, latency_ms: None })
             }
             ScreenPop::Waiting { .. } => None,
         }
@@ -128,12 +119,7 @@ mod contract {
             (TimedOut, Read::TimedOut),
         ];
         for (written, read) in pairs {
-            assert_eq!(
-                Read::parse(written.as_str()),
-                Some(read),
-                "{}",
-                written.as_str()
-            );
+            assert_eq!(Read::parse(written.as_str()), Some(read), "{}", written.as_str());
         }
     }
 }
@@ -153,26 +139,10 @@ mod tests {
 
     #[test]
     fn outcomes_are_written_as_the_words_the_report_reads_within_20_characters() {
-        let all = [
-            PopOutcome::OneMatch,
-            PopOutcome::SeveralMatches,
-            PopOutcome::NoMatch,
-            PopOutcome::NewRecord,
-            PopOutcome::Failed,
-            PopOutcome::TimedOut,
-        ];
+        let all =
+            [PopOutcome::OneMatch, PopOutcome::SeveralMatches, PopOutcome::NoMatch, PopOutcome::NewRecord, PopOutcome::Failed, PopOutcome::TimedOut];
         let words: Vec<&str> = all.iter().map(|o| o.as_str()).collect();
-        assert_eq!(
-            words,
-            [
-                "one-match",
-                "several-matches",
-                "no-match",
-                "new-record",
-                "failed",
-                "timed-out"
-            ]
-        );
+        assert_eq!(words, ["one-match", "several-matches", "no-match", "new-record", "failed", "timed-out"]);
         assert!(words.iter().all(|w| w.len() <= 20));
     }
 
@@ -180,31 +150,13 @@ mod tests {
     fn latency_runs_from_the_invite_to_the_answer_and_a_late_answer_changes_nothing() {
         let asked = ScreenPop::Waiting { asked_at_ms: 1_000 };
         let measured = asked.answered(PopOutcome::OneMatch, 1_042);
-        assert_eq!(
-            measured,
-            ScreenPop::Measured(PopMeasure {
-                outcome: PopOutcome::OneMatch,
-                latency_ms: Some(42)
-            })
-        );
+        assert_eq!(measured, ScreenPop::Measured(PopMeasure { outcome: PopOutcome::OneMatch, latency_ms: Some(42) }));
         assert_eq!(measured.answered(PopOutcome::Failed, 9_000), measured);
         let failed = asked.answered(PopOutcome::Failed, 1_300);
-        assert_eq!(
-            failed.measure_at(5_000),
-            Some(PopMeasure {
-                outcome: PopOutcome::Failed,
-                latency_ms: Some(300)
-            })
-        );
+        assert_eq!(failed.measure_at(5_000), Some(PopMeasure { outcome: PopOutcome::Failed, latency_ms: Some(300) }));
         // Open CTI's own timeout: Salesforce never answered, so there is no latency to give.
         let timed_out = asked.answered(PopOutcome::TimedOut, 11_000);
-        assert_eq!(
-            timed_out.measure_at(11_000),
-            Some(PopMeasure {
-                outcome: PopOutcome::TimedOut,
-                latency_ms: None
-            })
-        );
+        assert_eq!(timed_out.measure_at(11_000), Some(PopMeasure { outcome: PopOutcome::TimedOut, latency_ms: None }));
     }
 
     #[test]
@@ -212,13 +164,7 @@ mod tests {
         let asked = ScreenPop::Waiting { asked_at_ms: 1_000 };
         assert_eq!(asked.measure_at(1_500), None, "ended too soon to say");
         assert_eq!(asked.measure_at(1_000 + POP_TIMEOUT_MS - 1), None);
-        assert_eq!(
-            asked.measure_at(1_000 + POP_TIMEOUT_MS),
-            Some(PopMeasure {
-                outcome: PopOutcome::TimedOut,
-                latency_ms: None
-            })
-        );
+        assert_eq!(asked.measure_at(1_000 + POP_TIMEOUT_MS), Some(PopMeasure { outcome: PopOutcome::TimedOut, latency_ms: None }));
     }
 }
 

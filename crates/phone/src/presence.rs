@@ -24,12 +24,7 @@ pub enum Presence {
 
 impl Presence {
     /// Every presence, in the order offered to the agent.
-    pub const ALL: [Presence; 4] = [
-        Presence::Available,
-        Presence::Busy,
-        Presence::Away,
-        Presence::Offline,
-    ];
+    pub const ALL: [Presence; 4] = [Presence::Available, Presence::Busy, Presence::Away, Presence::Offline];
 
     /// The word the agent sees.
     pub fn word(self) -> &'static str {
@@ -99,12 +94,7 @@ mod tests {
     fn ring(phone: &mut Phone) -> Vec<Effect> {
         phone.handle_event(
             5_000,
-            Event::IncomingCall {
-                call_id: "c9".into(),
-                number: "+1 650 555 0199".into(),
-                display_name: String::new(),
-                replaces: None,
-            },
+            Event::IncomingCall { call_id: "c9".into(), number: "+1 650 555 0199".into(), display_name: String::new(), replaces: None },
         )
     }
 
@@ -123,10 +113,7 @@ mod tests {
         assert!(effects.contains(&Effect::SetIcon("ban")));
         assert_eq!(phone.label(1_000), "Phone: busy");
         let rang = ring(&mut phone);
-        assert!(rang.contains(&Effect::Refuse {
-            call_id: "c9".into(),
-            busy: true
-        }));
+        assert!(rang.contains(&Effect::Refuse { call_id: "c9".into(), busy: true }));
         assert_eq!(missed_as(&rang).as_deref(), Some("Missed (busy)"));
         assert!(phone.calls().is_empty(), "nothing rings");
     }
@@ -136,10 +123,7 @@ mod tests {
         let mut phone = registered_phone();
         phone.handle_intent(1_000, Intent::SetPresence(Presence::Away));
         let rang = ring(&mut phone);
-        assert!(rang.contains(&Effect::Refuse {
-            call_id: "c9".into(),
-            busy: false
-        }));
+        assert!(rang.contains(&Effect::Refuse { call_id: "c9".into(), busy: false }));
         assert_eq!(missed_as(&rang).as_deref(), Some("Missed (away)"));
     }
 
@@ -151,9 +135,7 @@ mod tests {
         assert_eq!(phone.agent_user(), Some("1001"), "still signed in here");
         assert_eq!(phone.label(1_000), "Phone: offline");
         let back = phone.handle_intent(2_000, Intent::SetPresence(Presence::Available));
-        assert!(back
-            .iter()
-            .any(|e| matches!(e, Effect::Connect(c) if c.user == "1001")));
+        assert!(back.iter().any(|e| matches!(e, Effect::Connect(c) if c.user == "1001")));
         assert_eq!(phone.registration(), &Registration::Connecting);
     }
 
@@ -171,14 +153,8 @@ mod tests {
     fn signing_in_after_a_remembered_offline_means_available() {
         let mut phone = Phone::new(DialingRules::default());
         phone.restore_presence(Presence::Offline);
-        let effects = phone.handle_intent(
-            0,
-            Intent::SignIn(Credentials {
-                user: "1001".into(),
-                password: Secret::new("pw".into()),
-                display_name: String::new(),
-            }),
-        );
+        let effects = phone
+            .handle_intent(0, Intent::SignIn(Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: String::new() }));
         assert!(effects.contains(&Effect::RememberPresence(Presence::Available)));
         assert_eq!(phone.presence(), Presence::Available);
     }

@@ -19,11 +19,7 @@ impl Phone {
     /// What the agent is looking at first (see [`Focus`]).
     pub fn focus(&self) -> Focus<'_> {
         let calls = &self.calls;
-        if let Some(ringing) = calls
-            .iter()
-            .rev()
-            .find(|c| matches!(c.stage, Stage::Ringing | Stage::Answering))
-        {
+        if let Some(ringing) = calls.iter().rev().find(|c| matches!(c.stage, Stage::Ringing | Stage::Answering)) {
             return Focus::Call(ringing);
         }
         if let Some(live) = calls.iter().find(|c| c.is_live()) {
@@ -46,10 +42,7 @@ impl Phone {
         let others = self.calls.len().saturating_sub(1);
         match self.focus() {
             Focus::ReadyToCall(t) => {
-                let who = t
-                    .record
-                    .as_ref()
-                    .map_or(t.number.as_str(), |r| r.name.as_str());
+                let who = t.record.as_ref().map_or(t.number.as_str(), |r| r.name.as_str());
                 format!("Call {who}?")
             }
             Focus::Call(c) => {
@@ -81,11 +74,7 @@ impl Phone {
 
     fn idle_label(&self) -> String {
         match &self.registration {
-            Registration::SignedOut
-                if self.agent.is_some() && self.presence == Presence::Offline =>
-            {
-                "Phone: offline".into()
-            }
+            Registration::SignedOut if self.agent.is_some() && self.presence == Presence::Offline => "Phone: offline".into(),
             Registration::SignedOut => "Phone: signed out".into(),
             Registration::Connecting => "Phone: connecting".into(),
             Registration::Reconnecting(_) => "Phone: reconnecting".into(),
@@ -116,10 +105,7 @@ impl Phone {
         match (ringing, busy) {
             (true, true) => Some(Tone::CallWaiting),
             (true, false) => Some(Tone::Ringtone),
-            _ => self
-                .live_call()
-                .filter(|c| c.stage == Stage::Dialing && c.remote_ringing)
-                .map(|_| Tone::Ringback),
+            _ => self.live_call().filter(|c| c.stage == Stage::Dialing && c.remote_ringing).map(|_| Tone::Ringback),
         }
     }
 

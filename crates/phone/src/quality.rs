@@ -75,12 +75,7 @@ pub struct Impairments {
 pub fn rating(i: &Impairments) -> f64 {
     let (ie, bpl, codec_delay) = i.codec.impairment();
     let one_way = i.round_trip_ms.max(0.0) / 2.0 + 2.0 * i.jitter_ms.max(0.0) + codec_delay;
-    let delay = 0.024 * one_way
-        + if one_way > 177.3 {
-            0.11 * (one_way - 177.3)
-        } else {
-            0.0
-        };
+    let delay = 0.024 * one_way + if one_way > 177.3 { 0.11 * (one_way - 177.3) } else { 0.0 };
     let loss = i.loss_percent.clamp(0.0, 100.0);
     let equipment = ie + (95.0 - ie) * loss / (loss + bpl);
     (BASIC_RATING - delay - equipment).clamp(0.0, 100.0)
@@ -168,8 +163,7 @@ impl QualityTally {
         let packets = self.received.checked_add(self.lost).filter(|&p| p > 0)?;
         let loss_permille = (self.lost.saturating_mul(1000) + packets / 2) / packets;
         let jitter_ms = average(self.jitter_sum_ms, self.jitter_readings);
-        let round_trip_ms = (self.round_trip_readings > 0)
-            .then(|| average(self.round_trip_sum_ms, self.round_trip_readings));
+        let round_trip_ms = (self.round_trip_readings > 0).then(|| average(self.round_trip_sum_ms, self.round_trip_readings));
         let impairments = Impairments {
             loss_percent: loss_permille as f64 / 10.0,
             jitter_ms: f64::from(jitter_ms),
@@ -218,10 +212,7 @@ impl QualitySummary {
 
     /// The call log's line, e.g. "Call quality: good (MOS 4.1; loss 0.3%, jitter 6 ms, round trip 42 ms)".
     pub fn log_line(&self) -> String {
-        let round_trip = self
-            .round_trip_ms
-            .map(|ms| format!(", round trip {ms} ms"))
-            .unwrap_or_default();
+        let round_trip = self.round_trip_ms.map(|ms| format!(", round trip {ms} ms")).unwrap_or_default();
         format!(
             "Call quality: {} (MOS {}; loss {}%, jitter {} ms{round_trip})",
             self.grade.as_str(),
@@ -243,36 +234,17 @@ mod tests {
     #[test]
     fn mos_follows_g107_annex_b_at_its_band_edges() {
         // G.107 Table B.1: R 90, 80, 70, 60, 50 are MOS 4.34, 4.03, 3.60, 3.10, 2.58 (rounded there).
-        for (r, expected) in [
-            (90.0, 4.34),
-            (80.0, 4.03),
-            (70.0, 3.60),
-            (60.0, 3.10),
-            (50.0, 2.58),
-        ] {
-            assert!(
-                close(mos(r), expected, 0.01),
-                "R {r}: MOS {} not {expected}",
-                mos(r)
-            );
+        for (r, expected) in [(90.0, 4.34), (80.0, 4.03), (70.0, 3.60), (60.0, 3.10), (50.0, 2.58)] {
+            assert!(close(mos(r), expected, 0.01), "R {r}: MOS {} not {expected}", mos(r));
         }
-        assert!(
-            close(mos(BASIC_RATING), 4.41, 0.006),
-            "the default rating 93.2 is MOS 4.41"
-        );
-        assert_eq!(
-            (mos(-5.0), mos(0.0), mos(100.0), mos(120.0)),
-            (1.0, 1.0, 4.5, 4.5)
-        );
+        assert!(close(mos(BASIC_RATING), 4.41, 0.006), "the default rating 93.2 is MOS 4.41");
+        assert_eq!((mos(-5.0), mos(0.0), mos(100.0), mos(120.0)), (1.0, 1.0, 4.5, 4.5));
         assert!(mos(3.0) >= 1.0, "never below 1");
     }
 
     #[test]
     fn a_call_without_impairment_rates_about_93_and_mos_4_4() {
-        let clean = Impairments {
-            codec: Codec::G711,
-            ..Impairments::default()
-        };
+        let clean = Impairments { codec: Codec::G711, ..Impairments::default() };
         let r = rating(&clean);
         assert!(close(r, 92.7, 0.05), "only the 20 ms frame delay: R {r}");
         assert!(close(mos(r), 4.4, 0.05), "MOS {}", mos(r));
@@ -281,35 +253,19 @@ mod tests {
 
     #[test]
     fn delay_costs_little_until_177_ms_one_way_then_much_more() {
-        let at = |rtt: f64| {
-            rating(&Impairments {
-                round_trip_ms: rtt,
-                codec: Codec::G711,
-                ..Impairments::default()
-            })
-        };
+        let at = |rtt: f64| rating(&Impairments { round_trip_ms: rtt, codec: Codec::G711, ..Impairments::default() });
         // One way 20 + 150 = 170 ms: Id = 0.024 * 170 = 4.08.
         assert!(close(at(300.0), 93.2 - 4.08, 0.01));
         // One way 20 + 300 = 320 ms: Id = 7.68 + 0.11 * 142.7 = 23.38.
         assert!(close(at(600.0), 93.2 - 23.377, 0.01));
         // Jitter counts twice (the jitter buffer it needs).
-        let jittery = rating(&Impairments {
-            jitter_ms: 75.0,
-            codec: Codec::G711,
-            ..Impairments::default()
-        });
+        let jittery = rating(&Impairments { jitter_ms: 75.0, codec: Codec::G711, ..Impairments::default() });
         assert!(close(jittery, at(300.0), 1e-9));
     }
 
     #[test]
     fn loss_follows_the_effective_equipment_impairment() {
-        let lossy = |loss: f64, codec: Codec| {
-            rating(&Impairments {
-                loss_percent: loss,
-                codec,
-                ..Impairments::default()
-            })
-        };
+        let lossy = |loss: f64, codec: Codec| rating(&Impairments { loss_percent: loss, codec, ..Impairments::default() });
         // G.711 with concealment, 1 % random loss: Ie,eff = 95 / 26.1 = 3.64.
         assert!(close(lossy(1.0, Codec::G711), 93.2 - 0.48 - 3.64, 0.01));
         // 5 %: Ie,eff = 475 / 30.1 = 15.78, a fair call.
@@ -319,14 +275,7 @@ mod tests {
         // Opus hides loss better than G.711 (at 5 % its longer frame delay matters less).
         assert!(lossy(5.0, Codec::Opus) > five);
         assert_eq!(Grade::of_rating(lossy(20.0, Codec::G711)), Grade::Bad);
-        assert_eq!(
-            rating(&Impairments {
-                loss_percent: 100.0,
-                round_trip_ms: 2000.0,
-                ..Impairments::default()
-            }),
-            0.0
-        );
+        assert_eq!(rating(&Impairments { loss_percent: 100.0, round_trip_ms: 2000.0, ..Impairments::default() }), 0.0);
     }
 
     #[test]
@@ -339,14 +288,7 @@ mod tests {
     }
 
     fn reading(received: u64, lost: u64, jitter_ms: u32, round_trip_ms: Option<u32>) -> Quality {
-        Quality {
-            packets_received: received,
-            packets_lost: lost,
-            jitter_ms,
-            round_trip_ms,
-            codec: Codec::Opus,
-            ..Quality::default()
-        }
+        Quality { packets_received: received, packets_lost: lost, jitter_ms, round_trip_ms, codec: Codec::Opus, ..Quality::default() }
     }
 
     #[test]
@@ -358,18 +300,9 @@ mod tests {
         tally.add(&reading(49, 1, 8, Some(44)));
         tally.add(&reading(50, 0, 6, None));
         let summary = tally.summary();
-        let expected = QualitySummary {
-            grade: Grade::Good,
-            mos_tenths: 43,
-            loss_permille: 7,
-            jitter_ms: 6,
-            round_trip_ms: Some(42),
-        };
+        let expected = QualitySummary { grade: Grade::Good, mos_tenths: 43, loss_permille: 7, jitter_ms: 6, round_trip_ms: Some(42) };
         assert_eq!(summary, Some(expected));
-        assert_eq!(
-            expected.log_line(),
-            "Call quality: good (MOS 4.3; loss 0.7%, jitter 6 ms, round trip 42 ms)"
-        );
+        assert_eq!(expected.log_line(), "Call quality: good (MOS 4.3; loss 0.7%, jitter 6 ms, round trip 42 ms)");
     }
 
     #[test]
@@ -378,19 +311,9 @@ mod tests {
             "call_id":"c1","disposition":"","notes":"","transferred_to":null}"#;
         let old: crate::CallRecord = serde_json::from_str(stored).expect("an older log loads");
         assert_eq!(old.quality, None);
-        let summary = QualitySummary {
-            grade: Grade::Fair,
-            mos_tenths: 37,
-            loss_permille: 41,
-            jitter_ms: 12,
-            round_trip_ms: None,
-        };
-        let new = crate::CallRecord {
-            quality: Some(summary),
-            ..old
-        };
-        let again: crate::CallRecord =
-            serde_json::from_str(&serde_json::to_string(&new).expect("saves")).expect("loads");
+        let summary = QualitySummary { grade: Grade::Fair, mos_tenths: 37, loss_permille: 41, jitter_ms: 12, round_trip_ms: None };
+        let new = crate::CallRecord { quality: Some(summary), ..old };
+        let again: crate::CallRecord = serde_json::from_str(&serde_json::to_string(&new).expect("saves")).expect("loads");
         assert_eq!(again, new);
     }
 
@@ -401,21 +324,9 @@ mod tests {
             tally.add(&reading(46, 4, 30, Some(150)));
         }
         let summary = tally.summary();
-        assert_eq!(
-            summary.map(|s| (s.grade, s.loss_permille)),
-            Some((Grade::Poor, 80))
-        );
-        assert_eq!(
-            summary.map(|s| s.log_line()).as_deref(),
-            Some("Call quality: poor (MOS 3.6; loss 8.0%, jitter 30 ms, round trip 150 ms)")
-        );
-        let without_rtt = QualitySummary {
-            round_trip_ms: None,
-            ..summary.unwrap()
-        };
-        assert_eq!(
-            without_rtt.log_line(),
-            "Call quality: poor (MOS 3.6; loss 8.0%, jitter 30 ms)"
-        );
+        assert_eq!(summary.map(|s| (s.grade, s.loss_permille)), Some((Grade::Poor, 80)));
+        assert_eq!(summary.map(|s| s.log_line()).as_deref(), Some("Call quality: poor (MOS 3.6; loss 8.0%, jitter 30 ms, round trip 150 ms)"));
+        let without_rtt = QualitySummary { round_trip_ms: None, ..summary.unwrap() };
+        assert_eq!(without_rtt.log_line(), "Call quality: poor (MOS 3.6; loss 8.0%, jitter 30 ms)");
     }
 }

@@ -35,9 +35,7 @@ impl RecentCall {
             record: log.record.clone(),
             started_at_ms: log.started_at_ms,
             duration_s: log.duration_s,
-            missed: log.direction != CallDirection::Outbound
-                && log.duration_s == 0
-                && log.disposition.starts_with("Missed"),
+            missed: log.direction != CallDirection::Outbound && log.duration_s == 0 && log.disposition.starts_with("Missed"),
         }
     }
 
@@ -96,59 +94,24 @@ mod tests {
         let mut phone = registered_phone();
         phone.handle_event(
             1_000,
-            Event::IncomingCall {
-                call_id: "c1".into(),
-                number: "+1 650 555 0199".into(),
-                display_name: String::new(),
-                replaces: None,
-            },
+            Event::IncomingCall { call_id: "c1".into(), number: "+1 650 555 0199".into(), display_name: String::new(), replaces: None },
         );
-        phone.handle_event(
-            9_000,
-            Event::CallEnded {
-                call: id(&phone, "c1"),
-                reason: EndReason::Missed,
-            },
-        );
-        let [missed] = phone.recent() else {
-            panic!("{:?}", phone.recent())
-        };
+        phone.handle_event(9_000, Event::CallEnded { call: id(&phone, "c1"), reason: EndReason::Missed });
+        let [missed] = phone.recent() else { panic!("{:?}", phone.recent()) };
         assert!(missed.missed && missed.direction == CallDirection::Inbound);
         assert_eq!(missed.who(), "+1 650 555 0199");
         let effects = phone.handle_intent(10_000, Intent::CallBack(0));
         assert_eq!(dialled(&effects), Some("+16505550199"), "{effects:?}");
         let call = the_call(&phone);
-        assert!(
-            call.stage == Stage::Dialing && call.number == "+1 650 555 0199",
-            "{call:?}"
-        );
+        assert!(call.stage == Stage::Dialing && call.number == "+1 650 555 0199", "{call:?}");
     }
 
     #[test]
     fn an_answered_call_is_not_missed_and_the_list_keeps_fifty() {
         let mut phone = registered_phone();
-        phone.handle_event(
-            1_000,
-            Event::IncomingCall {
-                call_id: "c1".into(),
-                number: "1002".into(),
-                display_name: String::new(),
-                replaces: None,
-            },
-        );
-        phone.handle_event(
-            2_000,
-            Event::CallConnected {
-                call: id(&phone, "c1"),
-            },
-        );
-        phone.handle_event(
-            9_000,
-            Event::CallEnded {
-                call: id(&phone, "c1"),
-                reason: EndReason::RemoteHangup,
-            },
-        );
+        phone.handle_event(1_000, Event::IncomingCall { call_id: "c1".into(), number: "1002".into(), display_name: String::new(), replaces: None });
+        phone.handle_event(2_000, Event::CallConnected { call: id(&phone, "c1") });
+        phone.handle_event(9_000, Event::CallEnded { call: id(&phone, "c1"), reason: EndReason::RemoteHangup });
         assert!(!phone.recent()[0].missed);
         let many = vec![phone.recent()[0].clone(); 70];
         phone.restore_recent(many);
@@ -166,19 +129,8 @@ mod tests {
             duration_s: 5,
             missed: false,
         }]);
-        phone.handle_event(
-            1_000,
-            Event::IncomingCall {
-                call_id: "c1".into(),
-                number: "1003".into(),
-                display_name: String::new(),
-                replaces: None,
-            },
-        );
-        assert!(!phone
-            .handle_intent(2_000, Intent::CallBack(0))
-            .iter()
-            .any(|e| matches!(e, Effect::Dial { .. })));
+        phone.handle_event(1_000, Event::IncomingCall { call_id: "c1".into(), number: "1003".into(), display_name: String::new(), replaces: None });
+        assert!(!phone.handle_intent(2_000, Intent::CallBack(0)).iter().any(|e| matches!(e, Effect::Dial { .. })));
         assert!(phone.notice().is_some());
     }
 }

@@ -44,13 +44,7 @@ impl Phone {
     /// Takes back the call logs a previous page left unsaved (from browser storage), and the
     /// calls it went away during: rejoined when they can be (see the module), else logged at
     /// once. `seed` spreads retries between phones.
-    pub fn restore_logs(
-        &mut self,
-        now_ms: u64,
-        stored: Vec<PendingLog>,
-        interrupted: Vec<InterruptedCall>,
-        seed: u64,
-    ) -> Vec<Effect> {
+    pub fn restore_logs(&mut self, now_ms: u64, stored: Vec<PendingLog>, interrupted: Vec<InterruptedCall>, seed: u64) -> Vec<Effect> {
         self.outbox.seed(seed);
         self.outbox.restore(stored);
         let mut effects = Vec::new();
@@ -72,43 +66,21 @@ impl Phone {
     }
 
     fn take_back(&mut self, now_ms: u64, interrupted: InterruptedCall) -> Vec<Effect> {
-        let InterruptedCall {
-            log,
-            answered_at_ms,
-            interrupted_at_ms,
-            can_rejoin,
-            held,
-        } = interrupted;
+        let InterruptedCall { log, answered_at_ms, interrupted_at_ms, can_rejoin, held } = interrupted;
         let recent = now_ms.saturating_sub(interrupted_at_ms) <= REJOIN_WINDOW_MS;
-        let Some(answered_at_ms) =
-            answered_at_ms.filter(|_| can_rejoin && recent && self.has_room())
-        else {
+        let Some(answered_at_ms) = answered_at_ms.filter(|_| can_rejoin && recent && self.has_room()) else {
             if answered_at_ms.is_some() {
-                self.notice = Some(format!(
-                    "Your call with {} was cut off when the page reloaded.",
-                    who(&log)
-                ));
+                self.notice = Some(format!("Your call with {} was cut off when the page reloaded.", who(&log)));
             }
             return vec![self.queue_log(now_ms, log, None)];
         };
         let handle = self.mint();
-        let mut call = Call::new(
-            handle,
-            Stage::Rejoining,
-            log.direction,
-            log.number,
-            log.record,
-            log.started_at_ms,
-        );
+        let mut call = Call::new(handle, Stage::Rejoining, log.direction, log.number, log.record, log.started_at_ms);
         call.answered_at_ms = Some(answered_at_ms);
         call.held = held;
         // The first page measured the pop; the rejoined call's log keeps that measure.
         call.screen_pop = log.screen_pop.map(ScreenPop::Measured);
-        call.resumed = Some(Resumed {
-            first_call_id: log.call_id,
-            interrupted_at_ms,
-            asked: false,
-        });
+        call.resumed = Some(Resumed { first_call_id: log.call_id, interrupted_at_ms, asked: false });
         self.calls.push(call);
         Vec::new()
     }
@@ -127,10 +99,7 @@ impl Phone {
             if call.stage == Stage::Rejoining {
                 resumed.asked = true;
                 let call_id = resumed.first_call_id.clone().unwrap_or_default();
-                effects.push(Effect::Rejoin {
-                    call: call.handle,
-                    call_id,
-                });
+                effects.push(Effect::Rejoin { call: call.handle, call_id });
             }
         }
         effects
@@ -143,20 +112,12 @@ impl Phone {
             .calls
             .iter()
             .filter(|c| c.stage == Stage::Rejoining)
-            .filter(|c| {
-                c.resumed.as_ref().is_some_and(|r| {
-                    !r.asked && now_ms.saturating_sub(r.interrupted_at_ms) > REJOIN_WINDOW_MS
-                })
-            })
+            .filter(|c| c.resumed.as_ref().is_some_and(|r| !r.asked && now_ms.saturating_sub(r.interrupted_at_ms) > REJOIN_WINDOW_MS))
             .map(|c| c.handle)
             .collect();
         let mut effects = Vec::new();
         for call in late {
-            effects.extend(self.end(
-                now_ms,
-                call,
-                EndReason::Failed("you did not sign in again within two minutes.".into()),
-            ));
+            effects.extend(self.end(now_ms, call, EndReason::Failed("you did not sign in again within two minutes.".into())));
         }
         effects
     }
@@ -164,21 +125,13 @@ impl Phone {
     /// For a call that ends while being rejoined: when it ended for the customer (the page
     /// went away) and the note its log carries; tells the agent the call was lost.
     pub(super) fn rejoin_lost(&mut self, call: &Call, reason: &EndReason) -> Option<(u64, String)> {
-        let resumed = call
-            .resumed
-            .as_ref()
-            .filter(|_| call.stage == Stage::Rejoining)?;
+        let resumed = call.resumed.as_ref().filter(|_| call.stage == Stage::Rejoining)?;
         let why = match reason {
             EndReason::LocalHangup => None,
             EndReason::Failed(why) => Some(why.clone()),
             _ => Some("the other side did not take the call back.".into()),
         };
-        self.notice = why.map(|why| {
-            format!(
-                "Your call with {} was lost when the page reloaded: {why}",
-                call.who()
-            )
-        });
+        self.notice = why.map(|why| format!("Your call with {} was lost when the page reloaded: {why}", call.who()));
         Some((resumed.interrupted_at_ms, LOST_NOTE.into()))
     }
 }

@@ -45,10 +45,7 @@ fn check_sip_user(user: &str) -> Result<(), &'static str> {
     if user.is_empty() {
         return Err("Enter your SIP user (your extension, e.g. 1001).");
     }
-    let ok = user.len() <= 64
-        && user
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+'));
+    let ok = user.len() <= 64 && user.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+'));
     if ok {
         Ok(())
     } else {

@@ -4,11 +4,7 @@ use super::dialing::DialError;
 use super::*;
 
 fn credentials(user: &str, password: &str) -> Credentials {
-    Credentials {
-        user: user.into(),
-        password: Secret::new(password.into()),
-        display_name: "Ada".into(),
-    }
+    Credentials { user: user.into(), password: Secret::new(password.into()), display_name: "Ada".into() }
 }
 
 /// The first call a test's phone names.
@@ -17,12 +13,7 @@ pub(super) const H1: CallHandle = CallHandle(1);
 pub(super) const H2: CallHandle = CallHandle(2);
 
 pub(super) fn contact() -> RecordRef {
-    RecordRef {
-        id: "003000000000001".into(),
-        name: "Ada Lovelace".into(),
-        object_type: "Contact".into(),
-        person_contact_id: None,
-    }
+    RecordRef { id: "003000000000001".into(), name: "Ada Lovelace".into(), object_type: "Contact".into(), person_contact_id: None }
 }
 
 /// Signed in as 1001 and registered (shared by the other modules' tests).
@@ -35,25 +26,13 @@ pub(super) fn registered_phone() -> Phone {
 
 /// The call whose SIP Call-ID is `call_id` (an unknown one names no call).
 pub(super) fn id(phone: &Phone, call_id: &str) -> CallHandle {
-    phone
-        .calls()
-        .iter()
-        .find(|c| c.call_id.as_deref() == Some(call_id))
-        .map_or(CallHandle(0), |c| c.handle)
+    phone.calls().iter().find(|c| c.call_id.as_deref() == Some(call_id)).map_or(CallHandle(0), |c| c.handle)
 }
 
 /// The line reports that the INVITE of the call just dialled went out with `call_id`.
 pub(super) fn started(phone: &Phone, call_id: &str) -> Event {
-    let call = phone
-        .calls()
-        .iter()
-        .rev()
-        .find(|c| c.call_id.is_none())
-        .map_or(CallHandle(0), |c| c.handle);
-    Event::OutgoingCallStarted {
-        call,
-        call_id: call_id.into(),
-    }
+    let call = phone.calls().iter().rev().find(|c| c.call_id.is_none()).map_or(CallHandle(0), |c| c.handle);
+    Event::OutgoingCallStarted { call, call_id: call_id.into() }
 }
 
 /// The call the agent looks at first (see [`Focus`]).
@@ -74,22 +53,12 @@ pub(super) fn the_call(phone: &Phone) -> &Call {
 
 /// What the effects dial, if they dial.
 pub(super) fn dialled(effects: &[Effect]) -> Option<&str> {
-    effects.iter().find_map(|e| {
-        if let Effect::Dial { dial, .. } = e {
-            Some(dial.as_str())
-        } else {
-            None
-        }
-    })
+    effects.iter().find_map(|e| if let Effect::Dial { dial, .. } = e { Some(dial.as_str()) } else { None })
 }
 
 pub(super) fn save_of(effects: &[Effect]) -> Option<(u32, CallRecord, Option<String>)> {
     effects.iter().find_map(|e| match e {
-        Effect::SaveLog {
-            id,
-            record,
-            existing_id,
-        } => Some((*id, (**record).clone(), existing_id.clone())),
+        Effect::SaveLog { id, record, existing_id } => Some((*id, (**record).clone(), existing_id.clone())),
         _ => None,
     })
 }
@@ -97,27 +66,11 @@ pub(super) fn save_of(effects: &[Effect]) -> Option<(u32, CallRecord, Option<Str
 /// Click-to-dial on Ada, call, the far end rings and answers at t=10 s.
 pub(super) fn connected_outbound_call() -> Phone {
     let mut phone = registered_phone();
-    phone.handle_event(
-        1_000,
-        Event::ClickToDial {
-            number: "+1 415 555 0100".into(),
-            record: Some(contact()),
-        },
-    );
+    phone.handle_event(1_000, Event::ClickToDial { number: "+1 415 555 0100".into(), record: Some(contact()) });
     phone.handle_intent(2_000, Intent::Call);
     phone.handle_event(2_010, started(&phone, "c1"));
-    phone.handle_event(
-        3_000,
-        Event::RemoteRinging {
-            call: id(&phone, "c1"),
-        },
-    );
-    phone.handle_event(
-        10_000,
-        Event::CallConnected {
-            call: id(&phone, "c1"),
-        },
-    );
+    phone.handle_event(3_000, Event::RemoteRinging { call: id(&phone, "c1") });
+    phone.handle_event(10_000, Event::CallConnected { call: id(&phone, "c1") });
     phone
 }
 
@@ -149,43 +102,18 @@ fn the_password_never_shows_in_debug_output() {
 
 #[test]
 fn click_to_dial_opens_the_panel_ready_to_call_the_record() {
-    let mut phone = Phone::new(DialingRules {
-        outside_prefix: "9".into(),
-        ..DialingRules::default()
-    });
-    let effects = phone.handle_event(
-        0,
-        Event::ClickToDial {
-            number: "+1 415 555 0100".into(),
-            record: Some(contact()),
-        },
-    );
-    assert_eq!(
-        effects,
-        vec![
-            Effect::ShowPanel(true),
-            Effect::SetLabel("Call Ada Lovelace?".into()),
-            Effect::SetIcon("call")
-        ]
-    );
+    let mut phone = Phone::new(DialingRules { outside_prefix: "9".into(), ..DialingRules::default() });
+    let effects = phone.handle_event(0, Event::ClickToDial { number: "+1 415 555 0100".into(), record: Some(contact()) });
+    assert_eq!(effects, vec![Effect::ShowPanel(true), Effect::SetLabel("Call Ada Lovelace?".into()), Effect::SetIcon("call")]);
     let target = phone.ready().expect("ready to call");
-    assert_eq!(
-        target.dial.as_ref().map(|p| p.dial.as_str()),
-        Ok("+14155550100")
-    );
+    assert_eq!(target.dial.as_ref().map(|p| p.dial.as_str()), Ok("+14155550100"));
     assert_eq!(target.record, Some(contact()));
 }
 
 #[test]
 fn a_hostile_clicked_number_is_shown_with_the_reason_and_never_dialled() {
     let mut phone = registered_phone();
-    phone.handle_event(
-        0,
-        Event::ClickToDial {
-            number: "1001@evil.example".into(),
-            record: None,
-        },
-    );
+    phone.handle_event(0, Event::ClickToDial { number: "1001@evil.example".into(), record: None });
     let target = phone.ready().expect("ready to call");
     assert_eq!(target.dial, Err(DialError::InvalidCharacter('@')));
     let effects = phone.handle_intent(1, Intent::Call);
@@ -199,50 +127,22 @@ fn calling_needs_a_registered_line() {
     phone.handle_intent(0, Intent::EnterNumber("1002".into()));
     let effects = phone.handle_intent(1, Intent::Call);
     assert!(!effects.iter().any(|e| matches!(e, Effect::Dial { .. })));
-    assert_eq!(
-        phone.notice(),
-        Some("The phone line is not connected; sign in first.")
-    );
+    assert_eq!(phone.notice(), Some("The phone line is not connected; sign in first."));
 }
 
 #[test]
 fn an_outbound_call_rings_back_connects_and_shows_a_running_timer() {
     let mut phone = registered_phone();
-    phone.handle_event(
-        1_000,
-        Event::ClickToDial {
-            number: "+1 415 555 0100".into(),
-            record: Some(contact()),
-        },
-    );
+    phone.handle_event(1_000, Event::ClickToDial { number: "+1 415 555 0100".into(), record: Some(contact()) });
     let effects = phone.handle_intent(2_000, Intent::Call);
-    assert!(effects.contains(&Effect::Dial {
-        call: H1,
-        dial: "+14155550100".into()
-    }));
+    assert!(effects.contains(&Effect::Dial { call: H1, dial: "+14155550100".into() }));
     assert!(effects.contains(&Effect::SetLabel("Calling Ada Lovelace".into())));
     phone.handle_event(2_010, started(&phone, "c1"));
-    let ringing = phone.handle_event(
-        3_000,
-        Event::RemoteRinging {
-            call: id(&phone, "c1"),
-        },
-    );
+    let ringing = phone.handle_event(3_000, Event::RemoteRinging { call: id(&phone, "c1") });
     assert!(ringing.contains(&Effect::PlayTone(Some(Tone::Ringback))));
-    let answered = phone.handle_event(
-        10_000,
-        Event::CallConnected {
-            call: id(&phone, "c1"),
-        },
-    );
+    let answered = phone.handle_event(10_000, Event::CallConnected { call: id(&phone, "c1") });
     assert!(answered.contains(&Effect::PlayTone(None)));
-    assert_eq!(
-        phone.tick(75_000),
-        vec![
-            Effect::MeasureQuality { call: H1 },
-            Effect::SetLabel("On call 01:05 Ada Lovelace".into())
-        ]
-    );
+    assert_eq!(phone.tick(75_000), vec![Effect::MeasureQuality { call: H1 }, Effect::SetLabel("On call 01:05 Ada Lovelace".into())]);
 }
 
 #[test]
@@ -251,71 +151,29 @@ fn hanging_up_logs_the_call_at_once_and_wrap_up_updates_that_log() {
     let effects = phone.handle_intent(52_000, Intent::HangUp(current(&phone)));
     assert!(effects.contains(&Effect::HangUp { call: H1 }));
     let (id, record, existing) = save_of(&effects).expect("logged at hang-up");
-    assert_eq!(
-        (record.direction, record.duration_s, existing),
-        (CallDirection::Outbound, 42, None)
-    );
+    assert_eq!((record.direction, record.duration_s, existing), (CallDirection::Outbound, 42, None));
     assert_eq!(record.record, Some(contact()));
     assert_eq!(record.call_id.as_deref(), Some("c1"));
     assert!(phone.wrap_up().is_some());
     assert!(phone.calls().is_empty());
 
-    phone.handle_event(
-        53_000,
-        Event::LogSaved {
-            id,
-            record_id: "00T1".into(),
-        },
-    );
-    let done = phone.handle_intent(
-        60_000,
-        Intent::FinishWrapUp {
-            disposition: "Resolved".into(),
-            notes: "Happy".into(),
-        },
-    );
+    phone.handle_event(53_000, Event::LogSaved { id, record_id: "00T1".into() });
+    let done = phone.handle_intent(60_000, Intent::FinishWrapUp { disposition: "Resolved".into(), notes: "Happy".into() });
     let (_, updated, existing) = save_of(&done).expect("wrap-up saves");
     assert_eq!(existing.as_deref(), Some("00T1"));
-    assert_eq!(
-        (
-            updated.disposition.as_str(),
-            updated.notes.as_str(),
-            updated.duration_s
-        ),
-        ("Resolved", "Happy", 42)
-    );
+    assert_eq!((updated.disposition.as_str(), updated.notes.as_str(), updated.duration_s), ("Resolved", "Happy", 42));
     assert_eq!(phone.focus(), Focus::Idle);
 }
 
 #[test]
 fn wrap_up_before_the_first_save_is_confirmed_updates_instead_of_duplicating() {
     let mut phone = connected_outbound_call();
-    let (id, ..) =
-        save_of(&phone.handle_intent(20_000, Intent::HangUp(current(&phone)))).expect("logged");
-    let done = phone.handle_intent(
-        21_000,
-        Intent::FinishWrapUp {
-            disposition: "Voicemail".into(),
-            notes: String::new(),
-        },
-    );
-    assert_eq!(
-        save_of(&done),
-        None,
-        "no second create while the first is in flight"
-    );
-    let after = phone.handle_event(
-        22_000,
-        Event::LogSaved {
-            id,
-            record_id: "00T9".into(),
-        },
-    );
+    let (id, ..) = save_of(&phone.handle_intent(20_000, Intent::HangUp(current(&phone)))).expect("logged");
+    let done = phone.handle_intent(21_000, Intent::FinishWrapUp { disposition: "Voicemail".into(), notes: String::new() });
+    assert_eq!(save_of(&done), None, "no second create while the first is in flight");
+    let after = phone.handle_event(22_000, Event::LogSaved { id, record_id: "00T9".into() });
     let (_, record, existing) = save_of(&after).expect("update after the create");
-    assert_eq!(
-        (record.disposition.as_str(), existing.as_deref()),
-        ("Voicemail", Some("00T9"))
-    );
+    assert_eq!((record.disposition.as_str(), existing.as_deref()), ("Voicemail", Some("00T9")));
 }
 
 #[test]
@@ -323,86 +181,31 @@ fn an_inbound_call_pops_the_caller_rings_and_is_logged_with_the_matched_record()
     let mut phone = registered_phone();
     let effects = phone.handle_event(
         1_000,
-        Event::IncomingCall {
-            call_id: "in1".into(),
-            number: "+14155550100".into(),
-            display_name: "Ada".into(),
-            replaces: None,
-        },
+        Event::IncomingCall { call_id: "in1".into(), number: "+14155550100".into(), display_name: "Ada".into(), replaces: None },
     );
     assert!(effects.contains(&Effect::ShowPanel(true)));
     assert!(effects.contains(&Effect::PlayTone(Some(Tone::Ringtone))));
-    assert!(effects.contains(&Effect::ScreenPop {
-        call: H1,
-        number: "+14155550100".into(),
-        direction: CallDirection::Inbound
-    }));
-    assert!(
-        effects.contains(&Effect::Ring {
-            call: H1,
-            call_id: "in1".into()
-        }),
-        "the caller hears it ring"
-    );
+    assert!(effects.contains(&Effect::ScreenPop { call: H1, number: "+14155550100".into(), direction: CallDirection::Inbound }));
+    assert!(effects.contains(&Effect::Ring { call: H1, call_id: "in1".into() }), "the caller hears it ring");
     assert!(effects.contains(&Effect::SetLabel("Incoming call: Ada".into())));
-    phone.handle_event(
-        1_002,
-        Event::RecordMatched {
-            call: current(&phone),
-            record: Some(contact()),
-        },
-    );
+    phone.handle_event(1_002, Event::RecordMatched { call: current(&phone), record: Some(contact()) });
     let answer = phone.handle_intent(3_000, Intent::Answer(current(&phone)));
     assert!(answer.contains(&Effect::Answer { call: H1 }));
-    assert!(
-        answer.contains(&Effect::PlayTone(None)),
-        "the ring stops at once"
-    );
-    phone.handle_event(
-        3_100,
-        Event::CallConnected {
-            call: id(&phone, "in1"),
-        },
-    );
-    let ended = phone.handle_event(
-        33_100,
-        Event::CallEnded {
-            call: id(&phone, "in1"),
-            reason: EndReason::RemoteHangup,
-        },
-    );
+    assert!(answer.contains(&Effect::PlayTone(None)), "the ring stops at once");
+    phone.handle_event(3_100, Event::CallConnected { call: id(&phone, "in1") });
+    let ended = phone.handle_event(33_100, Event::CallEnded { call: id(&phone, "in1"), reason: EndReason::RemoteHangup });
     let (_, record, _) = save_of(&ended).expect("logged");
-    assert_eq!(
-        (record.direction, record.duration_s),
-        (CallDirection::Inbound, 30)
-    );
+    assert_eq!((record.direction, record.duration_s), (CallDirection::Inbound, 30));
     assert_eq!(record.record, Some(contact()));
 }
 
 #[test]
 fn a_caller_who_gives_up_leaves_the_phone_idle_and_a_missed_call_log() {
     let mut phone = registered_phone();
-    phone.handle_event(
-        0,
-        Event::IncomingCall {
-            call_id: "in2".into(),
-            number: "+14155550199".into(),
-            display_name: String::new(),
-            replaces: None,
-        },
-    );
-    let ended = phone.handle_event(
-        5_000,
-        Event::CallEnded {
-            call: id(&phone, "in2"),
-            reason: EndReason::Missed,
-        },
-    );
+    phone.handle_event(0, Event::IncomingCall { call_id: "in2".into(), number: "+14155550199".into(), display_name: String::new(), replaces: None });
+    let ended = phone.handle_event(5_000, Event::CallEnded { call: id(&phone, "in2"), reason: EndReason::Missed });
     let (_, record, _) = save_of(&ended).expect("missed call logged");
-    assert_eq!(
-        (record.disposition.as_str(), record.duration_s),
-        ("Missed", 0)
-    );
+    assert_eq!((record.disposition.as_str(), record.duration_s), ("Missed", 0));
     assert!(ended.contains(&Effect::PlayTone(None)));
     assert_eq!(phone.focus(), Focus::Idle);
 }
@@ -410,27 +213,10 @@ fn a_caller_who_gives_up_leaves_the_phone_idle_and_a_missed_call_log() {
 #[test]
 fn a_ring_answered_on_another_device_logs_nothing_and_says_so() {
     let mut phone = registered_phone();
-    phone.handle_event(
-        0,
-        Event::IncomingCall {
-            call_id: "in9".into(),
-            number: "+14155550199".into(),
-            display_name: String::new(),
-            replaces: None,
-        },
-    );
-    let ended = phone.handle_event(
-        4_000,
-        Event::CallEnded {
-            call: id(&phone, "in9"),
-            reason: EndReason::AnsweredElsewhere,
-        },
-    );
+    phone.handle_event(0, Event::IncomingCall { call_id: "in9".into(), number: "+14155550199".into(), display_name: String::new(), replaces: None });
+    let ended = phone.handle_event(4_000, Event::CallEnded { call: id(&phone, "in9"), reason: EndReason::AnsweredElsewhere });
     assert_eq!(save_of(&ended), None, "no missed-call Task");
-    assert!(
-        ended.contains(&Effect::PlayTone(None)),
-        "the ringtone stops"
-    );
+    assert!(ended.contains(&Effect::PlayTone(None)), "the ringtone stops");
     assert_eq!(phone.focus(), Focus::Idle);
     assert_eq!(phone.notice(), Some("Answered on another device."));
 }
@@ -438,30 +224,10 @@ fn a_ring_answered_on_another_device_logs_nothing_and_says_so() {
 #[test]
 fn declining_sends_decline_and_logs_it() {
     let mut phone = registered_phone();
-    phone.handle_event(
-        0,
-        Event::IncomingCall {
-            call_id: "in3".into(),
-            number: "+14155550199".into(),
-            display_name: String::new(),
-            replaces: None,
-        },
-    );
-    let effects = phone.handle_intent(
-        1_000,
-        Intent::Decline {
-            call: current(&phone),
-            busy: false,
-        },
-    );
-    assert!(effects.contains(&Effect::Decline {
-        call: H1,
-        busy: false
-    }));
-    assert_eq!(
-        save_of(&effects).map(|(_, r, _)| r.disposition),
-        Some("Declined".into())
-    );
+    phone.handle_event(0, Event::IncomingCall { call_id: "in3".into(), number: "+14155550199".into(), display_name: String::new(), replaces: None });
+    let effects = phone.handle_intent(1_000, Intent::Decline { call: current(&phone), busy: false });
+    assert!(effects.contains(&Effect::Decline { call: H1, busy: false }));
+    assert_eq!(save_of(&effects).map(|(_, r, _)| r.disposition), Some("Declined".into()));
     assert_eq!(phone.focus(), Focus::Idle);
 }
 
@@ -471,26 +237,11 @@ fn with_room_for_one_call_a_second_caller_hears_busy_and_is_logged_missed() {
     phone.set_max_calls(1);
     let effects = phone.handle_event(
         11_000,
-        Event::IncomingCall {
-            call_id: "in4".into(),
-            number: "+14155550142".into(),
-            display_name: String::new(),
-            replaces: None,
-        },
+        Event::IncomingCall { call_id: "in4".into(), number: "+14155550142".into(), display_name: String::new(), replaces: None },
     );
-    assert!(effects.contains(&Effect::Refuse {
-        call_id: "in4".into(),
-        busy: true
-    }));
-    assert_eq!(
-        save_of(&effects).map(|(_, r, _)| r.disposition),
-        Some("Missed (agent busy)".into())
-    );
-    assert_eq!(
-        the_call(&phone).call_id.as_deref(),
-        Some("c1"),
-        "the call goes on"
-    );
+    assert!(effects.contains(&Effect::Refuse { call_id: "in4".into(), busy: true }));
+    assert_eq!(save_of(&effects).map(|(_, r, _)| r.disposition), Some("Missed (agent busy)".into()));
+    assert_eq!(the_call(&phone).call_id.as_deref(), Some("c1"), "the call goes on");
 }
 
 #[test]
@@ -499,135 +250,37 @@ fn hanging_up_before_the_invite_left_tells_the_line_at_once_by_the_calls_name() 
     phone.handle_intent(0, Intent::EnterNumber("1002".into()));
     phone.handle_intent(1, Intent::Call);
     let effects = phone.handle_intent(2, Intent::HangUp(H1));
-    assert!(
-        effects.contains(&Effect::HangUp { call: H1 }),
-        "no Call-ID needed: {effects:?}"
-    );
-    assert_eq!(
-        save_of(&effects).map(|(_, r, _)| r.disposition),
-        Some("Cancelled".into())
-    );
-    let late = phone.handle_event(
-        3,
-        Event::OutgoingCallStarted {
-            call: H1,
-            call_id: "c9".into(),
-        },
-    );
-    assert!(
-        late.is_empty() && phone.calls().is_empty(),
-        "the line's late news of it changes nothing"
-    );
+    assert!(effects.contains(&Effect::HangUp { call: H1 }), "no Call-ID needed: {effects:?}");
+    assert_eq!(save_of(&effects).map(|(_, r, _)| r.disposition), Some("Cancelled".into()));
+    let late = phone.handle_event(3, Event::OutgoingCallStarted { call: H1, call_id: "c9".into() });
+    assert!(late.is_empty() && phone.calls().is_empty(), "the line's late news of it changes nothing");
 }
 
 #[test]
 fn mute_hold_and_digits_apply_to_a_connected_call_only() {
     let mut phone = registered_phone();
-    assert!(
-        phone
-            .handle_intent(
-                0,
-                Intent::SetMuted {
-                    call: H1,
-                    muted: true
-                }
-            )
-            .is_empty(),
-        "no call: nothing happens"
-    );
+    assert!(phone.handle_intent(0, Intent::SetMuted { call: H1, muted: true }).is_empty(), "no call: nothing happens");
     let mut phone = connected_outbound_call();
-    assert!(phone
-        .handle_intent(
-            11_000,
-            Intent::SetMuted {
-                call: H1,
-                muted: true
-            }
-        )
-        .contains(&Effect::SetMuted {
-            call: H1,
-            muted: true
-        }));
-    let held = phone.handle_intent(
-        12_000,
-        Intent::SetHeld {
-            call: H1,
-            held: true,
-        },
-    );
-    assert!(held.contains(&Effect::SetHeld {
-        call: H1,
-        held: true
-    }));
+    assert!(phone.handle_intent(11_000, Intent::SetMuted { call: H1, muted: true }).contains(&Effect::SetMuted { call: H1, muted: true }));
+    let held = phone.handle_intent(12_000, Intent::SetHeld { call: H1, held: true });
+    assert!(held.contains(&Effect::SetHeld { call: H1, held: true }));
     assert!(held.contains(&Effect::SetLabel("On hold 00:02 Ada Lovelace".into())));
     assert!(
-        !phone
-            .handle_intent(
-                13_000,
-                Intent::SendDigit {
-                    call: H1,
-                    digit: '5'
-                }
-            )
-            .iter()
-            .any(|e| matches!(e, Effect::SendDigit { .. })),
+        !phone.handle_intent(13_000, Intent::SendDigit { call: H1, digit: '5' }).iter().any(|e| matches!(e, Effect::SendDigit { .. })),
         "not while on hold"
     );
-    phone.handle_intent(
-        14_000,
-        Intent::SetHeld {
-            call: H1,
-            held: false,
-        },
-    );
-    assert!(phone
-        .handle_intent(
-            15_000,
-            Intent::SendDigit {
-                call: H1,
-                digit: '5'
-            }
-        )
-        .contains(&Effect::SendDigit {
-            call: H1,
-            digit: '5'
-        }));
-    assert!(!phone
-        .handle_intent(
-            15_000,
-            Intent::SendDigit {
-                call: H1,
-                digit: 'x'
-            }
-        )
-        .iter()
-        .any(|e| matches!(e, Effect::SendDigit { .. })));
-    assert!(
-        phone
-            .handle_intent(
-                15_000,
-                Intent::SetHeld {
-                    call: CallHandle(7),
-                    held: false
-                }
-            )
-            .is_empty(),
-        "another call's name does nothing"
-    );
+    phone.handle_intent(14_000, Intent::SetHeld { call: H1, held: false });
+    assert!(phone.handle_intent(15_000, Intent::SendDigit { call: H1, digit: '5' }).contains(&Effect::SendDigit { call: H1, digit: '5' }));
+    assert!(!phone.handle_intent(15_000, Intent::SendDigit { call: H1, digit: 'x' }).iter().any(|e| matches!(e, Effect::SendDigit { .. })));
+    assert!(phone.handle_intent(15_000, Intent::SetHeld { call: CallHandle(7), held: false }).is_empty(), "another call's name does nothing");
 }
 
 #[test]
 fn a_lost_connection_shows_reconnecting_until_registered_again() {
     let mut phone = registered_phone();
-    let lost = phone.handle_event(
-        0,
-        Event::ConnectionLost("The PBX at ws://127.0.0.1:8080 cannot be reached.".into()),
-    );
+    let lost = phone.handle_event(0, Event::ConnectionLost("The PBX at ws://127.0.0.1:8080 cannot be reached.".into()));
     assert!(lost.contains(&Effect::SetLabel("Phone: reconnecting".into())));
-    assert!(matches!(
-        phone.registration(),
-        Registration::Reconnecting(_)
-    ));
+    assert!(matches!(phone.registration(), Registration::Reconnecting(_)));
     phone.handle_event(1, Event::Registered);
     assert_eq!(phone.label(1), "Phone: ready");
 }
@@ -636,48 +289,21 @@ fn a_lost_connection_shows_reconnecting_until_registered_again() {
 fn registration_failure_reason_reaches_the_agent() {
     let mut phone = Phone::new(DialingRules::default());
     phone.handle_intent(0, Intent::SignIn(credentials("1001", "bad")));
-    phone.handle_event(
-        0,
-        Event::RegistrationFailed("The PBX rejected the password for 1001 (403)".into()),
-    );
-    assert_eq!(
-        phone.registration(),
-        &Registration::Failed("The PBX rejected the password for 1001 (403)".into())
-    );
+    phone.handle_event(0, Event::RegistrationFailed("The PBX rejected the password for 1001 (403)".into()));
+    assert_eq!(phone.registration(), &Registration::Failed("The PBX rejected the password for 1001 (403)".into()));
     assert_eq!(phone.label(0), "Phone: offline");
 }
 
 #[test]
 fn logging_a_call_made_elsewhere_queues_it_until_salesforce_confirms() {
     let mut phone = Phone::new(DialingRules::default());
-    phone.handle_event(
-        0,
-        Event::ClickToDial {
-            number: "+14155550100".into(),
-            record: Some(contact()),
-        },
-    );
-    let effects = phone.handle_intent(
-        1_000,
-        Intent::LogCall {
-            disposition: "Resolved".into(),
-            notes: "Called back".into(),
-        },
-    );
+    phone.handle_event(0, Event::ClickToDial { number: "+14155550100".into(), record: Some(contact()) });
+    let effects = phone.handle_intent(1_000, Intent::LogCall { disposition: "Resolved".into(), notes: "Called back".into() });
     let (id, record, _) = save_of(&effects).expect("saved");
-    assert_eq!(
-        (record.record, record.disposition.as_str()),
-        (Some(contact()), "Resolved")
-    );
+    assert_eq!((record.record, record.disposition.as_str()), (Some(contact()), "Resolved"));
     assert_eq!(phone.focus(), Focus::Idle);
     assert_eq!(phone.outbox().len(), 1);
-    phone.handle_event(
-        2_000,
-        Event::LogSaved {
-            id,
-            record_id: "00T1".into(),
-        },
-    );
+    phone.handle_event(2_000, Event::LogSaved { id, record_id: "00T1".into() });
     assert!(phone.outbox().is_empty());
 }
 
@@ -685,51 +311,23 @@ fn logging_a_call_made_elsewhere_queues_it_until_salesforce_confirms() {
 fn a_call_log_that_fails_to_save_is_kept_and_retried() {
     let mut phone = Phone::new(DialingRules::default());
     phone.handle_intent(0, Intent::EnterNumber("1002".into()));
-    let (id, ..) = save_of(&phone.handle_intent(
-        5,
-        Intent::LogCall {
-            disposition: String::new(),
-            notes: String::new(),
-        },
-    ))
-    .expect("saved");
-    phone.handle_event(
-        6,
-        Event::LogFailed {
-            id,
-            reason: "Salesforce did not answer.".into(),
-        },
-    );
+    let (id, ..) = save_of(&phone.handle_intent(5, Intent::LogCall { disposition: String::new(), notes: String::new() })).expect("saved");
+    phone.handle_event(6, Event::LogFailed { id, reason: "Salesforce did not answer.".into() });
     assert_eq!(phone.outbox().len(), 1);
     assert!(phone.notice().is_some_and(|n| n.contains("kept")));
     let retry = phone.handle_intent(10, Intent::RetryLogs);
     assert_eq!(save_of(&retry).map(|(again, ..)| again), Some(id));
-    assert_eq!(
-        save_of(&phone.handle_intent(11, Intent::RetryLogs)),
-        None,
-        "not twice while in flight"
-    );
+    assert_eq!(save_of(&phone.handle_intent(11, Intent::RetryLogs)), None, "not twice while in flight");
 }
 
 #[test]
 fn calls_to_and_from_extensions_are_internal() {
     let mut phone = registered_phone();
-    let effects = phone.handle_event(
-        0,
-        Event::IncomingCall {
-            call_id: "i".into(),
-            number: "1002".into(),
-            display_name: "Bob".into(),
-            replaces: None,
-        },
-    );
+    let effects =
+        phone.handle_event(0, Event::IncomingCall { call_id: "i".into(), number: "1002".into(), display_name: "Bob".into(), replaces: None });
     assert_eq!(the_call(&phone).direction, CallDirection::Internal);
     // The CRM looks the colleague up with the softphone layout's rules for internal calls.
-    assert!(effects.contains(&Effect::ScreenPop {
-        call: H1,
-        number: "1002".into(),
-        direction: CallDirection::Internal
-    }));
+    assert!(effects.contains(&Effect::ScreenPop { call: H1, number: "1002".into(), direction: CallDirection::Internal }));
 }
 
 #[test]
@@ -737,10 +335,7 @@ fn a_number_typed_on_a_record_page_is_related_to_that_record() {
     let mut phone = registered_phone();
     phone.handle_event(0, Event::Viewing(Some(contact())));
     phone.handle_intent(0, Intent::EnterNumber("1002".into()));
-    assert_eq!(
-        phone.ready().map(|t| t.record.clone()),
-        Some(Some(contact()))
-    );
+    assert_eq!(phone.ready().map(|t| t.record.clone()), Some(Some(contact())));
     phone.handle_intent(0, Intent::Dismiss);
     phone.handle_event(0, Event::Viewing(None));
     phone.handle_intent(0, Intent::EnterNumber("1002".into()));
@@ -750,32 +345,12 @@ fn a_number_typed_on_a_record_page_is_related_to_that_record() {
 #[test]
 fn an_extension_known_as_a_crm_record_is_a_customer_call() {
     let mut phone = registered_phone();
-    phone.handle_event(
-        0,
-        Event::IncomingCall {
-            call_id: "i".into(),
-            number: "1003".into(),
-            display_name: "Barbara".into(),
-            replaces: None,
-        },
-    );
-    phone.handle_event(
-        0,
-        Event::RecordMatched {
-            call: current(&phone),
-            record: Some(contact()),
-        },
-    );
+    phone.handle_event(0, Event::IncomingCall { call_id: "i".into(), number: "1003".into(), display_name: "Barbara".into(), replaces: None });
+    phone.handle_event(0, Event::RecordMatched { call: current(&phone), record: Some(contact()) });
     assert_eq!(the_call(&phone).direction, CallDirection::Inbound);
 
     let mut phone = registered_phone();
-    phone.handle_event(
-        0,
-        Event::ClickToDial {
-            number: "1002".into(),
-            record: Some(contact()),
-        },
-    );
+    phone.handle_event(0, Event::ClickToDial { number: "1002".into(), record: Some(contact()) });
     phone.handle_intent(0, Intent::Call);
     assert_eq!(the_call(&phone).direction, CallDirection::Outbound);
 }
@@ -783,76 +358,34 @@ fn an_extension_known_as_a_crm_record_is_a_customer_call() {
 #[test]
 fn choosing_a_microphone_switches_to_it_once_and_mid_call() {
     let mut phone = connected_outbound_call();
-    let headset = AudioInput {
-        id: "h1".into(),
-        label: "Headset (USB)".into(),
-    };
+    let headset = AudioInput { id: "h1".into(), label: "Headset (USB)".into() };
     phone.handle_event(11_000, Event::MicrophonesFound(vec![headset.clone()]));
     assert_eq!(phone.microphones(), [headset]);
     let effects = phone.handle_intent(12_000, Intent::ChooseMicrophone(Some("h1".into())));
-    assert!(
-        effects.contains(&Effect::UseMicrophone(Some("h1".into()))),
-        "{effects:?}"
-    );
+    assert!(effects.contains(&Effect::UseMicrophone(Some("h1".into()))), "{effects:?}");
     assert_eq!(phone.microphone(), Some("h1"));
     assert_eq!(the_call(&phone).stage, Stage::Talking, "the call goes on");
     let again = phone.handle_intent(13_000, Intent::ChooseMicrophone(Some("h1".into())));
-    assert!(
-        !again.iter().any(|e| matches!(e, Effect::UseMicrophone(_))),
-        "choosing it again does nothing"
-    );
+    assert!(!again.iter().any(|e| matches!(e, Effect::UseMicrophone(_))), "choosing it again does nothing");
 }
 
 #[test]
 fn a_microphone_problem_is_shown_to_the_agent_even_when_idle() {
     let mut phone = registered_phone();
-    phone.handle_event(
-        1_000,
-        Event::MicrophoneProblem("The microphone is blocked (NotAllowedError).".into()),
-    );
-    assert_eq!(
-        phone.notice(),
-        Some("The microphone is blocked (NotAllowedError).")
-    );
+    phone.handle_event(1_000, Event::MicrophoneProblem("The microphone is blocked (NotAllowedError).".into()));
+    assert_eq!(phone.notice(), Some("The microphone is blocked (NotAllowedError)."));
     assert_eq!(phone.focus(), Focus::Idle);
 }
 
 #[test]
 fn a_blind_transfer_hands_the_call_over_and_the_log_says_where_it_went() {
     let mut phone = connected_outbound_call();
-    let effects = phone.handle_intent(
-        20_000,
-        Intent::Transfer {
-            call: current(&phone),
-            number: "1003".into(),
-        },
-    );
-    assert!(
-        effects.contains(&Effect::Transfer {
-            call: H1,
-            dial: "1003".into()
-        }),
-        "{effects:?}"
-    );
-    let again = phone.handle_intent(
-        20_500,
-        Intent::Transfer {
-            call: current(&phone),
-            number: "1004".into(),
-        },
-    );
-    assert!(
-        !again.iter().any(|e| matches!(e, Effect::Transfer { .. })),
-        "one transfer at a time"
-    );
+    let effects = phone.handle_intent(20_000, Intent::Transfer { call: current(&phone), number: "1003".into() });
+    assert!(effects.contains(&Effect::Transfer { call: H1, dial: "1003".into() }), "{effects:?}");
+    let again = phone.handle_intent(20_500, Intent::Transfer { call: current(&phone), number: "1004".into() });
+    assert!(!again.iter().any(|e| matches!(e, Effect::Transfer { .. })), "one transfer at a time");
 
-    let effects = phone.handle_event(
-        21_000,
-        Event::CallEnded {
-            call: id(&phone, "c1"),
-            reason: EndReason::Transferred,
-        },
-    );
+    let effects = phone.handle_event(21_000, Event::CallEnded { call: id(&phone, "c1"), reason: EndReason::Transferred });
     let (_, record, _) = save_of(&effects).expect("the call is logged");
     assert_eq!(record.transferred_to.as_deref(), Some("1003"));
     assert_eq!(record.description(), "Transferred to 1003.");
@@ -863,52 +396,21 @@ fn a_blind_transfer_hands_the_call_over_and_the_log_says_where_it_went() {
 #[test]
 fn a_failed_transfer_leaves_the_call_with_the_agent() {
     let mut phone = connected_outbound_call();
-    phone.handle_intent(
-        20_000,
-        Intent::Transfer {
-            call: current(&phone),
-            number: "1003".into(),
-        },
-    );
+    phone.handle_intent(20_000, Intent::Transfer { call: current(&phone), number: "1003".into() });
     phone.handle_event(
         21_000,
-        Event::TransferFailed {
-            call: id(&phone, "c1"),
-            reason: "The transfer failed: the number is busy (486). The call is still yours."
-                .into(),
-        },
+        Event::TransferFailed { call: id(&phone, "c1"), reason: "The transfer failed: the number is busy (486). The call is still yours.".into() },
     );
-    assert_eq!(
-        phone.notice(),
-        Some("The transfer failed: the number is busy (486). The call is still yours.")
-    );
+    assert_eq!(phone.notice(), Some("The transfer failed: the number is busy (486). The call is still yours."));
     assert_eq!(the_call(&phone).transfer, None, "the call goes on");
-    let retry = phone.handle_intent(
-        22_000,
-        Intent::Transfer {
-            call: current(&phone),
-            number: "1004".into(),
-        },
-    );
-    assert!(
-        retry.contains(&Effect::Transfer {
-            call: H1,
-            dial: "1004".into()
-        }),
-        "the agent can try another number"
-    );
+    let retry = phone.handle_intent(22_000, Intent::Transfer { call: current(&phone), number: "1004".into() });
+    assert!(retry.contains(&Effect::Transfer { call: H1, dial: "1004".into() }), "the agent can try another number");
 }
 
 #[test]
 fn a_transfer_target_that_would_inject_into_the_uri_is_refused() {
     let mut phone = connected_outbound_call();
-    let effects = phone.handle_intent(
-        20_000,
-        Intent::Transfer {
-            call: current(&phone),
-            number: "1003@evil.example;transport=tcp".into(),
-        },
-    );
+    let effects = phone.handle_intent(20_000, Intent::Transfer { call: current(&phone), number: "1003@evil.example;transport=tcp".into() });
     assert!(!effects.iter().any(|e| matches!(e, Effect::Transfer { .. })));
     assert!(phone.notice().is_some());
 }
@@ -916,177 +418,55 @@ fn a_transfer_target_that_would_inject_into_the_uri_is_refused() {
 #[test]
 fn call_quality_is_measured_every_second_and_told_in_words() {
     let mut phone = connected_outbound_call();
-    assert!(phone
-        .tick(11_000)
-        .contains(&Effect::MeasureQuality { call: H1 }));
+    assert!(phone.tick(11_000).contains(&Effect::MeasureQuality { call: H1 }));
     let status = |p: &Phone| the_call(p).audio_status();
-    assert_eq!(
-        status(&phone),
-        None,
-        "nothing to say before the first figures"
-    );
-    let good = Quality {
-        loss_percent: 0,
-        jitter_ms: 4,
-        bytes_received: 8_000,
-        ..Quality::default()
-    };
-    phone.handle_event(
-        11_100,
-        Event::CallQuality {
-            call: id(&phone, "c1"),
-            quality: good,
-        },
-    );
+    assert_eq!(status(&phone), None, "nothing to say before the first figures");
+    let good = Quality { loss_percent: 0, jitter_ms: 4, bytes_received: 8_000, ..Quality::default() };
+    phone.handle_event(11_100, Event::CallQuality { call: id(&phone, "c1"), quality: good });
     assert_eq!(status(&phone).as_deref(), Some("Connection good"));
-    let poor = Quality {
-        loss_percent: 7,
-        jitter_ms: 62,
-        bytes_received: 7_000,
-        ..Quality::default()
-    };
-    phone.handle_event(
-        12_100,
-        Event::CallQuality {
-            call: id(&phone, "c1"),
-            quality: poor,
-        },
-    );
-    assert_eq!(
-        status(&phone).as_deref(),
-        Some("Poor connection: 7% of the audio lost, 62 ms jitter.")
-    );
+    let poor = Quality { loss_percent: 7, jitter_ms: 62, bytes_received: 7_000, ..Quality::default() };
+    phone.handle_event(12_100, Event::CallQuality { call: id(&phone, "c1"), quality: poor });
+    assert_eq!(status(&phone).as_deref(), Some("Poor connection: 7% of the audio lost, 62 ms jitter."));
     // Silence from the far end for three readings in a row is said plainly.
-    let silent = Quality {
-        loss_percent: 0,
-        jitter_ms: 0,
-        bytes_received: 0,
-        ..Quality::default()
-    };
+    let silent = Quality { loss_percent: 0, jitter_ms: 0, bytes_received: 0, ..Quality::default() };
     for t in [13_100, 14_100] {
-        phone.handle_event(
-            t,
-            Event::CallQuality {
-                call: id(&phone, "c1"),
-                quality: silent,
-            },
-        );
-        assert_eq!(
-            status(&phone).as_deref(),
-            Some("Connection good"),
-            "one or two quiet seconds are normal"
-        );
+        phone.handle_event(t, Event::CallQuality { call: id(&phone, "c1"), quality: silent });
+        assert_eq!(status(&phone).as_deref(), Some("Connection good"), "one or two quiet seconds are normal");
     }
-    phone.handle_event(
-        15_100,
-        Event::CallQuality {
-            call: id(&phone, "c1"),
-            quality: silent,
-        },
-    );
+    phone.handle_event(15_100, Event::CallQuality { call: id(&phone, "c1"), quality: silent });
     assert!(status(&phone).is_some_and(|s| s.starts_with("No audio from the other side for 3 s")));
     // On hold nothing is expected to arrive.
-    phone.handle_intent(
-        16_000,
-        Intent::SetHeld {
-            call: current(&phone),
-            held: true,
-        },
-    );
+    phone.handle_intent(16_000, Intent::SetHeld { call: current(&phone), held: true });
     assert_eq!(status(&phone).as_deref(), Some("Connection good"));
     // Figures for another call are ignored.
-    phone.handle_event(
-        16_100,
-        Event::CallQuality {
-            call: CallHandle(9),
-            quality: poor,
-        },
-    );
+    phone.handle_event(16_100, Event::CallQuality { call: CallHandle(9), quality: poor });
     assert_eq!(status(&phone).as_deref(), Some("Connection good"));
 }
 
 #[test]
 fn a_hold_the_far_end_refuses_is_undone_and_the_agent_told_they_can_still_be_heard() {
     let mut phone = connected_outbound_call();
-    phone.handle_intent(
-        20_000,
-        Intent::SetHeld {
-            call: current(&phone),
-            held: true,
-        },
-    );
-    phone.handle_event(
-        20_100,
-        Event::HoldFailed {
-            call: id(&phone, "c1"),
-            held: true,
-            status: 488,
-        },
-    );
+    phone.handle_intent(20_000, Intent::SetHeld { call: current(&phone), held: true });
+    phone.handle_event(20_100, Event::HoldFailed { call: id(&phone, "c1"), held: true, status: 488 });
     assert!(!the_call(&phone).held, "the phone no longer says On hold");
-    assert!(
-        phone
-            .notice()
-            .is_some_and(|n| n.contains("can still hear you") && n.contains("488")),
-        "{:?}",
-        phone.notice()
-    );
+    assert!(phone.notice().is_some_and(|n| n.contains("can still hear you") && n.contains("488")), "{:?}", phone.notice());
     // A late refusal of an older change does not flip the current state.
-    phone.handle_event(
-        20_200,
-        Event::HoldFailed {
-            call: id(&phone, "c1"),
-            held: true,
-            status: 488,
-        },
-    );
+    phone.handle_event(20_200, Event::HoldFailed { call: id(&phone, "c1"), held: true, status: 488 });
     assert!(!the_call(&phone).held);
 }
 
 #[test]
 fn the_call_log_says_how_the_call_sounded() {
     let mut phone = connected_outbound_call();
-    let second = Quality {
-        jitter_ms: 6,
-        bytes_received: 8_000,
-        packets_received: 50,
-        round_trip_ms: Some(42),
-        ..Quality::default()
-    };
+    let second = Quality { jitter_ms: 6, bytes_received: 8_000, packets_received: 50, round_trip_ms: Some(42), ..Quality::default() };
     for t in [11_100, 12_100, 13_100] {
-        phone.handle_event(
-            t,
-            Event::CallQuality {
-                call: id(&phone, "c1"),
-                quality: second,
-            },
-        );
+        phone.handle_event(t, Event::CallQuality { call: id(&phone, "c1"), quality: second });
     }
-    let (id, record, _) =
-        save_of(&phone.handle_intent(14_000, Intent::HangUp(current(&phone)))).expect("logged");
-    phone.handle_event(
-        14_500,
-        Event::LogSaved {
-            id,
-            record_id: "00T1".into(),
-        },
-    );
-    assert_eq!(
-        record.description(),
-        "Call quality: excellent (MOS 4.4; loss 0.0%, jitter 6 ms, round trip 42 ms)"
-    );
+    let (id, record, _) = save_of(&phone.handle_intent(14_000, Intent::HangUp(current(&phone)))).expect("logged");
+    phone.handle_event(14_500, Event::LogSaved { id, record_id: "00T1".into() });
+    assert_eq!(record.description(), "Call quality: excellent (MOS 4.4; loss 0.0%, jitter 6 ms, round trip 42 ms)");
     let wrap = phone.wrap_up().cloned().expect("wrap-up");
-    let (_, completed, _) = save_of(&phone.handle_intent(
-        15_000,
-        Intent::FinishWrapUp {
-            disposition: String::new(),
-            notes: "Sent the quote.".into(),
-        },
-    ))
-    .expect("saved");
-    assert_eq!(
-        completed.description(),
-        format!("Sent the quote.\n{}", wrap.record.description()),
-        "the agent's notes come first"
-    );
+    let (_, completed, _) =
+        save_of(&phone.handle_intent(15_000, Intent::FinishWrapUp { disposition: String::new(), notes: "Sent the quote.".into() })).expect("saved");
+    assert_eq!(completed.description(), format!("Sent the quote.\n{}", wrap.record.description()), "the agent's notes come first");
 }

@@ -33,10 +33,7 @@ impl Phone {
         match self.call_mut(about) {
             Some(c) if c.stage == Stage::Talking && c.transfer.is_none() => {
                 c.transfer = Some(Transfer::Attended { with: consult, to });
-                vec![Effect::TransferAttended {
-                    call: about,
-                    with: consult,
-                }]
+                vec![Effect::TransferAttended { call: about, with: consult }]
             }
             _ => Vec::new(),
         }
@@ -44,10 +41,7 @@ impl Phone {
 
     /// Ends consultation `consult` and takes the call it is about off hold.
     pub(super) fn cancel_consult(&mut self, now_ms: u64, consult: CallHandle) -> Vec<Effect> {
-        let about = self
-            .call(consult)
-            .and_then(|c| c.consultation.as_ref())
-            .map(|c| c.about);
+        let about = self.call(consult).and_then(|c| c.consultation.as_ref()).map(|c| c.about);
         let mut effects = self.hang_up(now_ms, consult);
         if let Some(about) = about.filter(|_| !effects.is_empty()) {
             effects.extend(self.set_held(about, false));
@@ -73,32 +67,18 @@ impl Phone {
     /// The other party of `call` asks the phone to call `number` instead (their REFER): the
     /// phone does, as a new call, when the definition allows it and there is room; else the
     /// request is declined and the call goes on.
-    pub(super) fn transfer_requested(
-        &mut self,
-        now_ms: u64,
-        call: CallHandle,
-        number: String,
-    ) -> Vec<Effect> {
-        let Some(old) = self
-            .call(call)
-            .filter(|c| c.stage == Stage::Talking && c.transfer.is_none())
-        else {
+    pub(super) fn transfer_requested(&mut self, now_ms: u64, call: CallHandle, number: String) -> Vec<Effect> {
+        let Some(old) = self.call(call).filter(|c| c.stage == Stage::Talking && c.transfer.is_none()) else {
             return vec![Effect::DeclineTransfer { call }];
         };
         let by = old.who().to_owned();
-        if !self.follow_transfers
-            || !self.has_room()
-            || self.calls.iter().any(|c| c.handle != call && c.is_live())
-        {
-            self.notice = Some(format!("{by} asked to transfer you to {number}; the phone did not follow (not allowed here, or no room for another call)."));
+        if !self.follow_transfers || !self.has_room() || self.calls.iter().any(|c| c.handle != call && c.is_live()) {
+            self.notice =
+                Some(format!("{by} asked to transfer you to {number}; the phone did not follow (not allowed here, or no room for another call)."));
             return vec![Effect::DeclineTransfer { call }];
         }
         let new = self.mint();
-        let direction = if is_internal(&number) {
-            CallDirection::Internal
-        } else {
-            CallDirection::Outbound
-        };
+        let direction = if is_internal(&number) { CallDirection::Internal } else { CallDirection::Outbound };
         let mut next = Call::new(new, Stage::Dialing, direction, number.clone(), None, now_ms);
         next.referred_by = Some(by);
         if let Some(old) = self.call_mut(call) {

@@ -17,13 +17,7 @@ impl Phone {
     /// The wrap-up of the call just logged as `log_id`.
     pub(super) fn new_wrap_up(&self, now_ms: u64, log_id: u32, record: CallRecord) -> WrapUp {
         let ends_at_ms = self.wrap_up_limit_s.map(|s| now_ms + u64::from(s) * 1000);
-        WrapUp {
-            log_id,
-            saved_as: None,
-            record,
-            draft: WrapUpDraft::default(),
-            ends_at_ms,
-        }
+        WrapUp { log_id, saved_as: None, record, draft: WrapUpDraft::default(), ends_at_ms }
     }
 
     pub(super) fn edit_wrap_up(&mut self, disposition: String, notes: String) -> Vec<Effect> {
@@ -58,12 +52,7 @@ impl Phone {
     /// Every second of wrap-up: at the end of the countdown, wrap-up completes with what the
     /// agent chose and typed so far.
     pub(super) fn wrap_up_tick(&mut self, now_ms: u64) -> Vec<Effect> {
-        let Some(WrapUp {
-            ends_at_ms: Some(ends_at),
-            draft,
-            ..
-        }) = &self.wrap_up
-        else {
+        let Some(WrapUp { ends_at_ms: Some(ends_at), draft, .. }) = &self.wrap_up else {
             return Vec::new();
         };
         if now_ms < *ends_at {

@@ -5,60 +5,22 @@ use super::*;
 use crate::tests::*;
 
 fn ada() -> RecordRef {
-    RecordRef {
-        id: "003000000000001".into(),
-        name: "Ada Lovelace".into(),
-        object_type: "Contact".into(),
-        person_contact_id: None,
-    }
+    RecordRef { id: "003000000000001".into(), name: "Ada Lovelace".into(), object_type: "Contact".into(), person_contact_id: None }
 }
 
 /// A registered phone whose call with Ada ended at t=52 s (logged, saved as 00T1): in wrap-up.
 fn in_wrap_up(limit_s: Option<u32>) -> Phone {
     let mut phone = Phone::new(DialingRules::default());
     phone.set_wrap_up_limit(limit_s);
-    phone.handle_intent(
-        0,
-        Intent::SignIn(Credentials {
-            user: "1001".into(),
-            password: Secret::new("pw".into()),
-            display_name: String::new(),
-        }),
-    );
+    phone.handle_intent(0, Intent::SignIn(Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: String::new() }));
     phone.handle_event(0, Event::Registered);
-    phone.handle_event(
-        1_000,
-        Event::ClickToDial {
-            number: "+1 415 555 0100".into(),
-            record: Some(ada()),
-        },
-    );
+    phone.handle_event(1_000, Event::ClickToDial { number: "+1 415 555 0100".into(), record: Some(ada()) });
     phone.handle_intent(2_000, Intent::Call);
     phone.handle_event(2_010, started(&phone, "c1"));
-    phone.handle_event(
-        10_000,
-        Event::CallConnected {
-            call: id(&phone, "c1"),
-        },
-    );
+    phone.handle_event(10_000, Event::CallConnected { call: id(&phone, "c1") });
     let ended = phone.handle_intent(52_000, Intent::HangUp(current(&phone)));
-    let id = ended
-        .iter()
-        .find_map(|e| {
-            if let Effect::SaveLog { id, .. } = e {
-                Some(*id)
-            } else {
-                None
-            }
-        })
-        .expect("logged");
-    phone.handle_event(
-        53_000,
-        Event::LogSaved {
-            id,
-            record_id: "00T1".into(),
-        },
-    );
+    let id = ended.iter().find_map(|e| if let Effect::SaveLog { id, .. } = e { Some(*id) } else { None }).expect("logged");
+    phone.handle_event(53_000, Event::LogSaved { id, record_id: "00T1".into() });
     assert!(matches!(phone.focus(), Focus::WrapUp(_)));
     phone
 }
@@ -68,24 +30,14 @@ fn updates(effects: &[Effect]) -> Vec<(String, String)> {
     effects
         .iter()
         .filter_map(|e| match e {
-            Effect::SaveLog {
-                record,
-                existing_id: Some(id),
-                ..
-            } if id == "00T1" => Some((record.disposition.clone(), record.notes.clone())),
+            Effect::SaveLog { record, existing_id: Some(id), .. } if id == "00T1" => Some((record.disposition.clone(), record.notes.clone())),
             _ => None,
         })
         .collect()
 }
 
 fn type_notes(phone: &mut Phone, disposition: &str, notes: &str) {
-    let effects = phone.handle_intent(
-        55_000,
-        Intent::EditWrapUp {
-            disposition: disposition.into(),
-            notes: notes.into(),
-        },
-    );
+    let effects = phone.handle_intent(55_000, Intent::EditWrapUp { disposition: disposition.into(), notes: notes.into() });
     assert!(updates(&effects).is_empty(), "typing saves nothing yet");
 }
 
@@ -95,45 +47,19 @@ fn a_call_ringing_in_during_wrap_up_saves_what_the_agent_typed_then_rings() {
     type_notes(&mut phone, "Callback requested", "Wants a call on Monday");
     let effects = phone.handle_event(
         60_000,
-        Event::IncomingCall {
-            call_id: "c2".into(),
-            number: "+1 650 555 0199".into(),
-            display_name: String::new(),
-            replaces: None,
-        },
+        Event::IncomingCall { call_id: "c2".into(), number: "+1 650 555 0199".into(), display_name: String::new(), replaces: None },
     );
-    assert_eq!(
-        updates(&effects),
-        [(
-            "Callback requested".to_owned(),
-            "Wants a call on Monday".to_owned()
-        )]
-    );
-    assert!(
-        matches!(phone.focus(), Focus::Call(c) if c.stage == Stage::Ringing),
-        "the new call rings"
-    );
-    assert!(
-        phone.notice().is_some_and(|n| n.contains("saved")),
-        "the agent is told where the notes went"
-    );
+    assert_eq!(updates(&effects), [("Callback requested".to_owned(), "Wants a call on Monday".to_owned())]);
+    assert!(matches!(phone.focus(), Focus::Call(c) if c.stage == Stage::Ringing), "the new call rings");
+    assert!(phone.notice().is_some_and(|n| n.contains("saved")), "the agent is told where the notes went");
 }
 
 #[test]
 fn a_number_clicked_or_typed_during_wrap_up_keeps_the_notes_too() {
     let mut phone = in_wrap_up(None);
     type_notes(&mut phone, "", "Sent the brochure");
-    let clicked = phone.handle_event(
-        60_000,
-        Event::ClickToDial {
-            number: "+1 650 555 0199".into(),
-            record: None,
-        },
-    );
-    assert_eq!(
-        updates(&clicked),
-        [(String::new(), "Sent the brochure".to_owned())]
-    );
+    let clicked = phone.handle_event(60_000, Event::ClickToDial { number: "+1 650 555 0199".into(), record: None });
+    assert_eq!(updates(&clicked), [(String::new(), "Sent the brochure".to_owned())]);
     assert!(matches!(phone.focus(), Focus::ReadyToCall(_)));
 
     let mut phone = in_wrap_up(None);
@@ -145,15 +71,8 @@ fn a_number_clicked_or_typed_during_wrap_up_keeps_the_notes_too() {
 #[test]
 fn leaving_an_untouched_wrap_up_saves_nothing_more() {
     let mut phone = in_wrap_up(None);
-    let effects = phone.handle_event(
-        60_000,
-        Event::IncomingCall {
-            call_id: "c2".into(),
-            number: "1002".into(),
-            display_name: String::new(),
-            replaces: None,
-        },
-    );
+    let effects =
+        phone.handle_event(60_000, Event::IncomingCall { call_id: "c2".into(), number: "1002".into(), display_name: String::new(), replaces: None });
     assert!(updates(&effects).is_empty());
     assert_eq!(phone.notice(), None);
 }
@@ -165,10 +84,7 @@ fn wrap_up_completes_by_itself_when_its_countdown_ends_with_what_was_typed() {
     assert_eq!(wrap.ends_at_ms, Some(82_000), "30 s after the call ended");
     type_notes(&mut phone, "Resolved", "All good");
     assert!(updates(&phone.tick(81_000)).is_empty(), "not before zero");
-    assert_eq!(
-        updates(&phone.tick(82_000)),
-        [("Resolved".to_owned(), "All good".to_owned())]
-    );
+    assert_eq!(updates(&phone.tick(82_000)), [("Resolved".to_owned(), "All good".to_owned())]);
     assert!(matches!(phone.focus(), Focus::Idle));
 }
 
@@ -184,15 +100,7 @@ fn the_screen_pop_is_the_first_thing_an_incoming_call_asks_for() {
     let mut phone = in_wrap_up(None);
     let effects = phone.handle_event(
         60_000,
-        Event::IncomingCall {
-            call_id: "c2".into(),
-            number: "+1 650 555 0199".into(),
-            display_name: String::new(),
-            replaces: None,
-        },
+        Event::IncomingCall { call_id: "c2".into(), number: "+1 650 555 0199".into(), display_name: String::new(), replaces: None },
     );
-    assert!(
-        matches!(effects.first(), Some(Effect::ScreenPop { .. })),
-        "{effects:?}"
-    );
+    assert!(matches!(effects.first(), Some(Effect::ScreenPop { .. })), "{effects:?}");
 }

@@ -33,11 +33,7 @@ pub fn input_buffer(capacity: usize) -> *mut u8 {
 /// Parses the first `len` bytes of the input buffer; true when they are a valid message.
 #[wasm_bindgen]
 pub fn parse_input(len: usize) -> bool {
-    INPUT.with(|b| {
-        b.borrow()
-            .get(..len)
-            .is_some_and(|frame| sip::parse(frame).is_ok())
-    })
+    INPUT.with(|b| b.borrow().get(..len).is_some_and(|frame| sip::parse(frame).is_ok()))
 }
 
 /// The module's memory, for a view on the input buffer.
@@ -90,27 +86,16 @@ impl Agent {
 
     /// Register as `user`.
     pub fn register(&mut self, now: f64, user: &str, password: &str) {
-        let credentials = Credentials {
-            user: user.into(),
-            password: password.into(),
-        };
+        let credentials = Credentials { user: user.into(), password: password.into() };
         // Registering is always accepted.
         let _ = self.0.command(at(now), Command::Register(credentials));
     }
 
     /// Call `target` (`sip:...`) with an SDP offer; false when the target is not a SIP URI.
     pub fn call(&mut self, now: f64, target: &str, sdp: &str) -> bool {
-        let Ok(target) = sip::Uri::parse(target) else {
-            return false;
-        };
+        let Ok(target) = sip::Uri::parse(target) else { return false };
         // Placing a call is always accepted.
-        let _ = self.0.command(
-            at(now),
-            Command::Call {
-                target,
-                sdp: sdp.into(),
-            },
-        );
+        let _ = self.0.command(at(now), Command::Call { target, sdp: sdp.into() });
         true
     }
 

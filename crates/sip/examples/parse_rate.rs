@@ -5,15 +5,11 @@ use std::time::{Duration, Instant};
 
 fn main() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/messages");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
+    let mut files: Vec<_> = std::fs::read_dir(&dir).map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default();
     files.sort();
     println!("message                          crates/sip native, messages/s");
     for path in files {
-        let Ok(text) = std::fs::read(&path) else {
-            continue;
-        };
+        let Ok(text) = std::fs::read(&path) else { continue };
         assert!(sip::parse(&text).is_ok(), "{} must parse", path.display());
         let start = Instant::now();
         let mut n = 0u64;
@@ -24,9 +20,6 @@ fn main() {
             n += 1000;
         }
         let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("?");
-        println!(
-            "{name:30} {:>14.0}",
-            n as f64 / start.elapsed().as_secs_f64()
-        );
+        println!("{name:30} {:>14.0}", n as f64 / start.elapsed().as_secs_f64());
     }
 }

@@ -17,11 +17,7 @@ pub struct Credentials {
 
 impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "Credentials {{ user: {:?}, password: <hidden> }}",
-            self.user
-        )
+        write!(f, "Credentials {{ user: {:?}, password: <hidden> }}", self.user)
     }
 }
 
@@ -65,12 +61,8 @@ fn to_hex(bytes: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for b in bytes {
-        out.push(char::from(
-            HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0'),
-        ));
-        out.push(char::from(
-            HEX.get(usize::from(b & 15)).copied().unwrap_or(b'0'),
-        ));
+        out.push(char::from(HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0')));
+        out.push(char::from(HEX.get(usize::from(b & 15)).copied().unwrap_or(b'0')));
     }
     out
 }
@@ -102,19 +94,11 @@ pub struct ForeignRealm {
 
 /// Like [`pick`], among the challenges whose realm is `domain` (case-insensitive). When some
 /// answerable challenge exists but none is for `domain`, the first one's realm is refused.
-pub fn pick_for_realm<'c>(
-    challenges: &'c [Challenge],
-    domain: &str,
-) -> Result<Option<(&'c Challenge, Algorithm)>, ForeignRealm> {
-    let ours = answerable(challenges)
-        .filter(|(c, _)| c.realm.eq_ignore_ascii_case(domain))
-        .min_by_key(|(_, a)| *a);
+pub fn pick_for_realm<'c>(challenges: &'c [Challenge], domain: &str) -> Result<Option<(&'c Challenge, Algorithm)>, ForeignRealm> {
+    let ours = answerable(challenges).filter(|(c, _)| c.realm.eq_ignore_ascii_case(domain)).min_by_key(|(_, a)| *a);
     match (ours, answerable(challenges).next()) {
         (Some(pick), _) => Ok(Some(pick)),
-        (None, Some((theirs, _))) => Err(ForeignRealm {
-            offered: theirs.realm.clone(),
-            expected: domain.to_owned(),
-        }),
+        (None, Some((theirs, _))) => Err(ForeignRealm { offered: theirs.realm.clone(), expected: domain.to_owned() }),
         (None, None) => Ok(None),
     }
 }
@@ -130,17 +114,11 @@ pub fn answer(
     nc: u32,
     cnonce: &str,
 ) -> Authorization {
-    let ha1 = algorithm.hex(&format!(
-        "{}:{}:{}",
-        credentials.user, challenge.realm, credentials.password
-    ));
+    let ha1 = algorithm.hex(&format!("{}:{}:{}", credentials.user, challenge.realm, credentials.password));
     let ha2 = algorithm.hex(&format!("{method}:{uri}"));
     let qop_auth = challenge.qop.iter().any(|q| q.eq_ignore_ascii_case("auth"));
     let response = if qop_auth {
-        algorithm.hex(&format!(
-            "{ha1}:{}:{nc:08x}:{cnonce}:auth:{ha2}",
-            challenge.nonce
-        ))
+        algorithm.hex(&format!("{ha1}:{}:{nc:08x}:{cnonce}:auth:{ha2}", challenge.nonce))
     } else {
         algorithm.hex(&format!("{ha1}:{}:{ha2}", challenge.nonce))
     };
@@ -161,10 +139,7 @@ mod tests {
     use super::*;
 
     fn creds() -> Credentials {
-        Credentials {
-            user: "Mufasa".into(),
-            password: "Circle of Life".into(),
-        }
+        Credentials { user: "Mufasa".into(), password: "Circle of Life".into() }
     }
 
     /// RFC 7616 §3.9.1's example (HTTP GET), which uses the same digest computation.
@@ -182,50 +157,18 @@ mod tests {
     #[test]
     fn rfc7616_test_vectors() {
         let cnonce = "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ";
-        let md5 = answer(
-            &rfc7616("MD5"),
-            Algorithm::Md5,
-            &creds(),
-            "GET",
-            "/dir/index.html",
-            1,
-            cnonce,
-        );
+        let md5 = answer(&rfc7616("MD5"), Algorithm::Md5, &creds(), "GET", "/dir/index.html", 1, cnonce);
         assert_eq!(md5.response, "8ca523f5e9506fed4657c9700eebdbec");
-        let sha = answer(
-            &rfc7616("SHA-256"),
-            Algorithm::Sha256,
-            &creds(),
-            "GET",
-            "/dir/index.html",
-            1,
-            cnonce,
-        );
-        assert_eq!(
-            sha.response,
-            "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1"
-        );
-        assert!(sha.to_string().contains(
-            "qop=auth, cnonce=\"f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ\", nc=00000001"
-        ));
+        let sha = answer(&rfc7616("SHA-256"), Algorithm::Sha256, &creds(), "GET", "/dir/index.html", 1, cnonce);
+        assert_eq!(sha.response, "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1");
+        assert!(sha.to_string().contains("qop=auth, cnonce=\"f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ\", nc=00000001"));
     }
 
     #[test]
     fn rfc2617_style_without_qop() {
         // RFC 2069 compatibility: response = H(HA1:nonce:HA2).
-        let c = Challenge {
-            qop: vec![],
-            ..rfc7616("MD5")
-        };
-        let a = answer(
-            &c,
-            Algorithm::Md5,
-            &creds(),
-            "REGISTER",
-            "sip:127.0.0.1",
-            1,
-            "x",
-        );
+        let c = Challenge { qop: vec![], ..rfc7616("MD5") };
+        let a = answer(&c, Algorithm::Md5, &creds(), "REGISTER", "sip:127.0.0.1", 1, "x");
         assert_eq!(a.qop_auth, None);
         assert_eq!(a.response.len(), 32);
         assert!(!a.to_string().contains("qop"));
@@ -236,10 +179,7 @@ mod tests {
         let md5 = rfc7616("MD5");
         let sha = rfc7616("SHA-256");
         let sess = rfc7616("SHA-512-256-sess");
-        let int_only = Challenge {
-            qop: vec!["auth-int".into()],
-            ..rfc7616("SHA-256")
-        };
+        let int_only = Challenge { qop: vec!["auth-int".into()], ..rfc7616("SHA-256") };
         let list = [md5.clone(), int_only, sess, sha];
         assert_eq!(pick(&list).map(|(_, a)| a), Some(Algorithm::Sha256));
         assert_eq!(pick(&[md5]).map(|(_, a)| a), Some(Algorithm::Md5));
@@ -249,15 +189,7 @@ mod tests {
     #[test]
     fn secrets_stay_out_of_debug_output() {
         assert!(!format!("{:?}", creds()).contains("Circle"));
-        let a = answer(
-            &rfc7616("MD5"),
-            Algorithm::Md5,
-            &creds(),
-            "GET",
-            "/",
-            1,
-            "c",
-        );
+        let a = answer(&rfc7616("MD5"), Algorithm::Md5, &creds(), "GET", "/", 1, "c");
         assert!(!format!("{a:?}").contains(&a.response));
     }
 }

@@ -6,13 +6,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(
     not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::indexing_slicing,
-        clippy::panic,
-        clippy::string_slice
-    )
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, clippy::string_slice)
 )]
 
 pub mod auth;
@@ -21,10 +15,7 @@ pub mod message;
 pub mod ua;
 pub mod uri;
 
-pub use auth::Credentials;
 pub use message::{parse, Message, Method, ParseError, ParseErrorKind, Request, Response};
-pub use ua::{
-    CallFailure, CallId, Command, CommandError, Config, DialogRef, DropReason, EndReason, Event,
-    Input, Instant, Output, Random, RegistrationFailure, UserAgent,
-};
 pub use uri::{NameAddr, Uri};
+pub use ua::{CallFailure, CallId, Command, CommandError, Config, DialogRef, DropReason, EndReason, Event, Input, Instant, Output, Random, RegistrationFailure, UserAgent};
+pub use auth::Credentials;

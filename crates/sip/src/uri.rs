@@ -101,9 +101,7 @@ impl Uri {
 
     /// Parses a URI; the whole text must be the URI.
     pub fn parse(s: &str) -> Result<Uri, UriError> {
-        let colon = s
-            .find(':')
-            .ok_or(err("no scheme (expected sip:, sips: or tel:)", 0))?;
+        let colon = s.find(':').ok_or(err("no scheme (expected sip:, sips: or tel:)", 0))?;
         let scheme_text = s.get(..colon).unwrap_or("");
         let scheme = if scheme_text.eq_ignore_ascii_case("sip") {
             Scheme::Sip
@@ -125,10 +123,7 @@ impl Uri {
             Some(at) => {
                 let userinfo = rest.get(..at).unwrap_or("");
                 let (user, password) = match userinfo.find(':') {
-                    Some(c) => (
-                        userinfo.get(..c).unwrap_or(""),
-                        Some(userinfo.get(c + 1..).unwrap_or("")),
-                    ),
+                    Some(c) => (userinfo.get(..c).unwrap_or(""), Some(userinfo.get(c + 1..).unwrap_or(""))),
                     None => (userinfo, None),
                 };
                 check_chars(user, base, is_user_byte, "invalid character in user part")?;
@@ -136,12 +131,7 @@ impl Uri {
                     return Err(err("empty user part before '@'", base));
                 }
                 if let Some(p) = password {
-                    check_chars(
-                        p,
-                        base + user.len() + 1,
-                        is_password_byte,
-                        "invalid character in password",
-                    )?;
+                    check_chars(p, base + user.len() + 1, is_password_byte, "invalid character in password")?;
                 }
                 (Some(user.to_owned()), password.map(str::to_owned), at + 1)
             }
@@ -164,10 +154,7 @@ impl Uri {
         }
         let tail = hostport_and_more.get(i..).unwrap_or("");
         let (params_text, headers) = match tail.find('?') {
-            Some(q) => (
-                tail.get(..q).unwrap_or(""),
-                Some(tail.get(q + 1..).unwrap_or("")),
-            ),
+            Some(q) => (tail.get(..q).unwrap_or(""), Some(tail.get(q + 1..).unwrap_or(""))),
             None => (tail, None),
         };
         let params = Params::parse(params_text, ParamContext::Uri)
@@ -210,8 +197,7 @@ impl Uri {
         let headers = self.headers.as_deref()?;
         headers.split('&').find_map(|pair| {
             let (n, v) = pair.split_once('=').unwrap_or((pair, ""));
-            n.eq_ignore_ascii_case(name)
-                .then(|| unescape(v).into_owned())
+            n.eq_ignore_ascii_case(name).then(|| unescape(v).into_owned())
         })
     }
 
@@ -247,12 +233,7 @@ fn parse_tel(rest: &str, base: usize) -> Result<Uri, UriError> {
     if number.is_empty() {
         return Err(err("empty telephone number", base));
     }
-    check_chars(
-        number,
-        base,
-        is_tel_byte,
-        "invalid character in telephone number",
-    )?;
+    check_chars(number, base, is_tel_byte, "invalid character in telephone number")?;
     let params = Params::parse(rest.get(end..).unwrap_or(""), ParamContext::Uri)
         .map_err(|(reason, at)| err(reason, base + end + at))?;
     Ok(Uri {
@@ -271,11 +252,7 @@ fn parse_host(s: &str, base: usize) -> Result<(&str, usize), UriError> {
     if s.starts_with('[') {
         let close = s.find(']').ok_or(err("IPv6 reference without ']'", base))?;
         let inner = s.get(1..close).unwrap_or("");
-        if inner.is_empty()
-            || !inner
-                .bytes()
-                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
-        {
+        if inner.is_empty() || !inner.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.') {
             return Err(err("invalid IPv6 reference", base + 1));
         }
         return Ok((s.get(..=close).unwrap_or(""), close + 1));
@@ -290,12 +267,7 @@ fn parse_host(s: &str, base: usize) -> Result<(&str, usize), UriError> {
     Ok((s.get(..len).unwrap_or(""), len))
 }
 
-fn check_chars(
-    s: &str,
-    base: usize,
-    ok: fn(u8) -> bool,
-    reason: &'static str,
-) -> Result<(), UriError> {
+fn check_chars(s: &str, base: usize, ok: fn(u8) -> bool, reason: &'static str) -> Result<(), UriError> {
     let b = s.as_bytes();
     let mut i = 0;
     while let Some(&c) = b.get(i) {
@@ -316,11 +288,7 @@ fn check_chars(
 }
 
 fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || matches!(
-            b,
-            b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')'
-        )
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')')
 }
 
 fn is_user_byte(b: u8) -> bool {
@@ -332,19 +300,11 @@ fn is_password_byte(b: u8) -> bool {
 }
 
 fn is_header_byte(b: u8) -> bool {
-    is_unreserved(b)
-        || matches!(
-            b,
-            b'[' | b']' | b'/' | b'?' | b':' | b'+' | b'$' | b'&' | b'='
-        )
+    is_unreserved(b) || matches!(b, b'[' | b']' | b'/' | b'?' | b':' | b'+' | b'$' | b'&' | b'=')
 }
 
 fn is_tel_byte(b: u8) -> bool {
-    b.is_ascii_hexdigit()
-        || matches!(
-            b,
-            b'+' | b'-' | b'.' | b'(' | b')' | b'*' | b'#' | b'p' | b'w' | b'P' | b'W'
-        )
+    b.is_ascii_hexdigit() || matches!(b, b'+' | b'-' | b'.' | b'(' | b')' | b'*' | b'#' | b'p' | b'w' | b'P' | b'W')
 }
 
 /// Decodes `%HH` escapes; invalid sequences are kept as written.
@@ -382,12 +342,8 @@ pub fn escape_user(s: &str) -> Cow<'_, str> {
             out.push(b as char);
         } else {
             out.push('%');
-            out.push(char::from(
-                HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0'),
-            ));
-            out.push(char::from(
-                HEX.get(usize::from(b & 15)).copied().unwrap_or(b'0'),
-            ));
+            out.push(char::from(HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0')));
+            out.push(char::from(HEX.get(usize::from(b & 15)).copied().unwrap_or(b'0')));
         }
     }
     Cow::Owned(out)
@@ -444,11 +400,7 @@ pub struct NameAddr {
 impl NameAddr {
     /// An address without display name and parameters.
     pub fn new(uri: Uri) -> NameAddr {
-        NameAddr {
-            display_name: None,
-            uri,
-            params: Params::new(),
-        }
+        NameAddr { display_name: None, uri, params: Params::new() }
     }
 
     /// Parses one name-addr or addr-spec with its parameters.
@@ -468,10 +420,7 @@ impl NameAddr {
             // Unquoted display name: tokens separated by white space.
             let name = trim_ws(t.get(..lt).unwrap_or(""));
             if let Some(bad) = name.bytes().position(|b| !(is_token_byte(b) || is_ws(b))) {
-                return Err(err(
-                    "invalid character in display name (quote it)",
-                    lead + bad,
-                ));
+                return Err(err("invalid character in display name (quote it)", lead + bad));
             }
             ((!name.is_empty()).then(|| name.to_owned()), lt)
         } else {
@@ -483,35 +432,21 @@ impl NameAddr {
             let end = t.find([';', ' ', '\t']).unwrap_or(t.len());
             let uri = Uri::parse(t.get(..end).unwrap_or("")).map_err(|e| shift(e, lead))?;
             if uri.headers.is_some() {
-                return Err(err(
-                    "URI with '?' headers must be enclosed in '<' '>'",
-                    lead,
-                ));
+                return Err(err("URI with '?' headers must be enclosed in '<' '>'", lead));
             }
             let params = Params::parse(t.get(end..).unwrap_or(""), ParamContext::Header)
                 .map_err(|(r, at)| err(r, lead + end + at))?;
-            return Ok(NameAddr {
-                display_name: None,
-                uri,
-                params,
-            });
+            return Ok(NameAddr { display_name: None, uri, params });
         }
 
         let inner_start = uri_start + 1;
         let rest = t.get(inner_start..).unwrap_or("");
-        let gt = rest
-            .find('>')
-            .ok_or(err("'<' without matching '>'", lead + uri_start))?;
-        let uri =
-            Uri::parse(rest.get(..gt).unwrap_or("")).map_err(|e| shift(e, lead + inner_start))?;
+        let gt = rest.find('>').ok_or(err("'<' without matching '>'", lead + uri_start))?;
+        let uri = Uri::parse(rest.get(..gt).unwrap_or("")).map_err(|e| shift(e, lead + inner_start))?;
         let params_at = inner_start + gt + 1;
         let params = Params::parse(t.get(params_at..).unwrap_or(""), ParamContext::Header)
             .map_err(|(r, at)| err(r, lead + params_at + at))?;
-        Ok(NameAddr {
-            display_name,
-            uri,
-            params,
-        })
+        Ok(NameAddr { display_name, uri, params })
     }
 
     /// The `tag` parameter (From/To).
@@ -538,10 +473,7 @@ impl NameAddr {
 }
 
 fn shift(e: UriError, by: usize) -> UriError {
-    UriError {
-        reason: e.reason,
-        offset: e.offset + by,
-    }
+    UriError { reason: e.reason, offset: e.offset + by }
 }
 
 impl fmt::Display for NameAddr {
@@ -567,9 +499,7 @@ mod tests {
 
     #[test]
     fn sip_uri_with_everything() {
-        let u =
-            Uri::parse("sips:alice:secret@[2001:db8::1]:5061;transport=ws;lr?Subject=hi&X=%20y")
-                .unwrap();
+        let u = Uri::parse("sips:alice:secret@[2001:db8::1]:5061;transport=ws;lr?Subject=hi&X=%20y").unwrap();
         assert_eq!(u.scheme, Scheme::Sips);
         assert_eq!(u.user.as_deref(), Some("alice"));
         assert_eq!(u.password.as_deref(), Some("secret"));
@@ -579,10 +509,7 @@ mod tests {
         assert_eq!(u.param("transport"), Some("ws"));
         assert_eq!(u.param("lr"), Some(""));
         assert_eq!(u.header("x").as_deref(), Some(" y"));
-        assert_eq!(
-            u.to_string(),
-            "sips:alice:secret@[2001:db8::1]:5061;transport=ws;lr?Subject=hi&X=%20y"
-        );
+        assert_eq!(u.to_string(), "sips:alice:secret@[2001:db8::1]:5061;transport=ws;lr?Subject=hi&X=%20y");
     }
 
     #[test]
@@ -600,18 +527,12 @@ mod tests {
         let u = Uri::parse("tel:+1-201-555-0123;phone-context=example.com").unwrap();
         assert_eq!(u.scheme, Scheme::Tel);
         assert_eq!(u.user.as_deref(), Some("+1-201-555-0123"));
-        assert_eq!(
-            u.to_string(),
-            "tel:+1-201-555-0123;phone-context=example.com"
-        );
+        assert_eq!(u.to_string(), "tel:+1-201-555-0123;phone-context=example.com");
     }
 
     #[test]
     fn bad_uris_say_where() {
-        assert_eq!(
-            Uri::parse("http://x").unwrap_err().reason,
-            "unsupported scheme (expected sip:, sips: or tel:)"
-        );
+        assert_eq!(Uri::parse("http://x").unwrap_err().reason, "unsupported scheme (expected sip:, sips: or tel:)");
         assert_eq!(Uri::parse("sip:a@b:99999").unwrap_err().offset, 8);
         assert_eq!(Uri::parse("sip:a%4@b").unwrap_err().offset, 5);
         assert!(Uri::parse("sip:a@[::1").is_err());
@@ -630,9 +551,7 @@ mod tests {
 
     #[test]
     fn name_addr_forms() {
-        let n =
-            NameAddr::parse(r#" "Bob \"B\" Smith" <sip:bob@biloxi.com;transport=ws>;tag=a6c85cf"#)
-                .unwrap();
+        let n = NameAddr::parse(r#" "Bob \"B\" Smith" <sip:bob@biloxi.com;transport=ws>;tag=a6c85cf"#).unwrap();
         assert_eq!(n.display_name.as_deref(), Some(r#"Bob "B" Smith"#));
         assert_eq!(n.uri.param("transport"), Some("ws"));
         assert_eq!(n.tag(), Some("a6c85cf"));

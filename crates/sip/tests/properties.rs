@@ -8,10 +8,7 @@ use sip::{Command, Config, Input, Instant, Random, Uri, UserAgent};
 struct Rng(u64);
 impl Random for Rng {
     fn next_u64(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         self.0 >> 11
     }
 }
@@ -26,57 +23,33 @@ fn header_value() -> impl Strategy<Value = String> {
 }
 
 fn method() -> impl Strategy<Value = Method> {
-    prop_oneof![
-        Just(Method::Invite),
-        Just(Method::Bye),
-        Just(Method::Register),
-        Just(Method::Info),
-        token().prop_map(|t| Method::parse(&t).unwrap_or(Method::Options))
-    ]
+    prop_oneof![Just(Method::Invite), Just(Method::Bye), Just(Method::Register), Just(Method::Info), token().prop_map(|t| Method::parse(&t).unwrap_or(Method::Options))]
 }
 
 fn message() -> impl Strategy<Value = Message> {
     let headers = || proptest::collection::vec((token(), header_value()), 0..8);
     let body = || proptest::collection::vec(any::<u8>(), 0..64);
     prop_oneof![
-        (
-            method(),
-            "[a-z0-9]{1,8}",
-            "[a-z0-9.]{1,12}",
-            headers(),
-            body()
-        )
-            .prop_map(
-                |(m, user, host, hs, body): (
-                    Method,
-                    String,
-                    String,
-                    Vec<(String, String)>,
-                    Vec<u8>
-                )| {
-                    let mut r = Request::new(m, Uri::sip(&user, &host));
-                    for (n, v) in hs {
-                        if !n.eq_ignore_ascii_case("content-length") && !n.eq_ignore_ascii_case("l")
-                        {
-                            r.headers.push(&n, v);
-                        }
-                    }
-                    r.body = body;
-                    Message::Request(r)
+        (method(), "[a-z0-9]{1,8}", "[a-z0-9.]{1,12}", headers(), body()).prop_map(|(m, user, host, hs, body): (Method, String, String, Vec<(String, String)>, Vec<u8>)| {
+            let mut r = Request::new(m, Uri::sip(&user, &host));
+            for (n, v) in hs {
+                if !n.eq_ignore_ascii_case("content-length") && !n.eq_ignore_ascii_case("l") {
+                    r.headers.push(&n, v);
                 }
-            ),
-        (100u16..700, "[ -~]{0,20}", headers(), body()).prop_map(
-            |(status, reason, hs, body): (u16, String, Vec<(String, String)>, Vec<u8>)| {
-                let mut r = Response::new(status, reason.trim());
-                for (n, v) in hs {
-                    if !n.eq_ignore_ascii_case("content-length") && !n.eq_ignore_ascii_case("l") {
-                        r.headers.push(&n, v);
-                    }
-                }
-                r.body = body;
-                Message::Response(r)
             }
-        ),
+            r.body = body;
+            Message::Request(r)
+        }),
+        (100u16..700, "[ -~]{0,20}", headers(), body()).prop_map(|(status, reason, hs, body): (u16, String, Vec<(String, String)>, Vec<u8>)| {
+            let mut r = Response::new(status, reason.trim());
+            for (n, v) in hs {
+                if !n.eq_ignore_ascii_case("content-length") && !n.eq_ignore_ascii_case("l") {
+                    r.headers.push(&n, v);
+                }
+            }
+            r.body = body;
+            Message::Response(r)
+        }),
     ]
 }
 

@@ -29,31 +29,13 @@ pub struct Response {
 
 impl Response {
     pub fn ok(content_type: &'static str, body: impl Into<Vec<u8>>) -> Response {
-        Response {
-            status: 200,
-            content_type,
-            body: body.into(),
-            cors: false,
-            isolated: false,
-        }
+        Response { status: 200, content_type, body: body.into(), cors: false, isolated: false }
     }
     pub fn json(body: String) -> Response {
-        Response {
-            status: 200,
-            content_type: "application/json",
-            body: body.into(),
-            cors: true,
-            isolated: false,
-        }
+        Response { status: 200, content_type: "application/json", body: body.into(), cors: true, isolated: false }
     }
     pub fn error(status: u16, message: &str) -> Response {
-        Response {
-            status,
-            content_type: "text/plain; charset=utf-8",
-            body: message.as_bytes().to_vec(),
-            cors: true,
-            isolated: false,
-        }
+        Response { status, content_type: "text/plain; charset=utf-8", body: message.as_bytes().to_vec(), cors: true, isolated: false }
     }
 }
 
@@ -66,10 +48,7 @@ pub fn read_request(stream: &TcpStream) -> io::Result<Option<Request>> {
     let (Some(method), Some(target)) = (parts.next(), parts.next()) else {
         return Ok(None);
     };
-    let (method, path) = (
-        method.to_owned(),
-        target.split('?').next().unwrap_or("/").to_owned(),
-    );
+    let (method, path) = (method.to_owned(), target.split('?').next().unwrap_or("/").to_owned());
     let mut length = 0usize;
     loop {
         let mut header = String::new();
@@ -105,11 +84,7 @@ pub fn write_response(mut stream: &TcpStream, response: &Response) -> io::Result
     } else {
         ""
     };
-    let isolated = if response.isolated {
-        "Cross-Origin-Embedder-Policy: require-corp\r\n"
-    } else {
-        ""
-    };
+    let isolated = if response.isolated { "Cross-Origin-Embedder-Policy: require-corp\r\n" } else { "" };
     write!(
         stream,
         // Cross-Origin-Resource-Policy lets pages that isolate themselves (COEP, as the

@@ -87,21 +87,9 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
             "--definition" => o.definition = PathBuf::from(value()?),
             "--app-dir" => o.app_dir = PathBuf::from(value()?),
             "--org-dir" => o.org_dir = PathBuf::from(value()?),
-            "--org-port" => {
-                o.org_port = value()?
-                    .parse()
-                    .map_err(|_| "--org-port needs a port number")?
-            }
-            "--console-port" => {
-                o.console_port = value()?
-                    .parse()
-                    .map_err(|_| "--console-port needs a port number")?
-            }
-            "--app-port" => {
-                o.app_port = value()?
-                    .parse()
-                    .map_err(|_| "--app-port needs a port number")?
-            }
+            "--org-port" => o.org_port = value()?.parse().map_err(|_| "--org-port needs a port number")?,
+            "--console-port" => o.console_port = value()?.parse().map_err(|_| "--console-port needs a port number")?,
+            "--app-port" => o.app_port = value()?.parse().map_err(|_| "--app-port needs a port number")?,
             "-h" | "--help" => return Err("Lightning stand-in for the softphone".into()),
             other => return Err(format!("unknown argument {other}")),
         }
@@ -112,19 +100,13 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
 fn run(o: Options) -> Result<(), String> {
     let config = store::Config::from_definition(&o.definition)?;
     if !o.app_dir.join("index.html").is_file() {
-        return Err(format!(
-            "{} has no index.html: build the softphone first (trunk build --release)",
-            o.app_dir.display()
-        ));
+        return Err(format!("{} has no index.html: build the softphone first (trunk build --release)", o.app_dir.display()));
     }
     let console_origin = format!("http://127.0.0.1:{}", o.console_port);
     let store = Arc::new(Store::new(config));
-    let console = TcpListener::bind(("127.0.0.1", o.console_port))
-        .map_err(|e| format!("port {}: {e}", o.console_port))?;
-    let app = TcpListener::bind(("127.0.0.1", o.app_port))
-        .map_err(|e| format!("port {}: {e}", o.app_port))?;
-    let org = TcpListener::bind(("127.0.0.1", o.org_port))
-        .map_err(|e| format!("port {}: {e}", o.org_port))?;
+    let console = TcpListener::bind(("127.0.0.1", o.console_port)).map_err(|e| format!("port {}: {e}", o.console_port))?;
+    let app = TcpListener::bind(("127.0.0.1", o.app_port)).map_err(|e| format!("port {}: {e}", o.app_port))?;
+    let org = TcpListener::bind(("127.0.0.1", o.org_port)).map_err(|e| format!("port {}: {e}", o.org_port))?;
     println!(
         "Lightning stand-in: {console_origin}/  (softphone served on http://127.0.0.1:{}/ and, from the org package, on http://127.0.0.1:{}/apex/Softphone)",
         o.app_port, o.org_port
@@ -148,10 +130,7 @@ fn serve(listener: TcpListener, route: impl Fn(&Request) -> Response + Send + Sy
 
 fn handle(stream: &TcpStream, route: &dyn Fn(&Request) -> Response) {
     let response = match read_request(stream) {
-        Ok(Some(req)) if req.method == "OPTIONS" => Response {
-            status: 204,
-            ..Response::error(204, "")
-        },
+        Ok(Some(req)) if req.method == "OPTIONS" => Response { status: 204, ..Response::error(204, "") },
         Ok(Some(req)) => route(&req),
         Ok(None) => Response::error(400, "bad request"),
         Err(_) => return,
@@ -168,10 +147,7 @@ fn console_route(store: &Store, req: &Request) -> Response {
         ("GET", "/standin/page.css") => Response::ok("text/css; charset=utf-8", PAGE_CSS),
         ("GET", path) if is_opencti_path(path) => Response::ok(js, CLIENT_JS),
         // The shim's browser tests (tests/opencti.rs) frame this page, which frames the shim.
-        ("GET", "/standin/harness.html") => Response {
-            isolated: true,
-            ..Response::ok("text/html; charset=utf-8", HARNESS_HTML)
-        },
+        ("GET", "/standin/harness.html") => Response { isolated: true, ..Response::ok("text/html; charset=utf-8", HARNESS_HTML) },
         ("GET", "/standin/harness.js") => Response::ok(js, HARNESS_JS),
         ("GET", "/__standin/config.json") => Response::json(store.config_json()),
         ("GET", "/__standin/calls") => Response::json(store.calls_json()),
@@ -186,9 +162,7 @@ fn console_route(store: &Store, req: &Request) -> Response {
             Ok(()) => Response::json(store.org_json()),
             Err(e) => Response::error(400, &e),
         },
-        ("POST", "/__standin/apex/findTaskByCallObject") => {
-            Response::json(store.find_task_by_call_object(&req.body))
-        }
+        ("POST", "/__standin/apex/findTaskByCallObject") => Response::json(store.find_task_by_call_object(&req.body)),
         ("POST", "/__standin/reset") => {
             store.reset();
             Response::json("{}".into())
@@ -218,16 +192,10 @@ fn save_task(store: &Store, body: &[u8]) -> String {
 
 /// `/support/api/{NN}.0/lightning/opencti_min.js`, for the versions that have a Lightning script.
 fn is_opencti_path(path: &str) -> bool {
-    let Some(version) = path
-        .strip_prefix("/support/api/")
-        .and_then(|p| p.strip_suffix("/lightning/opencti_min.js"))
-    else {
+    let Some(version) = path.strip_prefix("/support/api/").and_then(|p| p.strip_suffix("/lightning/opencti_min.js")) else {
         return false;
     };
-    version
-        .strip_suffix(".0")
-        .and_then(|major| major.parse::<u32>().ok())
-        .is_some_and(|major| major >= 38)
+    version.strip_suffix(".0").and_then(|major| major.parse::<u32>().ok()).is_some_and(|major| major >= 38)
 }
 
 /// Serves the built softphone; nothing outside `dir`.
@@ -236,22 +204,16 @@ fn app_file(dir: &Path, req: &Request) -> Response {
         return Response::error(405, "method not allowed");
     }
     let relative = req.path.trim_start_matches('/');
-    let relative = if relative.is_empty() {
-        "index.html"
-    } else {
-        relative
-    };
+    let relative = if relative.is_empty() { "index.html" } else { relative };
     let path = Path::new(relative);
     if !path.components().all(|c| matches!(c, Component::Normal(_))) {
         return Response::error(404, "not found");
     }
     match std::fs::read(dir.join(path)) {
-        Ok(body) if relative == "index.html" => {
-            match org::with_deployment(&String::from_utf8_lossy(&body), org::DEV_DEPLOYMENT) {
-                Ok(page) => Response::ok(content_type(path), page),
-                Err(e) => Response::error(500, &format!("stand-in: {e}")),
-            }
-        }
+        Ok(body) if relative == "index.html" => match org::with_deployment(&String::from_utf8_lossy(&body), org::DEV_DEPLOYMENT) {
+            Ok(page) => Response::ok(content_type(path), page),
+            Err(e) => Response::error(500, &format!("stand-in: {e}")),
+        },
         Ok(body) => Response::ok(content_type(path), body),
         Err(_) => Response::error(404, "not found"),
     }
@@ -276,19 +238,11 @@ mod tests {
 
     #[test]
     fn opencti_is_served_at_salesforce_path_for_lightning_versions_only() {
-        assert!(is_opencti_path(
-            "/support/api/62.0/lightning/opencti_min.js"
-        ));
-        assert!(is_opencti_path(
-            "/support/api/38.0/lightning/opencti_min.js"
-        ));
-        assert!(!is_opencti_path(
-            "/support/api/37.0/lightning/opencti_min.js"
-        ));
+        assert!(is_opencti_path("/support/api/62.0/lightning/opencti_min.js"));
+        assert!(is_opencti_path("/support/api/38.0/lightning/opencti_min.js"));
+        assert!(!is_opencti_path("/support/api/37.0/lightning/opencti_min.js"));
         assert!(!is_opencti_path("/support/api/62.0/interaction.js"));
-        assert!(!is_opencti_path(
-            "/support/api/x.0/lightning/opencti_min.js"
-        ));
+        assert!(!is_opencti_path("/support/api/x.0/lightning/opencti_min.js"));
     }
 
     #[test]
@@ -296,23 +250,11 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("console-test-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("index.html"), "<head></head><p>phone</p>").unwrap();
-        let get = |path: &str| {
-            app_file(
-                &dir,
-                &Request {
-                    method: "GET".into(),
-                    path: path.into(),
-                    body: vec![],
-                },
-            )
-        };
+        let get = |path: &str| app_file(&dir, &Request { method: "GET".into(), path: path.into(), body: vec![] });
         assert_eq!(get("/").status, 200);
         assert_eq!(get("/index.html").content_type, "text/html; charset=utf-8");
         let page = String::from_utf8(get("/").body).unwrap();
-        assert!(
-            page.contains(org::DEV_DEPLOYMENT),
-            "the stand-in writes its own deployment into the page: {page}"
-        );
+        assert!(page.contains(org::DEV_DEPLOYMENT), "the stand-in writes its own deployment into the page: {page}");
         assert_eq!(get("/../Cargo.toml").status, 404);
         assert_eq!(get("/missing.js").status, 404);
         std::fs::remove_dir_all(&dir).unwrap();

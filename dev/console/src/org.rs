@@ -26,19 +26,11 @@ pub const RESOURCE_TIMESTAMP: &str = "1764400000000";
 pub fn with_deployment(page: &str, json: &str) -> Result<String, String> {
     let element = format!("{DEPLOYMENT_OPEN}{json}</script>");
     if let Some(start) = page.find(DEPLOYMENT_OPEN) {
-        let end = page[start..]
-            .find("</script>")
-            .ok_or("the deployment element is not closed")?
-            + start
-            + "</script>".len();
+        let end = page[start..].find("</script>").ok_or("the deployment element is not closed")? + start + "</script>".len();
         return Ok(format!("{}{element}{}", &page[..start], &page[end..]));
     }
     let head_end = page.find("</head>").ok_or("the page has no </head>")?;
-    Ok(format!(
-        "{}  {element}\n{}",
-        &page[..head_end],
-        &page[head_end..]
-    ))
+    Ok(format!("{}  {element}\n{}", &page[..head_end], &page[head_end..]))
 }
 
 /// Renders a Visualforce page the way the org would for this package: the `<apex:page>`
@@ -47,15 +39,9 @@ pub fn with_deployment(page: &str, json: &str) -> Result<String, String> {
 /// org would render differently.
 pub fn render_page(source: &str) -> Result<String, String> {
     let open = source.find("<apex:page").ok_or("no <apex:page>")?;
-    let body_start = source[open..]
-        .find('>')
-        .ok_or("<apex:page> is not closed")?
-        + open
-        + 1;
+    let body_start = source[open..].find('>').ok_or("<apex:page> is not closed")? + open + 1;
     let body_end = source.rfind("</apex:page>").ok_or("no </apex:page>")?;
-    let mut rest = source
-        .get(body_start..body_end)
-        .ok_or("</apex:page> before <apex:page>")?;
+    let mut rest = source.get(body_start..body_end).ok_or("</apex:page> before <apex:page>")?;
     let mut html = String::from("<!DOCTYPE html>\n");
     while let Some(at) = rest.find("{!") {
         html.push_str(&rest[..at]);
@@ -72,24 +58,11 @@ pub fn render_page(source: &str) -> Result<String, String> {
 
 /// `URLFOR($Resource.Name, 'path')` as `/resource/<timestamp>/Name/path`.
 fn resource_url(expression: &str) -> Result<String, String> {
-    let unsupported = || {
-        format!("the stand-in renders only URLFOR($Resource.Name, 'path'), not {{!{expression}}}")
-    };
-    let args = expression
-        .trim()
-        .strip_prefix("URLFOR(")
-        .and_then(|e| e.strip_suffix(')'))
-        .ok_or_else(unsupported)?;
+    let unsupported = || format!("the stand-in renders only URLFOR($Resource.Name, 'path'), not {{!{expression}}}");
+    let args = expression.trim().strip_prefix("URLFOR(").and_then(|e| e.strip_suffix(')')).ok_or_else(unsupported)?;
     let (resource, path) = args.split_once(',').ok_or_else(unsupported)?;
-    let name = resource
-        .trim()
-        .strip_prefix("$Resource.")
-        .ok_or_else(unsupported)?;
-    let path = path
-        .trim()
-        .strip_prefix('\'')
-        .and_then(|p| p.strip_suffix('\''))
-        .ok_or_else(unsupported)?;
+    let name = resource.trim().strip_prefix("$Resource.").ok_or_else(unsupported)?;
+    let path = path.trim().strip_prefix('\'').and_then(|p| p.strip_suffix('\'')).ok_or_else(unsupported)?;
     Ok(format!("/resource/{RESOURCE_TIMESTAMP}/{name}/{path}"))
 }
 
@@ -113,12 +86,7 @@ fn apex_page(org_dir: &Path, name: &str) -> Response {
     }
     let source = match std::fs::read_to_string(org_dir.join("pages").join(format!("{name}.page"))) {
         Ok(s) => s,
-        Err(_) => {
-            return Response::error(
-                404,
-                "no such page: build the org package first (scripts/build-org-package.sh)",
-            )
-        }
+        Err(_) => return Response::error(404, "no such page: build the org package first (scripts/build-org-package.sh)"),
     };
     match render_page(&source).and_then(|html| with_deployment(&html, DEV_DEPLOYMENT)) {
         Ok(html) => Response::ok("text/html; charset=utf-8", html),
@@ -169,33 +137,19 @@ mod tests {
 
     #[test]
     fn a_visualforce_page_renders_with_resource_urls_and_the_stand_ins_deployment() {
-        let html =
-            with_deployment(&render_page(PAGE).expect("renders"), DEV_DEPLOYMENT).expect("injects");
+        let html = with_deployment(&render_page(PAGE).expect("renders"), DEV_DEPLOYMENT).expect("injects");
         assert!(html.starts_with("<!DOCTYPE html>\n\n<html>"), "{html}");
-        assert!(
-            html.contains(r#"href="/resource/1764400000000/Softphone/softphone-1.css""#),
-            "{html}"
-        );
+        assert!(html.contains(r#"href="/resource/1764400000000/Softphone/softphone-1.css""#), "{html}");
         assert!(html.contains(DEV_DEPLOYMENT));
-        assert!(
-            !html.contains("acme"),
-            "the org's own deployment is replaced: {html}"
-        );
+        assert!(!html.contains("acme"), "the org's own deployment is replaced: {html}");
         assert!(!html.contains("apex:page"));
     }
 
     #[test]
     fn a_page_without_deployment_gets_one_in_its_head() {
-        let html = with_deployment(
-            "<html><head><title>x</title></head><body></body></html>",
-            "{}",
-        )
-        .expect("injects");
-        assert_eq!(
-            html,
-            r#"<html><head><title>x</title>  <script type="application/json" id="softphone-deployment">{}</script>
-</head><body></body></html>"#
-        );
+        let html = with_deployment("<html><head><title>x</title></head><body></body></html>", "{}").expect("injects");
+        assert_eq!(html, r#"<html><head><title>x</title>  <script type="application/json" id="softphone-deployment">{}</script>
+</head><body></body></html>"#);
     }
 
     #[test]
@@ -203,9 +157,7 @@ mod tests {
         assert!(render_page("<apex:page>{!$User.Id}</apex:page>").is_err());
         assert!(render_page("<apex:page><apex:form/></apex:page>").is_err());
         assert!(render_page("<html></html>").is_err());
-        assert!(
-            render_page("<apex:page>{!URLFOR($Resource.Softphone, 'x.js'</apex:page>").is_err()
-        );
+        assert!(render_page("<apex:page>{!URLFOR($Resource.Softphone, 'x.js'</apex:page>").is_err());
     }
 
     #[test]
@@ -213,21 +165,9 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("console-org-test-{}", std::process::id()));
         std::fs::create_dir_all(dir.join("staticresources/Softphone")).unwrap();
         std::fs::write(dir.join("staticresources/Softphone/a.wasm"), b"\0asm").unwrap();
-        let get = |path: &str| {
-            org_route(
-                &dir,
-                &Request {
-                    method: "GET".into(),
-                    path: path.into(),
-                    body: vec![],
-                },
-            )
-        };
+        let get = |path: &str| org_route(&dir, &Request { method: "GET".into(), path: path.into(), body: vec![] });
         let wasm = get("/resource/1764400000000/Softphone/a.wasm");
-        assert_eq!(
-            (wasm.status, wasm.content_type),
-            (200, "application/octet-stream")
-        );
+        assert_eq!((wasm.status, wasm.content_type), (200, "application/octet-stream"));
         assert_eq!(get("/resource/1764400000000/Softphone/../../x").status, 404);
         assert_eq!(get("/resource/x/Softphone/a.wasm").status, 404);
         assert_eq!(get("/apex/Missing").status, 404);

@@ -70,33 +70,14 @@ impl Org {
         for (name, value) in fields {
             let number = || value.as_f64().ok_or(format!("{name} must be a number"));
             match name.as_str() {
-                "packageInstalled" => {
-                    self.package_installed = value
-                        .as_bool()
-                        .ok_or("packageInstalled must be true or false")?
-                }
-                "packageFields" => {
-                    self.package_fields = value
-                        .as_bool()
-                        .ok_or("packageFields must be true or false")?
-                }
-                "noActivities" => {
-                    self.no_activities =
-                        strings(&value).ok_or("noActivities must be a list of object names")?
-                }
-                "restrictedDispositions" => {
-                    self.restricted_dispositions = if value.is_null() {
-                        None
-                    } else {
-                        Some(strings(&value).ok_or("restrictedDispositions must be a list")?)
-                    }
-                }
+                "packageInstalled" => self.package_installed = value.as_bool().ok_or("packageInstalled must be true or false")?,
+                "packageFields" => self.package_fields = value.as_bool().ok_or("packageFields must be true or false")?,
+                "noActivities" => self.no_activities = strings(&value).ok_or("noActivities must be a list of object names")?,
+                "restrictedDispositions" => self.restricted_dispositions = if value.is_null() { None } else { Some(strings(&value).ok_or("restrictedDispositions must be a list")?) },
                 "failNext" => self.fail_next = number()? as u64,
                 "lateNext" => self.late_next = number()? as u64,
                 "lateMs" => self.late_ms = number()? as u64,
-                "lateAnswer" => {
-                    self.late_answer = value.as_bool().ok_or("lateAnswer must be true or false")?
-                }
+                "lateAnswer" => self.late_answer = value.as_bool().ok_or("lateAnswer must be true or false")?,
                 "failRate" => self.fail_rate = number()?.clamp(0.0, 1.0),
                 "lateRate" => self.late_rate = number()?.clamp(0.0, 1.0),
                 "seed" => self.rng = (number()? as u64).max(1),
@@ -135,10 +116,7 @@ impl Org {
     }
 
     fn draw_fate(&mut self) -> Fate {
-        let late = Fate::Late {
-            delay_ms: self.late_ms,
-            answer: self.late_answer,
-        };
+        let late = Fate::Late { delay_ms: self.late_ms, answer: self.late_answer };
         if self.fail_next > 0 {
             self.fail_next -= 1;
             return Fate::Fail;
@@ -160,29 +138,18 @@ impl Org {
     /// Why Salesforce would refuse these Task fields for good, as (code, message).
     pub fn refusal(&self, task: &serde_json::Map<String, Value>) -> Option<(&'static str, String)> {
         // The package's custom fields: unknown without it, typed with it (package_fields.rs).
-        if let Some(refused) =
-            crate::package_fields::refusal(task, self.package_installed && self.package_fields)
-        {
+        if let Some(refused) = crate::package_fields::refusal(task, self.package_installed && self.package_fields) {
             return Some(refused);
         }
         if let Some(what) = task.get("WhatId").and_then(Value::as_str) {
             let object = object_of(what);
             if self.no_activities.iter().any(|o| o == object) {
-                return Some((
-                    "FIELD_INTEGRITY_EXCEPTION",
-                    format!("What ID: id value of incorrect type: {what}"),
-                ));
+                return Some(("FIELD_INTEGRITY_EXCEPTION", format!("What ID: id value of incorrect type: {what}")));
             }
         }
-        if let (Some(allowed), Some(value)) = (
-            &self.restricted_dispositions,
-            task.get("CallDisposition").and_then(Value::as_str),
-        ) {
+        if let (Some(allowed), Some(value)) = (&self.restricted_dispositions, task.get("CallDisposition").and_then(Value::as_str)) {
             if !allowed.iter().any(|a| a == value) {
-                return Some((
-                    "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
-                    format!("Call Result: bad value for restricted picklist field: {value}"),
-                ));
+                return Some(("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", format!("Call Result: bad value for restricted picklist field: {value}")));
             }
         }
         None
@@ -198,11 +165,7 @@ impl Org {
 }
 
 fn strings(value: &Value) -> Option<Vec<String>> {
-    value
-        .as_array()?
-        .iter()
-        .map(|v| v.as_str().map(str::to_owned))
-        .collect()
+    value.as_array()?.iter().map(|v| v.as_str().map(str::to_owned)).collect()
 }
 
 /// The object a Salesforce Id belongs to, from its key prefix (the stand-in's records only).
@@ -224,26 +187,15 @@ mod tests {
     #[test]
     fn counted_faults_come_first_then_the_seeded_shares() {
         let mut org = Org::default();
-        org.update(br#"{"failNext":2,"lateNext":1,"lateMs":500,"lateAnswer":false}"#)
-            .unwrap();
+        org.update(br#"{"failNext":2,"lateNext":1,"lateMs":500,"lateAnswer":false}"#).unwrap();
         assert_eq!(org.next_fate(), Fate::Fail);
         assert_eq!(org.next_fate(), Fate::Fail);
-        assert_eq!(
-            org.next_fate(),
-            Fate::Late {
-                delay_ms: 500,
-                answer: false
-            }
-        );
+        assert_eq!(org.next_fate(), Fate::Late { delay_ms: 500, answer: false });
         assert_eq!(org.next_fate(), Fate::Normal);
-        org.update(br#"{"failRate":0.2,"lateRate":0.05,"seed":42}"#)
-            .unwrap();
+        org.update(br#"{"failRate":0.2,"lateRate":0.05,"seed":42}"#).unwrap();
         let fates: Vec<Fate> = (0..2000).map(|_| org.next_fate()).collect();
         let fails = fates.iter().filter(|f| **f == Fate::Fail).count();
-        let lates = fates
-            .iter()
-            .filter(|f| matches!(f, Fate::Late { .. }))
-            .count();
+        let lates = fates.iter().filter(|f| matches!(f, Fate::Late { .. })).count();
         assert!((300..500).contains(&fails), "about 20% fail: {fails}");
         assert!((60..140).contains(&lates), "about 5% late: {lates}");
     }
@@ -251,20 +203,13 @@ mod tests {
     #[test]
     fn a_what_id_on_an_object_without_activities_and_a_bad_picklist_value_are_refused() {
         let mut org = Org::default();
-        org.update(br#"{"noActivities":["Account"],"restrictedDispositions":["Resolved"]}"#)
-            .unwrap();
+        org.update(br#"{"noActivities":["Account"],"restrictedDispositions":["Resolved"]}"#).unwrap();
         let task = |v: Value| v.as_object().cloned().unwrap();
         let refused = org.refusal(&task(json!({"WhatId":"001000000000001AAA"})));
         assert_eq!(refused.map(|r| r.0), Some("FIELD_INTEGRITY_EXCEPTION"));
-        assert_eq!(
-            org.refusal(&task(json!({"WhoId":"003000000000001AAA"}))),
-            None
-        );
+        assert_eq!(org.refusal(&task(json!({"WhoId":"003000000000001AAA"}))), None);
         let refused = org.refusal(&task(json!({"CallDisposition":"Wrong number"})));
-        assert_eq!(
-            refused.map(|r| r.0),
-            Some("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST")
-        );
+        assert_eq!(refused.map(|r| r.0), Some("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST"));
         assert!(org.update(br#"{"bogus":1}"#).is_err());
     }
 }

@@ -25,35 +25,18 @@ enum Kind {
 }
 
 const FIELDS: [PackageField; 3] = [
-    PackageField {
-        name: "Softphone_Pop_Outcome__c",
-        kind: Kind::Text(20),
-    },
-    PackageField {
-        name: "Softphone_Pop_Latency_Ms__c",
-        kind: Kind::Whole(8),
-    },
-    PackageField {
-        name: "Softphone_Log_Attempts__c",
-        kind: Kind::Whole(4),
-    },
+    PackageField { name: "Softphone_Pop_Outcome__c", kind: Kind::Text(20) },
+    PackageField { name: "Softphone_Pop_Latency_Ms__c", kind: Kind::Whole(8) },
+    PackageField { name: "Softphone_Log_Attempts__c", kind: Kind::Whole(4) },
 ];
 
 /// Why Salesforce would refuse these Task fields, as (code, message): a package field in an org
 /// without the package, or a value the field cannot hold.
-pub fn refusal(
-    task: &Map<String, Value>,
-    package_installed: bool,
-) -> Option<(&'static str, String)> {
+pub fn refusal(task: &Map<String, Value>, package_installed: bool) -> Option<(&'static str, String)> {
     for field in &FIELDS {
-        let Some(value) = task.get(field.name) else {
-            continue;
-        };
+        let Some(value) = task.get(field.name) else { continue };
         if !package_installed {
-            return Some((
-                "INVALID_FIELD",
-                format!("No such column '{}' on entity 'Task'.", field.name),
-            ));
+            return Some(("INVALID_FIELD", format!("No such column '{}' on entity 'Task'.", field.name)));
         }
         if value.is_null() {
             continue;
@@ -73,9 +56,7 @@ fn bad_value(kind: &Kind, value: &Value) -> Option<&'static str> {
             None => Some("INVALID_TYPE_ON_FIELD_IN_RECORD"),
         },
         Kind::Whole(digits) => {
-            let Some(number) = value.as_f64() else {
-                return Some("INVALID_TYPE_ON_FIELD_IN_RECORD");
-            };
+            let Some(number) = value.as_f64() else { return Some("INVALID_TYPE_ON_FIELD_IN_RECORD") };
             let limit = 10f64.powi(i32::try_from(*digits).unwrap_or(i32::MAX));
             if number.fract() != 0.0 {
                 Some("INVALID_TYPE_ON_FIELD_IN_RECORD")
@@ -99,21 +80,11 @@ mod tests {
 
     #[test]
     fn without_the_package_any_of_its_fields_is_refused_as_unknown() {
-        for name in [
-            "Softphone_Pop_Outcome__c",
-            "Softphone_Pop_Latency_Ms__c",
-            "Softphone_Log_Attempts__c",
-        ] {
+        for name in ["Softphone_Pop_Outcome__c", "Softphone_Pop_Latency_Ms__c", "Softphone_Log_Attempts__c"] {
             let refused = refusal(&task(json!({ "Subject": "Call", name: "1" })), false);
             assert_eq!(refused.map(|r| r.0), Some("INVALID_FIELD"), "{name}");
         }
-        assert_eq!(
-            refusal(
-                &task(json!({ "Subject": "Call", "Description": "Screen pop: no-match in 8 ms" })),
-                false
-            ),
-            None
-        );
+        assert_eq!(refusal(&task(json!({ "Subject": "Call", "Description": "Screen pop: no-match in 8 ms" })), false), None);
     }
 
     #[test]
@@ -121,37 +92,15 @@ mod tests {
         let good = json!({ "Softphone_Pop_Outcome__c": "several-matches", "Softphone_Pop_Latency_Ms__c": 99_999_999, "Softphone_Log_Attempts__c": 3 });
         assert_eq!(refusal(&task(good), true), None);
         let cases = [
-            (
-                json!({ "Softphone_Pop_Outcome__c": "a-much-longer-outcome-word" }),
-                "STRING_TOO_LONG",
-            ),
-            (
-                json!({ "Softphone_Pop_Outcome__c": 1 }),
-                "INVALID_TYPE_ON_FIELD_IN_RECORD",
-            ),
-            (
-                json!({ "Softphone_Pop_Latency_Ms__c": 100_000_000 }),
-                "NUMBER_OUTSIDE_VALID_RANGE",
-            ),
-            (
-                json!({ "Softphone_Pop_Latency_Ms__c": "12" }),
-                "INVALID_TYPE_ON_FIELD_IN_RECORD",
-            ),
-            (
-                json!({ "Softphone_Log_Attempts__c": 1.5 }),
-                "INVALID_TYPE_ON_FIELD_IN_RECORD",
-            ),
-            (
-                json!({ "Softphone_Log_Attempts__c": 10_000 }),
-                "NUMBER_OUTSIDE_VALID_RANGE",
-            ),
+            (json!({ "Softphone_Pop_Outcome__c": "a-much-longer-outcome-word" }), "STRING_TOO_LONG"),
+            (json!({ "Softphone_Pop_Outcome__c": 1 }), "INVALID_TYPE_ON_FIELD_IN_RECORD"),
+            (json!({ "Softphone_Pop_Latency_Ms__c": 100_000_000 }), "NUMBER_OUTSIDE_VALID_RANGE"),
+            (json!({ "Softphone_Pop_Latency_Ms__c": "12" }), "INVALID_TYPE_ON_FIELD_IN_RECORD"),
+            (json!({ "Softphone_Log_Attempts__c": 1.5 }), "INVALID_TYPE_ON_FIELD_IN_RECORD"),
+            (json!({ "Softphone_Log_Attempts__c": 10_000 }), "NUMBER_OUTSIDE_VALID_RANGE"),
         ];
         for (fields, code) in cases {
-            assert_eq!(
-                refusal(&task(fields.clone()), true).map(|r| r.0),
-                Some(code),
-                "{fields}"
-            );
+            assert_eq!(refusal(&task(fields.clone()), true).map(|r| r.0), Some(code), "{fields}");
         }
     }
 }

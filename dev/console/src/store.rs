@@ -22,8 +22,7 @@ impl Config {
     /// Reads and checks a definition file the way Salesforce's import would.
     pub fn from_definition(path: &Path) -> Result<Config, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let definition =
-            callcenter::Definition::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let definition = callcenter::Definition::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         let settings = definition.settings_map();
         let get = |key: &str| settings.get(key).cloned().unwrap_or_default();
         let adapter_url = get("/reqGeneralInfo/reqAdapterUrl");
@@ -32,12 +31,8 @@ impl Config {
         }
         Ok(Config {
             display_name: get("/reqGeneralInfo/reqDisplayName"),
-            softphone_height: get("/reqGeneralInfo/reqSoftphoneHeight")
-                .parse()
-                .unwrap_or(460),
-            softphone_width: get("/reqGeneralInfo/reqSoftphoneWidth")
-                .parse()
-                .unwrap_or(340),
+            softphone_height: get("/reqGeneralInfo/reqSoftphoneHeight").parse().unwrap_or(460),
+            softphone_width: get("/reqGeneralInfo/reqSoftphoneWidth").parse().unwrap_or(340),
             adapter_url,
             settings,
         })
@@ -54,12 +49,7 @@ pub struct Store {
 
 impl Store {
     pub fn new(config: Config) -> Store {
-        Store {
-            config,
-            calls: Mutex::new(Vec::new()),
-            tasks: Mutex::new(Vec::new()),
-            org: Mutex::new(Org::default()),
-        }
+        Store { config, calls: Mutex::new(Vec::new()), tasks: Mutex::new(Vec::new()), org: Mutex::new(Org::default()) }
     }
 
     pub fn config_json(&self) -> String {
@@ -85,14 +75,7 @@ impl Store {
     }
 
     pub fn tasks_json(&self) -> String {
-        Value::Array(
-            lock(&self.tasks)
-                .iter()
-                .cloned()
-                .map(Value::Object)
-                .collect(),
-        )
-        .to_string()
+        Value::Array(lock(&self.tasks).iter().cloned().map(Value::Object).collect()).to_string()
     }
 
     /// Creates a Task, or updates the one whose `Id` is given, as `saveLog` does.
@@ -109,10 +92,7 @@ impl Store {
         }
         let mut tasks = lock(&self.tasks);
         match fields.get("Id").and_then(Value::as_str).map(str::to_owned) {
-            Some(id) => match tasks
-                .iter_mut()
-                .find(|t| t.get("Id").and_then(Value::as_str) == Some(&id))
-            {
+            Some(id) => match tasks.iter_mut().find(|t| t.get("Id").and_then(Value::as_str) == Some(&id)) {
                 Some(task) => {
                     task.extend(fields);
                     json!({ "Id": id }).to_string()
@@ -157,14 +137,8 @@ impl Store {
         // The page posts the Call-ID as a JSON string.
         let call_object: String = serde_json::from_slice(call_object).unwrap_or_default();
         let tasks = lock(&self.tasks);
-        let found = tasks.iter().find(|t| {
-            !call_object.is_empty()
-                && t.get("CallObject").and_then(Value::as_str) == Some(call_object.as_str())
-        });
-        let id = found
-            .and_then(|t| t.get("Id"))
-            .and_then(Value::as_str)
-            .unwrap_or("");
+        let found = tasks.iter().find(|t| !call_object.is_empty() && t.get("CallObject").and_then(Value::as_str) == Some(call_object.as_str()));
+        let id = found.and_then(|t| t.get("Id")).and_then(Value::as_str).unwrap_or("");
         json!({ "installed": true, "id": id }).to_string()
     }
 }
@@ -191,12 +165,9 @@ mod tests {
     #[test]
     fn save_log_creates_then_updates_a_task() {
         let s = store();
-        let created =
-            s.save_task(br#"{"entityApiName":"Task","Subject":"Call","CallType":"Outbound"}"#);
+        let created = s.save_task(br#"{"entityApiName":"Task","Subject":"Call","CallType":"Outbound"}"#);
         assert_eq!(created, r#"{"Id":"00T000000000000001"}"#);
-        let updated = s.save_task(
-            br#"{"entityApiName":"Task","Id":"00T000000000000001","CallDisposition":"Resolved"}"#,
-        );
+        let updated = s.save_task(br#"{"entityApiName":"Task","Id":"00T000000000000001","CallDisposition":"Resolved"}"#);
         assert_eq!(updated, created);
         let tasks: Value = serde_json::from_str(&s.tasks_json()).unwrap();
         assert_eq!(tasks[0]["CallDisposition"], "Resolved");
@@ -208,12 +179,8 @@ mod tests {
     fn save_log_refuses_what_salesforce_would() {
         let s = store();
         assert!(s.save_task(b"[1]").contains("error"));
-        assert!(s
-            .save_task(br#"{"entityApiName":"Account","Name":"x"}"#)
-            .contains("error"));
-        assert!(s
-            .save_task(br#"{"entityApiName":"Task","Id":"00Tnope"}"#)
-            .contains("no Task"));
+        assert!(s.save_task(br#"{"entityApiName":"Account","Name":"x"}"#).contains("error"));
+        assert!(s.save_task(br#"{"entityApiName":"Task","Id":"00Tnope"}"#).contains("no Task"));
         assert_eq!(s.tasks_json(), "[]");
     }
 }

@@ -71,8 +71,7 @@ impl sip::Random for XorShift {
 
 /// Runs agent `index` until the storm stops.
 pub async fn run(index: usize, account: Account, shared: Shared) {
-    let mut random =
-        XorShift(0x9E37_79B9_7F4A_7C15 ^ (index as u64 + 1).wrapping_mul(0xBF58_476D_1CE4_E5B9));
+    let mut random = XorShift(0x9E37_79B9_7F4A_7C15 ^ (index as u64 + 1).wrapping_mul(0xBF58_476D_1CE4_E5B9));
     let config = Config {
         domain: shared.domain.clone(),
         display_name: format!("Agent {index}"),
@@ -84,15 +83,9 @@ pub async fn run(index: usize, account: Account, shared: Shared) {
     };
     let mut ua = UserAgent::new(config, Box::new(random.clone()));
     random.next();
-    let credentials = sip::Credentials {
-        user: account.user,
-        password: account.password,
-    };
+    let credentials = sip::Credentials { user: account.user, password: account.password };
     // Registering is always accepted: it goes out once the connection is up.
-    let _ = ua.command(
-        sip::Instant::from_millis(shared.now_ms()),
-        Command::Register(credentials),
-    );
+    let _ = ua.command(sip::Instant::from_millis(shared.now_ms()), Command::Register(credentials));
     let mut policy = Reconnect::new(1);
     let mut attempt = policy.first();
     let mut stop = shared.stop.clone();
@@ -116,24 +109,17 @@ pub async fn run(index: usize, account: Account, shared: Shared) {
             None => shared.report(Report::ConnectFailed),
         }
         // As the app does: a random u32 spreads the wait by ±20 %; without jitter every agent waits alike.
-        let jitter = if shared.jitter.load(Ordering::Relaxed) {
-            random.next() as u32
-        } else {
-            0
-        };
+        let jitter = if shared.jitter.load(Ordering::Relaxed) { random.next() as u32 } else { 0 };
         attempt = policy.failed(jitter);
     }
 }
 
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// Opens the WebSocket with the `sip` subprotocol (RFC 7118), as the browser does.
 async fn connect(url: &str) -> Option<Socket> {
     let mut request = url.into_client_request().ok()?;
-    request
-        .headers_mut()
-        .insert("Sec-WebSocket-Protocol", HeaderValue::from_static("sip"));
+    request.headers_mut().insert("Sec-WebSocket-Protocol", HeaderValue::from_static("sip"));
     let (socket, _) = tokio_tungstenite::connect_async(request).await.ok()?;
     Some(socket)
 }
@@ -145,25 +131,14 @@ enum Ended {
 }
 
 /// Drives the user agent over one connection until it drops or the storm stops.
-async fn session(
-    index: usize,
-    ua: &mut UserAgent,
-    socket: Socket,
-    shared: &Shared,
-    stop: &mut watch::Receiver<bool>,
-) -> Ended {
+async fn session(index: usize, ua: &mut UserAgent, socket: Socket, shared: &Shared, stop: &mut watch::Receiver<bool>) -> Ended {
     let (mut sink, mut stream) = socket.split();
-    ua.handle_input(
-        sip::Instant::from_millis(shared.now_ms()),
-        Input::TransportUp,
-    );
+    ua.handle_input(sip::Instant::from_millis(shared.now_ms()), Input::TransportUp);
     let ended = loop {
         if flush(index, ua, &mut sink, shared).await.is_err() {
             break Ended::Lost;
         }
-        let wait = ua.poll_timeout().map_or(Duration::from_secs(3600), |at| {
-            Duration::from_millis(sip::Instant::from_millis(shared.now_ms()).millis_until(at))
-        });
+        let wait = ua.poll_timeout().map_or(Duration::from_secs(3600), |at| Duration::from_millis(sip::Instant::from_millis(shared.now_ms()).millis_until(at)));
         tokio::select! {
             frame = stream.next() => match frame {
                 Some(Ok(Message::Text(text))) => ua.handle_input(sip::Instant::from_millis(shared.now_ms()), Input::Frame(text.as_bytes())),
@@ -175,40 +150,25 @@ async fn session(
             _ = stop.changed() => break Ended::Stopped,
         }
     };
-    ua.handle_input(
-        sip::Instant::from_millis(shared.now_ms()),
-        Input::TransportDown,
-    );
+    ua.handle_input(sip::Instant::from_millis(shared.now_ms()), Input::TransportDown);
     while ua.poll_output().is_some() {}
     ended
 }
 
 /// Sends what the user agent wants sent and reports what matters to the storm.
-async fn flush(
-    index: usize,
-    ua: &mut UserAgent,
-    sink: &mut (impl SinkExt<Message> + Unpin),
-    shared: &Shared,
-) -> Result<(), ()> {
+async fn flush(index: usize, ua: &mut UserAgent, sink: &mut (impl SinkExt<Message> + Unpin), shared: &Shared) -> Result<(), ()> {
     while let Some(output) = ua.poll_output() {
         match output {
             Output::Transmit(bytes) => {
                 // The user agent writes UTF-8: SIP text with text bodies.
                 let text = String::from_utf8(bytes).map_err(|_| ())?;
                 if text.starts_with("REGISTER ") {
-                    shared.report(Report::RegisterSent {
-                        at_ms: shared.now_ms(),
-                    });
+                    shared.report(Report::RegisterSent { at_ms: shared.now_ms() });
                 }
                 sink.send(Message::text(text)).await.map_err(|_| ())?;
             }
-            Output::Event(Event::Registered { .. }) => shared.report(Report::Registered {
-                agent: index,
-                at_ms: shared.now_ms(),
-            }),
-            Output::Event(Event::RegistrationFailed { .. }) => {
-                shared.report(Report::RegistrationFailed)
-            }
+            Output::Event(Event::Registered { .. }) => shared.report(Report::Registered { agent: index, at_ms: shared.now_ms() }),
+            Output::Event(Event::RegistrationFailed { .. }) => shared.report(Report::RegistrationFailed),
             Output::Event(_) => {}
         }
     }

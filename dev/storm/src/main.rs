@@ -37,18 +37,11 @@ struct Options {
 }
 
 fn options() -> Result<Options, String> {
-    let mut options = Options {
-        agents: 1000,
-        port: 8098,
-        down: Duration::from_secs(5),
-        timeout: Duration::from_secs(60),
-    };
+    let mut options = Options { agents: 1000, port: 8098, down: Duration::from_secs(5), timeout: Duration::from_secs(60) };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let value = args.next().ok_or(format!("{flag} needs a value"))?;
-        let number: u64 = value
-            .parse()
-            .map_err(|_| format!("{flag} {value}: not a number"))?;
+        let number: u64 = value.parse().map_err(|_| format!("{flag} {value}: not a number"))?;
         match flag.as_str() {
             "--agents" => options.agents = usize::try_from(number).map_err(|e| e.to_string())?,
             "--port" => options.port = u16::try_from(number).map_err(|e| e.to_string())?,
@@ -71,12 +64,7 @@ struct Phase {
 }
 
 /// Collects reports until every agent is registered (true) or the timeout passes (false).
-async fn collect(
-    reports: &mut mpsc::UnboundedReceiver<Report>,
-    agents: usize,
-    timeout: Duration,
-    phase: &mut Phase,
-) -> bool {
+async fn collect(reports: &mut mpsc::UnboundedReceiver<Report>, agents: usize, timeout: Duration, phase: &mut Phase) -> bool {
     let deadline = tokio::time::Instant::now() + timeout;
     while phase.registered.len() < agents {
         let report = match tokio::time::timeout_at(deadline, reports.recv()).await {
@@ -102,14 +90,7 @@ fn now_ms(started: Instant) -> u64 {
 }
 
 /// Restarts Kamailio and measures the re-registration of every agent.
-async fn restart_storm(
-    pbx: &Pbx,
-    shared: &Shared,
-    reports: &mut mpsc::UnboundedReceiver<Report>,
-    options: &Options,
-    down: Duration,
-    label: &str,
-) -> Result<(), String> {
+async fn restart_storm(pbx: &Pbx, shared: &Shared, reports: &mut mpsc::UnboundedReceiver<Report>, options: &Options, down: Duration, label: &str) -> Result<(), String> {
     while reports.try_recv().is_ok() {}
     let killed_ms = now_ms(shared.started);
     pbx.stop()?;
@@ -122,10 +103,7 @@ async fn restart_storm(
     let first = phase.registers.first().copied().unwrap_or(listening_ms);
     let last = phase.registers.last().copied().unwrap_or(listening_ms);
     println!("\n{label}:");
-    println!(
-        "  Kamailio stopped and listening again after {} ms",
-        listening_ms - killed_ms
-    );
+    println!("  Kamailio stopped and listening again after {} ms", listening_ms - killed_ms);
     if complete {
         println!(
             "  all {} agents registered again {} ms after the stop ({} ms after Kamailio listened again)",
@@ -134,12 +112,7 @@ async fn restart_storm(
             phase.last_registered_ms.saturating_sub(listening_ms)
         );
     } else {
-        println!(
-            "  only {} of {} agents registered again within {} s",
-            phase.registered.len(),
-            options.agents,
-            options.timeout.as_secs()
-        );
+        println!("  only {} of {} agents registered again within {} s", phase.registered.len(), options.agents, options.timeout.as_secs());
     }
     println!(
         "  REGISTERs sent: {} over {} ms; peak {} in one second, {} in 100 ms ({} per second at that pace)",
@@ -149,28 +122,14 @@ async fn restart_storm(
         stats::peak_in_window(&phase.registers, 100),
         stats::peak_in_window(&phase.registers, 100) * 10
     );
-    println!(
-        "  refused connection attempts (Kamailio not up yet): {}; refused registrations: {}",
-        phase.connect_failures, phase.registration_failures
-    );
+    println!("  refused connection attempts (Kamailio not up yet): {}; refused registrations: {}", phase.connect_failures, phase.registration_failures);
     let histogram = stats::histogram(&phase.registers, killed_ms, 100);
-    let shown: Vec<String> = histogram
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| **n > 0)
-        .map(|(i, n)| format!("{}:{n}", i * 100))
-        .collect();
-    println!(
-        "  REGISTERs per 100 ms after the stop (ms:count): {}",
-        shown.join(" ")
-    );
+    let shown: Vec<String> = histogram.iter().enumerate().filter(|(_, n)| **n > 0).map(|(i, n)| format!("{}:{n}", i * 100)).collect();
+    println!("  REGISTERs per 100 ms after the stop (ms:count): {}", shown.join(" "));
     if complete {
         Ok(())
     } else {
-        Err(format!(
-            "{label}: {} agents never registered again",
-            options.agents - phase.registered.len()
-        ))
+        Err(format!("{label}: {} agents never registered again", options.agents - phase.registered.len()))
     }
 }
 
@@ -184,11 +143,7 @@ async fn storm(options: Options) -> Result<(), String> {
     result
 }
 
-async fn run_storm(
-    pbx: &Pbx,
-    options: &Options,
-    accounts: Vec<pbx::Account>,
-) -> Result<(), String> {
+async fn run_storm(pbx: &Pbx, options: &Options, accounts: Vec<pbx::Account>) -> Result<(), String> {
     let (report_tx, mut reports) = mpsc::unbounded_channel();
     let (stop_tx, stop_rx) = watch::channel(false);
     let shared = Shared {
@@ -199,56 +154,29 @@ async fn run_storm(
         reports: report_tx,
         stop: stop_rx,
     };
-    println!(
-        "storm: {} agents against Kamailio on {} (loopback)",
-        options.agents, shared.url
-    );
+    println!("storm: {} agents against Kamailio on {} (loopback)", options.agents, shared.url);
     let began = now_ms(shared.started);
     let mut tasks = Vec::with_capacity(accounts.len());
     for (index, account) in accounts.into_iter().enumerate() {
-        tasks.push(tokio::task::spawn_local(agent::run(
-            index,
-            account,
-            shared.clone(),
-        )));
+        tasks.push(tokio::task::spawn_local(agent::run(index, account, shared.clone())));
         // A gentle first sign-in: one agent a millisecond.
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
     let mut first = Phase::default();
     if !collect(&mut reports, options.agents, options.timeout, &mut first).await {
         let _ = stop_tx.send(true);
-        return Err(format!(
-            "only {} of {} agents registered at the start",
-            first.registered.len(),
-            options.agents
-        ));
+        return Err(format!("only {} of {} agents registered at the start", first.registered.len(), options.agents));
     }
-    println!(
-        "first sign-in, one agent a millisecond: all {} registered in {} ms",
-        options.agents,
-        first.last_registered_ms.saturating_sub(began)
-    );
+    println!("first sign-in, one agent a millisecond: all {} registered in {} ms", options.agents, first.last_registered_ms.saturating_sub(began));
     let mut result = Ok(());
     // `--down-ms 0`: the immediate restart only.
-    let outages = if options.down.is_zero() {
-        vec![Duration::ZERO]
-    } else {
-        vec![Duration::ZERO, options.down]
-    };
+    let outages = if options.down.is_zero() { vec![Duration::ZERO] } else { vec![Duration::ZERO, options.down] };
     for down in outages {
         for jitter in [true, false] {
             shared.jitter.store(jitter, Ordering::Relaxed);
-            let how = if jitter {
-                "with the app's jitter (±20 %)"
-            } else {
-                "without jitter (every agent waits alike)"
-            };
-            let label = format!(
-                "Kamailio restarted after {} ms down, reconnects {how}",
-                down.as_millis()
-            );
-            result =
-                result.and(restart_storm(pbx, &shared, &mut reports, options, down, &label).await);
+            let how = if jitter { "with the app's jitter (±20 %)" } else { "without jitter (every agent waits alike)" };
+            let label = format!("Kamailio restarted after {} ms down, reconnects {how}", down.as_millis());
+            result = result.and(restart_storm(pbx, &shared, &mut reports, options, down, &label).await);
         }
     }
     let _ = stop_tx.send(true);
@@ -261,10 +189,7 @@ async fn run_storm(
 fn main() {
     let result = options().and_then(|options| {
         // One thread: the SIP core's user agent is not Send, and one thread keeps up with the PBX.
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| e.to_string())?;
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
         tokio::task::LocalSet::new().block_on(&runtime, storm(options))
     });
     if let Err(e) = result {

@@ -5,10 +5,7 @@ pub fn peak_in_window(sorted: &[u64], window_ms: u64) -> usize {
     let mut start = 0;
     let mut peak = 0;
     for (end, &at) in sorted.iter().enumerate() {
-        while sorted
-            .get(start)
-            .is_some_and(|&first| first + window_ms <= at)
-        {
+        while sorted.get(start).is_some_and(|&first| first + window_ms <= at) {
             start += 1;
         }
         peak = peak.max(end + 1 - start);
@@ -46,9 +43,6 @@ mod tests {
 
     #[test]
     fn the_histogram_counts_each_bucket_from_the_origin() {
-        assert_eq!(
-            histogram(&[1_000, 1_050, 1_250, 1_260], 1_000, 100),
-            [2, 0, 2]
-        );
+        assert_eq!(histogram(&[1_000, 1_050, 1_250, 1_260], 1_000, 100), [2, 0, 2]);
     }
 }

@@ -10,9 +10,7 @@ use std::process::ExitCode;
 
 use callcenter::definition::Definition;
 use callcenter::migrate::{migrate, Options};
-use callcenter::report::{
-    diagnostics_json, explain, inventory_csv, inventory_json, inventory_text, InventoryRow,
-};
+use callcenter::report::{diagnostics_json, explain, inventory_csv, inventory_json, inventory_text, InventoryRow};
 use callcenter::validate::{has_errors, validate, Severity};
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -163,47 +161,19 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
 
 fn run(command: Command) -> Result<ExitCode, String> {
     match command {
-        Command::Validate {
-            files,
-            json,
-            deny_warnings,
-        } => validate_files(&files, json, deny_warnings),
+        Command::Validate { files, json, deny_warnings } => validate_files(&files, json, deny_warnings),
         Command::Explain { file } => {
             let d = read(&file)?;
             print!("{}", explain(&d, &validate(&d)));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Inventory {
-            dir,
-            format,
-            code: true,
-        } => code_inventory(&dir, format),
+        Command::Inventory { dir, format, code: true } => code_inventory(&dir, format),
         Command::Report(args) => rollout_commands::report(&args),
         Command::Waves(args) => rollout_commands::waves(&args),
-        Command::Inventory {
-            dir,
-            format,
-            code: false,
-        } => file_inventory(&dir, format),
-        Command::Migrate {
-            legacy,
-            adapter_url,
-            pbx,
-            sip_domain,
-            internal_name,
-            home_country,
-            output,
-        } => migrate_file(
-            &legacy,
-            Options {
-                adapter_url,
-                pbx_urls: pbx,
-                sip_domain,
-                internal_name,
-                home_country,
-            },
-            &output,
-        ),
+        Command::Inventory { dir, format, code: false } => file_inventory(&dir, format),
+        Command::Migrate { legacy, adapter_url, pbx, sip_domain, internal_name, home_country, output } => {
+            migrate_file(&legacy, Options { adapter_url, pbx_urls: pbx, sip_domain, internal_name, home_country }, &output)
+        }
         Command::Convert { file, to, output } => {
             let d = read(&file)?;
             let text = match to {
@@ -211,9 +181,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 Target::Import => d.to_import_xml(),
             };
             match output {
-                Some(path) if same_file(&file, &path) => {
-                    Err("convert writes a new file; choose another output".into())
-                }
+                Some(path) if same_file(&file, &path) => Err("convert writes a new file; choose another output".into()),
                 Some(path) => write(&path, &text).map(|()| ExitCode::SUCCESS),
                 None => {
                     print!("{text}");
@@ -245,19 +213,11 @@ fn validate_files(files: &[PathBuf], json: bool, deny_warnings: bool) -> Result<
             for d in diagnostics {
                 println!("{file}:{d}");
             }
-            let errors = diagnostics
-                .iter()
-                .filter(|d| d.severity == Severity::Error)
-                .count();
-            println!(
-                "{file}: {errors} error(s), {} warning(s)",
-                diagnostics.len() - errors
-            );
+            let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+            println!("{file}: {errors} error(s), {} warning(s)", diagnostics.len() - errors);
         }
     }
-    let failed = results
-        .iter()
-        .any(|(_, d)| has_errors(d) || (deny_warnings && !d.is_empty()));
+    let failed = results.iter().any(|(_, d)| has_errors(d) || (deny_warnings && !d.is_empty()));
     Ok(if unreadable {
         ExitCode::from(2)
     } else if failed {
@@ -296,9 +256,7 @@ fn file_inventory(dir: &Path, format: Format) -> Result<ExitCode, String> {
 /// `callcenter migrate`: the new definition and its report next to it; the old one untouched.
 fn migrate_file(legacy: &Path, options: Options, output: &Path) -> Result<ExitCode, String> {
     if same_file(legacy, output) {
-        return Err(
-            "the output would overwrite the old definition, which must stay as the rollback".into(),
-        );
+        return Err("the output would overwrite the old definition, which must stay as the rollback".into());
     }
     let old = read(legacy)?;
     let m = migrate(&old, &options).map_err(|e| e.to_string())?;
@@ -311,11 +269,7 @@ fn migrate_file(legacy: &Path, options: Options, output: &Path) -> Result<ExitCo
         eprintln!("{}:{d}", output.display());
     }
     println!("wrote {} and {}", output.display(), report_path.display());
-    Ok(if has_errors(&problems) {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(if has_errors(&problems) { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 /// `inventory --code`: the source tree's dependencies on the desktop adapter and Classic CTI.

@@ -7,13 +7,7 @@ use super::scan::{CodeInventory, Component};
 use crate::csv::write_row;
 use crate::report::json_string;
 
-const HEADERS: [&str; 5] = [
-    "where",
-    "component",
-    "found",
-    "hours",
-    "Open CTI replacement",
-];
+const HEADERS: [&str; 5] = ["where", "component", "found", "hours", "Open CTI replacement"];
 
 /// Rework per component kind: findings, files, hours (with retest).
 struct Rework {
@@ -25,11 +19,7 @@ struct Rework {
 fn rework(inventory: &CodeInventory) -> BTreeMap<Component, Rework> {
     let mut by: BTreeMap<Component, Rework> = BTreeMap::new();
     for f in &inventory.findings {
-        let r = by.entry(f.component).or_insert(Rework {
-            findings: 0,
-            files: Vec::new(),
-            hours: 0.0,
-        });
+        let r = by.entry(f.component).or_insert(Rework { findings: 0, files: Vec::new(), hours: 0.0 });
         r.findings += 1;
         r.hours += f.rule.hours;
         if !r.files.contains(&f.file) {
@@ -45,15 +35,7 @@ pub fn text(inventory: &CodeInventory) -> String {
     let rows: Vec<[String; 5]> = inventory
         .findings
         .iter()
-        .map(|f| {
-            [
-                format!("{}:{}", f.file, f.line),
-                f.component.as_str().to_owned(),
-                f.found.clone(),
-                format!("{:.1}", f.rule.hours),
-                f.rule.replacement.to_owned(),
-            ]
-        })
+        .map(|f| [format!("{}:{}", f.file, f.line), f.component.as_str().to_owned(), f.found.clone(), format!("{:.1}", f.rule.hours), f.rule.replacement.to_owned()])
         .collect();
     let mut widths = HEADERS.map(str::len);
     for row in &rows {
@@ -62,11 +44,7 @@ pub fn text(inventory: &CodeInventory) -> String {
         }
     }
     let line = |cells: [&str; 5]| {
-        let padded: Vec<String> = cells
-            .iter()
-            .zip(widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
+        let padded: Vec<String> = cells.iter().zip(widths).map(|(c, w)| format!("{c:<w$}")).collect();
         padded.join("  ").trim_end().to_owned() + "\n"
     };
     let mut out = format!(
@@ -83,18 +61,10 @@ pub fn text(inventory: &CodeInventory) -> String {
     }
     out.push_str(&format!("\nEstimated rework: {:.1} hours (each finding's hours, plus {RETEST_HOURS_PER_FILE:.1} h to retest each file)\n", inventory.hours()));
     for (component, r) in rework(inventory) {
-        out.push_str(&format!(
-            "  {:<22} {:>3} finding(s) in {:>2} file(s): {:>5.1} h\n",
-            component.as_str(),
-            r.findings,
-            r.files.len(),
-            r.hours
-        ));
+        out.push_str(&format!("  {:<22} {:>3} finding(s) in {:>2} file(s): {:>5.1} h\n", component.as_str(), r.findings, r.files.len(), r.hours));
     }
     for file in &inventory.not_scanned {
-        out.push_str(&format!(
-            "Not scanned (not text; unzip a zipped static resource and scan the folder): {file}\n"
-        ));
+        out.push_str(&format!("Not scanned (not text; unzip a zipped static resource and scan the folder): {file}\n"));
     }
     out
 }
@@ -102,38 +72,10 @@ pub fn text(inventory: &CodeInventory) -> String {
 /// RFC 4180 CSV: one row per finding.
 pub fn csv(inventory: &CodeInventory) -> String {
     let mut out = String::new();
-    write_row(
-        &mut out,
-        &[
-            "file",
-            "line",
-            "column",
-            "component",
-            "code",
-            "found",
-            "hours",
-            "replacement",
-        ],
-    );
+    write_row(&mut out, &["file", "line", "column", "component", "code", "found", "hours", "replacement"]);
     for f in &inventory.findings {
-        let (line, column, hours) = (
-            f.line.to_string(),
-            f.column.to_string(),
-            format!("{:.1}", f.rule.hours),
-        );
-        write_row(
-            &mut out,
-            &[
-                &f.file,
-                &line,
-                &column,
-                f.component.as_str(),
-                f.rule.code,
-                &f.found,
-                &hours,
-                f.rule.replacement,
-            ],
-        );
+        let (line, column, hours) = (f.line.to_string(), f.column.to_string(), format!("{:.1}", f.rule.hours));
+        write_row(&mut out, &[&f.file, &line, &column, f.component.as_str(), f.rule.code, &f.found, &hours, f.rule.replacement]);
     }
     out
 }
@@ -157,22 +99,10 @@ pub fn json(inventory: &CodeInventory) -> String {
             )
         })
         .collect();
-    let not_scanned: Vec<String> = inventory
-        .not_scanned
-        .iter()
-        .map(|f| json_string(f))
-        .collect();
+    let not_scanned: Vec<String> = inventory.not_scanned.iter().map(|f| json_string(f)).collect();
     let by: Vec<String> = rework(inventory)
         .into_iter()
-        .map(|(c, r)| {
-            format!(
-                "{{\"component\":{},\"findings\":{},\"files\":{},\"hours\":{:.1}}}",
-                json_string(c.as_str()),
-                r.findings,
-                r.files.len(),
-                r.hours
-            )
-        })
+        .map(|(c, r)| format!("{{\"component\":{},\"findings\":{},\"files\":{},\"hours\":{:.1}}}", json_string(c.as_str()), r.findings, r.files.len(), r.hours))
         .collect();
     format!(
         "{{\"filesScanned\":{},\"findings\":[{}],\n \"notScanned\":[{}],\n \"rework\":{{\"hours\":{:.1},\"files\":{},\"retestHoursPerFile\":{RETEST_HOURS_PER_FILE:.1},\"byComponent\":[{}]}}}}\n",

@@ -24,14 +24,7 @@ struct Method {
 }
 
 const fn method(name: &'static str, replacement: &'static str, hours: f64) -> Method {
-    Method {
-        name,
-        rule: Rule {
-            code: "classic-open-cti",
-            replacement,
-            hours,
-        },
-    }
+    Method { name, rule: Rule { code: "classic-open-cti", replacement, hours } }
 }
 
 const METHODS: &[Method] = &[
@@ -61,19 +54,12 @@ const METHODS: &[Method] = &[
 ];
 
 /// Any other `sforce.interaction` call.
-pub const CLASSIC_OTHER: Rule = Rule {
-    code: "classic-open-cti",
-    replacement:
-        "the sforce.opencti method for the same purpose (Lightning Open CTI API, opencti_min.js)",
-    hours: 1.0,
-};
+pub const CLASSIC_OTHER: Rule =
+    Rule { code: "classic-open-cti", replacement: "the sforce.opencti method for the same purpose (Lightning Open CTI API, opencti_min.js)", hours: 1.0 };
 
 /// The Lightning rule for `sforce.interaction.NAME` (NAME may start with `cti.`).
 pub fn classic_method(name: &str) -> Rule {
-    METHODS
-        .iter()
-        .find(|m| m.name == name)
-        .map_or(CLASSIC_OTHER, |m| m.rule)
+    METHODS.iter().find(|m| m.name == name).map_or(CLASSIC_OTHER, |m| m.rule)
 }
 
 /// The Classic Open CTI library, `/support/api/NN/interaction.js`.

@@ -62,12 +62,8 @@ impl Component {
             "page" => Some(Component::VisualforcePage),
             "component" => Some(Component::VisualforceComponent),
             // Images, fonts and the like in an unpacked static resource hold no code.
-            "js" | "html" | "htm" | "json" | "txt" | "resource" if in_folder("staticresources") => {
-                Some(Component::StaticResource)
-            }
-            "cmp" | "app" | "evt" | "js" | "html" | "css" | "design" if in_folder("aura") => {
-                Some(Component::Aura)
-            }
+            "js" | "html" | "htm" | "json" | "txt" | "resource" if in_folder("staticresources") => Some(Component::StaticResource),
+            "cmp" | "app" | "evt" | "js" | "html" | "css" | "design" if in_folder("aura") => Some(Component::Aura),
             "js" | "html" if in_folder("lwc") => Some(Component::Lwc),
             "js" | "html" | "htm" => Some(Component::Web),
             "xml" => Some(Component::CallCenterDefinition),
@@ -114,8 +110,7 @@ impl CodeInventory {
 
     /// Rework hours: each finding's, plus the retest of each file.
     pub fn hours(&self) -> f64 {
-        self.findings.iter().map(|f| f.rule.hours).sum::<f64>()
-            + rules::RETEST_HOURS_PER_FILE * self.files_with_findings() as f64
+        self.findings.iter().map(|f| f.rule.hours).sum::<f64>() + rules::RETEST_HOURS_PER_FILE * self.files_with_findings() as f64
     }
 }
 
@@ -127,38 +122,21 @@ pub fn scan_dir(dir: &Path) -> std::io::Result<CodeInventory> {
     let mut sources = Vec::new();
     let mut inventory = CodeInventory::default();
     for path in files {
-        let Some(component) = Component::of(&path) else {
-            continue;
-        };
-        let relative = path
-            .strip_prefix(dir)
-            .unwrap_or(&path)
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let Some(component) = Component::of(&path) else { continue };
+        let relative = path.strip_prefix(dir).unwrap_or(&path).components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
         match String::from_utf8(std::fs::read(&path)?) {
-            Ok(text) => sources.push(Source {
-                file: relative,
-                component,
-                text,
-            }),
+            Ok(text) => sources.push(Source { file: relative, component, text }),
             Err(_) => inventory.not_scanned.push(relative),
         }
     }
     let scanned = scan(&sources);
-    Ok(CodeInventory {
-        not_scanned: inventory.not_scanned,
-        ..scanned
-    })
+    Ok(CodeInventory { not_scanned: inventory.not_scanned, ..scanned })
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
-        let skipped = path
-            .file_name()
-            .is_some_and(|n| matches!(n.to_str(), Some(".git" | ".sfdx" | ".sf" | "node_modules")));
+        let skipped = path.file_name().is_some_and(|n| matches!(n.to_str(), Some(".git" | ".sfdx" | ".sf" | "node_modules")));
         if skipped {
             continue;
         }
@@ -189,116 +167,51 @@ pub fn scan(sources: &[Source]) -> CodeInventory {
         let mut logged_call_object = false;
         for (index, line) in source.text.lines().enumerate() {
             let mut hit = |column: usize, found: String, rule: Rule| {
-                findings.push(Finding {
-                    file: source.file.clone(),
-                    line: index + 1,
-                    column,
-                    component: source.component,
-                    found,
-                    rule,
-                });
+                findings.push(Finding { file: source.file.clone(), line: index + 1, column, component: source.component, found, rule });
             };
             scan_line(line, source.component, &mut hit);
-            if matches!(
-                source.component,
-                Component::ApexClass | Component::ApexTrigger
-            ) && !logged_call_object
-            {
+            if matches!(source.component, Component::ApexClass | Component::ApexTrigger) && !logged_call_object {
                 if let Some(at) = find_word(line, "CallObject") {
                     logged_call_object = true;
-                    hit(
-                        column_of(line, at),
-                        "Task.CallObject".to_owned(),
-                        rules::CUSTOM_CALL_LOG,
-                    );
+                    hit(column_of(line, at), "Task.CallObject".to_owned(), rules::CUSTOM_CALL_LOG);
                 }
             }
             for class in run_apex_targets(line) {
-                run_apex_classes.push(RunApexCall {
-                    class,
-                    file: source.file.clone(),
-                    line: index + 1,
-                });
+                run_apex_classes.push(RunApexCall { class, file: source.file.clone(), line: index + 1 });
             }
         }
     }
     findings.extend(apex_called_by_runapex(sources, &run_apex_classes));
-    findings.sort_by(|a, b| {
-        a.file
-            .cmp(&b.file)
-            .then(a.line.cmp(&b.line))
-            .then(a.column.cmp(&b.column))
-    });
-    CodeInventory {
-        findings,
-        files_scanned: sources.len(),
-        not_scanned: Vec::new(),
-    }
+    findings.sort_by(|a, b| a.file.cmp(&b.file).then(a.line.cmp(&b.line)).then(a.column.cmp(&b.column)));
+    CodeInventory { findings, files_scanned: sources.len(), not_scanned: Vec::new() }
 }
 
 fn scan_line(line: &str, component: Component, hit: &mut impl FnMut(usize, String, Rule)) {
     for (at, m) in line.match_indices("sforce.interaction") {
-        let name = line
-            .get(at + m.len()..)
-            .and_then(|rest| rest.strip_prefix('.'))
-            .map(identifier_path)
-            .unwrap_or_default();
+        let name = line.get(at + m.len()..).and_then(|rest| rest.strip_prefix('.')).map(identifier_path).unwrap_or_default();
         if name.is_empty() {
             hit(column_of(line, at), m.to_owned(), rules::CLASSIC_OTHER);
         } else {
-            hit(
-                column_of(line, at),
-                format!("{m}.{name}"),
-                rules::classic_method(&name),
-            );
+            hit(column_of(line, at), format!("{m}.{name}"), rules::classic_method(&name));
         }
     }
     for (at, _) in line.match_indices("sforce.console.cti.") {
         let name = identifier_path(line.get(at + "sforce.console.cti.".len()..).unwrap_or(""));
-        hit(
-            column_of(line, at),
-            format!("sforce.console.cti.{name}"),
-            rules::CONSOLE_CTI,
-        );
+        hit(column_of(line, at), format!("sforce.console.cti.{name}"), rules::CONSOLE_CTI);
     }
-    if let Some(at) = line
-        .find("/support/api/")
-        .filter(|_| line.contains("/interaction.js"))
-    {
-        let end = line
-            .get(at..)
-            .and_then(|rest| rest.find("interaction.js"))
-            .map_or(line.len(), |e| at + e + "interaction.js".len());
-        hit(
-            column_of(line, at),
-            line.get(at..end).unwrap_or("/support/api/").to_owned(),
-            rules::CLASSIC_LIBRARY,
-        );
+    if let Some(at) = line.find("/support/api/").filter(|_| line.contains("/interaction.js")) {
+        let end = line.get(at..).and_then(|rest| rest.find("interaction.js")).map_or(line.len(), |e| at + e + "interaction.js".len());
+        hit(column_of(line, at), line.get(at..end).unwrap_or("/support/api/").to_owned(), rules::CLASSIC_LIBRARY);
     }
     if let Some(at) = line.find("sendCTIMessage") {
-        hit(
-            column_of(line, at),
-            "sendCTIMessage".to_owned(),
-            rules::SEND_CTI_MESSAGE,
-        );
+        hit(column_of(line, at), "sendCTIMessage".to_owned(), rules::SEND_CTI_MESSAGE);
     }
-    if let Some(at) = line
-        .find("localhost:11000")
-        .or_else(|| line.find("127.0.0.1:11000"))
-    {
-        hit(
-            column_of(line, at),
-            "http://localhost:11000".to_owned(),
-            rules::DESKTOP_PORT,
-        );
+    if let Some(at) = line.find("localhost:11000").or_else(|| line.find("127.0.0.1:11000")) {
+        hit(column_of(line, at), "http://localhost:11000".to_owned(), rules::DESKTOP_PORT);
     }
     if component == Component::CallCenterDefinition {
         if let Some(at) = line.find("reqProgId") {
-            hit(
-                column_of(line, at),
-                "reqProgId".to_owned(),
-                rules::REQ_PROG_ID,
-            );
+            hit(column_of(line, at), "reqProgId".to_owned(), rules::REQ_PROG_ID);
         }
     }
     if let Some((at, name)) = cti_toolkit_class(line) {
@@ -308,19 +221,13 @@ fn scan_line(line: &str, component: Component, hit: &mut impl FnMut(usize, Strin
 
 /// `a.b.c` at the start of `text` (letters, digits, `_` and inner dots).
 fn identifier_path(text: &str) -> String {
-    let end = text
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
-        .unwrap_or(text.len());
-    text.get(..end)
-        .unwrap_or("")
-        .trim_end_matches('.')
-        .to_owned()
+    let end = text.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.')).unwrap_or(text.len());
+    text.get(..end).unwrap_or("").trim_end_matches('.').to_owned()
 }
 
 /// The 1-based character column of byte offset `at`.
 fn column_of(line: &str, at: usize) -> usize {
-    line.get(..at)
-        .map_or(1, |before| before.chars().count() + 1)
+    line.get(..at).map_or(1, |before| before.chars().count() + 1)
 }
 
 /// `word` as a whole identifier.
@@ -340,8 +247,7 @@ fn cti_toolkit_class(line: &str) -> Option<(usize, String)> {
         let name = identifier_path(line.get(at..).unwrap_or(""));
         let next = name.chars().nth(4);
         let starts_word = !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
-        (starts_word && next.is_some_and(|c| c.is_ascii_uppercase()))
-            .then(|| (at, name.split('.').next().unwrap_or("").to_owned()))
+        (starts_word && next.is_some_and(|c| c.is_ascii_uppercase())).then(|| (at, name.split('.').next().unwrap_or("").to_owned()))
     })
 }
 
@@ -368,39 +274,17 @@ fn run_apex_targets(line: &str) -> Vec<String> {
 /// The class declaration line of each Apex class that Classic CTI code calls.
 fn apex_called_by_runapex(sources: &[Source], calls: &[RunApexCall]) -> Vec<Finding> {
     let mut out = Vec::new();
-    for source in sources
-        .iter()
-        .filter(|s| s.component == Component::ApexClass)
-    {
-        let stem = source
-            .file
-            .rsplit('/')
-            .next()
-            .and_then(|n| n.strip_suffix(".cls"))
-            .unwrap_or("");
+    for source in sources.iter().filter(|s| s.component == Component::ApexClass) {
+        let stem = source.file.rsplit('/').next().and_then(|n| n.strip_suffix(".cls")).unwrap_or("");
         // A namespaced call (`ns.Class`) names the class after the dot.
-        let Some(call) = calls.iter().find(|c| {
-            c.class
-                .rsplit('.')
-                .next()
-                .is_some_and(|n| n.eq_ignore_ascii_case(stem))
-        }) else {
-            continue;
-        };
-        let declaration = source
-            .text
-            .lines()
-            .position(|l| find_word(&l.to_ascii_lowercase(), "class").is_some())
-            .unwrap_or(0);
+        let Some(call) = calls.iter().find(|c| c.class.rsplit('.').next().is_some_and(|n| n.eq_ignore_ascii_case(stem))) else { continue };
+        let declaration = source.text.lines().position(|l| find_word(&l.to_ascii_lowercase(), "class").is_some()).unwrap_or(0);
         out.push(Finding {
             file: source.file.clone(),
             line: declaration + 1,
             column: 1,
             component: Component::ApexClass,
-            found: format!(
-                "class {stem}, called by runApex at {}:{}",
-                call.file, call.line
-            ),
+            found: format!("class {stem}, called by runApex at {}:{}", call.file, call.line),
             rule: rules::RUN_APEX_TARGET,
         });
     }
@@ -412,16 +296,8 @@ mod tests {
     use super::*;
 
     fn found(component: Component, text: &str) -> Vec<(usize, String, &'static str)> {
-        let inventory = scan(&[Source {
-            file: "f".into(),
-            component,
-            text: text.into(),
-        }]);
-        inventory
-            .findings
-            .into_iter()
-            .map(|f| (f.column, f.found, f.rule.code))
-            .collect()
+        let inventory = scan(&[Source { file: "f".into(), component, text: text.into() }]);
+        inventory.findings.into_iter().map(|f| (f.column, f.found, f.rule.code)).collect()
     }
 
     #[test]
@@ -430,17 +306,9 @@ mod tests {
         assert_eq!(
             found(Component::VisualforcePage, line),
             vec![
-                (
-                    6,
-                    "sforce.interaction.cti.onClickToDial".to_owned(),
-                    "classic-open-cti"
-                ),
+                (6, "sforce.interaction.cti.onClickToDial".to_owned(), "classic-open-cti"),
                 (51, "sforce.interaction".to_owned(), "classic-open-cti"),
-                (
-                    73,
-                    "sforce.console.cti.setCallObjectIds".to_owned(),
-                    "console-cti"
-                ),
+                (73, "sforce.console.cti.setCallObjectIds".to_owned(), "console-cti"),
             ]
         );
     }
@@ -449,62 +317,23 @@ mod tests {
     fn lightning_code_and_look_alikes_are_not_flagged() {
         let lightning = "sforce.opencti.searchAndScreenPop({searchParams: ani}); CCTIsomething; xCCTIAgent; callObjectId; reqProgIdentity";
         assert_eq!(found(Component::Lwc, lightning), vec![]);
-        assert_eq!(
-            found(Component::ApexClass, "String CallObjectName;"),
-            vec![],
-            "CallObject as a whole word only"
-        );
-        assert_eq!(
-            found(Component::Web, "reqProgId"),
-            vec![],
-            "reqProgId only in call center files"
-        );
-        assert_eq!(
-            found(Component::StaticResource, "new CCTIUserInterface()")[0].1,
-            "CCTIUserInterface"
-        );
+        assert_eq!(found(Component::ApexClass, "String CallObjectName;"), vec![], "CallObject as a whole word only");
+        assert_eq!(found(Component::Web, "reqProgId"), vec![], "reqProgId only in call center files");
+        assert_eq!(found(Component::StaticResource, "new CCTIUserInterface()")[0].1, "CCTIUserInterface");
     }
 
     #[test]
     fn runapex_names_the_apex_class_it_calls() {
-        assert_eq!(
-            run_apex_targets(
-                "sforce.interaction.runApex( 'acme.PopCtl' ,'m','');runApex(\"Other\", 'x')"
-            ),
-            ["acme.PopCtl", "Other"]
-        );
+        assert_eq!(run_apex_targets("sforce.interaction.runApex( 'acme.PopCtl' ,'m','');runApex(\"Other\", 'x')"), ["acme.PopCtl", "Other"]);
         assert!(run_apex_targets("runApex(name, 'm')").is_empty());
         let sources = [
-            Source {
-                file: "pages/P.page".into(),
-                component: Component::VisualforcePage,
-                text: "\n sforce.interaction.runApex('acme.PopCtl','m','');".into(),
-            },
-            Source {
-                file: "classes/PopCtl.cls".into(),
-                component: Component::ApexClass,
-                text: "// pops\nglobal class PopCtl {\n}".into(),
-            },
+            Source { file: "pages/P.page".into(), component: Component::VisualforcePage, text: "\n sforce.interaction.runApex('acme.PopCtl','m','');".into() },
+            Source { file: "classes/PopCtl.cls".into(), component: Component::ApexClass, text: "// pops\nglobal class PopCtl {\n}".into() },
         ];
         let inventory = scan(&sources);
-        let target = inventory
-            .findings
-            .iter()
-            .find(|f| f.rule.code == "apex-called-by-classic-cti")
-            .expect("the class is listed");
-        assert_eq!(
-            (target.file.as_str(), target.line, target.found.as_str()),
-            (
-                "classes/PopCtl.cls",
-                2,
-                "class PopCtl, called by runApex at pages/P.page:2"
-            )
-        );
-        assert_eq!(
-            inventory.hours(),
-            1.0 + 1.0 + 2.0 * RETEST,
-            "two findings, two files"
-        );
+        let target = inventory.findings.iter().find(|f| f.rule.code == "apex-called-by-classic-cti").expect("the class is listed");
+        assert_eq!((target.file.as_str(), target.line, target.found.as_str()), ("classes/PopCtl.cls", 2, "class PopCtl, called by runApex at pages/P.page:2"));
+        assert_eq!(inventory.hours(), 1.0 + 1.0 + 2.0 * RETEST, "two findings, two files");
     }
 
     const RETEST: f64 = rules::RETEST_HOURS_PER_FILE;

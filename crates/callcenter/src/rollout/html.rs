@@ -5,12 +5,10 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::render::{
-    agent_rows, day_rows, no_go_text, percent, thresholds_text, verdict, LabelledStats,
-};
+use crate::date::Date;
+use super::render::{agent_rows, day_rows, no_go_text, percent, thresholds_text, verdict, LabelledStats};
 use super::report::{Group, Report, Stats};
 use super::tasks::PopOutcome;
-use crate::date::Date;
 
 const WIDTH: f64 = 720.0;
 const HEIGHT: f64 = 240.0;
@@ -48,8 +46,7 @@ fn colour(group: Group) -> &'static str {
     }
 }
 
-const STYLE: &str =
-    "body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#1b1b1b;max-width:980px}\
+const STYLE: &str = "body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#1b1b1b;max-width:980px}\
 h1{font-size:20px}h2{font-size:16px;margin-top:28px}table{border-collapse:collapse;margin:8px 0}\
 th,td{padding:3px 10px;border-bottom:1px solid #ddd;text-align:right}th:first-child,td:first-child,\
 td.name{text-align:left}.go{color:#006d2c;font-weight:600}.nogo{color:#b00020;font-weight:600}\
@@ -65,10 +62,7 @@ pub fn page(report: &Report) -> String {
         out,
         "<p>{}. Thresholds: {}.</p>",
         match report.period {
-            Some(p) => format!(
-                "{} call Tasks from {} to {} (days in UTC)",
-                report.total.calls, p.first, p.last
-            ),
+            Some(p) => format!("{} call Tasks from {} to {} (days in UTC)", report.total.calls, p.first, p.last),
             None => "No call Tasks".to_owned(),
         },
         escape(&thresholds_text(&report.thresholds))
@@ -88,11 +82,7 @@ pub fn page(report: &Report) -> String {
     out.push_str("<h2>Per day</h2>\n");
     out.push_str(&stats_table(&["day", "wave"], &day_rows(report)));
     if !report.skipped.is_empty() {
-        let _ = writeln!(
-            out,
-            "<h2>Rows not counted ({})</h2>\n<ul>",
-            report.skipped.len()
-        );
+        let _ = writeln!(out, "<h2>Rows not counted ({})</h2>\n<ul>", report.skipped.len());
         for s in &report.skipped {
             let _ = writeln!(out, "<li>line {}: {}</li>", s.line, escape(&s.reason));
         }
@@ -103,17 +93,8 @@ pub fn page(report: &Report) -> String {
 }
 
 fn verdicts(report: &Report) -> String {
-    let mut out =
-        String::from("<h2>Go / no-go per wave</h2>\n<table><tr><th>wave</th><th>agents</th>");
-    for h in [
-        "calls",
-        "inbound",
-        "pops",
-        "pop success",
-        "median pop latency",
-        "failed logs",
-        "verdict",
-    ] {
+    let mut out = String::from("<h2>Go / no-go per wave</h2>\n<table><tr><th>wave</th><th>agents</th>");
+    for h in ["calls", "inbound", "pops", "pop success", "median pop latency", "failed logs", "verdict"] {
         let _ = write!(out, "<th>{h}</th>");
     }
     out.push_str("</tr>\n");
@@ -124,38 +105,21 @@ fn verdicts(report: &Report) -> String {
             (_, false) => "nogo",
         };
         let reasons: Vec<String> = w.no_go.iter().map(|r| escape(&no_go_text(r))).collect();
-        let _ = write!(
-            out,
-            "<tr><td>{}</td><td>{}</td>",
-            escape(w.group.as_str()),
-            w.agents
-        );
+        let _ = write!(out, "<tr><td>{}</td><td>{}</td>", escape(w.group.as_str()), w.agents);
         out.push_str(&stats_cells(&w.stats));
-        let _ = writeln!(
-            out,
-            "<td class=\"{class}\" title=\"{}\">{}</td></tr>",
-            reasons.join("; "),
-            verdict(w.group, &w.no_go)
-        );
+        let _ = writeln!(out, "<td class=\"{class}\" title=\"{}\">{}</td></tr>", reasons.join("; "), verdict(w.group, &w.no_go));
     }
     out.push_str("</table>\n");
     for w in report.waves.iter().filter(|w| !w.no_go.is_empty()) {
         for r in &w.no_go {
-            let _ = writeln!(
-                out,
-                "<p class=\"nogo\">NO-GO {}: {}</p>",
-                escape(w.group.as_str()),
-                escape(&no_go_text(r))
-            );
+            let _ = writeln!(out, "<p class=\"nogo\">NO-GO {}: {}</p>", escape(w.group.as_str()), escape(&no_go_text(r)));
         }
     }
     out
 }
 
 fn stats_cells(s: &Stats) -> String {
-    let latency = s
-        .median_latency_ms()
-        .map_or_else(|| "-".to_owned(), |m| format!("{m} ms"));
+    let latency = s.median_latency_ms().map_or_else(|| "-".to_owned(), |m| format!("{m} ms"));
     format!(
         "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{latency}</td><td>{}</td>",
         s.calls,
@@ -168,29 +132,13 @@ fn stats_cells(s: &Stats) -> String {
 
 fn stats_table(keys: &[&str], rows: &[LabelledStats<'_>]) -> String {
     let mut out = String::from("<table><tr>");
-    for h in keys.iter().chain(
-        [
-            "calls",
-            "inbound",
-            "pops",
-            "pop success",
-            "median pop latency",
-            "failed logs",
-        ]
-        .iter(),
-    ) {
+    for h in keys.iter().chain(["calls", "inbound", "pops", "pop success", "median pop latency", "failed logs"].iter()) {
         let _ = write!(out, "<th>{h}</th>");
     }
     out.push_str("</tr>\n");
     for row in rows {
         let [a, b] = &row.labels;
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td class=\"name\">{}</td>{}</tr>",
-            escape(a),
-            escape(b),
-            stats_cells(row.stats)
-        );
+        let _ = writeln!(out, "<tr><td>{}</td><td class=\"name\">{}</td>{}</tr>", escape(a), escape(b), stats_cells(row.stats));
     }
     out.push_str("</table>\n");
     out
@@ -202,14 +150,8 @@ fn outcomes(report: &Report) -> String {
         let _ = write!(out, "<th>{}</th>", o.as_str());
     }
     out.push_str("</tr>\n");
-    let rows = report.waves.iter().map(|w| LabelledStats {
-        labels: [w.group.as_str().to_owned(), String::new()],
-        stats: &w.stats,
-    });
-    for row in rows.chain(std::iter::once(LabelledStats {
-        labels: ["all".to_owned(), String::new()],
-        stats: &report.total,
-    })) {
+    let rows = report.waves.iter().map(|w| LabelledStats { labels: [w.group.as_str().to_owned(), String::new()], stats: &w.stats });
+    for row in rows.chain(std::iter::once(LabelledStats { labels: ["all".to_owned(), String::new()], stats: &report.total })) {
         let [name, _] = &row.labels;
         let _ = write!(out, "<tr><td>{}</td>", escape(name));
         for n in row.stats.outcomes {
@@ -224,12 +166,7 @@ fn outcomes(report: &Report) -> String {
 fn key(report: &Report) -> String {
     let mut out = String::from("<p class=\"key\">");
     for w in &report.waves {
-        let _ = write!(
-            out,
-            "<span style=\"background:{}\"></span>{}",
-            colour(w.group),
-            escape(w.group.as_str())
-        );
+        let _ = write!(out, "<span style=\"background:{}\"></span>{}", colour(w.group), escape(w.group.as_str()));
     }
     out.push_str("</p>\n");
     out
@@ -261,13 +198,7 @@ impl Plot {
         let every = (days / 10).max(1);
         for d in (0..days).step_by(usize::try_from(every).unwrap_or(1)) {
             let label = first.plus_days(d).to_string();
-            let _ = write!(
-                out,
-                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
-                self.x(d as f64 + 0.5),
-                HEIGHT - 10.0,
-                label.get(5..).unwrap_or(&label)
-            );
+            let _ = write!(out, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>", self.x(d as f64 + 0.5), HEIGHT - 10.0, label.get(5..).unwrap_or(&label));
         }
     }
 }
@@ -280,14 +211,9 @@ struct Point {
 }
 
 fn success_chart(report: &Report) -> String {
-    let Some(period) = report.period else {
-        return "<p>No calls.</p>\n".to_owned();
-    };
+    let Some(period) = report.period else { return "<p>No calls.</p>\n".to_owned() };
     let days = period.last.days_since(period.first) + 1;
-    let plot = Plot {
-        slots: days as f64,
-        max: 100.0,
-    };
+    let plot = Plot { slots: days as f64, max: 100.0 };
     let mut out = String::new();
     plot.axes(&mut out, period.first, days, "%");
     let min = plot.y(report.thresholds.min_pop_success_percent);
@@ -296,39 +222,15 @@ fn success_chart(report: &Report) -> String {
     for d in &report.days {
         if let Some(p) = d.stats.success_percent() {
             let slot = d.day.days_since(period.first) as f64 + 0.5;
-            let title = format!(
-                "{} {}: {p:.1}% of {} pops",
-                d.day,
-                d.group.as_str(),
-                d.stats.pops
-            );
-            lines.entry(d.group).or_default().push(Point {
-                x: plot.x(slot),
-                y: plot.y(p),
-                title,
-            });
+            let title = format!("{} {}: {p:.1}% of {} pops", d.day, d.group.as_str(), d.stats.pops);
+            lines.entry(d.group).or_default().push(Point { x: plot.x(slot), y: plot.y(p), title });
         }
     }
     for (group, points) in &lines {
-        let path: Vec<String> = points
-            .iter()
-            .map(|p| format!("{:.1},{:.1}", p.x, p.y))
-            .collect();
-        let _ = write!(
-            out,
-            "<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"/>",
-            colour(*group),
-            path.join(" ")
-        );
+        let path: Vec<String> = points.iter().map(|p| format!("{:.1},{:.1}", p.x, p.y)).collect();
+        let _ = write!(out, "<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"/>", colour(*group), path.join(" "));
         for p in points {
-            let _ = write!(
-                out,
-                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"{}\"><title>{}</title></circle>",
-                p.x,
-                p.y,
-                colour(*group),
-                escape(&p.title)
-            );
+            let _ = write!(out, "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"{}\"><title>{}</title></circle>", p.x, p.y, colour(*group), escape(&p.title));
         }
     }
     out.push_str("</svg>\n");
@@ -361,19 +263,14 @@ fn wave_bars(report: &Report) -> String {
 }
 
 fn volume_chart(report: &Report) -> String {
-    let Some(period) = report.period else {
-        return "<p>No calls.</p>\n".to_owned();
-    };
+    let Some(period) = report.period else { return "<p>No calls.</p>\n".to_owned() };
     let days = period.last.days_since(period.first) + 1;
     let mut per_day: BTreeMap<Date, u32> = BTreeMap::new();
     for d in &report.days {
         *per_day.entry(d.day).or_default() += d.stats.calls;
     }
     let max = f64::from(per_day.values().copied().max().unwrap_or(0));
-    let plot = Plot {
-        slots: days as f64,
-        max: nice_ceiling(max),
-    };
+    let plot = Plot { slots: days as f64, max: nice_ceiling(max) };
     let mut out = String::new();
     plot.axes(&mut out, period.first, days, "");
     let bar = ((plot.x(1.0) - plot.x(0.0)) * 0.7).max(1.0);
@@ -381,10 +278,7 @@ fn volume_chart(report: &Report) -> String {
     for d in &report.days {
         let below = stacked.entry(d.day).or_default();
         let slot = d.day.days_since(period.first) as f64 + 0.5;
-        let (top, bottom) = (
-            plot.y(f64::from(*below + d.stats.calls)),
-            plot.y(f64::from(*below)),
-        );
+        let (top, bottom) = (plot.y(f64::from(*below + d.stats.calls)), plot.y(f64::from(*below)));
         let _ = write!(
             out,
             "<rect x=\"{:.1}\" y=\"{top:.1}\" width=\"{bar:.1}\" height=\"{:.1}\" fill=\"{}\"><title>{} {}: {} calls, {} inbound</title></rect>",
@@ -408,11 +302,7 @@ fn nice_ceiling(value: f64) -> f64 {
     while step * 10.0 <= value {
         step *= 10.0;
     }
-    [1.0, 2.0, 5.0, 10.0]
-        .into_iter()
-        .map(|m| m * step)
-        .find(|v| *v >= value)
-        .unwrap_or(step * 10.0)
+    [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * step).find(|v| *v >= value).unwrap_or(step * 10.0)
 }
 
 #[cfg(test)]
@@ -424,9 +314,6 @@ mod tests {
         assert_eq!(nice_ceiling(0.0), 1.0);
         assert_eq!(nice_ceiling(37.0), 50.0);
         assert_eq!(nice_ceiling(120.0), 200.0);
-        assert_eq!(
-            escape("<a href=\"x\">&'"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
-        );
+        assert_eq!(escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
     }
 }

@@ -10,29 +10,17 @@ pub fn percent(value: Option<f64>) -> String {
 }
 
 fn latency(stats: &Stats) -> String {
-    stats
-        .median_latency_ms()
-        .map_or_else(|| "-".to_owned(), |ms| format!("{ms} ms"))
+    stats.median_latency_ms().map_or_else(|| "-".to_owned(), |ms| format!("{ms} ms"))
 }
 
 /// A no-go reason in words.
 pub fn no_go_text(reason: &NoGo) -> String {
     match *reason {
-        NoGo::TooFewPops { pops, min } => {
-            format!("only {pops} screen pop(s), at least {min} are needed to judge the wave")
-        }
-        NoGo::LowPopSuccess { percent, min } => {
-            format!("screen-pop success {percent:.1}% is below {min}%")
-        }
-        NoGo::PopErrors { percent, max } => {
-            format!("{percent:.1}% of screen pops failed or timed out (at most {max}%)")
-        }
-        NoGo::SlowPops { median_ms, max_ms } => {
-            format!("median screen-pop latency {median_ms} ms is above {max_ms} ms")
-        }
-        NoGo::FailedLogs { percent, max } => {
-            format!("{percent:.1}% of calls needed more than one try to log (at most {max}%)")
-        }
+        NoGo::TooFewPops { pops, min } => format!("only {pops} screen pop(s), at least {min} are needed to judge the wave"),
+        NoGo::LowPopSuccess { percent, min } => format!("screen-pop success {percent:.1}% is below {min}%"),
+        NoGo::PopErrors { percent, max } => format!("{percent:.1}% of screen pops failed or timed out (at most {max}%)"),
+        NoGo::SlowPops { median_ms, max_ms } => format!("median screen-pop latency {median_ms} ms is above {max_ms} ms"),
+        NoGo::FailedLogs { percent, max } => format!("{percent:.1}% of calls needed more than one try to log (at most {max}%)"),
     }
 }
 
@@ -72,11 +60,7 @@ fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
         }
     }
     let line = |cells: Vec<&str>| {
-        let padded: Vec<String> = cells
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
+        let padded: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
         padded.join("  ").trim_end().to_owned() + "\n"
     };
     let mut out = line(headers.to_vec());
@@ -96,55 +80,24 @@ pub struct LabelledStats<'a> {
 
 /// The per-agent rows.
 pub fn agent_rows(report: &Report) -> Vec<LabelledStats<'_>> {
-    report
-        .agents
-        .iter()
-        .map(|a| LabelledStats {
-            labels: [a.group.as_str().to_owned(), a.agent.clone()],
-            stats: &a.stats,
-        })
-        .collect()
+    report.agents.iter().map(|a| LabelledStats { labels: [a.group.as_str().to_owned(), a.agent.clone()], stats: &a.stats }).collect()
 }
 
 /// The per-day rows.
 pub fn day_rows(report: &Report) -> Vec<LabelledStats<'_>> {
-    report
-        .days
-        .iter()
-        .map(|d| LabelledStats {
-            labels: [d.day.to_string(), d.group.as_str().to_owned()],
-            stats: &d.stats,
-        })
-        .collect()
+    report.days.iter().map(|d| LabelledStats { labels: [d.day.to_string(), d.group.as_str().to_owned()], stats: &d.stats }).collect()
 }
 
-const STATS_HEADERS: [&str; 6] = [
-    "calls",
-    "inbound",
-    "pops",
-    "pop success",
-    "median pop latency",
-    "failed logs",
-];
+const STATS_HEADERS: [&str; 6] = ["calls", "inbound", "pops", "pop success", "median pop latency", "failed logs"];
 
 fn stats_cells(s: &Stats) -> Vec<String> {
-    vec![
-        s.calls.to_string(),
-        s.inbound.to_string(),
-        s.pops.to_string(),
-        percent(s.success_percent()),
-        latency(s),
-        s.failed_logs.to_string(),
-    ]
+    vec![s.calls.to_string(), s.inbound.to_string(), s.pops.to_string(), percent(s.success_percent()), latency(s), s.failed_logs.to_string()]
 }
 
 /// The report as text.
 pub fn text(report: &Report) -> String {
     let mut out = match report.period {
-        Some(p) => format!(
-            "Call Tasks: {} from {} to {} (days in UTC).\n",
-            report.total.calls, p.first, p.last
-        ),
+        Some(p) => format!("Call Tasks: {} from {} to {} (days in UTC).\n", report.total.calls, p.first, p.last),
         None => "Call Tasks: none.\n".to_owned(),
     };
     out.push_str(if report.package_columns {
@@ -152,10 +105,7 @@ pub fn text(report: &Report) -> String {
     } else {
         "Screen pops and log attempts from the Task descriptions (the export has no org package fields).\n"
     });
-    out.push_str(&format!(
-        "Thresholds: {}.\n\nPer wave\n",
-        thresholds_text(&report.thresholds)
-    ));
+    out.push_str(&format!("Thresholds: {}.\n\nPer wave\n", thresholds_text(&report.thresholds)));
     let mut headers = vec!["wave", "agents"];
     headers.extend(STATS_HEADERS);
     headers.push("verdict");
@@ -171,17 +121,11 @@ pub fn text(report: &Report) -> String {
         .collect();
     out.push_str(&table(&headers, &rows));
     if report.waves.iter().all(|w| w.group == Group::NotMoved) {
-        out.push_str(
-            "  No wave judged: give --waves with the waves.csv `callcenter waves` wrote.\n",
-        );
+        out.push_str("  No wave judged: give --waves with the waves.csv `callcenter waves` wrote.\n");
     }
     for w in report.waves.iter().filter(|w| !w.no_go.is_empty()) {
         for reason in &w.no_go {
-            out.push_str(&format!(
-                "  NO-GO {}: {}\n",
-                w.group.as_str(),
-                no_go_text(reason)
-            ));
+            out.push_str(&format!("  NO-GO {}: {}\n", w.group.as_str(), no_go_text(reason)));
         }
     }
     out.push_str("\nScreen-pop outcomes (success = one-match or new-record; several-matches and no-match = no single record; failed and timed-out = errors)\n");
@@ -207,11 +151,7 @@ fn outcome_table(report: &Report) -> String {
         row.extend(s.outcomes.iter().map(u32::to_string));
         row
     };
-    let mut rows: Vec<Vec<String>> = report
-        .waves
-        .iter()
-        .map(|w| row(w.group.as_str(), &w.stats))
-        .collect();
+    let mut rows: Vec<Vec<String>> = report.waves.iter().map(|w| row(w.group.as_str(), &w.stats)).collect();
     rows.push(row("all", &report.total));
     table(&headers, &rows)
 }
@@ -235,11 +175,7 @@ fn json_number(value: Option<f64>) -> String {
 }
 
 fn stats_json(s: &Stats) -> String {
-    let outcomes: Vec<String> = PopOutcome::ALL
-        .iter()
-        .zip(s.outcomes)
-        .map(|(o, n)| format!("{}:{n}", json_string(o.as_str())))
-        .collect();
+    let outcomes: Vec<String> = PopOutcome::ALL.iter().zip(s.outcomes).map(|(o, n)| format!("{}:{n}", json_string(o.as_str()))).collect();
     format!(
         "\"calls\":{},\"inbound\":{},\"pops\":{},\"popSuccessPercent\":{},\"popErrorPercent\":{},\"medianPopLatencyMs\":{},\"failedLogs\":{},\"outcomes\":{{{}}}",
         s.calls,
@@ -256,25 +192,12 @@ fn stats_json(s: &Stats) -> String {
 /// The report as JSON.
 pub fn json(report: &Report) -> String {
     let t = &report.thresholds;
-    let period = report.period.map_or_else(
-        || "null".to_owned(),
-        |p| format!("{{\"first\":\"{}\",\"last\":\"{}\"}}", p.first, p.last),
-    );
+    let period = report.period.map_or_else(|| "null".to_owned(), |p| format!("{{\"first\":\"{}\",\"last\":\"{}\"}}", p.first, p.last));
     let waves: Vec<String> = report
         .waves
         .iter()
         .map(|w| {
-            let reasons: Vec<String> = w
-                .no_go
-                .iter()
-                .map(|r| {
-                    format!(
-                        "{{\"code\":\"{}\",\"message\":{}}}",
-                        no_go_code(r),
-                        json_string(&no_go_text(r))
-                    )
-                })
-                .collect();
+            let reasons: Vec<String> = w.no_go.iter().map(|r| format!("{{\"code\":\"{}\",\"message\":{}}}", no_go_code(r), json_string(&no_go_text(r)))).collect();
             format!(
                 "{{\"wave\":{},\"agents\":{},{},\"verdict\":{},\"noGo\":[{}]}}",
                 json_string(w.group.as_str()),
@@ -285,41 +208,10 @@ pub fn json(report: &Report) -> String {
             )
         })
         .collect();
-    let agents: Vec<String> = report
-        .agents
-        .iter()
-        .map(|a| {
-            format!(
-                "{{\"wave\":{},\"agent\":{},{}}}",
-                json_string(a.group.as_str()),
-                json_string(&a.agent),
-                stats_json(&a.stats)
-            )
-        })
-        .collect();
-    let days: Vec<String> = report
-        .days
-        .iter()
-        .map(|d| {
-            format!(
-                "{{\"day\":\"{}\",\"wave\":{},{}}}",
-                d.day,
-                json_string(d.group.as_str()),
-                stats_json(&d.stats)
-            )
-        })
-        .collect();
-    let skipped: Vec<String> = report
-        .skipped
-        .iter()
-        .map(|s| {
-            format!(
-                "{{\"line\":{},\"reason\":{}}}",
-                s.line,
-                json_string(&s.reason)
-            )
-        })
-        .collect();
+    let agents: Vec<String> =
+        report.agents.iter().map(|a| format!("{{\"wave\":{},\"agent\":{},{}}}", json_string(a.group.as_str()), json_string(&a.agent), stats_json(&a.stats))).collect();
+    let days: Vec<String> = report.days.iter().map(|d| format!("{{\"day\":\"{}\",\"wave\":{},{}}}", d.day, json_string(d.group.as_str()), stats_json(&d.stats))).collect();
+    let skipped: Vec<String> = report.skipped.iter().map(|s| format!("{{\"line\":{},\"reason\":{}}}", s.line, json_string(&s.reason))).collect();
     format!(
         "{{\"period\":{period},\"packageColumns\":{},\n \"thresholds\":{{\"minPopSuccessPercent\":{},\"maxPopErrorPercent\":{},\"maxMedianLatencyMs\":{},\"maxFailedLogPercent\":{},\"minPops\":{}}},\n \"total\":{{{}}},\n \"waves\":[{}],\n \"agents\":[{}],\n \"days\":[{}],\n \"skipped\":[{}]}}\n",
         report.package_columns,

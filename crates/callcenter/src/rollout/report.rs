@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::date::Date;
 use super::tasks::{Call, PopClass, PopOutcome, SkippedRow, Tasks};
 use super::waves::{Wave, WaveEntry};
-use crate::date::Date;
 
 /// The group an agent's calls count in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -59,12 +59,7 @@ impl Stats {
 
     /// Pops of one class.
     pub fn pops_in(&self, class: PopClass) -> u32 {
-        PopOutcome::ALL
-            .iter()
-            .zip(self.outcomes)
-            .filter(|(o, _)| o.class() == class)
-            .map(|(_, n)| n)
-            .sum()
+        PopOutcome::ALL.iter().zip(self.outcomes).filter(|(o, _)| o.class() == class).map(|(_, n)| n).sum()
     }
 
     /// The share of pops that landed the agent on one record, in percent; none without pops.
@@ -113,13 +108,8 @@ pub struct Thresholds {
 impl Thresholds {
     /// The defaults: 80 % of pops on one record, at most 2 % errors, a median pop within 1.5 s,
     /// at most 2 % of calls logged only on a retry, at least 20 pops to judge a wave.
-    pub const DEFAULT: Thresholds = Thresholds {
-        min_pop_success_percent: 80.0,
-        max_pop_error_percent: 2.0,
-        max_median_latency_ms: 1500,
-        max_failed_log_percent: 2.0,
-        min_pops: 20,
-    };
+    pub const DEFAULT: Thresholds =
+        Thresholds { min_pop_success_percent: 80.0, max_pop_error_percent: 2.0, max_median_latency_ms: 1500, max_failed_log_percent: 2.0, min_pops: 20 };
 }
 
 impl Default for Thresholds {
@@ -147,47 +137,20 @@ impl Thresholds {
     /// Every reason `stats` is no-go; empty means go.
     pub fn judge(&self, stats: &Stats) -> Vec<NoGo> {
         if stats.pops < self.min_pops {
-            return vec![NoGo::TooFewPops {
-                pops: stats.pops,
-                min: self.min_pops,
-            }];
+            return vec![NoGo::TooFewPops { pops: stats.pops, min: self.min_pops }];
         }
         let mut reasons = Vec::new();
-        if let Some(percent) = stats
-            .success_percent()
-            .filter(|p| *p < self.min_pop_success_percent)
-        {
-            reasons.push(NoGo::LowPopSuccess {
-                percent,
-                min: self.min_pop_success_percent,
-            });
+        if let Some(percent) = stats.success_percent().filter(|p| *p < self.min_pop_success_percent) {
+            reasons.push(NoGo::LowPopSuccess { percent, min: self.min_pop_success_percent });
         }
-        if let Some(percent) = stats
-            .error_percent()
-            .filter(|p| *p > self.max_pop_error_percent)
-        {
-            reasons.push(NoGo::PopErrors {
-                percent,
-                max: self.max_pop_error_percent,
-            });
+        if let Some(percent) = stats.error_percent().filter(|p| *p > self.max_pop_error_percent) {
+            reasons.push(NoGo::PopErrors { percent, max: self.max_pop_error_percent });
         }
-        if let Some(median_ms) = stats
-            .median_latency_ms()
-            .filter(|m| *m > self.max_median_latency_ms)
-        {
-            reasons.push(NoGo::SlowPops {
-                median_ms,
-                max_ms: self.max_median_latency_ms,
-            });
+        if let Some(median_ms) = stats.median_latency_ms().filter(|m| *m > self.max_median_latency_ms) {
+            reasons.push(NoGo::SlowPops { median_ms, max_ms: self.max_median_latency_ms });
         }
-        if let Some(percent) = stats
-            .failed_log_percent()
-            .filter(|p| *p > self.max_failed_log_percent)
-        {
-            reasons.push(NoGo::FailedLogs {
-                percent,
-                max: self.max_failed_log_percent,
-            });
+        if let Some(percent) = stats.failed_log_percent().filter(|p| *p > self.max_failed_log_percent) {
+            reasons.push(NoGo::FailedLogs { percent, max: self.max_failed_log_percent });
         }
         reasons
     }
@@ -267,46 +230,23 @@ pub fn build(tasks: &Tasks, waves: &BTreeMap<String, WaveEntry>, thresholds: Thr
     let mut by_day: BTreeMap<(Date, Group), Stats> = BTreeMap::new();
     let mut period: Option<Period> = None;
     for call in &tasks.calls {
-        let entry = waves
-            .get(&call.agent.to_lowercase())
-            .or_else(|| waves.get(&call.agent));
+        let entry = waves.get(&call.agent.to_lowercase()).or_else(|| waves.get(&call.agent));
         let group = match entry {
             Some(e) if e.start.is_none_or(|start| call.day >= start) => Group::Wave(e.wave),
             _ => Group::NotMoved,
         };
         total.add(call);
         by_group.entry(group).or_default().add(call);
-        by_agent
-            .entry((group, call.agent.as_str()))
-            .or_default()
-            .add(call);
+        by_agent.entry((group, call.agent.as_str())).or_default().add(call);
         by_day.entry((call.day, group)).or_default().add(call);
-        period = Some(period.map_or(
-            Period {
-                first: call.day,
-                last: call.day,
-            },
-            |p| Period {
-                first: p.first.min(call.day),
-                last: p.last.max(call.day),
-            },
-        ));
+        period = Some(period.map_or(Period { first: call.day, last: call.day }, |p| Period { first: p.first.min(call.day), last: p.last.max(call.day) }));
     }
     let waves = by_group
         .into_iter()
         .map(|(group, stats)| {
             let agents = by_agent.keys().filter(|(g, _)| *g == group).count();
-            let no_go = if group == Group::NotMoved {
-                Vec::new()
-            } else {
-                thresholds.judge(&stats)
-            };
-            WaveRow {
-                group,
-                agents,
-                stats,
-                no_go,
-            }
+            let no_go = if group == Group::NotMoved { Vec::new() } else { thresholds.judge(&stats) };
+            WaveRow { group, agents, stats, no_go }
         })
         .collect();
     Report {
@@ -315,18 +255,8 @@ pub fn build(tasks: &Tasks, waves: &BTreeMap<String, WaveEntry>, thresholds: Thr
         package_columns: tasks.package_columns,
         total,
         waves,
-        agents: by_agent
-            .into_iter()
-            .map(|((group, agent), stats)| AgentRow {
-                group,
-                agent: agent.to_owned(),
-                stats,
-            })
-            .collect(),
-        days: by_day
-            .into_iter()
-            .map(|((day, group), stats)| DayRow { day, group, stats })
-            .collect(),
+        agents: by_agent.into_iter().map(|((group, agent), stats)| AgentRow { group, agent: agent.to_owned(), stats }).collect(),
+        days: by_day.into_iter().map(|((day, group), stats)| DayRow { day, group, stats }).collect(),
         skipped: tasks.skipped.clone(),
     }
 }
@@ -345,57 +275,31 @@ mod tests {
 
     fn call(outcome: PopOutcome, latency: u32, attempts: u32) -> Call {
         let day = Date::parse("2026-11-30").expect("day");
-        Call {
-            agent: "a".into(),
-            day,
-            inbound: true,
-            pop: Some(Pop {
-                outcome,
-                latency_ms: Some(latency),
-            }),
-            log_attempts: attempts,
-        }
+        Call { agent: "a".into(), day, inbound: true, pop: Some(Pop { outcome, latency_ms: Some(latency) }), log_attempts: attempts }
     }
 
     #[test]
     fn success_is_landing_on_one_record() {
         let mut s = Stats::default();
-        for c in [
-            call(PopOutcome::OneMatch, 300, 1),
-            call(PopOutcome::NewRecord, 500, 1),
-            call(PopOutcome::NoMatch, 700, 2),
-            call(PopOutcome::TimedOut, 9000, 1),
-        ] {
+        for c in [call(PopOutcome::OneMatch, 300, 1), call(PopOutcome::NewRecord, 500, 1), call(PopOutcome::NoMatch, 700, 2), call(PopOutcome::TimedOut, 9000, 1)] {
             s.add(&c);
         }
         assert_eq!(s.success_percent(), Some(50.0));
         assert_eq!(s.error_percent(), Some(25.0));
         assert_eq!(s.median_latency_ms(), Some(500));
         assert_eq!(s.failed_logs, 1);
-        let t = Thresholds {
-            min_pops: 4,
-            ..Thresholds::default()
-        };
+        let t = Thresholds { min_pops: 4, ..Thresholds::default() };
         let reasons = t.judge(&s);
         assert_eq!(reasons.len(), 3, "{reasons:?}");
         assert!(matches!(reasons[0], NoGo::LowPopSuccess { .. }));
-        assert_eq!(
-            Thresholds::default().judge(&s),
-            vec![NoGo::TooFewPops { pops: 4, min: 20 }]
-        );
+        assert_eq!(Thresholds::default().judge(&s), vec![NoGo::TooFewPops { pops: 4, min: 20 }]);
     }
 
     #[test]
     fn agents_are_matched_to_waves_by_username_or_id() {
         let csv = "OwnerId,CreatedDate,CallType\n005P,2026-11-30T08:00:00.000Z,Inbound\n005X,2026-11-30T08:00:00.000Z,Outbound\n";
         let tasks = read_tasks(csv).expect("tasks");
-        let waves = BTreeMap::from([(
-            "005P".to_owned(),
-            WaveEntry {
-                wave: Wave::Pilot,
-                start: None,
-            },
-        )]);
+        let waves = BTreeMap::from([("005P".to_owned(), WaveEntry { wave: Wave::Pilot, start: None })]);
         let r = build(&tasks, &waves, Thresholds::default());
         let groups: Vec<Group> = r.waves.iter().map(|w| w.group).collect();
         assert_eq!(groups, [Group::Wave(Wave::Pilot), Group::NotMoved]);

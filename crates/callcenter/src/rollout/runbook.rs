@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use crate::date::Date;
 use super::tasks::TASKS_QUERY;
 use super::waves::{assign, read_users, update_csv, waves_csv, Assignment, Wave, WavesError};
-use crate::date::Date;
 
 /// What the admin asks of `callcenter waves`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,18 +41,8 @@ struct Schedule {
 
 impl Schedule {
     fn from(start: Date) -> Schedule {
-        let moves = BTreeMap::from([
-            (Wave::Pilot, start),
-            (Wave::Quarter, start.plus_days(14)),
-            (Wave::Half, start.plus_days(21)),
-            (Wave::Everyone, start.plus_days(28)),
-        ]);
-        let checks = BTreeMap::from([
-            (Wave::Pilot, start.plus_days(14)),
-            (Wave::Quarter, start.plus_days(21)),
-            (Wave::Half, start.plus_days(28)),
-            (Wave::Everyone, start.plus_days(35)),
-        ]);
+        let moves = BTreeMap::from([(Wave::Pilot, start), (Wave::Quarter, start.plus_days(14)), (Wave::Half, start.plus_days(21)), (Wave::Everyone, start.plus_days(28))]);
+        let checks = BTreeMap::from([(Wave::Pilot, start.plus_days(14)), (Wave::Quarter, start.plus_days(21)), (Wave::Half, start.plus_days(28)), (Wave::Everyone, start.plus_days(35))]);
         let last_check = start.plus_days(35);
         let three_months = last_check.plus_months(3);
         // A check that falls on a weekend moves to the Monday after.
@@ -61,13 +51,7 @@ impl Schedule {
             "Sun" => 1,
             _ => 0,
         });
-        Schedule {
-            moves,
-            checks,
-            retire_old: last_check,
-            remove_installer: last_check.plus_days(7),
-            three_months,
-        }
+        Schedule { moves, checks, retire_old: last_check, remove_installer: last_check.plus_days(7), three_months }
     }
 
     fn move_day(&self, wave: Wave) -> Date {
@@ -87,23 +71,11 @@ pub fn plan(users_csv: &str, options: &PlanOptions) -> Result<Vec<PlanFile>, Wav
     let mut files = Vec::new();
     for wave in Wave::ALL {
         let stem = wave.file_stem();
-        files.push(PlanFile {
-            name: format!("{stem}.move.csv"),
-            contents: update_csv(&assignments, wave, Some(&options.new_call_center)),
-        });
-        files.push(PlanFile {
-            name: format!("{stem}.rollback.csv"),
-            contents: update_csv(&assignments, wave, None),
-        });
+        files.push(PlanFile { name: format!("{stem}.move.csv"), contents: update_csv(&assignments, wave, Some(&options.new_call_center)) });
+        files.push(PlanFile { name: format!("{stem}.rollback.csv"), contents: update_csv(&assignments, wave, None) });
     }
-    files.push(PlanFile {
-        name: "waves.csv".to_owned(),
-        contents: waves_csv(&assignments, &schedule.moves),
-    });
-    files.push(PlanFile {
-        name: "runbook.md".to_owned(),
-        contents: runbook(&assignments, options, &schedule),
-    });
+    files.push(PlanFile { name: "waves.csv".to_owned(), contents: waves_csv(&assignments, &schedule.moves) });
+    files.push(PlanFile { name: "runbook.md".to_owned(), contents: runbook(&assignments, options, &schedule) });
     Ok(files)
 }
 
@@ -113,11 +85,7 @@ fn day(d: Date) -> String {
 
 fn runbook(assignments: &[Assignment], options: &PlanOptions, s: &Schedule) -> String {
     let count = |w: Wave| assignments.iter().filter(|a| a.wave == w).count();
-    let mut old: Vec<&str> = assignments
-        .iter()
-        .map(|a| a.user.call_center_id.as_str())
-        .filter(|c| !c.is_empty() && *c != options.new_call_center)
-        .collect();
+    let mut old: Vec<&str> = assignments.iter().map(|a| a.user.call_center_id.as_str()).filter(|c| !c.is_empty() && *c != options.new_call_center).collect();
     old.sort_unstable();
     old.dedup();
     let mut out = format!(
@@ -132,16 +100,7 @@ fn runbook(assignments: &[Assignment], options: &PlanOptions, s: &Schedule) -> S
         if old.is_empty() { "none".to_owned() } else { old.join(", ") },
     );
     for w in Wave::ALL {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | `{}.move.csv` | `{}.rollback.csv` |",
-            w.as_str(),
-            count(w),
-            day(s.move_day(w)),
-            day(s.check_day(w)),
-            w.file_stem(),
-            w.file_stem()
-        );
+        let _ = writeln!(out, "| {} | {} | {} | {} | `{}.move.csv` | `{}.rollback.csv` |", w.as_str(), count(w), day(s.move_day(w)), day(s.check_day(w)), w.file_stem(), w.file_stem());
     }
     out.push_str(&before_the_pilot());
     for w in Wave::ALL {
@@ -169,16 +128,8 @@ fn before_the_pilot() -> String {
 
 fn wave_section(wave: Wave, users: usize, s: &Schedule) -> String {
     let stem = wave.file_stem();
-    let weeks = if wave == Wave::Pilot {
-        "two weeks"
-    } else {
-        "one week"
-    };
-    let next = Wave::ALL
-        .get(wave.number())
-        .map_or("deactivating the old call center".to_owned(), |n| {
-            format!("wave {} ({})", n.number(), n.as_str())
-        });
+    let weeks = if wave == Wave::Pilot { "two weeks" } else { "one week" };
+    let next = Wave::ALL.get(wave.number()).map_or("deactivating the old call center".to_owned(), |n| format!("wave {} ({})", n.number(), n.as_str()));
     let mut out = format!(
         "\n## Wave {}: {} ({users} users), {}, for {weeks}\n\n\
          1. Move the wave (each user's `CallCenterId` becomes the new call center):\n\n       \

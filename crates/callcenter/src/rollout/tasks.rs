@@ -4,8 +4,8 @@
 
 use std::fmt;
 
-use crate::csv::{self, cell, CsvError, Header, Record};
 use crate::date::Date;
+use crate::csv::{self, cell, CsvError, Header, Record};
 
 /// What a screen pop did, as the phone writes it on the Task.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -37,14 +37,8 @@ pub enum PopClass {
 
 impl PopOutcome {
     /// Every outcome, in the order the breakdown prints them.
-    pub const ALL: [PopOutcome; 6] = [
-        PopOutcome::OneMatch,
-        PopOutcome::NewRecord,
-        PopOutcome::SeveralMatches,
-        PopOutcome::NoMatch,
-        PopOutcome::Failed,
-        PopOutcome::TimedOut,
-    ];
+    pub const ALL: [PopOutcome; 6] =
+        [PopOutcome::OneMatch, PopOutcome::NewRecord, PopOutcome::SeveralMatches, PopOutcome::NoMatch, PopOutcome::Failed, PopOutcome::TimedOut];
 
     /// The value the phone writes.
     pub fn as_str(self) -> &'static str {
@@ -60,9 +54,7 @@ impl PopOutcome {
 
     /// The outcome the phone wrote as `text` (case and surrounding blanks ignored).
     pub fn parse(text: &str) -> Option<PopOutcome> {
-        PopOutcome::ALL
-            .into_iter()
-            .find(|o| o.as_str().eq_ignore_ascii_case(text.trim()))
+        PopOutcome::ALL.into_iter().find(|o| o.as_str().eq_ignore_ascii_case(text.trim()))
     }
 
     /// Success, no single record, or error.
@@ -139,14 +131,8 @@ impl fmt::Display for TasksError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             TasksError::Csv(e) => write!(f, "{e}"),
-            TasksError::Empty => write!(
-                f,
-                "the file is empty: export the Tasks with the query in the README"
-            ),
-            TasksError::MissingColumn(c) => write!(
-                f,
-                "no {c} column: export the Tasks with the query in the README"
-            ),
+            TasksError::Empty => write!(f, "the file is empty: export the Tasks with the query in the README"),
+            TasksError::MissingColumn(c) => write!(f, "no {c} column: export the Tasks with the query in the README"),
         }
     }
 }
@@ -182,13 +168,9 @@ struct Columns {
 
 impl Columns {
     fn find(header: &Header) -> Result<Columns, TasksError> {
-        let need =
-            |names: &[&str], what| header.column(names).ok_or(TasksError::MissingColumn(what));
+        let need = |names: &[&str], what| header.column(names).ok_or(TasksError::MissingColumn(what));
         Ok(Columns {
-            agent: need(
-                &["Owner.Username", "OwnerId", "Owner.Id"],
-                "Owner.Username (or OwnerId)",
-            )?,
+            agent: need(&["Owner.Username", "OwnerId", "Owner.Id"], "Owner.Username (or OwnerId)")?,
             created: need(&["CreatedDate"], "CreatedDate")?,
             call_type: need(&["CallType"], "CallType")?,
             description: header.column(&["Description"]),
@@ -205,17 +187,11 @@ pub fn read_tasks(text: &str) -> Result<Tasks, TasksError> {
     let mut rows = records.iter();
     let header = Header::new(rows.next().ok_or(TasksError::Empty)?);
     let columns = Columns::find(&header)?;
-    let mut tasks = Tasks {
-        package_columns: columns.outcome.is_some(),
-        ..Tasks::default()
-    };
+    let mut tasks = Tasks { package_columns: columns.outcome.is_some(), ..Tasks::default() };
     for record in rows {
         match call(record, &columns) {
             Ok(c) => tasks.calls.push(c),
-            Err(reason) => tasks.skipped.push(SkippedRow {
-                line: record.line,
-                reason,
-            }),
+            Err(reason) => tasks.skipped.push(SkippedRow { line: record.line, reason }),
         }
     }
     Ok(tasks)
@@ -227,32 +203,19 @@ fn call(record: &Record, columns: &Columns) -> Result<Call, String> {
         return Err("no owner".to_owned());
     }
     let created = cell(record, Some(columns.created));
-    let day = Date::of_datetime(created)
-        .map_err(|_| format!("CreatedDate \"{created}\" is not a date-time"))?;
+    let day = Date::of_datetime(created).map_err(|_| format!("CreatedDate \"{created}\" is not a date-time"))?;
     let inbound = cell(record, Some(columns.call_type)).eq_ignore_ascii_case("Inbound");
     let written = DescriptionFacts::read(cell(record, columns.description));
     let pop = match cell(record, columns.outcome) {
         "" => written.pop,
         text => {
-            let outcome = PopOutcome::parse(text)
-                .ok_or_else(|| format!("{OUTCOME_FIELD} \"{text}\" is not an outcome"))?;
+            let outcome = PopOutcome::parse(text).ok_or_else(|| format!("{OUTCOME_FIELD} \"{text}\" is not an outcome"))?;
             let latency_ms = number(cell(record, columns.latency), LATENCY_FIELD)?;
-            Some(Pop {
-                outcome,
-                latency_ms,
-            })
+            Some(Pop { outcome, latency_ms })
         }
     };
-    let log_attempts = number(cell(record, columns.attempts), ATTEMPTS_FIELD)?
-        .or(written.attempts)
-        .unwrap_or(1);
-    Ok(Call {
-        agent: agent.to_owned(),
-        day,
-        inbound,
-        pop: pop.filter(|_| inbound),
-        log_attempts,
-    })
+    let log_attempts = number(cell(record, columns.attempts), ATTEMPTS_FIELD)?.or(written.attempts).unwrap_or(1);
+    Ok(Call { agent: agent.to_owned(), day, inbound, pop: pop.filter(|_| inbound), log_attempts })
 }
 
 /// A whole number field ("412", or "412.0" as exports print number fields); empty is none.
@@ -261,10 +224,7 @@ fn number(text: &str, field: &str) -> Result<Option<u32>, String> {
         return Ok(None);
     }
     let whole = text.strip_suffix(".0").unwrap_or(text);
-    whole
-        .parse()
-        .map(Some)
-        .map_err(|_| format!("{field} \"{text}\" is not a whole number"))
+    whole.parse().map(Some).map_err(|_| format!("{field} \"{text}\" is not a whole number"))
 }
 
 /// What the phone wrote at the end of the Description when the org has no package fields.
@@ -282,10 +242,7 @@ impl DescriptionFacts {
         for line in description.lines().map(str::trim) {
             if let Some(pop) = line.strip_prefix("Screen pop: ").and_then(pop_line) {
                 facts.pop = Some(pop);
-            } else if let Some(n) = line
-                .strip_prefix("Saved on attempt ")
-                .and_then(|n| n.parse().ok())
-            {
+            } else if let Some(n) = line.strip_prefix("Saved on attempt ").and_then(|n| n.parse().ok()) {
                 facts.attempts = Some(n);
             }
         }
@@ -299,10 +256,7 @@ fn pop_line(rest: &str) -> Option<Pop> {
         Some((outcome, ms)) => (outcome, Some(ms.strip_suffix(" ms")?.trim().parse().ok()?)),
         None => (rest, None),
     };
-    Some(Pop {
-        outcome: PopOutcome::parse(outcome)?,
-        latency_ms,
-    })
+    Some(Pop { outcome: PopOutcome::parse(outcome)?, latency_ms })
 }
 
 #[cfg(test)]
@@ -317,24 +271,10 @@ mod tests {
                    00T3,bob@acme.example,2026-11-30T09:00:00.000+0000,Outbound,\n";
         let tasks = read_tasks(csv).expect("tasks");
         assert!(!tasks.package_columns);
-        let [a, b, c] = tasks.calls.as_slice() else {
-            panic!("three calls: {tasks:?}")
-        };
-        assert_eq!(
-            a.pop,
-            Some(Pop {
-                outcome: PopOutcome::SeveralMatches,
-                latency_ms: Some(640)
-            })
-        );
+        let [a, b, c] = tasks.calls.as_slice() else { panic!("three calls: {tasks:?}") };
+        assert_eq!(a.pop, Some(Pop { outcome: PopOutcome::SeveralMatches, latency_ms: Some(640) }));
         assert_eq!(a.log_attempts, 3);
-        assert_eq!(
-            b.pop,
-            Some(Pop {
-                outcome: PopOutcome::TimedOut,
-                latency_ms: None
-            })
-        );
+        assert_eq!(b.pop, Some(Pop { outcome: PopOutcome::TimedOut, latency_ms: None }));
         assert_eq!((c.inbound, c.pop, c.log_attempts), (false, None, 1));
     }
 
@@ -348,21 +288,9 @@ mod tests {
         assert!(tasks.package_columns);
         assert_eq!(tasks.calls.len(), 1);
         assert_eq!(tasks.calls[0].agent, "005A");
-        assert_eq!(
-            tasks.calls[0].pop,
-            Some(Pop {
-                outcome: PopOutcome::OneMatch,
-                latency_ms: Some(412)
-            })
-        );
+        assert_eq!(tasks.calls[0].pop, Some(Pop { outcome: PopOutcome::OneMatch, latency_ms: Some(412) }));
         assert_eq!(tasks.calls[0].log_attempts, 2);
-        assert_eq!(
-            tasks.skipped.iter().map(|s| s.line).collect::<Vec<_>>(),
-            vec![3, 4]
-        );
-        assert_eq!(
-            read_tasks("Id,CreatedDate\n"),
-            Err(TasksError::MissingColumn("Owner.Username (or OwnerId)"))
-        );
+        assert_eq!(tasks.skipped.iter().map(|s| s.line).collect::<Vec<_>>(), vec![3, 4]);
+        assert_eq!(read_tasks("Id,CreatedDate\n"), Err(TasksError::MissingColumn("Owner.Username (or OwnerId)")));
     }
 }

@@ -12,8 +12,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::csv::{self, cell, CsvError, Header};
 use crate::date::Date;
+use crate::csv::{self, cell, CsvError, Header};
 
 /// A wave of the rollout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -44,10 +44,7 @@ impl Wave {
 
     /// Its number, 1 to 4.
     pub fn number(self) -> usize {
-        Wave::ALL
-            .iter()
-            .position(|w| *w == self)
-            .map_or(0, |i| i + 1)
+        Wave::ALL.iter().position(|w| *w == self).map_or(0, |i| i + 1)
     }
 
     /// The file name stem of its CSVs: `1-pilot`, `2-25pct`, ...
@@ -57,9 +54,7 @@ impl Wave {
 
     /// The wave named `text` in a waves.csv.
     pub fn parse(text: &str) -> Option<Wave> {
-        Wave::ALL
-            .into_iter()
-            .find(|w| w.as_str().eq_ignore_ascii_case(text.trim()))
+        Wave::ALL.into_iter().find(|w| w.as_str().eq_ignore_ascii_case(text.trim()))
     }
 
     /// The share of all users moved once this wave is done, in percent.
@@ -114,14 +109,9 @@ impl fmt::Display for WavesError {
             WavesError::Empty => write!(f, "the file is empty"),
             WavesError::MissingColumn(c) => write!(f, "no {c} column"),
             WavesError::MissingValue { line, column } => write!(f, "line {line}: no {column}"),
-            WavesError::Duplicate { line, username } => {
-                write!(f, "line {line}: {username} is listed twice")
-            }
+            WavesError::Duplicate { line, username } => write!(f, "line {line}: {username} is listed twice"),
             WavesError::UnknownPilot(u) => write!(f, "pilot user {u} is not in the users file"),
-            WavesError::UnknownWave { line, wave } => write!(
-                f,
-                "line {line}: \"{wave}\" is not a wave (pilot, 25%, 50%, 100%)"
-            ),
+            WavesError::UnknownWave { line, wave } => write!(f, "line {line}: \"{wave}\" is not a wave (pilot, 25%, 50%, 100%)"),
             WavesError::NoUsers => write!(f, "the users file lists nobody"),
             WavesError::BadStart { line, why } => write!(f, "line {line}: Start {why}"),
         }
@@ -141,38 +131,19 @@ pub fn read_users(text: &str) -> Result<Vec<User>, WavesError> {
     let records = csv::parse(text)?;
     let mut rows = records.iter();
     let header = Header::new(rows.next().ok_or(WavesError::Empty)?);
-    let id = header
-        .column(&["Id"])
-        .ok_or(WavesError::MissingColumn("Id"))?;
-    let username = header
-        .column(&["Username"])
-        .ok_or(WavesError::MissingColumn("Username"))?;
-    let call_center = header
-        .column(&["CallCenterId"])
-        .ok_or(WavesError::MissingColumn("CallCenterId"))?;
+    let id = header.column(&["Id"]).ok_or(WavesError::MissingColumn("Id"))?;
+    let username = header.column(&["Username"]).ok_or(WavesError::MissingColumn("Username"))?;
+    let call_center = header.column(&["CallCenterId"]).ok_or(WavesError::MissingColumn("CallCenterId"))?;
     let mut users: Vec<User> = Vec::new();
     for r in rows {
-        let user = User {
-            id: cell(r, Some(id)).to_owned(),
-            username: cell(r, Some(username)).to_owned(),
-            call_center_id: cell(r, Some(call_center)).to_owned(),
-        };
+        let user = User { id: cell(r, Some(id)).to_owned(), username: cell(r, Some(username)).to_owned(), call_center_id: cell(r, Some(call_center)).to_owned() };
         for (value, column) in [(&user.id, "Id"), (&user.username, "Username")] {
             if value.is_empty() {
-                return Err(WavesError::MissingValue {
-                    line: r.line,
-                    column,
-                });
+                return Err(WavesError::MissingValue { line: r.line, column });
             }
         }
-        if users
-            .iter()
-            .any(|u| u.username.eq_ignore_ascii_case(&user.username) || u.id == user.id)
-        {
-            return Err(WavesError::Duplicate {
-                line: r.line,
-                username: user.username,
-            });
+        if users.iter().any(|u| u.username.eq_ignore_ascii_case(&user.username) || u.id == user.id) {
+            return Err(WavesError::Duplicate { line: r.line, username: user.username });
         }
         users.push(user);
     }
@@ -184,12 +155,7 @@ pub fn read_users(text: &str) -> Result<Vec<User>, WavesError> {
 
 /// 64-bit FNV-1a of the lower-cased username: stable across machines and releases.
 pub fn stable_hash(username: &str) -> u64 {
-    username
-        .to_lowercase()
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-        })
+    username.to_lowercase().bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// One user's wave.
@@ -210,37 +176,16 @@ pub fn assign(users: &[User], pilot: &[String]) -> Result<Vec<Assignment>, Waves
     }
     let in_pilot = |u: &User| pilot.iter().any(|p| p.eq_ignore_ascii_case(&u.username));
     let mut rest: Vec<&User> = users.iter().filter(|u| !in_pilot(u)).collect();
-    rest.sort_by(|a, b| {
-        stable_hash(&a.username)
-            .cmp(&stable_hash(&b.username))
-            .then_with(|| a.username.cmp(&b.username))
-    });
+    rest.sort_by(|a, b| stable_hash(&a.username).cmp(&stable_hash(&b.username)).then_with(|| a.username.cmp(&b.username)));
     let total = users.len();
-    let default_pilot = if pilot.is_empty() {
-        (total * 5).div_ceil(100).max(1)
-    } else {
-        0
-    };
-    let mut out: Vec<Assignment> = users
-        .iter()
-        .filter(|u| in_pilot(u))
-        .map(|u| Assignment {
-            user: u.clone(),
-            wave: Wave::Pilot,
-        })
-        .collect();
+    let default_pilot = if pilot.is_empty() { (total * 5).div_ceil(100).max(1) } else { 0 };
+    let mut out: Vec<Assignment> = users.iter().filter(|u| in_pilot(u)).map(|u| Assignment { user: u.clone(), wave: Wave::Pilot }).collect();
     let mut order = rest.into_iter();
-    out.extend(order.by_ref().take(default_pilot).map(|u| Assignment {
-        user: u.clone(),
-        wave: Wave::Pilot,
-    }));
+    out.extend(order.by_ref().take(default_pilot).map(|u| Assignment { user: u.clone(), wave: Wave::Pilot }));
     for wave in [Wave::Quarter, Wave::Half, Wave::Everyone] {
         let moved_after = (total * wave.cumulative_percent()).div_ceil(100);
         let take = moved_after.saturating_sub(out.len());
-        out.extend(order.by_ref().take(take).map(|u| Assignment {
-            user: u.clone(),
-            wave,
-        }));
+        out.extend(order.by_ref().take(take).map(|u| Assignment { user: u.clone(), wave }));
     }
     Ok(out)
 }
@@ -269,10 +214,7 @@ pub fn waves_csv(assignments: &[Assignment], starts: &BTreeMap<Wave, Date>) -> S
     csv::write_row(&mut out, &["Username", "Id", "Wave", "Start"]);
     for a in assignments {
         let start = starts.get(&a.wave).map(Date::to_string).unwrap_or_default();
-        csv::write_row(
-            &mut out,
-            &[&a.user.username, &a.user.id, a.wave.as_str(), &start],
-        );
+        csv::write_row(&mut out, &[&a.user.username, &a.user.id, a.wave.as_str(), &start]);
     }
     out
 }
@@ -292,33 +234,20 @@ pub fn read_waves(text: &str) -> Result<BTreeMap<String, WaveEntry>, WavesError>
     let records = csv::parse(text)?;
     let mut rows = records.iter();
     let header = Header::new(rows.next().ok_or(WavesError::Empty)?);
-    let username = header
-        .column(&["Username"])
-        .ok_or(WavesError::MissingColumn("Username"))?;
-    let wave_column = header
-        .column(&["Wave"])
-        .ok_or(WavesError::MissingColumn("Wave"))?;
+    let username = header.column(&["Username"]).ok_or(WavesError::MissingColumn("Username"))?;
+    let wave_column = header.column(&["Wave"]).ok_or(WavesError::MissingColumn("Wave"))?;
     let id = header.column(&["Id"]);
     let start_column = header.column(&["Start"]);
     let mut waves = BTreeMap::new();
     for r in rows {
         let text = cell(r, Some(wave_column));
-        let wave = Wave::parse(text).ok_or_else(|| WavesError::UnknownWave {
-            line: r.line,
-            wave: text.to_owned(),
-        })?;
+        let wave = Wave::parse(text).ok_or_else(|| WavesError::UnknownWave { line: r.line, wave: text.to_owned() })?;
         let start = match cell(r, start_column) {
             "" => None,
-            day => Some(Date::parse(day).map_err(|e| WavesError::BadStart {
-                line: r.line,
-                why: e.to_string(),
-            })?),
+            day => Some(Date::parse(day).map_err(|e| WavesError::BadStart { line: r.line, why: e.to_string() })?),
         };
         let wave = WaveEntry { wave, start };
-        for key in [
-            cell(r, Some(username)).to_lowercase(),
-            cell(r, id).to_owned(),
-        ] {
+        for key in [cell(r, Some(username)).to_lowercase(), cell(r, id).to_owned()] {
             if !key.is_empty() {
                 waves.insert(key, wave);
             }
@@ -332,13 +261,7 @@ mod tests {
     use super::*;
 
     fn users(n: usize) -> Vec<User> {
-        (0..n)
-            .map(|i| User {
-                id: format!("005{i:03}"),
-                username: format!("agent{i}@acme.example"),
-                call_center_id: "04vOLD".into(),
-            })
-            .collect()
+        (0..n).map(|i| User { id: format!("005{i:03}"), username: format!("agent{i}@acme.example"), call_center_id: "04vOLD".into() }).collect()
     }
 
     #[test]
@@ -346,24 +269,11 @@ mod tests {
         let all = users(40);
         let a = assign(&all, &[]).expect("assigned");
         let count = |w| a.iter().filter(|x| x.wave == w).count();
-        assert_eq!(
-            [Wave::Pilot, Wave::Quarter, Wave::Half, Wave::Everyone].map(count),
-            [2, 8, 10, 20]
-        );
+        assert_eq!([Wave::Pilot, Wave::Quarter, Wave::Half, Wave::Everyone].map(count), [2, 8, 10, 20]);
         assert_eq!(assign(&all, &[]).expect("again"), a, "deterministic");
         let named = assign(&all, &["AGENT7@acme.example".into()]).expect("named pilot");
-        assert_eq!(
-            named
-                .iter()
-                .filter(|x| x.wave == Wave::Pilot)
-                .map(|x| x.user.username.as_str())
-                .collect::<Vec<_>>(),
-            ["agent7@acme.example"]
-        );
-        assert_eq!(
-            assign(&all, &["nobody@acme.example".into()]),
-            Err(WavesError::UnknownPilot("nobody@acme.example".into()))
-        );
+        assert_eq!(named.iter().filter(|x| x.wave == Wave::Pilot).map(|x| x.user.username.as_str()).collect::<Vec<_>>(), ["agent7@acme.example"]);
+        assert_eq!(assign(&all, &["nobody@acme.example".into()]), Err(WavesError::UnknownPilot("nobody@acme.example".into())));
     }
 
     #[test]

@@ -7,8 +7,8 @@ pub(crate) mod syntax;
 
 use std::fmt;
 
-use params::ParamContext;
 pub use params::Params;
+use params::ParamContext;
 use syntax::{parse_u32, quote, split_commas, trim_ws, unquote};
 
 use crate::message::Method;
@@ -52,12 +52,8 @@ impl Via {
         let first = split_commas(value).next().ok_or(bad("Via", "empty"))?;
         // sent-protocol = name SLASH version SLASH transport, where SLASH may have white
         // space around it (RFC 3261 §25.1).
-        let (name, rest) = first
-            .split_once('/')
-            .ok_or(bad("Via", "expected SIP/2.0/transport"))?;
-        let (version, rest) = rest
-            .split_once('/')
-            .ok_or(bad("Via", "expected SIP/2.0/transport"))?;
+        let (name, rest) = first.split_once('/').ok_or(bad("Via", "expected SIP/2.0/transport"))?;
+        let (version, rest) = rest.split_once('/').ok_or(bad("Via", "expected SIP/2.0/transport"))?;
         if !trim_ws(name).eq_ignore_ascii_case("SIP") || trim_ws(version) != "2.0" {
             return Err(bad("Via", "expected SIP/2.0/transport"));
         }
@@ -70,13 +66,8 @@ impl Via {
         if !syntax::is_token(&transport) || !is_sent_by(&sent_by) {
             return Err(bad("Via", "no transport or a malformed sent-by"));
         }
-        let params = Params::parse(rest.get(params_at..).unwrap_or(""), ParamContext::Header)
-            .map_err(|(r, _)| bad("Via", r))?;
-        Ok(Via {
-            transport,
-            sent_by,
-            params,
-        })
+        let params = Params::parse(rest.get(params_at..).unwrap_or(""), ParamContext::Header).map_err(|(r, _)| bad("Via", r))?;
+        Ok(Via { transport, sent_by, params })
     }
 
     /// The branch parameter.
@@ -87,21 +78,12 @@ impl Via {
 
 /// `host[:port]`: a host name, IPv4 address or bracketed IPv6 reference, and a port.
 fn is_sent_by(text: &str) -> bool {
-    !text.is_empty()
-        && text.bytes().all(|b| {
-            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b':' | b'[' | b']' | b'_')
-        })
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b':' | b'[' | b']' | b'_'))
 }
 
 impl fmt::Display for Via {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "SIP/2.0/{} {}{}",
-            self.transport,
-            self.sent_by,
-            self.params.as_str()
-        )
+        write!(f, "SIP/2.0/{} {}{}", self.transport, self.sent_by, self.params.as_str())
     }
 }
 
@@ -118,14 +100,8 @@ impl CSeq {
     /// Parses a CSeq value.
     pub fn parse(value: &str) -> Result<CSeq, HeaderError> {
         let mut parts = value.split_whitespace();
-        let seq = parts
-            .next()
-            .and_then(parse_u32)
-            .ok_or(bad("CSeq", "no sequence number"))?;
-        let method = parts
-            .next()
-            .and_then(Method::parse)
-            .ok_or(bad("CSeq", "no method"))?;
+        let seq = parts.next().and_then(parse_u32).ok_or(bad("CSeq", "no sequence number"))?;
+        let method = parts.next().and_then(Method::parse).ok_or(bad("CSeq", "no method"))?;
         if parts.next().is_some() {
             return Err(bad("CSeq", "trailing text"));
         }
@@ -147,10 +123,7 @@ pub fn name_addrs<'a>(values: impl Iterator<Item = &'a str>) -> Result<Vec<NameA
             if item == "*" {
                 continue;
             }
-            out.push(
-                NameAddr::parse(item)
-                    .map_err(|_| bad("name-addr list", "an element is not a name-addr"))?,
-            );
+            out.push(NameAddr::parse(item).map_err(|_| bad("name-addr list", "an element is not a name-addr"))?);
         }
     }
     Ok(out)
@@ -178,25 +151,14 @@ impl Challenge {
     pub fn parse(value: &str) -> Result<Challenge, HeaderError> {
         const H: &str = "WWW-Authenticate";
         let value = trim_ws(value);
-        let (scheme, rest) = value
-            .split_once([' ', '\t'])
-            .ok_or(bad(H, "no parameters"))?;
+        let (scheme, rest) = value.split_once([' ', '\t']).ok_or(bad(H, "no parameters"))?;
         if !scheme.eq_ignore_ascii_case("Digest") {
             return Err(bad(H, "not a Digest challenge"));
         }
-        let mut c = Challenge {
-            realm: String::new(),
-            nonce: String::new(),
-            opaque: None,
-            algorithm: "MD5".into(),
-            qop: Vec::new(),
-            stale: false,
-        };
+        let mut c = Challenge { realm: String::new(), nonce: String::new(), opaque: None, algorithm: "MD5".into(), qop: Vec::new(), stale: false };
         let mut have_nonce = false;
         for item in split_commas(rest) {
-            let (name, v) = item
-                .split_once('=')
-                .ok_or(bad(H, "a parameter has no value"))?;
+            let (name, v) = item.split_once('=').ok_or(bad(H, "a parameter has no value"))?;
             let v = unquote(trim_ws(v)).into_owned();
             match trim_ws(name).to_ascii_lowercase().as_str() {
                 "realm" => c.realm = v,
@@ -206,13 +168,7 @@ impl Challenge {
                 }
                 "opaque" => c.opaque = Some(v),
                 "algorithm" => c.algorithm = v,
-                "qop" => {
-                    c.qop = v
-                        .split(',')
-                        .map(|q| trim_ws(q).to_owned())
-                        .filter(|q| !q.is_empty())
-                        .collect()
-                }
+                "qop" => c.qop = v.split(',').map(|q| trim_ws(q).to_owned()).filter(|q| !q.is_empty()).collect(),
                 "stale" => c.stale = v.eq_ignore_ascii_case("true"),
                 _ => {}
             }
@@ -270,11 +226,7 @@ impl fmt::Display for Authorization {
 impl fmt::Debug for Authorization {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The response proves knowledge of the password: never in logs.
-        write!(
-            f,
-            "Authorization {{ username: {:?}, realm: {:?}, .. }}",
-            self.username, self.realm
-        )
+        write!(f, "Authorization {{ username: {:?}, realm: {:?}, .. }}", self.username, self.realm)
     }
 }
 
@@ -284,36 +236,16 @@ mod tests {
 
     #[test]
     fn via_with_params() {
-        let v = Via::parse(
-            "SIP/2.0/WSS df7jal23ls0d.invalid;branch=z9hG4bKnashds7;rport, SIP/2.0/UDP x",
-        )
-        .expect("valid");
+        let v = Via::parse("SIP/2.0/WSS df7jal23ls0d.invalid;branch=z9hG4bKnashds7;rport, SIP/2.0/UDP x").expect("valid");
         assert_eq!(v.transport, "WSS");
         assert_eq!(v.sent_by, "df7jal23ls0d.invalid");
         assert_eq!(v.branch(), Some("z9hG4bKnashds7"));
         assert!(v.params.contains("rport"));
-        assert_eq!(
-            v.to_string(),
-            "SIP/2.0/WSS df7jal23ls0d.invalid;branch=z9hG4bKnashds7;rport"
-        );
+        assert_eq!(v.to_string(), "SIP/2.0/WSS df7jal23ls0d.invalid;branch=z9hG4bKnashds7;rport");
         assert!(Via::parse("SIP/2.0/WS").is_err());
-        let spaced = Via::parse("SIP / 2.0 / WSS a.invalid;branch=z9hG4bK1")
-            .expect("white space around the slashes");
-        assert_eq!(
-            (
-                spaced.transport.as_str(),
-                spaced.sent_by.as_str(),
-                spaced.branch()
-            ),
-            ("WSS", "a.invalid", Some("z9hG4bK1"))
-        );
-        for stray in [
-            "SIP/2.0/WS a.invalid;;branch=z9hG4bK1",
-            "SIP/2.0/WS a.invalid;branch=z9hG4bK1;",
-            "SIP/2.0/WS a b;branch=z",
-            "SIP/2.0//WS a",
-            "SIP/2.0/WS a.invalid;branch=",
-        ] {
+        let spaced = Via::parse("SIP / 2.0 / WSS a.invalid;branch=z9hG4bK1").expect("white space around the slashes");
+        assert_eq!((spaced.transport.as_str(), spaced.sent_by.as_str(), spaced.branch()), ("WSS", "a.invalid", Some("z9hG4bK1")));
+        for stray in ["SIP/2.0/WS a.invalid;;branch=z9hG4bK1", "SIP/2.0/WS a.invalid;branch=z9hG4bK1;", "SIP/2.0/WS a b;branch=z", "SIP/2.0//WS a", "SIP/2.0/WS a.invalid;branch="] {
             assert!(Via::parse(stray).is_err(), "{stray}");
         }
         assert!(Via::parse("HTTP/1.1 x").is_err());
@@ -342,14 +274,7 @@ mod tests {
 
     #[test]
     fn route_lists_split_at_top_level_commas() {
-        let routes = name_addrs(
-            [
-                "<sip:p1.example;lr>, <sip:p2.example;lr>",
-                "\"A, B\" <sip:p3.example>",
-            ]
-            .into_iter(),
-        )
-        .expect("valid");
+        let routes = name_addrs(["<sip:p1.example;lr>, <sip:p2.example;lr>", "\"A, B\" <sip:p3.example>"].into_iter()).expect("valid");
         assert_eq!(routes.len(), 3);
         assert_eq!(routes[2].uri.host, "p3.example");
     }

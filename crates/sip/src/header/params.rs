@@ -226,11 +226,8 @@ mod tests {
 
     #[test]
     fn header_params_allow_spaces_and_quotes() {
-        let p = Params::parse(
-            r#" ; tag = 12ab ;lr; +sip.instance="<urn:uuid:1;2>""#,
-            ParamContext::Header,
-        )
-        .unwrap();
+        let p = Params::parse(r#" ; tag = 12ab ;lr; +sip.instance="<urn:uuid:1;2>""#, ParamContext::Header)
+            .unwrap();
         assert_eq!(p.as_str(), r#";tag=12ab;lr;+sip.instance="<urn:uuid:1;2>""#);
         assert_eq!(p.get("TAG"), Some("12ab"));
         assert_eq!(p.get("lr"), Some(""));
@@ -242,10 +239,7 @@ mod tests {
     fn uri_params_reject_spaces() {
         assert!(Params::parse(";transport=ws", ParamContext::Uri).is_ok());
         assert!(Params::parse("; transport=ws", ParamContext::Uri).is_err());
-        assert_eq!(
-            Params::parse(";a=", ParamContext::Uri).unwrap_err().0,
-            "empty parameter value after '='"
-        );
+        assert_eq!(Params::parse(";a=", ParamContext::Uri).unwrap_err().0, "empty parameter value after '='");
     }
 
     #[test]

@@ -164,10 +164,7 @@ mod tests {
     fn commas_inside_quotes_and_brackets_do_not_split() {
         let v = r#""Smith, John" <sip:a@b;x=1,2>;p=1 , <sip:c@d>,,"#;
         let items: Vec<&str> = split_commas(v).collect();
-        assert_eq!(
-            items,
-            vec![r#""Smith, John" <sip:a@b;x=1,2>;p=1"#, "<sip:c@d>"]
-        );
+        assert_eq!(items, vec![r#""Smith, John" <sip:a@b;x=1,2>;p=1"#, "<sip:c@d>"]);
     }
 
     #[test]

@@ -87,10 +87,7 @@ impl Known {
     pub(crate) fn classify(name: &str) -> Option<Known> {
         if let [c] = name.as_bytes() {
             let c = c.to_ascii_lowercase();
-            return TABLE
-                .iter()
-                .find(|(_, compact, _)| *compact == Some(c))
-                .map(|e| e.2);
+            return TABLE.iter().find(|(_, compact, _)| *compact == Some(c)).map(|e| e.2);
         }
         TABLE
             .iter()
@@ -100,11 +97,7 @@ impl Known {
 
     /// The canonical full name.
     pub(crate) fn name(self) -> &'static str {
-        TABLE
-            .iter()
-            .find(|e| e.2 == self)
-            .map(|e| e.0)
-            .unwrap_or("")
+        TABLE.iter().find(|e| e.2 == self).map(|e| e.0).unwrap_or("")
     }
 }
 
@@ -170,9 +163,7 @@ impl Headers {
     }
 
     fn text(&self, span: Span) -> &str {
-        self.buf
-            .get(span.start as usize..span.end as usize)
-            .unwrap_or("")
+        self.buf.get(span.start as usize..span.end as usize).unwrap_or("")
     }
 
     fn matches(&self, e: &Entry, q: &Query<'_>) -> bool {
@@ -184,18 +175,13 @@ impl Headers {
 
     /// Iterates over `(name, value)` in order; names as written.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
-        self.entries
-            .iter()
-            .map(|e| (self.text(e.name), self.text(e.value)))
+        self.entries.iter().map(|e| (self.text(e.name), self.text(e.value)))
     }
 
     /// The value of the first header called `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
         let q = Query::new(name);
-        self.entries
-            .iter()
-            .find(|e| self.matches(e, &q))
-            .map(|e| self.text(e.value))
+        self.entries.iter().find(|e| self.matches(e, &q)).map(|e| self.text(e.value))
     }
 
     /// The values of every header called `name`, in order (one per header line;
@@ -215,17 +201,11 @@ impl Headers {
     }
 
     pub(crate) fn get_known(&self, k: Known) -> Option<&str> {
-        self.entries
-            .iter()
-            .find(|e| e.known == Some(k))
-            .map(|e| self.text(e.value))
+        self.entries.iter().find(|e| e.known == Some(k)).map(|e| self.text(e.value))
     }
 
     pub(crate) fn all_known(&self, k: Known) -> impl Iterator<Item = &str> + '_ {
-        self.entries
-            .iter()
-            .filter(move |e| e.known == Some(k))
-            .map(|e| self.text(e.value))
+        self.entries.iter().filter(move |e| e.known == Some(k)).map(|e| self.text(e.value))
     }
 
     /// True when a header called `name` is present.
@@ -283,13 +263,7 @@ impl Headers {
         }
         let name_start = self.buf.len();
         for c in name.chars() {
-            self.buf.push(
-                if c.is_ascii() && super::super::header::syntax::is_token_byte(c as u8) {
-                    c
-                } else {
-                    '-'
-                },
-            );
+            self.buf.push(if c.is_ascii() && super::super::header::syntax::is_token_byte(c as u8) { c } else { '-' });
         }
         if name.is_empty() {
             self.buf.push('X');
@@ -326,27 +300,15 @@ impl Headers {
     /// Builds the list from a parsed header block: `buf` holds the block, the
     /// spans index into it (made by the message parser).
     pub(crate) fn from_parts(buf: String) -> Self {
-        Headers {
-            buf,
-            entries: Vec::with_capacity(16),
-        }
+        Headers { buf, entries: Vec::with_capacity(16) }
     }
 
     pub(crate) fn buf_mut(&mut self) -> &mut String {
         &mut self.buf
     }
 
-    pub(crate) fn push_span(
-        &mut self,
-        name: (usize, usize),
-        value: (usize, usize),
-        known: Option<Known>,
-    ) {
-        self.entries.push(Entry {
-            name: span(name.0, name.1),
-            value: span(value.0, value.1),
-            known,
-        });
+    pub(crate) fn push_span(&mut self, name: (usize, usize), value: (usize, usize), known: Option<Known>) {
+        self.entries.push(Entry { name: span(name.0, name.1), value: span(value.0, value.1), known });
     }
 
     /// Writes `Name: value\r\n` lines (Content-Length excluded).
@@ -365,10 +327,7 @@ impl Headers {
 
 fn span(start: usize, end: usize) -> Span {
     // Callers keep the buffer below u32::MAX (see write_entry and the parser's size limit).
-    Span {
-        start: u32::try_from(start).unwrap_or(u32::MAX),
-        end: u32::try_from(end).unwrap_or(u32::MAX),
-    }
+    Span { start: u32::try_from(start).unwrap_or(u32::MAX), end: u32::try_from(end).unwrap_or(u32::MAX) }
 }
 
 impl PartialEq for Headers {
@@ -394,18 +353,8 @@ impl fmt::Debug for Headers {
         // Authorization values carry digest responses: keep them out of logs.
         f.debug_list()
             .entries(self.entries.iter().map(|e| {
-                let secret = matches!(
-                    e.known,
-                    Some(Known::Authorization | Known::ProxyAuthorization)
-                );
-                (
-                    self.text(e.name),
-                    if secret {
-                        "<redacted>"
-                    } else {
-                        self.text(e.value)
-                    },
-                )
+                let secret = matches!(e.known, Some(Known::Authorization | Known::ProxyAuthorization));
+                (self.text(e.name), if secret { "<redacted>" } else { self.text(e.value) })
             }))
             .finish()
     }

@@ -100,10 +100,7 @@ impl fmt::Display for Method {
 impl std::str::FromStr for Method {
     type Err = ParseError;
     fn from_str(s: &str) -> Result<Method, ParseError> {
-        Method::parse(s).ok_or(ParseError {
-            kind: ParseErrorKind::BadMethod,
-            offset: 0,
-        })
+        Method::parse(s).ok_or(ParseError { kind: ParseErrorKind::BadMethod, offset: 0 })
     }
 }
 
@@ -123,12 +120,7 @@ pub struct Request {
 impl Request {
     /// A request with no headers and no body.
     pub fn new(method: Method, uri: Uri) -> Request {
-        Request {
-            method,
-            uri,
-            headers: Headers::new(),
-            body: Vec::new(),
-        }
+        Request { method, uri, headers: Headers::new(), body: Vec::new() }
     }
 
     /// Sets the body and its Content-Type.
@@ -165,12 +157,7 @@ pub struct Response {
 impl Response {
     /// A response with no headers and no body.
     pub fn new(status: u16, reason: &str) -> Response {
-        Response {
-            status,
-            reason: reason.to_owned(),
-            headers: Headers::new(),
-            body: Vec::new(),
-        }
+        Response { status, reason: reason.to_owned(), headers: Headers::new(), body: Vec::new() }
     }
 
     /// A response to `req` (RFC 3261 §8.2.6.2): copies Via (all), From, To,

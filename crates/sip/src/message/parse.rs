@@ -80,12 +80,7 @@ impl ParseErrorKind {
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "malformed SIP message: {} (at byte {})",
-            self.kind.as_str(),
-            self.offset
-        )
+        write!(f, "malformed SIP message: {} (at byte {})", self.kind.as_str(), self.offset)
     }
 }
 
@@ -101,15 +96,10 @@ pub fn parse(frame: &[u8]) -> Result<Message, ParseError> {
         return Err(fail(ParseErrorKind::TooLarge, MAX_MESSAGE_BYTES));
     }
     // RFC 3261 §7.5: ignore empty lines before the start line (keep-alive CRLFs).
-    let start = frame
-        .iter()
-        .position(|&b| b != b'\r' && b != b'\n')
-        .ok_or(fail(ParseErrorKind::Empty, 0))?;
-    let (head_end, body_start) =
-        find_blank_line(frame, start).unwrap_or((frame.len(), frame.len()));
+    let start = frame.iter().position(|&b| b != b'\r' && b != b'\n').ok_or(fail(ParseErrorKind::Empty, 0))?;
+    let (head_end, body_start) = find_blank_line(frame, start).unwrap_or((frame.len(), frame.len()));
     let head = frame.get(start..head_end).unwrap_or(&[]);
-    let head = std::str::from_utf8(head)
-        .map_err(|e| fail(ParseErrorKind::NotUtf8, start + e.valid_up_to()))?;
+    let head = std::str::from_utf8(head).map_err(|e| fail(ParseErrorKind::NotUtf8, start + e.valid_up_to()))?;
     let mut body = frame.get(body_start..).unwrap_or(&[]);
 
     let mut lines = Lines { text: head, pos: 0 };
@@ -119,31 +109,16 @@ pub fn parse(frame: &[u8]) -> Result<Message, ParseError> {
 
     let mut headers = headers;
     if let Some(value) = headers.get_known(Known::ContentLength) {
-        let declared: usize = value
-            .trim()
-            .parse()
-            .map_err(|_| fail(ParseErrorKind::BadContentLength, body_start))?;
+        let declared: usize = value.trim().parse().map_err(|_| fail(ParseErrorKind::BadContentLength, body_start))?;
         // RFC 3261 §18.3: octets past Content-Length are discarded; fewer is malformed.
-        body = body
-            .get(..declared)
-            .ok_or(fail(ParseErrorKind::BadContentLength, body_start))?;
+        body = body.get(..declared).ok_or(fail(ParseErrorKind::BadContentLength, body_start))?;
         // The body's length is the truth; the printer writes the header from it.
         headers.remove("Content-Length");
     }
     let body = body.to_vec();
     Ok(match start_line {
-        StartLine::Request(method, uri) => Message::Request(Request {
-            method,
-            uri,
-            headers,
-            body,
-        }),
-        StartLine::Response(status, reason) => Message::Response(Response {
-            status,
-            reason,
-            headers,
-            body,
-        }),
+        StartLine::Request(method, uri) => Message::Request(Request { method, uri, headers, body }),
+        StartLine::Response(status, reason) => Message::Response(Response { status, reason, headers, body }),
     })
 }
 
@@ -197,9 +172,7 @@ fn parse_start_line(line: &str, base: usize) -> Result<StartLine, ParseError> {
         return Err(fail(ParseErrorKind::BadStartLine, base + cr));
     }
     if let Some(rest) = line.strip_prefix("SIP/2.0 ") {
-        let code = rest
-            .get(..3)
-            .ok_or(fail(ParseErrorKind::BadStatus, base + 8))?;
+        let code = rest.get(..3).ok_or(fail(ParseErrorKind::BadStatus, base + 8))?;
         let status = code
             .parse::<u16>()
             .ok()
@@ -215,40 +188,28 @@ fn parse_start_line(line: &str, base: usize) -> Result<StartLine, ParseError> {
         return Err(fail(ParseErrorKind::BadVersion, base));
     }
     let mut parts = line.splitn(3, ' ');
-    let (Some(method), Some(uri), Some(version)) = (parts.next(), parts.next(), parts.next())
-    else {
+    let (Some(method), Some(uri), Some(version)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(fail(ParseErrorKind::BadStartLine, base));
     };
     let method = Method::parse(method).ok_or(fail(ParseErrorKind::BadMethod, base))?;
     let uri_at = base + method.as_str().len() + 1;
     let uri = Uri::parse(uri).map_err(|e| {
-        let kind = if is_foreign_absolute_uri(uri) {
-            ParseErrorKind::UnsupportedUriScheme
-        } else {
-            ParseErrorKind::BadRequestUri
-        };
+        let kind = if is_foreign_absolute_uri(uri) { ParseErrorKind::UnsupportedUriScheme } else { ParseErrorKind::BadRequestUri };
         fail(kind, uri_at + e.offset)
     })?;
     if version != "SIP/2.0" {
-        return Err(fail(
-            ParseErrorKind::BadVersion,
-            uri_at + uri.to_string().len() + 1,
-        ));
+        return Err(fail(ParseErrorKind::BadVersion, uri_at + uri.to_string().len() + 1));
     }
     Ok(StartLine::Request(method, uri))
 }
 
 /// An absolute URI (RFC 3986 §4.3: `scheme ":" ...`) whose scheme is not sip, sips or tel.
 fn is_foreign_absolute_uri(text: &str) -> bool {
-    let Some((scheme, rest)) = text.split_once(':') else {
-        return false;
-    };
+    let Some((scheme, rest)) = text.split_once(':') else { return false };
     let mut scheme_bytes = scheme.bytes();
     let scheme_ok = scheme_bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
         && scheme_bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
-    let ours = ["sip", "sips", "tel"]
-        .iter()
-        .any(|s| s.eq_ignore_ascii_case(scheme));
+    let ours = ["sip", "sips", "tel"].iter().any(|s| s.eq_ignore_ascii_case(scheme));
     scheme_ok && !ours && !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_graphic())
 }
 
@@ -271,15 +232,9 @@ pub fn salvage_request_headers(frame: &[u8]) -> Option<Headers> {
     }
     let mut headers = Headers::new();
     for (line, _) in lines {
-        let Some((name, value)) = line.split_once(':') else {
-            continue;
-        };
+        let Some((name, value)) = line.split_once(':') else { continue };
         let name = name.trim_end_matches([' ', '\t']);
-        if !line.starts_with([' ', '\t'])
-            && !name.is_empty()
-            && name.bytes().all(is_token_byte)
-            && !value.contains('\r')
-        {
+        if !line.starts_with([' ', '\t']) && !name.is_empty() && name.bytes().all(is_token_byte) && !value.contains('\r') {
             headers.push(name, value.trim_matches([' ', '\t']));
         }
     }
@@ -318,20 +273,12 @@ fn parse_headers(lines: &mut Lines<'_>, base: usize) -> Result<Headers, ParseErr
         if count > MAX_HEADERS {
             return Err(fail(ParseErrorKind::TooManyHeaders, base + at));
         }
-        let colon = line
-            .find(':')
-            .ok_or(fail(ParseErrorKind::BadHeader, base + at))?;
-        let name = line
-            .get(..colon)
-            .unwrap_or("")
-            .trim_end_matches([' ', '\t']);
+        let colon = line.find(':').ok_or(fail(ParseErrorKind::BadHeader, base + at))?;
+        let name = line.get(..colon).unwrap_or("").trim_end_matches([' ', '\t']);
         if name.is_empty() || !name.bytes().all(is_token_byte) {
             return Err(fail(ParseErrorKind::BadHeader, base + at));
         }
-        let value = line
-            .get(colon + 1..)
-            .unwrap_or("")
-            .trim_matches([' ', '\t']);
+        let value = line.get(colon + 1..).unwrap_or("").trim_matches([' ', '\t']);
         let buf = headers.buf_mut();
         let name_start = buf.len();
         buf.push_str(name);
@@ -374,15 +321,10 @@ v=0\n";
 
     #[test]
     fn a_request_with_compact_and_folded_headers() {
-        let Message::Request(r) = parse_str(INVITE).expect("valid") else {
-            panic!("a request")
-        };
+        let Message::Request(r) = parse_str(INVITE).expect("valid") else { panic!("a request") };
         assert_eq!(r.method, Method::Invite);
         assert_eq!(r.uri.to_string(), "sip:1002@127.0.0.1");
-        assert_eq!(
-            r.headers.get("Call-ID"),
-            Some("a84b4c76e66710@pc33.example.com")
-        );
+        assert_eq!(r.headers.get("Call-ID"), Some("a84b4c76e66710@pc33.example.com"));
         assert_eq!(r.headers.get("content-type"), Some("application/sdp"));
         assert_eq!(r.headers.get("Subject"), Some("a folded subject line"));
         assert_eq!(r.body, b"v=0\n");
@@ -397,10 +339,8 @@ v=0\n";
 
     #[test]
     fn a_response_with_lf_line_ends_and_no_content_length() {
-        let Message::Response(r) = parse_str(
-            "SIP/2.0 180 Ringing\nVia: SIP/2.0/WS x.invalid;branch=z9hG4bK1\nCall-ID: a\n\n",
-        )
-        .expect("valid") else {
+        let Message::Response(r) = parse_str("SIP/2.0 180 Ringing\nVia: SIP/2.0/WS x.invalid;branch=z9hG4bK1\nCall-ID: a\n\n").expect("valid")
+        else {
             panic!("a response")
         };
         assert_eq!((r.status, r.reason.as_str()), (180, "Ringing"));
@@ -413,126 +353,47 @@ v=0\n";
             ("", ParseErrorKind::Empty, 0),
             ("\r\n\r\n", ParseErrorKind::Empty, 0),
             ("HELLO\r\n\r\n", ParseErrorKind::BadStartLine, 0),
-            (
-                "INV@TE sip:a@b SIP/2.0\r\n\r\n",
-                ParseErrorKind::BadMethod,
-                0,
-            ),
-            (
-                "INVITE http://a SIP/2.0\r\n\r\n",
-                ParseErrorKind::UnsupportedUriScheme,
-                7,
-            ),
-            (
-                "INVITE sip:a@@b SIP/2.0\r\n\r\n",
-                ParseErrorKind::BadRequestUri,
-                13,
-            ),
-            (
-                "INVITE 1http:x SIP/2.0\r\n\r\n",
-                ParseErrorKind::BadRequestUri,
-                7,
-            ),
-            (
-                "INVITE sip:a@b SIP/3.0\r\n\r\n",
-                ParseErrorKind::BadVersion,
-                15,
-            ),
+            ("INV@TE sip:a@b SIP/2.0\r\n\r\n", ParseErrorKind::BadMethod, 0),
+            ("INVITE http://a SIP/2.0\r\n\r\n", ParseErrorKind::UnsupportedUriScheme, 7),
+            ("INVITE sip:a@@b SIP/2.0\r\n\r\n", ParseErrorKind::BadRequestUri, 13),
+            ("INVITE 1http:x SIP/2.0\r\n\r\n", ParseErrorKind::BadRequestUri, 7),
+            ("INVITE sip:a@b SIP/3.0\r\n\r\n", ParseErrorKind::BadVersion, 15),
             ("SIP/2.0 99 Odd\r\n\r\n", ParseErrorKind::BadStatus, 8),
             ("SIP/2.0 700 Odd\r\n\r\n", ParseErrorKind::BadStatus, 8),
             ("SIP/3.0 200 OK\r\n\r\n", ParseErrorKind::BadVersion, 0),
-            (
-                "SIP/2.0 200 OK\r\nNo colon here\r\n\r\n",
-                ParseErrorKind::BadHeader,
-                16,
-            ),
-            (
-                "SIP/2.0 200 OK\r\nBad Name: x\r\n\r\n",
-                ParseErrorKind::BadHeader,
-                16,
-            ),
-            (
-                "SIP/2.0 200 OK\r\n folded: x\r\n\r\n",
-                ParseErrorKind::BadFolding,
-                16,
-            ),
-            (
-                "SIP/2.0 200 OK\r\nContent-Length: 5\r\n\r\nabc",
-                ParseErrorKind::BadContentLength,
-                37,
-            ),
-            (
-                "SIP/2.0 200 OK\r\nl: x\r\n\r\n",
-                ParseErrorKind::BadContentLength,
-                24,
-            ),
+            ("SIP/2.0 200 OK\r\nNo colon here\r\n\r\n", ParseErrorKind::BadHeader, 16),
+            ("SIP/2.0 200 OK\r\nBad Name: x\r\n\r\n", ParseErrorKind::BadHeader, 16),
+            ("SIP/2.0 200 OK\r\n folded: x\r\n\r\n", ParseErrorKind::BadFolding, 16),
+            ("SIP/2.0 200 OK\r\nContent-Length: 5\r\n\r\nabc", ParseErrorKind::BadContentLength, 37),
+            ("SIP/2.0 200 OK\r\nl: x\r\n\r\n", ParseErrorKind::BadContentLength, 24),
         ];
         for (text, kind, offset) in cases {
-            assert_eq!(
-                parse_str(text),
-                Err(ParseError {
-                    kind: *kind,
-                    offset: *offset
-                }),
-                "{text:?}"
-            );
+            assert_eq!(parse_str(text), Err(ParseError { kind: *kind, offset: *offset }), "{text:?}");
         }
-        assert_eq!(
-            parse(&[0xff, 0xfe]),
-            Err(ParseError {
-                kind: ParseErrorKind::NotUtf8,
-                offset: 0
-            })
-        );
-        assert_eq!(
-            parse(&vec![b'a'; MAX_MESSAGE_BYTES + 1]).map_err(|e| e.kind),
-            Err(ParseErrorKind::TooLarge)
-        );
-        let many = format!(
-            "SIP/2.0 200 OK\r\n{}\r\n",
-            "X: y\r\n".repeat(MAX_HEADERS + 1)
-        );
-        assert_eq!(
-            parse_str(&many).map_err(|e| e.kind),
-            Err(ParseErrorKind::TooManyHeaders)
-        );
+        assert_eq!(parse(&[0xff, 0xfe]), Err(ParseError { kind: ParseErrorKind::NotUtf8, offset: 0 }));
+        assert_eq!(parse(&vec![b'a'; MAX_MESSAGE_BYTES + 1]).map_err(|e| e.kind), Err(ParseErrorKind::TooLarge));
+        let many = format!("SIP/2.0 200 OK\r\n{}\r\n", "X: y\r\n".repeat(MAX_HEADERS + 1));
+        assert_eq!(parse_str(&many).map_err(|e| e.kind), Err(ParseErrorKind::TooManyHeaders));
     }
 
     #[test]
     fn a_value_that_starts_on_a_continuation_line_has_no_leading_space() {
-        let Message::Response(r) =
-            parse_str("SIP/2.0 200 OK\r\nTo:\r\n <sip:a@b>\r\n\r\n").expect("valid")
-        else {
-            panic!("a response")
-        };
+        let Message::Response(r) = parse_str("SIP/2.0 200 OK\r\nTo:\r\n <sip:a@b>\r\n\r\n").expect("valid") else { panic!("a response") };
         assert_eq!(r.headers.get("To"), Some("<sip:a@b>"));
     }
 
     #[test]
     fn a_bare_cr_inside_a_line_is_malformed() {
         // Found by the fuzzer: the printer cannot keep a bare CR, so the parser must refuse it.
-        assert_eq!(
-            parse_str("SIP/2.0 401 Unauth\rorized\r\n\r\n").map_err(|e| e.kind),
-            Err(ParseErrorKind::BadStartLine)
-        );
-        assert_eq!(
-            parse_str("SIP/2.0 200 OK\r\nX: a\rb\r\n\r\n").map_err(|e| e.kind),
-            Err(ParseErrorKind::BadHeader)
-        );
+        assert_eq!(parse_str("SIP/2.0 401 Unauth\rorized\r\n\r\n").map_err(|e| e.kind), Err(ParseErrorKind::BadStartLine));
+        assert_eq!(parse_str("SIP/2.0 200 OK\r\nX: a\rb\r\n\r\n").map_err(|e| e.kind), Err(ParseErrorKind::BadHeader));
     }
 
     #[test]
     fn octets_past_content_length_are_discarded() {
-        let Message::Response(r) =
-            parse_str("SIP/2.0 200 OK\r\nContent-Length: 3\r\n\r\nabcdef").expect("valid")
-        else {
-            panic!("a response")
-        };
+        let Message::Response(r) = parse_str("SIP/2.0 200 OK\r\nContent-Length: 3\r\n\r\nabcdef").expect("valid") else { panic!("a response") };
         assert_eq!(r.body, b"abc");
-        let Message::Response(r) = parse_str("SIP/2.0 200 OK\r\nl: 0\r\n\r\n\r\n").expect("valid")
-        else {
-            panic!("a response")
-        };
+        let Message::Response(r) = parse_str("SIP/2.0 200 OK\r\nl: 0\r\n\r\n\r\n").expect("valid") else { panic!("a response") };
         assert!(r.body.is_empty());
     }
 
@@ -543,10 +404,7 @@ v=0\n";
         assert_eq!(headers.get("Call-ID"), Some("c1"));
         assert_eq!(headers.get("Via"), Some("SIP/2.0/WS p;branch=z9hG4bK1"));
         assert_eq!(headers.len(), 2);
-        assert!(
-            salvage_request_headers(b"SIP/3.0 200 OK\r\nCall-ID: c1\r\n\r\n").is_none(),
-            "responses are never answered"
-        );
+        assert!(salvage_request_headers(b"SIP/3.0 200 OK\r\nCall-ID: c1\r\n\r\n").is_none(), "responses are never answered");
         assert!(salvage_request_headers(b"\r\n").is_none());
     }
 

@@ -4,6 +4,7 @@
 use crate::auth::Credentials;
 use crate::uri::Uri;
 
+
 /// A point in time on the caller's monotonic clock, in milliseconds from an origin of its
 /// choosing. A type of its own, so that it cannot be mixed up with wall-clock time or with a
 /// duration: durations are plain milliseconds (`u64`).
@@ -106,11 +107,7 @@ pub enum Command {
     /// Answer the far end's re-INVITE ([`Event::Reoffered`]).
     AnswerReinvite { call: CallId, sdp: String },
     /// Send one DTMF digit as SIP INFO (`application/dtmf-relay`).
-    SendDtmf {
-        call: CallId,
-        digit: char,
-        duration_ms: u32,
-    },
+    SendDtmf { call: CallId, digit: char, duration_ms: u32 },
     /// Blind transfer: ask the far end of `call` to call `target` (REFER). Progress arrives as
     /// [`Event::TransferProgress`]; on success the call ends with [`EndReason::Transferred`].
     Transfer { call: CallId, target: Uri },
@@ -202,10 +199,7 @@ pub enum RegistrationFailure {
     Refused { status: u16 },
     /// The registrar challenged for a realm other than our SIP domain, so the password was
     /// not used (`status` is the challenge's, 401 or 407).
-    ForeignRealm {
-        status: u16,
-        realm: crate::auth::ForeignRealm,
-    },
+    ForeignRealm { status: u16, realm: crate::auth::ForeignRealm },
     /// The registrar did not answer in time.
     NoResponse,
 }
@@ -214,8 +208,7 @@ impl RegistrationFailure {
     /// The registrar's status code, when it answered.
     pub fn status(&self) -> Option<u16> {
         match self {
-            RegistrationFailure::Refused { status }
-            | RegistrationFailure::ForeignRealm { status, .. } => Some(*status),
+            RegistrationFailure::Refused { status } | RegistrationFailure::ForeignRealm { status, .. } => Some(*status),
             RegistrationFailure::NoResponse => None,
         }
     }
@@ -263,10 +256,7 @@ pub enum Event {
     Registered { expires: u32 },
     /// Registration failed. No retry until told again (a new connection registers again).
     /// `retry_after` is the registrar's Retry-After, seconds.
-    RegistrationFailed {
-        failure: RegistrationFailure,
-        retry_after: Option<u32>,
-    },
+    RegistrationFailed { failure: RegistrationFailure, retry_after: Option<u32> },
     /// The connection was replaced while `call` was up: the far end still sends to the old
     /// one. Re-INVITE the call ([`Command::Reinvite`], a fresh offer; with an ICE restart when
     /// the media failed too) so its requests reach us again.
@@ -279,13 +269,7 @@ pub enum Event {
     CallCreated { call: CallId },
     /// A call comes in. `replaces` names our confirmed call that it is meant to take over
     /// (an attended transfer, RFC 3891): answering it ends that call.
-    IncomingCall {
-        call: CallId,
-        number: String,
-        display_name: String,
-        sdp: String,
-        replaces: Option<CallId>,
-    },
+    IncomingCall { call: CallId, number: String, display_name: String, sdp: String, replaces: Option<CallId> },
     /// The far end rings (18x).
     Ringing { call: CallId },
     /// Our call was answered; `sdp` is the far end's answer.

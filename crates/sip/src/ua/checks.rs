@@ -19,23 +19,13 @@ pub(super) fn refusal(req: &Request) -> Option<Response> {
     }
     if !matches!(
         req.method,
-        Method::Invite
-            | Method::Ack
-            | Method::Cancel
-            | Method::Bye
-            | Method::Options
-            | Method::Info
-            | Method::Update
-            | Method::Refer
-            | Method::Notify
+        Method::Invite | Method::Ack | Method::Cancel | Method::Bye | Method::Options | Method::Info | Method::Update | Method::Refer | Method::Notify
     ) {
         let mut r = Response::for_request_std(req, 501);
         r.headers.push("Allow", super::ALLOW);
         return Some(r);
     }
-    unsupported_extensions(req)
-        .or_else(|| unsupported_body(req))
-        .or_else(|| unacceptable_answer(req))
+    unsupported_extensions(req).or_else(|| unsupported_body(req)).or_else(|| unacceptable_answer(req))
 }
 
 /// What is wrong with the headers every request needs, as a reason phrase.
@@ -46,43 +36,26 @@ fn malformed(req: &Request) -> Option<&'static str> {
             return Some(duplicated(name));
         }
     }
-    let Some(top_via) = h.get("Via") else {
-        return Some("Missing Via header");
-    };
+    let Some(top_via) = h.get("Via") else { return Some("Missing Via header") };
     if Via::parse(top_via).is_err() {
         return Some("Malformed Via header");
     }
-    let Some(cseq) = h.get("CSeq") else {
-        return Some("Missing CSeq header");
-    };
-    let Ok(cseq) = CSeq::parse(cseq) else {
-        return Some("Malformed CSeq header");
-    };
+    let Some(cseq) = h.get("CSeq") else { return Some("Missing CSeq header") };
+    let Ok(cseq) = CSeq::parse(cseq) else { return Some("Malformed CSeq header") };
     if req.method != Method::Ack && req.method != Method::Cancel && cseq.method != req.method {
         return Some("CSeq method does not match the request");
     }
     if h.get("Call-ID").is_none_or(str::is_empty) {
         return Some("Missing Call-ID header");
     }
-    for (name, problem) in [
-        ("From", "Malformed From header"),
-        ("To", "Malformed To header"),
-    ] {
+    for (name, problem) in [("From", "Malformed From header"), ("To", "Malformed To header")] {
         match h.get(name) {
-            None => {
-                return Some(if name == "From" {
-                    "Missing From header"
-                } else {
-                    "Missing To header"
-                })
-            }
+            None => return Some(if name == "From" { "Missing From header" } else { "Missing To header" }),
             Some(value) if NameAddr::parse(value).is_err() => return Some(problem),
             Some(_) => {}
         }
     }
-    if h.get("Max-Forwards")
-        .is_some_and(|v| v.trim().parse::<u32>().is_err())
-    {
+    if h.get("Max-Forwards").is_some_and(|v| v.trim().parse::<u32>().is_err()) {
         return Some("Malformed Max-Forwards header");
     }
     contact_problem(req)
@@ -104,11 +77,7 @@ fn contact_problem(req: &Request) -> Option<&'static str> {
     let contacts = req.headers.get_all("Contact");
     match name_addrs(contacts) {
         Err(_) => Some("Malformed Contact header"),
-        Ok(list) if req.method == Method::Invite && list.len() != 1 => Some(if list.is_empty() {
-            "Missing Contact header"
-        } else {
-            "More than one Contact"
-        }),
+        Ok(list) if req.method == Method::Invite && list.len() != 1 => Some(if list.is_empty() { "Missing Contact header" } else { "More than one Contact" }),
         Ok(_) => None,
     }
 }
@@ -120,12 +89,7 @@ fn unsupported_extensions(req: &Request) -> Option<Response> {
         return None;
     }
     let mut unknown = String::new();
-    for tag in req
-        .headers
-        .get_all("Require")
-        .flat_map(split_commas)
-        .filter(|tag| !UNDERSTOOD.iter().any(|u| u.eq_ignore_ascii_case(tag)))
-    {
+    for tag in req.headers.get_all("Require").flat_map(split_commas).filter(|tag| !UNDERSTOOD.iter().any(|u| u.eq_ignore_ascii_case(tag))) {
         if !unknown.is_empty() {
             unknown.push_str(", ");
         }
@@ -156,11 +120,7 @@ fn unsupported_body(req: &Request) -> Option<Response> {
     if req.body.is_empty() {
         return None;
     }
-    let encoding = req
-        .headers
-        .get_all("Content-Encoding")
-        .flat_map(split_commas)
-        .find(|e| !e.eq_ignore_ascii_case("identity"));
+    let encoding = req.headers.get_all("Content-Encoding").flat_map(split_commas).find(|e| !e.eq_ignore_ascii_case("identity"));
     if encoding.is_some() {
         let mut r = Response::for_request_std(req, 415);
         r.headers.push("Accept-Encoding", "identity");
@@ -170,15 +130,7 @@ fn unsupported_body(req: &Request) -> Option<Response> {
     if media_type.is_some_and(|t| t.eq_ignore_ascii_case(accepted)) {
         return None;
     }
-    let mut r = Response::for_request(
-        req,
-        415,
-        if media_type.is_none() {
-            "Missing Content-Type"
-        } else {
-            reason_phrase(415)
-        },
-    );
+    let mut r = Response::for_request(req, 415, if media_type.is_none() { "Missing Content-Type" } else { reason_phrase(415) });
     r.headers.push("Accept", accepted);
     Some(r)
 }
@@ -189,11 +141,7 @@ fn unacceptable_answer(req: &Request) -> Option<Response> {
     if req.method != Method::Invite || !req.headers.contains("Accept") {
         return None;
     }
-    let takes_sdp = req
-        .headers
-        .get_all("Accept")
-        .flat_map(split_commas)
-        .any(admits_sdp);
+    let takes_sdp = req.headers.get_all("Accept").flat_map(split_commas).any(admits_sdp);
     if takes_sdp {
         return None;
     }
@@ -206,13 +154,8 @@ fn unacceptable_answer(req: &Request) -> Option<Response> {
 fn admits_sdp(range: &str) -> bool {
     let mut parts = range.split(';');
     let kind = parts.next().map_or("", |k| k.trim());
-    let refused = parts
-        .filter_map(|p| p.split_once('='))
-        .any(|(k, v)| k.trim().eq_ignore_ascii_case("q") && is_zero_qvalue(v));
-    !refused
-        && ["application/sdp", "application/*", "*/*"]
-            .iter()
-            .any(|t| t.eq_ignore_ascii_case(kind))
+    let refused = parts.filter_map(|p| p.split_once('=')).any(|(k, v)| k.trim().eq_ignore_ascii_case("q") && is_zero_qvalue(v));
+    !refused && ["application/sdp", "application/*", "*/*"].iter().any(|t| t.eq_ignore_ascii_case(kind))
 }
 
 /// A q-value of 0 (`0`, `0.0`, `0.000`: RFC 3261 §25.1), read without float parsing, which
@@ -234,9 +177,7 @@ fn media_type(value: &str) -> &str {
 pub(super) fn unparsable(headers: &Headers, kind: crate::ParseErrorKind) -> Option<Response> {
     use crate::ParseErrorKind as Kind;
     let cseq = headers.get("CSeq").and_then(|v| CSeq::parse(v).ok())?;
-    let parts_present = headers.get("Call-ID").is_some()
-        && headers.get("From").is_some()
-        && headers.get("To").is_some();
+    let parts_present = headers.get("Call-ID").is_some() && headers.get("From").is_some() && headers.get("To").is_some();
     if cseq.method == Method::Ack || !parts_present || Via::parse(headers.get("Via")?).is_err() {
         return None;
     }

@@ -7,11 +7,7 @@ use super::transaction::Purpose;
 use super::UserAgent;
 
 impl UserAgent {
-    pub(super) fn on_command(
-        &mut self,
-        now: Instant,
-        command: Command,
-    ) -> Result<(), CommandError> {
+    pub(super) fn on_command(&mut self, now: Instant, command: Command) -> Result<(), CommandError> {
         match command {
             Command::Register(credentials) => self.register(now, credentials),
             Command::Unregister => self.unregister(now),
@@ -20,24 +16,14 @@ impl UserAgent {
             }
             Command::Ring { call } => return self.ring(&call),
             Command::Answer { call, sdp } => return self.answer(now, &call, sdp),
-            Command::Decline { call, busy } => {
-                return self.reject_incoming(&call, if busy { 486 } else { 603 }, EndReason::Local)
-            }
-            Command::Unavailable { call } => {
-                return self.reject_incoming(&call, 480, EndReason::Local)
-            }
+            Command::Decline { call, busy } => return self.reject_incoming(&call, if busy { 486 } else { 603 }, EndReason::Local),
+            Command::Unavailable { call } => return self.reject_incoming(&call, 480, EndReason::Local),
             Command::HangUp { call } => return self.hang_up(now, &call),
             Command::Reinvite { call, sdp } => return self.reinvite(now, &call, sdp),
             Command::AnswerReinvite { call, sdp } => return self.answer_reinvite(now, &call, sdp),
-            Command::SendDtmf {
-                call,
-                digit,
-                duration_ms,
-            } => return self.send_dtmf(now, &call, digit, duration_ms),
+            Command::SendDtmf { call, digit, duration_ms } => return self.send_dtmf(now, &call, digit, duration_ms),
             Command::Transfer { call, target } => return self.transfer(now, &call, &target),
-            Command::TransferAttended { call, replacing } => {
-                return self.transfer_attended(now, &call, &replacing)
-            }
+            Command::TransferAttended { call, replacing } => return self.transfer_attended(now, &call, &replacing),
             Command::AcceptTransfer { call, sdp } => return self.accept_transfer(now, &call, sdp),
             Command::DeclineTransfer { call } => return self.decline_transfer(now, &call),
             Command::CheckFlow { reregister } => self.check_flow(now, reregister),
@@ -47,13 +33,7 @@ impl UserAgent {
     }
 
     /// [`Command::SendDtmf`]: one digit as SIP INFO (`application/dtmf-relay`).
-    fn send_dtmf(
-        &mut self,
-        now: Instant,
-        call: &str,
-        digit: char,
-        duration_ms: u32,
-    ) -> Result<(), CommandError> {
+    fn send_dtmf(&mut self, now: Instant, call: &str, digit: char, duration_ms: u32) -> Result<(), CommandError> {
         if !matches!(digit, '0'..='9' | '*' | '#' | 'A'..='D') {
             return Err(CommandError::NotADigit);
         }
@@ -62,9 +42,7 @@ impl UserAgent {
         body.push_str("\r\nDuration=");
         body.push_str(&duration_ms.to_string());
         body.push_str("\r\n");
-        let req = self
-            .in_dialog_request(call, Method::Info, Some(("application/dtmf-relay", body)))
-            .ok_or(CommandError::UnknownCall)?;
+        let req = self.in_dialog_request(call, Method::Info, Some(("application/dtmf-relay", body))).ok_or(CommandError::UnknownCall)?;
         self.send_request(now, req, Purpose::Info, Some(call.to_owned()));
         Ok(())
     }

@@ -5,7 +5,7 @@ use crate::message::{Method, Request, Response};
 use crate::uri::{NameAddr, Uri};
 
 use super::api::{CallId, Instant};
-use super::{token, UserAgent};
+use super::{UserAgent, token};
 
 /// Where a call stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,13 +94,7 @@ pub(super) struct Ends {
 }
 
 impl Call {
-    pub(super) fn new(
-        id: CallId,
-        state: CallState,
-        ends: Ends,
-        local_cseq: u32,
-        invite: Request,
-    ) -> Call {
+    pub(super) fn new(id: CallId, state: CallState, ends: Ends, local_cseq: u32, invite: Request) -> Call {
         Call {
             id,
             state,
@@ -134,13 +128,7 @@ impl Call {
 }
 
 /// A request within `call`'s dialog (or its INVITE) with this CSeq number.
-pub(super) fn dialog_request(
-    call: &Call,
-    via: Via,
-    user_agent: &str,
-    method: Method,
-    seq: u32,
-) -> Request {
+pub(super) fn dialog_request(call: &Call, via: Via, user_agent: &str, method: Method, seq: u32) -> Request {
     let mut req = Request::new(method.clone(), call.remote_target.clone());
     req.headers.push("Via", via);
     req.headers.push("Max-Forwards", 70);
@@ -156,10 +144,7 @@ pub(super) fn dialog_request(
 }
 
 pub(super) fn to_tag(r: &Response) -> Option<String> {
-    r.headers
-        .get("To")
-        .and_then(|t| NameAddr::parse(t).ok())
-        .and_then(|t| t.tag().map(str::to_owned))
+    r.headers.get("To").and_then(|t| NameAddr::parse(t).ok()).and_then(|t| t.tag().map(str::to_owned))
 }
 
 impl UserAgent {
@@ -198,20 +183,11 @@ impl UserAgent {
         let mut params = crate::header::Params::new();
         params.push("branch", Some(&branch));
         params.push("rport", None);
-        Via {
-            transport: "WS".into(),
-            sent_by: self.local_host.clone(),
-            params,
-        }
+        Via { transport: "WS".into(), sent_by: self.local_host.clone(), params }
     }
 
     /// The next request in `call`'s dialog, with the next CSeq and this body.
-    pub(super) fn in_dialog_request(
-        &mut self,
-        call: &str,
-        method: Method,
-        body: Option<(&str, String)>,
-    ) -> Option<Request> {
+    pub(super) fn in_dialog_request(&mut self, call: &str, method: Method, body: Option<(&str, String)>) -> Option<Request> {
         let via = self.via();
         let c = self.calls.iter_mut().find(|c| c.id == call)?;
         c.local_cseq += 1;
@@ -224,15 +200,9 @@ impl UserAgent {
 
     /// ACKs the 2xx `r` to our INVITE (RFC 3261 §13.2.2.4): an ACK of its own, in the dialog.
     pub(super) fn send_ack(&mut self, call: &str, r: &Response) {
-        let seq = r
-            .headers
-            .get("CSeq")
-            .and_then(|v| CSeq::parse(v).ok())
-            .map_or(1, |c| c.seq);
+        let seq = r.headers.get("CSeq").and_then(|v| CSeq::parse(v).ok()).map_or(1, |c| c.seq);
         let via = self.via();
-        let Some(c) = self.calls.iter().find(|c| c.id == call) else {
-            return;
-        };
+        let Some(c) = self.calls.iter().find(|c| c.id == call) else { return };
         let ack = dialog_request(c, via, &self.config.user_agent, Method::Ack, seq);
         self.transmit(ack.to_bytes());
     }

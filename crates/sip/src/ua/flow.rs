@@ -55,9 +55,7 @@ impl UserAgent {
         self.flow.answers_pings = false;
         self.timers.clear(&Timer::PongWait);
         // The registration is renewed on the new flow anyway.
-        let held = std::mem::take(&mut self.flow.held)
-            .into_iter()
-            .filter(|h| !matches!(h.purpose, Purpose::Register | Purpose::Unregister));
+        let held = std::mem::take(&mut self.flow.held).into_iter().filter(|h| !matches!(h.purpose, Purpose::Register | Purpose::Unregister));
         for h in held {
             self.send_request(now, h.request, h.purpose, h.call);
         }
@@ -81,51 +79,24 @@ impl UserAgent {
         }
         // A call we are placing cannot be answered any more (its answer would come on the old
         // flow): end it, and cancel it at the far end once a connection is back.
-        let placing: Vec<(String, CallState)> = self
-            .calls
-            .iter()
-            .filter(|c| {
-                matches!(
-                    c.state,
-                    CallState::Calling | CallState::Early | CallState::Cancelling
-                )
-            })
-            .map(|c| (c.id.clone(), c.state))
-            .collect();
+        let placing: Vec<(String, CallState)> =
+            self.calls.iter().filter(|c| matches!(c.state, CallState::Calling | CallState::Early | CallState::Cancelling)).map(|c| (c.id.clone(), c.state)).collect();
         for (call, state) in placing {
             if state != CallState::Cancelling {
-                if let Some(cancel) = self
-                    .calls
-                    .iter()
-                    .find(|c| c.id == call)
-                    .map(|c| cancel_for(&c.invite))
-                {
+                if let Some(cancel) = self.calls.iter().find(|c| c.id == call).map(|c| cancel_for(&c.invite)) {
                     self.hold_request(cancel, Purpose::Cancel, None);
                 }
             }
-            let reason = if state == CallState::Cancelling {
-                EndReason::Local
-            } else {
-                EndReason::Failed(CallFailure::ConnectionLost)
-            };
+            let reason = if state == CallState::Cancelling { EndReason::Local } else { EndReason::Failed(CallFailure::ConnectionLost) };
             self.abandon_transactions(|t| t.call.as_deref() == Some(call.as_str()));
             self.end_call(&call, reason);
         }
     }
 
     /// Keeps a request for the next connection.
-    pub(super) fn hold_request(
-        &mut self,
-        request: Request,
-        purpose: Purpose,
-        call: Option<String>,
-    ) {
+    pub(super) fn hold_request(&mut self, request: Request, purpose: Purpose, call: Option<String>) {
         if self.flow.held.len() < HELD_MAX {
-            self.flow.held.push(HeldRequest {
-                request,
-                purpose,
-                call,
-            });
+            self.flow.held.push(HeldRequest { request, purpose, call });
         }
     }
 
@@ -173,8 +144,7 @@ impl UserAgent {
                 self.timers.set(Timer::PongWait, now + PONG_WAIT_MS);
             }
         }
-        self.timers
-            .set(Timer::Keepalive, now + self.config.keepalive_ms.max(1_000));
+        self.timers.set(Timer::Keepalive, now + self.config.keepalive_ms.max(1_000));
     }
 
     /// Registered on the current flow: every call whose far end still has the Contact of an
@@ -204,18 +174,8 @@ pub(super) fn cancel_for(invite: &Request) -> Request {
             cancel.headers.push(name, v);
         }
     }
-    let seq = invite
-        .headers
-        .get("CSeq")
-        .and_then(|v| crate::header::CSeq::parse(v).ok())
-        .map_or(1, |c| c.seq);
-    cancel.headers.push(
-        "CSeq",
-        crate::header::CSeq {
-            seq,
-            method: Method::Cancel,
-        },
-    );
+    let seq = invite.headers.get("CSeq").and_then(|v| crate::header::CSeq::parse(v).ok()).map_or(1, |c| c.seq);
+    cancel.headers.push("CSeq", crate::header::CSeq { seq, method: Method::Cancel });
     cancel.headers.push("Max-Forwards", 70);
     cancel
 }

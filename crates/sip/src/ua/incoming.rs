@@ -19,26 +19,11 @@ struct Caller {
 }
 
 fn caller(req: &Request, from: &NameAddr) -> Caller {
-    let asserted = req
-        .headers
-        .get("P-Asserted-Identity")
-        .and_then(|p| name_addrs(std::iter::once(p)).ok())
-        .and_then(|v| v.into_iter().next());
+    let asserted = req.headers.get("P-Asserted-Identity").and_then(|p| name_addrs(std::iter::once(p)).ok()).and_then(|v| v.into_iter().next());
     let identity = asserted.as_ref().unwrap_or(from);
-    let number = identity
-        .uri
-        .user_unescaped()
-        .map(|u| u.into_owned())
-        .unwrap_or_default();
-    let display_name = identity
-        .display_name
-        .clone()
-        .or_else(|| from.display_name.clone())
-        .unwrap_or_default();
-    Caller {
-        number,
-        display_name,
-    }
+    let number = identity.uri.user_unescaped().map(|u| u.into_owned()).unwrap_or_default();
+    let display_name = identity.display_name.clone().or_else(|| from.display_name.clone()).unwrap_or_default();
+    Caller { number, display_name }
 }
 
 impl UserAgent {
@@ -52,67 +37,37 @@ impl UserAgent {
             return;
         }
         // From, To and one Contact were checked before.
-        let from = req
-            .headers
-            .get("From")
-            .and_then(|f| NameAddr::parse(f).ok());
+        let from = req.headers.get("From").and_then(|f| NameAddr::parse(f).ok());
         let to = req.headers.get("To").and_then(|t| NameAddr::parse(t).ok());
-        let target = name_addrs(req.headers.get_all("Contact"))
-            .ok()
-            .and_then(|c| c.into_iter().next());
-        let (Some(from), Some(to), Some(target)) = (from, to, target) else {
-            return self.respond(&req, 400);
-        };
+        let target = name_addrs(req.headers.get_all("Contact")).ok().and_then(|c| c.into_iter().next());
+        let (Some(from), Some(to), Some(target)) = (from, to, target) else { return self.respond(&req, 400) };
         if req.body.is_empty() {
             // We only take calls that carry their offer (WebRTC peers always do).
             return self.respond(&req, 488);
         }
-        if SessionExpires::from_headers(&req.headers)
-            .is_some_and(|se| se.seconds < MIN_SESSION_EXPIRES)
-        {
+        if SessionExpires::from_headers(&req.headers).is_some_and(|se| se.seconds < MIN_SESSION_EXPIRES) {
             let mut r = Response::for_request_std(&req, 422);
             r.headers.push("Min-SE", MIN_SESSION_EXPIRES);
             return self.reply(r);
         }
-        let replaces = match req
-            .headers
-            .get("Replaces")
-            .map(|value| self.replaced_call(value))
-        {
+        let replaces = match req.headers.get("Replaces").map(|value| self.replaced_call(value)) {
             None => None,
             Some(Some(id)) => Some(id),
             // RFC 3891 §3: no such dialog (any more).
             Some(None) => return self.respond(&req, 481),
         };
-        let ends = Ends {
-            local: to.with_tag(&token(&mut *self.random, 10)),
-            remote: from,
-            remote_target: target.uri,
-        };
+        let ends = Ends { local: to.with_tag(&token(&mut *self.random, 10)), remote: from, remote_target: target.uri };
         self.offer_incoming(call_id, ends, req, replaces);
     }
 
     /// Takes in a call the checks let through, and tells the app.
-    fn offer_incoming(
-        &mut self,
-        call_id: String,
-        ends: Ends,
-        req: Request,
-        replaces: Option<CallId>,
-    ) {
-        let Caller {
-            number,
-            display_name,
-        } = caller(&req, &ends.remote);
+    fn offer_incoming(&mut self, call_id: String, ends: Ends, req: Request, replaces: Option<CallId>) {
+        let Caller { number, display_name } = caller(&req, &ends.remote);
         let sdp = String::from_utf8_lossy(&req.body).into_owned();
         self.respond(&req, 100);
         let cseq = 1 + (self.random.next_u64() % 10_000) as u32;
         let route_set = name_addrs(req.headers.get_all("Record-Route")).unwrap_or_default();
-        let remote_cseq = req
-            .headers
-            .get("CSeq")
-            .and_then(|v| CSeq::parse(v).ok())
-            .map_or(0, |c| c.seq);
+        let remote_cseq = req.headers.get("CSeq").and_then(|v| CSeq::parse(v).ok()).map_or(0, |c| c.seq);
         let peer_allows_update = allows(&req.headers, "UPDATE");
         let mut call = Call::new(call_id.clone(), CallState::Incoming, ends, cseq, req);
         call.route_set = route_set;
@@ -120,13 +75,7 @@ impl UserAgent {
         call.peer_allows_update = peer_allows_update;
         call.replaces.clone_from(&replaces);
         self.calls.push(call);
-        self.event(Event::IncomingCall {
-            call: call_id,
-            number,
-            display_name,
-            sdp,
-            replaces,
-        });
+        self.event(Event::IncomingCall { call: call_id, number, display_name, sdp, replaces });
     }
 
     /// The confirmed call a Replaces header names (`call-id;to-tag=ours;from-tag=theirs`).
@@ -137,20 +86,13 @@ impl UserAgent {
         for p in parts {
             match p.split_once('=') {
                 Some((k, v)) if k.trim().eq_ignore_ascii_case("to-tag") => to_tag = Some(v.trim()),
-                Some((k, v)) if k.trim().eq_ignore_ascii_case("from-tag") => {
-                    from_tag = Some(v.trim())
-                }
+                Some((k, v)) if k.trim().eq_ignore_ascii_case("from-tag") => from_tag = Some(v.trim()),
                 _ => {}
             }
         }
         self.calls
             .iter()
-            .find(|c| {
-                c.id == id
-                    && c.state == CallState::Confirmed
-                    && c.local.tag() == to_tag
-                    && c.remote.tag() == from_tag
-            })
+            .find(|c| c.id == id && c.state == CallState::Confirmed && c.local.tag() == to_tag && c.remote.tag() == from_tag)
             .map(|c| c.id.clone())
     }
 
@@ -174,19 +116,10 @@ impl UserAgent {
     }
 
     /// [`super::Command::Answer`]: 200 with our SDP, sent until the ACK comes.
-    pub(super) fn answer(
-        &mut self,
-        now: Instant,
-        call: &str,
-        sdp: String,
-    ) -> Result<(), CommandError> {
+    pub(super) fn answer(&mut self, now: Instant, call: &str, sdp: String) -> Result<(), CommandError> {
         let contact = self.contact(None);
         let flow = self.flow.number;
-        let c = self
-            .calls
-            .iter_mut()
-            .find(|c| c.id == call)
-            .ok_or(CommandError::UnknownCall)?;
+        let c = self.calls.iter_mut().find(|c| c.id == call).ok_or(CommandError::UnknownCall)?;
         if c.state != CallState::Incoming {
             return Err(CommandError::WrongState);
         }
@@ -214,12 +147,7 @@ impl UserAgent {
     }
 
     /// Declines an incoming call with `status` and ends it with `reason`.
-    pub(super) fn reject_incoming(
-        &mut self,
-        call: &str,
-        status: u16,
-        reason: EndReason,
-    ) -> Result<(), CommandError> {
+    pub(super) fn reject_incoming(&mut self, call: &str, status: u16, reason: EndReason) -> Result<(), CommandError> {
         let c = self.incoming_call(call)?;
         let mut r = Response::for_request_std(&c.invite, status);
         set_to_tag(&mut r, c.local.tag().unwrap_or(""));
@@ -230,27 +158,19 @@ impl UserAgent {
 
     /// The ACK of our 2xx: the call (or the re-INVITE) is confirmed.
     pub(super) fn on_ack(&mut self, call_id: &str) {
-        let Some(c) = self.calls.iter_mut().find(|c| c.id == call_id) else {
-            return;
-        };
+        let Some(c) = self.calls.iter_mut().find(|c| c.id == call_id) else { return };
         c.unacked = None;
         self.timers.clear(&Timer::AckWait(call_id.to_owned()));
         if c.state == CallState::Answered {
             c.state = CallState::Confirmed;
-            self.event(Event::Confirmed {
-                call: call_id.to_owned(),
-            });
+            self.event(Event::Confirmed { call: call_id.to_owned() });
         }
     }
 
     /// No ACK yet for our 2xx: send it again, or give up on the call (RFC 3261 §13.3.1.4).
     pub(super) fn on_ack_wait(&mut self, now: Instant, call: &str) {
-        let Some(c) = self.calls.iter_mut().find(|c| c.id == call) else {
-            return;
-        };
-        let Some(unacked) = c.unacked.as_mut() else {
-            return;
-        };
+        let Some(c) = self.calls.iter_mut().find(|c| c.id == call) else { return };
+        let Some(unacked) = c.unacked.as_mut() else { return };
         if unacked.give_up_at <= now {
             // The dialog never came up.
             if let Some(bye) = self.in_dialog_request(call, Method::Bye, None) {
@@ -275,14 +195,6 @@ impl UserAgent {
         self.respond(req, 200);
         let elsewhere = crate::header::reason::answered_elsewhere(req.headers.get_all("Reason"));
         // The call is ringing here: declining it cannot fail.
-        let _ = self.reject_incoming(
-            call_id,
-            487,
-            if elsewhere {
-                EndReason::AnsweredElsewhere
-            } else {
-                EndReason::CallerCancelled
-            },
-        );
+        let _ = self.reject_incoming(call_id, 487, if elsewhere { EndReason::AnsweredElsewhere } else { EndReason::CallerCancelled });
     }
 }

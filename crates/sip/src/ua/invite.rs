@@ -7,9 +7,7 @@ use crate::uri::{NameAddr, Uri};
 
 use super::api::{CallFailure, CallId, CommandError, EndReason, Event, Instant};
 use super::dialog::{dialog_request, to_tag, Call, CallState, Ends};
-use super::session::{
-    accept_session_refresh, set_session, start_session, SessionExpires, MIN_SESSION_EXPIRES,
-};
+use super::session::{accept_session_refresh, set_session, start_session, SessionExpires, MIN_SESSION_EXPIRES};
 use super::timers::Timer;
 use super::transaction::Purpose;
 use super::{allows, token, UserAgent, ALLOW, SUPPORTED, T1, TRANSACTION_TIMEOUT_MS};
@@ -27,41 +25,20 @@ pub(super) struct ExtraHeader {
 
 impl UserAgent {
     /// Sends a new INVITE with these extra headers; returns its Call-ID.
-    pub(super) fn start_call(
-        &mut self,
-        now: Instant,
-        target: Uri,
-        sdp: String,
-        extra: Vec<ExtraHeader>,
-    ) -> CallId {
+    pub(super) fn start_call(&mut self, now: Instant, target: Uri, sdp: String, extra: Vec<ExtraHeader>) -> CallId {
         let mut id = token(&mut *self.random, 22);
         id.push('@');
         id.push_str(&self.local_host);
-        let ends = Ends {
-            local: self
-                .local_identity()
-                .with_tag(&token(&mut *self.random, 10)),
-            remote: NameAddr::new(target.clone()),
-            remote_target: target,
-        };
+        let ends = Ends { local: self.local_identity().with_tag(&token(&mut *self.random, 10)), remote: NameAddr::new(target.clone()), remote_target: target };
         let cseq = 1 + (self.random.next_u64() % 10_000) as u32;
         let placeholder = Request::new(Method::Invite, Uri::sip("", &self.config.domain));
         let mut call = Call::new(id.clone(), CallState::Calling, ends, cseq, placeholder);
-        let mut req = dialog_request(
-            &call,
-            self.via(),
-            &self.config.user_agent,
-            Method::Invite,
-            cseq,
-        );
+        let mut req = dialog_request(&call, self.via(), &self.config.user_agent, Method::Invite, cseq);
         req.headers.push("Contact", self.contact(None));
         req.headers.push("Allow", ALLOW);
         req.headers.push("Supported", SUPPORTED);
         if self.config.session_expires > 0 {
-            req.headers.push(
-                "Session-Expires",
-                self.config.session_expires.max(MIN_SESSION_EXPIRES),
-            );
+            req.headers.push("Session-Expires", self.config.session_expires.max(MIN_SESSION_EXPIRES));
             req.headers.push("Min-SE", MIN_SESSION_EXPIRES);
         }
         for header in extra {
@@ -106,20 +83,14 @@ impl UserAgent {
 
     /// [`super::Command::Reinvite`]: a new offer on an established call, or later when
     /// another offer is under way (RFC 3261 §14.1: one at a time).
-    pub(super) fn reinvite(
-        &mut self,
-        now: Instant,
-        call: &str,
-        sdp: String,
-    ) -> Result<(), CommandError> {
+    pub(super) fn reinvite(&mut self, now: Instant, call: &str, sdp: String) -> Result<(), CommandError> {
         let c = self.known_call(call)?;
         if c.state != CallState::Confirmed {
             return Err(CommandError::WrongState);
         }
         if c.offer_pending() {
             c.glare_offer = Some(sdp);
-            self.timers
-                .set(Timer::GlareRetry(call.to_owned()), now + GLARE_WAIT_MIN_MS);
+            self.timers.set(Timer::GlareRetry(call.to_owned()), now + GLARE_WAIT_MIN_MS);
             return Ok(());
         }
         c.reinvite_pending = true;
@@ -129,25 +100,14 @@ impl UserAgent {
     }
 
     /// A re-INVITE with this offer; it refreshes the session timer too (RFC 4028 §9).
-    pub(super) fn send_reinvite(
-        &mut self,
-        now: Instant,
-        call: &str,
-        sdp: String,
-        purpose: Purpose,
-    ) {
+    pub(super) fn send_reinvite(&mut self, now: Instant, call: &str, sdp: String, purpose: Purpose) {
         let contact = self.contact(None);
         let session = self.call_mut(call).and_then(|c| c.session);
-        if let Some(mut req) =
-            self.in_dialog_request(call, Method::Invite, Some(("application/sdp", sdp)))
-        {
+        if let Some(mut req) = self.in_dialog_request(call, Method::Invite, Some(("application/sdp", sdp))) {
             req.headers.push("Contact", contact);
             if let Some(s) = session {
                 req.headers.push("Supported", SUPPORTED);
-                req.headers.push(
-                    "Session-Expires",
-                    SessionExpires::header(s.seconds, s.we_refresh),
-                );
+                req.headers.push("Session-Expires", SessionExpires::header(s.seconds, s.we_refresh));
             }
             self.send_request(now, req, purpose, Some(call.to_owned()));
         }
@@ -155,14 +115,10 @@ impl UserAgent {
 
     /// The offer put off by a 491 or by another offer: make it now if the call is free.
     pub(super) fn on_glare_retry(&mut self, now: Instant, call: &str) {
-        let Some(c) = self.calls.iter_mut().find(|c| c.id == call) else {
-            return;
-        };
+        let Some(c) = self.calls.iter_mut().find(|c| c.id == call) else { return };
         if c.offer_pending() || c.state != CallState::Confirmed {
             // Still busy with another offer: look again shortly.
-            return self
-                .timers
-                .set(Timer::GlareRetry(call.to_owned()), now + T1);
+            return self.timers.set(Timer::GlareRetry(call.to_owned()), now + T1);
         }
         if let Some(sdp) = c.glare_offer.take() {
             // The call is established and free: this cannot fail.
@@ -171,13 +127,7 @@ impl UserAgent {
     }
 
     /// The final answer to our re-INVITE `request`.
-    pub(super) fn on_reinvite_response(
-        &mut self,
-        now: Instant,
-        call: &str,
-        request: &Request,
-        r: &Response,
-    ) {
+    pub(super) fn on_reinvite_response(&mut self, now: Instant, call: &str, request: &Request, r: &Response) {
         if let Some(c) = self.call_mut(call) {
             c.reinvite_pending = false;
         }
@@ -185,30 +135,19 @@ impl UserAgent {
             self.send_ack(call, r);
             self.on_session_refreshed(now, call, r);
             let sdp = String::from_utf8_lossy(&r.body).into_owned();
-            self.event(Event::Reanswered {
-                call: call.to_owned(),
-                sdp,
-            });
+            self.event(Event::Reanswered { call: call.to_owned(), sdp });
         } else if r.status == 491 {
             // Glare: both sides re-INVITEd. Wait a random while and offer again.
-            let wait = GLARE_WAIT_MIN_MS
-                + self.random.next_u64() % (GLARE_WAIT_MAX_MS - GLARE_WAIT_MIN_MS);
+            let wait = GLARE_WAIT_MIN_MS + self.random.next_u64() % (GLARE_WAIT_MAX_MS - GLARE_WAIT_MIN_MS);
             let sdp = String::from_utf8_lossy(&request.body).into_owned();
             if let Some(c) = self.calls.iter_mut().find(|c| c.id == call) {
                 c.glare_offer = Some(sdp);
-                self.timers
-                    .set(Timer::GlareRetry(call.to_owned()), now + wait);
+                self.timers.set(Timer::GlareRetry(call.to_owned()), now + wait);
             }
         } else if matches!(r.status, 408 | 481) {
-            self.end_call(
-                call,
-                EndReason::Failed(CallFailure::Lost { status: r.status }),
-            );
+            self.end_call(call, EndReason::Failed(CallFailure::Lost { status: r.status }));
         } else {
-            self.event(Event::ReinviteFailed {
-                call: call.to_owned(),
-                status: r.status,
-            });
+            self.event(Event::ReinviteFailed { call: call.to_owned(), status: r.status });
         }
     }
 
@@ -234,9 +173,7 @@ impl UserAgent {
     }
 
     pub(super) fn on_invite_final(&mut self, now: Instant, call: &str, r: &Response) {
-        let Some(state) = self.call_mut(call).map(|c| c.state) else {
-            return;
-        };
+        let Some(state) = self.call_mut(call).map(|c| c.state) else { return };
         if r.is_success() {
             return self.on_invite_answered(now, call, state, r);
         }
@@ -261,10 +198,7 @@ impl UserAgent {
             let mut routes = name_addrs(r.headers.get_all("Record-Route")).unwrap_or_default();
             routes.reverse();
             c.route_set = routes;
-            if let Some(target) = name_addrs(r.headers.get_all("Contact"))
-                .ok()
-                .and_then(|v| v.into_iter().next())
-            {
+            if let Some(target) = name_addrs(r.headers.get_all("Contact")).ok().and_then(|v| v.into_iter().next()) {
                 c.remote_target = target.uri;
             }
             c.state = CallState::Confirmed;
@@ -272,13 +206,7 @@ impl UserAgent {
             // No Session-Expires in the answer: the far end runs no session timer, and
             // neither do we (RFC 4028 §7.2). Refresher absent: we, the UAC, refresh.
             match SessionExpires::from_headers(&r.headers) {
-                Some(se) => start_session(
-                    &mut self.timers,
-                    c,
-                    now,
-                    se.seconds,
-                    se.uac_refreshes.unwrap_or(true),
-                ),
+                Some(se) => start_session(&mut self.timers, c, now, se.seconds, se.uac_refreshes.unwrap_or(true)),
                 None => set_session(&mut self.timers, c, now, None),
             }
         }
@@ -289,17 +217,12 @@ impl UserAgent {
             return self.bye(now, call, EndReason::Local);
         }
         let sdp = String::from_utf8_lossy(&r.body).into_owned();
-        self.event(Event::Answered {
-            call: call.to_owned(),
-            sdp,
-        });
+        self.event(Event::Answered { call: call.to_owned(), sdp });
     }
 
     /// Non-2xx finals are ACKed by the transaction, with the INVITE's branch (RFC 3261 §17.1.1.3).
     fn ack_failure(&mut self, call: &str, r: &Response) {
-        let Some(c) = self.calls.iter().find(|c| c.id == call) else {
-            return;
-        };
+        let Some(c) = self.calls.iter().find(|c| c.id == call) else { return };
         let mut ack = Request::new(Method::Ack, c.invite.uri.clone());
         for name in ["Via", "Route", "From", "Call-ID"] {
             for v in c.invite.headers.get_all(name) {
@@ -309,19 +232,8 @@ impl UserAgent {
         if let Some(to) = r.headers.get("To") {
             ack.headers.push("To", to);
         }
-        let seq = c
-            .invite
-            .headers
-            .get("CSeq")
-            .and_then(|v| CSeq::parse(v).ok())
-            .map_or(1, |s| s.seq);
-        ack.headers.push(
-            "CSeq",
-            CSeq {
-                seq,
-                method: Method::Ack,
-            },
-        );
+        let seq = c.invite.headers.get("CSeq").and_then(|v| CSeq::parse(v).ok()).map_or(1, |s| s.seq);
+        ack.headers.push("CSeq", CSeq { seq, method: Method::Ack });
         ack.headers.push("Max-Forwards", 70);
         self.transmit(ack.to_bytes());
     }
@@ -329,17 +241,8 @@ impl UserAgent {
     /// Nothing answered our INVITE in time.
     pub(super) fn on_invite_timeout(&mut self, now: Instant, call: &str) {
         self.report_transfer(now, call, 408, "Request Timeout");
-        let cancelling = self
-            .call_mut(call)
-            .is_some_and(|c| c.state == CallState::Cancelling);
-        self.end_call(
-            call,
-            if cancelling {
-                EndReason::Local
-            } else {
-                EndReason::Failed(CallFailure::NoResponse)
-            },
-        );
+        let cancelling = self.call_mut(call).is_some_and(|c| c.state == CallState::Cancelling);
+        self.end_call(call, if cancelling { EndReason::Local } else { EndReason::Failed(CallFailure::NoResponse) });
     }
 
     /// The far end's re-INVITE: its offer goes to the app ([`Event::Reoffered`]).
@@ -355,10 +258,7 @@ impl UserAgent {
             return self.respond(&req, 491);
         }
         c.remote_cseq = seq;
-        if let Some(target) = name_addrs(req.headers.get_all("Contact"))
-            .ok()
-            .and_then(|v| v.into_iter().next())
-        {
+        if let Some(target) = name_addrs(req.headers.get_all("Contact")).ok().and_then(|v| v.into_iter().next()) {
             c.remote_target = target.uri; // target refresh (RFC 3261 §12.2.2)
         }
         let sdp = String::from_utf8_lossy(&req.body).into_owned();
@@ -368,22 +268,10 @@ impl UserAgent {
     }
 
     /// [`super::Command::AnswerReinvite`]: our answer to the far end's re-INVITE, sent until ACKed.
-    pub(super) fn answer_reinvite(
-        &mut self,
-        now: Instant,
-        call: &str,
-        sdp: String,
-    ) -> Result<(), CommandError> {
+    pub(super) fn answer_reinvite(&mut self, now: Instant, call: &str, sdp: String) -> Result<(), CommandError> {
         let contact = self.contact(None);
-        let c = self
-            .calls
-            .iter_mut()
-            .find(|c| c.id == call)
-            .ok_or(CommandError::UnknownCall)?;
-        let req = c
-            .incoming_reinvite
-            .take()
-            .ok_or(CommandError::NothingPending)?;
+        let c = self.calls.iter_mut().find(|c| c.id == call).ok_or(CommandError::UnknownCall)?;
+        let req = c.incoming_reinvite.take().ok_or(CommandError::NothingPending)?;
         c.local_sdp.clone_from(&sdp);
         let mut r = Response::for_request_std(&req, 200);
         r.headers.push("Contact", contact);
@@ -399,11 +287,7 @@ impl UserAgent {
     /// for 64*T1 at most (RFC 3261 §13.3.1.4).
     pub(super) fn send_until_acked(&mut self, now: Instant, call: &str, bytes: Vec<u8>) {
         if let Some(c) = self.calls.iter_mut().find(|c| c.id == call) {
-            c.unacked = Some(super::dialog::UnackedAnswer {
-                bytes: bytes.clone(),
-                interval: T1,
-                give_up_at: now + TRANSACTION_TIMEOUT_MS,
-            });
+            c.unacked = Some(super::dialog::UnackedAnswer { bytes: bytes.clone(), interval: T1, give_up_at: now + TRANSACTION_TIMEOUT_MS });
             self.timers.set(Timer::AckWait(call.to_owned()), now + T1);
         }
         self.transmit(bytes);

@@ -37,10 +37,7 @@ mod transaction;
 mod transfer;
 mod uas;
 
-pub use api::{
-    CallFailure, CallId, Command, CommandError, Config, DialogRef, DropReason, EndReason, Event,
-    Input, Instant, Output, Random, RegistrationFailure,
-};
+pub use api::{CallFailure, CallId, Command, CommandError, Config, DialogRef, DropReason, EndReason, Event, Input, Instant, Output, Random, RegistrationFailure};
 pub use flow::PONG_WAIT_MS;
 pub use registration::refresh_after;
 pub use session::MIN_SESSION_EXPIRES;
@@ -174,14 +171,11 @@ impl UserAgent {
             Ok(Message::Response(r)) => self.on_response(now, r),
             Ok(Message::Request(r)) => self.on_request(now, r),
             Err(e) => {
-                let answer = crate::message::salvage_request_headers(bytes)
-                    .and_then(|headers| checks::unparsable(&headers, e.kind));
+                let answer = crate::message::salvage_request_headers(bytes).and_then(|headers| checks::unparsable(&headers, e.kind));
                 if let Some(r) = answer {
                     self.reply(r);
                 }
-                self.event(Event::Dropped {
-                    reason: DropReason::Malformed(e),
-                });
+                self.event(Event::Dropped { reason: DropReason::Malformed(e) });
             }
         }
     }
@@ -226,10 +220,7 @@ impl UserAgent {
         self.timers.clear_call(id);
         self.abandon_transactions(|t| t.call.as_deref() == Some(id) && !t.purpose.outlives_call());
         if self.calls.len() != before {
-            self.event(Event::Ended {
-                call: id.to_owned(),
-                reason,
-            });
+            self.event(Event::Ended { call: id.to_owned(), reason });
         }
     }
 }
@@ -245,16 +236,12 @@ fn supports(headers: &Headers, token: &str) -> bool {
 }
 
 fn list_contains<'a>(values: impl Iterator<Item = &'a str>, token: &str) -> bool {
-    values
-        .flat_map(|v| v.split(','))
-        .any(|t| t.trim().eq_ignore_ascii_case(token))
+    values.flat_map(|v| v.split(',')).any(|t| t.trim().eq_ignore_ascii_case(token))
 }
 
 /// Sets the To tag of a response that has none yet.
 fn set_to_tag(r: &mut Response, tag: &str) {
-    let Some(mut to) = r.headers.get("To").and_then(|t| NameAddr::parse(t).ok()) else {
-        return;
-    };
+    let Some(mut to) = r.headers.get("To").and_then(|t| NameAddr::parse(t).ok()) else { return };
     if to.tag().is_none() {
         to.set_tag(tag);
         r.headers.set("To", to);

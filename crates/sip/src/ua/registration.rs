@@ -60,10 +60,7 @@ impl UserAgent {
     pub(super) fn registration_lost(&mut self) {
         self.abandon_transactions(|t| matches!(t.purpose, Purpose::Register | Purpose::Unregister));
         self.timers.clear(&Timer::RegistrationRefresh);
-        if matches!(
-            self.registration,
-            Registration::Registered | Registration::Registering
-        ) {
+        if matches!(self.registration, Registration::Registered | Registration::Registering) {
             self.registration = Registration::Registering;
         }
     }
@@ -75,26 +72,15 @@ impl UserAgent {
     }
 
     /// The registrar challenged for another realm: the password was not used.
-    pub(super) fn on_register_foreign_realm(
-        &mut self,
-        status: u16,
-        realm: crate::auth::ForeignRealm,
-    ) {
+    pub(super) fn on_register_foreign_realm(&mut self, status: u16, realm: crate::auth::ForeignRealm) {
         self.registration = Registration::Idle;
         let failure = RegistrationFailure::ForeignRealm { status, realm };
-        self.event(Event::RegistrationFailed {
-            failure,
-            retry_after: None,
-        });
+        self.event(Event::RegistrationFailed { failure, retry_after: None });
     }
 
     /// Registered or registering: a REGISTER proves the flow alive.
     pub(super) fn keeps_registered(&self) -> bool {
-        self.credentials.is_some()
-            && !matches!(
-                self.registration,
-                Registration::Unregistering | Registration::Idle
-            )
+        self.credentials.is_some() && !matches!(self.registration, Registration::Unregistering | Registration::Idle)
     }
 
     /// The registrar did not answer our un-REGISTER: the binding expires by itself.
@@ -105,10 +91,7 @@ impl UserAgent {
 
     pub(super) fn on_register_timeout(&mut self) {
         self.registration = Registration::Idle;
-        self.event(Event::RegistrationFailed {
-            failure: RegistrationFailure::NoResponse,
-            retry_after: None,
-        });
+        self.event(Event::RegistrationFailed { failure: RegistrationFailure::NoResponse, retry_after: None });
     }
 
     pub(super) fn on_register_response(&mut self, now: Instant, r: &Response, purpose: Purpose) {
@@ -122,26 +105,14 @@ impl UserAgent {
             return self.registered(now, r);
         }
         if r.status == 423 {
-            if let Some(min) = r
-                .headers
-                .get("Min-Expires")
-                .and_then(|m| m.trim().parse::<u32>().ok())
-                .filter(|m| *m > self.expires)
-            {
+            if let Some(min) = r.headers.get("Min-Expires").and_then(|m| m.trim().parse::<u32>().ok()).filter(|m| *m > self.expires) {
                 self.expires = min;
                 return self.send_register(now, min);
             }
         }
         self.registration = Registration::Idle;
-        let retry_after = r
-            .headers
-            .get("Retry-After")
-            .and_then(|v| v.split([';', '(']).next())
-            .and_then(|v| v.trim().parse().ok());
-        self.event(Event::RegistrationFailed {
-            failure: RegistrationFailure::Refused { status: r.status },
-            retry_after,
-        });
+        let retry_after = r.headers.get("Retry-After").and_then(|v| v.split([';', '(']).next()).and_then(|v| v.trim().parse().ok());
+        self.event(Event::RegistrationFailed { failure: RegistrationFailure::Refused { status: r.status }, retry_after });
     }
 
     /// A 2xx to our REGISTER: refresh in time, keep the flow alive, and move calls onto it.
@@ -156,38 +127,25 @@ impl UserAgent {
             .unwrap_or(self.expires)
             .max(1);
         self.registration = Registration::Registered;
-        self.timers.set(
-            Timer::RegistrationRefresh,
-            now + u64::from(refresh_after(granted)) * 1000,
-        );
+        self.timers.set(Timer::RegistrationRefresh, now + u64::from(refresh_after(granted)) * 1000);
         if self.config.keepalive_ms > 0 {
-            self.timers
-                .set(Timer::Keepalive, now + self.config.keepalive_ms);
+            self.timers.set(Timer::Keepalive, now + self.config.keepalive_ms);
         }
         self.event(Event::Registered { expires: granted });
         self.refresh_targets();
     }
 
     pub(super) fn send_register(&mut self, now: Instant, expires: u32) {
-        let Some(credentials) = self.credentials.as_ref() else {
-            return;
-        };
+        let Some(credentials) = self.credentials.as_ref() else { return };
         let aor = NameAddr::new(Uri::sip(&credentials.user, &self.config.domain));
         self.reg_cseq += 1;
         let mut req = Request::new(Method::Register, Uri::sip("", &self.config.domain));
         req.headers.push("Via", self.via());
         req.headers.push("Max-Forwards", 70);
-        req.headers
-            .push("From", aor.clone().with_tag(&self.reg_from_tag));
+        req.headers.push("From", aor.clone().with_tag(&self.reg_from_tag));
         req.headers.push("To", aor);
         req.headers.push("Call-ID", &self.reg_call_id);
-        req.headers.push(
-            "CSeq",
-            CSeq {
-                seq: self.reg_cseq,
-                method: Method::Register,
-            },
-        );
+        req.headers.push("CSeq", CSeq { seq: self.reg_cseq, method: Method::Register });
         req.headers.push("Contact", self.contact(Some(expires)));
         req.headers.push("Expires", expires);
         req.headers.push("Supported", "path, outbound, gruu");
@@ -196,21 +154,13 @@ impl UserAgent {
         if expires > 0 && self.registration != Registration::Unregistering {
             if self.registration == Registration::Registered {
                 // Still registered meanwhile: the next refresh waits for this one's answer.
-                let at = self
-                    .timers
-                    .at(&Timer::RegistrationRefresh)
-                    .unwrap_or(now)
-                    .max(now + TRANSACTION_TIMEOUT_MS);
+                let at = self.timers.at(&Timer::RegistrationRefresh).unwrap_or(now).max(now + TRANSACTION_TIMEOUT_MS);
                 self.timers.set(Timer::RegistrationRefresh, at);
             } else {
                 self.registration = Registration::Registering;
             }
         }
-        let purpose = if expires == 0 {
-            Purpose::Unregister
-        } else {
-            Purpose::Register
-        };
+        let purpose = if expires == 0 { Purpose::Unregister } else { Purpose::Register };
         self.send_request(now, req, purpose, None);
     }
 }

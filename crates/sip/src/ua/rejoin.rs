@@ -23,10 +23,7 @@ impl DialogRef {
 impl UserAgent {
     /// The confirmed call `call` as a [`DialogRef`] (none for a call not yet established).
     pub fn dialog(&self, call: &str) -> Option<DialogRef> {
-        let c = self
-            .calls
-            .iter()
-            .find(|c| c.id == call && c.state == CallState::Confirmed)?;
+        let c = self.calls.iter().find(|c| c.id == call && c.state == CallState::Confirmed)?;
         Some(DialogRef {
             call_id: c.id.clone(),
             local_tag: c.local.tag()?.to_owned(),
@@ -36,10 +33,7 @@ impl UserAgent {
     }
 
     pub(super) fn rejoin(&mut self, now: Instant, dialog: DialogRef, sdp: String) {
-        let replaces = ExtraHeader {
-            name: "Replaces",
-            value: dialog.replaces(),
-        };
+        let replaces = ExtraHeader { name: "Replaces", value: dialog.replaces() };
         self.start_call(now, dialog.remote_target, sdp, vec![replaces]);
     }
 }

@@ -30,10 +30,7 @@ pub(super) enum Timer {
 impl Timer {
     fn call(&self) -> Option<&str> {
         match self {
-            Timer::AckWait(c)
-            | Timer::GlareRetry(c)
-            | Timer::Session(c)
-            | Timer::TransferSilence(c) => Some(c),
+            Timer::AckWait(c) | Timer::GlareRetry(c) | Timer::Session(c) | Timer::TransferSilence(c) => Some(c),
             _ => None,
         }
     }
@@ -93,12 +90,7 @@ impl Timers {
             }
         }
         let mut ordered = Vec::with_capacity(due.len());
-        while let Some(first) = due
-            .iter()
-            .enumerate()
-            .min_by_key(|(_, d)| d.at)
-            .map(|(i, _)| i)
-        {
+        while let Some(first) = due.iter().enumerate().min_by_key(|(_, d)| d.at).map(|(i, _)| i) {
             ordered.push(due.swap_remove(first).timer);
         }
         ordered

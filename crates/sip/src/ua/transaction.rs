@@ -96,10 +96,7 @@ fn tx_key(branch: &str, method: &Method) -> String {
 
 fn request_key(req: &Request) -> String {
     let via = req.headers.get("Via").and_then(|v| Via::parse(v).ok());
-    tx_key(
-        via.as_ref().and_then(Via::branch).unwrap_or(""),
-        &req.method,
-    )
+    tx_key(via.as_ref().and_then(Via::branch).unwrap_or(""), &req.method)
 }
 
 /// The key of the transaction `r` answers, when it has a Via branch and a CSeq.
@@ -109,26 +106,17 @@ fn response_key(r: &Response) -> Option<String> {
 }
 
 fn cseq_method(r: &Response) -> Option<Method> {
-    r.headers
-        .get("CSeq")
-        .and_then(|v| CSeq::parse(v).ok())
-        .map(|c| c.method)
+    r.headers.get("CSeq").and_then(|v| CSeq::parse(v).ok()).map(|c| c.method)
 }
 
 fn is_stale(r: &Response) -> bool {
-    r.headers
-        .get_all("WWW-Authenticate")
-        .chain(r.headers.get_all("Proxy-Authenticate"))
-        .filter_map(|c| Challenge::parse(c).ok())
-        .any(|c| c.stale)
+    r.headers.get_all("WWW-Authenticate").chain(r.headers.get_all("Proxy-Authenticate")).filter_map(|c| Challenge::parse(c).ok()).any(|c| c.stale)
 }
 
 impl UserAgent {
     pub(super) fn on_response(&mut self, now: Instant, r: Response) {
         let Some(key) = response_key(&r) else {
-            return self.event(Event::Dropped {
-                reason: DropReason::UnmatchableResponse,
-            });
+            return self.event(Event::Dropped { reason: DropReason::UnmatchableResponse });
         };
         let Some(tx) = self.transactions.get(&key) else {
             // A retransmitted 2xx to our INVITE: ACK it again (RFC 3261 §13.2.2.4).
@@ -146,9 +134,7 @@ impl UserAgent {
             }
             return;
         }
-        let Some(tx) = self.transactions.remove(&key) else {
-            return;
-        };
+        let Some(tx) = self.transactions.remove(&key) else { return };
         self.timers.clear(&Timer::Transaction(key));
         if !self.sent_again(now, &tx, &r) {
             self.on_final_response(now, tx, &r);
@@ -158,9 +144,7 @@ impl UserAgent {
     /// Answers a challenge or a 422 by sending the request again; false when it cannot.
     fn sent_again(&mut self, now: Instant, tx: &ClientTx, r: &Response) -> bool {
         // A first challenge, or a stale nonce (the password was fine): answer it once.
-        let answerable = matches!(r.status, 401 | 407)
-            && tx.purpose != Purpose::Cancel
-            && (!tx.authenticated || is_stale(r));
+        let answerable = matches!(r.status, 401 | 407) && tx.purpose != Purpose::Cancel && (!tx.authenticated || is_stale(r));
         if answerable {
             match self.retry_with_auth(now, tx, r) {
                 AuthRetry::Sent => return true,
@@ -179,9 +163,7 @@ impl UserAgent {
     fn on_final_response(&mut self, now: Instant, tx: ClientTx, r: &Response) {
         let call = tx.call.unwrap_or_default();
         match tx.purpose {
-            Purpose::Register | Purpose::Unregister => {
-                self.on_register_response(now, r, tx.purpose)
-            }
+            Purpose::Register | Purpose::Unregister => self.on_register_response(now, r, tx.purpose),
             Purpose::Invite => self.on_invite_final(now, &call, r),
             Purpose::Reinvite => self.on_reinvite_response(now, &call, &tx.request, r),
             Purpose::Refresh => self.on_refresh_response(now, &call, &tx.request, r),
@@ -192,9 +174,7 @@ impl UserAgent {
 
     /// A request that went unanswered for 64*T1.
     pub(super) fn on_transaction_timeout(&mut self, now: Instant, key: &str) {
-        let Some(tx) = self.transactions.remove(key) else {
-            return;
-        };
+        let Some(tx) = self.transactions.remove(key) else { return };
         let call = tx.call.unwrap_or_default();
         match tx.purpose {
             Purpose::Register => self.on_register_timeout(),
@@ -206,10 +186,7 @@ impl UserAgent {
                 }
                 self.event(Event::ReinviteFailed { call, status: 408 });
             }
-            Purpose::Refresh => self.end_call(
-                &call,
-                super::EndReason::Failed(super::CallFailure::RefreshUnanswered),
-            ),
+            Purpose::Refresh => self.end_call(&call, super::EndReason::Failed(super::CallFailure::RefreshUnanswered)),
             Purpose::Refer => self.transfer_failed(&call, 408),
             Purpose::Cancel | Purpose::Bye | Purpose::Info | Purpose::Notify => {}
         }
@@ -217,13 +194,8 @@ impl UserAgent {
 
     /// Forgets the transactions `pick` chooses (their answers are no longer awaited); returns
     /// them.
-    pub(super) fn abandon_transactions(
-        &mut self,
-        mut pick: impl FnMut(&ClientTx) -> bool,
-    ) -> Vec<ClientTx> {
-        let (abandoned, kept): (Vec<Entry>, Vec<Entry>) = std::mem::take(&mut self.transactions.0)
-            .into_iter()
-            .partition(|e| pick(&e.tx));
+    pub(super) fn abandon_transactions(&mut self, mut pick: impl FnMut(&ClientTx) -> bool) -> Vec<ClientTx> {
+        let (abandoned, kept): (Vec<Entry>, Vec<Entry>) = std::mem::take(&mut self.transactions.0).into_iter().partition(|e| pick(&e.tx));
         self.transactions.0 = kept;
         abandoned
             .into_iter()
@@ -234,61 +206,30 @@ impl UserAgent {
             .collect()
     }
 
-    pub(super) fn send_request(
-        &mut self,
-        now: Instant,
-        req: Request,
-        purpose: Purpose,
-        call: Option<CallId>,
-    ) {
+    pub(super) fn send_request(&mut self, now: Instant, req: Request, purpose: Purpose, call: Option<CallId>) {
         if !self.transport_up {
             // Sent when a connection is back, so a hang-up during a blip still reaches the far end.
             return self.hold_request(req, purpose, call);
         }
-        if let Some(c) = call
-            .as_deref()
-            .and_then(|id| self.calls.iter_mut().find(|c| c.id == id))
-            .filter(|_| req.headers.contains("Contact"))
-        {
+        if let Some(c) = call.as_deref().and_then(|id| self.calls.iter_mut().find(|c| c.id == id)).filter(|_| req.headers.contains("Contact")) {
             c.contact_flow = self.flow.number;
         }
-        self.start_transaction(
-            now,
-            ClientTx {
-                purpose,
-                call,
-                request: req,
-                authenticated: false,
-            },
-        );
+        self.start_transaction(now, ClientTx { purpose, call, request: req, authenticated: false });
     }
 
     fn start_transaction(&mut self, now: Instant, tx: ClientTx) {
         let key = request_key(&tx.request);
         self.transmit(tx.request.to_bytes());
-        self.timers.set(
-            Timer::Transaction(key.clone()),
-            now + TRANSACTION_TIMEOUT_MS,
-        );
+        self.timers.set(Timer::Transaction(key.clone()), now + TRANSACTION_TIMEOUT_MS);
         self.transactions.insert(key, tx);
     }
 
     /// Sends the request again with credentials for the challenge in `r`, if there is one we
     /// can answer for our own SIP domain (the only realm the password is used for).
     fn retry_with_auth(&mut self, now: Instant, tx: &ClientTx, r: &Response) -> AuthRetry {
-        let Some(credentials) = self.credentials.clone() else {
-            return AuthRetry::Unanswerable;
-        };
-        let header = if r.status == 407 {
-            "Proxy-Authenticate"
-        } else {
-            "WWW-Authenticate"
-        };
-        let challenges: Vec<Challenge> = r
-            .headers
-            .get_all(header)
-            .filter_map(|c| Challenge::parse(c).ok())
-            .collect();
+        let Some(credentials) = self.credentials.clone() else { return AuthRetry::Unanswerable };
+        let header = if r.status == 407 { "Proxy-Authenticate" } else { "WWW-Authenticate" };
+        let challenges: Vec<Challenge> = r.headers.get_all(header).filter_map(|c| Challenge::parse(c).ok()).collect();
         let (challenge, algorithm) = match auth::pick_for_realm(&challenges, &self.config.domain) {
             Ok(Some(pick)) => pick,
             Ok(None) => return AuthRetry::Unanswerable,
@@ -297,20 +238,8 @@ impl UserAgent {
         let nc = self.next_nonce_count(&challenge.nonce);
         let cnonce = token(&mut *self.random, 16);
         let uri = tx.request.uri.to_string();
-        let authorization = auth::answer(
-            challenge,
-            algorithm,
-            &credentials,
-            tx.request.method.as_str(),
-            &uri,
-            nc,
-            &cnonce,
-        );
-        let auth_header = if r.status == 407 {
-            "Proxy-Authorization"
-        } else {
-            "Authorization"
-        };
+        let authorization = auth::answer(challenge, algorithm, &credentials, tx.request.method.as_str(), &uri, nc, &cnonce);
+        let auth_header = if r.status == 407 { "Proxy-Authorization" } else { "Authorization" };
         let mut req = tx.request.clone();
         req.headers.set(auth_header, authorization);
         if self.resend(now, tx, req, true) {
@@ -331,22 +260,13 @@ impl UserAgent {
         if self.nonce_counts.len() >= REMEMBERED {
             self.nonce_counts.remove(0);
         }
-        self.nonce_counts.push(NonceCount {
-            nonce: nonce.to_owned(),
-            count: 1,
-        });
+        self.nonce_counts.push(NonceCount { nonce: nonce.to_owned(), count: 1 });
         1
     }
 
     /// Sends `req`, a changed copy of `tx`'s request, as a new transaction (new branch, next
     /// CSeq); false when the call it belonged to is gone.
-    pub(super) fn resend(
-        &mut self,
-        now: Instant,
-        tx: &ClientTx,
-        mut req: Request,
-        authenticated: bool,
-    ) -> bool {
+    pub(super) fn resend(&mut self, now: Instant, tx: &ClientTx, mut req: Request, authenticated: bool) -> bool {
         req.headers.set("Via", self.via());
         // A new request in the same dialog or registration: the next CSeq.
         let seq = match tx.purpose {
@@ -355,43 +275,19 @@ impl UserAgent {
                 self.reg_cseq
             }
             _ => {
-                let Some(c) = tx
-                    .call
-                    .as_deref()
-                    .and_then(|id| self.calls.iter_mut().find(|c| c.id == id))
-                else {
-                    return false;
-                };
+                let Some(c) = tx.call.as_deref().and_then(|id| self.calls.iter_mut().find(|c| c.id == id)) else { return false };
                 c.local_cseq += 1;
                 c.local_cseq
             }
         };
-        req.headers.set(
-            "CSeq",
-            CSeq {
-                seq,
-                method: req.method.clone(),
-            },
-        );
+        req.headers.set("CSeq", CSeq { seq, method: req.method.clone() });
         if tx.purpose == Purpose::Invite {
             // CANCEL and the ACK of a failure must match the INVITE now in flight.
-            if let Some(c) = tx
-                .call
-                .as_deref()
-                .and_then(|id| self.calls.iter_mut().find(|c| c.id == id))
-            {
+            if let Some(c) = tx.call.as_deref().and_then(|id| self.calls.iter_mut().find(|c| c.id == id)) {
                 c.invite = req.clone();
             }
         }
-        self.start_transaction(
-            now,
-            ClientTx {
-                purpose: tx.purpose,
-                call: tx.call.clone(),
-                request: req,
-                authenticated,
-            },
-        );
+        self.start_transaction(now, ClientTx { purpose: tx.purpose, call: tx.call.clone(), request: req, authenticated });
         true
     }
 }

@@ -25,9 +25,7 @@ fn escape_header_value(value: &str) -> String {
         } else {
             out.push('%');
             for nibble in [b >> 4, b & 0xf] {
-                out.push(char::from(
-                    HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'),
-                ));
+                out.push(char::from(HEX.get(usize::from(nibble)).copied().unwrap_or(b'0')));
             }
         }
     }
@@ -53,36 +51,18 @@ fn bracketed(uri: &Uri) -> String {
 
 impl UserAgent {
     /// [`super::Command::Transfer`]: blind transfer to `target`.
-    pub(super) fn transfer(
-        &mut self,
-        now: Instant,
-        call: &str,
-        target: &Uri,
-    ) -> Result<(), CommandError> {
+    pub(super) fn transfer(&mut self, now: Instant, call: &str, target: &Uri) -> Result<(), CommandError> {
         self.refer(now, call, bracketed(target))
     }
 
     /// [`super::Command::TransferAttended`]: the far end of `call` takes the place of our side
     /// of `replacing`, a confirmed call with the transfer target.
-    pub(super) fn transfer_attended(
-        &mut self,
-        now: Instant,
-        call: &str,
-        replacing: &str,
-    ) -> Result<(), CommandError> {
-        let other = self
-            .calls
-            .iter()
-            .find(|c| c.id == replacing)
-            .ok_or(CommandError::UnknownCall)?;
+    pub(super) fn transfer_attended(&mut self, now: Instant, call: &str, replacing: &str) -> Result<(), CommandError> {
+        let other = self.calls.iter().find(|c| c.id == replacing).ok_or(CommandError::UnknownCall)?;
         if other.state != CallState::Confirmed {
             return Err(CommandError::WrongState);
         }
-        let replaces = replaces_value(
-            &other.id,
-            other.remote.tag().unwrap_or(""),
-            other.local.tag().unwrap_or(""),
-        );
+        let replaces = replaces_value(&other.id, other.remote.tag().unwrap_or(""), other.local.tag().unwrap_or(""));
         let mut target = other.remote.uri.clone();
         let mut headers = String::from("Replaces=");
         headers.push_str(&escape_header_value(&replaces));
@@ -93,11 +73,7 @@ impl UserAgent {
     /// Sends REFER on `call` (which must be established) with this Refer-To.
     fn refer(&mut self, now: Instant, call: &str, refer_to: String) -> Result<(), CommandError> {
         let contact = self.contact(None);
-        let c = self
-            .calls
-            .iter_mut()
-            .find(|c| c.id == call)
-            .ok_or(CommandError::UnknownCall)?;
+        let c = self.calls.iter_mut().find(|c| c.id == call).ok_or(CommandError::UnknownCall)?;
         if c.state != CallState::Confirmed {
             return Err(CommandError::WrongState);
         }
@@ -107,10 +83,7 @@ impl UserAgent {
         }
         c.transferring = true;
         let referred_by = bracketed(&c.local.uri);
-        self.timers.set(
-            Timer::TransferSilence(call.to_owned()),
-            now + TRANSFER_SILENCE_MS,
-        );
+        self.timers.set(Timer::TransferSilence(call.to_owned()), now + TRANSFER_SILENCE_MS);
         if let Some(mut req) = self.in_dialog_request(call, Method::Refer, None) {
             req.headers.push("Refer-To", refer_to);
             req.headers.push("Referred-By", referred_by);
@@ -126,10 +99,7 @@ impl UserAgent {
             c.transferring = false;
         }
         self.timers.clear(&Timer::TransferSilence(call.to_owned()));
-        self.event(Event::TransferFailed {
-            call: call.to_owned(),
-            status,
-        });
+        self.event(Event::TransferFailed { call: call.to_owned(), status });
     }
 
     pub(super) fn on_refer_response(&mut self, call: &str, r: &Response) {
@@ -146,26 +116,12 @@ impl UserAgent {
     }
 
     /// [`super::Command::AcceptTransfer`]: call the target the far end of `call` named.
-    pub(super) fn accept_transfer(
-        &mut self,
-        now: Instant,
-        call: &str,
-        sdp: String,
-    ) -> Result<(), CommandError> {
+    pub(super) fn accept_transfer(&mut self, now: Instant, call: &str, sdp: String) -> Result<(), CommandError> {
         let c = self.known_call(call)?;
-        let ReferReceived { target, replaces } = c
-            .refer_received
-            .take()
-            .ok_or(CommandError::NothingPending)?;
-        let mut extra = vec![ExtraHeader {
-            name: "Referred-By",
-            value: bracketed(&c.remote.uri),
-        }];
+        let ReferReceived { target, replaces } = c.refer_received.take().ok_or(CommandError::NothingPending)?;
+        let mut extra = vec![ExtraHeader { name: "Referred-By", value: bracketed(&c.remote.uri) }];
         if let Some(replaces) = replaces {
-            extra.push(ExtraHeader {
-                name: "Replaces",
-                value: replaces,
-            });
+            extra.push(ExtraHeader { name: "Replaces", value: replaces });
         }
         let new = self.start_call(now, target, sdp, extra);
         if let Some(c) = self.call_mut(&new) {
@@ -176,15 +132,8 @@ impl UserAgent {
     }
 
     /// [`super::Command::DeclineTransfer`]: the far end hears 603 Declined.
-    pub(super) fn decline_transfer(
-        &mut self,
-        now: Instant,
-        call: &str,
-    ) -> Result<(), CommandError> {
-        self.known_call(call)?
-            .refer_received
-            .take()
-            .ok_or(CommandError::NothingPending)?;
+    pub(super) fn decline_transfer(&mut self, now: Instant, call: &str) -> Result<(), CommandError> {
+        self.known_call(call)?.refer_received.take().ok_or(CommandError::NothingPending)?;
         self.notify_refer(now, call, 603, "Declined");
         Ok(())
     }
@@ -192,21 +141,13 @@ impl UserAgent {
     /// Reports the progress of the transfer that a REFER on `call` asked for (RFC 3515 §2.4.5):
     /// a NOTIFY whose body is the status line the transfer target gave.
     fn notify_refer(&mut self, now: Instant, call: &str, status: u16, reason: &str) {
-        let state = if status >= 200 {
-            "terminated;reason=noresource"
-        } else {
-            "active;expires=60"
-        };
+        let state = if status >= 200 { "terminated;reason=noresource" } else { "active;expires=60" };
         let mut body = String::from("SIP/2.0 ");
         body.push_str(&status.to_string());
         body.push(' ');
         body.push_str(reason);
         body.push_str("\r\n");
-        if let Some(mut req) = self.in_dialog_request(
-            call,
-            Method::Notify,
-            Some(("message/sipfrag;version=2.0", body)),
-        ) {
+        if let Some(mut req) = self.in_dialog_request(call, Method::Notify, Some(("message/sipfrag;version=2.0", body))) {
             req.headers.push("Event", "refer");
             req.headers.push("Subscription-State", state);
             self.send_request(now, req, Purpose::Notify, Some(call.to_owned()));
@@ -216,9 +157,7 @@ impl UserAgent {
     /// Reports the progress of call `new` to the call whose REFER it follows, if any.
     pub(super) fn report_transfer(&mut self, now: Instant, new: &str, status: u16, reason: &str) {
         let Some(c) = self.call_mut(new) else { return };
-        let Some(referrer) = c.notify_to.clone() else {
-            return;
-        };
+        let Some(referrer) = c.notify_to.clone() else { return };
         if status >= 200 {
             c.notify_to = None;
         }
@@ -228,21 +167,11 @@ impl UserAgent {
     /// The far end asks us to call someone else (RFC 3515): accept the request (202) and let
     /// the app decide whether to follow it.
     pub(super) fn on_refer(&mut self, req: &Request, call_id: &str) {
-        let Some(c) = self
-            .call_mut(call_id)
-            .filter(|c| c.state == CallState::Confirmed)
-        else {
-            return self.respond(req, 481);
-        };
+        let Some(c) = self.call_mut(call_id).filter(|c| c.state == CallState::Confirmed) else { return self.respond(req, 481) };
         if c.refer_received.is_some() {
             return self.respond(req, 491);
         }
-        let Some(mut target) = req
-            .headers
-            .get("Refer-To")
-            .and_then(|v| NameAddr::parse(v).ok())
-            .map(|n| n.uri)
-        else {
+        let Some(mut target) = req.headers.get("Refer-To").and_then(|v| NameAddr::parse(v).ok()).map(|n| n.uri) else {
             return self.respond(req, 400);
         };
         if target.scheme == crate::uri::Scheme::Tel || target.host.is_empty() {
@@ -251,10 +180,7 @@ impl UserAgent {
         // Only Replaces is carried over from the URI's headers; the rest are not ours to send.
         let replaces = target.header("Replaces");
         target.headers = None;
-        c.refer_received = Some(ReferReceived {
-            target: target.clone(),
-            replaces,
-        });
+        c.refer_received = Some(ReferReceived { target: target.clone(), replaces });
         let id = c.id.clone();
         self.respond(req, 202);
         self.event(Event::TransferRequested { call: id, target });
@@ -262,46 +188,27 @@ impl UserAgent {
 
     /// Progress of a transfer we asked for: the body is the transfer target's status line.
     pub(super) fn on_notify(&mut self, now: Instant, req: &Request, call_id: &str) {
-        let Some(c) = self.call_mut(call_id) else {
-            return self.respond(req, 481);
-        };
-        let is_refer = req.headers.get("Event").is_some_and(|e| {
-            e.split(';')
-                .next()
-                .is_some_and(|p| p.trim().eq_ignore_ascii_case("refer"))
-        });
+        let Some(c) = self.call_mut(call_id) else { return self.respond(req, 481) };
+        let is_refer = req.headers.get("Event").is_some_and(|e| e.split(';').next().is_some_and(|p| p.trim().eq_ignore_ascii_case("refer")));
         if !is_refer {
             return self.respond(req, 489);
         }
         let transferring = c.transferring;
         let body = String::from_utf8_lossy(&req.body);
-        let status = body
-            .lines()
-            .next()
-            .and_then(|l| l.strip_prefix("SIP/2.0 "))
-            .and_then(|l| l.get(..3))
-            .and_then(|code| code.parse::<u16>().ok());
-        let Some(status) = status.filter(|s| (100..700).contains(s)) else {
-            return self.respond(req, 400);
-        };
+        let status = body.lines().next().and_then(|l| l.strip_prefix("SIP/2.0 ")).and_then(|l| l.get(..3)).and_then(|code| code.parse::<u16>().ok());
+        let Some(status) = status.filter(|s| (100..700).contains(s)) else { return self.respond(req, 400) };
         self.respond(req, 200);
         if !transferring {
             return;
         }
         // News of the transfer: wait for the next.
-        self.timers.set(
-            Timer::TransferSilence(call_id.to_owned()),
-            now + TRANSFER_SILENCE_MS,
-        );
+        self.timers.set(Timer::TransferSilence(call_id.to_owned()), now + TRANSFER_SILENCE_MS);
         let call = call_id.to_owned();
         if status < 200 {
             self.event(Event::TransferProgress { call, status });
         } else if status < 300 {
             // The far end talks to the target now: our part is over (RFC 5589 §6).
-            self.event(Event::TransferProgress {
-                call: call.clone(),
-                status,
-            });
+            self.event(Event::TransferProgress { call: call.clone(), status });
             self.bye(now, &call, EndReason::Transferred);
         } else {
             self.transfer_failed(&call, status);

@@ -18,17 +18,10 @@ impl UserAgent {
             return;
         }
         // Both were checked: present and well-formed.
-        let (Some(call_id), Some(cseq)) = (
-            req.headers.get("Call-ID").map(str::to_owned),
-            req.headers.get("CSeq").and_then(|v| CSeq::parse(v).ok()),
-        ) else {
+        let (Some(call_id), Some(cseq)) = (req.headers.get("Call-ID").map(str::to_owned), req.headers.get("CSeq").and_then(|v| CSeq::parse(v).ok())) else {
             return;
         };
-        let in_dialog = req
-            .headers
-            .get("To")
-            .and_then(|t| NameAddr::parse(t).ok())
-            .is_some_and(|t| t.tag().is_some());
+        let in_dialog = req.headers.get("To").and_then(|t| NameAddr::parse(t).ok()).is_some_and(|t| t.tag().is_some());
         match req.method {
             Method::Invite if !in_dialog => self.on_new_invite(req, call_id),
             Method::Invite => self.on_reinvite(req, &call_id, cseq.seq),
@@ -56,8 +49,7 @@ impl UserAgent {
     fn on_options(&mut self, req: &Request) {
         let mut r = Response::for_request_std(req, 200);
         r.headers.push("Allow", ALLOW);
-        r.headers
-            .push("Accept", "application/sdp, application/dtmf-relay");
+        r.headers.push("Accept", "application/sdp, application/dtmf-relay");
         r.headers.push("Supported", "timer, replaces, outbound");
         self.reply(r);
     }
@@ -67,10 +59,7 @@ impl UserAgent {
         if self.call_mut(&call_id).is_none() {
             return self.respond(req, 481);
         }
-        let is_dtmf = req
-            .headers
-            .get("Content-Type")
-            .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/dtmf-relay"));
+        let is_dtmf = req.headers.get("Content-Type").is_some_and(|t| t.trim().eq_ignore_ascii_case("application/dtmf-relay"));
         if !is_dtmf {
             let mut r = Response::for_request_std(req, 415);
             r.headers.push("Accept", "application/dtmf-relay");
@@ -86,10 +75,7 @@ impl UserAgent {
         match digit {
             Some(digit) => {
                 self.respond(req, 200);
-                self.event(Event::Dtmf {
-                    call: call_id,
-                    digit,
-                });
+                self.event(Event::Dtmf { call: call_id, digit });
             }
             None => self.respond(req, 400),
         }
@@ -98,9 +84,7 @@ impl UserAgent {
     /// UPDATE without SDP refreshes the session (RFC 4028); we take offers only by INVITE.
     fn on_update(&mut self, now: Instant, req: &Request, call_id: &str) {
         let contact = self.contact(None);
-        let Some(c) = self.calls.iter_mut().find(|c| c.id == call_id) else {
-            return self.respond(req, 481);
-        };
+        let Some(c) = self.calls.iter_mut().find(|c| c.id == call_id) else { return self.respond(req, 481) };
         if !req.body.is_empty() {
             return self.respond(req, 488);
         }

@@ -7,10 +7,7 @@ use std::collections::HashMap;
 use sip::auth::{answer, Algorithm, Credentials};
 use sip::header::{Challenge, Via};
 pub use sip::message::{parse, Message, Request, Response};
-pub use sip::{
-    CallFailure, Command, CommandError, Config, EndReason, Event, Input, Instant, Output, Random,
-    RegistrationFailure, Uri, UserAgent,
-};
+pub use sip::{CallFailure, Command, CommandError, Config, EndReason, Event, Input, Instant, Output, Random, RegistrationFailure, Uri, UserAgent};
 
 pub struct Rng(pub u64);
 
@@ -40,10 +37,7 @@ pub fn config() -> Config {
 }
 
 pub fn creds(user: &str, password: &str) -> Credentials {
-    Credentials {
-        user: user.into(),
-        password: password.into(),
-    }
+    Credentials { user: user.into(), password: password.into() }
 }
 
 /// A stateless registrar/proxy in the spirit of the project's Kamailio config: digest for
@@ -82,55 +76,16 @@ pub struct Pbx {
 
 impl Pbx {
     pub fn new() -> Pbx {
-        let passwords = [("1001", "pw1001"), ("1002", "pw1002"), ("1003", "pw1003")]
-            .into_iter()
-            .map(|(u, p)| (u.to_owned(), p.to_owned()))
-            .collect();
-        Pbx {
-            passwords,
-            registered: HashMap::new(),
-            hosts: HashMap::new(),
-            min_expires: 0,
-            grant: None,
-            challenge_invites: true,
-            silent: false,
-            min_se: None,
-            hide_update: false,
-            refuse_update: false,
-            cancel_reason: None,
-            registers: 0,
-            connections: HashMap::new(),
-            undeliverable: Vec::new(),
-            refuse_register: None,
-            pongs: true,
-        }
+        let passwords = [("1001", "pw1001"), ("1002", "pw1002"), ("1003", "pw1003")].into_iter().map(|(u, p)| (u.to_owned(), p.to_owned())).collect();
+        Pbx { passwords, registered: HashMap::new(), hosts: HashMap::new(), min_expires: 0, grant: None, challenge_invites: true, silent: false, min_se: None, hide_update: false, refuse_update: false, cancel_reason: None, registers: 0, connections: HashMap::new(), undeliverable: Vec::new(), refuse_register: None, pongs: true }
     }
 
     pub fn challenge(&self, req: &Request, status: u16) -> Vec<(usize, String)> {
         let mut r = Response::for_request_std(req, status);
-        let header = if status == 407 {
-            "Proxy-Authenticate"
-        } else {
-            "WWW-Authenticate"
-        };
-        r.headers.push(
-            header,
-            format!(
-                "Digest realm=\"{DOMAIN}\", nonce=\"n-{}\", qop=\"auth\", algorithm=MD5",
-                self.registers
-            ),
-        );
-        r.headers.push(
-            header,
-            format!(
-                "Digest realm=\"{DOMAIN}\", nonce=\"s-{}\", qop=\"auth\", algorithm=SHA-256",
-                self.registers
-            ),
-        );
-        vec![(
-            usize::MAX,
-            String::from_utf8_lossy(&r.to_bytes()).into_owned(),
-        )]
+        let header = if status == 407 { "Proxy-Authenticate" } else { "WWW-Authenticate" };
+        r.headers.push(header, format!("Digest realm=\"{DOMAIN}\", nonce=\"n-{}\", qop=\"auth\", algorithm=MD5", self.registers));
+        r.headers.push(header, format!("Digest realm=\"{DOMAIN}\", nonce=\"s-{}\", qop=\"auth\", algorithm=SHA-256", self.registers));
+        vec![(usize::MAX, String::from_utf8_lossy(&r.to_bytes()).into_owned())]
     }
 
     /// Checks the Authorization (or Proxy-Authorization) of `req` the way a registrar would.
@@ -154,15 +109,7 @@ impl Pbx {
             stale: false,
         };
         let nc = u32::from_str_radix(fields.get("nc")?, 16).ok()?;
-        let expected = answer(
-            &challenge,
-            algorithm,
-            &creds(user, password),
-            req.method.as_str(),
-            fields.get("uri")?,
-            nc,
-            fields.get("cnonce")?,
-        );
+        let expected = answer(&challenge, algorithm, &creds(user, password), req.method.as_str(), fields.get("uri")?, nc, fields.get("cnonce")?);
         (expected.response == *fields.get("response")?).then(|| user.clone())
     }
 
@@ -172,17 +119,9 @@ impl Pbx {
             return vec![];
         }
         if frame.trim().is_empty() {
-            return if self.pongs && frame == "\r\n\r\n" {
-                vec![(usize::MAX, "\r\n".into())]
-            } else {
-                vec![]
-            };
+            return if self.pongs && frame == "\r\n\r\n" { vec![(usize::MAX, "\r\n".into())] } else { vec![] };
         }
-        let frame = if self.hide_update {
-            frame.replace(", UPDATE", "")
-        } else {
-            frame.to_owned()
-        };
+        let frame = if self.hide_update { frame.replace(", UPDATE", "") } else { frame.to_owned() };
         match parse(frame.as_bytes()).expect("UAs send valid SIP") {
             Message::Request(mut req) => {
                 self.alias_contact(from, &mut req.headers);
@@ -199,9 +138,7 @@ impl Pbx {
                 for v in &vias {
                     r.headers.push("Via", v);
                 }
-                let host = Via::parse(vias.first().map_or("", String::as_str))
-                    .map(|v| v.sent_by)
-                    .unwrap_or_default();
+                let host = Via::parse(vias.first().map_or("", String::as_str)).map(|v| v.sent_by).unwrap_or_default();
                 match self.hosts.get(&host) {
                     Some(&to) => vec![(to, String::from_utf8_lossy(&r.to_bytes()).into_owned())],
                     None => vec![],
@@ -212,12 +149,7 @@ impl Pbx {
 
     /// Marks the Contact with the connection it came over (Kamailio's `add_contact_alias`).
     fn alias_contact(&self, from: usize, headers: &mut sip::message::Headers) {
-        let Some(mut contact) = headers
-            .get("Contact")
-            .and_then(|c| sip::NameAddr::parse(c).ok())
-        else {
-            return;
-        };
+        let Some(mut contact) = headers.get("Contact").and_then(|c| sip::NameAddr::parse(c).ok()) else { return };
         let alias = format!("{from}~{}", self.connection(from));
         contact.uri.params.set("alias", Some(&alias));
         headers.set("Contact", contact);
@@ -229,23 +161,14 @@ impl Pbx {
 
     /// The URI's alias names a connection that is gone.
     fn stale(&self, uri: &Uri) -> bool {
-        let Some((ua, connection)) = uri.param("alias").and_then(|a| a.split_once('~')) else {
-            return false;
-        };
-        let (Ok(ua), Ok(connection)) = (ua.parse::<usize>(), connection.parse::<u32>()) else {
-            return true;
-        };
+        let Some((ua, connection)) = uri.param("alias").and_then(|a| a.split_once('~')) else { return false };
+        let (Ok(ua), Ok(connection)) = (ua.parse::<usize>(), connection.parse::<u32>()) else { return true };
         self.connection(ua) != connection
     }
 
     pub fn request(&mut self, from: usize, mut req: Request) -> Vec<(usize, String)> {
         use sip::Method;
-        let back = |r: Response| {
-            vec![(
-                usize::MAX,
-                String::from_utf8_lossy(&r.to_bytes()).into_owned(),
-            )]
-        };
+        let back = |r: Response| vec![(usize::MAX, String::from_utf8_lossy(&r.to_bytes()).into_owned())];
         if req.method == Method::Register {
             self.registers += 1;
             if let Some((status, retry_after)) = self.refuse_register {
@@ -255,17 +178,9 @@ impl Pbx {
                 }
                 return back(r);
             }
-            let Some(user) = self.authorized(&req, "Authorization") else {
-                return self.challenge(&req, 401);
-            };
-            let contact = sip::header::name_addrs(req.headers.get_all("Contact"))
-                .expect("contact")
-                .remove(0);
-            let expires: u32 = req
-                .headers
-                .get("Expires")
-                .and_then(|e| e.parse().ok())
-                .unwrap_or(3600);
+            let Some(user) = self.authorized(&req, "Authorization") else { return self.challenge(&req, 401) };
+            let contact = sip::header::name_addrs(req.headers.get_all("Contact")).expect("contact").remove(0);
+            let expires: u32 = req.headers.get("Expires").and_then(|e| e.parse().ok()).unwrap_or(3600);
             if expires > 0 && expires < self.min_expires {
                 let mut r = Response::for_request_std(&req, 423);
                 r.headers.push("Min-Expires", self.min_expires);
@@ -275,24 +190,15 @@ impl Pbx {
             let granted = self.grant.unwrap_or(expires);
             self.registered.insert(user, (from, contact.uri.clone()));
             let mut r = Response::for_request_std(&req, 200);
-            r.headers
-                .push("Contact", format!("<{}>;expires={granted}", contact.uri));
+            r.headers.push("Contact", format!("<{}>;expires={granted}", contact.uri));
             return back(r);
         }
         let is_initial = req.headers.get("To").is_some_and(|t| !t.contains("tag="));
-        if req.method == Method::Invite
-            && is_initial
-            && self.challenge_invites
-            && self.authorized(&req, "Proxy-Authorization").is_none()
-        {
+        if req.method == Method::Invite && is_initial && self.challenge_invites && self.authorized(&req, "Proxy-Authorization").is_none() {
             return self.challenge(&req, 407);
         }
         if let (Some(min), true) = (self.min_se, is_initial && req.method == Method::Invite) {
-            let asked: u32 = req
-                .headers
-                .get("Session-Expires")
-                .and_then(|v| v.split(';').next()?.trim().parse().ok())
-                .unwrap_or(0);
+            let asked: u32 = req.headers.get("Session-Expires").and_then(|v| v.split(';').next()?.trim().parse().ok()).unwrap_or(0);
             if asked < min {
                 let mut r = Response::for_request_std(&req, 422);
                 r.headers.push("Min-SE", min);
@@ -306,12 +212,7 @@ impl Pbx {
             req.headers.push("Reason", reason);
         }
         // Loose routing: drop our own Route.
-        let routes: Vec<String> = req
-            .headers
-            .get_all("Route")
-            .filter(|r| !r.contains(PROXY))
-            .map(str::to_owned)
-            .collect();
+        let routes: Vec<String> = req.headers.get_all("Route").filter(|r| !r.contains(PROXY)).map(str::to_owned).collect();
         req.headers.remove("Route");
         for r in &routes {
             req.headers.push("Route", r);
@@ -333,32 +234,15 @@ impl Pbx {
             }
         };
         if self.stale(&req.uri) {
-            self.undeliverable
-                .push((req.method.as_str().to_owned(), target));
-            return if req.method == Method::Ack {
-                vec![]
-            } else {
-                back(Response::for_request(
-                    &req,
-                    477,
-                    "Unfortunately error on sending to next hop occurred",
-                ))
-            };
+            self.undeliverable.push((req.method.as_str().to_owned(), target));
+            return if req.method == Method::Ack { vec![] } else { back(Response::for_request(&req, 477, "Unfortunately error on sending to next hop occurred")) };
         }
-        let branch = Via::parse(req.headers.get("Via").unwrap_or(""))
-            .ok()
-            .and_then(|v| v.branch().map(str::to_owned))
-            .unwrap_or_default();
-        req.headers
-            .push_front("Via", format!("SIP/2.0/WS {PROXY};branch=z9hG4bKp{branch}"));
+        let branch = Via::parse(req.headers.get("Via").unwrap_or("")).ok().and_then(|v| v.branch().map(str::to_owned)).unwrap_or_default();
+        req.headers.push_front("Via", format!("SIP/2.0/WS {PROXY};branch=z9hG4bKp{branch}"));
         if is_initial && req.method == Method::Invite {
-            req.headers
-                .push_front("Record-Route", format!("<sip:{PROXY};lr>"));
+            req.headers.push_front("Record-Route", format!("<sip:{PROXY};lr>"));
         }
-        vec![(
-            target,
-            String::from_utf8_lossy(&req.to_bytes()).into_owned(),
-        )]
+        vec![(target, String::from_utf8_lossy(&req.to_bytes()).into_owned())]
     }
 }
 
@@ -383,25 +267,8 @@ impl World {
     }
 
     pub fn with_config(n: usize, config: Config) -> World {
-        let uas = (0..n)
-            .map(|i| {
-                UserAgent::new(
-                    config.clone(),
-                    Box::new(Rng(0x9e37_79b9_7f4a_7c15 + i as u64)),
-                )
-            })
-            .collect();
-        World {
-            now: Instant::from_millis(1_000),
-            uas,
-            pbx: Pbx::new(),
-            events: vec![Vec::new(); n],
-            sent: vec![Vec::new(); n],
-            held: Vec::new(),
-            hold_to: None,
-            hold_all: false,
-            down: vec![false; n],
-        }
+        let uas = (0..n).map(|i| UserAgent::new(config.clone(), Box::new(Rng(0x9e37_79b9_7f4a_7c15 + i as u64)))).collect();
+        World { now: Instant::from_millis(1_000), uas, pbx: Pbx::new(), events: vec![Vec::new(); n], sent: vec![Vec::new(); n], held: Vec::new(), hold_to: None, hold_all: false, down: vec![false; n] }
     }
 
     pub fn input(&mut self, ua: usize, input: Input<'_>) {
@@ -472,12 +339,7 @@ impl World {
     pub fn advance(&mut self, ms: u64) {
         let until = self.now + ms;
         for _ in 0..10_000 {
-            let next = self
-                .uas
-                .iter()
-                .filter_map(UserAgent::poll_timeout)
-                .filter(|t| *t <= until)
-                .min();
+            let next = self.uas.iter().filter_map(UserAgent::poll_timeout).filter(|t| *t <= until).min();
             match next {
                 Some(t) => {
                     self.now = self.now.max(t);
@@ -550,13 +412,7 @@ impl World {
 
     /// UA `from` calls `user`; returns the Call-ID.
     pub fn call_from(&mut self, from: usize, user: &str) -> String {
-        self.command(
-            from,
-            Command::Call {
-                target: Uri::sip(user, DOMAIN),
-                sdp: "v=0 offer\r\n".into(),
-            },
-        );
+        self.command(from, Command::Call { target: Uri::sip(user, DOMAIN), sdp: "v=0 offer\r\n".into() });
         let id = match self.take_events(from).first() {
             Some(Event::CallCreated { call }) => call.clone(),
             other => panic!("expected CallCreated, got {other:?}"),
@@ -571,20 +427,9 @@ impl World {
     /// UA `from` calls `user` on UA `to`, who answers.
     pub fn connected_call_between(&mut self, from: usize, to: usize, user: &str) -> String {
         let id = self.call_from(from, user);
-        self.command(
-            to,
-            Command::Answer {
-                call: id.clone(),
-                sdp: "v=0 answer\r\n".into(),
-            },
-        );
-        assert!(self.take_events(from).contains(&Event::Answered {
-            call: id.clone(),
-            sdp: "v=0 answer\r\n".into()
-        }));
-        assert!(self
-            .take_events(to)
-            .contains(&Event::Confirmed { call: id.clone() }));
+        self.command(to, Command::Answer { call: id.clone(), sdp: "v=0 answer\r\n".into() });
+        assert!(self.take_events(from).contains(&Event::Answered { call: id.clone(), sdp: "v=0 answer\r\n".into() }));
+        assert!(self.take_events(to).contains(&Event::Confirmed { call: id.clone() }));
         id
     }
 
@@ -598,9 +443,6 @@ impl World {
 
     /// Frames UA `ua` sent that start with `start`.
     pub fn count_sent(&self, ua: usize, start: &str) -> usize {
-        self.sent[ua]
-            .iter()
-            .filter(|f| f.starts_with(start))
-            .count()
+        self.sent[ua].iter().filter(|f| f.starts_with(start)).count()
     }
 }

@@ -78,9 +78,7 @@ fn percent_flag(name: &str, value: f64) -> Result<f64, String> {
     if value.is_finite() && (0.0..=100.0).contains(&value) {
         Ok(value)
     } else {
-        Err(format!(
-            "--{name} takes a percentage from 0 to 100, not {value}"
-        ))
+        Err(format!("--{name} takes a percentage from 0 to 100, not {value}"))
     }
 }
 
@@ -92,47 +90,24 @@ pub fn report(args: &ReportArgs) -> Result<ExitCode, String> {
         max_failed_log_percent: percent_flag("max-failed-logs", args.max_failed_logs)?,
         min_pops: args.min_pops,
     };
-    let tasks = read_tasks(&read_text(&args.tasks)?)
-        .map_err(|e| format!("{}: {e}", args.tasks.display()))?;
+    let tasks = read_tasks(&read_text(&args.tasks)?).map_err(|e| format!("{}: {e}", args.tasks.display()))?;
     let waves = match &args.waves {
-        Some(path) => {
-            read_waves(&read_text(path)?).map_err(|e| format!("{}: {e}", path.display()))?
-        }
+        Some(path) => read_waves(&read_text(path)?).map_err(|e| format!("{}: {e}", path.display()))?,
         None => BTreeMap::new(),
     };
     let report = build(&tasks, &waves, thresholds);
     if let Some(path) = &args.html {
         write_text(path, &html::page(&report))?;
     }
-    print!(
-        "{}",
-        if args.json {
-            render::json(&report)
-        } else {
-            render::text(&report)
-        }
-    );
-    Ok(if report.any_no_go() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    print!("{}", if args.json { render::json(&report) } else { render::text(&report) });
+    Ok(if report.any_no_go() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 pub fn waves(args: &WavesArgs) -> Result<ExitCode, String> {
-    let mut pilot: Vec<String> = args
-        .pilot
-        .iter()
-        .map(|p| p.trim().to_owned())
-        .filter(|p| !p.is_empty())
-        .collect();
+    let mut pilot: Vec<String> = args.pilot.iter().map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()).collect();
     if let Some(path) = &args.pilot_file {
         let text = read_text(path)?;
-        pilot.extend(
-            text.lines()
-                .map(|l| l.split('#').next().unwrap_or("").trim().to_owned())
-                .filter(|l| !l.is_empty()),
-        );
+        pilot.extend(text.lines().map(|l| l.split('#').next().unwrap_or("").trim().to_owned()).filter(|l| !l.is_empty()));
     }
     let start = match &args.start {
         Some(day) => Date::parse(day).map_err(|e| format!("--start: {e}"))?,
@@ -143,22 +118,10 @@ pub fn waves(args: &WavesArgs) -> Result<ExitCode, String> {
         return Err("--new-call-center needs the new call center's Id".into());
     }
     let users = read_text(&args.users)?;
-    let files = plan(
-        &users,
-        &PlanOptions {
-            new_call_center,
-            pilot,
-            start,
-        },
-    )
-    .map_err(|e| format!("{}: {e}", args.users.display()))?;
+    let files = plan(&users, &PlanOptions { new_call_center, pilot, start }).map_err(|e| format!("{}: {e}", args.users.display()))?;
     // A plan made again after a wave moved would write that wave's rollback file with the new
     // call center: never replace the files that are the way back.
-    if let Some(existing) = files
-        .iter()
-        .map(|f| args.out.join(&f.name))
-        .find(|p| p.exists())
-    {
+    if let Some(existing) = files.iter().map(|f| args.out.join(&f.name)).find(|p| p.exists()) {
         return Err(format!("{} exists: write the plan into a new folder (the existing rollback files are the way back)", existing.display()));
     }
     std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
