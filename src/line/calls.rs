@@ -217,7 +217,9 @@ impl Line {
     /// transfer, REFER).
     pub fn transfer(&self, handle: CallHandle, dial: &str) {
         let target = self.pbx_uri(dial);
-        match self.inner.borrow().sip_of(handle) {
+        // Taken in its own statement: the borrow must end before the command borrows again.
+        let sip = self.inner.borrow().sip_of(handle);
+        match sip {
             Some(sip) => self.command(Command::Transfer { call: sip, target }),
             None => self.transfer_refused(handle),
         }
@@ -242,7 +244,8 @@ impl Line {
 
     /// Refuses the far end's request to transfer call `handle` (603).
     pub fn decline_transfer(&self, handle: CallHandle) {
-        if let Some(sip) = self.inner.borrow().sip_of(handle) {
+        let sip = self.inner.borrow().sip_of(handle);
+        if let Some(sip) = sip {
             self.command(Command::DeclineTransfer { call: sip });
         }
     }

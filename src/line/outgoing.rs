@@ -22,8 +22,7 @@ enum OutgoingCall {
     Referred(CallId),
 }
 
-/// Calls at once for which a spare offer is still made ahead (the most `maxCalls` allows).
-const SPARE_UP_TO_CALLS: usize = 4;
+
 
 impl Line {
     /// Places call `handle` to `dial` (digits, `+`, `*`, `#`) at the PBX's domain, with the
@@ -106,14 +105,15 @@ impl Line {
             self.inner.borrow_mut().forget(handle);
             self.report_later(Event::CallFailed { call: handle, reason: super::wording::command_refused(e).into() });
         }
-        self.prepare_spare();
     }
 
     /// Prepares the next call's peer connection and offer while the agent is idle.
     pub(super) fn prepare_spare(&self) {
         {
             let mut inner = self.inner.borrow_mut();
-            let busy = inner.calls.len() >= SPARE_UP_TO_CALLS;
+            // Only while idle: a consultation or a second call is rarer than the first, and a
+            // peer connection waiting through every call costs memory.
+            let busy = !inner.calls.is_empty();
             if inner.spare.is_some() || inner.preparing || busy || inner.microphone.is_none() {
                 return;
             }

@@ -49,6 +49,11 @@ pub struct CallMedia {
     /// A hold or resume offer sent to the far end and not applied here yet: it takes effect
     /// with the far end's answer, so that a refusal leaves the call exactly as it was.
     pending_offer: RefCell<Option<RtcSessionDescriptionInit>>,
+    /// The agent muted this call.
+    muted: Cell<bool>,
+    /// The agent put this call on hold: the microphone is not sent either (the held party
+    /// must not hear the agent talk to another caller).
+    held: Cell<bool>,
 }
 
 thread_local! {
@@ -112,7 +117,7 @@ impl CallMedia {
             })
         };
         pc.set_ontrack(Some(on_track.as_ref().unchecked_ref()));
-        Ok(CallMedia { pc, sender, remote_audio, playing, _on_track: on_track, ice, pending_offer: RefCell::new(None) })
+        Ok(CallMedia { pc, sender, remote_audio, playing, _on_track: on_track, ice, pending_offer: RefCell::new(None), muted: Cell::new(false), held: Cell::new(false) })
     }
 
     /// An SDP offer with the candidates gathered within the limit.
@@ -146,6 +151,9 @@ impl CallMedia {
     /// the call sounds as before, which is what the customer hears too. The ICE session goes on,
     /// so the offer carries no new candidates.
     pub async fn reoffer(&self, hold: bool) -> Result<String, MediaError> {
+        // The agent's voice stops (or comes back) at once, whatever the far end answers.
+        self.held.set(hold);
+        self.send_microphone();
         self.set_directions(hold);
         let offer = JsFuture::from(self.pc.create_offer()).await.map_err(pc_error)?;
         let sdp = js_sys::Reflect::get(&offer, &"sdp".into()).ok().and_then(|s| s.as_string());
@@ -167,6 +175,8 @@ impl CallMedia {
     /// call goes on as it was; the directions are set back for the next offer.
     pub fn withdraw_reoffer(&self, hold_asked: bool) {
         self.pending_offer.borrow_mut().take();
+        self.held.set(!hold_asked);
+        self.send_microphone();
         self.set_directions(!hold_asked);
     }
 
@@ -201,8 +211,14 @@ impl CallMedia {
 
     /// Mutes or unmutes what we send. The microphone stays open for the next call.
     pub fn set_muted(&self, muted: bool) {
+        self.muted.set(muted);
+        self.send_microphone();
+    }
+
+    /// Sends the microphone unless the call is muted or on hold.
+    fn send_microphone(&self) {
         if let Some(track) = self.sender.track() {
-            track.set_enabled(!muted);
+            track.set_enabled(!self.muted.get() && !self.held.get());
         }
     }
 

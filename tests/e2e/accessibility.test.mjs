@@ -131,7 +131,7 @@ test('a ringing call takes the focus to Answer (never from Salesforce\'s page) a
   await a.page.keyboard.press('Alt+Shift+KeyM');
   await button(a, 'Unmute').waitFor();
   assert.equal(await a.phone.locator('#transfer-number').inputValue(), 'maheme', 'the shortcut typed nothing');
-  const sending = () => a.frame().evaluate(() => window.__pcs.at(-1).getSenders().some((s) => s.track?.enabled));
+  const sending = () => a.frame().evaluate(() => window.__callPc().getSenders().some((s) => s.track?.enabled));
   assert.equal(await sending(), false, 'the microphone track is off');
   await eventually('"muted" announced', async () => (await announced(a).textContent()).endsWith('Microphone muted.'));
   await a.page.keyboard.press('Alt+Shift+KeyM');

@@ -55,7 +55,7 @@ async function agent(user = '1001', password = `dev-${user}`, { expectReady = tr
     status: () => phone.locator('header [role=status]').textContent(),
     async bytes() {
       return frame().evaluate(async () => {
-        const pc = window.__pcs?.[window.__pcs.length - 1];
+        const pc = window.__callPc?.();
         if (!pc) return { received: 0, sent: 0 };
         let received = 0, sent = 0;
         (await pc.getStats()).forEach((s) => {
@@ -243,7 +243,7 @@ test('the agent picks a microphone: calls use it, a switch mid-call keeps the fa
 
   await callMargaret(a, peer);
   const frame = () => a.page.frames().find((f) => f.url().startsWith(APP_ORIGIN));
-  const sending = () => frame().evaluate(() => window.__pcs.at(-1).getSenders().find((s) => s.track?.kind === 'audio')?.track.label);
+  const sending = () => frame().evaluate(() => window.__callPc().getSenders().find((s) => s.track?.kind === 'audio')?.track.label);
   assert.equal(await sending(), first.label, 'the call sends the chosen microphone');
 
   await picker.selectOption(second.value);

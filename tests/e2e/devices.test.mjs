@@ -40,7 +40,7 @@ test('an unplugged microphone falls back to the default one: the agent is told a
   await agent.phone.locator('button', { hasText: 'Answer' }).click();
   await agent.phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
   const app = agent.page.frames().find((f) => f.url().startsWith(APP_ORIGIN));
-  const senderTrack = () => app.evaluate(() => window.__pcs.at(-1).getSenders().find((s) => s.track?.kind === 'audio')?.track?.id ?? null);
+  const senderTrack = () => app.evaluate(() => window.__callPc().getSenders().find((s) => s.track?.kind === 'audio')?.track?.id ?? null);
   const before = await senderTrack();
   assert.ok(before, 'the call sends a microphone track');
 
@@ -49,14 +49,14 @@ test('an unplugged microphone falls back to the default one: the agent is told a
   await app.evaluate(() => {
     const microphone = window.__microphones.at(-1).getAudioTracks()[0];
     microphone.dispatchEvent(new Event('ended'));
-    window.__pcs.at(-1).getSenders().find((s) => s.track?.kind === 'audio')?.track?.dispatchEvent(new Event('ended'));
+    window.__callPc().getSenders().find((s) => s.track?.kind === 'audio')?.track?.dispatchEvent(new Event('ended'));
   });
   await agent.phone.locator('.alert', { hasText: 'microphone was disconnected' }).waitFor({ timeout: 10_000 });
   const after = await eventually('the call to send the new microphone', async () => { const id = await senderTrack(); return id && id !== before && id; });
   console.log(`# microphone gone -> the call sends the default one: ${Date.now() - unplugged} ms`);
   assert.notEqual(after, before);
   await agent.phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor();
-  const live = await app.evaluate(() => window.__pcs.at(-1).getSenders().find((s) => s.track?.kind === 'audio')?.track?.readyState);
+  const live = await app.evaluate(() => window.__callPc().getSenders().find((s) => s.track?.kind === 'audio')?.track?.readyState);
   assert.equal(live, 'live', 'the call sends a live microphone');
   await audioFlowsBothWays(assert, agent, peer);
   await agent.phone.locator('button', { hasText: 'Hang up' }).click();

@@ -73,7 +73,7 @@ async function agent(user) {
     app,
     /** Audio bytes of the call's peer connection. */
     bytes: () => app().evaluate(async () => {
-      const pc = window.__pcs?.[window.__pcs.length - 1];
+      const pc = window.__callPc?.();
       let received = 0, sent = 0;
       if (pc) (await pc.getStats()).forEach((s) => {
         if (s.type === 'inbound-rtp' && s.kind === 'audio') received += s.bytesReceived || 0;
@@ -82,7 +82,7 @@ async function agent(user) {
       return { received, sent };
     }),
     /** The ICE username fragment the call's peer connection uses now. */
-    ufrag: () => app().evaluate(() => window.__pcs?.[window.__pcs.length - 1]?.localDescription?.sdp.match(/a=ice-ufrag:(\S+)/)?.[1]),
+    ufrag: () => app().evaluate(() => window.__callPc?.()?.localDescription?.sdp.match(/a=ice-ufrag:(\S+)/)?.[1]),
   };
 }
 

@@ -51,7 +51,7 @@ function delayFrames(maxMs) {
  * lost and received so far, and the codec. */
 const browserStats = (frame) => frame.evaluate(async () => {
   let jitter = 0, roundTrip = null, lost = 0, received = 0, codec = '';
-  const stats = await window.__pcs.at(-1).getStats();
+  const stats = await window.__callPc().getStats();
   stats.forEach((s) => {
     if (s.type === 'inbound-rtp' && s.kind === 'audio') {
       ({ jitter, packetsLost: lost, packetsReceived: received } = s);

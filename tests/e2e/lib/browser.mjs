@@ -58,4 +58,7 @@ export function keepPeerConnections() {
     return pc;
   };
   window.RTCPeerConnection.prototype = Original.prototype;
+  // The newest peer connection that carries a call: not closed, and past its offer (the phone
+  // keeps a spare one with an offer made ahead, which may be newer than the call's).
+  window.__callPc = () => window.__pcs.filter((pc) => pc.signalingState === 'stable').at(-1);
 }

@@ -121,7 +121,7 @@ export async function signIn(browser, user = '1001', { expectReady = true, logs 
     phone,
     /** Audio bytes of the newest peer connection, and the type of its selected local candidate. */
     media: () => frame().evaluate(async () => {
-      const pc = window.__pcs?.[window.__pcs.length - 1];
+      const pc = window.__callPc?.();
       if (!pc) return { received: 0, sent: 0, localType: null };
       const stats = [...(await pc.getStats()).values()];
       const byId = new Map(stats.map((s) => [s.id, s]));

@@ -52,12 +52,18 @@ function watch(s, adopt = true) {
     if (refuseReinvites) e.reject({ status_code: 488, reason_phrase: 'Not Acceptable Here' });
   });
   s.on('sdp', (e) => { if (e.originator === 'local' && noTelephoneEvent) e.sdp = withoutTelephoneEvent(e.sdp); });
-  s.on('peerconnection', (e) => {
-    e.peerconnection.addEventListener('track', (t) => {
-      const audio = new Audio();
-      audio.srcObject = t.streams[0];
-      audio.play().catch(() => {});
-    });
+  s.on('peerconnection', (e) => playRemote(e.peerconnection));
+  // A call we place has its peer connection before `watch` sees it (JsSIP makes it in call()).
+  if (s.connection) playRemote(s.connection);
+}
+
+/** Plays what the far end sends, as a phone would: Chromium measures the audio energy of what
+ * it plays out, so a call whose audio is not played would seem silent to `energy()`. */
+function playRemote(pc) {
+  pc.addEventListener('track', (t) => {
+    const audio = new Audio();
+    audio.srcObject = t.streams[0];
+    audio.play().catch(() => {});
   });
 }
 
