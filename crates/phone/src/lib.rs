@@ -21,6 +21,7 @@ mod logs;
 mod messages;
 mod model;
 pub mod numbering;
+pub mod outputs;
 pub mod outbox;
 mod rejoin;
 mod label;
@@ -36,6 +37,8 @@ mod tests;
 mod rejoin_tests;
 #[cfg(test)]
 mod wrap_up_tests;
+#[cfg(test)]
+mod outputs_tests;
 
 use dialing::{DialPlan, DialingRules};
 use extension::KeyedExtension;
@@ -73,6 +76,8 @@ pub struct Phone {
     presence: presence::Presence,
     /// The last calls, newest first.
     recent: Vec<recent::RecentCall>,
+    /// The speaker and ringer outputs.
+    outputs: outputs::Outputs,
 }
 
 impl Phone {
@@ -92,6 +97,7 @@ impl Phone {
             wrap_up_limit_s: None,
             presence: presence::Presence::default(),
             recent: Vec::new(),
+            outputs: outputs::Outputs::default(),
         }
     }
 
@@ -212,6 +218,8 @@ impl Phone {
                 vec![Effect::UseMicrophone(id)]
             }
             Intent::ChooseMicrophone(_) => Vec::new(),
+            Intent::ChooseSpeaker(id) => self.choose_output(outputs::OutputRole::Speaker, id),
+            Intent::ChooseRinger(id) => self.choose_output(outputs::OutputRole::Ringer, id),
             // Entering a number or dismissing while a call is up: nothing to do.
             Intent::EnterNumber(_) | Intent::Dismiss => Vec::new(),
         };
@@ -282,6 +290,8 @@ impl Phone {
                 self.microphones = inputs;
                 return Vec::new();
             }
+            Event::OutputsFound(found) => return self.outputs_found(found),
+            Event::OutputFailed { role, device, gone } => return self.output_failed(role, device, gone),
             Event::MicrophoneProblem(reason) | Event::MediaWarning(reason) => {
                 self.notice = Some(reason);
                 return Vec::new();
