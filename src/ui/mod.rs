@@ -4,6 +4,7 @@ mod a11y;
 mod attention;
 mod controller;
 mod logs;
+mod outputs;
 mod owner;
 mod pop;
 mod recent;

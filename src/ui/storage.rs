@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::phone::outputs::OutputChoices;
 use crate::phone::pop_measure::PopMeasure;
 use crate::phone::presence::Presence;
 use crate::phone::recent::RecentCall;
@@ -20,6 +21,8 @@ const OUTBOX_KEY: &str = "softphone.outbox";
 const RECENT_KEY: &str = "softphone.recent";
 /// The agent's presence (Available, Busy, Away, Offline), remembered in this browser.
 const PRESENCE_KEY: &str = "softphone.presence";
+/// The agent's speaker and ringer (device ids: no secret), remembered in this browser.
+const OUTPUTS_KEY: &str = "softphone.outputs";
 /// The call in progress (a JSON object), absent when there is none.
 const CALL_KEY: &str = "softphone.call";
 
@@ -97,6 +100,16 @@ pub fn stored_presence() -> Presence {
 /// Remembers the agent's presence.
 pub fn store_presence(presence: Presence) {
     write(PRESENCE_KEY, Some(&presence))
+}
+
+/// The speaker and ringer the agent last chose in this browser (the defaults when none).
+pub fn stored_outputs() -> OutputChoices {
+    read(OUTPUTS_KEY).unwrap_or_default()
+}
+
+/// Remembers the agent's speaker and ringer (forgets the key when both are the defaults).
+pub fn store_outputs(choices: &OutputChoices) {
+    write(OUTPUTS_KEY, (choices != &OutputChoices::default()).then_some(choices))
 }
 
 /// The logs a previous page left unsaved (none when storage is empty or unreadable).

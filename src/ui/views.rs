@@ -284,6 +284,7 @@ pub fn phone_view(props: &PhoneViewProps) -> Html {
             if phone.agent_user().is_some() && !phone.microphones().is_empty() {
                 <MicrophonePicker inputs={phone.microphones().to_vec()} chosen={phone.microphone().map(|m| AttrValue::from(m.to_owned()))} on_intent={send.clone()} />
             }
+            if phone.agent_user().is_some() { <super::outputs::OutputPickers outputs={phone.outputs().clone()} on_intent={send.clone()} /> }
             <Outbox pending={phone.outbox().to_vec()} on_intent={send} />
         </main>
     }
