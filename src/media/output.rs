@@ -82,14 +82,6 @@ impl Drop for SpeakerLease {
     }
 }
 
-/// How many `<audio>` elements the pool made, and how many calls hold one now.
-pub fn speaker_pool() -> (usize, usize) {
-    STATE.with(|s| {
-        let s = s.borrow();
-        (s.free.len() + s.leased.len(), s.leased.len())
-    })
-}
-
 /// Plays the calls on `device` (`None`: the default) from now on, the calls in progress too.
 pub fn use_speaker(device: Option<String>) {
     let elements: Vec<HtmlAudioElement> = STATE.with(|s| {
