@@ -7,11 +7,12 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    HtmlAudioElement, RtcConfiguration, RtcIceGatheringState, RtcIceServer, RtcPeerConnection, RtcRtpSender,
+    RtcConfiguration, RtcIceGatheringState, RtcIceServer, RtcPeerConnection, RtcRtpSender,
     RtcRtpTransceiver, RtcRtpTransceiverDirection, RtcSdpType, RtcSessionDescriptionInit, RtcTrackEvent,
 };
 
 use super::ice::IceConfig;
+use super::output::SpeakerLease;
 use crate::phone::quality::Codec;
 use super::{js_error, MediaError, Microphone, GATHERING_LIMIT_MS, TURN_GATHERING_LIMIT_MS};
 
@@ -41,9 +42,8 @@ pub struct MediaStats {
 pub struct CallMedia {
     pc: RtcPeerConnection,
     sender: RtcRtpSender,
-    remote_audio: HtmlAudioElement,
-    /// This call's far end is what `remote_audio` plays (a prepared call's never is).
-    playing: Rc<Cell<bool>>,
+    /// This call's own `<audio>` element (from the pool), playing its far end.
+    _speaker: SpeakerLease,
     _on_track: Closure<dyn FnMut(RtcTrackEvent)>,
     ice: IceWatch,
     /// A hold or resume offer sent to the far end and not applied here yet: it takes effect
@@ -54,27 +54,6 @@ pub struct CallMedia {
     /// The agent put this call on hold: the microphone is not sent either (the held party
     /// must not hear the agent talk to another caller).
     held: Cell<bool>,
-}
-
-thread_local! {
-    static SPEAKER: RefCell<Option<HtmlAudioElement>> = const { RefCell::new(None) };
-}
-
-/// The one element that plays the far end, made once and reused by every call: an element per
-/// call left the browser's media internals behind each time.
-fn speaker() -> Option<HtmlAudioElement> {
-    SPEAKER.with(|cell| {
-        let mut cell = cell.borrow_mut();
-        if cell.is_none() {
-            let audio = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.create_element("audio").ok())
-                .and_then(|e| e.dyn_into::<HtmlAudioElement>().ok())?;
-            audio.set_autoplay(true);
-            *cell = Some(audio);
-        }
-        cell.clone()
-    })
 }
 
 impl CallMedia {
@@ -105,19 +84,17 @@ impl CallMedia {
         let track = web_sys::MediaStreamTrack::clone(&microphone.track()?);
         let sender = pc.add_track_0(&track, microphone.stream());
 
-        let remote_audio = speaker().ok_or_else(|| MediaError::PeerConnection("the page cannot play audio".into()))?;
-        let playing = Rc::new(Cell::new(false));
+        let speaker = SpeakerLease::take().ok_or_else(|| MediaError::PeerConnection("the page cannot play audio".into()))?;
         let on_track = {
-            let (audio, playing) = (remote_audio.clone(), playing.clone());
+            let audio = speaker.element().clone();
             Closure::<dyn FnMut(RtcTrackEvent)>::new(move |event: RtcTrackEvent| {
                 if let Ok(stream) = event.streams().get(0).dyn_into::<web_sys::MediaStream>() {
                     audio.set_src_object(Some(&stream));
-                    playing.set(true);
                 }
             })
         };
         pc.set_ontrack(Some(on_track.as_ref().unchecked_ref()));
-        Ok(CallMedia { pc, sender, remote_audio, playing, _on_track: on_track, ice, pending_offer: RefCell::new(None), muted: Cell::new(false), held: Cell::new(false) })
+        Ok(CallMedia { pc, sender, _speaker: speaker, _on_track: on_track, ice, pending_offer: RefCell::new(None), muted: Cell::new(false), held: Cell::new(false) })
     }
 
     /// An SDP offer with the candidates gathered within the limit.
@@ -308,10 +285,7 @@ impl Drop for CallMedia {
             track.stop();
         }
         self.pc.close();
-        // Only the call being heard lets go of the speaker; a prepared call never took it.
-        if self.playing.get() {
-            self.remote_audio.set_src_object(None);
-        }
+        // `_speaker` goes back to the pool, silenced, as the fields drop.
     }
 }
 

@@ -7,10 +7,12 @@
 
 mod call;
 mod ice;
+mod output;
 mod tones;
 
 pub use call::{CallMedia, MediaStats, ProblemReport};
 pub use ice::{IceConfig, IceSource};
+pub use output::{audio_outputs, can_choose, on_output_failure, use_ringer, use_speaker, watch_devices, OutputFailure};
 pub use tones::{Tone, Tones};
 
 use wasm_bindgen::JsCast;

@@ -108,6 +108,7 @@ impl Controller {
             let effects = controller.inner.borrow_mut().phone.handle_intent(now_ms(), Intent::ChooseMicrophone(Some(saved)));
             controller.perform(effects);
         }
+        super::outputs::watch(&controller);
 
         // Only the tab that owns the line saves call logs: the others would save the same
         // stored logs a second time.
@@ -252,6 +253,10 @@ impl Controller {
 
     /// Something happened outside.
     pub fn event(&self, event: Event) {
+        // The outputs' ids and names are only known once the agent allowed a microphone.
+        if matches!(event, Event::MicrophonesFound(_)) {
+            super::outputs::find(self.clone());
+        }
         let effects = self.inner.borrow_mut().phone.handle_event(now_ms(), event);
         self.persist();
         self.perform(effects);
@@ -323,6 +328,7 @@ impl Controller {
                         spawn_local(async move { this.event(Event::CallFailed { call, reason }) });
                     }
                 },
+                e @ (Effect::UseSpeaker(_) | Effect::UseRinger(_) | Effect::RememberOutputs(_)) => super::outputs::perform(e),
                 // Starting WebAudio takes milliseconds: after the screen pop has been sent.
                 Effect::PlayTone(tone) => {
                     let this = self.clone();
@@ -407,6 +413,7 @@ fn new_phone(settings: &SoftphoneSettings) -> Phone {
     phone.set_follow_transfers(settings.follow_transfer_requests);
     phone.restore_presence(storage::stored_presence());
     phone.restore_recent(storage::stored_recent());
+    phone.restore_outputs(storage::stored_outputs());
     if let Err(unknown) = rules {
         let notice = unknown_country_notice(&unknown);
         warn(&notice);

@@ -6,6 +6,7 @@ mod call_views;
 mod context;
 mod controller;
 mod logs;
+mod outputs;
 mod owner;
 mod pop;
 mod recent;

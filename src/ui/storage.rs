@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::phone::outputs::OutputChoices;
 use crate::phone::pop_measure::PopMeasure;
 use crate::phone::presence::Presence;
 use crate::phone::recent::RecentCall;
@@ -25,6 +26,8 @@ const CALLS_KEY: &str = "softphone.calls";
 /// The one call in progress, as pages before several calls at once stored it (read once, after
 /// an upgrade, then cleared).
 const OLD_CALL_KEY: &str = "softphone.call";
+/// The agent's speaker and ringer (device ids: no secret), remembered in this browser.
+const OUTPUTS_KEY: &str = "softphone.outputs";
 
 /// A call in progress, as stored.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,6 +112,16 @@ pub fn stored_presence() -> Presence {
 /// Remembers the agent's presence.
 pub fn store_presence(presence: Presence) {
     write(PRESENCE_KEY, Some(&presence))
+}
+
+/// The speaker and ringer the agent last chose in this browser (the defaults when none).
+pub fn stored_outputs() -> OutputChoices {
+    read(OUTPUTS_KEY).unwrap_or_default()
+}
+
+/// Remembers the agent's speaker and ringer (forgets the key when both are the defaults).
+pub fn store_outputs(choices: &OutputChoices) {
+    write(OUTPUTS_KEY, (choices != &OutputChoices::default()).then_some(choices))
 }
 
 /// The logs a previous page left unsaved (none when storage is empty or unreadable).

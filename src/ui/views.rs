@@ -262,6 +262,7 @@ pub fn phone_view(props: &PhoneViewProps) -> Html {
             if phone.agent_user().is_some() && !phone.microphones().is_empty() {
                 <MicrophonePicker inputs={phone.microphones().to_vec()} chosen={phone.microphone().map(|m| AttrValue::from(m.to_owned()))} />
             }
+            if phone.agent_user().is_some() { <super::outputs::OutputPickers outputs={phone.outputs().clone()} /> }
             <Outbox pending={phone.outbox().to_vec()} />
         </main>
     }

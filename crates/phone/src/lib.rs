@@ -31,6 +31,7 @@ mod logs;
 mod messages;
 mod model;
 pub mod numbering;
+pub mod outputs;
 pub mod outbox;
 mod placing;
 pub mod pop_measure;
@@ -50,6 +51,8 @@ mod transfer_tests;
 mod wrap_up;
 #[cfg(test)]
 mod wrap_up_tests;
+#[cfg(test)]
+mod outputs_tests;
 
 use dialing::DialingRules;
 pub use log::{CallDirection, CallLink, CallRecord, RecordRef};
@@ -104,6 +107,8 @@ pub struct Phone {
     recent: Vec<recent::RecentCall>,
     /// What the utility item and the speaker show now: only changes are sent.
     shown: presentation::Shown,
+    /// The speaker and ringer outputs.
+    outputs: outputs::Outputs,
 }
 
 impl Phone {
@@ -128,6 +133,7 @@ impl Phone {
             presence: presence::Presence::default(),
             recent: Vec::new(),
             shown: presentation::Shown::default(),
+            outputs: outputs::Outputs::default(),
         }
     }
 
@@ -228,6 +234,8 @@ impl Phone {
                 vec![Effect::UseMicrophone(id)]
             }
             Intent::ChooseMicrophone(_) => Vec::new(),
+            Intent::ChooseSpeaker(id) => self.choose_output(outputs::OutputRole::Speaker, id),
+            Intent::ChooseRinger(id) => self.choose_output(outputs::OutputRole::Ringer, id),
         };
         effects.extend(self.presentation(now_ms));
         effects
@@ -266,6 +274,8 @@ impl Phone {
                 self.microphones = inputs;
                 Vec::new()
             }
+            Event::OutputsFound(found) => return self.outputs_found(found),
+            Event::OutputFailed { role, device, gone } => return self.output_failed(role, device, gone),
             Event::MicrophoneProblem(reason) | Event::MediaWarning(reason) => {
                 self.notice = Some(reason);
                 Vec::new()

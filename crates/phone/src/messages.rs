@@ -4,6 +4,7 @@
 use crate::log::{CallDirection, CallRecord, RecordRef};
 use crate::model::{AudioInput, CallHandle, Credentials, EndReason, Quality};
 use crate::outbox::{Package, Rejection};
+use crate::outputs::{AudioOutput, OutputChoices, OutputRole};
 use crate::pop_measure::PopOutcome;
 
 /// What the agent asks for. Intents about one call name it, so that a click on a card that
@@ -70,6 +71,10 @@ pub enum Intent {
     RetryLogs,
     /// Use this microphone (`None`: the browser's default), now and for the next sign-ins.
     ChooseMicrophone(Option<String>),
+    /// Play the calls on this output (`None`: the browser's default), now and after a reload.
+    ChooseSpeaker(Option<String>),
+    /// Play the tones on this output (`None`: the browser's default), now and after a reload.
+    ChooseRinger(Option<String>),
 }
 
 /// What happened outside the controller.
@@ -147,6 +152,10 @@ pub enum Event {
     MicrophoneProblem(String),
     /// The call's audio path has a problem that does not end it (TURN refused, ICE failed).
     MediaWarning(String),
+    /// The audio outputs the browser offers (at start, and whenever a device comes or goes).
+    OutputsFound(Vec<AudioOutput>),
+    /// The browser refused to play `role` on `device` (`gone`: no such device now).
+    OutputFailed { role: OutputRole, device: String, gone: bool },
 }
 
 /// A tone the glue plays.
@@ -231,4 +240,10 @@ pub enum Effect {
     /// Switch to this microphone (`None`: the browser's default), also mid-call, and remember
     /// the choice in this browser.
     UseMicrophone(Option<String>),
+    /// Play the calls on this output (`None`: the browser's default), the call in progress too.
+    UseSpeaker(Option<String>),
+    /// Play the tones on this output (`None`: the browser's default), a tone playing too.
+    UseRinger(Option<String>),
+    /// Remember the agent's output choices in this browser.
+    RememberOutputs(OutputChoices),
 }

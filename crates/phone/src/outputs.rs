@@ -1,0 +1,207 @@
+//! The agent's audio outputs: the speaker the calls play through (a headset) and the ringer the
+//! tones sound on (e.g. the laptop's speakers, heard with the headset off), chosen apart.
+//!
+//! The agent's choice is kept apart from the device in use: a chosen headset that is unplugged
+//! leaves the phone on the browser's default output (and the agent is told), and the phone goes
+//! back to the headset when it is plugged in again, as the agent chose it. A choice remembered
+//! from an earlier visit takes effect once the browser lists that device.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Effect, Phone};
+
+/// An audio output the browser offers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AudioOutput {
+    /// The browser's device id (stable for this origin, not a secret).
+    pub id: String,
+    /// What the browser calls it, e.g. "Headset (USB)".
+    pub label: String,
+}
+
+/// What an output plays.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputRole {
+    /// The calls' far ends.
+    Speaker,
+    /// The tones: ring, ringback, call waiting.
+    Ringer,
+}
+
+/// The agent's choices as this browser remembers them (device ids; `None`: the default output).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OutputChoices {
+    pub speaker: Option<String>,
+    pub ringer: Option<String>,
+}
+
+/// One role's output.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Output {
+    /// What the agent chose (`None`: the browser's default).
+    chosen: Option<String>,
+    /// What plays now: the choice while the browser lists it, else the default (`None`).
+    in_use: Option<String>,
+}
+
+/// The outputs the browser offers and what the agent chose for each role.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Outputs {
+    found: Vec<AudioOutput>,
+    speaker: Output,
+    ringer: Output,
+}
+
+impl Outputs {
+    /// The outputs to choose from (the browser's default is not one of them: it is `None`).
+    pub fn found(&self) -> &[AudioOutput] {
+        &self.found
+    }
+
+    /// The device playing `role` now (`None`: the browser's default).
+    pub fn in_use(&self, role: OutputRole) -> Option<&str> {
+        self.output(role).in_use.as_deref()
+    }
+
+    /// The agent's choice for `role`, which may be unplugged now.
+    pub fn chosen(&self, role: OutputRole) -> Option<&str> {
+        self.output(role).chosen.as_deref()
+    }
+
+    fn output(&self, role: OutputRole) -> &Output {
+        match role {
+            OutputRole::Speaker => &self.speaker,
+            OutputRole::Ringer => &self.ringer,
+        }
+    }
+
+    fn output_mut(&mut self, role: OutputRole) -> &mut Output {
+        match role {
+            OutputRole::Speaker => &mut self.speaker,
+            OutputRole::Ringer => &mut self.ringer,
+        }
+    }
+
+    fn label(&self, id: &str) -> Option<&str> {
+        self.found.iter().find(|o| o.id == id).map(|o| o.label.as_str())
+    }
+
+    fn lists(&self, id: &str) -> bool {
+        self.found.iter().any(|o| o.id == id)
+    }
+
+    fn choices(&self) -> OutputChoices {
+        OutputChoices { speaker: self.speaker.chosen.clone(), ringer: self.ringer.chosen.clone() }
+    }
+}
+
+/// Plays `role` on `device` from now on.
+fn use_effect(role: OutputRole, device: Option<String>) -> Effect {
+    match role {
+        OutputRole::Speaker => Effect::UseSpeaker(device),
+        OutputRole::Ringer => Effect::UseRinger(device),
+    }
+}
+
+impl Phone {
+    /// The audio outputs and the agent's choices.
+    pub fn outputs(&self) -> &Outputs {
+        &self.outputs
+    }
+
+    /// The choices this browser remembered, at start-up: in use once the browser lists them.
+    pub fn restore_outputs(&mut self, choices: OutputChoices) {
+        self.outputs.speaker.chosen = choices.speaker;
+        self.outputs.ringer.chosen = choices.ringer;
+    }
+
+    /// The agent chose `device` for `role` (`None`: the browser's default).
+    pub(super) fn choose_output(&mut self, role: OutputRole, device: Option<String>) -> Vec<Effect> {
+        let outputs = &mut self.outputs;
+        let in_use = device.clone().filter(|id| outputs.lists(id));
+        let output = outputs.output_mut(role);
+        if output.chosen == device && output.in_use == in_use {
+            return Vec::new();
+        }
+        output.chosen = device;
+        let mut effects = Vec::new();
+        if output.in_use != in_use {
+            output.in_use.clone_from(&in_use);
+            effects.push(use_effect(role, in_use));
+        }
+        effects.push(Effect::RememberOutputs(outputs.choices()));
+        effects
+    }
+
+    /// The browser listed its outputs (at start, and whenever a device comes or goes): a chosen
+    /// output that went away falls back to the default, one that came back is used again.
+    pub(super) fn outputs_found(&mut self, found: Vec<AudioOutput>) -> Vec<Effect> {
+        let before = std::mem::replace(&mut self.outputs.found, found);
+        let mut effects = Vec::new();
+        let mut gone = Vec::new();
+        for role in [OutputRole::Speaker, OutputRole::Ringer] {
+            let outputs = &mut self.outputs;
+            let target = outputs.output(role).chosen.clone().filter(|id| outputs.lists(id));
+            let output = outputs.output_mut(role);
+            if output.in_use == target {
+                continue;
+            }
+            if let Some(old) = output.in_use.take().filter(|_| target.is_none()) {
+                let label = before.iter().find(|o| o.id == old).map(|o| o.label.clone());
+                gone.push((role, label));
+            }
+            output.in_use.clone_from(&target);
+            effects.push(use_effect(role, target));
+        }
+        if !gone.is_empty() {
+            self.notice = Some(gone_notice(&gone));
+        }
+        effects
+    }
+
+    /// The browser refused to play `role` on `device` (`gone`: it has no such device now): the
+    /// default output plays instead, and the agent is told. Late answers about a device no
+    /// longer in use change nothing.
+    pub(super) fn output_failed(&mut self, role: OutputRole, device: String, gone: bool) -> Vec<Effect> {
+        if self.outputs.in_use(role) != Some(device.as_str()) {
+            return Vec::new();
+        }
+        let label = self.outputs.label(&device).map(str::to_owned);
+        self.outputs.output_mut(role).in_use = None;
+        self.notice = Some(if gone {
+            gone_notice(&[(role, label)])
+        } else {
+            format!("{} could not be used: {}.", named(label.as_deref()), fallback(&[role]))
+        });
+        vec![use_effect(role, None)]
+    }
+}
+
+/// "“Headset” was disconnected: calls now play on the browser's default output."
+fn gone_notice(gone: &[(OutputRole, Option<String>)]) -> String {
+    let roles: Vec<OutputRole> = gone.iter().map(|(role, _)| *role).collect();
+    // One device for both roles (the usual headset) is named once.
+    let mut labels: Vec<&str> = gone.iter().filter_map(|(_, label)| label.as_deref()).collect();
+    labels.dedup();
+    let who = match labels.as_slice() {
+        [one] => named(Some(one)),
+        _ => named(None),
+    };
+    format!("{who} was disconnected: {}.", fallback(&roles))
+}
+
+fn named(label: Option<&str>) -> String {
+    match label {
+        Some(label) => format!("The audio output “{label}”"),
+        None => "An audio output".into(),
+    }
+}
+
+fn fallback(roles: &[OutputRole]) -> &'static str {
+    match roles {
+        [OutputRole::Speaker] => "calls now play on the browser's default output",
+        [OutputRole::Ringer] => "the phone now rings on the browser's default output",
+        _ => "calls now play and ring on the browser's default output",
+    }
+}
