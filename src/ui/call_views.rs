@@ -28,8 +28,10 @@ pub fn calls(props: &CallsProps) -> Html {
     });
     let room = calls.len() < phone.max_calls();
     let registered = phone.registration() == &Registration::Registered;
+    // One element around the cards: Yew moves keyed cards reliably only within a parent of
+    // their own (among the phone's other conditional children it failed to insert one).
     html! {
-        { for ordered.into_iter().map(|call| {
+        <div class="calls">{ for ordered.into_iter().map(|call| {
             let others = calls.len() - 1;
             let another_live = calls.iter().any(|o| o.handle != call.handle && o.is_live());
             match call.stage {
@@ -39,7 +41,7 @@ pub fn calls(props: &CallsProps) -> Html {
                     <CallCard key={call.handle.number()} call={call.clone()} {another_live} can_consult={room && registered} />
                 },
             }
-        }) }
+        }) }</div>
     }
 }
 

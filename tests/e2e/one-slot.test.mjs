@@ -3,8 +3,7 @@
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually } from './lib/browser.mjs';
-import { audioFlowsBothWays, openedThings, signIn, startPbxWorld } from './lib/network.mjs';
-import { openPeer } from './lib/peer.mjs';
+import { agentAndPeers as agentWith, audioFlowsBothWays, openedThings, startPbxWorld } from './lib/network.mjs';
 
 let world;
 before(async () => { world = await startPbxWorld('one-slot', {}); });
@@ -13,21 +12,9 @@ after(async () => world?.stop());
 const opened = openedThings();
 afterEach(() => opened.closeAll());
 
-async function agentAndPeers(...users) {
-  const agent = await signIn(world.browser, '1001');
-  opened.add(() => agent.page.close());
-  const peers = [];
-  for (const user of users) {
-    const peer = await openPeer(world.browser.context, world.peerServer, user);
-    opened.add(() => peer.close());
-    peers.push(peer);
-  }
-  await agent.page.bringToFront();
-  return { agent, peers };
-}
 
 test('a second caller while the first still rings hears busy, and the first can still be answered', { timeout: 60_000 }, async () => {
-  const { agent, peers: [first, second] } = await agentAndPeers('1002', '1003');
+  const { agent, peers: [first, second] } = await agentWith(world, opened, '1002', '1003');
   await first.call('sip:1001@127.0.0.1');
   await agent.phone.locator('[data-testid=incoming-call]').waitFor({ timeout: 10_000 });
   const firstCaller = await agent.phone.locator('[data-testid=caller]').textContent();
@@ -42,7 +29,7 @@ test('a second caller while the first still rings hears busy, and the first can 
 });
 
 test('a hold the far end refuses: the phone says so, still shows the call as not held, and audio goes on', { timeout: 60_000 }, async () => {
-  const { agent, peers: [peer] } = await agentAndPeers('1002');
+  const { agent, peers: [peer] } = await agentWith(world, opened, '1002');
   await peer.call('sip:1001@127.0.0.1');
   await agent.phone.locator('button', { hasText: 'Answer' }).click();
   await agent.phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });

@@ -4,10 +4,10 @@
 // audio; the development definition allows two calls at once (maxCalls 2).
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
+import { seriousFindings } from './lib/axe.mjs';
 import { eventually } from './lib/browser.mjs';
 import { APP_ORIGIN, CONSOLE_ORIGIN } from './lib/console.mjs';
-import { openedThings, signIn, startPbxWorld } from './lib/network.mjs';
-import { openPeer } from './lib/peer.mjs';
+import { agentAndPeers as agentWith, openedThings, startPbxWorld } from './lib/network.mjs';
 
 const MARGARET = '003000000000004AAA'; // 1002
 const BARBARA = '003000000000005AAA'; // 1003
@@ -21,16 +21,7 @@ afterEach(() => opened.closeAll());
 
 async function agentAndPeers(...users) {
   await fetch(CONSOLE_ORIGIN + '/__standin/reset', { method: 'POST' });
-  const agent = await signIn(world.browser, '1001');
-  opened.add(() => agent.page.close());
-  const peers = [];
-  for (const user of users) {
-    const peer = await openPeer(world.browser.context, world.peerServer, user);
-    opened.add(() => peer.close());
-    peers.push(peer);
-  }
-  await agent.page.bringToFront();
-  return { agent, peers };
+  return agentWith(world, opened, ...users);
 }
 
 const tasks = async () => (await fetch(CONSOLE_ORIGIN + '/__standin/tasks')).json();
@@ -64,6 +55,13 @@ async function talkingWith(agent, live, held) {
   if (held) assert.ok(h2 - h1 < (l2 - l1) / 100, `the party on hold hears nothing of it (energy +${h2 - h1} against +${l2 - l1})`);
 }
 
+/** axe-core finds nothing serious or critical with several cards on screen (one id each). */
+async function axeClean(agent, state) {
+  const { serious, passed } = await seriousFindings(agent.page.frames().find((f) => f.url().startsWith(APP_ORIGIN)));
+  assert.ok(passed > 10, `axe-core ran its rules (${passed} passed), ${state}`);
+  assert.deepEqual(serious, [], `axe-core, ${state}`);
+}
+
 const card = (agent, testid, held) => agent.phone.locator(held === undefined ? `[data-testid=${testid}]` : `[data-testid=${testid}][data-held=${held}]`);
 
 /** The agent takes a call from `peer` and talks. */
@@ -80,6 +78,7 @@ test('call waiting: a second caller rings while the agent talks; answering holds
   const waiting = card(agent, 'incoming-call');
   await waiting.locator('h2', { hasText: 'Call waiting' }).waitFor({ timeout: 10_000 });
   assert.equal(await margaret.has('hold'), false, 'the first caller is not put on hold before the agent chooses');
+  await axeClean(agent, 'a call waiting over a call');
   await waiting.locator('button', { hasText: 'Answer' }).click();
   await eventually('Margaret to be put on hold', () => margaret.has('hold', { originator: 'remote' }));
   await card(agent, 'call', false).locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
@@ -145,6 +144,7 @@ async function consulting() {
   await consultation.locator('h2', { hasText: 'Consultation about Margaret Hamilton' }).waitFor({ timeout: 10_000 });
   await consultation.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
   await talkingWith(agent, colleague, customer);
+  await axeClean(agent, 'a consultation with the customer on hold');
   return { agent, customer, colleague };
 }
 

@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, launchBrowser, keepPeerConnections } from './browser.mjs';
+import { openPeer } from './peer.mjs';
 import { APP_ORIGIN, CONSOLE_ORIGIN, ROOT, startConsole, openPhone, signInAs } from './console.mjs';
 import { startPbx } from './pbx.mjs';
 import { startPeerServer } from './peer.mjs';
@@ -136,6 +137,21 @@ export async function signIn(browser, user = '1001', { expectReady = true, logs 
       return { received, sent, localType: local?.candidateType ?? null, relayProtocol: local?.relayProtocol ?? null, localPort: local?.port ?? null };
     }),
   };
+}
+
+/** Agent 1001 signed in, with a JsSIP far end registered as each of `users`; all of them are
+ * added to `opened`, to be closed after the test. The agent's page is in front, as at a desk. */
+export async function agentAndPeers(world, opened, ...users) {
+  const agent = await signIn(world.browser, '1001');
+  opened.add(() => agent.page.close());
+  const peers = [];
+  for (const user of users) {
+    const peer = await openPeer(world.browser.context, world.peerServer, user);
+    opened.add(() => peer.close());
+    peers.push(peer);
+  }
+  await agent.page.bringToFront();
+  return { agent, peers };
 }
 
 /** Both sides' audio bytes grow over 1.5 s; returns the agent's figures at the end. */
