@@ -117,6 +117,17 @@ test('benchmarks: click -> INVITE, INVITE -> screen pop, memory over many calls'
   const [received, pops] = [await marks('softphone:invite-received'), await marks('softphone:screenpop')];
   const popMs = received.map((r, i) => pops[i] - r);
   console.log(`# INVITE received -> searchAndScreenPop called, median of 20: ${fmt(median(popMs))} (goal: at most 2 ms)`);
+  // JsSIP's own INVITE received -> new session (newRTCSession), the far end's page, same run.
+  for (let i = 0; i < 20; i++) {
+    const count = async (type) => (await callee.events()).filter((e) => e.type === type).length;
+    const [rang, ended] = [await count('incoming'), await count('failed')];
+    await caller.call('sip:1002@127.0.0.1');
+    await eventually('the INVITE at JsSIP', async () => (await count('incoming')) > rang);
+    await caller.hangup();
+    await eventually('the call to end at JsSIP', async () => (await count('failed')) > ended);
+  }
+  const jssipSession = (await callee.events()).filter((e) => e.type === 'incoming' && e.ms !== null).slice(-20).map((e) => e.ms);
+  console.log(`# JsSIP 3.13.8 INVITE received -> newRTCSession, same run, median of 20: ${fmt(median(jssipSession))}`);
 
   const kb = (b) => `${(b / 1024).toFixed(0)} KB`;
   const report = async () => {

@@ -23,6 +23,20 @@ function withoutTelephoneEvent(sdp) {
 }
 const note = (type, detail = {}) => events.push({ type, at: Date.now(), ...detail });
 
+// When the last INVITE reached this page (performance.now()), for JsSIP's own INVITE received ->
+// new session time: JsSIP reads its WebSocket's messages through `onmessage`.
+let inviteAt = null;
+const NativeWebSocket = window.WebSocket;
+window.WebSocket = class extends NativeWebSocket {
+  set onmessage(handler) {
+    super.onmessage = (e) => {
+      if (typeof e.data === 'string' && e.data.startsWith('INVITE ')) inviteAt = performance.now();
+      handler(e);
+    };
+  }
+  get onmessage() { return super.onmessage; }
+};
+
 /** Records what happens on `s`; `adopt`: it becomes the session the test drives. */
 function watch(s, adopt = true) {
   if (adopt) session = s;
@@ -83,7 +97,8 @@ window.peer = {
         watch(e.session);
         setTimeout(() => e.session.answer({ mediaConstraints: { audio: true, video: false }, pcConfig: { iceServers: [] } }), 0);
       } else if (e.originator === 'remote') {
-        note('incoming', { from: e.request.from.uri.user, display: e.request.from.display_name, callId: e.request.call_id });
+        const ms = inviteAt === null ? null : performance.now() - inviteAt;
+        note('incoming', { from: e.request.from.uri.user, display: e.request.from.display_name, callId: e.request.call_id, ms });
         watch(e.session);
       }
     });
