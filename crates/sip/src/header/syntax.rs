@@ -2,13 +2,23 @@
 
 use std::borrow::Cow;
 
+/// `token` characters of RFC 3261 §25.1 as a bit set over ASCII: one shift and mask per byte,
+/// which the size-optimised build keeps fast (a chain of comparisons it would not).
+const TOKEN: u128 = {
+    let mut set = 0u128;
+    let mut b = 0u8;
+    while b < 128 {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~') {
+            set |= 1 << b;
+        }
+        b += 1;
+    }
+    set
+};
+
 /// `token` characters of RFC 3261 §25.1.
 pub(crate) fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || matches!(
-            b,
-            b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~'
-        )
+    b < 128 && (TOKEN >> b) & 1 == 1
 }
 
 /// True when `s` is a non-empty token.
@@ -21,9 +31,56 @@ pub(crate) fn is_ws(b: u8) -> bool {
     b == b' ' || b == b'\t'
 }
 
-/// Trims spaces and tabs (not other Unicode space: SIP only knows these two).
+/// Trims spaces and tabs (not other Unicode space: SIP only knows these two). Byte-wise: both
+/// are ASCII, so the cuts fall on character boundaries.
 pub(crate) fn trim_ws(s: &str) -> &str {
-    s.trim_matches(|c| c == ' ' || c == '\t')
+    trim_ws_end(trim_ws_start(s))
+}
+
+/// Trims leading spaces and tabs.
+pub(crate) fn trim_ws_start(s: &str) -> &str {
+    let lead = s.bytes().take_while(|&b| is_ws(b)).count();
+    s.get(lead..).unwrap_or("")
+}
+
+/// Trims trailing spaces and tabs.
+pub(crate) fn trim_ws_end(s: &str) -> &str {
+    let trail = s.bytes().rev().take_while(|&b| is_ws(b)).count();
+    s.get(..s.len() - trail).unwrap_or("")
+}
+
+/// The first `needle` in `hay`, eight bytes at a time (a word with no `needle` byte is skipped
+/// with a few arithmetic operations): the parser's line and separator search, fast in the
+/// size-optimised build too.
+pub(crate) fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let pattern = LO.wrapping_mul(u64::from(needle));
+    let mut skipped = 0;
+    for chunk in hay.chunks_exact(8) {
+        let word = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or([needle; 8])) ^ pattern;
+        // Some byte of `word` is zero, i.e. some byte of the chunk is `needle`.
+        if word.wrapping_sub(LO) & !word & HI != 0 {
+            break;
+        }
+        skipped += 8;
+    }
+    hay.get(skipped..)?.iter().position(|&b| b == needle).map(|i| skipped + i)
+}
+
+/// A decimal number of at most `max_digits` digits (no sign, no spaces).
+pub(crate) fn parse_decimal(s: &str, max_digits: usize) -> Option<u64> {
+    if s.is_empty() || s.len() > max_digits {
+        return None;
+    }
+    let mut n = 0u64;
+    for b in s.bytes() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u64::from(b - b'0');
+    }
+    Some(n)
 }
 
 /// Iterator over the top-level comma-separated elements of a header value.
@@ -150,10 +207,7 @@ pub(crate) fn quote(s: &str) -> String {
 
 /// Parses a decimal number that fits `u32` (no sign, no spaces).
 pub(crate) fn parse_u32(s: &str) -> Option<u32> {
-    if s.is_empty() || s.len() > 10 || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.parse().ok()
+    parse_decimal(s, 10).and_then(|n| u32::try_from(n).ok())
 }
 
 #[cfg(test)]
@@ -180,5 +234,30 @@ mod tests {
         assert_eq!(parse_u32("-1"), None);
         assert_eq!(parse_u32("99999999999"), None);
         assert_eq!(parse_u32(""), None);
+        assert_eq!(parse_u32("4294967296"), None);
+        assert_eq!(parse_decimal("007", 3), Some(7));
+        assert_eq!(parse_decimal("1000", 3), None);
+        assert_eq!(parse_decimal("+1", 3), None);
+    }
+
+    #[test]
+    fn find_byte_agrees_with_a_plain_search() {
+        let text = b"0123456789abcdef\r\nxyz:0123456789";
+        for needle in [b'0', b'\n', b':', b'z', b'#', 0] {
+            for start in 0..text.len() {
+                let hay = &text[start..];
+                assert_eq!(find_byte(hay, needle), hay.iter().position(|&b| b == needle), "{needle} from {start}");
+            }
+        }
+    }
+
+    #[test]
+    fn token_bytes_are_the_rfc_set() {
+        let expected = |b: u8| b.is_ascii_alphanumeric() || b"-.!%*_+`'~".contains(&b);
+        for b in 0..=255u8 {
+            assert_eq!(is_token_byte(b), expected(b), "{b}");
+        }
+        assert_eq!(trim_ws(" \t a b\t "), "a b");
+        assert_eq!(trim_ws(" \t "), "");
     }
 }

@@ -8,7 +8,7 @@ use std::fmt;
 
 use super::headers::{Headers, Known};
 use super::{Message, Method, Request, Response};
-use crate::header::syntax::is_token_byte;
+use crate::header::syntax::{find_byte, is_token_byte, parse_decimal, trim_ws, trim_ws_end};
 use crate::uri::Uri;
 
 /// Frames larger than this are refused: no SIP message we handle comes close.
@@ -105,15 +105,11 @@ pub fn parse(frame: &[u8]) -> Result<Message, ParseError> {
     let mut lines = Lines { text: head, pos: 0 };
     let (first, _) = lines.next().ok_or(fail(ParseErrorKind::Empty, start))?;
     let start_line = parse_start_line(first, start)?;
-    let headers = parse_headers(&mut lines, start)?;
-
-    let mut headers = headers;
-    if let Some(value) = headers.get_known(Known::ContentLength) {
-        let declared: usize = value.trim().parse().map_err(|_| fail(ParseErrorKind::BadContentLength, body_start))?;
+    let (headers, content_length) = parse_headers(&mut lines, start)?;
+    if let Some(declared) = content_length {
+        let declared = declared.ok_or(fail(ParseErrorKind::BadContentLength, body_start))?;
         // RFC 3261 §18.3: octets past Content-Length are discarded; fewer is malformed.
-        body = body.get(..declared).ok_or(fail(ParseErrorKind::BadContentLength, body_start))?;
-        // The body's length is the truth; the printer writes the header from it.
-        headers.remove("Content-Length");
+        body = usize::try_from(declared).ok().and_then(|n| body.get(..n)).ok_or(fail(ParseErrorKind::BadContentLength, body_start))?;
     }
     let body = body.to_vec();
     Ok(match start_line {
@@ -125,17 +121,14 @@ pub fn parse(frame: &[u8]) -> Result<Message, ParseError> {
 /// End of the header block and start of the body: after the first empty line.
 fn find_blank_line(frame: &[u8], from: usize) -> Option<(usize, usize)> {
     let mut i = from;
-    while let Some(&b) = frame.get(i) {
-        if b == b'\n' {
-            match frame.get(i + 1) {
-                Some(b'\n') => return Some((i, i + 2)),
-                Some(b'\r') if frame.get(i + 2) == Some(&b'\n') => return Some((i, i + 3)),
-                _ => {}
-            }
+    loop {
+        i += find_byte(frame.get(i..)?, b'\n')?;
+        match frame.get(i + 1) {
+            Some(b'\n') => return Some((i, i + 2)),
+            Some(b'\r') if frame.get(i + 2) == Some(&b'\n') => return Some((i, i + 3)),
+            _ => i += 1,
         }
-        i += 1;
     }
-    None
 }
 
 /// Lines of the header block with their offsets; a trailing CR is dropped.
@@ -152,7 +145,7 @@ impl<'a> Iterator for Lines<'a> {
             return None;
         }
         let at = self.pos;
-        let (line, advance) = match rest.find('\n') {
+        let (line, advance) = match find_byte(rest.as_bytes(), b'\n') {
             Some(n) => (rest.get(..n).unwrap_or(""), n + 1),
             None => (rest, rest.len()),
         };
@@ -168,15 +161,15 @@ enum StartLine {
 
 fn parse_start_line(line: &str, base: usize) -> Result<StartLine, ParseError> {
     // CR only ever ends a line (RFC 3261 §7): a bare one inside is malformed.
-    if let Some(cr) = line.find('\r') {
+    if let Some(cr) = find_byte(line.as_bytes(), b'\r') {
         return Err(fail(ParseErrorKind::BadStartLine, base + cr));
     }
     if let Some(rest) = line.strip_prefix("SIP/2.0 ") {
-        let code = rest.get(..3).ok_or(fail(ParseErrorKind::BadStatus, base + 8))?;
-        let status = code
-            .parse::<u16>()
-            .ok()
-            .filter(|s| (100..=699).contains(s) && code.bytes().all(|b| b.is_ascii_digit()))
+        let status = rest
+            .get(..3)
+            .and_then(|code| parse_decimal(code, 3))
+            .and_then(|s| u16::try_from(s).ok())
+            .filter(|s| (100..=699).contains(s))
             .ok_or(fail(ParseErrorKind::BadStatus, base + 8))?;
         let reason = rest.get(3..).unwrap_or("");
         if !reason.is_empty() && !reason.starts_with(' ') {
@@ -187,18 +180,19 @@ fn parse_start_line(line: &str, base: usize) -> Result<StartLine, ParseError> {
     if line.starts_with("SIP/") {
         return Err(fail(ParseErrorKind::BadVersion, base));
     }
-    let mut parts = line.splitn(3, ' ');
-    let (Some(method), Some(uri), Some(version)) = (parts.next(), parts.next(), parts.next()) else {
-        return Err(fail(ParseErrorKind::BadStartLine, base));
-    };
+    let bad_line = fail(ParseErrorKind::BadStartLine, base);
+    let method_end = find_byte(line.as_bytes(), b' ').ok_or(bad_line)?;
+    let (method, rest) = (line.get(..method_end).unwrap_or(""), line.get(method_end + 1..).unwrap_or(""));
+    let uri_end = find_byte(rest.as_bytes(), b' ').ok_or(bad_line)?;
+    let (uri_text, version) = (rest.get(..uri_end).unwrap_or(""), rest.get(uri_end + 1..).unwrap_or(""));
     let method = Method::parse(method).ok_or(fail(ParseErrorKind::BadMethod, base))?;
-    let uri_at = base + method.as_str().len() + 1;
-    let uri = Uri::parse(uri).map_err(|e| {
-        let kind = if is_foreign_absolute_uri(uri) { ParseErrorKind::UnsupportedUriScheme } else { ParseErrorKind::BadRequestUri };
+    let uri_at = base + method_end + 1;
+    let uri = Uri::parse(uri_text).map_err(|e| {
+        let kind = if is_foreign_absolute_uri(uri_text) { ParseErrorKind::UnsupportedUriScheme } else { ParseErrorKind::BadRequestUri };
         fail(kind, uri_at + e.offset)
     })?;
     if version != "SIP/2.0" {
-        return Err(fail(ParseErrorKind::BadVersion, uri_at + uri.to_string().len() + 1));
+        return Err(fail(ParseErrorKind::BadVersion, uri_at + uri_end + 1));
     }
     Ok(StartLine::Request(method, uri))
 }
@@ -233,30 +227,36 @@ pub fn salvage_request_headers(frame: &[u8]) -> Option<Headers> {
     let mut headers = Headers::new();
     for (line, _) in lines {
         let Some((name, value)) = line.split_once(':') else { continue };
-        let name = name.trim_end_matches([' ', '\t']);
+        let name = trim_ws_end(name);
         if !line.starts_with([' ', '\t']) && !name.is_empty() && name.bytes().all(is_token_byte) && !value.contains('\r') {
-            headers.push(name, value.trim_matches([' ', '\t']));
+            headers.push(name, trim_ws(value));
         }
     }
     Some(headers)
 }
 
-/// Reads header lines into one buffer, joining folded lines with a single space.
-fn parse_headers(lines: &mut Lines<'_>, base: usize) -> Result<Headers, ParseError> {
-    let mut headers = Headers::from_parts(String::new());
-    // (name span, value start, known) of the header being read, finished at the next one.
-    let mut open: Option<((usize, usize), usize, Option<Known>)> = None;
+/// A header being read: its name's span, where its value starts in the buffer, its kind.
+type Open = ((usize, usize), usize, Option<Known>);
+
+/// Reads header lines into one buffer, joining folded lines with a single space. Content-Length
+/// is not kept (the body's length is the truth; the printer writes the header from it): the
+/// value of the first one is returned instead.
+fn parse_headers(lines: &mut Lines<'_>, base: usize) -> Result<(Headers, ContentLength), ParseError> {
+    let mut headers = Headers::from_parts(String::with_capacity(lines.text.len()));
+    let mut open: Option<Open> = None;
+    let mut content_length = None;
     let mut count = 0usize;
     for (line, at) in lines {
-        if let Some(cr) = line.find('\r') {
+        let bytes = line.as_bytes();
+        if let Some(cr) = find_byte(bytes, b'\r') {
             return Err(fail(ParseErrorKind::BadHeader, base + at + cr));
         }
-        if line.starts_with([' ', '\t']) {
+        if matches!(bytes.first(), Some(b' ' | b'\t')) {
             let Some((_, value_start, _)) = open else {
                 return Err(fail(ParseErrorKind::BadFolding, base + at));
             };
             let buf = headers.buf_mut();
-            let piece = line.trim_matches([' ', '\t']);
+            let piece = trim_ws(line);
             if !piece.is_empty() {
                 // Folding is one space between words, none before the first (found by the fuzzer).
                 if buf.len() > value_start {
@@ -266,19 +266,19 @@ fn parse_headers(lines: &mut Lines<'_>, base: usize) -> Result<Headers, ParseErr
             }
             continue;
         }
-        if let Some((name, value_start, known)) = open.take() {
-            finish(&mut headers, name, value_start, known);
+        if let Some(done) = open.take() {
+            finish(&mut headers, done, &mut content_length);
         }
         count += 1;
         if count > MAX_HEADERS {
             return Err(fail(ParseErrorKind::TooManyHeaders, base + at));
         }
-        let colon = line.find(':').ok_or(fail(ParseErrorKind::BadHeader, base + at))?;
-        let name = line.get(..colon).unwrap_or("").trim_end_matches([' ', '\t']);
+        let colon = find_byte(bytes, b':').ok_or(fail(ParseErrorKind::BadHeader, base + at))?;
+        let name = trim_ws_end(line.get(..colon).unwrap_or(""));
         if name.is_empty() || !name.bytes().all(is_token_byte) {
             return Err(fail(ParseErrorKind::BadHeader, base + at));
         }
-        let value = line.get(colon + 1..).unwrap_or("").trim_matches([' ', '\t']);
+        let value = trim_ws(line.get(colon + 1..).unwrap_or(""));
         let buf = headers.buf_mut();
         let name_start = buf.len();
         buf.push_str(name);
@@ -286,17 +286,27 @@ fn parse_headers(lines: &mut Lines<'_>, base: usize) -> Result<Headers, ParseErr
         buf.push_str(value);
         open = Some(((name_start, name_end), name_end, Known::classify(name)));
     }
-    if let Some((name, value_start, known)) = open {
-        finish(&mut headers, name, value_start, known);
+    if let Some(done) = open {
+        finish(&mut headers, done, &mut content_length);
     }
-    Ok(headers)
+    Ok((headers, content_length))
 }
 
-fn finish(headers: &mut Headers, name: (usize, usize), value_start: usize, known: Option<Known>) {
-    let end = headers.buf_mut().len();
+/// The first Content-Length: absent, or its value as a number (`None` when it is not one).
+type ContentLength = Option<Option<u64>>;
+
+fn finish(headers: &mut Headers, (name, value_start, known): Open, content_length: &mut ContentLength) {
+    let buf = headers.buf_mut();
+    let end = buf.len();
+    if known == Some(Known::ContentLength) {
+        if content_length.is_none() {
+            *content_length = Some(buf.get(value_start..end).and_then(|v| parse_decimal(v, 18)));
+        }
+        buf.truncate(name.0);
+        return;
+    }
     headers.push_span(name, (value_start, end), known);
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
