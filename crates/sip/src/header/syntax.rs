@@ -2,15 +2,13 @@
 
 use std::borrow::Cow;
 
-/// `token` characters of RFC 3261 §25.1 as a bit set over ASCII: one shift and mask per byte,
-/// which the size-optimised build keeps fast (a chain of comparisons it would not).
-const TOKEN: u128 = {
-    let mut set = 0u128;
+/// `token` characters of RFC 3261 §25.1 as a table: one load per byte, which the
+/// size-optimised build keeps fast (a chain of comparisons it would not).
+const TOKEN: [bool; 256] = {
+    let mut set = [false; 256];
     let mut b = 0u8;
     while b < 128 {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~') {
-            set |= 1 << b;
-        }
+        set[b as usize] = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~');
         b += 1;
     }
     set
@@ -18,7 +16,7 @@ const TOKEN: u128 = {
 
 /// `token` characters of RFC 3261 §25.1.
 pub(crate) fn is_token_byte(b: u8) -> bool {
-    b < 128 && (TOKEN >> b) & 1 == 1
+    TOKEN.get(usize::from(b)).copied().unwrap_or(false)
 }
 
 /// True when `s` is a non-empty token.
@@ -39,33 +37,58 @@ pub(crate) fn trim_ws(s: &str) -> &str {
 
 /// Trims leading spaces and tabs.
 pub(crate) fn trim_ws_start(s: &str) -> &str {
-    let lead = s.bytes().take_while(|&b| is_ws(b)).count();
-    s.get(lead..).unwrap_or("")
+    let b = s.as_bytes();
+    let mut i = 0;
+    while b.get(i).is_some_and(|&c| is_ws(c)) {
+        i += 1;
+    }
+    s.get(i..).unwrap_or("")
 }
 
 /// Trims trailing spaces and tabs.
 pub(crate) fn trim_ws_end(s: &str) -> &str {
-    let trail = s.bytes().rev().take_while(|&b| is_ws(b)).count();
-    s.get(..s.len() - trail).unwrap_or("")
+    let b = s.as_bytes();
+    let mut end = b.len();
+    while end > 0 && b.get(end - 1).is_some_and(|&c| is_ws(c)) {
+        end -= 1;
+    }
+    s.get(..end).unwrap_or("")
 }
 
-/// The first `needle` in `hay`, eight bytes at a time (a word with no `needle` byte is skipped
-/// with a few arithmetic operations): the parser's line and separator search, fast in the
-/// size-optimised build too.
-pub(crate) fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let pattern = LO.wrapping_mul(u64::from(needle));
+/// A word with each byte set to `b`.
+const fn splat(b: u8) -> u64 {
+    0x0101_0101_0101_0101 * b as u64
+}
+
+/// Whether some byte of `word` is zero (exact: no false positives or negatives).
+const fn has_zero_byte(word: u64) -> bool {
+    word.wrapping_sub(splat(1)) & !word & splat(0x80) != 0
+}
+
+/// Bytes skipped eight at a time before the first chunk that may hold `a` or `b`: a word
+/// without them costs a few arithmetic operations, fast in the size-optimised build too.
+fn skip_words(hay: &[u8], a: u8, b: u8) -> usize {
     let mut skipped = 0;
     for chunk in hay.chunks_exact(8) {
-        let word = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or([needle; 8])) ^ pattern;
-        // Some byte of `word` is zero, i.e. some byte of the chunk is `needle`.
-        if word.wrapping_sub(LO) & !word & HI != 0 {
+        let word = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or([a; 8]));
+        if has_zero_byte(word ^ splat(a)) || has_zero_byte(word ^ splat(b)) {
             break;
         }
         skipped += 8;
     }
+    skipped
+}
+
+/// The first `needle` in `hay`: the parser's separator search.
+pub(crate) fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
+    let skipped = skip_words(hay, needle, needle);
     hay.get(skipped..)?.iter().position(|&b| b == needle).map(|i| skipped + i)
+}
+
+/// The first CR or LF in `hay`: where a line ends, or holds a bare CR.
+pub(crate) fn find_cr_or_lf(hay: &[u8]) -> Option<usize> {
+    let skipped = skip_words(hay, b'\r', b'\n');
+    hay.get(skipped..)?.iter().position(|&b| b == b'\r' || b == b'\n').map(|i| skipped + i)
 }
 
 /// A decimal number of at most `max_digits` digits (no sign, no spaces).
@@ -248,6 +271,10 @@ mod tests {
                 let hay = &text[start..];
                 assert_eq!(find_byte(hay, needle), hay.iter().position(|&b| b == needle), "{needle} from {start}");
             }
+        }
+        for start in 0..text.len() {
+            let hay = &text[start..];
+            assert_eq!(find_cr_or_lf(hay), hay.iter().position(|&b| b == b'\r' || b == b'\n'), "from {start}");
         }
     }
 

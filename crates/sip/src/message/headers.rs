@@ -89,12 +89,15 @@ impl Known {
             let c = c.to_ascii_lowercase();
             return TABLE.iter().find(|(_, compact, _)| *compact == Some(c)).map(|e| e.2);
         }
-        // Length and first letter rule out all but one or two names before a full comparison.
+        // Length and first letter rule out all but one or two names before a full comparison;
+        // names mostly come in their canonical case, which one memory comparison confirms.
         let first = name.as_bytes().first()?.to_ascii_lowercase();
         TABLE
             .iter()
             .find(|(full, _, _)| {
-                full.len() == name.len() && full.as_bytes().first().map(u8::to_ascii_lowercase) == Some(first) && full.eq_ignore_ascii_case(name)
+                full.len() == name.len()
+                    && full.as_bytes().first().map(u8::to_ascii_lowercase) == Some(first)
+                    && (*full == name || full.eq_ignore_ascii_case(name))
             })
             .map(|e| e.2)
     }

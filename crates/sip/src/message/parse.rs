@@ -8,7 +8,7 @@ use std::fmt;
 
 use super::headers::{Headers, Known};
 use super::{Message, Method, Request, Response};
-use crate::header::syntax::{find_byte, is_token_byte, parse_decimal, trim_ws, trim_ws_end};
+use crate::header::syntax::{find_byte, find_cr_or_lf, is_token_byte, parse_decimal, trim_ws, trim_ws_end};
 use crate::uri::Uri;
 
 /// Frames larger than this are refused: no SIP message we handle comes close.
@@ -103,7 +103,10 @@ pub fn parse(frame: &[u8]) -> Result<Message, ParseError> {
     let mut body = frame.get(body_start..).unwrap_or(&[]);
 
     let mut lines = Lines { text: head, pos: 0 };
-    let (first, _) = lines.next().ok_or(fail(ParseErrorKind::Empty, start))?;
+    let (first, _, bare_cr) = lines.next().ok_or(fail(ParseErrorKind::Empty, start))?;
+    if let Some(cr) = bare_cr {
+        return Err(fail(ParseErrorKind::BadStartLine, start + cr));
+    }
     let start_line = parse_start_line(first, start)?;
     let (headers, content_length) = parse_headers(&mut lines, start)?;
     if let Some(declared) = content_length {
@@ -137,20 +140,36 @@ struct Lines<'a> {
     pos: usize,
 }
 
+/// One line: its text, its offset in the block, and where in it a bare CR is, if anywhere
+/// (CR only ever ends a line, RFC 3261 §7: the printer could not keep one).
+type Line<'a> = (&'a str, usize, Option<usize>);
+
 impl<'a> Iterator for Lines<'a> {
-    type Item = (&'a str, usize);
-    fn next(&mut self) -> Option<(&'a str, usize)> {
+    type Item = Line<'a>;
+    fn next(&mut self) -> Option<Line<'a>> {
         let rest = self.text.get(self.pos..)?;
         if rest.is_empty() {
             return None;
         }
         let at = self.pos;
-        let (line, advance) = match find_byte(rest.as_bytes(), b'\n') {
-            Some(n) => (rest.get(..n).unwrap_or(""), n + 1),
-            None => (rest, rest.len()),
+        let bytes = rest.as_bytes();
+        let mut bare_cr = None;
+        let mut from = 0;
+        let (len, advance) = loop {
+            let Some(n) = find_cr_or_lf(bytes.get(from..).unwrap_or(&[])) else { break (bytes.len(), bytes.len()) };
+            let i = from + n;
+            match (bytes.get(i), bytes.get(i + 1)) {
+                (Some(b'\n'), _) => break (i, i + 1),
+                (_, Some(b'\n')) => break (i, i + 2),
+                (_, None) => break (i, i + 1),
+                _ => {
+                    bare_cr.get_or_insert(i);
+                    from = i + 1;
+                }
+            }
         };
         self.pos += advance;
-        Some((line.strip_suffix('\r').unwrap_or(line), at))
+        Some((rest.get(..len).unwrap_or(""), at, bare_cr))
     }
 }
 
@@ -160,10 +179,6 @@ enum StartLine {
 }
 
 fn parse_start_line(line: &str, base: usize) -> Result<StartLine, ParseError> {
-    // CR only ever ends a line (RFC 3261 §7): a bare one inside is malformed.
-    if let Some(cr) = find_byte(line.as_bytes(), b'\r') {
-        return Err(fail(ParseErrorKind::BadStartLine, base + cr));
-    }
     if let Some(rest) = line.strip_prefix("SIP/2.0 ") {
         let status = rest
             .get(..3)
@@ -220,12 +235,12 @@ pub fn salvage_request_headers(frame: &[u8]) -> Option<Headers> {
         Err(e) => std::str::from_utf8(head.get(..e.valid_up_to())?).ok()?,
     };
     let mut lines = Lines { text: head, pos: 0 };
-    let (first, _) = lines.next()?;
+    let (first, _, _) = lines.next()?;
     if first.starts_with("SIP/") || !first.contains(' ') {
         return None;
     }
     let mut headers = Headers::new();
-    for (line, _) in lines {
+    for (line, _, _) in lines {
         let Some((name, value)) = line.split_once(':') else { continue };
         let name = trim_ws_end(name);
         if !line.starts_with([' ', '\t']) && !name.is_empty() && name.bytes().all(is_token_byte) && !value.contains('\r') {
@@ -246,9 +261,9 @@ fn parse_headers(lines: &mut Lines<'_>, base: usize) -> Result<(Headers, Content
     let mut open: Option<Open> = None;
     let mut content_length = None;
     let mut count = 0usize;
-    for (line, at) in lines {
+    for (line, at, bare_cr) in lines {
         let bytes = line.as_bytes();
-        if let Some(cr) = find_byte(bytes, b'\r') {
+        if let Some(cr) = bare_cr {
             return Err(fail(ParseErrorKind::BadHeader, base + at + cr));
         }
         if matches!(bytes.first(), Some(b' ' | b'\t')) {
