@@ -97,18 +97,18 @@ pub fn parse(frame: &[u8]) -> Result<Message, ParseError> {
     }
     // RFC 3261 §7.5: ignore empty lines before the start line (keep-alive CRLFs).
     let start = frame.iter().position(|&b| b != b'\r' && b != b'\n').ok_or(fail(ParseErrorKind::Empty, 0))?;
-    let (head_end, body_start) = find_blank_line(frame, start).unwrap_or((frame.len(), frame.len()));
-    let head = frame.get(start..head_end).unwrap_or(&[]);
-    let head = std::str::from_utf8(head).map_err(|e| fail(ParseErrorKind::NotUtf8, start + e.valid_up_to()))?;
-    let mut body = frame.get(body_start..).unwrap_or(&[]);
-
-    let mut lines = Lines { text: head, pos: 0 };
-    let (first, _, bare_cr) = lines.next().ok_or(fail(ParseErrorKind::Empty, start))?;
+    // One pass over the header block: each line is found, checked for UTF-8 and read.
+    let mut lines = Lines { bytes: frame, pos: start };
+    let (first, at, bare_cr) = lines.next().ok_or(fail(ParseErrorKind::Empty, start))?;
+    let first = utf8(first, at)?;
     if let Some(cr) = bare_cr {
-        return Err(fail(ParseErrorKind::BadStartLine, start + cr));
+        return Err(fail(ParseErrorKind::BadStartLine, at + cr));
     }
     let start_line = parse_start_line(first, start)?;
-    let (headers, content_length) = parse_headers(&mut lines, start)?;
+    let (headers, content_length) = parse_headers(&mut lines)?;
+    // The header block ends at the first empty line, or with the frame.
+    let body_start = lines.pos.min(frame.len());
+    let mut body = frame.get(body_start..).unwrap_or(&[]);
     if let Some(declared) = content_length {
         let declared = declared.ok_or(fail(ParseErrorKind::BadContentLength, body_start))?;
         // RFC 3261 §18.3: octets past Content-Length are discarded; fewer is malformed.
@@ -121,44 +121,36 @@ pub fn parse(frame: &[u8]) -> Result<Message, ParseError> {
     })
 }
 
-/// End of the header block and start of the body: after the first empty line.
-fn find_blank_line(frame: &[u8], from: usize) -> Option<(usize, usize)> {
-    let mut i = from;
-    loop {
-        i += find_byte(frame.get(i..)?, b'\n')?;
-        match frame.get(i + 1) {
-            Some(b'\n') => return Some((i, i + 2)),
-            Some(b'\r') if frame.get(i + 2) == Some(&b'\n') => return Some((i, i + 3)),
-            _ => i += 1,
-        }
-    }
+/// The line at `at` as text.
+fn utf8(line: &[u8], at: usize) -> Result<&str, ParseError> {
+    std::str::from_utf8(line).map_err(|e| fail(ParseErrorKind::NotUtf8, at + e.valid_up_to()))
 }
 
-/// Lines of the header block with their offsets; a trailing CR is dropped.
+/// Lines of a frame from `pos` on, with their offsets in the frame; the CR of a CRLF is
+/// dropped. The header block's lines end at the first empty one (the body follows).
 struct Lines<'a> {
-    text: &'a str,
+    bytes: &'a [u8],
     pos: usize,
 }
 
-/// One line: its text, its offset in the block, and where in it a bare CR is, if anywhere
+/// One line: its bytes, its offset in the frame, and where in it a bare CR is, if anywhere
 /// (CR only ever ends a line, RFC 3261 §7: the printer could not keep one).
-type Line<'a> = (&'a str, usize, Option<usize>);
+type Line<'a> = (&'a [u8], usize, Option<usize>);
 
 impl<'a> Iterator for Lines<'a> {
     type Item = Line<'a>;
     fn next(&mut self) -> Option<Line<'a>> {
-        let rest = self.text.get(self.pos..)?;
+        let rest = self.bytes.get(self.pos..)?;
         if rest.is_empty() {
             return None;
         }
         let at = self.pos;
-        let bytes = rest.as_bytes();
         let mut bare_cr = None;
         let mut from = 0;
         let (len, advance) = loop {
-            let Some(n) = find_cr_or_lf(bytes.get(from..).unwrap_or(&[])) else { break (bytes.len(), bytes.len()) };
+            let Some(n) = find_cr_or_lf(rest.get(from..).unwrap_or(&[])) else { break (rest.len(), rest.len()) };
             let i = from + n;
-            match (bytes.get(i), bytes.get(i + 1)) {
+            match (rest.get(i), rest.get(i + 1)) {
                 (Some(b'\n'), _) => break (i, i + 1),
                 (_, Some(b'\n')) => break (i, i + 2),
                 (_, None) => break (i, i + 1),
@@ -169,7 +161,7 @@ impl<'a> Iterator for Lines<'a> {
             }
         };
         self.pos += advance;
-        Some((rest.get(..len).unwrap_or(""), at, bare_cr))
+        Some((rest.get(..len).unwrap_or(&[]), at, bare_cr))
     }
 }
 
@@ -228,19 +220,15 @@ fn is_foreign_absolute_uri(text: &str) -> bool {
 /// needs (RFC 3261 §8.2: 400, or 505 for another SIP version).
 pub fn salvage_request_headers(frame: &[u8]) -> Option<Headers> {
     let start = frame.iter().position(|&b| b != b'\r' && b != b'\n')?;
-    let (head_end, _) = find_blank_line(frame, start).unwrap_or((frame.len(), frame.len()));
-    let head = frame.get(start..head_end)?;
-    let head = match std::str::from_utf8(head) {
-        Ok(text) => text,
-        Err(e) => std::str::from_utf8(head.get(..e.valid_up_to())?).ok()?,
-    };
-    let mut lines = Lines { text: head, pos: 0 };
+    let mut lines = Lines { bytes: frame, pos: start };
     let (first, _, _) = lines.next()?;
+    let first = std::str::from_utf8(first).ok()?;
     if first.starts_with("SIP/") || !first.contains(' ') {
         return None;
     }
     let mut headers = Headers::new();
-    for (line, _, _) in lines {
+    // Up to the end of the header block, or to the first line that is not text.
+    for line in lines.map_while(|(line, _, _)| std::str::from_utf8(line).ok()).take_while(|line| !line.is_empty()) {
         let Some((name, value)) = line.split_once(':') else { continue };
         let name = trim_ws_end(name);
         if !line.starts_with([' ', '\t']) && !name.is_empty() && name.bytes().all(is_token_byte) && !value.contains('\r') {
@@ -256,19 +244,23 @@ type Open = ((usize, usize), usize, Option<Known>);
 /// Reads header lines into one buffer, joining folded lines with a single space. Content-Length
 /// is not kept (the body's length is the truth; the printer writes the header from it): the
 /// value of the first one is returned instead.
-fn parse_headers(lines: &mut Lines<'_>, base: usize) -> Result<(Headers, ContentLength), ParseError> {
-    let mut headers = Headers::from_parts(String::with_capacity(lines.text.len()));
+fn parse_headers(lines: &mut Lines<'_>) -> Result<(Headers, ContentLength), ParseError> {
+    // Room for the rest of the frame's text at most; reallocations would cost more.
+    let mut headers = Headers::from_parts(String::with_capacity(lines.bytes.len().saturating_sub(lines.pos).min(4096)));
     let mut open: Option<Open> = None;
     let mut content_length = None;
     let mut count = 0usize;
-    for (line, at, bare_cr) in lines {
-        let bytes = line.as_bytes();
+    for (bytes, at, bare_cr) in lines {
+        if bytes.is_empty() && bare_cr.is_none() {
+            break;
+        }
+        let line = utf8(bytes, at)?;
         if let Some(cr) = bare_cr {
-            return Err(fail(ParseErrorKind::BadHeader, base + at + cr));
+            return Err(fail(ParseErrorKind::BadHeader, at + cr));
         }
         if matches!(bytes.first(), Some(b' ' | b'\t')) {
             let Some((_, value_start, _)) = open else {
-                return Err(fail(ParseErrorKind::BadFolding, base + at));
+                return Err(fail(ParseErrorKind::BadFolding, at));
             };
             let buf = headers.buf_mut();
             let piece = trim_ws(line);
@@ -286,12 +278,12 @@ fn parse_headers(lines: &mut Lines<'_>, base: usize) -> Result<(Headers, Content
         }
         count += 1;
         if count > MAX_HEADERS {
-            return Err(fail(ParseErrorKind::TooManyHeaders, base + at));
+            return Err(fail(ParseErrorKind::TooManyHeaders, at));
         }
-        let colon = find_byte(bytes, b':').ok_or(fail(ParseErrorKind::BadHeader, base + at))?;
+        let colon = find_byte(bytes, b':').ok_or(fail(ParseErrorKind::BadHeader, at))?;
         let name = trim_ws_end(line.get(..colon).unwrap_or(""));
         if name.is_empty() || !name.bytes().all(is_token_byte) {
-            return Err(fail(ParseErrorKind::BadHeader, base + at));
+            return Err(fail(ParseErrorKind::BadHeader, at));
         }
         let value = trim_ws(line.get(colon + 1..).unwrap_or(""));
         let buf = headers.buf_mut();
