@@ -1,5 +1,6 @@
 //! Session timers (RFC 4028): who refreshes, when, and the refresh itself (UPDATE or re-INVITE).
 
+use crate::message::HeaderValue;
 use crate::message::{Headers, Method, Request, Response};
 
 use super::api::{CallFailure, EndReason, Instant};
@@ -38,7 +39,7 @@ impl SessionExpires {
     }
 
     pub(super) fn header(seconds: u32, uac_refreshes: bool) -> String {
-        let mut value = seconds.to_string();
+        let mut value = seconds.to_value_string();
         value.push_str(if uac_refreshes { ";refresher=uac" } else { ";refresher=uas" });
         value
     }
