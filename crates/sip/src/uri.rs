@@ -147,10 +147,8 @@ impl Uri {
         if let Some(p) = after_host.strip_prefix(':') {
             let digits = p.bytes().take_while(u8::is_ascii_digit).count();
             let text = p.get(..digits).unwrap_or("");
-            port = Some(
-                text.parse::<u16>()
-                    .map_err(|_| err("port is not a number from 0 to 65535", base + i + 1))?,
-            );
+            let number = crate::header::syntax::parse_decimal(text, 18).and_then(|n| u16::try_from(n).ok());
+            port = Some(number.ok_or(err("port is not a number from 0 to 65535", base + i + 1))?);
             i += 1 + digits;
         }
         let tail = hostport_and_more.get(i..).unwrap_or("");
@@ -329,7 +327,7 @@ pub fn unescape(s: &str) -> Cow<'_, str> {
         out.push(c);
         i += 1;
     }
-    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
+    Cow::Owned(crate::header::syntax::lossy_text(&out))
 }
 
 /// Escapes what may not appear literally in a user part.

@@ -228,6 +228,16 @@ pub(crate) fn quote(s: &str) -> String {
     out
 }
 
+/// `bytes` as text: a body we read (SDP, DTMF, sipfrag) or a decoded escape. Should it not be
+/// UTF-8, each non-ASCII byte becomes U+FFFD; std's `from_utf8_lossy`, which keeps the valid
+/// sequences, weighs a kilobyte of download for a case no peer of ours produces.
+pub(crate) fn lossy_text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => bytes.iter().map(|&b| if b.is_ascii() { char::from(b) } else { char::REPLACEMENT_CHARACTER }).collect(),
+    }
+}
+
 /// Parses a decimal number that fits `u32` (no sign, no spaces).
 pub(crate) fn parse_u32(s: &str) -> Option<u32> {
     parse_decimal(s, 10).and_then(|n| u32::try_from(n).ok())

@@ -195,8 +195,8 @@ impl UserAgent {
             return self.respond(req, 489);
         }
         let transferring = c.transferring;
-        let body = String::from_utf8_lossy(&req.body);
-        let status = body.lines().next().and_then(|l| l.strip_prefix("SIP/2.0 ")).and_then(|l| l.get(..3)).and_then(|code| code.parse::<u16>().ok());
+        let body = crate::header::syntax::lossy_text(&req.body);
+        let status = body.lines().next().and_then(|l| l.strip_prefix("SIP/2.0 ")).and_then(|l| l.get(..3)).and_then(crate::header::syntax::parse_u32).and_then(|code| u16::try_from(code).ok());
         let Some(status) = status.filter(|s| (100..700).contains(s)) else { return self.respond(req, 400) };
         self.respond(req, 200);
         if !transferring {
