@@ -4,7 +4,8 @@
 // Usage: node jssip-vs-sip.mjs SPEED_PKG_DIR WEB_DIR [SIZE_PKG_DIR]
 //   SPEED_PKG_DIR: wasm-bindgen --target nodejs output of the speed build (opt-level 3);
 //   WEB_DIR: the --target web output whose size is reported (the size build, wasm-opt -Oz);
-//   SIZE_PKG_DIR: --target nodejs output of the size build, measured too when given.
+//   SIZE_PKG_DIR: --target nodejs output of the size build after wasm-opt (what the app ships),
+//   measured too when given.
 import { createRequire } from 'node:module';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -62,7 +63,7 @@ const rust = parserOf(speedBuild);
 const rustSize = sizeBuild && parserOf(sizeBuild);
 
 console.log(`SIP parsing, messages per second (node ${process.version}, JsSIP ${jssipVersion} vs crates/sip in wasm)`);
-console.log(`message                          JsSIP   crates/sip speed build  ratio${rustSize ? '   size build (the app)  ratio' : ''}`);
+console.log(`message                          JsSIP   crates/sip speed build  ratio${rustSize ? '  shipped (size) build  ratio' : ''}`);
 let worst = Infinity;
 let worstSize = Infinity;
 for (const [name, text] of messages) {
@@ -87,7 +88,7 @@ for (const [name, text] of messages) {
   }
   console.log(line);
 }
-console.log(`smallest ratio: ${worst.toFixed(1)}x with the speed build${rustSize ? `, ${worstSize.toFixed(1)}x with the size build` : ''} (goal: at least 30x)`);
+console.log(`smallest ratio: ${worst.toFixed(1)}x with the speed build${rustSize ? `, ${worstSize.toFixed(1)}x with the shipped size build (opt-level z, wasm-opt -Oz)` : ''} (goal: at least 30x with the shipped build on every message)`);
 
 // Size: what each costs in a page, gzip -9.
 const esbuild = require('esbuild');

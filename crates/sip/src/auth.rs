@@ -1,9 +1,6 @@
 //! Digest authentication for 401 and 407 challenges (RFC 3261 §22, RFC 7616, RFC 8760):
 //! MD5 and SHA-256, with and without `qop=auth`. The password only ever enters a hash.
 
-use md5::Md5;
-use sha2::{Digest, Sha256};
-
 use crate::header::{Authorization, Challenge};
 
 /// What an agent signs in with. `Debug` never shows the password.
@@ -49,10 +46,18 @@ impl Algorithm {
         }
     }
 
-    fn hex(self, data: &str) -> String {
+    /// The digest of `parts` joined by `:`, in lower-case hex (RFC 7616 §3.4.1's `H(a:b:c)`).
+    fn hex(self, parts: &[&str]) -> String {
+        let mut data = Vec::with_capacity(128);
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                data.push(b':');
+            }
+            data.extend_from_slice(part.as_bytes());
+        }
         match self {
-            Algorithm::Md5 => to_hex(&Md5::digest(data.as_bytes())),
-            Algorithm::Sha256 => to_hex(&Sha256::digest(data.as_bytes())),
+            Algorithm::Md5 => to_hex(&crate::digest::md5(&data)),
+            Algorithm::Sha256 => to_hex(&crate::digest::sha256(&data)),
         }
     }
 }
@@ -65,6 +70,11 @@ fn to_hex(bytes: &[u8]) -> String {
         out.push(char::from(HEX.get(usize::from(b & 15)).copied().unwrap_or(b'0')));
     }
     out
+}
+
+/// `nc` as eight lower-case hex digits (RFC 7616 §3.4).
+pub(crate) fn nc_hex(nc: u32) -> String {
+    to_hex(&nc.to_be_bytes())
 }
 
 /// Of several challenges (one per header line), the one to answer: the strongest algorithm we
@@ -114,13 +124,13 @@ pub fn answer(
     nc: u32,
     cnonce: &str,
 ) -> Authorization {
-    let ha1 = algorithm.hex(&format!("{}:{}:{}", credentials.user, challenge.realm, credentials.password));
-    let ha2 = algorithm.hex(&format!("{method}:{uri}"));
+    let ha1 = algorithm.hex(&[&credentials.user, &challenge.realm, &credentials.password]);
+    let ha2 = algorithm.hex(&[method, uri]);
     let qop_auth = challenge.qop.iter().any(|q| q.eq_ignore_ascii_case("auth"));
     let response = if qop_auth {
-        algorithm.hex(&format!("{ha1}:{}:{nc:08x}:{cnonce}:auth:{ha2}", challenge.nonce))
+        algorithm.hex(&[&ha1, &challenge.nonce, &nc_hex(nc), cnonce, "auth", &ha2])
     } else {
-        algorithm.hex(&format!("{ha1}:{}:{ha2}", challenge.nonce))
+        algorithm.hex(&[&ha1, &challenge.nonce, &ha2])
     };
     Authorization {
         username: credentials.user.clone(),

@@ -10,6 +10,7 @@
 )]
 
 pub mod auth;
+mod digest;
 pub mod header;
 pub mod message;
 pub mod ua;

@@ -5,6 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::header::params::{ParamContext, Params};
+use crate::message::HeaderValue;
 use crate::header::syntax::{is_token_byte, is_ws, quote, quoted_len, trim_ws, unquote};
 
 /// URI scheme.
@@ -146,10 +147,8 @@ impl Uri {
         if let Some(p) = after_host.strip_prefix(':') {
             let digits = p.bytes().take_while(u8::is_ascii_digit).count();
             let text = p.get(..digits).unwrap_or("");
-            port = Some(
-                text.parse::<u16>()
-                    .map_err(|_| err("port is not a number from 0 to 65535", base + i + 1))?,
-            );
+            let number = crate::header::syntax::parse_decimal(text, 18).and_then(|n| u16::try_from(n).ok());
+            port = Some(number.ok_or(err("port is not a number from 0 to 65535", base + i + 1))?);
             i += 1 + digits;
         }
         let tail = hostport_and_more.get(i..).unwrap_or("");
@@ -328,7 +327,7 @@ pub fn unescape(s: &str) -> Cow<'_, str> {
         out.push(c);
         i += 1;
     }
-    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
+    Cow::Owned(crate::header::syntax::lossy_text(&out))
 }
 
 /// Escapes what may not appear literally in a user part.
@@ -351,30 +350,36 @@ pub fn escape_user(s: &str) -> Cow<'_, str> {
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
-impl fmt::Display for Uri {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.scheme.as_str())?;
-        f.write_str(":")?;
+impl HeaderValue for Uri {
+    fn write_value(&self, out: &mut String) {
+        out.push_str(self.scheme.as_str());
+        out.push(':');
         if let Some(user) = &self.user {
-            f.write_str(user)?;
+            out.push_str(user);
             if let Some(p) = &self.password {
-                f.write_str(":")?;
-                f.write_str(p)?;
+                out.push(':');
+                out.push_str(p);
             }
             if self.scheme != Scheme::Tel {
-                f.write_str("@")?;
+                out.push('@');
             }
         }
-        f.write_str(&self.host)?;
+        out.push_str(&self.host);
         if let Some(port) = self.port {
-            write!(f, ":{port}")?;
+            out.push(':');
+            port.write_value(out);
         }
-        f.write_str(self.params.as_str())?;
+        out.push_str(self.params.as_str());
         if let Some(h) = &self.headers {
-            f.write_str("?")?;
-            f.write_str(h)?;
+            out.push('?');
+            out.push_str(h);
         }
-        Ok(())
+    }
+}
+
+impl fmt::Display for Uri {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_value_string())
     }
 }
 
@@ -476,13 +481,22 @@ fn shift(e: UriError, by: usize) -> UriError {
     UriError { reason: e.reason, offset: e.offset + by }
 }
 
+impl HeaderValue for NameAddr {
+    fn write_value(&self, out: &mut String) {
+        if let Some(name) = &self.display_name {
+            out.push_str(&quote(name));
+            out.push(' ');
+        }
+        out.push('<');
+        self.uri.write_value(out);
+        out.push('>');
+        out.push_str(self.params.as_str());
+    }
+}
+
 impl fmt::Display for NameAddr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(name) = &self.display_name {
-            f.write_str(&quote(name))?;
-            f.write_str(" ")?;
-        }
-        write!(f, "<{}>{}", self.uri, self.params)
+        f.write_str(&self.to_value_string())
     }
 }
 

@@ -11,7 +11,7 @@ pub use params::Params;
 use params::ParamContext;
 use syntax::{parse_u32, quote, split_commas, trim_ws, unquote};
 
-use crate::message::Method;
+use crate::message::{HeaderValue, Method};
 use crate::uri::NameAddr;
 
 /// A malformed header value, naming the header.
@@ -81,9 +81,19 @@ fn is_sent_by(text: &str) -> bool {
     !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b':' | b'[' | b']' | b'_'))
 }
 
+impl HeaderValue for Via {
+    fn write_value(&self, out: &mut String) {
+        out.push_str("SIP/2.0/");
+        out.push_str(&self.transport);
+        out.push(' ');
+        out.push_str(&self.sent_by);
+        out.push_str(self.params.as_str());
+    }
+}
+
 impl fmt::Display for Via {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "SIP/2.0/{} {}{}", self.transport, self.sent_by, self.params.as_str())
+        f.write_str(&self.to_value_string())
     }
 }
 
@@ -109,9 +119,17 @@ impl CSeq {
     }
 }
 
+impl HeaderValue for CSeq {
+    fn write_value(&self, out: &mut String) {
+        self.seq.write_value(out);
+        out.push(' ');
+        out.push_str(self.method.as_str());
+    }
+}
+
 impl fmt::Display for CSeq {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.seq, self.method)
+        f.write_str(&self.to_value_string())
     }
 }
 
@@ -201,25 +219,34 @@ pub struct Authorization {
     pub qop_auth: Option<(String, u32)>,
 }
 
-impl fmt::Display for Authorization {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "Digest username={}, realm={}, nonce={}, uri={}, response={}, algorithm={}",
-            quote(&self.username),
-            quote(&self.realm),
-            quote(&self.nonce),
-            quote(&self.uri),
-            quote(&self.response),
-            self.algorithm
-        )?;
+impl HeaderValue for Authorization {
+    fn write_value(&self, out: &mut String) {
+        out.push_str("Digest");
+        let quoted = [("username", &self.username), ("realm", &self.realm), ("nonce", &self.nonce), ("uri", &self.uri), ("response", &self.response)];
+        for (i, (name, value)) in quoted.into_iter().enumerate() {
+            out.push_str(if i == 0 { " " } else { ", " });
+            out.push_str(name);
+            out.push('=');
+            out.push_str(&quote(value));
+        }
+        out.push_str(", algorithm=");
+        out.push_str(&self.algorithm);
         if let Some(opaque) = &self.opaque {
-            write!(f, ", opaque={}", quote(opaque))?;
+            out.push_str(", opaque=");
+            out.push_str(&quote(opaque));
         }
         if let Some((cnonce, nc)) = &self.qop_auth {
-            write!(f, ", qop=auth, cnonce={}, nc={nc:08x}", quote(cnonce))?;
+            out.push_str(", qop=auth, cnonce=");
+            out.push_str(&quote(cnonce));
+            out.push_str(", nc=");
+            out.push_str(&crate::auth::nc_hex(*nc));
         }
-        Ok(())
+    }
+}
+
+impl fmt::Display for Authorization {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_value_string())
     }
 }
 

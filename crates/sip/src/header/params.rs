@@ -214,6 +214,12 @@ impl fmt::Display for Params {
     }
 }
 
+impl crate::message::HeaderValue for Params {
+    fn write_value(&self, out: &mut String) {
+        out.push_str(&self.raw);
+    }
+}
+
 impl fmt::Debug for Params {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&self.raw, f)

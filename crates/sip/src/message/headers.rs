@@ -1,6 +1,82 @@
 //! The ordered header list of a message.
 
-use std::fmt::{self, Write as _};
+use std::fmt;
+
+/// What a header value is written from: text, numbers and the typed headers. Values append
+/// their text to the header buffer directly, which keeps `core::fmt` off the paths every
+/// message takes (it weighs kilobytes in the download and is slow in the size build).
+pub trait HeaderValue {
+    /// Appends the value as it goes on the wire.
+    fn write_value(&self, out: &mut String);
+
+    /// The value as text.
+    fn to_value_string(&self) -> String {
+        let mut out = String::new();
+        self.write_value(&mut out);
+        out
+    }
+}
+
+impl HeaderValue for str {
+    fn write_value(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
+impl HeaderValue for String {
+    fn write_value(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
+impl<T: HeaderValue + ?Sized> HeaderValue for &T {
+    fn write_value(&self, out: &mut String) {
+        (**self).write_value(out);
+    }
+}
+
+macro_rules! decimal_header_values {
+    ($($t:ty),*) => {$(
+        impl HeaderValue for $t {
+            fn write_value(&self, out: &mut String) {
+                push_decimal(out, u64::from(*self));
+            }
+        }
+    )*};
+}
+decimal_header_values!(u8, u16, u32, u64);
+
+impl HeaderValue for i32 {
+    fn write_value(&self, out: &mut String) {
+        if *self < 0 {
+            out.push('-');
+        }
+        push_decimal(out, u64::from(self.unsigned_abs()));
+    }
+}
+
+impl HeaderValue for usize {
+    fn write_value(&self, out: &mut String) {
+        push_decimal(out, u64::try_from(*self).unwrap_or(u64::MAX));
+    }
+}
+
+/// Appends `n` in decimal.
+pub(crate) fn push_decimal(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        if let Some(d) = digits.get_mut(i) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || i == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(digits.get(i..).unwrap_or(&[])).unwrap_or(""));
+}
 
 /// Header names the crate knows, with their compact forms (RFC 3261 §7.3.3 and
 /// extensions). Classified once at parse time so lookups compare small integers.
@@ -89,9 +165,16 @@ impl Known {
             let c = c.to_ascii_lowercase();
             return TABLE.iter().find(|(_, compact, _)| *compact == Some(c)).map(|e| e.2);
         }
+        // Length and first letter rule out all but one or two names before a full comparison;
+        // names mostly come in their canonical case, which one memory comparison confirms.
+        let first = name.as_bytes().first()?.to_ascii_lowercase();
         TABLE
             .iter()
-            .find(|(full, _, _)| full.len() == name.len() && full.eq_ignore_ascii_case(name))
+            .find(|(full, _, _)| {
+                full.len() == name.len()
+                    && full.as_bytes().first().map(u8::to_ascii_lowercase) == Some(first)
+                    && (*full == name || full.eq_ignore_ascii_case(name))
+            })
             .map(|e| e.2)
     }
 
@@ -213,24 +296,24 @@ impl Headers {
         self.get(name).is_some()
     }
 
-    /// Appends a header. Anything `Display` works: `&str`, numbers, typed headers.
+    /// Appends a header: `&str`, numbers, typed headers (see [`HeaderValue`]).
     ///
     /// CR and LF in the value become spaces and characters not allowed in a
     /// header name become `-`, so a printed message always parses back.
-    pub fn push(&mut self, name: &str, value: impl fmt::Display) {
+    pub fn push(&mut self, name: &str, value: impl HeaderValue) {
         let e = self.write_entry(name, &value);
         self.entries.push(e);
     }
 
     /// Inserts a header before all others (e.g. a new top Via).
-    pub fn push_front(&mut self, name: &str, value: impl fmt::Display) {
+    pub fn push_front(&mut self, name: &str, value: impl HeaderValue) {
         let e = self.write_entry(name, &value);
         self.entries.insert(0, e);
     }
 
     /// Replaces every header called `name` with one header (at the position of
     /// the first one, or at the end).
-    pub fn set(&mut self, name: &str, value: impl fmt::Display) {
+    pub fn set(&mut self, name: &str, value: impl HeaderValue) {
         let q = Query::new(name);
         let first = self.entries.iter().position(|e| self.matches(e, &q));
         let e = self.write_entry(name, &value);
@@ -255,7 +338,7 @@ impl Headers {
     }
 
     /// Not generic on purpose: one copy in the binary however many value types are pushed.
-    fn write_entry(&mut self, name: &str, value: &dyn fmt::Display) -> Entry {
+    fn write_entry(&mut self, name: &str, value: &dyn HeaderValue) -> Entry {
         if self.buf.len() > u32::MAX as usize / 2 {
             // A header buffer this large is never legitimate; start over rather
             // than overflow the 32-bit spans (only reachable by a misbehaving caller).
@@ -270,7 +353,7 @@ impl Headers {
         }
         let name_end = self.buf.len();
         let value_start = self.buf.len();
-        let _ = write!(self.buf, "{value}");
+        value.write_value(&mut self.buf);
         let written = self.buf.get(value_start..).unwrap_or("");
         if written.contains(['\r', '\n']) {
             let clean = written.replace(['\r', '\n'], " ");

@@ -5,7 +5,8 @@ mod parse;
 
 use std::fmt;
 
-pub use headers::Headers;
+pub use headers::{HeaderValue, Headers};
+pub(crate) use headers::push_decimal;
 pub(crate) use headers::Known;
 pub use parse::{parse, salvage_request_headers, ParseError, ParseErrorKind};
 
@@ -97,6 +98,12 @@ impl fmt::Display for Method {
     }
 }
 
+impl HeaderValue for Method {
+    fn write_value(&self, out: &mut String) {
+        out.push_str(self.as_str());
+    }
+}
+
 impl std::str::FromStr for Method {
     type Err = ParseError;
     fn from_str(s: &str) -> Result<Method, ParseError> {
@@ -134,7 +141,7 @@ impl Request {
         let mut out = Vec::with_capacity(256 + self.body.len());
         out.extend_from_slice(self.method.as_str().as_bytes());
         out.push(b' ');
-        out.extend_from_slice(self.uri.to_string().as_bytes());
+        out.extend_from_slice(self.uri.to_value_string().as_bytes());
         out.extend_from_slice(b" SIP/2.0\r\n");
         finish(&self.headers, &self.body, &mut out);
         out
@@ -209,7 +216,9 @@ impl Response {
         out.extend_from_slice(b"SIP/2.0 ");
         // Status codes outside 100..=999 cannot be written in three digits.
         let status = self.status.clamp(100, 999);
-        out.extend_from_slice(status.to_string().as_bytes());
+        let mut code = String::new();
+        push_decimal(&mut code, u64::from(status));
+        out.extend_from_slice(code.as_bytes());
         out.push(b' ');
         for c in self.reason.chars() {
             let mut tmp = [0u8; 4];
@@ -225,7 +234,9 @@ impl Response {
 fn finish(headers: &Headers, body: &[u8], out: &mut Vec<u8>) {
     headers.write_to(out);
     out.extend_from_slice(b"Content-Length: ");
-    out.extend_from_slice(body.len().to_string().as_bytes());
+    let mut length = String::new();
+    body.len().write_value(&mut length);
+    out.extend_from_slice(length.as_bytes());
     out.extend_from_slice(b"\r\n\r\n");
     out.extend_from_slice(body);
 }

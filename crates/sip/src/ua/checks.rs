@@ -55,7 +55,7 @@ fn malformed(req: &Request) -> Option<&'static str> {
             Some(_) => {}
         }
     }
-    if h.get("Max-Forwards").is_some_and(|v| v.trim().parse::<u32>().is_err()) {
+    if h.get("Max-Forwards").is_some_and(|v| crate::header::syntax::parse_u32(crate::header::syntax::trim_ws(v)).is_none()) {
         return Some("Malformed Max-Forwards header");
     }
     contact_problem(req)

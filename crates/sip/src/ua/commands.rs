@@ -1,5 +1,6 @@
 //! The app's commands, each handed to the part of the user agent that carries it out.
 
+use crate::message::HeaderValue;
 use crate::message::Method;
 
 use super::api::{Command, CommandError, EndReason, Instant};
@@ -40,7 +41,7 @@ impl UserAgent {
         let mut body = String::from("Signal=");
         body.push(digit);
         body.push_str("\r\nDuration=");
-        body.push_str(&duration_ms.to_string());
+        duration_ms.write_value(&mut body);
         body.push_str("\r\n");
         let req = self.in_dialog_request(call, Method::Info, Some(("application/dtmf-relay", body))).ok_or(CommandError::UnknownCall)?;
         self.send_request(now, req, Purpose::Info, Some(call.to_owned()));

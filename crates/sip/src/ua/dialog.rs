@@ -1,5 +1,6 @@
 //! Calls as dialogs (RFC 3261 §12): their state, and the requests built inside them.
 
+use crate::message::HeaderValue;
 use crate::header::{CSeq, Via};
 use crate::message::{Method, Request, Response};
 use crate::uri::{NameAddr, Uri};
@@ -162,7 +163,7 @@ impl UserAgent {
         let user = self.credentials.as_ref().map_or("", |c| c.user.as_str());
         let mut contact = String::with_capacity(128);
         contact.push('<');
-        contact.push_str(&Uri::sip(user, &self.local_host).to_string());
+        Uri::sip(user, &self.local_host).write_value(&mut contact);
         contact.push_str(";transport=ws;ob>");
         if !self.config.instance_id.is_empty() {
             contact.push_str(";+sip.instance=\"<");
@@ -171,7 +172,7 @@ impl UserAgent {
         }
         if let Some(e) = expires {
             contact.push_str(";expires=");
-            contact.push_str(&e.to_string());
+            e.write_value(&mut contact);
         }
         contact
     }

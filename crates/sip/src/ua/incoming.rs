@@ -63,7 +63,7 @@ impl UserAgent {
     /// Takes in a call the checks let through, and tells the app.
     fn offer_incoming(&mut self, call_id: String, ends: Ends, req: Request, replaces: Option<CallId>) {
         let Caller { number, display_name } = caller(&req, &ends.remote);
-        let sdp = String::from_utf8_lossy(&req.body).into_owned();
+        let sdp = crate::header::syntax::lossy_text(&req.body);
         self.respond(&req, 100);
         let cseq = 1 + (self.random.next_u64() % 10_000) as u32;
         let route_set = name_addrs(req.headers.get_all("Record-Route")).unwrap_or_default();

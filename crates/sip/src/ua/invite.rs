@@ -134,12 +134,12 @@ impl UserAgent {
         if r.is_success() {
             self.send_ack(call, r);
             self.on_session_refreshed(now, call, r);
-            let sdp = String::from_utf8_lossy(&r.body).into_owned();
+            let sdp = crate::header::syntax::lossy_text(&r.body);
             self.event(Event::Reanswered { call: call.to_owned(), sdp });
         } else if r.status == 491 {
             // Glare: both sides re-INVITEd. Wait a random while and offer again.
             let wait = GLARE_WAIT_MIN_MS + self.random.next_u64() % (GLARE_WAIT_MAX_MS - GLARE_WAIT_MIN_MS);
-            let sdp = String::from_utf8_lossy(&request.body).into_owned();
+            let sdp = crate::header::syntax::lossy_text(&request.body);
             if let Some(c) = self.calls.iter_mut().find(|c| c.id == call) {
                 c.glare_offer = Some(sdp);
                 self.timers.set(Timer::GlareRetry(call.to_owned()), now + wait);
@@ -216,7 +216,7 @@ impl UserAgent {
             // Our CANCEL lost the race with the answer: end the call properly with a BYE.
             return self.bye(now, call, EndReason::Local);
         }
-        let sdp = String::from_utf8_lossy(&r.body).into_owned();
+        let sdp = crate::header::syntax::lossy_text(&r.body);
         self.event(Event::Answered { call: call.to_owned(), sdp });
     }
 
@@ -261,7 +261,7 @@ impl UserAgent {
         if let Some(target) = name_addrs(req.headers.get_all("Contact")).ok().and_then(|v| v.into_iter().next()) {
             c.remote_target = target.uri; // target refresh (RFC 3261 §12.2.2)
         }
-        let sdp = String::from_utf8_lossy(&req.body).into_owned();
+        let sdp = crate::header::syntax::lossy_text(&req.body);
         c.incoming_reinvite = Some(req);
         let id = c.id.clone();
         self.event(Event::Reoffered { call: id, sdp });

@@ -105,13 +105,13 @@ impl UserAgent {
             return self.registered(now, r);
         }
         if r.status == 423 {
-            if let Some(min) = r.headers.get("Min-Expires").and_then(|m| m.trim().parse::<u32>().ok()).filter(|m| *m > self.expires) {
+            if let Some(min) = r.headers.get("Min-Expires").and_then(|m| crate::header::syntax::parse_u32(crate::header::syntax::trim_ws(m))).filter(|m| *m > self.expires) {
                 self.expires = min;
                 return self.send_register(now, min);
             }
         }
         self.registration = Registration::Idle;
-        let retry_after = r.headers.get("Retry-After").and_then(|v| v.split([';', '(']).next()).and_then(|v| v.trim().parse().ok());
+        let retry_after = r.headers.get("Retry-After").and_then(|v| v.split([';', '(']).next()).and_then(|v| crate::header::syntax::parse_u32(crate::header::syntax::trim_ws(v)));
         self.event(Event::RegistrationFailed { failure: RegistrationFailure::Refused { status: r.status }, retry_after });
     }
 
@@ -122,8 +122,8 @@ impl UserAgent {
             .unwrap_or_default()
             .into_iter()
             .find(|c| c.uri.host.eq_ignore_ascii_case(&self.local_host))
-            .and_then(|c| c.params.get("expires").and_then(|e| e.parse::<u32>().ok()))
-            .or_else(|| r.headers.get("Expires").and_then(|e| e.trim().parse().ok()))
+            .and_then(|c| c.params.get("expires").and_then(crate::header::syntax::parse_u32))
+            .or_else(|| r.headers.get("Expires").and_then(|e| crate::header::syntax::parse_u32(crate::header::syntax::trim_ws(e))))
             .unwrap_or(self.expires)
             .max(1);
         self.registration = Registration::Registered;

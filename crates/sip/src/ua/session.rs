@@ -1,5 +1,6 @@
 //! Session timers (RFC 4028): who refreshes, when, and the refresh itself (UPDATE or re-INVITE).
 
+use crate::message::HeaderValue;
 use crate::message::{Headers, Method, Request, Response};
 
 use super::api::{CallFailure, EndReason, Instant};
@@ -26,7 +27,7 @@ impl SessionExpires {
     pub(super) fn from_headers(headers: &Headers) -> Option<SessionExpires> {
         let value = headers.get("Session-Expires")?;
         let mut parts = value.split(';');
-        let seconds = parts.next()?.trim().parse().ok()?;
+        let seconds = crate::header::syntax::parse_u32(crate::header::syntax::trim_ws(parts.next()?))?;
         let uac_refreshes = parts.filter_map(|p| p.split_once('=')).find(|(k, _)| k.trim().eq_ignore_ascii_case("refresher")).and_then(|(_, v)| {
             match v.trim().to_ascii_lowercase().as_str() {
                 "uac" => Some(true),
@@ -38,7 +39,7 @@ impl SessionExpires {
     }
 
     pub(super) fn header(seconds: u32, uac_refreshes: bool) -> String {
-        let mut value = seconds.to_string();
+        let mut value = seconds.to_value_string();
         value.push_str(if uac_refreshes { ";refresher=uac" } else { ";refresher=uas" });
         value
     }
@@ -145,7 +146,7 @@ impl UserAgent {
     /// A 422 (RFC 4028 §7.4): send the request again asking for the far end's Min-SE.
     pub(super) fn retry_with_longer_session(&mut self, now: Instant, tx: &ClientTx, r: &Response) -> bool {
         let asked = SessionExpires::from_headers(&tx.request.headers).map_or(0, |s| s.seconds);
-        let Some(min) = r.headers.get("Min-SE").and_then(|v| v.split(';').next()).and_then(|v| v.trim().parse::<u32>().ok()).filter(|m| *m > asked) else {
+        let Some(min) = r.headers.get("Min-SE").and_then(|v| v.split(';').next()).and_then(|v| crate::header::syntax::parse_u32(crate::header::syntax::trim_ws(v))).filter(|m| *m > asked) else {
             return false;
         };
         let mut req = tx.request.clone();

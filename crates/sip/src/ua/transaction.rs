@@ -1,6 +1,7 @@
 //! Client transactions: sending requests, matching responses to them, and answering digest
 //! challenges (RFC 3261 §17, §22, RFC 7616) or a 422 (RFC 4028) by sending the request again.
 
+use crate::message::HeaderValue;
 use crate::auth;
 use crate::header::{CSeq, Challenge, Via};
 use crate::message::{Method, Request, Response};
@@ -237,7 +238,7 @@ impl UserAgent {
         };
         let nc = self.next_nonce_count(&challenge.nonce);
         let cnonce = token(&mut *self.random, 16);
-        let uri = tx.request.uri.to_string();
+        let uri = tx.request.uri.to_value_string();
         let authorization = auth::answer(challenge, algorithm, &credentials, tx.request.method.as_str(), &uri, nc, &cnonce);
         let auth_header = if r.status == 407 { "Proxy-Authorization" } else { "Authorization" };
         let mut req = tx.request.clone();

@@ -1,6 +1,7 @@
 //! Call transfer (RFC 3515 REFER, RFC 3891 Replaces, RFC 5589): asking the far end to call
 //! someone else, and being asked to.
 
+use crate::message::HeaderValue;
 use crate::message::{Method, Request, Response};
 use crate::uri::{NameAddr, Uri};
 
@@ -46,7 +47,7 @@ pub(super) fn replaces_value(call_id: &str, their_tag: &str, our_tag: &str) -> S
 
 /// `<uri>`, as Refer-To and Referred-By carry it.
 fn bracketed(uri: &Uri) -> String {
-    NameAddr::new(uri.clone()).to_string()
+    NameAddr::new(uri.clone()).to_value_string()
 }
 
 impl UserAgent {
@@ -143,7 +144,7 @@ impl UserAgent {
     fn notify_refer(&mut self, now: Instant, call: &str, status: u16, reason: &str) {
         let state = if status >= 200 { "terminated;reason=noresource" } else { "active;expires=60" };
         let mut body = String::from("SIP/2.0 ");
-        body.push_str(&status.to_string());
+        status.write_value(&mut body);
         body.push(' ');
         body.push_str(reason);
         body.push_str("\r\n");
@@ -194,8 +195,8 @@ impl UserAgent {
             return self.respond(req, 489);
         }
         let transferring = c.transferring;
-        let body = String::from_utf8_lossy(&req.body);
-        let status = body.lines().next().and_then(|l| l.strip_prefix("SIP/2.0 ")).and_then(|l| l.get(..3)).and_then(|code| code.parse::<u16>().ok());
+        let body = crate::header::syntax::lossy_text(&req.body);
+        let status = body.lines().next().and_then(|l| l.strip_prefix("SIP/2.0 ")).and_then(|l| l.get(..3)).and_then(crate::header::syntax::parse_u32).and_then(|code| u16::try_from(code).ok());
         let Some(status) = status.filter(|s| (100..700).contains(s)) else { return self.respond(req, 400) };
         self.respond(req, 200);
         if !transferring {

@@ -65,7 +65,7 @@ impl UserAgent {
             r.headers.push("Accept", "application/dtmf-relay");
             return self.reply(r);
         }
-        let body = String::from_utf8_lossy(&req.body);
+        let body = crate::header::syntax::lossy_text(&req.body);
         let digit = body
             .lines()
             .filter_map(|l| l.split_once('='))
