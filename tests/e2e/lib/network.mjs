@@ -54,11 +54,14 @@ export function startKamailio(args = []) {
 }
 
 /** A TURN REST credentials service on 127.0.0.1:`port`, as a customer's own server would run
- * it: user "expiry:agent", password base64(HMAC-SHA1(secret, user)), readable by the app origin. */
-export async function startTurnCredentials(secret, { port = 8703, ttl = 600 } = {}) {
+ * it: user "expiry:agent", password base64(HMAC-SHA1(secret, user)), readable by the app origin;
+ * `delayMs` makes it answer that late. */
+export async function startTurnCredentials(secret, { port = 8703, ttl = 600, delayMs = 0 } = {}) {
   const requests = [];
-  const server = createServer((req, res) => {
+  const server = createServer(async (req, res) => {
     requests.push({ url: req.url, origin: req.headers.origin, at: Date.now() });
+    // A slow service holds every call's start up by this long (the phone fetches before a call).
+    if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
     const username = `${Math.floor(Date.now() / 1000) + ttl}:agent`;
     const password = createHmac('sha1', secret).update(username).digest('base64');
     res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': APP_ORIGIN });
