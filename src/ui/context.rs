@@ -8,8 +8,12 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::controller::now_ms;
 use crate::phone::{Intent, Phone};
+
+/// Unix milliseconds; `Date.now()` is a non-negative integer well inside u64.
+pub fn now_ms() -> u64 {
+    js_sys::Date::now().max(0.0) as u64
+}
 
 /// Sends the agent's intents to the controller.
 #[derive(Clone, PartialEq)]

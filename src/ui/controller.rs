@@ -10,6 +10,7 @@ use yew::Callback;
 
 use super::owner::{self, TabRole, Tabs};
 use super::pop;
+use super::context::now_ms;
 use super::{logs, storage, task_facts};
 use crate::line::{Line, LineSettings};
 use crate::opencti::{self, CallLog, OpenCti};
@@ -461,10 +462,6 @@ fn task(record: &CallRecord, existing_id: Option<String>) -> CallLog {
     }
 }
 
-/// Unix milliseconds; `Date.now()` is a non-negative integer well inside u64.
-pub fn now_ms() -> u64 {
-    js_sys::Date::now().max(0.0) as u64
-}
 
 fn report<T>(result: Result<T, opencti::OpenCtiError>) {
     if let Err(e) = result {
