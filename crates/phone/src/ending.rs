@@ -2,6 +2,7 @@
 //! goes to wrap-up, and the calls tied to it (a consultation, a transfer) learn of it.
 
 use crate::log::{CallLink, CallRecord};
+use crate::rejoin::LOST_NOTE;
 use crate::model::{Call, CallHandle, EndReason, Transfer};
 use crate::{CallDirection, Effect, Phone};
 
@@ -22,13 +23,14 @@ impl Phone {
             self.notice = Some(why.clone());
         }
         // A call the reload cut off ends, for the customer, when the page went away.
-        let (ended_at_ms, notes) = self.rejoin_lost(&call, &reason).unwrap_or((now_ms, String::new()));
+        let lost_at = self.rejoin_lost(&call, &reason);
+        let ended_at_ms = lost_at.unwrap_or(now_ms);
         let record = CallRecord {
             duration_s: call.talk_seconds(ended_at_ms),
             call_id: call.log_call_id().map(str::to_owned),
             screen_pop: call.screen_pop.and_then(|pop| pop.measure_at(now_ms)),
             disposition: disposition(&call, &reason),
-            notes,
+            notes: if lost_at.is_some() { LOST_NOTE.into() } else { String::new() },
             transferred_to: transferred_to(&call, &reason),
             link: link(&call, &reason),
             quality: call.tally.summary(),

@@ -123,8 +123,8 @@ impl Phone {
     }
 
     /// For a call that ends while being rejoined: when it ended for the customer (the page
-    /// went away) and the note its log carries; tells the agent the call was lost.
-    pub(super) fn rejoin_lost(&mut self, call: &Call, reason: &EndReason) -> Option<(u64, String)> {
+    /// went away; its log then carries [`LOST_NOTE`]); tells the agent the call was lost.
+    pub(super) fn rejoin_lost(&mut self, call: &Call, reason: &EndReason) -> Option<u64> {
         let resumed = call.resumed.as_ref().filter(|_| call.stage == Stage::Rejoining)?;
         let why = match reason {
             EndReason::LocalHangup => None,
@@ -132,7 +132,7 @@ impl Phone {
             _ => Some("the other side did not take the call back.".into()),
         };
         self.notice = why.map(|why| format!("Your call with {} was lost when the page reloaded: {why}", call.who()));
-        Some((resumed.interrupted_at_ms, LOST_NOTE.into()))
+        Some(resumed.interrupted_at_ms)
     }
 }
 

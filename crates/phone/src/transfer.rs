@@ -27,9 +27,9 @@ impl Phone {
     /// Attended transfer: the call consultation `consult` is about is handed to the
     /// consultation's other party, who takes our place in it.
     pub(super) fn complete_transfer(&mut self, consult: CallHandle) -> Vec<Effect> {
-        let Some((about, to)) = self.consulted(consult) else {
-            return Vec::new();
-        };
+        let Some(c) = self.call(consult).filter(|c| c.stage == Stage::Talking) else { return Vec::new() };
+        let Some(about) = c.consultation.as_ref().map(|k| k.about) else { return Vec::new() };
+        let to = c.number.clone();
         match self.call_mut(about) {
             Some(c) if c.stage == Stage::Talking && c.transfer.is_none() => {
                 c.transfer = Some(Transfer::Attended { with: consult, to });
@@ -47,12 +47,6 @@ impl Phone {
             effects.extend(self.set_held(about, false));
         }
         effects
-    }
-
-    /// The call a talking consultation is about, and the consultation's number.
-    fn consulted(&self, consult: CallHandle) -> Option<(CallHandle, String)> {
-        let c = self.call(consult).filter(|c| c.stage == Stage::Talking)?;
-        Some((c.consultation.as_ref()?.about, c.number.clone()))
     }
 
     /// The transfer did not happen: the call is still the agent's, as it was.
