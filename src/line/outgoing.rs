@@ -43,6 +43,10 @@ impl Line {
         let Some(sip) = self.inner.borrow().sip_of(old) else {
             return self.report_later(Event::CallFailed { call: new, reason: "The call to transfer to ended first.".into() });
         };
+        // The party who transferred us no longer hears the agent, who now talks to the new call.
+        if let Some(media) = self.media_of(old) {
+            media.stop_sending();
+        }
         self.start_call(new, OutgoingCall::Referred(sip));
     }
 

@@ -192,6 +192,13 @@ impl CallMedia {
         self.send_microphone();
     }
 
+    /// Stops sending the microphone on this call without asking the far end anything: the far
+    /// end transferred it and our voice goes to the call it asked for.
+    pub fn stop_sending(&self) {
+        self.held.set(true);
+        self.send_microphone();
+    }
+
     /// Sends the microphone unless the call is muted or on hold.
     fn send_microphone(&self) {
         if let Some(track) = self.sender.track() {

@@ -118,6 +118,12 @@ window.peer = {
     session.answer({ mediaConstraints: { audio: true, video: false }, pcConfig: { iceServers: [] } });
   },
   hangup() { session.terminate(); },
+  /** Asks the other side to call `target` instead (REFER), as a phone's transfer button does. */
+  refer(target) {
+    const subscriber = session.refer(target);
+    subscriber.on('accepted', () => note('referAccepted'));
+    subscriber.on('failed', (e) => note('referFailed', { status: e && e.status_line && e.status_line.status_code }));
+  },
   setRefuseRejoin(on) { refuseRejoin = on; },
   setRefuseReinvites(on) { refuseReinvites = on; },
   /** Stops (or resumes) sending audio, as a far end whose network or microphone died would. */
