@@ -58,7 +58,8 @@ export function keepPeerConnections() {
     return pc;
   };
   window.RTCPeerConnection.prototype = Original.prototype;
-  // The newest peer connection that carries a call: not closed, and past its offer (the phone
-  // keeps a spare one with an offer made ahead, which may be newer than the call's).
-  window.__callPc = () => window.__pcs.filter((pc) => pc.signalingState === 'stable').at(-1);
+  // The newest peer connection that carries a call: one with the far end's description (also
+  // while it re-offers, to hold or move the call), not closed. The phone keeps a spare one with
+  // an offer made ahead, which has none and may be newer.
+  window.__callPc = () => window.__pcs.filter((pc) => pc.remoteDescription && pc.signalingState !== 'closed').at(-1);
 }
