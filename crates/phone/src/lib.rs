@@ -54,6 +54,8 @@ mod wrap_up_tests;
 #[cfg(test)]
 mod outputs_tests;
 
+use std::rc::Rc;
+
 use dialing::DialingRules;
 pub use log::{CallDirection, CallLink, CallRecord, RecordRef};
 use logs::work_effect;
@@ -90,7 +92,10 @@ pub struct Phone {
     /// Whether the phone does what a far end's REFER asks (the definition's
     /// `followTransferRequests`); otherwise it declines them.
     follow_transfers: bool,
-    outbox: Outbox,
+    /// Shared with the snapshots the app publishes and copied only when changed after one (the
+    /// logs waiting for Salesforce and the recent calls are the phone's bulk: a snapshot per
+    /// change should not copy them).
+    outbox: Rc<Outbox>,
     /// The last problem to show the agent, cleared by their next action.
     notice: Option<String>,
     /// The CRM record on the agent's screen.
@@ -104,7 +109,7 @@ pub struct Phone {
     /// Whether the agent takes calls.
     presence: presence::Presence,
     /// The last calls, newest first.
-    recent: Vec<recent::RecentCall>,
+    recent: Rc<Vec<recent::RecentCall>>,
     /// What the utility item and the speaker show now: only changes are sent.
     shown: presentation::Shown,
     /// The speaker and ringer outputs.
@@ -124,14 +129,14 @@ impl Phone {
             wrap_up: None,
             max_calls: DEFAULT_MAX_CALLS,
             follow_transfers: false,
-            outbox: Outbox::default(),
+            outbox: Rc::default(),
             notice: None,
             viewing: None,
             microphones: Vec::new(),
             microphone: None,
             wrap_up_limit_s: None,
             presence: presence::Presence::default(),
-            recent: Vec::new(),
+            recent: Rc::default(),
             shown: presentation::Shown::default(),
             outputs: outputs::Outputs::default(),
         }
@@ -188,6 +193,10 @@ impl Phone {
     pub fn package_fields(&self) -> bool {
         self.outbox.package_fields()
     }
+    /// The outbox to change: copied first if a published snapshot still shares it.
+    fn outbox_mut(&mut self) -> &mut Outbox {
+        Rc::make_mut(&mut self.outbox)
+    }
     /// A problem to show the agent, if any.
     pub fn notice(&self) -> Option<&str> {
         self.notice.as_deref()
@@ -228,7 +237,7 @@ impl Phone {
             Intent::EditWrapUp { disposition, notes } => self.edit_wrap_up(disposition, notes),
             Intent::SetPresence(presence) => self.set_presence(presence),
             Intent::CallBack(index) => self.call_back(now_ms, index),
-            Intent::RetryLogs => self.outbox.retry_now(now_ms).into_iter().map(work_effect).collect(),
+            Intent::RetryLogs => self.outbox_mut().retry_now(now_ms).into_iter().map(work_effect).collect(),
             Intent::ChooseMicrophone(id) if id != self.microphone => {
                 self.microphone.clone_from(&id);
                 vec![Effect::UseMicrophone(id)]
@@ -302,7 +311,9 @@ impl Phone {
         }
         effects.extend(self.give_up_rejoins_when_late(now_ms));
         effects.extend(self.wrap_up_tick(now_ms));
-        effects.extend(self.outbox.due(now_ms).into_iter().map(work_effect));
+        if self.outbox.any_due(now_ms) {
+            effects.extend(self.outbox_mut().due(now_ms).into_iter().map(work_effect));
+        }
         effects.extend(self.presentation(now_ms));
         effects
     }

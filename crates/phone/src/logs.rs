@@ -13,15 +13,15 @@ impl Phone {
             Event::LogSaved { id, record_id } => self.log_saved(now_ms, id, record_id),
             Event::LogFailed { id, reason } => {
                 self.notice = Some(format!("The call log was not saved: {reason} It is kept and will be saved again by itself."));
-                self.outbox.failed(id, reason, now_ms);
+                self.outbox_mut().failed(id, reason, now_ms);
                 Vec::new()
             }
             Event::LogTimedOut { id, reason } => {
-                self.outbox.timed_out(id, reason, now_ms);
+                self.outbox_mut().timed_out(id, reason, now_ms);
                 Vec::new()
             }
             Event::LogRejected { id, reason, rejection } => {
-                self.outbox.rejected(id, reason, rejection, now_ms).into_iter().map(work_effect).collect()
+                self.outbox_mut().rejected(id, reason, rejection, now_ms).into_iter().map(work_effect).collect()
             }
             Event::LogFound { id, record_id } => {
                 let sends = self.outbox.logs().iter().find(|l| l.id == id).map(|l| l.sends);
@@ -32,13 +32,13 @@ impl Phone {
                         wrap.record.log_attempt = wrap.record.log_attempt.or(sends);
                     }
                 }
-                self.outbox.found(id, record_id, now_ms).into_iter().map(work_effect).collect()
+                self.outbox_mut().found(id, record_id, now_ms).into_iter().map(work_effect).collect()
             }
             Event::LogLookupFailed { id, reason } => {
-                self.outbox.lookup_failed(id, reason, now_ms);
+                self.outbox_mut().lookup_failed(id, reason, now_ms);
                 Vec::new()
             }
-            Event::PackageDetected(package) => self.outbox.set_package(package, now_ms).into_iter().map(work_effect).collect(),
+            Event::PackageDetected(package) => self.outbox_mut().set_package(package, now_ms).into_iter().map(work_effect).collect(),
             _ => Vec::new(),
         }
     }
@@ -64,7 +64,7 @@ impl Phone {
         }
         // The first save has not been confirmed: change what it saves instead of saving twice.
         if self.outbox.logs().iter().any(|p| p.id == wrap.log_id) {
-            return self.outbox.update(wrap.log_id, record, now_ms).into_iter().map(work_effect).collect();
+            return self.outbox_mut().update(wrap.log_id, record, now_ms).into_iter().map(work_effect).collect();
         }
         vec![self.queue_log(now_ms, record, None)]
     }
@@ -78,7 +78,7 @@ impl Phone {
                 wrap.record.log_attempt = wrap.record.log_attempt.or(sends);
             }
         }
-        self.outbox.saved(id, record_id, now_ms).into_iter().map(work_effect).collect()
+        self.outbox_mut().saved(id, record_id, now_ms).into_iter().map(work_effect).collect()
     }
 
     /// Puts a call log in the outbox and asks the glue to save it.
@@ -87,7 +87,7 @@ impl Phone {
         if existing_id.is_none() {
             self.remember_call(&record);
         }
-        work_effect(self.outbox.queue(record, existing_id, now_ms))
+        work_effect(self.outbox_mut().queue(record, existing_id, now_ms))
     }
 }
 

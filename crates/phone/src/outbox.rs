@@ -337,6 +337,12 @@ impl Outbox {
         self.due(now_ms)
     }
 
+    /// Whether [`Outbox::due`] has anything to do at `now_ms` (read without changing anything,
+    /// so the phone's every-second tick copies nothing a snapshot shares).
+    pub fn any_due(&self, now_ms: u64) -> bool {
+        self.logs.iter().any(|log| matches!(log.stage, Stage::Waiting { due_ms } if due_ms <= now_ms))
+    }
+
     /// What is due at `now_ms`.
     pub fn due(&mut self, now_ms: u64) -> Vec<Work> {
         let package = self.package;

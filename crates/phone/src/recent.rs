@@ -2,6 +2,8 @@
 //! the record each belonged to, for a one-click call back. Built from the calls' logs as they
 //! are made, so it says what the Tasks say; kept by the glue in browser storage (no secret in it).
 
+use std::rc::Rc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::log::{CallDirection, CallRecord, RecordRef};
@@ -57,7 +59,7 @@ impl Phone {
     /// The list this browser kept, at start-up.
     pub fn restore_recent(&mut self, mut recent: Vec<RecentCall>) {
         recent.truncate(RECENT_KEPT);
-        self.recent = recent;
+        self.recent = Rc::new(recent);
     }
 
     /// A call was just logged for the first time: it heads the list.
@@ -65,8 +67,9 @@ impl Phone {
         if log.number.is_empty() {
             return;
         }
-        self.recent.insert(0, RecentCall::of(log));
-        self.recent.truncate(RECENT_KEPT);
+        let recent = Rc::make_mut(&mut self.recent);
+        recent.insert(0, RecentCall::of(log));
+        recent.truncate(RECENT_KEPT);
     }
 
     /// Calls back entry `index` of the list, on its record: one click, as click-to-dial would.

@@ -308,6 +308,20 @@ fn logging_a_call_made_elsewhere_queues_it_until_salesforce_confirms() {
 }
 
 #[test]
+fn a_published_snapshot_shares_the_waiting_logs_and_recent_calls_until_they_change() {
+    let mut phone = Phone::new(DialingRules::default());
+    phone.handle_event(0, Event::ClickToDial { number: "+14155550100".into(), record: Some(contact()) });
+    let (id, ..) = save_of(&phone.handle_intent(1_000, Intent::LogCall { disposition: String::new(), notes: String::new() })).expect("saved");
+    let snapshot = phone.clone();
+    phone.tick(2_000);
+    assert!(Rc::ptr_eq(&phone.outbox, &snapshot.outbox), "a tick with nothing due copies no logs");
+    assert!(Rc::ptr_eq(&phone.recent, &snapshot.recent));
+    phone.handle_event(3_000, Event::LogSaved { id, record_id: "00T1".into() });
+    assert!(phone.outbox().is_empty());
+    assert_eq!(snapshot.outbox().len(), 1, "the snapshot still shows what it showed");
+}
+
+#[test]
 fn a_call_log_that_fails_to_save_is_kept_and_retried() {
     let mut phone = Phone::new(DialingRules::default());
     phone.handle_intent(0, Intent::EnterNumber("1002".into()));
