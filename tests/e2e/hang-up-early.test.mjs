@@ -23,7 +23,7 @@ test('hanging up before the INVITE has left: it never leaves, nothing rings, and
   await fetch(CONSOLE_ORIGIN + '/__standin/reset', { method: 'POST' });
   const { agent, peers: [margaret] } = await agentAndPeers(world, opened, '1002');
   await agent.page.click(`a.click-to-dial[data-record="${MARGARET}"]`);
-  await agent.phone.locator('button', { hasText: /^Call$/ }).click();
+  await agent.phone.getByRole('button', { name: 'Call', exact: true }).click();
   await agent.phone.locator('[data-testid=call-status]', { hasText: 'Calling' }).waitFor({ timeout: 5_000 });
   await agent.phone.locator('button', { hasText: 'Hang up' }).click();
   await agent.phone.locator('[data-testid=call]').waitFor({ state: 'detached', timeout: 5_000 });

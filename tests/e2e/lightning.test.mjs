@@ -90,7 +90,7 @@ test('a call to a person account is logged with WhoId = its person contact and n
   const a = await agent('1001');
   await reset();
   await a.page.click(`a.click-to-dial[data-record="${MARY}"]`);
-  await a.phone.locator('button', { hasText: /^Call$/ }).click();
+  await a.phone.getByRole('button', { name: 'Call', exact: true }).click();
   await eventually('the INVITE to reach Mary', () => mary.has('incoming'));
   await mary.answer();
   await a.phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });

@@ -102,7 +102,7 @@ async function peer_(user) {
 /** The agent click-to-dials Margaret (the JsSIP peer 1002), who answers. */
 async function callMargaret(a, peer) {
   await a.page.click(`a.click-to-dial[data-record="${MARGARET}"]`);
-  await a.phone.locator('button', { hasText: /^Call$/ }).click();
+  await a.phone.getByRole('button', { name: 'Call', exact: true }).click();
   await eventually('the INVITE to reach the peer', () => peer.has('incoming'));
   await peer.answer();
   await a.phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });

@@ -77,7 +77,7 @@ async function callAndRead(impair) {
     await signInAs(phone, '1001');
     const frame = () => page.frames().find((f) => f.url().startsWith(APP_ORIGIN));
     await page.click(`a.click-to-dial[data-record="${MARGARET}"]`);
-    await phone.locator('button', { hasText: /^Call$/ }).click();
+    await phone.getByRole('button', { name: 'Call', exact: true }).click();
     await eventually('the INVITE to reach the peer', () => margaret.has('incoming'));
     await margaret.answer();
     await phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });

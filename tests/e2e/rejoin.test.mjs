@@ -37,7 +37,7 @@ async function callInProgress() {
   opened.push(() => peer.close());
   await agent.page.bringToFront();
   await agent.page.evaluate((id) => window.lightningStandin.clickToDial(id), MARGARET);
-  await agent.phone.locator('button', { hasText: /^Call$/ }).click();
+  await agent.phone.getByRole('button', { name: 'Call', exact: true }).click();
   const ringing = await eventually('the peer to ring', async () => (await peer.events()).find((e) => e.type === 'incoming'));
   await peer.answer();
   await agent.phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });

@@ -28,7 +28,7 @@ async function callThenWrapUp() {
   opened.add(() => peer.close());
   await agent.page.bringToFront();
   await agent.page.evaluate((id) => window.lightningStandin.clickToDial(id), MARGARET);
-  await agent.phone.locator('button', { hasText: /^Call$/ }).click();
+  await agent.phone.getByRole('button', { name: 'Call', exact: true }).click();
   await eventually('the peer to ring', async () => (await peer.events()).some((e) => e.type === 'incoming'));
   await peer.answer();
   await agent.phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
