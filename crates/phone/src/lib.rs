@@ -92,9 +92,9 @@ pub struct Phone {
     /// Whether the phone does what a far end's REFER asks (the definition's
     /// `followTransferRequests`); otherwise it declines them.
     follow_transfers: bool,
-    /// Shared with the snapshots the app publishes and copied only when changed after one (the
-    /// logs waiting for Salesforce and the recent calls are the phone's bulk: a snapshot per
-    /// change should not copy them).
+    /// Shared with the snapshots the app publishes and copied only when changed after one: the
+    /// logs waiting for Salesforce and the recent calls are the phone's bulk, which a snapshot
+    /// per change should not copy.
     outbox: Rc<Outbox>,
     /// The last problem to show the agent, cleared by their next action.
     notice: Option<String>,
@@ -108,7 +108,7 @@ pub struct Phone {
     wrap_up_limit_s: Option<u32>,
     /// Whether the agent takes calls.
     presence: presence::Presence,
-    /// The last calls, newest first.
+    /// The last calls, newest first (shared with the snapshots like the outbox).
     recent: Rc<Vec<recent::RecentCall>>,
     /// What the utility item and the speaker show now: only changes are sent.
     shown: presentation::Shown,
@@ -196,6 +196,13 @@ impl Phone {
     /// The outbox to change: copied first if a published snapshot still shares it.
     fn outbox_mut(&mut self) -> &mut Outbox {
         Rc::make_mut(&mut self.outbox)
+    }
+    /// The saves and lookups whose retry is due; the outbox is left shared when none is.
+    fn due_logs(&mut self, now_ms: u64) -> Vec<Effect> {
+        if !self.outbox.any_due(now_ms) {
+            return Vec::new();
+        }
+        self.outbox_mut().due(now_ms).into_iter().map(work_effect).collect()
     }
     /// A problem to show the agent, if any.
     pub fn notice(&self) -> Option<&str> {
@@ -311,9 +318,7 @@ impl Phone {
         }
         effects.extend(self.give_up_rejoins_when_late(now_ms));
         effects.extend(self.wrap_up_tick(now_ms));
-        if self.outbox.any_due(now_ms) {
-            effects.extend(self.outbox_mut().due(now_ms).into_iter().map(work_effect));
-        }
+        effects.extend(self.due_logs(now_ms));
         effects.extend(self.presentation(now_ms));
         effects
     }

@@ -115,6 +115,11 @@ pub struct PendingLog {
 }
 
 impl PendingLog {
+    /// Waiting for its retry and the retry is due at `now_ms`.
+    fn is_due(&self, now_ms: u64) -> bool {
+        matches!(self.stage, Stage::Waiting { due_ms } if due_ms <= now_ms)
+    }
+
     /// Waiting for a late answer or for the package's lookup (not failed).
     pub fn awaiting_confirmation(&self) -> bool {
         self.maybe_created && self.existing_id.is_none()
@@ -340,7 +345,7 @@ impl Outbox {
     /// Whether [`Outbox::due`] has anything to do at `now_ms` (read without changing anything,
     /// so the phone's every-second tick copies nothing a snapshot shares).
     pub fn any_due(&self, now_ms: u64) -> bool {
-        self.logs.iter().any(|log| matches!(log.stage, Stage::Waiting { due_ms } if due_ms <= now_ms))
+        self.logs.iter().any(|log| log.is_due(now_ms))
     }
 
     /// What is due at `now_ms`.
@@ -348,8 +353,7 @@ impl Outbox {
         let package = self.package;
         let mut work = Vec::new();
         for log in &mut self.logs {
-            let Stage::Waiting { due_ms } = log.stage else { continue };
-            if due_ms > now_ms {
+            if !log.is_due(now_ms) {
                 continue;
             }
             if !log.awaiting_confirmation() {

@@ -12,7 +12,6 @@
 //! to the moment the page went away, and the agent is told.
 
 use crate::log::CallRecord;
-use crate::logs::work_effect;
 use crate::model::{Call, EndReason, Resumed, Stage};
 use crate::outbox::PendingLog;
 use crate::pop_measure::ScreenPop;
@@ -45,8 +44,9 @@ impl Phone {
     /// calls it went away during: rejoined when they can be (see the module), else logged at
     /// once. `seed` spreads retries between phones.
     pub fn restore_logs(&mut self, now_ms: u64, stored: Vec<PendingLog>, interrupted: Vec<InterruptedCall>, seed: u64) -> Vec<Effect> {
-        self.outbox_mut().seed(seed);
-        self.outbox_mut().restore(stored);
+        let outbox = self.outbox_mut();
+        outbox.seed(seed);
+        outbox.restore(stored);
         let mut effects = Vec::new();
         for call in interrupted {
             effects.extend(self.take_back(now_ms, call));
@@ -55,7 +55,7 @@ impl Phone {
             effects.push(Effect::ShowPanel(true));
             effects.extend(self.ask_rejoin());
         }
-        effects.extend(self.outbox_mut().due(now_ms).into_iter().map(work_effect));
+        effects.extend(self.due_logs(now_ms));
         effects.extend(self.presentation(now_ms));
         effects
     }
