@@ -45,8 +45,11 @@ async function agentBytes(agent) {
 
 /** Over 2 s the agent hears `live` (the only party still sending: the other is on hold, so its
  * far end sends nothing), `live` hears the agent, and `held`, if given, hears nothing of it
- * (the fake microphone beeps about once a second). */
+ * (the fake microphone beeps about once a second) once its hold has settled. */
 async function talkingWith(agent, live, held) {
+  // A party just put on hold still plays out what its jitter buffer held, then fades the loss
+  // concealment out: that tail (a few hundred ms) is not the agent's voice going on.
+  if (held) await pause(1000);
   const [a1, l1, h1] = [await agentBytes(agent), await live.energy(), held && await held.energy()];
   await pause(2000);
   const [a2, l2, h2] = [await agentBytes(agent), await live.energy(), held && await held.energy()];
