@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually } from './lib/browser.mjs';
-import { APP_ORIGIN, openPhone, signInAs } from './lib/console.mjs';
+import { APP_ORIGIN, openPhone, signInAs, callButton } from './lib/console.mjs';
 import { openPeer } from './lib/peer.mjs';
 import { startCallWorld } from './lib/world.mjs';
 
@@ -54,7 +54,7 @@ test('benchmarks: click -> INVITE, INVITE -> screen pop, memory over many calls'
     // The click on the record's number, as the stand-in delivers it (calls.test.mjs clicks the link).
     await page.evaluate((id) => window.lightningStandin.clickToDial(id), MARGARET);
     await phone.locator('[data-testid=ready-number]', { hasText: '1002' }).waitFor();
-    await phone.getByRole('button', { name: 'Call', exact: true }).click();
+    await callButton(phone).click();
     await eventually('the INVITE', async () => (await lastMark('softphone:invite-sent')) > sent, 10_000, 5);
     await phone.locator('button', { hasText: 'Hang up' }).click();
     await phone.locator('[data-testid=call]').waitFor({ state: 'detached', timeout: 10_000 });
@@ -65,7 +65,7 @@ test('benchmarks: click -> INVITE, INVITE -> screen pop, memory over many calls'
   async function callWaiting() {
     const rang = (await callee.events()).filter((e) => e.type === 'incoming').length;
     await page.evaluate((id) => window.lightningStandin.clickToDial(id), MARGARET);
-    await phone.getByRole('button', { name: 'Call', exact: true }).click();
+    await callButton(phone).click();
     await eventually('Margaret to ring', async () => (await callee.events()).filter((e) => e.type === 'incoming').length > rang);
     await callee.answer();
     await phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });

@@ -4,7 +4,7 @@
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually, keepPeerConnections, launchBrowser } from './lib/browser.mjs';
-import { CONSOLE_ORIGIN, APP_ORIGIN, standin, openPhone, signInAs } from './lib/console.mjs';
+import { CONSOLE_ORIGIN, APP_ORIGIN, standin, openPhone, signInAs, callButton } from './lib/console.mjs';
 import { openPeer } from './lib/peer.mjs';
 import { startCallWorld } from './lib/world.mjs';
 
@@ -80,7 +80,7 @@ async function peer_(user) {
 /** Agent `a` click-to-dials Margaret Hamilton (extension 1002, the JsSIP `peer`), who answers. */
 async function callMargaret(a, peer, answerOptions = {}) {
   await a.page.click(`a.click-to-dial[data-record="${MARGARET}"]`);
-  await a.phone.getByRole('button', { name: 'Call', exact: true }).click();
+  await callButton(a.phone).click();
   await eventually('the INVITE to reach the peer', () => peer.has('incoming'));
   await peer.answer(answerOptions);
   await a.phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
@@ -119,7 +119,7 @@ test('click-to-dial a Contact: the JsSIP peer rings, answers, audio flows, hold 
   await a.page.click(`a.click-to-dial[data-record="${MARGARET}"]`);
   await a.phone.locator('[data-testid=ready-number]', { hasText: '1002' }).waitFor();
   const clicked = Date.now();
-  await a.phone.getByRole('button', { name: 'Call', exact: true }).click();
+  await callButton(a.phone).click();
   await eventually('the INVITE to reach the peer', () => peer.has('incoming'));
   const incoming = (await peer.events()).find((e) => e.type === 'incoming');
   console.log(`# click on Call -> INVITE at the JsSIP peer (through Kamailio): ${incoming.at - clicked} ms`);
@@ -309,7 +309,7 @@ test('agent to agent: one of our phones calls another, audio flows, and both log
   const b = await agent('1002', 'dev-1002', { context: other.context });
   await a.phone.locator('#dial-number').fill('1002');
   await a.phone.locator('button', { hasText: 'Use number' }).click();
-  await a.phone.getByRole('button', { name: 'Call', exact: true }).click();
+  await callButton(a.phone).click();
   await b.phone.locator('[data-testid=incoming-call]').waitFor({ timeout: 10_000 });
   await b.phone.locator('button', { hasText: 'Answer' }).click();
   await a.phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });

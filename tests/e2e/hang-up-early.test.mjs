@@ -4,7 +4,7 @@
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually } from './lib/browser.mjs';
-import { CONSOLE_ORIGIN } from './lib/console.mjs';
+import { CONSOLE_ORIGIN, callButton } from './lib/console.mjs';
 import { agentAndPeers, openedThings, startPbxWorld, startTurnCredentials } from './lib/network.mjs';
 
 const MARGARET = '003000000000004AAA'; // 1002
@@ -23,7 +23,7 @@ test('hanging up before the INVITE has left: it never leaves, nothing rings, and
   await fetch(CONSOLE_ORIGIN + '/__standin/reset', { method: 'POST' });
   const { agent, peers: [margaret] } = await agentAndPeers(world, opened, '1002');
   await agent.page.click(`a.click-to-dial[data-record="${MARGARET}"]`);
-  await agent.phone.getByRole('button', { name: 'Call', exact: true }).click();
+  await callButton(agent.phone).click();
   await agent.phone.locator('[data-testid=call-status]', { hasText: 'Calling' }).waitFor({ timeout: 5_000 });
   await agent.phone.locator('button', { hasText: 'Hang up' }).click();
   await agent.phone.locator('[data-testid=call]').waitFor({ state: 'detached', timeout: 5_000 });

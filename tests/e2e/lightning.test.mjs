@@ -6,7 +6,7 @@ import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { eventually } from './lib/browser.mjs';
-import { CONSOLE_ORIGIN, standin, openPhone, signInAs } from './lib/console.mjs';
+import { CONSOLE_ORIGIN, standin, openPhone, signInAs, callButton } from './lib/console.mjs';
 import { openPeer } from './lib/peer.mjs';
 import { startCallWorld } from './lib/world.mjs';
 
@@ -90,7 +90,7 @@ test('a call to a person account is logged with WhoId = its person contact and n
   const a = await agent('1001');
   await reset();
   await a.page.click(`a.click-to-dial[data-record="${MARY}"]`);
-  await a.phone.getByRole('button', { name: 'Call', exact: true }).click();
+  await callButton(a.phone).click();
   await eventually('the INVITE to reach Mary', () => mary.has('incoming'));
   await mary.answer();
   await a.phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });

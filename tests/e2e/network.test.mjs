@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually, keepPeerConnections, launchBrowser } from './lib/browser.mjs';
-import { APP_ORIGIN, CONSOLE_ORIGIN, ROOT, startConsole, standin } from './lib/console.mjs';
+import { APP_ORIGIN, CONSOLE_ORIGIN, ROOT, startConsole, standin, callButton } from './lib/console.mjs';
 import { startPbx } from './lib/pbx.mjs';
 import { openPeer, startPeerServer } from './lib/peer.mjs';
 import { startRelay } from './lib/relay.mjs';
@@ -102,7 +102,7 @@ async function peer_(user) {
 /** The agent click-to-dials Margaret (the JsSIP peer 1002), who answers. */
 async function callMargaret(a, peer) {
   await a.page.click(`a.click-to-dial[data-record="${MARGARET}"]`);
-  await a.phone.getByRole('button', { name: 'Call', exact: true }).click();
+  await callButton(a.phone).click();
   await eventually('the INVITE to reach the peer', () => peer.has('incoming'));
   await peer.answer();
   await a.phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });

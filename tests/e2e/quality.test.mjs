@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually, keepPeerConnections } from './lib/browser.mjs';
-import { APP_ORIGIN, CONSOLE_ORIGIN, openPhone, signInAs } from './lib/console.mjs';
+import { APP_ORIGIN, CONSOLE_ORIGIN, openPhone, signInAs, callButton } from './lib/console.mjs';
 import { openPeer } from './lib/peer.mjs';
 import { startCallWorld } from './lib/world.mjs';
 
@@ -77,7 +77,7 @@ async function callAndRead(impair) {
     await signInAs(phone, '1001');
     const frame = () => page.frames().find((f) => f.url().startsWith(APP_ORIGIN));
     await page.click(`a.click-to-dial[data-record="${MARGARET}"]`);
-    await phone.getByRole('button', { name: 'Call', exact: true }).click();
+    await callButton(phone).click();
     await eventually('the INVITE to reach the peer', () => margaret.has('incoming'));
     await margaret.answer();
     await phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });

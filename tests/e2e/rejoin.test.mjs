@@ -7,7 +7,7 @@
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually, keepPeerConnections } from './lib/browser.mjs';
-import { CONSOLE_ORIGIN, signInAs, standin } from './lib/console.mjs';
+import { CONSOLE_ORIGIN, signInAs, standin, callButton } from './lib/console.mjs';
 import { audioFlowsBothWays, signIn } from './lib/network.mjs';
 import { openPeer } from './lib/peer.mjs';
 import { startCallWorld } from './lib/world.mjs';
@@ -37,7 +37,7 @@ async function callInProgress() {
   opened.push(() => peer.close());
   await agent.page.bringToFront();
   await agent.page.evaluate((id) => window.lightningStandin.clickToDial(id), MARGARET);
-  await agent.phone.getByRole('button', { name: 'Call', exact: true }).click();
+  await callButton(agent.phone).click();
   const ringing = await eventually('the peer to ring', async () => (await peer.events()).find((e) => e.type === 'incoming'));
   await peer.answer();
   await agent.phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually } from './lib/browser.mjs';
-import { CONSOLE_ORIGIN, signInAs } from './lib/console.mjs';
+import { CONSOLE_ORIGIN, signInAs, callButton } from './lib/console.mjs';
 import { openPeer } from './lib/peer.mjs';
 import { startCallWorld } from './lib/world.mjs';
 
@@ -81,7 +81,7 @@ async function oneCall({ page, phone, signIn }, callee, random, reload) {
   const incoming = (await callee.events()).filter((e) => e.type === 'incoming').length;
   await page.evaluate((id) => window.lightningStandin.clickToDial(id), MARGARET);
   await phone.locator('[data-testid=ready-number]', { hasText: '1002' }).waitFor();
-  await phone.getByRole('button', { name: 'Call', exact: true }).click();
+  await callButton(phone).click();
   const ringing = await eventually('the far end to ring', async () => (await callee.events()).filter((e) => e.type === 'incoming')[incoming], 10_000, 20);
   await callee.answer();
   await phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { eventually } from './lib/browser.mjs';
 import { audioFlowsBothWays, definitionVariant, signIn, startKamailio, startWorld } from './lib/network.mjs';
 import { openPeer } from './lib/peer.mjs';
+import { callButton } from './lib/console.mjs';
 
 const MARGARET = '003000000000004AAA'; // Phone 1002
 const WSS = 'wss://127.0.0.1:8443';
@@ -36,7 +37,7 @@ test('over wss with the test certificate trusted: sign-in and a call with audio 
     console.log(`# sign-in over ${WSS}: Ready after ${Date.now() - signingIn} ms`);
     assert.equal(registrationSocket('1001'), 'tls:127.0.0.1:8443', 'the agent registered over TLS');
     await agent.page.click(`a.click-to-dial[data-record="${MARGARET}"]`);
-    await agent.phone.getByRole('button', { name: 'Call', exact: true }).click();
+    await callButton(agent.phone).click();
     await eventually('the INVITE to reach the peer', () => peer.has('incoming'));
     await peer.answer();
     await agent.phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });

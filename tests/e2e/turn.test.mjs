@@ -9,6 +9,7 @@ import { eventually } from './lib/browser.mjs';
 import { audioFlowsBothWays, definitionVariant, signIn, startTurn, startTurnCredentials, startWorld } from './lib/network.mjs';
 import { startPbx } from './lib/pbx.mjs';
 import { openPeer } from './lib/peer.mjs';
+import { callButton } from './lib/console.mjs';
 
 const MARGARET = '003000000000004AAA'; // Phone 1002
 const TURN_URL = 'turn:127.0.0.1:3478?transport=udp';
@@ -36,7 +37,7 @@ async function relayedCall(world, logs) {
   const peer = await openPeer(world.browser.context, world.peerServer, '1002');
   const agent = await signIn(world.browser, '1001', { logs });
   await agent.page.click(`a.click-to-dial[data-record="${MARGARET}"]`);
-  await agent.phone.getByRole('button', { name: 'Call', exact: true }).click();
+  await callButton(agent.phone).click();
   await eventually('the INVITE to reach the peer', () => peer.has('incoming'));
   const offer = (await peer.events()).find((e) => e.type === 'incoming');
   await peer.answer();
@@ -95,7 +96,7 @@ test('a wrong TURN password: the agent is told plainly and no call goes out with
       await alert.waitFor({ timeout: 10_000 });
       console.log(`# told at sign-in: ${await alert.textContent()}`);
       await agent.page.click(`a.click-to-dial[data-record="${MARGARET}"]`);
-      await agent.phone.getByRole('button', { name: 'Call', exact: true }).click();
+      await callButton(agent.phone).click();
       await agent.phone.locator('[role=alert]', { hasText: 'TURN server refused' }).waitFor({ timeout: 10_000 });
       await new Promise((r) => setTimeout(r, 1000));
       assert.equal(await peer.has('incoming'), false, 'no INVITE without an audio path');

@@ -4,7 +4,7 @@
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually } from './lib/browser.mjs';
-import { CONSOLE_ORIGIN } from './lib/console.mjs';
+import { CONSOLE_ORIGIN, callButton } from './lib/console.mjs';
 import { openedThings, signIn, startPbxWorld } from './lib/network.mjs';
 import { openPeer } from './lib/peer.mjs';
 
@@ -28,7 +28,7 @@ async function callThenWrapUp() {
   opened.add(() => peer.close());
   await agent.page.bringToFront();
   await agent.page.evaluate((id) => window.lightningStandin.clickToDial(id), MARGARET);
-  await agent.phone.getByRole('button', { name: 'Call', exact: true }).click();
+  await callButton(agent.phone).click();
   await eventually('the peer to ring', async () => (await peer.events()).some((e) => e.type === 'incoming'));
   await peer.answer();
   await agent.phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });

@@ -76,3 +76,7 @@ export async function signInAs(phone, user = '1001', { password = `dev-${user}`,
   await phone.locator('button[type=submit]', { hasText: 'Sign in' }).click();
   if (expectReady) await phone.locator('header [role=status]', { hasText: `Ready · ${user}` }).waitFor({ timeout });
 }
+
+/** The phone's dial button. Matched by its whole accessible name: the recent calls' buttons
+ * ("Call back ...") also start with "Call". */
+export const callButton = (phone) => phone.getByRole('button', { name: 'Call', exact: true });
