@@ -8,8 +8,8 @@ scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PATH"
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
 
-echo "demo: building the softphone (trunk build --release), its org package and the console"
-trunk build --release
+echo "demo: building the softphone (scripts/build-release.sh), its org package and the console"
+scripts/build-release.sh
 cargo build --quiet --release -p console -p callcenter
 # The stand-in serves the phone from the org package, as an org's Visualforce host would.
 scripts/build-org-package.sh --org-url https://acme.my.salesforce.com >/dev/null

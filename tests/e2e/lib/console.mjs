@@ -27,7 +27,7 @@ function portOpen(port) {
 export async function startConsole({ definition = 'callcenter-xml/development.xml', appDir = 'dist' } = {}) {
   const bin = join(process.env.CARGO_TARGET_DIR || join(ROOT, 'target'), 'release', 'console');
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run cargo build --release -p console`);
-  if (!existsSync(join(ROOT, appDir, 'index.html'))) throw new Error(`${appDir}/index.html is missing: run trunk build --release`);
+  if (!existsSync(join(ROOT, appDir, 'index.html'))) throw new Error(`${appDir}/index.html is missing: run scripts/build-release.sh`);
   if (!existsSync(join(ROOT, 'org/force-app/main/default/pages/Softphone.page'))) {
     throw new Error('the org package is not built: run scripts/build-org-package.sh --org-url https://acme.my.salesforce.com');
   }
