@@ -10,6 +10,7 @@
 // A panic in wasm kills the agent's phone: nothing outside tests may unwrap, index or panic.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
+pub mod js_value;
 pub mod line;
 pub mod media;
 pub mod opencti;

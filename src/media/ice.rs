@@ -6,9 +6,11 @@
 use std::cell::RefCell;
 
 use callcenter::{IceServer, IceSettings, IceTransportPolicy};
-use serde::Deserialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+
+use crate::js_value::from_js;
+use crate::phone::value::Value;
 
 /// Fetched credentials are used for this share of their lifetime, then fetched again, so a
 /// call never starts on credentials about to expire.
@@ -37,17 +39,26 @@ impl IceConfig {
 }
 
 /// The TURN REST reply. `password` (the draft's name) or `credential` (WebRTC's name).
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct TurnRestReply {
     username: String,
-    #[serde(default)]
     password: Option<String>,
-    #[serde(default)]
     credential: Option<String>,
-    #[serde(default)]
     ttl: Option<f64>,
-    #[serde(default)]
     uris: Vec<String>,
+}
+
+impl TurnRestReply {
+    fn from_value(v: &Value) -> Option<TurnRestReply> {
+        let uris = v.get("uris");
+        Some(TurnRestReply {
+            username: v.get("username").string()?,
+            password: v.get("password").optional(Value::string)?,
+            credential: v.get("credential").optional(Value::string)?,
+            ttl: v.get("ttl").optional(Value::number)?,
+            uris: if uris.is_null() { Vec::new() } else { uris.list(Value::string)? },
+        })
+    }
 }
 
 /// Fetched credentials, and until when a call may start with them.
@@ -117,13 +128,15 @@ async fn fetch(url: &str) -> Result<TurnRestReply, String> {
     let response = JsFuture::from(window.fetch_with_str(url)).await.map_err(|e| format!("no answer from {url}: {}", super::js_error(&e)))?;
     let field = |name: &str| js_sys::Reflect::get(&response, &name.into()).unwrap_or(JsValue::UNDEFINED);
     if field("ok").as_bool() != Some(true) {
-        let status = field("status").as_f64().unwrap_or(0.0);
+        // An HTTP status is a whole number from 200 to 599 (0: the browser gave none).
+        let status = field("status").as_f64().unwrap_or(0.0) as u16;
         return Err(format!("{url} answered {status}"));
     }
     let json = field("json").dyn_into::<js_sys::Function>().map_err(|_| "not a fetch response".to_owned())?;
     let promise = json.call0(&response).map_err(|e| super::js_error(&e))?;
     let body = JsFuture::from(js_sys::Promise::resolve(&promise)).await.map_err(|_| format!("{url} did not answer JSON"))?;
-    serde_wasm_bindgen::from_value(body).map_err(|e| format!("{url} answered an unexpected JSON shape: {e}"))
+    TurnRestReply::from_value(&from_js(&body))
+        .ok_or_else(|| format!("{url} answered an unexpected JSON shape (username, password or credential, ttl, uris)"))
 }
 
 #[cfg(test)]

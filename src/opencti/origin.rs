@@ -10,7 +10,8 @@
 use std::fmt;
 
 use callcenter::settings::{is_api_version, API_VERSION_PARAMETER, DEFAULT_API_VERSION};
-use serde::Deserialize;
+
+use crate::phone::value::Value;
 
 /// The query parameters Salesforce appends when it frames the adapter URL.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,13 +64,22 @@ impl fmt::Display for LaunchError {
 
 /// The deployment configuration as written into the page
 /// (`<script type="application/json" id="softphone-deployment">`).
-#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DeploymentFile {
     /// Origins that may frame the phone: the org's Lightning and My Domain hosts.
     pub org_origins: Vec<String>,
     /// Origins (`wss://host[:port]`) of the PBX WebSocket servers the phone may connect to.
     pub pbx_origins: Vec<String>,
+}
+
+impl DeploymentFile {
+    /// `{"orgOrigins": [...], "pbxOrigins": [...]}`, both lists of text.
+    pub fn from_value(v: &Value) -> Result<DeploymentFile, DeploymentError> {
+        let list = |name: &str| {
+            v.get(name).list(Value::string).ok_or_else(|| DeploymentError::Unreadable(format!("{name} is not a list of origins")))
+        };
+        Ok(DeploymentFile { org_origins: list("orgOrigins")?, pbx_origins: list("pbxOrigins")? })
+    }
 }
 
 /// Why the deployment configuration cannot be used; the phone then starts nowhere.

@@ -16,9 +16,8 @@ pub fn read_deployment() -> Result<Deployment, DeploymentError> {
         .and_then(|d| d.get_element_by_id(DEPLOYMENT_ELEMENT_ID))
         .and_then(|e| e.text_content())
         .ok_or(DeploymentError::Missing)?;
-    let value = js_sys::JSON::parse(&text).map_err(|_| DeploymentError::Unreadable("not JSON".into()))?;
-    let file: DeploymentFile = serde_wasm_bindgen::from_value(value).map_err(|e| DeploymentError::Unreadable(e.to_string()))?;
-    Deployment::new(&file)
+    let value = crate::js_value::parse_json(&text).ok_or_else(|| DeploymentError::Unreadable("not JSON".into()))?;
+    Deployment::new(&DeploymentFile::from_value(&value)?)
 }
 
 /// `location.ancestorOrigins`: the origin of every page framing this one, nearest first.

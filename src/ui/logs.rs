@@ -47,7 +47,7 @@ pub fn save(cti: Rc<OpenCti>, phone: Controller, id: u32, log: CallLog) {
 /// Asks the org package for the Task whose CallObject is `call_object`.
 pub fn find(cti: Rc<OpenCti>, phone: Controller, id: u32, call_object: String) {
     spawn_local(async move {
-        let event = match cti.run_apex::<String>(&find_call(&call_object)).await {
+        let event = match cti.run_apex(&find_call(&call_object)).await {
             Ok(task_id) => Event::LogFound { id, record_id: Some(task_id).filter(|t| !t.is_empty()) },
             Err(e) => Event::LogLookupFailed { id, reason: e.to_string() },
         };
@@ -58,7 +58,7 @@ pub fn find(cti: Rc<OpenCti>, phone: Controller, id: u32, call_object: String) {
 /// Finds out once whether the package is installed: runApex refuses an unknown class.
 pub fn detect_package(cti: Rc<OpenCti>, phone: Controller) {
     spawn_local(async move {
-        let package = match cti.run_apex::<String>(&find_call("")).await {
+        let package = match cti.run_apex(&find_call("")).await {
             Ok(_) => Package::Installed,
             Err(OpenCtiError::Failed { .. }) => Package::Missing,
             Err(e) => {

@@ -43,11 +43,13 @@ mod rejoin;
 #[cfg(test)]
 mod rejoin_tests;
 mod sign_in;
+mod stored;
 #[cfg(test)]
 mod tests;
 mod transfer;
 #[cfg(test)]
 mod transfer_tests;
+pub mod value;
 mod wrap_up;
 #[cfg(test)]
 mod wrap_up_tests;

@@ -1,13 +1,11 @@
 //! A finished (or logged) call, in CRM-neutral terms. The glue maps it to a Salesforce Task.
 
 use callcenter::date::Date;
-use serde::{Deserialize, Serialize};
-
 use super::pop_measure::PopMeasure;
 use super::quality::QualitySummary;
 
 /// A CRM record a call is about (the record that was clicked, or that matched the caller).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RecordRef {
     /// The record's id.
     pub id: String,
@@ -44,7 +42,7 @@ impl RecordRef {
 }
 
 /// Who started the call.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CallDirection {
     /// A customer called in.
     Inbound,
@@ -66,7 +64,7 @@ impl CallDirection {
 }
 
 /// Everything worth keeping about one call.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CallRecord {
     /// Inbound, outbound or internal.
     pub direction: CallDirection,
@@ -82,11 +80,9 @@ pub struct CallRecord {
     pub call_id: Option<String>,
     /// The screen pop's outcome and latency (incoming calls); `None` without a pop. Logs stored
     /// by an older version have none.
-    #[serde(default)]
     pub screen_pop: Option<PopMeasure>,
     /// The saveLog attempt that created the call's Task (1 = the first try), stamped by the
     /// outbox when it sends the log.
-    #[serde(default)]
     pub log_attempt: Option<u32>,
     /// Wrap-up disposition chosen by the agent.
     pub disposition: String,
@@ -96,15 +92,13 @@ pub struct CallRecord {
     pub transferred_to: Option<String>,
     /// How this call was tied to another: a transfer after a consultation, a consultation, a
     /// transfer the other party asked for (older stored logs have none).
-    #[serde(default)]
     pub link: Option<CallLink>,
     /// How the call sounded, when it had audio (older stored logs have none).
-    #[serde(default)]
     pub quality: Option<QualitySummary>,
 }
 
 /// How a call was tied to another call, said on its Task.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CallLink {
     /// The agent talked to the transfer target first, on a consultation call (attended
     /// transfer).

@@ -17,8 +17,6 @@
 //!   retried once without WhoId/WhatId (and without the disposition when the picklist was refused),
 //!   the record and disposition written into the description instead, so the call is still logged.
 
-use serde::{Deserialize, Serialize};
-
 use super::log::CallRecord;
 
 /// The first retry of a failed save comes after about this long.
@@ -40,7 +38,7 @@ pub enum Package {
 }
 
 /// What Salesforce refused for good in a saveLog.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Rejection {
     /// WhoId or WhatId: a record that cannot have activities, deleted, or not visible.
     RelatedRecord,
@@ -75,7 +73,7 @@ pub fn rejection_in(errors: &str) -> Option<Rejection> {
 }
 
 /// Where a pending log is in its life.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Stage {
     /// To be sent (or looked up) once `due_ms` has come.
     Waiting { due_ms: u64 },
@@ -86,7 +84,7 @@ pub enum Stage {
 }
 
 /// A call log not confirmed by Salesforce yet.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PendingLog {
     /// Outbox id, unique for this page's lifetime (new ones are given on restore).
     pub id: u32,
@@ -100,7 +98,6 @@ pub struct PendingLog {
     pub attempts: u32,
     /// saveLogs sent so far; a create carries its number (`log_attempt`), so the Task says which
     /// attempt made it.
-    #[serde(default)]
     pub sends: u32,
     /// What happens next.
     pub stage: Stage,

@@ -230,8 +230,7 @@ fn replay_after_a_restart_sends_what_waited_and_treats_a_create_on_its_way_as_un
     let failed = queued(&mut before, "c1");
     before.failed(failed, "down".into(), 0);
     queued(&mut before, "c2"); // on its way when the page went away
-    let text = serde_json::to_string(before.logs()).expect("stored");
-    let stored: Vec<PendingLog> = serde_json::from_str(&text).expect("read back");
+    let stored: Vec<PendingLog> = before.logs().iter().map(|log| PendingLog::from_value(&log.to_value()).expect("read back")).collect();
 
     let mut after = Outbox::default();
     after.restore(stored);

@@ -6,8 +6,6 @@
 //! back to the headset when it is plugged in again, as the agent chose it. A choice remembered
 //! from an earlier visit takes effect once the browser lists that device.
 
-use serde::{Deserialize, Serialize};
-
 use crate::{Effect, Phone};
 
 /// An audio output the browser offers.
@@ -29,8 +27,7 @@ pub enum OutputRole {
 }
 
 /// The agent's choices as this browser remembers them (device ids; `None`: the default output).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OutputChoices {
     pub speaker: Option<String>,
     pub ringer: Option<String>,

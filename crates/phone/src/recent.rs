@@ -4,8 +4,6 @@
 
 use std::rc::Rc;
 
-use serde::{Deserialize, Serialize};
-
 use crate::log::{CallDirection, CallRecord, RecordRef};
 use crate::{Effect, Phone};
 
@@ -13,7 +11,7 @@ use crate::{Effect, Phone};
 pub const RECENT_KEPT: usize = 50;
 
 /// One call in the list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RecentCall {
     /// Inbound, outbound or internal.
     pub direction: CallDirection,
