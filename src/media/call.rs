@@ -373,7 +373,8 @@ impl IceWatch {
                 let url = field("url").as_string().unwrap_or_default();
                 // Only TURN's answers matter here; STUN and host errors are routine.
                 if url.starts_with("turn") {
-                    let code = field("errorCode").as_f64().unwrap_or(0.0);
+                    // A STUN error code (300-699, 701 and up for the browser's own): whole.
+                    let code = field("errorCode").as_f64().unwrap_or(0.0) as u16;
                     let text = field("errorText").as_string().unwrap_or_default();
                     let answer = format!("{url} answered {code} {text}");
                     *turn_error.borrow_mut() = Some(answer.trim_end().trim_end_matches('.').to_owned());

@@ -98,8 +98,7 @@ impl PopRule {
 impl CallCenterSettings {
     /// `getCallCenterSettings`' map; `None` when it is not an object.
     pub fn from_value(v: &Value) -> Option<CallCenterSettings> {
-        let values = v.members()?.iter().map(|m| (m.name.clone(), SettingValue::of(&m.value))).collect();
-        Some(CallCenterSettings::from_values(values))
+        Some(CallCenterSettings::from_values(v.members()?.iter().map(|m| (m.name.clone(), SettingValue::of(&m.value)))))
     }
 }
 

@@ -277,22 +277,24 @@ pub struct CallCenterSettings {
 
 impl CallCenterSettings {
     /// Keeps the text values and reports the others.
-    pub fn from_values(values: BTreeMap<String, SettingValue>) -> CallCenterSettings {
-        let mut settings = CallCenterSettings::default();
+    pub fn from_values(values: impl IntoIterator<Item = (String, SettingValue)>) -> CallCenterSettings {
+        let mut map = callcenter::SettingsMap::new();
+        // The problems by key, as the map orders its keys.
+        let mut skipped = callcenter::SettingsMap::new();
         for (key, value) in values {
             let what = match value {
                 SettingValue::Text(text) => {
-                    settings.map.insert(key, text);
+                    map.insert(key, text);
                     continue;
                 }
                 SettingValue::Number => "a number",
                 SettingValue::Flag => "true/false",
                 SettingValue::Other => "empty or not a single value",
             };
-            let message = format!("is {what}, not text; the phone ignored it");
-            settings.problems.push(callcenter::SettingProblem { key, message });
+            skipped.insert(key, format!("is {what}, not text; the phone ignored it"));
         }
-        settings
+        let problems = skipped.into_iter().map(|(key, message)| callcenter::SettingProblem { key, message }).collect();
+        CallCenterSettings { map, problems }
     }
 }
 
@@ -302,15 +304,13 @@ mod tests {
 
     #[test]
     fn values_that_are_not_text_are_skipped_and_reported_by_key() {
-        let values: BTreeMap<String, SettingValue> = [
+        let values = [
             ("/rustSoftphone/sipDomain", SettingValue::Text("pbx.example.com".into())),
             ("/rustSoftphone/registerExpires", SettingValue::Number),
             ("/rustSoftphone/odd", SettingValue::Other),
             ("/reqGeneralInfo/reqUseApi", SettingValue::Flag),
         ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect();
+        .map(|(k, v)| (k.to_owned(), v));
         let settings = CallCenterSettings::from_values(values);
         assert_eq!(settings.map.len(), 1);
         assert_eq!(settings.map.get("/rustSoftphone/sipDomain").map(String::as_str), Some("pbx.example.com"));

@@ -122,13 +122,14 @@ impl Controller {
             notices.push(StartNotice::ClickToDialOff(e));
         }
         controller.inner.borrow_mut().notices = notices;
+        // Lightning waits for this before it stops showing the standby page: said as soon as the
+        // phone takes clicks, before the calls that can follow it (each one more round trip).
+        report(cti.notify_initialization_complete().await);
         if let Ok(view) = cti.get_app_view_info().await {
             controller.event(Event::Viewing(pop::viewed_record(&view)));
         }
         let shown = controller.inner.borrow_mut().phone.presentation(now_ms());
         controller.perform(shown);
-        // Lightning waits for this before it stops showing the standby page.
-        report(cti.notify_initialization_complete().await);
         controller.read_layout();
         controller.publish();
         Ok(controller)
