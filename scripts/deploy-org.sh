@@ -39,7 +39,7 @@ org_url=$("$sf" org display --target-org "$target_org" --json | node -e '
 echo "deploy-org: org $target_org is $org_url"
 scripts/build-org-package.sh --org-url "$org_url" --definition "$definition" "${passthrough[@]}"
 (cd org && "$sf" project deploy start --source-dir force-app --target-org "$target_org" \
-  --test-level RunSpecifiedTests --tests SoftphoneCallLogTest --wait 30)
+  --test-level RunSpecifiedTests --tests SoftphoneCallLogTest --tests SoftphoneCredentialsTest --wait 30)
 cat <<MSG
 deploy-org: done. Next, in the org:
   - give agents the permission set:  $sf org assign permset --name Softphone_Agent --target-org $target_org --on-behalf-of USER

@@ -5,6 +5,7 @@ mod attention;
 mod call_views;
 mod context;
 mod controller;
+mod credentials;
 mod logs;
 mod outputs;
 mod owner;
