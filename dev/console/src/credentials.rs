@@ -9,7 +9,8 @@
 //! - `secret`: the `Softphone_Secret__c` record, `{sip, turn, lifetimeS}` (sip from
 //!   `--sip-secret-file`, the development PBX's secret);
 //! - faults: `clockSkewS` (the org's clock is that far off the PBX's), `mintFailNext` (the next
-//!   N calls fail as an Apex exception would).
+//!   N calls fail as an Apex exception would), `mintSilentNext` (the next N are never answered,
+//!   as when Salesforce does not answer runApex).
 
 use std::collections::BTreeMap;
 
@@ -24,7 +25,7 @@ pub const MIN_LIFETIME_S: i64 = 60;
 pub const MAX_LIFETIME_S: i64 = 86_400;
 
 /// The names `POST /__standin/org` takes for this part of the org.
-pub const SETTINGS: [&str; 4] = ["extensions", "secret", "clockSkewS", "mintFailNext"];
+pub const SETTINGS: [&str; 5] = ["extensions", "secret", "clockSkewS", "mintFailNext", "mintSilentNext"];
 
 /// The `Softphone_Secret__c` record.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -80,13 +81,25 @@ pub struct CredentialsOrg {
     secret: SecretRecord,
     clock_skew_s: i64,
     mint_fail_next: u64,
+    mint_silent_next: u64,
+}
+
+/// What runApex `SoftphoneCredentials.mint` comes to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Minting {
+    /// The Apex answer: a JSON string, as `JSON.serialize` returns it.
+    Answer(String),
+    /// The exception the Apex threw.
+    Failed(String),
+    /// No answer at all.
+    Silent,
 }
 
 impl CredentialsOrg {
     /// Users agent1001 to agent1010 with their extensions, and the development secret.
     pub fn new(sip_secret: Option<String>) -> CredentialsOrg {
         let extensions = (1001..=1010).map(|n| (format!("agent{n}"), n.to_string())).collect();
-        CredentialsOrg { extensions, secret: SecretRecord { sip: sip_secret, turn: None, lifetime_s: None }, clock_skew_s: 0, mint_fail_next: 0 }
+        CredentialsOrg { extensions, secret: SecretRecord { sip: sip_secret, turn: None, lifetime_s: None }, clock_skew_s: 0, mint_fail_next: 0, mint_silent_next: 0 }
     }
 
     /// Applies the settings of [`SETTINGS`] found in `fields` (others are not this part's).
@@ -119,6 +132,9 @@ impl CredentialsOrg {
         if let Some(value) = fields.get("mintFailNext") {
             self.mint_fail_next = value.as_u64().ok_or("mintFailNext must be a count")?;
         }
+        if let Some(value) = fields.get("mintSilentNext") {
+            self.mint_silent_next = value.as_u64().ok_or("mintSilentNext must be a count")?;
+        }
         Ok(())
     }
 
@@ -130,17 +146,22 @@ impl CredentialsOrg {
             "lifetimeS": self.secret.lifetime_s,
             "clockSkewS": self.clock_skew_s,
             "mintFailNext": self.mint_fail_next,
+            "mintSilentNext": self.mint_silent_next,
         })
     }
 
-    /// runApex `SoftphoneCredentials.mint` for `user`, at `now_s` on the PBX's clock: the Apex
-    /// answer (a JSON string, as `JSON.serialize` returns it), or why runApex fails.
-    pub fn run(&mut self, user: &str, now_s: i64) -> Result<String, String> {
+    /// runApex `SoftphoneCredentials.mint` for `user`, at `now_s` on the PBX's clock (faults
+    /// first).
+    pub fn run(&mut self, user: &str, now_s: i64) -> Minting {
+        if self.mint_silent_next > 0 {
+            self.mint_silent_next -= 1;
+            return Minting::Silent;
+        }
         if self.mint_fail_next > 0 {
             self.mint_fail_next -= 1;
-            return Err("System.LimitException: Apex CPU time limit exceeded".into());
+            return Minting::Failed("System.LimitException: Apex CPU time limit exceeded".into());
         }
-        Ok(mint(self.extensions.get(user).map(String::as_str), &self.secret, now_s + self.clock_skew_s).to_string())
+        Minting::Answer(mint(self.extensions.get(user).map(String::as_str), &self.secret, now_s + self.clock_skew_s).to_string())
     }
 }
 
@@ -198,15 +219,17 @@ mod tests {
     fn each_user_gets_their_own_extension_and_tests_can_move_them() {
         let mut org = CredentialsOrg::new(Some("dev".into()));
         let extension = |org: &mut CredentialsOrg, user: &str| {
-            let answer: Value = serde_json::from_str(&org.run(user, 1_000).expect("runs")).expect("JSON");
+            let Minting::Answer(text) = org.run(user, 1_000) else { panic!("an answer") };
+            let answer: Value = serde_json::from_str(&text).expect("JSON");
             answer.get("extension").cloned().unwrap_or_else(|| answer["error"].clone())
         };
         assert_eq!(extension(&mut org, "agent1001"), "1001");
         assert_eq!(extension(&mut org, "agent1002"), "1002");
         assert_eq!(extension(&mut org, "somebody"), "no-extension");
-        let fields = json!({ "extensions": { "agent1001": "1004", "agent1002": null }, "mintFailNext": 1 });
+        let fields = json!({ "extensions": { "agent1001": "1004", "agent1002": null }, "mintFailNext": 1, "mintSilentNext": 1 });
         org.update(fields.as_object().expect("object")).expect("accepted");
-        assert!(org.run("agent1001", 1_000).is_err(), "the fault first");
+        assert_eq!(org.run("agent1001", 1_000), Minting::Silent, "the faults first");
+        assert!(matches!(org.run("agent1001", 1_000), Minting::Failed(_)));
         assert_eq!(extension(&mut org, "agent1001"), "1004");
         assert_eq!(extension(&mut org, "agent1002"), "no-extension");
         assert!(!org.to_json().to_string().contains("\"dev\""), "the settings never show the secret");

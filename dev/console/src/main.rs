@@ -29,7 +29,7 @@ use http::{read_request, write_response, Request, Response};
 use store::Store;
 
 const USAGE: &str = "\
-usage: console [--definition FILE] [--app-dir DIR] [--org-dir DIR] [--sip-secret-file FILE] [--console-port N] [--app-port N] [--org-port N]
+usage: console [--definition FILE] [--app-dir DIR] [--org-dir DIR] [--sip-secret-file FILE] [--package] [--console-port N] [--app-port N] [--org-port N]
 
 Serves a Lightning stand-in page on http://127.0.0.1:CONSOLE_PORT (default 8700) that frames
 the softphone from the Call Center definition's reqAdapterUrl, and serves the built softphone
@@ -39,7 +39,9 @@ the org package (scripts/build-org-package.sh) on http://127.0.0.1:ORG_PORT (def
   --app-dir DIR       the built softphone (default dist)
   --org-dir DIR       the org package's source folder (default org/force-app/main/default)
   --sip-secret-file FILE  the secret the org's credentials service derives SIP passwords from,
-                      as the PBX's auth_ephemeral has it (default dev/pbx/ephemeral-secret)";
+                      as the PBX's auth_ephemeral has it (default dev/pbx/ephemeral-secret)
+  --package           the org has the softphone package (its Apex classes and fields) from the
+                      start; tests switch it with POST /__standin/org (default: not installed)";
 
 const INDEX_HTML: &str = include_str!("../standin/index.html");
 const PAGE_JS: &str = include_str!("../standin/page.js");
@@ -54,6 +56,7 @@ struct Options {
     app_dir: PathBuf,
     org_dir: PathBuf,
     sip_secret_file: PathBuf,
+    package: bool,
     console_port: u16,
     app_port: u16,
     org_port: u16,
@@ -82,6 +85,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
         app_dir: PathBuf::from("dist"),
         org_dir: PathBuf::from("org/force-app/main/default"),
         sip_secret_file: PathBuf::from("dev/pbx/ephemeral-secret"),
+        package: false,
         console_port: 8700,
         app_port: 8701,
         org_port: 8704,
@@ -93,6 +97,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
             "--app-dir" => o.app_dir = PathBuf::from(value()?),
             "--org-dir" => o.org_dir = PathBuf::from(value()?),
             "--sip-secret-file" => o.sip_secret_file = PathBuf::from(value()?),
+            "--package" => o.package = true,
             "--org-port" => o.org_port = value()?.parse().map_err(|_| "--org-port needs a port number")?,
             "--console-port" => o.console_port = value()?.parse().map_err(|_| "--console-port needs a port number")?,
             "--app-port" => o.app_port = value()?.parse().map_err(|_| "--app-port needs a port number")?,
@@ -111,7 +116,7 @@ fn run(o: Options) -> Result<(), String> {
     let console_origin = format!("http://127.0.0.1:{}", o.console_port);
     // Like the org's secret record: made by whoever set up the PBX, absent until then.
     let sip_secret = std::fs::read_to_string(&o.sip_secret_file).ok().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
-    let store = Arc::new(Store::new(config, sip_secret));
+    let store = Arc::new(Store::new(config, sip_secret, o.package));
     let console = TcpListener::bind(("127.0.0.1", o.console_port)).map_err(|e| format!("port {}: {e}", o.console_port))?;
     let app = TcpListener::bind(("127.0.0.1", o.app_port)).map_err(|e| format!("port {}: {e}", o.app_port))?;
     let org = TcpListener::bind(("127.0.0.1", o.org_port)).map_err(|e| format!("port {}: {e}", o.org_port))?;

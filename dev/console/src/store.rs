@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use serde_json::{json, Map, Value};
 
-use crate::credentials::{self, CredentialsOrg};
+use crate::credentials::{self, CredentialsOrg, Minting};
 use crate::org_rules::{Fate, Org};
 
 /// What the page needs from the Call Center definition.
@@ -50,15 +50,18 @@ pub struct Store {
     credentials: Mutex<CredentialsOrg>,
     /// The development PBX's secret, the secret record's value after a reset.
     sip_secret: Option<String>,
+    /// Whether the org has the softphone package at start and after a reset (`--package`).
+    package: bool,
 }
 
 impl Store {
-    pub fn new(config: Config, sip_secret: Option<String>) -> Store {
+    pub fn new(config: Config, sip_secret: Option<String>, package: bool) -> Store {
         Store {
             config,
             calls: Mutex::new(Vec::new()),
             tasks: Mutex::new(Vec::new()),
-            org: Mutex::new(Org::default()),
+            org: Mutex::new(Org::with_package(package)),
+            package,
             credentials: Mutex::new(CredentialsOrg::new(sip_secret.clone())),
             sip_secret,
         }
@@ -124,7 +127,7 @@ impl Store {
     pub fn reset(&self) {
         lock(&self.calls).clear();
         lock(&self.tasks).clear();
-        *lock(&self.org) = Org::default();
+        *lock(&self.org) = Org::with_package(self.package);
         *lock(&self.credentials) = CredentialsOrg::new(self.sip_secret.clone());
     }
 
@@ -154,7 +157,7 @@ impl Store {
 
     /// runApex `SoftphoneCredentials.mint` as stand-in user `user` (the page posts
     /// `{"user": ...}`): `{"installed": false}` without the package, else the Apex answer
-    /// (`answer`, a JSON string) or the exception it threw (`failed`).
+    /// (`answer`, a JSON string), the exception it threw (`failed`), or none (`silent`).
     pub fn mint(&self, body: &[u8], now_s: i64) -> String {
         if !lock(&self.org).package_installed {
             return json!({ "installed": false }).to_string();
@@ -162,8 +165,9 @@ impl Store {
         let asked: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
         let user = asked.get("user").and_then(Value::as_str).unwrap_or("");
         match lock(&self.credentials).run(user, now_s) {
-            Ok(answer) => json!({ "installed": true, "answer": answer }).to_string(),
-            Err(failed) => json!({ "installed": true, "failed": failed }).to_string(),
+            Minting::Answer(answer) => json!({ "installed": true, "answer": answer }).to_string(),
+            Minting::Failed(failed) => json!({ "installed": true, "failed": failed }).to_string(),
+            Minting::Silent => json!({ "installed": true, "silent": true }).to_string(),
         }
     }
 
@@ -203,7 +207,7 @@ mod tests {
             softphone_height: 460,
             softphone_width: 340,
             settings: Default::default(),
-        }, None)
+        }, None, false)
     }
 
     #[test]

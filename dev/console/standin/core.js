@@ -251,6 +251,7 @@
           if (!none) return fail('SoftphoneCredentials.mint takes no parameters', 'APEX_ERROR');
           // Runs as the user signed in to this page (?user=, the org's users in /__standin/org).
           const minted = await (await post('/__standin/apex/mint', { user })).json();
+          if (minted.silent) return 'silence';
           if (minted.failed) return fail(minted.failed, 'APEX_ERROR');
           if (minted.installed) return ok({ runApex: minted.answer });
         }
