@@ -12,7 +12,6 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use super::context::{use_intents, use_now};
 use super::controller::Controller;
 use crate::opencti::{ApexCall, OpenCti, OpenCtiError};
 use crate::phone::{Event, Intent, Minted, OrgGrant, OrgRefusal, OrgSignIn, Secret};
@@ -89,18 +88,16 @@ fn text(value: &JsValue, name: &str) -> Option<String> {
     field(value, name).as_string().filter(|s| !s.is_empty())
 }
 
-/// One sentence on where signing in with Salesforce stands, when the agent should know
-/// (`now_ms` for the wait), or `None`.
-pub fn status(state: &OrgSignIn, signed_in: bool, now_ms: u64) -> Option<String> {
+/// One sentence on where signing in with Salesforce stands, when the agent should know, or `None`.
+fn status(state: &OrgSignIn, signed_in: bool) -> Option<String> {
     match state {
         OrgSignIn::Asking { pbx_refused: Some(reason), .. } => {
             Some(format!("The phone system refused your sign-in from Salesforce ({reason}); trying once more with fresh credentials."))
         }
         OrgSignIn::Asking { .. } if !signed_in => Some("Signing you in with Salesforce…".into()),
-        OrgSignIn::Waiting { retry_at_ms, reason, .. } => {
-            let seconds = retry_at_ms.saturating_sub(now_ms).div_ceil(1000);
+        OrgSignIn::Waiting { reason, .. } => {
             let what = if signed_in { "to renew your sign-in" } else { "to sign you in" };
-            Some(format!("Waiting for Salesforce {what} ({reason}); trying again in {seconds} s."))
+            Some(format!("Waiting for Salesforce {what} ({reason}); the phone asks again by itself, waiting longer each time."))
         }
         OrgSignIn::Refused(refusal) => Some(refusal_text(refusal).into()),
         _ => None,
@@ -118,25 +115,14 @@ fn refusal_text(refusal: &OrgRefusal) -> &'static str {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct OrgStatusProps {
-    pub state: OrgSignIn,
-    /// The agent is signed in (with these credentials, or the form's).
-    pub signed_in: bool,
-}
-
-/// Where signing in with Salesforce stands, and a way to ask again after a refusal or a
-/// sign-out. Re-rendered with the clock while it counts down to the next try.
-#[function_component(OrgStatus)]
-pub fn org_status(props: &OrgStatusProps) -> Html {
-    let send = use_intents();
-    let now = use_now();
-    let text = status(&props.state, props.signed_in, now);
-    let again = !props.signed_in && matches!(props.state, OrgSignIn::Refused(_) | OrgSignIn::SignedOut);
-    let problem = matches!(props.state, OrgSignIn::Refused(_) | OrgSignIn::Asking { pbx_refused: Some(_), .. });
+/// Where signing in with Salesforce stands (one sentence, when there is something to say), and a
+/// way to ask again after a refusal or a sign-out.
+pub fn org_status(state: &OrgSignIn, signed_in: bool, send: &Callback<Intent>) -> Html {
+    let again = !signed_in && matches!(state, OrgSignIn::Refused(_) | OrgSignIn::SignedOut);
+    let problem = matches!(state, OrgSignIn::Refused(_) | OrgSignIn::Asking { pbx_refused: Some(_), .. });
     html! {
         <>
-            if let Some(text) = text {
+            if let Some(text) = status(state, signed_in) {
                 <div class={if problem { "alert" } else { "alert notice" }} role={if problem { "alert" } else { "status" }} data-testid="org-sign-in">{ text }</div>
             }
             if again {
