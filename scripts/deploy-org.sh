@@ -43,6 +43,8 @@ scripts/build-org-package.sh --org-url "$org_url" --definition "$definition" "${
 cat <<MSG
 deploy-org: done. Next, in the org:
   - give agents the permission set:  $sf org assign permset --name Softphone_Agent --target-org $target_org --on-behalf-of USER
+  - sign them in with Salesforce (credentials org): the secret record and each user's
+    Softphone Extension, with the Softphone_Admin permission set (README, "Signing in with Salesforce")
   - Setup > Call Centers > $(sed -n 's:.*name="reqInternalName"[^>]*>\([^<]*\)<.*:\1:p' "$definition") > Manage Call Center Users: add them
   - Setup > App Manager > your Lightning app > Utility Items: add Open CTI Softphone
 MSG
