@@ -18,8 +18,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 # --- Debian packages --------------------------------------------------------------------------
 # coturn, kamailio-tls-modules and openssl: the TURN relay and the wss listener with its test
-# certificate; unzip: the org package check looks inside the static resource.
-apt_packages=(chromium chromium-driver kamailio kamailio-websocket-modules kamailio-tls-modules coturn openssl nodejs npm unzip)
+# certificate; kamailio-autheph-modules: the PBX verifies the credentials the org mints
+# (auth_ephemeral); unzip: the org package check looks inside the static resource.
+apt_packages=(chromium chromium-driver kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-autheph-modules coturn openssl nodejs npm unzip)
 missing=()
 for p in "${apt_packages[@]}"; do
   # node/npm may come from elsewhere (e.g. NodeSource); only install when the command is absent.
@@ -86,6 +87,11 @@ fi
 if [ ! -d org/cli/node_modules ] || [ org/cli/package-lock.json -nt org/cli/node_modules/.package-lock.json ]; then
   say "installing the Salesforce CLI into org/cli (npm ci)"
   (cd org/cli && npm ci --no-audit --no-fund >/dev/null 2>&1)
+fi
+# The Apex grammar the test command parses every class of the package with (org/apex.test.mjs).
+if [ ! -d org/node_modules ] || [ org/package-lock.json -nt org/node_modules/.package-lock.json ]; then
+  say "installing the Apex parser into org (npm ci)"
+  (cd org && npm ci --no-audit --no-fund >/dev/null)
 fi
 
 say "ready"

@@ -33,11 +33,11 @@ scripts/build-release.sh
 scripts/size-report.sh dist
 scripts/size-by-crate.sh dist
 
-step "the org package, built offline for an example org and checked (org/package.test.mjs)"
+step "the org package, built offline for an example org and checked (org/package.test.mjs), every Apex class parsed (org/apex.test.mjs)"
 cargo build --quiet --release -p callcenter
 "$CARGO_TARGET_DIR/release/callcenter" validate org/callcenter.xml callcenter-xml/*.xml
 scripts/build-org-package.sh --org-url https://acme.my.salesforce.com
-node --test org/package.test.mjs
+node --test org/package.test.mjs org/apex.test.mjs
 
 step "browser tests of the Open CTI shim against the stand-in (wasm-bindgen-test, headless Chromium)"
 cargo build --quiet --release -p console

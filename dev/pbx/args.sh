@@ -1,5 +1,6 @@
 # Shared by start.sh and stop.sh: reads the options into $port, $run_dir, $tls, $tls_port,
-# $instance (standalone, primary or secondary), $dmq_port, $dmq_peer_port, $pair and $users_file.
+# $instance (standalone, primary or secondary), $dmq_port, $dmq_peer_port, $pair, $users_file
+# and $ephemeral_secrets (an array).
 port=
 run_dir=
 tls=
@@ -7,7 +8,8 @@ tls_port=
 instance=standalone
 pair=
 users_file=
-usage="usage: $0 [--port N] [--run-dir DIR] [--tls] [--instance primary|secondary | --pair] [--users FILE]"
+ephemeral_secrets=()
+usage="usage: $0 [--port N] [--run-dir DIR] [--tls] [--instance primary|secondary | --pair] [--users FILE] [--ephemeral-secret SECRET]..."
 while [ $# -gt 0 ]; do
   case "$1" in
     --port) port=$2; shift 2 ;;
@@ -16,6 +18,7 @@ while [ $# -gt 0 ]; do
     --instance) instance=$2; shift 2 ;;
     --pair) pair=1; shift ;;
     --users) users_file=$2; shift 2 ;;
+    --ephemeral-secret) ephemeral_secrets+=("$2"); shift 2 ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
 done

@@ -11,7 +11,7 @@ use crate::quality::{Codec, QualityTally};
 pub struct Secret(String);
 
 impl Secret {
-    /// Wraps a password typed by the agent.
+    /// Wraps a password (typed by the agent, or minted by the org).
     pub fn new(value: String) -> Self {
         Secret(value)
     }
@@ -27,7 +27,7 @@ impl std::fmt::Debug for Secret {
     }
 }
 
-/// Who is signed in, as typed on the sign-in form.
+/// Who is signed in: as typed on the sign-in form, or as the org minted it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Credentials {
     /// SIP user (extension), e.g. "1001".
@@ -36,6 +36,9 @@ pub struct Credentials {
     pub password: Secret,
     /// Name shown to the people the agent calls.
     pub display_name: String,
+    /// The user name digest answers give when it is not `user`: the org's credentials
+    /// authenticate as `EXPIRES:EXTENSION` (`None` for a typed password).
+    pub auth_user: Option<String>,
 }
 
 /// The audio of the last second of a call, from the browser's `getStats`.

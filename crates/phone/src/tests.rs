@@ -4,7 +4,7 @@ use super::dialing::DialError;
 use super::*;
 
 fn credentials(user: &str, password: &str) -> Credentials {
-    Credentials { user: user.into(), password: Secret::new(password.into()), display_name: "Ada".into() }
+    Credentials { user: user.into(), password: Secret::new(password.into()), display_name: "Ada".into(), auth_user: None }
 }
 
 /// The first call a test's phone names.

@@ -87,6 +87,12 @@ pub struct Config {
 pub enum Command {
     /// Register (and keep registered) with these credentials.
     Register(Credentials),
+    /// Register as SIP user `user` (the address of record's user part), answering challenges
+    /// with `credentials`, whose user name may differ: ephemeral credentials (Kamailio's
+    /// auth_ephemeral, TURN REST) authenticate as `EXPIRES:USER`. Given again while registered,
+    /// it registers at once with the new credentials (renewed before the old ones expire); for
+    /// another `user`, the old address of record's binding is removed first.
+    RegisterAs { user: String, credentials: Credentials },
     /// Remove the registration; calls are not touched.
     Unregister,
     /// Call `target` with this SDP offer; answered by [`Event::CallCreated`].

@@ -10,7 +10,8 @@ use super::UserAgent;
 impl UserAgent {
     pub(super) fn on_command(&mut self, now: Instant, command: Command) -> Result<(), CommandError> {
         match command {
-            Command::Register(credentials) => self.register(now, credentials),
+            Command::Register(credentials) => self.register(now, credentials, None),
+            Command::RegisterAs { user, credentials } => self.register(now, credentials, Some(user)),
             Command::Unregister => self.unregister(now),
             Command::Call { target, sdp } => {
                 self.start_call(now, target, sdp, Vec::new());

@@ -150,7 +150,7 @@ pub(super) fn to_tag(r: &Response) -> Option<String> {
 
 impl UserAgent {
     pub(super) fn local_identity(&self) -> NameAddr {
-        let user = self.credentials.as_ref().map_or("", |c| c.user.as_str());
+        let user = self.user().unwrap_or("");
         let mut from = NameAddr::new(Uri::sip(user, &self.config.domain));
         if !self.config.display_name.is_empty() {
             from = from.with_display_name(&self.config.display_name);
@@ -160,7 +160,11 @@ impl UserAgent {
 
     /// Our Contact: a `.invalid` host (RFC 7118), marked `ob` with the instance (RFC 5626).
     pub(super) fn contact(&self, expires: Option<u32>) -> String {
-        let user = self.credentials.as_ref().map_or("", |c| c.user.as_str());
+        self.contact_of(self.user().unwrap_or(""), expires)
+    }
+
+    /// Our Contact for address-of-record user `user`.
+    pub(super) fn contact_of(&self, user: &str, expires: Option<u32>) -> String {
         let mut contact = String::with_capacity(128);
         contact.push('<');
         Uri::sip(user, &self.local_host).write_value(&mut contact);

@@ -63,6 +63,11 @@ pub struct UserAgent {
     config: Config,
     random: Box<dyn Random>,
     credentials: Option<Credentials>,
+    /// The user part of our address of record when it is not the credentials' user name
+    /// ([`Command::RegisterAs`]: ephemeral credentials authenticate as `EXPIRES:USER`).
+    aor_user: Option<String>,
+    /// The binding of the address of record we left, while its removal is under way.
+    retiring: Option<registration::Retiring>,
     registration: Registration,
     reg_call_id: String,
     reg_from_tag: String,
@@ -95,6 +100,8 @@ impl UserAgent {
             config,
             random,
             credentials: None,
+            aor_user: None,
+            retiring: None,
             registration: Registration::Idle,
             reg_call_id,
             reg_from_tag,
@@ -151,9 +158,10 @@ impl UserAgent {
         self.timers.next()
     }
 
-    /// The user it registers as, once told ([`Command::Register`]).
+    /// The user it registers as (its address of record's user part), once told
+    /// ([`Command::Register`], [`Command::RegisterAs`]).
     pub fn user(&self) -> Option<&str> {
-        self.credentials.as_ref().map(|c| c.user.as_str())
+        self.aor_user.as_deref().or(self.credentials.as_ref().map(|c| c.user.as_str()))
     }
 
     /// Whether the registration is in place.
