@@ -201,7 +201,8 @@ pub enum CallFailure {
     NoResponse,
     /// The connection dropped while the call was being set up.
     ConnectionLost,
-    /// The caller's side never acknowledged our answer (no ACK, RFC 3261 §13.3.1.4).
+    /// The caller's side never acknowledged our answer (no ACK, RFC 3261 §13.3.1.4), or our
+    /// reliable ringing (no PRACK, RFC 3262 §3).
     NotAcknowledged,
     /// Our session refresh went unanswered (RFC 4028).
     RefreshUnanswered,
