@@ -18,8 +18,11 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 # --- Debian packages --------------------------------------------------------------------------
 # coturn, kamailio-tls-modules and openssl: the TURN relay and the wss listener with its test
-# certificate; unzip: the org package check looks inside the static resource.
-apt_packages=(chromium chromium-driver kamailio kamailio-websocket-modules kamailio-tls-modules coturn openssl nodejs npm unzip)
+# certificate; unzip: the org package check looks inside the static resource; rtpengine-daemon:
+# the media-terminating edge (dev/pbx/start.sh --edge); baresip-core and sip-tester (SIPp): the
+# far ends that are not browsers (tests/e2e/lib/baresip.mjs, sipp.mjs).
+apt_packages=(chromium chromium-driver kamailio kamailio-websocket-modules kamailio-tls-modules coturn openssl nodejs npm unzip
+  rtpengine-daemon baresip-core sip-tester)
 missing=()
 for p in "${apt_packages[@]}"; do
   # node/npm may come from elsewhere (e.g. NodeSource); only install when the command is absent.
