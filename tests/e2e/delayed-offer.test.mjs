@@ -19,9 +19,10 @@ after(async () => world?.stop());
 const opened = openedThings();
 afterEach(() => opened.closeAll());
 
-/** The message SIPp sent or received with this CSeq (e.g. "2 ACK"), once there is one. */
+/** The request SIPp sent with this CSeq (e.g. "2 ACK"), or the final response it received to
+ * one, once there is one. */
 const step = (caller, direction, cseq) => eventually(`SIPp ${direction} ${cseq}`, async () =>
-  caller.messages().find((m) => m.direction === direction && m.headers('CSeq')[0] === cseq), 15_000);
+  caller.messages().find((m) => m.direction === direction && m.headers('CSeq')[0] === cseq && (direction === 'sent' || m.status >= 200)), 15_000);
 
 test('offerless INVITE and re-INVITE, a PBX hold with music and back, UPDATE: answered, audio both ways after each', { timeout: 90_000 }, async () => {
   const agent = await freshAgent(world, opened);
