@@ -83,7 +83,8 @@ export async function startSipp({
     },
     /** Waits for the scenario to end: `{ ok }` when it ran to its end, else why not. */
     async done({ timeout = (timeoutSeconds + 5) * 1000 } = {}) {
-      const result = await Promise.race([exited, new Promise((r) => setTimeout(() => r(null), timeout))]);
+      // unref: a scenario that ended must not keep the test process alive for `timeout`.
+      const result = await Promise.race([exited, new Promise((r) => setTimeout(() => r(null), timeout).unref())]);
       if (!result) throw new Error(`SIPp (${scenario}) still running after ${timeout} ms`);
       return { ok: result.code === 0, code: result.code, errors: readIfThere(join(dir, 'errors.log')) + stderr };
     },
@@ -91,7 +92,7 @@ export async function startSipp({
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 2000).unref())]);
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       }
       if (process.env.E2E_DEBUG) console.log(`# SIPp ${scenario} files kept in ${dir}`);
