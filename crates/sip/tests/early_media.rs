@@ -10,17 +10,9 @@ use support::*;
 
 const ANNOUNCEMENT: &str = "v=0\r\no=far 1 1 IN IP4 192.0.2.20\r\nm=audio 4000 RTP/SAVPF 0\r\na=sendonly\r\n";
 
-/// 1001 (ua 0) calls the far end; returns the Call-ID and the INVITE as the far end got it.
-fn calling_the_far_end() -> (World, String, Request) {
-    let mut w = World::two_agents().with_far_end();
-    let id = w.call_from(0, FAR_USER);
-    let invite = w.far_request(Method::Invite);
-    (w, id, invite)
-}
-
 #[test]
 fn early_media_is_a_provisional_answer_then_the_200_answers_with_the_same_sdp() {
-    let (mut w, id, invite) = calling_the_far_end();
+    let (mut w, id, invite) = World::calling_the_far_end();
     w.far_respond(&invite, 183, "", Some(ANNOUNCEMENT));
     assert_eq!(w.take_events(0), [Event::EarlyMedia { call: id.clone(), sdp: ANNOUNCEMENT.into() }]);
     // Unreliable 183s repeat every so often: the same early answer again is nothing new.
@@ -35,13 +27,13 @@ fn early_media_is_a_provisional_answer_then_the_200_answers_with_the_same_sdp() 
 
 #[test]
 fn the_200_may_answer_with_another_sdp_or_none_at_all() {
-    let (mut w, id, invite) = calling_the_far_end();
+    let (mut w, id, invite) = World::calling_the_far_end();
     w.far_respond(&invite, 183, "", Some(ANNOUNCEMENT));
     w.take_events(0);
     w.far_respond(&invite, 200, "", Some(FAR_SDP));
     assert_eq!(w.take_events(0), [Event::Answered { call: id, sdp: FAR_SDP.into() }], "the 200's SDP is the answer");
 
-    let (mut w, id, invite) = calling_the_far_end();
+    let (mut w, id, invite) = World::calling_the_far_end();
     w.far_respond(&invite, 183, "", Some(ANNOUNCEMENT));
     w.take_events(0);
     w.far_respond(&invite, 200, "", None);
@@ -50,7 +42,7 @@ fn the_200_may_answer_with_another_sdp_or_none_at_all() {
 
 #[test]
 fn a_200_without_any_answer_is_hung_up_at_once() {
-    let (mut w, id, invite) = calling_the_far_end();
+    let (mut w, id, invite) = World::calling_the_far_end();
     w.far_respond(&invite, 180, "", None);
     assert_eq!(w.take_events(0), [Event::Ringing { call: id.clone() }]);
     w.far_respond(&invite, 200, "", None);
@@ -62,7 +54,7 @@ fn a_200_without_any_answer_is_hung_up_at_once() {
 #[test]
 fn a_call_that_fails_after_its_announcement_ends_as_the_failure_says() {
     for (status, reason) in [(486, EndReason::Busy), (404, EndReason::Failed(CallFailure::Refused { status: 404 }))] {
-        let (mut w, id, invite) = calling_the_far_end();
+        let (mut w, id, invite) = World::calling_the_far_end();
         w.far_respond(&invite, 183, "", Some(ANNOUNCEMENT));
         assert!(matches!(w.take_events(0).as_slice(), [Event::EarlyMedia { .. }]));
         w.far_respond(&invite, status, "", None);
@@ -73,7 +65,7 @@ fn a_call_that_fails_after_its_announcement_ends_as_the_failure_says() {
 
 #[test]
 fn an_early_answer_that_changes_within_its_dialog_cancels_the_call() {
-    let (mut w, id, invite) = calling_the_far_end();
+    let (mut w, id, invite) = World::calling_the_far_end();
     w.far_respond(&invite, 183, "", Some(ANNOUNCEMENT));
     w.take_events(0);
     w.far_respond(&invite, 183, "", Some(FAR_SDP));
@@ -87,7 +79,7 @@ fn an_early_answer_that_changes_within_its_dialog_cancels_the_call() {
 
 #[test]
 fn each_early_dialog_of_a_forked_call_has_its_own_early_answer() {
-    let (mut w, id, invite) = calling_the_far_end();
+    let (mut w, id, invite) = World::calling_the_far_end();
     w.far_respond(&invite, 183, "", Some(ANNOUNCEMENT));
     let mut other = invite.clone();
     other.headers.set("To", format!("<sip:{FAR_USER}@{DOMAIN}>;tag=branch2"));
@@ -104,7 +96,7 @@ fn each_early_dialog_of_a_forked_call_has_its_own_early_answer() {
 
 #[test]
 fn an_announcement_may_play_for_minutes_before_the_answer() {
-    let (mut w, id, invite) = calling_the_far_end();
+    let (mut w, id, invite) = World::calling_the_far_end();
     w.far_respond(&invite, 183, "", Some(ANNOUNCEMENT));
     w.take_events(0);
     // Longer than any transaction timeout (32 s): a queue's greeting, hold music, an IVR.
@@ -119,7 +111,7 @@ fn an_announcement_may_play_for_minutes_before_the_answer() {
 
 #[test]
 fn a_pbx_silent_for_three_minutes_after_ringing_is_cancelled_as_no_answer() {
-    let (mut w, id, invite) = calling_the_far_end();
+    let (mut w, id, invite) = World::calling_the_far_end();
     w.far_respond(&invite, 180, "", None);
     w.take_events(0);
     w.advance(180_000);

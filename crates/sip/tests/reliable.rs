@@ -13,16 +13,9 @@ fn reliable(rseq: u32) -> String {
     format!("Require: 100rel\r\nRSeq: {rseq}\r\n")
 }
 
-fn calling_the_far_end() -> (World, String, Request) {
-    let mut w = World::two_agents().with_far_end();
-    let id = w.call_from(0, FAR_USER);
-    let invite = w.far_request(Method::Invite);
-    (w, id, invite)
-}
-
 #[test]
 fn our_invite_says_we_support_reliable_provisional_responses() {
-    let (_, _, invite) = calling_the_far_end();
+    let (_, _, invite) = World::calling_the_far_end();
     let supported: Vec<&str> = invite.headers.get_all("Supported").flat_map(|v| v.split(',')).map(str::trim).collect();
     assert!(supported.contains(&"100rel"), "{supported:?}");
     assert!(invite.headers.get("Allow").is_some_and(|a| a.contains("PRACK")));
@@ -30,7 +23,7 @@ fn our_invite_says_we_support_reliable_provisional_responses() {
 
 #[test]
 fn a_reliable_183_is_pracked_in_its_early_dialog_and_the_call_is_answered() {
-    let (mut w, id, invite) = calling_the_far_end();
+    let (mut w, id, invite) = World::calling_the_far_end();
     w.far_respond(&invite, 183, &reliable(7), Some(EARLY));
     assert_eq!(w.take_events(0), [Event::EarlyMedia { call: id.clone(), sdp: EARLY.into() }]);
     let prack = w.far_request(Method::Prack);
@@ -46,7 +39,7 @@ fn a_reliable_183_is_pracked_in_its_early_dialog_and_the_call_is_answered() {
 
 #[test]
 fn retransmissions_are_absorbed_and_a_response_out_of_order_is_discarded() {
-    let (mut w, id, invite) = calling_the_far_end();
+    let (mut w, id, invite) = World::calling_the_far_end();
     w.far_respond(&invite, 180, &reliable(7), None);
     assert_eq!(w.far_requests(Method::Prack).len(), 1);
     w.far_respond(&invite, 180, &reliable(7), None);
@@ -64,10 +57,7 @@ fn retransmissions_are_absorbed_and_a_response_out_of_order_is_discarded() {
 fn a_caller_requiring_100rel_gets_our_ringing_until_it_pracks() {
     let mut w = World::two_agents().with_far_end();
     let mut dialog = w.far_call("1001", "Require: 100rel\r\nSupported: 100rel\r\n", Some(FAR_SDP));
-    let call = match w.take_events(0).as_slice() {
-        [Event::IncomingCall { call, .. }] => call.clone(),
-        other => panic!("expected a call, got {other:?}"),
-    };
+    let call = w.rung(0);
     w.command(0, Command::Ring { call: call.clone() });
     let responses = w.far_learn(&mut dialog);
     let ringing = responses.iter().find(|r| r.status == 180).expect("180");
@@ -94,10 +84,7 @@ fn a_caller_requiring_100rel_gets_our_ringing_until_it_pracks() {
 fn ringing_never_pracked_refuses_the_call_after_32_seconds() {
     let mut w = World::two_agents().with_far_end();
     let _dialog = w.far_call("1001", "Require: 100rel\r\n", Some(FAR_SDP));
-    let call = match w.take_events(0).as_slice() {
-        [Event::IncomingCall { call, .. }] => call.clone(),
-        other => panic!("expected a call, got {other:?}"),
-    };
+    let call = w.rung(0);
     w.command(0, Command::Ring { call: call.clone() });
     w.advance(33_000);
     assert_eq!(w.take_events(0), [Event::Ended { call, reason: EndReason::Failed(CallFailure::NotAcknowledged) }]);
@@ -109,10 +96,7 @@ fn ringing_never_pracked_refuses_the_call_after_32_seconds() {
 fn a_prack_for_no_reliable_response_of_ours_gets_481() {
     let mut w = World::two_agents().with_far_end();
     let mut dialog = w.far_call("1001", "", Some(FAR_SDP));
-    let call = match w.take_events(0).as_slice() {
-        [Event::IncomingCall { call, .. }] => call.clone(),
-        other => panic!("expected a call, got {other:?}"),
-    };
+    let call = w.rung(0);
     w.command(0, Command::Ring { call: call.clone() });
     let ringing = w.far_learn(&mut dialog);
     assert!(ringing.iter().any(|r| r.status == 180 && r.headers.get("RSeq").is_none()), "not required: sent once, unreliably");

@@ -60,6 +60,23 @@ fn body_lines(sdp: Option<&str>) -> String {
 }
 
 impl World {
+    /// 1001 (ua 0) and 1002 (ua 1) registered, 1001 calling the far end: the Call-ID and the
+    /// INVITE as the far end got it.
+    pub fn calling_the_far_end() -> (World, String, Request) {
+        let mut w = World::two_agents().with_far_end();
+        let id = w.call_from(0, FAR_USER);
+        let invite = w.far_request(Method::Invite);
+        (w, id, invite)
+    }
+
+    /// The Call-ID of the one call that rings at UA `ua`, the only thing it reported.
+    pub fn rung(&mut self, ua: usize) -> String {
+        match self.take_events(ua).as_slice() {
+            [sip::Event::IncomingCall { call, .. }] => call.clone(),
+            other => panic!("expected a call, got {other:?}"),
+        }
+    }
+
     /// Makes the far end reachable as `FAR_USER` (a trunk the proxy routes to).
     pub fn with_far_end(mut self) -> World {
         self.pbx.registered.insert(FAR_USER.into(), (FAR, Uri::sip(FAR_USER, FAR_HOST)));
