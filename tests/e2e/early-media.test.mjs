@@ -1,10 +1,10 @@
 // Early media through the edge (RFC 3960): a number whose far end (SIPp, behind the edge's
 // trunk) plays an announcement in a 183 with SDP before it answers. The agent hears it before
-// the answer (energy measured in the browser), the card says so, then the 200 answers with the
-// same SDP or a changed one and the call goes on with audio both ways (a repeated 183 through the
-// edge changes nothing); a call that fails after
-// its announcement (486, 404) ends and is logged as it failed; a reliable 183 (Require: 100rel)
-// is PRACKed. Prints: INVITE -> first early-media audio at the agent.
+// the answer (energy measured in the browser), the card says so, a repeated 183 changes nothing,
+// then the 200 answers with the same SDP or a changed one and the call goes on with audio both
+// ways; a call that fails after its announcement (486, 404) ends and is logged as it failed; a
+// reliable 183 (Require: 100rel) is PRACKed. Prints: INVITE -> first early-media audio at the
+// agent.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually } from './lib/browser.mjs';
