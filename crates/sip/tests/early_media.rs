@@ -95,6 +95,18 @@ fn each_early_dialog_of_a_forked_call_has_its_own_early_answer() {
 }
 
 #[test]
+fn a_far_end_inventing_early_dialogs_without_end_gets_sixteen() {
+    let (mut w, _, invite) = World::calling_the_far_end();
+    for branch in 0..40 {
+        let mut forked = invite.clone();
+        forked.headers.set("To", format!("<sip:{FAR_USER}@{DOMAIN}>;tag=branch{branch}"));
+        w.far_respond(&forked, 183, "", Some(ANNOUNCEMENT));
+    }
+    let early = w.take_events(0).iter().filter(|e| matches!(e, Event::EarlyMedia { .. })).count();
+    assert_eq!(early, 16, "the call keeps a bounded list of early dialogs");
+}
+
+#[test]
 fn an_announcement_may_play_for_minutes_before_the_answer() {
     let (mut w, id, invite) = World::calling_the_far_end();
     w.far_respond(&invite, 183, "", Some(ANNOUNCEMENT));

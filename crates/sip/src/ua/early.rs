@@ -12,6 +12,10 @@ use super::offer::sdp_body;
 use super::transaction::Purpose;
 use super::{requires, UserAgent};
 
+/// Early dialogs kept per INVITE at most: a forking proxy rings a handful of phones; a far end
+/// inventing To tags without end gets no more.
+const EARLY_DIALOGS_MAX: usize = 16;
+
 /// One early dialog of the INVITE under way: a far end that answered provisionally, named by its
 /// To tag (a forking proxy makes several).
 pub(super) struct EarlyDialog {
@@ -37,9 +41,9 @@ impl Call {
         self.early.iter().find(|d| d.tag == tag).and_then(|d| d.sdp.clone())
     }
 
-    /// The early dialog with To tag `tag`, new if need be (always `Some`).
+    /// The early dialog with To tag `tag`, new if need be (`None`: too many already).
     fn early_dialog(&mut self, tag: &str) -> Option<&mut EarlyDialog> {
-        if !self.early.iter().any(|d| d.tag == tag) {
+        if !self.early.iter().any(|d| d.tag == tag) && self.early.len() < EARLY_DIALOGS_MAX {
             self.early.push(EarlyDialog { tag: tag.to_owned(), rseq: None, sdp: None });
         }
         self.early.iter_mut().find(|d| d.tag == tag)
