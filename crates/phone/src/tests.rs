@@ -240,7 +240,7 @@ fn a_ring_answered_on_another_device_logs_nothing_and_says_so() {
     assert_eq!(save_of(&ended), None, "no missed-call Task");
     assert!(ended.contains(&Effect::PlayTone(None)), "the ringtone stops");
     assert_eq!(phone.focus(), Focus::Idle);
-    assert_eq!(phone.notice(), Some("Answered on another device."));
+    assert_eq!(phone.notice(), Some("Answered elsewhere (another of your devices, or a colleague in the queue)."));
 }
 
 #[test]

@@ -15,7 +15,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { energyOf, readPcmWav, writeTestAudio } from './audio.mjs';
-import { eventually } from './browser.mjs';
+import { eventually, settledWithin } from './browser.mjs';
 
 /** baresip's own names of the codecs it may offer (audio_codecs), by the SDP's. */
 const CODEC_NAMES = { PCMU: 'PCMU/8000/1', PCMA: 'PCMA/8000/1', opus: 'opus/48000/2' };
@@ -125,7 +125,7 @@ export async function startBaresip({ user, password = `dev-${user}`, codecs = ['
       socket.destroy();
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+        await settledWithin(exited, 2000);
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       }
       if (process.env.E2E_DEBUG) {

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeTestAudio } from './audio.mjs';
+import { settledWithin } from './browser.mjs';
 
 export const SCENARIOS = join(dirname(fileURLToPath(import.meta.url)), '..', 'sipp');
 /** Where the edge's dispatcher sends outside numbers (dev/pbx/start.sh --edge's default trunk). */
@@ -83,8 +84,7 @@ export async function startSipp({
     },
     /** Waits for the scenario to end: `{ ok }` when it ran to its end, else why not. */
     async done({ timeout = (timeoutSeconds + 5) * 1000 } = {}) {
-      // unref: a scenario that ended must not keep the test process alive for `timeout`.
-      const result = await Promise.race([exited, new Promise((r) => setTimeout(() => r(null), timeout).unref())]);
+      const result = await settledWithin(exited, timeout);
       if (!result) throw new Error(`SIPp (${scenario}) still running after ${timeout} ms`);
       return { ok: result.code === 0, code: result.code, errors: readIfThere(join(dir, 'errors.log')) + stderr };
     },
@@ -92,7 +92,7 @@ export async function startSipp({
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 2000).unref())]);
+        await settledWithin(exited, 2000);
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       }
       if (process.env.E2E_DEBUG) console.log(`# SIPp ${scenario} files kept in ${dir}`);
