@@ -1,5 +1,6 @@
-//! Calls that come in: the new INVITE, ringing, answering or declining it, the ACK of our
-//! answer, and the caller's CANCEL (RFC 3261 §13.3, §9.2, RFC 3326, RFC 3891).
+//! Calls that come in: the new INVITE (with an offer or without), answering or declining it,
+//! and the caller's CANCEL (RFC 3261 §13.3, §9.2, RFC 3326, RFC 3891). Ringing is `reliable`'s,
+//! the ACK of our answer `offer`'s.
 
 use crate::header::{name_addrs, CSeq};
 use crate::message::{Request, Response};
