@@ -18,8 +18,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 # --- Debian packages --------------------------------------------------------------------------
 # coturn, kamailio-tls-modules and openssl: the TURN relay and the wss listener with its test
-# certificate; unzip: the org package check looks inside the static resource.
-apt_packages=(chromium chromium-driver kamailio kamailio-websocket-modules kamailio-tls-modules coturn openssl nodejs npm unzip)
+# certificate; kamailio-utils-modules: http_client, the VoiceCall service's hook (WITH_VOICECALL); unzip:
+# the org package check looks inside the static resource.
+apt_packages=(chromium chromium-driver kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-utils-modules coturn openssl nodejs npm unzip)
 missing=()
 for p in "${apt_packages[@]}"; do
   # node/npm may come from elsewhere (e.g. NodeSource); only install when the command is absent.

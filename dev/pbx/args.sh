@@ -1,5 +1,6 @@
 # Shared by start.sh and stop.sh: reads the options into $port, $run_dir, $tls, $tls_port,
-# $instance (standalone, primary or secondary), $dmq_port, $dmq_peer_port, $pair and $users_file.
+# $instance (standalone, primary or secondary), $dmq_port, $dmq_peer_port, $pair, $users_file,
+# $voicecall_hook and $voice_agents.
 port=
 run_dir=
 tls=
@@ -7,7 +8,9 @@ tls_port=
 instance=standalone
 pair=
 users_file=
-usage="usage: $0 [--port N] [--run-dir DIR] [--tls] [--instance primary|secondary | --pair] [--users FILE]"
+voicecall_hook=
+voice_agents=
+usage="usage: $0 [--port N] [--run-dir DIR] [--tls] [--instance primary|secondary | --pair] [--users FILE] [--voicecall-hook URL --voice-agents USER,...]"
 while [ $# -gt 0 ]; do
   case "$1" in
     --port) port=$2; shift 2 ;;
@@ -16,6 +19,8 @@ while [ $# -gt 0 ]; do
     --instance) instance=$2; shift 2 ;;
     --pair) pair=1; shift ;;
     --users) users_file=$2; shift 2 ;;
+    --voicecall-hook) voicecall_hook=$2; shift 2 ;;
+    --voice-agents) voice_agents=$2; shift 2 ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
 done

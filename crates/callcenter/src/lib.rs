@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
+pub mod contact_center;
 #[cfg(feature = "xml")]
 pub mod csv;
 pub mod date;
@@ -23,6 +24,8 @@ pub mod report;
 pub mod rollout;
 #[cfg(feature = "xml")]
 pub mod validate;
+#[cfg(feature = "xml")]
+pub mod voice_migrate;
 
 pub use settings::{DialingOptions, IceServer, IceSettings, IceTransportPolicy, ReadSettings, SettingProblem, SettingsError, SettingsMap, SoftphoneSettings};
 #[cfg(feature = "xml")]
