@@ -13,8 +13,9 @@
 // Chromium maps the names to 127.0.0.1 (--host-resolver-rules) and trusts the test certificate
 // by its key (--ignore-certificate-errors-spki-list). What each behaviour mimics: STANDIN.md.
 //
-// Usage: node dev/voice/server.mjs --certs DIR --package DIR --contact-center FILE --org-id ID
-//        [--port 8790] [--deployment JSON]
+// Usage: node dev/voice/server.mjs --certs DIR --contact-center FILE --org-id ID
+//        [--package DIR] [--port 8790] [--deployment JSON]
+// Without --package only the REST API and the test hooks answer (the VoiceCall service's tests).
 import { readFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { dirname, extname, join } from 'node:path';
@@ -43,18 +44,18 @@ const { values: args } = parseArgs({
     deployment: { type: 'string', default: '{}' },
   },
 });
-for (const required of ['certs', 'package', 'contact-center', 'org-id']) {
+for (const required of ['certs', 'contact-center', 'org-id']) {
   if (!args[required]) {
     console.error(`voice stand-in: --${required} is required`);
     process.exit(2);
   }
 }
 const port = Number(args.port);
-const pkg = new Package(args.package);
-const vendor = pkg.vendorInfo();
+const pkg = args.package ? new Package(args.package) : null;
+const vendor = pkg?.vendorInfo();
 const contactCenter = readContactCenter(readFileSync(args['contact-center'], 'utf8'));
 const internalName = contactCenter['/reqGeneralInfo/reqInternalName'];
-if (contactCenter['/reqGeneralInfo/reqVendorInfoApiName'] !== vendor.developerName) {
+if (vendor && contactCenter['/reqGeneralInfo/reqVendorInfoApiName'] !== vendor.developerName) {
   // Salesforce links a contact center to its connector by this name only.
   console.error(`voice stand-in: the contact center names ConversationVendorInfo ${contactCenter['/reqGeneralInfo/reqVendorInfoApiName']}, the package has ${vendor.developerName}`);
   process.exit(2);
@@ -117,6 +118,7 @@ async function route(req, res) {
     return json(res, reply.status, reply.body);
   }
   if (url.pathname.startsWith('/__standin/')) return testHooks(req, res, url);
+  if (!pkg) return send(res, 404, 'text/plain', 'not found (no --package)');
   if (host === HOSTS.lightning || host === HOSTS.foreignOrg) {
     if (url.pathname === '/') return sendFile(res, join(HERE, 'omni', 'index.html'));
     if (url.pathname === '/omni/config.json') return json(res, 200, omniConfig(host));

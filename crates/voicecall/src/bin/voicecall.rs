@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::thread;
+use std::time::Duration;
 
 use clap::Parser;
 use rustls::pki_types::pem::PemObject;
@@ -54,6 +55,14 @@ struct Args {
     /// inspecting proxy; the tests' stand-in).
     #[arg(long)]
     ca_file: Option<PathBuf>,
+    /// How long to wait for a connection to Salesforce, in milliseconds.
+    #[arg(long, default_value_t = 3_000)]
+    connect_timeout_ms: u64,
+    /// How long to wait for Salesforce's answer once a request left, in milliseconds. A create
+    /// left unanswered is never sent again (it may have landed): the call is reconciled when it
+    /// ends.
+    #[arg(long, default_value_t = 10_000)]
+    answer_timeout_ms: u64,
 }
 
 fn main() -> ExitCode {
@@ -79,7 +88,8 @@ fn run(args: Args) -> Result<(), String> {
         None => Vec::new(),
     };
     let tenant = Tenant { base_url: args.scrt_url.trim_end_matches('/').to_owned(), org_id: args.org_id, contact_center: args.contact_center };
-    let client = Client::new(tenant, signer, extra_roots, Timeouts::default()).map_err(|e| e.to_string())?;
+    let timeouts = Timeouts { connect: Duration::from_millis(args.connect_timeout_ms), answer: Duration::from_millis(args.answer_timeout_ms) };
+    let client = Client::new(tenant, signer, extra_roots, timeouts).map_err(|e| e.to_string())?;
     let tls = match (&args.tls_cert, &args.tls_key) {
         (Some(cert), Some(key)) => Some(server_tls(cert, key)?),
         _ => None,
