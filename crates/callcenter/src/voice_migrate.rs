@@ -7,7 +7,7 @@ use crate::contact_center::{service_origin, VENDOR_INFO_KEY, VOICE_CALL_SERVICE_
 use crate::definition::{Definition, Item};
 use crate::migrate::{kind, Change, Kind, MigrateError};
 use crate::settings::{is_pbx_url, is_sip_domain, DEFAULT_HOME_COUNTRY, DEFAULT_MAX_CALLS, DEFAULT_REGISTER_EXPIRES, SECTION};
-use crate::validate::check_internal_name;
+use crate::validate::{check_internal_name, Diagnostic, Severity};
 
 /// The ConversationVendorInfo the voice org package installs (`org/voice`).
 pub const DEFAULT_VENDOR_INFO: &str = "Rust_Softphone";
@@ -278,20 +278,35 @@ fn change_line(change: &Change, pick: u8) -> Option<String> {
     }
 }
 
-/// What is wrong with a contact center file for the connector (empty when nothing is).
-pub fn check(definition: &Definition) -> Vec<String> {
-    let mut problems = Vec::new();
+/// Whether `definition` is a Partner Telephony contact center (it names a
+/// ConversationVendorInfo) rather than an Open CTI Call Center.
+pub fn is_contact_center(definition: &Definition) -> bool {
+    definition.item("reqGeneralInfo", "reqVendorInfoApiName").is_some()
+}
+
+/// What is wrong with a contact center file for the connector (`callcenter validate` for this
+/// kind of file): missing general items are errors, and so is anything the connector cannot
+/// start without; other settings it would replace by a default are warnings.
+pub fn validate_contact_center(definition: &Definition) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
     let map = definition.settings_map();
+    let diagnostic = |severity, code, key: &str, message: String| Diagnostic { severity, code, line: 0, key: Some(key.to_owned()), message };
     for required in ["/reqGeneralInfo/reqInternalName", "/reqGeneralInfo/reqDisplayName", VENDOR_INFO_KEY] {
         if map.get(required).is_none_or(|v| v.trim().is_empty()) {
-            problems.push(format!("{required} is missing"));
+            found.push(diagnostic(Severity::Error, "missing-item", required, "is missing; Salesforce requires it".into()));
         }
     }
-    if let Err(e) = crate::contact_center::ConnectorSettings::from_map(&map) {
-        problems.extend(e.problems.into_iter().map(|p| format!("{}: {}", p.key, p.message)));
+    if map.get(CERTIFICATE_KEY).is_none_or(|v| v.trim().is_empty()) {
+        found.push(diagnostic(Severity::Warning, "no-certificate", CERTIFICATE_KEY, "is empty: Salesforce refuses the VoiceCall service's JWTs until the certificate of its key is pasted here".into()));
     }
-    problems
+    match crate::contact_center::ConnectorSettings::from_map(&map) {
+        Ok(read) => found.extend(read.problems.into_iter().map(|p| diagnostic(Severity::Warning, "setting", &p.key, p.message))),
+        Err(e) => found.extend(e.problems.into_iter().map(|p| diagnostic(Severity::Error, "setting", &p.key, p.message))),
+    }
+    found
 }
+
+const CERTIFICATE_KEY: &str = "/reqHvcc/reqTelephonyIntegrationCertificate";
 
 #[cfg(test)]
 mod tests {
@@ -328,7 +343,8 @@ mod tests {
     #[test]
     fn the_open_cti_definition_becomes_a_contact_center_the_connector_can_run_with() {
         let m = to_salesforce_voice(&Definition::parse(OURS).unwrap(), &options()).unwrap();
-        assert!(check(&m.definition).is_empty(), "{:?}", check(&m.definition));
+        let found = validate_contact_center(&m.definition);
+        assert!(found.iter().all(|d| d.code == "no-certificate"), "{found:?}");
         let d = &m.definition;
         assert_eq!(d.value("reqGeneralInfo", "reqInternalName"), "RustSoftphone_Voice");
         assert_eq!(d.value("reqGeneralInfo", "reqVendorInfoApiName"), "Rust_Softphone");
@@ -352,6 +368,7 @@ mod tests {
         let options = VoiceOptions { certificate: Some(pem.into()), vendor_info: Some("acme__Rust_Softphone".into()), ..options() };
         let m = to_salesforce_voice(&Definition::parse(OURS).unwrap(), &options).unwrap();
         assert_eq!(m.definition.value("reqHvcc", "reqTelephonyIntegrationCertificate"), "MIIBAAAA");
+        assert_eq!(validate_contact_center(&m.definition), vec![], "nothing left to fix");
         assert_eq!(m.definition.value("reqGeneralInfo", "reqVendorInfoApiName"), "acme__Rust_Softphone");
     }
 

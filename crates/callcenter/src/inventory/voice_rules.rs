@@ -33,6 +33,7 @@ const METHODS: &[(&str, Rule)] = &[
     ("setSoftphonePanelWidth", voice("Omni-Channel owns the panel: delete", 0.5)),
     ("setSoftphoneItemLabel", voice("Omni-Channel owns the utility item: delete", 0.5)),
     ("setSoftphoneItemIcon", voice("Omni-Channel owns the utility item: delete", 0.5)),
+    ("isInConsole", voice("Salesforce Voice works in any Lightning app with Omni-Channel: delete the check", 0.5)),
     ("getDirectoryNumbers", voice("the connector's getPhoneContacts (the transfer list Omni-Channel shows)", 2.0)),
 ];
 
