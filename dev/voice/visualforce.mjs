@@ -63,7 +63,7 @@ export function render(source, deployment) {
     .replace(/<apex:page\b[^>]*>/, '')
     .replace(/<\/apex:page>\s*$/, '')
     .replace(/\{!URLFOR\(\$Resource\.([A-Za-z0-9_]+),\s*'([^']+)'\)\}/g, (_, name, file) => `/resource/${name}/${file}`);
+  // Only the connector page carries a deployment configuration (the login page trusts nothing).
   const element = new RegExp(`(<script type="application/json" id="${DEPLOYMENT_ELEMENT_ID}">)[^<]*(</script>)`);
-  if (!element.test(body)) throw new Error(`the page has no ${DEPLOYMENT_ELEMENT_ID} element`);
   return `<!doctype html>\n${body.replace(element, `$1${JSON.stringify(deployment)}$2`).trim()}\n`;
 }

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:https';
 import { ROOT } from './console.mjs';
-import { eventually } from './browser.mjs';
+import { eventually, launchBrowser } from './browser.mjs';
+import { startPeerServer } from './peer.mjs';
 
 export const ORG_ID = '00D000000000001AAA';
 export const STANDIN_PORT = 8790;
@@ -136,4 +137,71 @@ export function startVoicePbx({ agents = ['1001', '1005'], port = 8080 } = {}) {
       if (!process.env.E2E_DEBUG) rmSync(runDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The deployment the stand-in writes into the connector page: this org, the loopback PBX and
+ * the VoiceCall service's test name (a deployable build refuses both, as the Open CTI package
+ * refuses loopback; the Lightning stand-in rewrites its page the same way). */
+export const TEST_DEPLOYMENT = {
+  orgOrigins: [`https://acme.lightning.force.com:${STANDIN_PORT}`],
+  organizationId: ORG_ID,
+  pbxOrigins: ['ws://127.0.0.1:8080'],
+  voiceCallOrigins: [`https://voicecall.acme.test:${LOOKUP_PORT}`],
+};
+
+/** Everything a Salesforce Voice test needs, started together and stopped together: the
+ * stand-in serving the built voice package, the VoiceCall service, Kamailio with its hook,
+ * the JsSIP peer server and a browser that trusts the test certificate. */
+export async function startVoiceWorld({ agents = ['1001', '1005'], initScript } = {}) {
+  const stops = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await Promise.resolve().then(stop).catch(() => {});
+  };
+  try {
+    const certs = makeCerts();
+    stops.push(() => certs.remove());
+    if (!existsSync(join(ROOT, 'org/voice/force-app/main/default/pages/SoftphoneConnector.page'))) {
+      throw new Error('the voice package is not built: run scripts/build-connector.sh and scripts/build-voice-package.sh');
+    }
+    const standin = await startStandin(certs, { pkg: 'org/voice/force-app/main/default', deployment: TEST_DEPLOYMENT });
+    stops.push(() => standin.stop());
+    const service = await startVoiceCallService(certs);
+    stops.push(() => service.stop());
+    const pbx = startVoicePbx({ agents });
+    stops.push(() => pbx.stop());
+    const peers = await startPeerServer();
+    stops.push(() => peers.close());
+    const browser = await launchBrowser({ extraArgs: chromiumArgs(certs) });
+    stops.push(() => browser.close());
+    if (initScript) await browser.context.addInitScript(initScript);
+    return { certs, standin, service, pbx, peers, browser, stop: stopAll };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}
+
+/** Reads `window.voiceStandin.<path>` in the Omni page. */
+export const omni = (page, path) => page.evaluate((p) => p.split('.').reduce((v, k) => v?.[k], window.voiceStandin), path);
+
+/** The connector's events of `type` seen by the Omni page (`{at, payload}`). */
+export const events = (page, type) => page.evaluate((t) => window.voiceStandin.events(t), type);
+
+/** Opens Omni, signs the connector in as `user` from the login frame, and sets the agent
+ * Available; returns the connector's frame. */
+export async function signInToOmni(page, user = '1001', { password = `dev-${user}`, query = '' } = {}) {
+  await page.goto(OMNI_URL + query);
+  const login = page.frameLocator('#login-slot iframe');
+  await login.locator('#sip-user').fill(user, { timeout: 20_000 });
+  await login.locator('#sip-password').fill(password);
+  await login.locator('button[type=submit]').click();
+  await eventually('CONNECTOR_READY', async () => (await omni(page, 'state.ready')) !== null, 15_000);
+  await page.selectOption('#presence', 'available');
+  await eventually('the agent to be registered again after Available', async () => (await events(page, 'SET_AGENT_STATUS_RESULT')).length > 0);
+  return connectorFrame(page);
+}
+
+/** The connector's (hidden) frame. */
+export function connectorFrame(page) {
+  return page.frames().find((f) => f.url().includes('/apex/SoftphoneConnector'));
 }
