@@ -248,11 +248,12 @@ impl Connector {
     /// Marks calls a transfer is ending (`leaving`), or gives them back to the agent.
     fn leaving(&self, calls: &[phone::CallHandle], leaving: bool) {
         let mut s = self.inner.borrow_mut();
+        let s = &mut *s;
         for call in calls {
             if leaving {
                 s.bridge.leave(*call);
             } else {
-                s.bridge.stay(*call);
+                s.bridge.stay(&s.phone, *call);
             }
         }
     }

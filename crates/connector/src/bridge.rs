@@ -121,7 +121,7 @@ impl Bridge {
     /// The calls as Salesforce should see them now. An incoming call whose VoiceCall is not
     /// known yet (or could not be had) is not among them.
     pub fn view(&self, phone: &Phone) -> Vec<SfCall> {
-        phone.calls().iter().filter_map(|call| self.sf_call(phone, call)).collect()
+        phone.calls().iter().filter(|c| !self.leaving.contains(&c.handle)).filter_map(|call| self.sf_call(phone, call)).collect()
     }
 
     /// What Salesforce was told of `handle`.
@@ -165,9 +165,12 @@ impl Bridge {
         self.leaving.insert(handle);
     }
 
-    /// The method's transfer failed: the call is the agent's again.
-    pub fn stay(&mut self, handle: CallHandle) {
+    /// The method's transfer failed: the call is the agent's again, as Salesforce still sees it.
+    pub fn stay(&mut self, phone: &Phone, handle: CallHandle) {
         self.leaving.remove(&handle);
+        if let Some(call) = phone.call(handle).and_then(|c| self.sf_call(phone, c)) {
+            self.told.insert(handle, call);
+        }
     }
 
     /// The VoiceCall service answered for an incoming call.

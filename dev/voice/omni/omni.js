@@ -6,6 +6,9 @@
 // Tests read and drive it through window.voiceStandin.
 
 const config = await (await fetch('/omni/config.json')).json();
+// A test hook: the org Id Salesforce sends (another org's, to see the connector refuse it).
+const organizationId = new URLSearchParams(location.search).get('organizationId');
+if (organizationId) config.connectorConfig.organizationId = organizationId;
 const connectorOrigin = new URL(config.connectorUrl).origin;
 /** Omni keeps the agent's status on the server: a reload finds it again. */
 const PRESENCE_KEY = 'voice-standin.presence';
@@ -78,7 +81,8 @@ function connectorReady(payload) {
   }
   state.ready = payload;
   state.login = null;
-  if (state.presence) applyPresence(state.presence);
+  // The agent's status (kept by Omni across reloads) goes to the connector, Offline included.
+  applyPresence(state.presence);
 }
 
 // --- what the connector publishes ---------------------------------------------------------------
@@ -97,6 +101,9 @@ async function handleEvent(event, payload) {
       return update(payload?.callId, { state: 'connected' }, event);
     case 'HANGUP':
       for (const call of [].concat(payload || [])) state.calls.delete(call?.callId);
+      // The conversation is over once no call of the customer's is left (a blind transfer's
+      // third party goes with it).
+      if (![...state.calls.values()].some((e) => e.leg !== 'third-party')) state.calls.clear();
       return;
     case 'MUTE_TOGGLE':
       for (const entry of state.calls.values()) if (entry.state === 'connected' && !entry.held) entry.muted = !!payload?.isMuted;
