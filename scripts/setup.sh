@@ -74,6 +74,14 @@ if [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2
   (cd tests/e2e && npm ci --no-audit --no-fund >/dev/null)
 fi
 
+# --- the Salesforce Voice connector's SDK ------------------------------------------------------
+# @salesforce/scv-connector-base 3.6.2, pinned (crates/connector/web/package.json); copied
+# unmodified into the voice package by scripts/build-connector.sh (~20 s once).
+if [ ! -d crates/connector/web/node_modules ] || [ crates/connector/web/package-lock.json -nt crates/connector/web/node_modules/.package-lock.json ]; then
+  say "installing the Salesforce Voice connector's SDK (npm ci)"
+  (cd crates/connector/web && npm ci --no-audit --no-fund --ignore-scripts >/dev/null)
+fi
+
 # --- the Salesforce CLI for the org package ----------------------------------------------------
 # @salesforce/cli 2.129.8 (org/cli/package.json) runs on Debian's node 20 once its undici is
 # pinned to 6.21.3 (an npm override); installed into org/cli, not globally (~300 MB, ~1 min).

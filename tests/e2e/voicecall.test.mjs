@@ -4,7 +4,7 @@
 // unavailable, slow, failing after it acted, or refusing: the call rings regardless, a create is
 // repeated only when Salesforce did not act on it, and never two VoiceCalls for one call.
 import assert from 'node:assert/strict';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execFileSync } from 'node:child_process';
@@ -198,7 +198,8 @@ describe('a key Salesforce does not know', () => {
     const readable = join(certs.dir, 'readable.key');
     copyFileSync(join(certs.dir, 'contact-center.key'), readable);
     execFileSync('chmod', ['644', readable]);
-    const bin = join(process.env.CARGO_TARGET_DIR || join(process.cwd(), '..', '..', 'target'), 'release', 'voicecall');
+    const target = process.env.CARGO_TARGET_DIR || join(process.cwd(), '..', '..', 'target');
+    const bin = ['debug', 'release'].map((p) => join(target, p, 'voicecall')).find(existsSync);
     let failure;
     try {
       execFileSync(bin, ['--scrt-url', 'https://127.0.0.1:1', '--org-id', '00D000000000001AAA', '--contact-center', 'X', '--key-file', readable], { stdio: 'pipe' });

@@ -88,8 +88,10 @@ export async function startStandin(certs, { contactCenter = 'dev/voice/contact-c
 /** Starts the VoiceCall service against the stand-in's REST API; `key` defaults to the contact
  * center's key (another file: a key Salesforce does not know). */
 export async function startVoiceCallService(certs, { key, contactCenter = 'RustSoftphoneVoice', answerTimeoutMs = 3000, tls = true } = {}) {
-  const bin = join(process.env.CARGO_TARGET_DIR || join(ROOT, 'target'), 'release', 'voicecall');
-  if (!existsSync(bin)) throw new Error(`${bin} is missing: run cargo build --release -p voicecall`);
+  const target = process.env.CARGO_TARGET_DIR || join(ROOT, 'target');
+  // scripts/test.sh builds it in debug (its dependencies are the unit tests'); either will do.
+  const bin = ['debug', 'release'].map((p) => join(target, p, 'voicecall')).find(existsSync);
+  if (!bin) throw new Error(`${target}/debug/voicecall is missing: run cargo build -p voicecall`);
   const keyFile = key || join(certs.dir, 'contact-center.key');
   chmodSync(keyFile, 0o600);
   const args = [
