@@ -16,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { definitionItem, deployableOrigin, orgOrigins, Refused } from '../build.mjs';
+import { callcenterTool, definitionItem, deployableOrigin, orgOrigins, Refused, trustedSite } from '../build.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -118,33 +118,6 @@ export function loginPage() {
 </html>
 </apex:page>
 `;
-}
-
-function xmlEscape(s) {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-function trustedSite(origin, description) {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<CspTrustedSite xmlns="http://soap.sforce.com/2006/04/metadata">
-    <context>All</context>
-    <description>${xmlEscape(description)}</description>
-    <endpointUrl>${xmlEscape(origin)}</endpointUrl>
-    <isActive>true</isActive>
-    <isApplicableToConnectSrc>true</isApplicableToConnectSrc>
-    <isApplicableToFontSrc>false</isApplicableToFontSrc>
-    <isApplicableToFrameSrc>false</isApplicableToFrameSrc>
-    <isApplicableToImgSrc>false</isApplicableToImgSrc>
-    <isApplicableToMediaSrc>false</isApplicableToMediaSrc>
-    <isApplicableToStyleSrc>false</isApplicableToStyleSrc>
-</CspTrustedSite>
-`;
-}
-
-function callcenterTool() {
-  const target = process.env.CARGO_TARGET_DIR || join(ROOT, 'target');
-  const built = join(target, 'release', 'callcenter');
-  return existsSync(built) ? [built] : ['cargo', 'run', '--quiet', '--release', '-p', 'callcenter', '--'];
 }
 
 export function build(argv) {

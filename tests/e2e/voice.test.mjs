@@ -153,6 +153,17 @@ describe('Salesforce Voice: the agent calls, holds, mutes, keys digits and trans
       assert.equal((await events(page, 'HOLD_TOGGLE')).length, 2, 'the customer\'s hold for the consultation is the method\'s: no HOLD_TOGGLE of the connector\'s own');
       await colleague.answer();
       await eventually('PARTICIPANT_CONNECTED', async () => (await events(page, 'PARTICIPANT_CONNECTED')).length === 1);
+      // Swap: back to the customer (the colleague waits on hold), and back again.
+      const unholds = async () => (await customer.events()).filter((e) => e.type === 'unhold').length;
+      const unheld = await unholds();
+      await page.locator('.call', { hasText: '1002' }).locator('button', { hasText: 'Swap' }).click();
+      await eventually('the customer off hold', async () => (await unholds()) > unheld, 10_000).catch(async (e) => {
+        throw new Error(`${e.message}; errors: ${JSON.stringify(await omni(page, 'state.errors'))}`);
+      });
+      const swapped = (await events(page, 'HOLD_TOGGLE')).at(-1).payload;
+      assert.deepEqual([swapped.isCustomerOnHold, swapped.isThirdPartyOnHold], [false, true]);
+      await page.locator('.call', { hasText: '1005' }).locator('button', { hasText: 'Swap' }).click();
+      await eventually('the colleague off hold again', async () => (await events(page, 'HOLD_TOGGLE')).at(-1).payload.isThirdPartyOnHold === false);
       // The agent leaves the customer's call: the customer and the colleague go on together.
       await page.locator('.call', { hasText: '1002' }).locator('button', { hasText: 'End call' }).click();
       await eventually('the customer to be handed to the colleague', () => colleague.has('replaces'));
@@ -161,6 +172,31 @@ describe('Salesforce Voice: the agent calls, holds, mutes, keys digits and trans
       await eventually('the customer and the colleague hear each other', async () => (await customer.bytes()).received - c0.received > 2000 && (await colleague.bytes()).received - k0.received > 2000);
       assert.equal((await events(page, 'PARTICIPANT_REMOVED')).length, 0, 'the transfer is the method\'s to tell');
       assert.deepEqual(await omni(page, 'state.refused'), []);
+    } finally {
+      for (const p of [customer, colleague]) await p.close();
+      await page.close();
+    }
+  });
+});
+
+describe('Salesforce Voice: a blind transfer', () => {
+  test('the customer is handed to a colleague at once: PARTICIPANT_ADDED, then the call is over for the agent', async () => {
+    const page = await world.browser.context.newPage();
+    const customer = await openPeer(world.browser.context, world.peers, '1002');
+    const colleague = await openPeer(world.browser.context, world.peers, '1005');
+    try {
+      await signInToOmni(page, '1001');
+      await connectedInboundCall(page, customer);
+      const card = page.locator('.call').first();
+      await card.locator('input.transfer-number').fill('1005');
+      await card.locator('button', { hasText: 'Blind transfer' }).click();
+      await eventually('the customer to be asked to call the colleague', async () => (await customer.events()).some((e) => e.type === 'refer' && e.target === '1005'));
+      await eventually('the colleague\'s phone to ring', () => colleague.has('incoming'));
+      await colleague.answer();
+      await eventually('PARTICIPANT_ADDED and HANGUP', async () => (await events(page, 'PARTICIPANT_ADDED')).length === 1 && (await events(page, 'HANGUP')).length === 1);
+      assert.equal(await page.locator('.call').count(), 0, 'the agent is free');
+      const [c0, k0] = [await customer.bytes(), await colleague.bytes()];
+      await eventually('the customer and the colleague hear each other', async () => (await customer.bytes()).received - c0.received > 2000 && (await colleague.bytes()).received - k0.received > 2000);
     } finally {
       for (const p of [customer, colleague]) await p.close();
       await page.close();

@@ -4,8 +4,8 @@
 //! Centers) carrying the connector's settings, with a report of what does not carry over.
 
 use crate::contact_center::{service_origin, VENDOR_INFO_KEY, VOICE_CALL_SERVICE_ITEM};
-use crate::definition::{Definition, Item};
-use crate::migrate::{kind, Change, Kind, MigrateError};
+use crate::definition::Definition;
+use crate::migrate::{changes_report, dropped, kind, Change, Kind, MigrateError};
 use crate::settings::{is_pbx_url, is_sip_domain, DEFAULT_HOME_COUNTRY, DEFAULT_MAX_CALLS, DEFAULT_REGISTER_EXPIRES, SECTION};
 use crate::validate::{check_internal_name, Diagnostic, Severity};
 
@@ -194,10 +194,6 @@ impl Builder<'_> {
     }
 }
 
-fn dropped(section: &str, item: &Item, why: &str) -> Change {
-    Change::Dropped { key: format!("/{section}/{}", item.name), value: item.value.clone(), why: why.into() }
-}
-
 /// A PEM certificate's base64 body on one line (the item holds no line breaks).
 fn pem_body(pem: &str) -> String {
     pem.lines().filter(|l| !l.starts_with("-----")).map(str::trim).collect()
@@ -239,17 +235,7 @@ impl VoiceMigration {
             self.old_internal_name,
             self.definition.settings_map().get(VENDOR_INFO_KEY).map_or("", String::as_str),
         );
-        for (title, pick) in [("Kept", 0), ("Changed or added", 1), ("Dropped", 2)] {
-            out.push_str(&format!("## {title}\n\n"));
-            let lines: Vec<String> = self.changes.iter().filter_map(|c| change_line(c, pick)).collect();
-            if lines.is_empty() {
-                out.push_str("- nothing\n");
-            }
-            for line in lines {
-                out.push_str(&line);
-            }
-            out.push('\n');
-        }
+        out.push_str(&changes_report(&self.changes));
         out.push_str(DOES_NOT_CARRY_OVER);
         out.push_str(&format!(
             "\n## Next steps and rollback\n\n\
@@ -262,19 +248,6 @@ impl VoiceMigration {
             old = self.old_internal_name,
         ));
         out
-    }
-}
-
-fn change_line(change: &Change, pick: u8) -> Option<String> {
-    match (change, pick) {
-        (Change::Kept { key, value }, 0) => Some(format!("- `{key}` = `{value}`\n")),
-        (Change::Changed { key, from, to, why }, 1) => {
-            let from = from.as_deref().map_or("(new)".to_owned(), |f| format!("`{f}`"));
-            let why = if why.is_empty() { String::new() } else { format!(": {why}") };
-            Some(format!("- `{key}`: {from} -> `{to}`{why}\n"))
-        }
-        (Change::Dropped { key, value, why }, 2) => Some(format!("- `{key}` = `{value}`: {why}\n")),
-        _ => None,
     }
 }
 

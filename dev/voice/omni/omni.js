@@ -112,6 +112,8 @@ async function handleEvent(event, payload) {
       return holdToggle(payload);
     case 'PARTICIPANT_ADDED':
       if (!payload?.callId) return refuse(event, 'no callId');
+      // While the agent consults, the customer waits on hold.
+      if (!payload.initialCallHasEnded) for (const entry of state.calls.values()) if (entry.leg === 'initial') entry.held = true;
       state.calls.set(payload.callId, { call: { callId: payload.callId, phoneNumber: payload.phoneNumber, callType: 'AddParticipant' }, state: 'transferring', leg: 'third-party' });
       return;
     case 'PARTICIPANT_CONNECTED':

@@ -1,32 +1,11 @@
 //! The move to Salesforce Voice as an admin makes it with the `callcenter` tool: the contact
 //! center file and its report from an Open CTI definition, contact center files in `validate`,
-//! and the code inventory priced for Salesforce Voice. Golden outputs as in `cli.rs`
-//! (`UPDATE_GOLDEN=1 cargo test -p callcenter` rewrites them).
+//! and the code inventory priced for Salesforce Voice. A module of `cli.rs` (its helpers and
+//! golden files).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
-}
-
-fn callcenter(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_callcenter")).args(args).current_dir(root()).output().expect("the tool runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn golden(name: &str, actual: &str) {
-    let path = root().join("tests/golden").join(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, actual).expect("golden written");
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} is missing: run with UPDATE_GOLDEN=1", path.display()));
-    assert_eq!(actual, expected, "output differs from {}", path.display());
-}
+use super::{callcenter, golden, root, stdout};
 
 fn out_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("callcenter-voice-{name}-{}", std::process::id()));
