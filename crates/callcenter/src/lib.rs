@@ -7,6 +7,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
 pub mod contact_center;
+pub mod credentials;
 #[cfg(feature = "xml")]
 pub mod csv;
 pub mod date;
@@ -27,7 +28,7 @@ pub mod validate;
 #[cfg(feature = "xml")]
 pub mod voice_migrate;
 
-pub use settings::{DialingOptions, IceServer, IceSettings, IceTransportPolicy, ReadSettings, SettingProblem, SettingsError, SettingsMap, SoftphoneSettings};
+pub use settings::{CredentialSource, DialingOptions, IceServer, IceSettings, IceTransportPolicy, ReadSettings, SettingProblem, SettingsError, SettingsMap, SoftphoneSettings};
 #[cfg(feature = "xml")]
 pub use definition::{Definition, Form, Item, ParseError, Section};
 #[cfg(feature = "xml")]

@@ -7,7 +7,7 @@ use crate::bridge::{Bridge, CallState, CallType, Publication, VoiceCallFate};
 
 fn registered() -> Phone {
     let mut phone = Phone::new(DialingRules::default());
-    phone.handle_intent(0, Intent::SignIn(Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: "Ada".into() }));
+    phone.handle_intent(0, Intent::SignIn(Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: "Ada".into(), auth_user: None }));
     phone.handle_event(0, Event::Registered);
     phone
 }

@@ -46,7 +46,7 @@ impl Connector {
     fn sign_in(&self, user: String, password: String) {
         let display_name = self.inner.borrow().user_name.clone();
         tell_login_page("signing-in", "Connecting to the phone system…");
-        self.apply(vec![Intent::SignIn(Credentials { user, password: Secret::new(password), display_name })]);
+        self.apply(vec![Intent::SignIn(Credentials { user, password: Secret::new(password), display_name, auth_user: None })]);
         if let Some(problem) = self.inner.borrow().phone.notice() {
             tell_login_page("failed", problem);
         }

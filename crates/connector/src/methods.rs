@@ -168,7 +168,7 @@ mod tests {
 
     fn ringing() -> (Phone, Bridge, CallHandle) {
         let mut phone = Phone::new(DialingRules::default());
-        phone.handle_intent(0, Intent::SignIn(Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: "Ada".into() }));
+        phone.handle_intent(0, Intent::SignIn(Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: "Ada".into(), auth_user: None }));
         phone.handle_event(0, Event::Registered);
         phone.handle_event(1_000, Event::IncomingCall { call_id: "in1@pbx".into(), number: "+14155550100".into(), display_name: String::new(), replaces: None });
         let handle = phone.calls()[0].handle;

@@ -9,6 +9,8 @@ impl Line {
     pub fn perform(&self, effect: Effect) {
         match effect {
             Effect::Connect(credentials) => self.connect(&credentials),
+            Effect::Renew(credentials) => self.renew(&credentials),
+            Effect::UseTurn { credential, ttl_s } => self.use_turn(&credential, ttl_s),
             Effect::Disconnect => self.disconnect(),
             Effect::Dial { call, dial } => self.dial(call, &dial),
             Effect::Ring { call, call_id } => self.ring(call, &call_id),
