@@ -27,11 +27,15 @@ pub struct Outgoing {
     pub body: String,
     /// `Access-Control-Allow-Origin`, for a page the service answers.
     pub allow_origin: Option<String>,
+    /// A CORS preflight's answer: GET allowed, from a public page to this private address too
+    /// (Chromium's Private Network Access asks before a page on the internet reads a service on
+    /// the contact center's own network).
+    pub preflight: bool,
 }
 
 impl Outgoing {
     pub fn json(status: u16, body: serde_json::Value) -> Outgoing {
-        Outgoing { status, body: body.to_string(), allow_origin: None }
+        Outgoing { status, body: body.to_string(), allow_origin: None, preflight: false }
     }
 }
 
@@ -70,6 +74,9 @@ pub fn write_response(stream: &mut impl Write, answer: &Outgoing) -> io::Result<
     let mut head = format!("HTTP/1.1 {} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n", answer.status, reason(answer.status), answer.body.len());
     if let Some(origin) = &answer.allow_origin {
         head.push_str(&format!("Access-Control-Allow-Origin: {origin}\r\nVary: Origin\r\n"));
+        if answer.preflight {
+            head.push_str("Access-Control-Allow-Methods: GET\r\nAccess-Control-Allow-Private-Network: true\r\nAccess-Control-Max-Age: 600\r\n");
+        }
     }
     head.push_str("\r\n");
     stream.write_all(head.as_bytes())?;
@@ -174,6 +181,7 @@ fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
         202 => "Accepted",
+        204 => "No Content",
         400 => "Bad Request",
         404 => "Not Found",
         405 => "Method Not Allowed",

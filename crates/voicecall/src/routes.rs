@@ -6,7 +6,8 @@
 //!   Salesforce never delays a ring;
 //! - the **lookup** (the agents' browsers, the connector page): `GET
 //!   /v1/voice-calls/{Call-ID}?wait=SECONDS`, the call's VoiceCall Id once it exists (waiting up
-//!   to `wait`, at most 20 s), readable only by the origins the service was told to allow.
+//!   to `wait`, at most 20 s), readable only by the origins the service was told to allow (their
+//!   CORS and Private Network Access preflights, `OPTIONS`, are answered yes).
 
 use std::collections::HashMap;
 use std::sync::{Condvar, Mutex, MutexGuard};
@@ -61,6 +62,7 @@ impl Shared {
             (Listener::Hook, "POST", "/v1/calls/started") => self.started(&request.body),
             (Listener::Hook, "POST", "/v1/calls/ended") => self.ended(&request.body),
             (Listener::Lookup, "GET", p) if p.starts_with(LOOKUP_PREFIX) => self.lookup(request),
+            (Listener::Lookup, "OPTIONS", p) if p.starts_with(LOOKUP_PREFIX) => self.preflight(request),
             _ if path.starts_with("/v1/") => Outgoing::json(405, json!({ "error": "not on this listener" })),
             _ => Outgoing::json(404, json!({ "error": "no such resource" })),
         }
@@ -97,6 +99,13 @@ impl Shared {
         self.registry().call_ended(self.now(), CallEnd { call_id, ended_at_ms: unix_ms() });
         self.changed.notify_all();
         Outgoing::json(202, json!({ "status": "ended" }))
+    }
+
+    /// A browser asking first whether the page may read lookups (CORS, Private Network Access):
+    /// yes for the allowed origins, no word for the others.
+    fn preflight(&self, request: &Incoming) -> Outgoing {
+        let allow_origin = request.origin.clone().filter(|o| self.allowed_origins.contains(o));
+        Outgoing { status: 204, body: String::new(), preflight: allow_origin.is_some(), allow_origin }
     }
 
     fn lookup(&self, request: &Incoming) -> Outgoing {
@@ -222,6 +231,19 @@ mod tests {
         let created = s.answer(Listener::Lookup, &get("/v1/voice-calls/abc%40pbx?wait=5", Some("https://evil.example")));
         assert_eq!(created.body, r#"{"status":"created","voiceCallId":"0LQ5g000000ABCDGA4"}"#);
         assert_eq!(created.allow_origin, None, "another site's page may not read it");
+    }
+
+    #[test]
+    fn a_preflight_is_answered_for_the_allowed_origins_only() {
+        let s = shared();
+        let ask = |origin: &str| Incoming { method: "OPTIONS".into(), target: "/v1/voice-calls/a".into(), origin: Some(origin.into()), body: Vec::new() };
+        let ours = s.answer(Listener::Lookup, &ask("https://acme--c.vf.force.com"));
+        assert_eq!((ours.status, ours.preflight, ours.allow_origin.as_deref()), (204, true, Some("https://acme--c.vf.force.com")));
+        let theirs = s.answer(Listener::Lookup, &ask("https://evil.example"));
+        assert_eq!((theirs.preflight, theirs.allow_origin), (false, None));
+        let mut wire = Vec::new();
+        crate::http::write_response(&mut wire, &ours).unwrap();
+        assert!(String::from_utf8(wire).unwrap().contains("Access-Control-Allow-Private-Network: true\r\n"));
     }
 
     #[test]
