@@ -1,7 +1,7 @@
 # Shared by start.sh and stop.sh: reads the options into $port, $run_dir, $tls, $tls_port,
 # $instance (standalone, primary or secondary), $dmq_port, $dmq_peer_port, $pair, $users_file,
-# $ephemeral_secrets (an array), and for the edge $edge, $trunks, $queues_file and
-# $plain_media_address.
+# $ephemeral_secrets (an array), for the edge $edge, $trunks, $queues_file and
+# $plain_media_address, and for the VoiceCall service's hook $voicecall_hook and $voice_agents.
 port=
 run_dir=
 tls=
@@ -14,8 +14,11 @@ edge=
 trunks=sip:127.0.0.2:5080
 queues_file=
 plain_media_address=
+voicecall_hook=
+voice_agents=
 usage="usage: $0 [--port N] [--run-dir DIR] [--tls] [--instance primary|secondary | --pair] [--users FILE]
-       [--ephemeral-secret SECRET]... [--edge [--trunk URI[,URI...]] [--queues FILE] [--plain-media-address IP]]"
+       [--ephemeral-secret SECRET]... [--edge [--trunk URI[,URI...]] [--queues FILE] [--plain-media-address IP]]
+       [--voicecall-hook URL --voice-agents USER,...]"
 while [ $# -gt 0 ]; do
   case "$1" in
     --port) port=$2; shift 2 ;;
@@ -29,6 +32,8 @@ while [ $# -gt 0 ]; do
     --trunk) trunks=$2; shift 2 ;;
     --queues) queues_file=$2; shift 2 ;;
     --plain-media-address) plain_media_address=$2; shift 2 ;;
+    --voicecall-hook) voicecall_hook=$2; shift 2 ;;
+    --voice-agents) voice_agents=$2; shift 2 ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
 done

@@ -22,7 +22,7 @@ use crate::js_value::{from_js, to_js};
 use crate::phone::value::Value;
 
 pub use late::{LateAnswer, SaveLogError};
-pub use origin::{is_allowed_origin, Deployment, DeploymentError, DeploymentFile, LaunchError, LaunchParams, PbxNotAllowed};
+pub use origin::{check_framing, is_allowed_origin, Deployment, DeploymentError, DeploymentFile, LaunchError, LaunchParams, PbxNotAllowed};
 pub use page::{ancestor_origins, read_deployment, DEPLOYMENT_ELEMENT_ID};
 pub use types::*;
 

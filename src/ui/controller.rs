@@ -68,7 +68,7 @@ impl Controller {
         let params = opencti::LaunchParams::from_query(&search).map_err(StartError::Launch)?;
         // Trust comes from this page's deployment configuration, never from Salesforce.
         let deployment = opencti::read_deployment().map_err(StartError::Deployment)?;
-        deployment.check_framing(&params.origin, &opencti::ancestor_origins()).map_err(StartError::Launch)?;
+        opencti::check_framing(&deployment, &params.origin, &opencti::ancestor_origins()).map_err(StartError::Launch)?;
         // The script version comes from the adapter URL: it is needed before any setting can be read.
         let cti = Rc::new(opencti::load(&params.origin, &params.api_version, deployment.org_origins()).await.map_err(StartError::from)?);
         let read = startup::read_settings(cti.get_call_center_settings().await.map_err(StartError::from)?)?;
@@ -340,7 +340,7 @@ impl Controller {
                     let this = self.clone();
                     spawn_local(async move { with_line(&this.inner, |l| l.play(tone)) });
                 }
-                line_effect => with_line(&self.inner, |l| perform_on_line(l, line_effect)),
+                line_effect => with_line(&self.inner, |l| l.perform(line_effect)),
             }
         }
     }
@@ -384,31 +384,6 @@ impl Controller {
             Effect::FetchCredentials => credentials::fetch(cti, this),
             _ => {}
         }
-    }
-}
-
-/// The effects the phone line carries out.
-fn perform_on_line(line: &Line, effect: Effect) {
-    match effect {
-        Effect::Connect(credentials) => line.connect(&credentials),
-        Effect::Renew(credentials) => line.renew(&credentials),
-        Effect::UseTurn { credential, ttl_s } => line.use_turn(&credential, ttl_s),
-        Effect::Disconnect => line.disconnect(),
-        Effect::Dial { call, dial } => line.dial(call, &dial),
-        Effect::Ring { call, call_id } => line.ring(call, &call_id),
-        Effect::Refuse { call_id, busy } => line.refuse(&call_id, busy),
-        Effect::Answer { call } => line.answer(call),
-        Effect::Decline { call, busy } => line.decline(call, busy),
-        Effect::HangUp { call } => line.hang_up(call),
-        Effect::SetMuted { call, muted } => line.set_muted(call, muted),
-        Effect::SetHeld { call, held } => line.set_held(call, held),
-        Effect::SendDigit { call, digit } => line.send_digit(call, digit),
-        Effect::Transfer { call, dial } => line.transfer(call, &dial),
-        Effect::TransferAttended { call, with } => line.transfer_attended(call, with),
-        Effect::FollowTransfer { call, new } => line.follow_transfer(call, new),
-        Effect::DeclineTransfer { call } => line.decline_transfer(call),
-        Effect::MeasureQuality { call } => line.measure_quality(call),
-        _ => {}
     }
 }
 

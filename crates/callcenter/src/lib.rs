@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
+pub mod contact_center;
 pub mod credentials;
 #[cfg(feature = "xml")]
 pub mod csv;
@@ -24,6 +25,8 @@ pub mod report;
 pub mod rollout;
 #[cfg(feature = "xml")]
 pub mod validate;
+#[cfg(feature = "xml")]
+pub mod voice_migrate;
 
 pub use settings::{CredentialSource, DialingOptions, IceServer, IceSettings, IceTransportPolicy, ReadSettings, SettingProblem, SettingsError, SettingsMap, SoftphoneSettings};
 #[cfg(feature = "xml")]

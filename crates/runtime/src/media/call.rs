@@ -248,7 +248,9 @@ impl CallMedia {
         // web-sys lacks `canInsertDTMF`; read it so `insertDTMF` is only called when it cannot throw.
         let can_insert = js_sys::Reflect::get(&dtmf, &"canInsertDTMF".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false);
         if can_insert {
-            dtmf.insert_dtmf(digits);
+            // Digits still queued stay queued: insertDTMF replaces the buffer, and an agent (or
+            // Salesforce's sendDigits) may key the next digit before the last one has played.
+            dtmf.insert_dtmf(&(dtmf.tone_buffer() + digits));
         }
         can_insert
     }

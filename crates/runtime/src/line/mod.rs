@@ -12,6 +12,7 @@ mod helpers;
 mod instance;
 mod microphone;
 mod outgoing;
+mod perform;
 mod recovery;
 mod wake;
 mod wording;
