@@ -227,6 +227,31 @@ fn is_org_id(id: &str) -> bool {
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_deployment_file_reads_as_the_page_writes_it_and_refuses_another_shape() {
+        let texts = |items: &[&str]| Value::from(items.to_vec());
+        let open_cti = Value::object([
+            ("orgOrigins", texts(&["https://acme.lightning.force.com"])),
+            ("pbxOrigins", texts(&["wss://pbx.example.com:8443"])),
+        ]);
+        let file = DeploymentFile::from_value(&open_cti).expect("the Open CTI phone's file");
+        assert_eq!(file.org_origins, ["https://acme.lightning.force.com"]);
+        assert_eq!((file.organization_id, file.voice_call_origins.len()), (None, 0));
+        let voice = Value::object([
+            ("orgOrigins", texts(&["https://acme.lightning.force.com"])),
+            ("pbxOrigins", texts(&["wss://pbx.example.com:8443"])),
+            ("organizationId", "00D000000000001".into()),
+            ("voiceCallOrigins", texts(&["https://voicecall.example.com"])),
+        ]);
+        let file = DeploymentFile::from_value(&voice).expect("the connector's file");
+        assert_eq!(file.organization_id.as_deref(), Some("00D000000000001"));
+        assert_eq!(file.voice_call_origins, ["https://voicecall.example.com"]);
+        let no_pbx = Value::object([("orgOrigins", texts(&["https://acme.lightning.force.com"]))]);
+        assert!(matches!(DeploymentFile::from_value(&no_pbx), Err(DeploymentError::Unreadable(_))));
+        let not_text = Value::object([("orgOrigins", Value::Array(vec![Value::Number(1.0)])), ("pbxOrigins", texts(&[]))]);
+        assert!(matches!(DeploymentFile::from_value(&not_text), Err(DeploymentError::Unreadable(_))));
+    }
+
     /// The Open CTI phone's check: `sfdcIFrameOrigin` and every page around it.
     fn framing(d: &Deployment, launch: &str, ancestors: &[String]) -> Result<(), String> {
         match d.foreign_origin(std::iter::once(launch).chain(ancestors.iter().map(String::as_str))) {
