@@ -214,7 +214,9 @@ impl CallMedia {
         // web-sys lacks `canInsertDTMF`; read it so `insertDTMF` is only called when it cannot throw.
         let can_insert = js_sys::Reflect::get(&dtmf, &"canInsertDTMF".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false);
         if can_insert {
-            dtmf.insert_dtmf(digits);
+            // insertDTMF replaces the tones still waiting to be sent: keys pressed in quick
+            // succession (a PIN typed into an IVR) queue behind them instead of erasing them.
+            dtmf.insert_dtmf(&format!("{}{digits}", dtmf.tone_buffer()));
         }
         can_insert
     }
