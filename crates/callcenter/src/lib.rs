@@ -13,6 +13,7 @@ pub mod ice;
 #[cfg(feature = "xml")]
 pub mod inventory;
 pub mod settings;
+pub mod trunk;
 #[cfg(feature = "xml")]
 pub mod definition;
 #[cfg(feature = "xml")]
@@ -25,6 +26,7 @@ pub mod rollout;
 pub mod validate;
 
 pub use settings::{DialingOptions, IceServer, IceSettings, IceTransportPolicy, ReadSettings, SettingProblem, SettingsError, SettingsMap, SoftphoneSettings};
+pub use trunk::{AudioCodec, NumberFormat};
 #[cfg(feature = "xml")]
 pub use definition::{Definition, Form, Item, ParseError, Section};
 #[cfg(feature = "xml")]

@@ -6,6 +6,7 @@ use std::fmt;
 
 pub use crate::ice::{IceServer, IceSettings, IceTransportPolicy};
 use crate::ice::IceItems;
+use crate::trunk::{self, AudioCodec, NumberFormat};
 
 /// `"/section/item" -> value`, as `sforce.opencti.getCallCenterSettings` returns it.
 pub type SettingsMap = BTreeMap<String, String>;
@@ -52,6 +53,11 @@ pub struct SoftphoneSettings {
     /// The org's home country, ISO 3166-1 alpha-2 in upper case (e.g. `GB`): how numbers
     /// written without a country code are read.
     pub home_country: String,
+    /// The form outside numbers are handed to the PBX in (`trunkNumberFormat`).
+    pub number_format: NumberFormat,
+    /// The codecs the phone prefers, most preferred first (`audioCodecs`); empty: the
+    /// browser's own order.
+    pub audio_codecs: Vec<AudioCodec>,
 }
 
 /// The standard dialing options of a Call Center.
@@ -146,6 +152,8 @@ impl SoftphoneSettings {
                 international_prefix: r.digits("/reqDialingOptions/reqInternationalPrefix"),
             },
             home_country: r.home_country(),
+            number_format: r.number_format(),
+            audio_codecs: r.audio_codecs(),
         };
         if r.fatal {
             Err(SettingsError { problems: r.problems })
@@ -337,6 +345,23 @@ impl Reader<'_> {
         v
     }
 
+    fn number_format(&mut self) -> NumberFormat {
+        let k = key("trunkNumberFormat");
+        trunk::read_number_format(self.get(&k)).unwrap_or_else(|message| {
+            self.problem(&k, message);
+            NumberFormat::E164
+        })
+    }
+
+    fn audio_codecs(&mut self) -> Vec<AudioCodec> {
+        let k = key("audioCodecs");
+        let (codecs, problems) = trunk::read_audio_codecs(self.get(&k));
+        for message in problems {
+            self.problem(&k, message);
+        }
+        codecs
+    }
+
     fn home_country(&mut self) -> String {
         let k = key("homeCountry");
         let v = self.get(&k);
@@ -524,6 +549,22 @@ mod tests {
             assert_eq!(read.settings.home_country, "US", "{bad:?}");
             assert_eq!(keys(&read.problems), ["/rustSoftphone/homeCountry"], "{bad:?}");
         }
+    }
+
+    #[test]
+    fn the_trunks_number_format_and_codec_order_are_read_and_mistakes_reported() {
+        let s = read(&development()).settings;
+        assert_eq!((s.number_format, s.audio_codecs.as_slice()), (NumberFormat::E164, &[][..]), "E.164, the browser's codec order");
+        let mut map = development();
+        map.insert(key("trunkNumberFormat"), "national".into());
+        map.insert(key("audioCodecs"), "PCMA, opus".into());
+        let s = read(&map).settings;
+        assert_eq!((s.number_format, s.audio_codecs.as_slice()), (NumberFormat::National, &[AudioCodec::Pcma, AudioCodec::Opus][..]));
+        map.insert(key("trunkNumberFormat"), "local".into());
+        map.insert(key("audioCodecs"), "PCMA, G729".into());
+        let read = read(&map);
+        assert_eq!(keys(&read.problems), ["/rustSoftphone/trunkNumberFormat", "/rustSoftphone/audioCodecs"]);
+        assert_eq!((read.settings.number_format, read.settings.audio_codecs), (NumberFormat::E164, vec![AudioCodec::Pcma]));
     }
 
     #[test]
