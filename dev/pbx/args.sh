@@ -44,5 +44,5 @@ fi
 # The edge's fixed ports (loopback): SIP over UDP for plain endpoints and the trunk, rtpengine's
 # control (ng) socket, and the range rtpengine takes media ports from.
 edge_sip_port=5060
-edge_ng_port=2223
+edge_ng_port=22223
 edge_rtp_ports=30000-30199
