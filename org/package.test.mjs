@@ -30,10 +30,11 @@ function pageDeployment() {
 const LOOPBACK = /\/\/(127\.|localhost|\[::1\]|0\.0\.0\.0)/;
 
 test('package.xml lists every component an install needs', () => {
-  assert.deepEqual(members('ApexClass'), ['SoftphoneCallLog', 'SoftphoneCallLogTest']);
+  assert.deepEqual(members('ApexClass'), ['SoftphoneCallLog', 'SoftphoneCallLogTest', 'SoftphoneCredentials', 'SoftphoneCredentialsTest']);
   assert.deepEqual(members('ApexPage'), ['Softphone']);
-  assert.deepEqual(members('StaticResource'), ['Softphone']);
-  assert.deepEqual(members('PermissionSet'), ['Softphone_Agent']);
+  assert.deepEqual(members('StaticResource'), ['Softphone', 'SoftphoneCredentialVectors']);
+  assert.deepEqual(members('PermissionSet'), ['Softphone_Admin', 'Softphone_Agent']);
+  assert.deepEqual(members('CustomObject'), ['Softphone_Secret__c']);
   assert.deepEqual(members('CallCenter'), ['RustSoftphone']);
   assert.ok(members('CspTrustedSite').length >= 1, 'a CSP Trusted Site per PBX origin');
 });
@@ -45,13 +46,21 @@ const CALL_LOG_FIELDS = {
   Softphone_Pop_Outcome__c: ['Text', '20', undefined],
 };
 
+const tag = (xml, name) => xml.match(new RegExp(`<${name}>([^<]*)</${name}>`))?.[1];
+/** The `<fields>` block of `object`'s field `name`, as the Metadata API form has it. */
+const fieldOf = (object, name) => [...read(`objects/${object}.object`).matchAll(/<fields>([\s\S]*?)<\/fields>/g)].map((m) => m[1]).find((f) => tag(f, 'fullName') === name);
+/** A permission set's field permissions, sorted by field. */
+function fieldPermissions(set) {
+  return [...read(`permissionsets/${set}.permissionset`).matchAll(/<fieldPermissions>([\s\S]*?)<\/fieldPermissions>/g)]
+    .map((m) => ({ field: tag(m[1], 'field'), editable: tag(m[1], 'editable'), readable: tag(m[1], 'readable') }))
+    .sort((a, b) => a.field.localeCompare(b.field));
+}
+
 test('the package adds the call-log fields to Activity, and agents may write them', () => {
   const names = Object.keys(CALL_LOG_FIELDS);
-  assert.deepEqual(members('CustomField'), names.map((n) => `Activity.${n}`));
-  const object = read('objects/Activity.object');
-  const tag = (xml, name) => xml.match(new RegExp(`<${name}>([^<]*)</${name}>`))?.[1];
+  assert.deepEqual(members('CustomField').filter((f) => f.startsWith('Activity.')), names.map((n) => `Activity.${n}`));
   for (const [name, [type, size, scale]] of Object.entries(CALL_LOG_FIELDS)) {
-    const field = [...object.matchAll(/<fields>([\s\S]*?)<\/fields>/g)].map((m) => m[1]).find((f) => tag(f, 'fullName') === name);
+    const field = fieldOf('Activity', name);
     assert.ok(field, `${name} is in Activity`);
     assert.equal(tag(field, 'type'), type, name);
     assert.equal(tag(field, type === 'Text' ? 'length' : 'precision'), size, name);
@@ -59,9 +68,32 @@ test('the package adds the call-log fields to Activity, and agents may write the
     assert.equal(tag(field, 'required'), 'false', `${name}: calls logged without it must still save`);
   }
   // Activity fields are granted on Task in a permission set (Salesforce mirrors them on Event).
-  const permissions = [...read('permissionsets/Softphone_Agent.permissionset').matchAll(/<fieldPermissions>([\s\S]*?)<\/fieldPermissions>/g)]
-    .map((m) => ({ field: tag(m[1], 'field'), editable: tag(m[1], 'editable'), readable: tag(m[1], 'readable') }));
-  assert.deepEqual(permissions.sort((a, b) => a.field.localeCompare(b.field)), names.map((n) => ({ field: `Task.${n}`, editable: 'true', readable: 'true' })));
+  assert.deepEqual(fieldPermissions('Softphone_Agent'), names.map((n) => ({ field: `Task.${n}`, editable: 'true', readable: 'true' })));
+});
+
+test('the secret is out of agents\' reach: only the admin permission set grants it, encrypted; the extension is unique', () => {
+  assert.deepEqual(members('CustomField').filter((f) => !f.startsWith('Activity.')), [
+    'Softphone_Secret__c.Lifetime_Seconds__c', 'Softphone_Secret__c.Sip_Secret__c', 'Softphone_Secret__c.Turn_Secret__c', 'User.Softphone_Extension__c',
+  ]);
+  for (const name of ['Sip_Secret__c', 'Turn_Secret__c']) {
+    assert.equal(tag(fieldOf('Softphone_Secret__c', name), 'type'), 'EncryptedText', name);
+    assert.equal(tag(fieldOf('Softphone_Secret__c', name), 'maskType'), 'all', name);
+  }
+  assert.equal(tag(fieldOf('User', 'Softphone_Extension__c'), 'unique'), 'true', 'two users never share an extension');
+  const agent = read('permissionsets/Softphone_Agent.permissionset');
+  assert.doesNotMatch(agent, /<objectPermissions>/, 'agents get no object access');
+  assert.ok(fieldPermissions('Softphone_Agent').every((p) => p.field.startsWith('Task.')), 'agents get no field access beyond the Task fields');
+  assert.match(agent, /<apexClass>SoftphoneCredentials<\/apexClass>\s*<enabled>true<\/enabled>/, 'agents may call the credentials service');
+  const admin = read('permissionsets/Softphone_Admin.permissionset');
+  assert.match(admin, /<object>Softphone_Secret__c<\/object>/);
+  assert.deepEqual(fieldPermissions('Softphone_Admin').map((p) => p.field), ['Softphone_Secret__c.Lifetime_Seconds__c', 'Softphone_Secret__c.Turn_Secret__c', 'User.Softphone_Extension__c']);
+});
+
+test('the Apex test reads the credential vectors the PBX-side checks share', () => {
+  const vectors = JSON.parse(readFileSync(join(MDAPI, 'staticresources', 'SoftphoneCredentialVectors.resource'), 'utf8'));
+  assert.ok(vectors.vectors.length >= 5);
+  assert.match(read('staticresources/SoftphoneCredentialVectors.resource-meta.xml'), /<contentType>application\/json<\/contentType>/);
+  assert.match(read('classes/SoftphoneCredentialsTest.cls'), /Name = 'SoftphoneCredentialVectors'/);
 });
 
 test('the static resource holds the whole app and the page loads only files it has', () => {

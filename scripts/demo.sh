@@ -27,14 +27,17 @@ trap cleanup EXIT INT TERM
 if [ -x dev/pbx/start.sh ]; then
   dev/pbx/start.sh --run-dir "$run_dir/pbx" "$@"
 fi
-"$CARGO_TARGET_DIR/release/console" --definition callcenter-xml/development.xml --app-dir dist &
+# --package: the stand-in org has the softphone package, so the phone signs in with the org's
+# credentials (the development definition says credentials org; Kamailio has the same secret).
+"$CARGO_TARGET_DIR/release/console" --definition callcenter-xml/development.xml --app-dir dist --package &
 console_pid=$!
 for _ in $(seq 50); do curl -fs -o /dev/null http://127.0.0.1:8700/__standin/config.json && break; sleep 0.1; done
 cat <<MSG
 
-  Open http://127.0.0.1:8700/ in Chromium, click "Phone" in the utility bar and sign in as
-  1001 (development passwords for 1001..1010 are in dev/pbx/users). Click a phone number on
-  a record: the phone shows it, ready to call. Ctrl-C stops the demo.
+  Open http://127.0.0.1:8700/ in Chromium and click "Phone" in the utility bar: Salesforce
+  has signed you in as 1001 (you are its user agent1001; http://127.0.0.1:8700/?user=agent1002
+  in another browser is 1002). Click a phone number on a record: the phone shows it, ready to
+  call. Ctrl-C stops the demo.
 
 MSG
 wait "$console_pid"

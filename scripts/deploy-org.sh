@@ -39,10 +39,12 @@ org_url=$("$sf" org display --target-org "$target_org" --json | node -e '
 echo "deploy-org: org $target_org is $org_url"
 scripts/build-org-package.sh --org-url "$org_url" --definition "$definition" "${passthrough[@]}"
 (cd org && "$sf" project deploy start --source-dir force-app --target-org "$target_org" \
-  --test-level RunSpecifiedTests --tests SoftphoneCallLogTest --wait 30)
+  --test-level RunSpecifiedTests --tests SoftphoneCallLogTest --tests SoftphoneCredentialsTest --wait 30)
 cat <<MSG
 deploy-org: done. Next, in the org:
   - give agents the permission set:  $sf org assign permset --name Softphone_Agent --target-org $target_org --on-behalf-of USER
+  - sign them in with Salesforce (credentials org): the secret record and each user's
+    Softphone Extension, with the Softphone_Admin permission set (README, "Signing in with Salesforce")
   - Setup > Call Centers > $(sed -n 's:.*name="reqInternalName"[^>]*>\([^<]*\)<.*:\1:p' "$definition") > Manage Call Center Users: add them
   - Setup > App Manager > your Lightning app > Utility Items: add Open CTI Softphone
 MSG

@@ -32,11 +32,11 @@ step "release build of the softphone (trunk) and its download size"
 trunk build --release
 scripts/size-report.sh dist
 
-step "the org package, built offline for an example org and checked (org/package.test.mjs)"
+step "the org package, built offline for an example org and checked (org/package.test.mjs), every Apex class parsed (org/apex.test.mjs)"
 cargo build --quiet --release -p callcenter
 "$CARGO_TARGET_DIR/release/callcenter" validate org/callcenter.xml callcenter-xml/*.xml
 scripts/build-org-package.sh --org-url https://acme.my.salesforce.com
-node --test org/package.test.mjs
+node --test org/package.test.mjs org/apex.test.mjs
 
 step "browser tests of the Open CTI shim against the stand-in (wasm-bindgen-test, headless Chromium)"
 cargo build --quiet --release -p console
@@ -48,6 +48,9 @@ kill "$console_pid"; wait "$console_pid" 2>/dev/null || true; console_pid=
 
 step "SIP benchmark: crates/sip against JsSIP 3.13.8 in one node process, and both sizes"
 crates/sip/bench/run.sh
+
+step "fuzz: both SIP core targets, 30 s each, from the committed corpus (crates/sip/fuzz/seeds)"
+crates/sip/fuzz/run.sh --seconds 30
 
 step "callcenter report benchmark: 50,000 generated Tasks"
 cargo bench --quiet -p callcenter --bench report

@@ -1,6 +1,7 @@
 # Shared by start.sh and stop.sh: reads the options into $port, $run_dir, $tls, $tls_port,
 # $instance (standalone, primary or secondary), $dmq_port, $dmq_peer_port, $pair, $users_file,
-# and for the edge $edge, $trunks, $queues_file and $plain_media_address.
+# $ephemeral_secrets (an array), and for the edge $edge, $trunks, $queues_file and
+# $plain_media_address.
 port=
 run_dir=
 tls=
@@ -8,12 +9,13 @@ tls_port=
 instance=standalone
 pair=
 users_file=
+ephemeral_secrets=()
 edge=
 trunks=sip:127.0.0.2:5080
 queues_file=
 plain_media_address=
 usage="usage: $0 [--port N] [--run-dir DIR] [--tls] [--instance primary|secondary | --pair] [--users FILE]
-       [--edge [--trunk URI[,URI...]] [--queues FILE] [--plain-media-address IP]]"
+       [--ephemeral-secret SECRET]... [--edge [--trunk URI[,URI...]] [--queues FILE] [--plain-media-address IP]]"
 while [ $# -gt 0 ]; do
   case "$1" in
     --port) port=$2; shift 2 ;;
@@ -22,6 +24,7 @@ while [ $# -gt 0 ]; do
     --instance) instance=$2; shift 2 ;;
     --pair) pair=1; shift ;;
     --users) users_file=$2; shift 2 ;;
+    --ephemeral-secret) ephemeral_secrets+=("$2"); shift 2 ;;
     --edge) edge=1; shift ;;
     --trunk) trunks=$2; shift 2 ;;
     --queues) queues_file=$2; shift 2 ;;

@@ -7,6 +7,9 @@
 #   --instance secondary  the other one: ws 8081, SIP 5091
 #   --pair                starts both, in RUN_DIR/primary and RUN_DIR/secondary
 #   --users FILE          "user password" lines (default: dev/pbx/users); dev/storm makes one
+#   --ephemeral-secret S  a secret the org's credentials service shares (auth_ephemeral); give it
+#                         again for each secret accepted during a rotation, the newest last
+#                         (default: the one in dev/pbx/ephemeral-secret)
 #   --edge                the media-terminating edge (edge.cfg): rtpengine in user space on
 #                         loopback turns the browsers' ICE/DTLS-SRTP into plain RTP, SIP over UDP
 #                         on 127.0.0.1:5060 for plain endpoints, queues, and a trunk
@@ -16,13 +19,15 @@
 #     --plain-media-address IP  the address rtpengine writes into SDP for plain endpoints (what
 #                         they send RTP to), when it is not 127.0.0.1: a NAT, or a test's relay
 # Usage: dev/pbx/start.sh [--port 8080] [--run-dir DIR] [--tls] [--instance primary|secondary | --pair] [--users FILE]
-#                         [--edge [--trunk URI[,URI]] [--queues FILE] [--plain-media-address IP]]
+#                         [--ephemeral-secret S]... [--edge [--trunk URI[,URI]] [--queues FILE] [--plain-media-address IP]]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$(dirname "$0")/args.sh"
 if [ -n "$pair" ]; then
   for i in primary secondary; do
-    "$0" --instance "$i" --run-dir "$run_dir/$i" ${tls:+--tls} ${users_file:+--users "$users_file"}
+    secret_args=()
+    for secret in ${ephemeral_secrets[@]+"${ephemeral_secrets[@]}"}; do secret_args+=(--ephemeral-secret "$secret"); done
+    "$0" --instance "$i" --run-dir "$run_dir/$i" ${tls:+--tls} ${users_file:+--users "$users_file"} ${secret_args[@]+"${secret_args[@]}"}
   done
   exit 0
 fi
@@ -40,6 +45,13 @@ if [ -n "$tls" ]; then
 fi
 [ -n "$dmq_port" ] && defines+=(-A WITH_DMQ)
 users=$(grep -vE '^\s*(#|$)' "${users_file:-$here/users}" | awk '{ printf "    $sht(users=>%s) = \"%s\";\\n", $1, $2 }')
+[ ${#ephemeral_secrets[@]} -gt 0 ] || ephemeral_secrets=("$(tr -d '[:space:]' <"$here/ephemeral-secret")")
+secrets=
+for secret in "${ephemeral_secrets[@]}"; do
+  # A secret becomes a modparam string through sed: nothing that would end or change it.
+  case "$secret" in ''|*[\"\\\|\&]*|*$'\n'*) echo "pbx: an ephemeral secret may not be empty or hold a quote, \\, |, & or a line break" >&2; exit 2 ;; esac
+  secrets+="modparam(\"auth_ephemeral\", \"secret\", \"$secret\")\\n"
+done
 if [ -n "$edge" ]; then
   defines+=(-A WITH_EDGE)
   users+=$(grep -vE '^\s*(#|$)' "${queues_file:-$here/queues}" | awk '{ q = $1; $1 = ""; sub(/^ /, ""); printf "    $sht(queues=>%s) = \"%s\";\\n", q, $0 }')
@@ -47,7 +59,7 @@ if [ -n "$edge" ]; then
   sed -e "s|@PLAIN_MEDIA_ADDRESS@|${plain_media_address:+ media-address=$plain_media_address}|g" \
     "$here/edge.cfg.in" >"$run_dir/edge.cfg"
 fi
-sed -e "s|@PORT@|$port|g" -e "s|@RUN_DIR@|$run_dir|g" -e "s|^@USERS@$|$users|" \
+sed -e "s|@PORT@|$port|g" -e "s|@RUN_DIR@|$run_dir|g" -e "s|^@USERS@$|$users|" -e "s|^@EPHEMERAL_SECRETS@$|$secrets|" \
   -e "s|@TLS_PORT@|$tls_port|g" -e "s|@DMQ_PORT@|$dmq_port|g" -e "s|@DMQ_PEER_PORT@|$dmq_peer_port|g" \
   -e "s|@SIP_PORT@|$edge_sip_port|g" -e "s|@NG_PORT@|$edge_ng_port|g" \
   "$here/kamailio.cfg.in" > "$run_dir/kamailio.cfg"

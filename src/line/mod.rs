@@ -99,6 +99,16 @@ struct Inner {
     pending: Vec<Event>,
 }
 
+/// The SIP core's command for the phone's credentials: the org's authenticate as
+/// `EXPIRES:EXTENSION` while registering the extension.
+fn register_command(credentials: &Credentials) -> Command {
+    let password = credentials.password.expose().to_owned();
+    match &credentials.auth_user {
+        Some(auth_user) => Command::RegisterAs { user: credentials.user.clone(), credentials: sip::Credentials { user: auth_user.clone(), password } },
+        None => Command::Register(sip::Credentials { user: credentials.user.clone(), password }),
+    }
+}
+
 /// Work that must run after the line's state is released (it drives the line again).
 type Deferred = Box<dyn FnOnce(&Line)>;
 
@@ -166,10 +176,7 @@ impl Line {
             };
             let mut ua = UserAgent::new(config, Box::new(BrowserRandom));
             // Registering is always accepted: it goes out once a connection is up.
-            let _ = ua.command(
-                sip_now(),
-                Command::Register(sip::Credentials { user: credentials.user.clone(), password: credentials.password.expose().to_owned() }),
-            );
+            let _ = ua.command(sip_now(), register_command(credentials));
             inner.ua = Some(ua);
             let urls = inner.settings.pbx_urls.clone();
             inner.transport = Some(Transport::connect(urls, move |event| {
@@ -180,6 +187,22 @@ impl Line {
         }
         self.watch_connection();
         self.drive(None);
+    }
+
+    /// Registers again at once with fresh credentials (the org's, renewed before they
+    /// expire), on the connection there is; for another extension the user agent removes the
+    /// old binding first. Without a user agent yet, it signs in.
+    pub fn renew(&self, credentials: &Credentials) {
+        let has_agent = self.inner.borrow().ua.is_some();
+        if !has_agent {
+            return self.connect(credentials);
+        }
+        self.command(register_command(credentials));
+    }
+
+    /// Relays calls through the definition's TURN URLs with this credential the org minted.
+    pub fn use_turn(&self, credential: &crate::phone::Minted, ttl_s: u32) {
+        self.inner.borrow().ice.use_org_credential(&credential.username, credential.password.expose(), ttl_s, now() as f64);
     }
 
     /// Unregisters and closes the connection and the microphone.

@@ -1,7 +1,8 @@
 //! The ICE servers a call uses: the definition's STUN/TURN servers, plus time-limited TURN
-//! credentials fetched from the definition's `turnCredentialsUrl` (TURN REST style: JSON
-//! `{username, password|credential, ttl, uris}`), kept until most of their lifetime passed.
-//! A fetch that fails is a sentence for the agent, never an exception.
+//! credentials: fetched from the definition's `turnCredentialsUrl` (TURN REST style: JSON
+//! `{username, password|credential, ttl, uris}`), or, without one, minted by the org with the
+//! SIP credentials (`credentials` org); kept until most of their lifetime passed. A fetch that
+//! fails is a sentence for the agent, never an exception.
 
 use std::cell::RefCell;
 
@@ -79,17 +80,40 @@ pub fn grant_from_reply(reply: TurnRestReply, definition_urls: &[String], now_ms
 pub struct IceSource {
     settings: IceSettings,
     fetched: RefCell<Option<Grant>>,
+    /// The TURN credential the org minted last (renewed with the SIP ones).
+    minted: RefCell<Option<Grant>>,
 }
 
 impl IceSource {
     /// A source for these settings; nothing is fetched until the first call needs it.
     pub fn new(settings: IceSettings) -> IceSource {
-        IceSource { settings, fetched: RefCell::new(None) }
+        IceSource { settings, fetched: RefCell::new(None), minted: RefCell::new(None) }
+    }
+
+    /// The TURN credential the org minted, valid for `ttl_s` from `now_ms`, for the
+    /// definition's TURN URLs that have no credentials of their own.
+    pub fn use_org_credential(&self, username: &str, password: &str, ttl_s: u32, now_ms: f64) {
+        let urls = self.settings.turn_urls_for_org().to_vec();
+        let grant = (!urls.is_empty()).then(|| Grant {
+            server: IceServer { urls, username: Some(username.to_owned()), credential: Some(password.to_owned()) },
+            good_until_ms: now_ms + f64::from(ttl_s) * 1000.0 * USE_FOR_PERCENT / 100.0,
+        });
+        *self.minted.borrow_mut() = grant;
     }
 
     /// The configuration for a call starting now.
     pub async fn config(&self, now_ms: f64) -> IceConfig {
         let mut config = IceConfig { servers: self.settings.servers.clone(), policy: self.settings.policy, ..IceConfig::default() };
+        if !self.settings.turn_urls_for_org().is_empty() {
+            match self.minted.borrow().clone().filter(|g| g.good_until_ms > now_ms) {
+                Some(grant) => {
+                    config.good_until_ms = Some(grant.good_until_ms);
+                    config.servers.push(grant.server);
+                }
+                None => config.problem = Some("Salesforce has not given the phone a TURN credential (sign in with Salesforce), so audio cannot be relayed.".into()),
+            }
+            return config;
+        }
         let Some(url) = &self.settings.credentials_url else { return config };
         let cached = self.fetched.borrow().clone().filter(|g| g.good_until_ms > now_ms);
         let grant = match cached {

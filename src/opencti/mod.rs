@@ -323,7 +323,8 @@ impl OpenCti {
         let args = object(&[
             ("apexClass", apex.apex_class.as_str().into()),
             ("methodName", apex.method_name.as_str().into()),
-            ("methodParams", apex.method_params.as_str().into()),
+            // The guide's form for a method without parameters: an empty object.
+            ("methodParams", if apex.method_params.is_empty() { Object::new().into() } else { apex.method_params.as_str().into() }),
         ]);
         let value = self.call(METHOD, args).await?;
         let result = Reflect::get(&value, &"runApex".into()).unwrap_or(JsValue::UNDEFINED);

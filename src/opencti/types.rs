@@ -258,7 +258,8 @@ pub struct ApexCall {
     pub apex_class: String,
     /// Its static method.
     pub method_name: String,
-    /// Parameters as `a=1&b=2`.
+    /// Parameters as `a=1&b=2`; empty for a method without any (sent as `{}`, as the
+    /// *runApex()* page of the Open CTI guide says).
     pub method_params: String,
 }
 

@@ -145,8 +145,9 @@ fn notify(title: &str, body: &str) -> Option<Shown> {
 
 #[derive(Properties, PartialEq)]
 pub struct PermissionReasonProps {
-    /// Whether the agent is signed out (the reason is shown before sign-in only).
-    pub signed_out: bool,
+    /// Whether to show it: before a sign-in, and all along when Salesforce signs the agent in
+    /// (they never see a sign-in).
+    pub show: bool,
 }
 
 /// One line saying why the browser is about to ask (or, in a frame, where to allow it), while
@@ -158,7 +159,7 @@ pub fn permission_reason(props: &PermissionReasonProps) -> Html {
         Some("denied") if framed() => FRAMED_PERMISSION_HOW_TO,
         _ => return html! {},
     };
-    if !props.signed_out {
+    if !props.show {
         return html! {};
     }
     html! { <p class="weak notice" data-testid="notification-reason">{ text }</p> }

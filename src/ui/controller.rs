@@ -11,7 +11,7 @@ use yew::Callback;
 use super::owner::{self, TabRole, Tabs};
 use super::pop;
 use super::context::now_ms;
-use super::{logs, storage, task_facts};
+use super::{credentials, logs, storage, task_facts};
 use crate::line::{Line, LineSettings};
 use crate::opencti::{self, CallLog, OpenCti};
 use crate::phone::dialing::{unknown_country_notice, DialingRules};
@@ -190,7 +190,10 @@ impl Controller {
         let interrupted = storage::interrupted_calls();
         // This page now answers for the stored calls: `persist` forgets them once logged.
         self.inner.borrow_mut().calls_stored = !interrupted.is_empty();
-        let effects = self.inner.borrow_mut().phone.restore_logs(now_ms(), storage::stored_logs(), interrupted, seed);
+        let mut effects = self.inner.borrow_mut().phone.restore_logs(now_ms(), storage::stored_logs(), interrupted, seed);
+        // With the org's credentials the owner signs in at once: a reload, a takeover or a
+        // rejoin needs no one at the keyboard.
+        effects.extend(self.inner.borrow_mut().phone.start_org_sign_in());
         self.perform(effects);
         self.persist();
         logs::detect_package(self.inner.borrow().cti.clone(), self.clone());
@@ -248,7 +251,7 @@ impl Controller {
         if intent == Intent::Call {
             crate::line::mark("softphone:click");
         }
-        if matches!(intent, Intent::SignIn(_)) {
+        if matches!(intent, Intent::SignIn(_) | Intent::SignInWithOrg) {
             // In the agent's click, with the reason shown above the form.
             attention::ask_permission();
         }
@@ -278,7 +281,7 @@ impl Controller {
     pub fn tick(&self) {
         let effects = self.inner.borrow_mut().phone.tick(now_ms());
         self.persist();
-        let retried = effects.iter().any(|e| matches!(e, Effect::SaveLog { .. } | Effect::FindLog { .. }));
+        let retried = effects.iter().any(|e| matches!(e, Effect::SaveLog { .. } | Effect::FindLog { .. } | Effect::FetchCredentials));
         self.perform(effects);
         if retried {
             self.publish();
@@ -315,7 +318,8 @@ impl Controller {
                 | Effect::SetIcon(_)
                 | Effect::ScreenPop { .. }
                 | Effect::SaveLog { .. }
-                | Effect::FindLog { .. } => self.perform_in_salesforce(effect),
+                | Effect::FindLog { .. }
+                | Effect::FetchCredentials => self.perform_in_salesforce(effect),
                 Effect::RememberPresence(presence) => storage::store_presence(presence),
                 Effect::UseMicrophone(id) => {
                     if let Some(storage) = local_storage() {
@@ -382,6 +386,7 @@ impl Controller {
                 logs::save(cti, this, id, task_facts::with_facts(task(&record, existing_id), &record, fields));
             }
             Effect::FindLog { id, call_object } => logs::find(cti, this, id, call_object),
+            Effect::FetchCredentials => credentials::fetch(cti, this),
             _ => {}
         }
     }
@@ -391,6 +396,8 @@ impl Controller {
 fn perform_on_line(line: &Line, effect: Effect) {
     match effect {
         Effect::Connect(credentials) => line.connect(&credentials),
+        Effect::Renew(credentials) => line.renew(&credentials),
+        Effect::UseTurn { credential, ttl_s } => line.use_turn(&credential, ttl_s),
         Effect::Disconnect => line.disconnect(),
         Effect::Dial { call, dial } => line.dial(call, &dial),
         Effect::Ring { call, call_id } => line.ring(call, &call_id),
@@ -418,6 +425,7 @@ fn new_phone(settings: &SoftphoneSettings) -> Phone {
     phone.set_wrap_up_limit(settings.wrap_up_seconds);
     phone.set_max_calls(settings.max_calls);
     phone.set_follow_transfers(settings.follow_transfer_requests);
+    phone.set_credential_source(settings.credentials);
     phone.restore_presence(storage::stored_presence());
     phone.restore_recent(storage::stored_recent());
     phone.restore_outputs(storage::stored_outputs());

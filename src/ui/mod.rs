@@ -5,6 +5,7 @@ mod attention;
 mod call_views;
 mod context;
 mod controller;
+mod credentials;
 mod logs;
 mod outputs;
 mod owner;
@@ -98,7 +99,7 @@ pub fn app() -> Html {
             html! {
                 <ContextProvider<Intents> context={(*intents).clone()}>
                     <startup::StartNotices notices={c.notices()} />
-                    <attention::PermissionReason signed_out={p.agent_user().is_none()} />
+                    <attention::PermissionReason show={p.agent_user().is_none() || *p.org_sign_in() != crate::phone::OrgSignIn::Off} />
                     <views::PhoneView snapshot={Snapshot(p.clone())} {dispositions} />
                 </ContextProvider<Intents>>
             }

@@ -77,6 +77,7 @@ pub fn sign_in() -> Html {
                 user: value(&user).trim().to_owned(),
                 password: secret,
                 display_name: value(&display_name).trim().to_owned(),
+                auth_user: None,
             }));
         })
     };
@@ -237,6 +238,7 @@ pub fn phone_view(props: &PhoneViewProps) -> Html {
         _ => None,
     };
     use_shortcuts(focused);
+    let send = use_intents();
     let idle = phone.calls().is_empty() && phone.ready().is_none() && phone.wrap_up().is_none();
     html! {
         <main class="phone">
@@ -244,7 +246,8 @@ pub fn phone_view(props: &PhoneViewProps) -> Html {
             <Header registration={phone.registration().clone()} user={phone.agent_user().map(|u| AttrValue::from(u.to_owned()))} presence={phone.presence()} />
             if let Some(notice) = phone.notice() { <div class="alert" role="alert">{ notice.to_owned() }</div> }
             if let Registration::Failed(reason) = phone.registration() { <div class="alert" role="alert">{ reason.clone() }</div> }
-            if phone.agent_user().is_none() { <SignIn /> }
+            { super::credentials::org_status(phone.org_sign_in(), phone.agent_user().is_some(), &send) }
+            if phone.offers_password_form() { <SignIn /> }
             if let Registration::Reconnecting(reason) = phone.registration() {
                 <div class="alert" role="status">{ reason.clone() }{ " Reconnecting…" }</div>
             }

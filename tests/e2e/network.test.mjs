@@ -5,10 +5,10 @@
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually, keepPeerConnections, launchBrowser } from './lib/browser.mjs';
-import { APP_ORIGIN, CONSOLE_ORIGIN, ROOT, startConsole, standin, callButton } from './lib/console.mjs';
+import { APP_ORIGIN, CONSOLE_ORIGIN, ROOT, developmentDefinition, startConsole, standin, callButton } from './lib/console.mjs';
 import { startPbx } from './lib/pbx.mjs';
 import { openPeer, startPeerServer } from './lib/peer.mjs';
 import { startRelay } from './lib/relay.mjs';
@@ -19,7 +19,7 @@ let pbx, relay, consoleServer, peerServer, browser;
 
 /** The development definition with the relay first and Kamailio itself second. */
 function writeDefinition() {
-  const xml = readFileSync(join(ROOT, 'callcenter-xml', 'development.xml'), 'utf8');
+  const xml = developmentDefinition();
   const urls = 'ws://127.0.0.1:8090,ws://127.0.0.1:8080';
   const variant = xml.replace(/(name="pbxWebSocketUrls"[^>]*>)[^<]*</, `$1${urls}<`);
   assert.notEqual(variant, xml, 'the definition names pbxWebSocketUrls');

@@ -3,10 +3,10 @@
 // Call Center definition are notices, and the phone works. No PBX is needed: nobody signs in.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually, launchBrowser } from './lib/browser.mjs';
-import { CONSOLE_ORIGIN, ROOT, startConsole, standin } from './lib/console.mjs';
+import { CONSOLE_ORIGIN, ROOT, developmentDefinition, startConsole, standin } from './lib/console.mjs';
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
@@ -64,7 +64,7 @@ test('a page not framed by Salesforce is told so, without Retry', async () => {
 test('click-to-dial refused and bad definition items are notices; the phone still starts', async () => {
   const dir = join(ROOT, 'target', 'e2e');
   mkdirSync(dir, { recursive: true });
-  const definition = readFileSync(join(ROOT, 'callcenter-xml', 'development.xml'), 'utf8')
+  const definition = developmentDefinition()
     .replace('>600</item>', '>10</item>')
     .replace('>US</item>', '>United Kingdom</item>');
   writeFileSync(join(dir, 'bad-items.xml'), definition);

@@ -4,11 +4,11 @@
 // Center that points it at a PBX outside the deployment's pinned list is refused with words.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { launchBrowser, eventually } from './lib/browser.mjs';
-import { startConsole, CONSOLE_ORIGIN, APP_ORIGIN, APP_PAGE, ROOT, standin } from './lib/console.mjs';
+import { startConsole, CONSOLE_ORIGIN, APP_ORIGIN, APP_PAGE, ROOT, developmentDefinition, standin } from './lib/console.mjs';
 
 /** A site that is not the org: another loopback port serving a page that frames the phone. */
 const FOREIGN_PORT = 8709;
@@ -92,7 +92,7 @@ test("another site claiming the org's own sfdcIFrameOrigin is caught by the fram
 test('a Call Center pointing the phone at a PBX outside the pinned list is refused with a clear message', async () => {
   const dir = join(ROOT, 'target', 'e2e');
   mkdirSync(dir, { recursive: true });
-  const variant = readFileSync(join(ROOT, 'callcenter-xml/development.xml'), 'utf8')
+  const variant = developmentDefinition()
     .replace(/(name="pbxWebSocketUrls"[^>]*>)[^<]*/, '$1ws://127.0.0.1:8080,ws://127.0.0.1:8099/ws');
   writeFileSync(join(dir, 'definition-unpinned-pbx.xml'), variant);
   const consoleServer = await startConsole({ definition: 'target/e2e/definition-unpinned-pbx.xml' });

@@ -1,15 +1,18 @@
 // TURN: the agent's audio goes only through a real coturn (Debian's turnserver on loopback)
-// with iceTransportPolicy relay, with static credentials from the definition and with
-// time-limited TURN REST credentials fetched from a service; a wrong TURN password is a plain
-// sentence for the agent, and no call goes out without an audio path. The JsSIP far end uses
+// with iceTransportPolicy relay, with static credentials from the definition, with time-limited
+// TURN REST credentials fetched from a service, and with the ones the org mints with the SIP
+// credentials (coturn with --use-auth-secret); a wrong TURN password is a plain sentence for the
+// agent, and no call goes out without an audio path. The JsSIP far end uses
 // host candidates; only the agent is forced through the relay.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually } from './lib/browser.mjs';
-import { audioFlowsBothWays, definitionVariant, signIn, startTurn, startTurnCredentials, startWorld } from './lib/network.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { agentOn, audioFlowsBothWays, definitionVariant, signIn, startTurn, startTurnCredentials, startWorld } from './lib/network.mjs';
 import { startPbx } from './lib/pbx.mjs';
 import { openPeer } from './lib/peer.mjs';
-import { callButton } from './lib/console.mjs';
+import { CONSOLE_ORIGIN, ROOT, callButton, standin } from './lib/console.mjs';
 
 const MARGARET = '003000000000004AAA'; // Phone 1002
 const TURN_URL = 'turn:127.0.0.1:3478?transport=udp';
@@ -32,10 +35,11 @@ async function withWorld(definition, body) {
   }
 }
 
-/** Agent 1001 click-to-dials Margaret (the JsSIP peer 1002), who answers; audio must go through the relay. */
-async function relayedCall(world, logs) {
+/** Agent 1001 click-to-dials Margaret (the JsSIP peer 1002), who answers; audio must go through
+ * the relay. `open` signs the agent in (default: the form). */
+async function relayedCall(world, logs, open = () => signIn(world.browser, '1001', { logs })) {
   const peer = await openPeer(world.browser.context, world.peerServer, '1002');
-  const agent = await signIn(world.browser, '1001', { logs });
+  const agent = await open();
   await agent.page.click(`a.click-to-dial[data-record="${MARGARET}"]`);
   await callButton(agent.phone).click();
   await eventually('the INVITE to reach the peer', () => peer.has('incoming'));
@@ -77,6 +81,32 @@ test('relay only, TURN REST credentials fetched from a service: the call is rela
     assert.ok(service.requests.length <= 2, `credentials are reused while valid (${service.requests.length} fetches)`);
   } finally {
     await service.close();
+    turn.stop();
+  }
+});
+
+test('relay only, TURN credentials minted by the org with the SIP ones: the call is relayed', async () => {
+  const secret = 'dev-turn-org-secret';
+  const turn = startTurn({ authSecret: secret });
+  try {
+    const definition = definitionVariant('turn-org', { credentials: 'org', iceServers: TURN_URL, iceTransportPolicy: 'relay' });
+    await withWorld(definition, async (world, logs) => {
+      const sip = readFileSync(join(ROOT, 'dev', 'pbx', 'ephemeral-secret'), 'utf8').trim();
+      const org = { packageInstalled: true, secret: { sip, turn: secret } };
+      await fetch(`${CONSOLE_ORIGIN}/__standin/org`, { method: 'POST', body: JSON.stringify(org) });
+      await relayedCall(world, logs, async () => {
+        // Nothing typed: the org signs the agent in, TURN credentials included.
+        const page = await world.browser.context.newPage();
+        page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
+        await page.goto(`${CONSOLE_ORIGIN}/`);
+        await eventually('the phone to initialise', () => standin(page, 'state.initialized'));
+        await page.evaluate(() => window.lightningStandin.openUtility());
+        const agent = agentOn(page, page.frameLocator('#softphone-slot iframe'));
+        await agent.phone.locator('header [role=status]', { hasText: 'Ready · 1001' }).waitFor({ timeout: 15_000 });
+        return agent;
+      });
+    });
+  } finally {
     turn.stop();
   }
 });

@@ -49,7 +49,8 @@ impl IceTransportPolicy {
 pub struct IceSettings {
     /// Servers usable as they are: STUN, and TURN with static credentials.
     pub servers: Vec<IceServer>,
-    /// TURN URLs of the definition that take the fetched credentials (with `credentials_url`).
+    /// TURN URLs of the definition that take time-limited credentials: fetched from
+    /// `credentials_url`, or, without one, minted by the org with the SIP credentials.
     pub turn_urls_for_fetched: Vec<String>,
     /// Where time-limited TURN credentials come from (TURN REST style JSON).
     pub credentials_url: Option<String>,
@@ -58,9 +59,18 @@ pub struct IceSettings {
 }
 
 impl IceSettings {
-    /// Some TURN server is configured (with static or fetched credentials).
+    /// Some TURN server is configured (with static, fetched or org-minted credentials).
     pub fn has_turn(&self) -> bool {
-        self.credentials_url.is_some() || self.servers.iter().any(|s| s.urls.iter().any(|u| is_turn(u)))
+        self.credentials_url.is_some() || !self.turn_urls_for_fetched.is_empty() || self.servers.iter().any(|s| s.urls.iter().any(|u| is_turn(u)))
+    }
+
+    /// The TURN URLs that take the credentials the org mints (no credentials URL, no static ones).
+    pub fn turn_urls_for_org(&self) -> &[String] {
+        if self.credentials_url.is_some() {
+            &[]
+        } else {
+            &self.turn_urls_for_fetched
+        }
     }
 }
 
@@ -76,6 +86,9 @@ pub struct IceItems<'a> {
     pub credentials_url: &'a str,
     /// `iceTransportPolicy`.
     pub policy: &'a str,
+    /// The org mints credentials (`credentials` is `org`): TURN URLs without credentials of
+    /// their own take the TURN credentials it mints with the SIP ones.
+    pub org_credentials: bool,
 }
 
 /// One problem with an ICE item: the item's name and what is wrong.
@@ -116,10 +129,10 @@ pub fn read(items: &IceItems<'_>) -> (IceSettings, Vec<IceProblem>) {
     let mut turn_urls_for_fetched = Vec::new();
     match (items.username, items.credential) {
         ("", "") if turn.is_empty() => {}
-        ("", "") if credentials_url.is_some() => turn_urls_for_fetched = turn,
+        ("", "") if credentials_url.is_some() || items.org_credentials => turn_urls_for_fetched = turn,
         ("", "") if items.credentials_url.is_empty() => problem(
             "iceServers",
-            "TURN URLs need turnUsername and turnCredential, or turnCredentialsUrl for time-limited credentials".into(),
+            "TURN URLs need turnUsername and turnCredential, turnCredentialsUrl, or credentials org for time-limited credentials".into(),
         ),
         ("", "") => {}
         (_, "") => problem("turnCredential", "is missing: turnUsername needs its turnCredential".into()),
@@ -167,7 +180,20 @@ mod tests {
     use super::*;
 
     fn items<'a>(urls: &'a str, username: &'a str, credential: &'a str, credentials_url: &'a str, policy: &'a str) -> IceItems<'a> {
-        IceItems { urls, username, credential, credentials_url, policy }
+        IceItems { urls, username, credential, credentials_url, policy, org_credentials: false }
+    }
+
+    #[test]
+    fn with_org_credentials_turn_urls_take_the_minted_ones_unless_a_url_fetches_them() {
+        let org = |url| IceItems { org_credentials: true, ..items("turn:t.example.com", "", "", url, "relay") };
+        let (s, problems) = read(&org(""));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(s.turn_urls_for_org(), ["turn:t.example.com"]);
+        assert!(s.has_turn());
+        let (s, problems) = read(&org("https://crm.example.com/turn"));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(s.turn_urls_for_org().is_empty(), "the credentials URL keeps working for those who have one");
+        assert_eq!(s.turn_urls_for_fetched, ["turn:t.example.com"]);
     }
 
     #[test]

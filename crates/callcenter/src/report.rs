@@ -3,7 +3,7 @@
 
 use crate::definition::Definition;
 use crate::migrate::{kind, Kind};
-use crate::settings::{adapter_url_api_version, SoftphoneSettings, DEFAULT_API_VERSION, SECTION};
+use crate::settings::{adapter_url_api_version, CredentialSource, SoftphoneSettings, DEFAULT_API_VERSION, SECTION};
 use crate::validate::{Diagnostic, Severity};
 
 /// One definition found by `callcenter inventory`.
@@ -270,13 +270,15 @@ fn lightning_panel(d: &Definition) -> String {
 
 /// What the phone does with its settings, in plain words.
 fn ice_in_words(ice: &crate::IceSettings) -> String {
-    let urls: Vec<&str> = ice.servers.iter().flat_map(|x| x.urls.iter().map(String::as_str)).collect();
+    let urls: Vec<&str> = ice.servers.iter().flat_map(|x| x.urls.iter().map(String::as_str)).chain(ice.turn_urls_for_org().iter().map(String::as_str)).collect();
     if urls.is_empty() && ice.credentials_url.is_none() {
         return "No STUN/TURN servers: audio only works where the agent's browser can reach the PBX's media directly.\n".to_owned();
     }
     let mut out = format!("Audio uses the ICE servers {}.\n", urls.join(", "));
     if let Some(url) = &ice.credentials_url {
         out.push_str(&format!("TURN credentials are fetched from {url} and renewed before they expire.\n"));
+    } else if !ice.turn_urls_for_org().is_empty() {
+        out.push_str("TURN credentials come from the org with the SIP ones (SoftphoneCredentials) and are renewed with them.\n");
     }
     if ice.policy == crate::IceTransportPolicy::Relay {
         out.push_str("All audio goes through the TURN server (iceTransportPolicy relay).\n");
@@ -305,11 +307,20 @@ fn numbers_in_words(s: &SoftphoneSettings) -> String {
 }
 
 fn settings_in_words(s: &SoftphoneSettings) -> String {
-    let mut out = format!(
-        "Agents sign in with their own SIP user and password (typed in the phone, kept in memory only)\n\
-         and register in the SIP domain {} for {} seconds at a time, through:\n",
-        s.sip_domain, s.register_expires
-    );
+    let sign_in = match s.credentials {
+        CredentialSource::Password => "Agents sign in with their own SIP user and password (typed in the phone, kept in memory only)",
+        CredentialSource::Org { password_fallback: true } => {
+            "Agents are signed in by Salesforce: the org package mints short-lived credentials for each user's extension\n\
+             (User.Softphone_Extension__c), renewed before they expire; without the package or an extension, or when the PBX\n\
+             refuses them, agents sign in with their own SIP user and password (passwordFallback)"
+        }
+        CredentialSource::Org { password_fallback: false } => {
+            "Agents are signed in by Salesforce: the org package mints short-lived credentials for each user's extension\n\
+             (User.Softphone_Extension__c), renewed before they expire; without the package or an extension, or when the PBX\n\
+             refuses them, agents cannot sign in (passwordFallback false: no password form)"
+        }
+    };
+    let mut out = format!("{sign_in}\nand register in the SIP domain {} for {} seconds at a time, through:\n", s.sip_domain, s.register_expires);
     for (i, url) in s.pbx_urls.iter().enumerate() {
         let role = if i == 0 { "first" } else { "then, if that fails," };
         out.push_str(&format!("  {role} {url}\n"));

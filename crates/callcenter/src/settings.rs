@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+pub use crate::credentials::CredentialSource;
 pub use crate::ice::{IceServer, IceSettings, IceTransportPolicy};
 use crate::ice::IceItems;
 use crate::trunk::{self, AudioCodec, NumberFormat};
@@ -27,6 +28,8 @@ pub struct SoftphoneSettings {
     pub pbx_urls: Vec<String>,
     /// The SIP domain agents register in.
     pub sip_domain: String,
+    /// Where agents' SIP credentials come from (`credentials`, `passwordFallback`).
+    pub credentials: CredentialSource,
     /// STUN/TURN servers, their credentials and the ICE policy; empty on a LAN or loopback.
     pub ice: IceSettings,
     /// The Lightning Open CTI API version the definition was written for, e.g. `62.0`. The
@@ -133,13 +136,16 @@ impl SoftphoneSettings {
     /// (no usable PBX URL, no usable SIP domain), with every problem found.
     pub fn from_map(map: &SettingsMap) -> Result<ReadSettings, SettingsError> {
         let mut r = Reader { map, problems: Vec::new(), fatal: false };
+        // Read first: whether TURN URLs without credentials of their own are a problem depends on it.
+        let credentials = r.credentials();
         let settings = SoftphoneSettings {
             internal_name: r.required("/reqGeneralInfo/reqInternalName"),
             display_name: r.required("/reqGeneralInfo/reqDisplayName"),
             adapter_url: r.required("/reqGeneralInfo/reqAdapterUrl"),
             pbx_urls: r.pbx_urls(),
             sip_domain: r.sip_domain(),
-            ice: r.ice(),
+            credentials,
+            ice: r.ice(credentials),
             opencti_api_version: r.api_version(),
             register_expires: r.register_expires(),
             dispositions: list(r.get(&key("wrapUpDispositions"))),
@@ -253,14 +259,25 @@ impl Reader<'_> {
         domain
     }
 
-    fn ice(&mut self) -> IceSettings {
+    fn ice(&mut self, credentials: CredentialSource) -> IceSettings {
         let values = ["iceServers", "turnUsername", "turnCredential", "turnCredentialsUrl", "iceTransportPolicy"].map(|item| self.get(&key(item)).to_owned());
         let [urls, username, credential, credentials_url, policy] = &values;
-        let (ice, problems) = crate::ice::read(&IceItems { urls, username, credential, credentials_url, policy });
+        let org_credentials = matches!(credentials, CredentialSource::Org { .. });
+        let (ice, problems) = crate::ice::read(&IceItems { urls, username, credential, credentials_url, policy, org_credentials });
         for p in problems {
             self.problem(&key(p.item), p.message);
         }
         ice
+    }
+
+    /// `credentials` and `passwordFallback` (see [`crate::credentials`]).
+    fn credentials(&mut self) -> CredentialSource {
+        let (source, fallback) = (self.get(&key("credentials")).to_owned(), self.get(&key("passwordFallback")).to_owned());
+        let (credentials, problems) = crate::credentials::read(&source, &fallback);
+        for p in problems {
+            self.problem(&key(p.item), p.message);
+        }
+        credentials
     }
 
     fn api_version(&mut self) -> String {

@@ -68,7 +68,7 @@ mod tests {
     #[test]
     fn the_phone_keys_in_a_records_extension_after_the_answer_one_digit_a_second() {
         let mut phone = Phone::new(DialingRules::default());
-        phone.handle_intent(0, Intent::SignIn(Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: String::new() }));
+        phone.handle_intent(0, Intent::SignIn(Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: String::new(), auth_user: None }));
         phone.handle_event(0, Event::Registered);
         phone.handle_event(1_000, Event::ClickToDial { number: "+1 415 555 0100 ext. 123".into(), record: None });
         let effects = phone.handle_intent(2_000, Intent::Call);
@@ -87,7 +87,7 @@ mod tests {
     #[test]
     fn a_call_without_an_extension_keys_nothing_in() {
         let mut phone = Phone::new(DialingRules::default());
-        phone.handle_intent(0, Intent::SignIn(Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: String::new() }));
+        phone.handle_intent(0, Intent::SignIn(Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: String::new(), auth_user: None }));
         phone.handle_event(0, Event::Registered);
         phone.handle_intent(1_000, Intent::EnterNumber("1002".into()));
         phone.handle_intent(2_000, Intent::Call);

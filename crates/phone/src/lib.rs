@@ -31,6 +31,9 @@ mod logs;
 mod messages;
 mod model;
 pub mod numbering;
+mod org_sign_in;
+#[cfg(test)]
+mod org_sign_in_tests;
 pub mod outputs;
 pub mod outbox;
 mod placing;
@@ -64,9 +67,10 @@ pub use outbox::{Package, PendingLog, Rejection};
 
 pub use messages::{Effect, Event, Intent, Tone};
 pub use model::{
-    AudioInput, Call, CallHandle, Consultation, Credentials, DialTarget, EndReason, Focus, Quality, Registration, Resumed, Secret, Stage, Transfer,
+    AudioInput, Call, CallHandle, Consultation, Credentials, DialTarget, EndReason, Focus, Progress, Quality, Registration, Resumed, Secret, Stage, Transfer,
     WrapUp, WrapUpDraft,
 };
+pub use org_sign_in::{Minted, OrgGrant, OrgRefusal, OrgSignIn};
 pub use rejoin::{InterruptedCall, LOST_NOTE};
 
 /// How many calls an agent may have at once unless the definition says otherwise: one to talk
@@ -78,6 +82,10 @@ pub const DEFAULT_MAX_CALLS: usize = 2;
 pub struct Phone {
     rules: DialingRules,
     agent: Option<Credentials>,
+    /// Where the agent's credentials come from (the definition's `credentials`).
+    credential_source: callcenter::CredentialSource,
+    /// Signing in with the org's credentials (see `org_sign_in`).
+    org: OrgSignIn,
     registration: Registration,
     /// The calls, in the order they began.
     calls: Vec<Call>,
@@ -122,6 +130,8 @@ impl Phone {
         Phone {
             rules,
             agent: None,
+            credential_source: callcenter::CredentialSource::Password,
+            org: OrgSignIn::Off,
             registration: Registration::SignedOut,
             calls: Vec::new(),
             next_handle: 1,
@@ -222,6 +232,7 @@ impl Phone {
         self.notice = None;
         let mut effects = match intent {
             Intent::SignIn(credentials) => self.sign_in(credentials),
+            Intent::SignInWithOrg => self.sign_in_with_org(),
             Intent::SignOut => self.sign_out(now_ms),
             Intent::EnterNumber(number) => self.enter_number(now_ms, number),
             Intent::Dismiss => {
@@ -270,12 +281,19 @@ impl Phone {
             Event::ClickToDial { number, record } => self.clicked(now_ms, number, record),
             Event::Registered => {
                 self.registration = Registration::Registered;
+                self.org_registered();
                 self.ask_rejoin()
             }
-            Event::RegistrationFailed(reason) => {
-                self.registration = Registration::Failed(reason);
-                Vec::new()
-            }
+            Event::RegistrationFailed(reason) => match self.org_registration_failed(&reason) {
+                Some(effects) => effects,
+                None => {
+                    self.registration = Registration::Failed(reason);
+                    Vec::new()
+                }
+            },
+            Event::CredentialsGranted(grant) => self.org_granted(now_ms, grant),
+            Event::CredentialsRefused(refusal) => self.org_refused(refusal),
+            Event::CredentialsUnavailable(reason) => self.org_unavailable(now_ms, reason),
             Event::ConnectionLost(reason) => {
                 if self.agent.is_some() {
                     self.registration = Registration::Reconnecting(reason);
@@ -316,6 +334,7 @@ impl Phone {
                 effects.push(Effect::SendDigit { call: call.handle, digit });
             }
         }
+        effects.extend(self.org_tick(now_ms));
         effects.extend(self.give_up_rejoins_when_late(now_ms));
         effects.extend(self.wrap_up_tick(now_ms));
         effects.extend(self.due_logs(now_ms));

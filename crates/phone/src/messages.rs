@@ -3,6 +3,7 @@
 
 use crate::log::{CallDirection, CallRecord, RecordRef};
 use crate::model::{AudioInput, CallHandle, Credentials, EndReason, Quality};
+use crate::org_sign_in::{Minted, OrgGrant, OrgRefusal};
 use crate::outbox::{Package, Rejection};
 use crate::outputs::{AudioOutput, OutputChoices, OutputRole};
 use crate::pop_measure::PopOutcome;
@@ -13,6 +14,8 @@ use crate::pop_measure::PopOutcome;
 pub enum Intent {
     /// Submit the sign-in form.
     SignIn(Credentials),
+    /// Sign in with the credentials the org mints (after signing out, or a refusal).
+    SignInWithOrg,
     /// Sign out and forget the password.
     SignOut,
     /// A number to call, typed on the dial pad or pasted.
@@ -89,8 +92,15 @@ pub enum Event {
     },
     /// The PBX accepted the registration.
     Registered,
-    /// The PBX refused; a sentence for the agent. The phone stops trying.
+    /// The PBX refused; a sentence for the agent. The phone stops trying (with the org's
+    /// credentials, it asks the org for fresh ones once).
     RegistrationFailed(String),
+    /// The org minted credentials for the user signed in to Salesforce ([`Effect::FetchCredentials`]).
+    CredentialsGranted(OrgGrant),
+    /// The org has no credentials for this user.
+    CredentialsRefused(OrgRefusal),
+    /// The org did not answer (runApex failed or timed out); a sentence for the agent.
+    CredentialsUnavailable(String),
     /// The connection to the PBX dropped; the transport reconnects by itself.
     ConnectionLost(String),
     /// The SIP core sent the INVITE of this call with this Call-ID.
@@ -116,6 +126,8 @@ pub enum Event {
     PopAnswered { call: CallHandle, outcome: PopOutcome },
     /// The far end is ringing.
     RemoteRinging { call: CallHandle },
+    /// The far end plays audio before answering (early media), which the agent now hears.
+    EarlyMedia { call: CallHandle },
     /// The call was answered (by either side) and media flows.
     CallConnected { call: CallHandle },
     /// The call ended.
@@ -182,6 +194,15 @@ pub enum Effect {
     SetIcon(&'static str),
     /// Register with the PBX using these credentials.
     Connect(Credentials),
+    /// Ask the org for credentials for the user signed in to Salesforce; answer with
+    /// [`Event::CredentialsGranted`], [`Event::CredentialsRefused`] or
+    /// [`Event::CredentialsUnavailable`].
+    FetchCredentials,
+    /// Register again at once with these fresh credentials, on the connection the line has (for
+    /// another extension, the old one's binding is removed first).
+    Renew(Credentials),
+    /// Relay calls through the TURN servers with this credential, valid for `ttl_s` seconds.
+    UseTurn { credential: Minted, ttl_s: u32 },
     /// Unregister and close the PBX connection.
     Disconnect,
     /// Look the caller's number up in the CRM and pop what the layout says for this kind of

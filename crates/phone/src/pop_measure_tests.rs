@@ -9,7 +9,7 @@ use crate::tests::*;
 
 fn registered_phone() -> Phone {
     let mut phone = Phone::new(DialingRules::default());
-    let credentials = Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: "Ada".into() };
+    let credentials = Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: "Ada".into(), auth_user: None };
     phone.handle_intent(0, Intent::SignIn(credentials));
     phone.handle_event(0, Event::Registered);
     phone

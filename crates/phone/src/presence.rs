@@ -154,7 +154,7 @@ mod tests {
         let mut phone = Phone::new(DialingRules::default());
         phone.restore_presence(Presence::Offline);
         let effects = phone
-            .handle_intent(0, Intent::SignIn(Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: String::new() }));
+            .handle_intent(0, Intent::SignIn(Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: String::new(), auth_user: None }));
         assert!(effects.contains(&Effect::RememberPresence(Presence::Available)));
         assert_eq!(phone.presence(), Presence::Available);
     }

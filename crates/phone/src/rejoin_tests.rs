@@ -48,7 +48,7 @@ fn rejoining_phone() -> (Phone, Vec<Effect>) {
     let call = the_call(&phone);
     assert!(call.stage == Stage::Rejoining && call.who() == "Ada Lovelace", "{call:?}");
     assert!(!restored.iter().any(is_rejoin), "not before the line is registered");
-    phone.handle_intent(78_000, Intent::SignIn(Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: String::new() }));
+    phone.handle_intent(78_000, Intent::SignIn(Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: String::new(), auth_user: None }));
     let registered = phone.handle_event(80_000, Event::Registered);
     (phone, registered)
 }

@@ -14,6 +14,8 @@ impl Phone {
             self.notice = Some("Enter your SIP password.".into());
             return Vec::new();
         }
+        // Signed in with the form: the org's credentials are not renewed over them.
+        self.org = crate::OrgSignIn::Off;
         self.agent = Some(credentials.clone());
         self.registration = Registration::Connecting;
         let mut effects = vec![Effect::Connect(credentials)];
@@ -35,13 +37,14 @@ impl Phone {
         }
         self.agent = None;
         self.registration = Registration::SignedOut;
+        self.org_signed_out();
         effects.push(Effect::Disconnect);
         effects
     }
 }
 
 /// SIP users are extensions or simple names; anything else would end up in a SIP URI.
-fn check_sip_user(user: &str) -> Result<(), &'static str> {
+pub(crate) fn check_sip_user(user: &str) -> Result<(), &'static str> {
     if user.is_empty() {
         return Err("Enter your SIP user (your extension, e.g. 1001).");
     }

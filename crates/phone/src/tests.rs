@@ -4,7 +4,7 @@ use super::dialing::DialError;
 use super::*;
 
 fn credentials(user: &str, password: &str) -> Credentials {
-    Credentials { user: user.into(), password: Secret::new(password.into()), display_name: "Ada".into() }
+    Credentials { user: user.into(), password: Secret::new(password.into()), display_name: "Ada".into(), auth_user: None }
 }
 
 /// The first call a test's phone names.
@@ -143,6 +143,28 @@ fn an_outbound_call_rings_back_connects_and_shows_a_running_timer() {
     let answered = phone.handle_event(10_000, Event::CallConnected { call: id(&phone, "c1") });
     assert!(answered.contains(&Effect::PlayTone(None)));
     assert_eq!(phone.tick(75_000), vec![Effect::MeasureQuality { call: H1 }, Effect::SetLabel("On call 01:05 Ada Lovelace".into())]);
+}
+
+#[test]
+fn an_announcement_before_the_answer_stops_the_ringback_and_is_not_talk_time() {
+    let mut phone = registered_phone();
+    phone.handle_event(1_000, Event::ClickToDial { number: "+1 415 555 0100".into(), record: Some(contact()) });
+    phone.handle_intent(2_000, Intent::Call);
+    phone.handle_event(2_010, started(&phone, "c1"));
+    let ringing = phone.handle_event(3_000, Event::RemoteRinging { call: id(&phone, "c1") });
+    assert!(ringing.contains(&Effect::PlayTone(Some(Tone::Ringback))));
+    let early = phone.handle_event(4_000, Event::EarlyMedia { call: id(&phone, "c1") });
+    assert!(early.contains(&Effect::PlayTone(None)), "the far end's own audio plays instead: {early:?}");
+    assert_eq!(the_call(&phone).progress, Progress::EarlyMedia);
+    // Ringing heard after the announcement does not bring the ringback back over it.
+    let again = phone.handle_event(5_000, Event::RemoteRinging { call: id(&phone, "c1") });
+    assert!(!again.iter().any(|e| matches!(e, Effect::PlayTone(_))), "{again:?}");
+    assert_eq!((the_call(&phone).stage, the_call(&phone).answered_at_ms), (Stage::Dialing, None), "not answered yet");
+    // The number turns out busy after its announcement: a busy call, never answered, no talk time.
+    let ended = phone.handle_event(30_000, Event::CallEnded { call: id(&phone, "c1"), reason: EndReason::Busy });
+    let (_, record, _) = save_of(&ended).expect("logged");
+    assert_eq!((record.disposition.as_str(), record.duration_s), ("Busy", 0));
+    assert!(phone.wrap_up().is_none(), "an unanswered call has no wrap-up");
 }
 
 #[test]

@@ -12,7 +12,7 @@ fn ada() -> RecordRef {
 fn in_wrap_up(limit_s: Option<u32>) -> Phone {
     let mut phone = Phone::new(DialingRules::default());
     phone.set_wrap_up_limit(limit_s);
-    phone.handle_intent(0, Intent::SignIn(Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: String::new() }));
+    phone.handle_intent(0, Intent::SignIn(Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: String::new(), auth_user: None }));
     phone.handle_event(0, Event::Registered);
     phone.handle_event(1_000, Event::ClickToDial { number: "+1 415 555 0100".into(), record: Some(ada()) });
     phone.handle_intent(2_000, Intent::Call);

@@ -12,6 +12,7 @@
 //! The page frames the definition's `reqAdapterUrl`, as Lightning does. Both ways of serving
 //! the phone write the stand-in's own deployment configuration into its page.
 
+mod credentials;
 mod http;
 mod org;
 mod org_rules;
@@ -28,7 +29,7 @@ use http::{read_request, write_response, Request, Response};
 use store::Store;
 
 const USAGE: &str = "\
-usage: console [--definition FILE] [--app-dir DIR] [--org-dir DIR] [--console-port N] [--app-port N] [--org-port N]
+usage: console [--definition FILE] [--app-dir DIR] [--org-dir DIR] [--sip-secret-file FILE] [--package] [--console-port N] [--app-port N] [--org-port N]
 
 Serves a Lightning stand-in page on http://127.0.0.1:CONSOLE_PORT (default 8700) that frames
 the softphone from the Call Center definition's reqAdapterUrl, and serves the built softphone
@@ -36,7 +37,11 @@ the softphone from the Call Center definition's reqAdapterUrl, and serves the bu
 the org package (scripts/build-org-package.sh) on http://127.0.0.1:ORG_PORT (default 8704).
   --definition FILE   Call Center definition (default callcenter-xml/development.xml)
   --app-dir DIR       the built softphone (default dist)
-  --org-dir DIR       the org package's source folder (default org/force-app/main/default)";
+  --org-dir DIR       the org package's source folder (default org/force-app/main/default)
+  --sip-secret-file FILE  the secret the org's credentials service derives SIP passwords from,
+                      as the PBX's auth_ephemeral has it (default dev/pbx/ephemeral-secret)
+  --package           the org has the softphone package (its Apex classes and fields) from the
+                      start; tests switch it with POST /__standin/org (default: not installed)";
 
 const INDEX_HTML: &str = include_str!("../standin/index.html");
 const PAGE_JS: &str = include_str!("../standin/page.js");
@@ -50,6 +55,8 @@ struct Options {
     definition: PathBuf,
     app_dir: PathBuf,
     org_dir: PathBuf,
+    sip_secret_file: PathBuf,
+    package: bool,
     console_port: u16,
     app_port: u16,
     org_port: u16,
@@ -77,6 +84,8 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
         definition: PathBuf::from("callcenter-xml/development.xml"),
         app_dir: PathBuf::from("dist"),
         org_dir: PathBuf::from("org/force-app/main/default"),
+        sip_secret_file: PathBuf::from("dev/pbx/ephemeral-secret"),
+        package: false,
         console_port: 8700,
         app_port: 8701,
         org_port: 8704,
@@ -87,6 +96,8 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
             "--definition" => o.definition = PathBuf::from(value()?),
             "--app-dir" => o.app_dir = PathBuf::from(value()?),
             "--org-dir" => o.org_dir = PathBuf::from(value()?),
+            "--sip-secret-file" => o.sip_secret_file = PathBuf::from(value()?),
+            "--package" => o.package = true,
             "--org-port" => o.org_port = value()?.parse().map_err(|_| "--org-port needs a port number")?,
             "--console-port" => o.console_port = value()?.parse().map_err(|_| "--console-port needs a port number")?,
             "--app-port" => o.app_port = value()?.parse().map_err(|_| "--app-port needs a port number")?,
@@ -103,7 +114,9 @@ fn run(o: Options) -> Result<(), String> {
         return Err(format!("{} has no index.html: build the softphone first (trunk build --release)", o.app_dir.display()));
     }
     let console_origin = format!("http://127.0.0.1:{}", o.console_port);
-    let store = Arc::new(Store::new(config));
+    // Like the org's secret record: made by whoever set up the PBX, absent until then.
+    let sip_secret = std::fs::read_to_string(&o.sip_secret_file).ok().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let store = Arc::new(Store::new(config, sip_secret, o.package));
     let console = TcpListener::bind(("127.0.0.1", o.console_port)).map_err(|e| format!("port {}: {e}", o.console_port))?;
     let app = TcpListener::bind(("127.0.0.1", o.app_port)).map_err(|e| format!("port {}: {e}", o.app_port))?;
     let org = TcpListener::bind(("127.0.0.1", o.org_port)).map_err(|e| format!("port {}: {e}", o.org_port))?;
@@ -163,6 +176,7 @@ fn console_route(store: &Store, req: &Request) -> Response {
             Err(e) => Response::error(400, &e),
         },
         ("POST", "/__standin/apex/findTaskByCallObject") => Response::json(store.find_task_by_call_object(&req.body)),
+        ("POST", "/__standin/apex/mint") => Response::json(store.mint(&req.body, unix_now_s())),
         ("POST", "/__standin/reset") => {
             store.reset();
             Response::json("{}".into())
@@ -188,6 +202,11 @@ fn save_task(store: &Store, body: &[u8]) -> String {
             }
         }
     }
+}
+
+/// This machine's clock, Unix seconds: the stand-in org and the PBX share it (a test skews it).
+fn unix_now_s() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 /// `/support/api/{NN}.0/lightning/opencti_min.js`, for the versions that have a Lightning script.

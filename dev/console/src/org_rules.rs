@@ -62,6 +62,11 @@ impl Default for Org {
 }
 
 impl Org {
+    /// The org with its defaults, with or without the softphone package.
+    pub fn with_package(package_installed: bool) -> Org {
+        Org { package_installed, ..Org::default() }
+    }
+
     /// Applies the fields given (others keep their value); unknown fields are refused.
     pub fn update(&mut self, body: &[u8]) -> Result<(), String> {
         let Ok(Value::Object(fields)) = serde_json::from_slice::<Value>(body) else {

@@ -6,6 +6,7 @@ use std::sync::Mutex;
 
 use serde_json::{json, Map, Value};
 
+use crate::credentials::{self, CredentialsOrg, Minting};
 use crate::org_rules::{Fate, Org};
 
 /// What the page needs from the Call Center definition.
@@ -45,11 +46,25 @@ pub struct Store {
     calls: Mutex<Vec<Value>>,
     tasks: Mutex<Vec<Map<String, Value>>>,
     org: Mutex<Org>,
+    /// Users, extensions and the secret record of the package's credentials service.
+    credentials: Mutex<CredentialsOrg>,
+    /// The development PBX's secret, the secret record's value after a reset.
+    sip_secret: Option<String>,
+    /// Whether the org has the softphone package at start and after a reset (`--package`).
+    package: bool,
 }
 
 impl Store {
-    pub fn new(config: Config) -> Store {
-        Store { config, calls: Mutex::new(Vec::new()), tasks: Mutex::new(Vec::new()), org: Mutex::new(Org::default()) }
+    pub fn new(config: Config, sip_secret: Option<String>, package: bool) -> Store {
+        Store {
+            config,
+            calls: Mutex::new(Vec::new()),
+            tasks: Mutex::new(Vec::new()),
+            org: Mutex::new(Org::with_package(package)),
+            package,
+            credentials: Mutex::new(CredentialsOrg::new(sip_secret.clone())),
+            sip_secret,
+        }
     }
 
     pub fn config_json(&self) -> String {
@@ -112,15 +127,48 @@ impl Store {
     pub fn reset(&self) {
         lock(&self.calls).clear();
         lock(&self.tasks).clear();
-        *lock(&self.org) = Org::default();
+        *lock(&self.org) = Org::with_package(self.package);
+        *lock(&self.credentials) = CredentialsOrg::new(self.sip_secret.clone());
     }
 
     pub fn org_json(&self) -> String {
-        lock(&self.org).to_json().to_string()
+        let mut org = lock(&self.org).to_json();
+        if let (Some(all), Value::Object(ours)) = (org.as_object_mut(), lock(&self.credentials).to_json()) {
+            all.extend(ours);
+        }
+        org.to_string()
     }
 
+    /// Applies the org settings given: the credentials service's to it, the rest to the org's
+    /// call-log rules. Nothing changes when any setting is refused.
     pub fn update_org(&self, body: &[u8]) -> Result<(), String> {
-        lock(&self.org).update(body)
+        let Ok(Value::Object(mut fields)) = serde_json::from_slice::<Value>(body) else {
+            return Err("POST /__standin/org takes a JSON object".into());
+        };
+        let ours: Map<String, Value> = credentials::SETTINGS.iter().filter_map(|k| fields.remove(*k).map(|v| ((*k).to_owned(), v))).collect();
+        let mut org = lock(&self.org);
+        let mut creds = lock(&self.credentials);
+        let (mut new_org, mut new_creds) = (org.clone(), creds.clone());
+        new_org.update(Value::Object(fields).to_string().as_bytes())?;
+        new_creds.update(&ours)?;
+        (*org, *creds) = (new_org, new_creds);
+        Ok(())
+    }
+
+    /// runApex `SoftphoneCredentials.mint` as stand-in user `user` (the page posts
+    /// `{"user": ...}`): `{"installed": false}` without the package, else the Apex answer
+    /// (`answer`, a JSON string), the exception it threw (`failed`), or none (`silent`).
+    pub fn mint(&self, body: &[u8], now_s: i64) -> String {
+        if !lock(&self.org).package_installed {
+            return json!({ "installed": false }).to_string();
+        }
+        let asked: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+        let user = asked.get("user").and_then(Value::as_str).unwrap_or("");
+        match lock(&self.credentials).run(user, now_s) {
+            Minting::Answer(answer) => json!({ "installed": true, "answer": answer }).to_string(),
+            Minting::Failed(failed) => json!({ "installed": true, "failed": failed }).to_string(),
+            Minting::Silent => json!({ "installed": true, "silent": true }).to_string(),
+        }
     }
 
     /// What the org does with the next saveLog (faults set by tests).
@@ -159,7 +207,7 @@ mod tests {
             softphone_height: 460,
             softphone_width: 340,
             settings: Default::default(),
-        })
+        }, None, false)
     }
 
     #[test]

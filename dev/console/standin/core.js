@@ -67,8 +67,9 @@
   const ok = (returnValue = null) => ({ success: true, returnValue, errors: null });
   const fail = (description, code = 'INVALID_ARGUMENT') => ({ success: false, returnValue: null, errors: [{ code, description, details: '' }] });
 
-  function create({ server, adapterOrigin, frame, onChange, appMode }) {
-    // server: the console's origin, for config and the Task store; frame(): the softphone's window.
+  function create({ server, adapterOrigin, frame, onChange, appMode, user = 'agent1001' }) {
+    // server: the console's origin, for config and the Task store; frame(): the softphone's window;
+    // user: who is signed in to this page's org (the stand-in org's users: /__standin/org).
     const state = {
       config: null,
       calls: [],
@@ -93,7 +94,9 @@
     const changed = (what = 'view') => { if (onChange) onChange(state, what); };
 
     function record(method, args, response) {
-      const entry = { at: Date.now(), method, args: strip(args), response };
+      // The stand-in's record of calls never holds a credential the org minted.
+      const minted = method === 'runApex' && args && args.apexClass === 'SoftphoneCredentials' && response && response.success;
+      const entry = { at: Date.now(), method, args: strip(args), response: minted ? { success: true, returnValue: '(credentials withheld)' } : response };
       state.calls.push(entry);
       post('/__standin/calls', entry);
     }
@@ -237,9 +240,21 @@
       // The page's lists (Activity, Tasks) are read again only now, as in Lightning.
       refreshView() { changed('tasks'); return ok(); },
       async runApex(a) {
-        // SoftphoneStandin.echo returns its parameters; SoftphoneCallLog is the softphone
-        // package's class, there only when the org has the package (see /__standin/org).
+        // SoftphoneStandin.echo returns its parameters; SoftphoneCallLog and SoftphoneCredentials
+        // are the softphone package's classes, there only when the org has the package (see
+        // /__standin/org).
         if (a.apexClass === 'SoftphoneStandin' && a.methodName === 'echo') return ok({ runApex: String(a.methodParams || '') });
+        if (a.apexClass === 'SoftphoneCredentials' && a.methodName === 'mint') {
+          // mint() takes no parameter: the guide's "none or an empty object", nothing else.
+          const p = a.methodParams;
+          const none = p === undefined || (p && typeof p === 'object' && Object.keys(p).length === 0);
+          if (!none) return fail('SoftphoneCredentials.mint takes no parameters', 'APEX_ERROR');
+          // Runs as the user signed in to this page (?user=, the org's users in /__standin/org).
+          const minted = await (await post('/__standin/apex/mint', { user })).json();
+          if (minted.silent) return 'silence';
+          if (minted.failed) return fail(minted.failed, 'APEX_ERROR');
+          if (minted.installed) return ok({ runApex: minted.answer });
+        }
         if (a.apexClass === 'SoftphoneCallLog' && a.methodName === 'findTaskByCallObject') {
           const callObject = new URLSearchParams(String(a.methodParams || '')).get('callObject') || '';
           const found = await (await post('/__standin/apex/findTaskByCallObject', callObject)).json();

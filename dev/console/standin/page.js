@@ -14,6 +14,8 @@
     frame: () => (iframe ? iframe.contentWindow : null),
     // ?app=standard plays a standard Lightning app; the default is a console app.
     appMode: new URLSearchParams(location.search).get('app') || 'console',
+    // ?user=agent1002 signs this page in to the org as another user (default agent1001).
+    user: new URLSearchParams(location.search).get('user') || undefined,
     // Only a saved Task needs the Task list again; everything else only redraws.
     onChange: (_state, what) => { if (what === 'tasks') refreshTasks(); else draw(); },
   });

@@ -1,6 +1,6 @@
 // Starts the Lightning stand-in (dev/console) with the softphone's release build, as the demo does.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
@@ -22,9 +22,29 @@ function portOpen(port) {
   });
 }
 
+/** callcenter-xml/development.xml's text with `credentials` set: `password` for the tests that
+ * sign in with the form (the development definition itself says `org`: the demo signs in with
+ * the org's credentials, and credentials.test.mjs checks that). */
+export function developmentDefinition({ credentials = 'password' } = {}) {
+  const xml = readFileSync(join(ROOT, 'callcenter-xml', 'development.xml'), 'utf8');
+  const variant = xml.replace(/(<item [^>]*name="credentials"[^>]*>)[^<]*/, `$1${credentials}`);
+  if (!/name="credentials"/.test(xml)) throw new Error('development.xml has no credentials item');
+  return variant;
+}
+
+/** Writes `xml` as target/e2e/NAME.xml; returns its path relative to the repository. */
+export function writeDefinition(name, xml) {
+  mkdirSync(join(ROOT, 'target', 'e2e'), { recursive: true });
+  writeFileSync(join(ROOT, 'target', 'e2e', `${name}.xml`), xml);
+  return join('target', 'e2e', `${name}.xml`);
+}
+
 /** Runs target/release/console on 8700/8701/8704 serving dist/ and the org package built from
- * it (scripts/build-org-package.sh); `stop()` ends it. */
-export async function startConsole({ definition = 'callcenter-xml/development.xml', appDir = 'dist' } = {}) {
+ * it (scripts/build-org-package.sh); `stop()` ends it. The definition defaults to the
+ * development one with password credentials (`developmentDefinition`); `args` go to the console
+ * (e.g. `--sip-secret-file`). */
+export async function startConsole({ definition, appDir = 'dist', args = [] } = {}) {
+  definition ??= writeDefinition('development-password', developmentDefinition());
   const bin = join(process.env.CARGO_TARGET_DIR || join(ROOT, 'target'), 'release', 'console');
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run cargo build --release -p console`);
   if (!existsSync(join(ROOT, appDir, 'index.html'))) throw new Error(`${appDir}/index.html is missing: run trunk build --release`);
@@ -32,7 +52,7 @@ export async function startConsole({ definition = 'callcenter-xml/development.xm
     throw new Error('the org package is not built: run scripts/build-org-package.sh --org-url https://acme.my.salesforce.com');
   }
   if (await portOpen(8700)) throw new Error('port 8700 is taken: is a demo still running?');
-  const child = spawn(bin, ['--definition', join(ROOT, definition), '--app-dir', join(ROOT, appDir)], {
+  const child = spawn(bin, ['--definition', join(ROOT, definition), '--app-dir', join(ROOT, appDir), ...args], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

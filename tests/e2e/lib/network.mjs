@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, launchBrowser, keepPeerConnections } from './browser.mjs';
 import { openPeer } from './peer.mjs';
-import { APP_ORIGIN, CONSOLE_ORIGIN, ROOT, startConsole, openPhone, signInAs } from './console.mjs';
+import { APP_ORIGIN, CONSOLE_ORIGIN, ROOT, developmentDefinition, startConsole, openPhone, signInAs } from './console.mjs';
 import { startPbx } from './pbx.mjs';
 import { startPeerServer } from './peer.mjs';
 
@@ -71,10 +71,11 @@ export async function startTurnCredentials(secret, { port = 8703, ttl = 600, del
   return { url: `http://127.0.0.1:${port}/turn`, requests, close: () => new Promise((r) => server.close(r)) };
 }
 
-/** Writes target/e2e/NAME.xml: callcenter-xml/development.xml with these rustSoftphone items set
- * (added when absent). Returns its path relative to the repository, for startConsole. */
+/** Writes target/e2e/NAME.xml: callcenter-xml/development.xml (with password credentials unless
+ * `items` says otherwise) with these rustSoftphone items set (added when absent). Returns its
+ * path relative to the repository, for startConsole. */
 export function definitionVariant(name, items) {
-  let xml = readFileSync(join(ROOT, 'callcenter-xml', 'development.xml'), 'utf8');
+  let xml = developmentDefinition();
   let order = 100;
   for (const [item, value] of Object.entries(items)) {
     const existing = new RegExp(`(<item [^>]*name="${item}"[^>]*>)[^<]*(</item>)`);
@@ -119,10 +120,17 @@ export async function signIn(browser, user = '1001', { expectReady = true, logs 
   page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
   const phone = await openPhone(page);
   await signInAs(phone, user, { expectReady, timeout: 15_000 });
+  return agentOn(page, phone);
+}
+
+/** The agent's side of a console page whose phone frame is `phone`: the page, the frame, and its
+ * call's audio figures. */
+export function agentOn(page, phone) {
   const frame = () => page.frames().find((f) => f.url().startsWith(APP_ORIGIN));
   return {
     page,
     phone,
+    frame,
     /** Audio bytes of the newest peer connection, and the type of its selected local candidate. */
     media: () => frame().evaluate(async () => {
       const pc = window.__callPc?.();

@@ -5,11 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './console.mjs';
 
-/** Starts Kamailio on `port`; `kill()` and `start()` for outage tests, `stop()` at the end. */
-export function startPbx({ port = 8080 } = {}) {
+/** Starts Kamailio on `port`; `kill()` and `start()` for outage tests, `stop()` at the end.
+ * `ephemeralSecrets`: the secrets its auth_ephemeral accepts (default dev/pbx/ephemeral-secret). */
+export function startPbx({ port = 8080, ephemeralSecrets = [] } = {}) {
   const runDir = mkdtempSync(join(tmpdir(), 'softphone-pbx-test-'));
   const script = (name) => join(ROOT, 'dev', 'pbx', name);
-  const args = ['--port', String(port), '--run-dir', runDir];
+  const args = ['--port', String(port), '--run-dir', runDir, ...ephemeralSecrets.flatMap((s) => ['--ephemeral-secret', s])];
   const start = () => execFileSync(script('start.sh'), args, { stdio: 'pipe' });
   start();
   return {

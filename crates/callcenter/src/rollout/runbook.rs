@@ -103,8 +103,14 @@ fn runbook(assignments: &[Assignment], options: &PlanOptions, s: &Schedule) -> S
         let _ = writeln!(out, "| {} | {} | {} | {} | `{}.move.csv` | `{}.rollback.csv` |", w.as_str(), count(w), day(s.move_day(w)), day(s.check_day(w)), w.file_stem(), w.file_stem());
     }
     out.push_str(&before_the_pilot());
+    // With extensions in the export, the move sets them too and the phone signs agents in itself.
+    let sign_in = if assignments.iter().any(|a| a.user.extension.is_some()) {
+        "which signs them in by itself as the extension the move file set (`Softphone_Extension__c`; the definition says `credentials` org)"
+    } else {
+        "sign in with their SIP extension and password"
+    };
     for w in Wave::ALL {
-        out.push_str(&wave_section(w, count(w), s));
+        out.push_str(&wave_section(w, count(w), s, sign_in));
     }
     let old_ids: Vec<String> = old.iter().map(|id| format!("'{id}'")).collect();
     out.push_str(&after_the_waves(s, &old_ids.join(", ")));
@@ -126,7 +132,7 @@ fn before_the_pilot() -> String {
         .to_owned()
 }
 
-fn wave_section(wave: Wave, users: usize, s: &Schedule) -> String {
+fn wave_section(wave: Wave, users: usize, s: &Schedule, sign_in: &str) -> String {
     let stem = wave.file_stem();
     let weeks = if wave == Wave::Pilot { "two weeks" } else { "one week" };
     let next = Wave::ALL.get(wave.number()).map_or("deactivating the old call center".to_owned(), |n| format!("wave {} ({})", n.number(), n.as_str()));
@@ -135,8 +141,8 @@ fn wave_section(wave: Wave, users: usize, s: &Schedule) -> String {
          1. Move the wave (each user's `CallCenterId` becomes the new call center):\n\n       \
          sf data update bulk --sobject User --file {stem}.move.csv --line-ending LF --wait 10 --target-org \"$ORG\"\n\n   \
          (or Data Loader: Update, object User, this file, map `Id` and `CallCenterId`).\n\
-         2. Tell the wave's agents: reload Salesforce, open the Phone utility item, sign in with their SIP \
-         extension and password, allow the microphone once.\n\
+         2. Tell the wave's agents: reload Salesforce, open the Phone utility item, {sign_in}, allow the \
+         microphone once.\n\
          3. Every morning, export the Tasks and read the report (below); collect the problems agents report.\n",
         wave.number(),
         wave.as_str(),

@@ -77,6 +77,9 @@ pub struct User {
     pub username: String,
     /// The call center the user is in now (User.CallCenterId), empty when none.
     pub call_center_id: String,
+    /// The SIP extension the phone signs the user in as (User.Softphone_Extension__c, the org
+    /// package's field): `None` when the export has no such column, empty when the cell is.
+    pub extension: Option<String>,
 }
 
 /// Why a users or waves file cannot be used.
@@ -100,6 +103,10 @@ pub enum WavesError {
     NoUsers,
     /// A waves.csv start that is not a date.
     BadStart { line: usize, why: String },
+    /// An extension that would not be a SIP user (letters, digits, `.`, `_`, `-`, `+`, at most 64).
+    BadExtension { line: usize, extension: String },
+    /// The same extension for two users (the field is unique: two agents never share a line).
+    SharedExtension { line: usize, extension: String },
 }
 
 impl fmt::Display for WavesError {
@@ -114,6 +121,10 @@ impl fmt::Display for WavesError {
             WavesError::UnknownWave { line, wave } => write!(f, "line {line}: \"{wave}\" is not a wave (pilot, 25%, 50%, 100%)"),
             WavesError::NoUsers => write!(f, "the users file lists nobody"),
             WavesError::BadStart { line, why } => write!(f, "line {line}: Start {why}"),
+            WavesError::BadExtension { line, extension } => {
+                write!(f, "line {line}: extension \"{extension}\" may hold only letters, digits, '.', '_', '-' and '+' (at most 64)")
+            }
+            WavesError::SharedExtension { line, extension } => write!(f, "line {line}: extension {extension} is already another user's"),
         }
     }
 }
@@ -126,7 +137,11 @@ impl From<CsvError> for WavesError {
     }
 }
 
-/// Reads a User export with Id, Username and CallCenterId columns.
+/// The column of the org package's extension field in a User export.
+pub const EXTENSION_COLUMN: &str = "Softphone_Extension__c";
+
+/// Reads a User export with Id, Username and CallCenterId columns and, optionally, each user's
+/// extension ([`EXTENSION_COLUMN`]), which the move files then set.
 pub fn read_users(text: &str) -> Result<Vec<User>, WavesError> {
     let records = csv::parse(text)?;
     let mut rows = records.iter();
@@ -134,9 +149,15 @@ pub fn read_users(text: &str) -> Result<Vec<User>, WavesError> {
     let id = header.column(&["Id"]).ok_or(WavesError::MissingColumn("Id"))?;
     let username = header.column(&["Username"]).ok_or(WavesError::MissingColumn("Username"))?;
     let call_center = header.column(&["CallCenterId"]).ok_or(WavesError::MissingColumn("CallCenterId"))?;
+    let extension = header.column(&[EXTENSION_COLUMN]);
     let mut users: Vec<User> = Vec::new();
     for r in rows {
-        let user = User { id: cell(r, Some(id)).to_owned(), username: cell(r, Some(username)).to_owned(), call_center_id: cell(r, Some(call_center)).to_owned() };
+        let user = User {
+            id: cell(r, Some(id)).to_owned(),
+            username: cell(r, Some(username)).to_owned(),
+            call_center_id: cell(r, Some(call_center)).to_owned(),
+            extension: extension.map(|column| cell(r, Some(column)).to_owned()),
+        };
         for (value, column) in [(&user.id, "Id"), (&user.username, "Username")] {
             if value.is_empty() {
                 return Err(WavesError::MissingValue { line: r.line, column });
@@ -145,12 +166,25 @@ pub fn read_users(text: &str) -> Result<Vec<User>, WavesError> {
         if users.iter().any(|u| u.username.eq_ignore_ascii_case(&user.username) || u.id == user.id) {
             return Err(WavesError::Duplicate { line: r.line, username: user.username });
         }
+        if let Some(ext) = user.extension.as_deref().filter(|e| !e.is_empty()) {
+            if !is_sip_user(ext) {
+                return Err(WavesError::BadExtension { line: r.line, extension: ext.to_owned() });
+            }
+            if users.iter().any(|u| u.extension.as_deref().is_some_and(|other| other.eq_ignore_ascii_case(ext))) {
+                return Err(WavesError::SharedExtension { line: r.line, extension: ext.to_owned() });
+            }
+        }
         users.push(user);
     }
     if users.is_empty() {
         return Err(WavesError::NoUsers);
     }
     Ok(users)
+}
+
+/// The org package's rule (SoftphoneCredentials.isSipUser): an extension lands in SIP URIs.
+fn is_sip_user(extension: &str) -> bool {
+    extension.len() <= 64 && extension.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'+'))
 }
 
 /// 64-bit FNV-1a of the lower-cased username: stable across machines and releases.
@@ -191,19 +225,25 @@ pub fn assign(users: &[User], pilot: &[String]) -> Result<Vec<Assignment>, Waves
 }
 
 /// The users of one wave, as a CSV that sets `CallCenterId` (`Id,CallCenterId`). Moving sets the
-/// new call center; rolling back sets each user's old one, or `#N/A` (the Bulk API's null) for a
-/// user who had none. Lines end in LF, as `sf data update bulk --line-ending LF` reads them (its
-/// default is CRLF on Windows, LF elsewhere); Data Loader reads either.
+/// new call center and, when the export had the column, each user's extension (an empty cell
+/// leaves the field as it is: the Bulk API only clears a field on `#N/A`); rolling back sets
+/// each user's old call center, or `#N/A` for a user who had none, and leaves the extension
+/// (the old adapter never reads it). Lines end in LF, as `sf data update bulk --line-ending LF`
+/// reads them (its default is CRLF on Windows, LF elsewhere); Data Loader reads either.
 pub fn update_csv(assignments: &[Assignment], wave: Wave, new_call_center: Option<&str>) -> String {
+    let extensions = new_call_center.is_some() && assignments.iter().any(|a| a.user.extension.is_some());
     let mut out = String::new();
-    csv::write_row_ending(&mut out, &["Id", "CallCenterId"], "\n");
+    let header: &[&str] = if extensions { &["Id", "CallCenterId", EXTENSION_COLUMN] } else { &["Id", "CallCenterId"] };
+    csv::write_row_ending(&mut out, header, "\n");
     for a in assignments.iter().filter(|a| a.wave == wave) {
         let value = match new_call_center {
             Some(id) => id,
             None if a.user.call_center_id.is_empty() => "#N/A",
             None => &a.user.call_center_id,
         };
-        csv::write_row_ending(&mut out, &[&a.user.id, value], "\n");
+        let extension = a.user.extension.as_deref().unwrap_or("");
+        let row: &[&str] = if extensions { &[&a.user.id, value, extension] } else { &[&a.user.id, value] };
+        csv::write_row_ending(&mut out, row, "\n");
     }
     out
 }
@@ -261,7 +301,28 @@ mod tests {
     use super::*;
 
     fn users(n: usize) -> Vec<User> {
-        (0..n).map(|i| User { id: format!("005{i:03}"), username: format!("agent{i}@acme.example"), call_center_id: "04vOLD".into() }).collect()
+        (0..n).map(|i| User { id: format!("005{i:03}"), username: format!("agent{i}@acme.example"), call_center_id: "04vOLD".into(), extension: None }).collect()
+    }
+
+    #[test]
+    fn extensions_in_the_export_are_set_by_the_move_and_left_by_the_rollback() {
+        let export = "Id,Username,CallCenterId,Softphone_Extension__c\n005A,ann@acme.example,04vOLD,1001\n005B,bob@acme.example,,\n";
+        let users = read_users(export).expect("read");
+        assert_eq!(users.iter().map(|u| u.extension.as_deref()).collect::<Vec<_>>(), [Some("1001"), Some("")]);
+        let all = assign(&users, &["ann@acme.example".into(), "bob@acme.example".into()]).expect("assigned");
+        assert_eq!(update_csv(&all, Wave::Pilot, Some("04vNEW")), "Id,CallCenterId,Softphone_Extension__c\n005A,04vNEW,1001\n005B,04vNEW,\n");
+        assert_eq!(update_csv(&all, Wave::Pilot, None), "Id,CallCenterId\n005A,04vOLD\n005B,#N/A\n");
+        let without = read_users("Id,Username,CallCenterId\n005A,ann@acme.example,04vOLD\n").expect("read");
+        let all = assign(&without, &[]).expect("assigned");
+        assert_eq!(update_csv(&all, Wave::Pilot, Some("04vNEW")), "Id,CallCenterId\n005A,04vNEW\n");
+    }
+
+    #[test]
+    fn extensions_that_would_inject_into_sip_or_be_shared_are_refused() {
+        let bad = read_users("Id,Username,CallCenterId,Softphone_Extension__c\n005A,ann@acme.example,,1001>;x\n");
+        assert_eq!(bad, Err(WavesError::BadExtension { line: 2, extension: "1001>;x".into() }));
+        let shared = read_users("Id,Username,CallCenterId,Softphone_Extension__c\n005A,a@x,,1001\n005B,b@x,,1001\n");
+        assert_eq!(shared, Err(WavesError::SharedExtension { line: 3, extension: "1001".into() }));
     }
 
     #[test]

@@ -22,6 +22,13 @@ pub fn refresh_after(granted: u32) -> u32 {
     granted.saturating_sub(margin).max(granted / 2).max(1)
 }
 
+/// The binding of an address of record the user left ([`super::Command::RegisterAs`] for
+/// another user), while its un-REGISTER is under way.
+pub(super) struct Retiring {
+    /// What it was registered with: its un-REGISTER answers challenges with them.
+    pub(super) credentials: Credentials,
+}
+
 /// Where the registration stands. When registered, [`Timer::RegistrationRefresh`] is set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Registration {
@@ -32,9 +39,16 @@ pub(super) enum Registration {
 }
 
 impl UserAgent {
-    /// [`super::Command::Register`]: register now, or as soon as a connection is up.
-    pub(super) fn register(&mut self, now: Instant, credentials: Credentials) {
+    /// [`super::Command::Register`] and [`super::Command::RegisterAs`] (`aor_user`): register
+    /// now, or as soon as a connection is up; a binding for another user is removed first.
+    pub(super) fn register(&mut self, now: Instant, credentials: Credentials, aor_user: Option<String>) {
+        let user = aor_user.as_deref().unwrap_or(&credentials.user);
+        let bound = self.transport_up && matches!(self.registration, Registration::Registered | Registration::Registering);
+        if bound && self.user().is_some_and(|old| old != user) {
+            self.retire_binding(now);
+        }
         self.credentials = Some(credentials);
+        self.aor_user = aor_user;
         self.expires = self.config.register_expires;
         if self.transport_up {
             self.send_register(now, self.expires);
@@ -58,7 +72,9 @@ impl UserAgent {
     /// The connection dropped: a REGISTER in flight will not be answered, and the next
     /// connection registers again.
     pub(super) fn registration_lost(&mut self) {
-        self.abandon_transactions(|t| matches!(t.purpose, Purpose::Register | Purpose::Unregister));
+        // A binding being retired goes with the connection (its flow is gone at the registrar).
+        self.abandon_transactions(|t| matches!(t.purpose, Purpose::Register | Purpose::Unregister | Purpose::Retire));
+        self.retiring = None;
         self.timers.clear(&Timer::RegistrationRefresh);
         if matches!(self.registration, Registration::Registered | Registration::Registering) {
             self.registration = Registration::Registering;
@@ -135,22 +151,18 @@ impl UserAgent {
         self.refresh_targets();
     }
 
+    /// Un-REGISTERs the binding of the current address of record, which the user is leaving,
+    /// with its own credentials.
+    fn retire_binding(&mut self, now: Instant) {
+        let (Some(credentials), Some(user)) = (self.credentials.clone(), self.user().map(str::to_owned)) else { return };
+        self.retiring = Some(Retiring { credentials });
+        let req = self.register_request(&user, 0);
+        self.send_request(now, req, Purpose::Retire, None);
+    }
+
     pub(super) fn send_register(&mut self, now: Instant, expires: u32) {
-        let Some(credentials) = self.credentials.as_ref() else { return };
-        let aor = NameAddr::new(Uri::sip(&credentials.user, &self.config.domain));
-        self.reg_cseq += 1;
-        let mut req = Request::new(Method::Register, Uri::sip("", &self.config.domain));
-        req.headers.push("Via", self.via());
-        req.headers.push("Max-Forwards", 70);
-        req.headers.push("From", aor.clone().with_tag(&self.reg_from_tag));
-        req.headers.push("To", aor);
-        req.headers.push("Call-ID", &self.reg_call_id);
-        req.headers.push("CSeq", CSeq { seq: self.reg_cseq, method: Method::Register });
-        req.headers.push("Contact", self.contact(Some(expires)));
-        req.headers.push("Expires", expires);
-        req.headers.push("Supported", "path, outbound, gruu");
-        req.headers.push("Allow", ALLOW);
-        req.headers.push("User-Agent", &self.config.user_agent);
+        let Some(user) = self.user().map(str::to_owned) else { return };
+        let req = self.register_request(&user, expires);
         if expires > 0 && self.registration != Registration::Unregistering {
             if self.registration == Registration::Registered {
                 // Still registered meanwhile: the next refresh waits for this one's answer.
@@ -162,6 +174,26 @@ impl UserAgent {
         }
         let purpose = if expires == 0 { Purpose::Unregister } else { Purpose::Register };
         self.send_request(now, req, purpose, None);
+    }
+
+    /// A REGISTER of `user`'s address of record for `expires` seconds (0: remove the binding).
+    fn register_request(&mut self, user: &str, expires: u32) -> Request {
+        let aor = NameAddr::new(Uri::sip(user, &self.config.domain));
+        self.reg_cseq += 1;
+        let mut req = Request::new(Method::Register, Uri::sip("", &self.config.domain));
+        req.headers.push("Via", self.via());
+        req.headers.push("Max-Forwards", 70);
+        req.headers.push("From", aor.clone().with_tag(&self.reg_from_tag));
+        req.headers.push("To", aor);
+        req.headers.push("Call-ID", &self.reg_call_id);
+        req.headers.push("CSeq", CSeq { seq: self.reg_cseq, method: Method::Register });
+        req.headers.push("Contact", self.contact_of(user, Some(expires)));
+        req.headers.push("Expires", expires);
+        // Path (RFC 3327) asks nothing of us; we take no GRUU, so none is asked for.
+        req.headers.push("Supported", "path, outbound");
+        req.headers.push("Allow", ALLOW);
+        req.headers.push("User-Agent", &self.config.user_agent);
+        req
     }
 }
 

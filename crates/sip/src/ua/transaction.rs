@@ -8,7 +8,7 @@ use crate::message::{Method, Request, Response};
 
 use super::api::{CallId, DropReason, Event, Instant};
 use super::timers::Timer;
-use super::{token, UserAgent, TRANSACTION_TIMEOUT_MS};
+use super::{token, UserAgent, PROVISIONAL_WAIT_MS, TRANSACTION_TIMEOUT_MS};
 
 /// What became of a challenge.
 enum AuthRetry {
@@ -25,11 +25,16 @@ enum AuthRetry {
 pub(super) enum Purpose {
     Register,
     Unregister,
+    /// Removing the binding of an address of record we left (the user moved to another
+    /// extension); its answer changes nothing else.
+    Retire,
     Invite,
     Reinvite,
     Cancel,
     Bye,
     Info,
+    /// The acknowledgement of a reliable provisional response (RFC 3262).
+    Prack,
     /// A session-timer refresh (UPDATE, or re-INVITE with the last SDP).
     Refresh,
     Refer,
@@ -129,9 +134,11 @@ impl UserAgent {
             return;
         };
         if r.is_provisional() {
-            if tx.purpose == Purpose::Invite {
-                let call = tx.call.clone().unwrap_or_default();
-                self.on_provisional(now, &call, &r);
+            if tx.request.method == Method::Invite {
+                let (call, initial) = (tx.call.clone().unwrap_or_default(), tx.purpose == Purpose::Invite);
+                // The far end is there: a call may ring, or play an announcement, for minutes.
+                self.timers.set(Timer::Transaction(key), now + PROVISIONAL_WAIT_MS);
+                self.on_provisional(now, &call, initial, &r);
             }
             return;
         }
@@ -165,11 +172,12 @@ impl UserAgent {
         let call = tx.call.unwrap_or_default();
         match tx.purpose {
             Purpose::Register | Purpose::Unregister => self.on_register_response(now, r, tx.purpose),
+            Purpose::Retire => self.retiring = None,
             Purpose::Invite => self.on_invite_final(now, &call, r),
             Purpose::Reinvite => self.on_reinvite_response(now, &call, &tx.request, r),
             Purpose::Refresh => self.on_refresh_response(now, &call, &tx.request, r),
             Purpose::Refer => self.on_refer_response(&call, r),
-            Purpose::Cancel | Purpose::Bye | Purpose::Info | Purpose::Notify => {}
+            Purpose::Cancel | Purpose::Bye | Purpose::Info | Purpose::Prack | Purpose::Notify => {}
         }
     }
 
@@ -180,6 +188,7 @@ impl UserAgent {
         match tx.purpose {
             Purpose::Register => self.on_register_timeout(),
             Purpose::Unregister => self.on_unregister_timeout(),
+            Purpose::Retire => self.retiring = None,
             Purpose::Invite => self.on_invite_timeout(now, &call),
             Purpose::Reinvite => {
                 if let Some(c) = self.call_mut(&call) {
@@ -189,7 +198,7 @@ impl UserAgent {
             }
             Purpose::Refresh => self.end_call(&call, super::EndReason::Failed(super::CallFailure::RefreshUnanswered)),
             Purpose::Refer => self.transfer_failed(&call, 408),
-            Purpose::Cancel | Purpose::Bye | Purpose::Info | Purpose::Notify => {}
+            Purpose::Cancel | Purpose::Bye | Purpose::Info | Purpose::Prack | Purpose::Notify => {}
         }
     }
 
@@ -228,7 +237,9 @@ impl UserAgent {
     /// Sends the request again with credentials for the challenge in `r`, if there is one we
     /// can answer for our own SIP domain (the only realm the password is used for).
     fn retry_with_auth(&mut self, now: Instant, tx: &ClientTx, r: &Response) -> AuthRetry {
-        let Some(credentials) = self.credentials.clone() else { return AuthRetry::Unanswerable };
+        // A binding being retired is removed with the credentials it was made with.
+        let credentials = if tx.purpose == Purpose::Retire { self.retiring.as_ref().map(|r| r.credentials.clone()) } else { self.credentials.clone() };
+        let Some(credentials) = credentials else { return AuthRetry::Unanswerable };
         let header = if r.status == 407 { "Proxy-Authenticate" } else { "WWW-Authenticate" };
         let challenges: Vec<Challenge> = r.headers.get_all(header).filter_map(|c| Challenge::parse(c).ok()).collect();
         let (challenge, algorithm) = match auth::pick_for_realm(&challenges, &self.config.domain) {
@@ -271,7 +282,7 @@ impl UserAgent {
         req.headers.set("Via", self.via());
         // A new request in the same dialog or registration: the next CSeq.
         let seq = match tx.purpose {
-            Purpose::Register | Purpose::Unregister => {
+            Purpose::Register | Purpose::Unregister | Purpose::Retire => {
                 self.reg_cseq += 1;
                 self.reg_cseq
             }
