@@ -6,15 +6,40 @@
 // screen-pop search.
 import { describe, test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually } from './lib/browser.mjs';
-import { CONSOLE_ORIGIN, callButton } from './lib/console.mjs';
-import { startEdgeWorld } from './lib/edge.mjs';
-import { openedThings, signIn } from './lib/network.mjs';
+import { eventually, launchBrowser } from './lib/browser.mjs';
+import { CONSOLE_ORIGIN, callButton, startConsole } from './lib/console.mjs';
+import { definitionVariant, openedThings, signIn, startKamailio } from './lib/network.mjs';
 import { startSipp } from './lib/sipp.mjs';
 
 const ALAN = '003000000000003AAA'; // a Contact, Phone +44 20 7946 0018
 const opened = openedThings();
 afterEach(() => opened.closeAll());
+
+// One edge and one browser for the file; the stand-in is started anew with each definition.
+let edge, browser;
+before(async () => {
+  edge = startKamailio(['--edge']);
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  edge?.stop();
+});
+
+/** The stand-in serving the development definition with `items`, and agent 1001 signed in. */
+function withDefinition(name, items) {
+  const world = {};
+  before(async () => {
+    world.console = await startConsole({ definition: definitionVariant(name, items) });
+    await fetch(CONSOLE_ORIGIN + '/__standin/reset', { method: 'POST' });
+    world.agent = await signIn(browser, '1001');
+  });
+  after(async () => {
+    await world.agent?.page.close().catch(() => {});
+    await world.console?.stop();
+  });
+  return world;
+}
 const tasks = async () => (await fetch(CONSOLE_ORIGIN + '/__standin/tasks')).json();
 
 /** Types `number`, calls it, and returns the user part of the Request-URI that reached the far
@@ -35,19 +60,10 @@ async function dialledOverTrunk(agent, number) {
 /** One world per definition: the home country and the trunk's format are the definition's. */
 function country(home, items, cases) {
   describe(`home country ${home}, ${items.trunkNumberFormat} trunk`, () => {
-    let world, agent;
-    before(async () => {
-      world = await startEdgeWorld(`trunk-numbers-${home}-${items.trunkNumberFormat}`, { items: { homeCountry: home, ...items } });
-      await fetch(CONSOLE_ORIGIN + '/__standin/reset', { method: 'POST' });
-      agent = await signIn(world.browser, '1001');
-    });
-    after(async () => {
-      await agent?.page.close().catch(() => {});
-      await world?.stop();
-    });
+    const world = withDefinition(`trunk-numbers-${home}-${items.trunkNumberFormat}`, { homeCountry: home, ...items });
     test(`the trunk gets ${cases.map(([typed, uri]) => `${typed} as ${uri}`).join('; ')}`, { timeout: 60_000 }, async () => {
       for (const [typed, expected] of cases) {
-        assert.equal(await dialledOverTrunk(agent, typed), expected, `${typed} (home ${home})`);
+        assert.equal(await dialledOverTrunk(world.agent, typed), expected, `${typed} (home ${home})`);
       }
     });
   });
@@ -79,18 +95,10 @@ country('GB', { trunkNumberFormat: 'national', reqOutsidePrefix: '9' }, [
 ]);
 
 describe('one form per number (home country GB, E.164 trunk)', () => {
-  let world, agent;
-  before(async () => {
-    world = await startEdgeWorld('trunk-numbers-one-form', { items: { homeCountry: 'GB', trunkNumberFormat: 'e164' } });
-    await fetch(CONSOLE_ORIGIN + '/__standin/reset', { method: 'POST' });
-    agent = await signIn(world.browser, '1001');
-  });
-  after(async () => {
-    await agent?.page.close().catch(() => {});
-    await world?.stop();
-  });
+  const world = withDefinition('trunk-numbers-one-form', { homeCountry: 'GB', trunkNumberFormat: 'e164' });
 
   test('a customer typed nationally and in E.164 is one number on the Tasks, in recent calls and in the screen pop', { timeout: 60_000 }, async () => {
+    const { agent } = world;
     for (const typed of ['020 7946 0018', '+44 20 7946 0018']) await dialledOverTrunk(agent, typed);
     const logged = await eventually('both Tasks', async () => {
       const all = (await tasks()).filter((t) => t.CallType === 'Outbound');
