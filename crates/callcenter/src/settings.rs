@@ -569,22 +569,6 @@ mod tests {
     }
 
     #[test]
-    fn the_trunks_number_format_and_codec_order_are_read_and_mistakes_reported() {
-        let s = read(&development()).settings;
-        assert_eq!((s.number_format, s.audio_codecs.as_slice()), (NumberFormat::E164, &[][..]), "E.164, the browser's codec order");
-        let mut map = development();
-        map.insert(key("trunkNumberFormat"), "national".into());
-        map.insert(key("audioCodecs"), "PCMA, opus".into());
-        let s = read(&map).settings;
-        assert_eq!((s.number_format, s.audio_codecs.as_slice()), (NumberFormat::National, &[AudioCodec::Pcma, AudioCodec::Opus][..]));
-        map.insert(key("trunkNumberFormat"), "local".into());
-        map.insert(key("audioCodecs"), "PCMA, G729".into());
-        let read = read(&map);
-        assert_eq!(keys(&read.problems), ["/rustSoftphone/trunkNumberFormat", "/rustSoftphone/audioCodecs"]);
-        assert_eq!((read.settings.number_format, read.settings.audio_codecs), (NumberFormat::E164, vec![AudioCodec::Pcma]));
-    }
-
-    #[test]
     fn api_versions_are_digits_dot_digits_from_38_on() {
         for good in ["38.0", "62.0", "64.1", "100.0"] {
             assert!(is_api_version(good), "{good}");

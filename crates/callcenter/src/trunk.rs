@@ -96,6 +96,26 @@ pub fn read_audio_codecs(value: &str) -> (Vec<AudioCodec>, Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::settings::{key, SettingsMap, SoftphoneSettings};
+
+    /// The least a definition needs, with `items` of ours.
+    fn read(items: &[(&str, &str)]) -> crate::ReadSettings {
+        let mut map: SettingsMap = [(key("pbxWebSocketUrls"), "wss://pbx.example.com".to_owned()), (key("sipDomain"), "pbx.example.com".to_owned())].into();
+        map.extend(items.iter().map(|(k, v)| (key(k), (*v).to_owned())));
+        SoftphoneSettings::from_map(&map).expect("the phone can work")
+    }
+
+    #[test]
+    fn a_definition_reads_the_trunks_number_format_and_codec_order_and_reports_mistakes() {
+        let s = read(&[]).settings;
+        assert_eq!((s.number_format, s.audio_codecs.as_slice()), (NumberFormat::E164, &[][..]), "E.164, the browser's codec order");
+        let s = read(&[("trunkNumberFormat", "national"), ("audioCodecs", "PCMA, opus")]).settings;
+        assert_eq!((s.number_format, s.audio_codecs.as_slice()), (NumberFormat::National, &[AudioCodec::Pcma, AudioCodec::Opus][..]));
+        let read = read(&[("trunkNumberFormat", "local"), ("audioCodecs", "PCMA, G729")]);
+        let keys: Vec<&str> = read.problems.iter().map(|p| p.key.as_str()).filter(|k| k.starts_with("/rustSoftphone/")).collect();
+        assert_eq!(keys, ["/rustSoftphone/trunkNumberFormat", "/rustSoftphone/audioCodecs"]);
+        assert_eq!((read.settings.number_format, read.settings.audio_codecs), (NumberFormat::E164, vec![AudioCodec::Pcma]));
+    }
 
     #[test]
     fn numbers_go_out_as_e164_unless_the_definition_says_national() {
