@@ -31,7 +31,10 @@ while [ $# -gt 0 ]; do
     --edge) edge=1; shift ;;
     --trunk) trunks=$2; shift 2 ;;
     --queues) queues_file=$2; shift 2 ;;
-    --plain-media-address) plain_media_address=$2; shift 2 ;;
+    --plain-media-address)
+      # It lands in Kamailio's config and in every SDP: an IPv4 address and nothing else.
+      [[ $2 =~ ^[0-9]{1,3}(\.[0-9]{1,3}){3}$ ]] || { echo "$0: --plain-media-address takes an IPv4 address" >&2; exit 2; }
+      plain_media_address=$2; shift 2 ;;
     --voicecall-hook) voicecall_hook=$2; shift 2 ;;
     --voice-agents) voice_agents=$2; shift 2 ;;
     *) echo "$usage" >&2; exit 2 ;;
@@ -52,5 +55,5 @@ fi
 # The edge's fixed ports (loopback): SIP over UDP for plain endpoints and the trunk, rtpengine's
 # control (ng) socket, and the range rtpengine takes media ports from.
 edge_sip_port=5060
-edge_ng_port=2223
+edge_ng_port=22223
 edge_rtp_ports=30000-30199

@@ -99,10 +99,7 @@ impl Controller {
             on_change,
         };
 
-        let line_settings = {
-            let s = &controller.inner.borrow().settings;
-            LineSettings { pbx_urls: s.pbx_urls.clone(), sip_domain: s.sip_domain.clone(), ice: s.ice.clone(), register_expires: s.register_expires }
-        };
+        let line_settings = LineSettings::from_settings(&controller.inner.borrow().settings);
         let c = controller.clone();
         controller.inner.borrow_mut().line = Some(Line::new(line_settings, move |event| c.event(event)));
         if let Some(saved) = local_storage().and_then(|s| s.get_item(MICROPHONE_KEY).ok().flatten()).filter(|id| !id.is_empty()) {
@@ -390,8 +387,8 @@ impl Controller {
 /// The phone with the dialing rules of the definition's home country; a country without a
 /// numbering plan is reported, and numbers then go to the PBX as written.
 fn new_phone(settings: &SoftphoneSettings) -> Phone {
-    let rules = DialingRules::new(&settings.dialing, &settings.home_country);
-    let mut phone = Phone::new(rules.clone().unwrap_or_else(|_| DialingRules::without_plan(&settings.dialing)));
+    let rules = DialingRules::new(&settings.dialing, &settings.home_country, settings.number_format);
+    let mut phone = Phone::new(rules.clone().unwrap_or_else(|_| DialingRules::without_plan(&settings.dialing, settings.number_format)));
     phone.set_wrap_up_limit(settings.wrap_up_seconds);
     phone.set_max_calls(settings.max_calls);
     phone.set_follow_transfers(settings.follow_transfer_requests);

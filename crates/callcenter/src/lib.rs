@@ -15,6 +15,7 @@ pub mod ice;
 #[cfg(feature = "xml")]
 pub mod inventory;
 pub mod settings;
+pub mod trunk;
 #[cfg(feature = "xml")]
 pub mod definition;
 #[cfg(feature = "xml")]
@@ -29,6 +30,7 @@ pub mod validate;
 pub mod voice_migrate;
 
 pub use settings::{CredentialSource, DialingOptions, IceServer, IceSettings, IceTransportPolicy, ReadSettings, SettingProblem, SettingsError, SettingsMap, SoftphoneSettings};
+pub use trunk::{AudioCodec, NumberFormat};
 #[cfg(feature = "xml")]
 pub use definition::{Definition, Form, Item, ParseError, Section};
 #[cfg(feature = "xml")]

@@ -7,6 +7,7 @@ use crate::settings::{
     DEFAULT_HOME_COUNTRY, DEFAULT_MAX_CALLS, DEFAULT_REGISTER_EXPIRES, SECTION,
 };
 use crate::validate::{check_adapter_url, check_internal_name, UrlCheck, HEIGHT_RANGE, WIDTH_RANGE};
+use crate::trunk::NumberFormat;
 
 /// What a definition is, for the inventory and for migration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -324,6 +325,22 @@ impl<'a> Builder<'a> {
             self.changes.push(Change::Changed { key: format!("/{SECTION}/{name}"), from: None, to: value.clone(), why: "this softphone's own setting".into() });
             push(&mut self.new, SECTION, "Rust Softphone", name, label, &value);
         }
+        self.number_format();
+    }
+
+    /// The old adapter dialled with the definition's prefixes: a definition that has any keeps
+    /// dialling that way (national); one without goes out in E.164, the default.
+    fn number_format(&mut self) {
+        let prefixes = ["reqOutsidePrefix", "reqLongDistPrefix", "reqInternationalPrefix"];
+        let dials_with_prefixes = prefixes.iter().any(|p| !self.new.value("reqDialingOptions", p).is_empty());
+        let (format, why) = if dials_with_prefixes {
+            (NumberFormat::National, "the old definition dials with prefixes; national keeps the numbers the PBX gets as they were")
+        } else {
+            (NumberFormat::E164, "no dialing prefixes: every number goes to the PBX in E.164")
+        };
+        let key = format!("/{SECTION}/trunkNumberFormat");
+        self.changes.push(Change::Changed { key, from: None, to: format.as_str().into(), why: why.into() });
+        push(&mut self.new, SECTION, "Rust Softphone", "trunkNumberFormat", "Trunk Number Format (e164 or national)", format.as_str());
     }
 }
 

@@ -43,6 +43,21 @@ pub struct LineSettings {
     pub ice: callcenter::IceSettings,
     /// Registration lifetime, seconds.
     pub register_expires: u32,
+    /// The codecs calls prefer, in order (`audioCodecs`); empty: the browser's order.
+    pub audio_codecs: Vec<callcenter::AudioCodec>,
+}
+
+impl LineSettings {
+    /// What the line takes from the Call Center settings, the same for both front ends.
+    pub fn from_settings(s: &callcenter::SoftphoneSettings) -> LineSettings {
+        LineSettings {
+            pbx_urls: s.pbx_urls.clone(),
+            sip_domain: s.sip_domain.clone(),
+            ice: s.ice.clone(),
+            register_expires: s.register_expires,
+            audio_codecs: s.audio_codecs.clone(),
+        }
+    }
 }
 
 /// How long the keypad's DTMF tones last.
@@ -257,7 +272,9 @@ impl Line {
         });
         let inner = self.inner.borrow();
         let mic = inner.microphone.as_ref().ok_or_else(|| MediaError::MicrophoneRefused("no microphone is open".into()))?;
-        Ok(Rc::new(CallMedia::new(mic, &ice, report)?))
+        let media = CallMedia::new(mic, &ice, report)?;
+        media.prefer_codecs(&inner.settings.audio_codecs);
+        Ok(Rc::new(media))
     }
 
     fn on_transport(&self, event: TransportEvent) {

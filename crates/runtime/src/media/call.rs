@@ -98,6 +98,11 @@ impl CallMedia {
         Ok(CallMedia { pc, sender, _speaker: speaker, _on_track: on_track, ice, pending_offer: RefCell::new(None), muted: Cell::new(false), held: Cell::new(false) })
     }
 
+    /// The Call Center's codec order, applied before the first offer or answer.
+    pub fn prefer_codecs(&self, order: &[callcenter::AudioCodec]) {
+        super::codecs::prefer(&self.pc, order);
+    }
+
     /// An SDP offer with the candidates gathered within the limit.
     pub async fn create_offer(&self) -> Result<String, MediaError> {
         let offer = JsFuture::from(self.pc.create_offer()).await.map_err(pc_error)?;
