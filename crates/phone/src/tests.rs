@@ -188,11 +188,15 @@ fn an_inbound_call_pops_the_caller_rings_and_is_logged_with_the_matched_record()
     assert!(effects.contains(&Effect::ScreenPop { call: H1, number: "+14155550100".into(), direction: CallDirection::Inbound }));
     assert!(effects.contains(&Effect::Ring { call: H1, call_id: "in1".into() }), "the caller hears it ring");
     assert!(effects.contains(&Effect::SetLabel("Incoming call: Ada".into())));
+    // What an agent coming back to a background tab sees in the utility bar: the label and the
+    // ringing icon (the panel may be closed).
+    assert!(effects.contains(&Effect::SetIcon("incoming_call")));
     phone.handle_event(1_002, Event::RecordMatched { call: current(&phone), record: Some(contact()) });
     let answer = phone.handle_intent(3_000, Intent::Answer(current(&phone)));
     assert!(answer.contains(&Effect::Answer { call: H1 }));
     assert!(answer.contains(&Effect::PlayTone(None)), "the ring stops at once");
-    phone.handle_event(3_100, Event::CallConnected { call: id(&phone, "in1") });
+    let connected = phone.handle_event(3_100, Event::CallConnected { call: id(&phone, "in1") });
+    assert!(connected.contains(&Effect::SetIcon("end_call")), "the icon says the call is on: {connected:?}");
     let ended = phone.handle_event(33_100, Event::CallEnded { call: id(&phone, "in1"), reason: EndReason::RemoteHangup });
     let (_, record, _) = save_of(&ended).expect("logged");
     assert_eq!((record.direction, record.duration_s), (CallDirection::Inbound, 30));
