@@ -39,12 +39,23 @@ test('package.xml lists every component an install needs', () => {
   assert.ok(members('CspTrustedSite').length >= 1, 'a CSP Trusted Site per PBX origin');
 });
 
-/** The call-log fields `callcenter report` reads: name -> [type, length or precision, scale]. */
+/** The call-log fields on Activity: name -> [type, length or precision, scale]. The phone writes
+ * all but the formula; `callcenter report` reads the pop's and the attempts'; the reports and
+ * dashboard chart them. */
 const CALL_LOG_FIELDS = {
+  Softphone_Call_Center__c: ['Text', '80', undefined],
+  Softphone_Jitter_Ms__c: ['Number', '6', '0'],
   Softphone_Log_Attempts__c: ['Number', '4', '0'],
+  Softphone_Loss_Percent__c: ['Number', '4', '1'],
+  Softphone_MOS__c: ['Number', '2', '1'],
+  Softphone_Outcome__c: ['Text', '20', undefined],
+  Softphone_Pop_Landed__c: ['Number', '3', '0'],
   Softphone_Pop_Latency_Ms__c: ['Number', '8', '0'],
   Softphone_Pop_Outcome__c: ['Text', '20', undefined],
+  Softphone_Round_Trip_Ms__c: ['Number', '6', '0'],
 };
+/** Computed by Salesforce, never written. */
+const FORMULAS = ['Softphone_Pop_Landed__c'];
 
 const tag = (xml, name) => xml.match(new RegExp(`<${name}>([^<]*)</${name}>`))?.[1];
 /** The `<fields>` block of `object`'s field `name`, as the Metadata API form has it. */
@@ -54,6 +65,13 @@ function fieldPermissions(set) {
   return [...read(`permissionsets/${set}.permissionset`).matchAll(/<fieldPermissions>([\s\S]*?)<\/fieldPermissions>/g)]
     .map((m) => ({ field: tag(m[1], 'field'), editable: tag(m[1], 'editable'), readable: tag(m[1], 'readable') }))
     .sort((a, b) => a.field.localeCompare(b.field));
+}
+/** The package fields the phone writes on a Task (`PACKAGE_FIELDS` in crates/phone/src/outbox.rs). */
+function phoneWrites() {
+  const source = readFileSync(join(ORG, '..', 'crates', 'phone', 'src', 'outbox.rs'), 'utf8');
+  const list = source.match(/pub const PACKAGE_FIELDS: \[&str; \d+\] = \[([^\]]*)\]/);
+  assert.ok(list, 'outbox.rs names the package fields');
+  return [...list[1].matchAll(/"([^"]+)"/g)].map((m) => m[1]).sort();
 }
 
 test('the package adds the call-log fields to Activity, and agents may write them', () => {
@@ -66,9 +84,13 @@ test('the package adds the call-log fields to Activity, and agents may write the
     assert.equal(tag(field, type === 'Text' ? 'length' : 'precision'), size, name);
     assert.equal(tag(field, 'scale'), scale, name);
     assert.equal(tag(field, 'required'), 'false', `${name}: calls logged without it must still save`);
+    assert.equal(Boolean(tag(field, 'formula')), FORMULAS.includes(name), `${name}: a formula or a field the phone writes`);
   }
-  // Activity fields are granted on Task in a permission set (Salesforce mirrors them on Event).
-  assert.deepEqual(fieldPermissions('Softphone_Agent'), names.map((n) => ({ field: `Task.${n}`, editable: 'true', readable: 'true' })));
+  // What the phone writes is exactly the package's fields that are no formula.
+  assert.deepEqual(phoneWrites(), names.filter((n) => !FORMULAS.includes(n)));
+  // Activity fields are granted on Task in a permission set (Salesforce mirrors them on Event);
+  // a formula is read only.
+  assert.deepEqual(fieldPermissions('Softphone_Agent'), names.map((n) => ({ field: `Task.${n}`, editable: String(!FORMULAS.includes(n)), readable: 'true' })));
 });
 
 test('the secret is out of agents\' reach: only the admin permission set grants it, encrypted; the extension is unique', () => {

@@ -249,6 +249,28 @@ pub struct CallLog {
     /// The org package's saveLog attempt that saved the Task (Number(4,0)).
     #[serde(rename = "Softphone_Log_Attempts__c", skip_serializing_if = "Option::is_none")]
     pub log_attempts: Option<u32>,
+    /// `Call` when the Task is created (Lightning's activity timeline then shows it as a call);
+    /// never on an update: Salesforce does not let TaskSubtype change.
+    #[serde(rename = "TaskSubtype", skip_serializing_if = "Option::is_none")]
+    pub task_subtype: Option<&'static str>,
+    /// The org package's automatic outcome, e.g. `Missed` (Text(20)).
+    #[serde(rename = "Softphone_Outcome__c", skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<&'static str>,
+    /// The org package's call-quality estimate, MOS 1.0 to 4.5 (Number(2,1)).
+    #[serde(rename = "Softphone_MOS__c", skip_serializing_if = "Option::is_none")]
+    pub mos: Option<f64>,
+    /// The org package's average jitter in ms (Number(6,0)).
+    #[serde(rename = "Softphone_Jitter_Ms__c", skip_serializing_if = "Option::is_none")]
+    pub jitter_ms: Option<u32>,
+    /// The org package's packet loss in percent (Number(4,1)).
+    #[serde(rename = "Softphone_Loss_Percent__c", skip_serializing_if = "Option::is_none")]
+    pub loss_percent: Option<f64>,
+    /// The org package's average round trip in ms (Number(6,0)).
+    #[serde(rename = "Softphone_Round_Trip_Ms__c", skip_serializing_if = "Option::is_none")]
+    pub round_trip_ms: Option<u32>,
+    /// The org package's Call Center the call was made in (its internal name, Text(80)).
+    #[serde(rename = "Softphone_Call_Center__c", skip_serializing_if = "Option::is_none")]
+    pub call_center: Option<String>,
 }
 
 /// A `runApex` request.

@@ -11,12 +11,12 @@ use yew::Callback;
 use super::owner::{self, TabRole, Tabs};
 use super::pop;
 use super::context::now_ms;
-use super::{credentials, logs, storage, task_facts};
+use super::{calendar, credentials, logs, storage, task_facts};
 use crate::line::{Line, LineSettings};
 use crate::opencti::{self, CallLog, OpenCti};
 use crate::phone::dialing::{unknown_country_notice, DialingRules};
 use crate::phone::recent::RecentCall;
-use crate::phone::{CallRecord, Effect, Event, Intent, PendingLog, Phone, RecordRef};
+use crate::phone::{CallRecord, Effect, Event, Intent, LocalTime, PendingLog, Phone, RecordRef};
 use crate::ui::attention::{self, Attention};
 use crate::ui::startup::{self, StartError, StartNotice};
 
@@ -53,6 +53,9 @@ struct Inner {
     calls_stored: bool,
     /// The org's softphone layout (read once at start): says whether "no match" opened a form.
     layout: Option<opencti::SoftphoneLayout>,
+    /// The agent's time zone as Salesforce keeps it (with the org package), which dates the
+    /// Tasks; `None`: the browser's (see `calendar`).
+    time_zone: Option<String>,
 }
 
 impl PartialEq for Controller {
@@ -95,6 +98,7 @@ impl Controller {
                 stored_recent,
                 calls_stored: false,
                 layout: None,
+                time_zone: None,
             })),
             on_change,
         };
@@ -233,6 +237,18 @@ impl Controller {
             storage::store_logs(inner.phone.outbox());
             inner.stored_logs = inner.phone.outbox().to_vec();
         }
+    }
+
+    /// The agent's time zone as Salesforce keeps it, once the org package said (else the
+    /// browser's zone dates the Tasks).
+    pub fn time_zone(&self) -> Option<String> {
+        self.inner.borrow().time_zone.clone()
+    }
+
+    /// Salesforce told the agent's time zone: the next Tasks are dated in it.
+    pub fn set_time_zone(&self, zone: String) {
+        self.inner.borrow_mut().time_zone = Some(zone);
+        self.publish();
     }
 
     /// The wrap-up dispositions from the Call Center settings.
@@ -376,8 +392,13 @@ impl Controller {
                 this.event(Event::RecordMatched { call, record });
             }),
             Effect::SaveLog { id, record, existing_id } => {
-                let fields = self.inner.borrow().phone.package_fields();
-                logs::save(cti, this, id, task_facts::with_facts(task(&record, existing_id), &record, fields));
+                let log = {
+                    let inner = self.inner.borrow();
+                    let started = calendar::local_time(record.started_at_ms, inner.time_zone.as_deref());
+                    let fields = inner.phone.package_fields();
+                    task_facts::with_facts(task(&record, &started, existing_id), &record, fields, &inner.settings.internal_name)
+                };
+                logs::save(cti, this, id, log);
             }
             Effect::FindLog { id, call_object } => logs::find(cti, this, id, call_object),
             Effect::FetchCredentials => credentials::fetch(cti, this),
@@ -445,28 +466,36 @@ fn with_line(inner: &Rc<RefCell<Inner>>, f: impl FnOnce(&Line)) {
 }
 
 /// The Salesforce Task for a call record (the fields Lightning call logs use: CallType,
-/// CallDurationInSeconds, CallObject, CallDisposition, WhoId/WhatId).
-fn task(record: &CallRecord, existing_id: Option<String>) -> CallLog {
-    // A Contact, Lead or person account is who the call was with; anything else what it was about.
-    let who = record.record.as_ref().and_then(RecordRef::who_id).map(str::to_owned);
-    let what = record.record.as_ref().and_then(RecordRef::what_id).map(str::to_owned);
+/// CallDurationInSeconds, CallObject, CallDisposition, WhoId/WhatId, TaskSubtype), dated on the
+/// agent's calendar (`started`: the call's start there).
+fn task(record: &CallRecord, started: &LocalTime, existing_id: Option<String>) -> CallLog {
     CallLog {
         entity_api_name: "Task",
+        // Lightning's timeline shows a Task as a call by its subtype, which only a create may set.
+        task_subtype: existing_id.is_none().then_some("Call"),
         id: existing_id,
-        subject: record.subject(),
-        who_id: who,
-        what_id: what,
+        subject: record.subject(started),
+        // A Contact, Lead or person account is who the call was with; the record the agent
+        // clicked or worked on, when no person, what it was about.
+        who_id: record.who_id().map(str::to_owned),
+        what_id: record.what_id().map(str::to_owned),
         call_type: record.direction.as_str(),
         call_duration_in_seconds: u32::try_from(record.duration_s).unwrap_or(u32::MAX),
         call_object: record.call_id.clone(),
         call_disposition: (!record.disposition.is_empty()).then(|| record.disposition.clone()),
         description: Some(record.description()).filter(|d| !d.is_empty()),
         status: "Completed",
-        activity_date: record.activity_date(),
+        activity_date: started.date.clone(),
         // The call's measured facts: task_facts::with_facts.
         pop_outcome: None,
         pop_latency_ms: None,
         log_attempts: None,
+        outcome: None,
+        mos: None,
+        jitter_ms: None,
+        loss_percent: None,
+        round_trip_ms: None,
+        call_center: None,
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod a11y;
 mod attention;
+mod calendar;
 mod call_views;
 mod context;
 mod controller;
@@ -100,7 +101,7 @@ pub fn app() -> Html {
                 <ContextProvider<Intents> context={(*intents).clone()}>
                     <startup::StartNotices notices={c.notices()} />
                     <attention::PermissionReason show={p.agent_user().is_none() || *p.org_sign_in() != crate::phone::OrgSignIn::Off} />
-                    <views::PhoneView snapshot={Snapshot(p.clone())} {dispositions} />
+                    <views::PhoneView snapshot={Snapshot(p.clone())} {dispositions} zone={c.time_zone().map(AttrValue::from)} />
                 </ContextProvider<Intents>>
             }
         }

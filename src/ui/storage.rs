@@ -13,7 +13,7 @@ use crate::phone::outputs::OutputChoices;
 use crate::phone::pop_measure::PopMeasure;
 use crate::phone::presence::Presence;
 use crate::phone::recent::RecentCall;
-use crate::phone::{Call, CallDirection, CallRecord, InterruptedCall, PendingLog, RecordRef};
+use crate::phone::{Call, CallDirection, CallOutcome, CallRecord, InterruptedCall, PendingLog, RecordRef};
 
 /// The unsaved call logs (a JSON array).
 const OUTBOX_KEY: &str = "softphone.outbox";
@@ -35,6 +35,9 @@ struct CallInProgress {
     direction: CallDirection,
     number: String,
     record: Option<RecordRef>,
+    /// The record the agent worked on during the call (stored before this was kept: none).
+    #[serde(default)]
+    about: Option<RecordRef>,
     call_id: Option<String>,
     started_at_ms: u64,
     answered_at_ms: Option<u64>,
@@ -148,6 +151,7 @@ fn stored_call(carried: &Carried<'_>, now_ms: u64) -> CallInProgress {
         direction: c.direction,
         number: c.number.clone(),
         record: c.record.clone(),
+        about: c.about.clone(),
         call_id: c.log_call_id().map(str::to_owned),
         started_at_ms: c.started_at_ms,
         answered_at_ms: c.answered_at_ms,
@@ -176,17 +180,18 @@ pub fn interrupted_calls() -> Vec<InterruptedCall> {
 
 fn interrupted(call: CallInProgress) -> InterruptedCall {
     let duration_s = call.answered_at_ms.map_or(0, |at| call.heartbeat_ms.saturating_sub(at) / 1000);
-    let disposition = match (call.answered_at_ms, call.direction) {
-        (Some(_), _) => "",
-        (None, CallDirection::Inbound) => "Missed",
-        (None, _) => "Cancelled",
+    let outcome = match (call.answered_at_ms, call.direction) {
+        (Some(_), _) => CallOutcome::Answered,
+        (None, CallDirection::Inbound) => CallOutcome::Missed,
+        (None, _) => CallOutcome::Cancelled,
     };
     let can_rejoin = call.dialog.as_ref().and_then(dialog_ref).is_some();
     let log = CallRecord {
         duration_s,
         call_id: call.call_id,
         screen_pop: call.screen_pop,
-        disposition: disposition.into(),
+        outcome: Some(outcome),
+        about: call.about,
         notes: crate::phone::LOST_NOTE.into(),
         ..CallRecord::new(call.direction, call.number, call.record, call.started_at_ms)
     };

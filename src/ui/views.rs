@@ -197,6 +197,8 @@ pub fn ready_to_call(props: &ReadyProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct OutboxProps {
     pub pending: Vec<PendingLog>,
+    /// The agent's time zone as Salesforce keeps it (`None`: the browser's).
+    pub zone: Option<AttrValue>,
 }
 
 /// Call logs Salesforce has not confirmed yet: never silently dropped.
@@ -213,7 +215,7 @@ pub fn outbox(props: &OutboxProps) -> Html {
             <h2 id="outbox-title">{ "Call logs not saved yet" }</h2>
             <ul class="outbox">
                 { for props.pending.iter().map(|p| html! {
-                    <li>{ p.record.subject() }
+                    <li>{ super::calendar::subject(&p.record, props.zone.as_deref()) }
                         if let Some(e) = &p.error { <div class="weak">{ e.clone() }</div> }
                     </li>
                 }) }
@@ -227,6 +229,8 @@ pub fn outbox(props: &OutboxProps) -> Html {
 pub struct PhoneViewProps {
     pub snapshot: Snapshot,
     pub dispositions: Vec<AttrValue>,
+    /// The agent's time zone as Salesforce keeps it (`None`: the browser's).
+    pub zone: Option<AttrValue>,
 }
 
 /// The whole signed-in or signed-out phone.
@@ -260,13 +264,13 @@ pub fn phone_view(props: &PhoneViewProps) -> Html {
             }
             <Calls snapshot={props.snapshot.clone()} />
             if let Some(wrap) = phone.wrap_up() {
-                <WrapUpCard wrap={wrap.clone()} dispositions={props.dispositions.clone()} />
+                <WrapUpCard wrap={wrap.clone()} dispositions={props.dispositions.clone()} subject={super::calendar::subject(&wrap.record, props.zone.as_deref())} />
             }
             if phone.agent_user().is_some() && !phone.microphones().is_empty() {
                 <MicrophonePicker inputs={phone.microphones().to_vec()} chosen={phone.microphone().map(|m| AttrValue::from(m.to_owned()))} />
             }
             if phone.agent_user().is_some() { <super::outputs::OutputPickers outputs={phone.outputs().clone()} /> }
-            <Outbox pending={phone.outbox().to_vec()} />
+            <Outbox pending={phone.outbox().to_vec()} zone={props.zone.clone()} />
         </main>
     }
 }
@@ -321,6 +325,8 @@ fn use_none_selected(select: NodeRef) {
 pub struct WrapUpProps {
     pub wrap: WrapUp,
     pub dispositions: Vec<AttrValue>,
+    /// The Task's subject, on the agent's calendar.
+    pub subject: AttrValue,
 }
 
 /// After a call: the log is already saved; disposition and notes complete it.
@@ -359,7 +365,7 @@ pub fn wrap_up_card(props: &WrapUpProps) -> Html {
     html! {
         <form class="card" {onsubmit} aria-labelledby="wrap-title" data-testid="wrap-up">
             <h2 id="wrap-title">{ "Wrap-up" }</h2>
-            <div class="weak">{ record.subject() }{ format!(" · {} s", record.duration_s) }</div>
+            <div class="weak">{ props.subject.clone() }{ format!(" · {} s", record.duration_s) }</div>
             <div class="field">
                 <label for="wrap-disposition">{ "Disposition" }</label>
                 <select id="wrap-disposition" ref={disposition} {onchange}>

@@ -169,6 +169,9 @@ pub struct Call {
     pub display_name: String,
     /// The CRM record attached to the call (clicked, or matched by the screen pop).
     pub record: Option<RecordRef>,
+    /// The record the agent works on during the call, when it is no person (see
+    /// [`CallRecord::about`](crate::CallRecord)).
+    pub about: Option<RecordRef>,
     /// The SIP Call-ID, once the SIP core made or received the INVITE: the log's key.
     pub call_id: Option<String>,
     /// The screen pop of an incoming call: waiting for Salesforce, or measured.
@@ -227,6 +230,7 @@ impl Call {
             number,
             display_name: String::new(),
             record,
+            about: None,
             call_id: None,
             screen_pop: None,
             started_at_ms,

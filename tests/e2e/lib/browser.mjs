@@ -13,14 +13,16 @@ export const CHROMIUM_ARGS = [
   '--no-first-run', '--disable-quic',
 ];
 
-/** A fresh browser profile; `close()` removes it. */
-export async function launchBrowser({ extraArgs = [] } = {}) {
+/** A fresh browser profile; `close()` removes it. `timezoneId` (an IANA name) is the zone the
+ * browser lives in (default: the machine's). */
+export async function launchBrowser({ extraArgs = [], timezoneId } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'softphone-chromium-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
     args: [...CHROMIUM_ARGS, ...extraArgs],
     viewport: { width: 1280, height: 860 },
+    ...(timezoneId ? { timezoneId } : {}),
   });
   return {
     context,
