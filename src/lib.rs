@@ -6,6 +6,7 @@
 //! - `transport`, `media`: the WebSocket to the PBX and WebRTC audio (free of Open CTI).
 //! - `line`: the SIP user agent (`crates/sip`) driven over the transport, with media per call.
 //! - `ui`: Yew function components and the glue that performs the controller's effects.
+//! - `support`: the diagnostics journal and file, and the pre-flight check.
 
 // A panic in wasm kills the agent's phone: nothing outside tests may unwrap, index or panic.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
@@ -14,6 +15,7 @@ pub mod line;
 pub mod media;
 pub mod opencti;
 pub use phone;
+pub mod support;
 pub mod timer;
 pub mod transport;
 pub mod ui;

@@ -263,6 +263,7 @@ impl Line {
         match event {
             TransportEvent::Up { .. } => self.drive(Some(Input::TransportUp)),
             TransportEvent::Received(frame) => {
+                crate::support::journal::sip(false, &frame);
                 let mut inner = self.inner.borrow_mut();
                 if let Some(ua) = inner.ua.as_mut() {
                     ua.handle_input(sip_now(), Input::Frame(&frame));
@@ -295,6 +296,7 @@ impl Line {
             while let Some(output) = ua.poll_output() {
                 match output {
                     Output::Transmit(frame) => {
+                        crate::support::journal::sip(true, &frame);
                         if let Some(t) = transport.as_ref() {
                             if let Err(e) = t.send(&frame) {
                                 web_sys::console::warn_1(&e.to_string().into());

@@ -219,11 +219,12 @@ impl CallMedia {
         can_insert
     }
 
-    /// Current audio figures.
-    pub async fn stats(&self) -> MediaStats {
+    /// Current audio figures, and the browser's whole `getStats` report they come from (for the
+    /// diagnostics journal).
+    pub async fn stats(&self) -> (MediaStats, JsValue) {
         let mut stats = MediaStats::default();
-        let Ok(report) = JsFuture::from(self.pc.get_stats()).await else { return stats };
-        let Ok(Some(entries)) = js_sys::try_iter(&report) else { return stats };
+        let Ok(report) = JsFuture::from(self.pc.get_stats()).await else { return (stats, JsValue::UNDEFINED) };
+        let Ok(Some(entries)) = js_sys::try_iter(&report) else { return (stats, report) };
         let (mut codec_id, mut codecs, mut rtcp_rtt, mut ice_rtt) = (None, Vec::new(), None, None);
         for entry in entries.flatten() {
             let value = js_sys::Reflect::get(&entry, &1.into()).unwrap_or(JsValue::UNDEFINED);
@@ -247,7 +248,7 @@ impl CallMedia {
         }
         stats.round_trip = rtcp_rtt.or(ice_rtt);
         stats.codec = codecs.iter().find(|(id, _)| id.is_some() && *id == codec_id).map_or(Codec::Unknown, |(_, mime)| Codec::from_mime(mime));
-        stats
+        (stats, report)
     }
 
     async fn set_remote(&self, kind: RtcSdpType, sdp: &str) -> Result<(), MediaError> {
