@@ -12,6 +12,7 @@ WASM_BINDGEN_VERSION=0.2.130
 TRUNK_VERSION=0.21.14
 WASM_PACK_VERSION=0.15.1
 BINARYEN_NPM_VERSION=132.0.0
+CARGO_FUZZ_VERSION=0.13.1
 
 say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -19,8 +20,12 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # --- Debian packages --------------------------------------------------------------------------
 # coturn, kamailio-tls-modules and openssl: the TURN relay and the wss listener with its test
 # certificate; kamailio-autheph-modules: the PBX verifies the credentials the org mints
-# (auth_ephemeral); unzip: the org package check looks inside the static resource.
-apt_packages=(chromium chromium-driver kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-autheph-modules coturn openssl nodejs npm unzip)
+# (auth_ephemeral); unzip: the org package check looks inside the static resource;
+# rtpengine-daemon: the media-terminating edge (dev/pbx/start.sh --edge); baresip-core and
+# sip-tester (SIPp): the far ends that are not browsers (tests/e2e/lib/baresip.mjs, sipp.mjs);
+# g++: libFuzzer, built by the SIP core's fuzz targets.
+apt_packages=(chromium chromium-driver kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-autheph-modules coturn openssl nodejs npm unzip
+  rtpengine-daemon baresip-core sip-tester g++)
 missing=()
 for p in "${apt_packages[@]}"; do
   # node/npm may come from elsewhere (e.g. NodeSource); only install when the command is absent.
@@ -60,6 +65,8 @@ install_crate() { # name version binary [--locked]
 install_crate wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen
 install_crate wasm-pack "$WASM_PACK_VERSION" wasm-pack
 install_crate trunk "$TRUNK_VERSION" trunk --locked
+# The SIP core's fuzz targets (crates/sip/fuzz/run.sh); libFuzzer itself is built from C++ (g++).
+install_crate cargo-fuzz "$CARGO_FUZZ_VERSION" cargo-fuzz --locked
 
 # --- wasm-opt ---------------------------------------------------------------------------------
 # Debian's binaryen is too old for current wasm-bindgen output; the npm package ships a new one.

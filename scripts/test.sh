@@ -49,6 +49,9 @@ kill "$console_pid"; wait "$console_pid" 2>/dev/null || true; console_pid=
 step "SIP benchmark: crates/sip against JsSIP 3.13.8 in one node process, and both sizes"
 crates/sip/bench/run.sh
 
+step "fuzz: both SIP core targets, 30 s each, from the committed corpus (crates/sip/fuzz/seeds)"
+crates/sip/fuzz/run.sh --seconds 30
+
 step "callcenter report benchmark: 50,000 generated Tasks"
 cargo bench --quiet -p callcenter --bench report
 

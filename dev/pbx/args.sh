@@ -1,6 +1,7 @@
 # Shared by start.sh and stop.sh: reads the options into $port, $run_dir, $tls, $tls_port,
-# $instance (standalone, primary or secondary), $dmq_port, $dmq_peer_port, $pair, $users_file
-# and $ephemeral_secrets (an array).
+# $instance (standalone, primary or secondary), $dmq_port, $dmq_peer_port, $pair, $users_file,
+# $ephemeral_secrets (an array), and for the edge $edge, $trunks, $queues_file and
+# $plain_media_address.
 port=
 run_dir=
 tls=
@@ -9,7 +10,12 @@ instance=standalone
 pair=
 users_file=
 ephemeral_secrets=()
-usage="usage: $0 [--port N] [--run-dir DIR] [--tls] [--instance primary|secondary | --pair] [--users FILE] [--ephemeral-secret SECRET]..."
+edge=
+trunks=sip:127.0.0.2:5080
+queues_file=
+plain_media_address=
+usage="usage: $0 [--port N] [--run-dir DIR] [--tls] [--instance primary|secondary | --pair] [--users FILE]
+       [--ephemeral-secret SECRET]... [--edge [--trunk URI[,URI...]] [--queues FILE] [--plain-media-address IP]]"
 while [ $# -gt 0 ]; do
   case "$1" in
     --port) port=$2; shift 2 ;;
@@ -19,6 +25,10 @@ while [ $# -gt 0 ]; do
     --pair) pair=1; shift ;;
     --users) users_file=$2; shift 2 ;;
     --ephemeral-secret) ephemeral_secrets+=("$2"); shift 2 ;;
+    --edge) edge=1; shift ;;
+    --trunk) trunks=$2; shift 2 ;;
+    --queues) queues_file=$2; shift 2 ;;
+    --plain-media-address) plain_media_address=$2; shift 2 ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
 done
@@ -34,3 +44,8 @@ if [ -n "$pair" ]; then
 else
   run_dir=${run_dir:-/tmp/softphone-pbx-$port}
 fi
+# The edge's fixed ports (loopback): SIP over UDP for plain endpoints and the trunk, rtpengine's
+# control (ng) socket, and the range rtpengine takes media ports from.
+edge_sip_port=5060
+edge_ng_port=2223
+edge_rtp_ports=30000-30199

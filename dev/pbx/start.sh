@@ -10,7 +10,16 @@
 #   --ephemeral-secret S  a secret the org's credentials service shares (auth_ephemeral); give it
 #                         again for each secret accepted during a rotation, the newest last
 #                         (default: the one in dev/pbx/ephemeral-secret)
-# Usage: dev/pbx/start.sh [--port 8080] [--run-dir DIR] [--tls] [--instance primary|secondary | --pair] [--users FILE] [--ephemeral-secret S]...
+#   --edge                the media-terminating edge (edge.cfg): rtpengine in user space on
+#                         loopback turns the browsers' ICE/DTLS-SRTP into plain RTP, SIP over UDP
+#                         on 127.0.0.1:5060 for plain endpoints, queues, and a trunk
+#     --trunk URI[,URI]   where numbers that are no user of ours go (default sip:127.0.0.2:5080);
+#                         calls from these addresses are let in without a password
+#     --queues FILE       "extension agent agent..." lines (default: dev/pbx/queues)
+#     --plain-media-address IP  the address rtpengine writes into SDP for plain endpoints (what
+#                         they send RTP to), when it is not 127.0.0.1: a NAT, or a test's relay
+# Usage: dev/pbx/start.sh [--port 8080] [--run-dir DIR] [--tls] [--instance primary|secondary | --pair] [--users FILE]
+#                         [--ephemeral-secret S]... [--edge [--trunk URI[,URI]] [--queues FILE] [--plain-media-address IP]]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$(dirname "$0")/args.sh"
@@ -43,15 +52,30 @@ for secret in "${ephemeral_secrets[@]}"; do
   case "$secret" in ''|*[\"\\\|\&]*|*$'\n'*) echo "pbx: an ephemeral secret may not be empty or hold a quote, \\, |, & or a line break" >&2; exit 2 ;; esac
   secrets+="modparam(\"auth_ephemeral\", \"secret\", \"$secret\")\\n"
 done
+if [ -n "$edge" ]; then
+  defines+=(-A WITH_EDGE)
+  users+=$(grep -vE '^\s*(#|$)' "${queues_file:-$here/queues}" | awk '{ q = $1; $1 = ""; sub(/^ /, ""); printf "    $sht(queues=>%s) = \"%s\";\\n", q, $0 }')
+  tr ',' '\n' <<<"$trunks" | awk 'NF { print "1 " $1 }' >"$run_dir/dispatcher.list"
+  sed -e "s|@PLAIN_MEDIA_ADDRESS@|${plain_media_address:+ media-address=$plain_media_address}|g" \
+    "$here/edge.cfg.in" >"$run_dir/edge.cfg"
+fi
 sed -e "s|@PORT@|$port|g" -e "s|@RUN_DIR@|$run_dir|g" -e "s|^@USERS@$|$users|" -e "s|^@EPHEMERAL_SECRETS@$|$secrets|" \
   -e "s|@TLS_PORT@|$tls_port|g" -e "s|@DMQ_PORT@|$dmq_port|g" -e "s|@DMQ_PEER_PORT@|$dmq_peer_port|g" \
+  -e "s|@SIP_PORT@|$edge_sip_port|g" -e "s|@NG_PORT@|$edge_ng_port|g" \
   "$here/kamailio.cfg.in" > "$run_dir/kamailio.cfg"
 kamailio "${defines[@]}" -c -f "$run_dir/kamailio.cfg" >"$run_dir/check.log" 2>&1 || { cat "$run_dir/check.log" >&2; exit 1; }
+# Kamailio's rtpengine module asks for rtpengine at start (and waits a minute if it is not there).
+if [ -n "$edge" ]; then
+  # Behind a NAT or relay a plain endpoint's packets never come from its SDP's address.
+  learning=heuristic
+  [ -z "$plain_media_address" ] || learning=immediate
+  "$here/rtpengine.sh" "$run_dir" "$edge_ng_port" "$edge_rtp_ports" "$learning"
+fi
 kamailio "${defines[@]}" -f "$run_dir/kamailio.cfg" -DD -E -P "$pid_file" -Y "$run_dir" >"$run_dir/kamailio.log" 2>&1 &
 ready_port=${tls:+$tls_port}
 for _ in $(seq 100); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && { [ -z "$ready_port" ] || (exec 3<>"/dev/tcp/127.0.0.1/$ready_port") 2>/dev/null; }; then
-    echo "pbx: Kamailio ($instance) on ws://127.0.0.1:$port${tls:+ and wss://127.0.0.1:$tls_port} (log: $run_dir/kamailio.log)"
+    echo "pbx: Kamailio ($instance) on ws://127.0.0.1:$port${tls:+ and wss://127.0.0.1:$tls_port}${edge:+, the edge on sip:127.0.0.1:$edge_sip_port (trunk $trunks)} (log: $run_dir/kamailio.log)"
     echo "$pid_file"
     exit 0
   fi
@@ -59,4 +83,5 @@ for _ in $(seq 100); do
 done
 echo "pbx: Kamailio did not open port $port; last log lines:" >&2
 tail -20 "$run_dir/kamailio.log" >&2
+[ -z "$edge" ] || "$here/../stop-pid.sh" rtpengine "$run_dir/rtpengine.pid" >/dev/null
 exit 1

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Stops the development Kamailio started by start.sh, by the pid in its run directory.
+# Stops the development Kamailio started by start.sh, by the pid in its run directory, and the
+# edge's rtpengine with it.
 # Usage: dev/pbx/stop.sh [--port 8080] [--run-dir DIR] [--instance primary|secondary | --pair]
 set -euo pipefail
 . "$(dirname "$0")/args.sh"
@@ -7,4 +8,8 @@ if [ -n "$pair" ]; then
   for i in primary secondary; do "$0" --instance "$i" --run-dir "$run_dir/$i"; done
   exit 0
 fi
-exec "$(dirname "$0")/../stop-pid.sh" pbx "$run_dir/kamailio.pid"
+"$(dirname "$0")/../stop-pid.sh" pbx "$run_dir/kamailio.pid"
+# The edge's media proxy, when start.sh --edge started one here.
+if [ -f "$run_dir/rtpengine.pid" ]; then
+  "$(dirname "$0")/../stop-pid.sh" rtpengine "$run_dir/rtpengine.pid"
+fi

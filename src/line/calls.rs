@@ -11,10 +11,10 @@ use std::rc::Rc;
 use sip::{CallId, Command, Uri};
 use wasm_bindgen_futures::spawn_local;
 
-use super::helpers::quality_between;
+use super::helpers::{quality_between, refusal};
 use super::DTMF_MS;
 use super::{Inner, Line};
-use crate::media::{CallMedia, MediaStats, Tone as MediaTone, Tones};
+use crate::media::{CallMedia, MediaError, MediaStats, Tone as MediaTone, Tones};
 use crate::phone::{CallHandle, EndReason, Event, Tone};
 
 /// One call the line carries.
@@ -24,8 +24,8 @@ pub(super) struct LineCall {
     pub sip: Option<CallId>,
     /// Its audio (a call ringing in has none until answered).
     pub media: Option<Rc<CallMedia>>,
-    /// The caller's SDP offer, until the agent answers.
-    pub offer: Option<String>,
+    /// A call ringing in, until the agent answers it.
+    pub ringing: Option<Ringing>,
     /// A hold (`true`) or resume asked of the far end, until it answers the re-INVITE.
     pub hold_change: Option<bool>,
     /// The previous audio figures, for per-second differences.
@@ -42,7 +42,7 @@ impl LineCall {
             handle,
             sip,
             media: None,
-            offer: None,
+            ringing: None,
             hold_change: None,
             last_stats: MediaStats::default(),
             ice_broken_since: None,
@@ -51,10 +51,17 @@ impl LineCall {
     }
 }
 
+/// What a call ringing in brought, until the agent answers.
+pub(super) struct Ringing {
+    /// The caller's offer, or none (a delayed offer: our answer carries our offer).
+    pub offer: Option<String>,
+}
+
 /// A call ringing in that the phone has not named yet.
 pub(super) struct Offer {
     pub sip: CallId,
-    pub sdp: String,
+    /// The caller's SDP offer, if its INVITE had one.
+    pub sdp: Option<String>,
     /// The caller gave up before the phone named the call: told to the phone when it does.
     pub ended: Option<EndReason>,
 }
@@ -112,7 +119,7 @@ impl Line {
             return self.report_later(Event::CallEnded { call: handle, reason });
         }
         let mut call = LineCall::new(handle, Some(offer.sip.clone()));
-        call.offer = Some(offer.sdp);
+        call.ringing = Some(Ringing { offer: offer.sdp });
         self.inner.borrow_mut().calls.push(call);
         self.command(Command::Ring { call: offer.sip });
     }
@@ -131,13 +138,18 @@ impl Line {
     pub fn answer(&self, handle: CallHandle) {
         let taken = {
             let mut inner = self.inner.borrow_mut();
-            inner.call_mut(handle).and_then(|c| Some((c.sip.clone()?, c.offer.take()?)))
+            inner.call_mut(handle).and_then(|c| Some((c.sip.clone()?, c.ringing.take()?)))
         };
-        let Some((sip, offer)) = taken else { return };
+        let Some((sip, ringing)) = taken else { return };
         let this = self.clone();
         spawn_local(async move {
             let answered = match this.new_media().await {
-                Ok(media) => media.answer(&offer).await.map(|sdp| (media, sdp)),
+                Ok(media) => match &ringing.offer {
+                    Some(offer) => media.answer(offer).await,
+                    // A delayed offer: the 200 carries ours, the ACK the answer.
+                    None => media.create_offer().await,
+                }
+                .map(|sdp| (media, sdp)),
                 Err(e) => Err(e),
             };
             let still_ringing = this.inner.borrow().call(handle).is_some();
@@ -152,7 +164,11 @@ impl Line {
                 Ok(_) => {}
                 Err(e) => {
                     this.inner.borrow_mut().forget(handle);
-                    this.command(Command::Decline { call: sip, busy: false });
+                    this.command(match refusal(&e) {
+                        // The caller's offer: 488 with a Warning saying why.
+                        Some(refusal) => Command::RefuseOffer { call: sip, refusal },
+                        None => Command::Decline { call: sip, busy: false },
+                    });
                     this.report_later(Event::CallEnded { call: handle, reason: EndReason::Failed(e.to_string()) });
                 }
             }
@@ -175,6 +191,13 @@ impl Line {
             self.command(Command::HangUp { call: sip });
         }
         self.after_call();
+    }
+
+    /// Ends call `handle` because its audio cannot be set up (the far end's answer, early or
+    /// final, is one the browser refuses): hung up, and the phone told why.
+    pub(super) fn fail_call(&self, handle: CallHandle, error: &MediaError) {
+        self.hang_up(handle);
+        self.report_later(Event::CallEnded { call: handle, reason: EndReason::Failed(error.to_string()) });
     }
 
     /// Mutes or unmutes our audio on call `handle`.

@@ -2,13 +2,27 @@
 //! Work that needs the line again (driving the user agent, async media) is deferred until the
 //! line's state is released.
 
+use std::rc::Rc;
+
 use sip::{Command, Event as SipEvent};
 use wasm_bindgen_futures::spawn_local;
 
 use super::calls::Offer;
-use super::helpers::{apply_answer, end_reason, mark, transfer_failure};
+use super::helpers::{apply_answer, end_reason, mark, refusal, transfer_failure};
 use super::{recovery, wording, Deferred, Inner, Line};
+use crate::media::{CallMedia, MediaError, SdpProblem};
 use crate::phone::Event;
+
+/// Which description of the far end's the browser is given.
+#[derive(Clone, Copy)]
+enum FarSdp {
+    /// An 18x's: a provisional answer (`pranswer`).
+    Early,
+    /// The 2xx's answer to our INVITE.
+    Answer,
+    /// The ACK's answer to the offer in our 2xx (a delayed offer).
+    AckAnswer,
+}
 
 impl Inner {
     /// One event of the user agent; `user` is the signed-in SIP user, for the wording.
@@ -20,6 +34,9 @@ impl Inner {
             | SipEvent::FlowFailed
             | SipEvent::Unregistered => self.on_registration_event(event, user, after),
             SipEvent::Reoffered { .. } | SipEvent::Reanswered { .. } | SipEvent::ReinviteFailed { .. } => self.on_reinvite_event(event, after),
+            SipEvent::EarlyMedia { call, sdp } => self.apply_far_sdp(&call, sdp, FarSdp::Early, after),
+            SipEvent::Answered { call, sdp } => self.apply_far_sdp(&call, sdp, FarSdp::Answer, after),
+            SipEvent::OfferAnswered { call, sdp } => self.apply_far_sdp(&call, sdp, FarSdp::AckAnswer, after),
             _ => self.on_call_event(event, after),
         }
     }
@@ -79,17 +96,6 @@ impl Inner {
                 self.keep_offer(Offer { sip: call.clone(), sdp, ended: None });
                 self.pending.push(Event::IncomingCall { call_id: call, number, display_name, replaces });
             }
-            SipEvent::Answered { call, sdp } => {
-                let Some(c) = self.by_sip(&call) else { return };
-                let (handle, media) = (c.handle, c.media.clone());
-                after.push(Box::new(move |line: &Line| {
-                    let line = line.clone();
-                    spawn_local(async move {
-                        apply_answer(media, &sdp).await;
-                        line.report_later(Event::CallConnected { call: handle });
-                    });
-                }));
-            }
             SipEvent::Ended { call, reason } => self.on_ended(&call, reason, after),
             _ => self.on_call_news(event, after),
         }
@@ -139,22 +145,38 @@ impl Inner {
         self.pending.push(Event::CallEnded { call: handle, reason: end_reason(reason) });
     }
 
-    /// Session changes: the far end's re-INVITE, and the answer to ours (hold, resume, a move).
+    /// The far end's description of call `sip`'s audio, for the browser: early media, the
+    /// answer in its 2xx, or the answer in its ACK to the offer of our 2xx. One the browser
+    /// refuses ends the call (CANCEL or BYE), and the agent and the call log say why.
+    fn apply_far_sdp(&mut self, sip: &str, sdp: String, kind: FarSdp, after: &mut Vec<Deferred>) {
+        let Some(c) = self.by_sip(sip) else { return };
+        let (handle, media) = (c.handle, c.media.clone());
+        after.push(Box::new(move |line: &Line| {
+            let line = line.clone();
+            spawn_local(async move {
+                let applied = match (&media, kind) {
+                    (None, _) => Ok(()),
+                    (Some(m), FarSdp::Early) => m.accept_early_answer(&sdp).await,
+                    (Some(m), FarSdp::Answer | FarSdp::AckAnswer) => m.accept_answer(&sdp).await,
+                };
+                match (applied, kind) {
+                    (Err(e), _) => line.fail_call(handle, &e),
+                    (Ok(()), FarSdp::Early) => line.report_later(Event::EarlyMedia { call: handle }),
+                    (Ok(()), FarSdp::Answer) => line.report_later(Event::CallConnected { call: handle }),
+                    // The ACK's `Confirmed` reports the call connected.
+                    (Ok(()), FarSdp::AckAnswer) => {}
+                }
+            });
+        }));
+    }
+
+    /// Session changes: the far end's re-INVITE or UPDATE, and the answer to ours (hold,
+    /// resume, a move).
     fn on_reinvite_event(&mut self, event: SipEvent, after: &mut Vec<Deferred>) {
         match event {
             SipEvent::Reoffered { call, sdp } => {
-                let Some(media) = self.by_sip(&call).and_then(|c| c.media.clone()) else {
-                    return;
-                };
-                after.push(Box::new(move |line: &Line| {
-                    let line = line.clone();
-                    spawn_local(async move {
-                        match media.answer(&sdp).await {
-                            Ok(answer) => line.command(Command::AnswerReinvite { call, sdp: answer }),
-                            Err(e) => web_sys::console::warn_1(&e.to_string().into()),
-                        }
-                    });
-                }));
+                let media = self.by_sip(&call).and_then(|c| c.media.clone());
+                after.push(Box::new(move |line: &Line| line.answer_reoffer(call, media, sdp)));
             }
             SipEvent::Reanswered { call, sdp } => {
                 let Some(c) = self.by_sip(&call) else { return };
@@ -177,5 +199,29 @@ impl Inner {
             }
             _ => {}
         }
+    }
+}
+
+impl Line {
+    /// Answers the far end's re-INVITE or UPDATE on call `sip`: its offer, or, when it made
+    /// none, ours. What the browser refuses gets 488 with a Warning; the call goes on as it was
+    /// and the agent is told.
+    fn answer_reoffer(&self, sip: String, media: Option<Rc<CallMedia>>, offer: Option<String>) {
+        let line = self.clone();
+        spawn_local(async move {
+            let made = match (&media, &offer) {
+                (Some(m), Some(offer)) => m.answer(offer).await,
+                (Some(m), None) => m.renew_offer(false).await,
+                (None, _) => Err(MediaError::Sdp(SdpProblem::Refused)),
+            };
+            match made {
+                Ok(sdp) => line.command(Command::AnswerReinvite { call: sip, sdp }),
+                Err(e) => {
+                    let refusal = refusal(&e).unwrap_or(sip::OfferRefusal::Other);
+                    line.command(Command::RefuseOffer { call: sip, refusal });
+                    line.report_later(Event::MediaWarning(format!("The other side tried to change the call and could not: {e} The call goes on as before.")));
+                }
+            }
+        });
     }
 }

@@ -3,9 +3,9 @@
 
 use std::rc::Rc;
 
-use sip::EndReason as SipEnd;
+use sip::{EndReason as SipEnd, OfferRefusal};
 
-use crate::media::{CallMedia, MediaError, MediaStats, Microphone};
+use crate::media::{CallMedia, MediaError, MediaStats, Microphone, SdpProblem};
 use crate::phone::{EndReason, Quality};
 
 /// Opens the chosen microphone, or the browser's default when the chosen one is gone (a headset
@@ -50,6 +50,16 @@ pub(super) fn transfer_failure(status: u16) -> String {
         _ => "it was refused",
     };
     format!("The transfer failed: {why} ({status}). The call is still yours.")
+}
+
+/// The 488 Warning for a media error that is the far end's description (`None`: ours).
+pub(super) fn refusal(error: &MediaError) -> Option<OfferRefusal> {
+    match error {
+        MediaError::Sdp(SdpProblem::NotEncrypted) => Some(OfferRefusal::Transport),
+        MediaError::Sdp(SdpProblem::NoCommonCodec) => Some(OfferRefusal::MediaFormat),
+        MediaError::Sdp(SdpProblem::Refused) => Some(OfferRefusal::Other),
+        _ => None,
+    }
 }
 
 /// Applies the far end's SDP answer to the call's media (a failure is logged: the call goes on).

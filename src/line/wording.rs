@@ -23,9 +23,11 @@ pub(super) fn call_failure(failure: CallFailure) -> String {
         CallFailure::Lost { status } => format!("The call was lost ({})", status_text(status)),
         CallFailure::NoResponse => "The PBX did not answer the call (timeout)".into(),
         CallFailure::ConnectionLost => "The connection to the PBX was lost while the call was being set up".into(),
-        CallFailure::NotAcknowledged => "The caller's side never confirmed the answer".into(),
+        CallFailure::NotAcknowledged => "The caller's side never confirmed the call's setup".into(),
         CallFailure::RefreshUnanswered => "The PBX stopped answering during the call (session refresh timed out)".into(),
         CallFailure::SessionExpired => "The far end stopped refreshing the call (session timer expired)".into(),
+        CallFailure::MissingAnswer => "The other side took the call without saying how to send its audio, so it was hung up".into(),
+        CallFailure::EarlyAnswerChanged => "The other side changed its audio setup before answering, which is not allowed, so the call was cancelled".into(),
     }
 }
 

@@ -14,6 +14,7 @@ use web_sys::{
 use super::ice::IceConfig;
 use super::output::SpeakerLease;
 use crate::phone::quality::Codec;
+use super::sdp::{self, SdpProblem};
 use super::{js_error, MediaError, Microphone, GATHERING_LIMIT_MS, TURN_GATHERING_LIMIT_MS};
 
 /// Tells the line about an audio-path problem that does not end the call, in words for the agent.
@@ -111,16 +112,49 @@ impl CallMedia {
         if let Some(offer) = pending {
             JsFuture::from(self.pc.set_local_description(&offer)).await.map_err(pc_error)?;
         }
-        self.set_remote(RtcSdpType::Answer, sdp).await
+        self.set_far_description(RtcSdpType::Answer, sdp).await
     }
 
-    /// Answers the far end's offer (a new call, or its re-INVITE for hold/resume).
+    /// Applies the far end's early answer (an 18x with SDP): its announcement plays until the
+    /// final answer ([`CallMedia::accept_answer`]) replaces it.
+    pub async fn accept_early_answer(&self, sdp: &str) -> Result<(), MediaError> {
+        self.set_far_description(RtcSdpType::Pranswer, sdp).await
+    }
+
+    /// Answers the far end's offer (a new call, or its re-INVITE or UPDATE). An offer the
+    /// browser cannot take leaves the connection as it was (rolled back) and says why.
     pub async fn answer(&self, offer: &str) -> Result<String, MediaError> {
-        self.set_remote(RtcSdpType::Offer, offer).await?;
-        let answer = JsFuture::from(self.pc.create_answer()).await.map_err(pc_error)?;
+        self.set_far_description(RtcSdpType::Offer, offer).await?;
+        let answer = match JsFuture::from(self.pc.create_answer()).await {
+            Ok(answer) => answer,
+            Err(e) => return Err(self.rolled_back(pc_error(e)).await),
+        };
+        let sdp = js_sys::Reflect::get(&answer, &"sdp".into()).ok().and_then(|s| s.as_string()).unwrap_or_default();
+        if sdp::audio_rejected(&sdp) {
+            return Err(self.rolled_back(MediaError::Sdp(SdpProblem::NoCommonCodec)).await);
+        }
         let answer: RtcSessionDescriptionInit = answer.unchecked_into();
         JsFuture::from(self.pc.set_local_description(&answer)).await.map_err(pc_error)?;
         self.local_sdp().await
+    }
+
+    /// Undoes an offer applied but not answered, so that the call goes on as it was; `error`
+    /// is what made it necessary.
+    async fn rolled_back(&self, error: MediaError) -> MediaError {
+        let rollback = RtcSessionDescriptionInit::new(RtcSdpType::Rollback);
+        if let Err(e) = JsFuture::from(self.pc.set_remote_description(&rollback)).await {
+            web_sys::console::warn_1(&format!("Could not roll back a refused offer: {}", js_error(&e)).into());
+        }
+        error
+    }
+
+    /// Applies the far end's description; a refusal says why in the agent's terms (the
+    /// browser's own words go to the console).
+    async fn set_far_description(&self, kind: RtcSdpType, sdp: &str) -> Result<(), MediaError> {
+        self.set_remote(kind, sdp).await.map_err(|e| {
+            web_sys::console::warn_1(&format!("The browser refused the far end's SDP: {e}").into());
+            MediaError::Sdp(sdp::problem_with(sdp))
+        })
     }
 
     /// A new offer putting the call on hold (sendonly) or taking it off (sendrecv). It is

@@ -8,10 +8,12 @@
 mod call;
 mod ice;
 mod output;
+mod sdp;
 mod tones;
 
 pub use call::{CallMedia, MediaStats, ProblemReport};
 pub use ice::{IceConfig, IceSource};
+pub use sdp::SdpProblem;
 pub use output::{audio_outputs, can_choose, on_output_failure, use_ringer, use_speaker, watch_devices, OutputFailure};
 pub use tones::{Tone, Tones};
 
@@ -34,6 +36,8 @@ pub enum MediaError {
     PeerConnection(String),
     /// No way for audio to travel (TURN refused or unreachable under the relay policy): a sentence.
     NoAudioPath(String),
+    /// The browser cannot take the far end's session description (its offer or answer).
+    Sdp(SdpProblem),
 }
 
 impl std::fmt::Display for MediaError {
@@ -45,6 +49,13 @@ impl std::fmt::Display for MediaError {
             ),
             MediaError::PeerConnection(why) => write!(f, "The call's audio could not be set up: {why}"),
             MediaError::NoAudioPath(why) => f.write_str(why),
+            MediaError::Sdp(SdpProblem::NotEncrypted) => f.write_str(
+                "The other side offered unencrypted audio, which a browser phone cannot play: the PBX needs its WebRTC edge (DTLS-SRTP) for this call.",
+            ),
+            MediaError::Sdp(SdpProblem::NoCommonCodec) => f.write_str(
+                "The other side offered no audio format this phone can play (it takes Opus, G.711 or G.722): the PBX's codecs need checking.",
+            ),
+            MediaError::Sdp(SdpProblem::Refused) => f.write_str("The other side's call setup could not be used for audio: the browser refused it."),
         }
     }
 }

@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::phone::quality::{Grade, QualitySummary};
 use crate::phone::recent::RecentCall;
-use crate::phone::{Call, CallDirection, Focus, Stage};
+use crate::phone::{Call, CallDirection, Focus, Progress, Stage};
 use crate::ui::shortcuts::Shortcut;
 
 /// A sentence for the live region.
@@ -29,8 +29,11 @@ pub fn announcement(focus: Focus<'_>, calls: usize) -> Option<Announcement> {
             polite(format!("Ready to call {who}."))
         }
         Focus::Call(c) => match c.stage {
-            Stage::Dialing if c.remote_ringing => polite(format!("Ringing {}.", c.who())),
-            Stage::Dialing => polite(format!("Calling {}.", c.who())),
+            Stage::Dialing => polite(match c.progress {
+                Progress::Calling => format!("Calling {}.", c.who()),
+                Progress::Ringing => format!("Ringing {}.", c.who()),
+                Progress::EarlyMedia => format!("{} plays a message before answering.", c.who()),
+            }),
             Stage::Ringing | Stage::Answering => {
                 let what = if calls > 1 { "Call waiting" } else { "Incoming call" };
                 Some(Announcement { text: format!("{what} from {}. {} answers.", c.who(), Shortcut::Answer.keys()), urgent: true })
@@ -175,7 +178,11 @@ mod tests {
         assert_eq!(said(Focus::ReadyToCall(&target), 0), Some(("Ready to call 1002.".into(), false)));
         let dialing = Call { stage: Stage::Dialing, ..the_call(&ringing_phone()).clone() };
         assert_eq!(said(Focus::Call(&dialing), 1).map(|s| s.0), Some("Calling +1 415 555 0100.".into()));
-        assert_eq!(said(Focus::Call(&Call { remote_ringing: true, ..dialing }), 1).map(|s| s.0), Some("Ringing +1 415 555 0100.".into()));
+        assert_eq!(said(Focus::Call(&Call { progress: Progress::Ringing, ..dialing.clone() }), 1).map(|s| s.0), Some("Ringing +1 415 555 0100.".into()));
+        assert_eq!(
+            said(Focus::Call(&Call { progress: Progress::EarlyMedia, ..dialing }), 1).map(|s| s.0),
+            Some("+1 415 555 0100 plays a message before answering.".into())
+        );
         let talking = Call { display_name: "Ada".into(), ..the_call(&talking_phone()).clone() };
         assert_eq!(said(Focus::Call(&talking), 1), Some(("On call with Ada.".into(), false)));
         let muted = Call { muted: true, ..talking.clone() };

@@ -8,7 +8,7 @@ use yew::prelude::*;
 use super::a11y;
 use super::context::{use_intents, use_now, Snapshot};
 use super::shortcuts::Shortcut;
-use crate::phone::{Call, CallHandle, Intent, Registration, Stage};
+use crate::phone::{Call, CallHandle, Intent, Progress, Registration, Stage};
 
 #[derive(Properties, PartialEq)]
 pub struct CallsProps {
@@ -101,11 +101,12 @@ pub fn call_card(props: &CallCardProps) -> Html {
     let call = &props.call;
     let handle = call.handle;
     let connected = call.stage == Stage::Talking;
-    let status = match (connected, call.held, call.remote_ringing) {
+    let status = match (connected, call.held, call.progress) {
         (true, true, _) => "On hold",
         (true, false, _) => "Connected",
-        (false, _, true) => "Ringing…",
-        (false, _, false) => "Calling…",
+        (false, _, Progress::EarlyMedia) => "Not answered yet: you hear their message",
+        (false, _, Progress::Ringing) => "Ringing…",
+        (false, _, Progress::Calling) => "Calling…",
     };
     let (muted, held) = (call.muted, call.held);
     let title = match (&call.consultation, connected) {

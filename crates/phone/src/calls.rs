@@ -3,7 +3,7 @@
 //! resuming a call puts the live one on hold first.
 
 use crate::log::RecordRef;
-use crate::model::{CallHandle, EndReason, Stage};
+use crate::model::{CallHandle, EndReason, Progress, Stage};
 use crate::pop_measure::PopOutcome;
 use crate::{is_dtmf, CallDirection, Effect, Event, Phone};
 
@@ -14,9 +14,11 @@ impl Phone {
             Event::IncomingCall { call_id, number, display_name, replaces } => self.incoming(now_ms, call_id, number, display_name, replaces),
             Event::OutgoingCallStarted { call, call_id } => self.started(call, call_id),
             Event::RemoteRinging { call } => {
-                if let Some(c) = self.call_mut(call).filter(|c| c.stage == Stage::Dialing) {
-                    c.remote_ringing = true;
-                }
+                self.progressed(call, Progress::Ringing);
+                Vec::new()
+            }
+            Event::EarlyMedia { call } => {
+                self.progressed(call, Progress::EarlyMedia);
                 Vec::new()
             }
             Event::CallConnected { call } => self.connected(now_ms, call),
@@ -51,6 +53,13 @@ impl Phone {
         }
     }
 
+    /// The call being placed got this far before an answer (it never goes back).
+    fn progressed(&mut self, call: CallHandle, progress: Progress) {
+        if let Some(c) = self.call_mut(call).filter(|c| c.stage == Stage::Dialing) {
+            c.progress = c.progress.max(progress);
+        }
+    }
+
     /// The screen pop found who is calling: the call is related to that record.
     fn record_matched(&mut self, call: CallHandle, record: Option<RecordRef>) {
         let Some(c) = self.call_mut(call).filter(|c| c.record.is_none() && c.stage != Stage::Dialing) else {
@@ -81,7 +90,6 @@ impl Phone {
         c.answered_at_ms = c.answered_at_ms.or(Some(now_ms));
         let hold_again = c.stage == Stage::Rejoining && c.held;
         c.stage = Stage::Talking;
-        c.remote_ringing = false;
         if let Some(extension) = &mut c.extension {
             extension.answered(now_ms);
         }

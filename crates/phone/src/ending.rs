@@ -16,7 +16,7 @@ impl Phone {
         self.tie_up(&mut call, &reason);
         let answered = call.answered_at_ms.is_some();
         if reason == EndReason::AnsweredElsewhere && !answered {
-            self.notice = Some("Answered on another device.".into());
+            self.notice = Some("Answered elsewhere (another of your devices, or a colleague in the queue).".into());
             return Vec::new();
         }
         if let EndReason::Failed(why) = &reason {

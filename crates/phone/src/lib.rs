@@ -67,7 +67,7 @@ pub use outbox::{Package, PendingLog, Rejection};
 
 pub use messages::{Effect, Event, Intent, Tone};
 pub use model::{
-    AudioInput, Call, CallHandle, Consultation, Credentials, DialTarget, EndReason, Focus, Quality, Registration, Resumed, Secret, Stage, Transfer,
+    AudioInput, Call, CallHandle, Consultation, Credentials, DialTarget, EndReason, Focus, Progress, Quality, Registration, Resumed, Secret, Stage, Transfer,
     WrapUp, WrapUpDraft,
 };
 pub use org_sign_in::{Minted, OrgGrant, OrgRefusal, OrgSignIn};

@@ -126,6 +126,8 @@ pub enum Event {
     PopAnswered { call: CallHandle, outcome: PopOutcome },
     /// The far end is ringing.
     RemoteRinging { call: CallHandle },
+    /// The far end plays audio before answering (early media), which the agent now hears.
+    EarlyMedia { call: CallHandle },
     /// The call was answered (by either side) and media flows.
     CallConnected { call: CallHandle },
     /// The call ended.

@@ -121,6 +121,21 @@ pub enum Stage {
     Rejoining,
 }
 
+/// How far an outgoing call has got before it is answered: what the card and the tones say.
+/// It only moves forward: a far end ringing after its announcement does not bring the ringback
+/// back over it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Progress {
+    /// The INVITE is out; nothing heard yet.
+    #[default]
+    Calling,
+    /// The far end rings: the phone plays the ringback.
+    Ringing,
+    /// The far end plays its own audio before answering (an announcement, a queue's greeting,
+    /// its own ringback): the agent hears it, so the phone's ringback stops.
+    EarlyMedia,
+}
+
 /// A transfer of a call under way.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Transfer {
@@ -180,8 +195,8 @@ pub struct Call {
     pub started_at_ms: u64,
     /// When it was answered (Unix ms).
     pub answered_at_ms: Option<u64>,
-    /// The far end is ringing (outbound).
-    pub remote_ringing: bool,
+    /// How far the call got before an answer (outbound).
+    pub progress: Progress,
     /// Our microphone is muted on this call.
     pub muted: bool,
     /// The call is on hold.
@@ -235,7 +250,7 @@ impl Call {
             screen_pop: None,
             started_at_ms,
             answered_at_ms: None,
-            remote_ringing: false,
+            progress: Progress::Calling,
             muted: false,
             held: false,
             transfer: None,

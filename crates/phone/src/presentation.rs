@@ -3,7 +3,7 @@
 //! every change, and only what changed is sent.
 
 use crate::messages::Tone;
-use crate::model::{Focus, Registration, Stage};
+use crate::model::{Focus, Progress, Registration, Stage};
 use crate::presence::Presence;
 use crate::{Effect, Phone};
 
@@ -109,7 +109,7 @@ impl Phone {
         match (ringing, busy) {
             (true, true) => Some(Tone::CallWaiting),
             (true, false) => Some(Tone::Ringtone),
-            _ => self.live_call().filter(|c| c.stage == Stage::Dialing && c.remote_ringing).map(|_| Tone::Ringback),
+            _ => self.live_call().filter(|c| c.stage == Stage::Dialing && c.progress == Progress::Ringing).map(|_| Tone::Ringback),
         }
     }
 

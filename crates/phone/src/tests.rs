@@ -152,6 +152,28 @@ fn an_outbound_call_rings_back_connects_and_shows_a_running_timer() {
 }
 
 #[test]
+fn an_announcement_before_the_answer_stops_the_ringback_and_is_not_talk_time() {
+    let mut phone = registered_phone();
+    phone.handle_event(1_000, Event::ClickToDial { number: "+1 415 555 0100".into(), record: Some(contact()) });
+    phone.handle_intent(2_000, Intent::Call);
+    phone.handle_event(2_010, started(&phone, "c1"));
+    let ringing = phone.handle_event(3_000, Event::RemoteRinging { call: id(&phone, "c1") });
+    assert!(ringing.contains(&Effect::PlayTone(Some(Tone::Ringback))));
+    let early = phone.handle_event(4_000, Event::EarlyMedia { call: id(&phone, "c1") });
+    assert!(early.contains(&Effect::PlayTone(None)), "the far end's own audio plays instead: {early:?}");
+    assert_eq!(the_call(&phone).progress, Progress::EarlyMedia);
+    // Ringing heard after the announcement does not bring the ringback back over it.
+    let again = phone.handle_event(5_000, Event::RemoteRinging { call: id(&phone, "c1") });
+    assert!(!again.iter().any(|e| matches!(e, Effect::PlayTone(_))), "{again:?}");
+    assert_eq!((the_call(&phone).stage, the_call(&phone).answered_at_ms), (Stage::Dialing, None), "not answered yet");
+    // The number turns out busy after its announcement: a busy call, never answered, no talk time.
+    let ended = phone.handle_event(30_000, Event::CallEnded { call: id(&phone, "c1"), reason: EndReason::Busy });
+    let (_, record, _) = save_of(&ended).expect("logged");
+    assert_eq!((record.disposition.as_str(), record.duration_s), ("Busy", 0));
+    assert!(phone.wrap_up().is_none(), "an unanswered call has no wrap-up");
+}
+
+#[test]
 fn hanging_up_logs_the_call_at_once_and_wrap_up_updates_that_log() {
     let mut phone = connected_outbound_call();
     let effects = phone.handle_intent(52_000, Intent::HangUp(current(&phone)));
@@ -229,7 +251,7 @@ fn a_ring_answered_on_another_device_logs_nothing_and_says_so() {
     assert_eq!(save_of(&ended), None, "no missed-call Task");
     assert!(ended.contains(&Effect::PlayTone(None)), "the ringtone stops");
     assert_eq!(phone.focus(), Focus::Idle);
-    assert_eq!(phone.notice(), Some("Answered on another device."));
+    assert_eq!(phone.notice(), Some("Answered elsewhere (another of your devices, or a colleague in the queue)."));
 }
 
 #[test]

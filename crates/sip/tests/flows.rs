@@ -38,7 +38,7 @@ fn a_reinvite_on_the_new_connection_carries_the_new_contact_and_the_far_ends_bye
     let mut w = World::two_agents();
     let id = call_across_a_new_connection(&mut w);
     w.command(0, Command::Reinvite { call: id.clone(), sdp: "v=0 ice-restart\r\n".into() });
-    assert_eq!(w.take_events(1), [Event::Reoffered { call: id.clone(), sdp: "v=0 ice-restart\r\n".into() }]);
+    assert_eq!(w.take_events(1), [Event::Reoffered { call: id.clone(), sdp: Some("v=0 ice-restart\r\n".into()) }]);
     let reinvite = w.sent[0].iter().rev().find(|f| f.starts_with("INVITE ")).expect("a re-INVITE").clone();
     assert!(reinvite.contains("\r\nContact: <sip:1001@"), "{reinvite}");
     w.command(1, Command::AnswerReinvite { call: id.clone(), sdp: "v=0 answer\r\n".into() });
@@ -83,7 +83,7 @@ fn reinvite_glare_on_the_new_connection_is_retried_and_the_call_moves() {
     assert_eq!(w.take_events(1), [Event::ReinviteFailed { call: id.clone(), status: 477 }]);
     // The agent offers again after its random wait (2.1 to 4 s); this time it goes through.
     w.advance(4_000);
-    assert_eq!(w.take_events(1), [Event::Reoffered { call: id.clone(), sdp: "v=0 ice-restart\r\n".into() }]);
+    assert_eq!(w.take_events(1), [Event::Reoffered { call: id.clone(), sdp: Some("v=0 ice-restart\r\n".into()) }]);
     w.command(1, Command::AnswerReinvite { call: id.clone(), sdp: "v=0 answer\r\n".into() });
     assert_eq!(w.take_events(0), [Event::Reanswered { call: id.clone(), sdp: "v=0 answer\r\n".into() }]);
     w.command(1, Command::HangUp { call: id.clone() });

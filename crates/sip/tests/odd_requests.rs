@@ -66,16 +66,16 @@ fn offered_sdp(frame: &str) -> Option<String> {
     let mut ua = agent();
     let (_, events) = feed(&mut ua, frame);
     events.into_iter().find_map(|e| match e {
-        Event::IncomingCall { sdp, .. } => Some(sdp),
+        Event::IncomingCall { sdp, .. } => Some(sdp.unwrap_or_default()),
         _ => None,
     })
 }
 
 #[test]
 fn an_invite_requiring_an_unknown_extension_is_refused_with_420_naming_it() {
-    let r = refused(&sdp_invite("Require: timer, 100rel\r\nRequire: foo\r\n"));
+    let r = refused(&sdp_invite("Require: timer, precondition\r\nRequire: foo\r\n"));
     assert_eq!(r.status, 420);
-    assert_eq!(r.headers.get("Unsupported"), Some("100rel, foo"), "only the tags we do not support");
+    assert_eq!(r.headers.get("Unsupported"), Some("precondition, foo"), "only the tags we do not support");
     assert_identifies_the_request(&r, "odd1");
     assert!(offered_sdp(&sdp_invite("Require: timer, replaces\r\n")).is_some(), "extensions we support are fine");
 }
@@ -128,6 +128,53 @@ fn a_repeated_single_value_header_is_refused_with_400_saying_which() {
         }
         assert_identifies_the_request(&r, "odd1");
     }
+}
+
+#[test]
+fn two_content_lengths_are_refused_with_400_as_any_repeated_single_header() {
+    // Which one frames the body is anyone's guess: neither is trusted.
+    let r = refused(&invite_with("Content-Type: application/sdp\r\nContent-Length: 5\r\nl: 5\r\n", "v=0\r\n"));
+    assert_eq!((r.status, r.reason.as_str()), (400, "Duplicate Content-Length header"));
+    assert_identifies_the_request(&r, "odd1");
+    for (name, line) in [("Content-Type", "Content-Type: application/sdp\r\n"), ("Session-Expires", "Session-Expires: 1800\r\nx: 90\r\n"), ("RAck", "RAck: 1 1 INVITE\r\nRAck: 2 1 INVITE\r\n")] {
+        let r = refused(&sdp_invite(line));
+        assert_eq!((r.status, r.reason.as_str()), (400, format!("Duplicate {name} header").as_str()));
+    }
+}
+
+#[test]
+fn what_we_advertise_is_what_we_handle() {
+    let ok = refused(&options_with(""));
+    assert_eq!(ok.status, 200);
+    let list = |name: &str| -> Vec<String> { ok.headers.get(name).unwrap_or("").split(',').map(|t| t.trim().to_owned()).collect() };
+    // Every method we allow is acted on (not 501); any other is refused with 501 and our Allow.
+    for method in list("Allow") {
+        let request = options_with("").replace("OPTIONS sip", &format!("{method} sip")).replace("CSeq: 1 OPTIONS", &format!("CSeq: 1 {method}"));
+        let mut ua = agent();
+        let (responses, _) = feed(&mut ua, &request);
+        assert!(responses.iter().all(|r| r.status != 501), "{method}: {responses:?}");
+    }
+    for method in ["SUBSCRIBE", "MESSAGE", "PUBLISH", "REGISTER"] {
+        let request = options_with("").replace("OPTIONS sip", &format!("{method} sip")).replace("CSeq: 1 OPTIONS", &format!("CSeq: 1 {method}"));
+        let r = refused(&request);
+        assert_eq!((r.status, r.headers.get("Allow")), (501, ok.headers.get("Allow")), "{method}");
+    }
+    // Every option tag we list may be required of us; others get 420.
+    for tag in list("Supported") {
+        assert_eq!(refused(&options_with(&format!("Require: {tag}\r\n"))).status, 200, "{tag}");
+    }
+    assert_eq!(list("Supported"), ["100rel", "timer", "replaces", "outbound"]);
+    // Every body type we accept is read by the method that carries it.
+    assert_eq!(list("Accept"), ["application/sdp", "application/dtmf-relay", "message/sipfrag"]);
+    assert!(offered_sdp(&sdp_invite("")).is_some(), "SDP in an INVITE");
+}
+
+#[test]
+fn an_invite_without_an_offer_is_a_call_whose_answer_will_carry_ours() {
+    let mut ua = agent();
+    let (responses, events) = feed(&mut ua, &invite_with("", ""));
+    assert_eq!(responses.iter().map(|r| r.status).collect::<Vec<_>>(), [100]);
+    assert!(matches!(events.as_slice(), [Event::IncomingCall { sdp: None, .. }]), "{events:?}");
 }
 
 #[test]

@@ -48,7 +48,7 @@ fn a_reloaded_page_takes_the_old_calls_place_and_the_far_end_hangs_the_old_one_u
     // The far end sees a call that replaces the one it has with us, and answers it.
     match w.take_events(1).as_slice() {
         [Event::IncomingCall { call, replaces, sdp, .. }] => {
-            assert_eq!((call, replaces, sdp.as_str()), (&new, &Some(old.clone()), "v=0 rejoin\r\n"));
+            assert_eq!((call, replaces, sdp.as_deref()), (&new, &Some(old.clone()), Some("v=0 rejoin\r\n")));
         }
         other => panic!("{other:?}"),
     }

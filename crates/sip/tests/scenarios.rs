@@ -64,7 +64,7 @@ fn a_call_is_set_up_through_the_proxy_and_the_caller_hangs_up() {
     let incoming = w.take_events(1);
     match incoming.as_slice() {
         [Event::IncomingCall { call, number, display_name, sdp, replaces: None }] => {
-            assert_eq!((call, number.as_str(), display_name.as_str(), sdp.as_str()), (&id, "1001", "Agent", "v=0 offer\r\n"));
+            assert_eq!((call, number.as_str(), display_name.as_str(), sdp.as_deref()), (&id, "1001", "Agent", Some("v=0 offer\r\n")));
         }
         other => panic!("expected one incoming call, got {other:?}"),
     }
@@ -145,7 +145,7 @@ fn hold_and_resume_by_reinvite() {
     let mut w = World::two_agents();
     let id = w.connected_call();
     w.command(0, Command::Reinvite { call: id.clone(), sdp: "v=0 a=sendonly\r\n".into() });
-    assert_eq!(w.take_events(1), [Event::Reoffered { call: id.clone(), sdp: "v=0 a=sendonly\r\n".into() }]);
+    assert_eq!(w.take_events(1), [Event::Reoffered { call: id.clone(), sdp: Some("v=0 a=sendonly\r\n".into()) }]);
     w.command(1, Command::AnswerReinvite { call: id.clone(), sdp: "v=0 a=recvonly\r\n".into() });
     assert_eq!(w.take_events(0), [Event::Reanswered { call: id.clone(), sdp: "v=0 a=recvonly\r\n".into() }]);
     w.advance(10_000);
@@ -176,7 +176,7 @@ fn reinvite_glare_is_resolved_by_491_and_a_later_retry() {
         }
     }
     let reoffered: Vec<(usize, String)> = all.iter().filter_map(|(ua, e)| match e {
-        Event::Reoffered { sdp, .. } => Some((*ua, sdp.clone())),
+        Event::Reoffered { sdp, .. } => Some((*ua, sdp.clone().unwrap_or_default())),
         _ => None,
     }).collect();
     assert!(reoffered.contains(&(0, "v=0 from-1\r\n".into())) && reoffered.contains(&(1, "v=0 from-0\r\n".into())), "{all:?}");
@@ -255,7 +255,7 @@ fn incoming_caller_identity_prefers_p_asserted_identity() {
     }
     assert_eq!(
         events,
-        [Event::IncomingCall { call: "in1".into(), number: "+12125550134".into(), display_name: "Grace Hopper".into(), sdp: "v=0\r\n".into(), replaces: None }]
+        [Event::IncomingCall { call: "in1".into(), number: "+12125550134".into(), display_name: "Grace Hopper".into(), sdp: Some("v=0\r\n".into()), replaces: None }]
     );
 }
 
@@ -454,7 +454,7 @@ fn without_update_the_refresh_is_a_reinvite_the_app_never_sees() {
     assert!(refresh.contains("Session-Expires: 120;refresher=uac") && refresh.ends_with("v=0 offer\r\n"), "the same offer again: {refresh}");
     // The callee's app answers it like any re-INVITE; the caller's app hears nothing of it.
     match w.take_events(1).as_slice() {
-        [Event::Reoffered { call, sdp }] => assert_eq!((call, sdp.as_str()), (&id, "v=0 offer\r\n")),
+        [Event::Reoffered { call, sdp }] => assert_eq!((call, sdp.as_deref()), (&id, Some("v=0 offer\r\n"))),
         other => panic!("{other:?}"),
     }
     w.command(1, Command::AnswerReinvite { call: id.clone(), sdp: "v=0 answer\r\n".into() });

@@ -49,6 +49,18 @@ export async function eventually(what, fn, ms = 10_000, every = 50) {
   throw new Error(`timed out after ${ms} ms waiting for ${what} (last: ${last})`);
 }
 
+/** What `promise` resolves to, or null once `ms` passed first; the timer never outlives it
+ * (a pending one would keep the test process alive). */
+export async function settledWithin(promise, ms) {
+  let timer;
+  const late = new Promise((resolve) => { timer = setTimeout(() => resolve(null), ms); });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Keeps every peer connection the app makes reachable, to read its getStats from the test. */
 export function keepPeerConnections() {
   const Original = window.RTCPeerConnection;

@@ -1,9 +1,12 @@
 //! A registered user agent with a call in progress, fed arbitrary frames (split at 0xFF bytes)
-//! and time: it must never panic, whatever arrives.
+//! and time: it must never panic, whatever arrives. It does what the app would be asked to,
+//! so more states are reached; how it answers depends on the input's length (the fuzzer
+//! varies it): answer everything, refuse offers (488), hang up during early media, or only
+//! ring (our reliable ringing then waits for a PRACK that may never come).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sip::{Command, Config, Credentials, Input, Instant, Random, Uri, UserAgent};
+use sip::{Command, Config, Credentials, Event, Input, Instant, OfferRefusal, Random, Uri, UserAgent};
 
 struct Counter(u64);
 impl Random for Counter {
@@ -13,7 +16,35 @@ impl Random for Counter {
     }
 }
 
+/// How the app answers, picked by the input's length.
+#[derive(Clone, Copy, PartialEq)]
+enum Policy {
+    AnswerAll,
+    RefuseOffers,
+    HangUpEarly,
+    RingOnly,
+}
+
+/// What the app would do about `event`.
+fn commands(event: Event, policy: Policy) -> Vec<Command> {
+    let sdp = || "v=0\r\n".to_owned();
+    match event {
+        Event::IncomingCall { call, .. } => match policy {
+            Policy::RefuseOffers => vec![Command::RefuseOffer { call, refusal: OfferRefusal::MediaFormat }],
+            Policy::RingOnly => vec![Command::Ring { call }],
+            _ => vec![Command::Ring { call: call.clone() }, Command::Answer { call, sdp: sdp() }],
+        },
+        Event::Reoffered { call, .. } if policy == Policy::RefuseOffers => vec![Command::RefuseOffer { call, refusal: OfferRefusal::Transport }],
+        Event::Reoffered { call, .. } => vec![Command::AnswerReinvite { call, sdp: sdp() }],
+        Event::EarlyMedia { call, .. } if policy == Policy::HangUpEarly => vec![Command::HangUp { call }],
+        Event::TransferRequested { call, .. } => vec![Command::AcceptTransfer { call, sdp: sdp() }],
+        Event::Answered { call, .. } => vec![Command::Transfer { call, target: Uri::sip("1003", "pbx.test") }],
+        _ => Vec::new(),
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
+    let policy = [Policy::AnswerAll, Policy::RefuseOffers, Policy::HangUpEarly, Policy::RingOnly][data.len() % 4];
     let config = Config {
         domain: "pbx.test".into(),
         display_name: "Fuzz".into(),
@@ -31,18 +62,12 @@ fuzz_target!(|data: &[u8]| {
     let mut now = Instant::from_millis(1);
     for frame in data.split(|&b| b == 0xff) {
         ua.handle_input(now, Input::Frame(frame));
-        // Do what the app would be asked to, so more states (answers, re-offers, transfers) are reached.
         while let Some(out) = ua.poll_output() {
             let sip::Output::Event(event) = out else { continue };
-            let command = match event {
-                sip::Event::IncomingCall { call, .. } => Command::Answer { call, sdp: "v=0\r\n".into() },
-                sip::Event::Reoffered { call, .. } => Command::AnswerReinvite { call, sdp: "v=0\r\n".into() },
-                sip::Event::TransferRequested { call, .. } => Command::AcceptTransfer { call, sdp: "v=0\r\n".into() },
-                sip::Event::Answered { call, .. } => Command::Transfer { call, target: Uri::sip("1003", "pbx.test") },
-                _ => continue,
-            };
-            // Refusals are part of what is fuzzed: they must not panic either.
-            let _ = ua.command(now, command);
+            for command in commands(event, policy) {
+                // Refusals are part of what is fuzzed: they must not panic either.
+                let _ = ua.command(now, command);
+            }
         }
         now = now + 700;
         ua.handle_input(now, Input::Timeout);

@@ -99,7 +99,8 @@ pub enum Command {
     Call { target: Uri, sdp: String },
     /// Tell the caller we are ringing (180).
     Ring { call: CallId },
-    /// Answer an incoming call with this SDP answer.
+    /// Answer an incoming call with this SDP: the answer to its offer, or, when it came
+    /// without one (delayed offer), our offer, whose answer arrives as [`Event::OfferAnswered`].
     Answer { call: CallId, sdp: String },
     /// Decline an incoming call: 486 Busy Here when `busy`, else 603 Decline.
     Decline { call: CallId, busy: bool },
@@ -110,8 +111,13 @@ pub enum Command {
     HangUp { call: CallId },
     /// Re-INVITE with a new offer (hold: `a=sendonly`, resume: `a=sendrecv`).
     Reinvite { call: CallId, sdp: String },
-    /// Answer the far end's re-INVITE ([`Event::Reoffered`]).
+    /// Answer the far end's re-INVITE or UPDATE ([`Event::Reoffered`]): the answer to its
+    /// offer, or our offer when it made none (the answer then comes as [`Event::OfferAnswered`]).
     AnswerReinvite { call: CallId, sdp: String },
+    /// The far end's offer ([`Event::IncomingCall`], [`Event::Reoffered`]) cannot be taken:
+    /// 488 Not Acceptable Here with a `Warning` saying why (RFC 3261 §13.3.1.3, §20.43). A new
+    /// call ends; a re-INVITE or UPDATE leaves the call as it was (§14.2).
+    RefuseOffer { call: CallId, refusal: OfferRefusal },
     /// Send one DTMF digit as SIP INFO (`application/dtmf-relay`).
     SendDtmf { call: CallId, digit: char, duration_ms: u32 },
     /// Blind transfer: ask the far end of `call` to call `target` (REFER). Progress arrives as
@@ -177,6 +183,18 @@ pub enum CommandError {
     TransferPending,
 }
 
+/// Why the far end's offer cannot be taken: the 488's `Warning` code (RFC 3261 §20.43).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OfferRefusal {
+    /// The media is not secured as WebRTC requires (plain RTP, no DTLS fingerprint):
+    /// 302 Incompatible transport protocol.
+    Transport,
+    /// No audio codec in common: 305 Incompatible media format.
+    MediaFormat,
+    /// The description is malformed or asks for what cannot be done: 399 Miscellaneous warning.
+    Other,
+}
+
 /// Why a call failed, as the protocol tells it: the app words it for the agent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CallFailure {
@@ -189,12 +207,20 @@ pub enum CallFailure {
     NoResponse,
     /// The connection dropped while the call was being set up.
     ConnectionLost,
-    /// The caller's side never acknowledged our answer (no ACK, RFC 3261 §13.3.1.4).
+    /// The caller's side never acknowledged our answer (no ACK, RFC 3261 §13.3.1.4), or our
+    /// reliable ringing (no PRACK, RFC 3262 §3).
     NotAcknowledged,
     /// Our session refresh went unanswered (RFC 4028).
     RefreshUnanswered,
     /// The far end stopped refreshing the session (RFC 4028 §10).
     SessionExpired,
+    /// The far end accepted the call without answering our offer: no SDP in its 2xx (nor in a
+    /// provisional response before it), or none in the ACK of our 2xx that carried our offer
+    /// (RFC 3261 §13.2.1, §13.3.1.4). The call cannot have audio, so it was hung up.
+    MissingAnswer,
+    /// The far end changed its early answer within one early dialog (RFC 6337 §3.1: it must
+    /// repeat the same one): the call was cancelled.
+    EarlyAnswerChanged,
 }
 
 /// Why a registration failed, as the protocol tells it: the app words it for the agent.
@@ -273,17 +299,28 @@ pub enum Event {
     Unregistered,
     /// Our INVITE went out with this Call-ID.
     CallCreated { call: CallId },
-    /// A call comes in. `replaces` names our confirmed call that it is meant to take over
+    /// A call comes in, with the caller's offer, or none (delayed offer: [`Command::Answer`]
+    /// then carries ours). `replaces` names our confirmed call that it is meant to take over
     /// (an attended transfer, RFC 3891): answering it ends that call.
-    IncomingCall { call: CallId, number: String, display_name: String, sdp: String, replaces: Option<CallId> },
-    /// The far end rings (18x).
+    IncomingCall { call: CallId, number: String, display_name: String, sdp: Option<String>, replaces: Option<CallId> },
+    /// The far end rings (18x without SDP).
     Ringing { call: CallId },
-    /// Our call was answered; `sdp` is the far end's answer.
+    /// The far end sent media before answering (18x with SDP: an announcement, ringback of its
+    /// own, an IVR greeting): a provisional answer to apply (`pranswer`) until [`Event::Answered`].
+    /// A later early dialog (a forking proxy's other branch) may send another.
+    EarlyMedia { call: CallId, sdp: String },
+    /// Our call was answered; `sdp` is the far end's answer (the 2xx's, or the early one it
+    /// confirms when the 2xx has none).
     Answered { call: CallId, sdp: String },
     /// The caller acknowledged our answer: media flows both ways.
     Confirmed { call: CallId },
-    /// The far end re-INVITEs (hold or resume): answer with [`Command::AnswerReinvite`].
-    Reoffered { call: CallId, sdp: String },
+    /// The far end's answer to the offer we made in a 2xx (its INVITE, re-INVITE came without
+    /// one), from its ACK; before [`Event::Confirmed`] on a new call.
+    OfferAnswered { call: CallId, sdp: String },
+    /// The far end re-INVITEs or UPDATEs (hold, resume, a new media path) with this offer, or
+    /// none (it asks for ours): answer with [`Command::AnswerReinvite`] or
+    /// [`Command::RefuseOffer`].
+    Reoffered { call: CallId, sdp: Option<String> },
     /// Our re-INVITE was answered.
     Reanswered { call: CallId, sdp: String },
     /// Our re-INVITE was refused; the call goes on as before.

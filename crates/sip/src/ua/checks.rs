@@ -6,21 +6,33 @@ use crate::header::{name_addrs, syntax::split_commas, CSeq, Via};
 use crate::message::{reason_phrase, Headers, Method, Request, Response};
 use crate::uri::NameAddr;
 
-/// Option tags a request may require of us: session timers (RFC 4028), Replaces (RFC 3891),
-/// and outbound (RFC 5626), which the registration uses.
-const UNDERSTOOD: [&str; 3] = ["timer", "replaces", "outbound"];
-/// Headers a request carries once at most (RFC 3261 §7.3.1: not lists).
-const SINGLE: [&str; 5] = ["Call-ID", "To", "From", "CSeq", "Max-Forwards"];
+/// Headers a request carries once at most (RFC 3261 §7.3.1: not lists) that we read.
+/// Content-Length is the parser's: a second one makes the message malformed.
+const SINGLE: [&str; 13] = [
+    "Call-ID",
+    "To",
+    "From",
+    "CSeq",
+    "Max-Forwards",
+    "Content-Type",
+    "RAck",
+    "Session-Expires",
+    "Min-SE",
+    "Refer-To",
+    "Replaces",
+    "Event",
+    "Subscription-State",
+];
 
 /// The response refusing `req`, or `None` when the user agent may act on it.
 pub(super) fn refusal(req: &Request) -> Option<Response> {
+    if let Some(what) = duplicated(req) {
+        return Some(Response::for_request(req, 400, &what));
+    }
     if let Some(what) = malformed(req) {
         return Some(Response::for_request(req, 400, what));
     }
-    if !matches!(
-        req.method,
-        Method::Invite | Method::Ack | Method::Cancel | Method::Bye | Method::Options | Method::Info | Method::Update | Method::Refer | Method::Notify
-    ) {
+    if !split_commas(super::ALLOW).any(|m| m == req.method.as_str()) {
         let mut r = Response::for_request_std(req, 501);
         r.headers.push("Allow", super::ALLOW);
         return Some(r);
@@ -31,11 +43,6 @@ pub(super) fn refusal(req: &Request) -> Option<Response> {
 /// What is wrong with the headers every request needs, as a reason phrase.
 fn malformed(req: &Request) -> Option<&'static str> {
     let h = &req.headers;
-    for name in SINGLE {
-        if h.get_all(name).nth(1).is_some() {
-            return Some(duplicated(name));
-        }
-    }
     let Some(top_via) = h.get("Via") else { return Some("Missing Via header") };
     if Via::parse(top_via).is_err() {
         return Some("Malformed Via header");
@@ -61,14 +68,13 @@ fn malformed(req: &Request) -> Option<&'static str> {
     contact_problem(req)
 }
 
-fn duplicated(name: &str) -> &'static str {
-    match name {
-        "Call-ID" => "Duplicate Call-ID header",
-        "To" => "Duplicate To header",
-        "From" => "Duplicate From header",
-        "CSeq" => "Duplicate CSeq header",
-        _ => "Duplicate Max-Forwards header",
-    }
+/// "Duplicate NAME header" when `req` repeats a header it may have once.
+fn duplicated(req: &Request) -> Option<String> {
+    let name = SINGLE.into_iter().find(|name| req.headers.get_all(name).nth(1).is_some())?;
+    let mut reason = String::from("Duplicate ");
+    reason.push_str(name);
+    reason.push_str(" header");
+    Some(reason)
 }
 
 /// An INVITE names the far end's target in one Contact (RFC 3261 §8.1.1.8); any Contact we
@@ -89,7 +95,8 @@ fn unsupported_extensions(req: &Request) -> Option<Response> {
         return None;
     }
     let mut unknown = String::new();
-    for tag in req.headers.get_all("Require").flat_map(split_commas).filter(|tag| !UNDERSTOOD.iter().any(|u| u.eq_ignore_ascii_case(tag))) {
+    let understood = |tag: &str| split_commas(super::SUPPORTED).any(|u| u.eq_ignore_ascii_case(tag));
+    for tag in req.headers.get_all("Require").flat_map(split_commas).filter(|tag| !understood(tag)) {
         if !unknown.is_empty() {
             unknown.push_str(", ");
         }
@@ -167,7 +174,7 @@ fn is_zero_qvalue(value: &str) -> bool {
 }
 
 /// `type/subtype` of a Content-Type value, without parameters.
-fn media_type(value: &str) -> &str {
+pub(super) fn media_type(value: &str) -> &str {
     value.split(';').next().map_or("", str::trim)
 }
 

@@ -16,13 +16,14 @@ impl UserAgent {
             Command::Call { target, sdp } => {
                 self.start_call(now, target, sdp, Vec::new());
             }
-            Command::Ring { call } => return self.ring(&call),
+            Command::Ring { call } => return self.ring(now, &call),
             Command::Answer { call, sdp } => return self.answer(now, &call, sdp),
             Command::Decline { call, busy } => return self.reject_incoming(&call, if busy { 486 } else { 603 }, EndReason::Local),
             Command::Unavailable { call } => return self.reject_incoming(&call, 480, EndReason::Local),
             Command::HangUp { call } => return self.hang_up(now, &call),
             Command::Reinvite { call, sdp } => return self.reinvite(now, &call, sdp),
-            Command::AnswerReinvite { call, sdp } => return self.answer_reinvite(now, &call, sdp),
+            Command::AnswerReinvite { call, sdp } => return self.answer_offer(now, &call, sdp),
+            Command::RefuseOffer { call, refusal } => return self.refuse_offer(&call, refusal),
             Command::SendDtmf { call, digit, duration_ms } => return self.send_dtmf(now, &call, digit, duration_ms),
             Command::Transfer { call, target } => return self.transfer(now, &call, &target),
             Command::TransferAttended { call, replacing } => return self.transfer_attended(now, &call, &replacing),

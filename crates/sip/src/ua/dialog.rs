@@ -1,12 +1,13 @@
 //! Calls as dialogs (RFC 3261 §12): their state, and the requests built inside them.
 
 use crate::message::HeaderValue;
-use crate::header::{CSeq, Via};
+use crate::header::{name_addrs, CSeq, Via};
 use crate::message::{Method, Request, Response};
 use crate::uri::{NameAddr, Uri};
 
 use super::api::{CallId, Instant};
-use super::{UserAgent, token};
+use super::early::EarlyDialog;
+use super::{token, UserAgent, T1, T2, TRANSACTION_TIMEOUT_MS};
 
 /// Where a call stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,12 +35,51 @@ pub(super) struct SessionTimer {
     pub(super) we_refresh: bool,
 }
 
+/// A response of ours sent again until the far end acknowledges it: after T1, then doubling
+/// up to T2, for 64*T1 at most (RFC 3261 §13.3.1.4, RFC 3262 §3).
+pub(super) struct Resend {
+    pub(super) bytes: Vec<u8>,
+    /// The wait before the next resend.
+    interval: u64,
+    give_up_at: Instant,
+}
+
+impl Resend {
+    /// `bytes`, sent at `now`: the first resend is due at the returned [`Resend::due`].
+    pub(super) fn new(bytes: Vec<u8>, now: Instant) -> Resend {
+        Resend { bytes, interval: T1, give_up_at: now + TRANSACTION_TIMEOUT_MS }
+    }
+
+    /// When the next resend is due.
+    pub(super) fn due(&self, sent: Instant) -> Instant {
+        (sent + self.interval).min(self.give_up_at)
+    }
+
+    /// A resend fell due at `now`: `false` when it is time to give up instead; else the wait
+    /// doubles (at most T2) and the caller sends [`Resend::bytes`] again.
+    pub(super) fn again(&mut self, now: Instant) -> bool {
+        if self.give_up_at <= now {
+            return false;
+        }
+        self.interval = (self.interval * 2).min(T2);
+        true
+    }
+}
+
 /// Our 2xx to an INVITE, sent again until the ACK arrives ([`super::timers::Timer::AckWait`]).
 pub(super) struct UnackedAnswer {
-    pub(super) bytes: Vec<u8>,
-    /// The wait before the next resend: T1, doubling up to T2.
-    pub(super) interval: u64,
-    pub(super) give_up_at: Instant,
+    pub(super) resend: Resend,
+    /// The 2xx carried our offer (their INVITE had none): the ACK must bring the answer.
+    pub(super) awaits_answer: bool,
+    /// The CSeq number of the INVITE it answers, which its ACK has too.
+    pub(super) seq: u32,
+}
+
+/// Our reliable provisional response (RFC 3262 §3), sent again until its PRACK arrives
+/// ([`super::timers::Timer::PrackWait`]).
+pub(super) struct UnprackedResponse {
+    pub(super) resend: Resend,
+    pub(super) rseq: u32,
 }
 
 /// The far end's REFER waiting for the app's decision.
@@ -65,11 +105,19 @@ pub(super) struct Call {
     pub(super) reinvite_pending: bool,
     /// An offer waiting to be made again after a 491 ([`super::timers::Timer::GlareRetry`]).
     pub(super) glare_offer: Option<String>,
-    /// The far end's re-INVITE waiting for our answer.
-    pub(super) incoming_reinvite: Option<Request>,
+    /// The far end's re-INVITE or UPDATE waiting for our SDP.
+    pub(super) incoming_offer: Option<Request>,
     /// Our 2xx waiting for its ACK.
     pub(super) unacked: Option<UnackedAnswer>,
+    /// Our reliable ringing waiting for its PRACK; the RSeq we last sent is `rseq`.
+    pub(super) unpracked: Option<UnprackedResponse>,
+    pub(super) rseq: u32,
     pub(super) ringing_reported: bool,
+    /// The early dialogs our INVITE (or re-INVITE) created: their early answers, and the RSeq
+    /// of their reliable provisional responses (RFC 3262 §4).
+    pub(super) early: Vec<EarlyDialog>,
+    /// Why we cancelled our INVITE when it was not the agent's doing: the call ends so.
+    pub(super) cancelled_for: Option<super::api::CallFailure>,
     /// The dialog's session timer (RFC 4028), when it has one.
     pub(super) session: Option<SessionTimer>,
     /// The last SDP we sent: a session refresh by re-INVITE offers it again.
@@ -108,9 +156,13 @@ impl Call {
             invite,
             reinvite_pending: false,
             glare_offer: None,
-            incoming_reinvite: None,
+            incoming_offer: None,
             unacked: None,
+            unpracked: None,
+            rseq: 0,
             ringing_reported: false,
+            early: Vec::new(),
+            cancelled_for: None,
             session: None,
             local_sdp: String::new(),
             peer_allows_update: false,
@@ -122,9 +174,27 @@ impl Call {
         }
     }
 
+    /// Why the call ends once our CANCEL of it is through.
+    pub(super) fn cancel_reason(&self) -> super::api::EndReason {
+        self.cancelled_for.map_or(super::api::EndReason::Local, super::api::EndReason::Failed)
+    }
+
+    /// Takes the dialog's far end from `r`, a response to our INVITE with a To tag: its tag,
+    /// its route set (Record-Route, reversed) and its Contact (RFC 3261 §12.1.2). A 2xx does it
+    /// again for the dialog it confirms (§13.2.2.4).
+    pub(super) fn adopt_dialog(&mut self, tag: &str, r: &Response) {
+        self.remote.set_tag(tag);
+        let mut routes = name_addrs(r.headers.get_all("Record-Route")).unwrap_or_default();
+        routes.reverse();
+        self.route_set = routes;
+        if let Some(target) = name_addrs(r.headers.get_all("Contact")).ok().and_then(|v| v.into_iter().next()) {
+            self.remote_target = target.uri;
+        }
+    }
+
     /// An offer is being made, by either side: another must wait (RFC 3261 §14).
     pub(super) fn offer_pending(&self) -> bool {
-        self.reinvite_pending || self.incoming_reinvite.is_some()
+        self.reinvite_pending || self.incoming_offer.is_some()
     }
 }
 

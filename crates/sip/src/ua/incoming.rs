@@ -1,16 +1,29 @@
-//! Calls that come in: the new INVITE, ringing, answering or declining it, the ACK of our
-//! answer, and the caller's CANCEL (RFC 3261 §13.3, §9.2, RFC 3326, RFC 3891).
+//! Calls that come in: the new INVITE (with an offer or without), answering or declining it,
+//! and the caller's CANCEL (RFC 3261 §13.3, §9.2, RFC 3326, RFC 3891). Ringing is `reliable`'s,
+//! the ACK of our answer `offer`'s.
 
 use crate::header::{name_addrs, CSeq};
-use crate::message::{Method, Request, Response};
+use crate::message::{Request, Response};
 use crate::uri::NameAddr;
 
-use super::api::{CallFailure, CallId, CommandError, EndReason, Event, Instant};
+use super::api::{CallId, CommandError, EndReason, Event, Instant};
 use super::dialog::{Call, CallState, Ends};
+use super::offer::sdp_body;
 use super::session::{accept_session_refresh, set_session, SessionExpires, MIN_SESSION_EXPIRES};
 use super::timers::Timer;
-use super::transaction::Purpose;
-use super::{allows, set_to_tag, token, UserAgent, ALLOW, SUPPORTED, T2};
+use super::{allows, set_to_tag, token, UserAgent, ALLOW, SUPPORTED};
+
+/// Our response to `c`'s INVITE that makes the dialog (RFC 3261 §12.1.1): our To tag, its
+/// Record-Route, our Contact.
+pub(super) fn dialog_response(c: &Call, status: u16, contact: String) -> Response {
+    let mut r = Response::for_request_std(&c.invite, status);
+    set_to_tag(&mut r, c.local.tag().unwrap_or(""));
+    for rr in c.invite.headers.get_all("Record-Route") {
+        r.headers.push("Record-Route", rr);
+    }
+    r.headers.push("Contact", contact);
+    r
+}
 
 /// Who calls, for the agent: as the PBX asserts them (P-Asserted-Identity), else as they say.
 struct Caller {
@@ -41,10 +54,6 @@ impl UserAgent {
         let to = req.headers.get("To").and_then(|t| NameAddr::parse(t).ok());
         let target = name_addrs(req.headers.get_all("Contact")).ok().and_then(|c| c.into_iter().next());
         let (Some(from), Some(to), Some(target)) = (from, to, target) else { return self.respond(&req, 400) };
-        if req.body.is_empty() {
-            // We only take calls that carry their offer (WebRTC peers always do).
-            return self.respond(&req, 488);
-        }
         if SessionExpires::from_headers(&req.headers).is_some_and(|se| se.seconds < MIN_SESSION_EXPIRES) {
             let mut r = Response::for_request_std(&req, 422);
             r.headers.push("Min-SE", MIN_SESSION_EXPIRES);
@@ -63,7 +72,8 @@ impl UserAgent {
     /// Takes in a call the checks let through, and tells the app.
     fn offer_incoming(&mut self, call_id: String, ends: Ends, req: Request, replaces: Option<CallId>) {
         let Caller { number, display_name } = caller(&req, &ends.remote);
-        let sdp = crate::header::syntax::lossy_text(&req.body);
+        // None: a delayed offer (RFC 3261 §13.2.1), our answer to the call will carry ours.
+        let sdp = sdp_body(&req.headers, &req.body);
         self.respond(&req, 100);
         let cseq = 1 + (self.random.next_u64() % 10_000) as u32;
         let route_set = name_addrs(req.headers.get_all("Record-Route")).unwrap_or_default();
@@ -97,22 +107,13 @@ impl UserAgent {
     }
 
     /// The incoming call `call`, or why a command cannot act on it.
-    fn incoming_call(&mut self, call: &str) -> Result<&mut Call, CommandError> {
+    pub(super) fn incoming_call(&mut self, call: &str) -> Result<&mut Call, CommandError> {
         let c = self.known_call(call)?;
         if c.state == CallState::Incoming {
             Ok(c)
         } else {
             Err(CommandError::WrongState)
         }
-    }
-
-    /// [`super::Command::Ring`]: 180 Ringing.
-    pub(super) fn ring(&mut self, call: &str) -> Result<(), CommandError> {
-        let c = self.incoming_call(call)?;
-        let mut r = Response::for_request_std(&c.invite, 180);
-        set_to_tag(&mut r, c.local.tag().unwrap_or(""));
-        self.transmit(r.to_bytes());
-        Ok(())
     }
 
     /// [`super::Command::Answer`]: 200 with our SDP, sent until the ACK comes.
@@ -123,12 +124,7 @@ impl UserAgent {
         if c.state != CallState::Incoming {
             return Err(CommandError::WrongState);
         }
-        let mut r = Response::for_request_std(&c.invite, 200);
-        set_to_tag(&mut r, c.local.tag().unwrap_or(""));
-        for rr in c.invite.headers.get_all("Record-Route") {
-            r.headers.push("Record-Route", rr);
-        }
-        r.headers.push("Contact", contact);
+        let mut r = dialog_response(c, 200, contact);
         r.headers.push("Allow", ALLOW);
         r.headers.push("Supported", SUPPORTED);
         let session = accept_session_refresh(&c.invite, &mut r);
@@ -137,8 +133,13 @@ impl UserAgent {
         r.set_body("application/sdp", sdp);
         c.state = CallState::Answered;
         c.contact_flow = flow;
+        // Our ringing needs no PRACK any more (it carried no SDP: RFC 3262 §3 lets the 2xx go).
+        c.unpracked = None;
+        self.timers.clear(&Timer::PrackWait(call.to_owned()));
         let replaced = c.replaces.take();
-        self.send_until_acked(now, call, r.to_bytes());
+        let awaits_answer = sdp_body(&c.invite.headers, &c.invite.body).is_none();
+        let seq = c.remote_cseq;
+        self.send_until_acked(now, call, r.to_bytes(), awaits_answer, seq);
         if let Some(old) = replaced {
             // The new call takes the old one's place: hang the old one up (RFC 3891 §3).
             self.bye(now, &old, EndReason::Replaced);
@@ -154,35 +155,6 @@ impl UserAgent {
         self.transmit(r.to_bytes());
         self.end_call(call, reason);
         Ok(())
-    }
-
-    /// The ACK of our 2xx: the call (or the re-INVITE) is confirmed.
-    pub(super) fn on_ack(&mut self, call_id: &str) {
-        let Some(c) = self.calls.iter_mut().find(|c| c.id == call_id) else { return };
-        c.unacked = None;
-        self.timers.clear(&Timer::AckWait(call_id.to_owned()));
-        if c.state == CallState::Answered {
-            c.state = CallState::Confirmed;
-            self.event(Event::Confirmed { call: call_id.to_owned() });
-        }
-    }
-
-    /// No ACK yet for our 2xx: send it again, or give up on the call (RFC 3261 §13.3.1.4).
-    pub(super) fn on_ack_wait(&mut self, now: Instant, call: &str) {
-        let Some(c) = self.calls.iter_mut().find(|c| c.id == call) else { return };
-        let Some(unacked) = c.unacked.as_mut() else { return };
-        if unacked.give_up_at <= now {
-            // The dialog never came up.
-            if let Some(bye) = self.in_dialog_request(call, Method::Bye, None) {
-                self.send_request(now, bye, Purpose::Bye, Some(call.to_owned()));
-            }
-            return self.end_call(call, EndReason::Failed(CallFailure::NotAcknowledged));
-        }
-        unacked.interval = (unacked.interval * 2).min(T2);
-        let bytes = unacked.bytes.clone();
-        let next = (now + unacked.interval).min(unacked.give_up_at);
-        self.timers.set(Timer::AckWait(call.to_owned()), next);
-        self.transmit(bytes);
     }
 
     /// The caller's CANCEL: 200 to it, 487 to its INVITE (RFC 3261 §9.2). A Reason of

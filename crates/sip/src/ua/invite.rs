@@ -1,16 +1,18 @@
-//! Our INVITEs: placing a call, what the far end answers, hanging up, and re-INVITEs in both
-//! directions (hold, resume, a new flow) with their glare (RFC 3261 §13, §14, §15).
+//! Our INVITEs: placing a call, its final answer, hanging up, and our re-INVITEs (hold,
+//! resume, a new flow) with their glare (RFC 3261 §13, §14, §15). Provisional answers are
+//! `early`'s; the far end's re-INVITEs are `offer`'s.
 
-use crate::header::{name_addrs, CSeq};
+use crate::header::CSeq;
 use crate::message::{Method, Request, Response};
 use crate::uri::{NameAddr, Uri};
 
 use super::api::{CallFailure, CallId, CommandError, EndReason, Event, Instant};
 use super::dialog::{dialog_request, to_tag, Call, CallState, Ends};
-use super::session::{accept_session_refresh, set_session, start_session, SessionExpires, MIN_SESSION_EXPIRES};
+use super::session::{set_session, start_session, SessionExpires, MIN_SESSION_EXPIRES};
 use super::timers::Timer;
 use super::transaction::Purpose;
-use super::{allows, token, UserAgent, ALLOW, SUPPORTED, T1, TRANSACTION_TIMEOUT_MS};
+use super::offer::sdp_body;
+use super::{allows, token, UserAgent, ALLOW, SUPPORTED, T1};
 
 /// How long a 491 glare waits before trying again (RFC 3261 §14.1, owner of the Call-ID:
 /// 2.1 to 4 s), milliseconds.
@@ -103,6 +105,9 @@ impl UserAgent {
     pub(super) fn send_reinvite(&mut self, now: Instant, call: &str, sdp: String, purpose: Purpose) {
         let contact = self.contact(None);
         let session = self.call_mut(call).and_then(|c| c.session);
+        if let Some(c) = self.call_mut(call) {
+            c.early.clear(); // a new INVITE: its provisional answers start afresh
+        }
         if let Some(mut req) = self.in_dialog_request(call, Method::Invite, Some(("application/sdp", sdp))) {
             req.headers.push("Contact", contact);
             if let Some(s) = session {
@@ -134,8 +139,11 @@ impl UserAgent {
         if r.is_success() {
             self.send_ack(call, r);
             self.on_session_refreshed(now, call, r);
-            let sdp = crate::header::syntax::lossy_text(&r.body);
-            self.event(Event::Reanswered { call: call.to_owned(), sdp });
+            match sdp_body(&r.headers, &r.body) {
+                Some(sdp) => self.event(Event::Reanswered { call: call.to_owned(), sdp }),
+                // Accepted without an answer to our offer: the session is in no known state.
+                None => self.bye(now, call, EndReason::Failed(CallFailure::MissingAnswer)),
+            }
         } else if r.status == 491 {
             // Glare: both sides re-INVITEd. Wait a random while and offer again.
             let wait = GLARE_WAIT_MIN_MS + self.random.next_u64() % (GLARE_WAIT_MAX_MS - GLARE_WAIT_MIN_MS);
@@ -151,36 +159,16 @@ impl UserAgent {
         }
     }
 
-    pub(super) fn on_provisional(&mut self, now: Instant, call: &str, r: &Response) {
-        if r.status == 100 {
-            return;
-        }
-        if matches!(r.status, 180 | 183) {
-            self.report_transfer(now, call, r.status, &r.reason);
-        }
-        let Some(c) = self.call_mut(call) else { return };
-        if c.state == CallState::Calling {
-            c.state = CallState::Early;
-        }
-        if let Some(tag) = to_tag(r) {
-            c.remote.set_tag(&tag);
-        }
-        if !c.ringing_reported && matches!(r.status, 180 | 183) {
-            c.ringing_reported = true;
-            let id = c.id.clone();
-            self.event(Event::Ringing { call: id });
-        }
-    }
-
     pub(super) fn on_invite_final(&mut self, now: Instant, call: &str, r: &Response) {
-        let Some(state) = self.call_mut(call).map(|c| c.state) else { return };
+        let Some(c) = self.call_mut(call) else { return };
+        let (state, cancel_reason) = (c.state, c.cancel_reason());
         if r.is_success() {
-            return self.on_invite_answered(now, call, state, r);
+            return self.on_invite_answered(now, call, r);
         }
         self.ack_failure(call, r);
         self.report_transfer(now, call, r.status, &r.reason);
         let reason = match r.status {
-            _ if state == CallState::Cancelling => EndReason::Local,
+            _ if state == CallState::Cancelling => cancel_reason,
             486 | 600 => EndReason::Busy,
             603 => EndReason::Declined,
             408 | 480 | 487 => EndReason::NoAnswer,
@@ -189,35 +177,31 @@ impl UserAgent {
         self.end_call(call, reason);
     }
 
-    /// A 2xx to our INVITE: the dialog is established (RFC 3261 §12.1.2).
-    fn on_invite_answered(&mut self, now: Instant, call: &str, state: CallState, r: &Response) {
-        if let Some(c) = self.calls.iter_mut().find(|c| c.id == call) {
-            if let Some(tag) = to_tag(r) {
-                c.remote.set_tag(&tag);
-            }
-            let mut routes = name_addrs(r.headers.get_all("Record-Route")).unwrap_or_default();
-            routes.reverse();
-            c.route_set = routes;
-            if let Some(target) = name_addrs(r.headers.get_all("Contact")).ok().and_then(|v| v.into_iter().next()) {
-                c.remote_target = target.uri;
-            }
-            c.state = CallState::Confirmed;
+    /// A 2xx to our INVITE: the dialog is established (RFC 3261 §12.1.2), with the answer to
+    /// our offer in it, or given early in its early dialog.
+    fn on_invite_answered(&mut self, now: Instant, call: &str, r: &Response) {
+        let Some(c) = self.calls.iter_mut().find(|c| c.id == call) else { return };
+        let (cancelling, cancel_reason) = (c.state == CallState::Cancelling, c.cancel_reason());
+        let tag = to_tag(r).unwrap_or_default();
+        let answer = sdp_body(&r.headers, &r.body).or_else(|| c.early_answer(&tag));
+        c.early.clear();
+        c.adopt_dialog(&tag, r);
+        c.state = CallState::Confirmed;
             c.peer_allows_update = allows(&r.headers, "UPDATE");
             // No Session-Expires in the answer: the far end runs no session timer, and
             // neither do we (RFC 4028 §7.2). Refresher absent: we, the UAC, refresh.
-            match SessionExpires::from_headers(&r.headers) {
-                Some(se) => start_session(&mut self.timers, c, now, se.seconds, se.uac_refreshes.unwrap_or(true)),
-                None => set_session(&mut self.timers, c, now, None),
-            }
+        match SessionExpires::from_headers(&r.headers) {
+            Some(se) => start_session(&mut self.timers, c, now, se.seconds, se.uac_refreshes.unwrap_or(true)),
+            None => set_session(&mut self.timers, c, now, None),
         }
         self.report_transfer(now, call, r.status, &r.reason);
         self.send_ack(call, r);
-        if state == CallState::Cancelling {
+        match answer {
             // Our CANCEL lost the race with the answer: end the call properly with a BYE.
-            return self.bye(now, call, EndReason::Local);
+            _ if cancelling => self.bye(now, call, cancel_reason),
+            Some(sdp) => self.event(Event::Answered { call: call.to_owned(), sdp }),
+            None => self.bye(now, call, EndReason::Failed(CallFailure::MissingAnswer)),
         }
-        let sdp = crate::header::syntax::lossy_text(&r.body);
-        self.event(Event::Answered { call: call.to_owned(), sdp });
     }
 
     /// Non-2xx finals are ACKed by the transaction, with the INVITE's branch (RFC 3261 §17.1.1.3).
@@ -238,58 +222,20 @@ impl UserAgent {
         self.transmit(ack.to_bytes());
     }
 
-    /// Nothing answered our INVITE in time.
+    /// Nothing answered our INVITE in time, or, after a provisional response, nothing more
+    /// came for [`super::PROVISIONAL_WAIT_MS`]: the far end is cancelled and nobody answered.
     pub(super) fn on_invite_timeout(&mut self, now: Instant, call: &str) {
         self.report_transfer(now, call, 408, "Request Timeout");
-        let cancelling = self.call_mut(call).is_some_and(|c| c.state == CallState::Cancelling);
-        self.end_call(call, if cancelling { EndReason::Local } else { EndReason::Failed(CallFailure::NoResponse) });
-    }
-
-    /// The far end's re-INVITE: its offer goes to the app ([`Event::Reoffered`]).
-    pub(super) fn on_reinvite(&mut self, req: Request, call_id: &str, seq: u32) {
-        let Some(c) = self.call_mut(call_id) else {
-            return self.respond(&req, 481);
+        let Some(c) = self.call_mut(call) else { return };
+        let reason = match c.state {
+            CallState::Cancelling => c.cancel_reason(),
+            CallState::Early => {
+                let cancel = super::flow::cancel_for(&c.invite);
+                self.send_request(now, cancel, Purpose::Cancel, Some(call.to_owned()));
+                EndReason::NoAnswer
+            }
+            _ => EndReason::Failed(CallFailure::NoResponse),
         };
-        if seq <= c.remote_cseq && c.remote_cseq != 0 {
-            return; // an old or repeated request
-        }
-        if c.offer_pending() {
-            // Glare: the far end will retry later (RFC 3261 §14.2).
-            return self.respond(&req, 491);
-        }
-        c.remote_cseq = seq;
-        if let Some(target) = name_addrs(req.headers.get_all("Contact")).ok().and_then(|v| v.into_iter().next()) {
-            c.remote_target = target.uri; // target refresh (RFC 3261 §12.2.2)
-        }
-        let sdp = crate::header::syntax::lossy_text(&req.body);
-        c.incoming_reinvite = Some(req);
-        let id = c.id.clone();
-        self.event(Event::Reoffered { call: id, sdp });
-    }
-
-    /// [`super::Command::AnswerReinvite`]: our answer to the far end's re-INVITE, sent until ACKed.
-    pub(super) fn answer_reinvite(&mut self, now: Instant, call: &str, sdp: String) -> Result<(), CommandError> {
-        let contact = self.contact(None);
-        let c = self.calls.iter_mut().find(|c| c.id == call).ok_or(CommandError::UnknownCall)?;
-        let req = c.incoming_reinvite.take().ok_or(CommandError::NothingPending)?;
-        c.local_sdp.clone_from(&sdp);
-        let mut r = Response::for_request_std(&req, 200);
-        r.headers.push("Contact", contact);
-        r.set_body("application/sdp", sdp);
-        // A re-INVITE is also a session refresh (RFC 4028 §9).
-        let session = accept_session_refresh(&req, &mut r);
-        set_session(&mut self.timers, c, now, session);
-        self.send_until_acked(now, call, r.to_bytes());
-        Ok(())
-    }
-
-    /// Sends our 2xx to an INVITE and again at T1, 2*T1... (at most T2) until the ACK comes,
-    /// for 64*T1 at most (RFC 3261 §13.3.1.4).
-    pub(super) fn send_until_acked(&mut self, now: Instant, call: &str, bytes: Vec<u8>) {
-        if let Some(c) = self.calls.iter_mut().find(|c| c.id == call) {
-            c.unacked = Some(super::dialog::UnackedAnswer { bytes: bytes.clone(), interval: T1, give_up_at: now + TRANSACTION_TIMEOUT_MS });
-            self.timers.set(Timer::AckWait(call.to_owned()), now + T1);
-        }
-        self.transmit(bytes);
+        self.end_call(call, reason);
     }
 }

@@ -7,14 +7,18 @@
 //! Randomness (tags, branches, Call-IDs, cnonces) comes from the caller's [`Random`].
 //!
 //! The transport is reliable (a WebSocket), so requests are never retransmitted; a client
-//! transaction simply times out after [`TRANSACTION_TIMEOUT_MS`] (64*T1). 2xx responses to
-//! INVITE are the exception, retransmitted until the ACK arrives (RFC 3261 §13.3.1.4), because
-//! proxies on the way may not be stateful.
+//! transaction simply times out after [`TRANSACTION_TIMEOUT_MS`] (64*T1), but an INVITE that
+//! was answered provisionally waits for [`PROVISIONAL_WAIT_MS`] after the last provisional
+//! response (a call may ring, or play an announcement, for minutes). 2xx responses to INVITE
+//! and reliable provisional responses (RFC 3262) are the exceptions, retransmitted until the
+//! ACK or PRACK arrives (RFC 3261 §13.3.1.4), because proxies on the way may not be stateful.
 //!
 //! The parts: `api` (what the app sees), `commands`, `uas` (requests from the far end, after
 //! `checks`), `transaction` (our requests and their responses, with digest retries),
-//! `registration`, `dialog`, `invite`, `session` (RFC 4028 timers), `transfer`, `flow`
-//! (connections), `rejoin`, and `timers` (every deadline in one table).
+//! `registration`, `dialog`, `invite` (our calls) and `early` (their early dialogs and media),
+//! `incoming` (calls to us) and `reliable` (our reliable ringing), `offer` (offers and answers
+//! after the first: re-INVITE, UPDATE, delayed offer), `session` (RFC 4028 timers), `transfer`,
+//! `flow` (connections), `rejoin`, and `timers` (every deadline in one table).
 
 use std::collections::VecDeque;
 
@@ -26,18 +30,21 @@ mod api;
 mod checks;
 mod commands;
 mod dialog;
+mod early;
 mod flow;
 mod incoming;
 mod invite;
+mod offer;
 mod registration;
 mod rejoin;
+mod reliable;
 mod session;
 mod timers;
 mod transaction;
 mod transfer;
 mod uas;
 
-pub use api::{CallFailure, CallId, Command, CommandError, Config, DialogRef, DropReason, EndReason, Event, Input, Instant, Output, Random, RegistrationFailure};
+pub use api::{CallFailure, CallId, Command, CommandError, Config, DialogRef, DropReason, EndReason, Event, Input, Instant, OfferRefusal, Output, Random, RegistrationFailure};
 pub use flow::PONG_WAIT_MS;
 pub use registration::refresh_after;
 pub use session::MIN_SESSION_EXPIRES;
@@ -49,14 +56,22 @@ use transaction::{NonceCount, Transactions};
 
 /// 64*T1 with T1 = 500 ms: how long a request may go unanswered, milliseconds.
 pub const TRANSACTION_TIMEOUT_MS: u64 = 32_000;
+/// How long our INVITE waits for its final response after the last provisional one,
+/// milliseconds: RFC 3261 §16.6's Timer C (more than 3 minutes), the longest a proxy waits.
+pub const PROVISIONAL_WAIT_MS: u64 = 181_000;
 /// RFC 3261 T1 and T2, milliseconds: the first and the longest interval between 2xx resends.
 const T1: u64 = 500;
 const T2: u64 = 4_000;
 
-/// Methods we accept.
-const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REFER, NOTIFY";
-/// Extensions we support on calls: session timers (RFC 4028) and Replaces (RFC 3891).
-const SUPPORTED: &str = "timer, replaces";
+/// Methods we act on (any other is answered 501); `checks` lets exactly these through.
+const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, PRACK, OPTIONS, INFO, UPDATE, REFER, NOTIFY";
+/// Extensions we handle, on both sides of a call: reliable provisional responses (RFC 3262),
+/// session timers (RFC 4028), Replaces (RFC 3891), and outbound (RFC 5626), which the
+/// registration uses. A request may require exactly these (`checks`, else 420).
+const SUPPORTED: &str = "100rel, timer, replaces, outbound";
+/// Bodies we read: SDP in offers and answers, DTMF in INFO, the transfer target's status line
+/// in NOTIFY (`checks` admits each for its method, else 415).
+const ACCEPT: &str = "application/sdp, application/dtmf-relay, message/sipfrag";
 
 /// The user agent.
 pub struct UserAgent {
@@ -236,6 +251,11 @@ impl UserAgent {
 /// Whether a comma-separated header (`Allow`) lists `token`.
 fn allows(headers: &Headers, token: &str) -> bool {
     list_contains(headers.get_all("Allow"), token)
+}
+
+/// Whether `Require` lists `token`.
+fn requires(headers: &Headers, token: &str) -> bool {
+    list_contains(headers.get_all("Require"), token)
 }
 
 /// Whether `Supported` (compact `k`) lists `token`.

@@ -189,7 +189,8 @@ impl UserAgent {
         req.headers.push("CSeq", CSeq { seq: self.reg_cseq, method: Method::Register });
         req.headers.push("Contact", self.contact_of(user, Some(expires)));
         req.headers.push("Expires", expires);
-        req.headers.push("Supported", "path, outbound, gruu");
+        // Path (RFC 3327) asks nothing of us; we take no GRUU, so none is asked for.
+        req.headers.push("Supported", "path, outbound");
         req.headers.push("Allow", ALLOW);
         req.headers.push("User-Agent", &self.config.user_agent);
         req

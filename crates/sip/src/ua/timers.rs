@@ -19,6 +19,8 @@ pub(super) enum Timer {
     PongWait,
     /// Send our 2xx to this call's INVITE again, or give up on its ACK.
     AckWait(CallId),
+    /// Send our reliable ringing of this call again, or give up on its PRACK.
+    PrackWait(CallId),
     /// Offer again on this call after a 491.
     GlareRetry(CallId),
     /// This call's session timer: refresh it, or end the call (RFC 4028 §10).
@@ -30,7 +32,7 @@ pub(super) enum Timer {
 impl Timer {
     fn call(&self) -> Option<&str> {
         match self {
-            Timer::AckWait(c) | Timer::GlareRetry(c) | Timer::Session(c) | Timer::TransferSilence(c) => Some(c),
+            Timer::AckWait(c) | Timer::PrackWait(c) | Timer::GlareRetry(c) | Timer::Session(c) | Timer::TransferSilence(c) => Some(c),
             _ => None,
         }
     }
@@ -108,6 +110,7 @@ impl UserAgent {
                 Timer::Keepalive => self.on_keepalive(now),
                 Timer::PongWait => self.on_pong_missing(),
                 Timer::AckWait(call) => self.on_ack_wait(now, &call),
+                Timer::PrackWait(call) => self.on_prack_wait(now, &call),
                 Timer::GlareRetry(call) => self.on_glare_retry(now, &call),
                 Timer::Session(call) => self.on_session_due(now, &call),
                 Timer::TransferSilence(call) => self.on_transfer_silence(&call),

@@ -8,7 +8,7 @@ use crate::message::{Method, Request, Response};
 
 use super::api::{CallId, DropReason, Event, Instant};
 use super::timers::Timer;
-use super::{token, UserAgent, TRANSACTION_TIMEOUT_MS};
+use super::{token, UserAgent, PROVISIONAL_WAIT_MS, TRANSACTION_TIMEOUT_MS};
 
 /// What became of a challenge.
 enum AuthRetry {
@@ -33,6 +33,8 @@ pub(super) enum Purpose {
     Cancel,
     Bye,
     Info,
+    /// The acknowledgement of a reliable provisional response (RFC 3262).
+    Prack,
     /// A session-timer refresh (UPDATE, or re-INVITE with the last SDP).
     Refresh,
     Refer,
@@ -132,9 +134,11 @@ impl UserAgent {
             return;
         };
         if r.is_provisional() {
-            if tx.purpose == Purpose::Invite {
-                let call = tx.call.clone().unwrap_or_default();
-                self.on_provisional(now, &call, &r);
+            if tx.request.method == Method::Invite {
+                let (call, initial) = (tx.call.clone().unwrap_or_default(), tx.purpose == Purpose::Invite);
+                // The far end is there: a call may ring, or play an announcement, for minutes.
+                self.timers.set(Timer::Transaction(key), now + PROVISIONAL_WAIT_MS);
+                self.on_provisional(now, &call, initial, &r);
             }
             return;
         }
@@ -173,7 +177,7 @@ impl UserAgent {
             Purpose::Reinvite => self.on_reinvite_response(now, &call, &tx.request, r),
             Purpose::Refresh => self.on_refresh_response(now, &call, &tx.request, r),
             Purpose::Refer => self.on_refer_response(&call, r),
-            Purpose::Cancel | Purpose::Bye | Purpose::Info | Purpose::Notify => {}
+            Purpose::Cancel | Purpose::Bye | Purpose::Info | Purpose::Prack | Purpose::Notify => {}
         }
     }
 
@@ -194,7 +198,7 @@ impl UserAgent {
             }
             Purpose::Refresh => self.end_call(&call, super::EndReason::Failed(super::CallFailure::RefreshUnanswered)),
             Purpose::Refer => self.transfer_failed(&call, 408),
-            Purpose::Cancel | Purpose::Bye | Purpose::Info | Purpose::Notify => {}
+            Purpose::Cancel | Purpose::Bye | Purpose::Info | Purpose::Prack | Purpose::Notify => {}
         }
     }
 

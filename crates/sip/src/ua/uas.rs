@@ -6,7 +6,7 @@ use crate::uri::NameAddr;
 
 use super::api::{EndReason, Event, Instant};
 use super::session::{accept_session_refresh, set_session};
-use super::{UserAgent, ALLOW};
+use super::{UserAgent, ACCEPT, ALLOW, SUPPORTED};
 
 impl UserAgent {
     pub(super) fn on_request(&mut self, now: Instant, req: Request) {
@@ -25,7 +25,8 @@ impl UserAgent {
         match req.method {
             Method::Invite if !in_dialog => self.on_new_invite(req, call_id),
             Method::Invite => self.on_reinvite(req, &call_id, cseq.seq),
-            Method::Ack => self.on_ack(&call_id),
+            Method::Ack => self.on_ack(now, &req, &call_id, cseq.seq),
+            Method::Prack => self.on_prack(&req, &call_id),
             Method::Cancel => self.on_cancel(&req, &call_id),
             Method::Bye => self.on_bye(&req, &call_id),
             Method::Options => self.on_options(&req),
@@ -49,8 +50,8 @@ impl UserAgent {
     fn on_options(&mut self, req: &Request) {
         let mut r = Response::for_request_std(req, 200);
         r.headers.push("Allow", ALLOW);
-        r.headers.push("Accept", "application/sdp, application/dtmf-relay");
-        r.headers.push("Supported", "timer, replaces, outbound");
+        r.headers.push("Accept", ACCEPT);
+        r.headers.push("Supported", SUPPORTED);
         self.reply(r);
     }
 
@@ -81,13 +82,14 @@ impl UserAgent {
         }
     }
 
-    /// UPDATE without SDP refreshes the session (RFC 4028); we take offers only by INVITE.
+    /// UPDATE with SDP is an offer (RFC 3311, see `offer`); without, it refreshes the session
+    /// (RFC 4028).
     fn on_update(&mut self, now: Instant, req: &Request, call_id: &str) {
+        if !req.body.is_empty() {
+            return self.on_update_offer(req, call_id);
+        }
         let contact = self.contact(None);
         let Some(c) = self.calls.iter_mut().find(|c| c.id == call_id) else { return self.respond(req, 481) };
-        if !req.body.is_empty() {
-            return self.respond(req, 488);
-        }
         let mut r = Response::for_request_std(req, 200);
         r.headers.push("Contact", contact);
         let session = accept_session_refresh(req, &mut r);

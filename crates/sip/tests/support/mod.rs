@@ -4,6 +4,9 @@
 
 use std::collections::HashMap;
 
+mod far;
+pub use far::*;
+
 use sip::auth::{answer, Algorithm, Credentials};
 use sip::header::{Challenge, Via};
 pub use sip::message::{parse, Message, Request, Response};
@@ -194,7 +197,9 @@ impl Pbx {
             return back(r);
         }
         let is_initial = req.headers.get("To").is_some_and(|t| !t.contains("tag="));
-        if req.method == Method::Invite && is_initial && self.challenge_invites && self.authorized(&req, "Proxy-Authorization").is_none() {
+        // The far end is a trunk the proxy trusts.
+        let trusted = from == FAR;
+        if req.method == Method::Invite && is_initial && self.challenge_invites && !trusted && self.authorized(&req, "Proxy-Authorization").is_none() {
             return self.challenge(&req, 407);
         }
         if let (Some(min), true) = (self.min_se, is_initial && req.method == Method::Invite) {
@@ -259,6 +264,10 @@ pub struct World {
     pub hold_all: bool,
     /// The UA's connection is down: what it sends, and what is sent to it, is lost.
     pub down: Vec<bool>,
+    /// What the proxy sent the far end the test plays (see `far`), not yet looked at.
+    pub far_inbox: Vec<String>,
+    /// Calls the far end made so far (for their Call-IDs).
+    pub far_calls: u32,
 }
 
 impl World {
@@ -268,7 +277,7 @@ impl World {
 
     pub fn with_config(n: usize, config: Config) -> World {
         let uas = (0..n).map(|i| UserAgent::new(config.clone(), Box::new(Rng(0x9e37_79b9_7f4a_7c15 + i as u64)))).collect();
-        World { now: Instant::from_millis(1_000), uas, pbx: Pbx::new(), events: vec![Vec::new(); n], sent: vec![Vec::new(); n], held: Vec::new(), hold_to: None, hold_all: false, down: vec![false; n] }
+        World { now: Instant::from_millis(1_000), uas, pbx: Pbx::new(), events: vec![Vec::new(); n], sent: vec![Vec::new(); n], held: Vec::new(), hold_to: None, hold_all: false, down: vec![false; n], far_inbox: Vec::new(), far_calls: 0 }
     }
 
     pub fn input(&mut self, ua: usize, input: Input<'_>) {
@@ -306,6 +315,10 @@ impl World {
                             }
                             for (to, f) in self.pbx.handle(i, &frame) {
                                 let to = if to == usize::MAX { i } else { to };
+                                if to == FAR {
+                                    self.far_inbox.push(f);
+                                    continue;
+                                }
                                 if self.down[to] {
                                     continue;
                                 }
