@@ -203,6 +203,13 @@ impl Line {
         self.inner.borrow().ice.use_org_credential(&credential.username, credential.password.expose(), ttl_s, now() as f64);
     }
 
+    /// The ICE servers and policy a call starting now would use (TURN credentials fetched or
+    /// minted as for a call), for the pre-flight check.
+    pub async fn ice_for_check(&self) -> crate::media::IceConfig {
+        let source = self.inner.borrow().ice.clone();
+        source.config(now() as f64).await
+    }
+
     /// Unregisters and closes the connection and the microphone.
     pub fn disconnect(&self) {
         self.command(Command::Unregister);

@@ -37,6 +37,22 @@ impl IceConfig {
     }
 }
 
+/// The servers as the browser takes them (`RTCIceServer`s), credentials included.
+pub fn browser_servers(servers: &[IceServer]) -> js_sys::Array {
+    let all = js_sys::Array::new();
+    for s in servers {
+        let server = web_sys::RtcIceServer::new();
+        let urls: js_sys::Array = s.urls.iter().map(|u| JsValue::from_str(u)).collect();
+        server.set_urls(&urls);
+        if let (Some(user), Some(credential)) = (&s.username, &s.credential) {
+            server.set_username(user);
+            server.set_credential(credential);
+        }
+        all.push(&server);
+    }
+    all
+}
+
 /// The TURN REST reply. `password` (the draft's name) or `credential` (WebRTC's name).
 #[derive(Debug, Deserialize)]
 pub struct TurnRestReply {

@@ -53,7 +53,7 @@ function describe(report) {
   const ms = (seconds) => (typeof seconds === 'number' ? `${Math.round(seconds * 1000)} ms` : '?');
   for (const s of all.values()) {
     if (s.type === 'inbound-rtp') {
-      parts.push(`in ${all.get(s.codecId)?.mimeType ?? '?'} ${s.packetsReceived} packets ${s.bytesReceived} B, lost ${s.packetsLost}, jitter ${ms(s.jitter)}, level ${s.audioLevel ?? '?'}`);
+      parts.push(`in ${all.get(s.codecId)?.mimeType ?? '?'} ${s.packetsReceived} packets ${s.bytesReceived} B, lost ${s.packetsLost}, jitter ${ms(s.jitter)}, level ${s.audioLevel?.toFixed(3) ?? '?'}`);
     } else if (s.type === 'outbound-rtp') {
       parts.push(`out ${s.packetsSent} packets ${s.bytesSent} B`);
     } else if (s.type === 'remote-inbound-rtp') {

@@ -6,6 +6,7 @@
 pub mod events;
 pub mod journal;
 pub mod preflight;
+pub mod probes;
 
 use crate::phone::{Phone, Registration};
 

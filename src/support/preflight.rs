@@ -4,6 +4,8 @@
 //! one with one sentence saying what to do. Pure: the probes (`probes.js`, `check.rs`) hand in
 //! plain facts and these functions judge and word them, so every verdict is tested natively.
 
+use crate::phone::{Phone, Registration};
+
 /// One thing the check looks at.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Item {
@@ -24,6 +26,19 @@ pub enum Item {
 }
 
 impl Item {
+    /// What kind of item it is, for the page (`data-item`).
+    pub fn key(&self) -> &'static str {
+        match self {
+            Item::Pbx(_) => "pbx",
+            Item::Registration => "registration",
+            Item::Turn => "turn",
+            Item::Microphone => "microphone",
+            Item::Speaker => "speaker",
+            Item::Ringer => "ringer",
+            Item::EchoTest => "echo",
+        }
+    }
+
     /// The item's name in the list.
     pub fn title(&self) -> String {
         match self {
@@ -51,6 +66,51 @@ pub enum State {
     Skipped(String),
     /// The test sound played: did the agent hear it?
     Asking,
+}
+
+impl State {
+    /// The state's name, for the page (`data-state`).
+    pub fn key(&self) -> &'static str {
+        match self {
+            State::Waiting => "waiting",
+            State::Running => "running",
+            State::Passed(_) => "passed",
+            State::Failed(_) => "failed",
+            State::Skipped(_) => "skipped",
+            State::Asking => "asking",
+        }
+    }
+
+    /// What the item says, if anything yet.
+    pub fn sentence(&self) -> &str {
+        match self {
+            State::Passed(text) | State::Failed(text) | State::Skipped(text) => text,
+            State::Asking => "Did you hear the test sound?",
+            State::Running => "Checking…",
+            State::Waiting => "",
+        }
+    }
+}
+
+/// Whether the check should run by itself: the phone cannot reach or register with the PBX, or
+/// it registered without a microphone (the sign-in opens the microphone first).
+pub fn needs_check(phone: &Phone) -> bool {
+    match phone.registration() {
+        Registration::Failed(_) | Registration::Reconnecting(_) => true,
+        Registration::Registered => phone.microphones().is_empty(),
+        Registration::SignedOut | Registration::Connecting => false,
+    }
+}
+
+/// The verdict on the registration the phone has.
+pub fn registration(phone: &Phone) -> State {
+    match phone.registration() {
+        Registration::Registered => State::Passed(format!("The PBX accepts calls for {}.", phone.agent_user().unwrap_or("you"))),
+        Registration::Failed(why) => State::Failed(why.clone()),
+        Registration::Reconnecting(why) => State::Failed(format!("{why} The phone keeps trying by itself.")),
+        Registration::Connecting => State::Skipped("The phone is still connecting to the PBX.".into()),
+        Registration::SignedOut => State::Skipped("Sign in first.".into()),
+    }
 }
 
 /// What a WebSocket to a PBX URL did.

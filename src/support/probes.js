@@ -129,3 +129,8 @@ export async function playTestSound(sinkId) {
     context?.close();
   }
 }
+
+/** Resolves after `ms`. */
+export function pause(ms) {
+  return wait(ms);
+}

@@ -16,27 +16,37 @@ use crate::line::{Line, LineSettings};
 use crate::opencti::{self, CallLog, OpenCti};
 use crate::phone::dialing::{unknown_country_notice, DialingRules};
 use crate::phone::recent::RecentCall;
-use crate::phone::{CallRecord, Effect, Event, Intent, LocalTime, PendingLog, Phone, RecordRef};
+use crate::phone::{CallHandle, CallRecord, Effect, Event, Intent, LocalTime, PendingLog, Phone, RecordRef};
+use crate::support::journal;
 use crate::ui::attention::{self, Attention};
 use crate::ui::startup::{self, StartError, StartNotice};
 
 /// Where this browser remembers the agent's microphone (a device id: no secret).
 const MICROPHONE_KEY: &str = "softphone.microphone";
 
+/// Hears the line's events about its call outside the phone.
+pub(super) type OutsideListener = Rc<dyn Fn(&Event)>;
+
 /// A running phone: Open CTI, the phone state, and the listeners that feed it.
 #[derive(Clone)]
 pub struct Controller {
-    inner: Rc<RefCell<Inner>>,
+    pub(super) inner: Rc<RefCell<Inner>>,
     /// Called with a fresh snapshot after every change, to re-render.
     on_change: Callback<Rc<Phone>>,
 }
 
-struct Inner {
-    phone: Phone,
+pub(super) struct Inner {
+    pub(super) phone: Phone,
     cti: Rc<OpenCti>,
-    settings: SoftphoneSettings,
+    pub(super) settings: SoftphoneSettings,
+    /// The definition's settings as the diagnostics file shows them (secrets redacted).
+    pub(super) settings_lines: String,
+    /// Hears the line's events about a call outside the phone (the pre-flight's echo test).
+    pub(super) outside: Option<OutsideListener>,
+    /// The last notice the event log has (each new one is logged once).
+    logged_notice: Option<String>,
     /// The PBX line, once the controller exists to hear it.
-    line: Option<Line>,
+    pub(super) line: Option<Line>,
     /// Held so the closures stay alive exactly as long as the phone does.
     listeners: Vec<opencti::Listener>,
     /// What started but needs attention (bad definition items, click-to-dial off).
@@ -55,7 +65,7 @@ struct Inner {
     layout: Option<opencti::SoftphoneLayout>,
     /// The agent's time zone as Salesforce keeps it (with the org package), which dates the
     /// Tasks; `None`: the browser's (see `calendar`).
-    time_zone: Option<String>,
+    pub(super) time_zone: Option<String>,
 }
 
 impl PartialEq for Controller {
@@ -74,7 +84,9 @@ impl Controller {
         deployment.check_framing(&params.origin, &opencti::ancestor_origins()).map_err(StartError::Launch)?;
         // The script version comes from the adapter URL: it is needed before any setting can be read.
         let cti = Rc::new(opencti::load(&params.origin, &params.api_version, deployment.org_origins()).await.map_err(StartError::from)?);
-        let read = startup::read_settings(cti.get_call_center_settings().await.map_err(StartError::from)?)?;
+        let fetched = cti.get_call_center_settings().await.map_err(StartError::from)?;
+        let settings_lines = crate::support::settings_lines(&fetched.map);
+        let read = startup::read_settings(fetched)?;
         deployment.check_pbx_urls(&read.settings.pbx_urls).map_err(StartError::PbxNotAllowed)?;
         let mut notices = Vec::new();
         if !read.problems.is_empty() {
@@ -89,6 +101,9 @@ impl Controller {
                 phone,
                 cti: cti.clone(),
                 settings,
+                settings_lines,
+                outside: None,
+                logged_notice: None,
                 line: None,
                 listeners: Vec::new(),
                 notices: Vec::new(),
@@ -265,6 +280,9 @@ impl Controller {
             // In the agent's click, with the reason shown above the form.
             attention::ask_permission();
         }
+        if let Some(line) = crate::support::events::intent_line(&intent) {
+            journal::event(&line);
+        }
         let effects = self.inner.borrow_mut().phone.handle_intent(now_ms(), intent);
         self.persist();
         self.perform(effects);
@@ -273,6 +291,17 @@ impl Controller {
 
     /// Something happened outside.
     pub fn event(&self, event: Event) {
+        // A call outside the phone (the pre-flight's echo test) is never the phone's business.
+        if event.line_call() == Some(CallHandle::OUTSIDE) {
+            let outside = self.inner.borrow().outside.clone();
+            if let Some(hear) = outside {
+                hear(&event);
+            }
+            return;
+        }
+        if let Some(line) = crate::support::events::event_line(&self.inner.borrow().phone, &event) {
+            journal::event(&line);
+        }
         // The outputs' ids and names are only known once the agent allowed a microphone.
         if matches!(event, Event::MicrophonesFound(_)) {
             super::outputs::find(self.clone());
@@ -298,12 +327,19 @@ impl Controller {
         }
     }
 
-    fn publish(&self) {
+    pub(super) fn publish(&self) {
         let (phone, tabs) = {
             let mut inner = self.inner.borrow_mut();
             // One snapshot, shared by every view that reads it.
             let phone = Rc::new(inner.phone.clone());
             inner.attention.update(&phone);
+            // What the agent was told, once each, in the event log.
+            if phone.notice() != inner.logged_notice.as_deref() {
+                inner.logged_notice = phone.notice().map(str::to_owned);
+                if let Some(notice) = phone.notice() {
+                    journal::event(&format!("the phone says: {notice}"));
+                }
+            }
             (phone, inner.tabs.clone())
         };
         if let Some(tabs) = tabs {

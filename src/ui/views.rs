@@ -271,6 +271,7 @@ pub fn phone_view(props: &PhoneViewProps) -> Html {
             }
             if phone.agent_user().is_some() { <super::outputs::OutputPickers outputs={phone.outputs().clone()} /> }
             <Outbox pending={phone.outbox().to_vec()} zone={props.zone.clone()} />
+            <super::help::Help snapshot={props.snapshot.clone()} />
         </main>
     }
 }
@@ -362,6 +363,22 @@ pub fn wrap_up_card(props: &WrapUpProps) -> Html {
     };
     let oninput = onchange.reform(|e: InputEvent| Event::from(e));
     let record = &props.wrap.record;
+    // The call's diagnostics summary, added to the notes where the agent sees it (and can edit it).
+    let add_diagnostics = record.call_id.clone().map(|call_id| {
+        let (notes, onchange) = (notes.clone(), onchange.clone());
+        Callback::from(move |e: MouseEvent| {
+            if let Some(field) = notes.cast::<HtmlTextAreaElement>() {
+                let mut text = field.value();
+                if !text.is_empty() {
+                    text.push('\n');
+                }
+                text.push_str(&crate::support::journal::summary(&call_id));
+                field.set_value(&text);
+                // As if typed: the phone keeps the notes (whatever ends the wrap-up saves them).
+                onchange.emit(Event::from(e));
+            }
+        })
+    });
     html! {
         <form class="card" {onsubmit} aria-labelledby="wrap-title" data-testid="wrap-up">
             <h2 id="wrap-title">{ "Wrap-up" }</h2>
@@ -378,7 +395,10 @@ pub fn wrap_up_card(props: &WrapUpProps) -> Html {
                 <textarea id="wrap-notes" ref={notes} rows="3" {oninput} />
             </div>
             if let Some(ends_at_ms) = props.wrap.ends_at_ms { <Countdown {ends_at_ms} /> }
-            <div class="actions"><button class="brand" type="submit">{ "Done" }</button></div>
+            <div class="actions">
+                <button class="brand" type="submit">{ "Done" }</button>
+                if let Some(add) = add_diagnostics { <button type="button" onclick={add}>{ "Add diagnostics to the notes" }</button> }
+            </div>
         </form>
     }
 }

@@ -370,7 +370,11 @@ impl Phone {
     /// A fresh name for a call.
     fn mint(&mut self) -> CallHandle {
         let handle = CallHandle(self.next_handle);
-        self.next_handle = self.next_handle.wrapping_add(1);
+        // Never 0 and never the handle kept for calls outside the phone.
+        self.next_handle = self.next_handle.wrapping_add(1).max(1);
+        if CallHandle(self.next_handle) == CallHandle::OUTSIDE {
+            self.next_handle = 1;
+        }
         handle
     }
 

@@ -100,6 +100,11 @@ pub struct DialTarget {
 pub struct CallHandle(pub(crate) u32);
 
 impl CallHandle {
+    /// A handle the phone never mints: a call the line places for something else than the
+    /// phone (the pre-flight check's echo test). The phone ignores its events: it is no call of
+    /// the agent's, never logged.
+    pub const OUTSIDE: CallHandle = CallHandle(u32::MAX);
+
     /// The handle's number, unique among this page's calls (for element ids and logs).
     pub fn number(self) -> u32 {
         self.0

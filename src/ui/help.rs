@@ -1,0 +1,252 @@
+//! The Help card at the foot of the phone: the pre-flight check (on a click, and by itself once
+//! the phone cannot reach or register with the PBX, or registered without a microphone) and the
+//! diagnostics file for support. `support::preflight` judges and words each item; this runs the
+//! probes in order and shows the list. The echo test's call is the line's, never the phone's:
+//! its handle is `CallHandle::OUTSIDE`, whose events the controller hands here.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use super::context::Snapshot;
+use super::controller::Controller;
+use crate::phone::outputs::OutputRole;
+use crate::phone::{CallHandle, EndReason, Event, Registration};
+use crate::support::preflight::{self, Echo, Item, Socket, State};
+use crate::support::{journal, probes};
+
+/// The list as it stands.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Checklist {
+    items: Vec<(Item, State)>,
+    /// Shown open (the check ran by itself, or the agent opened it).
+    open: bool,
+}
+
+pub enum Action {
+    Start(Vec<Item>),
+    Set(Item, State),
+}
+
+impl Reducible for Checklist {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut list = (*self).clone();
+        match action {
+            Action::Start(items) => list = Checklist { items: items.into_iter().map(|i| (i, State::Waiting)).collect(), open: true },
+            Action::Set(item, state) => {
+                if let Some(entry) = list.items.iter_mut().find(|(i, _)| *i == item) {
+                    entry.1 = state;
+                }
+            }
+        }
+        Rc::new(list)
+    }
+}
+
+type Dispatch = UseReducerDispatcher<Checklist>;
+
+/// Runs every item in turn; the speaker and ringer wait for the agent's click.
+async fn run(c: Controller, list: Dispatch) {
+    let (urls, echo_number) = {
+        let inner = c.inner.borrow();
+        (inner.settings.pbx_urls.clone(), inner.settings.echo_test_number.clone())
+    };
+    let mut items: Vec<Item> = urls.iter().cloned().map(Item::Pbx).collect();
+    items.extend([Item::Registration, Item::Turn, Item::Microphone, Item::Speaker, Item::Ringer, Item::EchoTest]);
+    list.dispatch(Action::Start(items));
+    let set = |item: Item, state: State| list.dispatch(Action::Set(item, state));
+    for url in urls {
+        set(Item::Pbx(url.clone()), State::Running);
+        let socket = probes::socket(&url).await;
+        // A WebSocket closes alike for a PBX that is down and an untrusted certificate: the port says which.
+        let port = match (socket, preflight::probe_target(&url)) {
+            (Socket::Closed, Some(target)) if url.starts_with("wss:") => Some(probes::port(&target).await),
+            _ => None,
+        };
+        set(Item::Pbx(url.clone()), preflight::pbx(&url, socket, port));
+    }
+    set(Item::Registration, preflight::registration(&c.inner.borrow().phone));
+    set(Item::Turn, State::Running);
+    set(Item::Turn, turn(&c).await);
+    set(Item::Microphone, State::Running);
+    let chosen = c.inner.borrow().phone.microphone().map(str::to_owned);
+    set(Item::Microphone, preflight::microphone(&probes::microphone(chosen).await));
+    set(Item::EchoTest, State::Running);
+    set(Item::EchoTest, preflight::echo(&echo_test(&c, echo_number).await));
+}
+
+async fn turn(c: &Controller) -> State {
+    let line = c.inner.borrow().line.clone();
+    let Some(line) = line else { return State::Skipped("The phone has no line yet.".into()) };
+    let ice = line.ice_for_check().await;
+    if let Some(problem) = ice.problem {
+        return State::Failed(problem);
+    }
+    if !ice.expects_relay() {
+        return preflight::turn(false, None, &[]);
+    }
+    let (relay_ms, errors) = probes::turn(&crate::media::browser_servers(&ice.servers)).await;
+    preflight::turn(true, relay_ms, &errors)
+}
+
+/// What the echo test call saw.
+#[derive(Default)]
+struct Seen {
+    connected_at: Option<f64>,
+    audio_after_ms: Option<u32>,
+    ended: Option<String>,
+}
+
+/// Calls the PBX's echo test and waits for audio to come back (at most a few seconds).
+async fn echo_test(c: &Controller, number: Option<String>) -> Echo {
+    let Some(number) = number else { return Echo::NotOffered };
+    let (line, registered, busy) = {
+        let inner = c.inner.borrow();
+        (inner.line.clone(), *inner.phone.registration() == Registration::Registered, !inner.phone.calls().is_empty())
+    };
+    let Some(line) = line.filter(|_| registered) else { return Echo::NotRegistered };
+    if busy {
+        return Echo::Failed("the phone is on a call; check again after it.".into());
+    }
+    let seen = Rc::new(RefCell::new(Seen::default()));
+    let hear = seen.clone();
+    c.inner.borrow_mut().outside = Some(Rc::new(move |event: &Event| {
+        let mut s = hear.borrow_mut();
+        let now = js_sys::Date::now();
+        match event {
+            Event::CallConnected { .. } => s.connected_at = Some(now),
+            Event::CallQuality { quality, .. } if quality.packets_received > 0 && s.audio_after_ms.is_none() => {
+                s.audio_after_ms = s.connected_at.map(|at| (now - at).max(0.0) as u32);
+            }
+            Event::CallEnded { reason, .. } => s.ended = Some(ended(reason)),
+            Event::CallFailed { reason, .. } => s.ended = Some(reason.clone()),
+            _ => {}
+        }
+    }));
+    line.dial(CallHandle::OUTSIDE, &number);
+    for _ in 0..60 {
+        probes::sleep(250).await;
+        let s = seen.borrow();
+        if s.audio_after_ms.is_some() || s.ended.is_some() || s.connected_at.is_some_and(|at| js_sys::Date::now() - at > 5_000.0) {
+            break;
+        }
+        if s.connected_at.is_some() {
+            line.measure_quality(CallHandle::OUTSIDE);
+        }
+    }
+    line.hang_up(CallHandle::OUTSIDE);
+    c.inner.borrow_mut().outside = None;
+    let s = seen.borrow();
+    match (&s.ended, s.connected_at) {
+        (Some(why), None) => Echo::Failed(why.clone()),
+        (_, None) => Echo::Failed("nobody answered within 15 seconds.".into()),
+        (_, Some(_)) => Echo::Connected(s.audio_after_ms),
+    }
+}
+
+fn ended(reason: &EndReason) -> String {
+    match reason {
+        EndReason::Failed(why) => why.clone(),
+        EndReason::Busy => "the echo test's number is busy.".into(),
+        EndReason::NoAnswer => "nobody answered.".into(),
+        _ => "the call ended before it was answered.".into(),
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct HelpProps {
+    pub snapshot: Snapshot,
+}
+
+/// The Help card: *Check my setup*, *Download diagnostics*, and the check's list.
+#[function_component(Help)]
+pub fn help(props: &HelpProps) -> Html {
+    let Some(controller) = use_context::<Controller>() else { return html! {} };
+    let list = use_reducer(Checklist::default);
+    let phone = &*props.snapshot.0;
+    // By itself once something is off (again after the phone recovered and failed anew).
+    let off = preflight::needs_check(phone);
+    {
+        let (c, dispatch) = (controller.clone(), list.dispatcher());
+        use_effect_with(off, move |off| {
+            if *off {
+                spawn_local(run(c, dispatch));
+            }
+        });
+    }
+    let check = {
+        let (c, dispatch) = (controller.clone(), list.dispatcher());
+        Callback::from(move |_| spawn_local(run(c.clone(), dispatch.clone())))
+    };
+    let download = {
+        let c = controller.clone();
+        Callback::from(move |_| c.download_diagnostics())
+    };
+    let outputs = phone.outputs();
+    let sinks = [outputs.in_use(OutputRole::Speaker), outputs.in_use(OutputRole::Ringer)].map(|s| s.unwrap_or("").to_owned());
+    let rows = list.items.iter().map(|(item, state)| {
+        let sink = if *item == Item::Ringer { &sinks[1] } else { &sinks[0] };
+        html! {
+            <li data-testid="check" data-item={item.key()} data-state={state.key()}>
+                <strong>{ item.title() }</strong>{ " " }{ state.sentence().to_owned() }
+                { controls(item, state, sink, list.dispatcher()) }
+            </li>
+        }
+    });
+    html! {
+        <details class="card help" open={list.open}>
+            <summary>{ "Help" }</summary>
+            <div class="actions">
+                <button onclick={check} disabled={!phone.calls().is_empty()}>{ "Check my setup" }</button>
+                <button onclick={download}>{ "Download diagnostics" }</button>
+            </div>
+            <ul class="checks" aria-live="polite">{ for rows }</ul>
+        </details>
+    }
+}
+
+/// The speaker's and the ringer's buttons: play the test sound, then say whether it was heard.
+fn controls(item: &Item, state: &State, sink: &str, list: Dispatch) -> Html {
+    if !matches!(item, Item::Speaker | Item::Ringer) {
+        return html! {};
+    }
+    let answer = |heard: bool| {
+        let (item, list) = (item.clone(), list.clone());
+        Callback::from(move |_| list.dispatch(Action::Set(item.clone(), preflight::output(&item, true, Some(heard)))))
+    };
+    match state {
+        State::Asking => html! { <><button onclick={answer(true)}>{ "Yes" }</button><button onclick={answer(false)}>{ "No" }</button></> },
+        State::Running => html! {},
+        _ => {
+            let (item, sink) = (item.clone(), sink.to_owned());
+            let play = Callback::from(move |_| {
+                let (item, sink, list) = (item.clone(), sink.clone(), list.clone());
+                list.dispatch(Action::Set(item.clone(), State::Running));
+                spawn_local(async move {
+                    let played = probes::play(&sink).await;
+                    list.dispatch(Action::Set(item.clone(), preflight::output(&item, played, None)));
+                });
+            });
+            html! { <button onclick={play}>{ "Play a test sound" }</button> }
+        }
+    }
+}
+
+impl Controller {
+    /// Downloads the diagnostics file: the phone's state and settings (secrets redacted), then
+    /// the journal.
+    pub fn download_diagnostics(&self) {
+        let header = {
+            let inner = self.inner.borrow();
+            crate::support::header(&inner.phone, &inner.settings_lines, inner.time_zone.as_deref())
+        };
+        if !journal::download(&header) {
+            self.inner.borrow_mut().phone.report("The browser would not save the diagnostics file.".into());
+            self.publish();
+        }
+    }
+}
