@@ -3,19 +3,16 @@
 //! - `phone`: the call controller, a pure state machine (no Open CTI, no DOM): `crates/phone`,
 //!   re-exported here.
 //! - `opencti`: the only module that knows `sforce.opencti` exists.
-//! - `transport`, `media`: the WebSocket to the PBX and WebRTC audio (free of Open CTI).
-//! - `line`: the SIP user agent (`crates/sip`) driven over the transport, with media per call.
+//! - `line`, `transport`, `media`, `timer`: the browser runtime (`crates/runtime`, free of Open
+//!   CTI and Yew, shared with the Salesforce Voice connector), re-exported here.
 //! - `ui`: Yew function components and the glue that performs the controller's effects.
 //! - `support`: the diagnostics journal and file, and the pre-flight check.
 
 // A panic in wasm kills the agent's phone: nothing outside tests may unwrap, index or panic.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
-pub mod line;
-pub mod media;
 pub mod opencti;
 pub use phone;
+pub use runtime::{line, media, timer, transport};
 pub mod support;
-pub mod timer;
-pub mod transport;
 pub mod ui;

@@ -17,6 +17,11 @@ extern "C" {
     fn call_summary(call_id: &str) -> String;
 }
 
+/// Has the line's SIP messages and call statistics journaled (`runtime::trace`).
+pub fn listen_to_the_line() {
+    runtime::trace::install(runtime::trace::Hooks { sip, stats });
+}
+
 /// A SIP message the phone sent or received, with its secrets taken out first. Keep-alives
 /// (a bare CRLF) say nothing and are not kept.
 pub fn sip(outgoing: bool, frame: &[u8]) {

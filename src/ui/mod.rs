@@ -15,7 +15,7 @@ mod pop;
 mod recent;
 mod shortcuts;
 mod startup;
-mod storage;
+use runtime::storage;
 mod task_facts;
 mod views;
 

@@ -11,7 +11,11 @@ impl Phone {
     /// Events of the line (and of Salesforce's screen pop) about one call.
     pub(super) fn handle_call_event(&mut self, now_ms: u64, event: Event) -> Vec<Effect> {
         match event {
-            Event::IncomingCall { call_id, number, display_name, replaces } => self.incoming(now_ms, call_id, number, display_name, replaces),
+            Event::IncomingCall { call_id, number, display_name, replaces } => {
+                // One form per number: a caller presented nationally is the same customer.
+                let number = self.rules.canonical(&number);
+                self.incoming(now_ms, call_id, number, display_name, replaces)
+            }
             Event::OutgoingCallStarted { call, call_id } => self.started(call, call_id),
             Event::RemoteRinging { call } => {
                 self.progressed(call, Progress::Ringing);

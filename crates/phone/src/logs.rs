@@ -48,7 +48,8 @@ impl Phone {
             self.notice = Some("Pick a number before logging a call.".into());
             return Vec::new();
         };
-        let record = CallRecord { disposition, notes, ..CallRecord::new(CallDirection::Outbound, target.number, target.record, now_ms) };
+        let number = self.rules.canonical(&target.number);
+        let record = CallRecord { disposition, notes, ..CallRecord::new(CallDirection::Outbound, number, target.record, now_ms) };
         vec![self.queue_log(now_ms, record, None)]
     }
 

@@ -55,7 +55,8 @@ impl Phone {
         // A number on a CRM record is a customer's, whatever its length.
         let direction = if is_internal(&plan.dial) && target.record.is_none() { CallDirection::Internal } else { CallDirection::Outbound };
         let handle = self.mint();
-        let mut call = Call::new(handle, Stage::Dialing, direction, target.number, target.record, now_ms);
+        let number = self.rules.canonical(&target.number);
+        let mut call = Call::new(handle, Stage::Dialing, direction, number, target.record, now_ms);
         call.extension = plan.extension.map(KeyedExtension::new);
         call.about = self.work_record();
         self.calls.push(call);
@@ -79,7 +80,8 @@ impl Phone {
         }
         let direction = if is_internal(&plan.dial) { CallDirection::Internal } else { CallDirection::Outbound };
         let handle = self.mint();
-        let mut call = Call::new(handle, Stage::Dialing, direction, target.number, None, now_ms);
+        let number = self.rules.canonical(&target.number);
+        let mut call = Call::new(handle, Stage::Dialing, direction, number, None, now_ms);
         // Consulting a colleague about the customer's call is about the same work.
         call.about = self.call(about).and_then(|c| c.about.clone());
         call.consultation = Some(Consultation { about, about_who, handed_over: false });

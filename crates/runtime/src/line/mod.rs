@@ -12,6 +12,7 @@ mod helpers;
 mod instance;
 mod microphone;
 mod outgoing;
+mod perform;
 mod recovery;
 mod wake;
 mod wording;
@@ -42,6 +43,8 @@ pub struct LineSettings {
     pub ice: callcenter::IceSettings,
     /// Registration lifetime, seconds.
     pub register_expires: u32,
+    /// The codecs calls prefer, in order (`audioCodecs`); empty: the browser's order.
+    pub audio_codecs: Vec<callcenter::AudioCodec>,
 }
 
 /// How long the keypad's DTMF tones last.
@@ -263,14 +266,16 @@ impl Line {
         });
         let inner = self.inner.borrow();
         let mic = inner.microphone.as_ref().ok_or_else(|| MediaError::MicrophoneRefused("no microphone is open".into()))?;
-        Ok(Rc::new(CallMedia::new(mic, &ice, report)?))
+        let media = CallMedia::new(mic, &ice, report)?;
+        media.prefer_codecs(&inner.settings.audio_codecs);
+        Ok(Rc::new(media))
     }
 
     fn on_transport(&self, event: TransportEvent) {
         match event {
             TransportEvent::Up { .. } => self.drive(Some(Input::TransportUp)),
             TransportEvent::Received(frame) => {
-                crate::support::journal::sip(false, &frame);
+                crate::trace::sip(false, &frame);
                 let mut inner = self.inner.borrow_mut();
                 if let Some(ua) = inner.ua.as_mut() {
                     ua.handle_input(sip_now(), Input::Frame(&frame));
@@ -303,7 +308,7 @@ impl Line {
             while let Some(output) = ua.poll_output() {
                 match output {
                     Output::Transmit(frame) => {
-                        crate::support::journal::sip(true, &frame);
+                        crate::trace::sip(true, &frame);
                         if let Some(t) = transport.as_ref() {
                             if let Err(e) = t.send(&frame) {
                                 web_sys::console::warn_1(&e.to_string().into());

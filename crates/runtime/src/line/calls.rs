@@ -288,7 +288,7 @@ impl Line {
                     return;
                 };
                 if let Some(call_id) = &c.sip {
-                    crate::support::journal::stats(call_id, &report);
+                    crate::trace::stats(call_id, &report);
                 }
                 std::mem::replace(&mut c.last_stats, now)
             };
