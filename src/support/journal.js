@@ -1,17 +1,11 @@
-// The diagnostics journal: the last minutes of what the phone did (its events, and whatever it
-// warned about on the console), said to the PBX (SIP messages, already redacted by the Rust side:
-// sip::redact) and measured (each call's WebRTC statistics), and the file support gets from it.
-// In memory only, bounded by time and by size, gone with the page: nothing is persisted.
-// Plain JavaScript because it only keeps and joins strings the browser already holds (a ring
-// buffer in the wasm would cost download and grow the wasm memory, which never shrinks).
+// The diagnostics journal: the last minutes of what the phone did (its events and console
+// warnings), said to the PBX (SIP, redacted in Rust before it gets here: sip::redact) and
+// measured (each call's WebRTC statistics); in memory only, bounded, gone with the page. Plain
+// JavaScript: it only keeps and joins strings the browser already holds (a buffer in the wasm
+// would cost download and grow its memory, which never shrinks).
 
-/** Entries older than this are dropped: "the last N minutes" of the bundle. */
-export const WINDOW_MS = 15 * 60_000;
-/** And never more text than this (about 1 MB), whatever the minutes hold. */
-export const LIMIT_CHARS = 1_000_000;
-/** A call's statistics are kept every this often (they are measured every second). */
-const STATS_EVERY_MS = 5_000;
-
+export const WINDOW_MS = 15 * 60_000; // the last 15 minutes
+export const LIMIT_CHARS = 1_000_000; // and never more than about 1 MB of text
 const entries = []; // { at, kind: 'event' | 'warning' | 'sip-in' | 'sip-out' | 'stats', text }
 let chars = 0;
 const statsAt = new Map(); // Call-ID -> when its statistics were last kept
@@ -20,109 +14,90 @@ function push(kind, text) {
   const at = Date.now();
   entries.push({ at, kind, text });
   chars += text.length;
-  while (entries.length > 0 && (chars > LIMIT_CHARS || at - entries[0].at > WINDOW_MS)) chars -= entries.shift().text.length;
+  while (entries.length && (chars > LIMIT_CHARS || at - entries[0].at > WINDOW_MS)) chars -= entries.shift().text.length;
 }
 
-// The phone's warnings and errors are journal lines too (the console never holds a secret:
+// The phone's console warnings are events too (the console never holds a secret:
 // credentials.test.mjs and console.test.mjs look).
-for (const [level, kind] of [['warn', 'warning'], ['error', 'warning']]) {
+for (const level of ['warn', 'error']) {
   const original = console[level];
-  console[level] = (...args) => {
-    push(kind, args.map(String).join(' '));
-    original.apply(console, args);
-  };
+  console[level] = (...args) => { push('warning', args.join(' ')); original.apply(console, args); };
 }
 
-export function journalEvent(text) { push('event', text); }
-export function journalSip(outgoing, text) { push(outgoing ? 'sip-out' : 'sip-in', text); }
+export const journalEvent = (text) => push('event', text);
+export const journalSip = (outgoing, text) => push(outgoing ? 'sip-out' : 'sip-in', text);
 
-/** A call's getStats report, kept every few seconds as one line: what support needs to tell a
- * network problem from a device one (path, codec, packets, loss, jitter, round trip, levels). */
+/** A call's getStats report, kept every 5 s as one line: the path, codec, packets, loss,
+ * jitter, round trip and level support tells a network problem from a device one by. */
 export function journalStats(callId, report) {
   const now = Date.now();
-  if (now - (statsAt.get(callId) ?? 0) < STATS_EVERY_MS) return;
+  if (now - (statsAt.get(callId) ?? 0) < 5000) return;
   statsAt.set(callId, now);
   if (statsAt.size > 50) statsAt.delete(statsAt.keys().next().value);
-  push('stats', `${callId}: ${describe(report)}`);
-}
-
-function describe(report) {
   const all = new Map();
   report.forEach((s) => all.set(s.id, s));
+  const ms = (s) => (s == null ? '?' : `${Math.round(s * 1000)} ms`);
   const parts = [];
-  const ms = (seconds) => (typeof seconds === 'number' ? `${Math.round(seconds * 1000)} ms` : '?');
   for (const s of all.values()) {
-    if (s.type === 'inbound-rtp') {
-      parts.push(`in ${all.get(s.codecId)?.mimeType ?? '?'} ${s.packetsReceived} packets ${s.bytesReceived} B, lost ${s.packetsLost}, jitter ${ms(s.jitter)}, level ${s.audioLevel?.toFixed(3) ?? '?'}`);
+    if (s.type === 'candidate-pair' && s.nominated) {
+      const [local, remote] = [all.get(s.localCandidateId) ?? {}, all.get(s.remoteCandidateId) ?? {}];
+      parts.push(`path ${s.state}: ${local.candidateType} ${local.protocol}${local.relayProtocol ? ` via TURN/${local.relayProtocol}` : ''} -> ${remote.candidateType}, round trip ${ms(s.currentRoundTripTime)}`);
+    } else if (s.type === 'inbound-rtp') {
+      parts.push(`in ${all.get(s.codecId)?.mimeType} ${s.packetsReceived} packets ${s.bytesReceived} B, lost ${s.packetsLost}, jitter ${ms(s.jitter)}, level ${s.audioLevel?.toFixed(3)}`);
     } else if (s.type === 'outbound-rtp') {
       parts.push(`out ${s.packetsSent} packets ${s.bytesSent} B`);
     } else if (s.type === 'remote-inbound-rtp') {
       parts.push(`far end: lost ${s.packetsLost}, round trip ${ms(s.roundTripTime)}`);
-    } else if (s.type === 'candidate-pair' && s.nominated) {
-      const local = all.get(s.localCandidateId) ?? {};
-      const remote = all.get(s.remoteCandidateId) ?? {};
-      parts.push(`path ${s.state}: ${local.candidateType ?? '?'} ${local.protocol ?? ''}${local.relayProtocol ? ` via TURN/${local.relayProtocol}` : ''} -> ${remote.candidateType ?? '?'}, round trip ${ms(s.currentRoundTripTime)}`);
     }
   }
-  return parts.join('; ') || 'no audio statistics';
+  push('stats', `${callId}: ${parts.join('; ')}`);
 }
 
 const clock = (at) => new Date(at).toISOString().slice(11, 23);
+const browser = () => navigator.userAgent.match(/(?:Chrome|Firefox|Edg|Safari)\/[\d.]+/g)?.join(' ') ?? 'unknown';
 
-/** The journal as the file support reads: `header` (the phone's own lines: versions, settings
- * with secrets redacted), then the events, the statistics and the SIP messages, oldest first. */
+/** The file support reads: `header` (the phone's state and settings, from Rust), the browser,
+ * then the events, the statistics and the SIP messages, oldest first. */
 export function bundleText(header) {
-  const since = entries.length ? new Date(entries[0].at).toISOString() : 'now';
-  const section = (title, kinds, format) => [`== ${title}`, ...entries.filter((e) => kinds.includes(e.kind)).map(format), ''];
+  const section = (title, kinds, line) => [`\n== ${title}`, ...entries.filter((e) => kinds.includes(e.kind)).map(line)];
   return [
-    '# Softphone diagnostics',
-    `Made ${new Date().toISOString()}; journal since ${since} (the last ${WINDOW_MS / 60_000} minutes at most, kept in memory only)`,
+    `# Softphone diagnostics, made ${new Date().toISOString()} (the last 15 minutes at most)`,
     `Browser: ${navigator.userAgent}`,
-    ...brands(),
     header,
-    '',
     ...section('Events', ['event', 'warning'], (e) => `${clock(e.at)} ${e.kind === 'warning' ? 'warning: ' : ''}${e.text}`),
     ...section('WebRTC statistics per call (every 5 s)', ['stats'], (e) => `${clock(e.at)} ${e.text}`),
     ...section('SIP messages (credentials, nonces and ICE passwords redacted)', ['sip-in', 'sip-out'], (e) => `${clock(e.at)} ${e.kind === 'sip-out' ? 'sent' : 'received'}\n${e.text.trimEnd()}\n`),
   ].join('\n');
 }
 
-function brands() {
-  const list = navigator.userAgentData?.brands;
-  return list ? [`Browser brands: ${list.map((b) => `${b.brand} ${b.version}`).join(', ')}; platform ${navigator.userAgentData.platform}`] : [];
-}
-
-/** Downloads the bundle as a text file (the agent's click starts it). */
+/** Downloads the file (the agent's click starts it); false if the browser would not. */
 export function downloadBundle(header) {
   try {
-    const url = URL.createObjectURL(new Blob([bundleText(header)], { type: 'text/plain' }));
     const a = document.createElement('a');
-    a.href = url;
+    a.href = URL.createObjectURL(new Blob([bundleText(header)], { type: 'text/plain' }));
     a.download = `softphone-diagnostics-${new Date().toISOString().replace(/[:.]/g, '-')}.txt`;
-    document.body.appendChild(a);
+    document.body.append(a);
     a.click();
     a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
     return true;
-  } catch (e) {
-    console.warn(`The diagnostics file could not be made: ${e}`);
+  } catch (_) {
     return false;
   }
 }
 
-/** A few lines about one call for its Task: how its SIP went, its last statistics, and the
+/** A few lines about one call for its Task: its SIP exchange, its last statistics, and the
  * warnings while it lasted. */
 export function callSummary(callId) {
-  const sip = entries.filter((e) => e.kind.startsWith('sip') && (e.text.includes(`Call-ID: ${callId}\r`) || e.text.includes(`i: ${callId}\r`)));
-  const flow = sip.map((e) => e.text.split('\r\n', 1)[0].replace(/ sip:\S+ SIP\/2\.0$/, '').replace(/^SIP\/2\.0 /, '')).join(', ');
+  const sip = entries.filter((e) => e.kind.startsWith('sip') && e.text.includes(`Call-ID: ${callId}\r`));
+  const flow = sip.map((e) => e.text.split('\r\n', 1)[0].replace(/ sip:\S+ SIP\/2\.0$|^SIP\/2\.0 /g, '')).join(', ');
   const stats = entries.filter((e) => e.kind === 'stats' && e.text.startsWith(`${callId}:`)).at(-1);
-  const from = sip[0]?.at ?? Infinity;
-  const to = sip.at(-1)?.at ?? -Infinity;
-  const problems = entries.filter((e) => e.kind === 'warning' && e.at >= from && e.at <= to + 2_000).map((e) => e.text);
+  const [from, to] = [sip[0]?.at ?? 0, (sip.at(-1)?.at ?? 0) + 2000];
+  const problems = entries.filter((e) => e.kind === 'warning' && e.at >= from && e.at <= to).map((e) => e.text);
   return [
-    `Diagnostics (softphone): Call-ID ${callId}; ${navigator.userAgent.match(/(?:Chrome|Firefox|Edg|Safari)\/[\d.]+/g)?.join(' ') ?? 'browser unknown'}`,
+    `Diagnostics (softphone): Call-ID ${callId}; ${browser()}`,
     `SIP: ${flow || 'none kept'}`,
     `Audio: ${stats ? stats.text.slice(callId.length + 2) : 'no statistics kept'}`,
-    `Problems: ${problems.length ? problems.join(' | ') : 'none'}`,
+    `Problems: ${problems.join(' | ') || 'none'}`,
   ].join('\n');
 }

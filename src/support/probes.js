@@ -1,117 +1,98 @@
 // The pre-flight check's probes: what the browser can find out about the agent's set-up, as
-// plain facts for the Rust side to judge (support/preflight.rs words them). Each resolves, never
-// rejects, within its time limit, and releases what it opened.
+// plain facts for support/preflight.rs to judge and word. Each resolves (never rejects) within
+// its limit and releases what it opened.
 
 const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export const pause = wait;
 
-/** Opens a SIP WebSocket to `url` and closes it: { opened, ms } or { opened: false, code, ms }
- * (code 0: no answer within `limitMs`). A TLS failure and a PBX that is down both close with
- * 1006 and no reason: the browser tells a page no more. */
-export function probeWebSocket(url, limitMs) {
+/** Gathers ICE through `servers` with the relay policy, `extra` first on the connection:
+ * { relay: ms or null, errors: [{ url, code }] }, within `limitMs`. */
+async function gather(servers, limitMs, extra = () => {}) {
   const started = performance.now();
-  const ms = () => Math.round(performance.now() - started);
-  return new Promise((resolve) => {
-    let ws;
-    const timer = setTimeout(() => { done({ opened: false, code: 0, ms: ms() }); }, limitMs);
-    const done = (result) => {
-      clearTimeout(timer);
-      if (ws) { ws.onopen = ws.onclose = ws.onerror = null; try { ws.close(); } catch (_) { /* closed */ } }
-      resolve(result);
-    };
-    try { ws = new WebSocket(url, 'sip'); } catch (e) { done({ opened: false, code: -1, ms: ms() }); return; }
-    ws.onopen = () => done({ opened: true, ms: ms() });
-    ws.onclose = (e) => done({ opened: false, code: e.code, ms: ms() });
-  });
-}
-
-/** Whether anything accepts a TCP connection at host:port, without TLS: Chromium's TURN client
- * connects over plain TCP for a `turn:...?transport=tcp` server (WebRTC is exempt from the mixed
- * content rules that forbid a page other plain connections). Nothing listening: the connection
- * is refused at once and Chromium reports error 701 "Failed to establish connection". Something
- * listening (a TLS port that will never speak TURN): no error within `limitMs`. Resolves
- * 'refused', 'open', or 'unknown' (no WebRTC). */
-export async function probePort(hostPort, limitMs) {
-  if (typeof RTCPeerConnection !== 'function') return 'unknown';
-  const pc = new RTCPeerConnection({ iceServers: [{ urls: `turn:${hostPort}?transport=tcp`, username: 'preflight', credential: 'preflight' }], iceTransportPolicy: 'relay' });
-  let refused = false;
-  pc.onicecandidateerror = (e) => { if (e.errorCode === 701 && /establish connection/i.test(e.errorText || '')) refused = true; };
-  try {
-    pc.createDataChannel('preflight');
-    await pc.setLocalDescription(await pc.createOffer());
-    const deadline = performance.now() + limitMs;
-    while (!refused && performance.now() < deadline) await wait(50);
-  } catch (_) {
-    return 'unknown';
-  } finally {
-    pc.close();
-  }
-  return refused ? 'refused' : 'open';
-}
-
-/** Gathers candidates through `servers` (RTCIceServer objects) with the relay policy: { relay:
- * true, ms } when a relay address came, else { relay: false, errors: [{ url, code, text }] }. */
-export async function probeTurn(servers, limitMs) {
-  const started = performance.now();
+  const out = { relay: null, errors: [] };
   let pc;
   try {
     pc = new RTCPeerConnection({ iceServers: servers, iceTransportPolicy: 'relay' });
-  } catch (e) {
-    return { relay: false, errors: [{ url: '', code: 0, text: String(e.message || e) }] };
-  }
-  const errors = [];
-  let relay = false;
-  pc.onicecandidate = (e) => { if (e.candidate && / typ relay/.test(e.candidate.candidate)) relay = true; };
-  pc.onicecandidateerror = (e) => errors.push({ url: e.url || '', code: e.errorCode || 0, text: e.errorText || '' });
-  try {
-    pc.createDataChannel('preflight');
+    pc.onicecandidate = (e) => { if (/ typ relay/.test(e.candidate?.candidate)) out.relay ??= Math.round(performance.now() - started); };
+    pc.onicecandidateerror = (e) => out.errors.push({ url: e.url || '', code: e.errorCode || 0, text: e.errorText || '' });
+    extra(pc);
+    pc.createDataChannel('check');
     await pc.setLocalDescription(await pc.createOffer());
-    const deadline = started + limitMs;
-    while (!relay && pc.iceGatheringState !== 'complete' && performance.now() < deadline) await wait(50);
-  } catch (e) {
-    errors.push({ url: '', code: 0, text: String(e.message || e) });
-  } finally {
-    pc.close();
+    while (out.relay === null && pc.iceGatheringState !== 'complete' && performance.now() - started < limitMs) await wait(50);
+  } catch (_) {
+    out.broken = true; // no WebRTC here: nothing learnt
   }
-  return { relay, ms: Math.round(performance.now() - started), errors };
+  pc?.close();
+  return out;
 }
 
-/** The microphone's loudest moment over `ms` (RMS of 20 ms windows, 0 to 1): { level } or
- * { error: 'NotFoundError' | 'NotAllowedError' | ..., message }. `deviceId` null: the default. */
-export async function micLevel(deviceId, ms) {
-  let stream;
-  let context;
+/** Opens a SIP WebSocket to `url` and closes it: { opened, ms, code } (code 0: no answer). A
+ * TLS failure and a PBX that is down close alike (1006, no reason): for wss, `port` then says
+ * whether anything accepts TCP there. Chromium's TURN client connects over plain TCP for a
+ * `turn:...?transport=tcp` server (WebRTC is exempt from mixed content): where nothing listens
+ * it is refused at once, error 701 "Failed to establish connection"; a listening TLS port gives
+ * no error. */
+async function socket(url) {
+  const started = performance.now();
+  const result = await new Promise((resolve) => {
+    let ws;
+    const done = (r) => { clearTimeout(timer); if (ws) { ws.onopen = ws.onclose = null; ws.close(); } resolve(r); };
+    const timer = setTimeout(() => done({ opened: false, code: 0 }), 5000);
+    try { ws = new WebSocket(url, 'sip'); } catch (_) { done({ opened: false, code: -1 }); return; }
+    ws.onopen = () => done({ opened: true });
+    ws.onclose = (e) => done({ opened: false, code: e.code });
+  });
+  result.ms = Math.round(performance.now() - started);
+  const target = /^wss:\/\/([^/?#]+)/.exec(url)?.[1];
+  if (!result.opened && result.code && target) {
+    const hostPort = /:\d+$/.test(target) ? target : `${target}:443`;
+    const probe = await gather([{ urls: `turn:${hostPort}?transport=tcp`, username: 'check', credential: 'check' }], 1500);
+    const refused = probe.errors.some((e) => e.code === 701 && /establish connection/i.test(e.text));
+    result.port = probe.broken ? 'unknown' : refused ? 'refused' : 'open';
+  }
+  return result;
+}
+
+/** The microphone's loudest moment over 1.5 s (RMS of the samples, 0 to 1): { level } or
+ * { error: 'NotFoundError' | 'NotAllowedError' | ... }. `deviceId` null: the default. */
+async function microphone(deviceId) {
+  let stream, context;
   try {
     stream = await navigator.mediaDevices.getUserMedia({ audio: deviceId ? { deviceId: { exact: deviceId } } : true });
     context = new AudioContext();
     const analyser = context.createAnalyser();
-    analyser.fftSize = 1024;
     context.createMediaStreamSource(stream).connect(analyser);
     const samples = new Float32Array(analyser.fftSize);
     let level = 0;
-    for (let t = 0; t < ms; t += 50) {
+    for (let t = 0; t < 1500; t += 50) {
       await wait(50);
       analyser.getFloatTimeDomainData(samples);
-      let sum = 0;
-      for (const v of samples) sum += v * v;
-      level = Math.max(level, Math.sqrt(sum / samples.length));
+      level = Math.max(level, Math.sqrt(samples.reduce((sum, v) => sum + v * v, 0) / samples.length));
     }
     return { level };
   } catch (e) {
-    return { error: e.name || 'Error', message: String(e.message || e) };
+    return { error: e.name || 'Error' };
   } finally {
     stream?.getTracks().forEach((t) => t.stop());
     context?.close();
   }
 }
 
-/** Plays a two-tone chime for about a second on output `sinkId` ('' the default): true when it
- * played (false: no such output, or audio not allowed). */
+/** Every automatic probe in turn: each PBX URL's WebSocket, a relay address through `servers`
+ * (null: no TURN configured), the microphone. */
+export async function runChecks(urls, servers, deviceId) {
+  const pbx = [];
+  for (const url of urls) pbx.push(await socket(url));
+  return { pbx, turn: servers ? await gather(servers, 5000) : null, microphone: await microphone(deviceId) };
+}
+
+/** A chime of about a second on output `sinkId` ('' the default): false if it could not play. */
 export async function playTestSound(sinkId) {
   let context;
   try {
     context = new AudioContext();
-    if (sinkId && typeof context.setSinkId === 'function') await context.setSinkId(sinkId);
-    if (context.state === 'suspended') await context.resume();
+    if (sinkId) await context.setSinkId(sinkId);
+    await context.resume();
     for (const [freq, at] of [[660, 0], [880, 0.35], [660, 0.7]]) {
       const tone = context.createOscillator();
       const gain = context.createGain();
@@ -128,9 +109,4 @@ export async function playTestSound(sinkId) {
   } finally {
     context?.close();
   }
-}
-
-/** Resolves after `ms`. */
-export function pause(ms) {
-  return wait(ms);
 }

@@ -288,9 +288,6 @@ impl Controller {
             // In the agent's click, with the reason shown above the form.
             attention::ask_permission();
         }
-        if let Some(line) = crate::support::events::intent_line(&intent) {
-            journal::event(&line);
-        }
         let effects = self.inner.borrow_mut().phone.handle_intent(now_ms(), intent);
         self.persist();
         self.perform(effects);

@@ -14,7 +14,7 @@ use super::context::Snapshot;
 use super::controller::Controller;
 use crate::phone::outputs::OutputRole;
 use crate::phone::{CallHandle, EndReason, Event, Registration};
-use crate::support::preflight::{self, Echo, Item, Socket, State};
+use crate::support::preflight::{self, Echo, Item, State};
 use crate::support::{journal, probes};
 
 /// The list as it stands.
@@ -36,7 +36,11 @@ impl Reducible for Checklist {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut list = (*self).clone();
         match action {
-            Action::Start(items) => list = Checklist { items: items.into_iter().map(|i| (i, State::Waiting)).collect(), open: true },
+            Action::Start(items) => {
+                // Everything runs at once but the outputs, which wait for the agent.
+                let state = |i: &Item| if matches!(i, Item::Speaker | Item::Ringer) { State::Waiting } else { State::Running };
+                list = Checklist { items: items.into_iter().map(|i| (state(&i), i)).map(|(s, i)| (i, s)).collect(), open: true };
+            }
             Action::Set(item, state) => {
                 if let Some(entry) = list.items.iter_mut().find(|(i, _)| *i == item) {
                     entry.1 = state;
@@ -49,48 +53,38 @@ impl Reducible for Checklist {
 
 type Dispatch = UseReducerDispatcher<Checklist>;
 
-/// Runs every item in turn; the speaker and ringer wait for the agent's click.
+/// Runs the automatic items (the probes at once, then the echo test); the speaker and the
+/// ringer wait for the agent's click.
 async fn run(c: Controller, list: Dispatch) {
-    let (urls, echo_number) = {
+    let (urls, echo_number, microphone, line) = {
         let inner = c.inner.borrow();
-        (inner.settings.pbx_urls.clone(), inner.settings.echo_test_number.clone())
+        let s = &inner.settings;
+        (s.pbx_urls.clone(), s.echo_test_number.clone(), inner.phone.microphone().map(str::to_owned), inner.line.clone())
     };
     let mut items: Vec<Item> = urls.iter().cloned().map(Item::Pbx).collect();
     items.extend([Item::Registration, Item::Turn, Item::Microphone, Item::Speaker, Item::Ringer, Item::EchoTest]);
     list.dispatch(Action::Start(items));
     let set = |item: Item, state: State| list.dispatch(Action::Set(item, state));
-    for url in urls {
-        set(Item::Pbx(url.clone()), State::Running);
-        let socket = probes::socket(&url).await;
-        // A WebSocket closes alike for a PBX that is down and an untrusted certificate: the port says which.
-        let port = match (socket, preflight::probe_target(&url)) {
-            (Socket::Closed, Some(target)) if url.starts_with("wss:") => Some(probes::port(&target).await),
-            _ => None,
-        };
-        set(Item::Pbx(url.clone()), preflight::pbx(&url, socket, port));
+    // TURN with the credentials a call would use (minted, or fetched for the offer made at sign-in).
+    let ice = line.as_ref().and_then(|l| l.ice_known());
+    let servers = ice.as_ref().filter(|i| i.problem.is_none() && i.expects_relay()).map(|i| crate::media::browser_servers(&i.servers));
+    let facts = probes::run(urls.clone(), servers, microphone).await;
+    for (url, (socket, port)) in urls.iter().zip(facts.pbx) {
+        set(Item::Pbx(url.clone()), preflight::pbx(url, socket, port));
     }
     set(Item::Registration, preflight::registration(&c.inner.borrow().phone));
-    set(Item::Turn, State::Running);
-    set(Item::Turn, turn(&c).await);
-    set(Item::Microphone, State::Running);
-    let chosen = c.inner.borrow().phone.microphone().map(str::to_owned);
-    set(Item::Microphone, preflight::microphone(&probes::microphone(chosen).await));
-    set(Item::EchoTest, State::Running);
+    let fetched = ice.is_some() || line.is_none();
+    set(
+        Item::Turn,
+        match (ice.and_then(|i| i.problem), facts.turn) {
+            (Some(problem), _) => State::Failed(problem),
+            (None, Some((relay_ms, errors))) => preflight::turn(true, relay_ms, &errors),
+            (None, None) if !fetched => State::Skipped("The TURN credentials are fetched for the first call: check again after one.".into()),
+            (None, None) => preflight::turn(false, None, &[]),
+        },
+    );
+    set(Item::Microphone, preflight::microphone(&facts.microphone));
     set(Item::EchoTest, preflight::echo(&echo_test(&c, echo_number).await));
-}
-
-async fn turn(c: &Controller) -> State {
-    let line = c.inner.borrow().line.clone();
-    let Some(line) = line else { return State::Skipped("The phone has no line yet.".into()) };
-    let ice = line.ice_for_check().await;
-    if let Some(problem) = ice.problem {
-        return State::Failed(problem);
-    }
-    if !ice.expects_relay() {
-        return preflight::turn(false, None, &[]);
-    }
-    let (relay_ms, errors) = probes::turn(&crate::media::browser_servers(&ice.servers)).await;
-    preflight::turn(true, relay_ms, &errors)
 }
 
 /// What the echo test call saw.
@@ -188,15 +182,18 @@ pub fn help(props: &HelpProps) -> Html {
     };
     let outputs = phone.outputs();
     let sinks = [outputs.in_use(OutputRole::Speaker), outputs.in_use(OutputRole::Ringer)].map(|s| s.unwrap_or("").to_owned());
-    let rows = list.items.iter().map(|(item, state)| {
-        let sink = if *item == Item::Ringer { &sinks[1] } else { &sinks[0] };
-        html! {
-            <li data-testid="check" data-item={item.key()} data-state={state.key()}>
-                <strong>{ item.title() }</strong>{ " " }{ state.sentence().to_owned() }
-                { controls(item, state, sink, list.dispatcher()) }
-            </li>
-        }
-    });
+    // One click handler for the list's buttons (they are the speaker's and the ringer's).
+    let answer = {
+        let (list, dispatch) = (list.clone(), list.dispatcher());
+        Callback::from(move |e: MouseEvent| {
+            let Some(button) = e.target_dyn_into::<web_sys::Element>() else { return };
+            let Some(answer) = button.get_attribute("data-answer") else { return };
+            let index = button.closest("li").ok().flatten().and_then(|li| li.get_attribute("data-index")).and_then(|i| i.parse::<usize>().ok());
+            let Some((item, _)) = index.and_then(|i| list.items.get(i)) else { return };
+            let sink = if *item == Item::Ringer { sinks[1].clone() } else { sinks[0].clone() };
+            agent_answers(item.clone(), &answer, sink, dispatch.clone());
+        })
+    };
     html! {
         <details class="card help" open={list.open}>
             <summary>{ "Help" }</summary>
@@ -204,36 +201,48 @@ pub fn help(props: &HelpProps) -> Html {
                 <button onclick={check} disabled={!phone.calls().is_empty()}>{ "Check my setup" }</button>
                 <button onclick={download}>{ "Download diagnostics" }</button>
             </div>
-            <ul class="checks" aria-live="polite">{ for rows }</ul>
+            <ul class="checks" aria-live="polite" onclick={answer}>{ Html::from_html_unchecked(rows(&list).into()) }</ul>
         </details>
     }
 }
 
-/// The speaker's and the ringer's buttons: play the test sound, then say whether it was heard.
-fn controls(item: &Item, state: &State, sink: &str, list: Dispatch) -> Html {
-    if !matches!(item, Item::Speaker | Item::Ringer) {
-        return html! {};
+/// The list as markup (its text escaped): one item a line, the speaker's and the ringer's with
+/// their buttons.
+fn rows(list: &Checklist) -> String {
+    let mut html = String::new();
+    for (index, (item, state)) in list.items.iter().enumerate() {
+        let buttons = match (item, state) {
+            (Item::Speaker | Item::Ringer, State::Asking) => r#"<button data-answer="yes">Yes</button><button data-answer="no">No</button>"#,
+            (Item::Speaker | Item::Ringer, State::Waiting | State::Passed(_) | State::Failed(_)) => r#"<button data-answer="play">Play a test sound</button>"#,
+            _ => "",
+        };
+        html.push_str(&format!(
+            r#"<li data-testid="check" data-index="{index}" data-item="{}" data-state="{}"><strong>{}</strong> {}{buttons}</li>"#,
+            item.key(),
+            state.key(),
+            escape(&item.title()),
+            escape(state.sentence())
+        ));
     }
-    let answer = |heard: bool| {
-        let (item, list) = (item.clone(), list.clone());
-        Callback::from(move |_| list.dispatch(Action::Set(item.clone(), preflight::output(&item, true, Some(heard)))))
-    };
-    match state {
-        State::Asking => html! { <><button onclick={answer(true)}>{ "Yes" }</button><button onclick={answer(false)}>{ "No" }</button></> },
-        State::Running => html! {},
-        _ => {
-            let (item, sink) = (item.clone(), sink.to_owned());
-            let play = Callback::from(move |_| {
-                let (item, sink, list) = (item.clone(), sink.clone(), list.clone());
-                list.dispatch(Action::Set(item.clone(), State::Running));
-                spawn_local(async move {
-                    let played = probes::play(&sink).await;
-                    list.dispatch(Action::Set(item.clone(), preflight::output(&item, played, None)));
-                });
-            });
-            html! { <button onclick={play}>{ "Play a test sound" }</button> }
-        }
+    html
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The agent played the test sound (`play`), or says whether they heard it (`yes`, `no`).
+fn agent_answers(item: Item, answer: &str, sink: String, list: Dispatch) {
+    if answer != "play" {
+        let heard = answer == "yes";
+        list.dispatch(Action::Set(item.clone(), preflight::output(&item, true, Some(heard))));
+        return;
     }
+    list.dispatch(Action::Set(item.clone(), State::Running));
+    spawn_local(async move {
+        let played = probes::play(&sink).await;
+        list.dispatch(Action::Set(item.clone(), preflight::output(&item, played, None)));
+    });
 }
 
 impl Controller {

@@ -206,11 +206,11 @@ impl Line {
         self.inner.borrow().ice.use_org_credential(&credential.username, credential.password.expose(), ttl_s, now() as f64);
     }
 
-    /// The ICE servers and policy a call starting now would use (TURN credentials fetched or
-    /// minted as for a call), for the pre-flight check.
-    pub async fn ice_for_check(&self) -> crate::media::IceConfig {
-        let source = self.inner.borrow().ice.clone();
-        source.config(now() as f64).await
+    /// The ICE servers and policy a call starting now would use, as far as they are known
+    /// without fetching TURN credentials (the first call, or the offer made ahead of it at
+    /// sign-in, fetches them), for the pre-flight check.
+    pub fn ice_known(&self) -> Option<crate::media::IceConfig> {
+        self.inner.borrow().ice.known(now() as f64)
     }
 
     /// Unregisters and closes the connection and the microphone.
