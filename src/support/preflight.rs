@@ -92,13 +92,15 @@ impl State {
     }
 }
 
-/// Whether the check should run by itself: the phone cannot reach or register with the PBX, or
-/// it registered without a microphone (the sign-in opens the microphone first).
-pub fn needs_check(phone: &Phone) -> bool {
+/// Whether something is off at sign-in, so the check runs by itself: the PBX refused the
+/// registration, or the phone registered without a microphone (the sign-in opens the microphone
+/// first). A phone still connecting is judged after a while (`help`); one that lost its
+/// connection later, mid-shift, reconnects by itself and is not interrupted.
+pub fn off_at_sign_in(phone: &Phone) -> bool {
     match phone.registration() {
-        Registration::Failed(_) | Registration::Reconnecting(_) => true,
+        Registration::Failed(_) => true,
         Registration::Registered => phone.microphones().is_empty(),
-        Registration::SignedOut | Registration::Connecting => false,
+        Registration::SignedOut | Registration::Connecting | Registration::Reconnecting(_) => false,
     }
 }
 
@@ -318,6 +320,26 @@ mod tests {
         assert!(failed(&microphone(&Mic::Level(0.0001))).contains("sends silence"));
         assert_eq!(microphone(&Mic::Level(0.1)), State::Passed("It picks up sound (level -20 dBFS).".into()));
         assert!(matches!(microphone(&Mic::Level(1.0)), State::Passed(_)));
+    }
+
+    #[test]
+    fn the_check_runs_by_itself_when_sign_in_fails_or_leaves_no_microphone_not_on_a_later_drop() {
+        use crate::phone::dialing::DialingRules;
+        use crate::phone::{AudioInput, Credentials, Event, Intent, Secret};
+        let mut phone = Phone::new(DialingRules::default());
+        assert!(!off_at_sign_in(&phone), "signed out");
+        phone.handle_intent(0, Intent::SignIn(Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: String::new(), auth_user: None }));
+        assert!(!off_at_sign_in(&phone), "connecting: judged later");
+        let mut refused = phone.clone();
+        refused.handle_event(1, Event::RegistrationFailed("The PBX refused the password for 1001 (401).".into()));
+        assert!(off_at_sign_in(&refused));
+        assert_eq!(registration(&refused), State::Failed("The PBX refused the password for 1001 (401).".into()));
+        phone.handle_event(1, Event::Registered);
+        assert!(off_at_sign_in(&phone), "registered, but no microphone was found");
+        phone.handle_event(2, Event::MicrophonesFound(vec![AudioInput { id: "mic".into(), label: "Headset".into() }]));
+        assert!(!off_at_sign_in(&phone));
+        phone.handle_event(3, Event::ConnectionLost("The PBX at ws://pbx cannot be reached.".into()));
+        assert!(!off_at_sign_in(&phone), "a drop mid-shift reconnects by itself");
     }
 
     #[test]

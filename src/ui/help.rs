@@ -53,6 +53,9 @@ impl Reducible for Checklist {
 
 type Dispatch = UseReducerDispatcher<Checklist>;
 
+/// A sign-in still connecting after this long is off: the check runs by itself.
+const STILL_CONNECTING_MS: u64 = 10_000;
+
 /// Runs the automatic items (the probes at once, then the echo test); the speaker and the
 /// ringer wait for the agent's click.
 async fn run(c: Controller, list: Dispatch) {
@@ -162,14 +165,19 @@ pub fn help(props: &HelpProps) -> Html {
     let Some(controller) = use_context::<Controller>() else { return html! {} };
     let list = use_reducer(Checklist::default);
     let phone = &*props.snapshot.0;
-    // By itself once something is off (again after the phone recovered and failed anew).
-    let off = preflight::needs_check(phone);
+    // By itself when something is off at sign-in, or the phone is still connecting after a while.
+    let off = preflight::off_at_sign_in(phone);
+    let connecting = *phone.registration() == Registration::Connecting;
     {
         let (c, dispatch) = (controller.clone(), list.dispatcher());
-        use_effect_with(off, move |off| {
-            if *off {
-                spawn_local(run(c, dispatch));
+        use_effect_with((off, connecting), move |(off, connecting)| {
+            let (off, connecting) = (*off, *connecting);
+            if off {
+                spawn_local(run(c.clone(), dispatch.clone()));
             }
+            // Dropped (cancelled) as soon as the phone stops connecting.
+            let later = connecting.then(|| crate::timer::Timeout::start(STILL_CONNECTING_MS, move || spawn_local(run(c.clone(), dispatch.clone()))));
+            move || drop(later)
         });
     }
     let check = {
