@@ -13,6 +13,7 @@ import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually } from './lib/browser.mjs';
 import { APP_ORIGIN, CONSOLE_ORIGIN, callButton, openPhone, outcomeOf, signInAs } from './lib/console.mjs';
+import { openedThings } from './lib/network.mjs';
 import { openPeer } from './lib/peer.mjs';
 import { startCallWorld } from './lib/world.mjs';
 
@@ -24,12 +25,8 @@ const SALESFORCE_ZONE = 'Pacific/Honolulu';
 let world;
 before(async () => { world = await startCallWorld({ timezoneId: BROWSER_ZONE }); });
 after(async () => world?.stop());
-
-let opened = [];
-afterEach(async () => {
-  for (const close of opened.reverse()) await close().catch(() => {});
-  opened = [];
-});
+const opened = openedThings();
+afterEach(() => opened.closeAll());
 
 const json = async (path, init) => (await fetch(CONSOLE_ORIGIN + path, init)).json();
 const org = (settings) => json('/__standin/org', { method: 'POST', body: JSON.stringify(settings) });
@@ -44,11 +41,11 @@ async function setUp(orgSettings) {
   await json('/__standin/reset', { method: 'POST' });
   await org(orgSettings);
   const page = await world.browser.context.newPage();
-  opened.push(() => page.close());
+  opened.add(() => page.close());
   const phone = await openPhone(page);
   await signInAs(phone, '1001');
   const margaret = await openPeer(world.browser.context, world.peerServer, '1002');
-  opened.push(() => margaret.close());
+  opened.add(() => margaret.close());
   return { page, phone, margaret };
 }
 
@@ -145,7 +142,7 @@ test('a log the previous version left in the outbox is saved as it was written',
     maybe_created: false, resend: false, unlinked: false, no_disposition: false,
   }];
   const page = await world.browser.context.newPage();
-  opened.push(() => page.close());
+  opened.add(() => page.close());
   // The phone's origin (the org's Visualforce host), before the phone runs there.
   await page.goto(`${APP_ORIGIN}/nothing-here`);
   await page.evaluate((logs) => localStorage.setItem('softphone.outbox', JSON.stringify(logs)), old);
