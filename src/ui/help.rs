@@ -1,8 +1,9 @@
-//! The Help card at the foot of the phone: the pre-flight check (on a click, and by itself once
-//! the phone cannot reach or register with the PBX, or registered without a microphone) and the
+//! The Help card at the foot of the phone: the pre-flight check (on a click, and by itself when
+//! signing in goes wrong: `preflight::off_at_sign_in`, or still connecting after 10 s) and the
 //! diagnostics file for support. `support::preflight` judges and words each item; this runs the
-//! probes in order and shows the list. The echo test's call is the line's, never the phone's:
-//! its handle is `CallHandle::OUTSIDE`, whose events the controller hands here.
+//! probes (`probes.js`, all at once) and the echo test, and shows the list. The echo test's
+//! call is the line's, never the phone's: its handle is `CallHandle::OUTSIDE`, whose events the
+//! controller hands here.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -30,6 +31,13 @@ pub enum Action {
     Set(Item, State),
 }
 
+impl Checklist {
+    /// A check is under way (its call to the echo test included): one at a time.
+    fn running(&self) -> bool {
+        self.items.iter().any(|(item, state)| *state == State::Running && !matches!(item, Item::Speaker | Item::Ringer))
+    }
+}
+
 impl Reducible for Checklist {
     type Action = Action;
 
@@ -39,7 +47,7 @@ impl Reducible for Checklist {
             Action::Start(items) => {
                 // Everything runs at once but the outputs, which wait for the agent.
                 let state = |i: &Item| if matches!(i, Item::Speaker | Item::Ringer) { State::Waiting } else { State::Running };
-                list = Checklist { items: items.into_iter().map(|i| (state(&i), i)).map(|(s, i)| (i, s)).collect(), open: true };
+                list = Checklist { items: items.into_iter().map(|i| (state(&i), i)).map(|(state, i)| (i, state)).collect(), open: true };
             }
             Action::Set(item, state) => {
                 if let Some(entry) = list.items.iter_mut().find(|(i, _)| *i == item) {
@@ -206,7 +214,7 @@ pub fn help(props: &HelpProps) -> Html {
         <details class="card help" open={list.open}>
             <summary>{ "Help" }</summary>
             <div class="actions">
-                <button onclick={check} disabled={!phone.calls().is_empty()}>{ "Check my setup" }</button>
+                <button onclick={check} disabled={!phone.calls().is_empty() || list.running()}>{ "Check my setup" }</button>
                 <button onclick={download}>{ "Download diagnostics" }</button>
             </div>
             <ul class="checks" aria-live="polite" onclick={answer}>{ Html::from_html_unchecked(rows(&list).into()) }</ul>

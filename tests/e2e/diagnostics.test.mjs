@@ -5,22 +5,25 @@
 // the phone's events, its settings and the browser; it must not hold the password, the static
 // TURN credential of the definition, any digest response, nonce or cnonce the phone sent or
 // received, nor any ICE password. The wrap-up's "Add diagnostics to the notes" puts the call's
-// summary on its Task, with no secret either. And the journal stays bounded: a node test of
-// journal.js itself (the last 15 minutes, 1 MB at most).
-import { test, before, after, afterEach } from 'node:test';
+// summary on its Task, with no secret either. Signed in by Salesforce instead, the password the
+// org minted (recomputed here from the development secret) is not in the file either. And the
+// journal stays bounded: a node test of journal.js itself (the last 15 minutes, 1 MB at most).
+import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { eventually } from './lib/browser.mjs';
-import { CONSOLE_ORIGIN, callButton } from './lib/console.mjs';
-import { agentAndPeers, openedThings, startPbxWorld } from './lib/network.mjs';
+import { CONSOLE_ORIGIN, ROOT, callButton, standin } from './lib/console.mjs';
+import { agentAndPeers, agentOn, openedThings, startPbxWorld } from './lib/network.mjs';
 
 const MARGARET = '003000000000004AAA'; // Phone 1002
 const TURN_SECRET = 'turn-sekrit-7Qx4';
 
-let world;
-before(async () => {
-  world = await startPbxWorld('diagnostics', { iceServers: 'turn:127.0.0.1:3479?transport=udp', turnUsername: 'agent', turnCredential: TURN_SECRET });
-  // Every SIP message on the phone's WebSockets, both ways, as the page saw it.
+/** A world whose browser records every SIP message on the phone's WebSockets, both ways, as
+ * the page saw it (`window.__sip` in the phone's frame). */
+async function recordingWorld(name, items) {
+  const world = await startPbxWorld(name, items);
   await world.browser.context.addInitScript(() => {
     window.__sip = [];
     const Original = window.WebSocket;
@@ -34,8 +37,18 @@ before(async () => {
     window.WebSocket.prototype = Original.prototype;
     Object.assign(window.WebSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
   });
-});
-after(async () => world?.stop());
+  return world;
+}
+
+/** Help > Download diagnostics: the file's text. */
+async function download(agent) {
+  const help = agent.phone.locator('details.help');
+  if ((await help.getAttribute('open')) === null) await help.locator('summary').click();
+  const [file] = await Promise.all([agent.page.waitForEvent('download'), help.getByRole('button', { name: 'Download diagnostics' }).click()]);
+  assert.match(file.suggestedFilename(), /^softphone-diagnostics-.*\.txt$/);
+  return readFileSync(await file.path(), 'utf8');
+}
+
 const opened = openedThings();
 afterEach(() => opened.closeAll());
 
@@ -50,6 +63,8 @@ function secretsIn(messages) {
 }
 
 test('the diagnostics file has SIP, statistics, events, settings and the browser, and none of the secrets on the wire', { timeout: 120_000 }, async () => {
+  const world = await recordingWorld('diagnostics', { iceServers: 'turn:127.0.0.1:3479?transport=udp', turnUsername: 'agent', turnCredential: TURN_SECRET });
+  opened.add(() => world.stop());
   const { agent, peers: [margaret] } = await agentAndPeers(world, opened, '1002');
   await agent.page.click(`a.click-to-dial[data-record="${MARGARET}"]`);
   await callButton(agent.phone).click();
@@ -78,11 +93,7 @@ test('the diagnostics file has SIP, statistics, events, settings and the browser
   for (const secret of mustNotAppear) assert.ok(!task.Description.includes(secret), `the Task's description holds ${secret}`);
 
   // The file.
-  const help = agent.phone.locator('details.help');
-  await help.locator('summary').click();
-  const [download] = await Promise.all([agent.page.waitForEvent('download'), help.getByRole('button', { name: 'Download diagnostics' }).click()]);
-  assert.match(download.suggestedFilename(), /^softphone-diagnostics-.*\.txt$/);
-  const file = readFileSync(await download.path(), 'utf8');
+  const file = await download(agent);
   console.log(`# diagnostics file: ${file.length} characters, ${file.split('\n').length} lines; ${secrets.length} secrets seen on the wire, none in it`);
   for (const secret of mustNotAppear) assert.ok(!file.includes(secret), `the file holds the secret ${secret}`);
   assert.doesNotMatch(file, /response="(?!<redacted>)/, 'every digest response is redacted');
@@ -104,6 +115,29 @@ test('the diagnostics file has SIP, statistics, events, settings and the browser
   const stats = file.split('\n').filter((l) => l.includes(`${callId}: `) && l.includes('in audio/opus'));
   assert.ok(stats.length >= 1, 'the call\'s WebRTC statistics');
   assert.match(stats[0], /path succeeded: host udp -> host/);
+});
+
+test('signed in by Salesforce: the password the org minted is not in the file', { timeout: 60_000 }, async () => {
+  const world = await recordingWorld('diagnostics-org', { credentials: 'org' });
+  opened.add(() => world.stop());
+  await fetch(`${CONSOLE_ORIGIN}/__standin/org`, { method: 'POST', body: JSON.stringify({ packageInstalled: true }) });
+  const page = await world.browser.context.newPage();
+  opened.add(() => page.close());
+  await page.goto(`${CONSOLE_ORIGIN}/`);
+  await eventually('the phone to initialise', () => standin(page, 'state.initialized'), 15_000);
+  await page.evaluate(() => window.lightningStandin.openUtility());
+  const agent = agentOn(page, page.frameLocator('#softphone-slot iframe'));
+  await agent.phone.locator('header [role=status]', { hasText: 'Ready · 1001' }).waitFor({ timeout: 15_000 });
+  const wire = await agent.frame().evaluate(() => window.__sip);
+  // The org's credential: user name EXPIRES:1001, password base64(HMAC-SHA1(secret, user name)).
+  const user = wire.join('\n').match(/username="(\d+:1001)"/)?.[1];
+  assert.ok(user, 'the REGISTER answered with the org\'s credentials');
+  const secret = readFileSync(join(ROOT, 'dev', 'pbx', 'ephemeral-secret'), 'utf8').trim();
+  const password = createHmac('sha1', secret).update(user).digest('base64');
+  const file = await download(agent);
+  for (const s of [password, ...secretsIn(wire)]) assert.ok(!file.includes(s), `the file holds the secret ${s}`);
+  assert.ok(file.includes(`username="${user}"`), 'who registered is still said');
+  assert.match(file, /Salesforce signed in extension 1001/);
 });
 
 test('the journal keeps the last 15 minutes and 1 MB at most (journal.js on its own)', async () => {
