@@ -118,16 +118,7 @@ impl Controller {
             on_change,
         };
 
-        let line_settings = {
-            let s = &controller.inner.borrow().settings;
-            LineSettings {
-                pbx_urls: s.pbx_urls.clone(),
-                sip_domain: s.sip_domain.clone(),
-                ice: s.ice.clone(),
-                register_expires: s.register_expires,
-                audio_codecs: s.audio_codecs.clone(),
-            }
-        };
+        let line_settings = LineSettings::from_settings(&controller.inner.borrow().settings);
         let c = controller.clone();
         controller.inner.borrow_mut().line = Some(Line::new(line_settings, move |event| c.event(event)));
         // Everything the line says and measures goes to the diagnostics journal (redacted there).

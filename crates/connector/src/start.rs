@@ -57,12 +57,7 @@ impl Connector {
         }
         let user_name = Reflect::get(config, &"userFullName".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
         let phone = new_phone(&settings);
-        let line_settings = LineSettings {
-            pbx_urls: settings.phone.pbx_urls.clone(),
-            sip_domain: settings.phone.sip_domain.clone(),
-            ice: settings.phone.ice.clone(),
-            register_expires: settings.phone.register_expires,
-        };
+        let line_settings = LineSettings::from_settings(&settings.phone);
         let weak = std::rc::Rc::downgrade(&self.inner);
         let line = Line::new(line_settings, move |event| {
             if let Some(inner) = weak.upgrade() {
@@ -111,8 +106,8 @@ impl Connector {
 /// reported, and numbers then go to the PBX as written.
 fn new_phone(settings: &ConnectorSettings) -> Phone {
     let s = &settings.phone;
-    let rules = DialingRules::new(&s.dialing, &s.home_country);
-    let mut phone = Phone::new(rules.clone().unwrap_or_else(|_| DialingRules::without_plan(&s.dialing)));
+    let rules = DialingRules::new(&s.dialing, &s.home_country, s.number_format);
+    let mut phone = Phone::new(rules.clone().unwrap_or_else(|_| DialingRules::without_plan(&s.dialing, s.number_format)));
     phone.set_max_calls(s.max_calls);
     phone.set_follow_transfers(s.follow_transfer_requests);
     if let Err(unknown) = rules {

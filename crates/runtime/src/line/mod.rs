@@ -47,6 +47,19 @@ pub struct LineSettings {
     pub audio_codecs: Vec<callcenter::AudioCodec>,
 }
 
+impl LineSettings {
+    /// What the line takes from the Call Center settings, the same for both front ends.
+    pub fn from_settings(s: &callcenter::SoftphoneSettings) -> LineSettings {
+        LineSettings {
+            pbx_urls: s.pbx_urls.clone(),
+            sip_domain: s.sip_domain.clone(),
+            ice: s.ice.clone(),
+            register_expires: s.register_expires,
+            audio_codecs: s.audio_codecs.clone(),
+        }
+    }
+}
+
 /// How long the keypad's DTMF tones last.
 const DTMF_MS: u32 = 160;
 /// How long signing out waits for the PBX to confirm the unregistration.
