@@ -11,10 +11,9 @@ use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use super::context::Snapshot;
 use super::controller::Controller;
 use crate::phone::outputs::OutputRole;
-use crate::phone::{CallHandle, EndReason, Event, Registration};
+use crate::phone::{CallHandle, EndReason, Event, Phone, Registration};
 use crate::support::preflight::{self, Echo, Item, State};
 use crate::support::{journal, probes};
 
@@ -162,32 +161,28 @@ fn ended(reason: &EndReason) -> String {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct HelpProps {
-    pub snapshot: Snapshot,
-}
-
-/// The Help card: *Check my setup*, *Download diagnostics*, and the check's list.
-#[function_component(Help)]
-pub fn help(props: &HelpProps) -> Html {
-    let Some(controller) = use_context::<Controller>() else { return html! {} };
+/// The Help card: *Check my setup*, *Download diagnostics*, and the check's list. A hook of the
+/// phone's view rather than a component of its own: one component type less in the download.
+#[hook]
+pub fn use_help(phone: &Phone) -> Html {
     let list = use_reducer(Checklist::default);
-    let phone = &*props.snapshot.0;
+    let controller = use_context::<Controller>();
     // By itself when something is off at sign-in, or the phone is still connecting after a while.
     let off = preflight::off_at_sign_in(phone);
     let connecting = *phone.registration() == Registration::Connecting;
     {
         let (c, dispatch) = (controller.clone(), list.dispatcher());
         use_effect_with((off, connecting), move |(off, connecting)| {
-            let (off, connecting) = (*off, *connecting);
-            if off {
+            let c = c.filter(|_| *off || *connecting);
+            if let (true, Some(c)) = (*off, &c) {
                 spawn_local(run(c.clone(), dispatch.clone()));
             }
             // Dropped (cancelled) as soon as the phone stops connecting.
-            let later = connecting.then(|| crate::timer::Timeout::start(STILL_CONNECTING_MS, move || spawn_local(run(c.clone(), dispatch.clone()))));
+            let later = c.filter(|_| *connecting).map(|c| crate::timer::Timeout::start(STILL_CONNECTING_MS, move || spawn_local(run(c.clone(), dispatch.clone()))));
             move || drop(later)
         });
     }
+    let Some(controller) = controller else { return html! {} };
     let check = {
         let (c, dispatch) = (controller.clone(), list.dispatcher());
         Callback::from(move |_| spawn_local(run(c.clone(), dispatch.clone())))

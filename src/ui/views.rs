@@ -243,6 +243,7 @@ pub fn phone_view(props: &PhoneViewProps) -> Html {
     };
     use_shortcuts(focused);
     let send = use_intents();
+    let help = super::help::use_help(phone);
     let idle = phone.calls().is_empty() && phone.ready().is_none() && phone.wrap_up().is_none();
     html! {
         <main class="phone">
@@ -271,7 +272,7 @@ pub fn phone_view(props: &PhoneViewProps) -> Html {
             }
             if phone.agent_user().is_some() { <super::outputs::OutputPickers outputs={phone.outputs().clone()} /> }
             <Outbox pending={phone.outbox().to_vec()} zone={props.zone.clone()} />
-            <super::help::Help snapshot={props.snapshot.clone()} />
+            { help }
         </main>
     }
 }
