@@ -47,4 +47,6 @@ deploy-org: done. Next, in the org:
     Softphone Extension, with the Softphone_Admin permission set (README, "Signing in with Salesforce")
   - Setup > Call Centers > $(sed -n 's:.*name="reqInternalName"[^>]*>\([^<]*\)<.*:\1:p' "$definition") > Manage Call Center Users: add them
   - Setup > App Manager > your Lightning app > Utility Items: add Open CTI Softphone
+  - supervisors, for the Softphone Reports and the Softphone go/no-go dashboard:
+    $sf org assign permset --name Softphone_Supervisor --target-org $target_org --on-behalf-of USER
 MSG

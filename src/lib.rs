@@ -6,6 +6,7 @@
 //! - `line`, `transport`, `media`, `timer`: the browser runtime (`crates/runtime`, free of Open
 //!   CTI and Yew, shared with the Salesforce Voice connector), re-exported here.
 //! - `ui`: Yew function components and the glue that performs the controller's effects.
+//! - `support`: the diagnostics journal and file, and the pre-flight check.
 
 // A panic in wasm kills the agent's phone: nothing outside tests may unwrap, index or panic.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
@@ -13,4 +14,5 @@
 pub mod opencti;
 pub use phone;
 pub use runtime::{js_value, line, media, timer, transport};
+pub mod support;
 pub mod ui;

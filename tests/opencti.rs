@@ -320,6 +320,13 @@ fn call_log(subject: &str) -> CallLog {
         pop_outcome: None,
         pop_latency_ms: None,
         log_attempts: None,
+        task_subtype: None,
+        outcome: None,
+        mos: None,
+        jitter_ms: None,
+        loss_percent: None,
+        round_trip_ms: None,
+        call_center: None,
     }
 }
 

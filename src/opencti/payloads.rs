@@ -133,6 +133,13 @@ impl CallLog {
             ("Softphone_Pop_Outcome__c", self.pop_outcome.into()),
             ("Softphone_Pop_Latency_Ms__c", self.pop_latency_ms.into()),
             ("Softphone_Log_Attempts__c", self.log_attempts.into()),
+            ("TaskSubtype", self.task_subtype.into()),
+            ("Softphone_Outcome__c", self.outcome.into()),
+            ("Softphone_MOS__c", self.mos.into()),
+            ("Softphone_Jitter_Ms__c", self.jitter_ms.into()),
+            ("Softphone_Loss_Percent__c", self.loss_percent.into()),
+            ("Softphone_Round_Trip_Ms__c", self.round_trip_ms.into()),
+            ("Softphone_Call_Center__c", self.call_center.clone().into()),
         ])
         .without_nulls()
     }
@@ -197,13 +204,21 @@ mod tests {
             pop_outcome: None,
             pop_latency_ms: None,
             log_attempts: Some(1),
+            task_subtype: Some("Call"),
+            outcome: None,
+            mos: Some(4.1),
+            jitter_ms: None,
+            loss_percent: None,
+            round_trip_ms: None,
+            call_center: None,
         };
         let value = log.to_value();
         let names: Vec<&str> = value.members().expect("an object").iter().map(|m| m.name.as_str()).collect();
         assert_eq!(
             names,
-            ["entityApiName", "Subject", "WhoId", "CallType", "CallDurationInSeconds", "CallObject", "Status", "ActivityDate", "Softphone_Log_Attempts__c"]
+            ["entityApiName", "Subject", "WhoId", "CallType", "CallDurationInSeconds", "CallObject", "Status", "ActivityDate", "Softphone_Log_Attempts__c", "TaskSubtype", "Softphone_MOS__c"]
         );
+        assert_eq!(value.get("Softphone_MOS__c").number(), Some(4.1));
         assert_eq!(value.get("CallDurationInSeconds").u32(), Some(42));
     }
 }

@@ -216,6 +216,21 @@ pub struct CallLog {
     pub pop_latency_ms: Option<u32>,
     /// The org package's saveLog attempt that saved the Task (Number(4,0)).
     pub log_attempts: Option<u32>,
+    /// `Call` when the Task is created (Lightning's activity timeline then shows it as a call);
+    /// never on an update: Salesforce does not let TaskSubtype change.
+    pub task_subtype: Option<&'static str>,
+    /// The org package's automatic outcome, e.g. `Missed` (Text(20)).
+    pub outcome: Option<&'static str>,
+    /// The org package's call-quality estimate, MOS 1.0 to 4.5 (Number(2,1)).
+    pub mos: Option<f64>,
+    /// The org package's average jitter in ms (Number(6,0)).
+    pub jitter_ms: Option<u32>,
+    /// The org package's packet loss in percent (Number(4,1)).
+    pub loss_percent: Option<f64>,
+    /// The org package's average round trip in ms (Number(6,0)).
+    pub round_trip_ms: Option<u32>,
+    /// The org package's Call Center the call was made in (its internal name, Text(80)).
+    pub call_center: Option<String>,
 }
 
 /// A `runApex` request.

@@ -71,7 +71,7 @@ fn declining_the_waiting_call_logs_it_and_the_first_call_goes_on() {
         let (mut phone, _) = talking_with_a_call_waiting();
         let effects = phone.handle_intent(21_000, Intent::Decline { call: H2, busy });
         assert!(effects.contains(&Effect::Decline { call: H2, busy }));
-        assert_eq!(save_of(&effects).map(|(_, r, _)| (r.number, r.disposition)), Some((BOB.into(), "Declined".into())));
+        assert_eq!(save_of(&effects).map(|(_, r, _)| (r.number.clone(), outcome(r))), Some((BOB.into(), "Declined".into())));
         assert!(effects.contains(&Effect::PlayTone(None)));
         assert_eq!(the_call(&phone).handle, H1);
         assert!(!held(&phone, H1) && phone.wrap_up().is_none(), "no wrap-up for a call never answered");
@@ -82,7 +82,7 @@ fn declining_the_waiting_call_logs_it_and_the_first_call_goes_on() {
 fn a_waiting_caller_who_gives_up_is_logged_missed_and_the_label_is_the_call_again() {
     let (mut phone, _) = talking_with_a_call_waiting();
     let effects = phone.handle_event(25_000, Event::CallEnded { call: H2, reason: EndReason::Missed });
-    assert_eq!(save_of(&effects).map(|(_, r, _)| r.disposition), Some("Missed".into()));
+    assert_eq!(save_of(&effects).map(|(_, r, _)| outcome(r)), Some("Missed".into()));
     assert!(effects.contains(&Effect::PlayTone(None)));
     assert!(effects.contains(&Effect::SetLabel("On call 00:15 Ada Lovelace".into())), "{effects:?}");
 }
@@ -92,7 +92,7 @@ fn a_third_caller_hears_busy_when_the_phone_has_as_many_calls_as_it_takes() {
     let mut phone = bob_answered();
     let effects = rings_in(&mut phone, 30_000, "c3", "+1 212 555 0123");
     assert!(effects.contains(&Effect::Refuse { call_id: "c3".into(), busy: true }));
-    assert_eq!(save_of(&effects).map(|(_, r, _)| r.disposition), Some("Missed (agent busy)".into()));
+    assert_eq!(save_of(&effects).map(|(_, r, _)| outcome(r)), Some("Missed (agent busy)".into()));
     assert_eq!(phone.calls().len(), 2);
 
     let mut roomy = bob_answered();

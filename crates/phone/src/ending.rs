@@ -1,7 +1,7 @@
 //! A call ends: it is logged at once (answered, missed, declined or failed), an answered one
 //! goes to wrap-up, and the calls tied to it (a consultation, a transfer) learn of it.
 
-use crate::log::{CallLink, CallRecord};
+use crate::log::{CallLink, CallOutcome, CallRecord};
 use crate::rejoin::LOST_NOTE;
 use crate::model::{Call, CallHandle, EndReason, Transfer};
 use crate::{CallDirection, Effect, Phone};
@@ -29,7 +29,8 @@ impl Phone {
             duration_s: call.talk_seconds(ended_at_ms),
             call_id: call.log_call_id().map(str::to_owned),
             screen_pop: call.screen_pop.and_then(|pop| pop.measure_at(now_ms)),
-            disposition: disposition(&call, &reason),
+            about: call.about.clone(),
+            outcome: Some(outcome(&call, &reason)),
             notes: if lost_at.is_some() { LOST_NOTE.into() } else { String::new() },
             transferred_to: transferred_to(&call, &reason),
             link: link(&call, &reason),
@@ -78,21 +79,20 @@ impl Phone {
     }
 }
 
-/// The disposition a call's log starts with: none for an answered call (the agent chooses one
-/// in wrap-up), else what became of it.
-fn disposition(call: &Call, reason: &EndReason) -> String {
+/// What became of the call by itself. The disposition stays the agent's to choose in wrap-up.
+fn outcome(call: &Call, reason: &EndReason) -> CallOutcome {
     if call.answered_at_ms.is_some() {
-        return String::new();
+        return CallOutcome::Answered;
     }
     match reason {
-        EndReason::Missed | EndReason::AnsweredElsewhere => "Missed".into(),
-        EndReason::Declined => "Declined".into(),
-        EndReason::Busy => "Busy".into(),
-        EndReason::NoAnswer => "No answer".into(),
-        EndReason::Failed(why) => format!("Failed: {why}"),
+        EndReason::Missed | EndReason::AnsweredElsewhere => CallOutcome::Missed,
+        EndReason::Declined => CallOutcome::Declined,
+        EndReason::Busy => CallOutcome::Busy,
+        EndReason::NoAnswer => CallOutcome::NoAnswer,
+        EndReason::Failed(why) => CallOutcome::Failed(why.clone()),
         EndReason::LocalHangup | EndReason::RemoteHangup | EndReason::Transferred | EndReason::Replaced => match call.direction {
-            CallDirection::Inbound => "Missed".into(),
-            _ => "Cancelled".into(),
+            CallDirection::Inbound => CallOutcome::Missed,
+            _ => CallOutcome::Cancelled,
         },
     }
 }

@@ -3,7 +3,7 @@
 //! phone takes), or taken at once when they replace one of our calls (an attended transfer to
 //! us).
 
-use crate::log::CallRecord;
+use crate::log::{CallOutcome, CallRecord};
 use crate::model::{Call, CallHandle, Stage};
 use crate::pop_measure::ScreenPop;
 use crate::presence::Presence;
@@ -40,6 +40,7 @@ impl Phone {
         let handle = self.mint();
         let mut call = Call::new(handle, Stage::Ringing, direction, number.clone(), None, now_ms);
         call.display_name = display_name;
+        call.about = self.work_record();
         call.call_id = Some(call_id.clone());
         call.screen_pop = Some(ScreenPop::Waiting { asked_at_ms: now_ms });
         // The screen pop comes first: it is what the agent waits for.
@@ -73,14 +74,15 @@ impl Phone {
 
     /// Refuses an incoming call and logs it as missed, saying why.
     pub(super) fn refuse(&mut self, now_ms: u64, refusal: Refusal, call_id: String, number: String) -> Vec<Effect> {
-        let disposition = match (refusal, self.presence) {
-            (Refusal::Busy, Presence::Busy) => "Missed (busy)",
-            (Refusal::Busy, _) => "Missed (agent busy)",
-            (Refusal::Away, _) => "Missed (away)",
+        let outcome = match (refusal, self.presence) {
+            (Refusal::Busy, Presence::Busy) => CallOutcome::MissedBusy,
+            (Refusal::Busy, _) => CallOutcome::MissedAgentBusy,
+            (Refusal::Away, _) => CallOutcome::MissedAway,
         };
         let record = CallRecord {
             call_id: Some(call_id.clone()),
-            disposition: disposition.into(),
+            outcome: Some(outcome),
+            about: self.work_record(),
             ..CallRecord::new(CallDirection::Inbound, number, None, now_ms)
         };
         let refuse = Effect::Refuse { call_id, busy: refusal == Refusal::Busy };

@@ -62,7 +62,7 @@ mod outputs_tests;
 use std::rc::Rc;
 
 use dialing::DialingRules;
-pub use log::{CallDirection, CallLink, CallRecord, RecordRef};
+pub use log::{CallDirection, CallLink, CallOutcome, CallRecord, LocalTime, RecordRef};
 use logs::work_effect;
 use outbox::Outbox;
 pub use outbox::{Package, PendingLog, Rejection};
@@ -110,6 +110,10 @@ pub struct Phone {
     notice: Option<String>,
     /// The CRM record on the agent's screen.
     viewing: Option<RecordRef>,
+    /// The last record the agent opened that is no person (a Case, an Account...), until they
+    /// leave records altogether: the work a call made or taken now is about. Opening a person
+    /// (the case's contact, say) leaves it: in a console app that is a subtab of the same work.
+    working_on: Option<RecordRef>,
     /// The microphones to choose from.
     microphones: Vec<AudioInput>,
     /// The chosen microphone's id (`None`: the browser's default).
@@ -144,6 +148,7 @@ impl Phone {
             outbox: Rc::default(),
             notice: None,
             viewing: None,
+            working_on: None,
             microphones: Vec::new(),
             microphone: None,
             wrap_up_limit_s: None,
@@ -303,7 +308,16 @@ impl Phone {
                 Vec::new()
             }
             Event::Viewing(record) => {
+                match &record {
+                    Some(person) if person.is_person() => {}
+                    work => self.working_on.clone_from(work),
+                }
                 self.viewing = record;
+                // The record opened during a call is the work the call is about (a Case the
+                // caller rang about, say), unless it is a person: who the call is with stays.
+                if let (Some(work), Some(call)) = (self.work_record(), self.calls.iter_mut().find(|c| c.is_live())) {
+                    call.about = Some(work);
+                }
                 Vec::new()
             }
             Event::MicrophonesFound(inputs) => {
@@ -350,10 +364,19 @@ impl Phone {
         self.calls.iter().filter(|c| c.stage != Stage::Rejoining)
     }
 
+    /// The record the agent works on (see `working_on`): what a call made or taken now is about.
+    fn work_record(&self) -> Option<RecordRef> {
+        self.working_on.clone()
+    }
+
     /// A fresh name for a call.
     fn mint(&mut self) -> CallHandle {
         let handle = CallHandle(self.next_handle);
-        self.next_handle = self.next_handle.wrapping_add(1);
+        // Never 0 and never the handle kept for calls outside the phone.
+        self.next_handle = self.next_handle.wrapping_add(1).max(1);
+        if CallHandle(self.next_handle) == CallHandle::OUTSIDE {
+            self.next_handle = 1;
+        }
         handle
     }
 

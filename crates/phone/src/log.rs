@@ -41,6 +41,85 @@ impl RecordRef {
     }
 }
 
+/// What became of a call by itself, whatever the agent chose in wrap-up (their disposition):
+/// the Task's `Softphone_Outcome__c` with the org package, else a line of its description.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CallOutcome {
+    /// Someone answered: the agent, or the other party of a call the agent placed.
+    Answered,
+    /// An incoming call nobody here answered (the caller gave up, or rang out).
+    Missed,
+    /// Refused while the agent's presence was Busy (486).
+    MissedBusy,
+    /// Refused because the agent already had as many calls as allowed (486).
+    MissedAgentBusy,
+    /// Refused while the agent was Away or Offline (480).
+    MissedAway,
+    /// The agent declined it.
+    Declined,
+    /// The far end was busy.
+    Busy,
+    /// The far end did not answer.
+    NoAnswer,
+    /// The agent hung up a call they placed before it was answered.
+    Cancelled,
+    /// It could not be set up; the sentence says why.
+    Failed(String),
+}
+
+impl CallOutcome {
+    /// The value written on the Task (at most 20 characters: the package field is Text(20)).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            CallOutcome::Answered => "Answered",
+            CallOutcome::Missed => "Missed",
+            CallOutcome::MissedBusy => "Missed (busy)",
+            CallOutcome::MissedAgentBusy => "Missed (agent busy)",
+            CallOutcome::MissedAway => "Missed (away)",
+            CallOutcome::Declined => "Declined",
+            CallOutcome::Busy => "Busy",
+            CallOutcome::NoAnswer => "No answer",
+            CallOutcome::Cancelled => "Cancelled",
+            CallOutcome::Failed(_) => "Failed",
+        }
+    }
+
+    /// An incoming call that nobody here took.
+    pub fn is_missed(&self) -> bool {
+        matches!(self, CallOutcome::Missed | CallOutcome::MissedBusy | CallOutcome::MissedAgentBusy | CallOutcome::MissedAway)
+    }
+}
+
+/// A moment as the agent's calendar shows it, in the agent's time zone: the glue reads it from
+/// the browser (`Intl`), which knows the zone's rules.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LocalTime {
+    /// The day, "YYYY-MM-DD".
+    pub date: String,
+    /// The time of day, "HH:MM".
+    pub time: String,
+    /// Minutes east of UTC at that moment.
+    pub offset_min: i32,
+}
+
+impl LocalTime {
+    /// The moment `ms` (Unix milliseconds) on the UTC calendar.
+    pub fn utc(ms: u64) -> LocalTime {
+        let (date, time) = utc_date_time(ms);
+        LocalTime { date, time, offset_min: 0 }
+    }
+
+    /// "UTC", or "UTC-08:00", "UTC+05:30": the zone as a Task subject names it.
+    fn zone(&self) -> String {
+        if self.offset_min == 0 {
+            return "UTC".into();
+        }
+        let sign = if self.offset_min < 0 { '-' } else { '+' };
+        let minutes = self.offset_min.unsigned_abs();
+        format!("UTC{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+    }
+}
+
 /// Who started the call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CallDirection {
@@ -70,8 +149,14 @@ pub struct CallRecord {
     pub direction: CallDirection,
     /// The other party's number as shown to the agent.
     pub number: String,
-    /// The record the call is attached to.
+    /// The record the call is attached to: clicked, or matched by the screen pop.
     pub record: Option<RecordRef>,
+    /// The record the agent was working on during the call (a Case, an Opportunity...), when it
+    /// is not a person: what the call was about, beside who it was with (older stored logs have
+    /// none).
+    pub about: Option<RecordRef>,
+    /// What became of the call (older stored logs have none: their disposition held it).
+    pub outcome: Option<CallOutcome>,
     /// When the call started (Unix milliseconds, UTC).
     pub started_at_ms: u64,
     /// Talk time in whole seconds (0 when never answered).
@@ -121,6 +206,8 @@ impl CallRecord {
             direction,
             number,
             record,
+            about: None,
+            outcome: None,
             started_at_ms,
             duration_s: 0,
             call_id: None,
@@ -134,16 +221,37 @@ impl CallRecord {
         }
     }
 
-    /// A subject such as "Outbound call 2026-11-24 10:02 UTC +1 415 555 0100".
-    pub fn subject(&self) -> String {
-        let (date, time) = utc_date_time(self.started_at_ms);
-        format!("{} call {date} {time} UTC {}", self.direction.as_str(), self.number)
+    /// A subject such as "Outbound call 2026-11-24 02:02 UTC-08:00 +1 415 555 0100", the call's
+    /// start (`started`) on the agent's calendar.
+    pub fn subject(&self, started: &LocalTime) -> String {
+        format!("{} call {} {} {} {}", self.direction.as_str(), started.date, started.time, started.zone(), self.number)
     }
 
-    /// The Task's description: the transfer or consultation, if any, then the agent's notes,
-    /// then how the call sounded.
+    /// The person the call was with (a Task's WhoId): the record clicked or matched, when it is
+    /// a Contact, Lead or person account.
+    pub fn who_id(&self) -> Option<&str> {
+        self.record.as_ref().and_then(RecordRef::who_id)
+    }
+
+    /// The record the call was about (a Task's WhatId): the one clicked when it is no person,
+    /// else the one the agent was working on.
+    pub fn what_id(&self) -> Option<&str> {
+        self.record.as_ref().and_then(RecordRef::what_id).or_else(|| self.about.as_ref().and_then(RecordRef::what_id))
+    }
+
+    /// The Task's description: why the call failed, the transfer or consultation, if any, then
+    /// the agent's notes, then how the call sounded.
     pub fn description(&self) -> String {
-        let mut text = self.link_line().unwrap_or_default();
+        let mut text = match &self.outcome {
+            Some(CallOutcome::Failed(why)) => format!("Failed: {why}"),
+            _ => String::new(),
+        };
+        if let Some(link) = self.link_line() {
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str(&link);
+        }
         if !self.notes.is_empty() {
             if !text.is_empty() {
                 text.push('\n');
@@ -175,10 +283,6 @@ impl CallRecord {
         })
     }
 
-    /// The calendar day the call started, "YYYY-MM-DD" (UTC), for a Task's ActivityDate.
-    pub fn activity_date(&self) -> String {
-        utc_date_time(self.started_at_ms).0
-    }
 }
 
 /// "YYYY-MM-DD" and "HH:MM" for Unix milliseconds, in UTC.
@@ -194,11 +298,58 @@ mod tests {
     use super::*;
 
     #[test]
-    fn subject_and_activity_date_use_the_utc_calendar() {
+    fn the_subject_gives_the_start_on_the_agents_calendar_and_names_its_zone() {
         // 2026-11-29 10:02 UTC
         let record = CallRecord { duration_s: 42, ..CallRecord::new(CallDirection::Inbound, "+1 415 555 0100".into(), None, 1_795_946_520_000) };
-        assert_eq!(record.subject(), "Inbound call 2026-11-29 10:02 UTC +1 415 555 0100");
-        assert_eq!(record.activity_date(), "2026-11-29");
+        let utc = LocalTime::utc(record.started_at_ms);
+        assert_eq!(utc.date, "2026-11-29");
+        assert_eq!(record.subject(&utc), "Inbound call 2026-11-29 10:02 UTC +1 415 555 0100");
+        // The evening before in California: the day an agent there lives.
+        let pacific = LocalTime { date: "2026-11-29".into(), time: "02:02".into(), offset_min: -480 };
+        assert_eq!(record.subject(&pacific), "Inbound call 2026-11-29 02:02 UTC-08:00 +1 415 555 0100");
+        let india = LocalTime { date: "2026-11-29".into(), time: "15:32".into(), offset_min: 330 };
+        assert!(record.subject(&india).contains("15:32 UTC+05:30"));
+    }
+
+    #[test]
+    fn who_is_the_person_and_what_the_record_worked_on() {
+        let r = |id: &str, t: &str| RecordRef { id: id.into(), name: "n".into(), object_type: t.into(), person_contact_id: None };
+        let case = r("500A", "Case");
+        let mut record = CallRecord::new(CallDirection::Outbound, "1002".into(), Some(r("003A", "Contact")), 0);
+        record.about = Some(case.clone());
+        assert_eq!((record.who_id(), record.what_id()), (Some("003A"), Some("500A")), "a Contact called while working a Case");
+        // A clicked record that is no person is what the call was about.
+        record.record = Some(r("001A", "Account"));
+        assert_eq!((record.who_id(), record.what_id()), (None, Some("001A")));
+        record.record = None;
+        assert_eq!((record.who_id(), record.what_id()), (None, Some("500A")));
+    }
+
+    #[test]
+    fn outcome_values_fit_the_package_field_and_a_failure_says_why() {
+        let all = [
+            CallOutcome::Answered,
+            CallOutcome::Missed,
+            CallOutcome::MissedBusy,
+            CallOutcome::MissedAgentBusy,
+            CallOutcome::MissedAway,
+            CallOutcome::Declined,
+            CallOutcome::Busy,
+            CallOutcome::NoAnswer,
+            CallOutcome::Cancelled,
+            CallOutcome::Failed("no route".into()),
+        ];
+        assert!(all.iter().all(|o| o.as_str().len() <= 20), "Softphone_Outcome__c is Text(20)");
+        let failed = CallRecord { outcome: Some(CallOutcome::Failed("The PBX refused the call (404).".into())), ..CallRecord::new(CallDirection::Outbound, "1009".into(), None, 0) };
+        assert_eq!(failed.description(), "Failed: The PBX refused the call (404).");
+    }
+
+    #[test]
+    fn logs_stored_before_outcomes_and_work_records_still_load() {
+        let stored = r#"{"direction":"Inbound","number":"1003","record":null,"started_at_ms":0,"duration_s":0,
+            "call_id":"c1","disposition":"Missed","notes":"","transferred_to":null}"#;
+        let old = CallRecord::from_value(&crate::value::parse_json(stored)).expect("an older log loads");
+        assert_eq!((old.outcome, old.about, old.disposition.as_str()), (None, None, "Missed"), "kept as it was written");
     }
 
     #[test]

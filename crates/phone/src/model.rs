@@ -100,6 +100,11 @@ pub struct DialTarget {
 pub struct CallHandle(pub(crate) u32);
 
 impl CallHandle {
+    /// A handle the phone never mints: a call the line places for something else than the
+    /// phone (the pre-flight check's echo test). The phone ignores its events: it is no call of
+    /// the agent's, never logged.
+    pub const OUTSIDE: CallHandle = CallHandle(u32::MAX);
+
     /// The handle's number, unique among this page's calls (for element ids and logs).
     pub fn number(self) -> u32 {
         self.0
@@ -184,6 +189,9 @@ pub struct Call {
     pub display_name: String,
     /// The CRM record attached to the call (clicked, or matched by the screen pop).
     pub record: Option<RecordRef>,
+    /// The record the agent works on during the call, when it is no person (see
+    /// [`CallRecord::about`](crate::CallRecord)).
+    pub about: Option<RecordRef>,
     /// The SIP Call-ID, once the SIP core made or received the INVITE: the log's key.
     pub call_id: Option<String>,
     /// The screen pop of an incoming call: waiting for Salesforce, or measured.
@@ -242,6 +250,7 @@ impl Call {
             number,
             display_name: String::new(),
             record,
+            about: None,
             call_id: None,
             screen_pop: None,
             started_at_ms,

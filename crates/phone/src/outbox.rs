@@ -50,7 +50,17 @@ pub enum Rejection {
 }
 
 /// The org package's Task fields (see `ui::task_facts`); a refusal naming one is about them.
-pub const PACKAGE_FIELDS: [&str; 3] = ["Softphone_Pop_Outcome__c", "Softphone_Pop_Latency_Ms__c", "Softphone_Log_Attempts__c"];
+pub const PACKAGE_FIELDS: [&str; 9] = [
+    "Softphone_Pop_Outcome__c",
+    "Softphone_Pop_Latency_Ms__c",
+    "Softphone_Log_Attempts__c",
+    "Softphone_Outcome__c",
+    "Softphone_MOS__c",
+    "Softphone_Jitter_Ms__c",
+    "Softphone_Loss_Percent__c",
+    "Softphone_Round_Trip_Ms__c",
+    "Softphone_Call_Center__c",
+];
 
 /// Reads a permanent refusal from Salesforce's error codes (or texts that carry them).
 pub fn rejection_in(errors: &str) -> Option<Rejection> {

@@ -8,6 +8,8 @@ fn call(call_id: &str) -> CallRecord {
         direction: CallDirection::Outbound,
         number: "+1 415 555 0100".into(),
         record: Some(RecordRef { id: "001A".into(), name: "Analytical Engines".into(), object_type: "Account".into(), person_contact_id: None }),
+        about: None,
+        outcome: None,
         started_at_ms: 1_000,
         duration_s: 42,
         call_id: Some(call_id.into()),

@@ -58,6 +58,7 @@ impl Phone {
         let number = self.rules.canonical(&target.number);
         let mut call = Call::new(handle, Stage::Dialing, direction, number, target.record, now_ms);
         call.extension = plan.extension.map(KeyedExtension::new);
+        call.about = self.work_record();
         self.calls.push(call);
         effects.push(Effect::Dial { call: handle, dial: plan.dial });
         effects
@@ -81,6 +82,8 @@ impl Phone {
         let handle = self.mint();
         let number = self.rules.canonical(&target.number);
         let mut call = Call::new(handle, Stage::Dialing, direction, number, None, now_ms);
+        // Consulting a colleague about the customer's call is about the same work.
+        call.about = self.call(about).and_then(|c| c.about.clone());
         call.consultation = Some(Consultation { about, about_who, handed_over: false });
         call.extension = plan.extension.map(KeyedExtension::new);
         self.calls.push(call);

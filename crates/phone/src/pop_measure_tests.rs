@@ -103,6 +103,8 @@ fn a_create_that_may_have_landed_counts_as_the_attempt_that_made_it() {
         direction: CallDirection::Inbound,
         number: "+1 757 555 0142".into(),
         record: None,
+        about: None,
+        outcome: None,
         started_at_ms: 0,
         duration_s: 0,
         call_id: Some("c1".into()),

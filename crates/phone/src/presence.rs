@@ -98,7 +98,8 @@ mod tests {
 
     fn missed_as(effects: &[Effect]) -> Option<String> {
         effects.iter().find_map(|e| match e {
-            Effect::SaveLog { record, .. } => Some(record.disposition.clone()),
+            // The outcome, not the disposition: that one stays the agent's.
+            Effect::SaveLog { record, .. } if record.disposition.is_empty() => record.outcome.as_ref().map(|o| o.as_str().to_owned()),
             _ => None,
         })
     }

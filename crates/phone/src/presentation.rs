@@ -86,9 +86,13 @@ impl Phone {
         }
     }
 
-    /// The utility-bar icon (SLDS utility icons): a problem with the line first, then a call
-    /// being talked on, then the agent's presence.
+    /// The utility-bar icon (SLDS utility icons): a call ringing first (with the label, what an
+    /// agent coming back to a background tab sees of it), then a problem with the line, then a
+    /// call being talked on, then the agent's presence.
     fn icon(&self) -> &'static str {
+        if self.calls.iter().any(|c| matches!(c.stage, Stage::Ringing | Stage::Answering)) {
+            return "incoming_call";
+        }
         match &self.registration {
             Registration::Reconnecting(_) | Registration::Failed(_) => "warning",
             _ if self.calls.iter().any(|c| c.stage == Stage::Talking) => "end_call",

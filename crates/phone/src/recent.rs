@@ -35,7 +35,7 @@ impl RecentCall {
             record: log.record.clone(),
             started_at_ms: log.started_at_ms,
             duration_s: log.duration_s,
-            missed: log.direction != CallDirection::Outbound && log.duration_s == 0 && log.disposition.starts_with("Missed"),
+            missed: log.direction != CallDirection::Outbound && log.outcome.as_ref().is_some_and(crate::CallOutcome::is_missed),
         }
     }
 

@@ -76,6 +76,7 @@ impl Phone {
         };
         let handle = self.mint();
         let mut call = Call::new(handle, Stage::Rejoining, log.direction, log.number, log.record, log.started_at_ms);
+        call.about = log.about;
         call.answered_at_ms = Some(answered_at_ms);
         call.held = held;
         // The first page measured the pop; the rejoined call's log keeps that measure.

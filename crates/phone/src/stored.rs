@@ -8,7 +8,7 @@
 //! lost. Fields added after the first version may be absent (they read as their default); the
 //! others must be there with their type, or the record is not read (as with the derive).
 
-use crate::log::{CallDirection, CallLink, CallRecord, RecordRef};
+use crate::log::{CallDirection, CallLink, CallOutcome, CallRecord, RecordRef};
 use crate::outbox::{PendingLog, Stage};
 use crate::outputs::OutputChoices;
 use crate::pop_measure::{PopMeasure, PopOutcome};
@@ -143,12 +143,43 @@ impl CallLink {
     }
 }
 
+const CALL_OUTCOMES: [Named<&CallOutcome>; 9] = [
+    Named { value: &CallOutcome::Answered, name: "Answered" },
+    Named { value: &CallOutcome::Missed, name: "Missed" },
+    Named { value: &CallOutcome::MissedBusy, name: "MissedBusy" },
+    Named { value: &CallOutcome::MissedAgentBusy, name: "MissedAgentBusy" },
+    Named { value: &CallOutcome::MissedAway, name: "MissedAway" },
+    Named { value: &CallOutcome::Declined, name: "Declined" },
+    Named { value: &CallOutcome::Busy, name: "Busy" },
+    Named { value: &CallOutcome::NoAnswer, name: "NoAnswer" },
+    Named { value: &CallOutcome::Cancelled, name: "Cancelled" },
+];
+
+impl CallOutcome {
+    pub fn to_value(&self) -> Value {
+        match self {
+            CallOutcome::Failed(why) => Value::variant("Failed", why.as_str().into()),
+            plain => name_of(&CALL_OUTCOMES, &plain),
+        }
+    }
+
+    pub fn from_value(v: &Value) -> Option<CallOutcome> {
+        let variant = v.as_variant()?;
+        match variant.name {
+            "Failed" => Some(CallOutcome::Failed(variant.body.string()?)),
+            _ => named(&CALL_OUTCOMES, v).cloned(),
+        }
+    }
+}
+
 impl CallRecord {
     pub fn to_value(&self) -> Value {
         Value::object([
             ("direction", self.direction.to_value()),
             ("number", self.number.as_str().into()),
             ("record", self.record.as_ref().map_or(Value::Null, RecordRef::to_value)),
+            ("about", self.about.as_ref().map_or(Value::Null, RecordRef::to_value)),
+            ("outcome", self.outcome.as_ref().map_or(Value::Null, CallOutcome::to_value)),
             ("started_at_ms", self.started_at_ms.into()),
             ("duration_s", self.duration_s.into()),
             ("call_id", self.call_id.clone().into()),
@@ -167,6 +198,9 @@ impl CallRecord {
             direction: CallDirection::from_value(v.get("direction"))?,
             number: v.get("number").string()?,
             record: v.get("record").optional(RecordRef::from_value)?,
+            // Logs stored before outcomes and work records have neither member.
+            about: v.get("about").optional(RecordRef::from_value)?,
+            outcome: v.get("outcome").optional(CallOutcome::from_value)?,
             started_at_ms: v.get("started_at_ms").u64()?,
             duration_s: v.get("duration_s").u64()?,
             call_id: v.get("call_id").optional(Value::string)?,
@@ -333,6 +367,11 @@ mod tests {
         }
         for link in [CallLink::ConsultedFirst, CallLink::TransferAsked, CallLink::AskedBy { by: "c2@pbx".into() }] {
             assert_eq!(CallLink::from_value(&link.to_value()), Some(link));
+        }
+        record.about = Some(RecordRef { id: "500x".into(), name: "Case 1".into(), object_type: "Case".into(), person_contact_id: None });
+        for outcome in [CallOutcome::Answered, CallOutcome::MissedAgentBusy, CallOutcome::Failed("The PBX refused the call (404).".into())] {
+            record.outcome = Some(outcome);
+            assert_eq!(CallRecord::from_value(&record.to_value()).as_ref(), Some(&record));
         }
     }
 

@@ -66,7 +66,7 @@ impl Phone {
         let Some(old) = self.call(call).filter(|c| c.stage == Stage::Talking && c.transfer.is_none()) else {
             return vec![Effect::DeclineTransfer { call }];
         };
-        let by = old.who().to_owned();
+        let (by, about) = (old.who().to_owned(), old.about.clone());
         if !self.follow_transfers || !self.has_room() || self.calls.iter().any(|c| c.handle != call && c.is_live()) {
             self.notice =
                 Some(format!("{by} asked to transfer you to {number}; the phone did not follow (not allowed here, or no room for another call)."));
@@ -76,6 +76,7 @@ impl Phone {
         let direction = if is_internal(&number) { CallDirection::Internal } else { CallDirection::Outbound };
         let mut next = Call::new(new, Stage::Dialing, direction, number.clone(), None, now_ms);
         next.referred_by = Some(by);
+        next.about = about;
         if let Some(old) = self.call_mut(call) {
             old.transfer = Some(Transfer::Requested { new, to: number });
             // The other party put us on hold to transfer; our voice goes to the new call.

@@ -99,7 +99,7 @@ fn a_colleague_who_is_busy_leaves_the_customer_on_hold_and_the_agent_told() {
     phone.handle_intent(20_000, Intent::Consult { call: H1, number: "1002".into() });
     phone.handle_event(20_010, started(&phone, "c2"));
     let effects = phone.handle_event(21_000, Event::CallEnded { call: H2, reason: EndReason::Busy });
-    assert_eq!(saves(&effects)[0].disposition, "Busy");
+    assert_eq!(outcome(saves(&effects)[0].clone()), "Busy");
     assert!(phone.notice().is_some_and(|n| n.contains("on hold")), "{:?}", phone.notice());
 }
 

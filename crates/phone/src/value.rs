@@ -183,6 +183,12 @@ impl From<u32> for Value {
     }
 }
 
+impl From<f64> for Value {
+    fn from(n: f64) -> Value {
+        Value::Number(n)
+    }
+}
+
 impl From<u64> for Value {
     /// Exact up to 2^53 (Unix milliseconds until the year 287396): what JavaScript holds.
     fn from(n: u64) -> Value {

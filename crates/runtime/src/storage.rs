@@ -14,7 +14,7 @@ use crate::phone::pop_measure::PopMeasure;
 use crate::phone::presence::Presence;
 use crate::phone::recent::RecentCall;
 use crate::phone::value::Value;
-use crate::phone::{Call, CallDirection, CallRecord, InterruptedCall, PendingLog, RecordRef};
+use crate::phone::{Call, CallDirection, CallOutcome, CallRecord, InterruptedCall, PendingLog, RecordRef};
 
 /// The unsaved call logs (a JSON array).
 const OUTBOX_KEY: &str = "softphone.outbox";
@@ -36,6 +36,8 @@ struct CallInProgress {
     direction: CallDirection,
     number: String,
     record: Option<RecordRef>,
+    /// The record the agent worked on during the call (stored before this was kept: none).
+    about: Option<RecordRef>,
     call_id: Option<String>,
     started_at_ms: u64,
     answered_at_ms: Option<u64>,
@@ -70,6 +72,7 @@ impl CallInProgress {
             ("direction", self.direction.to_value()),
             ("number", self.number.as_str().into()),
             ("record", self.record.as_ref().map_or(Value::Null, RecordRef::to_value)),
+            ("about", self.about.as_ref().map_or(Value::Null, RecordRef::to_value)),
             ("call_id", self.call_id.clone().into()),
             ("started_at_ms", self.started_at_ms.into()),
             ("answered_at_ms", self.answered_at_ms.into()),
@@ -85,6 +88,7 @@ impl CallInProgress {
             direction: CallDirection::from_value(v.get("direction"))?,
             number: v.get("number").string()?,
             record: v.get("record").optional(RecordRef::from_value)?,
+            about: v.get("about").optional(RecordRef::from_value)?,
             call_id: v.get("call_id").optional(Value::string)?,
             started_at_ms: v.get("started_at_ms").u64()?,
             answered_at_ms: v.get("answered_at_ms").optional(Value::u64)?,
@@ -201,6 +205,7 @@ fn stored_call(carried: &Carried<'_>, now_ms: u64) -> CallInProgress {
         direction: c.direction,
         number: c.number.clone(),
         record: c.record.clone(),
+        about: c.about.clone(),
         call_id: c.log_call_id().map(str::to_owned),
         started_at_ms: c.started_at_ms,
         answered_at_ms: c.answered_at_ms,
@@ -231,17 +236,18 @@ pub fn interrupted_calls() -> Vec<InterruptedCall> {
 
 fn interrupted(call: CallInProgress) -> InterruptedCall {
     let duration_s = call.answered_at_ms.map_or(0, |at| call.heartbeat_ms.saturating_sub(at) / 1000);
-    let disposition = match (call.answered_at_ms, call.direction) {
-        (Some(_), _) => "",
-        (None, CallDirection::Inbound) => "Missed",
-        (None, _) => "Cancelled",
+    let outcome = match (call.answered_at_ms, call.direction) {
+        (Some(_), _) => CallOutcome::Answered,
+        (None, CallDirection::Inbound) => CallOutcome::Missed,
+        (None, _) => CallOutcome::Cancelled,
     };
     let can_rejoin = call.dialog.as_ref().and_then(dialog_ref).is_some();
     let log = CallRecord {
         duration_s,
         call_id: call.call_id,
         screen_pop: call.screen_pop,
-        disposition: disposition.into(),
+        outcome: Some(outcome),
+        about: call.about,
         notes: crate::phone::LOST_NOTE.into(),
         ..CallRecord::new(call.direction, call.number, call.record, call.started_at_ms)
     };
@@ -300,6 +306,7 @@ mod tests {
             direction: CallDirection::Inbound,
             number: "1002".into(),
             record: None,
+            about: held.then(|| RecordRef { id: "500x".into(), name: "Case 1".into(), object_type: "Case".into(), person_contact_id: None }),
             call_id: Some("c1@pbx".into()),
             started_at_ms: 1_000,
             answered_at_ms: Some(2_000),

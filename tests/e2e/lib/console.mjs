@@ -100,3 +100,12 @@ export async function signInAs(phone, user = '1001', { password = `dev-${user}`,
 /** The phone's dial button. Matched by its whole accessible name: the recent calls' buttons
  * ("Call back ...") also start with "Call". */
 export const callButton = (phone) => phone.getByRole('button', { name: 'Call', exact: true });
+
+/** What became of a logged call by itself (never the agent's disposition): the org package's
+ * `Softphone_Outcome__c`, or without the package the description's `Outcome:` line (answered
+ * calls have none there). */
+export function outcomeOf(task) {
+  if (task.Softphone_Outcome__c) return task.Softphone_Outcome__c;
+  const line = /^Outcome: (.*)$/m.exec(task.Description ?? '');
+  return line ? line[1] : 'Answered';
+}

@@ -39,6 +39,22 @@ impl IceConfig {
     }
 }
 
+/// The servers as the browser takes them (`RTCIceServer`s), credentials included.
+pub fn browser_servers(servers: &[IceServer]) -> js_sys::Array {
+    let all = js_sys::Array::new();
+    for s in servers {
+        let server = web_sys::RtcIceServer::new();
+        let urls: js_sys::Array = s.urls.iter().map(|u| JsValue::from_str(u)).collect();
+        server.set_urls(&urls);
+        if let (Some(user), Some(credential)) = (&s.username, &s.credential) {
+            server.set_username(user);
+            server.set_credential(credential);
+        }
+        all.push(&server);
+    }
+    all
+}
+
 /// The TURN REST reply. `password` (the draft's name) or `credential` (WebRTC's name).
 #[derive(Debug)]
 pub struct TurnRestReply {
@@ -112,26 +128,36 @@ impl IceSource {
         *self.minted.borrow_mut() = grant;
     }
 
-    /// The configuration for a call starting now.
-    pub async fn config(&self, now_ms: f64) -> IceConfig {
+    /// The configuration for a call starting now as far as it is known without fetching (the
+    /// org's credential, or fetched ones still good); `None` when they must be fetched first.
+    pub fn known(&self, now_ms: f64) -> Option<IceConfig> {
         let mut config = IceConfig { servers: self.settings.servers.clone(), policy: self.settings.policy, ..IceConfig::default() };
-        if !self.settings.turn_urls_for_org().is_empty() {
-            match self.minted.borrow().clone().filter(|g| g.good_until_ms > now_ms) {
-                Some(grant) => {
-                    config.good_until_ms = Some(grant.good_until_ms);
-                    config.servers.push(grant.server);
-                }
-                None => config.problem = Some("Salesforce has not given the phone a TURN credential (sign in with Salesforce), so audio cannot be relayed.".into()),
+        let grant = if !self.settings.turn_urls_for_org().is_empty() {
+            let minted = self.minted.borrow().clone().filter(|g| g.good_until_ms > now_ms);
+            if minted.is_none() {
+                config.problem = Some("Salesforce has not given the phone a TURN credential (sign in with Salesforce), so audio cannot be relayed.".into());
             }
+            minted
+        } else if self.settings.credentials_url.is_some() {
+            Some(self.fetched.borrow().clone().filter(|g| g.good_until_ms > now_ms)?)
+        } else {
+            None
+        };
+        if let Some(grant) = grant {
+            config.good_until_ms = Some(grant.good_until_ms);
+            config.servers.push(grant.server);
+        }
+        Some(config)
+    }
+
+    /// The configuration for a call starting now, fetching TURN credentials when needed.
+    pub async fn config(&self, now_ms: f64) -> IceConfig {
+        if let Some(config) = self.known(now_ms) {
             return config;
         }
+        let mut config = IceConfig { servers: self.settings.servers.clone(), policy: self.settings.policy, ..IceConfig::default() };
         let Some(url) = &self.settings.credentials_url else { return config };
-        let cached = self.fetched.borrow().clone().filter(|g| g.good_until_ms > now_ms);
-        let grant = match cached {
-            Some(grant) => Ok(grant),
-            None => fetch(url).await.and_then(|reply| grant_from_reply(reply, &self.settings.turn_urls_for_fetched, now_ms)),
-        };
-        match grant {
+        match fetch(url).await.and_then(|reply| grant_from_reply(reply, &self.settings.turn_urls_for_fetched, now_ms)) {
             Ok(grant) => {
                 config.good_until_ms = Some(grant.good_until_ms);
                 config.servers.push(grant.server.clone());
