@@ -13,7 +13,7 @@ use super::pop;
 use super::context::now_ms;
 use super::{calendar, credentials, logs, storage, task_facts};
 use crate::line::{Line, LineSettings};
-use crate::opencti::{self, CallLog, OpenCti};
+use crate::opencti::{self, CallLog, OpenCti, PackageFields};
 use crate::phone::dialing::{unknown_country_notice, DialingRules};
 use crate::phone::recent::RecentCall;
 use crate::phone::{CallHandle, CallRecord, Effect, Event, Intent, LocalTime, PendingLog, Phone, RecordRef};
@@ -495,15 +495,7 @@ fn task(record: &CallRecord, started: &LocalTime, existing_id: Option<String>) -
         status: "Completed",
         activity_date: started.date.clone(),
         // The call's measured facts: task_facts::with_facts.
-        pop_outcome: None,
-        pop_latency_ms: None,
-        log_attempts: None,
-        outcome: None,
-        mos: None,
-        jitter_ms: None,
-        loss_percent: None,
-        round_trip_ms: None,
-        call_center: None,
+        package: PackageFields::default(),
     }
 }
 
