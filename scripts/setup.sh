@@ -24,9 +24,10 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # (WITH_VOICECALL); unzip: the org package check looks inside the static resource;
 # rtpengine-daemon: the media-terminating edge (dev/pbx/start.sh --edge); baresip-core and
 # sip-tester (SIPp): the far ends that are not browsers (tests/e2e/lib/baresip.mjs, sipp.mjs);
-# g++: libFuzzer, built by the SIP core's fuzz targets.
+# g++: libFuzzer, built by the SIP core's fuzz targets; iproute2: the network namespaces
+# scripts/e2e.sh runs the end-to-end tests in, two at a time.
 apt_packages=(chromium chromium-driver kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-autheph-modules kamailio-utils-modules coturn openssl nodejs npm unzip
-  rtpengine-daemon baresip-core sip-tester g++)
+  rtpengine-daemon baresip-core sip-tester g++ iproute2)
 missing=()
 for p in "${apt_packages[@]}"; do
   # node/npm may come from elsewhere (e.g. NodeSource); only install when the command is absent.
