@@ -67,9 +67,10 @@ pub use outbox::{Package, PendingLog, Rejection};
 
 pub use messages::{Effect, Event, Intent, Tone};
 pub use model::{
-    AudioInput, Call, CallHandle, Consultation, Credentials, DialTarget, EndReason, Focus, Progress, Quality, Registration, Resumed, Secret, Stage, Transfer,
+    AudioInput, Call, CallHandle, Consultation, Credentials, DialTarget, EndReason, Focus, Progress, Registration, Resumed, Secret, Stage, Transfer,
     WrapUp, WrapUpDraft,
 };
+pub use quality::Quality;
 pub use org_sign_in::{Minted, OrgGrant, OrgRefusal, OrgSignIn};
 pub use rejoin::{InterruptedCall, LOST_NOTE};
 

@@ -2,7 +2,8 @@
 //! browser and Salesforce) and what comes out ([`Effect`]s for the glue to carry out).
 
 use crate::log::{CallDirection, CallRecord, RecordRef};
-use crate::model::{AudioInput, CallHandle, Credentials, EndReason, Quality};
+use crate::model::{AudioInput, CallHandle, Credentials, EndReason};
+use crate::quality::Quality;
 use crate::org_sign_in::{Minted, OrgGrant, OrgRefusal};
 use crate::outbox::{Package, Rejection};
 use crate::outputs::{AudioOutput, OutputChoices, OutputRole};

@@ -4,7 +4,7 @@ use crate::dialing::{DialError, DialPlan};
 use crate::extension::KeyedExtension;
 use crate::log::{CallDirection, CallRecord, RecordRef};
 use crate::pop_measure::ScreenPop;
-use crate::quality::{Codec, QualityTally};
+use crate::quality::{Quality, QualityTally};
 
 /// A SIP password, held in memory only. Its `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]
@@ -39,23 +39,6 @@ pub struct Credentials {
     /// The user name digest answers give when it is not `user`: the org's credentials
     /// authenticate as `EXPIRES:EXTENSION` (`None` for a typed password).
     pub auth_user: Option<String>,
-}
-
-/// The audio of the last second of a call, from the browser's `getStats`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Quality {
-    /// Share of the far end's packets lost on the way, percent.
-    pub loss_percent: u32,
-    /// Inbound jitter, milliseconds.
-    pub jitter_ms: u32,
-    /// Audio bytes received in that second.
-    pub bytes_received: u64,
-    /// Audio packets received and lost in that second, for the call's quality estimate.
-    pub packets_received: u64,
-    pub packets_lost: u64,
-    /// Round-trip time to the far end, when the browser measured it.
-    pub round_trip_ms: Option<u32>,
-    pub codec: Codec,
 }
 
 /// A microphone the browser offers.

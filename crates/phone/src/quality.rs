@@ -15,7 +15,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::model::Quality;
 
 /// The basic signal-to-noise rating with every other G.107 parameter at its default value.
 const BASIC_RATING: f64 = 93.2;
@@ -124,6 +123,23 @@ impl Grade {
             Grade::Bad => "bad",
         }
     }
+}
+
+/// The audio of the last second of a call, from the browser's `getStats`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Quality {
+    /// Share of the far end's packets lost on the way, percent.
+    pub loss_percent: u32,
+    /// Inbound jitter, milliseconds.
+    pub jitter_ms: u32,
+    /// Audio bytes received in that second.
+    pub bytes_received: u64,
+    /// Audio packets received and lost in that second, for the call's quality estimate.
+    pub packets_received: u64,
+    pub packets_lost: u64,
+    /// Round-trip time to the far end, when the browser measured it.
+    pub round_trip_ms: Option<u32>,
+    pub codec: Codec,
 }
 
 /// A call's quality so far: the sum of its one-second readings.
