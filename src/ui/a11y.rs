@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::phone::quality::{Grade, QualitySummary};
 use crate::phone::recent::RecentCall;
-use crate::phone::{Call, CallDirection, Focus, Progress, Stage};
+use crate::phone::{Call, CallDirection, Focus, Progress, Stage, Time};
 use crate::ui::shortcuts::Shortcut;
 
 /// A sentence for the live region.
@@ -57,14 +57,14 @@ fn connected(c: &Call) -> String {
 }
 
 /// A recent call in words: "Missed · 3 min ago", "Outbound · 2:05 · yesterday".
-pub fn recent_summary(call: &RecentCall, now_ms: u64) -> String {
+pub fn recent_summary(call: &RecentCall, now: Time) -> String {
     let kind = match (call.missed, call.direction) {
         (true, _) => "Missed",
         (false, CallDirection::Inbound) => "Inbound",
         (false, CallDirection::Outbound) => "Outbound",
         (false, CallDirection::Internal) => "Internal",
     };
-    let ago_min = now_ms.saturating_sub(call.started_at_ms) / 60_000;
+    let ago_min = now.millis_since(call.started_at) / 60_000;
     let when = match ago_min {
         0 => "just now".to_owned(),
         1..=59 => format!("{ago_min} min ago"),
@@ -191,7 +191,7 @@ mod tests {
         assert_eq!(said(Focus::Call(&held), 1).map(|s| s.0), Some("Call with Ada on hold.".into()));
         let mut moving = talking_phone();
         let handle = the_call(&moving).handle;
-        moving.handle_intent(2_000, crate::phone::Intent::Transfer { call: handle, number: "1003".into() });
+        moving.handle_intent(Time::from_unix_millis(2_000), crate::phone::Intent::Transfer { call: handle, number: "1003".into() });
         let moving = Call { display_name: "Ada".into(), ..the_call(&moving).clone() };
         assert_eq!(said(Focus::Call(&moving), 1).map(|s| s.0), Some("On call with Ada. Transferring to 1003.".into()));
     }
@@ -200,7 +200,7 @@ mod tests {
     fn the_end_of_a_call_is_announced_with_what_comes_next() {
         let mut phone = talking_phone();
         let call = the_call(&phone).handle;
-        phone.handle_event(9_000, Event::CallEnded { call, reason: crate::phone::EndReason::RemoteHangup });
+        phone.handle_event(Time::from_unix_millis(9_000), Event::CallEnded { call, reason: crate::phone::EndReason::RemoteHangup });
         assert_eq!(said(phone.focus(), 0), Some(("Call ended. Wrap-up: choose a disposition and add notes.".into(), false)));
     }
 

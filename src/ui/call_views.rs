@@ -8,7 +8,7 @@ use yew::prelude::*;
 use super::a11y;
 use super::context::{use_intents, use_now, Snapshot};
 use super::shortcuts::Shortcut;
-use crate::phone::{Call, CallHandle, Intent, Progress, Registration, Stage};
+use crate::phone::{Call, CallHandle, Intent, Progress, Registration, Stage, Time};
 
 #[derive(Properties, PartialEq)]
 pub struct CallsProps {
@@ -123,7 +123,7 @@ pub fn call_card(props: &CallCardProps) -> Html {
             <div class="number" data-testid="call-who">{ call.who().to_owned() }</div>
             <div class="weak" role="timer" data-testid="call-status">
                 { status }
-                if connected { { " · " }<Timer since_ms={call.answered_at_ms.unwrap_or_default()} /> }
+                if connected { { " · " }<Timer since={call.answered_at.unwrap_or_default()} /> }
             </div>
             if let Some(text) = call.audio_status() {
                 <div class="weak" role="status" data-testid="call-quality">{ text }</div>
@@ -173,27 +173,27 @@ pub fn call_card(props: &CallCardProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct TimerProps {
-    /// When the call was answered (Unix ms).
-    pub since_ms: u64,
+    /// When the call was answered.
+    pub since: Time,
 }
 
 /// Talk time, mm:ss: re-rendered alone with each tick of the clock.
 #[function_component(Timer)]
 pub fn timer(props: &TimerProps) -> Html {
-    let seconds = use_now().saturating_sub(props.since_ms) / 1000;
+    let seconds = use_now().seconds_since(props.since);
     html! { <span data-testid="call-timer">{ format!("{:02}:{:02}", seconds / 60, seconds % 60) }</span> }
 }
 
 #[derive(Properties, PartialEq)]
 pub struct CountdownProps {
-    /// When wrap-up completes by itself (Unix ms).
-    pub ends_at_ms: u64,
+    /// When wrap-up completes by itself.
+    pub ends_at: Time,
 }
 
 /// The wrap-up countdown, re-rendered alone with each tick of the clock.
 #[function_component(Countdown)]
 pub fn countdown(props: &CountdownProps) -> Html {
-    let left = props.ends_at_ms.saturating_sub(use_now()).div_ceil(1000);
+    let left = props.ends_at.millis_since(use_now()).div_ceil(1000);
     html! {
         <div class="weak" role="timer" data-testid="wrap-up-countdown">{ format!("Saved by itself in {}:{:02}", left / 60, left % 60) }</div>
     }

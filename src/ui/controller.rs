@@ -10,7 +10,7 @@ use yew::Callback;
 
 use super::owner::{self, TabRole, Tabs};
 use super::pop;
-use super::context::now_ms;
+use super::context::now;
 use super::{credentials, logs, storage, task_facts};
 use crate::line::{Line, LineSettings};
 use crate::opencti::{self, CallLog, OpenCti};
@@ -106,7 +106,7 @@ impl Controller {
         let c = controller.clone();
         controller.inner.borrow_mut().line = Some(Line::new(line_settings, move |event| c.event(event)));
         if let Some(saved) = local_storage().and_then(|s| s.get_item(MICROPHONE_KEY).ok().flatten()).filter(|id| !id.is_empty()) {
-            let effects = controller.inner.borrow_mut().phone.handle_intent(now_ms(), Intent::ChooseMicrophone(Some(saved)));
+            let effects = controller.inner.borrow_mut().phone.handle_intent(now(), Intent::ChooseMicrophone(Some(saved)));
             controller.perform(effects);
         }
         super::outputs::watch(&controller);
@@ -125,7 +125,7 @@ impl Controller {
         if let Ok(view) = cti.get_app_view_info().await {
             controller.event(Event::Viewing(pop::viewed_record(&view)));
         }
-        let shown = controller.inner.borrow_mut().phone.presentation(now_ms());
+        let shown = controller.inner.borrow_mut().phone.presentation(now());
         controller.perform(shown);
         // Lightning waits for this before it stops showing the standby page.
         report(cti.notify_initialization_complete().await);
@@ -184,7 +184,7 @@ impl Controller {
         let interrupted = storage::interrupted_calls();
         // This page now answers for the stored calls: `persist` forgets them once logged.
         self.inner.borrow_mut().calls_stored = !interrupted.is_empty();
-        let mut effects = self.inner.borrow_mut().phone.restore_logs(now_ms(), storage::stored_logs(), interrupted, seed);
+        let mut effects = self.inner.borrow_mut().phone.restore_logs(now(), storage::stored_logs(), interrupted, seed);
         // With the org's credentials the owner signs in at once: a reload, a takeover or a
         // rejoin needs no one at the keyboard.
         effects.extend(self.inner.borrow_mut().phone.start_org_sign_in());
@@ -199,7 +199,7 @@ impl Controller {
             let controller = Controller { inner, on_change: on_change.clone() };
             // Wrap-up notes typed so far go into the outbox, which the next page replays; the
             // call in progress is stored with this moment as its heartbeat.
-            let effects = controller.inner.borrow_mut().phone.save_wrap_up_draft(now_ms());
+            let effects = controller.inner.borrow_mut().phone.save_wrap_up_draft(now());
             controller.perform(effects);
             controller.persist();
         });
@@ -215,7 +215,7 @@ impl Controller {
                 let line = inner.line.as_ref();
                 let carried: Vec<storage::Carried<'_>> =
                     inner.phone.calls_in_progress().map(|call| storage::Carried { call, dialog: line.and_then(|l| l.dialog(call.handle)) }).collect();
-                storage::store_calls(&carried, now_ms());
+                storage::store_calls(&carried, now());
                 Some(!carried.is_empty())
             } else {
                 None
@@ -249,7 +249,7 @@ impl Controller {
             // In the agent's click, with the reason shown above the form.
             attention::ask_permission();
         }
-        let effects = self.inner.borrow_mut().phone.handle_intent(now_ms(), intent);
+        let effects = self.inner.borrow_mut().phone.handle_intent(now(), intent);
         self.persist();
         self.perform(effects);
         self.publish();
@@ -261,7 +261,7 @@ impl Controller {
         if matches!(event, Event::MicrophonesFound(_)) {
             super::outputs::find(self.clone());
         }
-        let effects = self.inner.borrow_mut().phone.handle_event(now_ms(), event);
+        let effects = self.inner.borrow_mut().phone.handle_event(now(), event);
         self.persist();
         self.perform(effects);
         // Render after the effects' first steps: an incoming call's screen pop request goes to
@@ -273,7 +273,7 @@ impl Controller {
     /// Called every second: keeps the utility item's call timer running, the stored call's
     /// heartbeat fresh, and sends the call logs whose retry is due.
     pub fn tick(&self) {
-        let effects = self.inner.borrow_mut().phone.tick(now_ms());
+        let effects = self.inner.borrow_mut().phone.tick(now());
         self.persist();
         let retried = effects.iter().any(|e| matches!(e, Effect::SaveLog { .. } | Effect::FindLog { .. } | Effect::FetchCredentials));
         self.perform(effects);

@@ -106,13 +106,13 @@ pub fn use_shortcuts(call: Option<Call>) {
 pub(crate) mod tests {
     use super::*;
     use crate::phone::dialing::DialingRules;
-    use crate::phone::{Event, Phone};
+    use crate::phone::{Event, Phone, Time};
 
     /// A phone with a call ringing in from +1 415 555 0100 (Call-ID c1).
     pub(crate) fn ringing_phone() -> Phone {
         let mut phone = Phone::new(DialingRules::default());
         phone.handle_event(
-            0,
+            Time::from_unix_millis(0),
             Event::IncomingCall { call_id: "c1".into(), number: "+1 415 555 0100".into(), display_name: String::new(), replaces: None },
         );
         phone
@@ -122,8 +122,8 @@ pub(crate) mod tests {
     pub(crate) fn talking_phone() -> Phone {
         let mut phone = ringing_phone();
         let call = phone.calls()[0].handle;
-        phone.handle_intent(500, Intent::Answer(call));
-        phone.handle_event(1_000, Event::CallConnected { call });
+        phone.handle_intent(Time::from_unix_millis(500), Intent::Answer(call));
+        phone.handle_event(Time::from_unix_millis(1_000), Event::CallConnected { call });
         phone
     }
 

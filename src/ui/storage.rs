@@ -13,7 +13,7 @@ use crate::phone::outputs::OutputChoices;
 use crate::phone::pop_measure::PopMeasure;
 use crate::phone::presence::Presence;
 use crate::phone::recent::RecentCall;
-use crate::phone::{Call, CallDirection, CallRecord, InterruptedCall, PendingLog, RecordRef};
+use crate::phone::{Call, CallDirection, CallRecord, InterruptedCall, PendingLog, RecordRef, Time};
 
 /// The unsaved call logs (a JSON array).
 const OUTBOX_KEY: &str = "softphone.outbox";
@@ -136,23 +136,23 @@ pub fn store_logs(logs: &[PendingLog]) {
 
 /// Remembers the calls in progress at `now_ms` (the heartbeat) with the SIP dialogs they are
 /// on; none forgets them.
-pub fn store_calls(calls: &[Carried<'_>], now_ms: u64) {
-    let stored: Vec<CallInProgress> = calls.iter().map(|c| stored_call(c, now_ms)).collect();
+pub fn store_calls(calls: &[Carried<'_>], now: Time) {
+    let stored: Vec<CallInProgress> = calls.iter().map(|c| stored_call(c, now)).collect();
     write(CALLS_KEY, (!stored.is_empty()).then_some(&stored));
     write::<CallInProgress>(OLD_CALL_KEY, None);
 }
 
-fn stored_call(carried: &Carried<'_>, now_ms: u64) -> CallInProgress {
+fn stored_call(carried: &Carried<'_>, now: Time) -> CallInProgress {
     let c = carried.call;
     CallInProgress {
         direction: c.direction,
         number: c.number.clone(),
         record: c.record.clone(),
         call_id: c.log_call_id().map(str::to_owned),
-        started_at_ms: c.started_at_ms,
-        answered_at_ms: c.answered_at_ms,
-        screen_pop: c.screen_pop.and_then(|pop| pop.measure_at(now_ms)),
-        heartbeat_ms: now_ms,
+        started_at_ms: c.started_at.unix_millis(),
+        answered_at_ms: c.answered_at.map(Time::unix_millis),
+        screen_pop: c.screen_pop.and_then(|pop| pop.measure_at(now)),
+        heartbeat_ms: now.unix_millis(),
         dialog: carried.dialog.as_ref().map(|d| StoredDialog {
             call_id: d.call_id.clone(),
             local_tag: d.local_tag.clone(),
@@ -188,9 +188,10 @@ fn interrupted(call: CallInProgress) -> InterruptedCall {
         screen_pop: call.screen_pop,
         disposition: disposition.into(),
         notes: crate::phone::LOST_NOTE.into(),
-        ..CallRecord::new(call.direction, call.number, call.record, call.started_at_ms)
+        ..CallRecord::new(call.direction, call.number, call.record, Time::from_unix_millis(call.started_at_ms))
     };
-    InterruptedCall { log, answered_at_ms: call.answered_at_ms, interrupted_at_ms: call.heartbeat_ms, can_rejoin, held: call.held }
+    let answered_at = call.answered_at_ms.map(Time::from_unix_millis);
+    InterruptedCall { log, answered_at, interrupted_at: Time::from_unix_millis(call.heartbeat_ms), can_rejoin, held: call.held }
 }
 
 /// The SIP dialog of the call a previous page went away during whose log is keyed by

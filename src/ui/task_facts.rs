@@ -74,7 +74,7 @@ mod tests {
             direction: CallDirection::Inbound,
             number: "+1 757 555 0142".into(),
             record: None,
-            started_at_ms: 1_795_946_520_000,
+            started_at: crate::phone::Time::from_unix_millis(1_795_946_520_000),
             duration_s: 12,
             call_id: Some("abc@pbx".into()),
             screen_pop,

@@ -371,7 +371,7 @@ pub fn wrap_up_card(props: &WrapUpProps) -> Html {
                 <label for="wrap-notes">{ "Notes" }</label>
                 <textarea id="wrap-notes" ref={notes} rows="3" {oninput} />
             </div>
-            if let Some(ends_at_ms) = props.wrap.ends_at_ms { <Countdown {ends_at_ms} /> }
+            if let Some(ends_at) = props.wrap.ends_at { <Countdown {ends_at} /> }
             <div class="actions"><button class="brand" type="submit">{ "Done" }</button></div>
         </form>
     }

@@ -2,6 +2,7 @@
 //! (answer, decline, hang up, mute, hold, keypad). At most one call is live: answering or
 //! resuming a call puts the live one on hold first.
 
+use crate::clock::Time;
 use crate::log::RecordRef;
 use crate::model::{CallHandle, EndReason, Progress, Stage};
 use crate::pop_measure::PopOutcome;
@@ -9,9 +10,9 @@ use crate::{is_dtmf, CallDirection, Effect, Event, Phone};
 
 impl Phone {
     /// Events of the line (and of Salesforce's screen pop) about one call.
-    pub(super) fn handle_call_event(&mut self, now_ms: u64, event: Event) -> Vec<Effect> {
+    pub(super) fn handle_call_event(&mut self, now: Time, event: Event) -> Vec<Effect> {
         match event {
-            Event::IncomingCall { call_id, number, display_name, replaces } => self.incoming(now_ms, call_id, number, display_name, replaces),
+            Event::IncomingCall { call_id, number, display_name, replaces } => self.incoming(now, call_id, number, display_name, replaces),
             Event::OutgoingCallStarted { call, call_id } => self.started(call, call_id),
             Event::RemoteRinging { call } => {
                 self.progressed(call, Progress::Ringing);
@@ -21,10 +22,10 @@ impl Phone {
                 self.progressed(call, Progress::EarlyMedia);
                 Vec::new()
             }
-            Event::CallConnected { call } => self.connected(now_ms, call),
-            Event::CallEnded { call, reason } => self.end(now_ms, call, reason),
+            Event::CallConnected { call } => self.connected(now, call),
+            Event::CallEnded { call, reason } => self.end(now, call, reason),
             Event::CallFailed { call, reason } => match self.call(call) {
-                Some(c) if c.call_id.is_none() || c.stage == Stage::Rejoining => self.end(now_ms, call, EndReason::Failed(reason)),
+                Some(c) if c.call_id.is_none() || c.stage == Stage::Rejoining => self.end(now, call, EndReason::Failed(reason)),
                 _ => Vec::new(),
             },
             Event::RecordMatched { call, record } => {
@@ -32,7 +33,7 @@ impl Phone {
                 Vec::new()
             }
             Event::PopAnswered { call, outcome } => {
-                self.pop_answered(now_ms, call, outcome);
+                self.pop_answered(now, call, outcome);
                 Vec::new()
             }
             Event::CallQuality { call, quality } => {
@@ -44,7 +45,7 @@ impl Phone {
                 Vec::new()
             }
             Event::TransferFailed { call, reason } => self.transfer_failed(call, reason),
-            Event::TransferRequested { call, number } => self.transfer_requested(now_ms, call, number),
+            Event::TransferRequested { call, number } => self.transfer_requested(now, call, number),
             Event::HoldFailed { call, held, status } => {
                 self.hold_failed(call, held, status);
                 Vec::new()
@@ -74,24 +75,24 @@ impl Phone {
 
     /// Salesforce answered the screen pop of a call ringing or in progress. An answer that
     /// comes after the call ended is not kept (the log is already on its way).
-    fn pop_answered(&mut self, now_ms: u64, call: CallHandle, outcome: PopOutcome) {
+    fn pop_answered(&mut self, now: Time, call: CallHandle, outcome: PopOutcome) {
         if let Some(c) = self.call_mut(call) {
-            c.screen_pop = c.screen_pop.map(|pop| pop.answered(outcome, now_ms));
+            c.screen_pop = c.screen_pop.map(|pop| pop.answered(outcome, now));
         }
     }
 
     /// The call was answered and its audio flows: the extension of the record, if any, is
     /// keyed in after a pause.
-    fn connected(&mut self, now_ms: u64, call: CallHandle) -> Vec<Effect> {
+    fn connected(&mut self, now: Time, call: CallHandle) -> Vec<Effect> {
         let Some(c) = self.call_mut(call).filter(|c| c.stage != Stage::Talking) else {
             return Vec::new();
         };
         // A rejoined call goes on from its first answer, and on hold if it was.
-        c.answered_at_ms = c.answered_at_ms.or(Some(now_ms));
+        c.answered_at = c.answered_at.or(Some(now));
         let hold_again = c.stage == Stage::Rejoining && c.held;
         c.stage = Stage::Talking;
         if let Some(extension) = &mut c.extension {
-            extension.answered(now_ms);
+            extension.answered(now);
         }
         if hold_again {
             return vec![Effect::SetHeld { call, held: true }];
@@ -130,22 +131,22 @@ impl Phone {
     }
 
     /// Declines a ringing call (486 when `busy`, else 603) and logs it.
-    pub(super) fn decline(&mut self, now_ms: u64, call: CallHandle, busy: bool) -> Vec<Effect> {
+    pub(super) fn decline(&mut self, now: Time, call: CallHandle, busy: bool) -> Vec<Effect> {
         if self.call(call).is_none_or(|c| c.stage != Stage::Ringing) {
             return Vec::new();
         }
         let mut effects = vec![Effect::Decline { call, busy }];
-        effects.extend(self.end(now_ms, call, EndReason::Declined));
+        effects.extend(self.end(now, call, EndReason::Declined));
         effects
     }
 
     /// Ends a call being placed, answered, talked on or rejoined.
-    pub(super) fn hang_up(&mut self, now_ms: u64, call: CallHandle) -> Vec<Effect> {
+    pub(super) fn hang_up(&mut self, now: Time, call: CallHandle) -> Vec<Effect> {
         if self.call(call).is_none_or(|c| c.stage == Stage::Ringing) {
             return Vec::new();
         }
         let mut effects = vec![Effect::HangUp { call }];
-        effects.extend(self.end(now_ms, call, EndReason::LocalHangup));
+        effects.extend(self.end(now, call, EndReason::LocalHangup));
         effects
     }
 

@@ -6,7 +6,7 @@ use super::*;
 const BOB: &str = "+1 650 555 0199";
 
 fn rings_in(phone: &mut Phone, at_ms: u64, call_id: &str, number: &str) -> Vec<Effect> {
-    phone.handle_event(at_ms, Event::IncomingCall { call_id: call_id.into(), number: number.into(), display_name: String::new(), replaces: None })
+    phone.handle_event(at(at_ms), Event::IncomingCall { call_id: call_id.into(), number: number.into(), display_name: String::new(), replaces: None })
 }
 
 /// On a call with Ada (H1, answered at 10 s), Bob rings in at 20 s (H2).
@@ -19,8 +19,8 @@ fn talking_with_a_call_waiting() -> (Phone, Vec<Effect>) {
 /// Bob's waiting call answered at 21 s and connected at 22 s: Ada is on hold.
 fn bob_answered() -> Phone {
     let (mut phone, _) = talking_with_a_call_waiting();
-    phone.handle_intent(21_000, Intent::Answer(H2));
-    phone.handle_event(22_000, Event::CallConnected { call: H2 });
+    phone.handle_intent(at(21_000), Intent::Answer(H2));
+    phone.handle_event(at(22_000), Event::CallConnected { call: H2 });
     phone
 }
 
@@ -42,12 +42,12 @@ fn a_caller_while_the_agent_talks_rings_softly_as_a_call_waiting() {
 #[test]
 fn answering_the_waiting_call_puts_the_first_on_hold_first() {
     let (mut phone, _) = talking_with_a_call_waiting();
-    let effects = phone.handle_intent(21_000, Intent::Answer(H2));
+    let effects = phone.handle_intent(at(21_000), Intent::Answer(H2));
     let hold = effects.iter().position(|e| *e == Effect::SetHeld { call: H1, held: true });
     let answer = effects.iter().position(|e| *e == Effect::Answer { call: H2 });
     assert!(hold.is_some() && hold < answer, "hold Ada, then answer Bob: {effects:?}");
     assert!(effects.contains(&Effect::PlayTone(None)), "the waiting tone stops");
-    let connected = phone.handle_event(22_000, Event::CallConnected { call: H2 });
+    let connected = phone.handle_event(at(22_000), Event::CallConnected { call: H2 });
     assert!(connected.contains(&Effect::SetLabel(format!("On call 00:00 {BOB} (+1)"))), "{connected:?}");
     assert!(held(&phone, H1) && !held(&phone, H2));
 }
@@ -55,7 +55,7 @@ fn answering_the_waiting_call_puts_the_first_on_hold_first() {
 #[test]
 fn resuming_the_held_call_swaps_holding_the_other() {
     let mut phone = bob_answered();
-    let effects = phone.handle_intent(30_000, Intent::SetHeld { call: H1, held: false });
+    let effects = phone.handle_intent(at(30_000), Intent::SetHeld { call: H1, held: false });
     assert_eq!(
         effects.iter().filter(|e| matches!(e, Effect::SetHeld { .. })).collect::<Vec<_>>(),
         [&Effect::SetHeld { call: H2, held: true }, &Effect::SetHeld { call: H1, held: false }]
@@ -68,7 +68,7 @@ fn resuming_the_held_call_swaps_holding_the_other() {
 fn declining_the_waiting_call_logs_it_and_the_first_call_goes_on() {
     for busy in [true, false] {
         let (mut phone, _) = talking_with_a_call_waiting();
-        let effects = phone.handle_intent(21_000, Intent::Decline { call: H2, busy });
+        let effects = phone.handle_intent(at(21_000), Intent::Decline { call: H2, busy });
         assert!(effects.contains(&Effect::Decline { call: H2, busy }));
         assert_eq!(save_of(&effects).map(|(_, r, _)| (r.number, r.disposition)), Some((BOB.into(), "Declined".into())));
         assert!(effects.contains(&Effect::PlayTone(None)));
@@ -80,7 +80,7 @@ fn declining_the_waiting_call_logs_it_and_the_first_call_goes_on() {
 #[test]
 fn a_waiting_caller_who_gives_up_is_logged_missed_and_the_label_is_the_call_again() {
     let (mut phone, _) = talking_with_a_call_waiting();
-    let effects = phone.handle_event(25_000, Event::CallEnded { call: H2, reason: EndReason::Missed });
+    let effects = phone.handle_event(at(25_000), Event::CallEnded { call: H2, reason: EndReason::Missed });
     assert_eq!(save_of(&effects).map(|(_, r, _)| r.disposition), Some("Missed".into()));
     assert!(effects.contains(&Effect::PlayTone(None)));
     assert!(effects.contains(&Effect::SetLabel("On call 00:15 Ada Lovelace".into())), "{effects:?}");
@@ -110,11 +110,11 @@ fn a_second_caller_while_the_first_still_rings_hears_busy() {
 #[test]
 fn answering_while_the_own_call_is_still_being_placed_is_refused_with_a_reason() {
     let mut phone = registered_phone();
-    phone.handle_intent(0, Intent::EnterNumber("1002".into()));
-    phone.handle_intent(1_000, Intent::Call);
-    phone.handle_event(1_010, started(&phone, "c1"));
+    phone.handle_intent(at(0), Intent::EnterNumber("1002".into()));
+    phone.handle_intent(at(1_000), Intent::Call);
+    phone.handle_event(at(1_010), started(&phone, "c1"));
     rings_in(&mut phone, 2_000, "c2", BOB);
-    assert_eq!(phone.handle_intent(3_000, Intent::Answer(H2)), Vec::new());
+    assert_eq!(phone.handle_intent(at(3_000), Intent::Answer(H2)), Vec::new());
     assert!(phone.notice().is_some_and(|n| n.contains("not answered yet")), "{:?}", phone.notice());
     assert_eq!(phone.call(H2).map(|c| c.stage), Some(Stage::Ringing), "still ringing: the agent may hang up the first");
 }
@@ -122,8 +122,8 @@ fn answering_while_the_own_call_is_still_being_placed_is_refused_with_a_reason()
 #[test]
 fn placing_a_call_during_a_call_puts_that_one_on_hold_first() {
     let mut phone = connected_outbound_call();
-    phone.handle_intent(20_000, Intent::EnterNumber("1002".into()));
-    let effects = phone.handle_intent(21_000, Intent::Call);
+    phone.handle_intent(at(20_000), Intent::EnterNumber("1002".into()));
+    let effects = phone.handle_intent(at(21_000), Intent::Call);
     let hold = effects.iter().position(|e| *e == Effect::SetHeld { call: H1, held: true });
     let dial = effects.iter().position(|e| *e == Effect::Dial { call: H2, dial: "1002".into() });
     assert!(hold.is_some() && hold < dial, "{effects:?}");
@@ -132,22 +132,22 @@ fn placing_a_call_during_a_call_puts_that_one_on_hold_first() {
 #[test]
 fn when_the_live_call_ends_the_held_one_waits_on_hold_with_the_wrap_up_alongside() {
     let mut phone = bob_answered();
-    let ended = phone.handle_event(40_000, Event::CallEnded { call: H2, reason: EndReason::RemoteHangup });
+    let ended = phone.handle_event(at(40_000), Event::CallEnded { call: H2, reason: EndReason::RemoteHangup });
     assert!(save_of(&ended).is_some(), "Bob's call is logged at once");
     assert!(phone.wrap_up().is_some(), "Bob's wrap-up");
     assert_eq!(current(&phone), H1);
     assert!(held(&phone, H1), "Ada stays on hold until the agent resumes: nobody is put through by surprise");
-    assert!(phone.label(40_000).starts_with("On hold"), "{}", phone.label(40_000));
+    assert!(phone.label(at(40_000)).starts_with("On hold"), "{}", phone.label(at(40_000)));
 }
 
 #[test]
 fn mute_and_keypad_go_to_the_call_named_only() {
     let mut phone = bob_answered();
-    assert!(phone.handle_intent(30_000, Intent::SetMuted { call: H2, muted: true }).contains(&Effect::SetMuted { call: H2, muted: true }));
+    assert!(phone.handle_intent(at(30_000), Intent::SetMuted { call: H2, muted: true }).contains(&Effect::SetMuted { call: H2, muted: true }));
     assert!(phone.call(H1).is_some_and(|c| !c.muted));
-    assert!(phone.handle_intent(30_000, Intent::SendDigit { call: H2, digit: '5' }).contains(&Effect::SendDigit { call: H2, digit: '5' }));
+    assert!(phone.handle_intent(at(30_000), Intent::SendDigit { call: H2, digit: '5' }).contains(&Effect::SendDigit { call: H2, digit: '5' }));
     assert!(
-        !phone.handle_intent(30_000, Intent::SendDigit { call: H1, digit: '5' }).iter().any(|e| matches!(e, Effect::SendDigit { .. })),
+        !phone.handle_intent(at(30_000), Intent::SendDigit { call: H1, digit: '5' }).iter().any(|e| matches!(e, Effect::SendDigit { .. })),
         "not to a call on hold"
     );
 }
@@ -155,7 +155,7 @@ fn mute_and_keypad_go_to_the_call_named_only() {
 #[test]
 fn signing_out_hangs_up_every_call_and_logs_each() {
     let mut phone = bob_answered();
-    let effects = phone.handle_intent(50_000, Intent::SignOut);
+    let effects = phone.handle_intent(at(50_000), Intent::SignOut);
     assert!(effects.contains(&Effect::HangUp { call: H1 }) && effects.contains(&Effect::HangUp { call: H2 }), "{effects:?}");
     assert_eq!(effects.iter().filter(|e| matches!(e, Effect::SaveLog { .. })).count(), 2);
     assert!(phone.calls().is_empty());

@@ -1,6 +1,7 @@
 //! A call ends: it is logged at once (answered, missed, declined or failed), an answered one
 //! goes to wrap-up, and the calls tied to it (a consultation, a transfer) learn of it.
 
+use crate::clock::Time;
 use crate::log::{CallLink, CallRecord};
 use crate::rejoin::LOST_NOTE;
 use crate::model::{Call, CallHandle, EndReason, Transfer};
@@ -8,13 +9,13 @@ use crate::{CallDirection, Effect, Phone};
 
 impl Phone {
     /// Ends call `handle`: log it at once, then wrap up if it was answered.
-    pub(super) fn end(&mut self, now_ms: u64, handle: CallHandle, reason: EndReason) -> Vec<Effect> {
+    pub(super) fn end(&mut self, now: Time, handle: CallHandle, reason: EndReason) -> Vec<Effect> {
         let Some(at) = self.calls.iter().position(|c| c.handle == handle) else {
             return Vec::new();
         };
         let mut call = self.calls.remove(at);
         self.tie_up(&mut call, &reason);
-        let answered = call.answered_at_ms.is_some();
+        let answered = call.answered_at.is_some();
         if reason == EndReason::AnsweredElsewhere && !answered {
             self.notice = Some("Answered elsewhere (another of your devices, or a colleague in the queue).".into());
             return Vec::new();
@@ -24,26 +25,26 @@ impl Phone {
         }
         // A call the reload cut off ends, for the customer, when the page went away.
         let lost_at = self.rejoin_lost(&call, &reason);
-        let ended_at_ms = lost_at.unwrap_or(now_ms);
+        let ended_at = lost_at.unwrap_or(now);
         let record = CallRecord {
-            duration_s: call.talk_seconds(ended_at_ms),
+            duration_s: call.talk_seconds(ended_at),
             call_id: call.log_call_id().map(str::to_owned),
-            screen_pop: call.screen_pop.and_then(|pop| pop.measure_at(now_ms)),
+            screen_pop: call.screen_pop.and_then(|pop| pop.measure_at(now)),
             disposition: disposition(&call, &reason),
             notes: if lost_at.is_some() { LOST_NOTE.into() } else { String::new() },
             transferred_to: transferred_to(&call, &reason),
             link: link(&call, &reason),
             quality: call.tally.summary(),
-            ..CallRecord::new(call.direction, call.number.clone(), call.record.clone(), call.started_at_ms)
+            ..CallRecord::new(call.direction, call.number.clone(), call.record.clone(), call.started_at)
         };
         let mut effects = Vec::new();
         if answered {
             // One wrap-up at a time: an earlier one keeps what the agent typed.
-            effects.extend(self.leave_wrap_up(now_ms));
+            effects.extend(self.leave_wrap_up(now));
         }
-        let save = self.queue_log(now_ms, record.clone(), None);
+        let save = self.queue_log(now, record.clone(), None);
         if let (true, Effect::SaveLog { id, .. }) = (answered, &save) {
-            self.wrap_up = Some(self.new_wrap_up(now_ms, *id, record));
+            self.wrap_up = Some(self.new_wrap_up(now, *id, record));
         }
         effects.push(save);
         effects
@@ -71,7 +72,7 @@ impl Phone {
             // A transfer the other party asked for rests on our call to the new number: that
             // call failing leaves the old one as it was. (An attended transfer whose
             // consultation ended is settled by the line: done, or failed.)
-            if matches!(&other.transfer, Some(Transfer::Requested { new, .. }) if *new == ended.handle && ended.answered_at_ms.is_none()) {
+            if matches!(&other.transfer, Some(Transfer::Requested { new, .. }) if *new == ended.handle && ended.answered_at.is_none()) {
                 other.transfer = None;
             }
         }
@@ -81,7 +82,7 @@ impl Phone {
 /// The disposition a call's log starts with: none for an answered call (the agent chooses one
 /// in wrap-up), else what became of it.
 fn disposition(call: &Call, reason: &EndReason) -> String {
-    if call.answered_at_ms.is_some() {
+    if call.answered_at.is_some() {
         return String::new();
     }
     match reason {

@@ -3,6 +3,7 @@
 //! phone takes), or taken at once when they replace one of our calls (an attended transfer to
 //! us).
 
+use crate::clock::Time;
 use crate::log::CallRecord;
 use crate::model::{Call, CallHandle, Stage};
 use crate::pop_measure::ScreenPop;
@@ -22,7 +23,7 @@ impl Phone {
     /// A call rings in with SIP Call-ID `call_id`.
     pub(super) fn incoming(
         &mut self,
-        now_ms: u64,
+        now: Time,
         call_id: String,
         number: String,
         display_name: String,
@@ -33,15 +34,15 @@ impl Phone {
         let replaced = replaces.filter(|r| self.call(*r).is_some_and(|c| c.stage == Stage::Talking));
         if replaced.is_none() {
             if let Some(refusal) = self.refusal() {
-                return self.refuse(now_ms, refusal, call_id, number);
+                return self.refuse(now, refusal, call_id, number);
             }
         }
         let direction = if is_internal(&number) { CallDirection::Internal } else { CallDirection::Inbound };
         let handle = self.mint();
-        let mut call = Call::new(handle, Stage::Ringing, direction, number.clone(), None, now_ms);
+        let mut call = Call::new(handle, Stage::Ringing, direction, number.clone(), None, now);
         call.display_name = display_name;
         call.call_id = Some(call_id.clone());
-        call.screen_pop = Some(ScreenPop::Waiting { asked_at_ms: now_ms });
+        call.screen_pop = Some(ScreenPop::Waiting { asked_at: now });
         // The screen pop comes first: it is what the agent waits for.
         let mut effects = vec![Effect::ScreenPop { call: handle, number, direction }, Effect::Ring { call: handle, call_id }];
         if replaced.is_some() {
@@ -54,7 +55,7 @@ impl Phone {
             return effects;
         }
         effects.push(Effect::ShowPanel(true));
-        effects.extend(self.leave_wrap_up(now_ms));
+        effects.extend(self.leave_wrap_up(now));
         self.calls.push(call);
         effects
     }
@@ -72,7 +73,7 @@ impl Phone {
     }
 
     /// Refuses an incoming call and logs it as missed, saying why.
-    pub(super) fn refuse(&mut self, now_ms: u64, refusal: Refusal, call_id: String, number: String) -> Vec<Effect> {
+    pub(super) fn refuse(&mut self, now: Time, refusal: Refusal, call_id: String, number: String) -> Vec<Effect> {
         let disposition = match (refusal, self.presence) {
             (Refusal::Busy, Presence::Busy) => "Missed (busy)",
             (Refusal::Busy, _) => "Missed (agent busy)",
@@ -81,9 +82,9 @@ impl Phone {
         let record = CallRecord {
             call_id: Some(call_id.clone()),
             disposition: disposition.into(),
-            ..CallRecord::new(CallDirection::Inbound, number, None, now_ms)
+            ..CallRecord::new(CallDirection::Inbound, number, None, now)
         };
         let refuse = Effect::Refuse { call_id, busy: refusal == Refusal::Busy };
-        vec![refuse, self.queue_log(now_ms, record, None)]
+        vec![refuse, self.queue_log(now, record, None)]
     }
 }

@@ -20,6 +20,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
 mod calls;
+pub mod clock;
 #[cfg(test)]
 mod calls_tests;
 pub mod dialing;
@@ -58,6 +59,8 @@ mod wrap_up_tests;
 mod outputs_tests;
 
 use std::rc::Rc;
+
+pub use clock::Time;
 
 use dialing::DialingRules;
 pub use log::{CallDirection, CallLink, CallRecord, RecordRef};
@@ -209,11 +212,11 @@ impl Phone {
         Rc::make_mut(&mut self.outbox)
     }
     /// The saves and lookups whose retry is due; the outbox is left shared when none is.
-    fn due_logs(&mut self, now_ms: u64) -> Vec<Effect> {
-        if !self.outbox.any_due(now_ms) {
+    fn due_logs(&mut self, now: Time) -> Vec<Effect> {
+        if !self.outbox.any_due(now) {
             return Vec::new();
         }
-        self.outbox_mut().due(now_ms).into_iter().map(work_effect).collect()
+        self.outbox_mut().due(now).into_iter().map(work_effect).collect()
     }
     /// A problem to show the agent, if any.
     pub fn notice(&self) -> Option<&str> {
@@ -228,35 +231,35 @@ impl Phone {
         self.microphone.as_deref()
     }
 
-    /// Applies an agent's intent at `now_ms` (Unix milliseconds).
-    pub fn handle_intent(&mut self, now_ms: u64, intent: Intent) -> Vec<Effect> {
+    /// Applies an agent's intent at `now` (Unix milliseconds).
+    pub fn handle_intent(&mut self, now: Time, intent: Intent) -> Vec<Effect> {
         self.notice = None;
         let mut effects = match intent {
             Intent::SignIn(credentials) => self.sign_in(credentials),
             Intent::SignInWithOrg => self.sign_in_with_org(),
-            Intent::SignOut => self.sign_out(now_ms),
-            Intent::EnterNumber(number) => self.enter_number(now_ms, number),
+            Intent::SignOut => self.sign_out(now),
+            Intent::EnterNumber(number) => self.enter_number(now, number),
             Intent::Dismiss => {
                 self.ready = None;
                 Vec::new()
             }
-            Intent::Call => self.dial(now_ms),
+            Intent::Call => self.dial(now),
             Intent::Answer(call) => self.answer(call),
-            Intent::Decline { call, busy } => self.decline(now_ms, call, busy),
-            Intent::HangUp(call) => self.hang_up(now_ms, call),
+            Intent::Decline { call, busy } => self.decline(now, call, busy),
+            Intent::HangUp(call) => self.hang_up(now, call),
             Intent::SetMuted { call, muted } => self.set_muted(call, muted),
             Intent::SetHeld { call, held } => self.set_held(call, held),
             Intent::SendDigit { call, digit } => self.send_digit(call, digit),
             Intent::Transfer { call, number } => self.transfer(call, number),
-            Intent::Consult { call, number } => self.consult(now_ms, call, number),
+            Intent::Consult { call, number } => self.consult(now, call, number),
             Intent::CompleteTransfer(call) => self.complete_transfer(call),
-            Intent::CancelConsult(call) => self.cancel_consult(now_ms, call),
-            Intent::LogCall { disposition, notes } => self.log_manual_call(now_ms, disposition, notes),
-            Intent::FinishWrapUp { disposition, notes } => self.finish_wrap_up(now_ms, disposition, notes),
+            Intent::CancelConsult(call) => self.cancel_consult(now, call),
+            Intent::LogCall { disposition, notes } => self.log_manual_call(now, disposition, notes),
+            Intent::FinishWrapUp { disposition, notes } => self.finish_wrap_up(now, disposition, notes),
             Intent::EditWrapUp { disposition, notes } => self.edit_wrap_up(disposition, notes),
             Intent::SetPresence(presence) => self.set_presence(presence),
-            Intent::CallBack(index) => self.call_back(now_ms, index),
-            Intent::RetryLogs => self.outbox_mut().retry_now(now_ms).into_iter().map(work_effect).collect(),
+            Intent::CallBack(index) => self.call_back(now, index),
+            Intent::RetryLogs => self.outbox_mut().retry_now(now).into_iter().map(work_effect).collect(),
             Intent::ChooseMicrophone(id) if id != self.microphone => {
                 self.microphone.clone_from(&id);
                 vec![Effect::UseMicrophone(id)]
@@ -265,12 +268,12 @@ impl Phone {
             Intent::ChooseSpeaker(id) => self.choose_output(outputs::OutputRole::Speaker, id),
             Intent::ChooseRinger(id) => self.choose_output(outputs::OutputRole::Ringer, id),
         };
-        effects.extend(self.presentation(now_ms));
+        effects.extend(self.presentation(now));
         effects
     }
 
-    /// Applies an outside event at `now_ms`.
-    pub fn handle_event(&mut self, now_ms: u64, event: Event) -> Vec<Effect> {
+    /// Applies an outside event at `now`.
+    pub fn handle_event(&mut self, now: Time, event: Event) -> Vec<Effect> {
         let mut effects = match event {
             Event::LogSaved { .. }
             | Event::LogFailed { .. }
@@ -278,8 +281,8 @@ impl Phone {
             | Event::LogRejected { .. }
             | Event::LogFound { .. }
             | Event::LogLookupFailed { .. }
-            | Event::PackageDetected(_) => self.handle_log_event(now_ms, event),
-            Event::ClickToDial { number, record } => self.clicked(now_ms, number, record),
+            | Event::PackageDetected(_) => self.handle_log_event(now, event),
+            Event::ClickToDial { number, record } => self.clicked(now, number, record),
             Event::Registered => {
                 self.registration = Registration::Registered;
                 self.org_registered();
@@ -292,9 +295,9 @@ impl Phone {
                     Vec::new()
                 }
             },
-            Event::CredentialsGranted(grant) => self.org_granted(now_ms, grant),
+            Event::CredentialsGranted(grant) => self.org_granted(now, grant),
             Event::CredentialsRefused(refusal) => self.org_refused(refusal),
-            Event::CredentialsUnavailable(reason) => self.org_unavailable(now_ms, reason),
+            Event::CredentialsUnavailable(reason) => self.org_unavailable(now, reason),
             Event::ConnectionLost(reason) => {
                 if self.agent.is_some() {
                     self.registration = Registration::Reconnecting(reason);
@@ -315,31 +318,31 @@ impl Phone {
                 self.notice = Some(reason);
                 Vec::new()
             }
-            call_event => self.handle_call_event(now_ms, call_event),
+            call_event => self.handle_call_event(now, call_event),
         };
-        effects.extend(self.presentation(now_ms));
+        effects.extend(self.presentation(now));
         effects
     }
 
     /// Called every second by the glue: keeps the label's timer running, measures the calls'
     /// audio and keys in extensions, a digit a tick; gives up rejoins that cannot happen, ends
     /// a wrap-up whose countdown ran out, and sends the call logs whose retry is due.
-    pub fn tick(&mut self, now_ms: u64) -> Vec<Effect> {
+    pub fn tick(&mut self, now: Time) -> Vec<Effect> {
         let mut effects = Vec::new();
         for call in &mut self.calls {
             if call.stage != Stage::Talking {
                 continue;
             }
             effects.push(Effect::MeasureQuality { call: call.handle });
-            if let Some(digit) = call.extension.as_mut().and_then(|e| e.next_digit(now_ms)) {
+            if let Some(digit) = call.extension.as_mut().and_then(|e| e.next_digit(now)) {
                 effects.push(Effect::SendDigit { call: call.handle, digit });
             }
         }
-        effects.extend(self.org_tick(now_ms));
-        effects.extend(self.give_up_rejoins_when_late(now_ms));
-        effects.extend(self.wrap_up_tick(now_ms));
-        effects.extend(self.due_logs(now_ms));
-        effects.extend(self.presentation(now_ms));
+        effects.extend(self.org_tick(now));
+        effects.extend(self.give_up_rejoins_when_late(now));
+        effects.extend(self.wrap_up_tick(now));
+        effects.extend(self.due_logs(now));
+        effects.extend(self.presentation(now));
         effects
     }
 

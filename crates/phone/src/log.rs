@@ -1,5 +1,6 @@
 //! A finished (or logged) call, in CRM-neutral terms. The glue maps it to a Salesforce Task.
 
+use crate::clock::Time;
 use callcenter::date::Date;
 use serde::{Deserialize, Serialize};
 
@@ -75,7 +76,8 @@ pub struct CallRecord {
     /// The record the call is attached to.
     pub record: Option<RecordRef>,
     /// When the call started (Unix milliseconds, UTC).
-    pub started_at_ms: u64,
+    #[serde(rename = "started_at_ms")]
+    pub started_at: Time,
     /// Talk time in whole seconds (0 when never answered).
     pub duration_s: u64,
     /// The SIP Call-ID, when the call went through the softphone.
@@ -121,13 +123,13 @@ pub enum CallLink {
 }
 
 impl CallRecord {
-    /// The log of a call with `number` that started at `started_at_ms`, nothing more known yet.
-    pub fn new(direction: CallDirection, number: String, record: Option<RecordRef>, started_at_ms: u64) -> CallRecord {
+    /// The log of a call with `number` that started at `started_at`, nothing more known yet.
+    pub fn new(direction: CallDirection, number: String, record: Option<RecordRef>, started_at: Time) -> CallRecord {
         CallRecord {
             direction,
             number,
             record,
-            started_at_ms,
+            started_at,
             duration_s: 0,
             call_id: None,
             screen_pop: None,
@@ -142,7 +144,7 @@ impl CallRecord {
 
     /// A subject such as "Outbound call 2026-11-24 10:02 UTC +1 415 555 0100".
     pub fn subject(&self) -> String {
-        let (date, time) = utc_date_time(self.started_at_ms);
+        let (date, time) = utc_date_time(self.started_at.unix_millis());
         format!("{} call {date} {time} UTC {}", self.direction.as_str(), self.number)
     }
 
@@ -183,7 +185,7 @@ impl CallRecord {
 
     /// The calendar day the call started, "YYYY-MM-DD" (UTC), for a Task's ActivityDate.
     pub fn activity_date(&self) -> String {
-        utc_date_time(self.started_at_ms).0
+        utc_date_time(self.started_at.unix_millis()).0
     }
 }
 
@@ -202,7 +204,7 @@ mod tests {
     #[test]
     fn subject_and_activity_date_use_the_utc_calendar() {
         // 2026-11-29 10:02 UTC
-        let record = CallRecord { duration_s: 42, ..CallRecord::new(CallDirection::Inbound, "+1 415 555 0100".into(), None, 1_795_946_520_000) };
+        let record = CallRecord { duration_s: 42, ..CallRecord::new(CallDirection::Inbound, "+1 415 555 0100".into(), None, Time::from_unix_millis(1_795_946_520_000)) };
         assert_eq!(record.subject(), "Inbound call 2026-11-29 10:02 UTC +1 415 555 0100");
         assert_eq!(record.activity_date(), "2026-11-29");
     }

@@ -1,5 +1,6 @@
 //! What the phone knows: the agent, the registration, the calls and their wrap-up.
 
+use crate::clock::Time;
 use crate::dialing::{DialError, DialPlan};
 use crate::extension::KeyedExtension;
 use crate::log::{CallDirection, CallRecord, RecordRef};
@@ -172,9 +173,9 @@ pub struct Call {
     /// The screen pop of an incoming call: waiting for Salesforce, or measured.
     pub screen_pop: Option<ScreenPop>,
     /// When it started ringing (Unix ms).
-    pub started_at_ms: u64,
+    pub started_at: Time,
     /// When it was answered (Unix ms).
-    pub answered_at_ms: Option<u64>,
+    pub answered_at: Option<Time>,
     /// How far the call got before an answer (outbound).
     pub progress: Progress,
     /// Our microphone is muted on this call.
@@ -209,15 +210,15 @@ pub struct Resumed {
     pub first_call_id: Option<String>,
     /// The last moment the previous page was known to be on the call: talk time ends there if
     /// the call cannot be rejoined.
-    pub interrupted_at_ms: u64,
+    pub interrupted_at: Time,
     /// The rejoin (INVITE with Replaces) has been asked of the line.
     pub asked: bool,
 }
 
 impl Call {
-    /// A call `handle` just starting at `started_at_ms` in `stage`, nothing known of it yet but
+    /// A call `handle` just starting at `started_at` in `stage`, nothing known of it yet but
     /// who it is with.
-    pub fn new(handle: CallHandle, stage: Stage, direction: CallDirection, number: String, record: Option<RecordRef>, started_at_ms: u64) -> Call {
+    pub fn new(handle: CallHandle, stage: Stage, direction: CallDirection, number: String, record: Option<RecordRef>, started_at: Time) -> Call {
         Call {
             handle,
             stage,
@@ -227,8 +228,8 @@ impl Call {
             record,
             call_id: None,
             screen_pop: None,
-            started_at_ms,
-            answered_at_ms: None,
+            started_at,
+            answered_at: None,
             progress: Progress::Calling,
             muted: false,
             held: false,
@@ -281,8 +282,8 @@ impl Call {
     }
 
     /// Seconds since the call was answered.
-    pub fn talk_seconds(&self, now_ms: u64) -> u64 {
-        self.answered_at_ms.map_or(0, |at| now_ms.saturating_sub(at) / 1000)
+    pub fn talk_seconds(&self, now: Time) -> u64 {
+        self.answered_at.map_or(0, |at| now.seconds_since(at))
     }
 }
 
@@ -298,7 +299,7 @@ pub struct WrapUp {
     /// What the agent has chosen and typed so far: saved whatever ends the wrap-up.
     pub draft: WrapUpDraft,
     /// When the wrap-up completes by itself (the definition's `wrapUpSeconds`), if it does.
-    pub ends_at_ms: Option<u64>,
+    pub ends_at: Option<Time>,
 }
 
 /// The disposition and notes of a wrap-up in progress.

@@ -19,6 +19,7 @@
 //!
 //! The states are typed; the app words them.
 
+use crate::clock::Time;
 use callcenter::CredentialSource;
 
 use crate::model::{Credentials, Registration, Secret};
@@ -75,11 +76,11 @@ pub enum OrgSignIn {
     /// Asking the org, after `failures` unanswered asks in a row. `pbx_refused`: the PBX
     /// refused the last credentials (its reason): these are the one more try.
     Asking { pbx_refused: Option<String>, failures: u32 },
-    /// The org did not answer (`reason`); asking again at `retry_at_ms`, after `failures` in a row.
-    Waiting { failures: u32, retry_at_ms: u64, reason: String },
-    /// Signed in with the org's credentials; asking for fresh ones at `renew_at_ms`.
+    /// The org did not answer (`reason`); asking again at `retry_at`, after `failures` in a row.
+    Waiting { failures: u32, retry_at: Time, reason: String },
+    /// Signed in with the org's credentials; asking for fresh ones at `renew_at`.
     /// `after_refusal`: these are the one more try after the PBX refused, until it accepts them.
-    Active { renew_at_ms: u64, after_refusal: bool },
+    Active { renew_at: Time, after_refusal: bool },
     /// No credentials from the org.
     Refused(OrgRefusal),
     /// The agent signed out (a click signs in again).
@@ -126,7 +127,7 @@ impl Phone {
     }
 
     /// The org's credentials came: sign in with them, or hand them to the line as a renewal.
-    pub(super) fn org_granted(&mut self, now_ms: u64, grant: OrgGrant) -> Vec<Effect> {
+    pub(super) fn org_granted(&mut self, now: Time, grant: OrgGrant) -> Vec<Effect> {
         if matches!(self.org, OrgSignIn::Off) {
             return Vec::new(); // the agent signed in with the form meanwhile
         }
@@ -137,7 +138,7 @@ impl Phone {
         let OrgGrant { extension, ttl_s, sip, turn } = grant;
         let credentials = Credentials { user: extension, password: sip.password, display_name: String::new(), auth_user: Some(sip.username) };
         let after_refusal = matches!(self.org, OrgSignIn::Asking { pbx_refused: Some(_), .. });
-        self.org = OrgSignIn::Active { renew_at_ms: now_ms + u64::from(ttl_s) * 750, after_refusal };
+        self.org = OrgSignIn::Active { renew_at: now + u64::from(ttl_s) * 750, after_refusal };
         let mut effects: Vec<Effect> = turn.map(|credential| Effect::UseTurn { credential, ttl_s }).into_iter().collect();
         let renewal = self.agent.is_some();
         self.agent = Some(credentials.clone());
@@ -164,14 +165,14 @@ impl Phone {
     }
 
     /// runApex failed or timed out: ask again later, waiting longer each time.
-    pub(super) fn org_unavailable(&mut self, now_ms: u64, reason: String) -> Vec<Effect> {
+    pub(super) fn org_unavailable(&mut self, now: Time, reason: String) -> Vec<Effect> {
         let failures = match &self.org {
             OrgSignIn::Asking { failures, .. } | OrgSignIn::Waiting { failures, .. } => failures + 1,
             OrgSignIn::Active { .. } => 1,
             OrgSignIn::Off | OrgSignIn::Refused(_) | OrgSignIn::SignedOut => return Vec::new(),
         };
         let wait = FIRST_RETRY_MS.saturating_mul(1 << failures.saturating_sub(1).min(10)).min(LONGEST_RETRY_MS);
-        self.org = OrgSignIn::Waiting { failures, retry_at_ms: now_ms + wait, reason };
+        self.org = OrgSignIn::Waiting { failures, retry_at: now + wait, reason };
         Vec::new()
     }
 
@@ -200,10 +201,10 @@ impl Phone {
     }
 
     /// Every second: renews the credentials, or asks again after the org did not answer.
-    pub(super) fn org_tick(&mut self, now_ms: u64) -> Vec<Effect> {
+    pub(super) fn org_tick(&mut self, now: Time) -> Vec<Effect> {
         match self.org {
-            OrgSignIn::Active { renew_at_ms, .. } if now_ms >= renew_at_ms => self.ask(None, 0),
-            OrgSignIn::Waiting { retry_at_ms, failures, .. } if now_ms >= retry_at_ms => self.ask(None, failures),
+            OrgSignIn::Active { renew_at, .. } if now >= renew_at => self.ask(None, 0),
+            OrgSignIn::Waiting { retry_at, failures, .. } if now >= retry_at => self.ask(None, failures),
             _ => Vec::new(),
         }
     }

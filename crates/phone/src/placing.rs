@@ -1,6 +1,7 @@
 //! Calls the agent places: a number clicked in the CRM or typed, then called. A call placed
 //! while another is live puts that one on hold first.
 
+use crate::clock::Time;
 use crate::dialing::DialPlan;
 use crate::extension::KeyedExtension;
 use crate::log::RecordRef;
@@ -9,24 +10,24 @@ use crate::{is_internal, CallDirection, Effect, Phone};
 
 impl Phone {
     /// A number was clicked in the CRM: ready to call, on that record.
-    pub(super) fn clicked(&mut self, now_ms: u64, number: String, record: Option<RecordRef>) -> Vec<Effect> {
+    pub(super) fn clicked(&mut self, now: Time, number: String, record: Option<RecordRef>) -> Vec<Effect> {
         if !self.has_room() {
             self.notice = Some(self.no_room_notice());
             return Vec::new();
         }
-        let mut effects = self.leave_wrap_up(now_ms);
+        let mut effects = self.leave_wrap_up(now);
         self.ready = Some(self.target(number, record));
         effects.push(Effect::ShowPanel(true));
         effects
     }
 
     /// A number typed: ready to call, related to the record on the agent's screen.
-    pub(super) fn enter_number(&mut self, now_ms: u64, number: String) -> Vec<Effect> {
+    pub(super) fn enter_number(&mut self, now: Time, number: String) -> Vec<Effect> {
         if !self.has_room() {
             self.notice = Some(self.no_room_notice());
             return Vec::new();
         }
-        let effects = self.leave_wrap_up(now_ms);
+        let effects = self.leave_wrap_up(now);
         self.ready = Some(self.target(number, self.viewing.clone()));
         effects
     }
@@ -44,7 +45,7 @@ impl Phone {
     }
 
     /// Calls the number that is ready.
-    pub(super) fn dial(&mut self, now_ms: u64) -> Vec<Effect> {
+    pub(super) fn dial(&mut self, now: Time) -> Vec<Effect> {
         let Some(target) = self.ready.clone() else {
             return Vec::new();
         };
@@ -55,7 +56,7 @@ impl Phone {
         // A number on a CRM record is a customer's, whatever its length.
         let direction = if is_internal(&plan.dial) && target.record.is_none() { CallDirection::Internal } else { CallDirection::Outbound };
         let handle = self.mint();
-        let mut call = Call::new(handle, Stage::Dialing, direction, target.number, target.record, now_ms);
+        let mut call = Call::new(handle, Stage::Dialing, direction, target.number, target.record, now);
         call.extension = plan.extension.map(KeyedExtension::new);
         self.calls.push(call);
         effects.push(Effect::Dial { call: handle, dial: plan.dial });
@@ -63,7 +64,7 @@ impl Phone {
     }
 
     /// Puts the call `about` on hold and calls `number` to talk first (a consultation).
-    pub(super) fn consult(&mut self, now_ms: u64, about: CallHandle, number: String) -> Vec<Effect> {
+    pub(super) fn consult(&mut self, now: Time, about: CallHandle, number: String) -> Vec<Effect> {
         let Some(about_who) = self.call(about).filter(|c| c.stage == Stage::Talking && c.transfer.is_none()).map(|c| c.who().to_owned()) else {
             return Vec::new();
         };
@@ -78,7 +79,7 @@ impl Phone {
         }
         let direction = if is_internal(&plan.dial) { CallDirection::Internal } else { CallDirection::Outbound };
         let handle = self.mint();
-        let mut call = Call::new(handle, Stage::Dialing, direction, target.number, None, now_ms);
+        let mut call = Call::new(handle, Stage::Dialing, direction, target.number, None, now);
         call.consultation = Some(Consultation { about, about_who, handed_over: false });
         call.extension = plan.extension.map(KeyedExtension::new);
         self.calls.push(call);

@@ -88,12 +88,12 @@ impl Phone {
 mod tests {
     use super::*;
     use crate::dialing::DialingRules;
-    use crate::tests::registered_phone;
+    use crate::tests::{at, registered_phone};
     use crate::{Credentials, Event, Intent, Secret};
 
     fn ring(phone: &mut Phone) -> Vec<Effect> {
         phone.handle_event(
-            5_000,
+            at(5_000),
             Event::IncomingCall { call_id: "c9".into(), number: "+1 650 555 0199".into(), display_name: String::new(), replaces: None },
         )
     }
@@ -108,10 +108,10 @@ mod tests {
     #[test]
     fn busy_answers_new_calls_with_486_and_logs_them_as_missed_busy() {
         let mut phone = registered_phone();
-        let effects = phone.handle_intent(1_000, Intent::SetPresence(Presence::Busy));
+        let effects = phone.handle_intent(at(1_000), Intent::SetPresence(Presence::Busy));
         assert!(effects.contains(&Effect::RememberPresence(Presence::Busy)));
         assert!(effects.contains(&Effect::SetIcon("ban")));
-        assert_eq!(phone.label(1_000), "Phone: busy");
+        assert_eq!(phone.label(at(1_000)), "Phone: busy");
         let rang = ring(&mut phone);
         assert!(rang.contains(&Effect::Refuse { call_id: "c9".into(), busy: true }));
         assert_eq!(missed_as(&rang).as_deref(), Some("Missed (busy)"));
@@ -121,7 +121,7 @@ mod tests {
     #[test]
     fn away_refuses_calls_as_unavailable_so_the_pbx_can_route_them() {
         let mut phone = registered_phone();
-        phone.handle_intent(1_000, Intent::SetPresence(Presence::Away));
+        phone.handle_intent(at(1_000), Intent::SetPresence(Presence::Away));
         let rang = ring(&mut phone);
         assert!(rang.contains(&Effect::Refuse { call_id: "c9".into(), busy: false }));
         assert_eq!(missed_as(&rang).as_deref(), Some("Missed (away)"));
@@ -130,11 +130,11 @@ mod tests {
     #[test]
     fn offline_unregisters_and_available_registers_again_with_the_same_sign_in() {
         let mut phone = registered_phone();
-        let off = phone.handle_intent(1_000, Intent::SetPresence(Presence::Offline));
+        let off = phone.handle_intent(at(1_000), Intent::SetPresence(Presence::Offline));
         assert!(off.contains(&Effect::Disconnect));
         assert_eq!(phone.agent_user(), Some("1001"), "still signed in here");
-        assert_eq!(phone.label(1_000), "Phone: offline");
-        let back = phone.handle_intent(2_000, Intent::SetPresence(Presence::Available));
+        assert_eq!(phone.label(at(1_000)), "Phone: offline");
+        let back = phone.handle_intent(at(2_000), Intent::SetPresence(Presence::Available));
         assert!(back.iter().any(|e| matches!(e, Effect::Connect(c) if c.user == "1001")));
         assert_eq!(phone.registration(), &Registration::Connecting);
     }
@@ -143,7 +143,7 @@ mod tests {
     fn going_offline_waits_for_the_call_to_end() {
         let mut phone = registered_phone();
         ring(&mut phone);
-        let effects = phone.handle_intent(6_000, Intent::SetPresence(Presence::Offline));
+        let effects = phone.handle_intent(at(6_000), Intent::SetPresence(Presence::Offline));
         assert!(!effects.contains(&Effect::Disconnect));
         assert_eq!(phone.presence(), Presence::Available);
         assert!(phone.notice().is_some());
@@ -154,7 +154,7 @@ mod tests {
         let mut phone = Phone::new(DialingRules::default());
         phone.restore_presence(Presence::Offline);
         let effects = phone
-            .handle_intent(0, Intent::SignIn(Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: String::new(), auth_user: None }));
+            .handle_intent(at(0), Intent::SignIn(Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: String::new(), auth_user: None }));
         assert!(effects.contains(&Effect::RememberPresence(Presence::Available)));
         assert_eq!(phone.presence(), Presence::Available);
     }

@@ -2,6 +2,7 @@
 //! icon, and the tones. All three follow from the state, so they are worked out once after
 //! every change, and only what changed is sent.
 
+use crate::clock::Time;
 use crate::messages::Tone;
 use crate::model::{Focus, Progress, Registration, Stage};
 use crate::presence::Presence;
@@ -38,7 +39,7 @@ impl Phone {
     }
 
     /// The utility-bar label: what an agent glancing at the bar needs.
-    pub fn label(&self, now_ms: u64) -> String {
+    pub fn label(&self, now: Time) -> String {
         let others = self.calls.len().saturating_sub(1);
         match self.focus() {
             Focus::ReadyToCall(t) => {
@@ -54,7 +55,7 @@ impl Phone {
                     Stage::Ringing | Stage::Answering => format!("Incoming call: {}", c.who()),
                     Stage::Rejoining => format!("Rejoining {}", c.who()),
                     Stage::Talking => {
-                        let s = c.talk_seconds(now_ms);
+                        let s = c.talk_seconds(now);
                         let state = if c.held { "On hold" } else { "On call" };
                         format!("{state} {:02}:{:02} {}", s / 60, s % 60, c.who())
                     }
@@ -110,9 +111,9 @@ impl Phone {
     }
 
     /// The label, icon and tone effects for what changed since they were last sent.
-    pub fn presentation(&mut self, now_ms: u64) -> Vec<Effect> {
+    pub fn presentation(&mut self, now: Time) -> Vec<Effect> {
         let mut effects = Vec::new();
-        let label = self.label(now_ms);
+        let label = self.label(now);
         if label != self.shown.label {
             self.shown.label.clone_from(&label);
             effects.push(Effect::SetLabel(label));

@@ -2,6 +2,7 @@
 //! the record each belonged to, for a one-click call back. Built from the calls' logs as they
 //! are made, so it says what the Tasks say; kept by the glue in browser storage (no secret in it).
 
+use crate::clock::Time;
 use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
@@ -22,7 +23,8 @@ pub struct RecentCall {
     /// The record the call was attached to.
     pub record: Option<RecordRef>,
     /// When it started (Unix ms).
-    pub started_at_ms: u64,
+    #[serde(rename = "started_at_ms")]
+    pub started_at: Time,
     /// Talk time in seconds (0: never answered).
     pub duration_s: u64,
     /// An inbound call nobody here answered (rang out, refused while busy or away).
@@ -35,7 +37,7 @@ impl RecentCall {
             direction: log.direction,
             number: log.number.clone(),
             record: log.record.clone(),
-            started_at_ms: log.started_at_ms,
+            started_at: log.started_at,
             duration_s: log.duration_s,
             missed: log.direction != CallDirection::Outbound && log.duration_s == 0 && log.disposition.starts_with("Missed"),
         }
@@ -73,13 +75,13 @@ impl Phone {
     }
 
     /// Calls back entry `index` of the list, on its record: one click, as click-to-dial would.
-    pub(super) fn call_back(&mut self, now_ms: u64, index: usize) -> Vec<Effect> {
+    pub(super) fn call_back(&mut self, now: Time, index: usize) -> Vec<Effect> {
         let Some(entry) = self.recent.get(index).cloned() else {
             return Vec::new();
         };
-        let mut effects = self.clicked(now_ms, entry.number, entry.record);
+        let mut effects = self.clicked(now, entry.number, entry.record);
         if self.ready.is_some() {
-            effects.extend(self.dial(now_ms));
+            effects.extend(self.dial(now));
         }
         effects
     }
@@ -96,14 +98,14 @@ mod tests {
     fn a_missed_call_heads_the_list_and_one_click_calls_it_back() {
         let mut phone = registered_phone();
         phone.handle_event(
-            1_000,
+            at(1_000),
             Event::IncomingCall { call_id: "c1".into(), number: "+1 650 555 0199".into(), display_name: String::new(), replaces: None },
         );
-        phone.handle_event(9_000, Event::CallEnded { call: id(&phone, "c1"), reason: EndReason::Missed });
+        phone.handle_event(at(9_000), Event::CallEnded { call: id(&phone, "c1"), reason: EndReason::Missed });
         let [missed] = phone.recent() else { panic!("{:?}", phone.recent()) };
         assert!(missed.missed && missed.direction == CallDirection::Inbound);
         assert_eq!(missed.who(), "+1 650 555 0199");
-        let effects = phone.handle_intent(10_000, Intent::CallBack(0));
+        let effects = phone.handle_intent(at(10_000), Intent::CallBack(0));
         assert_eq!(dialled(&effects), Some("+16505550199"), "{effects:?}");
         let call = the_call(&phone);
         assert!(call.stage == Stage::Dialing && call.number == "+1 650 555 0199", "{call:?}");
@@ -112,9 +114,9 @@ mod tests {
     #[test]
     fn an_answered_call_is_not_missed_and_the_list_keeps_fifty() {
         let mut phone = registered_phone();
-        phone.handle_event(1_000, Event::IncomingCall { call_id: "c1".into(), number: "1002".into(), display_name: String::new(), replaces: None });
-        phone.handle_event(2_000, Event::CallConnected { call: id(&phone, "c1") });
-        phone.handle_event(9_000, Event::CallEnded { call: id(&phone, "c1"), reason: EndReason::RemoteHangup });
+        phone.handle_event(at(1_000), Event::IncomingCall { call_id: "c1".into(), number: "1002".into(), display_name: String::new(), replaces: None });
+        phone.handle_event(at(2_000), Event::CallConnected { call: id(&phone, "c1") });
+        phone.handle_event(at(9_000), Event::CallEnded { call: id(&phone, "c1"), reason: EndReason::RemoteHangup });
         assert!(!phone.recent()[0].missed);
         let many = vec![phone.recent()[0].clone(); 70];
         phone.restore_recent(many);
@@ -128,12 +130,12 @@ mod tests {
             direction: CallDirection::Outbound,
             number: "1002".into(),
             record: None,
-            started_at_ms: 0,
+            started_at: at(0),
             duration_s: 5,
             missed: false,
         }]);
-        phone.handle_event(1_000, Event::IncomingCall { call_id: "c1".into(), number: "1003".into(), display_name: String::new(), replaces: None });
-        assert!(!phone.handle_intent(2_000, Intent::CallBack(0)).iter().any(|e| matches!(e, Effect::Dial { .. })));
+        phone.handle_event(at(1_000), Event::IncomingCall { call_id: "c1".into(), number: "1003".into(), display_name: String::new(), replaces: None });
+        assert!(!phone.handle_intent(at(2_000), Intent::CallBack(0)).iter().any(|e| matches!(e, Effect::Dial { .. })));
         assert!(phone.notice().is_some());
     }
 }

@@ -11,6 +11,7 @@
 //! agent did not sign in within [`REJOIN_WINDOW_MS`]), it is logged as lost, with talk time up
 //! to the moment the page went away, and the agent is told.
 
+use crate::clock::Time;
 use crate::log::CallRecord;
 use crate::model::{Call, EndReason, Resumed, Stage};
 use crate::outbox::PendingLog;
@@ -30,9 +31,9 @@ pub struct InterruptedCall {
     /// The call's log as of the last moment the page was known alive (talk time up to then).
     pub log: CallRecord,
     /// When it was answered (Unix ms), if it was.
-    pub answered_at_ms: Option<u64>,
+    pub answered_at: Option<Time>,
     /// The last moment the page was known to be on the call (Unix ms).
-    pub interrupted_at_ms: u64,
+    pub interrupted_at: Time,
     /// The page kept the call's SIP dialog, so the far end can be asked to take us back.
     pub can_rejoin: bool,
     /// The call was on hold.
@@ -43,20 +44,20 @@ impl Phone {
     /// Takes back the call logs a previous page left unsaved (from browser storage), and the
     /// calls it went away during: rejoined when they can be (see the module), else logged at
     /// once. `seed` spreads retries between phones.
-    pub fn restore_logs(&mut self, now_ms: u64, stored: Vec<PendingLog>, interrupted: Vec<InterruptedCall>, seed: u64) -> Vec<Effect> {
+    pub fn restore_logs(&mut self, now: Time, stored: Vec<PendingLog>, interrupted: Vec<InterruptedCall>, seed: u64) -> Vec<Effect> {
         let outbox = self.outbox_mut();
         outbox.seed(seed);
         outbox.restore(stored);
         let mut effects = Vec::new();
         for call in interrupted {
-            effects.extend(self.take_back(now_ms, call));
+            effects.extend(self.take_back(now, call));
         }
         if self.is_rejoining() {
             effects.push(Effect::ShowPanel(true));
             effects.extend(self.ask_rejoin());
         }
-        effects.extend(self.due_logs(now_ms));
-        effects.extend(self.presentation(now_ms));
+        effects.extend(self.due_logs(now));
+        effects.extend(self.presentation(now));
         effects
     }
 
@@ -65,22 +66,22 @@ impl Phone {
         self.calls.iter().any(|c| c.stage == Stage::Rejoining)
     }
 
-    fn take_back(&mut self, now_ms: u64, interrupted: InterruptedCall) -> Vec<Effect> {
-        let InterruptedCall { log, answered_at_ms, interrupted_at_ms, can_rejoin, held } = interrupted;
-        let recent = now_ms.saturating_sub(interrupted_at_ms) <= REJOIN_WINDOW_MS;
-        let Some(answered_at_ms) = answered_at_ms.filter(|_| can_rejoin && recent && self.has_room()) else {
-            if answered_at_ms.is_some() {
+    fn take_back(&mut self, now: Time, interrupted: InterruptedCall) -> Vec<Effect> {
+        let InterruptedCall { log, answered_at, interrupted_at, can_rejoin, held } = interrupted;
+        let recent = now.millis_since(interrupted_at) <= REJOIN_WINDOW_MS;
+        let Some(answered_at) = answered_at.filter(|_| can_rejoin && recent && self.has_room()) else {
+            if answered_at.is_some() {
                 self.notice = Some(format!("Your call with {} was cut off when the page reloaded.", who(&log)));
             }
-            return vec![self.queue_log(now_ms, log, None)];
+            return vec![self.queue_log(now, log, None)];
         };
         let handle = self.mint();
-        let mut call = Call::new(handle, Stage::Rejoining, log.direction, log.number, log.record, log.started_at_ms);
-        call.answered_at_ms = Some(answered_at_ms);
+        let mut call = Call::new(handle, Stage::Rejoining, log.direction, log.number, log.record, log.started_at);
+        call.answered_at = Some(answered_at);
         call.held = held;
         // The first page measured the pop; the rejoined call's log keeps that measure.
         call.screen_pop = log.screen_pop.map(ScreenPop::Measured);
-        call.resumed = Some(Resumed { first_call_id: log.call_id, interrupted_at_ms, asked: false });
+        call.resumed = Some(Resumed { first_call_id: log.call_id, interrupted_at, asked: false });
         self.calls.push(call);
         Vec::new()
     }
@@ -107,24 +108,24 @@ impl Phone {
 
     /// Every second: a rejoin never asked for (the agent has not signed in) is given up once
     /// the window closes, and the call logged as lost.
-    pub(super) fn give_up_rejoins_when_late(&mut self, now_ms: u64) -> Vec<Effect> {
+    pub(super) fn give_up_rejoins_when_late(&mut self, now: Time) -> Vec<Effect> {
         let late: Vec<_> = self
             .calls
             .iter()
             .filter(|c| c.stage == Stage::Rejoining)
-            .filter(|c| c.resumed.as_ref().is_some_and(|r| !r.asked && now_ms.saturating_sub(r.interrupted_at_ms) > REJOIN_WINDOW_MS))
+            .filter(|c| c.resumed.as_ref().is_some_and(|r| !r.asked && now.millis_since(r.interrupted_at) > REJOIN_WINDOW_MS))
             .map(|c| c.handle)
             .collect();
         let mut effects = Vec::new();
         for call in late {
-            effects.extend(self.end(now_ms, call, EndReason::Failed("you did not sign in again within two minutes.".into())));
+            effects.extend(self.end(now, call, EndReason::Failed("you did not sign in again within two minutes.".into())));
         }
         effects
     }
 
     /// For a call that ends while being rejoined: when it ended for the customer (the page
     /// went away; its log then carries [`LOST_NOTE`]); tells the agent the call was lost.
-    pub(super) fn rejoin_lost(&mut self, call: &Call, reason: &EndReason) -> Option<u64> {
+    pub(super) fn rejoin_lost(&mut self, call: &Call, reason: &EndReason) -> Option<Time> {
         let resumed = call.resumed.as_ref().filter(|_| call.stage == Stage::Rejoining)?;
         let why = match reason {
             EndReason::LocalHangup => None,
@@ -132,7 +133,7 @@ impl Phone {
             _ => Some("the other side did not take the call back.".into()),
         };
         self.notice = why.map(|why| format!("Your call with {} was lost when the page reloaded: {why}", call.who()));
-        Some(resumed.interrupted_at_ms)
+        Some(resumed.interrupted_at)
     }
 }
 

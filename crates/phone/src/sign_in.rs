@@ -1,5 +1,6 @@
 //! Signing in and out: the credentials typed by the agent, checked before they reach SIP.
 
+use crate::clock::Time;
 use crate::model::{Credentials, EndReason, Registration};
 use crate::presence::Presence;
 use crate::{Effect, Phone};
@@ -27,13 +28,13 @@ impl Phone {
         effects
     }
 
-    pub(super) fn sign_out(&mut self, now_ms: u64) -> Vec<Effect> {
+    pub(super) fn sign_out(&mut self, now: Time) -> Vec<Effect> {
         let mut effects = Vec::new();
         // Every call ends first (a ringing one is declined by the line's hang-up), each logged.
         let handles: Vec<_> = self.calls.iter().map(|c| c.handle).collect();
         for call in handles {
             effects.push(Effect::HangUp { call });
-            effects.extend(self.end(now_ms, call, EndReason::LocalHangup));
+            effects.extend(self.end(now, call, EndReason::LocalHangup));
         }
         self.agent = None;
         self.registration = Registration::SignedOut;

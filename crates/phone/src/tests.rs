@@ -7,6 +7,12 @@ fn credentials(user: &str, password: &str) -> Credentials {
     Credentials { user: user.into(), password: Secret::new(password.into()), display_name: "Ada".into(), auth_user: None }
 }
 
+/// The moment `ms` milliseconds into a test (the phone's clock reads Unix time; a test's starts
+/// at 1970).
+pub(super) fn at(ms: u64) -> Time {
+    Time::from_unix_millis(ms)
+}
+
 /// The first call a test's phone names.
 pub(super) const H1: CallHandle = CallHandle(1);
 /// The second.
@@ -19,8 +25,8 @@ pub(super) fn contact() -> RecordRef {
 /// Signed in as 1001 and registered (shared by the other modules' tests).
 pub(super) fn registered_phone() -> Phone {
     let mut phone = Phone::new(DialingRules::default());
-    phone.handle_intent(0, Intent::SignIn(credentials("1001", "pw")));
-    phone.handle_event(0, Event::Registered);
+    phone.handle_intent(at(0), Intent::SignIn(credentials("1001", "pw")));
+    phone.handle_event(at(0), Event::Registered);
     phone
 }
 
@@ -66,18 +72,18 @@ pub(super) fn save_of(effects: &[Effect]) -> Option<(u32, CallRecord, Option<Str
 /// Click-to-dial on Ada, call, the far end rings and answers at t=10 s.
 pub(super) fn connected_outbound_call() -> Phone {
     let mut phone = registered_phone();
-    phone.handle_event(1_000, Event::ClickToDial { number: "+1 415 555 0100".into(), record: Some(contact()) });
-    phone.handle_intent(2_000, Intent::Call);
-    phone.handle_event(2_010, started(&phone, "c1"));
-    phone.handle_event(3_000, Event::RemoteRinging { call: id(&phone, "c1") });
-    phone.handle_event(10_000, Event::CallConnected { call: id(&phone, "c1") });
+    phone.handle_event(at(1_000), Event::ClickToDial { number: "+1 415 555 0100".into(), record: Some(contact()) });
+    phone.handle_intent(at(2_000), Intent::Call);
+    phone.handle_event(at(2_010), started(&phone, "c1"));
+    phone.handle_event(at(3_000), Event::RemoteRinging { call: id(&phone, "c1") });
+    phone.handle_event(at(10_000), Event::CallConnected { call: id(&phone, "c1") });
     phone
 }
 
 #[test]
 fn sign_in_connects_and_labels_the_utility_item() {
     let mut phone = Phone::new(DialingRules::default());
-    let effects = phone.handle_intent(0, Intent::SignIn(credentials("1001", "pw")));
+    let effects = phone.handle_intent(at(0), Intent::SignIn(credentials("1001", "pw")));
     assert_eq!(phone.registration(), &Registration::Connecting);
     assert!(matches!(effects.first(), Some(Effect::Connect(c)) if c.user == "1001"));
     assert!(effects.contains(&Effect::SetLabel("Phone: connecting".into())));
@@ -86,10 +92,10 @@ fn sign_in_connects_and_labels_the_utility_item() {
 #[test]
 fn sign_in_refuses_users_that_would_inject_into_a_sip_uri_and_empty_passwords() {
     let mut phone = Phone::new(DialingRules::default());
-    let effects = phone.handle_intent(0, Intent::SignIn(credentials("1001@evil", "pw")));
+    let effects = phone.handle_intent(at(0), Intent::SignIn(credentials("1001@evil", "pw")));
     assert!(!effects.iter().any(|e| matches!(e, Effect::Connect(_))));
     assert!(phone.notice().is_some());
-    phone.handle_intent(0, Intent::SignIn(credentials("1001", "")));
+    phone.handle_intent(at(0), Intent::SignIn(credentials("1001", "")));
     assert_eq!(phone.notice(), Some("Enter your SIP password."));
     assert_eq!(phone.registration(), &Registration::SignedOut);
 }
@@ -103,7 +109,7 @@ fn the_password_never_shows_in_debug_output() {
 #[test]
 fn click_to_dial_opens_the_panel_ready_to_call_the_record() {
     let mut phone = Phone::new(DialingRules { outside_prefix: "9".into(), ..DialingRules::default() });
-    let effects = phone.handle_event(0, Event::ClickToDial { number: "+1 415 555 0100".into(), record: Some(contact()) });
+    let effects = phone.handle_event(at(0), Event::ClickToDial { number: "+1 415 555 0100".into(), record: Some(contact()) });
     assert_eq!(effects, vec![Effect::ShowPanel(true), Effect::SetLabel("Call Ada Lovelace?".into()), Effect::SetIcon("call")]);
     let target = phone.ready().expect("ready to call");
     assert_eq!(target.dial.as_ref().map(|p| p.dial.as_str()), Ok("+14155550100"));
@@ -113,10 +119,10 @@ fn click_to_dial_opens_the_panel_ready_to_call_the_record() {
 #[test]
 fn a_hostile_clicked_number_is_shown_with_the_reason_and_never_dialled() {
     let mut phone = registered_phone();
-    phone.handle_event(0, Event::ClickToDial { number: "1001@evil.example".into(), record: None });
+    phone.handle_event(at(0), Event::ClickToDial { number: "1001@evil.example".into(), record: None });
     let target = phone.ready().expect("ready to call");
     assert_eq!(target.dial, Err(DialError::InvalidCharacter('@')));
-    let effects = phone.handle_intent(1, Intent::Call);
+    let effects = phone.handle_intent(at(1), Intent::Call);
     assert!(!effects.iter().any(|e| matches!(e, Effect::Dial { .. })));
     assert!(phone.notice().is_some_and(|n| n.contains("@")));
 }
@@ -124,8 +130,8 @@ fn a_hostile_clicked_number_is_shown_with_the_reason_and_never_dialled() {
 #[test]
 fn calling_needs_a_registered_line() {
     let mut phone = Phone::new(DialingRules::default());
-    phone.handle_intent(0, Intent::EnterNumber("1002".into()));
-    let effects = phone.handle_intent(1, Intent::Call);
+    phone.handle_intent(at(0), Intent::EnterNumber("1002".into()));
+    let effects = phone.handle_intent(at(1), Intent::Call);
     assert!(!effects.iter().any(|e| matches!(e, Effect::Dial { .. })));
     assert_eq!(phone.notice(), Some("The phone line is not connected; sign in first."));
 }
@@ -133,35 +139,35 @@ fn calling_needs_a_registered_line() {
 #[test]
 fn an_outbound_call_rings_back_connects_and_shows_a_running_timer() {
     let mut phone = registered_phone();
-    phone.handle_event(1_000, Event::ClickToDial { number: "+1 415 555 0100".into(), record: Some(contact()) });
-    let effects = phone.handle_intent(2_000, Intent::Call);
+    phone.handle_event(at(1_000), Event::ClickToDial { number: "+1 415 555 0100".into(), record: Some(contact()) });
+    let effects = phone.handle_intent(at(2_000), Intent::Call);
     assert!(effects.contains(&Effect::Dial { call: H1, dial: "+14155550100".into() }));
     assert!(effects.contains(&Effect::SetLabel("Calling Ada Lovelace".into())));
-    phone.handle_event(2_010, started(&phone, "c1"));
-    let ringing = phone.handle_event(3_000, Event::RemoteRinging { call: id(&phone, "c1") });
+    phone.handle_event(at(2_010), started(&phone, "c1"));
+    let ringing = phone.handle_event(at(3_000), Event::RemoteRinging { call: id(&phone, "c1") });
     assert!(ringing.contains(&Effect::PlayTone(Some(Tone::Ringback))));
-    let answered = phone.handle_event(10_000, Event::CallConnected { call: id(&phone, "c1") });
+    let answered = phone.handle_event(at(10_000), Event::CallConnected { call: id(&phone, "c1") });
     assert!(answered.contains(&Effect::PlayTone(None)));
-    assert_eq!(phone.tick(75_000), vec![Effect::MeasureQuality { call: H1 }, Effect::SetLabel("On call 01:05 Ada Lovelace".into())]);
+    assert_eq!(phone.tick(at(75_000)), vec![Effect::MeasureQuality { call: H1 }, Effect::SetLabel("On call 01:05 Ada Lovelace".into())]);
 }
 
 #[test]
 fn an_announcement_before_the_answer_stops_the_ringback_and_is_not_talk_time() {
     let mut phone = registered_phone();
-    phone.handle_event(1_000, Event::ClickToDial { number: "+1 415 555 0100".into(), record: Some(contact()) });
-    phone.handle_intent(2_000, Intent::Call);
-    phone.handle_event(2_010, started(&phone, "c1"));
-    let ringing = phone.handle_event(3_000, Event::RemoteRinging { call: id(&phone, "c1") });
+    phone.handle_event(at(1_000), Event::ClickToDial { number: "+1 415 555 0100".into(), record: Some(contact()) });
+    phone.handle_intent(at(2_000), Intent::Call);
+    phone.handle_event(at(2_010), started(&phone, "c1"));
+    let ringing = phone.handle_event(at(3_000), Event::RemoteRinging { call: id(&phone, "c1") });
     assert!(ringing.contains(&Effect::PlayTone(Some(Tone::Ringback))));
-    let early = phone.handle_event(4_000, Event::EarlyMedia { call: id(&phone, "c1") });
+    let early = phone.handle_event(at(4_000), Event::EarlyMedia { call: id(&phone, "c1") });
     assert!(early.contains(&Effect::PlayTone(None)), "the far end's own audio plays instead: {early:?}");
     assert_eq!(the_call(&phone).progress, Progress::EarlyMedia);
     // Ringing heard after the announcement does not bring the ringback back over it.
-    let again = phone.handle_event(5_000, Event::RemoteRinging { call: id(&phone, "c1") });
+    let again = phone.handle_event(at(5_000), Event::RemoteRinging { call: id(&phone, "c1") });
     assert!(!again.iter().any(|e| matches!(e, Effect::PlayTone(_))), "{again:?}");
-    assert_eq!((the_call(&phone).stage, the_call(&phone).answered_at_ms), (Stage::Dialing, None), "not answered yet");
+    assert_eq!((the_call(&phone).stage, the_call(&phone).answered_at), (Stage::Dialing, None), "not answered yet");
     // The number turns out busy after its announcement: a busy call, never answered, no talk time.
-    let ended = phone.handle_event(30_000, Event::CallEnded { call: id(&phone, "c1"), reason: EndReason::Busy });
+    let ended = phone.handle_event(at(30_000), Event::CallEnded { call: id(&phone, "c1"), reason: EndReason::Busy });
     let (_, record, _) = save_of(&ended).expect("logged");
     assert_eq!((record.disposition.as_str(), record.duration_s), ("Busy", 0));
     assert!(phone.wrap_up().is_none(), "an unanswered call has no wrap-up");
@@ -170,7 +176,7 @@ fn an_announcement_before_the_answer_stops_the_ringback_and_is_not_talk_time() {
 #[test]
 fn hanging_up_logs_the_call_at_once_and_wrap_up_updates_that_log() {
     let mut phone = connected_outbound_call();
-    let effects = phone.handle_intent(52_000, Intent::HangUp(current(&phone)));
+    let effects = phone.handle_intent(at(52_000), Intent::HangUp(current(&phone)));
     assert!(effects.contains(&Effect::HangUp { call: H1 }));
     let (id, record, existing) = save_of(&effects).expect("logged at hang-up");
     assert_eq!((record.direction, record.duration_s, existing), (CallDirection::Outbound, 42, None));
@@ -179,8 +185,8 @@ fn hanging_up_logs_the_call_at_once_and_wrap_up_updates_that_log() {
     assert!(phone.wrap_up().is_some());
     assert!(phone.calls().is_empty());
 
-    phone.handle_event(53_000, Event::LogSaved { id, record_id: "00T1".into() });
-    let done = phone.handle_intent(60_000, Intent::FinishWrapUp { disposition: "Resolved".into(), notes: "Happy".into() });
+    phone.handle_event(at(53_000), Event::LogSaved { id, record_id: "00T1".into() });
+    let done = phone.handle_intent(at(60_000), Intent::FinishWrapUp { disposition: "Resolved".into(), notes: "Happy".into() });
     let (_, updated, existing) = save_of(&done).expect("wrap-up saves");
     assert_eq!(existing.as_deref(), Some("00T1"));
     assert_eq!((updated.disposition.as_str(), updated.notes.as_str(), updated.duration_s), ("Resolved", "Happy", 42));
@@ -190,10 +196,10 @@ fn hanging_up_logs_the_call_at_once_and_wrap_up_updates_that_log() {
 #[test]
 fn wrap_up_before_the_first_save_is_confirmed_updates_instead_of_duplicating() {
     let mut phone = connected_outbound_call();
-    let (id, ..) = save_of(&phone.handle_intent(20_000, Intent::HangUp(current(&phone)))).expect("logged");
-    let done = phone.handle_intent(21_000, Intent::FinishWrapUp { disposition: "Voicemail".into(), notes: String::new() });
+    let (id, ..) = save_of(&phone.handle_intent(at(20_000), Intent::HangUp(current(&phone)))).expect("logged");
+    let done = phone.handle_intent(at(21_000), Intent::FinishWrapUp { disposition: "Voicemail".into(), notes: String::new() });
     assert_eq!(save_of(&done), None, "no second create while the first is in flight");
-    let after = phone.handle_event(22_000, Event::LogSaved { id, record_id: "00T9".into() });
+    let after = phone.handle_event(at(22_000), Event::LogSaved { id, record_id: "00T9".into() });
     let (_, record, existing) = save_of(&after).expect("update after the create");
     assert_eq!((record.disposition.as_str(), existing.as_deref()), ("Voicemail", Some("00T9")));
 }
@@ -202,7 +208,7 @@ fn wrap_up_before_the_first_save_is_confirmed_updates_instead_of_duplicating() {
 fn an_inbound_call_pops_the_caller_rings_and_is_logged_with_the_matched_record() {
     let mut phone = registered_phone();
     let effects = phone.handle_event(
-        1_000,
+        at(1_000),
         Event::IncomingCall { call_id: "in1".into(), number: "+14155550100".into(), display_name: "Ada".into(), replaces: None },
     );
     assert!(effects.contains(&Effect::ShowPanel(true)));
@@ -210,12 +216,12 @@ fn an_inbound_call_pops_the_caller_rings_and_is_logged_with_the_matched_record()
     assert!(effects.contains(&Effect::ScreenPop { call: H1, number: "+14155550100".into(), direction: CallDirection::Inbound }));
     assert!(effects.contains(&Effect::Ring { call: H1, call_id: "in1".into() }), "the caller hears it ring");
     assert!(effects.contains(&Effect::SetLabel("Incoming call: Ada".into())));
-    phone.handle_event(1_002, Event::RecordMatched { call: current(&phone), record: Some(contact()) });
-    let answer = phone.handle_intent(3_000, Intent::Answer(current(&phone)));
+    phone.handle_event(at(1_002), Event::RecordMatched { call: current(&phone), record: Some(contact()) });
+    let answer = phone.handle_intent(at(3_000), Intent::Answer(current(&phone)));
     assert!(answer.contains(&Effect::Answer { call: H1 }));
     assert!(answer.contains(&Effect::PlayTone(None)), "the ring stops at once");
-    phone.handle_event(3_100, Event::CallConnected { call: id(&phone, "in1") });
-    let ended = phone.handle_event(33_100, Event::CallEnded { call: id(&phone, "in1"), reason: EndReason::RemoteHangup });
+    phone.handle_event(at(3_100), Event::CallConnected { call: id(&phone, "in1") });
+    let ended = phone.handle_event(at(33_100), Event::CallEnded { call: id(&phone, "in1"), reason: EndReason::RemoteHangup });
     let (_, record, _) = save_of(&ended).expect("logged");
     assert_eq!((record.direction, record.duration_s), (CallDirection::Inbound, 30));
     assert_eq!(record.record, Some(contact()));
@@ -224,8 +230,8 @@ fn an_inbound_call_pops_the_caller_rings_and_is_logged_with_the_matched_record()
 #[test]
 fn a_caller_who_gives_up_leaves_the_phone_idle_and_a_missed_call_log() {
     let mut phone = registered_phone();
-    phone.handle_event(0, Event::IncomingCall { call_id: "in2".into(), number: "+14155550199".into(), display_name: String::new(), replaces: None });
-    let ended = phone.handle_event(5_000, Event::CallEnded { call: id(&phone, "in2"), reason: EndReason::Missed });
+    phone.handle_event(at(0), Event::IncomingCall { call_id: "in2".into(), number: "+14155550199".into(), display_name: String::new(), replaces: None });
+    let ended = phone.handle_event(at(5_000), Event::CallEnded { call: id(&phone, "in2"), reason: EndReason::Missed });
     let (_, record, _) = save_of(&ended).expect("missed call logged");
     assert_eq!((record.disposition.as_str(), record.duration_s), ("Missed", 0));
     assert!(ended.contains(&Effect::PlayTone(None)));
@@ -235,8 +241,8 @@ fn a_caller_who_gives_up_leaves_the_phone_idle_and_a_missed_call_log() {
 #[test]
 fn a_ring_answered_on_another_device_logs_nothing_and_says_so() {
     let mut phone = registered_phone();
-    phone.handle_event(0, Event::IncomingCall { call_id: "in9".into(), number: "+14155550199".into(), display_name: String::new(), replaces: None });
-    let ended = phone.handle_event(4_000, Event::CallEnded { call: id(&phone, "in9"), reason: EndReason::AnsweredElsewhere });
+    phone.handle_event(at(0), Event::IncomingCall { call_id: "in9".into(), number: "+14155550199".into(), display_name: String::new(), replaces: None });
+    let ended = phone.handle_event(at(4_000), Event::CallEnded { call: id(&phone, "in9"), reason: EndReason::AnsweredElsewhere });
     assert_eq!(save_of(&ended), None, "no missed-call Task");
     assert!(ended.contains(&Effect::PlayTone(None)), "the ringtone stops");
     assert_eq!(phone.focus(), Focus::Idle);
@@ -246,8 +252,8 @@ fn a_ring_answered_on_another_device_logs_nothing_and_says_so() {
 #[test]
 fn declining_sends_decline_and_logs_it() {
     let mut phone = registered_phone();
-    phone.handle_event(0, Event::IncomingCall { call_id: "in3".into(), number: "+14155550199".into(), display_name: String::new(), replaces: None });
-    let effects = phone.handle_intent(1_000, Intent::Decline { call: current(&phone), busy: false });
+    phone.handle_event(at(0), Event::IncomingCall { call_id: "in3".into(), number: "+14155550199".into(), display_name: String::new(), replaces: None });
+    let effects = phone.handle_intent(at(1_000), Intent::Decline { call: current(&phone), busy: false });
     assert!(effects.contains(&Effect::Decline { call: H1, busy: false }));
     assert_eq!(save_of(&effects).map(|(_, r, _)| r.disposition), Some("Declined".into()));
     assert_eq!(phone.focus(), Focus::Idle);
@@ -258,7 +264,7 @@ fn with_room_for_one_call_a_second_caller_hears_busy_and_is_logged_missed() {
     let mut phone = connected_outbound_call();
     phone.set_max_calls(1);
     let effects = phone.handle_event(
-        11_000,
+        at(11_000),
         Event::IncomingCall { call_id: "in4".into(), number: "+14155550142".into(), display_name: String::new(), replaces: None },
     );
     assert!(effects.contains(&Effect::Refuse { call_id: "in4".into(), busy: true }));
@@ -269,76 +275,76 @@ fn with_room_for_one_call_a_second_caller_hears_busy_and_is_logged_missed() {
 #[test]
 fn hanging_up_before_the_invite_left_tells_the_line_at_once_by_the_calls_name() {
     let mut phone = registered_phone();
-    phone.handle_intent(0, Intent::EnterNumber("1002".into()));
-    phone.handle_intent(1, Intent::Call);
-    let effects = phone.handle_intent(2, Intent::HangUp(H1));
+    phone.handle_intent(at(0), Intent::EnterNumber("1002".into()));
+    phone.handle_intent(at(1), Intent::Call);
+    let effects = phone.handle_intent(at(2), Intent::HangUp(H1));
     assert!(effects.contains(&Effect::HangUp { call: H1 }), "no Call-ID needed: {effects:?}");
     assert_eq!(save_of(&effects).map(|(_, r, _)| r.disposition), Some("Cancelled".into()));
-    let late = phone.handle_event(3, Event::OutgoingCallStarted { call: H1, call_id: "c9".into() });
+    let late = phone.handle_event(at(3), Event::OutgoingCallStarted { call: H1, call_id: "c9".into() });
     assert!(late.is_empty() && phone.calls().is_empty(), "the line's late news of it changes nothing");
 }
 
 #[test]
 fn mute_hold_and_digits_apply_to_a_connected_call_only() {
     let mut phone = registered_phone();
-    assert!(phone.handle_intent(0, Intent::SetMuted { call: H1, muted: true }).is_empty(), "no call: nothing happens");
+    assert!(phone.handle_intent(at(0), Intent::SetMuted { call: H1, muted: true }).is_empty(), "no call: nothing happens");
     let mut phone = connected_outbound_call();
-    assert!(phone.handle_intent(11_000, Intent::SetMuted { call: H1, muted: true }).contains(&Effect::SetMuted { call: H1, muted: true }));
-    let held = phone.handle_intent(12_000, Intent::SetHeld { call: H1, held: true });
+    assert!(phone.handle_intent(at(11_000), Intent::SetMuted { call: H1, muted: true }).contains(&Effect::SetMuted { call: H1, muted: true }));
+    let held = phone.handle_intent(at(12_000), Intent::SetHeld { call: H1, held: true });
     assert!(held.contains(&Effect::SetHeld { call: H1, held: true }));
     assert!(held.contains(&Effect::SetLabel("On hold 00:02 Ada Lovelace".into())));
     assert!(
-        !phone.handle_intent(13_000, Intent::SendDigit { call: H1, digit: '5' }).iter().any(|e| matches!(e, Effect::SendDigit { .. })),
+        !phone.handle_intent(at(13_000), Intent::SendDigit { call: H1, digit: '5' }).iter().any(|e| matches!(e, Effect::SendDigit { .. })),
         "not while on hold"
     );
-    phone.handle_intent(14_000, Intent::SetHeld { call: H1, held: false });
-    assert!(phone.handle_intent(15_000, Intent::SendDigit { call: H1, digit: '5' }).contains(&Effect::SendDigit { call: H1, digit: '5' }));
-    assert!(!phone.handle_intent(15_000, Intent::SendDigit { call: H1, digit: 'x' }).iter().any(|e| matches!(e, Effect::SendDigit { .. })));
-    assert!(phone.handle_intent(15_000, Intent::SetHeld { call: CallHandle(7), held: false }).is_empty(), "another call's name does nothing");
+    phone.handle_intent(at(14_000), Intent::SetHeld { call: H1, held: false });
+    assert!(phone.handle_intent(at(15_000), Intent::SendDigit { call: H1, digit: '5' }).contains(&Effect::SendDigit { call: H1, digit: '5' }));
+    assert!(!phone.handle_intent(at(15_000), Intent::SendDigit { call: H1, digit: 'x' }).iter().any(|e| matches!(e, Effect::SendDigit { .. })));
+    assert!(phone.handle_intent(at(15_000), Intent::SetHeld { call: CallHandle(7), held: false }).is_empty(), "another call's name does nothing");
 }
 
 #[test]
 fn a_lost_connection_shows_reconnecting_until_registered_again() {
     let mut phone = registered_phone();
-    let lost = phone.handle_event(0, Event::ConnectionLost("The PBX at ws://127.0.0.1:8080 cannot be reached.".into()));
+    let lost = phone.handle_event(at(0), Event::ConnectionLost("The PBX at ws://127.0.0.1:8080 cannot be reached.".into()));
     assert!(lost.contains(&Effect::SetLabel("Phone: reconnecting".into())));
     assert!(matches!(phone.registration(), Registration::Reconnecting(_)));
-    phone.handle_event(1, Event::Registered);
-    assert_eq!(phone.label(1), "Phone: ready");
+    phone.handle_event(at(1), Event::Registered);
+    assert_eq!(phone.label(at(1)), "Phone: ready");
 }
 
 #[test]
 fn registration_failure_reason_reaches_the_agent() {
     let mut phone = Phone::new(DialingRules::default());
-    phone.handle_intent(0, Intent::SignIn(credentials("1001", "bad")));
-    phone.handle_event(0, Event::RegistrationFailed("The PBX rejected the password for 1001 (403)".into()));
+    phone.handle_intent(at(0), Intent::SignIn(credentials("1001", "bad")));
+    phone.handle_event(at(0), Event::RegistrationFailed("The PBX rejected the password for 1001 (403)".into()));
     assert_eq!(phone.registration(), &Registration::Failed("The PBX rejected the password for 1001 (403)".into()));
-    assert_eq!(phone.label(0), "Phone: offline");
+    assert_eq!(phone.label(at(0)), "Phone: offline");
 }
 
 #[test]
 fn logging_a_call_made_elsewhere_queues_it_until_salesforce_confirms() {
     let mut phone = Phone::new(DialingRules::default());
-    phone.handle_event(0, Event::ClickToDial { number: "+14155550100".into(), record: Some(contact()) });
-    let effects = phone.handle_intent(1_000, Intent::LogCall { disposition: "Resolved".into(), notes: "Called back".into() });
+    phone.handle_event(at(0), Event::ClickToDial { number: "+14155550100".into(), record: Some(contact()) });
+    let effects = phone.handle_intent(at(1_000), Intent::LogCall { disposition: "Resolved".into(), notes: "Called back".into() });
     let (id, record, _) = save_of(&effects).expect("saved");
     assert_eq!((record.record, record.disposition.as_str()), (Some(contact()), "Resolved"));
     assert_eq!(phone.focus(), Focus::Idle);
     assert_eq!(phone.outbox().len(), 1);
-    phone.handle_event(2_000, Event::LogSaved { id, record_id: "00T1".into() });
+    phone.handle_event(at(2_000), Event::LogSaved { id, record_id: "00T1".into() });
     assert!(phone.outbox().is_empty());
 }
 
 #[test]
 fn a_published_snapshot_shares_the_waiting_logs_and_recent_calls_until_they_change() {
     let mut phone = Phone::new(DialingRules::default());
-    phone.handle_event(0, Event::ClickToDial { number: "+14155550100".into(), record: Some(contact()) });
-    let (id, ..) = save_of(&phone.handle_intent(1_000, Intent::LogCall { disposition: String::new(), notes: String::new() })).expect("saved");
+    phone.handle_event(at(0), Event::ClickToDial { number: "+14155550100".into(), record: Some(contact()) });
+    let (id, ..) = save_of(&phone.handle_intent(at(1_000), Intent::LogCall { disposition: String::new(), notes: String::new() })).expect("saved");
     let snapshot = phone.clone();
-    phone.tick(2_000);
+    phone.tick(at(2_000));
     assert!(Rc::ptr_eq(&phone.outbox, &snapshot.outbox), "a tick with nothing due copies no logs");
     assert!(Rc::ptr_eq(&phone.recent, &snapshot.recent));
-    phone.handle_event(3_000, Event::LogSaved { id, record_id: "00T1".into() });
+    phone.handle_event(at(3_000), Event::LogSaved { id, record_id: "00T1".into() });
     assert!(phone.outbox().is_empty());
     assert_eq!(snapshot.outbox().len(), 1, "the snapshot still shows what it showed");
 }
@@ -346,21 +352,21 @@ fn a_published_snapshot_shares_the_waiting_logs_and_recent_calls_until_they_chan
 #[test]
 fn a_call_log_that_fails_to_save_is_kept_and_retried() {
     let mut phone = Phone::new(DialingRules::default());
-    phone.handle_intent(0, Intent::EnterNumber("1002".into()));
-    let (id, ..) = save_of(&phone.handle_intent(5, Intent::LogCall { disposition: String::new(), notes: String::new() })).expect("saved");
-    phone.handle_event(6, Event::LogFailed { id, reason: "Salesforce did not answer.".into() });
+    phone.handle_intent(at(0), Intent::EnterNumber("1002".into()));
+    let (id, ..) = save_of(&phone.handle_intent(at(5), Intent::LogCall { disposition: String::new(), notes: String::new() })).expect("saved");
+    phone.handle_event(at(6), Event::LogFailed { id, reason: "Salesforce did not answer.".into() });
     assert_eq!(phone.outbox().len(), 1);
     assert!(phone.notice().is_some_and(|n| n.contains("kept")));
-    let retry = phone.handle_intent(10, Intent::RetryLogs);
+    let retry = phone.handle_intent(at(10), Intent::RetryLogs);
     assert_eq!(save_of(&retry).map(|(again, ..)| again), Some(id));
-    assert_eq!(save_of(&phone.handle_intent(11, Intent::RetryLogs)), None, "not twice while in flight");
+    assert_eq!(save_of(&phone.handle_intent(at(11), Intent::RetryLogs)), None, "not twice while in flight");
 }
 
 #[test]
 fn calls_to_and_from_extensions_are_internal() {
     let mut phone = registered_phone();
     let effects =
-        phone.handle_event(0, Event::IncomingCall { call_id: "i".into(), number: "1002".into(), display_name: "Bob".into(), replaces: None });
+        phone.handle_event(at(0), Event::IncomingCall { call_id: "i".into(), number: "1002".into(), display_name: "Bob".into(), replaces: None });
     assert_eq!(the_call(&phone).direction, CallDirection::Internal);
     // The CRM looks the colleague up with the softphone layout's rules for internal calls.
     assert!(effects.contains(&Effect::ScreenPop { call: H1, number: "1002".into(), direction: CallDirection::Internal }));
@@ -369,25 +375,25 @@ fn calls_to_and_from_extensions_are_internal() {
 #[test]
 fn a_number_typed_on_a_record_page_is_related_to_that_record() {
     let mut phone = registered_phone();
-    phone.handle_event(0, Event::Viewing(Some(contact())));
-    phone.handle_intent(0, Intent::EnterNumber("1002".into()));
+    phone.handle_event(at(0), Event::Viewing(Some(contact())));
+    phone.handle_intent(at(0), Intent::EnterNumber("1002".into()));
     assert_eq!(phone.ready().map(|t| t.record.clone()), Some(Some(contact())));
-    phone.handle_intent(0, Intent::Dismiss);
-    phone.handle_event(0, Event::Viewing(None));
-    phone.handle_intent(0, Intent::EnterNumber("1002".into()));
+    phone.handle_intent(at(0), Intent::Dismiss);
+    phone.handle_event(at(0), Event::Viewing(None));
+    phone.handle_intent(at(0), Intent::EnterNumber("1002".into()));
     assert_eq!(phone.ready().map(|t| t.record.clone()), Some(None));
 }
 
 #[test]
 fn an_extension_known_as_a_crm_record_is_a_customer_call() {
     let mut phone = registered_phone();
-    phone.handle_event(0, Event::IncomingCall { call_id: "i".into(), number: "1003".into(), display_name: "Barbara".into(), replaces: None });
-    phone.handle_event(0, Event::RecordMatched { call: current(&phone), record: Some(contact()) });
+    phone.handle_event(at(0), Event::IncomingCall { call_id: "i".into(), number: "1003".into(), display_name: "Barbara".into(), replaces: None });
+    phone.handle_event(at(0), Event::RecordMatched { call: current(&phone), record: Some(contact()) });
     assert_eq!(the_call(&phone).direction, CallDirection::Inbound);
 
     let mut phone = registered_phone();
-    phone.handle_event(0, Event::ClickToDial { number: "1002".into(), record: Some(contact()) });
-    phone.handle_intent(0, Intent::Call);
+    phone.handle_event(at(0), Event::ClickToDial { number: "1002".into(), record: Some(contact()) });
+    phone.handle_intent(at(0), Intent::Call);
     assert_eq!(the_call(&phone).direction, CallDirection::Outbound);
 }
 
@@ -395,20 +401,20 @@ fn an_extension_known_as_a_crm_record_is_a_customer_call() {
 fn choosing_a_microphone_switches_to_it_once_and_mid_call() {
     let mut phone = connected_outbound_call();
     let headset = AudioInput { id: "h1".into(), label: "Headset (USB)".into() };
-    phone.handle_event(11_000, Event::MicrophonesFound(vec![headset.clone()]));
+    phone.handle_event(at(11_000), Event::MicrophonesFound(vec![headset.clone()]));
     assert_eq!(phone.microphones(), [headset]);
-    let effects = phone.handle_intent(12_000, Intent::ChooseMicrophone(Some("h1".into())));
+    let effects = phone.handle_intent(at(12_000), Intent::ChooseMicrophone(Some("h1".into())));
     assert!(effects.contains(&Effect::UseMicrophone(Some("h1".into()))), "{effects:?}");
     assert_eq!(phone.microphone(), Some("h1"));
     assert_eq!(the_call(&phone).stage, Stage::Talking, "the call goes on");
-    let again = phone.handle_intent(13_000, Intent::ChooseMicrophone(Some("h1".into())));
+    let again = phone.handle_intent(at(13_000), Intent::ChooseMicrophone(Some("h1".into())));
     assert!(!again.iter().any(|e| matches!(e, Effect::UseMicrophone(_))), "choosing it again does nothing");
 }
 
 #[test]
 fn a_microphone_problem_is_shown_to_the_agent_even_when_idle() {
     let mut phone = registered_phone();
-    phone.handle_event(1_000, Event::MicrophoneProblem("The microphone is blocked (NotAllowedError).".into()));
+    phone.handle_event(at(1_000), Event::MicrophoneProblem("The microphone is blocked (NotAllowedError).".into()));
     assert_eq!(phone.notice(), Some("The microphone is blocked (NotAllowedError)."));
     assert_eq!(phone.focus(), Focus::Idle);
 }
@@ -416,12 +422,12 @@ fn a_microphone_problem_is_shown_to_the_agent_even_when_idle() {
 #[test]
 fn a_blind_transfer_hands_the_call_over_and_the_log_says_where_it_went() {
     let mut phone = connected_outbound_call();
-    let effects = phone.handle_intent(20_000, Intent::Transfer { call: current(&phone), number: "1003".into() });
+    let effects = phone.handle_intent(at(20_000), Intent::Transfer { call: current(&phone), number: "1003".into() });
     assert!(effects.contains(&Effect::Transfer { call: H1, dial: "1003".into() }), "{effects:?}");
-    let again = phone.handle_intent(20_500, Intent::Transfer { call: current(&phone), number: "1004".into() });
+    let again = phone.handle_intent(at(20_500), Intent::Transfer { call: current(&phone), number: "1004".into() });
     assert!(!again.iter().any(|e| matches!(e, Effect::Transfer { .. })), "one transfer at a time");
 
-    let effects = phone.handle_event(21_000, Event::CallEnded { call: id(&phone, "c1"), reason: EndReason::Transferred });
+    let effects = phone.handle_event(at(21_000), Event::CallEnded { call: id(&phone, "c1"), reason: EndReason::Transferred });
     let (_, record, _) = save_of(&effects).expect("the call is logged");
     assert_eq!(record.transferred_to.as_deref(), Some("1003"));
     assert_eq!(record.description(), "Transferred to 1003.");
@@ -432,21 +438,21 @@ fn a_blind_transfer_hands_the_call_over_and_the_log_says_where_it_went() {
 #[test]
 fn a_failed_transfer_leaves_the_call_with_the_agent() {
     let mut phone = connected_outbound_call();
-    phone.handle_intent(20_000, Intent::Transfer { call: current(&phone), number: "1003".into() });
+    phone.handle_intent(at(20_000), Intent::Transfer { call: current(&phone), number: "1003".into() });
     phone.handle_event(
-        21_000,
+        at(21_000),
         Event::TransferFailed { call: id(&phone, "c1"), reason: "The transfer failed: the number is busy (486). The call is still yours.".into() },
     );
     assert_eq!(phone.notice(), Some("The transfer failed: the number is busy (486). The call is still yours."));
     assert_eq!(the_call(&phone).transfer, None, "the call goes on");
-    let retry = phone.handle_intent(22_000, Intent::Transfer { call: current(&phone), number: "1004".into() });
+    let retry = phone.handle_intent(at(22_000), Intent::Transfer { call: current(&phone), number: "1004".into() });
     assert!(retry.contains(&Effect::Transfer { call: H1, dial: "1004".into() }), "the agent can try another number");
 }
 
 #[test]
 fn a_transfer_target_that_would_inject_into_the_uri_is_refused() {
     let mut phone = connected_outbound_call();
-    let effects = phone.handle_intent(20_000, Intent::Transfer { call: current(&phone), number: "1003@evil.example;transport=tcp".into() });
+    let effects = phone.handle_intent(at(20_000), Intent::Transfer { call: current(&phone), number: "1003@evil.example;transport=tcp".into() });
     assert!(!effects.iter().any(|e| matches!(e, Effect::Transfer { .. })));
     assert!(phone.notice().is_some());
 }
@@ -454,40 +460,40 @@ fn a_transfer_target_that_would_inject_into_the_uri_is_refused() {
 #[test]
 fn call_quality_is_measured_every_second_and_told_in_words() {
     let mut phone = connected_outbound_call();
-    assert!(phone.tick(11_000).contains(&Effect::MeasureQuality { call: H1 }));
+    assert!(phone.tick(at(11_000)).contains(&Effect::MeasureQuality { call: H1 }));
     let status = |p: &Phone| the_call(p).audio_status();
     assert_eq!(status(&phone), None, "nothing to say before the first figures");
     let good = Quality { loss_percent: 0, jitter_ms: 4, bytes_received: 8_000, ..Quality::default() };
-    phone.handle_event(11_100, Event::CallQuality { call: id(&phone, "c1"), quality: good });
+    phone.handle_event(at(11_100), Event::CallQuality { call: id(&phone, "c1"), quality: good });
     assert_eq!(status(&phone).as_deref(), Some("Connection good"));
     let poor = Quality { loss_percent: 7, jitter_ms: 62, bytes_received: 7_000, ..Quality::default() };
-    phone.handle_event(12_100, Event::CallQuality { call: id(&phone, "c1"), quality: poor });
+    phone.handle_event(at(12_100), Event::CallQuality { call: id(&phone, "c1"), quality: poor });
     assert_eq!(status(&phone).as_deref(), Some("Poor connection: 7% of the audio lost, 62 ms jitter."));
     // Silence from the far end for three readings in a row is said plainly.
     let silent = Quality { loss_percent: 0, jitter_ms: 0, bytes_received: 0, ..Quality::default() };
     for t in [13_100, 14_100] {
-        phone.handle_event(t, Event::CallQuality { call: id(&phone, "c1"), quality: silent });
+        phone.handle_event(at(t), Event::CallQuality { call: id(&phone, "c1"), quality: silent });
         assert_eq!(status(&phone).as_deref(), Some("Connection good"), "one or two quiet seconds are normal");
     }
-    phone.handle_event(15_100, Event::CallQuality { call: id(&phone, "c1"), quality: silent });
+    phone.handle_event(at(15_100), Event::CallQuality { call: id(&phone, "c1"), quality: silent });
     assert!(status(&phone).is_some_and(|s| s.starts_with("No audio from the other side for 3 s")));
     // On hold nothing is expected to arrive.
-    phone.handle_intent(16_000, Intent::SetHeld { call: current(&phone), held: true });
+    phone.handle_intent(at(16_000), Intent::SetHeld { call: current(&phone), held: true });
     assert_eq!(status(&phone).as_deref(), Some("Connection good"));
     // Figures for another call are ignored.
-    phone.handle_event(16_100, Event::CallQuality { call: CallHandle(9), quality: poor });
+    phone.handle_event(at(16_100), Event::CallQuality { call: CallHandle(9), quality: poor });
     assert_eq!(status(&phone).as_deref(), Some("Connection good"));
 }
 
 #[test]
 fn a_hold_the_far_end_refuses_is_undone_and_the_agent_told_they_can_still_be_heard() {
     let mut phone = connected_outbound_call();
-    phone.handle_intent(20_000, Intent::SetHeld { call: current(&phone), held: true });
-    phone.handle_event(20_100, Event::HoldFailed { call: id(&phone, "c1"), held: true, status: 488 });
+    phone.handle_intent(at(20_000), Intent::SetHeld { call: current(&phone), held: true });
+    phone.handle_event(at(20_100), Event::HoldFailed { call: id(&phone, "c1"), held: true, status: 488 });
     assert!(!the_call(&phone).held, "the phone no longer says On hold");
     assert!(phone.notice().is_some_and(|n| n.contains("can still hear you") && n.contains("488")), "{:?}", phone.notice());
     // A late refusal of an older change does not flip the current state.
-    phone.handle_event(20_200, Event::HoldFailed { call: id(&phone, "c1"), held: true, status: 488 });
+    phone.handle_event(at(20_200), Event::HoldFailed { call: id(&phone, "c1"), held: true, status: 488 });
     assert!(!the_call(&phone).held);
 }
 
@@ -496,13 +502,13 @@ fn the_call_log_says_how_the_call_sounded() {
     let mut phone = connected_outbound_call();
     let second = Quality { jitter_ms: 6, bytes_received: 8_000, packets_received: 50, round_trip_ms: Some(42), ..Quality::default() };
     for t in [11_100, 12_100, 13_100] {
-        phone.handle_event(t, Event::CallQuality { call: id(&phone, "c1"), quality: second });
+        phone.handle_event(at(t), Event::CallQuality { call: id(&phone, "c1"), quality: second });
     }
-    let (id, record, _) = save_of(&phone.handle_intent(14_000, Intent::HangUp(current(&phone)))).expect("logged");
-    phone.handle_event(14_500, Event::LogSaved { id, record_id: "00T1".into() });
+    let (id, record, _) = save_of(&phone.handle_intent(at(14_000), Intent::HangUp(current(&phone)))).expect("logged");
+    phone.handle_event(at(14_500), Event::LogSaved { id, record_id: "00T1".into() });
     assert_eq!(record.description(), "Call quality: excellent (MOS 4.4; loss 0.0%, jitter 6 ms, round trip 42 ms)");
     let wrap = phone.wrap_up().cloned().expect("wrap-up");
     let (_, completed, _) =
-        save_of(&phone.handle_intent(15_000, Intent::FinishWrapUp { disposition: String::new(), notes: "Sent the quote.".into() })).expect("saved");
+        save_of(&phone.handle_intent(at(15_000), Intent::FinishWrapUp { disposition: String::new(), notes: "Sent the quote.".into() })).expect("saved");
     assert_eq!(completed.description(), format!("Sent the quote.\n{}", wrap.record.description()), "the agent's notes come first");
 }

@@ -2,6 +2,7 @@
 //! consultation (attended: the consulted party takes our place in the call), and doing what a
 //! far end asks when it transfers the call to someone else (its REFER), if the definition allows.
 
+use crate::clock::Time;
 use crate::model::{Call, CallHandle, Stage, Transfer};
 use crate::{is_internal, CallDirection, Effect, Phone};
 
@@ -40,9 +41,9 @@ impl Phone {
     }
 
     /// Ends consultation `consult` and takes the call it is about off hold.
-    pub(super) fn cancel_consult(&mut self, now_ms: u64, consult: CallHandle) -> Vec<Effect> {
+    pub(super) fn cancel_consult(&mut self, now: Time, consult: CallHandle) -> Vec<Effect> {
         let about = self.call(consult).and_then(|c| c.consultation.as_ref()).map(|c| c.about);
-        let mut effects = self.hang_up(now_ms, consult);
+        let mut effects = self.hang_up(now, consult);
         if let Some(about) = about.filter(|_| !effects.is_empty()) {
             effects.extend(self.set_held(about, false));
         }
@@ -61,7 +62,7 @@ impl Phone {
     /// The other party of `call` asks the phone to call `number` instead (their REFER): the
     /// phone does, as a new call, when the definition allows it and there is room; else the
     /// request is declined and the call goes on.
-    pub(super) fn transfer_requested(&mut self, now_ms: u64, call: CallHandle, number: String) -> Vec<Effect> {
+    pub(super) fn transfer_requested(&mut self, now: Time, call: CallHandle, number: String) -> Vec<Effect> {
         let Some(old) = self.call(call).filter(|c| c.stage == Stage::Talking && c.transfer.is_none()) else {
             return vec![Effect::DeclineTransfer { call }];
         };
@@ -73,7 +74,7 @@ impl Phone {
         }
         let new = self.mint();
         let direction = if is_internal(&number) { CallDirection::Internal } else { CallDirection::Outbound };
-        let mut next = Call::new(new, Stage::Dialing, direction, number.clone(), None, now_ms);
+        let mut next = Call::new(new, Stage::Dialing, direction, number.clone(), None, now);
         next.referred_by = Some(by);
         if let Some(old) = self.call_mut(call) {
             old.transfer = Some(Transfer::Requested { new, to: number });
