@@ -11,6 +11,8 @@ use serde::Deserialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use crate::phone::reasons::RelayProblem;
+
 /// Fetched credentials are used for this share of their lifetime, then fetched again, so a
 /// call never starts on credentials about to expire.
 const USE_FOR_PERCENT: f64 = 80.0;
@@ -26,8 +28,8 @@ pub struct IceConfig {
     pub policy: IceTransportPolicy,
     /// Until when (performance.now() ms) these credentials may start a call; `None`: forever.
     pub good_until_ms: Option<f64>,
-    /// Why TURN is missing from `servers`, for the agent.
-    pub problem: Option<String>,
+    /// Why TURN is missing from `servers`.
+    pub problem: Option<RelayProblem>,
 }
 
 impl IceConfig {
@@ -110,7 +112,7 @@ impl IceSource {
                     config.good_until_ms = Some(grant.good_until_ms);
                     config.servers.push(grant.server);
                 }
-                None => config.problem = Some("Salesforce has not given the phone a TURN credential (sign in with Salesforce), so audio cannot be relayed.".into()),
+                None => config.problem = Some(RelayProblem::NoOrgCredential),
             }
             return config;
         }
@@ -128,7 +130,7 @@ impl IceSource {
             }
             Err(why) => {
                 *self.fetched.borrow_mut() = None;
-                config.problem = Some(format!("The TURN server's credentials could not be fetched ({why}), so audio cannot be relayed."));
+                config.problem = Some(RelayProblem::CredentialsUnavailable { detail: why });
             }
         }
         config

@@ -91,7 +91,7 @@ fn worded(summary: &QualitySummary) -> String {
         Grade::Poor => "poor",
         Grade::Bad => "bad",
     };
-    format!("Call quality: {word} (MOS {})", summary.mos_text())
+    format!("Call quality: {word} (MOS {})", crate::words::tenths(u32::from(summary.mos_tenths)))
 }
 
 #[derive(Properties, PartialEq)]

@@ -125,7 +125,7 @@ pub fn call_card(props: &CallCardProps) -> Html {
                 { status }
                 if connected { { " · " }<Timer since={call.answered_at.unwrap_or_default()} /> }
             </div>
-            if let Some(text) = call.audio_status() {
+            if let Some(text) = call.audio_status().map(crate::words::audio_status) {
                 <div class="weak" role="status" data-testid="call-quality">{ text }</div>
             }
             if let Some(text) = a11y::quality_words(call) {

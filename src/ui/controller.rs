@@ -11,14 +11,15 @@ use yew::Callback;
 use super::owner::{self, TabRole, Tabs};
 use super::pop;
 use super::context::now;
-use super::{credentials, logs, storage, task_facts};
+use super::{credentials, logs, salesforce, storage, task_facts};
 use crate::line::{Line, LineSettings};
 use crate::opencti::{self, CallLog, OpenCti};
-use crate::phone::dialing::{unknown_country_notice, DialingRules};
+use crate::phone::dialing::DialingRules;
 use crate::phone::recent::RecentCall;
-use crate::phone::{CallRecord, Effect, Event, Intent, PendingLog, Phone, RecordRef};
+use crate::phone::{CallFailure, CallRecord, Effect, Event, Intent, LeftOut, Notice, PendingLog, Phone, RecordRef};
 use crate::ui::attention::{self, Attention};
 use crate::ui::startup::{self, StartError, StartNotice};
+use crate::words;
 
 /// Where this browser remembers the agent's microphone (a device id: no secret).
 const MICROPHONE_KEY: &str = "softphone.microphone";
@@ -329,8 +330,7 @@ impl Controller {
                     Some(dialog) => with_line(&self.inner, |l| l.rejoin(call, dialog)),
                     None => {
                         let this = self.clone();
-                        let reason = "the call's connection details were not kept.".to_owned();
-                        spawn_local(async move { this.event(Event::CallFailed { call, reason }) });
+                        spawn_local(async move { this.event(Event::CallFailed { call, reason: CallFailure::DialogNotKept }) });
                     }
                 },
                 e @ (Effect::UseSpeaker(_) | Effect::UseRinger(_) | Effect::RememberOutputs(_)) => super::outputs::perform(e),
@@ -353,10 +353,10 @@ impl Controller {
                 report(cti.set_softphone_panel_visibility(visible).await);
             }),
             Effect::SetLabel(label) => spawn_local(async move {
-                report(cti.set_softphone_item_label(&label).await);
+                report(cti.set_softphone_item_label(&words::label(&label)).await);
             }),
             Effect::SetIcon(icon) => spawn_local(async move {
-                report(cti.set_softphone_item_icon(icon).await);
+                report(cti.set_softphone_item_icon(salesforce::icon(icon)).await);
             }),
             Effect::ScreenPop { call, number, direction } => spawn_local(async move {
                 crate::line::mark("softphone:screenpop");
@@ -375,9 +375,9 @@ impl Controller {
                 };
                 this.event(Event::RecordMatched { call, record });
             }),
-            Effect::SaveLog { id, record, existing_id } => {
+            Effect::SaveLog { id, record, left_out, existing_id } => {
                 let fields = self.inner.borrow().phone.package_fields();
-                logs::save(cti, this, id, task_facts::with_facts(task(&record, existing_id), &record, fields));
+                logs::save(cti, this, id, task_facts::with_facts(task(&record, left_out, existing_id), &record, fields));
             }
             Effect::FindLog { id, call_object } => logs::find(cti, this, id, call_object),
             Effect::FetchCredentials => credentials::fetch(cti, this),
@@ -424,9 +424,8 @@ fn new_phone(settings: &SoftphoneSettings) -> Phone {
     phone.restore_recent(storage::stored_recent());
     phone.restore_outputs(storage::stored_outputs());
     if let Err(unknown) = rules {
-        let notice = unknown_country_notice(&unknown);
-        warn(&notice);
-        phone.report(notice);
+        warn(&words::unknown_country(&unknown));
+        phone.report(Notice::UnknownCountry(unknown));
     }
     phone
 }
@@ -445,22 +444,24 @@ fn with_line(inner: &Rc<RefCell<Inner>>, f: impl FnOnce(&Line)) {
 }
 
 /// The Salesforce Task for a call record (the fields Lightning call logs use: CallType,
-/// CallDurationInSeconds, CallObject, CallDisposition, WhoId/WhatId).
-fn task(record: &CallRecord, existing_id: Option<String>) -> CallLog {
+/// CallDurationInSeconds, CallObject, CallDisposition, WhoId/WhatId), without what Salesforce
+/// refused before (`left_out`, named in the description instead).
+fn task(record: &CallRecord, left_out: LeftOut, existing_id: Option<String>) -> CallLog {
     // A Contact, Lead or person account is who the call was with; anything else what it was about.
-    let who = record.record.as_ref().and_then(RecordRef::who_id).map(str::to_owned);
-    let what = record.record.as_ref().and_then(RecordRef::what_id).map(str::to_owned);
+    let related = record.record.as_ref().filter(|_| !left_out.record);
+    let who = related.and_then(RecordRef::who_id).map(str::to_owned);
+    let what = related.and_then(RecordRef::what_id).map(str::to_owned);
     CallLog {
         entity_api_name: "Task",
         id: existing_id,
-        subject: record.subject(),
+        subject: words::task_subject(record),
         who_id: who,
         what_id: what,
         call_type: record.direction.as_str(),
         call_duration_in_seconds: u32::try_from(record.duration_s).unwrap_or(u32::MAX),
         call_object: record.call_id.clone(),
-        call_disposition: (!record.disposition.is_empty()).then(|| record.disposition.clone()),
-        description: Some(record.description()).filter(|d| !d.is_empty()),
+        call_disposition: words::task_disposition(record).filter(|_| !left_out.disposition),
+        description: Some(words::task_description(record, left_out)).filter(|d| !d.is_empty()),
         status: "Completed",
         activity_date: record.activity_date(),
         // The call's measured facts: task_facts::with_facts.

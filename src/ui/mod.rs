@@ -11,6 +11,7 @@ mod outputs;
 mod owner;
 mod pop;
 mod recent;
+mod salesforce;
 mod shortcuts;
 mod startup;
 mod storage;

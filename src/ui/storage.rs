@@ -13,7 +13,7 @@ use crate::phone::outputs::OutputChoices;
 use crate::phone::pop_measure::PopMeasure;
 use crate::phone::presence::Presence;
 use crate::phone::recent::RecentCall;
-use crate::phone::{Call, CallDirection, CallRecord, InterruptedCall, PendingLog, RecordRef, Time};
+use crate::phone::{Call, CallDirection, InterruptedCall, PendingLog, RecordRef, Time};
 
 /// The unsaved call logs (a JSON array).
 const OUTBOX_KEY: &str = "softphone.outbox";
@@ -174,24 +174,20 @@ pub fn interrupted_calls() -> Vec<InterruptedCall> {
     stored_calls().into_iter().map(interrupted).collect()
 }
 
+/// A stored call as the phone takes it back (what becomes of it is the phone's to decide).
 fn interrupted(call: CallInProgress) -> InterruptedCall {
-    let duration_s = call.answered_at_ms.map_or(0, |at| call.heartbeat_ms.saturating_sub(at) / 1000);
-    let disposition = match (call.answered_at_ms, call.direction) {
-        (Some(_), _) => "",
-        (None, CallDirection::Inbound) => "Missed",
-        (None, _) => "Cancelled",
-    };
-    let can_rejoin = call.dialog.as_ref().and_then(dialog_ref).is_some();
-    let log = CallRecord {
-        duration_s,
+    InterruptedCall {
+        can_rejoin: call.dialog.as_ref().and_then(dialog_ref).is_some(),
+        direction: call.direction,
+        number: call.number,
+        record: call.record,
         call_id: call.call_id,
+        started_at: Time::from_unix_millis(call.started_at_ms),
+        answered_at: call.answered_at_ms.map(Time::from_unix_millis),
         screen_pop: call.screen_pop,
-        disposition: disposition.into(),
-        notes: crate::phone::LOST_NOTE.into(),
-        ..CallRecord::new(call.direction, call.number, call.record, Time::from_unix_millis(call.started_at_ms))
-    };
-    let answered_at = call.answered_at_ms.map(Time::from_unix_millis);
-    InterruptedCall { log, answered_at, interrupted_at: Time::from_unix_millis(call.heartbeat_ms), can_rejoin, held: call.held }
+        interrupted_at: Time::from_unix_millis(call.heartbeat_ms),
+        held: call.held,
+    }
 }
 
 /// The SIP dialog of the call a previous page went away during whose log is keyed by

@@ -79,11 +79,13 @@ mod tests {
             call_id: Some("abc@pbx".into()),
             screen_pop,
             log_attempt,
+            unanswered: None,
             disposition: String::new(),
             notes: String::new(),
             transferred_to: None,
             quality: None,
             link: None,
+            cut_off: false,
         }
     }
 
@@ -156,7 +158,7 @@ mod tests {
     fn the_fields_sent_are_the_ones_a_refusal_is_recognised_by() {
         let task = sent(&with_facts(log(None), &record(Some(ONE_MATCH), Some(1)), true));
         let mut names: Vec<&str> = task.as_object().expect("an object").keys().map(String::as_str).filter(|k| k.ends_with("__c")).collect();
-        let mut known = crate::phone::outbox::PACKAGE_FIELDS.to_vec();
+        let mut known = super::super::salesforce::PACKAGE_FIELDS.to_vec();
         names.sort_unstable();
         known.sort_unstable();
         assert_eq!(names, known);

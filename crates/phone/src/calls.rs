@@ -4,7 +4,8 @@
 
 use crate::clock::Time;
 use crate::log::RecordRef;
-use crate::model::{CallHandle, EndReason, Progress, Stage};
+use crate::model::{CallHandle, Progress, Stage};
+use crate::reasons::{EndReason, Notice};
 use crate::pop_measure::PopOutcome;
 use crate::{is_dtmf, CallDirection, Effect, Event, Phone};
 
@@ -123,7 +124,7 @@ impl Phone {
             return Some(Vec::new());
         };
         if live.stage != Stage::Talking {
-            self.notice = Some(format!("Your call with {} is not answered yet: hang it up first.", live.who()));
+            self.notice = Some(Notice::NotAnsweredYet { who: live.who().to_owned() });
             return None;
         }
         live.held = true;
@@ -195,10 +196,6 @@ impl Phone {
             return;
         };
         c.held = !held;
-        self.notice = Some(if held {
-            format!("The call could not be put on hold ({status}): the other side can still hear you.")
-        } else {
-            format!("The call could not be taken off hold ({status}): try Resume again.")
-        });
+        self.notice = Some(Notice::HoldRefused { held, status });
     }
 }

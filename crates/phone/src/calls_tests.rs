@@ -34,7 +34,7 @@ fn a_caller_while_the_agent_talks_rings_softly_as_a_call_waiting() {
     assert!(matches!(rang.first(), Some(Effect::ScreenPop { call: H2, .. })), "the pop still comes first: {rang:?}");
     assert!(rang.contains(&Effect::Ring { call: H2, call_id: "c2".into() }));
     assert!(rang.contains(&Effect::PlayTone(Some(Tone::CallWaiting))), "not the full ring over the customer: {rang:?}");
-    assert!(rang.contains(&Effect::SetLabel(format!("Call waiting: {BOB}"))));
+    assert!(rang.contains(&Effect::SetLabel(Label::Ringing { who: BOB.into(), waiting: true })));
     assert!(!held(&phone, H1), "Ada is not put on hold before the agent chooses");
     assert_eq!(current(&phone), H2, "the waiting call is what the agent looks at");
 }
@@ -48,7 +48,7 @@ fn answering_the_waiting_call_puts_the_first_on_hold_first() {
     assert!(hold.is_some() && hold < answer, "hold Ada, then answer Bob: {effects:?}");
     assert!(effects.contains(&Effect::PlayTone(None)), "the waiting tone stops");
     let connected = phone.handle_event(at(22_000), Event::CallConnected { call: H2 });
-    assert!(connected.contains(&Effect::SetLabel(format!("On call 00:00 {BOB} (+1)"))), "{connected:?}");
+    assert!(connected.contains(&Effect::SetLabel(Label::Talking { who: BOB.into(), held: false, talk_s: 0, others: 1 })), "{connected:?}");
     assert!(held(&phone, H1) && !held(&phone, H2));
 }
 
@@ -70,7 +70,7 @@ fn declining_the_waiting_call_logs_it_and_the_first_call_goes_on() {
         let (mut phone, _) = talking_with_a_call_waiting();
         let effects = phone.handle_intent(at(21_000), Intent::Decline { call: H2, busy });
         assert!(effects.contains(&Effect::Decline { call: H2, busy }));
-        assert_eq!(save_of(&effects).map(|(_, r, _)| (r.number, r.disposition)), Some((BOB.into(), "Declined".into())));
+        assert_eq!(save_of(&effects).map(|(_, r, _)| (r.number, r.unanswered)), Some((BOB.into(), Some(Unanswered::Declined))));
         assert!(effects.contains(&Effect::PlayTone(None)));
         assert_eq!(the_call(&phone).handle, H1);
         assert!(!held(&phone, H1) && phone.wrap_up().is_none(), "no wrap-up for a call never answered");
@@ -81,9 +81,9 @@ fn declining_the_waiting_call_logs_it_and_the_first_call_goes_on() {
 fn a_waiting_caller_who_gives_up_is_logged_missed_and_the_label_is_the_call_again() {
     let (mut phone, _) = talking_with_a_call_waiting();
     let effects = phone.handle_event(at(25_000), Event::CallEnded { call: H2, reason: EndReason::Missed });
-    assert_eq!(save_of(&effects).map(|(_, r, _)| r.disposition), Some("Missed".into()));
+    assert_eq!(save_of(&effects).and_then(|(_, r, _)| r.unanswered), Some(Unanswered::Missed));
     assert!(effects.contains(&Effect::PlayTone(None)));
-    assert!(effects.contains(&Effect::SetLabel("On call 00:15 Ada Lovelace".into())), "{effects:?}");
+    assert!(effects.contains(&Effect::SetLabel(talking("Ada Lovelace", 15))), "{effects:?}");
 }
 
 #[test]
@@ -91,7 +91,7 @@ fn a_third_caller_hears_busy_when_the_phone_has_as_many_calls_as_it_takes() {
     let mut phone = bob_answered();
     let effects = rings_in(&mut phone, 30_000, "c3", "+1 212 555 0123");
     assert!(effects.contains(&Effect::Refuse { call_id: "c3".into(), busy: true }));
-    assert_eq!(save_of(&effects).map(|(_, r, _)| r.disposition), Some("Missed (agent busy)".into()));
+    assert_eq!(save_of(&effects).and_then(|(_, r, _)| r.unanswered), Some(Unanswered::MissedNoRoom));
     assert_eq!(phone.calls().len(), 2);
 
     let mut roomy = bob_answered();
@@ -115,7 +115,7 @@ fn answering_while_the_own_call_is_still_being_placed_is_refused_with_a_reason()
     phone.handle_event(at(1_010), started(&phone, "c1"));
     rings_in(&mut phone, 2_000, "c2", BOB);
     assert_eq!(phone.handle_intent(at(3_000), Intent::Answer(H2)), Vec::new());
-    assert!(phone.notice().is_some_and(|n| n.contains("not answered yet")), "{:?}", phone.notice());
+    assert_eq!(phone.notice(), Some(&Notice::NotAnsweredYet { who: "1002".into() }));
     assert_eq!(phone.call(H2).map(|c| c.stage), Some(Stage::Ringing), "still ringing: the agent may hang up the first");
 }
 
@@ -137,7 +137,7 @@ fn when_the_live_call_ends_the_held_one_waits_on_hold_with_the_wrap_up_alongside
     assert!(phone.wrap_up().is_some(), "Bob's wrap-up");
     assert_eq!(current(&phone), H1);
     assert!(held(&phone, H1), "Ada stays on hold until the agent resumes: nobody is put through by surprise");
-    assert!(phone.label(at(40_000)).starts_with("On hold"), "{}", phone.label(at(40_000)));
+    assert!(matches!(phone.label(at(40_000)), Label::Talking { held: true, .. }), "{:?}", phone.label(at(40_000)));
 }
 
 #[test]

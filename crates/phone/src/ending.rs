@@ -2,9 +2,9 @@
 //! goes to wrap-up, and the calls tied to it (a consultation, a transfer) learn of it.
 
 use crate::clock::Time;
-use crate::log::{CallLink, CallRecord};
-use crate::rejoin::LOST_NOTE;
-use crate::model::{Call, CallHandle, EndReason, Transfer};
+use crate::log::{CallLink, CallRecord, Unanswered};
+use crate::model::{Call, CallHandle, Transfer};
+use crate::reasons::{EndReason, Notice};
 use crate::{CallDirection, Effect, Phone};
 
 impl Phone {
@@ -17,11 +17,11 @@ impl Phone {
         self.tie_up(&mut call, &reason);
         let answered = call.answered_at.is_some();
         if reason == EndReason::AnsweredElsewhere && !answered {
-            self.notice = Some("Answered elsewhere (another of your devices, or a colleague in the queue).".into());
+            self.notice = Some(Notice::AnsweredElsewhere);
             return Vec::new();
         }
         if let EndReason::Failed(why) = &reason {
-            self.notice = Some(why.clone());
+            self.notice = Some(Notice::CallFailed(why.clone()));
         }
         // A call the reload cut off ends, for the customer, when the page went away.
         let lost_at = self.rejoin_lost(&call, &reason);
@@ -30,8 +30,8 @@ impl Phone {
             duration_s: call.talk_seconds(ended_at),
             call_id: call.log_call_id().map(str::to_owned),
             screen_pop: call.screen_pop.and_then(|pop| pop.measure_at(now)),
-            disposition: disposition(&call, &reason),
-            notes: if lost_at.is_some() { LOST_NOTE.into() } else { String::new() },
+            unanswered: unanswered(&call, &reason),
+            cut_off: lost_at.is_some(),
             transferred_to: transferred_to(&call, &reason),
             link: link(&call, &reason),
             quality: call.tally.summary(),
@@ -61,7 +61,7 @@ impl Phone {
             c.handed_over |= pending;
             let on_hold = self.calls.iter().any(|o| o.handle == c.about && o.held);
             if on_hold && !c.handed_over && *reason != EndReason::LocalHangup {
-                self.notice = Some(format!("The consultation with {} ended. {} is on hold: choose Resume to go back.", who, c.about_who));
+                self.notice = Some(Notice::ConsultationEnded { with: who.clone(), on_hold: c.about_who.clone() });
             }
         }
         for other in &mut self.calls {
@@ -79,23 +79,24 @@ impl Phone {
     }
 }
 
-/// The disposition a call's log starts with: none for an answered call (the agent chooses one
-/// in wrap-up), else what became of it.
-fn disposition(call: &Call, reason: &EndReason) -> String {
+/// What became of a call nobody here answered (its log's disposition until the agent picks
+/// one); `None` for an answered call (the agent chooses one in wrap-up).
+fn unanswered(call: &Call, reason: &EndReason) -> Option<Unanswered> {
     if call.answered_at.is_some() {
-        return String::new();
+        return None;
     }
-    match reason {
-        EndReason::Missed | EndReason::AnsweredElsewhere => "Missed".into(),
-        EndReason::Declined => "Declined".into(),
-        EndReason::Busy => "Busy".into(),
-        EndReason::NoAnswer => "No answer".into(),
-        EndReason::Failed(why) => format!("Failed: {why}"),
+    Some(match reason {
+        EndReason::Missed | EndReason::AnsweredElsewhere => Unanswered::Missed,
+        EndReason::Declined => Unanswered::Declined,
+        EndReason::Busy => Unanswered::Busy,
+        EndReason::RemoteDeclined => Unanswered::RemoteDeclined,
+        EndReason::NoAnswer => Unanswered::NoAnswer,
+        EndReason::Failed(why) => Unanswered::Failed(why.clone()),
         EndReason::LocalHangup | EndReason::RemoteHangup | EndReason::Transferred | EndReason::Replaced => match call.direction {
-            CallDirection::Inbound => "Missed".into(),
-            _ => "Cancelled".into(),
+            CallDirection::Inbound => Unanswered::Missed,
+            _ => Unanswered::Cancelled,
         },
-    }
+    })
 }
 
 /// The number the call was handed to: the line knows a transfer happened, the call knows to

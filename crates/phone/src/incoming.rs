@@ -4,7 +4,7 @@
 //! us).
 
 use crate::clock::Time;
-use crate::log::CallRecord;
+use crate::log::{CallRecord, Unanswered};
 use crate::model::{Call, CallHandle, Stage};
 use crate::pop_measure::ScreenPop;
 use crate::presence::Presence;
@@ -74,14 +74,14 @@ impl Phone {
 
     /// Refuses an incoming call and logs it as missed, saying why.
     pub(super) fn refuse(&mut self, now: Time, refusal: Refusal, call_id: String, number: String) -> Vec<Effect> {
-        let disposition = match (refusal, self.presence) {
-            (Refusal::Busy, Presence::Busy) => "Missed (busy)",
-            (Refusal::Busy, _) => "Missed (agent busy)",
-            (Refusal::Away, _) => "Missed (away)",
+        let unanswered = match (refusal, self.presence) {
+            (Refusal::Busy, Presence::Busy) => Unanswered::MissedWhileBusy,
+            (Refusal::Busy, _) => Unanswered::MissedNoRoom,
+            (Refusal::Away, _) => Unanswered::MissedWhileAway,
         };
         let record = CallRecord {
             call_id: Some(call_id.clone()),
-            disposition: disposition.into(),
+            unanswered: Some(unanswered),
             ..CallRecord::new(CallDirection::Inbound, number, None, now)
         };
         let refuse = Effect::Refuse { call_id, busy: refusal == Refusal::Busy };

@@ -42,11 +42,14 @@ pub mod pop_measure;
 pub mod presence;
 mod presentation;
 pub mod quality;
+pub mod reasons;
 pub mod recent;
 mod rejoin;
 #[cfg(test)]
 mod rejoin_tests;
+pub mod shown;
 mod sign_in;
+mod stored_reasons;
 #[cfg(test)]
 mod tests;
 mod transfer;
@@ -63,19 +66,21 @@ use std::rc::Rc;
 pub use clock::Time;
 
 use dialing::DialingRules;
-pub use log::{CallDirection, CallLink, CallRecord, RecordRef};
+pub use log::{CallDirection, CallLink, CallRecord, RecordRef, Unanswered};
 use logs::work_effect;
 use outbox::Outbox;
-pub use outbox::{Package, PendingLog, Rejection};
+pub use outbox::{LeftOut, Package, PendingLog, Rejection};
 
-pub use messages::{Effect, Event, Intent, Tone};
+pub use messages::{Effect, Event, Intent};
 pub use model::{
-    AudioInput, Call, CallHandle, Consultation, Credentials, DialTarget, EndReason, Focus, Progress, Registration, Resumed, Secret, Stage, Transfer,
-    WrapUp, WrapUpDraft,
+    AudioInput, AudioStatus, Call, CallHandle, Consultation, Credentials, DialTarget, Focus, Progress, Registration, Resumed, Secret, Stage,
+    Transfer, WrapUp, WrapUpDraft,
 };
+pub use reasons::{CallFailure, EndReason, Notice};
+pub use shown::{Icon, Idle, Label, Tone};
 pub use quality::Quality;
 pub use org_sign_in::{Minted, OrgGrant, OrgRefusal, OrgSignIn};
-pub use rejoin::{InterruptedCall, LOST_NOTE};
+pub use rejoin::InterruptedCall;
 
 /// How many calls an agent may have at once unless the definition says otherwise: one to talk
 /// on and one waiting (or held for a consultation).
@@ -108,8 +113,8 @@ pub struct Phone {
     /// logs waiting for Salesforce and the recent calls are the phone's bulk, which a snapshot
     /// per change should not copy.
     outbox: Rc<Outbox>,
-    /// The last problem to show the agent, cleared by their next action.
-    notice: Option<String>,
+    /// The last problem (or news) to show the agent, cleared by their next action.
+    notice: Option<Notice>,
     /// The CRM record on the agent's screen.
     viewing: Option<RecordRef>,
     /// The microphones to choose from.
@@ -157,7 +162,7 @@ impl Phone {
     }
 
     /// Shows the agent a problem found at start-up (e.g. in the Call Center definition).
-    pub fn report(&mut self, notice: String) {
+    pub fn report(&mut self, notice: Notice) {
         self.notice = Some(notice);
     }
 
@@ -218,9 +223,9 @@ impl Phone {
         }
         self.outbox_mut().due(now).into_iter().map(work_effect).collect()
     }
-    /// A problem to show the agent, if any.
-    pub fn notice(&self) -> Option<&str> {
-        self.notice.as_deref()
+    /// A problem (or news) to show the agent, if any.
+    pub fn notice(&self) -> Option<&Notice> {
+        self.notice.as_ref()
     }
     /// The microphones the browser offers.
     pub fn microphones(&self) -> &[AudioInput] {
@@ -298,9 +303,9 @@ impl Phone {
             Event::CredentialsGranted(grant) => self.org_granted(now, grant),
             Event::CredentialsRefused(refusal) => self.org_refused(refusal),
             Event::CredentialsUnavailable(reason) => self.org_unavailable(now, reason),
-            Event::ConnectionLost(reason) => {
+            Event::ConnectionLost { problem, retry_in_s } => {
                 if self.agent.is_some() {
-                    self.registration = Registration::Reconnecting(reason);
+                    self.registration = Registration::Reconnecting { problem, retry_in_s };
                 }
                 Vec::new()
             }
@@ -314,8 +319,12 @@ impl Phone {
             }
             Event::OutputsFound(found) => return self.outputs_found(found),
             Event::OutputFailed { role, device, gone } => return self.output_failed(role, device, gone),
-            Event::MicrophoneProblem(reason) | Event::MediaWarning(reason) => {
-                self.notice = Some(reason);
+            Event::MicrophoneProblem(problem) => {
+                self.notice = Some(Notice::Microphone(problem));
+                Vec::new()
+            }
+            Event::MediaWarning(warning) => {
+                self.notice = Some(Notice::Media(warning));
                 Vec::new()
             }
             call_event => self.handle_call_event(now, call_event),

@@ -5,6 +5,7 @@ use callcenter::date::Date;
 use serde::{Deserialize, Serialize};
 
 use super::pop_measure::PopMeasure;
+use super::reasons::CallFailure;
 use super::quality::QualitySummary;
 
 /// A CRM record a call is about (the record that was clicked, or that matched the caller).
@@ -90,7 +91,12 @@ pub struct CallRecord {
     /// outbox when it sends the log.
     #[serde(default)]
     pub log_attempt: Option<u32>,
-    /// Wrap-up disposition chosen by the agent.
+    /// What became of the call when nobody here answered it (its disposition until the agent
+    /// picks one); `None` for an answered call. Logs stored by an older version have none (their
+    /// disposition says it).
+    #[serde(default)]
+    pub unanswered: Option<Unanswered>,
+    /// The disposition the agent chose (one of the Call Center's), or empty.
     pub disposition: String,
     /// The agent's notes.
     pub notes: String,
@@ -103,6 +109,43 @@ pub struct CallRecord {
     /// How the call sounded, when it had audio (older stored logs have none).
     #[serde(default)]
     pub quality: Option<QualitySummary>,
+    /// The page was reloaded or closed during the call, which ended for the customer then
+    /// (older stored logs say so in their notes).
+    #[serde(default)]
+    pub cut_off: bool,
+}
+
+/// What became of a call nobody here answered.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Unanswered {
+    /// The caller gave up, or the ring was not answered.
+    Missed,
+    /// Refused without ringing: the agent had said Busy.
+    MissedWhileBusy,
+    /// Refused without ringing: the agent had as many calls as the phone takes, or one ringing.
+    MissedNoRoom,
+    /// Refused without ringing: the agent had said Away.
+    MissedWhileAway,
+    /// The agent declined it.
+    Declined,
+    /// The callee was busy.
+    Busy,
+    /// The callee declined it.
+    RemoteDeclined,
+    /// Nobody answered the agent's call.
+    NoAnswer,
+    /// The agent hung up before an answer.
+    Cancelled,
+    /// It failed, for this reason.
+    Failed(#[serde(with = "crate::stored_reasons::call_failure")] CallFailure),
+}
+
+impl Unanswered {
+    /// A call to the agent that nobody here took: the recent calls show it as missed.
+    pub fn is_missed(&self) -> bool {
+        matches!(self, Unanswered::Missed | Unanswered::MissedWhileBusy | Unanswered::MissedNoRoom | Unanswered::MissedWhileAway)
+    }
 }
 
 /// How a call was tied to another call, said on its Task.
@@ -134,86 +177,66 @@ impl CallRecord {
             call_id: None,
             screen_pop: None,
             log_attempt: None,
+            unanswered: None,
             disposition: String::new(),
             notes: String::new(),
             transferred_to: None,
             link: None,
             quality: None,
+            cut_off: false,
         }
     }
 
-    /// A subject such as "Outbound call 2026-11-24 10:02 UTC +1 415 555 0100".
-    pub fn subject(&self) -> String {
-        let (date, time) = utc_date_time(self.started_at.unix_millis());
-        format!("{} call {date} {time} UTC {}", self.direction.as_str(), self.number)
+    /// Whether the Task gets a disposition: the agent's, or what became of an unanswered call.
+    pub fn has_disposition(&self) -> bool {
+        !self.disposition.is_empty() || self.unanswered.is_some()
     }
 
-    /// The Task's description: the transfer or consultation, if any, then the agent's notes,
-    /// then how the call sounded.
-    pub fn description(&self) -> String {
-        let mut text = self.link_line().unwrap_or_default();
-        if !self.notes.is_empty() {
-            if !text.is_empty() {
-                text.push('\n');
-            }
-            text.push_str(&self.notes);
-        }
-        if let Some(quality) = &self.quality {
-            if !text.is_empty() {
-                text.push('\n');
-            }
-            text.push_str(&quality.log_line());
-        }
-        text
-    }
-
-    /// What the Task says of the call's transfer or consultation.
-    fn link_line(&self) -> Option<String> {
-        let to = self.transferred_to.as_deref();
-        Some(match (&self.link, to) {
-            (Some(CallLink::ConsultedFirst), Some(to)) => format!("Transferred to {to} after a consultation."),
-            (Some(CallLink::TransferAsked), Some(to)) => format!("The other party asked to be transferred to {to}; the phone called {to}."),
-            (Some(CallLink::Consultation { about, handed_over: true }), _) => {
-                format!("Consultation about the call with {about}, which was then transferred to this number.")
-            }
-            (Some(CallLink::Consultation { about, handed_over: false }), _) => format!("Consultation about the call with {about}."),
-            (Some(CallLink::AskedBy { by }), _) => format!("Called because the other party of the call with {by} asked to be transferred here."),
-            (_, Some(to)) => format!("Transferred to {to}."),
-            (_, None) => return None,
-        })
+    /// When the call started, to the minute, on the UTC calendar.
+    pub fn started_utc(&self) -> UtcMinute {
+        let secs = self.started_at.unix_millis() / 1000;
+        let minute_of_day = u32::try_from((secs % 86_400) / 60).unwrap_or(0);
+        UtcMinute { date: Date::from_days(i64::try_from(secs / 86_400).unwrap_or(i64::MAX)), hour: minute_of_day / 60, minute: minute_of_day % 60 }
     }
 
     /// The calendar day the call started, "YYYY-MM-DD" (UTC), for a Task's ActivityDate.
     pub fn activity_date(&self) -> String {
-        utc_date_time(self.started_at.unix_millis()).0
+        self.started_utc().date.to_string()
     }
 }
 
-/// "YYYY-MM-DD" and "HH:MM" for Unix milliseconds, in UTC.
-fn utc_date_time(ms: u64) -> (String, String) {
-    let secs = ms / 1000;
-    let day = Date::from_days(i64::try_from(secs / 86_400).unwrap_or(i64::MAX));
-    let minute_of_day = (secs % 86_400) / 60;
-    (day.to_string(), format!("{:02}:{:02}", minute_of_day / 60, minute_of_day % 60))
+/// A minute of the UTC calendar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UtcMinute {
+    pub date: Date,
+    /// 0 to 23.
+    pub hour: u32,
+    /// 0 to 59.
+    pub minute: u32,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn started_at(ms: u64) -> CallRecord {
+        CallRecord::new(CallDirection::Inbound, "+1 415 555 0100".into(), None, Time::from_unix_millis(ms))
+    }
+
     #[test]
-    fn subject_and_activity_date_use_the_utc_calendar() {
+    fn calls_are_dated_by_the_utc_calendar() {
         // 2026-11-29 10:02 UTC
-        let record = CallRecord { duration_s: 42, ..CallRecord::new(CallDirection::Inbound, "+1 415 555 0100".into(), None, Time::from_unix_millis(1_795_946_520_000)) };
-        assert_eq!(record.subject(), "Inbound call 2026-11-29 10:02 UTC +1 415 555 0100");
+        let record = started_at(1_795_946_520_000);
         assert_eq!(record.activity_date(), "2026-11-29");
+        assert_eq!((record.started_utc().hour, record.started_utc().minute), (10, 2));
     }
 
     #[test]
     fn leap_days_and_the_epoch_are_dated_correctly() {
-        assert_eq!(utc_date_time(0), ("1970-01-01".into(), "00:00".into()));
-        assert_eq!(utc_date_time(1_709_164_800_000).0, "2024-02-29");
-        assert_eq!(utc_date_time(1_709_251_199_000), ("2024-02-29".into(), "23:59".into()));
+        assert_eq!(started_at(0).activity_date(), "1970-01-01");
+        assert_eq!(started_at(1_709_164_800_000).activity_date(), "2024-02-29");
+        let last_minute = started_at(1_709_251_199_000).started_utc();
+        assert_eq!((last_minute.date.to_string(), last_minute.hour, last_minute.minute), ("2024-02-29".into(), 23, 59));
     }
 
     #[test]

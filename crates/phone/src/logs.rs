@@ -6,6 +6,7 @@ use super::log::{CallDirection, CallRecord};
 use super::messages::{Effect, Event};
 use super::outbox::Work;
 use super::Phone;
+use crate::reasons::Notice;
 
 impl Phone {
     /// What Salesforce answered to a call log, or whether the org package is there.
@@ -13,7 +14,7 @@ impl Phone {
         match event {
             Event::LogSaved { id, record_id } => self.log_saved(now, id, record_id),
             Event::LogFailed { id, reason } => {
-                self.notice = Some(format!("The call log was not saved: {reason} It is kept and will be saved again by itself."));
+                self.notice = Some(Notice::LogNotSaved(reason.clone()));
                 self.outbox_mut().failed(id, reason, now);
                 Vec::new()
             }
@@ -46,7 +47,7 @@ impl Phone {
 
     pub(super) fn log_manual_call(&mut self, now: Time, disposition: String, notes: String) -> Vec<Effect> {
         let Some(target) = self.ready.take() else {
-            self.notice = Some("Pick a number before logging a call.".into());
+            self.notice = Some(Notice::NoNumberToLog);
             return Vec::new();
         };
         let record = CallRecord { disposition, notes, ..CallRecord::new(CallDirection::Outbound, target.number, target.record, now) };
@@ -94,7 +95,7 @@ impl Phone {
 
 pub(super) fn work_effect(work: Work) -> Effect {
     match work {
-        Work::Save { id, record, existing_id } => Effect::SaveLog { id, record: Box::new(record), existing_id },
+        Work::Save { id, record, left_out, existing_id } => Effect::SaveLog { id, record: Box::new(record), left_out, existing_id },
         Work::Find { id, call_object } => Effect::FindLog { id, call_object },
     }
 }

@@ -6,6 +6,7 @@ use crate::extension::KeyedExtension;
 use crate::log::{CallDirection, CallRecord, RecordRef};
 use crate::pop_measure::ScreenPop;
 use crate::quality::{Quality, QualityTally};
+use crate::reasons::{ConnectionProblem, RegistrationFailure};
 
 /// A SIP password, held in memory only. Its `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]
@@ -52,18 +53,20 @@ pub struct AudioInput {
 }
 
 /// The connection to the PBX as the agent sees it.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Registration {
     /// Not signed in.
     SignedOut,
     /// Signed in, waiting for the PBX to accept the registration.
     Connecting,
-    /// The connection was lost; the phone reconnects by itself. The text says what happened.
-    Reconnecting(String),
+    /// The connection was lost for this reason; the phone reconnects by itself, next in
+    /// `retry_in_s` seconds (when the line said).
+    Reconnecting { problem: ConnectionProblem, retry_in_s: Option<u64> },
     /// The PBX accepts calls for this agent.
     Registered,
-    /// The PBX refused; the phone does not retry. The text says why and what to do.
-    Failed(String),
+    /// The PBX refused for this reason; the phone does not retry.
+    Failed(RegistrationFailure),
 }
 
 /// A number the agent is about to call, with the CRM record it came from.
@@ -260,16 +263,16 @@ impl Call {
         !self.held && matches!(self.stage, Stage::Dialing | Stage::Answering | Stage::Talking | Stage::Rejoining)
     }
 
-    /// How the call sounds, in words for the agent, once there are figures. Thresholds: ITU-T
-    /// G.114/G.1020 put audible trouble at a few percent of loss or tens of ms of jitter.
-    pub fn audio_status(&self) -> Option<String> {
+    /// How the call sounds now, once there are figures. Thresholds: ITU-T G.114/G.1020 put
+    /// audible trouble at a few percent of loss or tens of ms of jitter.
+    pub fn audio_status(&self) -> Option<AudioStatus> {
         let q = self.quality?;
         Some(if self.silent_seconds >= 3 && !self.held {
-            format!("No audio from the other side for {} s: check your connection, or ask whether they hear you.", self.silent_seconds)
+            AudioStatus::Silent { seconds: self.silent_seconds }
         } else if q.loss_percent >= 5 || q.jitter_ms >= 50 {
-            format!("Poor connection: {}% of the audio lost, {} ms jitter.", q.loss_percent, q.jitter_ms)
+            AudioStatus::Poor { loss_percent: q.loss_percent, jitter_ms: q.jitter_ms }
         } else {
-            "Connection good".into()
+            AudioStatus::Good
         })
     }
 
@@ -285,6 +288,17 @@ impl Call {
     pub fn talk_seconds(&self, now: Time) -> u64 {
         self.answered_at.map_or(0, |at| now.seconds_since(at))
     }
+}
+
+/// How a call sounds now, from the last second's figures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AudioStatus {
+    /// Nothing arrived from the other side for `seconds` seconds in a row.
+    Silent { seconds: u32 },
+    /// Audible trouble: `loss_percent` of the audio lost, `jitter_ms` of jitter.
+    Poor { loss_percent: u32, jitter_ms: u32 },
+    /// Nothing to worry about.
+    Good,
 }
 
 /// After a call: the log already saved, which the agent can complete.
@@ -331,32 +345,4 @@ pub enum Focus<'a> {
     Call(&'a Call),
     /// A call ended; the agent picks a disposition and writes notes.
     WrapUp(&'a WrapUp),
-}
-
-/// How a call ended.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum EndReason {
-    /// The agent hung up (or cancelled before an answer).
-    LocalHangup,
-    /// The other party hung up.
-    RemoteHangup,
-    /// The caller gave up before the agent answered.
-    Missed,
-    /// Another device (a deskphone on the same extension, another phone) answered the ring: not
-    /// a missed call, so nothing is logged here.
-    AnsweredElsewhere,
-    /// The agent declined the incoming call.
-    Declined,
-    /// The callee was busy or declined.
-    Busy,
-    /// Nobody answered.
-    NoAnswer,
-    /// The agent transferred the call; the other party now talks to the number the call's
-    /// [`Transfer`] names.
-    Transferred,
-    /// A call that came in naming this one in Replaces took its place (the other party was
-    /// transferred to us on a new call, RFC 3891).
-    Replaced,
-    /// Something failed; the text is for the agent.
-    Failed(String),
 }

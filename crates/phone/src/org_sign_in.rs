@@ -23,6 +23,7 @@ use crate::clock::Time;
 use callcenter::CredentialSource;
 
 use crate::model::{Credentials, Registration, Secret};
+use crate::reasons::{CrmProblem, RegistrationFailure};
 use crate::presence::Presence;
 use crate::{Effect, Phone};
 
@@ -52,6 +53,7 @@ pub struct OrgGrant {
 }
 
 /// Why the org gives no credentials: asking again will not help until someone changes the org.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum OrgRefusal {
     /// The softphone package is not installed (runApex does not know its class).
@@ -62,11 +64,12 @@ pub enum OrgRefusal {
     BadExtension,
     /// No admin has set the secret up yet.
     NotConfigured,
-    /// The PBX refused the org's credentials, fresh ones too; the line's reason.
-    PbxRefused(String),
+    /// The PBX refused the org's credentials, fresh ones too, for this reason.
+    PbxRefused(RegistrationFailure),
 }
 
 /// Where signing in with the org stands.
+#[non_exhaustive]
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum OrgSignIn {
     /// Not in use: the definition says `password`, this page does not own the line, or the
@@ -75,9 +78,9 @@ pub enum OrgSignIn {
     Off,
     /// Asking the org, after `failures` unanswered asks in a row. `pbx_refused`: the PBX
     /// refused the last credentials (its reason): these are the one more try.
-    Asking { pbx_refused: Option<String>, failures: u32 },
+    Asking { pbx_refused: Option<RegistrationFailure>, failures: u32 },
     /// The org did not answer (`reason`); asking again at `retry_at`, after `failures` in a row.
-    Waiting { failures: u32, retry_at: Time, reason: String },
+    Waiting { failures: u32, retry_at: Time, reason: CrmProblem },
     /// Signed in with the org's credentials; asking for fresh ones at `renew_at`.
     /// `after_refusal`: these are the one more try after the PBX refused, until it accepts them.
     Active { renew_at: Time, after_refusal: bool },
@@ -117,11 +120,11 @@ impl Phone {
         self.ask_org(None)
     }
 
-    pub(super) fn ask_org(&mut self, pbx_refused: Option<String>) -> Vec<Effect> {
+    pub(super) fn ask_org(&mut self, pbx_refused: Option<RegistrationFailure>) -> Vec<Effect> {
         self.ask(pbx_refused, 0)
     }
 
-    fn ask(&mut self, pbx_refused: Option<String>, failures: u32) -> Vec<Effect> {
+    fn ask(&mut self, pbx_refused: Option<RegistrationFailure>, failures: u32) -> Vec<Effect> {
         self.org = OrgSignIn::Asking { pbx_refused, failures };
         vec![Effect::FetchCredentials]
     }
@@ -165,7 +168,7 @@ impl Phone {
     }
 
     /// runApex failed or timed out: ask again later, waiting longer each time.
-    pub(super) fn org_unavailable(&mut self, now: Time, reason: String) -> Vec<Effect> {
+    pub(super) fn org_unavailable(&mut self, now: Time, reason: CrmProblem) -> Vec<Effect> {
         let failures = match &self.org {
             OrgSignIn::Asking { failures, .. } | OrgSignIn::Waiting { failures, .. } => failures + 1,
             OrgSignIn::Active { .. } => 1,
@@ -178,7 +181,7 @@ impl Phone {
 
     /// The PBX refused the registration. With the org's credentials: once, fresh ones are asked
     /// for; twice, the agent is signed out with the reason. True when handled here.
-    pub(super) fn org_registration_failed(&mut self, reason: &str) -> Option<Vec<Effect>> {
+    pub(super) fn org_registration_failed(&mut self, reason: &RegistrationFailure) -> Option<Vec<Effect>> {
         let minted = self.agent.as_ref().is_some_and(|a| a.auth_user.is_some());
         if !minted {
             return None;
@@ -186,11 +189,11 @@ impl Phone {
         if matches!(self.org, OrgSignIn::Asking { pbx_refused: Some(_), .. } | OrgSignIn::Active { after_refusal: true, .. }) {
             self.agent = None;
             self.registration = Registration::SignedOut;
-            self.org = OrgSignIn::Refused(OrgRefusal::PbxRefused(reason.to_owned()));
+            self.org = OrgSignIn::Refused(OrgRefusal::PbxRefused(reason.clone()));
             return Some(vec![Effect::Disconnect]);
         }
         self.registration = Registration::Connecting;
-        Some(self.ask_org(Some(reason.to_owned())))
+        Some(self.ask_org(Some(reason.clone())))
     }
 
     /// The PBX accepted the org's credentials: a refusal before them is forgotten.

@@ -5,7 +5,8 @@
 use callcenter::CredentialSource;
 
 use super::*;
-use crate::tests::at;
+use crate::reasons::RegistrationFailure;
+use crate::tests::{at, crm};
 
 const ORG: CredentialSource = CredentialSource::Org { password_fallback: true };
 
@@ -80,7 +81,7 @@ fn a_salesforce_that_does_not_answer_is_asked_again_ever_more_slowly_never_in_a_
     let mut now = at(0);
     let mut waits = Vec::new();
     for _ in 0..8 {
-        phone.handle_event(now, Event::CredentialsUnavailable("Salesforce did not answer runApex within 10 s".into()));
+        phone.handle_event(now, Event::CredentialsUnavailable(crm("Salesforce did not answer runApex within 10 s")));
         let OrgSignIn::Waiting { retry_at, .. } = phone.org_sign_in().clone() else { panic!("waiting: {:?}", phone.org_sign_in()) };
         waits.push(retry_at.millis_since(now));
         // Every second until then: nothing is asked.
@@ -101,7 +102,7 @@ fn a_salesforce_that_does_not_answer_is_asked_again_ever_more_slowly_never_in_a_
 fn a_renewal_salesforce_does_not_answer_keeps_the_agent_signed_in_and_asks_again() {
     let mut phone = signed_in();
     phone.tick(at(2_700_000));
-    let effects = phone.handle_event(at(2_700_000), Event::CredentialsUnavailable("runApex failed".into()));
+    let effects = phone.handle_event(at(2_700_000), Event::CredentialsUnavailable(crm("runApex failed")));
     assert!(!effects.iter().any(|e| matches!(e, Effect::Disconnect)));
     assert_eq!((phone.agent_user(), phone.registration()), (Some("1001"), &Registration::Registered));
     assert!(asks(&phone.tick(at(2_702_000))));
@@ -129,15 +130,15 @@ fn credentials_the_pbx_refuses_are_replaced_once_then_the_agent_is_told_and_offe
     let mut phone = org_phone(ORG);
     phone.start_org_sign_in();
     phone.handle_event(at(0), Event::CredentialsGranted(grant("1001", 3600)));
-    let effects = phone.handle_event(at(100), Event::RegistrationFailed("The PBX rejected the password for 1001 (401)".into()));
+    let effects = phone.handle_event(at(100), Event::RegistrationFailed(RegistrationFailure::Refused { status: 401 }));
     assert!(asks(&effects), "fresh credentials, once");
     assert!(matches!(phone.org_sign_in(), OrgSignIn::Asking { pbx_refused: Some(_), .. }));
     let effects = phone.handle_event(at(200), Event::CredentialsGranted(grant("1001", 3601)));
     assert!(connected_with(&effects).is_some());
-    let effects = phone.handle_event(at(300), Event::RegistrationFailed("The PBX rejected the password for 1001 (401)".into()));
+    let effects = phone.handle_event(at(300), Event::RegistrationFailed(RegistrationFailure::Refused { status: 401 }));
     assert_eq!(effects.iter().filter(|e| **e == Effect::Disconnect).count(), 1, "{effects:?}");
     assert!(!asks(&effects), "no third try");
-    assert_eq!(phone.org_sign_in(), &OrgSignIn::Refused(OrgRefusal::PbxRefused("The PBX rejected the password for 1001 (401)".into())));
+    assert_eq!(phone.org_sign_in(), &OrgSignIn::Refused(OrgRefusal::PbxRefused(RegistrationFailure::Refused { status: 401 })));
     assert_eq!(phone.agent_user(), None);
     assert!(phone.offers_password_form());
     assert!(!asks(&phone.tick(at(10_000_000))));
@@ -146,10 +147,10 @@ fn credentials_the_pbx_refuses_are_replaced_once_then_the_agent_is_told_and_offe
 #[test]
 fn once_the_pbx_accepted_fresh_credentials_a_later_refusal_gets_its_one_more_try_again() {
     let mut phone = signed_in();
-    assert!(asks(&phone.handle_event(at(10), Event::RegistrationFailed("401".into()))));
+    assert!(asks(&phone.handle_event(at(10), Event::RegistrationFailed(RegistrationFailure::Refused { status: 401 }))));
     phone.handle_event(at(20), Event::CredentialsGranted(grant("1001", 3620)));
     phone.handle_event(at(30), Event::Registered);
-    assert!(asks(&phone.handle_event(at(40), Event::RegistrationFailed("401".into()))), "a new refusal, a new try");
+    assert!(asks(&phone.handle_event(at(40), Event::RegistrationFailed(RegistrationFailure::Refused { status: 401 }))), "a new refusal, a new try");
 }
 
 #[test]

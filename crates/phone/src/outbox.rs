@@ -15,12 +15,15 @@
 //!   Salesforce outage is not met by every agent's phone at the same second.
 //! - A permanent refusal (the related record cannot have activities, a restricted picklist) is
 //!   retried once without WhoId/WhatId (and without the disposition when the picklist was refused),
-//!   the record and disposition written into the description instead, so the call is still logged.
+//!   the record and disposition named in the description instead, so the call is still logged.
+//!   Which refusal is which is the CRM edge's to tell (Salesforce's error codes): the outbox is
+//!   told a typed [`Rejection`].
+
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::clock::Time;
-use serde::{Deserialize, Serialize};
-
-use super::log::CallRecord;
+use crate::log::CallRecord;
+use crate::reasons::CrmProblem;
 
 /// The first retry of a failed save comes after about this long.
 pub const FIRST_RETRY_MS: u64 = 2_000;
@@ -52,29 +55,6 @@ pub enum Rejection {
     PackageFields,
 }
 
-/// The org package's Task fields (see `ui::task_facts`); a refusal naming one is about them.
-pub const PACKAGE_FIELDS: [&str; 3] = ["Softphone_Pop_Outcome__c", "Softphone_Pop_Latency_Ms__c", "Softphone_Log_Attempts__c"];
-
-/// Reads a permanent refusal from Salesforce's error codes (or texts that carry them).
-pub fn rejection_in(errors: &str) -> Option<Rejection> {
-    const RELATED: [&str; 5] = [
-        "FIELD_INTEGRITY_EXCEPTION",
-        "INVALID_CROSS_REFERENCE_KEY",
-        "INVALID_ID_FIELD",
-        "ENTITY_IS_DELETED",
-        "INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY",
-    ];
-    if PACKAGE_FIELDS.iter().any(|field| errors.contains(field)) {
-        Some(Rejection::PackageFields)
-    } else if errors.contains("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST") {
-        Some(Rejection::Disposition)
-    } else if RELATED.iter().any(|code| errors.contains(code)) {
-        Some(Rejection::RelatedRecord)
-    } else {
-        None
-    }
-}
-
 /// Where a pending log is in its life.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Stage {
@@ -101,8 +81,9 @@ pub struct PendingLog {
     pub record: CallRecord,
     /// The Task to update, once Salesforce has given its Id.
     pub existing_id: Option<String>,
-    /// The last problem, for the agent.
-    pub error: Option<String>,
+    /// The last problem, for the agent (a log stored by an older version kept it as text).
+    #[serde(default, deserialize_with = "problem_or_text")]
+    pub error: Option<CrmProblem>,
     /// Failed attempts so far (for the backoff).
     pub attempts: u32,
     /// saveLogs sent so far; a create carries its number (`log_attempt`), so the Task says which
@@ -132,24 +113,35 @@ impl PendingLog {
         self.maybe_created && self.existing_id.is_none()
     }
 
-    /// The record as it will be sent, without what Salesforce refused (named in the notes).
-    pub fn outgoing(&self) -> CallRecord {
-        let mut record = self.record.clone();
-        let mut moved = Vec::new();
-        if self.unlinked {
-            if let Some(r) = record.record.take() {
-                moved.push(format!("About {} ({} {}).", r.name, r.object_type, r.id));
-            }
-        }
-        if self.no_disposition && !record.disposition.is_empty() {
-            moved.push(format!("Disposition: {}.", std::mem::take(&mut record.disposition)));
-        }
-        if !moved.is_empty() {
-            moved.push(std::mem::take(&mut record.notes));
-            record.notes = moved.join("\n").trim_end().to_owned();
-        }
-        record
+    /// What the next save leaves out of the Task because Salesforce refused it.
+    pub fn left_out(&self) -> LeftOut {
+        LeftOut { record: self.unlinked && self.record.record.is_some(), disposition: self.no_disposition && self.record.has_disposition() }
     }
+}
+
+/// What a save leaves out of the Task because Salesforce refused it for good: the Task names it
+/// in its description instead, so the call is still logged.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LeftOut {
+    /// The record the call was about (WhoId/WhatId).
+    pub record: bool,
+    /// The disposition.
+    pub disposition: bool,
+}
+
+/// A stored error: typed, or the text an older version kept (read as the CRM's own words).
+fn problem_or_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<CrmProblem>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Stored {
+        Typed(CrmProblem),
+        Text(String),
+    }
+    Ok(match Option::<Stored>::deserialize(deserializer)? {
+        Some(Stored::Typed(problem)) => Some(problem),
+        Some(Stored::Text(detail)) => Some(CrmProblem::Other { detail }),
+        None => None,
+    })
 }
 
 /// What the glue must do for a log.
@@ -157,8 +149,8 @@ impl PendingLog {
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Work {
-    /// saveLog this record, updating `existing_id` when given.
-    Save { id: u32, record: CallRecord, existing_id: Option<String> },
+    /// saveLog this record, updating `existing_id` when given, without what `left_out` says.
+    Save { id: u32, record: CallRecord, left_out: LeftOut, existing_id: Option<String> },
     /// Ask the package for the Task whose CallObject is `call_object`.
     Find { id: u32, call_object: String },
 }
@@ -261,7 +253,7 @@ impl Outbox {
     }
 
     /// Salesforce answered `success: false` for a reason that may pass.
-    pub fn failed(&mut self, id: u32, reason: String, now: Time) {
+    pub fn failed(&mut self, id: u32, reason: CrmProblem, now: Time) {
         let delay = self.next_delay(id);
         if let Some(log) = self.logs.iter_mut().find(|l| l.id == id) {
             log.attempts = log.attempts.saturating_add(1);
@@ -271,7 +263,7 @@ impl Outbox {
     }
 
     /// Salesforce refused part of the log for good: send it once more without that part.
-    pub fn rejected(&mut self, id: u32, reason: String, rejection: Rejection, now: Time) -> Option<Work> {
+    pub fn rejected(&mut self, id: u32, reason: CrmProblem, rejection: Rejection, now: Time) -> Option<Work> {
         if rejection == Rejection::PackageFields && !self.package_fields_refused {
             // From now on every log leaves the fields out (the glue reads `package_fields`).
             self.package_fields_refused = true;
@@ -281,7 +273,7 @@ impl Outbox {
         }
         let log = self.logs.iter_mut().find(|l| l.id == id)?;
         let unlink = !log.unlinked && log.record.record.is_some();
-        let drop_disposition = rejection == Rejection::Disposition && !log.no_disposition && !log.record.disposition.is_empty();
+        let drop_disposition = rejection == Rejection::Disposition && !log.no_disposition && log.record.has_disposition();
         if !unlink && !drop_disposition {
             // Nothing left to leave out: keep it and retry like any failure (the agent sees why).
             self.failed(id, reason, now);
@@ -294,7 +286,7 @@ impl Outbox {
     }
 
     /// No answer came in time. A create may still land: wait for it; an update is simply resent.
-    pub fn timed_out(&mut self, id: u32, reason: String, now: Time) {
+    pub fn timed_out(&mut self, id: u32, reason: CrmProblem, now: Time) {
         let Some(log) = self.logs.iter_mut().find(|l| l.id == id) else { return };
         if log.existing_id.is_some() {
             self.failed(id, reason, now);
@@ -325,7 +317,7 @@ impl Outbox {
     }
 
     /// The package could not be asked (a timeout, an error): ask again later.
-    pub fn lookup_failed(&mut self, id: u32, reason: String, now: Time) {
+    pub fn lookup_failed(&mut self, id: u32, reason: CrmProblem, now: Time) {
         let delay = self.next_delay(id);
         if let Some(log) = self.logs.iter_mut().find(|l| l.id == id) {
             log.attempts = log.attempts.saturating_add(1);
@@ -424,13 +416,13 @@ fn send(log: &mut PendingLog, now: Time) -> Work {
     log.stage = Stage::Saving { sent_at: now };
     log.resend = false;
     log.sends = log.sends.saturating_add(1);
-    let mut record = log.outgoing();
+    let mut record = log.record.clone();
     // Stamped at send time: the Task a create makes names the attempt that made it. An update
     // keeps what the record says (the create's attempt, once known).
     if log.existing_id.is_none() {
         record.log_attempt = Some(log.sends);
     }
-    Work::Save { id: log.id, record, existing_id: log.existing_id.clone() }
+    Work::Save { id: log.id, record, left_out: log.left_out(), existing_id: log.existing_id.clone() }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::log::{CallDirection, RecordRef};
-use crate::tests::at;
+use crate::tests::{at, crm};
 
 fn call(call_id: &str) -> CallRecord {
     CallRecord {
@@ -14,11 +14,13 @@ fn call(call_id: &str) -> CallRecord {
         call_id: Some(call_id.into()),
         screen_pop: None,
         log_attempt: None,
+        unanswered: None,
         disposition: String::new(),
         notes: String::new(),
         transferred_to: None,
         quality: None,
         link: None,
+        cut_off: false,
     }
 }
 
@@ -44,13 +46,13 @@ fn backoff_doubles_from_two_seconds_up_to_five_minutes() {
 fn a_failed_save_is_retried_by_itself_after_a_jittered_backoff() {
     let mut outbox = Outbox::default();
     let id = queued(&mut outbox, "c1");
-    outbox.failed(id, "Salesforce is down".into(), at(10_000));
+    outbox.failed(id, crm("Salesforce is down"), at(10_000));
     let Stage::Waiting { due } = outbox.logs()[0].stage.clone() else { panic!("waiting") };
     // First retry: 2 s, less up to half of it.
     assert!((at(11_000)..=at(12_000)).contains(&due), "due at {due:?}");
     assert!(outbox.due(at(due.unix_millis() - 1)).is_empty(), "not before its time");
     assert_eq!(creates(&outbox.due(due)), 1);
-    outbox.failed(id, "still down".into(), at(20_000));
+    outbox.failed(id, crm("still down"), at(20_000));
     let Stage::Waiting { due } = outbox.logs()[0].stage.clone() else { panic!("waiting") };
     assert!((at(22_000)..=at(24_000)).contains(&due), "second retry after 2-4 s, due at {due:?}");
 }
@@ -63,7 +65,7 @@ fn jitter_spreads_phones_that_failed_at_the_same_moment() {
             outbox.seed(seed * 7_919);
             let id = queued(&mut outbox, "c1");
             for _ in 0..4 {
-                outbox.failed(id, "down".into(), at(0));
+                outbox.failed(id, crm("down"), at(0));
             }
             match outbox.logs()[0].stage {
                 Stage::Waiting { due } => due.unix_millis(),
@@ -82,7 +84,7 @@ fn jitter_spreads_phones_that_failed_at_the_same_moment() {
 fn a_late_callback_after_a_timeout_counts_and_nothing_is_created_again() {
     let mut outbox = Outbox::default();
     let id = queued(&mut outbox, "c1");
-    outbox.timed_out(id, "no answer".into(), at(10_000));
+    outbox.timed_out(id, crm("no answer"), at(10_000));
     assert!(outbox.due(at(20_000)).is_empty(), "waits for the late answer");
     assert_eq!(outbox.saved(id, "00T1".into(), at(25_000)), None);
     assert!(outbox.logs().is_empty(), "the late answer settles it");
@@ -95,7 +97,7 @@ fn with_the_package_an_unknown_outcome_is_looked_up_by_call_id_and_the_task_foun
     let mut outbox = Outbox::default();
     outbox.set_package(Package::Installed, at(0));
     let id = queued(&mut outbox, "c1");
-    outbox.timed_out(id, "no answer".into(), at(10_000));
+    outbox.timed_out(id, crm("no answer"), at(10_000));
     assert!(outbox.due(at(LATE_WINDOW_MS - 1)).is_empty(), "the late answer has its chance first");
     assert_eq!(outbox.due(at(LATE_WINDOW_MS)), vec![Work::Find { id, call_object: "c1".into() }]);
     assert_eq!(outbox.found(id, Some("00T7".into()), at(LATE_WINDOW_MS + 5)), None);
@@ -107,7 +109,7 @@ fn with_the_package_a_create_that_never_landed_is_made_once_after_the_lookup() {
     let mut outbox = Outbox::default();
     outbox.set_package(Package::Installed, at(0));
     let id = queued(&mut outbox, "c1");
-    outbox.timed_out(id, "no answer".into(), at(10_000));
+    outbox.timed_out(id, crm("no answer"), at(10_000));
     outbox.due(at(LATE_WINDOW_MS));
     let again = outbox.found(id, None, at(LATE_WINDOW_MS + 5));
     assert!(matches!(again, Some(Work::Save { existing_id: None, .. })), "created again: {again:?}");
@@ -119,9 +121,9 @@ fn a_lookup_that_fails_is_asked_again_later_never_turned_into_a_create() {
     let mut outbox = Outbox::default();
     outbox.set_package(Package::Installed, at(0));
     let id = queued(&mut outbox, "c1");
-    outbox.timed_out(id, "no answer".into(), at(0));
+    outbox.timed_out(id, crm("no answer"), at(0));
     outbox.due(at(LATE_WINDOW_MS));
-    outbox.lookup_failed(id, "runApex timed out".into(), at(LATE_WINDOW_MS));
+    outbox.lookup_failed(id, crm("runApex timed out"), at(LATE_WINDOW_MS));
     let next = outbox.due(at(LATE_WINDOW_MS + 2_000));
     assert_eq!(next, vec![Work::Find { id, call_object: "c1".into() }]);
 }
@@ -131,7 +133,7 @@ fn without_the_package_an_unknown_outcome_waits_for_the_late_answer_then_creates
     let mut outbox = Outbox::default();
     outbox.set_package(Package::Missing, at(0));
     let id = queued(&mut outbox, "c1");
-    outbox.timed_out(id, "no answer".into(), at(10_000));
+    outbox.timed_out(id, crm("no answer"), at(10_000));
     assert!(outbox.retry_now(at(11_000)).is_empty(), "Retry does not risk a duplicate while the answer may come");
     assert!(outbox.due(at(LATE_WINDOW_MS - 1)).is_empty());
     assert_eq!(creates(&outbox.due(at(LATE_WINDOW_MS))), 1, "nothing lost: created again after the bound");
@@ -141,7 +143,7 @@ fn without_the_package_an_unknown_outcome_waits_for_the_late_answer_then_creates
 fn while_the_package_is_not_known_yet_an_unknown_outcome_waits() {
     let mut outbox = Outbox::default();
     let id = queued(&mut outbox, "c1");
-    outbox.timed_out(id, "no answer".into(), at(0));
+    outbox.timed_out(id, crm("no answer"), at(0));
     assert!(outbox.due(at(LATE_WINDOW_MS * 3)).is_empty());
     assert_eq!(outbox.set_package(Package::Installed, at(LATE_WINDOW_MS * 3)), vec![Work::Find { id, call_object: "c1".into() }]);
 }
@@ -150,7 +152,7 @@ fn while_the_package_is_not_known_yet_an_unknown_outcome_waits() {
 fn manual_retry_sends_failed_logs_at_once() {
     let mut outbox = Outbox::default();
     let id = queued(&mut outbox, "c1");
-    outbox.failed(id, "down".into(), at(0));
+    outbox.failed(id, crm("down"), at(0));
     assert_eq!(creates(&outbox.retry_now(at(1))), 1);
     assert!(outbox.retry_now(at(2)).is_empty(), "not twice while on its way");
 }
@@ -160,7 +162,7 @@ fn a_wrap_up_change_while_the_outcome_is_unknown_updates_the_task_found() {
     let mut outbox = Outbox::default();
     outbox.set_package(Package::Installed, at(0));
     let id = queued(&mut outbox, "c1");
-    outbox.timed_out(id, "no answer".into(), at(0));
+    outbox.timed_out(id, crm("no answer"), at(0));
     let mut wrapped = call("c1");
     wrapped.disposition = "Resolved".into();
     assert_eq!(outbox.update(id, wrapped, at(1_000)), None, "no second create while the first may land");
@@ -178,7 +180,7 @@ fn a_wrap_up_change_while_the_outcome_is_unknown_updates_the_task_found() {
 fn a_late_callback_for_a_create_whose_record_changed_since_sends_the_change_as_an_update() {
     let mut outbox = Outbox::default();
     let id = queued(&mut outbox, "c1");
-    outbox.timed_out(id, "no answer".into(), at(0));
+    outbox.timed_out(id, crm("no answer"), at(0));
     let mut wrapped = call("c1");
     wrapped.notes = "Call back Monday".into();
     outbox.update(id, wrapped, at(1_000));
@@ -194,12 +196,11 @@ fn a_late_callback_for_a_create_whose_record_changed_since_sends_the_change_as_a
 fn a_refused_related_record_is_retried_once_without_it_and_named_in_the_description() {
     let mut outbox = Outbox::default();
     let id = queued(&mut outbox, "c1");
-    let retry = outbox.rejected(id, "FIELD_INTEGRITY_EXCEPTION".into(), Rejection::RelatedRecord, at(5));
-    let Some(Work::Save { record, .. }) = retry else { panic!("retried at once") };
-    assert_eq!(record.record, None);
-    assert_eq!(record.notes, "About Analytical Engines (Account 001A).");
+    let retry = outbox.rejected(id, crm("FIELD_INTEGRITY_EXCEPTION"), Rejection::RelatedRecord, at(5));
+    let Some(Work::Save { left_out, .. }) = retry else { panic!("retried at once") };
+    assert_eq!(left_out, LeftOut { record: true, disposition: false }, "the Task names the record instead");
     // Refused again: no more to leave out, so it waits for a retry like any failure.
-    assert_eq!(outbox.rejected(id, "FIELD_INTEGRITY_EXCEPTION".into(), Rejection::RelatedRecord, at(6)), None);
+    assert_eq!(outbox.rejected(id, crm("FIELD_INTEGRITY_EXCEPTION"), Rejection::RelatedRecord, at(6)), None);
     assert!(matches!(outbox.logs()[0].stage, Stage::Waiting { .. }));
 }
 
@@ -210,26 +211,17 @@ fn a_refused_disposition_is_left_out_and_written_in_the_description() {
     record.disposition = "Wrong number".into();
     record.notes = "Asked for Bob".into();
     let Work::Save { id, .. } = outbox.queue(record, None, at(0)) else { panic!("save") };
-    let retry = outbox.rejected(id, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST".into(), Rejection::Disposition, at(5));
-    let Some(Work::Save { record, .. }) = retry else { panic!("retried at once") };
-    assert_eq!((record.disposition.as_str(), record.record), ("", None));
-    assert_eq!(record.notes, "About Analytical Engines (Account 001A).\nDisposition: Wrong number.\nAsked for Bob");
-}
-
-#[test]
-fn salesforce_error_codes_tell_permanent_refusals_from_passing_trouble() {
-    assert_eq!(rejection_in("FIELD_INTEGRITY_EXCEPTION What ID: id value of incorrect type"), Some(Rejection::RelatedRecord));
-    assert_eq!(rejection_in("INVALID_CROSS_REFERENCE_KEY invalid cross reference id"), Some(Rejection::RelatedRecord));
-    assert_eq!(rejection_in("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST Call Result: bad value"), Some(Rejection::Disposition));
-    assert_eq!(rejection_in("UNABLE_TO_LOCK_ROW"), None);
-    assert_eq!(rejection_in("Salesforce did not answer"), None);
+    let retry = outbox.rejected(id, crm("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST"), Rejection::Disposition, at(5));
+    let Some(Work::Save { record, left_out, .. }) = retry else { panic!("retried at once") };
+    assert_eq!(left_out, LeftOut { record: true, disposition: true }, "the Task names both instead");
+    assert_eq!((record.disposition.as_str(), record.notes.as_str()), ("Wrong number", "Asked for Bob"), "the log itself keeps them");
 }
 
 #[test]
 fn replay_after_a_restart_sends_what_waited_and_treats_a_create_on_its_way_as_unknown() {
     let mut before = Outbox::default();
     let failed = queued(&mut before, "c1");
-    before.failed(failed, "down".into(), at(0));
+    before.failed(failed, crm("down"), at(0));
     queued(&mut before, "c2"); // on its way when the page went away
     let text = serde_json::to_string(before.logs()).expect("stored");
     let stored: Vec<PendingLog> = serde_json::from_str(&text).expect("read back");
@@ -258,11 +250,22 @@ fn after_a_restart_the_phone_logs_the_call_the_page_went_away_during_and_replays
     use crate::{Effect, Phone};
     let mut before = Outbox::default();
     let failed = queued(&mut before, "c1");
-    before.failed(failed, "down".into(), at(0));
+    before.failed(failed, crm("down"), at(0));
     let mut phone = Phone::new(DialingRules::default());
     // A call whose dialog the page did not keep cannot be rejoined: it is logged at once.
-    let interrupted =
-        crate::InterruptedCall { log: call("c2"), answered_at: Some(at(1_000)), interrupted_at: at(43_000), can_rejoin: false, held: false };
+    let c2 = call("c2");
+    let interrupted = crate::InterruptedCall {
+        direction: c2.direction,
+        number: c2.number,
+        record: c2.record,
+        call_id: c2.call_id,
+        started_at: c2.started_at,
+        answered_at: Some(at(1_000)),
+        screen_pop: None,
+        interrupted_at: at(43_000),
+        can_rejoin: false,
+        held: false,
+    };
     let effects = phone.restore_logs(at(100_000), before.logs().to_vec(), vec![interrupted], 7);
     let saved: Vec<Option<&str>> = effects
         .iter()

@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::reasons::Notice;
 use crate::{Effect, Phone};
 
 /// An audio output the browser offers.
@@ -169,39 +170,20 @@ impl Phone {
         }
         let label = self.outputs.label(&device).map(str::to_owned);
         self.outputs.output_mut(role).in_use = None;
-        self.notice = Some(if gone {
-            gone_notice(&[(role, label)])
-        } else {
-            format!("{} could not be used: {}.", named(label.as_deref()), fallback(&[role]))
-        });
+        self.notice = Some(if gone { gone_notice(&[(role, label)]) } else { Notice::OutputRefused { role, device: label } });
         vec![use_effect(role, None)]
     }
 }
 
-/// "“Headset” was disconnected: calls now play on the browser's default output."
-fn gone_notice(gone: &[(OutputRole, Option<String>)]) -> String {
-    let roles: Vec<OutputRole> = gone.iter().map(|(role, _)| *role).collect();
-    // One device for both roles (the usual headset) is named once.
+/// The outputs that went away, as the agent is told: one device for both roles (the usual
+/// headset) is named once; several devices are named none.
+fn gone_notice(gone: &[(OutputRole, Option<String>)]) -> Notice {
+    let roles = gone.iter().map(|(role, _)| *role).collect();
     let mut labels: Vec<&str> = gone.iter().filter_map(|(_, label)| label.as_deref()).collect();
     labels.dedup();
-    let who = match labels.as_slice() {
-        [one] => named(Some(one)),
-        _ => named(None),
+    let device = match labels.as_slice() {
+        [one] => Some((*one).to_owned()),
+        _ => None,
     };
-    format!("{who} was disconnected: {}.", fallback(&roles))
-}
-
-fn named(label: Option<&str>) -> String {
-    match label {
-        Some(label) => format!("The audio output “{label}”"),
-        None => "An audio output".into(),
-    }
-}
-
-fn fallback(roles: &[OutputRole]) -> &'static str {
-    match roles {
-        [OutputRole::Speaker] => "calls now play on the browser's default output",
-        [OutputRole::Ringer] => "the phone now rings on the browser's default output",
-        _ => "calls now play and ring on the browser's default output",
-    }
+    Notice::OutputGone { roles, device }
 }

@@ -85,10 +85,7 @@ fn an_unplugged_speaker_falls_back_to_the_default_and_the_agent_is_told() {
     phone.handle_intent(at(2_000), Intent::ChooseSpeaker(Some("h1".into())));
     let effects = phone.handle_event(at(3_000), Event::OutputsFound(vec![laptop()]));
     assert_eq!(effects, vec![Effect::UseSpeaker(None)]);
-    assert_eq!(
-        phone.notice(),
-        Some("The audio output “Headset (USB)” was disconnected: calls now play on the browser's default output.")
-    );
+    assert_eq!(phone.notice(), Some(&Notice::OutputGone { roles: vec![OutputRole::Speaker], device: Some("Headset (USB)".into()) }));
     assert!(!effects.iter().any(|e| matches!(e, Effect::RememberOutputs(_))), "the agent's choice is not forgotten");
 }
 
@@ -101,7 +98,7 @@ fn a_headset_used_for_both_is_reported_once() {
     assert!(effects.contains(&Effect::UseSpeaker(None)) && effects.contains(&Effect::UseRinger(None)), "{effects:?}");
     assert_eq!(
         phone.notice(),
-        Some("The audio output “Headset (USB)” was disconnected: calls now play and ring on the browser's default output.")
+        Some(&Notice::OutputGone { roles: vec![OutputRole::Speaker, OutputRole::Ringer], device: Some("Headset (USB)".into()) })
     );
 }
 
@@ -130,10 +127,7 @@ fn a_ringer_the_browser_cannot_find_falls_back_and_the_agent_is_told() {
     phone.handle_intent(at(2_000), Intent::ChooseRinger(Some("l1".into())));
     let effects = phone.handle_event(at(3_000), Event::OutputFailed { role: OutputRole::Ringer, device: "l1".into(), gone: true });
     assert_eq!(effects, vec![Effect::UseRinger(None)]);
-    assert_eq!(
-        phone.notice(),
-        Some("The audio output “Built-in speakers” was disconnected: the phone now rings on the browser's default output.")
-    );
+    assert_eq!(phone.notice(), Some(&Notice::OutputGone { roles: vec![OutputRole::Ringer], device: Some("Built-in speakers".into()) }));
 }
 
 #[test]
@@ -142,10 +136,7 @@ fn an_output_refused_for_another_reason_says_it_could_not_be_used() {
     phone.handle_intent(at(2_000), Intent::ChooseSpeaker(Some("h1".into())));
     let effects = phone.handle_event(at(3_000), Event::OutputFailed { role: OutputRole::Speaker, device: "h1".into(), gone: false });
     assert_eq!(effects, vec![Effect::UseSpeaker(None)]);
-    assert_eq!(
-        phone.notice(),
-        Some("The audio output “Headset (USB)” could not be used: calls now play on the browser's default output.")
-    );
+    assert_eq!(phone.notice(), Some(&Notice::OutputRefused { role: OutputRole::Speaker, device: Some("Headset (USB)".into()) }));
 }
 
 #[test]

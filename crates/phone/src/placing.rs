@@ -6,13 +6,14 @@ use crate::dialing::DialPlan;
 use crate::extension::KeyedExtension;
 use crate::log::RecordRef;
 use crate::model::{Call, CallHandle, Consultation, DialTarget, Registration, Stage};
+use crate::reasons::Notice;
 use crate::{is_internal, CallDirection, Effect, Phone};
 
 impl Phone {
     /// A number was clicked in the CRM: ready to call, on that record.
     pub(super) fn clicked(&mut self, now: Time, number: String, record: Option<RecordRef>) -> Vec<Effect> {
         if !self.has_room() {
-            self.notice = Some(self.no_room_notice());
+            self.notice = Some(Notice::NoRoom { max_calls: self.max_calls });
             return Vec::new();
         }
         let mut effects = self.leave_wrap_up(now);
@@ -24,19 +25,12 @@ impl Phone {
     /// A number typed: ready to call, related to the record on the agent's screen.
     pub(super) fn enter_number(&mut self, now: Time, number: String) -> Vec<Effect> {
         if !self.has_room() {
-            self.notice = Some(self.no_room_notice());
+            self.notice = Some(Notice::NoRoom { max_calls: self.max_calls });
             return Vec::new();
         }
         let effects = self.leave_wrap_up(now);
         self.ready = Some(self.target(number, self.viewing.clone()));
         effects
-    }
-
-    pub(super) fn no_room_notice(&self) -> String {
-        match self.max_calls {
-            1 => "Finish the current call before calling another number.".into(),
-            n => format!("You have {n} calls, as many as this phone takes: end one before calling another number."),
-        }
     }
 
     pub(super) fn target(&self, number: String, record: Option<RecordRef>) -> DialTarget {
@@ -93,20 +87,20 @@ impl Phone {
         let plan = match &target.dial {
             Ok(plan) => plan.clone(),
             Err(e) => {
-                self.notice = Some(e.to_string());
+                self.notice = Some(Notice::Dial(e.clone()));
                 return None;
             }
         };
         if self.registration != Registration::Registered {
-            self.notice = Some("The phone line is not connected; sign in first.".into());
+            self.notice = Some(Notice::NotRegistered);
             return None;
         }
         if !self.has_room() {
-            self.notice = Some(self.no_room_notice());
+            self.notice = Some(Notice::NoRoom { max_calls: self.max_calls });
             return None;
         }
         if let Some(ringing) = self.calls.iter().find(|c| c.stage == Stage::Ringing) {
-            self.notice = Some(format!("Answer or decline the call from {} first.", ringing.who()));
+            self.notice = Some(Notice::AnswerRingingFirst { who: ringing.who().to_owned() });
             return None;
         }
         let hold = self.hold_live_call(None)?;

@@ -19,7 +19,7 @@ fn saves(effects: &[Effect]) -> Vec<(u32, CallRecord, Option<String>)> {
     effects
         .iter()
         .filter_map(|e| match e {
-            Effect::SaveLog { id, record, existing_id } => Some((*id, record.as_ref().clone(), existing_id.clone())),
+            Effect::SaveLog { id, record, existing_id, .. } => Some((*id, record.as_ref().clone(), existing_id.clone())),
             _ => None,
         })
         .collect()
@@ -82,7 +82,7 @@ fn the_log_names_the_attempt_that_saved_it_and_wrap_up_keeps_that_number() {
     phone.handle_event(at(2_100), Event::CallConnected { call: id(&phone, "in1") });
     let (id, first, _) = save(&phone.handle_event(at(8_000), Event::CallEnded { call: id(&phone, "in1"), reason: EndReason::LocalHangup }));
     assert_eq!(first.log_attempt, Some(1));
-    phone.handle_event(at(8_100), Event::LogFailed { id, reason: "UNABLE_TO_LOCK_ROW".into() });
+    phone.handle_event(at(8_100), Event::LogFailed { id, reason: crm("UNABLE_TO_LOCK_ROW") });
     let (_, second, _) = save(&phone.tick(at(8_100 + super::super::outbox::FIRST_RETRY_MS)));
     assert_eq!(second.log_attempt, Some(2), "stamped when sent");
     phone.handle_event(at(11_000), Event::LogSaved { id, record_id: "00T1".into() });
@@ -108,17 +108,19 @@ fn a_create_that_may_have_landed_counts_as_the_attempt_that_made_it() {
         call_id: Some("c1".into()),
         screen_pop: None,
         log_attempt: None,
+        unanswered: None,
         disposition: String::new(),
         notes: String::new(),
         transferred_to: None,
         quality: None,
         link: None,
+        cut_off: false,
     };
     let first = outbox.queue(call, None, at(0));
     assert_eq!(record(&first), Some(1));
     // No answer; without the package the log is created again after the late window.
     outbox.set_package(Package::Missing, at(0));
-    outbox.timed_out(1, "no answer".into(), at(10_000));
+    outbox.timed_out(1, crm("no answer"), at(10_000));
     let again = outbox.due(at(super::super::outbox::LATE_WINDOW_MS));
     assert_eq!(again.iter().map(record).collect::<Vec<_>>(), [Some(2)]);
     // The agent completes the log while that save is on its way: the update, once the create is
@@ -135,19 +137,18 @@ fn a_create_that_may_have_landed_counts_as_the_attempt_that_made_it() {
 fn an_org_refusing_the_package_fields_gets_the_facts_in_the_description_from_then_on() {
     // An org with an earlier package version: the Apex class answers, the fields do not exist.
     let refusal = "INVALID_FIELD No such column 'Softphone_Pop_Outcome__c' on entity 'Task'.";
-    assert_eq!(super::super::outbox::rejection_in(refusal), Some(Rejection::PackageFields));
     let mut phone = registered_phone();
     phone.handle_event(at(0), Event::PackageDetected(Package::Installed));
     assert!(phone.package_fields());
     ring(&mut phone, 1_000, "+17575550142");
     phone.handle_event(at(1_020), Event::PopAnswered { call: current(&phone), outcome: PopOutcome::OneMatch });
     let (id, _, _) = save(&phone.handle_event(at(5_000), Event::CallEnded { call: id(&phone, "in1"), reason: EndReason::Missed }));
-    let again = phone.handle_event(at(5_100), Event::LogRejected { id, reason: refusal.into(), rejection: Rejection::PackageFields });
+    let again = phone.handle_event(at(5_100), Event::LogRejected { id, reason: crm(refusal), rejection: Rejection::PackageFields });
     let (resent, record, _) = save(&again);
     assert_eq!((resent, record.log_attempt), (id, Some(2)), "sent again at once, as attempt 2");
     assert!(!phone.package_fields(), "the glue now writes the description form");
     // Refused once more (it is not the fields after all): retried later like any failure.
-    let later = phone.handle_event(at(5_200), Event::LogRejected { id, reason: refusal.into(), rejection: Rejection::PackageFields });
+    let later = phone.handle_event(at(5_200), Event::LogRejected { id, reason: crm(refusal), rejection: Rejection::PackageFields });
     assert!(saves(&later).is_empty());
     assert_eq!(phone.outbox().len(), 1, "kept until saved");
 }

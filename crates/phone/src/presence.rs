@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::Registration;
+use crate::reasons::Notice;
 use crate::{Effect, Phone};
 
 /// What the agent lets the phone do with calls.
@@ -25,26 +26,6 @@ pub enum Presence {
 impl Presence {
     /// Every presence, in the order offered to the agent.
     pub const ALL: [Presence; 4] = [Presence::Available, Presence::Busy, Presence::Away, Presence::Offline];
-
-    /// The word the agent sees.
-    pub fn word(self) -> &'static str {
-        match self {
-            Presence::Available => "Available",
-            Presence::Busy => "Busy",
-            Presence::Away => "Away",
-            Presence::Offline => "Offline",
-        }
-    }
-
-    /// The utility-bar icon while idle (SLDS utility icons).
-    pub fn icon(self) -> &'static str {
-        match self {
-            Presence::Available => "call",
-            Presence::Busy => "ban",
-            Presence::Away => "away",
-            Presence::Offline => "offline",
-        }
-    }
 }
 
 impl Phone {
@@ -63,7 +44,7 @@ impl Phone {
             return Vec::new();
         }
         if presence == Presence::Offline && !self.calls.is_empty() {
-            self.notice = Some("Finish the call before going offline.".into());
+            self.notice = Some(Notice::CallsBeforeOffline);
             return Vec::new();
         }
         let was = self.presence;
@@ -88,7 +69,9 @@ impl Phone {
 mod tests {
     use super::*;
     use crate::dialing::DialingRules;
+    use crate::log::Unanswered;
     use crate::tests::{at, registered_phone};
+    use crate::shown::{Icon, Idle, Label};
     use crate::{Credentials, Event, Intent, Secret};
 
     fn ring(phone: &mut Phone) -> Vec<Effect> {
@@ -98,9 +81,9 @@ mod tests {
         )
     }
 
-    fn missed_as(effects: &[Effect]) -> Option<String> {
+    fn missed_as(effects: &[Effect]) -> Option<Unanswered> {
         effects.iter().find_map(|e| match e {
-            Effect::SaveLog { record, .. } => Some(record.disposition.clone()),
+            Effect::SaveLog { record, .. } => record.unanswered.clone(),
             _ => None,
         })
     }
@@ -110,11 +93,11 @@ mod tests {
         let mut phone = registered_phone();
         let effects = phone.handle_intent(at(1_000), Intent::SetPresence(Presence::Busy));
         assert!(effects.contains(&Effect::RememberPresence(Presence::Busy)));
-        assert!(effects.contains(&Effect::SetIcon("ban")));
-        assert_eq!(phone.label(at(1_000)), "Phone: busy");
+        assert!(effects.contains(&Effect::SetIcon(Icon::Busy)));
+        assert_eq!(phone.label(at(1_000)), Label::Idle(Idle::Busy));
         let rang = ring(&mut phone);
         assert!(rang.contains(&Effect::Refuse { call_id: "c9".into(), busy: true }));
-        assert_eq!(missed_as(&rang).as_deref(), Some("Missed (busy)"));
+        assert_eq!(missed_as(&rang), Some(Unanswered::MissedWhileBusy));
         assert!(phone.calls().is_empty(), "nothing rings");
     }
 
@@ -124,7 +107,7 @@ mod tests {
         phone.handle_intent(at(1_000), Intent::SetPresence(Presence::Away));
         let rang = ring(&mut phone);
         assert!(rang.contains(&Effect::Refuse { call_id: "c9".into(), busy: false }));
-        assert_eq!(missed_as(&rang).as_deref(), Some("Missed (away)"));
+        assert_eq!(missed_as(&rang), Some(Unanswered::MissedWhileAway));
     }
 
     #[test]
@@ -133,7 +116,7 @@ mod tests {
         let off = phone.handle_intent(at(1_000), Intent::SetPresence(Presence::Offline));
         assert!(off.contains(&Effect::Disconnect));
         assert_eq!(phone.agent_user(), Some("1001"), "still signed in here");
-        assert_eq!(phone.label(at(1_000)), "Phone: offline");
+        assert_eq!(phone.label(at(1_000)), Label::Idle(Idle::Offline));
         let back = phone.handle_intent(at(2_000), Intent::SetPresence(Presence::Available));
         assert!(back.iter().any(|e| matches!(e, Effect::Connect(c) if c.user == "1001")));
         assert_eq!(phone.registration(), &Registration::Connecting);
@@ -146,7 +129,7 @@ mod tests {
         let effects = phone.handle_intent(at(6_000), Intent::SetPresence(Presence::Offline));
         assert!(!effects.contains(&Effect::Disconnect));
         assert_eq!(phone.presence(), Presence::Available);
-        assert!(phone.notice().is_some());
+        assert_eq!(phone.notice(), Some(&Notice::CallsBeforeOffline));
     }
 
     #[test]

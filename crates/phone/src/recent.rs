@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::log::{CallDirection, CallRecord, RecordRef};
+use crate::log::{CallDirection, CallRecord, RecordRef, Unanswered};
 use crate::{Effect, Phone};
 
 /// How many calls the list keeps.
@@ -39,7 +39,7 @@ impl RecentCall {
             record: log.record.clone(),
             started_at: log.started_at,
             duration_s: log.duration_s,
-            missed: log.direction != CallDirection::Outbound && log.duration_s == 0 && log.disposition.starts_with("Missed"),
+            missed: log.direction != CallDirection::Outbound && log.duration_s == 0 && log.unanswered.as_ref().is_some_and(Unanswered::is_missed),
         }
     }
 

@@ -2,7 +2,8 @@
 //!
 //! The glue records the calls in progress in browser storage every second, with the SIP dialog
 //! each is on. When a page of this phone starts again and owns the line, it hands those records
-//! back ([`Phone::restore_logs`]). An answered call whose dialog was kept, cut off moments ago,
+//! back as they were kept ([`InterruptedCall`], [`Phone::restore_logs`]): what became of each is
+//! decided here, and only here. An answered call whose dialog was kept, cut off moments ago,
 //! is not over for the customer: they are still on the line, hearing silence. The phone then
 //! holds it in [`Stage::Rejoining`] and, once registered, asks the line to rejoin the far
 //! end ([`Effect::Rejoin`]: an INVITE with Replaces); a call that was on hold is put on hold
@@ -12,32 +13,58 @@
 //! to the moment the page went away, and the agent is told.
 
 use crate::clock::Time;
-use crate::log::CallRecord;
-use crate::model::{Call, EndReason, Resumed, Stage};
+use crate::log::{CallDirection, CallRecord, RecordRef, Unanswered};
+use crate::model::{Call, Resumed, Stage};
 use crate::outbox::PendingLog;
-use crate::pop_measure::ScreenPop;
+use crate::pop_measure::{PopMeasure, ScreenPop};
+use crate::reasons::{CallFailure, EndReason, Notice, RejoinFailure};
 use crate::{Effect, Phone};
 
 /// How long after the page went away the phone still tries to rejoin the call: longer than a
 /// reload and a sign-in take, shorter than a customer waits in silence.
 pub const REJOIN_WINDOW_MS: u64 = 120_000;
 
-/// What the log of a call the reload cut off says.
-pub const LOST_NOTE: &str = "The page was reloaded or closed during this call.";
-
 /// The call a previous page was on when it went away, as browser storage kept it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InterruptedCall {
-    /// The call's log as of the last moment the page was known alive (talk time up to then).
-    pub log: CallRecord,
-    /// When it was answered (Unix ms), if it was.
+    pub direction: CallDirection,
+    /// The other party's number as shown to the agent.
+    pub number: String,
+    /// The record the call was attached to.
+    pub record: Option<RecordRef>,
+    /// The Call-ID the call's log is keyed by (its first).
+    pub call_id: Option<String>,
+    pub started_at: Time,
+    /// When it was answered, if it was.
     pub answered_at: Option<Time>,
-    /// The last moment the page was known to be on the call (Unix ms).
+    /// The screen pop's measure, once Salesforce answered.
+    pub screen_pop: Option<PopMeasure>,
+    /// The last moment the page was known to be on the call.
     pub interrupted_at: Time,
     /// The page kept the call's SIP dialog, so the far end can be asked to take us back.
     pub can_rejoin: bool,
     /// The call was on hold.
     pub held: bool,
+}
+
+impl InterruptedCall {
+    /// The call's log as of the last moment the page was known alive: talk time up to then,
+    /// and an unanswered call missed (inbound) or cancelled (outbound).
+    pub fn log(&self) -> CallRecord {
+        let unanswered = match (self.answered_at, self.direction) {
+            (Some(_), _) => None,
+            (None, CallDirection::Inbound) => Some(Unanswered::Missed),
+            (None, _) => Some(Unanswered::Cancelled),
+        };
+        CallRecord {
+            duration_s: self.answered_at.map_or(0, |at| self.interrupted_at.seconds_since(at)),
+            call_id: self.call_id.clone(),
+            screen_pop: self.screen_pop,
+            unanswered,
+            cut_off: true,
+            ..CallRecord::new(self.direction, self.number.clone(), self.record.clone(), self.started_at)
+        }
+    }
 }
 
 impl Phone {
@@ -67,21 +94,22 @@ impl Phone {
     }
 
     fn take_back(&mut self, now: Time, interrupted: InterruptedCall) -> Vec<Effect> {
-        let InterruptedCall { log, answered_at, interrupted_at, can_rejoin, held } = interrupted;
-        let recent = now.millis_since(interrupted_at) <= REJOIN_WINDOW_MS;
-        let Some(answered_at) = answered_at.filter(|_| can_rejoin && recent && self.has_room()) else {
-            if answered_at.is_some() {
-                self.notice = Some(format!("Your call with {} was cut off when the page reloaded.", who(&log)));
+        let recent = now.millis_since(interrupted.interrupted_at) <= REJOIN_WINDOW_MS;
+        let Some(answered_at) = interrupted.answered_at.filter(|_| interrupted.can_rejoin && recent && self.has_room()) else {
+            let log = interrupted.log();
+            if interrupted.answered_at.is_some() {
+                self.notice = Some(Notice::CutOffByReload { who: who(&log).to_owned() });
             }
             return vec![self.queue_log(now, log, None)];
         };
+        let InterruptedCall { direction, number, record, call_id, started_at, screen_pop, interrupted_at, held, .. } = interrupted;
         let handle = self.mint();
-        let mut call = Call::new(handle, Stage::Rejoining, log.direction, log.number, log.record, log.started_at);
+        let mut call = Call::new(handle, Stage::Rejoining, direction, number, record, started_at);
         call.answered_at = Some(answered_at);
         call.held = held;
         // The first page measured the pop; the rejoined call's log keeps that measure.
-        call.screen_pop = log.screen_pop.map(ScreenPop::Measured);
-        call.resumed = Some(Resumed { first_call_id: log.call_id, interrupted_at, asked: false });
+        call.screen_pop = screen_pop.map(ScreenPop::Measured);
+        call.resumed = Some(Resumed { first_call_id: call_id, interrupted_at, asked: false });
         self.calls.push(call);
         Vec::new()
     }
@@ -118,21 +146,23 @@ impl Phone {
             .collect();
         let mut effects = Vec::new();
         for call in late {
-            effects.extend(self.end(now, call, EndReason::Failed("you did not sign in again within two minutes.".into())));
+            effects.extend(self.end(now, call, EndReason::Failed(CallFailure::NotRejoinedInTime)));
         }
         effects
     }
 
     /// For a call that ends while being rejoined: when it ended for the customer (the page
-    /// went away; its log then carries [`LOST_NOTE`]); tells the agent the call was lost.
+    /// went away; its log says it was cut off); tells the agent the call was lost.
     pub(super) fn rejoin_lost(&mut self, call: &Call, reason: &EndReason) -> Option<Time> {
         let resumed = call.resumed.as_ref().filter(|_| call.stage == Stage::Rejoining)?;
         let why = match reason {
             EndReason::LocalHangup => None,
-            EndReason::Failed(why) => Some(why.clone()),
-            _ => Some("the other side did not take the call back.".into()),
+            EndReason::Failed(why) => Some(RejoinFailure::Failed(why.clone())),
+            _ => Some(RejoinFailure::NotTakenBack),
         };
-        self.notice = why.map(|why| format!("Your call with {} was lost when the page reloaded: {why}", call.who()));
+        if let Some(why) = why {
+            self.notice = Some(Notice::LostInReload { who: call.who().to_owned(), why });
+        }
         Some(resumed.interrupted_at)
     }
 }

@@ -1,18 +1,19 @@
 //! Signing in and out: the credentials typed by the agent, checked before they reach SIP.
 
 use crate::clock::Time;
-use crate::model::{Credentials, EndReason, Registration};
+use crate::model::{Credentials, Registration};
+use crate::reasons::{EndReason, Notice, SignInProblem};
 use crate::presence::Presence;
 use crate::{Effect, Phone};
 
 impl Phone {
     pub(super) fn sign_in(&mut self, credentials: Credentials) -> Vec<Effect> {
         if let Err(problem) = check_sip_user(&credentials.user) {
-            self.notice = Some(problem.into());
+            self.notice = Some(Notice::SignIn(problem));
             return Vec::new();
         }
         if credentials.password.expose().is_empty() {
-            self.notice = Some("Enter your SIP password.".into());
+            self.notice = Some(Notice::SignIn(SignInProblem::NoPassword));
             return Vec::new();
         }
         // Signed in with the form: the org's credentials are not renewed over them.
@@ -45,14 +46,14 @@ impl Phone {
 }
 
 /// SIP users are extensions or simple names; anything else would end up in a SIP URI.
-pub(crate) fn check_sip_user(user: &str) -> Result<(), &'static str> {
+pub(crate) fn check_sip_user(user: &str) -> Result<(), SignInProblem> {
     if user.is_empty() {
-        return Err("Enter your SIP user (your extension, e.g. 1001).");
+        return Err(SignInProblem::NoUser);
     }
     let ok = user.len() <= 64 && user.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+'));
     if ok {
         Ok(())
     } else {
-        Err("A SIP user may contain only letters, digits, '.', '_', '-' and '+'.")
+        Err(SignInProblem::BadUser)
     }
 }

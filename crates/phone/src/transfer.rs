@@ -4,6 +4,7 @@
 
 use crate::clock::Time;
 use crate::model::{Call, CallHandle, Stage, Transfer};
+use crate::reasons::{Notice, TransferFailure};
 use crate::{is_internal, CallDirection, Effect, Phone};
 
 impl Phone {
@@ -12,7 +13,7 @@ impl Phone {
         let dial = match self.rules.dial_string(&number) {
             Ok(dial) => dial,
             Err(e) => {
-                self.notice = Some(e.to_string());
+                self.notice = Some(Notice::Dial(e));
                 return Vec::new();
             }
         };
@@ -51,10 +52,10 @@ impl Phone {
     }
 
     /// The transfer did not happen: the call is still the agent's, as it was.
-    pub(super) fn transfer_failed(&mut self, call: CallHandle, reason: String) -> Vec<Effect> {
+    pub(super) fn transfer_failed(&mut self, call: CallHandle, reason: TransferFailure) -> Vec<Effect> {
         if let Some(c) = self.call_mut(call) {
             c.transfer = None;
-            self.notice = Some(reason);
+            self.notice = Some(Notice::TransferFailed(reason));
         }
         Vec::new()
     }
@@ -68,8 +69,7 @@ impl Phone {
         };
         let by = old.who().to_owned();
         if !self.follow_transfers || !self.has_room() || self.calls.iter().any(|c| c.handle != call && c.is_live()) {
-            self.notice =
-                Some(format!("{by} asked to transfer you to {number}; the phone did not follow (not allowed here, or no room for another call)."));
+            self.notice = Some(Notice::TransferNotFollowed { by, to: number });
             return vec![Effect::DeclineTransfer { call }];
         }
         let new = self.mint();

@@ -6,6 +6,7 @@
 use crate::clock::Time;
 use crate::log::CallRecord;
 use crate::model::{WrapUp, WrapUpDraft};
+use crate::reasons::Notice;
 use crate::{Effect, Phone};
 
 impl Phone {
@@ -40,7 +41,7 @@ impl Phone {
         }
         let WrapUpDraft { disposition, notes } = wrap.draft.clone();
         let effects = self.finish_wrap_up(now, disposition, notes);
-        self.notice = Some("Your wrap-up notes were saved with the last call.".into());
+        self.notice = Some(Notice::WrapUpSaved);
         effects
     }
 

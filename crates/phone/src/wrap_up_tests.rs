@@ -51,7 +51,7 @@ fn a_call_ringing_in_during_wrap_up_saves_what_the_agent_typed_then_rings() {
     );
     assert_eq!(updates(&effects), [("Callback requested".to_owned(), "Wants a call on Monday".to_owned())]);
     assert!(matches!(phone.focus(), Focus::Call(c) if c.stage == Stage::Ringing), "the new call rings");
-    assert!(phone.notice().is_some_and(|n| n.contains("saved")), "the agent is told where the notes went");
+    assert_eq!(phone.notice(), Some(&Notice::WrapUpSaved), "the agent is told where the notes went");
 }
 
 #[test]
