@@ -6,7 +6,8 @@
 //! - `transport`, `media`: the WebSocket to the PBX and WebRTC audio (free of Open CTI).
 //! - `line`: the SIP user agent (`crates/sip`) driven over the transport, with media per call.
 //! - `ui`: Yew function components and the glue that performs the controller's effects.
-//! - `words`: the agent's words for what the phone and the line report as typed values.
+//! - `words`: the agent's words for what the phone and the line report as typed values
+//!   (`crates/words`, re-exported here).
 
 // A panic in wasm kills the agent's phone: nothing outside tests may unwrap, index or panic.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
@@ -18,4 +19,4 @@ pub use phone;
 pub mod timer;
 pub mod transport;
 pub mod ui;
-pub mod words;
+pub use words;

@@ -1,20 +1,23 @@
 //! The agent's words for what the phone and the line report as typed values: notices, why a
 //! call or a registration failed, the utility item's label, the call's Task (subject,
 //! disposition, description). The phone speaks no language; this is the one place that turns
-//! its values into sentences.
+//! its values into sentences, for every front end.
+
+// A panic in wasm kills the agent's phone: nothing outside tests may unwrap, index or panic.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
 use sip::message::reason_phrase;
 
-use crate::phone::dialing::{DialError, DialPlan};
-use crate::phone::numbering::{self, UnknownCountry};
-use crate::phone::outputs::OutputRole;
-use crate::phone::presence::Presence;
-use crate::phone::quality::{Grade, QualitySummary};
-use crate::phone::reasons::{
+use phone::dialing::{DialError, DialPlan};
+use phone::numbering::{self, UnknownCountry};
+use phone::outputs::OutputRole;
+use phone::presence::Presence;
+use phone::quality::{Grade, QualitySummary};
+use phone::reasons::{
     CallFailure, CommandError, ConnectionProblem, CrmProblem, MediaProblem, MediaWarning, MicrophoneProblem, OfferRefusal, RegistrationFailure, RejoinFailure,
     RelayProblem, SignInProblem, SipCallFailure, TransferFailure,
 };
-use crate::phone::{AudioStatus, CallLink, CallRecord, Idle, Label, LeftOut, Notice, OrgRefusal, OrgSignIn, Unanswered};
+use phone::{AudioStatus, CallLink, CallRecord, Idle, Label, LeftOut, Notice, OrgRefusal, OrgSignIn, Unanswered};
 
 /// A notice for the agent.
 pub fn notice(notice: &Notice) -> String {
@@ -471,7 +474,7 @@ fn link_line(record: &CallRecord) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::phone::{CallDirection, RecordRef, Time};
+    use phone::{CallDirection, RecordRef, Time};
 
     fn record() -> CallRecord {
         // 2026-11-29 10:02 UTC
