@@ -129,11 +129,12 @@ export function visualforcePage(indexHtml, distFiles, deployment) {
   return `<apex:page showHeader="false" sidebar="false" standardStylesheets="false" applyHtmlTag="false" applyBodyTag="false" docType="html-5.0" cache="false">\n${html.trim()}\n</apex:page>\n`;
 }
 
-function xmlEscape(s) {
+export function xmlEscape(s) {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-function trustedSite(origin, description) {
+/** A CSP Trusted Site letting the org's pages connect to `origin`. */
+export function trustedSite(origin, description) {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <CspTrustedSite xmlns="http://soap.sforce.com/2006/04/metadata">
     <context>All</context>
@@ -150,7 +151,8 @@ function trustedSite(origin, description) {
 `;
 }
 
-function callcenterTool() {
+/** The `callcenter` tool: the release build when there is one, else through cargo. */
+export function callcenterTool() {
   const target = process.env.CARGO_TARGET_DIR || join(ROOT, 'target');
   const built = join(target, 'release', 'callcenter');
   return existsSync(built) ? [built] : ['cargo', 'run', '--quiet', '--release', '-p', 'callcenter', '--'];

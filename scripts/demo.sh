@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up what is missing (scripts/setup.sh), builds the softphone, and runs the local demo:
 # Kamailio as the PBX, the Lightning stand-in console, and the softphone inside it.
-# Stop it with Ctrl-C; everything it started stops with it.
+# Stop it with Ctrl-C; everything it started stops with it. Arguments go to dev/pbx/start.sh:
+# scripts/demo.sh --edge runs the media-terminating edge as the PBX.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -24,7 +25,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 if [ -x dev/pbx/start.sh ]; then
-  dev/pbx/start.sh --run-dir "$run_dir/pbx"
+  dev/pbx/start.sh --run-dir "$run_dir/pbx" "$@"
 fi
 # --package: the stand-in org has the softphone package, so the phone signs in with the org's
 # credentials (the development definition says credentials org; Kamailio has the same secret).

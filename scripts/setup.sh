@@ -20,11 +20,12 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # --- Debian packages --------------------------------------------------------------------------
 # coturn, kamailio-tls-modules and openssl: the TURN relay and the wss listener with its test
 # certificate; kamailio-autheph-modules: the PBX verifies the credentials the org mints
-# (auth_ephemeral); unzip: the org package check looks inside the static resource;
+# (auth_ephemeral); kamailio-utils-modules: http_client, the VoiceCall service's hook
+# (WITH_VOICECALL); unzip: the org package check looks inside the static resource;
 # rtpengine-daemon: the media-terminating edge (dev/pbx/start.sh --edge); baresip-core and
 # sip-tester (SIPp): the far ends that are not browsers (tests/e2e/lib/baresip.mjs, sipp.mjs);
 # g++: libFuzzer, built by the SIP core's fuzz targets.
-apt_packages=(chromium chromium-driver kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-autheph-modules coturn openssl nodejs npm unzip
+apt_packages=(chromium chromium-driver kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-autheph-modules kamailio-utils-modules coturn openssl nodejs npm unzip
   rtpengine-daemon baresip-core sip-tester g++)
 missing=()
 for p in "${apt_packages[@]}"; do
@@ -79,6 +80,14 @@ fi
 if [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then
   say "installing the end-to-end test packages (npm ci)"
   (cd tests/e2e && npm ci --no-audit --no-fund >/dev/null)
+fi
+
+# --- the Salesforce Voice connector's SDK ------------------------------------------------------
+# @salesforce/scv-connector-base 3.6.2, pinned (crates/connector/web/package.json); copied
+# unmodified into the voice package by scripts/build-connector.sh (~20 s once).
+if [ ! -d crates/connector/web/node_modules ] || [ crates/connector/web/package-lock.json -nt crates/connector/web/node_modules/.package-lock.json ]; then
+  say "installing the Salesforce Voice connector's SDK (npm ci)"
+  (cd crates/connector/web && npm ci --no-audit --no-fund --ignore-scripts >/dev/null)
 fi
 
 # --- the Salesforce CLI for the org package ----------------------------------------------------

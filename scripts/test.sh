@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Sets up what is missing (scripts/setup.sh) and runs every test of the project, fastest first:
 # native Rust tests and lints, the wasm32 builds, the release build with its size report, the
-# org package (built for an example org and checked offline), the browser tests of the Open CTI
-# shim against the Lightning stand-in, the SIP benchmark against
-# JsSIP, then the end-to-end tests (real Kamailio, real WebRTC calls) with their benchmarks.
+# org package (built for an example org and checked offline), the Salesforce Voice connector and
+# its package, the browser tests of the Open CTI shim against the Lightning stand-in, the SIP
+# benchmark against JsSIP, then the end-to-end tests (real Kamailio, real WebRTC calls, the
+# Salesforce Voice stand-in and the VoiceCall service) with their benchmarks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -23,6 +24,7 @@ cargo test --workspace --quiet
 step "lints: no unwrap/expect/panic/indexing on input in the libraries"
 cargo clippy --quiet --workspace --all-features -- -D warnings
 cargo clippy --quiet --target wasm32-unknown-unknown -p softphone -- -D warnings
+cargo clippy --quiet --target wasm32-unknown-unknown -p connector -- -D warnings
 
 step "the portable crates build for wasm32"
 cargo build --quiet --target wasm32-unknown-unknown -p callcenter --no-default-features
@@ -34,9 +36,16 @@ scripts/size-report.sh dist
 
 step "the org package, built offline for an example org and checked (org/package.test.mjs), every Apex class parsed (org/apex.test.mjs)"
 cargo build --quiet --release -p callcenter
-"$CARGO_TARGET_DIR/release/callcenter" validate org/callcenter.xml callcenter-xml/*.xml
+"$CARGO_TARGET_DIR/release/callcenter" validate org/callcenter.xml callcenter-xml/*.xml org/voice/contact-center.xml dev/voice/contact-center.xml
 scripts/build-org-package.sh --org-url https://acme.my.salesforce.com
 node --test org/package.test.mjs org/apex.test.mjs
+
+step "the Salesforce Voice connector (no Yew, no Open CTI) and its package, built offline for an example org and checked"
+scripts/build-connector.sh
+scripts/build-voice-package.sh --org-url https://acme.my.salesforce.com --org-id 00D000000000001AAA
+node --test org/voice/package.test.mjs dev/voice/rest.test.mjs
+# The VoiceCall service for the end-to-end tests (a debug build: its dependencies are the tests').
+cargo build --quiet -p voicecall
 
 step "browser tests of the Open CTI shim against the stand-in (wasm-bindgen-test, headless Chromium)"
 cargo build --quiet --release -p console

@@ -3,8 +3,8 @@
 //! - `phone`: the call controller, a pure state machine (no Open CTI, no DOM): `crates/phone`,
 //!   re-exported here.
 //! - `opencti`: the only module that knows `sforce.opencti` exists.
-//! - `transport`, `media`: the WebSocket to the PBX and WebRTC audio (free of Open CTI).
-//! - `line`: the SIP user agent (`crates/sip`) driven over the transport, with media per call.
+//! - `line`, `transport`, `media`, `timer`: the browser runtime (`crates/runtime`, free of Open
+//!   CTI and Yew, shared with the Salesforce Voice connector), re-exported here.
 //! - `ui`: Yew function components and the glue that performs the controller's effects.
 //! - `words`: the agent's words for what the phone and the line report as typed values
 //!   (`crates/words`, re-exported here).
@@ -12,11 +12,8 @@
 // A panic in wasm kills the agent's phone: nothing outside tests may unwrap, index or panic.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
-pub mod line;
-pub mod media;
 pub mod opencti;
 pub use phone;
-pub mod timer;
-pub mod transport;
+pub use runtime::{line, media, timer, transport};
 pub mod ui;
 pub use words;

@@ -1,7 +1,7 @@
 # Shared by start.sh and stop.sh: reads the options into $port, $run_dir, $tls, $tls_port,
 # $instance (standalone, primary or secondary), $dmq_port, $dmq_peer_port, $pair, $users_file,
-# $ephemeral_secrets (an array), and for the edge $edge, $trunks, $queues_file and
-# $plain_media_address.
+# $ephemeral_secrets (an array), for the edge $edge, $trunks, $queues_file and
+# $plain_media_address, and for the VoiceCall service's hook $voicecall_hook and $voice_agents.
 port=
 run_dir=
 tls=
@@ -14,8 +14,11 @@ edge=
 trunks=sip:127.0.0.2:5080
 queues_file=
 plain_media_address=
+voicecall_hook=
+voice_agents=
 usage="usage: $0 [--port N] [--run-dir DIR] [--tls] [--instance primary|secondary | --pair] [--users FILE]
-       [--ephemeral-secret SECRET]... [--edge [--trunk URI[,URI...]] [--queues FILE] [--plain-media-address IP]]"
+       [--ephemeral-secret SECRET]... [--edge [--trunk URI[,URI...]] [--queues FILE] [--plain-media-address IP]]
+       [--voicecall-hook URL --voice-agents USER,...]"
 while [ $# -gt 0 ]; do
   case "$1" in
     --port) port=$2; shift 2 ;;
@@ -28,7 +31,12 @@ while [ $# -gt 0 ]; do
     --edge) edge=1; shift ;;
     --trunk) trunks=$2; shift 2 ;;
     --queues) queues_file=$2; shift 2 ;;
-    --plain-media-address) plain_media_address=$2; shift 2 ;;
+    --plain-media-address)
+      # It lands in Kamailio's config and in every SDP: an IPv4 address and nothing else.
+      [[ $2 =~ ^[0-9]{1,3}(\.[0-9]{1,3}){3}$ ]] || { echo "$0: --plain-media-address takes an IPv4 address" >&2; exit 2; }
+      plain_media_address=$2; shift 2 ;;
+    --voicecall-hook) voicecall_hook=$2; shift 2 ;;
+    --voice-agents) voice_agents=$2; shift 2 ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
 done
@@ -47,5 +55,5 @@ fi
 # The edge's fixed ports (loopback): SIP over UDP for plain endpoints and the trunk, rtpengine's
 # control (ng) socket, and the range rtpengine takes media ports from.
 edge_sip_port=5060
-edge_ng_port=2223
+edge_ng_port=22223
 edge_rtp_ports=30000-30199

@@ -18,8 +18,11 @@
 #     --queues FILE       "extension agent agent..." lines (default: dev/pbx/queues)
 #     --plain-media-address IP  the address rtpengine writes into SDP for plain endpoints (what
 #                         they send RTP to), when it is not 127.0.0.1: a NAT, or a test's relay
+#   --voicecall-hook URL  report calls to the Salesforce Voice agents of --voice-agents (users,
+#                         comma-separated) to the VoiceCall service's hook at URL (crates/voicecall)
 # Usage: dev/pbx/start.sh [--port 8080] [--run-dir DIR] [--tls] [--instance primary|secondary | --pair] [--users FILE]
 #                         [--ephemeral-secret S]... [--edge [--trunk URI[,URI]] [--queues FILE] [--plain-media-address IP]]
+#                         [--voicecall-hook http://127.0.0.1:7780 --voice-agents 1001,1005]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$(dirname "$0")/args.sh"
@@ -44,6 +47,13 @@ if [ -n "$tls" ]; then
   defines+=(-A WITH_TLS)
 fi
 [ -n "$dmq_port" ] && defines+=(-A WITH_DMQ)
+voice_agent_lines=
+if [ -n "$voicecall_hook" ]; then
+  [[ "$voice_agents" =~ ^[A-Za-z0-9_.+-]+(,[A-Za-z0-9_.+-]+)*$ ]] || { echo "pbx: --voice-agents wants users separated by commas" >&2; exit 2; }
+  [[ "$voicecall_hook" =~ ^https?://[A-Za-z0-9.:-]+$ ]] || { echo "pbx: --voicecall-hook wants http://host:port" >&2; exit 2; }
+  defines+=(-A WITH_VOICECALL)
+  voice_agent_lines=$(echo "$voice_agents" | tr ',' '\n' | awk 'NF { printf "    $sht(voiceagents=>%s) = 1;\\n", $1 }')
+fi
 users=$(grep -vE '^\s*(#|$)' "${users_file:-$here/users}" | awk '{ printf "    $sht(users=>%s) = \"%s\";\\n", $1, $2 }')
 [ ${#ephemeral_secrets[@]} -gt 0 ] || ephemeral_secrets=("$(tr -d '[:space:]' <"$here/ephemeral-secret")")
 secrets=
@@ -60,6 +70,7 @@ if [ -n "$edge" ]; then
     "$here/edge.cfg.in" >"$run_dir/edge.cfg"
 fi
 sed -e "s|@PORT@|$port|g" -e "s|@RUN_DIR@|$run_dir|g" -e "s|^@USERS@$|$users|" -e "s|^@EPHEMERAL_SECRETS@$|$secrets|" \
+  -e "s|^@VOICE_AGENTS@$|$voice_agent_lines|" -e "s|@VOICECALL_HOOK@|$voicecall_hook|g" \
   -e "s|@TLS_PORT@|$tls_port|g" -e "s|@DMQ_PORT@|$dmq_port|g" -e "s|@DMQ_PEER_PORT@|$dmq_peer_port|g" \
   -e "s|@SIP_PORT@|$edge_sip_port|g" -e "s|@NG_PORT@|$edge_ng_port|g" \
   "$here/kamailio.cfg.in" > "$run_dir/kamailio.cfg"

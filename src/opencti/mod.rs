@@ -20,7 +20,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 pub use late::{LateAnswer, SaveLogError};
-pub use origin::{is_allowed_origin, Deployment, DeploymentError, DeploymentFile, LaunchError, LaunchParams, PbxNotAllowed};
+pub use origin::{check_framing, is_allowed_origin, Deployment, DeploymentError, DeploymentFile, LaunchError, LaunchParams, PbxNotAllowed};
 pub use page::{ancestor_origins, read_deployment, DEPLOYMENT_ELEMENT_ID};
 pub use types::*;
 

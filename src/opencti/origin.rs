@@ -10,7 +10,7 @@
 use std::fmt;
 
 use callcenter::settings::{is_api_version, API_VERSION_PARAMETER, DEFAULT_API_VERSION};
-use serde::Deserialize;
+pub use runtime::deployment::{is_allowed_origin, Deployment, DeploymentError, DeploymentFile, PbxNotAllowed};
 
 /// The query parameters Salesforce appends when it frames the adapter URL.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,151 +61,13 @@ impl fmt::Display for LaunchError {
     }
 }
 
-/// The deployment configuration as written into the page
-/// (`<script type="application/json" id="softphone-deployment">`).
-#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
-pub struct DeploymentFile {
-    /// Origins that may frame the phone: the org's Lightning and My Domain hosts.
-    pub org_origins: Vec<String>,
-    /// Origins (`wss://host[:port]`) of the PBX WebSocket servers the phone may connect to.
-    pub pbx_origins: Vec<String>,
-}
-
-/// Why the deployment configuration cannot be used; the phone then starts nowhere.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum DeploymentError {
-    /// The page carries no deployment configuration.
-    Missing,
-    /// It is there but is not the JSON object described in the README.
-    Unreadable(String),
-    /// An entry is not an origin (`scheme://host[:port]`) of the kind its list holds.
-    BadEntry { list: &'static str, entry: String },
-    /// A list is empty: nothing could frame the phone, or no PBX could be reached.
-    Empty(&'static str),
-}
-
-impl fmt::Display for DeploymentError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("This softphone's deployment is incomplete, so it trusts nothing")?;
-        match self {
-            DeploymentError::Missing => f.write_str(": the page has no deployment configuration (softphone-deployment)."),
-            DeploymentError::Unreadable(why) => write!(f, ": its deployment configuration cannot be read ({why})."),
-            DeploymentError::BadEntry { list, entry } => write!(f, ": {list} lists {entry:?}, which is not an origin of that kind."),
-            DeploymentError::Empty(list) => write!(f, ": {list} is empty."),
-        }?;
-        f.write_str(" Ask your Salesforce admin to redeploy it.")
+/// The phone may start only if `sfdcIFrameOrigin` and every page around it (the browser's
+/// `location.ancestorOrigins`, where it has one) are the org's own.
+pub fn check_framing(deployment: &Deployment, launch_origin: &str, ancestors: &[String]) -> Result<(), LaunchError> {
+    match deployment.foreign_origin(std::iter::once(launch_origin).chain(ancestors.iter().map(String::as_str))) {
+        Some(origin) => Err(LaunchError::ForeignOrigin(origin.to_owned())),
+        None => Ok(()),
     }
-}
-
-/// A PBX address from the Call Center definition that this deployment does not trust.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PbxNotAllowed {
-    pub url: String,
-}
-
-impl fmt::Display for PbxNotAllowed {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "The Call Center definition points the phone at the PBX {}, which this softphone was not deployed to trust. Nothing was sent there. Ask your Salesforce admin to fix pbxWebSocketUrls or to redeploy the softphone with that PBX.",
-            self.url
-        )
-    }
-}
-
-/// The checked deployment configuration: exact origins, in canonical form.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Deployment {
-    org_origins: Vec<String>,
-    pbx_origins: Vec<String>,
-}
-
-const ORG_SCHEMES: [&str; 2] = ["https", "http"];
-const PBX_SCHEMES: [&str; 2] = ["wss", "ws"];
-
-impl Deployment {
-    /// Checks every entry; lists must be non-empty. Plain `http`/`ws` entries are accepted here
-    /// (the local stand-in needs them); the org package's build refuses them, so a deployable
-    /// build never carries one.
-    pub fn new(file: &DeploymentFile) -> Result<Deployment, DeploymentError> {
-        let canonical = |list: &'static str, entries: &[String], schemes: &[&str]| {
-            if entries.is_empty() {
-                return Err(DeploymentError::Empty(list));
-            }
-            entries
-                .iter()
-                .map(|e| canonical_origin(e, schemes).ok_or_else(|| DeploymentError::BadEntry { list, entry: e.clone() }))
-                .collect::<Result<Vec<_>, _>>()
-        };
-        Ok(Deployment {
-            org_origins: canonical("orgOrigins", &file.org_origins, &ORG_SCHEMES)?,
-            pbx_origins: canonical("pbxOrigins", &file.pbx_origins, &PBX_SCHEMES)?,
-        })
-    }
-
-    /// The origins that may frame the phone, canonical (what `load` is given).
-    pub fn org_origins(&self) -> &[String] {
-        &self.org_origins
-    }
-
-    /// The phone may start only if `sfdcIFrameOrigin` and every page around it (the browser's
-    /// `location.ancestorOrigins`, where it has one) are the org's own.
-    pub fn check_framing(&self, launch_origin: &str, ancestors: &[String]) -> Result<(), LaunchError> {
-        for origin in std::iter::once(launch_origin).chain(ancestors.iter().map(String::as_str)) {
-            if !is_allowed_origin(origin, &self.org_origins) {
-                return Err(LaunchError::ForeignOrigin(origin.to_owned()));
-            }
-        }
-        Ok(())
-    }
-
-    /// Every PBX URL must be on a pinned origin; the first that is not is refused.
-    pub fn check_pbx_urls(&self, urls: &[String]) -> Result<(), PbxNotAllowed> {
-        match urls.iter().find(|url| !self.allows_pbx(url)) {
-            Some(url) => Err(PbxNotAllowed { url: url.clone() }),
-            None => Ok(()),
-        }
-    }
-
-    fn allows_pbx(&self, url: &str) -> bool {
-        let Some((scheme, rest)) = url.split_once("://") else { return false };
-        // The origin ends where the path, query or fragment begins.
-        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-        let origin = rest.get(..end).map(|authority| format!("{scheme}://{authority}"));
-        origin.and_then(|o| canonical_origin(&o, &PBX_SCHEMES)).is_some_and(|o| self.pbx_origins.contains(&o))
-    }
-}
-
-/// Whether `origin` is exactly one of `allowed` (canonical origins): same scheme, host
-/// (case-insensitive) and port (a default port may be written or not).
-pub fn is_allowed_origin(origin: &str, allowed: &[String]) -> bool {
-    canonical_origin(origin, &ORG_SCHEMES).is_some_and(|o| allowed.iter().any(|a| canonical_origin(a, &ORG_SCHEMES).as_ref() == Some(&o)))
-}
-
-/// `scheme://host[:port]` in canonical form (lower-case host, default port dropped), or `None`
-/// for anything else: a path, user info, query or fragment that could make
-/// "https://evil.example/x.force.com" or "https://x.force.com@evil.example" look right.
-fn canonical_origin(origin: &str, schemes: &[&str]) -> Option<String> {
-    let (scheme, authority) = origin.split_once("://")?;
-    let scheme = scheme.to_ascii_lowercase();
-    if !schemes.contains(&scheme.as_str()) {
-        return None;
-    }
-    let (host, port) = match authority.rsplit_once(':') {
-        Some((h, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => (h, Some(port.parse::<u16>().ok()?)),
-        Some(_) => return None,
-        None => (authority, None),
-    };
-    if host.is_empty() || !host.split('.').all(is_dns_label) {
-        return None;
-    }
-    let default_port = if matches!(scheme.as_str(), "https" | "wss") { 443 } else { 80 };
-    let host = host.to_ascii_lowercase();
-    Some(match port {
-        Some(p) if p != default_port => format!("{scheme}://{host}:{p}"),
-        _ => format!("{scheme}://{host}"),
-    })
 }
 
 impl LaunchParams {
@@ -238,14 +100,6 @@ impl LaunchParams {
     }
 }
 
-fn is_dns_label(label: &str) -> bool {
-    !label.is_empty()
-        && label.len() <= 63
-        && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        && !label.starts_with('-')
-        && !label.ends_with('-')
-}
-
 /// Decodes `application/x-www-form-urlencoded` text; `None` for broken escapes or non-UTF-8.
 fn percent_decode(s: &str) -> Option<String> {
     let mut out = Vec::with_capacity(s.len());
@@ -271,93 +125,6 @@ fn hex(b: u8) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn acme() -> Deployment {
-        Deployment::new(&DeploymentFile {
-            org_origins: vec!["https://acme.lightning.force.com".into(), "https://ACME.my.salesforce.com:443".into()],
-            pbx_origins: vec!["wss://pbx.acme.example:8443".into(), "wss://pbx2.acme.example".into()],
-        })
-        .expect("a valid deployment")
-    }
-
-    #[test]
-    fn only_the_orgs_own_hosts_may_frame_the_phone() {
-        let d = acme();
-        for origin in ["https://acme.lightning.force.com", "https://acme.my.salesforce.com", "https://ACME.Lightning.Force.com:443"] {
-            assert_eq!(d.check_framing(origin, &[]), Ok(()), "{origin} should be allowed");
-        }
-        // Another org is as foreign as any other site: Salesforce's domains prove nothing.
-        for origin in [
-            "https://evil.lightning.force.com",
-            "https://evil--c.vf.force.com",
-            "http://acme.lightning.force.com",
-            "https://acme.lightning.force.com:8443",
-            "https://acme.lightning.force.com.evil.example",
-            "https://evil.example/acme.lightning.force.com",
-            "https://acme.lightning.force.com@evil.example",
-            "https://acme.lightning.force.com/",
-            "https://acme.lightning.force.com:",
-            "https://-x.force.com",
-            "javascript:alert(1)//acme.lightning.force.com",
-            "",
-            "null",
-        ] {
-            assert_eq!(d.check_framing(origin, &[]), Err(LaunchError::ForeignOrigin(origin.to_owned())), "{origin} should be refused");
-        }
-    }
-
-    #[test]
-    fn every_page_around_the_phone_must_be_the_orgs() {
-        let d = acme();
-        let own = "https://acme.lightning.force.com".to_owned();
-        assert_eq!(d.check_framing(&own, &[own.clone(), "https://acme.my.salesforce.com".into()]), Ok(()));
-        // A foreign page that frames the phone and claims the org's origin in sfdcIFrameOrigin.
-        assert_eq!(
-            d.check_framing(&own, &["https://evil.lightning.force.com".into()]),
-            Err(LaunchError::ForeignOrigin("https://evil.lightning.force.com".into()))
-        );
-        assert_eq!(d.check_framing(&own, &[own.clone(), "null".into()]), Err(LaunchError::ForeignOrigin("null".into())));
-    }
-
-    #[test]
-    fn pbx_urls_must_be_on_a_pinned_origin() {
-        let d = acme();
-        let urls = |list: &[&str]| list.iter().map(|u| (*u).to_owned()).collect::<Vec<_>>();
-        assert_eq!(d.check_pbx_urls(&urls(&["wss://pbx.acme.example:8443/ws", "wss://PBX2.acme.example:443"])), Ok(()));
-        for url in [
-            "wss://evil.example:8443",
-            "wss://pbx.acme.example",
-            "ws://pbx.acme.example:8443",
-            "wss://pbx.acme.example:8443@evil.example",
-            "wss://pbx.acme.example.evil.example:8443",
-            "pbx.acme.example:8443",
-        ] {
-            let list = urls(&["wss://pbx.acme.example:8443", url]);
-            assert_eq!(d.check_pbx_urls(&list), Err(PbxNotAllowed { url: url.to_owned() }), "{url} should be refused");
-        }
-    }
-
-    #[test]
-    fn a_deployment_with_bad_or_missing_entries_is_refused() {
-        let file = |org: &[&str], pbx: &[&str]| DeploymentFile {
-            org_origins: org.iter().map(|o| (*o).to_owned()).collect(),
-            pbx_origins: pbx.iter().map(|o| (*o).to_owned()).collect(),
-        };
-        assert_eq!(Deployment::new(&file(&[], &["wss://p.example"])), Err(DeploymentError::Empty("orgOrigins")));
-        assert_eq!(Deployment::new(&file(&["https://a.example"], &[])), Err(DeploymentError::Empty("pbxOrigins")));
-        assert_eq!(
-            Deployment::new(&file(&["https://*.force.com"], &["wss://p.example"])),
-            Err(DeploymentError::BadEntry { list: "orgOrigins", entry: "https://*.force.com".into() })
-        );
-        assert_eq!(
-            Deployment::new(&file(&["https://a.example"], &["https://p.example"])),
-            Err(DeploymentError::BadEntry { list: "pbxOrigins", entry: "https://p.example".into() })
-        );
-        // The local stand-in's loopback origins are valid here; only the org package's build refuses them.
-        let local = Deployment::new(&file(&["http://127.0.0.1:8700"], &["ws://127.0.0.1:8080"])).expect("loopback");
-        assert_eq!(local.check_framing("http://127.0.0.1:8700", &[]), Ok(()));
-        assert!(local.check_framing("http://127.0.0.1:8701", &[]).is_err());
-    }
 
     #[test]
     fn launch_parameters_are_read_case_insensitively_and_decoded() {

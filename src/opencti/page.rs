@@ -4,22 +4,7 @@
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 
-use super::origin::{Deployment, DeploymentError, DeploymentFile};
-
-/// The id of `<script type="application/json">` that carries the deployment configuration.
-pub const DEPLOYMENT_ELEMENT_ID: &str = "softphone-deployment";
-
-/// Reads and checks the deployment configuration written into this page at deploy time.
-pub fn read_deployment() -> Result<Deployment, DeploymentError> {
-    let text = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(DEPLOYMENT_ELEMENT_ID))
-        .and_then(|e| e.text_content())
-        .ok_or(DeploymentError::Missing)?;
-    let value = js_sys::JSON::parse(&text).map_err(|_| DeploymentError::Unreadable("not JSON".into()))?;
-    let file: DeploymentFile = serde_wasm_bindgen::from_value(value).map_err(|e| DeploymentError::Unreadable(e.to_string()))?;
-    Deployment::new(&file)
-}
+pub use runtime::deployment::{read as read_deployment, DEPLOYMENT_ELEMENT_ID};
 
 /// `location.ancestorOrigins`: the origin of every page framing this one, nearest first.
 /// Empty where the browser has no such list (Firefox); the page's CSP `frame-ancestors` then

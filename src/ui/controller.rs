@@ -69,7 +69,7 @@ impl Controller {
         let params = opencti::LaunchParams::from_query(&search).map_err(StartError::Launch)?;
         // Trust comes from this page's deployment configuration, never from Salesforce.
         let deployment = opencti::read_deployment().map_err(StartError::Deployment)?;
-        deployment.check_framing(&params.origin, &opencti::ancestor_origins()).map_err(StartError::Launch)?;
+        opencti::check_framing(&deployment, &params.origin, &opencti::ancestor_origins()).map_err(StartError::Launch)?;
         // The script version comes from the adapter URL: it is needed before any setting can be read.
         let cti = Rc::new(opencti::load(&params.origin, &params.api_version, deployment.org_origins()).await.map_err(StartError::from)?);
         let read = startup::read_settings(cti.get_call_center_settings().await.map_err(StartError::from)?)?;
@@ -102,7 +102,13 @@ impl Controller {
 
         let line_settings = {
             let s = &controller.inner.borrow().settings;
-            LineSettings { pbx_urls: s.pbx_urls.clone(), sip_domain: s.sip_domain.clone(), ice: s.ice.clone(), register_expires: s.register_expires }
+            LineSettings {
+                pbx_urls: s.pbx_urls.clone(),
+                sip_domain: s.sip_domain.clone(),
+                ice: s.ice.clone(),
+                register_expires: s.register_expires,
+                audio_codecs: s.audio_codecs.clone(),
+            }
         };
         let c = controller.clone();
         controller.inner.borrow_mut().line = Some(Line::new(line_settings, move |event| c.event(event)));
@@ -339,7 +345,7 @@ impl Controller {
                     let this = self.clone();
                     spawn_local(async move { with_line(&this.inner, |l| l.play(tone)) });
                 }
-                line_effect => with_line(&self.inner, |l| perform_on_line(l, line_effect)),
+                line_effect => with_line(&self.inner, |l| l.perform(line_effect)),
             }
         }
     }
@@ -386,36 +392,11 @@ impl Controller {
     }
 }
 
-/// The effects the phone line carries out.
-fn perform_on_line(line: &Line, effect: Effect) {
-    match effect {
-        Effect::Connect(credentials) => line.connect(&credentials),
-        Effect::Renew(credentials) => line.renew(&credentials),
-        Effect::UseTurn { credential, ttl_s } => line.use_turn(&credential, ttl_s),
-        Effect::Disconnect => line.disconnect(),
-        Effect::Dial { call, dial } => line.dial(call, &dial),
-        Effect::Ring { call, call_id } => line.ring(call, &call_id),
-        Effect::Refuse { call_id, busy } => line.refuse(&call_id, busy),
-        Effect::Answer { call } => line.answer(call),
-        Effect::Decline { call, busy } => line.decline(call, busy),
-        Effect::HangUp { call } => line.hang_up(call),
-        Effect::SetMuted { call, muted } => line.set_muted(call, muted),
-        Effect::SetHeld { call, held } => line.set_held(call, held),
-        Effect::SendDigit { call, digit } => line.send_digit(call, digit),
-        Effect::Transfer { call, dial } => line.transfer(call, &dial),
-        Effect::TransferAttended { call, with } => line.transfer_attended(call, with),
-        Effect::FollowTransfer { call, new } => line.follow_transfer(call, new),
-        Effect::DeclineTransfer { call } => line.decline_transfer(call),
-        Effect::MeasureQuality { call } => line.measure_quality(call),
-        _ => {}
-    }
-}
-
 /// The phone with the dialing rules of the definition's home country; a country without a
 /// numbering plan is reported, and numbers then go to the PBX as written.
 fn new_phone(settings: &SoftphoneSettings) -> Phone {
-    let rules = DialingRules::new(&settings.dialing, &settings.home_country);
-    let mut phone = Phone::new(rules.clone().unwrap_or_else(|_| DialingRules::without_plan(&settings.dialing)));
+    let rules = DialingRules::new(&settings.dialing, &settings.home_country, settings.number_format);
+    let mut phone = Phone::new(rules.clone().unwrap_or_else(|_| DialingRules::without_plan(&settings.dialing, settings.number_format)));
     phone.set_wrap_up_limit(settings.wrap_up_seconds);
     phone.set_max_calls(settings.max_calls);
     phone.set_follow_transfers(settings.follow_transfer_requests);

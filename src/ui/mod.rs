@@ -14,7 +14,7 @@ mod recent;
 mod salesforce;
 mod shortcuts;
 mod startup;
-mod storage;
+use runtime::storage;
 mod task_facts;
 mod views;
 

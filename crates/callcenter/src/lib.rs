@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
+pub mod contact_center;
 pub mod credentials;
 #[cfg(feature = "xml")]
 pub mod csv;
@@ -14,6 +15,7 @@ pub mod ice;
 #[cfg(feature = "xml")]
 pub mod inventory;
 pub mod settings;
+pub mod trunk;
 #[cfg(feature = "xml")]
 pub mod definition;
 #[cfg(feature = "xml")]
@@ -24,8 +26,11 @@ pub mod report;
 pub mod rollout;
 #[cfg(feature = "xml")]
 pub mod validate;
+#[cfg(feature = "xml")]
+pub mod voice_migrate;
 
 pub use settings::{CredentialSource, DialingOptions, IceServer, IceSettings, IceTransportPolicy, ReadSettings, SettingProblem, SettingsError, SettingsMap, SoftphoneSettings};
+pub use trunk::{AudioCodec, NumberFormat};
 #[cfg(feature = "xml")]
 pub use definition::{Definition, Form, Item, ParseError, Section};
 #[cfg(feature = "xml")]

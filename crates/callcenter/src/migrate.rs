@@ -7,6 +7,7 @@ use crate::settings::{
     DEFAULT_HOME_COUNTRY, DEFAULT_MAX_CALLS, DEFAULT_REGISTER_EXPIRES, SECTION,
 };
 use crate::validate::{check_adapter_url, check_internal_name, UrlCheck, HEIGHT_RANGE, WIDTH_RANGE};
+use crate::trunk::NumberFormat;
 
 /// What a definition is, for the inventory and for migration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -324,6 +325,22 @@ impl<'a> Builder<'a> {
             self.changes.push(Change::Changed { key: format!("/{SECTION}/{name}"), from: None, to: value.clone(), why: "this softphone's own setting".into() });
             push(&mut self.new, SECTION, "Rust Softphone", name, label, &value);
         }
+        self.number_format();
+    }
+
+    /// The old adapter dialled with the definition's prefixes: a definition that has any keeps
+    /// dialling that way (national); one without goes out in E.164, the default.
+    fn number_format(&mut self) {
+        let prefixes = ["reqOutsidePrefix", "reqLongDistPrefix", "reqInternationalPrefix"];
+        let dials_with_prefixes = prefixes.iter().any(|p| !self.new.value("reqDialingOptions", p).is_empty());
+        let (format, why) = if dials_with_prefixes {
+            (NumberFormat::National, "the old definition dials with prefixes; national keeps the numbers the PBX gets as they were")
+        } else {
+            (NumberFormat::E164, "no dialing prefixes: every number goes to the PBX in E.164")
+        };
+        let key = format!("/{SECTION}/trunkNumberFormat");
+        self.changes.push(Change::Changed { key, from: None, to: format.as_str().into(), why: why.into() });
+        push(&mut self.new, SECTION, "Rust Softphone", "trunkNumberFormat", "Trunk Number Format (e164 or national)", format.as_str());
     }
 }
 
@@ -337,7 +354,7 @@ fn push(d: &mut Definition, section: &str, section_label: &str, item: &str, labe
     }
 }
 
-fn dropped(section: &str, item: &Item, why: &str) -> Change {
+pub(crate) fn dropped(section: &str, item: &Item, why: &str) -> Change {
     Change::Dropped { key: format!("/{section}/{}", item.name), value: item.value.clone(), why: why.into() }
 }
 
@@ -348,6 +365,34 @@ fn host_of(url: &str) -> String {
         return authority.split_inclusive(']').next().unwrap_or("").to_owned();
     }
     authority.split(':').next().unwrap_or("").to_owned()
+}
+
+/// The report's Kept, Changed or added, and Dropped lists, in Markdown.
+pub(crate) fn changes_report(changes: &[Change]) -> String {
+    let mut out = String::new();
+    for (title, pick) in [("Kept", 0), ("Changed or added", 1), ("Dropped", 2)] {
+        out.push_str(&format!("## {title}\n\n"));
+        let mut any = false;
+        for c in changes {
+            let line = match (c, pick) {
+                (Change::Kept { key, value }, 0) => format!("- `{key}` = `{value}`\n"),
+                (Change::Changed { key, from, to, why }, 1) => {
+                    let from = from.as_deref().map_or("(new)".to_owned(), |f| format!("`{f}`"));
+                    let why = if why.is_empty() { String::new() } else { format!(": {why}") };
+                    format!("- `{key}`: {from} -> `{to}`{why}\n")
+                }
+                (Change::Dropped { key, value, why }, 2) => format!("- `{key}` = `{value}`: {why}\n"),
+                _ => continue,
+            };
+            out.push_str(&line);
+            any = true;
+        }
+        if !any {
+            out.push_str("- nothing\n");
+        }
+        out.push('\n');
+    }
+    out
 }
 
 impl Migration {
@@ -361,28 +406,7 @@ impl Migration {
             self.old_internal_name,
             self.definition.value("reqGeneralInfo", "reqInternalName"),
         ));
-        for (title, pick) in [("Kept", 0), ("Changed or added", 1), ("Dropped", 2)] {
-            out.push_str(&format!("## {title}\n\n"));
-            let mut any = false;
-            for c in &self.changes {
-                let line = match (c, pick) {
-                    (Change::Kept { key, value }, 0) => format!("- `{key}` = `{value}`\n"),
-                    (Change::Changed { key, from, to, why }, 1) => {
-                        let from = from.as_deref().map_or("(new)".to_owned(), |f| format!("`{f}`"));
-                        let why = if why.is_empty() { String::new() } else { format!(": {why}") };
-                        format!("- `{key}`: {from} -> `{to}`{why}\n")
-                    }
-                    (Change::Dropped { key, value, why }, 2) => format!("- `{key}` = `{value}`: {why}\n"),
-                    _ => continue,
-                };
-                out.push_str(&line);
-                any = true;
-            }
-            if !any {
-                out.push_str("- nothing\n");
-            }
-            out.push('\n');
-        }
+        out.push_str(&changes_report(&self.changes));
         out.push_str(&format!(
             "## Rolling out and rolling back\n\n\
              1. Import `{new_file}` in Setup > Call Centers (or deploy its metadata form with SFDX).\n\

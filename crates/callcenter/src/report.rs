@@ -286,6 +286,26 @@ fn ice_in_words(ice: &crate::IceSettings) -> String {
     out
 }
 
+/// How clicked and typed numbers reach the PBX.
+fn numbers_in_words(s: &SoftphoneSettings) -> String {
+    let p = &s.dialing;
+    let home = &s.home_country;
+    match s.number_format {
+        crate::NumberFormat::E164 => format!(
+            "Numbers without a country code are read as numbers of country {home}; every outside number goes to the PBX\n\
+             in E.164 (+ and the country code), {home}'s included (trunkNumberFormat e164; dialing prefixes are not used).\n"
+        ),
+        crate::NumberFormat::National => format!(
+            "Numbers without a country code are read as numbers of country {home}; outside numbers go to the PBX as dialled\n\
+             in {home} (trunkNumberFormat national): behind outside prefix \"{}\", home numbers nationally (long-distance\n\
+             prefix \"{}\", else the country's trunk prefix), foreign ones behind {}.\n",
+            p.outside_prefix,
+            p.long_distance_prefix,
+            if p.international_prefix.is_empty() { "the country's own international prefix".to_owned() } else { format!("international prefix \"{}\"", p.international_prefix) }
+        ),
+    }
+}
+
 fn settings_in_words(s: &SoftphoneSettings) -> String {
     let sign_in = match s.credentials {
         CredentialSource::Password => "Agents sign in with their own SIP user and password (typed in the phone, kept in memory only)",
@@ -306,16 +326,13 @@ fn settings_in_words(s: &SoftphoneSettings) -> String {
         out.push_str(&format!("  {role} {url}\n"));
     }
     out.push_str(&ice_in_words(&s.ice));
-    let p = &s.dialing;
-    out.push_str(&format!(
-        "Numbers without a country code are read as numbers of country {}; clicked numbers are dialled with outside prefix \"{}\",\n\
-         long-distance prefix \"{}\" and international prefix \"{}\" ({}).\n",
-        s.home_country,
-        p.outside_prefix,
-        p.long_distance_prefix,
-        p.international_prefix,
-        if p.international_prefix.is_empty() { "international numbers go out as +E.164" } else { "instead of +" }
-    ));
+    out.push_str(&numbers_in_words(s));
+    if s.audio_codecs.is_empty() {
+        out.push_str("Audio codecs are offered in the browser's own order (Opus first).\n");
+    } else {
+        let names: Vec<&str> = s.audio_codecs.iter().map(|c| c.name()).collect();
+        out.push_str(&format!("Audio codecs are preferred in this order: {}, then the browser's others.\n", names.join(", ")));
+    }
     if s.dispositions.is_empty() {
         out.push_str("After a call the agent writes notes; no dispositions are offered.\n");
     } else {

@@ -7,6 +7,7 @@ use std::fmt;
 pub use crate::credentials::CredentialSource;
 pub use crate::ice::{IceServer, IceSettings, IceTransportPolicy};
 use crate::ice::IceItems;
+use crate::trunk::{self, AudioCodec, NumberFormat};
 
 /// `"/section/item" -> value`, as `sforce.opencti.getCallCenterSettings` returns it.
 pub type SettingsMap = BTreeMap<String, String>;
@@ -55,6 +56,11 @@ pub struct SoftphoneSettings {
     /// The org's home country, ISO 3166-1 alpha-2 in upper case (e.g. `GB`): how numbers
     /// written without a country code are read.
     pub home_country: String,
+    /// The form outside numbers are handed to the PBX in (`trunkNumberFormat`).
+    pub number_format: NumberFormat,
+    /// The codecs the phone prefers, most preferred first (`audioCodecs`); empty: the
+    /// browser's own order.
+    pub audio_codecs: Vec<AudioCodec>,
 }
 
 /// The standard dialing options of a Call Center.
@@ -152,6 +158,8 @@ impl SoftphoneSettings {
                 international_prefix: r.digits("/reqDialingOptions/reqInternationalPrefix"),
             },
             home_country: r.home_country(),
+            number_format: r.number_format(),
+            audio_codecs: r.audio_codecs(),
         };
         if r.fatal {
             Err(SettingsError { problems: r.problems })
@@ -352,6 +360,23 @@ impl Reader<'_> {
             return String::new();
         }
         v
+    }
+
+    fn number_format(&mut self) -> NumberFormat {
+        let k = key("trunkNumberFormat");
+        trunk::read_number_format(self.get(&k)).unwrap_or_else(|message| {
+            self.problem(&k, message);
+            NumberFormat::E164
+        })
+    }
+
+    fn audio_codecs(&mut self) -> Vec<AudioCodec> {
+        let k = key("audioCodecs");
+        let (codecs, problems) = trunk::read_audio_codecs(self.get(&k));
+        for message in problems {
+            self.problem(&k, message);
+        }
+        codecs
     }
 
     fn home_country(&mut self) -> String {

@@ -265,8 +265,23 @@ impl Validator<'_> {
     }
 
     fn dialing(&mut self) {
+        let e164 = crate::trunk::read_number_format(self.d.value(SECTION, "trunkNumberFormat")).is_ok_and(|f| f == crate::NumberFormat::E164);
         if self.d.section("reqDialingOptions").is_none() {
-            self.warn("missing-section", 0, Some("/reqDialingOptions".into()), "no reqDialingOptions: numbers are dialled exactly as clicked, without outside or long-distance prefixes".into());
+            if !e164 {
+                self.warn("missing-section", 0, Some("/reqDialingOptions".into()), "no reqDialingOptions: numbers are dialled without outside, long-distance or international prefixes".into());
+            }
+            return;
+        }
+        // An E.164 trunk takes numbers with + and the country code: a prefix would break them.
+        let unused: Vec<Item> = ["reqOutsidePrefix", "reqLongDistPrefix", "reqInternationalPrefix"]
+            .iter()
+            .filter_map(|name| self.item("reqDialingOptions", name))
+            .filter(|i| e164 && !i.value.trim().is_empty())
+            .cloned()
+            .collect();
+        for i in unused {
+            let message = format!("{} {:?} is not dialled: trunkNumberFormat is e164 (the default), so numbers go out as +E.164; set it to national to dial with the prefixes", i.name, i.value.trim());
+            self.warn("unused-prefix", i.line, Some(format!("/reqDialingOptions/{}", i.name)), message);
         }
     }
 

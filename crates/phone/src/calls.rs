@@ -13,7 +13,11 @@ impl Phone {
     /// Events of the line (and of Salesforce's screen pop) about one call.
     pub(super) fn handle_call_event(&mut self, now: Time, event: Event) -> Vec<Effect> {
         match event {
-            Event::IncomingCall { call_id, number, display_name, replaces } => self.incoming(now, call_id, number, display_name, replaces),
+            Event::IncomingCall { call_id, number, display_name, replaces } => {
+                // One form per number: a caller presented nationally is the same customer.
+                let number = self.rules.canonical(&number);
+                self.incoming(now, call_id, number, display_name, replaces)
+            }
             Event::OutgoingCallStarted { call, call_id } => self.started(call, call_id),
             Event::RemoteRinging { call } => {
                 self.progressed(call, Progress::Ringing);

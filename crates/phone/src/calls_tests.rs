@@ -3,7 +3,8 @@
 use super::tests::*;
 use super::*;
 
-const BOB: &str = "+1 650 555 0199";
+/// Bob as the PBX presents him, and as the phone keeps him: E.164 (one form per number).
+const BOB: &str = "+16505550199";
 
 fn rings_in(phone: &mut Phone, at_ms: u64, call_id: &str, number: &str) -> Vec<Effect> {
     phone.handle_event(at(at_ms), Event::IncomingCall { call_id: call_id.into(), number: number.into(), display_name: String::new(), replaces: None })
@@ -12,7 +13,7 @@ fn rings_in(phone: &mut Phone, at_ms: u64, call_id: &str, number: &str) -> Vec<E
 /// On a call with Ada (H1, answered at 10 s), Bob rings in at 20 s (H2).
 fn talking_with_a_call_waiting() -> (Phone, Vec<Effect>) {
     let mut phone = connected_outbound_call();
-    let rang = rings_in(&mut phone, 20_000, "c2", BOB);
+    let rang = rings_in(&mut phone, 20_000, "c2", "+1 650 555 0199");
     (phone, rang)
 }
 

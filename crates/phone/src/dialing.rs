@@ -5,11 +5,16 @@
 //! symbol is refused here, with a message the agent can act on: a stray `@`, `;` or `>` would
 //! otherwise change the URI or inject a header.
 //!
-//! The home country's numbering plan ([`numbering`](super::numbering)) decides how an E.164
-//! number is dialled: one of the home country becomes a national number (trunk or long-distance
-//! prefix), a foreign one gets the international prefix. An extension written on the record is
+//! Every outside number has one form the phone keeps it in ([`DialingRules::canonical`]):
+//! E.164, read with the home country's numbering plan ([`numbering`](super::numbering)) when it
+//! is written nationally. How it is handed to the PBX is the trunk's choice (`NumberFormat`):
+//! E.164 as it is (the default), or as a desk phone in the home country dials it: a home number
+//! nationally (trunk or long-distance prefix), a foreign one behind the international prefix.
+//! An extension written on the record is
 //! split off and keyed in as DTMF once the call is answered: every PBX and every company
 //! switchboard takes that, whereas a dial syntax for extensions differs from PBX to PBX.
+
+pub use callcenter::NumberFormat;
 
 use super::numbering::{self, NumberingPlan, UnknownCountry};
 
@@ -21,11 +26,14 @@ pub struct DialingRules {
     /// Dialled before a national number of the home country instead of its trunk prefix (e.g.
     /// "1" in North America); empty: the plan's trunk prefix.
     pub long_distance_prefix: String,
-    /// Dialled before a foreign country code (e.g. "011"); empty means the PBX takes "+" (E.164).
+    /// Dialled before a foreign country code (e.g. "011"); empty: the home plan's own.
     pub international_prefix: String,
     /// The home country's numbering plan; `None` (unknown country): E.164 numbers are handed
     /// to the PBX as they are and national numbers are dialled as typed.
     pub plan: Option<&'static NumberingPlan>,
+    /// How outside numbers are handed to the PBX; the prefixes above only count for
+    /// [`NumberFormat::National`].
+    pub format: NumberFormat,
 }
 
 impl Default for DialingRules {
@@ -36,6 +44,7 @@ impl Default for DialingRules {
             long_distance_prefix: String::new(),
             international_prefix: String::new(),
             plan: numbering::plan_for(numbering::DEFAULT_COUNTRY).ok(),
+            format: NumberFormat::E164,
         }
     }
 }
@@ -86,36 +95,92 @@ const DIGITS_BEFORE_LETTERS: usize = 3;
 
 impl DialingRules {
     /// The rules of a Call Center whose PBX is in `home_country` (ISO 3166-1 alpha-2; empty
-    /// means the US). An unknown country is an error; [`DialingRules::without_plan`] is then
-    /// the fallback.
-    pub fn new(options: &callcenter::DialingOptions, home_country: &str) -> Result<Self, UnknownCountry> {
+    /// means the US) and takes numbers in `format`. An unknown country is an error;
+    /// [`DialingRules::without_plan`] is then the fallback.
+    pub fn new(options: &callcenter::DialingOptions, home_country: &str, format: NumberFormat) -> Result<Self, UnknownCountry> {
         let plan = numbering::plan_for(home_country)?;
-        Ok(DialingRules { plan: Some(plan), ..DialingRules::without_plan(options) })
+        Ok(DialingRules { plan: Some(plan), ..DialingRules::without_plan(options, format) })
     }
 
     /// Rules without a numbering plan: prefixes as configured, E.164 numbers passed through.
-    pub fn without_plan(options: &callcenter::DialingOptions) -> Self {
+    pub fn without_plan(options: &callcenter::DialingOptions, format: NumberFormat) -> Self {
         DialingRules {
             outside_prefix: options.outside_prefix.clone(),
             long_distance_prefix: options.long_distance_prefix.clone(),
             international_prefix: options.international_prefix.clone(),
             plan: None,
+            format,
         }
     }
 
     /// What to dial for `number`, with the extension written after it, if any.
     ///
     /// Formatting characters (spaces, dashes, dots, brackets, slashes) are dropped. Short internal
-    /// numbers and feature codes (`*72`, `#1`) are kept as typed; foreign and national numbers get
-    /// the prefixes the PBX expects.
+    /// numbers and feature codes (`*72`, `#1`) are kept as typed; outside numbers go out in the
+    /// trunk's format.
     pub fn plan(&self, number: &str) -> Result<DialPlan, DialError> {
         let split = split_extension(number);
         let normalized = normalize(&without_bracketed_trunk_prefix(split.number))?;
-        let dial = match normalized.strip_prefix('+') {
-            Some(e164) => self.international(e164)?,
-            None => self.national(&normalized)?,
+        let dial = if is_internal_or_code(&normalized) {
+            normalized
+        } else {
+            match self.format {
+                // A national number of a country the phone has no plan for goes as written.
+                NumberFormat::E164 => self.e164(&normalized)?.map_or(normalized, |e164| format!("+{e164}")),
+                NumberFormat::National => match normalized.strip_prefix('+') {
+                    Some(e164) => self.international(e164)?,
+                    None => self.national(&normalized)?,
+                },
+            }
         };
         Ok(DialPlan { dial, extension: split.extension })
+    }
+
+    /// The one form the phone keeps a number in, whoever wrote it and however (recent calls,
+    /// the Task, the screen-pop search): E.164 (`+442079460018`) whenever the number can be read
+    /// as one, else as written without formatting (extensions, feature codes, national numbers
+    /// of a country without a plan). An extension written after it is left out: it is keyed
+    /// in, not part of the number. What is no phone number at all is kept as given, trimmed.
+    pub fn canonical(&self, number: &str) -> String {
+        let split = split_extension(number);
+        let Ok(normalized) = normalize(&without_bracketed_trunk_prefix(split.number)) else {
+            return number.trim().to_owned();
+        };
+        if is_internal_or_code(&normalized) {
+            return normalized;
+        }
+        match self.e164(&normalized) {
+            Ok(Some(e164)) => format!("+{e164}"),
+            _ => normalized,
+        }
+    }
+
+    /// The E.164 digits (no "+") of an outside number: as written after "+", or read with the
+    /// home plan (written with the plan's international prefix, or nationally, with or without
+    /// its trunk prefix). `None`: a national number and no plan to read it with.
+    fn e164(&self, normalized: &str) -> Result<Option<String>, DialError> {
+        if let Some(e164) = normalized.strip_prefix('+') {
+            self.check_e164(e164)?;
+            return Ok(Some(e164.to_owned()));
+        }
+        let Some(plan) = self.plan else { return Ok(None) };
+        if let Some(e164) = normalized.strip_prefix(plan.international_prefix) {
+            self.check_e164(e164)?;
+            return Ok(Some(e164.to_owned()));
+        }
+        let trunk = plan.trunk_prefix;
+        let national = normalized.strip_prefix(trunk).filter(|_| !trunk.is_empty()).unwrap_or(normalized);
+        check_length(national.len(), plan.min_national_digits, plan.max_national_digits)?;
+        Ok(Some([plan.calling_code, national].concat()))
+    }
+
+    /// E.164's length, and the home plan's for a home number.
+    fn check_e164(&self, e164: &str) -> Result<(), DialError> {
+        check_length(e164.len(), MIN_E164_DIGITS, MAX_E164_DIGITS)?;
+        if let Some(national) = self.plan.and_then(|plan| e164.strip_prefix(plan.calling_code).map(|n| (plan, n))) {
+            check_length(national.1.len(), national.0.min_national_digits, national.0.max_national_digits)?;
+        }
+        Ok(())
     }
 
     /// The dial string for `number` where no extension can follow (a transfer).
@@ -137,29 +202,20 @@ impl DialingRules {
         }
     }
 
-    /// `e164`: the digits after "+".
+    /// National format, `e164` the digits after "+": a home number nationally, a foreign one
+    /// behind the international prefix (the definition's, else the home plan's).
     fn international(&self, e164: &str) -> Result<String, DialError> {
-        check_length(e164.len(), MIN_E164_DIGITS, MAX_E164_DIGITS)?;
+        self.check_e164(e164)?;
         let Some(plan) = self.plan else { return Ok(format!("+{e164}")) };
-        let home_number = e164.strip_prefix(plan.calling_code);
-        if let Some(national) = home_number {
-            check_length(national.len(), plan.min_national_digits, plan.max_national_digits)?;
-        }
-        if self.international_prefix.is_empty() {
-            // The PBX routes E.164 itself: hand it over untouched.
-            return Ok(format!("+{e164}"));
-        }
-        Ok(match home_number {
+        let international = if self.international_prefix.is_empty() { plan.international_prefix } else { &self.international_prefix };
+        Ok(match e164.strip_prefix(plan.calling_code) {
             Some(national) => [&self.outside_prefix, self.national_prefix(plan), national].concat(),
-            None => [&self.outside_prefix, &self.international_prefix, e164].concat(),
+            None => [&self.outside_prefix, international, e164].concat(),
         })
     }
 
+    /// National format, a number written nationally: as written, behind the outside prefix.
     fn national(&self, digits: &str) -> Result<String, DialError> {
-        let is_code = digits.starts_with(['*', '#']);
-        if is_code || digits.len() <= MAX_EXTENSION_DIGITS {
-            return Ok(digits.to_owned());
-        }
         let Some(plan) = self.plan else { return Ok([&self.outside_prefix, digits].concat()) };
         // Typed the local way for abroad ("00 33 1 ...", "011 44 ..."): the same as "+33 1 ...".
         if let Some(e164) = digits.strip_prefix(plan.international_prefix) {
@@ -179,6 +235,11 @@ impl DialingRules {
             [&self.outside_prefix, digits].concat()
         })
     }
+}
+
+/// Short internal numbers and feature codes (`*72`, `#1`): dialled and kept exactly as typed.
+fn is_internal_or_code(normalized: &str) -> bool {
+    normalized.starts_with(['*', '#']) || (!normalized.starts_with('+') && normalized.len() <= MAX_EXTENSION_DIGITS)
 }
 
 fn check_length(digits: usize, min: usize, max: usize) -> Result<(), DialError> {

@@ -3,13 +3,19 @@
 use super::*;
 use callcenter::DialingOptions;
 
+/// A PBX in `country` that takes numbers as a desk phone there dials them (national format).
 fn rules(country: &str, outside: &str, long_distance: &str, international: &str) -> DialingRules {
     let options = DialingOptions {
         outside_prefix: outside.into(),
         long_distance_prefix: long_distance.into(),
         international_prefix: international.into(),
     };
-    DialingRules::new(&options, country).expect("known country")
+    DialingRules::new(&options, country, NumberFormat::National).expect("known country")
+}
+
+/// A PBX (or SIP trunk) in `country` that takes E.164, the default.
+fn e164_trunk(country: &str) -> DialingRules {
+    DialingRules::new(&DialingOptions::default(), country, NumberFormat::E164).expect("known country")
 }
 
 /// What `number` dials, extension apart.
@@ -102,8 +108,10 @@ fn uk_number_typed_with_00_reaches_the_foreign_country() {
 }
 
 #[test]
-fn uk_pbx_that_takes_plus_gets_e164_untouched() {
-    assert_eq!(dials(&rules("GB", "9", "", ""), "+44 20 7946 0000").as_deref(), Ok("+442079460000"));
+fn a_national_pbx_without_an_international_prefix_in_the_definition_gets_the_countrys_own() {
+    assert_eq!(dials(&rules("GB", "9", "", ""), "+1 415 555 0100").as_deref(), Ok("90014155550100"));
+    assert_eq!(dials(&rules("US", "", "", ""), "+44 20 7946 0000").as_deref(), Ok("011442079460000"));
+    assert_eq!(dials(&rules("GB", "9", "", ""), "+44 20 7946 0000").as_deref(), Ok("902079460000"));
 }
 
 // --- Germany: a PBX's outside line is usually 0 too ---
@@ -197,11 +205,89 @@ fn a_definition_long_distance_prefix_replaces_the_trunk_prefix() {
 #[test]
 fn an_unknown_home_country_is_an_error_and_the_fallback_passes_e164_through() {
     let options = DialingOptions { outside_prefix: "9".into(), long_distance_prefix: String::new(), international_prefix: "00".into() };
-    assert_eq!(DialingRules::new(&options, "BR"), Err(numbering::UnknownCountry { code: "BR".into() }));
-    let fallback = DialingRules::without_plan(&options);
+    assert_eq!(DialingRules::new(&options, "BR", NumberFormat::National), Err(numbering::UnknownCountry { code: "BR".into() }));
+    let fallback = DialingRules::without_plan(&options, NumberFormat::National);
     assert_eq!(dials(&fallback, "+55 11 91234 5678").as_deref(), Ok("+5511912345678"));
     assert_eq!(dials(&fallback, "11 91234 5678").as_deref(), Ok("911912345678"));
+    // An E.164 trunk gets E.164 numbers; a national number cannot be read without the plan.
+    let fallback = DialingRules::without_plan(&options, NumberFormat::E164);
+    assert_eq!(dials(&fallback, "+55 11 91234 5678").as_deref(), Ok("+5511912345678"));
+    assert_eq!(dials(&fallback, "11 91234 5678").as_deref(), Ok("11912345678"));
     assert!(numbering::known_countries().any(|c| c == "GB"), "the countries the phone knows can be listed for the admin");
+}
+
+// --- An E.164 trunk (the default): every outside number as +E.164, home numbers included ---
+
+#[test]
+fn on_an_e164_trunk_every_number_of_every_country_goes_out_in_e164() {
+    // (home country, as written, E.164): national, with the trunk prefix or without, written
+    // with the country's international prefix, or already E.164.
+    let cases = [
+        ("US", "(415) 555-0100", "+14155550100"),
+        ("US", "1 415 555 0100", "+14155550100"),
+        ("US", "+1 415 555 0100", "+14155550100"),
+        ("US", "011 44 20 7946 0958", "+442079460958"),
+        ("GB", "020 7946 0018", "+442079460018"),
+        ("GB", "07700 900123", "+447700900123"),
+        ("GB", "+44 (0)20 7946 0018", "+442079460018"),
+        ("GB", "00 33 1 23 45 67 89", "+33123456789"),
+        ("GB", "+1 415 555 0100", "+14155550100"),
+        ("DE", "030 1234567", "+49301234567"),
+        ("FR", "01 23 45 67 89", "+33123456789"),
+        ("AU", "(02) 9876 5432", "+61298765432"),
+        ("AU", "1800 123 456", "+611800123456"),
+        ("AU", "0011 44 20 7946 0000", "+442079460000"),
+        ("IT", "06 1234 5678", "+390612345678"),
+        ("IN", "098765 43210", "+919876543210"),
+        ("MX", "55 1234 5678", "+525512345678"),
+    ];
+    for (country, written, e164) in cases {
+        assert_eq!(dials(&e164_trunk(country), written).as_deref(), Ok(e164), "{country}: {written}");
+    }
+}
+
+#[test]
+fn on_an_e164_trunk_the_prefixes_are_not_dialled_and_extensions_stay_short() {
+    let options = DialingOptions { outside_prefix: "9".into(), long_distance_prefix: "1".into(), international_prefix: "011".into() };
+    let rules = DialingRules::new(&options, "US", NumberFormat::E164).expect("known country");
+    assert_eq!(dials(&rules, "(415) 555-0100").as_deref(), Ok("+14155550100"));
+    assert_eq!(dials(&rules, "1002").as_deref(), Ok("1002"));
+    assert_eq!(dials(&rules, "*72").as_deref(), Ok("*72"));
+    assert_eq!(rules.plan("4155550100 x123"), Ok(DialPlan { dial: "+14155550100".into(), extension: Some("123".into()) }));
+}
+
+#[test]
+fn on_an_e164_trunk_a_missing_digit_is_still_caught() {
+    assert_eq!(dials(&e164_trunk("FR"), "01 23 45 67 8"), Err(DialError::TooShort));
+    assert_eq!(dials(&e164_trunk("US"), "555 0100 12"), Err(DialError::TooShort));
+    assert_eq!(dials(&e164_trunk("IN"), "+91 98765 4321"), Err(DialError::TooShort));
+}
+
+// --- One form per number ---
+
+#[test]
+fn the_same_customer_is_one_number_however_written_and_whatever_the_trunk_takes() {
+    for rules in [e164_trunk("GB"), rules("GB", "9", "", "00")] {
+        for written in ["020 7946 0018", "+44 20 7946 0018", "+44 (0)20 7946 0018", "00 44 20 7946 0018", "2079460018"] {
+            assert_eq!(rules.canonical(written), "+442079460018", "{written}");
+        }
+    }
+    let us = e164_trunk("US");
+    for written in ["(415) 555-0100", "+1 415-555-0100", "1 415 555 0100", "4155550100", "+1 (415) 555-0100 x123"] {
+        assert_eq!(us.canonical(written), "+14155550100", "{written}");
+    }
+}
+
+#[test]
+fn extensions_codes_strangers_and_numbers_of_unknown_countries_keep_their_own_form() {
+    let us = e164_trunk("US");
+    assert_eq!(us.canonical("1002"), "1002");
+    assert_eq!(us.canonical("*72"), "*72");
+    assert_eq!(us.canonical(" anonymous "), "anonymous", "not a number: kept as given");
+    assert_eq!(us.canonical("+44 20"), "+4420", "too short to be E.164: as written");
+    let unknown = DialingRules::without_plan(&DialingOptions::default(), NumberFormat::E164);
+    assert_eq!(unknown.canonical("11 91234-5678"), "11912345678");
+    assert_eq!(unknown.canonical("+55 11 91234-5678"), "+5511912345678");
 }
 
 // --- Extensions ---
@@ -335,7 +421,7 @@ mod property {
             extension in proptest::option::of("[0-9]{1,6}"),
         ) {
             let written = format!("+{} ({}) {}{}", &digits[..1], &digits[1..4], &digits[4..], extension.as_ref().map(|e| format!(" ext. {e}")).unwrap_or_default());
-            let plan = DialingRules::without_plan(&DialingOptions::default()).plan(&written);
+            let plan = DialingRules::without_plan(&DialingOptions::default(), NumberFormat::E164).plan(&written);
             prop_assert_eq!(plan, Ok(DialPlan { dial: format!("+{digits}"), extension }));
         }
     }

@@ -50,7 +50,8 @@ impl Phone {
             self.notice = Some(Notice::NoNumberToLog);
             return Vec::new();
         };
-        let record = CallRecord { disposition, notes, ..CallRecord::new(CallDirection::Outbound, target.number, target.record, now) };
+        let number = self.rules.canonical(&target.number);
+        let record = CallRecord { disposition, notes, ..CallRecord::new(CallDirection::Outbound, number, target.record, now) };
         vec![self.queue_log(now, record, None)]
     }
 

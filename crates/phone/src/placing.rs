@@ -50,7 +50,8 @@ impl Phone {
         // A number on a CRM record is a customer's, whatever its length.
         let direction = if is_internal(&plan.dial) && target.record.is_none() { CallDirection::Internal } else { CallDirection::Outbound };
         let handle = self.mint();
-        let mut call = Call::new(handle, Stage::Dialing, direction, target.number, target.record, now);
+        let number = self.rules.canonical(&target.number);
+        let mut call = Call::new(handle, Stage::Dialing, direction, number, target.record, now);
         call.extension = plan.extension.map(KeyedExtension::new);
         self.calls.push(call);
         effects.push(Effect::Dial { call: handle, dial: plan.dial });
@@ -73,7 +74,8 @@ impl Phone {
         }
         let direction = if is_internal(&plan.dial) { CallDirection::Internal } else { CallDirection::Outbound };
         let handle = self.mint();
-        let mut call = Call::new(handle, Stage::Dialing, direction, target.number, None, now);
+        let number = self.rules.canonical(&target.number);
+        let mut call = Call::new(handle, Stage::Dialing, direction, number, None, now);
         call.consultation = Some(Consultation { about, about_who, handed_over: false });
         call.extension = plan.extension.map(KeyedExtension::new);
         self.calls.push(call);

@@ -17,9 +17,10 @@ impl Phone {
                 return Vec::new();
             }
         };
+        let to = self.rules.canonical(&number);
         match self.call_mut(call) {
             Some(c) if c.stage == Stage::Talking && c.transfer.is_none() => {
-                c.transfer = Some(Transfer::Blind { to: number });
+                c.transfer = Some(Transfer::Blind { to });
                 vec![Effect::Transfer { call, dial }]
             }
             _ => Vec::new(),

@@ -1,5 +1,5 @@
 //! One simulated agent: the SIP core registering over a WebSocket, reconnecting after a loss
-//! exactly as the app does (the app's own reconnect policy, `src/transport/reconnect.rs`).
+//! exactly as the app does (the app's own reconnect policy, `crates/runtime/src/transport/reconnect.rs`).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;

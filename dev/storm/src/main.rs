@@ -14,7 +14,7 @@ mod agent;
 mod pbx;
 // The app's own reconnect policy, compiled in as it is; the storm uses only its backoff, not
 // the failover calls the app's line makes.
-#[path = "../../../src/transport/reconnect.rs"]
+#[path = "../../../crates/runtime/src/transport/reconnect.rs"]
 #[allow(dead_code)]
 mod reconnect;
 mod stats;

@@ -1,6 +1,6 @@
 // A UDP relay on loopback between the edge's rtpengine and the plain-RTP far ends, as a WAN
-// link between an operator's edge and its PBX: it can lose packets (a share of them, at random,
-// each direction on its own) and it listens to the G.711 audio crossing it, so a test measures
+// link between an operator's edge and its PBX: it can lose packets (a share of them, spread
+// evenly so a short call loses exactly that share, each direction on its own) and it listens to the G.711 audio crossing it, so a test measures
 // what reached the far end even when the far end cannot tell (a desk phone's recorder stops at
 // a re-INVITE). The edge is started with `--plain-media-address 127.0.0.9`: rtpengine then
 // writes that address, with its own port, into the SDP it gives plain endpoints, so they send
@@ -17,6 +17,8 @@ const PORTS = [30000, 30199];
 export async function startRtpRelay({ address = RELAY_ADDRESS, edge = '127.0.0.1' } = {}) {
   // Share of RTP packets dropped on the way to the edge (towards the agent) and to the far end.
   const loss = { toEdge: 0, toFarEnd: 0 };
+  // Each direction's share of a packet owed to the loss: at 1 or more, the next one is dropped.
+  const owed = { toEdge: 0, toFarEnd: 0 };
   const counts = { toEdge: { passed: 0, dropped: 0 }, toFarEnd: { passed: 0, dropped: 0 } };
   const heard = { toEdge: [], toFarEnd: [] };
   const sockets = [];
@@ -30,12 +32,14 @@ export async function startRtpRelay({ address = RELAY_ADDRESS, edge = '127.0.0.1
       const destination = fromEdge ? farEnd : { address: edge, port };
       if (!destination) return;
       if (isRtp(packet)) {
-        if (Math.random() < loss[direction]) {
+        owed[direction] += loss[direction];
+        if (owed[direction] >= 1) {
+          owed[direction] -= 1;
           counts[direction].dropped += 1;
           return;
         }
         counts[direction].passed += 1;
-        listen(heard[direction], packet);
+        listen(heard[direction], packet, Date.now());
       }
       socket.send(packet, destination.port, destination.address);
     });
@@ -50,8 +54,8 @@ export async function startRtpRelay({ address = RELAY_ADDRESS, edge = '127.0.0.1
     address,
     /** Drops this share (0..1) of RTP packets going to the edge, and to the far end. */
     setLoss({ toEdge = 0, toFarEnd = 0 }) {
-      loss.toEdge = toEdge;
-      loss.toFarEnd = toFarEnd;
+      Object.assign(loss, { toEdge, toFarEnd });
+      Object.assign(owed, { toEdge: 0, toFarEnd: 0 });
     },
     /** Packets passed and dropped so far, per direction. */
     counts: () => structuredClone(counts),
@@ -60,10 +64,17 @@ export async function startRtpRelay({ address = RELAY_ADDRESS, edge = '127.0.0.1
     /** The mean energy of the G.711 audio that crossed towards the far end (or `toEdge`) since
      * `mark`, and how many seconds of it (8000 samples a second). */
     energySince(mark, direction = 'toFarEnd') {
-      const frames = heard[direction].filter((f) => f.at >= mark);
+      const frames = heard[direction].filter((f) => f.at >= mark && f.samples > 0);
       const samples = frames.reduce((n, f) => n + f.samples, 0);
       const energy = samples ? frames.reduce((sum, f) => sum + f.energy * f.samples, 0) / samples : 0;
       return { energy, seconds: samples / 8000 };
+    },
+    /** RTP packets of any codec that crossed towards the far end (or `toEdge`) since `mark`,
+     * by payload type. */
+    packetsSince(mark, direction = 'toFarEnd') {
+      const byType = {};
+      for (const f of heard[direction]) if (f.at >= mark) byType[f.payloadType] = (byType[f.payloadType] ?? 0) + 1;
+      return byType;
     },
     async stop() {
       await Promise.all(sockets.map((s) => new Promise((r) => s.close(r))));
@@ -76,14 +87,18 @@ function isRtp(packet) {
   return packet.length >= 12 && packet[0] >> 6 === 2 && !((packet[1] & 0x7f) >= 72 && (packet[1] & 0x7f) <= 76);
 }
 
-/** Keeps the energy of a PCMU (0) or PCMA (8) packet's audio. */
-function listen(frames, packet) {
+/** Keeps the energy of a PCMU (0) or PCMA (8) packet's audio; of other codecs (Opus), that a
+ * packet passed. */
+function listen(frames, packet, at) {
   const pt = packet[1] & 0x7f;
   const decode = pt === 0 ? mulawToLinear : pt === 8 ? alawToLinear : null;
-  if (!decode) return;
+  if (!decode) {
+    frames.push({ at, energy: 0, samples: 0, payloadType: pt });
+    return;
+  }
   const headerLength = 12 + 4 * (packet[0] & 0x0f) + (packet[0] & 0x10 ? 4 + 4 * packet.readUInt16BE(12 + 4 * (packet[0] & 0x0f) + 2) : 0);
   const payload = packet.subarray(headerLength);
   let sum = 0;
   for (const byte of payload) sum += (decode(byte) / 32768) ** 2;
-  frames.push({ at: Date.now(), energy: payload.length ? sum / payload.length : 0, samples: payload.length });
+  frames.push({ at, energy: payload.length ? sum / payload.length : 0, samples: payload.length, payloadType: pt });
 }

@@ -4,6 +4,8 @@
 
 #[path = "callcenter/rollout_commands.rs"]
 mod rollout_commands;
+#[path = "callcenter/voice_commands.rs"]
+mod voice_commands;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -29,6 +31,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 ///   3. callcenter validate NEW.xml       before importing it (sandbox first)
 ///   4. callcenter waves users.csv ...    who moves when, with the CSVs to move and roll back
 ///   5. callcenter report tasks.csv ...   go or no-go after each wave
+///
+/// Moving on to Salesforce Voice (Open CTI retires on 2028-02-28):
+///   callcenter inventory --code DIR --to salesforce-voice
+///   callcenter migrate OPEN-CTI.xml --to salesforce-voice --voicecall-url https://... -o contact-center.xml
 #[derive(Parser)]
 #[command(name = "callcenter", version, verbatim_doc_comment)]
 struct Cli {
@@ -41,7 +47,8 @@ enum Command {
     /// Check definitions: errors and warnings with line numbers. Exit status 1 when any file has
     /// an error (or a warning, with --deny-warnings), 2 when a file cannot be read: fit for CI.
     Validate {
-        /// Definition files, import or Metadata API form.
+        /// Definition files, import or Metadata API form (an Open CTI Call Center, or a Partner
+        /// Telephony contact center: one that names a ConversationVendorInfo).
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Print JSON instead of text.
@@ -70,23 +77,33 @@ enum Command {
         /// Scan the code instead of the definitions.
         #[arg(long)]
         code: bool,
+        /// With --code: the destination the findings are priced for.
+        #[arg(long, value_enum, default_value_t = Destination::OpenCti)]
+        to: Destination,
     },
     /// Turn a legacy adapter definition (or another vendor's Open CTI definition) into one for this
-    /// softphone. The old file is never modified: it is the rollback. Writes OUTPUT and a report
+    /// softphone; with --to salesforce-voice, turn an Open CTI definition (this softphone's or
+    /// another's, or a legacy one) into a Partner Telephony contact center file with the connector's
+    /// settings. The old file is never modified: it is the rollback. Writes OUTPUT and a report
     /// (OUTPUT with .migration.md) of what was kept, changed and dropped, and why.
     Migrate {
         /// The definition to migrate.
         legacy: PathBuf,
-        /// Where agents' browsers load this softphone, e.g. https://phone.example.com/.
-        #[arg(long)]
-        adapter_url: String,
+        /// What to migrate to.
+        #[arg(long, value_enum, default_value_t = Destination::OpenCti)]
+        to: Destination,
+        /// Open CTI: where agents' browsers load this softphone, e.g. https://phone.example.com/.
+        #[arg(long, required_if_eq("to", "open-cti"))]
+        adapter_url: Option<String>,
+        #[command(flatten)]
+        voice: voice_commands::VoiceArgs,
         /// A PBX WebSocket URL (wss://...); repeat for failover order. Defaults to one found in the old file.
         #[arg(long = "pbx")]
         pbx: Vec<String>,
         /// The SIP domain; defaults to the first PBX URL's host.
         #[arg(long)]
         sip_domain: Option<String>,
-        /// The new internal name; defaults to the old one with _OpenCti appended.
+        /// The new internal name; defaults to the old one with _OpenCti (or _Voice) appended.
         #[arg(long)]
         internal_name: Option<String>,
         /// The org's home country, two letters (ISO 3166-1), e.g. GB; defaults to US.
@@ -115,6 +132,15 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+}
+
+/// Where a migration goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Destination {
+    /// Lightning Open CTI (this softphone's Open CTI phone).
+    OpenCti,
+    /// Salesforce Voice with Partner Telephony (this softphone's connector).
+    SalesforceVoice,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -167,11 +193,15 @@ fn run(command: Command) -> Result<ExitCode, String> {
             print!("{}", explain(&d, &validate(&d)));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Inventory { dir, format, code: true } => code_inventory(&dir, format),
+        Command::Inventory { dir, format, code: true, to } => code_inventory(&dir, format, to),
         Command::Report(args) => rollout_commands::report(&args),
         Command::Waves(args) => rollout_commands::waves(&args),
-        Command::Inventory { dir, format, code: false } => file_inventory(&dir, format),
-        Command::Migrate { legacy, adapter_url, pbx, sip_domain, internal_name, home_country, output } => {
+        Command::Inventory { dir, format, code: false, .. } => file_inventory(&dir, format),
+        Command::Migrate { legacy, to: Destination::SalesforceVoice, voice, pbx, sip_domain, internal_name, output, .. } => {
+            voice_commands::migrate(&legacy, voice.options(pbx, sip_domain, internal_name)?, &output)
+        }
+        Command::Migrate { legacy, to: Destination::OpenCti, adapter_url, pbx, sip_domain, internal_name, home_country, output, .. } => {
+            let adapter_url = adapter_url.unwrap_or_default();
             migrate_file(&legacy, Options { adapter_url, pbx_urls: pbx, sip_domain, internal_name, home_country }, &output)
         }
         Command::Convert { file, to, output } => {
@@ -199,7 +229,7 @@ fn validate_files(files: &[PathBuf], json: bool, deny_warnings: bool) -> Result<
     let mut unreadable = false;
     for file in files {
         match read(file) {
-            Ok(d) => results.push((file.display().to_string(), validate(&d))),
+            Ok(d) => results.push((file.display().to_string(), voice_commands::validate_any(&d))),
             Err(e) => {
                 eprintln!("{e}");
                 unreadable = true;
@@ -272,10 +302,15 @@ fn migrate_file(legacy: &Path, options: Options, output: &Path) -> Result<ExitCo
     Ok(if has_errors(&problems) { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-/// `inventory --code`: the source tree's dependencies on the desktop adapter and Classic CTI.
-fn code_inventory(dir: &Path, format: Format) -> Result<ExitCode, String> {
-    use callcenter::inventory::{output, scan};
-    let inventory = scan::scan_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+/// `inventory --code`: the source tree's dependencies on the desktop adapter and Classic CTI
+/// (and, for Salesforce Voice, on Lightning Open CTI).
+fn code_inventory(dir: &Path, format: Format, to: Destination) -> Result<ExitCode, String> {
+    use callcenter::inventory::{output, rules, scan, voice_rules};
+    let rules = match to {
+        Destination::OpenCti => &rules::OPEN_CTI,
+        Destination::SalesforceVoice => &voice_rules::SALESFORCE_VOICE,
+    };
+    let inventory = scan::scan_dir_for(dir, rules).map_err(|e| format!("{}: {e}", dir.display()))?;
     let text = match format {
         Format::Text => output::text(&inventory),
         Format::Csv => output::csv(&inventory),

@@ -7,7 +7,6 @@ use super::scan::{CodeInventory, Component};
 use crate::csv::write_row;
 use crate::report::json_string;
 
-const HEADERS: [&str; 5] = ["where", "component", "found", "hours", "Open CTI replacement"];
 
 /// Rework per component kind: findings, files, hours (with retest).
 struct Rework {
@@ -32,12 +31,14 @@ fn rework(inventory: &CodeInventory) -> BTreeMap<Component, Rework> {
 
 /// An aligned table, then the estimate per component kind.
 pub fn text(inventory: &CodeInventory) -> String {
+    let replacement_header = format!("{} replacement", inventory.destination);
+    let headers = ["where", "component", "found", "hours", replacement_header.as_str()];
     let rows: Vec<[String; 5]> = inventory
         .findings
         .iter()
         .map(|f| [format!("{}:{}", f.file, f.line), f.component.as_str().to_owned(), f.found.clone(), format!("{:.1}", f.rule.hours), f.rule.replacement.to_owned()])
         .collect();
-    let mut widths = HEADERS.map(str::len);
+    let mut widths = headers.map(str::len);
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row.iter().take(4)) {
             *w = (*w).max(cell.chars().count());
@@ -47,14 +48,19 @@ pub fn text(inventory: &CodeInventory) -> String {
         let padded: Vec<String> = cells.iter().zip(widths).map(|(c, w)| format!("{c:<w$}")).collect();
         padded.join("  ").trim_end().to_owned() + "\n"
     };
+    let intro = if inventory.destination == super::rules::OPEN_CTI.destination {
+        "Code that depends on the desktop adapter or Classic CTI".to_owned()
+    } else {
+        format!("Code that depends on Open CTI (Classic or Lightning) or the desktop adapter, priced for the move to {}", inventory.destination)
+    };
     let mut out = format!(
-        "Code that depends on the desktop adapter or Classic CTI: {} finding(s) in {} of {} file(s) scanned.\n\n",
+        "{intro}: {} finding(s) in {} of {} file(s) scanned.\n\n",
         inventory.findings.len(),
         inventory.files_with_findings(),
         inventory.files_scanned
     );
     if !rows.is_empty() {
-        out.push_str(&line(HEADERS));
+        out.push_str(&line(headers));
         for [place, component, found, hours, replacement] in &rows {
             out.push_str(&line([place, component, found, hours, replacement]));
         }

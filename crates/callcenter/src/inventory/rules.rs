@@ -114,3 +114,46 @@ pub const RUN_APEX_TARGET: Rule = Rule {
     replacement: "keep it (webservice static) and call it with sforce.opencti.runApex, or delete it if the softphone's own pop and log cover it",
     hours: 1.0,
 };
+
+/// The rules of one destination: what each kind of dependency is replaced with, and its hours.
+#[derive(Clone, Copy)]
+pub struct RuleSet {
+    /// The destination's name, for the outputs ("Open CTI", "Salesforce Voice").
+    pub destination: &'static str,
+    /// The rule for `sforce.interaction.NAME` (NAME may start with `cti.`).
+    pub classic_method: fn(&str) -> Rule,
+    /// The rule for `sforce.opencti.NAME`, when Lightning Open CTI is itself being moved off.
+    pub lightning_method: Option<fn(&str) -> Rule>,
+    pub classic_library: Rule,
+    /// `/support/api/NN/lightning/opencti_min.js`, when Lightning Open CTI is being moved off.
+    pub lightning_library: Option<Rule>,
+    pub console_cti: Rule,
+    pub send_cti_message: Rule,
+    pub desktop_port: Rule,
+    pub req_prog_id: Rule,
+    pub cti_toolkit: Rule,
+    pub custom_call_log: Rule,
+    pub run_apex_target: Rule,
+}
+
+impl std::fmt::Debug for RuleSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RuleSet({})", self.destination)
+    }
+}
+
+/// The rules for the move to Lightning Open CTI (this softphone's Open CTI phone).
+pub const OPEN_CTI: RuleSet = RuleSet {
+    destination: "Open CTI",
+    classic_method,
+    lightning_method: None,
+    classic_library: CLASSIC_LIBRARY,
+    lightning_library: None,
+    console_cti: CONSOLE_CTI,
+    send_cti_message: SEND_CTI_MESSAGE,
+    desktop_port: DESKTOP_PORT,
+    req_prog_id: REQ_PROG_ID,
+    cti_toolkit: CTI_TOOLKIT,
+    custom_call_log: CUSTOM_CALL_LOG,
+    run_apex_target: RUN_APEX_TARGET,
+};

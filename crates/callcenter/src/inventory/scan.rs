@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::rules::{self, Rule};
+use super::rules::{self, Rule, RuleSet};
 
 /// What a file is in the org.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -90,7 +90,7 @@ pub struct Finding {
 }
 
 /// The result of a scan.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CodeInventory {
     /// Every dependency, by file then line.
     pub findings: Vec<Finding>,
@@ -98,6 +98,14 @@ pub struct CodeInventory {
     pub files_scanned: usize,
     /// Files that could not be read as text (a zipped static resource: unzip it and scan again).
     pub not_scanned: Vec<String>,
+    /// The destination the findings are priced for ("Open CTI", "Salesforce Voice").
+    pub destination: &'static str,
+}
+
+impl Default for CodeInventory {
+    fn default() -> CodeInventory {
+        CodeInventory { findings: Vec::new(), files_scanned: 0, not_scanned: Vec::new(), destination: rules::OPEN_CTI.destination }
+    }
 }
 
 impl CodeInventory {
@@ -114,8 +122,14 @@ impl CodeInventory {
     }
 }
 
-/// Scans every file under `dir` (skipping `.git`, `.sfdx`, `.sf` and `node_modules`).
+/// Scans every file under `dir` (skipping `.git`, `.sfdx`, `.sf` and `node_modules`) for the
+/// move to Open CTI.
 pub fn scan_dir(dir: &Path) -> std::io::Result<CodeInventory> {
+    scan_dir_for(dir, &rules::OPEN_CTI)
+}
+
+/// [`scan_dir`], priced with `rules`.
+pub fn scan_dir_for(dir: &Path, rules: &RuleSet) -> std::io::Result<CodeInventory> {
     let mut files = Vec::new();
     collect(dir, &mut files)?;
     files.sort();
@@ -129,7 +143,7 @@ pub fn scan_dir(dir: &Path) -> std::io::Result<CodeInventory> {
             Err(_) => inventory.not_scanned.push(relative),
         }
     }
-    let scanned = scan(&sources);
+    let scanned = scan_for(&sources, rules);
     Ok(CodeInventory { not_scanned: inventory.not_scanned, ..scanned })
 }
 
@@ -159,8 +173,14 @@ pub struct Source {
     pub text: String,
 }
 
-/// Scans sources already read (the unit the tests and the fuzz test drive).
+/// Scans sources already read (the unit the tests and the fuzz test drive), for the move to
+/// Open CTI.
 pub fn scan(sources: &[Source]) -> CodeInventory {
+    scan_for(sources, &rules::OPEN_CTI)
+}
+
+/// [`scan`], priced with `rules`.
+pub fn scan_for(sources: &[Source], rules: &RuleSet) -> CodeInventory {
     let mut findings = Vec::new();
     let mut run_apex_classes: Vec<RunApexCall> = Vec::new();
     for source in sources {
@@ -169,11 +189,11 @@ pub fn scan(sources: &[Source]) -> CodeInventory {
             let mut hit = |column: usize, found: String, rule: Rule| {
                 findings.push(Finding { file: source.file.clone(), line: index + 1, column, component: source.component, found, rule });
             };
-            scan_line(line, source.component, &mut hit);
+            scan_line(line, source.component, rules, &mut hit);
             if matches!(source.component, Component::ApexClass | Component::ApexTrigger) && !logged_call_object {
                 if let Some(at) = find_word(line, "CallObject") {
                     logged_call_object = true;
-                    hit(column_of(line, at), "Task.CallObject".to_owned(), rules::CUSTOM_CALL_LOG);
+                    hit(column_of(line, at), "Task.CallObject".to_owned(), rules.custom_call_log);
                 }
             }
             for class in run_apex_targets(line) {
@@ -181,41 +201,54 @@ pub fn scan(sources: &[Source]) -> CodeInventory {
             }
         }
     }
-    findings.extend(apex_called_by_runapex(sources, &run_apex_classes));
+    findings.extend(apex_called_by_runapex(sources, &run_apex_classes, rules));
     findings.sort_by(|a, b| a.file.cmp(&b.file).then(a.line.cmp(&b.line)).then(a.column.cmp(&b.column)));
-    CodeInventory { findings, files_scanned: sources.len(), not_scanned: Vec::new() }
+    CodeInventory { findings, files_scanned: sources.len(), not_scanned: Vec::new(), destination: rules.destination }
 }
 
-fn scan_line(line: &str, component: Component, hit: &mut impl FnMut(usize, String, Rule)) {
-    for (at, m) in line.match_indices("sforce.interaction") {
-        let name = line.get(at + m.len()..).and_then(|rest| rest.strip_prefix('.')).map(identifier_path).unwrap_or_default();
-        if name.is_empty() {
-            hit(column_of(line, at), m.to_owned(), rules::CLASSIC_OTHER);
-        } else {
-            hit(column_of(line, at), format!("{m}.{name}"), rules::classic_method(&name));
+fn scan_line(line: &str, component: Component, rules: &RuleSet, hit: &mut impl FnMut(usize, String, Rule)) {
+    let mut apis = vec![("sforce.interaction", rules.classic_method)];
+    apis.extend(rules.lightning_method.map(|m| ("sforce.opencti", m)));
+    for (api, method) in apis {
+        for (at, m) in line.match_indices(api) {
+            let name = line.get(at + m.len()..).and_then(|rest| rest.strip_prefix('.')).map(identifier_path).unwrap_or_default();
+            // `sforce.opencti.CALL_TYPE.INBOUND` is an argument of the call beside it, not a call.
+            if api == "sforce.opencti" && name.starts_with(|c: char| c.is_ascii_uppercase()) {
+                continue;
+            }
+            if name.is_empty() {
+                hit(column_of(line, at), m.to_owned(), method(""));
+            } else {
+                hit(column_of(line, at), format!("{m}.{name}"), method(&name));
+            }
         }
     }
     for (at, _) in line.match_indices("sforce.console.cti.") {
         let name = identifier_path(line.get(at + "sforce.console.cti.".len()..).unwrap_or(""));
-        hit(column_of(line, at), format!("sforce.console.cti.{name}"), rules::CONSOLE_CTI);
+        hit(column_of(line, at), format!("sforce.console.cti.{name}"), rules.console_cti);
     }
-    if let Some(at) = line.find("/support/api/").filter(|_| line.contains("/interaction.js")) {
-        let end = line.get(at..).and_then(|rest| rest.find("interaction.js")).map_or(line.len(), |e| at + e + "interaction.js".len());
-        hit(column_of(line, at), line.get(at..end).unwrap_or("/support/api/").to_owned(), rules::CLASSIC_LIBRARY);
+    let mut libraries = vec![("/interaction.js", rules.classic_library)];
+    libraries.extend(rules.lightning_library.map(|rule| ("/opencti_min.js", rule)));
+    for (library, rule) in libraries {
+        if let Some(at) = line.find("/support/api/").filter(|_| line.contains(library)) {
+            let file = library.trim_start_matches('/');
+            let end = line.get(at..).and_then(|rest| rest.find(file)).map_or(line.len(), |e| at + e + file.len());
+            hit(column_of(line, at), line.get(at..end).unwrap_or("/support/api/").to_owned(), rule);
+        }
     }
     if let Some(at) = line.find("sendCTIMessage") {
-        hit(column_of(line, at), "sendCTIMessage".to_owned(), rules::SEND_CTI_MESSAGE);
+        hit(column_of(line, at), "sendCTIMessage".to_owned(), rules.send_cti_message);
     }
     if let Some(at) = line.find("localhost:11000").or_else(|| line.find("127.0.0.1:11000")) {
-        hit(column_of(line, at), "http://localhost:11000".to_owned(), rules::DESKTOP_PORT);
+        hit(column_of(line, at), "http://localhost:11000".to_owned(), rules.desktop_port);
     }
     if component == Component::CallCenterDefinition {
         if let Some(at) = line.find("reqProgId") {
-            hit(column_of(line, at), "reqProgId".to_owned(), rules::REQ_PROG_ID);
+            hit(column_of(line, at), "reqProgId".to_owned(), rules.req_prog_id);
         }
     }
     if let Some((at, name)) = cti_toolkit_class(line) {
-        hit(column_of(line, at), name, rules::CTI_TOOLKIT);
+        hit(column_of(line, at), name, rules.cti_toolkit);
     }
 }
 
@@ -272,7 +305,7 @@ fn run_apex_targets(line: &str) -> Vec<String> {
 }
 
 /// The class declaration line of each Apex class that Classic CTI code calls.
-fn apex_called_by_runapex(sources: &[Source], calls: &[RunApexCall]) -> Vec<Finding> {
+fn apex_called_by_runapex(sources: &[Source], calls: &[RunApexCall], rules: &RuleSet) -> Vec<Finding> {
     let mut out = Vec::new();
     for source in sources.iter().filter(|s| s.component == Component::ApexClass) {
         let stem = source.file.rsplit('/').next().and_then(|n| n.strip_suffix(".cls")).unwrap_or("");
@@ -285,7 +318,7 @@ fn apex_called_by_runapex(sources: &[Source], calls: &[RunApexCall]) -> Vec<Find
             column: 1,
             component: Component::ApexClass,
             found: format!("class {stem}, called by runApex at {}:{}", call.file, call.line),
-            rule: rules::RUN_APEX_TARGET,
+            rule: rules.run_apex_target,
         });
     }
     out

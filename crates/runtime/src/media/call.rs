@@ -99,6 +99,11 @@ impl CallMedia {
         Ok(CallMedia { pc, sender, _speaker: speaker, _on_track: on_track, ice, pending_offer: RefCell::new(None), muted: Cell::new(false), held: Cell::new(false) })
     }
 
+    /// The Call Center's codec order, applied before the first offer or answer.
+    pub fn prefer_codecs(&self, order: &[callcenter::AudioCodec]) {
+        super::codecs::prefer(&self.pc, order);
+    }
+
     /// An SDP offer with the candidates gathered within the limit.
     pub async fn create_offer(&self) -> Result<String, MediaError> {
         let offer = JsFuture::from(self.pc.create_offer()).await.map_err(pc_error)?;
@@ -249,7 +254,9 @@ impl CallMedia {
         // web-sys lacks `canInsertDTMF`; read it so `insertDTMF` is only called when it cannot throw.
         let can_insert = js_sys::Reflect::get(&dtmf, &"canInsertDTMF".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false);
         if can_insert {
-            dtmf.insert_dtmf(digits);
+            // Digits still queued stay queued: insertDTMF replaces the buffer, and an agent (or
+            // Salesforce's sendDigits) may key the next digit before the last one has played.
+            dtmf.insert_dtmf(&(dtmf.tone_buffer() + digits));
         }
         can_insert
     }

@@ -12,6 +12,7 @@ mod helpers;
 mod instance;
 mod microphone;
 mod outgoing;
+mod perform;
 mod recovery;
 mod wake;
 
@@ -42,6 +43,8 @@ pub struct LineSettings {
     pub ice: callcenter::IceSettings,
     /// Registration lifetime, seconds.
     pub register_expires: u32,
+    /// The codecs calls prefer, in order (`audioCodecs`); empty: the browser's order.
+    pub audio_codecs: Vec<callcenter::AudioCodec>,
 }
 
 /// How long the keypad's DTMF tones last.
@@ -256,7 +259,9 @@ impl Line {
         });
         let inner = self.inner.borrow();
         let mic = inner.microphone.as_ref().ok_or_else(|| MediaError::MicrophoneBlocked { detail: "no microphone is open".into() })?;
-        Ok(Rc::new(CallMedia::new(mic, &ice, report)?))
+        let media = CallMedia::new(mic, &ice, report)?;
+        media.prefer_codecs(&inner.settings.audio_codecs);
+        Ok(Rc::new(media))
     }
 
     fn on_transport(&self, event: TransportEvent) {

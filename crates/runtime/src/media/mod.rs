@@ -6,6 +6,7 @@
 //! bounded ([`GATHERING_LIMIT_MS`]): a call never waits seconds for candidates that will not come.
 
 mod call;
+mod codecs;
 mod ice;
 mod output;
 mod sdp;
