@@ -19,7 +19,7 @@
 // A panic in wasm kills the agent's phone: nothing outside tests may unwrap, index or panic.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
-mod calls;
+mod in_call;
 pub mod clock;
 #[cfg(test)]
 mod calls_tests;
