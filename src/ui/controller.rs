@@ -221,7 +221,7 @@ impl Controller {
             if due {
                 let line = inner.line.as_ref();
                 let carried: Vec<storage::Carried<'_>> =
-                    inner.phone.calls_in_progress().map(|call| storage::Carried { call, dialog: line.and_then(|l| l.dialog(call.handle)) }).collect();
+                    inner.phone.calls_in_progress().map(|call| storage::Carried { call, dialog: line.and_then(|l| l.dialog(call.handle())) }).collect();
                 storage::store_calls(&carried, now());
                 Some(!carried.is_empty())
             } else {

@@ -18,7 +18,7 @@ fn registered() -> Phone {
 }
 
 fn handle(phone: &Phone, call_id: &str) -> CallHandle {
-    phone.calls().iter().find(|c| c.call_id.as_deref() == Some(call_id)).map(|c| c.handle).expect("the call")
+    phone.calls().iter().find(|c| c.call_id() == Some(call_id)).map(|c| c.handle()).expect("the call")
 }
 
 fn ring(phone: &mut Phone, call_id: &str, number: &str) -> CallHandle {
@@ -118,7 +118,7 @@ fn an_outbound_call_is_connected_when_the_far_end_answers_and_a_consultation_is_
     let mut bridge = Bridge::default();
     phone.handle_intent(at(1_000), Intent::EnterNumber("1002".into()));
     phone.handle_intent(at(1_000), Intent::Call);
-    let dialing = phone.calls()[0].handle;
+    let dialing = phone.calls()[0].handle();
     phone.handle_event(at(1_010), Event::OutgoingCallStarted { call: dialing, call_id: "out1@phone".into() });
     // dial: the SDK publishes CALL_STARTED from its return value.
     let view = bridge.view(&phone);
@@ -129,7 +129,7 @@ fn an_outbound_call_is_connected_when_the_far_end_answers_and_a_consultation_is_
 
     // addParticipant (consult): the SDK publishes PARTICIPANT_ADDED; the customer goes on hold.
     phone.handle_intent(at(5_000), Intent::Consult { call: dialing, number: "1003".into() });
-    let consult = phone.calls().iter().find(|c| c.consultation.is_some()).map(|c| c.handle).expect("a consultation");
+    let consult = phone.calls().iter().find(|c| c.consultation().is_some()).map(|c| c.handle()).expect("a consultation");
     phone.handle_event(at(5_010), Event::OutgoingCallStarted { call: consult, call_id: "cons@phone".into() });
     bridge.absorb(&phone);
     let leg = bridge.view(&phone).into_iter().find(|c| c.handle == consult).expect("the leg");
@@ -161,7 +161,7 @@ fn a_call_a_reload_cut_off_is_shown_again_once_its_voice_call_is_looked_up() {
     phone.restore_logs(at(31_000), Vec::new(), vec![interrupted], 1);
     let mut bridge = Bridge::default();
     assert!(bridge.view(&phone).is_empty(), "not before the lookup");
-    let call = phone.calls()[0].handle;
+    let call = phone.calls()[0].handle();
     bridge.voice_call(call, VoiceCallFate::Found("0LQ000000000001AAA".into()));
     let view = bridge.view(&phone);
     assert_eq!((view[0].call_id.as_str(), view[0].call_type, view[0].state), ("in1@pbx", CallType::Inbound, CallState::Connected));

@@ -53,7 +53,7 @@ pub fn persist(connector: &Connector) {
         return;
     }
     let carried: Vec<storage::Carried<'_>> =
-        s.phone.calls_in_progress().map(|call| storage::Carried { call, dialog: s.line.as_ref().and_then(|l| l.dialog(call.handle)) }).collect();
+        s.phone.calls_in_progress().map(|call| storage::Carried { call, dialog: s.line.as_ref().and_then(|l| l.dialog(call.handle())) }).collect();
     storage::store_calls(&carried, now());
     let carrying = !carried.is_empty();
     s.calls_stored = carrying;

@@ -99,8 +99,8 @@ impl Connector {
             .phone
             .calls()
             .iter()
-            .filter(|c| c.stage == Stage::Rejoining && c.direction != CallDirection::Outbound)
-            .map(|c| c.handle)
+            .filter(|c| c.stage() == Stage::Rejoining && c.direction() != CallDirection::Outbound)
+            .map(|c| c.handle())
             .collect();
         for call in incoming {
             crate::lookup::start(self, call);

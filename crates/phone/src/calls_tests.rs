@@ -26,7 +26,7 @@ fn bob_answered() -> Phone {
 }
 
 fn held(phone: &Phone, call: CallHandle) -> bool {
-    phone.call(call).is_some_and(|c| c.held)
+    phone.call(call).is_some_and(|c| c.held())
 }
 
 #[test]
@@ -73,7 +73,7 @@ fn declining_the_waiting_call_logs_it_and_the_first_call_goes_on() {
         assert!(effects.contains(&Effect::Decline { call: H2, busy }));
         assert_eq!(save_of(&effects).map(|(_, r, _)| (r.number, r.unanswered)), Some((BOB.into(), Some(Unanswered::Declined))));
         assert!(effects.contains(&Effect::PlayTone(None)));
-        assert_eq!(the_call(&phone).handle, H1);
+        assert_eq!(the_call(&phone).handle(), H1);
         assert!(!held(&phone, H1) && phone.wrap_up().is_none(), "no wrap-up for a call never answered");
     }
 }
@@ -117,7 +117,7 @@ fn answering_while_the_own_call_is_still_being_placed_is_refused_with_a_reason()
     rings_in(&mut phone, 2_000, "c2", BOB);
     assert_eq!(phone.handle_intent(at(3_000), Intent::Answer(H2)), Vec::new());
     assert_eq!(phone.notice(), Some(&Notice::NotAnsweredYet { who: "1002".into() }));
-    assert_eq!(phone.call(H2).map(|c| c.stage), Some(Stage::Ringing), "still ringing: the agent may hang up the first");
+    assert_eq!(phone.call(H2).map(|c| c.stage()), Some(Stage::Ringing), "still ringing: the agent may hang up the first");
 }
 
 #[test]
@@ -145,7 +145,7 @@ fn when_the_live_call_ends_the_held_one_waits_on_hold_with_the_wrap_up_alongside
 fn mute_and_keypad_go_to_the_call_named_only() {
     let mut phone = bob_answered();
     assert!(phone.handle_intent(at(30_000), Intent::SetMuted { call: H2, muted: true }).contains(&Effect::SetMuted { call: H2, muted: true }));
-    assert!(phone.call(H1).is_some_and(|c| !c.muted));
+    assert!(phone.call(H1).is_some_and(|c| !c.muted()));
     assert!(phone.handle_intent(at(30_000), Intent::SendDigit { call: H2, digit: '5' }).contains(&Effect::SendDigit { call: H2, digit: '5' }));
     assert!(
         !phone.handle_intent(at(30_000), Intent::SendDigit { call: H1, digit: '5' }).iter().any(|e| matches!(e, Effect::SendDigit { .. })),

@@ -75,7 +75,7 @@ mod tests {
         phone.handle_event(at(1_000), Event::ClickToDial { number: "+1 415 555 0100 ext. 123".into(), record: None });
         let effects = phone.handle_intent(at(2_000), Intent::Call);
         assert_eq!(dialled(&effects), Some("+14155550100"), "{effects:?}");
-        assert_eq!(the_call(&phone).extension.as_ref().map(KeyedExtension::digits), Some("123"));
+        assert_eq!(the_call(&phone).extension().map(KeyedExtension::digits), Some("123"));
         phone.handle_event(at(2_010), started(&phone, "c1"));
         assert_eq!(digits_sent(&phone.tick(at(5_000))), "", "nothing before the answer");
         phone.handle_event(at(10_000), Event::CallConnected { call: id(&phone, "c1") });

@@ -1,12 +1,13 @@
 //! What goes into the controller (the agent's [`Intent`]s, the [`Event`]s of the line, the
 //! browser and Salesforce) and what comes out ([`Effect`]s for the glue to carry out).
 
+use crate::calls::call::CallHandle;
+use crate::credentials::{Credentials, Minted, OrgGrant, OrgRefusal};
+use crate::devices::{AudioInput, AudioOutput, OutputChoices, OutputRole};
 use crate::log::{CallDirection, CallRecord, RecordRef};
-use crate::model::{AudioInput, CallHandle, Credentials};
-use crate::org_sign_in::{Minted, OrgGrant, OrgRefusal};
 use crate::outbox::{LeftOut, Package, Rejection};
-use crate::outputs::{AudioOutput, OutputChoices, OutputRole};
 use crate::pop_measure::PopOutcome;
+use crate::presence::Presence;
 use crate::quality::Quality;
 use crate::reasons::{CallFailure, ConnectionProblem, CrmProblem, EndReason, MediaWarning, MicrophoneProblem, RegistrationFailure, TransferFailure};
 use crate::shown::{Icon, Label, Tone};
@@ -73,7 +74,7 @@ pub enum Intent {
     /// Call back entry N of the recent calls (0: the newest).
     CallBack(usize),
     /// Available, Busy, Away or Offline.
-    SetPresence(crate::presence::Presence),
+    SetPresence(Presence),
     /// Try again to save call logs that failed.
     RetryLogs,
     /// Use this microphone (`None`: the browser's default), now and for the next sign-ins.
@@ -221,7 +222,7 @@ pub enum Effect {
     /// Decline the ringing call (486 Busy Here when `busy`, else 603 Decline).
     Decline { call: CallHandle, busy: bool },
     /// Remember the agent's presence in this browser.
-    RememberPresence(crate::presence::Presence),
+    RememberPresence(Presence),
     /// End the call: CANCEL before an answer, BYE after (or, before the INVITE went out, not
     /// send it).
     HangUp { call: CallHandle },

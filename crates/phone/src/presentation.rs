@@ -2,28 +2,21 @@
 //! icon, and the tones ([`crate::shown`]). All three follow from the state, so they are worked
 //! out once after every change, and only what changed is sent.
 
+use crate::calls::{Progress, Stage};
 use crate::clock::Time;
-use crate::model::{Focus, Progress, Registration, Stage};
+use crate::model::{Focus, Registration};
 use crate::presence::Presence;
 use crate::shown::{Icon, Idle, Label, Tone};
 use crate::{Effect, Phone};
 
-/// The label, icon and tone last sent to the glue (nothing sent yet: `None`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Shown {
-    label: Option<Label>,
-    icon: Option<Icon>,
-    tone: Option<Tone>,
-}
-
 impl Phone {
     /// What the agent is looking at first (see [`Focus`]).
     pub fn focus(&self) -> Focus<'_> {
-        let calls = &self.calls;
-        if let Some(ringing) = calls.iter().rev().find(|c| matches!(c.stage, Stage::Ringing | Stage::Answering)) {
+        let calls = self.calls.all();
+        if let Some(ringing) = calls.iter().rev().find(|c| matches!(c.stage(), Stage::Ringing | Stage::Answering)) {
             return Focus::Call(ringing);
         }
-        if let Some(live) = calls.iter().find(|c| c.is_live()) {
+        if let Some(live) = self.calls.live() {
             return Focus::Call(live);
         }
         if let Some(target) = &self.ready {
@@ -32,7 +25,7 @@ impl Phone {
         if let Some(held) = calls.first() {
             return Focus::Call(held);
         }
-        match &self.wrap_up {
+        match self.wrap_up.current() {
             Some(wrap) => Focus::WrapUp(wrap),
             None => Focus::Idle,
         }
@@ -45,11 +38,11 @@ impl Phone {
             Focus::ReadyToCall(t) => Label::ReadyToCall { who: t.record.as_ref().map_or(&t.number, |r| &r.name).clone() },
             Focus::Call(c) => {
                 let who = c.who().to_owned();
-                match c.stage {
+                match c.stage() {
                     Stage::Dialing => Label::Calling { who, others },
                     Stage::Ringing | Stage::Answering => Label::Ringing { who, waiting: others > 0 },
                     Stage::Rejoining => Label::Rejoining { who, others },
-                    Stage::Talking => Label::Talking { who, held: c.held, talk_s: c.talk_seconds(now), others },
+                    Stage::Talking => Label::Talking { who, held: c.held(), talk_s: c.talk_seconds(now), others },
                 }
             }
             Focus::WrapUp(_) => Label::WrapUp,
@@ -58,12 +51,13 @@ impl Phone {
     }
 
     fn idle(&self) -> Idle {
-        match &self.registration {
-            Registration::SignedOut if self.agent.is_some() && self.presence == Presence::Offline => Idle::Offline,
+        let presence = self.agent.presence();
+        match self.agent.registration() {
+            Registration::SignedOut if self.agent.is_signed_in() && presence == Presence::Offline => Idle::Offline,
             Registration::SignedOut => Idle::SignedOut,
             Registration::Connecting => Idle::Connecting,
             Registration::Reconnecting { .. } => Idle::Reconnecting,
-            Registration::Registered => match self.presence {
+            Registration::Registered => match presence {
                 Presence::Available => Idle::Ready,
                 Presence::Busy => Idle::Busy,
                 Presence::Away => Idle::Away,
@@ -76,11 +70,11 @@ impl Phone {
     /// The utility-bar icon: a problem with the line first, then a call being talked on, then
     /// the agent's presence.
     fn icon(&self) -> Icon {
-        match &self.registration {
+        match self.agent.registration() {
             Registration::Reconnecting { .. } | Registration::Failed(_) => Icon::Warning,
-            _ if self.calls.iter().any(|c| c.stage == Stage::Talking) => Icon::OnCall,
-            Registration::SignedOut if self.agent.is_none() => Icon::Phone,
-            _ => match self.presence {
+            _ if self.calls.any_in(Stage::Talking) => Icon::OnCall,
+            Registration::SignedOut if !self.agent.is_signed_in() => Icon::Phone,
+            _ => match self.agent.presence() {
                 Presence::Available => Icon::Phone,
                 Presence::Busy => Icon::Busy,
                 Presence::Away => Icon::Away,
@@ -92,12 +86,12 @@ impl Phone {
     /// What the speaker plays: the ring (softly when the agent is on another call), or the
     /// ringback while the live call's far end rings.
     fn tone(&self) -> Option<Tone> {
-        let ringing = self.calls.iter().any(|c| c.stage == Stage::Ringing);
-        let busy = self.calls.iter().any(|c| c.stage != Stage::Ringing);
+        let ringing = self.calls.any_in(Stage::Ringing);
+        let busy = self.calls.all().iter().any(|c| c.stage() != Stage::Ringing);
         match (ringing, busy) {
             (true, true) => Some(Tone::CallWaiting),
             (true, false) => Some(Tone::Ringtone),
-            _ => self.live_call().filter(|c| c.stage == Stage::Dialing && c.progress == Progress::Ringing).map(|_| Tone::Ringback),
+            _ => self.calls.live().filter(|c| c.stage() == Stage::Dialing && c.progress() == Progress::Ringing).map(|_| Tone::Ringback),
         }
     }
 

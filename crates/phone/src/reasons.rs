@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::dialing::DialError;
 use crate::numbering::UnknownCountry;
-use crate::outputs::OutputRole;
+use crate::devices::OutputRole;
 
 pub use sip::{CallFailure as SipCallFailure, CommandError, OfferRefusal, RegistrationFailure};
 

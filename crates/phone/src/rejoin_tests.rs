@@ -50,7 +50,7 @@ fn rejoining_phone() -> (Phone, Vec<Effect>) {
     let restored = phone.restore_logs(at(75_000), Vec::new(), vec![interrupted(true)], 1);
     assert!(saves(&restored).is_empty(), "nothing is logged while the call may still be rejoined");
     let call = the_call(&phone);
-    assert!(call.stage == Stage::Rejoining && call.who() == "Ada Lovelace", "{call:?}");
+    assert!(call.stage() == Stage::Rejoining && call.who() == "Ada Lovelace", "{call:?}");
     assert!(!restored.iter().any(is_rejoin), "not before the line is registered");
     phone.handle_intent(at(78_000), Intent::SignIn(Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: String::new(), auth_user: None }));
     let registered = phone.handle_event(at(80_000), Event::Registered);
@@ -74,7 +74,7 @@ fn a_rejoined_call_goes_on_as_the_same_call_with_one_log_under_its_first_call_id
     phone.handle_event(at(80_010), started(&phone, "second"));
     phone.handle_event(at(80_500), Event::CallConnected { call: id(&phone, "second") });
     let call = the_call(&phone);
-    assert_eq!(call.stage, Stage::Talking);
+    assert_eq!(call.stage(), Stage::Talking);
     assert_eq!(call.talk_seconds(at(90_000)), 80, "talk time runs from the first answer");
     assert_eq!(call.log_call_id(), Some("first"));
     assert_eq!(phone.calls_in_progress().count(), 1, "the rejoined call is stored again");

@@ -65,3 +65,11 @@ pub enum Tone {
     /// A second call rings during a call: a soft beep that does not drown the conversation.
     CallWaiting,
 }
+
+/// The label, icon and tone last sent to the glue (nothing sent yet: `None`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Shown {
+    pub(crate) label: Option<Label>,
+    pub(crate) icon: Option<Icon>,
+    pub(crate) tone: Option<Tone>,
+}

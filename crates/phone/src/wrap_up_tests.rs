@@ -50,7 +50,7 @@ fn a_call_ringing_in_during_wrap_up_saves_what_the_agent_typed_then_rings() {
         Event::IncomingCall { call_id: "c2".into(), number: "+1 650 555 0199".into(), display_name: String::new(), replaces: None },
     );
     assert_eq!(updates(&effects), [("Callback requested".to_owned(), "Wants a call on Monday".to_owned())]);
-    assert!(matches!(phone.focus(), Focus::Call(c) if c.stage == Stage::Ringing), "the new call rings");
+    assert!(matches!(phone.focus(), Focus::Call(c) if c.stage() == Stage::Ringing), "the new call rings");
     assert_eq!(phone.notice(), Some(&Notice::WrapUpSaved), "the agent is told where the notes went");
 }
 

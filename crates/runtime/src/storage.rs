@@ -145,13 +145,13 @@ pub fn store_calls(calls: &[Carried<'_>], now: Time) {
 fn stored_call(carried: &Carried<'_>, now: Time) -> CallInProgress {
     let c = carried.call;
     CallInProgress {
-        direction: c.direction,
-        number: c.number.clone(),
-        record: c.record.clone(),
+        direction: c.direction(),
+        number: c.number().to_owned(),
+        record: c.record().cloned(),
         call_id: c.log_call_id().map(str::to_owned),
-        started_at_ms: c.started_at.unix_millis(),
-        answered_at_ms: c.answered_at.map(Time::unix_millis),
-        screen_pop: c.screen_pop.and_then(|pop| pop.measure_at(now)),
+        started_at_ms: c.started_at().unix_millis(),
+        answered_at_ms: c.answered_at().map(Time::unix_millis),
+        screen_pop: c.screen_pop().and_then(|pop| pop.measure_at(now)),
         heartbeat_ms: now.unix_millis(),
         dialog: carried.dialog.as_ref().map(|d| StoredDialog {
             call_id: d.call_id.clone(),
@@ -159,7 +159,7 @@ fn stored_call(carried: &Carried<'_>, now: Time) -> CallInProgress {
             remote_tag: d.remote_tag.clone(),
             remote_target: d.remote_target.to_string(),
         }),
-        held: c.held,
+        held: c.held(),
     }
 }
 
