@@ -66,3 +66,12 @@ test('the credentials service mints only for the running user: its runApex metho
     assert.ok(!m.modifiers.includes('global') && !m.modifiers.includes('webservice'), `${m.name}: ${m.modifiers.join(' ')}`);
   }
 });
+
+test('the call-log class exposes what the phone calls through runApex, and nothing else', () => {
+  const { tree } = parse(readFileSync(join(CLASSES, 'SoftphoneCallLog.cls'), 'utf8'));
+  const exposed = methods(tree).filter((m) => m.modifiers.includes('webservice')).sort((a, b) => a.name.localeCompare(b.name));
+  assert.deepEqual(exposed, [
+    { name: 'findTaskByCallObject', modifiers: ['webservice', 'static'], parameters: 1 },
+    { name: 'userTimeZone', modifiers: ['webservice', 'static'], parameters: 0 },
+  ]);
+});

@@ -163,7 +163,7 @@ export function build(argv) {
   const origins = orgOrigins(o.orgUrl, o.orgOrigins);
   const definition = readDefinition(o.definition);
   const sites = o.trustedSites.map((s) => deployableOrigin(s, ['https', 'wss'], '--trusted-site'));
-  if (!existsSync(join(o.dist, 'index.html'))) throw new Refused(`${o.dist}/index.html is missing: run trunk build --release first`);
+  if (!existsSync(join(o.dist, 'index.html'))) throw new Refused(`${o.dist}/index.html is missing: run scripts/build-release.sh first`);
   const distFiles = readdirSync(o.dist, { recursive: true }).map(String).filter((f) => statSync(join(o.dist, f)).isFile());
   if (!distFiles.some((f) => f.endsWith('.wasm')) || !distFiles.some((f) => f.endsWith('.js'))) throw new Refused(`${o.dist} has no .wasm or .js`);
   const deployment = { orgOrigins: origins, pbxOrigins: definition.pbxOrigins };

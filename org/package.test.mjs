@@ -27,24 +27,41 @@ function pageDeployment() {
   return JSON.parse(m[1]);
 }
 
+/** The reports of the package's folder. */
+const REPORTS = ['Softphone_Call_Quality_by_Day', 'Softphone_Calls_by_Agent', 'Softphone_Pop_Success_by_Day', 'Softphone_Talk_Time_by_Agent'];
+
 const LOOPBACK = /\/\/(127\.|localhost|\[::1\]|0\.0\.0\.0)/;
 
 test('package.xml lists every component an install needs', () => {
   assert.deepEqual(members('ApexClass'), ['SoftphoneCallLog', 'SoftphoneCallLogTest', 'SoftphoneCredentials', 'SoftphoneCredentialsTest']);
   assert.deepEqual(members('ApexPage'), ['Softphone']);
   assert.deepEqual(members('StaticResource'), ['Softphone', 'SoftphoneCredentialVectors']);
-  assert.deepEqual(members('PermissionSet'), ['Softphone_Admin', 'Softphone_Agent']);
+  assert.deepEqual(members('PermissionSet'), ['Softphone_Admin', 'Softphone_Agent', 'Softphone_Supervisor']);
+  assert.deepEqual(members('ReportType'), ['Softphone_Calls']);
+  assert.deepEqual(members('Report'), ['Softphone_Reports/', ...REPORTS.map((r) => `Softphone_Reports/${r}`)]);
+  assert.deepEqual(members('Dashboard'), ['Softphone_Dashboards/', 'Softphone_Dashboards/Softphone_Go_No_Go']);
   assert.deepEqual(members('CustomObject'), ['Softphone_Secret__c']);
   assert.deepEqual(members('CallCenter'), ['RustSoftphone']);
   assert.ok(members('CspTrustedSite').length >= 1, 'a CSP Trusted Site per PBX origin');
 });
 
-/** The call-log fields `callcenter report` reads: name -> [type, length or precision, scale]. */
+/** The call-log fields on Activity: name -> [type, length or precision, scale]. The phone writes
+ * all but the formula; `callcenter report` reads the pop's and the attempts'; the reports and
+ * dashboard chart them. */
 const CALL_LOG_FIELDS = {
+  Softphone_Call_Center__c: ['Text', '80', undefined],
+  Softphone_Jitter_Ms__c: ['Number', '6', '0'],
   Softphone_Log_Attempts__c: ['Number', '4', '0'],
+  Softphone_Loss_Percent__c: ['Number', '4', '1'],
+  Softphone_MOS__c: ['Number', '2', '1'],
+  Softphone_Outcome__c: ['Text', '20', undefined],
+  Softphone_Pop_Landed__c: ['Number', '3', '0'],
   Softphone_Pop_Latency_Ms__c: ['Number', '8', '0'],
   Softphone_Pop_Outcome__c: ['Text', '20', undefined],
+  Softphone_Round_Trip_Ms__c: ['Number', '6', '0'],
 };
+/** Computed by Salesforce, never written. */
+const FORMULAS = ['Softphone_Pop_Landed__c'];
 
 const tag = (xml, name) => xml.match(new RegExp(`<${name}>([^<]*)</${name}>`))?.[1];
 /** The `<fields>` block of `object`'s field `name`, as the Metadata API form has it. */
@@ -54,6 +71,13 @@ function fieldPermissions(set) {
   return [...read(`permissionsets/${set}.permissionset`).matchAll(/<fieldPermissions>([\s\S]*?)<\/fieldPermissions>/g)]
     .map((m) => ({ field: tag(m[1], 'field'), editable: tag(m[1], 'editable'), readable: tag(m[1], 'readable') }))
     .sort((a, b) => a.field.localeCompare(b.field));
+}
+/** The package fields the phone writes on a Task (`PACKAGE_FIELDS` in crates/phone/src/outbox.rs). */
+function phoneWrites() {
+  const source = readFileSync(join(ORG, '..', 'crates', 'phone', 'src', 'outbox.rs'), 'utf8');
+  const list = source.match(/pub const PACKAGE_FIELDS: \[&str; \d+\] = \[([^\]]*)\]/);
+  assert.ok(list, 'outbox.rs names the package fields');
+  return [...list[1].matchAll(/"([^"]+)"/g)].map((m) => m[1]).sort();
 }
 
 test('the package adds the call-log fields to Activity, and agents may write them', () => {
@@ -66,9 +90,57 @@ test('the package adds the call-log fields to Activity, and agents may write the
     assert.equal(tag(field, type === 'Text' ? 'length' : 'precision'), size, name);
     assert.equal(tag(field, 'scale'), scale, name);
     assert.equal(tag(field, 'required'), 'false', `${name}: calls logged without it must still save`);
+    assert.equal(Boolean(tag(field, 'formula')), FORMULAS.includes(name), `${name}: a formula or a field the phone writes`);
   }
-  // Activity fields are granted on Task in a permission set (Salesforce mirrors them on Event).
-  assert.deepEqual(fieldPermissions('Softphone_Agent'), names.map((n) => ({ field: `Task.${n}`, editable: 'true', readable: 'true' })));
+  // What the phone writes is exactly the package's fields that are no formula.
+  assert.deepEqual(phoneWrites(), names.filter((n) => !FORMULAS.includes(n)));
+  // Activity fields are granted on Task in a permission set (Salesforce mirrors them on Event);
+  // a formula is read only.
+  assert.deepEqual(fieldPermissions('Softphone_Agent'), names.map((n) => ({ field: `Task.${n}`, editable: String(!FORMULAS.includes(n)), readable: 'true' })));
+});
+
+/** Standard Activity fields the report type offers, as a custom report type names them (SOAP API
+ * Developer Guide, Task; a lookup by its relationship name: OwnerId is Owner, WhoId Who, WhatId
+ * What). */
+const STANDARD_ACTIVITY_FIELDS = ['ActivityDate', 'CallDisposition', 'CallDurationInSeconds', 'CallObject', 'CallType', 'CreatedDate', 'Owner', 'Subject', 'TaskSubtype', 'What', 'Who'];
+const all = (xml, name) => [...xml.matchAll(new RegExp(`<${name}>([^<]*)</${name}>`, 'g'))].map((m) => m[1]);
+
+test('the reports and the dashboard name only fields the package adds or Activity has, through the report type', () => {
+  const type = read('reportTypes/Softphone_Calls.reportType');
+  assert.equal(tag(type, 'baseObject'), 'Activity');
+  assert.equal(tag(type, 'deployed'), 'true');
+  assert.deepEqual([...new Set(all(type, 'table'))], ['Activity']);
+  const offered = all(type, 'field');
+  for (const field of offered) {
+    const packaged = Object.keys(CALL_LOG_FIELDS).includes(field);
+    assert.ok(packaged || STANDARD_ACTIVITY_FIELDS.includes(field), `the report type offers ${field}, which neither the package nor Activity has`);
+  }
+  assert.deepEqual(Object.keys(CALL_LOG_FIELDS).filter((f) => !offered.includes(f)), [], 'every call-log field can be reported on');
+  for (const name of REPORTS) {
+    const report = read(`reports/Softphone_Reports/${name}.report`);
+    assert.equal(tag(report, 'reportType'), 'Softphone_Calls__c', `${name}: a custom report type is named with __c`);
+    const named = [...all(report, 'field'), ...all(report, 'column'), ...all(report, 'dateColumn')];
+    assert.ok(named.length >= 3, name);
+    for (const ref of named) {
+      const [table, field] = ref.split('$');
+      assert.equal(table, 'Activity', `${name}: ${ref} is named as Object$Field`);
+      assert.ok(offered.includes(field), `${name}: ${ref} is not in the report type`);
+    }
+    assert.match(report, /<groupingsDown>/, `${name}: a summary report groups its rows`);
+    assert.match(report, /<aggregateTypes>|<groupingsDown>[\s\S]*<groupingsDown>|Owner/, `${name}: it sums up something`);
+  }
+  const pops = read('reports/Softphone_Reports/Softphone_Pop_Success_by_Day.report');
+  assert.deepEqual(all(pops, 'field').filter((f) => /CreatedDate|Call_Center/.test(f)), ['Activity$CreatedDate', 'Activity$Softphone_Call_Center__c'], 'per day, then per Call Center');
+  assert.match(pops, /<aggregateTypes>Average<\/aggregateTypes>\s*<field>Activity\$Softphone_Pop_Landed__c<\/field>/, 'the success rate is the landed share');
+  // The formula counts exactly what callcenter report counts as landed.
+  const formula = tag(fieldOf('Activity', 'Softphone_Pop_Landed__c'), 'formula').replaceAll('&quot;', '"');
+  assert.deepEqual([...formula.matchAll(/"([a-z-]+)"/g)].map((m) => m[1]).sort(), ['new-record', 'one-match']);
+  const dashboard = read('dashboards/Softphone_Dashboards/Softphone_Go_No_Go.dashboard');
+  assert.deepEqual(all(dashboard, 'report').sort(), ['Softphone_Call_Quality_by_Day', 'Softphone_Calls_by_Agent', 'Softphone_Pop_Success_by_Day', 'Softphone_Talk_Time_by_Agent'].map((r) => `Softphone_Reports/${r}`));
+  assert.equal(tag(dashboard, 'dashboardType'), 'LoggedInUser', 'no user of ours is named: it deploys to any org');
+  assert.doesNotMatch(dashboard, /<runningUser>/);
+  // Supervisors read every call-log field and write none.
+  assert.deepEqual(fieldPermissions('Softphone_Supervisor'), Object.keys(CALL_LOG_FIELDS).map((n) => ({ field: `Task.${n}`, editable: 'false', readable: 'true' })));
 });
 
 test('the secret is out of agents\' reach: only the admin permission set grants it, encrypted; the extension is unique', () => {

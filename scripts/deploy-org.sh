@@ -2,7 +2,7 @@
 # Installs the softphone into a Salesforce org with one command:
 #   scripts/deploy-org.sh --target-org ALIAS --definition my-callcenter.xml [--org-origin URL]... [--trusted-site URL]...
 # Log in once before (sf org login web --alias ALIAS; org/cli/node_modules/.bin/sf is the pinned CLI).
-# It builds the app (trunk build --release), builds the org package for that org (its My Domain
+# It builds the app (scripts/build-release.sh), builds the org package for that org (its My Domain
 # from `sf org display`, the PBX origins from the definition), and deploys it, running the
 # package's Apex tests. Nothing else in the org is changed.
 set -euo pipefail
@@ -28,8 +28,8 @@ if grep -q 'example\.com' "$definition"; then
   echo "deploy-org: $definition still has example.com placeholders: fill in your PBX and SIP domain" >&2; exit 2
 fi
 
-echo "deploy-org: building the softphone (trunk build --release)"
-trunk build --release >/dev/null
+echo "deploy-org: building the softphone (scripts/build-release.sh)"
+scripts/build-release.sh >/dev/null
 org_url=$("$sf" org display --target-org "$target_org" --json | node -e '
   let s = ""; process.stdin.on("data", (d) => { s += d; }).on("end", () => {
     const url = JSON.parse(s).result?.instanceUrl;
@@ -47,4 +47,6 @@ deploy-org: done. Next, in the org:
     Softphone Extension, with the Softphone_Admin permission set (README, "Signing in with Salesforce")
   - Setup > Call Centers > $(sed -n 's:.*name="reqInternalName"[^>]*>\([^<]*\)<.*:\1:p' "$definition") > Manage Call Center Users: add them
   - Setup > App Manager > your Lightning app > Utility Items: add Open CTI Softphone
+  - supervisors, for the Softphone Reports and the Softphone go/no-go dashboard:
+    $sf org assign permset --name Softphone_Supervisor --target-org $target_org --on-behalf-of USER
 MSG

@@ -51,6 +51,13 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
 fi
+# The shipped wasm is built by a pinned nightly that rebuilds the standard library
+# (scripts/release-toolchain.sh): the toolchain and its library's source, nothing else (~35 s).
+. scripts/release-toolchain.sh
+if ! rustup component list --toolchain "$RELEASE_TOOLCHAIN" --installed 2>/dev/null | grep -q '^rust-src'; then
+  say "installing the release toolchain $RELEASE_TOOLCHAIN with rust-src (once)"
+  rustup toolchain install "$RELEASE_TOOLCHAIN" --profile minimal --component rust-src
+fi
 
 # `cargo install` without --locked picks the newest dependencies, which for these tools sometimes
 # no longer build; --locked uses the lock file each tool was released with.

@@ -30,9 +30,10 @@ step "the portable crates build for wasm32"
 cargo build --quiet --target wasm32-unknown-unknown -p callcenter --no-default-features
 cargo build --quiet --target wasm32-unknown-unknown -p sip
 
-step "release build of the softphone (trunk) and its download size"
-trunk build --release
+step "release build of the softphone (scripts/build-release.sh), its download size and where it goes"
+scripts/build-release.sh
 scripts/size-report.sh dist
+scripts/size-by-crate.sh dist
 
 step "the org package, built offline for an example org and checked (org/package.test.mjs), every Apex class parsed (org/apex.test.mjs)"
 cargo build --quiet --release -p callcenter

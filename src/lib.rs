@@ -8,12 +8,14 @@
 //! - `ui`: Yew function components and the glue that performs the controller's effects.
 //! - `words`: the agent's words for what the phone and the line report as typed values
 //!   (`crates/words`, re-exported here).
+//! - `support`: the diagnostics journal and file, and the pre-flight check.
 
 // A panic in wasm kills the agent's phone: nothing outside tests may unwrap, index or panic.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
 pub mod opencti;
 pub use phone;
-pub use runtime::{line, media, timer, transport};
+pub use runtime::{js_value, line, media, timer, transport};
+pub mod support;
 pub mod ui;
 pub use words;

@@ -320,6 +320,13 @@ fn call_log(subject: &str) -> CallLog {
         pop_outcome: None,
         pop_latency_ms: None,
         log_attempts: None,
+        task_subtype: None,
+        outcome: None,
+        mos: None,
+        jitter_ms: None,
+        loss_percent: None,
+        round_trip_ms: None,
+        call_center: None,
     }
 }
 
@@ -387,9 +394,9 @@ async fn softphone_layout_and_apex_are_typed() {
     assert_eq!(no_match.screen_pop_data.as_deref(), Some("Contact"));
 
     let echo = ApexCall { apex_class: "SoftphoneStandin".into(), method_name: "echo".into(), method_params: "a=1&b=2".into() };
-    assert_eq!(cti.run_apex::<String>(&echo).await, Ok("a=1&b=2".to_owned()));
+    assert_eq!(cti.run_apex(&echo).await, Ok("a=1&b=2".to_owned()));
     let missing = ApexCall { apex_class: "Nope".into(), method_name: "run".into(), method_params: String::new() };
-    match cti.run_apex::<String>(&missing).await {
+    match cti.run_apex(&missing).await {
         Err(OpenCtiError::Failed { errors, .. }) => assert_eq!(errors[0].code, "APEX_ERROR"),
         other => panic!("expected a failure, got {other:?}"),
     }

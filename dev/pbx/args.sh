@@ -11,13 +11,14 @@ pair=
 users_file=
 ephemeral_secrets=()
 edge=
+echo_test=
 trunks=sip:127.0.0.2:5080
 queues_file=
 plain_media_address=
 voicecall_hook=
 voice_agents=
 usage="usage: $0 [--port N] [--run-dir DIR] [--tls] [--instance primary|secondary | --pair] [--users FILE]
-       [--ephemeral-secret SECRET]... [--edge [--trunk URI[,URI...]] [--queues FILE] [--plain-media-address IP]]
+       [--ephemeral-secret SECRET]... [--edge [--trunk URI[,URI...]] [--queues FILE] [--plain-media-address IP]] [--echo]
        [--voicecall-hook URL --voice-agents USER,...]"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -29,6 +30,8 @@ while [ $# -gt 0 ]; do
     --users) users_file=$2; shift 2 ;;
     --ephemeral-secret) ephemeral_secrets+=("$2"); shift 2 ;;
     --edge) edge=1; shift ;;
+    # The echo test needs the edge: its far end speaks plain RTP.
+    --echo) echo_test=1; edge=1; shift ;;
     --trunk) trunks=$2; shift 2 ;;
     --queues) queues_file=$2; shift 2 ;;
     --plain-media-address)

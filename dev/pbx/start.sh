@@ -18,10 +18,12 @@
 #     --queues FILE       "extension agent agent..." lines (default: dev/pbx/queues)
 #     --plain-media-address IP  the address rtpengine writes into SDP for plain endpoints (what
 #                         they send RTP to), when it is not 127.0.0.1: a NAT, or a test's relay
+#   --echo                the edge, and its echo test: extension 9196 answers and sends back what
+#                         it hears (dev/pbx/echo.sh, baresip's echo module)
 #   --voicecall-hook URL  report calls to the Salesforce Voice agents of --voice-agents (users,
 #                         comma-separated) to the VoiceCall service's hook at URL (crates/voicecall)
 # Usage: dev/pbx/start.sh [--port 8080] [--run-dir DIR] [--tls] [--instance primary|secondary | --pair] [--users FILE]
-#                         [--ephemeral-secret S]... [--edge [--trunk URI[,URI]] [--queues FILE] [--plain-media-address IP]]
+#                         [--ephemeral-secret S]... [--edge [--trunk URI[,URI]] [--queues FILE] [--plain-media-address IP]] [--echo]
 #                         [--voicecall-hook http://127.0.0.1:7780 --voice-agents 1001,1005]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -87,6 +89,10 @@ ready_port=${tls:+$tls_port}
 for _ in $(seq 100); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && { [ -z "$ready_port" ] || (exec 3<>"/dev/tcp/127.0.0.1/$ready_port") 2>/dev/null; }; then
     echo "pbx: Kamailio ($instance) on ws://127.0.0.1:$port${tls:+ and wss://127.0.0.1:$tls_port}${edge:+, the edge on sip:127.0.0.1:$edge_sip_port (trunk $trunks)} (log: $run_dir/kamailio.log)"
+    if [ -n "$echo_test" ] && ! "$here/echo.sh" "$run_dir" "$edge_sip_port"; then
+      "$here/stop.sh" --run-dir "$run_dir" --port "$port" >/dev/null
+      exit 1
+    fi
     echo "$pid_file"
     exit 0
   fi

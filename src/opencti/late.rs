@@ -43,7 +43,7 @@ impl OpenCti {
     /// not come in time, the error carries the [`LateAnswer`] to wait for.
     pub async fn save_log_or_late(&self, log: &CallLog) -> Result<String, SaveLogError> {
         const METHOD: &str = "saveLog";
-        let value = self.call_or_late(METHOD, object(&[("value", to_js(METHOD, log)?)])).await?;
+        let value = self.call_or_late(METHOD, object(&[("value", to_js(&log.to_value()))])).await?;
         Ok(saved_record_id(&value)?)
     }
 }

@@ -9,15 +9,17 @@
 mod late;
 mod origin;
 mod page;
+mod payloads;
 mod types;
 
 use std::fmt;
 
 use js_sys::{Array, Object, Reflect};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
+
+use crate::js_value::{from_js, to_js};
+use crate::phone::value::Value;
 
 pub use late::{LateAnswer, SaveLogError};
 pub use origin::{check_framing, is_allowed_origin, Deployment, DeploymentError, DeploymentFile, LaunchError, LaunchParams, PbxNotAllowed};
@@ -179,7 +181,7 @@ impl OpenCti {
         &self,
         on_click: impl FnMut(Result<ClickToDial, OpenCtiError>) + 'static,
     ) -> Result<Listener, OpenCtiError> {
-        self.listen("onClickToDial", on_click)
+        self.listen("onClickToDial", ClickToDial::from_value, on_click)
     }
 
     /// Calls `on_change` whenever the agent navigates in Lightning.
@@ -187,7 +189,7 @@ impl OpenCti {
         &self,
         on_change: impl FnMut(Result<AppViewInfo, OpenCtiError>) + 'static,
     ) -> Result<Listener, OpenCtiError> {
-        self.listen("onNavigationChange", on_change)
+        self.listen("onNavigationChange", AppViewInfo::from_value, on_change)
     }
 
     /// Opens a record, a list, a search, a new-record dialog, a flow or a URL.
@@ -212,11 +214,14 @@ impl OpenCti {
             ScreenPop::NewRecordModal { entity_name, default_field_values } => (
                 "NEW_RECORD_MODAL",
                 object(&[("entityName", entity_name.into())]),
-                Some(to_js(METHOD, default_field_values)?),
+                Some(to_js(&payloads::field_values(default_field_values))),
             ),
             ScreenPop::Flow { flow_dev_name, flow_args } => (
                 "FLOW",
-                object(&[("flowDevName", flow_dev_name.into()), ("flowArgs", to_js(METHOD, flow_args)?)]),
+                object(&[
+                    ("flowDevName", flow_dev_name.into()),
+                    ("flowArgs", to_js(&Value::Array(flow_args.iter().map(FlowArg::to_value).collect()))),
+                ]),
                 None,
             ),
         };
@@ -233,7 +238,7 @@ impl OpenCti {
         let args = object(&[
             ("searchParams", search.search_params.as_str().into()),
             ("queryParams", search.query_params.as_str().into()),
-            ("defaultFieldValues", to_js(METHOD, &search.default_field_values)?),
+            ("defaultFieldValues", to_js(&payloads::field_values(&search.default_field_values))),
             ("callType", self.enum_value("CALL_TYPE", search.call_type.enum_key())?),
             ("deferred", search.deferred.into()),
         ]);
@@ -244,13 +249,13 @@ impl OpenCti {
     /// Creates the Task, or updates it when `log.id` is set; returns its Id.
     pub async fn save_log(&self, log: &CallLog) -> Result<String, OpenCtiError> {
         const METHOD: &str = "saveLog";
-        let value = self.call(METHOD, object(&[("value", to_js(METHOD, log)?)])).await?;
+        let value = self.call(METHOD, object(&[("value", to_js(&log.to_value()))])).await?;
         saved_record_id(&value)
     }
 
     /// What the agent is looking at.
     pub async fn get_app_view_info(&self) -> Result<AppViewInfo, OpenCtiError> {
-        self.call_typed("getAppViewInfo", Object::new()).await
+        self.call_read("getAppViewInfo", Object::new(), AppViewInfo::from_value).await
     }
 
     /// Opens or closes the utility panel that holds the phone.
@@ -303,13 +308,12 @@ impl OpenCti {
     /// The Call Center definition as a flat `"/section/item" -> value` map. A value that is
     /// not text is left out and reported, never a reason to reject the whole map.
     pub async fn get_call_center_settings(&self) -> Result<CallCenterSettings, OpenCtiError> {
-        let values = self.call_typed("getCallCenterSettings", Object::new()).await?;
-        Ok(CallCenterSettings::from_values(values))
+        self.call_read("getCallCenterSettings", Object::new(), CallCenterSettings::from_value).await
     }
 
     /// The org's softphone layout.
     pub async fn get_softphone_layout(&self) -> Result<SoftphoneLayout, OpenCtiError> {
-        self.call_typed("getSoftphoneLayout", Object::new()).await
+        self.call_read("getSoftphoneLayout", Object::new(), SoftphoneLayout::from_value).await
     }
 
     /// Refreshes the record the agent is looking at (e.g. after a Task was logged).
@@ -317,8 +321,9 @@ impl OpenCti {
         self.call_unit("refreshView", Object::new()).await
     }
 
-    /// Runs a static Apex method and returns its result.
-    pub async fn run_apex<T: DeserializeOwned>(&self, apex: &ApexCall) -> Result<T, OpenCtiError> {
+    /// Runs a static Apex method and returns its result (text: the org package's methods return
+    /// text).
+    pub async fn run_apex(&self, apex: &ApexCall) -> Result<String, OpenCtiError> {
         const METHOD: &str = "runApex";
         let args = object(&[
             ("apexClass", apex.apex_class.as_str().into()),
@@ -328,7 +333,7 @@ impl OpenCti {
         ]);
         let value = self.call(METHOD, args).await?;
         let result = Reflect::get(&value, &"runApex".into()).unwrap_or(JsValue::UNDEFINED);
-        serde_wasm_bindgen::from_value(result).map_err(|e| malformed(METHOD, &e.to_string(), &value))
+        result.as_string().ok_or_else(|| malformed(METHOD, "the result is not text", &result))
     }
 
     /// Tells Lightning the phone has finished loading (it stops waiting for the standby URL).
@@ -361,14 +366,16 @@ impl OpenCti {
         self.call(method, args).await.map(|_| ())
     }
 
-    async fn call_typed<T: DeserializeOwned>(&self, method: &'static str, args: Object) -> Result<T, OpenCtiError> {
+    /// [`OpenCti::call`], its answer read by `read` (`None`: not the documented shape).
+    async fn call_read<T>(&self, method: &'static str, args: Object, read: fn(&Value) -> Option<T>) -> Result<T, OpenCtiError> {
         let value = self.call(method, args).await?;
-        serde_wasm_bindgen::from_value(value.clone()).map_err(|e| malformed(method, &e.to_string(), &value))
+        read(&from_js(&value)).ok_or_else(|| not_documented(method, &value))
     }
 
-    fn listen<T: DeserializeOwned + 'static>(
+    fn listen<T: 'static>(
         &self,
         method: &'static str,
+        read: fn(&Value) -> Option<T>,
         mut handler: impl FnMut(Result<T, OpenCtiError>) + 'static,
     ) -> Result<Listener, OpenCtiError> {
         let register = Reflect::get(&self.api, &method.into())
@@ -376,10 +383,7 @@ impl OpenCti {
             .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
             .ok_or_else(|| OpenCtiError::NotAvailable { what: format!("sforce.opencti.{method}") })?;
         let closure = Closure::<dyn FnMut(JsValue)>::new(move |payload: JsValue| {
-            handler(
-                serde_wasm_bindgen::from_value(payload.clone())
-                    .map_err(|e| malformed(method, &e.to_string(), &payload)),
-            )
+            handler(read(&from_js(&payload)).ok_or_else(|| not_documented(method, &payload)))
         });
         let slot = Object::new();
         Reflect::set(&slot, &"f".into(), closure.as_ref())
@@ -436,8 +440,7 @@ fn search_result(method: &'static str, value: &JsValue) -> Result<SearchResult, 
             result.has_screen_pop_data = true;
             continue;
         }
-        let found: SearchMatch =
-            serde_wasm_bindgen::from_value(entry.get(1)).map_err(|e| malformed(method, &e.to_string(), value))?;
+        let found = SearchMatch::from_value(&from_js(&entry.get(1))).ok_or_else(|| not_documented(method, value))?;
         result.matches.push(found);
     }
     Ok(result)
@@ -479,11 +482,9 @@ fn object(fields: &[(&str, JsValue)]) -> Object {
     o
 }
 
-/// Serializes to plain JavaScript objects (not `Map`s), as Salesforce expects.
-fn to_js(method: &'static str, value: &impl Serialize) -> Result<JsValue, OpenCtiError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| OpenCtiError::InvalidArgument { method, reason: e.to_string() })
+/// An answer that is not the object the Open CTI Developer Guide documents for `method`.
+fn not_documented(method: &'static str, value: &JsValue) -> OpenCtiError {
+    malformed(method, "not the fields and types Salesforce documents", value)
 }
 
 fn malformed(method: &'static str, what: &str, value: &JsValue) -> OpenCtiError {

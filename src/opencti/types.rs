@@ -4,11 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use crate::phone::value::Value;
 
 /// What an agent clicked: the bare `onClickToDial` payload.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ClickToDial {
     /// The number as shown on the record.
     pub number: Option<String>,
@@ -29,8 +28,7 @@ pub struct ClickToDial {
 }
 
 /// What the agent is looking at (`getAppViewInfo`, `onNavigationChange`).
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AppViewInfo {
     /// The page's URL.
     pub url: Option<String>,
@@ -68,12 +66,11 @@ pub enum ScreenPop {
 }
 
 /// One input variable of a flow screen pop.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FlowArg {
     /// The variable's API name.
     pub name: String,
     /// Its type, e.g. `String`.
-    #[serde(rename = "type")]
     pub kind: String,
     /// Its value.
     pub value: String,
@@ -117,17 +114,13 @@ pub struct Search {
 }
 
 /// One record `searchAndScreenPop` found.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchMatch {
     /// The record Id.
-    #[serde(rename = "Id")]
     pub id: Option<String>,
     /// Its name.
-    #[serde(rename = "Name")]
     pub name: Option<String>,
     /// Its object API name, e.g. `Contact`.
-    #[serde(rename = "RecordType")]
     pub record_type: Option<String>,
 }
 
@@ -141,23 +134,18 @@ pub struct SearchResult {
 }
 
 /// The org's softphone layout (`getSoftphoneLayout`): what to search and pop per call type.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SoftphoneLayout {
     /// Rules for inbound calls.
-    #[serde(rename = "Inbound")]
     pub inbound: Option<CallTypeLayout>,
     /// Rules for outbound calls.
-    #[serde(rename = "Outbound")]
     pub outbound: Option<CallTypeLayout>,
     /// Rules for internal calls.
-    #[serde(rename = "Internal")]
     pub internal: Option<CallTypeLayout>,
 }
 
 /// One call type's part of the softphone layout.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CallTypeLayout {
     /// Objects searched, with the fields shown for each.
     pub objects: BTreeMap<String, Vec<LayoutField>>,
@@ -166,8 +154,7 @@ pub struct CallTypeLayout {
 }
 
 /// A field shown for a searched object.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LayoutField {
     /// Field API name.
     pub api_name: Option<String>,
@@ -176,23 +163,18 @@ pub struct LayoutField {
 }
 
 /// What pops for each number of matches.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ScreenPopSettings {
     /// No record matched.
-    #[serde(rename = "NoMatch")]
     pub no_match: Option<PopRule>,
     /// Exactly one record matched.
-    #[serde(rename = "SingleMatch")]
     pub single_match: Option<PopRule>,
     /// Several records matched.
-    #[serde(rename = "MultipleMatches")]
     pub multiple_matches: Option<PopRule>,
 }
 
 /// One screen-pop rule, e.g. `PopToEntity` with `Contact`.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PopRule {
     /// `DoNotPop`, `PopToEntity`, `PopToSearch`, `PopToVisualforce`, `PopToFlow`, ...
     pub screen_pop_type: Option<String>,
@@ -201,54 +183,54 @@ pub struct PopRule {
 }
 
 /// A call log: the Task `saveLog` creates, or updates when `id` is set.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CallLog {
     /// Always `Task`.
-    #[serde(rename = "entityApiName")]
     pub entity_api_name: &'static str,
     /// The Task to update; `None` creates one.
-    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// e.g. "Call 2026-11-24 10:02 +1 415 555 0100".
-    #[serde(rename = "Subject")]
     pub subject: String,
     /// The Contact or Lead.
-    #[serde(rename = "WhoId", skip_serializing_if = "Option::is_none")]
     pub who_id: Option<String>,
     /// The Account, Case, Opportunity, ...
-    #[serde(rename = "WhatId", skip_serializing_if = "Option::is_none")]
     pub what_id: Option<String>,
     /// `Inbound`, `Outbound` or `Internal`.
-    #[serde(rename = "CallType")]
     pub call_type: &'static str,
     /// Talk time.
-    #[serde(rename = "CallDurationInSeconds")]
     pub call_duration_in_seconds: u32,
     /// The SIP Call-ID.
-    #[serde(rename = "CallObject", skip_serializing_if = "Option::is_none")]
     pub call_object: Option<String>,
     /// The wrap-up disposition.
-    #[serde(rename = "CallDisposition", skip_serializing_if = "Option::is_none")]
     pub call_disposition: Option<String>,
     /// The agent's notes.
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Always `Completed`: the call is over.
-    #[serde(rename = "Status")]
     pub status: &'static str,
     /// The call's date, `YYYY-MM-DD`.
-    #[serde(rename = "ActivityDate")]
     pub activity_date: String,
     /// The org package's screen-pop outcome (Text(20)); never sent without the package, whose
     /// absence makes Salesforce refuse the whole Task.
-    #[serde(rename = "Softphone_Pop_Outcome__c", skip_serializing_if = "Option::is_none")]
     pub pop_outcome: Option<&'static str>,
     /// The org package's screen-pop latency in ms (Number(8,0)).
-    #[serde(rename = "Softphone_Pop_Latency_Ms__c", skip_serializing_if = "Option::is_none")]
     pub pop_latency_ms: Option<u32>,
     /// The org package's saveLog attempt that saved the Task (Number(4,0)).
-    #[serde(rename = "Softphone_Log_Attempts__c", skip_serializing_if = "Option::is_none")]
     pub log_attempts: Option<u32>,
+    /// `Call` when the Task is created (Lightning's activity timeline then shows it as a call);
+    /// never on an update: Salesforce does not let TaskSubtype change.
+    pub task_subtype: Option<&'static str>,
+    /// The org package's automatic outcome, e.g. `Missed` (Text(20)).
+    pub outcome: Option<&'static str>,
+    /// The org package's call-quality estimate, MOS 1.0 to 4.5 (Number(2,1)).
+    pub mos: Option<f64>,
+    /// The org package's average jitter in ms (Number(6,0)).
+    pub jitter_ms: Option<u32>,
+    /// The org package's packet loss in percent (Number(4,1)).
+    pub loss_percent: Option<f64>,
+    /// The org package's average round trip in ms (Number(6,0)).
+    pub round_trip_ms: Option<u32>,
+    /// The org package's Call Center the call was made in (its internal name, Text(80)).
+    pub call_center: Option<String>,
 }
 
 /// A `runApex` request.
@@ -276,17 +258,27 @@ pub struct ErrorDetail {
 
 /// One value of the `getCallCenterSettings` map. Salesforce sends text; anything else is
 /// skipped and reported, so one odd value cannot reject the whole definition.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum SettingValue {
     /// What Salesforce sends.
     Text(String),
     /// A number.
-    Number(f64),
+    Number,
     /// `true` or `false`.
-    Flag(bool),
+    Flag,
     /// `null`, an object, an array.
-    Other(serde::de::IgnoredAny),
+    Other,
+}
+
+impl SettingValue {
+    pub fn of(value: &Value) -> SettingValue {
+        match value {
+            Value::String(text) => SettingValue::Text(text.clone()),
+            Value::Number(_) => SettingValue::Number,
+            Value::Bool(_) => SettingValue::Flag,
+            _ => SettingValue::Other,
+        }
+    }
 }
 
 /// The Call Center settings as the phone reads them: the text values, and a problem (with its
@@ -301,22 +293,24 @@ pub struct CallCenterSettings {
 
 impl CallCenterSettings {
     /// Keeps the text values and reports the others.
-    pub fn from_values(values: BTreeMap<String, SettingValue>) -> CallCenterSettings {
-        let mut settings = CallCenterSettings::default();
+    pub fn from_values(values: impl IntoIterator<Item = (String, SettingValue)>) -> CallCenterSettings {
+        let mut map = callcenter::SettingsMap::new();
+        // The problems by key, as the map orders its keys.
+        let mut skipped = callcenter::SettingsMap::new();
         for (key, value) in values {
             let what = match value {
                 SettingValue::Text(text) => {
-                    settings.map.insert(key, text);
+                    map.insert(key, text);
                     continue;
                 }
-                SettingValue::Number(_) => "a number",
-                SettingValue::Flag(_) => "true/false",
-                SettingValue::Other(_) => "empty or not a single value",
+                SettingValue::Number => "a number",
+                SettingValue::Flag => "true/false",
+                SettingValue::Other => "empty or not a single value",
             };
-            let message = format!("is {what}, not text; the phone ignored it");
-            settings.problems.push(callcenter::SettingProblem { key, message });
+            skipped.insert(key, format!("is {what}, not text; the phone ignored it"));
         }
-        settings
+        let problems = skipped.into_iter().map(|(key, message)| callcenter::SettingProblem { key, message }).collect();
+        CallCenterSettings { map, problems }
     }
 }
 
@@ -326,15 +320,13 @@ mod tests {
 
     #[test]
     fn values_that_are_not_text_are_skipped_and_reported_by_key() {
-        let values: BTreeMap<String, SettingValue> = [
+        let values = [
             ("/rustSoftphone/sipDomain", SettingValue::Text("pbx.example.com".into())),
-            ("/rustSoftphone/registerExpires", SettingValue::Number(600.0)),
-            ("/rustSoftphone/odd", SettingValue::Other(serde::de::IgnoredAny)),
-            ("/reqGeneralInfo/reqUseApi", SettingValue::Flag(true)),
+            ("/rustSoftphone/registerExpires", SettingValue::Number),
+            ("/rustSoftphone/odd", SettingValue::Other),
+            ("/reqGeneralInfo/reqUseApi", SettingValue::Flag),
         ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect();
+        .map(|(k, v)| (k.to_owned(), v));
         let settings = CallCenterSettings::from_values(values);
         assert_eq!(settings.map.len(), 1);
         assert_eq!(settings.map.get("/rustSoftphone/sipDomain").map(String::as_str), Some("pbx.example.com"));

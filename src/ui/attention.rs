@@ -1,6 +1,9 @@
 //! Rings are never missed: a call ringing while the page is hidden raises a browser
-//! notification and marks the document's title until it is answered or ends. (The panel is
-//! opened by the phone itself: `Effect::ShowPanel` on every incoming call.)
+//! notification until it is answered or ends. The rest of what the agent sees is the phone's
+//! own: the utility item's label and ringing icon (`Effect::SetLabel`/`SetIcon`, through Open
+//! CTI), and the panel it opens (`Effect::ShowPanel`). The phone's frame has a document title,
+//! but no browser shows a frame's title anywhere (the tab shows the Salesforce page's), so
+//! marking it would show the agent nothing.
 //!
 //! Everything here goes through `Reflect`: a browser, or a frame, without the Notification
 //! API, or with it denied, simply gets no notification; nothing throws.
@@ -25,8 +28,6 @@ pub const FRAMED_PERMISSION_HOW_TO: &str = "To see calls ringing while Salesforc
 pub struct Attention {
     /// The ringing call (its Call-ID, or its number before the SIP core gave it one).
     ringing: Option<String>,
-    /// The document's title before the ring changed it.
-    saved_title: Option<String>,
     /// The notification shown for this ring, closed when the ring stops.
     notification: Option<Shown>,
 }
@@ -51,10 +52,6 @@ impl Attention {
                 self.ringing = Some(id);
                 if document_hidden() {
                     let who = if call.display_name().is_empty() { call.number().to_owned() } else { format!("{} ({})", call.display_name(), call.number()) };
-                    self.saved_title = document().map(|d| d.title());
-                    if let Some(d) = document() {
-                        d.set_title(&format!("Incoming call: {who}"));
-                    }
                     self.notification = notify("Incoming call", &who);
                 }
             }
@@ -62,12 +59,9 @@ impl Attention {
         }
     }
 
-    /// The ring stopped (answered, declined, gone): the title comes back, the notification goes.
+    /// The ring stopped (answered, declined, gone): the notification goes.
     fn stop(&mut self) {
         self.ringing = None;
-        if let (Some(title), Some(d)) = (self.saved_title.take(), document()) {
-            d.set_title(&title);
-        }
         if let Some(shown) = self.notification.take() {
             let n = &shown.notification;
             let _ = Reflect::set(n, &"onclick".into(), &JsValue::NULL);
@@ -110,12 +104,9 @@ fn notification_constructor() -> Option<Function> {
     Reflect::get(&window, &"Notification".into()).ok()?.dyn_into::<Function>().ok()
 }
 
-fn document() -> Option<web_sys::Document> {
-    web_sys::window()?.document()
-}
-
 fn document_hidden() -> bool {
-    document().and_then(|d| Reflect::get(&d, &"hidden".into()).ok()).and_then(|h| h.as_bool()).unwrap_or(false)
+    let document = web_sys::window().and_then(|w| w.document());
+    document.and_then(|d| Reflect::get(&d, &"hidden".into()).ok()).and_then(|h| h.as_bool()).unwrap_or(false)
 }
 
 /// Shows a notification when permitted; a click brings the agent to the phone's tab.

@@ -20,18 +20,20 @@ pub struct CallsProps {
 pub fn calls(props: &CallsProps) -> Html {
     let phone = &*props.snapshot.0;
     let calls = phone.calls();
-    let mut ordered: Vec<&Call> = calls.iter().collect();
-    ordered.sort_by_key(|c| match c.stage() {
+    let rank = |c: &Call| match c.stage() {
         Stage::Ringing | Stage::Answering => 0,
         _ if c.is_live() => 1,
         _ => 2,
-    });
+    };
+    // Ringing calls first, then the live one, then those on hold, each group in the phone's
+    // order: taken rank by rank (a handful of calls) rather than sorted, which costs a sort's code.
+    let ordered = (0..3).flat_map(|r| calls.iter().filter(move |c| rank(c) == r));
     let room = calls.len() < phone.max_calls();
     let registered = phone.registration() == &Registration::Registered;
     // One element around the cards: Yew moves keyed cards reliably only within a parent of
     // their own (among the phone's other conditional children it failed to insert one).
     html! {
-        <div class="calls">{ for ordered.into_iter().map(|call| {
+        <div class="calls">{ for ordered.map(|call| {
             let others = calls.len() - 1;
             let another_live = calls.iter().any(|o| o.handle() != call.handle() && o.is_live());
             match call.stage() {

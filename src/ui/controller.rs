@@ -11,12 +11,13 @@ use yew::Callback;
 use super::owner::{self, TabRole, Tabs};
 use super::pop;
 use super::context::now;
-use super::{credentials, logs, salesforce, storage, task_facts};
+use super::{calendar, credentials, logs, salesforce, storage, task_facts};
 use crate::line::{Line, LineSettings};
 use crate::opencti::{self, CallLog, OpenCti};
 use crate::phone::dialing::DialingRules;
 use crate::phone::recent::RecentCall;
-use crate::phone::{CallFailure, CallRecord, Effect, Event, Intent, LeftOut, Notice, PendingLog, Phone, RecordRef};
+use crate::phone::{CallFailure, CallHandle, CallRecord, Effect, Event, Intent, LeftOut, LocalTime, Notice, PendingLog, Phone, RecordRef};
+use crate::support::journal;
 use crate::ui::attention::{self, Attention};
 use crate::ui::startup::{self, StartError, StartNotice};
 use crate::words;
@@ -24,20 +25,29 @@ use crate::words;
 /// Where this browser remembers the agent's microphone (a device id: no secret).
 const MICROPHONE_KEY: &str = "softphone.microphone";
 
+/// Hears the line's events about its call outside the phone.
+pub(super) type OutsideListener = Rc<dyn Fn(&Event)>;
+
 /// A running phone: Open CTI, the phone state, and the listeners that feed it.
 #[derive(Clone)]
 pub struct Controller {
-    inner: Rc<RefCell<Inner>>,
+    pub(super) inner: Rc<RefCell<Inner>>,
     /// Called with a fresh snapshot after every change, to re-render.
     on_change: Callback<Rc<Phone>>,
 }
 
-struct Inner {
-    phone: Phone,
+pub(super) struct Inner {
+    pub(super) phone: Phone,
     cti: Rc<OpenCti>,
-    settings: SoftphoneSettings,
+    pub(super) settings: SoftphoneSettings,
+    /// The definition's settings as the diagnostics file shows them (secrets redacted).
+    pub(super) settings_lines: String,
+    /// Hears the line's events about a call outside the phone (the pre-flight's echo test).
+    pub(super) outside: Option<OutsideListener>,
+    /// The last notice the event log has (each new one is logged once).
+    logged_notice: Option<Notice>,
     /// The PBX line, once the controller exists to hear it.
-    line: Option<Line>,
+    pub(super) line: Option<Line>,
     /// Held so the closures stay alive exactly as long as the phone does.
     listeners: Vec<opencti::Listener>,
     /// What started but needs attention (bad definition items, click-to-dial off).
@@ -54,6 +64,9 @@ struct Inner {
     calls_stored: bool,
     /// The org's softphone layout (read once at start): says whether "no match" opened a form.
     layout: Option<opencti::SoftphoneLayout>,
+    /// The agent's time zone as Salesforce keeps it (with the org package), which dates the
+    /// Tasks; `None`: the browser's (see `calendar`).
+    pub(super) time_zone: Option<String>,
 }
 
 impl PartialEq for Controller {
@@ -72,7 +85,9 @@ impl Controller {
         opencti::check_framing(&deployment, &params.origin, &opencti::ancestor_origins()).map_err(StartError::Launch)?;
         // The script version comes from the adapter URL: it is needed before any setting can be read.
         let cti = Rc::new(opencti::load(&params.origin, &params.api_version, deployment.org_origins()).await.map_err(StartError::from)?);
-        let read = startup::read_settings(cti.get_call_center_settings().await.map_err(StartError::from)?)?;
+        let fetched = cti.get_call_center_settings().await.map_err(StartError::from)?;
+        let settings_lines = crate::support::settings_lines(&fetched.map);
+        let read = startup::read_settings(fetched)?;
         deployment.check_pbx_urls(&read.settings.pbx_urls).map_err(StartError::PbxNotAllowed)?;
         let mut notices = Vec::new();
         if !read.problems.is_empty() {
@@ -87,6 +102,9 @@ impl Controller {
                 phone,
                 cti: cti.clone(),
                 settings,
+                settings_lines,
+                outside: None,
+                logged_notice: None,
                 line: None,
                 listeners: Vec::new(),
                 notices: Vec::new(),
@@ -96,22 +114,16 @@ impl Controller {
                 stored_recent,
                 calls_stored: false,
                 layout: None,
+                time_zone: None,
             })),
             on_change,
         };
 
-        let line_settings = {
-            let s = &controller.inner.borrow().settings;
-            LineSettings {
-                pbx_urls: s.pbx_urls.clone(),
-                sip_domain: s.sip_domain.clone(),
-                ice: s.ice.clone(),
-                register_expires: s.register_expires,
-                audio_codecs: s.audio_codecs.clone(),
-            }
-        };
+        let line_settings = LineSettings::from_settings(&controller.inner.borrow().settings);
         let c = controller.clone();
         controller.inner.borrow_mut().line = Some(Line::new(line_settings, move |event| c.event(event)));
+        // Everything the line says and measures goes to the diagnostics journal (redacted there).
+        journal::listen_to_the_line();
         if let Some(saved) = local_storage().and_then(|s| s.get_item(MICROPHONE_KEY).ok().flatten()).filter(|id| !id.is_empty()) {
             let effects = controller.inner.borrow_mut().phone.handle_intent(now(), Intent::ChooseMicrophone(Some(saved)));
             controller.perform(effects);
@@ -129,13 +141,14 @@ impl Controller {
             notices.push(StartNotice::ClickToDialOff(e));
         }
         controller.inner.borrow_mut().notices = notices;
+        // Lightning waits for this before it stops showing the standby page: said as soon as the
+        // phone takes clicks, before the calls that can follow it (each one more round trip).
+        report(cti.notify_initialization_complete().await);
         if let Ok(view) = cti.get_app_view_info().await {
             controller.event(Event::Viewing(pop::viewed_record(&view)));
         }
         let shown = controller.inner.borrow_mut().phone.presentation(now());
         controller.perform(shown);
-        // Lightning waits for this before it stops showing the standby page.
-        report(cti.notify_initialization_complete().await);
         controller.read_layout();
         controller.publish();
         Ok(controller)
@@ -242,6 +255,18 @@ impl Controller {
         }
     }
 
+    /// The agent's time zone as Salesforce keeps it, once the org package said (else the
+    /// browser's zone dates the Tasks).
+    pub fn time_zone(&self) -> Option<String> {
+        self.inner.borrow().time_zone.clone()
+    }
+
+    /// Salesforce told the agent's time zone: the next Tasks are dated in it.
+    pub fn set_time_zone(&self, zone: String) {
+        self.inner.borrow_mut().time_zone = Some(zone);
+        self.publish();
+    }
+
     /// The wrap-up dispositions from the Call Center settings.
     pub fn dispositions(&self) -> Vec<String> {
         self.inner.borrow().settings.dispositions.clone()
@@ -264,6 +289,17 @@ impl Controller {
 
     /// Something happened outside.
     pub fn event(&self, event: Event) {
+        // A call outside the phone (the pre-flight's echo test) is never the phone's business.
+        if event.line_call() == Some(CallHandle::OUTSIDE) {
+            let outside = self.inner.borrow().outside.clone();
+            if let Some(hear) = outside {
+                hear(&event);
+            }
+            return;
+        }
+        if let Some(line) = crate::support::events::event_line(&self.inner.borrow().phone, &event) {
+            journal::event(&line);
+        }
         // The outputs' ids and names are only known once the agent allowed a microphone.
         if matches!(event, Event::MicrophonesFound(_)) {
             super::outputs::find(self.clone());
@@ -289,12 +325,19 @@ impl Controller {
         }
     }
 
-    fn publish(&self) {
+    pub(super) fn publish(&self) {
         let (phone, tabs) = {
             let mut inner = self.inner.borrow_mut();
             // One snapshot, shared by every view that reads it.
             let phone = Rc::new(inner.phone.clone());
             inner.attention.update(&phone);
+            // What the agent was told, once each, in the event log.
+            if phone.notice() != inner.logged_notice.as_ref() {
+                inner.logged_notice = phone.notice().cloned();
+                if let Some(notice) = phone.notice() {
+                    journal::event(&format!("the phone says: {}", words::notice(notice)));
+                }
+            }
             (phone, inner.tabs.clone())
         };
         if let Some(tabs) = tabs {
@@ -382,8 +425,13 @@ impl Controller {
                 this.event(Event::RecordMatched { call, record });
             }),
             Effect::SaveLog { id, record, left_out, existing_id } => {
-                let fields = self.inner.borrow().phone.package_fields();
-                logs::save(cti, this, id, task_facts::with_facts(task(&record, left_out, existing_id), &record, fields));
+                let log = {
+                    let inner = self.inner.borrow();
+                    let started = calendar::local_time(record.started_at, inner.time_zone.as_deref());
+                    let fields = inner.phone.package_fields();
+                    task_facts::with_facts(task(&record, &started, left_out, existing_id), &record, fields, &inner.settings.internal_name)
+                };
+                logs::save(cti, this, id, log);
             }
             Effect::FindLog { id, call_object } => logs::find(cti, this, id, call_object),
             Effect::FetchCredentials => credentials::fetch(cti, this),
@@ -425,30 +473,38 @@ fn with_line(inner: &Rc<RefCell<Inner>>, f: impl FnOnce(&Line)) {
 }
 
 /// The Salesforce Task for a call record (the fields Lightning call logs use: CallType,
-/// CallDurationInSeconds, CallObject, CallDisposition, WhoId/WhatId), without what Salesforce
-/// refused before (`left_out`, named in the description instead).
-fn task(record: &CallRecord, left_out: LeftOut, existing_id: Option<String>) -> CallLog {
-    // A Contact, Lead or person account is who the call was with; anything else what it was about.
-    let related = record.record.as_ref().filter(|_| !left_out.record);
-    let who = related.and_then(RecordRef::who_id).map(str::to_owned);
-    let what = related.and_then(RecordRef::what_id).map(str::to_owned);
+/// CallDurationInSeconds, CallObject, CallDisposition, WhoId/WhatId, TaskSubtype), dated on the
+/// agent's calendar (`started`: the call's start there), without what Salesforce refused before
+/// (`left_out`, named in the description instead).
+fn task(record: &CallRecord, started: &LocalTime, left_out: LeftOut, existing_id: Option<String>) -> CallLog {
+    // A Contact, Lead or person account is who the call was with; the record the agent clicked
+    // or worked on, when no person, what it was about.
+    let related = |id: Option<&str>| id.filter(|_| !left_out.record).map(str::to_owned);
     CallLog {
         entity_api_name: "Task",
+        // Lightning's timeline shows a Task as a call by its subtype, which only a create may set.
+        task_subtype: existing_id.is_none().then_some("Call"),
         id: existing_id,
-        subject: words::task_subject(record),
-        who_id: who,
-        what_id: what,
+        subject: words::task_subject(record, started),
+        who_id: related(record.who_id()),
+        what_id: related(record.what_id()),
         call_type: record.direction.as_str(),
         call_duration_in_seconds: u32::try_from(record.duration_s).unwrap_or(u32::MAX),
         call_object: record.call_id.clone(),
         call_disposition: words::task_disposition(record).filter(|_| !left_out.disposition),
         description: Some(words::task_description(record, left_out)).filter(|d| !d.is_empty()),
         status: "Completed",
-        activity_date: record.activity_date(),
+        activity_date: started.date.clone(),
         // The call's measured facts: task_facts::with_facts.
         pop_outcome: None,
         pop_latency_ms: None,
         log_attempts: None,
+        outcome: None,
+        mos: None,
+        jitter_ms: None,
+        loss_percent: None,
+        round_trip_ms: None,
+        call_center: None,
     }
 }
 

@@ -28,7 +28,7 @@ const PROBE_METHOD: &str = "findTaskByCallObject";
 pub fn fetch(cti: Rc<OpenCti>, phone: Controller) {
     spawn_local(async move {
         let asked = ApexCall { apex_class: APEX_CLASS.into(), method_name: MINT.into(), method_params: String::new() };
-        let event = match cti.run_apex::<String>(&asked).await {
+        let event = match cti.run_apex(&asked).await {
             Ok(answer) => read_answer(&answer),
             Err(OpenCtiError::Failed { .. }) if !package_answers(&cti).await => Event::CredentialsRefused(OrgRefusal::NoPackage),
             Err(e) => Event::CredentialsUnavailable(super::salesforce::problem(&e)),
@@ -41,7 +41,7 @@ pub fn fetch(cti: Rc<OpenCti>, phone: Controller) {
 /// when the package's other class is refused too, else a failure that may pass.
 async fn package_answers(cti: &OpenCti) -> bool {
     let probe = ApexCall { apex_class: PROBE_CLASS.into(), method_name: PROBE_METHOD.into(), method_params: "callObject=".into() };
-    cti.run_apex::<String>(&probe).await.is_ok()
+    cti.run_apex(&probe).await.is_ok()
 }
 
 /// The Apex answer (`JSON.serialize` of a map) as the phone's event.

@@ -11,9 +11,10 @@ use super::salesforce::{problem, rejection_in};
 use crate::opencti::{ApexCall, CallLog, OpenCti, OpenCtiError, SaveLogError};
 use crate::phone::{Event, Package};
 
-/// The org package's Apex class and method (see the README, "Call logs").
+/// The org package's Apex class and methods (see the README, "Call logs").
 const APEX_CLASS: &str = "SoftphoneCallLog";
 const FIND_METHOD: &str = "findTaskByCallObject";
+const TIME_ZONE_METHOD: &str = "userTimeZone";
 
 /// Saves `log` (outbox id `id`) and tells the phone how it went; a late answer still counts.
 pub fn save(cti: Rc<OpenCti>, phone: Controller, id: u32, log: CallLog) {
@@ -47,7 +48,7 @@ pub fn save(cti: Rc<OpenCti>, phone: Controller, id: u32, log: CallLog) {
 /// Asks the org package for the Task whose CallObject is `call_object`.
 pub fn find(cti: Rc<OpenCti>, phone: Controller, id: u32, call_object: String) {
     spawn_local(async move {
-        let event = match cti.run_apex::<String>(&find_call(&call_object)).await {
+        let event = match cti.run_apex(&find_call(&call_object)).await {
             Ok(task_id) => Event::LogFound { id, record_id: Some(task_id).filter(|t| !t.is_empty()) },
             Err(e) => Event::LogLookupFailed { id, reason: problem(&e) },
         };
@@ -58,8 +59,11 @@ pub fn find(cti: Rc<OpenCti>, phone: Controller, id: u32, call_object: String) {
 /// Finds out once whether the package is installed: runApex refuses an unknown class.
 pub fn detect_package(cti: Rc<OpenCti>, phone: Controller) {
     spawn_local(async move {
-        let package = match cti.run_apex::<String>(&find_call("")).await {
-            Ok(_) => Package::Installed,
+        let package = match cti.run_apex(&find_call("")).await {
+            Ok(_) => {
+                read_time_zone(&cti, &phone).await;
+                Package::Installed
+            }
             Err(OpenCtiError::Failed { .. }) => Package::Missing,
             Err(e) => {
                 warn(&format!("Could not tell whether the softphone package is installed ({e}); going without it."));
@@ -68,6 +72,17 @@ pub fn detect_package(cti: Rc<OpenCti>, phone: Controller) {
         };
         phone.event(Event::PackageDetected(package));
     });
+}
+
+/// Asks the package for the agent's time zone, which dates the Tasks; a package version without
+/// the method, or a zone the browser does not know, leaves the browser's zone in use.
+async fn read_time_zone(cti: &OpenCti, phone: &Controller) {
+    let ask = ApexCall { apex_class: APEX_CLASS.into(), method_name: TIME_ZONE_METHOD.into(), method_params: String::new() };
+    match cti.run_apex(&ask).await {
+        Ok(zone) if super::calendar::knows(&zone) => phone.set_time_zone(zone),
+        Ok(zone) => warn(&format!("Salesforce's time zone {zone} is unknown to this browser: calls are dated in the browser's.")),
+        Err(e) => warn(&format!("Salesforce did not tell the time zone ({e}): calls are dated in the browser's.")),
+    }
 }
 
 fn find_call(call_object: &str) -> ApexCall {

@@ -2,10 +2,12 @@
 
 mod a11y;
 mod attention;
+mod calendar;
 mod call_views;
 mod context;
 mod controller;
 mod credentials;
+mod help;
 mod logs;
 mod outputs;
 mod owner;
@@ -99,9 +101,11 @@ pub fn app() -> Html {
             let dispositions = c.dispositions().into_iter().map(AttrValue::from).collect::<Vec<_>>();
             html! {
                 <ContextProvider<Intents> context={(*intents).clone()}>
+                <ContextProvider<Controller> context={c.clone()}>
                     <startup::StartNotices notices={c.notices()} />
                     <attention::PermissionReason show={p.agent_user().is_none() || *p.org_sign_in() != crate::phone::OrgSignIn::Off} />
-                    <views::PhoneView snapshot={Snapshot(p.clone())} {dispositions} />
+                    <views::PhoneView snapshot={Snapshot(p.clone())} {dispositions} zone={c.time_zone().map(AttrValue::from)} />
+                </ContextProvider<Controller>>
                 </ContextProvider<Intents>>
             }
         }

@@ -11,10 +11,11 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
+use crate::js_value::{from_js, to_js};
+use crate::phone::value::Value;
 use crate::phone::{Focus, Phone, RecordRef, Registration, Stage};
 
 const LOCK_NAME: &str = "softphone-line";
@@ -45,21 +46,21 @@ pub enum TabRole {
 }
 
 /// The owner's line, as the other tabs show it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LineSummary {
     pub signed_in: bool,
     pub registered: bool,
     pub call: Option<CallSummary>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CallSummary {
     pub who: String,
     pub number: String,
     pub stage: CallStage,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CallStage {
     Dialing,
     Ringing,
@@ -67,29 +68,22 @@ pub enum CallStage {
     WrappingUp,
 }
 
-/// A clicked record, as it crosses between tabs.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SharedRecord {
-    pub id: String,
-    pub name: String,
-    pub object_type: String,
-    pub person_contact_id: Option<String>,
-}
+impl CallStage {
+    const ALL: [CallStage; 4] = [CallStage::Dialing, CallStage::Ringing, CallStage::Talking, CallStage::WrappingUp];
 
-impl From<RecordRef> for SharedRecord {
-    fn from(r: RecordRef) -> Self {
-        SharedRecord { id: r.id, name: r.name, object_type: r.object_type, person_contact_id: r.person_contact_id }
-    }
-}
-
-impl From<SharedRecord> for RecordRef {
-    fn from(r: SharedRecord) -> Self {
-        RecordRef { id: r.id, name: r.name, object_type: r.object_type, person_contact_id: r.person_contact_id }
+    /// Its name in a message (the Rust name, as serde's derive wrote it before).
+    fn name(self) -> &'static str {
+        match self {
+            CallStage::Dialing => "Dialing",
+            CallStage::Ringing => "Ringing",
+            CallStage::Talking => "Talking",
+            CallStage::WrappingUp => "WrappingUp",
+        }
     }
 }
 
 /// What one tab tells the others.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum TabMessage {
     /// A tab opened and wants the owner's state.
     Hello,
@@ -97,13 +91,75 @@ pub enum TabMessage {
     Line(LineSummary),
     /// A number was clicked in a tab that does not own the line: the owner dials it, and the
     /// Task goes to the record it was clicked on.
-    Dial { number: String, record: Option<SharedRecord> },
+    Dial { number: String, record: Option<RecordRef> },
 }
 
-#[derive(Serialize, Deserialize)]
-struct Envelope {
-    version: u32,
-    message: TabMessage,
+/// A message as it crosses between tabs: `{version, message}`, the message as serde's derive
+/// wrote it in the first version (`"Hello"`, `{"Line": {...}}`, `{"Dial": {...}}`), so tabs
+/// still running that build and this one understand each other.
+impl TabMessage {
+    fn to_value(&self) -> Value {
+        let message = match self {
+            TabMessage::Hello => "Hello".into(),
+            TabMessage::Line(line) => Value::variant("Line", line.to_value()),
+            TabMessage::Dial { number, record } => Value::variant(
+                "Dial",
+                Value::object([
+                    ("number", number.as_str().into()),
+                    ("record", record.as_ref().map_or(Value::Null, RecordRef::to_value)),
+                ]),
+            ),
+        };
+        Value::object([("version", VERSION.into()), ("message", message)])
+    }
+
+    /// The message of an envelope of this version; `Err` says why another is ignored.
+    fn from_value(envelope: &Value) -> Result<TabMessage, Ignored> {
+        match envelope.get("version").u32() {
+            Some(VERSION) => {}
+            Some(other) => return Err(Ignored::Version(other)),
+            None => return Err(Ignored::Malformed),
+        }
+        let message = envelope.get("message").as_variant().ok_or(Ignored::Malformed)?;
+        let body = message.body;
+        let read = match message.name {
+            "Hello" => Some(TabMessage::Hello),
+            "Line" => LineSummary::from_value(body).map(TabMessage::Line),
+            "Dial" => body.get("number").string().and_then(|number| {
+                Some(TabMessage::Dial { number, record: body.get("record").optional(RecordRef::from_value)? })
+            }),
+            _ => None,
+        };
+        read.ok_or(Ignored::Malformed)
+    }
+}
+
+/// Why a message from another tab was ignored.
+enum Ignored {
+    /// A tab running a build of another message version.
+    Version(u32),
+    Malformed,
+}
+
+impl LineSummary {
+    fn to_value(&self) -> Value {
+        let call = self.call.as_ref().map_or(Value::Null, |c| {
+            Value::object([("who", c.who.as_str().into()), ("number", c.number.as_str().into()), ("stage", c.stage.name().into())])
+        });
+        Value::object([("signed_in", self.signed_in.into()), ("registered", self.registered.into()), ("call", call)])
+    }
+
+    fn from_value(v: &Value) -> Option<LineSummary> {
+        let call = v.get("call").optional(|c| {
+            let stage = c.get("stage").as_str()?;
+            Some(CallSummary {
+                who: c.get("who").string()?,
+                number: c.get("number").string()?,
+                stage: CallStage::ALL.into_iter().find(|s| s.name() == stage)?,
+            })
+        })?;
+        Some(LineSummary { signed_in: v.get("signed_in").bool()?, registered: v.get("registered").bool()?, call })
+    }
 }
 
 /// The line summary of this tab's phone.
@@ -206,7 +262,7 @@ impl Tabs {
 
     /// Hands a number clicked here to the owner.
     pub fn forward_dial(&self, number: String, record: Option<RecordRef>) {
-        self.send(TabMessage::Dial { number, record: record.map(SharedRecord::from) });
+        self.send(TabMessage::Dial { number, record });
     }
 
     fn become_owner(&self) {
@@ -223,12 +279,12 @@ impl Tabs {
     }
 
     fn receive(&self, data: JsValue, on_dial: &impl Fn(String, Option<RecordRef>)) {
-        let envelope = match serde_wasm_bindgen::from_value::<Envelope>(data) {
-            Ok(e) if e.version == VERSION => e,
-            Ok(e) => return warn(&format!("Ignored a message from a tab running another version ({}).", e.version)),
-            Err(e) => return warn(&format!("Ignored a malformed message from another tab: {e}")),
+        let message = match TabMessage::from_value(&from_js(&data)) {
+            Ok(message) => message,
+            Err(Ignored::Version(v)) => return warn(&format!("Ignored a message from a tab running another version ({v}).")),
+            Err(Ignored::Malformed) => return warn("Ignored a malformed message from another tab."),
         };
-        match (envelope.message, self.is_owner()) {
+        match (message, self.is_owner()) {
             (TabMessage::Hello, true) => {
                 let current = self.current.borrow().clone();
                 if let Some(summary) = current {
@@ -239,17 +295,14 @@ impl Tabs {
                 *self.owner_line.borrow_mut() = Some(summary.clone());
                 self.on_role.emit(TabRole::Elsewhere(Some(summary)));
             }
-            (TabMessage::Dial { number, record }, true) => on_dial(number, record.map(RecordRef::from)),
+            (TabMessage::Dial { number, record }, true) => on_dial(number, record),
             // Hello and Dial are for the owner; Line is from it.
             _ => {}
         }
     }
 
     fn send(&self, message: TabMessage) {
-        match serde_wasm_bindgen::to_value(&Envelope { version: VERSION, message }) {
-            Ok(value) => post(&self.channel.borrow(), &value),
-            Err(e) => warn(&format!("Could not tell the other tabs: {e}")),
-        }
+        post(&self.channel.borrow(), &to_js(&message.to_value()));
     }
 }
 
@@ -306,6 +359,47 @@ mod tests {
             call: Some(CallSummary { who: "Ada Lovelace".into(), number: "+1415".into(), stage: CallStage::Talking }),
         };
         assert_eq!(elsewhere_status(Some(&line)), "On a call with Ada Lovelace in another tab.");
+    }
+
+    #[test]
+    fn every_message_crosses_to_another_tab_unchanged() {
+        let line = LineSummary {
+            signed_in: true,
+            registered: false,
+            call: Some(CallSummary { who: "Ada".into(), number: "1002".into(), stage: CallStage::WrappingUp }),
+        };
+        let record = RecordRef { id: "003A".into(), name: "Ada".into(), object_type: "Contact".into(), person_contact_id: None };
+        for message in [
+            TabMessage::Hello,
+            TabMessage::Line(line),
+            TabMessage::Line(LineSummary { signed_in: false, registered: false, call: None }),
+            TabMessage::Dial { number: "+1 415 555 0100".into(), record: Some(record) },
+            TabMessage::Dial { number: "1003".into(), record: None },
+        ] {
+            assert!(matches!(TabMessage::from_value(&message.to_value()), Ok(m) if m == message));
+        }
+    }
+
+    #[test]
+    fn a_tab_still_running_the_first_build_is_understood() {
+        // What serde's derive posted: the record's missing contact as undefined (absent).
+        let record = Value::object([("id", "003A".into()), ("name", "Ada".into()), ("object_type", "Contact".into())]);
+        let dial = Value::object([("number", "1002".into()), ("record", record)]);
+        let envelope = Value::object([("version", 1u32.into()), ("message", Value::variant("Dial", dial))]);
+        assert!(matches!(TabMessage::from_value(&envelope), Ok(TabMessage::Dial { number, record: Some(r) }) if number == "1002" && r.name == "Ada"));
+        let hello = Value::object([("version", 1u32.into()), ("message", "Hello".into())]);
+        assert!(matches!(TabMessage::from_value(&hello), Ok(TabMessage::Hello)));
+    }
+
+    #[test]
+    fn messages_of_another_version_or_shape_are_ignored() {
+        let newer = Value::object([("version", 2u32.into()), ("message", "Hello".into())]);
+        assert!(matches!(TabMessage::from_value(&newer), Err(Ignored::Version(2))));
+        let odd = Value::object([("version", 1u32.into()), ("message", "Goodbye".into())]);
+        assert!(matches!(TabMessage::from_value(&odd), Err(Ignored::Malformed)));
+        let no_number = Value::object([("version", 1u32.into()), ("message", Value::variant("Dial", Value::object([])))]);
+        assert!(matches!(TabMessage::from_value(&no_number), Err(Ignored::Malformed)));
+        assert!(matches!(TabMessage::from_value(&Value::from("Hello")), Err(Ignored::Malformed)));
     }
 
     #[test]

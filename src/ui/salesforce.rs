@@ -7,7 +7,17 @@ use crate::phone::reasons::CrmProblem;
 use crate::phone::{Icon, Rejection};
 
 /// The org package's Task fields (see `task_facts`); a refusal naming one is about them.
-pub const PACKAGE_FIELDS: [&str; 3] = ["Softphone_Pop_Outcome__c", "Softphone_Pop_Latency_Ms__c", "Softphone_Log_Attempts__c"];
+pub const PACKAGE_FIELDS: [&str; 9] = [
+    "Softphone_Pop_Outcome__c",
+    "Softphone_Pop_Latency_Ms__c",
+    "Softphone_Log_Attempts__c",
+    "Softphone_Outcome__c",
+    "Softphone_MOS__c",
+    "Softphone_Jitter_Ms__c",
+    "Softphone_Loss_Percent__c",
+    "Softphone_Round_Trip_Ms__c",
+    "Softphone_Call_Center__c",
+];
 
 /// A permanent refusal read from Salesforce's error codes (or texts that carry them).
 pub fn rejection_in(errors: &str) -> Option<Rejection> {
@@ -59,6 +69,7 @@ pub fn icon(icon: Icon) -> &'static str {
         Icon::Away => "away",
         Icon::Offline => "offline",
         Icon::Warning => "warning",
+        Icon::IncomingCall => "incoming_call",
         Icon::OnCall => "end_call",
         _ => "call",
     }

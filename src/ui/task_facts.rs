@@ -1,27 +1,39 @@
-//! The measured facts of a call on its Task: the screen pop's outcome and latency, and the saveLog
-//! attempt that saved the log. With the org package they go in its custom Activity fields
-//! (`Softphone_Pop_Outcome__c`, `Softphone_Pop_Latency_Ms__c`, `Softphone_Log_Attempts__c`,
-//! which `callcenter report` reads); without it, as plain lines at the end of the description,
-//! since Salesforce refuses a whole Task that names a field the org does not have. Either way
-//! they ride on the call's own saveLog: no extra Salesforce call.
+//! The measured facts of a call on its Task: what became of it (answered, missed...), the screen
+//! pop's outcome and latency, the saveLog attempt that saved the log, how it sounded and the Call
+//! Center it was made in. With the org package they go in its custom Activity fields (the pop's
+//! and the attempts, which `callcenter report` reads, and the ones its reports and dashboard
+//! chart); without it, as plain lines at the end of the description (how it sounded is there
+//! anyway), since Salesforce refuses a whole Task that names a field the org does not have.
+//! Either way they ride on the call's own saveLog: no extra Salesforce call.
 
 use crate::opencti::CallLog;
 use crate::phone::pop_measure::PopMeasure;
-use crate::phone::CallRecord;
+use crate::phone::{CallOutcome, CallRecord};
+use crate::words;
 
 /// The largest value a Number(8,0) field holds.
 const LATENCY_MAX_MS: u64 = 99_999_999;
 /// The largest value a Number(4,0) field holds.
 const ATTEMPTS_MAX: u32 = 9_999;
+/// The largest value a Number(6,0) field holds.
+const MS_MAX: u32 = 999_999;
 
 /// `log` with the call's facts added in the form the org takes: `package_fields` when the
 /// package is installed and Salesforce has not refused its fields. While the package is not known
 /// yet the description form is used: plain text never makes Salesforce refuse the Task.
-pub fn with_facts(mut log: CallLog, record: &CallRecord, package_fields: bool) -> CallLog {
+pub fn with_facts(mut log: CallLog, record: &CallRecord, package_fields: bool, call_center: &str) -> CallLog {
     if package_fields {
         log.pop_outcome = record.screen_pop.map(|pop| pop.outcome.as_str());
         log.pop_latency_ms = record.screen_pop.and_then(|pop| pop.latency_ms).map(|ms| clamp_u32(ms.min(LATENCY_MAX_MS)));
         log.log_attempts = record.log_attempt.map(|n| n.min(ATTEMPTS_MAX));
+        log.outcome = record.outcome.as_ref().map(words::task_outcome);
+        if let Some(q) = &record.quality {
+            log.mos = Some(f64::from(q.mos_tenths) / 10.0);
+            log.jitter_ms = Some(q.jitter_ms.min(MS_MAX));
+            log.loss_percent = Some(f64::from(q.loss_permille.min(1000)) / 10.0);
+            log.round_trip_ms = q.round_trip_ms.map(|ms| ms.min(MS_MAX));
+        }
+        log.call_center = Some(call_center.to_owned()).filter(|c| !c.is_empty());
         return log;
     }
     let lines = description_lines(record);
@@ -38,10 +50,14 @@ pub fn with_facts(mut log: CallLog, record: &CallRecord, package_fields: bool) -
     log
 }
 
-/// `Screen pop: <outcome> in <N> ms` (or without a time when Salesforce never answered), and
-/// `Saved on attempt <N>` when the first saveLog did not save the Task.
+/// `Outcome: <outcome>` for a call nobody answered, `Screen pop: <outcome> in <N> ms` (or without a
+/// time when Salesforce never answered), and `Saved on attempt <N>` when the first saveLog did
+/// not save the Task.
 fn description_lines(record: &CallRecord) -> Vec<String> {
     let mut lines = Vec::new();
+    if let Some(outcome) = record.outcome.as_ref().filter(|o| **o != CallOutcome::Answered) {
+        lines.push(format!("Outcome: {}", words::task_outcome(outcome)));
+    }
     if let Some(pop) = record.screen_pop {
         lines.push(pop_line(pop));
     }
@@ -66,20 +82,22 @@ fn clamp_u32(value: u64) -> u32 {
 mod tests {
     use super::*;
     use crate::phone::pop_measure::PopOutcome;
+    use crate::phone::quality::{Grade, QualitySummary};
     use crate::phone::CallDirection;
-    use serde_json::{json, Value};
+    use crate::phone::value::Value;
 
     fn record(screen_pop: Option<PopMeasure>, log_attempt: Option<u32>) -> CallRecord {
         CallRecord {
             direction: CallDirection::Inbound,
             number: "+1 757 555 0142".into(),
             record: None,
+            about: None,
+            outcome: Some(CallOutcome::Answered),
             started_at: crate::phone::Time::from_unix_millis(1_795_946_520_000),
             duration_s: 12,
             call_id: Some("abc@pbx".into()),
             screen_pop,
             log_attempt,
-            unanswered: None,
             disposition: String::new(),
             notes: String::new(),
             transferred_to: None,
@@ -106,58 +124,97 @@ mod tests {
             pop_outcome: None,
             pop_latency_ms: None,
             log_attempts: None,
+            task_subtype: None,
+            outcome: None,
+            mos: None,
+            jitter_ms: None,
+            loss_percent: None,
+            round_trip_ms: None,
+            call_center: None,
         }
     }
 
     fn sent(log: &CallLog) -> Value {
-        serde_json::to_value(log).expect("a Task serializes")
+        log.to_value()
     }
 
     const ONE_MATCH: PopMeasure = PopMeasure { outcome: PopOutcome::OneMatch, latency_ms: Some(37) };
 
     #[test]
     fn with_the_package_the_facts_go_in_its_fields_and_the_description_is_untouched() {
-        let task = sent(&with_facts(log(Some("Called back.")), &record(Some(ONE_MATCH), Some(3)), true));
-        assert_eq!(task["Softphone_Pop_Outcome__c"], json!("one-match"));
-        assert_eq!(task["Softphone_Pop_Latency_Ms__c"], json!(37));
-        assert_eq!(task["Softphone_Log_Attempts__c"], json!(3));
-        assert_eq!(task["Description"], json!("Called back."));
+        let task = sent(&with_facts(log(Some("Called back.")), &record(Some(ONE_MATCH), Some(3)), true, "RustSoftphone"));
+        assert_eq!(task.get("Softphone_Pop_Outcome__c").as_str(), Some("one-match"));
+        assert_eq!(task.get("Softphone_Pop_Latency_Ms__c").u32(), Some(37));
+        assert_eq!(task.get("Softphone_Log_Attempts__c").u32(), Some(3));
+        assert_eq!(task.get("Description").as_str(), Some("Called back."));
     }
 
     #[test]
     fn with_the_package_a_call_without_a_pop_leaves_the_pop_fields_empty() {
-        let task = sent(&with_facts(log(None), &record(None, Some(1)), true));
-        assert_eq!(task.get("Softphone_Pop_Outcome__c"), None);
-        assert_eq!(task.get("Softphone_Pop_Latency_Ms__c"), None);
-        assert_eq!(task["Softphone_Log_Attempts__c"], json!(1));
+        let task = sent(&with_facts(log(None), &record(None, Some(1)), true, "RustSoftphone"));
+        assert!(task.get("Softphone_Pop_Outcome__c").is_null());
+        assert!(task.get("Softphone_Pop_Latency_Ms__c").is_null());
+        assert_eq!(task.get("Softphone_Log_Attempts__c").u32(), Some(1));
         let timed_out = PopMeasure { outcome: PopOutcome::TimedOut, latency_ms: None };
-        let task = sent(&with_facts(log(None), &record(Some(timed_out), Some(1)), true));
-        assert_eq!(task["Softphone_Pop_Outcome__c"], json!("timed-out"));
-        assert_eq!(task.get("Softphone_Pop_Latency_Ms__c"), None, "no answer, no latency");
+        let task = sent(&with_facts(log(None), &record(Some(timed_out), Some(1)), true, "RustSoftphone"));
+        assert_eq!(task.get("Softphone_Pop_Outcome__c").as_str(), Some("timed-out"));
+        assert!(task.get("Softphone_Pop_Latency_Ms__c").is_null(), "no answer, no latency");
     }
 
     #[test]
     fn without_the_package_no_custom_field_is_sent_and_the_facts_end_the_description() {
-        let task = sent(&with_facts(log(Some("Called back.")), &record(Some(ONE_MATCH), Some(2)), false));
-        let names: Vec<&String> = task.as_object().expect("an object").keys().filter(|k| k.ends_with("__c")).collect();
+        let task = sent(&with_facts(log(Some("Called back.")), &record(Some(ONE_MATCH), Some(2)), false, "RustSoftphone"));
+        let names: Vec<&str> = task.members().expect("an object").iter().map(|m| m.name.as_str()).filter(|k| k.ends_with("__c")).collect();
         assert!(names.is_empty(), "{names:?}");
-        assert_eq!(task["Description"], json!("Called back.\nScreen pop: one-match in 37 ms\nSaved on attempt 2"));
+        assert_eq!(task.get("Description").as_str(), Some("Called back.\nScreen pop: one-match in 37 ms\nSaved on attempt 2"));
     }
 
     #[test]
     fn without_the_package_a_first_try_and_a_timeout_say_only_what_happened() {
         let timed_out = PopMeasure { outcome: PopOutcome::TimedOut, latency_ms: None };
-        let task = sent(&with_facts(log(None), &record(Some(timed_out), Some(1)), false));
-        assert_eq!(task["Description"], json!("Screen pop: timed-out"));
+        let task = sent(&with_facts(log(None), &record(Some(timed_out), Some(1)), false, "RustSoftphone"));
+        assert_eq!(task.get("Description").as_str(), Some("Screen pop: timed-out"));
         // An outbound call saved at once has nothing to add.
-        let task = sent(&with_facts(log(None), &record(None, Some(1)), false));
-        assert_eq!(task.get("Description"), None);
+        let task = sent(&with_facts(log(None), &record(None, Some(1)), false, "RustSoftphone"));
+        assert!(task.get("Description").is_null());
+    }
+
+    fn sounded() -> QualitySummary {
+        QualitySummary { grade: Grade::Good, mos_tenths: 41, loss_permille: 3, jitter_ms: 6, round_trip_ms: Some(42) }
+    }
+
+    #[test]
+    fn with_the_package_outcome_quality_and_call_center_are_numbers_and_words_reports_can_use() {
+        let mut r = record(Some(ONE_MATCH), Some(1));
+        r.quality = Some(sounded());
+        let task = sent(&with_facts(log(None), &r, true, "RustSoftphone"));
+        assert_eq!(task.get("Softphone_Outcome__c").as_str(), Some("Answered"));
+        assert_eq!(task.get("Softphone_MOS__c").number(), Some(4.1));
+        assert_eq!(task.get("Softphone_Jitter_Ms__c").u32(), Some(6));
+        assert_eq!(task.get("Softphone_Loss_Percent__c").number(), Some(0.3));
+        assert_eq!(task.get("Softphone_Round_Trip_Ms__c").u32(), Some(42));
+        assert_eq!(task.get("Softphone_Call_Center__c").as_str(), Some("RustSoftphone"));
+        assert!(task.get("CallDisposition").is_null(), "the outcome is not the agent's disposition");
+    }
+
+    #[test]
+    fn without_the_package_a_call_nobody_answered_says_so_in_the_description() {
+        let mut r = record(None, Some(1));
+        r.outcome = Some(CallOutcome::MissedAway);
+        let task = sent(&with_facts(log(None), &r, false, "RustSoftphone"));
+        assert_eq!(task.get("Description").as_str(), Some("Outcome: Missed (away)"));
+        assert!(task.get("CallDisposition").is_null());
+        // An answered call says nothing more than it did.
+        let task = sent(&with_facts(log(None), &record(None, Some(1)), false, "RustSoftphone"));
+        assert!(task.get("Description").is_null());
     }
 
     #[test]
     fn the_fields_sent_are_the_ones_a_refusal_is_recognised_by() {
-        let task = sent(&with_facts(log(None), &record(Some(ONE_MATCH), Some(1)), true));
-        let mut names: Vec<&str> = task.as_object().expect("an object").keys().map(String::as_str).filter(|k| k.ends_with("__c")).collect();
+        let mut r = record(Some(ONE_MATCH), Some(1));
+        r.quality = Some(sounded());
+        let task = sent(&with_facts(log(None), &r, true, "RustSoftphone"));
+        let mut names: Vec<&str> = task.members().expect("an object").iter().map(|m| m.name.as_str()).filter(|k| k.ends_with("__c")).collect();
         let mut known = super::super::salesforce::PACKAGE_FIELDS.to_vec();
         names.sort_unstable();
         known.sort_unstable();
@@ -167,8 +224,8 @@ mod tests {
     #[test]
     fn figures_beyond_the_fields_precision_are_capped() {
         let slow = PopMeasure { outcome: PopOutcome::NoMatch, latency_ms: Some(10_u64.pow(12)) };
-        let task = sent(&with_facts(log(None), &record(Some(slow), Some(20_000)), true));
-        assert_eq!(task["Softphone_Pop_Latency_Ms__c"], json!(99_999_999));
-        assert_eq!(task["Softphone_Log_Attempts__c"], json!(9_999));
+        let task = sent(&with_facts(log(None), &record(Some(slow), Some(20_000)), true, "RustSoftphone"));
+        assert_eq!(task.get("Softphone_Pop_Latency_Ms__c").u32(), Some(99_999_999));
+        assert_eq!(task.get("Softphone_Log_Attempts__c").u32(), Some(9_999));
     }
 }

@@ -198,6 +198,8 @@ pub fn ready_to_call(props: &ReadyProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct OutboxProps {
     pub pending: Vec<PendingLog>,
+    /// The agent's time zone as Salesforce keeps it (`None`: the browser's).
+    pub zone: Option<AttrValue>,
 }
 
 /// Call logs Salesforce has not confirmed yet: never silently dropped.
@@ -214,7 +216,7 @@ pub fn outbox(props: &OutboxProps) -> Html {
             <h2 id="outbox-title">{ "Call logs not saved yet" }</h2>
             <ul class="outbox">
                 { for props.pending.iter().map(|p| html! {
-                    <li>{ words::task_subject(&p.record) }
+                    <li>{ super::calendar::subject(&p.record, props.zone.as_deref()) }
                         if let Some(e) = &p.error { <div class="weak">{ words::crm_problem(e) }</div> }
                     </li>
                 }) }
@@ -228,6 +230,8 @@ pub fn outbox(props: &OutboxProps) -> Html {
 pub struct PhoneViewProps {
     pub snapshot: Snapshot,
     pub dispositions: Vec<AttrValue>,
+    /// The agent's time zone as Salesforce keeps it (`None`: the browser's).
+    pub zone: Option<AttrValue>,
 }
 
 /// The whole signed-in or signed-out phone.
@@ -240,6 +244,7 @@ pub fn phone_view(props: &PhoneViewProps) -> Html {
     };
     use_shortcuts(focused);
     let send = use_intents();
+    let help = super::help::use_help(phone);
     let idle = phone.calls().is_empty() && phone.ready().is_none() && phone.wrap_up().is_none();
     let user = phone.agent_user().unwrap_or_default();
     html! {
@@ -262,13 +267,14 @@ pub fn phone_view(props: &PhoneViewProps) -> Html {
             }
             <Calls snapshot={props.snapshot.clone()} />
             if let Some(wrap) = phone.wrap_up() {
-                <WrapUpCard wrap={wrap.clone()} dispositions={props.dispositions.clone()} />
+                <WrapUpCard wrap={wrap.clone()} dispositions={props.dispositions.clone()} subject={super::calendar::subject(&wrap.record, props.zone.as_deref())} />
             }
             if phone.agent_user().is_some() && !phone.microphones().is_empty() {
                 <MicrophonePicker inputs={phone.microphones().to_vec()} chosen={phone.microphone().map(|m| AttrValue::from(m.to_owned()))} />
             }
             if phone.agent_user().is_some() { <super::outputs::OutputPickers outputs={phone.outputs().clone()} /> }
-            <Outbox pending={phone.outbox().to_vec()} />
+            <Outbox pending={phone.outbox().to_vec()} zone={props.zone.clone()} />
+            { help }
         </main>
     }
 }
@@ -323,6 +329,8 @@ fn use_none_selected(select: NodeRef) {
 pub struct WrapUpProps {
     pub wrap: WrapUp,
     pub dispositions: Vec<AttrValue>,
+    /// The Task's subject, on the agent's calendar.
+    pub subject: AttrValue,
 }
 
 /// After a call: the log is already saved; disposition and notes complete it.
@@ -358,10 +366,26 @@ pub fn wrap_up_card(props: &WrapUpProps) -> Html {
     };
     let oninput = onchange.reform(|e: InputEvent| Event::from(e));
     let record = &props.wrap.record;
+    // The call's diagnostics summary, added to the notes where the agent sees it (and can edit it).
+    let add_diagnostics = record.call_id.clone().map(|call_id| {
+        let (notes, onchange) = (notes.clone(), onchange.clone());
+        Callback::from(move |e: MouseEvent| {
+            if let Some(field) = notes.cast::<HtmlTextAreaElement>() {
+                let mut text = field.value();
+                if !text.is_empty() {
+                    text.push('\n');
+                }
+                text.push_str(&crate::support::journal::summary(&call_id));
+                field.set_value(&text);
+                // As if typed: the phone keeps the notes (whatever ends the wrap-up saves them).
+                onchange.emit(Event::from(e));
+            }
+        })
+    });
     html! {
         <form class="card" {onsubmit} aria-labelledby="wrap-title" data-testid="wrap-up">
             <h2 id="wrap-title">{ "Wrap-up" }</h2>
-            <div class="weak">{ words::task_subject(record) }{ format!(" · {} s", record.duration_s) }</div>
+            <div class="weak">{ props.subject.clone() }{ format!(" · {} s", record.duration_s) }</div>
             <div class="field">
                 <label for="wrap-disposition">{ "Disposition" }</label>
                 <select id="wrap-disposition" ref={disposition} {onchange}>
@@ -374,7 +398,10 @@ pub fn wrap_up_card(props: &WrapUpProps) -> Html {
                 <textarea id="wrap-notes" ref={notes} rows="3" {oninput} />
             </div>
             if let Some(ends_at) = props.wrap.ends_at { <Countdown {ends_at} /> }
-            <div class="actions"><button class="brand" type="submit">{ "Done" }</button></div>
+            <div class="actions">
+                <button class="brand" type="submit">{ "Done" }</button>
+                if let Some(add) = add_diagnostics { <button type="button" onclick={add}>{ "Add diagnostics to the notes" }</button> }
+            </div>
         </form>
     }
 }

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { eventually } from './lib/browser.mjs';
 import { hearEachOther, startEdgeWorld } from './lib/edge.mjs';
 import { cardSays, dial, freshAgent, tasks } from './lib/early.mjs';
+import { outcomeOf } from './lib/console.mjs';
 import { openedThings } from './lib/network.mjs';
 import { startSipp } from './lib/sipp.mjs';
 
@@ -26,10 +27,12 @@ async function sipp(options) {
   return far;
 }
 
-/** The one Task, once logged, with the failure in its disposition. */
+/** The one Task, once logged: outcome Failed, the reason first in its description. */
 async function failedTask(why) {
   const task = await eventually('the call log', async () => (await tasks())[0]);
-  assert.match(task.CallDisposition, new RegExp(`^Failed: ${why}`));
+  assert.equal(outcomeOf(task), 'Failed');
+  assert.equal(task.CallDisposition, undefined, 'the disposition is the agent\'s');
+  assert.match(task.Description, new RegExp(`^Failed: ${why}`));
   assert.equal((await tasks()).length, 1, 'one Task');
   return task;
 }

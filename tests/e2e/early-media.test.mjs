@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { eventually } from './lib/browser.mjs';
 import { agentAudio, hearEachOther, startEdgeWorld } from './lib/edge.mjs';
 import { cardSays, dial, freshAgent, inviteSentAt, sentSdp, tasks } from './lib/early.mjs';
+import { outcomeOf } from './lib/console.mjs';
 import { openedThings } from './lib/network.mjs';
 import { startSipp } from './lib/sipp.mjs';
 
@@ -59,7 +60,7 @@ for (const [name, answer] of [['the same SDP', { answer_payloads: '0 101', answe
   });
 }
 
-for (const [status, disposition] of [[486, /^Busy$/], [404, /^Failed: The number does not exist/]]) {
+for (const [status, outcome, why] of [[486, 'Busy', null], [404, 'Failed', /^Failed: The number does not exist/]]) {
   test(`a call that fails with ${status} after its announcement ends and is logged as ${status === 486 ? 'busy' : 'failed'}`, { timeout: 60_000 }, async () => {
     const far = await farEnd('uas-early-fail.xml', { final_status: String(status) });
     const agent = await freshAgent(world, opened);
@@ -69,7 +70,9 @@ for (const [status, disposition] of [[486, /^Busy$/], [404, /^Failed: The number
     await agent.phone.locator('[data-testid=call]').waitFor({ state: 'detached', timeout: 10_000 });
     assert.ok((await far.done()).ok, `the far end's ${status} was acknowledged`);
     const task = await eventually('the call log', async () => (await tasks()).find((t) => t.CallType === 'Outbound'));
-    assert.match(task.CallDisposition, disposition);
+    assert.equal(outcomeOf(task), outcome);
+    if (why) assert.match(task.Description, why);
+    assert.equal(task.CallDisposition, undefined, 'the disposition is the agent\'s');
     assert.equal(task.CallDurationInSeconds, 0, 'never answered');
     assert.equal((await tasks()).length, 1, 'one Task');
   });

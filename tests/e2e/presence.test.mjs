@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { eventually } from './lib/browser.mjs';
-import { CONSOLE_ORIGIN, standin } from './lib/console.mjs';
+import { CONSOLE_ORIGIN, standin, outcomeOf } from './lib/console.mjs';
 import { signIn, startPbxWorld } from './lib/network.mjs';
 import { openPeer } from './lib/peer.mjs';
 
@@ -45,7 +45,7 @@ test('Busy, Away and Offline keep calls away as an agent expects, and the choice
   assert.equal(await standin(agent.page, 'state.item.label'), 'Phone: busy');
   assert.equal(await callAgent(peer, agent), 486, 'Busy: the caller hears busy');
   const [missed] = await eventually('the missed call\'s Task', async () => { const t = await json('/__standin/tasks'); return t.length === 1 && t; });
-  assert.equal(missed.CallDisposition, 'Missed (busy)');
+  assert.equal(outcomeOf(missed), 'Missed (busy)');
 
   await presence.selectOption('Away');
   assert.equal(await callAgent(peer, agent), 480, 'Away: temporarily unavailable, for the PBX to route elsewhere');

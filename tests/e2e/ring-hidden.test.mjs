@@ -1,6 +1,9 @@
 // A ring is never missed: with the Salesforce tab in the background, an inbound call raises a
-// browser notification, marks the phone's document title and opens the utility panel;
-// answering clears both.
+// browser notification, and the Lightning page the agent comes back to shows it: the utility
+// item's label and ringing icon (Open CTI setSoftphoneItemLabel / setSoftphoneItemIcon, as the
+// stand-in's utility bar draws them) and the panel opened. Answering closes the notification
+// and the item says the call is on. The phone's own document title is not used: it is a
+// frame's, which no browser shows.
 //
 // Notification permission in a frame: Chromium reports "denied" to a cross-origin frame and
 // never asks from one; the frame gets the permission of the top page's origin (checked: granting
@@ -16,7 +19,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually } from './lib/browser.mjs';
-import { CONSOLE_ORIGIN, APP_ORIGIN, standin, openPhone, signInAs } from './lib/console.mjs';
+import { CONSOLE_ORIGIN, APP_ORIGIN, openPhone, signInAs } from './lib/console.mjs';
 import { openPeer } from './lib/peer.mjs';
 import { startCallWorld } from './lib/world.mjs';
 
@@ -51,7 +54,12 @@ before(async () => {
 after(async () => world?.stop());
 
 
-test('a call ringing in a hidden tab raises a notification and marks the title until answered', async () => {
+/** What the stand-in's Lightning page shows in its utility bar: the item's label and icon. */
+async function utilityItem(page) {
+  return { label: await page.locator('#item-label').textContent(), icon: await page.locator('#item-icon').textContent() };
+}
+
+test('a call ringing in a hidden tab raises a notification and shows on the utility item until answered', async () => {
   const { browser, peerServer } = world;
   await fetch(CONSOLE_ORIGIN + '/__standin/reset', { method: 'POST' });
   const page = await browser.context.newPage();
@@ -67,16 +75,17 @@ test('a call ringing in a hidden tab raises a notification and marks the title u
   assert.equal(await frame().evaluate(() => Notification.permission), 'granted');
 
   const peer = await openPeer(browser.context, peerServer, '1003');
-  const title = await frame().evaluate(() => document.title);
+  assert.deepEqual(await utilityItem(page), { label: 'Phone: ready', icon: '[call]' });
 
-  // Ringing while the agent is looking: no notification, the title stays.
+  // Ringing while the agent is looking: no notification; the utility item rings all the same.
   await peer.call('sip:1001@127.0.0.1');
   await phone.locator('[data-testid=incoming-call]').waitFor({ timeout: 10_000 });
   assert.equal((await frame().evaluate(() => window.__notifications)).length, 0, 'no notification for a visible tab');
-  assert.equal(await frame().evaluate(() => document.title), title);
+  await eventually('the utility item to ring', async () => (await utilityItem(page)).icon === '[incoming_call]');
   await phone.locator('button', { hasText: 'Decline' }).click();
   await phone.locator('[data-testid=incoming-call]').waitFor({ state: 'detached', timeout: 10_000 });
   await eventually('the caller to be declined', () => peer.has('failed', { originator: 'remote', status: 603 }));
+  await eventually('the utility item to stop ringing', async () => (await utilityItem(page)).icon === '[call]');
 
   // The Salesforce tab goes to the background, panel closed.
   await page.click('#panel-minimize');
@@ -92,15 +101,25 @@ test('a call ringing in a hidden tab raises a notification and marks the title u
   assert.equal(shown.title, 'Incoming call');
   assert.match(shown.body, /1003/, 'the caller is named');
   assert.equal(shown.error, null, 'the browser accepted the notification');
-  assert.match(await frame().evaluate(() => document.title), /^Incoming call: .*1003/);
-  assert.equal(await standin(page, 'state.panelVisible'), true, 'the utility panel opened');
+  // What the agent sees on coming back to the tab, as the Lightning page draws it.
+  const ringing = await eventually('the utility item to ring', async () => {
+    const item = await utilityItem(page);
+    return item.icon === '[incoming_call]' && item;
+  });
+  // Named by the number, then by the record the screen pop found (Barbara Liskov's Phone is 1003).
+  assert.match(ringing.label, /^Incoming call: (1003|Barbara Liskov)$/, 'the utility item names the caller');
+  assert.equal(await page.locator('#utility-panel').isVisible(), true, 'the utility panel opened');
 
-  // The agent comes back and answers: the title is restored, the notification closed.
+  // The agent comes back and answers: the notification closes, the item says the call is on.
   await page.evaluate(() => window.__setHidden(false));
   await frame().evaluate(() => window.__setHidden(false));
   await phone.locator('button', { hasText: 'Answer' }).click();
   await phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
-  await eventually('the title to be restored', async () => (await frame().evaluate(() => document.title)) === title);
+  const talking = await eventually('the utility item to show the call', async () => {
+    const item = await utilityItem(page);
+    return item.icon === '[end_call]' && item;
+  });
+  assert.match(talking.label, /^On call \d\d:\d\d Barbara Liskov$/);
   assert.equal((await frame().evaluate(() => window.__notifications))[0].closed, true, 'the notification was closed');
   await peer.hangup();
   await phone.locator('[data-testid=wrap-up]').waitFor({ timeout: 10_000 });

@@ -6,7 +6,7 @@ import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { seriousFindings } from './lib/axe.mjs';
 import { eventually } from './lib/browser.mjs';
-import { APP_ORIGIN, CONSOLE_ORIGIN } from './lib/console.mjs';
+import { APP_ORIGIN, CONSOLE_ORIGIN, outcomeOf } from './lib/console.mjs';
 import { agentAndPeers as agentWith, openedThings, startPbxWorld } from './lib/network.mjs';
 
 const MARGARET = '003000000000004AAA'; // 1002
@@ -129,7 +129,7 @@ test('a waiting call turned away: Busy gives 486, Decline 603, and the first cal
     const logs = (await tasks()).filter((t) => t.WhoId === BARBARA);
     return logs.length === 2 && logs;
   });
-  assert.deepEqual(declined.map((t) => t.CallDisposition), ['Declined', 'Declined']);
+  assert.deepEqual(declined.map(outcomeOf), ['Declined', 'Declined']);
 });
 
 /** Margaret calls in and the agent consults colleague 1004, who answers. */

@@ -61,6 +61,9 @@ pub struct SoftphoneSettings {
     /// The codecs the phone prefers, most preferred first (`audioCodecs`); empty: the
     /// browser's own order.
     pub audio_codecs: Vec<AudioCodec>,
+    /// The PBX's echo test (`echoTestNumber`): what the pre-flight check dials, as written; it
+    /// answers and sends back what it hears. `None`: the PBX offers none.
+    pub echo_test_number: Option<String>,
 }
 
 /// The standard dialing options of a Call Center.
@@ -160,6 +163,7 @@ impl SoftphoneSettings {
             home_country: r.home_country(),
             number_format: r.number_format(),
             audio_codecs: r.audio_codecs(),
+            echo_test_number: r.echo_test_number(),
         };
         if r.fatal {
             Err(SettingsError { problems: r.problems })
@@ -379,6 +383,21 @@ impl Reader<'_> {
         codecs
     }
 
+    /// A number dialled as written: digits, `*` and `#` (a leading `+` too), at most 32.
+    fn echo_test_number(&mut self) -> Option<String> {
+        let k = key("echoTestNumber");
+        let v = self.get(&k).trim().to_owned();
+        let digits = v.strip_prefix('+').unwrap_or(&v);
+        if v.is_empty() {
+            return None;
+        }
+        if v.len() <= 32 && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit() || b == b'*' || b == b'#') {
+            return Some(v);
+        }
+        self.problem(&k, format!("{v:?} must be a number the PBX dials (digits, * and #); the pre-flight check offers no echo test"));
+        None
+    }
+
     fn home_country(&mut self) -> String {
         let k = key("homeCountry");
         let v = self.get(&k);
@@ -565,6 +584,24 @@ mod tests {
             let read = read(&map);
             assert_eq!(read.settings.home_country, "US", "{bad:?}");
             assert_eq!(keys(&read.problems), ["/rustSoftphone/homeCountry"], "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_echo_test_number_is_dialled_as_written_or_left_out() {
+        for (given, used) in [("9196", Some("9196")), (" *43 ", Some("*43")), ("+15555550100", Some("+15555550100")), ("", None)] {
+            let mut map = development();
+            map.insert("/rustSoftphone/echoTestNumber".into(), given.into());
+            let read = read(&map);
+            assert_eq!(read.settings.echo_test_number.as_deref(), used, "{given:?}");
+            assert!(read.problems.is_empty(), "{given:?}");
+        }
+        for bad in ["echo", "9196@evil.example", "+", "1;x=1"] {
+            let mut map = development();
+            map.insert("/rustSoftphone/echoTestNumber".into(), bad.into());
+            let read = read(&map);
+            assert_eq!(read.settings.echo_test_number, None, "{bad:?}");
+            assert_eq!(keys(&read.problems), ["/rustSoftphone/echoTestNumber"], "{bad:?}");
         }
     }
 

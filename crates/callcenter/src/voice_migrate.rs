@@ -166,7 +166,7 @@ impl Builder<'_> {
             let why = if name == VOICE_CALL_SERVICE_ITEM { "where the connector asks for each inbound call's VoiceCall" } else { "the connector's setting (as the Open CTI phone's)" };
             self.put((SECTION, "Rust Softphone"), (name, label), &value, why);
         }
-        for name in ["turnUsername", "turnCredential", "turnCredentialsUrl", "iceTransportPolicy"] {
+        for name in ["turnUsername", "turnCredential", "turnCredentialsUrl", "iceTransportPolicy", "trunkNumberFormat", "audioCodecs"] {
             if let Some(i) = self.old.item(SECTION, name) {
                 let (label, value) = (i.label.clone(), i.value.clone());
                 self.put((SECTION, "Rust Softphone"), (name, &label), &value, "");

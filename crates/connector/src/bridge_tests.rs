@@ -150,6 +150,7 @@ fn a_call_a_reload_cut_off_is_shown_again_once_its_voice_call_is_looked_up() {
         direction: phone::CallDirection::Inbound,
         number: "+14155550100".into(),
         record: None,
+        about: None,
         call_id: Some("in1@pbx".into()),
         started_at: at(1_000),
         answered_at: Some(at(2_000)),

@@ -57,13 +57,7 @@ impl Connector {
         }
         let user_name = Reflect::get(config, &"userFullName".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
         let phone = new_phone(&settings);
-        let line_settings = LineSettings {
-            pbx_urls: settings.phone.pbx_urls.clone(),
-            sip_domain: settings.phone.sip_domain.clone(),
-            ice: settings.phone.ice.clone(),
-            register_expires: settings.phone.register_expires,
-            audio_codecs: settings.phone.audio_codecs.clone(),
-        };
+        let line_settings = LineSettings::from_settings(&settings.phone);
         let weak = std::rc::Rc::downgrade(&self.inner);
         let line = Line::new(line_settings, move |event| {
             if let Some(inner) = weak.upgrade() {

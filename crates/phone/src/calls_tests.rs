@@ -71,7 +71,7 @@ fn declining_the_waiting_call_logs_it_and_the_first_call_goes_on() {
         let (mut phone, _) = talking_with_a_call_waiting();
         let effects = phone.handle_intent(at(21_000), Intent::Decline { call: H2, busy });
         assert!(effects.contains(&Effect::Decline { call: H2, busy }));
-        assert_eq!(save_of(&effects).map(|(_, r, _)| (r.number, r.unanswered)), Some((BOB.into(), Some(Unanswered::Declined))));
+        assert_eq!(save_of(&effects).map(|(_, r, _)| (r.number, r.outcome)), Some((BOB.into(), Some(CallOutcome::Declined))));
         assert!(effects.contains(&Effect::PlayTone(None)));
         assert_eq!(the_call(&phone).handle(), H1);
         assert!(!held(&phone, H1) && phone.wrap_up().is_none(), "no wrap-up for a call never answered");
@@ -82,7 +82,7 @@ fn declining_the_waiting_call_logs_it_and_the_first_call_goes_on() {
 fn a_waiting_caller_who_gives_up_is_logged_missed_and_the_label_is_the_call_again() {
     let (mut phone, _) = talking_with_a_call_waiting();
     let effects = phone.handle_event(at(25_000), Event::CallEnded { call: H2, reason: EndReason::Missed });
-    assert_eq!(save_of(&effects).and_then(|(_, r, _)| r.unanswered), Some(Unanswered::Missed));
+    assert_eq!(save_of(&effects).and_then(|(_, r, _)| r.outcome), Some(CallOutcome::Missed));
     assert!(effects.contains(&Effect::PlayTone(None)));
     assert!(effects.contains(&Effect::SetLabel(talking("Ada Lovelace", 15))), "{effects:?}");
 }
@@ -92,7 +92,7 @@ fn a_third_caller_hears_busy_when_the_phone_has_as_many_calls_as_it_takes() {
     let mut phone = bob_answered();
     let effects = rings_in(&mut phone, 30_000, "c3", "+1 212 555 0123");
     assert!(effects.contains(&Effect::Refuse { call_id: "c3".into(), busy: true }));
-    assert_eq!(save_of(&effects).and_then(|(_, r, _)| r.unanswered), Some(Unanswered::MissedNoRoom));
+    assert_eq!(save_of(&effects).and_then(|(_, r, _)| r.outcome), Some(CallOutcome::MissedAgentBusy));
     assert_eq!(phone.calls().len(), 2);
 
     let mut roomy = bob_answered();

@@ -6,11 +6,8 @@
 //! means nothing. A type of its own so that it cannot be mixed up with the line's monotonic
 //! milliseconds or with a duration: durations are plain milliseconds (`u64`).
 
-use serde::{Deserialize, Serialize};
-
 /// A moment as Unix milliseconds (UTC).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Time(u64);
 
 impl Time {

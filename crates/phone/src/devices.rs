@@ -1,8 +1,6 @@
 //! The audio devices the browser offers and what the agent chose, as data: microphones,
 //! outputs, and the roles an output plays. The outputs' sub-state (`outputs`) acts on them.
 
-use serde::{Deserialize, Serialize};
-
 /// A microphone the browser offers.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AudioInput {
@@ -31,8 +29,7 @@ pub enum OutputRole {
 }
 
 /// The agent's choices as this browser remembers them (device ids; `None`: the default output).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OutputChoices {
     pub speaker: Option<String>,
     pub ringer: Option<String>,

@@ -3,7 +3,7 @@
 
 use crate::calls::{Call, CallHandle, Ended, Transfer};
 use crate::clock::Time;
-use crate::log::{CallLink, CallRecord, Unanswered};
+use crate::log::{CallLink, CallOutcome, CallRecord};
 use crate::reasons::{EndReason, Notice};
 use crate::{CallDirection, Effect, Phone};
 
@@ -31,7 +31,8 @@ impl Phone {
             duration_s: call.talk_seconds(ended_at),
             call_id: call.log_call_id().map(str::to_owned),
             screen_pop: call.screen_pop().and_then(|pop| pop.measure_at(now)),
-            unanswered: unanswered(&call, &reason),
+            about: call.about().cloned(),
+            outcome: Some(outcome(&call, &reason)),
             cut_off: lost_at.is_some(),
             transferred_to: transferred_to(&call, &reason),
             link: link(&call, &reason),
@@ -52,24 +53,23 @@ impl Phone {
     }
 }
 
-/// What became of a call nobody here answered (its log's disposition until the agent picks
-/// one); `None` for an answered call (the agent chooses one in wrap-up).
-fn unanswered(call: &Call, reason: &EndReason) -> Option<Unanswered> {
+/// What became of the call by itself. The disposition stays the agent's to choose in wrap-up.
+fn outcome(call: &Call, reason: &EndReason) -> CallOutcome {
     if call.answered_at().is_some() {
-        return None;
+        return CallOutcome::Answered;
     }
-    Some(match reason {
-        EndReason::Missed | EndReason::AnsweredElsewhere => Unanswered::Missed,
-        EndReason::Declined => Unanswered::Declined,
-        EndReason::Busy => Unanswered::Busy,
-        EndReason::RemoteDeclined => Unanswered::RemoteDeclined,
-        EndReason::NoAnswer => Unanswered::NoAnswer,
-        EndReason::Failed(why) => Unanswered::Failed(why.clone()),
+    match reason {
+        EndReason::Missed | EndReason::AnsweredElsewhere => CallOutcome::Missed,
+        EndReason::Declined => CallOutcome::Declined,
+        EndReason::Busy => CallOutcome::Busy,
+        EndReason::RemoteDeclined => CallOutcome::RemoteDeclined,
+        EndReason::NoAnswer => CallOutcome::NoAnswer,
+        EndReason::Failed(why) => CallOutcome::Failed(why.clone()),
         EndReason::LocalHangup | EndReason::RemoteHangup | EndReason::Transferred | EndReason::Replaced => match call.direction() {
-            CallDirection::Inbound => Unanswered::Missed,
-            _ => Unanswered::Cancelled,
+            CallDirection::Inbound => CallOutcome::Missed,
+            _ => CallOutcome::Cancelled,
         },
-    })
+    }
 }
 
 /// The number the call was handed to: the line knows a transfer happened, the call knows to

@@ -5,7 +5,7 @@
 
 use crate::calls::{CallHandle, RingingIn, Stage};
 use crate::clock::Time;
-use crate::log::{CallRecord, Unanswered};
+use crate::log::{CallOutcome, CallRecord};
 use crate::presence::Presence;
 use crate::{is_internal, CallDirection, Effect, Phone};
 
@@ -30,7 +30,7 @@ impl Phone {
             }
         }
         let direction = if is_internal(&number) { CallDirection::Internal } else { CallDirection::Inbound };
-        let ringing = RingingIn { direction, number: number.clone(), display_name, call_id: call_id.clone(), replacing };
+        let ringing = RingingIn { direction, number: number.clone(), display_name, call_id: call_id.clone(), about: self.working_on.clone(), replacing };
         // The screen pop comes first: it is what the agent waits for.
         let mut effects = Vec::new();
         if replacing {
@@ -61,14 +61,15 @@ impl Phone {
 
     /// Refuses an incoming call and logs it as missed, saying why.
     fn refuse(&mut self, now: Time, refusal: Refusal, call_id: String, number: String) -> Vec<Effect> {
-        let unanswered = match (refusal, self.agent.presence()) {
-            (Refusal::Busy, Presence::Busy) => Unanswered::MissedWhileBusy,
-            (Refusal::Busy, _) => Unanswered::MissedNoRoom,
-            (Refusal::Away, _) => Unanswered::MissedWhileAway,
+        let outcome = match (refusal, self.agent.presence()) {
+            (Refusal::Busy, Presence::Busy) => CallOutcome::MissedBusy,
+            (Refusal::Busy, _) => CallOutcome::MissedAgentBusy,
+            (Refusal::Away, _) => CallOutcome::MissedAway,
         };
         let record = CallRecord {
             call_id: Some(call_id.clone()),
-            unanswered: Some(unanswered),
+            outcome: Some(outcome),
+            about: self.working_on.clone(),
             ..CallRecord::new(CallDirection::Inbound, number, None, now)
         };
         let refuse = Effect::Refuse { call_id, busy: refusal == Refusal::Busy };

@@ -2,7 +2,7 @@
 //! browser storage kept it; what becomes of it is `rejoin`'s to decide.
 
 use crate::clock::Time;
-use crate::log::{CallDirection, CallRecord, RecordRef, Unanswered};
+use crate::log::{CallDirection, CallOutcome, CallRecord, RecordRef};
 use crate::pop_measure::PopMeasure;
 
 /// The call a previous page was on when it went away, as browser storage kept it.
@@ -13,6 +13,8 @@ pub struct InterruptedCall {
     pub number: String,
     /// The record the call was attached to.
     pub record: Option<RecordRef>,
+    /// The record the agent worked on during the call, when no person (older records have none).
+    pub about: Option<RecordRef>,
     /// The Call-ID the call's log is keyed by (its first).
     pub call_id: Option<String>,
     pub started_at: Time,
@@ -32,16 +34,17 @@ impl InterruptedCall {
     /// The call's log as of the last moment the page was known alive: talk time up to then,
     /// and an unanswered call missed (inbound) or cancelled (outbound).
     pub fn log(&self) -> CallRecord {
-        let unanswered = match (self.answered_at, self.direction) {
-            (Some(_), _) => None,
-            (None, CallDirection::Inbound) => Some(Unanswered::Missed),
-            (None, _) => Some(Unanswered::Cancelled),
+        let outcome = match (self.answered_at, self.direction) {
+            (Some(_), _) => CallOutcome::Answered,
+            (None, CallDirection::Inbound) => CallOutcome::Missed,
+            (None, _) => CallOutcome::Cancelled,
         };
         CallRecord {
             duration_s: self.answered_at.map_or(0, |at| self.interrupted_at.seconds_since(at)),
             call_id: self.call_id.clone(),
             screen_pop: self.screen_pop,
-            unanswered,
+            about: self.about.clone(),
+            outcome: Some(outcome),
             cut_off: true,
             ..CallRecord::new(self.direction, self.number.clone(), self.record.clone(), self.started_at)
         }

@@ -50,8 +50,10 @@ pub mod reasons;
 pub mod recent;
 mod rejoin;
 pub mod shown;
+mod stored;
 mod stored_reasons;
 mod transfer;
+pub mod value;
 mod wrap_up;
 
 #[cfg(test)]
@@ -83,7 +85,7 @@ pub use calls::{AudioStatus, Call, CallHandle, Consultation, Progress, Resumed, 
 pub use clock::Time;
 pub use credentials::{Credentials, Minted, OrgGrant, OrgRefusal, OrgSignIn, Secret};
 pub use devices::AudioInput;
-pub use log::{CallDirection, CallLink, CallRecord, RecordRef, Unanswered};
+pub use log::{CallDirection, CallLink, CallOutcome, CallRecord, LocalTime, RecordRef};
 pub use messages::{Effect, Event, Intent};
 pub use model::{DialTarget, Focus, Registration};
 pub use outbox::{LeftOut, Package, PendingLog, Rejection};
@@ -110,6 +112,10 @@ pub struct Phone {
     wrap_up: WrapUps,
     /// The call logs waiting for Salesforce, and the recent calls.
     logs: Logs,
+    /// The last record the agent opened that is no person (a Case, an Account...), until they
+    /// leave records altogether: the work a call made or taken now is about. Opening a person
+    /// (the case's contact, say) leaves it: in a console app that is a subtab of the same work.
+    working_on: Option<RecordRef>,
     /// The microphones to choose from.
     microphones: Vec<AudioInput>,
     /// The chosen microphone's id (`None`: the browser's default).
@@ -134,6 +140,7 @@ impl Phone {
             viewing: None,
             wrap_up: WrapUps::default(),
             logs: Logs::default(),
+            working_on: None,
             microphones: Vec::new(),
             microphone: None,
             outputs: Outputs::default(),
@@ -332,7 +339,17 @@ impl Phone {
                 Vec::new()
             }
             Event::Viewing(record) => {
+                match &record {
+                    Some(person) if person.is_person() => {}
+                    work => self.working_on.clone_from(work),
+                }
                 self.viewing = record;
+                // The record opened during a call is the work the call is about (a Case the
+                // caller rang about, say), unless it is a person: who the call is with stays.
+                let live = self.calls.live().map(Call::handle);
+                if let (Some(work), Some(call)) = (self.working_on.clone(), live.and_then(|h| self.calls.get_mut(h))) {
+                    call.worked_on(work);
+                }
                 Vec::new()
             }
             Event::MicrophonesFound(inputs) => {

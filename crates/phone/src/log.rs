@@ -1,15 +1,14 @@
 //! A finished (or logged) call, in CRM-neutral terms. The glue maps it to a Salesforce Task.
 
-use crate::clock::Time;
 use callcenter::date::Date;
-use serde::{Deserialize, Serialize};
 
-use super::pop_measure::PopMeasure;
-use super::reasons::CallFailure;
-use super::quality::QualitySummary;
+use crate::clock::Time;
+use crate::pop_measure::PopMeasure;
+use crate::quality::QualitySummary;
+use crate::reasons::CallFailure;
 
 /// A CRM record a call is about (the record that was clicked, or that matched the caller).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RecordRef {
     /// The record's id.
     pub id: String,
@@ -45,8 +44,68 @@ impl RecordRef {
     }
 }
 
+/// What became of a call by itself, whatever the agent chose in wrap-up (their disposition):
+/// the Task's outcome (the org package's field, else a line of its description), worded by the
+/// app.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CallOutcome {
+    /// Someone answered: the agent, or the other party of a call the agent placed.
+    Answered,
+    /// An incoming call nobody here answered (the caller gave up, or rang out).
+    Missed,
+    /// Refused without ringing: the agent had said Busy (486).
+    MissedBusy,
+    /// Refused without ringing: the agent had as many calls as the phone takes, or one ringing
+    /// (486).
+    MissedAgentBusy,
+    /// Refused without ringing: the agent had said Away or Offline (480).
+    MissedAway,
+    /// The agent declined it.
+    Declined,
+    /// The far end was busy.
+    Busy,
+    /// The far end declined the agent's call.
+    RemoteDeclined,
+    /// Nobody answered the agent's call.
+    NoAnswer,
+    /// The agent hung up a call they placed before it was answered.
+    Cancelled,
+    /// It could not be set up, for this reason.
+    Failed(CallFailure),
+}
+
+impl CallOutcome {
+    /// An incoming call that nobody here took: the recent calls show it as missed.
+    pub fn is_missed(&self) -> bool {
+        matches!(self, CallOutcome::Missed | CallOutcome::MissedBusy | CallOutcome::MissedAgentBusy | CallOutcome::MissedAway)
+    }
+}
+
+/// A moment as the agent's calendar shows it, in the agent's time zone: the glue reads it from
+/// the browser (`Intl`), which knows the zone's rules.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LocalTime {
+    /// The day, "YYYY-MM-DD".
+    pub date: String,
+    /// The time of day, "HH:MM".
+    pub time: String,
+    /// Minutes east of UTC at that moment.
+    pub offset_min: i32,
+}
+
+impl LocalTime {
+    /// The moment `at` on the UTC calendar.
+    pub fn utc(at: Time) -> LocalTime {
+        let secs = at.unix_millis() / 1000;
+        let day = Date::from_days(i64::try_from(secs / 86_400).unwrap_or(i64::MAX));
+        let minute_of_day = (secs % 86_400) / 60;
+        LocalTime { date: day.to_string(), time: format!("{:02}:{:02}", minute_of_day / 60, minute_of_day % 60), offset_min: 0 }
+    }
+}
+
 /// Who started the call.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CallDirection {
     /// A customer called in.
     Inbound,
@@ -68,16 +127,21 @@ impl CallDirection {
 }
 
 /// Everything worth keeping about one call.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CallRecord {
     /// Inbound, outbound or internal.
     pub direction: CallDirection,
     /// The other party's number as shown to the agent.
     pub number: String,
-    /// The record the call is attached to.
+    /// The record the call is attached to: clicked, or matched by the screen pop.
     pub record: Option<RecordRef>,
-    /// When the call started (Unix milliseconds, UTC).
-    #[serde(rename = "started_at_ms")]
+    /// The record the agent was working on during the call (a Case, an Opportunity...), when it
+    /// is not a person: what the call was about, beside who it was with (older stored logs have
+    /// none).
+    pub about: Option<RecordRef>,
+    /// What became of the call (older stored logs have none: their disposition held it).
+    pub outcome: Option<CallOutcome>,
+    /// When the call started.
     pub started_at: Time,
     /// Talk time in whole seconds (0 when never answered).
     pub duration_s: u64,
@@ -85,17 +149,10 @@ pub struct CallRecord {
     pub call_id: Option<String>,
     /// The screen pop's outcome and latency (incoming calls); `None` without a pop. Logs stored
     /// by an older version have none.
-    #[serde(default)]
     pub screen_pop: Option<PopMeasure>,
     /// The saveLog attempt that created the call's Task (1 = the first try), stamped by the
     /// outbox when it sends the log.
-    #[serde(default)]
     pub log_attempt: Option<u32>,
-    /// What became of the call when nobody here answered it (its disposition until the agent
-    /// picks one); `None` for an answered call. Logs stored by an older version have none (their
-    /// disposition says it).
-    #[serde(default)]
-    pub unanswered: Option<Unanswered>,
     /// The disposition the agent chose (one of the Call Center's), or empty.
     pub disposition: String,
     /// The agent's notes.
@@ -104,52 +161,16 @@ pub struct CallRecord {
     pub transferred_to: Option<String>,
     /// How this call was tied to another: a transfer after a consultation, a consultation, a
     /// transfer the other party asked for (older stored logs have none).
-    #[serde(default)]
     pub link: Option<CallLink>,
     /// How the call sounded, when it had audio (older stored logs have none).
-    #[serde(default)]
     pub quality: Option<QualitySummary>,
     /// The page was reloaded or closed during the call, which ended for the customer then
     /// (older stored logs say so in their notes).
-    #[serde(default)]
     pub cut_off: bool,
 }
 
-/// What became of a call nobody here answered.
-#[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Unanswered {
-    /// The caller gave up, or the ring was not answered.
-    Missed,
-    /// Refused without ringing: the agent had said Busy.
-    MissedWhileBusy,
-    /// Refused without ringing: the agent had as many calls as the phone takes, or one ringing.
-    MissedNoRoom,
-    /// Refused without ringing: the agent had said Away.
-    MissedWhileAway,
-    /// The agent declined it.
-    Declined,
-    /// The callee was busy.
-    Busy,
-    /// The callee declined it.
-    RemoteDeclined,
-    /// Nobody answered the agent's call.
-    NoAnswer,
-    /// The agent hung up before an answer.
-    Cancelled,
-    /// It failed, for this reason.
-    Failed(#[serde(with = "crate::stored_reasons::call_failure")] CallFailure),
-}
-
-impl Unanswered {
-    /// A call to the agent that nobody here took: the recent calls show it as missed.
-    pub fn is_missed(&self) -> bool {
-        matches!(self, Unanswered::Missed | Unanswered::MissedWhileBusy | Unanswered::MissedNoRoom | Unanswered::MissedWhileAway)
-    }
-}
-
 /// How a call was tied to another call, said on its Task.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CallLink {
     /// The agent talked to the transfer target first, on a consultation call (attended
     /// transfer).
@@ -172,12 +193,13 @@ impl CallRecord {
             direction,
             number,
             record,
+            about: None,
+            outcome: None,
             started_at,
             duration_s: 0,
             call_id: None,
             screen_pop: None,
             log_attempt: None,
-            unanswered: None,
             disposition: String::new(),
             notes: String::new(),
             transferred_to: None,
@@ -187,56 +209,68 @@ impl CallRecord {
         }
     }
 
-    /// Whether the Task gets a disposition: the agent's, or what became of an unanswered call.
+    /// Whether the Task gets a disposition: the agent chose one (or, in a log stored by an
+    /// older version, it says what became of the call).
     pub fn has_disposition(&self) -> bool {
-        !self.disposition.is_empty() || self.unanswered.is_some()
+        !self.disposition.is_empty()
     }
 
-    /// When the call started, to the minute, on the UTC calendar.
-    pub fn started_utc(&self) -> UtcMinute {
-        let secs = self.started_at.unix_millis() / 1000;
-        let minute_of_day = u32::try_from((secs % 86_400) / 60).unwrap_or(0);
-        UtcMinute { date: Date::from_days(i64::try_from(secs / 86_400).unwrap_or(i64::MAX)), hour: minute_of_day / 60, minute: minute_of_day % 60 }
+    /// The person the call was with (a Task's WhoId): the record clicked or matched, when it is
+    /// a Contact, Lead or person account.
+    pub fn who_id(&self) -> Option<&str> {
+        self.record.as_ref().and_then(RecordRef::who_id)
     }
 
-    /// The calendar day the call started, "YYYY-MM-DD" (UTC), for a Task's ActivityDate.
-    pub fn activity_date(&self) -> String {
-        self.started_utc().date.to_string()
+    /// The record the call was about (a Task's WhatId): the one clicked when it is no person,
+    /// else the one the agent was working on.
+    pub fn what_id(&self) -> Option<&str> {
+        self.record.as_ref().and_then(RecordRef::what_id).or_else(|| self.about.as_ref().and_then(RecordRef::what_id))
     }
-}
-
-/// A minute of the UTC calendar.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct UtcMinute {
-    pub date: Date,
-    /// 0 to 23.
-    pub hour: u32,
-    /// 0 to 59.
-    pub minute: u32,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn started_at(ms: u64) -> CallRecord {
-        CallRecord::new(CallDirection::Inbound, "+1 415 555 0100".into(), None, Time::from_unix_millis(ms))
+    fn at(ms: u64) -> Time {
+        Time::from_unix_millis(ms)
     }
 
     #[test]
-    fn calls_are_dated_by_the_utc_calendar() {
+    fn calls_are_dated_on_the_utc_calendar_when_no_zone_is_known() {
         // 2026-11-29 10:02 UTC
-        let record = started_at(1_795_946_520_000);
-        assert_eq!(record.activity_date(), "2026-11-29");
-        assert_eq!((record.started_utc().hour, record.started_utc().minute), (10, 2));
+        let utc = LocalTime::utc(at(1_795_946_520_000));
+        assert_eq!((utc.date.as_str(), utc.time.as_str(), utc.offset_min), ("2026-11-29", "10:02", 0));
+    }
+
+    #[test]
+    fn who_is_the_person_and_what_the_record_worked_on() {
+        let r = |id: &str, t: &str| RecordRef { id: id.into(), name: "n".into(), object_type: t.into(), person_contact_id: None };
+        let case = r("500A", "Case");
+        let mut record = CallRecord::new(CallDirection::Outbound, "1002".into(), Some(r("003A", "Contact")), at(0));
+        record.about = Some(case.clone());
+        assert_eq!((record.who_id(), record.what_id()), (Some("003A"), Some("500A")), "a Contact called while working a Case");
+        // A clicked record that is no person is what the call was about.
+        record.record = Some(r("001A", "Account"));
+        assert_eq!((record.who_id(), record.what_id()), (None, Some("001A")));
+        record.record = None;
+        assert_eq!((record.who_id(), record.what_id()), (None, Some("500A")));
+    }
+
+    #[test]
+    fn logs_stored_before_outcomes_and_work_records_still_load() {
+        let stored = r#"{"direction":"Inbound","number":"1003","record":null,"started_at_ms":0,"duration_s":0,
+            "call_id":"c1","disposition":"Missed","notes":"","transferred_to":null}"#;
+        let old = CallRecord::from_value(&crate::value::parse_json(stored)).expect("an older log loads");
+        assert_eq!((old.outcome, old.about, old.disposition.as_str()), (None, None, "Missed"), "kept as it was written");
     }
 
     #[test]
     fn leap_days_and_the_epoch_are_dated_correctly() {
-        assert_eq!(started_at(0).activity_date(), "1970-01-01");
-        assert_eq!(started_at(1_709_164_800_000).activity_date(), "2024-02-29");
-        let last_minute = started_at(1_709_251_199_000).started_utc();
-        assert_eq!((last_minute.date.to_string(), last_minute.hour, last_minute.minute), ("2024-02-29".into(), 23, 59));
+        assert_eq!(LocalTime::utc(at(0)).date, "1970-01-01");
+        assert_eq!(LocalTime::utc(at(1_709_164_800_000)).date, "2024-02-29");
+        let last_minute = LocalTime::utc(at(1_709_251_199_000));
+        assert_eq!((last_minute.date.as_str(), last_minute.time.as_str()), ("2024-02-29", "23:59"));
     }
 
     #[test]

@@ -176,6 +176,25 @@ pub enum Event {
     OutputFailed { role: OutputRole, device: String, gone: bool },
 }
 
+impl Event {
+    /// The call the line reports about, if the event is about one of its calls.
+    pub fn line_call(&self) -> Option<CallHandle> {
+        match self {
+            Event::OutgoingCallStarted { call, .. }
+            | Event::RemoteRinging { call }
+            | Event::EarlyMedia { call }
+            | Event::CallConnected { call }
+            | Event::CallEnded { call, .. }
+            | Event::TransferFailed { call, .. }
+            | Event::TransferRequested { call, .. }
+            | Event::HoldFailed { call, .. }
+            | Event::CallQuality { call, .. }
+            | Event::CallFailed { call, .. } => Some(*call),
+            _ => None,
+        }
+    }
+}
+
 /// What the glue must do.
 // Effects are carried out at once; boxing SaveLog's record would buy nothing (as for `Work`).
 #[allow(clippy::large_enum_variant)]

@@ -19,8 +19,6 @@
 //!   Which refusal is which is the CRM edge's to tell (Salesforce's error codes): the outbox is
 //!   told a typed [`Rejection`].
 
-use serde::{Deserialize, Deserializer, Serialize};
-
 use crate::clock::Time;
 use crate::log::CallRecord;
 use crate::reasons::CrmProblem;
@@ -44,7 +42,7 @@ pub enum Package {
 }
 
 /// What Salesforce refused for good in a saveLog.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Rejection {
     /// WhoId or WhatId: a record that cannot have activities, deleted, or not visible.
     RelatedRecord,
@@ -56,16 +54,14 @@ pub enum Rejection {
 }
 
 /// Where a pending log is in its life.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Stage {
     /// To be sent (or looked up) once `due` has come.
     Waiting {
-        #[serde(rename = "due_ms")]
         due: Time,
     },
     /// A saveLog is on its way since `sent_at`.
     Saving {
-        #[serde(rename = "sent_at_ms")]
         sent_at: Time,
     },
     /// The package is being asked whether an earlier create landed.
@@ -73,7 +69,7 @@ pub enum Stage {
 }
 
 /// A call log not confirmed by Salesforce yet.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PendingLog {
     /// Outbox id, unique for this page's lifetime (new ones are given on restore).
     pub id: u32,
@@ -82,13 +78,11 @@ pub struct PendingLog {
     /// The Task to update, once Salesforce has given its Id.
     pub existing_id: Option<String>,
     /// The last problem, for the agent (a log stored by an older version kept it as text).
-    #[serde(default, deserialize_with = "problem_or_text")]
     pub error: Option<CrmProblem>,
     /// Failed attempts so far (for the backoff).
     pub attempts: u32,
     /// saveLogs sent so far; a create carries its number (`log_attempt`), so the Task says which
     /// attempt made it.
-    #[serde(default)]
     pub sends: u32,
     /// What happens next.
     pub stage: Stage,
@@ -115,7 +109,7 @@ impl PendingLog {
 
     /// What the next save leaves out of the Task because Salesforce refused it.
     pub fn left_out(&self) -> LeftOut {
-        LeftOut { record: self.unlinked && self.record.record.is_some(), disposition: self.no_disposition && self.record.has_disposition() }
+        LeftOut { record: self.unlinked && (self.record.record.is_some() || self.record.about.is_some()), disposition: self.no_disposition && self.record.has_disposition() }
     }
 }
 
@@ -127,21 +121,6 @@ pub struct LeftOut {
     pub record: bool,
     /// The disposition.
     pub disposition: bool,
-}
-
-/// A stored error: typed, or the text an older version kept (read as the CRM's own words).
-fn problem_or_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<CrmProblem>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Stored {
-        Typed(CrmProblem),
-        Text(String),
-    }
-    Ok(match Option::<Stored>::deserialize(deserializer)? {
-        Some(Stored::Typed(problem)) => Some(problem),
-        Some(Stored::Text(detail)) => Some(CrmProblem::Other { detail }),
-        None => None,
-    })
 }
 
 /// What the glue must do for a log.

@@ -9,12 +9,13 @@ fn call(call_id: &str) -> CallRecord {
         direction: CallDirection::Outbound,
         number: "+1 415 555 0100".into(),
         record: Some(RecordRef { id: "001A".into(), name: "Analytical Engines".into(), object_type: "Account".into(), person_contact_id: None }),
+        about: None,
+        outcome: None,
         started_at: at(1_000),
         duration_s: 42,
         call_id: Some(call_id.into()),
         screen_pop: None,
         log_attempt: None,
-        unanswered: None,
         disposition: String::new(),
         notes: String::new(),
         transferred_to: None,
@@ -223,8 +224,7 @@ fn replay_after_a_restart_sends_what_waited_and_treats_a_create_on_its_way_as_un
     let failed = queued(&mut before, "c1");
     before.failed(failed, crm("down"), at(0));
     queued(&mut before, "c2"); // on its way when the page went away
-    let text = serde_json::to_string(before.logs()).expect("stored");
-    let stored: Vec<PendingLog> = serde_json::from_str(&text).expect("read back");
+    let stored: Vec<PendingLog> = before.logs().iter().map(|log| PendingLog::from_value(&log.to_value()).expect("read back")).collect();
 
     let mut after = Outbox::default();
     after.restore(stored);
@@ -258,6 +258,7 @@ fn after_a_restart_the_phone_logs_the_call_the_page_went_away_during_and_replays
         direction: c2.direction,
         number: c2.number,
         record: c2.record,
+        about: None,
         call_id: c2.call_id,
         started_at: c2.started_at,
         answered_at: Some(at(1_000)),

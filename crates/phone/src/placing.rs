@@ -61,7 +61,7 @@ impl Phone {
         // A number on a CRM record is a customer's, whatever its length.
         let direction = if is_internal(&plan.dial) && target.record.is_none() { CallDirection::Internal } else { CallDirection::Outbound };
         let number = self.rules.canonical(&target.number);
-        let placed = Placed { direction, number, record: target.record, extension: plan.extension, consultation: None, referred_by: None };
+        let placed = Placed { direction, number, record: target.record, about: self.working_on.clone(), extension: plan.extension, consultation: None, referred_by: None };
         let call = self.calls.place(now, placed);
         effects.push(Effect::Dial { call, dial: plan.dial });
         effects
@@ -96,6 +96,8 @@ impl Phone {
             direction,
             number: self.rules.canonical(&number),
             record: None,
+            // Consulting a colleague about the customer's call is about the same work.
+            about: self.calls.get(about).and_then(|c| c.about().cloned()),
             extension: plan.extension,
             consultation: Some(Consultation { about, about_who, handed_over: false }),
             referred_by: None,

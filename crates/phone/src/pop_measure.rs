@@ -7,15 +7,13 @@
 //! the times it is given.
 
 use crate::clock::Time;
-use serde::{Deserialize, Serialize};
-
 /// How long the phone waits for Salesforce to answer a screen pop before it counts it as
 /// [`PopOutcome::TimedOut`]: Open CTI's callback timeout for every method (10 s), after which
 /// the answer can no longer reach the phone.
 pub const POP_TIMEOUT_MS: u64 = 10_000;
 
 /// What a screen pop came to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PopOutcome {
     /// One record matched the caller and was popped.
     OneMatch,
@@ -58,7 +56,7 @@ impl PopOutcome {
 }
 
 /// A screen pop's outcome and latency, as written on the call's Task.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PopMeasure {
     /// What Salesforce found, or that it failed or never answered.
     pub outcome: PopOutcome,

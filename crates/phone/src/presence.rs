@@ -3,10 +3,9 @@
 //! so with 480 Temporarily Unavailable, so that the PBX can route them elsewhere; Offline leaves
 //! the PBX (unregisters) while the agent stays signed in here, and Available registers again.
 
-use serde::{Deserialize, Serialize};
 
 /// What the agent lets the phone do with calls.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Presence {
     /// Calls ring.
     #[default]

@@ -4,7 +4,7 @@ use super::*;
 use crate::reasons::Notice;
 use crate::{Effect, Phone, Registration};
 use crate::dialing::DialingRules;
-use crate::log::Unanswered;
+use crate::log::CallOutcome;
 use crate::tests::{at, registered_phone};
 use crate::shown::{Icon, Idle, Label};
 use crate::{Credentials, Event, Intent, Secret};
@@ -16,9 +16,9 @@ fn ring(phone: &mut Phone) -> Vec<Effect> {
     )
 }
 
-fn missed_as(effects: &[Effect]) -> Option<Unanswered> {
+fn missed_as(effects: &[Effect]) -> Option<CallOutcome> {
     effects.iter().find_map(|e| match e {
-        Effect::SaveLog { record, .. } => record.unanswered.clone(),
+        Effect::SaveLog { record, .. } => record.outcome.clone(),
         _ => None,
     })
 }
@@ -32,7 +32,7 @@ fn busy_answers_new_calls_with_486_and_logs_them_as_missed_busy() {
     assert_eq!(phone.label(at(1_000)), Label::Idle(Idle::Busy));
     let rang = ring(&mut phone);
     assert!(rang.contains(&Effect::Refuse { call_id: "c9".into(), busy: true }));
-    assert_eq!(missed_as(&rang), Some(Unanswered::MissedWhileBusy));
+    assert_eq!(missed_as(&rang), Some(CallOutcome::MissedBusy));
     assert!(phone.calls().is_empty(), "nothing rings");
 }
 
@@ -42,7 +42,7 @@ fn away_refuses_calls_as_unavailable_so_the_pbx_can_route_them() {
     phone.handle_intent(at(1_000), Intent::SetPresence(Presence::Away));
     let rang = ring(&mut phone);
     assert!(rang.contains(&Effect::Refuse { call_id: "c9".into(), busy: false }));
-    assert_eq!(missed_as(&rang), Some(Unanswered::MissedWhileAway));
+    assert_eq!(missed_as(&rang), Some(CallOutcome::MissedAway));
 }
 
 #[test]

@@ -67,9 +67,13 @@ impl Phone {
         }
     }
 
-    /// The utility-bar icon: a problem with the line first, then a call being talked on, then
-    /// the agent's presence.
+    /// The utility-bar icon: a call ringing first (with the label, what an agent coming back to
+    /// a background tab sees of it), then a problem with the line, then a call being talked on,
+    /// then the agent's presence.
     fn icon(&self) -> Icon {
+        if self.calls.any_in(Stage::Ringing) || self.calls.any_in(Stage::Answering) {
+            return Icon::IncomingCall;
+        }
         match self.agent.registration() {
             Registration::Reconnecting { .. } | Registration::Failed(_) => Icon::Warning,
             _ if self.calls.any_in(Stage::Talking) => Icon::OnCall,

@@ -13,14 +13,12 @@
 //!
 //! R maps to MOS with G.107's Annex B formula, and to words with the bands of G.107 / G.109.
 
-use serde::{Deserialize, Serialize};
-
 
 /// The basic signal-to-noise rating with every other G.107 parameter at its default value.
 const BASIC_RATING: f64 = 93.2;
 
 /// The audio codec of the call, as far as the E-model cares.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Codec {
     /// Not known (yet): rated as G.711, the more cautious of the two.
     #[default]
@@ -92,7 +90,7 @@ pub fn mos(r: f64) -> f64 {
 }
 
 /// How users rate a call, in G.107's bands of R (90, 80, 70, 60).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Grade {
     Excellent,
     Good,
@@ -191,7 +189,7 @@ fn average(sum: u64, count: u64) -> u32 {
 }
 
 /// A call's quality: the estimate and the figures it came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct QualitySummary {
     pub grade: Grade,
     /// MOS times ten (41 is 4.1).
@@ -289,11 +287,11 @@ mod tests {
     fn call_logs_stored_before_the_quality_line_still_load_and_new_ones_keep_it() {
         let stored = r#"{"direction":"Inbound","number":"1003","record":null,"started_at_ms":0,"duration_s":5,
             "call_id":"c1","disposition":"","notes":"","transferred_to":null}"#;
-        let old: crate::CallRecord = serde_json::from_str(stored).expect("an older log loads");
+        let old = crate::CallRecord::from_value(&crate::value::parse_json(stored)).expect("an older log loads");
         assert_eq!(old.quality, None);
         let summary = QualitySummary { grade: Grade::Fair, mos_tenths: 37, loss_permille: 41, jitter_ms: 12, round_trip_ms: None };
         let new = crate::CallRecord { quality: Some(summary), ..old };
-        let again: crate::CallRecord = serde_json::from_str(&serde_json::to_string(&new).expect("saves")).expect("loads");
+        let again = crate::CallRecord::from_value(&new.to_value()).expect("loads");
         assert_eq!(again, new);
     }
 

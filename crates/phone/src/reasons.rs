@@ -7,8 +7,6 @@
 //! error message, a CRM's refusal, a TURN server's answer) travels as `detail`, as that party
 //! said it, never as a sentence of ours. Enums that will grow are `#[non_exhaustive]`.
 
-use serde::{Deserialize, Serialize};
-
 use crate::dialing::DialError;
 use crate::numbering::UnknownCountry;
 use crate::devices::OutputRole;
@@ -62,6 +60,9 @@ pub enum CallFailure {
     DialogNotKept,
     /// A call the page reload cut off: the agent did not sign in again in time to rejoin it.
     NotRejoinedInTime,
+    /// A failure an earlier version of the phone kept in storage already worded (its log waited
+    /// for Salesforce across the upgrade): the words it wrote.
+    Worded(String),
 }
 
 /// Why the browser could not give a call audio.
@@ -132,7 +133,7 @@ pub enum ConnectionProblem {
 
 /// What the CRM answered when it did not do what the phone asked (a call log, credentials).
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CrmProblem {
     /// `asked` (the CRM's operation, e.g. `saveLog`) got no answer within `after_s` seconds.
     NoAnswer { asked: String, after_s: u32 },
@@ -178,6 +179,8 @@ pub enum RejoinFailure {
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Notice {
+    /// The browser would not save the diagnostics file the agent asked for.
+    DiagnosticsNotSaved,
     /// The sign-in form was not taken.
     SignIn(SignInProblem),
     /// The number cannot be dialled.

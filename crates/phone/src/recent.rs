@@ -2,16 +2,14 @@
 //! the record each belonged to, for a one-click call back. Built from the calls' logs as they
 //! are made, so it says what the Tasks say; kept by the glue in browser storage (no secret in it).
 
-use serde::{Deserialize, Serialize};
-
 use crate::clock::Time;
-use crate::log::{CallDirection, CallRecord, RecordRef, Unanswered};
+use crate::log::{CallDirection, CallOutcome, CallRecord, RecordRef};
 
 /// How many calls the list keeps.
 pub const RECENT_KEPT: usize = 50;
 
 /// One call in the list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RecentCall {
     /// Inbound, outbound or internal.
     pub direction: CallDirection,
@@ -20,7 +18,6 @@ pub struct RecentCall {
     /// The record the call was attached to.
     pub record: Option<RecordRef>,
     /// When it started (Unix ms).
-    #[serde(rename = "started_at_ms")]
     pub started_at: Time,
     /// Talk time in seconds (0: never answered).
     pub duration_s: u64,
@@ -37,7 +34,7 @@ impl RecentCall {
             record: log.record.clone(),
             started_at: log.started_at,
             duration_s: log.duration_s,
-            missed: log.direction != CallDirection::Outbound && log.duration_s == 0 && log.unanswered.as_ref().is_some_and(Unanswered::is_missed),
+            missed: log.direction != CallDirection::Outbound && log.outcome.as_ref().is_some_and(CallOutcome::is_missed),
         }
     }
 

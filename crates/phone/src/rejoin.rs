@@ -54,9 +54,9 @@ impl Phone {
             }
             return vec![self.logs.queue(now, log, None)];
         };
-        let InterruptedCall { direction, number, record, call_id, started_at, screen_pop, interrupted_at, held, .. } = interrupted;
+        let InterruptedCall { direction, number, record, about, call_id, started_at, screen_pop, interrupted_at, held, .. } = interrupted;
         let resumed = Resumed { first_call_id: call_id, interrupted_at, asked: false };
-        self.calls.take_back(TakenBack { direction, number, record, started_at, answered_at, held, screen_pop, resumed });
+        self.calls.take_back(TakenBack { direction, number, record, about, started_at, answered_at, held, screen_pop, resumed });
         Vec::new()
     }
 

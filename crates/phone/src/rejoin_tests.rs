@@ -17,6 +17,7 @@ fn interrupted(can_rejoin: bool) -> InterruptedCall {
         direction: CallDirection::Outbound,
         number: "+1 415 555 0100".into(),
         record: Some(ada()),
+        about: None,
         call_id: Some("first".into()),
         started_at: at(2_000),
         answered_at: Some(at(10_000)),
@@ -84,7 +85,7 @@ fn a_rejoined_call_goes_on_as_the_same_call_with_one_log_under_its_first_call_id
             assert_eq!(log.call_id.as_deref(), Some("first"), "the Task is keyed by the call's first Call-ID");
             assert_eq!(log.duration_s, 90);
             assert_eq!(log.record, Some(ada()));
-            assert_eq!((log.disposition.as_str(), &log.unanswered), ("", &None), "no disposition the agent did not choose");
+            assert_eq!((log.disposition.as_str(), &log.outcome), ("", &Some(CallOutcome::Answered)), "no disposition the agent did not choose");
             assert!(!log.cut_off, "rejoined: nothing was lost");
         }
         other => panic!("one log expected: {other:?}"),
@@ -104,7 +105,7 @@ fn a_far_end_that_refuses_the_rejoin_leaves_a_log_up_to_the_reload_and_tells_the
         [log] => {
             assert_eq!((log.call_id.as_deref(), log.duration_s), (Some("first"), 60), "talk time ends when the page went away");
             assert!(log.cut_off, "the Task says the reload cut the call off");
-            assert_eq!((log.disposition.as_str(), &log.unanswered), ("", &None));
+            assert_eq!((log.disposition.as_str(), &log.outcome), ("", &Some(CallOutcome::Answered)));
         }
         other => panic!("one log expected: {other:?}"),
     }
@@ -152,12 +153,12 @@ fn a_call_that_cannot_be_rejoined_is_logged_at_once_and_the_agent_told() {
 
 #[test]
 fn a_call_not_answered_yet_is_logged_as_missed_or_cancelled_not_rejoined() {
-    for (direction, unanswered) in [(CallDirection::Outbound, Unanswered::Cancelled), (CallDirection::Inbound, Unanswered::Missed)] {
+    for (direction, unanswered) in [(CallDirection::Outbound, CallOutcome::Cancelled), (CallDirection::Inbound, CallOutcome::Missed)] {
         let mut phone = Phone::new(DialingRules::default());
         let ringing = InterruptedCall { answered_at: None, direction, ..interrupted(true) };
         let effects = phone.restore_logs(at(75_000), Vec::new(), vec![ringing], 1);
         match saves(&effects).as_slice() {
-            [log] => assert_eq!((&log.unanswered, log.duration_s, log.cut_off), (&Some(unanswered), 0, true)),
+            [log] => assert_eq!((&log.outcome, log.duration_s, log.cut_off), (&Some(unanswered), 0, true)),
             other => panic!("one log expected: {other:?}"),
         }
         assert_eq!(phone.notice(), None);

@@ -53,6 +53,8 @@ pub enum Icon {
     Warning,
     /// A call is being talked on.
     OnCall,
+    /// A call rings (or is being answered).
+    IncomingCall,
 }
 
 /// A tone the glue plays.

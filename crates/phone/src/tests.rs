@@ -74,6 +74,12 @@ pub(super) fn dialled(effects: &[Effect]) -> Option<&str> {
     effects.iter().find_map(|e| if let Effect::Dial { dial, .. } = e { Some(dial.as_str()) } else { None })
 }
 
+/// What became of a logged call by itself (the disposition stays empty: it is the agent's).
+pub(super) fn outcome(record: CallRecord) -> Option<CallOutcome> {
+    assert_eq!(record.disposition, "", "no disposition the agent did not choose");
+    record.outcome
+}
+
 pub(super) fn save_of(effects: &[Effect]) -> Option<(u32, CallRecord, Option<String>)> {
     effects.iter().find_map(|e| match e {
         Effect::SaveLog { id, record, existing_id, .. } => Some((*id, (**record).clone(), existing_id.clone())),
@@ -181,7 +187,7 @@ fn an_announcement_before_the_answer_stops_the_ringback_and_is_not_talk_time() {
     // The number turns out busy after its announcement: a busy call, never answered, no talk time.
     let ended = phone.handle_event(at(30_000), Event::CallEnded { call: id(&phone, "c1"), reason: EndReason::Busy });
     let (_, record, _) = save_of(&ended).expect("logged");
-    assert_eq!((record.unanswered, record.duration_s), (Some(Unanswered::Busy), 0));
+    assert_eq!((record.outcome, record.duration_s), (Some(CallOutcome::Busy), 0));
     assert!(phone.wrap_up().is_none(), "an unanswered call has no wrap-up");
 }
 
@@ -228,11 +234,15 @@ fn an_inbound_call_pops_the_caller_rings_and_is_logged_with_the_matched_record()
     assert!(effects.contains(&Effect::ScreenPop { call: H1, number: "+14155550100".into(), direction: CallDirection::Inbound }));
     assert!(effects.contains(&Effect::Ring { call: H1, call_id: "in1".into() }), "the caller hears it ring");
     assert!(effects.contains(&Effect::SetLabel(Label::Ringing { who: "Ada".into(), waiting: false })));
+    // What an agent coming back to a background tab sees in the utility bar: the label and the
+    // ringing icon (the panel may be closed).
+    assert!(effects.contains(&Effect::SetIcon(Icon::IncomingCall)));
     phone.handle_event(at(1_002), Event::RecordMatched { call: current(&phone), record: Some(contact()) });
     let answer = phone.handle_intent(at(3_000), Intent::Answer(current(&phone)));
     assert!(answer.contains(&Effect::Answer { call: H1 }));
     assert!(answer.contains(&Effect::PlayTone(None)), "the ring stops at once");
-    phone.handle_event(at(3_100), Event::CallConnected { call: id(&phone, "in1") });
+    let connected = phone.handle_event(at(3_100), Event::CallConnected { call: id(&phone, "in1") });
+    assert!(connected.contains(&Effect::SetIcon(Icon::OnCall)), "the icon says the call is on: {connected:?}");
     let ended = phone.handle_event(at(33_100), Event::CallEnded { call: id(&phone, "in1"), reason: EndReason::RemoteHangup });
     let (_, record, _) = save_of(&ended).expect("logged");
     assert_eq!((record.direction, record.duration_s), (CallDirection::Inbound, 30));
@@ -245,7 +255,7 @@ fn a_caller_who_gives_up_leaves_the_phone_idle_and_a_missed_call_log() {
     phone.handle_event(at(0), Event::IncomingCall { call_id: "in2".into(), number: "+14155550199".into(), display_name: String::new(), replaces: None });
     let ended = phone.handle_event(at(5_000), Event::CallEnded { call: id(&phone, "in2"), reason: EndReason::Missed });
     let (_, record, _) = save_of(&ended).expect("missed call logged");
-    assert_eq!((record.unanswered, record.duration_s), (Some(Unanswered::Missed), 0));
+    assert_eq!((record.outcome, record.duration_s), (Some(CallOutcome::Missed), 0));
     assert!(ended.contains(&Effect::PlayTone(None)));
     assert_eq!(phone.focus(), Focus::Idle);
 }
@@ -267,7 +277,7 @@ fn declining_sends_decline_and_logs_it() {
     phone.handle_event(at(0), Event::IncomingCall { call_id: "in3".into(), number: "+14155550199".into(), display_name: String::new(), replaces: None });
     let effects = phone.handle_intent(at(1_000), Intent::Decline { call: current(&phone), busy: false });
     assert!(effects.contains(&Effect::Decline { call: H1, busy: false }));
-    assert_eq!(save_of(&effects).and_then(|(_, r, _)| r.unanswered), Some(Unanswered::Declined));
+    assert_eq!(save_of(&effects).and_then(|(_, r, _)| r.outcome), Some(CallOutcome::Declined));
     assert_eq!(phone.focus(), Focus::Idle);
 }
 
@@ -280,7 +290,7 @@ fn with_room_for_one_call_a_second_caller_hears_busy_and_is_logged_missed() {
         Event::IncomingCall { call_id: "in4".into(), number: "+14155550142".into(), display_name: String::new(), replaces: None },
     );
     assert!(effects.contains(&Effect::Refuse { call_id: "in4".into(), busy: true }));
-    assert_eq!(save_of(&effects).and_then(|(_, r, _)| r.unanswered), Some(Unanswered::MissedNoRoom));
+    assert_eq!(save_of(&effects).and_then(|(_, r, _)| r.outcome), Some(CallOutcome::MissedAgentBusy));
     assert_eq!(the_call(&phone).call_id(), Some("c1"), "the call goes on");
 }
 
@@ -291,7 +301,7 @@ fn hanging_up_before_the_invite_left_tells_the_line_at_once_by_the_calls_name() 
     phone.handle_intent(at(1), Intent::Call);
     let effects = phone.handle_intent(at(2), Intent::HangUp(H1));
     assert!(effects.contains(&Effect::HangUp { call: H1 }), "no Call-ID needed: {effects:?}");
-    assert_eq!(save_of(&effects).and_then(|(_, r, _)| r.unanswered), Some(Unanswered::Cancelled));
+    assert_eq!(save_of(&effects).and_then(|(_, r, _)| r.outcome), Some(CallOutcome::Cancelled));
     let late = phone.handle_event(at(3), Event::OutgoingCallStarted { call: H1, call_id: "c9".into() });
     assert!(late.is_empty() && phone.calls().is_empty(), "the line's late news of it changes nothing");
 }
@@ -525,4 +535,76 @@ fn the_call_log_says_how_the_call_sounded() {
     let (_, completed, _) =
         save_of(&phone.handle_intent(at(15_000), Intent::FinishWrapUp { disposition: String::new(), notes: "Sent the quote.".into() })).expect("saved");
     assert_eq!((completed.notes.as_str(), completed.quality), ("Sent the quote.", Some(excellent)), "wrap-up keeps how it sounded");
+}
+
+fn case(id: &str) -> RecordRef {
+    RecordRef { id: id.into(), name: format!("Case {id}"), object_type: "Case".into(), person_contact_id: None }
+}
+
+#[test]
+fn a_contact_called_while_working_a_case_is_logged_with_both() {
+    let mut phone = registered_phone();
+    phone.handle_event(at(0), Event::Viewing(Some(case("500A"))));
+    phone.handle_event(at(1), Event::ClickToDial { number: "+1 415 555 0100".into(), record: Some(contact()) });
+    phone.handle_intent(at(2), Intent::Call);
+    let started = started(&phone, "out1");
+    phone.handle_event(at(3), started);
+    phone.handle_event(at(1_000), Event::CallConnected { call: H1 });
+    let ended = phone.handle_event(at(31_000), Event::CallEnded { call: H1, reason: EndReason::RemoteHangup });
+    let (_, record, _) = save_of(&ended).expect("logged");
+    assert_eq!((record.who_id(), record.what_id()), (Some("003000000000001"), Some("500A")));
+    assert_eq!(outcome(record), Some(CallOutcome::Answered));
+}
+
+#[test]
+fn the_record_opened_during_a_call_is_what_it_was_about_and_a_person_opened_changes_nothing() {
+    let mut phone = registered_phone();
+    phone.handle_event(at(0), Event::IncomingCall { call_id: "in7".into(), number: "+14155550100".into(), display_name: String::new(), replaces: None });
+    phone.handle_event(at(5), Event::RecordMatched { call: H1, record: Some(contact()) });
+    phone.handle_intent(at(1_000), Intent::Answer(H1));
+    phone.handle_event(at(1_100), Event::CallConnected { call: H1 });
+    // The pop took the agent to the caller, who rang about a case; then another contact's page.
+    phone.handle_event(at(2_000), Event::Viewing(Some(contact())));
+    phone.handle_event(at(3_000), Event::Viewing(Some(case("500B"))));
+    let someone_else = RecordRef { id: "003B".into(), ..contact() };
+    phone.handle_event(at(4_000), Event::Viewing(Some(someone_else)));
+    let ended = phone.handle_event(at(9_000), Event::CallEnded { call: H1, reason: EndReason::RemoteHangup });
+    let (_, record, _) = save_of(&ended).expect("logged");
+    assert_eq!((record.who_id(), record.what_id()), (Some("003000000000001"), Some("500B")));
+}
+
+#[test]
+fn a_call_made_off_any_record_page_is_about_nothing() {
+    let mut phone = registered_phone();
+    phone.handle_event(at(0), Event::Viewing(None));
+    phone.handle_intent(at(1), Intent::EnterNumber("+1 415 555 0100".into()));
+    phone.handle_intent(at(2), Intent::Call);
+    let started = started(&phone, "out2");
+    phone.handle_event(at(3), started);
+    let ended = phone.handle_event(at(5_000), Event::CallEnded { call: H1, reason: EndReason::NoAnswer });
+    let (_, record, _) = save_of(&ended).expect("logged");
+    assert_eq!((record.who_id(), record.what_id()), (None, None));
+    assert_eq!(outcome(record), Some(CallOutcome::NoAnswer));
+}
+
+#[test]
+fn a_case_stays_the_work_while_the_agent_opens_its_contact_and_ends_when_they_leave_records() {
+    let mut phone = registered_phone();
+    phone.handle_event(at(0), Event::Viewing(Some(case("500C"))));
+    // The case's contact, opened from it (a console subtab): the call is about the case.
+    phone.handle_event(at(1), Event::Viewing(Some(contact())));
+    phone.handle_event(at(2), Event::ClickToDial { number: "+1 415 555 0100".into(), record: Some(contact()) });
+    phone.handle_intent(at(3), Intent::Call);
+    let out = started(&phone, "out3");
+    phone.handle_event(at(4), out);
+    let ended = phone.handle_event(at(5_000), Event::CallEnded { call: H1, reason: EndReason::NoAnswer });
+    assert_eq!(save_of(&ended).map(|(_, r, _)| r.what_id().map(str::to_owned)), Some(Some("500C".into())));
+    // Home, or a list: no record is worked on any more.
+    phone.handle_event(at(6_000), Event::Viewing(None));
+    phone.handle_event(at(6_001), Event::ClickToDial { number: "+1 415 555 0100".into(), record: Some(contact()) });
+    phone.handle_intent(at(6_002), Intent::Call);
+    let out = started(&phone, "out4");
+    phone.handle_event(at(6_003), out);
+    let ended = phone.handle_event(at(9_000), Event::CallEnded { call: CallHandle(2), reason: EndReason::NoAnswer });
+    assert_eq!(save_of(&ended).map(|(_, r, _)| r.what_id().map(str::to_owned)), Some(None));
 }

@@ -56,14 +56,14 @@ impl Phone {
         let Some(old) = self.calls.get(call).filter(|c| c.stage() == Stage::Talking && c.transfer().is_none()) else {
             return vec![Effect::DeclineTransfer { call }];
         };
-        let by = old.who().to_owned();
+        let (by, about) = (old.who().to_owned(), old.about().cloned());
         let another_live = self.calls.all().iter().any(|c| c.handle() != call && c.is_live());
         if !self.follow_transfers || !self.calls.has_room() || another_live {
             self.notice = Some(Notice::TransferNotFollowed { by, to: number });
             return vec![Effect::DeclineTransfer { call }];
         }
         let direction = if is_internal(&number) { CallDirection::Internal } else { CallDirection::Outbound };
-        let placed = Placed { direction, number: number.clone(), record: None, extension: None, consultation: None, referred_by: Some(by) };
+        let placed = Placed { direction, number: number.clone(), record: None, about, extension: None, consultation: None, referred_by: Some(by) };
         let new = self.calls.place(now, placed);
         // The other party put us on hold to transfer; our voice goes to the new call.
         self.calls.follow_transfer(call, new, number);

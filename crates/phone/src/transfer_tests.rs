@@ -96,7 +96,7 @@ fn a_colleague_who_is_busy_leaves_the_customer_on_hold_and_the_agent_told() {
     phone.handle_intent(at(20_000), Intent::Consult { call: H1, number: "1002".into() });
     phone.handle_event(at(20_010), started(&phone, "c2"));
     let effects = phone.handle_event(at(21_000), Event::CallEnded { call: H2, reason: EndReason::Busy });
-    assert_eq!(saves(&effects)[0].unanswered, Some(Unanswered::Busy));
+    assert_eq!(saves(&effects)[0].outcome, Some(CallOutcome::Busy));
     assert!(matches!(phone.notice(), Some(Notice::ConsultationEnded { .. })), "{:?}", phone.notice());
 }
 

@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use serde::Deserialize;
+use crate::phone::value::Value;
 
 /// The id of `<script type="application/json">` that carries the deployment configuration.
 pub const DEPLOYMENT_ELEMENT_ID: &str = "softphone-deployment";
@@ -19,15 +19,13 @@ pub fn read() -> Result<Deployment, DeploymentError> {
         .and_then(|d| d.get_element_by_id(DEPLOYMENT_ELEMENT_ID))
         .and_then(|e| e.text_content())
         .ok_or(DeploymentError::Missing)?;
-    let value = js_sys::JSON::parse(&text).map_err(|_| DeploymentError::Unreadable("not JSON".into()))?;
-    let file: DeploymentFile = serde_wasm_bindgen::from_value(value).map_err(|e| DeploymentError::Unreadable(e.to_string()))?;
-    Deployment::new(&file)
+    let value = crate::js_value::parse_json(&text).ok_or_else(|| DeploymentError::Unreadable("not JSON".into()))?;
+    Deployment::new(&DeploymentFile::from_value(&value)?)
 }
 
 /// The deployment configuration as written into the page
 /// (`<script type="application/json" id="softphone-deployment">`).
-#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DeploymentFile {
     /// Origins that may frame the phone: the org's Lightning and My Domain hosts.
     pub org_origins: Vec<String>,
@@ -35,11 +33,25 @@ pub struct DeploymentFile {
     pub pbx_origins: Vec<String>,
     /// The Salesforce Voice connector only: the org's Id (Salesforce sends it to the connector
     /// with the contact center's settings; another org's is refused).
-    #[serde(default)]
     pub organization_id: Option<String>,
     /// The Salesforce Voice connector only: origins of the VoiceCall service.
-    #[serde(default)]
     pub voice_call_origins: Vec<String>,
+}
+
+impl DeploymentFile {
+    /// `{"orgOrigins": [...], "pbxOrigins": [...]}` (lists of text), and for the Salesforce Voice
+    /// connector `organizationId` and `voiceCallOrigins`, which may be absent.
+    pub fn from_value(v: &Value) -> Result<DeploymentFile, DeploymentError> {
+        let unreadable = |name: &str| DeploymentError::Unreadable(format!("{name} is not what the README describes"));
+        let list = |name: &str| v.get(name).list(Value::string).ok_or_else(|| unreadable(name));
+        let voice_call_origins = v.get("voiceCallOrigins");
+        Ok(DeploymentFile {
+            org_origins: list("orgOrigins")?,
+            pbx_origins: list("pbxOrigins")?,
+            organization_id: v.get("organizationId").optional(Value::string).ok_or_else(|| unreadable("organizationId"))?,
+            voice_call_origins: if voice_call_origins.is_null() { Vec::new() } else { list("voiceCallOrigins")? },
+        })
+    }
 }
 
 /// Why the deployment configuration cannot be used; the phone then starts nowhere.
@@ -214,6 +226,31 @@ fn is_org_id(id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_deployment_file_reads_as_the_page_writes_it_and_refuses_another_shape() {
+        let texts = |items: &[&str]| Value::from(items.to_vec());
+        let open_cti = Value::object([
+            ("orgOrigins", texts(&["https://acme.lightning.force.com"])),
+            ("pbxOrigins", texts(&["wss://pbx.example.com:8443"])),
+        ]);
+        let file = DeploymentFile::from_value(&open_cti).expect("the Open CTI phone's file");
+        assert_eq!(file.org_origins, ["https://acme.lightning.force.com"]);
+        assert_eq!((file.organization_id, file.voice_call_origins.len()), (None, 0));
+        let voice = Value::object([
+            ("orgOrigins", texts(&["https://acme.lightning.force.com"])),
+            ("pbxOrigins", texts(&["wss://pbx.example.com:8443"])),
+            ("organizationId", "00D000000000001".into()),
+            ("voiceCallOrigins", texts(&["https://voicecall.example.com"])),
+        ]);
+        let file = DeploymentFile::from_value(&voice).expect("the connector's file");
+        assert_eq!(file.organization_id.as_deref(), Some("00D000000000001"));
+        assert_eq!(file.voice_call_origins, ["https://voicecall.example.com"]);
+        let no_pbx = Value::object([("orgOrigins", texts(&["https://acme.lightning.force.com"]))]);
+        assert!(matches!(DeploymentFile::from_value(&no_pbx), Err(DeploymentError::Unreadable(_))));
+        let not_text = Value::object([("orgOrigins", Value::Array(vec![Value::Number(1.0)])), ("pbxOrigins", texts(&[]))]);
+        assert!(matches!(DeploymentFile::from_value(&not_text), Err(DeploymentError::Unreadable(_))));
+    }
 
     /// The Open CTI phone's check: `sfdcIFrameOrigin` and every page around it.
     fn framing(d: &Deployment, launch: &str, ancestors: &[String]) -> Result<(), String> {

@@ -14,9 +14,10 @@ echo
 echo "== wasm builds of crates/sip behind a minimal wasm-bindgen wrapper (crates/sip-wasm)"
 # The speed build (profile `speed`, opt-level 3) for comparison; the size build (the app's
 # release profile, opt-level z, then wasm-opt -Oz: what the app ships) for the download size
-# and the rate that counts.
-cargo build --quiet --profile speed --target wasm32-unknown-unknown -p sip-wasm
-cargo build --quiet --release --target wasm32-unknown-unknown -p sip-wasm
+# and the rate that counts. Both with the toolchain and flags the app ships with.
+. scripts/release-toolchain.sh
+with_release_toolchain cargo build --quiet --profile speed --target wasm32-unknown-unknown -p sip-wasm
+with_release_toolchain cargo build --quiet --release --target wasm32-unknown-unknown -p sip-wasm
 wasm-bindgen --target nodejs --out-dir "$out/node" "$CARGO_TARGET_DIR/wasm32-unknown-unknown/speed/sip_wasm.wasm"
 wasm="$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/sip_wasm.wasm"
 wasm-bindgen --target nodejs --out-dir "$out/node-size" "$wasm"

@@ -13,6 +13,7 @@ pub mod auth;
 mod digest;
 pub mod header;
 pub mod message;
+pub mod redact;
 pub mod ua;
 pub mod uri;
 

@@ -17,7 +17,7 @@ use phone::reasons::{
     CallFailure, CommandError, ConnectionProblem, CrmProblem, MediaProblem, MediaWarning, MicrophoneProblem, OfferRefusal, RegistrationFailure, RejoinFailure,
     RelayProblem, SignInProblem, SipCallFailure, TransferFailure,
 };
-use phone::{AudioStatus, CallLink, CallRecord, Idle, Label, LeftOut, Notice, OrgRefusal, OrgSignIn, Unanswered};
+use phone::{AudioStatus, CallLink, CallOutcome, CallRecord, Idle, Label, LeftOut, LocalTime, Notice, OrgRefusal, OrgSignIn};
 
 /// A notice for the agent.
 pub fn notice(notice: &Notice) -> String {
@@ -49,6 +49,7 @@ pub fn notice(notice: &Notice) -> String {
         Notice::Microphone(problem) => microphone_problem(problem),
         Notice::Media(warning) => media_warning(warning),
         Notice::UnknownCountry(unknown) => unknown_country(unknown),
+        Notice::DiagnosticsNotSaved => "The browser would not save the diagnostics file.".into(),
         _ => "Something needs your attention.".into(),
     }
 }
@@ -111,6 +112,7 @@ pub fn call_failure(failure: &CallFailure) -> String {
         CallFailure::TransferFromGone => "The call to transfer to ended first.".into(),
         CallFailure::DialogNotKept => "the call's connection details were not kept.".into(),
         CallFailure::NotRejoinedInTime => "you did not sign in again within two minutes.".into(),
+        CallFailure::Worded(text) => text.clone(),
         _ => "The call failed.".into(),
     }
 }
@@ -220,7 +222,8 @@ pub fn media_problem(problem: &MediaProblem) -> String {
     }
 }
 
-fn relay_problem(problem: &RelayProblem) -> String {
+/// Why audio cannot be relayed (TURN).
+pub fn relay_problem(problem: &RelayProblem) -> String {
     match problem {
         RelayProblem::NoOrgCredential => {
             "Salesforce has not given the phone a TURN credential (sign in with Salesforce), so audio cannot be relayed.".into()
@@ -400,35 +403,45 @@ pub fn quality_line(summary: &QualitySummary) -> String {
     )
 }
 
-/// A Task's subject, e.g. "Outbound call 2026-11-24 10:02 UTC +1 415 555 0100".
-pub fn task_subject(record: &CallRecord) -> String {
-    let at = record.started_utc();
-    format!("{} call {} {:02}:{:02} UTC {}", record.direction.as_str(), at.date, at.hour, at.minute, record.number)
+/// A Task's subject, e.g. "Outbound call 2026-11-24 02:02 UTC-08:00 +1 415 555 0100": the call's
+/// start (`started`) on the agent's calendar, naming its zone.
+pub fn task_subject(record: &CallRecord, started: &LocalTime) -> String {
+    format!("{} call {} {} {} {}", record.direction.as_str(), started.date, started.time, zone(started.offset_min), record.number)
 }
 
-/// What became of a call nobody here answered, as its Task's disposition.
-pub fn unanswered(unanswered: &Unanswered) -> String {
-    match unanswered {
-        Unanswered::Missed => "Missed".into(),
-        Unanswered::MissedWhileBusy => "Missed (busy)".into(),
-        Unanswered::MissedNoRoom => "Missed (agent busy)".into(),
-        Unanswered::MissedWhileAway => "Missed (away)".into(),
-        Unanswered::Declined => "Declined".into(),
-        Unanswered::Busy => "Busy".into(),
-        Unanswered::RemoteDeclined => "Declined by the other side".into(),
-        Unanswered::NoAnswer => "No answer".into(),
-        Unanswered::Cancelled => "Cancelled".into(),
-        Unanswered::Failed(failure) => format!("Failed: {}", call_failure(failure)),
-        _ => "Not answered".into(),
+/// "UTC", or "UTC-08:00", "UTC+05:30": a zone by its offset, as a Task subject names it.
+fn zone(offset_min: i32) -> String {
+    if offset_min == 0 {
+        return "UTC".into();
+    }
+    let sign = if offset_min < 0 { '-' } else { '+' };
+    let minutes = offset_min.unsigned_abs();
+    format!("UTC{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// What became of a call by itself, as its Task's outcome (the org package's
+/// `Softphone_Outcome__c`, Text(20), which its reports filter on: "Answered"; else an
+/// "Outcome:" line of the description). Why a call failed is the description's first line.
+pub fn task_outcome(outcome: &CallOutcome) -> &'static str {
+    match outcome {
+        CallOutcome::Answered => "Answered",
+        CallOutcome::Missed => "Missed",
+        CallOutcome::MissedBusy => "Missed (busy)",
+        CallOutcome::MissedAgentBusy => "Missed (agent busy)",
+        CallOutcome::MissedAway => "Missed (away)",
+        CallOutcome::Declined => "Declined",
+        CallOutcome::Busy => "Busy",
+        CallOutcome::RemoteDeclined => "Declined by callee",
+        CallOutcome::NoAnswer => "No answer",
+        CallOutcome::Cancelled => "Cancelled",
+        CallOutcome::Failed(_) => "Failed",
+        _ => "Not answered",
     }
 }
 
-/// A Task's disposition: the agent's choice, else what became of an unanswered call.
+/// A Task's disposition: the one the agent chose, if any.
 pub fn task_disposition(record: &CallRecord) -> Option<String> {
-    if !record.disposition.is_empty() {
-        return Some(record.disposition.clone());
-    }
-    record.unanswered.as_ref().map(unanswered)
+    (!record.disposition.is_empty()).then(|| record.disposition.clone())
 }
 
 /// A Task's description: what Salesforce refused on an earlier try (the record, the
@@ -436,8 +449,13 @@ pub fn task_disposition(record: &CallRecord) -> Option<String> {
 /// whether a page reload cut it off.
 pub fn task_description(record: &CallRecord, left_out: LeftOut) -> String {
     let mut lines: Vec<String> = Vec::new();
-    if let Some(r) = record.record.as_ref().filter(|_| left_out.record) {
-        lines.push(format!("About {} ({} {}).", r.name, r.object_type, r.id));
+    if let Some(CallOutcome::Failed(why)) = &record.outcome {
+        lines.push(format!("Failed: {}", call_failure(why)));
+    }
+    if left_out.record {
+        for r in record.record.iter().chain(&record.about) {
+            lines.push(format!("About {} ({} {}).", r.name, r.object_type, r.id));
+        }
     }
     if let Some(disposition) = task_disposition(record).filter(|_| left_out.disposition) {
         lines.push(format!("Disposition: {disposition}."));
@@ -491,7 +509,9 @@ mod tests {
             registration_failure(&RegistrationFailure::Refused { status: 503 }, "1001"),
             "The PBX could not register 1001 right now (503 Service Unavailable); try again in a moment"
         );
-        assert_eq!(unanswered(&Unanswered::Failed(not_found)), "Failed: The number does not exist or is not registered (404 Not Found)");
+        let failed = CallRecord { outcome: Some(CallOutcome::Failed(not_found)), ..record() };
+        assert_eq!(task_description(&failed, LeftOut::default()), "Failed: The number does not exist or is not registered (404 Not Found)");
+        assert_eq!(task_outcome(&CallOutcome::Failed(CallFailure::Worded("No route".into()))), "Failed");
     }
 
     #[test]
@@ -532,8 +552,32 @@ mod tests {
     }
 
     #[test]
-    fn the_task_is_dated_by_the_utc_calendar() {
-        assert_eq!(task_subject(&record()), "Inbound call 2026-11-29 10:02 UTC +1 415 555 0100");
+    fn the_subject_gives_the_start_on_the_agents_calendar_and_names_its_zone() {
+        let utc = LocalTime::utc(record().started_at);
+        assert_eq!(task_subject(&record(), &utc), "Inbound call 2026-11-29 10:02 UTC +1 415 555 0100");
+        // The evening before in California: the day an agent there lives.
+        let pacific = LocalTime { date: "2026-11-29".into(), time: "02:02".into(), offset_min: -480 };
+        assert_eq!(task_subject(&record(), &pacific), "Inbound call 2026-11-29 02:02 UTC-08:00 +1 415 555 0100");
+        let india = LocalTime { date: "2026-11-29".into(), time: "15:32".into(), offset_min: 330 };
+        assert!(task_subject(&record(), &india).contains("15:32 UTC+05:30"));
+    }
+
+    #[test]
+    fn outcome_values_fit_the_package_field() {
+        let all = [
+            CallOutcome::Answered,
+            CallOutcome::Missed,
+            CallOutcome::MissedBusy,
+            CallOutcome::MissedAgentBusy,
+            CallOutcome::MissedAway,
+            CallOutcome::Declined,
+            CallOutcome::Busy,
+            CallOutcome::RemoteDeclined,
+            CallOutcome::NoAnswer,
+            CallOutcome::Cancelled,
+            CallOutcome::Failed(CallFailure::NotRejoinedInTime),
+        ];
+        assert!(all.iter().all(|o| task_outcome(o).len() <= 20), "Softphone_Outcome__c is Text(20)");
     }
 
     #[test]
@@ -564,8 +608,8 @@ mod tests {
             task_description(&log, LeftOut { record: true, disposition: true }),
             "About Analytical Engines (Account 001A).\nDisposition: Wrong number.\nAsked for Bob"
         );
-        let cut_off = CallRecord { cut_off: true, unanswered: Some(Unanswered::Missed), ..record() };
+        let cut_off = CallRecord { cut_off: true, outcome: Some(CallOutcome::Missed), ..record() };
         assert_eq!(task_description(&cut_off, LeftOut::default()), "The page was reloaded or closed during this call.");
-        assert_eq!(task_disposition(&cut_off).as_deref(), Some("Missed"));
+        assert_eq!(task_disposition(&cut_off), None, "the outcome is not the agent's disposition");
     }
 }

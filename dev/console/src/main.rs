@@ -16,8 +16,8 @@ mod credentials;
 mod http;
 mod org;
 mod org_rules;
-mod package_fields;
 mod store;
+mod task_fields;
 
 use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
@@ -176,6 +176,7 @@ fn console_route(store: &Store, req: &Request) -> Response {
             Err(e) => Response::error(400, &e),
         },
         ("POST", "/__standin/apex/findTaskByCallObject") => Response::json(store.find_task_by_call_object(&req.body)),
+        ("POST", "/__standin/apex/userTimeZone") => Response::json(store.user_time_zone()),
         ("POST", "/__standin/apex/mint") => Response::json(store.mint(&req.body, unix_now_s())),
         ("POST", "/__standin/reset") => {
             store.reset();

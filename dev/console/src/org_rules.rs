@@ -29,6 +29,9 @@ pub struct Org {
     pub no_activities: Vec<String>,
     /// When set, the only CallDisposition values accepted.
     pub restricted_dispositions: Option<Vec<String>>,
+    /// The time zone of the users signed in to this org (their Salesforce setting,
+    /// TimeZoneSidKey), as the package's `SoftphoneCallLog.userTimeZone` answers it.
+    pub time_zone: String,
     fail_next: u64,
     late_next: u64,
     late_ms: u64,
@@ -48,6 +51,7 @@ impl Default for Org {
             package_fields: true,
             no_activities: Vec::new(),
             restricted_dispositions: None,
+            time_zone: "America/Los_Angeles".into(),
             fail_next: 0,
             late_next: 0,
             late_ms: 12_000,
@@ -79,6 +83,7 @@ impl Org {
                 "packageFields" => self.package_fields = value.as_bool().ok_or("packageFields must be true or false")?,
                 "noActivities" => self.no_activities = strings(&value).ok_or("noActivities must be a list of object names")?,
                 "restrictedDispositions" => self.restricted_dispositions = if value.is_null() { None } else { Some(strings(&value).ok_or("restrictedDispositions must be a list")?) },
+                "timeZone" => self.time_zone = value.as_str().ok_or("timeZone must be a time zone name, e.g. Pacific/Kiritimati")?.to_owned(),
                 "failNext" => self.fail_next = number()? as u64,
                 "lateNext" => self.late_next = number()? as u64,
                 "lateMs" => self.late_ms = number()? as u64,
@@ -98,6 +103,7 @@ impl Org {
             "packageFields": self.package_fields,
             "noActivities": self.no_activities,
             "restrictedDispositions": self.restricted_dispositions,
+            "timeZone": self.time_zone,
             "failNext": self.fail_next,
             "lateNext": self.late_next,
             "lateMs": self.late_ms,
@@ -140,10 +146,11 @@ impl Org {
         }
     }
 
-    /// Why Salesforce would refuse these Task fields for good, as (code, message).
-    pub fn refusal(&self, task: &serde_json::Map<String, Value>) -> Option<(&'static str, String)> {
-        // The package's custom fields: unknown without it, typed with it (package_fields.rs).
-        if let Some(refused) = crate::package_fields::refusal(task, self.package_installed && self.package_fields) {
+    /// Why Salesforce would refuse these Task fields for good, as (code, message); `updating`
+    /// for a saveLog with an Id.
+    pub fn refusal(&self, task: &serde_json::Map<String, Value>, updating: bool) -> Option<(&'static str, String)> {
+        // Each field as Task types it; the package's only with it (task_fields.rs).
+        if let Some(refused) = crate::task_fields::refusal(task, self.package_installed && self.package_fields, updating) {
             return Some(refused);
         }
         if let Some(what) = task.get("WhatId").and_then(Value::as_str) {
@@ -210,10 +217,10 @@ mod tests {
         let mut org = Org::default();
         org.update(br#"{"noActivities":["Account"],"restrictedDispositions":["Resolved"]}"#).unwrap();
         let task = |v: Value| v.as_object().cloned().unwrap();
-        let refused = org.refusal(&task(json!({"WhatId":"001000000000001AAA"})));
+        let refused = org.refusal(&task(json!({"WhatId":"001000000000001AAA"})), false);
         assert_eq!(refused.map(|r| r.0), Some("FIELD_INTEGRITY_EXCEPTION"));
-        assert_eq!(org.refusal(&task(json!({"WhoId":"003000000000001AAA"}))), None);
-        let refused = org.refusal(&task(json!({"CallDisposition":"Wrong number"})));
+        assert_eq!(org.refusal(&task(json!({"WhoId":"003000000000001AAA"})), false), None);
+        let refused = org.refusal(&task(json!({"CallDisposition":"Wrong number"})), false);
         assert_eq!(refused.map(|r| r.0), Some("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST"));
         assert!(org.update(br#"{"bogus":1}"#).is_err());
     }

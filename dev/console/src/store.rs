@@ -102,7 +102,7 @@ impl Store {
         if fields.remove("entityApiName") != Some(Value::String("Task".into())) {
             return json!({ "error": "this org only logs calls as Task records" }).to_string();
         }
-        if let Some((code, message)) = lock(&self.org).refusal(&fields) {
+        if let Some((code, message)) = lock(&self.org).refusal(&fields, fields.contains_key("Id")) {
             return json!({ "error": message, "code": code }).to_string();
         }
         let mut tasks = lock(&self.tasks);
@@ -176,6 +176,16 @@ impl Store {
         lock(&self.org).next_fate()
     }
 
+    /// `SoftphoneCallLog.userTimeZone`: the signed-in user's time zone. Answers
+    /// `{"installed": false}` when the package is not installed.
+    pub fn user_time_zone(&self) -> String {
+        let org = lock(&self.org);
+        if !org.package_installed {
+            return json!({ "installed": false }).to_string();
+        }
+        json!({ "installed": true, "zone": org.time_zone }).to_string()
+    }
+
     /// `SoftphoneCallLog.findTaskByCallObject`: the Id of the Task with this CallObject, or "".
     /// Answers `{"installed": false}` when the package is not installed.
     pub fn find_task_by_call_object(&self, call_object: &[u8]) -> String {
@@ -228,7 +238,8 @@ mod tests {
         let s = store();
         assert!(s.save_task(b"[1]").contains("error"));
         assert!(s.save_task(br#"{"entityApiName":"Account","Name":"x"}"#).contains("error"));
-        assert!(s.save_task(br#"{"entityApiName":"Task","Id":"00Tnope"}"#).contains("no Task"));
+        assert!(s.save_task(br#"{"entityApiName":"Task","Id":"00T000000000000099"}"#).contains("no Task"));
+        assert!(s.save_task(br#"{"entityApiName":"Task","Id":"00Tnope"}"#).contains("MALFORMED_ID"));
         assert_eq!(s.tasks_json(), "[]");
     }
 }

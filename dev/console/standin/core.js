@@ -21,6 +21,9 @@
     // in an org with person accounts enabled; calls with the person are logged on that Contact.
     // Her number is a development extension (1007), so a call to her really rings.
     { Id: '001000000000003AAA', Name: 'Mary Jackson', RecordType: 'Account', Phone: '1007', MobilePhone: '', Industry: 'Aerospace', IsPersonAccount: true, PersonContactId: '003000000000006AAA' },
+    // A case: what a call is about while the agent works it (its Task's WhatId); its contact's
+    // number is clickable on the case, as a related record's field is in Lightning.
+    { Id: '500000000000001AAA', Name: '00001026 Printer jam', RecordType: 'Case', Phone: '', MobilePhone: '', Subject: 'Printer jam', ContactId: '003000000000004AAA' },
   ];
 
   // The org's softphone layout (Setup > Softphone Layouts), as getSoftphoneLayout returns it.
@@ -78,7 +81,7 @@
       panelVisible: false,
       panel: { height: 460, width: 340, label: 'Phone', icon: 'call' },
       item: { label: 'Phone', icon: 'call' },
-      initialized: false,
+      initialized: false, initializedAt: null,
       view: { url: '/lightning/page/home', recordId: null, recordName: null, objectType: null, personAccount: false },
       modal: null,
       listeners: { onClickToDial: 0, onNavigationChange: 0 },
@@ -255,6 +258,14 @@
           if (minted.failed) return fail(minted.failed, 'APEX_ERROR');
           if (minted.installed) return ok({ runApex: minted.answer });
         }
+        if (a.apexClass === 'SoftphoneCallLog' && a.methodName === 'userTimeZone') {
+          // Takes no parameter, like mint(): "none or an empty object".
+          const p = a.methodParams;
+          const none = p === undefined || (p && typeof p === 'object' && Object.keys(p).length === 0);
+          if (!none) return fail('SoftphoneCallLog.userTimeZone takes no parameters', 'APEX_ERROR');
+          const zone = await (await post('/__standin/apex/userTimeZone', {})).json();
+          if (zone.installed) return ok({ runApex: zone.zone });
+        }
         if (a.apexClass === 'SoftphoneCallLog' && a.methodName === 'findTaskByCallObject') {
           const callObject = new URLSearchParams(String(a.methodParams || '')).get('callObject') || '';
           const found = await (await post('/__standin/apex/findTaskByCallObject', callObject)).json();
@@ -262,7 +273,8 @@
         }
         return fail(`No such Apex class or method: ${a.apexClass}.${a.methodName}`, 'APEX_ERROR');
       },
-      notifyInitializationComplete() { state.initialized = true; changed(); return ok(); },
+      // initializedAt (Unix ms, sub-millisecond): when Lightning heard it, for the cold-start benchmark.
+      notifyInitializationComplete() { state.initialized = true; state.initializedAt = performance.timeOrigin + performance.now(); changed(); return ok(); },
     };
 
     window.addEventListener('message', async (e) => {

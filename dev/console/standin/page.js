@@ -94,9 +94,15 @@
       const r = standin.records.find((x) => x.Id === v.recordId);
       // A person account's activities are its person contact's.
       const related = tasks.filter((t) => t.WhoId === r.Id || t.WhatId === r.Id || (r.PersonContactId && t.WhoId === r.PersonContactId));
+      // A case shows its contact's phone, as Lightning's related-record card does: a click there
+      // dials the contact while the case stays the page the agent works on.
+      const contact = r.ContactId && standin.records.find((x) => x.Id === r.ContactId);
+      const fields = contact
+        ? `<dt>Subject</dt><dd>${esc(r.Subject)}</dd><dt>Contact</dt><dd>${esc(contact.Name)}</dd><dt>Contact Phone</dt><dd>${phone(contact, 'Phone')}</dd>`
+        : `<dt>Phone</dt><dd>${phone(r, 'Phone')}</dd><dt>Mobile</dt><dd>${phone(r, 'MobilePhone')}</dd>
+        <dt>Title</dt><dd>${esc(r.Title || '')}</dd><dt>Company</dt><dd>${esc(r.Company || r.Industry || nameOf(r.AccountId))}</dd>`;
       html = `<div class="card"><div class="object-label">${esc(r.RecordType)}</div><h1 id="record-name">${esc(r.Name)}</h1>
-        <dl><dt>Phone</dt><dd>${phone(r, 'Phone')}</dd><dt>Mobile</dt><dd>${phone(r, 'MobilePhone')}</dd>
-        <dt>Title</dt><dd>${esc(r.Title || '')}</dd><dt>Company</dt><dd>${esc(r.Company || r.Industry || nameOf(r.AccountId))}</dd></dl></div>
+        <dl>${fields}</dl></div>
         <div class="card"><h2>Activity</h2>${recentTaskTable(related)}</div>`;
     } else if (q) {
       const text = decodeURIComponent(q[1]);

@@ -13,14 +13,18 @@ export const CHROMIUM_ARGS = [
   '--no-first-run', '--disable-quic',
 ];
 
-/** A fresh browser profile; `close()` removes it. */
-export async function launchBrowser({ extraArgs = [] } = {}) {
+/** A fresh browser profile; `close()` removes it. `timezoneId` (an IANA name) is the zone the
+ * browser lives in (default: the machine's). `microphone: false` leaves out Chromium's fake
+ * capture device: like a computer without a microphone, getUserMedia finds none. */
+export async function launchBrowser({ extraArgs = [], timezoneId, microphone = true } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'softphone-chromium-'));
+  const args = CHROMIUM_ARGS.filter((a) => microphone || a !== '--use-fake-device-for-media-stream');
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
-    args: [...CHROMIUM_ARGS, ...extraArgs],
+    args: [...args, ...extraArgs],
     viewport: { width: 1280, height: 860 },
+    ...(timezoneId ? { timezoneId } : {}),
   });
   return {
     context,

@@ -47,7 +47,7 @@ export async function startConsole({ definition, appDir = 'dist', args = [] } = 
   definition ??= writeDefinition('development-password', developmentDefinition());
   const bin = join(process.env.CARGO_TARGET_DIR || join(ROOT, 'target'), 'release', 'console');
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run cargo build --release -p console`);
-  if (!existsSync(join(ROOT, appDir, 'index.html'))) throw new Error(`${appDir}/index.html is missing: run trunk build --release`);
+  if (!existsSync(join(ROOT, appDir, 'index.html'))) throw new Error(`${appDir}/index.html is missing: run scripts/build-release.sh`);
   if (!existsSync(join(ROOT, 'org/force-app/main/default/pages/Softphone.page'))) {
     throw new Error('the org package is not built: run scripts/build-org-package.sh --org-url https://acme.my.salesforce.com');
   }
@@ -100,3 +100,12 @@ export async function signInAs(phone, user = '1001', { password = `dev-${user}`,
 /** The phone's dial button. Matched by its whole accessible name: the recent calls' buttons
  * ("Call back ...") also start with "Call". */
 export const callButton = (phone) => phone.getByRole('button', { name: 'Call', exact: true });
+
+/** What became of a logged call by itself (never the agent's disposition): the org package's
+ * `Softphone_Outcome__c`, or without the package the description's `Outcome:` line (answered
+ * calls have none there). */
+export function outcomeOf(task) {
+  if (task.Softphone_Outcome__c) return task.Softphone_Outcome__c;
+  const line = /^Outcome: (.*)$/m.exec(task.Description ?? '');
+  return line ? line[1] : 'Answered';
+}

@@ -93,8 +93,9 @@ export function definitionVariant(name, items) {
 }
 
 
-/** The browser, the JsSIP peer server and the stand-in with `definition`; `stop()` ends them all. */
-export async function startWorld({ definition, extraArgs = [] }) {
+/** The browser, the JsSIP peer server and the stand-in with `definition`; `stop()` ends them all.
+ * `browser` options go to launchBrowser (e.g. `{ microphone: false }`). */
+export async function startWorld({ definition, extraArgs = [], browser: browserOptions = {} }) {
   const stops = [];
   const stop = async () => {
     for (const s of stops.reverse()) await Promise.resolve().then(s).catch(() => {});
@@ -104,7 +105,7 @@ export async function startWorld({ definition, extraArgs = [] }) {
     stops.push(() => consoleServer.stop());
     const peerServer = await startPeerServer();
     stops.push(() => peerServer.close());
-    const browser = await launchBrowser({ extraArgs });
+    const browser = await launchBrowser({ extraArgs, ...browserOptions });
     stops.push(() => browser.close());
     await browser.context.addInitScript(keepPeerConnections);
     return { peerServer, browser, stop };

@@ -6,10 +6,11 @@ import { startPbx } from './pbx.mjs';
 import { startPeerServer } from './peer.mjs';
 
 /** Starts the world; `initScript` runs (with `initArg`) in every page and frame before their
- * own scripts; `definition` is the Call Center definition the stand-in serves.
+ * own scripts; `definition` is the Call Center definition the stand-in serves; `timezoneId` the
+ * browser's time zone.
  * When one part fails to start (a port taken, say), the parts already started are stopped, so
  * no Kamailio outlives the test run. */
-export async function startCallWorld({ extraArgs = [], initScript, initArg, definition } = {}) {
+export async function startCallWorld({ extraArgs = [], initScript, initArg, definition, timezoneId } = {}) {
   const stops = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await Promise.resolve().then(stop).catch(() => {});
@@ -21,7 +22,7 @@ export async function startCallWorld({ extraArgs = [], initScript, initArg, defi
     stops.push(() => consoleServer.stop());
     const peerServer = await startPeerServer();
     stops.push(() => peerServer.close());
-    const browser = await launchBrowser({ extraArgs });
+    const browser = await launchBrowser({ extraArgs, timezoneId });
     stops.push(() => browser.close());
     if (initScript) await browser.context.addInitScript(initScript, initArg);
     return { pbx, peerServer, browser, stop: stopAll };

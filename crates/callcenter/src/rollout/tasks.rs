@@ -279,6 +279,23 @@ mod tests {
     }
 
     #[test]
+    fn tasks_from_this_version_and_the_previous_one_read_alike() {
+        // The previous phone wrote its outcome in CallDisposition and no subtype; this one writes
+        // TaskSubtype, the outcome, quality and Call Center fields, and the Description's
+        // Outcome line without the package. The report reads what it always read.
+        let csv = "Id,Owner.Username,CreatedDate,CallType,CallDisposition,TaskSubtype,Description,\
+                   Softphone_Pop_Outcome__c,Softphone_Pop_Latency_Ms__c,Softphone_Log_Attempts__c,\
+                   Softphone_Outcome__c,Softphone_MOS__c,Softphone_Jitter_Ms__c,Softphone_Loss_Percent__c,Softphone_Call_Center__c\n\
+                   00T1,ann@acme.example,2026-11-29T10:02:03.000+0000,Inbound,Missed,,,no-match,812.0,1.0,,,,,\n\
+                   00T2,ann@acme.example,2026-12-08T10:02:03.000+0000,Inbound,Resolved,Call,Talked it through.,one-match,412.0,1.0,Answered,4.1,6.0,0.3,RustSoftphone\n\
+                   00T3,ann@acme.example,2026-12-08T11:02:03.000+0000,Inbound,,Call,Outcome: Missed,new-record,95.0,2.0,Missed,,,,RustSoftphone\n";
+        let tasks = read_tasks(csv).expect("tasks");
+        assert!(tasks.skipped.is_empty(), "{:?}", tasks.skipped);
+        let pops: Vec<(PopOutcome, Option<u32>, u32)> = tasks.calls.iter().filter_map(|c| c.pop.map(|p| (p.outcome, p.latency_ms, c.log_attempts))).collect();
+        assert_eq!(pops, [(PopOutcome::NoMatch, Some(812), 1), (PopOutcome::OneMatch, Some(412), 1), (PopOutcome::NewRecord, Some(95), 2)]);
+    }
+
+    #[test]
     fn package_fields_win_and_bad_rows_are_listed() {
         let csv = "OWNERID,CREATEDDATE,CALLTYPE,DESCRIPTION,SOFTPHONE_POP_OUTCOME__C,SOFTPHONE_POP_LATENCY_MS__C,SOFTPHONE_LOG_ATTEMPTS__C\r\n\
                    005A,2026-11-29T10:02:03.000Z,Inbound,Screen pop: no-match in 900 ms,one-match,412.0,2\r\n\

@@ -16,6 +16,11 @@ use crate::quality::{Quality, QualityTally};
 pub struct CallHandle(pub(crate) u32);
 
 impl CallHandle {
+    /// A handle the phone never mints: a call the line places for something else than the
+    /// phone (the pre-flight check's echo test). The phone ignores its events: it is no call of
+    /// the agent's, never logged.
+    pub const OUTSIDE: CallHandle = CallHandle(u32::MAX);
+
     /// The handle's number, unique among this page's calls (for element ids and logs).
     pub fn number(self) -> u32 {
         self.0
@@ -119,6 +124,7 @@ pub struct Call {
     pub(super) number: String,
     pub(super) display_name: String,
     pub(super) record: Option<RecordRef>,
+    pub(super) about: Option<RecordRef>,
     pub(super) call_id: Option<String>,
     pub(super) screen_pop: Option<ScreenPop>,
     pub(super) started_at: Time,
@@ -149,6 +155,7 @@ impl Call {
             number,
             display_name: String::new(),
             record,
+            about: None,
             call_id: None,
             screen_pop: None,
             started_at,
@@ -190,6 +197,11 @@ impl Call {
     /// The CRM record attached to the call (clicked, or matched by the screen pop).
     pub fn record(&self) -> Option<&RecordRef> {
         self.record.as_ref()
+    }
+    /// The record the agent works on during the call, when it is no person (see
+    /// [`CallRecord::about`](crate::CallRecord)).
+    pub fn about(&self) -> Option<&RecordRef> {
+        self.about.as_ref()
     }
     /// The SIP Call-ID, once the SIP core made or received the INVITE: the log's key.
     pub fn call_id(&self) -> Option<&str> {
@@ -313,6 +325,11 @@ impl Call {
             self.direction = CallDirection::Inbound;
         }
         self.record = record;
+    }
+
+    /// The agent opened `work` (no person) during the call: the call is about it.
+    pub(crate) fn worked_on(&mut self, work: RecordRef) {
+        self.about = Some(work);
     }
 
     /// Salesforce answered the call's screen pop at `now`.

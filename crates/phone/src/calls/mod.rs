@@ -25,6 +25,8 @@ pub(crate) struct Placed {
     pub direction: CallDirection,
     pub number: String,
     pub record: Option<RecordRef>,
+    /// The record the agent works on, when no person: what the call is about.
+    pub about: Option<RecordRef>,
     /// The extension to key in once it is answered.
     pub extension: Option<String>,
     /// It is a consultation about another call.
@@ -40,6 +42,8 @@ pub(crate) struct RingingIn {
     pub number: String,
     pub display_name: String,
     pub call_id: String,
+    /// The record the agent works on, when no person: what the call is about.
+    pub about: Option<RecordRef>,
     /// It takes the place of a call being talked on (RFC 3891): answered at once, no ring.
     pub replacing: bool,
 }
@@ -50,6 +54,7 @@ pub(crate) struct TakenBack {
     pub direction: CallDirection,
     pub number: String,
     pub record: Option<RecordRef>,
+    pub about: Option<RecordRef>,
     pub started_at: Time,
     pub answered_at: Time,
     pub held: bool,
@@ -139,7 +144,11 @@ impl Calls {
     /// A fresh name for a call.
     fn mint(&mut self) -> CallHandle {
         let handle = CallHandle(self.next_handle);
-        self.next_handle = self.next_handle.wrapping_add(1);
+        // Never 0 and never the handle kept for calls outside the phone.
+        self.next_handle = self.next_handle.wrapping_add(1).max(1);
+        if CallHandle(self.next_handle) == CallHandle::OUTSIDE {
+            self.next_handle = 1;
+        }
         handle
     }
 
@@ -148,6 +157,7 @@ impl Calls {
     pub(crate) fn place(&mut self, now: Time, placed: Placed) -> CallHandle {
         let handle = self.mint();
         let mut call = Call::new(handle, Stage::Dialing, placed.direction, placed.number, placed.record, now);
+        call.about = placed.about;
         call.extension = placed.extension.map(KeyedExtension::new);
         call.consultation = placed.consultation;
         call.referred_by = placed.referred_by;
@@ -163,6 +173,7 @@ impl Calls {
         let mut call = Call::new(handle, stage, ringing.direction, ringing.number, None, now);
         call.display_name = ringing.display_name;
         call.call_id = Some(ringing.call_id);
+        call.about = ringing.about;
         call.screen_pop = Some(ScreenPop::Waiting { asked_at: now });
         self.list.push(call);
         handle
@@ -172,6 +183,7 @@ impl Calls {
     pub(crate) fn take_back(&mut self, back: TakenBack) -> CallHandle {
         let handle = self.mint();
         let mut call = Call::new(handle, Stage::Rejoining, back.direction, back.number, back.record, back.started_at);
+        call.about = back.about;
         call.answered_at = Some(back.answered_at);
         call.held = back.held;
         // The first page measured the pop; the rejoined call's log keeps that measure.

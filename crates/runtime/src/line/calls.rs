@@ -282,12 +282,15 @@ impl Line {
         self.watch_ice(handle, &media);
         let this = self.clone();
         spawn_local(async move {
-            let now = media.stats().await;
+            let (now, report) = media.stats().await;
             let before = {
                 let mut inner = this.inner.borrow_mut();
                 let Some(c) = inner.call_mut(handle) else {
                     return;
                 };
+                if let Some(call_id) = &c.sip {
+                    crate::trace::stats(call_id, &report);
+                }
                 std::mem::replace(&mut c.last_stats, now)
             };
             this.report_later(Event::CallQuality { call: handle, quality: quality_between(&before, &now) });

@@ -47,6 +47,19 @@ pub struct LineSettings {
     pub audio_codecs: Vec<callcenter::AudioCodec>,
 }
 
+impl LineSettings {
+    /// What the line takes from the Call Center settings, the same for both front ends.
+    pub fn from_settings(s: &callcenter::SoftphoneSettings) -> LineSettings {
+        LineSettings {
+            pbx_urls: s.pbx_urls.clone(),
+            sip_domain: s.sip_domain.clone(),
+            ice: s.ice.clone(),
+            register_expires: s.register_expires,
+            audio_codecs: s.audio_codecs.clone(),
+        }
+    }
+}
+
 /// How long the keypad's DTMF tones last.
 const DTMF_MS: u32 = 160;
 /// How long signing out waits for the PBX to confirm the unregistration.
@@ -206,6 +219,13 @@ impl Line {
         self.inner.borrow().ice.use_org_credential(&credential.username, credential.password.expose(), ttl_s, now() as f64);
     }
 
+    /// The ICE servers and policy a call starting now would use, as far as they are known
+    /// without fetching TURN credentials (the first call, or the offer made ahead of it at
+    /// sign-in, fetches them), for the pre-flight check.
+    pub fn ice_known(&self) -> Option<crate::media::IceConfig> {
+        self.inner.borrow().ice.known(now() as f64)
+    }
+
     /// Unregisters and closes the connection and the microphone.
     pub fn disconnect(&self) {
         self.command(Command::Unregister);
@@ -268,6 +288,7 @@ impl Line {
         match event {
             TransportEvent::Up { .. } => self.drive(Some(Input::TransportUp)),
             TransportEvent::Received(frame) => {
+                crate::trace::sip(false, &frame);
                 let mut inner = self.inner.borrow_mut();
                 if let Some(ua) = inner.ua.as_mut() {
                     ua.handle_input(sip_now(), Input::Frame(&frame));
@@ -299,6 +320,7 @@ impl Line {
             while let Some(output) = ua.poll_output() {
                 match output {
                     Output::Transmit(frame) => {
+                        crate::trace::sip(true, &frame);
                         if let Some(t) = transport.as_ref() {
                             if let Err(e) = t.send(&frame) {
                                 web_sys::console::warn_1(&e.to_string().into());

@@ -7,7 +7,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    RtcConfiguration, RtcIceGatheringState, RtcIceServer, RtcPeerConnection, RtcRtpSender,
+    RtcConfiguration, RtcIceGatheringState, RtcPeerConnection, RtcRtpSender,
     RtcRtpTransceiver, RtcRtpTransceiverDirection, RtcSdpType, RtcSessionDescriptionInit, RtcTrackEvent,
 };
 
@@ -64,18 +64,7 @@ impl CallMedia {
     pub fn new(microphone: &Microphone, ice: &IceConfig, report: ProblemReport) -> Result<CallMedia, MediaError> {
         let failed = |e: JsValue| MediaError::PeerConnection { detail: js_error(&e) };
         let config = RtcConfiguration::new();
-        let servers = js_sys::Array::new();
-        for s in &ice.servers {
-            let server = RtcIceServer::new();
-            let urls: js_sys::Array = s.urls.iter().map(|u| JsValue::from_str(u)).collect();
-            server.set_urls(&urls);
-            if let (Some(user), Some(credential)) = (&s.username, &s.credential) {
-                server.set_username(user);
-                server.set_credential(credential);
-            }
-            servers.push(&server);
-        }
-        config.set_ice_servers(&servers);
+        config.set_ice_servers(&super::ice::browser_servers(&ice.servers));
         // Set by name: the typed setter needs one more web-sys feature for one string.
         let _ = js_sys::Reflect::set(&config, &"iceTransportPolicy".into(), &ice.policy.as_str().into());
         let pc = RtcPeerConnection::new_with_configuration(&config).map_err(failed)?;
@@ -261,11 +250,12 @@ impl CallMedia {
         can_insert
     }
 
-    /// Current audio figures.
-    pub async fn stats(&self) -> MediaStats {
+    /// Current audio figures, and the browser's whole `getStats` report they come from (for the
+    /// diagnostics journal).
+    pub async fn stats(&self) -> (MediaStats, JsValue) {
         let mut stats = MediaStats::default();
-        let Ok(report) = JsFuture::from(self.pc.get_stats()).await else { return stats };
-        let Ok(Some(entries)) = js_sys::try_iter(&report) else { return stats };
+        let Ok(report) = JsFuture::from(self.pc.get_stats()).await else { return (stats, JsValue::UNDEFINED) };
+        let Ok(Some(entries)) = js_sys::try_iter(&report) else { return (stats, report) };
         let (mut codec_id, mut codecs, mut rtcp_rtt, mut ice_rtt) = (None, Vec::new(), None, None);
         for entry in entries.flatten() {
             let value = js_sys::Reflect::get(&entry, &1.into()).unwrap_or(JsValue::UNDEFINED);
@@ -289,7 +279,7 @@ impl CallMedia {
         }
         stats.round_trip = rtcp_rtt.or(ice_rtt);
         stats.codec = codecs.iter().find(|(id, _)| id.is_some() && *id == codec_id).map_or(Codec::Unknown, |(_, mime)| Codec::from_mime(mime));
-        stats
+        (stats, report)
     }
 
     async fn set_remote(&self, kind: RtcSdpType, sdp: &str) -> Result<(), MediaError> {
@@ -415,7 +405,8 @@ impl IceWatch {
                 let url = field("url").as_string().unwrap_or_default();
                 // Only TURN's answers matter here; STUN and host errors are routine.
                 if url.starts_with("turn") {
-                    let code = field("errorCode").as_f64().unwrap_or(0.0);
+                    // A STUN error code (300-699, 701 and up for the browser's own): whole.
+                    let code = field("errorCode").as_f64().unwrap_or(0.0) as u16;
                     let text = field("errorText").as_string().unwrap_or_default();
                     let answer = format!("{url} answered {code} {text}");
                     *turn_error.borrow_mut() = Some(answer.trim_end().trim_end_matches('.').to_owned());

@@ -7,11 +7,12 @@
 use std::cell::RefCell;
 
 use callcenter::{IceServer, IceSettings, IceTransportPolicy};
-use serde::Deserialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use crate::js_value::from_js;
 use crate::phone::reasons::RelayProblem;
+use crate::phone::value::Value;
 
 /// Fetched credentials are used for this share of their lifetime, then fetched again, so a
 /// call never starts on credentials about to expire.
@@ -39,18 +40,43 @@ impl IceConfig {
     }
 }
 
+/// The servers as the browser takes them (`RTCIceServer`s), credentials included.
+pub fn browser_servers(servers: &[IceServer]) -> js_sys::Array {
+    let all = js_sys::Array::new();
+    for s in servers {
+        let server = web_sys::RtcIceServer::new();
+        let urls: js_sys::Array = s.urls.iter().map(|u| JsValue::from_str(u)).collect();
+        server.set_urls(&urls);
+        if let (Some(user), Some(credential)) = (&s.username, &s.credential) {
+            server.set_username(user);
+            server.set_credential(credential);
+        }
+        all.push(&server);
+    }
+    all
+}
+
 /// The TURN REST reply. `password` (the draft's name) or `credential` (WebRTC's name).
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct TurnRestReply {
     username: String,
-    #[serde(default)]
     password: Option<String>,
-    #[serde(default)]
     credential: Option<String>,
-    #[serde(default)]
     ttl: Option<f64>,
-    #[serde(default)]
     uris: Vec<String>,
+}
+
+impl TurnRestReply {
+    fn from_value(v: &Value) -> Option<TurnRestReply> {
+        let uris = v.get("uris");
+        Some(TurnRestReply {
+            username: v.get("username").string()?,
+            password: v.get("password").optional(Value::string)?,
+            credential: v.get("credential").optional(Value::string)?,
+            ttl: v.get("ttl").optional(Value::number)?,
+            uris: if uris.is_null() { Vec::new() } else { uris.list(Value::string)? },
+        })
+    }
 }
 
 /// Fetched credentials, and until when a call may start with them.
@@ -103,26 +129,36 @@ impl IceSource {
         *self.minted.borrow_mut() = grant;
     }
 
-    /// The configuration for a call starting now.
-    pub async fn config(&self, now_ms: f64) -> IceConfig {
+    /// The configuration for a call starting now as far as it is known without fetching (the
+    /// org's credential, or fetched ones still good); `None` when they must be fetched first.
+    pub fn known(&self, now_ms: f64) -> Option<IceConfig> {
         let mut config = IceConfig { servers: self.settings.servers.clone(), policy: self.settings.policy, ..IceConfig::default() };
-        if !self.settings.turn_urls_for_org().is_empty() {
-            match self.minted.borrow().clone().filter(|g| g.good_until_ms > now_ms) {
-                Some(grant) => {
-                    config.good_until_ms = Some(grant.good_until_ms);
-                    config.servers.push(grant.server);
-                }
-                None => config.problem = Some(RelayProblem::NoOrgCredential),
+        let grant = if !self.settings.turn_urls_for_org().is_empty() {
+            let minted = self.minted.borrow().clone().filter(|g| g.good_until_ms > now_ms);
+            if minted.is_none() {
+                config.problem = Some(RelayProblem::NoOrgCredential);
             }
+            minted
+        } else if self.settings.credentials_url.is_some() {
+            Some(self.fetched.borrow().clone().filter(|g| g.good_until_ms > now_ms)?)
+        } else {
+            None
+        };
+        if let Some(grant) = grant {
+            config.good_until_ms = Some(grant.good_until_ms);
+            config.servers.push(grant.server);
+        }
+        Some(config)
+    }
+
+    /// The configuration for a call starting now, fetching TURN credentials when needed.
+    pub async fn config(&self, now_ms: f64) -> IceConfig {
+        if let Some(config) = self.known(now_ms) {
             return config;
         }
+        let mut config = IceConfig { servers: self.settings.servers.clone(), policy: self.settings.policy, ..IceConfig::default() };
         let Some(url) = &self.settings.credentials_url else { return config };
-        let cached = self.fetched.borrow().clone().filter(|g| g.good_until_ms > now_ms);
-        let grant = match cached {
-            Some(grant) => Ok(grant),
-            None => fetch(url).await.and_then(|reply| grant_from_reply(reply, &self.settings.turn_urls_for_fetched, now_ms)),
-        };
-        match grant {
+        match fetch(url).await.and_then(|reply| grant_from_reply(reply, &self.settings.turn_urls_for_fetched, now_ms)) {
             Ok(grant) => {
                 config.good_until_ms = Some(grant.good_until_ms);
                 config.servers.push(grant.server.clone());
@@ -143,13 +179,15 @@ async fn fetch(url: &str) -> Result<TurnRestReply, String> {
     let response = JsFuture::from(window.fetch_with_str(url)).await.map_err(|e| format!("no answer from {url}: {}", super::js_error(&e)))?;
     let field = |name: &str| js_sys::Reflect::get(&response, &name.into()).unwrap_or(JsValue::UNDEFINED);
     if field("ok").as_bool() != Some(true) {
-        let status = field("status").as_f64().unwrap_or(0.0);
+        // An HTTP status is a whole number from 200 to 599 (0: the browser gave none).
+        let status = field("status").as_f64().unwrap_or(0.0) as u16;
         return Err(format!("{url} answered {status}"));
     }
     let json = field("json").dyn_into::<js_sys::Function>().map_err(|_| "not a fetch response".to_owned())?;
     let promise = json.call0(&response).map_err(|e| super::js_error(&e))?;
     let body = JsFuture::from(js_sys::Promise::resolve(&promise)).await.map_err(|_| format!("{url} did not answer JSON"))?;
-    serde_wasm_bindgen::from_value(body).map_err(|e| format!("{url} answered an unexpected JSON shape: {e}"))
+    TurnRestReply::from_value(&from_js(&body))
+        .ok_or_else(|| format!("{url} answered an unexpected JSON shape (username, password or credential, ttl, uris)"))
 }
 
 #[cfg(test)]

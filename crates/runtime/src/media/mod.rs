@@ -13,7 +13,7 @@ mod sdp;
 mod tones;
 
 pub use call::{CallMedia, MediaStats, ProblemReport};
-pub use ice::{IceConfig, IceSource};
+pub use ice::{browser_servers, IceConfig, IceSource};
 pub use output::{audio_outputs, can_choose, on_output_failure, use_ringer, use_speaker, watch_devices, OutputFailure};
 pub use tones::{Tone, Tones};
 
