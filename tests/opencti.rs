@@ -317,16 +317,8 @@ fn call_log(subject: &str) -> CallLog {
         description: None,
         status: "Completed",
         activity_date: "2026-11-25".into(),
-        pop_outcome: None,
-        pop_latency_ms: None,
-        log_attempts: None,
         task_subtype: None,
-        outcome: None,
-        mos: None,
-        jitter_ms: None,
-        loss_percent: None,
-        round_trip_ms: None,
-        call_center: None,
+        package: PackageFields::default(),
     }
 }
 

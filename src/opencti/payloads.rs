@@ -117,7 +117,7 @@ impl CallLog {
     /// The Task's fields; those without a value are left out (Salesforce would clear them, and
     /// refuses the package's fields in an org without the package).
     pub fn to_value(&self) -> Value {
-        Value::object([
+        let mut task = Value::object([
             ("entityApiName", self.entity_api_name.into()),
             ("Id", self.id.clone().into()),
             ("Subject", self.subject.as_str().into()),
@@ -130,18 +130,31 @@ impl CallLog {
             ("Description", self.description.clone().into()),
             ("Status", self.status.into()),
             ("ActivityDate", self.activity_date.as_str().into()),
+            ("TaskSubtype", self.task_subtype.into()),
+        ]);
+        if let Value::Object(members) = &mut task {
+            members.extend(self.package.members());
+        }
+        task.without_nulls()
+    }
+}
+
+impl PackageFields {
+    /// The fields by their API names (the org package's `objects/Activity/fields`).
+    fn members(&self) -> impl Iterator<Item = Member> {
+        [
             ("Softphone_Pop_Outcome__c", self.pop_outcome.into()),
             ("Softphone_Pop_Latency_Ms__c", self.pop_latency_ms.into()),
             ("Softphone_Log_Attempts__c", self.log_attempts.into()),
-            ("TaskSubtype", self.task_subtype.into()),
             ("Softphone_Outcome__c", self.outcome.into()),
             ("Softphone_MOS__c", self.mos.into()),
             ("Softphone_Jitter_Ms__c", self.jitter_ms.into()),
             ("Softphone_Loss_Percent__c", self.loss_percent.into()),
             ("Softphone_Round_Trip_Ms__c", self.round_trip_ms.into()),
             ("Softphone_Call_Center__c", self.call_center.clone().into()),
-        ])
-        .without_nulls()
+        ]
+        .into_iter()
+        .map(|(name, value): (&str, Value)| Member { name: name.to_owned(), value })
     }
 }
 
@@ -201,22 +214,14 @@ mod tests {
             description: None,
             status: "Completed",
             activity_date: "2026-12-07".into(),
-            pop_outcome: None,
-            pop_latency_ms: None,
-            log_attempts: Some(1),
             task_subtype: Some("Call"),
-            outcome: None,
-            mos: Some(4.1),
-            jitter_ms: None,
-            loss_percent: None,
-            round_trip_ms: None,
-            call_center: None,
+            package: PackageFields { log_attempts: Some(1), mos: Some(4.1), ..PackageFields::default() },
         };
         let value = log.to_value();
         let names: Vec<&str> = value.members().expect("an object").iter().map(|m| m.name.as_str()).collect();
         assert_eq!(
             names,
-            ["entityApiName", "Subject", "WhoId", "CallType", "CallDurationInSeconds", "CallObject", "Status", "ActivityDate", "Softphone_Log_Attempts__c", "TaskSubtype", "Softphone_MOS__c"]
+            ["entityApiName", "Subject", "WhoId", "CallType", "CallDurationInSeconds", "CallObject", "Status", "ActivityDate", "TaskSubtype", "Softphone_Log_Attempts__c", "Softphone_MOS__c"]
         );
         assert_eq!(value.get("Softphone_MOS__c").number(), Some(4.1));
         assert_eq!(value.get("CallDurationInSeconds").u32(), Some(42));

@@ -209,27 +209,34 @@ pub struct CallLog {
     pub status: &'static str,
     /// The call's date, `YYYY-MM-DD`.
     pub activity_date: String,
-    /// The org package's screen-pop outcome (Text(20)); never sent without the package, whose
-    /// absence makes Salesforce refuse the whole Task.
-    pub pop_outcome: Option<&'static str>,
-    /// The org package's screen-pop latency in ms (Number(8,0)).
-    pub pop_latency_ms: Option<u32>,
-    /// The org package's saveLog attempt that saved the Task (Number(4,0)).
-    pub log_attempts: Option<u32>,
     /// `Call` when the Task is created (Lightning's activity timeline then shows it as a call);
     /// never on an update: Salesforce does not let TaskSubtype change.
     pub task_subtype: Option<&'static str>,
-    /// The org package's automatic outcome, e.g. `Missed` (Text(20)).
+    /// The org package's fields: none set without the package.
+    pub package: PackageFields,
+}
+
+/// The org package's custom Activity fields on a Task. Never sent without the package, whose
+/// absence makes Salesforce refuse the whole Task; unset fields are left out.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PackageFields {
+    /// The screen-pop outcome (Text(20)).
+    pub pop_outcome: Option<&'static str>,
+    /// The screen-pop latency in ms (Number(8,0)).
+    pub pop_latency_ms: Option<u32>,
+    /// The saveLog attempt that saved the Task (Number(4,0)).
+    pub log_attempts: Option<u32>,
+    /// The automatic outcome, e.g. `Missed` (Text(20)).
     pub outcome: Option<&'static str>,
-    /// The org package's call-quality estimate, MOS 1.0 to 4.5 (Number(2,1)).
+    /// The call-quality estimate, MOS 1.0 to 4.5 (Number(2,1)).
     pub mos: Option<f64>,
-    /// The org package's average jitter in ms (Number(6,0)).
+    /// The average jitter in ms (Number(6,0)).
     pub jitter_ms: Option<u32>,
-    /// The org package's packet loss in percent (Number(4,1)).
+    /// The packet loss in percent (Number(4,1)).
     pub loss_percent: Option<f64>,
-    /// The org package's average round trip in ms (Number(6,0)).
+    /// The average round trip in ms (Number(6,0)).
     pub round_trip_ms: Option<u32>,
-    /// The org package's Call Center the call was made in (its internal name, Text(80)).
+    /// The Call Center the call was made in (its internal name, Text(80)).
     pub call_center: Option<String>,
 }
 

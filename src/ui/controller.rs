@@ -13,7 +13,7 @@ use super::pop;
 use super::context::now;
 use super::{calendar, credentials, logs, salesforce, storage, task_facts};
 use crate::line::{Line, LineSettings};
-use crate::opencti::{self, CallLog, OpenCti};
+use crate::opencti::{self, CallLog, OpenCti, PackageFields};
 use crate::phone::dialing::DialingRules;
 use crate::phone::recent::RecentCall;
 use crate::phone::{CallFailure, CallHandle, CallRecord, Effect, Event, Intent, LeftOut, LocalTime, Notice, PendingLog, Phone, RecordRef};
@@ -496,15 +496,7 @@ fn task(record: &CallRecord, started: &LocalTime, left_out: LeftOut, existing_id
         status: "Completed",
         activity_date: started.date.clone(),
         // The call's measured facts: task_facts::with_facts.
-        pop_outcome: None,
-        pop_latency_ms: None,
-        log_attempts: None,
-        outcome: None,
-        mos: None,
-        jitter_ms: None,
-        loss_percent: None,
-        round_trip_ms: None,
-        call_center: None,
+        package: PackageFields::default(),
     }
 }
 

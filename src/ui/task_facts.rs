@@ -23,17 +23,17 @@ const MS_MAX: u32 = 999_999;
 /// yet the description form is used: plain text never makes Salesforce refuse the Task.
 pub fn with_facts(mut log: CallLog, record: &CallRecord, package_fields: bool, call_center: &str) -> CallLog {
     if package_fields {
-        log.pop_outcome = record.screen_pop.map(|pop| pop.outcome.as_str());
-        log.pop_latency_ms = record.screen_pop.and_then(|pop| pop.latency_ms).map(|ms| clamp_u32(ms.min(LATENCY_MAX_MS)));
-        log.log_attempts = record.log_attempt.map(|n| n.min(ATTEMPTS_MAX));
-        log.outcome = record.outcome.as_ref().map(words::task_outcome);
+        log.package.pop_outcome = record.screen_pop.map(|pop| pop.outcome.as_str());
+        log.package.pop_latency_ms = record.screen_pop.and_then(|pop| pop.latency_ms).map(|ms| clamp_u32(ms.min(LATENCY_MAX_MS)));
+        log.package.log_attempts = record.log_attempt.map(|n| n.min(ATTEMPTS_MAX));
+        log.package.outcome = record.outcome.as_ref().map(words::task_outcome);
         if let Some(q) = &record.quality {
-            log.mos = Some(f64::from(q.mos_tenths) / 10.0);
-            log.jitter_ms = Some(q.jitter_ms.min(MS_MAX));
-            log.loss_percent = Some(f64::from(q.loss_permille.min(1000)) / 10.0);
-            log.round_trip_ms = q.round_trip_ms.map(|ms| ms.min(MS_MAX));
+            log.package.mos = Some(f64::from(q.mos_tenths) / 10.0);
+            log.package.jitter_ms = Some(q.jitter_ms.min(MS_MAX));
+            log.package.loss_percent = Some(f64::from(q.loss_permille.min(1000)) / 10.0);
+            log.package.round_trip_ms = q.round_trip_ms.map(|ms| ms.min(MS_MAX));
         }
-        log.call_center = Some(call_center.to_owned()).filter(|c| !c.is_empty());
+        log.package.call_center = Some(call_center.to_owned()).filter(|c| !c.is_empty());
         return log;
     }
     let lines = description_lines(record);
@@ -81,6 +81,7 @@ fn clamp_u32(value: u64) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::opencti::PackageFields;
     use crate::phone::pop_measure::PopOutcome;
     use crate::phone::quality::{Grade, QualitySummary};
     use crate::phone::CallDirection;
@@ -121,16 +122,8 @@ mod tests {
             description: description.map(str::to_owned),
             status: "Completed",
             activity_date: "2026-11-29".into(),
-            pop_outcome: None,
-            pop_latency_ms: None,
-            log_attempts: None,
             task_subtype: None,
-            outcome: None,
-            mos: None,
-            jitter_ms: None,
-            loss_percent: None,
-            round_trip_ms: None,
-            call_center: None,
+            package: PackageFields::default(),
         }
     }
 
