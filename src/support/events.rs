@@ -19,7 +19,7 @@ pub fn event_line(phone: &Phone, event: &Event) -> Option<String> {
         Event::IncomingCall { call_id, number, .. } => format!("incoming call from {number} ({call_id})"),
         Event::OutgoingCallStarted { call: handle, call_id } => format!("call #{} placed ({call_id})", handle.number()),
         Event::CallConnected { call: handle } => format!("call {} connected", call(*handle)),
-        Event::CallEnded { call: handle, reason } => format!("call {} ended: {reason:?}", call(*handle)),
+        Event::CallEnded { call: handle, reason } => format!("call {} ended: {}", call(*handle), words::end_reason(reason)),
         Event::CallFailed { call: handle, reason } => format!("call {} failed: {}", call(*handle), words::call_failure(reason)),
         Event::PopAnswered { call: handle, outcome } => format!("call {}: screen pop {}", call(*handle), outcome.as_str()),
         Event::LogSaved { id, record_id } => format!("call log {id} saved as {record_id}"),

@@ -14,7 +14,7 @@ use phone::outputs::OutputRole;
 use phone::presence::Presence;
 use phone::quality::{Grade, QualitySummary};
 use phone::reasons::{
-    CallFailure, CommandError, ConnectionProblem, CrmProblem, MediaProblem, MediaWarning, MicrophoneProblem, OfferRefusal, RegistrationFailure, RejoinFailure,
+    CallFailure, CommandError, ConnectionProblem, CrmProblem, EndReason, MediaProblem, MediaWarning, MicrophoneProblem, OfferRefusal, RegistrationFailure, RejoinFailure,
     RelayProblem, SignInProblem, SipCallFailure, TransferFailure,
 };
 use phone::{AudioStatus, CallLink, CallOutcome, CallRecord, Idle, Label, LeftOut, LocalTime, Notice, OrgRefusal, OrgSignIn};
@@ -401,6 +401,25 @@ pub fn quality_line(summary: &QualitySummary) -> String {
         tenths(summary.loss_permille),
         summary.jitter_ms
     )
+}
+
+/// How a call ended, for the diagnostics file's event log (support reads it, with the SIP
+/// messages beside it).
+pub fn end_reason(reason: &EndReason) -> String {
+    match reason {
+        EndReason::LocalHangup => "hung up here".into(),
+        EndReason::RemoteHangup => "the other side hung up".into(),
+        EndReason::Missed => "missed".into(),
+        EndReason::AnsweredElsewhere => "answered elsewhere".into(),
+        EndReason::Declined => "declined here".into(),
+        EndReason::Busy => "the other side was busy".into(),
+        EndReason::RemoteDeclined => "the other side declined".into(),
+        EndReason::NoAnswer => "no answer".into(),
+        EndReason::Transferred => "transferred".into(),
+        EndReason::Replaced => "replaced by another call".into(),
+        EndReason::Failed(why) => format!("failed: {}", call_failure(why)),
+        _ => "ended".into(),
+    }
 }
 
 /// A Task's subject, e.g. "Outbound call 2026-11-24 02:02 UTC-08:00 +1 415 555 0100": the call's
