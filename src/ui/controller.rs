@@ -44,8 +44,8 @@ pub(super) struct Inner {
     pub(super) settings_lines: String,
     /// Hears the line's events about a call outside the phone (the pre-flight's echo test).
     pub(super) outside: Option<OutsideListener>,
-    /// The last notice the event log has (each new one is logged once).
-    logged_notice: Option<Notice>,
+    /// The last notice the event log has, as worded (each new one is logged once).
+    logged_notice: Option<String>,
     /// The PBX line, once the controller exists to hear it.
     pub(super) line: Option<Line>,
     /// Held so the closures stay alive exactly as long as the phone does.
@@ -332,11 +332,12 @@ impl Controller {
             let phone = Rc::new(inner.phone.clone());
             inner.attention.update(&phone);
             // What the agent was told, once each, in the event log.
-            if phone.notice() != inner.logged_notice.as_ref() {
-                inner.logged_notice = phone.notice().cloned();
-                if let Some(notice) = phone.notice() {
-                    journal::event(&format!("the phone says: {}", words::notice(notice)));
+            let said = phone.notice().map(words::notice);
+            if said != inner.logged_notice {
+                if let Some(said) = &said {
+                    journal::event(&["the phone says: ", said].concat());
                 }
+                inner.logged_notice = said;
             }
             (phone, inner.tabs.clone())
         };
