@@ -2,7 +2,7 @@
 //! the call's Call-ID where the phone knows it (the SIP messages carry the same, and say what
 //! the agent did: the REGISTER, INVITE, BYE...). What the agent typed is never logged.
 
-use crate::phone::{Event, Phone};
+use crate::phone::{Event, OrgRefusal, Phone};
 use crate::words;
 
 /// The line `event` makes, if any (the audio figures every second are the statistics' job).
@@ -15,7 +15,10 @@ pub fn event_line(phone: &Phone, event: &Event) -> Option<String> {
             format!("connection lost: {}", words::reconnecting(problem, *retry_in_s, phone.agent_user().unwrap_or_default()))
         }
         Event::CredentialsGranted(grant) => format!("Salesforce signed in extension {}", grant.extension),
-        Event::CredentialsRefused(why) => format!("Salesforce gave no credentials: {why:?}"),
+        Event::CredentialsRefused(OrgRefusal::PbxRefused(failure)) => {
+            format!("the PBX refused Salesforce's credentials: {}", words::registration_failure(failure, phone.agent_user().unwrap_or_default()))
+        }
+        Event::CredentialsRefused(why) => format!("Salesforce gave no credentials: {}", words::org_refusal(why)),
         Event::IncomingCall { call_id, number, .. } => format!("incoming call from {number} ({call_id})"),
         Event::OutgoingCallStarted { call: handle, call_id } => format!("call #{} placed ({call_id})", handle.number()),
         Event::CallConnected { call: handle } => format!("call {} connected", call(*handle)),

@@ -87,7 +87,7 @@ pub fn dial_plan(plan: &DialPlan) -> String {
 pub fn unknown_country(unknown: &UnknownCountry) -> String {
     let known: Vec<&str> = numbering::known_countries().collect();
     format!(
-        "Numbers with a + are passed to the PBX as written: the Call Center's home country {:?} is not one this softphone knows ({}). Ask your Salesforce admin to check homeCountry.",
+        "Numbers with a + are passed to the PBX as written: the Call Center's home country \"{}\" is not one this softphone knows ({}). Ask your Salesforce admin to check homeCountry.",
         unknown.code,
         known.join(", ")
     )
@@ -309,7 +309,7 @@ pub fn org_sign_in(state: &OrgSignIn, signed_in: bool, user: &str) -> Option<Str
 }
 
 /// Why Salesforce gives no credentials, and who can change that.
-fn org_refusal(refusal: &OrgRefusal) -> &'static str {
+pub fn org_refusal(refusal: &OrgRefusal) -> &'static str {
     match refusal {
         OrgRefusal::NoPackage => "Salesforce can't sign you in: the softphone package is not installed, or its permission set is not assigned to you.",
         OrgRefusal::NoExtension => "Salesforce can't sign you in: your user has no phone extension yet (your admin sets Softphone Extension on your user).",

@@ -222,7 +222,7 @@ impl Line {
         spawn_local(async move {
             match media.reoffer(held).await {
                 Ok(sdp) => this.command(Command::Reinvite { call: sip, sdp }),
-                Err(e) => web_sys::console::warn_1(&format!("The call could not be put on hold or resumed: {e:?}").into()),
+                Err(e) => web_sys::console::warn_1(&["The call could not be put on hold or resumed: ", &words::media_problem(&e)].concat().into()),
             }
         });
     }

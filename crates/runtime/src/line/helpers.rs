@@ -50,7 +50,7 @@ pub(super) fn refusal(error: &MediaError) -> Option<OfferRefusal> {
 pub(super) async fn apply_answer(media: Option<Rc<CallMedia>>, sdp: &str) {
     if let Some(m) = media {
         if let Err(e) = m.accept_answer(sdp).await {
-            web_sys::console::warn_1(&format!("The far end's answer was refused: {e:?}").into());
+            web_sys::console::warn_1(&["The far end's answer was refused: ", &words::media_problem(&e)].concat().into());
         }
     }
 }

@@ -133,7 +133,7 @@ impl Line {
                     super::mark(if ice_restart { "softphone:call-moved-ice-restart" } else { "softphone:call-moved" });
                     this.command(Command::Reinvite { call, sdp });
                 }
-                Err(e) => web_sys::console::warn_1(&format!("The call could not be moved to the new connection: {e:?}").into()),
+                Err(e) => web_sys::console::warn_1(&["The call could not be moved to the new connection: ", &words::media_problem(&e)].concat().into()),
             }
         });
     }

@@ -147,7 +147,7 @@ impl CallMedia {
     /// browser's own words go to the console).
     async fn set_far_description(&self, kind: RtcSdpType, sdp: &str) -> Result<(), MediaError> {
         self.set_remote(kind, sdp).await.map_err(|e| {
-            web_sys::console::warn_1(&format!("The browser refused the far end's SDP: {e:?}").into());
+            web_sys::console::warn_1(&["The browser refused the far end's SDP: ", &words::media_problem(&e)].concat().into());
             MediaError::Offer(sdp::problem_with(sdp))
         })
     }
