@@ -6,6 +6,8 @@
 //! - `line`, `transport`, `media`, `timer`: the browser runtime (`crates/runtime`, free of Open
 //!   CTI and Yew, shared with the Salesforce Voice connector), re-exported here.
 //! - `ui`: Yew function components and the glue that performs the controller's effects.
+//! - `words`: the agent's words for what the phone and the line report as typed values
+//!   (`crates/words`, re-exported here).
 //! - `support`: the diagnostics journal and file, and the pre-flight check.
 
 // A panic in wasm kills the agent's phone: nothing outside tests may unwrap, index or panic.
@@ -16,3 +18,4 @@ pub use phone;
 pub use runtime::{js_value, line, media, timer, transport};
 pub mod support;
 pub mod ui;
+pub use words;

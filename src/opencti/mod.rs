@@ -124,7 +124,7 @@ pub async fn load_in(
     }
     // The version lands in a URL path: accept only "NN.0"-like text.
     if api_version.is_empty() || !api_version.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        return Err(OpenCtiError::InvalidArgument { method: "load", reason: format!("bad API version {api_version:?}") });
+        return Err(OpenCtiError::InvalidArgument { method: "load", reason: format!("bad API version \"{api_version}\"") });
     }
     let url = script_url(origin, api_version);
     if !is_object(&opencti_api(target)) {

@@ -55,7 +55,7 @@ impl fmt::Display for LaunchError {
             ),
             LaunchError::InvalidApiVersion(version) => write!(
                 f,
-                "The Call Center's adapter URL asks for Open CTI version {version:?}, which does not exist (use e.g. apiVersion={DEFAULT_API_VERSION}). Ask your Salesforce admin to fix it."
+                "The Call Center's adapter URL asks for Open CTI version \"{version}\", which does not exist (use e.g. apiVersion={DEFAULT_API_VERSION}). Ask your Salesforce admin to fix it."
             ),
         }
     }

@@ -9,6 +9,7 @@ pub mod preflight;
 pub mod probes;
 
 use crate::phone::{Phone, Registration};
+use crate::words;
 
 /// Setting items whose whole value is a secret (by a part of the item's name, any case).
 const SECRET_NAMES: [&str; 4] = ["password", "secret", "token", "turncredential"];
@@ -49,18 +50,20 @@ fn redact_urls(value: &str) -> String {
 /// The diagnostics file's own lines: the phone's version and state, the time zone its Tasks
 /// are dated in, and the settings (`settings_lines`).
 pub fn header(phone: &Phone, settings: &str, zone: Option<&str>) -> String {
+    let user = phone.agent_user().unwrap_or_default();
     let registration = match phone.registration() {
         Registration::SignedOut => "signed out".to_owned(),
         Registration::Connecting => "connecting".to_owned(),
-        Registration::Reconnecting(why) => format!("reconnecting: {why}"),
+        Registration::Reconnecting { problem, retry_in_s } => format!("reconnecting: {}", words::reconnecting(problem, *retry_in_s, user)),
         Registration::Registered => "registered".to_owned(),
-        Registration::Failed(why) => format!("failed: {why}"),
+        Registration::Failed(why) => format!("failed: {}", words::registration_failure(why, user)),
+        _ => "unknown".to_owned(),
     };
     format!(
         "Phone: rust-opencti-softphone/{}; agent {}; registration {registration}; presence {}; {} call(s), {} log(s) waiting for Salesforce\nTasks dated in: {}\nCall Center settings (secrets redacted):\n{settings}",
         env!("CARGO_PKG_VERSION"),
         phone.agent_user().unwrap_or("not signed in"),
-        phone.presence().word(),
+        words::presence(phone.presence()),
         phone.calls().len(),
         phone.outbox().len(),
         zone.map_or_else(|| "the browser's time zone".to_owned(), |z| format!("{z} (Salesforce's setting for the user)")),

@@ -5,6 +5,7 @@
 //! plain facts and these functions judge and word them, so every verdict is tested natively.
 
 use crate::phone::{Phone, Registration};
+use crate::words;
 
 /// One thing the check looks at.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -100,7 +101,7 @@ pub fn off_at_sign_in(phone: &Phone) -> bool {
     match phone.registration() {
         Registration::Failed(_) => true,
         Registration::Registered => phone.microphones().is_empty(),
-        Registration::SignedOut | Registration::Connecting | Registration::Reconnecting(_) => false,
+        _ => false,
     }
 }
 
@@ -108,10 +109,12 @@ pub fn off_at_sign_in(phone: &Phone) -> bool {
 pub fn registration(phone: &Phone) -> State {
     match phone.registration() {
         Registration::Registered => State::Passed(format!("The PBX accepts calls for {}.", phone.agent_user().unwrap_or("you"))),
-        Registration::Failed(why) => State::Failed(why.clone()),
-        Registration::Reconnecting(why) => State::Failed(format!("{why} The phone keeps trying by itself.")),
+        Registration::Failed(why) => State::Failed(words::registration_failure(why, phone.agent_user().unwrap_or_default())),
+        Registration::Reconnecting { problem, retry_in_s } => {
+            State::Failed(format!("{} The phone keeps trying by itself.", words::reconnecting(problem, *retry_in_s, phone.agent_user().unwrap_or_default())))
+        }
         Registration::Connecting => State::Skipped("The phone is still connecting to the PBX.".into()),
-        Registration::SignedOut => State::Skipped("Sign in first.".into()),
+        _ => State::Skipped("Sign in first.".into()),
     }
 }
 
@@ -325,20 +328,24 @@ mod tests {
     #[test]
     fn the_check_runs_by_itself_when_sign_in_fails_or_leaves_no_microphone_not_on_a_later_drop() {
         use crate::phone::dialing::DialingRules;
-        use crate::phone::{AudioInput, Credentials, Event, Intent, Secret};
+        use crate::phone::reasons::{ConnectionProblem, RegistrationFailure};
+        use crate::phone::{AudioInput, Credentials, Event, Intent, Secret, Time};
+        let at = Time::from_unix_millis;
         let mut phone = Phone::new(DialingRules::default());
         assert!(!off_at_sign_in(&phone), "signed out");
-        phone.handle_intent(0, Intent::SignIn(Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: String::new(), auth_user: None }));
+        phone.handle_intent(at(0), Intent::SignIn(Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: String::new(), auth_user: None }));
         assert!(!off_at_sign_in(&phone), "connecting: judged later");
         let mut refused = phone.clone();
-        refused.handle_event(1, Event::RegistrationFailed("The PBX refused the password for 1001 (401).".into()));
+        let wrong_password = RegistrationFailure::Refused { status: 401 };
+        refused.handle_event(at(1), Event::RegistrationFailed(wrong_password.clone()));
         assert!(off_at_sign_in(&refused));
-        assert_eq!(registration(&refused), State::Failed("The PBX refused the password for 1001 (401).".into()));
-        phone.handle_event(1, Event::Registered);
+        assert_eq!(registration(&refused), State::Failed(words::registration_failure(&wrong_password, "1001")));
+        phone.handle_event(at(1), Event::Registered);
         assert!(off_at_sign_in(&phone), "registered, but no microphone was found");
-        phone.handle_event(2, Event::MicrophonesFound(vec![AudioInput { id: "mic".into(), label: "Headset".into() }]));
+        phone.handle_event(at(2), Event::MicrophonesFound(vec![AudioInput { id: "mic".into(), label: "Headset".into() }]));
         assert!(!off_at_sign_in(&phone));
-        phone.handle_event(3, Event::ConnectionLost("The PBX at ws://pbx cannot be reached.".into()));
+        let unreachable = ConnectionProblem::Closed { url: "ws://pbx".into(), code: 1006 };
+        phone.handle_event(at(3), Event::ConnectionLost { problem: unreachable, retry_in_s: Some(2) });
         assert!(!off_at_sign_in(&phone), "a drop mid-shift reconnects by itself");
     }
 

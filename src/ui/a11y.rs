@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::phone::quality::{Grade, QualitySummary};
 use crate::phone::recent::RecentCall;
-use crate::phone::{Call, CallDirection, Focus, Progress, Stage};
+use crate::phone::{Call, CallDirection, Focus, Progress, Stage, Time};
 use crate::ui::shortcuts::Shortcut;
 
 /// A sentence for the live region.
@@ -28,8 +28,8 @@ pub fn announcement(focus: Focus<'_>, calls: usize) -> Option<Announcement> {
             let who = target.record.as_ref().map_or(target.number.as_str(), |r| r.name.as_str());
             polite(format!("Ready to call {who}."))
         }
-        Focus::Call(c) => match c.stage {
-            Stage::Dialing => polite(match c.progress {
+        Focus::Call(c) => match c.stage() {
+            Stage::Dialing => polite(match c.progress() {
                 Progress::Calling => format!("Calling {}.", c.who()),
                 Progress::Ringing => format!("Ringing {}.", c.who()),
                 Progress::EarlyMedia => format!("{} plays a message before answering.", c.who()),
@@ -46,25 +46,25 @@ pub fn announcement(focus: Focus<'_>, calls: usize) -> Option<Announcement> {
 }
 
 fn connected(c: &Call) -> String {
-    let mut text = if c.held { format!("Call with {} on hold.", c.who()) } else { format!("On call with {}.", c.who()) };
-    if c.muted {
+    let mut text = if c.held() { format!("Call with {} on hold.", c.who()) } else { format!("On call with {}.", c.who()) };
+    if c.muted() {
         text.push_str(" Microphone muted.");
     }
-    if let Some(t) = &c.transfer {
+    if let Some(t) = &c.transfer() {
         text.push_str(&format!(" Transferring to {}.", t.to()));
     }
     text
 }
 
 /// A recent call in words: "Missed · 3 min ago", "Outbound · 2:05 · yesterday".
-pub fn recent_summary(call: &RecentCall, now_ms: u64) -> String {
+pub fn recent_summary(call: &RecentCall, now: Time) -> String {
     let kind = match (call.missed, call.direction) {
         (true, _) => "Missed",
         (false, CallDirection::Inbound) => "Inbound",
         (false, CallDirection::Outbound) => "Outbound",
         (false, CallDirection::Internal) => "Internal",
     };
-    let ago_min = now_ms.saturating_sub(call.started_at_ms) / 60_000;
+    let ago_min = now.millis_since(call.started_at) / 60_000;
     let when = match ago_min {
         0 => "just now".to_owned(),
         1..=59 => format!("{ago_min} min ago"),
@@ -80,7 +80,7 @@ pub fn recent_summary(call: &RecentCall, now_ms: u64) -> String {
 
 /// The call card's quality line, e.g. "Call quality: good (MOS 4.1)", once the call had audio.
 pub fn quality_words(call: &Call) -> Option<String> {
-    call.tally.summary().map(|summary| worded(&summary))
+    call.tally().summary().map(|summary| worded(&summary))
 }
 
 fn worded(summary: &QualitySummary) -> String {
@@ -91,7 +91,7 @@ fn worded(summary: &QualitySummary) -> String {
         Grade::Poor => "poor",
         Grade::Bad => "bad",
     };
-    format!("Call quality: {word} (MOS {})", summary.mos_text())
+    format!("Call quality: {word} (MOS {})", crate::words::tenths(u32::from(summary.mos_tenths)))
 }
 
 #[derive(Properties, PartialEq)]
@@ -148,7 +148,8 @@ pub fn use_focus_when_shown(target: NodeRef) {
 mod tests {
     use super::*;
     use crate::phone::quality::Grade;
-    use crate::phone::{DialTarget, Event, Phone, RecordRef};
+    use crate::phone::dialing::DialingRules;
+    use crate::phone::{Credentials, DialTarget, Event, Intent, Phone, RecordRef, Secret};
     use crate::ui::shortcuts::tests::{ringing_phone, talking_phone};
 
     fn said(focus: Focus<'_>, calls: usize) -> Option<(String, bool)> {
@@ -159,16 +160,51 @@ mod tests {
         &phone.calls()[0]
     }
 
+    /// The only call's handle.
+    fn handle(phone: &Phone) -> crate::phone::CallHandle {
+        the_call(phone).handle()
+    }
+
+    /// The phone after `event` at 2 s.
+    fn after(mut phone: Phone, event: Event) -> Phone {
+        phone.handle_event(Time::from_unix_millis(2_000), event);
+        phone
+    }
+
+    /// After the agent's `intent` at 2 s.
+    fn after_intent(mut phone: Phone, intent: Intent) -> Phone {
+        phone.handle_intent(Time::from_unix_millis(2_000), intent);
+        phone
+    }
+
+    /// Ada rings in (her PBX gives her name) and the agent answers.
+    fn talking_with_ada() -> Phone {
+        let ringing = Event::IncomingCall { call_id: "c1".into(), number: "+1 415 555 0100".into(), display_name: "Ada".into(), replaces: None };
+        let phone = after(Phone::new(DialingRules::default()), ringing);
+        let call = handle(&phone);
+        let phone = after_intent(phone, Intent::Answer(call));
+        after(phone, Event::CallConnected { call })
+    }
+
+    /// Signed in and registered, calling +1 415 555 0100.
+    fn dialing() -> Phone {
+        let mut phone = Phone::new(DialingRules::default());
+        let credentials = Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: String::new(), auth_user: None };
+        phone.handle_intent(Time::from_unix_millis(0), Intent::SignIn(credentials));
+        phone.handle_event(Time::from_unix_millis(0), Event::Registered);
+        phone.handle_intent(Time::from_unix_millis(0), Intent::EnterNumber("+1 415 555 0100".into()));
+        after_intent(phone, Intent::Call)
+    }
+
     #[test]
     fn a_ringing_call_is_announced_at_once_with_its_key() {
         let phone = ringing_phone();
         assert_eq!(said(phone.focus(), 1), Some(("Incoming call from +14155550100. Alt+Shift+A answers.".into(), true)));
-        let known = Call {
-            record: Some(RecordRef { id: "003".into(), name: "Barbara Liskov".into(), object_type: "Contact".into(), person_contact_id: None }),
-            ..the_call(&phone).clone()
-        };
-        assert_eq!(said(Focus::Call(&known), 1).map(|s| s.0), Some("Incoming call from Barbara Liskov. Alt+Shift+A answers.".into()));
-        assert_eq!(said(Focus::Call(&known), 2).map(|s| s.0), Some("Call waiting from Barbara Liskov. Alt+Shift+A answers.".into()));
+        let barbara = RecordRef { id: "003".into(), name: "Barbara Liskov".into(), object_type: "Contact".into(), person_contact_id: None };
+        let call = handle(&phone);
+        let known = after(phone, Event::RecordMatched { call, record: Some(barbara) });
+        assert_eq!(said(known.focus(), 1).map(|s| s.0), Some("Incoming call from Barbara Liskov. Alt+Shift+A answers.".into()));
+        assert_eq!(said(known.focus(), 2).map(|s| s.0), Some("Call waiting from Barbara Liskov. Alt+Shift+A answers.".into()));
     }
 
     #[test]
@@ -176,41 +212,40 @@ mod tests {
         assert_eq!(said(Focus::Idle, 0), None);
         let target = DialTarget { number: "1002".into(), dial: Err(crate::phone::dialing::DialError::Empty), record: None };
         assert_eq!(said(Focus::ReadyToCall(&target), 0), Some(("Ready to call 1002.".into(), false)));
-        let dialing = Call { stage: Stage::Dialing, ..the_call(&ringing_phone()).clone() };
-        assert_eq!(said(Focus::Call(&dialing), 1).map(|s| s.0), Some("Calling +14155550100.".into()));
-        assert_eq!(said(Focus::Call(&Call { progress: Progress::Ringing, ..dialing.clone() }), 1).map(|s| s.0), Some("Ringing +14155550100.".into()));
-        assert_eq!(
-            said(Focus::Call(&Call { progress: Progress::EarlyMedia, ..dialing }), 1).map(|s| s.0),
-            Some("+14155550100 plays a message before answering.".into())
-        );
-        let talking = Call { display_name: "Ada".into(), ..the_call(&talking_phone()).clone() };
-        assert_eq!(said(Focus::Call(&talking), 1), Some(("On call with Ada.".into(), false)));
-        let muted = Call { muted: true, ..talking.clone() };
-        assert_eq!(said(Focus::Call(&muted), 1).map(|s| s.0), Some("On call with Ada. Microphone muted.".into()));
-        let held = Call { held: true, ..talking.clone() };
-        assert_eq!(said(Focus::Call(&held), 1).map(|s| s.0), Some("Call with Ada on hold.".into()));
-        let mut moving = talking_phone();
-        let handle = the_call(&moving).handle;
-        moving.handle_intent(2_000, crate::phone::Intent::Transfer { call: handle, number: "1003".into() });
-        let moving = Call { display_name: "Ada".into(), ..the_call(&moving).clone() };
-        assert_eq!(said(Focus::Call(&moving), 1).map(|s| s.0), Some("On call with Ada. Transferring to 1003.".into()));
+        let dialing = dialing();
+        assert_eq!(said(dialing.focus(), 1).map(|s| s.0), Some("Calling +14155550100.".into()));
+        let call = handle(&dialing);
+        let ringing = after(dialing, Event::RemoteRinging { call });
+        assert_eq!(said(ringing.focus(), 1).map(|s| s.0), Some("Ringing +14155550100.".into()));
+        let message = after(ringing, Event::EarlyMedia { call });
+        assert_eq!(said(message.focus(), 1).map(|s| s.0), Some("+14155550100 plays a message before answering.".into()));
+        let talking = talking_with_ada();
+        let call = handle(&talking);
+        assert_eq!(said(talking.focus(), 1), Some(("On call with Ada.".into(), false)));
+        let muted = after_intent(talking.clone(), Intent::SetMuted { call, muted: true });
+        assert_eq!(said(muted.focus(), 1).map(|s| s.0), Some("On call with Ada. Microphone muted.".into()));
+        let held = after_intent(talking.clone(), Intent::SetHeld { call, held: true });
+        assert_eq!(said(Focus::Call(the_call(&held)), 1).map(|s| s.0), Some("Call with Ada on hold.".into()));
+        let moving = after_intent(talking, Intent::Transfer { call, number: "1003".into() });
+        assert_eq!(said(moving.focus(), 1).map(|s| s.0), Some("On call with Ada. Transferring to 1003.".into()));
     }
 
     #[test]
     fn the_end_of_a_call_is_announced_with_what_comes_next() {
         let mut phone = talking_phone();
-        let call = the_call(&phone).handle;
-        phone.handle_event(9_000, Event::CallEnded { call, reason: crate::phone::EndReason::RemoteHangup });
+        let call = the_call(&phone).handle();
+        phone.handle_event(Time::from_unix_millis(9_000), Event::CallEnded { call, reason: crate::phone::EndReason::RemoteHangup });
         assert_eq!(said(phone.focus(), 0), Some(("Call ended. Wrap-up: choose a disposition and add notes.".into(), false)));
     }
 
     #[test]
     fn quality_is_worded_with_its_mos_once_there_was_audio() {
-        let mut talking = the_call(&talking_phone()).clone();
-        assert_eq!(quality_words(&talking), None);
-        let second = crate::phone::Quality { packets_received: 50, jitter_ms: 4, round_trip_ms: Some(20), ..Default::default() };
-        talking.tally.add(&second);
-        assert_eq!(quality_words(&talking).as_deref(), Some("Call quality: excellent (MOS 4.4)"));
+        let talking = talking_phone();
+        assert_eq!(quality_words(the_call(&talking)), None);
+        let quality = crate::phone::Quality { packets_received: 50, jitter_ms: 4, round_trip_ms: Some(20), ..Default::default() };
+        let call = handle(&talking);
+        let measured = after(talking, Event::CallQuality { call, quality });
+        assert_eq!(quality_words(the_call(&measured)).as_deref(), Some("Call quality: excellent (MOS 4.4)"));
         let summary = QualitySummary { grade: Grade::Good, mos_tenths: 41, loss_permille: 3, jitter_ms: 6, round_trip_ms: Some(42) };
         assert_eq!(worded(&summary), "Call quality: good (MOS 4.1)");
         assert_eq!(worded(&QualitySummary { grade: Grade::Bad, mos_tenths: 19, ..summary }), "Call quality: bad (MOS 1.9)");

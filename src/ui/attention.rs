@@ -42,16 +42,16 @@ impl Attention {
     /// Called with every new phone state.
     pub fn update(&mut self, phone: &Phone) {
         // A call waiting rings too: the agent may be on the other call with the page hidden.
-        match phone.calls().iter().find(|c| c.stage == Stage::Ringing) {
+        match phone.calls().iter().find(|c| c.stage() == Stage::Ringing) {
             Some(call) => {
-                let id = call.call_id.clone().unwrap_or_else(|| call.number.clone());
+                let id = call.call_id().map_or_else(|| call.number().to_owned(), str::to_owned);
                 if self.ringing.as_deref() == Some(id.as_str()) {
                     return;
                 }
                 self.stop();
                 self.ringing = Some(id);
                 if document_hidden() {
-                    let who = if call.display_name.is_empty() { call.number.clone() } else { format!("{} ({})", call.display_name, call.number) };
+                    let who = if call.display_name().is_empty() { call.number().to_owned() } else { format!("{} ({})", call.display_name(), call.number()) };
                     self.notification = notify("Incoming call", &who);
                 }
             }

@@ -7,7 +7,8 @@
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::phone::{CallRecord, LocalTime};
+use crate::phone::{CallRecord, LocalTime, Time};
+use crate::words;
 
 #[wasm_bindgen(module = "/src/ui/calendar.js")]
 extern "C" {
@@ -15,10 +16,10 @@ extern "C" {
     fn local_time_js(ms: f64, zone: Option<String>) -> JsValue;
 }
 
-/// `ms` (Unix milliseconds) on the calendar of `zone` (an IANA name such as
+/// `at` on the calendar of `zone` (an IANA name such as
 /// `America/Los_Angeles`; `None`: the browser's own zone). UTC if the browser cannot say.
-pub fn local_time(ms: u64, zone: Option<&str>) -> LocalTime {
-    read(ms, zone).unwrap_or_else(|| LocalTime::utc(ms))
+pub fn local_time(at: Time, zone: Option<&str>) -> LocalTime {
+    read(at.unix_millis(), zone).unwrap_or_else(|| LocalTime::utc(at))
 }
 
 /// Whether the browser knows `zone` (Salesforce's name for the user's zone).
@@ -28,7 +29,7 @@ pub fn knows(zone: &str) -> bool {
 
 /// The Task subject of `record`, its start on the agent's calendar.
 pub fn subject(record: &CallRecord, zone: Option<&str>) -> String {
-    record.subject(&local_time(record.started_at_ms, zone))
+    words::task_subject(record, &local_time(record.started_at, zone))
 }
 
 fn read(ms: u64, zone: Option<&str>) -> Option<LocalTime> {

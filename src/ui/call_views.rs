@@ -8,7 +8,7 @@ use yew::prelude::*;
 use super::a11y;
 use super::context::{use_intents, use_now, Snapshot};
 use super::shortcuts::Shortcut;
-use crate::phone::{Call, CallHandle, Intent, Progress, Registration, Stage};
+use crate::phone::{Call, CallHandle, Intent, Progress, Registration, Stage, Time};
 
 #[derive(Properties, PartialEq)]
 pub struct CallsProps {
@@ -20,7 +20,7 @@ pub struct CallsProps {
 pub fn calls(props: &CallsProps) -> Html {
     let phone = &*props.snapshot.0;
     let calls = phone.calls();
-    let rank = |c: &Call| match c.stage {
+    let rank = |c: &Call| match c.stage() {
         Stage::Ringing | Stage::Answering => 0,
         _ if c.is_live() => 1,
         _ => 2,
@@ -35,12 +35,12 @@ pub fn calls(props: &CallsProps) -> Html {
     html! {
         <div class="calls">{ for ordered.map(|call| {
             let others = calls.len() - 1;
-            let another_live = calls.iter().any(|o| o.handle != call.handle && o.is_live());
-            match call.stage {
-                Stage::Ringing | Stage::Answering => html! { <IncomingCard key={call.handle.number()} call={call.clone()} waiting={others > 0} /> },
-                Stage::Rejoining => html! { <RejoinCard key={call.handle.number()} who={call.who().to_owned()} handle={call.handle} signed_in={registered} /> },
+            let another_live = calls.iter().any(|o| o.handle() != call.handle() && o.is_live());
+            match call.stage() {
+                Stage::Ringing | Stage::Answering => html! { <IncomingCard key={call.handle().number()} call={call.clone()} waiting={others > 0} /> },
+                Stage::Rejoining => html! { <RejoinCard key={call.handle().number()} who={call.who().to_owned()} handle={call.handle()} signed_in={registered} /> },
                 Stage::Dialing | Stage::Talking => html! {
-                    <CallCard key={call.handle.number()} call={call.clone()} {another_live} can_consult={room && registered} />
+                    <CallCard key={call.handle().number()} call={call.clone()} {another_live} can_consult={room && registered} />
                 },
             }
         }) }</div>
@@ -59,18 +59,18 @@ pub struct IncomingProps {
 pub fn incoming_card(props: &IncomingProps) -> Html {
     let send = use_intents();
     let call = &props.call;
-    let handle = call.handle;
+    let handle = call.handle();
     let answer = use_node_ref();
     a11y::use_focus_when_shown(answer.clone());
     let title = if props.waiting { "Call waiting" } else { "Incoming call" };
     let title_id = format!("incoming-title-{}", handle.number());
-    let answering = call.stage == Stage::Answering;
+    let answering = call.stage() == Stage::Answering;
     html! {
         <section class="card" aria-labelledby={title_id.clone()} data-testid="incoming-call" data-call={handle.number().to_string()}>
             <h2 id={title_id}>{ title }</h2>
             <div class="number" data-testid="caller">{ call.who().to_owned() }</div>
-            if call.who() != call.number { <div class="weak">{ call.number.clone() }</div> }
-            if let Some(r) = &call.record { <div class="weak" data-testid="caller-record">{ r.object_type.clone() }{ " · " }{ r.name.clone() }</div> }
+            if call.who() != call.number() { <div class="weak">{ call.number().to_owned() }</div> }
+            if let Some(r) = &call.record() { <div class="weak" data-testid="caller-record">{ r.object_type.clone() }{ " · " }{ r.name.clone() }</div> }
             if props.waiting { <div class="weak">{ "Answering puts your call on hold." }</div> }
             <div class="actions">
                 <button class="brand" ref={answer} disabled={answering} onclick={send.reform(move |_| Intent::Answer(handle))}
@@ -101,17 +101,17 @@ pub struct CallCardProps {
 pub fn call_card(props: &CallCardProps) -> Html {
     let send = use_intents();
     let call = &props.call;
-    let handle = call.handle;
-    let connected = call.stage == Stage::Talking;
-    let status = match (connected, call.held, call.progress) {
+    let handle = call.handle();
+    let connected = call.stage() == Stage::Talking;
+    let status = match (connected, call.held(), call.progress()) {
         (true, true, _) => "On hold",
         (true, false, _) => "Connected",
         (false, _, Progress::EarlyMedia) => "Not answered yet: you hear their message",
         (false, _, Progress::Ringing) => "Ringing…",
         (false, _, Progress::Calling) => "Calling…",
     };
-    let (muted, held) = (call.muted, call.held);
-    let title = match (&call.consultation, connected) {
+    let (muted, held) = (call.muted(), call.held());
+    let title = match (&call.consultation(), connected) {
         (Some(c), _) => format!("Consultation about {}", c.about_who),
         (None, true) => "On call".into(),
         (None, false) => "Calling".into(),
@@ -125,18 +125,18 @@ pub fn call_card(props: &CallCardProps) -> Html {
             <div class="number" data-testid="call-who">{ call.who().to_owned() }</div>
             <div class="weak" role="timer" data-testid="call-status">
                 { status }
-                if connected { { " · " }<Timer since_ms={call.answered_at_ms.unwrap_or_default()} /> }
+                if connected { { " · " }<Timer since={call.answered_at().unwrap_or_default()} /> }
             </div>
-            if let Some(text) = call.audio_status() {
+            if let Some(text) = call.audio_status().map(crate::words::audio_status) {
                 <div class="weak" role="status" data-testid="call-quality">{ text }</div>
             }
             if let Some(text) = a11y::quality_words(call) {
                 <div class="weak" data-testid="call-mos">{ text }</div>
             }
-            if let Some(extension) = call.extension.as_ref().filter(|_| !connected) {
+            if let Some(extension) = call.extension().as_ref().filter(|_| !connected) {
                 <div class="weak" data-testid="call-extension">{ format!("Extension {} is keyed in once the call is answered.", extension.digits()) }</div>
             }
-            if let Some(by) = &call.referred_by {
+            if let Some(by) = &call.referred_by() {
                 <div class="weak">{ format!("Called because the other party of your call with {by} asked to be transferred here.") }</div>
             }
             // Hang up sits with the call's main controls, above the transfer form and keypad, so it
@@ -152,21 +152,21 @@ pub fn call_card(props: &CallCardProps) -> Html {
                         title={Shortcut::Hold.title("Hold or resume")} aria-keyshortcuts={Shortcut::Hold.keys()}>
                         { if held { resume } else { "Hold" } }</button>
                 }
-                if call.consultation.is_none() {
+                if call.consultation().is_none() {
                     <button class="destructive" onclick={send.reform(move |_| Intent::HangUp(handle))}
                         title={Shortcut::HangUp.title("Hang up")} aria-keyshortcuts={Shortcut::HangUp.keys()}>{ "Hang up" }</button>
                 }
             </div>
-            if call.consultation.is_some() {
+            if call.consultation().is_some() {
                 <div class="actions">
-                    <button class="brand" disabled={!connected || call.transfer.is_some()} onclick={send.reform(move |_| Intent::CompleteTransfer(handle))}
+                    <button class="brand" disabled={!connected || call.transfer().is_some()} onclick={send.reform(move |_| Intent::CompleteTransfer(handle))}
                         title="Hand the call on hold to this person and leave both calls">{ "Complete transfer" }</button>
                     <button class="destructive" onclick={send.reform(move |_| Intent::CancelConsult(handle))}
                         title="End this call and go back to the call on hold">{ "Cancel consultation" }</button>
                 </div>
             }
-            if live && call.consultation.is_none() {
-                <TransferForm {handle} transfer_to={call.transfer.as_ref().map(|t| AttrValue::from(t.to().to_owned()))} can_consult={props.can_consult} />
+            if live && call.consultation().is_none() {
+                <TransferForm {handle} transfer_to={call.transfer().map(|t| AttrValue::from(t.to().to_owned()))} can_consult={props.can_consult} />
                 <Keypad {handle} />
             }
         </section>
@@ -175,27 +175,27 @@ pub fn call_card(props: &CallCardProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct TimerProps {
-    /// When the call was answered (Unix ms).
-    pub since_ms: u64,
+    /// When the call was answered.
+    pub since: Time,
 }
 
 /// Talk time, mm:ss: re-rendered alone with each tick of the clock.
 #[function_component(Timer)]
 pub fn timer(props: &TimerProps) -> Html {
-    let seconds = use_now().saturating_sub(props.since_ms) / 1000;
+    let seconds = use_now().seconds_since(props.since);
     html! { <span data-testid="call-timer">{ format!("{:02}:{:02}", seconds / 60, seconds % 60) }</span> }
 }
 
 #[derive(Properties, PartialEq)]
 pub struct CountdownProps {
-    /// When wrap-up completes by itself (Unix ms).
-    pub ends_at_ms: u64,
+    /// When wrap-up completes by itself.
+    pub ends_at: Time,
 }
 
 /// The wrap-up countdown, re-rendered alone with each tick of the clock.
 #[function_component(Countdown)]
 pub fn countdown(props: &CountdownProps) -> Html {
-    let left = props.ends_at_ms.saturating_sub(use_now()).div_ceil(1000);
+    let left = props.ends_at.millis_since(use_now()).div_ceil(1000);
     html! {
         <div class="weak" role="timer" data-testid="wrap-up-countdown">{ format!("Saved by itself in {}:{:02}", left / 60, left % 60) }</div>
     }

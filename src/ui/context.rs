@@ -8,11 +8,11 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::phone::{Intent, Phone};
+use crate::phone::{Intent, Phone, Time};
 
-/// Unix milliseconds; `Date.now()` is a non-negative integer well inside u64.
-pub fn now_ms() -> u64 {
-    js_sys::Date::now().max(0.0) as u64
+/// The phone's clock: `Date.now()`, a non-negative integer of Unix milliseconds well inside u64.
+pub fn now() -> Time {
+    Time::from_unix_millis(js_sys::Date::now().max(0.0) as u64)
 }
 
 /// Sends the agent's intents to the controller.
@@ -36,14 +36,14 @@ impl PartialEq for Snapshot {
     }
 }
 
-/// The time, Unix milliseconds, renewed once a second.
+/// The time, renewed once a second.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub struct Clock(pub u64);
+pub struct Clock(pub Time);
 
 /// Now, as of the last tick: views that show time re-render with each one.
 #[hook]
-pub fn use_now() -> u64 {
-    use_context::<Clock>().map_or_else(now_ms, |c| c.0)
+pub fn use_now() -> Time {
+    use_context::<Clock>().map_or_else(now, |c| c.0)
 }
 
 #[derive(Properties, PartialEq)]
@@ -56,13 +56,13 @@ pub struct ClockProps {
 /// Provides the [`Clock`] below it, from one interval for the whole app.
 #[function_component(ClockProvider)]
 pub fn clock_provider(props: &ClockProps) -> Html {
-    let now = use_state(now_ms);
+    let clock = use_state(now);
     {
-        let (now, on_tick) = (now.setter(), props.on_tick.clone());
+        let (clock, on_tick) = (clock.setter(), props.on_tick.clone());
         use_effect_with(on_tick, move |on_tick| {
             let on_tick = on_tick.clone();
             let tick = Closure::<dyn FnMut()>::new(move || {
-                now.set(now_ms());
+                clock.set(now());
                 on_tick.emit(());
             });
             let window = web_sys::window();
@@ -75,5 +75,5 @@ pub fn clock_provider(props: &ClockProps) -> Html {
             }
         });
     }
-    html! { <ContextProvider<Clock> context={Clock(*now)}>{ props.children.clone() }</ContextProvider<Clock>> }
+    html! { <ContextProvider<Clock> context={Clock(*clock)}>{ props.children.clone() }</ContextProvider<Clock>> }
 }

@@ -10,16 +10,17 @@ use yew::Callback;
 
 use super::owner::{self, TabRole, Tabs};
 use super::pop;
-use super::context::now_ms;
-use super::{calendar, credentials, logs, storage, task_facts};
+use super::context::now;
+use super::{calendar, credentials, logs, salesforce, storage, task_facts};
 use crate::line::{Line, LineSettings};
 use crate::opencti::{self, CallLog, OpenCti, PackageFields};
-use crate::phone::dialing::{unknown_country_notice, DialingRules};
+use crate::phone::dialing::DialingRules;
 use crate::phone::recent::RecentCall;
-use crate::phone::{CallHandle, CallRecord, Effect, Event, Intent, LocalTime, PendingLog, Phone, RecordRef};
+use crate::phone::{CallFailure, CallHandle, CallRecord, Effect, Event, Intent, LeftOut, LocalTime, Notice, PendingLog, Phone, RecordRef};
 use crate::support::journal;
 use crate::ui::attention::{self, Attention};
 use crate::ui::startup::{self, StartError, StartNotice};
+use crate::words;
 
 /// Where this browser remembers the agent's microphone (a device id: no secret).
 const MICROPHONE_KEY: &str = "softphone.microphone";
@@ -43,7 +44,7 @@ pub(super) struct Inner {
     pub(super) settings_lines: String,
     /// Hears the line's events about a call outside the phone (the pre-flight's echo test).
     pub(super) outside: Option<OutsideListener>,
-    /// The last notice the event log has (each new one is logged once).
+    /// The last notice the event log has, as worded (each new one is logged once).
     logged_notice: Option<String>,
     /// The PBX line, once the controller exists to hear it.
     pub(super) line: Option<Line>,
@@ -124,7 +125,7 @@ impl Controller {
         // Everything the line says and measures goes to the diagnostics journal (redacted there).
         journal::listen_to_the_line();
         if let Some(saved) = local_storage().and_then(|s| s.get_item(MICROPHONE_KEY).ok().flatten()).filter(|id| !id.is_empty()) {
-            let effects = controller.inner.borrow_mut().phone.handle_intent(now_ms(), Intent::ChooseMicrophone(Some(saved)));
+            let effects = controller.inner.borrow_mut().phone.handle_intent(now(), Intent::ChooseMicrophone(Some(saved)));
             controller.perform(effects);
         }
         super::outputs::watch(&controller);
@@ -146,7 +147,7 @@ impl Controller {
         if let Ok(view) = cti.get_app_view_info().await {
             controller.event(Event::Viewing(pop::viewed_record(&view)));
         }
-        let shown = controller.inner.borrow_mut().phone.presentation(now_ms());
+        let shown = controller.inner.borrow_mut().phone.presentation(now());
         controller.perform(shown);
         controller.read_layout();
         controller.publish();
@@ -203,7 +204,7 @@ impl Controller {
         let interrupted = storage::interrupted_calls();
         // This page now answers for the stored calls: `persist` forgets them once logged.
         self.inner.borrow_mut().calls_stored = !interrupted.is_empty();
-        let mut effects = self.inner.borrow_mut().phone.restore_logs(now_ms(), storage::stored_logs(), interrupted, seed);
+        let mut effects = self.inner.borrow_mut().phone.restore_logs(now(), storage::stored_logs(), interrupted, seed);
         // With the org's credentials the owner signs in at once: a reload, a takeover or a
         // rejoin needs no one at the keyboard.
         effects.extend(self.inner.borrow_mut().phone.start_org_sign_in());
@@ -218,7 +219,7 @@ impl Controller {
             let controller = Controller { inner, on_change: on_change.clone() };
             // Wrap-up notes typed so far go into the outbox, which the next page replays; the
             // call in progress is stored with this moment as its heartbeat.
-            let effects = controller.inner.borrow_mut().phone.save_wrap_up_draft(now_ms());
+            let effects = controller.inner.borrow_mut().phone.save_wrap_up_draft(now());
             controller.perform(effects);
             controller.persist();
         });
@@ -233,8 +234,8 @@ impl Controller {
             if due {
                 let line = inner.line.as_ref();
                 let carried: Vec<storage::Carried<'_>> =
-                    inner.phone.calls_in_progress().map(|call| storage::Carried { call, dialog: line.and_then(|l| l.dialog(call.handle)) }).collect();
-                storage::store_calls(&carried, now_ms());
+                    inner.phone.calls_in_progress().map(|call| storage::Carried { call, dialog: line.and_then(|l| l.dialog(call.handle())) }).collect();
+                storage::store_calls(&carried, now());
                 Some(!carried.is_empty())
             } else {
                 None
@@ -280,7 +281,7 @@ impl Controller {
             // In the agent's click, with the reason shown above the form.
             attention::ask_permission();
         }
-        let effects = self.inner.borrow_mut().phone.handle_intent(now_ms(), intent);
+        let effects = self.inner.borrow_mut().phone.handle_intent(now(), intent);
         self.persist();
         self.perform(effects);
         self.publish();
@@ -303,7 +304,7 @@ impl Controller {
         if matches!(event, Event::MicrophonesFound(_)) {
             super::outputs::find(self.clone());
         }
-        let effects = self.inner.borrow_mut().phone.handle_event(now_ms(), event);
+        let effects = self.inner.borrow_mut().phone.handle_event(now(), event);
         self.persist();
         self.perform(effects);
         // Render after the effects' first steps: an incoming call's screen pop request goes to
@@ -315,7 +316,7 @@ impl Controller {
     /// Called every second: keeps the utility item's call timer running, the stored call's
     /// heartbeat fresh, and sends the call logs whose retry is due.
     pub fn tick(&self) {
-        let effects = self.inner.borrow_mut().phone.tick(now_ms());
+        let effects = self.inner.borrow_mut().phone.tick(now());
         self.persist();
         let retried = effects.iter().any(|e| matches!(e, Effect::SaveLog { .. } | Effect::FindLog { .. } | Effect::FetchCredentials));
         self.perform(effects);
@@ -331,11 +332,12 @@ impl Controller {
             let phone = Rc::new(inner.phone.clone());
             inner.attention.update(&phone);
             // What the agent was told, once each, in the event log.
-            if phone.notice() != inner.logged_notice.as_deref() {
-                inner.logged_notice = phone.notice().map(str::to_owned);
-                if let Some(notice) = phone.notice() {
-                    journal::event(&format!("the phone says: {notice}"));
+            let said = phone.notice().map(words::notice);
+            if said != inner.logged_notice {
+                if let Some(said) = &said {
+                    journal::event(&["the phone says: ", said].concat());
                 }
+                inner.logged_notice = said;
             }
             (phone, inner.tabs.clone())
         };
@@ -378,8 +380,7 @@ impl Controller {
                     Some(dialog) => with_line(&self.inner, |l| l.rejoin(call, dialog)),
                     None => {
                         let this = self.clone();
-                        let reason = "the call's connection details were not kept.".to_owned();
-                        spawn_local(async move { this.event(Event::CallFailed { call, reason }) });
+                        spawn_local(async move { this.event(Event::CallFailed { call, reason: CallFailure::DialogNotKept }) });
                     }
                 },
                 e @ (Effect::UseSpeaker(_) | Effect::UseRinger(_) | Effect::RememberOutputs(_)) => super::outputs::perform(e),
@@ -402,10 +403,10 @@ impl Controller {
                 report(cti.set_softphone_panel_visibility(visible).await);
             }),
             Effect::SetLabel(label) => spawn_local(async move {
-                report(cti.set_softphone_item_label(&label).await);
+                report(cti.set_softphone_item_label(&words::label(&label)).await);
             }),
             Effect::SetIcon(icon) => spawn_local(async move {
-                report(cti.set_softphone_item_icon(icon).await);
+                report(cti.set_softphone_item_icon(salesforce::icon(icon)).await);
             }),
             Effect::ScreenPop { call, number, direction } => spawn_local(async move {
                 crate::line::mark("softphone:screenpop");
@@ -424,12 +425,12 @@ impl Controller {
                 };
                 this.event(Event::RecordMatched { call, record });
             }),
-            Effect::SaveLog { id, record, existing_id } => {
+            Effect::SaveLog { id, record, left_out, existing_id } => {
                 let log = {
                     let inner = self.inner.borrow();
-                    let started = calendar::local_time(record.started_at_ms, inner.time_zone.as_deref());
+                    let started = calendar::local_time(record.started_at, inner.time_zone.as_deref());
                     let fields = inner.phone.package_fields();
-                    task_facts::with_facts(task(&record, &started, existing_id), &record, fields, &inner.settings.internal_name)
+                    task_facts::with_facts(task(&record, &started, left_out, existing_id), &record, fields, &inner.settings.internal_name)
                 };
                 logs::save(cti, this, id, log);
             }
@@ -453,9 +454,8 @@ fn new_phone(settings: &SoftphoneSettings) -> Phone {
     phone.restore_recent(storage::stored_recent());
     phone.restore_outputs(storage::stored_outputs());
     if let Err(unknown) = rules {
-        let notice = unknown_country_notice(&unknown);
-        warn(&notice);
-        phone.report(notice);
+        warn(&words::unknown_country(&unknown));
+        phone.report(Notice::UnknownCountry(unknown));
     }
     phone
 }
@@ -475,23 +475,25 @@ fn with_line(inner: &Rc<RefCell<Inner>>, f: impl FnOnce(&Line)) {
 
 /// The Salesforce Task for a call record (the fields Lightning call logs use: CallType,
 /// CallDurationInSeconds, CallObject, CallDisposition, WhoId/WhatId, TaskSubtype), dated on the
-/// agent's calendar (`started`: the call's start there).
-fn task(record: &CallRecord, started: &LocalTime, existing_id: Option<String>) -> CallLog {
+/// agent's calendar (`started`: the call's start there), without what Salesforce refused before
+/// (`left_out`, named in the description instead).
+fn task(record: &CallRecord, started: &LocalTime, left_out: LeftOut, existing_id: Option<String>) -> CallLog {
+    // A Contact, Lead or person account is who the call was with; the record the agent clicked
+    // or worked on, when no person, what it was about.
+    let related = |id: Option<&str>| id.filter(|_| !left_out.record).map(str::to_owned);
     CallLog {
         entity_api_name: "Task",
         // Lightning's timeline shows a Task as a call by its subtype, which only a create may set.
         task_subtype: existing_id.is_none().then_some("Call"),
         id: existing_id,
-        subject: record.subject(started),
-        // A Contact, Lead or person account is who the call was with; the record the agent
-        // clicked or worked on, when no person, what it was about.
-        who_id: record.who_id().map(str::to_owned),
-        what_id: record.what_id().map(str::to_owned),
+        subject: words::task_subject(record, started),
+        who_id: related(record.who_id()),
+        what_id: related(record.what_id()),
         call_type: record.direction.as_str(),
         call_duration_in_seconds: u32::try_from(record.duration_s).unwrap_or(u32::MAX),
         call_object: record.call_id.clone(),
-        call_disposition: (!record.disposition.is_empty()).then(|| record.disposition.clone()),
-        description: Some(record.description()).filter(|d| !d.is_empty()),
+        call_disposition: words::task_disposition(record).filter(|_| !left_out.disposition),
+        description: Some(words::task_description(record, left_out)).filter(|d| !d.is_empty()),
         status: "Completed",
         activity_date: started.date.clone(),
         // The call's measured facts: task_facts::with_facts.

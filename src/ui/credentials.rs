@@ -1,6 +1,6 @@
 //! The org's credentials service through Open CTI: `SoftphoneCredentials.mint` (runApex, no
 //! parameter: it mints for the user signed in to Salesforce), its answer read into the phone's
-//! events, and the sentences that say where signing in with Salesforce stands.
+//! events, and where signing in with Salesforce stands (in `words`' sentences).
 //!
 //! The answer holds passwords: it is read field by field into `Secret`s and never logged, not
 //! even when it cannot be read (the reason names the field, never its value).
@@ -14,6 +14,7 @@ use yew::prelude::*;
 
 use super::controller::Controller;
 use crate::opencti::{ApexCall, OpenCti, OpenCtiError};
+use crate::phone::reasons::CrmProblem;
 use crate::phone::{Event, Intent, Minted, OrgGrant, OrgRefusal, OrgSignIn, Secret};
 
 /// The org package's Apex class and method (README, "Signing in with Salesforce").
@@ -30,7 +31,7 @@ pub fn fetch(cti: Rc<OpenCti>, phone: Controller) {
         let event = match cti.run_apex(&asked).await {
             Ok(answer) => read_answer(&answer),
             Err(OpenCtiError::Failed { .. }) if !package_answers(&cti).await => Event::CredentialsRefused(OrgRefusal::NoPackage),
-            Err(e) => Event::CredentialsUnavailable(e.to_string()),
+            Err(e) => Event::CredentialsUnavailable(super::salesforce::problem(&e)),
         };
         phone.event(event);
     });
@@ -48,7 +49,7 @@ fn read_answer(answer: &str) -> Event {
     match parse_answer(answer) {
         Ok(Ok(grant)) => Event::CredentialsGranted(grant),
         Ok(Err(refusal)) => Event::CredentialsRefused(refusal),
-        Err(what) => Event::CredentialsUnavailable(format!("Salesforce's answer had no usable {what}")),
+        Err(what) => Event::CredentialsUnavailable(CrmProblem::Unreadable { asked: format!("{APEX_CLASS}.{MINT}"), detail: format!("no usable {what}") }),
     }
 }
 
@@ -88,41 +89,15 @@ fn text(value: &JsValue, name: &str) -> Option<String> {
     field(value, name).as_string().filter(|s| !s.is_empty())
 }
 
-/// One sentence on where signing in with Salesforce stands, when the agent should know, or `None`.
-fn status(state: &OrgSignIn, signed_in: bool) -> Option<String> {
-    match state {
-        OrgSignIn::Asking { pbx_refused: Some(reason), .. } => {
-            Some(format!("The phone system refused your sign-in from Salesforce ({reason}); trying once more with fresh credentials."))
-        }
-        OrgSignIn::Asking { .. } if !signed_in => Some("Signing you in with Salesforce…".into()),
-        OrgSignIn::Waiting { reason, .. } => {
-            let what = if signed_in { "to renew your sign-in" } else { "to sign you in" };
-            Some(format!("Waiting for Salesforce {what} ({reason}); the phone asks again by itself, waiting longer each time."))
-        }
-        OrgSignIn::Refused(refusal) => Some(refusal_text(refusal).into()),
-        _ => None,
-    }
-}
-
-/// Why Salesforce gives no credentials, and who can change that.
-fn refusal_text(refusal: &OrgRefusal) -> &'static str {
-    match refusal {
-        OrgRefusal::NoPackage => "Salesforce can't sign you in: the softphone package is not installed, or its permission set is not assigned to you.",
-        OrgRefusal::NoExtension => "Salesforce can't sign you in: your user has no phone extension yet (your admin sets Softphone Extension on your user).",
-        OrgRefusal::BadExtension => "Salesforce can't sign you in: the phone extension on your user is not a valid SIP user (your admin can correct it).",
-        OrgRefusal::NotConfigured => "Salesforce can't sign you in: your admin has not set up the softphone's secret yet.",
-        OrgRefusal::PbxRefused(_) => "The phone system refused your sign-in from Salesforce twice: its clock or its secret may differ from the org's (tell your admin).",
-    }
-}
-
 /// Where signing in with Salesforce stands (one sentence, when there is something to say), and a
 /// way to ask again after a refusal or a sign-out.
-pub fn org_status(state: &OrgSignIn, signed_in: bool, send: &Callback<Intent>) -> Html {
+pub fn org_status(state: &OrgSignIn, user: Option<&str>, send: &Callback<Intent>) -> Html {
+    let signed_in = user.is_some();
     let again = !signed_in && matches!(state, OrgSignIn::Refused(_) | OrgSignIn::SignedOut);
     let problem = matches!(state, OrgSignIn::Refused(_) | OrgSignIn::Asking { pbx_refused: Some(_), .. });
     html! {
         <>
-            if let Some(text) = status(state, signed_in) {
+            if let Some(text) = crate::words::org_sign_in(state, signed_in, user.unwrap_or_default()) {
                 <div class={if problem { "alert" } else { "alert notice" }} role={if problem { "alert" } else { "status" }} data-testid="org-sign-in">{ text }</div>
             }
             if again {

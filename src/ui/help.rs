@@ -13,7 +13,8 @@ use yew::prelude::*;
 
 use super::controller::Controller;
 use crate::phone::outputs::OutputRole;
-use crate::phone::{CallHandle, EndReason, Event, Phone, Registration};
+use crate::phone::{CallHandle, EndReason, Event, Notice, Phone, Registration};
+use crate::words;
 use crate::support::preflight::{self, Echo, Item, State};
 use crate::support::{journal, probes};
 
@@ -87,7 +88,7 @@ async fn run(c: Controller, list: Dispatch) {
     set(
         Item::Turn,
         match (ice.and_then(|i| i.problem), facts.turn) {
-            (Some(problem), _) => State::Failed(problem),
+            (Some(problem), _) => State::Failed(words::relay_problem(&problem)),
             (None, Some((relay_ms, errors))) => preflight::turn(true, relay_ms, &errors),
             (None, None) if !fetched => State::Skipped("The TURN credentials are fetched for the first call: check again after one.".into()),
             (None, None) => preflight::turn(false, None, &[]),
@@ -127,7 +128,7 @@ async fn echo_test(c: &Controller, number: Option<String>) -> Echo {
                 s.audio_after_ms = s.connected_at.map(|at| (now - at).max(0.0) as u32);
             }
             Event::CallEnded { reason, .. } => s.ended = Some(ended(reason)),
-            Event::CallFailed { reason, .. } => s.ended = Some(reason.clone()),
+            Event::CallFailed { reason, .. } => s.ended = Some(words::call_failure(reason)),
             _ => {}
         }
     }));
@@ -154,7 +155,7 @@ async fn echo_test(c: &Controller, number: Option<String>) -> Echo {
 
 fn ended(reason: &EndReason) -> String {
     match reason {
-        EndReason::Failed(why) => why.clone(),
+        EndReason::Failed(why) => words::call_failure(why),
         EndReason::Busy => "the echo test's number is busy.".into(),
         EndReason::NoAnswer => "nobody answered.".into(),
         _ => "the call ended before it was answered.".into(),
@@ -265,7 +266,7 @@ impl Controller {
             crate::support::header(&inner.phone, &inner.settings_lines, inner.time_zone.as_deref())
         };
         if !journal::download(&header) {
-            self.inner.borrow_mut().phone.report("The browser would not save the diagnostics file.".into());
+            self.inner.borrow_mut().phone.report(Notice::DiagnosticsNotSaved);
             self.publish();
         }
     }

@@ -7,8 +7,8 @@ use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 
 use super::controller::Controller;
+use super::salesforce::{problem, rejection_in};
 use crate::opencti::{ApexCall, CallLog, OpenCti, OpenCtiError, SaveLogError};
-use crate::phone::outbox::rejection_in;
 use crate::phone::{Event, Package};
 
 /// The org package's Apex class and methods (see the README, "Call logs").
@@ -37,7 +37,7 @@ pub fn save(cti: Rc<OpenCti>, phone: Controller, id: u32, log: CallLog) {
                         Err(e) => warn(&format!("A late saveLog answer: {e}")),
                     }
                 });
-                Event::LogTimedOut { id, reason: error.to_string() }
+                Event::LogTimedOut { id, reason: problem(&error) }
             }
             Err(SaveLogError { error, late: None }) => failure(id, error),
         };
@@ -50,7 +50,7 @@ pub fn find(cti: Rc<OpenCti>, phone: Controller, id: u32, call_object: String) {
     spawn_local(async move {
         let event = match cti.run_apex(&find_call(&call_object)).await {
             Ok(task_id) => Event::LogFound { id, record_id: Some(task_id).filter(|t| !t.is_empty()) },
-            Err(e) => Event::LogLookupFailed { id, reason: e.to_string() },
+            Err(e) => Event::LogLookupFailed { id, reason: problem(&e) },
         };
         phone.event(event);
     });
@@ -95,7 +95,7 @@ fn find_call(call_object: &str) -> ApexCall {
 
 /// A refusal that will not pass is told apart from one that may.
 fn failure(id: u32, error: OpenCtiError) -> Event {
-    let reason = error.to_string();
+    let reason = problem(&error);
     let codes = match &error {
         OpenCtiError::Failed { errors, .. } => {
             errors.iter().map(|e| format!("{} {} {}", e.code, e.description, e.details)).collect::<Vec<_>>().join(" ")

@@ -13,6 +13,7 @@ mod outputs;
 mod owner;
 mod pop;
 mod recent;
+mod salesforce;
 mod shortcuts;
 mod startup;
 use runtime::storage;

@@ -167,12 +167,12 @@ pub fn summary_of(phone: &Phone) -> LineSummary {
     let call = match phone.focus() {
         Focus::Idle | Focus::ReadyToCall(_) => None,
         Focus::Call(c) => {
-            let stage = match c.stage {
+            let stage = match c.stage() {
                 Stage::Dialing | Stage::Rejoining => CallStage::Dialing,
                 Stage::Ringing | Stage::Answering => CallStage::Ringing,
                 Stage::Talking => CallStage::Talking,
             };
-            Some(CallSummary { who: c.who().to_owned(), number: c.number.clone(), stage })
+            Some(CallSummary { who: c.who().to_owned(), number: c.number().to_owned(), stage })
         }
         Focus::WrapUp(w) => {
             let who = w.record.record.as_ref().map_or_else(|| w.record.number.clone(), |r| r.name.clone());

@@ -15,7 +15,7 @@ pub struct RecentProps {
 /// The last calls, newest first: who, when, missed or not, and a button to call back.
 #[function_component(RecentCalls)]
 pub fn recent_calls(props: &RecentProps) -> Html {
-    let (send, now_ms) = (use_intents(), use_now());
+    let (send, now) = (use_intents(), use_now());
     if props.recent.is_empty() {
         return html! {};
     }
@@ -26,7 +26,7 @@ pub fn recent_calls(props: &RecentProps) -> Html {
                 { for props.recent.iter().enumerate().map(|(i, call)| html! {
                     <li class={classes!(call.missed.then_some("missed"))}>
                         <span class="who">{ call.who().to_owned() }</span>
-                        <span class="weak">{ recent_summary(call, now_ms) }</span>
+                        <span class="weak">{ recent_summary(call, now) }</span>
                         <button aria-label={format!("Call back {}", call.who())} onclick={send.reform(move |_| Intent::CallBack(i))}>{ "Call" }</button>
                     </li>
                 }) }

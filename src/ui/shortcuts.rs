@@ -56,12 +56,12 @@ impl Shortcut {
     /// button is not on screen.
     pub fn intent(self, call: Option<&Call>) -> Option<Intent> {
         let c = call?;
-        let live = c.stage == Stage::Talking && !c.held;
-        match (self, c.stage) {
-            (Shortcut::Answer, Stage::Ringing) => Some(Intent::Answer(c.handle)),
-            (Shortcut::HangUp, Stage::Dialing | Stage::Talking | Stage::Rejoining) if c.consultation.is_none() => Some(Intent::HangUp(c.handle)),
-            (Shortcut::Mute, Stage::Talking) if live => Some(Intent::SetMuted { call: c.handle, muted: !c.muted }),
-            (Shortcut::Hold, Stage::Talking) => Some(Intent::SetHeld { call: c.handle, held: !c.held }),
+        let live = c.stage() == Stage::Talking && !c.held();
+        match (self, c.stage()) {
+            (Shortcut::Answer, Stage::Ringing) => Some(Intent::Answer(c.handle())),
+            (Shortcut::HangUp, Stage::Dialing | Stage::Talking | Stage::Rejoining) if c.consultation().is_none() => Some(Intent::HangUp(c.handle())),
+            (Shortcut::Mute, Stage::Talking) if live => Some(Intent::SetMuted { call: c.handle(), muted: !c.muted() }),
+            (Shortcut::Hold, Stage::Talking) => Some(Intent::SetHeld { call: c.handle(), held: !c.held() }),
             _ => None,
         }
     }
@@ -106,13 +106,13 @@ pub fn use_shortcuts(call: Option<Call>) {
 pub(crate) mod tests {
     use super::*;
     use crate::phone::dialing::DialingRules;
-    use crate::phone::{Event, Phone};
+    use crate::phone::{Event, Phone, Time};
 
     /// A phone with a call ringing in from +1 415 555 0100 (Call-ID c1).
     pub(crate) fn ringing_phone() -> Phone {
         let mut phone = Phone::new(DialingRules::default());
         phone.handle_event(
-            0,
+            Time::from_unix_millis(0),
             Event::IncomingCall { call_id: "c1".into(), number: "+1 415 555 0100".into(), display_name: String::new(), replaces: None },
         );
         phone
@@ -121,9 +121,9 @@ pub(crate) mod tests {
     /// That call, answered at t=1 s.
     pub(crate) fn talking_phone() -> Phone {
         let mut phone = ringing_phone();
-        let call = phone.calls()[0].handle;
-        phone.handle_intent(500, Intent::Answer(call));
-        phone.handle_event(1_000, Event::CallConnected { call });
+        let call = phone.calls()[0].handle();
+        phone.handle_intent(Time::from_unix_millis(500), Intent::Answer(call));
+        phone.handle_event(Time::from_unix_millis(1_000), Event::CallConnected { call });
         phone
     }
 
@@ -145,7 +145,7 @@ pub(crate) mod tests {
     fn a_shortcut_does_what_its_button_would_and_nothing_without_one() {
         let phone = ringing_phone();
         let ringing = &phone.calls()[0];
-        let h = ringing.handle;
+        let h = ringing.handle();
         assert_eq!(Shortcut::Answer.intent(Some(ringing)), Some(Intent::Answer(h)));
         assert_eq!(Shortcut::HangUp.intent(Some(ringing)), None, "hanging up is not declining");
         assert_eq!(Shortcut::Mute.intent(Some(ringing)), None);
@@ -155,12 +155,21 @@ pub(crate) mod tests {
         assert_eq!(Shortcut::HangUp.intent(Some(talking)), Some(Intent::HangUp(h)));
         assert_eq!(Shortcut::Mute.intent(Some(talking)), Some(Intent::SetMuted { call: h, muted: true }));
         assert_eq!(Shortcut::Hold.intent(Some(talking)), Some(Intent::SetHeld { call: h, held: true }));
-        let muted_held = Call { muted: true, held: true, ..talking.clone() };
-        assert_eq!(Shortcut::Mute.intent(Some(&muted_held)), None, "nobody hears a held call's microphone");
-        assert_eq!(Shortcut::Hold.intent(Some(&muted_held)), Some(Intent::SetHeld { call: h, held: false }));
-        let dialing = Call { stage: Stage::Dialing, ..talking.clone() };
-        assert_eq!(Shortcut::HangUp.intent(Some(&dialing)), Some(Intent::HangUp(h)));
-        assert_eq!(Shortcut::Mute.intent(Some(&dialing)), None);
+        let mut muted_held = phone.clone();
+        muted_held.handle_intent(Time::from_unix_millis(2_000), Intent::SetMuted { call: h, muted: true });
+        muted_held.handle_intent(Time::from_unix_millis(2_000), Intent::SetHeld { call: h, held: true });
+        let muted_held = &muted_held.calls()[0];
+        assert_eq!(Shortcut::Mute.intent(Some(muted_held)), None, "nobody hears a held call's microphone");
+        assert_eq!(Shortcut::Hold.intent(Some(muted_held)), Some(Intent::SetHeld { call: h, held: false }));
+        let mut placing = Phone::new(DialingRules::default());
+        let credentials = crate::phone::Credentials { user: "1001".into(), password: crate::phone::Secret::new("pw".into()), display_name: String::new(), auth_user: None };
+        placing.handle_intent(Time::from_unix_millis(0), Intent::SignIn(credentials));
+        placing.handle_event(Time::from_unix_millis(0), Event::Registered);
+        placing.handle_intent(Time::from_unix_millis(0), Intent::EnterNumber("1002".into()));
+        placing.handle_intent(Time::from_unix_millis(0), Intent::Call);
+        let dialing = &placing.calls()[0];
+        assert_eq!(Shortcut::HangUp.intent(Some(dialing)), Some(Intent::HangUp(dialing.handle())));
+        assert_eq!(Shortcut::Mute.intent(Some(dialing)), None);
         assert_eq!(Shortcut::HangUp.intent(None), None);
     }
 

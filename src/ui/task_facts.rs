@@ -9,6 +9,7 @@
 use crate::opencti::CallLog;
 use crate::phone::pop_measure::PopMeasure;
 use crate::phone::{CallOutcome, CallRecord};
+use crate::words;
 
 /// The largest value a Number(8,0) field holds.
 const LATENCY_MAX_MS: u64 = 99_999_999;
@@ -25,7 +26,7 @@ pub fn with_facts(mut log: CallLog, record: &CallRecord, package_fields: bool, c
         log.package.pop_outcome = record.screen_pop.map(|pop| pop.outcome.as_str());
         log.package.pop_latency_ms = record.screen_pop.and_then(|pop| pop.latency_ms).map(|ms| clamp_u32(ms.min(LATENCY_MAX_MS)));
         log.package.log_attempts = record.log_attempt.map(|n| n.min(ATTEMPTS_MAX));
-        log.package.outcome = record.outcome.as_ref().map(CallOutcome::as_str);
+        log.package.outcome = record.outcome.as_ref().map(words::task_outcome);
         if let Some(q) = &record.quality {
             log.package.mos = Some(f64::from(q.mos_tenths) / 10.0);
             log.package.jitter_ms = Some(q.jitter_ms.min(MS_MAX));
@@ -55,7 +56,7 @@ pub fn with_facts(mut log: CallLog, record: &CallRecord, package_fields: bool, c
 fn description_lines(record: &CallRecord) -> Vec<String> {
     let mut lines = Vec::new();
     if let Some(outcome) = record.outcome.as_ref().filter(|o| **o != CallOutcome::Answered) {
-        lines.push(format!("Outcome: {}", outcome.as_str()));
+        lines.push(format!("Outcome: {}", words::task_outcome(outcome)));
     }
     if let Some(pop) = record.screen_pop {
         lines.push(pop_line(pop));
@@ -93,7 +94,7 @@ mod tests {
             record: None,
             about: None,
             outcome: Some(CallOutcome::Answered),
-            started_at_ms: 1_795_946_520_000,
+            started_at: crate::phone::Time::from_unix_millis(1_795_946_520_000),
             duration_s: 12,
             call_id: Some("abc@pbx".into()),
             screen_pop,
@@ -103,6 +104,7 @@ mod tests {
             transferred_to: None,
             quality: None,
             link: None,
+            cut_off: false,
         }
     }
 
@@ -206,7 +208,7 @@ mod tests {
         r.quality = Some(sounded());
         let task = sent(&with_facts(log(None), &r, true, "RustSoftphone"));
         let mut names: Vec<&str> = task.members().expect("an object").iter().map(|m| m.name.as_str()).filter(|k| k.ends_with("__c")).collect();
-        let mut known = crate::phone::outbox::PACKAGE_FIELDS.to_vec();
+        let mut known = super::super::salesforce::PACKAGE_FIELDS.to_vec();
         names.sort_unstable();
         known.sort_unstable();
         assert_eq!(names, known);

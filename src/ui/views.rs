@@ -9,6 +9,7 @@ use super::call_views::{Calls, Countdown};
 use super::context::{use_intents, Snapshot};
 use super::recent::RecentCalls;
 use super::shortcuts::use_shortcuts;
+use crate::words;
 use crate::phone::presence::Presence;
 use crate::phone::{AudioInput, Credentials, DialTarget, Focus, Intent, PendingLog, Registration, Secret, WrapUp};
 
@@ -27,15 +28,15 @@ pub fn header(props: &HeaderProps) -> Html {
         (Registration::SignedOut, Presence::Offline) if props.user.is_some() => ("badge", "Offline"),
         (Registration::SignedOut, _) => ("badge", "Signed out"),
         (Registration::Connecting, _) => ("badge busy", "Connecting"),
-        (Registration::Reconnecting(_), _) => ("badge busy", "Reconnecting"),
+        (Registration::Reconnecting { .. }, _) => ("badge busy", "Reconnecting"),
         (Registration::Registered, Presence::Available) => ("badge ok", "Ready"),
-        (Registration::Registered, other) => ("badge busy", other.word()),
-        (Registration::Failed(_), _) => ("badge bad", "Offline"),
+        (Registration::Registered, other) => ("badge busy", words::presence(other)),
+        (_, _) => ("badge bad", "Offline"),
     };
     let sign_out = send.reform(|_| Intent::SignOut);
     let on_presence = send.reform(|e: Event| {
         let chosen = e.target_dyn_into::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
-        Intent::SetPresence(Presence::ALL.into_iter().find(|p| p.word() == chosen).unwrap_or_default())
+        Intent::SetPresence(Presence::ALL.into_iter().find(|p| words::presence(*p) == chosen).unwrap_or_default())
     });
     html! {
         <header class="header">
@@ -47,7 +48,7 @@ pub fn header(props: &HeaderProps) -> Html {
             if props.user.is_some() {
                 <select id="presence" aria-label="Presence" onchange={on_presence}>
                     { for Presence::ALL.into_iter().map(|p| html! {
-                        <option value={p.word()} selected={p == props.presence}>{ p.word() }</option>
+                        <option value={words::presence(p)} selected={p == props.presence}>{ words::presence(p) }</option>
                     }) }
                 </select>
                 <button onclick={sign_out}>{ "Sign out" }</button>
@@ -154,15 +155,15 @@ pub fn ready_to_call(props: &ReadyProps) -> Html {
         })
     };
     let dial_line = match &target.dial {
-        Ok(dial) => html! { <div class="weak">{ "Dials " }{ dial.to_string() }</div> },
-        Err(e) => html! { <div class="alert" role="alert">{ e.to_string() }</div> },
+        Ok(dial) => html! { <div class="weak">{ "Dials " }{ words::dial_plan(dial) }</div> },
+        Err(e) => html! { <div class="alert" role="alert">{ words::dial_error(e) }</div> },
     };
     // Calling needs the PBX; say why the button is off instead of hiding it.
     let call_hint = match &props.registration {
         Registration::Registered => None,
         Registration::SignedOut => Some("Sign in to call."),
-        Registration::Connecting | Registration::Reconnecting(_) => Some("Connecting to the PBX…"),
-        Registration::Failed(_) => Some("The phone line is offline."),
+        Registration::Connecting | Registration::Reconnecting { .. } => Some("Connecting to the PBX…"),
+        _ => Some("The phone line is offline."),
     };
     html! {
         <section class="card" aria-labelledby="ready-title" data-testid="ready-to-call">
@@ -216,7 +217,7 @@ pub fn outbox(props: &OutboxProps) -> Html {
             <ul class="outbox">
                 { for props.pending.iter().map(|p| html! {
                     <li>{ super::calendar::subject(&p.record, props.zone.as_deref()) }
-                        if let Some(e) = &p.error { <div class="weak">{ e.clone() }</div> }
+                        if let Some(e) = &p.error { <div class="weak">{ words::crm_problem(e) }</div> }
                     </li>
                 }) }
             </ul>
@@ -245,16 +246,17 @@ pub fn phone_view(props: &PhoneViewProps) -> Html {
     let send = use_intents();
     let help = super::help::use_help(phone);
     let idle = phone.calls().is_empty() && phone.ready().is_none() && phone.wrap_up().is_none();
+    let user = phone.agent_user().unwrap_or_default();
     html! {
         <main class="phone">
             <Announcer said={a11y::announcement(phone.focus(), phone.calls().len())} />
             <Header registration={phone.registration().clone()} user={phone.agent_user().map(|u| AttrValue::from(u.to_owned()))} presence={phone.presence()} />
-            if let Some(notice) = phone.notice() { <div class="alert" role="alert">{ notice.to_owned() }</div> }
-            if let Registration::Failed(reason) = phone.registration() { <div class="alert" role="alert">{ reason.clone() }</div> }
-            { super::credentials::org_status(phone.org_sign_in(), phone.agent_user().is_some(), &send) }
+            if let Some(notice) = phone.notice() { <div class="alert" role="alert">{ words::notice(notice) }</div> }
+            if let Registration::Failed(reason) = phone.registration() { <div class="alert" role="alert">{ words::registration_failure(reason, user) }</div> }
+            { super::credentials::org_status(phone.org_sign_in(), phone.agent_user(), &send) }
             if phone.offers_password_form() { <SignIn /> }
-            if let Registration::Reconnecting(reason) = phone.registration() {
-                <div class="alert" role="status">{ reason.clone() }{ " Reconnecting…" }</div>
+            if let Registration::Reconnecting { problem, retry_in_s } = phone.registration() {
+                <div class="alert" role="status">{ words::reconnecting(problem, *retry_in_s, user) }{ " Reconnecting…" }</div>
             }
             if idle {
                 <Dialer />
@@ -395,7 +397,7 @@ pub fn wrap_up_card(props: &WrapUpProps) -> Html {
                 <label for="wrap-notes">{ "Notes" }</label>
                 <textarea id="wrap-notes" ref={notes} rows="3" {oninput} />
             </div>
-            if let Some(ends_at_ms) = props.wrap.ends_at_ms { <Countdown {ends_at_ms} /> }
+            if let Some(ends_at) = props.wrap.ends_at { <Countdown {ends_at} /> }
             <div class="actions">
                 <button class="brand" type="submit">{ "Done" }</button>
                 if let Some(add) = add_diagnostics { <button type="button" onclick={add}>{ "Add diagnostics to the notes" }</button> }

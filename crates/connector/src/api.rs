@@ -197,7 +197,7 @@ impl Connector {
             let done = self
                 .wait(Box::new(move |phone| match phone.call(initial) {
                     None => Some(Ok(())),
-                    Some(c) if c.transfer.is_none() => Some(Err(phone.notice().unwrap_or("the transfer failed").to_owned())),
+                    Some(c) if c.transfer().is_none() => Some(Err(phone.notice().map_or_else(|| "the transfer failed".into(), words::notice))),
                     Some(_) => None,
                 }))
                 .await;
@@ -212,12 +212,12 @@ impl Connector {
     /// Dials `number`; resolves once the INVITE has left (the call then has its Call-ID).
     async fn place(&self, number: &str) -> Result<JsValue> {
         let intents = methods::dial(&self.inner.borrow().phone, number).map_err(|r| refused(&r))?;
-        let before: Vec<_> = self.inner.borrow().phone.calls().iter().map(|c| c.handle).collect();
+        let before: Vec<_> = self.inner.borrow().phone.calls().iter().map(|c| c.handle()).collect();
         self.apply(intents);
-        let new_call = self.inner.borrow().phone.calls().iter().map(|c| c.handle).find(|h| !before.contains(h));
+        let new_call = self.inner.borrow().phone.calls().iter().map(|c| c.handle()).find(|h| !before.contains(h));
         let Some(handle) = new_call else {
             // The phone refused the number (its notice says why) and keeps it ready: let it go.
-            let why = self.inner.borrow().phone.notice().unwrap_or("not a number to call").to_owned();
+            let why = self.inner.borrow().phone.notice().map_or_else(|| "not a number to call".into(), words::notice);
             self.apply(vec![Intent::Dismiss]);
             return Err(refused(&Refusal::InvalidDestination(why)));
         };
@@ -227,8 +227,8 @@ impl Connector {
     /// Waits for call `handle`'s INVITE to leave, and tells Salesforce of the call.
     async fn started(&self, handle: phone::CallHandle) -> Result<JsValue> {
         self.wait(Box::new(move |phone| match phone.call(handle) {
-            None => Some(Err(phone.notice().unwrap_or("the call could not be placed").to_owned())),
-            Some(c) if c.call_id.is_some() => Some(Ok(())),
+            None => Some(Err(phone.notice().map_or_else(|| "the call could not be placed".into(), words::notice))),
+            Some(c) if c.call_id().is_some() => Some(Ok(())),
             Some(_) => None,
         }))
         .await?;
@@ -262,15 +262,15 @@ impl Connector {
         let intent = methods::add_participant(&self.inner.borrow().phone, &self.inner.borrow().bridge, call_id, number, blind).map_err(|r| refused(&r))?;
         let told = self.inner.borrow().bridge.by_call_id(call_id).cloned().ok_or("the call is gone")?;
         let initial = told.handle;
-        let before: Vec<_> = self.inner.borrow().phone.calls().iter().map(|c| c.handle).collect();
+        let before: Vec<_> = self.inner.borrow().phone.calls().iter().map(|c| c.handle()).collect();
         if blind {
             self.leaving(&[initial], true);
         }
         self.apply(vec![intent]);
         if !blind {
-            let consult = self.inner.borrow().phone.calls().iter().map(|c| c.handle).find(|h| !before.contains(h));
+            let consult = self.inner.borrow().phone.calls().iter().map(|c| c.handle()).find(|h| !before.contains(h));
             let Some(consult) = consult else {
-                let why = self.inner.borrow().phone.notice().unwrap_or("not a number to call").to_owned();
+                let why = self.inner.borrow().phone.notice().map_or_else(|| "not a number to call".into(), words::notice);
                 return Err(refused(&Refusal::InvalidDestination(why)));
             };
             return self.started(consult).await;
@@ -280,7 +280,7 @@ impl Connector {
         let done = self
             .wait(Box::new(move |phone| match phone.call(initial) {
                 None => Some(Ok(())),
-                Some(c) if c.transfer.is_none() && c.stage == Stage::Talking => Some(Err(phone.notice().unwrap_or("the transfer failed").to_owned())),
+                Some(c) if c.transfer().is_none() && c.stage() == Stage::Talking => Some(Err(phone.notice().map_or_else(|| "the transfer failed".into(), words::notice))),
                 Some(_) => None,
             }))
             .await;

@@ -121,7 +121,7 @@ impl Bridge {
     /// The calls as Salesforce should see them now. An incoming call whose VoiceCall is not
     /// known yet (or could not be had) is not among them.
     pub fn view(&self, phone: &Phone) -> Vec<SfCall> {
-        phone.calls().iter().filter(|c| !self.leaving.contains(&c.handle)).filter_map(|call| self.sf_call(phone, call)).collect()
+        phone.calls().iter().filter(|c| !self.leaving.contains(&c.handle())).filter_map(|call| self.sf_call(phone, call)).collect()
     }
 
     /// What Salesforce was told of `handle`.
@@ -187,8 +187,8 @@ impl Bridge {
     pub fn changes(&mut self, phone: &Phone) -> Vec<Publication> {
         let mut out = Vec::new();
         for call in phone.calls() {
-            if let Some(VoiceCallFate::Failed(why)) = self.fates.get(&call.handle) {
-                if self.refused.insert(call.handle) {
+            if let Some(VoiceCallFate::Failed(why)) = self.fates.get(&call.handle()) {
+                if self.refused.insert(call.handle()) {
                     if let Some(sf) = incoming_call(call) {
                         out.push(Publication::CallCannotStart { call: sf, why: why.clone() });
                     }
@@ -222,12 +222,12 @@ impl Bridge {
     /// The call as Salesforce sees it, if it should see it at all.
     fn sf_call(&self, phone: &Phone, call: &Call) -> Option<SfCall> {
         let call_id = call.log_call_id()?.to_owned();
-        let incoming = matches!(call.direction, CallDirection::Inbound | CallDirection::Internal) && call.consultation.is_none() && call.referred_by.is_none();
-        let outbound_stage = call.stage == Stage::Dialing;
-        let (call_type, voice_call_id) = if call.consultation.is_some() {
+        let incoming = matches!(call.direction(), CallDirection::Inbound | CallDirection::Internal) && call.consultation().is_none() && call.referred_by().is_none();
+        let outbound_stage = call.stage() == Stage::Dialing;
+        let (call_type, voice_call_id) = if call.consultation().is_some() {
             (CallType::AddParticipant, None)
         } else if incoming && !outbound_stage {
-            match (self.fates.get(&call.handle), self.told.get(&call.handle)) {
+            match (self.fates.get(&call.handle()), self.told.get(&call.handle())) {
                 (Some(VoiceCallFate::Found(id)), _) => (CallType::Inbound, Some(id.clone())),
                 (Some(VoiceCallFate::Internal), _) => (CallType::InternalCall, None),
                 (Some(VoiceCallFate::Failed(_)), _) => return None,
@@ -240,20 +240,20 @@ impl Bridge {
         } else {
             (CallType::Outbound, None)
         };
-        let parent_call_id = call.consultation.as_ref().and_then(|k| phone.call(k.about)).and_then(|c| c.log_call_id()).map(str::to_owned);
+        let parent_call_id = call.consultation().and_then(|k| phone.call(k.about)).and_then(|c| c.log_call_id()).map(str::to_owned);
         Some(SfCall {
-            handle: call.handle,
+            handle: call.handle(),
             call_id,
             call_type,
-            state: match call.stage {
+            state: match call.stage() {
                 Stage::Ringing | Stage::Dialing => CallState::Ringing,
                 Stage::Answering | Stage::Talking | Stage::Rejoining => CallState::Connected,
             },
-            number: call.number.clone(),
+            number: call.number().to_owned(),
             name: call.who().to_owned(),
             voice_call_id,
-            held: call.held,
-            muted: call.muted,
+            held: call.held(),
+            muted: call.muted(),
             parent_call_id,
         })
     }
@@ -266,11 +266,11 @@ fn is_new_incoming(call: &SfCall) -> bool {
 /// An incoming call as Salesforce would see it.
 fn incoming_call(call: &Call) -> Option<SfCall> {
     Some(SfCall {
-        handle: call.handle,
+        handle: call.handle(),
         call_id: call.log_call_id()?.to_owned(),
         call_type: CallType::Inbound,
         state: CallState::Ringing,
-        number: call.number.clone(),
+        number: call.number().to_owned(),
         name: call.who().to_owned(),
         voice_call_id: None,
         held: false,

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use callcenter::contact_center::ConnectorSettings;
 use js_sys::{Function, Promise, Reflect};
 use phone::dialing::DialingRules;
-use phone::{CallHandle, Effect, Event, Intent, Phone};
+use phone::{CallHandle, Effect, Event, Intent, Phone, Time};
 use runtime::deployment::Deployment;
 use runtime::line::Line;
 use runtime::timer::Timeout;
@@ -58,8 +58,9 @@ pub(crate) struct State {
     pub ticker: Option<Timeout>,
 }
 
-pub(crate) fn now_ms() -> u64 {
-    js_sys::Date::now() as u64
+/// The phone's clock: `Date.now()`, Unix milliseconds.
+pub(crate) fn now() -> Time {
+    Time::from_unix_millis(js_sys::Date::now().max(0.0) as u64)
 }
 
 impl Default for Connector {
@@ -96,7 +97,7 @@ impl Connector {
             let mut s = self.inner.borrow_mut();
             let mut effects = Vec::new();
             for intent in intents {
-                effects.extend(s.phone.handle_intent(now_ms(), intent));
+                effects.extend(s.phone.handle_intent(now(), intent));
             }
             let s = &mut *s;
             let gone = s.bridge.absorb(&s.phone);
@@ -118,7 +119,7 @@ impl Connector {
         }
         let (effects, publications) = {
             let mut s = self.inner.borrow_mut();
-            let effects = s.phone.handle_event(now_ms(), event);
+            let effects = s.phone.handle_event(now(), event);
             let s = &mut *s;
             (effects, s.bridge.changes(&s.phone))
         };
@@ -141,7 +142,7 @@ impl Connector {
 
     /// Every second: the phone's clock (audio figures, extension digits, rejoin deadlines).
     pub(crate) fn tick(&self) {
-        let effects = self.inner.borrow_mut().phone.tick(now_ms());
+        let effects = self.inner.borrow_mut().phone.tick(now());
         self.perform(effects);
         self.changed();
         let this = self.clone();

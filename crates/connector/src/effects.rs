@@ -3,11 +3,11 @@
 //! a VoiceCall), and what Omni-Channel owns (the panel, the label, presence, wrap-up) is left to
 //! it. No Open CTI here.
 
-use phone::{Effect, Event};
+use phone::{CallFailure, Effect, Event};
 use runtime::line::Line;
 use runtime::storage;
 
-use crate::connector::{now_ms, Connector};
+use crate::connector::{now, Connector};
 
 pub fn perform(connector: &Connector, effects: Vec<Effect>) {
     for effect in effects {
@@ -20,7 +20,7 @@ pub fn perform(connector: &Connector, effects: Vec<Effect>) {
             // The call is recorded as a VoiceCall by Salesforce (created by the VoiceCall service
             // for a call ringing in, by Salesforce for one the agent places): the phone's log
             // needs no Task, so it is settled here, keyed by the call's Call-ID.
-            Effect::SaveLog { id, record, existing_id } => {
+            Effect::SaveLog { id, record, existing_id, .. } => {
                 let record_id = existing_id.or(record.call_id).unwrap_or_default();
                 connector.event_later(Event::LogSaved { id, record_id });
             }
@@ -29,7 +29,7 @@ pub fn perform(connector: &Connector, effects: Vec<Effect>) {
             Effect::PlayTone(tone) => with_line(connector, |l| l.play(tone)),
             Effect::Rejoin { call, call_id } => match storage::interrupted_dialog(&call_id) {
                 Some(dialog) => with_line(connector, |l| l.rejoin(call, dialog)),
-                None => connector.event_later(Event::CallFailed { call, reason: "the call's connection details were not kept.".into() }),
+                None => connector.event_later(Event::CallFailed { call, reason: CallFailure::DialogNotKept }),
             },
             line_effect => with_line(connector, |l| l.perform(line_effect)),
         }
@@ -53,8 +53,8 @@ pub fn persist(connector: &Connector) {
         return;
     }
     let carried: Vec<storage::Carried<'_>> =
-        s.phone.calls_in_progress().map(|call| storage::Carried { call, dialog: s.line.as_ref().and_then(|l| l.dialog(call.handle)) }).collect();
-    storage::store_calls(&carried, now_ms());
+        s.phone.calls_in_progress().map(|call| storage::Carried { call, dialog: s.line.as_ref().and_then(|l| l.dialog(call.handle())) }).collect();
+    storage::store_calls(&carried, now());
     let carrying = !carried.is_empty();
     s.calls_stored = carrying;
 }

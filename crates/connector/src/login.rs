@@ -48,16 +48,16 @@ impl Connector {
         tell_login_page("signing-in", "Connecting to the phone system…");
         self.apply(vec![Intent::SignIn(Credentials { user, password: Secret::new(password), display_name, auth_user: None })]);
         if let Some(problem) = self.inner.borrow().phone.notice() {
-            tell_login_page("failed", problem);
+            tell_login_page("failed", &words::notice(problem));
         }
     }
 
     /// After every event: the first registration tells Salesforce the agent is signed in; a
     /// refused one tells the login frame why.
     pub(crate) fn follow_sign_in(&self) {
-        let (ready, registration) = {
+        let (ready, registration, user) = {
             let s = self.inner.borrow();
-            (s.ready, s.phone.registration().clone())
+            (s.ready, s.phone.registration().clone(), s.phone.agent_user().unwrap_or_default().to_owned())
         };
         match registration {
             Registration::Registered if !ready => {
@@ -67,7 +67,7 @@ impl Connector {
                     warn(&format!("could not tell Salesforce the agent signed in: {e:?}"));
                 }
             }
-            Registration::Failed(why) if !ready => tell_login_page("failed", &why),
+            Registration::Failed(why) if !ready => tell_login_page("failed", &words::registration_failure(&why, &user)),
             _ => {}
         }
     }

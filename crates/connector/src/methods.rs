@@ -60,7 +60,7 @@ impl fmt::Display for Refusal {
 fn known(phone: &Phone, bridge: &Bridge, call_id: &str) -> Result<(CallHandle, Stage), Refusal> {
     let sf = bridge.by_call_id(call_id).ok_or_else(|| Refusal::UnknownCall(call_id.to_owned()))?;
     let call = phone.call(sf.handle).ok_or_else(|| Refusal::UnknownCall(call_id.to_owned()))?;
-    Ok((call.handle, call.stage))
+    Ok((call.handle(), call.stage()))
 }
 
 fn in_stage(phone: &Phone, bridge: &Bridge, call_id: &str, stages: &[Stage], wanted: &'static str) -> Result<CallHandle, Refusal> {
@@ -90,9 +90,9 @@ pub fn end(phone: &Phone, bridge: &Bridge, call_id: &str) -> Result<Intent, Refu
     if stage == Stage::Ringing {
         return Ok(Intent::Decline { call: handle, busy: false });
     }
-    let consulted = phone.calls().iter().find(|c| c.stage == Stage::Talking && c.consultation.as_ref().is_some_and(|k| k.about == handle));
+    let consulted = phone.calls().iter().find(|c| c.stage() == Stage::Talking && c.consultation().is_some_and(|k| k.about == handle));
     Ok(match consulted {
-        Some(consult) if stage == Stage::Talking => Intent::CompleteTransfer(consult.handle),
+        Some(consult) if stage == Stage::Talking => Intent::CompleteTransfer(consult.handle()),
         _ => Intent::HangUp(handle),
     })
 }
@@ -101,7 +101,7 @@ pub fn end(phone: &Phone, bridge: &Bridge, call_id: &str) -> Result<Intent, Refu
 pub fn mute(phone: &Phone, bridge: &Bridge, call_id: Option<&str>, muted: bool) -> Result<Intent, Refusal> {
     let call = match call_id {
         Some(id) => in_stage(phone, bridge, id, &[Stage::Talking], "connected")?,
-        None => phone.calls().iter().find(|c| c.stage == Stage::Talking && !c.held).map(|c| c.handle).ok_or(Refusal::NoActiveCall)?,
+        None => phone.calls().iter().find(|c| c.stage() == Stage::Talking && !c.held()).map(|c| c.handle()).ok_or(Refusal::NoActiveCall)?,
     };
     Ok(Intent::SetMuted { call, muted })
 }
@@ -130,7 +130,7 @@ pub fn dial(phone: &Phone, number: &str) -> Result<Vec<Intent>, Refusal> {
 
 /// sendDigits: each key to the call being talked on.
 pub fn digits(phone: &Phone, digits: &str) -> Result<Vec<Intent>, Refusal> {
-    let call = phone.calls().iter().find(|c| c.stage == Stage::Talking && !c.held).map(|c| c.handle).ok_or(Refusal::NoActiveCall)?;
+    let call = phone.calls().iter().find(|c| c.stage() == Stage::Talking && !c.held()).map(|c| c.handle()).ok_or(Refusal::NoActiveCall)?;
     Ok(digits.chars().filter(|c| !c.is_whitespace()).map(|digit| Intent::SendDigit { call, digit }).collect())
 }
 
@@ -166,12 +166,16 @@ mod tests {
     use phone::dialing::DialingRules;
     use phone::{Credentials, Event, Secret};
 
+    fn at(ms: u64) -> phone::Time {
+        phone::Time::from_unix_millis(ms)
+    }
+
     fn ringing() -> (Phone, Bridge, CallHandle) {
         let mut phone = Phone::new(DialingRules::default());
-        phone.handle_intent(0, Intent::SignIn(Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: "Ada".into(), auth_user: None }));
-        phone.handle_event(0, Event::Registered);
-        phone.handle_event(1_000, Event::IncomingCall { call_id: "in1@pbx".into(), number: "+14155550100".into(), display_name: String::new(), replaces: None });
-        let handle = phone.calls()[0].handle;
+        phone.handle_intent(at(0), Intent::SignIn(Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: "Ada".into(), auth_user: None }));
+        phone.handle_event(at(0), Event::Registered);
+        phone.handle_event(at(1_000), Event::IncomingCall { call_id: "in1@pbx".into(), number: "+14155550100".into(), display_name: String::new(), replaces: None });
+        let handle = phone.calls()[0].handle();
         let mut bridge = Bridge::default();
         bridge.voice_call(handle, VoiceCallFate::Found("0LQ000000000001AAA".into()));
         bridge.changes(&phone);
@@ -197,15 +201,15 @@ mod tests {
     fn ending_a_ringing_call_declines_it_and_ending_the_customer_with_a_consultant_on_transfers_it() {
         let (mut phone, mut bridge, call) = ringing();
         assert_eq!(end(&phone, &bridge, "in1@pbx"), Ok(Intent::Decline { call, busy: false }));
-        phone.handle_intent(2_000, Intent::Answer(call));
-        phone.handle_event(2_100, Event::CallConnected { call });
+        phone.handle_intent(at(2_000), Intent::Answer(call));
+        phone.handle_event(at(2_100), Event::CallConnected { call });
         bridge.absorb(&phone);
         assert_eq!(end(&phone, &bridge, "in1@pbx"), Ok(Intent::HangUp(call)));
-        phone.handle_intent(3_000, Intent::Consult { call, number: "1003".into() });
-        let consult = phone.calls()[1].handle;
-        phone.handle_event(3_010, Event::OutgoingCallStarted { call: consult, call_id: "cons@phone".into() });
+        phone.handle_intent(at(3_000), Intent::Consult { call, number: "1003".into() });
+        let consult = phone.calls()[1].handle();
+        phone.handle_event(at(3_010), Event::OutgoingCallStarted { call: consult, call_id: "cons@phone".into() });
         assert_eq!(end(&phone, &bridge, "in1@pbx"), Ok(Intent::HangUp(call)), "the consultant has not answered: the agent just leaves");
-        phone.handle_event(4_000, Event::CallConnected { call: consult });
+        phone.handle_event(at(4_000), Event::CallConnected { call: consult });
         assert_eq!(end(&phone, &bridge, "in1@pbx"), Ok(Intent::CompleteTransfer(consult)));
     }
 

@@ -6,13 +6,13 @@
 use callcenter::contact_center::ConnectorSettings;
 use callcenter::SettingsMap;
 use js_sys::{Object, Reflect};
-use phone::dialing::{unknown_country_notice, DialingRules};
+use phone::dialing::DialingRules;
 use phone::{CallDirection, Phone, Stage};
 use runtime::line::{Line, LineSettings};
 use runtime::storage;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::connector::{now_ms, warn, Connector};
+use crate::connector::{now, warn, Connector};
 
 /// Why `init` refuses: the SDK reports it as INVALID_PARAMS.
 fn refuse(why: String) -> JsValue {
@@ -85,7 +85,7 @@ impl Connector {
         let interrupted = storage::interrupted_calls();
         self.inner.borrow_mut().calls_stored = !interrupted.is_empty();
         let seed = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
-        let effects = self.inner.borrow_mut().phone.restore_logs(now_ms(), Vec::new(), interrupted, seed);
+        let effects = self.inner.borrow_mut().phone.restore_logs(now(), Vec::new(), interrupted, seed);
         self.perform(effects);
         let incoming: Vec<_> = self
             .inner
@@ -93,8 +93,8 @@ impl Connector {
             .phone
             .calls()
             .iter()
-            .filter(|c| c.stage == Stage::Rejoining && c.direction != CallDirection::Outbound)
-            .map(|c| c.handle)
+            .filter(|c| c.stage() == Stage::Rejoining && c.direction() != CallDirection::Outbound)
+            .map(|c| c.handle())
             .collect();
         for call in incoming {
             crate::lookup::start(self, call);
@@ -111,7 +111,7 @@ fn new_phone(settings: &ConnectorSettings) -> Phone {
     phone.set_max_calls(s.max_calls);
     phone.set_follow_transfers(s.follow_transfer_requests);
     if let Err(unknown) = rules {
-        warn(&unknown_country_notice(&unknown));
+        warn(&words::unknown_country(&unknown));
     }
     phone
 }

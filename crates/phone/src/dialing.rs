@@ -14,8 +14,6 @@
 //! split off and keyed in as DTMF once the call is answered: every PBX and every company
 //! switchboard takes that, whereas a dial syntax for extensions differs from PBX to PBX.
 
-use std::fmt;
-
 pub use callcenter::NumberFormat;
 
 use super::numbering::{self, NumberingPlan, UnknownCountry};
@@ -60,17 +58,7 @@ pub struct DialPlan {
     pub extension: Option<String>,
 }
 
-impl fmt::Display for DialPlan {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.dial)?;
-        if let Some(extension) = &self.extension {
-            write!(f, ", then extension {extension}")?;
-        }
-        Ok(())
-    }
-}
-
-/// A number that cannot be dialled, with the reason in words an agent understands.
+/// Why a number cannot be dialled (the app words it as advice for the agent).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DialError {
     /// Nothing to dial.
@@ -86,25 +74,6 @@ pub enum DialError {
     /// An extension where none can be keyed in (a transfer hands the call over at once).
     ExtensionNotPossible,
 }
-
-impl fmt::Display for DialError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DialError::Empty => f.write_str("Enter a number to call."),
-            DialError::InvalidCharacter(c) => {
-                write!(f, "\"{c}\" can't be part of a phone number; use digits, +, * or #.")
-            }
-            DialError::MisplacedPlus => f.write_str("A \"+\" may only stand at the start of the number."),
-            DialError::TooLong => f.write_str("That number is too long to be a phone number."),
-            DialError::TooShort => f.write_str("That number is too short: a digit may be missing."),
-            DialError::ExtensionNotPossible => {
-                f.write_str("An extension can't be keyed in here; use the number without it.")
-            }
-        }
-    }
-}
-
-impl std::error::Error for DialError {}
 
 /// The longest dial string we accept: E.164's 15 digits plus generous room for prefixes.
 const MAX_DIGITS: usize = 24;
@@ -271,16 +240,6 @@ impl DialingRules {
 /// Short internal numbers and feature codes (`*72`, `#1`): dialled and kept exactly as typed.
 fn is_internal_or_code(normalized: &str) -> bool {
     normalized.starts_with(['*', '#']) || (!normalized.starts_with('+') && normalized.len() <= MAX_EXTENSION_DIGITS)
-}
-
-/// What the agent (and the admin) read when the definition's home country has no plan here.
-pub fn unknown_country_notice(unknown: &UnknownCountry) -> String {
-    let known: Vec<&str> = numbering::known_countries().collect();
-    format!(
-        "Numbers with a + are passed to the PBX as written: the Call Center's home country {:?} is not one this softphone knows ({}). Ask your Salesforce admin to check homeCountry.",
-        unknown.code,
-        known.join(", ")
-    )
 }
 
 fn check_length(digits: usize, min: usize, max: usize) -> Result<(), DialError> {

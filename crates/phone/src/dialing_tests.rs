@@ -213,8 +213,7 @@ fn an_unknown_home_country_is_an_error_and_the_fallback_passes_e164_through() {
     let fallback = DialingRules::without_plan(&options, NumberFormat::E164);
     assert_eq!(dials(&fallback, "+55 11 91234 5678").as_deref(), Ok("+5511912345678"));
     assert_eq!(dials(&fallback, "11 91234 5678").as_deref(), Ok("11912345678"));
-    let notice = unknown_country_notice(&numbering::UnknownCountry { code: "BR".into() });
-    assert!(notice.contains("\"BR\"") && notice.contains("GB"), "{notice}");
+    assert!(numbering::known_countries().any(|c| c == "GB"), "the countries the phone knows can be listed for the admin");
 }
 
 // --- An E.164 trunk (the default): every outside number as +E.164, home numbers included ---
@@ -325,9 +324,9 @@ fn extensions_work_abroad_too() {
 }
 
 #[test]
-fn the_agent_reads_the_extension_with_the_number() {
-    let plan = nanp_pbx().plan("+1 415 555 0100 x123").expect("valid");
-    assert_eq!(plan.to_string(), "914155550100, then extension 123");
+fn the_extension_is_split_off_the_number_to_be_keyed_in() {
+    let plan = nanp_pbx().plan("+1 415 555 0100 x123");
+    assert_eq!(plan, Ok(DialPlan { dial: "914155550100".into(), extension: Some("123".into()) }));
 }
 
 #[test]
@@ -377,15 +376,6 @@ fn plus_in_the_middle_empty_and_absurd_lengths_are_refused() {
     assert_eq!(dials(&rules, "+44 20 7946 0000 1234"), Err(DialError::TooLong));
     assert_eq!(dials(&rules, "+44 20"), Err(DialError::TooShort));
     assert_eq!(dials(&nanp_pbx(), "+1 415 555 010"), Err(DialError::TooShort));
-}
-
-#[test]
-fn errors_read_as_advice() {
-    assert_eq!(
-        DialError::InvalidCharacter('@').to_string(),
-        "\"@\" can't be part of a phone number; use digits, +, * or #."
-    );
-    assert_eq!(DialError::TooShort.to_string(), "That number is too short: a digit may be missing.");
 }
 
 #[cfg(not(target_arch = "wasm32"))]

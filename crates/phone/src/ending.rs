@@ -1,96 +1,71 @@
 //! A call ends: it is logged at once (answered, missed, declined or failed), an answered one
 //! goes to wrap-up, and the calls tied to it (a consultation, a transfer) learn of it.
 
+use crate::calls::{Call, CallHandle, Ended, Transfer};
+use crate::clock::Time;
 use crate::log::{CallLink, CallOutcome, CallRecord};
-use crate::rejoin::LOST_NOTE;
-use crate::model::{Call, CallHandle, EndReason, Transfer};
+use crate::reasons::{EndReason, Notice};
 use crate::{CallDirection, Effect, Phone};
 
 impl Phone {
     /// Ends call `handle`: log it at once, then wrap up if it was answered.
-    pub(super) fn end(&mut self, now_ms: u64, handle: CallHandle, reason: EndReason) -> Vec<Effect> {
-        let Some(at) = self.calls.iter().position(|c| c.handle == handle) else {
+    pub(super) fn end(&mut self, now: Time, handle: CallHandle, reason: EndReason) -> Vec<Effect> {
+        let Some(Ended { call, notice }) = self.calls.end(handle, &reason) else {
             return Vec::new();
         };
-        let mut call = self.calls.remove(at);
-        self.tie_up(&mut call, &reason);
-        let answered = call.answered_at_ms.is_some();
+        if notice.is_some() {
+            self.notice = notice;
+        }
+        let answered = call.answered_at().is_some();
         if reason == EndReason::AnsweredElsewhere && !answered {
-            self.notice = Some("Answered elsewhere (another of your devices, or a colleague in the queue).".into());
+            self.notice = Some(Notice::AnsweredElsewhere);
             return Vec::new();
         }
         if let EndReason::Failed(why) = &reason {
-            self.notice = Some(why.clone());
+            self.notice = Some(Notice::CallFailed(why.clone()));
         }
         // A call the reload cut off ends, for the customer, when the page went away.
         let lost_at = self.rejoin_lost(&call, &reason);
-        let ended_at_ms = lost_at.unwrap_or(now_ms);
+        let ended_at = lost_at.unwrap_or(now);
         let record = CallRecord {
-            duration_s: call.talk_seconds(ended_at_ms),
+            duration_s: call.talk_seconds(ended_at),
             call_id: call.log_call_id().map(str::to_owned),
-            screen_pop: call.screen_pop.and_then(|pop| pop.measure_at(now_ms)),
-            about: call.about.clone(),
+            screen_pop: call.screen_pop().and_then(|pop| pop.measure_at(now)),
+            about: call.about().cloned(),
             outcome: Some(outcome(&call, &reason)),
-            notes: if lost_at.is_some() { LOST_NOTE.into() } else { String::new() },
+            cut_off: lost_at.is_some(),
             transferred_to: transferred_to(&call, &reason),
             link: link(&call, &reason),
-            quality: call.tally.summary(),
-            ..CallRecord::new(call.direction, call.number.clone(), call.record.clone(), call.started_at_ms)
+            quality: call.tally().summary(),
+            ..CallRecord::new(call.direction(), call.number().to_owned(), call.record().cloned(), call.started_at())
         };
         let mut effects = Vec::new();
         if answered {
             // One wrap-up at a time: an earlier one keeps what the agent typed.
-            effects.extend(self.leave_wrap_up(now_ms));
+            effects.extend(self.leave_wrap_up(now));
         }
-        let save = self.queue_log(now_ms, record.clone(), None);
+        let save = self.logs.queue(now, record.clone(), None);
         if let (true, Effect::SaveLog { id, .. }) = (answered, &save) {
-            self.wrap_up = Some(self.new_wrap_up(now_ms, *id, record));
+            self.wrap_up.start(now, *id, record);
         }
         effects.push(save);
         effects
-    }
-
-    /// What the calls tied to the one that ended must know of it.
-    fn tie_up(&mut self, ended: &mut Call, reason: &EndReason) {
-        let (handle, who) = (ended.handle, ended.who().to_owned());
-        if let Some(c) = &mut ended.consultation {
-            // The colleague's side of an attended transfer often ends the consultation before
-            // the customer's side reports the transfer done: a transfer under way counts.
-            let pending =
-                self.calls.iter().any(|o| o.handle == c.about && matches!(o.transfer, Some(Transfer::Attended { with, .. }) if with == handle));
-            c.handed_over |= pending;
-            let on_hold = self.calls.iter().any(|o| o.handle == c.about && o.held);
-            if on_hold && !c.handed_over && *reason != EndReason::LocalHangup {
-                self.notice = Some(format!("The consultation with {} ended. {} is on hold: choose Resume to go back.", who, c.about_who));
-            }
-        }
-        for other in &mut self.calls {
-            // The call this consultation is about was handed to its other party.
-            if let (Some(c), Some(Transfer::Attended { with, .. }), EndReason::Transferred) = (&mut other.consultation, &ended.transfer, reason) {
-                c.handed_over |= *with == other.handle;
-            }
-            // A transfer the other party asked for rests on our call to the new number: that
-            // call failing leaves the old one as it was. (An attended transfer whose
-            // consultation ended is settled by the line: done, or failed.)
-            if matches!(&other.transfer, Some(Transfer::Requested { new, .. }) if *new == ended.handle && ended.answered_at_ms.is_none()) {
-                other.transfer = None;
-            }
-        }
     }
 }
 
 /// What became of the call by itself. The disposition stays the agent's to choose in wrap-up.
 fn outcome(call: &Call, reason: &EndReason) -> CallOutcome {
-    if call.answered_at_ms.is_some() {
+    if call.answered_at().is_some() {
         return CallOutcome::Answered;
     }
     match reason {
         EndReason::Missed | EndReason::AnsweredElsewhere => CallOutcome::Missed,
         EndReason::Declined => CallOutcome::Declined,
         EndReason::Busy => CallOutcome::Busy,
+        EndReason::RemoteDeclined => CallOutcome::RemoteDeclined,
         EndReason::NoAnswer => CallOutcome::NoAnswer,
         EndReason::Failed(why) => CallOutcome::Failed(why.clone()),
-        EndReason::LocalHangup | EndReason::RemoteHangup | EndReason::Transferred | EndReason::Replaced => match call.direction {
+        EndReason::LocalHangup | EndReason::RemoteHangup | EndReason::Transferred | EndReason::Replaced => match call.direction() {
             CallDirection::Inbound => CallOutcome::Missed,
             _ => CallOutcome::Cancelled,
         },
@@ -101,7 +76,7 @@ fn outcome(call: &Call, reason: &EndReason) -> CallOutcome {
 /// which number. A transfer the other party asked for counts once the phone's call to the new
 /// number was answered, whatever ends the old call.
 fn transferred_to(call: &Call, reason: &EndReason) -> Option<String> {
-    match (&call.transfer, reason) {
+    match (call.transfer(), reason) {
         (Some(Transfer::Blind { to } | Transfer::Attended { to, .. }), EndReason::Transferred) => Some(to.clone()),
         (Some(Transfer::Requested { to, .. }), _) => Some(to.clone()),
         _ => None,
@@ -109,13 +84,13 @@ fn transferred_to(call: &Call, reason: &EndReason) -> Option<String> {
 }
 
 fn link(call: &Call, reason: &EndReason) -> Option<CallLink> {
-    if let Some(c) = &call.consultation {
+    if let Some(c) = call.consultation() {
         return Some(CallLink::Consultation { about: c.about_who.clone(), handed_over: c.handed_over });
     }
-    if let Some(by) = &call.referred_by {
-        return Some(CallLink::AskedBy { by: by.clone() });
+    if let Some(by) = call.referred_by() {
+        return Some(CallLink::AskedBy { by: by.to_owned() });
     }
-    match (&call.transfer, reason) {
+    match (call.transfer(), reason) {
         (Some(Transfer::Attended { .. }), EndReason::Transferred) => Some(CallLink::ConsultedFirst),
         (Some(Transfer::Requested { .. }), _) => Some(CallLink::TransferAsked),
         _ => None,

@@ -1,115 +1,117 @@
 //! The call controller: a plain state machine, free of Open CTI, the DOM and the network.
 //!
 //! It takes what the agent wants ([`Intent`]) and what happened elsewhere ([`Event`]), changes
-//! its state and returns [`Effect`]s for the glue in `ui::controller` to carry out (show the panel,
-//! set the utility label, pop a record, dial, save a call log, ...). Time is passed in as Unix
-//! milliseconds, so every transition is testable natively, and the same core can later sit behind
-//! another CRM connector than Open CTI.
+//! its state and returns [`Effect`]s for the front end to carry out (show the panel, set the
+//! utility label, pop a record, dial, save a call log, ...). Time is passed in ([`Time`]), so
+//! every transition is testable natively, and the same core serves the Open CTI app and the
+//! Salesforce Voice connector.
+//!
+//! The state is split by what it is about, each part with private fields and its own rules:
+//! the agent (who is signed in, the registration, the presence: `agent`), the calls (at most one
+//! live, at most `maxCalls`: `calls`), the wrap-up (`wrap_up`), the call logs and recent calls
+//! (`logs`, with the outbox), the audio outputs (`outputs`), and what the utility item shows
+//! (`shown`). The modules that `impl Phone` (`in_call`, `placing`, `incoming`, `ending`,
+//! `transfer`, `rejoin`, `logging`, `presentation`) tie the parts together for one concern each.
 //!
 //! Calls: the phone names every call with a [`CallHandle`] it mints, carried by every effect and
-//! event about that call. An agent may have several calls at once (the definition's `maxCalls`):
-//! a call waiting while they talk, a consultation before a transfer. At most one call is live
-//! (hears the agent); answering, calling or resuming another puts the live one on hold first.
-//!
-//! Call logs: every call is logged the moment it ends (answered, missed, declined or failed), so
-//! nothing is lost if the agent never finishes wrap-up; wrap-up then updates that same log.
-//!
-//! Its own crate, depending on no browser API: the app (`softphone`) re-exports it as `phone`.
+//! event about that call. Call logs: every call is logged the moment it ends (answered, missed,
+//! declined or failed), so nothing is lost if the agent never finishes wrap-up; wrap-up then
+//! updates that same log. Why anything happened is a typed value ([`reasons`]): the front end
+//! words it.
 
 // A panic in wasm kills the agent's phone: nothing outside tests may unwrap, index or panic.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
+mod agent;
 mod calls;
-#[cfg(test)]
-mod calls_tests;
+pub mod clock;
+mod credentials;
+mod devices;
 pub mod dialing;
 mod ending;
 pub mod extension;
+mod in_call;
 mod incoming;
+mod interrupted;
 pub mod log;
+mod logging;
 mod logs;
 mod messages;
 mod model;
 pub mod numbering;
-mod org_sign_in;
-#[cfg(test)]
-mod org_sign_in_tests;
-pub mod outputs;
 pub mod outbox;
+pub mod outputs;
 mod placing;
 pub mod pop_measure;
 pub mod presence;
 mod presentation;
 pub mod quality;
+pub mod reasons;
 pub mod recent;
 mod rejoin;
-#[cfg(test)]
-mod rejoin_tests;
-mod sign_in;
+pub mod shown;
 mod stored;
-#[cfg(test)]
-mod tests;
+mod stored_reasons;
 mod transfer;
-#[cfg(test)]
-mod transfer_tests;
 pub mod value;
 mod wrap_up;
+
 #[cfg(test)]
-mod wrap_up_tests;
+mod calls_tests;
+#[cfg(test)]
+mod org_sign_in_tests;
 #[cfg(test)]
 mod outputs_tests;
+#[cfg(test)]
+mod rejoin_tests;
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod transfer_tests;
+#[cfg(test)]
+mod wrap_up_tests;
 
-use std::rc::Rc;
-
+use agent::Agent;
+use calls::Calls;
 use dialing::DialingRules;
+use logs::Logs;
+use outputs::Outputs;
+use presence::Presence;
+use recent::RecentCall;
+use shown::Shown;
+use wrap_up::WrapUps;
+
+pub use calls::{AudioStatus, Call, CallHandle, Consultation, Progress, Resumed, Stage, Transfer, DEFAULT_MAX_CALLS};
+pub use clock::Time;
+pub use credentials::{Credentials, Minted, OrgGrant, OrgRefusal, OrgSignIn, Secret};
+pub use devices::AudioInput;
 pub use log::{CallDirection, CallLink, CallOutcome, CallRecord, LocalTime, RecordRef};
-use logs::work_effect;
-use outbox::Outbox;
-pub use outbox::{Package, PendingLog, Rejection};
-
-pub use messages::{Effect, Event, Intent, Tone};
-pub use model::{
-    AudioInput, Call, CallHandle, Consultation, Credentials, DialTarget, EndReason, Focus, Progress, Quality, Registration, Resumed, Secret, Stage, Transfer,
-    WrapUp, WrapUpDraft,
-};
-pub use org_sign_in::{Minted, OrgGrant, OrgRefusal, OrgSignIn};
-pub use rejoin::{InterruptedCall, LOST_NOTE};
-
-/// How many calls an agent may have at once unless the definition says otherwise: one to talk
-/// on and one waiting (or held for a consultation).
-pub const DEFAULT_MAX_CALLS: usize = 2;
+pub use messages::{Effect, Event, Intent};
+pub use model::{DialTarget, Focus, Registration};
+pub use outbox::{LeftOut, Package, PendingLog, Rejection};
+pub use quality::Quality;
+pub use reasons::{CallFailure, EndReason, Notice};
+pub use interrupted::InterruptedCall;
+pub use shown::{Icon, Idle, Label, Tone};
+pub use wrap_up::{WrapUp, WrapUpDraft};
 
 /// The whole phone state.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Phone {
     rules: DialingRules,
-    agent: Option<Credentials>,
-    /// Where the agent's credentials come from (the definition's `credentials`).
-    credential_source: callcenter::CredentialSource,
-    /// Signing in with the org's credentials (see `org_sign_in`).
-    org: OrgSignIn,
-    registration: Registration,
-    /// The calls, in the order they began.
-    calls: Vec<Call>,
-    /// The number the next minted handle gets.
-    next_handle: u32,
-    /// A number clicked or typed, ready to call.
-    ready: Option<DialTarget>,
-    /// The wrap-up of the last answered call that ended.
-    wrap_up: Option<WrapUp>,
-    /// How many calls the agent may have at once (the definition's `maxCalls`).
-    max_calls: usize,
+    /// Who is signed in, the registration, the presence.
+    agent: Agent,
+    calls: Calls,
     /// Whether the phone does what a far end's REFER asks (the definition's
     /// `followTransferRequests`); otherwise it declines them.
     follow_transfers: bool,
-    /// Shared with the snapshots the app publishes and copied only when changed after one: the
-    /// logs waiting for Salesforce and the recent calls are the phone's bulk, which a snapshot
-    /// per change should not copy.
-    outbox: Rc<Outbox>,
-    /// The last problem to show the agent, cleared by their next action.
-    notice: Option<String>,
+    /// A number clicked or typed, ready to call.
+    ready: Option<DialTarget>,
     /// The CRM record on the agent's screen.
     viewing: Option<RecordRef>,
+    wrap_up: WrapUps,
+    /// The call logs waiting for Salesforce, and the recent calls.
+    logs: Logs,
     /// The last record the agent opened that is no person (a Case, an Account...), until they
     /// leave records altogether: the work a call made or taken now is about. Opening a person
     /// (the case's contact, say) leaves it: in a console app that is a subtab of the same work.
@@ -118,16 +120,12 @@ pub struct Phone {
     microphones: Vec<AudioInput>,
     /// The chosen microphone's id (`None`: the browser's default).
     microphone: Option<String>,
-    /// How long wrap-up lasts before it completes by itself (`None`: until the agent is done).
-    wrap_up_limit_s: Option<u32>,
-    /// Whether the agent takes calls.
-    presence: presence::Presence,
-    /// The last calls, newest first (shared with the snapshots like the outbox).
-    recent: Rc<Vec<recent::RecentCall>>,
-    /// What the utility item and the speaker show now: only changes are sent.
-    shown: presentation::Shown,
     /// The speaker and ringer outputs.
-    outputs: outputs::Outputs,
+    outputs: Outputs,
+    /// The last problem (or news) to show the agent, cleared by their next action.
+    notice: Option<Notice>,
+    /// What the utility item and the speaker show now: only changes are sent.
+    shown: Shown,
 }
 
 impl Phone {
@@ -135,38 +133,30 @@ impl Phone {
     pub fn new(rules: DialingRules) -> Self {
         Phone {
             rules,
-            agent: None,
-            credential_source: callcenter::CredentialSource::Password,
-            org: OrgSignIn::Off,
-            registration: Registration::SignedOut,
-            calls: Vec::new(),
-            next_handle: 1,
-            ready: None,
-            wrap_up: None,
-            max_calls: DEFAULT_MAX_CALLS,
+            agent: Agent::default(),
+            calls: Calls::default(),
             follow_transfers: false,
-            outbox: Rc::default(),
-            notice: None,
+            ready: None,
             viewing: None,
+            wrap_up: WrapUps::default(),
+            logs: Logs::default(),
             working_on: None,
             microphones: Vec::new(),
             microphone: None,
-            wrap_up_limit_s: None,
-            presence: presence::Presence::default(),
-            recent: Rc::default(),
-            shown: presentation::Shown::default(),
-            outputs: outputs::Outputs::default(),
+            outputs: Outputs::default(),
+            notice: None,
+            shown: Shown::default(),
         }
     }
 
     /// Shows the agent a problem found at start-up (e.g. in the Call Center definition).
-    pub fn report(&mut self, notice: String) {
+    pub fn report(&mut self, notice: Notice) {
         self.notice = Some(notice);
     }
 
     /// How many calls the agent may have at once (at least one).
     pub fn set_max_calls(&mut self, max_calls: usize) {
-        self.max_calls = max_calls.max(1);
+        self.calls.set_max(max_calls);
     }
 
     /// Whether a far end's request to call someone else (REFER) is followed or declined.
@@ -174,21 +164,66 @@ impl Phone {
         self.follow_transfers = follow;
     }
 
+    /// Wrap-up completes by itself this many seconds after the call (`None`: it waits for the
+    /// agent).
+    pub fn set_wrap_up_limit(&mut self, seconds: Option<u32>) {
+        self.wrap_up.set_limit(seconds);
+    }
+
+    /// Where the agent's credentials come from (the definition's `credentials`).
+    pub fn set_credential_source(&mut self, source: callcenter::CredentialSource) {
+        self.agent.set_source(source);
+    }
+
+    /// The presence this browser remembered, at start-up (before sign-in).
+    pub fn restore_presence(&mut self, presence: Presence) {
+        self.agent.restore_presence(presence);
+    }
+
+    /// The recent calls this browser kept, at start-up.
+    pub fn restore_recent(&mut self, recent: Vec<RecentCall>) {
+        self.logs.restore_recent(recent);
+    }
+
+    /// The output choices this browser remembered, at start-up: in use once the browser lists
+    /// them.
+    pub fn restore_outputs(&mut self, choices: outputs::OutputChoices) {
+        self.outputs.restore(choices);
+    }
+
     /// The registration state.
     pub fn registration(&self) -> &Registration {
-        &self.registration
+        self.agent.registration()
     }
     /// The signed-in agent's SIP user, if any.
     pub fn agent_user(&self) -> Option<&str> {
-        self.agent.as_ref().map(|a| a.user.as_str())
+        self.agent.user()
+    }
+    /// The agent's availability.
+    pub fn presence(&self) -> Presence {
+        self.agent.presence()
+    }
+    /// Where signing in with the org stands.
+    pub fn org_sign_in(&self) -> &OrgSignIn {
+        self.agent.org()
+    }
+    /// Whether the sign-in form is offered: with password credentials while signed out; with
+    /// the org's, only when the org gave none (or the agent signed out) and the definition
+    /// allows the form.
+    pub fn offers_password_form(&self) -> bool {
+        self.agent.offers_password_form()
     }
     /// The calls, in the order they began.
     pub fn calls(&self) -> &[Call] {
-        &self.calls
+        self.calls.all()
     }
     /// The call named `handle`, while it lasts.
     pub fn call(&self, handle: CallHandle) -> Option<&Call> {
-        self.calls.iter().find(|c| c.handle == handle)
+        self.calls.get(handle)
+    }
+    /// How many calls the agent may have at once.
+    pub fn max_calls(&self) -> usize {
+        self.calls.max()
     }
     /// The number clicked or typed, ready to call.
     pub fn ready(&self) -> Option<&DialTarget> {
@@ -196,34 +231,23 @@ impl Phone {
     }
     /// The wrap-up of the last answered call, until the agent completes it.
     pub fn wrap_up(&self) -> Option<&WrapUp> {
-        self.wrap_up.as_ref()
-    }
-    /// How many calls the agent may have at once.
-    pub fn max_calls(&self) -> usize {
-        self.max_calls
+        self.wrap_up.current()
     }
     /// Call logs not saved yet (waiting, or failed and kept for a retry).
     pub fn outbox(&self) -> &[PendingLog] {
-        self.outbox.logs()
+        self.logs.outbox().logs()
     }
     /// Whether logs may use the org package's Task fields (else their facts go in the description).
     pub fn package_fields(&self) -> bool {
-        self.outbox.package_fields()
+        self.logs.outbox().package_fields()
     }
-    /// The outbox to change: copied first if a published snapshot still shares it.
-    fn outbox_mut(&mut self) -> &mut Outbox {
-        Rc::make_mut(&mut self.outbox)
+    /// The recent calls, newest first.
+    pub fn recent(&self) -> &[RecentCall] {
+        self.logs.recent()
     }
-    /// The saves and lookups whose retry is due; the outbox is left shared when none is.
-    fn due_logs(&mut self, now_ms: u64) -> Vec<Effect> {
-        if !self.outbox.any_due(now_ms) {
-            return Vec::new();
-        }
-        self.outbox_mut().due(now_ms).into_iter().map(work_effect).collect()
-    }
-    /// A problem to show the agent, if any.
-    pub fn notice(&self) -> Option<&str> {
-        self.notice.as_deref()
+    /// A problem (or news) to show the agent, if any.
+    pub fn notice(&self) -> Option<&Notice> {
+        self.notice.as_ref()
     }
     /// The microphones the browser offers.
     pub fn microphones(&self) -> &[AudioInput] {
@@ -233,78 +257,85 @@ impl Phone {
     pub fn microphone(&self) -> Option<&str> {
         self.microphone.as_deref()
     }
+    /// The audio outputs and the agent's choices.
+    pub fn outputs(&self) -> &Outputs {
+        &self.outputs
+    }
+    /// The calls this page carries (not those it is still rejoining), for the front end to
+    /// record against a reload.
+    pub fn calls_in_progress(&self) -> impl Iterator<Item = &Call> {
+        self.calls.all().iter().filter(|c| c.stage() != Stage::Rejoining)
+    }
+    /// Whether the phone is rejoining a call the page went away during.
+    pub fn is_rejoining(&self) -> bool {
+        self.calls.any_in(Stage::Rejoining)
+    }
 
-    /// Applies an agent's intent at `now_ms` (Unix milliseconds).
-    pub fn handle_intent(&mut self, now_ms: u64, intent: Intent) -> Vec<Effect> {
+    /// This page now owns the line: with org credentials, ask for them.
+    pub fn start_org_sign_in(&mut self) -> Vec<Effect> {
+        self.agent.start_org_sign_in()
+    }
+
+    /// Applies an agent's intent at `now`.
+    pub fn handle_intent(&mut self, now: Time, intent: Intent) -> Vec<Effect> {
         self.notice = None;
         let mut effects = match intent {
-            Intent::SignIn(credentials) => self.sign_in(credentials),
-            Intent::SignInWithOrg => self.sign_in_with_org(),
-            Intent::SignOut => self.sign_out(now_ms),
-            Intent::EnterNumber(number) => self.enter_number(now_ms, number),
-            Intent::Dismiss => {
-                self.ready = None;
-                Vec::new()
+            Intent::SignIn(credentials) => {
+                let signed_in = self.agent.sign_in(credentials);
+                self.told(signed_in)
             }
-            Intent::Call => self.dial(now_ms),
-            Intent::Answer(call) => self.answer(call),
-            Intent::Decline { call, busy } => self.decline(now_ms, call, busy),
-            Intent::HangUp(call) => self.hang_up(now_ms, call),
-            Intent::SetMuted { call, muted } => self.set_muted(call, muted),
-            Intent::SetHeld { call, held } => self.set_held(call, held),
-            Intent::SendDigit { call, digit } => self.send_digit(call, digit),
-            Intent::Transfer { call, number } => self.transfer(call, number),
-            Intent::Consult { call, number } => self.consult(now_ms, call, number),
-            Intent::CompleteTransfer(call) => self.complete_transfer(call),
-            Intent::CancelConsult(call) => self.cancel_consult(now_ms, call),
-            Intent::LogCall { disposition, notes } => self.log_manual_call(now_ms, disposition, notes),
-            Intent::FinishWrapUp { disposition, notes } => self.finish_wrap_up(now_ms, disposition, notes),
-            Intent::EditWrapUp { disposition, notes } => self.edit_wrap_up(disposition, notes),
-            Intent::SetPresence(presence) => self.set_presence(presence),
-            Intent::CallBack(index) => self.call_back(now_ms, index),
-            Intent::RetryLogs => self.outbox_mut().retry_now(now_ms).into_iter().map(work_effect).collect(),
+            Intent::SignInWithOrg => self.agent.start_org_sign_in(),
+            Intent::SignOut => self.sign_out(now),
+            Intent::SetPresence(presence) => {
+                let set = self.agent.set_presence(presence, !self.calls.is_empty());
+                self.told(set)
+            }
+            intent @ (Intent::EnterNumber(_) | Intent::Dismiss | Intent::Call | Intent::CallBack(_) | Intent::Consult { .. }) => {
+                self.handle_placing_intent(now, intent)
+            }
+            intent @ (Intent::LogCall { .. } | Intent::FinishWrapUp { .. } | Intent::EditWrapUp { .. } | Intent::RetryLogs) => {
+                self.handle_log_intent(now, intent)
+            }
             Intent::ChooseMicrophone(id) if id != self.microphone => {
                 self.microphone.clone_from(&id);
                 vec![Effect::UseMicrophone(id)]
             }
             Intent::ChooseMicrophone(_) => Vec::new(),
-            Intent::ChooseSpeaker(id) => self.choose_output(outputs::OutputRole::Speaker, id),
-            Intent::ChooseRinger(id) => self.choose_output(outputs::OutputRole::Ringer, id),
+            Intent::ChooseSpeaker(id) => self.outputs.choose(outputs::OutputRole::Speaker, id),
+            Intent::ChooseRinger(id) => self.outputs.choose(outputs::OutputRole::Ringer, id),
+            call_intent => self.handle_call_intent(now, call_intent),
         };
-        effects.extend(self.presentation(now_ms));
+        effects.extend(self.presentation(now));
         effects
     }
 
-    /// Applies an outside event at `now_ms`.
-    pub fn handle_event(&mut self, now_ms: u64, event: Event) -> Vec<Effect> {
+    /// Applies an outside event at `now`.
+    pub fn handle_event(&mut self, now: Time, event: Event) -> Vec<Effect> {
         let mut effects = match event {
-            Event::LogSaved { .. }
+            event @ (Event::LogSaved { .. }
             | Event::LogFailed { .. }
             | Event::LogTimedOut { .. }
             | Event::LogRejected { .. }
             | Event::LogFound { .. }
             | Event::LogLookupFailed { .. }
-            | Event::PackageDetected(_) => self.handle_log_event(now_ms, event),
-            Event::ClickToDial { number, record } => self.clicked(now_ms, number, record),
+            | Event::PackageDetected(_)) => self.handle_log_event(now, event),
+            Event::ClickToDial { number, record } => self.clicked(now, number, record),
             Event::Registered => {
-                self.registration = Registration::Registered;
-                self.org_registered();
+                self.agent.registered();
                 self.ask_rejoin()
             }
-            Event::RegistrationFailed(reason) => match self.org_registration_failed(&reason) {
-                Some(effects) => effects,
-                None => {
-                    self.registration = Registration::Failed(reason);
-                    Vec::new()
-                }
-            },
-            Event::CredentialsGranted(grant) => self.org_granted(now_ms, grant),
-            Event::CredentialsRefused(refusal) => self.org_refused(refusal),
-            Event::CredentialsUnavailable(reason) => self.org_unavailable(now_ms, reason),
-            Event::ConnectionLost(reason) => {
-                if self.agent.is_some() {
-                    self.registration = Registration::Reconnecting(reason);
-                }
+            Event::RegistrationFailed(reason) => self.agent.registration_failed(reason),
+            Event::CredentialsGranted(grant) => self.agent.org_granted(now, grant),
+            Event::CredentialsRefused(refusal) => {
+                self.agent.org_refused(refusal);
+                Vec::new()
+            }
+            Event::CredentialsUnavailable(reason) => {
+                self.agent.org_unavailable(now, reason);
+                Vec::new()
+            }
+            Event::ConnectionLost { problem, retry_in_s } => {
+                self.agent.connection_lost(problem, retry_in_s);
                 Vec::new()
             }
             Event::Viewing(record) => {
@@ -315,8 +346,9 @@ impl Phone {
                 self.viewing = record;
                 // The record opened during a call is the work the call is about (a Case the
                 // caller rang about, say), unless it is a person: who the call is with stays.
-                if let (Some(work), Some(call)) = (self.work_record(), self.calls.iter_mut().find(|c| c.is_live())) {
-                    call.about = Some(work);
+                let live = self.calls.live().map(Call::handle);
+                if let (Some(work), Some(call)) = (self.working_on.clone(), live.and_then(|h| self.calls.get_mut(h))) {
+                    call.worked_on(work);
                 }
                 Vec::new()
             }
@@ -324,74 +356,63 @@ impl Phone {
                 self.microphones = inputs;
                 Vec::new()
             }
-            Event::OutputsFound(found) => return self.outputs_found(found),
-            Event::OutputFailed { role, device, gone } => return self.output_failed(role, device, gone),
-            Event::MicrophoneProblem(reason) | Event::MediaWarning(reason) => {
-                self.notice = Some(reason);
+            Event::OutputsFound(found) => {
+                let changed = self.outputs.listed(found);
+                self.notice = changed.notice.or(self.notice.take());
+                return changed.effects;
+            }
+            Event::OutputFailed { role, device, gone } => {
+                let changed = self.outputs.failed(role, &device, gone);
+                self.notice = changed.notice.or(self.notice.take());
+                return changed.effects;
+            }
+            Event::MicrophoneProblem(problem) => {
+                self.notice = Some(Notice::Microphone(problem));
                 Vec::new()
             }
-            call_event => self.handle_call_event(now_ms, call_event),
+            Event::MediaWarning(warning) => {
+                self.notice = Some(Notice::Media(warning));
+                Vec::new()
+            }
+            call_event => self.handle_call_event(now, call_event),
         };
-        effects.extend(self.presentation(now_ms));
+        effects.extend(self.presentation(now));
         effects
     }
 
-    /// Called every second by the glue: keeps the label's timer running, measures the calls'
-    /// audio and keys in extensions, a digit a tick; gives up rejoins that cannot happen, ends
-    /// a wrap-up whose countdown ran out, and sends the call logs whose retry is due.
-    pub fn tick(&mut self, now_ms: u64) -> Vec<Effect> {
+    /// Called every second by the front end: keeps the label's timer running, measures the
+    /// calls' audio and keys in extensions, a digit a tick; renews the org's credentials, gives
+    /// up rejoins that cannot happen, ends a wrap-up whose countdown ran out, and sends the call
+    /// logs whose retry is due.
+    pub fn tick(&mut self, now: Time) -> Vec<Effect> {
+        let mut effects = self.calls.tick(now);
+        effects.extend(self.agent.org_tick(now));
+        effects.extend(self.give_up_rejoins_when_late(now));
+        effects.extend(self.wrap_up_tick(now));
+        effects.extend(self.logs.due(now));
+        effects.extend(self.presentation(now));
+        effects
+    }
+
+    /// Signs out: every call ends first (a ringing one is declined by the line's hang-up), each
+    /// logged; then the line disconnects.
+    fn sign_out(&mut self, now: Time) -> Vec<Effect> {
         let mut effects = Vec::new();
-        for call in &mut self.calls {
-            if call.stage != Stage::Talking {
-                continue;
-            }
-            effects.push(Effect::MeasureQuality { call: call.handle });
-            if let Some(digit) = call.extension.as_mut().and_then(|e| e.next_digit(now_ms)) {
-                effects.push(Effect::SendDigit { call: call.handle, digit });
-            }
+        let handles: Vec<CallHandle> = self.calls.all().iter().map(Call::handle).collect();
+        for call in handles {
+            effects.push(Effect::HangUp { call });
+            effects.extend(self.end(now, call, EndReason::LocalHangup));
         }
-        effects.extend(self.org_tick(now_ms));
-        effects.extend(self.give_up_rejoins_when_late(now_ms));
-        effects.extend(self.wrap_up_tick(now_ms));
-        effects.extend(self.due_logs(now_ms));
-        effects.extend(self.presentation(now_ms));
+        effects.extend(self.agent.sign_out());
         effects
     }
 
-    /// The calls this page carries (not those it is still rejoining), for the glue to record
-    /// against a reload.
-    pub fn calls_in_progress(&self) -> impl Iterator<Item = &Call> {
-        self.calls.iter().filter(|c| c.stage != Stage::Rejoining)
-    }
-
-    /// The record the agent works on (see `working_on`): what a call made or taken now is about.
-    fn work_record(&self) -> Option<RecordRef> {
-        self.working_on.clone()
-    }
-
-    /// A fresh name for a call.
-    fn mint(&mut self) -> CallHandle {
-        let handle = CallHandle(self.next_handle);
-        // Never 0 and never the handle kept for calls outside the phone.
-        self.next_handle = self.next_handle.wrapping_add(1).max(1);
-        if CallHandle(self.next_handle) == CallHandle::OUTSIDE {
-            self.next_handle = 1;
-        }
-        handle
-    }
-
-    fn call_mut(&mut self, handle: CallHandle) -> Option<&mut Call> {
-        self.calls.iter_mut().find(|c| c.handle == handle)
-    }
-
-    /// The call the agent's voice goes to, if any.
-    fn live_call(&self) -> Option<&Call> {
-        self.calls.iter().find(|c| c.is_live())
-    }
-
-    /// Whether another call may start (one rings in, or the agent places one).
-    fn has_room(&self) -> bool {
-        self.calls.len() < self.max_calls
+    /// The effects of a change a sub-state made, or what it told the agent instead.
+    fn told(&mut self, outcome: Result<Vec<Effect>, Notice>) -> Vec<Effect> {
+        outcome.unwrap_or_else(|notice| {
+            self.notice = Some(notice);
+            Vec::new()
+        })
     }
 }
 

@@ -1,8 +1,11 @@
 //! A finished (or logged) call, in CRM-neutral terms. The glue maps it to a Salesforce Task.
 
 use callcenter::date::Date;
-use super::pop_measure::PopMeasure;
-use super::quality::QualitySummary;
+
+use crate::clock::Time;
+use crate::pop_measure::PopMeasure;
+use crate::quality::QualitySummary;
+use crate::reasons::CallFailure;
 
 /// A CRM record a call is about (the record that was clicked, or that matched the caller).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,49 +45,38 @@ impl RecordRef {
 }
 
 /// What became of a call by itself, whatever the agent chose in wrap-up (their disposition):
-/// the Task's `Softphone_Outcome__c` with the org package, else a line of its description.
+/// the Task's outcome (the org package's field, else a line of its description), worded by the
+/// app.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CallOutcome {
     /// Someone answered: the agent, or the other party of a call the agent placed.
     Answered,
     /// An incoming call nobody here answered (the caller gave up, or rang out).
     Missed,
-    /// Refused while the agent's presence was Busy (486).
+    /// Refused without ringing: the agent had said Busy (486).
     MissedBusy,
-    /// Refused because the agent already had as many calls as allowed (486).
+    /// Refused without ringing: the agent had as many calls as the phone takes, or one ringing
+    /// (486).
     MissedAgentBusy,
-    /// Refused while the agent was Away or Offline (480).
+    /// Refused without ringing: the agent had said Away or Offline (480).
     MissedAway,
     /// The agent declined it.
     Declined,
     /// The far end was busy.
     Busy,
-    /// The far end did not answer.
+    /// The far end declined the agent's call.
+    RemoteDeclined,
+    /// Nobody answered the agent's call.
     NoAnswer,
     /// The agent hung up a call they placed before it was answered.
     Cancelled,
-    /// It could not be set up; the sentence says why.
-    Failed(String),
+    /// It could not be set up, for this reason.
+    Failed(CallFailure),
 }
 
 impl CallOutcome {
-    /// The value written on the Task (at most 20 characters: the package field is Text(20)).
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            CallOutcome::Answered => "Answered",
-            CallOutcome::Missed => "Missed",
-            CallOutcome::MissedBusy => "Missed (busy)",
-            CallOutcome::MissedAgentBusy => "Missed (agent busy)",
-            CallOutcome::MissedAway => "Missed (away)",
-            CallOutcome::Declined => "Declined",
-            CallOutcome::Busy => "Busy",
-            CallOutcome::NoAnswer => "No answer",
-            CallOutcome::Cancelled => "Cancelled",
-            CallOutcome::Failed(_) => "Failed",
-        }
-    }
-
-    /// An incoming call that nobody here took.
+    /// An incoming call that nobody here took: the recent calls show it as missed.
     pub fn is_missed(&self) -> bool {
         matches!(self, CallOutcome::Missed | CallOutcome::MissedBusy | CallOutcome::MissedAgentBusy | CallOutcome::MissedAway)
     }
@@ -103,20 +95,12 @@ pub struct LocalTime {
 }
 
 impl LocalTime {
-    /// The moment `ms` (Unix milliseconds) on the UTC calendar.
-    pub fn utc(ms: u64) -> LocalTime {
-        let (date, time) = utc_date_time(ms);
-        LocalTime { date, time, offset_min: 0 }
-    }
-
-    /// "UTC", or "UTC-08:00", "UTC+05:30": the zone as a Task subject names it.
-    fn zone(&self) -> String {
-        if self.offset_min == 0 {
-            return "UTC".into();
-        }
-        let sign = if self.offset_min < 0 { '-' } else { '+' };
-        let minutes = self.offset_min.unsigned_abs();
-        format!("UTC{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+    /// The moment `at` on the UTC calendar.
+    pub fn utc(at: Time) -> LocalTime {
+        let secs = at.unix_millis() / 1000;
+        let day = Date::from_days(i64::try_from(secs / 86_400).unwrap_or(i64::MAX));
+        let minute_of_day = (secs % 86_400) / 60;
+        LocalTime { date: day.to_string(), time: format!("{:02}:{:02}", minute_of_day / 60, minute_of_day % 60), offset_min: 0 }
     }
 }
 
@@ -157,8 +141,8 @@ pub struct CallRecord {
     pub about: Option<RecordRef>,
     /// What became of the call (older stored logs have none: their disposition held it).
     pub outcome: Option<CallOutcome>,
-    /// When the call started (Unix milliseconds, UTC).
-    pub started_at_ms: u64,
+    /// When the call started.
+    pub started_at: Time,
     /// Talk time in whole seconds (0 when never answered).
     pub duration_s: u64,
     /// The SIP Call-ID, when the call went through the softphone.
@@ -169,7 +153,7 @@ pub struct CallRecord {
     /// The saveLog attempt that created the call's Task (1 = the first try), stamped by the
     /// outbox when it sends the log.
     pub log_attempt: Option<u32>,
-    /// Wrap-up disposition chosen by the agent.
+    /// The disposition the agent chose (one of the Call Center's), or empty.
     pub disposition: String,
     /// The agent's notes.
     pub notes: String,
@@ -180,6 +164,9 @@ pub struct CallRecord {
     pub link: Option<CallLink>,
     /// How the call sounded, when it had audio (older stored logs have none).
     pub quality: Option<QualitySummary>,
+    /// The page was reloaded or closed during the call, which ended for the customer then
+    /// (older stored logs say so in their notes).
+    pub cut_off: bool,
 }
 
 /// How a call was tied to another call, said on its Task.
@@ -200,15 +187,15 @@ pub enum CallLink {
 }
 
 impl CallRecord {
-    /// The log of a call with `number` that started at `started_at_ms`, nothing more known yet.
-    pub fn new(direction: CallDirection, number: String, record: Option<RecordRef>, started_at_ms: u64) -> CallRecord {
+    /// The log of a call with `number` that started at `started_at`, nothing more known yet.
+    pub fn new(direction: CallDirection, number: String, record: Option<RecordRef>, started_at: Time) -> CallRecord {
         CallRecord {
             direction,
             number,
             record,
             about: None,
             outcome: None,
-            started_at_ms,
+            started_at,
             duration_s: 0,
             call_id: None,
             screen_pop: None,
@@ -218,13 +205,14 @@ impl CallRecord {
             transferred_to: None,
             link: None,
             quality: None,
+            cut_off: false,
         }
     }
 
-    /// A subject such as "Outbound call 2026-11-24 02:02 UTC-08:00 +1 415 555 0100", the call's
-    /// start (`started`) on the agent's calendar.
-    pub fn subject(&self, started: &LocalTime) -> String {
-        format!("{} call {} {} {} {}", self.direction.as_str(), started.date, started.time, started.zone(), self.number)
+    /// Whether the Task gets a disposition: the agent chose one (or, in a log stored by an
+    /// older version, it says what became of the call).
+    pub fn has_disposition(&self) -> bool {
+        !self.disposition.is_empty()
     }
 
     /// The person the call was with (a Task's WhoId): the record clicked or matched, when it is
@@ -238,84 +226,28 @@ impl CallRecord {
     pub fn what_id(&self) -> Option<&str> {
         self.record.as_ref().and_then(RecordRef::what_id).or_else(|| self.about.as_ref().and_then(RecordRef::what_id))
     }
-
-    /// The Task's description: why the call failed, the transfer or consultation, if any, then
-    /// the agent's notes, then how the call sounded.
-    pub fn description(&self) -> String {
-        let mut text = match &self.outcome {
-            Some(CallOutcome::Failed(why)) => format!("Failed: {why}"),
-            _ => String::new(),
-        };
-        if let Some(link) = self.link_line() {
-            if !text.is_empty() {
-                text.push('\n');
-            }
-            text.push_str(&link);
-        }
-        if !self.notes.is_empty() {
-            if !text.is_empty() {
-                text.push('\n');
-            }
-            text.push_str(&self.notes);
-        }
-        if let Some(quality) = &self.quality {
-            if !text.is_empty() {
-                text.push('\n');
-            }
-            text.push_str(&quality.log_line());
-        }
-        text
-    }
-
-    /// What the Task says of the call's transfer or consultation.
-    fn link_line(&self) -> Option<String> {
-        let to = self.transferred_to.as_deref();
-        Some(match (&self.link, to) {
-            (Some(CallLink::ConsultedFirst), Some(to)) => format!("Transferred to {to} after a consultation."),
-            (Some(CallLink::TransferAsked), Some(to)) => format!("The other party asked to be transferred to {to}; the phone called {to}."),
-            (Some(CallLink::Consultation { about, handed_over: true }), _) => {
-                format!("Consultation about the call with {about}, which was then transferred to this number.")
-            }
-            (Some(CallLink::Consultation { about, handed_over: false }), _) => format!("Consultation about the call with {about}."),
-            (Some(CallLink::AskedBy { by }), _) => format!("Called because the other party of the call with {by} asked to be transferred here."),
-            (_, Some(to)) => format!("Transferred to {to}."),
-            (_, None) => return None,
-        })
-    }
-
-}
-
-/// "YYYY-MM-DD" and "HH:MM" for Unix milliseconds, in UTC.
-fn utc_date_time(ms: u64) -> (String, String) {
-    let secs = ms / 1000;
-    let day = Date::from_days(i64::try_from(secs / 86_400).unwrap_or(i64::MAX));
-    let minute_of_day = (secs % 86_400) / 60;
-    (day.to_string(), format!("{:02}:{:02}", minute_of_day / 60, minute_of_day % 60))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn at(ms: u64) -> Time {
+        Time::from_unix_millis(ms)
+    }
+
     #[test]
-    fn the_subject_gives_the_start_on_the_agents_calendar_and_names_its_zone() {
+    fn calls_are_dated_on_the_utc_calendar_when_no_zone_is_known() {
         // 2026-11-29 10:02 UTC
-        let record = CallRecord { duration_s: 42, ..CallRecord::new(CallDirection::Inbound, "+1 415 555 0100".into(), None, 1_795_946_520_000) };
-        let utc = LocalTime::utc(record.started_at_ms);
-        assert_eq!(utc.date, "2026-11-29");
-        assert_eq!(record.subject(&utc), "Inbound call 2026-11-29 10:02 UTC +1 415 555 0100");
-        // The evening before in California: the day an agent there lives.
-        let pacific = LocalTime { date: "2026-11-29".into(), time: "02:02".into(), offset_min: -480 };
-        assert_eq!(record.subject(&pacific), "Inbound call 2026-11-29 02:02 UTC-08:00 +1 415 555 0100");
-        let india = LocalTime { date: "2026-11-29".into(), time: "15:32".into(), offset_min: 330 };
-        assert!(record.subject(&india).contains("15:32 UTC+05:30"));
+        let utc = LocalTime::utc(at(1_795_946_520_000));
+        assert_eq!((utc.date.as_str(), utc.time.as_str(), utc.offset_min), ("2026-11-29", "10:02", 0));
     }
 
     #[test]
     fn who_is_the_person_and_what_the_record_worked_on() {
         let r = |id: &str, t: &str| RecordRef { id: id.into(), name: "n".into(), object_type: t.into(), person_contact_id: None };
         let case = r("500A", "Case");
-        let mut record = CallRecord::new(CallDirection::Outbound, "1002".into(), Some(r("003A", "Contact")), 0);
+        let mut record = CallRecord::new(CallDirection::Outbound, "1002".into(), Some(r("003A", "Contact")), at(0));
         record.about = Some(case.clone());
         assert_eq!((record.who_id(), record.what_id()), (Some("003A"), Some("500A")), "a Contact called while working a Case");
         // A clicked record that is no person is what the call was about.
@@ -323,25 +255,6 @@ mod tests {
         assert_eq!((record.who_id(), record.what_id()), (None, Some("001A")));
         record.record = None;
         assert_eq!((record.who_id(), record.what_id()), (None, Some("500A")));
-    }
-
-    #[test]
-    fn outcome_values_fit_the_package_field_and_a_failure_says_why() {
-        let all = [
-            CallOutcome::Answered,
-            CallOutcome::Missed,
-            CallOutcome::MissedBusy,
-            CallOutcome::MissedAgentBusy,
-            CallOutcome::MissedAway,
-            CallOutcome::Declined,
-            CallOutcome::Busy,
-            CallOutcome::NoAnswer,
-            CallOutcome::Cancelled,
-            CallOutcome::Failed("no route".into()),
-        ];
-        assert!(all.iter().all(|o| o.as_str().len() <= 20), "Softphone_Outcome__c is Text(20)");
-        let failed = CallRecord { outcome: Some(CallOutcome::Failed("The PBX refused the call (404).".into())), ..CallRecord::new(CallDirection::Outbound, "1009".into(), None, 0) };
-        assert_eq!(failed.description(), "Failed: The PBX refused the call (404).");
     }
 
     #[test]
@@ -354,9 +267,10 @@ mod tests {
 
     #[test]
     fn leap_days_and_the_epoch_are_dated_correctly() {
-        assert_eq!(utc_date_time(0), ("1970-01-01".into(), "00:00".into()));
-        assert_eq!(utc_date_time(1_709_164_800_000).0, "2024-02-29");
-        assert_eq!(utc_date_time(1_709_251_199_000), ("2024-02-29".into(), "23:59".into()));
+        assert_eq!(LocalTime::utc(at(0)).date, "1970-01-01");
+        assert_eq!(LocalTime::utc(at(1_709_164_800_000)).date, "2024-02-29");
+        let last_minute = LocalTime::utc(at(1_709_251_199_000));
+        assert_eq!((last_minute.date.as_str(), last_minute.time.as_str()), ("2024-02-29", "23:59"));
     }
 
     #[test]

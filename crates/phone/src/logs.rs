@@ -1,100 +1,72 @@
-//! The controller's side of call logging: a log queued the moment a call ends, wrap-up that
-//! completes it, and what Salesforce answered (the outbox keeps the logs until it confirms).
+//! The phone's bulk: the call logs waiting for Salesforce (the outbox) and the recent calls
+//! made of them. Both are shared with the snapshots the app publishes and copied only when
+//! changed after one, so that a snapshot per change does not copy them.
 
-use super::log::{CallDirection, CallRecord};
-use super::messages::{Effect, Event};
-use super::outbox::Work;
-use super::Phone;
+use std::rc::Rc;
 
-impl Phone {
-    /// What Salesforce answered to a call log, or whether the org package is there.
-    pub(super) fn handle_log_event(&mut self, now_ms: u64, event: Event) -> Vec<Effect> {
-        match event {
-            Event::LogSaved { id, record_id } => self.log_saved(now_ms, id, record_id),
-            Event::LogFailed { id, reason } => {
-                self.notice = Some(format!("The call log was not saved: {reason} It is kept and will be saved again by itself."));
-                self.outbox_mut().failed(id, reason, now_ms);
-                Vec::new()
-            }
-            Event::LogTimedOut { id, reason } => {
-                self.outbox_mut().timed_out(id, reason, now_ms);
-                Vec::new()
-            }
-            Event::LogRejected { id, reason, rejection } => {
-                self.outbox_mut().rejected(id, reason, rejection, now_ms).into_iter().map(work_effect).collect()
-            }
-            Event::LogFound { id, record_id } => {
-                let sends = self.outbox.logs().iter().find(|l| l.id == id).map(|l| l.sends);
-                // The Task landed after all: wrap-up updates that one.
-                if let (Some(found), Some(wrap)) = (&record_id, &mut self.wrap_up) {
-                    if wrap.log_id == id {
-                        wrap.saved_as = Some(found.clone());
-                        wrap.record.log_attempt = wrap.record.log_attempt.or(sends);
-                    }
-                }
-                self.outbox_mut().found(id, record_id, now_ms).into_iter().map(work_effect).collect()
-            }
-            Event::LogLookupFailed { id, reason } => {
-                self.outbox_mut().lookup_failed(id, reason, now_ms);
-                Vec::new()
-            }
-            Event::PackageDetected(package) => self.outbox_mut().set_package(package, now_ms).into_iter().map(work_effect).collect(),
-            _ => Vec::new(),
-        }
+use crate::clock::Time;
+use crate::log::CallRecord;
+use crate::messages::Effect;
+use crate::outbox::{Outbox, PendingLog, Work};
+use crate::recent::{RecentCall, RECENT_KEPT};
+
+/// The outbox and the recent calls.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Logs {
+    outbox: Rc<Outbox>,
+    /// The last calls, newest first.
+    recent: Rc<Vec<RecentCall>>,
+}
+
+impl Logs {
+    pub(crate) fn outbox(&self) -> &Outbox {
+        &self.outbox
     }
 
-    pub(super) fn log_manual_call(&mut self, now_ms: u64, disposition: String, notes: String) -> Vec<Effect> {
-        let Some(target) = self.ready.take() else {
-            self.notice = Some("Pick a number before logging a call.".into());
+    /// The outbox to change: copied first if a published snapshot still shares it.
+    pub(crate) fn outbox_mut(&mut self) -> &mut Outbox {
+        Rc::make_mut(&mut self.outbox)
+    }
+
+    /// The log `id` not confirmed yet.
+    pub(crate) fn pending(&self, id: u32) -> Option<&PendingLog> {
+        self.outbox.logs().iter().find(|l| l.id == id)
+    }
+
+    pub(crate) fn recent(&self) -> &[RecentCall] {
+        &self.recent
+    }
+
+    /// The list this browser kept, at start-up.
+    pub(crate) fn restore_recent(&mut self, mut recent: Vec<RecentCall>) {
+        recent.truncate(RECENT_KEPT);
+        self.recent = Rc::new(recent);
+    }
+
+    /// Puts a call log in the outbox at `now`: the effect that saves it. A first log is a new
+    /// call for the recent list; an update (`existing_id`) is the same call.
+    pub(crate) fn queue(&mut self, now: Time, record: CallRecord, existing_id: Option<String>) -> Effect {
+        if existing_id.is_none() && !record.number.is_empty() {
+            let recent = Rc::make_mut(&mut self.recent);
+            recent.insert(0, RecentCall::of(&record));
+            recent.truncate(RECENT_KEPT);
+        }
+        work_effect(self.outbox_mut().queue(record, existing_id, now))
+    }
+
+    /// The saves and lookups whose retry is due; the outbox is left shared when none is.
+    pub(crate) fn due(&mut self, now: Time) -> Vec<Effect> {
+        if !self.outbox.any_due(now) {
             return Vec::new();
-        };
-        let number = self.rules.canonical(&target.number);
-        let record = CallRecord { disposition, notes, ..CallRecord::new(CallDirection::Outbound, number, target.record, now_ms) };
-        vec![self.queue_log(now_ms, record, None)]
-    }
-
-    pub(super) fn finish_wrap_up(&mut self, now_ms: u64, disposition: String, notes: String) -> Vec<Effect> {
-        let Some(wrap) = self.wrap_up.take() else {
-            return Vec::new();
-        };
-        let mut record = wrap.record;
-        record.disposition = disposition;
-        record.notes = notes;
-        if let Some(saved) = wrap.saved_as {
-            return vec![self.queue_log(now_ms, record, Some(saved))];
         }
-        // The first save has not been confirmed: change what it saves instead of saving twice.
-        if self.outbox.logs().iter().any(|p| p.id == wrap.log_id) {
-            return self.outbox_mut().update(wrap.log_id, record, now_ms).into_iter().map(work_effect).collect();
-        }
-        vec![self.queue_log(now_ms, record, None)]
-    }
-
-    pub(super) fn log_saved(&mut self, now_ms: u64, id: u32, record_id: String) -> Vec<Effect> {
-        let sends = self.outbox.logs().iter().find(|l| l.id == id).map(|l| l.sends);
-        if let Some(wrap) = &mut self.wrap_up {
-            if wrap.log_id == id {
-                wrap.saved_as = Some(record_id.clone());
-                // Wrap-up's update says which attempt created the Task.
-                wrap.record.log_attempt = wrap.record.log_attempt.or(sends);
-            }
-        }
-        self.outbox_mut().saved(id, record_id, now_ms).into_iter().map(work_effect).collect()
-    }
-
-    /// Puts a call log in the outbox and asks the glue to save it.
-    pub(super) fn queue_log(&mut self, now_ms: u64, record: CallRecord, existing_id: Option<String>) -> Effect {
-        // A first log is a new call for the recent list; updates are the same call.
-        if existing_id.is_none() {
-            self.remember_call(&record);
-        }
-        work_effect(self.outbox_mut().queue(record, existing_id, now_ms))
+        self.outbox_mut().due(now).into_iter().map(work_effect).collect()
     }
 }
 
-pub(super) fn work_effect(work: Work) -> Effect {
+/// The effect that does what the outbox asks.
+pub(crate) fn work_effect(work: Work) -> Effect {
     match work {
-        Work::Save { id, record, existing_id } => Effect::SaveLog { id, record: Box::new(record), existing_id },
+        Work::Save { id, record, left_out, existing_id } => Effect::SaveLog { id, record: Box::new(record), left_out, existing_id },
         Work::Find { id, call_object } => Effect::FindLog { id, call_object },
     }
 }

@@ -1,15 +1,20 @@
 //! What goes into the controller (the agent's [`Intent`]s, the [`Event`]s of the line, the
 //! browser and Salesforce) and what comes out ([`Effect`]s for the glue to carry out).
 
+use crate::calls::call::CallHandle;
+use crate::credentials::{Credentials, Minted, OrgGrant, OrgRefusal};
+use crate::devices::{AudioInput, AudioOutput, OutputChoices, OutputRole};
 use crate::log::{CallDirection, CallRecord, RecordRef};
-use crate::model::{AudioInput, CallHandle, Credentials, EndReason, Quality};
-use crate::org_sign_in::{Minted, OrgGrant, OrgRefusal};
-use crate::outbox::{Package, Rejection};
-use crate::outputs::{AudioOutput, OutputChoices, OutputRole};
+use crate::outbox::{LeftOut, Package, Rejection};
 use crate::pop_measure::PopOutcome;
+use crate::presence::Presence;
+use crate::quality::Quality;
+use crate::reasons::{CallFailure, ConnectionProblem, CrmProblem, EndReason, MediaWarning, MicrophoneProblem, RegistrationFailure, TransferFailure};
+use crate::shown::{Icon, Label, Tone};
 
 /// What the agent asks for. Intents about one call name it, so that a click on a card that
 /// went stale (its call just ended) never acts on another call.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Intent {
     /// Submit the sign-in form.
@@ -69,7 +74,7 @@ pub enum Intent {
     /// Call back entry N of the recent calls (0: the newest).
     CallBack(usize),
     /// Available, Busy, Away or Offline.
-    SetPresence(crate::presence::Presence),
+    SetPresence(Presence),
     /// Try again to save call logs that failed.
     RetryLogs,
     /// Use this microphone (`None`: the browser's default), now and for the next sign-ins.
@@ -81,6 +86,7 @@ pub enum Intent {
 }
 
 /// What happened outside the controller.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
     /// A number was clicked in the CRM (Open CTI click-to-dial, or its successor).
@@ -92,17 +98,18 @@ pub enum Event {
     },
     /// The PBX accepted the registration.
     Registered,
-    /// The PBX refused; a sentence for the agent. The phone stops trying (with the org's
-    /// credentials, it asks the org for fresh ones once).
-    RegistrationFailed(String),
+    /// The PBX refused, for this reason. The phone stops trying (with the org's credentials, it
+    /// asks the org for fresh ones once).
+    RegistrationFailed(RegistrationFailure),
     /// The org minted credentials for the user signed in to Salesforce ([`Effect::FetchCredentials`]).
     CredentialsGranted(OrgGrant),
     /// The org has no credentials for this user.
     CredentialsRefused(OrgRefusal),
-    /// The org did not answer (runApex failed or timed out); a sentence for the agent.
-    CredentialsUnavailable(String),
-    /// The connection to the PBX dropped; the transport reconnects by itself.
-    ConnectionLost(String),
+    /// The org did not answer (runApex failed or timed out), or not so that it could be read.
+    CredentialsUnavailable(CrmProblem),
+    /// The connection to the PBX dropped; the transport reconnects by itself, next in
+    /// `retry_in_s` seconds when it said.
+    ConnectionLost { problem: ConnectionProblem, retry_in_s: Option<u64> },
     /// The SIP core sent the INVITE of this call with this Call-ID.
     OutgoingCallStarted { call: CallHandle, call_id: String },
     /// A call is coming in; the phone names it (or refuses it) in its answer.
@@ -132,8 +139,8 @@ pub enum Event {
     CallConnected { call: CallHandle },
     /// The call ended.
     CallEnded { call: CallHandle, reason: EndReason },
-    /// The transfer did not happen; the call is still the agent's. The text says why.
-    TransferFailed { call: CallHandle, reason: String },
+    /// The transfer did not happen; the call is still the agent's.
+    TransferFailed { call: CallHandle, reason: TransferFailure },
     /// The other party asks the phone to call `number` instead (their REFER).
     TransferRequested { call: CallHandle, number: String },
     /// The far end refused to put the call on hold (`held`) or to take it off (SIP `status`):
@@ -141,29 +148,28 @@ pub enum Event {
     HoldFailed { call: CallHandle, held: bool, status: u16 },
     /// Audio figures for the last second of the call.
     CallQuality { call: CallHandle, quality: Quality },
-    /// The call could not be started (microphone, media, SIP) before it had a Call-ID; the
-    /// text is for the agent.
-    CallFailed { call: CallHandle, reason: String },
+    /// The call could not be started (microphone, media, SIP) before it had a Call-ID.
+    CallFailed { call: CallHandle, reason: CallFailure },
     /// The call log with this outbox id was saved as CRM record `record_id`.
     LogSaved { id: u32, record_id: String },
     /// Saving the call log with this outbox id failed; it stays in the outbox.
-    LogFailed { id: u32, reason: String },
+    LogFailed { id: u32, reason: CrmProblem },
     /// Salesforce did not answer in time: the log may still have been saved.
-    LogTimedOut { id: u32, reason: String },
+    LogTimedOut { id: u32, reason: CrmProblem },
     /// Salesforce refused part of the log for good (see [`Rejection`]).
-    LogRejected { id: u32, reason: String, rejection: Rejection },
+    LogRejected { id: u32, reason: CrmProblem, rejection: Rejection },
     /// The org package's answer to [`Effect::FindLog`]: the Task for that call, if any.
     LogFound { id: u32, record_id: Option<String> },
     /// [`Effect::FindLog`] could not be answered.
-    LogLookupFailed { id: u32, reason: String },
+    LogLookupFailed { id: u32, reason: CrmProblem },
     /// Whether the org package (Apex class `SoftphoneCallLog`) is installed.
     PackageDetected(Package),
     /// The microphones the browser offers (known once the agent allowed one).
     MicrophonesFound(Vec<AudioInput>),
-    /// The microphone could not be opened or switched; a sentence for the agent.
-    MicrophoneProblem(String),
+    /// The microphone went away, or could not be opened or switched.
+    MicrophoneProblem(MicrophoneProblem),
     /// The call's audio path has a problem that does not end it (TURN refused, ICE failed).
-    MediaWarning(String),
+    MediaWarning(MediaWarning),
     /// The audio outputs the browser offers (at start, and whenever a device comes or goes).
     OutputsFound(Vec<AudioOutput>),
     /// The browser refused to play `role` on `device` (`gone`: no such device now).
@@ -189,28 +195,18 @@ impl Event {
     }
 }
 
-/// A tone the glue plays.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Tone {
-    /// An incoming call rings.
-    Ringtone,
-    /// The far end is ringing.
-    Ringback,
-    /// A second call rings during a call: a soft beep that does not drown the conversation.
-    CallWaiting,
-}
-
 /// What the glue must do.
 // Effects are carried out at once; boxing SaveLog's record would buy nothing (as for `Work`).
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
     /// Show (or hide) the softphone panel.
     ShowPanel(bool),
     /// Set the utility-bar item's label.
-    SetLabel(String),
-    /// Set the utility-bar item's icon (an SLDS utility icon name).
-    SetIcon(&'static str),
+    SetLabel(Label),
+    /// Set the utility-bar item's icon.
+    SetIcon(Icon),
     /// Register with the PBX using these credentials.
     Connect(Credentials),
     /// Ask the org for credentials for the user signed in to Salesforce; answer with
@@ -245,7 +241,7 @@ pub enum Effect {
     /// Decline the ringing call (486 Busy Here when `busy`, else 603 Decline).
     Decline { call: CallHandle, busy: bool },
     /// Remember the agent's presence in this browser.
-    RememberPresence(crate::presence::Presence),
+    RememberPresence(Presence),
     /// End the call: CANCEL before an answer, BYE after (or, before the INVITE went out, not
     /// send it).
     HangUp { call: CallHandle },
@@ -270,10 +266,11 @@ pub enum Effect {
     DeclineTransfer { call: CallHandle },
     /// Play a tone, or stop any (`None`).
     PlayTone(Option<Tone>),
-    /// Save this call log in the CRM, updating `existing_id` when given; answer with
-    /// [`Event::LogSaved`] or [`Event::LogFailed`]. The record is boxed: it is several times the
-    /// size of any other effect.
-    SaveLog { id: u32, record: Box<CallRecord>, existing_id: Option<String> },
+    /// Save this call log in the CRM, without what `left_out` says (naming it in the description
+    /// instead), updating `existing_id` when given; answer with [`Event::LogSaved`] or
+    /// [`Event::LogFailed`]. The record is boxed: it is several times the size of any other
+    /// effect.
+    SaveLog { id: u32, record: Box<CallRecord>, left_out: LeftOut, existing_id: Option<String> },
     /// Ask the org package for the Task whose CallObject is `call_object`; answer with
     /// [`Event::LogFound`] or [`Event::LogLookupFailed`].
     FindLog { id: u32, call_object: String },

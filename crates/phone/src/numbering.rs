@@ -7,8 +7,6 @@
 //! with the ITU (ITU-T E.164 and its Operational Bulletin). Lengths are deliberately generous:
 //! they catch a digit dropped from a record, not every unassigned range.
 
-use std::fmt;
-
 /// How numbers are written and dialled in one country.
 #[derive(Debug, PartialEq, Eq)]
 pub struct NumberingPlan {
@@ -85,14 +83,6 @@ pub struct UnknownCountry {
     /// The code as given in the definition.
     pub code: String,
 }
-
-impl fmt::Display for UnknownCountry {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "no numbering plan for home country {:?}", self.code)
-    }
-}
-
-impl std::error::Error for UnknownCountry {}
 
 /// The plan of `country` (ISO 3166-1 alpha-2, any case; empty means [`DEFAULT_COUNTRY`]).
 pub fn plan_for(country: &str) -> Result<&'static NumberingPlan, UnknownCountry> {

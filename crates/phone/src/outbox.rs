@@ -15,9 +15,13 @@
 //!   Salesforce outage is not met by every agent's phone at the same second.
 //! - A permanent refusal (the related record cannot have activities, a restricted picklist) is
 //!   retried once without WhoId/WhatId (and without the disposition when the picklist was refused),
-//!   the record and disposition written into the description instead, so the call is still logged.
+//!   the record and disposition named in the description instead, so the call is still logged.
+//!   Which refusal is which is the CRM edge's to tell (Salesforce's error codes): the outbox is
+//!   told a typed [`Rejection`].
 
-use super::log::CallRecord;
+use crate::clock::Time;
+use crate::log::CallRecord;
+use crate::reasons::CrmProblem;
 
 /// The first retry of a failed save comes after about this long.
 pub const FIRST_RETRY_MS: u64 = 2_000;
@@ -49,46 +53,17 @@ pub enum Rejection {
     PackageFields,
 }
 
-/// The org package's Task fields (see `ui::task_facts`); a refusal naming one is about them.
-pub const PACKAGE_FIELDS: [&str; 9] = [
-    "Softphone_Pop_Outcome__c",
-    "Softphone_Pop_Latency_Ms__c",
-    "Softphone_Log_Attempts__c",
-    "Softphone_Outcome__c",
-    "Softphone_MOS__c",
-    "Softphone_Jitter_Ms__c",
-    "Softphone_Loss_Percent__c",
-    "Softphone_Round_Trip_Ms__c",
-    "Softphone_Call_Center__c",
-];
-
-/// Reads a permanent refusal from Salesforce's error codes (or texts that carry them).
-pub fn rejection_in(errors: &str) -> Option<Rejection> {
-    const RELATED: [&str; 5] = [
-        "FIELD_INTEGRITY_EXCEPTION",
-        "INVALID_CROSS_REFERENCE_KEY",
-        "INVALID_ID_FIELD",
-        "ENTITY_IS_DELETED",
-        "INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY",
-    ];
-    if PACKAGE_FIELDS.iter().any(|field| errors.contains(field)) {
-        Some(Rejection::PackageFields)
-    } else if errors.contains("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST") {
-        Some(Rejection::Disposition)
-    } else if RELATED.iter().any(|code| errors.contains(code)) {
-        Some(Rejection::RelatedRecord)
-    } else {
-        None
-    }
-}
-
 /// Where a pending log is in its life.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Stage {
-    /// To be sent (or looked up) once `due_ms` has come.
-    Waiting { due_ms: u64 },
-    /// A saveLog is on its way since `sent_at_ms`.
-    Saving { sent_at_ms: u64 },
+    /// To be sent (or looked up) once `due` has come.
+    Waiting {
+        due: Time,
+    },
+    /// A saveLog is on its way since `sent_at`.
+    Saving {
+        sent_at: Time,
+    },
     /// The package is being asked whether an earlier create landed.
     LookingUp,
 }
@@ -102,8 +77,8 @@ pub struct PendingLog {
     pub record: CallRecord,
     /// The Task to update, once Salesforce has given its Id.
     pub existing_id: Option<String>,
-    /// The last problem, for the agent.
-    pub error: Option<String>,
+    /// The last problem, for the agent (a log stored by an older version kept it as text).
+    pub error: Option<CrmProblem>,
     /// Failed attempts so far (for the backoff).
     pub attempts: u32,
     /// saveLogs sent so far; a create carries its number (`log_attempt`), so the Task says which
@@ -122,9 +97,9 @@ pub struct PendingLog {
 }
 
 impl PendingLog {
-    /// Waiting for its retry and the retry is due at `now_ms`.
-    fn is_due(&self, now_ms: u64) -> bool {
-        matches!(self.stage, Stage::Waiting { due_ms } if due_ms <= now_ms)
+    /// Waiting for its retry and the retry is due at `now`.
+    fn is_due(&self, now: Time) -> bool {
+        matches!(self.stage, Stage::Waiting { due } if due <= now)
     }
 
     /// Waiting for a late answer or for the package's lookup (not failed).
@@ -132,24 +107,20 @@ impl PendingLog {
         self.maybe_created && self.existing_id.is_none()
     }
 
-    /// The record as it will be sent, without what Salesforce refused (named in the notes).
-    pub fn outgoing(&self) -> CallRecord {
-        let mut record = self.record.clone();
-        let mut moved = Vec::new();
-        if self.unlinked {
-            if let Some(r) = record.record.take() {
-                moved.push(format!("About {} ({} {}).", r.name, r.object_type, r.id));
-            }
-        }
-        if self.no_disposition && !record.disposition.is_empty() {
-            moved.push(format!("Disposition: {}.", std::mem::take(&mut record.disposition)));
-        }
-        if !moved.is_empty() {
-            moved.push(std::mem::take(&mut record.notes));
-            record.notes = moved.join("\n").trim_end().to_owned();
-        }
-        record
+    /// What the next save leaves out of the Task because Salesforce refused it.
+    pub fn left_out(&self) -> LeftOut {
+        LeftOut { record: self.unlinked && (self.record.record.is_some() || self.record.about.is_some()), disposition: self.no_disposition && self.record.has_disposition() }
     }
+}
+
+/// What a save leaves out of the Task because Salesforce refused it for good: the Task names it
+/// in its description instead, so the call is still logged.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LeftOut {
+    /// The record the call was about (WhoId/WhatId).
+    pub record: bool,
+    /// The disposition.
+    pub disposition: bool,
 }
 
 /// What the glue must do for a log.
@@ -157,8 +128,8 @@ impl PendingLog {
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Work {
-    /// saveLog this record, updating `existing_id` when given.
-    Save { id: u32, record: CallRecord, existing_id: Option<String> },
+    /// saveLog this record, updating `existing_id` when given, without what `left_out` says.
+    Save { id: u32, record: CallRecord, left_out: LeftOut, existing_id: Option<String> },
     /// Ask the package for the Task whose CallObject is `call_object`.
     Find { id: u32, call_object: String },
 }
@@ -203,13 +174,13 @@ impl Outbox {
     }
 
     /// Records whether the package is installed, and sends what waited for it.
-    pub fn set_package(&mut self, package: Package, now_ms: u64) -> Vec<Work> {
+    pub fn set_package(&mut self, package: Package, now: Time) -> Vec<Work> {
         self.package = package;
-        self.due(now_ms)
+        self.due(now)
     }
 
     /// A new log, sent at once.
-    pub fn queue(&mut self, record: CallRecord, existing_id: Option<String>, now_ms: u64) -> Work {
+    pub fn queue(&mut self, record: CallRecord, existing_id: Option<String>, now: Time) -> Work {
         let id = self.next_id;
         self.next_id = self.next_id.wrapping_add(1);
         let mut log = PendingLog {
@@ -219,24 +190,24 @@ impl Outbox {
             error: None,
             attempts: 0,
             sends: 0,
-            stage: Stage::Waiting { due_ms: now_ms },
+            stage: Stage::Waiting { due: now },
             maybe_created: false,
             resend: false,
             unlinked: false,
             no_disposition: false,
         };
-        let work = send(&mut log, now_ms);
+        let work = send(&mut log, now);
         self.logs.push(log);
         work
     }
 
     /// The agent completed the log (wrap-up): the Task must say this. `None` when nothing is
     /// to be sent now (the change goes out once the earlier save is settled).
-    pub fn update(&mut self, id: u32, record: CallRecord, now_ms: u64) -> Option<Work> {
+    pub fn update(&mut self, id: u32, record: CallRecord, now: Time) -> Option<Work> {
         let log = self.logs.iter_mut().find(|l| l.id == id)?;
         log.record = record;
         match log.stage {
-            Stage::Waiting { .. } if !log.awaiting_confirmation() => Some(send(log, now_ms)),
+            Stage::Waiting { .. } if !log.awaiting_confirmation() => Some(send(log, now)),
             _ => {
                 log.resend = true;
                 None
@@ -245,7 +216,7 @@ impl Outbox {
     }
 
     /// Salesforce saved the log as `record_id`, perhaps late (after we stopped waiting).
-    pub fn saved(&mut self, id: u32, record_id: String, now_ms: u64) -> Option<Work> {
+    pub fn saved(&mut self, id: u32, record_id: String, now: Time) -> Option<Work> {
         let index = self.logs.iter().position(|l| l.id == id)?;
         let log = self.logs.get_mut(index)?;
         // An update's answer while a later change waits, or a create whose content is stale.
@@ -254,117 +225,117 @@ impl Outbox {
             log.record.log_attempt = log.record.log_attempt.or(Some(log.sends));
             log.existing_id = Some(record_id);
             log.maybe_created = false;
-            return Some(send(log, now_ms));
+            return Some(send(log, now));
         }
         self.logs.remove(index);
         None
     }
 
     /// Salesforce answered `success: false` for a reason that may pass.
-    pub fn failed(&mut self, id: u32, reason: String, now_ms: u64) {
+    pub fn failed(&mut self, id: u32, reason: CrmProblem, now: Time) {
         let delay = self.next_delay(id);
         if let Some(log) = self.logs.iter_mut().find(|l| l.id == id) {
             log.attempts = log.attempts.saturating_add(1);
             log.error = Some(reason);
-            log.stage = Stage::Waiting { due_ms: now_ms.saturating_add(delay) };
+            log.stage = Stage::Waiting { due: now + delay };
         }
     }
 
     /// Salesforce refused part of the log for good: send it once more without that part.
-    pub fn rejected(&mut self, id: u32, reason: String, rejection: Rejection, now_ms: u64) -> Option<Work> {
+    pub fn rejected(&mut self, id: u32, reason: CrmProblem, rejection: Rejection, now: Time) -> Option<Work> {
         if rejection == Rejection::PackageFields && !self.package_fields_refused {
             // From now on every log leaves the fields out (the glue reads `package_fields`).
             self.package_fields_refused = true;
             let log = self.logs.iter_mut().find(|l| l.id == id)?;
             log.error = Some(reason);
-            return Some(send(log, now_ms));
+            return Some(send(log, now));
         }
         let log = self.logs.iter_mut().find(|l| l.id == id)?;
         let unlink = !log.unlinked && log.record.record.is_some();
-        let drop_disposition = rejection == Rejection::Disposition && !log.no_disposition && !log.record.disposition.is_empty();
+        let drop_disposition = rejection == Rejection::Disposition && !log.no_disposition && log.record.has_disposition();
         if !unlink && !drop_disposition {
             // Nothing left to leave out: keep it and retry like any failure (the agent sees why).
-            self.failed(id, reason, now_ms);
+            self.failed(id, reason, now);
             return None;
         }
         log.unlinked = true;
         log.no_disposition |= drop_disposition;
         log.error = Some(reason);
-        Some(send(log, now_ms))
+        Some(send(log, now))
     }
 
     /// No answer came in time. A create may still land: wait for it; an update is simply resent.
-    pub fn timed_out(&mut self, id: u32, reason: String, now_ms: u64) {
+    pub fn timed_out(&mut self, id: u32, reason: CrmProblem, now: Time) {
         let Some(log) = self.logs.iter_mut().find(|l| l.id == id) else { return };
         if log.existing_id.is_some() {
-            self.failed(id, reason, now_ms);
+            self.failed(id, reason, now);
             return;
         }
         let sent_at = match log.stage {
-            Stage::Saving { sent_at_ms } => sent_at_ms,
-            _ => now_ms,
+            Stage::Saving { sent_at } => sent_at,
+            _ => now,
         };
         log.maybe_created = true;
         log.error = Some(reason);
-        log.stage = Stage::Waiting { due_ms: sent_at.saturating_add(LATE_WINDOW_MS) };
+        log.stage = Stage::Waiting { due: sent_at + LATE_WINDOW_MS };
     }
 
     /// The package's answer: the Task that exists for this call, or none.
-    pub fn found(&mut self, id: u32, record_id: Option<String>, now_ms: u64) -> Option<Work> {
+    pub fn found(&mut self, id: u32, record_id: Option<String>, now: Time) -> Option<Work> {
         if !self.logs.iter().any(|l| l.id == id && l.stage == Stage::LookingUp) {
             return None;
         }
         match record_id {
-            Some(record_id) => self.saved(id, record_id, now_ms),
+            Some(record_id) => self.saved(id, record_id, now),
             None => {
                 let log = self.logs.iter_mut().find(|l| l.id == id)?;
                 log.maybe_created = false;
-                Some(send(log, now_ms))
+                Some(send(log, now))
             }
         }
     }
 
     /// The package could not be asked (a timeout, an error): ask again later.
-    pub fn lookup_failed(&mut self, id: u32, reason: String, now_ms: u64) {
+    pub fn lookup_failed(&mut self, id: u32, reason: CrmProblem, now: Time) {
         let delay = self.next_delay(id);
         if let Some(log) = self.logs.iter_mut().find(|l| l.id == id) {
             log.attempts = log.attempts.saturating_add(1);
             log.error = Some(reason);
-            log.stage = Stage::Waiting { due_ms: now_ms.saturating_add(delay) };
+            log.stage = Stage::Waiting { due: now + delay };
         }
     }
 
     /// The agent asked to retry: everything waiting goes now, except creates that may still
     /// land without a package to ask (those keep waiting for the late answer).
-    pub fn retry_now(&mut self, now_ms: u64) -> Vec<Work> {
+    pub fn retry_now(&mut self, now: Time) -> Vec<Work> {
         let package = self.package;
         for log in &mut self.logs {
             let may_land = log.awaiting_confirmation() && package != Package::Installed;
-            if let Stage::Waiting { due_ms } = &mut log.stage {
+            if let Stage::Waiting { due } = &mut log.stage {
                 if !may_land {
-                    *due_ms = (*due_ms).min(now_ms);
+                    *due = (*due).min(now);
                 }
             }
         }
-        self.due(now_ms)
+        self.due(now)
     }
 
-    /// Whether [`Outbox::due`] has anything to do at `now_ms` (read without changing anything,
+    /// Whether [`Outbox::due`] has anything to do at `now` (read without changing anything,
     /// so the phone's every-second tick copies nothing a snapshot shares).
-    pub fn any_due(&self, now_ms: u64) -> bool {
-        self.logs.iter().any(|log| log.is_due(now_ms))
+    pub fn any_due(&self, now: Time) -> bool {
+        self.logs.iter().any(|log| log.is_due(now))
     }
 
-    /// What is due at `now_ms`.
-    pub fn due(&mut self, now_ms: u64) -> Vec<Work> {
+    /// What is due at `now`.
+    pub fn due(&mut self, now: Time) -> Vec<Work> {
         let package = self.package;
         let mut work = Vec::new();
         for log in &mut self.logs {
-            if !log.is_due(now_ms) {
+            if !log.is_due(now) {
                 continue;
             }
             if !log.awaiting_confirmation() {
-                work.push(send(log, now_ms));
+                work.push(send(log, now));
                 continue;
             }
             match (package, log.record.call_id.clone()) {
@@ -377,7 +348,7 @@ impl Outbox {
                 // No package (or no Call-ID to look for): the late answer had its chance.
                 _ => {
                     log.maybe_created = false;
-                    work.push(send(log, now_ms));
+                    work.push(send(log, now));
                 }
             }
         }
@@ -391,11 +362,11 @@ impl Outbox {
             log.id = self.next_id;
             self.next_id = self.next_id.wrapping_add(1);
             log.stage = match log.stage {
-                Stage::Saving { sent_at_ms } if log.existing_id.is_none() => {
+                Stage::Saving { sent_at } if log.existing_id.is_none() => {
                     log.maybe_created = true;
-                    Stage::Waiting { due_ms: sent_at_ms.saturating_add(LATE_WINDOW_MS) }
+                    Stage::Waiting { due: sent_at + LATE_WINDOW_MS }
                 }
-                Stage::Saving { .. } | Stage::LookingUp => Stage::Waiting { due_ms: 0 },
+                Stage::Saving { .. } | Stage::LookingUp => Stage::Waiting { due: Time::default() },
                 waiting @ Stage::Waiting { .. } => waiting,
             };
             self.logs.push(log);
@@ -420,17 +391,17 @@ pub fn backoff_ms(attempts: u32) -> u64 {
     FIRST_RETRY_MS.saturating_mul(1u64 << attempts.min(20)).min(MAX_RETRY_MS)
 }
 
-fn send(log: &mut PendingLog, now_ms: u64) -> Work {
-    log.stage = Stage::Saving { sent_at_ms: now_ms };
+fn send(log: &mut PendingLog, now: Time) -> Work {
+    log.stage = Stage::Saving { sent_at: now };
     log.resend = false;
     log.sends = log.sends.saturating_add(1);
-    let mut record = log.outgoing();
+    let mut record = log.record.clone();
     // Stamped at send time: the Task a create makes names the attempt that made it. An update
     // keeps what the record says (the create's attempt, once known).
     if log.existing_id.is_none() {
         record.log_attempt = Some(log.sends);
     }
-    Work::Save { id: log.id, record, existing_id: log.existing_id.clone() }
+    Work::Save { id: log.id, record, left_out: log.left_out(), existing_id: log.existing_id.clone() }
 }
 
 #[cfg(test)]

@@ -6,32 +6,9 @@
 //! back to the headset when it is plugged in again, as the agent chose it. A choice remembered
 //! from an earlier visit takes effect once the browser lists that device.
 
-use crate::{Effect, Phone};
-
-/// An audio output the browser offers.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AudioOutput {
-    /// The browser's device id (stable for this origin, not a secret).
-    pub id: String,
-    /// What the browser calls it, e.g. "Headset (USB)".
-    pub label: String,
-}
-
-/// What an output plays.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OutputRole {
-    /// The calls' far ends.
-    Speaker,
-    /// The tones: ring, ringback, call waiting.
-    Ringer,
-}
-
-/// The agent's choices as this browser remembers them (device ids; `None`: the default output).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct OutputChoices {
-    pub speaker: Option<String>,
-    pub ringer: Option<String>,
-}
+pub use crate::devices::{AudioOutput, OutputChoices, OutputRole};
+use crate::messages::Effect;
+use crate::reasons::Notice;
 
 /// One role's output.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -101,23 +78,29 @@ fn use_effect(role: OutputRole, device: Option<String>) -> Effect {
     }
 }
 
-impl Phone {
-    /// The audio outputs and the agent's choices.
-    pub fn outputs(&self) -> &Outputs {
-        &self.outputs
-    }
+/// What a change of outputs does: the effects, and what the agent should be told.
+pub(crate) struct Changed {
+    pub effects: Vec<Effect>,
+    pub notice: Option<Notice>,
+}
 
+/// An output that went away from `role`, by its label when the browser gave one.
+struct Gone {
+    role: OutputRole,
+    label: Option<String>,
+}
+
+impl Outputs {
     /// The choices this browser remembered, at start-up: in use once the browser lists them.
-    pub fn restore_outputs(&mut self, choices: OutputChoices) {
-        self.outputs.speaker.chosen = choices.speaker;
-        self.outputs.ringer.chosen = choices.ringer;
+    pub(crate) fn restore(&mut self, choices: OutputChoices) {
+        self.speaker.chosen = choices.speaker;
+        self.ringer.chosen = choices.ringer;
     }
 
     /// The agent chose `device` for `role` (`None`: the browser's default).
-    pub(super) fn choose_output(&mut self, role: OutputRole, device: Option<String>) -> Vec<Effect> {
-        let outputs = &mut self.outputs;
-        let in_use = device.clone().filter(|id| outputs.lists(id));
-        let output = outputs.output_mut(role);
+    pub(crate) fn choose(&mut self, role: OutputRole, device: Option<String>) -> Vec<Effect> {
+        let in_use = device.clone().filter(|id| self.lists(id));
+        let output = self.output_mut(role);
         if output.chosen == device && output.in_use == in_use {
             return Vec::new();
         }
@@ -127,78 +110,55 @@ impl Phone {
             output.in_use.clone_from(&in_use);
             effects.push(use_effect(role, in_use));
         }
-        effects.push(Effect::RememberOutputs(outputs.choices()));
+        effects.push(Effect::RememberOutputs(self.choices()));
         effects
     }
 
     /// The browser listed its outputs (at start, and whenever a device comes or goes): a chosen
     /// output that went away falls back to the default, one that came back is used again.
-    pub(super) fn outputs_found(&mut self, found: Vec<AudioOutput>) -> Vec<Effect> {
-        let before = std::mem::replace(&mut self.outputs.found, found);
+    pub(crate) fn listed(&mut self, found: Vec<AudioOutput>) -> Changed {
+        let before = std::mem::replace(&mut self.found, found);
         let mut effects = Vec::new();
         let mut gone = Vec::new();
         for role in [OutputRole::Speaker, OutputRole::Ringer] {
-            let outputs = &mut self.outputs;
-            let target = outputs.output(role).chosen.clone().filter(|id| outputs.lists(id));
-            let output = outputs.output_mut(role);
+            let target = self.output(role).chosen.clone().filter(|id| self.lists(id));
+            let output = self.output_mut(role);
             if output.in_use == target {
                 continue;
             }
             if let Some(old) = output.in_use.take().filter(|_| target.is_none()) {
                 let label = before.iter().find(|o| o.id == old).map(|o| o.label.clone());
-                gone.push((role, label));
+                gone.push(Gone { role, label });
             }
             output.in_use.clone_from(&target);
             effects.push(use_effect(role, target));
         }
-        if !gone.is_empty() {
-            self.notice = Some(gone_notice(&gone));
-        }
-        effects
+        Changed { effects, notice: (!gone.is_empty()).then(|| gone_notice(&gone)) }
     }
 
     /// The browser refused to play `role` on `device` (`gone`: it has no such device now): the
     /// default output plays instead, and the agent is told. Late answers about a device no
     /// longer in use change nothing.
-    pub(super) fn output_failed(&mut self, role: OutputRole, device: String, gone: bool) -> Vec<Effect> {
-        if self.outputs.in_use(role) != Some(device.as_str()) {
-            return Vec::new();
+    pub(crate) fn failed(&mut self, role: OutputRole, device: &str, gone: bool) -> Changed {
+        if self.in_use(role) != Some(device) {
+            return Changed { effects: Vec::new(), notice: None };
         }
-        let label = self.outputs.label(&device).map(str::to_owned);
-        self.outputs.output_mut(role).in_use = None;
-        self.notice = Some(if gone {
-            gone_notice(&[(role, label)])
-        } else {
-            format!("{} could not be used: {}.", named(label.as_deref()), fallback(&[role]))
-        });
-        vec![use_effect(role, None)]
+        let label = self.label(device).map(str::to_owned);
+        self.output_mut(role).in_use = None;
+        let notice = if gone { gone_notice(&[Gone { role, label }]) } else { Notice::OutputRefused { role, device: label } };
+        Changed { effects: vec![use_effect(role, None)], notice: Some(notice) }
     }
 }
 
-/// "“Headset” was disconnected: calls now play on the browser's default output."
-fn gone_notice(gone: &[(OutputRole, Option<String>)]) -> String {
-    let roles: Vec<OutputRole> = gone.iter().map(|(role, _)| *role).collect();
-    // One device for both roles (the usual headset) is named once.
-    let mut labels: Vec<&str> = gone.iter().filter_map(|(_, label)| label.as_deref()).collect();
+/// The outputs that went away, as the agent is told: one device for both roles (the usual
+/// headset) is named once; several devices are named none.
+fn gone_notice(gone: &[Gone]) -> Notice {
+    let roles = gone.iter().map(|g| g.role).collect();
+    let mut labels: Vec<&str> = gone.iter().filter_map(|g| g.label.as_deref()).collect();
     labels.dedup();
-    let who = match labels.as_slice() {
-        [one] => named(Some(one)),
-        _ => named(None),
+    let device = match labels.as_slice() {
+        [one] => Some((*one).to_owned()),
+        _ => None,
     };
-    format!("{who} was disconnected: {}.", fallback(&roles))
-}
-
-fn named(label: Option<&str>) -> String {
-    match label {
-        Some(label) => format!("The audio output “{label}”"),
-        None => "An audio output".into(),
-    }
-}
-
-fn fallback(roles: &[OutputRole]) -> &'static str {
-    match roles {
-        [OutputRole::Speaker] => "calls now play on the browser's default output",
-        [OutputRole::Ringer] => "the phone now rings on the browser's default output",
-        _ => "calls now play and ring on the browser's default output",
-    }
+    Notice::OutputGone { roles, device }
 }

@@ -1,6 +1,7 @@
 //! The speaker and ringer outputs, as an agent would describe them.
 
 use super::outputs::{AudioOutput, OutputChoices, OutputRole};
+use super::tests::at;
 use super::*;
 
 fn headset() -> AudioOutput {
@@ -13,7 +14,7 @@ fn laptop() -> AudioOutput {
 
 fn phone_with_outputs() -> Phone {
     let mut phone = tests::registered_phone();
-    phone.handle_event(1_000, Event::OutputsFound(vec![headset(), laptop()]));
+    phone.handle_event(at(1_000), Event::OutputsFound(vec![headset(), laptop()]));
     phone
 }
 
@@ -27,21 +28,21 @@ fn remembered(effects: &[Effect]) -> Option<&OutputChoices> {
 #[test]
 fn choosing_a_speaker_plays_the_calls_there_and_remembers_it() {
     let mut phone = phone_with_outputs();
-    let effects = phone.handle_intent(2_000, Intent::ChooseSpeaker(Some("h1".into())));
+    let effects = phone.handle_intent(at(2_000), Intent::ChooseSpeaker(Some("h1".into())));
     assert!(effects.contains(&Effect::UseSpeaker(Some("h1".into()))), "{effects:?}");
     assert_eq!(remembered(&effects), Some(&OutputChoices { speaker: Some("h1".into()), ringer: None }));
     assert_eq!(phone.outputs().in_use(OutputRole::Speaker), Some("h1"));
     assert!(!effects.iter().any(|e| matches!(e, Effect::UseRinger(_))), "the ringer stays where it was");
 
-    let again = phone.handle_intent(3_000, Intent::ChooseSpeaker(Some("h1".into())));
+    let again = phone.handle_intent(at(3_000), Intent::ChooseSpeaker(Some("h1".into())));
     assert!(!again.iter().any(|e| matches!(e, Effect::UseSpeaker(_) | Effect::RememberOutputs(_))), "{again:?}");
 }
 
 #[test]
 fn the_ring_can_sound_on_the_laptop_while_calls_play_in_the_headset() {
     let mut phone = phone_with_outputs();
-    phone.handle_intent(2_000, Intent::ChooseSpeaker(Some("h1".into())));
-    let effects = phone.handle_intent(3_000, Intent::ChooseRinger(Some("l1".into())));
+    phone.handle_intent(at(2_000), Intent::ChooseSpeaker(Some("h1".into())));
+    let effects = phone.handle_intent(at(3_000), Intent::ChooseRinger(Some("l1".into())));
     assert!(effects.contains(&Effect::UseRinger(Some("l1".into()))), "{effects:?}");
     assert_eq!(remembered(&effects), Some(&OutputChoices { speaker: Some("h1".into()), ringer: Some("l1".into()) }));
     assert_eq!(phone.outputs().in_use(OutputRole::Speaker), Some("h1"));
@@ -51,8 +52,8 @@ fn the_ring_can_sound_on_the_laptop_while_calls_play_in_the_headset() {
 #[test]
 fn choosing_the_browser_default_remembers_no_device() {
     let mut phone = phone_with_outputs();
-    phone.handle_intent(2_000, Intent::ChooseSpeaker(Some("h1".into())));
-    let effects = phone.handle_intent(3_000, Intent::ChooseSpeaker(None));
+    phone.handle_intent(at(2_000), Intent::ChooseSpeaker(Some("h1".into())));
+    let effects = phone.handle_intent(at(3_000), Intent::ChooseSpeaker(None));
     assert!(effects.contains(&Effect::UseSpeaker(None)), "{effects:?}");
     assert_eq!(remembered(&effects), Some(&OutputChoices::default()));
 }
@@ -62,7 +63,7 @@ fn a_remembered_choice_is_used_once_the_browser_lists_the_device() {
     let mut phone = tests::registered_phone();
     phone.restore_outputs(OutputChoices { speaker: Some("h1".into()), ringer: Some("l1".into()) });
     assert_eq!(phone.outputs().in_use(OutputRole::Speaker), None, "nothing is listed yet");
-    let effects = phone.handle_event(1_000, Event::OutputsFound(vec![headset(), laptop()]));
+    let effects = phone.handle_event(at(1_000), Event::OutputsFound(vec![headset(), laptop()]));
     assert!(effects.contains(&Effect::UseSpeaker(Some("h1".into()))), "{effects:?}");
     assert!(effects.contains(&Effect::UseRinger(Some("l1".into()))), "{effects:?}");
     assert_eq!(phone.notice(), None);
@@ -72,7 +73,7 @@ fn a_remembered_choice_is_used_once_the_browser_lists_the_device() {
 fn a_remembered_headset_not_plugged_in_leaves_the_default_quietly() {
     let mut phone = tests::registered_phone();
     phone.restore_outputs(OutputChoices { speaker: Some("h1".into()), ringer: None });
-    let effects = phone.handle_event(1_000, Event::OutputsFound(vec![laptop()]));
+    let effects = phone.handle_event(at(1_000), Event::OutputsFound(vec![laptop()]));
     assert!(!effects.iter().any(|e| matches!(e, Effect::UseSpeaker(_))), "the default plays already: {effects:?}");
     assert_eq!(phone.notice(), None, "nothing changed for the agent");
     assert_eq!(phone.outputs().chosen(OutputRole::Speaker), Some("h1"), "the choice is kept for when it is back");
@@ -81,44 +82,41 @@ fn a_remembered_headset_not_plugged_in_leaves_the_default_quietly() {
 #[test]
 fn an_unplugged_speaker_falls_back_to_the_default_and_the_agent_is_told() {
     let mut phone = phone_with_outputs();
-    phone.handle_intent(2_000, Intent::ChooseSpeaker(Some("h1".into())));
-    let effects = phone.handle_event(3_000, Event::OutputsFound(vec![laptop()]));
+    phone.handle_intent(at(2_000), Intent::ChooseSpeaker(Some("h1".into())));
+    let effects = phone.handle_event(at(3_000), Event::OutputsFound(vec![laptop()]));
     assert_eq!(effects, vec![Effect::UseSpeaker(None)]);
-    assert_eq!(
-        phone.notice(),
-        Some("The audio output “Headset (USB)” was disconnected: calls now play on the browser's default output.")
-    );
+    assert_eq!(phone.notice(), Some(&Notice::OutputGone { roles: vec![OutputRole::Speaker], device: Some("Headset (USB)".into()) }));
     assert!(!effects.iter().any(|e| matches!(e, Effect::RememberOutputs(_))), "the agent's choice is not forgotten");
 }
 
 #[test]
 fn a_headset_used_for_both_is_reported_once() {
     let mut phone = phone_with_outputs();
-    phone.handle_intent(2_000, Intent::ChooseSpeaker(Some("h1".into())));
-    phone.handle_intent(2_500, Intent::ChooseRinger(Some("h1".into())));
-    let effects = phone.handle_event(3_000, Event::OutputsFound(vec![laptop()]));
+    phone.handle_intent(at(2_000), Intent::ChooseSpeaker(Some("h1".into())));
+    phone.handle_intent(at(2_500), Intent::ChooseRinger(Some("h1".into())));
+    let effects = phone.handle_event(at(3_000), Event::OutputsFound(vec![laptop()]));
     assert!(effects.contains(&Effect::UseSpeaker(None)) && effects.contains(&Effect::UseRinger(None)), "{effects:?}");
     assert_eq!(
         phone.notice(),
-        Some("The audio output “Headset (USB)” was disconnected: calls now play and ring on the browser's default output.")
+        Some(&Notice::OutputGone { roles: vec![OutputRole::Speaker, OutputRole::Ringer], device: Some("Headset (USB)".into()) })
     );
 }
 
 #[test]
 fn a_headset_plugged_in_again_plays_the_calls_again() {
     let mut phone = phone_with_outputs();
-    phone.handle_intent(2_000, Intent::ChooseSpeaker(Some("h1".into())));
-    phone.handle_event(3_000, Event::OutputsFound(vec![laptop()]));
-    let effects = phone.handle_event(4_000, Event::OutputsFound(vec![laptop(), headset()]));
+    phone.handle_intent(at(2_000), Intent::ChooseSpeaker(Some("h1".into())));
+    phone.handle_event(at(3_000), Event::OutputsFound(vec![laptop()]));
+    let effects = phone.handle_event(at(4_000), Event::OutputsFound(vec![laptop(), headset()]));
     assert_eq!(effects, vec![Effect::UseSpeaker(Some("h1".into()))]);
 }
 
 #[test]
 fn a_device_list_without_changes_for_the_phone_does_nothing() {
     let mut phone = phone_with_outputs();
-    phone.handle_intent(2_000, Intent::ChooseSpeaker(Some("h1".into())));
+    phone.handle_intent(at(2_000), Intent::ChooseSpeaker(Some("h1".into())));
     let another = AudioOutput { id: "b1".into(), label: "Bluetooth".into() };
-    let effects = phone.handle_event(3_000, Event::OutputsFound(vec![headset(), laptop(), another]));
+    let effects = phone.handle_event(at(3_000), Event::OutputsFound(vec![headset(), laptop(), another]));
     assert!(effects.is_empty(), "{effects:?}");
     assert_eq!(phone.outputs().found().len(), 3, "the new device can be chosen");
 }
@@ -126,33 +124,27 @@ fn a_device_list_without_changes_for_the_phone_does_nothing() {
 #[test]
 fn a_ringer_the_browser_cannot_find_falls_back_and_the_agent_is_told() {
     let mut phone = phone_with_outputs();
-    phone.handle_intent(2_000, Intent::ChooseRinger(Some("l1".into())));
-    let effects = phone.handle_event(3_000, Event::OutputFailed { role: OutputRole::Ringer, device: "l1".into(), gone: true });
+    phone.handle_intent(at(2_000), Intent::ChooseRinger(Some("l1".into())));
+    let effects = phone.handle_event(at(3_000), Event::OutputFailed { role: OutputRole::Ringer, device: "l1".into(), gone: true });
     assert_eq!(effects, vec![Effect::UseRinger(None)]);
-    assert_eq!(
-        phone.notice(),
-        Some("The audio output “Built-in speakers” was disconnected: the phone now rings on the browser's default output.")
-    );
+    assert_eq!(phone.notice(), Some(&Notice::OutputGone { roles: vec![OutputRole::Ringer], device: Some("Built-in speakers".into()) }));
 }
 
 #[test]
 fn an_output_refused_for_another_reason_says_it_could_not_be_used() {
     let mut phone = phone_with_outputs();
-    phone.handle_intent(2_000, Intent::ChooseSpeaker(Some("h1".into())));
-    let effects = phone.handle_event(3_000, Event::OutputFailed { role: OutputRole::Speaker, device: "h1".into(), gone: false });
+    phone.handle_intent(at(2_000), Intent::ChooseSpeaker(Some("h1".into())));
+    let effects = phone.handle_event(at(3_000), Event::OutputFailed { role: OutputRole::Speaker, device: "h1".into(), gone: false });
     assert_eq!(effects, vec![Effect::UseSpeaker(None)]);
-    assert_eq!(
-        phone.notice(),
-        Some("The audio output “Headset (USB)” could not be used: calls now play on the browser's default output.")
-    );
+    assert_eq!(phone.notice(), Some(&Notice::OutputRefused { role: OutputRole::Speaker, device: Some("Headset (USB)".into()) }));
 }
 
 #[test]
 fn a_late_refusal_for_an_output_no_longer_in_use_changes_nothing() {
     let mut phone = phone_with_outputs();
-    phone.handle_intent(2_000, Intent::ChooseSpeaker(Some("h1".into())));
-    phone.handle_intent(2_100, Intent::ChooseSpeaker(Some("l1".into())));
-    let effects = phone.handle_event(2_200, Event::OutputFailed { role: OutputRole::Speaker, device: "h1".into(), gone: true });
+    phone.handle_intent(at(2_000), Intent::ChooseSpeaker(Some("h1".into())));
+    phone.handle_intent(at(2_100), Intent::ChooseSpeaker(Some("l1".into())));
+    let effects = phone.handle_event(at(2_200), Event::OutputFailed { role: OutputRole::Speaker, device: "h1".into(), gone: true });
     assert!(effects.is_empty(), "{effects:?}");
     assert_eq!(phone.outputs().in_use(OutputRole::Speaker), Some("l1"));
     assert_eq!(phone.notice(), None);

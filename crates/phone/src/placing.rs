@@ -1,127 +1,131 @@
-//! Calls the agent places: a number clicked in the CRM or typed, then called. A call placed
-//! while another is live puts that one on hold first.
+//! Calls the agent places: a number clicked in the CRM, typed, or picked from the recent calls,
+//! then called; and a consultation about a call before transferring it. A call placed while
+//! another is live puts that one on hold first.
 
-use crate::dialing::DialPlan;
-use crate::extension::KeyedExtension;
+use crate::calls::{CallHandle, Consultation, Placed, Stage};
+use crate::clock::Time;
+use crate::dialing::{DialError, DialPlan};
 use crate::log::RecordRef;
-use crate::model::{Call, CallHandle, Consultation, DialTarget, Registration, Stage};
-use crate::{is_internal, CallDirection, Effect, Phone};
+use crate::model::DialTarget;
+use crate::reasons::Notice;
+use crate::{is_internal, CallDirection, Effect, Intent, Phone};
 
 impl Phone {
-    /// A number was clicked in the CRM: ready to call, on that record.
-    pub(super) fn clicked(&mut self, now_ms: u64, number: String, record: Option<RecordRef>) -> Vec<Effect> {
-        if !self.has_room() {
-            self.notice = Some(self.no_room_notice());
-            return Vec::new();
+    /// A number to call, typed or picked, and calling it.
+    pub(super) fn handle_placing_intent(&mut self, now: Time, intent: Intent) -> Vec<Effect> {
+        match intent {
+            // A number typed: ready to call, related to the record on the agent's screen.
+            Intent::EnterNumber(number) => self.ready_to_call(now, number, self.viewing.clone()).unwrap_or_default(),
+            Intent::Dismiss => {
+                self.ready = None;
+                Vec::new()
+            }
+            Intent::Call => self.dial(now),
+            Intent::CallBack(index) => self.call_back(now, index),
+            Intent::Consult { call, number } => self.consult(now, call, number),
+            _ => Vec::new(),
         }
-        let mut effects = self.leave_wrap_up(now_ms);
-        self.ready = Some(self.target(number, record));
+    }
+
+    /// A number was clicked in the CRM: ready to call, on that record.
+    pub(super) fn clicked(&mut self, now: Time, number: String, record: Option<RecordRef>) -> Vec<Effect> {
+        let Some(mut effects) = self.ready_to_call(now, number, record) else {
+            return Vec::new();
+        };
         effects.push(Effect::ShowPanel(true));
         effects
     }
 
-    /// A number typed: ready to call, related to the record on the agent's screen.
-    pub(super) fn enter_number(&mut self, now_ms: u64, number: String) -> Vec<Effect> {
-        if !self.has_room() {
-            self.notice = Some(self.no_room_notice());
-            return Vec::new();
+    /// `number` is ready to call, on `record`: what the agent chose and typed in wrap-up is
+    /// saved first. `None` when the phone has no room for another call (the agent is told).
+    fn ready_to_call(&mut self, now: Time, number: String, record: Option<RecordRef>) -> Option<Vec<Effect>> {
+        if !self.calls.has_room() {
+            self.notice = Some(Notice::NoRoom { max_calls: self.calls.max() });
+            return None;
         }
-        let effects = self.leave_wrap_up(now_ms);
-        self.ready = Some(self.target(number, self.viewing.clone()));
-        effects
-    }
-
-    pub(super) fn no_room_notice(&self) -> String {
-        match self.max_calls {
-            1 => "Finish the current call before calling another number.".into(),
-            n => format!("You have {n} calls, as many as this phone takes: end one before calling another number."),
-        }
-    }
-
-    pub(super) fn target(&self, number: String, record: Option<RecordRef>) -> DialTarget {
+        let effects = self.leave_wrap_up(now);
         let dial = self.rules.plan(&number);
-        DialTarget { number, dial, record }
+        self.ready = Some(DialTarget { number, dial, record });
+        Some(effects)
     }
 
     /// Calls the number that is ready.
-    pub(super) fn dial(&mut self, now_ms: u64) -> Vec<Effect> {
+    fn dial(&mut self, now: Time) -> Vec<Effect> {
         let Some(target) = self.ready.clone() else {
             return Vec::new();
         };
-        let Some((plan, mut effects)) = self.prepare_call(&target) else {
+        let Some(Prepared { plan, mut effects }) = self.prepare_call(&target.dial) else {
             return Vec::new();
         };
         self.ready = None;
         // A number on a CRM record is a customer's, whatever its length.
         let direction = if is_internal(&plan.dial) && target.record.is_none() { CallDirection::Internal } else { CallDirection::Outbound };
-        let handle = self.mint();
         let number = self.rules.canonical(&target.number);
-        let mut call = Call::new(handle, Stage::Dialing, direction, number, target.record, now_ms);
-        call.extension = plan.extension.map(KeyedExtension::new);
-        call.about = self.work_record();
-        self.calls.push(call);
-        effects.push(Effect::Dial { call: handle, dial: plan.dial });
+        let placed = Placed { direction, number, record: target.record, about: self.working_on.clone(), extension: plan.extension, consultation: None, referred_by: None };
+        let call = self.calls.place(now, placed);
+        effects.push(Effect::Dial { call, dial: plan.dial });
+        effects
+    }
+
+    /// Calls back entry `index` of the recent calls, on its record: one click, as click-to-dial
+    /// would.
+    fn call_back(&mut self, now: Time, index: usize) -> Vec<Effect> {
+        let Some(entry) = self.logs.recent().get(index).cloned() else {
+            return Vec::new();
+        };
+        let mut effects = self.clicked(now, entry.number, entry.record);
+        if self.ready.is_some() {
+            effects.extend(self.dial(now));
+        }
         effects
     }
 
     /// Puts the call `about` on hold and calls `number` to talk first (a consultation).
-    pub(super) fn consult(&mut self, now_ms: u64, about: CallHandle, number: String) -> Vec<Effect> {
-        let Some(about_who) = self.call(about).filter(|c| c.stage == Stage::Talking && c.transfer.is_none()).map(|c| c.who().to_owned()) else {
+    fn consult(&mut self, now: Time, about: CallHandle, number: String) -> Vec<Effect> {
+        let Some(about_who) = self.calls.get(about).filter(|c| c.stage() == Stage::Talking && c.transfer().is_none()).map(|c| c.who().to_owned())
+        else {
             return Vec::new();
         };
-        let target = self.target(number, None);
-        let Some((plan, mut effects)) = self.prepare_call(&target) else {
+        let Some(Prepared { plan, mut effects }) = self.prepare_call(&self.rules.plan(&number)) else {
             return Vec::new();
         };
         // The live call may be the consulted one itself: hold it too.
-        if let Some(c) = self.call_mut(about).filter(|c| !c.held) {
-            c.held = true;
-            effects.push(Effect::SetHeld { call: about, held: true });
-        }
+        effects.extend(self.calls.hold_for_consultation(about));
         let direction = if is_internal(&plan.dial) { CallDirection::Internal } else { CallDirection::Outbound };
-        let handle = self.mint();
-        let number = self.rules.canonical(&target.number);
-        let mut call = Call::new(handle, Stage::Dialing, direction, number, None, now_ms);
-        // Consulting a colleague about the customer's call is about the same work.
-        call.about = self.call(about).and_then(|c| c.about.clone());
-        call.consultation = Some(Consultation { about, about_who, handed_over: false });
-        call.extension = plan.extension.map(KeyedExtension::new);
-        self.calls.push(call);
-        effects.push(Effect::Dial { call: handle, dial: plan.dial });
+        let placed = Placed {
+            direction,
+            number: self.rules.canonical(&number),
+            record: None,
+            // Consulting a colleague about the customer's call is about the same work.
+            about: self.calls.get(about).and_then(|c| c.about().cloned()),
+            extension: plan.extension,
+            consultation: Some(Consultation { about, about_who, handed_over: false }),
+            referred_by: None,
+        };
+        let call = self.calls.place(now, placed);
+        effects.push(Effect::Dial { call, dial: plan.dial });
         effects
     }
 
-    /// Checks that `target` can be called now: a dialable number, a registered line, room for
-    /// another call, and the live call on hold (the effects that hold it).
-    fn prepare_call(&mut self, target: &DialTarget) -> Option<(DialPlan, Vec<Effect>)> {
-        let plan = match &target.dial {
-            Ok(plan) => plan.clone(),
-            Err(e) => {
-                self.notice = Some(e.to_string());
-                return None;
+    /// Checks that a number with this dial plan can be called now: a dialable number, a
+    /// registered line, room for another call, no call ringing, and the live call on hold (the
+    /// effects that hold it). `None`, and the agent told why, when it cannot.
+    fn prepare_call(&mut self, dial: &Result<DialPlan, DialError>) -> Option<Prepared> {
+        let prepared = match dial {
+            Err(e) => Err(Notice::Dial(e.clone())),
+            Ok(_) if !self.agent.is_registered() => Err(Notice::NotRegistered),
+            Ok(_) if !self.calls.has_room() => Err(Notice::NoRoom { max_calls: self.calls.max() }),
+            Ok(_) if self.calls.ringing().is_some() => {
+                Err(Notice::AnswerRingingFirst { who: self.calls.ringing().map(|c| c.who().to_owned()).unwrap_or_default() })
             }
+            Ok(plan) => self.calls.hold_live(None).map(|effects| Prepared { plan: plan.clone(), effects }),
         };
-        if self.registration != Registration::Registered {
-            self.notice = Some("The phone line is not connected; sign in first.".into());
-            return None;
-        }
-        if !self.has_room() {
-            self.notice = Some(self.no_room_notice());
-            return None;
-        }
-        if let Some(ringing) = self.calls.iter().find(|c| c.stage == Stage::Ringing) {
-            self.notice = Some(format!("Answer or decline the call from {} first.", ringing.who()));
-            return None;
-        }
-        let hold = self.hold_live_call(None)?;
-        Some((plan, hold))
+        prepared.map_err(|notice| self.notice = Some(notice)).ok()
     }
+}
 
-    /// The SIP core sent the call's INVITE.
-    pub(super) fn started(&mut self, call: CallHandle, call_id: String) -> Vec<Effect> {
-        if let Some(c) = self.call_mut(call).filter(|c| c.call_id.is_none()) {
-            c.call_id = Some(call_id);
-        }
-        Vec::new()
-    }
+/// A call that can be placed: what to dial, and the effects that free the agent's voice for it.
+struct Prepared {
+    plan: DialPlan,
+    effects: Vec<Effect>,
 }

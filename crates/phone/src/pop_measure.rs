@@ -6,6 +6,7 @@
 //! Pure: the glue classifies Salesforce's answer into a [`PopOutcome`]; the controller stamps
 //! the times it is given.
 
+use crate::clock::Time;
 /// How long the phone waits for Salesforce to answer a screen pop before it counts it as
 /// [`PopOutcome::TimedOut`]: Open CTI's callback timeout for every method (10 s), after which
 /// the answer can no longer reach the phone.
@@ -68,30 +69,30 @@ pub struct PopMeasure {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ScreenPop {
     /// Asked when the INVITE reached the phone (Unix ms); no answer yet.
-    Waiting { asked_at_ms: u64 },
+    Waiting { asked_at: Time },
     /// Answered (or given up on).
     Measured(PopMeasure),
 }
 
 impl ScreenPop {
-    /// Salesforce answered at `now_ms`. A pop already measured keeps its measure (a late answer
+    /// Salesforce answered at `now`. A pop already measured keeps its measure (a late answer
     /// after the timeout changes nothing).
-    pub fn answered(self, outcome: PopOutcome, now_ms: u64) -> ScreenPop {
+    pub fn answered(self, outcome: PopOutcome, now: Time) -> ScreenPop {
         match self {
-            ScreenPop::Waiting { asked_at_ms } => {
-                let latency_ms = (outcome != PopOutcome::TimedOut).then(|| now_ms.saturating_sub(asked_at_ms));
+            ScreenPop::Waiting { asked_at } => {
+                let latency_ms = (outcome != PopOutcome::TimedOut).then(|| now.millis_since(asked_at));
                 ScreenPop::Measured(PopMeasure { outcome, latency_ms })
             }
             measured @ ScreenPop::Measured(_) => measured,
         }
     }
 
-    /// The measure for the call's log when the call ends at `now_ms`: a pop still unanswered
+    /// The measure for the call's log when the call ends at `now`: a pop still unanswered
     /// after [`POP_TIMEOUT_MS`] timed out; one the call ended too soon to hear has none yet.
-    pub fn measure_at(self, now_ms: u64) -> Option<PopMeasure> {
+    pub fn measure_at(self, now: Time) -> Option<PopMeasure> {
         match self {
             ScreenPop::Measured(measure) => Some(measure),
-            ScreenPop::Waiting { asked_at_ms } if now_ms.saturating_sub(asked_at_ms) >= POP_TIMEOUT_MS => {
+            ScreenPop::Waiting { asked_at } if now.millis_since(asked_at) >= POP_TIMEOUT_MS => {
                 Some(PopMeasure { outcome: PopOutcome::TimedOut, latency_ms: None })
             }
             ScreenPop::Waiting { .. } => None,
@@ -125,6 +126,7 @@ mod contract {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tests::at;
 
     #[test]
     fn the_number_of_matches_and_the_layout_decide_the_outcome() {
@@ -146,23 +148,23 @@ mod tests {
 
     #[test]
     fn latency_runs_from_the_invite_to_the_answer_and_a_late_answer_changes_nothing() {
-        let asked = ScreenPop::Waiting { asked_at_ms: 1_000 };
-        let measured = asked.answered(PopOutcome::OneMatch, 1_042);
+        let asked = ScreenPop::Waiting { asked_at: at(1_000) };
+        let measured = asked.answered(PopOutcome::OneMatch, at(1_042));
         assert_eq!(measured, ScreenPop::Measured(PopMeasure { outcome: PopOutcome::OneMatch, latency_ms: Some(42) }));
-        assert_eq!(measured.answered(PopOutcome::Failed, 9_000), measured);
-        let failed = asked.answered(PopOutcome::Failed, 1_300);
-        assert_eq!(failed.measure_at(5_000), Some(PopMeasure { outcome: PopOutcome::Failed, latency_ms: Some(300) }));
+        assert_eq!(measured.answered(PopOutcome::Failed, at(9_000)), measured);
+        let failed = asked.answered(PopOutcome::Failed, at(1_300));
+        assert_eq!(failed.measure_at(at(5_000)), Some(PopMeasure { outcome: PopOutcome::Failed, latency_ms: Some(300) }));
         // Open CTI's own timeout: Salesforce never answered, so there is no latency to give.
-        let timed_out = asked.answered(PopOutcome::TimedOut, 11_000);
-        assert_eq!(timed_out.measure_at(11_000), Some(PopMeasure { outcome: PopOutcome::TimedOut, latency_ms: None }));
+        let timed_out = asked.answered(PopOutcome::TimedOut, at(11_000));
+        assert_eq!(timed_out.measure_at(at(11_000)), Some(PopMeasure { outcome: PopOutcome::TimedOut, latency_ms: None }));
     }
 
     #[test]
     fn a_call_that_ends_before_the_answer_times_out_only_after_the_pop_timeout() {
-        let asked = ScreenPop::Waiting { asked_at_ms: 1_000 };
-        assert_eq!(asked.measure_at(1_500), None, "ended too soon to say");
-        assert_eq!(asked.measure_at(1_000 + POP_TIMEOUT_MS - 1), None);
-        assert_eq!(asked.measure_at(1_000 + POP_TIMEOUT_MS), Some(PopMeasure { outcome: PopOutcome::TimedOut, latency_ms: None }));
+        let asked = ScreenPop::Waiting { asked_at: at(1_000) };
+        assert_eq!(asked.measure_at(at(1_500)), None, "ended too soon to say");
+        assert_eq!(asked.measure_at(at(1_000 + POP_TIMEOUT_MS - 1)), None);
+        assert_eq!(asked.measure_at(at(1_000 + POP_TIMEOUT_MS)), Some(PopMeasure { outcome: PopOutcome::TimedOut, latency_ms: None }));
     }
 }
 

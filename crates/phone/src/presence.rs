@@ -3,8 +3,6 @@
 //! so with 480 Temporarily Unavailable, so that the PBX can route them elsewhere; Offline leaves
 //! the PBX (unregisters) while the agent stays signed in here, and Available registers again.
 
-use crate::model::Registration;
-use crate::{Effect, Phone};
 
 /// What the agent lets the phone do with calls.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -23,138 +21,8 @@ pub enum Presence {
 impl Presence {
     /// Every presence, in the order offered to the agent.
     pub const ALL: [Presence; 4] = [Presence::Available, Presence::Busy, Presence::Away, Presence::Offline];
-
-    /// The word the agent sees.
-    pub fn word(self) -> &'static str {
-        match self {
-            Presence::Available => "Available",
-            Presence::Busy => "Busy",
-            Presence::Away => "Away",
-            Presence::Offline => "Offline",
-        }
-    }
-
-    /// The utility-bar icon while idle (SLDS utility icons).
-    pub fn icon(self) -> &'static str {
-        match self {
-            Presence::Available => "call",
-            Presence::Busy => "ban",
-            Presence::Away => "away",
-            Presence::Offline => "offline",
-        }
-    }
-}
-
-impl Phone {
-    /// The agent's availability.
-    pub fn presence(&self) -> Presence {
-        self.presence
-    }
-
-    /// The presence this browser remembered, at start-up (before sign-in).
-    pub fn restore_presence(&mut self, presence: Presence) {
-        self.presence = presence;
-    }
-
-    pub(super) fn set_presence(&mut self, presence: Presence) -> Vec<Effect> {
-        if presence == self.presence {
-            return Vec::new();
-        }
-        if presence == Presence::Offline && !self.calls.is_empty() {
-            self.notice = Some("Finish the call before going offline.".into());
-            return Vec::new();
-        }
-        let was = self.presence;
-        self.presence = presence;
-        let mut effects = vec![Effect::RememberPresence(presence)];
-        match (was, presence, &self.agent) {
-            (_, Presence::Offline, Some(_)) => {
-                self.registration = Registration::SignedOut;
-                effects.push(Effect::Disconnect);
-            }
-            (Presence::Offline, _, Some(agent)) => {
-                self.registration = Registration::Connecting;
-                effects.push(Effect::Connect(agent.clone()));
-            }
-            _ => {}
-        }
-        effects
-    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::dialing::DialingRules;
-    use crate::tests::registered_phone;
-    use crate::{Credentials, Event, Intent, Secret};
-
-    fn ring(phone: &mut Phone) -> Vec<Effect> {
-        phone.handle_event(
-            5_000,
-            Event::IncomingCall { call_id: "c9".into(), number: "+1 650 555 0199".into(), display_name: String::new(), replaces: None },
-        )
-    }
-
-    fn missed_as(effects: &[Effect]) -> Option<String> {
-        effects.iter().find_map(|e| match e {
-            // The outcome, not the disposition: that one stays the agent's.
-            Effect::SaveLog { record, .. } if record.disposition.is_empty() => record.outcome.as_ref().map(|o| o.as_str().to_owned()),
-            _ => None,
-        })
-    }
-
-    #[test]
-    fn busy_answers_new_calls_with_486_and_logs_them_as_missed_busy() {
-        let mut phone = registered_phone();
-        let effects = phone.handle_intent(1_000, Intent::SetPresence(Presence::Busy));
-        assert!(effects.contains(&Effect::RememberPresence(Presence::Busy)));
-        assert!(effects.contains(&Effect::SetIcon("ban")));
-        assert_eq!(phone.label(1_000), "Phone: busy");
-        let rang = ring(&mut phone);
-        assert!(rang.contains(&Effect::Refuse { call_id: "c9".into(), busy: true }));
-        assert_eq!(missed_as(&rang).as_deref(), Some("Missed (busy)"));
-        assert!(phone.calls().is_empty(), "nothing rings");
-    }
-
-    #[test]
-    fn away_refuses_calls_as_unavailable_so_the_pbx_can_route_them() {
-        let mut phone = registered_phone();
-        phone.handle_intent(1_000, Intent::SetPresence(Presence::Away));
-        let rang = ring(&mut phone);
-        assert!(rang.contains(&Effect::Refuse { call_id: "c9".into(), busy: false }));
-        assert_eq!(missed_as(&rang).as_deref(), Some("Missed (away)"));
-    }
-
-    #[test]
-    fn offline_unregisters_and_available_registers_again_with_the_same_sign_in() {
-        let mut phone = registered_phone();
-        let off = phone.handle_intent(1_000, Intent::SetPresence(Presence::Offline));
-        assert!(off.contains(&Effect::Disconnect));
-        assert_eq!(phone.agent_user(), Some("1001"), "still signed in here");
-        assert_eq!(phone.label(1_000), "Phone: offline");
-        let back = phone.handle_intent(2_000, Intent::SetPresence(Presence::Available));
-        assert!(back.iter().any(|e| matches!(e, Effect::Connect(c) if c.user == "1001")));
-        assert_eq!(phone.registration(), &Registration::Connecting);
-    }
-
-    #[test]
-    fn going_offline_waits_for_the_call_to_end() {
-        let mut phone = registered_phone();
-        ring(&mut phone);
-        let effects = phone.handle_intent(6_000, Intent::SetPresence(Presence::Offline));
-        assert!(!effects.contains(&Effect::Disconnect));
-        assert_eq!(phone.presence(), Presence::Available);
-        assert!(phone.notice().is_some());
-    }
-
-    #[test]
-    fn signing_in_after_a_remembered_offline_means_available() {
-        let mut phone = Phone::new(DialingRules::default());
-        phone.restore_presence(Presence::Offline);
-        let effects = phone
-            .handle_intent(0, Intent::SignIn(Credentials { user: "1001".into(), password: Secret::new("pw".into()), display_name: String::new(), auth_user: None }));
-        assert!(effects.contains(&Effect::RememberPresence(Presence::Available)));
-        assert_eq!(phone.presence(), Presence::Available);
-    }
-}
+#[path = "presence_tests.rs"]
+mod tests;

@@ -13,7 +13,6 @@
 //!
 //! R maps to MOS with G.107's Annex B formula, and to words with the bands of G.107 / G.109.
 
-use super::model::Quality;
 
 /// The basic signal-to-noise rating with every other G.107 parameter at its default value.
 const BASIC_RATING: f64 = 93.2;
@@ -111,17 +110,23 @@ impl Grade {
             _ => Grade::Bad,
         }
     }
+}
 
-    /// The grade as a word, for the call log.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Grade::Excellent => "excellent",
-            Grade::Good => "good",
-            Grade::Fair => "fair",
-            Grade::Poor => "poor",
-            Grade::Bad => "bad",
-        }
-    }
+/// The audio of the last second of a call, from the browser's `getStats`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Quality {
+    /// Share of the far end's packets lost on the way, percent.
+    pub loss_percent: u32,
+    /// Inbound jitter, milliseconds.
+    pub jitter_ms: u32,
+    /// Audio bytes received in that second.
+    pub bytes_received: u64,
+    /// Audio packets received and lost in that second, for the call's quality estimate.
+    pub packets_received: u64,
+    pub packets_lost: u64,
+    /// Round-trip time to the far end, when the browser measured it.
+    pub round_trip_ms: Option<u32>,
+    pub codec: Codec,
 }
 
 /// A call's quality so far: the sum of its one-second readings.
@@ -195,30 +200,6 @@ pub struct QualitySummary {
     pub jitter_ms: u32,
     /// Average round-trip time, milliseconds, when the browser measured it.
     pub round_trip_ms: Option<u32>,
-}
-
-impl QualitySummary {
-    /// The MOS with one decimal, e.g. "4.1".
-    pub fn mos_text(&self) -> String {
-        format!("{}.{}", self.mos_tenths / 10, self.mos_tenths % 10)
-    }
-
-    /// The loss in percent with one decimal, e.g. "0.3".
-    pub fn loss_text(&self) -> String {
-        format!("{}.{}", self.loss_permille / 10, self.loss_permille % 10)
-    }
-
-    /// The call log's line, e.g. "Call quality: good (MOS 4.1; loss 0.3%, jitter 6 ms, round trip 42 ms)".
-    pub fn log_line(&self) -> String {
-        let round_trip = self.round_trip_ms.map(|ms| format!(", round trip {ms} ms")).unwrap_or_default();
-        format!(
-            "Call quality: {} (MOS {}; loss {}%, jitter {} ms{round_trip})",
-            self.grade.as_str(),
-            self.mos_text(),
-            self.loss_text(),
-            self.jitter_ms
-        )
-    }
 }
 
 #[cfg(test)]
@@ -300,7 +281,6 @@ mod tests {
         let summary = tally.summary();
         let expected = QualitySummary { grade: Grade::Good, mos_tenths: 43, loss_permille: 7, jitter_ms: 6, round_trip_ms: Some(42) };
         assert_eq!(summary, Some(expected));
-        assert_eq!(expected.log_line(), "Call quality: good (MOS 4.3; loss 0.7%, jitter 6 ms, round trip 42 ms)");
     }
 
     #[test]
@@ -316,15 +296,13 @@ mod tests {
     }
 
     #[test]
-    fn a_poor_call_is_logged_with_its_figures() {
+    fn a_poor_call_is_rated_poor_with_its_figures() {
         let mut tally = QualityTally::default();
         for _ in 0..10 {
             tally.add(&reading(46, 4, 30, Some(150)));
         }
         let summary = tally.summary();
-        assert_eq!(summary.map(|s| (s.grade, s.loss_permille)), Some((Grade::Poor, 80)));
-        assert_eq!(summary.map(|s| s.log_line()).as_deref(), Some("Call quality: poor (MOS 3.6; loss 8.0%, jitter 30 ms, round trip 150 ms)"));
-        let without_rtt = QualitySummary { round_trip_ms: None, ..summary.unwrap() };
-        assert_eq!(without_rtt.log_line(), "Call quality: poor (MOS 3.6; loss 8.0%, jitter 30 ms)");
+        let expected = QualitySummary { grade: Grade::Poor, mos_tenths: 36, loss_permille: 80, jitter_ms: 30, round_trip_ms: Some(150) };
+        assert_eq!(summary, Some(expected));
     }
 }

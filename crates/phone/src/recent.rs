@@ -2,10 +2,8 @@
 //! the record each belonged to, for a one-click call back. Built from the calls' logs as they
 //! are made, so it says what the Tasks say; kept by the glue in browser storage (no secret in it).
 
-use std::rc::Rc;
-
-use crate::log::{CallDirection, CallRecord, RecordRef};
-use crate::{Effect, Phone};
+use crate::clock::Time;
+use crate::log::{CallDirection, CallOutcome, CallRecord, RecordRef};
 
 /// How many calls the list keeps.
 pub const RECENT_KEPT: usize = 50;
@@ -20,7 +18,7 @@ pub struct RecentCall {
     /// The record the call was attached to.
     pub record: Option<RecordRef>,
     /// When it started (Unix ms).
-    pub started_at_ms: u64,
+    pub started_at: Time,
     /// Talk time in seconds (0: never answered).
     pub duration_s: u64,
     /// An inbound call nobody here answered (rang out, refused while busy or away).
@@ -28,14 +26,15 @@ pub struct RecentCall {
 }
 
 impl RecentCall {
-    fn of(log: &CallRecord) -> RecentCall {
+    /// The entry of a call just logged.
+    pub(crate) fn of(log: &CallRecord) -> RecentCall {
         RecentCall {
             direction: log.direction,
             number: log.number.clone(),
             record: log.record.clone(),
-            started_at_ms: log.started_at_ms,
+            started_at: log.started_at,
             duration_s: log.duration_s,
-            missed: log.direction != CallDirection::Outbound && log.outcome.as_ref().is_some_and(crate::CallOutcome::is_missed),
+            missed: log.direction != CallDirection::Outbound && log.outcome.as_ref().is_some_and(CallOutcome::is_missed),
         }
     }
 
@@ -48,90 +47,6 @@ impl RecentCall {
     }
 }
 
-impl Phone {
-    /// The recent calls, newest first.
-    pub fn recent(&self) -> &[RecentCall] {
-        &self.recent
-    }
-
-    /// The list this browser kept, at start-up.
-    pub fn restore_recent(&mut self, mut recent: Vec<RecentCall>) {
-        recent.truncate(RECENT_KEPT);
-        self.recent = Rc::new(recent);
-    }
-
-    /// A call was just logged for the first time: it heads the list.
-    pub(super) fn remember_call(&mut self, log: &CallRecord) {
-        if log.number.is_empty() {
-            return;
-        }
-        let recent = Rc::make_mut(&mut self.recent);
-        recent.insert(0, RecentCall::of(log));
-        recent.truncate(RECENT_KEPT);
-    }
-
-    /// Calls back entry `index` of the list, on its record: one click, as click-to-dial would.
-    pub(super) fn call_back(&mut self, now_ms: u64, index: usize) -> Vec<Effect> {
-        let Some(entry) = self.recent.get(index).cloned() else {
-            return Vec::new();
-        };
-        let mut effects = self.clicked(now_ms, entry.number, entry.record);
-        if self.ready.is_some() {
-            effects.extend(self.dial(now_ms));
-        }
-        effects
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::tests::registered_phone;
-    use crate::tests::*;
-    use crate::{EndReason, Event, Intent, Stage};
-
-    #[test]
-    fn a_missed_call_heads_the_list_and_one_click_calls_it_back() {
-        let mut phone = registered_phone();
-        phone.handle_event(
-            1_000,
-            Event::IncomingCall { call_id: "c1".into(), number: "+1 650 555 0199".into(), display_name: String::new(), replaces: None },
-        );
-        phone.handle_event(9_000, Event::CallEnded { call: id(&phone, "c1"), reason: EndReason::Missed });
-        let [missed] = phone.recent() else { panic!("{:?}", phone.recent()) };
-        assert!(missed.missed && missed.direction == CallDirection::Inbound);
-        assert_eq!(missed.who(), "+16505550199", "kept in one form, E.164, however the PBX wrote it");
-        let effects = phone.handle_intent(10_000, Intent::CallBack(0));
-        assert_eq!(dialled(&effects), Some("+16505550199"), "{effects:?}");
-        let call = the_call(&phone);
-        assert!(call.stage == Stage::Dialing && call.number == "+16505550199", "{call:?}");
-    }
-
-    #[test]
-    fn an_answered_call_is_not_missed_and_the_list_keeps_fifty() {
-        let mut phone = registered_phone();
-        phone.handle_event(1_000, Event::IncomingCall { call_id: "c1".into(), number: "1002".into(), display_name: String::new(), replaces: None });
-        phone.handle_event(2_000, Event::CallConnected { call: id(&phone, "c1") });
-        phone.handle_event(9_000, Event::CallEnded { call: id(&phone, "c1"), reason: EndReason::RemoteHangup });
-        assert!(!phone.recent()[0].missed);
-        let many = vec![phone.recent()[0].clone(); 70];
-        phone.restore_recent(many);
-        assert_eq!(phone.recent().len(), RECENT_KEPT);
-    }
-
-    #[test]
-    fn calling_back_while_a_call_rings_is_refused_with_a_reason() {
-        let mut phone = registered_phone();
-        phone.restore_recent(vec![RecentCall {
-            direction: CallDirection::Outbound,
-            number: "1002".into(),
-            record: None,
-            started_at_ms: 0,
-            duration_s: 5,
-            missed: false,
-        }]);
-        phone.handle_event(1_000, Event::IncomingCall { call_id: "c1".into(), number: "1003".into(), display_name: String::new(), replaces: None });
-        assert!(!phone.handle_intent(2_000, Intent::CallBack(0)).iter().any(|e| matches!(e, Effect::Dial { .. })));
-        assert!(phone.notice().is_some());
-    }
-}
+#[path = "recent_tests.rs"]
+mod tests;

@@ -2,7 +2,8 @@
 //!
 //! The glue records the calls in progress in browser storage every second, with the SIP dialog
 //! each is on. When a page of this phone starts again and owns the line, it hands those records
-//! back ([`Phone::restore_logs`]). An answered call whose dialog was kept, cut off moments ago,
+//! back as they were kept ([`InterruptedCall`], [`Phone::restore_logs`]): what became of each is
+//! decided here, and only here. An answered call whose dialog was kept, cut off moments ago,
 //! is not over for the customer: they are still on the line, hearing silence. The phone then
 //! holds it in [`Stage::Rejoining`] and, once registered, asks the line to rejoin the far
 //! end ([`Effect::Rejoin`]: an INVITE with Replaces); a call that was on hold is put on hold
@@ -11,129 +12,86 @@
 //! agent did not sign in within [`REJOIN_WINDOW_MS`]), it is logged as lost, with talk time up
 //! to the moment the page went away, and the agent is told.
 
+use crate::calls::{Call, Resumed, Stage, TakenBack};
+use crate::clock::Time;
+use crate::interrupted::InterruptedCall;
 use crate::log::CallRecord;
-use crate::model::{Call, EndReason, Resumed, Stage};
 use crate::outbox::PendingLog;
-use crate::pop_measure::ScreenPop;
+use crate::reasons::{CallFailure, EndReason, Notice, RejoinFailure};
 use crate::{Effect, Phone};
 
 /// How long after the page went away the phone still tries to rejoin the call: longer than a
 /// reload and a sign-in take, shorter than a customer waits in silence.
 pub const REJOIN_WINDOW_MS: u64 = 120_000;
 
-/// What the log of a call the reload cut off says.
-pub const LOST_NOTE: &str = "The page was reloaded or closed during this call.";
-
-/// The call a previous page was on when it went away, as browser storage kept it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InterruptedCall {
-    /// The call's log as of the last moment the page was known alive (talk time up to then).
-    pub log: CallRecord,
-    /// When it was answered (Unix ms), if it was.
-    pub answered_at_ms: Option<u64>,
-    /// The last moment the page was known to be on the call (Unix ms).
-    pub interrupted_at_ms: u64,
-    /// The page kept the call's SIP dialog, so the far end can be asked to take us back.
-    pub can_rejoin: bool,
-    /// The call was on hold.
-    pub held: bool,
-}
-
 impl Phone {
     /// Takes back the call logs a previous page left unsaved (from browser storage), and the
     /// calls it went away during: rejoined when they can be (see the module), else logged at
     /// once. `seed` spreads retries between phones.
-    pub fn restore_logs(&mut self, now_ms: u64, stored: Vec<PendingLog>, interrupted: Vec<InterruptedCall>, seed: u64) -> Vec<Effect> {
-        let outbox = self.outbox_mut();
+    pub fn restore_logs(&mut self, now: Time, stored: Vec<PendingLog>, interrupted: Vec<InterruptedCall>, seed: u64) -> Vec<Effect> {
+        let outbox = self.logs.outbox_mut();
         outbox.seed(seed);
         outbox.restore(stored);
         let mut effects = Vec::new();
         for call in interrupted {
-            effects.extend(self.take_back(now_ms, call));
+            effects.extend(self.take_back(now, call));
         }
         if self.is_rejoining() {
             effects.push(Effect::ShowPanel(true));
             effects.extend(self.ask_rejoin());
         }
-        effects.extend(self.due_logs(now_ms));
-        effects.extend(self.presentation(now_ms));
+        effects.extend(self.logs.due(now));
+        effects.extend(self.presentation(now));
         effects
     }
 
-    /// Whether the phone is rejoining a call the page went away during.
-    pub fn is_rejoining(&self) -> bool {
-        self.calls.iter().any(|c| c.stage == Stage::Rejoining)
-    }
-
-    fn take_back(&mut self, now_ms: u64, interrupted: InterruptedCall) -> Vec<Effect> {
-        let InterruptedCall { log, answered_at_ms, interrupted_at_ms, can_rejoin, held } = interrupted;
-        let recent = now_ms.saturating_sub(interrupted_at_ms) <= REJOIN_WINDOW_MS;
-        let Some(answered_at_ms) = answered_at_ms.filter(|_| can_rejoin && recent && self.has_room()) else {
-            if answered_at_ms.is_some() {
-                self.notice = Some(format!("Your call with {} was cut off when the page reloaded.", who(&log)));
+    fn take_back(&mut self, now: Time, interrupted: InterruptedCall) -> Vec<Effect> {
+        let recent = now.millis_since(interrupted.interrupted_at) <= REJOIN_WINDOW_MS;
+        let Some(answered_at) = interrupted.answered_at.filter(|_| interrupted.can_rejoin && recent && self.calls.has_room()) else {
+            let log = interrupted.log();
+            if interrupted.answered_at.is_some() {
+                self.notice = Some(Notice::CutOffByReload { who: who(&log).to_owned() });
             }
-            return vec![self.queue_log(now_ms, log, None)];
+            return vec![self.logs.queue(now, log, None)];
         };
-        let handle = self.mint();
-        let mut call = Call::new(handle, Stage::Rejoining, log.direction, log.number, log.record, log.started_at_ms);
-        call.about = log.about;
-        call.answered_at_ms = Some(answered_at_ms);
-        call.held = held;
-        // The first page measured the pop; the rejoined call's log keeps that measure.
-        call.screen_pop = log.screen_pop.map(ScreenPop::Measured);
-        call.resumed = Some(Resumed { first_call_id: log.call_id, interrupted_at_ms, asked: false });
-        self.calls.push(call);
+        let InterruptedCall { direction, number, record, about, call_id, started_at, screen_pop, interrupted_at, held, .. } = interrupted;
+        let resumed = Resumed { first_call_id: call_id, interrupted_at, asked: false };
+        self.calls.take_back(TakenBack { direction, number, record, about, started_at, answered_at, held, screen_pop, resumed });
         Vec::new()
     }
 
     /// Asks the line to rejoin the far ends of the calls being rejoined, once registered and
     /// not asked yet.
     pub(super) fn ask_rejoin(&mut self) -> Vec<Effect> {
-        if self.registration != crate::Registration::Registered {
+        if !self.agent.is_registered() {
             return Vec::new();
         }
-        let mut effects = Vec::new();
-        for call in &mut self.calls {
-            let Some(resumed) = call.resumed.as_mut().filter(|r| !r.asked) else {
-                continue;
-            };
-            if call.stage == Stage::Rejoining {
-                resumed.asked = true;
-                let call_id = resumed.first_call_id.clone().unwrap_or_default();
-                effects.push(Effect::Rejoin { call: call.handle, call_id });
-            }
-        }
-        effects
+        self.calls.rejoins_to_ask()
     }
 
     /// Every second: a rejoin never asked for (the agent has not signed in) is given up once
     /// the window closes, and the call logged as lost.
-    pub(super) fn give_up_rejoins_when_late(&mut self, now_ms: u64) -> Vec<Effect> {
-        let late: Vec<_> = self
-            .calls
-            .iter()
-            .filter(|c| c.stage == Stage::Rejoining)
-            .filter(|c| c.resumed.as_ref().is_some_and(|r| !r.asked && now_ms.saturating_sub(r.interrupted_at_ms) > REJOIN_WINDOW_MS))
-            .map(|c| c.handle)
-            .collect();
+    pub(super) fn give_up_rejoins_when_late(&mut self, now: Time) -> Vec<Effect> {
         let mut effects = Vec::new();
-        for call in late {
-            effects.extend(self.end(now_ms, call, EndReason::Failed("you did not sign in again within two minutes.".into())));
+        for call in self.calls.rejoins_too_late(now, REJOIN_WINDOW_MS) {
+            effects.extend(self.end(now, call, EndReason::Failed(CallFailure::NotRejoinedInTime)));
         }
         effects
     }
 
     /// For a call that ends while being rejoined: when it ended for the customer (the page
-    /// went away; its log then carries [`LOST_NOTE`]); tells the agent the call was lost.
-    pub(super) fn rejoin_lost(&mut self, call: &Call, reason: &EndReason) -> Option<u64> {
-        let resumed = call.resumed.as_ref().filter(|_| call.stage == Stage::Rejoining)?;
+    /// went away; its log says it was cut off); tells the agent the call was lost.
+    pub(super) fn rejoin_lost(&mut self, call: &Call, reason: &EndReason) -> Option<Time> {
+        let resumed = call.resumed().filter(|_| call.stage() == Stage::Rejoining)?;
         let why = match reason {
             EndReason::LocalHangup => None,
-            EndReason::Failed(why) => Some(why.clone()),
-            _ => Some("the other side did not take the call back.".into()),
+            EndReason::Failed(why) => Some(RejoinFailure::Failed(why.clone())),
+            _ => Some(RejoinFailure::NotTakenBack),
         };
-        self.notice = why.map(|why| format!("Your call with {} was lost when the page reloaded: {why}", call.who()));
-        Some(resumed.interrupted_at_ms)
+        if let Some(why) = why {
+            self.notice = Some(Notice::LostInReload { who: call.who().to_owned(), why });
+        }
+        Some(resumed.interrupted_at)
     }
 }
 

@@ -8,12 +8,14 @@
 //! lost. Fields added after the first version may be absent (they read as their default); the
 //! others must be there with their type, or the record is not read (as with the derive).
 
+use crate::clock::Time;
 use crate::log::{CallDirection, CallLink, CallOutcome, CallRecord, RecordRef};
 use crate::outbox::{PendingLog, Stage};
 use crate::outputs::OutputChoices;
 use crate::pop_measure::{PopMeasure, PopOutcome};
 use crate::presence::Presence;
 use crate::quality::{Grade, QualitySummary};
+use crate::reasons::{CallFailure, CrmProblem};
 use crate::recent::RecentCall;
 use crate::value::Value;
 
@@ -143,7 +145,7 @@ impl CallLink {
     }
 }
 
-const CALL_OUTCOMES: [Named<&CallOutcome>; 9] = [
+const CALL_OUTCOMES: [Named<&CallOutcome>; 10] = [
     Named { value: &CallOutcome::Answered, name: "Answered" },
     Named { value: &CallOutcome::Missed, name: "Missed" },
     Named { value: &CallOutcome::MissedBusy, name: "MissedBusy" },
@@ -151,6 +153,7 @@ const CALL_OUTCOMES: [Named<&CallOutcome>; 9] = [
     Named { value: &CallOutcome::MissedAway, name: "MissedAway" },
     Named { value: &CallOutcome::Declined, name: "Declined" },
     Named { value: &CallOutcome::Busy, name: "Busy" },
+    Named { value: &CallOutcome::RemoteDeclined, name: "RemoteDeclined" },
     Named { value: &CallOutcome::NoAnswer, name: "NoAnswer" },
     Named { value: &CallOutcome::Cancelled, name: "Cancelled" },
 ];
@@ -158,7 +161,7 @@ const CALL_OUTCOMES: [Named<&CallOutcome>; 9] = [
 impl CallOutcome {
     pub fn to_value(&self) -> Value {
         match self {
-            CallOutcome::Failed(why) => Value::variant("Failed", why.as_str().into()),
+            CallOutcome::Failed(why) => Value::variant("Failed", why.to_value()),
             plain => name_of(&CALL_OUTCOMES, &plain),
         }
     }
@@ -166,7 +169,8 @@ impl CallOutcome {
     pub fn from_value(v: &Value) -> Option<CallOutcome> {
         let variant = v.as_variant()?;
         match variant.name {
-            "Failed" => Some(CallOutcome::Failed(variant.body.string()?)),
+            // An earlier version kept the failure's sentence: it reads as those words.
+            "Failed" => Some(CallOutcome::Failed(CallFailure::from_value(variant.body)?)),
             _ => named(&CALL_OUTCOMES, v).cloned(),
         }
     }
@@ -180,7 +184,7 @@ impl CallRecord {
             ("record", self.record.as_ref().map_or(Value::Null, RecordRef::to_value)),
             ("about", self.about.as_ref().map_or(Value::Null, RecordRef::to_value)),
             ("outcome", self.outcome.as_ref().map_or(Value::Null, CallOutcome::to_value)),
-            ("started_at_ms", self.started_at_ms.into()),
+            ("started_at_ms", self.started_at.unix_millis().into()),
             ("duration_s", self.duration_s.into()),
             ("call_id", self.call_id.clone().into()),
             ("screen_pop", self.screen_pop.as_ref().map_or(Value::Null, PopMeasure::to_value)),
@@ -190,6 +194,7 @@ impl CallRecord {
             ("transferred_to", self.transferred_to.clone().into()),
             ("link", self.link.as_ref().map_or(Value::Null, CallLink::to_value)),
             ("quality", self.quality.as_ref().map_or(Value::Null, QualitySummary::to_value)),
+            ("cut_off", self.cut_off.into()),
         ])
     }
 
@@ -201,7 +206,7 @@ impl CallRecord {
             // Logs stored before outcomes and work records have neither member.
             about: v.get("about").optional(RecordRef::from_value)?,
             outcome: v.get("outcome").optional(CallOutcome::from_value)?,
-            started_at_ms: v.get("started_at_ms").u64()?,
+            started_at: Time::from_unix_millis(v.get("started_at_ms").u64()?),
             duration_s: v.get("duration_s").u64()?,
             call_id: v.get("call_id").optional(Value::string)?,
             screen_pop: v.get("screen_pop").optional(PopMeasure::from_value)?,
@@ -211,6 +216,8 @@ impl CallRecord {
             transferred_to: v.get("transferred_to").optional(Value::string)?,
             link: v.get("link").optional(CallLink::from_value)?,
             quality: v.get("quality").optional(QualitySummary::from_value)?,
+            // Older logs said so in their notes.
+            cut_off: v.get("cut_off").optional(Value::bool)?.unwrap_or(false),
         })
     }
 }
@@ -218,8 +225,8 @@ impl CallRecord {
 impl Stage {
     fn to_value(&self) -> Value {
         match self {
-            Stage::Waiting { due_ms } => Value::variant("Waiting", Value::object([("due_ms", (*due_ms).into())])),
-            Stage::Saving { sent_at_ms } => Value::variant("Saving", Value::object([("sent_at_ms", (*sent_at_ms).into())])),
+            Stage::Waiting { due } => Value::variant("Waiting", Value::object([("due_ms", due.unix_millis().into())])),
+            Stage::Saving { sent_at } => Value::variant("Saving", Value::object([("sent_at_ms", sent_at.unix_millis().into())])),
             Stage::LookingUp => "LookingUp".into(),
         }
     }
@@ -227,8 +234,8 @@ impl Stage {
     fn from_value(v: &Value) -> Option<Stage> {
         let variant = v.as_variant()?;
         Some(match variant.name {
-            "Waiting" => Stage::Waiting { due_ms: variant.body.get("due_ms").u64()? },
-            "Saving" => Stage::Saving { sent_at_ms: variant.body.get("sent_at_ms").u64()? },
+            "Waiting" => Stage::Waiting { due: Time::from_unix_millis(variant.body.get("due_ms").u64()?) },
+            "Saving" => Stage::Saving { sent_at: Time::from_unix_millis(variant.body.get("sent_at_ms").u64()?) },
             "LookingUp" => Stage::LookingUp,
             _ => return None,
         })
@@ -241,7 +248,7 @@ impl PendingLog {
             ("id", self.id.into()),
             ("record", self.record.to_value()),
             ("existing_id", self.existing_id.clone().into()),
-            ("error", self.error.clone().into()),
+            ("error", self.error.as_ref().map_or(Value::Null, CrmProblem::to_value)),
             ("attempts", self.attempts.into()),
             ("sends", self.sends.into()),
             ("stage", self.stage.to_value()),
@@ -257,7 +264,7 @@ impl PendingLog {
             id: v.get("id").u32()?,
             record: CallRecord::from_value(v.get("record"))?,
             existing_id: v.get("existing_id").optional(Value::string)?,
-            error: v.get("error").optional(Value::string)?,
+            error: v.get("error").optional(CrmProblem::from_value)?,
             attempts: v.get("attempts").u32()?,
             // Logs stored before saveLogs were counted have none.
             sends: v.get("sends").optional(Value::u32)?.unwrap_or(0),
@@ -276,7 +283,7 @@ impl RecentCall {
             ("direction", self.direction.to_value()),
             ("number", self.number.as_str().into()),
             ("record", self.record.as_ref().map_or(Value::Null, RecordRef::to_value)),
-            ("started_at_ms", self.started_at_ms.into()),
+            ("started_at_ms", self.started_at.unix_millis().into()),
             ("duration_s", self.duration_s.into()),
             ("missed", self.missed.into()),
         ])
@@ -287,7 +294,7 @@ impl RecentCall {
             direction: CallDirection::from_value(v.get("direction"))?,
             number: v.get("number").string()?,
             record: v.get("record").optional(RecordRef::from_value)?,
-            started_at_ms: v.get("started_at_ms").u64()?,
+            started_at: Time::from_unix_millis(v.get("started_at_ms").u64()?),
             duration_s: v.get("duration_s").u64()?,
             missed: v.get("missed").bool()?,
         })
@@ -305,14 +312,20 @@ impl OutputChoices {
     }
 }
 
+const PRESENCES: [Named<Presence>; 4] = [
+    Named { value: Presence::Available, name: "Available" },
+    Named { value: Presence::Busy, name: "Busy" },
+    Named { value: Presence::Away, name: "Away" },
+    Named { value: Presence::Offline, name: "Offline" },
+];
+
 impl Presence {
     pub fn to_value(self) -> Value {
-        self.word().into()
+        name_of(&PRESENCES, &self)
     }
 
     pub fn from_value(v: &Value) -> Option<Presence> {
-        let name = v.as_str()?;
-        Presence::ALL.into_iter().find(|p| p.word() == name)
+        named(&PRESENCES, v)
     }
 }
 
@@ -336,25 +349,27 @@ mod tests {
         assert_eq!(log.record.number, "+1 415 555 0100");
         assert_eq!(log.record.record.as_ref().map(|r| r.name.as_str()), Some("Ada Lovelace"));
         assert_eq!(log.record.notes, "call back");
-        assert_eq!(log.stage, Stage::Waiting { due_ms: 1_733_580_060_000 });
+        assert_eq!(log.stage, Stage::Waiting { due: Time::from_unix_millis(1_733_580_060_000) });
+        assert_eq!(log.error, Some(CrmProblem::Other { detail: "Salesforce did not answer".into() }), "the text kept, as the CRM's words");
         assert_eq!((log.attempts, log.sends, log.maybe_created), (2, 0, true));
         assert_eq!((log.record.screen_pop, log.record.link.clone(), log.record.quality), (None, None, None));
     }
 
     #[test]
     fn every_field_of_a_log_comes_back_as_written() {
-        let mut record = CallRecord::new(CallDirection::Outbound, "+44 20 7946 0000".into(), None, 1_733_580_000_000);
+        let mut record = CallRecord::new(CallDirection::Outbound, "+44 20 7946 0000".into(), None, Time::from_unix_millis(1_733_580_000_000));
+        record.cut_off = true;
         record.screen_pop = Some(PopMeasure { outcome: PopOutcome::SeveralMatches, latency_ms: Some(840) });
         record.log_attempt = Some(2);
         record.link = Some(CallLink::Consultation { about: "c1@pbx".into(), handed_over: true });
         record.quality =
             Some(QualitySummary { grade: Grade::Good, mos_tenths: 41, loss_permille: 3, jitter_ms: 6, round_trip_ms: Some(42) });
-        for stage in [Stage::Waiting { due_ms: 9 }, Stage::Saving { sent_at_ms: 7 }, Stage::LookingUp] {
+        for stage in [Stage::Waiting { due: Time::from_unix_millis(9) }, Stage::Saving { sent_at: Time::from_unix_millis(7) }, Stage::LookingUp] {
             let log = PendingLog {
                 id: 1,
                 record: record.clone(),
                 existing_id: Some("00T1".into()),
-                error: None,
+                error: Some(CrmProblem::Refused { asked: "saveLog".into(), detail: "FIELD_CUSTOM_VALIDATION_EXCEPTION".into() }),
                 attempts: 1,
                 sends: 2,
                 stage,
@@ -369,7 +384,8 @@ mod tests {
             assert_eq!(CallLink::from_value(&link.to_value()), Some(link));
         }
         record.about = Some(RecordRef { id: "500x".into(), name: "Case 1".into(), object_type: "Case".into(), person_contact_id: None });
-        for outcome in [CallOutcome::Answered, CallOutcome::MissedAgentBusy, CallOutcome::Failed("The PBX refused the call (404).".into())] {
+        let refused = CallFailure::Sip(crate::reasons::SipCallFailure::Refused { status: 404 });
+        for outcome in [CallOutcome::Answered, CallOutcome::MissedAgentBusy, CallOutcome::RemoteDeclined, CallOutcome::Failed(refused)] {
             record.outcome = Some(outcome);
             assert_eq!(CallRecord::from_value(&record.to_value()).as_ref(), Some(&record));
         }
@@ -391,7 +407,7 @@ mod tests {
             direction: CallDirection::Inbound,
             number: "1002".into(),
             record: Some(RecordRef { id: "001P".into(), name: "Grace".into(), object_type: "Account".into(), person_contact_id: Some("003P".into()) }),
-            started_at_ms: 5,
+            started_at: Time::from_unix_millis(5),
             duration_s: 0,
             missed: true,
         };
@@ -404,5 +420,13 @@ mod tests {
         assert_eq!(OutputChoices::from_value(&outputs.to_value()), Some(outputs));
         let partial = OutputChoices::from_value(&parse(r#"{"ringer":"l1"}"#));
         assert_eq!(partial, Some(OutputChoices { speaker: None, ringer: Some("l1".into()) }));
+    }
+
+    #[test]
+    fn a_failed_calls_log_the_previous_version_stored_reads_with_its_sentence() {
+        let stored = OLDER_LOG.replace(r#""disposition":"""#, r#""outcome":{"Failed":"The PBX refused the call (404)."},"disposition":"""#);
+        let log = PendingLog::from_value(&parse(&stored)).expect("the stored log is read");
+        assert_eq!(log.record.outcome, Some(CallOutcome::Failed(CallFailure::Worded("The PBX refused the call (404).".into()))));
+        assert!(!log.record.cut_off);
     }
 }

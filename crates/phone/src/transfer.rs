@@ -2,7 +2,9 @@
 //! consultation (attended: the consulted party takes our place in the call), and doing what a
 //! far end asks when it transfers the call to someone else (its REFER), if the definition allows.
 
-use crate::model::{Call, CallHandle, Stage, Transfer};
+use crate::calls::{CallHandle, Placed, Stage, Transfer};
+use crate::clock::Time;
+use crate::reasons::Notice;
 use crate::{is_internal, CallDirection, Effect, Phone};
 
 impl Phone {
@@ -11,78 +13,60 @@ impl Phone {
         let dial = match self.rules.dial_string(&number) {
             Ok(dial) => dial,
             Err(e) => {
-                self.notice = Some(e.to_string());
+                self.notice = Some(Notice::Dial(e));
                 return Vec::new();
             }
         };
         let to = self.rules.canonical(&number);
-        match self.call_mut(call) {
-            Some(c) if c.stage == Stage::Talking && c.transfer.is_none() => {
-                c.transfer = Some(Transfer::Blind { to });
-                vec![Effect::Transfer { call, dial }]
-            }
-            _ => Vec::new(),
+        if self.calls.get_mut(call).is_some_and(|c| c.start_transfer(Transfer::Blind { to })) {
+            vec![Effect::Transfer { call, dial }]
+        } else {
+            Vec::new()
         }
     }
 
     /// Attended transfer: the call consultation `consult` is about is handed to the
     /// consultation's other party, who takes our place in it.
     pub(super) fn complete_transfer(&mut self, consult: CallHandle) -> Vec<Effect> {
-        let Some(c) = self.call(consult).filter(|c| c.stage == Stage::Talking) else { return Vec::new() };
-        let Some(about) = c.consultation.as_ref().map(|k| k.about) else { return Vec::new() };
-        let to = c.number.clone();
-        match self.call_mut(about) {
-            Some(c) if c.stage == Stage::Talking && c.transfer.is_none() => {
-                c.transfer = Some(Transfer::Attended { with: consult, to });
-                vec![Effect::TransferAttended { call: about, with: consult }]
-            }
-            _ => Vec::new(),
+        let Some(c) = self.calls.get(consult).filter(|c| c.stage() == Stage::Talking) else { return Vec::new() };
+        let Some(about) = c.consultation().map(|k| k.about) else { return Vec::new() };
+        let to = c.number().to_owned();
+        if self.calls.get_mut(about).is_some_and(|c| c.start_transfer(Transfer::Attended { with: consult, to })) {
+            vec![Effect::TransferAttended { call: about, with: consult }]
+        } else {
+            Vec::new()
         }
     }
 
     /// Ends consultation `consult` and takes the call it is about off hold.
-    pub(super) fn cancel_consult(&mut self, now_ms: u64, consult: CallHandle) -> Vec<Effect> {
-        let about = self.call(consult).and_then(|c| c.consultation.as_ref()).map(|c| c.about);
-        let mut effects = self.hang_up(now_ms, consult);
+    pub(super) fn cancel_consult(&mut self, now: Time, consult: CallHandle) -> Vec<Effect> {
+        let about = self.calls.get(consult).and_then(|c| c.consultation()).map(|c| c.about);
+        let mut effects = self.hang_up(now, consult);
         if let Some(about) = about.filter(|_| !effects.is_empty()) {
-            effects.extend(self.set_held(about, false));
+            let resumed = self.calls.set_held(about, false);
+            effects.extend(self.told(resumed));
         }
         effects
-    }
-
-    /// The transfer did not happen: the call is still the agent's, as it was.
-    pub(super) fn transfer_failed(&mut self, call: CallHandle, reason: String) -> Vec<Effect> {
-        if let Some(c) = self.call_mut(call) {
-            c.transfer = None;
-            self.notice = Some(reason);
-        }
-        Vec::new()
     }
 
     /// The other party of `call` asks the phone to call `number` instead (their REFER): the
     /// phone does, as a new call, when the definition allows it and there is room; else the
     /// request is declined and the call goes on.
-    pub(super) fn transfer_requested(&mut self, now_ms: u64, call: CallHandle, number: String) -> Vec<Effect> {
-        let Some(old) = self.call(call).filter(|c| c.stage == Stage::Talking && c.transfer.is_none()) else {
+    pub(super) fn transfer_requested(&mut self, now: Time, call: CallHandle, number: String) -> Vec<Effect> {
+        let Some(old) = self.calls.get(call).filter(|c| c.stage() == Stage::Talking && c.transfer().is_none()) else {
             return vec![Effect::DeclineTransfer { call }];
         };
-        let (by, about) = (old.who().to_owned(), old.about.clone());
-        if !self.follow_transfers || !self.has_room() || self.calls.iter().any(|c| c.handle != call && c.is_live()) {
-            self.notice =
-                Some(format!("{by} asked to transfer you to {number}; the phone did not follow (not allowed here, or no room for another call)."));
+        let (by, about) = (old.who().to_owned(), old.about().cloned());
+        let another_live = self.calls.all().iter().any(|c| c.handle() != call && c.is_live());
+        if !self.follow_transfers || !self.calls.has_room() || another_live {
+            self.notice = Some(Notice::TransferNotFollowed { by, to: number });
             return vec![Effect::DeclineTransfer { call }];
         }
-        let new = self.mint();
         let direction = if is_internal(&number) { CallDirection::Internal } else { CallDirection::Outbound };
-        let mut next = Call::new(new, Stage::Dialing, direction, number.clone(), None, now_ms);
-        next.referred_by = Some(by);
-        next.about = about;
-        if let Some(old) = self.call_mut(call) {
-            old.transfer = Some(Transfer::Requested { new, to: number });
-            // The other party put us on hold to transfer; our voice goes to the new call.
-            old.held = true;
-        }
-        self.calls.push(next);
+        let placed = Placed { direction, number: number.clone(), record: None, about, extension: None, consultation: None, referred_by: Some(by) };
+        let new = self.calls.place(now, placed);
+        // The other party put us on hold to transfer; our voice goes to the new call.
+        self.calls.follow_transfer(call, new, number);
         vec![Effect::FollowTransfer { call, new }]
     }
 }

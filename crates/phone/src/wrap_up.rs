@@ -1,64 +1,91 @@
 //! After-call work. The call's log is saved the moment it ends; wrap-up completes it with a
 //! disposition and notes. What the agent chooses and types is kept here as they go (not only in
 //! the form), so nothing ends a wrap-up without saving it: *Done*, the countdown from the
-//! definition's `wrapUpSeconds` reaching zero, a new call ringing, or a number clicked or typed.
+//! definition's `wrapUpSeconds` reaching zero, a new call ringing, or a number clicked or typed
+//! (`logging` saves it then). One wrap-up at a time.
 
+use crate::clock::Time;
 use crate::log::CallRecord;
-use crate::model::{WrapUp, WrapUpDraft};
-use crate::{Effect, Phone};
 
-impl Phone {
+/// After a call: the log already saved, which the agent can complete.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WrapUp {
+    /// The outbox id of the log saved when the call ended.
+    pub log_id: u32,
+    /// The CRM id it was saved as, once known (wrap-up then updates it).
+    pub saved_as: Option<String>,
+    /// What was logged.
+    pub record: CallRecord,
+    /// What the agent has chosen and typed so far: saved whatever ends the wrap-up.
+    pub draft: WrapUpDraft,
+    /// When the wrap-up completes by itself (the definition's `wrapUpSeconds`), if it does.
+    pub ends_at: Option<Time>,
+}
+
+/// The disposition and notes of a wrap-up in progress.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WrapUpDraft {
+    /// One of the Call Center's dispositions, or empty (none chosen).
+    pub disposition: String,
+    /// The agent's notes.
+    pub notes: String,
+}
+
+impl WrapUpDraft {
+    /// Nothing chosen or typed.
+    pub fn is_empty(&self) -> bool {
+        self.disposition.is_empty() && self.notes.trim().is_empty()
+    }
+}
+
+/// The wrap-up in progress, and how long one lasts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct WrapUps {
+    current: Option<WrapUp>,
+    /// How long wrap-up lasts before it completes by itself (`None`: until the agent is done).
+    limit_s: Option<u32>,
+}
+
+impl WrapUps {
+    pub(crate) fn current(&self) -> Option<&WrapUp> {
+        self.current.as_ref()
+    }
+
     /// Wrap-up completes by itself this many seconds after the call (`None`: it waits for the
     /// agent).
-    pub fn set_wrap_up_limit(&mut self, seconds: Option<u32>) {
-        self.wrap_up_limit_s = seconds;
+    pub(crate) fn set_limit(&mut self, seconds: Option<u32>) {
+        self.limit_s = seconds;
     }
 
-    /// The wrap-up of the call just logged as `log_id`.
-    pub(super) fn new_wrap_up(&self, now_ms: u64, log_id: u32, record: CallRecord) -> WrapUp {
-        let ends_at_ms = self.wrap_up_limit_s.map(|s| now_ms + u64::from(s) * 1000);
-        WrapUp { log_id, saved_as: None, record, draft: WrapUpDraft::default(), ends_at_ms }
+    /// The wrap-up of the call just logged at `now` as `log_id` (an earlier one is done with).
+    pub(crate) fn start(&mut self, now: Time, log_id: u32, record: CallRecord) {
+        let ends_at = self.limit_s.map(|s| now + u64::from(s) * 1000);
+        self.current = Some(WrapUp { log_id, saved_as: None, record, draft: WrapUpDraft::default(), ends_at });
     }
 
-    pub(super) fn edit_wrap_up(&mut self, disposition: String, notes: String) -> Vec<Effect> {
-        if let Some(wrap) = &mut self.wrap_up {
-            wrap.draft = WrapUpDraft { disposition, notes };
+    /// The agent changed the disposition or the notes.
+    pub(crate) fn edit(&mut self, draft: WrapUpDraft) {
+        if let Some(wrap) = &mut self.current {
+            wrap.draft = draft;
         }
-        Vec::new()
     }
 
-    /// Before the phone moves on from wrap-up to something else: what the agent chose and typed
-    /// is saved on the call's log, and the agent told so.
-    pub(super) fn leave_wrap_up(&mut self, now_ms: u64) -> Vec<Effect> {
-        let Some(wrap) = &self.wrap_up else {
-            return Vec::new();
-        };
-        if wrap.draft.is_empty() {
-            self.wrap_up = None;
-            return Vec::new();
+    /// Ends the wrap-up: what it was, for its log.
+    pub(crate) fn take(&mut self) -> Option<WrapUp> {
+        self.current.take()
+    }
+
+    /// Whether the countdown ran out at `now`.
+    pub(crate) fn ran_out(&self, now: Time) -> bool {
+        self.current.as_ref().and_then(|w| w.ends_at).is_some_and(|ends_at| now >= ends_at)
+    }
+
+    /// Salesforce saved (or had saved) log `log_id` as `record_id`, on the `sends`th saveLog:
+    /// wrap-up updates that Task, saying which attempt created it.
+    pub(crate) fn saved(&mut self, log_id: u32, record_id: &str, sends: Option<u32>) {
+        if let Some(wrap) = self.current.as_mut().filter(|w| w.log_id == log_id) {
+            wrap.saved_as = Some(record_id.to_owned());
+            wrap.record.log_attempt = wrap.record.log_attempt.or(sends);
         }
-        let WrapUpDraft { disposition, notes } = wrap.draft.clone();
-        let effects = self.finish_wrap_up(now_ms, disposition, notes);
-        self.notice = Some("Your wrap-up notes were saved with the last call.".into());
-        effects
-    }
-
-    /// The page is going away (a reload, a closed tab) during wrap-up: what the agent chose and
-    /// typed goes into the call's log now, which browser storage keeps for the next page.
-    pub fn save_wrap_up_draft(&mut self, now_ms: u64) -> Vec<Effect> {
-        self.leave_wrap_up(now_ms)
-    }
-
-    /// Every second of wrap-up: at the end of the countdown, wrap-up completes with what the
-    /// agent chose and typed so far.
-    pub(super) fn wrap_up_tick(&mut self, now_ms: u64) -> Vec<Effect> {
-        let Some(WrapUp { ends_at_ms: Some(ends_at), draft, .. }) = &self.wrap_up else {
-            return Vec::new();
-        };
-        if now_ms < *ends_at {
-            return Vec::new();
-        }
-        let WrapUpDraft { disposition, notes } = draft.clone();
-        self.finish_wrap_up(now_ms, disposition, notes)
     }
 }

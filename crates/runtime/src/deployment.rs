@@ -73,7 +73,7 @@ impl fmt::Display for DeploymentError {
         match self {
             DeploymentError::Missing => f.write_str(": the page has no deployment configuration (softphone-deployment)."),
             DeploymentError::Unreadable(why) => write!(f, ": its deployment configuration cannot be read ({why})."),
-            DeploymentError::BadEntry { list, entry } => write!(f, ": {list} lists {entry:?}, which is not an origin of that kind."),
+            DeploymentError::BadEntry { list, entry } => write!(f, ": {list} lists \"{entry}\", which is not an origin of that kind."),
             DeploymentError::Empty(list) => write!(f, ": {list} is empty."),
         }?;
         f.write_str(" Ask your Salesforce admin to redeploy it.")

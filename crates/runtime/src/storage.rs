@@ -14,7 +14,7 @@ use crate::phone::pop_measure::PopMeasure;
 use crate::phone::presence::Presence;
 use crate::phone::recent::RecentCall;
 use crate::phone::value::Value;
-use crate::phone::{Call, CallDirection, CallOutcome, CallRecord, InterruptedCall, PendingLog, RecordRef};
+use crate::phone::{Call, CallDirection, InterruptedCall, PendingLog, RecordRef, Time};
 
 /// The unsaved call logs (a JSON array).
 const OUTBOX_KEY: &str = "softphone.outbox";
@@ -193,31 +193,31 @@ pub fn store_logs(logs: &[PendingLog]) {
 
 /// Remembers the calls in progress at `now_ms` (the heartbeat) with the SIP dialogs they are
 /// on; none forgets them.
-pub fn store_calls(calls: &[Carried<'_>], now_ms: u64) {
-    let stored: Vec<Value> = calls.iter().map(|c| stored_call(c, now_ms).to_value()).collect();
+pub fn store_calls(calls: &[Carried<'_>], now: Time) {
+    let stored: Vec<Value> = calls.iter().map(|c| stored_call(c, now).to_value()).collect();
     write(CALLS_KEY, (!stored.is_empty()).then_some(Value::Array(stored)));
     write(OLD_CALL_KEY, None);
 }
 
-fn stored_call(carried: &Carried<'_>, now_ms: u64) -> CallInProgress {
+fn stored_call(carried: &Carried<'_>, now: Time) -> CallInProgress {
     let c = carried.call;
     CallInProgress {
-        direction: c.direction,
-        number: c.number.clone(),
-        record: c.record.clone(),
-        about: c.about.clone(),
+        direction: c.direction(),
+        number: c.number().to_owned(),
+        record: c.record().cloned(),
+        about: c.about().cloned(),
         call_id: c.log_call_id().map(str::to_owned),
-        started_at_ms: c.started_at_ms,
-        answered_at_ms: c.answered_at_ms,
-        screen_pop: c.screen_pop.and_then(|pop| pop.measure_at(now_ms)),
-        heartbeat_ms: now_ms,
+        started_at_ms: c.started_at().unix_millis(),
+        answered_at_ms: c.answered_at().map(Time::unix_millis),
+        screen_pop: c.screen_pop().and_then(|pop| pop.measure_at(now)),
+        heartbeat_ms: now.unix_millis(),
         dialog: carried.dialog.as_ref().map(|d| StoredDialog {
             call_id: d.call_id.clone(),
             local_tag: d.local_tag.clone(),
             remote_tag: d.remote_tag.clone(),
             remote_target: d.remote_target.to_string(),
         }),
-        held: c.held,
+        held: c.held(),
     }
 }
 
@@ -234,24 +234,21 @@ pub fn interrupted_calls() -> Vec<InterruptedCall> {
     stored_calls().into_iter().map(interrupted).collect()
 }
 
+/// A stored call as the phone takes it back (what becomes of it is the phone's to decide).
 fn interrupted(call: CallInProgress) -> InterruptedCall {
-    let duration_s = call.answered_at_ms.map_or(0, |at| call.heartbeat_ms.saturating_sub(at) / 1000);
-    let outcome = match (call.answered_at_ms, call.direction) {
-        (Some(_), _) => CallOutcome::Answered,
-        (None, CallDirection::Inbound) => CallOutcome::Missed,
-        (None, _) => CallOutcome::Cancelled,
-    };
-    let can_rejoin = call.dialog.as_ref().and_then(dialog_ref).is_some();
-    let log = CallRecord {
-        duration_s,
-        call_id: call.call_id,
-        screen_pop: call.screen_pop,
-        outcome: Some(outcome),
+    InterruptedCall {
+        can_rejoin: call.dialog.as_ref().and_then(dialog_ref).is_some(),
+        direction: call.direction,
+        number: call.number,
+        record: call.record,
         about: call.about,
-        notes: crate::phone::LOST_NOTE.into(),
-        ..CallRecord::new(call.direction, call.number, call.record, call.started_at_ms)
-    };
-    InterruptedCall { log, answered_at_ms: call.answered_at_ms, interrupted_at_ms: call.heartbeat_ms, can_rejoin, held: call.held }
+        call_id: call.call_id,
+        started_at: Time::from_unix_millis(call.started_at_ms),
+        answered_at: call.answered_at_ms.map(Time::from_unix_millis),
+        screen_pop: call.screen_pop,
+        interrupted_at: Time::from_unix_millis(call.heartbeat_ms),
+        held: call.held,
+    }
 }
 
 /// The SIP dialog of the call a previous page went away during whose log is keyed by

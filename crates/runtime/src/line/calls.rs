@@ -15,7 +15,8 @@ use super::helpers::{quality_between, refusal};
 use super::DTMF_MS;
 use super::{Inner, Line};
 use crate::media::{CallMedia, MediaError, MediaStats, Tone as MediaTone, Tones};
-use crate::phone::{CallHandle, EndReason, Event, Tone};
+use crate::phone::reasons::TransferFailure;
+use crate::phone::{CallFailure, CallHandle, EndReason, Event, Tone};
 
 /// One call the line carries.
 pub(super) struct LineCall {
@@ -169,7 +170,7 @@ impl Line {
                         Some(refusal) => Command::RefuseOffer { call: sip, refusal },
                         None => Command::Decline { call: sip, busy: false },
                     });
-                    this.report_later(Event::CallEnded { call: handle, reason: EndReason::Failed(e.to_string()) });
+                    this.report_later(Event::CallEnded { call: handle, reason: EndReason::Failed(CallFailure::Media(e)) });
                 }
             }
         });
@@ -197,7 +198,7 @@ impl Line {
     /// final, is one the browser refuses): hung up, and the phone told why.
     pub(super) fn fail_call(&self, handle: CallHandle, error: &MediaError) {
         self.hang_up(handle);
-        self.report_later(Event::CallEnded { call: handle, reason: EndReason::Failed(error.to_string()) });
+        self.report_later(Event::CallEnded { call: handle, reason: EndReason::Failed(CallFailure::Media(error.clone())) });
     }
 
     /// Mutes or unmutes our audio on call `handle`.
@@ -221,7 +222,7 @@ impl Line {
         spawn_local(async move {
             match media.reoffer(held).await {
                 Ok(sdp) => this.command(Command::Reinvite { call: sip, sdp }),
-                Err(e) => web_sys::console::warn_1(&e.to_string().into()),
+                Err(e) => web_sys::console::warn_1(&["The call could not be put on hold or resumed: ", &words::media_problem(&e)].concat().into()),
             }
         });
     }
@@ -262,7 +263,7 @@ impl Line {
     }
 
     fn transfer_refused(&self, handle: CallHandle) {
-        self.report_later(Event::TransferFailed { call: handle, reason: super::helpers::transfer_failure(481) });
+        self.report_later(Event::TransferFailed { call: handle, reason: TransferFailure { status: 481 } });
     }
 
     /// Refuses the far end's request to transfer call `handle` (603).

@@ -2,9 +2,9 @@
 
 use sip::{Command, CommandError};
 
-use super::helpers::{sip_now, transfer_failure};
-use super::wording::command_refused;
+use super::helpers::sip_now;
 use super::Line;
+use crate::phone::reasons::TransferFailure;
 use crate::phone::Event;
 
 impl Line {
@@ -33,8 +33,8 @@ impl Line {
         let Err(error) = result else { return result };
         let transferred = transfer_of.and_then(|sip| self.inner.borrow_mut().by_sip(&sip).map(|c| c.handle));
         match transferred {
-            Some(call) => self.report_later(Event::TransferFailed { call, reason: transfer_failure(refused_status(error)) }),
-            None => web_sys::console::warn_1(&format!("A phone command was not carried out: {}.", command_refused(error)).into()),
+            Some(call) => self.report_later(Event::TransferFailed { call, reason: TransferFailure { status: refused_status(error) } }),
+            None => web_sys::console::warn_1(&format!("A phone command was not carried out: {error:?}.").into()),
         }
         result
     }

@@ -8,9 +8,10 @@ use sip::{Command, Event as SipEvent};
 use wasm_bindgen_futures::spawn_local;
 
 use super::calls::Offer;
-use super::helpers::{apply_answer, end_reason, mark, refusal, transfer_failure};
-use super::{recovery, wording, Deferred, Inner, Line};
-use crate::media::{CallMedia, MediaError, SdpProblem};
+use super::helpers::{apply_answer, dropped, end_reason, mark, refusal};
+use super::{recovery, Deferred, Inner, Line};
+use crate::media::{CallMedia, MediaError};
+use crate::phone::reasons::{MediaWarning, TransferFailure};
 use crate::phone::Event;
 
 /// Which description of the far end's the browser is given.
@@ -25,14 +26,14 @@ enum FarSdp {
 }
 
 impl Inner {
-    /// One event of the user agent; `user` is the signed-in SIP user, for the wording.
-    pub(super) fn on_sip_event(&mut self, event: SipEvent, user: &str, after: &mut Vec<Deferred>) {
+    /// One event of the user agent.
+    pub(super) fn on_sip_event(&mut self, event: SipEvent, after: &mut Vec<Deferred>) {
         match event {
             SipEvent::Registered { .. }
             | SipEvent::RegistrationFailed { .. }
             | SipEvent::FlowReplaced { .. }
             | SipEvent::FlowFailed
-            | SipEvent::Unregistered => self.on_registration_event(event, user, after),
+            | SipEvent::Unregistered => self.on_registration_event(event, after),
             SipEvent::Reoffered { .. } | SipEvent::Reanswered { .. } | SipEvent::ReinviteFailed { .. } => self.on_reinvite_event(event, after),
             SipEvent::EarlyMedia { call, sdp } => self.apply_far_sdp(&call, sdp, FarSdp::Early, after),
             SipEvent::Answered { call, sdp } => self.apply_far_sdp(&call, sdp, FarSdp::Answer, after),
@@ -42,7 +43,7 @@ impl Inner {
     }
 
     /// The registration and the connection (flow) under it.
-    fn on_registration_event(&mut self, event: SipEvent, user: &str, after: &mut Vec<Deferred>) {
+    fn on_registration_event(&mut self, event: SipEvent, after: &mut Vec<Deferred>) {
         match event {
             SipEvent::Registered { .. } => {
                 if let Some(t) = self.transport.as_ref() {
@@ -56,11 +57,10 @@ impl Inner {
                 }
             }
             SipEvent::RegistrationFailed { failure, retry_after } => {
-                let reason = wording::registration_failure(&failure, user);
                 if recovery::is_transient(failure.status()) {
-                    after.push(Box::new(move |line: &Line| line.registrar_refused(reason, retry_after)));
+                    after.push(Box::new(move |line: &Line| line.registrar_refused(failure, retry_after)));
                 } else {
-                    self.pending.push(Event::RegistrationFailed(reason));
+                    self.pending.push(Event::RegistrationFailed(failure));
                 }
             }
             SipEvent::FlowReplaced { call } => {
@@ -119,10 +119,10 @@ impl Inner {
             }
             // The call ends by itself when the transfer succeeds ([`SipEnd::Transferred`]).
             SipEvent::TransferFailed { call, status } => {
-                self.by_sip(&call).map(|c| Event::TransferFailed { call: c.handle, reason: transfer_failure(status) })
+                self.by_sip(&call).map(|c| Event::TransferFailed { call: c.handle, reason: TransferFailure { status } })
             }
             SipEvent::Dropped { reason } => {
-                web_sys::console::warn_1(&wording::dropped(&reason).into());
+                web_sys::console::warn_1(&dropped(&reason).into());
                 None
             }
             _ => None,
@@ -212,14 +212,14 @@ impl Line {
             let made = match (&media, &offer) {
                 (Some(m), Some(offer)) => m.answer(offer).await,
                 (Some(m), None) => m.renew_offer(false).await,
-                (None, _) => Err(MediaError::Sdp(SdpProblem::Refused)),
+                (None, _) => Err(MediaError::Offer(sip::OfferRefusal::Other)),
             };
             match made {
                 Ok(sdp) => line.command(Command::AnswerReinvite { call: sip, sdp }),
                 Err(e) => {
                     let refusal = refusal(&e).unwrap_or(sip::OfferRefusal::Other);
                     line.command(Command::RefuseOffer { call: sip, refusal });
-                    line.report_later(Event::MediaWarning(format!("The other side tried to change the call and could not: {e} The call goes on as before.")));
+                    line.report_later(Event::MediaWarning(MediaWarning::ChangeRefused(e)));
                 }
             }
         });

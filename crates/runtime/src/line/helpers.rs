@@ -5,8 +5,8 @@ use std::rc::Rc;
 
 use sip::{EndReason as SipEnd, OfferRefusal};
 
-use crate::media::{CallMedia, MediaError, MediaStats, Microphone, SdpProblem};
-use crate::phone::{EndReason, Quality};
+use crate::media::{CallMedia, MediaError, MediaStats, Microphone};
+use crate::phone::{CallFailure, EndReason, Quality};
 
 /// Opens the chosen microphone, or the browser's default when the chosen one is gone (a headset
 /// unplugged since the last sign-in).
@@ -38,26 +38,10 @@ pub(super) fn quality_between(before: &MediaStats, now: &MediaStats) -> Quality 
     }
 }
 
-/// Why a transfer failed, for the agent, from the status the transfer target (or the far end) gave.
-pub(super) fn transfer_failure(status: u16) -> String {
-    let why = match status {
-        486 | 600 => "the number is busy",
-        603 => "it was declined",
-        404 | 604 => "the number does not exist or is not registered",
-        408 | 480 | 487 => "nobody answered",
-        405 | 501 => "the other party's phone cannot transfer calls",
-        481 | 491 => "the call changed while transferring",
-        _ => "it was refused",
-    };
-    format!("The transfer failed: {why} ({status}). The call is still yours.")
-}
-
 /// The 488 Warning for a media error that is the far end's description (`None`: ours).
 pub(super) fn refusal(error: &MediaError) -> Option<OfferRefusal> {
     match error {
-        MediaError::Sdp(SdpProblem::NotEncrypted) => Some(OfferRefusal::Transport),
-        MediaError::Sdp(SdpProblem::NoCommonCodec) => Some(OfferRefusal::MediaFormat),
-        MediaError::Sdp(SdpProblem::Refused) => Some(OfferRefusal::Other),
+        MediaError::Offer(refusal) => Some(*refusal),
         _ => None,
     }
 }
@@ -66,7 +50,7 @@ pub(super) fn refusal(error: &MediaError) -> Option<OfferRefusal> {
 pub(super) async fn apply_answer(media: Option<Rc<CallMedia>>, sdp: &str) {
     if let Some(m) = media {
         if let Err(e) = m.accept_answer(sdp).await {
-            web_sys::console::warn_1(&e.to_string().into());
+            web_sys::console::warn_1(&["The far end's answer was refused: ", &words::media_problem(&e)].concat().into());
         }
     }
 }
@@ -96,6 +80,7 @@ pub fn mark(name: &str) {
 /// about 100).
 const MARKS_KEPT: u32 = 400;
 
+/// Why a call ended as the phone keeps it: what the SIP core said, nothing lost.
 pub(super) fn end_reason(reason: SipEnd) -> EndReason {
     match reason {
         SipEnd::Local => EndReason::LocalHangup,
@@ -104,9 +89,18 @@ pub(super) fn end_reason(reason: SipEnd) -> EndReason {
         SipEnd::Remote => EndReason::RemoteHangup,
         SipEnd::CallerCancelled => EndReason::Missed,
         SipEnd::AnsweredElsewhere => EndReason::AnsweredElsewhere,
-        SipEnd::Busy | SipEnd::Declined => EndReason::Busy,
+        SipEnd::Busy => EndReason::Busy,
+        SipEnd::Declined => EndReason::RemoteDeclined,
         SipEnd::NoAnswer => EndReason::NoAnswer,
-        SipEnd::Failed(failure) => EndReason::Failed(super::wording::call_failure(failure)),
+        SipEnd::Failed(failure) => EndReason::Failed(CallFailure::Sip(failure)),
+    }
+}
+
+/// Why a frame from the PBX was dropped, for the console.
+pub(super) fn dropped(reason: &sip::DropReason) -> String {
+    match reason {
+        sip::DropReason::Malformed(e) => format!("Dropped a malformed SIP message: {} (at byte {})", e.kind.as_str(), e.offset),
+        sip::DropReason::UnmatchableResponse => "Dropped a SIP response without a Via branch or CSeq".into(),
     }
 }
 

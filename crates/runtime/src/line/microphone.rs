@@ -7,11 +7,10 @@ use wasm_bindgen_futures::spawn_local;
 
 use super::Line;
 use crate::media::Microphone;
+use crate::phone::reasons::MicrophoneProblem;
 use crate::phone::{AudioInput, Event};
 
 /// What the agent is told when the microphone went away mid-shift.
-const MICROPHONE_GONE: &str = "Your microphone was disconnected: the phone now uses the browser's default microphone.";
-
 impl Line {
     /// Uses this microphone (`None`: the browser's default) from now on: for the call in
     /// progress, the next calls, and the next sign-in.
@@ -32,7 +31,7 @@ impl Line {
         let watch = mic.watch_ended(move || {
             if let Some(inner) = weak.upgrade() {
                 // The call goes on with the browser's default microphone, and the agent is told.
-                Line { inner }.switch_microphone(None, Some(Event::MicrophoneProblem(MICROPHONE_GONE.into())));
+                Line { inner }.switch_microphone(None, Some(Event::MicrophoneProblem(MicrophoneProblem::Gone)));
             }
         });
         let mut inner = self.inner.borrow_mut();
@@ -47,7 +46,7 @@ impl Line {
         spawn_local(async move {
             let mic = match Microphone::open(id.as_deref()).await {
                 Ok(mic) => mic,
-                Err(e) => return this.report_later(Event::MicrophoneProblem(e.to_string())),
+                Err(e) => return this.report_later(Event::MicrophoneProblem(MicrophoneProblem::Unavailable(e))),
             };
             let old = this.adopt_microphone(mic.clone());
             let media: Vec<_> = {
@@ -62,7 +61,7 @@ impl Line {
             // Every call, the held ones too: they are heard again with the new microphone.
             for media in media {
                 if let Err(e) = media.use_microphone(&mic).await {
-                    this.report_later(Event::MicrophoneProblem(e.to_string()));
+                    this.report_later(Event::MicrophoneProblem(MicrophoneProblem::Unavailable(e)));
                 }
             }
             if let Some(old) = old {

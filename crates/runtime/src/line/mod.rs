@@ -15,7 +15,6 @@ mod outgoing;
 mod perform;
 mod recovery;
 mod wake;
-mod wording;
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -24,6 +23,7 @@ use sip::{Command, Config, Input, Output, UserAgent};
 use wasm_bindgen_futures::spawn_local;
 
 use crate::media::{CallMedia, IceSource, MediaError, Microphone, Tones, TrackEnded};
+use crate::phone::reasons::{MediaWarning, MicrophoneProblem};
 use crate::phone::{Credentials, Event};
 
 use crate::timer::Timeout;
@@ -167,7 +167,7 @@ impl Line {
                     this.report_microphones().await;
                 }
                 // Without a microphone the agent can still register and see calls; say why calls fail.
-                Err(e) => this.report_later(Event::MicrophoneProblem(e.to_string())),
+                Err(e) => this.report_later(Event::MicrophoneProblem(MicrophoneProblem::Unavailable(e))),
             }
             this.start(&credentials);
         });
@@ -260,25 +260,25 @@ impl Line {
         }
     }
 
-    /// A call's peer connection. A TURN problem is a sentence for the agent: the call goes on
-    /// with the other candidates, unless the relay policy leaves it without any.
+    /// A call's peer connection. A TURN problem is told to the agent: the call goes on with the
+    /// other candidates, unless the relay policy leaves it without any.
     async fn new_media(&self) -> Result<Rc<CallMedia>, MediaError> {
         let source = self.inner.borrow().ice.clone();
         let ice = source.config(now() as f64).await;
         if let Some(problem) = &ice.problem {
             if ice.policy == callcenter::IceTransportPolicy::Relay {
-                return Err(MediaError::NoAudioPath(problem.clone()));
+                return Err(MediaError::NoRelay(problem.clone()));
             }
-            self.report_later(Event::MediaWarning(problem.clone()));
+            self.report_later(Event::MediaWarning(MediaWarning::NoRelay(problem.clone())));
         }
         let weak = Rc::downgrade(&self.inner);
-        let report = Rc::new(move |why: String| {
+        let report = Rc::new(move |why: MediaWarning| {
             if let Some(inner) = weak.upgrade() {
                 Line { inner }.report_later(Event::MediaWarning(why));
             }
         });
         let inner = self.inner.borrow();
-        let mic = inner.microphone.as_ref().ok_or_else(|| MediaError::MicrophoneRefused("no microphone is open".into()))?;
+        let mic = inner.microphone.as_ref().ok_or_else(|| MediaError::MicrophoneBlocked { detail: "no microphone is open".into() })?;
         let media = CallMedia::new(mic, &ice, report)?;
         media.prefer_codecs(&inner.settings.audio_codecs);
         Ok(Rc::new(media))
@@ -300,8 +300,7 @@ impl Line {
                 let was_registered = std::mem::replace(&mut self.inner.borrow_mut().registered, false);
                 self.drive(Some(Input::TransportDown));
                 if was_registered {
-                    let secs = retry_in_ms.div_ceil(1000);
-                    self.report_later(Event::ConnectionLost(format!("The connection to the PBX was lost ({reason}); trying again in {secs} s.")));
+                    self.report_later(Event::ConnectionLost { problem: reason, retry_in_s: Some(retry_in_ms.div_ceil(1000)) });
                 }
             }
         }
@@ -331,10 +330,9 @@ impl Line {
                     Output::Event(event) => events.push(event),
                 }
             }
-            let user = ua.user().unwrap_or("").to_owned();
             let deadline = ua.poll_timeout();
             for event in events {
-                inner.on_sip_event(event, &user, &mut after);
+                inner.on_sip_event(event, &mut after);
             }
             inner.timer = deadline.and_then(|at| self.arm(at));
         }

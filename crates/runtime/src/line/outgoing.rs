@@ -10,7 +10,8 @@ use super::calls::LineCall;
 use super::helpers::{mark, now};
 use super::Line;
 use crate::media::{CallMedia, MediaError};
-use crate::phone::{CallHandle, Event};
+use crate::phone::reasons::MediaWarning;
+use crate::phone::{CallFailure, CallHandle, Event};
 
 /// Where an outgoing call goes.
 enum OutgoingCall {
@@ -41,7 +42,7 @@ impl Line {
     /// Follows the far end's transfer request on call `old`: calls its target as call `new`.
     pub fn follow_transfer(&self, old: CallHandle, new: CallHandle) {
         let Some(sip) = self.inner.borrow().sip_of(old) else {
-            return self.report_later(Event::CallFailed { call: new, reason: "The call to transfer to ended first.".into() });
+            return self.report_later(Event::CallFailed { call: new, reason: CallFailure::TransferFromGone });
         };
         // The party who transferred us no longer hears the agent, who now talks to the new call.
         if let Some(media) = self.media_of(old) {
@@ -79,7 +80,7 @@ impl Line {
                 Ok((media, sdp)) => this.place_call(handle, target, media, sdp),
                 Err(e) => {
                     this.inner.borrow_mut().forget(handle);
-                    this.report_later(Event::CallFailed { call: handle, reason: e.to_string() });
+                    this.report_later(Event::CallFailed { call: handle, reason: CallFailure::Media(e) });
                 }
             }
         });
@@ -107,7 +108,7 @@ impl Line {
         mark("softphone:invite-sent");
         if let Err(e) = sent {
             self.inner.borrow_mut().forget(handle);
-            self.report_later(Event::CallFailed { call: handle, reason: super::wording::command_refused(e).into() });
+            self.report_later(Event::CallFailed { call: handle, reason: CallFailure::Command(e) });
         }
     }
 
@@ -133,8 +134,8 @@ impl Line {
             // Without a relay under the relay policy no call can have audio: say so now, not at the first call.
             let spare = spare
                 .map_err(|e| {
-                    if let MediaError::NoAudioPath(why) = e {
-                        this.report_later(Event::MediaWarning(why))
+                    if let MediaError::NoRelay(why) = e {
+                        this.report_later(Event::MediaWarning(MediaWarning::NoRelay(why)))
                     }
                 })
                 .ok();

@@ -16,6 +16,7 @@ use wasm_bindgen_futures::spawn_local;
 
 use super::wake::{self, Check, Watch};
 use super::{now, Line};
+use crate::phone::reasons::{ConnectionProblem, RegistrationFailure};
 use crate::phone::{CallHandle, Event};
 use crate::timer::Timeout;
 
@@ -132,7 +133,7 @@ impl Line {
                     super::mark(if ice_restart { "softphone:call-moved-ice-restart" } else { "softphone:call-moved" });
                     this.command(Command::Reinvite { call, sdp });
                 }
-                Err(e) => web_sys::console::warn_1(&format!("The call could not be moved to the new connection: {e}").into()),
+                Err(e) => web_sys::console::warn_1(&["The call could not be moved to the new connection: ", &words::media_problem(&e)].concat().into()),
             }
         });
     }
@@ -173,13 +174,14 @@ impl Line {
     }
 
     /// The PBX could not register us for now: try the next one (or this one again, later).
-    pub(super) fn registrar_refused(&self, reason: String, retry_after: Option<u32>) {
+    pub(super) fn registrar_refused(&self, failure: RegistrationFailure, retry_after: Option<u32>) {
         let Some(transport) = self.inner.borrow().transport.clone() else {
             return;
         };
-        self.report_later(Event::ConnectionLost(format!("{reason} Trying again.")));
+        let problem = ConnectionProblem::RegistrarRefused(failure);
+        self.report_later(Event::ConnectionLost { problem: problem.clone(), retry_in_s: None });
         let wait_ms = u64::from(retry_after.unwrap_or(0)).saturating_mul(1000);
-        transport.refused(reason, wait_ms);
+        transport.refused(problem, wait_ms);
     }
 
     /// The connection stopped answering keep-alives: drop it and connect again.
@@ -187,7 +189,7 @@ impl Line {
         let Some(transport) = self.inner.borrow().transport.clone() else {
             return;
         };
-        transport.reconnect("The PBX stopped answering on this connection.".into());
+        transport.reconnect(ConnectionProblem::Unresponsive);
     }
 }
 

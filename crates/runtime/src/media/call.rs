@@ -14,11 +14,12 @@ use web_sys::{
 use super::ice::IceConfig;
 use super::output::SpeakerLease;
 use crate::phone::quality::Codec;
-use super::sdp::{self, SdpProblem};
+use super::sdp;
 use super::{js_error, MediaError, Microphone, GATHERING_LIMIT_MS, TURN_GATHERING_LIMIT_MS};
+use crate::phone::reasons::{MediaWarning, OfferRefusal, RelayProblem};
 
 /// Tells the line about an audio-path problem that does not end the call, in words for the agent.
-pub type ProblemReport = Rc<dyn Fn(String)>;
+pub type ProblemReport = Rc<dyn Fn(MediaWarning)>;
 
 /// Audio quality figures for one call, from `getStats`.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -61,7 +62,7 @@ impl CallMedia {
     /// A peer connection sending the microphone, with the Call Center's ICE servers.
     /// `report` hears audio-path problems found later (no relay address, ICE failed).
     pub fn new(microphone: &Microphone, ice: &IceConfig, report: ProblemReport) -> Result<CallMedia, MediaError> {
-        let failed = |e: JsValue| MediaError::PeerConnection(js_error(&e));
+        let failed = |e: JsValue| MediaError::PeerConnection { detail: js_error(&e) };
         let config = RtcConfiguration::new();
         config.set_ice_servers(&super::ice::browser_servers(&ice.servers));
         // Set by name: the typed setter needs one more web-sys feature for one string.
@@ -74,7 +75,7 @@ impl CallMedia {
         let track = web_sys::MediaStreamTrack::clone(&microphone.track()?);
         let sender = pc.add_track_0(&track, microphone.stream());
 
-        let speaker = SpeakerLease::take().ok_or_else(|| MediaError::PeerConnection("the page cannot play audio".into()))?;
+        let speaker = SpeakerLease::take().ok_or_else(|| MediaError::PeerConnection { detail: "the page cannot play audio".into() })?;
         let on_track = {
             let audio = speaker.element().clone();
             Closure::<dyn FnMut(RtcTrackEvent)>::new(move |event: RtcTrackEvent| {
@@ -125,7 +126,7 @@ impl CallMedia {
         };
         let sdp = js_sys::Reflect::get(&answer, &"sdp".into()).ok().and_then(|s| s.as_string()).unwrap_or_default();
         if sdp::audio_rejected(&sdp) {
-            return Err(self.rolled_back(MediaError::Sdp(SdpProblem::NoCommonCodec)).await);
+            return Err(self.rolled_back(MediaError::Offer(OfferRefusal::MediaFormat)).await);
         }
         let answer: RtcSessionDescriptionInit = answer.unchecked_into();
         JsFuture::from(self.pc.set_local_description(&answer)).await.map_err(pc_error)?;
@@ -146,8 +147,8 @@ impl CallMedia {
     /// browser's own words go to the console).
     async fn set_far_description(&self, kind: RtcSdpType, sdp: &str) -> Result<(), MediaError> {
         self.set_remote(kind, sdp).await.map_err(|e| {
-            web_sys::console::warn_1(&format!("The browser refused the far end's SDP: {e}").into());
-            MediaError::Sdp(sdp::problem_with(sdp))
+            web_sys::console::warn_1(&["The browser refused the far end's SDP: ", &words::media_problem(&e)].concat().into());
+            MediaError::Offer(sdp::problem_with(sdp))
         })
     }
 
@@ -162,7 +163,7 @@ impl CallMedia {
         self.set_directions(hold);
         let offer = JsFuture::from(self.pc.create_offer()).await.map_err(pc_error)?;
         let sdp = js_sys::Reflect::get(&offer, &"sdp".into()).ok().and_then(|s| s.as_string());
-        let sdp = sdp.ok_or_else(|| MediaError::PeerConnection("the browser made an offer without SDP".into()))?;
+        let sdp = sdp.ok_or_else(|| MediaError::PeerConnection { detail: "the browser made an offer without SDP".into() })?;
         *self.pending_offer.borrow_mut() = Some(offer.unchecked_into());
         Ok(sdp)
     }
@@ -303,13 +304,13 @@ impl CallMedia {
             .pc
             .local_description()
             .map(|d| d.sdp())
-            .ok_or_else(|| MediaError::PeerConnection("no local description".into()))?;
+            .ok_or_else(|| MediaError::PeerConnection { detail: "no local description".into() })?;
         if self.ice.expects_relay && !sdp.contains(" typ relay") {
-            let why = self.ice.no_relay_sentence();
+            let why = self.ice.no_relay();
             if self.ice.relay_only {
-                return Err(MediaError::NoAudioPath(why));
+                return Err(MediaError::NoRelay(why));
             }
-            (self.ice.report)(why);
+            (self.ice.report)(MediaWarning::NoRelay(why));
         }
         Ok(sdp)
     }
@@ -328,7 +329,7 @@ impl Drop for CallMedia {
 }
 
 fn pc_error(e: JsValue) -> MediaError {
-    MediaError::PeerConnection(js_error(&e))
+    MediaError::PeerConnection { detail: js_error(&e) }
 }
 
 /// Waits until ICE gathering completes or `limit_ms` passed, whichever is first; with
@@ -418,8 +419,7 @@ impl IceWatch {
             Closure::<dyn FnMut()>::new(move || {
                 let state = js_sys::Reflect::get(&pc, &"iceConnectionState".into()).ok().and_then(|s| s.as_string());
                 if state.as_deref() == Some("failed") && !told.replace(true) {
-                    let turn = turn_error.borrow().clone().map(|e| format!(" (the TURN server {e})")).unwrap_or_default();
-                    report(format!("No audio path to the other side: the network blocked it{turn}. Ask your admin about the TURN server."));
+                    report(MediaWarning::NoAudioPath { turn: turn_error.borrow().clone() });
                 }
             })
         };
@@ -435,11 +435,9 @@ impl IceWatch {
         }
     }
 
-    fn no_relay_sentence(&self) -> String {
-        match self.turn_error.borrow().as_ref() {
-            Some(e) => format!("The TURN server refused to relay the call's audio: {e}. Ask your admin to check the TURN user and password."),
-            None => "The TURN server gave no relay address for the call's audio (no answer from it). Ask your admin to check the TURN server.".into(),
-        }
+    /// Why the call has no relay candidate: what the TURN server answered, if it refused.
+    fn no_relay(&self) -> RelayProblem {
+        RelayProblem::Refused { turn: self.turn_error.borrow().clone() }
     }
 
     fn detach(&self, pc: &RtcPeerConnection) {

@@ -11,6 +11,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::js_value::from_js;
+use crate::phone::reasons::RelayProblem;
 use crate::phone::value::Value;
 
 /// Fetched credentials are used for this share of their lifetime, then fetched again, so a
@@ -28,8 +29,8 @@ pub struct IceConfig {
     pub policy: IceTransportPolicy,
     /// Until when (performance.now() ms) these credentials may start a call; `None`: forever.
     pub good_until_ms: Option<f64>,
-    /// Why TURN is missing from `servers`, for the agent.
-    pub problem: Option<String>,
+    /// Why TURN is missing from `servers`.
+    pub problem: Option<RelayProblem>,
 }
 
 impl IceConfig {
@@ -135,7 +136,7 @@ impl IceSource {
         let grant = if !self.settings.turn_urls_for_org().is_empty() {
             let minted = self.minted.borrow().clone().filter(|g| g.good_until_ms > now_ms);
             if minted.is_none() {
-                config.problem = Some("Salesforce has not given the phone a TURN credential (sign in with Salesforce), so audio cannot be relayed.".into());
+                config.problem = Some(RelayProblem::NoOrgCredential);
             }
             minted
         } else if self.settings.credentials_url.is_some() {
@@ -165,7 +166,7 @@ impl IceSource {
             }
             Err(why) => {
                 *self.fetched.borrow_mut() = None;
-                config.problem = Some(format!("The TURN server's credentials could not be fetched ({why}), so audio cannot be relayed."));
+                config.problem = Some(RelayProblem::CredentialsUnavailable { detail: why });
             }
         }
         config

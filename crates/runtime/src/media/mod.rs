@@ -14,7 +14,6 @@ mod tones;
 
 pub use call::{CallMedia, MediaStats, ProblemReport};
 pub use ice::{browser_servers, IceConfig, IceSource};
-pub use sdp::SdpProblem;
 pub use output::{audio_outputs, can_choose, on_output_failure, use_ringer, use_speaker, watch_devices, OutputFailure};
 pub use tones::{Tone, Tones};
 
@@ -28,38 +27,8 @@ pub const GATHERING_LIMIT_MS: i32 = 400;
 /// server that may be far away, and a relay-only call has no audio without it.
 pub const TURN_GATHERING_LIMIT_MS: i32 = 2000;
 
-/// What went wrong with audio, in words for the agent.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum MediaError {
-    /// The browser or the agent refused the microphone.
-    MicrophoneRefused(String),
-    /// The peer connection failed (bad SDP from the far end, browser refusal, ...).
-    PeerConnection(String),
-    /// No way for audio to travel (TURN refused or unreachable under the relay policy): a sentence.
-    NoAudioPath(String),
-    /// The browser cannot take the far end's session description (its offer or answer).
-    Sdp(SdpProblem),
-}
-
-impl std::fmt::Display for MediaError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            MediaError::MicrophoneRefused(why) => write!(
-                f,
-                "The microphone is blocked ({why}). Allow it for this phone in the browser's site settings (the lock icon in the address bar), then reload."
-            ),
-            MediaError::PeerConnection(why) => write!(f, "The call's audio could not be set up: {why}"),
-            MediaError::NoAudioPath(why) => f.write_str(why),
-            MediaError::Sdp(SdpProblem::NotEncrypted) => f.write_str(
-                "The other side offered unencrypted audio, which a browser phone cannot play: the PBX needs its WebRTC edge (DTLS-SRTP) for this call.",
-            ),
-            MediaError::Sdp(SdpProblem::NoCommonCodec) => f.write_str(
-                "The other side offered no audio format this phone can play (it takes Opus, G.711 or G.722): the PBX's codecs need checking.",
-            ),
-            MediaError::Sdp(SdpProblem::Refused) => f.write_str("The other side's call setup could not be used for audio: the browser refused it."),
-        }
-    }
-}
+/// What went wrong with audio: the phone's own vocabulary, worded by the app.
+pub type MediaError = crate::phone::reasons::MediaProblem;
 
 /// Hears a microphone's track end; dropping it stops listening.
 pub struct TrackEnded {
@@ -82,9 +51,9 @@ pub struct Microphone {
 impl Microphone {
     /// Asks for the microphone (`device_id` picks one; `None` is the browser's default).
     pub async fn open(device_id: Option<&str>) -> Result<Microphone, MediaError> {
-        let refused = |e: wasm_bindgen::JsValue| MediaError::MicrophoneRefused(js_error(&e));
+        let refused = |e: wasm_bindgen::JsValue| MediaError::MicrophoneBlocked { detail: js_error(&e) };
         let devices = web_sys::window()
-            .ok_or_else(|| MediaError::MicrophoneRefused("no window".into()))?
+            .ok_or_else(|| MediaError::MicrophoneBlocked { detail: "no window".into() })?
             .navigator()
             .media_devices()
             .map_err(refused)?;
@@ -133,7 +102,7 @@ impl Microphone {
             .get_audio_tracks()
             .get(0)
             .dyn_into::<web_sys::MediaStreamTrack>()
-            .map_err(|_| MediaError::MicrophoneRefused("the microphone has no audio track".into()))
+            .map_err(|_| MediaError::MicrophoneBlocked { detail: "the microphone has no audio track".into() })
     }
 }
 

@@ -175,7 +175,9 @@ fn set_sink(target: &JsValue, role: OutputRole, device: Option<String>) {
 
 fn report_failure(role: OutputRole, device: Option<String>, error: &JsValue) {
     let name = js_sys::Reflect::get(error, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default();
-    web_sys::console::warn_1(&format!("setSinkId({role:?}, {device:?}) failed: {name} {}", super::js_error(error)).into());
+    let role_name = if role == OutputRole::Speaker { "speaker" } else { "ringer" };
+    let shown = device.as_deref().unwrap_or("default");
+    web_sys::console::warn_1(&format!("setSinkId({role_name}, {shown}) failed: {name} {}", super::js_error(error)).into());
     // The default output refused has nothing to fall back to.
     let Some(device) = device else { return };
     let on_failure = STATE.with(|s| s.borrow().on_failure.clone());

@@ -2,32 +2,25 @@
 //! refused an offer (for the 488's Warning and the agent's sentence), and whether its answer
 //! turned the audio down. Everything else of SDP is the browser's business.
 
-/// Why the browser cannot take the far end's session description.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SdpProblem {
-    /// Its audio is not encrypted as WebRTC requires: plain RTP, no DTLS fingerprint (a PBX
-    /// reached without a WebRTC edge in front of it).
-    NotEncrypted,
-    /// It offers no audio codec the browser has (G.729 only, say).
-    NoCommonCodec,
-    /// The browser refused it for another reason (malformed, contradictory).
-    Refused,
-}
+use sip::OfferRefusal;
 
 /// The audio codecs every WebRTC browser has (RFC 7874: Opus and G.711; G.722 in practice).
 const BROWSER_CODECS: [&str; 4] = ["opus", "pcmu", "pcma", "g722"];
 
-/// Why the browser refused `sdp`, the far end's description, judged from its text.
-pub fn problem_with(sdp: &str) -> SdpProblem {
-    let Some(audio) = sdp.lines().find_map(|l| l.strip_prefix("m=audio ")) else { return SdpProblem::Refused };
+/// Why the browser refused `sdp`, the far end's description, judged from its text: its audio
+/// not encrypted as WebRTC requires (plain RTP, no DTLS fingerprint: a PBX reached without a
+/// WebRTC edge in front of it), no audio codec the browser has (G.729 only, say), or another
+/// reason (malformed, contradictory).
+pub fn problem_with(sdp: &str) -> OfferRefusal {
+    let Some(audio) = sdp.lines().find_map(|l| l.strip_prefix("m=audio ")) else { return OfferRefusal::Other };
     let encrypted = sdp.lines().any(|l| l.starts_with("a=fingerprint:")) && audio.contains("SAVP");
     if !encrypted {
-        return SdpProblem::NotEncrypted;
+        return OfferRefusal::Transport;
     }
     if !has_browser_codec(sdp, audio) {
-        return SdpProblem::NoCommonCodec;
+        return OfferRefusal::MediaFormat;
     }
-    SdpProblem::Refused
+    OfferRefusal::Other
 }
 
 /// Whether the audio line `audio` (after `m=audio `) lists a codec the browser has, by its
@@ -58,19 +51,19 @@ mod tests {
 
     #[test]
     fn an_offer_without_dtls_is_not_encrypted() {
-        assert_eq!(problem_with("v=0\r\nm=audio 4000 RTP/AVP 0 8\r\n"), SdpProblem::NotEncrypted);
-        assert_eq!(problem_with(&WEBRTC.replace("a=fingerprint:sha-256 AB:CD\r\n", "")), SdpProblem::NotEncrypted);
+        assert_eq!(problem_with("v=0\r\nm=audio 4000 RTP/AVP 0 8\r\n"), OfferRefusal::Transport);
+        assert_eq!(problem_with(&WEBRTC.replace("a=fingerprint:sha-256 AB:CD\r\n", "")), OfferRefusal::Transport);
     }
 
     #[test]
     fn an_offer_of_codecs_no_browser_has_has_no_common_codec() {
         let g729 = "v=0\r\nm=audio 4000 UDP/TLS/RTP/SAVPF 18\r\na=rtpmap:18 G729/8000\r\na=fingerprint:sha-256 AB:CD\r\n";
-        assert_eq!(problem_with(g729), SdpProblem::NoCommonCodec);
+        assert_eq!(problem_with(g729), OfferRefusal::MediaFormat);
         // A name the browser knows, but under a payload type the audio line does not list.
-        assert_eq!(problem_with(&g729.replace("a=rtpmap:18 G729/8000", "a=rtpmap:18 G729/8000\r\na=rtpmap:96 opus/48000/2")), SdpProblem::NoCommonCodec);
-        assert_eq!(problem_with(WEBRTC), SdpProblem::Refused, "opus and PCMU: the browser had another reason");
-        assert_eq!(problem_with(&WEBRTC.replace(" 111 0", " 111")), SdpProblem::Refused);
-        assert_eq!(problem_with("v=0\r\n"), SdpProblem::Refused, "no audio at all");
+        assert_eq!(problem_with(&g729.replace("a=rtpmap:18 G729/8000", "a=rtpmap:18 G729/8000\r\na=rtpmap:96 opus/48000/2")), OfferRefusal::MediaFormat);
+        assert_eq!(problem_with(WEBRTC), OfferRefusal::Other, "opus and PCMU: the browser had another reason");
+        assert_eq!(problem_with(&WEBRTC.replace(" 111 0", " 111")), OfferRefusal::Other);
+        assert_eq!(problem_with("v=0\r\n"), OfferRefusal::Other, "no audio at all");
     }
 
     #[test]

@@ -11,6 +11,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
 
 use super::reconnect::{Attempt, Reconnect};
+use crate::phone::reasons::ConnectionProblem;
 use crate::timer::Timeout;
 
 /// The WebSocket subprotocol for SIP (RFC 7118).
@@ -22,7 +23,7 @@ pub enum TransportEvent {
     /// Connected to the PBX at this URL.
     Up { url: String },
     /// The connection is gone (or could not be made); the next attempt comes in `retry_in_ms`.
-    Down { reason: String, retry_in_ms: u64 },
+    Down { reason: ConnectionProblem, retry_in_ms: u64 },
     /// One SIP message (a WebSocket frame carries exactly one, RFC 7118 §5).
     Received(Vec<u8>),
 }
@@ -111,14 +112,14 @@ impl Transport {
 
     /// The connection is dead although the browser did not notice (no answer to keep-alives):
     /// close it and connect again, as if it had dropped.
-    pub fn reconnect(&self, reason: String) {
+    pub fn reconnect(&self, reason: ConnectionProblem) {
         self.close_now();
         lost(&self.inner, reason, |policy, random| policy.failed(random));
     }
 
     /// The PBX behind the open connection refuses service (a 5xx to REGISTER, or no answer):
     /// move on to the next URL; a single PBX is asked again after `retry_after_ms` at the earliest.
-    pub fn refused(&self, reason: String, retry_after_ms: u64) {
+    pub fn refused(&self, reason: ConnectionProblem, retry_after_ms: u64) {
         self.close_now();
         lost(&self.inner, reason, move |policy, random| policy.refused(random, retry_after_ms));
     }
@@ -169,8 +170,8 @@ fn open(inner: &Rc<RefCell<Inner>>, url_index: usize) {
         Ok(ws) => ws,
         Err(e) => {
             // A malformed URL in the settings: report it and move on to the next one.
-            let reason = e.as_string().unwrap_or_else(|| "invalid PBX URL".into());
-            lost(inner, format!("Could not open {url}: {reason}"), |policy, random| policy.failed(random));
+            let detail = e.as_string().unwrap_or_else(|| "invalid PBX URL".into());
+            lost(inner, ConnectionProblem::NotOpened { url, detail }, |policy, random| policy.failed(random));
             return;
         }
     };
@@ -206,12 +207,7 @@ fn open(inner: &Rc<RefCell<Inner>>, url_index: usize) {
     };
     let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| with(&weak, |inner| {
         let url = inner.borrow().urls.get(url_index).cloned().unwrap_or_default();
-        let reason = match event.code() {
-            1000 => format!("The PBX at {url} closed the connection."),
-            1006 => format!("The PBX at {url} cannot be reached."),
-            code => format!("The connection to {url} closed (code {code})."),
-        };
-        lost(inner, reason, |policy, random| policy.failed(random));
+        lost(inner, ConnectionProblem::Closed { url, code: event.code() }, |policy, random| policy.failed(random));
     }));
     ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
     ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -222,7 +218,7 @@ fn open(inner: &Rc<RefCell<Inner>>, url_index: usize) {
 
 /// The socket closed, never opened, or is given up: drop it, report, and schedule the attempt
 /// `next` picks.
-fn lost(inner: &Rc<RefCell<Inner>>, reason: String, next: impl FnOnce(&mut Reconnect, u32) -> Attempt) {
+fn lost(inner: &Rc<RefCell<Inner>>, reason: ConnectionProblem, next: impl FnOnce(&mut Reconnect, u32) -> Attempt) {
     let random = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
     let (next, listener, older) = {
         let mut state = inner.borrow_mut();
