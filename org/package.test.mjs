@@ -72,11 +72,11 @@ function fieldPermissions(set) {
     .map((m) => ({ field: tag(m[1], 'field'), editable: tag(m[1], 'editable'), readable: tag(m[1], 'readable') }))
     .sort((a, b) => a.field.localeCompare(b.field));
 }
-/** The package fields the phone writes on a Task (`PACKAGE_FIELDS` in crates/phone/src/outbox.rs). */
+/** The package fields the phone writes on a Task (`PACKAGE_FIELDS` in src/ui/salesforce.rs, the Salesforce edge). */
 function phoneWrites() {
-  const source = readFileSync(join(ORG, '..', 'crates', 'phone', 'src', 'outbox.rs'), 'utf8');
+  const source = readFileSync(join(ORG, '..', 'src', 'ui', 'salesforce.rs'), 'utf8');
   const list = source.match(/pub const PACKAGE_FIELDS: \[&str; \d+\] = \[([^\]]*)\]/);
-  assert.ok(list, 'outbox.rs names the package fields');
+  assert.ok(list, 'salesforce.rs names the package fields');
   return [...list[1].matchAll(/"([^"]+)"/g)].map((m) => m[1]).sort();
 }
 
