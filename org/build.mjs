@@ -30,23 +30,24 @@ const USAGE = `usage: node org/build.mjs --org-url https://MYDOMAIN.my.salesforc
 
 export class Refused extends Error {}
 
-function parseArgs(argv) {
-  const o = { orgUrl: null, orgOrigins: [], trustedSites: [], definition: join(ORG, 'callcenter.xml'), dist: join(ROOT, 'dist') };
+/** Reads `--flag value` pairs into a copy of `defaults`: `flags` maps each flag to the option it
+ * sets (an array option collects every value given). Shared by this build and the voice one. */
+export function readFlags(argv, usage, defaults, flags) {
+  const o = structuredClone(defaults);
   for (let i = 0; i < argv.length; i += 1) {
-    const value = () => {
-      i += 1;
-      if (argv[i] === undefined) throw new Refused(`${argv[i - 1]} needs a value\n${USAGE}`);
-      return argv[i];
-    };
-    switch (argv[i]) {
-      case '--org-url': o.orgUrl = value(); break;
-      case '--org-origin': o.orgOrigins.push(value()); break;
-      case '--trusted-site': o.trustedSites.push(value()); break;
-      case '--definition': o.definition = value(); break;
-      case '--dist': o.dist = value(); break;
-      default: throw new Refused(`unknown argument ${argv[i]}\n${USAGE}`);
-    }
+    const key = flags[argv[i]];
+    if (!key) throw new Refused(`unknown argument ${argv[i]}\n${usage}`);
+    i += 1;
+    if (argv[i] === undefined) throw new Refused(`${argv[i - 1]} needs a value\n${usage}`);
+    if (Array.isArray(o[key])) o[key].push(argv[i]); else o[key] = argv[i];
   }
+  return o;
+}
+
+function parseArgs(argv) {
+  const o = readFlags(argv, USAGE,
+    { orgUrl: null, orgOrigins: [], trustedSites: [], definition: join(ORG, 'callcenter.xml'), dist: join(ROOT, 'dist') },
+    { '--org-url': 'orgUrl', '--org-origin': 'orgOrigins', '--trusted-site': 'trustedSites', '--definition': 'definition', '--dist': 'dist' });
   if (!o.orgUrl) throw new Refused(`--org-url is required\n${USAGE}`);
   return o;
 }

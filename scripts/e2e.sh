@@ -5,11 +5,15 @@
 # Every test file starts its own servers on fixed loopback ports (Kamailio, the Lightning
 # stand-in, coturn...), so two files cannot share one loopback. Most of a file's time is waiting:
 # phones ring, timers run out, audio is sampled in real time. So when root may make network
-# namespaces here (`ip netns`, `unshare`), the files are split into E2E_SHARDS groups (default 2)
-# that run at the same time, each in a namespace of its own: its own loopback, its own /tmp and
-# /dev/shm. The split balances the durations in tests/e2e/durations.txt (seconds per file from an
-# earlier run; a file not listed counts 60 s): refresh it from the lines this script prints.
-# Without namespaces, or with E2E_SHARDS=1, the files run one after another on this loopback.
+# namespaces here (`ip netns`, `unshare`), E2E_SHARDS=2 splits the files into groups that run at
+# the same time, each in a namespace of its own: its own loopback, its own /tmp and /dev/shm. The
+# split balances the durations in tests/e2e/durations.txt (seconds per file from an earlier run; a
+# file not listed counts 60 s): refresh it from the lines this script prints.
+# The default is one group, one file after another on this loopback: on 2 cores two groups took
+# 21 min instead of 37.7, but under that load two runs in three had a file fail that passes alone
+# (bench's call waiting: a held call's card still shown 10 s after its far end hung up; soak: no
+# wrap-up 10 s after Hang up). Those may be real races an agent's busy laptop would meet too:
+# until they are explained, the test command does not trade them for speed.
 #
 # Usage: scripts/e2e.sh [FILE.test.mjs ...]
 set -euo pipefail
@@ -39,7 +43,7 @@ if [ "${1:-}" = --worker ]; then
   exit
 fi
 
-shards=${E2E_SHARDS:-2}
+shards=${E2E_SHARDS:-1}
 # In a namespace of its own, with a private /tmp and /dev/shm: COMMAND... (the first argument is
 # the directory to bind over /tmp).
 isolated() {

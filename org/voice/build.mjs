@@ -16,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { callcenterTool, definitionItem, deployableOrigin, orgOrigins, Refused, trustedSite } from '../build.mjs';
+import { callcenterTool, definitionItem, deployableOrigin, orgOrigins, readFlags, Refused, trustedSite } from '../build.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -36,23 +36,9 @@ const USAGE = `usage: node org/voice/build.mjs --org-url https://MYDOMAIN.my.sal
   --namespace       the package's namespace, if it has one (the contact center then names ns__${VENDOR_INFO})`;
 
 function parseArgs(argv) {
-  const o = { orgUrl: null, orgId: null, orgOrigins: [], contactCenter: join(HERE, 'contact-center.xml'), connector: join(ROOT, 'dist-connector'), namespace: '' };
-  for (let i = 0; i < argv.length; i += 1) {
-    const value = () => {
-      i += 1;
-      if (argv[i] === undefined) throw new Refused(`${argv[i - 1]} needs a value\n${USAGE}`);
-      return argv[i];
-    };
-    switch (argv[i]) {
-      case '--org-url': o.orgUrl = value(); break;
-      case '--org-id': o.orgId = value(); break;
-      case '--org-origin': o.orgOrigins.push(value()); break;
-      case '--contact-center': o.contactCenter = value(); break;
-      case '--connector': o.connector = value(); break;
-      case '--namespace': o.namespace = value(); break;
-      default: throw new Refused(`unknown argument ${argv[i]}\n${USAGE}`);
-    }
-  }
+  const o = readFlags(argv, USAGE,
+    { orgUrl: null, orgId: null, orgOrigins: [], contactCenter: join(HERE, 'contact-center.xml'), connector: join(ROOT, 'dist-connector'), namespace: '' },
+    { '--org-url': 'orgUrl', '--org-id': 'orgId', '--org-origin': 'orgOrigins', '--contact-center': 'contactCenter', '--connector': 'connector', '--namespace': 'namespace' });
   if (!o.orgUrl || !o.orgId) throw new Refused(`--org-url and --org-id are required\n${USAGE}`);
   if (!/^00D[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/.test(o.orgId)) throw new Refused(`--org-id ${o.orgId} is not an org Id (00D..., 15 or 18 characters)`);
   if (o.namespace && !/^[A-Za-z][A-Za-z0-9_]{0,14}$/.test(o.namespace)) throw new Refused(`--namespace ${o.namespace} is not a namespace prefix`);
