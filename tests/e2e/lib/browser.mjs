@@ -26,6 +26,7 @@ export async function launchBrowser({ extraArgs = [], timezoneId, microphone = t
     viewport: { width: 1280, height: 860 },
     ...(timezoneId ? { timezoneId } : {}),
   });
+  reportPageTrouble(context);
   return {
     context,
     async close() {
@@ -33,6 +34,20 @@ export async function launchBrowser({ extraArgs = [], timezoneId, microphone = t
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Prints what goes wrong inside the pages as it happens, so that a test that then times out
+ * says why: every uncaught exception (a trap in the wasm is one: the phone is dead after it) and
+ * the first console errors (some tests cause errors on purpose, such as a refused WebSocket). */
+function reportPageTrouble(context) {
+  let consoleErrors = 0;
+  context.on('weberror', (e) => console.log(`# browser: uncaught in ${e.page()?.url() ?? 'a page'}: ${e.error()?.stack ?? e.error()}`));
+  context.on('console', (m) => {
+    // The stand-ins serve no icon: Chromium's request for one is not the phone's trouble.
+    const where = m.location()?.url || 'a page';
+    if (m.type() !== 'error' || where.endsWith('/favicon.ico') || ++consoleErrors > 30) return;
+    console.log(`# browser: console error in ${where}: ${m.text()}`);
+  });
 }
 
 /** Polls `fn` until it returns a truthy value or `ms` pass; the error names what was awaited. */
