@@ -127,11 +127,13 @@ pub fn call_card(props: &CallCardProps) -> Html {
                 { status }
                 if connected { { " · " }<Timer since={call.answered_at().unwrap_or_default()} /> }
             </div>
-            if let Some(text) = call.audio_status().map(crate::words::audio_status) {
-                <div class="weak" role="status" data-testid="call-quality">{ text }</div>
-            }
-            if let Some(text) = a11y::quality_words(call) {
-                <div class="weak" data-testid="call-mos">{ text }</div>
+            // From the moment the call connects, its connection and quality lines keep their
+            // place (blank until the first figures, a second or so later). Appearing, they would
+            // push the buttons down, and a press that spans that moment (mouse down on Hang up,
+            // up on the line that took its place) would do nothing.
+            if connected {
+                { reserved_line(call.audio_status().map(crate::words::audio_status), Some("status"), "call-quality") }
+                { reserved_line(a11y::quality_words(call), None, "call-mos") }
             }
             if let Some(extension) = call.extension().as_ref().filter(|_| !connected) {
                 <div class="weak" data-testid="call-extension">{ format!("Extension {} is keyed in once the call is answered.", extension.digits()) }</div>
@@ -306,5 +308,14 @@ pub fn keypad(props: &KeypadProps) -> Html {
                 <button aria-label={format!("Digit {k}")} onclick={send.reform(move |_| Intent::SendDigit { call: handle, digit: k })}>{ k }</button>
             }) }
         </div>
+    }
+}
+
+/// One line of a call card: `text`, or until there is some, a blank line of the same height that
+/// assistive technology skips.
+fn reserved_line(text: Option<String>, role: Option<&'static str>, test_id: &'static str) -> Html {
+    match text {
+        Some(text) => html! { <div class="weak" role={role} data-testid={test_id}>{ text }</div> },
+        None => html! { <div class="weak" aria-hidden="true">{ "\u{a0}" }</div> },
     }
 }

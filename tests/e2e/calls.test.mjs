@@ -146,6 +146,17 @@ test('click-to-dial a Contact: the JsSIP peer rings, answers, audio flows, hold 
   assert.ok(task.CallObject, 'the Call-ID is logged');
 });
 
+test('Hang up pressed as the call connects, and released as its first figures arrive, still hangs up: the buttons keep their place', async () => {
+  const [a, peer] = [await agent(), await peer_('1002')];
+  await callMargaret(a, peer);
+  const hangUpButton = a.phone.locator('[data-testid=call] button', { hasText: 'Hang up' });
+  // The connection and quality lines come a second or so after Connected; a press held 1.5 s
+  // spans that moment (a busy agent's slow click does, on a slow computer).
+  await hangUpButton.click({ delay: 1_500 });
+  await a.phone.locator('[data-testid=wrap-up]').waitFor({ timeout: 5_000 });
+  await eventually('the peer to see our BYE', () => peer.has('ended', { originator: 'remote' }));
+});
+
 test('an inbound call pops the caller, is answered, the far end hangs up, and a Task is logged', async () => {
   await fetch(CONSOLE_ORIGIN + '/__standin/reset', { method: 'POST' });
   const a = await agent('1001');
