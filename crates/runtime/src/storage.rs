@@ -212,7 +212,7 @@ fn stored_call(carried: &Carried<'_>, now: Time) -> CallInProgress {
         screen_pop: c.screen_pop().and_then(|pop| pop.measure_at(now)),
         heartbeat_ms: now.unix_millis(),
         dialog: carried.dialog.as_ref().map(|d| StoredDialog {
-            call_id: d.call_id.clone(),
+            call_id: d.call_id.to_string(),
             local_tag: d.local_tag.clone(),
             remote_tag: d.remote_tag.clone(),
             remote_target: d.remote_target.to_string(),
@@ -259,7 +259,7 @@ pub fn interrupted_dialog(call_id: &str) -> Option<sip::DialogRef> {
 
 fn dialog_ref(d: &StoredDialog) -> Option<sip::DialogRef> {
     Some(sip::DialogRef {
-        call_id: d.call_id.clone(),
+        call_id: d.call_id.as_str().into(),
         local_tag: d.local_tag.clone(),
         remote_tag: d.remote_tag.clone(),
         remote_target: d.remote_target.parse().ok()?,

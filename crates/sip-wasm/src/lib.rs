@@ -3,7 +3,7 @@
 
 use std::cell::RefCell;
 
-use sip::{Command, Config, Credentials, Input, Instant, Output, Random, UserAgent};
+use sip::{Command, Config, Credentials, Input, Instant, NewCall, Output, Random, UserAgent};
 use wasm_bindgen::prelude::*;
 
 /// Parses one message; true when it is valid.
@@ -95,7 +95,7 @@ impl Agent {
     pub fn call(&mut self, now: f64, target: &str, sdp: &str) -> bool {
         let Ok(target) = sip::Uri::parse(target) else { return false };
         // Placing a call is always accepted.
-        let _ = self.0.command(at(now), Command::Call { target, sdp: sdp.into() });
+        let _ = self.0.place_call(at(now), NewCall::Dial { target, sdp: sdp.into() });
         true
     }
 

@@ -19,5 +19,5 @@ pub mod uri;
 
 pub use message::{parse, Message, Method, ParseError, ParseErrorKind, Request, Response};
 pub use uri::{NameAddr, Uri};
-pub use ua::{CallFailure, CallId, Command, CommandError, Config, DialogRef, DropReason, EndReason, Event, Input, Instant, OfferRefusal, Output, Random, RegistrationFailure, UserAgent};
+pub use ua::{CallFailure, CallId, Command, CommandError, Config, DialogRef, DropReason, EndReason, Event, Input, Instant, NewCall, OfferRefusal, Output, Random, RegistrationFailure, UserAgent};
 pub use auth::Credentials;

@@ -6,7 +6,7 @@ use support::*;
 
 /// Every command that names a call, aimed at `call`.
 fn commands_on(call: &str) -> Vec<Command> {
-    let call = call.to_owned();
+    let call = CallId::from(call);
     vec![
         Command::Ring { call: call.clone() },
         Command::Answer { call: call.clone(), sdp: "v=0\r\n".into() },
@@ -18,7 +18,6 @@ fn commands_on(call: &str) -> Vec<Command> {
         Command::SendDtmf { call: call.clone(), digit: '1', duration_ms: 100 },
         Command::Transfer { call: call.clone(), target: Uri::sip("1003", DOMAIN) },
         Command::TransferAttended { call: call.clone(), replacing: "nosuchcall".into() },
-        Command::AcceptTransfer { call: call.clone(), sdp: "v=0\r\n".into() },
         Command::DeclineTransfer { call },
     ]
 }
@@ -32,6 +31,11 @@ fn a_command_on_an_unknown_call_is_refused_and_sends_nothing() {
         assert_eq!(w.sent[0].len(), sent, "nothing sent for {command:?}");
         assert_eq!(w.take_events(0), [], "{command:?}");
     }
+    // Following a transfer names a call too: no new call starts.
+    let sent = w.sent[0].len();
+    assert_eq!(w.try_place(0, NewCall::Referred { call: "nosuchcall".into(), sdp: "v=0\r\n".into() }), Err(CommandError::UnknownCall));
+    assert_eq!(w.sent[0].len(), sent, "no INVITE for a transfer of an unknown call");
+    assert_eq!(w.take_events(0), []);
 }
 
 #[test]
@@ -42,7 +46,7 @@ fn a_command_for_another_state_of_the_call_is_refused() {
     assert_eq!(w.try_command(1, Command::Answer { call: call.clone(), sdp: "v=0\r\n".into() }), Err(CommandError::WrongState), "answered already");
     assert_eq!(w.try_command(1, Command::Ring { call: call.clone() }), Err(CommandError::WrongState));
     assert_eq!(w.try_command(1, Command::AnswerReinvite { call: call.clone(), sdp: "v=0\r\n".into() }), Err(CommandError::NothingPending), "no re-INVITE came");
-    assert_eq!(w.try_command(1, Command::AcceptTransfer { call: call.clone(), sdp: "v=0\r\n".into() }), Err(CommandError::NothingPending), "no REFER came");
+    assert_eq!(w.try_place(1, NewCall::Referred { call: call.clone(), sdp: "v=0\r\n".into() }), Err(CommandError::NothingPending), "no REFER came");
     assert_eq!(w.sent[1].len(), sent, "nothing sent");
 
     let ringing = w.call_from(0, "1002");

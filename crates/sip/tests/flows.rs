@@ -13,7 +13,7 @@ fn config_with_keepalive() -> Config {
 
 /// Agent 1001 (ua 0) in a call with 1002 (ua 1); 1001's connection drops and a new one opens.
 /// Returns the Call-ID, with 1001's events after reconnecting checked.
-fn call_across_a_new_connection(w: &mut World) -> String {
+fn call_across_a_new_connection(w: &mut World) -> CallId {
     let id = w.connected_call();
     w.connection_lost(0);
     assert!(w.take_events(0).is_empty(), "the call stays up while the connection is away");

@@ -13,7 +13,7 @@ const OUR_OFFER: &str = "v=0 our offer\r\n";
 const HOLD: &str = "v=0\r\no=far 1 2 IN IP4 192.0.2.20\r\nm=audio 4000 RTP/SAVPF 0\r\na=sendonly\r\n";
 
 /// The far end calls 1001 (ua 0) with this offer, or none; returns its dialog and our Call-ID.
-fn called_by_the_far_end(sdp: Option<&str>) -> (World, FarDialog, String) {
+fn called_by_the_far_end(sdp: Option<&str>) -> (World, FarDialog, CallId) {
     let mut w = World::two_agents().with_far_end();
     let dialog = w.far_call("1001", "", sdp);
     let call = match w.take_events(0).as_slice() {
@@ -27,7 +27,7 @@ fn called_by_the_far_end(sdp: Option<&str>) -> (World, FarDialog, String) {
 }
 
 /// A call from the far end, answered and confirmed.
-fn talking_with_the_far_end() -> (World, FarDialog, String) {
+fn talking_with_the_far_end() -> (World, FarDialog, CallId) {
     let (mut w, mut dialog, call) = called_by_the_far_end(Some(FAR_SDP));
     w.command(0, Command::Answer { call: call.clone(), sdp: "v=0 answer\r\n".into() });
     w.far_learn(&mut dialog);

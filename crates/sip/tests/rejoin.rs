@@ -10,7 +10,7 @@ use support::*;
 /// 1001 (ua 0) talks to 1002 (ua 1), then 1001's page reloads: a new user agent (new
 /// randomness, the same browser's config), connected and registered again. Returns the old
 /// call's Call-ID and the dialog the old page kept.
-fn reloaded_mid_call(w: &mut World) -> (String, DialogRef) {
+fn reloaded_mid_call(w: &mut World) -> (CallId, DialogRef) {
     let old = w.connected_call();
     let dialog = w.uas[0].dialog(&old).expect("a confirmed call has a dialog to rejoin");
     w.connection_lost(0);
@@ -37,8 +37,7 @@ fn only_a_confirmed_call_has_a_dialog_to_rejoin() {
 fn a_reloaded_page_takes_the_old_calls_place_and_the_far_end_hangs_the_old_one_up() {
     let mut w = World::two_agents();
     let (old, dialog) = reloaded_mid_call(&mut w);
-    w.command(0, Command::Rejoin { dialog: Box::new(dialog.clone()), sdp: "v=0 rejoin\r\n".into() });
-    let new = w.created(0);
+    let new = w.place(0, NewCall::Rejoin { dialog: Box::new(dialog.clone()), sdp: "v=0 rejoin\r\n".into() });
     assert_ne!(new, old, "a new dialog");
     let invite = w.sent[0].iter().rev().find(|f| f.starts_with("INVITE")).expect("INVITE sent");
     assert!(invite.starts_with(&format!("INVITE {} SIP/2.0", dialog.remote_target)), "sent to the far end's Contact: {invite}");
@@ -68,12 +67,11 @@ fn a_far_end_that_no_longer_has_the_call_refuses_the_rejoin_with_481() {
     // The customer hung up while the page was away (the BYE found no one).
     w.command(1, Command::HangUp { call: old });
     w.take_events(1);
-    w.command(0, Command::Rejoin { dialog: Box::new(dialog), sdp: "v=0 rejoin\r\n".into() });
-    match w.take_events(0).as_slice() {
-        [Event::CallCreated { call }, Event::Ended { call: ended, reason: EndReason::Failed(CallFailure::Refused { status: 481 }) }] => {
-            assert_eq!(call, ended);
-        }
-        other => panic!("the rejoin ends with the far end's refusal: {other:?}"),
-    }
+    let call = w.place(0, NewCall::Rejoin { dialog: Box::new(dialog), sdp: "v=0 rejoin\r\n".into() });
+    assert_eq!(
+        w.take_events(0),
+        [Event::Ended { call, reason: EndReason::Failed(CallFailure::Refused { status: 481 }) }],
+        "the rejoin ends with the far end's refusal"
+    );
     assert!(w.take_events(1).is_empty(), "the far end was not offered a call");
 }

@@ -205,7 +205,7 @@ fn a_dropped_connection_registers_again_when_it_is_back() {
     w.input(0, Input::TransportUp);
     assert_eq!(w.take_events(0), [Event::Registered { expires: 600 }]);
     // Calls reach the agent on the new connection.
-    w.command(1, Command::Call { target: Uri::sip("1001", DOMAIN), sdp: "v=0\r\n".into() });
+    w.place(1, NewCall::Dial { target: Uri::sip("1001", DOMAIN), sdp: "v=0\r\n".into() });
     assert!(w.take_events(0).iter().any(|e| matches!(e, Event::IncomingCall { .. })));
 }
 
@@ -269,8 +269,7 @@ fn blind_transfer_hands_the_far_end_to_the_target_and_ends_our_call() {
     assert_eq!(requested, [Event::TransferRequested { call: call.clone(), target: Uri::sip("1003", DOMAIN) }]);
     assert!(w.sent[1].iter().any(|f| f.starts_with("SIP/2.0 202")), "REFER accepted");
 
-    w.command(1, Command::AcceptTransfer { call: call.clone(), sdp: "v=0 second offer\r\n".into() });
-    let new = w.created(1);
+    let new = w.place(1, NewCall::Referred { call: call.clone(), sdp: "v=0 second offer\r\n".into() });
     let invite = w.sent[1].iter().rev().find(|f| f.starts_with("INVITE sip:1003")).expect("INVITE to the target");
     assert!(invite.contains("Referred-By: <sip:1001@pbx.test>"), "{invite}");
     match w.take_events(2).as_slice() {
@@ -312,8 +311,7 @@ fn a_transfer_to_a_target_that_is_busy_fails_back_to_the_transferor() {
     let call = w.connected_call();
     w.command(0, Command::Transfer { call: call.clone(), target: Uri::sip("1003", DOMAIN) });
     w.take_events(1);
-    w.command(1, Command::AcceptTransfer { call: call.clone(), sdp: "v=0\r\n".into() });
-    let new = w.created(1);
+    let new = w.place(1, NewCall::Referred { call: call.clone(), sdp: "v=0\r\n".into() });
     w.command(2, Command::Decline { call: new, busy: true });
     assert_eq!(
         w.take_events(0),
@@ -337,8 +335,7 @@ fn attended_transfer_replaces_the_consultation_call() {
         [Event::TransferRequested { call, target }] => assert_eq!((call, target), (&one, &Uri::sip("1003", DOMAIN))),
         other => panic!("{other:?}"),
     }
-    w.command(1, Command::AcceptTransfer { call: one.clone(), sdp: "v=0 from 1002\r\n".into() });
-    let new = w.created(1);
+    let new = w.place(1, NewCall::Referred { call: one.clone(), sdp: "v=0 from 1002\r\n".into() });
     let invite = w.sent[1].iter().rev().find(|f| f.starts_with("INVITE")).expect("INVITE");
     assert!(invite.contains(&format!("Replaces: {two};to-tag=")), "{invite}");
     match w.take_events(2).as_slice() {

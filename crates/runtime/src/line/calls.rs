@@ -130,7 +130,7 @@ impl Line {
     pub fn refuse(&self, sip: &str, busy: bool) {
         let offer = self.inner.borrow_mut().take_offer(sip);
         if offer.is_some_and(|o| o.ended.is_none()) {
-            let call = sip.to_owned();
+            let call = sip::CallId::from(sip);
             self.command(if busy { Command::Decline { call, busy } } else { Command::Unavailable { call } });
         }
     }

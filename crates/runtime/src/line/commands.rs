@@ -1,11 +1,11 @@
 //! The line's commands to the SIP core, and what it does when one cannot be carried out.
 
-use sip::{Command, CommandError};
+use sip::{Command, CommandError, NewCall};
 
 use super::helpers::sip_now;
 use super::Line;
 use crate::phone::reasons::TransferFailure;
-use crate::phone::Event;
+use crate::phone::{CallHandle, Event};
 
 impl Line {
     /// Gives the user agent `command`, then performs its outputs (`drive`). A command the user
@@ -37,6 +37,28 @@ impl Line {
             None => web_sys::console::warn_1(&format!("A phone command was not carried out: {error:?}.").into()),
         }
         result
+    }
+
+    /// Starts the phone's outgoing call `handle` at the user agent, then performs its outputs
+    /// (`drive` hands the INVITE to the WebSocket before it returns). The Call-ID the user agent
+    /// names the call with is linked to the handle here, before any of the call's news is read.
+    pub(super) fn try_place(&self, handle: CallHandle, call: NewCall) -> Result<(), CommandError> {
+        let placed = {
+            let mut inner = self.inner.borrow_mut();
+            let placed = match inner.ua.as_mut() {
+                Some(ua) => ua.place_call(sip_now(), call),
+                None => Err(CommandError::UnknownCall),
+            };
+            if let Ok(id) = &placed {
+                if let Some(c) = inner.call_mut(handle) {
+                    c.sip = Some(id.clone());
+                }
+                inner.pending.push(Event::OutgoingCallStarted { call: handle, call_id: id.to_string() });
+            }
+            placed
+        };
+        self.drive(None);
+        placed.map(drop)
     }
 }
 

@@ -79,22 +79,13 @@ impl Inner {
     /// declined) are not told to it.
     fn on_call_event(&mut self, event: SipEvent, after: &mut Vec<Deferred>) {
         match event {
-            SipEvent::CallCreated { call } => {
-                let Some(handle) = self.placing.take() else {
-                    return;
-                };
-                if let Some(c) = self.call_mut(handle) {
-                    c.sip = Some(call.clone());
-                }
-                self.pending.push(Event::OutgoingCallStarted { call: handle, call_id: call });
-            }
             // A call replacing one of ours (an attended transfer to us) names it: the phone
             // answers it at once, and the UA hangs the replaced call up once it is answered.
             SipEvent::IncomingCall { call, number, display_name, sdp, replaces } => {
                 mark("softphone:invite-received");
                 let replaces = replaces.and_then(|r| self.by_sip(&r).map(|c| c.handle));
                 self.keep_offer(Offer { sip: call.clone(), sdp, ended: None });
-                self.pending.push(Event::IncomingCall { call_id: call, number, display_name, replaces });
+                self.pending.push(Event::IncomingCall { call_id: call.into(), number, display_name, replaces });
             }
             SipEvent::Ended { call, reason } => self.on_ended(&call, reason, after),
             _ => self.on_call_news(event, after),
@@ -206,7 +197,7 @@ impl Line {
     /// Answers the far end's re-INVITE or UPDATE on call `sip`: its offer, or, when it made
     /// none, ours. What the browser refuses gets 488 with a Warning; the call goes on as it was
     /// and the agent is told.
-    fn answer_reoffer(&self, sip: String, media: Option<Rc<CallMedia>>, offer: Option<String>) {
+    fn answer_reoffer(&self, sip: sip::CallId, media: Option<Rc<CallMedia>>, offer: Option<String>) {
         let line = self.clone();
         spawn_local(async move {
             let made = match (&media, &offer) {

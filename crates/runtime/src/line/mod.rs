@@ -93,8 +93,6 @@ struct Inner {
     calls: Vec<LineCall>,
     /// Calls ringing in that the phone has not named yet (it rings or refuses each at once).
     offers: Vec<Offer>,
-    /// The call whose INVITE is being handed to the user agent: its `CallCreated` names it.
-    placing: Option<crate::phone::CallHandle>,
     /// A peer connection with its offer made ahead of the next outgoing call, so a click sends
     /// the INVITE at once instead of waiting for the offer and ICE gathering.
     spare: Option<(Rc<CallMedia>, String)>,
@@ -140,7 +138,6 @@ impl Line {
             microphone_generation: 0,
             calls: Vec::new(),
             offers: Vec::new(),
-            placing: None,
             spare: None,
             preparing: false,
             tones: None,

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use sip::{CallId, Command, DialogRef, Uri};
+use sip::{CallId, DialogRef, NewCall, Uri};
 use wasm_bindgen_futures::spawn_local;
 
 use super::calls::LineCall;
@@ -94,17 +94,13 @@ impl Line {
                 return;
             };
             call.media = Some(media);
-            // `CallCreated`, during the command, names the call with its Call-ID.
-            inner.placing = Some(handle);
         }
-        let command = match target {
-            OutgoingCall::Dial(target) => Command::Call { target, sdp },
-            OutgoingCall::Rejoin(dialog) => Command::Rejoin { dialog, sdp },
-            OutgoingCall::Referred(call) => Command::AcceptTransfer { call, sdp },
+        let call = match target {
+            OutgoingCall::Dial(target) => NewCall::Dial { target, sdp },
+            OutgoingCall::Rejoin(dialog) => NewCall::Rejoin { dialog, sdp },
+            OutgoingCall::Referred(call) => NewCall::Referred { call, sdp },
         };
-        // `drive` hands the INVITE to the WebSocket before it returns.
-        let sent = self.try_command(command);
-        self.inner.borrow_mut().placing = None;
+        let sent = self.try_place(handle, call);
         mark("softphone:invite-sent");
         if let Err(e) = sent {
             self.inner.borrow_mut().forget(handle);

@@ -6,7 +6,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sip::{Command, Config, Credentials, Event, Input, Instant, OfferRefusal, Random, Uri, UserAgent};
+use sip::{Command, Config, Credentials, Event, Input, Instant, NewCall, OfferRefusal, Random, Uri, UserAgent};
 
 struct Counter(u64);
 impl Random for Counter {
@@ -37,7 +37,6 @@ fn commands(event: Event, policy: Policy) -> Vec<Command> {
         Event::Reoffered { call, .. } if policy == Policy::RefuseOffers => vec![Command::RefuseOffer { call, refusal: OfferRefusal::Transport }],
         Event::Reoffered { call, .. } => vec![Command::AnswerReinvite { call, sdp: sdp() }],
         Event::EarlyMedia { call, .. } if policy == Policy::HangUpEarly => vec![Command::HangUp { call }],
-        Event::TransferRequested { call, .. } => vec![Command::AcceptTransfer { call, sdp: sdp() }],
         Event::Answered { call, .. } => vec![Command::Transfer { call, target: Uri::sip("1003", "pbx.test") }],
         _ => Vec::new(),
     }
@@ -58,12 +57,17 @@ fuzz_target!(|data: &[u8]| {
     let start = Instant::from_millis(0);
     ua.handle_input(start, Input::TransportUp);
     let _ = ua.command(start, Command::Register(Credentials { user: "1001".into(), password: "pw".into() }));
-    let _ = ua.command(start, Command::Call { target: Uri::sip("1002", "pbx.test"), sdp: "v=0\r\n".into() });
+    let _ = ua.place_call(start, NewCall::Dial { target: Uri::sip("1002", "pbx.test"), sdp: "v=0\r\n".into() });
     let mut now = Instant::from_millis(1);
     for frame in data.split(|&b| b == 0xff) {
         ua.handle_input(now, Input::Frame(frame));
         while let Some(out) = ua.poll_output() {
             let sip::Output::Event(event) = out else { continue };
+            // A transfer the far end asks for is followed: a new call.
+            if let Event::TransferRequested { call, .. } = &event {
+                let _ = ua.place_call(now, NewCall::Referred { call: call.clone(), sdp: "v=0\r\n".into() });
+                continue;
+            }
             for command in commands(event, policy) {
                 // Refusals are part of what is fuzzed: they must not panic either.
                 let _ = ua.command(now, command);

@@ -42,7 +42,7 @@ impl core::ops::Add<u64> for Instant {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DialogRef {
     /// The dialog's Call-ID.
-    pub call_id: String,
+    pub call_id: CallId,
     /// Our tag.
     pub local_tag: String,
     /// The far end's tag.
@@ -57,8 +57,61 @@ pub trait Random {
     fn next_u64(&mut self) -> u64;
 }
 
-/// A call, named by its SIP Call-ID.
-pub type CallId = String;
+/// A call, named by its SIP Call-ID: the user agent names our calls ([`super::UserAgent::place_call`])
+/// and takes the far end's name for theirs. Reads as the Call-ID's text (`Deref` to `str`).
+/// The default, empty, names no call.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CallId(String);
+
+impl CallId {
+    /// The Call-ID as it is on the wire.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl core::ops::Deref for CallId {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl core::fmt::Display for CallId {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<String> for CallId {
+    fn from(id: String) -> Self {
+        CallId(id)
+    }
+}
+
+impl From<&str> for CallId {
+    fn from(id: &str) -> Self {
+        CallId(id.to_owned())
+    }
+}
+
+impl From<CallId> for String {
+    fn from(id: CallId) -> Self {
+        id.0
+    }
+}
+
+impl PartialEq<str> for CallId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for CallId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
 
 /// How the user agent presents itself.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -95,8 +148,6 @@ pub enum Command {
     RegisterAs { user: String, credentials: Credentials },
     /// Remove the registration; calls are not touched.
     Unregister,
-    /// Call `target` with this SDP offer; answered by [`Event::CallCreated`].
-    Call { target: Uri, sdp: String },
     /// Tell the caller we are ringing (180).
     Ring { call: CallId },
     /// Answer an incoming call with this SDP: the answer to its offer, or, when it came
@@ -126,10 +177,6 @@ pub enum Command {
     /// Attended transfer: ask the far end of `call` to take the place of our side of
     /// `replacing` (REFER with Replaces, RFC 3891). On success both calls end.
     TransferAttended { call: CallId, replacing: CallId },
-    /// Follow the far end's [`Event::TransferRequested`]: call the target with this offer.
-    /// The new call is announced by [`Event::CallCreated`]; the old one goes on until the far
-    /// end hangs it up.
-    AcceptTransfer { call: CallId, sdp: String },
     /// Refuse the far end's [`Event::TransferRequested`] (it is told 603 Declined).
     DeclineTransfer { call: CallId },
     /// The connection may be dead (the computer woke up, the network came back, the tab is
@@ -137,10 +184,20 @@ pub enum Command {
     /// `reregister` refreshes the registration too (after a sleep the registrar may have let
     /// it expire while our clock stood still).
     CheckFlow { reregister: bool },
+}
+
+/// An outgoing call to start ([`super::UserAgent::place_call`], which names it with its Call-ID).
+/// Each carries our SDP offer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NewCall {
+    /// Call `target`.
+    Dial { target: Uri, sdp: String },
+    /// Follow the far end's [`Event::TransferRequested`] on `call`: call the target it named.
+    /// The old call goes on until the far end hangs it up.
+    Referred { call: CallId, sdp: String },
     /// Take the place of a confirmed call that an earlier instance of this phone (a page since
     /// reloaded) had with the far end: a new INVITE with Replaces (RFC 3891) to the dialog's
-    /// remote target, with this offer. Announced by [`Event::CallCreated`] like any call; a far
-    /// end that does not know the dialog any more answers 481.
+    /// remote target. A far end that does not know the dialog any more answers 481.
     Rejoin { dialog: Box<DialogRef>, sdp: String },
 }
 
@@ -297,8 +354,6 @@ pub enum Event {
     FlowFailed,
     /// The registration was removed on request.
     Unregistered,
-    /// Our INVITE went out with this Call-ID.
-    CallCreated { call: CallId },
     /// A call comes in, with the caller's offer, or none (delayed offer: [`Command::Answer`]
     /// then carries ours). `replaces` names our confirmed call that it is meant to take over
     /// (an attended transfer, RFC 3891): answering it ends that call.
@@ -328,7 +383,7 @@ pub enum Event {
     /// A DTMF digit arrived by SIP INFO.
     Dtmf { call: CallId, digit: char },
     /// The far end asks us to call `target` instead (REFER): answer with
-    /// [`Command::AcceptTransfer`] or [`Command::DeclineTransfer`].
+    /// [`NewCall::Referred`] or [`Command::DeclineTransfer`].
     TransferRequested { call: CallId, target: Uri },
     /// How our transfer of `call` is going: the status the transfer target gave (100, 180...).
     TransferProgress { call: CallId, status: u16 },

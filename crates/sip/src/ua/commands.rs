@@ -13,9 +13,6 @@ impl UserAgent {
             Command::Register(credentials) => self.register(now, credentials, None),
             Command::RegisterAs { user, credentials } => self.register(now, credentials, Some(user)),
             Command::Unregister => self.unregister(now),
-            Command::Call { target, sdp } => {
-                self.start_call(now, target, sdp, Vec::new());
-            }
             Command::Ring { call } => return self.ring(now, &call),
             Command::Answer { call, sdp } => return self.answer(now, &call, sdp),
             Command::Decline { call, busy } => return self.reject_incoming(&call, if busy { 486 } else { 603 }, EndReason::Local),
@@ -27,10 +24,8 @@ impl UserAgent {
             Command::SendDtmf { call, digit, duration_ms } => return self.send_dtmf(now, &call, digit, duration_ms),
             Command::Transfer { call, target } => return self.transfer(now, &call, &target),
             Command::TransferAttended { call, replacing } => return self.transfer_attended(now, &call, &replacing),
-            Command::AcceptTransfer { call, sdp } => return self.accept_transfer(now, &call, sdp),
             Command::DeclineTransfer { call } => return self.decline_transfer(now, &call),
             Command::CheckFlow { reregister } => self.check_flow(now, reregister),
-            Command::Rejoin { dialog, sdp } => self.rejoin(now, *dialog, sdp),
         }
         Ok(())
     }
@@ -46,7 +41,7 @@ impl UserAgent {
         duration_ms.write_value(&mut body);
         body.push_str("\r\n");
         let req = self.in_dialog_request(call, Method::Info, Some(("application/dtmf-relay", body))).ok_or(CommandError::UnknownCall)?;
-        self.send_request(now, req, Purpose::Info, Some(call.to_owned()));
+        self.send_request(now, req, Purpose::Info, Some(call.into()));
         Ok(())
     }
 }

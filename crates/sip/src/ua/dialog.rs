@@ -208,7 +208,7 @@ pub(super) fn dialog_request(call: &Call, via: Via, user_agent: &str, method: Me
     }
     req.headers.push("From", &call.local);
     req.headers.push("To", &call.remote);
-    req.headers.push("Call-ID", &call.id);
+    req.headers.push("Call-ID", call.id.as_str());
     req.headers.push("CSeq", CSeq { seq, method });
     req.headers.push("User-Agent", user_agent);
     req

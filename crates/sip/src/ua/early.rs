@@ -6,7 +6,7 @@
 use crate::header::CSeq;
 use crate::message::{HeaderValue, Method, Response};
 
-use super::api::{CallFailure, Event, Instant};
+use super::api::{CallFailure, CallId, Event, Instant};
 use super::dialog::{to_tag, Call, CallState};
 use super::offer::sdp_body;
 use super::transaction::Purpose;
@@ -111,7 +111,7 @@ impl UserAgent {
         cseq.write_value(&mut rack);
         if let Some(mut prack) = self.in_dialog_request(call, Method::Prack, None) {
             prack.headers.push("RAck", rack);
-            self.send_request(now, prack, Purpose::Prack, Some(call.to_owned()));
+            self.send_request(now, prack, Purpose::Prack, Some(call.into()));
         }
     }
 
@@ -133,7 +133,7 @@ impl UserAgent {
                 _ => News::Nothing,
             },
         };
-        let call = call.to_owned();
+        let call = CallId::from(call);
         match news {
             News::Nothing => {}
             News::Ringing => self.event(Event::Ringing { call }),
@@ -149,6 +149,6 @@ impl UserAgent {
         c.state = CallState::Cancelling;
         c.cancelled_for = Some(failure);
         let cancel = super::flow::cancel_for(&c.invite);
-        self.send_request(now, cancel, Purpose::Cancel, Some(call.to_owned()));
+        self.send_request(now, cancel, Purpose::Cancel, Some(call.into()));
     }
 }

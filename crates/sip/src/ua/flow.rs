@@ -15,7 +15,7 @@
 
 use crate::message::{Method, Request};
 
-use super::api::{CallFailure, EndReason, Event, Instant};
+use super::api::{CallFailure, CallId, EndReason, Event, Instant};
 use super::dialog::CallState;
 use super::timers::Timer;
 use super::transaction::Purpose;
@@ -42,7 +42,7 @@ pub(super) struct Flow {
 struct HeldRequest {
     request: Request,
     purpose: Purpose,
-    call: Option<String>,
+    call: Option<CallId>,
 }
 
 /// A CRLF keep-alive ping (RFC 5626 §4.4.1).
@@ -79,7 +79,7 @@ impl UserAgent {
         }
         // A call we are placing cannot be answered any more (its answer would come on the old
         // flow): end it, and cancel it at the far end once a connection is back.
-        let placing: Vec<(String, CallState)> =
+        let placing: Vec<(CallId, CallState)> =
             self.calls.iter().filter(|c| matches!(c.state, CallState::Calling | CallState::Early | CallState::Cancelling)).map(|c| (c.id.clone(), c.state)).collect();
         for (call, state) in placing {
             if state != CallState::Cancelling {
@@ -94,7 +94,7 @@ impl UserAgent {
     }
 
     /// Keeps a request for the next connection.
-    pub(super) fn hold_request(&mut self, request: Request, purpose: Purpose, call: Option<String>) {
+    pub(super) fn hold_request(&mut self, request: Request, purpose: Purpose, call: Option<CallId>) {
         if self.flow.held.len() < HELD_MAX {
             self.flow.held.push(HeldRequest { request, purpose, call });
         }
@@ -151,7 +151,7 @@ impl UserAgent {
     /// older flow needs a target refresh.
     pub(super) fn refresh_targets(&mut self) {
         let number = self.flow.number;
-        let stale: Vec<String> = self
+        let stale: Vec<CallId> = self
             .calls
             .iter_mut()
             .filter(|c| c.state == CallState::Confirmed && c.contact_flow != number)

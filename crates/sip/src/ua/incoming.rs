@@ -41,7 +41,7 @@ fn caller(req: &Request, from: &NameAddr) -> Caller {
 
 impl UserAgent {
     /// An INVITE outside any dialog: a new call for the app, unless it must be refused.
-    pub(super) fn on_new_invite(&mut self, req: Request, call_id: String) {
+    pub(super) fn on_new_invite(&mut self, req: Request, call_id: CallId) {
         if let Some(existing) = self.calls.iter().find(|c| c.id == call_id) {
             // A retransmission or a merged request (RFC 3261 §8.2.2.2).
             if existing.state != CallState::Incoming {
@@ -70,7 +70,7 @@ impl UserAgent {
     }
 
     /// Takes in a call the checks let through, and tells the app.
-    fn offer_incoming(&mut self, call_id: String, ends: Ends, req: Request, replaces: Option<CallId>) {
+    fn offer_incoming(&mut self, call_id: CallId, ends: Ends, req: Request, replaces: Option<CallId>) {
         let Caller { number, display_name } = caller(&req, &ends.remote);
         // None: a delayed offer (RFC 3261 §13.2.1), our answer to the call will carry ours.
         let sdp = sdp_body(&req.headers, &req.body);
@@ -135,7 +135,7 @@ impl UserAgent {
         c.contact_flow = flow;
         // Our ringing needs no PRACK any more (it carried no SDP: RFC 3262 §3 lets the 2xx go).
         c.unpracked = None;
-        self.timers.clear(&Timer::PrackWait(call.to_owned()));
+        self.timers.clear(&Timer::PrackWait(call.into()));
         let replaced = c.replaces.take();
         let awaits_answer = sdp_body(&c.invite.headers, &c.invite.body).is_none();
         let seq = c.remote_cseq;

@@ -27,10 +27,11 @@ pub(super) struct ExtraHeader {
 
 impl UserAgent {
     /// Sends a new INVITE with these extra headers; returns its Call-ID.
-    pub(super) fn start_call(&mut self, now: Instant, target: Uri, sdp: String, extra: Vec<ExtraHeader>) -> CallId {
+    pub(super) fn send_invite(&mut self, now: Instant, target: Uri, sdp: String, extra: Vec<ExtraHeader>) -> CallId {
         let mut id = token(&mut *self.random, 22);
         id.push('@');
         id.push_str(&self.local_host);
+        let id = CallId::from(id);
         let ends = Ends { local: self.local_identity().with_tag(&token(&mut *self.random, 10)), remote: NameAddr::new(target.clone()), remote_target: target };
         let cseq = 1 + (self.random.next_u64() % 10_000) as u32;
         let placeholder = Request::new(Method::Invite, Uri::sip("", &self.config.domain));
@@ -50,7 +51,6 @@ impl UserAgent {
         req.set_body("application/sdp", sdp);
         call.invite = req.clone();
         self.calls.push(call);
-        self.event(Event::CallCreated { call: id.clone() });
         self.send_request(now, req, Purpose::Invite, Some(id.clone()));
         id
     }
@@ -58,7 +58,7 @@ impl UserAgent {
     /// Ends an established call with BYE.
     pub(super) fn bye(&mut self, now: Instant, call: &str, reason: EndReason) {
         if let Some(bye) = self.in_dialog_request(call, Method::Bye, None) {
-            self.send_request(now, bye, Purpose::Bye, Some(call.to_owned()));
+            self.send_request(now, bye, Purpose::Bye, Some(call.into()));
         }
         self.end_call(call, reason);
     }
@@ -72,7 +72,7 @@ impl UserAgent {
                 // CANCEL matches the INVITE's branch and CSeq number (RFC 3261 §9.1).
                 c.state = CallState::Cancelling;
                 let cancel = super::flow::cancel_for(&c.invite);
-                self.send_request(now, cancel, Purpose::Cancel, Some(call.to_owned()));
+                self.send_request(now, cancel, Purpose::Cancel, Some(call.into()));
                 Ok(())
             }
             CallState::Cancelling => Ok(()),
@@ -92,7 +92,7 @@ impl UserAgent {
         }
         if c.offer_pending() {
             c.glare_offer = Some(sdp);
-            self.timers.set(Timer::GlareRetry(call.to_owned()), now + GLARE_WAIT_MIN_MS);
+            self.timers.set(Timer::GlareRetry(call.into()), now + GLARE_WAIT_MIN_MS);
             return Ok(());
         }
         c.reinvite_pending = true;
@@ -114,7 +114,7 @@ impl UserAgent {
                 req.headers.push("Supported", SUPPORTED);
                 req.headers.push("Session-Expires", SessionExpires::header(s.seconds, s.we_refresh));
             }
-            self.send_request(now, req, purpose, Some(call.to_owned()));
+            self.send_request(now, req, purpose, Some(call.into()));
         }
     }
 
@@ -123,7 +123,7 @@ impl UserAgent {
         let Some(c) = self.calls.iter_mut().find(|c| c.id == call) else { return };
         if c.offer_pending() || c.state != CallState::Confirmed {
             // Still busy with another offer: look again shortly.
-            return self.timers.set(Timer::GlareRetry(call.to_owned()), now + T1);
+            return self.timers.set(Timer::GlareRetry(call.into()), now + T1);
         }
         if let Some(sdp) = c.glare_offer.take() {
             // The call is established and free: this cannot fail.
@@ -140,7 +140,7 @@ impl UserAgent {
             self.send_ack(call, r);
             self.on_session_refreshed(now, call, r);
             match sdp_body(&r.headers, &r.body) {
-                Some(sdp) => self.event(Event::Reanswered { call: call.to_owned(), sdp }),
+                Some(sdp) => self.event(Event::Reanswered { call: call.into(), sdp }),
                 // Accepted without an answer to our offer: the session is in no known state.
                 None => self.bye(now, call, EndReason::Failed(CallFailure::MissingAnswer)),
             }
@@ -150,12 +150,12 @@ impl UserAgent {
             let sdp = crate::header::syntax::lossy_text(&request.body);
             if let Some(c) = self.calls.iter_mut().find(|c| c.id == call) {
                 c.glare_offer = Some(sdp);
-                self.timers.set(Timer::GlareRetry(call.to_owned()), now + wait);
+                self.timers.set(Timer::GlareRetry(call.into()), now + wait);
             }
         } else if matches!(r.status, 408 | 481) {
             self.end_call(call, EndReason::Failed(CallFailure::Lost { status: r.status }));
         } else {
-            self.event(Event::ReinviteFailed { call: call.to_owned(), status: r.status });
+            self.event(Event::ReinviteFailed { call: call.into(), status: r.status });
         }
     }
 
@@ -199,7 +199,7 @@ impl UserAgent {
         match answer {
             // Our CANCEL lost the race with the answer: end the call properly with a BYE.
             _ if cancelling => self.bye(now, call, cancel_reason),
-            Some(sdp) => self.event(Event::Answered { call: call.to_owned(), sdp }),
+            Some(sdp) => self.event(Event::Answered { call: call.into(), sdp }),
             None => self.bye(now, call, EndReason::Failed(CallFailure::MissingAnswer)),
         }
     }
@@ -231,7 +231,7 @@ impl UserAgent {
             CallState::Cancelling => c.cancel_reason(),
             CallState::Early => {
                 let cancel = super::flow::cancel_for(&c.invite);
-                self.send_request(now, cancel, Purpose::Cancel, Some(call.to_owned()));
+                self.send_request(now, cancel, Purpose::Cancel, Some(call.into()));
                 EndReason::NoAnswer
             }
             _ => EndReason::Failed(CallFailure::NoResponse),

@@ -44,7 +44,7 @@ mod transaction;
 mod transfer;
 mod uas;
 
-pub use api::{CallFailure, CallId, Command, CommandError, Config, DialogRef, DropReason, EndReason, Event, Input, Instant, OfferRefusal, Output, Random, RegistrationFailure};
+pub use api::{CallFailure, CallId, Command, CommandError, Config, DialogRef, DropReason, EndReason, Event, Input, Instant, NewCall, OfferRefusal, Output, Random, RegistrationFailure};
 pub use flow::PONG_WAIT_MS;
 pub use registration::refresh_after;
 pub use session::MIN_SESSION_EXPIRES;
@@ -163,6 +163,18 @@ impl UserAgent {
         result
     }
 
+    /// Starts an outgoing call at time `now` and names it: the Call-ID its events and commands
+    /// carry from now on. Its INVITE is among the outputs. An error says why nothing was sent.
+    pub fn place_call(&mut self, now: Instant, call: NewCall) -> Result<CallId, CommandError> {
+        let result = match call {
+            NewCall::Dial { target, sdp } => Ok(self.send_invite(now, target, sdp, Vec::new())),
+            NewCall::Referred { call, sdp } => self.accept_transfer(now, &call, sdp),
+            NewCall::Rejoin { dialog, sdp } => Ok(self.rejoin(now, *dialog, sdp)),
+        };
+        self.on_timers(now);
+        result
+    }
+
     /// The next frame to send or event to report.
     pub fn poll_output(&mut self) -> Option<Output> {
         self.out.pop_front()
@@ -243,7 +255,7 @@ impl UserAgent {
         self.timers.clear_call(id);
         self.abandon_transactions(|t| t.call.as_deref() == Some(id) && !t.purpose.outlives_call());
         if self.calls.len() != before {
-            self.event(Event::Ended { call: id.to_owned(), reason });
+            self.event(Event::Ended { call: id.into(), reason });
         }
     }
 }

@@ -148,7 +148,7 @@ impl UserAgent {
     pub(super) fn send_until_acked(&mut self, now: Instant, call: &str, bytes: Vec<u8>, awaits_answer: bool, seq: u32) {
         if let Some(c) = self.calls.iter_mut().find(|c| c.id == call) {
             let resend = Resend::new(bytes.clone(), now);
-            self.timers.set(Timer::AckWait(call.to_owned()), resend.due(now));
+            self.timers.set(Timer::AckWait(call.into()), resend.due(now));
             c.unacked = Some(UnackedAnswer { resend, awaits_answer, seq });
         }
         self.transmit(bytes);
@@ -161,19 +161,19 @@ impl UserAgent {
         let Some(c) = self.calls.iter_mut().find(|c| c.id == call_id) else { return };
         // An ACK of another response (a late repeat, or of a 488) acknowledges nothing here.
         let Some(unacked) = c.unacked.take_if(|u| u.seq == seq) else { return };
-        self.timers.clear(&Timer::AckWait(call_id.to_owned()));
+        self.timers.clear(&Timer::AckWait(call_id.into()));
         let answered = c.state == CallState::Answered;
         if answered {
             c.state = CallState::Confirmed;
         }
         if unacked.awaits_answer {
             match sdp_body(&ack.headers, &ack.body) {
-                Some(sdp) => self.event(Event::OfferAnswered { call: call_id.to_owned(), sdp }),
+                Some(sdp) => self.event(Event::OfferAnswered { call: call_id.into(), sdp }),
                 None => return self.bye(now, call_id, EndReason::Failed(CallFailure::MissingAnswer)),
             }
         }
         if answered {
-            self.event(Event::Confirmed { call: call_id.to_owned() });
+            self.event(Event::Confirmed { call: call_id.into() });
         }
     }
 
@@ -184,12 +184,12 @@ impl UserAgent {
         if !unacked.resend.again(now) {
             // The dialog never came up.
             if let Some(bye) = self.in_dialog_request(call, Method::Bye, None) {
-                self.send_request(now, bye, Purpose::Bye, Some(call.to_owned()));
+                self.send_request(now, bye, Purpose::Bye, Some(call.into()));
             }
             return self.end_call(call, EndReason::Failed(CallFailure::NotAcknowledged));
         }
         let bytes = unacked.resend.bytes.clone();
-        self.timers.set(Timer::AckWait(call.to_owned()), unacked.resend.due(now));
+        self.timers.set(Timer::AckWait(call.into()), unacked.resend.due(now));
         self.transmit(bytes);
     }
 }

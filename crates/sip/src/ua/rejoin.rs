@@ -6,7 +6,7 @@
 //! page's user agent sends an INVITE with `Replaces` naming that dialog. A far end that supports
 //! Replaces answers the new INVITE and hangs up the old dialog by itself.
 
-use super::api::{DialogRef, Instant};
+use super::api::{CallId, DialogRef, Instant};
 use super::dialog::CallState;
 use super::invite::ExtraHeader;
 use super::transfer::replaces_value;
@@ -32,8 +32,9 @@ impl UserAgent {
         })
     }
 
-    pub(super) fn rejoin(&mut self, now: Instant, dialog: DialogRef, sdp: String) {
+    /// [`super::NewCall::Rejoin`].
+    pub(super) fn rejoin(&mut self, now: Instant, dialog: DialogRef, sdp: String) -> CallId {
         let replaces = ExtraHeader { name: "Replaces", value: dialog.replaces() };
-        self.start_call(now, dialog.remote_target, sdp, vec![replaces]);
+        self.send_invite(now, dialog.remote_target, sdp, vec![replaces])
     }
 }

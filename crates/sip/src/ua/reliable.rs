@@ -50,7 +50,7 @@ impl UserAgent {
         let resend = Resend::new(bytes.clone(), now);
         let due = resend.due(now);
         c.unpracked = Some(UnprackedResponse { resend, rseq: c.rseq });
-        self.timers.set(Timer::PrackWait(call.to_owned()), due);
+        self.timers.set(Timer::PrackWait(call.into()), due);
         self.transmit(bytes);
         Ok(())
     }
@@ -65,7 +65,7 @@ impl UserAgent {
         let Some(rack) = ours else { return self.respond(req, 481) };
         if c.unpracked.as_ref().is_some_and(|u| u.rseq == rack.rseq) {
             c.unpracked = None;
-            self.timers.clear(&Timer::PrackWait(call_id.to_owned()));
+            self.timers.clear(&Timer::PrackWait(call_id.into()));
         }
         self.respond(req, 200);
     }
@@ -82,7 +82,7 @@ impl UserAgent {
             return;
         }
         let bytes = unpracked.resend.bytes.clone();
-        self.timers.set(Timer::PrackWait(call.to_owned()), unpracked.resend.due(now));
+        self.timers.set(Timer::PrackWait(call.into()), unpracked.resend.due(now));
         self.transmit(bytes);
     }
 }

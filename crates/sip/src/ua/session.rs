@@ -97,17 +97,17 @@ impl UserAgent {
         let Some(c) = self.calls.iter_mut().find(|c| c.id == call) else { return };
         if c.offer_pending() {
             // An offer is in progress and will refresh the session itself; look again later.
-            return self.timers.set(Timer::Session(call.to_owned()), now + REFRESH_RETRY_MS);
+            return self.timers.set(Timer::Session(call.into()), now + REFRESH_RETRY_MS);
         }
         // Until the refresh is answered, do not refresh again.
-        self.timers.set(Timer::Session(call.to_owned()), now + TRANSACTION_TIMEOUT_MS + REFRESH_RETRY_MS);
+        self.timers.set(Timer::Session(call.into()), now + TRANSACTION_TIMEOUT_MS + REFRESH_RETRY_MS);
         if c.peer_allows_update {
             let contact = self.contact(None);
             if let Some(mut req) = self.in_dialog_request(call, Method::Update, None) {
                 req.headers.push("Contact", contact);
                 req.headers.push("Supported", SUPPORTED);
                 req.headers.push("Session-Expires", SessionExpires::header(session.seconds, true));
-                self.send_request(now, req, Purpose::Refresh, Some(call.to_owned()));
+                self.send_request(now, req, Purpose::Refresh, Some(call.into()));
             }
         } else {
             c.reinvite_pending = true;
@@ -139,7 +139,7 @@ impl UserAgent {
             c.peer_allows_update = false;
         }
         if c.session.is_some() {
-            self.timers.set(Timer::Session(call.to_owned()), if unsupported { now } else { now + REFRESH_RETRY_MS });
+            self.timers.set(Timer::Session(call.into()), if unsupported { now } else { now + REFRESH_RETRY_MS });
         }
     }
 

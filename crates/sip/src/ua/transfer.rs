@@ -5,7 +5,7 @@ use crate::message::HeaderValue;
 use crate::message::{Method, Request, Response};
 use crate::uri::{NameAddr, Uri};
 
-use super::api::{CommandError, EndReason, Event, Instant};
+use super::api::{CallId, CommandError, EndReason, Event, Instant};
 use super::dialog::{CallState, ReferReceived};
 use super::invite::ExtraHeader;
 use super::timers::Timer;
@@ -84,12 +84,12 @@ impl UserAgent {
         }
         c.transferring = true;
         let referred_by = bracketed(&c.local.uri);
-        self.timers.set(Timer::TransferSilence(call.to_owned()), now + TRANSFER_SILENCE_MS);
+        self.timers.set(Timer::TransferSilence(call.into()), now + TRANSFER_SILENCE_MS);
         if let Some(mut req) = self.in_dialog_request(call, Method::Refer, None) {
             req.headers.push("Refer-To", refer_to);
             req.headers.push("Referred-By", referred_by);
             req.headers.push("Contact", contact);
-            self.send_request(now, req, Purpose::Refer, Some(call.to_owned()));
+            self.send_request(now, req, Purpose::Refer, Some(call.into()));
         }
         Ok(())
     }
@@ -99,8 +99,8 @@ impl UserAgent {
         if let Some(c) = self.call_mut(call) {
             c.transferring = false;
         }
-        self.timers.clear(&Timer::TransferSilence(call.to_owned()));
-        self.event(Event::TransferFailed { call: call.to_owned(), status });
+        self.timers.clear(&Timer::TransferSilence(call.into()));
+        self.event(Event::TransferFailed { call: call.into(), status });
     }
 
     pub(super) fn on_refer_response(&mut self, call: &str, r: &Response) {
@@ -116,20 +116,20 @@ impl UserAgent {
         }
     }
 
-    /// [`super::Command::AcceptTransfer`]: call the target the far end of `call` named.
-    pub(super) fn accept_transfer(&mut self, now: Instant, call: &str, sdp: String) -> Result<(), CommandError> {
+    /// [`super::NewCall::Referred`]: call the target the far end of `call` named.
+    pub(super) fn accept_transfer(&mut self, now: Instant, call: &str, sdp: String) -> Result<CallId, CommandError> {
         let c = self.known_call(call)?;
         let ReferReceived { target, replaces } = c.refer_received.take().ok_or(CommandError::NothingPending)?;
         let mut extra = vec![ExtraHeader { name: "Referred-By", value: bracketed(&c.remote.uri) }];
         if let Some(replaces) = replaces {
             extra.push(ExtraHeader { name: "Replaces", value: replaces });
         }
-        let new = self.start_call(now, target, sdp, extra);
+        let new = self.send_invite(now, target, sdp, extra);
         if let Some(c) = self.call_mut(&new) {
-            c.notify_to = Some(call.to_owned());
+            c.notify_to = Some(call.into());
         }
         self.notify_refer(now, call, 100, "Trying");
-        Ok(())
+        Ok(new)
     }
 
     /// [`super::Command::DeclineTransfer`]: the far end hears 603 Declined.
@@ -151,7 +151,7 @@ impl UserAgent {
         if let Some(mut req) = self.in_dialog_request(call, Method::Notify, Some(("message/sipfrag;version=2.0", body))) {
             req.headers.push("Event", "refer");
             req.headers.push("Subscription-State", state);
-            self.send_request(now, req, Purpose::Notify, Some(call.to_owned()));
+            self.send_request(now, req, Purpose::Notify, Some(call.into()));
         }
     }
 
@@ -203,8 +203,8 @@ impl UserAgent {
             return;
         }
         // News of the transfer: wait for the next.
-        self.timers.set(Timer::TransferSilence(call_id.to_owned()), now + TRANSFER_SILENCE_MS);
-        let call = call_id.to_owned();
+        self.timers.set(Timer::TransferSilence(call_id.into()), now + TRANSFER_SILENCE_MS);
+        let call = CallId::from(call_id);
         if status < 200 {
             self.event(Event::TransferProgress { call, status });
         } else if status < 300 {

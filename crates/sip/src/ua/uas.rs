@@ -4,7 +4,7 @@ use crate::header::CSeq;
 use crate::message::{Method, Request, Response};
 use crate::uri::NameAddr;
 
-use super::api::{EndReason, Event, Instant};
+use super::api::{CallId, EndReason, Event, Instant};
 use super::session::{accept_session_refresh, set_session};
 use super::{UserAgent, ACCEPT, ALLOW, SUPPORTED};
 
@@ -18,7 +18,7 @@ impl UserAgent {
             return;
         }
         // Both were checked: present and well-formed.
-        let (Some(call_id), Some(cseq)) = (req.headers.get("Call-ID").map(str::to_owned), req.headers.get("CSeq").and_then(|v| CSeq::parse(v).ok())) else {
+        let (Some(call_id), Some(cseq)) = (req.headers.get("Call-ID").map(CallId::from), req.headers.get("CSeq").and_then(|v| CSeq::parse(v).ok())) else {
             return;
         };
         let in_dialog = req.headers.get("To").and_then(|t| NameAddr::parse(t).ok()).is_some_and(|t| t.tag().is_some());
@@ -56,7 +56,7 @@ impl UserAgent {
     }
 
     /// A DTMF digit by SIP INFO (`application/dtmf-relay`: `Signal=5`).
-    fn on_info(&mut self, req: &Request, call_id: String) {
+    fn on_info(&mut self, req: &Request, call_id: CallId) {
         if self.call_mut(&call_id).is_none() {
             return self.respond(req, 481);
         }

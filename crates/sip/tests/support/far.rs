@@ -4,7 +4,7 @@
 
 use sip::header::{name_addrs, CSeq};
 use sip::message::{parse, Message, Method, Request, Response};
-use sip::{NameAddr, Uri};
+use sip::{CallId, NameAddr, Uri};
 
 use super::{World, DOMAIN, PROXY};
 
@@ -62,7 +62,7 @@ fn body_lines(sdp: Option<&str>) -> String {
 impl World {
     /// 1001 (ua 0) and 1002 (ua 1) registered, 1001 calling the far end: the Call-ID and the
     /// INVITE as the far end got it.
-    pub fn calling_the_far_end() -> (World, String, Request) {
+    pub fn calling_the_far_end() -> (World, CallId, Request) {
         let mut w = World::two_agents().with_far_end();
         let id = w.call_from(0, FAR_USER);
         let invite = w.far_request(Method::Invite);
@@ -70,7 +70,7 @@ impl World {
     }
 
     /// The Call-ID of the one call that rings at UA `ua`, the only thing it reported.
-    pub fn rung(&mut self, ua: usize) -> String {
+    pub fn rung(&mut self, ua: usize) -> CallId {
         match self.take_events(ua).as_slice() {
             [sip::Event::IncomingCall { call, .. }] => call.clone(),
             other => panic!("expected a call, got {other:?}"),

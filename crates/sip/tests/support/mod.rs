@@ -10,7 +10,7 @@ pub use far::*;
 use sip::auth::{answer, Algorithm, Credentials};
 use sip::header::{Challenge, Via};
 pub use sip::message::{parse, Message, Request, Response};
-pub use sip::{CallFailure, Command, CommandError, Config, EndReason, Event, Input, Instant, Output, Random, RegistrationFailure, Uri, UserAgent};
+pub use sip::{CallFailure, CallId, Command, CommandError, Config, EndReason, Event, Input, Instant, NewCall, Output, Random, RegistrationFailure, Uri, UserAgent};
 
 pub struct Rng(pub u64);
 
@@ -291,6 +291,18 @@ impl World {
         assert_eq!(result, Ok(()), "the command is carried out");
     }
 
+    /// UA `ua`'s app starts call `c`, which the user agent names; returns that Call-ID.
+    pub fn place(&mut self, ua: usize, c: NewCall) -> CallId {
+        self.try_place(ua, c).expect("the call is started")
+    }
+
+    /// UA `ua`'s app starts call `c`; what the user agent said of it.
+    pub fn try_place(&mut self, ua: usize, c: NewCall) -> Result<CallId, CommandError> {
+        let result = self.uas[ua].place_call(self.now, c);
+        self.settle();
+        result
+    }
+
     /// UA `ua`'s app gives command `c`; what the user agent said of it.
     pub fn try_command(&mut self, ua: usize, c: Command) -> Result<(), CommandError> {
         let result = self.uas[ua].command(self.now, c);
@@ -419,26 +431,21 @@ impl World {
     }
 
     /// 0 calls 1; returns the Call-ID.
-    pub fn call(&mut self) -> String {
+    pub fn call(&mut self) -> CallId {
         self.call_from(0, "1002")
     }
 
     /// UA `from` calls `user`; returns the Call-ID.
-    pub fn call_from(&mut self, from: usize, user: &str) -> String {
-        self.command(from, Command::Call { target: Uri::sip(user, DOMAIN), sdp: "v=0 offer\r\n".into() });
-        let id = match self.take_events(from).first() {
-            Some(Event::CallCreated { call }) => call.clone(),
-            other => panic!("expected CallCreated, got {other:?}"),
-        };
-        id
+    pub fn call_from(&mut self, from: usize, user: &str) -> CallId {
+        self.place(from, NewCall::Dial { target: Uri::sip(user, DOMAIN), sdp: "v=0 offer\r\n".into() })
     }
 
-    pub fn connected_call(&mut self) -> String {
+    pub fn connected_call(&mut self) -> CallId {
         self.connected_call_between(0, 1, "1002")
     }
 
     /// UA `from` calls `user` on UA `to`, who answers.
-    pub fn connected_call_between(&mut self, from: usize, to: usize, user: &str) -> String {
+    pub fn connected_call_between(&mut self, from: usize, to: usize, user: &str) -> CallId {
         let id = self.call_from(from, user);
         self.command(to, Command::Answer { call: id.clone(), sdp: "v=0 answer\r\n".into() });
         assert!(self.take_events(from).contains(&Event::Answered { call: id.clone(), sdp: "v=0 answer\r\n".into() }));
@@ -446,13 +453,6 @@ impl World {
         id
     }
 
-    /// The Call-ID of the call UA `ua` just started, the only thing it reported.
-    pub fn created(&mut self, ua: usize) -> String {
-        match self.take_events(ua).as_slice() {
-            [Event::CallCreated { call }] => call.clone(),
-            other => panic!("expected a new call, got {other:?}"),
-        }
-    }
 
     /// Frames UA `ua` sent that start with `start`.
     pub fn count_sent(&self, ua: usize, start: &str) -> usize {
