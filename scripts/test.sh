@@ -68,7 +68,7 @@ cargo bench --quiet -p callcenter --bench report
 step "registration storm smoke run: 50 agents, Kamailio restarted (the 1000-agent run is in README)"
 dev/storm/run.sh --agents 50 --down-ms 0
 
-step "end-to-end tests: the Lightning stand-in, Kamailio, the softphone and a JsSIP far end in headless Chromium (scripts/e2e.sh, one file after another)"
+step "end-to-end tests: the Lightning stand-in, Kamailio, the softphone and a JsSIP far end in headless Chromium (scripts/e2e.sh, two groups of files at once in network namespaces of their own)"
 scripts/e2e.sh
 
 step "all tests passed"
