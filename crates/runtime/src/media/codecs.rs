@@ -6,7 +6,7 @@
 
 use callcenter::AudioCodec;
 use js_sys::{Array, Function, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use web_sys::RtcPeerConnection;
 
 /// Puts `order` first on every audio transceiver of `pc`. Nothing to do for an empty order, or
