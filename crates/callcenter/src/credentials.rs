@@ -34,7 +34,7 @@ pub fn read(credentials: &str, password_fallback: &str) -> (CredentialSource, Ve
         "" | "true" => true,
         "false" => false,
         _ => {
-            problem("passwordFallback", format!("{fallback:?} is neither true nor false; using true"));
+            problem("passwordFallback", format!("\"{fallback}\" is neither true nor false; using true"));
             true
         }
     };
@@ -47,7 +47,7 @@ pub fn read(credentials: &str, password_fallback: &str) -> (CredentialSource, Ve
         }
         "org" => CredentialSource::Org { password_fallback },
         other => {
-            problem("credentials", format!("{other:?} is neither org nor password; agents sign in with a password"));
+            problem("credentials", format!("\"{other}\" is neither org nor password; agents sign in with a password"));
             CredentialSource::Password
         }
     };

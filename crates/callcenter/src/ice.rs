@@ -111,7 +111,7 @@ pub fn read(items: &IceItems<'_>) -> (IceSettings, Vec<IceProblem>) {
     let urls: Vec<String> = items.urls.split(',').map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned).collect();
     for url in &urls {
         if !["stun:", "stuns:", "turn:", "turns:"].iter().any(|p| url.starts_with(p)) {
-            problem("iceServers", format!("{url:?} is not a stun:, stuns:, turn: or turns: URL"));
+            problem("iceServers", format!("\"{url}\" is not a stun:, stuns:, turn: or turns: URL"));
         }
     }
     let (turn, stun): (Vec<String>, Vec<String>) = urls.into_iter().partition(|u| is_turn(u));
@@ -122,7 +122,7 @@ pub fn read(items: &IceItems<'_>) -> (IceSettings, Vec<IceProblem>) {
         "" => None,
         url if credentials_url_allowed(url) => Some(url.to_owned()),
         url => {
-            problem("turnCredentialsUrl", format!("{url:?} must be an https:// URL (http:// only on loopback)"));
+            problem("turnCredentialsUrl", format!("\"{url}\" must be an https:// URL (http:// only on loopback)"));
             None
         }
     };
@@ -151,7 +151,7 @@ pub fn read(items: &IceItems<'_>) -> (IceSettings, Vec<IceProblem>) {
         "" | "all" => IceTransportPolicy::All,
         "relay" => IceTransportPolicy::Relay,
         other => {
-            problem("iceTransportPolicy", format!("{other:?} is neither all nor relay"));
+            problem("iceTransportPolicy", format!("\"{other}\" is neither all nor relay"));
             IceTransportPolicy::All
         }
     };

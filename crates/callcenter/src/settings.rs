@@ -1,5 +1,7 @@
 //! The softphone's typed settings, read from the flat map `getCallCenterSettings` returns.
 //! No dependencies and no XML: this part ships inside the browser app.
+//! A problem quotes the value as it was given ("\"{v}\"", not `{v:?}`): `str`'s Debug escaping
+//! and the Unicode tables it needs would cost the download 2 KB for values an admin typed.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -244,7 +246,7 @@ impl Reader<'_> {
         }
         let (good, bad): (Vec<String>, Vec<String>) = listed.into_iter().partition(|url| is_pbx_url(url));
         for url in &bad {
-            self.problem(&k, format!("{url:?} is not a ws:// or wss:// URL"));
+            self.problem(&k, format!("\"{url}\" is not a ws:// or wss:// URL"));
         }
         if !bad.is_empty() && good.is_empty() {
             self.fatal = true;
@@ -258,7 +260,7 @@ impl Reader<'_> {
         if domain.is_empty() {
             self.fatal_problem(&k, "is missing; the Call Center definition must set it".into());
         } else if !is_sip_domain(&domain) {
-            self.fatal_problem(&k, format!("{domain:?} is not a host name or IP address"));
+            self.fatal_problem(&k, format!("\"{domain}\" is not a host name or IP address"));
         }
         domain
     }
@@ -291,7 +293,7 @@ impl Reader<'_> {
             return DEFAULT_API_VERSION.to_owned();
         }
         if !is_api_version(&v) {
-            let message = format!("{v:?} is not a Lightning Open CTI version (38.0 or later, like {DEFAULT_API_VERSION}); using {DEFAULT_API_VERSION}");
+            let message = format!("\"{v}\" is not a Lightning Open CTI version (38.0 or later, like {DEFAULT_API_VERSION}); using {DEFAULT_API_VERSION}");
             self.problem(&k, message);
             return DEFAULT_API_VERSION.to_owned();
         }
@@ -307,7 +309,7 @@ impl Reader<'_> {
         match v.parse::<u32>() {
             Ok(s) if (60..=86_400).contains(&s) => s,
             _ => {
-                self.problem(&k, format!("{v:?} is not a number of seconds between 60 and 86400; using {DEFAULT_REGISTER_EXPIRES}"));
+                self.problem(&k, format!("\"{v}\" is not a number of seconds between 60 and 86400; using {DEFAULT_REGISTER_EXPIRES}"));
                 DEFAULT_REGISTER_EXPIRES
             }
         }
@@ -323,7 +325,7 @@ impl Reader<'_> {
             Ok(0) => None,
             Ok(s) if (10..=3600).contains(&s) => Some(s),
             _ => {
-                self.problem(&k, format!("{v:?} is not a number of seconds between 10 and 3600 (or 0 for none); wrap-up waits for the agent"));
+                self.problem(&k, format!("\"{v}\" is not a number of seconds between 10 and 3600 (or 0 for none); wrap-up waits for the agent"));
                 None
             }
         }
@@ -336,7 +338,7 @@ impl Reader<'_> {
             _ if v.is_empty() => DEFAULT_MAX_CALLS,
             Ok(n) if (1..=MOST_CALLS).contains(&n) => n,
             _ => {
-                self.problem(&k, format!("{v:?} is not a number of calls between 1 and {MOST_CALLS}; using {DEFAULT_MAX_CALLS}"));
+                self.problem(&k, format!("\"{v}\" is not a number of calls between 1 and {MOST_CALLS}; using {DEFAULT_MAX_CALLS}"));
                 DEFAULT_MAX_CALLS
             }
         }
@@ -350,7 +352,7 @@ impl Reader<'_> {
             "true" => true,
             "" | "false" => false,
             _ => {
-                self.problem(&k, format!("{v:?} is neither true nor false; using false"));
+                self.problem(&k, format!("\"{v}\" is neither true nor false; using false"));
                 false
             }
         }
@@ -360,7 +362,7 @@ impl Reader<'_> {
     fn digits(&mut self, key: &str) -> String {
         let v = self.get(key).to_owned();
         if !v.bytes().all(|b| b.is_ascii_digit()) {
-            self.problem(key, format!("{v:?} must be digits only (or empty); no prefix is dialled"));
+            self.problem(key, format!("\"{v}\" must be digits only (or empty); no prefix is dialled"));
             return String::new();
         }
         v
@@ -394,7 +396,7 @@ impl Reader<'_> {
         if v.len() <= 32 && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit() || b == b'*' || b == b'#') {
             return Some(v);
         }
-        self.problem(&k, format!("{v:?} must be a number the PBX dials (digits, * and #); the pre-flight check offers no echo test"));
+        self.problem(&k, format!("\"{v}\" must be a number the PBX dials (digits, * and #); the pre-flight check offers no echo test"));
         None
     }
 
@@ -407,7 +409,7 @@ impl Reader<'_> {
         if v.len() == 2 && v.bytes().all(|b| b.is_ascii_alphabetic()) {
             return v.to_ascii_uppercase();
         }
-        let message = format!("{v:?} is not a two-letter ISO 3166-1 country code like GB or DE; using {DEFAULT_HOME_COUNTRY}");
+        let message = format!("\"{v}\" is not a two-letter ISO 3166-1 country code like GB or DE; using {DEFAULT_HOME_COUNTRY}");
         self.problem(&k, message);
         DEFAULT_HOME_COUNTRY.to_owned()
     }

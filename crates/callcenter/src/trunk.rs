@@ -71,7 +71,7 @@ pub fn read_number_format(value: &str) -> Result<NumberFormat, String> {
     match value.trim().to_ascii_lowercase().as_str() {
         "" | "e164" => Ok(NumberFormat::E164),
         "national" => Ok(NumberFormat::National),
-        other => Err(format!("{other:?} is neither e164 nor national; numbers go out as E.164")),
+        other => Err(format!("\"{other}\" is neither e164 nor national; numbers go out as E.164")),
     }
 }
 
@@ -86,7 +86,7 @@ pub fn read_audio_codecs(value: &str) -> (Vec<AudioCodec>, Vec<String>) {
             Some(codec) => codecs.push(codec),
             None => {
                 let known: Vec<&str> = AudioCodec::ALL.iter().map(|c| c.name()).collect();
-                problems.push(format!("{name:?} is not a codec the phone knows ({}); left out", known.join(", ")));
+                problems.push(format!("\"{name}\" is not a codec the phone knows ({}); left out", known.join(", ")));
             }
         }
     }

@@ -6,7 +6,7 @@
 
 use callcenter::AudioCodec;
 use js_sys::{Array, Function, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use web_sys::RtcPeerConnection;
 
 /// Puts `order` first on every audio transceiver of `pc`. Nothing to do for an empty order, or
@@ -35,17 +35,23 @@ fn receiver_codecs() -> Option<Array> {
 }
 
 /// `codecs` sorted by their place in `order` (by `mimeType`, `audio/NAME`); the others after
-/// them, in the order they came (a stable sort).
+/// them, in the order they came. Taken rank by rank (a handful of codecs) rather than sorted: a
+/// stable sort's code is 3 KB of the download.
 fn in_order(codecs: &Array, order: &[AudioCodec]) -> Array {
-    let mut ranked: Vec<(usize, JsValue)> = codecs
+    let ranks: Vec<usize> = codecs
         .iter()
         .map(|codec| {
             let mime = Reflect::get(&codec, &"mimeType".into()).ok().and_then(|m| m.as_string()).unwrap_or_default();
-            (rank(&mime, order), codec)
+            rank(&mime, order)
         })
         .collect();
-    ranked.sort_by_key(|(rank, _)| *rank);
-    ranked.into_iter().map(|(_, codec)| codec).collect()
+    let sorted = Array::new();
+    for wanted in 0..=order.len() {
+        for (codec, _) in codecs.iter().zip(&ranks).filter(|(_, rank)| **rank == wanted) {
+            sorted.push(&codec);
+        }
+    }
+    sorted
 }
 
 /// Where a codec of MIME type `mime` stands in `order`; after all of them when not named.
