@@ -69,6 +69,15 @@ pub(super) struct Inner {
     pub(super) time_zone: Option<String>,
 }
 
+impl super::hears::Hears for Controller {
+    fn event(&self, event: Event) {
+        Controller::event(self, event);
+    }
+    fn set_time_zone(&self, zone: String) {
+        Controller::set_time_zone(self, zone);
+    }
+}
+
 impl PartialEq for Controller {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.inner, &other.inner)

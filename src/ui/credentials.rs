@@ -12,7 +12,7 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use super::controller::Controller;
+use super::hears::Hears;
 use crate::opencti::{ApexCall, OpenCti, OpenCtiError};
 use crate::phone::reasons::CrmProblem;
 use crate::phone::{Event, Intent, Minted, OrgGrant, OrgRefusal, OrgSignIn, Secret};
@@ -25,7 +25,7 @@ const PROBE_CLASS: &str = "SoftphoneCallLog";
 const PROBE_METHOD: &str = "findTaskByCallObject";
 
 /// Asks the org for the signed-in user's credentials and tells the phone what came of it.
-pub fn fetch(cti: Rc<OpenCti>, phone: Controller) {
+pub fn fetch(cti: Rc<OpenCti>, phone: impl Hears) {
     spawn_local(async move {
         let asked = ApexCall { apex_class: APEX_CLASS.into(), method_name: MINT.into(), method_params: String::new() };
         let event = match cti.run_apex(&asked).await {

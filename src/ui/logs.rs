@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use wasm_bindgen_futures::spawn_local;
 
-use super::controller::Controller;
+use super::hears::Hears;
 use super::salesforce::{problem, rejection_in};
 use crate::opencti::{ApexCall, CallLog, OpenCti, OpenCtiError, SaveLogError};
 use crate::phone::{Event, Package};
@@ -17,7 +17,7 @@ const FIND_METHOD: &str = "findTaskByCallObject";
 const TIME_ZONE_METHOD: &str = "userTimeZone";
 
 /// Saves `log` (outbox id `id`) and tells the phone how it went; a late answer still counts.
-pub fn save(cti: Rc<OpenCti>, phone: Controller, id: u32, log: CallLog) {
+pub fn save(cti: Rc<OpenCti>, phone: impl Hears, id: u32, log: CallLog) {
     spawn_local(async move {
         let event = match cti.save_log_or_late(&log).await {
             Ok(record_id) => {
@@ -46,7 +46,7 @@ pub fn save(cti: Rc<OpenCti>, phone: Controller, id: u32, log: CallLog) {
 }
 
 /// Asks the org package for the Task whose CallObject is `call_object`.
-pub fn find(cti: Rc<OpenCti>, phone: Controller, id: u32, call_object: String) {
+pub fn find(cti: Rc<OpenCti>, phone: impl Hears, id: u32, call_object: String) {
     spawn_local(async move {
         let event = match cti.run_apex(&find_call(&call_object)).await {
             Ok(task_id) => Event::LogFound { id, record_id: Some(task_id).filter(|t| !t.is_empty()) },
@@ -57,7 +57,7 @@ pub fn find(cti: Rc<OpenCti>, phone: Controller, id: u32, call_object: String) {
 }
 
 /// Finds out once whether the package is installed: runApex refuses an unknown class.
-pub fn detect_package(cti: Rc<OpenCti>, phone: Controller) {
+pub fn detect_package(cti: Rc<OpenCti>, phone: impl Hears) {
     spawn_local(async move {
         let package = match cti.run_apex(&find_call("")).await {
             Ok(_) => {
@@ -76,7 +76,7 @@ pub fn detect_package(cti: Rc<OpenCti>, phone: Controller) {
 
 /// Asks the package for the agent's time zone, which dates the Tasks; a package version without
 /// the method, or a zone the browser does not know, leaves the browser's zone in use.
-async fn read_time_zone(cti: &OpenCti, phone: &Controller) {
+async fn read_time_zone(cti: &OpenCti, phone: &impl Hears) {
     let ask = ApexCall { apex_class: APEX_CLASS.into(), method_name: TIME_ZONE_METHOD.into(), method_params: String::new() };
     match cti.run_apex(&ask).await {
         Ok(zone) if super::calendar::knows(&zone) => phone.set_time_zone(zone),

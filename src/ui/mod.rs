@@ -7,6 +7,7 @@ mod call_views;
 mod context;
 mod controller;
 mod credentials;
+mod hears;
 mod help;
 mod logs;
 mod outputs;

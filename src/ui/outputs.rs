@@ -5,14 +5,14 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use super::controller::Controller;
+use super::hears::Hears;
 use super::storage;
 use crate::media;
 use crate::phone::outputs::{AudioOutput, OutputRole, Outputs};
 use crate::phone::{Effect, Event as PhoneEvent, Intent};
 
 /// Lists the outputs now and whenever a device comes or goes, and hears the browser refuse one.
-pub(super) fn watch(controller: &Controller) {
+pub(super) fn watch(controller: &impl Hears) {
     let c = controller.clone();
     media::on_output_failure(std::rc::Rc::new(move |role, device, gone| c.event(PhoneEvent::OutputFailed { role, device, gone })));
     let c = controller.clone();
@@ -22,7 +22,7 @@ pub(super) fn watch(controller: &Controller) {
 
 /// Tells the phone which outputs the browser offers, when it says (it hides them until the agent
 /// allowed a microphone, and where outputs cannot be chosen).
-pub(super) fn find(controller: Controller) {
+pub(super) fn find(controller: impl Hears) {
     spawn_local(async move {
         if let Some(found) = media::audio_outputs().await {
             let found = found.into_iter().map(|(id, label)| AudioOutput { id, label }).collect();
