@@ -27,7 +27,7 @@ cargo clippy --quiet --target wasm32-unknown-unknown -p softphone -- -D warnings
 cargo clippy --quiet --target wasm32-unknown-unknown -p connector -- -D warnings
 
 step "the portable crates build for wasm32"
-cargo build --quiet --target wasm32-unknown-unknown -p callcenter --no-default-features
+cargo build --quiet --target wasm32-unknown-unknown -p callcenter-settings
 cargo build --quiet --target wasm32-unknown-unknown -p sip
 
 step "release build of the softphone (scripts/build-release.sh), its download size and where it goes"

@@ -1,21 +1,16 @@
-//! Salesforce Call Center definitions: the typed settings the softphone reads from
-//! `getCallCenterSettings` and the calendar `date` (always available, no dependencies, ship in
-//! the wasm app) and,
-//! with the `xml` feature, the definition files admins import and the migration tools
-//! (`inventory` of code, `rollout` waves and go/no-go report, `csv`).
+//! Salesforce Call Center definitions: with the `xml` feature, the definition files admins
+//! import, their validation and the migration tools (`inventory` of code, `rollout` waves and
+//! go/no-go report, `csv`); the typed softphone settings and calendar days come from
+//! `callcenter-settings` (re-exported here), which the browser's phone depends on alone.
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
-pub mod contact_center;
-pub mod credentials;
+pub use callcenter_settings::{contact_center, credentials, date, ice, settings, trunk};
+
 #[cfg(feature = "xml")]
 pub mod csv;
-pub mod date;
-pub mod ice;
 #[cfg(feature = "xml")]
 pub mod inventory;
-pub mod settings;
-pub mod trunk;
 #[cfg(feature = "xml")]
 pub mod definition;
 #[cfg(feature = "xml")]

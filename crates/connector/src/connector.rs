@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use callcenter::contact_center::ConnectorSettings;
+use callcenter_settings::contact_center::ConnectorSettings;
 use js_sys::{Function, Promise, Reflect};
 use phone::dialing::DialingRules;
 use phone::{CallHandle, Effect, Event, Intent, Phone, Time};

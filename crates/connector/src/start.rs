@@ -3,8 +3,8 @@
 //! line, the login channel and the clock start. Another org, or settings naming a PBX or service
 //! this page does not trust: refused (logged), nothing starts.
 
-use callcenter::contact_center::ConnectorSettings;
-use callcenter::SettingsMap;
+use callcenter_settings::contact_center::ConnectorSettings;
+use callcenter_settings::SettingsMap;
 use js_sys::{Object, Reflect};
 use phone::dialing::DialingRules;
 use phone::{CallDirection, Phone, Stage};

@@ -14,7 +14,7 @@
 //! split off and keyed in as DTMF once the call is answered: every PBX and every company
 //! switchboard takes that, whereas a dial syntax for extensions differs from PBX to PBX.
 
-pub use callcenter::NumberFormat;
+pub use callcenter_settings::NumberFormat;
 
 use super::numbering::{self, NumberingPlan, UnknownCountry};
 
@@ -97,13 +97,13 @@ impl DialingRules {
     /// The rules of a Call Center whose PBX is in `home_country` (ISO 3166-1 alpha-2; empty
     /// means the US) and takes numbers in `format`. An unknown country is an error;
     /// [`DialingRules::without_plan`] is then the fallback.
-    pub fn new(options: &callcenter::DialingOptions, home_country: &str, format: NumberFormat) -> Result<Self, UnknownCountry> {
+    pub fn new(options: &callcenter_settings::DialingOptions, home_country: &str, format: NumberFormat) -> Result<Self, UnknownCountry> {
         let plan = numbering::plan_for(home_country)?;
         Ok(DialingRules { plan: Some(plan), ..DialingRules::without_plan(options, format) })
     }
 
     /// Rules without a numbering plan: prefixes as configured, E.164 numbers passed through.
-    pub fn without_plan(options: &callcenter::DialingOptions, format: NumberFormat) -> Self {
+    pub fn without_plan(options: &callcenter_settings::DialingOptions, format: NumberFormat) -> Self {
         DialingRules {
             outside_prefix: options.outside_prefix.clone(),
             long_distance_prefix: options.long_distance_prefix.clone(),

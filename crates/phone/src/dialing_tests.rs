@@ -1,7 +1,7 @@
 //! How numbers from records and the dial pad are dialled, country by country.
 
 use super::*;
-use callcenter::DialingOptions;
+use callcenter_settings::DialingOptions;
 
 /// A PBX in `country` that takes numbers as a desk phone there dials them (national format).
 fn rules(country: &str, outside: &str, long_distance: &str, international: &str) -> DialingRules {

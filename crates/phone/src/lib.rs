@@ -171,7 +171,7 @@ impl Phone {
     }
 
     /// Where the agent's credentials come from (the definition's `credentials`).
-    pub fn set_credential_source(&mut self, source: callcenter::CredentialSource) {
+    pub fn set_credential_source(&mut self, source: callcenter_settings::CredentialSource) {
         self.agent.set_source(source);
     }
 

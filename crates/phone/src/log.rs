@@ -1,6 +1,6 @@
 //! A finished (or logged) call, in CRM-neutral terms. The glue maps it to a Salesforce Task.
 
-use callcenter::date::Date;
+use callcenter_settings::date::Date;
 
 use crate::clock::Time;
 use crate::pop_measure::PopMeasure;

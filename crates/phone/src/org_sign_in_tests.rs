@@ -2,7 +2,7 @@
 //! itself, renewed before expiry, patient with a Salesforce that does not answer, and the form
 //! (when the definition allows it) only when the org cannot sign them in.
 
-use callcenter::CredentialSource;
+use callcenter_settings::CredentialSource;
 
 use super::*;
 use crate::reasons::RegistrationFailure;

@@ -3,7 +3,7 @@
 //! Record" (POST /telephony/v1/voiceCalls) and "Update a Voice Call Record" (PATCH
 //! /telephony/v1/voiceCalls/{CALL ID}, where CALL ID may be the vendor call key).
 
-use callcenter::date::Date;
+use callcenter_settings::date::Date;
 use serde_json::json;
 
 use crate::calls::{Answer, Request, RequestKind};

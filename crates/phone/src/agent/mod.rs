@@ -9,7 +9,7 @@
 
 mod org_sign_in;
 
-use callcenter::CredentialSource;
+use callcenter_settings::CredentialSource;
 
 use crate::credentials::{Credentials, OrgSignIn};
 use crate::messages::Effect;

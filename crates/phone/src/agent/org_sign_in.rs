@@ -19,7 +19,7 @@
 //!
 //! The states are typed; the app words them.
 
-use callcenter::CredentialSource;
+use callcenter_settings::CredentialSource;
 
 use super::{check_sip_user, Agent};
 use crate::clock::Time;

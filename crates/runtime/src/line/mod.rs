@@ -40,16 +40,16 @@ pub struct LineSettings {
     /// SIP domain.
     pub sip_domain: String,
     /// STUN/TURN servers, their credentials and the ICE policy.
-    pub ice: callcenter::IceSettings,
+    pub ice: callcenter_settings::IceSettings,
     /// Registration lifetime, seconds.
     pub register_expires: u32,
     /// The codecs calls prefer, in order (`audioCodecs`); empty: the browser's order.
-    pub audio_codecs: Vec<callcenter::AudioCodec>,
+    pub audio_codecs: Vec<callcenter_settings::AudioCodec>,
 }
 
 impl LineSettings {
     /// What the line takes from the Call Center settings, the same for both front ends.
-    pub fn from_settings(s: &callcenter::SoftphoneSettings) -> LineSettings {
+    pub fn from_settings(s: &callcenter_settings::SoftphoneSettings) -> LineSettings {
         LineSettings {
             pbx_urls: s.pbx_urls.clone(),
             sip_domain: s.sip_domain.clone(),
@@ -263,7 +263,7 @@ impl Line {
         let source = self.inner.borrow().ice.clone();
         let ice = source.config(now() as f64).await;
         if let Some(problem) = &ice.problem {
-            if ice.policy == callcenter::IceTransportPolicy::Relay {
+            if ice.policy == callcenter_settings::IceTransportPolicy::Relay {
                 return Err(MediaError::NoRelay(problem.clone()));
             }
             self.report_later(Event::MediaWarning(MediaWarning::NoRelay(problem.clone())));

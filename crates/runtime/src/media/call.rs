@@ -89,7 +89,7 @@ impl CallMedia {
     }
 
     /// The Call Center's codec order, applied before the first offer or answer.
-    pub fn prefer_codecs(&self, order: &[callcenter::AudioCodec]) {
+    pub fn prefer_codecs(&self, order: &[callcenter_settings::AudioCodec]) {
         super::codecs::prefer(&self.pc, order);
     }
 
@@ -426,7 +426,7 @@ impl IceWatch {
         pc.set_oniceconnectionstatechange(Some(on_state.as_ref().unchecked_ref()));
         IceWatch {
             expects_relay: ice.expects_relay(),
-            relay_only: ice.policy == callcenter::IceTransportPolicy::Relay,
+            relay_only: ice.policy == callcenter_settings::IceTransportPolicy::Relay,
             good_until_ms: ice.good_until_ms,
             report,
             turn_error,

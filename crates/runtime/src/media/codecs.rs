@@ -4,7 +4,7 @@
 //! codecs) in the browser's order, so a far end that knows none of the named ones still
 //! connects. Offers list the codecs that way; answers pick the first the far end offered.
 
-use callcenter::AudioCodec;
+use callcenter_settings::AudioCodec;
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::JsCast;
 use web_sys::RtcPeerConnection;

@@ -6,7 +6,7 @@
 
 use std::cell::RefCell;
 
-use callcenter::{IceServer, IceSettings, IceTransportPolicy};
+use callcenter_settings::{IceServer, IceSettings, IceTransportPolicy};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
