@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use callcenter::settings::{is_api_version, API_VERSION_PARAMETER, DEFAULT_API_VERSION};
+use callcenter_settings::settings::{is_api_version, API_VERSION_PARAMETER, DEFAULT_API_VERSION};
 pub use runtime::deployment::{is_allowed_origin, Deployment, DeploymentError, DeploymentFile, PbxNotAllowed};
 
 /// The query parameters Salesforce appends when it frames the adapter URL.

@@ -293,17 +293,17 @@ impl SettingValue {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CallCenterSettings {
     /// `"/section/item" -> value`, text values only.
-    pub map: callcenter::SettingsMap,
+    pub map: callcenter_settings::SettingsMap,
     /// One per skipped value.
-    pub problems: Vec<callcenter::SettingProblem>,
+    pub problems: Vec<callcenter_settings::SettingProblem>,
 }
 
 impl CallCenterSettings {
     /// Keeps the text values and reports the others.
     pub fn from_values(values: impl IntoIterator<Item = (String, SettingValue)>) -> CallCenterSettings {
-        let mut map = callcenter::SettingsMap::new();
+        let mut map = callcenter_settings::SettingsMap::new();
         // The problems by key, as the map orders its keys.
-        let mut skipped = callcenter::SettingsMap::new();
+        let mut skipped = callcenter_settings::SettingsMap::new();
         for (key, value) in values {
             let what = match value {
                 SettingValue::Text(text) => {
@@ -316,7 +316,7 @@ impl CallCenterSettings {
             };
             skipped.insert(key, format!("is {what}, not text; the phone ignored it"));
         }
-        let problems = skipped.into_iter().map(|(key, message)| callcenter::SettingProblem { key, message }).collect();
+        let problems = skipped.into_iter().map(|(key, message)| callcenter_settings::SettingProblem { key, message }).collect();
         CallCenterSettings { map, problems }
     }
 }

@@ -17,7 +17,7 @@ const SECRET_NAMES: [&str; 4] = ["password", "secret", "token", "turncredential"
 /// The Call Center settings as the diagnostics file shows them, one `/section/item = value` per
 /// line: a secret's value replaced, and in URLs the user information and the query (where
 /// services put their keys).
-pub fn settings_lines(settings: &callcenter::SettingsMap) -> String {
+pub fn settings_lines(settings: &callcenter_settings::SettingsMap) -> String {
     let mut lines = String::new();
     for (key, value) in settings {
         let name = key.rsplit('/').next().unwrap_or(key).to_ascii_lowercase();
@@ -76,7 +76,7 @@ mod tests {
 
     #[test]
     fn secrets_in_the_settings_are_redacted_and_the_rest_shown() {
-        let settings: callcenter::SettingsMap = [
+        let settings: callcenter_settings::SettingsMap = [
             ("/rustSoftphone/turnCredential", "s3cret-turn"),
             ("/rustSoftphone/turnUsername", "agent"),
             ("/rustSoftphone/turnCredentialsUrl", "https://turn.example.com/creds?key=API-KEY-123"),

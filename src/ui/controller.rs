@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use callcenter::SoftphoneSettings;
+use callcenter_settings::SoftphoneSettings;
 use wasm_bindgen_futures::spawn_local;
 use yew::Callback;
 

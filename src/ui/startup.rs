@@ -2,7 +2,7 @@
 //! help), and what did start but needs someone's attention (the Call Center definition has bad
 //! items, click-to-dial is off). The controller reports them typed; these views word them.
 
-use callcenter::{ReadSettings, SettingProblem, SettingsError, SoftphoneSettings};
+use callcenter_settings::{ReadSettings, SettingProblem, SettingsError, SoftphoneSettings};
 use yew::prelude::*;
 
 use crate::opencti::{CallCenterSettings, DeploymentError, LaunchError, OpenCtiError, PbxNotAllowed};
