@@ -2,7 +2,7 @@
 
 use super::dialing::DialError;
 use super::quality::{Grade, QualitySummary};
-use super::reasons::{ConnectionProblem, CrmProblem, MediaProblem, MicrophoneProblem, RegistrationFailure, SignInProblem, TransferFailure};
+use super::reasons::{ConnectionProblem, CrmProblem, MediaProblem, MicrophoneProblem, RegistrationFailure, SignInProblem};
 use super::*;
 
 fn credentials(user: &str, password: &str) -> Credentials {
@@ -441,44 +441,6 @@ fn a_microphone_problem_is_shown_to_the_agent_even_when_idle() {
     phone.handle_event(at(1_000), Event::MicrophoneProblem(blocked.clone()));
     assert_eq!(phone.notice(), Some(&Notice::Microphone(blocked)));
     assert_eq!(phone.focus(), Focus::Idle);
-}
-
-#[test]
-fn a_blind_transfer_hands_the_call_over_and_the_log_says_where_it_went() {
-    let mut phone = connected_outbound_call();
-    let effects = phone.handle_intent(at(20_000), Intent::Transfer { call: current(&phone), number: "1003".into() });
-    assert!(effects.contains(&Effect::Transfer { call: H1, dial: "1003".into() }), "{effects:?}");
-    let again = phone.handle_intent(at(20_500), Intent::Transfer { call: current(&phone), number: "1004".into() });
-    assert!(!again.iter().any(|e| matches!(e, Effect::Transfer { .. })), "one transfer at a time");
-
-    let effects = phone.handle_event(at(21_000), Event::CallEnded { call: id(&phone, "c1"), reason: EndReason::Transferred });
-    let (_, record, _) = save_of(&effects).expect("the call is logged");
-    assert_eq!(record.transferred_to.as_deref(), Some("1003"));
-    assert_eq!(record.link, None, "a blind transfer");
-    assert_eq!(record.duration_s, 11);
-    assert!(phone.wrap_up().is_some());
-}
-
-#[test]
-fn a_failed_transfer_leaves_the_call_with_the_agent() {
-    let mut phone = connected_outbound_call();
-    phone.handle_intent(at(20_000), Intent::Transfer { call: current(&phone), number: "1003".into() });
-    phone.handle_event(
-        at(21_000),
-        Event::TransferFailed { call: id(&phone, "c1"), reason: TransferFailure { status: 486 } },
-    );
-    assert_eq!(phone.notice(), Some(&Notice::TransferFailed(TransferFailure { status: 486 })));
-    assert_eq!(the_call(&phone).transfer(), None, "the call goes on");
-    let retry = phone.handle_intent(at(22_000), Intent::Transfer { call: current(&phone), number: "1004".into() });
-    assert!(retry.contains(&Effect::Transfer { call: H1, dial: "1004".into() }), "the agent can try another number");
-}
-
-#[test]
-fn a_transfer_target_that_would_inject_into_the_uri_is_refused() {
-    let mut phone = connected_outbound_call();
-    let effects = phone.handle_intent(at(20_000), Intent::Transfer { call: current(&phone), number: "1003@evil.example;transport=tcp".into() });
-    assert!(!effects.iter().any(|e| matches!(e, Effect::Transfer { .. })));
-    assert_eq!(phone.notice(), Some(&Notice::Dial(DialError::InvalidCharacter('@'))));
 }
 
 #[test]
