@@ -60,7 +60,7 @@ pub trait Random {
 /// A call, named by its SIP Call-ID: the user agent names our calls ([`super::UserAgent::place_call`])
 /// and takes the far end's name for theirs. Reads as the Call-ID's text (`Deref` to `str`).
 /// The default, empty, names no call.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CallId(String);
 
 impl CallId {
@@ -98,12 +98,6 @@ impl From<&str> for CallId {
 impl From<CallId> for String {
     fn from(id: CallId) -> Self {
         id.0
-    }
-}
-
-impl PartialEq<str> for CallId {
-    fn eq(&self, other: &str) -> bool {
-        self.0 == other
     }
 }
 
