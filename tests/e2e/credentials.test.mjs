@@ -73,10 +73,12 @@ const verdict = (ms, goal) => (ms <= goal ? `goal <= ${goal} ms met` : `goal <= 
 
 /** Agent calls Margaret (the peer, 1002) by click-to-dial; she answers. */
 async function callMargaret(agent, peer) {
+  // This call's ring, not an earlier call's: the peer keeps every event it has seen.
+  const before = (await peer.events()).filter((e) => e.type === 'incoming').length;
   await agent.page.bringToFront();
   await agent.page.evaluate((id) => window.lightningStandin.clickToDial(id), MARGARET);
   await callButton(agent.phone).click();
-  const ringing = await eventually('the peer to ring', async () => (await peer.events()).find((e) => e.type === 'incoming'), 15_000);
+  const ringing = await eventually('the peer to ring', async () => (await peer.events()).filter((e) => e.type === 'incoming')[before], 15_000);
   await peer.answer();
   await agent.phone.locator('[data-testid=call-status]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
   return ringing.callId;
