@@ -5,7 +5,9 @@ use phone::reasons::RegistrationFailure;
 use phone::CallHandle;
 use sip::{CallId, Command, CommandError, DropReason};
 
-/// One operation for the browser runtime, in the order the core decided them.
+/// One operation for the browser runtime, in the order the core decided them. Not
+/// `#[non_exhaustive]`: the runtime matches every one, so a new operation fails its build until
+/// it is carried out.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LineAction {
     /// Give the SIP core this command.

@@ -23,8 +23,6 @@ mod phone_side;
 mod sip_side;
 mod table;
 
-use std::collections::VecDeque;
-
 use phone::{CallHandle, Event};
 use sip::CallId;
 
@@ -39,8 +37,10 @@ pub struct LineCore {
     calls: CallTable,
     /// The PBX has us registered (told to the phone once, not on every refresh).
     registered: bool,
-    events: VecDeque<Event>,
-    actions: VecDeque<LineAction>,
+    // Plain vectors, not VecDeques: a queue holds a few items at most, and `Vec<Event>` is code
+    // the download has already (a VecDeque of each would add its own).
+    events: Vec<Event>,
+    actions: Vec<LineAction>,
 }
 
 impl LineCore {
@@ -51,12 +51,12 @@ impl LineCore {
 
     /// The next event for the phone, in the order they happened.
     pub fn poll_event(&mut self) -> Option<Event> {
-        self.events.pop_front()
+        (!self.events.is_empty()).then(|| self.events.remove(0))
     }
 
     /// The next operation for the browser, in the order they were decided.
     pub fn poll_action(&mut self) -> Option<LineAction> {
-        self.actions.pop_front()
+        (!self.actions.is_empty()).then(|| self.actions.remove(0))
     }
 
     /// The Call-ID of call `call`, once the SIP core named it.
@@ -85,11 +85,11 @@ impl LineCore {
     }
 
     fn tell(&mut self, event: Event) {
-        self.events.push_back(event);
+        self.events.push(event);
     }
 
     fn act(&mut self, action: LineAction) {
-        self.actions.push_back(action);
+        self.actions.push(action);
     }
 
     /// Lets go of call `call`: its audio stops. The Call-ID it had, if any.

@@ -92,9 +92,7 @@ fn following_a_transfer_names_the_call_whose_refer_is_followed() {
 #[test]
 fn our_transfers_go_out_as_refers_and_fail_back_to_the_phone() {
     let mut line = Line::with_call_up(call(1), "out-1");
-    line.core.place(call(2));
-    line.core.placed(call(2), id("out-2"));
-    line.take();
+    line.placed(call(2), "out-2");
     let target = Uri::sip("1003", "pbx.test");
     line.core.transfer(call(1), target.clone());
     line.core.transfer_attended(call(1), call(2));

@@ -92,9 +92,7 @@ fn a_call_that_could_not_start_is_told_failed() {
 #[test]
 fn a_second_call_keeps_its_own_news() {
     let mut line = Line::with_call_up(call(1), "out-1");
-    line.core.place(call(2));
-    line.core.placed(call(2), id("out-2"));
-    line.take();
+    line.placed(call(2), "out-2");
     line.sip(SipEvent::Ringing { call: id("out-2") });
     line.sip(SipEvent::Ended { call: id("out-1"), reason: SipEnd::Remote });
     assert_eq!(line.events(), [Event::RemoteRinging { call: call(2) }, Event::CallEnded { call: call(1), reason: EndReason::RemoteHangup }]);

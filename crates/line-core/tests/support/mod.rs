@@ -56,10 +56,16 @@ impl Line {
     /// A registered line with call `handle` placed and its INVITE out as `call_id`.
     pub fn with_call_placed(handle: CallHandle, call_id: &str) -> Line {
         let mut line = Line::registered();
-        line.core.place(handle);
-        line.core.placed(handle, id(call_id));
-        line.take();
+        line.placed(handle, call_id);
         line
+    }
+
+    /// The phone places call `handle` and its INVITE goes out as `call_id` (what that said is
+    /// read already).
+    pub fn placed(&mut self, handle: CallHandle, call_id: &str) {
+        self.core.place(handle);
+        self.core.placed(handle, id(call_id));
+        self.take();
     }
 
     /// A registered line with call `handle` established on `call_id` (placed and answered).
