@@ -1,7 +1,7 @@
 //! What the line's core asks of the browser: media operations on a call's peer connection,
 //! commands for the SIP core, and the line's own upkeep (the connection, the spare offer).
 
-use phone::reasons::RegistrationFailure;
+use phone::reasons::{MediaProblem, RegistrationFailure};
 use phone::CallHandle;
 use sip::{CallId, Command, CommandError, DropReason};
 
@@ -20,9 +20,6 @@ pub enum LineAction {
     /// offer, or ours when it made none; then [`crate::LineCore::reoffer_answered`] or
     /// [`crate::LineCore::reoffer_refused`].
     AnswerReoffer { call: CallHandle, call_id: CallId, offer: Option<String> },
-    /// Give call `call`'s peer connection the far end's answer to our re-INVITE (hold, resume,
-    /// a move). One the browser refuses is only warned about: the call goes on.
-    ApplyReanswer { call: CallHandle, sdp: String },
     /// The far end refused to put call `call` on hold (`held`) or to resume it: its peer
     /// connection goes back to how it was.
     WithdrawReoffer { call: CallHandle, held: bool },
@@ -55,6 +52,9 @@ pub enum FarSdp {
     Answer,
     /// The ACK's answer to the offer in our 2xx (a delayed offer).
     AckAnswer,
+    /// The answer to our re-INVITE (hold, resume, a move). One the browser refuses is only
+    /// warned about: the call goes on.
+    Reanswer,
 }
 
 /// What is worth a console line for support, and nothing more.
@@ -66,4 +66,6 @@ pub enum Warning {
     ChangeRefused { status: u16 },
     /// The SIP core refused a command (a click that raced the end of its call).
     CommandRefused(CommandError),
+    /// The browser refused the far end's answer to our re-INVITE; the call goes on as it was.
+    ReanswerRefused(MediaProblem),
 }

@@ -54,6 +54,11 @@ impl LineCore {
         (!self.events.is_empty()).then(|| self.events.remove(0))
     }
 
+    /// Every event not polled yet, in order (what [`LineCore::poll_event`] gives one by one).
+    pub fn take_events(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.events)
+    }
+
     /// The next operation for the browser, in the order they were decided.
     pub fn poll_action(&mut self) -> Option<LineAction> {
         (!self.actions.is_empty()).then(|| self.actions.remove(0))
@@ -77,11 +82,6 @@ impl LineCore {
     /// No call on the line (a spare offer for the next one is worth preparing).
     pub fn is_idle(&self) -> bool {
         self.calls.is_empty()
-    }
-
-    /// The calls the SIP core knows (their INVITE went out or came in).
-    pub fn calls_in_sip(&self) -> impl Iterator<Item = CallHandle> + '_ {
-        self.calls.iter().filter(|c| c.call_id.is_some()).map(|c| c.handle)
     }
 
     fn tell(&mut self, event: Event) {

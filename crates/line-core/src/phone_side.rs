@@ -160,16 +160,27 @@ impl LineCore {
         match kind {
             FarSdp::Early => self.tell(Event::EarlyMedia { call }),
             FarSdp::Answer => self.tell(Event::CallConnected { call }),
-            // The ACK's `Confirmed` tells the phone the call is connected.
-            FarSdp::AckAnswer => {}
+            // The ACK's `Confirmed` tells the phone the call is connected; a re-answer changes
+            // nothing the phone does not know.
+            FarSdp::AckAnswer | FarSdp::Reanswer => {}
         }
     }
 
-    /// The browser refused the far end's description of call `call`'s audio (early or final):
-    /// without audio the call is hung up, and the agent and the call log say why.
-    pub fn far_sdp_refused(&mut self, call: CallHandle, problem: MediaProblem) {
+    /// The browser refused the far end's description of call `call`'s audio. Early or final,
+    /// the call has no audio: it is hung up, and the agent and the call log say why. An answer
+    /// to our re-INVITE leaves the call as it was: only a console line says so.
+    pub fn far_sdp_refused(&mut self, call: CallHandle, kind: FarSdp, problem: MediaProblem) {
+        if kind == FarSdp::Reanswer {
+            return self.act(LineAction::Warn(crate::Warning::ReanswerRefused(problem)));
+        }
         self.hang_up(call);
         self.tell(Event::CallEnded { call, reason: EndReason::Failed(CallFailure::Media(problem)) });
+    }
+
+    /// Something the browser found out for the phone (a call's audio figures, a microphone
+    /// problem): told in order with the core's own events.
+    pub fn report(&mut self, event: Event) {
+        self.tell(event);
     }
 
     /// The browser answered the far end's re-offer on SIP dialog `call_id` with `sdp`.

@@ -137,16 +137,15 @@ impl LineCore {
                 None => self.reoffer_refused(call, MediaProblem::Offer(OfferRefusal::Other)),
             },
             SipEvent::Reanswered { call, sdp } => {
-                let Some(c) = self.calls.by_call_id_mut(&call) else { return };
-                c.hold_change = None;
-                let call = c.handle;
-                self.act(LineAction::ApplyReanswer { call, sdp });
+                let Some(handle) = self.handle(&call) else { return };
+                self.hold_change(handle);
+                self.act(LineAction::ApplyFarSdp { call: handle, sdp, kind: FarSdp::Reanswer });
             }
             SipEvent::ReinviteFailed { call, status } => {
-                let Some(c) = self.calls.by_call_id_mut(&call) else { return };
-                match c.hold_change.take() {
+                let Some(handle) = self.handle(&call) else { return };
+                match self.hold_change(handle) {
                     Some(held) => {
-                        let call = c.handle;
+                        let call = handle;
                         self.act(LineAction::WithdrawReoffer { call, held });
                         self.tell(Event::HoldFailed { call, held, status });
                     }
@@ -155,6 +154,13 @@ impl LineCore {
             }
             _ => {}
         }
+    }
+}
+
+impl LineCore {
+    /// The hold or resume asked of call `call`'s far end, now answered.
+    fn hold_change(&mut self, call: phone::CallHandle) -> Option<bool> {
+        self.calls.get_mut(call)?.hold_change.take()
     }
 }
 

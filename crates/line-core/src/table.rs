@@ -54,14 +54,6 @@ impl CallTable {
         self.calls.iter().find(|c| c.call_id.as_deref() == Some(call_id))
     }
 
-    pub fn by_call_id_mut(&mut self, call_id: &str) -> Option<&mut LineCall> {
-        self.calls.iter_mut().find(|c| c.call_id.as_deref() == Some(call_id))
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &LineCall> {
-        self.calls.iter()
-    }
-
     pub fn is_empty(&self) -> bool {
         self.calls.is_empty()
     }

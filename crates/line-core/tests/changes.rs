@@ -11,8 +11,22 @@ fn a_hold_the_far_end_accepts_is_applied() {
     let mut line = Line::with_call_up(call(1), "out-1");
     assert_eq!(line.core.hold(call(1), true), Some(id("out-1")), "re-INVITE this dialog");
     line.sip(SipEvent::Reanswered { call: id("out-1"), sdp: FAR_SDP.into() });
-    assert_eq!(line.actions(), [LineAction::ApplyReanswer { call: call(1), sdp: FAR_SDP.into() }]);
+    assert_eq!(line.actions(), [LineAction::ApplyFarSdp { call: call(1), sdp: FAR_SDP.into(), kind: FarSdp::Reanswer }]);
+    line.core.far_sdp_applied(call(1), FarSdp::Reanswer);
     assert_eq!(line.events(), [], "the phone holds already");
+}
+
+#[test]
+fn an_answer_to_our_hold_the_browser_refuses_leaves_the_call_as_it_was() {
+    let mut line = Line::with_call_up(call(1), "out-1");
+    line.core.hold(call(1), true);
+    line.sip(SipEvent::Reanswered { call: id("out-1"), sdp: "v=0 odd".into() });
+    line.take();
+    let problem = MediaProblem::Offer(OfferRefusal::Other);
+    line.core.far_sdp_refused(call(1), FarSdp::Reanswer, problem.clone());
+    assert_eq!(line.actions(), [LineAction::Warn(Warning::ReanswerRefused(problem))], "not hung up");
+    assert_eq!(line.events(), []);
+    assert!(line.core.carries(call(1)));
 }
 
 #[test]

@@ -28,7 +28,6 @@ impl Line {
             LineAction::Sip(command) => self.command(command),
             LineAction::ApplyFarSdp { call, sdp, kind } => self.apply_far_sdp(call, sdp, kind),
             LineAction::AnswerReoffer { call, call_id, offer } => self.answer_reoffer(call_id, self.media_of(call), offer),
-            LineAction::ApplyReanswer { call, sdp } => apply_reanswer(self.media_of(call), sdp),
             LineAction::WithdrawReoffer { call, held } => {
                 if let Some(media) = self.media_of(call) {
                     media.withdraw_reoffer(held);
@@ -50,7 +49,8 @@ impl Line {
     }
 
     /// Gives call `call`'s peer connection the far end's description of its audio (early
-    /// media, the answer in its 2xx, or in its ACK); the core hears how it went.
+    /// media, the answer in its 2xx, in its ACK, or to our re-INVITE); the core hears how it
+    /// went.
     fn apply_far_sdp(&self, call: CallHandle, sdp: String, kind: FarSdp) {
         let media = self.media_of(call);
         let line = self.clone();
@@ -58,11 +58,11 @@ impl Line {
             let applied = match (&media, kind) {
                 (None, _) => Ok(()),
                 (Some(m), FarSdp::Early) => m.accept_early_answer(&sdp).await,
-                (Some(m), FarSdp::Answer | FarSdp::AckAnswer) => m.accept_answer(&sdp).await,
+                (Some(m), FarSdp::Answer | FarSdp::AckAnswer | FarSdp::Reanswer) => m.accept_answer(&sdp).await,
             };
             line.core(|core| match applied {
                 Ok(()) => core.far_sdp_applied(call, kind),
-                Err(problem) => core.far_sdp_refused(call, problem),
+                Err(problem) => core.far_sdp_refused(call, kind, problem),
             });
         });
     }
@@ -85,21 +85,12 @@ impl Line {
     }
 }
 
-/// Applies the far end's answer to our re-INVITE (a refusal is logged: the call goes on).
-fn apply_reanswer(media: Option<Rc<CallMedia>>, sdp: String) {
-    let Some(media) = media else { return };
-    spawn_local(async move {
-        if let Err(e) = media.accept_answer(&sdp).await {
-            web_sys::console::warn_1(&["The far end's answer was refused: ", &words::media_problem(&e)].concat().into());
-        }
-    });
-}
-
 /// The console's line for a warning of the core's.
 fn console_line(warning: &Warning) -> String {
     match warning {
         Warning::Dropped(reason) => dropped(reason),
         Warning::ChangeRefused { status } => format!("The PBX refused to change the call ({status})."),
         Warning::CommandRefused(error) => format!("A phone command was not carried out: {error:?}."),
+        Warning::ReanswerRefused(problem) => ["The far end's answer was refused: ", &words::media_problem(problem)].concat(),
     }
 }

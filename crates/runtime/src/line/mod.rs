@@ -112,9 +112,8 @@ struct Inner {
     closing: Option<Timeout>,
     /// Network changes, sleep and resume: see `recovery`.
     recovery: recovery::Recovery,
+    /// Hears the phone's events, which wait in `core` until the state is released.
     report: Rc<dyn Fn(Event)>,
-    /// Events to report once the state is released.
-    pending: Vec<Event>,
 }
 
 /// The SIP core's command for the phone's credentials: the org's authenticate as
@@ -148,7 +147,6 @@ impl Line {
             closing: None,
             recovery: recovery::Recovery::default(),
             report: Rc::new(report),
-            pending: Vec::new(),
         };
         Line { inner: Rc::new(RefCell::new(inner)) }
     }
@@ -361,13 +359,9 @@ impl Line {
         })
     }
 
+    /// Tells the phone `event` (after what the line's core told before it).
     fn report_later(&self, event: Event) {
-        {
-            let mut inner = self.inner.borrow_mut();
-            // After what the core told before it, in order.
-            inner.take_core_events();
-            inner.pending.push(event);
-        }
+        self.inner.borrow_mut().core.report(event);
         self.flush();
     }
 
@@ -375,8 +369,7 @@ impl Line {
     fn flush(&self) {
         let (events, report) = {
             let mut inner = self.inner.borrow_mut();
-            inner.take_core_events();
-            (std::mem::take(&mut inner.pending), inner.report.clone())
+            (inner.core.take_events(), inner.report.clone())
         };
         if events.is_empty() {
             return;
@@ -386,14 +379,5 @@ impl Line {
                 report(e);
             }
         });
-    }
-}
-
-impl Inner {
-    /// Moves what the core told into the events to report.
-    fn take_core_events(&mut self) {
-        while let Some(event) = self.core.poll_event() {
-            self.pending.push(event);
-        }
     }
 }

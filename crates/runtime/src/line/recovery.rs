@@ -68,7 +68,7 @@ impl Line {
             if matches!(check, Check::NetworkChanged | Check::Offline) {
                 inner.recovery.network_changed_at = Some(now());
             }
-            let calls: Vec<CallHandle> = inner.core.calls_in_sip().filter(|&call| inner.audio.iter().any(|a| a.handle == call)).collect();
+            let calls: Vec<CallHandle> = inner.audio.iter().map(|a| a.handle).filter(|&call| inner.core.call_id(call).is_some()).collect();
             (inner.transport.clone(), calls)
         };
         let Some(transport) = transport else { return };
