@@ -105,3 +105,12 @@ fn a_frame_the_pbx_garbled_is_only_a_console_line() {
     assert_eq!(line.actions(), [LineAction::Warn(Warning::Dropped(sip::DropReason::UnmatchableResponse))]);
     assert_eq!(line.events(), []);
 }
+
+#[test]
+fn the_browsers_news_is_told_in_order_with_the_cores() {
+    let mut line = Line::new();
+    line.sip(SipEvent::Registered { expires: 600 });
+    line.core.report(Event::MicrophonesFound(Vec::new()));
+    assert_eq!(line.core.take_events(), [Event::Registered, Event::MicrophonesFound(Vec::new())]);
+    assert_eq!(line.core.poll_event(), None, "nothing is told twice");
+}
