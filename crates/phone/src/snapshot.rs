@@ -8,7 +8,8 @@
 //! milliseconds, `heartbeat_ms` for [`CallSnapshot::taken_at`]), so a call in progress during
 //! an upgrade is still taken back; fields added since (`who`, `stage`, `about`, `screen_pop`,
 //! `dialog`, `held`) may be absent. A tab of the build before this one reads the `who`,
-//! `number` and `stage` it knows and ignores the rest.
+//! `number` and `stage` it knows and ignores the rest; this build does not read that tab's line
+//! (it told no times), and shows it once that tab reloads (after an upgrade, every tab does).
 
 use sip::DialogRef;
 
