@@ -1,8 +1,9 @@
 //! Checks the phone's words before anything is built: every language in `lang/` must translate
 //! every entry of `en.txt` (same keys, same order, same `{values}`), so that a missing
-//! translation fails the build, not the agent. Then writes, for the crate to include, English
-//! (built into the phone) and one function per entry (`words::t`), whose parameters are the
-//! entry's `{values}`: code that fills in a value the text does not name does not compile.
+//! translation fails the build, not the agent. Then writes, for the crate to include, one
+//! function per entry (`words::t`) holding its English (built into the phone), whose parameters
+//! are the entry's `{values}`: code that fills in a value the text does not name does not
+//! compile.
 
 #[path = "src/catalogue.rs"]
 #[allow(dead_code)]
@@ -49,28 +50,31 @@ fn main() {
     std::fs::write(&out, generated(&reference)).unwrap_or_else(|e| fail(&[format!("{}: {e}", out.display())]));
 }
 
-/// `ENGLISH` (the texts, in the catalogues' order) and one function per entry, named by its key
-/// (`call.hang_up` is `call_hang_up`).
+/// `COUNT` and one function per entry, named by its key (`call.hang_up` is `call_hang_up`),
+/// that hands `says` its position and its English text (so that English is built in, and a text
+/// no code says is not in the download), with its values in the order English names them.
 fn generated(reference: &[catalogue::Entry<'_>]) -> String {
-    let mut code = format!("/// How many entries every catalogue has.\npub const COUNT: usize = {};\n\n", reference.len());
-    code.push_str("/// The English texts, in the catalogues' order.\npub static ENGLISH: [&str; COUNT] = [\n");
-    for entry in reference {
-        let _ = writeln!(code, "    {:?},", entry.text);
-    }
-    code.push_str("];\n");
+    let mut code = format!("/// How many entries every catalogue has.\npub const COUNT: usize = {};\n", reference.len());
     for (index, entry) in reference.iter().enumerate() {
         let name = entry.key.replace('.', "_");
         let _ = writeln!(code, "\n/// `{}`: {}", entry.key, entry.text.replace('\n', " ").replace('`', "'"));
-        let mut names = catalogue::placeholders(&entry.text).unwrap_or_default();
-        names.dedup();
-        let mut seen = Vec::new();
-        names.retain(|n| if seen.contains(n) { false } else { seen.push(*n); true });
+        let mut names: Vec<&str> = Vec::new();
+        for n in catalogue::placeholders(&entry.text).unwrap_or_default() {
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
         if names.is_empty() {
-            let _ = writeln!(code, "pub fn {name}() -> &'static str {{\n    crate::says::text({index})\n}}");
+            let _ = writeln!(code, "pub fn {name}() -> &'static str {{\n    crate::says::text({index}, {:?})\n}}", entry.text);
         } else {
             let params: Vec<String> = names.iter().map(|n| format!("{n}: &dyn core::fmt::Display")).collect();
-            let values: Vec<String> = names.iter().map(|n| format!("(\"{n}\", {n})")).collect();
-            let _ = writeln!(code, "pub fn {name}({}) -> String {{\n    crate::says::fill({index}, &[{}])\n}}", params.join(", "), values.join(", "));
+            let _ = writeln!(
+                code,
+                "pub fn {name}({}) -> String {{\n    crate::says::fill({index}, {:?}, &[{}])\n}}",
+                params.join(", "),
+                entry.text,
+                names.join(", ")
+            );
         }
     }
     code

@@ -34,7 +34,7 @@ impl Language {
     /// The language of a Salesforce language key (`fr`, `pt_BR`, `es_MX`, `en_US`) or a browser
     /// tag (`fr-CA`, `de`), whatever its region, if the phone speaks it.
     pub fn of(key: &str) -> Option<Language> {
-        let primary = key.trim().split(['_', '-']).next()?.to_ascii_lowercase();
+        let primary = key.trim_ascii().split(['_', '-']).next()?.to_ascii_lowercase();
         Some(match primary.as_str() {
             "en" => Language::English,
             "fr" => Language::French,

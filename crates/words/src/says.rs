@@ -1,74 +1,111 @@
 //! The catalogue the phone speaks from: English, built in, unless the agent's language was
-//! installed once at start (the app fetches its file). Each entry the phone says goes through
-//! [`text`] or [`fill`], which the generated functions of `words::t` call.
+//! installed once at start (the app fetches its file). The generated functions of `words::t`
+//! say each entry through [`text`] or [`fill`], with its position and its English.
+//!
+//! The file is read here as simply as it is written (bytes, no substring search, no Unicode
+//! tables): this code is in every agent's download. The build (`build.rs`, with
+//! `catalogue.rs`) has checked each shipped file against English already; installing checks
+//! only that the file is one of this build's, by its number of entries.
 
 use std::fmt::{Display, Write as _};
 use std::sync::OnceLock;
 
-use crate::catalogue;
-use crate::t::{COUNT, ENGLISH};
+use crate::t::COUNT;
 
 /// The agent's language, when it is not English: installed once, before the phone shows anything.
 static CHOSEN: OnceLock<Vec<String>> = OnceLock::new();
 
 /// Why a catalogue was not installed: the phone goes on in English.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
+#[cfg_attr(test, derive(Debug))]
 #[non_exhaustive]
 pub enum Refused {
     /// A line is not an entry (`line`, from 1).
     Unreadable { line: usize },
     /// It has `found` entries where the phone has `COUNT` (a file of another build).
     Entries { found: usize },
-    /// Entry `key` fills in other values than English does.
-    Values { key: String },
     /// A language was installed already.
     AlreadyChosen,
 }
 
-/// Makes `source` (a catalogue file of this build) what the phone says from now on. Checked as
-/// the build checks it, so that no text can lack a value the phone fills in.
+impl Display for Refused {
+    /// For the console (support reads it), not for the agent.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refused::Unreadable { line } => write!(f, "line {line} is not an entry"),
+            Refused::Entries { found } => write!(f, "{found} entries, not {COUNT}: a file of another build"),
+            Refused::AlreadyChosen => f.write_str("a language was installed already"),
+        }
+    }
+}
+
+/// Makes `source` (a catalogue file of this build) what the phone says from now on.
 pub fn install(source: &str) -> Result<(), Refused> {
-    let entries = catalogue::parse(source).map_err(|e| Refused::Unreadable { line: e.line })?;
-    if entries.len() != COUNT {
-        return Err(Refused::Entries { found: entries.len() });
+    let texts = read(source)?;
+    if texts.len() != COUNT {
+        return Err(Refused::Entries { found: texts.len() });
     }
-    for (entry, english) in entries.iter().zip(ENGLISH) {
-        let (mut want, mut have) = (catalogue::placeholders(english).unwrap_or_default(), catalogue::placeholders(&entry.text));
-        want.sort_unstable();
-        if let Ok(have) = have.as_mut() {
-            have.sort_unstable();
-        }
-        if have.as_ref() != Ok(&want) {
-            return Err(Refused::Values { key: entry.key.to_owned() });
-        }
-    }
-    CHOSEN.set(entries.into_iter().map(|e| e.text).collect()).map_err(|_| Refused::AlreadyChosen)
+    CHOSEN.set(texts).map_err(|_| Refused::AlreadyChosen)
 }
 
-/// Entry `index` in the agent's language.
-pub(crate) fn text(index: usize) -> &'static str {
-    CHOSEN.get().and_then(|texts| texts.get(index)).map_or_else(|| ENGLISH.get(index).copied().unwrap_or_default(), String::as_str)
+/// The texts of a catalogue file, in order: each `key = text` line's text with `\n` made a line
+/// break; `#` lines and blank lines skipped.
+fn read(source: &str) -> Result<Vec<String>, Refused> {
+    let mut texts = Vec::with_capacity(COUNT);
+    for (index, line) in source.split('\n').enumerate() {
+        let line = line.trim_ascii();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let text = line.split_once('=').map(|(_, text)| text.trim_ascii()).filter(|t| !t.is_empty());
+        let text = text.ok_or(Refused::Unreadable { line: index + 1 })?;
+        texts.push(text.replace("\\n", "\n"));
+    }
+    Ok(texts)
 }
 
-/// Entry `index` with its `{names}` filled in from `values`.
-pub(crate) fn fill(index: usize, values: &[(&str, &dyn Display)]) -> String {
+/// Entry `index` in the agent's language; `english` is its English.
+pub(crate) fn text(index: usize, english: &'static str) -> &'static str {
+    CHOSEN.get().and_then(|texts| texts.get(index)).map_or(english, String::as_str)
+}
+
+/// Entry `index` with its `{names}` filled in: `values` are given in the order `english` first
+/// names them (a translation may name them in another order).
+pub(crate) fn fill(index: usize, english: &'static str, values: &[&dyn Display]) -> String {
     let mut out = String::new();
-    let mut rest = text(index);
-    while let Some(open) = rest.find('{') {
-        let (before, after) = rest.split_at(open);
+    let mut rest = text(index, english);
+    while let Some((before, name, after)) = placeholder(rest) {
         out.push_str(before);
-        let Some(close) = after.find('}') else {
-            out.push_str(after);
-            return out;
-        };
-        let name = after.get(1..close).unwrap_or_default();
-        if let Some((_, value)) = values.iter().find(|(n, _)| *n == name) {
+        if let Some(value) = position(english, name).and_then(|at| values.get(at)) {
             let _ = write!(out, "{value}");
         }
-        rest = after.get(close + 1..).unwrap_or_default();
+        rest = after;
     }
     out.push_str(rest);
     out
+}
+
+/// The text before the first `{name}` of `text`, the name, and the text after it.
+fn placeholder(text: &str) -> Option<(&str, &str, &str)> {
+    let (before, rest) = text.split_once('{')?;
+    let (name, after) = rest.split_once('}')?;
+    Some((before, name, after))
+}
+
+/// Where `name` stands among the distinct names of `english`, in their order.
+fn position(english: &str, name: &str) -> Option<usize> {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut rest = english;
+    while let Some((_, found, after)) = placeholder(rest) {
+        if found == name {
+            return Some(seen.iter().position(|s| *s == found).unwrap_or(seen.len()));
+        }
+        if !seen.contains(&found) {
+            seen.push(found);
+        }
+        rest = after;
+    }
+    None
 }
 
 #[cfg(test)]
@@ -79,22 +116,27 @@ mod tests {
 
     #[test]
     fn values_are_filled_in_by_name_whatever_their_order() {
-        // English's order: who, then keys; a translation may name them the other way round.
-        let said = fill(index_of("said.incoming"), &[("keys", &"Alt+Shift+A"), ("who", &"Ada")]);
-        assert_eq!(said, "Incoming call from Ada. Alt+Shift+A answers.");
+        let english = "Incoming call from {who}. {keys} answers.";
+        assert_eq!(fill(usize::MAX, english, &[&"Ada", &"Alt+Shift+A"]), "Incoming call from Ada. Alt+Shift+A answers.");
+        assert_eq!(position("{who} then {keys}, {who}", "keys"), Some(1));
+        assert_eq!(position("{who} then {keys}, {who}", "who"), Some(0));
+        assert_eq!(position("{who}", "what"), None);
     }
 
-    /// The position of `key` in en.txt.
-    fn index_of(key: &str) -> usize {
-        catalogue::parse(include_str!("../lang/en.txt")).unwrap().iter().position(|e| e.key == key).unwrap()
+    #[test]
+    fn the_shipped_french_reads_as_the_build_checked_it() {
+        let texts = read(FRENCH).unwrap();
+        assert_eq!(texts.len(), COUNT);
+        let english = crate::catalogue::parse(include_str!("../lang/en.txt")).unwrap();
+        let french = crate::catalogue::parse(FRENCH).unwrap();
+        assert_eq!(texts, french.iter().map(|e| e.text.clone()).collect::<Vec<_>>(), "the lean reader reads what catalogue.rs reads");
+        assert_eq!(english.len(), COUNT);
     }
 
     #[test]
     fn a_catalogue_of_another_build_is_refused_and_english_stays() {
         let shorter: String = FRENCH.lines().filter(|l| !l.starts_with("call.hang_up")).map(|l| format!("{l}\n")).collect();
         assert_eq!(install(&shorter), Err(Refused::Entries { found: COUNT - 1 }));
-        let renamed = FRENCH.replace("{who} ou refusez-le", "{qui} ou refusez-le");
-        assert_eq!(install(&renamed), Err(Refused::Values { key: "notice.answer_ringing_first".into() }));
         assert_eq!(install("not a catalogue"), Err(Refused::Unreadable { line: 1 }));
         assert_eq!(crate::t::call_hang_up(), "Hang up");
     }
