@@ -69,7 +69,7 @@ pub fn recent_summary(call: &RecentCall, now: Time) -> String {
         _ => t::recent_days_ago(&(ago_min / 1440)),
     };
     if call.duration_s > 0 {
-        t::recent_summary_duration(&kind, &format!("{}:{:02}", call.duration_s / 60, call.duration_s % 60), &when)
+        t::recent_summary_duration(&kind, &words::minutes_seconds(call.duration_s), &when)
     } else {
         t::recent_summary(&kind, &when)
     }

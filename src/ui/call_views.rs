@@ -200,7 +200,7 @@ pub struct CountdownProps {
 pub fn countdown(props: &CountdownProps) -> Html {
     let left = props.ends_at.millis_since(use_now()).div_ceil(1000);
     html! {
-        <div class="weak" role="timer" data-testid="wrap-up-countdown">{ t::view_countdown(&words::clock(left)) }</div>
+        <div class="weak" role="timer" data-testid="wrap-up-countdown">{ t::view_countdown(&words::minutes_seconds(left)) }</div>
     }
 }
 

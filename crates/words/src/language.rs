@@ -34,16 +34,10 @@ impl Language {
     /// The language of a Salesforce language key (`fr`, `pt_BR`, `es_MX`, `en_US`) or a browser
     /// tag (`fr-CA`, `de`), whatever its region, if the phone speaks it.
     pub fn of(key: &str) -> Option<Language> {
-        let primary = key.trim_ascii().split(['_', '-']).next()?.to_ascii_lowercase();
-        Some(match primary.as_str() {
-            "en" => Language::English,
-            "fr" => Language::French,
-            "de" => Language::German,
-            "es" => Language::Spanish,
-            "ja" => Language::Japanese,
-            "pt" => Language::BrazilianPortuguese,
-            _ => return None,
-        })
+        let primary = key.trim_ascii().split(['_', '-']).next()?;
+        // Compared without making a lower-case copy: this runs in the download.
+        let is = |tag: &str| primary.eq_ignore_ascii_case(tag);
+        Language::ALL.into_iter().find(|l| is(l.tag().get(..2).unwrap_or_default()))
     }
 }
 

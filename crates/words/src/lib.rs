@@ -363,14 +363,14 @@ pub fn tenths(value: u32) -> String {
     format!("{}{}{}", value / 10, t::number_decimal_mark(), value % 10)
 }
 
-/// A length of time as phones show it, the same in every language: "03:07", "1:02:05".
+/// Talk time as phones show it, the same in every language: "03:07", "75:00".
 pub fn clock(seconds: u64) -> String {
-    let (hours, minutes, seconds) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
-    if hours > 0 {
-        format!("{hours}:{minutes:02}:{seconds:02}")
-    } else {
-        format!("{minutes:02}:{seconds:02}")
-    }
+    format!("{:02}:{:02}", seconds / 60, seconds % 60)
+}
+
+/// A short length of time, the same in every language: "0:30", "2:05".
+pub fn minutes_seconds(seconds: u64) -> String {
+    format!("{}:{:02}", seconds / 60, seconds % 60)
 }
 
 /// The call card's quality line, e.g. "Call quality: good (MOS 4.1)".
