@@ -137,7 +137,6 @@ pub fn check(file: &str, reference: &[Entry<'_>], translation: &[Entry<'_>]) -> 
     problems
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,5 +195,4 @@ mod tests {
         let en = parse("a = x\na = y\n").unwrap();
         assert!(check_reference("en.txt", &en)[0].contains("a appears twice"));
     }
-
 }

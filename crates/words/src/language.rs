@@ -48,7 +48,6 @@ pub fn choose(salesforce: &str, browser: &str) -> Language {
     std::iter::once(salesforce).chain(browser.split(',')).find_map(Language::of).unwrap_or_default()
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,5 +77,4 @@ mod tests {
             assert_eq!(Language::of(language.tag()), Some(language));
         }
     }
-
 }
