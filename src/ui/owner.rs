@@ -17,6 +17,7 @@ use yew::prelude::*;
 use crate::js_value::{from_js, to_js};
 use crate::phone::value::Value;
 use crate::phone::{CallSnapshot, CallStage, Phone, RecordRef, Registration};
+use crate::words::t;
 
 const LOCK_NAME: &str = "softphone-line";
 const CHANNEL_NAME: &str = "softphone";
@@ -271,18 +272,18 @@ fn warn(message: &str) {
 /// The words a tab without the line shows about the owner's state.
 pub fn elsewhere_status(line: Option<&LineSummary>) -> String {
     let Some(line) = line else {
-        return "Waiting to hear from that tab…".into();
+        return t::tabs_waiting().into();
     };
     match (&line.call, line.signed_in, line.registered) {
         (Some(c), _, _) => match c.stage {
-            CallStage::Dialing => format!("Calling {} in another tab.", c.who),
-            CallStage::Ringing => format!("{} is calling: answer in the other tab.", c.who),
-            CallStage::Talking => format!("On a call with {} in another tab.", c.who),
-            CallStage::WrappingUp => format!("Wrapping up the call with {} in another tab.", c.who),
+            CallStage::Dialing => t::tabs_calling(&c.who),
+            CallStage::Ringing => t::tabs_ringing(&c.who),
+            CallStage::Talking => t::tabs_talking(&c.who),
+            CallStage::WrappingUp => t::tabs_wrapping_up(&c.who),
         },
-        (None, false, _) => "Not signed in: sign in in that tab (or close it and sign in here).".into(),
-        (None, true, true) => "Ready for calls in that tab.".into(),
-        (None, true, false) => "Connecting to the phone system in that tab…".into(),
+        (None, false, _) => t::tabs_signed_out().into(),
+        (None, true, true) => t::tabs_ready().into(),
+        (None, true, false) => t::tabs_connecting().into(),
     }
 }
 
@@ -297,9 +298,9 @@ pub fn elsewhere(props: &ElsewhereProps) -> Html {
     html! {
         <main class="phone">
             <div class="card" role="status" data-testid="elsewhere">
-                <h2>{ "The phone is in use in another tab" }</h2>
+                <h2>{ t::tabs_title() }</h2>
                 <p data-testid="elsewhere-status">{ elsewhere_status(props.line.as_ref()) }</p>
-                <p class="weak">{ "Click-to-dial in this tab calls through that tab. If that tab closes, this one takes over the phone." }</p>
+                <p class="weak">{ t::tabs_about() }</p>
             </div>
         </main>
     }
