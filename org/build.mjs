@@ -125,8 +125,11 @@ export function visualforcePage(indexHtml, distFiles, deployment) {
   }
   html = html.replace(VOID_ELEMENTS, '<$1$2/>');
   const element = `<script type="application/json" id="softphone-deployment">${JSON.stringify(deployment)}</script>`;
+  // The user's language (a value of Salesforce's LanguageLocaleKey picklist, e.g. fr or
+  // pt_BR), from which the phone picks the words it speaks (src/language.rs).
+  const language = '<meta name="salesforce-language" content="{!$User.LanguageLocaleKey}"/>';
   if (!html.includes('</head>')) throw new Refused('index.html has no </head>');
-  html = html.replace('</head>', `  ${element}\n  </head>`);
+  html = html.replace('</head>', `  ${language}\n  ${element}\n  </head>`);
   return `<apex:page showHeader="false" sidebar="false" standardStylesheets="false" applyHtmlTag="false" applyBodyTag="false" docType="html-5.0" cache="false">\n${html.trim()}\n</apex:page>\n`;
 }
 

@@ -236,3 +236,10 @@ test('an index.html that loads from the site root cannot become the page', () =>
   assert.match(visualforcePage(relative, ['a.css'], {}), /<link rel="stylesheet" href="\{!URLFOR\(\$Resource\.Softphone, 'a\.css'\)\}"\/>/);
   assert.throws(() => visualforcePage(relative, ['b.css'], {}), Refused, 'a file dist/ lacks');
 });
+
+test("the page passes the user's language, and the resource holds every language's words", () => {
+  assert.match(read('pages/Softphone.page'), /<meta name="salesforce-language" content="\{!\$User\.LanguageLocaleKey\}"\/>/);
+  // A zip names its files in plain bytes: the phone fetches lang/<tag>.txt beside its wasm.
+  const resource = readFileSync(join(MDAPI, 'staticresources', 'Softphone.resource')).toString('latin1');
+  for (const tag of ['fr', 'de', 'es', 'ja', 'pt-BR']) assert.ok(resource.includes(`lang/${tag}.txt`), `lang/${tag}.txt in the static resource`);
+});

@@ -9,10 +9,12 @@
 //! - `words`: the agent's words for what the phone and the line report as typed values
 //!   (`crates/words`, re-exported here).
 //! - `support`: the diagnostics journal and file, and the pre-flight check.
+//! - `language`: the agent's language, chosen and installed before the phone starts.
 
 // A panic in wasm kills the agent's phone: nothing outside tests may unwrap, index or panic.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
+pub mod language;
 pub mod opencti;
 pub use phone;
 pub use runtime::{js_value, line, media, timer, transport};

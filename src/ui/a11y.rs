@@ -5,10 +5,10 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::phone::quality::{Grade, QualitySummary};
 use crate::phone::recent::RecentCall;
-use crate::phone::{Call, CallDirection, Focus, Progress, Stage, Time};
+use crate::phone::{Call, Focus, Progress, Stage, Time};
 use crate::ui::shortcuts::Shortcut;
+use crate::words::{self, t};
 
 /// A sentence for the live region.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,72 +26,58 @@ pub fn announcement(focus: Focus<'_>, calls: usize) -> Option<Announcement> {
         Focus::Idle => None,
         Focus::ReadyToCall(target) => {
             let who = target.record.as_ref().map_or(target.number.as_str(), |r| r.name.as_str());
-            polite(format!("Ready to call {who}."))
+            polite(t::said_ready_to_call(&who))
         }
         Focus::Call(c) => match c.stage() {
             Stage::Dialing => polite(match c.progress() {
-                Progress::Calling => format!("Calling {}.", c.who()),
-                Progress::Ringing => format!("Ringing {}.", c.who()),
-                Progress::EarlyMedia => format!("{} plays a message before answering.", c.who()),
+                Progress::Calling => t::said_calling(&c.who()),
+                Progress::Ringing => t::said_ringing(&c.who()),
+                Progress::EarlyMedia => t::said_early_media(&c.who()),
             }),
             Stage::Ringing | Stage::Answering => {
-                let what = if calls > 1 { "Call waiting" } else { "Incoming call" };
-                Some(Announcement { text: format!("{what} from {}. {} answers.", c.who(), Shortcut::Answer.keys()), urgent: true })
+                let said = if calls > 1 { t::said_waiting } else { t::said_incoming };
+                Some(Announcement { text: said(&c.who(), &Shortcut::Answer.keys()), urgent: true })
             }
             Stage::Talking => polite(connected(c)),
-            Stage::Rejoining => polite(format!("The page reloaded during your call with {}: rejoining it.", c.who())),
+            Stage::Rejoining => polite(t::said_rejoining(&c.who())),
         },
-        Focus::WrapUp(_) => polite("Call ended. Wrap-up: choose a disposition and add notes.".into()),
+        Focus::WrapUp(_) => polite(t::said_wrap_up().into()),
     }
 }
 
 fn connected(c: &Call) -> String {
-    let mut text = if c.held() { format!("Call with {} on hold.", c.who()) } else { format!("On call with {}.", c.who()) };
+    let mut text = if c.held() { t::said_on_hold(&c.who()) } else { t::said_on_call(&c.who()) };
     if c.muted() {
-        text.push_str(" Microphone muted.");
+        text.push(' ');
+        text.push_str(t::said_muted());
     }
-    if let Some(t) = &c.transfer() {
-        text.push_str(&format!(" Transferring to {}.", t.to()));
+    if let Some(transfer) = &c.transfer() {
+        text.push(' ');
+        text.push_str(&t::said_transferring(&transfer.to()));
     }
     text
 }
 
 /// A recent call in words: "Missed · 3 min ago", "Outbound · 2:05 · yesterday".
 pub fn recent_summary(call: &RecentCall, now: Time) -> String {
-    let kind = match (call.missed, call.direction) {
-        (true, _) => "Missed",
-        (false, CallDirection::Inbound) => "Inbound",
-        (false, CallDirection::Outbound) => "Outbound",
-        (false, CallDirection::Internal) => "Internal",
-    };
+    let kind = if call.missed { t::recent_missed() } else { words::direction(call.direction) };
     let ago_min = now.millis_since(call.started_at) / 60_000;
     let when = match ago_min {
-        0 => "just now".to_owned(),
-        1..=59 => format!("{ago_min} min ago"),
-        60..=1439 => format!("{} h ago", ago_min / 60),
-        _ => format!("{} days ago", ago_min / 1440),
+        0 => t::recent_just_now().to_owned(),
+        1..=59 => t::recent_minutes_ago(&ago_min),
+        60..=1439 => t::recent_hours_ago(&(ago_min / 60)),
+        _ => t::recent_days_ago(&(ago_min / 1440)),
     };
     if call.duration_s > 0 {
-        format!("{kind} · {}:{:02} · {when}", call.duration_s / 60, call.duration_s % 60)
+        t::recent_summary_duration(&kind, &words::minutes_seconds(call.duration_s), &when)
     } else {
-        format!("{kind} · {when}")
+        t::recent_summary(&kind, &when)
     }
 }
 
 /// The call card's quality line, e.g. "Call quality: good (MOS 4.1)", once the call had audio.
 pub fn quality_words(call: &Call) -> Option<String> {
-    call.tally().summary().map(|summary| worded(&summary))
-}
-
-fn worded(summary: &QualitySummary) -> String {
-    let word = match summary.grade {
-        Grade::Excellent => "excellent",
-        Grade::Good => "good",
-        Grade::Fair => "fair",
-        Grade::Poor => "poor",
-        Grade::Bad => "bad",
-    };
-    format!("Call quality: {word} (MOS {})", crate::words::tenths(u32::from(summary.mos_tenths)))
+    call.tally().summary().map(|summary| words::quality_short(&summary))
 }
 
 #[derive(Properties, PartialEq)]
@@ -147,7 +133,7 @@ pub fn use_focus_when_shown(target: NodeRef) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::phone::quality::Grade;
+    use crate::phone::quality::{Grade, QualitySummary};
     use crate::phone::dialing::DialingRules;
     use crate::phone::{Credentials, DialTarget, Event, Intent, Phone, RecordRef, Secret};
     use crate::ui::shortcuts::tests::{ringing_phone, talking_phone};
@@ -247,7 +233,7 @@ mod tests {
         let measured = after(talking, Event::CallQuality { call, quality });
         assert_eq!(quality_words(the_call(&measured)).as_deref(), Some("Call quality: excellent (MOS 4.4)"));
         let summary = QualitySummary { grade: Grade::Good, mos_tenths: 41, loss_permille: 3, jitter_ms: 6, round_trip_ms: Some(42) };
-        assert_eq!(worded(&summary), "Call quality: good (MOS 4.1)");
-        assert_eq!(worded(&QualitySummary { grade: Grade::Bad, mos_tenths: 19, ..summary }), "Call quality: bad (MOS 1.9)");
+        assert_eq!(words::quality_short(&summary), "Call quality: good (MOS 4.1)");
+        assert_eq!(words::quality_short(&QualitySummary { grade: Grade::Bad, mos_tenths: 19, ..summary }), "Call quality: bad (MOS 1.9)");
     }
 }

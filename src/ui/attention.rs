@@ -15,13 +15,7 @@ use yew::prelude::*;
 
 use crate::phone::{Phone, Stage};
 
-/// What the agent reads before the browser asks (shown only while the browser has not asked).
-pub const PERMISSION_REASON: &str =
-    "When you sign in, your browser asks to show notifications: allow them so that calls ringing while Salesforce is in the background reach you.";
-
-/// In a frame Chromium never asks: it reports "denied" and uses the permission of the page
-/// around the frame (the Salesforce site). So the agent is told where to allow it.
-pub const FRAMED_PERMISSION_HOW_TO: &str = "To see calls ringing while Salesforce is in the background, allow notifications for this Salesforce site (lock icon in the address bar > Notifications > Allow).";
+use crate::words::t;
 
 /// The ring being signalled, so it is signalled once and cleared when it stops.
 #[derive(Default)]
@@ -52,7 +46,7 @@ impl Attention {
                 self.ringing = Some(id);
                 if document_hidden() {
                     let who = if call.display_name().is_empty() { call.number().to_owned() } else { format!("{} ({})", call.display_name(), call.number()) };
-                    self.notification = notify("Incoming call", &who);
+                    self.notification = notify(t::attention_incoming(), &who);
                 }
             }
             _ => self.stop(),
@@ -146,8 +140,11 @@ pub struct PermissionReasonProps {
 #[function_component(PermissionReason)]
 pub fn permission_reason(props: &PermissionReasonProps) -> Html {
     let text = match permission().as_deref() {
-        Some("default") => PERMISSION_REASON,
-        Some("denied") if framed() => FRAMED_PERMISSION_HOW_TO,
+        // What the agent reads before the browser asks (only while it has not asked).
+        Some("default") => t::attention_permission_reason(),
+        // In a frame Chromium never asks: it reports "denied" and uses the permission of the
+        // page around the frame (the Salesforce site). So the agent is told where to allow it.
+        Some("denied") if framed() => t::attention_framed_how_to(),
         _ => return html! {},
     };
     if !props.show {

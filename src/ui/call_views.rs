@@ -9,6 +9,7 @@ use super::a11y;
 use super::context::{use_intents, use_now, Snapshot};
 use super::shortcuts::Shortcut;
 use crate::phone::{Call, CallHandle, Intent, Progress, Registration, Stage, Time};
+use crate::words::{self, t};
 
 #[derive(Properties, PartialEq)]
 pub struct CallsProps {
@@ -62,7 +63,7 @@ pub fn incoming_card(props: &IncomingProps) -> Html {
     let handle = call.handle();
     let answer = use_node_ref();
     a11y::use_focus_when_shown(answer.clone());
-    let title = if props.waiting { "Call waiting" } else { "Incoming call" };
+    let title = if props.waiting { t::call_waiting() } else { t::call_incoming() };
     let title_id = format!("incoming-title-{}", handle.number());
     let answering = call.stage() == Stage::Answering;
     html! {
@@ -71,15 +72,15 @@ pub fn incoming_card(props: &IncomingProps) -> Html {
             <div class="number" data-testid="caller">{ call.who().to_owned() }</div>
             if call.who() != call.number() { <div class="weak">{ call.number().to_owned() }</div> }
             if let Some(r) = &call.record() { <div class="weak" data-testid="caller-record">{ r.object_type.clone() }{ " · " }{ r.name.clone() }</div> }
-            if props.waiting { <div class="weak">{ "Answering puts your call on hold." }</div> }
+            if props.waiting { <div class="weak">{ t::call_answering_holds() }</div> }
             <div class="actions">
                 <button class="brand" ref={answer} disabled={answering} onclick={send.reform(move |_| Intent::Answer(handle))}
-                    title={Shortcut::Answer.title("Answer")} aria-keyshortcuts={Shortcut::Answer.keys()}>
-                    { if answering { "Answering…" } else { "Answer" } }</button>
-                <button class="destructive" disabled={answering} onclick={send.reform(move |_| Intent::Decline { call: handle, busy: false })}>{ "Decline" }</button>
+                    title={Shortcut::Answer.title(t::call_answer())} aria-keyshortcuts={Shortcut::Answer.keys()}>
+                    { if answering { t::call_answering() } else { t::call_answer() } }</button>
+                <button class="destructive" disabled={answering} onclick={send.reform(move |_| Intent::Decline { call: handle, busy: false })}>{ t::call_decline() }</button>
                 if props.waiting {
                     <button disabled={answering} onclick={send.reform(move |_| Intent::Decline { call: handle, busy: true })}
-                        title="Tell the caller you are busy (486)">{ "Busy" }</button>
+                        title={t::call_busy_title()}>{ t::call_busy() }</button>
                 }
             </div>
         </section>
@@ -104,19 +105,19 @@ pub fn call_card(props: &CallCardProps) -> Html {
     let handle = call.handle();
     let connected = call.stage() == Stage::Talking;
     let status = match (connected, call.held(), call.progress()) {
-        (true, true, _) => "On hold",
-        (true, false, _) => "Connected",
-        (false, _, Progress::EarlyMedia) => "Not answered yet: you hear their message",
-        (false, _, Progress::Ringing) => "Ringing…",
-        (false, _, Progress::Calling) => "Calling…",
+        (true, true, _) => t::call_on_hold(),
+        (true, false, _) => t::call_connected(),
+        (false, _, Progress::EarlyMedia) => t::call_early_media(),
+        (false, _, Progress::Ringing) => t::call_ringing(),
+        (false, _, Progress::Calling) => t::call_calling(),
     };
     let (muted, held) = (call.muted(), call.held());
     let title = match (&call.consultation(), connected) {
-        (Some(c), _) => format!("Consultation about {}", c.about_who),
-        (None, true) => "On call".into(),
-        (None, false) => "Calling".into(),
+        (Some(c), _) => t::call_consultation_about(&c.about_who),
+        (None, true) => t::call_on_call().into(),
+        (None, false) => t::call_calling_title().into(),
     };
-    let resume = if props.another_live { "Swap" } else { "Resume" };
+    let resume = if props.another_live { t::call_swap() } else { t::call_resume() };
     let live = connected && !held;
     let title_id = format!("call-title-{}", handle.number());
     html! {
@@ -132,39 +133,39 @@ pub fn call_card(props: &CallCardProps) -> Html {
             // push the buttons down, and a press that spans that moment (mouse down on Hang up,
             // up on the line that took its place) would do nothing.
             if connected {
-                { reserved_line(call.audio_status().map(crate::words::audio_status), Some("status"), "call-quality") }
+                { reserved_line(call.audio_status().map(words::audio_status), Some("status"), "call-quality") }
                 { reserved_line(a11y::quality_words(call), None, "call-mos") }
             }
             if let Some(extension) = call.extension().as_ref().filter(|_| !connected) {
-                <div class="weak" data-testid="call-extension">{ format!("Extension {} is keyed in once the call is answered.", extension.digits()) }</div>
+                <div class="weak" data-testid="call-extension">{ t::call_extension_later(&extension.digits()) }</div>
             }
             if let Some(by) = &call.referred_by() {
-                <div class="weak">{ format!("Called because the other party of your call with {by} asked to be transferred here.") }</div>
+                <div class="weak">{ t::call_referred_by(by) }</div>
             }
             // Hang up sits with the call's main controls, above the transfer form and keypad, so it
             // stays in sight in the utility panel's 460 px.
             <div class="actions">
                 if live {
                     <button aria-pressed={muted.to_string()} onclick={send.reform(move |_| Intent::SetMuted { call: handle, muted: !muted })}
-                        title={Shortcut::Mute.title("Mute or unmute")} aria-keyshortcuts={Shortcut::Mute.keys()}>
-                        { if muted { "Unmute" } else { "Mute" } }</button>
+                        title={Shortcut::Mute.title(t::call_mute_title())} aria-keyshortcuts={Shortcut::Mute.keys()}>
+                        { if muted { t::call_unmute() } else { t::call_mute() } }</button>
                 }
                 if connected {
                     <button aria-pressed={held.to_string()} onclick={send.reform(move |_| Intent::SetHeld { call: handle, held: !held })}
-                        title={Shortcut::Hold.title("Hold or resume")} aria-keyshortcuts={Shortcut::Hold.keys()}>
-                        { if held { resume } else { "Hold" } }</button>
+                        title={Shortcut::Hold.title(t::call_hold_title())} aria-keyshortcuts={Shortcut::Hold.keys()}>
+                        { if held { resume } else { t::call_hold() } }</button>
                 }
                 if call.consultation().is_none() {
                     <button class="destructive" onclick={send.reform(move |_| Intent::HangUp(handle))}
-                        title={Shortcut::HangUp.title("Hang up")} aria-keyshortcuts={Shortcut::HangUp.keys()}>{ "Hang up" }</button>
+                        title={Shortcut::HangUp.title(t::call_hang_up())} aria-keyshortcuts={Shortcut::HangUp.keys()}>{ t::call_hang_up() }</button>
                 }
             </div>
             if call.consultation().is_some() {
                 <div class="actions">
                     <button class="brand" disabled={!connected || call.transfer().is_some()} onclick={send.reform(move |_| Intent::CompleteTransfer(handle))}
-                        title="Hand the call on hold to this person and leave both calls">{ "Complete transfer" }</button>
+                        title={t::call_complete_transfer_title()}>{ t::call_complete_transfer() }</button>
                     <button class="destructive" onclick={send.reform(move |_| Intent::CancelConsult(handle))}
-                        title="End this call and go back to the call on hold">{ "Cancel consultation" }</button>
+                        title={t::call_cancel_consultation_title()}>{ t::call_cancel_consultation() }</button>
                 </div>
             }
             if live && call.consultation().is_none() {
@@ -185,7 +186,7 @@ pub struct TimerProps {
 #[function_component(Timer)]
 pub fn timer(props: &TimerProps) -> Html {
     let seconds = use_now().seconds_since(props.since);
-    html! { <span data-testid="call-timer">{ format!("{:02}:{:02}", seconds / 60, seconds % 60) }</span> }
+    html! { <span data-testid="call-timer">{ words::clock(seconds) }</span> }
 }
 
 #[derive(Properties, PartialEq)]
@@ -199,7 +200,7 @@ pub struct CountdownProps {
 pub fn countdown(props: &CountdownProps) -> Html {
     let left = props.ends_at.millis_since(use_now()).div_ceil(1000);
     html! {
-        <div class="weak" role="timer" data-testid="wrap-up-countdown">{ format!("Saved by itself in {}:{:02}", left / 60, left % 60) }</div>
+        <div class="weak" role="timer" data-testid="wrap-up-countdown">{ t::view_countdown(&words::minutes_seconds(left)) }</div>
     }
 }
 
@@ -219,13 +220,13 @@ pub fn rejoin_card(props: &RejoinCardProps) -> Html {
     let handle = props.handle;
     html! {
         <section class="card" aria-labelledby="rejoin-title" data-testid="rejoin">
-            <h2 id="rejoin-title">{ "Rejoining your call" }</h2>
+            <h2 id="rejoin-title">{ t::call_rejoin_title() }</h2>
             <div class="number" data-testid="call-who">{ props.who.clone() }</div>
             <div class="weak" role="status" data-testid="call-status">
-                { if props.signed_in { "Reconnecting to the call the page reload cut off…" } else { "The page reloaded during this call: sign in to rejoin it." } }
+                { if props.signed_in { t::call_rejoin_reconnecting() } else { t::call_rejoin_sign_in() } }
             </div>
             <div class="actions">
-                <button class="destructive" onclick={send.reform(move |_| Intent::HangUp(handle))}>{ "Hang up" }</button>
+                <button class="destructive" onclick={send.reform(move |_| Intent::HangUp(handle))}>{ t::call_hang_up() }</button>
             </div>
         </section>
     }
@@ -250,11 +251,11 @@ pub fn transfer_form(props: &TransferFormProps) -> Html {
     let number = use_node_ref();
     let handle = props.handle;
     if let Some(to) = &props.transfer_to {
-        return html! { <p class="weak" role="status" data-testid="transferring">{ "Transferring to " }{ to.clone() }{ "…" }</p> };
+        return html! { <p class="weak" role="status" data-testid="transferring">{ t::call_transferring(to) }</p> };
     }
     if !*open {
         let open = open.clone();
-        return html! { <div class="actions"><button onclick={Callback::from(move |_| open.set(true))}>{ "Transfer" }</button></div> };
+        return html! { <div class="actions"><button onclick={Callback::from(move |_| open.set(true))}>{ t::call_transfer() }</button></div> };
     }
     let typed = {
         let number = number.clone();
@@ -279,13 +280,13 @@ pub fn transfer_form(props: &TransferFormProps) -> Html {
     html! {
         <form class="transfer" {onsubmit}>
             <div class="field">
-                <label for="transfer-number">{ "Transfer to" }</label>
+                <label for="transfer-number">{ t::call_transfer_to() }</label>
                 <input id="transfer-number" ref={number} type="tel" inputmode="tel" autocomplete="off" autofocus=true />
             </div>
             <div class="actions">
-                <button type="submit">{ "Transfer call" }</button>
-                if props.can_consult { <button type="button" onclick={consult}>{ "Consult first" }</button> }
-                <button type="button" onclick={cancel}>{ "Cancel" }</button>
+                <button type="submit">{ t::call_transfer_call() }</button>
+                if props.can_consult { <button type="button" onclick={consult}>{ t::call_consult_first() }</button> }
+                <button type="button" onclick={cancel}>{ t::call_cancel() }</button>
             </div>
         </form>
     }
@@ -303,9 +304,9 @@ pub fn keypad(props: &KeypadProps) -> Html {
     let send = use_intents();
     let handle = props.handle;
     html! {
-        <div class="keypad" role="group" aria-label="Keypad">
+        <div class="keypad" role="group" aria-label={t::call_keypad()}>
             { for KEYS.iter().map(|&k| html! {
-                <button aria-label={format!("Digit {k}")} onclick={send.reform(move |_| Intent::SendDigit { call: handle, digit: k })}>{ k }</button>
+                <button aria-label={t::call_digit(&k)} onclick={send.reform(move |_| Intent::SendDigit { call: handle, digit: k })}>{ k }</button>
             }) }
         </div>
     }

@@ -16,7 +16,7 @@ use crate::line::{Line, LineSettings};
 use crate::opencti::{self, CallLog, OpenCti, PackageFields};
 use crate::phone::dialing::DialingRules;
 use crate::phone::recent::RecentCall;
-use crate::phone::{CallFailure, CallHandle, CallRecord, Effect, Event, Intent, LeftOut, LocalTime, Notice, PendingLog, Phone, RecordRef};
+use crate::phone::{CallHandle, CallRecord, Effect, Event, Intent, LeftOut, LocalTime, Notice, PendingLog, Phone, RecordRef};
 use crate::support::journal;
 use crate::ui::attention::{self, Attention};
 use crate::ui::startup::{self, StartError, StartNotice};
@@ -60,8 +60,6 @@ pub(super) struct Inner {
     stored_logs: Vec<PendingLog>,
     /// The recent calls as last written to browser storage.
     stored_recent: Vec<RecentCall>,
-    /// Whether browser storage holds calls in progress.
-    calls_stored: bool,
     /// The org's softphone layout (read once at start): says whether "no match" opened a form.
     layout: Option<opencti::SoftphoneLayout>,
     /// The agent's time zone as Salesforce keeps it (with the org package), which dates the
@@ -121,7 +119,6 @@ impl Controller {
                 tabs: None,
                 stored_logs: Vec::new(),
                 stored_recent,
-                calls_stored: false,
                 layout: None,
                 time_zone: None,
             })),
@@ -211,8 +208,6 @@ impl Controller {
         // Jitter seed: phones that come back together (a Salesforce outage ends) retry apart.
         let seed = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
         let interrupted = storage::interrupted_calls();
-        // This page now answers for the stored calls: `persist` forgets them once logged.
-        self.inner.borrow_mut().calls_stored = !interrupted.is_empty();
         let mut effects = self.inner.borrow_mut().phone.restore_logs(now(), storage::stored_logs(), interrupted, seed);
         // With the org's credentials the owner signs in at once: a reload, a takeover or a
         // rejoin needs no one at the keyboard.
@@ -236,23 +231,10 @@ impl Controller {
 
     /// Writes the unsaved logs (when they changed) and the calls in progress to browser storage.
     fn persist(&self) {
-        let carrying = {
-            let inner = self.inner.borrow();
-            // While the phone rejoins the calls a reload cut off, storage keeps them as they were.
-            let due = (inner.calls_stored || inner.phone.calls_in_progress().next().is_some()) && !inner.phone.is_rejoining();
-            if due {
-                let line = inner.line.as_ref();
-                let carried: Vec<storage::Carried<'_>> =
-                    inner.phone.calls_in_progress().map(|call| storage::Carried { call, dialog: line.and_then(|l| l.dialog(call.handle())) }).collect();
-                storage::store_calls(&carried, now());
-                Some(!carried.is_empty())
-            } else {
-                None
-            }
-        };
         let mut inner = self.inner.borrow_mut();
-        if let Some(carrying) = carrying {
-            inner.calls_stored = carrying;
+        let line = inner.line.clone();
+        if let Some(calls) = inner.phone.calls_to_store(now(), |call| line.as_ref().and_then(|l| l.dialog(call))) {
+            storage::store_calls(&calls);
         }
         if inner.stored_recent.as_slice() != inner.phone.recent() {
             storage::store_recent(inner.phone.recent());
@@ -351,7 +333,7 @@ impl Controller {
             (phone, inner.tabs.clone())
         };
         if let Some(tabs) = tabs {
-            tabs.publish(owner::summary_of(&phone));
+            tabs.publish(owner::summary_of(&phone, now()));
         }
         self.on_change.emit(phone);
     }
@@ -385,13 +367,7 @@ impl Controller {
                     }
                     with_line(&self.inner, |l| l.use_microphone(id));
                 }
-                Effect::Rejoin { call, call_id } => match storage::interrupted_dialog(&call_id) {
-                    Some(dialog) => with_line(&self.inner, |l| l.rejoin(call, dialog)),
-                    None => {
-                        let this = self.clone();
-                        spawn_local(async move { this.event(Event::CallFailed { call, reason: CallFailure::DialogNotKept }) });
-                    }
-                },
+                Effect::Rejoin { call, dialog } => with_line(&self.inner, |l| l.rejoin(call, dialog)),
                 e @ (Effect::UseSpeaker(_) | Effect::UseRinger(_) | Effect::RememberOutputs(_)) => super::outputs::perform(e),
                 // Starting WebAudio takes milliseconds: after the screen pop has been sent.
                 Effect::PlayTone(tone) => {

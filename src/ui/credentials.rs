@@ -101,7 +101,7 @@ pub fn org_status(state: &OrgSignIn, user: Option<&str>, send: &Callback<Intent>
                 <div class={if problem { "alert" } else { "alert notice" }} role={if problem { "alert" } else { "status" }} data-testid="org-sign-in">{ text }</div>
             }
             if again {
-                <div class="actions"><button class="brand" onclick={send.reform(|_| Intent::SignInWithOrg)}>{ "Sign in with Salesforce" }</button></div>
+                <div class="actions"><button class="brand" onclick={send.reform(|_| Intent::SignInWithOrg)}>{ crate::words::t::org_sign_in() }</button></div>
             }
         </>
     }

@@ -14,7 +14,7 @@ use yew::prelude::*;
 use super::controller::Controller;
 use crate::phone::outputs::OutputRole;
 use crate::phone::{CallHandle, EndReason, Event, Notice, Phone, Registration};
-use crate::words;
+use crate::words::{self, t};
 use crate::support::preflight::{self, Echo, Item, State};
 use crate::support::{journal, probes};
 
@@ -208,10 +208,10 @@ pub fn use_help(phone: &Phone) -> Html {
     };
     html! {
         <details class="card help" open={list.open}>
-            <summary>{ "Help" }</summary>
+            <summary>{ t::help_title() }</summary>
             <div class="actions">
-                <button onclick={check} disabled={!phone.calls().is_empty() || list.running()}>{ "Check my setup" }</button>
-                <button onclick={download}>{ "Download diagnostics" }</button>
+                <button onclick={check} disabled={!phone.calls().is_empty() || list.running()}>{ t::help_check() }</button>
+                <button onclick={download}>{ t::help_download() }</button>
             </div>
             <ul class="checks" aria-live="polite" onclick={answer}>{ Html::from_html_unchecked(rows(&list).into()) }</ul>
         </details>
@@ -223,10 +223,11 @@ pub fn use_help(phone: &Phone) -> Html {
 fn rows(list: &Checklist) -> String {
     let mut html = String::new();
     for (index, (item, state)) in list.items.iter().enumerate() {
+        let button = |answer: &str, label: &str| format!(r#"<button data-answer="{answer}">{}</button>"#, escape(label));
         let buttons = match (item, state) {
-            (Item::Speaker | Item::Ringer, State::Asking) => r#"<button data-answer="yes">Yes</button><button data-answer="no">No</button>"#,
-            (Item::Speaker | Item::Ringer, State::Waiting | State::Passed(_) | State::Failed(_)) => r#"<button data-answer="play">Play a test sound</button>"#,
-            _ => "",
+            (Item::Speaker | Item::Ringer, State::Asking) => button("yes", t::help_yes()) + &button("no", t::help_no()),
+            (Item::Speaker | Item::Ringer, State::Waiting | State::Passed(_) | State::Failed(_)) => button("play", t::help_play()),
+            _ => String::new(),
         };
         html.push_str(&format!(
             r#"<li data-testid="check" data-index="{index}" data-item="{}" data-state="{}"><strong>{}</strong> {}{buttons}</li>"#,

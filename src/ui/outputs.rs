@@ -5,6 +5,8 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use crate::words::t;
+
 use super::hears::Hears;
 use super::storage;
 use crate::media;
@@ -65,7 +67,7 @@ pub fn output_pickers(props: &OutputPickersProps) -> Html {
             <div class={classes!("field", id)}>
                 <label for={id}>{ label }</label>
                 <select {id} {onchange}>
-                    <option value="" selected={in_use.is_none()}>{ "Browser default" }</option>
+                    <option value="" selected={in_use.is_none()}>{ t::view_browser_default() }</option>
                     { for props.outputs.found().iter().map(|o| html! {
                         <option value={o.id.clone()} selected={in_use == Some(o.id.as_str())}>{ o.label.clone() }</option>
                     }) }
@@ -75,9 +77,9 @@ pub fn output_pickers(props: &OutputPickersProps) -> Html {
     };
     html! {
         <>
-            { picker(OutputRole::Speaker, "speaker", "Speaker", Intent::ChooseSpeaker) }
+            { picker(OutputRole::Speaker, "speaker", t::view_speaker(), Intent::ChooseSpeaker) }
             if *ringer_choosable {
-                { picker(OutputRole::Ringer, "ringer", "Ringer", Intent::ChooseRinger) }
+                { picker(OutputRole::Ringer, "ringer", t::view_ringer(), Intent::ChooseRinger) }
             }
         </>
     }

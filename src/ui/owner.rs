@@ -16,7 +16,8 @@ use yew::prelude::*;
 
 use crate::js_value::{from_js, to_js};
 use crate::phone::value::Value;
-use crate::phone::{Focus, Phone, RecordRef, Registration, Stage};
+use crate::phone::{CallSnapshot, CallStage, Phone, RecordRef, Registration};
+use crate::words::t;
 
 const LOCK_NAME: &str = "softphone-line";
 const CHANNEL_NAME: &str = "softphone";
@@ -50,36 +51,8 @@ pub enum TabRole {
 pub struct LineSummary {
     pub signed_in: bool,
     pub registered: bool,
-    pub call: Option<CallSummary>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct CallSummary {
-    pub who: String,
-    pub number: String,
-    pub stage: CallStage,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CallStage {
-    Dialing,
-    Ringing,
-    Talking,
-    WrappingUp,
-}
-
-impl CallStage {
-    const ALL: [CallStage; 4] = [CallStage::Dialing, CallStage::Ringing, CallStage::Talking, CallStage::WrappingUp];
-
-    /// Its name in a message (the Rust name, as serde's derive wrote it before).
-    fn name(self) -> &'static str {
-        match self {
-            CallStage::Dialing => "Dialing",
-            CallStage::Ringing => "Ringing",
-            CallStage::Talking => "Talking",
-            CallStage::WrappingUp => "WrappingUp",
-        }
-    }
+    /// The call in focus there, or being wrapped up, as the phone snapshots it.
+    pub call: Option<Box<CallSnapshot>>,
 }
 
 /// What one tab tells the others.
@@ -142,47 +115,32 @@ enum Ignored {
 }
 
 impl LineSummary {
+    /// The summary without the moment its call snapshot was taken.
+    fn undated(&self) -> LineSummary {
+        let mut undated = self.clone();
+        if let Some(call) = undated.call.as_mut() {
+            call.taken_at = crate::phone::Time::from_unix_millis(0);
+        }
+        undated
+    }
+
     fn to_value(&self) -> Value {
-        let call = self.call.as_ref().map_or(Value::Null, |c| {
-            Value::object([("who", c.who.as_str().into()), ("number", c.number.as_str().into()), ("stage", c.stage.name().into())])
-        });
+        let call = self.call.as_ref().map_or(Value::Null, |c| c.to_value());
         Value::object([("signed_in", self.signed_in.into()), ("registered", self.registered.into()), ("call", call)])
     }
 
     fn from_value(v: &Value) -> Option<LineSummary> {
-        let call = v.get("call").optional(|c| {
-            let stage = c.get("stage").as_str()?;
-            Some(CallSummary {
-                who: c.get("who").string()?,
-                number: c.get("number").string()?,
-                stage: CallStage::ALL.into_iter().find(|s| s.name() == stage)?,
-            })
-        })?;
+        let call = v.get("call").optional(CallSnapshot::from_value)?.map(Box::new);
         Some(LineSummary { signed_in: v.get("signed_in").bool()?, registered: v.get("registered").bool()?, call })
     }
 }
 
-/// The line summary of this tab's phone.
-pub fn summary_of(phone: &Phone) -> LineSummary {
-    let call = match phone.focus() {
-        Focus::Idle | Focus::ReadyToCall(_) => None,
-        Focus::Call(c) => {
-            let stage = match c.stage() {
-                Stage::Dialing | Stage::Rejoining => CallStage::Dialing,
-                Stage::Ringing | Stage::Answering => CallStage::Ringing,
-                Stage::Talking => CallStage::Talking,
-            };
-            Some(CallSummary { who: c.who().to_owned(), number: c.number().to_owned(), stage })
-        }
-        Focus::WrapUp(w) => {
-            let who = w.record.record.as_ref().map_or_else(|| w.record.number.clone(), |r| r.name.clone());
-            Some(CallSummary { who, number: w.record.number.clone(), stage: CallStage::WrappingUp })
-        }
-    };
+/// The line summary of this tab's phone at `now`.
+pub fn summary_of(phone: &Phone, now: crate::phone::Time) -> LineSummary {
     LineSummary {
         signed_in: !matches!(phone.registration(), Registration::SignedOut),
         registered: matches!(phone.registration(), Registration::Registered),
-        call,
+        call: phone.shown_snapshot(now).map(Box::new),
     }
 }
 
@@ -253,7 +211,8 @@ impl Tabs {
 
     /// Records this tab's line; the owner tells the other tabs when it changed.
     pub fn publish(&self, summary: LineSummary) {
-        let changed = self.current.borrow().as_ref() != Some(&summary);
+        // A snapshot is dated: the same line a second later is no news to the other tabs.
+        let changed = self.current.borrow().as_ref().map(LineSummary::undated) != Some(summary.undated());
         *self.current.borrow_mut() = Some(summary.clone());
         if changed && self.is_owner() {
             self.send(TabMessage::Line(summary));
@@ -313,18 +272,18 @@ fn warn(message: &str) {
 /// The words a tab without the line shows about the owner's state.
 pub fn elsewhere_status(line: Option<&LineSummary>) -> String {
     let Some(line) = line else {
-        return "Waiting to hear from that tab…".into();
+        return t::tabs_waiting().into();
     };
     match (&line.call, line.signed_in, line.registered) {
         (Some(c), _, _) => match c.stage {
-            CallStage::Dialing => format!("Calling {} in another tab.", c.who),
-            CallStage::Ringing => format!("{} is calling: answer in the other tab.", c.who),
-            CallStage::Talking => format!("On a call with {} in another tab.", c.who),
-            CallStage::WrappingUp => format!("Wrapping up the call with {} in another tab.", c.who),
+            CallStage::Dialing => t::tabs_calling(&c.who),
+            CallStage::Ringing => t::tabs_ringing(&c.who),
+            CallStage::Talking => t::tabs_talking(&c.who),
+            CallStage::WrappingUp => t::tabs_wrapping_up(&c.who),
         },
-        (None, false, _) => "Not signed in: sign in in that tab (or close it and sign in here).".into(),
-        (None, true, true) => "Ready for calls in that tab.".into(),
-        (None, true, false) => "Connecting to the phone system in that tab…".into(),
+        (None, false, _) => t::tabs_signed_out().into(),
+        (None, true, true) => t::tabs_ready().into(),
+        (None, true, false) => t::tabs_connecting().into(),
     }
 }
 
@@ -339,9 +298,9 @@ pub fn elsewhere(props: &ElsewhereProps) -> Html {
     html! {
         <main class="phone">
             <div class="card" role="status" data-testid="elsewhere">
-                <h2>{ "The phone is in use in another tab" }</h2>
+                <h2>{ t::tabs_title() }</h2>
                 <p data-testid="elsewhere-status">{ elsewhere_status(props.line.as_ref()) }</p>
-                <p class="weak">{ "Click-to-dial in this tab calls through that tab. If that tab closes, this one takes over the phone." }</p>
+                <p class="weak">{ t::tabs_about() }</p>
             </div>
         </main>
     }
@@ -350,13 +309,32 @@ pub fn elsewhere(props: &ElsewhereProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::phone::{CallDirection, Time};
+
+    fn snapshot(who: &str, stage: CallStage) -> CallSnapshot {
+        CallSnapshot {
+            direction: CallDirection::Inbound,
+            number: "+1 415 555 0100".into(),
+            who: who.into(),
+            stage,
+            record: None,
+            about: None,
+            call_id: Some("c1@pbx".into()),
+            started_at: Time::from_unix_millis(1_000),
+            answered_at: Some(Time::from_unix_millis(2_000)),
+            screen_pop: None,
+            taken_at: Time::from_unix_millis(3_000),
+            held: false,
+            dialog: None,
+        }
+    }
 
     #[test]
     fn another_tab_on_a_call_is_shown_by_name() {
         let line = LineSummary {
             signed_in: true,
             registered: true,
-            call: Some(CallSummary { who: "Ada Lovelace".into(), number: "+1415".into(), stage: CallStage::Talking }),
+            call: Some(Box::new(snapshot("Ada Lovelace", CallStage::Talking))),
         };
         assert_eq!(elsewhere_status(Some(&line)), "On a call with Ada Lovelace in another tab.");
     }
@@ -366,7 +344,7 @@ mod tests {
         let line = LineSummary {
             signed_in: true,
             registered: false,
-            call: Some(CallSummary { who: "Ada".into(), number: "1002".into(), stage: CallStage::WrappingUp }),
+            call: Some(Box::new(snapshot("Ada", CallStage::WrappingUp))),
         };
         let record = RecordRef { id: "003A".into(), name: "Ada".into(), object_type: "Contact".into(), person_contact_id: None };
         for message in [

@@ -6,6 +6,7 @@ use super::a11y::recent_summary;
 use super::context::{use_intents, use_now};
 use crate::phone::recent::RecentCall;
 use crate::phone::Intent;
+use crate::words::t;
 
 #[derive(Properties, PartialEq)]
 pub struct RecentProps {
@@ -21,13 +22,13 @@ pub fn recent_calls(props: &RecentProps) -> Html {
     }
     html! {
         <section class="card" aria-labelledby="recent-title" data-testid="recent">
-            <h2 id="recent-title">{ "Recent calls" }</h2>
+            <h2 id="recent-title">{ t::view_recent_title() }</h2>
             <ul class="recent">
                 { for props.recent.iter().enumerate().map(|(i, call)| html! {
                     <li class={classes!(call.missed.then_some("missed"))}>
                         <span class="who">{ call.who().to_owned() }</span>
                         <span class="weak">{ recent_summary(call, now) }</span>
-                        <button aria-label={format!("Call back {}", call.who())} onclick={send.reform(move |_| Intent::CallBack(i))}>{ "Call" }</button>
+                        <button aria-label={t::view_call_back(&call.who())} onclick={send.reform(move |_| Intent::CallBack(i))}>{ t::view_call() }</button>
                     </li>
                 }) }
             </ul>

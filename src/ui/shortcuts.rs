@@ -68,7 +68,7 @@ impl Shortcut {
 
     /// A button's tooltip: its label and its keys, e.g. "Answer (Alt+Shift+A)".
     pub fn title(self, label: &str) -> String {
-        format!("{label} ({})", self.keys())
+        crate::words::t::call_with_keys(&label, &self.keys())
     }
 }
 

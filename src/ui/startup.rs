@@ -5,6 +5,8 @@
 use callcenter_settings::{ReadSettings, SettingProblem, SettingsError, SoftphoneSettings};
 use yew::prelude::*;
 
+use crate::words::t;
+
 use crate::opencti::{CallCenterSettings, DeploymentError, LaunchError, OpenCtiError, PbxNotAllowed};
 
 /// Why the phone did not start.
@@ -82,14 +84,11 @@ pub struct StartFailedProps {
 #[function_component(StartFailed)]
 pub fn start_failed(props: &StartFailedProps) -> Html {
     let (title, detail) = match &props.error {
-        StartError::Launch(e) => ("The phone can't start here", e.to_string()),
-        StartError::OpenCti(e) => ("The phone could not reach Salesforce", e.to_string()),
-        StartError::Settings(e) => (
-            "The phone is not set up yet",
-            format!("Your Salesforce admin needs to fix the Call Center definition, then reload the page:\n{e}"),
-        ),
-        StartError::Deployment(e) => ("The phone can't start here", e.to_string()),
-        StartError::PbxNotAllowed(e) => ("The phone is not set up for this PBX", e.to_string()),
+        StartError::Launch(e) => (t::start_cannot_start(), e.to_string()),
+        StartError::OpenCti(e) => (t::start_no_salesforce(), e.to_string()),
+        StartError::Settings(e) => (t::start_not_set_up(), t::start_fix_definition(e)),
+        StartError::Deployment(e) => (t::start_cannot_start(), e.to_string()),
+        StartError::PbxNotAllowed(e) => (t::start_pbx_not_allowed(), e.to_string()),
     };
     let retry = props.on_retry.reform(|_: MouseEvent| ());
     html! {
@@ -98,7 +97,7 @@ pub fn start_failed(props: &StartFailedProps) -> Html {
                 <h2>{ title }</h2>
                 <p class="pre-line">{ detail }</p>
                 if props.error.can_retry() {
-                    <div class="actions"><button class="brand" onclick={retry}>{ "Retry" }</button></div>
+                    <div class="actions"><button class="brand" onclick={retry}>{ t::start_retry() }</button></div>
                 }
             </div>
         </main>
@@ -127,7 +126,7 @@ pub fn start_notices(props: &StartNoticesProps) -> Html {
                 html! {
                     <div class="alert notice" role="status" data-testid="start-notice">
                         { notice_text(notice) }
-                        <button class="dismiss" aria-label="Dismiss" onclick={dismiss}>{ "×" }</button>
+                        <button class="dismiss" aria-label={t::view_dismiss()} onclick={dismiss}>{ "×" }</button>
                     </div>
                 }
             }) }
@@ -139,14 +138,14 @@ fn notice_text(notice: &StartNotice) -> Html {
     match notice {
         StartNotice::SettingsProblems(problems) => html! {
             <>
-                { "Tell your Salesforce admin: the Call Center definition has problems; the phone works around them." }
+                { t::start_definition_problems() }
                 <ul class="problems">
                     { for problems.iter().map(|p| html! { <li><code>{ p.key.clone() }</code>{ ": " }{ p.message.clone() }</li> }) }
                 </ul>
             </>
         },
         StartNotice::ClickToDialOff(e) => html! {
-            <>{ "Click-to-dial is off: clicking a number on a record will not call it. Type numbers in the phone instead. " }
+            <>{ t::start_click_to_dial_off() }{ " " }
               <span class="weak">{ format!("({e})") }</span></>
         },
     }

@@ -9,7 +9,7 @@ use super::call_views::{Calls, Countdown};
 use super::context::{use_intents, Snapshot};
 use super::recent::RecentCalls;
 use super::shortcuts::use_shortcuts;
-use crate::words;
+use crate::words::{self, t};
 use crate::phone::presence::Presence;
 use crate::phone::{AudioInput, Credentials, DialTarget, Focus, Intent, PendingLog, Registration, Secret, WrapUp};
 
@@ -25,13 +25,13 @@ pub struct HeaderProps {
 pub fn header(props: &HeaderProps) -> Html {
     let send = use_intents();
     let (class, text) = match (&props.registration, props.presence) {
-        (Registration::SignedOut, Presence::Offline) if props.user.is_some() => ("badge", "Offline"),
-        (Registration::SignedOut, _) => ("badge", "Signed out"),
-        (Registration::Connecting, _) => ("badge busy", "Connecting"),
-        (Registration::Reconnecting { .. }, _) => ("badge busy", "Reconnecting"),
-        (Registration::Registered, Presence::Available) => ("badge ok", "Ready"),
+        (Registration::SignedOut, Presence::Offline) if props.user.is_some() => ("badge", t::view_offline()),
+        (Registration::SignedOut, _) => ("badge", t::view_signed_out()),
+        (Registration::Connecting, _) => ("badge busy", t::view_connecting()),
+        (Registration::Reconnecting { .. }, _) => ("badge busy", t::view_reconnecting()),
+        (Registration::Registered, Presence::Available) => ("badge ok", t::view_ready()),
         (Registration::Registered, other) => ("badge busy", words::presence(other)),
-        (_, _) => ("badge bad", "Offline"),
+        (_, _) => ("badge bad", t::view_offline()),
     };
     let sign_out = send.reform(|_| Intent::SignOut);
     let on_presence = send.reform(|e: Event| {
@@ -40,18 +40,18 @@ pub fn header(props: &HeaderProps) -> Html {
     });
     html! {
         <header class="header">
-            <h1 class="title">{ "Phone" }</h1>
+            <h1 class="title">{ t::view_title() }</h1>
             <span class={class} role="status" aria-live="polite">
                 { text }
                 if let Some(user) = &props.user { { " · " }{ user.clone() } }
             </span>
             if props.user.is_some() {
-                <select id="presence" aria-label="Presence" onchange={on_presence}>
+                <select id="presence" aria-label={t::view_presence()} onchange={on_presence}>
                     { for Presence::ALL.into_iter().map(|p| html! {
                         <option value={words::presence(p)} selected={p == props.presence}>{ words::presence(p) }</option>
                     }) }
                 </select>
-                <button onclick={sign_out}>{ "Sign out" }</button>
+                <button onclick={sign_out}>{ t::view_sign_out() }</button>
             }
         </header>
     }
@@ -84,23 +84,23 @@ pub fn sign_in() -> Html {
     };
     html! {
         <form class="card" {onsubmit} aria-labelledby="signin-title">
-            <h2 id="signin-title">{ "Sign in to your phone line" }</h2>
+            <h2 id="signin-title">{ t::view_sign_in_title() }</h2>
             <div class="field">
-                <label for="sip-user">{ "SIP user (extension)" }</label>
+                <label for="sip-user">{ t::view_sip_user() }</label>
                 <input id="sip-user" ref={user} autocomplete="username" inputmode="text" required=true />
             </div>
             <div class="field">
-                <label for="sip-password">{ "Password" }</label>
+                <label for="sip-password">{ t::view_password() }</label>
                 // Not "current-password" (invites the browser to save the PBX's credential, and sync it
                 // to the agent's personal profile) nor "new-password" (invites it to generate and save
                 // one): "off", and the ignore flags of the common password-manager extensions.
                 <input id="sip-password" ref={password} type="password" autocomplete="off" data-lpignore="true" data-bwignore="true" data-form-type="other" required=true />
             </div>
             <div class="field">
-                <label for="display-name">{ "Display name (shown to people you call)" }</label>
+                <label for="display-name">{ t::view_display_name() }</label>
                 <input id="display-name" ref={display_name} autocomplete="name" />
             </div>
-            <div class="actions"><button class="brand" type="submit">{ "Sign in" }</button></div>
+            <div class="actions"><button class="brand" type="submit">{ t::view_sign_in() }</button></div>
         </form>
     }
 }
@@ -122,10 +122,10 @@ pub fn dialer() -> Html {
     html! {
         <form class="card" {onsubmit}>
             <div class="field">
-                <label for="dial-number">{ "Number" }</label>
+                <label for="dial-number">{ t::view_number() }</label>
                 <input id="dial-number" ref={number} type="tel" inputmode="tel" autocomplete="off" />
             </div>
-            <div class="actions"><button type="submit">{ "Use number" }</button></div>
+            <div class="actions"><button type="submit">{ t::view_use_number() }</button></div>
         </form>
     }
 }
@@ -155,19 +155,19 @@ pub fn ready_to_call(props: &ReadyProps) -> Html {
         })
     };
     let dial_line = match &target.dial {
-        Ok(dial) => html! { <div class="weak">{ "Dials " }{ words::dial_plan(dial) }</div> },
+        Ok(dial) => html! { <div class="weak">{ t::view_dials(&words::dial_plan(dial)) }</div> },
         Err(e) => html! { <div class="alert" role="alert">{ words::dial_error(e) }</div> },
     };
     // Calling needs the PBX; say why the button is off instead of hiding it.
     let call_hint = match &props.registration {
         Registration::Registered => None,
-        Registration::SignedOut => Some("Sign in to call."),
-        Registration::Connecting | Registration::Reconnecting { .. } => Some("Connecting to the PBX…"),
-        _ => Some("The phone line is offline."),
+        Registration::SignedOut => Some(t::view_call_hint_signed_out()),
+        Registration::Connecting | Registration::Reconnecting { .. } => Some(t::view_call_hint_connecting()),
+        _ => Some(t::view_call_hint_offline()),
     };
     html! {
         <section class="card" aria-labelledby="ready-title" data-testid="ready-to-call">
-            <h2 id="ready-title">{ "Ready to call" }</h2>
+            <h2 id="ready-title">{ t::view_ready_title() }</h2>
             <div class="number" data-testid="ready-number">{ target.number.clone() }</div>
             if let Some(record) = &target.record {
                 <div data-testid="ready-record">{ record.name.clone() }<span class="weak">{ " · " }{ record.object_type.clone() }</span></div>
@@ -175,21 +175,21 @@ pub fn ready_to_call(props: &ReadyProps) -> Html {
             { dial_line }
             if let Some(hint) = call_hint { <div class="weak">{ hint }</div> }
             <div class="field">
-                <label for="disposition">{ "Disposition" }</label>
+                <label for="disposition">{ t::view_disposition() }</label>
                 <select id="disposition" ref={disposition}>
-                    <option value="">{ "None" }</option>
+                    <option value="">{ t::view_none() }</option>
                     { for props.dispositions.iter().map(|d| html! { <option value={d.clone()}>{ d.clone() }</option> }) }
                 </select>
             </div>
             <div class="field">
-                <label for="notes">{ "Notes" }</label>
+                <label for="notes">{ t::view_notes() }</label>
                 <textarea id="notes" ref={notes} rows="2" />
             </div>
             <div class="actions">
                 <button class="brand" onclick={send.reform(|_| Intent::Call)}
-                    disabled={call_hint.is_some() || target.dial.is_err()}>{ "Call" }</button>
-                <button onclick={log_call}>{ "Log call" }</button>
-                <button onclick={dismiss}>{ "Dismiss" }</button>
+                    disabled={call_hint.is_some() || target.dial.is_err()}>{ t::view_call() }</button>
+                <button onclick={log_call}>{ t::view_log_call() }</button>
+                <button onclick={dismiss}>{ t::view_dismiss() }</button>
             </div>
         </section>
     }
@@ -213,7 +213,7 @@ pub fn outbox(props: &OutboxProps) -> Html {
     let failed = props.pending.iter().any(|p| p.error.is_some());
     html! {
         <section class="card" aria-labelledby="outbox-title">
-            <h2 id="outbox-title">{ "Call logs not saved yet" }</h2>
+            <h2 id="outbox-title">{ t::view_outbox_title() }</h2>
             <ul class="outbox">
                 { for props.pending.iter().map(|p| html! {
                     <li>{ super::calendar::subject(&p.record, props.zone.as_deref()) }
@@ -221,7 +221,7 @@ pub fn outbox(props: &OutboxProps) -> Html {
                     </li>
                 }) }
             </ul>
-            if failed { <button onclick={retry}>{ "Retry saving" }</button> }
+            if failed { <button onclick={retry}>{ t::view_retry_saving() }</button> }
         </section>
     }
 }
@@ -256,7 +256,7 @@ pub fn phone_view(props: &PhoneViewProps) -> Html {
             { super::credentials::org_status(phone.org_sign_in(), phone.agent_user(), &send) }
             if phone.offers_password_form() { <SignIn /> }
             if let Registration::Reconnecting { problem, retry_in_s } = phone.registration() {
-                <div class="alert" role="status">{ words::reconnecting(problem, *retry_in_s, user) }{ " Reconnecting…" }</div>
+                <div class="alert" role="status">{ t::view_reconnecting_after(&words::reconnecting(problem, *retry_in_s, user)) }</div>
             }
             if idle {
                 <Dialer />
@@ -297,9 +297,9 @@ pub fn microphone_picker(props: &MicrophonePickerProps) -> Html {
     let chosen = props.chosen.as_deref().filter(|c| props.inputs.iter().any(|i| i.id == *c));
     html! {
         <div class="field microphone">
-            <label for="microphone">{ "Microphone" }</label>
+            <label for="microphone">{ t::view_microphone() }</label>
             <select id="microphone" {onchange}>
-                <option value="" selected={chosen.is_none()}>{ "Browser default" }</option>
+                <option value="" selected={chosen.is_none()}>{ t::view_browser_default() }</option>
                 { for props.inputs.iter().map(|i| html! {
                     <option value={i.id.clone()} selected={chosen == Some(i.id.as_str())}>{ i.label.clone() }</option>
                 }) }
@@ -311,7 +311,7 @@ pub fn microphone_picker(props: &MicrophonePickerProps) -> Html {
 /// Shown while Open CTI loads.
 #[function_component(Starting)]
 pub fn starting() -> Html {
-    html! { <main class="phone"><p class="weak" role="status">{ "Starting the phone…" }</p></main> }
+    html! { <main class="phone"><p class="weak" role="status">{ t::view_starting() }</p></main> }
 }
 
 /// A disposition list opens on "None": a log says only what the agent chose. (As Yew builds the
@@ -384,23 +384,23 @@ pub fn wrap_up_card(props: &WrapUpProps) -> Html {
     });
     html! {
         <form class="card" {onsubmit} aria-labelledby="wrap-title" data-testid="wrap-up">
-            <h2 id="wrap-title">{ "Wrap-up" }</h2>
-            <div class="weak">{ props.subject.clone() }{ format!(" · {} s", record.duration_s) }</div>
+            <h2 id="wrap-title">{ t::view_wrap_up_title() }</h2>
+            <div class="weak">{ t::view_wrap_up_duration(&props.subject, &record.duration_s) }</div>
             <div class="field">
-                <label for="wrap-disposition">{ "Disposition" }</label>
+                <label for="wrap-disposition">{ t::view_disposition() }</label>
                 <select id="wrap-disposition" ref={disposition} {onchange}>
-                    <option value="">{ "None" }</option>
+                    <option value="">{ t::view_none() }</option>
                     { for props.dispositions.iter().map(|d| html! { <option value={d.clone()}>{ d.clone() }</option> }) }
                 </select>
             </div>
             <div class="field">
-                <label for="wrap-notes">{ "Notes" }</label>
+                <label for="wrap-notes">{ t::view_notes() }</label>
                 <textarea id="wrap-notes" ref={notes} rows="3" {oninput} />
             </div>
             if let Some(ends_at) = props.wrap.ends_at { <Countdown {ends_at} /> }
             <div class="actions">
-                <button class="brand" type="submit">{ "Done" }</button>
-                if let Some(add) = add_diagnostics { <button type="button" onclick={add}>{ "Add diagnostics to the notes" }</button> }
+                <button class="brand" type="submit">{ t::view_done() }</button>
+                if let Some(add) = add_diagnostics { <button type="button" onclick={add}>{ t::view_add_diagnostics() }</button> }
             </div>
         </form>
     }

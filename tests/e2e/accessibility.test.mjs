@@ -24,10 +24,12 @@ afterEach(async () => {
   await fetch(CONSOLE_ORIGIN + '/__standin/reset', { method: 'POST' });
 });
 
-/** The console with the phone open (signed in as `user` unless `signIn` is false). */
-async function agent(user = '1001', { signIn = true } = {}) {
+/** The console with the phone open (signed in as `user` unless `signIn` is false), its system
+ * colour scheme `scheme`. */
+async function agent(user = '1001', { signIn = true, scheme = 'light' } = {}) {
   const page = await world.browser.context.newPage();
   opened.push(() => page.close());
+  await page.emulateMedia({ colorScheme: scheme });
   const phone = await openPhone(page);
   if (signIn) await signInAs(phone, user);
   const frame = () => page.frames().find((f) => f.url().startsWith(APP_ORIGIN));
@@ -51,17 +53,21 @@ const announced = (a) => a.phone.locator('[data-testid=announce]');
 const announcedUrgently = (a) => a.phone.locator('[data-testid=announce-urgent]');
 const button = (a, name) => a.phone.locator('button', { hasText: name });
 
-test('axe-core finds nothing serious or critical in any state of the phone', async () => {
+// Both colour schemes: the phone follows the agent's system setting, light or dark.
+for (const scheme of ['light', 'dark']) test(`axe-core finds nothing serious or critical in any state of the phone, ${scheme}`, async () => {
   const started = Date.now();
   // Start-up error: the phone opened outside Salesforce.
   const stray = await world.browser.context.newPage();
   opened.push(() => stray.close());
+  await stray.emulateMedia({ colorScheme: scheme });
   await stray.goto(APP_PAGE);
   await stray.locator('[data-testid=blocked]').waitFor({ timeout: 15_000 });
   await axeClean(stray.mainFrame(), 'start-up error');
 
-  const a = await agent('1001', { signIn: false });
+  const a = await agent('1001', { signIn: false, scheme });
   await a.phone.locator('#sip-user').waitFor();
+  const background = await a.frame().evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  assert.equal(background, { light: 'rgb(243, 243, 243)', dark: 'rgb(24, 24, 24)' }[scheme], `the ${scheme} look`);
   await axeClean(a.frame(), 'sign-in form');
   await signInAs(a.phone, '1001');
   await axeClean(a.frame(), 'idle, ready');
@@ -102,7 +108,7 @@ test('axe-core finds nothing serious or critical in any state of the phone', asy
   await button(a, 'Log call').click();
   await button(a, 'Retry saving').waitFor({ timeout: 10_000 });
   await axeClean(a.frame(), 'log failed, outbox');
-  console.log(`# axe-core on 11 states: ${Date.now() - started} ms`);
+  console.log(`# axe-core on 11 states, ${scheme}: ${Date.now() - started} ms`);
 });
 
 test('a ringing call takes the focus to Answer (never from Salesforce\'s page) and is announced; Alt+Shift keys answer, mute, hold and hang up', async () => {

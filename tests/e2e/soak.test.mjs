@@ -137,7 +137,11 @@ test(`fault soak: ${TOTAL_CALLS} calls, 20% of saveLogs failing, 5% late, ${RELO
     reloadAt.set(1 + Math.floor(random() * (TOTAL_CALLS - 1)), reloadAt.size % 2 === 0 ? 'mid-call' : 'wrap-up');
   }
   const calls = [];
-  for (let i = 0; i < TOTAL_CALLS; i++) calls.push(await oneCall(agent, callee, random, reloadAt.get(i)));
+  for (let i = 0; i < TOTAL_CALLS; i++) {
+    calls.push(await oneCall(agent, callee, random, reloadAt.get(i)));
+    // Progress, so that a run cut short by its timeout shows how far it got and how fast.
+    if ((i + 1) % 50 === 0) console.log(`# ${i + 1} calls in ${Math.round((Date.now() - started) / 1000)} s`);
+  }
   const callsDoneS = (Date.now() - started) / 1000;
 
   // Everything settles by itself: retries, late answers, lookups by Call-ID.

@@ -146,18 +146,21 @@ fn an_outbound_call_is_connected_when_the_far_end_answers_and_a_consultation_is_
 #[test]
 fn a_call_a_reload_cut_off_is_shown_again_once_its_voice_call_is_looked_up() {
     let mut phone = Phone::new(DialingRules::default());
-    let interrupted = phone::InterruptedCall {
+    let dialog = sip::DialogRef { call_id: "in1@pbx".into(), local_tag: "a".into(), remote_tag: "b".into(), remote_target: "sip:x@pbx".parse().expect("uri") };
+    let interrupted = phone::CallSnapshot {
         direction: phone::CallDirection::Inbound,
         number: "+14155550100".into(),
+        who: "+14155550100".into(),
+        stage: phone::CallStage::Talking,
         record: None,
         about: None,
         call_id: Some("in1@pbx".into()),
         started_at: at(1_000),
         answered_at: Some(at(2_000)),
         screen_pop: None,
-        interrupted_at: at(30_000),
-        can_rejoin: true,
+        taken_at: at(30_000),
         held: false,
+        dialog: Some(dialog),
     };
     phone.restore_logs(at(31_000), Vec::new(), vec![interrupted], 1);
     let mut bridge = Bridge::default();

@@ -53,8 +53,6 @@ pub(crate) struct State {
     /// Salesforce was told the agent signed in (LOGIN_RESULT).
     pub ready: bool,
     pub waiters: Vec<Waiter>,
-    /// Whether browser storage holds calls in progress (for a reload).
-    pub calls_stored: bool,
     pub ticker: Option<Timeout>,
 }
 
@@ -82,7 +80,6 @@ impl Connector {
             user_name: String::new(),
             ready: false,
             waiters: Vec::new(),
-            calls_stored: false,
             ticker: None,
         };
         Connector { inner: Rc::new(RefCell::new(state)) }

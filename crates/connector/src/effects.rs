@@ -3,7 +3,7 @@
 //! a VoiceCall), and what Omni-Channel owns (the panel, the label, presence, wrap-up) is left to
 //! it. No Open CTI here.
 
-use phone::{CallFailure, Effect, Event};
+use phone::{Effect, Event};
 use runtime::line::Line;
 use runtime::storage;
 
@@ -27,10 +27,7 @@ pub fn perform(connector: &Connector, effects: Vec<Effect>) {
             Effect::FindLog { id, .. } => connector.event_later(Event::LogFound { id, record_id: None }),
             Effect::UseMicrophone(id) => with_line(connector, |l| l.use_microphone(id)),
             Effect::PlayTone(tone) => with_line(connector, |l| l.play(tone)),
-            Effect::Rejoin { call, call_id } => match storage::interrupted_dialog(&call_id) {
-                Some(dialog) => with_line(connector, |l| l.rejoin(call, dialog)),
-                None => connector.event_later(Event::CallFailed { call, reason: CallFailure::DialogNotKept }),
-            },
+            Effect::Rejoin { call, dialog } => with_line(connector, |l| l.rejoin(call, dialog)),
             line_effect => with_line(connector, |l| l.perform(line_effect)),
         }
     }
@@ -48,13 +45,8 @@ fn with_line(connector: &Connector, f: impl FnOnce(&Line)) {
 /// reload can rejoin them.
 pub fn persist(connector: &Connector) {
     let mut s = connector.inner.borrow_mut();
-    let due = (s.calls_stored || s.phone.calls_in_progress().next().is_some()) && !s.phone.is_rejoining();
-    if !due {
-        return;
+    let line = s.line.clone();
+    if let Some(calls) = s.phone.calls_to_store(now(), |call| line.as_ref().and_then(|l| l.dialog(call))) {
+        storage::store_calls(&calls);
     }
-    let carried: Vec<storage::Carried<'_>> =
-        s.phone.calls_in_progress().map(|call| storage::Carried { call, dialog: s.line.as_ref().and_then(|l| l.dialog(call.handle())) }).collect();
-    storage::store_calls(&carried, now());
-    let carrying = !carried.is_empty();
-    s.calls_stored = carrying;
 }

@@ -83,7 +83,6 @@ impl Connector {
     /// Salesforce can replay them (getActiveCalls).
     fn resume_interrupted_calls(&self) {
         let interrupted = storage::interrupted_calls();
-        self.inner.borrow_mut().calls_stored = !interrupted.is_empty();
         let seed = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
         let effects = self.inner.borrow_mut().phone.restore_logs(now(), Vec::new(), interrupted, seed);
         self.perform(effects);

@@ -226,10 +226,9 @@ pub enum Effect {
     ScreenPop { call: CallHandle, number: String, direction: CallDirection },
     /// Start call `call` to this dial string; answer with [`Event::OutgoingCallStarted`].
     Dial { call: CallHandle, dial: String },
-    /// Rejoin the far end of the call the page went away during (first known as `call_id`),
-    /// on the SIP dialog browser storage kept (INVITE with Replaces); answer like
-    /// [`Effect::Dial`].
-    Rejoin { call: CallHandle, call_id: String },
+    /// Rejoin the far end of the call the page went away during, on the SIP dialog its stored
+    /// snapshot kept (INVITE with Replaces); answer like [`Effect::Dial`].
+    Rejoin { call: CallHandle, dialog: sip::DialogRef },
     /// The incoming call with this SIP Call-ID is the phone's call `call`: tell the caller it
     /// rings (180).
     Ring { call: CallHandle, call_id: String },

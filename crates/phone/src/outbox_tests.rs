@@ -254,18 +254,20 @@ fn after_a_restart_the_phone_logs_the_call_the_page_went_away_during_and_replays
     let mut phone = Phone::new(DialingRules::default());
     // A call whose dialog the page did not keep cannot be rejoined: it is logged at once.
     let c2 = call("c2");
-    let interrupted = crate::InterruptedCall {
+    let interrupted = crate::CallSnapshot {
         direction: c2.direction,
+        who: c2.number.clone(),
         number: c2.number,
+        stage: crate::CallStage::Talking,
         record: c2.record,
         about: None,
         call_id: c2.call_id,
         started_at: c2.started_at,
         answered_at: Some(at(1_000)),
         screen_pop: None,
-        interrupted_at: at(43_000),
-        can_rejoin: false,
+        taken_at: at(43_000),
         held: false,
+        dialog: None,
     };
     let effects = phone.restore_logs(at(100_000), before.logs().to_vec(), vec![interrupted], 7);
     let saved: Vec<Option<&str>> = effects

@@ -2,7 +2,7 @@
 //!
 //! The glue records the calls in progress in browser storage every second, with the SIP dialog
 //! each is on. When a page of this phone starts again and owns the line, it hands those records
-//! back as they were kept ([`InterruptedCall`], [`Phone::restore_logs`]): what became of each is
+//! back as they were kept ([`CallSnapshot`], [`Phone::restore_logs`]): what became of each is
 //! decided here, and only here. An answered call whose dialog was kept, cut off moments ago,
 //! is not over for the customer: they are still on the line, hearing silence. The phone then
 //! holds it in [`Stage::Rejoining`] and, once registered, asks the line to rejoin the far
@@ -14,10 +14,9 @@
 
 use crate::calls::{Call, Resumed, Stage, TakenBack};
 use crate::clock::Time;
-use crate::interrupted::InterruptedCall;
-use crate::log::CallRecord;
 use crate::outbox::PendingLog;
 use crate::reasons::{CallFailure, EndReason, Notice, RejoinFailure};
+use crate::snapshot::{who_of_record, CallSnapshot};
 use crate::{Effect, Phone};
 
 /// How long after the page went away the phone still tries to rejoin the call: longer than a
@@ -28,10 +27,12 @@ impl Phone {
     /// Takes back the call logs a previous page left unsaved (from browser storage), and the
     /// calls it went away during: rejoined when they can be (see the module), else logged at
     /// once. `seed` spreads retries between phones.
-    pub fn restore_logs(&mut self, now: Time, stored: Vec<PendingLog>, interrupted: Vec<InterruptedCall>, seed: u64) -> Vec<Effect> {
+    pub fn restore_logs(&mut self, now: Time, stored: Vec<PendingLog>, interrupted: Vec<CallSnapshot>, seed: u64) -> Vec<Effect> {
         let outbox = self.logs.outbox_mut();
         outbox.seed(seed);
         outbox.restore(stored);
+        // Storage holds them until they are rejoined or logged: see `calls_to_store`.
+        self.calls.stored = !interrupted.is_empty();
         let mut effects = Vec::new();
         for call in interrupted {
             effects.extend(self.take_back(now, call));
@@ -45,17 +46,18 @@ impl Phone {
         effects
     }
 
-    fn take_back(&mut self, now: Time, interrupted: InterruptedCall) -> Vec<Effect> {
-        let recent = now.millis_since(interrupted.interrupted_at) <= REJOIN_WINDOW_MS;
-        let Some(answered_at) = interrupted.answered_at.filter(|_| interrupted.can_rejoin && recent && self.calls.has_room()) else {
-            let log = interrupted.log();
+    fn take_back(&mut self, now: Time, interrupted: CallSnapshot) -> Vec<Effect> {
+        let recent = now.millis_since(interrupted.taken_at) <= REJOIN_WINDOW_MS;
+        let rejoin = interrupted.answered_at.zip(interrupted.dialog.clone()).filter(|_| recent && self.calls.has_room());
+        let Some((answered_at, dialog)) = rejoin else {
+            let log = interrupted.cut_off_log();
             if interrupted.answered_at.is_some() {
-                self.notice = Some(Notice::CutOffByReload { who: who(&log).to_owned() });
+                self.notice = Some(Notice::CutOffByReload { who: who_of_record(log.record.as_ref(), &log.number).to_owned() });
             }
             return vec![self.logs.queue(now, log, None)];
         };
-        let InterruptedCall { direction, number, record, about, call_id, started_at, screen_pop, interrupted_at, held, .. } = interrupted;
-        let resumed = Resumed { first_call_id: call_id, interrupted_at, asked: false };
+        let CallSnapshot { direction, number, record, about, call_id, started_at, screen_pop, taken_at, held, .. } = interrupted;
+        let resumed = Resumed { first_call_id: call_id, interrupted_at: taken_at, to_rejoin: Some(dialog) };
         self.calls.take_back(TakenBack { direction, number, record, about, started_at, answered_at, held, screen_pop, resumed });
         Vec::new()
     }
@@ -92,13 +94,5 @@ impl Phone {
             self.notice = Some(Notice::LostInReload { who: call.who().to_owned(), why });
         }
         Some(resumed.interrupted_at)
-    }
-}
-
-/// The name to tell the agent for a logged call: the record's, else the number.
-fn who(log: &CallRecord) -> &str {
-    match &log.record {
-        Some(r) if !r.name.is_empty() => &r.name,
-        _ => &log.number,
     }
 }

@@ -12,20 +12,27 @@ fn ada() -> RecordRef {
 }
 
 /// An outbound call to Ada, answered at t=10 s, that the page went away during at t=70 s.
-fn interrupted(can_rejoin: bool) -> InterruptedCall {
-    InterruptedCall {
+fn interrupted(can_rejoin: bool) -> CallSnapshot {
+    CallSnapshot {
         direction: CallDirection::Outbound,
         number: "+1 415 555 0100".into(),
+        who: "Ada Lovelace".into(),
+        stage: CallStage::Talking,
         record: Some(ada()),
         about: None,
         call_id: Some("first".into()),
         started_at: at(2_000),
         answered_at: Some(at(10_000)),
         screen_pop: None,
-        interrupted_at: at(70_000),
-        can_rejoin,
+        taken_at: at(70_000),
         held: false,
+        dialog: can_rejoin.then(first_dialog),
     }
+}
+
+/// The dialog the page was on when it went away.
+fn first_dialog() -> sip::DialogRef {
+    sip::DialogRef { call_id: "first".into(), local_tag: "ours".into(), remote_tag: "theirs".into(), remote_target: "sip:1002@pbx.example".parse().expect("uri") }
 }
 
 /// The far end no longer knows the call (481 to the INVITE with Replaces).
@@ -62,7 +69,7 @@ fn rejoining_phone() -> (Phone, Vec<Effect>) {
 fn after_a_reload_mid_call_the_phone_rejoins_the_call_once_registered() {
     let (mut phone, registered) = rejoining_phone();
     assert_eq!(registered.iter().filter(|e| is_rejoin(e)).count(), 1);
-    assert!(registered.contains(&Effect::Rejoin { call: H1, call_id: "first".into() }), "the far end is asked by the first Call-ID");
+    assert!(registered.contains(&Effect::Rejoin { call: H1, dialog: first_dialog() }), "the far end is asked on the dialog the page was on");
     assert_eq!(phone.label(at(80_000)), Label::Rejoining { who: "Ada Lovelace".into(), others: 0 });
     assert_eq!(phone.calls_in_progress().count(), 0, "storage keeps the interrupted call as it was while rejoining");
     // A registration refresh or a reconnect does not ask again.
@@ -155,7 +162,7 @@ fn a_call_that_cannot_be_rejoined_is_logged_at_once_and_the_agent_told() {
 fn a_call_not_answered_yet_is_logged_as_missed_or_cancelled_not_rejoined() {
     for (direction, unanswered) in [(CallDirection::Outbound, CallOutcome::Cancelled), (CallDirection::Inbound, CallOutcome::Missed)] {
         let mut phone = Phone::new(DialingRules::default());
-        let ringing = InterruptedCall { answered_at: None, direction, ..interrupted(true) };
+        let ringing = CallSnapshot { answered_at: None, direction, ..interrupted(true) };
         let effects = phone.restore_logs(at(75_000), Vec::new(), vec![ringing], 1);
         match saves(&effects).as_slice() {
             [log] => assert_eq!((&log.outcome, log.duration_s, log.cut_off), (&Some(unanswered), 0, true)),
@@ -163,4 +170,44 @@ fn a_call_not_answered_yet_is_logged_as_missed_or_cancelled_not_rejoined() {
         }
         assert_eq!(phone.notice(), None);
     }
+}
+
+/// What the page writes to browser storage at `now` (`None`: storage is left as it is).
+fn stored_at(phone: &mut Phone, now: u64) -> Option<Vec<CallSnapshot>> {
+    phone.calls_to_store(at(now), |_| Some(first_dialog()))
+}
+
+#[test]
+fn storage_keeps_a_cut_off_call_as_it_was_until_it_is_rejoined_then_the_call_as_it_goes_on() {
+    let (mut phone, _) = rejoining_phone();
+    assert_eq!(stored_at(&mut phone, 80_005), None, "a second reload while rejoining still finds the call");
+    phone.handle_event(at(80_010), started(&phone, "second"));
+    phone.handle_event(at(80_500), Event::CallConnected { call: id(&phone, "second") });
+    match stored_at(&mut phone, 81_000).as_deref() {
+        Some([call]) => {
+            assert_eq!((call.call_id.as_deref(), call.who.as_str(), call.stage), (Some("first"), "Ada Lovelace", CallStage::Talking));
+            assert_eq!((call.answered_at, call.taken_at, call.dialog.is_some()), (Some(at(10_000)), at(81_000), true), "answered when it first was");
+        }
+        other => panic!("the rejoined call expected: {other:?}"),
+    }
+}
+
+#[test]
+fn storage_forgets_the_calls_once_the_last_one_is_over_and_is_left_alone_when_idle() {
+    let (mut phone, _) = rejoining_phone();
+    phone.handle_event(at(80_010), started(&phone, "second"));
+    phone.handle_event(at(80_500), Event::CallConnected { call: id(&phone, "second") });
+    assert!(stored_at(&mut phone, 81_000).is_some_and(|calls| calls.len() == 1));
+    phone.handle_event(at(90_000), Event::CallEnded { call: id(&phone, "second"), reason: EndReason::RemoteHangup });
+    assert_eq!(stored_at(&mut phone, 90_001), Some(Vec::new()), "forgotten once");
+    assert_eq!(stored_at(&mut phone, 91_000), None, "then left alone");
+    let mut fresh = Phone::new(DialingRules::default());
+    assert_eq!(stored_at(&mut fresh, 1_000), None, "a page that never had a call writes nothing");
+}
+
+#[test]
+fn a_call_a_reload_could_not_take_back_is_forgotten_by_storage_once_logged() {
+    let mut phone = Phone::new(DialingRules::default());
+    phone.restore_logs(at(75_000), Vec::new(), vec![interrupted(false)], 1);
+    assert_eq!(stored_at(&mut phone, 75_001), Some(Vec::new()), "its log is in the outbox now");
 }

@@ -127,7 +127,8 @@ fn run(o: Options) -> Result<(), String> {
     let app_dir = Arc::new(o.app_dir);
     thread::spawn(move || serve(app, move |req| app_file(&app_dir, req)));
     let org_dir = Arc::new(o.org_dir);
-    thread::spawn(move || serve(org, move |req| org::org_route(&org_dir, req)));
+    let org_store = Arc::clone(&store);
+    thread::spawn(move || serve(org, move |req| org::org_route(&org_dir, &org_store.user_language(), req)));
     serve(console, move |req| console_route(&store, req));
     Ok(())
 }

@@ -34,10 +34,11 @@ pub fn with_deployment(page: &str, json: &str) -> Result<String, String> {
 }
 
 /// Renders a Visualforce page the way the org would for this package: the `<apex:page>`
-/// wrapper becomes an HTML5 document and `{!URLFOR($Resource.Name, 'path')}` a resource URL.
+/// wrapper becomes an HTML5 document, `{!URLFOR($Resource.Name, 'path')}` a resource URL and
+/// `{!$User.LanguageLocaleKey}` the user's `language`.
 /// Anything else Visualforce would evaluate is refused, so the stand-in never shows a page an
 /// org would render differently.
-pub fn render_page(source: &str) -> Result<String, String> {
+pub fn render_page(source: &str, language: &str) -> Result<String, String> {
     let open = source.find("<apex:page").ok_or("no <apex:page>")?;
     let body_start = source[open..].find('>').ok_or("<apex:page> is not closed")? + open + 1;
     let body_end = source.rfind("</apex:page>").ok_or("no </apex:page>")?;
@@ -46,7 +47,10 @@ pub fn render_page(source: &str) -> Result<String, String> {
     while let Some(at) = rest.find("{!") {
         html.push_str(&rest[..at]);
         let end = rest[at..].find('}').ok_or("an unclosed {! expression")? + at;
-        html.push_str(&resource_url(&rest[at + 2..end])?);
+        match rest[at + 2..end].trim() {
+            "$User.LanguageLocaleKey" => html.push_str(language),
+            expression => html.push_str(&resource_url(expression)?),
+        }
         rest = &rest[end + 1..];
     }
     html.push_str(rest);
@@ -58,7 +62,7 @@ pub fn render_page(source: &str) -> Result<String, String> {
 
 /// `URLFOR($Resource.Name, 'path')` as `/resource/<timestamp>/Name/path`.
 fn resource_url(expression: &str) -> Result<String, String> {
-    let unsupported = || format!("the stand-in renders only URLFOR($Resource.Name, 'path'), not {{!{expression}}}");
+    let unsupported = || format!("the stand-in renders only URLFOR($Resource.Name, 'path') and $User.LanguageLocaleKey, not {{!{expression}}}");
     let args = expression.trim().strip_prefix("URLFOR(").and_then(|e| e.strip_suffix(')')).ok_or_else(unsupported)?;
     let (resource, path) = args.split_once(',').ok_or_else(unsupported)?;
     let name = resource.trim().strip_prefix("$Resource.").ok_or_else(unsupported)?;
@@ -67,12 +71,12 @@ fn resource_url(expression: &str) -> Result<String, String> {
 }
 
 /// Serves the Visualforce-like origin from an SFDX source folder (`force-app/main/default`).
-pub fn org_route(org_dir: &Path, req: &Request) -> Response {
+pub fn org_route(org_dir: &Path, language: &str, req: &Request) -> Response {
     if req.method != "GET" {
         return Response::error(405, "method not allowed");
     }
     if let Some(page) = req.path.strip_prefix("/apex/") {
-        return apex_page(org_dir, page);
+        return apex_page(org_dir, page, language);
     }
     if let Some(rest) = req.path.strip_prefix("/resource/") {
         return static_resource(org_dir, rest);
@@ -80,7 +84,7 @@ pub fn org_route(org_dir: &Path, req: &Request) -> Response {
     Response::error(404, "not found")
 }
 
-fn apex_page(org_dir: &Path, name: &str) -> Response {
+fn apex_page(org_dir: &Path, name: &str, language: &str) -> Response {
     if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
         return Response::error(404, "not found");
     }
@@ -88,7 +92,7 @@ fn apex_page(org_dir: &Path, name: &str) -> Response {
         Ok(s) => s,
         Err(_) => return Response::error(404, "no such page: build the org package first (scripts/build-org-package.sh)"),
     };
-    match render_page(&source).and_then(|html| with_deployment(&html, DEV_DEPLOYMENT)) {
+    match render_page(&source, language).and_then(|html| with_deployment(&html, DEV_DEPLOYMENT)) {
         Ok(html) => Response::ok("text/html; charset=utf-8", html),
         Err(e) => Response::error(500, &format!("stand-in: {e}")),
     }
@@ -137,12 +141,18 @@ mod tests {
 
     #[test]
     fn a_visualforce_page_renders_with_resource_urls_and_the_stand_ins_deployment() {
-        let html = with_deployment(&render_page(PAGE).expect("renders"), DEV_DEPLOYMENT).expect("injects");
+        let html = with_deployment(&render_page(PAGE, "en_US").expect("renders"), DEV_DEPLOYMENT).expect("injects");
         assert!(html.starts_with("<!DOCTYPE html>\n\n<html>"), "{html}");
         assert!(html.contains(r#"href="/resource/1764400000000/Softphone/softphone-1.css""#), "{html}");
         assert!(html.contains(DEV_DEPLOYMENT));
         assert!(!html.contains("acme"), "the org's own deployment is replaced: {html}");
         assert!(!html.contains("apex:page"));
+    }
+
+    #[test]
+    fn the_users_language_is_rendered_as_salesforce_spells_it() {
+        let page = r#"<apex:page><meta name="salesforce-language" content="{!$User.LanguageLocaleKey}"/></apex:page>"#;
+        assert_eq!(render_page(page, "pt_BR").expect("renders"), "<!DOCTYPE html>\n<meta name=\"salesforce-language\" content=\"pt_BR\"/>");
     }
 
     #[test]
@@ -154,10 +164,11 @@ mod tests {
 
     #[test]
     fn visualforce_the_stand_in_cannot_render_is_refused() {
-        assert!(render_page("<apex:page>{!$User.Id}</apex:page>").is_err());
-        assert!(render_page("<apex:page><apex:form/></apex:page>").is_err());
-        assert!(render_page("<html></html>").is_err());
-        assert!(render_page("<apex:page>{!URLFOR($Resource.Softphone, 'x.js'</apex:page>").is_err());
+        assert!(render_page("<apex:page>{!$User.Id}</apex:page>", "en_US").is_err());
+        assert!(render_page("<apex:page><apex:form/></apex:page>", "en_US").is_err());
+        assert!(render_page("<html></html>", "en_US").is_err());
+        assert!(render_page("<apex:page>{!$User.LanguageLocaleKey.x}</apex:page>", "fr").is_err());
+        assert!(render_page("<apex:page>{!URLFOR($Resource.Softphone, 'x.js'</apex:page>", "en_US").is_err());
     }
 
     #[test]
@@ -165,7 +176,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("console-org-test-{}", std::process::id()));
         std::fs::create_dir_all(dir.join("staticresources/Softphone")).unwrap();
         std::fs::write(dir.join("staticresources/Softphone/a.wasm"), b"\0asm").unwrap();
-        let get = |path: &str| org_route(&dir, &Request { method: "GET".into(), path: path.into(), body: vec![] });
+        let get = |path: &str| org_route(&dir, "en_US", &Request { method: "GET".into(), path: path.into(), body: vec![] });
         let wasm = get("/resource/1764400000000/Softphone/a.wasm");
         assert_eq!((wasm.status, wasm.content_type), (200, "application/octet-stream"));
         assert_eq!(get("/resource/1764400000000/Softphone/../../x").status, 404);

@@ -3,10 +3,28 @@
 //! - whether the softphone package (Apex class `SoftphoneCallLog`) is installed;
 //! - objects whose records cannot have activities (a WhatId on them is refused with
 //!   FIELD_INTEGRITY_EXCEPTION, as Salesforce does), and a restricted CallDisposition picklist;
+//! - the language of its users (`userLanguage`, their `LanguageLocaleKey`, spelled as Salesforce
+//!   spells it), which the org's Visualforce page passes to the phone;
 //! - faults: the next N saveLog calls fail, or land late (the Task is made after a delay, and the
 //!   answer comes then or never), or a seeded share of all saveLog calls does either.
 
 use serde_json::{json, Value};
+
+/// The values of `User.LanguageLocaleKey` for the languages Salesforce fully supports and its
+/// end-user languages ("Supported Languages", Salesforce Help): an org accepts no other
+/// spelling (`fr_FR`, `pt-BR` and `FR` are refused, as the User object refuses them).
+pub const LANGUAGE_KEYS: [&str; 35] = [
+    "zh_CN", "zh_TW", "da", "nl_NL", "en_US", "fi", "fr", "de", "it", "ja", "ko", "no", "pt_BR", "ru", "es", "es_MX", "sv", "th", // fully supported
+    "ar", "bg", "hr", "cs", "en_GB", "el", "he", "hu", "in", "pl", "pt_PT", "ro", "sk", "sl", "tr", "uk", "vi", // end-user languages
+];
+
+fn language_key(value: &Value) -> Result<String, String> {
+    value
+        .as_str()
+        .filter(|key| LANGUAGE_KEYS.contains(key))
+        .map(str::to_owned)
+        .ok_or_else(|| format!("userLanguage must be a LanguageLocaleKey as Salesforce spells it ({}), not {value}", LANGUAGE_KEYS.join(", ")))
+}
 
 /// What the org does with the next saveLog.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,6 +50,9 @@ pub struct Org {
     /// The time zone of the users signed in to this org (their Salesforce setting,
     /// TimeZoneSidKey), as the package's `SoftphoneCallLog.userTimeZone` answers it.
     pub time_zone: String,
+    /// The language of the users signed in to this org (their Salesforce setting,
+    /// `LanguageLocaleKey`: `en_US`, `fr`, `pt_BR`...), as `{!$User.LanguageLocaleKey}` renders.
+    pub language: String,
     fail_next: u64,
     late_next: u64,
     late_ms: u64,
@@ -52,6 +73,7 @@ impl Default for Org {
             no_activities: Vec::new(),
             restricted_dispositions: None,
             time_zone: "America/Los_Angeles".into(),
+            language: "en_US".into(),
             fail_next: 0,
             late_next: 0,
             late_ms: 12_000,
@@ -84,6 +106,7 @@ impl Org {
                 "noActivities" => self.no_activities = strings(&value).ok_or("noActivities must be a list of object names")?,
                 "restrictedDispositions" => self.restricted_dispositions = if value.is_null() { None } else { Some(strings(&value).ok_or("restrictedDispositions must be a list")?) },
                 "timeZone" => self.time_zone = value.as_str().ok_or("timeZone must be a time zone name, e.g. Pacific/Kiritimati")?.to_owned(),
+                "userLanguage" => self.language = language_key(&value)?,
                 "failNext" => self.fail_next = number()? as u64,
                 "lateNext" => self.late_next = number()? as u64,
                 "lateMs" => self.late_ms = number()? as u64,
@@ -104,6 +127,7 @@ impl Org {
             "noActivities": self.no_activities,
             "restrictedDispositions": self.restricted_dispositions,
             "timeZone": self.time_zone,
+            "userLanguage": self.language,
             "failNext": self.fail_next,
             "lateNext": self.late_next,
             "lateMs": self.late_ms,
@@ -195,6 +219,20 @@ fn object_of(id: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_users_language_is_a_language_locale_key_spelled_as_salesforce_spells_it() {
+        let mut org = Org::default();
+        assert_eq!(org.language, "en_US");
+        for key in ["fr", "de", "es", "ja", "pt_BR", "en_GB"] {
+            org.update(format!(r#"{{"userLanguage":"{key}"}}"#).as_bytes()).unwrap();
+            assert_eq!(org.language, key);
+        }
+        for wrong in [r#""pt-BR""#, r#""fr_FR""#, r#""FR""#, r#""en""#, "7"] {
+            assert!(org.update(format!(r#"{{"userLanguage":{wrong}}}"#).as_bytes()).is_err(), "{wrong} is not a LanguageLocaleKey");
+        }
+        assert_eq!(org.language, "en_GB", "a refused value changes nothing");
+    }
 
     #[test]
     fn counted_faults_come_first_then_the_seeded_shares() {

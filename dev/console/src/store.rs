@@ -178,6 +178,11 @@ impl Store {
 
     /// `SoftphoneCallLog.userTimeZone`: the signed-in user's time zone. Answers
     /// `{"installed": false}` when the package is not installed.
+    /// The `LanguageLocaleKey` of the org's users, as the Visualforce page renders it.
+    pub fn user_language(&self) -> String {
+        lock(&self.org).language.clone()
+    }
+
     pub fn user_time_zone(&self) -> String {
         let org = lock(&self.org);
         if !org.package_installed {

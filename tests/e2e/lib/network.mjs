@@ -72,14 +72,16 @@ export async function startTurnCredentials(secret, { port = 8703, ttl = 600, del
 }
 
 /** Writes target/e2e/NAME.xml: callcenter-xml/development.xml (with password credentials unless
- * `items` says otherwise) with these rustSoftphone items set (added when absent). Returns its
+ * `items` says otherwise) with these rustSoftphone items set (added when absent; `null` removes one). Returns its
  * path relative to the repository, for startConsole. */
 export function definitionVariant(name, items) {
   let xml = developmentDefinition();
   let order = 100;
   for (const [item, value] of Object.entries(items)) {
     const existing = new RegExp(`(<item [^>]*name="${item}"[^>]*>)[^<]*(</item>)`);
-    if (existing.test(xml)) {
+    if (value === null) {
+      xml = xml.replace(new RegExp(`\\n *<item [^>]*name="${item}"[^>]*>[^<]*</item>`), '');
+    } else if (existing.test(xml)) {
       xml = xml.replace(existing, `$1${value}$2`);
     } else {
       const line = `    <item sortOrder="${order++}" name="${item}" label="${item}">${value}</item>\n`;

@@ -106,8 +106,9 @@ pub struct Resumed {
     /// The last moment the previous page was known to be on the call: talk time ends there if
     /// the call cannot be rejoined.
     pub interrupted_at: Time,
-    /// The rejoin (INVITE with Replaces) has been asked of the line.
-    pub asked: bool,
+    /// The SIP dialog the previous page was on, until the line is asked to rejoin it (an INVITE
+    /// with Replaces); `None` once asked.
+    pub to_rejoin: Option<sip::DialogRef>,
 }
 
 /// How a call sounds now, from the last second's figures.

@@ -76,11 +76,14 @@ pub(crate) struct Calls {
     next_handle: u32,
     /// How many calls the agent may have at once (the definition's `maxCalls`).
     max: usize,
+    /// Browser storage holds call snapshots (this page's, or those a previous page left): they
+    /// are written again, if only to forget them, until it holds none.
+    pub(crate) stored: bool,
 }
 
 impl Default for Calls {
     fn default() -> Self {
-        Calls { list: Vec::new(), next_handle: 1, max: DEFAULT_MAX_CALLS }
+        Calls { list: Vec::new(), next_handle: 1, max: DEFAULT_MAX_CALLS, stored: false }
     }
 }
 
@@ -337,14 +340,12 @@ impl Calls {
     }
 
     /// The calls being rejoined whose rejoin was not asked of the line yet, each with the
-    /// Call-ID it was first known by; they count as asked from now on.
+    /// dialog to rejoin; they count as asked from now on.
     pub(crate) fn rejoins_to_ask(&mut self) -> Vec<Effect> {
         let mut effects = Vec::new();
         for call in self.list.iter_mut().filter(|c| c.stage == Stage::Rejoining) {
-            if let Some(resumed) = call.resumed.as_mut().filter(|r| !r.asked) {
-                resumed.asked = true;
-                let call_id = resumed.first_call_id.clone().unwrap_or_default();
-                effects.push(Effect::Rejoin { call: call.handle, call_id });
+            if let Some(dialog) = call.resumed.as_mut().and_then(|r| r.to_rejoin.take()) {
+                effects.push(Effect::Rejoin { call: call.handle, dialog });
             }
         }
         effects
@@ -356,7 +357,7 @@ impl Calls {
         self.list
             .iter()
             .filter(|c| c.stage == Stage::Rejoining)
-            .filter(|c| c.resumed.as_ref().is_some_and(|r| !r.asked && now.millis_since(r.interrupted_at) > window_ms))
+            .filter(|c| c.resumed.as_ref().is_some_and(|r| r.to_rejoin.is_some() && now.millis_since(r.interrupted_at) > window_ms))
             .map(|c| c.handle)
             .collect()
     }
