@@ -25,6 +25,12 @@ impl CallHandle {
     pub fn number(self) -> u32 {
         self.0
     }
+
+    /// A handle a test of another crate makes up, as if the phone had minted it.
+    #[cfg(feature = "made-up-handles")]
+    pub const fn made_up(number: u32) -> CallHandle {
+        CallHandle(number)
+    }
 }
 
 /// Where a call is.

@@ -4,13 +4,11 @@ use sip::{Command, CommandError, NewCall};
 
 use super::helpers::sip_now;
 use super::Line;
-use crate::phone::reasons::TransferFailure;
-use crate::phone::{CallHandle, Event};
+use crate::phone::CallHandle;
 
 impl Line {
     /// Gives the user agent `command`, then performs its outputs (`drive`). A command the user
-    /// agent refuses sent nothing: a failed transfer is reported to the phone, anything else
-    /// (a click that raced the end of its call) is logged.
+    /// agent refuses sent nothing: the line's core decides what the phone hears of it.
     pub(super) fn command(&self, command: Command) {
         // Told to the phone or logged by `try_command`: nothing more to do here.
         let _ = self.try_command(command);
@@ -30,11 +28,8 @@ impl Line {
             ua.command(sip_now(), command)
         };
         self.drive(None);
-        let Err(error) = result else { return result };
-        let transferred = transfer_of.and_then(|sip| self.inner.borrow_mut().by_sip(&sip).map(|c| c.handle));
-        match transferred {
-            Some(call) => self.report_later(Event::TransferFailed { call, reason: TransferFailure { status: refused_status(error) } }),
-            None => web_sys::console::warn_1(&format!("A phone command was not carried out: {error:?}.").into()),
+        if let Err(error) = result {
+            self.core(|core| core.command_refused(transfer_of.as_deref(), error));
         }
         result
     }
@@ -50,22 +45,11 @@ impl Line {
                 None => Err(CommandError::UnknownCall),
             };
             if let Ok(id) = &placed {
-                if let Some(c) = inner.call_mut(handle) {
-                    c.sip = Some(id.clone());
-                }
-                inner.pending.push(Event::OutgoingCallStarted { call: handle, call_id: id.to_string() });
+                inner.core.placed(handle, id.clone());
             }
             placed
         };
         self.drive(None);
         placed.map(drop)
-    }
-}
-
-/// The SIP status that would have said the same (the words for transfers go by status).
-fn refused_status(error: CommandError) -> u16 {
-    match error {
-        CommandError::TransferPending => 491,
-        CommandError::UnknownCall | CommandError::WrongState | CommandError::NothingPending | CommandError::NotADigit => 481,
     }
 }

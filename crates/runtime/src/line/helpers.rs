@@ -1,12 +1,8 @@
 //! The line's small helpers: how a call sounds, words for failures, the clock, randomness and
 //! the benchmark marks.
 
-use std::rc::Rc;
-
-use sip::{EndReason as SipEnd, OfferRefusal};
-
-use crate::media::{CallMedia, MediaError, MediaStats, Microphone};
-use crate::phone::{CallFailure, EndReason, Quality};
+use crate::media::{MediaError, MediaStats, Microphone};
+use crate::phone::Quality;
 
 /// Opens the chosen microphone, or the browser's default when the chosen one is gone (a headset
 /// unplugged since the last sign-in).
@@ -38,23 +34,6 @@ pub(super) fn quality_between(before: &MediaStats, now: &MediaStats) -> Quality 
     }
 }
 
-/// The 488 Warning for a media error that is the far end's description (`None`: ours).
-pub(super) fn refusal(error: &MediaError) -> Option<OfferRefusal> {
-    match error {
-        MediaError::Offer(refusal) => Some(*refusal),
-        _ => None,
-    }
-}
-
-/// Applies the far end's SDP answer to the call's media (a failure is logged: the call goes on).
-pub(super) async fn apply_answer(media: Option<Rc<CallMedia>>, sdp: &str) {
-    if let Some(m) = media {
-        if let Err(e) = m.accept_answer(sdp).await {
-            web_sys::console::warn_1(&["The far end's answer was refused: ", &words::media_problem(&e)].concat().into());
-        }
-    }
-}
-
 /// A `performance.mark` for the benchmarks (click -> INVITE, INVITE -> screen pop). The browser
 /// keeps every mark, so they are cleared every [`MARKS_KEPT`] marks: a day of calls must not
 /// grow the heap.
@@ -79,22 +58,6 @@ pub fn mark(name: &str) {
 /// How many benchmark marks are made before they are all cleared (a benchmark of 20 calls makes
 /// about 100).
 const MARKS_KEPT: u32 = 400;
-
-/// Why a call ended as the phone keeps it: what the SIP core said, nothing lost.
-pub(super) fn end_reason(reason: SipEnd) -> EndReason {
-    match reason {
-        SipEnd::Local => EndReason::LocalHangup,
-        SipEnd::Transferred => EndReason::Transferred,
-        SipEnd::Replaced => EndReason::Replaced,
-        SipEnd::Remote => EndReason::RemoteHangup,
-        SipEnd::CallerCancelled => EndReason::Missed,
-        SipEnd::AnsweredElsewhere => EndReason::AnsweredElsewhere,
-        SipEnd::Busy => EndReason::Busy,
-        SipEnd::Declined => EndReason::RemoteDeclined,
-        SipEnd::NoAnswer => EndReason::NoAnswer,
-        SipEnd::Failed(failure) => EndReason::Failed(CallFailure::Sip(failure)),
-    }
-}
 
 /// Why a frame from the PBX was dropped, for the console.
 pub(super) fn dropped(reason: &sip::DropReason) -> String {

@@ -53,7 +53,7 @@ impl Line {
                 let mut inner = this.inner.borrow_mut();
                 inner.microphone_generation = inner.microphone_generation.wrapping_add(1);
                 inner.spare = None;
-                inner.calls.iter().filter_map(|c| c.media.clone()).collect()
+                inner.audio.iter().map(|a| a.media.clone()).collect()
             };
             if let Some(event) = then {
                 this.report_later(event);

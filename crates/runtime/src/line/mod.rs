@@ -2,12 +2,17 @@
 //! transport, with one peer connection per call. It performs the controller's PBX effects
 //! and reports back `phone::Event`s. Nothing here knows Open CTI.
 //!
+//! What the SIP core reports is turned into the phone's events and the browser's operations by
+//! the line's pure core (`crates/line-core`, which owns the calls' handle <-> Call-ID link);
+//! this module keeps the browser's objects (each call's peer connection, the WebSocket, timers)
+//! and carries the core's operations out (`actions`).
+//!
 //! Re-entrancy: the line never calls its owner while it holds its own state. Events are
 //! queued and delivered from a fresh task (`spawn_local`), after the borrow is released.
 
+mod actions;
 mod calls;
 mod commands;
-mod events;
 mod helpers;
 mod instance;
 mod microphone;
@@ -19,6 +24,7 @@ mod wake;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
+use line_core::LineCore;
 use sip::{Command, Config, Input, Output, UserAgent};
 use wasm_bindgen_futures::spawn_local;
 
@@ -28,7 +34,7 @@ use crate::phone::{Credentials, Event};
 
 use crate::timer::Timeout;
 use crate::transport::{Transport, TransportEvent};
-use calls::{LineCall, Offer};
+use calls::CallAudio;
 pub use helpers::mark;
 use helpers::{now, open_microphone, sip_now, BrowserRandom};
 
@@ -89,26 +95,25 @@ struct Inner {
     preferred_microphone: Option<String>,
     /// Counts microphone switches, so a spare offer built on the old microphone is discarded.
     microphone_generation: u32,
-    /// The calls the line carries, each named by the phone's handle (see `calls`).
-    calls: Vec<LineCall>,
-    /// Calls ringing in that the phone has not named yet (it rings or refuses each at once).
-    offers: Vec<Offer>,
+    /// The calls, their Call-IDs and the registration: the line's pure facts.
+    core: LineCore,
+    /// Each call's audio, by the phone's handle (a call has none until it is answered or its
+    /// offer is made).
+    audio: Vec<CallAudio>,
     /// A peer connection with its offer made ahead of the next outgoing call, so a click sends
     /// the INVITE at once instead of waiting for the offer and ICE gathering.
     spare: Option<(Rc<CallMedia>, String)>,
     /// A spare is being prepared.
     preparing: bool,
     tones: Option<Tones>,
-    registered: bool,
     /// Hears the microphone go away (unplugged), to fall back to the default one.
     microphone_watch: Option<TrackEnded>,
     /// Signing out: waiting for the unregistration to finish before the connection goes.
     closing: Option<Timeout>,
     /// Network changes, sleep and resume: see `recovery`.
     recovery: recovery::Recovery,
+    /// Hears the phone's events, which wait in `core` until the state is released.
     report: Rc<dyn Fn(Event)>,
-    /// Events to report once the state is released.
-    pending: Vec<Event>,
 }
 
 /// The SIP core's command for the phone's credentials: the org's authenticate as
@@ -120,9 +125,6 @@ fn register_command(credentials: &Credentials) -> Command {
         None => Command::Register(sip::Credentials { user: credentials.user.clone(), password }),
     }
 }
-
-/// Work that must run after the line's state is released (it drives the line again).
-type Deferred = Box<dyn FnOnce(&Line)>;
 
 impl Line {
     /// A line that is not connected yet; `report` hears every phone event.
@@ -136,17 +138,15 @@ impl Line {
             microphone: None,
             preferred_microphone: None,
             microphone_generation: 0,
-            calls: Vec::new(),
-            offers: Vec::new(),
+            core: LineCore::new(),
+            audio: Vec::new(),
             spare: None,
             preparing: false,
             tones: None,
-            registered: false,
             microphone_watch: None,
             closing: None,
             recovery: recovery::Recovery::default(),
             report: Rc::new(report),
-            pending: Vec::new(),
         };
         Line { inner: Rc::new(RefCell::new(inner)) }
     }
@@ -229,11 +229,10 @@ impl Line {
         self.stop_watching();
         let weak = Rc::downgrade(&self.inner);
         let mut inner = self.inner.borrow_mut();
-        inner.calls.clear();
-        inner.offers.clear();
+        inner.core.sign_out();
+        inner.audio.clear();
         inner.spare = None;
         inner.tones = None;
-        inner.registered = false;
         inner.microphone_watch = None;
         if let Some(mic) = inner.microphone.take() {
             mic.close();
@@ -294,26 +293,22 @@ impl Line {
                 self.drive(None);
             }
             TransportEvent::Down { reason, retry_in_ms } => {
-                let was_registered = std::mem::replace(&mut self.inner.borrow_mut().registered, false);
                 self.drive(Some(Input::TransportDown));
-                if was_registered {
-                    self.report_later(Event::ConnectionLost { problem: reason, retry_in_s: Some(retry_in_ms.div_ceil(1000)) });
-                }
+                self.core(|core| core.connection_down(reason, Some(retry_in_ms.div_ceil(1000))));
             }
         }
     }
 
-    /// Feeds `input` (if any) to the user agent, performs its outputs and re-arms its timer.
+    /// Feeds `input` (if any) to the user agent, performs its outputs (its events go to the
+    /// line's core), re-arms its timer, then carries out what the core asks.
     fn drive(&self, input: Option<Input<'_>>) {
-        let mut after: Vec<Deferred> = Vec::new();
         {
             let mut inner = self.inner.borrow_mut();
-            let Inner { ua, transport, .. } = &mut *inner;
+            let Inner { ua, transport, core, .. } = &mut *inner;
             let Some(ua) = ua.as_mut() else { return };
             if let Some(input) = input {
                 ua.handle_input(sip_now(), input);
             }
-            let mut events = Vec::new();
             while let Some(output) = ua.poll_output() {
                 match output {
                     Output::Transmit(frame) => {
@@ -324,18 +319,31 @@ impl Line {
                             }
                         }
                     }
-                    Output::Event(event) => events.push(event),
+                    Output::Event(event) => {
+                        if matches!(event, sip::Event::IncomingCall { .. }) {
+                            mark("softphone:invite-received");
+                        }
+                        core.handle_sip(event);
+                    }
                 }
             }
             let deadline = ua.poll_timeout();
-            for event in events {
-                inner.on_sip_event(event, &mut after);
-            }
             inner.timer = deadline.and_then(|at| self.arm(at));
         }
-        for f in after {
-            f(self);
-        }
+        self.settle();
+    }
+
+    /// Gives the line's core one of the phone's or the browser's news, then carries out what
+    /// it asks and reports what it tells.
+    fn core<R>(&self, news: impl FnOnce(&mut LineCore) -> R) -> R {
+        let result = news(&mut self.inner.borrow_mut().core);
+        self.settle();
+        result
+    }
+
+    /// Carries out the core's operations, then delivers the events.
+    fn settle(&self) {
+        self.perform_actions();
         self.flush();
     }
 
@@ -351,8 +359,9 @@ impl Line {
         })
     }
 
+    /// Tells the phone `event` (after what the line's core told before it).
     fn report_later(&self, event: Event) {
-        self.inner.borrow_mut().pending.push(event);
+        self.inner.borrow_mut().core.report(event);
         self.flush();
     }
 
@@ -360,7 +369,7 @@ impl Line {
     fn flush(&self) {
         let (events, report) = {
             let mut inner = self.inner.borrow_mut();
-            (std::mem::take(&mut inner.pending), inner.report.clone())
+            (inner.core.take_events(), inner.report.clone())
         };
         if events.is_empty() {
             return;

@@ -6,7 +6,6 @@ use std::rc::Rc;
 use sip::{CallId, DialogRef, NewCall, Uri};
 use wasm_bindgen_futures::spawn_local;
 
-use super::calls::LineCall;
 use super::helpers::{mark, now};
 use super::Line;
 use crate::media::{CallMedia, MediaError};
@@ -41,9 +40,7 @@ impl Line {
 
     /// Follows the far end's transfer request on call `old`: calls its target as call `new`.
     pub fn follow_transfer(&self, old: CallHandle, new: CallHandle) {
-        let Some(sip) = self.inner.borrow().sip_of(old) else {
-            return self.report_later(Event::CallFailed { call: new, reason: CallFailure::TransferFromGone });
-        };
+        let Some(sip) = self.core(|core| core.follow_transfer(old, new)) else { return };
         // The party who transferred us no longer hears the agent, who now talks to the new call.
         if let Some(media) = self.media_of(old) {
             media.stop_sending();
@@ -54,8 +51,8 @@ impl Line {
     /// The SIP dialog of established call `handle`, to record against a reload.
     pub fn dialog(&self, handle: CallHandle) -> Option<DialogRef> {
         let inner = self.inner.borrow();
-        let sip = inner.sip_of(handle)?;
-        inner.ua.as_ref()?.dialog(&sip)
+        let sip = inner.core.call_id(handle)?;
+        inner.ua.as_ref()?.dialog(sip)
     }
 
     fn start_call(&self, handle: CallHandle, target: OutgoingCall) {
@@ -63,7 +60,7 @@ impl Line {
         // A spare whose fetched TURN credentials expired is dropped: its relay may be gone.
         let spare = {
             let mut inner = self.inner.borrow_mut();
-            inner.calls.push(LineCall::new(handle, None));
+            inner.core.place(handle);
             inner.spare.take().filter(|(media, _)| media.fresh(now() as f64))
         };
         if let Some((media, sdp)) = spare {
@@ -78,10 +75,7 @@ impl Line {
             };
             match offered {
                 Ok((media, sdp)) => this.place_call(handle, target, media, sdp),
-                Err(e) => {
-                    this.inner.borrow_mut().forget(handle);
-                    this.report_later(Event::CallFailed { call: handle, reason: CallFailure::Media(e) });
-                }
+                Err(e) => this.core(|core| core.place_failed(handle, CallFailure::Media(e))),
             }
         });
     }
@@ -90,10 +84,10 @@ impl Line {
         {
             let mut inner = self.inner.borrow_mut();
             // Hung up while the offer was being made: the INVITE never goes.
-            let Some(call) = inner.call_mut(handle) else {
+            if !inner.core.carries(handle) {
                 return;
-            };
-            call.media = Some(media);
+            }
+            inner.attach_media(handle, media);
         }
         let call = match target {
             OutgoingCall::Dial(target) => NewCall::Dial { target, sdp },
@@ -103,8 +97,7 @@ impl Line {
         let sent = self.try_place(handle, call);
         mark("softphone:invite-sent");
         if let Err(e) = sent {
-            self.inner.borrow_mut().forget(handle);
-            self.report_later(Event::CallFailed { call: handle, reason: CallFailure::Command(e) });
+            self.core(|core| core.place_failed(handle, CallFailure::Command(e)));
         }
     }
 
@@ -114,7 +107,7 @@ impl Line {
             let mut inner = self.inner.borrow_mut();
             // Only while idle: a consultation or a second call is rarer than the first, and a
             // peer connection waiting through every call costs memory.
-            let busy = !inner.calls.is_empty();
+            let busy = !inner.core.is_idle();
             if inner.spare.is_some() || inner.preparing || busy || inner.microphone.is_none() {
                 return;
             }

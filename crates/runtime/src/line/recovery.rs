@@ -17,7 +17,7 @@ use wasm_bindgen_futures::spawn_local;
 use super::wake::{self, Check, Watch};
 use super::{now, Line};
 use crate::phone::reasons::{ConnectionProblem, RegistrationFailure};
-use crate::phone::{CallHandle, Event};
+use crate::phone::CallHandle;
 use crate::timer::Timeout;
 
 /// What the line keeps for recovery.
@@ -42,12 +42,6 @@ const ICE_PATIENCE_MS: u64 = 3_000;
 
 /// How long after a network change the call is moved if the connection did not drop.
 const NETWORK_SETTLE_MS: u64 = 1_500;
-
-/// A registration failure that another try (another PBX, or later) may cure: a server error or
-/// no answer. 4xx (a wrong password, an unknown user) are final.
-pub(super) fn is_transient(status: Option<u16>) -> bool {
-    status.is_none_or(|s| s >= 500)
-}
 
 impl Line {
     /// Starts listening to the browser's network, visibility and resume events.
@@ -74,7 +68,7 @@ impl Line {
             if matches!(check, Check::NetworkChanged | Check::Offline) {
                 inner.recovery.network_changed_at = Some(now());
             }
-            let calls: Vec<CallHandle> = inner.calls.iter().filter(|c| c.sip.is_some() && c.media.is_some()).map(|c| c.handle).collect();
+            let calls: Vec<CallHandle> = inner.audio.iter().map(|a| a.handle).filter(|&call| inner.core.call_id(call).is_some()).collect();
             (inner.transport.clone(), calls)
         };
         let Some(transport) = transport else { return };
@@ -115,12 +109,13 @@ impl Line {
             let t = now();
             let changed_at = inner.recovery.network_changed_at;
             inner.recovery.moved_at = Some(t);
-            let Some(c) = inner.call_mut(handle) else {
+            let Some(call) = inner.core.call_id(handle).cloned() else {
                 return;
             };
-            let Some((call, media)) = c.sip.clone().zip(c.media.clone()) else {
+            let Some(c) = inner.audio_mut(handle) else {
                 return;
             };
+            let media = c.media.clone();
             let changed = changed_at.is_some_and(|at| c.moved_at.is_none_or(|moved| moved <= at));
             c.moved_at = Some(t);
             let ice_restart = changed || media.ice_broken();
@@ -146,7 +141,7 @@ impl Line {
             let mut inner = self.inner.borrow_mut();
             let up = inner.transport.as_ref().is_some_and(crate::transport::Transport::is_open);
             let moved_at = inner.recovery.moved_at;
-            let Some(call) = inner.call_mut(handle) else {
+            let Some(call) = inner.audio_mut(handle) else {
                 return;
             };
             let t = now();
@@ -173,13 +168,13 @@ impl Line {
         }
     }
 
-    /// The PBX could not register us for now: try the next one (or this one again, later).
+    /// The PBX could not register us for now (the phone was told by the line's core): try the
+    /// next one (or this one again, later).
     pub(super) fn registrar_refused(&self, failure: RegistrationFailure, retry_after: Option<u32>) {
         let Some(transport) = self.inner.borrow().transport.clone() else {
             return;
         };
         let problem = ConnectionProblem::RegistrarRefused(failure);
-        self.report_later(Event::ConnectionLost { problem: problem.clone(), retry_in_s: None });
         let wait_ms = u64::from(retry_after.unwrap_or(0)).saturating_mul(1000);
         transport.refused(problem, wait_ms);
     }
@@ -190,20 +185,5 @@ impl Line {
             return;
         };
         transport.reconnect(ConnectionProblem::Unresponsive);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_transient;
-
-    #[test]
-    fn server_errors_and_silence_are_retried_elsewhere_but_a_wrong_password_is_final() {
-        assert!(is_transient(Some(503)));
-        assert!(is_transient(Some(500)));
-        assert!(is_transient(None));
-        assert!(!is_transient(Some(401)));
-        assert!(!is_transient(Some(403)));
-        assert!(!is_transient(Some(404)));
     }
 }
