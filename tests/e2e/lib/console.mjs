@@ -1,6 +1,6 @@
 // Starts the Lightning stand-in (dev/console) with the softphone's release build, as the demo does.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
@@ -32,10 +32,19 @@ export function developmentDefinition({ credentials = 'password' } = {}) {
   return variant;
 }
 
+/** Writes `text` to `path` whole or not at all: the e2e groups run at once share target/e2e, and
+ * two files writing the same definition must never let a console read it half written (it once
+ * read an empty file and did not start). */
+export function writeWhole(path, text) {
+  const partial = `${path}.${process.pid}.partial`;
+  writeFileSync(partial, text);
+  renameSync(partial, path);
+}
+
 /** Writes `xml` as target/e2e/NAME.xml; returns its path relative to the repository. */
 export function writeDefinition(name, xml) {
   mkdirSync(join(ROOT, 'target', 'e2e'), { recursive: true });
-  writeFileSync(join(ROOT, 'target', 'e2e', `${name}.xml`), xml);
+  writeWhole(join(ROOT, 'target', 'e2e', `${name}.xml`), xml);
   return join('target', 'e2e', `${name}.xml`);
 }
 

@@ -3,13 +3,13 @@
 // signed-in agent whose peer connections the test can read.
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, launchBrowser, keepPeerConnections } from './browser.mjs';
 import { openPeer } from './peer.mjs';
-import { APP_ORIGIN, CONSOLE_ORIGIN, ROOT, developmentDefinition, startConsole, openPhone, signInAs } from './console.mjs';
+import { APP_ORIGIN, CONSOLE_ORIGIN, ROOT, developmentDefinition, startConsole, writeWhole, openPhone, signInAs } from './console.mjs';
 import { startPbx } from './pbx.mjs';
 import { startPeerServer } from './peer.mjs';
 
@@ -90,7 +90,7 @@ export function definitionVariant(name, items) {
   }
   const dir = join(ROOT, 'target', 'e2e');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${name}.xml`), xml);
+  writeWhole(join(dir, `${name}.xml`), xml);
   return join('target', 'e2e', `${name}.xml`);
 }
 
