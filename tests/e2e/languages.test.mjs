@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { eventually, keepPeerConnections } from './lib/browser.mjs';
 import { CONSOLE_ORIGIN, ROOT, openPhone } from './lib/console.mjs';
 import { openPeer } from './lib/peer.mjs';
+import { openedThings } from './lib/network.mjs';
 import { startCallWorld } from './lib/world.mjs';
 import { seriousFindings } from './lib/axe.mjs';
 
@@ -58,10 +59,9 @@ let world;
 before(async () => { world = await startCallWorld({ initScript: keepPeerConnections }); });
 after(async () => world?.stop());
 
-let opened = [];
+const opened = openedThings();
 afterEach(async () => {
-  for (const close of opened.reverse()) await close().catch(() => {});
-  opened = [];
+  await opened.closeAll();
   await fetch(CONSOLE_ORIGIN + '/__standin/reset', { method: 'POST' });
 });
 
@@ -89,7 +89,7 @@ test('a Salesforce user whose language is refused by the org is told so; one the
   }
   await setUserLanguage('it');
   const page = await world.browser.context.newPage();
-  opened.push(() => page.close());
+  opened.add(() => page.close());
   const phone = await openPhone(page);
   await phone.locator('#sip-user').waitFor();
   const frame = page.frames().find((f) => f.url().includes('/apex/'));
@@ -106,7 +106,7 @@ for (const [key, tag] of Object.entries(LANGUAGES)) {
   test(`in ${tag}: signed in, ringing, on a call and wrap-up, axe-core clean with no English left`, async () => {
     await setUserLanguage(key);
     const page = await world.browser.context.newPage();
-    opened.push(() => page.close());
+    opened.add(() => page.close());
     const warnings = [];
     page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
     const phone = await openPhone(page);
@@ -119,7 +119,7 @@ for (const [key, tag] of Object.entries(LANGUAGES)) {
     await checkState(a, tag, 'signed in, idle');
 
     const caller = await openPeer(world.browser.context, world.peerServer, '1002');
-    opened.push(() => caller.close());
+    opened.add(() => caller.close());
     await caller.call('sip:1001@127.0.0.1');
     const incoming = phone.locator('[data-testid=incoming-call]');
     await incoming.waitFor({ timeout: 10_000 });
@@ -141,7 +141,7 @@ for (const [key, tag] of Object.entries(LANGUAGES)) {
 test('a catalogue that cannot be fetched leaves the phone in English, said in the console, never blank', async () => {
   await setUserLanguage('de');
   const page = await world.browser.context.newPage();
-  opened.push(() => page.close());
+  opened.add(() => page.close());
   const warnings = [];
   page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
   await page.route('**/lang/de.txt', (route) => route.fulfill({ status: 503, body: 'down' }));

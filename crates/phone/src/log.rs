@@ -126,6 +126,14 @@ impl CallDirection {
     }
 }
 
+/// The name to show for a call with `number` attached to `record`: the record's, else the number.
+pub(crate) fn who_of_record<'a>(record: Option<&'a RecordRef>, number: &'a str) -> &'a str {
+    match record {
+        Some(r) if !r.name.is_empty() => &r.name,
+        _ => number,
+    }
+}
+
 /// Everything worth keeping about one call.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CallRecord {

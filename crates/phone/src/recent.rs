@@ -40,10 +40,7 @@ impl RecentCall {
 
     /// The name to show: the record's, else the number.
     pub fn who(&self) -> &str {
-        match &self.record {
-            Some(r) if !r.name.is_empty() => &r.name,
-            _ => &self.number,
-        }
+        crate::log::who_of_record(self.record.as_ref(), &self.number)
     }
 }
 

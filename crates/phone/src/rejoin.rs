@@ -16,7 +16,8 @@ use crate::calls::{Call, Resumed, Stage, TakenBack};
 use crate::clock::Time;
 use crate::outbox::PendingLog;
 use crate::reasons::{CallFailure, EndReason, Notice, RejoinFailure};
-use crate::snapshot::{who_of_record, CallSnapshot};
+use crate::log::who_of_record;
+use crate::snapshot::CallSnapshot;
 use crate::{Effect, Phone};
 
 /// How long after the page went away the phone still tries to rejoin the call: longer than a

@@ -15,7 +15,7 @@ use sip::DialogRef;
 
 use crate::calls::{Call, CallHandle, Stage};
 use crate::clock::Time;
-use crate::log::{CallDirection, CallOutcome, CallRecord, RecordRef};
+use crate::log::{who_of_record, CallDirection, CallOutcome, CallRecord, RecordRef};
 use crate::model::Focus;
 use crate::pop_measure::PopMeasure;
 use crate::value::Value;
@@ -226,14 +226,6 @@ impl CallSnapshot {
             record,
             answered_at,
         })
-    }
-}
-
-/// The name to show for a logged call: the record's, else the number.
-pub(crate) fn who_of_record<'a>(record: Option<&'a RecordRef>, number: &'a str) -> &'a str {
-    match record {
-        Some(r) if !r.name.is_empty() => &r.name,
-        _ => number,
     }
 }
 
